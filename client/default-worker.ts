@@ -1,0 +1,14 @@
+/**
+ * Starts (or, in every later tab, joins) the package's own SharedWorker. The `new URL(…,
+ * import.meta.url)` form is the one bundlers recognise, so the app's bundler ships the worker
+ * script with the app; vite.config.ts keeps it literal in our build for that reason.
+ */
+export function startDefaultWorker(): SharedWorker {
+  return new SharedWorker(new URL('../worker/shared-worker.js', import.meta.url), {
+    type: 'module',
+    name: 'tabsocket',
+    // Chrome 148+: the worker outlives its last document for a while, so a reload of the
+    // only tab finds the socket still there. Other browsers ignore the key.
+    extendedLifetime: true,
+  } as WorkerOptions);
+}

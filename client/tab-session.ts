@@ -1,0 +1,177 @@
+import { type Remote, wrap } from 'comlink';
+import { deserializeError } from '../worker/errors/index';
+import { WorkerError } from '../worker/errors/worker-error';
+import type { ResolvedOptions } from '../worker/options';
+import type { OutboundData } from '../worker/outbox';
+import type {
+  ConnectionSnapshot,
+  HubApi,
+  Interest,
+  Outcome,
+  TabEventMessage,
+} from '../worker/protocol';
+import { tabLockName } from '../worker/tab-lock';
+import type { SessionPort, TabSocketHandle } from './tab-socket';
+
+/**
+ * This tab's one session with one worker, shared by every handle `connect()` returns for it:
+ * one tab id, one Web Lock, one port. It forwards the window's signals (online, offline,
+ * pagehide) and routes the worker's events to the handles by connection name.
+ */
+export class TabSession implements SessionPort {
+  readonly tabId = crypto.randomUUID();
+  readonly #hub: Promise<Remote<HubApi>>;
+  /** Connection name → handles of this tab, and the options they were opened with. */
+  readonly #handles = new Map<
+    string,
+    { options: ResolvedOptions; handles: Set<TabSocketHandle> }
+  >();
+  readonly #interestSent = new Map<string, string>();
+
+  constructor(port: Promise<MessagePort>) {
+    this.#hub = port.then(async (resolvedPort) => {
+      resolvedPort.addEventListener('message', (event: MessageEvent) => this.#onEvent(event));
+      resolvedPort.start();
+      const hub = wrap<HubApi>(resolvedPort);
+      // The lock must be held before the worker hears of the tab: otherwise the worker's
+      // own request for it would be granted at once and a live tab dropped as gone.
+      await holdTabLock(this.tabId);
+      await hub.attach(this.tabId, navigator.onLine);
+      return hub;
+    });
+    // A failed start reaches the handles through the first command (#call); not twice.
+    this.#hub.catch(() => {});
+    addEventListener('online', () => this.#call((hub) => hub.network(true)));
+    addEventListener('offline', () => this.#call((hub) => hub.network(false)));
+    addEventListener('pagehide', () => this.#call((hub) => hub.leave(this.tabId)));
+    // A page restored from the back/forward cache left at pagehide: join again.
+    addEventListener('pageshow', (event) => {
+      if (event.persisted) this.#rejoin();
+    });
+  }
+
+  /** Opens (or joins) the connection for `handle`, with the options it was created with. */
+  open(handle: TabSocketHandle, options: ResolvedOptions): void {
+    const entry = this.#handles.get(handle.name);
+    if (entry) {
+      entry.options = options;
+      entry.handles.add(handle);
+    } else {
+      this.#handles.set(handle.name, { options, handles: new Set([handle]) });
+    }
+    this.#openOnWorker(options);
+  }
+
+  async send(name: string, data: OutboundData): Promise<void> {
+    const hub = await this.#hub;
+    unwrap(await hub.send(this.tabId, name, data));
+  }
+
+  async close(name: string, code: number, reason: string): Promise<void> {
+    const hub = await this.#hub;
+    await hub.close(this.tabId, name, code, reason);
+  }
+
+  async release(handle: TabSocketHandle): Promise<void> {
+    const entry = this.#handles.get(handle.name);
+    if (!entry?.handles.delete(handle)) return;
+    if (entry.handles.size > 0) {
+      this.interestChanged(handle.name);
+      return;
+    }
+    this.#handles.delete(handle.name);
+    this.#interestSent.delete(handle.name);
+    const hub = await this.#hub;
+    await hub.release(this.tabId, handle.name);
+  }
+
+  async inspect(name: string): Promise<ConnectionSnapshot | undefined> {
+    const hub = await this.#hub;
+    return hub.inspect(name);
+  }
+
+  /** Tells the worker what this tab now wants of `name`, when that changed. */
+  interestChanged(name: string): void {
+    const interest = this.#interestOf(name);
+    const key = JSON.stringify(interest);
+    if (this.#interestSent.get(name) === key) return;
+    this.#interestSent.set(name, key);
+    this.#call((hub) => hub.setInterest(this.tabId, name, interest));
+  }
+
+  #openOnWorker(options: ResolvedOptions): void {
+    this.#call(async (hub) => {
+      const outcome = await hub.open(this.tabId, options);
+      const handles = this.#handles.get(options.name)?.handles ?? [];
+      if (!outcome.ok) {
+        for (const handle of handles) handle.fail(deserializeError(outcome.error));
+        return;
+      }
+      for (const handle of handles) handle.adopt(outcome.value);
+    });
+  }
+
+  #rejoin(): void {
+    this.#interestSent.clear();
+    this.#call(async (hub) => {
+      await hub.attach(this.tabId, navigator.onLine);
+      for (const [name, { options }] of this.#handles) {
+        this.#openOnWorker(options);
+        this.interestChanged(name);
+      }
+    });
+  }
+
+  #interestOf(name: string): Interest {
+    const topics = new Set<string>();
+    let all = false;
+    for (const handle of this.#handles.get(name)?.handles ?? []) {
+      const interest = handle.interest;
+      all ||= interest.all;
+      for (const topic of interest.topics) topics.add(topic);
+    }
+    return { all, topics: [...topics].sort() };
+  }
+
+  #onEvent(event: MessageEvent): void {
+    const tabEvent = (event.data as Partial<TabEventMessage> | null)?.tabsocket;
+    if (!tabEvent) return;
+    for (const handle of this.#handles.get(tabEvent.name)?.handles ?? []) handle.receive(tabEvent);
+  }
+
+  /** Runs a command once the tab is attached; a failure reaches the handles' error listeners. */
+  #call(command: (hub: Remote<HubApi>) => unknown): void {
+    this.#hub.then(command).catch((cause: unknown) => this.#failAll(cause));
+  }
+
+  /** The worker script failed to load or crashed: every handle hears of it. */
+  workerFailed(cause: unknown): void {
+    this.#failAll(cause);
+  }
+
+  #failAll(cause: unknown): void {
+    const error = new WorkerError('tabsocket: the shared worker did not answer', { cause });
+    for (const { handles } of this.#handles.values()) {
+      for (const handle of handles) handle.fail(error);
+    }
+  }
+}
+
+function unwrap<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw deserializeError(outcome.error);
+  return outcome.value;
+}
+
+/** Resolves once this tab holds its lock, which it then keeps until the page goes away. */
+function holdTabLock(tabId: string): Promise<void> {
+  const locks = (navigator as Navigator | undefined)?.locks;
+  // Web Locks need a secure context (https or localhost): without them the worker learns
+  // of a closed tab only from its pagehide, which a crash never sends.
+  if (!locks) return Promise.resolve();
+  return new Promise((granted) => {
+    void locks.request(tabLockName(tabId), () => {
+      granted();
+      return new Promise<never>(() => {});
+    });
+  });
+}

@@ -1,0 +1,68 @@
+import { WebSocket } from 'ws';
+import type { LivenessTarget } from './liveness';
+import { encodeOutbound, type OutboundData } from './outbound-frame';
+
+/** One open socket, as the app sees it in events. */
+export interface TabSocketClient {
+  /** Unique per socket, across processes. */
+  readonly id: string;
+  /** From `authenticate`; the same for every socket of one user. */
+  readonly userId: string;
+  /** The topics of this socket's last `sub` frame. */
+  readonly topics: ReadonlySet<string>;
+  /** Sends to this socket only; answers whether it was written (false once closing). */
+  send(data: OutboundData): boolean;
+  /** Closes with a handshake, e.g. `close(4403, 'banned')`. */
+  close(code?: number, reason?: string): void;
+}
+
+/** Counts shared by every socket of one server. */
+export interface TrafficCounters {
+  framesIn: number;
+  framesOut: number;
+  malformedFrames: number;
+}
+
+export class ConnectedClient implements TabSocketClient, LivenessTarget {
+  topics: ReadonlySet<string> = new Set();
+  /** Settles on the socket's `close` event, whatever ended it. */
+  readonly closed: Promise<void>;
+  readonly #socket: WebSocket;
+  readonly #counters: TrafficCounters;
+
+  constructor(
+    readonly id: string,
+    readonly userId: string,
+    socket: WebSocket,
+    counters: TrafficCounters,
+  ) {
+    this.#socket = socket;
+    this.#counters = counters;
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+  }
+
+  send(data: OutboundData): boolean {
+    return this.sendText(encodeOutbound(data));
+  }
+
+  /** Writes already encoded text, so one push to many sockets is encoded once. */
+  sendText(text: string): boolean {
+    if (this.#socket.readyState !== WebSocket.OPEN) return false;
+    this.#socket.send(text);
+    this.#counters.framesOut += 1;
+    return true;
+  }
+
+  close(code?: number, reason?: string): void {
+    this.#socket.close(code, reason);
+  }
+
+  ping(): void {
+    // ws throws on a socket still connecting and reports a closed one to a callback.
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.ping();
+  }
+
+  terminate(): void {
+    this.#socket.terminate();
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * `tabsocket/server`: the reference server helpers, on the `ws` package. Node only.
+ */
+export { MemoryPresenceStore, type MemoryPresenceStoreOptions } from './memory-presence-store';
+export type { TabSocketClient } from './connected-client';
+export type { RefusalCode } from './inbound-frame';
+export type {
+  Authenticate,
+  HeartbeatAnswerOptions,
+  LivenessOptions,
+  TabSocketServerOptions,
+} from './options';
+export type { OutboundData } from './outbound-frame';
+export { Presence, type PresenceEvents } from './presence';
+export type {
+  OfflineEntry,
+  OnlineEntry,
+  PresenceCounts,
+  PresenceEntry,
+  PresenceStore,
+} from './presence-store';
+export {
+  createTabSocketServer,
+  TabSocketServer,
+  type TabSocketServerEvents,
+  type TabSocketServerStats,
+} from './server';

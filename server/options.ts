@@ -1,0 +1,185 @@
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { WebSocketServer } from 'ws';
+import type { HeartbeatFrame } from '../worker/heartbeat-frame';
+import { MemoryPresenceStore } from './memory-presence-store';
+import type { PresenceStore } from './presence-store';
+
+/** The application-level heartbeat: a text frame matching `ping` is answered with `pong`. */
+export interface HeartbeatAnswerOptions {
+  ping: HeartbeatFrame;
+  pong: HeartbeatFrame;
+}
+
+/**
+ * Protocol-level ping frames that find peers gone without a FIN (power loss, NAT drop):
+ * every `interval` ms each socket is pinged, and one that has sent nothing back within
+ * `timeout` ms is terminated, so a dead peer is dropped within `interval + timeout`.
+ */
+export interface LivenessOptions {
+  interval: number;
+  timeout: number;
+}
+
+/**
+ * Derives the user id from the upgrade request (a token in the query, a cookie, a header).
+ * `null` refuses the connection.
+ */
+export type Authenticate = (request: IncomingMessage) => string | null | Promise<string | null>;
+
+export interface TabSocketServerOptions {
+  /** A server to attach to. It stays yours: `close()` detaches but leaves it running. */
+  wss?: WebSocketServer;
+  /** Creates a server listening on this port (0 picks a free one). */
+  port?: number;
+  /** With `port`: the interface to listen on. */
+  host?: string;
+  /** Creates a server that takes upgrades from this HTTP(S) server. */
+  server?: HttpServer | HttpsServer;
+  /** With `port` or `server`: accept upgrades only on this path. */
+  path?: string;
+  /** Default `{ ping: 'ping', pong: 'pong' }`; `false` passes pings to the app like any frame. */
+  heartbeat?: Partial<HeartbeatAnswerOptions> | false;
+  /** Default `{ interval: 30000, timeout: 10000 }`; `false` never pings. */
+  liveness?: Partial<LivenessOptions> | false;
+  /**
+   * Largest frame accepted, in bytes; a larger one closes the socket with 1009.
+   * Only for a server created here: an attached one keeps its own `maxPayload`.
+   */
+  maxPayload?: number;
+  /** Default: every socket is its own anonymous user, whose id is the socket id. */
+  authenticate?: Authenticate;
+  /** The field of a published object that names its topic. Default `'topic'`. */
+  topicKey?: string;
+  /** Send `{"$ts":"hello","v":1}` first, so the worker knows it may send control frames. */
+  hello?: boolean;
+  /** Where presence lives. Default: in this process's memory. */
+  presenceStore?: PresenceStore;
+}
+
+/** Where the sockets come from. */
+export type ServerTarget =
+  | { kind: 'attach'; wss: WebSocketServer }
+  | { kind: 'port'; port: number; host: string; path: string | undefined; maxPayload: number }
+  | {
+      kind: 'server';
+      server: HttpServer | HttpsServer;
+      path: string | undefined;
+      maxPayload: number;
+    };
+
+export interface ResolvedOptions {
+  target: ServerTarget;
+  heartbeat: HeartbeatAnswerOptions | false;
+  liveness: LivenessOptions | false;
+  authenticate: Authenticate | undefined;
+  topicKey: string;
+  hello: boolean;
+  presenceStore: PresenceStore;
+}
+
+export const DEFAULT_HEARTBEAT: HeartbeatAnswerOptions = { ping: 'ping', pong: 'pong' };
+export const DEFAULT_LIVENESS: LivenessOptions = { interval: 30_000, timeout: 10_000 };
+/** Far below ws's 100 MiB: a message socket has no business taking frames that large. */
+export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** The largest delay setTimeout honours; beyond it Node fires after 1 ms. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/** Applies defaults, then checks every value, so a bad option fails here and not mid-traffic. */
+export function resolveOptions(options: TabSocketServerOptions): ResolvedOptions {
+  const heartbeat =
+    options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
+  const liveness = options.liveness === false ? false : { ...DEFAULT_LIVENESS, ...options.liveness };
+  const topicKey = options.topicKey ?? 'topic';
+  const hello = options.hello ?? true;
+
+  if (heartbeat) {
+    assertHeartbeatFrame('heartbeat.ping', heartbeat.ping);
+    assertHeartbeatFrame('heartbeat.pong', heartbeat.pong);
+  }
+  if (liveness) {
+    assertInteger('liveness.interval', liveness.interval, 1, MAX_TIMER_DELAY);
+    // A deadline past the next sweep would overlap it; the bound keeps one ping in flight.
+    assertInteger('liveness.timeout', liveness.timeout, 1, liveness.interval);
+  }
+  if (options.authenticate !== undefined && typeof options.authenticate !== 'function') {
+    throw new TypeError('Invalid authenticate: expected a function');
+  }
+  if (typeof topicKey !== 'string' || topicKey === '' || topicKey === '$ts') {
+    throw new TypeError(`Invalid topicKey: expected a non-empty string other than "$ts"`);
+  }
+  if (typeof hello !== 'boolean') {
+    throw new TypeError('Invalid hello: expected a boolean');
+  }
+
+  return {
+    target: resolveTarget(options),
+    heartbeat,
+    liveness,
+    authenticate: options.authenticate,
+    topicKey,
+    hello,
+    presenceStore: options.presenceStore ?? new MemoryPresenceStore(),
+  };
+}
+
+function resolveTarget(options: TabSocketServerOptions): ServerTarget {
+  const given = (['wss', 'port', 'server'] as const).filter((key) => options[key] !== undefined);
+  if (given.length !== 1) {
+    throw new TypeError(
+      `Exactly one of wss, port or server must be given, got ${given.length ? given.join(', ') : 'none'}`,
+    );
+  }
+  if (options.host !== undefined && options.port === undefined) {
+    throw new TypeError('Invalid host: only meaningful with port');
+  }
+  if (options.wss !== undefined) {
+    if (options.maxPayload !== undefined || options.path !== undefined) {
+      throw new TypeError(
+        'maxPayload and path apply to a server created here; set them on the WebSocketServer you pass as wss',
+      );
+    }
+    return { kind: 'attach', wss: options.wss };
+  }
+
+  const maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+  assertInteger('maxPayload', maxPayload, 1, Number.MAX_SAFE_INTEGER);
+  if (options.path !== undefined && (typeof options.path !== 'string' || !options.path.startsWith('/'))) {
+    throw new TypeError(`Invalid path: expected a string starting with "/", got ${String(options.path)}`);
+  }
+  if (options.port !== undefined) {
+    assertInteger('port', options.port, 0, 65_535);
+    const host = options.host ?? '127.0.0.1';
+    if (typeof host !== 'string' || host === '') {
+      throw new TypeError('Invalid host: expected a non-empty string');
+    }
+    return { kind: 'port', port: options.port, host, path: options.path, maxPayload };
+  }
+  return { kind: 'server', server: options.server as HttpServer, path: options.path, maxPayload };
+}
+
+function assertInteger(name: string, value: unknown, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`Invalid ${name}: expected an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+}
+
+function assertHeartbeatFrame(name: string, frame: unknown): void {
+  if (typeof frame === 'string') {
+    if (frame === '') throw new TypeError(`Invalid ${name}: expected a non-empty string`);
+    return;
+  }
+  const isFlatObject =
+    typeof frame === 'object' &&
+    frame !== null &&
+    !Array.isArray(frame) &&
+    Object.keys(frame).length > 0 &&
+    Object.values(frame).every(
+      (value) => value === null || ['string', 'number', 'boolean'].includes(typeof value),
+    );
+  if (!isFlatObject) {
+    throw new TypeError(
+      `Invalid ${name}: expected a non-empty string or a non-empty object of string, number, boolean or null fields`,
+    );
+  }
+}

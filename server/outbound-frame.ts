@@ -1,0 +1,27 @@
+import type { ServerControlFrame } from '../worker/wire';
+
+/** What the app may send: a string goes as is, anything else as JSON. */
+export type OutboundData = string | number | boolean | null | object;
+
+/** The text to put on the wire for `data`. */
+export function encodeOutbound(data: OutboundData): string {
+  if (typeof data === 'string') return data;
+  const text: string | undefined = JSON.stringify(data);
+  // JSON.stringify answers undefined, not an error, for functions and symbols.
+  if (text === undefined) throw new TypeError(`Cannot send ${typeof data}: not JSON`);
+  return text;
+}
+
+/**
+ * The text published to `topic`. The client routes a frame to the tabs of a topic by its
+ * `topicKey` field, so an object gets that field, placed first and winning over one of its
+ * own; other data cannot carry a topic and goes as is.
+ */
+export function encodeTopicFrame(topicKey: string, topic: string, data: OutboundData): string {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return encodeOutbound(data);
+  return encodeOutbound(Object.assign({ [topicKey]: topic }, data, { [topicKey]: topic }));
+}
+
+export function encodeControlFrame(frame: ServerControlFrame): string {
+  return JSON.stringify(frame);
+}

@@ -1,0 +1,332 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type RawData, type ServerOptions, WebSocket, WebSocketServer } from 'ws';
+import { encodeHeartbeatFrame, type HeartbeatFrame } from '../worker/heartbeat-frame';
+import { runAuthenticate } from './authentication';
+import { ConnectedClient, type TabSocketClient, type TrafficCounters } from './connected-client';
+import { classifyInboundFrame } from './inbound-frame';
+import { LivenessMonitor } from './liveness';
+import { type ResolvedOptions, resolveOptions, type TabSocketServerOptions } from './options';
+import {
+  encodeControlFrame,
+  encodeOutbound,
+  encodeTopicFrame,
+  type OutboundData,
+} from './outbound-frame';
+import { Presence } from './presence';
+
+export interface TabSocketServerEvents {
+  connection: [client: TabSocketClient];
+  disconnection: [client: TabSocketClient, code: number, reason: string];
+  /**
+   * A frame for the app: not a heartbeat, not a control frame. `data` is the JSON value of a
+   * text frame (its text when it is not JSON) or the bytes of a binary one, whose `text` is null.
+   */
+  message: [client: TabSocketClient, data: unknown, text: string | null];
+  /** `authenticate` threw or answered a non-string; the upgrade was refused with 500 (or 1011). */
+  authenticateError: [error: unknown, request: IncomingMessage];
+  /** Only for a server created here; an attached one reports to its owner. */
+  listening: [];
+  error: [error: Error];
+}
+
+export interface TabSocketServerStats {
+  openSockets: number;
+  /** Users with a socket on this process; `presence.counts()` spans every process of the store. */
+  onlineUsers: number;
+  framesIn: number;
+  framesOut: number;
+  /** Control frames refused with an error frame. */
+  malformedFrames: number;
+}
+
+type ServerState = 'open' | 'closing' | 'closed';
+
+const HELLO = encodeControlFrame({ $ts: 'hello', v: 1 });
+/** In the 4401–4499 range the worker reads as "don't retry", like HTTP 401. */
+const CLOSE_UNAUTHORIZED = 4401;
+const CLOSE_INTERNAL_ERROR = 1011;
+
+export function createTabSocketServer(options: TabSocketServerOptions): TabSocketServer {
+  return new TabSocketServer(options);
+}
+
+/**
+ * tabsocket's end of the wire on a `ws` server: answers heartbeats, drops dead peers, tracks
+ * presence, routes pushes to users and topics, and refuses control frames it cannot read
+ * without letting one client disturb the others.
+ */
+export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
+  readonly wss: WebSocketServer;
+  readonly presence: Presence;
+  readonly #options: ResolvedOptions;
+  readonly #ownsWss: boolean;
+  readonly #heartbeat: { ping: HeartbeatFrame; pong: string } | false;
+  readonly #clients = new Set<ConnectedClient>();
+  readonly #clientsByUser = new Map<string, Set<ConnectedClient>>();
+  /** Sockets of an attached server, paused while `authenticate` runs. */
+  readonly #authenticating = new Set<WebSocket>();
+  /** User ids found by `verifyClient`, picked up when the same request's socket connects. */
+  readonly #authenticated = new WeakMap<IncomingMessage, string>();
+  readonly #counters: TrafficCounters = { framesIn: 0, framesOut: 0, malformedFrames: 0 };
+  readonly #liveness: LivenessMonitor<ConnectedClient> | undefined;
+  #state: ServerState = 'open';
+  #closed: Promise<void> | undefined;
+
+  constructor(options: TabSocketServerOptions) {
+    super();
+    this.#options = resolveOptions(options);
+    const { target, heartbeat, liveness } = this.#options;
+    this.#heartbeat = heartbeat && { ping: heartbeat.ping, pong: encodeHeartbeatFrame(heartbeat.pong) };
+    this.presence = new Presence(this.#options.presenceStore);
+
+    if (target.kind === 'attach') {
+      this.wss = target.wss;
+      this.#ownsWss = false;
+    } else {
+      const { kind, path, maxPayload } = target;
+      const shared: ServerOptions = { maxPayload, ...(path === undefined ? {} : { path }) };
+      if (this.#options.authenticate) shared.verifyClient = this.#verifyClient;
+      this.wss = new WebSocketServer(
+        kind === 'port'
+          ? { ...shared, port: target.port, host: target.host }
+          : { ...shared, server: target.server },
+      );
+      this.#ownsWss = true;
+      this.wss.on('listening', () => this.emit('listening'));
+      this.wss.on('error', (error) => this.emit('error', error));
+    }
+    this.wss.on('connection', this.#onConnection);
+    this.wss.on('close', this.#onWssClose);
+
+    if (liveness) {
+      this.#liveness = new LivenessMonitor(liveness, () => this.#clients);
+      this.#liveness.start();
+    }
+  }
+
+  /** Resolves once the server takes connections. */
+  async listening(): Promise<void> {
+    if (this.#state !== 'open') throw new Error('TabSocketServer is closed');
+    if (this.#isListening()) return;
+    await once(this.#ownsWss ? this : this.wss, 'listening');
+  }
+
+  address(): AddressInfo | string | null {
+    return this.wss.address();
+  }
+
+  /** Sends to every socket of `userId`; answers how many it was written to. */
+  push(userId: string, data: OutboundData): number {
+    assertString('userId', userId);
+    const clients = this.#clientsByUser.get(userId);
+    return clients ? sendToEach(clients, encodeOutbound(data)) : 0;
+  }
+
+  broadcast(data: OutboundData): number {
+    return sendToEach(this.#clients, encodeOutbound(data));
+  }
+
+  /** Sends to the sockets whose last `sub` frame named `topic`. */
+  publish(topic: string, data: OutboundData): number {
+    assertString('topic', topic);
+    const text = encodeTopicFrame(this.#options.topicKey, topic, data);
+    const subscribers = [...this.#clients].filter((client) => client.topics.has(topic));
+    return sendToEach(subscribers, text);
+  }
+
+  stats(): TabSocketServerStats {
+    return {
+      openSockets: this.#clients.size,
+      onlineUsers: this.#clientsByUser.size,
+      ...this.#counters,
+    };
+  }
+
+  /**
+   * Terminates every socket, stops the liveness timers, waits for presence to record the
+   * departures, and closes the server if it was created here. Safe to call more than once.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#shutDown();
+    return this.#closed;
+  }
+
+  async #shutDown(): Promise<void> {
+    this.#state = 'closing';
+    this.#liveness?.stop();
+    this.wss.off('connection', this.#onConnection);
+    this.wss.off('close', this.#onWssClose);
+    for (const socket of this.#authenticating) socket.terminate();
+    const clients = [...this.#clients];
+    for (const client of clients) client.terminate();
+    await Promise.all(clients.map((client) => client.closed));
+    await this.presence.settled();
+    if (this.#ownsWss) {
+      // The callback's error only says it was already closed: the state we want.
+      await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    }
+    this.#state = 'closed';
+  }
+
+  #isListening(): boolean {
+    try {
+      return this.wss.address() !== null;
+    } catch {
+      // A noServer server has no address: its owner hands it upgrades, so it is ready now.
+      return true;
+    }
+  }
+
+  /** Refuses the upgrade itself, so an unknown user gets a plain 401 and never a socket. */
+  readonly #verifyClient: NonNullable<ServerOptions['verifyClient']> = ({ req }, done) => {
+    const { authenticate } = this.#options;
+    if (this.#state !== 'open' || !authenticate) {
+      done(false, 503, 'Server closing');
+      return;
+    }
+    void runAuthenticate(authenticate, req).then((outcome) => {
+      if (outcome.kind === 'accepted') {
+        this.#authenticated.set(req, outcome.userId);
+        done(true);
+      } else if (outcome.kind === 'refused') {
+        done(false, 401, 'Unauthorized');
+      } else {
+        this.emit('authenticateError', outcome.error, req);
+        done(false, 500, 'Internal Server Error');
+      }
+    });
+  };
+
+  readonly #onConnection = (socket: WebSocket, request: IncomingMessage): void => {
+    // ws emits 'error' on protocol violations (it closes the socket itself, with 1009 for an
+    // oversize frame); an EventEmitter without an 'error' listener would throw and crash us.
+    socket.on('error', () => {});
+    if (this.#state !== 'open') {
+      socket.terminate();
+      return;
+    }
+    const id = randomUUID();
+    const verifiedUserId = this.#authenticated.get(request);
+    const { authenticate } = this.#options;
+    if (verifiedUserId !== undefined || !authenticate) {
+      this.#accept(socket, id, verifiedUserId ?? id);
+      return;
+    }
+    this.#authenticateAttached(socket, request, id, authenticate);
+  };
+
+  readonly #onWssClose = (): void => {
+    // The owner closed an attached server: nothing left to ping (the ws README recipe).
+    this.#liveness?.stop();
+  };
+
+  /**
+   * An attached server has already completed the handshake, so a refusal can only be a close
+   * code. The socket is paused meanwhile, so no frame arrives before we know whose it is.
+   */
+  #authenticateAttached(
+    socket: WebSocket,
+    request: IncomingMessage,
+    id: string,
+    authenticate: NonNullable<ResolvedOptions['authenticate']>,
+  ): void {
+    this.#authenticating.add(socket);
+    socket.pause();
+    void runAuthenticate(authenticate, request).then((outcome) => {
+      this.#authenticating.delete(socket);
+      if (this.#state !== 'open' || socket.readyState !== WebSocket.OPEN) {
+        socket.terminate();
+      } else if (outcome.kind === 'accepted') {
+        this.#accept(socket, id, outcome.userId);
+        socket.resume();
+      } else if (outcome.kind === 'refused') {
+        socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
+      } else {
+        this.emit('authenticateError', outcome.error, request);
+        socket.close(CLOSE_INTERNAL_ERROR, 'Internal error');
+      }
+    });
+  }
+
+  #accept(socket: WebSocket, id: string, userId: string): void {
+    const client = new ConnectedClient(id, userId, socket, this.#counters);
+    this.#clients.add(client);
+    let ofUser = this.#clientsByUser.get(userId);
+    if (!ofUser) {
+      ofUser = new Set();
+      this.#clientsByUser.set(userId, ofUser);
+    }
+    ofUser.add(client);
+
+    socket.on('message', (raw, isBinary) => this.#handleFrame(client, raw, isBinary));
+    socket.on('pong', () => this.#liveness?.markAlive(client));
+    socket.once('close', (code, reason) => this.#handleClose(client, code, reason.toString()));
+
+    if (this.#options.hello) client.sendText(HELLO);
+    void this.presence.join(userId, id);
+    this.emit('connection', client);
+  }
+
+  #handleFrame(client: ConnectedClient, raw: RawData, isBinary: boolean): void {
+    this.#counters.framesIn += 1;
+    this.#liveness?.markAlive(client);
+    if (isBinary) {
+      this.emit('message', client, raw, null);
+      return;
+    }
+    const text = rawDataToText(raw);
+    const frame = classifyInboundFrame(text, this.#heartbeat && this.#heartbeat.ping);
+    switch (frame.kind) {
+      case 'heartbeat':
+        if (this.#heartbeat) client.sendText(this.#heartbeat.pong);
+        return;
+      case 'subscribe':
+        // Each `sub` carries the whole set, so a lost or reordered one cannot leave stale topics.
+        client.topics = new Set(frame.frame.topics);
+        return;
+      case 'refused':
+        this.#counters.malformedFrames += 1;
+        client.sendText(
+          encodeControlFrame({ $ts: 'error', code: frame.code, message: frame.message }),
+        );
+        return;
+      case 'app':
+        this.emit('message', client, frame.data, text);
+        return;
+    }
+  }
+
+  #handleClose(client: ConnectedClient, code: number, reason: string): void {
+    this.#clients.delete(client);
+    const ofUser = this.#clientsByUser.get(client.userId);
+    ofUser?.delete(client);
+    if (ofUser?.size === 0) this.#clientsByUser.delete(client.userId);
+    this.#liveness?.forget(client);
+    void this.presence.leave(client.userId, client.id);
+    this.emit('disconnection', client, code, reason);
+  }
+}
+
+function sendToEach(clients: Iterable<ConnectedClient>, text: string): number {
+  let written = 0;
+  for (const client of clients) {
+    if (client.sendText(text)) written += 1;
+  }
+  return written;
+}
+
+function rawDataToText(raw: RawData): string {
+  if (Buffer.isBuffer(raw)) return raw.toString('utf8');
+  // Fragments or an ArrayBuffer, when an attached server's sockets use another binaryType.
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  return Buffer.from(raw).toString('utf8');
+}
+
+function assertString(name: string, value: unknown): void {
+  if (typeof value !== 'string') {
+    throw new TypeError(`Invalid ${name}: expected a string, got ${typeof value}`);
+  }
+}

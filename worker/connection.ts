@@ -1,0 +1,338 @@
+import { backoffDelay } from './backoff';
+import { type Clock, Timer } from './clock';
+import { ConnectionClosedError } from './errors/connection-closed-error';
+import { ConnectionFailedError } from './errors/connection-failed-error';
+import { MalformedFrameError } from './errors/malformed-frame-error';
+import type { TabSocketError } from './errors/tab-socket-error';
+import { Heartbeat } from './heartbeat';
+import { parseJson } from './heartbeat-frame';
+import type { CloseCodeList, ResolvedOptions } from './options';
+import { type OutboundData, Outbox } from './outbox';
+import type { ConnectionState, StateDetail, TransitionReason } from './state';
+import type { ServerControlFrame, SubscribeFrame } from './wire';
+
+/** The part of the browser's WebSocket the connection uses, so tests can hand in a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  binaryType: BinaryType;
+  send(data: OutboundData): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+}
+
+export interface Environment {
+  clock: Clock;
+  /** Uniform in [0, 1), as Math.random. */
+  random: () => number;
+  createSocket: (url: string, protocols: string[]) => SocketLike;
+}
+
+export interface InboundFrame {
+  data: unknown;
+  topic?: string;
+}
+
+/** Where a connection reports to (the hub, which fans out to the tabs). */
+export interface ConnectionListener {
+  state(state: ConnectionState, detail: StateDetail): void;
+  frame(frame: InboundFrame): void;
+  error(error: TabSocketError): void;
+}
+
+const CONNECTING = 0;
+const OPEN = 1;
+
+type Detail = Omit<StateDetail, 'from'>;
+
+/**
+ * One WebSocket endpoint kept alive for every tab: the state machine of `state.ts`.
+ *
+ * `#state` changes only in `#setState`. Each socket gets the next `#generation`; its
+ * handlers do nothing once a newer socket exists, and an abandoned socket also loses its
+ * handlers, so no late event of an old socket can touch the current one. Each timer has
+ * one owner here and `#abandonSocket` clears them all.
+ */
+export class Connection {
+  #state: ConnectionState = 'idle';
+  #generation = 0;
+  #socket: SocketLike | undefined;
+  #failedAttempts = 0;
+  #online = true;
+  /** The current socket's server sent `hello`: it takes control frames. */
+  #serverSpeaksProtocol = false;
+  #topics: string[] = [];
+  #topicsSent = '[]';
+  readonly #connectTimer: Timer;
+  readonly #retryTimer: Timer;
+  readonly #uptimeTimer: Timer;
+  readonly #heartbeat: Heartbeat | undefined;
+  readonly #outbox: Outbox;
+
+  constructor(
+    readonly options: ResolvedOptions,
+    private readonly env: Environment,
+    private readonly listener: ConnectionListener,
+  ) {
+    this.#connectTimer = new Timer(env.clock);
+    this.#retryTimer = new Timer(env.clock);
+    this.#uptimeTimer = new Timer(env.clock);
+    this.#outbox = new Outbox(options.outboxLimit);
+    this.#heartbeat =
+      options.heartbeat === false
+        ? undefined
+        : new Heartbeat(
+            options.heartbeat,
+            env.clock,
+            (ping) => this.#socket?.send(ping),
+            () => this.#attemptFailed('heartbeat-timeout'),
+          );
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get failedAttempts(): number {
+    return this.#failedAttempts;
+  }
+
+  get queued(): number {
+    return this.#outbox.size;
+  }
+
+  /** Opens the socket; from `closed` or `failed` too (a new login). Does nothing while live. */
+  start(): void {
+    if (this.#state !== 'idle' && this.#state !== 'closed' && this.#state !== 'failed') return;
+    this.#failedAttempts = 0;
+    if (this.#online) {
+      this.#openSocket('start');
+    } else {
+      this.#setState('offline', { reason: 'offline' });
+    }
+  }
+
+  /**
+   * Writes now when open, else queues in order until the next open. The promise resolves
+   * once the message is handed to the socket and rejects if it never will be.
+   */
+  send(data: OutboundData): Promise<void> {
+    switch (this.#state) {
+      case 'open':
+        this.#socket?.send(data);
+        return Promise.resolve();
+      case 'closed':
+        return Promise.reject(new ConnectionClosedError('tabsocket: the connection is closed'));
+      case 'failed':
+        return Promise.reject(
+          new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
+        );
+      default:
+        return this.#outbox.enqueue(data);
+    }
+  }
+
+  /**
+   * Closes for good: no timer survives and no reconnect follows. Queued messages are
+   * rejected. `reason` tells the tabs why: a logout, a new url, or the last tab gone.
+   */
+  close(code = 1000, closeReason = '', reason: TransitionReason = 'logout'): void {
+    if (this.#state === 'closed') return;
+    this.#abandonSocket(code, closeReason);
+    this.#outbox.rejectAll(
+      new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
+    );
+    this.#setState('closed', { reason, code, ...(closeReason ? { closeReason } : {}) });
+  }
+
+  /** A tab saw the browser go offline or online. */
+  setOnline(online: boolean): void {
+    this.#online = online;
+    const live =
+      this.#state === 'connecting' || this.#state === 'open' || this.#state === 'backoff';
+    if (!online && live) {
+      this.#abandonSocket();
+      this.#setState('offline', { reason: 'offline' });
+    } else if (online && (this.#state === 'offline' || this.#state === 'backoff')) {
+      this.#failedAttempts = 0;
+      this.#openSocket('online');
+    }
+  }
+
+  /** The union of the tabs' topics, told to a server that speaks the tabsocket protocol. */
+  setTopics(topics: readonly string[]): void {
+    this.#topics = [...topics].sort();
+    this.#sendTopics();
+  }
+
+  #setState(to: ConnectionState, detail: Detail): void {
+    const from = this.#state;
+    this.#state = to;
+    this.listener.state(to, { from, ...detail });
+  }
+
+  #openSocket(reason: TransitionReason): void {
+    const generation = ++this.#generation;
+    this.#serverSpeaksProtocol = false;
+    this.#topicsSent = '[]';
+    let socket: SocketLike;
+    try {
+      socket = this.env.createSocket(this.options.url, this.options.protocols);
+    } catch {
+      // The constructor throws for a blocked port or a bad url the browser rejects: that is
+      // a failed attempt like any other, with the backoff between tries.
+      this.#setState('connecting', { reason });
+      this.#attemptFailed('close');
+      return;
+    }
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => {
+      if (generation === this.#generation) this.#opened();
+    };
+    socket.onmessage = (event) => {
+      if (generation === this.#generation) this.#received(event.data);
+    };
+    socket.onclose = (event) => {
+      if (generation === this.#generation) this.#closedByPeer(event.code, event.reason);
+    };
+    this.#socket = socket;
+    this.#setState('connecting', { reason });
+    this.#connectTimer.start(this.options.connectTimeout, () =>
+      this.#attemptFailed('connect-timeout'),
+    );
+  }
+
+  #opened(): void {
+    this.#connectTimer.clear();
+    this.#setState('open', { reason: 'open' });
+    this.#uptimeTimer.start(this.options.reconnect.minUptime, () => {
+      this.#failedAttempts = 0;
+    });
+    this.#heartbeat?.start();
+    const socket = this.#socket;
+    if (socket) this.#outbox.flush((data) => socket.send(data));
+  }
+
+  #received(data: unknown): void {
+    this.#heartbeat?.frameReceived();
+    if (typeof data !== 'string') {
+      this.listener.frame({ data });
+      return;
+    }
+    // Parsed at most once; in 'text' format only what may be a control frame or an object pong.
+    const parsed =
+      this.options.format === 'json' || data.startsWith('{') ? parseJson(data) : undefined;
+    if (this.#heartbeat?.isPong(data, parsed)) return;
+    if (this.#handleControlFrame(parsed)) return;
+    if (this.options.format === 'json' && parsed === undefined) {
+      this.listener.frame({ data });
+      this.listener.error(
+        new MalformedFrameError(
+          `tabsocket: a frame of ${data.length} characters is not JSON; delivered as text`,
+        ),
+      );
+      return;
+    }
+    const topic = topicOf(parsed, this.options.topicKey);
+    const value = this.options.format === 'json' ? parsed : data;
+    this.listener.frame(topic === undefined ? { data: value } : { data: value, topic });
+  }
+
+  #handleControlFrame(parsed: unknown): boolean {
+    const kind = (parsed as Partial<ServerControlFrame> | undefined)?.$ts;
+    if (kind === 'hello') {
+      this.#serverSpeaksProtocol = true;
+      this.#sendTopics();
+      return true;
+    }
+    // Before a hello, `$ts` is just a field of some application's frame.
+    return this.#serverSpeaksProtocol && kind !== undefined;
+  }
+
+  #sendTopics(): void {
+    const topics = JSON.stringify(this.#topics);
+    if (this.#state !== 'open' || !this.#serverSpeaksProtocol || topics === this.#topicsSent) {
+      return;
+    }
+    const frame: SubscribeFrame = { $ts: 'sub', topics: this.#topics };
+    this.#socket?.send(JSON.stringify(frame));
+    this.#topicsSent = topics;
+  }
+
+  #closedByPeer(code: number, closeReason: string): void {
+    const detail = { code, ...(closeReason ? { closeReason } : {}) };
+    if (matchesCloseCode(this.options.reconnect.stopOn, code)) {
+      this.#giveUp('stop-code', detail);
+    } else {
+      this.#attemptFailed('close', detail);
+    }
+  }
+
+  /** The socket died or never opened: retry after the backoff, or give up. */
+  #attemptFailed(reason: TransitionReason, detail: Omit<Detail, 'reason'> = {}): void {
+    this.#abandonSocket();
+    if (!this.#online) {
+      this.#setState('offline', { reason: 'offline', ...detail });
+      return;
+    }
+    this.#failedAttempts += 1;
+    const attempt = this.#failedAttempts;
+    if (attempt >= this.options.reconnect.maxAttempts) {
+      this.#giveUp('max-attempts', { ...detail, attempt });
+      return;
+    }
+    const delay = backoffDelay(attempt, this.options.reconnect, this.env.random);
+    this.#setState('backoff', { reason, ...detail, attempt, delay });
+    this.#retryTimer.start(delay, () => this.#openSocket('retry'));
+  }
+
+  #giveUp(reason: TransitionReason, detail: Omit<Detail, 'reason'>): void {
+    this.#abandonSocket();
+    this.#outbox.rejectAll(
+      new ConnectionFailedError(`tabsocket: the connection failed (${reason}) and will not retry`),
+    );
+    this.#setState('failed', { reason, ...detail });
+  }
+
+  /**
+   * Lets go of the current socket at once, without waiting for its `close` event: on a
+   * half-open socket that event may take minutes, and nothing of it matters any more.
+   */
+  #abandonSocket(code?: number, closeReason?: string): void {
+    this.#connectTimer.clear();
+    this.#retryTimer.clear();
+    this.#uptimeTimer.clear();
+    this.#heartbeat?.stop();
+    const socket = this.#socket;
+    if (!socket) return;
+    this.#socket = undefined;
+    socket.onopen = null;
+    socket.onmessage = null;
+    socket.onclose = null;
+    socket.onerror = null;
+    if (socket.readyState !== CONNECTING && socket.readyState !== OPEN) return;
+    try {
+      socket.close(code, closeReason);
+    } catch {
+      // close() throws only for codes the browser refuses; those were validated in the tab.
+    }
+  }
+}
+
+function topicOf(parsed: unknown, topicKey: string): string | undefined {
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const topic = (parsed as Record<string, unknown>)[topicKey];
+  return typeof topic === 'string' ? topic : undefined;
+}
+
+function matchesCloseCode(list: CloseCodeList, code: number): boolean {
+  return list.some((entry) =>
+    typeof entry === 'number' ? entry === code : code >= entry[0] && code <= entry[1],
+  );
+}

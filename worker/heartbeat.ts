@@ -1,0 +1,66 @@
+import { type Clock, Timer } from './clock';
+import { encodeHeartbeatFrame, matchesHeartbeatFrame } from './heartbeat-frame';
+import type { HeartbeatOptions } from './options';
+
+/**
+ * Keeps one open socket honest. A ping goes out every `interval`; any inbound frame counts
+ * as life and pushes the deadline to `interval + timeout` from now. When the deadline
+ * passes the socket is declared dead: a half-open socket (peer gone without a FIN) never
+ * closes by itself, so waiting for its `close` event would wait forever.
+ *
+ * Both timers check the clock when they fire: after a suspended laptop wakes, a late ping
+ * tick finds the deadline long gone and reports death instead of sending into a dead socket.
+ */
+export class Heartbeat {
+  readonly #pingTimer: Timer;
+  readonly #deadlineTimer: Timer;
+  #lastFrameAt = 0;
+  readonly #pingText: string;
+
+  constructor(
+    private readonly options: Required<HeartbeatOptions>,
+    private readonly clock: Clock,
+    private readonly sendPing: (frame: string) => void,
+    private readonly onDead: () => void,
+  ) {
+    this.#pingTimer = new Timer(clock);
+    this.#deadlineTimer = new Timer(clock);
+    this.#pingText = encodeHeartbeatFrame(options.ping);
+  }
+
+  start(): void {
+    this.frameReceived();
+    this.#schedulePing();
+  }
+
+  stop(): void {
+    this.#pingTimer.clear();
+    this.#deadlineTimer.clear();
+  }
+
+  frameReceived(): void {
+    this.#lastFrameAt = this.clock.now();
+    this.#deadlineTimer.start(this.#lifespan(), this.onDead);
+  }
+
+  /** Whether an inbound frame is the server's answer to our ping (and so not for the tabs). */
+  isPong(text: string, parsed?: unknown): boolean {
+    return matchesHeartbeatFrame(this.options.pong, text, parsed);
+  }
+
+  #lifespan(): number {
+    return this.options.interval + this.options.timeout;
+  }
+
+  #schedulePing(): void {
+    this.#pingTimer.start(this.options.interval, () => {
+      if (this.clock.now() - this.#lastFrameAt >= this.#lifespan()) {
+        this.stop();
+        this.onDead();
+        return;
+      }
+      this.sendPing(this.#pingText);
+      this.#schedulePing();
+    });
+  }
+}

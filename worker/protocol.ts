@@ -1,0 +1,64 @@
+/**
+ * The tab ↔ worker protocol. Types only: the client and the worker both import this file.
+ *
+ * Commands go tab → worker as comlink calls on the SharedWorker's port (`HubApi`). Events
+ * go worker → tab on the same port as plain messages `{ tabsocket: TabEvent }`: they carry
+ * no comlink id, so comlink ignores them, they cost no round trip, and sharing the port
+ * keeps them in order with the command answers.
+ */
+import type { SerializedError } from './errors/index';
+import type { ResolvedOptions } from './options';
+import type { OutboundData } from './outbox';
+import type { ConnectionState, StateDetail } from './state';
+
+/** Fallible commands answer with this instead of throwing: comlink would strip the error's code. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
+/** What one tab wants of one connection: every frame, and/or the frames of some topics. */
+export interface Interest {
+  all: boolean;
+  topics: string[];
+}
+
+/** The worker's view of one connection, for `inspect()`, the demo and tests. */
+export interface ConnectionSnapshot {
+  name: string;
+  url: string;
+  state: ConnectionState;
+  /** Sockets opened so far for this connection: each new attempt takes the next number. */
+  generation: number;
+  /** Failed attempts in a row. */
+  failedAttempts: number;
+  /** Messages waiting in the outbox. */
+  queued: number;
+  /** Ids of the tabs attached to this connection. */
+  tabs: string[];
+}
+
+export interface HubApi {
+  /** Registers the calling tab. The tab holds the Web Lock `tabLockName(tabId)` before it calls this. */
+  attach(tabId: string, online: boolean): void;
+  /** Joins (or starts, or replaces, when the url differs) the connection `options.name`. */
+  open(tabId: string, options: ResolvedOptions): Outcome<ConnectionSnapshot>;
+  setInterest(tabId: string, name: string, interest: Interest): void;
+  send(tabId: string, name: string, data: OutboundData): Promise<Outcome<void>>;
+  /** Logout: closes the connection for every tab; it stays closed until a tab opens it again. */
+  close(tabId: string, name: string, code: number, reason: string): void;
+  /** This tab leaves one connection. */
+  release(tabId: string, name: string): void;
+  /** This tab leaves every connection (pagehide). */
+  leave(tabId: string): void;
+  /** The tab's window saw `online` / `offline` (Chrome fires neither inside workers). */
+  network(online: boolean): void;
+  inspect(name: string): ConnectionSnapshot | undefined;
+}
+
+export type TabEvent =
+  | { kind: 'state'; name: string; state: ConnectionState; detail: StateDetail }
+  /** One inbound frame; `topic` is set when the frame names one. */
+  | { kind: 'frame'; name: string; data: unknown; topic?: string }
+  | { kind: 'error'; name: string; error: SerializedError };
+
+export interface TabEventMessage {
+  tabsocket: TabEvent;
+}

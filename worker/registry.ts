@@ -1,0 +1,117 @@
+import type { InboundFrame } from './connection';
+import type { Interest, TabEvent, TabEventMessage } from './protocol';
+import { tabLockName } from './tab-lock';
+
+/** Where events for one tab go: its end of the SharedWorker port. */
+export interface TabPort {
+  postMessage(message: TabEventMessage): void;
+}
+
+/** The part of `navigator.locks` the registry uses. */
+export interface LockWaiter {
+  request(name: string, options: { signal: AbortSignal }, callback: () => void): Promise<unknown>;
+}
+
+interface Tab {
+  port: TabPort;
+  /** Connection name → what this tab wants of it. */
+  joined: Map<string, Interest>;
+  stopWatching: AbortController;
+}
+
+const NO_INTEREST: Interest = { all: false, topics: [] };
+
+/**
+ * The tabs attached to the worker, the connections each has joined and what each wants to
+ * receive. It learns that a tab is gone by waiting on the tab's Web Lock, and then calls
+ * `onGone` once.
+ */
+export class TabRegistry {
+  readonly #tabs = new Map<string, Tab>();
+
+  constructor(
+    private readonly locks: LockWaiter | undefined,
+    private readonly onGone: (tabId: string) => void,
+  ) {}
+
+  has(tabId: string): boolean {
+    return this.#tabs.has(tabId);
+  }
+
+  get size(): number {
+    return this.#tabs.size;
+  }
+
+  /** Registers a tab, or gives a known tab its new port (a page restored from the bfcache). */
+  add(tabId: string, port: TabPort): void {
+    const known = this.#tabs.get(tabId);
+    if (known) {
+      known.port = port;
+      return;
+    }
+    const stopWatching = new AbortController();
+    this.#tabs.set(tabId, { port, joined: new Map(), stopWatching });
+    this.locks
+      ?.request(tabLockName(tabId), { signal: stopWatching.signal }, () => {
+        if (this.#tabs.get(tabId)?.stopWatching === stopWatching) this.onGone(tabId);
+      })
+      // An abort (the tab left by itself) rejects the request: nothing to do.
+      .catch(() => {});
+  }
+
+  /** Forgets a tab; answers the connections it had joined. */
+  remove(tabId: string): string[] {
+    const tab = this.#tabs.get(tabId);
+    if (!tab) return [];
+    this.#tabs.delete(tabId);
+    tab.stopWatching.abort();
+    return [...tab.joined.keys()];
+  }
+
+  join(tabId: string, name: string): void {
+    const tab = this.#tabs.get(tabId);
+    if (tab && !tab.joined.has(name)) tab.joined.set(name, NO_INTEREST);
+  }
+
+  /** The tab leaves one connection; answers whether it had joined it. */
+  leave(tabId: string, name: string): boolean {
+    return this.#tabs.get(tabId)?.joined.delete(name) ?? false;
+  }
+
+  setInterest(tabId: string, name: string, interest: Interest): void {
+    const tab = this.#tabs.get(tabId);
+    if (tab?.joined.has(name)) tab.joined.set(name, interest);
+  }
+
+  tabsOn(name: string): string[] {
+    return [...this.#tabs].filter(([, tab]) => tab.joined.has(name)).map(([id]) => id);
+  }
+
+  /** Every topic some tab on `name` subscribes to. */
+  topicsOn(name: string): string[] {
+    const topics = new Set<string>();
+    for (const tab of this.#tabs.values()) {
+      for (const topic of tab.joined.get(name)?.topics ?? []) topics.add(topic);
+    }
+    return [...topics];
+  }
+
+  /** Sends an event to every tab that has joined `name`. */
+  post(name: string, event: TabEvent): void {
+    for (const tab of this.#tabs.values()) {
+      if (tab.joined.has(name)) tab.port.postMessage({ tabsocket: event });
+    }
+  }
+
+  /** Sends a frame once to each tab on `name` that wants everything or the frame's topic. */
+  deliver(name: string, frame: InboundFrame): void {
+    const event: TabEvent = { kind: 'frame', name, ...frame };
+    for (const tab of this.#tabs.values()) {
+      const interest = tab.joined.get(name);
+      if (!interest) continue;
+      const wanted =
+        interest.all || (frame.topic !== undefined && interest.topics.includes(frame.topic));
+      if (wanted) tab.port.postMessage({ tabsocket: event });
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The connection's life, one value at a time:
+ *
+ *   idle ──start──▶ connecting ──open──▶ open
+ *                     ▲   │                │ close / error / heartbeat or connect timeout
+ *                     │   └──────┬─────────┘
+ *                     │          ▼
+ *                     └─timer── backoff ──maxAttempts or stopOn code──▶ failed
+ *
+ *   any live state ──offline──▶ offline ──online──▶ connecting (attempts reset)
+ *   any state ──close()──▶ closed      (logout or disposal: never reconnects by itself)
+ *   closed / failed ──start (a tab connects again)──▶ connecting
+ */
+export type ConnectionState =
+  | 'idle'
+  | 'connecting'
+  | 'open'
+  | 'backoff'
+  | 'offline'
+  | 'closed'
+  | 'failed';
+
+/** Why the state changed. */
+export type TransitionReason =
+  /** A tab connected (or connected again after close/failed). */
+  | 'start'
+  /** The handshake completed. */
+  | 'open'
+  /** The server or the network closed the socket. */
+  | 'close'
+  /** No frame arrived within the heartbeat's interval + timeout. */
+  | 'heartbeat-timeout'
+  /** The handshake did not complete within `connectTimeout`. */
+  | 'connect-timeout'
+  /** The backoff delay ran out: next attempt. */
+  | 'retry'
+  /** A tab reported that the browser went offline / online. */
+  | 'offline'
+  | 'online'
+  /** `close()` was called. */
+  | 'logout'
+  /** A tab connected the same name to another url: this socket made way for the new one. */
+  | 'replaced'
+  /** The last tab left and the grace period ran out. */
+  | 'released'
+  /** `maxAttempts` attempts in a row failed. */
+  | 'max-attempts'
+  /** The server closed with a code listed in `stopOn`. */
+  | 'stop-code'
+  /** The tab attached to a connection that already existed and learnt its state. */
+  | 'attached';
+
+export interface StateDetail {
+  from: ConnectionState;
+  reason: TransitionReason;
+  /** The close code, when a close caused the change. */
+  code?: number;
+  /** The close reason sent with `code`, when there was one. */
+  closeReason?: string;
+  /** Failed attempts in a row so far (in `backoff` and `failed`). */
+  attempt?: number;
+  /** Milliseconds until the next attempt (in `backoff`). */
+  delay?: number;
+}
