@@ -193,19 +193,24 @@ export class Connection {
     }
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
-      if (generation === this.#generation) this.#opened();
+      if (this.#isCurrent(generation)) this.#opened();
     };
     socket.onmessage = (event) => {
-      if (generation === this.#generation) this.#received(event.data);
+      if (this.#isCurrent(generation)) this.#received(event.data);
     };
     socket.onclose = (event) => {
-      if (generation === this.#generation) this.#closedByPeer(event.code, event.reason);
+      if (this.#isCurrent(generation)) this.#closedByPeer(event.code, event.reason);
     };
     this.#socket = socket;
     this.#setState('connecting', { reason });
     this.#connectTimer.start(this.options.connectTimeout, () =>
       this.#attemptFailed('connect-timeout'),
     );
+  }
+
+  /** Whether a handler of socket `generation` may act: not once a newer socket exists or it was abandoned. */
+  #isCurrent(generation: number): boolean {
+    return generation === this.#generation && this.#socket !== undefined;
   }
 
   #opened(): void {

@@ -1,0 +1,521 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Connection, type ConnectionListener, type InboundFrame } from './connection';
+import { ConnectionClosedError } from './errors/connection-closed-error';
+import { ConnectionFailedError } from './errors/connection-failed-error';
+import { MalformedFrameError } from './errors/malformed-frame-error';
+import { OutboxFullError } from './errors/outbox-full-error';
+import type { TabSocketError } from './errors/tab-socket-error';
+import { type ConnectionOptions, resolveOptions } from './options';
+import type { ConnectionState, StateDetail } from './state';
+import { fakeEnvironment } from './test-support/fake-socket';
+
+type Overrides = Omit<ConnectionOptions, 'url'>;
+
+function setup(overrides: Overrides = {}, random = () => 0.5) {
+  const fake = fakeEnvironment(random);
+  const states: Array<{ state: ConnectionState; detail: StateDetail }> = [];
+  const frames: InboundFrame[] = [];
+  const errors: TabSocketError[] = [];
+  const listener: ConnectionListener = {
+    state: (state, detail) => states.push({ state, detail }),
+    frame: (frame) => frames.push(frame),
+    error: (error) => errors.push(error),
+  };
+  const options = resolveOptions({
+    url: 'ws://127.0.0.1:9/ws',
+    heartbeat: { interval: 1_000, timeout: 500 },
+    reconnect: { minDelay: 100, maxDelay: 10_000, factor: 2, jitter: 0, minUptime: 2_000 },
+    connectTimeout: 3_000,
+    ...overrides,
+  });
+  const connection = new Connection(options, fake.env, listener);
+  const lastState = () => states.at(-1);
+  return { connection, states, frames, errors, lastState, ...fake };
+}
+
+/** Starts the connection and completes its first handshake. */
+function setupOpen(overrides: Overrides = {}) {
+  const context = setup(overrides);
+  context.connection.start();
+  context.latest().accept();
+  return context;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('Connection', () => {
+  describe('#start()', () => {
+    it('opens one socket with the url and protocols and goes idle → connecting', () => {
+      const { connection, sockets, states } = setup({ protocols: ['v1', 'v2'] });
+      connection.start();
+      expect(sockets).toHaveLength(1);
+      expect(sockets[0]?.url).toBe('ws://127.0.0.1:9/ws');
+      expect(sockets[0]?.protocols).toEqual(['v1', 'v2']);
+      expect(sockets[0]?.binaryType).toBe('arraybuffer');
+      expect(states).toEqual([{ state: 'connecting', detail: { from: 'idle', reason: 'start' } }]);
+    });
+
+    it('does nothing while connecting or open', () => {
+      const { connection, sockets, latest } = setup();
+      connection.start();
+      connection.start();
+      latest().accept();
+      connection.start();
+      expect(sockets).toHaveLength(1);
+      expect(connection.state).toBe('open');
+    });
+
+    it('opens a new socket after close() (a new login)', () => {
+      const { connection, sockets } = setupOpen();
+      connection.close();
+      connection.start();
+      expect(sockets).toHaveLength(2);
+      expect(connection.state).toBe('connecting');
+    });
+
+    it('waits in offline when the browser is offline', () => {
+      const { connection, sockets } = setup();
+      connection.setOnline(false);
+      connection.start();
+      expect(connection.state).toBe('offline');
+      expect(sockets).toHaveLength(0);
+    });
+
+    it('counts a socket constructor that throws as a failed attempt', () => {
+      const context = setup();
+      context.env.createSocket = () => {
+        throw new SyntaxError('blocked port');
+      };
+      context.connection.start();
+      expect(context.connection.state).toBe('backoff');
+      expect(context.lastState()?.detail).toMatchObject({ attempt: 1, delay: 100 });
+    });
+  });
+
+  describe('open', () => {
+    it('goes connecting → open when the handshake completes', () => {
+      const { lastState, connection } = setupOpen();
+      expect(connection.state).toBe('open');
+      expect(lastState()).toEqual({ state: 'open', detail: { from: 'connecting', reason: 'open' } });
+    });
+
+    it('abandons a handshake that hangs past connectTimeout and retries after the backoff', () => {
+      const { connection, sockets, lastState } = setup();
+      connection.start();
+      vi.advanceTimersByTime(2_999);
+      expect(connection.state).toBe('connecting');
+      vi.advanceTimersByTime(1);
+      expect(lastState()?.state).toBe('backoff');
+      expect(lastState()?.detail.reason).toBe('connect-timeout');
+      expect(sockets[0]?.closeCalls).toHaveLength(1);
+      vi.advanceTimersByTime(100);
+      expect(sockets).toHaveLength(2);
+    });
+  });
+
+  describe('#send()', () => {
+    it('writes at once while open', async () => {
+      const { connection, latest } = setupOpen();
+      await connection.send('hello');
+      expect(latest().sent).toEqual(['hello']);
+    });
+
+    it('queues while connecting and flushes in order on open, resolving each', async () => {
+      const { connection, latest } = setup();
+      connection.start();
+      const settled: string[] = [];
+      const sends = ['a', 'b', 'c'].map((data) =>
+        connection.send(data).then(() => settled.push(data)),
+      );
+      await Promise.resolve();
+      expect(settled).toEqual([]);
+      expect(connection.queued).toBe(3);
+      latest().accept();
+      await Promise.all(sends);
+      expect(latest().sent).toEqual(['a', 'b', 'c']);
+      expect(settled).toEqual(['a', 'b', 'c']);
+    });
+
+    it('queues while in backoff and while offline, and sends on the next open', async () => {
+      const { connection, sockets, latest } = setupOpen();
+      latest().drop();
+      const duringBackoff = connection.send('during-backoff');
+      connection.setOnline(false);
+      const whileOffline = connection.send('while-offline');
+      connection.setOnline(true);
+      latest().accept();
+      await Promise.all([duringBackoff, whileOffline]);
+      expect(sockets[1]?.sent).toEqual(['during-backoff', 'while-offline']);
+    });
+
+    it('rejects the message over outboxLimit with OutboxFullError and keeps the others', async () => {
+      const { connection, latest } = setup({ outboxLimit: 2 });
+      connection.start();
+      const first = connection.send('1');
+      const second = connection.send('2');
+      await expect(connection.send('3')).rejects.toBeInstanceOf(OutboxFullError);
+      latest().accept();
+      await Promise.all([first, second]);
+      expect(latest().sent).toEqual(['1', '2']);
+    });
+
+    it('rejects with ConnectionClosedError after close()', async () => {
+      const { connection } = setupOpen();
+      connection.close();
+      await expect(connection.send('x')).rejects.toBeInstanceOf(ConnectionClosedError);
+    });
+
+    it('rejects with ConnectionFailedError once failed', async () => {
+      const { connection, latest } = setupOpen();
+      latest().drop(4401);
+      await expect(connection.send('x')).rejects.toBeInstanceOf(ConnectionFailedError);
+    });
+  });
+
+  describe('#close()', () => {
+    const cases: Array<[string, (context: ReturnType<typeof setup>) => void]> = [
+      ['connecting', ({ connection }) => connection.start()],
+      ['open', ({ connection, latest }) => (connection.start(), latest().accept())],
+      [
+        'backoff',
+        ({ connection, latest }) => (connection.start(), latest().accept(), latest().drop()),
+      ],
+      ['offline', ({ connection }) => (connection.setOnline(false), connection.start())],
+    ];
+
+    for (const [state, reach] of cases) {
+      it(`closes for good while ${state}: no socket, no timer survives`, () => {
+        const context = setup();
+        reach(context);
+        expect(context.connection.state).toBe(state);
+        const socketsBefore = context.sockets.length;
+        context.connection.close(4000, 'bye');
+        expect(context.lastState()).toEqual({
+          state: 'closed',
+          detail: { from: state, reason: 'logout', code: 4000, closeReason: 'bye' },
+        });
+        expect(vi.getTimerCount()).toBe(0);
+        vi.advanceTimersByTime(10 * 60_000);
+        expect(context.sockets).toHaveLength(socketsBefore);
+        expect(context.connection.state).toBe('closed');
+      });
+    }
+
+    it('closes the socket with the code and reason and ignores its late events', () => {
+      const { connection, latest, states } = setupOpen();
+      const socket = latest();
+      const lateClose = socket.onclose;
+      connection.close(1000, 'logout');
+      expect(socket.closeCalls).toEqual([{ code: 1000, reason: 'logout' }]);
+      expect(socket.onclose).toBeNull();
+      const count = states.length;
+      lateClose?.({ code: 1006, reason: '' } as CloseEvent);
+      expect(states).toHaveLength(count);
+    });
+
+    it('rejects every queued message with ConnectionClosedError', async () => {
+      const { connection } = setup();
+      connection.start();
+      const queued = [connection.send('a'), connection.send('b')];
+      connection.close();
+      for (const send of queued) await expect(send).rejects.toBeInstanceOf(ConnectionClosedError);
+      expect(connection.queued).toBe(0);
+    });
+  });
+
+  describe('heartbeat', () => {
+    it('sends the ping every interval and never delivers the pong', () => {
+      const { latest, frames } = setupOpen();
+      vi.advanceTimersByTime(1_000);
+      expect(latest().sent).toEqual(['ping']);
+      latest().receive('pong');
+      vi.advanceTimersByTime(1_000);
+      expect(latest().sent).toEqual(['ping', 'ping']);
+      expect(frames).toEqual([]);
+    });
+
+    it('abandons a silent socket at interval + timeout without waiting for its close event', () => {
+      const { connection, sockets, lastState } = setupOpen();
+      vi.advanceTimersByTime(1_499);
+      expect(connection.state).toBe('open');
+      vi.advanceTimersByTime(1);
+      expect(lastState()).toEqual({
+        state: 'backoff',
+        detail: { from: 'open', reason: 'heartbeat-timeout', attempt: 1, delay: 100 },
+      });
+      expect(sockets[0]?.closeCalls).toHaveLength(1);
+      expect(sockets[0]?.onmessage).toBeNull();
+      vi.advanceTimersByTime(100);
+      expect(sockets).toHaveLength(2);
+      expect(connection.state).toBe('connecting');
+    });
+
+    it('counts any inbound frame as life', () => {
+      const { connection, latest } = setupOpen();
+      for (let i = 0; i < 10; i++) {
+        vi.advanceTimersByTime(1_000);
+        latest().receive('{"n":1}');
+      }
+      expect(connection.state).toBe('open');
+    });
+
+    it('ignores events of a socket it abandoned (generation check)', () => {
+      const { connection, latest, frames, states } = setupOpen();
+      const old = latest();
+      const { onmessage, onclose } = old;
+      vi.advanceTimersByTime(1_500 + 100);
+      expect(latest()).not.toBe(old);
+      latest().accept();
+      const count = states.length;
+      onmessage?.({ data: '{"stale":true}' } as MessageEvent);
+      onclose?.({ code: 1006, reason: '' } as CloseEvent);
+      expect(states).toHaveLength(count);
+      expect(frames).toEqual([]);
+      expect(connection.state).toBe('open');
+    });
+
+    it('declares death when a late ping tick finds the deadline passed (suspended machine)', () => {
+      const { connection, latest } = setupOpen();
+      // The machine sleeps: the clock jumps but no timer has run yet.
+      vi.setSystemTime(Date.now() + 60_000);
+      vi.advanceTimersByTime(1_000);
+      expect(connection.state).toBe('backoff');
+      expect(latest().sent).toEqual([]);
+    });
+
+    it.each([
+      ['"ping" answered by "pong"', { ping: 'ping', pong: 'pong' }, 'ping', 'pong'],
+      ['"HeartBeat" echoed back', { ping: 'HeartBeat', pong: 'HeartBeat' }, 'HeartBeat', 'HeartBeat'],
+      [
+        'JSON {type:"ping"} answered by {type:"pong"}',
+        { ping: { type: 'ping' }, pong: { type: 'pong' } },
+        '{"type":"ping"}',
+        '{"type":"pong","ts":1}',
+      ],
+    ] as const)('works with a server whose heartbeat is %s', (_, heartbeat, ping, pong) => {
+      const { connection, latest, frames } = setupOpen({
+        heartbeat: { interval: 1_000, timeout: 500, ...heartbeat },
+      });
+      for (let i = 0; i < 5; i++) {
+        vi.advanceTimersByTime(1_000);
+        expect(latest().sent.at(-1)).toBe(ping);
+        latest().receive(pong);
+      }
+      expect(connection.state).toBe('open');
+      expect(frames).toEqual([]);
+    });
+
+    it('sends nothing and never times out with heartbeat: false', () => {
+      const { connection, latest } = setupOpen({ heartbeat: false });
+      vi.advanceTimersByTime(10 * 60_000);
+      expect(latest().sent).toEqual([]);
+      expect(connection.state).toBe('open');
+    });
+  });
+
+  describe('backoff', () => {
+    it('grows the delay per failed attempt by factor, up to maxDelay', () => {
+      const { connection, latest, states } = setup({
+        heartbeat: false,
+        reconnect: { minDelay: 100, maxDelay: 500, factor: 2, jitter: 0 },
+      });
+      connection.start();
+      const delays: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        latest().drop();
+        const delay = states.at(-1)?.detail.delay ?? -1;
+        delays.push(delay);
+        vi.advanceTimersByTime(delay);
+      }
+      expect(delays).toEqual([100, 200, 400, 500, 500]);
+    });
+
+    it('applies full jitter with the injected randomness', () => {
+      const { connection, latest, lastState } = setup(
+        { reconnect: { minDelay: 1_000, jitter: 1 } },
+        () => 0.25,
+      );
+      connection.start();
+      latest().drop();
+      expect(lastState()?.detail.delay).toBe(750);
+    });
+
+    it('resets the attempts only after the socket stayed open minUptime', () => {
+      const { connection, latest, lastState } = setupOpen({ heartbeat: false });
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().accept();
+      vi.advanceTimersByTime(1_999);
+      latest().drop();
+      expect(lastState()?.detail.attempt).toBe(2);
+      vi.advanceTimersByTime(200);
+      latest().accept();
+      vi.advanceTimersByTime(2_000);
+      latest().drop();
+      expect(lastState()?.detail.attempt).toBe(1);
+      expect(connection.failedAttempts).toBe(1);
+    });
+
+    it('fails after maxAttempts failed attempts in a row and rejects the outbox', async () => {
+      const { connection, latest, lastState, sockets } = setup({
+        heartbeat: false,
+        reconnect: { minDelay: 10, jitter: 0, maxAttempts: 3 },
+      });
+      connection.start();
+      const queued = connection.send('never');
+      latest().drop();
+      vi.advanceTimersByTime(10);
+      latest().drop();
+      vi.advanceTimersByTime(20);
+      latest().drop();
+      expect(lastState()).toEqual({
+        state: 'failed',
+        detail: { from: 'connecting', reason: 'max-attempts', code: 1006, attempt: 3 },
+      });
+      await expect(queued).rejects.toBeInstanceOf(ConnectionFailedError);
+      vi.advanceTimersByTime(60_000);
+      expect(sockets).toHaveLength(3);
+    });
+
+    it.each([1008, 4400, 4401, 4499])('fails at once on close code %i (stopOn default)', (code) => {
+      const { latest, lastState, sockets } = setupOpen();
+      latest().drop(code, 'unauthorized');
+      expect(lastState()).toEqual({
+        state: 'failed',
+        detail: { from: 'open', reason: 'stop-code', code, closeReason: 'unauthorized' },
+      });
+      vi.advanceTimersByTime(60_000);
+      expect(sockets).toHaveLength(1);
+    });
+
+    it.each([1000, 1001, 1006, 1011, 4500])('retries after close code %i', (code) => {
+      const { lastState, latest } = setupOpen();
+      latest().drop(code);
+      expect(lastState()?.state).toBe('backoff');
+      expect(lastState()?.detail).toMatchObject({ reason: 'close', code });
+    });
+  });
+
+  describe('#setOnline()', () => {
+    it('offline while open abandons the socket and waits without retrying', () => {
+      const { connection, sockets, lastState } = setupOpen();
+      connection.setOnline(false);
+      expect(lastState()).toEqual({ state: 'offline', detail: { from: 'open', reason: 'offline' } });
+      expect(sockets[0]?.closeCalls).toHaveLength(1);
+      vi.advanceTimersByTime(10 * 60_000);
+      expect(sockets).toHaveLength(1);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('online while offline reconnects at once with the attempts reset', () => {
+      const { connection, latest, sockets } = setupOpen();
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().drop();
+      connection.setOnline(false);
+      connection.setOnline(true);
+      expect(sockets).toHaveLength(3);
+      expect(connection.state).toBe('connecting');
+      expect(connection.failedAttempts).toBe(0);
+    });
+
+    it('online while in backoff retries at once instead of waiting out the delay', () => {
+      const { connection, latest, sockets } = setupOpen({
+        reconnect: { minDelay: 60_000, maxDelay: 60_000, jitter: 0 },
+      });
+      latest().drop();
+      connection.setOnline(true);
+      expect(sockets).toHaveLength(2);
+    });
+
+    it('a socket that dies while offline goes to offline, not backoff', () => {
+      const { connection, latest } = setup();
+      connection.start();
+      connection.setOnline(false);
+      expect(connection.state).toBe('offline');
+      expect(latest().onclose).toBeNull();
+    });
+  });
+
+  describe('inbound frames', () => {
+    it('delivers parsed JSON with its topic', () => {
+      const { latest, frames } = setupOpen();
+      latest().receive('{"topic":"prices","v":1}');
+      latest().receive('[1,2]');
+      expect(frames).toEqual([{ data: { topic: 'prices', v: 1 }, topic: 'prices' }, { data: [1, 2] }]);
+    });
+
+    it('uses topicKey to find the topic', () => {
+      const { latest, frames } = setupOpen({ topicKey: 'channel' });
+      latest().receive('{"channel":"chat","topic":"x"}');
+      expect(frames[0]?.topic).toBe('chat');
+    });
+
+    it('delivers a malformed JSON frame as text with an error, and the heartbeat goes on', () => {
+      const { connection, latest, frames, errors } = setupOpen();
+      vi.advanceTimersByTime(1_000);
+      latest().receive('{not json');
+      expect(frames).toEqual([{ data: '{not json' }]);
+      expect(errors[0]).toBeInstanceOf(MalformedFrameError);
+      expect(errors[0]?.code).toBe('TS_ERR_MALFORMED_FRAME');
+      vi.advanceTimersByTime(1_400);
+      expect(connection.state).toBe('open');
+    });
+
+    it("delivers text as is in 'text' format", () => {
+      const { latest, frames, errors } = setupOpen({ format: 'text' });
+      latest().receive('hello');
+      latest().receive('{"topic":"t"}');
+      expect(frames).toEqual([{ data: 'hello' }, { data: '{"topic":"t"}', topic: 't' }]);
+      expect(errors).toEqual([]);
+    });
+
+    it('delivers binary frames untouched', () => {
+      const { latest, frames } = setupOpen();
+      const bytes = new Uint8Array([1, 2, 3]).buffer;
+      latest().receive(bytes);
+      expect(frames).toEqual([{ data: bytes }]);
+    });
+  });
+
+  describe('tabsocket protocol', () => {
+    it('sends nothing extra to a server that never says hello', () => {
+      const { connection, latest, frames } = setupOpen({ heartbeat: false });
+      connection.setTopics(['a']);
+      latest().receive('{"$ts":"sub","topics":[]}');
+      expect(latest().sent).toEqual([]);
+      expect(frames).toHaveLength(1);
+    });
+
+    it('tells a server that says hello the topics, and again only when they change', () => {
+      const { connection, latest, frames } = setupOpen({ heartbeat: false });
+      connection.setTopics(['b', 'a']);
+      latest().receive('{"$ts":"hello","v":1}');
+      connection.setTopics(['a', 'b']);
+      connection.setTopics(['a']);
+      latest().receive('{"$ts":"error","code":"x","message":"y"}');
+      expect(latest().sent).toEqual([
+        '{"$ts":"sub","topics":["a","b"]}',
+        '{"$ts":"sub","topics":["a"]}',
+      ]);
+      expect(frames).toEqual([]);
+    });
+
+    it('tells each new socket the topics again after its hello', () => {
+      const { connection, latest } = setupOpen({ heartbeat: false });
+      connection.setTopics(['a']);
+      latest().receive('{"$ts":"hello","v":1}');
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().accept();
+      latest().receive('{"$ts":"hello","v":1}');
+      expect(latest().sent).toEqual(['{"$ts":"sub","topics":["a"]}']);
+    });
+  });
+});

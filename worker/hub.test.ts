@@ -1,0 +1,315 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Hub } from './hub';
+import { type ConnectionOptions, resolveOptions } from './options';
+import type { TabEvent, TabEventMessage } from './protocol';
+import type { LockWaiter } from './registry';
+import { tabLockName } from './tab-lock';
+import { fakeEnvironment } from './test-support/fake-socket';
+
+/** Web Locks where the test decides when a tab's lock is released (the tab died). */
+function fakeLocks() {
+  const waiting = new Map<string, () => void>();
+  const locks: LockWaiter = {
+    request: (name, { signal }, callback) =>
+      new Promise((resolve, reject) => {
+        waiting.set(name, () => resolve(callback()));
+        signal.addEventListener('abort', () => {
+          waiting.delete(name);
+          reject(new DOMException('aborted', 'AbortError'));
+        });
+      }),
+  };
+  const release = (tabId: string) => waiting.get(tabLockName(tabId))?.();
+  return { locks, waiting, release };
+}
+
+function setup() {
+  const fake = fakeEnvironment();
+  const lockControl = fakeLocks();
+  const hub = new Hub({ ...fake.env, locks: lockControl.locks });
+  const events = new Map<string, TabEvent[]>();
+  const attach = (tabId: string) => {
+    events.set(tabId, []);
+    const api = hub.api({
+      postMessage: (message: TabEventMessage) => events.get(tabId)?.push(message.tabsocket),
+    });
+    api.attach(tabId, true);
+    return api;
+  };
+  const eventsOf = (tabId: string, kind?: TabEvent['kind']) =>
+    (events.get(tabId) ?? []).filter((event) => kind === undefined || event.kind === kind);
+  return { hub, attach, eventsOf, ...fake, ...lockControl };
+}
+
+function options(overrides: Partial<ConnectionOptions> = {}) {
+  return resolveOptions({
+    url: 'ws://127.0.0.1:9/ws?token=a',
+    heartbeat: false,
+    gracePeriod: 5_000,
+    ...overrides,
+  });
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('Hub', () => {
+  describe('#open()', () => {
+    it('gives every tab that opens the same name and url one shared socket', () => {
+      const { attach, sockets, hub } = setup();
+      const tabs = ['a', 'b', 'c'].map((id) => [id, attach(id)] as const);
+      for (const [id, api] of tabs) api.open(id, options());
+      expect(sockets).toHaveLength(1);
+      expect(hub.inspect('default')?.tabs).toEqual(['a', 'b', 'c']);
+    });
+
+    it('answers the joining tab with the current state', () => {
+      const { attach, latest } = setup();
+      attach('a').open('a', options());
+      latest().accept();
+      const outcome = attach('b').open('b', options());
+      expect(outcome).toMatchObject({ ok: true, value: { state: 'open', tabs: ['a', 'b'] } });
+    });
+
+    it('keeps connections of different names apart', () => {
+      const { attach, sockets } = setup();
+      const api = attach('a');
+      api.open('a', options({ name: 'chat' }));
+      api.open('a', options({ name: 'prices', url: 'ws://127.0.0.1:9/prices' }));
+      expect(sockets.map((socket) => socket.url)).toEqual([
+        'ws://127.0.0.1:9/ws?token=a',
+        'ws://127.0.0.1:9/prices',
+      ]);
+    });
+
+    it('replaces the socket when a tab opens the name with another url (re-login)', async () => {
+      const { attach, sockets, eventsOf } = setup();
+      const a = attach('a');
+      const b = attach('b');
+      a.open('a', options());
+      sockets[0]?.accept();
+      b.open('b', options());
+      a.close('a', 'default', 1000, '');
+      a.open('a', options());
+      const queued = b.send('b', 'default', 'for-old-login');
+      b.open('b', options({ url: 'ws://127.0.0.1:9/ws?token=b' }));
+      expect(sockets).toHaveLength(3);
+      expect(sockets[1]?.closeCalls).toEqual([{ code: 1000, reason: '' }]);
+      expect(await queued).toMatchObject({ ok: false, error: { code: 'TS_ERR_CLOSED' } });
+      for (const tab of ['a', 'b']) {
+        const states = eventsOf(tab, 'state').slice(-2);
+        expect(states).toMatchObject([
+          { state: 'closed', detail: { reason: 'replaced' } },
+          { state: 'connecting', detail: { reason: 'start' } },
+        ]);
+      }
+      sockets[2]?.accept();
+      vi.advanceTimersByTime(60_000);
+      expect(sockets).toHaveLength(3);
+    });
+
+    it('refuses a tab that did not attach', () => {
+      const { hub } = setup();
+      const api = hub.api({ postMessage: () => {} });
+      expect(api.open('ghost', options())).toMatchObject({
+        ok: false,
+        error: { code: 'TS_ERR_RELEASED' },
+      });
+    });
+  });
+
+  describe('fan-out', () => {
+    it('delivers each frame exactly once to each tab that wants all frames', () => {
+      const { attach, latest, eventsOf } = setup();
+      for (const id of ['a', 'b']) {
+        const api = attach(id);
+        api.open(id, options());
+        api.setInterest(id, 'default', { all: true, topics: [] });
+      }
+      attach('c').open('c', options());
+      latest().accept();
+      latest().receive('{"n":1}');
+      latest().receive('{"n":2}');
+      expect(eventsOf('a', 'frame')).toEqual([
+        { kind: 'frame', name: 'default', data: { n: 1 } },
+        { kind: 'frame', name: 'default', data: { n: 2 } },
+      ]);
+      expect(eventsOf('b', 'frame')).toHaveLength(2);
+      expect(eventsOf('c', 'frame')).toEqual([]);
+    });
+
+    it('routes topic frames only to the tabs subscribed to the topic', () => {
+      const { attach, latest, eventsOf } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      a.setInterest('a', 'default', { all: false, topics: ['chat'] });
+      const b = attach('b');
+      b.open('b', options());
+      b.setInterest('b', 'default', { all: false, topics: ['prices'] });
+      latest().accept();
+      latest().receive('{"topic":"chat","text":"hi"}');
+      latest().receive('{"topic":"prices","p":1}');
+      latest().receive('{"untagged":true}');
+      expect(eventsOf('a', 'frame').map((event) => event.kind === 'frame' && event.data)).toEqual([
+        { topic: 'chat', text: 'hi' },
+      ]);
+      expect(eventsOf('b', 'frame')).toHaveLength(1);
+    });
+
+    it('tells a hello-speaking server the union of the tabs topics, and drops those of a tab that leaves', () => {
+      const { attach, latest } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      a.setInterest('a', 'default', { all: false, topics: ['chat'] });
+      const b = attach('b');
+      b.open('b', options());
+      b.setInterest('b', 'default', { all: false, topics: ['prices', 'chat'] });
+      latest().accept();
+      latest().receive('{"$ts":"hello","v":1}');
+      b.leave('b');
+      expect(latest().sent).toEqual([
+        '{"$ts":"sub","topics":["chat","prices"]}',
+        '{"$ts":"sub","topics":["chat"]}',
+      ]);
+    });
+
+    it('sends state changes to every attached tab', () => {
+      const { attach, latest, eventsOf } = setup();
+      attach('a').open('a', options());
+      attach('b').open('b', options());
+      latest().accept();
+      for (const tab of ['a', 'b']) {
+        expect(eventsOf(tab, 'state').at(-1)).toMatchObject({ state: 'open' });
+      }
+    });
+  });
+
+  describe('#close()', () => {
+    it('closes the one socket for every tab and reopens only when a tab opens again', () => {
+      const { attach, latest, sockets, eventsOf } = setup();
+      const a = attach('a');
+      const b = attach('b');
+      a.open('a', options());
+      b.open('b', options());
+      latest().accept();
+      a.close('a', 'default', 1000, 'logout');
+      expect(eventsOf('b', 'state').at(-1)).toMatchObject({
+        state: 'closed',
+        detail: { reason: 'logout' },
+      });
+      vi.advanceTimersByTime(60_000);
+      expect(sockets).toHaveLength(1);
+      b.open('b', options());
+      expect(sockets).toHaveLength(2);
+      expect(eventsOf('a', 'state').at(-1)).toMatchObject({ state: 'connecting' });
+    });
+  });
+
+  describe('#release() and #leave()', () => {
+    it('keeps the socket for the other tabs when one tab releases', () => {
+      const { attach, latest, hub } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      attach('b').open('b', options());
+      latest().accept();
+      a.release('a', 'default');
+      vi.advanceTimersByTime(60_000);
+      expect(hub.inspect('default')).toMatchObject({ state: 'open', tabs: ['b'] });
+    });
+
+    it('closes the socket gracePeriod after the last tab left', () => {
+      const { attach, latest, hub } = setup();
+      attach('a').open('a', options());
+      latest().accept();
+      attach('a').leave('a');
+      vi.advanceTimersByTime(4_999);
+      expect(latest().closeCalls).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(latest().closeCalls).toEqual([{ code: 1000, reason: '' }]);
+      expect(hub.inspect('default')).toBeUndefined();
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('keeps the same socket when a tab comes back within the grace period (a reload)', () => {
+      const { attach, latest, sockets, hub } = setup();
+      attach('old').open('old', options());
+      latest().accept();
+      attach('old').leave('old');
+      vi.advanceTimersByTime(4_000);
+      attach('new').open('new', options());
+      vi.advanceTimersByTime(60_000);
+      expect(sockets).toHaveLength(1);
+      expect(hub.inspect('default')).toMatchObject({ state: 'open', tabs: ['new'] });
+    });
+
+    it('rejects send from a tab that left', async () => {
+      const { attach } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      a.release('a', 'default');
+      expect(await a.send('a', 'default', 'x')).toMatchObject({
+        ok: false,
+        error: { code: 'TS_ERR_RELEASED' },
+      });
+    });
+  });
+
+  describe('dead tabs', () => {
+    it('drops a tab whose Web Lock is released (closed or crashed) with its subscriptions', async () => {
+      const { attach, latest, hub, release, eventsOf } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      a.setInterest('a', 'default', { all: true, topics: [] });
+      attach('b').open('b', options());
+      latest().accept();
+      release('a');
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toEqual(['b']));
+      latest().receive('{"after":true}');
+      expect(eventsOf('a', 'frame')).toEqual([]);
+    });
+
+    it('stops waiting on the lock of a tab that left by itself', () => {
+      const { attach, waiting } = setup();
+      attach('a').leave('a');
+      expect(waiting.size).toBe(0);
+    });
+  });
+
+  describe('#network()', () => {
+    it('takes every connection offline and back', () => {
+      const { attach, hub, sockets } = setup();
+      const a = attach('a');
+      a.open('a', options({ name: 'one' }));
+      a.open('a', options({ name: 'two' }));
+      a.network(false);
+      expect([hub.inspect('one')?.state, hub.inspect('two')?.state]).toEqual(['offline', 'offline']);
+      a.network(true);
+      expect(sockets).toHaveLength(4);
+    });
+
+    it('opens a new connection offline while the browser is offline', () => {
+      const { attach, hub, sockets } = setup();
+      const a = attach('a');
+      a.network(false);
+      a.open('a', options());
+      expect(hub.inspect('default')?.state).toBe('offline');
+      expect(sockets).toHaveLength(0);
+    });
+  });
+
+  describe('#dispose()', () => {
+    it('closes every connection and leaves no timer', () => {
+      const { attach, hub, latest } = setup();
+      attach('a').open('a', options());
+      latest().accept();
+      hub.dispose();
+      expect(latest().closeCalls).toHaveLength(1);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+  });
+});
