@@ -71,9 +71,7 @@ describe('backoffDelay', () => {
   describe('with huge numbers', () => {
     it('caps at maxDelay when factor ** attempt overflows to Infinity', () => {
       expect(backoffDelay(1e9, base, () => 0)).toBe(30_000);
-      expect(backoffDelay(Number.MAX_SAFE_INTEGER, { ...base, factor: 1e6 }, () => 0)).toBe(
-        30_000,
-      );
+      expect(backoffDelay(Number.MAX_SAFE_INTEGER, { ...base, factor: 1e6 }, () => 0)).toBe(30_000);
     });
 
     it('clamps a delay above 2^31-1 ms to 2^31-1', () => {

@@ -102,7 +102,10 @@ describe('Connection', () => {
     it('goes connecting → open when the handshake completes', () => {
       const { lastState, connection } = setupOpen();
       expect(connection.state).toBe('open');
-      expect(lastState()).toEqual({ state: 'open', detail: { from: 'connecting', reason: 'open' } });
+      expect(lastState()).toEqual({
+        state: 'open',
+        detail: { from: 'connecting', reason: 'open' },
+      });
     });
 
     it('abandons a handshake that hangs past connectTimeout and retries after the backoff', () => {
@@ -291,7 +294,12 @@ describe('Connection', () => {
 
     it.each([
       ['"ping" answered by "pong"', { ping: 'ping', pong: 'pong' }, 'ping', 'pong'],
-      ['"HeartBeat" echoed back', { ping: 'HeartBeat', pong: 'HeartBeat' }, 'HeartBeat', 'HeartBeat'],
+      [
+        '"HeartBeat" echoed back',
+        { ping: 'HeartBeat', pong: 'HeartBeat' },
+        'HeartBeat',
+        'HeartBeat',
+      ],
       [
         'JSON {type:"ping"} answered by {type:"pong"}',
         { ping: { type: 'ping' }, pong: { type: 'pong' } },
@@ -406,7 +414,10 @@ describe('Connection', () => {
     it('offline while open abandons the socket and waits without retrying', () => {
       const { connection, sockets, lastState } = setupOpen();
       connection.setOnline(false);
-      expect(lastState()).toEqual({ state: 'offline', detail: { from: 'open', reason: 'offline' } });
+      expect(lastState()).toEqual({
+        state: 'offline',
+        detail: { from: 'open', reason: 'offline' },
+      });
       expect(sockets[0]?.closeCalls).toHaveLength(1);
       vi.advanceTimersByTime(10 * 60_000);
       expect(sockets).toHaveLength(1);
@@ -448,7 +459,10 @@ describe('Connection', () => {
       const { latest, frames } = setupOpen();
       latest().receive('{"topic":"prices","v":1}');
       latest().receive('[1,2]');
-      expect(frames).toEqual([{ data: { topic: 'prices', v: 1 }, topic: 'prices' }, { data: [1, 2] }]);
+      expect(frames).toEqual([
+        { data: { topic: 'prices', v: 1 }, topic: 'prices' },
+        { data: [1, 2] },
+      ]);
     });
 
     it('uses topicKey to find the topic', () => {

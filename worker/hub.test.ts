@@ -287,7 +287,10 @@ describe('Hub', () => {
       a.open('a', options({ name: 'one' }));
       a.open('a', options({ name: 'two' }));
       a.network(false);
-      expect([hub.inspect('one')?.state, hub.inspect('two')?.state]).toEqual(['offline', 'offline']);
+      expect([hub.inspect('one')?.state, hub.inspect('two')?.state]).toEqual([
+        'offline',
+        'offline',
+      ]);
       a.network(true);
       expect(sockets).toHaveLength(4);
     });
