@@ -17,9 +17,10 @@ export function backoffDelay(
   options: BackoffOptions,
   random: () => number,
 ): number {
-  const exponent = Math.max(attempt - 1, 0);
-  const grown = options.minDelay * options.factor ** exponent;
-  const capped = Math.min(Number.isFinite(grown) ? grown : options.maxDelay, options.maxDelay);
+  const growth = options.factor ** Math.max(attempt - 1, 0);
+  // Infinity for huge attempts, which the cap absorbs; but 0 × Infinity would be NaN.
+  const grown = options.minDelay === 0 ? 0 : options.minDelay * growth;
+  const capped = Math.min(grown, options.maxDelay);
   const jittered = capped * (1 - options.jitter * random());
   return Math.min(Math.max(Math.round(jittered), 0), MAX_TIMER_DELAY);
 }

@@ -128,7 +128,7 @@ export function resolveOptions(
 function resolveHeartbeat(input: unknown): Required<HeartbeatOptions> {
   const given = input === undefined ? {} : record(input, 'heartbeat');
   rejectUnknownKeys(given, Object.keys(DEFAULT_HEARTBEAT), 'heartbeat.');
-  const merged = { ...DEFAULT_HEARTBEAT, ...given };
+  const merged = { ...DEFAULT_HEARTBEAT, ...definedOnly(given) };
   return {
     interval: duration(merged.interval, 'heartbeat.interval', 1),
     timeout: duration(merged.timeout, 'heartbeat.timeout', 1),
@@ -140,7 +140,7 @@ function resolveHeartbeat(input: unknown): Required<HeartbeatOptions> {
 function resolveReconnect(input: unknown): Required<ReconnectOptions> {
   const given = input === undefined ? {} : record(input, 'reconnect');
   rejectUnknownKeys(given, Object.keys(DEFAULT_RECONNECT), 'reconnect.');
-  const merged = { ...DEFAULT_RECONNECT, ...given };
+  const merged = { ...DEFAULT_RECONNECT, ...definedOnly(given) };
   const minDelay = duration(merged.minDelay, 'reconnect.minDelay', 0);
   const maxDelay = duration(merged.maxDelay, 'reconnect.maxDelay', minDelay);
   const factor = finite(merged.factor, 'reconnect.factor');
@@ -174,7 +174,10 @@ function webSocketUrl(value: unknown, baseUrl: string | undefined): string {
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
     fail('url', 'must use ws:, wss:, http: or https:', value);
   }
-  if (url.hash !== '') fail('url', 'must not have a #fragment (WebSocket forbids it)', value);
+  // A bare trailing '#' leaves `hash` empty but stays in `href`, and WebSocket refuses it too.
+  if (url.hash !== '' || url.href.endsWith('#')) {
+    fail('url', 'must not have a #fragment (WebSocket forbids it)', value);
+  }
   return url.href;
 }
 
@@ -192,20 +195,23 @@ function heartbeatFrame(value: unknown, option: string): HeartbeatFrame {
   if (typeof value === 'string' && value !== '') return value;
   const frame = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
   const fields = frame ? Object.values(frame) : [];
-  if (
-    !frame ||
-    fields.length === 0 ||
-    !fields.every(
-      (field) => field === null || ['string', 'number', 'boolean'].includes(typeof field),
-    )
-  ) {
+  if (!frame || fields.length === 0 || !fields.every(isJsonScalar)) {
     fail(
       option,
-      'must be a non-empty string or an object of string, number, boolean or null fields',
+      'must be a non-empty string or an object of string, finite number, boolean or null fields',
       value,
     );
   }
   return { ...(frame as Record<string, string | number | boolean | null>) };
+}
+
+function isJsonScalar(value: unknown): boolean {
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    Number.isFinite(value)
+  );
 }
 
 function closeCodeList(value: unknown): CloseCodeList {
@@ -237,6 +243,11 @@ function rejectUnknownKeys(value: object, known: readonly string[], prefix: stri
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) fail(`${prefix}${key}`, 'is not an option', undefined);
   }
+}
+
+/** `{ interval: undefined }` means "the default", as a missing key does at the top level. */
+function definedOnly(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined));
 }
 
 function nonEmptyString(value: unknown, option: string): string {

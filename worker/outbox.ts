@@ -1,3 +1,4 @@
+import { ConnectionClosedError } from './errors/connection-closed-error';
 import { OutboxFullError } from './errors/outbox-full-error';
 import type { TabSocketError } from './errors/tab-socket-error';
 
@@ -39,8 +40,14 @@ export class Outbox {
     const queued = this.#queue;
     this.#queue = [];
     for (const message of queued) {
-      write(message.data);
-      message.resolve();
+      try {
+        write(message.data);
+        message.resolve();
+      } catch (cause) {
+        message.reject(
+          new ConnectionClosedError('tabsocket: the socket refused the message', { cause }),
+        );
+      }
     }
   }
 
