@@ -18,10 +18,10 @@ export type InboundFrame =
  */
 const CONTROL_FRAME_START = /^\s*\{\s*"\$ts"\s*:/;
 
-/** Sorts a text frame; `ping` is the heartbeat to answer, `false` when the app handles it. */
-export function classifyInboundFrame(text: string, ping: HeartbeatFrame | false): InboundFrame {
+/** Sorts a text frame; `ping` is the heartbeat to answer, undefined when the app handles it. */
+export function classifyInboundFrame(text: string, ping: HeartbeatFrame | undefined): InboundFrame {
   const parsed = parseJson(text);
-  if (ping !== false && matchesHeartbeatFrame(ping, text, parsed)) return { kind: 'heartbeat' };
+  if (ping !== undefined && matchesHeartbeatFrame(ping, text, parsed)) return { kind: 'heartbeat' };
 
   if (isPlainObject(parsed) && Object.hasOwn(parsed, '$ts')) return classifyControlFrame(parsed);
   if (parsed === undefined && CONTROL_FRAME_START.test(text)) {

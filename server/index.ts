@@ -1,9 +1,10 @@
 /**
  * `tabsocket/server`: the reference server helpers, on the `ws` package. Node only.
  */
-export { MemoryPresenceStore, type MemoryPresenceStoreOptions } from './memory-presence-store';
+
 export type { TabSocketClient } from './connected-client';
 export type { RefusalCode } from './inbound-frame';
+export { MemoryPresenceStore, type MemoryPresenceStoreOptions } from './memory-presence-store';
 export type {
   Authenticate,
   HeartbeatAnswerOptions,

@@ -89,7 +89,8 @@ const MAX_TIMER_DELAY = 2 ** 31 - 1;
 export function resolveOptions(options: TabSocketServerOptions): ResolvedOptions {
   const heartbeat =
     options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
-  const liveness = options.liveness === false ? false : { ...DEFAULT_LIVENESS, ...options.liveness };
+  const liveness =
+    options.liveness === false ? false : { ...DEFAULT_LIVENESS, ...options.liveness };
   const topicKey = options.topicKey ?? 'topic';
   const hello = options.hello ?? true;
 
@@ -144,8 +145,13 @@ function resolveTarget(options: TabSocketServerOptions): ServerTarget {
 
   const maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
   assertInteger('maxPayload', maxPayload, 1, Number.MAX_SAFE_INTEGER);
-  if (options.path !== undefined && (typeof options.path !== 'string' || !options.path.startsWith('/'))) {
-    throw new TypeError(`Invalid path: expected a string starting with "/", got ${String(options.path)}`);
+  if (
+    options.path !== undefined &&
+    (typeof options.path !== 'string' || !options.path.startsWith('/'))
+  ) {
+    throw new TypeError(
+      `Invalid path: expected a string starting with "/", got ${String(options.path)}`,
+    );
   }
   if (options.port !== undefined) {
     assertInteger('port', options.port, 0, 65_535);
@@ -160,7 +166,9 @@ function resolveTarget(options: TabSocketServerOptions): ServerTarget {
 
 function assertInteger(name: string, value: unknown, min: number, max: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`Invalid ${name}: expected an integer from ${min} to ${max}, got ${String(value)}`);
+    throw new RangeError(
+      `Invalid ${name}: expected an integer from ${min} to ${max}, got ${String(value)}`,
+    );
   }
 }
 

@@ -2,13 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type RawData, type ServerOptions, WebSocket, WebSocketServer } from 'ws';
+import {
+  type RawData,
+  type ServerOptions,
+  type VerifyClientCallbackAsync,
+  WebSocket,
+  WebSocketServer,
+} from 'ws';
 import { encodeHeartbeatFrame, type HeartbeatFrame } from '../worker/heartbeat-frame';
 import { runAuthenticate } from './authentication';
 import { ConnectedClient, type TabSocketClient, type TrafficCounters } from './connected-client';
 import { classifyInboundFrame } from './inbound-frame';
 import { LivenessMonitor } from './liveness';
-import { type ResolvedOptions, resolveOptions, type TabSocketServerOptions } from './options';
+import {
+  type Authenticate,
+  type ResolvedOptions,
+  resolveOptions,
+  type TabSocketServerOptions,
+} from './options';
 import {
   encodeControlFrame,
   encodeOutbound,
@@ -63,7 +74,8 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   readonly presence: Presence;
   readonly #options: ResolvedOptions;
   readonly #ownsWss: boolean;
-  readonly #heartbeat: { ping: HeartbeatFrame; pong: string } | false;
+  /** Undefined when heartbeats are the app's business. */
+  readonly #heartbeat: { ping: HeartbeatFrame; pong: string } | undefined;
   readonly #clients = new Set<ConnectedClient>();
   readonly #clientsByUser = new Map<string, Set<ConnectedClient>>();
   /** Sockets of an attached server, paused while `authenticate` runs. */
@@ -79,7 +91,9 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     super();
     this.#options = resolveOptions(options);
     const { target, heartbeat, liveness } = this.#options;
-    this.#heartbeat = heartbeat && { ping: heartbeat.ping, pong: encodeHeartbeatFrame(heartbeat.pong) };
+    this.#heartbeat = heartbeat
+      ? { ping: heartbeat.ping, pong: encodeHeartbeatFrame(heartbeat.pong) }
+      : undefined;
     this.presence = new Presence(this.#options.presenceStore);
 
     if (target.kind === 'attach') {
@@ -88,7 +102,8 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     } else {
       const { kind, path, maxPayload } = target;
       const shared: ServerOptions = { maxPayload, ...(path === undefined ? {} : { path }) };
-      if (this.#options.authenticate) shared.verifyClient = this.#verifyClient;
+      const { authenticate } = this.#options;
+      if (authenticate) shared.verifyClient = this.#verifyClientWith(authenticate);
       this.wss = new WebSocketServer(
         kind === 'port'
           ? { ...shared, port: target.port, host: target.host }
@@ -181,24 +196,25 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   }
 
   /** Refuses the upgrade itself, so an unknown user gets a plain 401 and never a socket. */
-  readonly #verifyClient: NonNullable<ServerOptions['verifyClient']> = ({ req }, done) => {
-    const { authenticate } = this.#options;
-    if (this.#state !== 'open' || !authenticate) {
-      done(false, 503, 'Server closing');
-      return;
-    }
-    void runAuthenticate(authenticate, req).then((outcome) => {
-      if (outcome.kind === 'accepted') {
-        this.#authenticated.set(req, outcome.userId);
-        done(true);
-      } else if (outcome.kind === 'refused') {
-        done(false, 401, 'Unauthorized');
-      } else {
-        this.emit('authenticateError', outcome.error, req);
-        done(false, 500, 'Internal Server Error');
+  #verifyClientWith(authenticate: Authenticate): VerifyClientCallbackAsync {
+    return ({ req }, done) => {
+      if (this.#state !== 'open') {
+        done(false, 503, 'Server closing');
+        return;
       }
-    });
-  };
+      void runAuthenticate(authenticate, req).then((outcome) => {
+        if (outcome.kind === 'accepted') {
+          this.#authenticated.set(req, outcome.userId);
+          done(true);
+        } else if (outcome.kind === 'refused') {
+          done(false, 401, 'Unauthorized');
+        } else {
+          this.emit('authenticateError', outcome.error, req);
+          done(false, 500, 'Internal Server Error');
+        }
+      });
+    };
+  }
 
   readonly #onConnection = (socket: WebSocket, request: IncomingMessage): void => {
     // ws emits 'error' on protocol violations (it closes the socket itself, with 1009 for an
@@ -231,7 +247,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     socket: WebSocket,
     request: IncomingMessage,
     id: string,
-    authenticate: NonNullable<ResolvedOptions['authenticate']>,
+    authenticate: Authenticate,
   ): void {
     this.#authenticating.add(socket);
     socket.pause();
@@ -239,12 +255,14 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       this.#authenticating.delete(socket);
       if (this.#state !== 'open' || socket.readyState !== WebSocket.OPEN) {
         socket.terminate();
-      } else if (outcome.kind === 'accepted') {
-        this.#accept(socket, id, outcome.userId);
-        socket.resume();
-      } else if (outcome.kind === 'refused') {
+        return;
+      }
+      if (outcome.kind === 'accepted') this.#accept(socket, id, outcome.userId);
+      // Reading again, even to refuse: the close handshake needs the peer's answer.
+      socket.resume();
+      if (outcome.kind === 'refused') {
         socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
-      } else {
+      } else if (outcome.kind === 'failed') {
         this.emit('authenticateError', outcome.error, request);
         socket.close(CLOSE_INTERNAL_ERROR, 'Internal error');
       }
@@ -278,7 +296,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       return;
     }
     const text = rawDataToText(raw);
-    const frame = classifyInboundFrame(text, this.#heartbeat && this.#heartbeat.ping);
+    const frame = classifyInboundFrame(text, this.#heartbeat?.ping);
     switch (frame.kind) {
       case 'heartbeat':
         if (this.#heartbeat) client.sendText(this.#heartbeat.pong);

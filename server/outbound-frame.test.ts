@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { encodeControlFrame, encodeOutbound, encodeTopicFrame } from './outbound-frame';
+
+describe('encodeOutbound', () => {
+  it('sends a string as is and anything else as JSON', () => {
+    expect(encodeOutbound('{"already":"json"}')).toBe('{"already":"json"}');
+    expect(encodeOutbound({ a: 1 })).toBe('{"a":1}');
+    expect(encodeOutbound([1, 'x'])).toBe('[1,"x"]');
+    expect(encodeOutbound(null)).toBe('null');
+    expect(encodeOutbound(false)).toBe('false');
+  });
+
+  it('throws a TypeError for what JSON cannot carry', () => {
+    expect(() => encodeOutbound((() => 1) as unknown as object)).toThrow(TypeError);
+    expect(() => encodeOutbound(10n as unknown as object)).toThrow(TypeError);
+  });
+});
+
+describe('encodeTopicFrame', () => {
+  it('puts the topic first in an object, under topicKey', () => {
+    expect(encodeTopicFrame('topic', 'news', { text: 'hi' })).toBe('{"topic":"news","text":"hi"}');
+    expect(encodeTopicFrame('channel', 'news', { n: 1 })).toBe('{"channel":"news","n":1}');
+  });
+
+  it("lets the published topic win over the data's own field", () => {
+    expect(encodeTopicFrame('topic', 'news', { topic: 'other', n: 1 })).toBe(
+      '{"topic":"news","n":1}',
+    );
+  });
+
+  it('sends data that cannot carry a topic as is', () => {
+    expect(encodeTopicFrame('topic', 'news', 'text')).toBe('text');
+    expect(encodeTopicFrame('topic', 'news', [1])).toBe('[1]');
+  });
+});
+
+describe('encodeControlFrame', () => {
+  it('writes the hello frame the worker expects', () => {
+    expect(encodeControlFrame({ $ts: 'hello', v: 1 })).toBe('{"$ts":"hello","v":1}');
+  });
+});

@@ -1,0 +1,158 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { connect as connectTcp, type Socket } from 'node:net';
+import { WebSocket } from 'ws';
+import type { TabSocketServerOptions } from '../options';
+import { createTabSocketServer, type TabSocketServer } from '../server';
+
+/** How long any wait in these tests may take before it fails the test instead of hanging. */
+export const WAIT_LIMIT_MS = 3000;
+
+export interface Closed {
+  code: number;
+  reason: string;
+}
+
+/** A real `ws` client that keeps every text frame it receives, for assertions. */
+export class TestClient {
+  readonly messages: string[] = [];
+  readonly closed: Promise<Closed>;
+  readonly socket: WebSocket;
+
+  constructor(socket: WebSocket) {
+    this.socket = socket;
+    socket.on('message', (data) => this.messages.push(data.toString()));
+    socket.on('error', () => {});
+    this.closed = new Promise((resolve) => {
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    });
+  }
+
+  send(data: string | object): void {
+    this.socket.send(typeof data === 'string' ? data : JSON.stringify(data));
+  }
+
+  /** The first frame received (now or later) that `matches`, within the wait limit. */
+  async waitForMessage(matches: (text: string) => boolean, label = 'a matching frame') {
+    await waitUntil(() => this.messages.some(matches), label);
+    return this.messages.find(matches) as string;
+  }
+
+  /** The parsed JSON frames received so far. */
+  json(): unknown[] {
+    return this.messages.flatMap((text) => {
+      try {
+        return [JSON.parse(text)];
+      } catch {
+        return [];
+      }
+    });
+  }
+}
+
+/** Polls `check` until it holds; fails with `label` after the wait limit. */
+export async function waitUntil(check: () => boolean, label: string): Promise<void> {
+  const deadline = Date.now() + WAIT_LIMIT_MS;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${label}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Rejects if `promise` takes longer than the wait limit, so no test hangs on a lost event. */
+export async function within<T>(promise: Promise<T>, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out waiting for ${label}`)), WAIT_LIMIT_MS);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Starts servers and clients on 127.0.0.1 and closes every one of them in `dispose()`. */
+export class Harness {
+  readonly #servers: TabSocketServer[] = [];
+  readonly #clients: WebSocket[] = [];
+  readonly #rawSockets: Socket[] = [];
+  readonly #disposers: (() => Promise<void> | void)[] = [];
+
+  async start(
+    options: Omit<TabSocketServerOptions, 'port' | 'host'> = {},
+  ): Promise<{ server: TabSocketServer; url: string; port: number }> {
+    const given = options.wss ?? options.server;
+    const server = createTabSocketServer(given ? options : { ...options, port: 0 });
+    this.#servers.push(server);
+    await within(server.listening(), 'the server to listen');
+    const port = (server.address() as AddressInfo).port;
+    return { server, url: `ws://127.0.0.1:${port}`, port };
+  }
+
+  /** Registers something else to close after the test. */
+  onDispose(dispose: () => Promise<void> | void): void {
+    this.#disposers.push(dispose);
+  }
+
+  /** An open client; rejects if the upgrade is refused. */
+  async connect(url: string): Promise<TestClient> {
+    const socket = new WebSocket(url);
+    const client = new TestClient(socket);
+    this.#clients.push(socket);
+    await within(once(socket, 'open'), `${url} to open`);
+    return client;
+  }
+
+  /** A client whose upgrade is expected to fail: answers the HTTP status the server gave. */
+  async refusedStatus(url: string): Promise<number> {
+    const socket = new WebSocket(url);
+    this.#clients.push(socket);
+    socket.on('error', () => {});
+    const [, response] = await within(once(socket, 'unexpected-response'), 'a refused upgrade');
+    socket.terminate();
+    return (response as { statusCode: number }).statusCode;
+  }
+
+  /**
+   * A peer that completes the upgrade by hand and then goes silent: it stops reading and
+   * never answers a ping, like a browser whose machine lost power.
+   */
+  async silentPeer(port: number, path: string): Promise<Socket> {
+    const socket = connectTcp(port, '127.0.0.1');
+    this.#rawSockets.push(socket);
+    socket.on('error', () => {});
+    await within(once(socket, 'connect'), 'the raw TCP connect');
+    socket.write(
+      [
+        `GET ${path} HTTP/1.1`,
+        `Host: 127.0.0.1:${port}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Version: 13',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    const [head] = await within(once(socket, 'data'), 'the upgrade response');
+    if (!String(head).startsWith('HTTP/1.1 101')) throw new Error(`Upgrade refused: ${head}`);
+    socket.pause();
+    return socket;
+  }
+
+  async dispose(): Promise<void> {
+    for (const socket of this.#clients) socket.terminate();
+    for (const socket of this.#rawSockets) socket.destroy();
+    await Promise.all(this.#servers.map((server) => server.close()));
+    for (const dispose of this.#disposers.splice(0)) await dispose();
+    this.#clients.length = 0;
+    this.#rawSockets.length = 0;
+    this.#servers.length = 0;
+  }
+}
+
+/** Reads the user id from `?token=`, as an app would read a session token. */
+export function tokenFromQuery(request: { url?: string | undefined }): string | null {
+  return new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+}
