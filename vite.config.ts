@@ -24,11 +24,12 @@ function keepWorkerUrlLiteral(): Plugin {
       if (!code.includes(WORKER_URL_IN_SOURCE)) {
         this.error(`expected ${WORKER_URL_IN_SOURCE} in ${id}`);
       }
-      return code.replace(WORKER_URL_IN_SOURCE, WORKER_URL_PLACEHOLDER);
+      // Same-line swap: line mappings stay right, which is all the sourcemap needs here.
+      return { code: code.replace(WORKER_URL_IN_SOURCE, WORKER_URL_PLACEHOLDER), map: null };
     },
     renderChunk(code) {
       return code.includes(WORKER_URL_PLACEHOLDER)
-        ? code.replace(WORKER_URL_PLACEHOLDER, WORKER_URL_IN_DIST)
+        ? { code: code.replace(WORKER_URL_PLACEHOLDER, WORKER_URL_IN_DIST), map: null }
         : null;
     },
   };

@@ -1,0 +1,29 @@
+import type {
+  ConnectionSnapshot,
+  ConnectionState,
+  ConnectOptions,
+  SendData,
+  StateDetail,
+} from 'tabsocket';
+
+/** What e2e/app/main.ts puts on `window` for the tests. */
+export interface Harness {
+  states: Array<{ state: ConnectionState; detail: StateDetail; at: number }>;
+  messages: unknown[];
+  errors: Array<{ code: string; message: string }>;
+  open(options: ConnectOptions): void;
+  /** connect() that reports the error it throws instead of throwing. */
+  tryConnect(options: unknown): { name: string; code: string; message: string } | null;
+  state(): ConnectionState;
+  tabId(): string;
+  send(data: SendData): Promise<void>;
+  close(code?: number, reason?: string): Promise<void>;
+  release(): Promise<void>;
+  inspect(): Promise<ConnectionSnapshot | undefined>;
+}
+
+declare global {
+  interface Window {
+    harness: Harness;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The page every end-to-end test opens: it imports tabsocket as an app would and hands the
+ * test a small harness on `window`, so tests drive tabs with short `page.evaluate` calls.
+ */
+import { type ConnectOptions, connect, type TabSocket } from 'tabsocket';
+import type { Harness } from './harness';
+
+let socket: TabSocket | undefined;
+const harness: Harness = {
+  states: [],
+  messages: [],
+  errors: [],
+  open(options: ConnectOptions) {
+    socket = connect(options);
+    socket.on('state', (state, detail) =>
+      harness.states.push({ state, detail, at: performance.now() }),
+    );
+    socket.on('message', (data) => harness.messages.push(data));
+    socket.on('error', (error) =>
+      harness.errors.push({ code: error.code, message: error.message }),
+    );
+  },
+  tryConnect(options: unknown) {
+    try {
+      connect(options as ConnectOptions);
+      return null;
+    } catch (error) {
+      const { name, code, message } = error as { name: string; code?: string; message: string };
+      return { name, code: code ?? '', message };
+    }
+  },
+  state: () => current().state,
+  tabId: () => current().tabId,
+  send: (data) => current().send(data),
+  close: (code, reason) => current().close(code, reason),
+  release: () => current().release(),
+  inspect: () => current().inspect(),
+};
+
+function current(): TabSocket {
+  if (!socket) throw new Error('harness.open() first');
+  return socket;
+}
+
+window.harness = harness;
