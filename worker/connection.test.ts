@@ -184,12 +184,28 @@ describe('Connection', () => {
   describe('#close()', () => {
     const cases: Array<[string, (context: ReturnType<typeof setup>) => void]> = [
       ['connecting', ({ connection }) => connection.start()],
-      ['open', ({ connection, latest }) => (connection.start(), latest().accept())],
+      [
+        'open',
+        ({ connection, latest }) => {
+          connection.start();
+          latest().accept();
+        },
+      ],
       [
         'backoff',
-        ({ connection, latest }) => (connection.start(), latest().accept(), latest().drop()),
+        ({ connection, latest }) => {
+          connection.start();
+          latest().accept();
+          latest().drop();
+        },
       ],
-      ['offline', ({ connection }) => (connection.setOnline(false), connection.start())],
+      [
+        'offline',
+        ({ connection }) => {
+          connection.setOnline(false);
+          connection.start();
+        },
+      ],
     ];
 
     for (const [state, reach] of cases) {
