@@ -90,6 +90,42 @@ describe('connect()', () => {
     expect(sockets).toHaveLength(1);
   });
 
+  it("retires the tab's older handles on a new login, so no push arrives twice", async () => {
+    const worker = new SharedWorker('');
+    const url = 'ws://127.0.0.1:9/ws?token=a';
+    const first = connect({ url, heartbeat: false, worker });
+    const received: unknown[] = [];
+    first.on('message', (data) => received.push(['first', data]));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(first.state).toBe('open'));
+    await first.close();
+    const second = connect({ url: `${url}b`, heartbeat: false, worker });
+    second.on('message', (data) => received.push(['second', data]));
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(second.state).toBe('open'));
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    expect(received).toEqual([['second', { n: 1 }]]);
+    expect(first.state).toBe('closed');
+    await expect(first.send('x')).rejects.toBeInstanceOf(ReleasedError);
+  });
+
+  it('keeps every handle of the same session in a tab (two components, one login)', async () => {
+    const worker = new SharedWorker('');
+    const a = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+    const b = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+    const received: string[] = [];
+    a.on('message', () => received.push('a'));
+    b.on('message', () => received.push('b'));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    latest().receive('{}');
+    await vi.waitFor(() => expect(received).toHaveLength(2));
+    expect(received.sort()).toEqual(['a', 'b']);
+  });
+
   it('tells a tab that joins an open socket its state', async () => {
     const tabA = openTab();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));

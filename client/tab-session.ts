@@ -54,6 +54,13 @@ export class TabSession implements SessionPort {
   open(handle: TabSocketHandle, options: ResolvedOptions): void {
     const entry = this.#handles.get(handle.name);
     if (entry) {
+      if (startsNewSession(entry.options, entry.handles, options)) {
+        // The app logged in again and holds a new handle: the handles of the old session
+        // in this tab stop here, or each push would reach its listeners twice.
+        for (const old of entry.handles) old.retire();
+        entry.handles.clear();
+        this.interestChanged(handle.name);
+      }
       entry.options = options;
       entry.handles.add(handle);
     } else {
@@ -155,6 +162,17 @@ export class TabSession implements SessionPort {
       for (const handle of handles) handle.fail(error);
     }
   }
+}
+
+/** A connect() under a known name is a new login when the url changed or the old one ended. */
+function startsNewSession(
+  current: ResolvedOptions,
+  handles: Set<TabSocketHandle>,
+  next: ResolvedOptions,
+): boolean {
+  if (current.url !== next.url) return true;
+  const [any] = handles;
+  return any?.state === 'closed' || any?.state === 'failed';
 }
 
 function unwrap<T>(outcome: Outcome<T>): T {

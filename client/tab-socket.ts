@@ -160,6 +160,13 @@ export class TabSocketHandle implements TabSocket {
     }
   }
 
+  /** Ends this handle because the tab connected the same name for a new login. */
+  retire(): void {
+    if (this.#state !== 'closed')
+      this.#setState('closed', { from: this.#state, reason: 'replaced' });
+    this.#released = true;
+  }
+
   fail(error: TabSocketError): void {
     this.#errorListeners.emit(error);
   }
