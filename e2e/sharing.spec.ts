@@ -1,27 +1,32 @@
-import { expect, stateOf, test } from './support/fixtures';
+import { expect, expectAll, messagesOf, stateOf, test } from './support/fixtures';
 
 test.describe('one socket for every tab', () => {
-  test('3 tabs share 1 server socket; a push reaches each tab once; a send reaches the server once', async ({
+  test('10 tabs share 1 server socket; a push reaches each tab once; a send reaches the server once', async ({
     context,
     server,
     openTab,
   }) => {
     const options = { url: server.url };
     const tabs = [];
-    for (let i = 0; i < 3; i++) tabs.push(await openTab(context, options));
-    for (const tab of tabs) await expect.poll(() => stateOf(tab)).toBe('open');
+    for (let i = 0; i < 10; i++) tabs.push(await openTab(context, options));
+    await expectAll(tabs, 'open');
     expect(server.opened).toBe(1);
     expect(server.open).toBe(1);
 
     expect(server.push({ n: 1 })).toBe(1);
+    expect(server.push({ n: 2 })).toBe(1);
     for (const tab of tabs) {
-      await expect.poll(() => tab.evaluate(() => window.harness.messages)).toEqual([{ n: 1 }]);
+      await expect.poll(() => messagesOf(tab)).toEqual([{ n: 1 }, { n: 2 }]);
     }
     for (const [index, tab] of tabs.entries()) {
       await tab.evaluate((i) => window.harness.send({ from: i }), index);
     }
-    await expect.poll(() => server.received.length).toBe(3);
-    expect(server.received.sort()).toEqual(['{"from":0}', '{"from":1}', '{"from":2}']);
+    await expect.poll(() => server.received.length).toBe(10);
+    const expected = tabs.map((_, index) => JSON.stringify({ from: index }));
+    expect([...server.received].sort()).toEqual([...expected].sort());
+    console.log(
+      `[figure] 10 tabs: ${server.opened} server socket(s), 2 pushes → ${10 * 2} deliveries, 10 sends → ${server.received.length} received`,
+    );
   });
 
   test('close() in one tab closes the socket for all; logging in again opens exactly one', async ({

@@ -14,6 +14,8 @@ export interface CountingServerOptions {
 export class CountingServer {
   readonly received: string[] = [];
   opened = 0;
+  /** Heartbeat pings answered. */
+  heartbeats = 0;
   readonly #wss: WebSocketServer;
 
   private constructor(
@@ -49,6 +51,11 @@ export class CountingServer {
     return this.#wss.clients.size;
   }
 
+  /** Closes every open socket with `code`, as a server that refuses a session does. */
+  closeAll(code: number, reason = ''): void {
+    for (const client of this.#wss.clients) client.close(code, reason);
+  }
+
   async close(): Promise<void> {
     for (const client of this.#wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
@@ -56,6 +63,7 @@ export class CountingServer {
 
   #onMessage(socket: WebSocket, text: string, isBinary: boolean): void {
     if (!isBinary && text === this.options.ping) {
+      this.heartbeats += 1;
       socket.send(this.options.pong);
       return;
     }

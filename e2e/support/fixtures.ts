@@ -1,16 +1,28 @@
 import { join } from 'node:path';
 import { type BrowserContext, test as base, expect, type Page } from '@playwright/test';
 import type { ConnectOptions } from 'tabsocket';
-import { CountingServer } from './counting-server';
+import { createTabSocketServer, type TabSocketServer } from 'tabsocket/server';
+import { CountingServer, type CountingServerOptions } from './counting-server';
 import { type StaticServer, startStaticServer } from './static-server';
 
 export { expect };
 
 interface Fixtures {
   app: StaticServer;
+  /** How the plain `server` answers heartbeats; set with `test.use({ serverOptions })`. */
+  serverOptions: CountingServerOptions;
+  /** A plain ws server that knows nothing of tabsocket and counts what it sees. */
   server: CountingServer;
+  /** The reference server of `tabsocket/server`; a token `user-NAME` logs in as NAME. */
+  referenceServer: ReferenceServer;
   /** Opens a tab of the test app in `context` and connects it with `options`. */
   openTab(context: BrowserContext, options: ConnectOptions): Promise<Page>;
+}
+
+export interface ReferenceServer {
+  server: TabSocketServer;
+  /** The url a tab of `user` connects to. */
+  urlFor(user: string): string;
 }
 
 export const test = base.extend<Fixtures>({
@@ -20,10 +32,25 @@ export const test = base.extend<Fixtures>({
     await use(app);
     await app.close();
   },
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature
-  server: async ({}, use) => {
-    const server = await CountingServer.start();
+  serverOptions: [{}, { option: true }],
+  server: async ({ serverOptions }, use) => {
+    const server = await CountingServer.start(serverOptions);
     await use(server);
+    await server.close();
+  },
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature
+  referenceServer: async ({}, use) => {
+    const server = createTabSocketServer({
+      port: 0,
+      host: '127.0.0.1',
+      authenticate: (request) => {
+        const token = new URL(request.url ?? '/', 'http://x').searchParams.get('token') ?? '';
+        return token.startsWith('user-') ? token.slice('user-'.length) : null;
+      },
+    });
+    await server.listening();
+    const { port } = server.address() as { port: number };
+    await use({ server, urlFor: (user) => `ws://127.0.0.1:${port}/?token=user-${user}` });
     await server.close();
   },
   openTab: async ({ app }, use) => {
@@ -40,4 +67,19 @@ export const test = base.extend<Fixtures>({
 /** The tab's connection state, for `expect.poll`. */
 export function stateOf(page: Page) {
   return page.evaluate(() => window.harness.state());
+}
+
+/** Everything the tab received, in order. */
+export function messagesOf(page: Page) {
+  return page.evaluate(() => window.harness.messages);
+}
+
+/** The tab's state history. */
+export function statesOf(page: Page) {
+  return page.evaluate(() => window.harness.states);
+}
+
+/** Waits until every tab reports `state`. */
+export async function expectAll(tabs: Page[], state: string, timeout = 10_000): Promise<void> {
+  for (const tab of tabs) await expect.poll(() => stateOf(tab), { timeout }).toBe(state);
 }

@@ -1,0 +1,70 @@
+/**
+ * A counting WebSocket server in a process of its own, so a test can kill it with SIGKILL.
+ * Spawned by server-process.ts with an IPC channel: `node --import tsx counting-server-main.ts
+ * <port>`. It answers "ping" with "pong" and reports every event to the parent. A port that is
+ * still taken (the killed predecessor's) is retried for a few seconds.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { WebSocketServer } from 'ws';
+
+export type ServerEvent =
+  | { type: 'listening'; port: number }
+  | { type: 'connection' }
+  | { type: 'disconnection' }
+  | { type: 'message'; text: string };
+
+const LISTEN_RETRY_MS = 5000;
+
+function report(event: ServerEvent): void {
+  process.send?.(event);
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.argv[2] ?? 0);
+  const http = createServer();
+  const deadline = Date.now() + LISTEN_RETRY_MS;
+  for (;;) {
+    try {
+      await listen(http, port);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) {
+        throw error;
+      }
+      await delay(50);
+    }
+  }
+  const wss = new WebSocketServer({ server: http });
+  wss.on('connection', (socket) => {
+    report({ type: 'connection' });
+    socket.on('close', () => report({ type: 'disconnection' }));
+    socket.on('message', (data, isBinary) => {
+      const text = data.toString();
+      if (!isBinary && text === 'ping') {
+        socket.send('pong');
+        return;
+      }
+      report({ type: 'message', text });
+    });
+  });
+  report({ type: 'listening', port: (http.address() as AddressInfo).port });
+}
+
+// Never outlive the test process that spawned us.
+process.on('disconnect', () => process.exit(0));
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
