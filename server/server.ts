@@ -59,6 +59,8 @@ const HELLO = encodeControlFrame({ $ts: 'hello', v: 1 });
 /** In the 4401–4499 range the worker reads as "don't retry", like HTTP 401. */
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_INTERNAL_ERROR = 1011;
+/** The largest delay setTimeout honours; beyond it Node fires after 1 ms. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 export function createTabSocketServer(options: TabSocketServerOptions): TabSocketServer {
   return new TabSocketServer(options);
@@ -86,6 +88,8 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   readonly #liveness: LivenessMonitor<ConnectedClient> | undefined;
   #state: ServerState = 'open';
   #closed: Promise<void> | undefined;
+  /** Runs while heartbeat answers are suspended (fault injection); its end resumes them. */
+  #heartbeatSuspension: NodeJS.Timeout | undefined;
 
   constructor(options: TabSocketServerOptions) {
     super();
@@ -161,6 +165,29 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   }
 
   /**
+   * Fault injection, for demos and tests of client timeouts: for `ms` milliseconds heartbeat
+   * pings are still read and counted but not answered, as by a server that hangs while its
+   * sockets stay open. Other frames and pushes are unaffected, and any frame counts as life
+   * to the client, so to make its heartbeat expire the app must go quiet too. A later call
+   * replaces the earlier one; `0` answers again at once; `close()` ends it.
+   */
+  suspendHeartbeatAnswers(ms: number): void {
+    if (this.#state !== 'open') throw new Error('TabSocketServer is closed');
+    if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > MAX_TIMER_DELAY) {
+      throw new RangeError(
+        `Invalid ms: expected an integer from 0 to ${MAX_TIMER_DELAY}, got ${String(ms)}`,
+      );
+    }
+    this.#clearHeartbeatSuspension();
+    if (ms === 0) return;
+    this.#heartbeatSuspension = setTimeout(() => {
+      this.#heartbeatSuspension = undefined;
+    }, ms);
+    // Like the liveness timers: a fault being injected must not keep the process up.
+    this.#heartbeatSuspension.unref();
+  }
+
+  /**
    * Terminates every socket, stops the liveness timers, waits for presence to record the
    * departures, and closes the server if it was created here. Safe to call more than once.
    */
@@ -172,6 +199,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   async #shutDown(): Promise<void> {
     this.#state = 'closing';
     this.#liveness?.stop();
+    this.#clearHeartbeatSuspension();
     this.wss.off('connection', this.#onConnection);
     this.wss.off('close', this.#onWssClose);
     for (const socket of this.#authenticating) socket.terminate();
@@ -184,6 +212,11 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     }
     this.#state = 'closed';
+  }
+
+  #clearHeartbeatSuspension(): void {
+    clearTimeout(this.#heartbeatSuspension);
+    this.#heartbeatSuspension = undefined;
   }
 
   #isListening(): boolean {
@@ -299,7 +332,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     const frame = classifyInboundFrame(text, this.#heartbeat?.ping);
     switch (frame.kind) {
       case 'heartbeat':
-        if (this.#heartbeat) client.sendText(this.#heartbeat.pong);
+        if (this.#heartbeat && !this.#heartbeatSuspension) client.sendText(this.#heartbeat.pong);
         return;
       case 'subscribe':
         // Each `sub` carries the whole set, so a lost or reordered one cannot leave stale topics.
