@@ -10,6 +10,7 @@ import type {
   Outcome,
   TabEventMessage,
 } from '../worker/protocol';
+import { randomId } from '../worker/random-id';
 import { tabLockName } from '../worker/tab-lock';
 import type { SessionPort, TabSocketHandle } from './tab-socket';
 
@@ -19,7 +20,7 @@ import type { SessionPort, TabSocketHandle } from './tab-socket';
  * pagehide) and routes the worker's events to the handles by connection name.
  */
 export class TabSession implements SessionPort {
-  readonly tabId = crypto.randomUUID();
+  readonly tabId = randomId();
   readonly #hub: Promise<Remote<HubApi>>;
   /** Connection name → handles of this tab, and the options they were opened with. */
   readonly #handles = new Map<

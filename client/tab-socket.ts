@@ -24,6 +24,12 @@ export interface TabSocketEvents {
   message: (data: unknown) => void;
   /** Something went wrong that no promise could report (a malformed frame, the worker). */
   error: (error: TabSocketError) => void;
+  /**
+   * Pushes were missed beyond what the server could replay (the gap is older than its log,
+   * or the server restarted): fetch the state afresh. Only with a server that speaks the
+   * tabsocket protocol; the pushes after it go on as usual.
+   */
+  resync: () => void;
 }
 
 /** This tab's handle on a shared connection, as `connect()` returns it. */
@@ -64,6 +70,7 @@ export class TabSocketHandle implements TabSocket {
   readonly #stateListeners = new Listeners<[ConnectionState, StateDetail]>();
   readonly #messageListeners = new Listeners<[unknown]>();
   readonly #errorListeners = new Listeners<[TabSocketError]>();
+  readonly #resyncListeners = new Listeners<[]>();
   readonly #topicListeners = new Map<string, Listeners<[unknown]>>();
 
   constructor(
@@ -85,6 +92,8 @@ export class TabSocketHandle implements TabSocket {
         return this.#stateListeners.add(listener as TabSocketEvents['state']);
       case 'error':
         return this.#errorListeners.add(listener as TabSocketEvents['error']);
+      case 'resync':
+        return this.#resyncListeners.add(listener as TabSocketEvents['resync']);
       case 'message':
         return this.#withInterest(
           this.#messageListeners.add(listener as TabSocketEvents['message']),
@@ -149,6 +158,9 @@ export class TabSocketHandle implements TabSocket {
         break;
       case 'error':
         this.#errorListeners.emit(deserializeError(event.error));
+        break;
+      case 'resync':
+        this.#resyncListeners.emit();
         break;
     }
   }

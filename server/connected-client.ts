@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import type { LivenessTarget } from './liveness';
 import { encodeOutbound, type OutboundData } from './outbound-frame';
+import type { Session, SessionSocket } from './session-registry';
 
 /** One open socket, as the app sees it in events. */
 export interface TabSocketClient {
@@ -23,8 +24,10 @@ export interface TrafficCounters {
   malformedFrames: number;
 }
 
-export class ConnectedClient implements TabSocketClient, LivenessTarget {
+export class ConnectedClient implements TabSocketClient, LivenessTarget, SessionSocket {
   topics: ReadonlySet<string> = new Set();
+  /** Set once the worker resumed a session on this socket: its pushes are then numbered. */
+  session: Session | undefined;
   /** Settles on the socket's `close` event, whatever ended it. */
   readonly closed: Promise<void>;
   readonly #socket: WebSocket;

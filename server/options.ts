@@ -3,7 +3,9 @@ import type { Server as HttpsServer } from 'node:https';
 import type { WebSocketServer } from 'ws';
 import type { HeartbeatFrame } from '../worker/heartbeat-frame';
 import { MemoryPresenceStore } from './memory-presence-store';
+import { MemoryReplayStore } from './memory-replay-store';
 import type { PresenceStore } from './presence-store';
+import type { ReplayStore } from './replay-store';
 
 /** The application-level heartbeat: a text frame matching `ping` is answered with `pong`. */
 export interface HeartbeatAnswerOptions {
@@ -19,6 +21,19 @@ export interface HeartbeatAnswerOptions {
 export interface LivenessOptions {
   interval: number;
   timeout: number;
+}
+
+/**
+ * Sessions of workers that speak the tabsocket protocol: pushes are numbered and kept so
+ * that a worker that reconnects gets what it missed, and its messages are deduplicated.
+ */
+export interface ReplayOptions {
+  /** Most pushes kept per session. Default 1000. */
+  maxCount: number;
+  /** Milliseconds a push is kept, and a session without a socket waits for its worker. Default 120000. */
+  maxAge: number;
+  /** Message ids remembered above the highest contiguous one, per session. Default 1024. */
+  dedupeWindow: number;
 }
 
 /**
@@ -55,6 +70,10 @@ export interface TabSocketServerOptions {
   hello?: boolean;
   /** Where presence lives. Default: in this process's memory. */
   presenceStore?: PresenceStore;
+  /** How much of each session's push stream is kept for replay. */
+  replay?: Partial<ReplayOptions>;
+  /** Where the push streams live. Default: in this process's memory, within `replay`'s limits. */
+  replayStore?: ReplayStore;
 }
 
 /** Where the sockets come from. */
@@ -76,10 +95,17 @@ export interface ResolvedOptions {
   topicKey: string;
   hello: boolean;
   presenceStore: PresenceStore;
+  replay: ReplayOptions;
+  replayStore: ReplayStore;
 }
 
 export const DEFAULT_HEARTBEAT: HeartbeatAnswerOptions = { ping: 'ping', pong: 'pong' };
 export const DEFAULT_LIVENESS: LivenessOptions = { interval: 30_000, timeout: 10_000 };
+export const DEFAULT_REPLAY: ReplayOptions = {
+  maxCount: 1_000,
+  maxAge: 120_000,
+  dedupeWindow: 1_024,
+};
 /** Far below ws's 100 MiB: a message socket has no business taking frames that large. */
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 /** The largest delay setTimeout honours; beyond it Node fires after 1 ms. */
@@ -93,6 +119,10 @@ export function resolveOptions(options: TabSocketServerOptions): ResolvedOptions
     options.liveness === false ? false : { ...DEFAULT_LIVENESS, ...options.liveness };
   const topicKey = options.topicKey ?? 'topic';
   const hello = options.hello ?? true;
+  const replay = { ...DEFAULT_REPLAY, ...options.replay };
+  assertInteger('replay.maxCount', replay.maxCount, 0, Number.MAX_SAFE_INTEGER);
+  assertInteger('replay.maxAge', replay.maxAge, 1, MAX_TIMER_DELAY);
+  assertInteger('replay.dedupeWindow', replay.dedupeWindow, 1, Number.MAX_SAFE_INTEGER);
 
   if (heartbeat) {
     assertHeartbeatFrame('heartbeat.ping', heartbeat.ping);
@@ -121,6 +151,8 @@ export function resolveOptions(options: TabSocketServerOptions): ResolvedOptions
     topicKey,
     hello,
     presenceStore: options.presenceStore ?? new MemoryPresenceStore(),
+    replay,
+    replayStore: options.replayStore ?? new MemoryReplayStore(replay),
   };
 }
 

@@ -22,6 +22,27 @@ export function encodeTopicFrame(topicKey: string, topic: string, data: Outbound
   return encodeOutbound(Object.assign({ [topicKey]: topic }, data, { [topicKey]: topic }));
 }
 
+/**
+ * The payload part of a push frame, encoded once however many sessions it goes to: a string
+ * as `text`, exactly as sent, anything else as `data`.
+ */
+export function encodePayload(data: OutboundData): string {
+  return typeof data === 'string'
+    ? `"text":${JSON.stringify(data)}`
+    : `"data":${encodeOutbound(data)}`;
+}
+
+/** The payload of a topic publish: an object gets the topic field, as `encodeTopicFrame`. */
+export function encodeTopicPayload(topicKey: string, topic: string, data: OutboundData): string {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return encodePayload(data);
+  return `"data":${encodeTopicFrame(topicKey, topic, data)}`;
+}
+
+/** Push `seq` of a session's stream, around a payload from `encodePayload`. */
+export function encodePushFrame(seq: number, payload: string): string {
+  return `{"$ts":"push","seq":${seq},${payload}}`;
+}
+
 export function encodeControlFrame(frame: ServerControlFrame): string {
   return JSON.stringify(frame);
 }

@@ -462,6 +462,7 @@ describe('#stats', () => {
       framesIn: 2,
       framesOut: 2, // hello and pong
       malformedFrames: 0,
+      sessions: 0,
     });
   });
 });

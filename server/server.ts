@@ -12,7 +12,7 @@ import {
 import { encodeHeartbeatFrame, type HeartbeatFrame } from '../worker/heartbeat-frame';
 import { runAuthenticate } from './authentication';
 import { ConnectedClient, type TabSocketClient, type TrafficCounters } from './connected-client';
-import { classifyInboundFrame } from './inbound-frame';
+import { classifyInboundFrame, type RefusalCode } from './inbound-frame';
 import { LivenessMonitor } from './liveness';
 import {
   type Authenticate,
@@ -23,10 +23,14 @@ import {
 import {
   encodeControlFrame,
   encodeOutbound,
+  encodePayload,
+  encodePushFrame,
   encodeTopicFrame,
+  encodeTopicPayload,
   type OutboundData,
 } from './outbound-frame';
 import { Presence } from './presence';
+import { type Session, SessionRegistry } from './session-registry';
 
 export interface TabSocketServerEvents {
   connection: [client: TabSocketClient];
@@ -51,6 +55,8 @@ export interface TabSocketServerStats {
   framesOut: number;
   /** Control frames refused with an error frame. */
   malformedFrames: number;
+  /** Sessions of tabsocket workers, attached or waiting for their worker to resume. */
+  sessions: number;
 }
 
 type ServerState = 'open' | 'closing' | 'closed';
@@ -86,6 +92,9 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   readonly #authenticated = new WeakMap<IncomingMessage, string>();
   readonly #counters: TrafficCounters = { framesIn: 0, framesOut: 0, malformedFrames: 0 };
   readonly #liveness: LivenessMonitor<ConnectedClient> | undefined;
+  readonly #sessions: SessionRegistry;
+  /** Forgets sessions whose worker did not come back within `replay.maxAge`. */
+  readonly #sessionSweep: NodeJS.Timeout;
   #state: ServerState = 'open';
   #closed: Promise<void> | undefined;
   /** Runs while heartbeat answers are suspended (fault injection); its end resumes them. */
@@ -99,6 +108,13 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       ? { ping: heartbeat.ping, pong: encodeHeartbeatFrame(heartbeat.pong) }
       : undefined;
     this.presence = new Presence(this.#options.presenceStore);
+    const { replay, replayStore } = this.#options;
+    this.#sessions = new SessionRegistry(replayStore, replay);
+    this.#sessionSweep = setInterval(
+      () => this.#sessions.sweep(),
+      Math.min(Math.max(replay.maxAge / 4, 1_000), 60_000),
+    );
+    this.#sessionSweep.unref();
 
     if (target.kind === 'attach') {
       this.wss = target.wss;
@@ -137,23 +153,39 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     return this.wss.address();
   }
 
-  /** Sends to every socket of `userId`; answers how many it was written to. */
+  /**
+   * Sends to every socket of `userId`; answers how many it was written to. A tabsocket
+   * worker's session also keeps the push while it has no socket, and gets it on resume.
+   */
   push(userId: string, data: OutboundData): number {
     assertString('userId', userId);
-    const clients = this.#clientsByUser.get(userId);
-    return clients ? sendToEach(clients, encodeOutbound(data)) : 0;
+    const plain = [...(this.#clientsByUser.get(userId) ?? [])].filter((client) => !client.session);
+    return (
+      this.#sendPlain(plain, () => encodeOutbound(data)) +
+      this.#pushToSessions(this.#sessions.ofUser(userId), () => encodePayload(data))
+    );
   }
 
   broadcast(data: OutboundData): number {
-    return sendToEach(this.#clients, encodeOutbound(data));
+    const plain = [...this.#clients].filter((client) => !client.session);
+    return (
+      this.#sendPlain(plain, () => encodeOutbound(data)) +
+      this.#pushToSessions(this.#sessions.all(), () => encodePayload(data))
+    );
   }
 
-  /** Sends to the sockets whose last `sub` frame named `topic`. */
+  /** Sends to the sockets whose last `sub` frame named `topic` (and to such waiting sessions). */
   publish(topic: string, data: OutboundData): number {
     assertString('topic', topic);
-    const text = encodeTopicFrame(this.#options.topicKey, topic, data);
-    const subscribers = [...this.#clients].filter((client) => client.topics.has(topic));
-    return sendToEach(subscribers, text);
+    const { topicKey } = this.#options;
+    const plain = [...this.#clients].filter(
+      (client) => !client.session && client.topics.has(topic),
+    );
+    const sessions = [...this.#sessions.all()].filter((session) => session.topics.has(topic));
+    return (
+      this.#sendPlain(plain, () => encodeTopicFrame(topicKey, topic, data)) +
+      this.#pushToSessions(sessions, () => encodeTopicPayload(topicKey, topic, data))
+    );
   }
 
   stats(): TabSocketServerStats {
@@ -161,6 +193,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       openSockets: this.#clients.size,
       onlineUsers: this.#clientsByUser.size,
       ...this.#counters,
+      sessions: this.#sessions.size,
     };
   }
 
@@ -199,6 +232,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   async #shutDown(): Promise<void> {
     this.#state = 'closing';
     this.#liveness?.stop();
+    clearInterval(this.#sessionSweep);
     this.#clearHeartbeatSuspension();
     this.wss.off('connection', this.#onConnection);
     this.wss.off('close', this.#onWssClose);
@@ -337,12 +371,16 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       case 'subscribe':
         // Each `sub` carries the whole set, so a lost or reordered one cannot leave stale topics.
         client.topics = new Set(frame.frame.topics);
+        if (client.session) client.session.topics = client.topics;
+        return;
+      case 'resume':
+        this.#resume(client, frame.frame.session, frame.frame.last);
+        return;
+      case 'message':
+        this.#receiveMessage(client, frame.id, frame.data, frame.text);
         return;
       case 'refused':
-        this.#counters.malformedFrames += 1;
-        client.sendText(
-          encodeControlFrame({ $ts: 'error', code: frame.code, message: frame.message }),
-        );
+        this.#refuse(client, frame.code, frame.message);
         return;
       case 'app':
         this.emit('message', client, frame.data, text);
@@ -350,7 +388,59 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     }
   }
 
+  /**
+   * Attaches the socket to its worker's session and replays what the worker missed, or
+   * tells it to resync when that is no longer kept. Live pushes are numbered from here on.
+   */
+  #resume(client: ConnectedClient, sessionId: string, last: number): void {
+    if (client.session) {
+      this.#refuse(client, 'malformed', 'Control frame "resume" may come once per socket');
+      return;
+    }
+    const { session, head, replay } = this.#sessions.resume(client, sessionId, last);
+    client.session = session;
+    client.topics = session.topics;
+    if (!replay) {
+      client.sendText(encodeControlFrame({ $ts: 'resync', seq: head }));
+      return;
+    }
+    client.sendText(encodeControlFrame({ $ts: 'resumed', seq: head }));
+    for (const frame of replay) client.sendText(frame);
+  }
+
+  /** A numbered message: passed on once, acknowledged every time (a resend lost its ack). */
+  #receiveMessage(client: ConnectedClient, id: number, data: unknown, text: string): void {
+    const { session } = client;
+    if (!session) {
+      this.#refuse(client, 'malformed', 'Control frame "msg" needs a "resume" first');
+      return;
+    }
+    if (!session.received.seen(id)) this.emit('message', client, data, text);
+    client.sendText(encodeControlFrame({ $ts: 'ack', id }));
+  }
+
+  #refuse(client: ConnectedClient, code: RefusalCode, message: string): void {
+    this.#counters.malformedFrames += 1;
+    client.sendText(encodeControlFrame({ $ts: 'error', code, message }));
+  }
+
+  #sendPlain(clients: ConnectedClient[], encode: () => string): number {
+    return clients.length === 0 ? 0 : sendToEach(clients, encode());
+  }
+
+  #pushToSessions(sessions: Iterable<Session>, encode: () => string): number {
+    let payload: string | undefined;
+    let written = 0;
+    for (const session of sessions) {
+      payload ??= encode();
+      const body = payload;
+      if (this.#sessions.push(session, (seq) => encodePushFrame(seq, body))) written += 1;
+    }
+    return written;
+  }
+
   #handleClose(client: ConnectedClient, code: number, reason: string): void {
+    if (client.session) this.#sessions.detach(client.session, client);
     this.#clients.delete(client);
     const ofUser = this.#clientsByUser.get(client.userId);
     ofUser?.delete(client);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Connection, type ConnectionListener, type InboundFrame } from './connection';
+import { Connection, type ConnectionListener, HELLO_WINDOW, type InboundFrame } from './connection';
 import { ConnectionClosedError } from './errors/connection-closed-error';
 import { ConnectionFailedError } from './errors/connection-failed-error';
 import { MalformedFrameError } from './errors/malformed-frame-error';
@@ -16,10 +16,12 @@ function setup(overrides: Overrides = {}, random = () => 0.5) {
   const states: Array<{ state: ConnectionState; detail: StateDetail }> = [];
   const frames: InboundFrame[] = [];
   const errors: TabSocketError[] = [];
+  const resyncs: number[] = [];
   const listener: ConnectionListener = {
     state: (state, detail) => states.push({ state, detail }),
     frame: (frame) => frames.push(frame),
     error: (error) => errors.push(error),
+    resync: () => resyncs.push(frames.length),
   };
   const options = resolveOptions({
     url: 'ws://127.0.0.1:9/ws',
@@ -30,7 +32,7 @@ function setup(overrides: Overrides = {}, random = () => 0.5) {
   });
   const connection = new Connection(options, fake.env, listener);
   const lastState = () => states.at(-1);
-  return { connection, states, frames, errors, lastState, ...fake };
+  return { connection, states, frames, errors, resyncs, lastState, ...fake };
 }
 
 /** Starts the connection and completes its first handshake. */
@@ -123,8 +125,9 @@ describe('Connection', () => {
   });
 
   describe('#send()', () => {
-    it('writes at once while open', async () => {
+    it('writes at once while open, once the server showed it is plain', async () => {
       const { connection, latest } = setupOpen();
+      vi.advanceTimersByTime(HELLO_WINDOW);
       await connection.send('hello');
       expect(latest().sent).toEqual(['hello']);
     });
@@ -140,6 +143,7 @@ describe('Connection', () => {
       expect(settled).toEqual([]);
       expect(connection.queued).toBe(3);
       latest().accept();
+      vi.advanceTimersByTime(HELLO_WINDOW);
       await Promise.all(sends);
       expect(latest().sent).toEqual(['a', 'b', 'c']);
       expect(settled).toEqual(['a', 'b', 'c']);
@@ -153,6 +157,7 @@ describe('Connection', () => {
       const whileOffline = connection.send('while-offline');
       connection.setOnline(true);
       latest().accept();
+      vi.advanceTimersByTime(HELLO_WINDOW);
       await Promise.all([duringBackoff, whileOffline]);
       expect(sockets[1]?.sent).toEqual(['during-backoff', 'while-offline']);
     });
@@ -164,6 +169,7 @@ describe('Connection', () => {
       const second = connection.send('2');
       await expect(connection.send('3')).rejects.toBeInstanceOf(OutboxFullError);
       latest().accept();
+      vi.advanceTimersByTime(HELLO_WINDOW);
       await Promise.all([first, second]);
       expect(latest().sent).toEqual(['1', '2']);
     });
@@ -514,38 +520,199 @@ describe('Connection', () => {
     });
   });
 
-  describe('tabsocket protocol', () => {
-    it('sends nothing extra to a server that never says hello', () => {
-      const { connection, latest, frames } = setupOpen({ heartbeat: false });
-      connection.setTopics(['a']);
-      latest().receive('{"$ts":"sub","topics":[]}');
+  describe('negotiation with a plain server', () => {
+    it('holds sends for at most HELLO_WINDOW after open, then writes them plainly', async () => {
+      const { connection, latest } = setupOpen();
+      const sent = connection.send('early');
+      vi.advanceTimersByTime(HELLO_WINDOW - 1);
       expect(latest().sent).toEqual([]);
-      expect(frames).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      await sent;
+      expect(latest().sent).toEqual(['early']);
     });
 
-    it('tells a server that says hello the topics, and again only when they change', () => {
+    it('takes a first frame that is not hello as the sign of a plain server', async () => {
+      const { connection, latest, frames } = setupOpen();
+      const sent = connection.send('early');
+      latest().receive('{"welcome":true}');
+      await sent;
+      expect(latest().sent).toEqual(['early']);
+      expect(frames).toEqual([{ data: { welcome: true } }]);
+    });
+
+    it('does not wait again on the next socket of the same login', async () => {
+      const { connection, latest } = setupOpen();
+      vi.advanceTimersByTime(HELLO_WINDOW);
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().accept();
+      await connection.send('at once');
+      expect(latest().sent).toEqual(['at once']);
+    });
+
+    it('delivers $ts frames of a plain server as the application frames they are', () => {
+      const { latest, frames } = setupOpen({ heartbeat: false });
+      vi.advanceTimersByTime(HELLO_WINDOW);
+      latest().receive('{"$ts":"push","seq":1,"data":1}');
+      expect(frames).toEqual([{ data: { $ts: 'push', seq: 1, data: 1 } }]);
+    });
+  });
+
+  describe('tabsocket protocol', () => {
+    /** Opens, answers hello, and attaches the session as a reference server would. */
+    function setupResumed(overrides: Overrides = {}) {
+      const context = setupOpen({ heartbeat: false, ...overrides });
+      context.latest().receive('{"$ts":"hello","v":1}');
+      context.latest().receive('{"$ts":"resumed","seq":0}');
+      return context;
+    }
+
+    function resumeFrameOf(socket: { sent: unknown[] }) {
+      return JSON.parse(String(socket.sent[0])) as { $ts: string; session: string; last: number };
+    }
+
+    it('answers hello with a resume of a new session, and sends nothing else before resumed', async () => {
+      const { connection, latest } = setupOpen({ heartbeat: false });
+      const sent = connection.send('early');
+      latest().receive('{"$ts":"hello","v":1}');
+      vi.advanceTimersByTime(HELLO_WINDOW * 5);
+      const resume = resumeFrameOf(latest());
+      expect(resume).toMatchObject({ $ts: 'resume', last: 0 });
+      expect(resume.session).toMatch(/^[0-9a-f]{32}$/);
+      expect(latest().sent).toHaveLength(1);
+      latest().receive('{"$ts":"resumed","seq":0}');
+      expect(latest().sent[1]).toBe('{"$ts":"msg","id":1,"text":"early"}');
+      latest().receive('{"$ts":"ack","id":1}');
+      await sent;
+    });
+
+    it('resolves send() on the ack, not on the write', async () => {
+      const { connection, latest } = setupResumed();
+      let settled = false;
+      const sent = connection.send('a').then(() => {
+        settled = true;
+      });
+      await Promise.resolve();
+      expect(latest().sent.at(-1)).toBe('{"$ts":"msg","id":1,"text":"a"}');
+      expect(settled).toBe(false);
+      latest().receive('{"$ts":"ack","id":1}');
+      await sent;
+      expect(settled).toBe(true);
+    });
+
+    it('unwraps pushes, delivers each seq once, and routes them by topic', () => {
+      const { latest, frames } = setupResumed();
+      latest().receive('{"$ts":"push","seq":1,"data":{"topic":"t","n":1}}');
+      latest().receive('{"$ts":"push","seq":1,"data":{"topic":"t","n":1}}');
+      latest().receive('{"$ts":"push","seq":2,"text":"[2]"}');
+      expect(frames).toEqual([{ data: { topic: 't', n: 1 }, topic: 't' }, { data: [2] }]);
+    });
+
+    it('resumes after the last push delivered and resends unacked messages first, in order', async () => {
+      const { connection, latest, sockets } = setupResumed();
+      latest().receive('{"$ts":"push","seq":1,"data":1}');
+      latest().receive('{"$ts":"push","seq":2,"data":2}');
+      const first = connection.send('m1');
+      const second = connection.send('m2');
+      latest().receive('{"$ts":"ack","id":1}');
+      latest().drop();
+      const third = connection.send('m3');
+      vi.advanceTimersByTime(100);
+      const socket = latest();
+      expect(socket).toBe(sockets[1]);
+      socket.accept();
+      socket.receive('{"$ts":"hello","v":1}');
+      expect(resumeFrameOf(socket)).toMatchObject({
+        last: 2,
+        session: resumeFrameOf(sockets[0] as never).session,
+      });
+      socket.receive('{"$ts":"resumed","seq":3}');
+      expect(socket.sent.slice(1)).toEqual([
+        '{"$ts":"msg","id":2,"text":"m2"}',
+        '{"$ts":"msg","id":3,"text":"m3"}',
+      ]);
+      socket.receive('{"$ts":"ack","id":2}');
+      socket.receive('{"$ts":"ack","id":3}');
+      await Promise.all([first, second, third]);
+    });
+
+    it('tells the tabs to resync when the server cannot replay, then goes on', () => {
+      const { latest, frames, resyncs, sockets } = setupResumed();
+      latest().receive('{"$ts":"push","seq":1,"data":1}');
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().accept();
+      latest().receive('{"$ts":"hello","v":1}');
+      latest().receive('{"$ts":"resync","seq":40}');
+      latest().receive('{"$ts":"push","seq":41,"data":41}');
+      expect(resyncs).toEqual([1]);
+      expect(frames.map((frame) => frame.data)).toEqual([1, 41]);
+      expect(sockets).toHaveLength(2);
+    });
+
+    it('treats a gap in the sequence as a resync', () => {
+      const { latest, frames, resyncs } = setupResumed();
+      latest().receive('{"$ts":"push","seq":1,"data":1}');
+      latest().receive('{"$ts":"push","seq":3,"data":3}');
+      expect(resyncs).toEqual([1]);
+      expect(frames.map((frame) => frame.data)).toEqual([1, 3]);
+    });
+
+    it('starts a new session after close(): a new login shares nothing with the last', () => {
+      const { connection, latest, sockets } = setupResumed();
+      latest().receive('{"$ts":"push","seq":1,"data":1}');
+      connection.close();
+      connection.start();
+      latest().accept();
+      latest().receive('{"$ts":"hello","v":1}');
+      const before = resumeFrameOf(sockets[0] as never);
+      const after = resumeFrameOf(latest());
+      expect(after.last).toBe(0);
+      expect(after.session).not.toBe(before.session);
+    });
+
+    it('rejects unacked messages on close()', async () => {
+      const { connection } = setupResumed();
+      const sent = connection.send('never acked');
+      connection.close();
+      await expect(sent).rejects.toBeInstanceOf(ConnectionClosedError);
+    });
+
+    it('counts unacked messages toward outboxLimit', async () => {
+      const { connection } = setupResumed({ outboxLimit: 2 });
+      void connection.send('1');
+      void connection.send('2');
+      await expect(connection.send('3')).rejects.toBeInstanceOf(OutboxFullError);
+      expect(connection.queued).toBe(2);
+    });
+
+    it('abandons a socket whose server said hello but never attached the session', () => {
+      const { latest, lastState } = setupOpen({ heartbeat: false, connectTimeout: 2_000 });
+      latest().receive('{"$ts":"hello","v":1}');
+      vi.advanceTimersByTime(2_000);
+      expect(lastState()?.detail.reason).toBe('connect-timeout');
+    });
+
+    it('tells the server the topics once attached, and again only when they change', () => {
       const { connection, latest, frames } = setupOpen({ heartbeat: false });
       connection.setTopics(['b', 'a']);
       latest().receive('{"$ts":"hello","v":1}');
+      latest().receive('{"$ts":"resumed","seq":0}');
       connection.setTopics(['a', 'b']);
       connection.setTopics(['a']);
       latest().receive('{"$ts":"error","code":"x","message":"y"}');
-      expect(latest().sent).toEqual([
+      expect(latest().sent.slice(1)).toEqual([
         '{"$ts":"sub","topics":["a","b"]}',
         '{"$ts":"sub","topics":["a"]}',
       ]);
       expect(frames).toEqual([]);
     });
 
-    it('tells each new socket the topics again after its hello', () => {
+    it('sends a server that never says hello no control frame', () => {
       const { connection, latest } = setupOpen({ heartbeat: false });
       connection.setTopics(['a']);
-      latest().receive('{"$ts":"hello","v":1}');
-      latest().drop();
-      vi.advanceTimersByTime(100);
-      latest().accept();
-      latest().receive('{"$ts":"hello","v":1}');
-      expect(latest().sent).toEqual(['{"$ts":"sub","topics":["a"]}']);
+      vi.advanceTimersByTime(HELLO_WINDOW);
+      expect(latest().sent).toEqual([]);
     });
   });
 });

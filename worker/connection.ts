@@ -10,6 +10,7 @@ import type { CloseCodeList, ResolvedOptions } from './options';
 import { type OutboundData, Outbox } from './outbox';
 import type { ConnectionState, StateDetail, TransitionReason } from './state';
 import type { ServerControlFrame, SubscribeFrame } from './wire';
+import { WireSession } from './wire-session';
 
 /** The part of the browser's WebSocket the connection uses, so tests can hand in a fake. */
 export interface SocketLike {
@@ -40,7 +41,20 @@ export interface ConnectionListener {
   state(state: ConnectionState, detail: StateDetail): void;
   frame(frame: InboundFrame): void;
   error(error: TabSocketError): void;
+  /** Pushes were lost beyond recovery: the tabs should fetch the state afresh. */
+  resync(): void;
 }
+
+/**
+ * How the current socket talks. Every socket starts `negotiating`, unless this server
+ * already showed it is plain: its first frame tells, `hello` for a server that speaks the
+ * tabsocket protocol (`resuming` until the session is attached, then `tabsocket`), anything
+ * else, or silence for `HELLO_WINDOW` ms, for a plain one. Sends wait meanwhile.
+ */
+type WireMode = 'negotiating' | 'resuming' | 'tabsocket' | 'plain';
+
+/** How long a new socket listens for `hello` before it takes the server for a plain one. */
+export const HELLO_WINDOW = 300;
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -61,11 +75,15 @@ export class Connection {
   #socket: SocketLike | undefined;
   #failedAttempts = 0;
   #online = true;
-  /** The current socket's server sent `hello`: it takes control frames. */
-  #serverSpeaksProtocol = false;
+  #wire: WireMode = 'negotiating';
+  /** A socket of this login found the server plain: later sockets need not listen for hello. */
+  #serverIsPlain = false;
+  #session = new WireSession();
   #topics: string[] = [];
   #topicsSent = '[]';
   readonly #connectTimer: Timer;
+  /** Waits for `hello` (HELLO_WINDOW), then for the session to be attached (connectTimeout). */
+  readonly #negotiationTimer: Timer;
   readonly #retryTimer: Timer;
   readonly #uptimeTimer: Timer;
   readonly #heartbeat: Heartbeat | undefined;
@@ -77,6 +95,7 @@ export class Connection {
     private readonly listener: ConnectionListener,
   ) {
     this.#connectTimer = new Timer(env.clock);
+    this.#negotiationTimer = new Timer(env.clock);
     this.#retryTimer = new Timer(env.clock);
     this.#uptimeTimer = new Timer(env.clock);
     this.#outbox = new Outbox(options.outboxLimit);
@@ -103,14 +122,18 @@ export class Connection {
     return this.#failedAttempts;
   }
 
+  /** Messages waiting: queued for the next open, or written and not yet acknowledged. */
   get queued(): number {
-    return this.#outbox.size;
+    return this.#outbox.size + this.#session.unacked;
   }
 
   /** Opens the socket; from `closed` or `failed` too (a new login). Does nothing while live. */
   start(): void {
     if (this.#state !== 'idle' && this.#state !== 'closed' && this.#state !== 'failed') return;
     this.#failedAttempts = 0;
+    // A new login: nothing of the last one's stream or messages carries over.
+    this.#session = new WireSession();
+    this.#serverIsPlain = false;
     if (this.#online) {
       this.#openSocket('start');
     } else {
@@ -125,8 +148,12 @@ export class Connection {
   send(data: OutboundData): Promise<void> {
     switch (this.#state) {
       case 'open':
-        this.#socket?.send(data);
-        return Promise.resolve();
+        if (this.#wire === 'tabsocket' || this.#wire === 'plain') {
+          if (this.queued >= this.options.outboxLimit)
+            return this.#outbox.enqueue(data, this.queued);
+          return this.#transmit(data);
+        }
+        return this.#outbox.enqueue(data, this.#session.unacked);
       case 'closed':
         return Promise.reject(new ConnectionClosedError('tabsocket: the connection is closed'));
       case 'failed':
@@ -134,7 +161,7 @@ export class Connection {
           new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
         );
       default:
-        return this.#outbox.enqueue(data);
+        return this.#outbox.enqueue(data, this.#session.unacked);
     }
   }
 
@@ -145,9 +172,9 @@ export class Connection {
   close(code = 1000, closeReason = '', reason: TransitionReason = 'logout'): void {
     if (this.#state === 'closed') return;
     this.#abandonSocket(code, closeReason);
-    this.#outbox.rejectAll(
-      new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
-    );
+    const error = new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`);
+    this.#outbox.rejectAll(error);
+    this.#session.rejectAll(error);
     this.#setState('closed', { reason, code, ...(closeReason ? { closeReason } : {}) });
   }
 
@@ -179,7 +206,7 @@ export class Connection {
 
   #openSocket(reason: TransitionReason): void {
     const generation = ++this.#generation;
-    this.#serverSpeaksProtocol = false;
+    this.#wire = this.#serverIsPlain ? 'plain' : 'negotiating';
     this.#topicsSent = '[]';
     let socket: SocketLike;
     try {
@@ -220,13 +247,59 @@ export class Connection {
       this.#failedAttempts = 0;
     });
     this.#heartbeat?.start();
-    const socket = this.#socket;
-    if (socket) this.#outbox.flush((data) => socket.send(data));
+    if (this.#wire === 'plain') {
+      this.#flushOutbox();
+    } else {
+      this.#negotiationTimer.start(HELLO_WINDOW, () => this.#settlePlain());
+    }
+  }
+
+  /** Writes in the current socket's way: numbered until acked, or plainly. */
+  #transmit(data: OutboundData): Promise<void> {
+    if (this.#wire === 'tabsocket' && typeof data === 'string') {
+      const { frame, acked } = this.#session.track(data);
+      this.#socket?.send(frame);
+      return acked;
+    }
+    this.#socket?.send(data);
+    return Promise.resolve();
+  }
+
+  #flushOutbox(): void {
+    this.#outbox.flush((data) => this.#transmit(data));
+  }
+
+  /** The server is plain: no hello came. What waited for an ack is written plainly. */
+  #settlePlain(): void {
+    this.#negotiationTimer.clear();
+    this.#wire = 'plain';
+    this.#serverIsPlain = true;
+    for (const text of this.#session.abandonAcks()) this.#socket?.send(text);
+    this.#flushOutbox();
+  }
+
+  #startResume(): void {
+    this.#wire = 'resuming';
+    this.#serverIsPlain = false;
+    this.#negotiationTimer.start(this.options.connectTimeout, () =>
+      this.#attemptFailed('connect-timeout'),
+    );
+    this.#socket?.send(this.#session.resumeFrame());
+  }
+
+  /** The session is attached: resend what was never acked, then the outbox, in order. */
+  #resumed(): void {
+    this.#negotiationTimer.clear();
+    this.#wire = 'tabsocket';
+    for (const frame of this.#session.pendingFrames()) this.#socket?.send(frame);
+    this.#sendTopics();
+    this.#flushOutbox();
   }
 
   #received(data: unknown): void {
     this.#heartbeat?.frameReceived();
     if (typeof data !== 'string') {
+      if (this.#wire === 'negotiating') this.#settlePlain();
       this.listener.frame({ data });
       return;
     }
@@ -234,35 +307,76 @@ export class Connection {
     const parsed =
       this.options.format === 'json' || data.startsWith('{') ? parseJson(data) : undefined;
     if (this.#heartbeat?.isPong(data, parsed)) return;
-    if (this.#handleControlFrame(parsed)) return;
+    const control = controlFrameOf(parsed);
+    if (control?.$ts === 'hello') {
+      this.#startResume();
+      return;
+    }
+    if (this.#wire === 'negotiating') this.#settlePlain();
+    // A plain server's `$ts` field is just a field of its application's frame.
+    if (control && this.#wire !== 'plain') {
+      this.#handleControlFrame(control);
+      return;
+    }
+    this.#deliverText(data, parsed);
+  }
+
+  #handleControlFrame(frame: ServerControlFrame): void {
+    switch (frame.$ts) {
+      case 'resumed':
+        if (this.#wire === 'resuming') this.#resumed();
+        return;
+      case 'resync':
+        if (!Number.isInteger(frame.seq)) return;
+        this.#session.skipTo(frame.seq);
+        this.listener.resync();
+        if (this.#wire === 'resuming') this.#resumed();
+        return;
+      case 'push': {
+        if (!Number.isInteger(frame.seq)) return;
+        const verdict = this.#session.accept(frame.seq);
+        if (verdict === 'duplicate') return;
+        if (verdict === 'gap') this.listener.resync();
+        if (typeof frame.text === 'string') {
+          const parsed = this.options.format === 'json' ? parseJson(frame.text) : undefined;
+          this.#deliverText(frame.text, parsed);
+        } else {
+          this.#deliverValue(frame.data);
+        }
+        return;
+      }
+      case 'ack':
+        this.#session.ack(frame.id);
+        return;
+      default:
+      // `error` and kinds of later versions: nothing for the tabs.
+    }
+  }
+
+  #deliverText(text: string, parsed: unknown): void {
     if (this.options.format === 'json' && parsed === undefined) {
-      this.listener.frame({ data });
+      this.listener.frame({ data: text });
       this.listener.error(
         new MalformedFrameError(
-          `tabsocket: a frame of ${data.length} characters is not JSON; delivered as text`,
+          `tabsocket: a frame of ${text.length} characters is not JSON; delivered as text`,
         ),
       );
       return;
     }
     const topic = topicOf(parsed, this.options.topicKey);
-    const value = this.options.format === 'json' ? parsed : data;
+    const value = this.options.format === 'json' ? parsed : text;
     this.listener.frame(topic === undefined ? { data: value } : { data: value, topic });
   }
 
-  #handleControlFrame(parsed: unknown): boolean {
-    const kind = (parsed as Partial<ServerControlFrame> | undefined)?.$ts;
-    if (kind === 'hello') {
-      this.#serverSpeaksProtocol = true;
-      this.#sendTopics();
-      return true;
-    }
-    // Before a hello, `$ts` is just a field of some application's frame.
-    return this.#serverSpeaksProtocol && kind !== undefined;
+  #deliverValue(value: unknown): void {
+    const topic = topicOf(value, this.options.topicKey);
+    const data = this.options.format === 'json' ? value : JSON.stringify(value);
+    this.listener.frame(topic === undefined ? { data } : { data, topic });
   }
 
   #sendTopics(): void {
     const topics = JSON.stringify(this.#topics);
-    if (this.#state !== 'open' || !this.#serverSpeaksProtocol || topics === this.#topicsSent) {
+    if (this.#state !== 'open' || this.#wire !== 'tabsocket' || topics === this.#topicsSent) {
       return;
     }
     const frame: SubscribeFrame = { $ts: 'sub', topics: this.#topics };
@@ -299,9 +413,11 @@ export class Connection {
 
   #giveUp(reason: TransitionReason, detail: Omit<Detail, 'reason'>): void {
     this.#abandonSocket();
-    this.#outbox.rejectAll(
-      new ConnectionFailedError(`tabsocket: the connection failed (${reason}) and will not retry`),
+    const error = new ConnectionFailedError(
+      `tabsocket: the connection failed (${reason}) and will not retry`,
     );
+    this.#outbox.rejectAll(error);
+    this.#session.rejectAll(error);
     this.#setState('failed', { reason, ...detail });
   }
 
@@ -311,6 +427,7 @@ export class Connection {
    */
   #abandonSocket(code?: number, closeReason?: string): void {
     this.#connectTimer.clear();
+    this.#negotiationTimer.clear();
     this.#retryTimer.clear();
     this.#uptimeTimer.clear();
     this.#heartbeat?.stop();
@@ -328,6 +445,14 @@ export class Connection {
       // close() throws only for codes the browser refuses; those were validated in the tab.
     }
   }
+}
+
+/** The frame as a control frame of ours, when it is one: an object with a string `$ts`. */
+function controlFrameOf(parsed: unknown): ServerControlFrame | undefined {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  return typeof (parsed as { $ts?: unknown }).$ts === 'string'
+    ? (parsed as ServerControlFrame)
+    : undefined;
 }
 
 function topicOf(parsed: unknown, topicKey: string): string | undefined {

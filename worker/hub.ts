@@ -132,6 +132,7 @@ export class Hub {
       state: (state, detail) => registry.post(name, { kind: 'state', name, state, detail }),
       frame: (frame) => registry.deliver(name, frame),
       error: (error) => registry.post(name, { kind: 'error', name, error: serializeError(error) }),
+      resync: () => registry.post(name, { kind: 'resync', name }),
     });
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));

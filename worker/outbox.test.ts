@@ -51,7 +51,9 @@ describe('Outbox', () => {
       expect(second.status).toBe('pending');
 
       const written: OutboundData[] = [];
-      outbox.flush((data) => written.push(data));
+      outbox.flush((data) => {
+        written.push(data);
+      });
       expect(written).toEqual(['a', 'b']);
       await settle();
       expect(first.status).toBe('resolved');
@@ -77,12 +79,43 @@ describe('Outbox', () => {
   });
 
   describe('#flush', () => {
+    it('settles each message as the promise its write answers (an ack)', async () => {
+      const outbox = new Outbox(10);
+      const acked = outbox.enqueue('a');
+      const refused = outbox.enqueue('b');
+      let ack: () => void = () => {};
+      outbox.flush((data) =>
+        data === 'a'
+          ? new Promise<void>((resolve) => {
+              ack = resolve;
+            })
+          : Promise.reject(new OutboxFullError('no')),
+      );
+      await expect(refused).rejects.toBeInstanceOf(OutboxFullError);
+      let settled = false;
+      void acked.then(() => {
+        settled = true;
+      });
+      await settle();
+      expect(settled).toBe(false);
+      ack();
+      await acked;
+    });
+
+    it('counts messages waiting elsewhere toward the limit', async () => {
+      const outbox = new Outbox(3);
+      void outbox.enqueue('a', 2);
+      await expect(outbox.enqueue('b', 2)).rejects.toBeInstanceOf(OutboxFullError);
+    });
+
     it('writes the messages in the order they were queued', () => {
       const outbox = new Outbox(10);
       const bytes = new Uint8Array([1, 2]);
       for (const data of ['a', bytes, 'c']) void outbox.enqueue(data);
       const written: OutboundData[] = [];
-      outbox.flush((data) => written.push(data));
+      outbox.flush((data) => {
+        written.push(data);
+      });
       expect(written).toEqual(['a', bytes, 'c']);
       expect(written[1]).toBe(bytes);
     });
@@ -95,7 +128,9 @@ describe('Outbox', () => {
       await settle();
       expect(events).toEqual([]);
 
-      outbox.flush((data) => events.push(`wrote ${String(data)}`));
+      outbox.flush((data) => {
+        events.push(`wrote ${String(data)}`);
+      });
       await settle();
       expect(events).toEqual(['wrote a', 'wrote b', 'resolved a', 'resolved b']);
     });

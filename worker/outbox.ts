@@ -25,24 +25,26 @@ export class Outbox {
     return this.#queue.length;
   }
 
-  enqueue(data: OutboundData): Promise<void> {
-    if (this.#queue.length >= this.limit) {
+  /** `othersWaiting`: messages waiting elsewhere (unacknowledged) that count toward the limit. */
+  enqueue(data: OutboundData, othersWaiting = 0): Promise<void> {
+    if (this.#queue.length + othersWaiting >= this.limit) {
       return Promise.reject(
-        new OutboxFullError(
-          `tabsocket: the outbox holds ${this.limit} messages already (outboxLimit)`,
-        ),
+        new OutboxFullError(`tabsocket: ${this.limit} messages are waiting already (outboxLimit)`),
       );
     }
     return new Promise((resolve, reject) => this.#queue.push({ data, resolve, reject }));
   }
 
-  flush(write: (data: OutboundData) => void): void {
+  /**
+   * Hands every queued message to `write`, in order. A message settles as `write`'s promise
+   * does (at once for a plain write, on the ack for a numbered one), or rejects if it throws.
+   */
+  flush(write: (data: OutboundData) => Promise<void> | void): void {
     const queued = this.#queue;
     this.#queue = [];
     for (const message of queued) {
       try {
-        write(message.data);
-        message.resolve();
+        Promise.resolve(write(message.data)).then(message.resolve, message.reject);
       } catch (cause) {
         message.reject(
           new ConnectionClosedError('tabsocket: the socket refused the message', { cause }),

@@ -57,7 +57,9 @@ export type TabEvent =
   | { kind: 'state'; name: string; state: ConnectionState; detail: StateDetail }
   /** One inbound frame; `topic` is set when the frame names one. */
   | { kind: 'frame'; name: string; data: unknown; topic?: string }
-  | { kind: 'error'; name: string; error: SerializedError };
+  | { kind: 'error'; name: string; error: SerializedError }
+  /** Pushes were lost beyond what the server could replay: refetch the state. */
+  | { kind: 'resync'; name: string };
 
 export interface TabEventMessage {
   tabsocket: TabEvent;

@@ -36,6 +36,7 @@ const NO_TRAFFIC: TabSocketServerStats = {
   framesIn: 0,
   framesOut: 0,
   malformedFrames: 0,
+  sessions: 0,
 };
 
 /**

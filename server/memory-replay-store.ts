@@ -1,0 +1,35 @@
+import { type ReplayLimits, ReplayLog } from './replay-log';
+import type { ReplayStore } from './replay-store';
+
+/** The default replay store: a bounded log per session in this process's memory. */
+export class MemoryReplayStore implements ReplayStore {
+  readonly #logs = new Map<string, ReplayLog>();
+
+  constructor(
+    private readonly limits: ReplayLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  append(session: string, frame: (seq: number) => string): { seq: number; frame: string } {
+    let log = this.#logs.get(session);
+    if (!log) {
+      log = new ReplayLog(this.limits, this.now);
+      this.#logs.set(session, log);
+    }
+    return log.append(frame);
+  }
+
+  since(session: string, last: number): string[] | undefined {
+    const log = this.#logs.get(session);
+    if (!log) return last === 0 ? [] : undefined;
+    return log.since(last);
+  }
+
+  head(session: string): number {
+    return this.#logs.get(session)?.head ?? 0;
+  }
+
+  drop(session: string): void {
+    this.#logs.delete(session);
+  }
+}
