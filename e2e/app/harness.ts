@@ -11,6 +11,8 @@ export interface Harness {
   states: Array<{ state: ConnectionState; detail: StateDetail; at: number }>;
   messages: unknown[];
   errors: Array<{ code: string; message: string }>;
+  /** How many `resync` events the tab saw. */
+  resyncs: number;
   open(options: ConnectOptions): void;
   /** connect() that reports the error it throws instead of throwing. */
   tryConnect(options: unknown): { name: string; code: string; message: string } | null;

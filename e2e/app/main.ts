@@ -10,6 +10,7 @@ const harness: Harness = {
   states: [],
   messages: [],
   errors: [],
+  resyncs: 0,
   open(options: ConnectOptions) {
     socket = connect(options);
     socket.on('state', (state, detail) =>
@@ -19,6 +20,9 @@ const harness: Harness = {
     socket.on('error', (error) =>
       harness.errors.push({ code: error.code, message: error.message }),
     );
+    socket.on('resync', () => {
+      harness.resyncs += 1;
+    });
   },
   tryConnect(options: unknown) {
     try {
