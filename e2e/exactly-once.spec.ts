@@ -82,33 +82,37 @@ test('every push reaches every tab once and every send the server once, through 
   const stream = setInterval(() => server.push('alice', { n: pushed++ }), PUSH_EVERY_MS);
   await Promise.all(tabs.map((tab, index) => startSending(tab, index)));
 
+  const cut = { name: 'cut', start: () => cutAll(server) };
+  const blackhole = {
+    name: 'blackhole 3 s',
+    start: () => tcpProxy.blackhole(),
+    lasts: 3_000,
+    end: () => tcpProxy.recover(),
+  };
+  const silence = {
+    name: 'heartbeats dropped 3 s',
+    start: () => server.suspendHeartbeatAnswers(3_000),
+  };
+  /** [ms after the previous fault ended, fault] */
+  const schedule: Array<[number, { name: string; start(): void; lasts?: number; end?(): void }]> = [
+    [2_000, cut],
+    [2_000, blackhole],
+    [2_000, cut],
+    [2_000, blackhole],
+    [1_500, silence],
+    [2_000, cut],
+  ];
   // The fault schedule is the scenario itself: these waits are its clock, not synchronisation.
-  const at = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const faults: string[] = [];
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const started = Date.now();
   try {
-    await at(2_000);
-    cutAll(server);
-    faults.push('cut');
-    await at(2_000);
-    tcpProxy.blackhole();
-    await at(3_000);
-    tcpProxy.recover();
-    faults.push('blackhole 3 s');
-    await at(2_000);
-    cutAll(server);
-    faults.push('cut');
-    await at(2_000);
-    tcpProxy.blackhole();
-    await at(3_000);
-    tcpProxy.recover();
-    faults.push('blackhole 3 s');
-    await at(1_500);
-    server.suspendHeartbeatAnswers(3_000);
-    faults.push('heartbeats dropped 3 s');
-    await at(2_000);
-    cutAll(server);
-    faults.push('cut');
-    await at(RUN_MS - 17_500);
+    for (const [after, fault] of schedule) {
+      await wait(after);
+      fault.start();
+      if (fault.lasts) await wait(fault.lasts);
+      fault.end?.();
+    }
+    await wait(RUN_MS - (Date.now() - started));
   } finally {
     clearInterval(stream);
   }
@@ -140,7 +144,7 @@ test('every push reaches every tab once and every send the server once, through 
   ).length;
   expect(duplicates).toBe(0);
   console.log(
-    `[figure] exactly-once, ${TABS} tabs, ${RUN_MS / 1000} s, faults: ${faults.join(', ')}: ` +
+    `[figure] exactly-once, ${TABS} tabs, ${RUN_MS / 1000} s, faults: ${schedule.map(([, fault]) => fault.name).join(', ')}: ` +
       `pushes sent ${pushed}, delivered ${pushed * TABS} (${pushed} × ${TABS} tabs), duplicates 0, lost 0; ` +
       `sends ${sentTotal}, received ${received.length}, duplicates ${duplicates}, lost 0`,
   );

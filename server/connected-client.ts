@@ -28,6 +28,12 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
   topics: ReadonlySet<string> = new Set();
   /** Set once the worker resumed a session on this socket: its pushes are then numbered. */
   session: Session | undefined;
+  /**
+   * Application frames sent since `hello`, while the client has neither resumed nor spoken.
+   * A worker drops them while it resumes (the session will replay them), so a session that
+   * its resume creates must get them again; a plain client has them already.
+   */
+  #sinceHello: string[] | undefined;
   /** Settles on the socket's `close` event, whatever ended it. */
   readonly closed: Promise<void>;
   readonly #socket: WebSocket;
@@ -45,7 +51,35 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
   }
 
   send(data: OutboundData): boolean {
-    return this.sendText(encodeOutbound(data));
+    return this.sendPlain(encodeOutbound(data));
+  }
+
+  /** From now until `settle`, remembers the application frames it sends. */
+  watchSinceHello(): void {
+    this.#sinceHello = [];
+  }
+
+  /** Resumed, or known to be plain: nothing is remembered any more. */
+  get settled(): boolean {
+    return this.#sinceHello === undefined;
+  }
+
+  get sentSinceHello(): number {
+    return this.#sinceHello?.length ?? 0;
+  }
+
+  /** Writes an application frame, and remembers it while the socket is unsettled. */
+  sendPlain(text: string): boolean {
+    const written = this.sendText(text);
+    if (written) this.#sinceHello?.push(text);
+    return written;
+  }
+
+  /** Ends the watch: answers the frames sent since `hello`, oldest first. */
+  settle(): string[] {
+    const sent = this.#sinceHello ?? [];
+    this.#sinceHello = undefined;
+    return sent;
   }
 
   /** Writes already encoded text, so one push to many sockets is encoded once. */

@@ -350,7 +350,10 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     socket.on('pong', () => this.#liveness?.markAlive(client));
     socket.once('close', (code, reason) => this.#handleClose(client, code, reason.toString()));
 
-    if (this.#options.hello) client.sendText(HELLO);
+    if (this.#options.hello) {
+      client.sendText(HELLO);
+      client.watchSinceHello();
+    }
     void this.presence.join(userId, id);
     this.emit('connection', client);
   }
@@ -359,6 +362,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     this.#counters.framesIn += 1;
     this.#liveness?.markAlive(client);
     if (isBinary) {
+      client.settle();
       this.emit('message', client, raw, null);
       return;
     }
@@ -366,9 +370,13 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     const frame = classifyInboundFrame(text, this.#heartbeat?.ping);
     switch (frame.kind) {
       case 'heartbeat':
+        // A worker resuming sends no ping first: a ping is a plain client's first word.
+        client.settle();
         if (this.#heartbeat && !this.#heartbeatSuspension) client.sendText(this.#heartbeat.pong);
         return;
       case 'subscribe':
+        // A worker subscribes after it resumed; a client that subscribes first is plain.
+        client.settle();
         // Each `sub` carries the whole set, so a lost or reordered one cannot leave stale topics.
         client.topics = new Set(frame.frame.topics);
         if (client.session) client.session.topics = client.topics;
@@ -383,6 +391,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
         this.#refuse(client, frame.code, frame.message);
         return;
       case 'app':
+        client.settle();
         this.emit('message', client, frame.data, text);
         return;
     }
@@ -393,19 +402,31 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
    * tells it to resync when that is no longer kept. Live pushes are numbered from here on.
    */
   #resume(client: ConnectedClient, sessionId: string, last: number): void {
-    if (client.session) {
-      this.#refuse(client, 'malformed', 'Control frame "resume" may come once per socket');
+    if (client.settled) {
+      this.#refuse(
+        client,
+        'malformed',
+        'Control frame "resume" must come first, once per socket, after "hello"',
+      );
       return;
     }
-    const { session, head, replay } = this.#sessions.resume(client, sessionId, last);
+    const sentPlainly = client.settle();
+    const { session, created, head, replay } = this.#sessions.resume(client, sessionId, last);
     client.session = session;
     client.topics = session.topics;
     if (!replay) {
       client.sendText(encodeControlFrame({ $ts: 'resync', seq: head }));
-      return;
+    } else {
+      client.sendText(encodeControlFrame({ $ts: 'resumed', seq: head }));
+      for (const frame of replay) client.sendText(frame);
     }
-    client.sendText(encodeControlFrame({ $ts: 'resumed', seq: head }));
-    for (const frame of replay) client.sendText(frame);
+    // The worker dropped what came before its session was attached. An existing session
+    // logged those pushes too (they are in the replay); a new one never saw them.
+    if (created) {
+      for (const text of sentPlainly) {
+        this.#sessions.push(session, (seq) => encodePushFrame(seq, encodePayload(text)));
+      }
+    }
   }
 
   /** A numbered message: passed on once, acknowledged every time (a resend lost its ack). */
@@ -425,7 +446,15 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   }
 
   #sendPlain(clients: ConnectedClient[], encode: () => string): number {
-    return clients.length === 0 ? 0 : sendToEach(clients, encode());
+    if (clients.length === 0) return 0;
+    const text = encode();
+    let written = 0;
+    for (const client of clients) {
+      if (client.sendPlain(text)) written += 1;
+      // A listen-only plain client must not make the server remember frames without end.
+      if (client.sentSinceHello > this.#options.replay.maxCount) client.settle();
+    }
+    return written;
   }
 
   #pushToSessions(sessions: Iterable<Session>, encode: () => string): number {
@@ -449,14 +478,6 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     void this.presence.leave(client.userId, client.id);
     this.emit('disconnection', client, code, reason);
   }
-}
-
-function sendToEach(clients: Iterable<ConnectedClient>, text: string): number {
-  let written = 0;
-  for (const client of clients) {
-    if (client.sendText(text)) written += 1;
-  }
-  return written;
 }
 
 function rawDataToText(raw: RawData): string {

@@ -24,6 +24,8 @@ export interface Session {
 
 export interface ResumeOutcome {
   session: Session;
+  /** The session did not exist: this resume created it. */
+  created: boolean;
   /** The last push number of the stream. */
   head: number;
   /** What to replay, oldest first; undefined when the gap is older than the log (resync). */
@@ -56,6 +58,7 @@ export class SessionRegistry {
     // Keyed by user too: a session id of another user's worker can never be taken over.
     const key = `${socket.userId}\u0000${id}`;
     let session = this.#sessions.get(key);
+    const created = !session;
     if (!session) {
       session = {
         key,
@@ -77,7 +80,12 @@ export class SessionRegistry {
     session.socket = socket;
     session.detachedAt = undefined;
     if (previous && previous !== socket) previous.terminate();
-    return { session, head: this.store.head(key), replay: this.store.since(key, last) };
+    return {
+      session,
+      created,
+      head: this.store.head(key),
+      replay: this.store.since(key, last),
+    };
   }
 
   /** The socket closed: its session waits `maxAge` for the worker to resume. */

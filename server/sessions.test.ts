@@ -167,6 +167,44 @@ describe('sessions', () => {
     expect(server.stats().malformedFrames).toBe(2);
   });
 
+  it('makes a push sent plainly between hello and resume the first push of a new session', async () => {
+    const { server, url } = await start();
+    const client = await harness.connect(`${url}/?user=ann`);
+    await client.waitForMessage((text) => text.includes('"hello"'));
+    server.push('ann', { early: true });
+    await client.waitForMessage((text) => text === '{"early":true}');
+    client.send({ $ts: 'resume', session: 'new', last: 0 });
+    await waitUntil(() => pushesOf(client).length === 1, 'the early push, numbered');
+    // As `text`: the frame exactly as it went plainly, which the worker reads the same way.
+    expect(pushesOf(client)[0]).toEqual({ $ts: 'push', seq: 1, text: '{"early":true}' });
+  });
+
+  it('replays a push sent plainly before the resume of an existing session once', async () => {
+    const { server, url } = await start();
+    const first = await resumed(`${url}/?user=ann`, 's1');
+    first.socket.terminate();
+    await first.closed;
+    const second = await harness.connect(`${url}/?user=ann`);
+    await second.waitForMessage((text) => text.includes('"hello"'));
+    server.push('ann', { n: 1 });
+    await second.waitForMessage((text) => text === '{"n":1}');
+    second.send({ $ts: 'resume', session: 's1', last: 0 });
+    await waitUntil(() => pushesOf(second).length === 1, 'the replay');
+    server.push('ann', { n: 2 });
+    await waitUntil(() => pushesOf(second).length === 2, 'the next push');
+    expect(pushesOf(second).map((push) => push.seq)).toEqual([1, 2]);
+  });
+
+  it('takes a client that speaks before resuming for plain, and refuses its later resume', async () => {
+    const { server, url } = await start();
+    const client = await harness.connect(`${url}/?user=ann`);
+    client.send('ping');
+    await client.waitForMessage((text) => text === 'pong');
+    client.send({ $ts: 'resume', session: 's', last: 0 });
+    await client.waitForMessage((text) => text.includes('must come first'));
+    expect(server.stats().sessions).toBe(0);
+  });
+
   it('forgets a session whose worker stays away longer than maxAge', async () => {
     const { server, url } = await start({ replay: { maxAge: 50 } });
     const client = await resumed(`${url}/?user=ann`, 's1');

@@ -636,6 +636,40 @@ describe('Connection', () => {
       await Promise.all([first, second, third]);
     });
 
+    it('drops plain frames that arrive before the session is attached (the replay brings them)', () => {
+      const { latest, frames } = setupOpen({ heartbeat: false });
+      latest().receive('{"$ts":"hello","v":1}');
+      latest().receive('{"n":1}');
+      latest().receive('{"$ts":"resumed","seq":1}');
+      latest().receive('{"$ts":"push","seq":1,"data":{"n":1}}');
+      expect(frames).toEqual([{ data: { n: 1 } }]);
+    });
+
+    it('keeps a socket plain when the hello comes late, and resumes on the next socket', () => {
+      const { latest, sockets } = setupOpen({ heartbeat: false });
+      vi.advanceTimersByTime(HELLO_WINDOW);
+      latest().receive('{"$ts":"hello","v":1}');
+      expect(latest().sent).toEqual([]);
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().accept();
+      // Known to speak the protocol now: no plain fallback after HELLO_WINDOW.
+      vi.advanceTimersByTime(HELLO_WINDOW * 2);
+      latest().receive('{"$ts":"hello","v":1}');
+      expect(resumeFrameOf(latest())).toMatchObject({ $ts: 'resume' });
+      expect(sockets).toHaveLength(2);
+    });
+
+    it('sends no heartbeat ping before the session is attached', () => {
+      const { latest } = setupOpen({ heartbeat: { interval: 100, timeout: 5_000 } });
+      latest().receive('{"$ts":"hello","v":1}');
+      vi.advanceTimersByTime(250);
+      expect(latest().sent).toHaveLength(1);
+      latest().receive('{"$ts":"resumed","seq":0}');
+      vi.advanceTimersByTime(100);
+      expect(latest().sent.at(-1)).toBe('ping');
+    });
+
     it('tells the tabs to resync when the server cannot replay, then goes on', () => {
       const { latest, frames, resyncs, sockets } = setupResumed();
       latest().receive('{"$ts":"push","seq":1,"data":1}');

@@ -76,8 +76,8 @@ export class Connection {
   #failedAttempts = 0;
   #online = true;
   #wire: WireMode = 'negotiating';
-  /** A socket of this login found the server plain: later sockets need not listen for hello. */
-  #serverIsPlain = false;
+  /** What this login learnt of the server: later sockets listen for hello accordingly. */
+  #serverKind: 'unknown' | 'plain' | 'tabsocket' = 'unknown';
   #session = new WireSession();
   #topics: string[] = [];
   #topicsSent = '[]';
@@ -105,7 +105,10 @@ export class Connection {
         : new Heartbeat(
             options.heartbeat,
             env.clock,
-            (ping) => this.#socket?.send(ping),
+            (ping) => {
+              // A ping before the session is attached would tell the server we are plain.
+              if (this.#wire === 'plain' || this.#wire === 'tabsocket') this.#socket?.send(ping);
+            },
             () => this.#attemptFailed('heartbeat-timeout'),
           );
   }
@@ -133,7 +136,7 @@ export class Connection {
     this.#failedAttempts = 0;
     // A new login: nothing of the last one's stream or messages carries over.
     this.#session = new WireSession();
-    this.#serverIsPlain = false;
+    this.#serverKind = 'unknown';
     if (this.#online) {
       this.#openSocket('start');
     } else {
@@ -206,7 +209,7 @@ export class Connection {
 
   #openSocket(reason: TransitionReason): void {
     const generation = ++this.#generation;
-    this.#wire = this.#serverIsPlain ? 'plain' : 'negotiating';
+    this.#wire = this.#serverKind === 'plain' ? 'plain' : 'negotiating';
     this.#topicsSent = '[]';
     let socket: SocketLike;
     try {
@@ -250,7 +253,10 @@ export class Connection {
     if (this.#wire === 'plain') {
       this.#flushOutbox();
     } else {
-      this.#negotiationTimer.start(HELLO_WINDOW, () => this.#settlePlain());
+      // A server that said hello before will say it again: wait as long as a handshake may
+      // take, rather than fall back to plain and lose the session's guarantees on a slow start.
+      const wait = this.#serverKind === 'tabsocket' ? this.options.connectTimeout : HELLO_WINDOW;
+      this.#negotiationTimer.start(wait, () => this.#settlePlain());
     }
   }
 
@@ -273,14 +279,17 @@ export class Connection {
   #settlePlain(): void {
     this.#negotiationTimer.clear();
     this.#wire = 'plain';
-    this.#serverIsPlain = true;
+    this.#serverKind = 'plain';
     for (const text of this.#session.abandonAcks()) this.#socket?.send(text);
     this.#flushOutbox();
   }
 
   #startResume(): void {
+    this.#serverKind = 'tabsocket';
+    // A hello after this socket settled as plain (it came late): it stays plain, and the
+    // next socket resumes. Resuming now could replay pushes delivered plainly already.
+    if (this.#wire === 'plain') return;
     this.#wire = 'resuming';
-    this.#serverIsPlain = false;
     this.#negotiationTimer.start(this.options.connectTimeout, () =>
       this.#attemptFailed('connect-timeout'),
     );
@@ -300,7 +309,7 @@ export class Connection {
     this.#heartbeat?.frameReceived();
     if (typeof data !== 'string') {
       if (this.#wire === 'negotiating') this.#settlePlain();
-      this.listener.frame({ data });
+      if (this.#wire !== 'resuming') this.listener.frame({ data });
       return;
     }
     // Parsed at most once; in 'text' format only what may be a control frame or an object pong.
@@ -318,6 +327,8 @@ export class Connection {
       this.#handleControlFrame(control);
       return;
     }
+    // Sent before the server attached the session: the session's replay brings it again.
+    if (this.#wire === 'resuming') return;
     this.#deliverText(data, parsed);
   }
 
