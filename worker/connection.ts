@@ -7,7 +7,7 @@ import type { TabSocketError } from './errors/tab-socket-error';
 import { Heartbeat } from './heartbeat';
 import { parseJson } from './heartbeat-frame';
 import type { CloseCodeList, ResolvedOptions } from './options';
-import { type OutboundData, Outbox } from './outbox';
+import { type OutboundData, Outbox, outboxFull } from './outbox';
 import type { ConnectionState, StateDetail, TransitionReason } from './state';
 import type { ServerControlFrame, SubscribeFrame } from './wire';
 import { WireSession } from './wire-session';
@@ -150,19 +150,19 @@ export class Connection {
    */
   send(data: OutboundData): Promise<void> {
     switch (this.#state) {
-      case 'open':
-        if (this.#wire === 'tabsocket' || this.#wire === 'plain') {
-          if (this.queued >= this.options.outboxLimit)
-            return this.#outbox.enqueue(data, this.queued);
-          return this.#transmit(data);
-        }
-        return this.#outbox.enqueue(data, this.#session.unacked);
       case 'closed':
         return Promise.reject(new ConnectionClosedError('tabsocket: the connection is closed'));
       case 'failed':
         return Promise.reject(
           new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
         );
+      case 'open':
+        if (this.#wire === 'tabsocket' || this.#wire === 'plain') {
+          // Only unacknowledged messages wait while writing: they count toward the limit.
+          const full = this.#session.unacked >= this.options.outboxLimit;
+          return full ? Promise.reject(outboxFull(this.options.outboxLimit)) : this.#transmit(data);
+        }
+        return this.#outbox.enqueue(data, this.#session.unacked);
       default:
         return this.#outbox.enqueue(data, this.#session.unacked);
     }

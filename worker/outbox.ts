@@ -2,6 +2,10 @@ import { ConnectionClosedError } from './errors/connection-closed-error';
 import { OutboxFullError } from './errors/outbox-full-error';
 import type { TabSocketError } from './errors/tab-socket-error';
 
+export function outboxFull(limit: number): OutboxFullError {
+  return new OutboxFullError(`tabsocket: ${limit} messages are waiting already (outboxLimit)`);
+}
+
 /** What a tab may hand to the socket (objects are JSON-encoded in the tab). */
 export type OutboundData = string | ArrayBuffer | ArrayBufferView | Blob;
 
@@ -28,9 +32,7 @@ export class Outbox {
   /** `othersWaiting`: messages waiting elsewhere (unacknowledged) that count toward the limit. */
   enqueue(data: OutboundData, othersWaiting = 0): Promise<void> {
     if (this.#queue.length + othersWaiting >= this.limit) {
-      return Promise.reject(
-        new OutboxFullError(`tabsocket: ${this.limit} messages are waiting already (outboxLimit)`),
-      );
+      return Promise.reject(outboxFull(this.limit));
     }
     return new Promise((resolve, reject) => this.#queue.push({ data, resolve, reject }));
   }
