@@ -152,9 +152,11 @@ export class TabSocketHandle implements TabSocket {
       case 'state':
         this.#setState(event.state, event.detail);
         break;
-      case 'frame':
-        this.#messageListeners.emit(event.data);
-        if (event.topic !== undefined) this.#topicListeners.get(event.topic)?.emit(event.data);
+      case 'frames':
+        for (const { data, topic } of event.frames) {
+          this.#messageListeners.emit(data);
+          if (topic !== undefined) this.#topicListeners.get(topic)?.emit(data);
+        }
         break;
       case 'error':
         this.#errorListeners.emit(deserializeError(event.error));

@@ -4,7 +4,7 @@ import type { HeartbeatOptions } from './options';
 
 /**
  * Keeps one open socket honest. A ping goes out every `interval`; any inbound frame counts
- * as life and pushes the deadline to `interval + timeout` from now. When the deadline
+ * as life and moves the deadline to `interval + timeout` after it. When the deadline
  * passes the socket is declared dead: a half-open socket (peer gone without a FIN) never
  * closes by itself, so waiting for its `close` event would wait forever.
  *
@@ -29,7 +29,8 @@ export class Heartbeat {
   }
 
   start(): void {
-    this.frameReceived();
+    this.#lastFrameAt = this.clock.now();
+    this.#armDeadline(this.#lifespan());
     this.#schedulePing();
   }
 
@@ -38,9 +39,13 @@ export class Heartbeat {
     this.#deadlineTimer.clear();
   }
 
+  /**
+   * Only notes the time: at thousands of frames a second, re-arming a timer per frame would
+   * cost more than the frames. The deadline timer, when it fires, looks at this time and
+   * waits again for what is left.
+   */
   frameReceived(): void {
     this.#lastFrameAt = this.clock.now();
-    this.#deadlineTimer.start(this.#lifespan(), this.onDead);
   }
 
   /** Whether an inbound frame is the server's answer to our ping (and so not for the tabs). */
@@ -50,6 +55,18 @@ export class Heartbeat {
 
   #lifespan(): number {
     return this.options.interval + this.options.timeout;
+  }
+
+  #armDeadline(ms: number): void {
+    this.#deadlineTimer.start(ms, () => {
+      const left = this.#lastFrameAt + this.#lifespan() - this.clock.now();
+      if (left > 0) {
+        this.#armDeadline(left);
+        return;
+      }
+      this.stop();
+      this.onDead();
+    });
   }
 
   #schedulePing(): void {

@@ -2,6 +2,7 @@ import { Timer } from './clock';
 import { Connection, type Environment } from './connection';
 import { serializeError, type TabSocketError } from './errors/index';
 import { ReleasedError } from './errors/released-error';
+import type { ScheduleTask } from './frame-batcher';
 import type { ResolvedOptions } from './options';
 import type { OutboundData } from './outbox';
 import type { ConnectionSnapshot, HubApi, Interest, Outcome } from './protocol';
@@ -10,6 +11,8 @@ import { type LockWaiter, type TabPort, TabRegistry } from './registry';
 export interface HubEnvironment extends Environment {
   /** `navigator.locks` of the worker; without it a crashed tab is noticed only by `leave`. */
   locks: LockWaiter | undefined;
+  /** Runs a task after the tasks already queued: when gathered frames go to the tabs. */
+  schedule: ScheduleTask;
 }
 
 interface Entry {
@@ -29,7 +32,7 @@ export class Hub {
   #online = true;
 
   constructor(private readonly env: HubEnvironment) {
-    this.#registry = new TabRegistry(env.locks, (tabId) => this.leave(tabId));
+    this.#registry = new TabRegistry(env.locks, (tabId) => this.leave(tabId), env.schedule);
   }
 
   /** The command surface for the tab on `port` (what comlink exposes on it). */

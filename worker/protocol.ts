@@ -55,8 +55,8 @@ export interface HubApi {
 
 export type TabEvent =
   | { kind: 'state'; name: string; state: ConnectionState; detail: StateDetail }
-  /** One inbound frame; `topic` is set when the frame names one. */
-  | { kind: 'frame'; name: string; data: unknown; topic?: string }
+  /** Inbound frames, in order, one or more; `topic` is set on those that name one. */
+  | { kind: 'frames'; name: string; frames: Array<{ data: unknown; topic?: string }> }
   | { kind: 'error'; name: string; error: SerializedError }
   /** Pushes were lost beyond what the server could replay: refetch the state. */
   | { kind: 'resync'; name: string };

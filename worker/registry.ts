@@ -1,4 +1,5 @@
 import type { InboundFrame } from './connection';
+import { FrameBatcher, type ScheduleTask } from './frame-batcher';
 import type { Interest, TabEvent, TabEventMessage } from './protocol';
 import { tabLockName } from './tab-lock';
 
@@ -28,11 +29,15 @@ const NO_INTEREST: Interest = { all: false, topics: [] };
  */
 export class TabRegistry {
   readonly #tabs = new Map<string, Tab>();
+  readonly #batcher: FrameBatcher;
 
   constructor(
     private readonly locks: LockWaiter | undefined,
     private readonly onGone: (tabId: string) => void,
-  ) {}
+    schedule: ScheduleTask,
+  ) {
+    this.#batcher = new FrameBatcher(schedule);
+  }
 
   has(tabId: string): boolean {
     return this.#tabs.has(tabId);
@@ -96,8 +101,9 @@ export class TabRegistry {
     return [...topics];
   }
 
-  /** Sends an event to every tab that has joined `name`. */
+  /** Sends an event to every tab that has joined `name`, after the frames before it. */
   post(name: string, event: TabEvent): void {
+    this.#batcher.flush();
     for (const tab of this.#tabs.values()) {
       if (tab.joined.has(name)) tab.port.postMessage({ tabsocket: event });
     }
@@ -105,13 +111,12 @@ export class TabRegistry {
 
   /** Sends a frame once to each tab on `name` that wants everything or the frame's topic. */
   deliver(name: string, frame: InboundFrame): void {
-    const event: TabEvent = { kind: 'frame', name, ...frame };
     for (const tab of this.#tabs.values()) {
       const interest = tab.joined.get(name);
       if (!interest) continue;
       const wanted =
         interest.all || (frame.topic !== undefined && interest.topics.includes(frame.topic));
-      if (wanted) tab.port.postMessage({ tabsocket: event });
+      if (wanted) this.#batcher.add(tab.port, name, frame);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { expose } from 'comlink';
 import { systemClock } from './clock';
+import { nextTask } from './frame-batcher';
 import { Hub, type HubEnvironment } from './hub';
 
 /** What `serve` listens on: a SharedWorker's global scope (`self`). */
@@ -17,6 +18,7 @@ export function createHub(options: ServeOptions = {}): Hub {
     random: Math.random,
     createSocket: (url, protocols) => new WebSocket(url, protocols),
     locks: (globalThis.navigator as Navigator | undefined)?.locks,
+    schedule: options.schedule ?? nextTask(),
     ...options,
   });
 }

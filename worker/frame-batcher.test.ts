@@ -1,0 +1,99 @@
+import { describe, expect, it, vi } from 'vitest';
+import { type BatchTarget, FrameBatcher, nextTask } from './frame-batcher';
+import type { TabEventMessage } from './protocol';
+
+function setup() {
+  const tasks: Array<() => void> = [];
+  const batcher = new FrameBatcher((task) => tasks.push(task));
+  const runTask = () => tasks.shift()?.();
+  const target = (): BatchTarget & { posted: TabEventMessage[] } => {
+    const posted: TabEventMessage[] = [];
+    return { posted, postMessage: (message) => posted.push(message) };
+  };
+  const frameCounts = (posted: TabEventMessage[]) =>
+    posted.map((message) =>
+      message.tabsocket.kind === 'frames' ? message.tabsocket.frames.length : 0,
+    );
+  return { batcher, tasks, runTask, target, frameCounts };
+}
+
+describe('FrameBatcher', () => {
+  describe('#add()', () => {
+    it('posts a lone frame at once', () => {
+      const { batcher, target } = setup();
+      const tab = target();
+      batcher.add(tab, 'default', { data: 1 });
+      expect(tab.posted).toEqual([
+        { tabsocket: { kind: 'frames', name: 'default', frames: [{ data: 1 }] } },
+      ]);
+    });
+
+    it('gathers the frames of a burst and posts them in one message per tab, in order', () => {
+      const { batcher, target, runTask, frameCounts } = setup();
+      const [a, b] = [target(), target()];
+      for (let n = 1; n <= 5; n++) {
+        batcher.add(a, 'default', { data: n });
+        batcher.add(b, 'default', { data: n });
+      }
+      runTask();
+      expect(frameCounts(a.posted)).toEqual([1, 4]);
+      expect(frameCounts(b.posted)).toEqual([5]);
+      const frames = a.posted.flatMap((message) =>
+        message.tabsocket.kind === 'frames' ? message.tabsocket.frames : [],
+      );
+      expect(frames.map((frame) => frame.data)).toEqual([1, 2, 3, 4, 5]);
+    });
+
+    it('keeps the connections of a tab apart', () => {
+      const { batcher, target, runTask } = setup();
+      const tab = target();
+      batcher.add(tab, 'one', { data: 1 });
+      batcher.add(tab, 'two', { data: 2 });
+      batcher.add(tab, 'one', { data: 3 });
+      runTask();
+      expect(tab.posted.map((message) => message.tabsocket)).toEqual([
+        { kind: 'frames', name: 'one', frames: [{ data: 1 }] },
+        { kind: 'frames', name: 'two', frames: [{ data: 2 }] },
+        { kind: 'frames', name: 'one', frames: [{ data: 3 }] },
+      ]);
+    });
+
+    it('posts at once again after a quiet task ends the burst', () => {
+      const { batcher, target, runTask, tasks } = setup();
+      const tab = target();
+      batcher.add(tab, 'default', { data: 1 });
+      runTask();
+      expect(tasks).toHaveLength(0);
+      batcher.add(tab, 'default', { data: 2 });
+      expect(tab.posted).toHaveLength(2);
+    });
+  });
+
+  describe('#flush()', () => {
+    it('posts the gathered frames now, so an event posted next comes after them', () => {
+      const { batcher, target } = setup();
+      const tab = target();
+      batcher.add(tab, 'default', { data: 1 });
+      batcher.add(tab, 'default', { data: 2 });
+      batcher.flush();
+      tab.postMessage({ tabsocket: { kind: 'resync', name: 'default' } });
+      expect(tab.posted.map((message) => message.tabsocket.kind)).toEqual([
+        'frames',
+        'frames',
+        'resync',
+      ]);
+    });
+  });
+});
+
+describe('nextTask()', () => {
+  it('runs tasks in order, after the current task', async () => {
+    const schedule = nextTask();
+    const ran: number[] = [];
+    schedule(() => ran.push(1));
+    schedule(() => ran.push(2));
+    await Promise.resolve();
+    expect(ran).toEqual([]);
+    await vi.waitFor(() => expect(ran).toEqual([1, 2]));
+  });
+});
