@@ -1,14 +1,8 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from './e2e/support/chromium';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromiumPath)) {
-  throw new Error(
-    `No Chromium at ${chromiumPath}. The end-to-end tests drive a system Chromium, not one ` +
-      "Playwright downloads: install Debian's (apt-get install -y chromium) or point " +
-      'CHROMIUM_PATH at a Chromium or Chrome binary.',
-  );
-}
+// Throws, with how to get one, when there is no Chromium: the suite then fails at once.
+const chromiumPath = findChromium();
 
 export default defineConfig({
   testDir: 'e2e',
@@ -24,15 +18,7 @@ export default defineConfig({
     headless: true,
     launchOptions: {
       executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
 });
