@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Connection, type ConnectionListener, HELLO_WINDOW, type InboundFrame } from './connection';
+import { Connection, type ConnectionListener, HELLO_WINDOW } from './connection';
 import { ConnectionClosedError } from './errors/connection-closed-error';
 import { ConnectionFailedError } from './errors/connection-failed-error';
 import { MalformedFrameError } from './errors/malformed-frame-error';
 import { OutboxFullError } from './errors/outbox-full-error';
 import type { TabSocketError } from './errors/tab-socket-error';
+import type { InboundFrame } from './inbound-frame';
 import { type ConnectionOptions, resolveOptions } from './options';
 import type { ConnectionState, StateDetail } from './state';
 import { fakeEnvironment } from './test-support/fake-socket';

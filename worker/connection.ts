@@ -6,6 +6,7 @@ import { MalformedFrameError } from './errors/malformed-frame-error';
 import type { TabSocketError } from './errors/tab-socket-error';
 import { Heartbeat } from './heartbeat';
 import { parseJson } from './heartbeat-frame';
+import { controlFrameOf, decodeText, decodeValue, type InboundFrame } from './inbound-frame';
 import type { CloseCodeList, ResolvedOptions } from './options';
 import { type OutboundData, Outbox, outboxFull } from './outbox';
 import type { ConnectionState, StateDetail, TransitionReason } from './state';
@@ -29,11 +30,6 @@ export interface Environment {
   /** Uniform in [0, 1), as Math.random. */
   random: () => number;
   createSocket: (url: string, protocols: string[]) => SocketLike;
-}
-
-export interface InboundFrame {
-  data: unknown;
-  topic?: string;
 }
 
 /** Where a connection reports to (the hub, which fans out to the tabs). */
@@ -352,7 +348,7 @@ export class Connection {
           const parsed = this.options.format === 'json' ? parseJson(frame.text) : undefined;
           this.#deliverText(frame.text, parsed);
         } else {
-          this.#deliverValue(frame.data);
+          this.listener.frame(decodeValue(frame.data, this.options));
         }
         return;
       }
@@ -365,24 +361,15 @@ export class Connection {
   }
 
   #deliverText(text: string, parsed: unknown): void {
-    if (this.options.format === 'json' && parsed === undefined) {
-      this.listener.frame({ data: text });
+    const { frame, malformed } = decodeText(text, parsed, this.options);
+    this.listener.frame(frame);
+    if (malformed) {
       this.listener.error(
         new MalformedFrameError(
           `tabsocket: a frame of ${text.length} characters is not JSON; delivered as text`,
         ),
       );
-      return;
     }
-    const topic = topicOf(parsed, this.options.topicKey);
-    const value = this.options.format === 'json' ? parsed : text;
-    this.listener.frame(topic === undefined ? { data: value } : { data: value, topic });
-  }
-
-  #deliverValue(value: unknown): void {
-    const topic = topicOf(value, this.options.topicKey);
-    const data = this.options.format === 'json' ? value : JSON.stringify(value);
-    this.listener.frame(topic === undefined ? { data } : { data, topic });
   }
 
   #sendTopics(): void {
@@ -456,20 +443,6 @@ export class Connection {
       // close() throws only for codes the browser refuses; those were validated in the tab.
     }
   }
-}
-
-/** The frame as a control frame of ours, when it is one: an object with a string `$ts`. */
-function controlFrameOf(parsed: unknown): ServerControlFrame | undefined {
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  return typeof (parsed as { $ts?: unknown }).$ts === 'string'
-    ? (parsed as ServerControlFrame)
-    : undefined;
-}
-
-function topicOf(parsed: unknown, topicKey: string): string | undefined {
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const topic = (parsed as Record<string, unknown>)[topicKey];
-  return typeof topic === 'string' ? topic : undefined;
 }
 
 function matchesCloseCode(list: CloseCodeList, code: number): boolean {

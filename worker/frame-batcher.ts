@@ -1,4 +1,4 @@
-import type { InboundFrame } from './connection';
+import type { InboundFrame } from './inbound-frame';
 import type { TabEventMessage } from './protocol';
 
 /** Where a batch goes: one tab's port. */

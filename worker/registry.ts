@@ -1,5 +1,5 @@
-import type { InboundFrame } from './connection';
 import { FrameBatcher, type ScheduleTask } from './frame-batcher';
+import type { InboundFrame } from './inbound-frame';
 import type { Interest, TabEvent, TabEventMessage } from './protocol';
 import { tabLockName } from './tab-lock';
 
