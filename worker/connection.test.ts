@@ -44,6 +44,13 @@ function setupOpen(overrides: Overrides = {}) {
   return context;
 }
 
+/** Opens, and lets the hello window pass: a plain server, whose link (and heartbeat) is up. */
+function setupPlain(overrides: Overrides = {}) {
+  const context = setupOpen(overrides);
+  vi.advanceTimersByTime(HELLO_WINDOW);
+  return context;
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
 });
@@ -256,8 +263,22 @@ describe('Connection', () => {
   });
 
   describe('heartbeat', () => {
+    it('starts when negotiation ends, so a short interval holds against a plain server', () => {
+      // Regression: a ping skipped during the hello window left a 300/300 ms heartbeat
+      // no pong to see before its deadline, and a healthy socket was abandoned.
+      const { connection, latest } = setupOpen({ heartbeat: { interval: 300, timeout: 300 } });
+      let answered = 0;
+      for (let step = 0; step < 100; step++) {
+        vi.advanceTimersByTime(50);
+        const pings = latest().sent.filter((frame) => frame === 'ping').length;
+        for (; answered < pings; answered++) latest().receive('pong');
+      }
+      expect(connection.state).toBe('open');
+      expect(answered).toBeGreaterThanOrEqual(14);
+    });
+
     it('sends the ping every interval and never delivers the pong', () => {
-      const { latest, frames } = setupOpen();
+      const { latest, frames } = setupPlain();
       vi.advanceTimersByTime(1_000);
       expect(latest().sent).toEqual(['ping']);
       latest().receive('pong');
@@ -267,7 +288,7 @@ describe('Connection', () => {
     });
 
     it('abandons a silent socket at interval + timeout without waiting for its close event', () => {
-      const { connection, sockets, lastState } = setupOpen();
+      const { connection, sockets, lastState } = setupPlain();
       vi.advanceTimersByTime(1_499);
       expect(connection.state).toBe('open');
       vi.advanceTimersByTime(1);
@@ -283,7 +304,7 @@ describe('Connection', () => {
     });
 
     it('counts any inbound frame as life', () => {
-      const { connection, latest } = setupOpen();
+      const { connection, latest } = setupPlain();
       for (let i = 0; i < 10; i++) {
         vi.advanceTimersByTime(1_000);
         latest().receive('{"n":1}');
@@ -292,7 +313,7 @@ describe('Connection', () => {
     });
 
     it('ignores events of a socket it abandoned (generation check)', () => {
-      const { connection, latest, frames, states } = setupOpen();
+      const { connection, latest, frames, states } = setupPlain();
       const old = latest();
       const { onmessage, onclose } = old;
       vi.advanceTimersByTime(1_500 + 100);
@@ -307,7 +328,7 @@ describe('Connection', () => {
     });
 
     it('declares death when a late ping tick finds the deadline passed (suspended machine)', () => {
-      const { connection, latest } = setupOpen();
+      const { connection, latest } = setupPlain();
       // The machine sleeps: the clock jumps but no timer has run yet.
       vi.setSystemTime(Date.now() + 60_000);
       vi.advanceTimersByTime(1_000);
@@ -330,7 +351,7 @@ describe('Connection', () => {
         '{"type":"pong","ts":1}',
       ],
     ] as const)('works with a server whose heartbeat is %s', (_, heartbeat, ping, pong) => {
-      const { connection, latest, frames } = setupOpen({
+      const { connection, latest, frames } = setupPlain({
         heartbeat: { interval: 1_000, timeout: 500, ...heartbeat },
       });
       for (let i = 0; i < 5; i++) {
@@ -343,7 +364,7 @@ describe('Connection', () => {
     });
 
     it('sends nothing and never times out with heartbeat: false', () => {
-      const { connection, latest } = setupOpen({ heartbeat: false });
+      const { connection, latest } = setupPlain({ heartbeat: false });
       vi.advanceTimersByTime(10 * 60_000);
       expect(latest().sent).toEqual([]);
       expect(connection.state).toBe('open');

@@ -101,10 +101,7 @@ export class Connection {
         : new Heartbeat(
             options.heartbeat,
             env.clock,
-            (ping) => {
-              // A ping before the session is attached would tell the server we are plain.
-              if (this.#wire === 'plain' || this.#wire === 'tabsocket') this.#socket?.send(ping);
-            },
+            (ping) => this.#socket?.send(ping),
             () => this.#attemptFailed('heartbeat-timeout'),
           );
   }
@@ -245,9 +242,8 @@ export class Connection {
     this.#uptimeTimer.start(this.options.reconnect.minUptime, () => {
       this.#failedAttempts = 0;
     });
-    this.#heartbeat?.start();
     if (this.#wire === 'plain') {
-      this.#flushOutbox();
+      this.#linkReady();
     } else {
       // A server that said hello before will say it again: wait as long as a handshake may
       // take, rather than fall back to plain and lose the session's guarantees on a slow start.
@@ -267,7 +263,12 @@ export class Connection {
     return Promise.resolve();
   }
 
-  #flushOutbox(): void {
+  /**
+   * Negotiation is over: the heartbeat starts (no ping may go before a session is attached:
+   * the server would take the socket for a plain client) and what waited is written.
+   */
+  #linkReady(): void {
+    this.#heartbeat?.start();
     this.#outbox.flush((data) => this.#transmit(data));
   }
 
@@ -277,7 +278,7 @@ export class Connection {
     this.#wire = 'plain';
     this.#serverKind = 'plain';
     for (const text of this.#session.abandonAcks()) this.#socket?.send(text);
-    this.#flushOutbox();
+    this.#linkReady();
   }
 
   #startResume(): void {
@@ -298,7 +299,7 @@ export class Connection {
     this.#wire = 'tabsocket';
     for (const frame of this.#session.pendingFrames()) this.#socket?.send(frame);
     this.#sendTopics();
-    this.#flushOutbox();
+    this.#linkReady();
   }
 
   #received(data: unknown): void {
