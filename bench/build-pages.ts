@@ -4,22 +4,19 @@
  * URL are what ships), the other variants from node_modules, all bundled by Vite. Everything
  * lands in bench/.build/, apart from the e2e app, so a bench run and a test run can coexist.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'vite';
+import { buildAndUnpack, repoRoot } from '../e2e/support/pack';
 import { VARIANTS } from './config';
 
-export const root = resolve(import.meta.dirname, '..');
+export const root = repoRoot;
 export const buildDir = join(root, 'bench', '.build');
 /** The packed package, unpacked: `dist/`, `package.json`, as an app's node_modules holds it. */
 export const packageDir = join(buildDir, 'tabsocket');
 export const pagesDir = join(buildDir, 'pages');
 
 export async function buildPages(): Promise<void> {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-  unpackTarball();
+  buildAndUnpack(packageDir);
   await build({
     root: join(root, 'bench', 'pages'),
     configFile: false,
@@ -37,20 +34,4 @@ export async function buildPages(): Promise<void> {
       },
     },
   });
-}
-
-function unpackTarball(): void {
-  const packDir = mkdtempSync(join(tmpdir(), 'tabsocket-bench-pack-'));
-  try {
-    const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    const tarball = join(packDir, packed.trim().split('\n').at(-1) ?? '');
-    rmSync(packageDir, { recursive: true, force: true });
-    mkdirSync(packageDir, { recursive: true });
-    execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
-  } finally {
-    rmSync(packDir, { recursive: true, force: true });
-  }
 }

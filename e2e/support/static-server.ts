@@ -14,8 +14,14 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves the built test app from `dir` on 127.0.0.1, on a port the system picks. */
-export async function startStaticServer(dir: string): Promise<StaticServer> {
+/**
+ * Serves the built files in `dir` on 127.0.0.1, on a port the system picks; `/` is
+ * index.html. `headers` go on every answer (the bench adds COOP/COEP).
+ */
+export async function startStaticServer(
+  dir: string,
+  headers: Record<string, string> = {},
+): Promise<StaticServer> {
   const server = createServer(async (request, response) => {
     const path = normalize(new URL(request.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
     const file = path === '' ? 'index.html' : path;
@@ -23,6 +29,7 @@ export async function startStaticServer(dir: string): Promise<StaticServer> {
       const body = await readFile(join(dir, file));
       response.writeHead(200, {
         'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        ...headers,
       });
       response.end(body);
     } catch {
