@@ -303,6 +303,20 @@ describe('Hub', () => {
       expect(sockets).toHaveLength(4);
     });
 
+    it('does not cut a backoff short when tabs attach or repeat an online already known', () => {
+      const { attach, hub, sockets, latest } = setup();
+      const a = attach('a');
+      a.open('a', options({ reconnect: { minDelay: 10_000, maxDelay: 10_000, jitter: 0 } }));
+      latest().accept();
+      latest().drop();
+      expect(hub.inspect('default')?.state).toBe('backoff');
+      attach('b');
+      a.network(true);
+      expect(sockets).toHaveLength(1);
+      vi.advanceTimersByTime(10_000);
+      expect(sockets).toHaveLength(2);
+    });
+
     it('opens a new connection offline while the browser is offline', () => {
       const { attach, hub, sockets } = setup();
       const a = attach('a');

@@ -109,7 +109,13 @@ export class Hub {
     }
   }
 
+  /**
+   * Only a change counts: every tab forwards the same `online` event, and every tab that
+   * attaches reports `navigator.onLine`; neither may cut a backoff short again and again,
+   * or tabs opened during a server outage would retry it at once, each.
+   */
   network(online: boolean): void {
+    if (online === this.#online) return;
     this.#online = online;
     for (const { connection } of this.#connections.values()) connection.setOnline(online);
   }
