@@ -81,7 +81,7 @@ export class Hub {
 
   async send(tabId: string, name: string, data: OutboundData): Promise<Outcome<void>> {
     const entry = this.#connections.get(name);
-    if (!entry || !this.#registry.tabsOn(name).includes(tabId)) {
+    if (!entry || !this.#registry.isOn(tabId, name)) {
       return failure(new ReleasedError(`tabsocket: this tab is not attached to "${name}"`));
     }
     try {

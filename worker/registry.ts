@@ -88,6 +88,11 @@ export class TabRegistry {
     if (tab?.joined.has(name)) tab.joined.set(name, interest);
   }
 
+  /** Whether `tabId` has joined `name`. */
+  isOn(tabId: string, name: string): boolean {
+    return this.#tabs.get(tabId)?.joined.has(name) ?? false;
+  }
+
   tabsOn(name: string): string[] {
     return [...this.#tabs].filter(([, tab]) => tab.joined.has(name)).map(([id]) => id);
   }
