@@ -1,55 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Connection, type ConnectionListener, HELLO_WINDOW } from './connection';
+import { HELLO_WINDOW } from './connection';
 import { ConnectionClosedError } from './errors/connection-closed-error';
 import { ConnectionFailedError } from './errors/connection-failed-error';
 import { MalformedFrameError } from './errors/malformed-frame-error';
 import { OutboxFullError } from './errors/outbox-full-error';
-import type { TabSocketError } from './errors/tab-socket-error';
-import type { InboundFrame } from './inbound-frame';
-import { type ConnectionOptions, resolveOptions } from './options';
-import type { ConnectionState, StateDetail } from './state';
-import { fakeEnvironment } from './test-support/fake-socket';
-
-type Overrides = Omit<ConnectionOptions, 'url'>;
-
-function setup(overrides: Overrides = {}, random = () => 0.5) {
-  const fake = fakeEnvironment(random);
-  const states: Array<{ state: ConnectionState; detail: StateDetail }> = [];
-  const frames: InboundFrame[] = [];
-  const errors: TabSocketError[] = [];
-  const resyncs: number[] = [];
-  const listener: ConnectionListener = {
-    state: (state, detail) => states.push({ state, detail }),
-    frame: (frame) => frames.push(frame),
-    error: (error) => errors.push(error),
-    resync: () => resyncs.push(frames.length),
-  };
-  const options = resolveOptions({
-    url: 'ws://127.0.0.1:9/ws',
-    heartbeat: { interval: 1_000, timeout: 500 },
-    reconnect: { minDelay: 100, maxDelay: 10_000, factor: 2, jitter: 0, minUptime: 2_000 },
-    connectTimeout: 3_000,
-    ...overrides,
-  });
-  const connection = new Connection(options, fake.env, listener);
-  const lastState = () => states.at(-1);
-  return { connection, states, frames, errors, resyncs, lastState, ...fake };
-}
-
-/** Starts the connection and completes its first handshake. */
-function setupOpen(overrides: Overrides = {}) {
-  const context = setup(overrides);
-  context.connection.start();
-  context.latest().accept();
-  return context;
-}
-
-/** Opens, and lets the hello window pass: a plain server, whose link (and heartbeat) is up. */
-function setupPlain(overrides: Overrides = {}) {
-  const context = setupOpen(overrides);
-  vi.advanceTimersByTime(HELLO_WINDOW);
-  return context;
-}
+import {
+  HELLO,
+  resumed,
+  resumeFrameOf,
+  resync,
+  setup,
+  setupOpen,
+  setupPlain,
+  setupResumed,
+} from './test-support/connection-harness';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -581,28 +545,16 @@ describe('Connection', () => {
   });
 
   describe('tabsocket protocol', () => {
-    /** Opens, answers hello, and attaches the session as a reference server would. */
-    function setupResumed(overrides: Overrides = {}) {
-      const context = setupOpen({ heartbeat: false, ...overrides });
-      context.latest().receive('{"$ts":"hello","v":1}');
-      context.latest().receive('{"$ts":"resumed","seq":0}');
-      return context;
-    }
-
-    function resumeFrameOf(socket: { sent: unknown[] }) {
-      return JSON.parse(String(socket.sent[0])) as { $ts: string; session: string; last: number };
-    }
-
     it('answers hello with a resume of a new session, and sends nothing else before resumed', async () => {
       const { connection, latest } = setupOpen({ heartbeat: false });
       const sent = connection.send('early');
-      latest().receive('{"$ts":"hello","v":1}');
+      latest().receive(HELLO);
       vi.advanceTimersByTime(HELLO_WINDOW * 5);
       const resume = resumeFrameOf(latest());
       expect(resume).toMatchObject({ $ts: 'resume', last: 0 });
       expect(resume.session).toMatch(/^[0-9a-f]{32}$/);
       expect(latest().sent).toHaveLength(1);
-      latest().receive('{"$ts":"resumed","seq":0}');
+      latest().receive(resumed(0));
       expect(latest().sent[1]).toBe('{"$ts":"msg","id":1,"text":"early"}');
       latest().receive('{"$ts":"ack","id":1}');
       await sent;
@@ -643,12 +595,12 @@ describe('Connection', () => {
       const socket = latest();
       expect(socket).toBe(sockets[1]);
       socket.accept();
-      socket.receive('{"$ts":"hello","v":1}');
+      socket.receive(HELLO);
       expect(resumeFrameOf(socket)).toMatchObject({
         last: 2,
         session: resumeFrameOf(sockets[0] as never).session,
       });
-      socket.receive('{"$ts":"resumed","seq":3}');
+      socket.receive(resumed(3));
       expect(socket.sent.slice(1)).toEqual([
         '{"$ts":"msg","id":2,"text":"m2"}',
         '{"$ts":"msg","id":3,"text":"m3"}',
@@ -660,9 +612,9 @@ describe('Connection', () => {
 
     it('drops plain frames that arrive before the session is attached (the replay brings them)', () => {
       const { latest, frames } = setupOpen({ heartbeat: false });
-      latest().receive('{"$ts":"hello","v":1}');
+      latest().receive(HELLO);
       latest().receive('{"n":1}');
-      latest().receive('{"$ts":"resumed","seq":1}');
+      latest().receive(resumed(1));
       latest().receive('{"$ts":"push","seq":1,"data":{"n":1}}');
       expect(frames).toEqual([{ data: { n: 1 } }]);
     });
@@ -670,24 +622,24 @@ describe('Connection', () => {
     it('keeps a socket plain when the hello comes late, and resumes on the next socket', () => {
       const { latest, sockets } = setupOpen({ heartbeat: false });
       vi.advanceTimersByTime(HELLO_WINDOW);
-      latest().receive('{"$ts":"hello","v":1}');
+      latest().receive(HELLO);
       expect(latest().sent).toEqual([]);
       latest().drop();
       vi.advanceTimersByTime(100);
       latest().accept();
       // Known to speak the protocol now: no plain fallback after HELLO_WINDOW.
       vi.advanceTimersByTime(HELLO_WINDOW * 2);
-      latest().receive('{"$ts":"hello","v":1}');
+      latest().receive(HELLO);
       expect(resumeFrameOf(latest())).toMatchObject({ $ts: 'resume' });
       expect(sockets).toHaveLength(2);
     });
 
     it('sends no heartbeat ping before the session is attached', () => {
       const { latest } = setupOpen({ heartbeat: { interval: 100, timeout: 5_000 } });
-      latest().receive('{"$ts":"hello","v":1}');
+      latest().receive(HELLO);
       vi.advanceTimersByTime(250);
       expect(latest().sent).toHaveLength(1);
-      latest().receive('{"$ts":"resumed","seq":0}');
+      latest().receive(resumed(0));
       vi.advanceTimersByTime(100);
       expect(latest().sent.at(-1)).toBe('ping');
     });
@@ -698,8 +650,8 @@ describe('Connection', () => {
       latest().drop();
       vi.advanceTimersByTime(100);
       latest().accept();
-      latest().receive('{"$ts":"hello","v":1}');
-      latest().receive('{"$ts":"resync","seq":40}');
+      latest().receive(HELLO);
+      latest().receive(resync(40));
       latest().receive('{"$ts":"push","seq":41,"data":41}');
       expect(resyncs).toEqual([1]);
       expect(frames.map((frame) => frame.data)).toEqual([1, 41]);
@@ -720,7 +672,7 @@ describe('Connection', () => {
       connection.close();
       connection.start();
       latest().accept();
-      latest().receive('{"$ts":"hello","v":1}');
+      latest().receive(HELLO);
       const before = resumeFrameOf(sockets[0] as never);
       const after = resumeFrameOf(latest());
       expect(after.last).toBe(0);
@@ -744,7 +696,7 @@ describe('Connection', () => {
 
     it('abandons a socket whose server said hello but never attached the session', () => {
       const { latest, lastState } = setupOpen({ heartbeat: false, connectTimeout: 2_000 });
-      latest().receive('{"$ts":"hello","v":1}');
+      latest().receive(HELLO);
       vi.advanceTimersByTime(2_000);
       expect(lastState()?.detail.reason).toBe('connect-timeout');
     });
@@ -752,8 +704,8 @@ describe('Connection', () => {
     it('tells the server the topics once attached, and again only when they change', () => {
       const { connection, latest, frames } = setupOpen({ heartbeat: false });
       connection.setTopics(['b', 'a']);
-      latest().receive('{"$ts":"hello","v":1}');
-      latest().receive('{"$ts":"resumed","seq":0}');
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
       connection.setTopics(['a', 'b']);
       connection.setTopics(['a']);
       latest().receive('{"$ts":"error","code":"x","message":"y"}');

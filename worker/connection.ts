@@ -6,11 +6,17 @@ import { MalformedFrameError } from './errors/malformed-frame-error';
 import type { TabSocketError } from './errors/tab-socket-error';
 import { Heartbeat } from './heartbeat';
 import { parseJson } from './heartbeat-frame';
-import { controlFrameOf, decodeText, decodeValue, type InboundFrame } from './inbound-frame';
+import {
+  decodeText,
+  decodeValue,
+  type InboundFrame,
+  readServerFrame,
+  type WirePhase,
+} from './inbound-frame';
 import type { CloseCodeList, ResolvedOptions } from './options';
 import { type OutboundData, Outbox, outboxFull } from './outbox';
 import type { ConnectionState, StateDetail, TransitionReason } from './state';
-import type { ServerControlFrame, SubscribeFrame } from './wire';
+import type { PushFrame, SubscribeFrame } from './wire';
 import { WireSession } from './wire-session';
 
 /** The part of the browser's WebSocket the connection uses, so tests can hand in a fake. */
@@ -41,14 +47,6 @@ export interface ConnectionListener {
   resync(): void;
 }
 
-/**
- * How the current socket talks. Every socket starts `negotiating`, unless this server
- * already showed it is plain: its first frame tells, `hello` for a server that speaks the
- * tabsocket protocol (`resuming` until the session is attached, then `tabsocket`), anything
- * else, or silence for `HELLO_WINDOW` ms, for a plain one. Sends wait meanwhile.
- */
-type WireMode = 'negotiating' | 'resuming' | 'tabsocket' | 'plain';
-
 /** How long a new socket listens for `hello` before it takes the server for a plain one. */
 export const HELLO_WINDOW = 300;
 
@@ -71,7 +69,10 @@ export class Connection {
   #socket: SocketLike | undefined;
   #failedAttempts = 0;
   #online = true;
-  #wire: WireMode = 'negotiating';
+  /** Sends wait while `negotiating` (at most `HELLO_WINDOW` ms) and `resuming`. */
+  #wire: WirePhase = 'negotiating';
+  /** The current socket's hello nonce: answers to our resume must carry it. */
+  #nonce = '';
   /** What this login learnt of the server: later sockets listen for hello accordingly. */
   #serverKind: 'unknown' | 'plain' | 'tabsocket' = 'unknown';
   #session = new WireSession();
@@ -203,6 +204,7 @@ export class Connection {
   #openSocket(reason: TransitionReason): void {
     const generation = ++this.#generation;
     this.#wire = this.#serverKind === 'plain' ? 'plain' : 'negotiating';
+    this.#nonce = '';
     this.#topicsSent = '[]';
     let socket: SocketLike;
     try {
@@ -281,16 +283,14 @@ export class Connection {
     this.#linkReady();
   }
 
-  #startResume(): void {
+  #startResume(nonce: string): void {
     this.#serverKind = 'tabsocket';
-    // A hello after this socket settled as plain (it came late): it stays plain, and the
-    // next socket resumes. Resuming now could replay pushes delivered plainly already.
-    if (this.#wire === 'plain') return;
     this.#wire = 'resuming';
+    this.#nonce = nonce;
     this.#negotiationTimer.start(this.options.connectTimeout, () =>
       this.#attemptFailed('connect-timeout'),
     );
-    this.#socket?.send(this.#session.resumeFrame());
+    this.#socket?.send(this.#session.resumeFrame(nonce));
   }
 
   /** The session is attached: resend what was never acked, then the outbox, in order. */
@@ -302,9 +302,21 @@ export class Connection {
     this.#linkReady();
   }
 
+  /**
+   * The server will not resume this session (it no longer knows it, or refuses its id).
+   * Asking again would be refused again, for ever: a fresh session starts on the next
+   * socket, its unacknowledged messages with it, and the tabs refetch what they missed.
+   */
+  #resumeRefused(): void {
+    this.#session = this.#session.renew();
+    this.listener.resync();
+    this.#attemptFailed('resume-refused');
+  }
+
   #received(data: unknown): void {
     this.#heartbeat?.frameReceived();
     if (typeof data !== 'string') {
+      // Binary frames are always the application's; while resuming, the replay brings them.
       if (this.#wire === 'negotiating') this.#settlePlain();
       if (this.#wire !== 'resuming') this.listener.frame({ data });
       return;
@@ -313,51 +325,51 @@ export class Connection {
     const parsed =
       this.options.format === 'json' || data.startsWith('{') ? parseJson(data) : undefined;
     if (this.#heartbeat?.isPong(data, parsed)) return;
-    const control = controlFrameOf(parsed);
-    if (control?.$ts === 'hello') {
-      this.#startResume();
-      return;
-    }
-    if (this.#wire === 'negotiating') this.#settlePlain();
-    // A plain server's `$ts` field is just a field of its application's frame.
-    if (control && this.#wire !== 'plain') {
-      this.#handleControlFrame(control);
-      return;
-    }
-    // Sent before the server attached the session: the session's replay brings it again.
-    if (this.#wire === 'resuming') return;
-    this.#deliverText(data, parsed);
-  }
-
-  #handleControlFrame(frame: ServerControlFrame): void {
-    switch (frame.$ts) {
+    const verdict = readServerFrame(parsed, this.#wire, this.#nonce);
+    switch (verdict.kind) {
+      case 'hello':
+        this.#startResume(verdict.nonce);
+        return;
+      case 'late-hello':
+        // The socket stays plain (resuming now could replay pushes it delivered plainly);
+        // the next socket of this login listens for hello as long as a handshake may take.
+        this.#serverKind = 'tabsocket';
+        return;
       case 'resumed':
-        if (this.#wire === 'resuming') this.#resumed();
+        this.#resumed();
         return;
       case 'resync':
-        if (!Number.isInteger(frame.seq)) return;
-        this.#session.skipTo(frame.seq);
+        this.#session.skipTo(verdict.seq);
         this.listener.resync();
-        if (this.#wire === 'resuming') this.#resumed();
+        this.#resumed();
         return;
-      case 'push': {
-        if (!Number.isInteger(frame.seq)) return;
-        const verdict = this.#session.accept(frame.seq);
-        if (verdict === 'duplicate') return;
-        if (verdict === 'gap') this.listener.resync();
-        if (typeof frame.text === 'string') {
-          const parsed = this.options.format === 'json' ? parseJson(frame.text) : undefined;
-          this.#deliverText(frame.text, parsed);
-        } else {
-          this.listener.frame(decodeValue(frame.data, this.options));
-        }
+      case 'resume-refused':
+        this.#resumeRefused();
         return;
-      }
+      case 'push':
+        this.#acceptPush(verdict.frame);
+        return;
       case 'ack':
-        this.#session.ack(frame.id);
+        this.#session.ack(verdict.id);
         return;
-      default:
-      // `error` and kinds of later versions: nothing for the tabs.
+      case 'app':
+        if (this.#wire === 'negotiating') this.#settlePlain();
+        this.#deliverText(data, parsed);
+        return;
+      case 'drop':
+        return;
+    }
+  }
+
+  #acceptPush(frame: PushFrame): void {
+    const verdict = this.#session.accept(frame.seq);
+    if (verdict === 'duplicate') return;
+    if (verdict === 'gap') this.listener.resync();
+    if (typeof frame.text === 'string') {
+      const parsed = this.options.format === 'json' ? parseJson(frame.text) : undefined;
+      this.#deliverText(frame.text, parsed);
+    } else {
+      this.listener.frame(decodeValue(frame.data, this.options));
     }
   }
 

@@ -4,6 +4,7 @@ import { type ConnectionOptions, resolveOptions } from './options';
 import type { TabEvent, TabEventMessage } from './protocol';
 import type { LockWaiter } from './registry';
 import { tabLockName } from './tab-lock';
+import { HELLO, resumed } from './test-support/connection-harness';
 import { fakeEnvironment } from './test-support/fake-socket';
 
 /** Web Locks where the test decides when a tab's lock is released (the tab died). */
@@ -177,8 +178,8 @@ describe('Hub', () => {
       b.open('b', options());
       b.setInterest('b', 'default', { all: false, topics: ['prices', 'chat'] });
       latest().accept();
-      latest().receive('{"$ts":"hello","v":1}');
-      latest().receive('{"$ts":"resumed","seq":0}');
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
       b.leave('b');
       expect(latest().sent.slice(1)).toEqual([
         '{"$ts":"sub","topics":["chat","prices"]}',

@@ -1,4 +1,4 @@
-import type { ServerControlFrame } from './wire';
+import type { PushFrame } from './wire';
 
 /** An application frame as the tabs get it; `topic` when its JSON names one. */
 export interface InboundFrame {
@@ -33,12 +33,107 @@ export function decodeValue(value: unknown, { format, topicKey }: FrameFormat): 
   return withTopic(format === 'json' ? value : JSON.stringify(value), value, topicKey);
 }
 
-/** The frame as a control frame of ours, when it is one: an object with a string `$ts`. */
-export function controlFrameOf(parsed: unknown): ServerControlFrame | undefined {
+/**
+ * How the current socket talks. Every socket starts `negotiating`, unless this server
+ * already showed it is plain: its first frame tells, `hello` for a server that speaks the
+ * tabsocket protocol (`resuming` until the session is attached, then `tabsocket`), anything
+ * else, or silence, for a plain one.
+ */
+export type WirePhase = 'negotiating' | 'resuming' | 'tabsocket' | 'plain';
+
+/** What a text frame from the server means in the socket's phase (see `wire.ts`). */
+export type ServerFrameVerdict =
+  | { kind: 'hello'; nonce: string }
+  /** A hello after the socket settled as plain: not acted on, not delivered. */
+  | { kind: 'late-hello' }
+  | { kind: 'resumed' }
+  | { kind: 'resync'; seq: number }
+  /** The server refused to resume the session. */
+  | { kind: 'resume-refused' }
+  | { kind: 'push'; frame: PushFrame }
+  | { kind: 'ack'; id: number }
+  /** The application's: deliver it to the tabs. */
+  | { kind: 'app' }
+  /** Neither ours in this phase nor the application's: dropped. */
+  | { kind: 'drop' };
+
+/** Hello nonces shorter than this are refused: a guessable nonce would let app data pass for an answer. */
+const MIN_NONCE_LENGTH = 16;
+
+/**
+ * Reads one text frame (already parsed: `parsed` is undefined when it is not JSON) in the
+ * socket's phase. Each phase admits only its own kinds, and the frames that change the
+ * phase must carry the socket's `nonce`, so no application payload, however it is made,
+ * can pass for a control frame of ours.
+ */
+export function readServerFrame(
+  parsed: unknown,
+  phase: WirePhase,
+  nonce: string,
+): ServerFrameVerdict {
+  const frame = objectWithKind(parsed);
+  switch (phase) {
+    case 'negotiating':
+      return frame && isHello(frame) ? { kind: 'hello', nonce: frame.nonce } : { kind: 'app' };
+    case 'plain':
+      return frame && isHello(frame) ? { kind: 'late-hello' } : { kind: 'app' };
+    case 'resuming':
+      return frame && frame.nonce === nonce ? readResumeAnswer(frame) : { kind: 'drop' };
+    case 'tabsocket':
+      return frame ? readStreamFrame(frame) : { kind: 'app' };
+  }
+}
+
+type KindedObject = Record<string, unknown> & { $ts: string };
+
+function objectWithKind(parsed: unknown): KindedObject | undefined {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
   return typeof (parsed as { $ts?: unknown }).$ts === 'string'
-    ? (parsed as ServerControlFrame)
+    ? (parsed as KindedObject)
     : undefined;
+}
+
+function isHello(frame: KindedObject): frame is KindedObject & { nonce: string } {
+  return (
+    frame.$ts === 'hello' &&
+    typeof frame.v === 'number' &&
+    typeof frame.nonce === 'string' &&
+    frame.nonce.length >= MIN_NONCE_LENGTH
+  );
+}
+
+function readResumeAnswer(frame: KindedObject): ServerFrameVerdict {
+  switch (frame.$ts) {
+    case 'resumed':
+      return isCount(frame.seq) ? { kind: 'resumed' } : { kind: 'drop' };
+    case 'resync':
+      return isCount(frame.seq) ? { kind: 'resync', seq: frame.seq } : { kind: 'drop' };
+    case 'error':
+      return { kind: 'resume-refused' };
+    default:
+      return { kind: 'drop' };
+  }
+}
+
+function readStreamFrame(frame: KindedObject): ServerFrameVerdict {
+  switch (frame.$ts) {
+    case 'push': {
+      const hasPayload = typeof frame.text === 'string' || 'data' in frame;
+      return isCount(frame.seq) && frame.seq > 0 && hasPayload
+        ? { kind: 'push', frame: frame as unknown as PushFrame }
+        : { kind: 'drop' };
+    }
+    case 'ack':
+      return isCount(frame.id) && frame.id > 0 ? { kind: 'ack', id: frame.id } : { kind: 'drop' };
+    default:
+      // `error` answers to frames the worker sent, and kinds of later versions: not for the tabs.
+      return { kind: 'drop' };
+  }
+}
+
+/** A wire number: a safe non-negative integer (a seq of 2^53 would never be followed). */
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 function withTopic(data: unknown, parsed: unknown, topicKey: string): InboundFrame {

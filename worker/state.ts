@@ -32,6 +32,11 @@ export type TransitionReason =
   | 'heartbeat-timeout'
   /** The handshake did not complete within `connectTimeout`. */
   | 'connect-timeout'
+  /**
+   * The server refused to resume the session (it lost it, or refused its id): the next
+   * socket starts a fresh one, and the tabs get `resync`.
+   */
+  | 'resume-refused'
   /** The backoff delay ran out: next attempt. */
   | 'retry'
   /** A tab reported that the browser went offline / online. */

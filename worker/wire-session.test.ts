@@ -15,15 +15,40 @@ describe('WireSession', () => {
   });
 
   describe('#resumeFrame()', () => {
-    it('names the session and the last push delivered', () => {
+    it("echoes the hello's nonce and names the session and the last push delivered", () => {
       const session = new WireSession();
       session.accept(1);
       session.skipTo(7);
-      expect(JSON.parse(session.resumeFrame())).toEqual({
+      expect(JSON.parse(session.resumeFrame('nonce-of-the-hello'))).toEqual({
         $ts: 'resume',
+        nonce: 'nonce-of-the-hello',
         session: session.id,
         last: 7,
       });
+    });
+  });
+
+  describe('#renew()', () => {
+    it('starts afresh with a new id and carries unacked messages over, renumbered, promises kept', async () => {
+      const session = new WireSession();
+      session.accept(5);
+      const first = session.track('a');
+      const second = session.track('b');
+      session.ack(1);
+      const fresh = session.renew();
+      expect(fresh.id).not.toBe(session.id);
+      expect(fresh.lastSeq).toBe(0);
+      expect(session.unacked).toBe(0);
+      expect(fresh.pendingFrames()).toEqual(['{"$ts":"msg","id":1,"text":"b"}']);
+      fresh.ack(1);
+      await Promise.all([first.acked, second.acked]);
+    });
+
+    it('rejects a carried-over message when the fresh session is closed', async () => {
+      const session = new WireSession();
+      const { acked } = session.track('a');
+      session.renew().rejectAll(new ConnectionClosedError('closed'));
+      await expect(acked).rejects.toBeInstanceOf(ConnectionClosedError);
     });
   });
 

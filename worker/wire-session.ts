@@ -32,9 +32,25 @@ export class WireSession {
     return this.#unacked.size;
   }
 
-  resumeFrame(): string {
-    const frame: ResumeFrame = { $ts: 'resume', session: this.id, last: this.#lastSeq };
+  /** The answer to a hello that carried `nonce`. */
+  resumeFrame(nonce: string): string {
+    const frame: ResumeFrame = { $ts: 'resume', nonce, session: this.id, last: this.#lastSeq };
     return JSON.stringify(frame);
+  }
+
+  /**
+   * A new session in place of this one, which the server refused to resume: a new id, no
+   * push delivered yet, and the unacknowledged messages, oldest first, renumbered from 1
+   * with their promises kept. The server lost track of them, so each is sent again: one
+   * it had passed on before may reach the app twice, and none is lost.
+   */
+  renew(): WireSession {
+    const next = new WireSession();
+    for (const message of this.#unacked.values()) {
+      next.track(message.text).acked.then(message.resolve, message.reject);
+    }
+    this.#unacked.clear();
+    return next;
   }
 
   /**

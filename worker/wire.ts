@@ -3,24 +3,38 @@
  * protocol (the reference server in `server/`). Types only: the worker and the server
  * both import this file, so the two ends cannot drift apart.
  *
- * Every control frame is a JSON object with a `$ts` kind, a key no application frame is
- * expected to use. A plain server never sends `hello`, so the worker never sends it any
- * control frame: against servers that know nothing of tabsocket the wire carries only
- * what the application and the heartbeat put on it.
+ * Every control frame is a JSON object with a `$ts` kind. A plain server never sends
+ * `hello`, so the worker never sends it any control frame: against servers that know
+ * nothing of tabsocket the wire carries only what the application and the heartbeat put
+ * on it.
  *
- *   server                                   worker
- *     |-- {$ts:'hello', v:1} ----------------->|  first frame after the upgrade
- *     |<-- {$ts:'resume', session, last} ------|  attach me to `session`; I hold pushes up to `last`
- *     |-- {$ts:'resumed', seq} --------------->|  or {$ts:'resync', seq}: what you missed is gone
- *     |-- {$ts:'push', seq, data} ------------>|  replayed pushes (seq > last) first, then live ones
- *     |<-- {$ts:'sub', topics} ----------------|  the union of the tabs' topics, sent whole
- *     |<-- {$ts:'msg', id, text} --------------|  an application message, numbered
- *     |-- {$ts:'ack', id} -------------------->|  received (a resent one is acked, not passed on)
- *     |-- {$ts:'error', code, message} ------->|  a frame of the worker's that the server refused
+ *   server                                     worker
+ *     |-- {$ts:'hello', v:1, nonce} ------------>|  the socket's first frame, or never
+ *     |<-- {$ts:'resume', nonce, session, last} -|  attach me to `session`; I hold pushes up to `last`
+ *     |-- {$ts:'resumed', nonce, seq} ---------->|  or {$ts:'resync', nonce, seq}: what you missed is
+ *     |                                          |  gone, or {$ts:'error', nonce, …}: start afresh
+ *     |-- {$ts:'push', seq, data} -------------->|  replayed pushes (seq > last) first, then live ones
+ *     |<-- {$ts:'sub', topics} ------------------|  the union of the tabs' topics, sent whole
+ *     |<-- {$ts:'msg', id, text} ----------------|  an application message, numbered
+ *     |-- {$ts:'ack', id} ---------------------->|  received (a resent one is acked, not passed on)
+ *     |-- {$ts:'error', code, message} --------->|  a frame of the worker's that the server refused
+ *
+ * No application payload can pass for a control frame, in either direction, because each
+ * phase of a socket admits only its own kinds:
+ * - before `resume`, a server may still write application frames as they are (it does not
+ *   know yet whether the peer is a worker or a plain client). The frames that change the
+ *   phase therefore carry the `nonce` of this socket's `hello`, a random value that only
+ *   the two ends have seen: a relayed chat line cannot know it. `hello` counts only as a
+ *   socket's first frame.
+ * - after `resume`, the server writes application data only inside `push` frames, and the
+ *   worker only inside `msg` frames (binary frames are always application data), so a
+ *   frame of the peer is a control frame or a heartbeat and never the application's.
  *
  * A session outlives its sockets: the worker names it in every `resume`, resends the
  * messages not yet acked, and drops pushes whose `seq` it has delivered already, so every
- * push reaches the tabs once and every message reaches the server once.
+ * push reaches the tabs once and every message reaches the server once. Numbers (`seq`,
+ * `last`, `id`) are safe non-negative integers (`Number.isSafeInteger`); a frame with any
+ * other number is refused.
  */
 
 /** The protocol version this build speaks. */
@@ -29,21 +43,30 @@ export type WireVersion = 1;
 /** An application payload: a JSON value as `data`, or text exactly as sent as `text`. */
 export type Payload = { data: unknown; text?: never } | { text: string; data?: never };
 
-/** Server → worker, first frame: the server speaks the tabsocket protocol. */
+/**
+ * Server → worker, first frame: the server speaks the tabsocket protocol. `nonce` is random
+ * per socket (at least 16 characters): `resume` and its answer must carry it.
+ */
 export interface HelloFrame {
   $ts: 'hello';
   v: WireVersion;
+  nonce: string;
 }
 
 /** Server → worker: the socket is attached to the session; the stream's last push is `seq`. */
 export interface ResumedFrame {
   $ts: 'resumed';
+  nonce: string;
   seq: number;
 }
 
-/** Server → worker: pushes after the worker's `last` are no longer kept; the stream goes on after `seq`. */
+/**
+ * Server → worker: pushes after the worker's `last` are no longer kept (or `last` is beyond
+ * the stream: the server lost its state); the stream goes on after `seq`.
+ */
 export interface ResyncFrame {
   $ts: 'resync';
+  nonce: string;
   seq: number;
 }
 
@@ -56,17 +79,25 @@ export interface AckFrame {
   id: number;
 }
 
-/** Server → worker: a frame from the client was refused; nothing else changes. */
+/**
+ * Server → worker: a frame from the client was refused; nothing else changes. With `nonce`,
+ * it answers `resume`: the session cannot be resumed, so the worker starts a fresh one.
+ */
 export interface ErrorFrame {
   $ts: 'error';
   /** Stable machine-readable reason, e.g. `'malformed'`, `'unknown-kind'`. */
   code: string;
   message: string;
+  nonce?: string;
 }
 
-/** Worker → server, after `hello`: attach this socket to `session`, which holds pushes up to `last`. */
+/**
+ * Worker → server, the answer to `hello` and the worker's first frame on the socket:
+ * attach this socket to `session`, which holds pushes up to `last`.
+ */
 export interface ResumeFrame {
   $ts: 'resume';
+  nonce: string;
   session: string;
   last: number;
 }

@@ -1,0 +1,77 @@
+import { vi } from 'vitest';
+import { Connection, type ConnectionListener, HELLO_WINDOW } from '../connection';
+import type { TabSocketError } from '../errors/tab-socket-error';
+import type { InboundFrame } from '../inbound-frame';
+import { type ConnectionOptions, resolveOptions } from '../options';
+import type { ConnectionState, StateDetail } from '../state';
+import { fakeEnvironment } from './fake-socket';
+
+/** The nonce of every fake hello: answers to the resume must carry it. */
+export const NONCE = 'n0nce-0123456789abcdef';
+export const HELLO = JSON.stringify({ $ts: 'hello', v: 1, nonce: NONCE });
+
+export function resumed(seq: number, nonce = NONCE): string {
+  return JSON.stringify({ $ts: 'resumed', nonce, seq });
+}
+
+export function resync(seq: number, nonce = NONCE): string {
+  return JSON.stringify({ $ts: 'resync', nonce, seq });
+}
+
+export function resumeFrameOf(socket: { sent: unknown[] }) {
+  return JSON.parse(String(socket.sent[0])) as {
+    $ts: string;
+    nonce: string;
+    session: string;
+    last: number;
+  };
+}
+
+export type Overrides = Omit<ConnectionOptions, 'url'>;
+
+export function setup(overrides: Overrides = {}, random = () => 0.5) {
+  const fake = fakeEnvironment(random);
+  const states: Array<{ state: ConnectionState; detail: StateDetail }> = [];
+  const frames: InboundFrame[] = [];
+  const errors: TabSocketError[] = [];
+  const resyncs: number[] = [];
+  const listener: ConnectionListener = {
+    state: (state, detail) => states.push({ state, detail }),
+    frame: (frame) => frames.push(frame),
+    error: (error) => errors.push(error),
+    resync: () => resyncs.push(frames.length),
+  };
+  const options = resolveOptions({
+    url: 'ws://127.0.0.1:9/ws',
+    heartbeat: { interval: 1_000, timeout: 500 },
+    reconnect: { minDelay: 100, maxDelay: 10_000, factor: 2, jitter: 0, minUptime: 2_000 },
+    connectTimeout: 3_000,
+    ...overrides,
+  });
+  const connection = new Connection(options, fake.env, listener);
+  const lastState = () => states.at(-1);
+  return { connection, states, frames, errors, resyncs, lastState, ...fake };
+}
+
+/** Starts the connection and completes its first handshake. */
+export function setupOpen(overrides: Overrides = {}) {
+  const context = setup(overrides);
+  context.connection.start();
+  context.latest().accept();
+  return context;
+}
+
+/** Opens, and lets the hello window pass: a plain server, whose link (and heartbeat) is up. */
+export function setupPlain(overrides: Overrides = {}) {
+  const context = setupOpen(overrides);
+  vi.advanceTimersByTime(HELLO_WINDOW);
+  return context;
+}
+
+/** Opens, answers hello, and attaches the session as a reference server would. */
+export function setupResumed(overrides: Overrides = {}) {
+  const context = setupOpen({ heartbeat: false, ...overrides });
+  context.latest().receive(HELLO);
+  context.latest().receive(resumed(0));
+  return context;
+}
