@@ -86,6 +86,66 @@ describe('FrameBatcher', () => {
   });
 });
 
+describe('a frame the tab cannot receive', () => {
+  /** A port whose structured clone refuses any value marked `deep`, as a browser refuses one nested too deep. */
+  function refusingTarget(refuseText = false): BatchTarget & { posted: TabEventMessage[] } {
+    const posted: TabEventMessage[] = [];
+    return {
+      posted,
+      postMessage(message) {
+        const event = message.tabsocket;
+        const refused =
+          event.kind === 'frames' &&
+          event.frames.some(
+            (frame) =>
+              (typeof frame.data === 'object' && frame.data !== null && 'deep' in frame.data) ||
+              (refuseText && typeof frame.data === 'string'),
+          );
+        if (refused) throw new DOMException('could not clone', 'DataCloneError');
+        posted.push(structuredClone(message));
+      },
+    };
+  }
+
+  const deliveredData = (posted: TabEventMessage[]) =>
+    posted.flatMap((message) =>
+      message.tabsocket.kind === 'frames' ? message.tabsocket.frames.map((f) => f.data) : [],
+    );
+
+  it('goes as JSON text with an error event, and costs no other frame of its batch', () => {
+    const { batcher, runTask } = setup();
+    const tab = refusingTarget();
+    batcher.add(tab, 'default', { data: 1 });
+    batcher.add(tab, 'default', { data: 2 });
+    batcher.add(tab, 'default', { data: { deep: [1] } });
+    batcher.add(tab, 'default', { data: 3 });
+    runTask();
+    batcher.add(tab, 'default', { data: 4 });
+    runTask();
+    runTask();
+    batcher.add(tab, 'default', { data: 5 });
+    expect(deliveredData(tab.posted)).toEqual([1, 2, '{"deep":[1]}', 3, 4, 5]);
+    const errors = tab.posted.filter((message) => message.tabsocket.kind === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.tabsocket).toMatchObject({
+      kind: 'error',
+      name: 'default',
+      error: { code: 'TS_ERR_MALFORMED_FRAME' },
+    });
+  });
+
+  it('goes as an error alone when not even its text can be posted, and the next frame flows', () => {
+    const { batcher } = setup();
+    const tab = refusingTarget(true);
+    batcher.add(tab, 'default', { data: { deep: [1] } });
+    batcher.flush();
+    batcher.add(tab, 'default', { data: 7 });
+    batcher.flush();
+    expect(tab.posted.map((message) => message.tabsocket.kind)).toEqual(['error', 'frames']);
+    expect(deliveredData(tab.posted)).toEqual([7]);
+  });
+});
+
 describe('nextTask()', () => {
   it('runs tasks in order, after the current task', async () => {
     const schedule = nextTask();

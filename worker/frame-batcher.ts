@@ -1,3 +1,5 @@
+import { serializeError } from './errors/index';
+import { MalformedFrameError } from './errors/malformed-frame-error';
 import type { InboundFrame } from './inbound-frame';
 import type { TabEventMessage } from './protocol';
 
@@ -24,9 +26,9 @@ export class FrameBatcher {
 
   add(target: BatchTarget, name: string, frame: InboundFrame): void {
     if (!this.#bursting) {
-      target.postMessage({ tabsocket: { kind: 'frames', name, frames: [frame] } });
       this.#bursting = true;
       this.schedule(this.#drain);
+      post(target, name, [frame]);
       return;
     }
     let byName = this.#pending.get(target);
@@ -41,12 +43,11 @@ export class FrameBatcher {
 
   /** Posts what waits now: before any other event, so a tab sees everything in order. */
   flush(): void {
-    for (const [target, byName] of this.#pending) {
-      for (const [name, frames] of byName) {
-        target.postMessage({ tabsocket: { kind: 'frames', name, frames } });
-      }
-    }
+    const pending = [...this.#pending];
     this.#pending.clear();
+    for (const [target, byName] of pending) {
+      for (const [name, frames] of byName) post(target, name, frames);
+    }
   }
 
   readonly #drain = (): void => {
@@ -57,6 +58,48 @@ export class FrameBatcher {
     this.flush();
     this.schedule(this.#drain);
   };
+}
+
+function post(target: BatchTarget, name: string, frames: InboundFrame[]): void {
+  try {
+    target.postMessage({ tabsocket: { kind: 'frames', name, frames } });
+  } catch {
+    // Structured clone refused the batch: some value in it is nested too deep for the
+    // browser (a hostile server's 3,000-deep JSON is 6 KB). That frame must cost no other.
+    for (const frame of frames) postAlone(target, name, frame);
+  }
+}
+
+/** Posts one frame; one the tab cannot receive goes as JSON text with an error, or as the error alone. */
+function postAlone(target: BatchTarget, name: string, frame: InboundFrame): void {
+  if (tryPost(target, { tabsocket: { kind: 'frames', name, frames: [frame] } })) return;
+  const text = jsonText(frame.data);
+  const delivered =
+    text !== undefined &&
+    tryPost(target, { tabsocket: { kind: 'frames', name, frames: [{ ...frame, data: text }] } });
+  const error = new MalformedFrameError(
+    delivered
+      ? `tabsocket: a frame could not be passed to the tab as a value; delivered as JSON text (${text.length} characters)`
+      : 'tabsocket: a frame could not be passed to the tab, as a value or as text; dropped',
+  );
+  tryPost(target, { tabsocket: { kind: 'error', name, error: serializeError(error) } });
+}
+
+function tryPost(target: BatchTarget, message: TabEventMessage): boolean {
+  try {
+    target.postMessage(message);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function jsonText(data: unknown): string | undefined {
+  try {
+    return JSON.stringify(data);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
