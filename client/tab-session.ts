@@ -2,7 +2,7 @@ import { type Remote, wrap } from 'comlink';
 import { deserializeError } from '../worker/errors/index';
 import { WorkerError } from '../worker/errors/worker-error';
 import type { ResolvedOptions } from '../worker/options';
-import type { OutboundData } from '../worker/outbox';
+import type { OutboundData } from '../worker/send-queue';
 import type {
   ConnectionSnapshot,
   HubApi,

@@ -1,7 +1,7 @@
 import { deserializeError, type TabSocketError } from '../worker/errors/index';
 import { InvalidArgumentError } from '../worker/errors/invalid-argument-error';
 import { ReleasedError } from '../worker/errors/released-error';
-import type { OutboundData } from '../worker/outbox';
+import type { OutboundData } from '../worker/send-queue';
 import type { ConnectionSnapshot, Interest, TabEvent } from '../worker/protocol';
 import type { ConnectionState, StateDetail } from '../worker/state';
 import { Listeners } from './listeners';

@@ -2,22 +2,15 @@ import { backoffDelay } from './backoff';
 import { type Clock, Timer } from './clock';
 import { ConnectionClosedError } from './errors/connection-closed-error';
 import { ConnectionFailedError } from './errors/connection-failed-error';
-import { MalformedFrameError } from './errors/malformed-frame-error';
 import type { TabSocketError } from './errors/tab-socket-error';
 import { Heartbeat } from './heartbeat';
-import { parseJson } from './heartbeat-frame';
-import {
-  decodeText,
-  decodeValue,
-  type InboundFrame,
-  readServerFrame,
-  type WirePhase,
-} from './inbound-frame';
+import type { InboundFrame } from './inbound-frame';
 import type { CloseCodeList, ResolvedOptions } from './options';
-import { type OutboundData, Outbox, outboxFull } from './outbox';
+import type { OutboundData } from './send-queue';
 import type { ConnectionState, StateDetail, TransitionReason } from './state';
-import type { PushFrame, SubscribeFrame } from './wire';
-import { WireSession } from './wire-session';
+import { WireLink } from './wire-link';
+
+export { HELLO_WINDOW } from './wire-link';
 
 /** The part of the browser's WebSocket the connection uses, so tests can hand in a fake. */
 export interface SocketLike {
@@ -47,9 +40,6 @@ export interface ConnectionListener {
   resync(): void;
 }
 
-/** How long a new socket listens for `hello` before it takes the server for a plain one. */
-export const HELLO_WINDOW = 300;
-
 const CONNECTING = 0;
 const OPEN = 1;
 
@@ -69,22 +59,12 @@ export class Connection {
   #socket: SocketLike | undefined;
   #failedAttempts = 0;
   #online = true;
-  /** Sends wait while `negotiating` (at most `HELLO_WINDOW` ms) and `resuming`. */
-  #wire: WirePhase = 'negotiating';
-  /** The current socket's hello nonce: answers to our resume must carry it. */
-  #nonce = '';
-  /** What this login learnt of the server: later sockets listen for hello accordingly. */
-  #serverKind: 'unknown' | 'plain' | 'tabsocket' = 'unknown';
-  #session = new WireSession();
-  #topics: string[] = [];
-  #topicsSent = '[]';
   readonly #connectTimer: Timer;
-  /** Waits for `hello` (HELLO_WINDOW), then for the session to be attached (connectTimeout). */
-  readonly #negotiationTimer: Timer;
   readonly #retryTimer: Timer;
   readonly #uptimeTimer: Timer;
   readonly #heartbeat: Heartbeat | undefined;
-  readonly #outbox: Outbox;
+  /** What the frames mean: negotiation, the session, the messages sent. */
+  readonly #link: WireLink;
 
   constructor(
     readonly options: ResolvedOptions,
@@ -92,11 +72,9 @@ export class Connection {
     private readonly listener: ConnectionListener,
   ) {
     this.#connectTimer = new Timer(env.clock);
-    this.#negotiationTimer = new Timer(env.clock);
     this.#retryTimer = new Timer(env.clock);
     this.#uptimeTimer = new Timer(env.clock);
-    this.#outbox = new Outbox(options.outboxLimit);
-    this.#heartbeat =
+    const heartbeat =
       options.heartbeat === false
         ? undefined
         : new Heartbeat(
@@ -105,6 +83,18 @@ export class Connection {
             (ping) => this.#socket?.send(ping),
             () => this.#attemptFailed('heartbeat-timeout'),
           );
+    this.#heartbeat = heartbeat;
+    this.#link = new WireLink(
+      options,
+      env.clock,
+      {
+        write: (data) => this.#socket?.send(data),
+        ready: () => heartbeat?.start(),
+        fail: (reason) => this.#attemptFailed(reason),
+        isPong: (text, parsed) => heartbeat?.isPong(text, parsed) ?? false,
+      },
+      listener,
+    );
   }
 
   get state(): ConnectionState {
@@ -121,16 +111,14 @@ export class Connection {
 
   /** Messages waiting: queued for the next open, or written and not yet acknowledged. */
   get queued(): number {
-    return this.#outbox.size + this.#session.unacked;
+    return this.#link.queued;
   }
 
   /** Opens the socket; from `closed` or `failed` too (a new login). Does nothing while live. */
   start(): void {
     if (this.#state !== 'idle' && this.#state !== 'closed' && this.#state !== 'failed') return;
     this.#failedAttempts = 0;
-    // A new login: nothing of the last one's stream or messages carries over.
-    this.#session = new WireSession();
-    this.#serverKind = 'unknown';
+    this.#link.restart();
     if (this.#online) {
       this.#openSocket('start');
     } else {
@@ -139,27 +127,20 @@ export class Connection {
   }
 
   /**
-   * Writes now when open, else queues in order until the next open. The promise resolves
-   * once the message is handed to the socket and rejects if it never will be.
+   * Writes now when the link is up, else queues in order until it is. The promise resolves
+   * once the message is written (or, with a server that speaks the protocol, acknowledged)
+   * and rejects if it never will be.
    */
   send(data: OutboundData): Promise<void> {
-    switch (this.#state) {
-      case 'closed':
-        return Promise.reject(new ConnectionClosedError('tabsocket: the connection is closed'));
-      case 'failed':
-        return Promise.reject(
-          new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
-        );
-      case 'open':
-        if (this.#wire === 'tabsocket' || this.#wire === 'plain') {
-          // Only unacknowledged messages wait while writing: they count toward the limit.
-          const full = this.#session.unacked >= this.options.outboxLimit;
-          return full ? Promise.reject(outboxFull(this.options.outboxLimit)) : this.#transmit(data);
-        }
-        return this.#outbox.enqueue(data, this.#session.unacked);
-      default:
-        return this.#outbox.enqueue(data, this.#session.unacked);
+    if (this.#state === 'closed') {
+      return Promise.reject(new ConnectionClosedError('tabsocket: the connection is closed'));
     }
+    if (this.#state === 'failed') {
+      return Promise.reject(
+        new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
+      );
+    }
+    return this.#link.send(data);
   }
 
   /**
@@ -169,9 +150,9 @@ export class Connection {
   close(code = 1000, closeReason = '', reason: TransitionReason = 'logout'): void {
     if (this.#state === 'closed') return;
     this.#abandonSocket(code, closeReason);
-    const error = new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`);
-    this.#outbox.rejectAll(error);
-    this.#session.rejectAll(error);
+    this.#link.rejectAll(
+      new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
+    );
     this.#setState('closed', { reason, code, ...(closeReason ? { closeReason } : {}) });
   }
 
@@ -191,8 +172,7 @@ export class Connection {
 
   /** The union of the tabs' topics, told to a server that speaks the tabsocket protocol. */
   setTopics(topics: readonly string[]): void {
-    this.#topics = [...topics].sort();
-    this.#sendTopics();
+    this.#link.setTopics(topics);
   }
 
   #setState(to: ConnectionState, detail: Detail): void {
@@ -203,9 +183,6 @@ export class Connection {
 
   #openSocket(reason: TransitionReason): void {
     const generation = ++this.#generation;
-    this.#wire = this.#serverKind === 'plain' ? 'plain' : 'negotiating';
-    this.#nonce = '';
-    this.#topicsSent = '[]';
     let socket: SocketLike;
     try {
       socket = this.env.createSocket(this.options.url, this.options.protocols);
@@ -221,7 +198,9 @@ export class Connection {
       if (this.#isCurrent(generation)) this.#opened();
     };
     socket.onmessage = (event) => {
-      if (this.#isCurrent(generation)) this.#received(event.data);
+      if (!this.#isCurrent(generation)) return;
+      this.#heartbeat?.frameReceived();
+      this.#link.received(event.data);
     };
     socket.onclose = (event) => {
       if (this.#isCurrent(generation)) this.#closedByPeer(event.code, event.reason);
@@ -244,155 +223,7 @@ export class Connection {
     this.#uptimeTimer.start(this.options.reconnect.minUptime, () => {
       this.#failedAttempts = 0;
     });
-    if (this.#wire === 'plain') {
-      this.#linkReady();
-    } else {
-      // A server that said hello before will say it again: wait as long as a handshake may
-      // take, rather than fall back to plain and lose the session's guarantees on a slow start.
-      const wait = this.#serverKind === 'tabsocket' ? this.options.connectTimeout : HELLO_WINDOW;
-      this.#negotiationTimer.start(wait, () => this.#settlePlain());
-    }
-  }
-
-  /** Writes in the current socket's way: numbered until acked, or plainly. */
-  #transmit(data: OutboundData): Promise<void> {
-    if (this.#wire === 'tabsocket' && typeof data === 'string') {
-      const { frame, acked } = this.#session.track(data);
-      this.#socket?.send(frame);
-      return acked;
-    }
-    this.#socket?.send(data);
-    return Promise.resolve();
-  }
-
-  /**
-   * Negotiation is over: the heartbeat starts (no ping may go before a session is attached:
-   * the server would take the socket for a plain client) and what waited is written.
-   */
-  #linkReady(): void {
-    this.#heartbeat?.start();
-    this.#outbox.flush((data) => this.#transmit(data));
-  }
-
-  /** The server is plain: no hello came. What waited for an ack is written plainly. */
-  #settlePlain(): void {
-    this.#negotiationTimer.clear();
-    this.#wire = 'plain';
-    this.#serverKind = 'plain';
-    for (const text of this.#session.abandonAcks()) this.#socket?.send(text);
-    this.#linkReady();
-  }
-
-  #startResume(nonce: string): void {
-    this.#serverKind = 'tabsocket';
-    this.#wire = 'resuming';
-    this.#nonce = nonce;
-    this.#negotiationTimer.start(this.options.connectTimeout, () =>
-      this.#attemptFailed('connect-timeout'),
-    );
-    this.#socket?.send(this.#session.resumeFrame(nonce));
-  }
-
-  /** The session is attached: resend what was never acked, then the outbox, in order. */
-  #resumed(): void {
-    this.#negotiationTimer.clear();
-    this.#wire = 'tabsocket';
-    for (const frame of this.#session.pendingFrames()) this.#socket?.send(frame);
-    this.#sendTopics();
-    this.#linkReady();
-  }
-
-  /**
-   * The server will not resume this session (it no longer knows it, or refuses its id).
-   * Asking again would be refused again, for ever: a fresh session starts on the next
-   * socket, its unacknowledged messages with it, and the tabs refetch what they missed.
-   */
-  #resumeRefused(): void {
-    this.#session = this.#session.renew();
-    this.listener.resync();
-    this.#attemptFailed('resume-refused');
-  }
-
-  #received(data: unknown): void {
-    this.#heartbeat?.frameReceived();
-    if (typeof data !== 'string') {
-      // Binary frames are always the application's; while resuming, the replay brings them.
-      if (this.#wire === 'negotiating') this.#settlePlain();
-      if (this.#wire !== 'resuming') this.listener.frame({ data });
-      return;
-    }
-    // Parsed at most once; in 'text' format only what may be a control frame or an object pong.
-    const parsed =
-      this.options.format === 'json' || data.startsWith('{') ? parseJson(data) : undefined;
-    if (this.#heartbeat?.isPong(data, parsed)) return;
-    const verdict = readServerFrame(parsed, this.#wire, this.#nonce);
-    switch (verdict.kind) {
-      case 'hello':
-        this.#startResume(verdict.nonce);
-        return;
-      case 'late-hello':
-        // The socket stays plain (resuming now could replay pushes it delivered plainly);
-        // the next socket of this login listens for hello as long as a handshake may take.
-        this.#serverKind = 'tabsocket';
-        return;
-      case 'resumed':
-        this.#resumed();
-        return;
-      case 'resync':
-        this.#session.skipTo(verdict.seq);
-        this.listener.resync();
-        this.#resumed();
-        return;
-      case 'resume-refused':
-        this.#resumeRefused();
-        return;
-      case 'push':
-        this.#acceptPush(verdict.frame);
-        return;
-      case 'ack':
-        this.#session.ack(verdict.id);
-        return;
-      case 'app':
-        if (this.#wire === 'negotiating') this.#settlePlain();
-        this.#deliverText(data, parsed);
-        return;
-      case 'drop':
-        return;
-    }
-  }
-
-  #acceptPush(frame: PushFrame): void {
-    const verdict = this.#session.accept(frame.seq);
-    if (verdict === 'duplicate') return;
-    if (verdict === 'gap') this.listener.resync();
-    if (typeof frame.text === 'string') {
-      const parsed = this.options.format === 'json' ? parseJson(frame.text) : undefined;
-      this.#deliverText(frame.text, parsed);
-    } else {
-      this.listener.frame(decodeValue(frame.data, this.options));
-    }
-  }
-
-  #deliverText(text: string, parsed: unknown): void {
-    const { frame, malformed } = decodeText(text, parsed, this.options);
-    this.listener.frame(frame);
-    if (malformed) {
-      this.listener.error(
-        new MalformedFrameError(
-          `tabsocket: a frame of ${text.length} characters is not JSON; delivered as text`,
-        ),
-      );
-    }
-  }
-
-  #sendTopics(): void {
-    const topics = JSON.stringify(this.#topics);
-    if (this.#state !== 'open' || this.#wire !== 'tabsocket' || topics === this.#topicsSent) {
-      return;
-    }
-    const frame: SubscribeFrame = { $ts: 'sub', topics: this.#topics };
-    this.#socket?.send(JSON.stringify(frame));
-    this.#topicsSent = topics;
+    this.#link.opened();
   }
 
   #closedByPeer(code: number, closeReason: string): void {
@@ -427,8 +258,7 @@ export class Connection {
     const error = new ConnectionFailedError(
       `tabsocket: the connection failed (${reason}) and will not retry`,
     );
-    this.#outbox.rejectAll(error);
-    this.#session.rejectAll(error);
+    this.#link.rejectAll(error);
     this.#setState('failed', { reason, ...detail });
   }
 
@@ -438,7 +268,7 @@ export class Connection {
    */
   #abandonSocket(code?: number, closeReason?: string): void {
     this.#connectTimer.clear();
-    this.#negotiationTimer.clear();
+    this.#link.down();
     this.#retryTimer.clear();
     this.#uptimeTimer.clear();
     this.#heartbeat?.stop();

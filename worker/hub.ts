@@ -4,9 +4,9 @@ import { serializeError, type TabSocketError } from './errors/index';
 import { ReleasedError } from './errors/released-error';
 import type { ScheduleTask } from './frame-batcher';
 import type { ResolvedOptions } from './options';
-import type { OutboundData } from './outbox';
 import type { ConnectionSnapshot, HubApi, Interest, Outcome } from './protocol';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
+import type { OutboundData } from './send-queue';
 
 export interface HubEnvironment extends Environment {
   /** `navigator.locks` of the worker; without it a crashed tab is noticed only by `leave`. */

@@ -8,7 +8,7 @@
  */
 import type { SerializedError } from './errors/index';
 import type { ResolvedOptions } from './options';
-import type { OutboundData } from './outbox';
+import type { OutboundData } from './send-queue';
 import type { ConnectionState, StateDetail } from './state';
 
 /** Fallible commands answer with this instead of throwing: comlink would strip the error's code. */
@@ -29,7 +29,7 @@ export interface ConnectionSnapshot {
   generation: number;
   /** Failed attempts in a row. */
   failedAttempts: number;
-  /** Messages waiting in the outbox. */
+  /** Messages not finished with: waiting to be written, or written and not yet acknowledged. */
   queued: number;
   /** Ids of the tabs attached to this connection. */
   tabs: string[];

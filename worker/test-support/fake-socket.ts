@@ -1,6 +1,6 @@
 import { systemClock } from '../clock';
 import type { Environment, SocketLike } from '../connection';
-import type { OutboundData } from '../outbox';
+import type { OutboundData } from '../send-queue';
 
 /**
  * A WebSocket the test drives by hand: `accept()` completes the handshake, `receive()` is

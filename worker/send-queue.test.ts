@@ -1,0 +1,226 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ConnectionClosedError, OutboxFullError, TabSocketError } from './errors';
+import { type OutboundData, SendQueue, type SendWriter } from './send-queue';
+
+/** Records each promise's outcome as it settles, without leaving a rejection unhandled. */
+function track(promise: Promise<void>) {
+  const outcome: { status: 'pending' | 'resolved' | 'rejected'; error?: unknown } = {
+    status: 'pending',
+  };
+  promise.then(
+    () => {
+      outcome.status = 'resolved';
+    },
+    (error: unknown) => {
+      outcome.status = 'rejected';
+      outcome.error = error;
+    },
+  );
+  return outcome;
+}
+
+/** Lets the promise callbacks queued so far run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+function writer(numbered = false): SendWriter & { written: OutboundData[] } {
+  const written: OutboundData[] = [];
+  return { numbered, written, write: (data) => written.push(data) };
+}
+
+describe('SendQueue', () => {
+  describe('#add()', () => {
+    it('queues messages without settling them', async () => {
+      const queue = new SendQueue(10);
+      const first = track(queue.add('a'));
+      const second = track(queue.add('b'));
+      await settle();
+      expect(queue.size).toBe(2);
+      expect(first.status).toBe('pending');
+      expect(second.status).toBe('pending');
+    });
+
+    it('rejects with OutboxFullError when the limit is reached, leaving the queue untouched', async () => {
+      const queue = new SendQueue(2);
+      const first = track(queue.add('a'));
+      const second = track(queue.add('b'));
+      const refused = queue.add('c');
+
+      await expect(refused).rejects.toBeInstanceOf(OutboxFullError);
+      await expect(refused).rejects.toBeInstanceOf(TabSocketError);
+      await expect(refused).rejects.toMatchObject({ code: 'TS_ERR_OUTBOX_FULL' });
+      await expect(refused).rejects.toThrow('2 messages');
+      expect(queue.size).toBe(2);
+      expect(first.status).toBe('pending');
+
+      const plain = writer();
+      queue.flush(plain);
+      expect(plain.written).toEqual(['a', 'b']);
+      await settle();
+      expect(first.status).toBe('resolved');
+      expect(second.status).toBe('resolved');
+    });
+
+    it('rejects every message when the limit is 0', async () => {
+      const queue = new SendQueue(0);
+      await expect(queue.add('a')).rejects.toBeInstanceOf(OutboxFullError);
+      expect(queue.size).toBe(0);
+    });
+
+    it('accepts messages again once a plain flush has made room', async () => {
+      const queue = new SendQueue(1);
+      void queue.add('a');
+      queue.flush(writer());
+      const next = track(queue.add('b'));
+      await settle();
+      expect(next.status).toBe('pending');
+      expect(queue.size).toBe(1);
+    });
+
+    it('counts written messages that wait for their ack toward the limit', async () => {
+      const queue = new SendQueue(2);
+      void queue.add('a');
+      queue.flush(writer(true));
+      void queue.add('b');
+      await expect(queue.add('c')).rejects.toBeInstanceOf(OutboxFullError);
+      queue.ack(1);
+      expect(track(queue.add('c')).status).toBe('pending');
+    });
+  });
+
+  describe('#flush()', () => {
+    it('writes the messages in the order they were queued, binary as it is', () => {
+      const queue = new SendQueue(10);
+      const bytes = new Uint8Array([1, 2]);
+      for (const data of ['a', bytes, 'c']) void queue.add(data);
+      const plain = writer();
+      queue.flush(plain);
+      expect(plain.written).toEqual(['a', bytes, 'c']);
+      expect(plain.written[1]).toBe(bytes);
+    });
+
+    it('resolves each plain message only after it was written', async () => {
+      const queue = new SendQueue(10);
+      const events: string[] = [];
+      void queue.add('a').then(() => events.push('resolved a'));
+      void queue.add('b').then(() => events.push('resolved b'));
+      await settle();
+      expect(events).toEqual([]);
+      queue.flush({ numbered: false, write: (data) => events.push(`wrote ${String(data)}`) });
+      await settle();
+      expect(events).toEqual(['wrote a', 'wrote b', 'resolved a', 'resolved b']);
+    });
+
+    it('numbers text 1, 2, 3… and settles each on its ack; binary settles once written', async () => {
+      const queue = new SendQueue(10);
+      const first = track(queue.add('a'));
+      const bytes = track(queue.add(new Uint8Array([1])));
+      const second = track(queue.add('b'));
+      const numbered = writer(true);
+      queue.flush(numbered);
+      expect(numbered.written).toEqual([
+        '{"$ts":"msg","id":1,"text":"a"}',
+        new Uint8Array([1]),
+        '{"$ts":"msg","id":2,"text":"b"}',
+      ]);
+      await settle();
+      expect([first.status, bytes.status, second.status]).toEqual([
+        'pending',
+        'resolved',
+        'pending',
+      ]);
+      queue.ack(2);
+      queue.ack(9);
+      await settle();
+      expect(second.status).toBe('resolved');
+      expect(queue.size).toBe(1);
+      expect(queue.unackedFrames()).toEqual(['{"$ts":"msg","id":1,"text":"a"}']);
+    });
+
+    it('rejects a message whose write throws, and writes the next', async () => {
+      const queue = new SendQueue(10);
+      const refused = queue.add('a');
+      const next = track(queue.add('b'));
+      queue.flush({
+        numbered: false,
+        write: (data) => {
+          if (data === 'a') throw new DOMException('closing', 'InvalidStateError');
+        },
+      });
+      await expect(refused).rejects.toBeInstanceOf(ConnectionClosedError);
+      await settle();
+      expect(next.status).toBe('resolved');
+    });
+
+    it('empties the queue, so a second flush writes nothing', () => {
+      const queue = new SendQueue(10);
+      void queue.add('a');
+      queue.flush(writer());
+      expect(queue.size).toBe(0);
+      const write = vi.fn();
+      queue.flush({ numbered: false, write });
+      expect(write).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('#requeueUnacked()', () => {
+    it('puts unacked messages back ahead of the rest, ids kept, to be written plainly', async () => {
+      const queue = new SendQueue(10);
+      const first = track(queue.add('a'));
+      queue.flush(writer(true));
+      void queue.add('b');
+      queue.requeueUnacked({ renumber: false });
+      expect(queue.unackedFrames()).toEqual([]);
+      const plain = writer();
+      queue.flush(plain);
+      expect(plain.written).toEqual(['a', 'b']);
+      await settle();
+      expect(first.status).toBe('resolved');
+    });
+
+    it('renumbers from 1 for a fresh session, promises kept', async () => {
+      const queue = new SendQueue(10);
+      const first = track(queue.add('a'));
+      const second = track(queue.add('b'));
+      queue.flush(writer(true));
+      queue.ack(1);
+      queue.requeueUnacked({ renumber: true });
+      const numbered = writer(true);
+      queue.flush(numbered);
+      expect(numbered.written).toEqual(['{"$ts":"msg","id":1,"text":"b"}']);
+      queue.ack(1);
+      await settle();
+      expect([first.status, second.status]).toEqual(['resolved', 'resolved']);
+    });
+  });
+
+  describe('#rejectAll()', () => {
+    it('rejects waiting and unacked messages with the given error and empties the queue', async () => {
+      const queue = new SendQueue(10);
+      const unacked = track(queue.add('a'));
+      queue.flush(writer(true));
+      const waiting = ['b', 'c'].map((data) => track(queue.add(data)));
+      const error = new ConnectionClosedError('closed');
+      queue.rejectAll(error);
+      expect(queue.size).toBe(0);
+      expect(queue.unackedFrames()).toEqual([]);
+      await settle();
+      for (const outcome of [unacked, ...waiting]) {
+        expect(outcome.status).toBe('rejected');
+        expect(outcome.error).toBe(error);
+      }
+    });
+
+    it('does not touch promises already resolved by a flush', async () => {
+      const queue = new SendQueue(10);
+      const flushed = track(queue.add('a'));
+      queue.flush(writer());
+      const queued = track(queue.add('b'));
+      queue.rejectAll(new ConnectionClosedError('closed'));
+      await settle();
+      expect(flushed.status).toBe('resolved');
+      expect(queued.status).toBe('rejected');
+    });
+  });
+});

@@ -1,0 +1,107 @@
+import { ConnectionClosedError } from './errors/connection-closed-error';
+import { OutboxFullError } from './errors/outbox-full-error';
+import type { TabSocketError } from './errors/tab-socket-error';
+import type { MessageFrame } from './wire';
+
+/** What a tab may hand to the socket (objects are JSON-encoded in the tab). */
+export type OutboundData = string | ArrayBuffer | ArrayBufferView | Blob;
+
+interface Message {
+  data: OutboundData;
+  resolve(): void;
+  reject(error: TabSocketError): void;
+}
+
+/** How the current socket takes messages: numbered text awaits an ack, the rest is done once written. */
+export interface SendWriter {
+  numbered: boolean;
+  write(data: OutboundData): void;
+}
+
+/**
+ * Every message a tab handed over and the connection has not finished with: waiting to be
+ * written (the socket is not ready), or written as a numbered frame and not acknowledged
+ * yet. Both count toward `limit`; one more is refused at once, never dropped in silence.
+ * Each `add` promise settles exactly once: on the write, on the ack, or by `rejectAll`.
+ */
+export class SendQueue {
+  /** Not written yet, oldest first. */
+  #waiting: Message[] = [];
+  /** Written, numbered, not acknowledged; insertion order is id order. */
+  readonly #unacked = new Map<number, Message & { frame: string }>();
+  #nextId = 1;
+
+  constructor(private readonly limit: number) {}
+
+  /** Messages not finished with: waiting, or written and not acknowledged. */
+  get size(): number {
+    return this.#waiting.length + this.#unacked.size;
+  }
+
+  add(data: OutboundData): Promise<void> {
+    if (this.size >= this.limit) {
+      return Promise.reject(
+        new OutboxFullError(`tabsocket: ${this.limit} messages are waiting already (outboxLimit)`),
+      );
+    }
+    return new Promise((resolve, reject) => this.#waiting.push({ data, resolve, reject }));
+  }
+
+  /** Writes what waits, oldest first. A write that throws rejects its message and no other. */
+  flush(writer: SendWriter): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const message of waiting) {
+      const { data } = message;
+      try {
+        if (writer.numbered && typeof data === 'string') {
+          const id = this.#nextId++;
+          const frame: MessageFrame = { $ts: 'msg', id, text: data };
+          const text = JSON.stringify(frame);
+          this.#unacked.set(id, { ...message, frame: text });
+          writer.write(text);
+        } else {
+          writer.write(data);
+          message.resolve();
+        }
+      } catch (cause) {
+        message.reject(
+          new ConnectionClosedError('tabsocket: the socket refused the message', { cause }),
+        );
+      }
+    }
+  }
+
+  ack(id: number): void {
+    this.#unacked.get(id)?.resolve();
+    this.#unacked.delete(id);
+  }
+
+  /** The frames to write again on a socket that resumed the session: the server drops those it had. */
+  unackedFrames(): string[] {
+    return [...this.#unacked.values()].map((message) => message.frame);
+  }
+
+  /**
+   * Nobody will ack what was written (the server is plain now, or the session is gone):
+   * those messages wait again, ahead of the rest, to be written as the next socket takes
+   * them. `renumber` starts ids from 1 again, for a fresh session.
+   */
+  requeueUnacked({ renumber }: { renumber: boolean }): void {
+    const unacked = [...this.#unacked.values()].map(({ data, resolve, reject }) => ({
+      data,
+      resolve,
+      reject,
+    }));
+    this.#unacked.clear();
+    this.#waiting = [...unacked, ...this.#waiting];
+    if (renumber) this.#nextId = 1;
+  }
+
+  rejectAll(error: TabSocketError): void {
+    const messages = [...this.#waiting, ...this.#unacked.values()];
+    this.#waiting = [];
+    this.#unacked.clear();
+    for (const message of messages) message.reject(error);
+  }
+}

@@ -1,0 +1,253 @@
+import { type Clock, Timer } from './clock';
+import { MalformedFrameError } from './errors/malformed-frame-error';
+import type { TabSocketError } from './errors/tab-socket-error';
+import { parseJson } from './heartbeat-frame';
+import { decodeText, decodeValue, readServerFrame, type WirePhase } from './inbound-frame';
+import type { ResolvedOptions } from './options';
+import { type OutboundData, SendQueue } from './send-queue';
+import type { TransitionReason } from './state';
+import type { PushFrame, SubscribeFrame } from './wire';
+import { WireSession } from './wire-session';
+
+/** How long a new socket listens for `hello` before it takes the server for a plain one. */
+export const HELLO_WINDOW = 300;
+
+/** What the link needs of the connection that owns the socket. */
+export interface LinkHost {
+  /** Writes to the current socket. */
+  write(data: OutboundData): void;
+  /** Negotiation is over and the link carries traffic: the heartbeat may start. */
+  ready(): void;
+  /** The socket cannot serve this login: give it up as a failed attempt. */
+  fail(reason: TransitionReason): void;
+  /** Whether a frame is the answer to our heartbeat ping. */
+  isPong(text: string, parsed: unknown): boolean;
+}
+
+/** Where the link reports what the tabs should see. */
+export interface LinkListener {
+  frame(frame: { data: unknown; topic?: string }): void;
+  error(error: TabSocketError): void;
+  /** Pushes were lost beyond recovery: the tabs should fetch the state afresh. */
+  resync(): void;
+}
+
+/** `down` while no socket is open; then the phase of the open one (see `WirePhase`). */
+type LinkPhase = 'down' | WirePhase;
+
+/**
+ * The login's side of the wire, across its sockets: negotiation with each new socket
+ * (hello or plain), the session it resumes, the messages waiting or unacknowledged, and
+ * the topics the server was told. The `Connection` owns the sockets and their lifecycle;
+ * this owns what the bytes on them mean.
+ */
+export class WireLink {
+  #phase: LinkPhase = 'down';
+  /** What this login learnt of the server: later sockets listen for hello accordingly. */
+  #serverKind: 'unknown' | 'plain' | 'tabsocket' = 'unknown';
+  /** The current socket's hello nonce: answers to our resume must carry it. */
+  #nonce = '';
+  #session = new WireSession();
+  readonly #queue: SendQueue;
+  #topics: string[] = [];
+  #topicsSent = '[]';
+  /** Waits for `hello` (HELLO_WINDOW), then for the session to be attached (connectTimeout). */
+  readonly #negotiationTimer: Timer;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    clock: Clock,
+    private readonly host: LinkHost,
+    private readonly listener: LinkListener,
+  ) {
+    this.#negotiationTimer = new Timer(clock);
+    this.#queue = new SendQueue(options.outboxLimit);
+  }
+
+  /** Messages waiting to be written, or written and not yet acknowledged. */
+  get queued(): number {
+    return this.#queue.size;
+  }
+
+  /** A new login: nothing of the last one's stream or messages carries over. */
+  restart(): void {
+    this.#session = new WireSession();
+    this.#serverKind = 'unknown';
+  }
+
+  /** A socket opened: negotiate, or carry traffic at once for a server known to be plain. */
+  opened(): void {
+    this.#nonce = '';
+    this.#topicsSent = '[]';
+    if (this.#serverKind === 'plain') {
+      this.#carry('plain');
+      return;
+    }
+    this.#phase = 'negotiating';
+    // A server that said hello before will say it again: wait as long as a handshake may
+    // take, rather than fall back to plain and lose the session's guarantees on a slow start.
+    const wait = this.#serverKind === 'tabsocket' ? this.options.connectTimeout : HELLO_WINDOW;
+    this.#negotiationTimer.start(wait, () => this.#settlePlain());
+  }
+
+  /** The socket is gone or given up: messages wait for the next one. */
+  down(): void {
+    this.#negotiationTimer.clear();
+    this.#phase = 'down';
+  }
+
+  /** Writes now when the link carries traffic, else waits in order for the next socket. */
+  send(data: OutboundData): Promise<void> {
+    const sent = this.#queue.add(data);
+    if (this.#phase === 'tabsocket' || this.#phase === 'plain') this.#flush();
+    return sent;
+  }
+
+  rejectAll(error: TabSocketError): void {
+    this.#queue.rejectAll(error);
+  }
+
+  /** The union of the tabs' topics, told to a server that speaks the tabsocket protocol. */
+  setTopics(topics: readonly string[]): void {
+    this.#topics = [...topics].sort();
+    this.#sendTopics();
+  }
+
+  /** A frame of the current socket (any frame has already counted as life). */
+  received(data: unknown): void {
+    if (this.#phase === 'down') return;
+    if (typeof data !== 'string') {
+      // Binary frames are always the application's; while resuming, the replay brings them.
+      if (this.#phase === 'negotiating') this.#settlePlain();
+      if (this.#phase !== 'resuming') this.listener.frame({ data });
+      return;
+    }
+    // Parsed at most once; in 'text' format only what may be a control frame or an object pong.
+    const parsed =
+      this.options.format === 'json' || data.startsWith('{') ? parseJson(data) : undefined;
+    if (this.host.isPong(data, parsed)) return;
+    const verdict = readServerFrame(parsed, this.#phase, this.#nonce);
+    switch (verdict.kind) {
+      case 'hello':
+        this.#startResume(verdict.nonce);
+        return;
+      case 'late-hello':
+        // The socket stays plain (resuming now could replay pushes it delivered plainly);
+        // the next socket of this login listens for hello as long as a handshake may take.
+        this.#serverKind = 'tabsocket';
+        return;
+      case 'resumed':
+        this.#resumed();
+        return;
+      case 'resync':
+        this.#session.skipTo(verdict.seq);
+        this.listener.resync();
+        this.#resumed();
+        return;
+      case 'resume-refused':
+        this.#resumeRefused();
+        return;
+      case 'push':
+        this.#acceptPush(verdict.frame);
+        return;
+      case 'ack':
+        this.#queue.ack(verdict.id);
+        return;
+      case 'app':
+        if (this.#phase === 'negotiating') this.#settlePlain();
+        this.#deliverText(data, parsed);
+        return;
+      case 'drop':
+        return;
+    }
+  }
+
+  /** Writes what waits: numbered while the session is attached, else as it is. */
+  #flush(): void {
+    this.#queue.flush({
+      numbered: this.#phase === 'tabsocket',
+      write: (data) => this.host.write(data),
+    });
+  }
+
+  /**
+   * Negotiation is over: the heartbeat starts (no ping may go before a session is attached:
+   * the server would take the socket for a plain client) and what waited is written.
+   */
+  #carry(phase: 'tabsocket' | 'plain'): void {
+    this.#negotiationTimer.clear();
+    this.#phase = phase;
+    this.host.ready();
+    this.#flush();
+  }
+
+  /** The server is plain: no hello came. What waited for an ack is written plainly. */
+  #settlePlain(): void {
+    this.#serverKind = 'plain';
+    this.#queue.requeueUnacked({ renumber: false });
+    this.#carry('plain');
+  }
+
+  #startResume(nonce: string): void {
+    this.#serverKind = 'tabsocket';
+    this.#phase = 'resuming';
+    this.#nonce = nonce;
+    this.#negotiationTimer.start(this.options.connectTimeout, () =>
+      this.host.fail('connect-timeout'),
+    );
+    this.host.write(this.#session.resumeFrame(nonce));
+  }
+
+  /** The session is attached: resend what was never acked, then what waited, in order. */
+  #resumed(): void {
+    for (const frame of this.#queue.unackedFrames()) this.host.write(frame);
+    this.#phase = 'tabsocket';
+    this.#sendTopics();
+    this.#carry('tabsocket');
+  }
+
+  /**
+   * The server will not resume this session (it no longer knows it, or refuses its id).
+   * Asking again would be refused again, for ever: a fresh session starts on the next
+   * socket, with the unacknowledged messages renumbered (the server lost track of them, so
+   * one it had passed on may reach the app twice; none is lost), and the tabs refetch.
+   */
+  #resumeRefused(): void {
+    this.#session = new WireSession();
+    this.#queue.requeueUnacked({ renumber: true });
+    this.listener.resync();
+    this.host.fail('resume-refused');
+  }
+
+  #acceptPush(frame: PushFrame): void {
+    const verdict = this.#session.accept(frame.seq);
+    if (verdict === 'duplicate') return;
+    if (verdict === 'gap') this.listener.resync();
+    if (typeof frame.text === 'string') {
+      const parsed = this.options.format === 'json' ? parseJson(frame.text) : undefined;
+      this.#deliverText(frame.text, parsed);
+    } else {
+      this.listener.frame(decodeValue(frame.data, this.options));
+    }
+  }
+
+  #deliverText(text: string, parsed: unknown): void {
+    const { frame, malformed } = decodeText(text, parsed, this.options);
+    this.listener.frame(frame);
+    if (malformed) {
+      this.listener.error(
+        new MalformedFrameError(
+          `tabsocket: a frame of ${text.length} characters is not JSON; delivered as text`,
+        ),
+      );
+    }
+  }
+
+  #sendTopics(): void {
+    const topics = JSON.stringify(this.#topics);
+    if (this.#phase !== 'tabsocket' || topics === this.#topicsSent) return;
+    const frame: SubscribeFrame = { $ts: 'sub', topics: this.#topics };
+    this.host.write(JSON.stringify(frame));
+    this.#topicsSent = topics;
+  }
+}
