@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../worker/errors/invalid-option-error';
 import { type ConnectionOptions, resolveOptions } from '../worker/options';
 import { startDefaultWorker } from './default-worker';
-import { TabSession } from './tab-session';
+import { HubClient } from './hub-client';
 import { type TabSocket, TabSocketHandle } from './tab-socket';
 
 export interface ConnectOptions extends ConnectionOptions {
@@ -13,8 +13,8 @@ export interface ConnectOptions extends ConnectionOptions {
   worker?: SharedWorker;
 }
 
-/** One session per worker in this tab: every `connect()` on it shares the tab id and lock. */
-const sessions = new Map<SharedWorker | 'default', TabSession>();
+/** One hub client per worker in this tab: every `connect()` on it shares the tab id and lock. */
+const hubClients = new Map<SharedWorker | 'default', HubClient>();
 
 /**
  * Connects this tab to the shared connection `options.name`: starts or joins the worker and
@@ -31,24 +31,24 @@ export function connect(options: ConnectOptions): TabSocket {
     throw new InvalidOptionError('tabsocket: option "worker" must be a SharedWorker');
   }
   const key = worker ?? 'default';
-  let session = sessions.get(key);
-  if (!session) {
-    session = startSession(worker);
-    sessions.set(key, session);
+  let hubClient = hubClients.get(key);
+  if (!hubClient) {
+    hubClient = startHubClient(worker);
+    hubClients.set(key, hubClient);
   }
-  const handle = new TabSocketHandle(resolved.name, session);
-  session.open(handle, resolved);
+  const handle = new TabSocketHandle(resolved.name, hubClient);
+  hubClient.open(handle, resolved);
   return handle;
 }
 
-function startSession(worker: SharedWorker | undefined): TabSession {
+function startHubClient(worker: SharedWorker | undefined): HubClient {
   if (worker === undefined && typeof SharedWorker === 'undefined') {
-    return new TabSession(startInPageHub());
+    return new HubClient(startInPageHub());
   }
   const shared = worker ?? startDefaultWorker();
-  const session = new TabSession(Promise.resolve(shared.port));
-  shared.addEventListener('error', (event) => session.workerFailed(event));
-  return session;
+  const hubClient = new HubClient(Promise.resolve(shared.port));
+  shared.addEventListener('error', (event) => hubClient.workerFailed(event));
+  return hubClient;
 }
 
 /** The fallback: the same hub, loaded on demand and run in this page behind a MessageChannel. */

@@ -1,8 +1,8 @@
 import { deserializeError, type TabSocketError } from '../worker/errors/index';
 import { InvalidArgumentError } from '../worker/errors/invalid-argument-error';
 import { ReleasedError } from '../worker/errors/released-error';
-import type { OutboundData } from '../worker/send-queue';
 import type { ConnectionSnapshot, Interest, TabEvent } from '../worker/protocol';
+import type { SocketData } from '../worker/send-queue';
 import type { ConnectionState, StateDetail } from '../worker/state';
 import { Listeners } from './listeners';
 
@@ -47,18 +47,18 @@ export interface TabSocket {
   /** Resolves once the message is handed to the socket (now, or from the outbox on the next open). */
   send(data: SendData): Promise<void>;
   /** Logout: closes the shared socket for every tab; no reconnect until some tab connects again. */
-  close(code?: number, reason?: string): Promise<void>;
+  close(code?: number, closeReason?: string): Promise<void>;
   /** This tab leaves; the socket stays for the other tabs (and closes after `gracePeriod` without any). */
   release(): Promise<void>;
   /** The worker's view of the connection: state, socket generation, attached tabs, queued messages. */
   inspect(): Promise<ConnectionSnapshot | undefined>;
 }
 
-/** What a handle needs of the tab's session with the worker. */
-export interface SessionPort {
+/** What a handle needs of the tab's client of the hub. */
+export interface HandleHost {
   readonly tabId: string;
-  send(name: string, data: OutboundData): Promise<void>;
-  close(name: string, code: number, reason: string): Promise<void>;
+  send(name: string, data: SocketData): Promise<void>;
+  close(name: string, code: number, closeReason: string): Promise<void>;
   release(handle: TabSocketHandle): Promise<void>;
   inspect(name: string): Promise<ConnectionSnapshot | undefined>;
   interestChanged(name: string): void;
@@ -75,11 +75,11 @@ export class TabSocketHandle implements TabSocket {
 
   constructor(
     readonly name: string,
-    private readonly session: SessionPort,
+    private readonly host: HandleHost,
   ) {}
 
   get tabId(): string {
-    return this.session.tabId;
+    return this.host.tabId;
   }
 
   get state(): ConnectionState {
@@ -120,24 +120,24 @@ export class TabSocketHandle implements TabSocket {
   }
 
   send(data: SendData): Promise<void> {
-    return this.#whileAttached(() => this.session.send(this.name, encodeOutbound(data)));
+    return this.#whileAttached(() => this.host.send(this.name, toSocketData(data)));
   }
 
-  close(code = 1000, reason = ''): Promise<void> {
+  close(code = 1000, closeReason = ''): Promise<void> {
     return this.#whileAttached(() => {
-      validateClose(code, reason);
-      return this.session.close(this.name, code, reason);
+      validateClose(code, closeReason);
+      return this.host.close(this.name, code, closeReason);
     });
   }
 
   release(): Promise<void> {
     if (this.#released) return Promise.resolve();
     this.#released = true;
-    return this.session.release(this);
+    return this.host.release(this);
   }
 
   inspect(): Promise<ConnectionSnapshot | undefined> {
-    return this.session.inspect(this.name);
+    return this.host.inspect(this.name);
   }
 
   /** This handle's share of what the tab asks the worker for. */
@@ -192,10 +192,10 @@ export class TabSocketHandle implements TabSocket {
 
   /** Wraps an unsubscribe so that the worker hears of the change both ways. */
   #withInterest(remove: () => void): () => void {
-    this.session.interestChanged(this.name);
+    this.host.interestChanged(this.name);
     return () => {
       remove();
-      this.session.interestChanged(this.name);
+      this.host.interestChanged(this.name);
     };
   }
 
@@ -211,7 +211,7 @@ export class TabSocketHandle implements TabSocket {
   }
 }
 
-function encodeOutbound(data: SendData): OutboundData {
+function toSocketData(data: SendData): SocketData {
   if (
     typeof data === 'string' ||
     data instanceof ArrayBuffer ||
@@ -235,13 +235,13 @@ function encodeOutbound(data: SendData): OutboundData {
 const encoder = new TextEncoder();
 
 /** The browser's own rules for WebSocket.close, checked here so the error names tabsocket. */
-function validateClose(code: number, reason: string): void {
+function validateClose(code: number, closeReason: string): void {
   if (!Number.isInteger(code) || (code !== 1000 && (code < 3000 || code > 4999))) {
     throw new InvalidArgumentError(
       `tabsocket: close code must be 1000 or in 3000-4999 (got ${String(code)})`,
     );
   }
-  if (typeof reason !== 'string' || encoder.encode(reason).length > 123) {
+  if (typeof closeReason !== 'string' || encoder.encode(closeReason).length > 123) {
     throw new InvalidArgumentError(
       'tabsocket: close reason must be a string of at most 123 UTF-8 bytes',
     );

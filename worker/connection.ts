@@ -4,9 +4,9 @@ import { ConnectionClosedError } from './errors/connection-closed-error';
 import { ConnectionFailedError } from './errors/connection-failed-error';
 import type { TabSocketError } from './errors/tab-socket-error';
 import { Heartbeat } from './heartbeat';
-import type { InboundFrame } from './inbound-frame';
-import type { CloseCodeList, ResolvedOptions } from './options';
-import type { OutboundData } from './send-queue';
+import type { TabFrame } from './inbound-frame';
+import type { CloseCodeList, ResolvedConnectionOptions } from './options';
+import type { SocketData } from './send-queue';
 import type { ConnectionState, StateDetail, TransitionReason } from './state';
 import { WireLink } from './wire-link';
 
@@ -16,7 +16,7 @@ export { HELLO_WINDOW } from './wire-link';
 export interface SocketLike {
   readonly readyState: number;
   binaryType: BinaryType;
-  send(data: OutboundData): void;
+  send(data: SocketData): void;
   close(code?: number, reason?: string): void;
   onopen: ((event: Event) => void) | null;
   onmessage: ((event: MessageEvent) => void) | null;
@@ -34,7 +34,7 @@ export interface Environment {
 /** Where a connection reports to (the hub, which fans out to the tabs). */
 export interface ConnectionListener {
   state(state: ConnectionState, detail: StateDetail): void;
-  frame(frame: InboundFrame): void;
+  frame(frame: TabFrame): void;
   error(error: TabSocketError): void;
   /** Pushes were lost beyond recovery: the tabs should fetch the state afresh. */
   resync(): void;
@@ -67,7 +67,7 @@ export class Connection {
   readonly #link: WireLink;
 
   constructor(
-    readonly options: ResolvedOptions,
+    readonly options: ResolvedConnectionOptions,
     private readonly env: Environment,
     private readonly listener: ConnectionListener,
   ) {
@@ -131,7 +131,7 @@ export class Connection {
    * once the message is written (or, with a server that speaks the protocol, acknowledged)
    * and rejects if it never will be.
    */
-  send(data: OutboundData): Promise<void> {
+  send(data: SocketData): Promise<void> {
     if (this.#state === 'closed') {
       return Promise.reject(new ConnectionClosedError('tabsocket: the connection is closed'));
     }

@@ -1,6 +1,6 @@
 import { serializeError } from './errors/index';
 import { MalformedFrameError } from './errors/malformed-frame-error';
-import type { InboundFrame } from './inbound-frame';
+import type { TabFrame } from './inbound-frame';
 import type { TabEventMessage } from './protocol';
 
 /** Where a batch goes: one tab's port. */
@@ -19,12 +19,12 @@ export type ScheduleTask = (task: () => void) => void;
  * The worker → tab hop is what limits push throughput, and this is where it is cut.
  */
 export class FrameBatcher {
-  readonly #pending = new Map<BatchTarget, Map<string, InboundFrame[]>>();
+  readonly #pending = new Map<BatchTarget, Map<string, TabFrame[]>>();
   #bursting = false;
 
   constructor(private readonly schedule: ScheduleTask) {}
 
-  add(target: BatchTarget, name: string, frame: InboundFrame): void {
+  add(target: BatchTarget, name: string, frame: TabFrame): void {
     if (!this.#bursting) {
       this.#bursting = true;
       this.schedule(this.#drain);
@@ -60,7 +60,7 @@ export class FrameBatcher {
   };
 }
 
-function post(target: BatchTarget, name: string, frames: InboundFrame[]): void {
+function post(target: BatchTarget, name: string, frames: TabFrame[]): void {
   try {
     target.postMessage({ tabsocket: { kind: 'frames', name, frames } });
   } catch {
@@ -71,7 +71,7 @@ function post(target: BatchTarget, name: string, frames: InboundFrame[]): void {
 }
 
 /** Posts one frame; one the tab cannot receive goes as JSON text with an error, or as the error alone. */
-function postAlone(target: BatchTarget, name: string, frame: InboundFrame): void {
+function postAlone(target: BatchTarget, name: string, frame: TabFrame): void {
   if (tryPost(target, { tabsocket: { kind: 'frames', name, frames: [frame] } })) return;
   const text = jsonText(frame.data);
   const delivered =

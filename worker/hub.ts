@@ -3,10 +3,10 @@ import { Connection, type Environment } from './connection';
 import { serializeError, type TabSocketError } from './errors/index';
 import { ReleasedError } from './errors/released-error';
 import type { ScheduleTask } from './frame-batcher';
-import type { ResolvedOptions } from './options';
+import type { ResolvedConnectionOptions } from './options';
 import type { ConnectionSnapshot, HubApi, Interest, Outcome } from './protocol';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
-import type { OutboundData } from './send-queue';
+import type { SocketData } from './send-queue';
 
 export interface HubEnvironment extends Environment {
   /** `navigator.locks` of the worker; without it a crashed tab is noticed only by `leave`. */
@@ -45,7 +45,7 @@ export class Hub {
       open: (tabId, options) => this.open(tabId, options),
       setInterest: (tabId, name, interest) => this.setInterest(tabId, name, interest),
       send: (tabId, name, data) => this.send(tabId, name, data),
-      close: (tabId, name, code, reason) => this.close(tabId, name, code, reason),
+      close: (tabId, name, code, closeReason) => this.close(tabId, name, code, closeReason),
       release: (tabId, name) => this.release(tabId, name),
       leave: (tabId) => this.leave(tabId),
       network: (online) => this.network(online),
@@ -53,7 +53,7 @@ export class Hub {
     };
   }
 
-  open(tabId: string, options: ResolvedOptions): Outcome<ConnectionSnapshot> {
+  open(tabId: string, options: ResolvedConnectionOptions): Outcome<ConnectionSnapshot> {
     if (!this.#registry.has(tabId)) return notAttached(tabId);
     const { name } = options;
     let entry = this.#connections.get(name);
@@ -79,7 +79,7 @@ export class Hub {
     this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
   }
 
-  async send(tabId: string, name: string, data: OutboundData): Promise<Outcome<void>> {
+  async send(tabId: string, name: string, data: SocketData): Promise<Outcome<void>> {
     const entry = this.#connections.get(name);
     if (!entry || !this.#registry.isOn(tabId, name)) {
       return failure(new ReleasedError(`tabsocket: this tab is not attached to "${name}"`));
@@ -92,13 +92,13 @@ export class Hub {
     }
   }
 
-  close(tabId: string, name: string, code: number, reason: string): void {
+  close(tabId: string, name: string, code: number, closeReason: string): void {
     if (!this.#registry.has(tabId)) return;
-    this.#connections.get(name)?.connection.close(code, reason, 'logout');
+    this.#connections.get(name)?.connection.close(code, closeReason, 'logout');
   }
 
   release(tabId: string, name: string): void {
-    if (this.#registry.leave(tabId, name)) this.#graceIfAlone(name);
+    if (this.#registry.release(tabId, name)) this.#graceIfAlone(name);
     this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
   }
 
@@ -134,7 +134,7 @@ export class Hub {
     }
   }
 
-  #createEntry(options: ResolvedOptions): Entry {
+  #createEntry(options: ResolvedConnectionOptions): Entry {
     const { name } = options;
     const registry = this.#registry;
     const connection = new Connection(options, this.env, {

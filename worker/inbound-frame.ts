@@ -1,7 +1,7 @@
 import type { PushFrame } from './wire';
 
 /** An application frame as the tabs get it; `topic` when its JSON names one. */
-export interface InboundFrame {
+export interface TabFrame {
   data: unknown;
   topic?: string;
 }
@@ -20,7 +20,7 @@ export function decodeText(
   text: string,
   parsed: unknown,
   { format, topicKey }: FrameFormat,
-): { frame: InboundFrame; malformed: boolean } {
+): { frame: TabFrame; malformed: boolean } {
   if (format === 'json' && parsed === undefined) return { frame: { data: text }, malformed: true };
   return {
     frame: withTopic(format === 'json' ? parsed : text, parsed, topicKey),
@@ -29,7 +29,7 @@ export function decodeText(
 }
 
 /** A push's JSON value for the tabs: as is, or as JSON text in 'text' format. */
-export function decodeValue(value: unknown, { format, topicKey }: FrameFormat): InboundFrame {
+export function decodeValue(value: unknown, { format, topicKey }: FrameFormat): TabFrame {
   return withTopic(format === 'json' ? value : JSON.stringify(value), value, topicKey);
 }
 
@@ -136,7 +136,7 @@ function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
-function withTopic(data: unknown, parsed: unknown, topicKey: string): InboundFrame {
+function withTopic(data: unknown, parsed: unknown, topicKey: string): TabFrame {
   if (typeof parsed !== 'object' || parsed === null) return { data };
   const topic = (parsed as Record<string, unknown>)[topicKey];
   return typeof topic === 'string' ? { data, topic } : { data };

@@ -56,7 +56,7 @@ export interface ConnectionOptions {
   gracePeriod?: number;
 }
 
-export interface ResolvedOptions {
+export interface ResolvedConnectionOptions {
   url: string;
   name: string;
   protocols: string[];
@@ -108,7 +108,7 @@ export function resolveOptions(
   input: ConnectionOptions,
   baseUrl?: string,
   extraKeys: readonly string[] = [],
-): ResolvedOptions {
+): ResolvedConnectionOptions {
   const options = record(input, 'options');
   rejectUnknownKeys(options, [...TOP_LEVEL_KEYS, ...extraKeys], '');
   return {

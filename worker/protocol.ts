@@ -7,8 +7,8 @@
  * keeps them in order with the command answers.
  */
 import type { SerializedError } from './errors/index';
-import type { ResolvedOptions } from './options';
-import type { OutboundData } from './send-queue';
+import type { ResolvedConnectionOptions } from './options';
+import type { SocketData } from './send-queue';
 import type { ConnectionState, StateDetail } from './state';
 
 /** Fallible commands answer with this instead of throwing: comlink would strip the error's code. */
@@ -39,11 +39,11 @@ export interface HubApi {
   /** Registers the calling tab. The tab holds the Web Lock `tabLockName(tabId)` before it calls this. */
   attach(tabId: string, online: boolean): void;
   /** Joins (or starts, or replaces, when the url differs) the connection `options.name`. */
-  open(tabId: string, options: ResolvedOptions): Outcome<ConnectionSnapshot>;
+  open(tabId: string, options: ResolvedConnectionOptions): Outcome<ConnectionSnapshot>;
   setInterest(tabId: string, name: string, interest: Interest): void;
-  send(tabId: string, name: string, data: OutboundData): Promise<Outcome<void>>;
+  send(tabId: string, name: string, data: SocketData): Promise<Outcome<void>>;
   /** Logout: closes the connection for every tab; it stays closed until a tab opens it again. */
-  close(tabId: string, name: string, code: number, reason: string): void;
+  close(tabId: string, name: string, code: number, closeReason: string): void;
   /** This tab leaves one connection. */
   release(tabId: string, name: string): void;
   /** This tab leaves every connection (pagehide). */

@@ -1,5 +1,5 @@
 import { FrameBatcher, type ScheduleTask } from './frame-batcher';
-import type { InboundFrame } from './inbound-frame';
+import type { TabFrame } from './inbound-frame';
 import type { Interest, TabEvent, TabEventMessage } from './protocol';
 import { tabLockName } from './tab-lock';
 
@@ -79,7 +79,7 @@ export class TabRegistry {
   }
 
   /** The tab leaves one connection; answers whether it had joined it. */
-  leave(tabId: string, name: string): boolean {
+  release(tabId: string, name: string): boolean {
     return this.#tabs.get(tabId)?.joined.delete(name) ?? false;
   }
 
@@ -115,7 +115,7 @@ export class TabRegistry {
   }
 
   /** Sends a frame once to each tab on `name` that wants everything or the frame's topic. */
-  deliver(name: string, frame: InboundFrame): void {
+  deliver(name: string, frame: TabFrame): void {
     for (const tab of this.#tabs.values()) {
       const interest = tab.joined.get(name);
       if (!interest) continue;

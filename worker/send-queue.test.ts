@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ConnectionClosedError, OutboxFullError, TabSocketError } from './errors';
-import { type OutboundData, SendQueue, type SendWriter } from './send-queue';
+import { SendQueue, type SendWriter, type SocketData } from './send-queue';
 
 /** Records each promise's outcome as it settles, without leaving a rejection unhandled. */
 function track(promise: Promise<void>) {
@@ -24,8 +24,8 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 }
 
-function writer(numbered = false): SendWriter & { written: OutboundData[] } {
-  const written: OutboundData[] = [];
+function writer(numbered = false): SendWriter & { written: SocketData[] } {
+  const written: SocketData[] = [];
   return { numbered, written, write: (data) => written.push(data) };
 }
 

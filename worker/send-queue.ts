@@ -4,10 +4,10 @@ import type { TabSocketError } from './errors/tab-socket-error';
 import type { MessageFrame } from './wire';
 
 /** What a tab may hand to the socket (objects are JSON-encoded in the tab). */
-export type OutboundData = string | ArrayBuffer | ArrayBufferView | Blob;
+export type SocketData = string | ArrayBuffer | ArrayBufferView | Blob;
 
 interface Message {
-  data: OutboundData;
+  data: SocketData;
   resolve(): void;
   reject(error: TabSocketError): void;
 }
@@ -15,7 +15,7 @@ interface Message {
 /** How the current socket takes messages: numbered text awaits an ack, the rest is done once written. */
 export interface SendWriter {
   numbered: boolean;
-  write(data: OutboundData): void;
+  write(data: SocketData): void;
 }
 
 /**
@@ -38,7 +38,7 @@ export class SendQueue {
     return this.#waiting.length + this.#unacked.size;
   }
 
-  add(data: OutboundData): Promise<void> {
+  add(data: SocketData): Promise<void> {
     if (this.size >= this.limit) {
       return Promise.reject(
         new OutboxFullError(`tabsocket: ${this.limit} messages are waiting already (outboxLimit)`),

@@ -3,8 +3,8 @@ import { MalformedFrameError } from './errors/malformed-frame-error';
 import type { TabSocketError } from './errors/tab-socket-error';
 import { parseJson } from './heartbeat-frame';
 import { decodeText, decodeValue, readServerFrame, type WirePhase } from './inbound-frame';
-import type { ResolvedOptions } from './options';
-import { type OutboundData, SendQueue } from './send-queue';
+import type { ResolvedConnectionOptions } from './options';
+import { SendQueue, type SocketData } from './send-queue';
 import type { TransitionReason } from './state';
 import type { PushFrame, SubscribeFrame } from './wire';
 import { WireSession } from './wire-session';
@@ -15,7 +15,7 @@ export const HELLO_WINDOW = 300;
 /** What the link needs of the connection that owns the socket. */
 export interface LinkHost {
   /** Writes to the current socket. */
-  write(data: OutboundData): void;
+  write(data: SocketData): void;
   /** Negotiation is over and the link carries traffic: the heartbeat may start. */
   ready(): void;
   /** The socket cannot serve this login: give it up as a failed attempt. */
@@ -55,7 +55,7 @@ export class WireLink {
   readonly #negotiationTimer: Timer;
 
   constructor(
-    private readonly options: ResolvedOptions,
+    private readonly options: ResolvedConnectionOptions,
     clock: Clock,
     private readonly host: LinkHost,
     private readonly listener: LinkListener,
@@ -97,7 +97,7 @@ export class WireLink {
   }
 
   /** Writes now when the link carries traffic, else waits in order for the next socket. */
-  send(data: OutboundData): Promise<void> {
+  send(data: SocketData): Promise<void> {
     const sent = this.#queue.add(data);
     if (this.#phase === 'tabsocket' || this.#phase === 'plain') this.#flush();
     return sent;

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import { Connection, type ConnectionListener, HELLO_WINDOW } from '../connection';
 import type { TabSocketError } from '../errors/tab-socket-error';
-import type { InboundFrame } from '../inbound-frame';
+import type { TabFrame } from '../inbound-frame';
 import { type ConnectionOptions, resolveOptions } from '../options';
 import type { ConnectionState, StateDetail } from '../state';
 import { fakeEnvironment } from './fake-socket';
@@ -32,7 +32,7 @@ export type Overrides = Omit<ConnectionOptions, 'url'>;
 export function setup(overrides: Overrides = {}, random = () => 0.5) {
   const fake = fakeEnvironment(random);
   const states: Array<{ state: ConnectionState; detail: StateDetail }> = [];
-  const frames: InboundFrame[] = [];
+  const frames: TabFrame[] = [];
   const errors: TabSocketError[] = [];
   const resyncs: number[] = [];
   const listener: ConnectionListener = {

@@ -1,6 +1,6 @@
 import { systemClock } from '../clock';
 import type { Environment, SocketLike } from '../connection';
-import type { OutboundData } from '../send-queue';
+import type { SocketData } from '../send-queue';
 
 /**
  * A WebSocket the test drives by hand: `accept()` completes the handshake, `receive()` is
@@ -10,7 +10,7 @@ import type { OutboundData } from '../send-queue';
 export class FakeSocket implements SocketLike {
   readyState = 0;
   binaryType: BinaryType = 'blob';
-  readonly sent: OutboundData[] = [];
+  readonly sent: SocketData[] = [];
   readonly closeCalls: Array<{ code: number | undefined; reason: string | undefined }> = [];
   onopen: ((event: Event) => void) | null = null;
   onmessage: ((event: MessageEvent) => void) | null = null;
@@ -22,7 +22,7 @@ export class FakeSocket implements SocketLike {
     readonly protocols: string[],
   ) {}
 
-  send(data: OutboundData): void {
+  send(data: SocketData): void {
     this.sent.push(data);
   }
 
@@ -46,7 +46,7 @@ export class FakeSocket implements SocketLike {
   }
 
   /** The frames sent that are not heartbeat pings. */
-  appFrames(ping = 'ping'): OutboundData[] {
+  appFrames(ping = 'ping'): SocketData[] {
     return this.sent.filter((frame) => frame !== ping);
   }
 }

@@ -1,8 +1,7 @@
 import { type Remote, wrap } from 'comlink';
 import { deserializeError } from '../worker/errors/index';
 import { WorkerError } from '../worker/errors/worker-error';
-import type { ResolvedOptions } from '../worker/options';
-import type { OutboundData } from '../worker/send-queue';
+import type { ResolvedConnectionOptions } from '../worker/options';
 import type {
   ConnectionSnapshot,
   HubApi,
@@ -11,21 +10,22 @@ import type {
   TabEventMessage,
 } from '../worker/protocol';
 import { randomId } from '../worker/random-id';
+import type { SocketData } from '../worker/send-queue';
 import { tabLockName } from '../worker/tab-lock';
-import type { SessionPort, TabSocketHandle } from './tab-socket';
+import type { HandleHost, TabSocketHandle } from './tab-socket';
 
 /**
- * This tab's one session with one worker, shared by every handle `connect()` returns for it:
+ * This tab's client of one hub (a worker), shared by every handle `connect()` returns for it:
  * one tab id, one Web Lock, one port. It forwards the window's signals (online, offline,
  * pagehide) and routes the worker's events to the handles by connection name.
  */
-export class TabSession implements SessionPort {
+export class HubClient implements HandleHost {
   readonly tabId = randomId();
   readonly #hub: Promise<Remote<HubApi>>;
   /** Connection name → handles of this tab, and the options they were opened with. */
   readonly #handles = new Map<
     string,
-    { options: ResolvedOptions; handles: Set<TabSocketHandle> }
+    { options: ResolvedConnectionOptions; handles: Set<TabSocketHandle> }
   >();
   readonly #interestSent = new Map<string, string>();
 
@@ -52,11 +52,11 @@ export class TabSession implements SessionPort {
   }
 
   /** Opens (or joins) the connection for `handle`, with the options it was created with. */
-  open(handle: TabSocketHandle, options: ResolvedOptions): void {
+  open(handle: TabSocketHandle, options: ResolvedConnectionOptions): void {
     const entry = this.#handles.get(handle.name);
     if (entry) {
-      if (startsNewSession(entry.options, entry.handles, options)) {
-        // The app logged in again and holds a new handle: the handles of the old session
+      if (startsNewLogin(entry.options, entry.handles, options)) {
+        // The app logged in again and holds a new handle: the handles of the old login
         // in this tab stop here, or each push would reach its listeners twice.
         for (const old of entry.handles) old.retire();
         entry.handles.clear();
@@ -70,14 +70,14 @@ export class TabSession implements SessionPort {
     this.#openOnWorker(options);
   }
 
-  async send(name: string, data: OutboundData): Promise<void> {
+  async send(name: string, data: SocketData): Promise<void> {
     const hub = await this.#hub;
     unwrap(await hub.send(this.tabId, name, data));
   }
 
-  async close(name: string, code: number, reason: string): Promise<void> {
+  async close(name: string, code: number, closeReason: string): Promise<void> {
     const hub = await this.#hub;
-    await hub.close(this.tabId, name, code, reason);
+    await hub.close(this.tabId, name, code, closeReason);
   }
 
   async release(handle: TabSocketHandle): Promise<void> {
@@ -107,7 +107,7 @@ export class TabSession implements SessionPort {
     this.#call((hub) => hub.setInterest(this.tabId, name, interest));
   }
 
-  #openOnWorker(options: ResolvedOptions): void {
+  #openOnWorker(options: ResolvedConnectionOptions): void {
     this.#call(async (hub) => {
       const outcome = await hub.open(this.tabId, options);
       const handles = this.#handles.get(options.name)?.handles ?? [];
@@ -166,10 +166,10 @@ export class TabSession implements SessionPort {
 }
 
 /** A connect() under a known name is a new login when the url changed or the old one ended. */
-function startsNewSession(
-  current: ResolvedOptions,
+function startsNewLogin(
+  current: ResolvedConnectionOptions,
   handles: Set<TabSocketHandle>,
-  next: ResolvedOptions,
+  next: ResolvedConnectionOptions,
 ): boolean {
   if (current.url !== next.url) return true;
   const [any] = handles;
