@@ -1,5 +1,5 @@
-import { InvalidOptionError } from '../worker/errors/invalid-option-error';
-import { type ConnectionOptions, resolveOptions } from '../worker/options';
+import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
+import { InvalidOptionError } from '../protocol/errors';
 import { startDefaultWorker } from './default-worker';
 import { HubClient } from './hub-client';
 import { type TabSocket, TabSocketHandle } from './tab-socket';

@@ -1,17 +1,16 @@
 import { type Remote, wrap } from 'comlink';
-import { deserializeError } from '../worker/errors/index';
-import { WorkerError } from '../worker/errors/worker-error';
-import type { ResolvedConnectionOptions } from '../worker/options';
+import type { ResolvedConnectionOptions } from '../protocol/connection-options';
+import { deserializeError, WorkerError } from '../protocol/errors';
+import { tabLockName } from '../protocol/locks';
+import { randomId } from '../protocol/random-id';
 import type {
   ConnectionSnapshot,
   HubApi,
   Interest,
   Outcome,
+  SocketData,
   TabEventMessage,
-} from '../worker/protocol';
-import { randomId } from '../worker/random-id';
-import type { SocketData } from '../worker/send-queue';
-import { tabLockName } from '../worker/tab-lock';
+} from '../protocol/tab-hub';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 
 /**

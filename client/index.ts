@@ -1,5 +1,11 @@
 /** `tabsocket`: the tab side. Everything not exported here is internal and may change. */
 
+export type {
+  CloseCodeList,
+  ConnectionOptions,
+  HeartbeatOptions,
+  ReconnectOptions,
+} from '../protocol/connection-options';
 export {
   ConnectionClosedError,
   ConnectionFailedError,
@@ -11,15 +17,9 @@ export {
   TabSocketError,
   type TabSocketErrorCode,
   WorkerError,
-} from '../worker/errors/index';
+} from '../protocol/errors';
+export type { ConnectionState, StateDetail, TransitionReason } from '../protocol/state';
+export type { ConnectionSnapshot } from '../protocol/tab-hub';
 export type { HeartbeatFrame } from '../worker/heartbeat-frame';
-export type {
-  CloseCodeList,
-  ConnectionOptions,
-  HeartbeatOptions,
-  ReconnectOptions,
-} from '../worker/options';
-export type { ConnectionSnapshot } from '../worker/protocol';
-export type { ConnectionState, StateDetail, TransitionReason } from '../worker/state';
 export { type ConnectOptions, connect } from './connect';
 export type { SendData, TabSocket, TabSocketEvents } from './tab-socket';

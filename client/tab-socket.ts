@@ -1,9 +1,11 @@
-import { deserializeError, type TabSocketError } from '../worker/errors/index';
-import { InvalidArgumentError } from '../worker/errors/invalid-argument-error';
-import { ReleasedError } from '../worker/errors/released-error';
-import type { ConnectionSnapshot, Interest, TabEvent } from '../worker/protocol';
-import type { SocketData } from '../worker/send-queue';
-import type { ConnectionState, StateDetail } from '../worker/state';
+import {
+  deserializeError,
+  InvalidArgumentError,
+  ReleasedError,
+  type TabSocketError,
+} from '../protocol/errors';
+import type { ConnectionState, StateDetail } from '../protocol/state';
+import type { ConnectionSnapshot, Interest, SocketData, TabEvent } from '../protocol/tab-hub';
 import { Listeners } from './listeners';
 
 /** What `send` takes: text and binary go as they are, any other value as JSON. */

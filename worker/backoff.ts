@@ -1,5 +1,5 @@
+import type { ReconnectOptions } from '../protocol/connection-options';
 import { MAX_TIMER_DELAY } from './clock';
-import type { ReconnectOptions } from './options';
 
 type BackoffOptions = Required<
   Pick<ReconnectOptions, 'minDelay' | 'maxDelay' | 'factor' | 'jitter'>

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  ConnectionClosedError,
+  ConnectionFailedError,
+  MalformedFrameError,
+  OutboxFullError,
+} from '../protocol/errors';
 import { HELLO_WINDOW } from './connection';
-import { ConnectionClosedError } from './errors/connection-closed-error';
-import { ConnectionFailedError } from './errors/connection-failed-error';
-import { MalformedFrameError } from './errors/malformed-frame-error';
-import { OutboxFullError } from './errors/outbox-full-error';
 import {
   HELLO,
   resumed,

@@ -1,13 +1,12 @@
+import type { CloseCodeList, ResolvedConnectionOptions } from '../protocol/connection-options';
+import type { TabSocketError } from '../protocol/errors';
+import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
+import type { ConnectionState, StateDetail, TransitionReason } from '../protocol/state';
+import type { SocketData } from '../protocol/tab-hub';
 import { backoffDelay } from './backoff';
 import { type Clock, Timer } from './clock';
-import { ConnectionClosedError } from './errors/connection-closed-error';
-import { ConnectionFailedError } from './errors/connection-failed-error';
-import type { TabSocketError } from './errors/tab-socket-error';
 import { Heartbeat } from './heartbeat';
 import type { TabFrame } from './inbound-frame';
-import type { CloseCodeList, ResolvedConnectionOptions } from './options';
-import type { SocketData } from './send-queue';
-import type { ConnectionState, StateDetail, TransitionReason } from './state';
 import { WireLink } from './wire-link';
 
 export { HELLO_WINDOW } from './wire-link';

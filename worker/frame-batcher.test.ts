@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { TabEventMessage } from '../protocol/tab-hub';
 import { type BatchTarget, FrameBatcher, nextTask } from './frame-batcher';
-import type { TabEventMessage } from './protocol';
 
 function setup() {
   const tasks: Array<() => void> = [];

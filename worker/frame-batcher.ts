@@ -1,7 +1,6 @@
-import { serializeError } from './errors/index';
-import { MalformedFrameError } from './errors/malformed-frame-error';
+import { MalformedFrameError, serializeError } from '../protocol/errors';
+import type { TabEventMessage } from '../protocol/tab-hub';
 import type { TabFrame } from './inbound-frame';
-import type { TabEventMessage } from './protocol';
 
 /** Where a batch goes: one tab's port. */
 export interface BatchTarget {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConnectionState } from './state';
+import type { ConnectionState } from '../protocol/state';
 import {
   HELLO,
   NONCE,

@@ -1,6 +1,6 @@
+import type { HeartbeatOptions } from '../protocol/connection-options';
 import { type Clock, Timer } from './clock';
 import { encodeHeartbeatFrame, matchesHeartbeatFrame } from './heartbeat-frame';
-import type { HeartbeatOptions } from './options';
 
 /**
  * Keeps one open socket honest. A ping goes out every `interval`; any inbound frame counts

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
+import { tabLockName } from '../protocol/locks';
+import type { TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import { Hub } from './hub';
-import { type ConnectionOptions, resolveOptions } from './options';
-import type { TabEvent, TabEventMessage } from './protocol';
 import type { LockWaiter } from './registry';
-import { tabLockName } from './tab-lock';
 import { HELLO, resumed } from './test-support/connection-harness';
 import { fakeEnvironment } from './test-support/fake-socket';
 

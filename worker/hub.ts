@@ -1,12 +1,16 @@
+import type { ResolvedConnectionOptions } from '../protocol/connection-options';
+import { ReleasedError, serializeError, type TabSocketError } from '../protocol/errors';
+import type {
+  ConnectionSnapshot,
+  HubApi,
+  Interest,
+  Outcome,
+  SocketData,
+} from '../protocol/tab-hub';
 import { Timer } from './clock';
 import { Connection, type Environment } from './connection';
-import { serializeError, type TabSocketError } from './errors/index';
-import { ReleasedError } from './errors/released-error';
 import type { ScheduleTask } from './frame-batcher';
-import type { ResolvedConnectionOptions } from './options';
-import type { ConnectionSnapshot, HubApi, Interest, Outcome } from './protocol';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
-import type { SocketData } from './send-queue';
 
 export interface HubEnvironment extends Environment {
   /** `navigator.locks` of the worker; without it a crashed tab is noticed only by `leave`. */

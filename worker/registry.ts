@@ -1,7 +1,7 @@
+import { tabLockName } from '../protocol/locks';
+import type { Interest, TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import { FrameBatcher, type ScheduleTask } from './frame-batcher';
 import type { TabFrame } from './inbound-frame';
-import type { Interest, TabEvent, TabEventMessage } from './protocol';
-import { tabLockName } from './tab-lock';
 
 /** Where events for one tab go: its end of the SharedWorker port. */
 export interface TabPort {

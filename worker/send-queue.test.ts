@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ConnectionClosedError, OutboxFullError, TabSocketError } from './errors';
-import { SendQueue, type SendWriter, type SocketData } from './send-queue';
+import { ConnectionClosedError, OutboxFullError, TabSocketError } from '../protocol/errors';
+import type { SocketData } from '../protocol/tab-hub';
+import { SendQueue, type SendWriter } from './send-queue';
 
 /** Records each promise's outcome as it settles, without leaving a rejection unhandled. */
 function track(promise: Promise<void>) {

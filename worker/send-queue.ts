@@ -1,10 +1,7 @@
-import { ConnectionClosedError } from './errors/connection-closed-error';
-import { OutboxFullError } from './errors/outbox-full-error';
-import type { TabSocketError } from './errors/tab-socket-error';
+import type { TabSocketError } from '../protocol/errors';
+import { ConnectionClosedError, OutboxFullError } from '../protocol/errors';
+import type { SocketData } from '../protocol/tab-hub';
 import type { MessageFrame } from './wire';
-
-/** What a tab may hand to the socket (objects are JSON-encoded in the tab). */
-export type SocketData = string | ArrayBuffer | ArrayBufferView | Blob;
 
 interface Message {
   data: SocketData;

@@ -1,11 +1,12 @@
+import type { ResolvedConnectionOptions } from '../protocol/connection-options';
+import type { TabSocketError } from '../protocol/errors';
+import { MalformedFrameError } from '../protocol/errors';
+import type { TransitionReason } from '../protocol/state';
+import type { SocketData } from '../protocol/tab-hub';
 import { type Clock, Timer } from './clock';
-import { MalformedFrameError } from './errors/malformed-frame-error';
-import type { TabSocketError } from './errors/tab-socket-error';
 import { parseJson } from './heartbeat-frame';
 import { decodeText, decodeValue, readServerFrame, type WirePhase } from './inbound-frame';
-import type { ResolvedConnectionOptions } from './options';
-import { SendQueue, type SocketData } from './send-queue';
-import type { TransitionReason } from './state';
+import { SendQueue } from './send-queue';
 import type { PushFrame, SubscribeFrame } from './wire';
 import { WireSession } from './wire-session';
 

@@ -1,4 +1,4 @@
-import { randomId } from './random-id';
+import { randomId } from '../protocol/random-id';
 import type { ResumeFrame } from './wire';
 
 /** What to do with push number `seq`. */

@@ -1,9 +1,9 @@
 import { vi } from 'vitest';
+import { type ConnectionOptions, resolveOptions } from '../../protocol/connection-options';
+import type { TabSocketError } from '../../protocol/errors';
+import type { ConnectionState, StateDetail } from '../../protocol/state';
 import { Connection, type ConnectionListener, HELLO_WINDOW } from '../connection';
-import type { TabSocketError } from '../errors/tab-socket-error';
 import type { TabFrame } from '../inbound-frame';
-import { type ConnectionOptions, resolveOptions } from '../options';
-import type { ConnectionState, StateDetail } from '../state';
 import { fakeEnvironment } from './fake-socket';
 
 /** The nonce of every fake hello: answers to the resume must carry it. */

@@ -1,6 +1,6 @@
+import type { SocketData } from '../../protocol/tab-hub';
 import { systemClock } from '../clock';
 import type { Environment, SocketLike } from '../connection';
-import type { SocketData } from '../send-queue';
 
 /**
  * A WebSocket the test drives by hand: `accept()` completes the handshake, `receive()` is

@@ -12,7 +12,7 @@ import {
   TabSocketError,
   type TabSocketErrorCode,
   WorkerError,
-} from './index';
+} from './errors';
 
 const classes: ReadonlyArray<
   [TabSocketErrorCode, new (message: string) => TabSocketError, string]

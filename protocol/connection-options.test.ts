@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type ConnectionOptions, resolveOptions } from './connection-options';
 import { InvalidOptionError, TabSocketError } from './errors';
-import { type ConnectionOptions, resolveOptions } from './options';
 
 const url = 'wss://example.com/socket';
 

@@ -6,10 +6,13 @@
  * no comlink id, so comlink ignores them, they cost no round trip, and sharing the port
  * keeps them in order with the command answers.
  */
-import type { SerializedError } from './errors/index';
-import type { ResolvedConnectionOptions } from './options';
-import type { SocketData } from './send-queue';
+
+import type { ResolvedConnectionOptions } from './connection-options';
+import type { SerializedError } from './errors';
 import type { ConnectionState, StateDetail } from './state';
+
+/** What a tab may hand to the socket: what `WebSocket.send` takes (objects are JSON-encoded in the tab). */
+export type SocketData = string | ArrayBuffer | ArrayBufferView | Blob;
 
 /** Fallible commands answer with this instead of throwing: comlink would strip the error's code. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: SerializedError };

@@ -1,0 +1,121 @@
+/**
+ * Every error tabsocket throws, rejects with or emits, in one table. Each has a stable
+ * `code`, safe to branch on, that survives the tab ↔ worker crossing (structured clone
+ * keeps no class, so the worker sends `{ code, message }` and the tab rebuilds the class).
+ *
+ * | code                      | class                   | when                                                        |
+ * | ------------------------- | ----------------------- | ----------------------------------------------------------- |
+ * | `TS_ERR_INVALID_OPTION`   | `InvalidOptionError`    | an option is unknown, of the wrong type or out of range     |
+ * | `TS_ERR_INVALID_ARGUMENT` | `InvalidArgumentError`  | a method got an argument it cannot take                     |
+ * | `TS_ERR_OUTBOX_FULL`      | `OutboxFullError`       | `outboxLimit` messages wait already: this one was refused   |
+ * | `TS_ERR_CLOSED`           | `ConnectionClosedError` | closed (logout, a new url, the last tab gone) before the message was done |
+ * | `TS_ERR_FAILED`           | `ConnectionFailedError` | the connection gave up and will not reconnect by itself     |
+ * | `TS_ERR_RELEASED`         | `ReleasedError`         | the handle was used after `release()`                       |
+ * | `TS_ERR_MALFORMED_FRAME`  | `MalformedFrameError`   | a frame was not JSON, or not passable to the tab: sent as text |
+ * | `TS_ERR_WORKER`           | `WorkerError`           | the shared worker could not start or stopped answering      |
+ *
+ * The reference server's answers to a frame it refuses are the `WireErrorCode`s of `wire.ts`.
+ */
+export type TabSocketErrorCode =
+  | 'TS_ERR_INVALID_OPTION'
+  | 'TS_ERR_INVALID_ARGUMENT'
+  | 'TS_ERR_OUTBOX_FULL'
+  | 'TS_ERR_CLOSED'
+  | 'TS_ERR_FAILED'
+  | 'TS_ERR_RELEASED'
+  | 'TS_ERR_MALFORMED_FRAME'
+  | 'TS_ERR_WORKER';
+
+/** The base of every tabsocket error; `message` is for people, `code` for programs. */
+export class TabSocketError extends Error {
+  override name = 'TabSocketError';
+  readonly code: TabSocketErrorCode;
+
+  constructor(code: TabSocketErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export class InvalidOptionError extends TabSocketError {
+  override name = 'InvalidOptionError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_INVALID_OPTION', message, options);
+  }
+}
+
+export class InvalidArgumentError extends TabSocketError {
+  override name = 'InvalidArgumentError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_INVALID_ARGUMENT', message, options);
+  }
+}
+
+export class OutboxFullError extends TabSocketError {
+  override name = 'OutboxFullError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_OUTBOX_FULL', message, options);
+  }
+}
+
+export class ConnectionClosedError extends TabSocketError {
+  override name = 'ConnectionClosedError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_CLOSED', message, options);
+  }
+}
+
+export class ConnectionFailedError extends TabSocketError {
+  override name = 'ConnectionFailedError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_FAILED', message, options);
+  }
+}
+
+export class ReleasedError extends TabSocketError {
+  override name = 'ReleasedError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_RELEASED', message, options);
+  }
+}
+
+export class MalformedFrameError extends TabSocketError {
+  override name = 'MalformedFrameError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_MALFORMED_FRAME', message, options);
+  }
+}
+
+export class WorkerError extends TabSocketError {
+  override name = 'WorkerError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_WORKER', message, options);
+  }
+}
+
+const classByCode: Record<TabSocketErrorCode, new (message: string) => TabSocketError> = {
+  TS_ERR_INVALID_OPTION: InvalidOptionError,
+  TS_ERR_INVALID_ARGUMENT: InvalidArgumentError,
+  TS_ERR_OUTBOX_FULL: OutboxFullError,
+  TS_ERR_CLOSED: ConnectionClosedError,
+  TS_ERR_FAILED: ConnectionFailedError,
+  TS_ERR_RELEASED: ReleasedError,
+  TS_ERR_MALFORMED_FRAME: MalformedFrameError,
+  TS_ERR_WORKER: WorkerError,
+};
+
+/** An error as it crosses between worker and tab. */
+export interface SerializedError {
+  code: TabSocketErrorCode;
+  message: string;
+}
+
+export function serializeError(error: TabSocketError): SerializedError {
+  return { code: error.code, message: error.message };
+}
+
+/** Rebuilds the typed error on the tab side; an unknown code (a newer worker) stays a base error. */
+export function deserializeError(error: SerializedError): TabSocketError {
+  const ErrorClass = classByCode[error.code];
+  return ErrorClass ? new ErrorClass(error.message) : new TabSocketError(error.code, error.message);
+}
