@@ -16,8 +16,8 @@ export { expect } from '@playwright/test';
 export interface ReferenceServer {
   server: TabSocketServer;
   port: number;
-  /** The url a tab of `user` connects to, directly or through a proxy on `port`. */
-  urlFor(user: string, port?: number): string;
+  /** The url a tab of `user` connects to: directly, or through a proxy listening on `via`. */
+  urlFor(user: string, via?: number): string;
 }
 
 /** What a scenario gets: one engine, a fresh profile in it, and servers started on demand. */
@@ -61,7 +61,8 @@ class RunningEngine {
       driver.then(
         (started) => console.log(`[engine] ${name}: ${started.version}`),
         () => {
-          this.#current = undefined;
+          // Not started (not installed, say): the next test tries again, and fails as clearly.
+          if (this.#current?.driver === driver) this.#current = undefined;
         },
       );
     }
