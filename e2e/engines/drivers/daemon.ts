@@ -14,8 +14,19 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts `command` in a process group of its own, and ends the whole group: WebKitWebDriver's
+ * MiniBrowser and its WebKit processes outlive a driver that alone is killed.
+ */
 export function startDaemon(command: string, args: string[], options: SpawnOptions): Daemon {
-  const child = spawn(command, args, options);
+  const child = spawn(command, args, { ...options, detached: true });
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, name);
+    } catch {
+      // The group is gone already.
+    }
+  };
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -25,7 +36,7 @@ export function startDaemon(command: string, args: string[], options: SpawnOptio
     stderr += `\n${error.message}`;
   });
   // Should the test process end without running teardown, the daemon must not outlive it.
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => signal('SIGKILL');
   process.once('exit', killOnExit);
   const gone = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
@@ -39,10 +50,10 @@ export function startDaemon(command: string, args: string[], options: SpawnOptio
     exited,
     async stop() {
       process.off('exit', killOnExit);
-      if (exited()) return;
-      child.kill('SIGTERM');
+      // Even if the leader has exited: what it started may still run in its group.
+      signal('SIGTERM');
       if (await Promise.race([gone.then(() => true), delay(STOP_TIMEOUT_MS, false)])) return;
-      child.kill('SIGKILL');
+      signal('SIGKILL');
       await gone;
     },
   };
