@@ -35,3 +35,31 @@ describe('DedupeWindow', () => {
     });
   });
 });
+
+describe('DedupeWindow bounds', () => {
+  it('throws a RangeError for a size below 1 or past 65,536', () => {
+    expect(() => new DedupeWindow(0)).toThrow(RangeError);
+    // 200,000 ids above a hole in such a window overflowed the stack (Math.min(...ids)).
+    expect(() => new DedupeWindow(200_000)).toThrow(/from 1 to 65536, got 200000/);
+  });
+
+  it('takes 200,000 ids above a hole with the largest window, without a throw (issue 9)', () => {
+    // This input overflowed the stack in Math.min(...ids) and took the process down.
+    const window = new DedupeWindow(65_536);
+    for (let id = 2; id <= 200_001; id++) expect(window.seen(id)).toBe(false);
+    expect(window.seen(1)).toBe(true);
+    expect(window.seen(200_001)).toBe(true);
+    expect(window.seen(200_002)).toBe(false);
+  });
+
+  it('takes ids far apart, up to 2^53 - 1, in bounded time', () => {
+    const window = new DedupeWindow(65_536);
+    const started = Date.now();
+    for (let step = 0; step < 1_000; step++) {
+      expect(window.seen(Number.MAX_SAFE_INTEGER - 1_000_000 + step * 1_000)).toBe(false);
+    }
+    expect(window.seen(Number.MAX_SAFE_INTEGER)).toBe(false);
+    expect(window.seen(Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
