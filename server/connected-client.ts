@@ -1,7 +1,8 @@
 import { WebSocket } from 'ws';
 import type { LivenessTarget } from './liveness';
-import { encodeOutbound, type OutboundData } from './outbound-frame';
-import type { Session, SessionSocket } from './session-registry';
+import { encodeOutbound, encodePayload, type OutboundData, pushPayload } from './outbound-frame';
+import type { PushPayload } from './replay-store';
+import type { Fanout, Session, SessionSocket } from './session-registry';
 
 /** One open socket, as the app sees it in events. */
 export interface TabSocketClient {
@@ -9,9 +10,12 @@ export interface TabSocketClient {
   readonly id: string;
   /** From `authenticate`; the same for every socket of one user. */
   readonly userId: string;
-  /** The topics of this socket's last `sub` frame. */
+  /** The topics of its worker's last `sub` frame; always empty for a plain client. */
   readonly topics: ReadonlySet<string>;
-  /** Sends to this socket only; answers whether it was written (false once closing). */
+  /**
+   * Sends to this socket only; answers whether it was written (false once closing). To a
+   * worker's session it goes as a numbered push, so a reconnect replays it.
+   */
   send(data: OutboundData): boolean;
   /** Closes with a handshake, e.g. `close(4403, 'banned')`. */
   close(code?: number, reason?: string): void;
@@ -24,74 +28,191 @@ export interface TrafficCounters {
   malformedFrames: number;
 }
 
+/** An application frame written to a socket that may still resume a session. */
+export interface RememberedFrame {
+  payload: PushPayload;
+  /** How push, broadcast or publish reached sessions; undefined for `client.send`. */
+  fanout: Fanout | undefined;
+}
+
+/**
+ * What the socket is to the protocol, changed only in `#setPhase`:
+ *
+ *   awaiting ── resume with the hello's nonce ──> session
+ *      └─────── any other frame ───────────────> plain
+ *
+ * - `awaiting`: `hello` went out, nothing came back. A worker answers with `resume`; a plain
+ *   client says anything else. Application frames go out as they are, and are remembered
+ *   (up to the replay limits) so that a session the resume attaches gets them numbered.
+ * - `session`: a worker's. Application frames go only inside numbered pushes.
+ * - `plain`: every frame it sends is the app's, heartbeats aside.
+ */
+export type Phase =
+  | { kind: 'awaiting'; nonce: string; remembered: Remembered }
+  | { kind: 'session'; session: Session }
+  | { kind: 'plain' };
+
+interface Remembered {
+  frames: RememberedFrame[];
+  bytes: number;
+  /** Past the limits: nothing is remembered any more, so a resume must resync. */
+  overflowed: boolean;
+}
+
+/** What every socket of one server shares. */
+export interface ClientContext {
+  readonly counters: TrafficCounters;
+  /** Remembered frames of a socket that has not resumed: at most this many, and bytes. */
+  readonly rememberLimits: { maxCount: number; maxBytes: number };
+  readonly maxBufferedAmount: number;
+  /** Appends to the session's stream and writes it to its socket; answers whether written. */
+  push(session: Session, payload: PushPayload): boolean;
+}
+
+/** Whether `maxBufferedAmount` applies to a write: to every one but a resume's answer. */
+export type SendBudget = 'live' | 'resume';
+
+/** Close codes the worker retries (1013) or gives up on (1008). */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+export const CLOSE_POLICY_VIOLATION = 1008;
+/** How long a close handshake may take before the socket is dropped. */
+const CLOSE_GRACE_MS = 1_000;
+
 export class ConnectedClient implements TabSocketClient, LivenessTarget, SessionSocket {
-  topics: ReadonlySet<string> = new Set();
-  /** Set once the worker resumed a session on this socket: its pushes are then numbered. */
-  session: Session | undefined;
-  /**
-   * Application frames sent since `hello`, while the client has neither resumed nor spoken.
-   * A worker drops them while it resumes (the session will replay them), so a session that
-   * its resume creates must get them again; a plain client has them already.
-   */
-  #sinceHello: string[] | undefined;
   /** Settles on the socket's `close` event, whatever ended it. */
   readonly closed: Promise<void>;
+  #phase: Phase;
+  #topics: ReadonlySet<string> = new Set();
+  #refusals = 0;
+  /** Runs from a close we started until the socket's `close` event. */
+  #closeDeadline: NodeJS.Timeout | undefined;
   readonly #socket: WebSocket;
-  readonly #counters: TrafficCounters;
+  readonly #context: ClientContext;
 
   constructor(
     readonly id: string,
     readonly userId: string,
     socket: WebSocket,
-    counters: TrafficCounters,
+    context: ClientContext,
+    /** The nonce of the `hello` sent; undefined when none was (every frame is the app's). */
+    nonce: string | undefined,
   ) {
     this.#socket = socket;
-    this.#counters = counters;
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.#context = context;
+    this.#phase =
+      nonce === undefined
+        ? { kind: 'plain' }
+        : { kind: 'awaiting', nonce, remembered: { frames: [], bytes: 0, overflowed: false } };
+    this.closed = new Promise((resolve) =>
+      socket.once('close', () => {
+        this.#clearCloseDeadline();
+        resolve();
+      }),
+    );
+  }
+
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  get topics(): ReadonlySet<string> {
+    return this.#phase.kind === 'session' ? this.#phase.session.topics : this.#topics;
+  }
+
+  /** A worker's `sub`: the session keeps the topics across sockets. */
+  set topics(topics: ReadonlySet<string>) {
+    this.#topics = topics;
+    if (this.#phase.kind === 'session') this.#phase.session.topics = topics;
+  }
+
+  get isOpen(): boolean {
+    return this.#socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Frames remembered for a resume to come. */
+  get rememberedFrames(): number {
+    return this.#phase.kind === 'awaiting' ? this.#phase.remembered.frames.length : 0;
   }
 
   send(data: OutboundData): boolean {
-    return this.sendPlain(encodeOutbound(data));
+    const phase = this.#phase;
+    if (phase.kind === 'session') {
+      // Never raw to a worker's socket: its peer would take it for a control frame.
+      const payload = pushPayload(encodePayload(data));
+      return phase.session.socket === this && this.#context.push(phase.session, payload);
+    }
+    const text = encodeOutbound(data);
+    return this.writeApp(text, () => pushPayload(encodePayload(data)), undefined);
   }
 
-  /** From now until `settle`, remembers the application frames it sends. */
-  watchSinceHello(): void {
-    this.#sinceHello = [];
-  }
-
-  /** Resumed, or known to be plain: nothing is remembered any more. */
-  get settled(): boolean {
-    return this.#sinceHello === undefined;
-  }
-
-  get sentSinceHello(): number {
-    return this.#sinceHello?.length ?? 0;
-  }
-
-  /** Writes an application frame, and remembers it while the socket is unsettled. */
-  sendPlain(text: string): boolean {
+  /**
+   * Writes an application frame to a socket without a session; while it may still resume
+   * one, remembers it. `payload` is built only then, so a fan-out can share one.
+   */
+  writeApp(text: string, payload: () => PushPayload, fanout: Fanout | undefined): boolean {
     const written = this.sendText(text);
-    if (written) this.#sinceHello?.push(text);
+    if (written && this.#phase.kind === 'awaiting') {
+      this.#remember(this.#phase.remembered, { payload: payload(), fanout });
+    }
     return written;
   }
 
-  /** Ends the watch: answers the frames sent since `hello`, oldest first. */
-  settle(): string[] {
-    const sent = this.#sinceHello ?? [];
-    this.#sinceHello = undefined;
-    return sent;
+  /** The resume attached `session`: answers what was remembered since `hello`. */
+  attach(session: Session): Remembered {
+    const remembered =
+      this.#phase.kind === 'awaiting'
+        ? this.#phase.remembered
+        : { frames: [], bytes: 0, overflowed: false };
+    this.#setPhase({ kind: 'session', session });
+    return remembered;
   }
 
-  /** Writes already encoded text, so one push to many sockets is encoded once. */
-  sendText(text: string): boolean {
+  /** It spoke without resuming: a plain client, whose frames are all the app's. */
+  settlePlain(): void {
+    if (this.#phase.kind === 'awaiting') this.#setPhase({ kind: 'plain' });
+  }
+
+  /** Counts a refused frame; answers whether it is within `limit` (else stop answering). */
+  countRefusal(limit: number): boolean {
+    this.#refusals += 1;
+    return this.#refusals <= limit;
+  }
+
+  /**
+   * Writes already encoded text, so one push to many sockets is encoded once. A socket that
+   * has more than `maxBufferedAmount` waiting already is closed instead: its reader is too
+   * slow or gone, and a session replays what it missed on its next socket. The answer to a
+   * resume is written whatever is waiting (`budget: 'resume'`): the replay limits bound it,
+   * and a cap below them would close every resume of a full session, again and again.
+   */
+  sendText(text: string, budget: SendBudget = 'live'): boolean {
     if (this.#socket.readyState !== WebSocket.OPEN) return false;
+    if (budget === 'live' && this.#socket.bufferedAmount > this.#context.maxBufferedAmount) {
+      this.shut(CLOSE_TRY_AGAIN_LATER, 'Send buffer full');
+      return false;
+    }
     this.#socket.send(text);
-    this.#counters.framesOut += 1;
+    this.#context.counters.framesOut += 1;
     return true;
   }
 
   close(code?: number, reason?: string): void {
     this.#socket.close(code, reason);
+  }
+
+  /**
+   * Closes with a handshake, and drops the socket if that does not complete within a
+   * second: a peer that does not read would never see the close frame.
+   */
+  shut(code: number, reason: string): void {
+    if (this.#closeDeadline !== undefined) return;
+    this.#socket.close(code, reason);
+    if (this.#socket.readyState === WebSocket.CLOSED) return;
+    this.#closeDeadline = setTimeout(() => {
+      this.#closeDeadline = undefined;
+      this.#socket.terminate();
+    }, CLOSE_GRACE_MS);
+    this.#closeDeadline.unref();
   }
 
   ping(): void {
@@ -101,5 +222,30 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
 
   terminate(): void {
     this.#socket.terminate();
+  }
+
+  #setPhase(phase: Phase): void {
+    this.#phase = phase;
+  }
+
+  #remember(remembered: Remembered, frame: RememberedFrame): void {
+    if (remembered.overflowed) return;
+    const { maxCount, maxBytes } = this.#context.rememberLimits;
+    if (
+      remembered.frames.length + 1 > maxCount ||
+      remembered.bytes + frame.payload.bytes > maxBytes
+    ) {
+      remembered.overflowed = true;
+      remembered.frames = [];
+      remembered.bytes = 0;
+      return;
+    }
+    remembered.frames.push(frame);
+    remembered.bytes += frame.payload.bytes;
+  }
+
+  #clearCloseDeadline(): void {
+    clearTimeout(this.#closeDeadline);
+    this.#closeDeadline = undefined;
   }
 }

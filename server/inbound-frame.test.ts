@@ -1,57 +1,117 @@
 import { describe, expect, it } from 'vitest';
-import { classifyInboundFrame } from './inbound-frame';
+import { classifySessionFrame, MAX_TOPICS, readResume } from './inbound-frame';
 
-describe('classifyInboundFrame', () => {
-  it.each([
-    ['ping', 'ping'],
-    ['HeartBeat', 'HeartBeat'],
-    [{ type: 'ping' }, '{"type":"ping","ts":1}'],
-  ] as const)('recognises the heartbeat %j', (ping, text) => {
-    expect(classifyInboundFrame(text, ping)).toEqual({ kind: 'heartbeat' });
-  });
+const NONCE = 'n0nce-0123456789abcdef';
 
-  it('leaves heartbeats to the app when there is no ping to answer', () => {
-    expect(classifyInboundFrame('ping', undefined)).toEqual({ kind: 'app', data: 'ping' });
-  });
+function json(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
-  it('does not take a near miss for the heartbeat', () => {
-    expect(classifyInboundFrame('ping ', 'ping')).toEqual({ kind: 'app', data: 'ping ' });
-    expect(classifyInboundFrame('{"type":"pong"}', { type: 'ping' })).toEqual({
-      kind: 'app',
-      data: { type: 'pong' },
+describe('readResume', () => {
+  it('reads a resume that carries the nonce', () => {
+    expect(readResume({ $ts: 'resume', nonce: NONCE, session: 's', last: 3 }, NONCE, 1)).toEqual({
+      kind: 'resume',
+      session: 's',
+      last: 3,
     });
   });
 
+  it.each([
+    ['no nonce', { $ts: 'resume', session: 's', last: 0 }],
+    ['another nonce', { $ts: 'resume', nonce: 'x'.repeat(22), session: 's', last: 0 }],
+    ['a nonce of another type', { $ts: 'resume', nonce: [NONCE], session: 's', last: 0 }],
+    ['another kind', { $ts: 'sub', nonce: NONCE, topics: [] }],
+    ['an array', [{ $ts: 'resume', nonce: NONCE, session: 's', last: 0 }]],
+    ['text', 'resume'],
+    ['not JSON', undefined],
+  ])('answers undefined (a plain client) for %s', (_, parsed) => {
+    expect(readResume(parsed, NONCE, 1)).toBeUndefined();
+  });
+
+  it.each([-1, 2 ** 53, 1.5, '1', null, undefined])('leaves a last of %s undefined', (last) => {
+    expect(readResume({ $ts: 'resume', nonce: NONCE, session: 's', last }, NONCE, 1)).toEqual({
+      kind: 'resume',
+      session: 's',
+      last: undefined,
+    });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['too long', 'x'.repeat(129)],
+    ['not a string', 7],
+    ['shorter than the minimum', 'x'.repeat(15)],
+  ])('finds a session id that is %s invalid', (_, session) => {
+    expect(readResume({ $ts: 'resume', nonce: NONCE, session, last: 0 }, NONCE, 16)).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('"session"'),
+    });
+  });
+});
+
+describe('classifySessionFrame', () => {
+  const classify = (text: string) => classifySessionFrame(text, json(text));
+
   it('reads a sub frame', () => {
-    expect(classifyInboundFrame('{"$ts":"sub","topics":["a","b"]}', 'ping')).toEqual({
+    expect(classify('{"$ts":"sub","topics":["a","b"]}')).toEqual({
       kind: 'subscribe',
       frame: { $ts: 'sub', topics: ['a', 'b'] },
     });
+  });
+
+  it('reads a msg frame, its text parsed when it is JSON', () => {
+    expect(classify('{"$ts":"msg","id":1,"text":"{\\"a\\":1}"}')).toEqual({
+      kind: 'message',
+      id: 1,
+      data: { a: 1 },
+      text: '{"a":1}',
+    });
+    expect(classify('{"$ts":"msg","id":2,"text":"hi"}')).toMatchObject({ data: 'hi' });
   });
 
   it.each([
     ['{"$ts":"sub","topics":', 'malformed', /not valid JSON/],
     ['  { "$ts" : "sub" ', 'malformed', /not valid JSON/],
     ['{"$ts":null}', 'malformed', /must be a string/],
-    ['{"$ts":"sub","topics":"a"}', 'malformed', /array of strings/],
-    ['{"$ts":"sub","topics":[null]}', 'malformed', /array of strings/],
+    ['{"$ts":"sub","topics":"a"}', 'malformed', /array of at most/],
+    ['{"$ts":"sub","topics":[null]}', 'malformed', /array of at most/],
+    [`{"$ts":"sub","topics":["${'x'.repeat(257)}"]}`, 'malformed', /at most 256 characters/],
+    [
+      JSON.stringify({ $ts: 'sub', topics: Array.from({ length: MAX_TOPICS + 1 }, String) }),
+      'malformed',
+      /at most 1024 strings/,
+    ],
+    ['{"$ts":"msg","id":0,"text":"x"}', 'malformed', /"id"/],
+    ['{"$ts":"msg","id":9007199254740992,"text":"x"}', 'malformed', /"id"/],
+    ['{"$ts":"msg","id":-1,"text":"x"}', 'malformed', /"id"/],
+    ['{"$ts":"msg","id":1}', 'malformed', /"text"/],
+    ['{"$ts":"resume","nonce":"n","session":"s","last":0}', 'unexpected', /once per socket/],
     ['{"$ts":"unsub"}', 'unknown-kind', /Unknown control frame kind "unsub"/],
     ['{"$ts":"error","code":"x","message":"y"}', 'unknown-kind', /"error"/],
   ])('refuses %s as %s', (text, code, message) => {
-    const frame = classifyInboundFrame(text, 'ping');
+    const frame = classify(text);
     expect(frame).toMatchObject({ kind: 'refused', code });
     expect(frame.kind === 'refused' && frame.message).toMatch(message);
   });
 
+  it('quotes at most 32 characters of an unknown kind', () => {
+    const frame = classify(JSON.stringify({ $ts: 'k'.repeat(10_000) }));
+    expect(frame.kind === 'refused' && frame.message.length).toBeLessThan(200);
+  });
+
   it.each([
-    ['plain text', 'plain text'],
-    ['{"kind":"chat"}', { kind: 'chat' }],
-    ['[1,2]', [1, 2]],
-    ['42', 42],
-    ['{"$tsx":1}', { $tsx: 1 }],
-    ['{broken json', '{broken json'],
-    ['[{"$ts":"sub"}]', [{ $ts: 'sub' }]],
-  ])('passes %s to the app', (text, data) => {
-    expect(classifyInboundFrame(text, 'ping')).toEqual({ kind: 'app', data });
+    'plain text',
+    '{"kind":"chat"}',
+    '[1,2]',
+    '42',
+    '{"$tsx":1}',
+    '{broken json',
+    '[{"$ts":"sub"}]',
+  ])('leaves %s to the app', (text) => {
+    expect(classify(text)).toEqual({ kind: 'app' });
   });
 });

@@ -1,19 +1,38 @@
-import { type HeartbeatFrame, matchesHeartbeatFrame, parseJson } from '../worker/heartbeat-frame';
-import type { ResumeFrame, SubscribeFrame } from '../worker/wire';
+import type { SubscribeFrame } from '../worker/wire';
 
 /** Stable reasons the server gives in an error frame. */
-export type RefusalCode = 'malformed' | 'unknown-kind';
+export type RefusalCode =
+  /** Not a frame of the protocol as `worker/wire.ts` defines it. */
+  | 'malformed'
+  /** A `$ts` kind a client does not send. */
+  | 'unknown-kind'
+  /** A kind this phase of the socket does not take, e.g. a second `resume`. */
+  | 'unexpected'
+  /** A `resume` whose session id the server cannot take; start a fresh session. */
+  | 'invalid-session'
+  /** Too many sessions on the server; the socket closes with 1013, try again later. */
+  | 'overloaded';
 
-/** What the server makes of one text frame from a client. */
-export type InboundFrame =
-  | { kind: 'heartbeat' }
+/** A `resume` that carried this socket's nonce. */
+export type ResumeRequest =
+  /** `last` is undefined when it is not a push number: the worker must resync. */
+  | { kind: 'resume'; session: string; last: number | undefined }
+  | { kind: 'invalid'; message: string };
+
+/** What the server makes of one text frame from a worker's session socket. */
+export type SessionFrame =
   | { kind: 'subscribe'; frame: SubscribeFrame }
-  | { kind: 'resume'; frame: ResumeFrame }
-  /** A numbered application message; `data` as for `app`. */
+  /** A numbered application message; `data` is its text's JSON value, or the text. */
   | { kind: 'message'; id: number; data: unknown; text: string }
   | { kind: 'refused'; code: RefusalCode; message: string }
-  /** `data` is the frame's JSON value, or its text when it is not JSON. */
-  | { kind: 'app'; data: unknown };
+  /** A frame without `$ts`: the app's. */
+  | { kind: 'app' };
+
+/** Longer session ids are refused: each session is kept in memory for a while. */
+export const MAX_SESSION_ID = 128;
+/** A `sub` may name this many topics, each this long: a session keeps them between sockets. */
+export const MAX_TOPICS = 1_024;
+export const MAX_TOPIC_LENGTH = 256;
 
 /**
  * A frame that opens like a control frame. Text that is not JSON is the app's business,
@@ -21,63 +40,98 @@ export type InboundFrame =
  */
 const CONTROL_FRAME_START = /^\s*\{\s*"\$ts"\s*:/;
 
-/** Sorts a text frame; `ping` is the heartbeat to answer, undefined when the app handles it. */
-export function classifyInboundFrame(text: string, ping: HeartbeatFrame | undefined): InboundFrame {
-  const parsed = parseJson(text);
-  if (ping !== undefined && matchesHeartbeatFrame(ping, text, parsed)) return { kind: 'heartbeat' };
-
-  if (isPlainObject(parsed) && Object.hasOwn(parsed, '$ts')) return classifyControlFrame(parsed);
-  if (parsed === undefined && CONTROL_FRAME_START.test(text)) {
-    return { kind: 'refused', code: 'malformed', message: 'Control frame is not valid JSON' };
+/**
+ * Reads the first frame of a socket that was sent `hello`: a `resume` counts only with the
+ * hello's `nonce`, which a plain client cannot know; anything else answers undefined (the
+ * socket is plain). `minSessionLength` guards sessions found by their id alone.
+ */
+export function readResume(
+  parsed: unknown,
+  nonce: string,
+  minSessionLength: number,
+): ResumeRequest | undefined {
+  if (!isPlainObject(parsed) || parsed.$ts !== 'resume' || parsed.nonce !== nonce) return undefined;
+  const { session, last } = parsed;
+  if (
+    typeof session !== 'string' ||
+    session.length < Math.max(1, minSessionLength) ||
+    session.length > MAX_SESSION_ID
+  ) {
+    return {
+      kind: 'invalid',
+      message: `Control frame "resume" needs "session": ${Math.max(1, minSessionLength)} to ${MAX_SESSION_ID} characters`,
+    };
   }
-  return { kind: 'app', data: parsed === undefined ? text : parsed };
+  return { kind: 'resume', session, last: isCount(last) ? last : undefined };
 }
 
-function classifyControlFrame(frame: Record<string, unknown>): InboundFrame {
+/**
+ * Sorts a text frame of a socket attached to a session: the worker sends `sub` and `msg`
+ * there, its application data only inside `msg`. `parsed` is the text's JSON value, or
+ * undefined when it is not JSON.
+ */
+export function classifySessionFrame(text: string, parsed: unknown): SessionFrame {
+  if (isPlainObject(parsed) && Object.hasOwn(parsed, '$ts')) return classifyControlFrame(parsed);
+  if (parsed === undefined && CONTROL_FRAME_START.test(text)) {
+    return malformed('Control frame is not valid JSON');
+  }
+  return { kind: 'app' };
+}
+
+function classifyControlFrame(frame: Record<string, unknown>): SessionFrame {
   switch (frame.$ts) {
     case 'sub': {
       const { topics } = frame;
-      if (!Array.isArray(topics) || !topics.every((topic) => typeof topic === 'string')) {
-        return malformed('Control frame "sub" needs "topics": an array of strings');
+      if (!Array.isArray(topics) || topics.length > MAX_TOPICS || !topics.every(isTopic)) {
+        return malformed(
+          `Control frame "sub" needs "topics": an array of at most ${MAX_TOPICS} strings of at most ${MAX_TOPIC_LENGTH} characters`,
+        );
       }
       return { kind: 'subscribe', frame: { $ts: 'sub', topics } };
     }
-    case 'resume': {
-      const { session, last } = frame;
-      if (typeof session !== 'string' || session === '' || session.length > MAX_SESSION_ID) {
-        return malformed(
-          `Control frame "resume" needs "session": 1 to ${MAX_SESSION_ID} characters`,
-        );
-      }
-      if (!isCount(last)) return malformed('Control frame "resume" needs "last": an integer >= 0');
-      return { kind: 'resume', frame: { $ts: 'resume', session, last } };
-    }
     case 'msg': {
       const { id, text } = frame;
-      if (!isCount(id) || id === 0)
-        return malformed('Control frame "msg" needs "id": an integer >= 1');
+      if (!isCount(id) || id === 0) {
+        return malformed('Control frame "msg" needs "id": a safe integer >= 1');
+      }
       if (typeof text !== 'string') return malformed('Control frame "msg" needs "text": a string');
-      const parsed = parseJson(text);
-      return { kind: 'message', id, data: parsed === undefined ? text : parsed, text };
+      return { kind: 'message', id, data: parseJsonOr(text), text };
     }
+    case 'resume':
+      return {
+        kind: 'refused',
+        code: 'unexpected',
+        message: 'Control frame "resume" comes once per socket, as its first frame',
+      };
     default:
       return typeof frame.$ts === 'string'
         ? {
             kind: 'refused',
             code: 'unknown-kind',
-            message: `Unknown control frame kind ${JSON.stringify(frame.$ts)}; a client may send: "resume", "sub", "msg"`,
+            message: `Unknown control frame kind ${JSON.stringify(frame.$ts.slice(0, 32))}; a client may send: "resume", "sub", "msg"`,
           }
         : malformed('Control frame "$ts" must be a string');
   }
 }
 
-/** Longer ids are refused: each session is kept in memory for a while. */
-const MAX_SESSION_ID = 128;
+/** The JSON value of `text`, or `text` itself when it is not JSON. */
+export function parseJsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
 
-function malformed(message: string): InboundFrame {
+function malformed(message: string): SessionFrame {
   return { kind: 'refused', code: 'malformed', message };
 }
 
+function isTopic(topic: unknown): boolean {
+  return typeof topic === 'string' && topic.length <= MAX_TOPIC_LENGTH;
+}
+
+/** A safe non-negative integer, as every number of the wire is. */
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }

@@ -9,6 +9,8 @@ export type {
   Authenticate,
   HeartbeatAnswerOptions,
   LivenessOptions,
+  ReplayOptions,
+  SessionLimits,
   TabSocketServerOptions,
 } from './options';
 export type { OutboundData } from './outbound-frame';
@@ -20,6 +22,7 @@ export type {
   PresenceEntry,
   PresenceStore,
 } from './presence-store';
+export type { PushEntry, PushPayload, ReplayStore } from './replay-store';
 export {
   createTabSocketServer,
   TabSocketServer,

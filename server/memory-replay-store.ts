@@ -1,5 +1,5 @@
 import { type ReplayLimits, ReplayLog } from './replay-log';
-import type { ReplayStore } from './replay-store';
+import type { PushEntry, PushPayload, ReplayStore } from './replay-store';
 
 /** The default replay store: a bounded log per session in this process's memory. */
 export class MemoryReplayStore implements ReplayStore {
@@ -10,16 +10,16 @@ export class MemoryReplayStore implements ReplayStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  append(session: string, frame: (seq: number) => string): { seq: number; frame: string } {
+  append(session: string, payload: PushPayload): number {
     let log = this.#logs.get(session);
     if (!log) {
       log = new ReplayLog(this.limits, this.now);
       this.#logs.set(session, log);
     }
-    return log.append(frame);
+    return log.append(payload);
   }
 
-  since(session: string, last: number): string[] | undefined {
+  since(session: string, last: number): PushEntry[] | undefined {
     const log = this.#logs.get(session);
     if (!log) return last === 0 ? [] : undefined;
     return log.since(last);

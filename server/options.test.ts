@@ -26,8 +26,22 @@ describe('resolveOptions', () => {
       authenticate: undefined,
       topicKey: 'topic',
       hello: true,
+      replay: { maxCount: 1_000, maxAge: 120_000, maxBytes: 1024 * 1024, dedupeWindow: 1_024 },
+      sessions: { maxPerUser: 16, maxTotal: 10_000 },
+      maxBufferedAmount: 4 * 1024 * 1024,
+      maxRefusals: 100,
     });
     expect(resolved.presenceStore).toBeInstanceOf(MemoryPresenceStore);
+  });
+
+  it('spreads partial replay and sessions over the defaults', () => {
+    const resolved = resolveOptions({
+      port: 0,
+      replay: { maxBytes: 10 },
+      sessions: { maxTotal: 5 },
+    });
+    expect(resolved.replay).toMatchObject({ maxCount: 1_000, maxBytes: 10 });
+    expect(resolved.sessions).toEqual({ maxPerUser: 16, maxTotal: 5 });
   });
 
   it('spreads partial heartbeat and liveness over the defaults', () => {
@@ -75,6 +89,16 @@ describe('resolveOptions', () => {
       /Invalid liveness.timeout: expected an integer from 1 to 100, got 101/,
     ],
     ['a zero maxPayload', { port: 0, maxPayload: 0 }, /Invalid maxPayload/],
+    [
+      'a dedupeWindow past 65536',
+      { port: 0, replay: { dedupeWindow: 65_537 } },
+      /Invalid replay.dedupeWindow: expected an integer from 1 to 65536, got 65537/,
+    ],
+    ['a negative replay.maxBytes', { port: 0, replay: { maxBytes: -1 } }, /replay.maxBytes/],
+    ['zero sessions per user', { port: 0, sessions: { maxPerUser: 0 } }, /sessions.maxPerUser/],
+    ['zero sessions in total', { port: 0, sessions: { maxTotal: 0 } }, /sessions.maxTotal/],
+    ['a zero maxBufferedAmount', { port: 0, maxBufferedAmount: 0 }, /maxBufferedAmount/],
+    ['a fractional maxRefusals', { port: 0, maxRefusals: 1.5 }, /maxRefusals/],
   ];
 
   it.each(rangeErrors)('throws a RangeError for %s', (_, options, message) => {

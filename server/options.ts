@@ -2,6 +2,7 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { WebSocketServer } from 'ws';
 import type { HeartbeatFrame } from '../worker/heartbeat-frame';
+import { MAX_DEDUPE_WINDOW } from './dedupe-window';
 import { MemoryPresenceStore } from './memory-presence-store';
 import { MemoryReplayStore } from './memory-replay-store';
 import type { PresenceStore } from './presence-store';
@@ -32,8 +33,34 @@ export interface ReplayOptions {
   maxCount: number;
   /** Milliseconds a push is kept, and a session without a socket waits for its worker. Default 120000. */
   maxAge: number;
-  /** Message ids remembered above the highest contiguous one, per session. Default 1024. */
+  /**
+   * Bytes of push frames kept per session (payload and framing); the oldest go first.
+   * A frame sent before a worker resumed counts against the same budget. Default 1 MiB.
+   */
+  maxBytes: number;
+  /**
+   * Message ids remembered past the highest contiguous one, per session; a bit each, so at
+   * most 8 KiB. Ids further ahead give up the oldest holes. Default 1024, at most 65536.
+   */
   dedupeWindow: number;
+}
+
+/**
+ * How many sessions this server keeps, so that no client, and no user, can make it hold
+ * logs without end. Past a limit the oldest session without a socket goes first.
+ */
+export interface SessionLimits {
+  /**
+   * Sessions per user (per login of a browser, so a user's browsers and devices). A new one
+   * past it replaces the user's longest detached session, or else their oldest attached
+   * one, whose socket is dropped. Default 16.
+   */
+  maxPerUser: number;
+  /**
+   * Sessions on this server. A new one past it replaces the longest detached session; when
+   * every session has a socket it is refused and its socket closed with 1013. Default 10000.
+   */
+  maxTotal: number;
 }
 
 /**
@@ -62,11 +89,17 @@ export interface TabSocketServerOptions {
    * Only for a server created here: an attached one keeps its own `maxPayload`.
    */
   maxPayload?: number;
-  /** Default: every socket is its own anonymous user, whose id is the socket id. */
+  /**
+   * Default: every socket is its own anonymous user, whose id is the socket id; a worker's
+   * session is then found by its random session id alone.
+   */
   authenticate?: Authenticate;
   /** The field of a published object that names its topic. Default `'topic'`. */
   topicKey?: string;
-  /** Send `{"$ts":"hello","v":1}` first, so the worker knows it may send control frames. */
+  /**
+   * Send `{"$ts":"hello","v":1,"nonce":…}` first, so a worker may resume its session. With
+   * `false`, every socket is plain: its frames all go to the app, heartbeats aside.
+   */
   hello?: boolean;
   /** Where presence lives. Default: in this process's memory. */
   presenceStore?: PresenceStore;
@@ -74,6 +107,20 @@ export interface TabSocketServerOptions {
   replay?: Partial<ReplayOptions>;
   /** Where the push streams live. Default: in this process's memory, within `replay`'s limits. */
   replayStore?: ReplayStore;
+  /** How many sessions are kept. */
+  sessions?: Partial<SessionLimits>;
+  /**
+   * Bytes a socket may have waiting to be sent. A frame to a socket holding more closes it
+   * with 1013 (the worker reconnects and its session replays what its log still holds), and
+   * drops it if the close does not complete within a second. The answer to a resume (its
+   * replay, within `replay`'s limits) is written whatever is waiting. Default 4 MiB.
+   */
+  maxBufferedAmount?: number;
+  /**
+   * Control frames of one socket answered with an error frame; the next refused one closes
+   * the socket with 1008 instead. Default 100.
+   */
+  maxRefusals?: number;
 }
 
 /** Where the sockets come from. */
@@ -97,6 +144,9 @@ export interface ResolvedOptions {
   presenceStore: PresenceStore;
   replay: ReplayOptions;
   replayStore: ReplayStore;
+  sessions: SessionLimits;
+  maxBufferedAmount: number;
+  maxRefusals: number;
 }
 
 export const DEFAULT_HEARTBEAT: HeartbeatAnswerOptions = { ping: 'ping', pong: 'pong' };
@@ -104,8 +154,12 @@ export const DEFAULT_LIVENESS: LivenessOptions = { interval: 30_000, timeout: 10
 export const DEFAULT_REPLAY: ReplayOptions = {
   maxCount: 1_000,
   maxAge: 120_000,
+  maxBytes: 1024 * 1024,
   dedupeWindow: 1_024,
 };
+export const DEFAULT_SESSIONS: SessionLimits = { maxPerUser: 16, maxTotal: 10_000 };
+export const DEFAULT_MAX_BUFFERED_AMOUNT = 4 * 1024 * 1024;
+export const DEFAULT_MAX_REFUSALS = 100;
 /** Far below ws's 100 MiB: a message socket has no business taking frames that large. */
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 /** The largest delay setTimeout honours; beyond it Node fires after 1 ms. */
@@ -122,7 +176,15 @@ export function resolveOptions(options: TabSocketServerOptions): ResolvedOptions
   const replay = { ...DEFAULT_REPLAY, ...options.replay };
   assertInteger('replay.maxCount', replay.maxCount, 0, Number.MAX_SAFE_INTEGER);
   assertInteger('replay.maxAge', replay.maxAge, 1, MAX_TIMER_DELAY);
-  assertInteger('replay.dedupeWindow', replay.dedupeWindow, 1, Number.MAX_SAFE_INTEGER);
+  assertInteger('replay.maxBytes', replay.maxBytes, 0, Number.MAX_SAFE_INTEGER);
+  assertInteger('replay.dedupeWindow', replay.dedupeWindow, 1, MAX_DEDUPE_WINDOW);
+  const sessions = { ...DEFAULT_SESSIONS, ...options.sessions };
+  assertInteger('sessions.maxPerUser', sessions.maxPerUser, 1, Number.MAX_SAFE_INTEGER);
+  assertInteger('sessions.maxTotal', sessions.maxTotal, 1, Number.MAX_SAFE_INTEGER);
+  const maxBufferedAmount = options.maxBufferedAmount ?? DEFAULT_MAX_BUFFERED_AMOUNT;
+  assertInteger('maxBufferedAmount', maxBufferedAmount, 1, Number.MAX_SAFE_INTEGER);
+  const maxRefusals = options.maxRefusals ?? DEFAULT_MAX_REFUSALS;
+  assertInteger('maxRefusals', maxRefusals, 0, Number.MAX_SAFE_INTEGER);
 
   if (heartbeat) {
     assertHeartbeatFrame('heartbeat.ping', heartbeat.ping);
@@ -153,6 +215,9 @@ export function resolveOptions(options: TabSocketServerOptions): ResolvedOptions
     presenceStore: options.presenceStore ?? new MemoryPresenceStore(),
     replay,
     replayStore: options.replayStore ?? new MemoryReplayStore(replay),
+    sessions,
+    maxBufferedAmount,
+    maxRefusals,
   };
 }
 

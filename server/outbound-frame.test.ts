@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { encodeControlFrame, encodeOutbound, encodeTopicFrame } from './outbound-frame';
+import {
+  encodeControlFrame,
+  encodeOutbound,
+  encodePayload,
+  encodePushFrame,
+  encodeTopicFrame,
+  pushPayload,
+} from './outbound-frame';
 
 describe('encodeOutbound', () => {
   it('sends a string as is and anything else as JSON', () => {
@@ -36,6 +43,16 @@ describe('encodeTopicFrame', () => {
 
 describe('encodeControlFrame', () => {
   it('writes the hello frame the worker expects', () => {
-    expect(encodeControlFrame({ $ts: 'hello', v: 1 })).toBe('{"$ts":"hello","v":1}');
+    expect(encodeControlFrame({ $ts: 'hello', v: 1, nonce: 'abc' })).toBe(
+      '{"$ts":"hello","v":1,"nonce":"abc"}',
+    );
+  });
+});
+
+describe('pushPayload', () => {
+  it('counts the UTF-8 bytes of the push frame, the largest seq assumed', () => {
+    const body = encodePayload('é');
+    const frame = encodePushFrame(Number.MAX_SAFE_INTEGER, body);
+    expect(pushPayload(body)).toEqual({ body, bytes: Buffer.byteLength(frame) });
   });
 });

@@ -1,4 +1,5 @@
 import type { ServerControlFrame } from '../worker/wire';
+import type { PushPayload } from './replay-store';
 
 /** What the app may send: a string goes as is, anything else as JSON. */
 export type OutboundData = string | number | boolean | null | object;
@@ -41,6 +42,15 @@ export function encodeTopicPayload(topicKey: string, topic: string, data: Outbou
 /** Push `seq` of a session's stream, around a payload from `encodePayload`. */
 export function encodePushFrame(seq: number, payload: string): string {
   return `{"$ts":"push","seq":${seq},${payload}}`;
+}
+
+/** `{"$ts":"push","seq":` + the longest safe integer + `,` + `}`. */
+const PUSH_FRAME_OVERHEAD =
+  '{"$ts":"push","seq":'.length + String(Number.MAX_SAFE_INTEGER).length + 2;
+
+/** A payload from `encodePayload` with the size of its push frame, built once per push. */
+export function pushPayload(body: string): PushPayload {
+  return { body, bytes: Buffer.byteLength(body) + PUSH_FRAME_OVERHEAD };
 }
 
 export function encodeControlFrame(frame: ServerControlFrame): string {

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ReplayLog } from './replay-log';
+import type { PushEntry } from './replay-store';
 
-function setup(maxCount = 100, maxAge = 60_000) {
+function setup(maxCount = 100, maxAge = 60_000, maxBytes = 1_000_000) {
   let now = 0;
-  const log = new ReplayLog({ maxCount, maxAge }, () => now);
-  const append = (label: string) => log.append((seq) => `${seq}:${label}`).frame;
-  return { log, append, advance: (ms: number) => (now += ms) };
+  const log = new ReplayLog({ maxCount, maxAge, maxBytes }, () => now);
+  const append = (label: string, bytes = 10) => `${log.append({ body: label, bytes })}:${label}`;
+  const since = (last: number) => log.since(last)?.map(show);
+  return { log, append, since, advance: (ms: number) => (now += ms) };
+}
+
+function show(entry: PushEntry): string {
+  return `${entry.seq}:${entry.payload.body}`;
 }
 
 describe('ReplayLog', () => {
@@ -19,55 +25,91 @@ describe('ReplayLog', () => {
 
   describe('#since()', () => {
     it('answers the pushes after `last`, oldest first', () => {
-      const { log, append } = setup();
+      const { append, since } = setup();
       for (const label of ['a', 'b', 'c', 'd']) append(label);
-      expect(log.since(1)).toEqual(['2:b', '3:c', '4:d']);
-      expect(log.since(0)).toEqual(['1:a', '2:b', '3:c', '4:d']);
+      expect(since(1)).toEqual(['2:b', '3:c', '4:d']);
+      expect(since(0)).toEqual(['1:a', '2:b', '3:c', '4:d']);
     });
 
     it('answers nothing to replay for a client that has everything', () => {
-      const { log, append } = setup();
+      const { append, since } = setup();
       append('a');
-      expect(log.since(1)).toEqual([]);
-      expect(new ReplayLog({ maxCount: 1, maxAge: 1 }).since(0)).toEqual([]);
+      expect(since(1)).toEqual([]);
+      expect(new ReplayLog({ maxCount: 1, maxAge: 1, maxBytes: 1 }).since(0)).toEqual([]);
     });
 
     it('answers undefined (resync) once a push after `last` fell out of maxCount', () => {
-      const { log, append } = setup(3);
+      const { log, append, since } = setup(3);
       for (const label of ['a', 'b', 'c', 'd', 'e']) append(label);
       expect(log.size).toBe(3);
-      expect(log.since(1)).toBeUndefined();
-      expect(log.since(2)).toEqual(['3:c', '4:d', '5:e']);
+      expect(since(1)).toBeUndefined();
+      expect(since(2)).toEqual(['3:c', '4:d', '5:e']);
     });
 
     it('answers undefined (resync) once a push after `last` is older than maxAge', () => {
-      const { log, append, advance } = setup(100, 1_000);
+      const { append, since, advance } = setup(100, 1_000);
       append('old');
       advance(600);
       append('newer');
       advance(500);
-      expect(log.since(0)).toBeUndefined();
-      expect(log.since(1)).toEqual(['2:newer']);
+      expect(since(0)).toBeUndefined();
+      expect(since(1)).toEqual(['2:newer']);
       advance(1_000);
-      expect(log.since(2)).toEqual([]);
-      expect(log.since(1)).toBeUndefined();
+      expect(since(2)).toEqual([]);
+      expect(since(1)).toBeUndefined();
     });
 
     it('answers undefined for a `last` beyond the head (a server that lost its state)', () => {
-      const { log, append } = setup();
+      const { append, since } = setup();
       append('a');
-      expect(log.since(5)).toBeUndefined();
-      expect(log.since(-1)).toBeUndefined();
-      expect(log.since(0.5)).toBeUndefined();
+      expect(since(5)).toBeUndefined();
+      expect(since(-1)).toBeUndefined();
+      expect(since(0.5)).toBeUndefined();
+      expect(since(2 ** 53)).toBeUndefined();
+      expect(since(Number.NaN)).toBeUndefined();
     });
 
     it('keeps no entry with maxCount 0, yet numbers pushes on', () => {
-      const { log, append } = setup(0);
+      const { log, append, since } = setup(0);
       append('a');
       append('b');
       expect(log.head).toBe(2);
-      expect(log.since(1)).toBeUndefined();
-      expect(log.since(2)).toEqual([]);
+      expect(since(1)).toBeUndefined();
+      expect(since(2)).toEqual([]);
+    });
+
+    it('answers undefined (resync) once a push after `last` fell out of maxBytes', () => {
+      const { log, append, since } = setup(100, 60_000, 250);
+      for (const label of ['a', 'b', 'c', 'd']) append(label, 100);
+      expect(log).toMatchObject({ size: 2, bytes: 200 });
+      expect(since(1)).toBeUndefined();
+      expect(since(2)).toEqual(['3:c', '4:d']);
+    });
+
+    it('keeps nothing of a push larger than maxBytes, yet numbers it', () => {
+      const { log, append, since } = setup(100, 60_000, 250);
+      append('a', 100);
+      append('huge', 300);
+      expect(log).toMatchObject({ head: 2, size: 0, bytes: 0 });
+      expect(since(1)).toBeUndefined();
+      expect(since(2)).toEqual([]);
+    });
+  });
+
+  describe('memory', () => {
+    it('keeps the payload it was given, not a copy: a broadcast is kept once', () => {
+      const payload = { body: '"data":1', bytes: 30 };
+      const logs = [setup().log, setup().log];
+      for (const log of logs) log.append(payload);
+      expect(logs[0]?.since(0)?.[0]?.payload).toBe(payload);
+      expect(logs[1]?.since(0)?.[0]?.payload).toBe(payload);
+    });
+
+    it('stays bounded and in order over a long stream', () => {
+      const { log, append, since } = setup(10);
+      for (let n = 1; n <= 100_000; n++) append(`p${n}`);
+      expect(log.size).toBe(10);
+      expect(since(99_998)).toEqual(['99999:p99999', '100000:p100000']);
     });
   });
 });

@@ -1,24 +1,33 @@
+import type { PushEntry, PushPayload } from './replay-store';
+
 /** How much of a session's stream is kept for replay. */
 export interface ReplayLimits {
   /** Most pushes kept per session. */
   maxCount: number;
   /** Milliseconds a push is kept. */
   maxAge: number;
+  /** Most bytes of push frames kept per session (`PushPayload.bytes` summed). */
+  maxBytes: number;
 }
 
-interface Entry {
-  seq: number;
-  frame: string;
-  at: number;
-}
+/** Dropped entries are compacted away once this many lead the arrays (and half of them). */
+const COMPACT_AFTER = 1_024;
 
 /**
  * One session's numbered push stream and the tail of it kept for replay. Pushes get 1, 2, 3…
  * in order; what falls out of the limits is gone, and a resume that needs it is told so.
+ *
+ * Kept pushes have consecutive numbers, so an entry is only its payload (shared with the
+ * other sessions of a broadcast) and its time: two parallel arrays read from `#start`.
  */
 export class ReplayLog {
   #head = 0;
-  #entries: Entry[] = [];
+  /** Undefined before `#start`: a dropped push must not keep its payload alive. */
+  #payloads: (PushPayload | undefined)[] = [];
+  #times: number[] = [];
+  /** The first kept entry; those before it are dropped, awaiting compaction. */
+  #start = 0;
+  #bytes = 0;
 
   constructor(
     private readonly limits: ReplayLimits,
@@ -31,35 +40,62 @@ export class ReplayLog {
   }
 
   get size(): number {
-    return this.#entries.length;
+    return this.#payloads.length - this.#start;
   }
 
-  /** Numbers the next push; `frame(seq)` builds what goes on the wire. Answers that frame. */
-  append(frame: (seq: number) => string): { seq: number; frame: string } {
-    const seq = ++this.#head;
-    const entry = { seq, frame: frame(seq), at: this.now() };
-    this.#entries.push(entry);
+  /** Bytes of the pushes kept. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Numbers the next push and keeps it while the limits allow; answers its number. */
+  append(payload: PushPayload): number {
+    this.#head += 1;
+    this.#payloads.push(payload);
+    this.#times.push(this.now());
+    this.#bytes += payload.bytes;
     this.#trim();
-    return entry;
+    return this.#head;
   }
 
   /**
-   * The frames after push `last`, oldest first; undefined when one of them is no longer
-   * kept, or `last` is beyond the head (a client of a server that lost its state).
+   * The pushes after `last`, oldest first; undefined when one of them is no longer kept,
+   * or `last` is not a push number of this stream (beyond the head, negative, fractional).
    */
-  since(last: number): string[] | undefined {
+  since(last: number): PushEntry[] | undefined {
     this.#trim();
-    if (last > this.#head || !Number.isInteger(last) || last < 0) return undefined;
-    if (last === this.#head) return [];
-    const first = this.#entries[0];
-    if (!first || first.seq > last + 1) return undefined;
-    return this.#entries.slice(last + 1 - first.seq).map((entry) => entry.frame);
+    if (!Number.isSafeInteger(last) || last < 0 || last > this.#head) return undefined;
+    const first = this.#head - this.size + 1;
+    if (last + 1 < first) return undefined;
+    const entries: PushEntry[] = [];
+    for (let seq = last + 1; seq <= this.#head; seq++) {
+      entries.push({ seq, payload: this.#payloads[this.#start + seq - first] as PushPayload });
+    }
+    return entries;
   }
 
   #trim(): void {
-    const oldest = this.now() - this.limits.maxAge;
-    let drop = Math.max(this.#entries.length - this.limits.maxCount, 0);
-    while (drop < this.#entries.length && (this.#entries[drop]?.at ?? 0) < oldest) drop += 1;
-    if (drop > 0) this.#entries = this.#entries.slice(drop);
+    const { maxCount, maxAge, maxBytes } = this.limits;
+    const oldest = this.now() - maxAge;
+    while (
+      this.size > 0 &&
+      (this.size > maxCount ||
+        this.#bytes > maxBytes ||
+        (this.#times[this.#start] as number) < oldest)
+    ) {
+      this.#bytes -= (this.#payloads[this.#start] as PushPayload).bytes;
+      this.#payloads[this.#start] = undefined;
+      this.#start += 1;
+    }
+    if (this.#start >= COMPACT_AFTER && this.#start * 2 >= this.#payloads.length) {
+      this.#payloads = this.#payloads.slice(this.#start);
+      this.#times = this.#times.slice(this.#start);
+      this.#start = 0;
+    }
+    if (this.size === 0 && this.#start > 0) {
+      this.#payloads = [];
+      this.#times = [];
+      this.#start = 0;
+    }
   }
 }

@@ -2,13 +2,14 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { HeartbeatFrame } from '../worker/heartbeat-frame';
 import type { TabSocketClient } from './connected-client';
 import type { OfflineEntry, OnlineEntry } from './presence-store';
 import {
   Harness,
-  type TestClient,
+  isHello,
+  TestClient,
   tokenFromQuery,
   waitUntil,
   within,
@@ -17,12 +18,28 @@ import {
 const harness = new Harness();
 afterEach(() => harness.dispose());
 
-const HELLO = '{"$ts":"hello","v":1}';
-const isHello = (text: string) => text === HELLO;
-
 /** The frames after hello, parsed where they are JSON. */
 function appFrames(client: TestClient): unknown[] {
   return client.messages.filter((text) => !isHello(text)).map((text) => parseOrText(text));
+}
+
+/** A worker-like client: resumed a fresh session and subscribed to `topics`. */
+async function worker(url: string, topics: string[]): Promise<TestClient> {
+  const client = await harness.connect(url);
+  await client.resume(`session-${Math.random().toString(16).slice(2)}-0123456789abcdef`);
+  if (topics.length > 0) client.send({ $ts: 'sub', topics });
+  return client;
+}
+
+/** The data of the pushes a worker-like client got (`text` pushes as their text). */
+function pushed(client: TestClient): unknown[] {
+  return client
+    .json()
+    .filter((frame) => (frame as { $ts?: string }).$ts === 'push')
+    .map((frame) => {
+      const { data, text } = frame as { data?: unknown; text?: string };
+      return text ?? data;
+    });
 }
 
 function parseOrText(text: string): unknown {
@@ -38,7 +55,7 @@ describe('connecting', () => {
     const { url } = await harness.start();
     const client = await harness.connect(url);
     await client.waitForMessage(isHello, 'hello');
-    expect(client.messages[0]).toBe(HELLO);
+    expect(isHello(client.messages[0] as string)).toBe(true);
   });
 
   it('sends no hello when hello is false', async () => {
@@ -115,7 +132,9 @@ describe('attached to an existing WebSocketServer', () => {
     const { server, url } = await harness.start({ wss, authenticate: tokenFromQuery });
     const client = await harness.connect(url);
     expect(await within(client.closed, 'close')).toEqual({ code: 4401, reason: 'Unauthorized' });
-    expect(client.messages).toEqual([]);
+    // Hello goes first, before authenticate answers; nothing follows it.
+    expect(client.messages).toHaveLength(1);
+    expect(isHello(client.messages[0] as string)).toBe(true);
     expect(server.stats().openSockets).toBe(0);
   });
 
@@ -156,6 +175,29 @@ describe('attached to an existing WebSocketServer', () => {
     release('bob');
     await waitUntil(() => received.length === 1, 'the early frame');
     expect(received).toEqual([['bob', 'early']]);
+  });
+
+  it('says hello at once, before a slow authenticate answers, and resumes after it', async () => {
+    const { wss } = await ownWss();
+    const { server, url } = await harness.start({
+      wss,
+      authenticate: async (request) => {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return tokenFromQuery(request);
+      },
+    });
+    const socket = new WebSocket(`${url}/?token=ann`);
+    const client = new TestClient(socket);
+    harness.onDispose(() => socket.terminate());
+    await within(once(socket, 'open'), 'open');
+    const openedAt = Date.now();
+    await client.waitForMessage(isHello, 'hello');
+    // A worker takes a server silent for 300 ms for a plain one.
+    expect(Date.now() - openedAt).toBeLessThan(150);
+
+    expect(await client.resume('s1')).toMatchObject({ $ts: 'resumed', seq: 0 });
+    expect(server.push('ann', { n: 1 })).toBe(1);
+    await client.waitForMessage((text) => text === '{"$ts":"push","seq":1,"data":{"n":1}}');
   });
 
   it('leaves the server running and stops handling it after close()', async () => {
@@ -338,23 +380,23 @@ describe('push, broadcast and publish', () => {
     for (const client of clients) await client.waitForMessage((text) => text === '[1,2]');
   });
 
-  it('publishes to the sockets whose last sub frame names the topic', async () => {
+  it('publishes to the workers whose last sub frame names the topic, as pushes', async () => {
     const { server, url } = await harness.start();
-    const news = await harness.connect(url);
-    const both = await harness.connect(url);
-    const none = await harness.connect(url);
-    news.send({ $ts: 'sub', topics: ['news'] });
-    both.send({ $ts: 'sub', topics: ['news', 'chat'] });
-    none.send({ $ts: 'sub', topics: ['chat'] });
-    await waitUntil(() => server.publish('news', { text: 'probe' }) === 2, 'subscriptions');
+    const news = await worker(url, ['news']);
+    const both = await worker(url, ['news', 'chat']);
+    const none = await worker(url, ['chat']);
+    await waitUntil(() => server.publish('news', { text: 'probe' }) === 2, 'news subscriptions');
+    await waitUntil(() => server.publish('chat', { text: 'probe' }) === 2, 'chat subscriptions');
 
     expect(server.publish('news', { text: 'hi', topic: 'spoofed' })).toBe(2);
     expect(server.publish('chat', 'plain text')).toBe(2);
     server.broadcast('marker');
-    for (const client of [news, both, none]) await client.waitForMessage((t) => t === 'marker');
+    for (const client of [news, both, none]) {
+      await waitUntil(() => pushed(client).includes('marker'), 'the marker');
+    }
 
     const published = (client: TestClient) =>
-      appFrames(client).filter((frame) => (frame as { text?: string }).text !== 'probe');
+      pushed(client).filter((data) => (data as { text?: string }).text !== 'probe');
     expect(published(news)).toEqual([{ topic: 'news', text: 'hi' }, 'marker']);
     expect(published(both)).toEqual([{ topic: 'news', text: 'hi' }, 'plain text', 'marker']);
     expect(published(none)).toEqual(['plain text', 'marker']);
@@ -362,14 +404,25 @@ describe('push, broadcast and publish', () => {
 
   it('replaces the topic set with each sub frame and uses topicKey', async () => {
     const { server, url } = await harness.start({ topicKey: 'channel' });
-    const client = await harness.connect(url);
-    client.send({ $ts: 'sub', topics: ['a'] });
+    const client = await worker(url, ['a']);
     await waitUntil(() => server.publish('a', { probe: true }) === 1, 'subscribed to a');
     client.send({ $ts: 'sub', topics: ['b'] });
     await waitUntil(() => server.publish('a', { probe: true }) === 0, 'a replaced');
 
     expect(server.publish('b', { n: 2 })).toBe(1);
-    await client.waitForMessage((text) => text === '{"channel":"b","n":2}', 'the b frame');
+    await waitUntil(() => pushed(client).some((data) => (data as { n?: number }).n === 2), 'b');
+    expect(pushed(client).at(-1)).toEqual({ channel: 'b', n: 2 });
+  });
+
+  it('publishes nothing to a plain client, whose sub frame is app data', async () => {
+    const { server, url } = await harness.start();
+    const seenByApp: unknown[] = [];
+    server.on('message', (_client, data) => seenByApp.push(data));
+    const client = await harness.connect(url);
+    client.send({ $ts: 'sub', topics: ['news'] });
+    await waitUntil(() => seenByApp.length === 1, 'the sub at the app');
+    expect(seenByApp).toEqual([{ $ts: 'sub', topics: ['news'] }]);
+    expect(server.publish('news', { n: 1 })).toBe(0);
   });
 
   it('throws a TypeError for data that is not JSON, sending nothing', async () => {
@@ -389,33 +442,39 @@ describe('malformed and oversize frames', () => {
     ['a $ts that is not a string', '{"$ts":7}', 'malformed'],
     ['sub without topics', '{"$ts":"sub"}', 'malformed'],
     ['sub with a non-string topic', '{"$ts":"sub","topics":["a",1]}', 'malformed'],
+    ['msg with an id past 2^53', '{"$ts":"msg","id":9007199254740992,"text":"x"}', 'malformed'],
     ['an unknown kind', '{"$ts":"nope"}', 'unknown-kind'],
     ['a kind only the server sends', '{"$ts":"hello","v":1}', 'unknown-kind'],
   ];
 
-  it.each(malformed)('answers %s with an error frame and counts it', async (_, sent, code) => {
-    const { server, url } = await harness.start();
-    const seenByApp: unknown[] = [];
-    server.on('message', (_client, data) => seenByApp.push(data));
-    const offender = await harness.connect(url);
-    const bystander = await harness.connect(url);
-    bystander.send({ $ts: 'sub', topics: ['t'] });
-    await waitUntil(() => server.publish('t', { probe: true }) === 1, 'the bystander subscribed');
+  it.each(malformed)(
+    'answers a worker sending %s with an error frame and counts it',
+    async (_, sent, code) => {
+      const { server, url } = await harness.start();
+      const seenByApp: unknown[] = [];
+      server.on('message', (_client, data) => seenByApp.push(data));
+      const offender = await worker(url, []);
+      const bystander = await worker(url, ['t']);
+      await waitUntil(() => server.publish('t', { probe: true }) === 1, 'the bystander subscribed');
 
-    offender.send(sent);
-    const error = await offender.waitForMessage((text) => text.includes('"error"'), 'the error');
-    expect(JSON.parse(error)).toMatchObject({ $ts: 'error', code, message: expect.any(String) });
-    expect(server.stats().malformedFrames).toBe(1);
-    expect(seenByApp).toEqual([]);
+      offender.send(sent);
+      const error = await offender.waitForMessage((text) => text.includes('"error"'), 'the error');
+      expect(JSON.parse(error)).toEqual({ $ts: 'error', code, message: expect.any(String) });
+      expect(server.stats().malformedFrames).toBe(1);
+      expect(seenByApp).toEqual([]);
 
-    // Both sockets still work: the offender is answered, the bystander keeps its topics.
-    offender.send('ping');
-    await offender.waitForMessage((text) => text === 'pong', 'pong after the error');
-    expect(server.publish('t', { after: true })).toBe(1);
-    await bystander.waitForMessage((text) => text === '{"topic":"t","after":true}');
-    expect(bystander.messages.some((text) => text.includes('"error"'))).toBe(false);
-    expect(server.stats().openSockets).toBe(2);
-  });
+      // Both sockets still work: the offender is answered, the bystander keeps its topics.
+      offender.send('ping');
+      await offender.waitForMessage((text) => text === 'pong', 'pong after the error');
+      expect(server.publish('t', { after: true })).toBe(1);
+      await waitUntil(
+        () => pushed(bystander).some((data) => (data as { after?: boolean }).after === true),
+        'the publish after the error',
+      );
+      expect(bystander.messages.some((text) => text.includes('"error"'))).toBe(false);
+      expect(server.stats().openSockets).toBe(2);
+    },
+  );
 
   it('passes text that is not JSON and not a control frame to the app, uncounted', async () => {
     const { server, url } = await harness.start();
@@ -463,6 +522,7 @@ describe('#stats', () => {
       framesOut: 2, // hello and pong
       malformedFrames: 0,
       sessions: 0,
+      rememberedFrames: 0,
     });
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,10 +9,27 @@ import {
   WebSocket,
   WebSocketServer,
 } from 'ws';
-import { encodeHeartbeatFrame, type HeartbeatFrame } from '../worker/heartbeat-frame';
+import {
+  encodeHeartbeatFrame,
+  type HeartbeatFrame,
+  matchesHeartbeatFrame,
+  parseJson,
+} from '../worker/heartbeat-frame';
 import { runAuthenticate } from './authentication';
-import { ConnectedClient, type TabSocketClient, type TrafficCounters } from './connected-client';
-import { classifyInboundFrame, type RefusalCode } from './inbound-frame';
+import {
+  CLOSE_POLICY_VIOLATION,
+  CLOSE_TRY_AGAIN_LATER,
+  type ClientContext,
+  ConnectedClient,
+  type TabSocketClient,
+  type TrafficCounters,
+} from './connected-client';
+import {
+  classifySessionFrame,
+  type RefusalCode,
+  type ResumeRequest,
+  readResume,
+} from './inbound-frame';
 import { LivenessMonitor } from './liveness';
 import {
   type Authenticate,
@@ -23,14 +40,14 @@ import {
 import {
   encodeControlFrame,
   encodeOutbound,
-  encodePayload,
   encodePushFrame,
-  encodeTopicFrame,
   encodeTopicPayload,
   type OutboundData,
+  pushPayload,
 } from './outbound-frame';
 import { Presence } from './presence';
-import { type Session, SessionRegistry } from './session-registry';
+import type { PushPayload } from './replay-store';
+import { type Fanout, type Session, SessionRegistry } from './session-registry';
 
 export interface TabSocketServerEvents {
   connection: [client: TabSocketClient];
@@ -57,11 +74,12 @@ export interface TabSocketServerStats {
   malformedFrames: number;
   /** Sessions of tabsocket workers, attached or waiting for their worker to resume. */
   sessions: number;
+  /** Frames kept for sockets that were sent `hello` and have not spoken yet. */
+  rememberedFrames: number;
 }
 
 type ServerState = 'open' | 'closing' | 'closed';
 
-const HELLO = encodeControlFrame({ $ts: 'hello', v: 1 });
 /** In the 4401–4499 range the worker reads as "don't retry", like HTTP 401. */
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_INTERNAL_ERROR = 1011;
@@ -71,6 +89,12 @@ const MAX_TIMER_DELAY = 2 ** 31 - 1;
 export function createTabSocketServer(options: TabSocketServerOptions): TabSocketServer {
   return new TabSocketServer(options);
 }
+
+/**
+ * Without `authenticate`, a session id shorter than this is refused: it is the session's only
+ * credential (a worker's has 32 hex digits).
+ */
+const MIN_ANONYMOUS_SESSION_ID = 16;
 
 /**
  * tabsocket's end of the wire on a `ws` server: answers heartbeats, drops dead peers, tracks
@@ -93,6 +117,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   readonly #counters: TrafficCounters = { framesIn: 0, framesOut: 0, malformedFrames: 0 };
   readonly #liveness: LivenessMonitor<ConnectedClient> | undefined;
   readonly #sessions: SessionRegistry;
+  readonly #clientContext: ClientContext;
   /** Forgets sessions whose worker did not come back within `replay.maxAge`. */
   readonly #sessionSweep: NodeJS.Timeout;
   #state: ServerState = 'open';
@@ -108,8 +133,18 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       ? { ping: heartbeat.ping, pong: encodeHeartbeatFrame(heartbeat.pong) }
       : undefined;
     this.presence = new Presence(this.#options.presenceStore);
-    const { replay, replayStore } = this.#options;
-    this.#sessions = new SessionRegistry(replayStore, replay);
+    const { replay, replayStore, sessions, maxBufferedAmount } = this.#options;
+    this.#sessions = new SessionRegistry(replayStore, {
+      ...replay,
+      ...sessions,
+      anonymous: !this.#options.authenticate,
+    });
+    this.#clientContext = {
+      counters: this.#counters,
+      rememberLimits: replay,
+      maxBufferedAmount,
+      push: (session, payload) => this.#sessions.push(session, payload),
+    };
     this.#sessionSweep = setInterval(
       () => this.#sessions.sweep(),
       Math.min(Math.max(replay.maxAge / 4, 1_000), 60_000),
@@ -159,33 +194,45 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
    */
   push(userId: string, data: OutboundData): number {
     assertString('userId', userId);
-    const plain = [...(this.#clientsByUser.get(userId) ?? [])].filter((client) => !client.session);
-    return (
-      this.#sendPlain(plain, () => encodeOutbound(data)) +
-      this.#pushToSessions(this.#sessions.ofUser(userId), () => encodePayload(data))
-    );
+    const text = encodeOutbound(data);
+    const payload = pushPayload(payloadBody(data, text));
+    const fanout = this.#sessions.fanout(userId);
+    let written = 0;
+    for (const client of this.#clientsByUser.get(userId) ?? []) {
+      if (this.#writeApp(client, text, payload, fanout)) written += 1;
+    }
+    for (const session of this.#sessions.ofUser(userId)) {
+      if (this.#sessions.push(session, payload)) written += 1;
+    }
+    return written;
   }
 
   broadcast(data: OutboundData): number {
-    const plain = [...this.#clients].filter((client) => !client.session);
-    return (
-      this.#sendPlain(plain, () => encodeOutbound(data)) +
-      this.#pushToSessions(this.#sessions.all(), () => encodePayload(data))
-    );
+    const text = encodeOutbound(data);
+    const payload = pushPayload(payloadBody(data, text));
+    const fanout = this.#sessions.fanout(undefined);
+    let written = 0;
+    for (const client of this.#clients) {
+      if (this.#writeApp(client, text, payload, fanout)) written += 1;
+    }
+    for (const session of this.#sessions.all()) {
+      if (this.#sessions.push(session, payload)) written += 1;
+    }
+    return written;
   }
 
-  /** Sends to the sockets whose last `sub` frame named `topic` (and to such waiting sessions). */
+  /**
+   * Sends to the workers whose tabs subscribe to `topic` (their last `sub` frame named it),
+   * also while they are away. A plain client subscribes to nothing: it gets no publish.
+   */
   publish(topic: string, data: OutboundData): number {
     assertString('topic', topic);
-    const { topicKey } = this.#options;
-    const plain = [...this.#clients].filter(
-      (client) => !client.session && client.topics.has(topic),
-    );
-    const sessions = [...this.#sessions.all()].filter((session) => session.topics.has(topic));
-    return (
-      this.#sendPlain(plain, () => encodeTopicFrame(topicKey, topic, data)) +
-      this.#pushToSessions(sessions, () => encodeTopicPayload(topicKey, topic, data))
-    );
+    const payload = pushPayload(encodeTopicPayload(this.#options.topicKey, topic, data));
+    let written = 0;
+    for (const session of this.#sessions.all()) {
+      if (session.topics.has(topic) && this.#sessions.push(session, payload)) written += 1;
+    }
+    return written;
   }
 
   stats(): TabSocketServerStats {
@@ -194,6 +241,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       onlineUsers: this.#clientsByUser.size,
       ...this.#counters,
       sessions: this.#sessions.size,
+      rememberedFrames: this.#rememberedFrames(),
     };
   }
 
@@ -292,13 +340,20 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       return;
     }
     const id = randomUUID();
+    // Said at once, before an attached server's `authenticate` answers: a worker waits only
+    // so long for the first frame before it takes the server for a plain one.
+    const nonce = this.#options.hello ? randomBytes(16).toString('base64url') : undefined;
+    if (nonce !== undefined) {
+      socket.send(encodeControlFrame({ $ts: 'hello', v: 1, nonce }));
+      this.#counters.framesOut += 1;
+    }
     const verifiedUserId = this.#authenticated.get(request);
     const { authenticate } = this.#options;
     if (verifiedUserId !== undefined || !authenticate) {
-      this.#accept(socket, id, verifiedUserId ?? id);
+      this.#accept(socket, id, verifiedUserId ?? id, nonce);
       return;
     }
-    this.#authenticateAttached(socket, request, id, authenticate);
+    this.#authenticateAttached(socket, request, id, nonce, authenticate);
   };
 
   readonly #onWssClose = (): void => {
@@ -314,6 +369,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     socket: WebSocket,
     request: IncomingMessage,
     id: string,
+    nonce: string | undefined,
     authenticate: Authenticate,
   ): void {
     this.#authenticating.add(socket);
@@ -324,7 +380,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
         socket.terminate();
         return;
       }
-      if (outcome.kind === 'accepted') this.#accept(socket, id, outcome.userId);
+      if (outcome.kind === 'accepted') this.#accept(socket, id, outcome.userId, nonce);
       // Reading again, even to refuse: the close handshake needs the peer's answer.
       socket.resume();
       if (outcome.kind === 'refused') {
@@ -336,8 +392,8 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     });
   }
 
-  #accept(socket: WebSocket, id: string, userId: string): void {
-    const client = new ConnectedClient(id, userId, socket, this.#counters);
+  #accept(socket: WebSocket, id: string, userId: string, nonce: string | undefined): void {
+    const client = new ConnectedClient(id, userId, socket, this.#clientContext, nonce);
     this.#clients.add(client);
     let ofUser = this.#clientsByUser.get(userId);
     if (!ofUser) {
@@ -347,129 +403,154 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     ofUser.add(client);
 
     socket.on('message', (raw, isBinary) => this.#handleFrame(client, raw, isBinary));
+    // Only the peer's stack answering a protocol ping proves it reads: a client that sends
+    // but never reads must not pass for alive.
     socket.on('pong', () => this.#liveness?.markAlive(client));
     socket.once('close', (code, reason) => this.#handleClose(client, code, reason.toString()));
 
-    if (this.#options.hello) {
-      client.sendText(HELLO);
-      client.watchSinceHello();
-    }
     void this.presence.join(userId, id);
     this.emit('connection', client);
   }
 
   #handleFrame(client: ConnectedClient, raw: RawData, isBinary: boolean): void {
     this.#counters.framesIn += 1;
-    this.#liveness?.markAlive(client);
+    // Closing (refused too often, or its buffer full): nothing more is read into the app.
+    if (!client.isOpen) return;
     if (isBinary) {
-      client.settle();
+      // Binary frames are the app's in every phase; before a resume, they make it plain.
+      client.settlePlain();
       this.emit('message', client, raw, null);
       return;
     }
     const text = rawDataToText(raw);
-    const frame = classifyInboundFrame(text, this.#heartbeat?.ping);
-    switch (frame.kind) {
-      case 'heartbeat':
-        // A worker resuming sends no ping first: a ping is a plain client's first word.
-        client.settle();
-        if (this.#heartbeat && !this.#heartbeatSuspension) client.sendText(this.#heartbeat.pong);
+    const parsed = parseJson(text);
+    const { phase } = client;
+    if (phase.kind === 'awaiting') {
+      const minLength = this.#options.authenticate ? 1 : MIN_ANONYMOUS_SESSION_ID;
+      const resume = readResume(parsed, phase.nonce, minLength);
+      if (resume) {
+        this.#resume(client, phase.nonce, resume);
         return;
+      }
+      // A worker answers hello with resume: anything else is a plain client speaking.
+      client.settlePlain();
+    } else if (phase.kind === 'session') {
+      this.#handleSessionFrame(client, phase.session, text, parsed);
+      return;
+    }
+    if (this.#isHeartbeat(text, parsed)) {
+      this.#answerHeartbeat(client);
+      return;
+    }
+    // A plain client's frames are the app's, even one that looks like a control frame.
+    this.emit('message', client, parsed === undefined ? text : parsed, text);
+  }
+
+  /** Where the worker speaks: `sub`, `msg`, the heartbeat; its raw text is the app's. */
+  #handleSessionFrame(
+    client: ConnectedClient,
+    session: Session,
+    text: string,
+    parsed: unknown,
+  ): void {
+    const frame = classifySessionFrame(text, parsed);
+    switch (frame.kind) {
       case 'subscribe':
-        // A worker subscribes after it resumed; a client that subscribes first is plain.
-        client.settle();
         // Each `sub` carries the whole set, so a lost or reordered one cannot leave stale topics.
         client.topics = new Set(frame.frame.topics);
-        if (client.session) client.session.topics = client.topics;
-        return;
-      case 'resume':
-        this.#resume(client, frame.frame.session, frame.frame.last);
         return;
       case 'message':
-        this.#receiveMessage(client, frame.id, frame.data, frame.text);
+        // A numbered message: passed on once, acknowledged every time (a resend lost its ack).
+        if (!session.received.seen(frame.id)) this.emit('message', client, frame.data, text);
+        client.sendText(encodeControlFrame({ $ts: 'ack', id: frame.id }));
         return;
       case 'refused':
         this.#refuse(client, frame.code, frame.message);
         return;
       case 'app':
-        client.settle();
-        this.emit('message', client, frame.data, text);
+        if (this.#isHeartbeat(text, parsed)) this.#answerHeartbeat(client);
+        else this.emit('message', client, parsed === undefined ? text : parsed, text);
         return;
     }
+  }
+
+  #isHeartbeat(text: string, parsed: unknown): boolean {
+    const ping = this.#heartbeat?.ping;
+    return ping !== undefined && matchesHeartbeatFrame(ping, text, parsed);
+  }
+
+  #answerHeartbeat(client: ConnectedClient): void {
+    if (this.#heartbeat && !this.#heartbeatSuspension) client.sendText(this.#heartbeat.pong);
   }
 
   /**
    * Attaches the socket to its worker's session and replays what the worker missed, or
    * tells it to resync when that is no longer kept. Live pushes are numbered from here on.
    */
-  #resume(client: ConnectedClient, sessionId: string, last: number): void {
-    if (client.settled) {
-      this.#refuse(
-        client,
-        'malformed',
-        'Control frame "resume" must come first, once per socket, after "hello"',
-      );
+  #resume(client: ConnectedClient, nonce: string, request: ResumeRequest): void {
+    if (request.kind === 'invalid') {
+      // The socket still waits for a resume: the worker may start afresh on it.
+      this.#refuse(client, 'invalid-session', request.message, nonce);
       return;
     }
-    const sentPlainly = client.settle();
-    const { session, created, head, replay } = this.#sessions.resume(client, sessionId, last);
-    client.session = session;
-    client.topics = session.topics;
-    if (!replay) {
-      client.sendText(encodeControlFrame({ $ts: 'resync', seq: head }));
-    } else {
-      client.sendText(encodeControlFrame({ $ts: 'resumed', seq: head }));
-      for (const frame of replay) client.sendText(frame);
+    const outcome = this.#sessions.resume(client, request.session, request.last);
+    if (outcome.kind === 'full') {
+      this.#refuse(client, 'overloaded', 'Too many sessions on this server', nonce);
+      client.shut(CLOSE_TRY_AGAIN_LATER, 'Too many sessions');
+      return;
     }
-    // The worker dropped what came before its session was attached. An existing session
-    // logged those pushes too (they are in the replay); a new one never saw them.
-    if (created) {
-      for (const text of sentPlainly) {
-        this.#sessions.push(session, (seq) => encodePushFrame(seq, encodePayload(text)));
+    const { session, created, head, replay } = outcome;
+    const remembered = client.attach(session);
+    // Written whatever is waiting: the replay limits bound all of it.
+    if (!replay || remembered.overflowed) {
+      // Frames went out while it resumed that no list holds any more: what it missed is gone.
+      client.sendText(encodeControlFrame({ $ts: 'resync', nonce, seq: head }), 'resume');
+    } else {
+      client.sendText(encodeControlFrame({ $ts: 'resumed', nonce, seq: head }), 'resume');
+      for (const entry of replay) {
+        client.sendText(encodePushFrame(entry.seq, entry.payload.body), 'resume');
+      }
+    }
+    // The worker dropped what came before its session was attached. The session logged the
+    // pushes made to it since it exists (they are in the replay); the rest it gets now.
+    for (const frame of remembered.frames) {
+      if (created || !frame.fanout || !outcome.logged(frame.fanout)) {
+        this.#sessions.push(session, frame.payload, 'resume');
       }
     }
   }
 
-  /** A numbered message: passed on once, acknowledged every time (a resend lost its ack). */
-  #receiveMessage(client: ConnectedClient, id: number, data: unknown, text: string): void {
-    const { session } = client;
-    if (!session) {
-      this.#refuse(client, 'malformed', 'Control frame "msg" needs a "resume" first');
+  /** Answers a refused frame with an error frame; past `maxRefusals`, closes with 1008. */
+  #refuse(client: ConnectedClient, code: RefusalCode, message: string, nonce?: string): void {
+    this.#counters.malformedFrames += 1;
+    if (!client.countRefusal(this.#options.maxRefusals)) {
+      client.shut(CLOSE_POLICY_VIOLATION, 'Too many refused frames');
       return;
     }
-    if (!session.received.seen(id)) this.emit('message', client, data, text);
-    client.sendText(encodeControlFrame({ $ts: 'ack', id }));
+    client.sendText(
+      encodeControlFrame({
+        $ts: 'error',
+        code,
+        message,
+        ...(nonce === undefined ? {} : { nonce }),
+      }),
+    );
   }
 
-  #refuse(client: ConnectedClient, code: RefusalCode, message: string): void {
-    this.#counters.malformedFrames += 1;
-    client.sendText(encodeControlFrame({ $ts: 'error', code, message }));
+  /** An application frame to a socket without a session (a session's go through its log). */
+  #writeApp(client: ConnectedClient, text: string, payload: PushPayload, fanout: Fanout): boolean {
+    return client.phase.kind !== 'session' && client.writeApp(text, () => payload, fanout);
   }
 
-  #sendPlain(clients: ConnectedClient[], encode: () => string): number {
-    if (clients.length === 0) return 0;
-    const text = encode();
-    let written = 0;
-    for (const client of clients) {
-      if (client.sendPlain(text)) written += 1;
-      // A listen-only plain client must not make the server remember frames without end.
-      if (client.sentSinceHello > this.#options.replay.maxCount) client.settle();
-    }
-    return written;
-  }
-
-  #pushToSessions(sessions: Iterable<Session>, encode: () => string): number {
-    let payload: string | undefined;
-    let written = 0;
-    for (const session of sessions) {
-      payload ??= encode();
-      const body = payload;
-      if (this.#sessions.push(session, (seq) => encodePushFrame(seq, body))) written += 1;
-    }
-    return written;
+  #rememberedFrames(): number {
+    let count = 0;
+    for (const client of this.#clients) count += client.rememberedFrames;
+    return count;
   }
 
   #handleClose(client: ConnectedClient, code: number, reason: string): void {
-    if (client.session) this.#sessions.detach(client.session, client);
+    const { phase } = client;
+    if (phase.kind === 'session') this.#sessions.detach(phase.session, client);
     this.#clients.delete(client);
     const ofUser = this.#clientsByUser.get(client.userId);
     ofUser?.delete(client);
@@ -478,6 +559,11 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     void this.presence.leave(client.userId, client.id);
     this.emit('disconnection', client, code, reason);
   }
+}
+
+/** The payload of a push of `data`, whose text on the wire is `text`: as `encodePayload`. */
+function payloadBody(data: OutboundData, text: string): string {
+  return typeof data === 'string' ? `"text":${JSON.stringify(data)}` : `"data":${text}`;
 }
 
 function rawDataToText(raw: RawData): string {

@@ -1,48 +1,90 @@
+import type { SendBudget } from './connected-client';
 import { DedupeWindow } from './dedupe-window';
-import type { ReplayStore } from './replay-store';
+import { encodePushFrame } from './outbound-frame';
+import type { PushEntry, PushPayload, ReplayStore } from './replay-store';
 
 /** What a session needs of the socket it is attached to. */
 export interface SessionSocket {
   readonly userId: string;
   topics: ReadonlySet<string>;
-  sendText(text: string): boolean;
+  sendText(text: string, budget?: SendBudget): boolean;
   terminate(): void;
 }
 
 /** A worker's session: it outlives its sockets, so pushes and messages survive reconnects. */
 export interface Session {
-  /** Unique per user: the worker's session id prefixed by its user id. */
+  /** Unique on this server, and the session's name in the replay store. */
   readonly key: string;
-  readonly userId: string;
+  /**
+   * The user whose pushes it gets. Without `authenticate` each socket is its own user, so
+   * an anonymous session takes the id of the socket that resumed it last.
+   */
+  userId: string;
   topics: ReadonlySet<string>;
   /** The socket it is attached to; undefined between sockets. */
   socket: SessionSocket | undefined;
   /** When the last socket left; undefined while attached. */
   detachedAt: number | undefined;
+  /** When a socket last attached. */
+  attachedAt: number;
+  /** The count of fan-outs made before it existed: none of those is in its log. */
+  readonly bornAfter: number;
   readonly received: DedupeWindow;
 }
 
-export interface ResumeOutcome {
-  session: Session;
-  /** The session did not exist: this resume created it. */
-  created: boolean;
-  /** The last push number of the stream. */
-  head: number;
-  /** What to replay, oldest first; undefined when the gap is older than the log (resync). */
-  replay: string[] | undefined;
+/**
+ * One push, broadcast or publish: a socket that has not resumed yet gets its frame as is,
+ * and remembers which sessions logged it, so that its resume neither loses nor doubles it.
+ */
+export interface Fanout {
+  readonly seq: number;
+  /** The user whose sessions got it; undefined for every session (a broadcast). */
+  readonly userId: string | undefined;
+}
+
+export type ResumeOutcome =
+  | {
+      kind: 'attached';
+      session: Session;
+      /** The session did not exist: this resume created it. */
+      created: boolean;
+      /** The last push number of the stream. */
+      head: number;
+      /** What to replay, oldest first; undefined when the worker must resync. */
+      replay: PushEntry[] | undefined;
+      /** Whether `fanout`, made before this resume, was logged in the session. */
+      logged(fanout: Fanout): boolean;
+    }
+  /** `maxTotal` sessions exist and every one has a socket. */
+  | { kind: 'full' };
+
+export interface SessionRegistryOptions {
+  maxAge: number;
+  dedupeWindow: number;
+  maxPerUser: number;
+  maxTotal: number;
+  /**
+   * Without `authenticate`: a session is found by its id alone, which is then its only
+   * credential (a worker's is 128 random bits).
+   */
+  anonymous: boolean;
 }
 
 /**
  * The sessions of this server, attached or waiting for their worker to come back, and
- * their expiry: a session without a socket for `maxAge` ms is forgotten with its log.
+ * their end: a session without a socket for `maxAge` ms is forgotten with its log, and
+ * past `maxPerUser` or `maxTotal` the longest detached one makes room.
  */
 export class SessionRegistry {
   readonly #sessions = new Map<string, Session>();
   readonly #byUser = new Map<string, Set<Session>>();
+  /** Sessions without a socket, longest detached first (a Map keeps insertion order). */
+  readonly #detached = new Map<string, Session>();
+  #fanouts = 0;
 
   constructor(
     private readonly store: ReplayStore,
-    private readonly options: { maxAge: number; dedupeWindow: number },
+    private readonly options: SessionRegistryOptions,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -52,39 +94,49 @@ export class SessionRegistry {
 
   /**
    * Attaches `socket` to the worker's session `id` (created when unknown), taking it from a
-   * socket it may still have: that one is a half-open leftover of the same worker.
+   * socket it may still have: that one is a half-open leftover of the same worker. A `last`
+   * that is not a push number (undefined) makes the worker resync.
    */
-  resume(socket: SessionSocket, id: string, last: number): ResumeOutcome {
-    // Keyed by user too: a session id of another user's worker can never be taken over.
-    const key = `${socket.userId}\u0000${id}`;
+  resume(socket: SessionSocket, id: string, last: number | undefined): ResumeOutcome {
+    const key = this.#keyOf(socket.userId, id);
     let session = this.#sessions.get(key);
     const created = !session;
     if (!session) {
+      if (!this.#makeRoom(socket.userId)) return { kind: 'full' };
       session = {
         key,
         userId: socket.userId,
         topics: socket.topics,
         socket: undefined,
         detachedAt: undefined,
+        attachedAt: this.now(),
+        bornAfter: this.#fanouts,
         received: new DedupeWindow(this.options.dedupeWindow),
       };
       this.#sessions.set(key, session);
-      let ofUser = this.#byUser.get(socket.userId);
-      if (!ofUser) {
-        ofUser = new Set();
-        this.#byUser.set(socket.userId, ofUser);
-      }
-      ofUser.add(session);
+      this.#index(session);
+    }
+    const { userId: ownerBefore, bornAfter } = session;
+    if (session.userId !== socket.userId) {
+      // Anonymous: the session now gets the pushes of the socket that resumed it.
+      this.#unindex(session);
+      session.userId = socket.userId;
+      this.#index(session);
     }
     const previous = session.socket;
     session.socket = socket;
     session.detachedAt = undefined;
+    session.attachedAt = this.now();
+    this.#detached.delete(key);
     if (previous && previous !== socket) previous.terminate();
     return {
+      kind: 'attached',
       session,
       created,
       head: this.store.head(key),
-      replay: this.store.since(key, last),
+      replay: last === undefined ? undefined : this.store.since(key, last),
+      logged: (fanout) =>
+        fanout.seq > bornAfter && (fanout.userId === undefined || fanout.userId === ownerBefore),
     };
   }
 
@@ -93,6 +145,7 @@ export class SessionRegistry {
     if (session.socket !== socket) return;
     session.socket = undefined;
     session.detachedAt = this.now();
+    this.#detached.set(session.key, session);
   }
 
   ofUser(userId: string): Iterable<Session> {
@@ -103,22 +156,91 @@ export class SessionRegistry {
     return this.#sessions.values();
   }
 
+  /** Numbers a fan-out, so that sockets not resumed yet can tell which sessions logged it. */
+  fanout(userId: string | undefined): Fanout {
+    this.#fanouts += 1;
+    return { seq: this.#fanouts, userId };
+  }
+
   /** Appends a push to the session's stream and writes it if attached; answers whether written. */
-  push(session: Session, frame: (seq: number) => string): boolean {
-    const entry = this.store.append(session.key, frame);
-    return session.socket?.sendText(entry.frame) ?? false;
+  push(session: Session, payload: PushPayload, budget: SendBudget = 'live'): boolean {
+    const seq = this.store.append(session.key, payload);
+    return session.socket?.sendText(encodePushFrame(seq, payload.body), budget) ?? false;
   }
 
   /** Forgets sessions that waited longer than `maxAge` for their worker. */
   sweep(): void {
     const expired = this.now() - this.options.maxAge;
-    for (const session of this.#sessions.values()) {
-      if (session.detachedAt === undefined || session.detachedAt > expired) continue;
-      this.#sessions.delete(session.key);
-      const ofUser = this.#byUser.get(session.userId);
-      ofUser?.delete(session);
-      if (ofUser?.size === 0) this.#byUser.delete(session.userId);
-      this.store.drop(session.key);
+    for (const session of this.#detached.values()) {
+      if ((session.detachedAt ?? 0) > expired) break;
+      this.#forget(session);
     }
   }
+
+  /** Makes room for a new session of `userId`; answers false when there is none to make. */
+  #makeRoom(userId: string): boolean {
+    const ofUser = this.#byUser.get(userId);
+    if (ofUser && ofUser.size >= this.options.maxPerUser) {
+      const victim = oldestOf(ofUser);
+      if (victim) this.#evict(victim);
+    }
+    if (this.#sessions.size < this.options.maxTotal) return true;
+    const longestDetached = this.#detached.values().next().value;
+    if (!longestDetached) return false;
+    this.#forget(longestDetached);
+    return true;
+  }
+
+  /** Ends a session for a newer one; its socket, if any, is dropped (the worker starts afresh). */
+  #evict(session: Session): void {
+    const { socket } = session;
+    session.socket = undefined;
+    this.#forget(session);
+    socket?.terminate();
+  }
+
+  #forget(session: Session): void {
+    this.#sessions.delete(session.key);
+    this.#detached.delete(session.key);
+    this.#unindex(session);
+    this.store.drop(session.key);
+  }
+
+  #index(session: Session): void {
+    let ofUser = this.#byUser.get(session.userId);
+    if (!ofUser) {
+      ofUser = new Set();
+      this.#byUser.set(session.userId, ofUser);
+    }
+    ofUser.add(session);
+  }
+
+  #unindex(session: Session): void {
+    const ofUser = this.#byUser.get(session.userId);
+    ofUser?.delete(session);
+    if (ofUser?.size === 0) this.#byUser.delete(session.userId);
+  }
+
+  /**
+   * A key no other user and session can share (joining them with a separator could: user
+   * "a" with session "b\0c" against user "a\0b" with session "c").
+   */
+  #keyOf(userId: string, id: string): string {
+    return this.options.anonymous ? JSON.stringify([id]) : JSON.stringify([userId, id]);
+  }
+}
+
+/** The longest detached of `sessions`, or else the one attached longest ago. */
+function oldestOf(sessions: Iterable<Session>): Session | undefined {
+  let oldest: Session | undefined;
+  for (const session of sessions) {
+    if (!oldest || isOlder(session, oldest)) oldest = session;
+  }
+  return oldest;
+}
+
+function isOlder(a: Session, b: Session): boolean {
+  if (a.detachedAt !== undefined && b.detachedAt !== undefined) return a.detachedAt < b.detachedAt;
+  if (a.detachedAt !== undefined || b.detachedAt !== undefined) return a.detachedAt !== undefined;
+  return a.attachedAt < b.attachedAt;
 }

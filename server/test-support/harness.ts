@@ -8,6 +8,11 @@ import { createTabSocketServer, type TabSocketServer } from '../server';
 /** How long any wait in these tests may take before it fails the test instead of hanging. */
 export const WAIT_LIMIT_MS = 3000;
 
+/** The server's first frame: `{"$ts":"hello","v":1,"nonce":…}`. */
+export function isHello(text: string): boolean {
+  return /^\{"\$ts":"hello","v":1,"nonce":"[\w-]{16,}"\}$/.test(text);
+}
+
 export interface Closed {
   code: number;
   reason: string;
@@ -36,6 +41,26 @@ export class TestClient {
   async waitForMessage(matches: (text: string) => boolean, label = 'a matching frame') {
     await waitUntil(() => this.messages.some(matches), label);
     return this.messages.find(matches) as string;
+  }
+
+  /** The nonce of the server's hello, once it came. */
+  async nonce(): Promise<string> {
+    const hello = await this.waitForMessage(isHello, 'hello');
+    return (JSON.parse(hello) as { nonce: string }).nonce;
+  }
+
+  /**
+   * Answers hello as a worker does: resume `session` after push `last`; answers once the
+   * server has (`resumed`, `resync` or an error with the nonce), with that answer.
+   */
+  async resume(session: unknown, last: unknown = 0): Promise<Record<string, unknown>> {
+    const nonce = await this.nonce();
+    this.send({ $ts: 'resume', nonce, session, last });
+    const answer = await this.waitForMessage(
+      (text) => text.includes(`"nonce":"${nonce}"`) && !isHello(text),
+      'the answer to resume',
+    );
+    return JSON.parse(answer) as Record<string, unknown>;
   }
 
   /** The parsed JSON frames received so far. */
