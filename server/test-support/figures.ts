@@ -153,13 +153,14 @@ async function slowReader(): Promise<void> {
     peak = Math.max(peak, serverSide.bufferedAmount);
     await sleep(10);
   }
-  await sleep(200);
+  const stoppedAt = serverSide.readyState === WebSocket.OPEN ? null : Date.now() - startedAt;
+  await closedOrTimeout(serverSide);
   clearInterval(heartbeat);
   console.log(
     JSON.stringify({
       peakBufferedMiB: round(peak / MiB),
+      sendsStoppedAfterMs: stoppedAt,
       serverSideClosedWith: serverClose ?? null,
-      droppedAfterMs: serverSide.readyState === WebSocket.OPEN ? null : Date.now() - startedAt,
       clientSawClose: closed ?? null,
     }),
   );
@@ -184,6 +185,7 @@ async function refusals(): Promise<void> {
   }
   let peak = 0;
   const framesIn = () => server.stats().framesIn;
+  const closing = closedOrTimeout(serverSide);
   const deadline = Date.now() + 20_000;
   let last = -1;
   while (Date.now() < deadline && framesIn() !== last) {
@@ -191,17 +193,24 @@ async function refusals(): Promise<void> {
     peak = Math.max(peak, serverSide.bufferedAmount);
     await sleep(100);
   }
+  await closing;
   console.log(
     JSON.stringify({
       sentMiB: round(sentBytes / MiB),
       framesReadByServer: server.stats().framesIn,
       refused: server.stats().malformedFrames,
-      peakAnswerQueueMiB: round(Math.max(peak, serverSide.bufferedAmount) / MiB),
+      peakAnswerQueueKiB: round(Math.max(peak, serverSide.bufferedAmount) / 1024),
       serverSideClosedWith: serverClose ?? null,
     }),
   );
   socket.terminate();
   await server.close();
+}
+
+/** Until the socket's close event, 3 s at most. */
+async function closedOrTimeout(socket: WebSocket): Promise<void> {
+  if (socket.readyState === WebSocket.CLOSED) return;
+  await Promise.race([once(socket, 'close'), sleep(3_000)]);
 }
 
 function round(value: number): number {
