@@ -19,6 +19,11 @@ export interface EngineTraits {
   workerOutlivesReload: boolean;
   /** Why a tab's renderer cannot be crashed under automation, where it cannot. */
   noCrash?: string;
+  /**
+   * How the browser itself holds back a WebSocket to a host whose connections just failed,
+   * on top of tabsocket's backoff, where it does.
+   */
+  reconnectDelay?: string;
 }
 
 export interface Engine {
@@ -61,6 +66,9 @@ export const ENGINES: readonly Engine[] = [
     traits: {
       workerOutlivesReload: false,
       noCrash: 'Firefox refuses to navigate to about:crashcontent over BiDi',
+      // netwerk/protocol/websocket/WebSocketChannel.cpp, FailDelayManager.
+      reconnectDelay:
+        'Firefox holds back a WebSocket to a host that just failed: 200–400 ms, ×1.5 per failure (RFC 6455 §7.2.3)',
     },
     launch: () =>
       launchPuppeteer({

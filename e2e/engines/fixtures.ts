@@ -5,9 +5,9 @@ import { CountingServer, type CountingServerOptions } from '../support/counting-
 import { ServerProcess } from '../support/server-process';
 import { startStaticServer } from '../support/static-server';
 import { TcpProxy } from '../support/tcp-proxy';
+import { APP_DIST } from './app';
 import type { BrowserSession, EngineDriver, EngineName, Tab } from './drivers/driver';
 import { ENGINES, type EngineTraits } from './engines';
-import { APP_DIST } from './global-setup';
 import { connectTab } from './tabs';
 
 export { expect } from '@playwright/test';

@@ -7,10 +7,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { buildAndUnpack, repoRoot } from '../support/pack';
-
-/** Under node_modules, so that the app's imports (comlink) resolve to the repository's. */
-export const APP_DIR = join(repoRoot, 'node_modules', '.cache', 'tabsocket-engines', 'app');
-export const APP_DIST = join(APP_DIR, 'dist');
+import { APP_DIR } from './app';
 
 const APP_SOURCES = ['index.html', 'main.ts', 'harness.ts', 'package.json'];
 

@@ -22,14 +22,12 @@ export interface WebKitOptions {
 
 export async function launchWebKit(options: WebKitOptions): Promise<EngineDriver> {
   const xvfb = await startXvfb(options.xvfbPath);
-  let driver: { daemon: Daemon; client: WebDriverClient } | undefined;
-  try {
-    driver = await startDriver(options.driverPath, xvfb.display);
-  } catch (error) {
-    await xvfb.daemon.stop();
-    throw error;
-  }
-  const { daemon, client } = driver;
+  const { daemon, client } = await startDriver(options.driverPath, xvfb.display).catch(
+    async (error: unknown) => {
+      await xvfb.daemon.stop();
+      throw error;
+    },
+  );
   const sessions = new Set<WebDriverSession>();
   const capabilities = {
     'webkitgtk:browserOptions': { binary: options.browserPath, args: ['--automation'] },
