@@ -10,7 +10,7 @@ export interface LivenessTarget {
 
 /**
  * The ws README's "detect broken connections" recipe with a deadline: every `interval` each
- * socket is pinged, and `timeout` later those that sent nothing back since are terminated.
+ * socket is pinged, and `timeout` later those that have not answered are terminated.
  * A socket that goes quiet right after answering is pinged at most `interval` later, so it
  * is dropped within `interval + timeout`.
  *
@@ -43,7 +43,10 @@ export class LivenessMonitor<Target extends LivenessTarget> {
     this.#awaiting.clear();
   }
 
-  /** Any frame or pong from the peer proves it is there. */
+  /**
+   * The peer answered a ping: its stack reads what we send. Other frames prove nothing of
+   * the kind (a client that sends but never reads would pass), so only pongs count.
+   */
   markAlive(target: Target): void {
     this.#awaiting.delete(target);
   }
@@ -70,7 +73,7 @@ export class LivenessMonitor<Target extends LivenessTarget> {
 
   #expire(): void {
     this.#deadlineTimer = undefined;
-    const silent = [...this.#awaiting];
+    const silent = Array.from(this.#awaiting);
     this.#awaiting.clear();
     for (const target of silent) target.terminate();
   }

@@ -65,11 +65,13 @@ export class MemoryPresenceStore implements PresenceStore {
   }
 
   async list(): Promise<PresenceEntry[]> {
-    const online = [...this.#online].map(([userId, session]) => onlineEntry(userId, session));
-    const offline = [...this.#lastSeen]
+    const online: PresenceEntry[] = Array.from(this.#online, ([userId, session]) =>
+      onlineEntry(userId, session),
+    );
+    const offline = Array.from(this.#lastSeen)
       .reverse()
       .map(([userId, lastSeen]): OfflineEntry => ({ userId, online: false, lastSeen }));
-    return [...online, ...offline];
+    return online.concat(offline);
   }
 
   async counts(): Promise<PresenceCounts> {

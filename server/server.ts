@@ -285,7 +285,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     this.wss.off('connection', this.#onConnection);
     this.wss.off('close', this.#onWssClose);
     for (const socket of this.#authenticating) socket.terminate();
-    const clients = [...this.#clients];
+    const clients = Array.from(this.#clients);
     for (const client of clients) client.terminate();
     await Promise.all(clients.map((client) => client.closed));
     await this.presence.settled();
