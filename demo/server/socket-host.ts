@@ -37,6 +37,7 @@ const NO_TRAFFIC: TabSocketServerStats = {
   framesOut: 0,
   malformedFrames: 0,
   sessions: 0,
+  rememberedFrames: 0,
 };
 
 /**
