@@ -1,14 +1,16 @@
 import { builtinModules } from 'node:module';
 import { defineConfig, type Plugin } from 'vite';
 
-/** Where the client asks for the default worker, as written in client/default-worker.ts. */
-const WORKER_URL_IN_SOURCE = "new URL('../worker/shared-worker.js', import.meta.url)";
-/** Where the default worker sits next to the built client in dist/. */
-const WORKER_URL_IN_DIST = "new URL('./shared-worker.js', import.meta.url)";
-const WORKER_URL_PLACEHOLDER = '__TABSOCKET_SHARED_WORKER_URL__';
+/** The worker scripts client/default-worker.ts starts, by file name in worker/ and in dist/. */
+const WORKER_SCRIPTS = ['shared-worker', 'dedicated-worker'];
+const urlInSource = (script: string) => `new URL('../worker/${script}.js', import.meta.url)`;
+const urlInDist = (script: string) => `new URL('./${script}.js', import.meta.url)`;
+const placeholder = (script: string) =>
+  `__TABSOCKET_${script.replace('-', '_').toUpperCase()}_URL__`;
 
 /**
- * Keeps `new SharedWorker(new URL('./shared-worker.js', import.meta.url))` literal in dist.
+ * Keeps `new SharedWorker(new URL('./shared-worker.js', import.meta.url))` literal in dist,
+ * and the same for the dedicated worker.
  *
  * Left alone, Vite's library build bundles the worker into dist/assets and rewrites the call
  * to an absolute, `@vite-ignore`d URL that only resolves on our own dev server. The app that
@@ -21,16 +23,23 @@ function keepWorkerUrlLiteral(): Plugin {
     enforce: 'pre',
     transform(code, id) {
       if (!id.endsWith('client/default-worker.ts')) return null;
-      if (!code.includes(WORKER_URL_IN_SOURCE)) {
-        this.error(`expected ${WORKER_URL_IN_SOURCE} in ${id}`);
+      let swapped = code;
+      for (const script of WORKER_SCRIPTS) {
+        if (!swapped.includes(urlInSource(script))) {
+          this.error(`expected ${urlInSource(script)} in ${id}`);
+        }
+        // Same-line swap: line mappings stay right, which is all the sourcemap needs here.
+        swapped = swapped.replace(urlInSource(script), placeholder(script));
       }
-      // Same-line swap: line mappings stay right, which is all the sourcemap needs here.
-      return { code: code.replace(WORKER_URL_IN_SOURCE, WORKER_URL_PLACEHOLDER), map: null };
+      return { code: swapped, map: null };
     },
     renderChunk(code) {
-      return code.includes(WORKER_URL_PLACEHOLDER)
-        ? { code: code.replace(WORKER_URL_PLACEHOLDER, WORKER_URL_IN_DIST), map: null }
-        : null;
+      const found = WORKER_SCRIPTS.filter((script) => code.includes(placeholder(script)));
+      if (found.length === 0) return null;
+      let restored = code;
+      for (const script of found)
+        restored = restored.replace(placeholder(script), urlInDist(script));
+      return { code: restored, map: null };
     },
   };
 }
@@ -50,6 +59,7 @@ export default defineConfig(({ command }) => ({
               index: 'client/index.ts',
               worker: 'worker/index.ts',
               'shared-worker': 'worker/shared-worker.ts',
+              'dedicated-worker': 'worker/dedicated-worker.ts',
               server: 'server/index.ts',
             },
             formats: ['es' as const],

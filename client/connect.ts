@@ -1,6 +1,6 @@
 import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
 import { InvalidOptionError } from '../protocol/errors';
-import { startDefaultWorker } from './default-worker';
+import { startDedicatedWorker, startDefaultWorker } from './default-worker';
 import { HubClient } from './hub-client';
 import { type TabSocket, TabSocketHandle } from './tab-socket';
 
@@ -43,18 +43,15 @@ export function connect(options: ConnectOptions): TabSocket {
 
 function startHubClient(worker: SharedWorker | undefined): HubClient {
   if (worker === undefined && typeof SharedWorker === 'undefined') {
-    return new HubClient(startInPageHub());
+    const dedicated = startDedicatedWorker();
+    return watch(dedicated.worker, new HubClient(Promise.resolve(dedicated.port)));
   }
   const shared = worker ?? startDefaultWorker();
-  const hubClient = new HubClient(Promise.resolve(shared.port));
-  shared.addEventListener('error', (event) => hubClient.workerFailed(event));
-  return hubClient;
+  return watch(shared, new HubClient(Promise.resolve(shared.port)));
 }
 
-/** The fallback: the same hub, loaded on demand and run in this page behind a MessageChannel. */
-async function startInPageHub(): Promise<MessagePort> {
-  const { createHub, exposeHub } = await import('../worker/serve');
-  const { port1, port2 } = new MessageChannel();
-  exposeHub(createHub(), port2);
-  return port1;
+/** A worker that fails to load or run reaches the handles as an `error` event. */
+function watch(worker: AbstractWorker, hubClient: HubClient): HubClient {
+  worker.addEventListener('error', (event) => hubClient.workerFailed(event));
+  return hubClient;
 }

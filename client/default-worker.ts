@@ -12,3 +12,18 @@ export function startDefaultWorker(): SharedWorker {
     extendedLifetime: true,
   } as WorkerOptions);
 }
+
+/**
+ * Where SharedWorker is missing (older Chrome for Android, WebViews): a hub of this page's
+ * own in a dedicated worker, reached through a port of ours. Each such page has its own
+ * socket.
+ */
+export function startDedicatedWorker(): { worker: Worker; port: MessagePort } {
+  const worker = new Worker(new URL('../worker/dedicated-worker.js', import.meta.url), {
+    type: 'module',
+    name: 'tabsocket',
+  });
+  const { port1, port2 } = new MessageChannel();
+  worker.postMessage(null, [port2]);
+  return { worker, port: port1 };
+}
