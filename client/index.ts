@@ -18,8 +18,8 @@ export {
   type TabSocketErrorCode,
   WorkerError,
 } from '../protocol/errors';
+export type { HeartbeatFrame } from '../protocol/heartbeat-frame';
 export type { ConnectionState, StateDetail, TransitionReason } from '../protocol/state';
 export type { ConnectionSnapshot } from '../protocol/tab-hub';
-export type { HeartbeatFrame } from '../worker/heartbeat-frame';
 export { type ConnectOptions, connect } from './connect';
 export type { SendData, TabSocket, TabSocketEvents } from './tab-socket';

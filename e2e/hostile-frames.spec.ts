@@ -9,7 +9,7 @@ import { expect, expectAll, messagesOf, statesOf, test } from './support/fixture
  * the code before that issue.
  */
 
-/** Control frames of the wire (worker/wire.ts), as a chat line a user could type. */
+/** Control frames of the wire (protocol/wire.ts), as a chat line a user could type. */
 const FORGERIES = [
   '{"$ts":"ack","id":1}',
   '{"$ts":"ack","id":2}',

@@ -1,5 +1,5 @@
-import type { HeartbeatFrame } from '../worker/heartbeat-frame';
 import { InvalidOptionError } from './errors';
+import type { HeartbeatFrame } from './heartbeat-frame';
 
 /** Keep-alive: a ping every `interval` ms; no frame at all within `interval + timeout` ms means dead. */
 export interface HeartbeatOptions {

@@ -1,8 +1,8 @@
-import type { SubscribeFrame } from '../worker/wire';
+import type { SubscribeFrame } from '../protocol/wire';
 
 /** Stable reasons the server gives in an error frame. */
 export type RefusalCode =
-  /** Not a frame of the protocol as `worker/wire.ts` defines it. */
+  /** Not a frame of the protocol as `protocol/wire.ts` defines it. */
   | 'malformed'
   /** A `$ts` kind a client does not send. */
   | 'unknown-kind'

@@ -1,7 +1,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { WebSocketServer } from 'ws';
-import type { HeartbeatFrame } from '../worker/heartbeat-frame';
+import type { HeartbeatFrame } from '../protocol/heartbeat-frame';
 import { MAX_DEDUPE_WINDOW } from './dedupe-window';
 import { MemoryPresenceStore } from './memory-presence-store';
 import { MemoryReplayStore } from './memory-replay-store';

@@ -1,4 +1,4 @@
-import type { ServerControlFrame } from '../worker/wire';
+import type { ServerControlFrame } from '../protocol/wire';
 import type { PushPayload } from './replay-store';
 
 /** What the app may send: a string goes as is, anything else as JSON. */

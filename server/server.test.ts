@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { HeartbeatFrame } from '../worker/heartbeat-frame';
+import type { HeartbeatFrame } from '../protocol/heartbeat-frame';
 import type { TabSocketClient } from './connected-client';
 import type { OfflineEntry, OnlineEntry } from './presence-store';
 import {

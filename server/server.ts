@@ -14,7 +14,7 @@ import {
   type HeartbeatFrame,
   matchesHeartbeatFrame,
   parseJson,
-} from '../worker/heartbeat-frame';
+} from '../protocol/heartbeat-frame';
 import { runAuthenticate } from './authentication';
 import {
   CLOSE_POLICY_VIOLATION,

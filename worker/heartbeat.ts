@@ -1,6 +1,6 @@
 import type { HeartbeatOptions } from '../protocol/connection-options';
+import { encodeHeartbeatFrame, matchesHeartbeatFrame } from '../protocol/heartbeat-frame';
 import { type Clock, Timer } from './clock';
-import { encodeHeartbeatFrame, matchesHeartbeatFrame } from './heartbeat-frame';
 
 /**
  * Keeps one open socket honest. A ping goes out every `interval`; any inbound frame counts

@@ -1,4 +1,4 @@
-import type { PushFrame } from './wire';
+import type { PushFrame } from '../protocol/wire';
 
 /** An application frame as the tabs get it; `topic` when its JSON names one. */
 export interface TabFrame {

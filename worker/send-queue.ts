@@ -1,7 +1,7 @@
 import type { TabSocketError } from '../protocol/errors';
 import { ConnectionClosedError, OutboxFullError } from '../protocol/errors';
 import type { SocketData } from '../protocol/tab-hub';
-import type { MessageFrame } from './wire';
+import type { MessageFrame } from '../protocol/wire';
 
 interface Message {
   data: SocketData;

@@ -1,13 +1,13 @@
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import type { TabSocketError } from '../protocol/errors';
 import { MalformedFrameError } from '../protocol/errors';
+import { parseJson } from '../protocol/heartbeat-frame';
 import type { TransitionReason } from '../protocol/state';
 import type { SocketData } from '../protocol/tab-hub';
+import type { PushFrame, SubscribeFrame } from '../protocol/wire';
 import { type Clock, Timer } from './clock';
-import { parseJson } from './heartbeat-frame';
 import { decodeText, decodeValue, readServerFrame, type WirePhase } from './inbound-frame';
 import { SendQueue } from './send-queue';
-import type { PushFrame, SubscribeFrame } from './wire';
 import { WireSession } from './wire-session';
 
 /** How long a new socket listens for `hello` before it takes the server for a plain one. */

@@ -1,5 +1,5 @@
 import { randomId } from '../protocol/random-id';
-import type { ResumeFrame } from './wire';
+import type { ResumeFrame } from '../protocol/wire';
 
 /** What to do with push number `seq`. */
 export type PushVerdict = 'deliver' | 'duplicate' | 'gap';
