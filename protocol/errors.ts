@@ -14,7 +14,8 @@
  * | `TS_ERR_MALFORMED_FRAME`  | `MalformedFrameError`   | a frame was not JSON, or not passable to the tab: sent as text |
  * | `TS_ERR_WORKER`           | `WorkerError`           | the shared worker could not start or stopped answering      |
  *
- * The reference server's answers to a frame it refuses are the `WireErrorCode`s of `wire.ts`.
+ * The reference server refuses a frame with an error frame whose code is a `WireErrorCode`
+ * (`wire.ts`): `malformed`, `unknown-kind`, `unexpected`, `invalid-session`, `overloaded`.
  */
 export type TabSocketErrorCode =
   | 'TS_ERR_INVALID_OPTION'

@@ -79,14 +79,26 @@ export interface AckFrame {
   id: number;
 }
 
+/** Stable reasons the server gives in an error frame (see `errors.ts` for the tab's own codes). */
+export type WireErrorCode =
+  /** Not a frame of the protocol as `protocol/wire.ts` defines it. */
+  | 'malformed'
+  /** A `$ts` kind a client does not send. */
+  | 'unknown-kind'
+  /** A kind this phase of the socket does not take, e.g. a second `resume`. */
+  | 'unexpected'
+  /** A `resume` whose session id the server cannot take; start a fresh session. */
+  | 'invalid-session'
+  /** Too many sessions on the server; the socket closes with 1013, try again later. */
+  | 'overloaded';
+
 /**
  * Server → worker: a frame from the client was refused; nothing else changes. With `nonce`,
  * it answers `resume`: the session cannot be resumed, so the worker starts a fresh one.
  */
 export interface ErrorFrame {
   $ts: 'error';
-  /** Stable machine-readable reason, e.g. `'malformed'`, `'unknown-kind'`. */
-  code: string;
+  code: WireErrorCode;
   message: string;
   nonce?: string;
 }

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import type { LivenessTarget } from './liveness';
-import { encodeOutbound, encodePayload, type OutboundData, pushPayload } from './outbound-frame';
+import { encodePayload, encodePushData, type PushData, pushPayload } from './outbound-frame';
 import type { PushPayload } from './replay-store';
 import type { Fanout, Session, SessionSocket } from './session-registry';
 
@@ -16,7 +16,7 @@ export interface TabSocketClient {
    * Sends to this socket only; answers whether it was written (false once closing). To a
    * worker's session it goes as a numbered push, so a reconnect replays it.
    */
-  send(data: OutboundData): boolean;
+  send(data: PushData): boolean;
   /** Closes with a handshake, e.g. `close(4403, 'banned')`. */
   close(code?: number, reason?: string): void;
 }
@@ -134,14 +134,14 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
     return this.#phase.kind === 'awaiting' ? this.#phase.remembered.frames.length : 0;
   }
 
-  send(data: OutboundData): boolean {
+  send(data: PushData): boolean {
     const phase = this.#phase;
     if (phase.kind === 'session') {
       // Never raw to a worker's socket: its peer would take it for a control frame.
       const payload = pushPayload(encodePayload(data));
       return phase.session.socket === this && this.#context.push(phase.session, payload);
     }
-    const text = encodeOutbound(data);
+    const text = encodePushData(data);
     return this.writeApp(text, () => pushPayload(encodePayload(data)), undefined);
   }
 

@@ -1,17 +1,4 @@
-import type { SubscribeFrame } from '../protocol/wire';
-
-/** Stable reasons the server gives in an error frame. */
-export type RefusalCode =
-  /** Not a frame of the protocol as `protocol/wire.ts` defines it. */
-  | 'malformed'
-  /** A `$ts` kind a client does not send. */
-  | 'unknown-kind'
-  /** A kind this phase of the socket does not take, e.g. a second `resume`. */
-  | 'unexpected'
-  /** A `resume` whose session id the server cannot take; start a fresh session. */
-  | 'invalid-session'
-  /** Too many sessions on the server; the socket closes with 1013, try again later. */
-  | 'overloaded';
+import type { SubscribeFrame, WireErrorCode } from '../protocol/wire';
 
 /** A `resume` that carried this socket's nonce. */
 export type ResumeRequest =
@@ -24,7 +11,7 @@ export type SessionFrame =
   | { kind: 'subscribe'; frame: SubscribeFrame }
   /** A numbered application message; `data` is its text's JSON value, or the text. */
   | { kind: 'message'; id: number; data: unknown; text: string }
-  | { kind: 'refused'; code: RefusalCode; message: string }
+  | { kind: 'refused'; code: WireErrorCode; message: string }
   /** A frame without `$ts`: the app's. */
   | { kind: 'app' };
 

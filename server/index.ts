@@ -2,8 +2,8 @@
  * `tabsocket/server`: the reference server helpers, on the `ws` package. Node only.
  */
 
+export type { WireErrorCode } from '../protocol/wire';
 export type { TabSocketClient } from './connected-client';
-export type { RefusalCode } from './inbound-frame';
 export { MemoryPresenceStore, type MemoryPresenceStoreOptions } from './memory-presence-store';
 export type {
   Authenticate,
@@ -13,7 +13,7 @@ export type {
   SessionLimits,
   TabSocketServerOptions,
 } from './options';
-export type { OutboundData } from './outbound-frame';
+export type { PushData } from './outbound-frame';
 export { Presence, type PresenceEvents } from './presence';
 export type {
   OfflineEntry,

@@ -134,7 +134,7 @@ export type ServerTarget =
       maxPayload: number;
     };
 
-export interface ResolvedOptions {
+export interface ResolvedServerOptions {
   target: ServerTarget;
   heartbeat: HeartbeatAnswerOptions | false;
   liveness: LivenessOptions | false;
@@ -166,7 +166,7 @@ export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 /** Applies defaults, then checks every value, so a bad option fails here and not mid-traffic. */
-export function resolveOptions(options: TabSocketServerOptions): ResolvedOptions {
+export function resolveOptions(options: TabSocketServerOptions): ResolvedServerOptions {
   const heartbeat =
     options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
   const liveness =

@@ -1,25 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import {
   encodeControlFrame,
-  encodeOutbound,
   encodePayload,
+  encodePushData,
   encodePushFrame,
   encodeTopicFrame,
   pushPayload,
 } from './outbound-frame';
 
-describe('encodeOutbound', () => {
+describe('encodePushData', () => {
   it('sends a string as is and anything else as JSON', () => {
-    expect(encodeOutbound('{"already":"json"}')).toBe('{"already":"json"}');
-    expect(encodeOutbound({ a: 1 })).toBe('{"a":1}');
-    expect(encodeOutbound([1, 'x'])).toBe('[1,"x"]');
-    expect(encodeOutbound(null)).toBe('null');
-    expect(encodeOutbound(false)).toBe('false');
+    expect(encodePushData('{"already":"json"}')).toBe('{"already":"json"}');
+    expect(encodePushData({ a: 1 })).toBe('{"a":1}');
+    expect(encodePushData([1, 'x'])).toBe('[1,"x"]');
+    expect(encodePushData(null)).toBe('null');
+    expect(encodePushData(false)).toBe('false');
   });
 
   it('throws a TypeError for what JSON cannot carry', () => {
-    expect(() => encodeOutbound((() => 1) as unknown as object)).toThrow(TypeError);
-    expect(() => encodeOutbound(10n as unknown as object)).toThrow(TypeError);
+    expect(() => encodePushData((() => 1) as unknown as object)).toThrow(TypeError);
+    expect(() => encodePushData(10n as unknown as object)).toThrow(TypeError);
   });
 });
 

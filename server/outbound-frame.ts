@@ -2,10 +2,10 @@ import type { ServerControlFrame } from '../protocol/wire';
 import type { PushPayload } from './replay-store';
 
 /** What the app may send: a string goes as is, anything else as JSON. */
-export type OutboundData = string | number | boolean | null | object;
+export type PushData = string | number | boolean | null | object;
 
 /** The text to put on the wire for `data`. */
-export function encodeOutbound(data: OutboundData): string {
+export function encodePushData(data: PushData): string {
   if (typeof data === 'string') return data;
   const text: string | undefined = JSON.stringify(data);
   // JSON.stringify answers undefined, not an error, for functions and symbols.
@@ -18,23 +18,23 @@ export function encodeOutbound(data: OutboundData): string {
  * `topicKey` field, so an object gets that field, placed first and winning over one of its
  * own; other data cannot carry a topic and goes as is.
  */
-export function encodeTopicFrame(topicKey: string, topic: string, data: OutboundData): string {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return encodeOutbound(data);
-  return encodeOutbound(Object.assign({ [topicKey]: topic }, data, { [topicKey]: topic }));
+export function encodeTopicFrame(topicKey: string, topic: string, data: PushData): string {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return encodePushData(data);
+  return encodePushData(Object.assign({ [topicKey]: topic }, data, { [topicKey]: topic }));
 }
 
 /**
  * The payload part of a push frame, encoded once however many sessions it goes to: a string
  * as `text`, exactly as sent, anything else as `data`.
  */
-export function encodePayload(data: OutboundData): string {
+export function encodePayload(data: PushData): string {
   return typeof data === 'string'
     ? `"text":${JSON.stringify(data)}`
-    : `"data":${encodeOutbound(data)}`;
+    : `"data":${encodePushData(data)}`;
 }
 
 /** The payload of a topic publish: an object gets the topic field, as `encodeTopicFrame`. */
-export function encodeTopicPayload(topicKey: string, topic: string, data: OutboundData): string {
+export function encodeTopicPayload(topicKey: string, topic: string, data: PushData): string {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return encodePayload(data);
   return `"data":${encodeTopicFrame(topicKey, topic, data)}`;
 }

@@ -15,6 +15,7 @@ import {
   matchesHeartbeatFrame,
   parseJson,
 } from '../protocol/heartbeat-frame';
+import type { WireErrorCode } from '../protocol/wire';
 import { runAuthenticate } from './authentication';
 import {
   CLOSE_POLICY_VIOLATION,
@@ -24,25 +25,20 @@ import {
   type TabSocketClient,
   type TrafficCounters,
 } from './connected-client';
-import {
-  classifySessionFrame,
-  type RefusalCode,
-  type ResumeRequest,
-  readResume,
-} from './inbound-frame';
+import { classifySessionFrame, type ResumeRequest, readResume } from './inbound-frame';
 import { LivenessMonitor } from './liveness';
 import {
   type Authenticate,
-  type ResolvedOptions,
+  type ResolvedServerOptions,
   resolveOptions,
   type TabSocketServerOptions,
 } from './options';
 import {
   encodeControlFrame,
-  encodeOutbound,
+  encodePushData,
   encodePushFrame,
   encodeTopicPayload,
-  type OutboundData,
+  type PushData,
   pushPayload,
 } from './outbound-frame';
 import { Presence } from './presence';
@@ -104,7 +100,7 @@ const MIN_ANONYMOUS_SESSION_ID = 16;
 export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   readonly wss: WebSocketServer;
   readonly presence: Presence;
-  readonly #options: ResolvedOptions;
+  readonly #options: ResolvedServerOptions;
   readonly #ownsWss: boolean;
   /** Undefined when heartbeats are the app's business. */
   readonly #heartbeat: { ping: HeartbeatFrame; pong: string } | undefined;
@@ -192,9 +188,9 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
    * Sends to every socket of `userId`; answers how many it was written to. A tabsocket
    * worker's session also keeps the push while it has no socket, and gets it on resume.
    */
-  push(userId: string, data: OutboundData): number {
+  push(userId: string, data: PushData): number {
     assertString('userId', userId);
-    const text = encodeOutbound(data);
+    const text = encodePushData(data);
     const payload = pushPayload(payloadBody(data, text));
     const fanout = this.#sessions.fanout(userId);
     let written = 0;
@@ -207,8 +203,8 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     return written;
   }
 
-  broadcast(data: OutboundData): number {
-    const text = encodeOutbound(data);
+  broadcast(data: PushData): number {
+    const text = encodePushData(data);
     const payload = pushPayload(payloadBody(data, text));
     const fanout = this.#sessions.fanout(undefined);
     let written = 0;
@@ -225,7 +221,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
    * Sends to the workers whose tabs subscribe to `topic` (their last `sub` frame named it),
    * also while they are away. A plain client subscribes to nothing: it gets no publish.
    */
-  publish(topic: string, data: OutboundData): number {
+  publish(topic: string, data: PushData): number {
     assertString('topic', topic);
     const payload = pushPayload(encodeTopicPayload(this.#options.topicKey, topic, data));
     let written = 0;
@@ -521,7 +517,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   }
 
   /** Answers a refused frame with an error frame; past `maxRefusals`, closes with 1008. */
-  #refuse(client: ConnectedClient, code: RefusalCode, message: string, nonce?: string): void {
+  #refuse(client: ConnectedClient, code: WireErrorCode, message: string, nonce?: string): void {
     this.#counters.malformedFrames += 1;
     if (!client.countRefusal(this.#options.maxRefusals)) {
       client.shut(CLOSE_POLICY_VIOLATION, 'Too many refused frames');
@@ -562,7 +558,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
 }
 
 /** The payload of a push of `data`, whose text on the wire is `text`: as `encodePayload`. */
-function payloadBody(data: OutboundData, text: string): string {
+function payloadBody(data: PushData, text: string): string {
   return typeof data === 'string' ? `"text":${JSON.stringify(data)}` : `"data":${text}`;
 }
 
