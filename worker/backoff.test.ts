@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_TIMER_DELAY } from '../protocol/clock';
 import { backoffDelay } from './backoff';
-import { MAX_TIMER_DELAY } from './clock';
 
 const base = { minDelay: 1_000, maxDelay: 30_000, factor: 2, jitter: 0 };
 

@@ -1,5 +1,5 @@
+import { MAX_TIMER_DELAY } from '../protocol/clock';
 import type { ReconnectOptions } from '../protocol/connection-options';
-import { MAX_TIMER_DELAY } from './clock';
 
 type BackoffOptions = Required<
   Pick<ReconnectOptions, 'minDelay' | 'maxDelay' | 'factor' | 'jitter'>

@@ -1,10 +1,10 @@
+import { type Clock, Timer } from '../protocol/clock';
 import type { CloseCodeList, ResolvedConnectionOptions } from '../protocol/connection-options';
 import type { TabSocketError } from '../protocol/errors';
 import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
 import type { ConnectionState, StateDetail, TransitionReason } from '../protocol/state';
 import type { SocketData } from '../protocol/tab-hub';
 import { backoffDelay } from './backoff';
-import { type Clock, Timer } from './clock';
 import { Heartbeat } from './heartbeat';
 import type { TabFrame } from './inbound-frame';
 import { WireLink } from './wire-link';

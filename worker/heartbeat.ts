@@ -1,6 +1,6 @@
+import { type Clock, Timer } from '../protocol/clock';
 import type { HeartbeatOptions } from '../protocol/connection-options';
 import { encodeHeartbeatFrame, matchesHeartbeatFrame } from '../protocol/heartbeat-frame';
-import { type Clock, Timer } from './clock';
 
 /**
  * Keeps one open socket honest. A ping goes out every `interval`; any inbound frame counts

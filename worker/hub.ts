@@ -1,3 +1,4 @@
+import { Timer } from '../protocol/clock';
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import { ReleasedError, serializeError, type TabSocketError } from '../protocol/errors';
 import type {
@@ -7,7 +8,6 @@ import type {
   Outcome,
   SocketData,
 } from '../protocol/tab-hub';
-import { Timer } from './clock';
 import { Connection, type Environment } from './connection';
 import type { ScheduleTask } from './frame-batcher';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';

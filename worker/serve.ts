@@ -1,5 +1,5 @@
 import { expose } from 'comlink';
-import { systemClock } from './clock';
+import { systemClock } from '../protocol/clock';
 import { nextTask } from './frame-batcher';
 import { Hub, type HubEnvironment } from './hub';
 

@@ -1,3 +1,4 @@
+import { type Clock, Timer } from '../protocol/clock';
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import type { TabSocketError } from '../protocol/errors';
 import { MalformedFrameError } from '../protocol/errors';
@@ -5,7 +6,6 @@ import { parseJson } from '../protocol/heartbeat-frame';
 import type { TransitionReason } from '../protocol/state';
 import type { SocketData } from '../protocol/tab-hub';
 import type { PushFrame, SubscribeFrame } from '../protocol/wire';
-import { type Clock, Timer } from './clock';
 import { decodeText, decodeValue, readServerFrame, type WirePhase } from './inbound-frame';
 import { SendQueue } from './send-queue';
 import { WireSession } from './wire-session';

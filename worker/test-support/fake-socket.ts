@@ -1,5 +1,5 @@
+import { systemClock } from '../../protocol/clock';
 import type { SocketData } from '../../protocol/tab-hub';
-import { systemClock } from '../clock';
 import type { Environment, SocketLike } from '../connection';
 
 /**
