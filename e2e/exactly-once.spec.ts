@@ -1,5 +1,9 @@
 import type { Page } from '@playwright/test';
-import { createTabSocketServer, type TabSocketServer } from 'tabsocket/server';
+import {
+  createTabSocketServer,
+  suspendHeartbeatAnswers,
+  type TabSocketServer,
+} from 'tabsocket/server';
 import { test as base, expect, expectAll, messagesOf } from './support/fixtures';
 import { TcpProxy } from './support/tcp-proxy';
 
@@ -91,7 +95,7 @@ test('every push reaches every tab once and every send the server once, through 
   };
   const silence = {
     name: 'heartbeats dropped 3 s',
-    start: () => server.suspendHeartbeatAnswers(3_000),
+    start: () => suspendHeartbeatAnswers(server, 3_000),
   };
   /** [ms after the previous fault ended, fault] */
   const schedule: Array<[number, { name: string; start(): void; lasts?: number; end?(): void }]> = [

@@ -1,6 +1,15 @@
 import { WebSocket } from 'ws';
+import { type Clock, Timer } from '../protocol/clock';
+import type { WireErrorCode } from '../protocol/wire';
 import type { LivenessTarget } from './liveness';
-import { encodePayload, encodePushData, type PushData, pushPayload } from './outbound-frame';
+import {
+  encodeControlFrame,
+  encodePayload,
+  encodePushData,
+  type PushData,
+  pushPayload,
+} from './outbound-frame';
+import { RememberedFrames } from './remembered-frames';
 import type { PushPayload } from './replay-store';
 import type { Fanout, Session, SessionSocket } from './session-registry';
 
@@ -28,13 +37,6 @@ export interface TrafficCounters {
   malformedFrames: number;
 }
 
-/** An application frame written to a socket that may still resume a session. */
-export interface RememberedFrame {
-  payload: PushPayload;
-  /** How push, broadcast or publish reached sessions; undefined for `client.send`. */
-  fanout: Fanout | undefined;
-}
-
 /**
  * What the socket is to the protocol, changed only in `#setPhase`:
  *
@@ -48,23 +50,19 @@ export interface RememberedFrame {
  * - `plain`: every frame it sends is the app's, heartbeats aside.
  */
 export type Phase =
-  | { kind: 'awaiting'; nonce: string; remembered: Remembered }
+  | { kind: 'awaiting'; nonce: string; remembered: RememberedFrames }
   | { kind: 'session'; session: Session }
   | { kind: 'plain' };
 
-interface Remembered {
-  frames: RememberedFrame[];
-  bytes: number;
-  /** Past the limits: nothing is remembered any more, so a resume must resync. */
-  overflowed: boolean;
-}
-
 /** What every socket of one server shares. */
 export interface ClientContext {
+  readonly clock: Clock;
   readonly counters: TrafficCounters;
   /** Remembered frames of a socket that has not resumed: at most this many, and bytes. */
   readonly rememberLimits: { maxCount: number; maxBytes: number };
   readonly maxBufferedAmount: number;
+  /** Refused control frames answered with an error frame; the next one closes with 1008. */
+  readonly maxRefusals: number;
   /** Appends to the session's stream and writes it to its socket; answers whether written. */
   push(session: Session, payload: PushPayload): boolean;
 }
@@ -84,8 +82,8 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
   #phase: Phase;
   #topics: ReadonlySet<string> = new Set();
   #refusals = 0;
-  /** Runs from a close we started until the socket's `close` event. */
-  #closeDeadline: NodeJS.Timeout | undefined;
+  /** Runs from a close we started until the socket's `close` event, which clears it. */
+  readonly #closeDeadline: Timer;
   readonly #socket: WebSocket;
   readonly #context: ClientContext;
 
@@ -99,13 +97,14 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
   ) {
     this.#socket = socket;
     this.#context = context;
+    this.#closeDeadline = new Timer(context.clock);
     this.#phase =
       nonce === undefined
         ? { kind: 'plain' }
-        : { kind: 'awaiting', nonce, remembered: { frames: [], bytes: 0, overflowed: false } };
+        : { kind: 'awaiting', nonce, remembered: new RememberedFrames(context.rememberLimits) };
     this.closed = new Promise((resolve) =>
       socket.once('close', () => {
-        this.#clearCloseDeadline();
+        this.#closeDeadline.clear();
         resolve();
       }),
     );
@@ -152,17 +151,17 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
   writeApp(text: string, payload: () => PushPayload, fanout: Fanout | undefined): boolean {
     const written = this.sendText(text);
     if (written && this.#phase.kind === 'awaiting') {
-      this.#remember(this.#phase.remembered, { payload: payload(), fanout });
+      this.#phase.remembered.add({ payload: payload(), fanout });
     }
     return written;
   }
 
   /** The resume attached `session`: answers what was remembered since `hello`. */
-  attach(session: Session): Remembered {
+  attach(session: Session): RememberedFrames {
     const remembered =
       this.#phase.kind === 'awaiting'
         ? this.#phase.remembered
-        : { frames: [], bytes: 0, overflowed: false };
+        : new RememberedFrames(this.#context.rememberLimits);
     this.#setPhase({ kind: 'session', session });
     return remembered;
   }
@@ -172,10 +171,25 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
     if (this.#phase.kind === 'awaiting') this.#setPhase({ kind: 'plain' });
   }
 
-  /** Counts a refused frame; answers whether it is within `limit` (else stop answering). */
-  countRefusal(limit: number): boolean {
+  /**
+   * Answers a refused control frame with an error frame (with the hello's `nonce` while it
+   * may still resume); past `maxRefusals`, closes with 1008 instead.
+   */
+  refuse(code: WireErrorCode, message: string, nonce?: string): void {
+    this.#context.counters.malformedFrames += 1;
     this.#refusals += 1;
-    return this.#refusals <= limit;
+    if (this.#refusals > this.#context.maxRefusals) {
+      this.shut(CLOSE_POLICY_VIOLATION, 'Too many refused frames');
+      return;
+    }
+    this.sendText(
+      encodeControlFrame({
+        $ts: 'error',
+        code,
+        message,
+        ...(nonce === undefined ? {} : { nonce }),
+      }),
+    );
   }
 
   /**
@@ -205,14 +219,10 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
    * second: a peer that does not read would never see the close frame.
    */
   shut(code: number, reason: string): void {
-    if (this.#closeDeadline !== undefined) return;
+    if (this.#closeDeadline.pending) return;
     this.#socket.close(code, reason);
     if (this.#socket.readyState === WebSocket.CLOSED) return;
-    this.#closeDeadline = setTimeout(() => {
-      this.#closeDeadline = undefined;
-      this.#socket.terminate();
-    }, CLOSE_GRACE_MS);
-    this.#closeDeadline.unref();
+    this.#closeDeadline.start(CLOSE_GRACE_MS, () => this.#socket.terminate());
   }
 
   ping(): void {
@@ -226,26 +236,5 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
 
   #setPhase(phase: Phase): void {
     this.#phase = phase;
-  }
-
-  #remember(remembered: Remembered, frame: RememberedFrame): void {
-    if (remembered.overflowed) return;
-    const { maxCount, maxBytes } = this.#context.rememberLimits;
-    if (
-      remembered.frames.length + 1 > maxCount ||
-      remembered.bytes + frame.payload.bytes > maxBytes
-    ) {
-      remembered.overflowed = true;
-      remembered.frames = [];
-      remembered.bytes = 0;
-      return;
-    }
-    remembered.frames.push(frame);
-    remembered.bytes += frame.payload.bytes;
-  }
-
-  #clearCloseDeadline(): void {
-    clearTimeout(this.#closeDeadline);
-    this.#closeDeadline = undefined;
   }
 }

@@ -4,6 +4,8 @@
 
 export type { WireErrorCode } from '../protocol/wire';
 export type { TabSocketClient } from './connected-client';
+export type { HeartbeatGate } from './heartbeat-answers';
+export { suspendHeartbeatAnswers } from './heartbeat-suspension';
 export { MemoryPresenceStore, type MemoryPresenceStoreOptions } from './memory-presence-store';
 export type {
   Authenticate,

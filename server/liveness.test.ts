@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LivenessMonitor, type LivenessTarget } from './liveness';
+import { nodeClock } from './node-clock';
 
 class FakeSocket implements LivenessTarget {
   pings = 0;
@@ -21,7 +22,7 @@ describe('LivenessMonitor', () => {
   });
 
   function monitor(sockets: FakeSocket[], interval = 100, timeout = 40) {
-    const liveness = new LivenessMonitor({ interval, timeout }, () => sockets);
+    const liveness = new LivenessMonitor({ interval, timeout }, () => sockets, nodeClock);
     liveness.start();
     return liveness;
   }

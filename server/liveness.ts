@@ -1,4 +1,6 @@
+import { type Clock, Timer } from '../protocol/clock';
 import type { LivenessOptions } from './options';
+import { RepeatingTimer } from './repeating-timer';
 
 /** A socket as the liveness monitor sees it. */
 export interface LivenessTarget {
@@ -16,30 +18,31 @@ export interface LivenessTarget {
  *
  *   sweep ── ping all ──┬── timeout ──> terminate the silent
  *   |<────────────── interval ───────────────>| sweep ...
+ *
+ * It owns two timers, the sweep and the deadline; `stop()` clears both.
  */
 export class LivenessMonitor<Target extends LivenessTarget> {
-  readonly #options: LivenessOptions;
+  readonly #timeout: number;
   readonly #targets: () => Iterable<Target>;
   /** Pinged in the current sweep and silent since. */
   readonly #awaiting = new Set<Target>();
-  #sweepTimer: NodeJS.Timeout | undefined;
-  #deadlineTimer: NodeJS.Timeout | undefined;
+  readonly #sweep: RepeatingTimer;
+  readonly #deadline: Timer;
 
-  constructor(options: LivenessOptions, targets: () => Iterable<Target>) {
-    this.#options = options;
+  constructor(options: LivenessOptions, targets: () => Iterable<Target>, clock: Clock) {
+    this.#timeout = options.timeout;
     this.#targets = targets;
+    this.#sweep = new RepeatingTimer(clock, options.interval, () => this.#pingAll());
+    this.#deadline = new Timer(clock);
   }
 
   start(): void {
-    if (this.#sweepTimer) return;
-    this.#sweepTimer = setInterval(() => this.#sweep(), this.#options.interval);
-    // The sockets keep the process alive; a health check must not keep it up on its own.
-    this.#sweepTimer.unref();
+    this.#sweep.start();
   }
 
   stop(): void {
-    this.#clearSweepTimer();
-    this.#clearDeadlineTimer();
+    this.#sweep.stop();
+    this.#deadline.clear();
     this.#awaiting.clear();
   }
 
@@ -56,35 +59,23 @@ export class LivenessMonitor<Target extends LivenessTarget> {
     this.#awaiting.delete(target);
   }
 
-  #sweep(): void {
+  #pingAll(): void {
     // With timeout === interval the deadline may still be pending: settle it first, or the
     // sockets it would drop get a second chance.
-    if (this.#deadlineTimer !== undefined) {
-      this.#clearDeadlineTimer();
+    if (this.#deadline.pending) {
+      this.#deadline.clear();
       this.#expire();
     }
     for (const target of this.#targets()) {
       this.#awaiting.add(target);
       target.ping();
     }
-    this.#deadlineTimer = setTimeout(() => this.#expire(), this.#options.timeout);
-    this.#deadlineTimer.unref();
+    this.#deadline.start(this.#timeout, () => this.#expire());
   }
 
   #expire(): void {
-    this.#deadlineTimer = undefined;
     const silent = Array.from(this.#awaiting);
     this.#awaiting.clear();
     for (const target of silent) target.terminate();
-  }
-
-  #clearSweepTimer(): void {
-    clearInterval(this.#sweepTimer);
-    this.#sweepTimer = undefined;
-  }
-
-  #clearDeadlineTimer(): void {
-    clearTimeout(this.#deadlineTimer);
-    this.#deadlineTimer = undefined;
   }
 }

@@ -1,3 +1,5 @@
+import type { Clock } from '../protocol/clock';
+import { nodeClock } from './node-clock';
 import { type ReplayLimits, ReplayLog } from './replay-log';
 import type { PushEntry, PushPayload, ReplayStore } from './replay-store';
 
@@ -7,13 +9,13 @@ export class MemoryReplayStore implements ReplayStore {
 
   constructor(
     private readonly limits: ReplayLimits,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = nodeClock,
   ) {}
 
   append(session: string, payload: PushPayload): number {
     let log = this.#logs.get(session);
     if (!log) {
-      log = new ReplayLog(this.limits, this.now);
+      log = new ReplayLog(this.limits, this.clock);
       this.#logs.set(session, log);
     }
     return log.append(payload);

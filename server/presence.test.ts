@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MemoryPresenceStore } from './memory-presence-store';
 import { Presence } from './presence';
 import type { OfflineEntry, OnlineEntry, PresenceStore } from './presence-store';
+import { FakeClock } from './test-support/fake-clock';
 
 /** A store whose writes wait until the test releases them, like a slow remote store. */
 class GatedStore extends MemoryPresenceStore {
@@ -22,8 +23,8 @@ class GatedStore extends MemoryPresenceStore {
 
 describe('Presence', () => {
   it('emits online for the first socket and offline after the last', async () => {
-    let now = 1000;
-    const presence = new Presence(new MemoryPresenceStore(), () => now);
+    const clock = new FakeClock(1000);
+    const presence = new Presence(new MemoryPresenceStore(), clock);
     const online: OnlineEntry[] = [];
     const offline: OfflineEntry[] = [];
     presence.on('online', (entry) => online.push(entry));
@@ -31,7 +32,7 @@ describe('Presence', () => {
 
     await presence.join('ann', 's1');
     await presence.join('ann', 's2');
-    now = 2000;
+    clock.advance(1000);
     await presence.leave('ann', 's1');
     expect(offline).toEqual([]);
     await presence.leave('ann', 's2');

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import type { Clock } from '../protocol/clock';
+import { nodeClock } from './node-clock';
 import type {
   OfflineEntry,
   OnlineEntry,
@@ -25,19 +27,20 @@ export interface PresenceEvents {
  */
 export class Presence extends EventEmitter<PresenceEvents> {
   readonly #store: PresenceStore;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   /** The tail of each user's chain of pending store changes. */
   readonly #pending = new Map<string, Promise<void>>();
 
-  constructor(store: PresenceStore, now: () => number = Date.now) {
+  /** `clock` tells the times of `since` and `lastSeen`. */
+  constructor(store: PresenceStore, clock: Clock = nodeClock) {
     super();
     this.#store = store;
-    this.#now = now;
+    this.#clock = clock;
   }
 
   /** Called by the server when a socket of `userId` opens. */
   join(userId: string, socketId: string): Promise<void> {
-    const at = this.#now();
+    const at = this.#clock.now();
     return this.#enqueue(userId, async () => {
       const entry = await this.#store.addSocket(userId, socketId, at);
       if (entry) this.emit('online', entry);
@@ -46,7 +49,7 @@ export class Presence extends EventEmitter<PresenceEvents> {
 
   /** Called by the server when a socket of `userId` closes. */
   leave(userId: string, socketId: string): Promise<void> {
-    const at = this.#now();
+    const at = this.#clock.now();
     return this.#enqueue(userId, async () => {
       const entry = await this.#store.removeSocket(userId, socketId, at);
       if (entry) this.emit('offline', entry);

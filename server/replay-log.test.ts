@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ReplayLog } from './replay-log';
 import type { PushEntry } from './replay-store';
+import { FakeClock } from './test-support/fake-clock';
 
 function setup(maxCount = 100, maxAge = 60_000, maxBytes = 1_000_000) {
-  let now = 0;
-  const log = new ReplayLog({ maxCount, maxAge, maxBytes }, () => now);
+  const clock = new FakeClock();
+  const log = new ReplayLog({ maxCount, maxAge, maxBytes }, clock);
   const append = (label: string, bytes = 10) => `${log.append({ body: label, bytes })}:${label}`;
   const since = (last: number) => log.since(last)?.map(show);
-  return { log, append, since, advance: (ms: number) => (now += ms) };
+  return { log, append, since, advance: (ms: number) => clock.advance(ms) };
 }
 
 function show(entry: PushEntry): string {
@@ -35,7 +36,9 @@ describe('ReplayLog', () => {
       const { append, since } = setup();
       append('a');
       expect(since(1)).toEqual([]);
-      expect(new ReplayLog({ maxCount: 1, maxAge: 1, maxBytes: 1 }).since(0)).toEqual([]);
+      expect(
+        new ReplayLog({ maxCount: 1, maxAge: 1, maxBytes: 1 }, new FakeClock()).since(0),
+      ).toEqual([]);
     });
 
     it('answers undefined (resync) once a push after `last` fell out of maxCount', () => {

@@ -1,3 +1,4 @@
+import type { Clock } from '../protocol/clock';
 import type { PushEntry, PushPayload } from './replay-store';
 
 /** How much of a session's stream is kept for replay. */
@@ -31,7 +32,7 @@ export class ReplayLog {
 
   constructor(
     private readonly limits: ReplayLimits,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {}
 
   /** The number of the last push. */
@@ -52,7 +53,7 @@ export class ReplayLog {
   append(payload: PushPayload): number {
     this.#head += 1;
     this.#payloads.push(payload);
-    this.#times.push(this.now());
+    this.#times.push(this.clock.now());
     this.#bytes += payload.bytes;
     this.#trim();
     return this.#head;
@@ -76,7 +77,7 @@ export class ReplayLog {
 
   #trim(): void {
     const { maxCount, maxAge, maxBytes } = this.limits;
-    const oldest = this.now() - maxAge;
+    const oldest = this.clock.now() - maxAge;
     while (
       this.size > 0 &&
       (this.size > maxCount ||

@@ -6,6 +6,7 @@ import {
   type SessionRegistryOptions,
   type SessionSocket,
 } from './session-registry';
+import { FakeClock } from './test-support/fake-clock';
 
 class FakeSocket implements SessionSocket {
   topics: ReadonlySet<string> = new Set();
@@ -22,13 +23,13 @@ class FakeSocket implements SessionSocket {
 }
 
 function setup(options: Partial<SessionRegistryOptions> = {}) {
-  let now = 0;
+  const clock = new FakeClock();
   const limits = { maxCount: 100, maxAge: 1_000, maxBytes: 1_000_000 };
-  const store = new MemoryReplayStore(limits, () => now);
+  const store = new MemoryReplayStore(limits, clock);
   const registry = new SessionRegistry(
     store,
     { ...limits, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false, ...options },
-    () => now,
+    clock,
   );
   /** A socket of `userId` resuming `id`, then left (detached) unless `stay`. */
   const resume = (userId: string, id: string, stay = false) => {
@@ -36,10 +37,10 @@ function setup(options: Partial<SessionRegistryOptions> = {}) {
     const outcome = registry.resume(socket, id, 0);
     if (outcome.kind !== 'attached') throw new Error('full');
     if (!stay) registry.detach(outcome.session, socket);
-    now += 1;
+    clock.advance(1);
     return { socket, outcome, session: outcome.session };
   };
-  return { registry, store, resume, advance: (ms: number) => (now += ms) };
+  return { registry, store, resume, advance: (ms: number) => clock.advance(ms) };
 }
 
 describe('SessionRegistry', () => {

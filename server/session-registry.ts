@@ -1,3 +1,4 @@
+import type { Clock } from '../protocol/clock';
 import type { SendBudget } from './connected-client';
 import { DedupeWindow } from './dedupe-window';
 import { encodePushFrame } from './outbound-frame';
@@ -71,6 +72,14 @@ export interface SessionRegistryOptions {
 }
 
 /**
+ * How often the server forgets expired sessions: a quarter of `maxAge`, from 1 s to 1 min,
+ * so a session is forgotten at most a quarter (or a minute) late.
+ */
+export function sessionSweepPeriod(maxAge: number): number {
+  return Math.min(Math.max(maxAge / 4, 1_000), 60_000);
+}
+
+/**
  * The sessions of this server, attached or waiting for their worker to come back, and
  * their end: a session without a socket for `maxAge` ms is forgotten with its log, and
  * past `maxPerUser` or `maxTotal` the longest detached one makes room.
@@ -85,7 +94,7 @@ export class SessionRegistry {
   constructor(
     private readonly store: ReplayStore,
     private readonly options: SessionRegistryOptions,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {}
 
   get size(): number {
@@ -109,7 +118,7 @@ export class SessionRegistry {
         topics: socket.topics,
         socket: undefined,
         detachedAt: undefined,
-        attachedAt: this.now(),
+        attachedAt: this.clock.now(),
         bornAfter: this.#fanouts,
         received: new DedupeWindow(this.options.dedupeWindow),
       };
@@ -126,7 +135,7 @@ export class SessionRegistry {
     const previous = session.socket;
     session.socket = socket;
     session.detachedAt = undefined;
-    session.attachedAt = this.now();
+    session.attachedAt = this.clock.now();
     this.#detached.delete(key);
     if (previous && previous !== socket) previous.terminate();
     return {
@@ -144,7 +153,7 @@ export class SessionRegistry {
   detach(session: Session, socket: SessionSocket): void {
     if (session.socket !== socket) return;
     session.socket = undefined;
-    session.detachedAt = this.now();
+    session.detachedAt = this.clock.now();
     this.#detached.set(session.key, session);
   }
 
@@ -170,7 +179,7 @@ export class SessionRegistry {
 
   /** Forgets sessions that waited longer than `maxAge` for their worker. */
   sweep(): void {
-    const expired = this.now() - this.options.maxAge;
+    const expired = this.clock.now() - this.options.maxAge;
     for (const session of this.#detached.values()) {
       if ((session.detachedAt ?? 0) > expired) break;
       this.#forget(session);

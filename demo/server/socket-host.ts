@@ -8,6 +8,7 @@ import {
   type OnlineEntry,
   type PresenceEntry,
   type PresenceStore,
+  suspendHeartbeatAnswers,
   type TabSocketClient,
   type TabSocketServer,
   type TabSocketServerStats,
@@ -83,7 +84,7 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
   silence(ms: number): number | null {
     if (!this.#server) return null;
     this.#endSilence(false);
-    this.#server?.suspendHeartbeatAnswers(ms);
+    suspendHeartbeatAnswers(this.#server, ms);
     this.#silentUntil = Date.now() + ms;
     this.#silenceTimer = setTimeout(() => this.#endSilence(true), ms);
     return this.#silentUntil;
@@ -179,7 +180,7 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     if (this.#silentUntil === null) return;
     this.#silentUntil = null;
     // The current server is always open here: restart and close detach it before closing it.
-    this.#server?.suspendHeartbeatAnswers(0);
+    if (this.#server) suspendHeartbeatAnswers(this.#server, 0);
     if (announce) this.emit('silenceEnded');
   }
 }

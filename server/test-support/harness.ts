@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { TabSocketServerOptions } from '../options';
-import { createTabSocketServer, type TabSocketServer } from '../server';
+import { type ServerEnvironment, TabSocketServer } from '../server';
 
 /** How long any wait in these tests may take before it fails the test instead of hanging. */
 export const WAIT_LIMIT_MS = 3000;
@@ -104,11 +104,13 @@ export class Harness {
   readonly #rawSockets: Socket[] = [];
   readonly #disposers: (() => Promise<void> | void)[] = [];
 
+  /** A server on a free port (unless `options` names one to attach to); `environment` as given. */
   async start(
     options: Omit<TabSocketServerOptions, 'port' | 'host'> = {},
+    environment?: ServerEnvironment,
   ): Promise<{ server: TabSocketServer; url: string; port: number }> {
     const given = options.wss ?? options.server;
-    const server = createTabSocketServer(given ? options : { ...options, port: 0 });
+    const server = new TabSocketServer(given ? options : { ...options, port: 0 }, environment);
     this.#servers.push(server);
     await within(server.listening(), 'the server to listen');
     const port = (server.address() as AddressInfo).port;

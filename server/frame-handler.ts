@@ -1,0 +1,114 @@
+import type { RawData } from 'ws';
+import { parseJson } from '../protocol/heartbeat-frame';
+import type { ConnectedClient, TabSocketClient, TrafficCounters } from './connected-client';
+import type { HeartbeatAnswers } from './heartbeat-answers';
+import { classifySessionFrame, readResume } from './inbound-frame';
+import { encodeControlFrame } from './outbound-frame';
+import { answerResume } from './resume-handshake';
+import type { Session, SessionRegistry } from './session-registry';
+
+/**
+ * Without `authenticate`, a session id shorter than this is refused: it is the session's only
+ * credential (a worker's has 32 hex digits).
+ */
+const MIN_ANONYMOUS_SESSION_ID = 16;
+
+export interface FrameHandlerContext {
+  readonly counters: TrafficCounters;
+  readonly heartbeat: HeartbeatAnswers;
+  readonly sessions: SessionRegistry;
+  /** With `authenticate`, sessions are found by user and id; without, by id alone. */
+  readonly authenticated: boolean;
+  /** A frame for the app: `data` is its JSON value (or text, or bytes); `text` null if binary. */
+  emitMessage(client: TabSocketClient, data: unknown, text: string | null): void;
+}
+
+/**
+ * Every frame a socket sends, by the socket's phase (see `Phase` in connected-client.ts):
+ *
+ * - `awaiting`: a `resume` with the hello's nonce starts the resume handshake; anything
+ *   else makes the socket plain, and is then read as a plain client's frame.
+ * - `session`: the worker's `sub` and `msg` control frames, its heartbeat, or raw text that
+ *   is the app's; a control frame it cannot read is refused with an error frame.
+ * - `plain`: heartbeats are answered, every other frame is the app's, even one that looks
+ *   like a control frame.
+ */
+export class FrameHandler {
+  readonly #context: FrameHandlerContext;
+  readonly #minSessionId: number;
+
+  constructor(context: FrameHandlerContext) {
+    this.#context = context;
+    this.#minSessionId = context.authenticated ? 1 : MIN_ANONYMOUS_SESSION_ID;
+  }
+
+  handle(client: ConnectedClient, raw: RawData, isBinary: boolean): void {
+    const context = this.#context;
+    context.counters.framesIn += 1;
+    // Closing (refused too often, or its buffer full): nothing more is read into the app.
+    if (!client.isOpen) return;
+    if (isBinary) {
+      // Binary frames are the app's in every phase; before a resume, they make it plain.
+      client.settlePlain();
+      context.emitMessage(client, raw, null);
+      return;
+    }
+    const text = rawDataToText(raw);
+    const parsed = parseJson(text);
+    const { phase } = client;
+    if (phase.kind === 'awaiting') {
+      const resume = readResume(parsed, phase.nonce, this.#minSessionId);
+      if (resume) {
+        answerResume(client, phase.nonce, resume, context.sessions);
+        return;
+      }
+      // A worker answers hello with resume: anything else is a plain client speaking.
+      client.settlePlain();
+    } else if (phase.kind === 'session') {
+      this.#handleSessionFrame(client, phase.session, text, parsed);
+      return;
+    }
+    this.#handleAppFrame(client, text, parsed);
+  }
+
+  /** Where the worker speaks: `sub`, `msg`, the heartbeat; its raw text is the app's. */
+  #handleSessionFrame(
+    client: ConnectedClient,
+    session: Session,
+    text: string,
+    parsed: unknown,
+  ): void {
+    const frame = classifySessionFrame(text, parsed);
+    switch (frame.kind) {
+      case 'subscribe':
+        // Each `sub` carries the whole set, so a lost or reordered one cannot leave stale topics.
+        client.topics = new Set(frame.frame.topics);
+        return;
+      case 'message':
+        // A numbered message: passed on once, acknowledged every time (a resend lost its ack).
+        if (!session.received.seen(frame.id)) this.#context.emitMessage(client, frame.data, text);
+        client.sendText(encodeControlFrame({ $ts: 'ack', id: frame.id }));
+        return;
+      case 'refused':
+        client.refuse(frame.code, frame.message);
+        return;
+      case 'app':
+        this.#handleAppFrame(client, text, parsed);
+        return;
+    }
+  }
+
+  /** A heartbeat, or the app's: a text frame as its JSON value, or its text. */
+  #handleAppFrame(client: ConnectedClient, text: string, parsed: unknown): void {
+    const { heartbeat } = this.#context;
+    if (heartbeat.isPing(text, parsed)) heartbeat.answer(client);
+    else this.#context.emitMessage(client, parsed === undefined ? text : parsed, text);
+  }
+}
+
+function rawDataToText(raw: RawData): string {
+  if (Buffer.isBuffer(raw)) return raw.toString('utf8');
+  // Fragments or an ArrayBuffer, when an attached server's sockets use another binaryType.
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  return Buffer.from(raw).toString('utf8');
+}

@@ -1,0 +1,51 @@
+import { CLOSE_TRY_AGAIN_LATER, type ConnectedClient } from './connected-client';
+import type { ResumeRequest } from './inbound-frame';
+import { encodeControlFrame, encodePushFrame } from './outbound-frame';
+import type { SessionRegistry } from './session-registry';
+
+/**
+ * The answer to a worker's `resume` (its first frame, carrying the hello's nonce): attaches
+ * the socket to the worker's session and replays what the worker missed, or tells it to
+ * resync when that is no longer kept. Live pushes are numbered from here on.
+ *
+ *   hello(nonce) ──> resume(nonce, session, last) ──> resumed(nonce, seq) + replayed pushes
+ *                                                 └─> resync(nonce, seq)   (the gap is gone)
+ *                                                 └─> error(nonce)         (refused)
+ */
+export function answerResume(
+  client: ConnectedClient,
+  nonce: string,
+  request: ResumeRequest,
+  sessions: SessionRegistry,
+): void {
+  if (request.kind === 'invalid') {
+    // The socket still waits for a resume: the worker may start afresh on it.
+    client.refuse('invalid-session', request.message, nonce);
+    return;
+  }
+  const outcome = sessions.resume(client, request.session, request.last);
+  if (outcome.kind === 'full') {
+    client.refuse('overloaded', 'Too many sessions on this server', nonce);
+    client.shut(CLOSE_TRY_AGAIN_LATER, 'Too many sessions');
+    return;
+  }
+  const { session, created, head, replay } = outcome;
+  const remembered = client.attach(session);
+  // Written whatever is waiting: the replay limits bound all of it.
+  if (!replay || remembered.overflowed) {
+    // Frames went out while it resumed that no list holds any more: what it missed is gone.
+    client.sendText(encodeControlFrame({ $ts: 'resync', nonce, seq: head }), 'resume');
+  } else {
+    client.sendText(encodeControlFrame({ $ts: 'resumed', nonce, seq: head }), 'resume');
+    for (const entry of replay) {
+      client.sendText(encodePushFrame(entry.seq, entry.payload.body), 'resume');
+    }
+  }
+  // The worker dropped what came before its session was attached. The session logged the
+  // pushes made to it since it exists (they are in the replay); the rest it gets now.
+  for (const frame of remembered.frames) {
+    if (created || !frame.fanout || !outcome.logged(frame.fanout)) {
+      sessions.push(session, frame.payload, 'resume');
+    }
+  }
+}

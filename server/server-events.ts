@@ -1,0 +1,31 @@
+import type { IncomingMessage } from 'node:http';
+import type { TabSocketClient } from './connected-client';
+
+export interface TabSocketServerEvents {
+  connection: [client: TabSocketClient];
+  disconnection: [client: TabSocketClient, code: number, reason: string];
+  /**
+   * A frame for the app: not a heartbeat, not a control frame. `data` is the JSON value of a
+   * text frame (its text when it is not JSON) or the bytes of a binary one, whose `text` is null.
+   */
+  message: [client: TabSocketClient, data: unknown, text: string | null];
+  /** `authenticate` threw or answered a non-string; the upgrade was refused with 500 (or 1011). */
+  authenticateError: [error: unknown, request: IncomingMessage];
+  /** Only for a server created here; an attached one reports to its owner. */
+  listening: [];
+  error: [error: Error];
+}
+
+export interface TabSocketServerStats {
+  openSockets: number;
+  /** Users with a socket on this process; `presence.counts()` spans every process of the store. */
+  onlineUsers: number;
+  framesIn: number;
+  framesOut: number;
+  /** Control frames refused with an error frame. */
+  malformedFrames: number;
+  /** Sessions of tabsocket workers, attached or waiting for their worker to resume. */
+  sessions: number;
+  /** Frames kept for sockets that were sent `hello` and have not spoken yet. */
+  rememberedFrames: number;
+}
