@@ -57,6 +57,14 @@ export type ServerFrameVerdict =
   /** Neither ours in this phase nor the application's: dropped. */
   | { kind: 'drop' };
 
+// The verdicts without a payload are shared: one is read per inbound frame, at up to tens of
+// thousands a second, and the push path should not allocate for them.
+const APP: ServerFrameVerdict = { kind: 'app' };
+const DROP: ServerFrameVerdict = { kind: 'drop' };
+const RESUMED: ServerFrameVerdict = { kind: 'resumed' };
+const LATE_HELLO: ServerFrameVerdict = { kind: 'late-hello' };
+const RESUME_REFUSED: ServerFrameVerdict = { kind: 'resume-refused' };
+
 /** Hello nonces shorter than this are refused: a guessable nonce would let app data pass for an answer. */
 const MIN_NONCE_LENGTH = 16;
 
@@ -74,13 +82,13 @@ export function readServerFrame(
   const frame = objectWithKind(parsed);
   switch (phase) {
     case 'negotiating':
-      return frame && isHello(frame) ? { kind: 'hello', nonce: frame.nonce } : { kind: 'app' };
+      return frame && isHello(frame) ? { kind: 'hello', nonce: frame.nonce } : APP;
     case 'plain':
-      return frame && isHello(frame) ? { kind: 'late-hello' } : { kind: 'app' };
+      return frame && isHello(frame) ? LATE_HELLO : APP;
     case 'resuming':
-      return frame && frame.nonce === nonce ? readResumeAnswer(frame) : { kind: 'drop' };
+      return frame && frame.nonce === nonce ? readResumeAnswer(frame) : DROP;
     case 'tabsocket':
-      return frame ? readStreamFrame(frame) : { kind: 'app' };
+      return frame ? readStreamFrame(frame) : APP;
   }
 }
 
@@ -105,13 +113,13 @@ function isHello(frame: KindedObject): frame is KindedObject & { nonce: string }
 function readResumeAnswer(frame: KindedObject): ServerFrameVerdict {
   switch (frame.$ts) {
     case 'resumed':
-      return isCount(frame.seq) ? { kind: 'resumed' } : { kind: 'drop' };
+      return isCount(frame.seq) ? RESUMED : DROP;
     case 'resync':
-      return isCount(frame.seq) ? { kind: 'resync', seq: frame.seq } : { kind: 'drop' };
+      return isCount(frame.seq) ? { kind: 'resync', seq: frame.seq } : DROP;
     case 'error':
-      return { kind: 'resume-refused' };
+      return RESUME_REFUSED;
     default:
-      return { kind: 'drop' };
+      return DROP;
   }
 }
 
@@ -121,13 +129,13 @@ function readStreamFrame(frame: KindedObject): ServerFrameVerdict {
       const hasPayload = typeof frame.text === 'string' || 'data' in frame;
       return isCount(frame.seq) && frame.seq > 0 && hasPayload
         ? { kind: 'push', frame: frame as unknown as PushFrame }
-        : { kind: 'drop' };
+        : DROP;
     }
     case 'ack':
-      return isCount(frame.id) && frame.id > 0 ? { kind: 'ack', id: frame.id } : { kind: 'drop' };
+      return isCount(frame.id) && frame.id > 0 ? { kind: 'ack', id: frame.id } : DROP;
     default:
       // `error` answers to frames the worker sent, and kinds of later versions: not for the tabs.
-      return { kind: 'drop' };
+      return DROP;
   }
 }
 
