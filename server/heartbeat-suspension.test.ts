@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { suspendHeartbeatAnswers } from './heartbeat-suspension';
+import { suspendHeartbeatAnswers, suspendOn } from './heartbeat-suspension';
+import { FakeClock } from './test-support/fake-clock';
 import { Harness, waitUntil } from './test-support/harness';
 
 const harness = new Harness();
@@ -67,5 +68,52 @@ describe('suspendHeartbeatAnswers', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('suspendOn (the suspension on the server’s own clock)', () => {
+  async function setup() {
+    const clock = new FakeClock();
+    const { server, url } = await harness.start({ liveness: false }, { clock });
+    const client = await harness.connect(url);
+    const pongs = () => client.messages.filter((text) => text === 'pong').length;
+    /** Sends a ping; resolves once the server has read it. */
+    const ping = async () => {
+      const before = server.stats().framesIn;
+      client.send('ping');
+      await waitUntil(() => server.stats().framesIn === before + 1, 'the ping read');
+    };
+    return { clock, server, client, pongs, ping };
+  }
+
+  it('holds pongs back until the clock reaches its end, then removes its gate', async () => {
+    const { clock, server, client, pongs, ping } = await setup();
+    suspendOn(clock, server, 1_000);
+    expect(clock.pending).toBe(2); // the session sweep and the suspension
+    clock.advance(999);
+    await ping();
+    expect(server.stats().framesOut).toBe(1); // hello only: the pong is written at once or never
+    clock.advance(1);
+    expect(clock.pending).toBe(1);
+    client.send('ping');
+    await waitUntil(() => pongs() === 1, 'the pong after the suspension');
+  });
+
+  it('replaces an earlier suspension, clearing its timer', async () => {
+    const { clock, server } = await setup();
+    suspendOn(clock, server, 60_000);
+    suspendOn(clock, server, 1_000);
+    expect(clock.pending).toBe(2);
+    clock.advance(1_000);
+    expect(clock.pending).toBe(1);
+  });
+
+  it('ends at once with 0, clearing its timer', async () => {
+    const { clock, server, client, pongs } = await setup();
+    suspendOn(clock, server, 60_000);
+    suspendOn(clock, server, 0);
+    expect(clock.pending).toBe(1);
+    client.send('ping');
+    await waitUntil(() => pongs() === 1, 'the pong');
   });
 });
