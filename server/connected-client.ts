@@ -76,6 +76,10 @@ export const CLOSE_POLICY_VIOLATION = 1008;
 /** How long a close handshake may take before the socket is dropped. */
 const CLOSE_GRACE_MS = 1_000;
 
+/**
+ * One socket of the server: its phase, its writes under `maxBufferedAmount`, its refused
+ * frames, and the one timer it owns, the close deadline, cleared by the socket's `close`.
+ */
 export class ConnectedClient implements TabSocketClient, LivenessTarget, SessionSocket {
   /** Settles on the socket's `close` event, whatever ended it. */
   readonly closed: Promise<void>;

@@ -43,7 +43,8 @@ export function createTabSocketServer(options: TabSocketServerOptions): TabSocke
  * This class wires the parts and owns the server's life: upgrades are authenticated in
  * authentication.ts, frames handled by phase in frame-handler.ts (the resume in
  * resume-handshake.ts), pushes routed in push-routing.ts. Its timers are the session sweep
- * here, liveness's two, and each socket's close deadline; `close()` ends every one.
+ * here, liveness's two, and each socket's close deadline, all on the environment's clock;
+ * `close()` ends every one, and releases the heartbeat gate with whatever timer it runs.
  */
 export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   readonly wss: WebSocketServer;
