@@ -86,6 +86,70 @@ describe('resolveOptions', () => {
     ])('rejects %s = %j', (option, value) => {
       expectRejected({ url, [option]: value }, option);
     });
+
+    it('takes undefined for the default, as a missing key', () => {
+      expect(resolve({ url, name: undefined, heartbeat: { interval: undefined } })).toEqual(
+        resolve({ url }),
+      );
+    });
+
+    it('passes resolved options through unchanged: the worker checks them again', () => {
+      const resolved = resolve(
+        {
+          url: '/socket',
+          protocols: 'chat',
+          heartbeat: { ping: { type: 'ping' } },
+          reconnect: { maxAttempts: 3 },
+        },
+        'https://example.com/app/',
+      );
+      expect(resolveOptions(resolved)).toEqual(resolved);
+      expect(resolveOptions({ ...resolved, heartbeat: false })).toEqual({
+        ...resolved,
+        heartbeat: false,
+      });
+    });
+  });
+
+  describe('topicKey', () => {
+    it('refuses "$ts", the field of control frames, as the server does', () => {
+      expectRejected({ url, topicKey: '$ts' }, 'topicKey');
+      expect(() => resolve({ url, topicKey: '$ts' })).toThrow(
+        'tabsocket: option "topicKey" must not be "$ts", the field of control frames (got "$ts")',
+      );
+    });
+
+    it('accepts any other field name', () => {
+      expect(resolve({ url, topicKey: 'ts' }).topicKey).toBe('ts');
+    });
+  });
+
+  describe('messages', () => {
+    it.each([
+      [{ url, name: 3 }, 'option "name" must be a non-empty string (got 3)'],
+      [{ url, colour: 'red' }, 'option "colour" is not an option'],
+      [
+        { url, heartbeat: { interval: -5 } },
+        'option "heartbeat.interval" must be an integer from 1 to 2147483647 ms (got -5)',
+      ],
+      [
+        { url, reconnect: { jitter: 2 } },
+        'option "reconnect.jitter" must be a finite number from 0 to 1 (got 2)',
+      ],
+      [
+        { url, reconnect: { factor: 0.5 } },
+        'option "reconnect.factor" must be a finite number of at least 1 (got 0.5)',
+      ],
+      [
+        { url, outboxLimit: '10' },
+        'option "outboxLimit" must be an integer of at least 0 (got "10")',
+      ],
+      [{ url, heartbeat: [] }, 'option "heartbeat" must be an object (got an array)'],
+      [{ url, reconnect: () => {} }, 'option "reconnect" must be an object (got a function)'],
+      [{ url, format: {} }, 'option "format" must be one of json, text (got an object)'],
+    ])('words a refusal as tabsocket: option "…" must …: %j', (input, message) => {
+      expect(() => resolve(input)).toThrow(`tabsocket: ${message}`);
+    });
   });
 
   describe('url', () => {
@@ -153,6 +217,40 @@ describe('resolveOptions', () => {
   });
 
   describe('durations', () => {
+    const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+    it.each([
+      ['connectTimeout', 2 ** 31],
+      ['connectTimeout', 1.5],
+      ['gracePeriod', 1e12],
+      ['gracePeriod', 0.5],
+    ])('rejects %s = %s: durations are whole ms up to 2^31-1, as timers take', (option, value) => {
+      expectRejected({ url, [option]: value }, option);
+    });
+
+    it('rejects heartbeat.interval = 1e12 (a timer would fire at once)', () => {
+      expectRejected({ url, heartbeat: { interval: 1e12 } }, 'heartbeat.interval');
+      expectRejected({ url, heartbeat: { timeout: 2 ** 31 } }, 'heartbeat.timeout');
+    });
+
+    it.each(['minDelay', 'maxDelay', 'minUptime'])('rejects reconnect.%s past 2^31-1', (field) => {
+      expectRejected({ url, reconnect: { [field]: 2 ** 31 } }, `reconnect.${field}`);
+    });
+
+    it('accepts 2^31-1 ms, the longest timer', () => {
+      const resolved = resolve({
+        url,
+        connectTimeout: MAX_TIMER_DELAY,
+        gracePeriod: MAX_TIMER_DELAY,
+        heartbeat: { interval: MAX_TIMER_DELAY, timeout: MAX_TIMER_DELAY },
+        reconnect: { maxDelay: MAX_TIMER_DELAY, minUptime: MAX_TIMER_DELAY },
+      });
+      expect(resolved).toMatchObject({
+        connectTimeout: MAX_TIMER_DELAY,
+        gracePeriod: MAX_TIMER_DELAY,
+      });
+    });
+
     it.each([
       ['connectTimeout', 0],
       ['connectTimeout', -1],

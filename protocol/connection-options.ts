@@ -1,5 +1,20 @@
-import { InvalidOptionError } from './errors';
 import type { HeartbeatFrame } from './heartbeat-frame';
+import {
+  duration,
+  fail,
+  falseOr,
+  HEARTBEAT_FRAMES_SCHEMA,
+  integer,
+  nonEmptyString,
+  numberIn,
+  oneOf,
+  record,
+  rejectUnknownKeys,
+  resolveGroup,
+  type Schema,
+  strictGroup,
+  TOPIC_KEY_SCHEMA,
+} from './option-checks';
 
 /** Keep-alive: a ping every `interval` ms; no frame at all within `interval + timeout` ms means dead. */
 export interface HeartbeatOptions {
@@ -69,224 +84,97 @@ export interface ResolvedConnectionOptions {
   gracePeriod: number;
 }
 
-export const DEFAULT_HEARTBEAT: Required<HeartbeatOptions> = {
-  interval: 25_000,
-  timeout: 10_000,
-  ping: 'ping',
-  pong: 'pong',
+const HEARTBEAT_SCHEMA: Schema<Required<HeartbeatOptions>> = {
+  interval: [25_000, duration(1)],
+  timeout: [10_000, duration(1)],
+  ...HEARTBEAT_FRAMES_SCHEMA,
 };
 
-export const DEFAULT_RECONNECT: Required<ReconnectOptions> = {
-  minDelay: 1_000,
-  maxDelay: 30_000,
-  factor: 2,
-  jitter: 1,
-  maxAttempts: Number.POSITIVE_INFINITY,
-  minUptime: 5_000,
-  stopOn: [1008, [4400, 4499]],
+const RECONNECT_SCHEMA: Schema<Required<ReconnectOptions>> = {
+  minDelay: [1_000, duration(0)],
+  maxDelay: [
+    30_000,
+    // Checked after minDelay (the schema's order), so `resolved` holds it already.
+    (value, option, resolved) => duration(resolved?.minDelay as number)(value, option),
+  ],
+  factor: [2, numberIn(1, Number.POSITIVE_INFINITY, false)],
+  jitter: [1, numberIn(0, 1, false)],
+  maxAttempts: [Number.POSITIVE_INFINITY, integer(1, Number.POSITIVE_INFINITY)],
+  minUptime: [5_000, duration(0)],
+  stopOn: [[1008, [4400, 4499]], closeCodeList],
 };
 
-const TOP_LEVEL_KEYS = [
-  'url',
-  'name',
-  'protocols',
-  'format',
-  'heartbeat',
-  'reconnect',
-  'connectTimeout',
-  'outboxLimit',
-  'topicKey',
-  'gracePeriod',
-] as const;
+/** Every option but `url`, whose check needs the page's address. */
+const OPTIONS_SCHEMA: Omit<Schema<ResolvedConnectionOptions>, 'url'> = {
+  name: ['default', nonEmptyString],
+  protocols: [[], protocolList],
+  format: ['json', oneOf('json', 'text')],
+  heartbeat: [{}, falseOr(strictGroup(HEARTBEAT_SCHEMA))],
+  reconnect: [{}, strictGroup(RECONNECT_SCHEMA)],
+  connectTimeout: [10_000, duration(1)],
+  outboxLimit: [1_000, integer(0)],
+  topicKey: TOPIC_KEY_SCHEMA,
+  gracePeriod: [5_000, duration(0)],
+};
 
 /**
  * Checks `input` and fills in the defaults. Throws `InvalidOptionError` naming the option
  * for an unknown key, a wrong type or a value out of range, so that nothing invalid ever
  * reaches the worker. `extraKeys` are keys the caller handles itself (the client's `worker`).
+ * The worker runs it again on what a tab sends, which is why resolved options pass it as
+ * they are.
  */
 export function resolveOptions(
   input: ConnectionOptions,
   baseUrl?: string,
   extraKeys: readonly string[] = [],
 ): ResolvedConnectionOptions {
-  const options = record(input, 'options');
-  rejectUnknownKeys(options, [...TOP_LEVEL_KEYS, ...extraKeys], '');
-  return {
-    url: webSocketUrl(options.url, baseUrl),
-    name: nonEmptyString(options.name ?? 'default', 'name'),
-    protocols: protocolList(options.protocols),
-    format: oneOf(options.format ?? 'json', ['json', 'text'] as const, 'format'),
-    heartbeat: options.heartbeat === false ? false : resolveHeartbeat(options.heartbeat),
-    reconnect: resolveReconnect(options.reconnect),
-    connectTimeout: duration(options.connectTimeout ?? 10_000, 'connectTimeout', 1),
-    outboxLimit: count(options.outboxLimit ?? 1_000, 'outboxLimit', 0),
-    topicKey: nonEmptyString(options.topicKey ?? 'topic', 'topicKey'),
-    gracePeriod: duration(options.gracePeriod ?? 5_000, 'gracePeriod', 0),
+  const schema: Schema<ResolvedConnectionOptions> = {
+    url: [undefined, (value, option) => webSocketUrl(value, option, baseUrl)],
+    ...OPTIONS_SCHEMA,
   };
+  rejectUnknownKeys(record(input, 'options'), [...Object.keys(schema), ...extraKeys], '');
+  return resolveGroup(schema, input, 'options', '');
 }
 
-function resolveHeartbeat(input: unknown): Required<HeartbeatOptions> {
-  const given = input === undefined ? {} : record(input, 'heartbeat');
-  rejectUnknownKeys(given, Object.keys(DEFAULT_HEARTBEAT), 'heartbeat.');
-  const merged = { ...DEFAULT_HEARTBEAT, ...definedOnly(given) };
-  return {
-    interval: duration(merged.interval, 'heartbeat.interval', 1),
-    timeout: duration(merged.timeout, 'heartbeat.timeout', 1),
-    ping: heartbeatFrame(merged.ping, 'heartbeat.ping'),
-    pong: heartbeatFrame(merged.pong, 'heartbeat.pong'),
-  };
-}
-
-function resolveReconnect(input: unknown): Required<ReconnectOptions> {
-  const given = input === undefined ? {} : record(input, 'reconnect');
-  rejectUnknownKeys(given, Object.keys(DEFAULT_RECONNECT), 'reconnect.');
-  const merged = { ...DEFAULT_RECONNECT, ...definedOnly(given) };
-  const minDelay = duration(merged.minDelay, 'reconnect.minDelay', 0);
-  const maxDelay = duration(merged.maxDelay, 'reconnect.maxDelay', minDelay);
-  const factor = finite(merged.factor, 'reconnect.factor');
-  if (factor < 1) fail('reconnect.factor', 'must be at least 1', factor);
-  const jitter = finite(merged.jitter, 'reconnect.jitter');
-  if (jitter < 0 || jitter > 1) fail('reconnect.jitter', 'must be between 0 and 1', jitter);
-  const maxAttempts = merged.maxAttempts;
-  if (maxAttempts !== Number.POSITIVE_INFINITY) count(maxAttempts, 'reconnect.maxAttempts', 1);
-  return {
-    minDelay,
-    maxDelay,
-    factor,
-    jitter,
-    maxAttempts,
-    minUptime: duration(merged.minUptime, 'reconnect.minUptime', 0),
-    stopOn: closeCodeList(merged.stopOn),
-  };
-}
-
-function webSocketUrl(value: unknown, baseUrl: string | undefined): string {
-  if (typeof value !== 'string' || value === '') fail('url', 'must be a non-empty string', value);
+function webSocketUrl(value: unknown, option: string, baseUrl: string | undefined): string {
+  const text = nonEmptyString(value, option);
   let url: URL;
   try {
-    url = new URL(value, baseUrl);
+    url = new URL(text, baseUrl);
   } catch {
-    return fail('url', 'is not a valid URL', value);
+    return fail(option, 'is not a valid URL', value);
   }
-  if (url.protocol === 'http:' || url.protocol === 'https:') {
-    url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    fail('url', 'must use ws:, wss:, http: or https:', value);
+  url.protocol = url.protocol.replace(/^http(s?):$/, 'ws$1:');
+  if (!/^wss?:$/.test(url.protocol)) {
+    fail(option, 'must use ws:, wss:, http: or https:', value);
   }
   // A bare trailing '#' leaves `hash` empty but stays in `href`, and WebSocket refuses it too.
   if (url.hash !== '' || url.href.endsWith('#')) {
-    fail('url', 'must not have a #fragment (WebSocket forbids it)', value);
+    fail(option, 'must not have a #fragment (WebSocket forbids it)', value);
   }
   return url.href;
 }
 
-function protocolList(value: unknown): string[] {
-  if (value === undefined) return [];
+function protocolList(value: unknown, option: string): string[] {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item !== '')) {
-    fail('protocols', 'must be a non-empty string or an array of them', value);
+    fail(option, 'must be a non-empty string or an array of them', value);
   }
-  if (new Set(list).size !== list.length) fail('protocols', 'must not repeat a protocol', value);
+  if (new Set(list).size !== list.length) fail(option, 'must not repeat a protocol', value);
   return [...list];
 }
 
-function heartbeatFrame(value: unknown, option: string): HeartbeatFrame {
-  if (typeof value === 'string' && value !== '') return value;
-  const frame = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
-  const fields = frame ? Object.values(frame) : [];
-  if (!frame || fields.length === 0 || !fields.every(isJsonScalar)) {
-    fail(
-      option,
-      'must be a non-empty string or an object of string, finite number, boolean or null fields',
-      value,
-    );
-  }
-  return { ...(frame as Record<string, string | number | boolean | null>) };
-}
-
-function isJsonScalar(value: unknown): boolean {
-  return (
-    value === null ||
-    typeof value === 'string' ||
-    typeof value === 'boolean' ||
-    Number.isFinite(value)
-  );
-}
-
-function closeCodeList(value: unknown): CloseCodeList {
-  if (!Array.isArray(value)) fail('reconnect.stopOn', 'must be an array', value);
+function closeCodeList(value: unknown, option: string): CloseCodeList {
+  if (!Array.isArray(value)) fail(option, 'must be an array', value);
   return value.map((entry: unknown): number | readonly [number, number] => {
     if (isCloseCode(entry)) return entry;
     const [low, high] = Array.isArray(entry) && entry.length === 2 ? entry : [];
     if (isCloseCode(low) && isCloseCode(high) && low <= high) return [low, high];
-    return fail(
-      'reconnect.stopOn',
-      'entries must be close codes (1000-4999) or [low, high] ranges',
-      entry,
-    );
+    return fail(option, 'entries must be close codes (1000-4999) or [low, high] ranges', entry);
   });
 }
 
 function isCloseCode(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 1000 && (value as number) <= 4999;
-}
-
-function record(value: unknown, option: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(option, 'must be an object', value);
-  }
-  return value as Record<string, unknown>;
-}
-
-function rejectUnknownKeys(value: object, known: readonly string[], prefix: string): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) fail(`${prefix}${key}`, 'is not an option', undefined);
-  }
-}
-
-/** `{ interval: undefined }` means "the default", as a missing key does at the top level. */
-function definedOnly(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined));
-}
-
-function nonEmptyString(value: unknown, option: string): string {
-  if (typeof value !== 'string' || value === '') fail(option, 'must be a non-empty string', value);
-  return value;
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], option: string): T {
-  if (!allowed.includes(value as T)) fail(option, `must be one of ${allowed.join(', ')}`, value);
-  return value as T;
-}
-
-function finite(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    fail(option, 'must be a finite number', value);
-  return value;
-}
-
-function duration(value: unknown, option: string, min: number): number {
-  const ms = finite(value, option);
-  if (ms < min) fail(option, `must be at least ${min} ms`, ms);
-  return ms;
-}
-
-function count(value: unknown, option: string, min: number): number {
-  if (!Number.isInteger(value) || (value as number) < min) {
-    fail(option, `must be an integer of at least ${min}`, value);
-  }
-  return value as number;
-}
-
-function fail(option: string, problem: string, value: unknown): never {
-  const shown = value === undefined ? '' : ` (got ${formatValue(value)})`;
-  throw new InvalidOptionError(`tabsocket: option "${option}" ${problem}${shown}`);
-}
-
-function formatValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null)
-    return String(value);
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }

@@ -1,7 +1,20 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { WebSocketServer } from 'ws';
+import { InvalidOptionError } from '../protocol/errors';
 import type { HeartbeatFrame } from '../protocol/heartbeat-frame';
+import {
+  duration,
+  fail,
+  falseOr,
+  group,
+  HEARTBEAT_FRAMES_SCHEMA,
+  integer,
+  nonEmptyString,
+  resolveGroup,
+  type Schema,
+  TOPIC_KEY_SCHEMA,
+} from '../protocol/option-checks';
 import { MAX_DEDUPE_WINDOW } from './dedupe-window';
 import { MemoryPresenceStore } from './memory-presence-store';
 import { MemoryReplayStore } from './memory-replay-store';
@@ -80,7 +93,10 @@ export interface TabSocketServerOptions {
   server?: HttpServer | HttpsServer;
   /** With `port` or `server`: accept upgrades only on this path. */
   path?: string;
-  /** Default `{ ping: 'ping', pong: 'pong' }`; `false` passes pings to the app like any frame. */
+  /**
+   * Default `{ ping: 'ping', pong: 'pong' }`, as the client's; `false` passes pings to the app
+   * like any frame. The client's `heartbeat` object may be passed as it is.
+   */
   heartbeat?: Partial<HeartbeatAnswerOptions> | false;
   /** Default `{ interval: 30000, timeout: 10000 }`; `false` never pings. */
   liveness?: Partial<LivenessOptions> | false;
@@ -149,7 +165,6 @@ export interface ResolvedServerOptions {
   maxRefusals: number;
 }
 
-export const DEFAULT_HEARTBEAT: HeartbeatAnswerOptions = { ping: 'ping', pong: 'pong' };
 export const DEFAULT_LIVENESS: LivenessOptions = { interval: 30_000, timeout: 10_000 };
 export const DEFAULT_REPLAY: ReplayOptions = {
   maxCount: 1_000,
@@ -162,129 +177,104 @@ export const DEFAULT_MAX_BUFFERED_AMOUNT = 4 * 1024 * 1024;
 export const DEFAULT_MAX_REFUSALS = 100;
 /** Far below ws's 100 MiB: a message socket has no business taking frames that large. */
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
-/** The largest delay setTimeout honours; beyond it Node fires after 1 ms. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
-/** Applies defaults, then checks every value, so a bad option fails here and not mid-traffic. */
+const LIVENESS_SCHEMA: Schema<LivenessOptions> = {
+  interval: [DEFAULT_LIVENESS.interval, duration(1)],
+  // A deadline past the next sweep would overlap it; the bound keeps one ping in flight.
+  timeout: [
+    DEFAULT_LIVENESS.timeout,
+    (value, option, resolved) => integer(1, resolved?.interval as number)(value, option),
+  ],
+};
+
+const REPLAY_SCHEMA: Schema<ReplayOptions> = {
+  maxCount: [DEFAULT_REPLAY.maxCount, integer(0)],
+  maxAge: [DEFAULT_REPLAY.maxAge, duration(1)],
+  maxBytes: [DEFAULT_REPLAY.maxBytes, integer(0)],
+  dedupeWindow: [DEFAULT_REPLAY.dedupeWindow, integer(1, MAX_DEDUPE_WINDOW)],
+};
+
+const SESSIONS_SCHEMA: Schema<SessionLimits> = {
+  maxPerUser: [DEFAULT_SESSIONS.maxPerUser, integer(1)],
+  maxTotal: [DEFAULT_SESSIONS.maxTotal, integer(1)],
+};
+
+/** The options that are plain data; the target and the stores are taken as they are. */
+type DataOptions = Omit<ResolvedServerOptions, 'target' | 'presenceStore' | 'replayStore'>;
+
+const DATA_SCHEMA: Schema<DataOptions> = {
+  heartbeat: [{}, falseOr(group(HEARTBEAT_FRAMES_SCHEMA))],
+  liveness: [{}, falseOr(group(LIVENESS_SCHEMA))],
+  authenticate: [
+    undefined,
+    (value, option) => {
+      if (value !== undefined && typeof value !== 'function') {
+        fail(option, 'must be a function', value);
+      }
+      return value as Authenticate | undefined;
+    },
+  ],
+  topicKey: TOPIC_KEY_SCHEMA,
+  hello: [
+    true,
+    (value, option) => {
+      if (typeof value !== 'boolean') fail(option, 'must be a boolean', value);
+      return value;
+    },
+  ],
+  replay: [{}, group(REPLAY_SCHEMA)],
+  sessions: [{}, group(SESSIONS_SCHEMA)],
+  maxBufferedAmount: [DEFAULT_MAX_BUFFERED_AMOUNT, integer(1)],
+  maxRefusals: [DEFAULT_MAX_REFUSALS, integer(0)],
+};
+
+/**
+ * Applies defaults, then checks every value, so a bad option fails here and not mid-traffic.
+ * Throws `InvalidOptionError` (`TS_ERR_INVALID_OPTION`), worded as the client's options are.
+ * Keys it does not know are left alone, in groups too: `heartbeat` may be the very object
+ * given to the client, `interval` and `timeout` included.
+ */
 export function resolveOptions(options: TabSocketServerOptions): ResolvedServerOptions {
-  const heartbeat =
-    options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
-  const liveness =
-    options.liveness === false ? false : { ...DEFAULT_LIVENESS, ...options.liveness };
-  const topicKey = options.topicKey ?? 'topic';
-  const hello = options.hello ?? true;
-  const replay = { ...DEFAULT_REPLAY, ...options.replay };
-  assertInteger('replay.maxCount', replay.maxCount, 0, Number.MAX_SAFE_INTEGER);
-  assertInteger('replay.maxAge', replay.maxAge, 1, MAX_TIMER_DELAY);
-  assertInteger('replay.maxBytes', replay.maxBytes, 0, Number.MAX_SAFE_INTEGER);
-  assertInteger('replay.dedupeWindow', replay.dedupeWindow, 1, MAX_DEDUPE_WINDOW);
-  const sessions = { ...DEFAULT_SESSIONS, ...options.sessions };
-  assertInteger('sessions.maxPerUser', sessions.maxPerUser, 1, Number.MAX_SAFE_INTEGER);
-  assertInteger('sessions.maxTotal', sessions.maxTotal, 1, Number.MAX_SAFE_INTEGER);
-  const maxBufferedAmount = options.maxBufferedAmount ?? DEFAULT_MAX_BUFFERED_AMOUNT;
-  assertInteger('maxBufferedAmount', maxBufferedAmount, 1, Number.MAX_SAFE_INTEGER);
-  const maxRefusals = options.maxRefusals ?? DEFAULT_MAX_REFUSALS;
-  assertInteger('maxRefusals', maxRefusals, 0, Number.MAX_SAFE_INTEGER);
-
-  if (heartbeat) {
-    assertHeartbeatFrame('heartbeat.ping', heartbeat.ping);
-    assertHeartbeatFrame('heartbeat.pong', heartbeat.pong);
-  }
-  if (liveness) {
-    assertInteger('liveness.interval', liveness.interval, 1, MAX_TIMER_DELAY);
-    // A deadline past the next sweep would overlap it; the bound keeps one ping in flight.
-    assertInteger('liveness.timeout', liveness.timeout, 1, liveness.interval);
-  }
-  if (options.authenticate !== undefined && typeof options.authenticate !== 'function') {
-    throw new TypeError('Invalid authenticate: expected a function');
-  }
-  if (typeof topicKey !== 'string' || topicKey === '' || topicKey === '$ts') {
-    throw new TypeError(`Invalid topicKey: expected a non-empty string other than "$ts"`);
-  }
-  if (typeof hello !== 'boolean') {
-    throw new TypeError('Invalid hello: expected a boolean');
-  }
-
+  const data = resolveGroup(DATA_SCHEMA, options, 'options', '');
   return {
+    ...data,
     target: resolveTarget(options),
-    heartbeat,
-    liveness,
-    authenticate: options.authenticate,
-    topicKey,
-    hello,
     presenceStore: options.presenceStore ?? new MemoryPresenceStore(),
-    replay,
-    replayStore: options.replayStore ?? new MemoryReplayStore(replay),
-    sessions,
-    maxBufferedAmount,
-    maxRefusals,
+    replayStore: options.replayStore ?? new MemoryReplayStore(data.replay),
   };
 }
 
 function resolveTarget(options: TabSocketServerOptions): ServerTarget {
   const given = (['wss', 'port', 'server'] as const).filter((key) => options[key] !== undefined);
   if (given.length !== 1) {
-    throw new TypeError(
-      `Exactly one of wss, port or server must be given, got ${given.length ? given.join(', ') : 'none'}`,
+    throw new InvalidOptionError(
+      `tabsocket: exactly one of the options "wss", "port" and "server" must be given (got ${given.length ? given.join(', ') : 'none'})`,
     );
   }
   if (options.host !== undefined && options.port === undefined) {
-    throw new TypeError('Invalid host: only meaningful with port');
+    fail('host', 'needs "port": it is the interface a server created here listens on');
   }
   if (options.wss !== undefined) {
-    if (options.maxPayload !== undefined || options.path !== undefined) {
-      throw new TypeError(
-        'maxPayload and path apply to a server created here; set them on the WebSocketServer you pass as wss',
-      );
+    for (const option of ['maxPayload', 'path'] as const) {
+      if (options[option] !== undefined) {
+        fail(
+          option,
+          'applies to a server created here: set it on the WebSocketServer you pass as "wss"',
+        );
+      }
     }
     return { kind: 'attach', wss: options.wss };
   }
 
-  const maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
-  assertInteger('maxPayload', maxPayload, 1, Number.MAX_SAFE_INTEGER);
-  if (
-    options.path !== undefined &&
-    (typeof options.path !== 'string' || !options.path.startsWith('/'))
-  ) {
-    throw new TypeError(
-      `Invalid path: expected a string starting with "/", got ${String(options.path)}`,
-    );
+  const maxPayload = integer(1)(options.maxPayload ?? DEFAULT_MAX_PAYLOAD, 'maxPayload');
+  const path = options.path;
+  if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/'))) {
+    fail('path', 'must be a string starting with "/"', path);
   }
   if (options.port !== undefined) {
-    assertInteger('port', options.port, 0, 65_535);
-    const host = options.host ?? '127.0.0.1';
-    if (typeof host !== 'string' || host === '') {
-      throw new TypeError('Invalid host: expected a non-empty string');
-    }
-    return { kind: 'port', port: options.port, host, path: options.path, maxPayload };
+    const port = integer(0, 65_535)(options.port, 'port');
+    const host = nonEmptyString(options.host ?? '127.0.0.1', 'host');
+    return { kind: 'port', port, host, path, maxPayload };
   }
-  return { kind: 'server', server: options.server as HttpServer, path: options.path, maxPayload };
-}
-
-function assertInteger(name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `Invalid ${name}: expected an integer from ${min} to ${max}, got ${String(value)}`,
-    );
-  }
-}
-
-function assertHeartbeatFrame(name: string, frame: unknown): void {
-  if (typeof frame === 'string') {
-    if (frame === '') throw new TypeError(`Invalid ${name}: expected a non-empty string`);
-    return;
-  }
-  const isFlatObject =
-    typeof frame === 'object' &&
-    frame !== null &&
-    !Array.isArray(frame) &&
-    Object.keys(frame).length > 0 &&
-    Object.values(frame).every(
-      (value) => value === null || ['string', 'number', 'boolean'].includes(typeof value),
-    );
-  if (!isFlatObject) {
-    throw new TypeError(
-      `Invalid ${name}: expected a non-empty string or a non-empty object of string, number, boolean or null fields`,
-    );
-  }
+  return { kind: 'server', server: options.server as HttpServer, path, maxPayload };
 }
