@@ -41,12 +41,16 @@ export interface ConnectionSnapshot {
 export interface HubApi {
   /** Registers the calling tab. The tab holds the Web Lock `tabLockName(tabId)` before it calls this. */
   attach(tabId: string, online: boolean): void;
-  /** Joins (or starts, or replaces, when the url differs) the connection `options.name`. */
+  /**
+   * Joins (or starts, or replaces, when the url differs) the connection `options.name`. The
+   * worker checks `options` again, as every argument below: a refusal is an `Outcome` whose
+   * error is `InvalidOptionError` or `InvalidArgumentError`.
+   */
   open(tabId: string, options: ResolvedConnectionOptions): Outcome<ConnectionSnapshot>;
-  setInterest(tabId: string, name: string, interest: Interest): void;
+  setInterest(tabId: string, name: string, interest: Interest): Outcome<void>;
   send(tabId: string, name: string, data: SocketData): Promise<Outcome<void>>;
   /** Logout: closes the connection for every tab; it stays closed until a tab opens it again. */
-  close(tabId: string, name: string, code: number, closeReason: string): void;
+  close(tabId: string, name: string, code: number, closeReason: string): Outcome<void>;
   /** This tab leaves one connection. */
   release(tabId: string, name: string): void;
   /** This tab leaves every connection (pagehide). */

@@ -328,6 +328,158 @@ describe('Hub', () => {
     });
   });
 
+  describe('what crosses the port is checked again', () => {
+    /** What a tab of another build, or a page's script, may post: anything. */
+    const anything = (value: unknown) => value as never;
+
+    it.each([
+      ['an unknown key', { ...options(), colour: 'red' }, 'option "colour" is not an option'],
+      ['a relative url', { ...options(), url: '/ws' }, 'option "url" is not a valid URL'],
+      ['an http url', { ...options(), url: 'ftp://x/' }, 'option "url" must use ws:'],
+      [
+        'a heartbeat interval of 1e12 ms',
+        { ...options(), heartbeat: { interval: 1e12, timeout: 1, ping: 'p', pong: 'q' } },
+        'option "heartbeat.interval" must be an integer from 1 to 2147483647 ms',
+      ],
+      ['topicKey "$ts"', { ...options(), topicKey: '$ts' }, 'option "topicKey" must not be "$ts"'],
+      ['a NaN outboxLimit', { ...options(), outboxLimit: Number.NaN }, 'option "outboxLimit"'],
+      ['null', null, 'option "options" must be an object'],
+    ])('refuses options with %s, opening nothing', (_, untrusted, message) => {
+      const { attach, sockets, hub } = setup();
+      const outcome = attach('a').open('a', anything(untrusted));
+      expect(outcome).toMatchObject({ ok: false, error: { code: 'TS_ERR_INVALID_OPTION' } });
+      expect(outcome.ok === false && outcome.error.message).toContain(message);
+      expect(sockets).toHaveLength(0);
+      expect(hub.inspect('default')).toBeUndefined();
+    });
+
+    it('opens with the options it checked, defaults filled, not the object it was given', () => {
+      const { attach, sockets, hub } = setup();
+      const partial = { url: 'ws://127.0.0.1:9/ws', heartbeat: false };
+      expect(attach('a').open('a', anything(partial))).toMatchObject({ ok: true });
+      expect(sockets).toHaveLength(1);
+      expect(hub.inspect('default')).toMatchObject({ name: 'default' });
+    });
+
+    it.each([
+      ['an object', { text: 'hi' }],
+      ['a number', 42],
+      ['null', null],
+      ['undefined', undefined],
+    ])('refuses to send %s, which the socket cannot take', async (_, data) => {
+      const { attach, latest } = setup();
+      const api = attach('a');
+      api.open('a', options());
+      latest().accept();
+      expect(await api.send('a', 'default', anything(data))).toMatchObject({
+        ok: false,
+        error: { code: 'TS_ERR_INVALID_ARGUMENT', message: expect.stringContaining('send()') },
+      });
+      expect(latest().sent).toEqual([]);
+    });
+
+    it('sends strings, ArrayBuffers, views and Blobs', async () => {
+      const { attach, latest } = setup();
+      const api = attach('a');
+      api.open('a', options());
+      latest().accept();
+      const blob = new Blob(['b']);
+      const bytes = new Uint8Array([1]);
+      const sends = ['s', new ArrayBuffer(1), bytes, new DataView(bytes.buffer), blob].map((data) =>
+        api.send('a', 'default', data),
+      );
+      // A socket is written to once the server showed whether it speaks hello or not.
+      await vi.advanceTimersByTimeAsync(10_000);
+      for (const outcome of await Promise.all(sends)) {
+        expect(outcome).toEqual({ ok: true, value: undefined });
+      }
+      expect(latest().sent).toHaveLength(5);
+    });
+
+    it.each([
+      ['null', null],
+      ['no topics', { all: true }],
+      ['all as a string', { all: 'yes', topics: [] }],
+      ['topics as a string', { all: false, topics: 'chat' }],
+      ['an empty topic', { all: false, topics: [''] }],
+      ['a number as topic', { all: false, topics: [1] }],
+    ])('refuses an interest of %s and keeps the one it had', (_, interest) => {
+      const { attach, latest, framesOf } = setup();
+      const api = attach('a');
+      api.open('a', options());
+      api.setInterest('a', 'default', { all: false, topics: ['chat'] });
+      expect(api.setInterest('a', 'default', anything(interest))).toMatchObject({
+        ok: false,
+        error: { code: 'TS_ERR_INVALID_ARGUMENT', message: expect.stringContaining('interest') },
+      });
+      latest().accept();
+      latest().receive('{"topic":"chat"}');
+      latest().receive('{"topic":"other"}');
+      expect(framesOf('a')).toEqual([{ data: { topic: 'chat' }, topic: 'chat' }]);
+    });
+
+    it('answers a good interest with ok', () => {
+      const { attach } = setup();
+      const api = attach('a');
+      api.open('a', options());
+      expect(api.setInterest('a', 'default', { all: true, topics: [] })).toEqual({
+        ok: true,
+        value: undefined,
+      });
+    });
+
+    it.each([
+      ['code 1006', 1006, ''],
+      ['code 2999', 2999, ''],
+      ['code 5000', 5000, ''],
+      ['a fractional code', 3000.5, ''],
+      ['a string code', '1000', ''],
+      ['a reason of 124 bytes', 1000, 'x'.repeat(124)],
+      ['a reason of 62 two-byte characters', 1000, 'é'.repeat(62)],
+      ['a reason that is not a string', 1000, 42],
+    ])('refuses to close with %s and leaves the socket open', (_, code, closeReason) => {
+      const { attach, latest, hub } = setup();
+      const api = attach('a');
+      api.open('a', options());
+      latest().accept();
+      expect(api.close('a', 'default', anything(code), anything(closeReason))).toMatchObject({
+        ok: false,
+        error: { code: 'TS_ERR_INVALID_ARGUMENT', message: expect.stringContaining('close') },
+      });
+      expect(latest().closeCalls).toEqual([]);
+      expect(hub.inspect('default')?.state).toBe('open');
+    });
+
+    it('closes with 1000, 3000 to 4999 and a reason of 123 bytes', () => {
+      const { attach, latest } = setup();
+      const api = attach('a');
+      for (const code of [1000, 3000, 4999]) {
+        api.open('a', options());
+        latest().accept();
+        expect(api.close('a', 'default', code, 'x'.repeat(123))).toEqual({
+          ok: true,
+          value: undefined,
+        });
+        expect(latest().closeCalls).toEqual([{ code, reason: 'x'.repeat(123) }]);
+      }
+    });
+
+    it('never attaches a tab id that is not a string, and ignores a network state that is not a boolean', () => {
+      const { hub, sockets } = setup();
+      const api = hub.api({ postMessage: () => {} });
+      api.attach(anything({ id: 'a' }), true);
+      expect(api.open(anything({ id: 'a' }), options())).toMatchObject({
+        ok: false,
+        error: { code: 'TS_ERR_RELEASED' },
+      });
+      api.attach('a', true);
+      api.open('a', options());
+      api.network(anything('offline'));
+      expect(hub.inspect('default')?.state).toBe('connecting');
+      expect(sockets).toHaveLength(1);
+    });
+  });
+
   describe('#dispose()', () => {
     it('closes every connection and leaves no timer', () => {
       const { attach, hub, latest } = setup();

@@ -1,6 +1,12 @@
 import { Timer } from '../protocol/clock';
-import type { ResolvedConnectionOptions } from '../protocol/connection-options';
-import { ReleasedError, serializeError, type TabSocketError } from '../protocol/errors';
+import { type ResolvedConnectionOptions, resolveOptions } from '../protocol/connection-options';
+import {
+  type InvalidOptionError,
+  ReleasedError,
+  type SerializedError,
+  serializeError,
+  type TabSocketError,
+} from '../protocol/errors';
 import type {
   ConnectionSnapshot,
   HubApi,
@@ -8,6 +14,7 @@ import type {
   Outcome,
   SocketData,
 } from '../protocol/tab-hub';
+import { checkClose, checkInterest, checkSocketData } from '../protocol/tab-hub-checks';
 import { Connection, type Environment } from './connection';
 import type { ScheduleTask } from './frame-batcher';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
@@ -29,6 +36,11 @@ interface Entry {
  * The worker's one place of truth: a connection per name, the tabs attached to each, and
  * the commands tabs send. Every tab talks to it through `api(port)`, which binds the tab's
  * port so events find their way back.
+ *
+ * What arrives on a port is checked again here, whatever the tab checked: a tab of another
+ * build, or any script of the page, can post anything. A refusal is an `Outcome` with a
+ * typed error, never a throw: a throw would reach the tab as comlink's untyped error, or,
+ * in a timer or socket callback later, take down the connection of every tab.
  */
 export class Hub {
   readonly #connections = new Map<string, Entry>();
@@ -43,6 +55,8 @@ export class Hub {
   api(port: TabPort): HubApi {
     return {
       attach: (tabId, online) => {
+        // A tab id that is not a string never attaches; its commands are refused as unknown.
+        if (typeof tabId !== 'string') return;
         this.#registry.add(tabId, port);
         this.network(online);
       },
@@ -57,8 +71,15 @@ export class Hub {
     };
   }
 
-  open(tabId: string, options: ResolvedConnectionOptions): Outcome<ConnectionSnapshot> {
+  open(tabId: string, untrusted: ResolvedConnectionOptions): Outcome<ConnectionSnapshot> {
     if (!this.#registry.has(tabId)) return notAttached(tabId);
+    let options: ResolvedConnectionOptions;
+    try {
+      // Resolved options are valid options: the same checks, and they come back unchanged.
+      options = resolveOptions(untrusted);
+    } catch (error) {
+      return failure(error as InvalidOptionError);
+    }
     const { name } = options;
     let entry = this.#connections.get(name);
     if (entry && entry.connection.options.url !== options.url) {
@@ -78,27 +99,36 @@ export class Hub {
     return { ok: true, value: this.#snapshot(name, entry) };
   }
 
-  setInterest(tabId: string, name: string, interest: Interest): void {
+  setInterest(tabId: string, name: string, interest: Interest): Outcome<void> {
+    const refusal = checkInterest(interest);
+    if (refusal) return failure(refusal);
     this.#registry.setInterest(tabId, name, interest);
     this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
+    return DONE;
   }
 
   async send(tabId: string, name: string, data: SocketData): Promise<Outcome<void>> {
+    const refusal = checkSocketData(data);
+    if (refusal) return failure(refusal);
     const entry = this.#connections.get(name);
     if (!entry || !this.#registry.isOn(tabId, name)) {
       return failure(new ReleasedError(`tabsocket: this tab is not attached to "${name}"`));
     }
     try {
       await entry.connection.send(data);
-      return { ok: true, value: undefined };
+      return DONE;
     } catch (error) {
       return failure(error as TabSocketError);
     }
   }
 
-  close(tabId: string, name: string, code: number, closeReason: string): void {
-    if (!this.#registry.has(tabId)) return;
-    this.#connections.get(name)?.connection.close(code, closeReason, 'logout');
+  close(tabId: string, name: string, code: number, closeReason: string): Outcome<void> {
+    const refusal = checkClose(code, closeReason);
+    if (refusal) return failure(refusal);
+    if (this.#registry.has(tabId)) {
+      this.#connections.get(name)?.connection.close(code, closeReason, 'logout');
+    }
+    return DONE;
   }
 
   release(tabId: string, name: string): void {
@@ -119,7 +149,7 @@ export class Hub {
    * or tabs opened during a server outage would retry it at once, each.
    */
   network(online: boolean): void {
-    if (online === this.#online) return;
+    if (typeof online !== 'boolean' || online === this.#online) return;
     this.#online = online;
     for (const { connection } of this.#connections.values()) connection.setOnline(online);
   }
@@ -174,7 +204,9 @@ export class Hub {
   }
 }
 
-function failure(error: TabSocketError): { ok: false; error: ReturnType<typeof serializeError> } {
+const DONE: Outcome<void> = { ok: true, value: undefined };
+
+function failure(error: TabSocketError): { ok: false; error: SerializedError } {
   return { ok: false, error: serializeError(error) };
 }
 

@@ -1,0 +1,54 @@
+/**
+ * Checks of the arguments a tab passes to the hub (tab-hub.ts). The hub runs them on what
+ * arrives at the port, whatever the tab checked before: a tab of another build, or a script
+ * of the page, can post anything there. Each answers the error to send back, or `undefined`.
+ */
+
+import { InvalidArgumentError } from './errors';
+import type { Interest } from './tab-hub';
+
+/** What `WebSocket.send` takes; anything else would throw inside the worker's socket. */
+export function checkSocketData(data: unknown): InvalidArgumentError | undefined {
+  const isSocketData =
+    typeof data === 'string' ||
+    data instanceof ArrayBuffer ||
+    ArrayBuffer.isView(data) ||
+    (typeof Blob !== 'undefined' && data instanceof Blob);
+  if (isSocketData) return undefined;
+  return new InvalidArgumentError(
+    'tabsocket: send() data must reach the worker as a string, an ArrayBuffer, a view of one or a Blob',
+  );
+}
+
+/** `{ all: boolean, topics: non-empty strings }`: anything else would break the routing of frames. */
+export function checkInterest(interest: unknown): InvalidArgumentError | undefined {
+  const { all, topics } = (interest ?? {}) as Partial<Interest>;
+  const isInterest =
+    typeof all === 'boolean' &&
+    Array.isArray(topics) &&
+    topics.every((topic) => typeof topic === 'string' && topic !== '');
+  if (isInterest) return undefined;
+  return new InvalidArgumentError(
+    'tabsocket: an interest must be { all: boolean, topics: non-empty strings }',
+  );
+}
+
+const encoder = new TextEncoder();
+
+/** The browser's own rules for `WebSocket.close`, checked first so the error names tabsocket. */
+export function checkClose(code: unknown, closeReason: unknown): InvalidArgumentError | undefined {
+  if (
+    !Number.isInteger(code) ||
+    (code !== 1000 && ((code as number) < 3000 || (code as number) > 4999))
+  ) {
+    return new InvalidArgumentError(
+      `tabsocket: close code must be 1000 or in 3000-4999 (got ${String(code)})`,
+    );
+  }
+  if (typeof closeReason !== 'string' || encoder.encode(closeReason).length > 123) {
+    return new InvalidArgumentError(
+      'tabsocket: close reason must be a string of at most 123 UTF-8 bytes',
+    );
+  }
+  return undefined;
+}
