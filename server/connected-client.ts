@@ -11,6 +11,7 @@ import {
 } from './outbound-frame';
 import { RememberedFrames } from './remembered-frames';
 import type { PushPayload } from './replay-store';
+import { SerialQueue } from './serial-queue';
 import type { Fanout, Session, SessionSocket } from './session-registry';
 
 /** One open socket, as the app sees it in events. */
@@ -83,6 +84,8 @@ const CLOSE_GRACE_MS = 1_000;
 export class ConnectedClient implements TabSocketClient, LivenessTarget, SessionSocket {
   /** Settles on the socket's `close` event, whatever ended it. */
   readonly closed: Promise<void>;
+  /** Its frames, handled in order (see `FrameHandler.handle`). */
+  readonly inbound = new SerialQueue();
   #phase: Phase;
   #topics: ReadonlySet<string> = new Set();
   #refusals = 0;

@@ -5,6 +5,7 @@ import type { HeartbeatAnswers } from './heartbeat-answers';
 import { classifySessionFrame, readResume } from './inbound-frame';
 import { encodeControlFrame } from './outbound-frame';
 import { answerResume } from './resume-handshake';
+import { isPromise, type MaybePromise } from './serial-queue';
 import type { Session, SessionRegistry } from './session-registry';
 
 /**
@@ -21,6 +22,8 @@ export interface FrameHandlerContext {
   readonly authenticated: boolean;
   /** A frame for the app: `data` is its JSON value (or text, or bytes); `text` null if binary. */
   emitMessage(client: TabSocketClient, data: unknown, text: string | null): void;
+  /** A frame could not be handled: its session's store failed (the frame is not acknowledged). */
+  reportError(error: unknown): void;
 }
 
 /**
@@ -42,9 +45,18 @@ export class FrameHandler {
     this.#minSessionId = context.authenticated ? 1 : MIN_ANONYMOUS_SESSION_ID;
   }
 
+  /**
+   * Frames are handled in the order they come: while one waits for a remote store (a resume
+   * reading the log, a message id checked against the session's) the next ones wait too.
+   */
   handle(client: ConnectedClient, raw: RawData, isBinary: boolean): void {
+    this.#context.counters.framesIn += 1;
+    const handled = client.inbound.run(() => this.#handle(client, raw, isBinary));
+    if (isPromise(handled)) handled.catch(this.#context.reportError);
+  }
+
+  #handle(client: ConnectedClient, raw: RawData, isBinary: boolean): MaybePromise<void> {
     const context = this.#context;
-    context.counters.framesIn += 1;
     // Closing (refused too often, or its buffer full): nothing more is read into the app.
     if (!client.isOpen) return;
     if (isBinary) {
@@ -58,15 +70,11 @@ export class FrameHandler {
     const { phase } = client;
     if (phase.kind === 'awaiting') {
       const resume = readResume(parsed, phase.nonce, this.#minSessionId);
-      if (resume) {
-        answerResume(client, phase.nonce, resume, context.sessions);
-        return;
-      }
+      if (resume) return answerResume(client, phase.nonce, resume, context.sessions);
       // A worker answers hello with resume: anything else is a plain client speaking.
       client.settlePlain();
     } else if (phase.kind === 'session') {
-      this.#handleSessionFrame(client, phase.session, text, parsed);
-      return;
+      return this.#handleSessionFrame(client, phase.session, text, parsed);
     }
     this.#handleAppFrame(client, text, parsed);
   }
@@ -77,18 +85,26 @@ export class FrameHandler {
     session: Session,
     text: string,
     parsed: unknown,
-  ): void {
+  ): MaybePromise<void> {
     const frame = classifySessionFrame(text, parsed);
     switch (frame.kind) {
       case 'subscribe':
         // Each `sub` carries the whole set, so a lost or reordered one cannot leave stale topics.
         client.topics = new Set(frame.frame.topics);
         return;
-      case 'message':
+      case 'message': {
         // A numbered message: passed on once, acknowledged every time (a resend lost its ack).
-        if (!session.received.seen(frame.id)) this.#context.emitMessage(client, frame.data, text);
-        client.sendText(encodeControlFrame({ $ts: 'ack', id: frame.id }));
-        return;
+        // Recorded before it is passed on: a store that fails leaves it unacknowledged, and
+        // the worker sends it again.
+        const { id, data } = frame;
+        const deliver = (seen: boolean) => {
+          if (!seen) this.#context.emitMessage(client, data, text);
+          client.sendText(encodeControlFrame({ $ts: 'ack', id }));
+        };
+        const seen = this.#context.sessions.seen(session, id);
+        if (!isPromise(seen)) return deliver(seen);
+        return seen.then(deliver);
+      }
       case 'refused':
         client.refuse(frame.code, frame.message);
         return;

@@ -7,6 +7,7 @@ export type { TabSocketClient } from './connected-client';
 export type { HeartbeatGate } from './heartbeat-answers';
 export { suspendHeartbeatAnswers } from './heartbeat-suspension';
 export { MemoryPresenceStore, type MemoryPresenceStoreOptions } from './memory-presence-store';
+export { MemoryReplayStore } from './memory-replay-store';
 export type {
   Authenticate,
   HeartbeatAnswerOptions,
@@ -24,7 +25,13 @@ export type {
   PresenceEntry,
   PresenceStore,
 } from './presence-store';
-export type { PushEntry, PushPayload, ReplayStore } from './replay-store';
+export type {
+  MaybePromise,
+  PushEntry,
+  PushPayload,
+  ReplayRead,
+  ReplayStore,
+} from './replay-store';
 export {
   createTabSocketServer,
   TabSocketServer,

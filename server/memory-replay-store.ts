@@ -1,11 +1,19 @@
 import type { Clock } from '../protocol/clock';
+import { DedupeWindow } from './dedupe-window';
 import { nodeClock } from './node-clock';
 import { type ReplayLimits, ReplayLog } from './replay-log';
-import type { PushEntry, PushPayload, ReplayStore } from './replay-store';
+import type { PushPayload, ReplayRead, ReplayStore } from './replay-store';
 
-/** The default replay store: a bounded log per session in this process's memory. */
+const EMPTY: ReplayRead = { head: 0, entries: [] };
+const GONE: ReplayRead = { head: 0, entries: undefined };
+
+/**
+ * The default store: a bounded log and a dedupe window per session, in this process's
+ * memory. Answers every call synchronously, so the server never waits on it.
+ */
 export class MemoryReplayStore implements ReplayStore {
   readonly #logs = new Map<string, ReplayLog>();
+  readonly #received = new Map<string, DedupeWindow>();
 
   constructor(
     private readonly limits: ReplayLimits,
@@ -21,17 +29,28 @@ export class MemoryReplayStore implements ReplayStore {
     return log.append(payload);
   }
 
-  since(session: string, last: number): PushEntry[] | undefined {
+  read(session: string, last: number | undefined): ReplayRead {
     const log = this.#logs.get(session);
-    if (!log) return last === 0 ? [] : undefined;
-    return log.since(last);
+    if (!log) return last === 0 ? EMPTY : GONE;
+    return { head: log.head, entries: last === undefined ? undefined : log.since(last) };
   }
 
+  seen(session: string, id: number, window: number): boolean {
+    let received = this.#received.get(session);
+    if (!received) {
+      received = new DedupeWindow(window);
+      this.#received.set(session, received);
+    }
+    return received.seen(id);
+  }
+
+  /** The session's last push number; 0 for a session without any. */
   head(session: string): number {
     return this.#logs.get(session)?.head ?? 0;
   }
 
   drop(session: string): void {
     this.#logs.delete(session);
+    this.#received.delete(session);
   }
 }

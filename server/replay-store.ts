@@ -1,3 +1,7 @@
+import type { MaybePromise } from './serial-queue';
+
+export type { MaybePromise } from './serial-queue';
+
 /**
  * A push's payload, as it goes inside `{"$ts":"push","seq":N,…}`: built once per push, and
  * shared by every session it goes to, so a broadcast to 2,000 sessions keeps one copy.
@@ -15,22 +19,51 @@ export interface PushEntry {
   readonly payload: PushPayload;
 }
 
+/** What a resume reads of a session's stream, at one instant. */
+export interface ReplayRead {
+  /** The session's last push number; 0 for a session without any. */
+  readonly head: number;
+  /**
+   * The pushes after `last`, oldest first; undefined when some are no longer kept, or
+   * `last` is not a push number of the stream (beyond the head, negative, fractional).
+   */
+  readonly entries: PushEntry[] | undefined;
+}
+
 /**
- * Where sessions' push streams are kept for replay. Like `PresenceStore`, an interface, so
- * that a store shared by several server processes can replace the in-memory default
- * without touching callers. Calls for one session must apply in the order they are made:
- * `append` numbers pushes, and a reordered store would renumber them.
+ * Where sessions' state is kept: their numbered push streams for replay, and the message ids
+ * they have passed on. Like `PresenceStore`, an interface, so that a store shared by several
+ * server processes (`tabsocket/server/redis`) replaces the in-memory default without
+ * touching callers.
+ *
+ * Every method may answer a promise; the in-memory store answers synchronously, and then
+ * the server never waits. A store must apply the calls for one session in the order they
+ * are *made*, not the order they settle (one connection to Redis does): the server issues
+ * a session's appends without waiting for the previous one, and numbers and writes them in
+ * the order it made them. `append` must number and keep a push atomically, so that `read`
+ * never sees a push numbered but not kept.
  */
 export interface ReplayStore {
   /** Appends the session's next push (numbered 1, 2, 3…); answers its number. */
-  append(session: string, payload: PushPayload): number;
+  append(session: string, payload: PushPayload): MaybePromise<number>;
   /**
-   * The pushes after `last`, oldest first; undefined when some are no longer kept, or
-   * `last` is beyond the stream's head.
+   * The head of the session's stream and the pushes after `last`, read at one instant;
+   * `last` undefined reads the head alone (the worker resyncs).
    */
-  since(session: string, last: number): PushEntry[] | undefined;
-  /** The session's last push number; 0 for a session without any. */
-  head(session: string): number;
-  /** Forgets the session (it expired or was evicted). */
-  drop(session: string): void;
+  read(session: string, last: number | undefined): MaybePromise<ReplayRead>;
+  /**
+   * Records that the session passed message `id` on; answers whether it had before.
+   * `window`: ids remembered above the highest contiguous one (see `replay.dedupeWindow`).
+   */
+  seen(session: string, id: number, window: number): MaybePromise<boolean>;
+  /**
+   * The session has a socket on this server: a shared store keeps it (and notes that this
+   * server holds it) for at least `maxAge` more. Called on attach and on each session sweep.
+   */
+  touch?(session: string): MaybePromise<void>;
+  /**
+   * This server forgets the session (it expired or was evicted). A shared store keeps it
+   * when another server has touched it since this one did.
+   */
+  drop(session: string): MaybePromise<void>;
 }

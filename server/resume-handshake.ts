@@ -1,7 +1,8 @@
 import { CLOSE_TRY_AGAIN_LATER, type ConnectedClient } from './connected-client';
 import type { ResumeRequest } from './inbound-frame';
 import { encodeControlFrame, encodePushFrame } from './outbound-frame';
-import type { SessionRegistry } from './session-registry';
+import type { MaybePromise } from './serial-queue';
+import type { ResumeOutcome, SessionRegistry } from './session-registry';
 
 /**
  * The answer to a worker's `resume` (its first frame, carrying the hello's nonce): attaches
@@ -17,19 +18,37 @@ export function answerResume(
   nonce: string,
   request: ResumeRequest,
   sessions: SessionRegistry,
-): void {
+): MaybePromise<void> {
   if (request.kind === 'invalid') {
     // The socket still waits for a resume: the worker may start afresh on it.
     client.refuse('invalid-session', request.message, nonce);
     return;
   }
-  const outcome = sessions.resume(client, request.session, request.last);
+  // Answered in the session's order: with a remote store, once it has read the log.
+  return sessions.resume(client, request.session, request.last, (outcome) =>
+    respond(client, nonce, outcome, sessions),
+  );
+}
+
+function respond(
+  client: ConnectedClient,
+  nonce: string,
+  outcome: ResumeOutcome,
+  sessions: SessionRegistry,
+): void {
   if (outcome.kind === 'full') {
     client.refuse('overloaded', 'Too many sessions on this server', nonce);
     client.shut(CLOSE_TRY_AGAIN_LATER, 'Too many sessions');
     return;
   }
-  const { session, created, head, replay } = outcome;
+  if (outcome.kind === 'failed') {
+    if (outcome.reason === 'closed') return;
+    // The worker tries again later, on this server or another.
+    client.refuse('overloaded', 'The session could not be resumed', nonce);
+    client.shut(CLOSE_TRY_AGAIN_LATER, 'Session unavailable');
+    return;
+  }
+  const { session, head, replay } = outcome;
   const remembered = client.attach(session);
   // Written whatever is waiting: the replay limits bound all of it.
   if (!replay || remembered.overflowed) {
@@ -42,9 +61,10 @@ export function answerResume(
     }
   }
   // The worker dropped what came before its session was attached. The session logged the
-  // pushes made to it since it exists (they are in the replay); the rest it gets now.
+  // pushes made to it since it exists (they are in the replay, or come after it); the rest
+  // it gets now.
   for (const frame of remembered.frames) {
-    if (created || !frame.fanout || !outcome.logged(frame.fanout)) {
+    if (!frame.fanout || !outcome.logged(frame.fanout)) {
       sessions.push(session, frame.payload, 'resume');
     }
   }

@@ -11,6 +11,13 @@ export interface TabSocketServerEvents {
   message: [client: TabSocketClient, data: unknown, text: string | null];
   /** `authenticate` threw or answered a non-string; the upgrade was refused with 500 (or 1011). */
   authenticateError: [error: unknown, request: IncomingMessage];
+  /**
+   * The replay store failed a call: a push it could not number is lost for that session, a
+   * resume it could not read is refused (the worker tries again), a message it could not
+   * record is not acknowledged (the worker sends it again). Without a listener, a process
+   * warning.
+   */
+  storeError: [error: unknown];
   /** Only for a server created here; an attached one reports to its owner. */
   listening: [];
   error: [error: Error];

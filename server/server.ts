@@ -79,7 +79,12 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     // The default store of resolveOptions tells time by the system clock; this one by ours.
     const replayStore = options.replayStore ?? new MemoryReplayStore(replay, clock);
     const registryOptions = { ...replay, ...sessions, anonymous: !authenticate };
-    this.#sessions = new SessionRegistry(replayStore, registryOptions, clock);
+    this.#sessions = new SessionRegistry(
+      replayStore,
+      registryOptions,
+      clock,
+      this.#reportStoreError,
+    );
     this.#sessionSweep = new RepeatingTimer(clock, sessionSweepPeriod(replay.maxAge), () =>
       this.#sessions.sweep(),
     );
@@ -97,6 +102,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       sessions: this.#sessions,
       authenticated: authenticate !== undefined,
       emitMessage: (client, data, text) => this.emit('message', client, data, text),
+      reportError: this.#reportStoreError,
     });
     this.#router = new PushRouter(this.#clients, this.#sessions, this.#options.topicKey);
     this.#authentication = authenticate
@@ -224,6 +230,18 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     }
     authentication.authenticateSocket(socket, request, (userId) =>
       this.#accept(socket, id, userId, nonce),
+    );
+  };
+
+  /** A store call failed: `storeError` says so, or else a process warning (never a crash). */
+  readonly #reportStoreError = (error: unknown): void => {
+    if (this.listenerCount('storeError') > 0) {
+      this.emit('storeError', error);
+      return;
+    }
+    process.emitWarning(
+      error instanceof Error ? error : new Error(String(error)),
+      'TabSocketStoreWarning',
     );
   };
 

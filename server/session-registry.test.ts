@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryReplayStore } from './memory-replay-store';
 import { pushPayload } from './outbound-frame';
 import {
+  type ResumeOutcome,
   SessionRegistry,
   type SessionRegistryOptions,
   type SessionSocket,
@@ -13,6 +14,9 @@ class FakeSocket implements SessionSocket {
   sent: string[] = [];
   terminated = false;
   constructor(readonly userId: string) {}
+  get isOpen(): boolean {
+    return !this.terminated;
+  }
   sendText(text: string): boolean {
     this.sent.push(text);
     return !this.terminated;
@@ -20,6 +24,21 @@ class FakeSocket implements SessionSocket {
   terminate(): void {
     this.terminated = true;
   }
+}
+
+/** Resumes on the in-memory store, which answers at once. */
+function resumeNow(
+  registry: SessionRegistry,
+  socket: SessionSocket,
+  id: string,
+  last: number | undefined,
+): ResumeOutcome {
+  let answer: ResumeOutcome | undefined;
+  registry.resume(socket, id, last, (outcome) => {
+    answer = outcome;
+  });
+  if (!answer) throw new Error('the in-memory store answered later');
+  return answer;
 }
 
 function setup(options: Partial<SessionRegistryOptions> = {}) {
@@ -34,7 +53,7 @@ function setup(options: Partial<SessionRegistryOptions> = {}) {
   /** A socket of `userId` resuming `id`, then left (detached) unless `stay`. */
   const resume = (userId: string, id: string, stay = false) => {
     const socket = new FakeSocket(userId);
-    const outcome = registry.resume(socket, id, 0);
+    const outcome = resumeNow(registry, socket, id, 0);
     if (outcome.kind !== 'attached') throw new Error('full');
     if (!stay) registry.detach(outcome.session, socket);
     clock.advance(1);
@@ -70,7 +89,7 @@ describe('SessionRegistry', () => {
       const toAnn = registry.fanout('ann');
       const toBob = registry.fanout('bob');
       const toAll = registry.fanout(undefined);
-      const again = registry.resume(new FakeSocket('ann'), 's1', 0);
+      const again = resumeNow(registry, new FakeSocket('ann'), 's1', 0);
       expect(again.kind === 'attached' && again.session).toBe(session);
       if (again.kind !== 'attached') return;
       expect([early, toAnn, toBob, toAll].map((fanout) => again.logged(fanout))).toEqual([
@@ -115,7 +134,7 @@ describe('SessionRegistry', () => {
       resume('bob', 's1', true);
       resume('carol', 's1', true);
       expect([...registry.all()].map((session) => session.userId)).toEqual(['bob', 'carol']);
-      expect(registry.resume(new FakeSocket('dave'), 's1', 0)).toEqual({ kind: 'full' });
+      expect(resumeNow(registry, new FakeSocket('dave'), 's1', 0)).toEqual({ kind: 'full' });
       expect(registry.size).toBe(2);
     });
   });

@@ -1,12 +1,14 @@
 import type { Clock } from '../protocol/clock';
 import type { SendBudget } from './connected-client';
-import { DedupeWindow } from './dedupe-window';
 import { encodePushFrame } from './outbound-frame';
-import type { PushEntry, PushPayload, ReplayStore } from './replay-store';
+import type { PushEntry, PushPayload, ReplayRead, ReplayStore } from './replay-store';
+import { isPromise, type MaybePromise, SerialQueue } from './serial-queue';
 
 /** What a session needs of the socket it is attached to. */
 export interface SessionSocket {
   readonly userId: string;
+  /** False once the socket closes or is closing: a resume that settles late skips it. */
+  readonly isOpen: boolean;
   topics: ReadonlySet<string>;
   sendText(text: string, budget?: SendBudget): boolean;
   terminate(): void;
@@ -30,7 +32,17 @@ export interface Session {
   attachedAt: number;
   /** The count of fan-outs made before it existed: none of those is in its log. */
   readonly bornAfter: number;
-  readonly received: DedupeWindow;
+  /**
+   * Its pushes and resumes, in the order they are made: a push waits here for its number
+   * from a remote store, and a resume for its read, so that frames reach the socket in push
+   * order and a resume's replay comes before the pushes made after it. Idle, and never
+   * waited on, with the in-memory store.
+   */
+  readonly outbound: SerialQueue;
+  /** The highest push number written to `socket`: a push read into a replay is not written twice. */
+  written: number;
+  /** Resumes waiting for the store: the sweep leaves the session alone meanwhile. */
+  resuming: number;
 }
 
 /**
@@ -57,7 +69,12 @@ export type ResumeOutcome =
       logged(fanout: Fanout): boolean;
     }
   /** `maxTotal` sessions exist and every one has a socket. */
-  | { kind: 'full' };
+  | { kind: 'full' }
+  /**
+   * The store failed, the session was evicted, or the socket closed while the store
+   * answered: nothing was attached.
+   */
+  | { kind: 'failed'; reason: 'store' | 'evicted' | 'closed' };
 
 export interface SessionRegistryOptions {
   maxAge: number;
@@ -95,6 +112,8 @@ export class SessionRegistry {
     private readonly store: ReplayStore,
     private readonly options: SessionRegistryOptions,
     private readonly clock: Clock,
+    /** A store call failed: what it was for is lost (a push) or refused (a resume). */
+    private readonly onStoreError: (error: unknown) => void = () => {},
   ) {}
 
   get size(): number {
@@ -105,13 +124,25 @@ export class SessionRegistry {
    * Attaches `socket` to the worker's session `id` (created when unknown), taking it from a
    * socket it may still have: that one is a half-open leftover of the same worker. A `last`
    * that is not a push number (undefined) makes the worker resync.
+   *
+   * `respond` gets the outcome once the store has answered the read, in the session's
+   * order: after the pushes made before this call, before those made after it. It is called
+   * synchronously with the in-memory store; what this answers settles after `respond` ran.
    */
-  resume(socket: SessionSocket, id: string, last: number | undefined): ResumeOutcome {
+  resume(
+    socket: SessionSocket,
+    id: string,
+    last: number | undefined,
+    respond: (outcome: ResumeOutcome) => void,
+  ): MaybePromise<void> {
     const key = this.#keyOf(socket.userId, id);
     let session = this.#sessions.get(key);
     const created = !session;
     if (!session) {
-      if (!this.#makeRoom(socket.userId)) return { kind: 'full' };
+      if (!this.#makeRoom(socket.userId)) {
+        respond({ kind: 'full' });
+        return;
+      }
       session = {
         key,
         userId: socket.userId,
@@ -120,33 +151,85 @@ export class SessionRegistry {
         detachedAt: undefined,
         attachedAt: this.clock.now(),
         bornAfter: this.#fanouts,
-        received: new DedupeWindow(this.options.dedupeWindow),
+        outbound: new SerialQueue(),
+        written: 0,
+        resuming: 0,
       };
       this.#sessions.set(key, session);
       this.#index(session);
     }
     const { userId: ownerBefore, bornAfter } = session;
+    const fanoutsBefore = this.#fanouts;
     if (session.userId !== socket.userId) {
       // Anonymous: the session now gets the pushes of the socket that resumed it.
       this.#unindex(session);
       session.userId = socket.userId;
       this.#index(session);
     }
+    const owner = session.userId;
+    /**
+     * Fan-outs made before this call went to the sessions of the owner then; those made
+     * while the read was pending, to the owner this call made it.
+     */
+    const logged = (fanout: Fanout) =>
+      fanout.seq > bornAfter &&
+      (fanout.userId === undefined ||
+        fanout.userId === (fanout.seq <= fanoutsBefore ? ownerBefore : owner));
+    const target = session;
+    target.resuming += 1;
+    return target.outbound.run(() => {
+      const attach = (read: ReplayRead) => {
+        target.resuming -= 1;
+        if (this.#sessions.get(key) !== target)
+          return respond({ kind: 'failed', reason: 'evicted' });
+        if (!socket.isOpen) {
+          this.#awaitWorker(target);
+          return respond({ kind: 'failed', reason: 'closed' });
+        }
+        this.#attach(target, socket);
+        target.written = read.head;
+        respond({
+          kind: 'attached',
+          session: target,
+          created,
+          head: read.head,
+          replay: read.entries,
+          logged,
+        });
+      };
+      const fail = (error: unknown) => {
+        target.resuming -= 1;
+        this.#awaitWorker(target);
+        this.onStoreError(error);
+        respond({ kind: 'failed', reason: 'store' });
+      };
+      let read: MaybePromise<ReplayRead>;
+      try {
+        read = this.store.read(key, last);
+      } catch (error) {
+        return fail(error);
+      }
+      if (!isPromise(read)) return attach(read);
+      return read.then(attach, fail);
+    });
+  }
+
+  /** A resume attached nothing: a session left without a socket waits `maxAge` like any. */
+  #awaitWorker(session: Session): void {
+    if (session.socket || this.#detached.has(session.key)) return;
+    if (this.#sessions.get(session.key) !== session) return;
+    session.detachedAt = this.clock.now();
+    this.#detached.set(session.key, session);
+  }
+
+  #attach(session: Session, socket: SessionSocket): void {
     const previous = session.socket;
     session.socket = socket;
     session.detachedAt = undefined;
     session.attachedAt = this.clock.now();
-    this.#detached.delete(key);
+    this.#detached.delete(session.key);
     if (previous && previous !== socket) previous.terminate();
-    return {
-      kind: 'attached',
-      session,
-      created,
-      head: this.store.head(key),
-      replay: last === undefined ? undefined : this.store.since(key, last),
-      logged: (fanout) =>
-        fanout.seq > bornAfter && (fanout.userId === undefined || fanout.userId === ownerBefore),
-    };
+    this.#touch(session);
   }
 
   /** The socket closed: its session waits `maxAge` for the worker to resume. */
@@ -171,18 +254,63 @@ export class SessionRegistry {
     return { seq: this.#fanouts, userId };
   }
 
-  /** Appends a push to the session's stream and writes it if attached; answers whether written. */
+  /**
+   * Appends a push to the session's stream and writes it if attached; answers whether it
+   * was written. A push that waits for a remote store (or behind one that does) is written
+   * once numbered, in the order pushes were made; it answers whether the session had a
+   * socket when it was made.
+   */
   push(session: Session, payload: PushPayload, budget: SendBudget = 'live'): boolean {
-    const seq = this.store.append(session.key, payload);
+    let seq: MaybePromise<number>;
+    try {
+      // Issued at once, not queued: the store numbers a session's pushes in the order made.
+      seq = this.store.append(session.key, payload);
+    } catch (error) {
+      this.onStoreError(error);
+      return false;
+    }
+    if (!isPromise(seq) && session.outbound.idle) return this.#write(session, seq, payload, budget);
+    const attached = session.socket !== undefined;
+    void session.outbound.run(() =>
+      Promise.resolve(seq).then(
+        (number) => {
+          this.#write(session, number, payload, budget);
+        },
+        (error: unknown) => this.onStoreError(error),
+      ),
+    );
+    return attached;
+  }
+
+  #write(session: Session, seq: number, payload: PushPayload, budget: SendBudget): boolean {
+    // Already in the replay of a resume that read the store after this push was numbered.
+    if (seq <= session.written) return false;
+    session.written = seq;
     return session.socket?.sendText(encodePushFrame(seq, payload.body), budget) ?? false;
   }
 
-  /** Forgets sessions that waited longer than `maxAge` for their worker. */
+  /**
+   * Records that the session passed message `id` on; answers whether it had before (a
+   * resend whose ack was lost). Synchronous with the in-memory store.
+   */
+  seen(session: Session, id: number): MaybePromise<boolean> {
+    return this.store.seen(session.key, id, this.options.dedupeWindow);
+  }
+
+  /**
+   * Forgets sessions that waited longer than `maxAge` for their worker, and tells a shared
+   * store that the attached ones are still held here.
+   */
   sweep(): void {
     const expired = this.clock.now() - this.options.maxAge;
     for (const session of this.#detached.values()) {
       if ((session.detachedAt ?? 0) > expired) break;
-      this.#forget(session);
+      if (session.resuming === 0) this.#forget(session);
+    }
+    if (this.store.touch) {
+      for (const session of this.#sessions.values()) {
+        if (session.socket) this.#touch(session);
+      }
     }
   }
 
@@ -212,7 +340,22 @@ export class SessionRegistry {
     this.#sessions.delete(session.key);
     this.#detached.delete(session.key);
     this.#unindex(session);
-    this.store.drop(session.key);
+    this.#settle(() => this.store.drop(session.key));
+  }
+
+  #touch(session: Session): void {
+    const { store } = this;
+    if (store.touch) this.#settle(() => store.touch?.(session.key));
+  }
+
+  /** Runs a store call whose answer nobody waits for; reports its failure. */
+  #settle(call: () => MaybePromise<void>): void {
+    try {
+      const done = call();
+      if (isPromise(done)) done.catch(this.onStoreError);
+    } catch (error) {
+      this.onStoreError(error);
+    }
   }
 
   #index(session: Session): void {
