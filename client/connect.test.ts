@@ -184,6 +184,25 @@ describe('TabSocket', () => {
       await expect(tab.close(1006)).rejects.toBeInstanceOf(InvalidArgumentError);
       await expect(tab.close(1000, 'x'.repeat(124))).rejects.toBeInstanceOf(InvalidArgumentError);
     });
+
+    it('refuses it with the message of the check the worker runs, and closes nothing', async () => {
+      const tab = openTab();
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      await expect(tab.close(2000)).rejects.toThrow(
+        'tabsocket: close code must be 1000 or in 3000-4999 (got 2000)',
+      );
+      await expect(tab.close(1000, 'é'.repeat(62))).rejects.toThrow(
+        'tabsocket: close reason must be a string of at most 123 UTF-8 bytes',
+      );
+      expect(latest().closeCalls).toEqual([]);
+    });
+
+    it('rejects with ReleasedError after release(), before asking the worker', async () => {
+      const tab = openTab();
+      await tab.release();
+      await expect(tab.close(1006)).rejects.toBeInstanceOf(ReleasedError);
+    });
   });
 
   describe('#release()', () => {
@@ -226,6 +245,55 @@ describe('TabSocket', () => {
 
     it('throws for a topic that is not a non-empty string', () => {
       expect(() => openTab().subscribe('', () => {})).toThrow(InvalidArgumentError);
+    });
+
+    it('delivers a frame once to message listeners and once to its topic listeners', async () => {
+      const tab = openTab();
+      const heard: string[] = [];
+      tab.on('message', () => heard.push('message'));
+      tab.subscribe('chat', () => heard.push('chat'));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive('{"topic":"chat"}');
+      latest().receive('{"topic":""}');
+      await vi.waitFor(() => expect(heard).toHaveLength(3));
+      expect(heard.sort()).toEqual(['chat', 'message', 'message']);
+    });
+
+    it('keeps a later listener of the topic when an old unsubscribe runs twice', async () => {
+      const tab = openTab();
+      const unsubscribe = tab.subscribe('chat', () => {});
+      unsubscribe();
+      const chat: unknown[] = [];
+      tab.subscribe('chat', (data) => chat.push(data));
+      unsubscribe();
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive('{"topic":"chat"}');
+      await vi.waitFor(() => expect(chat).toHaveLength(1));
+    });
+  });
+
+  describe('#on()', () => {
+    it('throws for an event that does not exist', () => {
+      const tab = openTab();
+      expect(() => tab.on('mesage' as 'message', () => {})).toThrow(
+        'tabsocket: there is no "mesage" event',
+      );
+      expect(() => tab.on('toString' as 'message', () => {})).toThrow(InvalidArgumentError);
+    });
+
+    it('tells state, error and resync listeners apart', async () => {
+      const tab = openTab();
+      const heard: string[] = [];
+      tab.on('state', (state) => heard.push(state));
+      tab.on('resync', () => heard.push('resync'));
+      tab.on('error', (error) => heard.push(error.code));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive('not json');
+      await vi.waitFor(() => expect(heard).toContain('TS_ERR_MALFORMED_FRAME'));
+      expect(heard).toEqual(['connecting', 'open', 'TS_ERR_MALFORMED_FRAME']);
     });
   });
 

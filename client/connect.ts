@@ -44,14 +44,8 @@ export function connect(options: ConnectOptions): TabSocket {
 function startHubClient(worker: SharedWorker | undefined): HubClient {
   if (worker === undefined && typeof SharedWorker === 'undefined') {
     const dedicated = startDedicatedWorker();
-    return watch(dedicated.worker, new HubClient(Promise.resolve(dedicated.port)));
+    return new HubClient(dedicated.worker, dedicated.port);
   }
   const shared = worker ?? startDefaultWorker();
-  return watch(shared, new HubClient(Promise.resolve(shared.port)));
-}
-
-/** A worker that fails to load or run reaches the handles as an `error` event. */
-function watch(worker: AbstractWorker, hubClient: HubClient): HubClient {
-  worker.addEventListener('error', (event) => hubClient.workerFailed(event));
-  return hubClient;
+  return new HubClient(shared, shared.port);
 }

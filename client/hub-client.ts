@@ -28,11 +28,13 @@ export class HubClient implements HandleHost {
   >();
   readonly #interestSent = new Map<string, string>();
 
-  constructor(port: Promise<MessagePort>) {
-    this.#hub = port.then(async (resolvedPort) => {
-      resolvedPort.addEventListener('message', (event: MessageEvent) => this.#onEvent(event));
-      resolvedPort.start();
-      const hub = wrap<HubApi>(resolvedPort);
+  /** `worker` is watched: one that fails to load or run reaches the handles as an `error` event. */
+  constructor(worker: AbstractWorker, port: MessagePort) {
+    worker.addEventListener('error', (event) => this.#failAll(event));
+    // Setting onmessage starts the port, as start() would.
+    port.onmessage = (event) => this.#onEvent(event);
+    this.#hub = Promise.resolve(port).then(async () => {
+      const hub = wrap<HubApi>(port);
       // The lock must be held before the worker hears of the tab: otherwise the worker's
       // own request for it would be granted at once and a live tab dropped as gone.
       await holdTabLock(this.tabId);
@@ -76,7 +78,7 @@ export class HubClient implements HandleHost {
 
   async close(name: string, code: number, closeReason: string): Promise<void> {
     const hub = await this.#hub;
-    await hub.close(this.tabId, name, code, closeReason);
+    unwrap(await hub.close(this.tabId, name, code, closeReason));
   }
 
   async release(handle: TabSocketHandle): Promise<void> {
@@ -152,10 +154,6 @@ export class HubClient implements HandleHost {
   }
 
   /** The worker script failed to load or crashed: every handle hears of it. */
-  workerFailed(cause: unknown): void {
-    this.#failAll(cause);
-  }
-
   #failAll(cause: unknown): void {
     const error = new WorkerError('tabsocket: the shared worker did not answer', { cause });
     for (const { handles } of this.#handles.values()) {
@@ -175,9 +173,9 @@ function startsNewLogin(
   return any?.state === 'closed' || any?.state === 'failed';
 }
 
-function unwrap<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw deserializeError(outcome.error);
-  return outcome.value;
+/** A refusal becomes the typed error. No outcome at all is no refusal: a worker of an older build answers close() with nothing. */
+function unwrap(outcome: Outcome<unknown> | undefined): void {
+  if (outcome?.ok === false) throw deserializeError(outcome.error);
 }
 
 /** Resolves once this tab holds its lock, which it then keeps until the page goes away. */

@@ -69,11 +69,16 @@ export interface HandleHost {
 export class TabSocketHandle implements TabSocket {
   #state: ConnectionState = 'idle';
   #released = false;
-  readonly #stateListeners = new Listeners<[ConnectionState, StateDetail]>();
-  readonly #messageListeners = new Listeners<[unknown]>();
-  readonly #errorListeners = new Listeners<[TabSocketError]>();
-  readonly #resyncListeners = new Listeners<[]>();
-  readonly #topicListeners = new Map<string, Listeners<[unknown]>>();
+  readonly #events = {
+    state: new Listeners<[ConnectionState, StateDetail]>(),
+    error: new Listeners<[TabSocketError]>(),
+    resync: new Listeners<[]>(),
+  };
+  /**
+   * Listeners of frames by topic (`subscribe`), and under `''` those of every frame
+   * (`on('message')`): no topic is `''`, `subscribe` refuses it.
+   */
+  readonly #frameListeners = new Map<string, Listeners<[unknown]>>();
 
   constructor(
     readonly name: string,
@@ -89,47 +94,30 @@ export class TabSocketHandle implements TabSocket {
   }
 
   on<E extends keyof TabSocketEvents>(event: E, listener: TabSocketEvents[E]): () => void {
-    switch (event) {
-      case 'state':
-        return this.#stateListeners.add(listener as TabSocketEvents['state']);
-      case 'error':
-        return this.#errorListeners.add(listener as TabSocketEvents['error']);
-      case 'resync':
-        return this.#resyncListeners.add(listener as TabSocketEvents['resync']);
-      case 'message':
-        return this.#withInterest(
-          this.#messageListeners.add(listener as TabSocketEvents['message']),
-        );
-      default:
-        throw new InvalidArgumentError(`tabsocket: there is no "${String(event)}" event`);
+    if (event === 'message') return this.#listenToFrames('', listener as (data: unknown) => void);
+    if (!Object.hasOwn(this.#events, event)) {
+      throw new InvalidArgumentError(`tabsocket: there is no "${String(event)}" event`);
     }
+    const listeners = (this.#events as Record<string, Listeners<unknown[]>>)[event];
+    return (listeners as Listeners<unknown[]>).add(listener as (...args: unknown[]) => void);
   }
 
   subscribe(topic: string, listener: (data: unknown) => void): () => void {
     if (typeof topic !== 'string' || topic === '') {
       throw new InvalidArgumentError('tabsocket: a topic must be a non-empty string');
     }
-    let listeners = this.#topicListeners.get(topic);
-    if (!listeners) {
-      listeners = new Listeners();
-      this.#topicListeners.set(topic, listeners);
-    }
-    const remove = listeners.add(listener);
-    return this.#withInterest(() => {
-      remove();
-      if (listeners.size === 0) this.#topicListeners.delete(topic);
-    });
+    return this.#listenToFrames(topic, listener);
   }
 
-  send(data: SendData): Promise<void> {
-    return this.#whileAttached(() => this.host.send(this.name, toSocketData(data)));
+  async send(data: SendData): Promise<void> {
+    this.#assertAttached();
+    await this.host.send(this.name, toSocketData(data));
   }
 
-  close(code = 1000, closeReason = ''): Promise<void> {
-    return this.#whileAttached(() => {
-      validateClose(code, closeReason);
-      return this.host.close(this.name, code, closeReason);
-    });
+  /** The worker checks `code` and `closeReason` (it must, whoever asks), and answers a refusal. */
+  async close(code = 1000, closeReason = ''): Promise<void> {
+    this.#assertAttached();
+    await this.host.close(this.name, code, closeReason);
   }
 
   release(): Promise<void> {
@@ -144,28 +132,24 @@ export class TabSocketHandle implements TabSocket {
 
   /** This handle's share of what the tab asks the worker for. */
   get interest(): Interest {
-    return { all: this.#messageListeners.size > 0, topics: [...this.#topicListeners.keys()] };
+    const keys = [...this.#frameListeners.keys()];
+    return { all: keys.includes(''), topics: keys.filter((key) => key !== '') };
   }
 
-  /** Applies an event from the worker for this handle's connection. */
+  /** Applies an event from the worker for this handle's connection; ignores kinds it does not know. */
   receive(event: TabEvent): void {
     if (this.#released) return;
-    switch (event.kind) {
-      case 'state':
-        this.#setState(event.state, event.detail);
-        break;
-      case 'frames':
-        for (const { data, topic } of event.frames) {
-          this.#messageListeners.emit(data);
-          if (topic !== undefined) this.#topicListeners.get(topic)?.emit(data);
-        }
-        break;
-      case 'error':
-        this.#errorListeners.emit(deserializeError(event.error));
-        break;
-      case 'resync':
-        this.#resyncListeners.emit();
-        break;
+    if (event.kind === 'frames') {
+      for (const { data, topic } of event.frames) {
+        this.#frameListeners.get('')?.emit(data);
+        if (topic) this.#frameListeners.get(topic)?.emit(data);
+      }
+    } else if (event.kind === 'state') {
+      this.#setState(event.state, event.detail);
+    } else if (event.kind === 'error') {
+      this.fail(deserializeError(event.error));
+    } else if (event.kind === 'resync') {
+      this.#events.resync.emit();
     }
   }
 
@@ -184,32 +168,32 @@ export class TabSocketHandle implements TabSocket {
   }
 
   fail(error: TabSocketError): void {
-    this.#errorListeners.emit(error);
+    this.#events.error.emit(error);
   }
 
   #setState(state: ConnectionState, detail: StateDetail): void {
     this.#state = state;
-    this.#stateListeners.emit(state, detail);
+    this.#events.state.emit(state, detail);
   }
 
-  /** Wraps an unsubscribe so that the worker hears of the change both ways. */
-  #withInterest(remove: () => void): () => void {
+  /** Adds a frame listener; the worker hears of the change both ways, as it routes frames. */
+  #listenToFrames(key: string, listener: (data: unknown) => void): () => void {
+    const listeners = this.#frameListeners.get(key) ?? new Listeners<[unknown]>();
+    this.#frameListeners.set(key, listeners);
+    const remove = listeners.add(listener);
     this.host.interestChanged(this.name);
     return () => {
       remove();
+      // The identity check: a second call must not drop listeners added since under this key.
+      if (listeners.size === 0 && this.#frameListeners.get(key) === listeners) {
+        this.#frameListeners.delete(key);
+      }
       this.host.interestChanged(this.name);
     };
   }
 
-  #whileAttached(action: () => Promise<void>): Promise<void> {
-    if (this.#released) {
-      return Promise.reject(new ReleasedError('tabsocket: this handle was released'));
-    }
-    try {
-      return action();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  #assertAttached(): void {
+    if (this.#released) throw new ReleasedError('tabsocket: this handle was released');
   }
 }
 
@@ -232,20 +216,4 @@ function toSocketData(data: SendData): SocketData {
     throw new InvalidArgumentError(`tabsocket: send() cannot send a ${typeof data}`);
   }
   return text;
-}
-
-const encoder = new TextEncoder();
-
-/** The browser's own rules for WebSocket.close, checked here so the error names tabsocket. */
-function validateClose(code: number, closeReason: string): void {
-  if (!Number.isInteger(code) || (code !== 1000 && (code < 3000 || code > 4999))) {
-    throw new InvalidArgumentError(
-      `tabsocket: close code must be 1000 or in 3000-4999 (got ${String(code)})`,
-    );
-  }
-  if (typeof closeReason !== 'string' || encoder.encode(closeReason).length > 123) {
-    throw new InvalidArgumentError(
-      'tabsocket: close reason must be a string of at most 123 UTF-8 bytes',
-    );
-  }
 }
