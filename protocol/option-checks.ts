@@ -32,11 +32,8 @@ export function fail(option: string, problem: string, value?: unknown): never {
 function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return 'an array';
-  return value && typeof value === 'object'
-    ? 'an object'
-    : typeof value === 'function'
-      ? 'a function'
-      : String(value);
+  if (typeof value === 'function') return 'a function';
+  return typeof value === 'object' && value !== null ? 'an object' : String(value);
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
