@@ -61,10 +61,11 @@ export default defineConfig(({ command }) => ({
               'shared-worker': 'worker/shared-worker.ts',
               'dedicated-worker': 'worker/dedicated-worker.ts',
               server: 'server/index.ts',
+              'server-redis': 'server/redis/index.ts',
             },
             formats: ['es' as const],
           },
-          rollupOptions: { external: ['comlink', 'ws', ...nodeBuiltins] },
+          rollupOptions: { external: ['comlink', 'ws', 'redis', ...nodeBuiltins] },
         },
       }
     : { root: 'demo', server: { host: '127.0.0.1' } }),

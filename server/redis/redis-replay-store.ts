@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { pushPayload } from '../outbound-frame';
+import type { PushEntry, PushPayload, ReplayRead, ReplayStore } from '../replay-store';
+import { APPEND, DROP, READ, SEEN, TOUCH } from './scripts';
+
+/**
+ * What the store needs of a client: node-redis's `sendCommand` (v5, from
+ * `createClient()`), connected. One client, so that the commands of one session reach Redis
+ * in the order they are made.
+ */
+export interface RedisCommandClient {
+  sendCommand(args: ReadonlyArray<string>): Promise<unknown>;
+}
+
+export interface RedisStoreOptions {
+  /**
+   * Put before every key, so that two apps (or two tests) can share one Redis. Default
+   * `'tabsocket:'`. Without `{` or `}`: a session's keys carry a hash tag of their own.
+   */
+  prefix?: string;
+  /** Give the same values as the server's `replay` option. */
+  replay?: { maxCount?: number; maxAge?: number };
+  /**
+   * Milliseconds a session's state lives in Redis after it was last touched: by a push,
+   * a message, a resume, or the sweep of the server that holds its socket. Default twice
+   * `replay.maxAge`, so it outlives the server's own wait for the worker.
+   */
+  ttl?: number;
+}
+
+/** The defaults of the server's `replay` option. */
+const DEFAULT_MAX_COUNT = 1_000;
+const DEFAULT_MAX_AGE = 120_000;
+
+/**
+ * Sessions on Redis, shared by every server process that uses the same Redis and prefix: a
+ * stream per session (`XADD … MAXLEN ~`, `XTRIM MINID ~` by age), its head, its dedupe
+ * window and its owner in a hash, all with a TTL. A worker resumes on any of them.
+ *
+ * Scripts go as `EVAL` (Redis caches them compiled): an `EVALSHA` answered `NOSCRIPT` after
+ * a Redis restart would be sent again behind the commands made after it, out of order.
+ */
+export class RedisReplayStore implements ReplayStore {
+  readonly #client: RedisCommandClient;
+  readonly #prefix: string;
+  readonly #maxCount: string;
+  readonly #maxAge: string;
+  readonly #ttl: string;
+  /** This store's name in Redis: a session touched by another since is not dropped. */
+  readonly #owner = randomUUID();
+
+  constructor(client: RedisCommandClient, options: RedisStoreOptions = {}) {
+    const prefix = options.prefix ?? 'tabsocket:';
+    if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
+      throw new TypeError('Invalid prefix: expected a string without { or }');
+    }
+    const maxCount = options.replay?.maxCount ?? DEFAULT_MAX_COUNT;
+    const maxAge = options.replay?.maxAge ?? DEFAULT_MAX_AGE;
+    const ttl = options.ttl ?? 2 * maxAge;
+    assertInteger('replay.maxCount', maxCount, 0);
+    assertInteger('replay.maxAge', maxAge, 1);
+    assertInteger('ttl', ttl, 1);
+    this.#client = client;
+    this.#prefix = prefix;
+    this.#maxCount = String(maxCount);
+    this.#maxAge = String(maxAge);
+    this.#ttl = String(ttl);
+  }
+
+  async append(session: string, payload: PushPayload): Promise<number> {
+    const [hash, stream] = this.keys(session);
+    const reply = await this.#eval(
+      APPEND,
+      [hash, stream],
+      [payload.body, this.#maxCount, this.#maxAge, this.#ttl],
+    );
+    return Number(reply);
+  }
+
+  async read(session: string, last: number | undefined): Promise<ReplayRead> {
+    const [hash, stream] = this.keys(session);
+    const valid = last !== undefined && Number.isSafeInteger(last) && last >= 0;
+    const reply = (await this.#eval(
+      READ,
+      [hash, stream],
+      [valid ? String(last) : '', this.#maxCount, this.#maxAge],
+    )) as unknown[];
+    const head = Number(reply[0]);
+    if (last === undefined || Number(reply[1]) !== 1) return { head, entries: undefined };
+    const entries: PushEntry[] = [];
+    for (let index = 2; index < reply.length; index += 2) {
+      entries.push({ seq: Number(reply[index]), payload: pushPayload(String(reply[index + 1])) });
+    }
+    return { head, entries };
+  }
+
+  async seen(session: string, id: number, window: number): Promise<boolean> {
+    const [hash, , bits] = this.keys(session);
+    const reply = await this.#eval(SEEN, [hash, bits], [String(id), String(window), this.#ttl]);
+    return Number(reply) === 1;
+  }
+
+  async touch(session: string): Promise<void> {
+    await this.#eval(TOUCH, this.keys(session), [this.#ttl, this.#owner]);
+  }
+
+  async drop(session: string): Promise<void> {
+    await this.#eval(DROP, this.keys(session), [this.#owner]);
+  }
+
+  /**
+   * The session's keys: its hash, stream and dedupe bitmap. The session's name is encoded
+   * inside a hash tag, so a Redis Cluster keeps the three on one node.
+   */
+  keys(session: string): [hash: string, stream: string, bits: string] {
+    const base = `${this.#prefix}{${Buffer.from(session).toString('base64url')}}`;
+    return [`${base}:h`, `${base}:l`, `${base}:d`];
+  }
+
+  #eval(script: string, keys: string[], args: string[]): Promise<unknown> {
+    return this.#client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args]);
+  }
+}
+
+function assertInteger(name: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`Invalid ${name}: expected an integer >= ${min}, got ${String(value)}`);
+  }
+}

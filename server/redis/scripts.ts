@@ -1,0 +1,92 @@
+/**
+ * The Lua scripts of the Redis store. Each runs atomically, so a push is numbered and kept
+ * in one step and a resume never reads a log half written; Redis tells the time (`TIME`),
+ * so the age of a push does not depend on the clocks of the server processes.
+ *
+ * Keys of one session (KEYS[1..3]): a hash (`head`: last push number, `floor`: highest
+ * contiguous message id, `owner`: the store that touched it last), the stream of pushes
+ * (fields `s`: number, `b`: payload), and the dedupe bitmap above `floor`.
+ */
+
+const NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/** ARGV: body, maxCount, maxAge ms, ttl ms. Answers the push's number. */
+export const APPEND = `${NOW}
+local seq = redis.call('HINCRBY', KEYS[1], 'head', 1)
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 's', seq, 'b', ARGV[1])
+redis.call('XTRIM', KEYS[2], 'MINID', math.max(now - tonumber(ARGV[3]), 0))
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return seq`;
+
+/**
+ * ARGV: last ('' for none), maxCount, maxAge ms. Answers {head, 0} when the pushes after
+ * last are not all kept (or last is out of range), else {head, 1, seq, body, seq, body…}.
+ * Trimming with ~ keeps a little more than the limits: the limits are applied here exactly.
+ */
+export const READ = `local head = tonumber(redis.call('HGET', KEYS[1], 'head') or '0')
+local last = tonumber(ARGV[1])
+if last == nil or last < 0 or last > head or last ~= math.floor(last) then return {head, 0} end
+local want = head - last
+if want == 0 then return {head, 1} end
+if want > tonumber(ARGV[2]) then return {head, 0} end
+local entries = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', want)
+if #entries < want then return {head, 0} end
+${NOW}
+local oldest = entries[#entries]
+if tonumber(string.match(oldest[1], '^(%d+)')) < now - tonumber(ARGV[3]) then return {head, 0} end
+if tonumber(oldest[2][2]) ~= last + 1 then return {head, 0} end
+local out = {head, 1}
+for i = #entries, 1, -1 do
+  out[#out + 1] = entries[i][2][2]
+  out[#out + 1] = entries[i][2][4]
+end
+return out`;
+
+/**
+ * ARGV: id, window, ttl ms. Answers 1 when the id was seen before, else records it and
+ * answers 0. The algorithm of dedupe-window.ts: ids up to \`floor\` are seen, a bit each for
+ * the \`window\` ids above it; an id further ahead gives up the oldest holes.
+ */
+export const SEEN = `local id = tonumber(ARGV[1])
+local size = tonumber(ARGV[2])
+local floor = tonumber(redis.call('HGET', KEYS[1], 'floor') or '0')
+local seen = 0
+if id <= floor then
+  seen = 1
+else
+  if id > floor + size then
+    local raised = id - size
+    if raised - floor >= size then
+      redis.call('DEL', KEYS[2])
+    else
+      for i = floor + 1, raised do redis.call('SETBIT', KEYS[2], i % size, 0) end
+    end
+    floor = raised
+  end
+  if redis.call('GETBIT', KEYS[2], id % size) == 1 then
+    seen = 1
+  else
+    redis.call('SETBIT', KEYS[2], id % size, 1)
+    while redis.call('GETBIT', KEYS[2], (floor + 1) % size) == 1 do
+      floor = floor + 1
+      redis.call('SETBIT', KEYS[2], floor % size, 0)
+    end
+  end
+  redis.call('HSET', KEYS[1], 'floor', floor)
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return seen`;
+
+/** ARGV: ttl ms, owner. Keys the session for ttl more, held by owner. */
+export const TOUCH = `redis.call('HSET', KEYS[1], 'owner', ARGV[2])
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+return 1`;
+
+/** ARGV: owner. Deletes the session unless another store touched it since. */
+export const DROP = `local owner = redis.call('HGET', KEYS[1], 'owner')
+if owner and owner ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+return 1`;
