@@ -1,0 +1,265 @@
+/**
+ * The Redis store against a real redis-server the test starts itself (Debian's package:
+ * `apt-get install -y redis-server`), and two servers sharing it.
+ */
+import { createClient } from 'redis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DedupeWindow } from '../dedupe-window';
+import type { TabSocketServerOptions } from '../options';
+import { pushPayload } from '../outbound-frame';
+import { Harness, type TestClient, waitUntil } from '../test-support/harness';
+import { type RunningRedis, startRedisServer } from '../test-support/redis-server';
+import { createRedisStores, RedisReplayStore, type RedisStoreOptions } from './index';
+
+let redis: RunningRedis;
+let client: ReturnType<typeof createClient>;
+const harness = new Harness();
+let prefixes = 0;
+/** A prefix of its own for each store of a test, so tests share nothing. */
+const nextPrefix = () => `test${++prefixes}:`;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  client = createClient({ url: redis.url });
+  client.on('error', () => {});
+  await client.connect();
+}, 15_000);
+
+afterAll(async () => {
+  await client?.quit();
+  await redis?.stop();
+});
+
+afterEach(() => harness.dispose());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, index) => from + index);
+
+function store(options: RedisStoreOptions = {}): RedisReplayStore {
+  return new RedisReplayStore(client, { prefix: nextPrefix(), ...options });
+}
+
+const payload = (n: number) => pushPayload(`"data":${n}`);
+
+function pushes(socket: TestClient): Array<{ seq: number; data: unknown }> {
+  return socket.json().filter((frame) => (frame as { $ts?: string }).$ts === 'push') as Array<{
+    seq: number;
+    data: unknown;
+  }>;
+}
+
+describe('the test redis-server', () => {
+  it('says how to install it when it is missing', async () => {
+    vi.stubEnv('REDIS_SERVER_PATH', '/nonexistent/redis-server');
+    try {
+      await expect(startRedisServer()).rejects.toThrow('apt-get install -y redis-server');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
+describe('RedisReplayStore', () => {
+  it('numbers concurrent appends in the order made, and reads them back after last', async () => {
+    const replay = store();
+    const numbers = await Promise.all(range(1, 500).map((n) => replay.append('s1', payload(n))));
+    expect(numbers).toEqual(range(1, 500));
+    const read = await replay.read('s1', 490);
+    expect(read.head).toBe(500);
+    expect(read.entries?.map((entry) => [entry.seq, entry.payload.body])).toEqual(
+      range(491, 500).map((n) => [n, `"data":${n}`]),
+    );
+    expect(read.entries?.[0]?.payload).toEqual(payload(491));
+    expect(await replay.read('s1', 500)).toEqual({ head: 500, entries: [] });
+    expect(await replay.read('s1', 501)).toEqual({ head: 500, entries: undefined });
+    expect(await replay.read('s1', undefined)).toEqual({ head: 500, entries: undefined });
+    expect(await replay.read('unknown', 0)).toEqual({ head: 0, entries: [] });
+    expect(await replay.read('unknown', 1)).toEqual({ head: 0, entries: undefined });
+  });
+
+  it('trims by count: what is past maxCount makes a resume resync, and the stream stays near it', async () => {
+    const replay = store({ replay: { maxCount: 10 } });
+    for (let n = 1; n <= 300; n++) void replay.append('s1', payload(n));
+    expect(await replay.append('s1', payload(301))).toBe(301);
+    expect((await replay.read('s1', 291)).entries?.map((entry) => entry.seq)).toEqual(
+      range(292, 301),
+    );
+    expect((await replay.read('s1', 290)).entries).toBeUndefined();
+    const [, stream] = replay.keys('s1');
+    // MAXLEN ~ trims whole macro nodes (100 entries by default): a little more stays.
+    expect(Number(await client.xLen(stream))).toBeLessThanOrEqual(10 + 100);
+  });
+
+  it('trims by age: pushes older than maxAge are not replayed, and go at the next append', async () => {
+    const replay = store({ replay: { maxAge: 150 } });
+    for (const n of range(1, 5)) await replay.append('s1', payload(n));
+    expect((await replay.read('s1', 0)).entries).toHaveLength(5);
+    await sleep(250);
+    expect(await replay.read('s1', 0)).toEqual({ head: 5, entries: undefined });
+    await replay.append('s1', payload(6));
+    expect((await replay.read('s1', 5)).entries?.map((entry) => entry.seq)).toEqual([6]);
+    const [, stream] = replay.keys('s1');
+    expect(Number(await client.xLen(stream))).toBe(1);
+  });
+
+  it('forgets a session ttl ms after it was last touched', async () => {
+    const replay = store({ ttl: 200 });
+    await replay.append('s1', payload(1));
+    await replay.seen('s1', 1, 8);
+    await replay.touch('s1');
+    const keys = replay.keys('s1');
+    expect(Number(await client.exists(keys))).toBe(3);
+    await sleep(120);
+    await replay.touch('s1');
+    await sleep(120);
+    expect(Number(await client.exists(keys))).toBe(3);
+    await sleep(200);
+    expect(Number(await client.exists(keys))).toBe(0);
+    expect(await replay.read('s1', 1)).toEqual({ head: 0, entries: undefined });
+    expect(await replay.seen('s1', 1, 8)).toBe(false);
+  });
+
+  it('keeps two prefixes apart in one Redis', async () => {
+    const a = new RedisReplayStore(client, { prefix: 'app-a:' });
+    const b = new RedisReplayStore(client, { prefix: 'app-b:' });
+    await a.append('s1', payload(1));
+    await a.append('s1', payload(2));
+    await b.append('s1', payload(9));
+    await a.seen('s1', 1, 8);
+    expect((await a.read('s1', 0)).head).toBe(2);
+    expect((await b.read('s1', 0)).entries?.map((entry) => entry.payload.body)).toEqual([
+      '"data":9',
+    ]);
+    expect(await b.seen('s1', 1, 8)).toBe(false);
+    await a.drop('s1');
+    expect((await a.read('s1', 0)).head).toBe(0);
+    expect((await b.read('s1', 0)).head).toBe(1);
+    const keys = await client.keys('*');
+    expect(keys.every((key) => /^(app-a:|app-b:|test\d+:)\{/.test(key))).toBe(true);
+    expect(() => new RedisReplayStore(client, { prefix: 'bad{' })).toThrow(TypeError);
+  });
+
+  it('passes message ids as the in-memory dedupe window does', async () => {
+    const replay = store();
+    const window = new DedupeWindow(8);
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed;
+    };
+    let top = 0;
+    for (let step = 0; step < 400; step++) {
+      // Mostly the next ids, resends of recent ones, now and then a jump ahead.
+      const roll = next() % 10;
+      if (roll < 6) top += 1;
+      else if (roll === 9) top += 9;
+      const id = roll >= 6 && roll < 9 ? Math.max(1, top - (next() % 12)) : top;
+      expect(await replay.seen('s1', id, 8)).toBe(window.seen(id));
+    }
+  });
+
+  it('drops a session only while no other store has touched it since this one did', async () => {
+    const prefix = nextPrefix();
+    const a = new RedisReplayStore(client, { prefix });
+    const b = new RedisReplayStore(client, { prefix });
+    await a.append('s1', payload(1));
+    await a.touch('s1');
+    await b.touch('s1');
+    await a.drop('s1');
+    expect((await b.read('s1', 0)).head).toBe(1);
+    await b.drop('s1');
+    expect((await b.read('s1', 0)).head).toBe(0);
+  });
+});
+
+describe('servers on one Redis', () => {
+  async function start(
+    prefix: string,
+    options: Omit<TabSocketServerOptions, 'port' | 'host'> = {},
+  ) {
+    const { replayStore } = createRedisStores(client, { prefix });
+    return harness.start({
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+      ...options,
+    });
+  }
+
+  it('numbers concurrent pushes once per session, in order, on every socket', async () => {
+    const { server, url } = await start(nextPrefix());
+    const sockets = await Promise.all(
+      ['s1', 's2', 's3'].map(async (session) => {
+        const socket = await harness.connect(`${url}/?user=ann`);
+        expect(await socket.resume(session)).toMatchObject({ $ts: 'resumed', seq: 0 });
+        return socket;
+      }),
+    );
+    for (let n = 1; n <= 300; n++) server.push('ann', n);
+    for (const socket of sockets) {
+      await waitUntil(() => pushes(socket).length === 300, 'every push');
+      expect(pushes(socket).map((push) => [push.seq, push.data])).toEqual(
+        range(1, 300).map((n) => [n, n]),
+      );
+    }
+  });
+
+  it('replays after last on resume, while pushes keep coming', async () => {
+    const { server, url } = await start(nextPrefix());
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    let n = 0;
+    const timer = setInterval(() => {
+      for (let burst = 0; burst < 5; burst++) server.push('ann', ++n);
+    }, 1);
+    try {
+      await waitUntil(() => pushes(first).length >= 40, 'some pushes');
+      const last = pushes(first)[19]?.seq ?? 0;
+      first.socket.terminate();
+      const second = await harness.connect(`${url}/?user=ann`);
+      expect(await second.resume('s1', last)).toMatchObject({ $ts: 'resumed' });
+      await waitUntil(() => pushes(second).length >= 100, 'replay and live pushes');
+      clearInterval(timer);
+      const seqs = pushes(second).map((push) => push.seq);
+      expect(seqs).toEqual(range(last + 1, last + seqs.length));
+      expect(pushes(second).map((push) => push.data)).toEqual(seqs);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('resumes a session through a second server: replay, message ids and numbering go on', async () => {
+    const prefix = nextPrefix();
+    const a = await start(prefix);
+    const b = await start(prefix);
+    const atA: unknown[] = [];
+    const atB: unknown[] = [];
+    a.server.on('message', (_client, data) => atA.push(data));
+    b.server.on('message', (_client, data) => atB.push(data));
+    const acks = (socket: TestClient) =>
+      socket.json().filter((frame) => (frame as { $ts?: string }).$ts === 'ack').length;
+
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    for (const n of range(1, 5)) a.server.push('ann', n);
+    onA.send({ $ts: 'msg', id: 1, text: '"one"' });
+    onA.send({ $ts: 'msg', id: 2, text: '"two"' });
+    await waitUntil(() => pushes(onA).length === 5 && acks(onA) === 2, 'pushes and acks on A');
+    onA.socket.terminate();
+
+    const onB = await harness.connect(`${b.url}/?user=ann`);
+    expect(await onB.resume('s1', 3)).toMatchObject({ $ts: 'resumed', seq: 5 });
+    // The ack of 2 was lost: the worker sends it again, then 3.
+    onB.send({ $ts: 'msg', id: 2, text: '"two"' });
+    onB.send({ $ts: 'msg', id: 3, text: '"three"' });
+    b.server.push('ann', 6);
+    await waitUntil(() => pushes(onB).length === 3 && acks(onB) === 2, 'replay, push and acks');
+    expect(pushes(onB).map((push) => [push.seq, push.data])).toEqual([
+      [4, 4],
+      [5, 5],
+      [6, 6],
+    ]);
+    expect(atA).toEqual(['one', 'two']);
+    expect(atB).toEqual(['three']);
+  });
+});
