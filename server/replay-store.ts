@@ -42,13 +42,22 @@ export interface ReplayRead {
  * a session's appends without waiting for the previous one, and numbers and writes them in
  * the order it made them. `append` must number and keep a push atomically, so that `read`
  * never sees a push numbered but not kept.
+ *
+ * A shared store knows which server holds each session: the last one that read it for a
+ * resume. Only that one appends to it, so a push is numbered once per session however many
+ * servers still remember the session; the others learn that it moved (`append` and `touch`
+ * answer `undefined` and `false`) and forget it.
  */
 export interface ReplayStore {
-  /** Appends the session's next push (numbered 1, 2, 3…); answers its number. */
-  append(session: string, payload: PushPayload): MaybePromise<number>;
+  /**
+   * Appends the session's next push (numbered 1, 2, 3…); answers its number, or undefined,
+   * logging nothing, when another server holds the session now.
+   */
+  append(session: string, payload: PushPayload): MaybePromise<number | undefined>;
   /**
    * The head of the session's stream and the pushes after `last`, read at one instant;
-   * `last` undefined reads the head alone (the worker resyncs).
+   * `last` undefined reads the head alone (the worker resyncs). This server holds the
+   * session from then on.
    */
   read(session: string, last: number | undefined): MaybePromise<ReplayRead>;
   /**
@@ -57,13 +66,14 @@ export interface ReplayStore {
    */
   seen(session: string, id: number, window: number): MaybePromise<boolean>;
   /**
-   * The session has a socket on this server: a shared store keeps it (and notes that this
-   * server holds it) for at least `maxAge` more. Called on attach and on each session sweep.
+   * The session has a socket on this server: a shared store keeps it for at least `maxAge`
+   * more. Called on attach and on each session sweep. Answers false when another server
+   * holds it now (nothing is kept then).
    */
-  touch?(session: string): MaybePromise<void>;
+  touch?(session: string): MaybePromise<boolean>;
   /**
    * This server forgets the session (it expired or was evicted). A shared store keeps it
-   * when another server has touched it since this one did.
+   * when another server holds it now.
    */
   drop(session: string): MaybePromise<void>;
 }

@@ -261,7 +261,7 @@ export class SessionRegistry {
    * socket when it was made.
    */
   push(session: Session, payload: PushPayload, budget: SendBudget = 'live'): boolean {
-    let seq: MaybePromise<number>;
+    let seq: MaybePromise<number | undefined>;
     try {
       // Issued at once, not queued: the store numbers a session's pushes in the order made.
       seq = this.store.append(session.key, payload);
@@ -282,7 +282,16 @@ export class SessionRegistry {
     return attached;
   }
 
-  #write(session: Session, seq: number, payload: PushPayload, budget: SendBudget): boolean {
+  #write(
+    session: Session,
+    seq: number | undefined,
+    payload: PushPayload,
+    budget: SendBudget,
+  ): boolean {
+    if (seq === undefined) {
+      this.#moved(session);
+      return false;
+    }
     // Already in the replay of a resume that read the store after this push was numbered.
     if (seq <= session.written) return false;
     session.written = seq;
@@ -345,14 +354,36 @@ export class SessionRegistry {
 
   #touch(session: Session): void {
     const { store } = this;
-    if (store.touch) this.#settle(() => store.touch?.(session.key));
+    if (!store.touch) return;
+    this.#settle(
+      () => store.touch?.(session.key),
+      (held) => {
+        if (held === false) this.#moved(session);
+      },
+    );
+  }
+
+  /**
+   * Another server resumed the session since this one did: the worker is there. Forgets it
+   * here, keeping its state in the store, and ends a socket still attached (a half-open
+   * leftover of the worker's).
+   */
+  #moved(session: Session): void {
+    if (this.#sessions.get(session.key) !== session || session.resuming > 0) return;
+    const { socket } = session;
+    session.socket = undefined;
+    this.#sessions.delete(session.key);
+    this.#detached.delete(session.key);
+    this.#unindex(session);
+    socket?.terminate();
   }
 
   /** Runs a store call whose answer nobody waits for; reports its failure. */
-  #settle(call: () => MaybePromise<void>): void {
+  #settle<T>(call: () => MaybePromise<T>, then: (answer: T) => void = () => {}): void {
     try {
       const done = call();
-      if (isPromise(done)) done.catch(this.onStoreError);
+      if (isPromise(done)) done.then(then, this.onStoreError);
+      else then(done);
     } catch (error) {
       this.onStoreError(error);
     }

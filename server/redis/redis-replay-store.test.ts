@@ -159,15 +159,19 @@ describe('RedisReplayStore', () => {
     }
   });
 
-  it('drops a session only while no other store has touched it since this one did', async () => {
+  it('lets only the store that resumed a session last append to, keep or drop it', async () => {
     const prefix = nextPrefix();
     const a = new RedisReplayStore(client, { prefix });
     const b = new RedisReplayStore(client, { prefix });
-    await a.append('s1', payload(1));
-    await a.touch('s1');
-    await b.touch('s1');
+    await a.read('s1', 0);
+    expect(await a.append('s1', payload(1))).toBe(1);
+    expect(await a.touch('s1')).toBe(true);
+    // The worker resumes through b: a's copy is stale from now on.
+    expect(await b.read('s1', 1)).toEqual({ head: 1, entries: [] });
+    expect(await a.append('s1', payload(2))).toBeUndefined();
+    expect(await a.touch('s1')).toBe(false);
     await a.drop('s1');
-    expect((await b.read('s1', 0)).head).toBe(1);
+    expect(await b.append('s1', payload(2))).toBe(2);
     await b.drop('s1');
     expect((await b.read('s1', 0)).head).toBe(0);
   });
@@ -261,5 +265,25 @@ describe('servers on one Redis', () => {
     ]);
     expect(atA).toEqual(['one', 'two']);
     expect(atB).toEqual(['three']);
+  });
+
+  it('numbers a push once: the server the worker left forgets the session, and its socket', async () => {
+    const prefix = nextPrefix();
+    const a = await start(prefix);
+    const b = await start(prefix);
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    a.server.push('ann', 1);
+    await waitUntil(() => pushes(onA).length === 1, 'the push on A');
+    // Half-open: A still holds its socket when the worker resumes through B.
+    const onB = await harness.connect(`${b.url}/?user=ann`);
+    expect(await onB.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 1 });
+    a.server.push('ann', 'made on A');
+    await onA.closed;
+    expect(a.server.stats().sessions).toBe(0);
+    b.server.push('ann', 2);
+    await waitUntil(() => pushes(onB).length === 1, 'the push on B');
+    expect(pushes(onB)).toEqual([{ $ts: 'push', seq: 2, data: 2 }]);
+    expect(pushes(onA)).toHaveLength(1);
   });
 });

@@ -34,8 +34,9 @@ const DEFAULT_MAX_AGE = 120_000;
 
 /**
  * Sessions on Redis, shared by every server process that uses the same Redis and prefix: a
- * stream per session (`XADD … MAXLEN ~`, `XTRIM MINID ~` by age), its head, its dedupe
- * window and its owner in a hash, all with a TTL. A worker resumes on any of them.
+ * stream per session (`XADD … MAXLEN ~`, `XTRIM MINID` by age), its head, its dedupe
+ * window and its owner (the store that resumed it last) in a hash, all with a TTL. A worker
+ * resumes on any of them; only the owner appends, so a push is numbered once per session.
  *
  * Scripts go as `EVAL` (Redis caches them compiled): an `EVALSHA` answered `NOSCRIPT` after
  * a Redis restart would be sent again behind the commands made after it, out of order.
@@ -46,7 +47,7 @@ export class RedisReplayStore implements ReplayStore {
   readonly #maxCount: string;
   readonly #maxAge: string;
   readonly #ttl: string;
-  /** This store's name in Redis: a session touched by another since is not dropped. */
+  /** This store's name in Redis: the sessions it resumed last are its to log and drop. */
   readonly #owner = randomUUID();
 
   constructor(client: RedisCommandClient, options: RedisStoreOptions = {}) {
@@ -67,24 +68,27 @@ export class RedisReplayStore implements ReplayStore {
     this.#ttl = String(ttl);
   }
 
-  async append(session: string, payload: PushPayload): Promise<number> {
+  async append(session: string, payload: PushPayload): Promise<number | undefined> {
     const [hash, stream] = this.keys(session);
-    const reply = await this.#eval(
-      APPEND,
-      [hash, stream],
-      [payload.body, this.#maxCount, this.#maxAge, this.#ttl],
+    const reply = Number(
+      await this.#eval(
+        APPEND,
+        [hash, stream],
+        [payload.body, this.#maxCount, this.#maxAge, this.#ttl, this.#owner],
+      ),
     );
-    return Number(reply);
+    return reply < 0 ? undefined : reply;
   }
 
   async read(session: string, last: number | undefined): Promise<ReplayRead> {
-    const [hash, stream] = this.keys(session);
     const valid = last !== undefined && Number.isSafeInteger(last) && last >= 0;
-    const reply = (await this.#eval(
-      READ,
-      [hash, stream],
-      [valid ? String(last) : '', this.#maxCount, this.#maxAge],
-    )) as unknown[];
+    const reply = (await this.#eval(READ, this.keys(session), [
+      valid ? String(last) : '',
+      this.#maxCount,
+      this.#maxAge,
+      this.#ttl,
+      this.#owner,
+    ])) as unknown[];
     const head = Number(reply[0]);
     if (last === undefined || Number(reply[1]) !== 1) return { head, entries: undefined };
     const entries: PushEntry[] = [];
@@ -100,8 +104,8 @@ export class RedisReplayStore implements ReplayStore {
     return Number(reply) === 1;
   }
 
-  async touch(session: string): Promise<void> {
-    await this.#eval(TOUCH, this.keys(session), [this.#ttl, this.#owner]);
+  async touch(session: string): Promise<boolean> {
+    return Number(await this.#eval(TOUCH, this.keys(session), [this.#ttl, this.#owner])) === 1;
   }
 
   async drop(session: string): Promise<void> {

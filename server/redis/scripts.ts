@@ -4,15 +4,25 @@
  * so the age of a push does not depend on the clocks of the server processes.
  *
  * Keys of one session (KEYS[1..3]): a hash (`head`: last push number, `floor`: highest
- * contiguous message id, `owner`: the store that touched it last), the stream of pushes
- * (fields `s`: number, `b`: payload), and the dedupe bitmap above `floor`.
+ * contiguous message id, `owner`: the store of the server that resumed it last), the stream
+ * of pushes (fields `s`: number, `b`: payload), and the dedupe bitmap above `floor`.
  */
+
+/** Ends the script with `answer` when another store than ARGV[`ownerArg`] holds the session. */
+const heldElsewhere = (ownerArg: number, answer: number) =>
+  `local owner = redis.call('HGET', KEYS[1], 'owner')
+if owner and owner ~= ARGV[${ownerArg}] then return ${answer} end`;
 
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** ARGV: body, maxCount, maxAge ms, ttl ms. Answers the push's number. */
-export const APPEND = `${NOW}
+/**
+ * ARGV: body, maxCount, maxAge ms, ttl ms, owner. Answers the push's number, or -1 (and
+ * keeps nothing) when another store holds the session.
+ */
+export const APPEND = `${heldElsewhere(5, -1)}
+${NOW}
+redis.call('HSET', KEYS[1], 'owner', ARGV[5])
 local seq = redis.call('HINCRBY', KEYS[1], 'head', 1)
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 's', seq, 'b', ARGV[1])
 redis.call('XTRIM', KEYS[2], 'MINID', math.max(now - tonumber(ARGV[3]), 0))
@@ -21,11 +31,14 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return seq`;
 
 /**
- * ARGV: last ('' for none), maxCount, maxAge ms. Answers {head, 0} when the pushes after
- * last are not all kept (or last is out of range), else {head, 1, seq, body, seq, body…}.
- * Trimming with ~ keeps a little more than the limits: the limits are applied here exactly.
+ * ARGV: last ('' for none), maxCount, maxAge ms, ttl ms, owner. The store of `owner` holds
+ * the session from now on. Answers {head, 0} when the pushes after last are not all kept
+ * (or last is out of range), else {head, 1, seq, body, seq, body…}. Trimming with ~ keeps a
+ * little more than the limits: the limits are applied here exactly.
  */
-export const READ = `local head = tonumber(redis.call('HGET', KEYS[1], 'head') or '0')
+export const READ = `redis.call('HSET', KEYS[1], 'owner', ARGV[5])
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
+local head = tonumber(redis.call('HGET', KEYS[1], 'head') or '0')
 local last = tonumber(ARGV[1])
 if last == nil or last < 0 or last > head or last ~= math.floor(last) then return {head, 0} end
 local want = head - last
@@ -80,13 +93,13 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return seen`;
 
-/** ARGV: ttl ms, owner. Keys the session for ttl more, held by owner. */
-export const TOUCH = `redis.call('HSET', KEYS[1], 'owner', ARGV[2])
+/** ARGV: ttl ms, owner. Keeps the session ttl more; answers 0 if another store holds it. */
+export const TOUCH = `${heldElsewhere(2, 0)}
+redis.call('HSET', KEYS[1], 'owner', ARGV[2])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return 1`;
 
-/** ARGV: owner. Deletes the session unless another store touched it since. */
-export const DROP = `local owner = redis.call('HGET', KEYS[1], 'owner')
-if owner and owner ~= ARGV[1] then return 0 end
+/** ARGV: owner. Deletes the session unless another store holds it. */
+export const DROP = `${heldElsewhere(1, 0)}
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1`;
