@@ -6,7 +6,13 @@
  *   const client = await createClient({ url: process.env.REDIS_URL }).connect();
  *   const replay = { maxCount: 1000, maxAge: 120_000 };
  *   const { replayStore } = createRedisStores(client, { prefix: 'myapp:', replay });
- *   createTabSocketServer({ port: 8080, replay, replayStore });
+ *   const server = createTabSocketServer({ port: 8080, replay, replayStore });
+ *   const cluster = await createRedisFanout(server, {
+ *     publisher: client,
+ *     subscriber: await client.duplicate().connect(),
+ *     prefix: 'myapp:',
+ *   });
+ *   cluster.push('alice', { text: 'hi' }); // every socket of alice, on every server
  */
 import {
   type RedisCommandClient,
@@ -14,6 +20,13 @@ import {
   type RedisStoreOptions,
 } from './redis-replay-store';
 
+export {
+  createRedisFanout,
+  type FanoutTarget,
+  RedisFanout,
+  type RedisFanoutOptions,
+  type RedisSubscriber,
+} from './redis-fanout';
 export { type RedisCommandClient, RedisReplayStore, type RedisStoreOptions };
 
 export interface RedisStores {

@@ -26,8 +26,11 @@ beforeAll(async () => {
 }, 15_000);
 
 afterAll(async () => {
-  await client?.quit();
-  await redis?.stop();
+  try {
+    await client?.quit();
+  } finally {
+    await redis?.stop();
+  }
 });
 
 afterEach(() => harness.dispose());

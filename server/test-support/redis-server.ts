@@ -32,12 +32,16 @@ export async function startRedisServer(): Promise<RunningRedis> {
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     );
+    // Should the test process end without stopping it, it goes too.
+    const orphaned = () => child.kill('SIGKILL');
+    process.once('exit', orphaned);
     try {
       await answersPing(port, child);
       return {
         port,
         url: `redis://127.0.0.1:${port}`,
         stop: async () => {
+          process.off('exit', orphaned);
           if (child.exitCode !== null || child.signalCode !== null) return;
           const exited = once(child, 'exit');
           child.kill('SIGTERM');
@@ -46,6 +50,7 @@ export async function startRedisServer(): Promise<RunningRedis> {
       };
     } catch (error) {
       lastError = error;
+      process.off('exit', orphaned);
       child.kill('SIGKILL');
     }
   }

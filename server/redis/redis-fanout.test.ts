@@ -1,0 +1,122 @@
+/** Fan-out across servers on one real redis-server (started by the test, as the store's). */
+import { createClient } from 'redis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Harness, type TestClient, waitUntil } from '../test-support/harness';
+import { type RunningRedis, startRedisServer } from '../test-support/redis-server';
+import { createRedisFanout, createRedisStores, type RedisFanout } from './index';
+
+let redis: RunningRedis;
+let client: ReturnType<typeof createClient>;
+const subscribers: ReturnType<typeof createClient>[] = [];
+const fanouts: RedisFanout[] = [];
+const harness = new Harness();
+let prefixes = 0;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  client = createClient({ url: redis.url });
+  client.on('error', () => {});
+  await client.connect();
+}, 15_000);
+
+afterEach(async () => {
+  for (const fanout of fanouts.splice(0)) await fanout.stop();
+  for (const subscriber of subscribers.splice(0)) await subscriber.quit();
+  await harness.dispose();
+});
+
+afterAll(async () => {
+  try {
+    await client?.quit();
+  } finally {
+    await redis?.stop();
+  }
+});
+
+/** Two servers of one app on the Redis, each with its fan-out. */
+async function cluster() {
+  const prefix = `fanout${++prefixes}:`;
+  const node = async () => {
+    const { replayStore } = createRedisStores(client, { prefix });
+    const started = await harness.start({
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    const subscriber = client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    subscribers.push(subscriber);
+    const fanout = await createRedisFanout(started.server, {
+      publisher: client,
+      subscriber,
+      prefix,
+    });
+    fanouts.push(fanout);
+    return { ...started, fanout };
+  };
+  return [await node(), await node()] as const;
+}
+
+function pushes(socket: TestClient): Array<{ seq: number; data?: unknown; text?: string }> {
+  return socket.json().filter((frame) => (frame as { $ts?: string }).$ts === 'push') as Array<{
+    seq: number;
+    data?: unknown;
+    text?: string;
+  }>;
+}
+
+describe('RedisFanout', () => {
+  it('takes push, broadcast and publish made on one server to the sockets of every server', async () => {
+    const [a, b] = await cluster();
+    const annOnA = await harness.connect(`${a.url}/?user=ann`);
+    await annOnA.resume('s1');
+    annOnA.send({ $ts: 'sub', topics: ['prices'] });
+    const annOnB = await harness.connect(`${b.url}/?user=ann`);
+    await annOnB.resume('s2');
+    const bobOnB = await harness.connect(`${b.url}/?user=bob`);
+    await bobOnB.resume('s1');
+    await waitUntil(() => a.server.stats().framesIn >= 2, 'the sub on A');
+
+    expect(a.fanout.push('ann', { n: 1 })).toBe(1);
+    // Pushes made on two servers have no order between them: this one first, everywhere.
+    await waitUntil(() => pushes(annOnB).length === 1, 'the push on B');
+    b.fanout.broadcast('all');
+    b.fanout.publish('prices', { price: 12 });
+    await waitUntil(() => pushes(annOnA).length === 3, 'three pushes on A');
+    await waitUntil(() => pushes(annOnB).length === 2 && pushes(bobOnB).length === 1, 'on B');
+    expect(pushes(annOnA)).toEqual([
+      { $ts: 'push', seq: 1, data: { n: 1 } },
+      { $ts: 'push', seq: 2, text: 'all' },
+      { $ts: 'push', seq: 3, data: { topic: 'prices', price: 12 } },
+    ]);
+    expect(pushes(annOnB)).toEqual([
+      { $ts: 'push', seq: 1, data: { n: 1 } },
+      { $ts: 'push', seq: 2, text: 'all' },
+    ]);
+    expect(pushes(bobOnB)).toEqual([{ $ts: 'push', seq: 1, text: 'all' }]);
+  });
+
+  it('numbers a push once per session when the worker moved: the server it left logs nothing', async () => {
+    const [a, b] = await cluster();
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    a.fanout.push('ann', 1);
+    await waitUntil(() => pushes(onA).length === 1, 'the push on A');
+    onA.socket.terminate();
+    await waitUntil(() => a.server.stats().openSockets === 0, 'A to see the socket go');
+    // A still remembers the session, detached, when the worker resumes through B.
+    const onB = await harness.connect(`${b.url}/?user=ann`);
+    expect(await onB.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 1 });
+    for (let n = 2; n <= 50; n++) (n % 2 ? a : b).fanout.push('ann', n);
+    await waitUntil(() => pushes(onB).length === 49, 'every push on B');
+    expect(pushes(onB).map((push) => push.seq)).toEqual(
+      Array.from({ length: 49 }, (_, index) => index + 2),
+    );
+    expect(
+      pushes(onB)
+        .map((push) => push.data as number)
+        .sort((x, y) => x - y),
+    ).toEqual(Array.from({ length: 49 }, (_, index) => index + 2));
+    expect(a.server.stats().sessions).toBe(0);
+  });
+});
