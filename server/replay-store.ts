@@ -46,12 +46,14 @@ export interface ReplayRead {
  * A shared store knows which server holds each session: the last one that read it for a
  * resume. Only that one appends to it, so a push is numbered once per session however many
  * servers still remember the session; the others learn that it moved (`append` and `touch`
- * answer `undefined` and `false`) and forget it.
+ * answer `undefined` and `false`) and forget it, ending its socket if it still has one. The
+ * same happens when the store lost the session (Redis restarted without its data): the
+ * worker resumes, and resyncs, once.
  */
 export interface ReplayStore {
   /**
    * Appends the session's next push (numbered 1, 2, 3…); answers its number, or undefined,
-   * logging nothing, when another server holds the session now.
+   * logging nothing, when this server does not hold the session (any more).
    */
   append(session: string, payload: PushPayload): MaybePromise<number | undefined>;
   /**
@@ -67,8 +69,8 @@ export interface ReplayStore {
   seen(session: string, id: number, window: number): MaybePromise<boolean>;
   /**
    * The session has a socket on this server: a shared store keeps it for at least `maxAge`
-   * more. Called on attach and on each session sweep. Answers false when another server
-   * holds it now (nothing is kept then).
+   * more. Called on attach and on each session sweep. Answers false when this server does
+   * not hold it (any more): nothing is kept then.
    */
   touch?(session: string): MaybePromise<boolean>;
   /**

@@ -66,6 +66,7 @@ describe('the test redis-server', () => {
 describe('RedisReplayStore', () => {
   it('numbers concurrent appends in the order made, and reads them back after last', async () => {
     const replay = store();
+    await replay.read('s1', 0);
     const numbers = await Promise.all(range(1, 500).map((n) => replay.append('s1', payload(n))));
     expect(numbers).toEqual(range(1, 500));
     const read = await replay.read('s1', 490);
@@ -83,6 +84,7 @@ describe('RedisReplayStore', () => {
 
   it('trims by count: what is past maxCount makes a resume resync, and the stream stays near it', async () => {
     const replay = store({ replay: { maxCount: 10 } });
+    await replay.read('s1', 0);
     for (let n = 1; n <= 300; n++) void replay.append('s1', payload(n));
     expect(await replay.append('s1', payload(301))).toBe(301);
     expect((await replay.read('s1', 291)).entries?.map((entry) => entry.seq)).toEqual(
@@ -96,6 +98,7 @@ describe('RedisReplayStore', () => {
 
   it('trims by age: pushes older than maxAge are not replayed, and go at the next append', async () => {
     const replay = store({ replay: { maxAge: 150 } });
+    await replay.read('s1', 0);
     for (const n of range(1, 5)) await replay.append('s1', payload(n));
     expect((await replay.read('s1', 0)).entries).toHaveLength(5);
     await sleep(250);
@@ -108,6 +111,7 @@ describe('RedisReplayStore', () => {
 
   it('forgets a session ttl ms after it was last touched', async () => {
     const replay = store({ ttl: 200 });
+    await replay.read('s1', 0);
     await replay.append('s1', payload(1));
     await replay.seen('s1', 1, 8);
     await replay.touch('s1');
@@ -119,6 +123,8 @@ describe('RedisReplayStore', () => {
     expect(Number(await client.exists(keys))).toBe(3);
     await sleep(200);
     expect(Number(await client.exists(keys))).toBe(0);
+    expect(await replay.append('s1', payload(2))).toBeUndefined();
+    expect(await replay.touch('s1')).toBe(false);
     expect(await replay.read('s1', 1)).toEqual({ head: 0, entries: undefined });
     expect(await replay.seen('s1', 1, 8)).toBe(false);
   });
@@ -126,6 +132,8 @@ describe('RedisReplayStore', () => {
   it('keeps two prefixes apart in one Redis', async () => {
     const a = new RedisReplayStore(client, { prefix: 'app-a:' });
     const b = new RedisReplayStore(client, { prefix: 'app-b:' });
+    await a.read('s1', 0);
+    await b.read('s1', 0);
     await a.append('s1', payload(1));
     await a.append('s1', payload(2));
     await b.append('s1', payload(9));
@@ -288,5 +296,25 @@ describe('servers on one Redis', () => {
     await waitUntil(() => pushes(onB).length === 1, 'the push on B');
     expect(pushes(onB)).toEqual([{ $ts: 'push', seq: 2, data: 2 }]);
     expect(pushes(onA)).toHaveLength(1);
+  });
+
+  it('makes the worker resync once when Redis lost its data, and goes on', async () => {
+    const prefix = nextPrefix();
+    const { server, url } = await start(prefix);
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    for (const n of range(1, 5)) server.push('ann', n);
+    await waitUntil(() => pushes(first).length === 5, 'five pushes');
+    // As a restart without persistence: every key gone.
+    const keys = await client.keys(`${prefix}*`);
+    await client.del(keys);
+    server.push('ann', 'after the loss');
+    await first.closed;
+    expect(pushes(first)).toHaveLength(5);
+    const second = await harness.connect(`${url}/?user=ann`);
+    expect(await second.resume('s1', 5)).toMatchObject({ $ts: 'resync', seq: 0 });
+    server.push('ann', 'next');
+    await waitUntil(() => pushes(second).length === 1, 'the push after the resync');
+    expect(pushes(second)).toEqual([{ $ts: 'push', seq: 1, text: 'next' }]);
   });
 });

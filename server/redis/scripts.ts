@@ -8,21 +8,24 @@
  * of pushes (fields `s`: number, `b`: payload), and the dedupe bitmap above `floor`.
  */
 
-/** Ends the script with `answer` when another store than ARGV[`ownerArg`] holds the session. */
-const heldElsewhere = (ownerArg: number, answer: number) =>
+/**
+ * Ends the script with `answer` unless the store of ARGV[`ownerArg`] holds the session: when
+ * another one resumed it since, or when the session is gone (it expired, or Redis restarted
+ * without its data): the session must then be resumed again, and its worker resyncs.
+ */
+const notHeld = (ownerArg: number, answer: number) =>
   `local owner = redis.call('HGET', KEYS[1], 'owner')
-if owner and owner ~= ARGV[${ownerArg}] then return ${answer} end`;
+if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
 
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
 /**
  * ARGV: body, maxCount, maxAge ms, ttl ms, owner. Answers the push's number, or -1 (and
- * keeps nothing) when another store holds the session.
+ * keeps nothing) when the store of `owner` does not hold the session.
  */
-export const APPEND = `${heldElsewhere(5, -1)}
+export const APPEND = `${notHeld(5, -1)}
 ${NOW}
-redis.call('HSET', KEYS[1], 'owner', ARGV[5])
 local seq = redis.call('HINCRBY', KEYS[1], 'head', 1)
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 's', seq, 'b', ARGV[1])
 redis.call('XTRIM', KEYS[2], 'MINID', math.max(now - tonumber(ARGV[3]), 0))
@@ -93,13 +96,12 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return seen`;
 
-/** ARGV: ttl ms, owner. Keeps the session ttl more; answers 0 if another store holds it. */
-export const TOUCH = `${heldElsewhere(2, 0)}
-redis.call('HSET', KEYS[1], 'owner', ARGV[2])
+/** ARGV: ttl ms, owner. Keeps the session ttl more; answers 0 if owner's store does not hold it. */
+export const TOUCH = `${notHeld(2, 0)}
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return 1`;
 
-/** ARGV: owner. Deletes the session unless another store holds it. */
-export const DROP = `${heldElsewhere(1, 0)}
+/** ARGV: owner. Deletes the session if the store of owner holds it. */
+export const DROP = `${notHeld(1, 0)}
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1`;
