@@ -2,7 +2,7 @@ import type { ClientRegistry } from './client-registry';
 import type { ConnectedClient } from './connected-client';
 import { encodePushData, encodeTopicPayload, type PushData, pushPayload } from './outbound-frame';
 import type { PushPayload } from './replay-store';
-import type { Fanout, SessionRegistry } from './session-registry';
+import type { Fanout, Session, SessionRegistry } from './session-registry';
 
 /**
  * Where `push`, `broadcast` and `publish` go. A worker's session gets a numbered push through
@@ -31,10 +31,7 @@ export class PushRouter {
     for (const client of this.#clients.ofUser(userId)) {
       if (writeApp(client, text, payload, fanout)) written += 1;
     }
-    for (const session of this.#sessions.ofUser(userId)) {
-      if (this.#sessions.push(session, payload)) written += 1;
-    }
-    return written;
+    return written + this.#sessions.pushAll(this.#sessions.ofUser(userId), payload);
   }
 
   /** To every socket and session. */
@@ -46,21 +43,18 @@ export class PushRouter {
     for (const client of this.#clients.all()) {
       if (writeApp(client, text, payload, fanout)) written += 1;
     }
-    for (const session of this.#sessions.all()) {
-      if (this.#sessions.push(session, payload)) written += 1;
-    }
-    return written;
+    return written + this.#sessions.pushAll(this.#sessions.all(), payload);
   }
 
   /** To the sessions whose worker's last `sub` named `topic`: a plain socket has no topics. */
   publish(topic: string, data: PushData): number {
     assertString('topic', topic);
     const payload = pushPayload(encodeTopicPayload(this.#topicKey, topic, data));
-    let written = 0;
+    const subscribed: Session[] = [];
     for (const session of this.#sessions.all()) {
-      if (session.topics.has(topic) && this.#sessions.push(session, payload)) written += 1;
+      if (session.topics.has(topic)) subscribed.push(session);
     }
-    return written;
+    return this.#sessions.pushAll(subscribed, payload);
   }
 }
 

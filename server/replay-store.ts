@@ -57,6 +57,11 @@ export interface ReplayStore {
    */
   append(session: string, payload: PushPayload): MaybePromise<number | undefined>;
   /**
+   * Optional: `append` to each of `sessions` (distinct), in one round trip; answers their
+   * numbers in the same order. Used for fan-outs; without it, `append` is called per session.
+   */
+  appendMany?(sessions: string[], payload: PushPayload): MaybePromise<(number | undefined)[]>;
+  /**
    * The head of the session's stream and the pushes after `last`, read at one instant;
    * `last` undefined reads the head alone (the worker resyncs). This server holds the
    * session from then on.

@@ -282,6 +282,47 @@ export class SessionRegistry {
     return attached;
   }
 
+  /**
+   * `push` to each of `sessions` (a fan-out): one call to a store that appends many at once,
+   * else one `push` each. Answers how many were written (for a store that answers later,
+   * how many had a socket).
+   */
+  pushAll(sessions: Iterable<Session>, payload: PushPayload): number {
+    const { store } = this;
+    let written = 0;
+    if (!store.appendMany) {
+      for (const session of sessions) if (this.push(session, payload)) written += 1;
+      return written;
+    }
+    const list = Array.from(sessions);
+    if (list.length === 0) return 0;
+    if (list.length === 1) return this.push(list[0] as Session, payload) ? 1 : 0;
+    let numbers: Promise<(number | undefined)[] | undefined>;
+    try {
+      numbers = Promise.resolve(
+        store.appendMany(
+          list.map((session) => session.key),
+          payload,
+        ),
+      ).catch((error: unknown) => {
+        this.onStoreError(error);
+        return undefined;
+      });
+    } catch (error) {
+      this.onStoreError(error);
+      return 0;
+    }
+    list.forEach((session, index) => {
+      if (session.socket) written += 1;
+      void session.outbound.run(() =>
+        numbers.then((seqs) => {
+          if (seqs) this.#write(session, seqs[index], payload, 'live');
+        }),
+      );
+    });
+    return written;
+  }
+
   #write(
     session: Session,
     seq: number | undefined,

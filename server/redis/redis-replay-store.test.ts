@@ -10,6 +10,7 @@ import { pushPayload } from '../outbound-frame';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 import { type RunningRedis, startRedisServer } from '../test-support/redis-server';
 import { createRedisStores, RedisReplayStore, type RedisStoreOptions } from './index';
+import { TRIM_EVERY } from './scripts';
 
 let redis: RunningRedis;
 let client: ReturnType<typeof createClient>;
@@ -82,6 +83,23 @@ describe('RedisReplayStore', () => {
     expect(await replay.read('unknown', 1)).toEqual({ head: 0, entries: undefined });
   });
 
+  it('appends to many sessions in one go, in order with single appends, none where not held', async () => {
+    const replay = store();
+    const sessions = range(1, 600).map((n) => `s${n}`);
+    for (const session of sessions) await replay.read(session, 0);
+    const [first, many, last] = await Promise.all([
+      replay.append('s1', payload(1)),
+      replay.appendMany(sessions.concat('never-resumed'), payload(2)),
+      replay.append('s1', payload(3)),
+    ]);
+    expect([first, many[0], last]).toEqual([1, 2, 3]);
+    expect(many.slice(1, 600)).toEqual(range(2, 600).map(() => 1));
+    expect(many[600]).toBeUndefined();
+    expect((await replay.read('s600', 0)).entries?.map((entry) => entry.payload.body)).toEqual([
+      '"data":2',
+    ]);
+  });
+
   it('trims by count: what is past maxCount makes a resume resync, and the stream stays near it', async () => {
     const replay = store({ replay: { maxCount: 10 } });
     await replay.read('s1', 0);
@@ -92,21 +110,24 @@ describe('RedisReplayStore', () => {
     );
     expect((await replay.read('s1', 290)).entries).toBeUndefined();
     const [, stream] = replay.keys('s1');
-    // MAXLEN ~ trims whole macro nodes (100 entries by default): a little more stays.
-    expect(Number(await client.xLen(stream))).toBeLessThanOrEqual(10 + 100);
+    // Trimmed every TRIM_EVERY pushes, and MAXLEN ~ trims whole macro nodes (100 entries
+    // by default): a little more stays.
+    expect(Number(await client.xLen(stream))).toBeLessThanOrEqual(10 + 100 + TRIM_EVERY);
   });
 
-  it('trims by age: pushes older than maxAge are not replayed, and go at the next append', async () => {
+  it('trims by age: pushes older than maxAge are not replayed, and go at the next trim', async () => {
     const replay = store({ replay: { maxAge: 150 } });
     await replay.read('s1', 0);
     for (const n of range(1, 5)) await replay.append('s1', payload(n));
     expect((await replay.read('s1', 0)).entries).toHaveLength(5);
     await sleep(250);
     expect(await replay.read('s1', 0)).toEqual({ head: 5, entries: undefined });
-    await replay.append('s1', payload(6));
-    expect((await replay.read('s1', 5)).entries?.map((entry) => entry.seq)).toEqual([6]);
+    for (const n of range(6, TRIM_EVERY)) await replay.append('s1', payload(n));
+    expect((await replay.read('s1', 5)).entries?.map((entry) => entry.seq)).toEqual(
+      range(6, TRIM_EVERY),
+    );
     const [, stream] = replay.keys('s1');
-    expect(Number(await client.xLen(stream))).toBe(1);
+    expect(Number(await client.xLen(stream))).toBe(TRIM_EVERY - 5);
   });
 
   it('forgets a session ttl ms after it was last touched', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pushPayload } from '../outbound-frame';
 import type { PushEntry, PushPayload, ReplayRead, ReplayStore } from '../replay-store';
-import { APPEND, DROP, READ, SEEN, TOUCH } from './scripts';
+import { APPEND, APPEND_MANY, DROP, READ, SEEN, TOUCH } from './scripts';
 
 /**
  * What the store needs of a client: node-redis's `sendCommand` (v5, from
@@ -28,6 +28,8 @@ export interface RedisStoreOptions {
   ttl?: number;
 }
 
+/** Sessions appended to by one script of `appendMany`. */
+const APPEND_BATCH = 256;
 /** The defaults of the server's `replay` option. */
 const DEFAULT_MAX_COUNT = 1_000;
 const DEFAULT_MAX_AGE = 120_000;
@@ -78,6 +80,28 @@ export class RedisReplayStore implements ReplayStore {
       ),
     );
     return reply < 0 ? undefined : reply;
+  }
+
+  /**
+   * One EVAL per 256 sessions: a fan-out to 1,000 sessions is 4 round trips, and Redis is
+   * never held by one script for long. Not for Redis Cluster: the keys span slots.
+   */
+  async appendMany(sessions: string[], payload: PushPayload): Promise<(number | undefined)[]> {
+    const args = [payload.body, this.#maxCount, this.#maxAge, this.#ttl, this.#owner];
+    const batches: Promise<unknown>[] = [];
+    for (let start = 0; start < sessions.length; start += APPEND_BATCH) {
+      const keys: string[] = [];
+      for (const session of sessions.slice(start, start + APPEND_BATCH)) {
+        const [hash, stream] = this.keys(session);
+        keys.push(hash, stream);
+      }
+      batches.push(this.#eval(APPEND_MANY, keys, args));
+    }
+    const numbers: (number | undefined)[] = [];
+    for (const reply of await Promise.all(batches)) {
+      for (const seq of reply as unknown[]) numbers.push(Number(seq) < 0 ? undefined : Number(seq));
+    }
+    return numbers;
   }
 
   async read(session: string, last: number | undefined): Promise<ReplayRead> {

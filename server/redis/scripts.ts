@@ -17,21 +17,46 @@ const notHeld = (ownerArg: number, answer: number) =>
   `local owner = redis.call('HGET', KEYS[1], 'owner')
 if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
 
+/** Pushes between two trims of a stream. */
+export const TRIM_EVERY = 32;
+
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/**
+ * Appends to the session KEYS[i] (hash), KEYS[i + 1] (stream) if the store of ARGV[5]
+ * holds it; leaves its number (or -1) in `seq`. The stream is trimmed every TRIM_EVERY
+ * pushes, by count (MAXLEN ~) and by age (MINID, by Redis's clock): a trim on each push
+ * would double its cost, and READ applies the limits exactly anyway. The hash has its TTL
+ * from READ and TOUCH; the stream gets its own when its first push creates it.
+ */
+const APPEND_ONE = `local seq = -1
+if redis.call('HGET', KEYS[i], 'owner') == ARGV[5] then
+  seq = redis.call('HINCRBY', KEYS[i], 'head', 1)
+  redis.call('XADD', KEYS[i + 1], '*', 's', seq, 'b', ARGV[1])
+  if seq % ${TRIM_EVERY} == 0 then
+    ${NOW}
+    redis.call('XTRIM', KEYS[i + 1], 'MAXLEN', '~', ARGV[2])
+    redis.call('XTRIM', KEYS[i + 1], 'MINID', math.max(now - tonumber(ARGV[3]), 0))
+  end
+  if redis.call('PTTL', KEYS[i + 1]) < 0 then redis.call('PEXPIRE', KEYS[i + 1], ARGV[4]) end
+end`;
 
 /**
  * ARGV: body, maxCount, maxAge ms, ttl ms, owner. Answers the push's number, or -1 (and
  * keeps nothing) when the store of `owner` does not hold the session.
  */
-export const APPEND = `${notHeld(5, -1)}
-${NOW}
-local seq = redis.call('HINCRBY', KEYS[1], 'head', 1)
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 's', seq, 'b', ARGV[1])
-redis.call('XTRIM', KEYS[2], 'MINID', math.max(now - tonumber(ARGV[3]), 0))
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
+export const APPEND = `local i = 1
+${APPEND_ONE}
 return seq`;
+
+/** APPEND for many sessions: KEYS are hash, stream, hash, stream…; answers their numbers. */
+export const APPEND_MANY = `local out = {}
+for i = 1, #KEYS, 2 do
+  ${APPEND_ONE}
+  out[#out + 1] = seq
+end
+return out`;
 
 /**
  * ARGV: last ('' for none), maxCount, maxAge ms, ttl ms, owner. The store of `owner` holds

@@ -5,8 +5,9 @@
  *
  *   npx tsx server/test-support/redis-figures.ts [sessions=1000] [pushes=100]
  *
- * - fan-out: `pushes` broadcasts, each pushed to `sessions` attached sessions (as the
- *   router does), timed until the last frame is written; pushes/s counts session pushes.
+ * - fan-out: `pushes` broadcasts, each pushed to `sessions` attached sessions with
+ *   `pushAll` (as the router does), timed until the last frame is written; pushes/s counts
+ *   session pushes.
  * - resume: a session with 100 pushes resumed after push 50, one after the other; the time
  *   from `resume` to the outcome, median and 99th percentile.
  */
@@ -64,7 +65,7 @@ async function fanout(store: ReplayStore): Promise<number> {
   const total = SESSIONS * PUSHES;
   const started = performance.now();
   for (let push = 0; push < PUSHES; push++) {
-    for (const session of sessions) registry.push(session, payload);
+    registry.pushAll(sessions, payload);
     // Let the event loop run between broadcasts, as a server between its callers' pushes.
     await new Promise((resolve) => setImmediate(resolve));
   }
