@@ -19,6 +19,8 @@ afterEach(() => harness.dispose());
 class LateStore implements ReplayStore {
   readonly #memory = new MemoryReplayStore({ maxCount: 1_000, maxAge: 60_000, maxBytes: 1 << 20 });
   readonly fail = { append: false, read: false, seen: false };
+  /** Calls of these kinds never answer, as a store whose connection is down. */
+  readonly hang = { seen: false };
 
   append(session: string, payload: PushPayload): Promise<number> {
     return this.#later('append', () => this.#memory.append(session, payload));
@@ -34,6 +36,7 @@ class LateStore implements ReplayStore {
   }
 
   #later<T>(kind: string, call: () => T): Promise<T> {
+    if (this.hang[kind as keyof LateStore['hang']]) return new Promise(() => {});
     const failing = this.fail[kind as keyof LateStore['fail']] ?? false;
     const value = failing ? undefined : call();
     return new Promise((resolve, reject) =>
@@ -119,6 +122,18 @@ describe('a store that answers later', () => {
     await waitUntil(() => acks().length === 100, 'every ack');
     expect(received).toEqual(range(1, 50));
     expect(client.json()[1]).toMatchObject({ $ts: 'resumed', seq: 0 });
+  });
+
+  it('answers heartbeats while a frame waits for the store, and keeps the rest in order', async () => {
+    const store = new LateStore();
+    const { url } = await start(store);
+    const client = await harness.connect(`${url}/?user=ann`);
+    await client.resume('s1');
+    store.hang.seen = true;
+    client.send({ $ts: 'msg', id: 1, text: '"stuck"' });
+    client.send('ping');
+    await client.waitForMessage((text) => text === 'pong', 'the pong');
+    expect(client.json().some((frame) => (frame as { $ts?: string }).$ts === 'ack')).toBe(false);
   });
 
   it('reports a failing store and keeps serving: a push lost, a resume refused with 1013', async () => {

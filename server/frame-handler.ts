@@ -47,12 +47,23 @@ export class FrameHandler {
 
   /**
    * Frames are handled in the order they come: while one waits for a remote store (a resume
-   * reading the log, a message id checked against the session's) the next ones wait too.
+   * reading the log, a message id checked against the session's) the next ones wait too,
+   * heartbeats aside.
    */
   handle(client: ConnectedClient, raw: RawData, isBinary: boolean): void {
-    this.#context.counters.framesIn += 1;
+    const context = this.#context;
+    context.counters.framesIn += 1;
+    // A heartbeat does not wait: a store that is slow to answer (Redis reconnecting) must
+    // not make the worker take a live socket for a dead one.
+    if (!client.inbound.idle && !isBinary && client.isOpen) {
+      const text = rawDataToText(raw);
+      if (context.heartbeat.isPing(text, parseJson(text))) {
+        context.heartbeat.answer(client);
+        return;
+      }
+    }
     const handled = client.inbound.run(() => this.#handle(client, raw, isBinary));
-    if (isPromise(handled)) handled.catch(this.#context.reportError);
+    if (isPromise(handled)) handled.catch(context.reportError);
   }
 
   #handle(client: ConnectedClient, raw: RawData, isBinary: boolean): MaybePromise<void> {
