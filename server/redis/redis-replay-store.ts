@@ -21,9 +21,10 @@ export interface RedisStoreOptions {
   /** Give the same values as the server's `replay` option. */
   replay?: { maxCount?: number; maxAge?: number };
   /**
-   * Milliseconds a session's state lives in Redis after it was last touched: by a push,
-   * a message, a resume, or the sweep of the server that holds its socket. Default twice
-   * `replay.maxAge`, so it outlives the server's own wait for the worker.
+   * Milliseconds a session's state lives in Redis after it was last touched: by a resume,
+   * a message, or the sweep of the server that holds its socket (at most a quarter of
+   * `maxAge` apart). Default twice `replay.maxAge`, so it outlives the server's own wait for
+   * the worker, and a server that dies leaves nothing behind for long.
    */
   ttl?: number;
 }
@@ -35,10 +36,11 @@ const DEFAULT_MAX_COUNT = 1_000;
 const DEFAULT_MAX_AGE = 120_000;
 
 /**
- * Sessions on Redis, shared by every server process that uses the same Redis and prefix: a
- * stream per session (`XADD … MAXLEN ~`, `XTRIM MINID` by age), its head, its dedupe
- * window and its owner (the store that resumed it last) in a hash, all with a TTL. A worker
- * resumes on any of them; only the owner appends, so a push is numbered once per session.
+ * Sessions on Redis, shared by every server process that uses the same Redis and prefix:
+ * a stream per session (trimmed every 32 pushes, by `XTRIM MAXLEN ~` and by age with
+ * `MINID`), its head, its dedupe window and its owner (the store that resumed it last) in
+ * a hash, all with a TTL. A worker resumes on any of them; only the owner appends, so a
+ * push is numbered once per session.
  *
  * Scripts go as `EVAL` (Redis caches them compiled): an `EVALSHA` answered `NOSCRIPT` after
  * a Redis restart would be sent again behind the commands made after it, out of order.
