@@ -47,4 +47,10 @@ export interface PresenceStore {
   /** Online users first, then those gone, most recently seen first. */
   list(): Promise<PresenceEntry[]>;
   counts(): Promise<PresenceCounts>;
+  /**
+   * Optional, for a store shared by several processes: calls `listener` for each user who
+   * went offline without a `removeSocket`, because the process holding their last socket
+   * stopped (killed, cut off). `Presence` turns these into `offline` events.
+   */
+  onOffline?(listener: (entry: OfflineEntry) => void): void;
 }

@@ -36,6 +36,7 @@ export class Presence extends EventEmitter<PresenceEvents> {
     super();
     this.#store = store;
     this.#clock = clock;
+    store.onOffline?.((entry) => this.emit('offline', entry));
   }
 
   /** Called by the server when a socket of `userId` opens. */

@@ -27,6 +27,7 @@ export {
   type RedisFanoutOptions,
   type RedisSubscriber,
 } from './redis-fanout';
+export { type RedisPresenceOptions, RedisPresenceStore } from './redis-presence-store';
 export { type RedisCommandClient, RedisReplayStore, type RedisStoreOptions };
 
 export interface RedisStores {
