@@ -53,4 +53,10 @@ export interface PresenceStore {
    * stopped (killed, cut off). `Presence` turns these into `offline` events.
    */
   onOffline?(listener: (entry: OfflineEntry) => void): void;
+  /**
+   * Optional, the other way: calls `listener` for each user back online without an
+   * `addSocket`, because this process, taken for stopped (cut off from the store for too
+   * long), recorded its open sockets again.
+   */
+  onOnline?(listener: (entry: OnlineEntry) => void): void;
 }

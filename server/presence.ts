@@ -37,6 +37,7 @@ export class Presence extends EventEmitter<PresenceEvents> {
     this.#store = store;
     this.#clock = clock;
     store.onOffline?.((entry) => this.emit('offline', entry));
+    store.onOnline?.((entry) => this.emit('online', entry));
   }
 
   /** Called by the server when a socket of `userId` opens. */

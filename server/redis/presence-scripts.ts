@@ -43,10 +43,15 @@ redis.call('ZADD', p .. 'presence:seen', ARGV[5], ARGV[2])
 ${TRIM_SEEN(6)}
 return 1`;
 
-/** ARGV: prefix, node. The node is alive now. */
+/**
+ * ARGV: prefix, node. The node is alive now. Answers 0 when it was not known alive (its
+ * first beat, or it was reaped: its sockets must be recorded again), else 1.
+ */
 export const BEAT = `${NOW}
+local known = redis.call('ZSCORE', ARGV[1] .. 'presence:nodes', ARGV[2])
 redis.call('ZADD', ARGV[1] .. 'presence:nodes', now, ARGV[2])
-return now`;
+if known then return 1 end
+return 0`;
 
 /**
  * ARGV: prefix, timeout ms, maxOfflineUsers. Removes the sockets of every node silent for

@@ -94,6 +94,21 @@ describe('RedisPresenceStore', () => {
     expect(a.offline).toEqual([]);
   });
 
+  it('records its sockets again when it beats after being reaped, and says so once', async () => {
+    const prefix = `presence${++prefixes}:`;
+    const timing = { heartbeat: 50, timeout: 200 };
+    const a = await node(prefix, timing);
+    const b = await node(prefix, timing);
+    await harness.connect(`${a.url}/?user=bob`);
+    await waitUntil(() => a.online.length === 1, 'bob online');
+    a.store.close();
+    await waitUntil(() => b.offline.length === 1, 'bob reaped');
+    // A reaches Redis again: its next beat finds it was taken for stopped.
+    await a.store.reap();
+    expect(a.online).toHaveLength(2);
+    expect(await b.server.presence.get('bob')).toMatchObject({ online: true, sockets: 1 });
+  });
+
   it('keeps at most maxOfflineUsers last-seen times, the most recent', async () => {
     const store = presenceStore(`presence${++prefixes}:`, { maxOfflineUsers: 2 });
     for (const [n, user] of ['u1', 'u2', 'u3'].entries()) {

@@ -42,7 +42,10 @@ export class RedisPresenceStore implements PresenceStore {
   readonly #timeout: string;
   readonly #maxOfflineUsers: string;
   readonly #onError: (error: unknown) => void;
-  readonly #listeners: ((entry: OfflineEntry) => void)[] = [];
+  readonly #offlineListeners: ((entry: OfflineEntry) => void)[] = [];
+  readonly #onlineListeners: ((entry: OnlineEntry) => void)[] = [];
+  /** The sockets recorded through this store and not removed: recorded again if reaped. */
+  readonly #held = new Map<string, { userId: string; at: number }>();
   readonly #timer: NodeJS.Timeout;
 
   constructor(client: RedisCommandClient, options: RedisPresenceOptions = {}) {
@@ -69,11 +72,13 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async addSocket(userId: string, socketId: string, at: number): Promise<OnlineEntry | null> {
+    this.#held.set(socketId, { userId, at });
     const first = await this.#eval(ADD_SOCKET, [userId, socketId, this.#node, String(at)]);
     return Number(first) === 1 ? { userId, online: true, since: at, sockets: 1 } : null;
   }
 
   async removeSocket(userId: string, socketId: string, at: number): Promise<OfflineEntry | null> {
+    this.#held.delete(socketId);
     const last = await this.#eval(REMOVE_SOCKET, [
       userId,
       socketId,
@@ -124,12 +129,30 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   onOffline(listener: (entry: OfflineEntry) => void): void {
-    this.#listeners.push(listener);
+    this.#offlineListeners.push(listener);
   }
 
-  /** Beats once more, then reaps the servers that stopped beating. */
+  onOnline(listener: (entry: OnlineEntry) => void): void {
+    this.#onlineListeners.push(listener);
+  }
+
+  /**
+   * Beats once more (recording this server's sockets again if another server reaped them
+   * while it could not beat), then reaps the servers that stopped beating.
+   */
   async reap(): Promise<void> {
-    await this.#eval(BEAT, [this.#node]);
+    const known = Number(await this.#eval(BEAT, [this.#node])) === 1;
+    if (!known && this.#held.size > 0) {
+      for (const [socketId, { userId }] of Array.from(this.#held)) {
+        // Checked as the command goes: a socket removed since goes after it, in order.
+        if (!this.#held.has(socketId)) continue;
+        const at = Date.now();
+        const first = await this.#eval(ADD_SOCKET, [userId, socketId, this.#node, String(at)]);
+        if (Number(first) !== 1) continue;
+        const entry: OnlineEntry = { userId, online: true, since: at, sockets: 1 };
+        for (const listener of this.#onlineListeners) listener(entry);
+      }
+    }
     const reply = (await this.#eval(REAP, [this.#timeout, this.#maxOfflineUsers])) as unknown[];
     for (let index = 0; index < reply.length; index += 2) {
       const entry: OfflineEntry = {
@@ -137,7 +160,7 @@ export class RedisPresenceStore implements PresenceStore {
         online: false,
         lastSeen: Number(reply[index + 1]),
       };
-      for (const listener of this.#listeners) listener(entry);
+      for (const listener of this.#offlineListeners) listener(entry);
     }
   }
 
