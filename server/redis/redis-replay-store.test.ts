@@ -319,6 +319,29 @@ describe('servers on one Redis', () => {
     expect(pushes(onA)).toHaveLength(1);
   });
 
+  it('keeps its sockets through a Redis restart, then makes the worker resync once', async () => {
+    const prefix = nextPrefix();
+    const { server, url } = await start(prefix);
+    // Whatever fails while Redis is away is reported there, never thrown.
+    server.on('storeError', () => {});
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    for (const n of range(1, 3)) server.push('ann', n);
+    await waitUntil(() => pushes(first).length === 3, 'three pushes');
+    await redis.restart();
+    // Answered while node-redis reconnects: the socket stays.
+    first.send('ping');
+    await first.waitForMessage((text) => text === 'pong', 'the pong');
+    server.push('ann', 'after the restart');
+    await first.closed;
+    expect(pushes(first)).toHaveLength(3);
+    const second = await harness.connect(`${url}/?user=ann`);
+    expect(await second.resume('s1', 3)).toMatchObject({ $ts: 'resync', seq: 0 });
+    server.push('ann', 'next');
+    await waitUntil(() => pushes(second).length === 1, 'the push after the resync');
+    expect(pushes(second)).toEqual([{ $ts: 'push', seq: 1, text: 'next' }]);
+  }, 15_000);
+
   it('makes the worker resync once when Redis lost its data, and goes on', async () => {
     const prefix = nextPrefix();
     const { server, url } = await start(prefix);

@@ -9,6 +9,8 @@ export interface RunningRedis {
   port: number;
   url: string;
   stop(): Promise<void>;
+  /** Stops it and starts a new one, without data, on the same port. */
+  restart(): Promise<void>;
 }
 
 /**
@@ -27,34 +29,48 @@ export async function startRedisServer(): Promise<RunningRedis> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(
-      redisServer,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
-    // Should the test process end without stopping it, it goes too.
-    const orphaned = () => child.kill('SIGKILL');
-    process.once('exit', orphaned);
     try {
-      await answersPing(port, child);
+      let stop = await run(redisServer, port);
       return {
         port,
         url: `redis://127.0.0.1:${port}`,
-        stop: async () => {
-          process.off('exit', orphaned);
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          const exited = once(child, 'exit');
-          child.kill('SIGTERM');
-          await exited;
+        stop: () => stop(),
+        restart: async () => {
+          await stop();
+          stop = await run(redisServer, port);
         },
       };
     } catch (error) {
       lastError = error;
-      process.off('exit', orphaned);
-      child.kill('SIGKILL');
     }
   }
   throw lastError;
+}
+
+/** Starts redis-server on `port` and waits for its PING; answers how to stop it. */
+async function run(redisServer: string, port: number): Promise<() => Promise<void>> {
+  const child = spawn(
+    redisServer,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  // Should the test process end without stopping it, it goes too.
+  const orphaned = () => child.kill('SIGKILL');
+  process.once('exit', orphaned);
+  try {
+    await answersPing(port, child);
+  } catch (error) {
+    process.off('exit', orphaned);
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return async () => {
+    process.off('exit', orphaned);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+  };
 }
 
 async function freePort(): Promise<number> {
