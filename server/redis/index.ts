@@ -6,13 +6,15 @@
  *   const client = await createClient({ url: process.env.REDIS_URL }).connect();
  *   const replay = { maxCount: 1000, maxAge: 120_000 };
  *   const { replayStore } = createRedisStores(client, { prefix: 'myapp:', replay });
- *   const server = createTabSocketServer({ port: 8080, replay, replayStore });
+ *   const presenceStore = new RedisPresenceStore(client, { prefix: 'myapp:' });
+ *   const server = createTabSocketServer({ port: 8080, replay, replayStore, presenceStore });
  *   const cluster = await createRedisFanout(server, {
  *     publisher: client,
  *     subscriber: await client.duplicate().connect(),
  *     prefix: 'myapp:',
  *   });
  *   cluster.push('alice', { text: 'hi' }); // every socket of alice, on every server
+ *   // on shutdown: await server.close(); presenceStore.close(); await cluster.stop();
  */
 import {
   type RedisCommandClient,
