@@ -2,6 +2,11 @@
  * `tabsocket/server`: the reference server helpers, on the `ws` package. Node only.
  */
 
+export {
+  InvalidOptionError,
+  TabSocketError,
+  type TabSocketErrorCode,
+} from '../protocol/errors';
 export type { WireErrorCode } from '../protocol/wire';
 export type { TabSocketClient } from './connected-client';
 export type { HeartbeatGate } from './heartbeat-answers';
