@@ -6,3 +6,12 @@
 export function tabLockName(tabId: string): string {
   return `tabsocket:tab:${tabId}`;
 }
+
+/**
+ * The Web Lock a hub (a worker) holds for its whole life, named for that one instance. Its
+ * tabs queue for it (shared mode) once `attach` told them the id: the grant means the worker
+ * is gone (killed, crashed, ended by the browser), an event no port would give them.
+ */
+export function workerLockName(workerId: string): string {
+  return `tabsocket:worker:${workerId}`;
+}

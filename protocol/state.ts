@@ -10,6 +10,7 @@
  *   any live state ──offline──▶ offline ──online──▶ connecting (attempts reset)
  *   any state ──close()──▶ closed      (logout or disposal: never reconnects by itself)
  *   closed / failed ──start (a tab connects again)──▶ connecting
+ *   any live state ──worker-lost (reported by the tab)──▶ connecting (a fresh worker) or failed
  */
 export type ConnectionState =
   | 'idle'
@@ -53,7 +54,14 @@ export type TransitionReason =
   /** The server closed with a code listed in `stopOn`. */
   | 'stop-code'
   /** The tab attached to a connection that already existed and learnt its state. */
-  | 'attached';
+  | 'attached'
+  /**
+   * The worker that held the socket died (killed, crashed, ended by the browser under
+   * memory pressure). The tab reports it by itself, as no worker is left to: `connecting`
+   * while it starts a fresh worker and opens the connection again there, or `failed` when
+   * it cannot start one (an app-supplied SharedWorker instance rather than a function).
+   */
+  | 'worker-lost';
 
 export interface StateDetail {
   from: ConnectionState;

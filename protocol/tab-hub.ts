@@ -38,9 +38,23 @@ export interface ConnectionSnapshot {
   tabs: string[];
 }
 
+/** The worker's answer to `attach`. */
+export interface AttachAnswer {
+  /**
+   * This worker instance's id, set once it holds the Web Lock `workerLockName(workerId)`,
+   * which it keeps until it dies: the tab queues for that lock, and the grant tells it the
+   * worker is gone. Missing where the worker has no Web Locks (or is of an older build,
+   * which answers nothing at all): its death then goes unnoticed.
+   */
+  workerId?: string;
+}
+
 export interface HubApi {
-  /** Registers the calling tab. The tab holds the Web Lock `tabLockName(tabId)` before it calls this. */
-  attach(tabId: string, online: boolean): void;
+  /**
+   * Registers the calling tab, or the same tab again on a new worker after the old one
+   * died. The tab holds the Web Lock `tabLockName(tabId)` before it calls this.
+   */
+  attach(tabId: string, online: boolean): Promise<AttachAnswer>;
   /**
    * Joins (or starts, or replaces, when the url differs) the connection `options.name`. The
    * worker checks `options` again, as every argument below: a refusal is an `Outcome` whose

@@ -1,18 +1,31 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
-import { tabLockName } from '../protocol/locks';
+import { tabLockName, workerLockName } from '../protocol/locks';
 import type { TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import { Hub } from './hub';
 import type { LockWaiter } from './registry';
 import { HELLO, resumed } from './test-support/connection-harness';
 import { fakeEnvironment } from './test-support/fake-socket';
 
-/** Web Locks where the test decides when a tab's lock is released (the tab died). */
+/**
+ * Web Locks where the test decides when a tab's lock is released (the tab died). A worker's
+ * own lock is free: granted at once, and held until its callback's promise settles.
+ */
 function fakeLocks() {
   const waiting = new Map<string, () => void>();
+  const held = new Set<string>();
   const locks: LockWaiter = {
     request: (name, { signal }, callback) =>
       new Promise((resolve, reject) => {
+        if (name.startsWith('tabsocket:worker:')) {
+          held.add(name);
+          const done = Promise.resolve(callback() as unknown);
+          void done.then(() => {
+            held.delete(name);
+            resolve(undefined);
+          });
+          return;
+        }
         waiting.set(name, () => resolve(callback()));
         signal.addEventListener('abort', () => {
           waiting.delete(name);
@@ -21,7 +34,7 @@ function fakeLocks() {
       }),
   };
   const release = (tabId: string) => waiting.get(tabLockName(tabId))?.();
-  return { locks, waiting, release };
+  return { locks, waiting, held, release };
 }
 
 function setup() {
@@ -286,6 +299,32 @@ describe('Hub', () => {
       const { attach, waiting } = setup();
       attach('a').leave('a');
       expect(waiting.size).toBe(0);
+    });
+  });
+
+  describe('its own lock', () => {
+    it('answers attach with its id once it holds the lock named for it, until dispose', async () => {
+      const { hub, held } = setup();
+      const api = hub.api({ postMessage: () => {} });
+      const { workerId } = await api.attach('a', true);
+      expect(workerId).toMatch(/^[0-9a-f]{32}$/);
+      expect([...held]).toEqual([workerLockName(workerId ?? '')]);
+      expect((await hub.api({ postMessage: () => {} }).attach('b', true)).workerId).toBe(workerId);
+      hub.dispose();
+      await vi.waitFor(() => expect(held.size).toBe(0));
+    });
+
+    it('answers no id without Web Locks, so tabs do not watch it', async () => {
+      const fake = fakeEnvironment();
+      const hub = new Hub({ ...fake.env, locks: undefined, schedule: (task) => task() });
+      expect(await hub.api({ postMessage: () => {} }).attach('a', true)).toEqual({});
+    });
+
+    it('answers no id when the lock is refused', async () => {
+      const fake = fakeEnvironment();
+      const locks: LockWaiter = { request: () => Promise.reject(new Error('SecurityError')) };
+      const hub = new Hub({ ...fake.env, locks, schedule: (task) => task() });
+      expect(await hub.api({ postMessage: () => {} }).attach('a', true)).toEqual({});
     });
   });
 

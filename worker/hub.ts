@@ -7,7 +7,10 @@ import {
   serializeError,
   type TabSocketError,
 } from '../protocol/errors';
+import { workerLockName } from '../protocol/locks';
+import { randomId } from '../protocol/random-id';
 import type {
+  AttachAnswer,
   ConnectionSnapshot,
   HubApi,
   Interest,
@@ -46,9 +49,16 @@ export class Hub {
   readonly #connections = new Map<string, Entry>();
   readonly #registry: TabRegistry;
   #online = true;
+  /** This instance's id, named by the Web Lock it holds for its whole life (`workerLockName`). */
+  readonly #id = randomId();
+  /** Resolves once the hub holds its lock (to the answer tabs get), or could not take it. */
+  readonly #lockHeld: Promise<AttachAnswer>;
+  /** Lets go of the lock: on dispose, so that the tabs move on to another hub. */
+  #releaseLock = (): void => {};
 
   constructor(private readonly env: HubEnvironment) {
     this.#registry = new TabRegistry(env.locks, (tabId) => this.leave(tabId), env.schedule);
+    this.#lockHeld = this.#holdLock();
   }
 
   /** The command surface for the tab on `port` (what comlink exposes on it). */
@@ -56,9 +66,12 @@ export class Hub {
     return {
       attach: (tabId, online) => {
         // A tab id that is not a string never attaches; its commands are refused as unknown.
-        if (typeof tabId !== 'string') return;
+        if (typeof tabId !== 'string') return Promise.resolve({});
         this.#registry.add(tabId, port);
         this.network(online);
+        // The tab may queue for the lock only once this hub holds it, or it would be
+        // granted at once and take a live worker for a dead one.
+        return this.#lockHeld;
       },
       open: (tabId, options) => this.open(tabId, options),
       setInterest: (tabId, name, interest) => this.setInterest(tabId, name, interest),
@@ -165,6 +178,31 @@ export class Hub {
       entry.graceTimer.clear();
       entry.connection.close(1001, '', 'released');
       this.#connections.delete(name);
+    }
+    this.#releaseLock();
+  }
+
+  /** Takes `workerLockName(id)` and keeps it until dispose or death; never throws. */
+  async #holdLock(): Promise<AttachAnswer> {
+    const { locks } = this.env;
+    if (!locks) return {};
+    const workerId = this.#id;
+    const released = new Promise<void>((resolve) => {
+      this.#releaseLock = resolve;
+    });
+    try {
+      await new Promise<void>((granted, refused) => {
+        locks
+          .request(workerLockName(workerId), { signal: new AbortController().signal }, () => {
+            granted();
+            return released;
+          })
+          .catch(refused);
+      });
+      return { workerId };
+    } catch {
+      // No lock (a sandboxed or opaque origin): the tabs cannot watch this hub.
+      return {};
     }
   }
 
