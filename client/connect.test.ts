@@ -15,6 +15,7 @@ import {
   OutboxFullError,
   ReleasedError,
   TabSocketError,
+  WorkerError,
 } from './index';
 
 let hub: Hub;
@@ -23,6 +24,9 @@ let latest: () => FakeSocket;
 /** The window's events, as the tab session listens to them. */
 let windowEvents: EventTarget;
 
+/** The worker's ends of the ports each hub answers on, to cut them when it dies. */
+let portsOf: Map<Hub, MessagePort[]>;
+
 /** A SharedWorker whose port reaches the test's hub: each `new` is a new tab's view of it. */
 class FakeSharedWorker extends EventTarget {
   readonly port: MessagePort;
@@ -30,7 +34,80 @@ class FakeSharedWorker extends EventTarget {
     super();
     const { port1, port2 } = new MessageChannel();
     exposeHub(hub, port2);
+    portsOf.set(hub, [...(portsOf.get(hub) ?? []), port2]);
     this.port = port1;
+  }
+}
+
+type LockMode = 'exclusive' | 'shared';
+
+/**
+ * `navigator.locks` for the tabs and the hubs of one test: exclusive and shared modes, a
+ * queue per name, abort signals. A lock is held until its callback's promise settles.
+ */
+class FakeLocks {
+  readonly #held = new Map<string, { mode: LockMode; count: number }>();
+  readonly #queue = new Map<string, Array<{ mode: LockMode; grant: () => void }>>();
+
+  request(
+    name: string,
+    optionsOrCallback: { mode?: LockMode; signal?: AbortSignal } | (() => unknown),
+    maybeCallback?: () => unknown,
+  ): Promise<unknown> {
+    const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback;
+    const callback = (
+      typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback
+    ) as () => unknown;
+    const mode = options.mode ?? 'exclusive';
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        mode,
+        grant: () => {
+          const held = this.#held.get(name);
+          this.#held.set(name, { mode, count: (held?.count ?? 0) + 1 });
+          Promise.resolve()
+            .then(callback)
+            .then(
+              (value) => {
+                this.#release(name);
+                resolve(value);
+              },
+              (error: unknown) => {
+                this.#release(name);
+                reject(error);
+              },
+            );
+        },
+      };
+      const queue = this.#queue.get(name) ?? [];
+      this.#queue.set(name, queue);
+      queue.push(waiter);
+      options.signal?.addEventListener('abort', () => {
+        const at = queue.indexOf(waiter);
+        if (at < 0) return;
+        queue.splice(at, 1);
+        reject(new DOMException('aborted', 'AbortError'));
+      });
+      this.#pump(name);
+    });
+  }
+
+  #release(name: string): void {
+    const held = this.#held.get(name);
+    if (!held) return;
+    held.count -= 1;
+    if (held.count === 0) this.#held.delete(name);
+    this.#pump(name);
+  }
+
+  #pump(name: string): void {
+    const queue = this.#queue.get(name) ?? [];
+    for (let next = queue[0]; next; next = queue[0]) {
+      const held = this.#held.get(name);
+      if (held && (held.mode === 'exclusive' || next.mode === 'exclusive')) return;
+      queue.shift();
+      next.grant();
+    }
   }
 }
 
@@ -55,6 +132,7 @@ beforeEach(() => {
   sockets = fake.sockets;
   latest = fake.latest;
   hub = createHub({ ...fake.env, locks: undefined });
+  portsOf = new Map();
   windowEvents = new EventTarget();
   vi.stubGlobal('SharedWorker', FakeSharedWorker);
   vi.stubGlobal('navigator', { onLine: true, locks: undefined });
@@ -330,6 +408,188 @@ describe('TabSocket', () => {
       await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(1));
       windowEvents.dispatchEvent(new Event('pagehide'));
       await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toEqual([]));
+    });
+  });
+});
+
+describe('a dead worker', () => {
+  let locks: FakeLocks;
+  let env: ReturnType<typeof fakeEnvironment>['env'];
+  /** Ended at the end of each test: the tabs of an earlier test start no worker in a later one. */
+  let thisTest: { over: boolean };
+
+  beforeEach(() => {
+    thisTest = { over: false };
+    hub.dispose();
+    const fake = fakeEnvironment();
+    sockets = fake.sockets;
+    latest = fake.latest;
+    env = fake.env;
+    locks = new FakeLocks();
+    hub = createHub({ ...env, locks: locks as never });
+    vi.stubGlobal('navigator', { onLine: true, locks });
+  });
+
+  /** The worker dies as a killed one does: its ports go silent, then its lock is free. */
+  function killWorker(): void {
+    const dead = hub;
+    hub = createHub({ ...env, locks: locks as never });
+    for (const port of portsOf.get(dead) ?? []) port.close();
+    dead.dispose();
+  }
+
+  afterEach(() => {
+    thisTest.over = true;
+  });
+
+  /** A tab whose `worker` option is a function, as the default worker is started. */
+  function restartableTab(options: Partial<Parameters<typeof connect>[0]> = {}) {
+    const test = thisTest;
+    return openTab({
+      worker: () => {
+        if (test.over) throw new Error('the test is over');
+        return new SharedWorker('');
+      },
+      ...options,
+    });
+  }
+
+  function historyOf(socket: ReturnType<typeof openTab>) {
+    const history: string[] = [];
+    socket.on('state', (state, detail) => history.push(`${state}:${detail.reason}`));
+    socket.on('resync', () => history.push('resync'));
+    return history;
+  }
+
+  it('is noticed by its lock; every tab reports worker-lost, then opens again on one socket with its topics', async () => {
+    const tabA = restartableTab();
+    const tabB = restartableTab();
+    const all: unknown[] = [];
+    const chat: unknown[] = [];
+    tabA.on('message', (data) => all.push(data));
+    tabB.subscribe('chat', (data) => chat.push(data));
+    const historyA = historyOf(tabA);
+    const historyB = historyOf(tabB);
+    await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect([tabA.state, tabB.state]).toEqual(['open', 'open']));
+    const before = sockets.length;
+
+    killWorker();
+    await vi.waitFor(() =>
+      expect(hub.inspect('default')?.tabs?.sort()).toEqual([tabA.tabId, tabB.tabId].sort()),
+    );
+    expect(sockets).toHaveLength(before + 1);
+    expect([tabA.state, tabB.state]).toEqual(['connecting', 'connecting']);
+    latest().accept();
+    await vi.waitFor(() => expect([tabA.state, tabB.state]).toEqual(['open', 'open']));
+    latest().receive('{"topic":"chat","n":1}');
+    latest().receive('{"topic":"prices","n":2}');
+    await vi.waitFor(() => expect(all).toHaveLength(2));
+    await vi.waitFor(() => expect(chat).toEqual([{ topic: 'chat', n: 1 }]));
+    expect(latest().sent).toEqual([]);
+    for (const history of [historyA, historyB]) {
+      const lost = history.indexOf('connecting:worker-lost');
+      expect(lost).toBeGreaterThan(0);
+      expect(history.slice(lost)).toContain('resync');
+      // Between the death and the fresh worker's open, never `open`.
+      const reopened = history.indexOf('open:open', lost);
+      expect(history.slice(lost + 1, reopened).some((entry) => entry.startsWith('open'))).toBe(
+        false,
+      );
+      expect(history.slice(reopened)).toEqual(['open:open', 'resync']);
+    }
+    expect(sockets.slice(0, before).every((socket) => socket.closeCalls.length > 0)).toBe(true);
+  });
+
+  it('rejects a send in flight with WorkerError (TS_ERR_WORKER); sends after it go to the fresh worker', async () => {
+    const tab = restartableTab();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    // The socket never opens: the send waits in the dead worker's outbox.
+    const pending = tab.send('lost?');
+    const inspect = tab.inspect();
+    await vi.waitFor(async () => expect((await hub.inspect('default'))?.queued).toBe(1));
+    killWorker();
+    await expect(pending).rejects.toBeInstanceOf(WorkerError);
+    await expect(pending).rejects.toMatchObject({
+      code: 'TS_ERR_WORKER',
+      message: expect.stringContaining('may or may not have been written'),
+    });
+    await expect(inspect).resolves.toBeDefined();
+    const after = tab.send('after');
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await after;
+    expect(latest().sent).toEqual(['after']);
+  });
+
+  it('settles every kind of call waiting on the dead worker', async () => {
+    const tab = restartableTab();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const port = portsOf.get(hub)?.[0];
+    // The worker stops answering first (its ports are cut), then its lock is seen free.
+    port?.close();
+    const calls = [tab.send('x'), tab.inspect(), tab.close()];
+    killWorker();
+    const outcomes = await Promise.allSettled(calls);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const outcome of outcomes) {
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: 'TS_ERR_WORKER' });
+    }
+  });
+
+  it('does not open again a connection that was closed (logout) before the death', async () => {
+    const tab = restartableTab();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await tab.close();
+    await vi.waitFor(() => expect(tab.state).toBe('closed'));
+    const history = historyOf(tab);
+    killWorker();
+    await vi.waitFor(() => expect(portsOf.get(hub)?.length ?? 0).toBe(1));
+    await expect(tab.send('x')).rejects.toBeInstanceOf(ReleasedError);
+    expect(sockets).toHaveLength(1);
+    expect(history).toEqual([]);
+  });
+
+  it('with a SharedWorker instance as the option, fails the handles with WorkerError: it cannot start another', async () => {
+    const tab = openTab();
+    const errors: TabSocketError[] = [];
+    tab.on('error', (error) => errors.push(error));
+    const history = historyOf(tab);
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    killWorker();
+    await vi.waitFor(() => expect(tab.state).toBe('failed'));
+    expect(history).toEqual(['connecting:start', 'open:open', 'failed:worker-lost']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(WorkerError);
+    expect(errors[0]?.message).toMatch(/pass `worker` as a function/);
+    await expect(tab.send('x')).rejects.toMatchObject({ code: 'TS_ERR_WORKER' });
+    expect(portsOf.get(hub)?.length ?? 0).toBe(0);
+  });
+
+  it('checks what a worker function returns: at connect(), and after a death', async () => {
+    expect(() => openTab({ worker: () => ({}) as SharedWorker })).toThrow(
+      'tabsocket: option "worker" must be a SharedWorker or a function that returns one',
+    );
+    let calls = 0;
+    const tab = openTab({
+      worker: () => {
+        calls += 1;
+        return (calls === 1 ? new SharedWorker('') : {}) as SharedWorker;
+      },
+    });
+    const errors: TabSocketError[] = [];
+    tab.on('error', (error) => errors.push(error));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    killWorker();
+    await vi.waitFor(() => expect(tab.state).toBe('failed'));
+    expect(calls).toBe(2);
+    expect(errors[0]).toMatchObject({
+      code: 'TS_ERR_WORKER',
+      cause: expect.any(InvalidOptionError),
     });
   });
 });

@@ -6,15 +6,21 @@ import { type TabSocket, TabSocketHandle } from './tab-socket';
 
 export interface ConnectOptions extends ConnectionOptions {
   /**
-   * The SharedWorker to use, when the app builds its own from `tabsocket/worker`'s `serve()`.
-   * Default: the package's worker. Without SharedWorker support (Chrome for Android) the
-   * worker's hub runs inside the page instead: one socket per tab, same API.
+   * The SharedWorker to use, when the app builds its own from `tabsocket/worker`'s `serve()`:
+   * a function that returns one (`() => new SharedWorker(url, options)`), called now and
+   * again whenever the worker dies, or a SharedWorker instance, which tabsocket cannot start
+   * again: when it dies, the handles go `failed` (reason `worker-lost`) with a `WorkerError`.
+   * Default: the package's worker, started again when it dies. Without SharedWorker support
+   * (Chrome for Android) the worker's hub runs in a dedicated worker of the page instead:
+   * one socket per tab, same API.
    */
-  worker?: SharedWorker;
+  worker?: SharedWorker | (() => SharedWorker);
 }
 
+type WorkerOption = NonNullable<ConnectOptions['worker']>;
+
 /** One hub client per worker in this tab: every `connect()` on it shares the tab id and lock. */
-const hubClients = new Map<SharedWorker | 'default', HubClient>();
+const hubClients = new Map<WorkerOption | 'default', HubClient>();
 
 /**
  * Connects this tab to the shared connection `options.name`: starts or joins the worker and
@@ -24,12 +30,7 @@ const hubClients = new Map<SharedWorker | 'default', HubClient>();
 export function connect(options: ConnectOptions): TabSocket {
   const resolved = resolveOptions(options, globalThis.location?.href, ['worker']);
   const worker = options.worker;
-  if (
-    worker !== undefined &&
-    !(typeof SharedWorker !== 'undefined' && worker instanceof SharedWorker)
-  ) {
-    throw new InvalidOptionError('tabsocket: option "worker" must be a SharedWorker');
-  }
+  if (worker !== undefined && typeof worker !== 'function') checkWorker(worker);
   const key = worker ?? 'default';
   let hubClient = hubClients.get(key);
   if (!hubClient) {
@@ -41,11 +42,27 @@ export function connect(options: ConnectOptions): TabSocket {
   return handle;
 }
 
-function startHubClient(worker: SharedWorker | undefined): HubClient {
+const WORKER_OPTION =
+  'tabsocket: option "worker" must be a SharedWorker or a function that returns one';
+
+function checkWorker(worker: unknown): SharedWorker {
+  if (typeof SharedWorker !== 'undefined' && worker instanceof SharedWorker) return worker;
+  throw new InvalidOptionError(WORKER_OPTION);
+}
+
+/** A client that starts its worker again when it dies, unless the app gave an instance. */
+function startHubClient(worker: WorkerOption | undefined): HubClient {
   if (worker === undefined && typeof SharedWorker === 'undefined') {
-    const dedicated = startDedicatedWorker();
-    return new HubClient(dedicated.worker, dedicated.port);
+    return new HubClient(startDedicatedWorker, true);
   }
-  const shared = worker ?? startDefaultWorker();
-  return new HubClient(shared, shared.port);
+  if (worker !== undefined && typeof worker !== 'function') {
+    return new HubClient(() => ({ worker, port: worker.port }), false);
+  }
+  const start = worker ?? startDefaultWorker;
+  return new HubClient(() => {
+    // The app's function is checked each time it runs: what it returned the first time
+    // throws here from connect(); after a death, the handles hear of it.
+    const shared = checkWorker(start());
+    return { worker: shared, port: shared.port };
+  }, true);
 }

@@ -1,7 +1,7 @@
 import { type Remote, wrap } from 'comlink';
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import { deserializeError, WorkerError } from '../protocol/errors';
-import { tabLockName } from '../protocol/locks';
+import { tabLockName, workerLockName } from '../protocol/locks';
 import { randomId } from '../protocol/random-id';
 import type {
   ConnectionSnapshot,
@@ -13,14 +13,38 @@ import type {
 } from '../protocol/tab-hub';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 
+/** A started worker as the tab reaches it: the object to watch for errors, and its port. */
+export interface WorkerLink {
+  worker: AbstractWorker;
+  port: MessagePort;
+}
+
+/** One worker instance as this tab sees it, from its start to its death. */
+interface Incarnation {
+  port: MessagePort;
+  /** Resolves once the tab is attached (and, after a death, its connections re-opened). */
+  hub: Promise<Remote<HubApi>>;
+  /** Rejects with `WorkerError` when the worker is found dead: every pending call races it. */
+  lost: Promise<never>;
+  dead: boolean;
+  markLost(error: WorkerError): void;
+}
+
 /**
  * This tab's client of one hub (a worker), shared by every handle `connect()` returns for it:
  * one tab id, one Web Lock, one port. It forwards the window's signals (online, offline,
  * pagehide) and routes the worker's events to the handles by connection name.
+ *
+ * It also watches the worker: the worker holds a Web Lock for its whole life and the tab
+ * queues for it, so the grant means the worker died. Then every pending call rejects with
+ * `WorkerError`, every live handle reports `worker-lost`, and, when `restartable`, the tab
+ * starts a fresh worker (`start()` again), attaches under the same tab id and opens every
+ * connection again with its options and interest.
  */
 export class HubClient implements HandleHost {
   readonly tabId = randomId();
-  readonly #hub: Promise<Remote<HubApi>>;
+  readonly #tabLock: Promise<void>;
+  #current: Incarnation;
   /** Connection name → handles of this tab, and the options they were opened with. */
   readonly #handles = new Map<
     string,
@@ -28,21 +52,19 @@ export class HubClient implements HandleHost {
   >();
   readonly #interestSent = new Map<string, string>();
 
-  /** `worker` is watched: one that fails to load or run reaches the handles as an `error` event. */
-  constructor(worker: AbstractWorker, port: MessagePort) {
-    worker.addEventListener('error', (event) => this.#failAll(event));
-    // Setting onmessage starts the port, as start() would.
-    port.onmessage = (event) => this.#onEvent(event);
-    this.#hub = Promise.resolve(port).then(async () => {
-      const hub = wrap<HubApi>(port);
-      // The lock must be held before the worker hears of the tab: otherwise the worker's
-      // own request for it would be granted at once and a live tab dropped as gone.
-      await holdTabLock(this.tabId);
-      await hub.attach(this.tabId, navigator.onLine);
-      return hub;
-    });
-    // A failed start reaches the handles through the first command (#call); not twice.
-    this.#hub.catch(() => {});
+  /**
+   * `start` starts (or joins) the worker; it runs now, and again after each death when
+   * `restartable`. A throw of the first start reaches the caller. A worker that fails to load
+   * or run reaches the handles as an `error` event.
+   */
+  constructor(
+    private readonly start: () => WorkerLink,
+    private readonly restartable: boolean,
+  ) {
+    // The lock must be held before the worker hears of the tab: otherwise the worker's
+    // own request for it would be granted at once and a live tab dropped as gone.
+    this.#tabLock = holdTabLock(this.tabId);
+    this.#current = this.#begin(start(), false);
     addEventListener('online', () => this.#call((hub) => hub.network(true)));
     addEventListener('offline', () => this.#call((hub) => hub.network(false)));
     addEventListener('pagehide', () => this.#call((hub) => hub.leave(this.tabId)));
@@ -68,17 +90,15 @@ export class HubClient implements HandleHost {
     } else {
       this.#handles.set(handle.name, { options, handles: new Set([handle]) });
     }
-    this.#openOnWorker(options);
+    this.#call((hub) => this.#openOn(hub, options));
   }
 
   async send(name: string, data: SocketData): Promise<void> {
-    const hub = await this.#hub;
-    unwrap(await hub.send(this.tabId, name, data));
+    unwrap(await this.#ask<Outcome<void>>((hub) => hub.send(this.tabId, name, data)));
   }
 
   async close(name: string, code: number, closeReason: string): Promise<void> {
-    const hub = await this.#hub;
-    unwrap(await hub.close(this.tabId, name, code, closeReason));
+    unwrap(await this.#ask<Outcome<void>>((hub) => hub.close(this.tabId, name, code, closeReason)));
   }
 
   async release(handle: TabSocketHandle): Promise<void> {
@@ -90,43 +110,141 @@ export class HubClient implements HandleHost {
     }
     this.#handles.delete(handle.name);
     this.#interestSent.delete(handle.name);
-    const hub = await this.#hub;
-    await hub.release(this.tabId, handle.name);
+    await this.#ask((hub) => hub.release(this.tabId, handle.name));
   }
 
-  async inspect(name: string): Promise<ConnectionSnapshot | undefined> {
-    const hub = await this.#hub;
-    return hub.inspect(name);
+  inspect(name: string): Promise<ConnectionSnapshot | undefined> {
+    return this.#ask((hub) => hub.inspect(name));
   }
 
   /** Tells the worker what this tab now wants of `name`, when that changed. */
   interestChanged(name: string): void {
-    const interest = this.#interestOf(name);
-    const key = JSON.stringify(interest);
-    if (this.#interestSent.get(name) === key) return;
-    this.#interestSent.set(name, key);
-    this.#call((hub) => hub.setInterest(this.tabId, name, interest));
+    this.#call((hub) => this.#sendInterest(hub, name));
   }
 
-  #openOnWorker(options: ResolvedConnectionOptions): void {
-    this.#call(async (hub) => {
-      const outcome = await hub.open(this.tabId, options);
-      const handles = this.#handles.get(options.name)?.handles ?? [];
-      if (!outcome.ok) {
-        for (const handle of handles) handle.fail(deserializeError(outcome.error));
-        return;
-      }
-      for (const handle of handles) handle.adopt(outcome.value);
+  /** Starts following the worker on `link`: attaches, watches its lock, re-opens if asked. */
+  #begin(link: WorkerLink, reopen: boolean): Incarnation {
+    let markLost: (error: WorkerError) => void = () => {};
+    const lost = new Promise<never>((_, reject) => {
+      markLost = reject;
     });
+    lost.catch(() => {});
+    const incarnation: Incarnation = {
+      port: link.port,
+      lost,
+      dead: false,
+      markLost,
+      hub: Promise.resolve(undefined as never),
+    };
+    link.worker.addEventListener('error', (event) => {
+      if (!incarnation.dead) this.#failAll(event);
+    });
+    // Setting onmessage starts the port, as start() would.
+    link.port.onmessage = (event) => {
+      if (!incarnation.dead) this.#onEvent(event);
+    };
+    incarnation.hub = (async () => {
+      const hub = wrap<HubApi>(link.port);
+      await this.#tabLock;
+      const answer = await Promise.race([hub.attach(this.tabId, navigator.onLine), lost]);
+      this.#watch(incarnation, answer?.workerId);
+      // Posted before any command that waited for this worker: the connections exist
+      // on it before a send or an interest names them.
+      if (reopen) this.#reopenAll(hub);
+      return hub;
+    })();
+    // A failed start reaches the handles through the first command (#call); not twice.
+    incarnation.hub.catch(() => {});
+    return incarnation;
+  }
+
+  /** Queues for the worker's lock: the grant means the worker is gone. */
+  #watch(incarnation: Incarnation, workerId: string | undefined): void {
+    const locks = (navigator as Navigator | undefined)?.locks;
+    if (typeof workerId !== 'string' || !locks) return;
+    // Shared: every tab's request is granted at once when the worker lets go, and each
+    // lets go at once, as the callback returns.
+    locks
+      .request(workerLockName(workerId), { mode: 'shared' }, () => this.#lose(incarnation))
+      .catch(() => {});
+  }
+
+  /** The worker died: settle what waited on it, tell the handles, start another. */
+  #lose(incarnation: Incarnation): void {
+    if (incarnation.dead || incarnation !== this.#current) return;
+    incarnation.dead = true;
+    incarnation.port.onmessage = null;
+    incarnation.port.close();
+    incarnation.markLost(
+      new WorkerError(
+        'tabsocket: the shared worker stopped before it answered (killed, crashed or ended by the browser): a message sent may or may not have been written',
+      ),
+    );
+    this.#interestSent.clear();
+    let next: WorkerLink | undefined;
+    let failure: unknown;
+    if (this.restartable) {
+      try {
+        next = this.start();
+      } catch (cause) {
+        failure = cause;
+      }
+    }
+    for (const { handles } of this.#handles.values()) {
+      for (const handle of handles) handle.loseWorker(next ? 'connecting' : 'failed');
+    }
+    if (next) {
+      this.#current = this.#begin(next, true);
+      return;
+    }
+    const error = this.restartable
+      ? new WorkerError('tabsocket: the shared worker died and a new one could not start', {
+          cause: failure,
+        })
+      : new WorkerError(
+          'tabsocket: the shared worker died; pass `worker` as a function that returns a new SharedWorker to have tabsocket start another',
+        );
+    for (const { handles } of this.#handles.values()) {
+      for (const handle of handles) handle.fail(error);
+    }
+  }
+
+  /** On a fresh worker: every connection that was live opens again, with its interest. */
+  #reopenAll(hub: Remote<HubApi>): void {
+    for (const [name, { options, handles }] of this.#handles) {
+      const [any] = handles;
+      if (!any || any.state === 'closed' || any.state === 'failed') continue;
+      this.#openOn(hub, options).catch(() => {});
+      this.#sendInterest(hub, name);
+    }
+  }
+
+  async #openOn(hub: Remote<HubApi>, options: ResolvedConnectionOptions): Promise<void> {
+    const outcome = await hub.open(this.tabId, options);
+    const handles = this.#handles.get(options.name)?.handles ?? [];
+    if (!outcome.ok) {
+      for (const handle of handles) handle.fail(deserializeError(outcome.error));
+      return;
+    }
+    for (const handle of handles) handle.adopt(outcome.value);
+  }
+
+  #sendInterest(hub: Remote<HubApi>, name: string): unknown {
+    const interest = this.#interestOf(name);
+    const key = JSON.stringify(interest);
+    if (this.#interestSent.get(name) === key) return undefined;
+    this.#interestSent.set(name, key);
+    return hub.setInterest(this.tabId, name, interest);
   }
 
   #rejoin(): void {
     this.#interestSent.clear();
     this.#call(async (hub) => {
       await hub.attach(this.tabId, navigator.onLine);
-      for (const [name, { options }] of this.#handles) {
-        this.#openOnWorker(options);
-        this.interestChanged(name);
+      for (const name of this.#handles.keys()) {
+        const entry = this.#handles.get(name);
+        if (entry) this.#openOn(hub, entry.options).catch(() => {});
+        this.#sendInterest(hub, name);
       }
     });
   }
@@ -148,9 +266,24 @@ export class HubClient implements HandleHost {
     for (const handle of this.#handles.get(tabEvent.name)?.handles ?? []) handle.receive(tabEvent);
   }
 
-  /** Runs a command once the tab is attached; a failure reaches the handles' error listeners. */
+  /**
+   * Asks the current worker and waits for its answer, or for its death: a call on a dead
+   * port would never settle, so the death rejects it with `WorkerError`.
+   */
+  async #ask<T>(command: (hub: Remote<HubApi>) => Promise<T>): Promise<T> {
+    const { hub, lost } = this.#current;
+    return Promise.race([hub.then(command), lost]);
+  }
+
+  /**
+   * Runs a command once the tab is attached; a failure reaches the handles' error listeners.
+   * One cut short by the worker's death is not reported: the fresh worker is told again.
+   */
   #call(command: (hub: Remote<HubApi>) => unknown): void {
-    this.#hub.then(command).catch((cause: unknown) => this.#failAll(cause));
+    const incarnation = this.#current;
+    Promise.race([incarnation.hub.then(command), incarnation.lost]).catch((cause: unknown) => {
+      if (!incarnation.dead) this.#failAll(cause);
+    });
   }
 
   /** The worker script failed to load or crashed: every handle hears of it. */

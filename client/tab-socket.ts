@@ -29,7 +29,8 @@ export interface TabSocketEvents {
   /**
    * Pushes were missed beyond what the server could replay (the gap is older than its log,
    * or the server restarted): fetch the state afresh. Only with a server that speaks the
-   * tabsocket protocol; the pushes after it go on as usual.
+   * tabsocket protocol; the pushes after it go on as usual. With any server, also once the
+   * connection is open again after the worker holding it died (`worker-lost`).
    */
   resync: () => void;
 }
@@ -69,6 +70,8 @@ export interface HandleHost {
 export class TabSocketHandle implements TabSocket {
   #state: ConnectionState = 'idle';
   #released = false;
+  /** The worker died since the last open: the next open starts a new session (`resync`). */
+  #resyncOnOpen = false;
   readonly #events = {
     state: new Listeners<[ConnectionState, StateDetail]>(),
     error: new Listeners<[TabSocketError]>(),
@@ -171,9 +174,25 @@ export class TabSocketHandle implements TabSocket {
     this.#events.error.emit(error);
   }
 
+  /**
+   * The worker holding the socket died. A live handle says so (`worker-lost`), as no worker
+   * is left to: `connecting` while a fresh worker takes over, `failed` if none can. The
+   * session the dead worker held is gone with it, so once open again the handle emits
+   * `resync`: pushes sent meanwhile are lost.
+   */
+  loseWorker(next: 'connecting' | 'failed'): void {
+    if (this.#released || this.#state === 'closed' || this.#state === 'failed') return;
+    this.#resyncOnOpen = next === 'connecting';
+    this.#setState(next, { from: this.#state, reason: 'worker-lost' });
+  }
+
   #setState(state: ConnectionState, detail: StateDetail): void {
     this.#state = state;
     this.#events.state.emit(state, detail);
+    if (state === 'open' && this.#resyncOnOpen) {
+      this.#resyncOnOpen = false;
+      this.#events.resync.emit();
+    }
   }
 
   /** Adds a frame listener; the worker hears of the change both ways, as it routes frames. */
