@@ -1,9 +1,10 @@
 import type { ConnectedClient } from './connected-client';
+import { UserIndex } from './user-index';
 
 /** The open sockets of this server, all of them and by user. */
 export class ClientRegistry {
   readonly #clients = new Set<ConnectedClient>();
-  readonly #byUser = new Map<string, Set<ConnectedClient>>();
+  readonly #byUser = new UserIndex<ConnectedClient>();
 
   /** Open sockets. */
   get size(): number {
@@ -12,24 +13,17 @@ export class ClientRegistry {
 
   /** Users with at least one open socket. */
   get users(): number {
-    return this.#byUser.size;
+    return this.#byUser.users;
   }
 
   add(client: ConnectedClient): void {
     this.#clients.add(client);
-    let ofUser = this.#byUser.get(client.userId);
-    if (!ofUser) {
-      ofUser = new Set();
-      this.#byUser.set(client.userId, ofUser);
-    }
-    ofUser.add(client);
+    this.#byUser.add(client);
   }
 
   delete(client: ConnectedClient): void {
     this.#clients.delete(client);
-    const ofUser = this.#byUser.get(client.userId);
-    ofUser?.delete(client);
-    if (ofUser?.size === 0) this.#byUser.delete(client.userId);
+    this.#byUser.remove(client);
   }
 
   all(): Iterable<ConnectedClient> {
@@ -37,7 +31,7 @@ export class ClientRegistry {
   }
 
   ofUser(userId: string): Iterable<ConnectedClient> {
-    return this.#byUser.get(userId) ?? [];
+    return this.#byUser.of(userId);
   }
 
   /** Frames kept for sockets that were sent `hello` and have not resumed yet. */

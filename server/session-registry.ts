@@ -9,9 +9,9 @@ import {
   type Session,
   type SessionRegistryOptions,
   type SessionSocket,
-  SessionsByUser,
 } from './session';
 import { SessionPushes } from './session-pushes';
+import { UserIndex } from './user-index';
 
 export {
   type Fanout,
@@ -29,7 +29,7 @@ export {
  */
 export class SessionRegistry {
   readonly #sessions = new Map<string, Session>();
-  readonly #byUser = new SessionsByUser();
+  readonly #byUser = new UserIndex<Session>();
   /** Sessions without a socket, longest detached first (a Map keeps insertion order). */
   readonly #detached = new Map<string, Session>();
   #fanouts = 0;

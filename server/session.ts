@@ -94,32 +94,6 @@ export function sessionSweepPeriod(maxAge: number): number {
   return Math.min(Math.max(maxAge / 4, 1_000), 60_000);
 }
 
-/** Sessions by the user whose pushes they get. */
-export class SessionsByUser {
-  readonly #byUser = new Map<string, Set<Session>>();
-
-  of(userId: string): ReadonlySet<Session> {
-    return this.#byUser.get(userId) ?? NONE;
-  }
-
-  add(session: Session): void {
-    let ofUser = this.#byUser.get(session.userId);
-    if (!ofUser) {
-      ofUser = new Set();
-      this.#byUser.set(session.userId, ofUser);
-    }
-    ofUser.add(session);
-  }
-
-  remove(session: Session): void {
-    const ofUser = this.#byUser.get(session.userId);
-    ofUser?.delete(session);
-    if (ofUser?.size === 0) this.#byUser.delete(session.userId);
-  }
-}
-
-const NONE: ReadonlySet<Session> = new Set();
-
 /** The longest detached of `sessions`, or else the one attached longest ago. */
 export function oldestOf(sessions: Iterable<Session>): Session | undefined {
   let oldest: Session | undefined;
