@@ -1,22 +1,24 @@
 /** Fan-out across servers on one real redis-server (started by the test, as the store's). */
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
-import { type RunningRedis, startRedisServer } from '../test-support/redis-server';
+import {
+  type RedisClient,
+  type RunningRedis,
+  startRedisWithClient,
+  stopRedisWithClient,
+} from '../test-support/redis-server';
 import { createRedisFanout, createRedisStores, type RedisFanout } from './index';
 
 let redis: RunningRedis;
-let client: ReturnType<typeof createClient>;
+let client: RedisClient;
 const subscribers: ReturnType<typeof createClient>[] = [];
 const fanouts: RedisFanout[] = [];
 const harness = new Harness();
 let prefixes = 0;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  client = createClient({ url: redis.url });
-  client.on('error', () => {});
-  await client.connect();
+  ({ redis, client } = await startRedisWithClient());
 }, 15_000);
 
 afterEach(async () => {
@@ -25,13 +27,7 @@ afterEach(async () => {
   await harness.dispose();
 });
 
-afterAll(async () => {
-  try {
-    await client?.quit();
-  } finally {
-    await redis?.stop();
-  }
-});
+afterAll(() => stopRedisWithClient(redis, client));
 
 /** Two servers of one app on the Redis, each with its fan-out. */
 async function cluster() {

@@ -1,22 +1,22 @@
-/** Presence across servers on one real redis-server (started by the test). */
-import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OfflineEntry, OnlineEntry } from '../presence-store';
 import { Harness, waitUntil } from '../test-support/harness';
-import { type RunningRedis, startRedisServer } from '../test-support/redis-server';
+import {
+  type RedisClient,
+  type RunningRedis,
+  startRedisWithClient,
+  stopRedisWithClient,
+} from '../test-support/redis-server';
 import { type RedisPresenceOptions, RedisPresenceStore } from './index';
 
 let redis: RunningRedis;
-let client: ReturnType<typeof createClient>;
+let client: RedisClient;
 const stores: RedisPresenceStore[] = [];
 const harness = new Harness();
 let prefixes = 0;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  client = createClient({ url: redis.url });
-  client.on('error', () => {});
-  await client.connect();
+  ({ redis, client } = await startRedisWithClient());
 }, 15_000);
 
 afterEach(async () => {
@@ -24,13 +24,7 @@ afterEach(async () => {
   for (const store of stores.splice(0)) store.close();
 });
 
-afterAll(async () => {
-  try {
-    await client?.quit();
-  } finally {
-    await redis?.stop();
-  }
-});
+afterAll(() => stopRedisWithClient(redis, client));
 
 function presenceStore(prefix: string, options: RedisPresenceOptions = {}) {
   const store = new RedisPresenceStore(client, { prefix, ...options });

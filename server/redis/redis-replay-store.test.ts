@@ -1,38 +1,30 @@
-/**
- * The Redis store against a real redis-server the test starts itself (Debian's package:
- * `apt-get install -y redis-server`), and two servers sharing it.
- */
-import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DedupeWindow } from '../dedupe-window';
 import type { TabSocketServerOptions } from '../options';
 import { pushPayload } from '../outbound-frame';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
-import { type RunningRedis, startRedisServer } from '../test-support/redis-server';
+import {
+  type RedisClient,
+  type RunningRedis,
+  startRedisServer,
+  startRedisWithClient,
+  stopRedisWithClient,
+} from '../test-support/redis-server';
 import { createRedisStores, RedisReplayStore, type RedisStoreOptions } from './index';
 import { TRIM_EVERY } from './scripts';
 
 let redis: RunningRedis;
-let client: ReturnType<typeof createClient>;
+let client: RedisClient;
 const harness = new Harness();
 let prefixes = 0;
 /** A prefix of its own for each store of a test, so tests share nothing. */
 const nextPrefix = () => `test${++prefixes}:`;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  client = createClient({ url: redis.url });
-  client.on('error', () => {});
-  await client.connect();
+  ({ redis, client } = await startRedisWithClient());
 }, 15_000);
 
-afterAll(async () => {
-  try {
-    await client?.quit();
-  } finally {
-    await redis?.stop();
-  }
-});
+afterAll(() => stopRedisWithClient(redis, client));
 
 afterEach(() => harness.dispose());
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { createClient } from 'redis';
 
 const START_LIMIT_MS = 5_000;
 
@@ -11,6 +12,34 @@ export interface RunningRedis {
   stop(): Promise<void>;
   /** Stops it and starts a new one, without data, on the same port. */
   restart(): Promise<void>;
+}
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * A redis-server of the test file's own and a client connected to it. The client's errors
+ * are expected (a test restarts the server under it), so they are listened to and dropped.
+ */
+export async function startRedisWithClient(): Promise<{
+  redis: RunningRedis;
+  client: RedisClient;
+}> {
+  const redis = await startRedisServer();
+  const client = createClient({ url: redis.url });
+  client.on('error', () => {});
+  await client.connect();
+  return { redis, client };
+}
+
+export async function stopRedisWithClient(
+  redis: RunningRedis | undefined,
+  client: RedisClient | undefined,
+): Promise<void> {
+  try {
+    await client?.quit();
+  } finally {
+    await redis?.stop();
+  }
 }
 
 /**
