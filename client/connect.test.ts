@@ -29,13 +29,19 @@ let portsOf: Map<Hub, MessagePort[]>;
 
 /** A SharedWorker whose port reaches the test's hub: each `new` is a new tab's view of it. */
 class FakeSharedWorker extends EventTarget {
+  /** The next this many workers are a dying one: their port leads nowhere. */
+  static dying = 0;
   readonly port: MessagePort;
   constructor() {
     super();
     const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    if (FakeSharedWorker.dying > 0) {
+      FakeSharedWorker.dying -= 1;
+      return;
+    }
     exposeHub(hub, port2);
     portsOf.set(hub, [...(portsOf.get(hub) ?? []), port2]);
-    this.port = port1;
   }
 }
 
@@ -440,6 +446,7 @@ describe('a dead worker', () => {
 
   afterEach(() => {
     thisTest.over = true;
+    FakeSharedWorker.dying = 0;
   });
 
   /** A tab whose `worker` option is a function, as the default worker is started. */
@@ -500,6 +507,31 @@ describe('a dead worker', () => {
       expect(history.slice(reopened)).toEqual(['open:open', 'resync']);
     }
     expect(sockets.slice(0, before).every((socket) => socket.closeCalls.length > 0)).toBe(true);
+  });
+
+  it('gives up a fresh worker that does not answer (a dying one) for another', async () => {
+    const tab = restartableTab();
+    const history = historyOf(tab);
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    FakeSharedWorker.dying = 2;
+    const started = Date.now();
+    killWorker();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2), { timeout: 3_000 });
+    // 500 ms for the first dying worker, 1000 ms for the second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    latest().accept();
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    // worker-lost once, however many fresh workers it took.
+    expect(history).toEqual([
+      'connecting:start',
+      'open:open',
+      'connecting:worker-lost',
+      'connecting:start',
+      'open:open',
+      'resync',
+    ]);
   });
 
   it('rejects a send in flight with WorkerError (TS_ERR_WORKER); sends after it go to the fresh worker', async () => {

@@ -13,6 +13,10 @@ import type {
 } from '../protocol/tab-hub';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 
+/** A fresh worker normally answers `attach` within a few ms (under 60 ms measured). */
+const FIRST_ATTACH_TIMEOUT = 500;
+const MAX_ATTACH_TIMEOUT = 8_000;
+
 /** A started worker as the tab reaches it: the object to watch for errors, and its port. */
 export interface WorkerLink {
   worker: AbstractWorker;
@@ -51,6 +55,8 @@ export class HubClient implements HandleHost {
     { options: ResolvedConnectionOptions; handles: Set<TabSocketHandle> }
   >();
   readonly #interestSent = new Map<string, string>();
+  /** How long a fresh worker, started after a death, may take to answer `attach`. */
+  #attachTimeout = FIRST_ATTACH_TIMEOUT;
 
   /**
    * `start` starts (or joins) the worker; it runs now, and again after each death when
@@ -143,10 +149,17 @@ export class HubClient implements HandleHost {
     link.port.onmessage = (event) => {
       if (!incarnation.dead) this.#onEvent(event);
     };
+    const attachWithin = this.#attachTimeout;
     incarnation.hub = (async () => {
       const hub = wrap<HubApi>(link.port);
       await this.#tabLock;
+      // A fresh worker started in the instant of the old one's death may be that dying
+      // worker still (Firefox hands out a closing SharedWorker for a moment): one that
+      // does not answer in time is given up for another, at growing intervals.
+      const timer = reopen ? setTimeout(() => this.#lose(incarnation), attachWithin) : undefined;
       const answer = await Promise.race([hub.attach(this.tabId, navigator.onLine), lost]);
+      clearTimeout(timer);
+      this.#attachTimeout = FIRST_ATTACH_TIMEOUT;
       this.#watch(incarnation, answer?.workerId);
       // Posted before any command that waited for this worker: the connections exist
       // on it before a send or an interest names them.
@@ -195,6 +208,7 @@ export class HubClient implements HandleHost {
     }
     if (next) {
       this.#current = this.#begin(next, true);
+      this.#attachTimeout = Math.min(this.#attachTimeout * 2, MAX_ATTACH_TIMEOUT);
       return;
     }
     const error = this.restartable

@@ -182,6 +182,8 @@ export class TabSocketHandle implements TabSocket {
    */
   loseWorker(next: 'connecting' | 'failed'): void {
     if (this.#released || this.#state === 'closed' || this.#state === 'failed') return;
+    // A fresh worker that did not answer either: the handle said so already.
+    if (this.#state === next && this.#resyncOnOpen) return;
     this.#resyncOnOpen = next === 'connecting';
     this.#setState(next, { from: this.#state, reason: 'worker-lost' });
   }
