@@ -147,6 +147,8 @@ async function deathTimings(tabs: Page[], killedAt: number) {
     const open = after.findIndex((event, i) => i > lost && event.state === 'open');
     expect(open).toBeGreaterThan(lost);
     expect(after.slice(lost + 1, open).map((event) => event.state)).not.toContain('open');
+    // The death is told by the state alone: no `error` event (the worker did not fail to start).
+    expect(await tab.evaluate(() => window.harness.errors)).toEqual([]);
     noticed.push((after[lost]?.at ?? 0) - killedAt);
     reopened.push((after[open]?.at ?? 0) - killedAt);
   }
