@@ -1,7 +1,6 @@
 import { type Remote, wrap } from 'comlink';
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import { deserializeError, WorkerError } from '../protocol/errors';
-import { tabLockName, workerLockName } from '../protocol/locks';
 import { randomId } from '../protocol/random-id';
 import type {
   ConnectionSnapshot,
@@ -12,6 +11,7 @@ import type {
   TabEventMessage,
 } from '../protocol/tab-hub';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
+import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
 
 /** A fresh worker normally answers `attach` within a few ms (under 60 ms measured). */
 const FIRST_ATTACH_TIMEOUT = 500;
@@ -21,17 +21,6 @@ const MAX_ATTACH_TIMEOUT = 8_000;
 export interface WorkerLink {
   worker: AbstractWorker;
   port: MessagePort;
-}
-
-/** One worker instance as this tab sees it, from its start to its death. */
-interface Incarnation {
-  port: MessagePort;
-  /** Resolves once the tab is attached (and, after a death, its connections re-opened). */
-  hub: Promise<Remote<HubApi>>;
-  /** Rejects with `WorkerError` when the worker is found dead: every pending call races it. */
-  lost: Promise<never>;
-  dead: boolean;
-  markLost(error: WorkerError): void;
 }
 
 /**
@@ -130,18 +119,8 @@ export class HubClient implements HandleHost {
 
   /** Starts following the worker on `link`: attaches, watches its lock, re-opens if asked. */
   #begin(link: WorkerLink, reopen: boolean): Incarnation {
-    let markLost: (error: WorkerError) => void = () => {};
-    const lost = new Promise<never>((_, reject) => {
-      markLost = reject;
-    });
-    lost.catch(() => {});
-    const incarnation: Incarnation = {
-      port: link.port,
-      lost,
-      dead: false,
-      markLost,
-      hub: Promise.resolve(undefined as never),
-    };
+    const incarnation = newIncarnation(link.port);
+    const { lost } = incarnation;
     link.worker.addEventListener('error', (event) => {
       if (!incarnation.dead) this.#failAll(event);
     });
@@ -160,7 +139,7 @@ export class HubClient implements HandleHost {
       const answer = await Promise.race([hub.attach(this.tabId, navigator.onLine), lost]);
       clearTimeout(timer);
       this.#attachTimeout = FIRST_ATTACH_TIMEOUT;
-      this.#watch(incarnation, answer?.workerId);
+      whenWorkerGone(answer?.workerId, () => this.#lose(incarnation));
       // Posted before any command that waited for this worker: the connections exist
       // on it before a send or an interest names them.
       if (reopen) this.#reopenAll(hub);
@@ -169,17 +148,6 @@ export class HubClient implements HandleHost {
     // A failed start reaches the handles through the first command (#call); not twice.
     incarnation.hub.catch(() => {});
     return incarnation;
-  }
-
-  /** Queues for the worker's lock: the grant means the worker is gone. */
-  #watch(incarnation: Incarnation, workerId: string | undefined): void {
-    const locks = (navigator as Navigator | undefined)?.locks;
-    if (typeof workerId !== 'string' || !locks) return;
-    // Shared: every tab's request is granted at once when the worker lets go, and each
-    // lets go at once, as the callback returns.
-    locks
-      .request(workerLockName(workerId), { mode: 'shared' }, () => this.#lose(incarnation))
-      .catch(() => {});
   }
 
   /** The worker died: settle what waited on it, tell the handles, start another. */
@@ -323,18 +291,4 @@ function startsNewLogin(
 /** A refusal becomes the typed error. No outcome at all is no refusal: a worker of an older build answers close() with nothing. */
 function unwrap(outcome: Outcome<unknown> | undefined): void {
   if (outcome?.ok === false) throw deserializeError(outcome.error);
-}
-
-/** Resolves once this tab holds its lock, which it then keeps until the page goes away. */
-function holdTabLock(tabId: string): Promise<void> {
-  const locks = (navigator as Navigator | undefined)?.locks;
-  // Web Locks need a secure context (https or localhost): without them the worker learns
-  // of a closed tab only from its pagehide, which a crash never sends.
-  if (!locks) return Promise.resolve();
-  return new Promise((granted) => {
-    void locks.request(tabLockName(tabId), () => {
-      granted();
-      return new Promise<never>(() => {});
-    });
-  });
 }
