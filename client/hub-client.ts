@@ -120,7 +120,6 @@ export class HubClient implements HandleHost {
   /** Starts following the worker on `link`: attaches, watches its lock, re-opens if asked. */
   #begin(link: WorkerLink, reopen: boolean): Incarnation {
     const incarnation = newIncarnation(link.port);
-    const { lost } = incarnation;
     link.worker.addEventListener('error', (event) => {
       if (!incarnation.dead) this.#failAll(event);
     });
@@ -136,7 +135,7 @@ export class HubClient implements HandleHost {
       // worker still (Firefox hands out a closing SharedWorker for a moment): one that
       // does not answer in time is given up for another, at growing intervals.
       const timer = reopen ? setTimeout(() => this.#lose(incarnation), attachWithin) : undefined;
-      const answer = await Promise.race([hub.attach(this.tabId, navigator.onLine), lost]);
+      const answer = await incarnation.race(hub.attach(this.tabId, navigator.onLine));
       clearTimeout(timer);
       this.#attachTimeout = FIRST_ATTACH_TIMEOUT;
       whenWorkerGone(answer?.workerId, () => this.#lose(incarnation));
@@ -253,8 +252,8 @@ export class HubClient implements HandleHost {
    * port would never settle, so the death rejects it with `WorkerError`.
    */
   async #ask<T>(command: (hub: Remote<HubApi>) => Promise<T>): Promise<T> {
-    const { hub, lost } = this.#current;
-    return Promise.race([hub.then(command), lost]);
+    const { hub, race } = this.#current;
+    return race(hub.then(command));
   }
 
   /**
@@ -263,7 +262,7 @@ export class HubClient implements HandleHost {
    */
   #call(command: (hub: Remote<HubApi>) => unknown): void {
     const incarnation = this.#current;
-    Promise.race([incarnation.hub.then(command), incarnation.lost]).catch((cause: unknown) => {
+    incarnation.race(incarnation.hub.then(command)).catch((cause: unknown) => {
       if (!incarnation.dead) this.#failAll(cause);
     });
   }
