@@ -166,7 +166,7 @@ test('a resume the server refuses starts a fresh session, with resync, at the ba
   const server = await hostileServer((socket, { nonce, session }) => {
     if (refusals < 3) {
       refusals += 1;
-      socket.send(JSON.stringify({ $ts: 'error', code: 'malformed', message: 'no', nonce }));
+      socket.send(JSON.stringify({ $ts: 'error', code: 'invalid-session', message: 'no', nonce }));
       return;
     }
     socket.send(JSON.stringify({ $ts: 'resumed', nonce, seq: 0 }));

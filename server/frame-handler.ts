@@ -107,9 +107,10 @@ export class FrameHandler {
         // A numbered message: passed on once, acknowledged every time (a resend lost its ack).
         // Recorded before it is passed on: a store that fails leaves it unacknowledged, and
         // the worker sends it again.
-        const { id, data } = frame;
+        // The app gets the message's own text, never the frame around it.
+        const { id, data, text: message } = frame;
         const deliver = (seen: boolean) => {
-          if (!seen) this.#context.emitMessage(client, data, text);
+          if (!seen) this.#context.emitMessage(client, data, message);
           client.sendText(encodeControlFrame({ $ts: 'ack', id }));
         };
         const seen = this.#context.sessions.seen(session, id);

@@ -113,6 +113,20 @@ describe('sessions', () => {
     ]);
   });
 
+  it("passes the app a message's value and its own text, not the frame around it", async () => {
+    const { server, url } = await start();
+    const received: Array<[unknown, string | null]> = [];
+    server.on('message', (_client, data, text) => received.push([data, text]));
+    const worker = await resumed(`${url}/?user=ann`, 's1');
+    worker.send({ $ts: 'msg', id: 1, text: '{"chat":"hi"}' });
+    worker.send({ $ts: 'msg', id: 2, text: 'plain words' });
+    await waitUntil(() => received.length === 2, 'the messages');
+    expect(received).toEqual([
+      [{ chat: 'hi' }, '{"chat":"hi"}'],
+      ['plain words', 'plain words'],
+    ]);
+  });
+
   it('dedupes messages resent on a new socket of the same session', async () => {
     const { server, url } = await start();
     const received: unknown[] = [];

@@ -696,6 +696,20 @@ describe('Connection', () => {
       expect(connection.queued).toBe(2);
     });
 
+    it('fails a slow handshake of a server known to speak the protocol, and does not make the login plain', () => {
+      const { latest, lastState } = setupResumed({ connectTimeout: 2_000 });
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().accept();
+      vi.advanceTimersByTime(2_000);
+      expect(lastState()?.detail.reason).toBe('connect-timeout');
+      expect(latest().sent).toEqual([]);
+      vi.advanceTimersByTime(lastState()?.detail.delay ?? 0);
+      latest().accept();
+      latest().receive(HELLO);
+      expect(resumeFrameOf(latest())).toMatchObject({ $ts: 'resume' });
+    });
+
     it('abandons a socket whose server said hello but never attached the session', () => {
       const { latest, lastState } = setupOpen({ heartbeat: false, connectTimeout: 2_000 });
       latest().receive(HELLO);

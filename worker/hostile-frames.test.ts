@@ -151,7 +151,7 @@ describe('a resume the server refuses', () => {
     const refused = resumeFrameOf(latest());
     expect(refused.last).toBe(1);
     latest().receive(
-      JSON.stringify({ $ts: 'error', code: 'malformed', message: 'no', nonce: NONCE }),
+      JSON.stringify({ $ts: 'error', code: 'invalid-session', message: 'no', nonce: NONCE }),
     );
     expect(resyncs).toEqual([1]);
     expect(lastState()).toMatchObject({ state: 'backoff', detail: { reason: 'resume-refused' } });
@@ -166,6 +166,27 @@ describe('a resume the server refuses', () => {
     expect(latest().sent[1]).toBe('{"$ts":"msg","id":1,"text":"unacked"}');
     latest().receive('{"$ts":"ack","id":1}');
     await pending;
+    expect(sockets).toHaveLength(3);
+  });
+
+  it('keeps the session through a refusal that is not about it (overloaded: the store failed)', () => {
+    const { latest, lastState, resyncs, sockets } = setupResumed();
+    latest().receive('{"$ts":"push","seq":1,"data":1}');
+    const session = resumeFrameOf(latest()).session;
+    latest().drop();
+    vi.advanceTimersByTime(100);
+    latest().accept();
+    latest().receive(HELLO);
+    latest().receive(
+      JSON.stringify({ $ts: 'error', code: 'overloaded', message: 'busy', nonce: NONCE }),
+    );
+    latest().drop(1013);
+    expect(resyncs).toEqual([]);
+    expect(lastState()?.detail).toMatchObject({ reason: 'close', code: 1013 });
+    vi.advanceTimersByTime(lastState()?.detail.delay ?? 0);
+    latest().accept();
+    latest().receive(HELLO);
+    expect(resumeFrameOf(latest())).toMatchObject({ session, last: 1 });
     expect(sockets).toHaveLength(3);
   });
 

@@ -48,7 +48,7 @@ export type ServerFrameVerdict =
   | { kind: 'late-hello' }
   | { kind: 'resumed' }
   | { kind: 'resync'; seq: number }
-  /** The server refused to resume the session. */
+  /** The server cannot take the session (`invalid-session`): start a fresh one. */
   | { kind: 'resume-refused' }
   | { kind: 'push'; frame: PushFrame }
   | { kind: 'ack'; id: number }
@@ -117,7 +117,10 @@ function readResumeAnswer(frame: KindedObject): ServerFrameVerdict {
     case 'resync':
       return isCount(frame.seq) ? { kind: 'resync', seq: frame.seq } : DROP;
     case 'error':
-      return RESUME_REFUSED;
+      // Only a session the server cannot take ends it. Any other refusal (`overloaded`: a
+      // store that failed to read) leaves the session whole: the server's close, or the
+      // handshake's timeout, fails this attempt and the next socket resumes it.
+      return frame.code === 'invalid-session' ? RESUME_REFUSED : DROP;
     default:
       return DROP;
   }

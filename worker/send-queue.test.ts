@@ -154,6 +154,25 @@ describe('SendQueue', () => {
       expect(next.status).toBe('resolved');
     });
 
+    it('keeps no numbered message the socket refused: it is rejected, not counted, never resent', async () => {
+      const queue = new SendQueue(10);
+      const refused = queue.add('a');
+      const next = queue.add('b');
+      let calls = 0;
+      queue.flush({
+        numbered: true,
+        write: () => {
+          calls += 1;
+          if (calls === 1) throw new DOMException('closing', 'InvalidStateError');
+        },
+      });
+      await expect(refused).rejects.toBeInstanceOf(ConnectionClosedError);
+      expect(queue.size).toBe(1);
+      expect(queue.unackedFrames()).toEqual(['{"$ts":"msg","id":1,"text":"b"}']);
+      queue.ack(1);
+      await next;
+    });
+
     it('empties the queue, so a second flush writes nothing', () => {
       const queue = new SendQueue(10);
       void queue.add('a');

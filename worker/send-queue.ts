@@ -52,11 +52,13 @@ export class SendQueue {
       const { data } = message;
       try {
         if (writer.numbered && typeof data === 'string') {
-          const id = this.#nextId++;
+          const id = this.#nextId;
           const frame: MessageFrame = { $ts: 'msg', id, text: data };
           const text = JSON.stringify(frame);
-          this.#unacked.set(id, { ...message, frame: text });
           writer.write(text);
+          // Kept only once written: a message the socket refused is rejected, never resent.
+          this.#nextId += 1;
+          this.#unacked.set(id, { ...message, frame: text });
         } else {
           writer.write(data);
           message.resolve();

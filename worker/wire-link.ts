@@ -85,10 +85,18 @@ export class WireLink {
       return;
     }
     this.#phase = 'negotiating';
-    // A server that said hello before will say it again: wait as long as a handshake may
-    // take, rather than fall back to plain and lose the session's guarantees on a slow start.
-    const wait = this.#serverKind === 'tabsocket' ? this.options.connectTimeout : HELLO_WINDOW;
-    this.#negotiationTimer.start(wait, () => this.#settlePlain());
+    if (this.#serverKind === 'tabsocket') {
+      // A server that said hello before will say it again: wait as long as a handshake may
+      // take. Silence that long fails this attempt, but does not make the login plain for
+      // good (that would lose the session's guarantees on one slow start): the next socket
+      // listens as a first one does, and a server really rolled back to plain shows there.
+      this.#negotiationTimer.start(this.options.connectTimeout, () => {
+        this.#serverKind = 'unknown';
+        this.host.fail('connect-timeout');
+      });
+      return;
+    }
+    this.#negotiationTimer.start(HELLO_WINDOW, () => this.#settlePlain());
   }
 
   /** The socket is gone or given up: messages wait for the next one. */
