@@ -135,8 +135,13 @@ export class HubClient implements HandleHost {
       // worker still (Firefox hands out a closing SharedWorker for a moment): one that
       // does not answer in time is given up for another, at growing intervals.
       const timer = reopen ? setTimeout(() => this.#lose(incarnation), attachWithin) : undefined;
-      const answer = await incarnation.race(hub.attach(this.tabId, navigator.onLine));
-      clearTimeout(timer);
+      let answer: Awaited<ReturnType<HubApi['attach']>>;
+      try {
+        answer = await incarnation.race(hub.attach(this.tabId, navigator.onLine));
+      } finally {
+        // Also when attach failed: a timer left behind would later take a live worker for dead.
+        clearTimeout(timer);
+      }
       this.#attachTimeout = FIRST_ATTACH_TIMEOUT;
       whenWorkerGone(answer?.workerId, () => this.#lose(incarnation));
       // Posted before any command that waited for this worker: the connections exist

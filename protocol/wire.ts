@@ -94,7 +94,8 @@ export type WireErrorCode =
 
 /**
  * Server → worker: a frame from the client was refused; nothing else changes. With `nonce`,
- * it answers `resume`: the session cannot be resumed, so the worker starts a fresh one.
+ * it answers `resume`: `invalid-session` means the session cannot be taken, so the worker
+ * starts a fresh one; any other code fails only this attempt.
  */
 export interface ErrorFrame {
   $ts: 'error';

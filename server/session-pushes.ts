@@ -34,13 +34,13 @@ export class SessionPushes {
     }
     if (!isPromise(seq) && session.outbound.idle) return this.#write(session, seq, payload, budget);
     const attached = session.socket !== undefined;
+    // A throw of the write itself must not become an unhandled rejection (Node exits on one).
     void session.outbound.run(() =>
-      Promise.resolve(seq).then(
-        (number) => {
+      Promise.resolve(seq)
+        .then((number) => {
           this.#write(session, number, payload, budget);
-        },
-        (error: unknown) => this.onStoreError(error),
-      ),
+        })
+        .catch(this.onStoreError),
     );
     return attached;
   }
@@ -78,9 +78,11 @@ export class SessionPushes {
     list.forEach((session, index) => {
       if (session.socket) written += 1;
       void session.outbound.run(() =>
-        numbers.then((seqs) => {
-          if (seqs) this.#write(session, seqs[index], payload, 'live');
-        }),
+        numbers
+          .then((seqs) => {
+            if (seqs) this.#write(session, seqs[index], payload, 'live');
+          })
+          .catch(this.onStoreError),
       );
     });
     return written;

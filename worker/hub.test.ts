@@ -27,7 +27,7 @@ function fakeLocks() {
           return;
         }
         waiting.set(name, () => resolve(callback()));
-        signal.addEventListener('abort', () => {
+        signal?.addEventListener('abort', () => {
           waiting.delete(name);
           reject(new DOMException('aborted', 'AbortError'));
         });

@@ -193,7 +193,7 @@ export class Hub {
     try {
       await new Promise<void>((granted, refused) => {
         locks
-          .request(workerLockName(workerId), { signal: new AbortController().signal }, () => {
+          .request(workerLockName(workerId), {}, () => {
             granted();
             return released;
           })

@@ -10,7 +10,7 @@ export interface TabPort {
 
 /** The part of `navigator.locks` the registry uses. */
 export interface LockWaiter {
-  request(name: string, options: { signal: AbortSignal }, callback: () => void): Promise<unknown>;
+  request(name: string, options: { signal?: AbortSignal }, callback: () => void): Promise<unknown>;
 }
 
 interface Tab {

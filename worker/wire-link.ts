@@ -70,10 +70,14 @@ export class WireLink {
     return this.#queue.size;
   }
 
-  /** A new login: nothing of the last one's stream or messages carries over. */
+  /**
+   * A new login: nothing of the last one's stream carries over, and its messages were all
+   * settled when it ended (closed or failed), so numbering starts again from 1.
+   */
   restart(): void {
     this.#session = new WireSession();
     this.#serverKind = 'unknown';
+    this.#queue.requeueUnacked({ renumber: true });
   }
 
   /** A socket opened: negotiate, or carry traffic at once for a server known to be plain. */
