@@ -1,4 +1,5 @@
 import type { SubscribeFrame, WireErrorCode } from '../protocol/wire';
+import { isWireNumber } from '../protocol/wire-checks';
 
 /** A `resume` that carried this socket's nonce. */
 export type ResumeRequest =
@@ -49,7 +50,7 @@ export function readResume(
       message: `Control frame "resume" needs "session": ${Math.max(1, minSessionLength)} to ${MAX_SESSION_ID} characters`,
     };
   }
-  return { kind: 'resume', session, last: isCount(last) ? last : undefined };
+  return { kind: 'resume', session, last: isWireNumber(last) ? last : undefined };
 }
 
 /**
@@ -78,7 +79,7 @@ function classifyControlFrame(frame: Record<string, unknown>): SessionFrame {
     }
     case 'msg': {
       const { id, text } = frame;
-      if (!isCount(id) || id === 0) {
+      if (!isWireNumber(id) || id === 0) {
         return malformed('Control frame "msg" needs "id": a safe integer >= 1');
       }
       if (typeof text !== 'string') return malformed('Control frame "msg" needs "text": a string');
@@ -116,11 +117,6 @@ function malformed(message: string): SessionFrame {
 
 function isTopic(topic: unknown): boolean {
   return typeof topic === 'string' && topic.length <= MAX_TOPIC_LENGTH;
-}
-
-/** A safe non-negative integer, as every number of the wire is. */
-function isCount(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import type { PushFrame } from '../protocol/wire';
+import { isWireNumber } from '../protocol/wire-checks';
 
 /** An application frame as the tabs get it; `topic` when its JSON names one. */
 export interface TabFrame {
@@ -113,9 +114,9 @@ function isHello(frame: KindedObject): frame is KindedObject & { nonce: string }
 function readResumeAnswer(frame: KindedObject): ServerFrameVerdict {
   switch (frame.$ts) {
     case 'resumed':
-      return isCount(frame.seq) ? RESUMED : DROP;
+      return isWireNumber(frame.seq) ? RESUMED : DROP;
     case 'resync':
-      return isCount(frame.seq) ? { kind: 'resync', seq: frame.seq } : DROP;
+      return isWireNumber(frame.seq) ? { kind: 'resync', seq: frame.seq } : DROP;
     case 'error':
       // Only a session the server cannot take ends it. Any other refusal (`overloaded`: a
       // store that failed to read) leaves the session whole: the server's close, or the
@@ -130,21 +131,16 @@ function readStreamFrame(frame: KindedObject): ServerFrameVerdict {
   switch (frame.$ts) {
     case 'push': {
       const hasPayload = typeof frame.text === 'string' || 'data' in frame;
-      return isCount(frame.seq) && frame.seq > 0 && hasPayload
+      return isWireNumber(frame.seq) && frame.seq > 0 && hasPayload
         ? { kind: 'push', frame: frame as unknown as PushFrame }
         : DROP;
     }
     case 'ack':
-      return isCount(frame.id) && frame.id > 0 ? { kind: 'ack', id: frame.id } : DROP;
+      return isWireNumber(frame.id) && frame.id > 0 ? { kind: 'ack', id: frame.id } : DROP;
     default:
       // `error` answers to frames the worker sent, and kinds of later versions: not for the tabs.
       return DROP;
   }
-}
-
-/** A wire number: a safe non-negative integer (a seq of 2^53 would never be followed). */
-function isCount(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 function withTopic(data: unknown, parsed: unknown, topicKey: string): TabFrame {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { duration, integer } from '../../protocol/option-checks';
 import type {
   OfflineEntry,
   OnlineEntry,
@@ -52,9 +53,9 @@ export class RedisPresenceStore implements PresenceStore {
     const heartbeat = options.heartbeat ?? 5_000;
     const timeout = options.timeout ?? 15_000;
     const maxOfflineUsers = options.maxOfflineUsers ?? 10_000;
-    assertInteger('heartbeat', heartbeat, 1);
-    assertInteger('timeout', timeout, heartbeat);
-    assertInteger('maxOfflineUsers', maxOfflineUsers, 0);
+    duration(1)(heartbeat, 'heartbeat');
+    duration(heartbeat)(timeout, 'timeout');
+    integer(0)(maxOfflineUsers, 'maxOfflineUsers');
     this.#client = client;
     this.#prefix = options.prefix ?? 'tabsocket:';
     this.#timeout = String(timeout);
@@ -178,11 +179,5 @@ export class RedisPresenceStore implements PresenceStore {
 
   #eval(script: string, args: string[]): Promise<unknown> {
     return this.#client.sendCommand(['EVAL', script, '0', this.#prefix, ...args]);
-  }
-}
-
-function assertInteger(name: string, value: unknown, min: number): void {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(`Invalid ${name}: expected an integer >= ${min}, got ${String(value)}`);
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { InvalidOptionError } from '../../protocol/errors';
 import { DedupeWindow } from '../dedupe-window';
 import type { TabSocketServerOptions } from '../options';
 import { pushPayload } from '../outbound-frame';
@@ -54,6 +55,20 @@ describe('the test redis-server', () => {
       vi.unstubAllEnvs();
     }
   });
+});
+
+describe('createRedisStores', () => {
+  it.each([
+    [{ ttl: 0 }, 'ttl'],
+    [{ replay: { maxCount: -1 } }, 'replay.maxCount'],
+    [{ replay: { maxAge: 1.5 } }, 'replay.maxAge'],
+  ] as Array<[RedisStoreOptions, string]>)(
+    'refuses %j with an InvalidOptionError naming %s',
+    (options, name) => {
+      expect(() => createRedisStores(client, options)).toThrow(InvalidOptionError);
+      expect(() => createRedisStores(client, options)).toThrow(`option "${name}"`);
+    },
+  );
 });
 
 describe('RedisReplayStore', () => {

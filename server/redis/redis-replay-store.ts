@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { duration, integer } from '../../protocol/option-checks';
 import { pushPayload } from '../outbound-frame';
 import type { PushEntry, PushPayload, ReplayRead, ReplayStore } from '../replay-store';
 import { APPEND, APPEND_MANY, DROP, READ, SEEN, TOUCH } from './scripts';
@@ -62,9 +63,9 @@ export class RedisReplayStore implements ReplayStore {
     const maxCount = options.replay?.maxCount ?? DEFAULT_MAX_COUNT;
     const maxAge = options.replay?.maxAge ?? DEFAULT_MAX_AGE;
     const ttl = options.ttl ?? 2 * maxAge;
-    assertInteger('replay.maxCount', maxCount, 0);
-    assertInteger('replay.maxAge', maxAge, 1);
-    assertInteger('ttl', ttl, 1);
+    integer(0)(maxCount, 'replay.maxCount');
+    duration(1)(maxAge, 'replay.maxAge');
+    duration(1)(ttl, 'ttl');
     this.#client = client;
     this.#prefix = prefix;
     this.#maxCount = String(maxCount);
@@ -149,11 +150,5 @@ export class RedisReplayStore implements ReplayStore {
 
   #eval(script: string, keys: string[], args: string[]): Promise<unknown> {
     return this.#client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args]);
-  }
-}
-
-function assertInteger(name: string, value: unknown, min: number): void {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(`Invalid ${name}: expected an integer >= ${min}, got ${String(value)}`);
   }
 }
