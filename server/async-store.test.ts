@@ -4,6 +4,7 @@
  * the live stream without a gap or a double, and messages are passed on once, in order.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_WAITING_FRAMES } from './frame-handler';
 import { MemoryReplayStore } from './memory-replay-store';
 import type { PushPayload, ReplayRead, ReplayStore } from './replay-store';
 import { Harness, type TestClient, waitUntil } from './test-support/harness';
@@ -134,6 +135,18 @@ describe('a store that answers later', () => {
     client.send('ping');
     await client.waitForMessage((text) => text === 'pong', 'the pong');
     expect(client.json().some((frame) => (frame as { $ts?: string }).$ts === 'ack')).toBe(false);
+  });
+
+  it('closes with 1013 a socket that goes on sending while its frames wait for the store', async () => {
+    const store = new LateStore();
+    const { url } = await start(store);
+    const client = await harness.connect(`${url}/?user=ann`);
+    await client.resume('s1');
+    store.hang.seen = true;
+    for (const id of range(1, MAX_WAITING_FRAMES + 10)) {
+      client.send({ $ts: 'msg', id, text: String(id) });
+    }
+    expect(await client.closed).toMatchObject({ code: 1013 });
   });
 
   it('reports a failing store and keeps serving: a push lost, a resume refused with 1013', async () => {

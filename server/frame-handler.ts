@@ -1,6 +1,11 @@
 import type { RawData } from 'ws';
 import { parseJson } from '../protocol/heartbeat-frame';
-import type { ConnectedClient, TabSocketClient, TrafficCounters } from './connected-client';
+import {
+  CLOSE_TRY_AGAIN_LATER,
+  type ConnectedClient,
+  type TabSocketClient,
+  type TrafficCounters,
+} from './connected-client';
 import type { HeartbeatAnswers } from './heartbeat-answers';
 import { classifySessionFrame, readResume } from './inbound-frame';
 import { encodeControlFrame } from './outbound-frame';
@@ -13,6 +18,9 @@ import type { Session, SessionRegistry } from './session-registry';
  * credential (a worker's has 32 hex digits).
  */
 const MIN_ANONYMOUS_SESSION_ID = 16;
+
+/** Frames of one socket that may wait for a slow session store before it is closed (1013). */
+export const MAX_WAITING_FRAMES = 1_000;
 
 export interface FrameHandlerContext {
   readonly counters: TrafficCounters;
@@ -61,6 +69,12 @@ export class FrameHandler {
         context.heartbeat.answer(client);
         return;
       }
+    }
+    // While the store is slow (Redis reconnecting), a client's frames wait in memory: a
+    // client that goes on sending that long is told to come back later.
+    if (client.inbound.pending >= MAX_WAITING_FRAMES) {
+      client.shut(CLOSE_TRY_AGAIN_LATER, 'Too many frames waiting for the session store');
+      return;
     }
     const handled = client.inbound.run(() => this.#handle(client, raw, isBinary));
     if (isPromise(handled)) handled.catch(context.reportError);

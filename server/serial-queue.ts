@@ -17,10 +17,17 @@ export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
 export class SerialQueue {
   /** Settles when the last task given has; undefined when none is pending. */
   #tail: Promise<void> | undefined;
+  /** Tasks given and not yet settled. */
+  #pending = 0;
 
   /** Whether no task is pending: the next one runs at once. */
   get idle(): boolean {
     return this.#tail === undefined;
+  }
+
+  /** Tasks given and not yet settled: what a caller bounds when the store is slow. */
+  get pending(): number {
+    return this.#pending;
   }
 
   run<T>(task: () => MaybePromise<T>): MaybePromise<T> {
@@ -41,9 +48,14 @@ export class SerialQueue {
   }
 
   #track(promise: Promise<unknown>): void {
+    this.#pending += 1;
     const settled = promise.then(
-      () => {},
-      () => {},
+      () => {
+        this.#pending -= 1;
+      },
+      () => {
+        this.#pending -= 1;
+      },
     );
     this.#tail = settled;
     void settled.then(() => {
