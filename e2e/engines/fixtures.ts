@@ -1,7 +1,7 @@
 import { test as base } from '@playwright/test';
 import type { ConnectOptions } from 'tabsocket';
-import { createTabSocketServer, type TabSocketServer } from 'tabsocket/server';
 import { CountingServer, type CountingServerOptions } from '../support/counting-server';
+import { type ReferenceServer, startReferenceServer } from '../support/reference-server';
 import { ServerProcess } from '../support/server-process';
 import { startStaticServer } from '../support/static-server';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -11,14 +11,6 @@ import { ENGINES, type EngineTraits } from './engines';
 import { connectTab } from './tabs';
 
 export { expect } from '@playwright/test';
-
-/** The reference server of `tabsocket/server`; a token `user-NAME` logs in as NAME. */
-export interface ReferenceServer {
-  server: TabSocketServer;
-  port: number;
-  /** The url a tab of `user` connects to: directly, or through a proxy listening on `via`. */
-  urlFor(user: string, via?: number): string;
-}
 
 /** What a scenario gets: one engine, a fresh profile in it, and servers started on demand. */
 export interface ScenarioContext {
@@ -148,20 +140,4 @@ function engineOf(name: EngineName) {
   return engine;
 }
 
-async function startReferenceServer(): Promise<ReferenceServer> {
-  const server = createTabSocketServer({
-    port: 0,
-    host: '127.0.0.1',
-    authenticate: (request) => {
-      const token = new URL(request.url ?? '/', 'http://x').searchParams.get('token') ?? '';
-      return token.startsWith('user-') ? token.slice('user-'.length) : null;
-    },
-  });
-  await server.listening();
-  const { port } = server.address() as { port: number };
-  return {
-    server,
-    port,
-    urlFor: (user, via = port) => `ws://127.0.0.1:${via}/?token=user-${user}`,
-  };
-}
+export type { ReferenceServer };

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { type BrowserContext, test as base, expect, type Page } from '@playwright/test';
 import type { ConnectOptions } from 'tabsocket';
-import { createTabSocketServer, type TabSocketServer } from 'tabsocket/server';
 import { CountingServer, type CountingServerOptions } from './counting-server';
+import { type ReferenceServer, startReferenceServer } from './reference-server';
 import { type StaticServer, startStaticServer } from './static-server';
 
 export { expect };
@@ -19,11 +19,7 @@ interface Fixtures {
   openTab(context: BrowserContext, options: ConnectOptions): Promise<Page>;
 }
 
-export interface ReferenceServer {
-  server: TabSocketServer;
-  /** The url a tab of `user` connects to. */
-  urlFor(user: string): string;
-}
+export type { ReferenceServer };
 
 export const test = base.extend<Fixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature
@@ -40,18 +36,9 @@ export const test = base.extend<Fixtures>({
   },
   // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature
   referenceServer: async ({}, use) => {
-    const server = createTabSocketServer({
-      port: 0,
-      host: '127.0.0.1',
-      authenticate: (request) => {
-        const token = new URL(request.url ?? '/', 'http://x').searchParams.get('token') ?? '';
-        return token.startsWith('user-') ? token.slice('user-'.length) : null;
-      },
-    });
-    await server.listening();
-    const { port } = server.address() as { port: number };
-    await use({ server, urlFor: (user) => `ws://127.0.0.1:${port}/?token=user-${user}` });
-    await server.close();
+    const reference = await startReferenceServer();
+    await use(reference);
+    await reference.server.close();
   },
   openTab: async ({ app }, use) => {
     await use(async (context, options) => {
