@@ -4,7 +4,8 @@ import {
   suspendHeartbeatAnswers,
   type TabSocketServer,
 } from 'tabsocket/server';
-import { test as base, expect, expectAll, messagesOf } from './support/fixtures';
+import { test as base, expect, expectAll } from './support/fixtures';
+import { pushNumbers } from './support/pushes';
 import { TcpProxy } from './support/tcp-proxy';
 
 const test = base.extend<{ tcpProxy: TcpProxy }>({
@@ -47,13 +48,6 @@ function startSending(page: Page, tab: number): Promise<void> {
 
 function cutAll(server: TabSocketServer): void {
   for (const socket of server.wss.clients) socket.terminate();
-}
-
-/** The push numbers a tab received, in order. */
-async function pushNumbers(page: Page): Promise<number[]> {
-  return ((await messagesOf(page)) as Array<{ n?: number }>)
-    .map((message) => message.n)
-    .filter((n): n is number => typeof n === 'number');
 }
 
 function countBy<T>(values: T[]): Map<T, number> {

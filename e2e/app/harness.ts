@@ -13,6 +13,8 @@ export interface Harness {
   errors: Array<{ code: string; message: string }>;
   /** How many `resync` events the tab saw. */
   resyncs: number;
+  /** Every `builds` event: the worker script URLs of the hubs sharing the connection. */
+  builds: string[][];
   open(options: ConnectOptions): void;
   /** connect() that reports the error it throws instead of throwing. */
   tryConnect(options: unknown): { name: string; code: string; message: string } | null;

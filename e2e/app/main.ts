@@ -1,9 +1,18 @@
 /**
  * The page every end-to-end test opens: it imports tabsocket as an app would and hands the
  * test a small harness on `window`, so tests drive tabs with short `page.evaluate` calls.
+ * `?build=b` runs the page as another deploy would: its SharedWorker is build-b-worker.ts.
  */
 import { type ConnectOptions, connect, type TabSocket } from 'tabsocket';
 import type { Harness } from './harness';
+
+const startBuildB = () =>
+  new SharedWorker(new URL('./build-b-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'tabsocket',
+  });
+const workerOption: Pick<ConnectOptions, 'worker'> =
+  new URLSearchParams(location.search).get('build') === 'b' ? { worker: startBuildB } : {};
 
 let socket: TabSocket | undefined;
 const harness: Harness = {
@@ -11,8 +20,9 @@ const harness: Harness = {
   messages: [],
   errors: [],
   resyncs: 0,
+  builds: [],
   open(options: ConnectOptions) {
-    socket = connect(options);
+    socket = connect({ ...options, ...workerOption });
     socket.on('state', (state, detail) =>
       harness.states.push({ state, detail, at: performance.now() }),
     );
@@ -23,6 +33,7 @@ const harness: Harness = {
     socket.on('resync', () => {
       harness.resyncs += 1;
     });
+    socket.on('builds', (builds) => harness.builds.push(builds));
   },
   tryConnect(options: unknown) {
     try {

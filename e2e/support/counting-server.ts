@@ -16,6 +16,8 @@ export class CountingServer {
   opened = 0;
   /** Heartbeat pings answered. */
   heartbeats = 0;
+  /** When each ping arrived (epoch ms), and on which socket: 1 is the first opened. */
+  readonly pings: Array<{ socket: number; at: number }> = [];
   readonly #wss: WebSocketServer;
 
   private constructor(
@@ -25,7 +27,10 @@ export class CountingServer {
     this.#wss = wss;
     wss.on('connection', (socket) => {
       this.opened += 1;
-      socket.on('message', (data, isBinary) => this.#onMessage(socket, data.toString(), isBinary));
+      const ordinal = this.opened;
+      socket.on('message', (data, isBinary) =>
+        this.#onMessage(socket, ordinal, data.toString(), isBinary),
+      );
     });
   }
 
@@ -61,9 +66,10 @@ export class CountingServer {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 
-  #onMessage(socket: WebSocket, text: string, isBinary: boolean): void {
+  #onMessage(socket: WebSocket, ordinal: number, text: string, isBinary: boolean): void {
     if (!isBinary && text === this.options.ping) {
       this.heartbeats += 1;
+      this.pings.push({ socket: ordinal, at: Date.now() });
       socket.send(this.options.pong);
       return;
     }

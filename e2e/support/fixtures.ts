@@ -15,11 +15,22 @@ interface Fixtures {
   server: CountingServer;
   /** The reference server of `tabsocket/server`; a token `user-NAME` logs in as NAME. */
   referenceServer: ReferenceServer;
-  /** Opens a tab of the test app in `context` and connects it with `options`. */
-  openTab(context: BrowserContext, options: ConnectOptions): Promise<Page>;
+  /**
+   * Opens a tab of the test app in `context` and connects it with `options`; `search` is
+   * the page's query (`?build=b`: the app of another deploy, see e2e/app/main.ts).
+   */
+  openTab(context: BrowserContext, options: ConnectOptions, search?: string): Promise<Page>;
+  /** Opens `count` tabs as `openTab` does, one after the other, and waits until all are open. */
+  openTabs(
+    context: BrowserContext,
+    count: number,
+    options: ConnectOptions,
+    search?: string,
+  ): Promise<Page[]>;
 }
 
 export type { ReferenceServer };
+export type OpenTabs = Fixtures['openTabs'];
 
 export const test = base.extend<Fixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature
@@ -41,12 +52,20 @@ export const test = base.extend<Fixtures>({
     await reference.server.close();
   },
   openTab: async ({ app }, use) => {
-    await use(async (context, options) => {
+    await use(async (context, options, search = '') => {
       const page = await context.newPage();
-      await page.goto(app.url);
+      await page.goto(`${app.url}${search}`);
       await page.waitForFunction(() => window.harness !== undefined);
       await page.evaluate((opts) => window.harness.open(opts), options);
       return page;
+    });
+  },
+  openTabs: async ({ openTab }, use) => {
+    await use(async (context, count, options, search) => {
+      const tabs: Page[] = [];
+      for (let i = 0; i < count; i++) tabs.push(await openTab(context, options, search));
+      await expectAll(tabs, 'open');
+      return tabs;
     });
   },
 });
@@ -54,6 +73,11 @@ export const test = base.extend<Fixtures>({
 /** The tab's connection state, for `expect.poll`. */
 export function stateOf(page: Page) {
   return page.evaluate(() => window.harness.state());
+}
+
+/** What the hub the tab is attached to does for its connection: `owner` or `relay`. */
+export function roleOf(page: Page): Promise<string | undefined> {
+  return page.evaluate(async () => (await window.harness.inspect())?.role);
 }
 
 /** Everything the tab received, in order. */
