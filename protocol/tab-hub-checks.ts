@@ -55,20 +55,17 @@ export function checkClose(code: unknown, closeReason: unknown): InvalidArgument
 }
 
 /**
- * A session id and two wire numbers: a cursor the worker would resume from. A bad one would
- * put a bad frame on the wire, or number messages the server has passed on already.
+ * A session id and two wire numbers: a cursor a hub may resume from. A bad one would put a
+ * bad frame on the wire, or number messages the server has passed on already.
  */
-export function checkCursor(cursor: unknown): InvalidArgumentError | undefined {
+export function isSessionCursor(cursor: unknown): cursor is SessionCursor {
   const { session, seq, nextId } = (cursor ?? {}) as Partial<SessionCursor>;
-  const isCursor =
+  return (
     typeof session === 'string' &&
     session.length > 0 &&
     session.length <= 128 &&
     isWireNumber(seq) &&
     isWireNumber(nextId) &&
-    nextId >= 1;
-  if (isCursor) return undefined;
-  return new InvalidArgumentError(
-    'tabsocket: a session cursor must be { session: string, seq: wire number, nextId: wire number >= 1 }',
+    nextId >= 1
   );
 }

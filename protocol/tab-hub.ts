@@ -61,6 +61,8 @@ export interface ConnectionSnapshot {
    * tabs through the hub that does (`relay`), as another build's worker or another tab's hub.
    */
   role: 'owner' | 'relay';
+  /** Where the session stands, as this hub knows it: tabs drop the pushes they had. */
+  cursor?: SessionCursor;
 }
 
 /** The worker's answer to `attach`. */

@@ -20,9 +20,9 @@ import type {
 } from '../protocol/tab-hub';
 import {
   checkClose,
-  checkCursor,
   checkInterest,
   checkSocketData,
+  isSessionCursor,
 } from '../protocol/tab-hub-checks';
 import type { Environment } from './connection';
 import type { ScheduleTask } from './frame-batcher';
@@ -104,8 +104,9 @@ export class Hub {
     resumeFrom?: SessionCursor,
   ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>> {
     if (!this.#registry.has(tabId)) return notAttached(tabId);
-    const refusal = resumeFrom === undefined ? undefined : checkCursor(resumeFrom);
-    if (refusal) return failure(refusal);
+    // A cursor that is not one (a tab of another build, a page's script) is not resumed:
+    // the connection starts a session of its own, as it would without one.
+    const cursor = isSessionCursor(resumeFrom) ? resumeFrom : undefined;
     let options: ResolvedConnectionOptions;
     try {
       // Resolved options are valid options: the same checks, and they come back unchanged.
@@ -128,7 +129,7 @@ export class Hub {
     }
     this.#registry.join(tabId, name);
     entry.graceTimer.clear();
-    entry.connection.start(resumeFrom);
+    entry.connection.start(cursor);
     const opened = entry;
     const answer = (): Outcome<ConnectionSnapshot> => ({
       ok: true,
@@ -268,6 +269,7 @@ export class Hub {
       queued: connection.queued,
       tabs: this.#registry.tabsOn(name),
       role: connection.role,
+      ...(connection.cursor ? { cursor: connection.cursor } : {}),
     };
   }
 }

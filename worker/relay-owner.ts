@@ -144,22 +144,24 @@ export class RelayOwner {
   }
 
   #join(hubId: string, build: string, topics: string[]): void {
+    // The announcement first: a peer hears only the owner it adopted.
+    this.#announce();
     const known = this.#peers.get(hubId);
     if (known) {
       known.topics = topics;
-    } else {
-      const stopWatching = new AbortController();
-      this.#peers.set(hubId, { build, topics, stopWatching });
-      this.locks
-        ?.request(workerLockName(hubId), { mode: 'shared', signal: stopWatching.signal }, () =>
-          this.#drop(hubId),
-        )
-        // An abort (the peer left, or this owner let go) rejects the request: nothing to do.
-        .catch(() => {});
-      this.host.buildsChanged(this.builds);
+      this.host.topicsChanged();
+      return;
     }
+    const stopWatching = new AbortController();
+    this.#peers.set(hubId, { build, topics, stopWatching });
+    this.locks
+      ?.request(workerLockName(hubId), { mode: 'shared', signal: stopWatching.signal }, () =>
+        this.#drop(hubId),
+      )
+      // An abort (the peer left, or this owner let go) rejects the request: nothing to do.
+      .catch(() => {});
     this.host.topicsChanged();
-    this.#announce();
+    this.host.buildsChanged(this.builds);
   }
 
   #drop(hubId: string): void {

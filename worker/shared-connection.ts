@@ -102,6 +102,13 @@ export class SharedConnection {
     return this.#status.failedAttempts;
   }
 
+  /** Where the session stands, as this hub knows it. */
+  get cursor(): SessionCursor | undefined {
+    const role = this.#role;
+    if (role.kind === 'waiting') return role.peer.cursor;
+    return role.kind === 'idle' ? undefined : role.connection.cursor;
+  }
+
   get queued(): number {
     const role = this.#role;
     if (role.kind === 'waiting') return role.peer.queued;
