@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Hub } from '../worker/hub';
 import { createHub, exposeHub } from '../worker/serve';
+import { HELLO, resumed, resumeFrameOf } from '../worker/test-support/connection-harness';
 import { FakeLocks } from '../worker/test-support/fake-locks';
 import { type FakeSocket, fakeEnvironment } from '../worker/test-support/fake-socket';
 import {
@@ -396,6 +397,37 @@ describe('a dead worker', () => {
     socket.on('resync', () => history.push('resync'));
     return history;
   }
+
+  it('hands the session to the fresh worker: it resumes after the last push the tab got, with no resync', async () => {
+    const tab = restartableTab();
+    const messages: unknown[] = [];
+    tab.on('message', (data) => messages.push(data));
+    const history = historyOf(tab);
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    latest().receive(HELLO);
+    const { session } = resumeFrameOf(latest());
+    latest().receive(resumed(0));
+    latest().receive('{"$ts":"push","seq":1,"data":{"n":1}}');
+    latest().receive('{"$ts":"push","seq":2,"data":{"n":2}}');
+    await vi.waitFor(() => expect(messages).toHaveLength(2));
+
+    killWorker();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    latest().receive(HELLO);
+    expect(resumeFrameOf(latest())).toMatchObject({ session, last: 2 });
+    latest().receive(resumed(2));
+    latest().receive('{"$ts":"push","seq":3,"data":{"n":3}}');
+    await vi.waitFor(() => expect(messages).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]));
+    expect(history).toEqual([
+      'connecting:start',
+      'open:open',
+      'connecting:worker-lost',
+      'connecting:handover',
+      'open:open',
+    ]);
+  });
 
   it('is noticed by its lock; every tab reports worker-lost, then opens again on one socket with its topics', async () => {
     const tabA = restartableTab();

@@ -5,12 +5,12 @@ import { randomId } from '../protocol/random-id';
 import type {
   ConnectionSnapshot,
   HubApi,
-  Interest,
   Outcome,
   SessionCursor,
   SocketData,
   TabEventMessage,
 } from '../protocol/tab-hub';
+import { interestOf, startsNewLogin } from './handle-group';
 import { StreamCursors } from './stream-cursors';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
@@ -236,7 +236,7 @@ export class HubClient implements HandleHost {
   }
 
   #sendInterest(hub: Remote<HubApi>, name: string): unknown {
-    const interest = this.#interestOf(name);
+    const interest = interestOf(this.#handles.get(name)?.handles ?? []);
     const key = JSON.stringify(interest);
     if (this.#interestSent.get(name) === key) return undefined;
     this.#interestSent.set(name, key);
@@ -255,29 +255,10 @@ export class HubClient implements HandleHost {
     });
   }
 
-  #interestOf(name: string): Interest {
-    const topics = new Set<string>();
-    let all = false;
-    for (const handle of this.#handles.get(name)?.handles ?? []) {
-      const interest = handle.interest;
-      all ||= interest.all;
-      for (const topic of interest.topics) topics.add(topic);
-    }
-    return { all, topics: [...topics].sort() };
-  }
-
   #onEvent(event: MessageEvent): void {
-    let tabEvent = (event.data as Partial<TabEventMessage> | null)?.tabsocket;
+    const received = (event.data as Partial<TabEventMessage> | null)?.tabsocket;
+    const tabEvent = received && this.#cursors.pass(received);
     if (!tabEvent) return;
-    if (tabEvent.kind === 'cursor') {
-      this.#cursors.tell(tabEvent.name, tabEvent.cursor);
-      return;
-    }
-    if (tabEvent.kind === 'frames') {
-      const frames = this.#cursors.fresh(tabEvent.name, tabEvent.frames);
-      if (frames.length === 0) return;
-      tabEvent = { ...tabEvent, frames };
-    }
     for (const handle of this.#handles.get(tabEvent.name)?.handles ?? []) handle.receive(tabEvent);
   }
 
@@ -308,17 +289,6 @@ export class HubClient implements HandleHost {
       for (const handle of handles) handle.fail(error);
     }
   }
-}
-
-/** A connect() under a known name is a new login when the url changed or the old one ended. */
-function startsNewLogin(
-  current: ResolvedConnectionOptions,
-  handles: Set<TabSocketHandle>,
-  next: ResolvedConnectionOptions,
-): boolean {
-  if (current.url !== next.url) return true;
-  const [any] = handles;
-  return any?.state === 'closed' || any?.state === 'failed';
 }
 
 /** A refusal becomes the typed error. No outcome at all is no refusal: a worker of an older build answers close() with nothing. */

@@ -1,4 +1,4 @@
-import type { SessionCursor, TabFrame } from '../protocol/tab-hub';
+import type { SessionCursor, TabEvent, TabFrame } from '../protocol/tab-hub';
 
 /** Where a page keeps its cursors across a reload: sessionStorage is the tab's own. */
 const STORAGE_KEY = 'tabsocket:cursors';
@@ -36,8 +36,22 @@ export class StreamCursors {
     known.nextId = Math.max(known.nextId, cursor.nextId);
   }
 
-  /** The frames of `name` this tab has not been given yet, in order. */
-  fresh(name: string, frames: TabFrame[]): TabFrame[] {
+  /**
+   * The event for the handles, if any: a cursor is taken here, and of frames only those the
+   * tab has not been given yet go on.
+   */
+  pass(event: TabEvent): TabEvent | undefined {
+    if (event.kind === 'cursor') {
+      this.tell(event.name, event.cursor);
+      return undefined;
+    }
+    if (event.kind !== 'frames') return event;
+    const frames = this.#fresh(event.name, event.frames);
+    if (frames.length === event.frames.length) return event;
+    return frames.length > 0 ? { ...event, frames } : undefined;
+  }
+
+  #fresh(name: string, frames: TabFrame[]): TabFrame[] {
     const cursor = this.#cursors.get(name);
     if (!cursor) return frames;
     return frames.filter(({ seq }) => {

@@ -33,6 +33,12 @@ export interface TabSocketEvents {
    * connection is open again after the worker holding it died (`worker-lost`).
    */
   resync: () => void;
+  /**
+   * The builds sharing this connection in the browser changed: the script URLs of the
+   * workers (hubs) that serve its tabs, sorted. More than one means tabs of another deploy
+   * are open, served through one socket: the app may suggest a reload to the older ones.
+   */
+  builds: (builds: string[]) => void;
 }
 
 /** This tab's handle on a shared connection, as `connect()` returns it. */
@@ -79,6 +85,7 @@ export class TabSocketHandle implements TabSocket {
     state: new Listeners<[ConnectionState, StateDetail]>(),
     error: new Listeners<[TabSocketError]>(),
     resync: new Listeners<[]>(),
+    builds: new Listeners<[string[]]>(),
   };
   /**
    * Listeners of frames by topic (`subscribe`), and under `''` those of every frame
@@ -156,6 +163,8 @@ export class TabSocketHandle implements TabSocket {
       this.fail(deserializeError(event.error));
     } else if (event.kind === 'resync') {
       this.#events.resync.emit();
+    } else if (event.kind === 'builds') {
+      this.#events.builds.emit(event.builds);
     }
   }
 
