@@ -2,9 +2,9 @@
 import { act, createElement, StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type InProcessHub, startInProcessHub } from '../../worker/test-support/in-process-hub';
 import type { ConnectionState, ConnectOptions, TabSocket } from '../index';
 import { TabSocketHandle } from '../tab-socket';
-import { type InProcessHub, startInProcessHub } from '../test-support/in-process-hub';
 import { useTabSocket } from './use-tab-socket';
 import { useTopic } from './use-topic';
 

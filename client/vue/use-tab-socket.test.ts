@@ -9,9 +9,9 @@ import {
   nextTick,
   ref,
 } from 'vue';
+import { type InProcessHub, startInProcessHub } from '../../worker/test-support/in-process-hub';
 import type { ConnectOptions } from '../index';
 import { TabSocketHandle } from '../tab-socket';
-import { type InProcessHub, startInProcessHub } from '../test-support/in-process-hub';
 import { useTabSocket } from './use-tab-socket';
 import { useTopic } from './use-topic';
 

@@ -3,9 +3,9 @@
  * bindings' tests connect to, as client/connect.test.ts does for the client itself.
  */
 import { vi } from 'vitest';
-import type { Hub } from '../../worker/hub';
-import { createHub, exposeHub } from '../../worker/serve';
-import { type FakeSocket, fakeEnvironment } from '../../worker/test-support/fake-socket';
+import type { Hub } from '../hub';
+import { createHub, exposeHub } from '../serve';
+import { type FakeSocket, fakeEnvironment } from './fake-socket';
 
 export interface InProcessHub {
   hub: Hub;
