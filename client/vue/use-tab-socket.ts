@@ -28,7 +28,7 @@ interface Held {
  * socket stays for the other tabs). With options as a ref or getter, a new `name` or `url`
  * (a re-login with a new token) connects again and releases the old handle; the other
  * options are read when it connects. Client side only: it connects at once, also during
- * server rendering, so call it where the page runs (Nuxt: in `onMounted` or `<ClientOnly>`).
+ * server rendering, so call it where the page runs (Nuxt: in a `<ClientOnly>` component).
  */
 export function useTabSocket(options: MaybeRefOrGetter<ConnectOptions>): TabSocketRefs {
   const state = shallowRef<ConnectionState>('idle');
