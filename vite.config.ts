@@ -62,10 +62,12 @@ export default defineConfig(({ command }) => ({
               'dedicated-worker': 'worker/dedicated-worker.ts',
               server: 'server/index.ts',
               'server-redis': 'server/redis/index.ts',
+              react: 'client/react/index.ts',
+              vue: 'client/vue/index.ts',
             },
             formats: ['es' as const],
           },
-          rollupOptions: { external: ['comlink', 'ws', 'redis', ...nodeBuiltins] },
+          rollupOptions: { external: ['comlink', 'ws', 'redis', 'react', 'vue', ...nodeBuiltins] },
         },
       }
     : { root: 'demo', server: { host: '127.0.0.1' } }),

@@ -45,6 +45,19 @@ const PARTS: Part[] = [
     entry: join(packageDir, 'dist', 'shared-worker.js'),
     external: [],
   },
+  // What an app that uses a binding loads: the client with the hooks, the framework aside.
+  {
+    variant: 'tabsocket',
+    part: 'client with React hooks, without comlink',
+    entry: join(packageDir, 'dist', 'react.js'),
+    external: ['comlink', 'react'],
+  },
+  {
+    variant: 'tabsocket',
+    part: 'client with Vue composables, without comlink',
+    entry: join(packageDir, 'dist', 'vue.js'),
+    external: ['comlink', 'vue'],
+  },
   { variant: 'seed', part: 'client', entry: join(clients, 'seed-recipe.ts'), external: [] },
   {
     variant: 'partysocket',

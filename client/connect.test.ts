@@ -5,6 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Hub } from '../worker/hub';
 import { createHub, exposeHub } from '../worker/serve';
+import { HELLO, resumed, resumeFrameOf } from '../worker/test-support/connection-harness';
+import { FakeLocks } from '../worker/test-support/fake-locks';
 import { type FakeSocket, fakeEnvironment } from '../worker/test-support/fake-socket';
 import {
   ConnectionClosedError,
@@ -42,78 +44,6 @@ class FakeSharedWorker extends EventTarget {
     }
     exposeHub(hub, port2);
     portsOf.set(hub, [...(portsOf.get(hub) ?? []), port2]);
-  }
-}
-
-type LockMode = 'exclusive' | 'shared';
-
-/**
- * `navigator.locks` for the tabs and the hubs of one test: exclusive and shared modes, a
- * queue per name, abort signals. A lock is held until its callback's promise settles.
- */
-class FakeLocks {
-  readonly #held = new Map<string, { mode: LockMode; count: number }>();
-  readonly #queue = new Map<string, Array<{ mode: LockMode; grant: () => void }>>();
-
-  request(
-    name: string,
-    optionsOrCallback: { mode?: LockMode; signal?: AbortSignal } | (() => unknown),
-    maybeCallback?: () => unknown,
-  ): Promise<unknown> {
-    const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback;
-    const callback = (
-      typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback
-    ) as () => unknown;
-    const mode = options.mode ?? 'exclusive';
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        mode,
-        grant: () => {
-          const held = this.#held.get(name);
-          this.#held.set(name, { mode, count: (held?.count ?? 0) + 1 });
-          Promise.resolve()
-            .then(callback)
-            .then(
-              (value) => {
-                this.#release(name);
-                resolve(value);
-              },
-              (error: unknown) => {
-                this.#release(name);
-                reject(error);
-              },
-            );
-        },
-      };
-      const queue = this.#queue.get(name) ?? [];
-      this.#queue.set(name, queue);
-      queue.push(waiter);
-      options.signal?.addEventListener('abort', () => {
-        const at = queue.indexOf(waiter);
-        if (at < 0) return;
-        queue.splice(at, 1);
-        reject(new DOMException('aborted', 'AbortError'));
-      });
-      this.#pump(name);
-    });
-  }
-
-  #release(name: string): void {
-    const held = this.#held.get(name);
-    if (!held) return;
-    held.count -= 1;
-    if (held.count === 0) this.#held.delete(name);
-    this.#pump(name);
-  }
-
-  #pump(name: string): void {
-    const queue = this.#queue.get(name) ?? [];
-    for (let next = queue[0]; next; next = queue[0]) {
-      const held = this.#held.get(name);
-      if (held && (held.mode === 'exclusive' || next.mode === 'exclusive')) return;
-      queue.shift();
-      next.grant();
-    }
   }
 }
 
@@ -468,6 +398,37 @@ describe('a dead worker', () => {
     return history;
   }
 
+  it('hands the session to the fresh worker: it resumes after the last push the tab got, with no resync', async () => {
+    const tab = restartableTab();
+    const messages: unknown[] = [];
+    tab.on('message', (data) => messages.push(data));
+    const history = historyOf(tab);
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    latest().receive(HELLO);
+    const { session } = resumeFrameOf(latest());
+    latest().receive(resumed(0));
+    latest().receive('{"$ts":"push","seq":1,"data":{"n":1}}');
+    latest().receive('{"$ts":"push","seq":2,"data":{"n":2}}');
+    await vi.waitFor(() => expect(messages).toHaveLength(2));
+
+    killWorker();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    latest().receive(HELLO);
+    expect(resumeFrameOf(latest())).toMatchObject({ session, last: 2 });
+    latest().receive(resumed(2));
+    latest().receive('{"$ts":"push","seq":3,"data":{"n":3}}');
+    await vi.waitFor(() => expect(messages).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]));
+    expect(history).toEqual([
+      'connecting:start',
+      'open:open',
+      'connecting:worker-lost',
+      'connecting:handover',
+      'open:open',
+    ]);
+  });
+
   it('is noticed by its lock; every tab reports worker-lost, then opens again on one socket with its topics', async () => {
     const tabA = restartableTab();
     const tabB = restartableTab();
@@ -523,12 +484,13 @@ describe('a dead worker', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
     latest().accept();
     await vi.waitFor(() => expect(tab.state).toBe('open'));
-    // worker-lost once, however many fresh workers it took.
+    // worker-lost once, however many fresh workers it took; the fresh one takes the
+    // session over from the tab's cursor (a plain server here: resync once open).
     expect(history).toEqual([
       'connecting:start',
       'open:open',
       'connecting:worker-lost',
-      'connecting:start',
+      'connecting:handover',
       'open:open',
       'resync',
     ]);

@@ -15,8 +15,9 @@ export function startDefaultWorker(): SharedWorker {
 
 /**
  * Where SharedWorker is missing (older Chrome for Android, WebViews): a hub of this page's
- * own in a dedicated worker, reached through a port of ours. Each such page has its own
- * socket.
+ * own in a dedicated worker, reached through a port of ours. The hubs of such pages share
+ * one socket all the same: the one holding the owner lock opens it, the others relay
+ * (worker/shared-connection.ts), and when its page closes the next one takes it over.
  */
 export function startDedicatedWorker(): { worker: Worker; port: MessagePort } {
   const worker = new Worker(new URL('../worker/dedicated-worker.js', import.meta.url), {

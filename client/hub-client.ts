@@ -5,11 +5,13 @@ import { randomId } from '../protocol/random-id';
 import type {
   ConnectionSnapshot,
   HubApi,
-  Interest,
   Outcome,
+  SessionCursor,
   SocketData,
   TabEventMessage,
 } from '../protocol/tab-hub';
+import { interestOf, startsNewLogin } from './handle-group';
+import { StreamCursors } from './stream-cursors';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
 
@@ -44,6 +46,7 @@ export class HubClient implements HandleHost {
     { options: ResolvedConnectionOptions; handles: Set<TabSocketHandle> }
   >();
   readonly #interestSent = new Map<string, string>();
+  readonly #cursors = new StreamCursors();
   /** How long a fresh worker, started after a death, may take to answer `attach`. */
   #attachTimeout = FIRST_ATTACH_TIMEOUT;
 
@@ -62,7 +65,12 @@ export class HubClient implements HandleHost {
     this.#current = this.#begin(start(), false);
     addEventListener('online', () => this.#call((hub) => hub.network(true)));
     addEventListener('offline', () => this.#call((hub) => hub.network(false)));
-    addEventListener('pagehide', () => this.#call((hub) => hub.leave(this.tabId)));
+    addEventListener('pagehide', () => {
+      this.#cursors.save(
+        new Map([...this.#handles].map(([name, { options }]) => [name, options.url])),
+      );
+      this.#call((hub) => hub.leave(this.tabId));
+    });
     // A page restored from the back/forward cache left at pagehide: join again.
     addEventListener('pageshow', (event) => {
       if (event.persisted) this.#rejoin();
@@ -72,20 +80,24 @@ export class HubClient implements HandleHost {
   /** Opens (or joins) the connection for `handle`, with the options it was created with. */
   open(handle: TabSocketHandle, options: ResolvedConnectionOptions): void {
     const entry = this.#handles.get(handle.name);
+    let resumeFrom: SessionCursor | undefined;
     if (entry) {
       if (startsNewLogin(entry.options, entry.handles, options)) {
         // The app logged in again and holds a new handle: the handles of the old login
         // in this tab stop here, or each push would reach its listeners twice.
         for (const old of entry.handles) old.retire();
         entry.handles.clear();
+        this.#cursors.forget(handle.name);
         this.interestChanged(handle.name);
       }
       entry.options = options;
       entry.handles.add(handle);
     } else {
       this.#handles.set(handle.name, { options, handles: new Set([handle]) });
+      // The page before this one (a reload) may have left its session to resume.
+      resumeFrom = this.#cursors.takeSaved(handle.name, options.url);
     }
-    this.#call((hub) => this.#openOn(hub, options));
+    this.#call((hub) => this.#openOn(hub, options, resumeFrom));
   }
 
   async send(name: string, data: SocketData): Promise<void> {
@@ -105,6 +117,7 @@ export class HubClient implements HandleHost {
     }
     this.#handles.delete(handle.name);
     this.#interestSent.delete(handle.name);
+    this.#cursors.forget(handle.name);
     await this.#ask((hub) => hub.release(this.tabId, handle.name));
   }
 
@@ -175,8 +188,10 @@ export class HubClient implements HandleHost {
         failure = cause;
       }
     }
-    for (const { handles } of this.#handles.values()) {
-      for (const handle of handles) handle.loseWorker(next ? 'connecting' : 'failed');
+    for (const [name, { handles }] of this.#handles) {
+      // A session with pushes is resumed by the fresh worker; the server says if it cannot.
+      const resumable = (this.#cursors.get(name)?.seq ?? 0) > 0;
+      for (const handle of handles) handle.loseWorker(next ? 'connecting' : 'failed', resumable);
     }
     if (next) {
       this.#current = this.#begin(next, true);
@@ -200,23 +215,28 @@ export class HubClient implements HandleHost {
     for (const [name, { options, handles }] of this.#handles) {
       const [any] = handles;
       if (!any || any.state === 'closed' || any.state === 'failed') continue;
-      this.#openOn(hub, options).catch(() => {});
+      this.#openOn(hub, options, this.#cursors.get(name)).catch(() => {});
       this.#sendInterest(hub, name);
     }
   }
 
-  async #openOn(hub: Remote<HubApi>, options: ResolvedConnectionOptions): Promise<void> {
-    const outcome = await hub.open(this.tabId, options);
+  async #openOn(
+    hub: Remote<HubApi>,
+    options: ResolvedConnectionOptions,
+    resumeFrom?: SessionCursor,
+  ): Promise<void> {
+    const outcome = await hub.open(this.tabId, options, resumeFrom);
     const handles = this.#handles.get(options.name)?.handles ?? [];
     if (!outcome.ok) {
       for (const handle of handles) handle.fail(deserializeError(outcome.error));
       return;
     }
+    this.#cursors.tell(options.name, outcome.value.cursor);
     for (const handle of handles) handle.adopt(outcome.value);
   }
 
   #sendInterest(hub: Remote<HubApi>, name: string): unknown {
-    const interest = this.#interestOf(name);
+    const interest = interestOf(this.#handles.get(name)?.handles ?? []);
     const key = JSON.stringify(interest);
     if (this.#interestSent.get(name) === key) return undefined;
     this.#interestSent.set(name, key);
@@ -235,19 +255,9 @@ export class HubClient implements HandleHost {
     });
   }
 
-  #interestOf(name: string): Interest {
-    const topics = new Set<string>();
-    let all = false;
-    for (const handle of this.#handles.get(name)?.handles ?? []) {
-      const interest = handle.interest;
-      all ||= interest.all;
-      for (const topic of interest.topics) topics.add(topic);
-    }
-    return { all, topics: [...topics].sort() };
-  }
-
   #onEvent(event: MessageEvent): void {
-    const tabEvent = (event.data as Partial<TabEventMessage> | null)?.tabsocket;
+    const received = (event.data as Partial<TabEventMessage> | null)?.tabsocket;
+    const tabEvent = received && this.#cursors.pass(received);
     if (!tabEvent) return;
     for (const handle of this.#handles.get(tabEvent.name)?.handles ?? []) handle.receive(tabEvent);
   }
@@ -279,17 +289,6 @@ export class HubClient implements HandleHost {
       for (const handle of handles) handle.fail(error);
     }
   }
-}
-
-/** A connect() under a known name is a new login when the url changed or the old one ended. */
-function startsNewLogin(
-  current: ResolvedConnectionOptions,
-  handles: Set<TabSocketHandle>,
-  next: ResolvedConnectionOptions,
-): boolean {
-  if (current.url !== next.url) return true;
-  const [any] = handles;
-  return any?.state === 'closed' || any?.state === 'failed';
 }
 
 /** A refusal becomes the typed error. No outcome at all is no refusal: a worker of an older build answers close() with nothing. */

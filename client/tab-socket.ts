@@ -33,6 +33,12 @@ export interface TabSocketEvents {
    * connection is open again after the worker holding it died (`worker-lost`).
    */
   resync: () => void;
+  /**
+   * The builds sharing this connection in the browser changed: the script URLs of the
+   * workers (hubs) that serve its tabs, sorted. More than one means tabs of another deploy
+   * are open, served through one socket: the app may suggest a reload to the older ones.
+   */
+  builds: (builds: string[]) => void;
 }
 
 /** This tab's handle on a shared connection, as `connect()` returns it. */
@@ -70,12 +76,16 @@ export interface HandleHost {
 export class TabSocketHandle implements TabSocket {
   #state: ConnectionState = 'idle';
   #released = false;
-  /** The worker died since the last open: the next open starts a new session (`resync`). */
-  #resyncOnOpen = false;
+  /**
+   * Whether the worker died since the last open, and if so whether pushes sent meanwhile
+   * are lost (`resync` on the next open) or resumed by the fresh worker.
+   */
+  #workerLoss: 'none' | 'resumable' | 'lost' = 'none';
   readonly #events = {
     state: new Listeners<[ConnectionState, StateDetail]>(),
     error: new Listeners<[TabSocketError]>(),
     resync: new Listeners<[]>(),
+    builds: new Listeners<[string[]]>(),
   };
   /**
    * Listeners of frames by topic (`subscribe`), and under `''` those of every frame
@@ -153,6 +163,8 @@ export class TabSocketHandle implements TabSocket {
       this.fail(deserializeError(event.error));
     } else if (event.kind === 'resync') {
       this.#events.resync.emit();
+    } else if (event.kind === 'builds') {
+      this.#events.builds.emit(event.builds);
     }
   }
 
@@ -176,25 +188,25 @@ export class TabSocketHandle implements TabSocket {
 
   /**
    * The worker holding the socket died. A live handle says so (`worker-lost`), as no worker
-   * is left to: `connecting` while a fresh worker takes over, `failed` if none can. The
-   * session the dead worker held is gone with it, so once open again the handle emits
-   * `resync`: pushes sent meanwhile are lost.
+   * is left to: `connecting` while a fresh worker takes over, `failed` if none can. A
+   * `resumable` session (the server numbered its pushes) is resumed by the fresh worker,
+   * and the server says if it cannot; otherwise pushes sent meanwhile are lost, so once
+   * open again the handle emits `resync`.
    */
-  loseWorker(next: 'connecting' | 'failed'): void {
+  loseWorker(next: 'connecting' | 'failed', resumable: boolean): void {
     if (this.#released || this.#state === 'closed' || this.#state === 'failed') return;
     // A fresh worker that did not answer either: the handle said so already.
-    if (this.#state === next && this.#resyncOnOpen) return;
-    this.#resyncOnOpen = next === 'connecting';
+    if (this.#state === next && this.#workerLoss !== 'none') return;
+    this.#workerLoss = next === 'connecting' && !resumable ? 'lost' : 'resumable';
     this.#setState(next, { from: this.#state, reason: 'worker-lost' });
   }
 
   #setState(state: ConnectionState, detail: StateDetail): void {
     this.#state = state;
+    const lost = state === 'open' && this.#workerLoss === 'lost';
+    if (state === 'open') this.#workerLoss = 'none';
     this.#events.state.emit(state, detail);
-    if (state === 'open' && this.#resyncOnOpen) {
-      this.#resyncOnOpen = false;
-      this.#events.resync.emit();
-    }
+    if (lost) this.#events.resync.emit();
   }
 
   /** Adds a frame listener; the worker hears of the change both ways, as it routes frames. */

@@ -15,6 +15,16 @@ export default async function globalSetup(): Promise<void> {
     root: appDir,
     configFile: false,
     logLevel: 'warn',
-    build: { outDir: 'dist', emptyOutDir: true, minify: false },
+    build: {
+      outDir: 'dist',
+      emptyOutDir: true,
+      minify: false,
+      rollupOptions: {
+        input: {
+          main: join(appDir, 'index.html'),
+          bindings: join(appDir, 'bindings.html'),
+        },
+      },
+    },
   });
 }

@@ -15,3 +15,17 @@ export function tabLockName(tabId: string): string {
 export function workerLockName(workerId: string): string {
   return `tabsocket:worker:${workerId}`;
 }
+
+/**
+ * The Web Lock whose holder owns the socket of connection `name` in this browser profile:
+ * one hub at a time, whatever runs it (a SharedWorker of any build, a page's own hub where
+ * SharedWorker is missing). The other hubs queue for it and relay meanwhile.
+ */
+export function ownerLockName(name: string): string {
+  return `tabsocket:owner:${name}`;
+}
+
+/** The BroadcastChannel on which the hubs of connection `name` talk (see `relay.ts`). */
+export function relayChannelName(name: string): string {
+  return `tabsocket:relay:${name}`;
+}

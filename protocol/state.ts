@@ -11,6 +11,7 @@
  *   any state ──close()──▶ closed      (logout or disposal: never reconnects by itself)
  *   closed / failed ──start (a tab connects again)──▶ connecting
  *   any live state ──worker-lost (reported by the tab)──▶ connecting (a fresh worker) or failed
+ *   any live state ──handover (another hub takes the socket)──▶ connecting
  */
 export type ConnectionState =
   | 'idle'
@@ -61,7 +62,12 @@ export type TransitionReason =
    * while it starts a fresh worker and opens the connection again there, or `failed` when
    * it cannot start one (an app-supplied SharedWorker instance rather than a function).
    */
-  | 'worker-lost';
+  | 'worker-lost'
+  /**
+   * The socket changed hands between hubs: the hub that held it (a worker that died, the
+   * tab that ran it, an older build) let it go, and the next one resumes the session.
+   */
+  | 'handover';
 
 export interface StateDetail {
   from: ConnectionState;

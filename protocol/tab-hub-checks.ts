@@ -5,7 +5,8 @@
  */
 
 import { InvalidArgumentError } from './errors';
-import type { Interest } from './tab-hub';
+import type { Interest, SessionCursor } from './tab-hub';
+import { isWireNumber } from './wire-checks';
 
 /** What `WebSocket.send` takes; anything else would throw inside the worker's socket. */
 export function checkSocketData(data: unknown): InvalidArgumentError | undefined {
@@ -51,4 +52,20 @@ export function checkClose(code: unknown, closeReason: unknown): InvalidArgument
     );
   }
   return undefined;
+}
+
+/**
+ * A session id and two wire numbers: a cursor a hub may resume from. A bad one would put a
+ * bad frame on the wire, or number messages the server has passed on already.
+ */
+export function isSessionCursor(cursor: unknown): cursor is SessionCursor {
+  const { session, seq, nextId } = (cursor ?? {}) as Partial<SessionCursor>;
+  return (
+    typeof session === 'string' &&
+    session.length > 0 &&
+    session.length <= 128 &&
+    isWireNumber(seq) &&
+    isWireNumber(nextId) &&
+    nextId >= 1
+  );
 }

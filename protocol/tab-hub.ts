@@ -23,6 +23,26 @@ export interface Interest {
   topics: string[];
 }
 
+/**
+ * Where a login's stream with a server that speaks the tabsocket protocol stands: its
+ * session, the last push the tabs were given, and the next message id. The hub tells its
+ * tabs and its relay peers; whichever hub takes the socket over next (a fresh worker after
+ * a death, a reloaded page's worker, another build's hub, another tab's hub) resumes the
+ * same session from it, so nothing is lost and no message id is used twice.
+ */
+export interface SessionCursor {
+  session: string;
+  seq: number;
+  nextId: number;
+}
+
+/** An inbound frame as tabs and relay peers get it; `seq` is its push number, when it is one. */
+export interface TabFrame {
+  data: unknown;
+  topic?: string;
+  seq?: number;
+}
+
 /** The worker's view of one connection, for `inspect()`, the demo and tests. */
 export interface ConnectionSnapshot {
   name: string;
@@ -36,6 +56,13 @@ export interface ConnectionSnapshot {
   queued: number;
   /** Ids of the tabs attached to this connection. */
   tabs: string[];
+  /**
+   * What this hub does for the connection: it holds the socket (`owner`), or it serves its
+   * tabs through the hub that does (`relay`), as another build's worker or another tab's hub.
+   */
+  role: 'owner' | 'relay';
+  /** Where the session stands, as this hub knows it: tabs drop the pushes they had. */
+  cursor?: SessionCursor;
 }
 
 /** The worker's answer to `attach`. */
@@ -58,9 +85,15 @@ export interface HubApi {
   /**
    * Joins (or starts, or replaces, when the url differs) the connection `options.name`. The
    * worker checks `options` again, as every argument below: a refusal is an `Outcome` whose
-   * error is `InvalidOptionError` or `InvalidArgumentError`.
+   * error is `InvalidOptionError` or `InvalidArgumentError`. `resumeFrom`, the cursor the
+   * tab last heard of (after its worker died, or across a reload), lets a connection this
+   * call starts resume that session rather than begin a new one.
    */
-  open(tabId: string, options: ResolvedConnectionOptions): Outcome<ConnectionSnapshot>;
+  open(
+    tabId: string,
+    options: ResolvedConnectionOptions,
+    resumeFrom?: SessionCursor,
+  ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>>;
   setInterest(tabId: string, name: string, interest: Interest): Outcome<void>;
   send(tabId: string, name: string, data: SocketData): Promise<Outcome<void>>;
   /** Logout: closes the connection for every tab; it stays closed until a tab opens it again. */
@@ -77,7 +110,11 @@ export interface HubApi {
 export type TabEvent =
   | { kind: 'state'; name: string; state: ConnectionState; detail: StateDetail }
   /** Inbound frames, in order, one or more; `topic` is set on those that name one. */
-  | { kind: 'frames'; name: string; frames: Array<{ data: unknown; topic?: string }> }
+  | { kind: 'frames'; name: string; frames: TabFrame[] }
+  /** The session's cursor moved on: a new session, or message ids taken. */
+  | { kind: 'cursor'; name: string; cursor: SessionCursor }
+  /** The builds (worker script URLs) of the hubs that share this connection in the browser. */
+  | { kind: 'builds'; name: string; builds: string[] }
   | { kind: 'error'; name: string; error: SerializedError }
   /** Pushes were lost beyond what the server could replay: refetch the state. */
   | { kind: 'resync'; name: string };

@@ -1,13 +1,12 @@
 import { type Clock, Timer } from '../protocol/clock';
 import type { CloseCodeList, ResolvedConnectionOptions } from '../protocol/connection-options';
-import type { TabSocketError } from '../protocol/errors';
 import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
 import type { ConnectionState, StateDetail, TransitionReason } from '../protocol/state';
-import type { SocketData } from '../protocol/tab-hub';
+import type { SessionCursor, SocketData } from '../protocol/tab-hub';
 import { backoffDelay } from './backoff';
 import { Heartbeat } from './heartbeat';
-import type { TabFrame } from './inbound-frame';
-import { WireLink } from './wire-link';
+import type { Numbering } from './send-queue';
+import { type LinkListener, WireLink } from './wire-link';
 
 export { HELLO_WINDOW } from './wire-link';
 
@@ -31,12 +30,8 @@ export interface Environment {
 }
 
 /** Where a connection reports to (the hub, which fans out to the tabs). */
-export interface ConnectionListener {
+export interface ConnectionListener extends LinkListener {
   state(state: ConnectionState, detail: StateDetail): void;
-  frame(frame: TabFrame): void;
-  error(error: TabSocketError): void;
-  /** Pushes were lost beyond recovery: the tabs should fetch the state afresh. */
-  resync(): void;
 }
 
 const CONNECTING = 0;
@@ -113,13 +108,21 @@ export class Connection {
     return this.#link.queued;
   }
 
-  /** Opens the socket; from `closed` or `failed` too (a new login). Does nothing while live. */
-  start(): void {
+  /** Where the session stands, for the hub that may take it over. */
+  get cursor(): SessionCursor {
+    return this.#link.cursor;
+  }
+
+  /**
+   * Opens the socket; from `closed` or `failed` too (a new login). Does nothing while live.
+   * `resumeFrom` continues a session another hub held, instead of beginning one.
+   */
+  start(resumeFrom?: SessionCursor, reason: TransitionReason = 'start'): void {
     if (this.#state !== 'idle' && this.#state !== 'closed' && this.#state !== 'failed') return;
     this.#failedAttempts = 0;
-    this.#link.restart();
+    this.#link.restart(resumeFrom);
     if (this.#online) {
-      this.#openSocket('start');
+      this.#openSocket(reason);
     } else {
       this.#setState('offline', { reason: 'offline' });
     }
@@ -130,7 +133,7 @@ export class Connection {
    * once the message is written (or, with a server that speaks the protocol, acknowledged)
    * and rejects if it never will be.
    */
-  send(data: SocketData): Promise<void> {
+  send(data: SocketData, numbering?: Numbering): Promise<void> {
     if (this.#state === 'closed') {
       return Promise.reject(new ConnectionClosedError('tabsocket: the connection is closed'));
     }
@@ -139,7 +142,7 @@ export class Connection {
         new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
       );
     }
-    return this.#link.send(data);
+    return this.#link.send(data, numbering);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
 import { tabLockName, workerLockName } from '../protocol/locks';
-import type { TabEvent, TabEventMessage } from '../protocol/tab-hub';
+import type { Outcome, TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import { Hub } from './hub';
 import type { LockWaiter } from './registry';
 import { HELLO, resumed } from './test-support/connection-harness';
@@ -37,12 +37,16 @@ function fakeLocks() {
   return { locks, waiting, held, release };
 }
 
+/** A hub alone: no BroadcastChannel, so it owns every socket itself (relay.test.ts has the rest). */
+const NO_RELAY = { openChannel: undefined, build: 'test' };
+
 function setup() {
   const fake = fakeEnvironment();
   const lockControl = fakeLocks();
   const tasks: Array<() => void> = [];
   const hub = new Hub({
     ...fake.env,
+    ...NO_RELAY,
     locks: lockControl.locks,
     schedule: (task) => tasks.push(task),
   });
@@ -316,14 +320,19 @@ describe('Hub', () => {
 
     it('answers no id without Web Locks, so tabs do not watch it', async () => {
       const fake = fakeEnvironment();
-      const hub = new Hub({ ...fake.env, locks: undefined, schedule: (task) => task() });
+      const hub = new Hub({
+        ...fake.env,
+        ...NO_RELAY,
+        locks: undefined,
+        schedule: (task) => task(),
+      });
       expect(await hub.api({ postMessage: () => {} }).attach('a', true)).toEqual({});
     });
 
     it('answers no id when the lock is refused', async () => {
       const fake = fakeEnvironment();
       const locks: LockWaiter = { request: () => Promise.reject(new Error('SecurityError')) };
-      const hub = new Hub({ ...fake.env, locks, schedule: (task) => task() });
+      const hub = new Hub({ ...fake.env, ...NO_RELAY, locks, schedule: (task) => task() });
       expect(await hub.api({ postMessage: () => {} }).attach('a', true)).toEqual({});
     });
   });
@@ -385,7 +394,7 @@ describe('Hub', () => {
       ['null', null, 'option "options" must be an object'],
     ])('refuses options with %s, opening nothing', (_, untrusted, message) => {
       const { attach, sockets, hub } = setup();
-      const outcome = attach('a').open('a', anything(untrusted));
+      const outcome = attach('a').open('a', anything(untrusted)) as Outcome<unknown>;
       expect(outcome).toMatchObject({ ok: false, error: { code: 'TS_ERR_INVALID_OPTION' } });
       expect(outcome.ok === false && outcome.error.message).toContain(message);
       expect(sockets).toHaveLength(0);

@@ -15,22 +15,36 @@ import type {
   HubApi,
   Interest,
   Outcome,
+  SessionCursor,
   SocketData,
 } from '../protocol/tab-hub';
-import { checkClose, checkInterest, checkSocketData } from '../protocol/tab-hub-checks';
-import { Connection, type Environment } from './connection';
+import {
+  checkClose,
+  checkInterest,
+  checkSocketData,
+  isSessionCursor,
+} from '../protocol/tab-hub-checks';
+import type { Environment } from './connection';
 import type { ScheduleTask } from './frame-batcher';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
+import { type RelayChannelPort, SharedConnection } from './shared-connection';
 
 export interface HubEnvironment extends Environment {
-  /** `navigator.locks` of the worker; without it a crashed tab is noticed only by `leave`. */
+  /**
+   * `navigator.locks` of the worker. Without it a crashed tab is noticed only by `leave`,
+   * and the hub owns its sockets alone (no relay between hubs).
+   */
   locks: LockWaiter | undefined;
   /** Runs a task after the tasks already queued: when gathered frames go to the tabs. */
   schedule: ScheduleTask;
+  /** Opens a BroadcastChannel, for the relay between hubs; undefined where there is none. */
+  openChannel: ((name: string) => RelayChannelPort) | undefined;
+  /** This hub's build, as the other hubs of the browser see it: its script's URL. */
+  build: string;
 }
 
 interface Entry {
-  connection: Connection;
+  connection: SharedConnection;
   /** Runs while no tab is attached: a reload must not cost a reconnect. */
   graceTimer: Timer;
 }
@@ -73,7 +87,7 @@ export class Hub {
         // granted at once and take a live worker for a dead one.
         return this.#lockHeld;
       },
-      open: (tabId, options) => this.open(tabId, options),
+      open: (tabId, options, resumeFrom) => this.open(tabId, options, resumeFrom),
       setInterest: (tabId, name, interest) => this.setInterest(tabId, name, interest),
       send: (tabId, name, data) => this.send(tabId, name, data),
       close: (tabId, name, code, closeReason) => this.close(tabId, name, code, closeReason),
@@ -84,8 +98,15 @@ export class Hub {
     };
   }
 
-  open(tabId: string, untrusted: ResolvedConnectionOptions): Outcome<ConnectionSnapshot> {
+  open(
+    tabId: string,
+    untrusted: ResolvedConnectionOptions,
+    resumeFrom?: SessionCursor,
+  ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>> {
     if (!this.#registry.has(tabId)) return notAttached(tabId);
+    // A cursor that is not one (a tab of another build, a page's script) is not resumed:
+    // the connection starts a session of its own, as it would without one.
+    const cursor = isSessionCursor(resumeFrom) ? resumeFrom : undefined;
     let options: ResolvedConnectionOptions;
     try {
       // Resolved options are valid options: the same checks, and they come back unchanged.
@@ -108,8 +129,14 @@ export class Hub {
     }
     this.#registry.join(tabId, name);
     entry.graceTimer.clear();
-    entry.connection.start();
-    return { ok: true, value: this.#snapshot(name, entry) };
+    entry.connection.start(cursor);
+    const opened = entry;
+    const answer = (): Outcome<ConnectionSnapshot> => ({
+      ok: true,
+      value: this.#snapshot(name, opened),
+    });
+    // A hub that relays answers once the owner told it the state, not with a guess.
+    return entry.connection.known?.then(answer) ?? answer();
   }
 
   setInterest(tabId: string, name: string, interest: Interest): Outcome<void> {
@@ -209,11 +236,14 @@ export class Hub {
   #createEntry(options: ResolvedConnectionOptions): Entry {
     const { name } = options;
     const registry = this.#registry;
-    const connection = new Connection(options, this.env, {
+    const environment = { ...this.env, hubId: this.#id };
+    const connection = new SharedConnection(options, environment, {
       state: (state, detail) => registry.post(name, { kind: 'state', name, state, detail }),
       frame: (frame) => registry.deliver(name, frame),
       error: (error) => registry.post(name, { kind: 'error', name, error: serializeError(error) }),
       resync: () => registry.post(name, { kind: 'resync', name }),
+      cursor: (cursor) => registry.post(name, { kind: 'cursor', name, cursor }),
+      builds: (builds) => registry.post(name, { kind: 'builds', name, builds }),
     });
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));
@@ -238,6 +268,8 @@ export class Hub {
       failedAttempts: connection.failedAttempts,
       queued: connection.queued,
       tabs: this.#registry.tabsOn(name),
+      role: connection.role,
+      ...(connection.cursor ? { cursor: connection.cursor } : {}),
     };
   }
 }

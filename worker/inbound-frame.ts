@@ -1,11 +1,8 @@
+import type { TabFrame } from '../protocol/tab-hub';
 import type { PushFrame } from '../protocol/wire';
 import { isWireNumber } from '../protocol/wire-checks';
 
-/** An application frame as the tabs get it; `topic` when its JSON names one. */
-export interface TabFrame {
-  data: unknown;
-  topic?: string;
-}
+export type { TabFrame };
 
 /** How the tabs want text frames: parsed JSON values, or the text itself. */
 export interface FrameFormat {

@@ -10,7 +10,11 @@ export interface TabPort {
 
 /** The part of `navigator.locks` the registry uses. */
 export interface LockWaiter {
-  request(name: string, options: { signal?: AbortSignal }, callback: () => void): Promise<unknown>;
+  request(
+    name: string,
+    options: { mode?: 'shared' | 'exclusive'; signal?: AbortSignal },
+    callback: () => unknown,
+  ): Promise<unknown>;
 }
 
 interface Tab {

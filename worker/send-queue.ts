@@ -5,8 +5,18 @@ import type { MessageFrame } from '../protocol/wire';
 
 interface Message {
   data: SocketData;
+  /** The id another hub wrote it under, before this hub took the session over. */
+  id?: number;
+  /** Told the id the message is written under (a relay peer keeps it for a handover). */
+  onNumbered?: (id: number) => void;
   resolve(): void;
   reject(error: TabSocketError): void;
+}
+
+/** How a message was numbered before, and who wants to hear its number. */
+export interface Numbering {
+  id?: number;
+  onNumbered?: (id: number) => void;
 }
 
 /** How the current socket takes messages: numbered text awaits an ack, the rest is done once written. */
@@ -35,13 +45,25 @@ export class SendQueue {
     return this.#waiting.length + this.#unacked.size;
   }
 
-  add(data: SocketData): Promise<void> {
+  /** The id the next numbered message takes. */
+  get nextId(): number {
+    return this.#nextId;
+  }
+
+  /** A session taken over from another hub: its ids so far are taken. */
+  continueFrom(nextId: number): void {
+    this.#nextId = Math.max(this.#nextId, nextId);
+  }
+
+  add(data: SocketData, numbering: Numbering = {}): Promise<void> {
     if (this.size >= this.limit) {
       return Promise.reject(
         new OutboxFullError(`tabsocket: ${this.limit} messages are waiting already (outboxLimit)`),
       );
     }
-    return new Promise((resolve, reject) => this.#waiting.push({ data, resolve, reject }));
+    return new Promise((resolve, reject) =>
+      this.#waiting.push({ data, ...numbering, resolve, reject }),
+    );
   }
 
   /** Writes what waits, oldest first. A write that throws rejects its message and no other. */
@@ -52,13 +74,15 @@ export class SendQueue {
       const { data } = message;
       try {
         if (writer.numbered && typeof data === 'string') {
-          const id = this.#nextId;
+          // A message another hub wrote keeps its id: the server passes each id on once.
+          const id = message.id ?? this.#nextId;
           const frame: MessageFrame = { $ts: 'msg', id, text: data };
           const text = JSON.stringify(frame);
           writer.write(text);
           // Kept only once written: a message the socket refused is rejected, never resent.
-          this.#nextId += 1;
-          this.#unacked.set(id, { ...message, frame: text });
+          if (id >= this.#nextId) this.#nextId = id + 1;
+          this.#unacked.set(id, { ...message, id, frame: text });
+          message.onNumbered?.(id);
         } else {
           writer.write(data);
           message.resolve();
@@ -87,14 +111,13 @@ export class SendQueue {
    * them. `renumber` starts ids from 1 again, for a fresh session.
    */
   requeueUnacked({ renumber }: { renumber: boolean }): void {
-    const unacked = [...this.#unacked.values()].map(({ data, resolve, reject }) => ({
-      data,
-      resolve,
-      reject,
-    }));
+    const unacked: Message[] = [...this.#unacked.values()];
     this.#unacked.clear();
     this.#waiting = [...unacked, ...this.#waiting];
-    if (renumber) this.#nextId = 1;
+    if (!renumber) return;
+    // A fresh session knows none of the old ids, nor the ids another hub wrote under.
+    this.#nextId = 1;
+    for (const message of this.#waiting) delete message.id;
   }
 
   rejectAll(error: TabSocketError): void {

@@ -19,6 +19,9 @@ export function createHub(options: ServeOptions = {}): Hub {
     createSocket: (url, protocols) => new WebSocket(url, protocols),
     locks: (globalThis.navigator as Navigator | undefined)?.locks,
     schedule: options.schedule ?? nextTask(),
+    openChannel:
+      typeof BroadcastChannel === 'function' ? (name) => new BroadcastChannel(name) : undefined,
+    build: globalThis.location?.href ?? '',
     ...options,
   });
 }

@@ -4,10 +4,10 @@ import type { TabSocketError } from '../protocol/errors';
 import { MalformedFrameError } from '../protocol/errors';
 import { parseJson } from '../protocol/heartbeat-frame';
 import type { TransitionReason } from '../protocol/state';
-import type { SocketData } from '../protocol/tab-hub';
+import type { SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
 import type { PushFrame, SubscribeFrame } from '../protocol/wire';
 import { decodeText, decodeValue, readServerFrame, type WirePhase } from './inbound-frame';
-import { SendQueue } from './send-queue';
+import { type Numbering, SendQueue } from './send-queue';
 import { WireSession } from './wire-session';
 
 /** How long a new socket listens for `hello` before it takes the server for a plain one. */
@@ -27,10 +27,15 @@ export interface LinkHost {
 
 /** Where the link reports what the tabs should see. */
 export interface LinkListener {
-  frame(frame: { data: unknown; topic?: string }): void;
+  frame(frame: TabFrame): void;
   error(error: TabSocketError): void;
   /** Pushes were lost beyond recovery: the tabs should fetch the state afresh. */
   resync(): void;
+  /**
+   * The cursor moved otherwise than by a push (whose frame carries its number): a new
+   * session, or message ids taken. A new session is told before any of its pushes.
+   */
+  cursor(cursor: SessionCursor): void;
 }
 
 /** `down` while no socket is open; then the phase of the open one (see `WirePhase`). */
@@ -70,14 +75,23 @@ export class WireLink {
     return this.#queue.size;
   }
 
+  get cursor(): SessionCursor {
+    return { session: this.#session.id, seq: this.#session.lastSeq, nextId: this.#queue.nextId };
+  }
+
   /**
    * A new login: nothing of the last one's stream carries over, and its messages were all
-   * settled when it ended (closed or failed), so numbering starts again from 1.
+   * settled when it ended (closed or failed), so numbering starts again from 1. With
+   * `resumeFrom`, the login goes on where another hub left that session.
    */
-  restart(): void {
-    this.#session = new WireSession();
+  restart(resumeFrom?: SessionCursor): void {
+    this.#session = resumeFrom
+      ? new WireSession(resumeFrom.session, resumeFrom.seq)
+      : new WireSession();
     this.#serverKind = 'unknown';
     this.#queue.requeueUnacked({ renumber: true });
+    if (resumeFrom) this.#queue.continueFrom(resumeFrom.nextId);
+    this.listener.cursor(this.cursor);
   }
 
   /** A socket opened: negotiate, or carry traffic at once for a server known to be plain. */
@@ -110,8 +124,8 @@ export class WireLink {
   }
 
   /** Writes now when the link carries traffic, else waits in order for the next socket. */
-  send(data: SocketData): Promise<void> {
-    const sent = this.#queue.add(data);
+  send(data: SocketData, numbering?: Numbering): Promise<void> {
+    const sent = this.#queue.add(data, numbering);
     if (this.#phase === 'tabsocket' || this.#phase === 'plain') this.#flush();
     return sent;
   }
@@ -177,10 +191,12 @@ export class WireLink {
 
   /** Writes what waits: numbered while the session is attached, else as it is. */
   #flush(): void {
+    const nextId = this.#queue.nextId;
     this.#queue.flush({
       numbered: this.#phase === 'tabsocket',
       write: (data) => this.host.write(data),
     });
+    if (this.#queue.nextId !== nextId) this.listener.cursor(this.cursor);
   }
 
   /**
@@ -228,6 +244,7 @@ export class WireLink {
   #resumeRefused(): void {
     this.#session = new WireSession();
     this.#queue.requeueUnacked({ renumber: true });
+    this.listener.cursor(this.cursor);
     this.listener.resync();
     this.host.fail('resume-refused');
   }
@@ -238,14 +255,17 @@ export class WireLink {
     if (verdict === 'gap') this.listener.resync();
     if (typeof frame.text === 'string') {
       const parsed = this.options.format === 'json' ? parseJson(frame.text) : undefined;
-      this.#deliverText(frame.text, parsed);
+      this.#deliverText(frame.text, parsed, frame.seq);
     } else {
-      this.listener.frame(decodeValue(frame.data, this.options));
+      const decoded = decodeValue(frame.data, this.options);
+      decoded.seq = frame.seq;
+      this.listener.frame(decoded);
     }
   }
 
-  #deliverText(text: string, parsed: unknown): void {
+  #deliverText(text: string, parsed: unknown, seq?: number): void {
     const { frame, malformed } = decodeText(text, parsed, this.options);
+    if (seq !== undefined) frame.seq = seq;
     this.listener.frame(frame);
     if (malformed) {
       this.listener.error(

@@ -10,8 +10,15 @@ export type PushVerdict = 'deliver' | 'duplicate' | 'gap';
  * when the server refuses to resume it. (The messages it sends are the `SendQueue`'s.)
  */
 export class WireSession {
-  readonly id = randomId();
-  #lastSeq = 0;
+  #lastSeq: number;
+
+  /** A new session, or, with the id and last push of one another hub held, that session. */
+  constructor(
+    readonly id = randomId(),
+    lastSeq = 0,
+  ) {
+    this.#lastSeq = lastSeq;
+  }
 
   get lastSeq(): number {
     return this.#lastSeq;

@@ -39,6 +39,12 @@ export function renderTable(results: RunResults): string {
     once('client min+gz, with comlink', (v) =>
       v === 'tabsocket' ? bundle(results, v, 'client') : null,
     ),
+    once('client with React hooks min+gz, without comlink', (v) =>
+      v === 'tabsocket' ? bundle(results, v, 'client with React hooks, without comlink') : null,
+    ),
+    once('client with Vue composables min+gz, without comlink', (v) =>
+      v === 'tabsocket' ? bundle(results, v, 'client with Vue composables, without comlink') : null,
+    ),
     once('worker min+gz', (v) => bundle(results, v, 'worker')),
     once('worker min+gz, without comlink', (v) =>
       v === 'tabsocket' ? bundle(results, v, 'worker without comlink') : null,

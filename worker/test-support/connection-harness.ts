@@ -2,8 +2,8 @@ import { vi } from 'vitest';
 import { type ConnectionOptions, resolveOptions } from '../../protocol/connection-options';
 import type { TabSocketError } from '../../protocol/errors';
 import type { ConnectionState, StateDetail } from '../../protocol/state';
+import type { SessionCursor, TabFrame } from '../../protocol/tab-hub';
 import { Connection, type ConnectionListener, HELLO_WINDOW } from '../connection';
-import type { TabFrame } from '../inbound-frame';
 import { fakeEnvironment } from './fake-socket';
 
 /** The nonce of every fake hello: answers to the resume must carry it. */
@@ -35,11 +35,18 @@ export function setup(overrides: Overrides = {}, random = () => 0.5) {
   const frames: TabFrame[] = [];
   const errors: TabSocketError[] = [];
   const resyncs: number[] = [];
+  const cursors: SessionCursor[] = [];
+  const seqs: number[] = [];
   const listener: ConnectionListener = {
     state: (state, detail) => states.push({ state, detail }),
-    frame: (frame) => frames.push(frame),
+    // The push numbers apart, so that tests of what tabs see compare the frames alone.
+    frame: ({ seq, ...frame }) => {
+      frames.push(frame);
+      if (seq !== undefined) seqs.push(seq);
+    },
     error: (error) => errors.push(error),
     resync: () => resyncs.push(frames.length),
+    cursor: (cursor) => cursors.push(cursor),
   };
   const options = resolveOptions({
     url: 'ws://127.0.0.1:9/ws',
@@ -50,7 +57,7 @@ export function setup(overrides: Overrides = {}, random = () => 0.5) {
   });
   const connection = new Connection(options, fake.env, listener);
   const lastState = () => states.at(-1);
-  return { connection, states, frames, errors, resyncs, lastState, ...fake };
+  return { connection, states, frames, errors, resyncs, cursors, seqs, lastState, ...fake };
 }
 
 /** Starts the connection and completes its first handshake. */

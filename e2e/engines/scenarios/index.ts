@@ -2,6 +2,7 @@ import { exactlyOnce } from './exactly-once';
 import { halfOpen } from './half-open';
 import { login } from './login';
 import { reload } from './reload';
+import { reloadResume } from './reload-resume';
 import type { Scenario } from './scenario';
 import { serverRestart } from './server-restart';
 import { sharing } from './sharing';
@@ -18,6 +19,7 @@ export const SCENARIOS: readonly Scenario[] = [
   login,
   tabRelease,
   reload,
+  reloadResume,
   serverRestart,
   halfOpen,
   exactlyOnce,

@@ -1,0 +1,26 @@
+/** What the handles of one connection in one tab amount to, together. */
+import type { ResolvedConnectionOptions } from '../protocol/connection-options';
+import type { ConnectionState } from '../protocol/state';
+import type { Interest } from '../protocol/tab-hub';
+
+/** What a tab wants of one connection: the union of its handles' listeners. */
+export function interestOf(handles: Iterable<{ readonly interest: Interest }>): Interest {
+  const topics = new Set<string>();
+  let all = false;
+  for (const { interest } of handles) {
+    all ||= interest.all;
+    for (const topic of interest.topics) topics.add(topic);
+  }
+  return { all, topics: [...topics].sort() };
+}
+
+/** A connect() under a known name is a new login when the url changed or the old one ended. */
+export function startsNewLogin(
+  current: ResolvedConnectionOptions,
+  handles: Iterable<{ readonly state: ConnectionState }>,
+  next: ResolvedConnectionOptions,
+): boolean {
+  if (current.url !== next.url) return true;
+  const [any] = handles;
+  return any?.state === 'closed' || any?.state === 'failed';
+}

@@ -1,0 +1,73 @@
+/**
+ * The hub ↔ hub relay protocol, on the BroadcastChannel `relayChannelName(name)` of one
+ * connection. Types only, as `tab-hub.ts` and `wire.ts`, apart from the version number.
+ *
+ * The hub holding the Web Lock `ownerLockName(name)` owns the socket; the others (another
+ * build's SharedWorker, the hubs of other tabs where SharedWorker is missing) are its
+ * peers. A peer joins, tells its topics, hands its sends over and hears what the tabs
+ * hear: the owner's events are the tab events of `tab-hub.ts`, so tabs of a peer see the
+ * same frames, states and errors as the owner's own tabs.
+ *
+ *   peer ── join(build, url, topics) ──▶ owner ── owner(state, cursor, …) ──▶ every peer
+ *   peer ── send(id, data, wire?) ─────▶ owner ── numbered(id, wire), settled(id) ──▶ peer
+ *   owner ── state / event(frames, cursor, error, resync, builds) ──▶ every peer
+ *   owner ── leaving ──▶ every peer   (it hands the socket over; the next in the lock queue resumes)
+ *
+ * Every message carries `v`: hubs of the same `RELAY_VERSION` interoperate, whatever their
+ * build; a message of another version is ignored, and the hub that sees one tells its tabs
+ * (the `builds` event) so the app can suggest a reload.
+ */
+import type { SerializedError } from './errors';
+import type { ConnectionState, StateDetail } from './state';
+import type { SessionCursor, SocketData, TabEvent } from './tab-hub';
+
+export const RELAY_VERSION = 1;
+
+interface Envelope {
+  v: number;
+  /** The sending hub's id (`workerLockName(from)` is held for its whole life). */
+  from: string;
+}
+
+/** What the owner tells about the connection, with every announcement and state change. */
+export interface OwnerStatus {
+  state: ConnectionState;
+  generation: number;
+  failedAttempts: number;
+}
+
+export type OwnerMessage = Envelope &
+  (
+    | /** It holds the lock: on taking it, and in answer to every join. */ {
+        kind: 'owner';
+        build: string;
+        url: string;
+        status: OwnerStatus;
+        cursor: SessionCursor;
+      }
+    | { kind: 'state'; status: OwnerStatus; detail: StateDetail }
+    | { kind: 'event'; event: TabEvent }
+    /** Peer `to`'s send `id` was written under message id `wire`: kept for a handover. */
+    | { kind: 'numbered'; to: string; id: number; wire: number }
+    /** Peer `to`'s send `id` is done: acknowledged (or written), or refused with `error`. */
+    | { kind: 'settled'; to: string; id: number; error?: SerializedError }
+    /** It lets go of the socket without closing the session: the next hub resumes it. */
+    | { kind: 'leaving' }
+  );
+
+export type PeerMessage = Envelope &
+  (
+    | { kind: 'join'; build: string; url: string; topics: string[] }
+    | { kind: 'topics'; topics: string[] }
+    /** `wire` when an earlier owner wrote it under that id: it keeps the id. */
+    | { kind: 'send'; id: number; data: SocketData; wire?: number }
+    /** Logout (or a new login, `replaced`) from one of the peer's tabs. */
+    | { kind: 'close'; code: number; closeReason: string; reason: 'logout' | 'replaced' }
+    /** The peer has no tab on the connection any more. */
+    | { kind: 'leave' }
+  );
+
+export type RelayMessage = OwnerMessage | PeerMessage;
+
+/** A message as its sender writes it: the envelope is added on posting. */
+export type RelayBody<M extends RelayMessage> = M extends unknown ? Omit<M, 'v' | 'from'> : never;

@@ -1,0 +1,197 @@
+import { serializeError, type TabSocketError } from '../protocol/errors';
+import { workerLockName } from '../protocol/locks';
+import {
+  type OwnerMessage,
+  type OwnerStatus,
+  type PeerMessage,
+  RELAY_VERSION,
+  type RelayBody,
+} from '../protocol/relay';
+import type { StateDetail } from '../protocol/state';
+import type { SessionCursor, TabEvent, TabFrame } from '../protocol/tab-hub';
+import { FrameBatcher, type ScheduleTask } from './frame-batcher';
+import type { LockWaiter } from './registry';
+import type { RelayChannel } from './relay-peer';
+import type { Numbering } from './send-queue';
+
+/** What the owner needs of the connection it serves its peers from. */
+export interface OwnedSocket {
+  readonly status: OwnerStatus;
+  readonly cursor: SessionCursor;
+  send(data: PeerSend['data'], numbering: Numbering): Promise<void>;
+}
+
+type PeerSend = Extract<PeerMessage, { kind: 'send' }>;
+
+/** What the owner's hub does on a peer's behalf. */
+export interface OwnerHost {
+  /** The peers' topics changed: the server must hear the union with this hub's own. */
+  topicsChanged(): void;
+  /** A peer's tab logged out (or in anew): the connection closes for every hub. */
+  close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void;
+  /** The builds of every hub on the connection changed. */
+  buildsChanged(builds: string[]): void;
+}
+
+interface Peer {
+  build: string;
+  topics: string[];
+  stopWatching: AbortController;
+}
+
+/**
+ * The owner's side of the relay: it hears its peers (joins, topics, sends, logouts) and
+ * tells them what it tells its own tabs. Nothing goes on the channel while no peer has
+ * joined, so a hub alone (the usual case) pays nothing for the relay. A peer is dropped
+ * when it leaves, or when its hub dies: every hub holds `workerLockName(id)` for its whole
+ * life, and the owner queues for it.
+ */
+export class RelayOwner {
+  readonly #peers = new Map<string, Peer>();
+  readonly #batcher: FrameBatcher;
+  readonly #target = {
+    postMessage: ({ tabsocket }: { tabsocket: TabEvent }) =>
+      this.#post({ kind: 'event', event: tabsocket }),
+  };
+  #muted = false;
+
+  constructor(
+    private readonly channel: RelayChannel,
+    private readonly hubId: string,
+    private readonly build: string,
+    private readonly url: string,
+    private readonly name: string,
+    private readonly socket: OwnedSocket,
+    private readonly locks: LockWaiter | undefined,
+    private readonly host: OwnerHost,
+    schedule: ScheduleTask,
+  ) {
+    this.#batcher = new FrameBatcher(schedule);
+    this.#announce();
+  }
+
+  /** Every topic some peer subscribes to. */
+  get topics(): string[] {
+    return [...this.#peers.values()].flatMap((peer) => peer.topics);
+  }
+
+  get hasPeers(): boolean {
+    return this.#peers.size > 0;
+  }
+
+  /** The builds of this hub and its peers, without repeats, sorted. */
+  get builds(): string[] {
+    return [
+      ...new Set([this.build, ...[...this.#peers.values()].map((peer) => peer.build)]),
+    ].sort();
+  }
+
+  receive(message: PeerMessage): void {
+    if (this.#muted) return;
+    switch (message.kind) {
+      case 'join':
+        this.#join(message.from, message.build, message.topics);
+        return;
+      case 'topics': {
+        const peer = this.#peers.get(message.from);
+        if (!peer) return;
+        peer.topics = message.topics;
+        this.host.topicsChanged();
+        return;
+      }
+      case 'send':
+        this.#send(message);
+        return;
+      case 'close':
+        this.host.close(message.code, message.closeReason, message.reason);
+        return;
+      case 'leave':
+        this.#drop(message.from);
+        return;
+    }
+  }
+
+  state(status: OwnerStatus, detail: StateDetail): void {
+    if (!this.hasPeers) return;
+    this.#batcher.flush();
+    this.#post({ kind: 'state', status, detail });
+  }
+
+  frame(frame: TabFrame): void {
+    if (this.hasPeers) this.#batcher.add(this.#target, this.name, frame);
+  }
+
+  event(event: TabEvent): void {
+    if (!this.hasPeers) return;
+    this.#batcher.flush();
+    this.#post({ kind: 'event', event });
+  }
+
+  /**
+   * Lets go of the peers without closing anything for them: their sends stay theirs, and
+   * the owner that follows resumes the session. Nothing more goes on the channel.
+   */
+  handOver(): void {
+    this.#batcher.flush();
+    this.#post({ kind: 'leaving' });
+    this.dispose();
+  }
+
+  dispose(): void {
+    this.#muted = true;
+    for (const peer of this.#peers.values()) peer.stopWatching.abort();
+    this.#peers.clear();
+  }
+
+  #join(hubId: string, build: string, topics: string[]): void {
+    // The announcement first: a peer hears only the owner it adopted.
+    this.#announce();
+    const known = this.#peers.get(hubId);
+    if (known) {
+      known.topics = topics;
+      this.host.topicsChanged();
+      return;
+    }
+    const stopWatching = new AbortController();
+    this.#peers.set(hubId, { build, topics, stopWatching });
+    this.locks
+      ?.request(workerLockName(hubId), { mode: 'shared', signal: stopWatching.signal }, () =>
+        this.#drop(hubId),
+      )
+      // An abort (the peer left, or this owner let go) rejects the request: nothing to do.
+      .catch(() => {});
+    this.host.topicsChanged();
+    this.host.buildsChanged(this.builds);
+  }
+
+  #drop(hubId: string): void {
+    const peer = this.#peers.get(hubId);
+    if (!peer) return;
+    this.#peers.delete(hubId);
+    peer.stopWatching.abort();
+    this.host.topicsChanged();
+    this.host.buildsChanged(this.builds);
+  }
+
+  #send({ from, id, data, wire }: PeerSend): void {
+    const numbering: Numbering = {
+      onNumbered: (wire) => this.#post({ kind: 'numbered', to: from, id, wire }),
+    };
+    if (wire !== undefined) numbering.id = wire;
+    this.socket.send(data, numbering).then(
+      () => this.#post({ kind: 'settled', to: from, id }),
+      (error: TabSocketError) =>
+        this.#post({ kind: 'settled', to: from, id, error: serializeError(error) }),
+    );
+  }
+
+  #announce(): void {
+    const { status, cursor } = this.socket;
+    this.#post({ kind: 'owner', build: this.build, url: this.url, status, cursor });
+  }
+
+  #post(body: RelayBody<OwnerMessage>): void {
+    if (this.#muted) return;
+    this.channel.postMessage({ v: RELAY_VERSION, from: this.hubId, ...body } as OwnerMessage);
+  }
+}

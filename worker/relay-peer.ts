@@ -1,0 +1,233 @@
+import type { SerializedError } from '../protocol/errors';
+import { deserializeError, OutboxFullError, type TabSocketError } from '../protocol/errors';
+import {
+  type OwnerMessage,
+  type OwnerStatus,
+  type PeerMessage,
+  RELAY_VERSION,
+  type RelayBody,
+} from '../protocol/relay';
+import type { ConnectionState, StateDetail } from '../protocol/state';
+import type { SessionCursor, SocketData, TabEvent } from '../protocol/tab-hub';
+import type { ConnectionListener } from './connection';
+
+/** The part of a BroadcastChannel the relay uses. */
+export interface RelayChannel {
+  postMessage(message: PeerMessage | OwnerMessage): void;
+}
+
+/** A send handed to the owner and not settled yet. */
+export interface RelayedSend {
+  data: SocketData;
+  /** The message id the owner wrote it under, once it did. */
+  wire?: number;
+  resolve(): void;
+  reject(error: TabSocketError): void;
+}
+
+/** What the peer hears that the tabs do not: who owns the socket. */
+export interface PeerListener extends ConnectionListener {
+  builds(builds: string[]): void;
+}
+
+/**
+ * A hub's side of a connection whose socket another hub owns: it mirrors the owner's state
+ * and events to this hub's tabs, and hands its sends to the owner. It keeps each send until
+ * the owner settles it, with the message id it was written under, so that when the owner
+ * goes, the next owner sends it again under the same id (the server passes it on once).
+ * Only the current owner is heard: a message of an owner that left is ignored.
+ */
+export class RelayPeer {
+  #owner: string | undefined;
+  #status: OwnerStatus = { state: 'idle', generation: 0, failedAttempts: 0 };
+  /** What this hub knows of the session: the owner's cursor and the pushes since. */
+  #cursor: SessionCursor | undefined;
+  readonly #sends = new Map<number, RelayedSend>();
+  #nextSend = 1;
+  #topics: string[] = [];
+
+  constructor(
+    private readonly channel: RelayChannel,
+    private readonly hubId: string,
+    private readonly build: string,
+    private readonly url: string,
+    private readonly outboxLimit: number,
+    private readonly listener: PeerListener,
+    resumeFrom: SessionCursor | undefined,
+  ) {
+    this.#cursor = resumeFrom;
+    this.#post({ kind: 'join', build, url, topics: this.#topics });
+  }
+
+  get state(): ConnectionState {
+    return this.#status.state;
+  }
+
+  get generation(): number {
+    return this.#status.generation;
+  }
+
+  get failedAttempts(): number {
+    return this.#status.failedAttempts;
+  }
+
+  get queued(): number {
+    return this.#sends.size;
+  }
+
+  get cursor(): SessionCursor | undefined {
+    return this.#cursor;
+  }
+
+  /** The owner's url, once one answered: another url means this hub's tabs log in anew. */
+  ownerUrl: string | undefined;
+
+  send(data: SocketData): Promise<void> {
+    if (this.#sends.size >= this.outboxLimit) {
+      return Promise.reject(
+        new OutboxFullError(
+          `tabsocket: ${this.outboxLimit} messages are waiting already (outboxLimit)`,
+        ),
+      );
+    }
+    const id = this.#nextSend++;
+    return new Promise((resolve, reject) => {
+      this.#sends.set(id, { data, resolve, reject });
+      if (this.#owner) this.#post({ kind: 'send', id, data });
+    });
+  }
+
+  setTopics(topics: readonly string[]): void {
+    this.#topics = [...topics];
+    if (this.#owner) this.#post({ kind: 'topics', topics: this.#topics });
+  }
+
+  close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void {
+    this.#post({ kind: 'close', code, closeReason, reason });
+  }
+
+  /** This hub has no tab on the connection any more. */
+  leave(): void {
+    this.#post({ kind: 'leave' });
+  }
+
+  /** The sends not settled, oldest first, for this hub to write itself as the new owner. */
+  takeSends(): RelayedSend[] {
+    const sends = [...this.#sends.values()];
+    this.#sends.clear();
+    return sends;
+  }
+
+  rejectAll(error: TabSocketError): void {
+    for (const send of this.takeSends()) send.reject(error);
+  }
+
+  receive(message: OwnerMessage): void {
+    if (message.kind === 'owner') {
+      this.#adopt(message);
+      return;
+    }
+    if (message.from !== this.#owner) return;
+    switch (message.kind) {
+      case 'state':
+        this.#mirror(message.status, message.detail);
+        return;
+      case 'event':
+        this.#event(message.event);
+        return;
+      case 'numbered': {
+        const send = message.to === this.hubId ? this.#sends.get(message.id) : undefined;
+        if (send) send.wire = message.wire;
+        this.#takeIds(message.wire + 1);
+        return;
+      }
+      case 'settled':
+        if (message.to === this.hubId) this.#settle(message.id, message.error);
+        return;
+      case 'leaving':
+        this.#owner = undefined;
+        this.#mirror(
+          { ...this.#status, state: 'connecting' },
+          { from: this.#status.state, reason: 'handover' },
+        );
+        return;
+    }
+  }
+
+  /** An owner announced itself: a new one gets this hub's topics and unsettled sends. */
+  #adopt(message: Extract<OwnerMessage, { kind: 'owner' }>): void {
+    const isNew = message.from !== this.#owner;
+    const hadOwner = this.#owner !== undefined || this.#status.state !== 'idle';
+    this.#owner = message.from;
+    this.ownerUrl = message.url;
+    if (isNew) {
+      // The owner's cursor is its session: a new owner may have begun a new one.
+      this.#cursor = message.cursor;
+      this.#post({ kind: 'join', build: this.build, url: this.url, topics: this.#topics });
+      for (const [id, { data, wire }] of this.#sends) {
+        this.#post(
+          wire === undefined ? { kind: 'send', id, data } : { kind: 'send', id, data, wire },
+        );
+      }
+    }
+    this.#mirror(message.status, {
+      from: this.#status.state,
+      reason: isNew && hadOwner ? 'handover' : 'attached',
+    });
+  }
+
+  /** Shows the owner's state to this hub's tabs; `from` is what they saw last. */
+  #mirror(status: OwnerStatus, detail: StateDetail): void {
+    const from = this.#status.state;
+    this.#status = status;
+    if (status.state !== from || detail.reason !== 'attached') {
+      this.listener.state(status.state, { ...detail, from });
+    }
+  }
+
+  #event(event: TabEvent): void {
+    switch (event.kind) {
+      case 'frames':
+        for (const frame of event.frames) {
+          if (frame.seq !== undefined && this.#cursor && frame.seq > this.#cursor.seq) {
+            this.#cursor = { ...this.#cursor, seq: frame.seq };
+          }
+          this.listener.frame(frame);
+        }
+        return;
+      case 'cursor':
+        this.#cursor = event.cursor;
+        this.listener.cursor(event.cursor);
+        return;
+      case 'error':
+        this.listener.error(deserializeError(event.error));
+        return;
+      case 'resync':
+        this.listener.resync();
+        return;
+      case 'builds':
+        this.listener.builds(event.builds);
+        return;
+      case 'state':
+        return;
+    }
+  }
+
+  #settle(id: number, error: SerializedError | undefined): void {
+    const send = this.#sends.get(id);
+    if (!send) return;
+    this.#sends.delete(id);
+    if (error) send.reject(deserializeError(error));
+    else send.resolve();
+  }
+
+  #takeIds(nextId: number): void {
+    if (this.#cursor && nextId > this.#cursor.nextId) {
+      this.#cursor = { ...this.#cursor, nextId };
+    }
+  }
+
+  #post(body: RelayBody<PeerMessage>): void {
+    this.channel.postMessage({ v: RELAY_VERSION, from: this.hubId, ...body } as PeerMessage);
+  }
+}

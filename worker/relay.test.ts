@@ -1,0 +1,162 @@
+/**
+ * Hubs of one browser profile sharing one socket (issue 11): the holder of the owner lock
+ * owns it, the others relay through it over a BroadcastChannel, and when the owner goes the
+ * next hub in the lock's queue resumes the same session.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
+import { hubWorld, relayOptions } from './test-support/hub-world';
+
+const ALL = { all: true, topics: [] };
+const push = (seq: number, n = seq) => JSON.stringify({ $ts: 'push', seq, data: { n } });
+const ack = (id: number) => JSON.stringify({ $ts: 'ack', id });
+const msg = (id: number, text: string) => JSON.stringify({ $ts: 'msg', id, text });
+
+let world = hubWorld();
+afterEach(() => {
+  world.dispose();
+  world = hubWorld();
+});
+
+/** Two hubs (two builds), a tab on each, both on connection `name`; the first hub owns. */
+async function twoHubs(name: string, overrides: Parameters<typeof relayOptions>[1] = {}) {
+  const a = world.startHub('build-a');
+  const b = world.startHub('build-b');
+  const tabA = await world.attachTab(a.hub, 'tab-a');
+  const tabB = await world.attachTab(b.hub, 'tab-b');
+  const opened = await tabA.api.open('tab-a', relayOptions(name, overrides));
+  expect(opened).toMatchObject({ ok: true, value: { role: 'owner' } });
+  tabA.api.setInterest('tab-a', name, ALL);
+  const relayed = await tabB.api.open('tab-b', relayOptions(name, overrides));
+  tabB.api.setInterest('tab-b', name, ALL);
+  return { a, b, tabA, tabB, relayed };
+}
+
+/** Completes the handshake of the latest socket: hello, the resume it answers, resumed at `seq`. */
+function handshake(seq = 0) {
+  const socket = world.latest();
+  socket.accept();
+  socket.receive(HELLO);
+  const resume = resumeFrameOf(socket);
+  socket.receive(resumed(seq));
+  return { socket, resume };
+}
+
+describe('hubs sharing a connection', () => {
+  it('open one socket: the second hub relays states, pushes and sends, and learns both builds', async () => {
+    const { tabA, tabB, relayed } = await twoHubs('relay-basics');
+    expect(relayed).toMatchObject({ ok: true, value: { role: 'relay', state: 'connecting' } });
+    expect(world.sockets).toHaveLength(1);
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+
+    socket.receive(push(1));
+    socket.receive(push(2));
+    for (const tab of [tabA, tabB]) {
+      await vi.waitFor(() =>
+        expect(tab.frames()).toEqual([
+          { data: { n: 1 }, seq: 1 },
+          { data: { n: 2 }, seq: 2 },
+        ]),
+      );
+    }
+
+    const sent = tabB.api.send('tab-b', 'relay-basics', 'from b');
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'from b')));
+    socket.receive(ack(1));
+    await expect(sent).resolves.toEqual({ ok: true, value: undefined });
+
+    const builds = (tab: typeof tabA) =>
+      tab.events.flatMap((event) => (event.kind === 'builds' ? [event.builds] : [])).at(-1);
+    await vi.waitFor(() => expect(builds(tabA)).toEqual(['build-a', 'build-b']));
+    await vi.waitFor(() => expect(builds(tabB)).toEqual(['build-a', 'build-b']));
+    expect(world.sockets).toHaveLength(1);
+  });
+
+  it('tell the server the union of every hub’s topics', async () => {
+    const { a, b, tabA, tabB } = await twoHubs('relay-topics');
+    const { socket } = handshake();
+    tabA.api.setInterest('tab-a', 'relay-topics', { all: false, topics: ['chat'] });
+    tabB.api.setInterest('tab-b', 'relay-topics', { all: false, topics: ['prices'] });
+    const subscribed = () =>
+      socket.sent
+        .map((frame) => JSON.parse(String(frame)) as { $ts: string; topics?: string[] })
+        .filter((frame) => frame.$ts === 'sub')
+        .at(-1)?.topics;
+    await vi.waitFor(() => expect(subscribed()?.sort()).toEqual(['chat', 'prices']));
+    b.kill();
+    // The owner queued for the peer's lifetime lock: the peer's topics go with it.
+    await vi.waitFor(() => expect(subscribed()).toEqual(['chat']));
+    expect(a.hub.inspect('relay-topics')?.role).toBe('owner');
+  });
+
+  it('hand over when the owner dies: the next hub resumes the session after the last push, and a send written but not acked keeps its id', async () => {
+    const { a, tabB } = await twoHubs('relay-death');
+    const { socket: first, resume } = handshake();
+    first.receive(push(1));
+    first.receive(push(2));
+    await vi.waitFor(() => expect(tabB.frames()).toHaveLength(2));
+    const sent = tabB.api.send('tab-b', 'relay-death', 'in flight');
+    await vi.waitFor(() => expect(first.sent).toContain(msg(1, 'in flight')));
+
+    a.kill();
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const { socket: second, resume: resumedFrom } = handshake(2);
+    expect(resumedFrom).toMatchObject({ session: resume.session, last: 2 });
+    // Written again under the same id: the server passes it on once.
+    await vi.waitFor(() => expect(second.sent).toContain(msg(1, 'in flight')));
+    second.receive(ack(1));
+    await expect(sent).resolves.toEqual({ ok: true, value: undefined });
+    second.receive(push(3));
+    await vi.waitFor(() => expect(tabB.frames().map((frame) => frame.seq)).toEqual([1, 2, 3]));
+    expect(tabB.states()).toContain('connecting:handover');
+    expect(tabB.api.inspect('relay-death')).toMatchObject({ role: 'owner', state: 'open' });
+  });
+
+  it('hand over without closing the session when the owner’s last tab leaves', async () => {
+    const { tabA, tabB } = await twoHubs('relay-release', { gracePeriod: 50 });
+    const { socket: first, resume } = handshake();
+    first.receive(push(1));
+    await vi.waitFor(() => expect(tabB.frames()).toHaveLength(1));
+    tabA.api.release('tab-a', 'relay-release');
+    // After gracePeriod: the owner keeps the socket meanwhile.
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const { resume: resumedFrom } = handshake(1);
+    expect(resumedFrom).toMatchObject({ session: resume.session, last: 1 });
+    expect(first.closeCalls).toHaveLength(1);
+  });
+
+  it('log out from a relaying hub: every hub closed, no socket left, and a new login there takes the socket', async () => {
+    const { a, tabA, tabB } = await twoHubs('relay-logout');
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    expect(tabB.api.close('tab-b', 'relay-logout', 1000, '')).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    for (const tab of [tabA, tabB]) {
+      await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
+    }
+    expect(socket.closeCalls).toEqual([{ code: 1000, reason: '' }]);
+    expect(world.sockets).toHaveLength(1);
+
+    const again = await tabB.api.open('tab-b', relayOptions('relay-logout'));
+    expect(again).toMatchObject({ ok: true, value: { role: 'owner' } });
+    expect(world.sockets).toHaveLength(2);
+    expect(a.hub.inspect('relay-logout')?.state).toBe('closed');
+  });
+
+  it('rejects a relayed send the owner refuses, with its code', async () => {
+    const { tabB } = await twoHubs('relay-refused');
+    handshake();
+    const many = relayOptions('relay-refused').outboxLimit;
+    const sends = Array.from({ length: many + 1 }, (_, n) =>
+      tabB.api.send('tab-b', 'relay-refused', `m${n}`),
+    );
+    // The peer counts what it handed over: one past the limit is refused at once.
+    await expect(sends.at(-1)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'TS_ERR_OUTBOX_FULL' },
+    });
+  });
+});

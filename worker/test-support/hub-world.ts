@@ -1,0 +1,100 @@
+import { type ConnectionOptions, resolveOptions } from '../../protocol/connection-options';
+import { tabLockName } from '../../protocol/locks';
+import type { HubApi, TabEvent, TabEventMessage, TabFrame } from '../../protocol/tab-hub';
+import type { Hub } from '../hub';
+import type { LockWaiter } from '../registry';
+import { createHub } from '../serve';
+import type { RelayChannelPort } from '../shared-connection';
+import { FakeLocks } from './fake-locks';
+import { fakeEnvironment } from './fake-socket';
+
+/**
+ * Several hubs of one browser profile in this process, as SharedWorkers of two builds or
+ * the hubs of tabs without SharedWorker would be: one lock manager, real BroadcastChannels
+ * (Node has them), and one list of fake sockets, so a test counts the sockets of them all.
+ * `kill` ends a hub as the browser ends a worker: its locks let go, its channels go
+ * silent, and nothing of it runs again, with no goodbye.
+ */
+export function hubWorld() {
+  const locks = new FakeLocks();
+  const { env, sockets, latest } = fakeEnvironment();
+  const hubs: Array<{ hub: Hub; kill: () => void }> = [];
+
+  function startHub(build = 'build-a') {
+    let killed = false;
+    let onKill: Array<() => void> = [];
+    const hubLocks: LockWaiter = {
+      request: (name, options, callback) =>
+        locks.request(name, options, () => {
+          if (killed) return undefined;
+          const held = Promise.resolve(callback());
+          // A killed hub lets go of every lock it holds, whatever its callbacks wait for.
+          return Promise.race([held, new Promise((release) => onKill.push(() => release(null)))]);
+        }),
+    };
+    const channels: RelayChannelPort[] = [];
+    const hub = createHub({
+      ...env,
+      locks: hubLocks,
+      build,
+      openChannel: (name) => {
+        const channel = new BroadcastChannel(name) as unknown as RelayChannelPort;
+        channels.push(channel);
+        return channel;
+      },
+    });
+    const kill = () => {
+      killed = true;
+      for (const channel of channels) {
+        channel.onmessage = null;
+        channel.postMessage = () => {};
+        channel.close();
+      }
+      for (const release of onKill) release();
+      onKill = [];
+    };
+    hubs.push({ hub, kill });
+    return { hub, kill };
+  }
+
+  /** A tab of `hub`: it holds its own lock, as client/ does, and records what it hears. */
+  async function attachTab(hub: Hub, tabId: string) {
+    await new Promise<void>((held) => {
+      void locks.request(tabLockName(tabId), {}, () => {
+        held();
+        return new Promise(() => {});
+      });
+    });
+    const events: TabEvent[] = [];
+    const api: HubApi = hub.api({
+      postMessage: (message: TabEventMessage) => events.push(message.tabsocket),
+    });
+    await api.attach(tabId, true);
+    const frames = () =>
+      events.flatMap((event) => (event.kind === 'frames' ? event.frames : ([] as TabFrame[])));
+    const states = () =>
+      events.flatMap((event) =>
+        event.kind === 'state' ? [`${event.state}:${event.detail.reason}`] : [],
+      );
+    return { api, events, frames, states, tabId };
+  }
+
+  function dispose(): void {
+    for (const { hub, kill } of hubs) {
+      hub.dispose();
+      kill();
+    }
+  }
+
+  return { locks, sockets, latest, startHub, attachTab, dispose };
+}
+
+/** Options as a tab resolves them, for connection `name` (unique per test: channels are real). */
+export function relayOptions(name: string, overrides: Omit<ConnectionOptions, 'url'> = {}) {
+  return resolveOptions({
+    url: 'ws://127.0.0.1:9/ws',
+    name,
+    heartbeat: false,
+    ...overrides,
+  });
+}
