@@ -10,7 +10,7 @@ import {
 import type { ConnectionState, TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData } from '../protocol/tab-hub';
 import { AnswerWait } from './answer-wait';
-import { OwnedSocket, statusOf } from './owned-socket';
+import { OwnedSocket } from './owned-socket';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { type PeerListener, RelayPeer } from './relay-peer';
 
@@ -69,7 +69,7 @@ export class SharedConnection {
 
   get #status(): OwnerStatus {
     const role = this.#role;
-    if (role.kind === 'waiting') return statusOf(role.peer);
+    if (role.kind === 'waiting') return role.peer.status;
     return role.kind === 'owner' ? role.socket.status : this.#final;
   }
 
@@ -163,7 +163,7 @@ export class SharedConnection {
     }
     if (role.kind !== 'waiting') return;
     const { peer } = role;
-    if ((reason === 'logout' || reason === 'replaced') && peer.state !== 'idle') {
+    if ((reason === 'logout' || reason === 'replaced') && peer.status.state !== 'idle') {
       // The owner closes it for every hub, this one too.
       peer.close(code, closeReason, reason);
       return;
@@ -171,8 +171,8 @@ export class SharedConnection {
     if (reason === 'released') peer.leave();
     this.#letGo();
     peer.rejectAll(new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`));
-    this.#final = { ...statusOf(peer), state: 'closed' };
-    this.listener.state('closed', { from: peer.state, reason, code });
+    this.#final = { ...peer.status, state: 'closed' };
+    this.listener.state('closed', { from: peer.status.state, reason, code });
   }
 
   setOnline(online: boolean): void {
@@ -267,7 +267,7 @@ export class SharedConnection {
       role.stop.abort();
       role.channel.onmessage = null;
       role.channel.close();
-      this.#final = statusOf(role.peer);
+      this.#final = role.peer.status;
     } else {
       role.socket.dispose();
       this.#final = role.socket.status;
