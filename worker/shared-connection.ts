@@ -164,7 +164,9 @@ export class SharedConnection {
     if (role.kind !== 'waiting') return;
     const { peer } = role;
     if ((reason === 'logout' || reason === 'replaced') && peer.status.state !== 'idle') {
-      // The owner closes it for every hub, this one too.
+      // The owner closes it for every hub, this one too; meanwhile this hub stops queueing,
+      // or the lock could come to it before the owner's word does, for a login that ended.
+      role.stop.abort();
       peer.close(code, closeReason, reason);
       return;
     }
