@@ -96,6 +96,7 @@ export class HubClient implements HandleHost {
       this.#handles.set(handle.name, { options, handles: new Set([handle]) });
       // The page before this one (a reload) may have left its session to resume.
       resumeFrom = this.#cursors.takeSaved(handle.name, options.url);
+      this.#cursors.tell(handle.name, resumeFrom);
     }
     this.#call((hub) => this.#openOn(hub, options, resumeFrom));
   }

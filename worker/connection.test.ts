@@ -16,6 +16,7 @@ import {
   setupPlain,
   setupResumed,
 } from './test-support/connection-harness';
+import { ID_RESERVE } from './wire-link';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -574,6 +575,35 @@ describe('Connection', () => {
       latest().receive('{"$ts":"ack","id":1}');
       await sent;
       expect(settled).toBe(true);
+    });
+
+    it('tells a cursor that reserves message ids ahead: once per ID_RESERVE sends, never below an id written', () => {
+      const { connection, latest, cursors } = setupResumed();
+      expect(cursors).toHaveLength(1);
+      expect(cursors[0]).toMatchObject({ seq: 0, nextId: 1 + ID_RESERVE });
+      for (let n = 1; n <= ID_RESERVE + 1; n++) void connection.send(`m${n}`).catch(() => {});
+      const written = latest()
+        .sent.map((frame) => JSON.parse(String(frame)) as { $ts: string; id?: number })
+        .filter((frame) => frame.$ts === 'msg');
+      expect(written).toHaveLength(ID_RESERVE + 1);
+      expect(cursors).toHaveLength(2);
+      const highest = Math.max(...written.map((frame) => frame.id ?? 0));
+      expect(cursors.at(-1)?.nextId).toBeGreaterThan(highest);
+      expect(connection.cursor).toEqual(cursors.at(-1));
+    });
+
+    it('takes a session over from a cursor: resumes it and numbers above the cursor', () => {
+      const { connection, latest } = setup();
+      connection.start({ session: 'taken-over', seq: 41, nextId: 200 }, 'handover');
+      latest().accept();
+      latest().receive(HELLO);
+      expect(JSON.parse(String(latest().sent[0]))).toMatchObject({
+        session: 'taken-over',
+        last: 41,
+      });
+      latest().receive(resumed(41));
+      void connection.send('next').catch(() => {});
+      expect(latest().sent.at(-1)).toBe('{"$ts":"msg","id":200,"text":"next"}');
     });
 
     it('unwraps pushes, delivers each seq once, and routes them by topic', () => {

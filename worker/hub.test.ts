@@ -3,6 +3,7 @@ import { type ConnectionOptions, resolveOptions } from '../protocol/connection-o
 import { tabLockName, workerLockName } from '../protocol/locks';
 import type { Outcome, TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import { Hub } from './hub';
+import { RECENT_FRAMES } from './recent-frames';
 import type { LockWaiter } from './registry';
 import { HELLO, resumed } from './test-support/connection-harness';
 import { fakeEnvironment } from './test-support/fake-socket';
@@ -202,6 +203,46 @@ describe('Hub', () => {
         '{"$ts":"sub","topics":["chat","prices"]}',
         '{"$ts":"sub","topics":["chat"]}',
       ]);
+    });
+
+    it('gives a tab that comes back behind the stream (a reload the socket outlived) the pushes it missed, then the live ones', () => {
+      const { attach, latest, framesOf, hub } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      a.setInterest('a', 'default', { all: true, topics: [] });
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      const push = (seq: number) => latest().receive(`{"$ts":"push","seq":${seq},"data":${seq}}`);
+      push(1);
+      push(2);
+      const cursor = hub.inspect('default')?.cursor;
+      expect(cursor).toMatchObject({ seq: 2 });
+      a.leave('a');
+      push(3);
+      push(4);
+      // The reloaded page: its interest arrives after open, and nothing may fall between.
+      const b = attach('b');
+      b.open('b', options(), cursor);
+      push(5);
+      b.setInterest('b', 'default', { all: false, topics: [] });
+      expect(framesOf('b').map((frame) => frame.seq)).toEqual([3, 4, 5]);
+    });
+
+    it('sends resync to a tab that comes back further behind than the pushes kept', () => {
+      const { attach, latest, eventsOf, hub } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      const cursor = hub.inspect('default')?.cursor;
+      for (let seq = 1; seq <= RECENT_FRAMES + 1; seq++) {
+        latest().receive(`{"$ts":"push","seq":${seq},"data":${seq}}`);
+      }
+      attach('b').open('b', options(), cursor);
+      expect(eventsOf('b', 'resync')).toHaveLength(1);
+      expect(eventsOf('b', 'frames')).toEqual([]);
     });
 
     it('sends state changes to every attached tab', () => {

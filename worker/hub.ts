@@ -7,7 +7,6 @@ import {
   serializeError,
   type TabSocketError,
 } from '../protocol/errors';
-import { workerLockName } from '../protocol/locks';
 import { randomId } from '../protocol/random-id';
 import type {
   AttachAnswer,
@@ -26,6 +25,8 @@ import {
 } from '../protocol/tab-hub-checks';
 import type { Environment } from './connection';
 import type { ScheduleTask } from './frame-batcher';
+import { type HubLifetime, holdHubLifetime } from './hub-lifetime';
+import { RecentFrames } from './recent-frames';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
 import { type RelayChannelPort, SharedConnection } from './shared-connection';
 
@@ -45,6 +46,8 @@ export interface HubEnvironment extends Environment {
 
 interface Entry {
   connection: SharedConnection;
+  /** For a tab that comes back with a cursor, after a reload the socket outlived. */
+  recent: RecentFrames;
   /** Runs while no tab is attached: a reload must not cost a reconnect. */
   graceTimer: Timer;
 }
@@ -65,14 +68,12 @@ export class Hub {
   #online = true;
   /** This instance's id, named by the Web Lock it holds for its whole life (`workerLockName`). */
   readonly #id = randomId();
-  /** Resolves once the hub holds its lock (to the answer tabs get), or could not take it. */
-  readonly #lockHeld: Promise<AttachAnswer>;
-  /** Lets go of the lock: on dispose, so that the tabs move on to another hub. */
-  #releaseLock = (): void => {};
+  /** The hub's lifetime lock: `held` resolves to the answer tabs get once it is held. */
+  readonly #lifetime: HubLifetime;
 
   constructor(private readonly env: HubEnvironment) {
     this.#registry = new TabRegistry(env.locks, (tabId) => this.leave(tabId), env.schedule);
-    this.#lockHeld = this.#holdLock();
+    this.#lifetime = holdHubLifetime(env.locks, this.#id);
   }
 
   /** The command surface for the tab on `port` (what comlink exposes on it). */
@@ -85,7 +86,7 @@ export class Hub {
         this.network(online);
         // The tab may queue for the lock only once this hub holds it, or it would be
         // granted at once and take a live worker for a dead one.
-        return this.#lockHeld;
+        return this.#lifetime.held;
       },
       open: (tabId, options, resumeFrom) => this.open(tabId, options, resumeFrom),
       setInterest: (tabId, name, interest) => this.setInterest(tabId, name, interest),
@@ -123,13 +124,17 @@ export class Hub {
       entry.connection.close(1000, '', 'replaced');
       entry = undefined;
     }
+    const known = entry;
     if (!entry) {
       entry = this.#createEntry(options);
       this.#connections.set(name, entry);
     }
-    this.#registry.join(tabId, name);
+    // A tab coming back with a cursor must miss nothing before its interest arrives: it
+    // drops what it does not want itself.
+    this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);
     entry.graceTimer.clear();
     entry.connection.start(cursor);
+    if (known && cursor) this.#catchUp(tabId, known, cursor);
     const opened = entry;
     const answer = (): Outcome<ConnectionSnapshot> => ({
       ok: true,
@@ -206,48 +211,47 @@ export class Hub {
       entry.connection.close(1001, '', 'released');
       this.#connections.delete(name);
     }
-    this.#releaseLock();
-  }
-
-  /** Takes `workerLockName(id)` and keeps it until dispose or death; never throws. */
-  async #holdLock(): Promise<AttachAnswer> {
-    const { locks } = this.env;
-    if (!locks) return {};
-    const workerId = this.#id;
-    const released = new Promise<void>((resolve) => {
-      this.#releaseLock = resolve;
-    });
-    try {
-      await new Promise<void>((granted, refused) => {
-        locks
-          .request(workerLockName(workerId), {}, () => {
-            granted();
-            return released;
-          })
-          .catch(refused);
-      });
-      return { workerId };
-    } catch {
-      // No lock (a sandboxed or opaque origin): the tabs cannot watch this hub.
-      return {};
-    }
+    this.#lifetime.release();
   }
 
   #createEntry(options: ResolvedConnectionOptions): Entry {
     const { name } = options;
     const registry = this.#registry;
     const environment = { ...this.env, hubId: this.#id };
+    const recent = new RecentFrames();
     const connection = new SharedConnection(options, environment, {
       state: (state, detail) => registry.post(name, { kind: 'state', name, state, detail }),
-      frame: (frame) => registry.deliver(name, frame),
+      frame: (frame) => {
+        recent.add(frame);
+        registry.deliver(name, frame);
+      },
       error: (error) => registry.post(name, { kind: 'error', name, error: serializeError(error) }),
       resync: () => registry.post(name, { kind: 'resync', name }),
-      cursor: (cursor) => registry.post(name, { kind: 'cursor', name, cursor }),
+      cursor: (cursor) => {
+        recent.follow(cursor.session);
+        registry.post(name, { kind: 'cursor', name, cursor });
+      },
       builds: (builds) => registry.post(name, { kind: 'builds', name, builds }),
     });
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));
-    return { connection, graceTimer: new Timer(this.env.clock) };
+    return { connection, recent, graceTimer: new Timer(this.env.clock) };
+  }
+
+  /**
+   * A tab came back to a live connection behind its stream (a page reloaded while this
+   * worker kept the socket): it gets the pushes it missed, or `resync` when they are no
+   * longer kept.
+   */
+  #catchUp(tabId: string, { connection, recent }: Entry, cursor: SessionCursor): void {
+    const { name } = connection.options;
+    const current = connection.cursor;
+    if (current?.session !== cursor.session || cursor.seq >= current.seq) return;
+    const missed = recent.session === cursor.session ? recent.after(cursor.seq) : undefined;
+    this.#registry.postTo(
+      tabId,
+      missed ? { kind: 'frames', name, frames: missed } : { kind: 'resync', name },
+    );
   }
 
   #graceIfAlone(name: string): void {
@@ -275,6 +279,7 @@ export class Hub {
 }
 
 const DONE: Outcome<void> = { ok: true, value: undefined };
+const EVERYTHING: Interest = { all: true, topics: [] };
 
 function failure(error: TabSocketError): { ok: false; error: SerializedError } {
   return { ok: false, error: serializeError(error) };

@@ -77,9 +77,10 @@ export class TabRegistry {
     return [...tab.joined.keys()];
   }
 
-  join(tabId: string, name: string): void {
+  /** `interest` until the tab says what it wants: nothing, or, for a tab coming back, everything. */
+  join(tabId: string, name: string, interest = NO_INTEREST): void {
     const tab = this.#tabs.get(tabId);
-    if (tab && !tab.joined.has(name)) tab.joined.set(name, NO_INTEREST);
+    if (tab && !tab.joined.has(name)) tab.joined.set(name, interest);
   }
 
   /** The tab leaves one connection; answers whether it had joined it. */
@@ -116,6 +117,12 @@ export class TabRegistry {
     for (const tab of this.#tabs.values()) {
       if (tab.joined.has(name)) tab.port.postMessage({ tabsocket: event });
     }
+  }
+
+  /** Sends an event to one tab, after the frames before it. */
+  postTo(tabId: string, event: TabEvent): void {
+    this.#batcher.flush();
+    this.#tabs.get(tabId)?.port.postMessage({ tabsocket: event });
   }
 
   /** Sends a frame once to each tab on `name` that wants everything or the frame's topic. */

@@ -7,7 +7,7 @@ import {
   RELAY_VERSION,
   type RelayBody,
 } from '../protocol/relay';
-import type { ConnectionState, StateDetail } from '../protocol/state';
+import type { StateDetail } from '../protocol/state';
 import type { SessionCursor, SocketData, TabEvent } from '../protocol/tab-hub';
 import type { ConnectionListener } from './connection';
 
@@ -59,16 +59,9 @@ export class RelayPeer {
     this.#post({ kind: 'join', build, url, topics: this.#topics });
   }
 
-  get state(): ConnectionState {
-    return this.#status.state;
-  }
-
-  get generation(): number {
-    return this.#status.generation;
-  }
-
-  get failedAttempts(): number {
-    return this.#status.failedAttempts;
+  /** The owner's state as last heard, for this hub's tabs. */
+  get status(): OwnerStatus {
+    return this.#status;
   }
 
   get queued(): number {

@@ -4,6 +4,7 @@
  * next hub in the lock's queue resumes the same session.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ownerLockName, relayChannelName } from '../protocol/locks';
 import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
 
@@ -144,6 +145,36 @@ describe('hubs sharing a connection', () => {
     expect(again).toMatchObject({ ok: true, value: { role: 'owner' } });
     expect(world.sockets).toHaveLength(2);
     expect(a.hub.inspect('relay-logout')?.state).toBe('closed');
+  });
+
+  it('a new login in a relaying hub replaces the old one everywhere: one socket, on the new url', async () => {
+    const { tabA, tabB } = await twoHubs('relay-relogin');
+    handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    const login = relayOptions('relay-relogin', {});
+    const next = { ...login, url: 'ws://127.0.0.1:9/ws?user=bob' };
+    const opened = await tabB.api.open('tab-b', next);
+    expect(opened).toMatchObject({ ok: true });
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    expect(world.latest().url).toBe(next.url);
+    expect(world.sockets[0]?.closeCalls).toHaveLength(1);
+    await vi.waitFor(() => expect(tabA.states().at(-1)).toBe('closed:replaced'));
+    await vi.waitFor(() => expect(tabB.api.inspect('relay-relogin')?.role).toBe('owner'));
+  });
+
+  it('ignores the messages of another relay version, and answers open within a bound', async () => {
+    const a = world.startHub();
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    // Another hub holds the lock and speaks only version 2.
+    void world.locks.request(ownerLockName('relay-version'), {}, () => new Promise(() => {}));
+    const stranger = new BroadcastChannel(relayChannelName('relay-version'));
+    const status = { state: 'open', generation: 1, failedAttempts: 0 };
+    stranger.onmessage = () =>
+      stranger.postMessage({ v: 2, from: 'x', kind: 'owner', build: 'b', url: '', status });
+    const opened = await tabA.api.open('tab-a', relayOptions('relay-version'));
+    stranger.close();
+    expect(opened).toMatchObject({ ok: true, value: { role: 'relay', state: 'idle' } });
+    expect(world.sockets).toHaveLength(0);
   });
 
   it('rejects a relayed send the owner refuses, with its code', async () => {

@@ -13,6 +13,13 @@ import { WireSession } from './wire-session';
 /** How long a new socket listens for `hello` before it takes the server for a plain one. */
 export const HELLO_WINDOW = 300;
 
+/**
+ * Message ids the cursor reserves ahead: the tabs hear of a new cursor once per this many
+ * sends, not once per send, and a hub that takes the session over from a cursor starts at
+ * its `nextId`, above every id written before.
+ */
+export const ID_RESERVE = 64;
+
 /** What the link needs of the connection that owns the socket. */
 export interface LinkHost {
   /** Writes to the current socket. */
@@ -55,6 +62,8 @@ export class WireLink {
   #nonce = '';
   #session = new WireSession();
   readonly #queue: SendQueue;
+  /** Ids below this may be taken: the cursor's `nextId`. */
+  #reservedId = 1;
   #topics: string[] = [];
   #topicsSent = '[]';
   /** Waits for `hello` (HELLO_WINDOW), then for the session to be attached (connectTimeout). */
@@ -76,7 +85,7 @@ export class WireLink {
   }
 
   get cursor(): SessionCursor {
-    return { session: this.#session.id, seq: this.#session.lastSeq, nextId: this.#queue.nextId };
+    return { session: this.#session.id, seq: this.#session.lastSeq, nextId: this.#reservedId };
   }
 
   /**
@@ -91,7 +100,7 @@ export class WireLink {
     this.#serverKind = 'unknown';
     this.#queue.requeueUnacked({ renumber: true });
     if (resumeFrom) this.#queue.continueFrom(resumeFrom.nextId);
-    this.listener.cursor(this.cursor);
+    this.#reserveIds();
   }
 
   /** A socket opened: negotiate, or carry traffic at once for a server known to be plain. */
@@ -191,12 +200,17 @@ export class WireLink {
 
   /** Writes what waits: numbered while the session is attached, else as it is. */
   #flush(): void {
-    const nextId = this.#queue.nextId;
     this.#queue.flush({
       numbered: this.#phase === 'tabsocket',
       write: (data) => this.host.write(data),
     });
-    if (this.#queue.nextId !== nextId) this.listener.cursor(this.cursor);
+    if (this.#queue.nextId >= this.#reservedId) this.#reserveIds();
+  }
+
+  /** Reserves the next ids and tells the cursor: at the start of a session, then once per ID_RESERVE sends. */
+  #reserveIds(): void {
+    this.#reservedId = this.#queue.nextId + ID_RESERVE;
+    this.listener.cursor(this.cursor);
   }
 
   /**
@@ -244,7 +258,7 @@ export class WireLink {
   #resumeRefused(): void {
     this.#session = new WireSession();
     this.#queue.requeueUnacked({ renumber: true });
-    this.listener.cursor(this.cursor);
+    this.#reserveIds();
     this.listener.resync();
     this.host.fail('resume-refused');
   }

@@ -29,8 +29,9 @@ export const reload: Scenario = {
       expect(await firstReason(tab)).toBe('attached');
       expect(server.opened).toBe(1);
     } else {
-      // A new worker: it starts the connection afresh, and the old worker's socket is gone.
-      expect(await firstReason(tab)).toBe('start');
+      // A new worker: it takes the session over from the cursor the page kept, on a new
+      // socket, and the old worker's socket is gone.
+      expect(await firstReason(tab)).toBe('handover');
       expect(server.opened).toBe(2);
     }
     await expect.poll(() => server.open).toBe(1);

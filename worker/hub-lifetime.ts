@@ -1,0 +1,30 @@
+import { workerLockName } from '../protocol/locks';
+import type { AttachAnswer } from '../protocol/tab-hub';
+import type { LockWaiter } from './registry';
+
+/** The Web Lock a hub holds for its whole life, so that tabs and peers learn of its death. */
+export interface HubLifetime {
+  /** Resolves once the lock is held (to the answer tabs get), or could not be taken. */
+  held: Promise<AttachAnswer>;
+  /** Lets go of it: on dispose, so that the tabs move on to another hub. */
+  release(): void;
+}
+
+/** Takes `workerLockName(hubId)` and keeps it until `release` or death; never rejects. */
+export function holdHubLifetime(locks: LockWaiter | undefined, hubId: string): HubLifetime {
+  if (!locks) return { held: Promise.resolve({}), release: () => {} };
+  let release = (): void => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const held = new Promise<AttachAnswer>((answer) => {
+    locks
+      .request(workerLockName(hubId), {}, () => {
+        answer({ workerId: hubId });
+        return released;
+      })
+      // No lock (a sandboxed or opaque origin): the tabs cannot watch this hub.
+      .catch(() => answer({}));
+  });
+  return { held, release };
+}
