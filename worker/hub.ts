@@ -9,7 +9,6 @@ import {
 } from '../protocol/errors';
 import { randomId } from '../protocol/random-id';
 import type {
-  AttachAnswer,
   ConnectionSnapshot,
   HubApi,
   Interest,
