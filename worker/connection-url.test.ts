@@ -117,7 +117,10 @@ describe('Connection with a url function', () => {
     latest().drop(4001);
     await vi.advanceTimersByTimeAsync(0);
     latest().drop(4001);
-    expect(lastState()).toMatchObject({ state: 'backoff', detail: { reason: 'close', code: 4001 } });
+    expect(lastState()).toMatchObject({
+      state: 'backoff',
+      detail: { reason: 'close', code: 4001 },
+    });
   });
 
   it('opens no socket with an answer that comes after close() or a newer attempt', async () => {
