@@ -1,5 +1,6 @@
 import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
 import { InvalidOptionError } from '../protocol/errors';
+import { fail } from '../protocol/option-checks';
 import { type DebugLogger, logToConsole } from './debug-log';
 import { startDedicatedWorker, startDefaultWorker } from './default-worker';
 import { HubClient } from './hub-client';
@@ -40,7 +41,7 @@ export function connect(options: ConnectOptions): TabSocket {
   const { worker, debug, url } = options;
   if (worker !== undefined && typeof worker !== 'function') checkWorker(worker);
   if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
-    throw new InvalidOptionError('tabsocket: option "debug" must be a boolean or a function');
+    fail('debug', 'must be a boolean or a function', debug);
   }
   const key = worker ?? 'default';
   let hubClient = hubClients.get(key);

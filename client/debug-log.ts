@@ -18,23 +18,17 @@ export type DebugLogger = (line: string, event: DebugEvent) => void;
  */
 export function logToConsole(socket: TabSocket, logger: DebugLogger | true): void {
   const log: DebugLogger = logger === true ? (line) => console.log(line) : logger;
-  const prefix = `tabsocket "${socket.name}":`;
+  const { name } = socket;
+  const prefix = `tabsocket "${name}":`;
   socket.on('state', (state, detail) => {
     const { from, reason, code, closeReason, attempt, delay } = detail;
-    const facts = [
-      reason === 'heartbeat-timeout' ? 'heartbeat missed' : reason,
-      code === undefined ? '' : `code ${code}${closeReason ? ` "${closeReason}"` : ''}`,
-      attempt === undefined ? '' : `attempt ${attempt}`,
-      delay === undefined ? '' : `retry in ${delay} ms`,
-    ];
-    const line = `${prefix} ${from} → ${state} (${facts.filter(Boolean).join(', ')})`;
-    log(line, { name: socket.name, state, detail });
+    let facts = reason === 'heartbeat-timeout' ? 'heartbeat missed' : reason;
+    if (code !== undefined) facts += `, code ${code}${closeReason ? ` "${closeReason}"` : ''}`;
+    if (attempt !== undefined) facts += `, attempt ${attempt}`;
+    if (delay !== undefined) facts += `, retry in ${delay} ms`;
+    log(`${prefix} ${from} → ${state} (${facts})`, { name, state, detail });
   });
   socket.on('error', (error) => {
-    log(`${prefix} ${error.code}: ${error.message}`, {
-      name: socket.name,
-      state: socket.state,
-      error,
-    });
+    log(`${prefix} ${error.code}: ${error.message}`, { name, state: socket.state, error });
   });
 }
