@@ -68,7 +68,7 @@ export type UrlProvider = () => string | Promise<string>;
  */
 export const URL_PROVIDED = 'tabsocket:url-provided';
 
-/** Options that reach the worker: plain data, they cross by structured clone. */
+/** Options that reach the worker: plain data, they cross by structured clone (a `url` function stays in the tab). */
 export interface ConnectionOptions {
   /**
    * `ws:`/`wss:` url (`http:`/`https:` and paths relative to the page are turned into one),

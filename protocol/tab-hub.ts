@@ -46,6 +46,7 @@ export interface TabFrame {
 /** The worker's view of one connection, for `inspect()`, the demo and tests. */
 export interface ConnectionSnapshot {
   name: string;
+  /** The fixed url, or `URL_PROVIDED` when the tabs' url functions give one per attempt. */
   url: string;
   state: ConnectionState;
   /** Sockets opened so far for this connection: each new attempt takes the next number. */
