@@ -9,6 +9,7 @@ import type {
   SessionCursor,
   SocketData,
   TabEventMessage,
+  TabUrlProvider,
 } from '../protocol/tab-hub';
 import { interestOf, startsNewLogin } from './handle-group';
 import { StreamCursors } from './stream-cursors';
@@ -43,7 +44,12 @@ export class HubClient implements HandleHost {
   /** Connection name → handles of this tab, and the options they were opened with. */
   readonly #handles = new Map<
     string,
-    { options: ResolvedConnectionOptions; handles: Set<TabSocketHandle> }
+    {
+      options: ResolvedConnectionOptions;
+      handles: Set<TabSocketHandle>;
+      /** The url function of the latest `connect()`, for options whose url is one. */
+      urlProvider: TabUrlProvider | undefined;
+    }
   >();
   readonly #interestSent = new Map<string, string>();
   readonly #cursors = new StreamCursors();
@@ -78,7 +84,11 @@ export class HubClient implements HandleHost {
   }
 
   /** Opens (or joins) the connection for `handle`, with the options it was created with. */
-  open(handle: TabSocketHandle, options: ResolvedConnectionOptions): void {
+  open(
+    handle: TabSocketHandle,
+    options: ResolvedConnectionOptions,
+    urlProvider?: TabUrlProvider,
+  ): void {
     const entry = this.#handles.get(handle.name);
     let resumeFrom: SessionCursor | undefined;
     if (entry) {
@@ -91,9 +101,10 @@ export class HubClient implements HandleHost {
         this.interestChanged(handle.name);
       }
       entry.options = options;
+      entry.urlProvider = urlProvider;
       entry.handles.add(handle);
     } else {
-      this.#handles.set(handle.name, { options, handles: new Set([handle]) });
+      this.#handles.set(handle.name, { options, handles: new Set([handle]), urlProvider });
       // The page before this one (a reload) may have left its session to resume.
       resumeFrom = this.#cursors.takeSaved(handle.name, options.url);
       this.#cursors.tell(handle.name, resumeFrom);
@@ -226,7 +237,8 @@ export class HubClient implements HandleHost {
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
   ): Promise<void> {
-    const outcome = await hub.open(this.tabId, options, resumeFrom);
+    const { urlProvider } = this.#handles.get(options.name) ?? {};
+    const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider);
     const handles = this.#handles.get(options.name)?.handles ?? [];
     if (!outcome.ok) {
       for (const handle of handles) handle.fail(deserializeError(outcome.error));

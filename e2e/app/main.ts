@@ -24,6 +24,16 @@ const harness: Harness = {
       harness.resyncs += 1;
     });
   },
+  openWithTokens(options, tokenServer, from) {
+    harness.open({
+      ...options,
+      url: async () => {
+        const response = await fetch(`${tokenServer}/token?from=${encodeURIComponent(from)}`);
+        const token = await response.text();
+        return `${tokenServer.replace(/^http/, 'ws')}/ws?token=${token}`;
+      },
+    });
+  },
   tryConnect(options: unknown) {
     try {
       connect(options as ConnectOptions);
