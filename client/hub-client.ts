@@ -11,7 +11,7 @@ import type {
   TabEventMessage,
   TabUrlProvider,
 } from '../protocol/tab-hub';
-import { interestOf, startsNewLogin } from './handle-group';
+import { type HandleGroup, interestOf, startsNewLogin } from './handle-group';
 import { StreamCursors } from './stream-cursors';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
@@ -41,16 +41,8 @@ export class HubClient implements HandleHost {
   readonly tabId = randomId();
   readonly #tabLock: Promise<void>;
   #current: Incarnation;
-  /** Connection name → handles of this tab, and the options they were opened with. */
-  readonly #handles = new Map<
-    string,
-    {
-      options: ResolvedConnectionOptions;
-      handles: Set<TabSocketHandle>;
-      /** The url function of the latest `connect()`, for options whose url is one. */
-      urlProvider: TabUrlProvider | undefined;
-    }
-  >();
+  /** Connection name → this tab's handles of it. */
+  readonly #handles = new Map<string, HandleGroup<TabSocketHandle>>();
   readonly #interestSent = new Map<string, string>();
   readonly #cursors = new StreamCursors();
   /** How long a fresh worker, started after a death, may take to answer `attach`. */
@@ -72,9 +64,7 @@ export class HubClient implements HandleHost {
     addEventListener('online', () => this.#call((hub) => hub.network(true)));
     addEventListener('offline', () => this.#call((hub) => hub.network(false)));
     addEventListener('pagehide', () => {
-      this.#cursors.save(
-        new Map([...this.#handles].map(([name, { options }]) => [name, options.url])),
-      );
+      this.#cursors.save(this.#handles);
       this.#call((hub) => hub.leave(this.tabId));
     });
     // A page restored from the back/forward cache left at pagehide: join again.

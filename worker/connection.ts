@@ -1,4 +1,4 @@
-import { type Clock, Timer } from '../protocol/clock';
+import { Timer } from '../protocol/clock';
 import { matchesCloseCode, type ResolvedConnectionOptions } from '../protocol/connection-options';
 import {
   ConnectionClosedError,
@@ -8,37 +8,10 @@ import {
 import type { ConnectionState, StateDetail, TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData } from '../protocol/tab-hub';
 import { backoffDelay } from './backoff';
+import type { ConnectionListener, Environment, SocketLike } from './environment';
 import { Heartbeat } from './heartbeat';
 import type { Numbering } from './send-queue';
-import { type LinkListener, WireLink } from './wire-link';
-
-export { HELLO_WINDOW } from './wire-link';
-
-/** The part of the browser's WebSocket the connection uses, so tests can hand in a fake. */
-export interface SocketLike {
-  readonly readyState: number;
-  binaryType: BinaryType;
-  send(data: SocketData): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: Event) => void) | null;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onclose: ((event: CloseEvent) => void) | null;
-  onerror: ((event: Event) => void) | null;
-}
-
-export interface Environment {
-  clock: Clock;
-  /** Uniform in [0, 1), as Math.random. */
-  random: () => number;
-  createSocket: (url: string, protocols: string[]) => SocketLike;
-  /** With a `url` function: the url of the next attempt, asked of a tab (`UrlSource`). */
-  freshUrl?: () => Promise<string>;
-}
-
-/** Where a connection reports to (the hub, which fans out to the tabs). */
-export interface ConnectionListener extends LinkListener {
-  state(state: ConnectionState, detail: StateDetail): void;
-}
+import { WireLink } from './wire-link';
 
 const CONNECTING = 0;
 const OPEN = 1;

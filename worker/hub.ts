@@ -23,7 +23,7 @@ import {
   checkSocketData,
   isSessionCursor,
 } from '../protocol/tab-hub-checks';
-import type { Environment } from './connection';
+import type { Environment } from './environment';
 import type { ScheduleTask } from './frame-batcher';
 import { type HubLifetime, holdHubLifetime } from './hub-lifetime';
 import { RecentFrames } from './recent-frames';

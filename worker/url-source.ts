@@ -7,7 +7,7 @@ import {
 } from '../protocol/connection-options';
 import { UrlProviderError } from '../protocol/errors';
 import type { TabUrlProvider } from '../protocol/tab-hub';
-import type { Environment } from './connection';
+import type { Environment } from './environment';
 
 /** One ask for a url: which tab answers it, and how it ends early when that tab leaves. */
 interface Ask {
