@@ -14,8 +14,8 @@ export interface ConnectOptions extends ConnectionOptions {
    * again whenever the worker dies, or a SharedWorker instance, which tabsocket cannot start
    * again: when it dies, the handles go `failed` (reason `worker-lost`) with a `WorkerError`.
    * Default: the package's worker, started again when it dies. Without SharedWorker support
-   * (Chrome for Android) the worker's hub runs in a dedicated worker of the page instead:
-   * one socket per tab, same API.
+   * (older Chrome for Android, WebViews) the hub runs in a dedicated worker of each page
+   * instead, and those hubs still share one socket (one owns it, the others relay).
    */
   worker?: SharedWorker | (() => SharedWorker);
   /**
