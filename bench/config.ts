@@ -7,12 +7,26 @@ import type { VariantName } from './pages/api';
 
 export const VARIANTS: readonly VariantName[] = [
   'tabsocket',
+  'tabsocket-two-builds',
+  'tabsocket-no-shared-worker',
   'seed',
   'partysocket',
   'rws',
   'raw-hop',
 ];
-/** The variants with a real socket (all but the raw hop). */
+/**
+ * tabsocket with more than one hub sharing the socket through the owner lock: their per-N
+ * sessions open the first tab alone (its hub takes the lock), then the rest, and time the
+ * round trips in the last tab, a relay's from N = 2 on.
+ */
+export const RELAY_VARIANTS: readonly VariantName[] = [
+  'tabsocket-two-builds',
+  'tabsocket-no-shared-worker',
+];
+/**
+ * The variants the one-tab fault figures run for: each with a socket of its own (not the
+ * raw hop); the relay variants have one hub with one tab, the tabsocket case.
+ */
 export const SOCKET_VARIANTS: readonly VariantName[] = ['tabsocket', 'seed', 'partysocket', 'rws'];
 export const TAB_COUNTS = [1, 5, 10] as const;
 

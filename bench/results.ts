@@ -10,14 +10,28 @@ export interface SteadyFigures {
   sockets: number;
   /** Server sockets opened during the whole session: more than `sockets` means reconnects. */
   socketsOpened: number;
+  /** tabsocket variants: how many tabs' hubs own the socket or relay, and which the measuring tab's does. */
+  roles: Roles | null;
   heartbeat: HeartbeatFigures;
-  /** Request → push round trips, ms, timed in the first tab. */
+  /**
+   * Request → push round trips, ms, timed in the first tab; with several hubs, in the
+   * second (a relay's when N > 1): see `measuringTab`.
+   */
   rtt: Summary;
   throughput: ThroughputFigures;
-  /** JS heap after GC, bytes, once the session's runs are done. */
-  heap: { tab: number; worker: number | null };
+  /**
+   * JS heap after GC, bytes, once the session's runs are done: the first tab's, and every
+   * worker's in the context (`workers`; one per tabsocket hub), `worker` their sum.
+   */
+  heap: { tab: number; worker: number | null; workers: number[] };
   /** Where the session's time went, ms: open, heartbeat, rtt, throughput, heap. */
   phaseMs: Record<string, number>;
+}
+
+export interface Roles {
+  owner: number;
+  relay: number;
+  measuring: 'owner' | 'relay';
 }
 
 export interface HeartbeatFigures {

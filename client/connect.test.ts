@@ -587,3 +587,135 @@ describe('a dead worker', () => {
     });
   });
 });
+
+describe('a url function', () => {
+  const quickRetry = { reconnect: { minDelay: 10, jitter: 0 } };
+
+  /** A url function handing out token=<prefix>1, <prefix>2, …: the tokens it gave. */
+  function tokens(prefix: string) {
+    const given: string[] = [];
+    const url = () => {
+      given.push(`${prefix}${given.length + 1}`);
+      return Promise.resolve(`http://127.0.0.1:9/ws?token=${given.at(-1)}`);
+    };
+    return { url, given };
+  }
+
+  it('is asked across the port for each attempt; a 4401 close is retried with a fresh url, back to open', async () => {
+    const { url, given } = tokens('t');
+    const tab = openTab({ url });
+    const states = statesOf(tab);
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    expect(latest().url).toBe('ws://127.0.0.1:9/ws?token=t1');
+    latest().accept();
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    latest().drop(4401, 'token expired');
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    expect(latest().url).toBe('ws://127.0.0.1:9/ws?token=t2');
+    latest().accept();
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    expect(states).toEqual(['connecting', 'open', 'connecting', 'open']);
+    expect(given).toEqual(['t1', 't2']);
+    expect((await tab.inspect())?.url).toBe('tabsocket:url-provided');
+  });
+
+  it('that throws fails the attempt: the tab hears TS_ERR_URL_PROVIDER and sees backoff (url-provider), then it is asked again', async () => {
+    let calls = 0;
+    const tab = openTab({
+      ...quickRetry,
+      url: () => {
+        calls += 1;
+        if (calls === 1) throw new Error('no session yet');
+        return 'ws://127.0.0.1:9/ws?token=ok';
+      },
+    });
+    const errors: unknown[] = [];
+    const reasons: string[] = [];
+    tab.on('error', (error) => errors.push(error));
+    tab.on('state', (state, detail) => reasons.push(`${state}:${detail.reason}`));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    expect(latest().url).toBe('ws://127.0.0.1:9/ws?token=ok');
+    await vi.waitFor(() =>
+      expect(reasons).toEqual(['connecting:start', 'backoff:url-provider', 'connecting:retry']),
+    );
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'TS_ERR_URL_PROVIDER',
+        message: expect.stringContaining('no session yet'),
+      }),
+    ]);
+  });
+
+  it("hands the asking to another tab's function when the tab that gave it leaves", async () => {
+    const a = tokens('a');
+    const b = tokens('b');
+    const tabA = openTab({ ...quickRetry, url: a.url });
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const tabB = openTab({ ...quickRetry, url: b.url });
+    await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(tabB.state).toBe('open'));
+    await tabA.release();
+    latest().drop(1006);
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    expect(latest().url).toBe('ws://127.0.0.1:9/ws?token=b1');
+    expect(a.given).toEqual(['a1']);
+  });
+
+  it('is one login with every other url function of the name; a fixed url under that name is a new login', async () => {
+    const tabA = openTab({ url: tokens('a').url });
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    const tabB = openTab({ url: tokens('b').url });
+    await vi.waitFor(() => expect(tabB.state).toBe('open'));
+    expect(sockets).toHaveLength(1);
+    const tabC = openTab({ url: 'ws://127.0.0.1:9/ws?token=fixed' });
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    expect(latest().url).toBe('ws://127.0.0.1:9/ws?token=fixed');
+    await vi.waitFor(() => expect(tabA.state).toBe('connecting'));
+    expect(tabC.name).toBe('default');
+  });
+});
+
+describe('the debug option', () => {
+  it('logs each state change with its reason, code, attempt and delay, and each error, in the tab', async () => {
+    const lines: string[] = [];
+    const tab = openTab({
+      reconnect: { minDelay: 40, jitter: 0 },
+      debug: (line) => lines.push(line),
+    });
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    latest().drop(1006);
+    // The retry's state reaches the tab over the port after the worker made its socket.
+    await vi.waitFor(() => expect(lines).toHaveLength(4));
+    expect(lines).toEqual([
+      'tabsocket "default": idle → connecting (start)',
+      'tabsocket "default": connecting → open (open)',
+      'tabsocket "default": open → backoff (close, code 1006, attempt 1, retry in 40 ms)',
+      'tabsocket "default": backoff → connecting (retry)',
+    ]);
+  });
+
+  it('with true, writes to console.log; off by default, nothing is logged', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const quiet = openTab({ name: 'quiet' });
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      await vi.waitFor(() => expect(quiet.state).toBe('open'));
+      expect(log).not.toHaveBeenCalled();
+      openTab({ name: 'loud', debug: true });
+      await vi.waitFor(() =>
+        expect(log).toHaveBeenCalledWith('tabsocket "loud": idle → connecting (start)'),
+      );
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  it('refuses a debug value that is neither a boolean nor a function', () => {
+    expect(() => openTab({ debug: 'yes' as never })).toThrow(/option "debug"/);
+  });
+});

@@ -1,8 +1,11 @@
 import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
 import { InvalidOptionError } from '../protocol/errors';
+import { fail } from '../protocol/option-checks';
+import { type DebugLogger, logToConsole } from './debug-log';
 import { startDedicatedWorker, startDefaultWorker } from './default-worker';
 import { HubClient } from './hub-client';
 import { type TabSocket, TabSocketHandle } from './tab-socket';
+import { tabUrlProvider } from './url-provider';
 
 export interface ConnectOptions extends ConnectionOptions {
   /**
@@ -11,10 +14,16 @@ export interface ConnectOptions extends ConnectionOptions {
    * again whenever the worker dies, or a SharedWorker instance, which tabsocket cannot start
    * again: when it dies, the handles go `failed` (reason `worker-lost`) with a `WorkerError`.
    * Default: the package's worker, started again when it dies. Without SharedWorker support
-   * (Chrome for Android) the worker's hub runs in a dedicated worker of the page instead:
-   * one socket per tab, same API.
+   * (older Chrome for Android, WebViews) the hub runs in a dedicated worker of each page
+   * instead, and those hubs still share one socket (one owns it, the others relay).
    */
   worker?: SharedWorker | (() => SharedWorker);
+  /**
+   * Logs every state change of this handle (reason, close code, attempt, delay: a heartbeat
+   * miss too) and every error in this tab's console (`true`), or hands each line to a
+   * function. The worker's console is hidden in most browsers; this one is not. Default off.
+   */
+  debug?: boolean | DebugLogger;
 }
 
 type WorkerOption = NonNullable<ConnectOptions['worker']>;
@@ -28,9 +37,12 @@ const hubClients = new Map<WorkerOption | 'default', HubClient>();
  * before anything reaches the worker.
  */
 export function connect(options: ConnectOptions): TabSocket {
-  const resolved = resolveOptions(options, globalThis.location?.href, ['worker']);
-  const worker = options.worker;
+  const resolved = resolveOptions(options, globalThis.location?.href, ['worker', 'debug']);
+  const { worker, debug, url } = options;
   if (worker !== undefined && typeof worker !== 'function') checkWorker(worker);
+  if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
+    fail('debug', 'must be a boolean or a function', debug);
+  }
   const key = worker ?? 'default';
   let hubClient = hubClients.get(key);
   if (!hubClient) {
@@ -38,7 +50,8 @@ export function connect(options: ConnectOptions): TabSocket {
     hubClients.set(key, hubClient);
   }
   const handle = new TabSocketHandle(resolved.name, hubClient);
-  hubClient.open(handle, resolved);
+  if (debug) logToConsole(handle, debug);
+  hubClient.open(handle, resolved, typeof url === 'function' ? tabUrlProvider(url) : undefined);
   return handle;
 }
 

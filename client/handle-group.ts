@@ -1,7 +1,15 @@
 /** What the handles of one connection in one tab amount to, together. */
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import type { ConnectionState } from '../protocol/state';
-import type { Interest } from '../protocol/tab-hub';
+import type { Interest, TabUrlProvider } from '../protocol/tab-hub';
+
+/** The handles of one connection in this tab, and the options they were opened with. */
+export interface HandleGroup<Handle> {
+  options: ResolvedConnectionOptions;
+  handles: Set<Handle>;
+  /** The url function of the latest `connect()`, for options whose url is one. */
+  urlProvider: TabUrlProvider | undefined;
+}
 
 /** What a tab wants of one connection: the union of its handles' listeners. */
 export function interestOf(handles: Iterable<{ readonly interest: Interest }>): Interest {

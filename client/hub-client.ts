@@ -9,8 +9,9 @@ import type {
   SessionCursor,
   SocketData,
   TabEventMessage,
+  TabUrlProvider,
 } from '../protocol/tab-hub';
-import { interestOf, startsNewLogin } from './handle-group';
+import { type HandleGroup, interestOf, startsNewLogin } from './handle-group';
 import { StreamCursors } from './stream-cursors';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
@@ -40,11 +41,8 @@ export class HubClient implements HandleHost {
   readonly tabId = randomId();
   readonly #tabLock: Promise<void>;
   #current: Incarnation;
-  /** Connection name → handles of this tab, and the options they were opened with. */
-  readonly #handles = new Map<
-    string,
-    { options: ResolvedConnectionOptions; handles: Set<TabSocketHandle> }
-  >();
+  /** Connection name → this tab's handles of it. */
+  readonly #handles = new Map<string, HandleGroup<TabSocketHandle>>();
   readonly #interestSent = new Map<string, string>();
   readonly #cursors = new StreamCursors();
   /** How long a fresh worker, started after a death, may take to answer `attach`. */
@@ -66,9 +64,7 @@ export class HubClient implements HandleHost {
     addEventListener('online', () => this.#call((hub) => hub.network(true)));
     addEventListener('offline', () => this.#call((hub) => hub.network(false)));
     addEventListener('pagehide', () => {
-      this.#cursors.save(
-        new Map([...this.#handles].map(([name, { options }]) => [name, options.url])),
-      );
+      this.#cursors.save(this.#handles);
       this.#call((hub) => hub.leave(this.tabId));
     });
     // A page restored from the back/forward cache left at pagehide: join again.
@@ -78,7 +74,11 @@ export class HubClient implements HandleHost {
   }
 
   /** Opens (or joins) the connection for `handle`, with the options it was created with. */
-  open(handle: TabSocketHandle, options: ResolvedConnectionOptions): void {
+  open(
+    handle: TabSocketHandle,
+    options: ResolvedConnectionOptions,
+    urlProvider?: TabUrlProvider,
+  ): void {
     const entry = this.#handles.get(handle.name);
     let resumeFrom: SessionCursor | undefined;
     if (entry) {
@@ -91,9 +91,10 @@ export class HubClient implements HandleHost {
         this.interestChanged(handle.name);
       }
       entry.options = options;
+      entry.urlProvider = urlProvider;
       entry.handles.add(handle);
     } else {
-      this.#handles.set(handle.name, { options, handles: new Set([handle]) });
+      this.#handles.set(handle.name, { options, handles: new Set([handle]), urlProvider });
       // The page before this one (a reload) may have left its session to resume.
       resumeFrom = this.#cursors.takeSaved(handle.name, options.url);
       this.#cursors.tell(handle.name, resumeFrom);
@@ -226,7 +227,8 @@ export class HubClient implements HandleHost {
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
   ): Promise<void> {
-    const outcome = await hub.open(this.tabId, options, resumeFrom);
+    const { urlProvider } = this.#handles.get(options.name) ?? {};
+    const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider);
     const handles = this.#handles.get(options.name)?.handles ?? [];
     if (!outcome.ok) {
       for (const handle of handles) handle.fail(deserializeError(outcome.error));

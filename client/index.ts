@@ -5,6 +5,7 @@ export type {
   ConnectionOptions,
   HeartbeatOptions,
   ReconnectOptions,
+  UrlProvider,
 } from '../protocol/connection-options';
 export {
   ConnectionClosedError,
@@ -16,10 +17,12 @@ export {
   ReleasedError,
   TabSocketError,
   type TabSocketErrorCode,
+  UrlProviderError,
   WorkerError,
 } from '../protocol/errors';
 export type { HeartbeatFrame } from '../protocol/heartbeat-frame';
 export type { ConnectionState, StateDetail, TransitionReason } from '../protocol/state';
 export type { ConnectionSnapshot } from '../protocol/tab-hub';
 export { type ConnectOptions, connect } from './connect';
+export type { DebugEvent, DebugLogger } from './debug-log';
 export type { SendData, TabSocket, TabSocketEvents } from './tab-socket';

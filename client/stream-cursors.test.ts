@@ -50,7 +50,7 @@ describe('StreamCursors', () => {
     it('gives the next page the cursor of the same url, once', () => {
       const before = new StreamCursors();
       before.tell('chat', { session: 's1', seq: 12, nextId: 3 });
-      before.save(new Map([['chat', 'wss://a/ws']]));
+      before.save(new Map([['chat', { options: { url: 'wss://a/ws' } }]]));
       const after = new StreamCursors();
       expect(after.takeSaved('chat', 'wss://a/ws')).toEqual({ session: 's1', seq: 12, nextId: 3 });
       expect(after.takeSaved('chat', 'wss://a/ws')).toBeUndefined();
@@ -59,7 +59,7 @@ describe('StreamCursors', () => {
     it('keeps no session for another url (another login) or unreadable storage', () => {
       const before = new StreamCursors();
       before.tell('chat', { session: 's1', seq: 12, nextId: 3 });
-      before.save(new Map([['chat', 'wss://a/ws?user=1']]));
+      before.save(new Map([['chat', { options: { url: 'wss://a/ws?user=1' } }]]));
       expect(new StreamCursors().takeSaved('chat', 'wss://a/ws?user=2')).toBeUndefined();
       storage.set('tabsocket:cursors', '{not json');
       expect(new StreamCursors().takeSaved('chat', 'wss://a/ws')).toBeUndefined();

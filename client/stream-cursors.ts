@@ -66,10 +66,15 @@ export class StreamCursors {
     this.#cursors.delete(name);
   }
 
-  /** Keeps the cursors of the connections in `urls` (name → url) for the page that follows. */
-  save(urls: Map<string, string>): void {
+  /** Keeps the cursors of the connections (name → their options) for the page that follows. */
+  save(connections: Map<string, { options: { url: string } }>): void {
     const saved: Record<string, Saved> = {};
-    for (const [name, url] of urls) {
+    for (const [
+      name,
+      {
+        options: { url },
+      },
+    ] of connections) {
       const cursor = this.#cursors.get(name);
       if (cursor) saved[name] = { url, cursor };
     }

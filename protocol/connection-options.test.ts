@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ConnectionOptions, resolveOptions } from './connection-options';
+import { type ConnectionOptions, resolveOptions, URL_PROVIDED } from './connection-options';
 import { InvalidOptionError, TabSocketError } from './errors';
 
 const url = 'wss://example.com/socket';
@@ -41,6 +41,7 @@ describe('resolveOptions', () => {
           maxAttempts: Number.POSITIVE_INFINITY,
           minUptime: 5_000,
           stopOn: [1008, [4400, 4499]],
+          refreshOn: [4401],
         },
         connectTimeout: 10_000,
         outboxLimit: 1_000,
@@ -193,6 +194,12 @@ describe('resolveOptions', () => {
 
     it.each([[''], [undefined], [42], [{ href: url }]])('rejects url = %j', (given) => {
       expectRejected({ url: given }, 'url');
+    });
+
+    it('takes a function as a url provider: it crosses to the worker as URL_PROVIDED, which the worker takes again', () => {
+      const resolved = resolve({ url: () => url });
+      expect(resolved.url).toBe(URL_PROVIDED);
+      expect(resolve({ ...resolved }).url).toBe(URL_PROVIDED);
     });
   });
 
@@ -423,6 +430,15 @@ describe('resolveOptions', () => {
 
       it('rejects a value that is not an array', () => {
         expectRejected({ url, reconnect: { stopOn: 1008 } }, 'reconnect.stopOn');
+      });
+    });
+
+    describe('refreshOn', () => {
+      it('takes a close code list, as stopOn', () => {
+        const refreshOn = [4001, [4401, 4403]];
+        expect(resolve({ url, reconnect: { refreshOn } }).reconnect.refreshOn).toEqual(refreshOn);
+        expectRejected({ url, reconnect: { refreshOn: [999] } }, 'reconnect.refreshOn');
+        expectRejected({ url, reconnect: { refreshOn: 4401 } }, 'reconnect.refreshOn');
       });
     });
   });

@@ -46,12 +46,35 @@ export interface ReconnectOptions {
   minUptime?: number;
   /** Close codes after which the state becomes `failed` instead of retrying. Default `[1008, [4400, 4499]]`. */
   stopOn?: CloseCodeList;
+  /**
+   * With a `url` function only: close codes that mean "the credentials in the url expired".
+   * The connection asks for a fresh url and retries once at once, before the code counts
+   * for `stopOn`. Default `[4401]`.
+   */
+  refreshOn?: CloseCodeList;
 }
 
-/** Options that reach the worker: plain data, they cross by structured clone. */
+/**
+ * Gives the url of the next connect attempt: for a token that expires. Runs in the tab, and
+ * is called by the worker before every attempt; a relative or `http(s):` url is made a
+ * `ws(s):` one against the page, as a fixed `url` is.
+ */
+export type UrlProvider = () => string | Promise<string>;
+
+/**
+ * What a url function becomes in the options that reach the worker (functions do not cross):
+ * the worker then asks a tab's function before each attempt. All such logins of a name are
+ * one login: the name is the identity, the url a tab gives never changes it.
+ */
+export const URL_PROVIDED = 'tabsocket:url-provided';
+
+/** Options that reach the worker: plain data, they cross by structured clone (a `url` function stays in the tab). */
 export interface ConnectionOptions {
-  /** `ws:`/`wss:` url (`http:`/`https:` and paths relative to the page are turned into one). Required. */
-  url: string;
+  /**
+   * `ws:`/`wss:` url (`http:`/`https:` and paths relative to the page are turned into one),
+   * or a function giving one, asked again before every connect attempt. Required.
+   */
+  url: string | UrlProvider;
   /** The connection's key: tabs that connect with the same name share one socket. Default `'default'`. */
   name?: string;
   /** WebSocket subprotocols. Default none. */
@@ -102,6 +125,7 @@ const RECONNECT_SCHEMA: Schema<Required<ReconnectOptions>> = {
   maxAttempts: [Number.POSITIVE_INFINITY, integer(1, Number.POSITIVE_INFINITY)],
   minUptime: [5_000, duration(0)],
   stopOn: [[1008, [4400, 4499]], closeCodeList],
+  refreshOn: [[4401], closeCodeList],
 };
 
 /** Every option but `url`, whose check needs the page's address. */
@@ -130,14 +154,21 @@ export function resolveOptions(
   extraKeys: readonly string[] = [],
 ): ResolvedConnectionOptions {
   const schema: Schema<ResolvedConnectionOptions> = {
-    url: [undefined, (value, option) => webSocketUrl(value, option, baseUrl)],
+    url: [
+      undefined,
+      (value, option) =>
+        typeof value === 'function' || value === URL_PROVIDED
+          ? URL_PROVIDED
+          : webSocketUrl(value, option, baseUrl),
+    ],
     ...OPTIONS_SCHEMA,
   };
   rejectUnknownKeys(record(input, 'options'), [...Object.keys(schema), ...extraKeys], '');
   return resolveGroup(schema, input, 'options', '');
 }
 
-function webSocketUrl(value: unknown, option: string, baseUrl: string | undefined): string {
+/** Checks a url (the option, or what a url function gave) and makes it a `ws(s):` one. */
+export function webSocketUrl(value: unknown, option: string, baseUrl: string | undefined): string {
   const text = nonEmptyString(value, option);
   let url: URL;
   try {
@@ -173,6 +204,13 @@ function closeCodeList(value: unknown, option: string): CloseCodeList {
     if (isCloseCode(low) && isCloseCode(high) && low <= high) return [low, high];
     return fail(option, 'entries must be close codes (1000-4999) or [low, high] ranges', entry);
   });
+}
+
+/** Whether `code` is in `list`, as one of its codes or within one of its ranges. */
+export function matchesCloseCode(list: CloseCodeList, code: number): boolean {
+  return list.some((entry) =>
+    typeof entry === 'number' ? entry === code : code >= entry[0] && code <= entry[1],
+  );
 }
 
 function isCloseCode(value: unknown): value is number {

@@ -11,6 +11,7 @@ import {
   serializeError,
   TabSocketError,
   type TabSocketErrorCode,
+  UrlProviderError,
   WorkerError,
 } from './errors';
 
@@ -25,6 +26,7 @@ const classes: ReadonlyArray<
   ['TS_ERR_RELEASED', ReleasedError, 'ReleasedError'],
   ['TS_ERR_MALFORMED_FRAME', MalformedFrameError, 'MalformedFrameError'],
   ['TS_ERR_WORKER', WorkerError, 'WorkerError'],
+  ['TS_ERR_URL_PROVIDER', UrlProviderError, 'UrlProviderError'],
 ];
 
 describe('error classes', () => {

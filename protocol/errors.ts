@@ -13,6 +13,7 @@
  * | `TS_ERR_RELEASED`         | `ReleasedError`         | the handle was used after `release()`                       |
  * | `TS_ERR_MALFORMED_FRAME`  | `MalformedFrameError`   | a frame was not JSON, or not passable to the tab: sent as text |
  * | `TS_ERR_WORKER`           | `WorkerError`           | the shared worker could not start or stopped answering      |
+ * | `TS_ERR_URL_PROVIDER`     | `UrlProviderError`      | no `url` function gave a usable url for an attempt: it threw, gave a bad url, took too long, or no tab has one |
  *
  * The reference server refuses a frame with an error frame whose code is a `WireErrorCode`
  * (`wire.ts`): `malformed`, `unknown-kind`, `unexpected`, `invalid-session`, `overloaded`.
@@ -25,7 +26,8 @@ export type TabSocketErrorCode =
   | 'TS_ERR_FAILED'
   | 'TS_ERR_RELEASED'
   | 'TS_ERR_MALFORMED_FRAME'
-  | 'TS_ERR_WORKER';
+  | 'TS_ERR_WORKER'
+  | 'TS_ERR_URL_PROVIDER';
 
 /** The base of every tabsocket error; `message` is for people, `code` for programs. */
 export class TabSocketError extends Error {
@@ -94,6 +96,14 @@ export class WorkerError extends TabSocketError {
   }
 }
 
+/** Emitted to the tabs with each attempt that failed because no `url` function gave a url. */
+export class UrlProviderError extends TabSocketError {
+  override name = 'UrlProviderError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_URL_PROVIDER', message, options);
+  }
+}
+
 const classByCode: Record<TabSocketErrorCode, new (message: string) => TabSocketError> = {
   TS_ERR_INVALID_OPTION: InvalidOptionError,
   TS_ERR_INVALID_ARGUMENT: InvalidArgumentError,
@@ -103,6 +113,7 @@ const classByCode: Record<TabSocketErrorCode, new (message: string) => TabSocket
   TS_ERR_RELEASED: ReleasedError,
   TS_ERR_MALFORMED_FRAME: MalformedFrameError,
   TS_ERR_WORKER: WorkerError,
+  TS_ERR_URL_PROVIDER: UrlProviderError,
 };
 
 /** An error as it crosses between worker and tab. */

@@ -10,6 +10,7 @@
  *   any live state ──offline──▶ offline ──online──▶ connecting (attempts reset)
  *   any state ──close()──▶ closed      (logout or disposal: never reconnects by itself)
  *   closed / failed ──start (a tab connects again)──▶ connecting
+ *   open ──refreshOn code, once (url function only)──▶ connecting (reason `refresh`)
  *   any live state ──worker-lost (reported by the tab)──▶ connecting (a fresh worker) or failed
  *   any live state ──handover (another hub takes the socket)──▶ connecting
  */
@@ -39,6 +40,13 @@ export type TransitionReason =
    * socket starts a fresh one, and the tabs get `resync`.
    */
   | 'resume-refused'
+  /**
+   * No `url` function gave a url for this attempt (it threw, gave a bad url, took longer
+   * than `connectTimeout`, or no tab has one): the tabs get a `UrlProviderError`.
+   */
+  | 'url-provider'
+  /** The server closed with a `refreshOn` code: the next attempt asks for a fresh url at once. */
+  | 'refresh'
   /** The backoff delay ran out: next attempt. */
   | 'retry'
   /** A tab reported that the browser went offline / online. */

@@ -46,6 +46,7 @@ export interface TabFrame {
 /** The worker's view of one connection, for `inspect()`, the demo and tests. */
 export interface ConnectionSnapshot {
   name: string;
+  /** The fixed url, or `URL_PROVIDED` when the tabs' url functions give one per attempt. */
   url: string;
   state: ConnectionState;
   /** Sockets opened so far for this connection: each new attempt takes the next number. */
@@ -76,6 +77,13 @@ export interface AttachAnswer {
   workerId?: string;
 }
 
+/**
+ * A tab's url function as the worker calls it, across the port: it answers the url as the
+ * tab resolved it against the page, and rejects when the app's function threw or gave a url
+ * that is not one.
+ */
+export type TabUrlProvider = () => Promise<string>;
+
 export interface HubApi {
   /**
    * Registers the calling tab, or the same tab again on a new worker after the old one
@@ -87,12 +95,15 @@ export interface HubApi {
    * worker checks `options` again, as every argument below: a refusal is an `Outcome` whose
    * error is `InvalidOptionError` or `InvalidArgumentError`. `resumeFrom`, the cursor the
    * tab last heard of (after its worker died, or across a reload), lets a connection this
-   * call starts resume that session rather than begin a new one.
+   * call starts resume that session rather than begin a new one. `urlProvider`, with
+   * `options.url` `URL_PROVIDED`, is the tab's url function (a comlink proxy): the worker
+   * calls it before connect attempts, while the tab stays on the connection.
    */
   open(
     tabId: string,
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
+    urlProvider?: TabUrlProvider,
   ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>>;
   setInterest(tabId: string, name: string, interest: Interest): Outcome<void>;
   send(tabId: string, name: string, data: SocketData): Promise<Outcome<void>>;

@@ -5,7 +5,6 @@ import {
   MalformedFrameError,
   OutboxFullError,
 } from '../protocol/errors';
-import { HELLO_WINDOW } from './connection';
 import {
   HELLO,
   resumed,
@@ -16,7 +15,7 @@ import {
   setupPlain,
   setupResumed,
 } from './test-support/connection-harness';
-import { ID_RESERVE } from './wire-link';
+import { HELLO_WINDOW, ID_RESERVE } from './wire-link';
 
 beforeEach(() => {
   vi.useFakeTimers();

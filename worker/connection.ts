@@ -1,38 +1,17 @@
-import { type Clock, Timer } from '../protocol/clock';
-import type { CloseCodeList, ResolvedConnectionOptions } from '../protocol/connection-options';
-import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
+import { Timer } from '../protocol/clock';
+import { matchesCloseCode, type ResolvedConnectionOptions } from '../protocol/connection-options';
+import {
+  ConnectionClosedError,
+  ConnectionFailedError,
+  type TabSocketError,
+} from '../protocol/errors';
 import type { ConnectionState, StateDetail, TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData } from '../protocol/tab-hub';
 import { backoffDelay } from './backoff';
+import type { ConnectionListener, Environment, SocketLike } from './environment';
 import { Heartbeat } from './heartbeat';
 import type { Numbering } from './send-queue';
-import { type LinkListener, WireLink } from './wire-link';
-
-export { HELLO_WINDOW } from './wire-link';
-
-/** The part of the browser's WebSocket the connection uses, so tests can hand in a fake. */
-export interface SocketLike {
-  readonly readyState: number;
-  binaryType: BinaryType;
-  send(data: SocketData): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: Event) => void) | null;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onclose: ((event: CloseEvent) => void) | null;
-  onerror: ((event: Event) => void) | null;
-}
-
-export interface Environment {
-  clock: Clock;
-  /** Uniform in [0, 1), as Math.random. */
-  random: () => number;
-  createSocket: (url: string, protocols: string[]) => SocketLike;
-}
-
-/** Where a connection reports to (the hub, which fans out to the tabs). */
-export interface ConnectionListener extends LinkListener {
-  state(state: ConnectionState, detail: StateDetail): void;
-}
+import { WireLink } from './wire-link';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -53,6 +32,8 @@ export class Connection {
   #socket: SocketLike | undefined;
   #failedAttempts = 0;
   #online = true;
+  /** A `refreshOn` close retries once with a fresh url; a socket that lasted `minUptime` earns it back. */
+  #refresh: 'available' | 'spent' = 'available';
   readonly #connectTimer: Timer;
   readonly #retryTimer: Timer;
   readonly #uptimeTimer: Timer;
@@ -120,6 +101,7 @@ export class Connection {
   start(resumeFrom?: SessionCursor, reason: TransitionReason = 'start'): void {
     if (this.#state !== 'idle' && this.#state !== 'closed' && this.#state !== 'failed') return;
     this.#failedAttempts = 0;
+    this.#refresh = 'available';
     this.#link.restart(resumeFrom);
     if (this.#online) {
       this.#openSocket(reason);
@@ -183,15 +165,35 @@ export class Connection {
     this.listener.state(to, { from, ...detail });
   }
 
-  #openSocket(reason: TransitionReason): void {
+  #openSocket(reason: TransitionReason, detail: Omit<Detail, 'reason'> = {}): void {
     const generation = ++this.#generation;
+    this.#setState('connecting', { reason, ...detail });
+    const { freshUrl } = this.env;
+    if (!freshUrl) {
+      this.#createSocket(generation, this.options.url);
+      return;
+    }
+    // Still connecting on this generation: no close, offline or newer attempt came between.
+    const asked = () => generation === this.#generation && this.#state === 'connecting';
+    freshUrl().then(
+      (url) => {
+        if (asked()) this.#createSocket(generation, url);
+      },
+      (error: TabSocketError) => {
+        if (!asked()) return;
+        this.listener.error(error);
+        this.#attemptFailed('url-provider');
+      },
+    );
+  }
+
+  #createSocket(generation: number, url: string): void {
     let socket: SocketLike;
     try {
-      socket = this.env.createSocket(this.options.url, this.options.protocols);
+      socket = this.env.createSocket(url, this.options.protocols);
     } catch {
       // The constructor throws for a blocked port or a bad url the browser rejects: that is
       // a failed attempt like any other, with the backoff between tries.
-      this.#setState('connecting', { reason });
       this.#attemptFailed('close');
       return;
     }
@@ -208,7 +210,6 @@ export class Connection {
       if (this.#isCurrent(generation)) this.#closedByPeer(event.code, event.reason);
     };
     this.#socket = socket;
-    this.#setState('connecting', { reason });
     this.#connectTimer.start(this.options.connectTimeout, () =>
       this.#attemptFailed('connect-timeout'),
     );
@@ -224,12 +225,20 @@ export class Connection {
     this.#setState('open', { reason: 'open' });
     this.#uptimeTimer.start(this.options.reconnect.minUptime, () => {
       this.#failedAttempts = 0;
+      this.#refresh = 'available';
     });
     this.#link.opened();
   }
 
   #closedByPeer(code: number, closeReason: string): void {
     const detail = { code, ...(closeReason ? { closeReason } : {}) };
+    const { refreshOn } = this.options.reconnect;
+    if (this.env.freshUrl && this.#refresh === 'available' && matchesCloseCode(refreshOn, code)) {
+      this.#refresh = 'spent';
+      this.#abandonSocket();
+      this.#openSocket('refresh', detail);
+      return;
+    }
     if (matchesCloseCode(this.options.reconnect.stopOn, code)) {
       this.#giveUp('stop-code', detail);
     } else {
@@ -288,10 +297,4 @@ export class Connection {
       // close() throws only for codes the browser refuses; those were validated in the tab.
     }
   }
-}
-
-function matchesCloseCode(list: CloseCodeList, code: number): boolean {
-  return list.some((entry) =>
-    typeof entry === 'number' ? entry === code : code >= entry[0] && code <= entry[1],
-  );
 }

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HELLO_WINDOW } from './connection';
 import {
   HELLO,
   NONCE,
@@ -9,6 +8,7 @@ import {
   setupOpen,
   setupResumed,
 } from './test-support/connection-harness';
+import { HELLO_WINDOW } from './wire-link';
 
 /**
  * Frames a hostile peer can make the server relay (a chat line, a push of user text) or

@@ -90,6 +90,53 @@ afterEach(() => {
 });
 
 describe('Hub', () => {
+  describe('url functions', () => {
+    const provided = () => options({ url: () => '', connectTimeout: 1_000 });
+
+    it("asks the tabs' functions: the oldest first, the next once it left (its lock went)", async () => {
+      const { attach, sockets, latest, release } = setup();
+      attach('a').open('a', provided(), undefined, async () => 'ws://127.0.0.1:9/ws?token=from-a');
+      attach('b').open('b', provided(), undefined, async () => 'ws://127.0.0.1:9/ws?token=from-b');
+      await vi.advanceTimersByTimeAsync(0);
+      latest().accept();
+      release('a');
+      await vi.advanceTimersByTimeAsync(0);
+      latest().drop(4401);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sockets.map((socket) => socket.url)).toEqual([
+        'ws://127.0.0.1:9/ws?token=from-a',
+        'ws://127.0.0.1:9/ws?token=from-b',
+      ]);
+    });
+
+    it('fails each attempt with TS_ERR_URL_PROVIDER while no tab gave a function, and says so in the state', async () => {
+      const { attach, sockets, eventsOf } = setup();
+      attach('a').open('a', provided());
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sockets).toHaveLength(0);
+      expect(eventsOf('a', 'error')).toMatchObject([
+        { error: { code: 'TS_ERR_URL_PROVIDER', message: expect.stringContaining('no tab') } },
+      ]);
+      expect(eventsOf('a', 'state').at(-1)).toMatchObject({
+        state: 'backoff',
+        detail: { reason: 'url-provider', attempt: 1 },
+      });
+    });
+
+    it('keeps the url of a tab that gives one out of the identity: two functions are one login', async () => {
+      const { attach, sockets, hub } = setup();
+      attach('a').open('a', provided(), undefined, async () => 'ws://127.0.0.1:9/ws?token=1');
+      await vi.advanceTimersByTimeAsync(0);
+      attach('b').open('b', provided(), undefined, async () => 'ws://127.0.0.1:9/ws?token=2');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sockets).toHaveLength(1);
+      expect(hub.inspect('default')).toMatchObject({
+        url: 'tabsocket:url-provided',
+        tabs: ['a', 'b'],
+      });
+    });
+  });
+
   describe('#open()', () => {
     it('gives every tab that opens the same name and url one shared socket', () => {
       const { attach, sockets, hub } = setup();

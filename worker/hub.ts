@@ -9,13 +9,13 @@ import {
 } from '../protocol/errors';
 import { randomId } from '../protocol/random-id';
 import type {
-  AttachAnswer,
   ConnectionSnapshot,
   HubApi,
   Interest,
   Outcome,
   SessionCursor,
   SocketData,
+  TabUrlProvider,
 } from '../protocol/tab-hub';
 import {
   checkClose,
@@ -23,12 +23,13 @@ import {
   checkSocketData,
   isSessionCursor,
 } from '../protocol/tab-hub-checks';
-import type { Environment } from './connection';
+import type { Environment } from './environment';
 import type { ScheduleTask } from './frame-batcher';
 import { type HubLifetime, holdHubLifetime } from './hub-lifetime';
 import { RecentFrames } from './recent-frames';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
 import { type RelayChannelPort, SharedConnection } from './shared-connection';
+import { UrlSources } from './url-source';
 
 export interface HubEnvironment extends Environment {
   /**
@@ -65,6 +66,8 @@ interface Entry {
 export class Hub {
   readonly #connections = new Map<string, Entry>();
   readonly #registry: TabRegistry;
+  /** The tabs' url functions, for connections opened with one. */
+  readonly #urls: UrlSources;
   #online = true;
   /** This instance's id, named by the Web Lock it holds for its whole life (`workerLockName`). */
   readonly #id = randomId();
@@ -72,6 +75,7 @@ export class Hub {
   readonly #lifetime: HubLifetime;
 
   constructor(private readonly env: HubEnvironment) {
+    this.#urls = new UrlSources(env.clock);
     this.#registry = new TabRegistry(env.locks, (tabId) => this.leave(tabId), env.schedule);
     this.#lifetime = holdHubLifetime(env.locks, this.#id);
   }
@@ -88,7 +92,7 @@ export class Hub {
         // granted at once and take a live worker for a dead one.
         return this.#lifetime.held;
       },
-      open: (tabId, options, resumeFrom) => this.open(tabId, options, resumeFrom),
+      open: (...args) => this.open(...args),
       setInterest: (tabId, name, interest) => this.setInterest(tabId, name, interest),
       send: (tabId, name, data) => this.send(tabId, name, data),
       close: (tabId, name, code, closeReason) => this.close(tabId, name, code, closeReason),
@@ -103,6 +107,7 @@ export class Hub {
     tabId: string,
     untrusted: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
+    urlProvider?: TabUrlProvider,
   ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>> {
     if (!this.#registry.has(tabId)) return notAttached(tabId);
     // A cursor that is not one (a tab of another build, a page's script) is not resumed:
@@ -132,6 +137,7 @@ export class Hub {
     // A tab coming back with a cursor must miss nothing before its interest arrives: it
     // drops what it does not want itself.
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);
+    this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();
     entry.connection.start(cursor);
     if (known && cursor) this.#catchUp(tabId, known, cursor);
@@ -177,11 +183,13 @@ export class Hub {
   }
 
   release(tabId: string, name: string): void {
+    this.#urls.remove(tabId, name);
     if (this.#registry.release(tabId, name)) this.#graceIfAlone(name);
     this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
   }
 
   leave(tabId: string): void {
+    this.#urls.remove(tabId);
     for (const name of this.#registry.remove(tabId)) {
       this.#graceIfAlone(name);
       this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
@@ -217,7 +225,7 @@ export class Hub {
   #createEntry(options: ResolvedConnectionOptions): Entry {
     const { name } = options;
     const registry = this.#registry;
-    const environment = { ...this.env, hubId: this.#id };
+    const environment = { ...this.env, hubId: this.#id, ...this.#urls.environmentOf(options) };
     const recent = new RecentFrames();
     const connection = new SharedConnection(options, environment, {
       state: (state, detail) => registry.post(name, { kind: 'state', name, state, detail }),

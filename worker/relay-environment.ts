@@ -1,4 +1,4 @@
-import type { Environment } from './connection';
+import type { Environment } from './environment';
 import type { ScheduleTask } from './frame-batcher';
 import type { LockWaiter } from './registry';
 import type { RelayChannel } from './relay-peer';

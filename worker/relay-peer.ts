@@ -9,7 +9,7 @@ import {
 } from '../protocol/relay';
 import type { StateDetail } from '../protocol/state';
 import type { SessionCursor, SocketData, TabEvent } from '../protocol/tab-hub';
-import type { ConnectionListener } from './connection';
+import type { ConnectionListener } from './environment';
 
 /** The part of a BroadcastChannel the relay uses. */
 export interface RelayChannel {

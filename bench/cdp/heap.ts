@@ -2,7 +2,7 @@
  * JS heap in use, read after a forced GC so the figure is what stays alive rather than
  * garbage waiting to be collected.
  */
-import type { RawContext } from './raw-context';
+import type { RawContext, RawTab } from './raw-context';
 import type { TargetSession } from './target-session';
 
 /** Bytes of JS heap the target (a tab or a worker) keeps after GC. */
@@ -19,6 +19,20 @@ export async function workerHeap(context: RawContext): Promise<number | null> {
     if (workers.length > 1) throw new Error(`${workers.length} shared workers in one context`);
     const [worker] = workers;
     return worker ? await heapAfterGc(worker) : null;
+  } finally {
+    await Promise.all(workers.map((worker) => worker.detach()));
+  }
+}
+
+/**
+ * Bytes of JS heap each worker of the session keeps after GC, SharedWorkers and the tabs'
+ * dedicated workers alike: with tabsocket, one per hub.
+ */
+export async function hubHeaps(context: RawContext, tabs: readonly RawTab[]): Promise<number[]> {
+  const dedicated = await Promise.all(tabs.map((tab) => tab.dedicatedWorkers()));
+  const workers = [...(await context.sharedWorkers()), ...dedicated.flat()];
+  try {
+    return await Promise.all(workers.map((worker) => heapAfterGc(worker)));
   } finally {
     await Promise.all(workers.map((worker) => worker.detach()));
   }

@@ -58,6 +58,11 @@ export class RawContext {
   }
 }
 
+interface AttachedToTarget {
+  sessionId: string;
+  targetInfo: { type: string };
+}
+
 interface Evaluated {
   result?: { value?: unknown };
   exceptionDetails?: { text?: string; exception?: { description?: string } };
@@ -66,6 +71,25 @@ interface Evaluated {
 /** A tab of a RawContext: `evaluate` as Playwright's, over Runtime.evaluate. */
 export class RawTab {
   constructor(readonly session: TargetSession) {}
+
+  /**
+   * The page's dedicated workers. They do not answer a session attached from the browser,
+   * only one the page's own session auto-attaches, which reports the running ones before
+   * it answers `setAutoAttach`. Turning auto-attach off again would end those sessions: it
+   * stays on, which the bench calls last, before the context goes.
+   */
+  async dedicatedWorkers(): Promise<TargetSession[]> {
+    const sessionIds: string[] = [];
+    this.session.on<AttachedToTarget>('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
+      if (targetInfo.type === 'worker') sessionIds.push(sessionId);
+    });
+    await this.session.call('Target.setAutoAttach', {
+      autoAttach: true,
+      waitForDebuggerOnStart: false,
+      flatten: false,
+    });
+    return sessionIds.map((sessionId) => this.session.child(sessionId));
+  }
 
   /** Runs `fn(arg)` in the page; `fn` must not close over anything, as with Playwright. */
   evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {

@@ -3,7 +3,16 @@
  * same way. Types only: the pages and the Node driver both import this file.
  */
 
-export type VariantName = 'tabsocket' | 'seed' | 'partysocket' | 'rws' | 'raw-hop';
+export type VariantName =
+  | 'tabsocket'
+  /** Half the tabs start the package's worker from a second URL: two hubs, one socket. */
+  | 'tabsocket-two-builds'
+  /** SharedWorker deleted: a dedicated-worker hub per tab, one socket. */
+  | 'tabsocket-no-shared-worker'
+  | 'seed'
+  | 'partysocket'
+  | 'rws'
+  | 'raw-hop';
 
 export interface PageConfig {
   /** The loopback ws server (or the TCP proxy in front of it). Unused by the raw hop. */
@@ -60,6 +69,8 @@ export interface BenchApi {
    */
   churn?(urls: string[]): void;
   stopChurn?(): Promise<void>;
+  /** tabsocket pages: what this tab's hub does for the connection (`inspect().role`). */
+  role?(): Promise<'owner' | 'relay' | null>;
 }
 
 /** The request a tab sends for a round trip; the server answers it with the same frame. */

@@ -5,11 +5,11 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser } from '@playwright/test';
-import { heapAfterGc, workerHeap } from '../cdp/heap';
+import { heapAfterGc, hubHeaps } from '../cdp/heap';
 import { HEARTBEAT_WINDOW_MS, RTT, STEADY_HEARTBEAT, THROUGHPUT } from '../config';
 import type { VariantName } from '../pages/api';
-import type { HeartbeatFigures, SteadyFigures, ThroughputFigures } from '../results';
-import { firstTab, openSession, type Session } from '../session';
+import type { HeartbeatFigures, Roles, SteadyFigures, ThroughputFigures } from '../results';
+import { firstTab, measuringTab, openSession, type Session } from '../session';
 import { summarize } from '../stats';
 import type { BenchServer } from '../ws-server';
 
@@ -40,21 +40,29 @@ export async function measureSteady(
   };
   try {
     const sockets = server.open;
+    const roles = await readRoles(session);
     const heartbeat = await timed('heartbeat', () => countHeartbeats(server));
-    const tab = firstTab(session);
     const samples = await timed('rtt', () =>
-      tab.evaluate(({ samples, warmup, waitMs }) => window.bench.rtt(samples, warmup, waitMs), RTT),
+      measuringTab(session).evaluate(
+        ({ samples, warmup, waitMs }) => window.bench.rtt(samples, warmup, waitMs),
+        RTT,
+      ),
     );
     const throughput = await timed('throughput', () => measureThroughput(session, server));
-    const heap = await timed('heap', async () => ({
-      tab: await heapAfterGc(tab.session),
-      worker: await workerHeap(session.context),
-    }));
+    const heap = await timed('heap', async () => {
+      const workers = await hubHeaps(session.context, session.tabs);
+      return {
+        tab: await heapAfterGc(firstTab(session).session),
+        worker: workers.length > 0 ? workers.reduce((sum, bytes) => sum + bytes, 0) : null,
+        workers,
+      };
+    });
     return {
       variant,
       tabs: tabCount,
       sockets,
       socketsOpened: server.opened - openedBefore,
+      roles,
       heartbeat,
       rtt: summarize(samples),
       throughput,
@@ -65,6 +73,17 @@ export async function measureSteady(
     await session.context.close();
     if (!(await server.drained(5000))) console.error(`[${variant}] sockets still open at the end`);
   }
+}
+
+/** What each tab's hub does for the connection, once every tab is open (tabsocket pages). */
+async function readRoles(session: Session): Promise<Roles | null> {
+  const roles = await Promise.all(
+    session.tabs.map((tab) => tab.evaluate(() => window.bench.role?.() ?? null)),
+  );
+  const measuring = roles[session.tabs.indexOf(measuringTab(session))] ?? null;
+  if (measuring === null) return null;
+  const count = (role: string) => roles.filter((r) => r === role).length;
+  return { owner: count('owner'), relay: count('relay'), measuring };
 }
 
 /**

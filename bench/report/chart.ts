@@ -11,6 +11,8 @@ import { LABELS } from './format';
 
 const COLORS: Record<VariantName, string> = {
   tabsocket: '#d62728',
+  'tabsocket-two-builds': '#ff7f0e',
+  'tabsocket-no-shared-worker': '#8c564b',
   seed: '#7f7f7f',
   partysocket: '#1f77b4',
   rws: '#2ca02c',
@@ -18,7 +20,7 @@ const COLORS: Record<VariantName, string> = {
 };
 
 const WIDTH = 960;
-const HEIGHT = 420;
+const HEIGHT = 440;
 const PANEL = { width: 380, height: 260, top: 70 };
 const LEFTS = [70, 550];
 
@@ -100,11 +102,13 @@ function panel(left: number, title: string, series: Series[]): string {
   return parts.join('\n');
 }
 
+/** Four entries a line: seven labels, some long, do not fit on one. */
 function legend(): string {
-  const top = HEIGHT - 28;
-  const step = WIDTH / VARIANTS.length;
+  const perLine = 4;
+  const step = (WIDTH - 80) / perLine;
   return VARIANTS.map((variant, i) => {
-    const left = 40 + i * step;
+    const left = 40 + (i % perLine) * step;
+    const top = HEIGHT - 48 + Math.floor(i / perLine) * 22;
     return [
       `<line x1="${left}" x2="${left + 24}" y1="${top}" y2="${top}" stroke="${COLORS[variant]}" stroke-width="3"/>`,
       `<text x="${left + 30}" y="${top + 4}">${LABELS[variant]}</text>`,

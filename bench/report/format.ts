@@ -3,6 +3,8 @@ import type { VariantName } from '../pages/api';
 
 export const LABELS: Record<VariantName, string> = {
   tabsocket: 'tabsocket',
+  'tabsocket-two-builds': 'tabsocket, two builds',
+  'tabsocket-no-shared-worker': 'tabsocket, no SharedWorker',
   seed: 'seed recipe',
   partysocket: 'partysocket',
   rws: 'reconnecting-websocket',

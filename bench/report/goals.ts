@@ -1,8 +1,9 @@
 /** The issue's "Done when" goals, judged on a run's figures. */
-import { FAULT_HEARTBEAT, TAB_COUNTS } from '../config';
+import { FAULT_HEARTBEAT, RELAY_VARIANTS, TAB_COUNTS } from '../config';
+import { expectedLayout } from '../hub-layout';
 import type { VariantName } from '../pages/api';
 import type { Goal, RunResults, SteadyFigures } from '../results';
-import { formatNumber, kb } from './format';
+import { formatNumber, kb, LABELS } from './format';
 
 const MAX_RUN_MS = 3 * 60_000;
 const KB = 1024;
@@ -69,7 +70,26 @@ export function judgeGoals(results: Omit<RunResults, 'goals'>): Goal[] {
       holds: gzip('worker') <= 4 * KB,
       detail: `${kb(gzip('worker'))} as shipped; ${kb(gzip('worker without comlink'))} without comlink`,
     },
+    ...RELAY_VARIANTS.map((variant) => oneSocket(variant, steady(variant, 10))),
   ];
+}
+
+/** Issue 11: several hubs, one socket, and every tab, relays' too, gets every frame. */
+function oneSocket(variant: VariantName, ten: SteadyFigures | undefined): Goal {
+  const expected = expectedLayout(variant, 10);
+  const hubs = ten?.heap.workers.length;
+  return {
+    goal: `${LABELS[variant]}: 1 socket for 10 tabs on ${expected?.hubs} hubs, all frames in every tab`,
+    holds:
+      ten?.sockets === 1 &&
+      ten.socketsOpened === 1 &&
+      hubs === expected?.hubs &&
+      ten.throughput.completeTabs === 10,
+    detail: ten
+      ? `${ten.sockets} open, ${ten.socketsOpened} opened, ${hubs} hubs, ` +
+        `${ten.throughput.completeTabs} of 10 tabs complete`
+      : 'n/a',
+  };
 }
 
 function ratio(ours: number | null | undefined, theirs: number | null | undefined): number | null {

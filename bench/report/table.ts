@@ -3,7 +3,8 @@
  * other variant's cell also shows tabsocket's ratio to it, `(×r)` with r = tabsocket ÷ that
  * variant, so 0.10× sockets means a tenth of the sockets and 1.5× throughput half again as fast.
  */
-import { TAB_COUNTS, VARIANTS } from '../config';
+import { RELAY_VARIANTS, TAB_COUNTS, VARIANTS } from '../config';
+import { expectedLayout } from '../hub-layout';
 import type { VariantName } from '../pages/api';
 import type { RunResults, SteadyFigures } from '../results';
 import { formatNumber, kb, LABELS } from './format';
@@ -15,6 +16,7 @@ type Row = { figure: string; tabs: string; cells: Map<VariantName, Cell> };
 export function renderTable(results: RunResults): string {
   const rows: Row[] = [
     ...perTabCount(results, 'server sockets', (f) => f.sockets),
+    ...hubRows(results),
     ...perTabCount(results, 'heartbeat frames / min', (f) => f.heartbeat.perMinute),
     ...perTabCount(results, 'RTT p50, ms', (f) => f.rtt.p50),
     ...perTabCount(results, 'RTT p99, ms', (f) => f.rtt.p99),
@@ -79,11 +81,47 @@ function anomalies(results: RunResults): string {
     if (f.variant !== 'raw-hop' && reopened > 0) notes.push(`${reopened} socket(s) reopened`);
     const short = f.tabs - f.throughput.completeTabs;
     if (short > 0) notes.push(`${short} tab(s) short of 20,000 frames`);
+    notes.push(...layoutNotes(f));
     return notes.length > 0 ? [`${LABELS[f.variant]} N=${f.tabs}: ${notes.join(', ')}`] : [];
   });
   return found.length > 0
     ? `Anomalies: ${found.join('; ')}.`
     : 'No socket reopened and every tab got every frame in the per-N sessions.';
+}
+
+/** Hubs or owners other than the variant's pages set up: the relay did not form as meant. */
+function layoutNotes(f: SteadyFigures): string[] {
+  const expected = expectedLayout(f.variant, f.tabs);
+  if (!expected) return [];
+  const notes: string[] = [];
+  const hubs = f.heap.workers.length;
+  if (hubs !== expected.hubs) notes.push(`${hubs} hub(s), not ${expected.hubs}`);
+  const owners = f.roles?.owner ?? 0;
+  if (owners !== expected.ownerTabs) {
+    notes.push(`${owners} tab(s) on the owner's hub, not ${expected.ownerTabs}`);
+  }
+  return notes;
+}
+
+/**
+ * Hubs, and which of them the tabs sit on: text only. Relay variants time their round trips
+ * in a relay's tab from N = 2 on, which the cell says.
+ */
+function hubRows(results: RunResults): Row[] {
+  return TAB_COUNTS.map((tabs) => ({
+    figure: 'hubs (tabs on the owner + on relays)',
+    tabs: String(tabs),
+    cells: new Map(
+      VARIANTS.map((variant) => {
+        const f = results.steady.find((s) => s.variant === variant && s.tabs === tabs);
+        if (!f?.roles) return [variant, null];
+        const { owner, relay, measuring } = f.roles;
+        const timed = RELAY_VARIANTS.includes(variant) ? `, RTT in ${measuring} tab` : '';
+        const text = `${f.heap.workers.length} (${owner} + ${relay}${timed})`;
+        return [variant, { value: null, text }];
+      }),
+    ),
+  }));
 }
 
 export function renderGoals(results: RunResults): string {

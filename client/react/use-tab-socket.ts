@@ -11,6 +11,7 @@ export interface TabSocketBinding {
 
 const noSubscription = () => () => {};
 const idle = (): ConnectionState => 'idle';
+const URL_FUNCTION = Symbol('url function');
 
 /**
  * Connects while the component is mounted: `connect(options)` after the first render,
@@ -21,12 +22,15 @@ const idle = (): ConnectionState => 'idle';
 export function useTabSocket(options: ConnectOptions): TabSocketBinding {
   const [lease] = useState(() => new SocketLease());
   const [socket, setSocket] = useState<TabSocket>();
-  const { name, url } = options;
+  const { name } = options;
+  // Every url function is the same login (as connect() has it): an inline function, new
+  // on each render, must not connect again.
+  const login = typeof options.url === 'function' ? URL_FUNCTION : options.url;
   // biome-ignore lint/correctness/useExhaustiveDependencies: only name and url make a new connection; the rest of this render's options are what connect() is given.
   useEffect(() => {
-    setSocket(lease.take([name, url], () => connect(options)));
+    setSocket(lease.take([name, login], () => connect(options)));
     return () => lease.letGo();
-  }, [lease, name, url]);
+  }, [lease, name, login]);
   const subscribe = useCallback(
     (onChange: () => void) => socket?.on('state', onChange) ?? noSubscription(),
     [socket],

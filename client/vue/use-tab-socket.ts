@@ -30,6 +30,8 @@ interface Held {
  * options are read when it connects. Client side only: it connects at once, also during
  * server rendering, so call it where the page runs (Nuxt: in a `<ClientOnly>` component).
  */
+const URL_FUNCTION = Symbol('url function');
+
 export function useTabSocket(options: MaybeRefOrGetter<ConnectOptions>): TabSocketRefs {
   const state = shallowRef<ConnectionState>('idle');
   const hold = (): Held => {
@@ -39,7 +41,13 @@ export function useTabSocket(options: MaybeRefOrGetter<ConnectOptions>): TabSock
   };
   let held = hold();
   const socket = shallowRef(held.socket);
-  watch([() => toValue(options).name, () => toValue(options).url], () => {
+  const name = () => toValue(options).name;
+  // Every url function is the same login (as connect() has it): a new one is no re-login.
+  const login = () => {
+    const { url } = toValue(options);
+    return typeof url === 'function' ? URL_FUNCTION : url;
+  };
+  watch([name, login], () => {
     // Connect first: on a re-login, connect() itself retires the old handle.
     const previous = held;
     held = hold();

@@ -16,6 +16,11 @@ export interface Harness {
   /** Every `builds` event: the worker script URLs of the hubs sharing the connection. */
   builds: string[][];
   open(options: ConnectOptions): void;
+  /**
+   * open() with a url function that fetches a token from `${tokenServer}/token?from=FROM`
+   * before each attempt and gives `ws://…/ws?token=TOKEN` (e2e/support/token-server.ts).
+   */
+  openWithTokens(options: Omit<ConnectOptions, 'url'>, tokenServer: string, from: string): void;
   /** connect() that reports the error it throws instead of throwing. */
   tryConnect(options: unknown): { name: string; code: string; message: string } | null;
   state(): ConnectionState;

@@ -35,6 +35,16 @@ const harness: Harness = {
     });
     socket.on('builds', (builds) => harness.builds.push(builds));
   },
+  openWithTokens(options, tokenServer, from) {
+    harness.open({
+      ...options,
+      url: async () => {
+        const response = await fetch(`${tokenServer}/token?from=${encodeURIComponent(from)}`);
+        const token = await response.text();
+        return `${tokenServer.replace(/^http/, 'ws')}/ws?token=${token}`;
+      },
+    });
+  },
   tryConnect(options: unknown) {
     try {
       connect(options as ConnectOptions);

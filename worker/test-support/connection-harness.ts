@@ -3,7 +3,9 @@ import { type ConnectionOptions, resolveOptions } from '../../protocol/connectio
 import type { TabSocketError } from '../../protocol/errors';
 import type { ConnectionState, StateDetail } from '../../protocol/state';
 import type { SessionCursor, TabFrame } from '../../protocol/tab-hub';
-import { Connection, type ConnectionListener, HELLO_WINDOW } from '../connection';
+import { Connection } from '../connection';
+import type { ConnectionListener } from '../environment';
+import { HELLO_WINDOW } from '../wire-link';
 import { fakeEnvironment } from './fake-socket';
 
 /** The nonce of every fake hello: answers to the resume must carry it. */

@@ -1,0 +1,30 @@
+import type { Clock } from '../protocol/clock';
+import type { ConnectionState, StateDetail } from '../protocol/state';
+import type { SocketData } from '../protocol/tab-hub';
+import type { LinkListener } from './wire-link';
+
+/** The part of the browser's WebSocket the connection uses, so tests can hand in a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  binaryType: BinaryType;
+  send(data: SocketData): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+}
+
+export interface Environment {
+  clock: Clock;
+  /** Uniform in [0, 1), as Math.random. */
+  random: () => number;
+  createSocket: (url: string, protocols: string[]) => SocketLike;
+  /** With a `url` function: the url of the next attempt, asked of a tab (`UrlSource`). */
+  freshUrl?: () => Promise<string>;
+}
+
+/** Where a connection reports to (the hub, which fans out to the tabs). */
+export interface ConnectionListener extends LinkListener {
+  state(state: ConnectionState, detail: StateDetail): void;
+}
