@@ -45,7 +45,7 @@ export async function expectEveryPushOnce(page: Page, count: number, label = '')
 }
 
 /** Which of 0 … count-1 are missing and which came more than once, for failure messages. */
-export function describeGaps(numbers: number[], count: number): string {
+function describeGaps(numbers: number[], count: number): string {
   const times = new Map<number, number>();
   for (const n of numbers) times.set(n, (times.get(n) ?? 0) + 1);
   const missing = Array.from({ length: count }, (_, n) => n).filter((n) => !times.has(n));
