@@ -173,6 +173,8 @@ export class TabSocketHandle implements TabSocket {
     if (snapshot.state !== this.#state) {
       this.#setState(snapshot.state, { from: this.#state, reason: 'attached' });
     }
+    // A tab that joins later than the last change of builds hears them too.
+    if (snapshot.builds?.length) this.#events.builds.emit(snapshot.builds);
   }
 
   /** Ends this handle because the tab connected the same name for a new login. */

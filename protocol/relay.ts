@@ -59,8 +59,12 @@ export type PeerMessage = Envelope &
   (
     | { kind: 'join'; build: string; url: string; topics: string[] }
     | { kind: 'topics'; topics: string[] }
-    /** `wire` when an earlier owner wrote it under that id: it keeps the id. */
-    | { kind: 'send'; id: number; data: SocketData; wire?: number }
+    /**
+     * For owner `to` only: a send posted to an owner that died meanwhile must not be
+     * written by the next one too, as the peer hands its unsettled sends to that one
+     * itself. `wire` when an earlier owner wrote it under that id: it keeps the id.
+     */
+    | { kind: 'send'; to: string; id: number; data: SocketData; wire?: number }
     /** Logout (or a new login, `replaced`) from one of the peer's tabs. */
     | { kind: 'close'; code: number; closeReason: string; reason: 'logout' | 'replaced' }
     /** The peer has no tab on the connection any more. */

@@ -64,6 +64,8 @@ export interface ConnectionSnapshot {
   role: 'owner' | 'relay';
   /** Where the session stands, as this hub knows it: tabs drop the pushes they had. */
   cursor?: SessionCursor;
+  /** The builds (worker script URLs) of the hubs on the connection; empty until one owns it. */
+  builds: string[];
 }
 
 /** The worker's answer to `attach`. */

@@ -281,6 +281,7 @@ export class Hub {
       queued: connection.queued,
       tabs: this.#registry.tabsOn(name),
       role: connection.role,
+      builds: connection.builds,
       ...(connection.cursor ? { cursor: connection.cursor } : {}),
     };
   }

@@ -19,6 +19,7 @@ export class OwnedSocket {
   #phase: 'serving' | 'dormant' = 'serving';
   #relay: RelayOwner | undefined;
   #localTopics: readonly string[];
+  readonly build: string;
 
   /**
    * Starts the connection: resumes the session `cursor` names, if any, and writes the
@@ -38,6 +39,7 @@ export class OwnedSocket {
     },
   ) {
     this.#localTopics = start.topics;
+    this.build = env.build;
     const connection = new Connection(options, env, this.#connectionListener);
     this.connection = connection;
     connection.setOnline(start.online);
@@ -74,6 +76,11 @@ export class OwnedSocket {
       );
     }
     this.#sendTopics();
+  }
+
+  /** The builds of this hub and its peers. */
+  get builds(): string[] {
+    return this.#relay?.builds ?? [this.build];
   }
 
   get dormant(): boolean {

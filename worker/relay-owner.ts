@@ -100,7 +100,7 @@ export class RelayOwner {
         return;
       }
       case 'send':
-        this.#send(message);
+        if (message.to === this.hubId) this.#send(message);
         return;
       case 'close':
         this.host.close(message.code, message.closeReason, message.reason);

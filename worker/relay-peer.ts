@@ -86,7 +86,7 @@ export class RelayPeer {
     const id = this.#nextSend++;
     return new Promise((resolve, reject) => {
       this.#sends.set(id, { data, resolve, reject });
-      if (this.#owner) this.#post({ kind: 'send', id, data });
+      if (this.#owner) this.#post({ kind: 'send', to: this.#owner, id, data });
     });
   }
 
@@ -157,9 +157,12 @@ export class RelayPeer {
       // The owner's cursor is its session: a new owner may have begun a new one.
       this.#cursor = message.cursor;
       this.#post({ kind: 'join', build: this.build, url: this.url, topics: this.#topics });
+      const to = message.from;
       for (const [id, { data, wire }] of this.#sends) {
         this.#post(
-          wire === undefined ? { kind: 'send', id, data } : { kind: 'send', id, data, wire },
+          wire === undefined
+            ? { kind: 'send', to, id, data }
+            : { kind: 'send', to, id, data, wire },
         );
       }
     }

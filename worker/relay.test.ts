@@ -177,6 +177,37 @@ describe('hubs sharing a connection', () => {
     expect(world.sockets).toHaveLength(0);
   });
 
+  it('writes a send only when it was posted to this owner: one posted to an owner that died is handed over again by its peer', async () => {
+    const { tabB } = await twoHubs('relay-addressed');
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    const channel = new BroadcastChannel(relayChannelName('relay-addressed'));
+    channel.postMessage({ v: 1, from: 'ghost', kind: 'send', to: 'dead-owner', id: 1, data: 'x' });
+    const sent = tabB.api.send('tab-b', 'relay-addressed', 'real');
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'real')));
+    channel.close();
+    socket.receive(ack(1));
+    await sent;
+    expect(socket.sent.filter((frame) => String(frame).includes('"x"'))).toEqual([]);
+  });
+
+  it('tells every tab the builds: one that joins later in its snapshot, and the new owner’s tabs after the other build left', async () => {
+    const { a, b, tabB } = await twoHubs('relay-builds', { gracePeriod: 0 });
+    handshake();
+    const late = await world.attachTab(b.hub, 'tab-b2');
+    await vi.waitFor(async () =>
+      expect(
+        await late.api.open('tab-b2', relayOptions('relay-builds', { gracePeriod: 0 })),
+      ).toMatchObject({
+        value: { builds: ['build-a', 'build-b'] },
+      }),
+    );
+    a.kill();
+    await vi.waitFor(() => expect(b.hub.inspect('relay-builds')?.role).toBe('owner'));
+    const builds = tabB.events.flatMap((event) => (event.kind === 'builds' ? [event.builds] : []));
+    expect(builds.at(-1)).toEqual(['build-b']);
+  });
+
   it('rejects a relayed send the owner refuses, with its code', async () => {
     const { tabB } = await twoHubs('relay-refused');
     handshake();

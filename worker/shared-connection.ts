@@ -42,6 +42,8 @@ export class SharedConnection {
   #final: OwnerStatus = { state: 'idle', generation: 0, failedAttempts: 0 };
   #online = true;
   #topics: readonly string[] = [];
+  /** The builds of the hubs on this connection, as last told to the tabs. */
+  #builds: string[] = [];
   /** Owners of another url this hub asked to make way for its login, by hub id. */
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
@@ -83,6 +85,10 @@ export class SharedConnection {
 
   get failedAttempts(): number {
     return this.#status.failedAttempts;
+  }
+
+  get builds(): string[] {
+    return this.#builds;
   }
 
   /** Where the session stands, as this hub knows it. */
@@ -194,25 +200,16 @@ export class SharedConnection {
   #own(waiting: Waiting | undefined, cursor: SessionCursor | undefined, release: () => void): void {
     const sends = waiting?.peer.takeSends() ?? [];
     waiting?.stop.abort();
-    // The role first: what the connection reports while it starts finds this hub the owner.
-    const role: { kind: 'owner'; socket: OwnedSocket } = {
-      kind: 'owner',
-      socket: undefined as never,
-    };
-    this.#role = role;
-    role.socket = new OwnedSocket(
-      this.options,
-      this.env,
-      this.listener,
-      waiting?.channel,
-      release,
-      {
-        cursor,
-        sends,
-        topics: this.#topics,
-        online: this.#online,
-      },
-    );
+    const listener = { ...this.listener, builds: (builds: string[]) => this.#tellBuilds(builds) };
+    const socket = new OwnedSocket(this.options, this.env, listener, waiting?.channel, release, {
+      cursor,
+      sends,
+      topics: this.#topics,
+      online: this.#online,
+    });
+    this.#role = { kind: 'owner', socket };
+    // The peers of the last owner are this one's only once they join it.
+    this.#tellBuilds(socket.builds);
     this.#known.settle();
   }
 
@@ -257,8 +254,14 @@ export class SharedConnection {
     error: (error) => this.listener.error(error),
     resync: () => this.listener.resync(),
     cursor: (cursor) => this.listener.cursor(cursor),
-    builds: (builds) => this.listener.builds(builds),
+    builds: (builds) => this.#tellBuilds(builds),
   };
+
+  #tellBuilds(builds: string[]): void {
+    if (builds.join('\n') === this.#builds.join('\n')) return;
+    this.#builds = builds;
+    this.listener.builds(builds);
+  }
 
   /** Leaves the lock (or its queue) and the channel; the status stays what it was. */
   #letGo(): void {
