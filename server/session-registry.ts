@@ -134,7 +134,7 @@ export class SessionRegistry {
       };
       let read: MaybePromise<ReplayRead>;
       try {
-        read = this.store.read(key, last);
+        read = this.store.read(key, last, target);
       } catch (error) {
         return fail(error);
       }
