@@ -13,7 +13,10 @@ export interface CatchUp {
   readonly made: number;
   /** The log holds every fan-out after this one: a mark below it cannot be caught up. */
   readonly completeAfter: number;
-  /** The remembered fan-outs for the session, oldest first: number, payload body. */
+  /**
+   * The remembered fan-outs for the session, oldest first: number, payload body; body ''
+   * for a topic publish the session may have subscribed to (its topics are not known yet).
+   */
   readonly entries: ReadonlyArray<readonly [number, string]>;
 }
 
@@ -47,6 +50,16 @@ export class FanoutLog {
     return this.#making;
   }
 
+  /**
+   * The fan-outs before `n` were made before this server listened: none of its sessions is
+   * behind them. Ignored once a fan-out was made here.
+   */
+  begin(n: number): void {
+    if (this.#made !== 0) return;
+    this.#made = n;
+    this.#completeAfter = n;
+  }
+
   /** Makes fan-out `n` with `apply` (synchronous: the store calls it makes carry `n`). */
   make(n: number, message: FanoutMessage, apply: () => void): void {
     if (n !== this.#made + 1) {
@@ -72,6 +85,7 @@ export class FanoutLog {
     if (holder) {
       for (const { n, message } of this.#entries) {
         if (concerns(message, holder)) entries.push([n, this.#bodyOf(message)]);
+        else if (message.k === 't' && holder.topics.size === 0) entries.push([n, '']);
       }
     }
     return { made: this.#made, completeAfter: this.#completeAfter, entries };

@@ -30,7 +30,7 @@ afterEach(async () => {
 afterAll(() => stopRedisWithClient(redis, client));
 
 /** Two servers of one app on the Redis, each with its fan-out. */
-async function cluster() {
+async function cluster(remember?: number) {
   const prefix = `fanout${++prefixes}:`;
   const node = async () => {
     const { replayStore } = createRedisStores(client, { prefix });
@@ -47,6 +47,7 @@ async function cluster() {
       subscriber,
       prefix,
       store: replayStore,
+      remember,
     });
     fanouts.push(fanout);
     return { ...started, fanout };
@@ -115,5 +116,55 @@ describe('RedisFanout', () => {
         .sort((x, y) => x - y),
     ).toEqual(Array.from({ length: 49 }, (_, index) => index + 2));
     expect(a.server.stats().sessions).toBe(0);
+  });
+
+  it('gives a worker that resumes on another server the fan-outs made while its server was dead', async () => {
+    const [a, b] = await cluster();
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    b.fanout.push('ann', 1);
+    await waitUntil(() => pushes(onA).length === 1, 'the push on A');
+    // A "dies": it makes no more fan-outs and its socket is gone; no server has the session.
+    await a.fanout.stop();
+    onA.socket.terminate();
+    const witness = await harness.connect(`${b.url}/?user=ann`);
+    await witness.resume('w1');
+    b.fanout.push('ann', 2);
+    b.fanout.push('bob', 'not for ann');
+    b.fanout.broadcast('all');
+    await waitUntil(() => pushes(witness).length === 2, 'B to make the fan-outs');
+    const onB = await harness.connect(`${b.url}/?user=ann`);
+    expect(await onB.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 3 });
+    b.fanout.push('ann', 4);
+    await waitUntil(() => pushes(onB).length === 3, 'the replay and the next push on B');
+    expect(pushes(onB)).toEqual([
+      { $ts: 'push', seq: 2, data: 2 },
+      { $ts: 'push', seq: 3, text: 'all' },
+      { $ts: 'push', seq: 4, data: 4 },
+    ]);
+  });
+
+  it('tells the worker to resync when it may have missed a fan-out its new server cannot give', async () => {
+    for (const [remember, missed] of [
+      [2, (fanout: RedisFanout) => [1, 2, 3].forEach((n) => fanout.push('ann', n))],
+      [100, (fanout: RedisFanout) => fanout.publish('prices', { price: 1 })],
+    ] as const) {
+      const [a, b] = await cluster(remember);
+      const onA = await harness.connect(`${a.url}/?user=ann`);
+      await onA.resume('s1');
+      await a.fanout.stop();
+      onA.socket.terminate();
+      const witness = await harness.connect(`${b.url}/?user=ann`);
+      await witness.resume('w1');
+      witness.send({ $ts: 'sub', topics: ['prices'] });
+      await waitUntil(() => b.server.stats().framesIn >= 2, 'the sub on B');
+      const before = pushes(witness).length;
+      missed(b.fanout);
+      b.fanout.broadcast('mark');
+      await waitUntil(() => pushes(witness).at(-1)?.text === 'mark', 'B to make the fan-outs');
+      expect(pushes(witness).length).toBeGreaterThan(before);
+      const onB = await harness.connect(`${b.url}/?user=ann`);
+      expect(await onB.resume('s1', 0)).toMatchObject({ $ts: 'resync' });
+    }
   });
 });

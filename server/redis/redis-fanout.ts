@@ -1,7 +1,7 @@
 import { encodePayload, encodeTopicPayload, type PushData } from '../outbound-frame';
 import { FanoutLog, type FanoutMessage } from './fanout-log';
 import type { RedisCommandClient, RedisReplayStore } from './redis-replay-store';
-import { PUBLISH_FANOUT } from './scripts';
+import { LAST_FANOUT, PUBLISH_FANOUT } from './scripts';
 
 /** What the fan-out needs of a dedicated node-redis connection (`client.duplicate()`). */
 export interface RedisSubscriber {
@@ -77,6 +77,13 @@ export class RedisFanout {
   /** Resolves once subscribed: from then on, what any server pushes reaches this one. */
   async start(): Promise<void> {
     await this.#options.subscriber.subscribe(this.#channel, this.#receive);
+    const last = await this.#options.publisher.sendCommand([
+      'EVAL',
+      LAST_FANOUT,
+      '1',
+      this.#counter,
+    ]);
+    this.#log.begin(Number(last));
   }
 
   async stop(): Promise<void> {

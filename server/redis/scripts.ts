@@ -86,28 +86,32 @@ return out`;
 /**
  * ARGV: last ('' for none), maxCount, maxAge ms, ttl ms, owner, then, with a fan-out log:
  * the last fan-out this server made, the mark from which its log is complete, and the
- * fan-outs it remembers for the session (number, body…, oldest first). The store of
+ * fan-outs it remembers for the session (number, body…, oldest first; body '' for one that
+ * may be: a topic publish, as the worker names its topics after the resume). The store of
  * `owner` holds the session from then on.
  *
  * Catch-up: the fan-outs after the session's mark were not logged by its previous server
  * (it died, or it had not made them yet); those this server made are appended first, so
- * they are in the replay. When the log does not reach back to the mark, what was missed
- * cannot be known: the worker resyncs. The mark then rises to this server's last fan-out.
+ * they are in the replay. When the log does not reach back to the mark, or a fan-out after
+ * it may be the session's, what was missed cannot be known: the worker resyncs. The mark
+ * then rises to this server's last fan-out.
  *
  * Answers {head, 0} when the pushes after last are not all kept (or last is out of range),
  * else {head, 1, seq, body, seq, body…}. Trimming with ~ keeps a little more than the
  * limits: the limits are applied here exactly.
  */
 export const READ = `${ADD}
-local known = redis.call('HMGET', KEYS[1], 'head', 'fanout')
+local known = redis.call('HMGET', KEYS[1], 'owner', 'fanout')
 redis.call('HSET', KEYS[1], 'owner', ARGV[5])
 local complete = true
 if ARGV[6] ~= nil and ARGV[6] ~= '' then
   local mark = tonumber(known[2] or '-1')
   if known[1] and mark >= 0 and ARGV[1] ~= '' then
-    if mark < tonumber(ARGV[7]) then
-      complete = false
-    else
+    complete = mark >= tonumber(ARGV[7])
+    for j = 8, #ARGV, 2 do
+      if tonumber(ARGV[j]) > mark and ARGV[j + 1] == '' then complete = false end
+    end
+    if complete then
       for j = 8, #ARGV, 2 do
         if tonumber(ARGV[j]) > mark then add(KEYS[1], KEYS[2], ARGV[j + 1]) end
       end
@@ -189,10 +193,12 @@ return 1`;
  * numbers. A counter that Redis lost starts again above any it gave: from Redis's time in
  * microseconds.
  */
-export const PUBLISH_FANOUT = `if redis.call('EXISTS', KEYS[1]) == 0 then
+const COUNTER = `if redis.call('EXISTS', KEYS[1]) == 0 then
   local t = redis.call('TIME')
   redis.call('SET', KEYS[1], string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2])))
-end
+end`;
+
+export const PUBLISH_FANOUT = `${COUNTER}
 local n = redis.call('INCR', KEYS[1])
 redis.call('PUBLISH', ARGV[1], string.format('%.0f', n) .. ' ' .. ARGV[2])
 return n`;
@@ -201,3 +207,7 @@ return n`;
 export const DROP = `${notHeld(1, 0)}
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1`;
+
+/** KEYS: the fan-out counter. Answers the last fan-out's number (see PUBLISH_FANOUT). */
+export const LAST_FANOUT = `${COUNTER}
+return redis.call('GET', KEYS[1])`;
