@@ -47,7 +47,7 @@ async function cluster(remember?: number) {
       subscriber,
       prefix,
       store: replayStore,
-      remember,
+      ...(remember === undefined ? {} : { remember }),
     });
     fanouts.push(fanout);
     return { ...started, fanout };
