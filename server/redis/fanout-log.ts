@@ -60,9 +60,14 @@ export class FanoutLog {
     this.#completeAfter = n;
   }
 
-  /** Makes fan-out `n` with `apply` (synchronous: the store calls it makes carry `n`). */
-  make(n: number, message: FanoutMessage, apply: () => void): void {
+  /**
+   * Makes fan-out `n` with `apply` (synchronous: the store calls it makes carry `n`).
+   * Answers how many fan-outs before it this server missed (0 but after a gap).
+   */
+  make(n: number, message: FanoutMessage, apply: () => void): number {
+    let missed = 0;
     if (n !== this.#made + 1) {
+      if (this.#made !== 0) missed = n > this.#made ? n - this.#made - 1 : 1;
       this.#entries = [];
       this.#completeAfter = n - 1;
     }
@@ -77,6 +82,7 @@ export class FanoutLog {
     } finally {
       this.#making = undefined;
     }
+    return missed;
   }
 
   /** What a resume of a session for `holder` appends (see the READ script). */

@@ -146,7 +146,12 @@ describe('RedisFanout', () => {
 
   it('tells the worker to resync when it may have missed a fan-out its new server cannot give', async () => {
     for (const [remember, missed] of [
-      [2, (fanout: RedisFanout) => [1, 2, 3].forEach((n) => fanout.push('ann', n))],
+      [
+        2,
+        (fanout: RedisFanout) => {
+          for (const n of [1, 2, 3]) void fanout.push('ann', n);
+        },
+      ],
       [100, (fanout: RedisFanout) => fanout.publish('prices', { price: 1 })],
     ] as const) {
       const [a, b] = await cluster(remember);

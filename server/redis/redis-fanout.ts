@@ -12,11 +12,12 @@ export interface RedisSubscriber {
   unsubscribe(channel: string): Promise<unknown>;
 }
 
-/** The server's own push, broadcast and publish: `TabSocketServer` has them. */
+/** The server's own push, broadcast and publish, and its sockets: `TabSocketServer` has them. */
 export interface FanoutTarget {
   push(userId: string, data: PushData): number;
   broadcast(data: PushData): number;
   publish(topic: string, data: PushData): number;
+  readonly wss?: { readonly clients: Iterable<{ terminate(): void }> };
 }
 
 export interface RedisFanoutOptions {
@@ -37,6 +38,12 @@ export interface RedisFanoutOptions {
   topicKey?: string;
   /** A publish failed (that push reached no server). Default: a process warning. */
   onError?: (error: unknown) => void;
+  /**
+   * This server missed `count` fan-outs (its subscriber was cut off from Redis, or Redis
+   * restarted). Default: a process warning, and every socket of the server is ended, so
+   * that each worker resumes and, as what it missed is not known, resyncs.
+   */
+  onMissed?: (count: number) => void;
 }
 
 const DEFAULT_REMEMBER = 10_000;
@@ -90,30 +97,38 @@ export class RedisFanout {
     await this.#options.subscriber.unsubscribe(this.#channel);
   }
 
-  /** To every socket and session of `userId`, on every server (this one too, through Redis). */
-  push(userId: string, data: PushData): void {
-    this.#send({ k: 'u', u: userId, d: data });
+  /**
+   * To every socket and session of `userId`, on every server (this one too, through Redis).
+   * Resolves with the fan-out's number once Redis published it; undefined when that failed
+   * (reported through `onError`): then no server made it.
+   */
+  push(userId: string, data: PushData): Promise<number | undefined> {
+    return this.#send({ k: 'u', u: userId, d: data });
   }
 
-  broadcast(data: PushData): void {
-    this.#send({ k: 'b', d: data });
+  broadcast(data: PushData): Promise<number | undefined> {
+    return this.#send({ k: 'b', d: data });
   }
 
-  publish(topic: string, data: PushData): void {
-    this.#send({ k: 't', t: topic, d: data });
+  publish(topic: string, data: PushData): Promise<number | undefined> {
+    return this.#send({ k: 't', t: topic, d: data });
   }
 
-  #send(message: FanoutMessage): void {
-    this.#options.publisher
-      .sendCommand([
+  async #send(message: FanoutMessage): Promise<number | undefined> {
+    try {
+      const n = await this.#options.publisher.sendCommand([
         'EVAL',
         PUBLISH_FANOUT,
         '1',
         this.#counter,
         this.#channel,
         JSON.stringify(message),
-      ])
-      .catch(this.#report);
+      ]);
+      return Number(n);
+    } catch (error) {
+      this.#report(error);
+      return undefined;
+    }
   }
 
   readonly #receive = (text: string): void => {
@@ -121,14 +136,24 @@ export class RedisFanout {
       const space = text.indexOf(' ');
       const n = Number(text.slice(0, space));
       const message = JSON.parse(text.slice(space + 1)) as FanoutMessage;
-      this.#log.make(n, message, () => {
+      const missed = this.#log.make(n, message, () => {
         if (message.k === 'u') this.#server.push(message.u, message.d);
         else if (message.k === 'b') this.#server.broadcast(message.d);
         else if (message.k === 't') this.#server.publish(message.t, message.d);
       });
+      if (missed > 0) (this.#options.onMissed ?? this.#endSockets)(missed);
     } catch (error) {
       this.#report(error);
     }
+  };
+
+  /** The sessions here may lack fan-outs: their workers resume, and resync. */
+  readonly #endSockets = (missed: number): void => {
+    process.emitWarning(
+      `missed ${missed} fan-outs: ending every socket so that each worker resyncs`,
+      'TabSocketFanoutWarning',
+    );
+    for (const socket of this.#server.wss?.clients ?? []) socket.terminate();
   };
 
   readonly #report = (error: unknown): void => {
