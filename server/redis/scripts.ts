@@ -28,8 +28,9 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
  * `add(hash, stream, body)` numbers and keeps one push (ARGV 2-4: maxCount, maxAge ms, ttl
  * ms). The stream is trimmed every TRIM_EVERY pushes, by count (MAXLEN ~) and by age
  * (MINID, by Redis's clock): a trim on each push would double its cost, and READ applies
- * the limits exactly anyway. The hash has its TTL from READ and TOUCH; the stream gets its
- * own when its first push creates it.
+ * the limits exactly anyway. The hash has its TTL from READ and TOUCH, which renew the
+ * stream's too; the stream gets its own when its first push creates it (checked every
+ * TRIM_EVERY pushes, not on each).
  */
 const ADD = `local function add(hash, stream, body)
   local seq = redis.call('HINCRBY', hash, 'head', 1)
@@ -39,7 +40,9 @@ const ADD = `local function add(hash, stream, body)
     redis.call('XTRIM', stream, 'MAXLEN', '~', ARGV[2])
     redis.call('XTRIM', stream, 'MINID', math.max(now - tonumber(ARGV[3]), 0))
   end
-  if redis.call('PTTL', stream) < 0 then redis.call('PEXPIRE', stream, ARGV[4]) end
+  if seq % ${TRIM_EVERY} == 1 and redis.call('PTTL', stream) < 0 then
+    redis.call('PEXPIRE', stream, ARGV[4])
+  end
   return seq
 end`;
 
