@@ -65,9 +65,14 @@ export class FanoutLog {
    * Answers how many fan-outs before it this server missed (0 but after a gap).
    */
   make(n: number, message: FanoutMessage, apply: () => void): number {
+    if (n <= this.#made) {
+      // Published before `begin`'s read of the counter, received after it: made, not logged.
+      this.#apply(n, apply);
+      return 0;
+    }
     let missed = 0;
     if (n !== this.#made + 1) {
-      if (this.#made !== 0) missed = n > this.#made ? n - this.#made - 1 : 1;
+      if (this.#made !== 0) missed = n - this.#made - 1;
       this.#entries = [];
       this.#completeAfter = n - 1;
     }
@@ -76,13 +81,17 @@ export class FanoutLog {
       this.#completeAfter = this.#entries.shift()?.n ?? this.#completeAfter;
     }
     this.#made = n;
+    this.#apply(n, apply);
+    return missed;
+  }
+
+  #apply(n: number, apply: () => void): void {
     this.#making = n;
     try {
       apply();
     } finally {
       this.#making = undefined;
     }
-    return missed;
   }
 
   /** What a resume of a session for `holder` appends (see the READ script). */
