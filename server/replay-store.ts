@@ -38,6 +38,12 @@ export interface ReplayRead {
    * `last` is not a push number of the stream (beyond the head, negative, fractional).
    */
   readonly entries: PushEntry[] | undefined;
+  /**
+   * The store appended, before this read, every fan-out of its own that this server made
+   * and the session lacked (`tabsocket/server/redis`): those written to the socket before
+   * the resume are in `entries` or were logged before, and are not pushed again.
+   */
+  readonly caughtUp?: boolean;
 }
 
 /**
@@ -93,4 +99,6 @@ export interface ReplayStore {
    * when another server holds it now.
    */
   drop(session: string): MaybePromise<void>;
+  /** Whether the push being made now comes from the store's own fan-out across servers. */
+  makingFanout?(): boolean;
 }

@@ -129,11 +129,13 @@ describe('RedisFanout', () => {
     onA.socket.terminate();
     const witness = await harness.connect(`${b.url}/?user=ann`);
     await witness.resume('w1');
-    b.fanout.push('ann', 2);
-    b.fanout.push('bob', 'not for ann');
-    b.fanout.broadcast('all');
-    await waitUntil(() => pushes(witness).length === 2, 'B to make the fan-outs');
+    // The worker's new socket is open on B, not resumed yet: B writes it these pushes as
+    // they come and remembers them, but they reach the session once, through its log.
     const onB = await harness.connect(`${b.url}/?user=ann`);
+    void b.fanout.push('ann', 2);
+    void b.fanout.push('bob', 'not for ann');
+    void b.fanout.broadcast('all');
+    await waitUntil(() => pushes(witness).length === 2, 'B to make the fan-outs');
     expect(await onB.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 3 });
     b.fanout.push('ann', 4);
     await waitUntil(() => pushes(onB).length === 3, 'the replay and the next push on B');

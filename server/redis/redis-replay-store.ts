@@ -132,12 +132,19 @@ export class RedisReplayStore implements ReplayStore {
     }
     const reply = (await this.#eval(READ, this.keys(session), args)) as unknown[];
     const head = Number(reply[0]);
-    if (last === undefined || Number(reply[1]) !== 1) return { head, entries: undefined };
+    // Only said when the catch-up ran (a store with a fan-out).
+    const caught = Number(reply[2]) === 1 ? { caughtUp: true } : {};
+    if (last === undefined || Number(reply[1]) !== 1)
+      return { head, entries: undefined, ...caught };
     const entries: PushEntry[] = [];
-    for (let index = 2; index < reply.length; index += 2) {
+    for (let index = 3; index < reply.length; index += 2) {
       entries.push({ seq: Number(reply[index]), payload: pushPayload(String(reply[index + 1])) });
     }
-    return { head, entries };
+    return { head, entries, ...caught };
+  }
+
+  makingFanout(): boolean {
+    return this.#log?.making !== undefined;
   }
 
   async seen(session: string, id: number, window: number): Promise<boolean> {

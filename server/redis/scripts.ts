@@ -99,14 +99,15 @@ return out`;
  * it may be the session's, what was missed cannot be known: the worker resyncs. The mark
  * then rises to this server's last fan-out.
  *
- * Answers {head, 0} when the pushes after last are not all kept (or last is out of range),
- * else {head, 1, seq, body, seq, body…}. Trimming with ~ keeps a little more than the
+ * Answers {head, 0, caught} when the pushes after last are not all kept (or last is out of
+ * range), else {head, 1, caught, seq, body, seq, body…}; caught is 1 when the catch-up ran. Trimming with ~ keeps a little more than the
  * limits: the limits are applied here exactly.
  */
 export const READ = `${ADD}
 local known = redis.call('HMGET', KEYS[1], 'owner', 'fanout')
 redis.call('HSET', KEYS[1], 'owner', ARGV[5])
 local complete = true
+local caught = 0
 if ARGV[6] ~= nil and ARGV[6] ~= '' then
   local mark = tonumber(known[2] or '-1')
   if known[1] and mark >= 0 and ARGV[1] ~= '' then
@@ -115,6 +116,7 @@ if ARGV[6] ~= nil and ARGV[6] ~= '' then
       if tonumber(ARGV[j]) > mark and ARGV[j + 1] == '' then complete = false end
     end
     if complete then
+      caught = 1
       for j = 8, #ARGV, 2 do
         if tonumber(ARGV[j]) > mark then add(KEYS[1], KEYS[2], ARGV[j + 1]) end
       end
@@ -125,18 +127,18 @@ end
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
 local head = tonumber(redis.call('HGET', KEYS[1], 'head') or '0')
 local last = tonumber(ARGV[1])
-if not complete then return {head, 0} end
-if last == nil or last < 0 or last > head or last ~= math.floor(last) then return {head, 0} end
+if not complete then return {head, 0, 0} end
+if last == nil or last < 0 or last > head or last ~= math.floor(last) then return {head, 0, caught} end
 local want = head - last
-if want == 0 then return {head, 1} end
-if want > tonumber(ARGV[2]) then return {head, 0} end
+if want == 0 then return {head, 1, caught} end
+if want > tonumber(ARGV[2]) then return {head, 0, caught} end
 local entries = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', want)
-if #entries < want then return {head, 0} end
+if #entries < want then return {head, 0, caught} end
 ${NOW}
 local oldest = entries[#entries]
-if tonumber(string.match(oldest[1], '^(%d+)')) < now - tonumber(ARGV[3]) then return {head, 0} end
-if tonumber(oldest[2][2]) ~= last + 1 then return {head, 0} end
-local out = {head, 1}
+if tonumber(string.match(oldest[1], '^(%d+)')) < now - tonumber(ARGV[3]) then return {head, 0, caught} end
+if tonumber(oldest[2][2]) ~= last + 1 then return {head, 0, caught} end
+local out = {head, 1, caught}
 for i = #entries, 1, -1 do
   out[#out + 1] = entries[i][2][2]
   out[#out + 1] = entries[i][2][4]
