@@ -49,7 +49,7 @@ export class RedisBackend {
     this.#fanout.catch((error: unknown) => console.error('[demo] fan-out:', error));
   }
 
-  /** Publishes through Redis to every node; answers whether a fan-out was there to take it. */
+  /** Publishes through Redis to every node (once the fan-out of the current server is up). */
   publish(topic: string, data: object): void {
     void this.#fanout.then((fanout) => fanout?.publish(topic, data));
   }
