@@ -4,8 +4,8 @@
  * written, so that only the stores differ. Starts its own redis-server (Debian's package).
  *
  * - fan-out: FANOUT.pushes broadcasts, each pushed to FANOUT.sessions attached sessions with
- *   `pushAll` (as the router does), timed until the last frame is written; the rate counts
- *   session pushes.
+ *   `pushAll` (as the router does) inside a fan-out of the store's (as `RedisFanout` makes
+ *   them), timed until the last frame is written; the rate counts session pushes.
  * - resume: a session with 100 pushes resumed after push 50, one after the other; the time
  *   from `resume` to the outcome.
  */
@@ -14,6 +14,7 @@ import { createClient } from 'redis';
 import { MemoryReplayStore } from '../../server/memory-replay-store';
 import { nodeClock } from '../../server/node-clock';
 import { pushPayload } from '../../server/outbound-frame';
+import { FanoutLog } from '../../server/redis/fanout-log';
 import { RedisReplayStore } from '../../server/redis/redis-replay-store';
 import type { ReplayStore } from '../../server/replay-store';
 import { type Session, SessionRegistry, type SessionSocket } from '../../server/session-registry';
@@ -65,8 +66,12 @@ async function fanout(store: ReplayStore): Promise<number> {
   const payload = pushPayload('"data":{"price":12.5,"symbol":"ACME"}');
   const total = FANOUT.sessions * FANOUT.pushes;
   const started = performance.now();
+  // On Redis as a server with a fan-out runs it: each append carries the fan-out's number.
+  const log = new FanoutLog(10_000, () => payload.body);
+  if (store instanceof RedisReplayStore) store.followFanout(log);
+  log.begin(0);
   for (let push = 0; push < FANOUT.pushes; push++) {
-    registry.pushAll(sessions, payload);
+    log.make(push + 1, { k: 'b', d: null }, () => registry.pushAll(sessions, payload));
     // Let the event loop run between broadcasts, as a server between its callers' pushes.
     await new Promise((resolve) => setImmediate(resolve));
   }
