@@ -25,15 +25,14 @@ const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
 /**
- * `add(hash, stream, body)` numbers and keeps one push (ARGV 2-4: maxCount, maxAge ms, ttl
- * ms). The stream is trimmed every TRIM_EVERY pushes, by count (MAXLEN ~) and by age
+ * `add(stream, seq, body)` keeps push `seq` (ARGV 2-4: maxCount, maxAge ms, ttl ms); the
+ * caller sets the hash's head to it, in the same HSET as the mark. The stream is trimmed every TRIM_EVERY pushes, by count (MAXLEN ~) and by age
  * (MINID, by Redis's clock): a trim on each push would double its cost, and READ applies
  * the limits exactly anyway. The hash has its TTL from READ and TOUCH, which renew the
  * stream's too; the stream gets its own when its first push creates it (checked every
  * TRIM_EVERY pushes, not on each).
  */
-const ADD = `local function add(hash, stream, body)
-  local seq = redis.call('HINCRBY', hash, 'head', 1)
+const ADD = `local function add(stream, seq, body)
   redis.call('XADD', stream, '*', 's', seq, 'b', body)
   if seq % ${TRIM_EVERY} == 0 then
     ${NOW}
@@ -43,7 +42,6 @@ const ADD = `local function add(hash, stream, body)
   if seq % ${TRIM_EVERY} == 1 and redis.call('PTTL', stream) < 0 then
     redis.call('PEXPIRE', stream, ARGV[4])
   end
-  return seq
 end`;
 
 /**
@@ -55,15 +53,20 @@ end`;
  * mark); 'p', this server had made every fan-out up to it (the mark rises to it).
  */
 const APPEND_ONE = `local seq = -1
-local held = redis.call('HMGET', KEYS[i], 'owner', 'fanout')
+local held = redis.call('HMGET', KEYS[i], 'owner', 'fanout', 'head')
 if held[1] == ARGV[5] then
   local mark = tonumber(held[2] or '-1')
   local made = tonumber(ARGV[6])
   if made ~= nil and ARGV[7] == 'f' and made <= mark then
     seq = 0
   else
-    seq = add(KEYS[i], KEYS[i + 1], ARGV[1])
-    if made ~= nil and made > mark then redis.call('HSET', KEYS[i], 'fanout', ARGV[6]) end
+    seq = tonumber(held[3] or '0') + 1
+    add(KEYS[i + 1], seq, ARGV[1])
+    if made ~= nil and made > mark then
+      redis.call('HSET', KEYS[i], 'head', seq, 'fanout', ARGV[6])
+    else
+      redis.call('HSET', KEYS[i], 'head', seq)
+    end
   end
 end`;
 
@@ -104,7 +107,7 @@ return out`;
  * limits: the limits are applied here exactly.
  */
 export const READ = `${ADD}
-local known = redis.call('HMGET', KEYS[1], 'owner', 'fanout')
+local known = redis.call('HMGET', KEYS[1], 'owner', 'fanout', 'head')
 redis.call('HSET', KEYS[1], 'owner', ARGV[5])
 local complete = true
 local caught = 0
@@ -117,9 +120,14 @@ if ARGV[6] ~= nil and ARGV[6] ~= '' then
     end
     if complete then
       caught = 1
+      local seq = tonumber(known[3] or '0')
       for j = 8, #ARGV, 2 do
-        if tonumber(ARGV[j]) > mark then add(KEYS[1], KEYS[2], ARGV[j + 1]) end
+        if tonumber(ARGV[j]) > mark then
+          seq = seq + 1
+          add(KEYS[2], seq, ARGV[j + 1])
+        end
       end
+      redis.call('HSET', KEYS[1], 'head', seq)
     end
   end
   if tonumber(ARGV[6]) > mark then redis.call('HSET', KEYS[1], 'fanout', ARGV[6]) end
