@@ -96,10 +96,8 @@ export class SessionRegistry {
       this.#byUser.add(session);
     }
     const owner = session.userId;
-    /**
-     * Fan-outs made before this call went to the sessions of the owner then; those made
-     * while the read was pending, to the owner this call made it.
-     */
+    // Fan-outs made before this call went to the sessions of the owner then, those made while
+    // the read was pending to the owner this call made it; a store's own, into its catch-up.
     let caughtUp = false;
     const logged = (fanout: Fanout) =>
       (fanout.shared && caughtUp) ||
