@@ -85,6 +85,18 @@ export interface BundleFigures {
   gzip: number;
 }
 
+/** The server's session stores, in memory and on Redis (bench/phases/stores.ts). */
+export interface StoreFigures {
+  sessions: number;
+  broadcasts: number;
+  /** Session pushes per second of a fan-out to `sessions` sessions. */
+  fanoutPerSecond: { memory: number; redis: number };
+  /** Redis over memory. */
+  fanoutRatio: number;
+  /** From a resume after push 50 of 100 to its outcome, ms. */
+  resumeMs: { memory: Summary; redis: Summary };
+}
+
 /** One of the issue's "Done when" goals, judged on this run's figures. */
 export interface Goal {
   goal: string;
@@ -110,5 +122,6 @@ export interface RunResults {
   faults: FaultFigures[];
   churn: ChurnFigures;
   bundles: BundleFigures[];
+  stores: StoreFigures;
   goals: Goal[];
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: tabsocket against the per-tab alternatives, in one run, on one machine,
  * so the figures are ratios taken at the same moment. Builds the pages, measures every
- * variant for N = 1, 5, 10 tabs, then the one-tab fault figures and the reconnect churn;
+ * variant for N = 1, 5, 10 tabs, then the one-tab fault figures, the reconnect churn and
+ * the server's session stores (memory against Redis);
  * writes bench/results/<date>.json and .svg and prints the Markdown table on stdout
  * (progress goes to stderr).
  */
@@ -17,6 +18,7 @@ import * as config from './config';
 import { measureChurn } from './phases/churn';
 import { measureFaults } from './phases/faults';
 import { measureSteady } from './phases/steady';
+import { measureStores } from './phases/stores';
 import { renderChart } from './report/chart';
 import { judgeGoals } from './report/goals';
 import { renderGoals, renderTable } from './report/table';
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
     );
     log(`${config.CHURN.cycles} reconnect cycles`);
     const churn = await measureChurn(browser, app.url);
+    log('session stores: fan-out and resume, in memory and on Redis');
+    const stores = await measureStores();
     const partial: Omit<RunResults, 'goals'> = {
       date,
       durationMs: process.uptime() * 1000,
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
       faults,
       churn,
       bundles,
+      stores,
     };
     report({ ...partial, goals: judgeGoals(partial) });
   } finally {

@@ -6,6 +6,7 @@ import {
 } from 'tabsocket/server';
 import { test as base, expect, expectAll } from './support/fixtures';
 import { pushNumbers } from './support/pushes';
+import { countBy, sendFailures, startSending, stopSending } from './support/streams';
 import { TcpProxy } from './support/tcp-proxy';
 
 const test = base.extend<{ tcpProxy: TcpProxy }>({
@@ -22,38 +23,8 @@ const PUSH_EVERY_MS = 20; // 50 pushes a second
 const SEND_EVERY_MS = 200; // 5 messages a second from every tab
 const RUN_MS = 20_000;
 
-type Sending = Window & { stopSending?: () => number; sendFailures?: string[] };
-
-/** Every tab sends `{ tab, n }` every SEND_EVERY_MS, n = 0, 1, 2…, until stopSending(). */
-function startSending(page: Page, tab: number): Promise<void> {
-  return page.evaluate(
-    ([tab, every]) => {
-      const sending = window as Sending;
-      sending.sendFailures = [];
-      let n = 0;
-      const timer = setInterval(() => {
-        const message = { tab, n: n++ };
-        window.harness
-          .send(message)
-          .catch((error: Error) => sending.sendFailures?.push(`${message.n}: ${error.name}`));
-      }, every);
-      sending.stopSending = () => {
-        clearInterval(timer);
-        return n;
-      };
-    },
-    [tab, SEND_EVERY_MS] as const,
-  );
-}
-
 function cutAll(server: TabSocketServer): void {
   for (const socket of server.wss.clients) socket.terminate();
-}
-
-function countBy<T>(values: T[]): Map<T, number> {
-  const counts = new Map<T, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return counts;
 }
 
 test('every push reaches every tab once and every send the server once, through cuts, blackholes and silent heartbeats', async ({
@@ -78,7 +49,7 @@ test('every push reaches every tab once and every send the server once, through 
 
   let pushed = 0;
   const stream = setInterval(() => server.push('alice', { n: pushed++ }), PUSH_EVERY_MS);
-  await Promise.all(tabs.map((tab, index) => startSending(tab, index)));
+  await Promise.all(tabs.map((tab, index) => startSending(tab, index, SEND_EVERY_MS)));
 
   const cut = { name: 'cut', start: () => cutAll(server) };
   const blackhole = {
@@ -114,9 +85,7 @@ test('every push reaches every tab once and every send the server once, through 
   } finally {
     clearInterval(stream);
   }
-  const sentPerTab = await Promise.all(
-    tabs.map((tab) => tab.evaluate(() => (window as Sending).stopSending?.() ?? 0)),
-  );
+  const sentPerTab = await Promise.all(tabs.map((tab) => stopSending(tab)));
 
   await expectAll(tabs, 'open');
   for (const tab of tabs) {
@@ -130,7 +99,7 @@ test('every push reaches every tab once and every send the server once, through 
   const expectedPushes = Array.from({ length: pushed }, (_, n) => n);
   for (const tab of tabs) {
     expect(await pushNumbers(tab)).toEqual(expectedPushes);
-    expect(await tab.evaluate(() => (window as Sending).sendFailures)).toEqual([]);
+    expect(await sendFailures(tab)).toEqual([]);
     expect(await tab.evaluate(() => window.harness.resyncs)).toBe(0);
   }
   for (const [tab, sent] of sentPerTab.entries()) {

@@ -36,6 +36,7 @@ export type {
   PushPayload,
   ReplayRead,
   ReplayStore,
+  SessionHolder,
 } from './replay-store';
 export {
   createTabSocketServer,

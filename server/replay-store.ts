@@ -13,6 +13,16 @@ export interface PushPayload {
   readonly bytes: number;
 }
 
+/**
+ * Whom a session's pushes are for, as the server knows it when it reads the session for a
+ * resume: a shared store uses it to log the fan-outs the session's previous server could
+ * not (see `tabsocket/server/redis`).
+ */
+export interface SessionHolder {
+  readonly userId: string;
+  readonly topics: ReadonlySet<string>;
+}
+
 /** One push of a session's stream. */
 export interface PushEntry {
   readonly seq: number;
@@ -28,6 +38,12 @@ export interface ReplayRead {
    * `last` is not a push number of the stream (beyond the head, negative, fractional).
    */
   readonly entries: PushEntry[] | undefined;
+  /**
+   * The store appended, before this read, every fan-out of its own that this server made
+   * and the session lacked (`tabsocket/server/redis`): those written to the socket before
+   * the resume are in `entries` or were logged before, and are not pushed again.
+   */
+  readonly caughtUp?: boolean;
 }
 
 /**
@@ -64,9 +80,9 @@ export interface ReplayStore {
   /**
    * The head of the session's stream and the pushes after `last`, read at one instant;
    * `last` undefined reads the head alone (the worker resyncs). This server holds the
-   * session from then on.
+   * session from then on. `holder`: whom the session's pushes are for now.
    */
-  read(session: string, last: number | undefined): MaybePromise<ReplayRead>;
+  read(session: string, last: number | undefined, holder?: SessionHolder): MaybePromise<ReplayRead>;
   /**
    * Records that the session passed message `id` on; answers whether it had before.
    * `window`: ids remembered above the highest contiguous one (see `replay.dedupeWindow`).
@@ -83,4 +99,6 @@ export interface ReplayStore {
    * when another server holds it now.
    */
   drop(session: string): MaybePromise<void>;
+  /** Whether the push being made now comes from the store's own fan-out across servers. */
+  makingFanout?(): boolean;
 }

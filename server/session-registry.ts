@@ -96,14 +96,14 @@ export class SessionRegistry {
       this.#byUser.add(session);
     }
     const owner = session.userId;
-    /**
-     * Fan-outs made before this call went to the sessions of the owner then; those made
-     * while the read was pending, to the owner this call made it.
-     */
+    // Fan-outs made before this call went to the sessions of the owner then, those made while
+    // the read was pending to the owner this call made it; a store's own, into its catch-up.
+    let caughtUp = false;
     const logged = (fanout: Fanout) =>
-      fanout.seq > bornAfter &&
-      (fanout.userId === undefined ||
-        fanout.userId === (fanout.seq <= fanoutsBefore ? ownerBefore : owner));
+      (fanout.shared && caughtUp) ||
+      (fanout.seq > bornAfter &&
+        (fanout.userId === undefined ||
+          fanout.userId === (fanout.seq <= fanoutsBefore ? ownerBefore : owner)));
     const target = session;
     target.resuming += 1;
     return target.outbound.run(() => {
@@ -117,6 +117,7 @@ export class SessionRegistry {
         }
         this.#attach(target, socket);
         target.written = read.head;
+        caughtUp = read.caughtUp === true;
         respond({
           kind: 'attached',
           session: target,
@@ -134,7 +135,7 @@ export class SessionRegistry {
       };
       let read: MaybePromise<ReplayRead>;
       try {
-        read = this.store.read(key, last);
+        read = this.store.read(key, last, target);
       } catch (error) {
         return fail(error);
       }
@@ -180,7 +181,7 @@ export class SessionRegistry {
   /** Numbers a fan-out, so that sockets not resumed yet can tell which sessions logged it. */
   fanout(userId: string | undefined): Fanout {
     this.#fanouts += 1;
-    return { seq: this.#fanouts, userId };
+    return { seq: this.#fanouts, userId, shared: this.store.makingFanout?.() ?? false };
   }
 
   /**

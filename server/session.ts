@@ -51,6 +51,8 @@ export interface Fanout {
   readonly seq: number;
   /** The user whose sessions got it; undefined for every session (a broadcast). */
   readonly userId: string | undefined;
+  /** Made through the store's own fan-out (`ReplayStore.makingFanout`). */
+  readonly shared: boolean;
 }
 
 export type ResumeOutcome =

@@ -71,6 +71,14 @@ export function judgeGoals(results: Omit<RunResults, 'goals'>): Goal[] {
       detail: `${kb(gzip('worker'))} as shipped; ${kb(gzip('worker without comlink'))} without comlink`,
     },
     ...RELAY_VARIANTS.map((variant) => oneSocket(variant, steady(variant, 10))),
+    {
+      goal: 'Redis fan-out to 1,000 sessions ≥ 0.5× memory',
+      holds: results.stores.fanoutRatio >= 0.5,
+      detail:
+        `${formatNumber(results.stores.fanoutRatio)}× (${formatNumber(results.stores.fanoutPerSecond.redis)} against ` +
+        `${formatNumber(results.stores.fanoutPerSecond.memory)} session pushes/s); resume p50 ` +
+        `${formatNumber(results.stores.resumeMs.redis.p50)} ms on Redis, ${formatNumber(results.stores.resumeMs.memory.p50)} ms in memory`,
+    },
   ];
 }
 

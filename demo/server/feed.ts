@@ -46,6 +46,7 @@ export class Feed {
     return this.#seq;
   }
 
+  /** Starts the clock ticks (one node of a cluster ticks for all). */
   start(): void {
     if (this.#clockTimer) return;
     this.#clockTimer = setInterval(() => {

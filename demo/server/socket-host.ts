@@ -13,6 +13,7 @@ import {
   type TabSocketServer,
   type TabSocketServerStats,
 } from 'tabsocket/server';
+import type { RedisBackend } from './redis-backend';
 
 export interface SocketHostOptions {
   http: Server;
@@ -22,6 +23,8 @@ export interface SocketHostOptions {
   presenceStore: PresenceStore;
   /** How long a restart leaves no socket server up, so that tabs visibly back off. */
   restartDowntimeMs: number;
+  /** With several nodes: sessions in Redis and publishes to every node. */
+  redis?: RedisBackend;
 }
 
 export interface SocketHostEvents {
@@ -71,9 +74,11 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     return this.#restarting;
   }
 
-  /** Publishes to the topic's subscribers; 0 while the socket server is down. */
-  publish(topic: string, data: object): number {
-    return this.#server?.publish(topic, data) ?? 0;
+  /** Publishes to the topic's subscribers (on every node); nothing while the server is down. */
+  publish(topic: string, data: object): void {
+    if (!this.#server) return;
+    if (this.#options.redis) this.#options.redis.publish(topic, data);
+    else this.#server.publish(topic, data);
   }
 
   /**
@@ -138,15 +143,18 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     const server = this.#server;
     this.#server = undefined;
     await server?.close();
+    await this.#options.redis?.close();
   }
 
   #start(): void {
-    const { http, path, authenticate, presenceStore } = this.#options;
+    const { http, path, authenticate, presenceStore, redis } = this.#options;
+    const replayStore = redis?.replayStore();
     const server = createTabSocketServer({
       server: http,
       path,
       authenticate,
       presenceStore,
+      ...(replayStore ? { replayStore } : {}),
       // Drop a vanished browser within 15 s, so the page's presence list stays honest.
       liveness: { interval: 10_000, timeout: 5_000 },
     });
@@ -155,6 +163,7 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     server.presence.on('offline', (entry) => this.emit('presence', entry));
     server.presence.on('error', (error) => console.error('[demo] presence store:', error));
     server.on('error', (error) => console.error('[demo] socket server:', error));
+    if (replayStore) redis?.follow(server, replayStore);
     this.#server = server;
     this.#generation += 1;
     this.#startedAt = Date.now();

@@ -10,8 +10,11 @@ const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5000;
 
 export interface NginxOptions {
-  /** The WebSocket server nginx proxies to, on 127.0.0.1. */
-  upstreamPort: number;
+  /**
+   * The WebSocket server nginx proxies to, on 127.0.0.1; several take turns (round robin,
+   * no stickiness), and a connection refused by one goes to the next.
+   */
+  upstreamPort: number | number[];
   /** nginx's `proxy_read_timeout`, e.g. '3s': how long a proxied socket may stay idle. */
   readTimeout: string;
 }
@@ -57,10 +60,16 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
+  upstream tabsocket {
+${[options.upstreamPort]
+  .flat()
+  .map((upstream) => `    server 127.0.0.1:${upstream};`)
+  .join('\n')}
+  }
   server {
     listen 127.0.0.1:${port};
     location / {
-      proxy_pass http://127.0.0.1:${options.upstreamPort};
+      proxy_pass http://tabsocket;
       proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade;
       proxy_set_header Connection "upgrade";

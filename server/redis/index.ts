@@ -12,6 +12,7 @@
  *     publisher: client,
  *     subscriber: await client.duplicate().connect(),
  *     prefix: 'myapp:',
+ *     store: replayStore, // a worker whose server died gets what was pushed meanwhile
  *   });
  *   cluster.push('alice', { text: 'hi' }); // every socket of alice, on every server
  *   // on shutdown: await server.close(); presenceStore.close(); await cluster.stop();

@@ -30,7 +30,7 @@ afterEach(async () => {
 afterAll(() => stopRedisWithClient(redis, client));
 
 /** Two servers of one app on the Redis, each with its fan-out. */
-async function cluster() {
+async function cluster(remember?: number) {
   const prefix = `fanout${++prefixes}:`;
   const node = async () => {
     const { replayStore } = createRedisStores(client, { prefix });
@@ -46,6 +46,8 @@ async function cluster() {
       publisher: client,
       subscriber,
       prefix,
+      store: replayStore,
+      ...(remember === undefined ? {} : { remember }),
     });
     fanouts.push(fanout);
     return { ...started, fanout };
@@ -73,7 +75,7 @@ describe('RedisFanout', () => {
     await bobOnB.resume('s1');
     await waitUntil(() => a.server.stats().framesIn >= 2, 'the sub on A');
 
-    expect(a.fanout.push('ann', { n: 1 })).toBe(1);
+    a.fanout.push('ann', { n: 1 });
     // Pushes made on two servers have no order between them: this one first, everywhere.
     await waitUntil(() => pushes(annOnB).length === 1, 'the push on B');
     b.fanout.broadcast('all');
@@ -114,5 +116,62 @@ describe('RedisFanout', () => {
         .sort((x, y) => x - y),
     ).toEqual(Array.from({ length: 49 }, (_, index) => index + 2));
     expect(a.server.stats().sessions).toBe(0);
+  });
+
+  it('gives a worker that resumes on another server the fan-outs made while its server was dead', async () => {
+    const [a, b] = await cluster();
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    b.fanout.push('ann', 1);
+    await waitUntil(() => pushes(onA).length === 1, 'the push on A');
+    // A "dies": it makes no more fan-outs and its socket is gone; no server has the session.
+    await a.fanout.stop();
+    onA.socket.terminate();
+    const witness = await harness.connect(`${b.url}/?user=ann`);
+    await witness.resume('w1');
+    // The worker's new socket is open on B, not resumed yet: B writes it these pushes as
+    // they come and remembers them, but they reach the session once, through its log.
+    const onB = await harness.connect(`${b.url}/?user=ann`);
+    void b.fanout.push('ann', 2);
+    void b.fanout.push('bob', 'not for ann');
+    void b.fanout.broadcast('all');
+    await waitUntil(() => pushes(witness).length === 2, 'B to make the fan-outs');
+    expect(await onB.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 3 });
+    b.fanout.push('ann', 4);
+    await waitUntil(() => pushes(onB).length === 3, 'the replay and the next push on B');
+    expect(pushes(onB)).toEqual([
+      { $ts: 'push', seq: 2, data: 2 },
+      { $ts: 'push', seq: 3, text: 'all' },
+      { $ts: 'push', seq: 4, data: 4 },
+    ]);
+  });
+
+  it('tells the worker to resync when it may have missed a fan-out its new server cannot give', async () => {
+    for (const [remember, missed] of [
+      [
+        2,
+        (fanout: RedisFanout) => {
+          for (const n of [1, 2, 3]) void fanout.push('ann', n);
+        },
+      ],
+      [100, (fanout: RedisFanout) => fanout.publish('prices', { price: 1 })],
+    ] as const) {
+      const [a, b] = await cluster(remember);
+      const onA = await harness.connect(`${a.url}/?user=ann`);
+      await onA.resume('s1');
+      await a.fanout.stop();
+      onA.socket.terminate();
+      const witness = await harness.connect(`${b.url}/?user=ann`);
+      await witness.resume('w1');
+      witness.send({ $ts: 'sub', topics: ['prices'] });
+      await waitUntil(() => b.server.stats().framesIn >= 2, 'the sub on B');
+      const before = pushes(witness).length;
+      missed(b.fanout);
+      b.fanout.broadcast('mark');
+      await waitUntil(() => pushes(witness).at(-1)?.text === 'mark', 'B to make the fan-outs');
+      expect(pushes(witness).length).toBeGreaterThan(before);
+      const onB = await harness.connect(`${b.url}/?user=ann`);
+      expect(await onB.resume('s1', 0)).toMatchObject({ $ts: 'resync' });
+    }
   });
 });

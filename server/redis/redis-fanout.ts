@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import type { PushData } from '../outbound-frame';
-import type { RedisCommandClient } from './redis-replay-store';
+import { encodePayload, encodeTopicPayload, type PushData } from '../outbound-frame';
+import { FanoutLog, type FanoutMessage } from './fanout-log';
+import type { RedisCommandClient, RedisReplayStore } from './redis-replay-store';
+import { LAST_FANOUT, PUBLISH_FANOUT } from './scripts';
 
 /** What the fan-out needs of a dedicated node-redis connection (`client.duplicate()`). */
 export interface RedisSubscriber {
@@ -11,11 +12,12 @@ export interface RedisSubscriber {
   unsubscribe(channel: string): Promise<unknown>;
 }
 
-/** The server's own push, broadcast and publish: `TabSocketServer` has them. */
+/** The server's own push, broadcast and publish, and its sockets: `TabSocketServer` has them. */
 export interface FanoutTarget {
   push(userId: string, data: PushData): number;
   broadcast(data: PushData): number;
   publish(topic: string, data: PushData): number;
+  readonly wss?: { readonly clients: Iterable<{ terminate(): void }> };
 }
 
 export interface RedisFanoutOptions {
@@ -25,82 +27,133 @@ export interface RedisFanoutOptions {
   subscriber: RedisSubscriber;
   /** The same prefix as the stores': the servers of one app share one channel. */
   prefix?: string;
-  /** A publish failed (that push reached this server only). Default: a process warning. */
+  /**
+   * The server's replay store (from `createRedisStores`): give it, so that a session whose
+   * server died gets, when its worker resumes here, the fan-outs made meanwhile.
+   */
+  store?: RedisReplayStore;
+  /** Fan-outs remembered for that (default 10,000): a resume further behind resyncs. */
+  remember?: number;
+  /** The server's `topicKey` option, if not the default `'topic'`. */
+  topicKey?: string;
+  /** A publish failed (that push reached no server). Default: a process warning. */
   onError?: (error: unknown) => void;
+  /**
+   * This server missed `count` fan-outs (its subscriber was cut off from Redis, or Redis
+   * restarted). Default: a process warning, and every socket of the server is ended, so
+   * that each worker resumes and, as what it missed is not known, resyncs.
+   */
+  onMissed?: (count: number) => void;
 }
 
-type FanoutMessage =
-  | { o: string; k: 'u'; u: string; d: PushData }
-  | { o: string; k: 'b'; d: PushData }
-  | { o: string; k: 't'; t: string; d: PushData };
+const DEFAULT_REMEMBER = 10_000;
 
 /**
- * `push`, `broadcast` and `publish` for every server of an app: each is made on this server
- * at once, and published on one Redis channel that every other server turns into the same
- * call on its own sockets and sessions.
+ * `push`, `broadcast` and `publish` for every server of an app: Redis numbers each and
+ * publishes it on one channel, and every server, this one included, makes the same call on
+ * its own sockets and sessions in the order of the numbers.
  *
  * A session is numbered once per push wherever it is remembered: only the server that
- * resumed it last may log to it (see `RedisReplayStore`), the others forget their copy.
- * Pub/sub delivers at most once: a server cut off from Redis misses what is published
- * meanwhile (its sessions' workers then miss those pushes; see the README's Redis section).
+ * resumed it last may log to it (see `RedisReplayStore`), and a session's mark says which
+ * fan-outs it has. The fan-outs a dead server did not log are appended by the server its
+ * worker resumes on, from the fan-outs it remembers. Pub/sub delivers at most once: a server
+ * cut off from Redis misses what is published meanwhile (see the README's Redis section).
  */
-export class RedisFanout implements FanoutTarget {
+export class RedisFanout {
   readonly #server: FanoutTarget;
   readonly #options: RedisFanoutOptions;
   readonly #channel: string;
-  /** This server's name on the channel: its own messages come back and are skipped. */
-  readonly #origin = randomUUID();
+  readonly #counter: string;
+  readonly #log: FanoutLog;
 
   constructor(server: FanoutTarget, options: RedisFanoutOptions) {
+    const prefix = options.prefix ?? 'tabsocket:';
     this.#server = server;
     this.#options = options;
-    this.#channel = `${options.prefix ?? 'tabsocket:'}fanout`;
+    this.#channel = `${prefix}fanout`;
+    this.#counter = `${prefix}fanout:n`;
+    const topicKey = options.topicKey ?? 'topic';
+    this.#log = new FanoutLog(options.remember ?? DEFAULT_REMEMBER, (message) =>
+      message.k === 't'
+        ? encodeTopicPayload(topicKey, message.t, message.d)
+        : encodePayload(message.d),
+    );
+    options.store?.followFanout(this.#log);
   }
 
-  /** Resolves once subscribed: from then on, what other servers push reaches this one. */
+  /** Resolves once subscribed: from then on, what any server pushes reaches this one. */
   async start(): Promise<void> {
     await this.#options.subscriber.subscribe(this.#channel, this.#receive);
+    const last = await this.#options.publisher.sendCommand([
+      'EVAL',
+      LAST_FANOUT,
+      '1',
+      this.#counter,
+    ]);
+    this.#log.begin(Number(last));
   }
 
   async stop(): Promise<void> {
     await this.#options.subscriber.unsubscribe(this.#channel);
   }
 
-  /** Answers how many sockets and sessions of this server it was written to. */
-  push(userId: string, data: PushData): number {
-    const written = this.#server.push(userId, data);
-    this.#send({ o: this.#origin, k: 'u', u: userId, d: data });
-    return written;
+  /**
+   * To every socket and session of `userId`, on every server (this one too, through Redis).
+   * Resolves with the fan-out's number once Redis published it; undefined when that failed
+   * (reported through `onError`): then no server made it.
+   */
+  push(userId: string, data: PushData): Promise<number | undefined> {
+    return this.#send({ k: 'u', u: userId, d: data });
   }
 
-  broadcast(data: PushData): number {
-    const written = this.#server.broadcast(data);
-    this.#send({ o: this.#origin, k: 'b', d: data });
-    return written;
+  broadcast(data: PushData): Promise<number | undefined> {
+    return this.#send({ k: 'b', d: data });
   }
 
-  publish(topic: string, data: PushData): number {
-    const written = this.#server.publish(topic, data);
-    this.#send({ o: this.#origin, k: 't', t: topic, d: data });
-    return written;
+  publish(topic: string, data: PushData): Promise<number | undefined> {
+    return this.#send({ k: 't', t: topic, d: data });
   }
 
-  #send(message: FanoutMessage): void {
-    this.#options.publisher
-      .sendCommand(['PUBLISH', this.#channel, JSON.stringify(message)])
-      .catch(this.#report);
+  async #send(message: FanoutMessage): Promise<number | undefined> {
+    try {
+      const n = await this.#options.publisher.sendCommand([
+        'EVAL',
+        PUBLISH_FANOUT,
+        '1',
+        this.#counter,
+        this.#channel,
+        JSON.stringify(message),
+      ]);
+      return Number(n);
+    } catch (error) {
+      this.#report(error);
+      return undefined;
+    }
   }
 
   readonly #receive = (text: string): void => {
     try {
-      const message = JSON.parse(text) as FanoutMessage;
-      if (message.o === this.#origin) return;
-      if (message.k === 'u') this.#server.push(message.u, message.d);
-      else if (message.k === 'b') this.#server.broadcast(message.d);
-      else if (message.k === 't') this.#server.publish(message.t, message.d);
+      const space = text.indexOf(' ');
+      const n = Number(text.slice(0, space));
+      const message = JSON.parse(text.slice(space + 1)) as FanoutMessage;
+      const missed = this.#log.make(n, message, () => {
+        if (message.k === 'u') this.#server.push(message.u, message.d);
+        else if (message.k === 'b') this.#server.broadcast(message.d);
+        else if (message.k === 't') this.#server.publish(message.t, message.d);
+      });
+      if (missed > 0) (this.#options.onMissed ?? this.#endSockets)(missed);
     } catch (error) {
       this.#report(error);
     }
+  };
+
+  /** The sessions here may lack fan-outs: their workers resume, and resync. */
+  readonly #endSockets = (missed: number): void => {
+    process.emitWarning(
+      `missed ${missed} fan-outs: ending every socket so that each worker resyncs`,
+      'TabSocketFanoutWarning',
+    );
+    for (const socket of this.#server.wss?.clients ?? []) socket.terminate();
   };
 
   readonly #report = (error: unknown): void => {

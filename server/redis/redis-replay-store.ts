@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { duration, integer } from '../../protocol/option-checks';
 import { pushPayload } from '../outbound-frame';
-import type { PushEntry, PushPayload, ReplayRead, ReplayStore } from '../replay-store';
+import type {
+  PushEntry,
+  PushPayload,
+  ReplayRead,
+  ReplayStore,
+  SessionHolder,
+} from '../replay-store';
+import type { FanoutLog } from './fanout-log';
 import { APPEND, APPEND_MANY, DROP, READ, SEEN, TOUCH } from './scripts';
 
 /**
@@ -54,6 +61,8 @@ export class RedisReplayStore implements ReplayStore {
   readonly #ttl: string;
   /** This store's name in Redis: the sessions it resumed last are its to log and drop. */
   readonly #owner = randomUUID();
+  /** The fan-outs of this server, once a fan-out follows this store. */
+  #log: FanoutLog | undefined;
 
   constructor(client: RedisCommandClient, options: RedisStoreOptions = {}) {
     const prefix = options.prefix ?? 'tabsocket:';
@@ -73,15 +82,17 @@ export class RedisReplayStore implements ReplayStore {
     this.#ttl = String(ttl);
   }
 
+  /**
+   * The fan-out `log` of this server (`createRedisFanout` with `store`): pushes carry the
+   * fan-out mark, and a resume appends the fan-outs the session's previous server missed.
+   */
+  followFanout(log: FanoutLog): void {
+    this.#log = log;
+  }
+
   async append(session: string, payload: PushPayload): Promise<number | undefined> {
     const [hash, stream] = this.keys(session);
-    const reply = Number(
-      await this.#eval(
-        APPEND,
-        [hash, stream],
-        [payload.body, this.#maxCount, this.#maxAge, this.#ttl, this.#owner],
-      ),
-    );
+    const reply = Number(await this.#eval(APPEND, [hash, stream], this.#appendArgs(payload)));
     return reply < 0 ? undefined : reply;
   }
 
@@ -90,7 +101,7 @@ export class RedisReplayStore implements ReplayStore {
    * never held by one script for long. Not for Redis Cluster: the keys span slots.
    */
   async appendMany(sessions: string[], payload: PushPayload): Promise<(number | undefined)[]> {
-    const args = [payload.body, this.#maxCount, this.#maxAge, this.#ttl, this.#owner];
+    const args = this.#appendArgs(payload);
     const batches: Promise<unknown>[] = [];
     for (let start = 0; start < sessions.length; start += APPEND_BATCH) {
       const keys: string[] = [];
@@ -107,22 +118,33 @@ export class RedisReplayStore implements ReplayStore {
     return numbers;
   }
 
-  async read(session: string, last: number | undefined): Promise<ReplayRead> {
+  async read(
+    session: string,
+    last: number | undefined,
+    holder?: SessionHolder,
+  ): Promise<ReplayRead> {
     const valid = last !== undefined && Number.isSafeInteger(last) && last >= 0;
-    const reply = (await this.#eval(READ, this.keys(session), [
-      valid ? String(last) : '',
-      this.#maxCount,
-      this.#maxAge,
-      this.#ttl,
-      this.#owner,
-    ])) as unknown[];
+    const args = [valid ? String(last) : '', this.#maxCount, this.#maxAge, this.#ttl, this.#owner];
+    if (this.#log) {
+      const { made, completeAfter, entries } = this.#log.catchUp(holder);
+      args.push(String(made), String(completeAfter));
+      for (const [n, body] of entries) args.push(String(n), body);
+    }
+    const reply = (await this.#eval(READ, this.keys(session), args)) as unknown[];
     const head = Number(reply[0]);
-    if (last === undefined || Number(reply[1]) !== 1) return { head, entries: undefined };
+    // Only said when the catch-up ran (a store with a fan-out).
+    const caught = Number(reply[2]) === 1 ? { caughtUp: true } : {};
+    if (last === undefined || Number(reply[1]) !== 1)
+      return { head, entries: undefined, ...caught };
     const entries: PushEntry[] = [];
-    for (let index = 2; index < reply.length; index += 2) {
+    for (let index = 3; index < reply.length; index += 2) {
       entries.push({ seq: Number(reply[index]), payload: pushPayload(String(reply[index + 1])) });
     }
-    return { head, entries };
+    return { head, entries, ...caught };
+  }
+
+  makingFanout(): boolean {
+    return this.#log?.making !== undefined;
   }
 
   async seen(session: string, id: number, window: number): Promise<boolean> {
@@ -132,7 +154,10 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   async touch(session: string): Promise<boolean> {
-    return Number(await this.#eval(TOUCH, this.keys(session), [this.#ttl, this.#owner])) === 1;
+    const made = this.#log ? String(this.#log.made) : '';
+    return (
+      Number(await this.#eval(TOUCH, this.keys(session), [this.#ttl, this.#owner, made])) === 1
+    );
   }
 
   async drop(session: string): Promise<void> {
@@ -146,6 +171,15 @@ export class RedisReplayStore implements ReplayStore {
   keys(session: string): [hash: string, stream: string, bits: string] {
     const base = `${this.#prefix}{${Buffer.from(session).toString('base64url')}}`;
     return [`${base}:h`, `${base}:l`, `${base}:d`];
+  }
+
+  /** An append's ARGV: the push, the limits, and the fan-out mark (see APPEND_ONE). */
+  #appendArgs(payload: PushPayload): string[] {
+    const args = [payload.body, this.#maxCount, this.#maxAge, this.#ttl, this.#owner];
+    const making = this.#log?.making;
+    if (making !== undefined) args.push(String(making), 'f');
+    else if (this.#log) args.push(String(this.#log.made), 'p');
+    return args;
   }
 
   #eval(script: string, keys: string[], args: string[]): Promise<unknown> {

@@ -1,0 +1,124 @@
+/**
+ * The session stores of `tabsocket/server`, in memory and on Redis (issue 12), in one run:
+ * the session registry (numbering, logging, writing) with sockets that only count what is
+ * written, so that only the stores differ. Starts its own redis-server (Debian's package).
+ *
+ * - fan-out: FANOUT.pushes broadcasts, each pushed to FANOUT.sessions attached sessions with
+ *   `pushAll` (as the router does) inside a fan-out of the store's (as `RedisFanout` makes
+ *   them), timed until the last frame is written; the rate counts session pushes.
+ * - resume: a session with 100 pushes resumed after push 50, one after the other; the time
+ *   from `resume` to the outcome.
+ */
+import { performance } from 'node:perf_hooks';
+import { createClient } from 'redis';
+import { MemoryReplayStore } from '../../server/memory-replay-store';
+import { nodeClock } from '../../server/node-clock';
+import { pushPayload } from '../../server/outbound-frame';
+import { FanoutLog } from '../../server/redis/fanout-log';
+import { RedisReplayStore } from '../../server/redis/redis-replay-store';
+import type { ReplayStore } from '../../server/replay-store';
+import { type Session, SessionRegistry, type SessionSocket } from '../../server/session-registry';
+import { startRedisServer } from '../../server/test-support/redis-server';
+import type { StoreFigures } from '../results';
+import { summarize } from '../stats';
+
+export const FANOUT = { sessions: 1_000, pushes: 100 };
+const RESUMES = 200;
+const LIMITS = { maxCount: 1_000, maxAge: 120_000, maxBytes: 1 << 20 };
+
+class CountingSocket implements SessionSocket {
+  topics: ReadonlySet<string> = new Set();
+  readonly isOpen = true;
+  written = 0;
+  constructor(readonly userId: string) {}
+  sendText(): boolean {
+    this.written += 1;
+    return true;
+  }
+  terminate(): void {}
+}
+
+function registryOn(store: ReplayStore): SessionRegistry {
+  const options = { ...LIMITS, dedupeWindow: 1_024, maxPerUser: 16, maxTotal: 100_000 };
+  return new SessionRegistry(store, { ...options, anonymous: false }, nodeClock, (error) => {
+    throw error;
+  });
+}
+
+function resume(registry: SessionRegistry, socket: SessionSocket, id: string, last = 0) {
+  return new Promise<Session>((resolve, reject) => {
+    void registry.resume(socket, id, last, (outcome) =>
+      outcome.kind === 'attached' ? resolve(outcome.session) : reject(new Error(outcome.kind)),
+    );
+  });
+}
+
+/** Session pushes per second of a fan-out to FANOUT.sessions sessions. */
+async function fanout(store: ReplayStore): Promise<number> {
+  const registry = registryOn(store);
+  const sockets: CountingSocket[] = [];
+  const sessions: Session[] = [];
+  for (let index = 0; index < FANOUT.sessions; index++) {
+    const socket = new CountingSocket(`user-${index}`);
+    sockets.push(socket);
+    sessions.push(await resume(registry, socket, `fanout-${index}`));
+  }
+  const payload = pushPayload('"data":{"price":12.5,"symbol":"ACME"}');
+  const total = FANOUT.sessions * FANOUT.pushes;
+  const started = performance.now();
+  // On Redis as a server with a fan-out runs it: each append carries the fan-out's number.
+  const log = new FanoutLog(10_000, () => payload.body);
+  if (store instanceof RedisReplayStore) store.followFanout(log);
+  log.begin(0);
+  for (let push = 0; push < FANOUT.pushes; push++) {
+    log.make(push + 1, { k: 'b', d: null }, () => registry.pushAll(sessions, payload));
+    // Let the event loop run between broadcasts, as a server between its callers' pushes.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const written = () => sockets.reduce((sum, socket) => sum + socket.written, 0);
+  while (written() < total) await new Promise((resolve) => setTimeout(resolve, 1));
+  return total / ((performance.now() - started) / 1_000);
+}
+
+/** Milliseconds from `resume` after push 50 of 100 to its outcome, RESUMES times. */
+async function resumeTimes(store: ReplayStore): Promise<number[]> {
+  const registry = registryOn(store);
+  const times: number[] = [];
+  for (let index = 0; index < RESUMES; index++) {
+    const id = `resume-${index}`;
+    const session = await resume(registry, new CountingSocket('ann'), id);
+    for (let push = 0; push < 100; push++) registry.push(session, pushPayload(`"data":${push}`));
+    await session.outbound.settled();
+    const started = performance.now();
+    await resume(registry, new CountingSocket('ann'), id, 50);
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+export async function measureStores(): Promise<StoreFigures> {
+  const redis = await startRedisServer();
+  const client = createClient({ url: redis.url });
+  await client.connect();
+  try {
+    const memory = () => new MemoryReplayStore(LIMITS);
+    let prefix = 0;
+    const onRedis = () =>
+      new RedisReplayStore(client, { prefix: `bench${++prefix}:`, replay: LIMITS });
+    const memoryRate = await fanout(memory());
+    const redisRate = await fanout(onRedis());
+    return {
+      sessions: FANOUT.sessions,
+      broadcasts: FANOUT.pushes,
+      fanoutPerSecond: { memory: memoryRate, redis: redisRate },
+      fanoutRatio: redisRate / memoryRate,
+      resumeMs: {
+        memory: summarize(await resumeTimes(memory())),
+        redis: summarize(await resumeTimes(onRedis())),
+      },
+    };
+  } finally {
+    await client.quit();
+    await redis.stop();
+  }
+}
