@@ -7,6 +7,7 @@
 import { createClient } from 'redis';
 import { type RunningRedis, startRedisServer } from '../server/test-support/redis-server';
 import { DEFAULT_DEMO_PORT, DEFAULT_VITE_PORT, portFromEnv } from './env';
+import { runDemo, stopOnSignals } from './lifecycle';
 import { startRoundRobinProxy } from './round-robin-proxy';
 import { type DemoServer, startDemoServer } from './server/demo-server';
 import { Sessions } from './server/sessions';
@@ -55,30 +56,11 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    console.log(`\n  ${signal}: stopping the demo…`);
-    void (async () => {
-      await Promise.all([vite.close(), proxy.close(), ...nodes.map((node) => node.close())]);
-      await client.quit();
-      await started?.stop();
-    })().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(async () => {
+    await Promise.all([vite.close(), proxy.close(), ...nodes.map((node) => node.close())]);
+    await client.quit();
+    await started?.stop();
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(
-    `\n  The demo could not start: ${error instanceof Error ? error.message : error}\n`,
-  );
-  process.exit(1);
-});
+runDemo(main);

@@ -4,6 +4,7 @@
  */
 
 import { DEFAULT_DEMO_PORT, DEFAULT_VITE_PORT, portFromEnv } from './env';
+import { runDemo, stopOnSignals } from './lifecycle';
 import { type DemoServer, startDemoServer } from './server/demo-server';
 import { startVite } from './vite-dev';
 
@@ -41,29 +42,7 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      // A second Ctrl-C means "now": do not wait for sockets to close.
-      process.exit(130);
-    }
-    stopping = true;
-    console.log(`\n  ${signal}: stopping the demo…`);
-    void Promise.all([vite.close(), demo.close()]).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(() => Promise.all([vite.close(), demo.close()]));
 }
 
-main().catch((error: unknown) => {
-  console.error(
-    `\n  The demo could not start: ${error instanceof Error ? error.message : error}\n`,
-  );
-  process.exit(1);
-});
+runDemo(main);

@@ -12,7 +12,7 @@ import { PRESENCE } from './support/cluster-node-protocol';
 import { test as base, expect, expectAll } from './support/fixtures';
 import { type Nginx, startNginx } from './support/nginx';
 import { pushNumbers } from './support/pushes';
-import { countBy, sendFailures, startSending, stopSending } from './support/streams';
+import { countBy, sendFailures, startSending, stopSending } from './support/sends';
 
 const TABS = 5;
 const PUSH_EVERY_MS = 25;

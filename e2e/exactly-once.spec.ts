@@ -6,7 +6,7 @@ import {
 } from 'tabsocket/server';
 import { test as base, expect, expectAll } from './support/fixtures';
 import { pushNumbers } from './support/pushes';
-import { countBy, sendFailures, startSending, stopSending } from './support/streams';
+import { countBy, sendFailures, startSending, stopSending } from './support/sends';
 import { TcpProxy } from './support/tcp-proxy';
 
 const test = base.extend<{ tcpProxy: TcpProxy }>({

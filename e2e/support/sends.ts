@@ -43,6 +43,20 @@ export function startSending(page: Page, tab: number, every: number): Promise<vo
   );
 }
 
+/** Stops the tab's sending; answers how many messages it sent. */
+export function stopSending(page: Page): Promise<number> {
+  return page.evaluate(() => (window as Sending).stopSending?.() ?? 0);
+}
+
+/** The sends the tab saw fail so far (`n: code`). */
+export function sendFailures(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    ((window as Sending).outcomes ?? [])
+      .filter(({ outcome }) => outcome !== 'ok')
+      .map(({ n, outcome }) => `${n}: ${outcome}`),
+  );
+}
+
 /** Sends `count` more from `page` at once (after startSending). */
 export function burst(page: Page, count: number): Promise<void> {
   return page.evaluate((count) => (window as Sending).burst?.(count), count);
@@ -60,7 +74,7 @@ export async function checkSends(
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const [tab, page] of tabs) {
-    const sent = await page.evaluate(() => (window as Sending).stopSending?.() ?? 0);
+    const sent = await stopSending(page);
     // No send hangs: each settles, one way or the other.
     await expect
       .poll(() => page.evaluate(() => (window as Sending).outcomes?.length ?? 0))
@@ -94,6 +108,12 @@ export function duplicateSends(received: NumberedSend[]): number {
     seen.add(key);
   }
   return duplicates;
+}
+
+export function countBy<T>(values: T[]): Map<T, number> {
+  const counts = new Map<T, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
 }
 
 /** `{ ok: 12, TS_ERR_WORKER: 3 }` as "12 ok, 3 TS_ERR_WORKER", for the figures. */
