@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from '@playwright/test';
 import type { ConnectOptions, StateDetail } from 'tabsocket';
-import { test as base, expect, expectAll } from './support/fixtures';
+import { test as base, expect } from './support/fixtures';
 import {
   burst,
   checkSends,
@@ -78,6 +78,26 @@ async function deathTimings(tabs: Page[], killedAt: number) {
   return { noticed, reopened };
 }
 
+/**
+ * Waits until every tab is open again after hearing of the death: right after the kill a
+ * tab still says `open`, truthfully, for the few ms before its lock is granted.
+ */
+async function expectBackAfterDeath(tabs: Page[], killedAt: number): Promise<void> {
+  const within = BACK_WITHIN_MS - (Date.now() - killedAt);
+  for (const tab of tabs) {
+    await expect
+      .poll(
+        async () => {
+          const after = (await statesOf(tab)).filter((event) => event.at >= killedAt - 5);
+          const lost = after.findIndex((event) => event.detail.reason === 'worker-lost');
+          return lost >= 0 && after.at(-1)?.state === 'open';
+        },
+        { timeout: Math.max(within, 1) },
+      )
+      .toBe(true);
+  }
+}
+
 function range(values: number[]): string {
   const sorted = values.map(Math.round).sort((a, b) => a - b);
   return `${sorted[0]}–${sorted.at(-1)} ms`;
@@ -98,7 +118,7 @@ test('worker killed, plain server: every tab notices within 1 s, is open again w
 
   await burst(tabs[0] as Page, 300);
   const killedAt = await killWorker();
-  await expectAll(tabs, 'open', BACK_WITHIN_MS - (Date.now() - killedAt));
+  await expectBackAfterDeath(tabs, killedAt);
   const backAfter = Date.now() - killedAt;
   // CDP may list the fresh worker a moment after its tabs heard from it.
   await expect.poll(async () => (await sharedWorkers(browser)).length).toBe(1);
@@ -150,7 +170,7 @@ test('worker killed, reference server pushing: open again on 1 socket within 3 s
     await expect.poll(() => traffic.received.length).toBeGreaterThan(TABS * 5);
     await burst(tabs[0] as Page, 300);
     killedAt = await killWorker();
-    await expectAll(tabs, 'open', BACK_WITHIN_MS - (Date.now() - killedAt));
+    await expectBackAfterDeath(tabs, killedAt);
     backAfter = Date.now() - killedAt;
     // CDP may list the fresh worker a moment after its tabs heard from it.
     await expect.poll(async () => (await sharedWorkers(browser)).length).toBe(1);

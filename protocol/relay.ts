@@ -46,7 +46,8 @@ export type OwnerMessage = Envelope &
         cursor: SessionCursor;
       }
     | { kind: 'state'; status: OwnerStatus; detail: StateDetail }
-    | { kind: 'event'; event: TabEvent }
+    /** What the owner's tabs hear; with `to`, for that peer only (the pushes it missed). */
+    | { kind: 'event'; event: TabEvent; to?: string }
     /** Peer `to`'s send `id` was written under message id `wire`: kept for a handover. */
     | { kind: 'numbered'; to: string; id: number; wire: number }
     /** Peer `to`'s send `id` is done: acknowledged (or written), or refused with `error`. */
@@ -56,8 +57,9 @@ export type OwnerMessage = Envelope &
   );
 
 export type PeerMessage = Envelope &
+  /** `cursor`: where the peer's stream stands, so the owner hands it the pushes it missed. */
   (
-    | { kind: 'join'; build: string; url: string; topics: string[] }
+    | { kind: 'join'; build: string; url: string; topics: string[]; cursor?: SessionCursor }
     | { kind: 'topics'; topics: string[] }
     /**
      * For owner `to` only: a send posted to an owner that died meanwhile must not be
@@ -75,3 +77,17 @@ export type RelayMessage = OwnerMessage | PeerMessage;
 
 /** A message as its sender writes it: the envelope is added on posting. */
 export type RelayBody<M extends RelayMessage> = M extends unknown ? Omit<M, 'v' | 'from'> : never;
+
+const OWNER_KINDS: ReadonlySet<string> = new Set<OwnerMessage['kind']>([
+  'owner',
+  'state',
+  'event',
+  'numbered',
+  'settled',
+  'leaving',
+]);
+
+/** Whether a message of the channel comes from an owner (else from a peer). */
+export function isOwnerMessage(message: RelayMessage): message is OwnerMessage {
+  return OWNER_KINDS.has(message.kind);
+}

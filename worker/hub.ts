@@ -26,7 +26,6 @@ import {
 import type { Environment } from './environment';
 import type { ScheduleTask } from './frame-batcher';
 import { type HubLifetime, holdHubLifetime } from './hub-lifetime';
-import { RecentFrames } from './recent-frames';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
 import { type RelayChannelPort, SharedConnection } from './shared-connection';
 import { UrlSources } from './url-source';
@@ -47,8 +46,6 @@ export interface HubEnvironment extends Environment {
 
 interface Entry {
   connection: SharedConnection;
-  /** For a tab that comes back with a cursor, after a reload the socket outlived. */
-  recent: RecentFrames;
   /** Runs while no tab is attached: a reload must not cost a reconnect. */
   graceTimer: Timer;
 }
@@ -226,24 +223,17 @@ export class Hub {
     const { name } = options;
     const registry = this.#registry;
     const environment = { ...this.env, hubId: this.#id, ...this.#urls.environmentOf(options) };
-    const recent = new RecentFrames();
     const connection = new SharedConnection(options, environment, {
       state: (state, detail) => registry.post(name, { kind: 'state', name, state, detail }),
-      frame: (frame) => {
-        recent.add(frame);
-        registry.deliver(name, frame);
-      },
+      frame: (frame) => registry.deliver(name, frame),
       error: (error) => registry.post(name, { kind: 'error', name, error: serializeError(error) }),
       resync: () => registry.post(name, { kind: 'resync', name }),
-      cursor: (cursor) => {
-        recent.follow(cursor.session);
-        registry.post(name, { kind: 'cursor', name, cursor });
-      },
+      cursor: (cursor) => registry.post(name, { kind: 'cursor', name, cursor }),
       builds: (builds) => registry.post(name, { kind: 'builds', name, builds }),
     });
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));
-    return { connection, recent, graceTimer: new Timer(this.env.clock) };
+    return { connection, graceTimer: new Timer(this.env.clock) };
   }
 
   /**
@@ -251,14 +241,13 @@ export class Hub {
    * worker kept the socket): it gets the pushes it missed, or `resync` when they are no
    * longer kept.
    */
-  #catchUp(tabId: string, { connection, recent }: Entry, cursor: SessionCursor): void {
+  #catchUp(tabId: string, { connection }: Entry, cursor: SessionCursor): void {
     const { name } = connection.options;
-    const current = connection.cursor;
-    if (current?.session !== cursor.session || cursor.seq >= current.seq) return;
-    const missed = recent.session === cursor.session ? recent.after(cursor.seq) : undefined;
+    const missed = connection.missedBy(cursor);
+    if (!missed) return;
     this.#registry.postTo(
       tabId,
-      missed ? { kind: 'frames', name, frames: missed } : { kind: 'resync', name },
+      missed === 'resync' ? { kind: 'resync', name } : { kind: 'frames', name, frames: missed },
     );
   }
 

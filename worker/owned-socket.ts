@@ -5,7 +5,7 @@ import type { ConnectionState, TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData } from '../protocol/tab-hub';
 import { Connection } from './connection';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
-import { RelayOwner } from './relay-owner';
+import { type OwnerHost, RelayOwner } from './relay-owner';
 import type { PeerListener, RelayedSend } from './relay-peer';
 
 /**
@@ -36,6 +36,8 @@ export class OwnedSocket {
       sends: RelayedSend[];
       topics: readonly string[];
       online: boolean;
+      /** What a hub whose stream stands at a cursor missed, from the frames kept. */
+      missedBy: OwnerHost['missedBy'];
     },
   ) {
     this.#localTopics = start.topics;
@@ -67,6 +69,7 @@ export class OwnedSocket {
         {
           topicsChanged: () => this.#sendTopics(),
           close: (code, closeReason, reason) => connection.close(code, closeReason, reason),
+          missedBy: start.missedBy,
           buildsChanged: (builds) => {
             listener.builds(builds);
             this.#relay?.event({ kind: 'builds', name: options.name, builds });

@@ -1,4 +1,4 @@
-import type { TabFrame } from '../protocol/tab-hub';
+import type { SessionCursor, TabFrame } from '../protocol/tab-hub';
 
 /** How many numbered frames a connection keeps for tabs that come back (about a second of a busy feed). */
 export const RECENT_FRAMES = 256;
@@ -34,12 +34,19 @@ export class RecentFrames {
   }
 
   /**
-   * The frames after push `seq`, oldest first; undefined when some of them are no longer
-   * kept.
+   * What a tab or hub whose stream stands at `cursor` (of the connection at `current`)
+   * missed: nothing (`undefined`), the frames after it, or `'resync'` when some of them
+   * are no longer kept.
    */
-  after(seq: number): TabFrame[] | undefined {
+  missedBy(
+    cursor: SessionCursor,
+    current: SessionCursor | undefined,
+  ): TabFrame[] | 'resync' | undefined {
+    if (current?.session !== cursor.session || cursor.seq >= current.seq) return undefined;
     const first = this.#frames[0]?.seq;
-    if (first === undefined || first > seq + 1) return undefined;
-    return this.#frames.filter((frame) => (frame.seq ?? 0) > seq);
+    if (this.#session !== cursor.session || first === undefined || first > cursor.seq + 1) {
+      return 'resync';
+    }
+    return this.#frames.filter((frame) => (frame.seq ?? 0) > cursor.seq);
   }
 }

@@ -31,6 +31,8 @@ export interface OwnerHost {
   close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void;
   /** The builds of every hub on the connection changed. */
   buildsChanged(builds: string[]): void;
+  /** What a hub whose stream stands at `cursor` missed (see `RecentFrames.missedBy`). */
+  missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined;
 }
 
 interface Peer {
@@ -91,6 +93,7 @@ export class RelayOwner {
     switch (message.kind) {
       case 'join':
         this.#join(message.from, message.build, message.topics);
+        if (message.cursor) this.#catchUp(message.from, message.cursor);
         return;
       case 'topics': {
         const peer = this.#peers.get(message.from);
@@ -162,6 +165,21 @@ export class RelayOwner {
       .catch(() => {});
     this.host.topicsChanged();
     this.host.buildsChanged(this.builds);
+  }
+
+  /**
+   * A peer that joins this owner may have missed pushes: the ones this owner replayed on
+   * taking the session over, before the peer had joined, went to no peer.
+   */
+  #catchUp(hubId: string, cursor: SessionCursor): void {
+    const missed = this.host.missedBy(cursor);
+    if (!missed) return;
+    this.#batcher.flush();
+    const event: TabEvent =
+      missed === 'resync'
+        ? { kind: 'resync', name: this.name }
+        : { kind: 'frames', name: this.name, frames: missed };
+    this.#post({ kind: 'event', to: hubId, event });
   }
 
   #drop(hubId: string): void {

@@ -56,7 +56,7 @@ export class RelayPeer {
     resumeFrom: SessionCursor | undefined,
   ) {
     this.#cursor = resumeFrom;
-    this.#post({ kind: 'join', build, url, topics: this.#topics });
+    this.#join();
   }
 
   /** The owner's state as last heard, for this hub's tabs. */
@@ -126,7 +126,7 @@ export class RelayPeer {
         this.#mirror(message.status, message.detail);
         return;
       case 'event':
-        this.#event(message.event);
+        if (message.to === undefined || message.to === this.hubId) this.#event(message.event);
         return;
       case 'numbered': {
         const send = message.to === this.hubId ? this.#sends.get(message.id) : undefined;
@@ -154,9 +154,15 @@ export class RelayPeer {
     this.#owner = message.from;
     this.ownerUrl = message.url;
     if (isNew) {
-      // The owner's cursor is its session: a new owner may have begun a new one.
-      this.#cursor = message.cursor;
-      this.#post({ kind: 'join', build: this.build, url: this.url, topics: this.#topics });
+      // Joining tells where this hub's stream stands, for the pushes it missed. Its cursor
+      // stays its own within the session (the owner's may be ahead of what it got); a new
+      // owner may have begun a new session, whose cursor it then takes.
+      this.#join();
+      const known = this.#cursor;
+      this.#cursor =
+        known?.session === message.cursor.session
+          ? { ...known, nextId: Math.max(known.nextId, message.cursor.nextId) }
+          : message.cursor;
       const to = message.from;
       for (const [id, { data, wire }] of this.#sends) {
         this.#post(
@@ -185,8 +191,11 @@ export class RelayPeer {
     switch (event.kind) {
       case 'frames':
         for (const frame of event.frames) {
-          if (frame.seq !== undefined && this.#cursor && frame.seq > this.#cursor.seq) {
-            this.#cursor = { ...this.#cursor, seq: frame.seq };
+          const cursor = this.#cursor;
+          if (frame.seq !== undefined && cursor) {
+            // A push this hub had (a catch-up overlapping the stream) is not passed twice.
+            if (frame.seq <= cursor.seq) continue;
+            this.#cursor = { ...cursor, seq: frame.seq };
           }
           this.listener.frame(frame);
         }
@@ -207,6 +216,17 @@ export class RelayPeer {
       case 'state':
         return;
     }
+  }
+
+  #join(): void {
+    const cursor = this.#cursor;
+    this.#post({
+      kind: 'join',
+      build: this.build,
+      url: this.url,
+      topics: this.#topics,
+      ...(cursor ? { cursor } : {}),
+    });
   }
 
   #settle(id: number, error: SerializedError | undefined): void {

@@ -114,6 +114,40 @@ describe('hubs sharing a connection', () => {
     expect(tabB.api.inspect('relay-death')).toMatchObject({ role: 'owner', state: 'open' });
   });
 
+  it('hand a peer that joins the new owner the pushes it replayed before the peer joined', async () => {
+    const { a, b, tabB } = await twoHubs('relay-catch-up');
+    const c = world.startHub('build-c');
+    const tabC = await world.attachTab(c.hub, 'tab-c');
+    await tabC.api.open('tab-c', relayOptions('relay-catch-up'));
+    tabC.api.setInterest('tab-c', 'relay-catch-up', ALL);
+    const { socket: first } = handshake();
+    first.receive(push(1));
+    first.receive(push(2));
+    await vi.waitFor(() => expect(tabC.frames()).toHaveLength(2));
+
+    // The new owner's replay comes before the other peer can have joined it: in the
+    // microtask after its socket is made, before any message of the channel is delivered.
+    world.hooks.socketCreated = () =>
+      queueMicrotask(() => {
+        const { socket } = handshake(2);
+        socket.receive(push(3));
+        socket.receive(push(4));
+      });
+    a.kill();
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const second = world.latest();
+    await vi.waitFor(() => expect(tabC.frames().map((frame) => frame.seq)).toEqual([1, 2, 3, 4]));
+    second.receive(push(5));
+    for (const tab of [tabB, tabC]) {
+      await vi.waitFor(() =>
+        expect(tab.frames().map((frame) => frame.seq)).toEqual([1, 2, 3, 4, 5]),
+      );
+    }
+    expect(b.hub.inspect('relay-catch-up')?.role ?? c.hub.inspect('relay-catch-up')?.role).toBe(
+      'owner',
+    );
+  });
+
   it('hand over without closing the session when the owner’s last tab leaves', async () => {
     const { tabA, tabB } = await twoHubs('relay-release', { gracePeriod: 50 });
     const { socket: first, resume } = handshake();

@@ -2,14 +2,15 @@ import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
 import { ownerLockName, relayChannelName } from '../protocol/locks';
 import {
-  type OwnerMessage,
+  isOwnerMessage,
   type OwnerStatus,
   RELAY_VERSION,
   type RelayMessage,
 } from '../protocol/relay';
 import type { ConnectionState, TransitionReason } from '../protocol/state';
-import type { SessionCursor, SocketData } from '../protocol/tab-hub';
+import type { SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
 import { AnswerWait } from './answer-wait';
+import { HeardStream } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { type PeerListener, RelayPeer } from './relay-peer';
@@ -42,8 +43,8 @@ export class SharedConnection {
   #final: OwnerStatus = { state: 'idle', generation: 0, failedAttempts: 0 };
   #online = true;
   #topics: readonly string[] = [];
-  /** The builds of the hubs on this connection, as last told to the tabs. */
-  #builds: string[] = [];
+  /** What this hub's tabs hear, whoever owns the socket. */
+  readonly #heard: HeardStream;
   /** Owners of another url this hub asked to make way for its login, by hub id. */
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
@@ -52,9 +53,10 @@ export class SharedConnection {
   constructor(
     readonly options: ResolvedConnectionOptions,
     private readonly env: RelayEnvironment,
-    private readonly listener: PeerListener,
+    listener: PeerListener,
   ) {
     this.#known = new AnswerWait(env.clock);
+    this.#heard = new HeardStream(listener);
   }
 
   get role(): 'owner' | 'relay' {
@@ -88,7 +90,12 @@ export class SharedConnection {
   }
 
   get builds(): string[] {
-    return this.#builds;
+    return this.#heard.knownBuilds;
+  }
+
+  /** What a tab or hub whose stream stands at `cursor` missed: frames, `'resync'`, or nothing. */
+  missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined {
+    return this.#heard.missedBy(cursor, this.cursor);
   }
 
   /** Where the session stands, as this hub knows it. */
@@ -180,7 +187,7 @@ export class SharedConnection {
     this.#letGo();
     peer.rejectAll(new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`));
     this.#final = { ...peer.status, state: 'closed' };
-    this.listener.state('closed', { from: peer.status.state, reason, code });
+    this.#heard.state('closed', { from: peer.status.state, reason, code });
   }
 
   setOnline(online: boolean): void {
@@ -200,16 +207,16 @@ export class SharedConnection {
   #own(waiting: Waiting | undefined, cursor: SessionCursor | undefined, release: () => void): void {
     const sends = waiting?.peer.takeSends() ?? [];
     waiting?.stop.abort();
-    const listener = { ...this.listener, builds: (builds: string[]) => this.#tellBuilds(builds) };
-    const socket = new OwnedSocket(this.options, this.env, listener, waiting?.channel, release, {
+    const socket = new OwnedSocket(this.options, this.env, this.#heard, waiting?.channel, release, {
       cursor,
       sends,
       topics: this.#topics,
       online: this.#online,
+      missedBy: (peerCursor) => this.missedBy(peerCursor),
     });
     this.#role = { kind: 'owner', socket };
     // The peers of the last owner are this one's only once they join it.
-    this.#tellBuilds(socket.builds);
+    this.#heard.builds(socket.builds);
     this.#known.settle();
   }
 
@@ -247,21 +254,15 @@ export class SharedConnection {
             : new ConnectionClosedError(`tabsocket: the connection was closed (${detail.reason})`),
         );
       }
-      this.listener.state(state, detail);
+      this.#heard.state(state, detail);
       this.#known.settle();
     },
-    frame: (frame) => this.listener.frame(frame),
-    error: (error) => this.listener.error(error),
-    resync: () => this.listener.resync(),
-    cursor: (cursor) => this.listener.cursor(cursor),
-    builds: (builds) => this.#tellBuilds(builds),
+    frame: (frame) => this.#heard.frame(frame),
+    error: (error) => this.#heard.error(error),
+    resync: () => this.#heard.resync(),
+    cursor: (cursor) => this.#heard.cursor(cursor),
+    builds: (builds) => this.#heard.builds(builds),
   };
-
-  #tellBuilds(builds: string[]): void {
-    if (builds.join('\n') === this.#builds.join('\n')) return;
-    this.#builds = builds;
-    this.listener.builds(builds);
-  }
 
   /** Leaves the lock (or its queue) and the channel; the status stays what it was. */
   #letGo(): void {
@@ -279,17 +280,4 @@ export class SharedConnection {
     }
     this.#role = { kind: 'idle' };
   }
-}
-
-const OWNER_KINDS: ReadonlySet<string> = new Set<OwnerMessage['kind']>([
-  'owner',
-  'state',
-  'event',
-  'numbered',
-  'settled',
-  'leaving',
-]);
-
-function isOwnerMessage(message: RelayMessage): message is OwnerMessage {
-  return OWNER_KINDS.has(message.kind);
 }

@@ -6,7 +6,7 @@ import type { LockWaiter } from '../registry';
 import { createHub } from '../serve';
 import type { RelayChannelPort } from '../shared-connection';
 import { FakeLocks } from './fake-locks';
-import { fakeEnvironment } from './fake-socket';
+import { type FakeSocket, fakeEnvironment } from './fake-socket';
 
 /**
  * Several hubs of one browser profile in this process, as SharedWorkers of two builds or
@@ -19,6 +19,8 @@ export function hubWorld() {
   const locks = new FakeLocks();
   const { env, sockets, latest } = fakeEnvironment();
   const hubs: Array<{ hub: Hub; kill: () => void }> = [];
+  /** Called as each socket is created, before any other task runs: a test drives it at once. */
+  const hooks: { socketCreated?: (socket: FakeSocket) => void } = {};
 
   function startHub(build = 'build-a') {
     let killed = false;
@@ -35,6 +37,11 @@ export function hubWorld() {
     const channels: RelayChannelPort[] = [];
     const hub = createHub({
       ...env,
+      createSocket: (url, protocols) => {
+        const socket = env.createSocket(url, protocols);
+        hooks.socketCreated?.(socket as FakeSocket);
+        return socket;
+      },
       locks: hubLocks,
       build,
       openChannel: (name) => {
@@ -86,7 +93,7 @@ export function hubWorld() {
     }
   }
 
-  return { locks, sockets, latest, startHub, attachTab, dispose };
+  return { locks, sockets, latest, hooks, startHub, attachTab, dispose };
 }
 
 /** Options as a tab resolves them, for connection `name` (unique per test: channels are real). */

@@ -1,0 +1,58 @@
+import type { TabSocketError } from '../protocol/errors';
+import type { ConnectionState, StateDetail } from '../protocol/state';
+import type { SessionCursor, TabFrame } from '../protocol/tab-hub';
+import { RecentFrames } from './recent-frames';
+import type { PeerListener } from './relay-peer';
+
+/**
+ * What a hub's tabs hear of one connection, whoever owns its socket: it passes everything
+ * on, keeps the last pushes for a tab or a peer hub that comes back behind the stream, and
+ * tells the builds only when they change.
+ */
+export class HeardStream implements PeerListener {
+  readonly #recent = new RecentFrames();
+  #builds: string[] = [];
+
+  constructor(private readonly listener: PeerListener) {}
+
+  /** The builds of the hubs on the connection, as last told. */
+  get knownBuilds(): string[] {
+    return this.#builds;
+  }
+
+  /** What a tab or hub whose stream stands at `cursor` missed, while the connection stands at `current`. */
+  missedBy(
+    cursor: SessionCursor,
+    current: SessionCursor | undefined,
+  ): TabFrame[] | 'resync' | undefined {
+    return this.#recent.missedBy(cursor, current);
+  }
+
+  state(state: ConnectionState, detail: StateDetail): void {
+    this.listener.state(state, detail);
+  }
+
+  frame(frame: TabFrame): void {
+    this.#recent.add(frame);
+    this.listener.frame(frame);
+  }
+
+  error(error: TabSocketError): void {
+    this.listener.error(error);
+  }
+
+  resync(): void {
+    this.listener.resync();
+  }
+
+  cursor(cursor: SessionCursor): void {
+    this.#recent.follow(cursor.session);
+    this.listener.cursor(cursor);
+  }
+
+  builds(builds: string[]): void {
+    if (builds.join('\n') === this.#builds.join('\n')) return;
+    this.#builds = builds;
+    this.listener.builds(builds);
+  }
+}
