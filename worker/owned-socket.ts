@@ -170,7 +170,7 @@ export class OwnedSocket {
   };
 }
 
-export function statusOf(source: {
+function statusOf(source: {
   state: ConnectionState;
   generation: number;
   failedAttempts: number;

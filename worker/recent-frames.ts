@@ -10,27 +10,28 @@ export const RECENT_FRAMES = 256;
  * cursor is older than the oldest kept frame gets `resync` instead.
  */
 export class RecentFrames {
+  /** A ring: once full, the oldest frame is at `#next`, where the next one goes. */
   readonly #frames: TabFrame[] = [];
+  #next = 0;
   /** The session the kept frames belong to. */
   #session = '';
 
   constructor(private readonly limit = RECENT_FRAMES) {}
-
-  get session(): string {
-    return this.#session;
-  }
 
   /** The connection is on `session` now: the frames of another one mean nothing to it. */
   follow(session: string): void {
     if (session === this.#session) return;
     this.#session = session;
     this.#frames.length = 0;
+    this.#next = 0;
   }
 
+  /** Keeps a numbered frame, in place of the oldest once full: no copying on the push path. */
   add(frame: TabFrame): void {
     if (frame.seq === undefined) return;
-    this.#frames.push(frame);
-    if (this.#frames.length > this.limit) this.#frames.shift();
+    if (this.#frames.length < this.limit) this.#frames.push(frame);
+    else this.#frames[this.#next] = frame;
+    this.#next = (this.#next + 1) % this.limit;
   }
 
   /**
@@ -43,10 +44,14 @@ export class RecentFrames {
     current: SessionCursor | undefined,
   ): TabFrame[] | 'resync' | undefined {
     if (current?.session !== cursor.session || cursor.seq >= current.seq) return undefined;
-    const first = this.#frames[0]?.seq;
+    const frames =
+      this.#frames.length < this.limit
+        ? this.#frames
+        : [...this.#frames.slice(this.#next), ...this.#frames.slice(0, this.#next)];
+    const first = frames[0]?.seq;
     if (this.#session !== cursor.session || first === undefined || first > cursor.seq + 1) {
       return 'resync';
     }
-    return this.#frames.filter((frame) => (frame.seq ?? 0) > cursor.seq);
+    return frames.filter((frame) => (frame.seq ?? 0) > cursor.seq);
   }
 }

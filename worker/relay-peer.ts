@@ -72,9 +72,6 @@ export class RelayPeer {
     return this.#cursor;
   }
 
-  /** The owner's url, once one answered: another url means this hub's tabs log in anew. */
-  ownerUrl: string | undefined;
-
   send(data: SocketData): Promise<void> {
     if (this.#sends.size >= this.outboxLimit) {
       return Promise.reject(
@@ -152,7 +149,6 @@ export class RelayPeer {
     const isNew = message.from !== this.#owner;
     const hadOwner = this.#owner !== undefined || this.#status.state !== 'idle';
     this.#owner = message.from;
-    this.ownerUrl = message.url;
     if (isNew) {
       // Joining tells where this hub's stream stands, for the pushes it missed. Its cursor
       // stays its own within the session (the owner's may be ahead of what it got); a new

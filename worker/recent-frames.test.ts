@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { RecentFrames } from './recent-frames';
+
+const at = (seq: number) => ({ session: 's', seq, nextId: 1 });
+
+describe('RecentFrames', () => {
+  it('keeps the last frames in order once its ring has wrapped', () => {
+    const recent = new RecentFrames(4);
+    recent.follow('s');
+    for (let seq = 1; seq <= 10; seq++) recent.add({ data: seq, seq });
+    expect(recent.missedBy(at(7), at(10))).toEqual([
+      { data: 8, seq: 8 },
+      { data: 9, seq: 9 },
+      { data: 10, seq: 10 },
+    ]);
+    expect(recent.missedBy(at(6), at(10))).toHaveLength(4);
+    expect(recent.missedBy(at(5), at(10))).toBe('resync');
+  });
+
+  it('answers nothing to a cursor that is up to date or of another session, and forgets a session it left', () => {
+    const recent = new RecentFrames(4);
+    recent.follow('s');
+    recent.add({ data: 1, seq: 1 });
+    recent.add({ data: 'plain' });
+    expect(recent.missedBy(at(1), at(1))).toBeUndefined();
+    expect(recent.missedBy({ ...at(0), session: 'other' }, at(1))).toBeUndefined();
+    expect(recent.missedBy(at(0), at(1))).toEqual([{ data: 1, seq: 1 }]);
+    recent.follow('t');
+    expect(recent.missedBy({ ...at(0), session: 't' }, { ...at(1), session: 't' })).toBe('resync');
+  });
+});
