@@ -23,13 +23,22 @@ export class FrameBatcher {
 
   constructor(private readonly schedule: ScheduleTask) {}
 
-  add(target: BatchTarget, name: string, frame: TabFrame): void {
+  /**
+   * Sends `frame` to every one of `targets` alike: all at once, or all gathered. No tab may
+   * be a task ahead of another: a worker killed in between would leave their cursors apart,
+   * and the fresh worker, resuming from the first tab's, would skip that push for the rest.
+   */
+  add(targets: readonly BatchTarget[], name: string, frame: TabFrame): void {
     if (!this.#bursting) {
       this.#bursting = true;
       this.schedule(this.#drain);
-      post(target, name, [frame]);
+      for (const target of targets) post(target, name, [frame]);
       return;
     }
+    for (const target of targets) this.#gather(target, name, frame);
+  }
+
+  #gather(target: BatchTarget, name: string, frame: TabFrame): void {
     let byName = this.#pending.get(target);
     if (!byName) {
       byName = new Map();

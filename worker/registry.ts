@@ -127,12 +127,14 @@ export class TabRegistry {
 
   /** Sends a frame once to each tab on `name` that wants everything or the frame's topic. */
   deliver(name: string, frame: TabFrame): void {
+    const ports: TabPort[] = [];
     for (const tab of this.#tabs.values()) {
       const interest = tab.joined.get(name);
       if (!interest) continue;
       const wanted =
         interest.all || (frame.topic !== undefined && interest.topics.includes(frame.topic));
-      if (wanted) this.#batcher.add(tab.port, name, frame);
+      if (wanted) ports.push(tab.port);
     }
+    this.#batcher.add(ports, name, frame);
   }
 }

@@ -121,7 +121,7 @@ export class RelayOwner {
   }
 
   frame(frame: TabFrame): void {
-    if (this.hasPeers) this.#batcher.add(this.#target, this.name, frame);
+    if (this.hasPeers) this.#batcher.add([this.#target], this.name, frame);
   }
 
   event(event: TabEvent): void {
