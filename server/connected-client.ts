@@ -76,6 +76,8 @@ export const CLOSE_TRY_AGAIN_LATER = 1013;
 export const CLOSE_POLICY_VIOLATION = 1008;
 /** How long a close handshake may take before the socket is dropped. */
 const CLOSE_GRACE_MS = 1_000;
+/** A plain client's: only a worker's session subscribes. */
+const NO_TOPICS: ReadonlySet<string> = new Set();
 
 /**
  * One socket of the server: its phase, its writes under `maxBufferedAmount`, its refused
@@ -87,7 +89,6 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
   /** Its frames, handled in order (see `FrameHandler.handle`). */
   readonly inbound = new SerialQueue();
   #phase: Phase;
-  #topics: ReadonlySet<string> = new Set();
   #refusals = 0;
   /** Runs from a close we started until the socket's `close` event, which clears it. */
   readonly #closeDeadline: Timer;
@@ -121,14 +122,9 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
     return this.#phase;
   }
 
+  /** The session keeps them across sockets (see `SessionRegistry.subscribe`). */
   get topics(): ReadonlySet<string> {
-    return this.#phase.kind === 'session' ? this.#phase.session.topics : this.#topics;
-  }
-
-  /** A worker's `sub`: the session keeps the topics across sockets. */
-  set topics(topics: ReadonlySet<string>) {
-    this.#topics = topics;
-    if (this.#phase.kind === 'session') this.#phase.session.topics = topics;
+    return this.#phase.kind === 'session' ? this.#phase.session.topics : NO_TOPICS;
   }
 
   get isOpen(): boolean {

@@ -115,7 +115,7 @@ export class FrameHandler {
     switch (frame.kind) {
       case 'subscribe':
         // Each `sub` carries the whole set, so a lost or reordered one cannot leave stale topics.
-        client.topics = new Set(frame.frame.topics);
+        this.#context.sessions.subscribe(session, new Set(frame.frame.topics));
         return;
       case 'message': {
         // A numbered message: passed on once, acknowledged every time (a resend lost its ack).

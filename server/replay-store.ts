@@ -44,6 +44,11 @@ export interface ReplayRead {
    * the resume are in `entries` or were logged before, and are not pushed again.
    */
   readonly caughtUp?: boolean;
+  /**
+   * The session's topics as a shared store keeps them: the server routes publishes by them
+   * until the worker's next `sub`, so that every server numbers the session's pushes alike.
+   */
+  readonly topics?: readonly string[];
 }
 
 /**
@@ -73,8 +78,9 @@ export interface ReplayStore {
    */
   append(session: string, payload: PushPayload): MaybePromise<number | undefined>;
   /**
-   * Optional: `append` to each of `sessions` (distinct), in one round trip; answers their
-   * numbers in the same order. Used for fan-outs; without it, `append` is called per session.
+   * Optional: `append` to each of `sessions` (distinct), in one go; answers their numbers in
+   * the same order (0: the session has it already, it is not written). Used for fan-outs;
+   * without it, `append` is called per session.
    */
   appendMany?(sessions: string[], payload: PushPayload): MaybePromise<(number | undefined)[]>;
   /**
@@ -101,4 +107,10 @@ export interface ReplayStore {
   drop(session: string): MaybePromise<void>;
   /** Whether the push being made now comes from the store's own fan-out across servers. */
   makingFanout?(): boolean;
+  /**
+   * Optional: the session's topics changed (a `sub`), from the next push made on. Called
+   * before any push is made by them; a shared store may make the session's pushes wait for
+   * it to keep them (its `append` answering later).
+   */
+  interest?(session: string, holder: SessionHolder): void;
 }

@@ -60,25 +60,40 @@ export class SessionPushes {
     const list = Array.from(sessions);
     if (list.length === 0) return 0;
     if (list.length === 1) return this.push(list[0] as Session, payload) ? 1 : 0;
-    let numbers: Promise<(number | undefined)[] | undefined>;
+    let numbers: MaybePromise<(number | undefined)[]>;
     try {
-      numbers = Promise.resolve(
-        store.appendMany(
-          list.map((session) => session.key),
-          payload,
-        ),
-      ).catch((error: unknown) => {
-        this.onStoreError(error);
-        return undefined;
-      });
+      numbers = store.appendMany(
+        list.map((session) => session.key),
+        payload,
+      );
     } catch (error) {
       this.onStoreError(error);
       return 0;
     }
+    if (!isPromise(numbers)) {
+      // Numbered at once (in memory): written at once, but behind what a session waits for.
+      const seqs = numbers;
+      list.forEach((session, index) => {
+        const seq = seqs[index];
+        if (session.outbound.idle) {
+          if (this.#write(session, seq, payload, 'live')) written += 1;
+          return;
+        }
+        if (session.socket) written += 1;
+        void session.outbound.run(() => {
+          this.#write(session, seq, payload, 'live');
+        });
+      });
+      return written;
+    }
+    const later = numbers.catch((error: unknown) => {
+      this.onStoreError(error);
+      return undefined;
+    });
     list.forEach((session, index) => {
       if (session.socket) written += 1;
       void session.outbound.run(() =>
-        numbers
+        later
           .then((seqs) => {
             if (seqs) this.#write(session, seqs[index], payload, 'live');
           })

@@ -117,6 +117,7 @@ export class SessionRegistry {
         }
         this.#attach(target, socket);
         target.written = read.head;
+        if (read.topics) target.topics = new Set(read.topics);
         caughtUp = read.caughtUp === true;
         respond({
           kind: 'attached',
@@ -184,6 +185,12 @@ export class SessionRegistry {
     return { seq: this.#fanouts, userId, shared: this.store.makingFanout?.() ?? false };
   }
 
+  /** The worker's `sub`: the session's publishes are routed by `topics` from now on. */
+  subscribe(session: Session, topics: ReadonlySet<string>): void {
+    session.topics = topics;
+    this.store.interest?.(session.key, session);
+  }
+
   /**
    * Appends a push to the session's stream and writes it if attached; answers whether it
    * was written (see `SessionPushes`).
@@ -207,7 +214,7 @@ export class SessionRegistry {
 
   /**
    * Forgets sessions that waited longer than `maxAge` for their worker, and tells a shared
-   * store that the attached ones are still held here.
+   * store that the others are still held here.
    */
   sweep(): void {
     const expired = this.clock.now() - this.options.maxAge;
@@ -216,8 +223,9 @@ export class SessionRegistry {
       if (session.resuming === 0) this.#forget(session);
     }
     if (this.store.touch) {
+      // Detached ones too: a shared store says which moved to another server meanwhile.
       for (const session of this.#sessions.values()) {
-        if (session.socket) this.#touch(session);
+        if (session.resuming === 0) this.#touch(session);
       }
     }
   }

@@ -7,7 +7,7 @@ export interface SessionSocket {
   readonly userId: string;
   /** False once the socket closes or is closing: a resume that settles late skips it. */
   readonly isOpen: boolean;
-  topics: ReadonlySet<string>;
+  readonly topics: ReadonlySet<string>;
   sendText(text: string, budget?: SendBudget): boolean;
   terminate(): void;
 }

@@ -67,8 +67,8 @@ async function fanout(store: ReplayStore): Promise<number> {
   const total = FANOUT.sessions * FANOUT.pushes;
   const started = performance.now();
   // On Redis as a server with a fan-out runs it: each append carries the fan-out's number.
-  const log = new FanoutLog(10_000, () => payload.body);
-  if (store instanceof RedisReplayStore) store.followFanout(log);
+  const log = new FanoutLog(10_000);
+  if (store instanceof RedisReplayStore) store.followFanout(log, () => payload.body);
   log.begin(0);
   for (let push = 0; push < FANOUT.pushes; push++) {
     log.make(push + 1, { k: 'b', d: null }, () => registry.pushAll(sessions, payload));

@@ -1,5 +1,4 @@
 import type { PushData } from '../outbound-frame';
-import type { SessionHolder } from '../replay-store';
 
 /** A fan-out as it goes over the channel. */
 export type FanoutMessage =
@@ -7,37 +6,45 @@ export type FanoutMessage =
   | { k: 'b'; d: PushData }
   | { k: 't'; t: string; d: PushData };
 
-/** What a resume appends for the fan-outs the session's previous server did not log. */
-export interface CatchUp {
-  /** The last fan-out this server made: the session's mark once it resumed here. */
-  readonly made: number;
-  /** The log holds every fan-out after this one: a mark below it cannot be caught up. */
-  readonly completeAfter: number;
-  /**
-   * The remembered fan-outs for the session, oldest first: number, payload body; body ''
-   * for a topic publish the session may have subscribed to (its topics are not known yet).
-   */
-  readonly entries: ReadonlyArray<readonly [number, string]>;
+/** A fan-out this server made: its number, what it was, and when (this process's clock). */
+export interface LoggedFanout {
+  readonly n: number;
+  readonly message: FanoutMessage;
+  readonly at: number;
+}
+
+interface Waiter {
+  readonly n: number;
+  readonly resolve: (reached: boolean) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
 }
 
 /**
- * The fan-outs this server made last (numbered by Redis, made in that order), so that a
- * session whose server died can be given the ones it missed when it resumes here. Kept in
- * memory, a bounded number: a gap in the numbers (Redis lost its counter, or this server
- * missed messages while cut off) starts it again, complete only after the gap.
+ * The fan-outs this server made last, numbered by Redis and made in that order: the store
+ * numbers its sessions' pushes from them (see `session-numbering.ts`), so that any server
+ * can tell which number a fan-out had for a session without Redis writing it per session.
+ * Kept in memory, a bounded number: a gap in the numbers (Redis lost its counter, or this
+ * server missed messages while cut off) starts it again, complete only after the gap.
  */
 export class FanoutLog {
   readonly #limit: number;
-  readonly #bodyOf: (message: FanoutMessage) => string;
-  #entries: Array<{ n: number; message: FanoutMessage }> = [];
+  readonly #now: () => number;
+  #entries: LoggedFanout[] = [];
   #made = 0;
   #completeAfter = 0;
   /** The number of the fan-out being made now, while this server makes it. */
   #making: number | undefined;
+  #waiters: Waiter[] = [];
+  readonly #listeners = new Set<() => void>();
 
-  constructor(limit: number, bodyOf: (message: FanoutMessage) => string) {
+  constructor(limit: number, now: () => number = Date.now) {
     this.#limit = limit;
-    this.#bodyOf = bodyOf;
+    this.#now = now;
+  }
+
+  /** Fan-outs kept: the log holds at least the last `limit`. */
+  get limit(): number {
+    return this.#limit;
   }
 
   /** The last fan-out made here; 0 before the first. */
@@ -45,15 +52,17 @@ export class FanoutLog {
     return this.#made;
   }
 
-  /** The fan-out being made now (its appends carry its number), else undefined. */
+  /** The log holds every fan-out after this one. */
+  get completeAfter(): number {
+    return this.#completeAfter;
+  }
+
+  /** The fan-out being made now (the store numbers its pushes), else undefined. */
   get making(): number | undefined {
     return this.#making;
   }
 
-  /**
-   * The fan-outs before `n` were made before this server listened: none of its sessions is
-   * behind them. Ignored once a fan-out was made here.
-   */
+  /** The fan-outs before `n` were made before this server listened. Ignored once one was made. */
   begin(n: number): void {
     if (this.#made !== 0) return;
     this.#made = n;
@@ -61,54 +70,93 @@ export class FanoutLog {
   }
 
   /**
-   * Makes fan-out `n` with `apply` (synchronous: the store calls it makes carry `n`).
-   * Answers how many fan-outs before it this server missed (0 but after a gap).
+   * Makes fan-out `n` with `apply` (synchronous: the store numbers the pushes it makes).
+   * Answers how many fan-outs before it this server missed (0 but after a gap). A fan-out
+   * numbered before `begin` read the counter is dropped: no session here counts it.
    */
   make(n: number, message: FanoutMessage, apply: () => void): number {
-    if (n <= this.#made) {
-      // Published before `begin`'s read of the counter, received after it: made, not logged.
-      this.#apply(n, apply);
-      return 0;
-    }
+    if (n <= this.#made) return 0;
     let missed = 0;
     if (n !== this.#made + 1) {
       if (this.#made !== 0) missed = n - this.#made - 1;
       this.#entries = [];
       this.#completeAfter = n - 1;
     }
-    this.#entries.push({ n, message });
-    if (this.#entries.length > this.#limit) {
-      this.#completeAfter = this.#entries.shift()?.n ?? this.#completeAfter;
+    this.#entries.push({ n, message, at: this.#now() });
+    // Forgets a quarter at once: a shift per fan-out would copy the whole array each time.
+    if (this.#entries.length > this.#limit + (this.#limit >> 2)) {
+      const forgotten = this.#entries.length - this.#limit;
+      this.#completeAfter = this.#entries[forgotten - 1]?.n ?? this.#completeAfter;
+      this.#entries = this.#entries.slice(forgotten);
     }
     this.#made = n;
-    this.#apply(n, apply);
-    return missed;
-  }
-
-  #apply(n: number, apply: () => void): void {
     this.#making = n;
     try {
       apply();
     } finally {
       this.#making = undefined;
+      this.#wake();
+      for (const listener of this.#listeners) listener();
+    }
+    return missed;
+  }
+
+  /** The fan-outs after `mark`, oldest first; undefined when some of them are not kept. */
+  after(mark: number): LoggedFanout[] | undefined {
+    if (mark < this.#completeAfter) return undefined;
+    const first = this.#entries[0];
+    if (!first) return [];
+    return this.#entries.slice(Math.max(0, mark + 1 - first.n));
+  }
+
+  /** Resolves true once fan-out `n` was made here, false after `within` ms or `stop`. */
+  reached(n: number, within: number): Promise<boolean> {
+    if (this.#made >= n) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((waiter) => waiter.timer !== timer);
+        resolve(false);
+      }, within);
+      this.#waiters.push({ n, resolve, timer });
+    });
+  }
+
+  /** Calls `listener` after each fan-out made; answers how to stop. */
+  onMade(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Lets every wait go, false. */
+  stop(): void {
+    for (const waiter of this.#waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(false);
     }
   }
 
-  /** What a resume of a session for `holder` appends (see the READ script). */
-  catchUp(holder: SessionHolder | undefined): CatchUp {
-    const entries: Array<readonly [number, string]> = [];
-    if (holder) {
-      for (const { n, message } of this.#entries) {
-        if (concerns(message, holder)) entries.push([n, this.#bodyOf(message)]);
-        else if (message.k === 't' && holder.topics.size === 0) entries.push([n, '']);
+  #wake(): void {
+    if (this.#waiters.length === 0) return;
+    const waiting: Waiter[] = [];
+    for (const waiter of this.#waiters) {
+      if (waiter.n > this.#made) {
+        waiting.push(waiter);
+        continue;
       }
+      clearTimeout(waiter.timer);
+      waiter.resolve(true);
     }
-    return { made: this.#made, completeAfter: this.#completeAfter, entries };
+    this.#waiters = waiting;
   }
 }
 
-function concerns(message: FanoutMessage, holder: SessionHolder): boolean {
+/** Whether fan-out `message` is for a session of `user` subscribed to `topics`. */
+export function concerns(
+  message: FanoutMessage,
+  user: string,
+  topics: ReadonlyArray<string>,
+): boolean {
   if (message.k === 'b') return true;
-  if (message.k === 'u') return message.u === holder.userId;
-  return holder.topics.has(message.t);
+  if (message.k === 'u') return message.u === user;
+  return topics.includes(message.t);
 }

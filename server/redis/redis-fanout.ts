@@ -73,12 +73,12 @@ export class RedisFanout {
     this.#channel = `${prefix}fanout`;
     this.#counter = `${prefix}fanout:n`;
     const topicKey = options.topicKey ?? 'topic';
-    this.#log = new FanoutLog(options.remember ?? DEFAULT_REMEMBER, (message) =>
+    this.#log = new FanoutLog(options.remember ?? DEFAULT_REMEMBER);
+    options.store?.followFanout(this.#log, (message) =>
       message.k === 't'
         ? encodeTopicPayload(topicKey, message.t, message.d)
         : encodePayload(message.d),
     );
-    options.store?.followFanout(this.#log);
   }
 
   /** Resolves once subscribed: from then on, what any server pushes reaches this one. */
@@ -94,6 +94,7 @@ export class RedisFanout {
   }
 
   async stop(): Promise<void> {
+    this.#log.stop();
     await this.#options.subscriber.unsubscribe(this.#channel);
   }
 

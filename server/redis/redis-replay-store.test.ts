@@ -11,8 +11,8 @@ import {
   startRedisWithClient,
   stopRedisWithClient,
 } from '../test-support/redis-server';
+import { FanoutLog, type FanoutMessage } from './fanout-log';
 import { createRedisStores, RedisReplayStore, type RedisStoreOptions } from './index';
-import { TRIM_EVERY } from './scripts';
 
 let redis: RunningRedis;
 let client: RedisClient;
@@ -83,28 +83,52 @@ describe('RedisReplayStore', () => {
       range(491, 500).map((n) => [n, `"data":${n}`]),
     );
     expect(read.entries?.[0]?.payload).toEqual(payload(491));
-    expect(await replay.read('s1', 500)).toEqual({ head: 500, entries: [] });
-    expect(await replay.read('s1', 501)).toEqual({ head: 500, entries: undefined });
-    expect(await replay.read('s1', undefined)).toEqual({ head: 500, entries: undefined });
-    expect(await replay.read('unknown', 0)).toEqual({ head: 0, entries: [] });
-    expect(await replay.read('unknown', 1)).toEqual({ head: 0, entries: undefined });
+    expect(await replay.read('s1', 500)).toMatchObject({ head: 500, entries: [] });
+    expect(await replay.read('s1', 501)).toMatchObject({ head: 500, entries: undefined });
+    expect(await replay.read('s1', undefined)).toMatchObject({ head: 500, entries: undefined });
+    expect(await replay.read('unknown', 0)).toMatchObject({ head: 0, entries: [] });
+    expect(await replay.read('unknown', 1)).toMatchObject({ head: 0, entries: undefined });
   });
 
-  it('appends to many sessions in one go, in order with single appends, none where not held', async () => {
-    const replay = store();
+  it('numbers a fan-out in memory, writing nothing per session; another store counts the same', async () => {
+    const prefix = nextPrefix();
+    const log = new FanoutLog(100);
+    const bodyOf = (message: FanoutMessage) => `"data":${JSON.stringify(message.d)}`;
+    const a = new RedisReplayStore(client, { prefix });
+    a.followFanout(log, bodyOf);
     const sessions = range(1, 600).map((n) => `s${n}`);
-    for (const session of sessions) await replay.read(session, 0);
-    const [first, many, last] = await Promise.all([
-      replay.append('s1', payload(1)),
-      replay.appendMany(sessions.concat('never-resumed'), payload(2)),
-      replay.append('s1', payload(3)),
+    for (const session of sessions)
+      await a.read(session, 0, { userId: session, topics: new Set() });
+    let numbers: unknown;
+    log.make(1, { k: 'b', d: 1 }, () => {
+      numbers = a.appendMany(sessions, payload(1));
+    });
+    expect(numbers, 'answered at once').toEqual(sessions.map(() => 1));
+    log.make(2, { k: 'u', u: 's600', d: 2 }, () => {
+      numbers = a.append('s600', payload(2));
+    });
+    expect(numbers).toBe(2);
+    expect(await a.append('s600', payload(3)), 'a push to the session alone').toBe(3);
+    log.make(3, { k: 'b', d: 4 }, () => {
+      numbers = a.appendMany(['s1', 's600'], payload(4));
+    });
+    expect(numbers).toEqual([2, 4]);
+    const [, stream] = a.keys('s600');
+    expect(Number(await client.xLen(stream)), 'only the push to it alone').toBe(1);
+    // The worker resumes through another server, remembering the same fan-outs.
+    const b = new RedisReplayStore(client, { prefix });
+    b.followFanout(log, bodyOf);
+    const read = await b.read('s600', 1, { userId: 's600', topics: new Set() });
+    expect(read.head).toBe(4);
+    expect(read.entries?.map((entry) => [entry.seq, entry.payload.body])).toEqual([
+      [2, '"data":2'],
+      [3, '"data":3'],
+      [4, '"data":4'],
     ]);
-    expect([first, many[0], last]).toEqual([1, 2, 3]);
-    expect(many.slice(1, 600)).toEqual(range(2, 600).map(() => 1));
-    expect(many[600]).toBeUndefined();
-    expect((await replay.read('s600', 0)).entries?.map((entry) => entry.payload.body)).toEqual([
-      '"data":2',
-    ]);
+    expect(await b.read('s1', 2, { userId: 's1', topics: new Set() })).toMatchObject({
+      head: 2,
+      entries: [],
+    });
   });
 
   it('trims by count: what is past maxCount makes a resume resync, and the stream stays near it', async () => {
@@ -117,24 +141,18 @@ describe('RedisReplayStore', () => {
     );
     expect((await replay.read('s1', 290)).entries).toBeUndefined();
     const [, stream] = replay.keys('s1');
-    // Trimmed every TRIM_EVERY pushes, and MAXLEN ~ trims whole macro nodes (100 entries
-    // by default): a little more stays.
-    expect(Number(await client.xLen(stream))).toBeLessThanOrEqual(10 + 100 + TRIM_EVERY);
+    expect(Number(await client.xLen(stream))).toBe(10);
   });
 
-  it('trims by age: pushes older than maxAge are not replayed, and go at the next trim', async () => {
+  it('replays no push older than maxAge', async () => {
     const replay = store({ replay: { maxAge: 150 } });
     await replay.read('s1', 0);
     for (const n of range(1, 5)) await replay.append('s1', payload(n));
     expect((await replay.read('s1', 0)).entries).toHaveLength(5);
     await sleep(250);
-    expect(await replay.read('s1', 0)).toEqual({ head: 5, entries: undefined });
-    for (const n of range(6, TRIM_EVERY)) await replay.append('s1', payload(n));
-    expect((await replay.read('s1', 5)).entries?.map((entry) => entry.seq)).toEqual(
-      range(6, TRIM_EVERY),
-    );
-    const [, stream] = replay.keys('s1');
-    expect(Number(await client.xLen(stream))).toBe(TRIM_EVERY - 5);
+    expect(await replay.read('s1', 0)).toMatchObject({ head: 5, entries: undefined });
+    for (const n of range(6, 8)) await replay.append('s1', payload(n));
+    expect((await replay.read('s1', 5)).entries?.map((entry) => entry.seq)).toEqual(range(6, 8));
   });
 
   it('forgets a session ttl ms after it was last touched', async () => {
@@ -153,7 +171,7 @@ describe('RedisReplayStore', () => {
     expect(Number(await client.exists(keys))).toBe(0);
     expect(await replay.append('s1', payload(2))).toBeUndefined();
     expect(await replay.touch('s1')).toBe(false);
-    expect(await replay.read('s1', 1)).toEqual({ head: 0, entries: undefined });
+    expect(await replay.read('s1', 1)).toMatchObject({ head: 0, entries: undefined });
     expect(await replay.seen('s1', 1, 8)).toBe(false);
   });
 
@@ -206,7 +224,7 @@ describe('RedisReplayStore', () => {
     expect(await a.append('s1', payload(1))).toBe(1);
     expect(await a.touch('s1')).toBe(true);
     // The worker resumes through b: a's copy is stale from now on.
-    expect(await b.read('s1', 1)).toEqual({ head: 1, entries: [] });
+    expect(await b.read('s1', 1)).toMatchObject({ head: 1, entries: [] });
     expect(await a.append('s1', payload(2))).toBeUndefined();
     expect(await a.touch('s1')).toBe(false);
     await a.drop('s1');

@@ -1,54 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { duration, integer } from '../../protocol/option-checks';
-import { pushPayload } from '../outbound-frame';
-import type {
-  PushEntry,
-  PushPayload,
-  ReplayRead,
-  ReplayStore,
-  SessionHolder,
-} from '../replay-store';
-import type { FanoutLog } from './fanout-log';
-import { APPEND, APPEND_MANY, DROP, READ, SEEN, TOUCH } from './scripts';
+import type { PushPayload, ReplayRead, ReplayStore, SessionHolder } from '../replay-store';
+import { isPromise, type MaybePromise } from '../serial-queue';
+import { CheckpointBatch } from './checkpoint-batch';
+import type { FanoutLog, FanoutMessage } from './fanout-log';
+import { HeldSession } from './held-session';
+import { readReply, type SessionRecord } from './read-reply';
+import { countResume, headAbove, isPushNumber } from './resume-count';
+import { DIRECT, DROP, READ, SEEN } from './scripts';
+import type { Interest } from './session-numbering';
+import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
+
+/** How long a resume waits for the fan-outs Redis numbered before it to reach this server. */
+const REACH_WITHIN = 1_000;
 
 /**
- * What the store needs of a client: node-redis's `sendCommand` (v5, from
- * `createClient()`), connected. One client, so that the commands of one session reach Redis
- * in the order they are made.
- */
-export interface RedisCommandClient {
-  sendCommand(args: ReadonlyArray<string>): Promise<unknown>;
-}
-
-export interface RedisStoreOptions {
-  /**
-   * Put before every key, so that two apps (or two tests) can share one Redis. Default
-   * `'tabsocket:'`. Without `{` or `}`: a session's keys carry a hash tag of their own.
-   */
-  prefix?: string;
-  /** Give the same values as the server's `replay` option. */
-  replay?: { maxCount?: number; maxAge?: number };
-  /**
-   * Milliseconds a session's state lives in Redis after it was last touched: by a resume,
-   * a message, or the sweep of the server that holds its socket (at most a quarter of
-   * `maxAge` apart). Default twice `replay.maxAge`, so it outlives the server's own wait for
-   * the worker, and a server that dies leaves nothing behind for long.
-   */
-  ttl?: number;
-}
-
-/** Sessions appended to by one script of `appendMany`. */
-const APPEND_BATCH = 256;
-/** The defaults of the server's `replay` option. */
-const DEFAULT_MAX_COUNT = 1_000;
-const DEFAULT_MAX_AGE = 120_000;
-
-/**
- * Sessions on Redis, shared by every server process that uses the same Redis and prefix:
- * a stream per session (trimmed every 32 pushes, by `XTRIM MAXLEN ~` and by age with
- * `MINID`), its head, its dedupe window and its owner (the store that resumed it last) in
- * a hash, all with a TTL. A worker resumes on any of them; only the owner appends, so a
- * push is numbered once per session.
+ * Sessions on Redis, shared by every server process that uses the same Redis and prefix. A
+ * fan-out (`createRedisFanout`) is never written per session: the server that holds a
+ * session numbers its fan-outs in memory, and any server that resumes it counts the same
+ * numbers from the session's anchors, its interests and the fan-outs every server remembers
+ * (see session-numbering.ts). A push to one session alone is kept in the session's stream
+ * with its number, before it is written. Only the store that resumed a session last writes
+ * to it, so a push is numbered once per session.
  *
  * Scripts go as `EVAL` (Redis caches them compiled): an `EVALSHA` answered `NOSCRIPT` after
  * a Redis restart would be sent again behind the commands made after it, out of order.
@@ -56,66 +28,94 @@ const DEFAULT_MAX_AGE = 120_000;
 export class RedisReplayStore implements ReplayStore {
   readonly #client: RedisCommandClient;
   readonly #prefix: string;
-  readonly #maxCount: string;
-  readonly #maxAge: string;
+  readonly #maxCount: number;
+  readonly #maxAge: number;
   readonly #ttl: string;
-  /** This store's name in Redis: the sessions it resumed last are its to log and drop. */
+  readonly #onError: (error: unknown) => void;
+  /** This store's name in Redis: the sessions it resumed last are its to write and drop. */
   readonly #owner = randomUUID();
-  /** The fan-outs of this server, once a fan-out follows this store. */
+  readonly #checkpoints: CheckpointBatch;
+  readonly #sessions = new Map<string, HeldSession>();
   #log: FanoutLog | undefined;
+  #bodyOf: (message: FanoutMessage) => string = () => '';
 
   constructor(client: RedisCommandClient, options: RedisStoreOptions = {}) {
-    const prefix = options.prefix ?? 'tabsocket:';
-    if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
-      throw new TypeError('Invalid prefix: expected a string without { or }');
-    }
-    const maxCount = options.replay?.maxCount ?? DEFAULT_MAX_COUNT;
-    const maxAge = options.replay?.maxAge ?? DEFAULT_MAX_AGE;
-    const ttl = options.ttl ?? 2 * maxAge;
-    integer(0)(maxCount, 'replay.maxCount');
-    duration(1)(maxAge, 'replay.maxAge');
-    duration(1)(ttl, 'ttl');
+    const settings = storeSettings(options);
     this.#client = client;
-    this.#prefix = prefix;
-    this.#maxCount = String(maxCount);
-    this.#maxAge = String(maxAge);
-    this.#ttl = String(ttl);
+    this.#prefix = settings.prefix;
+    this.#maxCount = settings.maxCount;
+    this.#maxAge = settings.maxAge;
+    this.#ttl = String(settings.ttl);
+    this.#onError = options.onError ?? warn;
+    this.#checkpoints = new CheckpointBatch(client, this.#owner, this.#ttl);
   }
 
   /**
-   * The fan-out `log` of this server (`createRedisFanout` with `store`): pushes carry the
-   * fan-out mark, and a resume appends the fan-outs the session's previous server missed.
+   * The fan-outs of this server (`createRedisFanout` with `store`): their pushes are
+   * numbered in memory, from `log`; `bodyOf` gives a fan-out's payload.
    */
-  followFanout(log: FanoutLog): void {
+  followFanout(log: FanoutLog, bodyOf: (message: FanoutMessage) => string): void {
     this.#log = log;
+    this.#bodyOf = bodyOf;
+    // Sessions no fan-out was for keep anchors the log still reaches back to.
+    const every = Math.max(1, log.limit >> 3);
+    log.onMade(() => {
+      if (log.made % every !== 0) return;
+      for (const [key, held] of this.#sessions) this.#moveAnchors(key, held);
+    });
   }
 
-  async append(session: string, payload: PushPayload): Promise<number | undefined> {
-    const [hash, stream] = this.keys(session);
-    const reply = Number(await this.#eval(APPEND, [hash, stream], this.#appendArgs(payload)));
-    return reply < 0 ? undefined : reply;
+  append(session: string, payload: PushPayload): MaybePromise<number | undefined> {
+    if (this.#log?.making !== undefined) return this.#numberFanout(session);
+    return this.#appendDirect(session, payload);
   }
 
-  /**
-   * One EVAL per 256 sessions: a fan-out to 1,000 sessions is 4 round trips, and Redis is
-   * never held by one script for long. Not for Redis Cluster: the keys span slots.
-   */
-  async appendMany(sessions: string[], payload: PushPayload): Promise<(number | undefined)[]> {
-    const args = this.#appendArgs(payload);
-    const batches: Promise<unknown>[] = [];
-    for (let start = 0; start < sessions.length; start += APPEND_BATCH) {
-      const keys: string[] = [];
-      for (const session of sessions.slice(start, start + APPEND_BATCH)) {
-        const [hash, stream] = this.keys(session);
-        keys.push(hash, stream);
-      }
-      batches.push(this.#eval(APPEND_MANY, keys, args));
+  appendMany(sessions: string[], payload: PushPayload): MaybePromise<(number | undefined)[]> {
+    if (this.#log?.making === undefined) {
+      return Promise.all(sessions.map((session) => this.#appendDirect(session, payload)));
     }
-    const numbers: (number | undefined)[] = [];
-    for (const reply of await Promise.all(batches)) {
-      for (const seq of reply as unknown[]) numbers.push(Number(seq) < 0 ? undefined : Number(seq));
+    let waits = false;
+    const numbers = sessions.map((session) => {
+      const seq = this.#numberFanout(session);
+      if (isPromise(seq)) waits = true;
+      return seq;
+    });
+    return waits ? Promise.all(numbers) : (numbers as (number | undefined)[]);
+  }
+
+  /** A fan-out's number for the session, counted in memory. */
+  #numberFanout(key: string): MaybePromise<number | undefined> {
+    const held = this.#sessions.get(key);
+    // Not read yet, or being read: the read counts this fan-out (0 writes nothing).
+    if (held?.phase !== 'live') return 0;
+    held.head += 1;
+    const seq = held.head;
+    this.#moveAnchors(key, held);
+    const { persisting } = held;
+    return persisting ? persisting.then((still) => (still ? seq : undefined)) : seq;
+  }
+
+  /** A push to the session alone: numbered now, kept in its stream before it is written. */
+  #appendDirect(key: string, payload: PushPayload): Promise<number | undefined> {
+    const held = this.#heldSession(key);
+    if (held.phase !== 'live') {
+      return held.ready.then((live) => {
+        if (!live) throw new Error('The session could not be read: the push was not kept');
+        return this.#appendDirect(key, payload);
+      });
     }
-    return numbers;
+    held.head += 1;
+    const seq = held.head;
+    const mark = this.#log?.made ?? 0;
+    this.#moveAnchors(key, held);
+    const [hash, stream] = this.keys(key);
+    const args = [this.#owner, this.#ttl, String(seq), String(mark), payload.body];
+    args.push(String(this.#maxCount));
+    return this.#eval(DIRECT, [hash, stream], args).then((kept) => {
+      if (Number(kept) === 1) return seq;
+      this.#sessions.delete(key);
+      return undefined;
+    });
   }
 
   async read(
@@ -123,24 +123,83 @@ export class RedisReplayStore implements ReplayStore {
     last: number | undefined,
     holder?: SessionHolder,
   ): Promise<ReplayRead> {
-    const valid = last !== undefined && Number.isSafeInteger(last) && last >= 0;
-    const args = [valid ? String(last) : '', this.#maxCount, this.#maxAge, this.#ttl, this.#owner];
-    if (this.#log) {
-      const { made, completeAfter, entries } = this.#log.catchUp(holder);
-      args.push(String(made), String(completeAfter));
-      for (const [n, body] of entries) args.push(String(n), body);
+    const held = this.#heldSession(session);
+    if (held.phase !== 'reading') held.startReading();
+    const log = this.#log;
+    const user = holder?.userId ?? '';
+    const created: Interest = { since: log?.made ?? 0, user, topics: [...(holder?.topics ?? [])] };
+    let record: SessionRecord;
+    try {
+      const [hash, stream, bits] = this.keys(session);
+      const reply = await this.#eval(
+        READ,
+        [hash, stream, bits, `${this.#prefix}fanout:n`],
+        [
+          this.#owner,
+          this.#ttl,
+          String(created.since),
+          JSON.stringify([created]),
+          String(isPushNumber(last) ? last : Number.MAX_SAFE_INTEGER),
+        ],
+      );
+      record = readReply(reply);
+      // Fan-outs Redis numbered before the read: the session's last server may have made them.
+      if (log && record.counter > log.made) await log.reached(record.counter, REACH_WITHIN);
+    } catch (error) {
+      held.fail();
+      throw error;
     }
-    const reply = (await this.#eval(READ, this.keys(session), args)) as unknown[];
-    const head = Number(reply[0]);
-    // Only said when the catch-up ran (a store with a fan-out).
-    const caught = Number(reply[2]) === 1 ? { caughtUp: true } : {};
-    if (last === undefined || Number(reply[1]) !== 1)
-      return { head, entries: undefined, ...caught };
-    const entries: PushEntry[] = [];
-    for (let index = 3; index < reply.length; index += 2) {
-      entries.push({ seq: Number(reply[index]), payload: pushPayload(String(reply[index + 1])) });
-    }
-    return { head, entries, ...caught };
+    return this.#resume(session, held, record, last, user);
+  }
+
+  /** Numbers the session from its record, up to the last fan-out made here; it is live then. */
+  #resume(
+    key: string,
+    held: HeldSession,
+    record: SessionRecord,
+    last: number | undefined,
+    user: string,
+  ): ReplayRead {
+    const made = this.#log?.made ?? 0;
+    const context = {
+      log: this.#log,
+      bodyOf: this.#bodyOf,
+      maxCount: this.#maxCount,
+      maxAge: this.#maxAge,
+      now: Date.now(),
+    };
+    const { head, entries, from } = countResume(
+      record,
+      isPushNumber(last) ? last : undefined,
+      context,
+    ) ?? { head: headAbove(record, made, held.head), entries: undefined, from: undefined };
+    let interests = record.interests;
+    const current = interests.at(-1) ?? { since: made, user, topics: [] };
+    if (current.user !== user) interests = [...interests, { ...current, since: made, user }];
+    held.goLive(head, made, from, interests);
+    if (interests !== record.interests) this.#persist(key, held);
+    else this.#writeAnchors(key, held, true).catch(() => {});
+    return { head, entries, caughtUp: this.#log !== undefined, topics: current.topics };
+  }
+
+  /**
+   * The session's topics changed on this server (a `sub`): fan-outs after the last one made
+   * are numbered by them, once Redis has them, so that another server counts the same.
+   */
+  interest(session: string, holder: SessionHolder): void {
+    const held = this.#sessions.get(session);
+    if (held?.phase !== 'live') return;
+    const since = this.#log?.made ?? 0;
+    if (held.changeInterest(since, holder.userId, [...holder.topics])) this.#persist(session, held);
+  }
+
+  /** Writes the session's interests: its pushes are written once Redis has them. */
+  #persist(key: string, held: HeldSession): void {
+    const written = this.#writeAnchors(key, held, true);
+    held.persisting = written;
+    void written.then(() => {
+      if (held.persisting === written) held.persisting = undefined;
+    });
   }
 
   makingFanout(): boolean {
@@ -154,13 +213,15 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   async touch(session: string): Promise<boolean> {
-    const made = this.#log ? String(this.#log.made) : '';
-    return (
-      Number(await this.#eval(TOUCH, this.keys(session), [this.#ttl, this.#owner, made])) === 1
-    );
+    const held = await this.#checkpoints.write(this.keys(session), ['', '', '', '', '']);
+    if (!held) this.#sessions.delete(session);
+    return held;
   }
 
   async drop(session: string): Promise<void> {
+    // A direct push still waiting for a read that will not come is not kept.
+    this.#sessions.get(session)?.fail();
+    this.#sessions.delete(session);
     await this.#eval(DROP, this.keys(session), [this.#owner]);
   }
 
@@ -173,16 +234,47 @@ export class RedisReplayStore implements ReplayStore {
     return [`${base}:h`, `${base}:l`, `${base}:d`];
   }
 
-  /** An append's ARGV: the push, the limits, and the fan-out mark (see APPEND_ONE). */
-  #appendArgs(payload: PushPayload): string[] {
-    const args = [payload.body, this.#maxCount, this.#maxAge, this.#ttl, this.#owner];
-    const making = this.#log?.making;
-    if (making !== undefined) args.push(String(making), 'f');
-    else if (this.#log) args.push(String(this.#log.made), 'p');
-    return args;
+  #heldSession(key: string): HeldSession {
+    let held = this.#sessions.get(key);
+    if (!held) {
+      held = new HeldSession();
+      this.#sessions.set(key, held);
+    }
+    return held;
+  }
+
+  /** Moves the session's anchors on when due: half the fan-outs kept, or half the pushes replayed. */
+  #moveAnchors(key: string, held: HeldSession): void {
+    const marks = (this.#log?.limit ?? Number.POSITIVE_INFINITY) / 2;
+    if (held.moveAnchors(this.#log?.made ?? 0, marks, Math.max(1, this.#maxCount / 2))) {
+      this.#writeAnchors(key, held, false).catch(() => {});
+    }
+  }
+
+  /** Writes the anchors (and interests) of a session held here; answers whether it still is. */
+  #writeAnchors(key: string, held: HeldSession, withInterests: boolean): Promise<boolean> {
+    return this.#checkpoints.write(this.keys(key), held.checkpointArgs(withInterests)).then(
+      (still) => {
+        if (!still && this.#sessions.get(key) === held) this.#sessions.delete(key);
+        return still;
+      },
+      (error: unknown) => {
+        this.#onError(error);
+        return true;
+      },
+    );
   }
 
   #eval(script: string, keys: string[], args: string[]): Promise<unknown> {
     return this.#client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args]);
   }
+}
+
+export type { RedisCommandClient, RedisStoreOptions };
+
+function warn(error: unknown): void {
+  process.emitWarning(
+    error instanceof Error ? error : new Error(String(error)),
+    'TabSocketRedisWarning',
+  );
 }
