@@ -3,9 +3,10 @@
  * the session registry (numbering, logging, writing) with sockets that only count what is
  * written, so that only the stores differ. Starts its own redis-server (Debian's package).
  *
- * - fan-out: FANOUT.pushes broadcasts, each pushed to FANOUT.sessions attached sessions with
- *   `pushAll` (as the router does) inside a fan-out of the store's (as `RedisFanout` makes
- *   them), timed until the last frame is written; the rate counts session pushes.
+ * - fan-out: FANOUT.pushes broadcasts to FANOUT.sessions attached sessions, timed until the
+ *   last frame is written; the rate counts session pushes. In memory, the server's own
+ *   broadcast; on Redis, `RedisFanout.broadcast`: numbered and published by Redis, made by
+ *   the server's subscriber.
  * - resume: a session with 100 pushes resumed after push 50, one after the other; the time
  *   from `resume` to the outcome.
  */
@@ -14,17 +15,19 @@ import { createClient } from 'redis';
 import { MemoryReplayStore } from '../../server/memory-replay-store';
 import { nodeClock } from '../../server/node-clock';
 import { pushPayload } from '../../server/outbound-frame';
-import { FanoutLog } from '../../server/redis/fanout-log';
+import { createRedisFanout } from '../../server/redis/redis-fanout';
 import { RedisReplayStore } from '../../server/redis/redis-replay-store';
 import type { ReplayStore } from '../../server/replay-store';
 import { type Session, SessionRegistry, type SessionSocket } from '../../server/session-registry';
-import { startRedisServer } from '../../server/test-support/redis-server';
+import { type RedisClient, startRedisServer } from '../../server/test-support/redis-server';
 import type { StoreFigures } from '../results';
 import { summarize } from '../stats';
 
 export const FANOUT = { sessions: 1_000, pushes: 100 };
 const RESUMES = 200;
 const LIMITS = { maxCount: 1_000, maxAge: 120_000, maxBytes: 1 << 20 };
+const DATA = { price: 12.5, symbol: 'ACME' };
+const PAYLOAD = pushPayload(`"data":${JSON.stringify(DATA)}`);
 
 class CountingSocket implements SessionSocket {
   topics: ReadonlySet<string> = new Set();
@@ -53,9 +56,8 @@ function resume(registry: SessionRegistry, socket: SessionSocket, id: string, la
   });
 }
 
-/** Session pushes per second of a fan-out to FANOUT.sessions sessions. */
-async function fanout(store: ReplayStore): Promise<number> {
-  const registry = registryOn(store);
+/** FANOUT.sessions attached sessions, each on a socket that counts what it is written. */
+async function attached(registry: SessionRegistry) {
   const sockets: CountingSocket[] = [];
   const sessions: Session[] = [];
   for (let index = 0; index < FANOUT.sessions; index++) {
@@ -63,21 +65,57 @@ async function fanout(store: ReplayStore): Promise<number> {
     sockets.push(socket);
     sessions.push(await resume(registry, socket, `fanout-${index}`));
   }
-  const payload = pushPayload('"data":{"price":12.5,"symbol":"ACME"}');
+  const written = () => sockets.reduce((sum, socket) => sum + socket.written, 0);
+  return { sessions, written };
+}
+
+/**
+ * Session pushes per second of FANOUT.pushes broadcasts made with `broadcast`, timed until
+ * the last frame is written.
+ */
+async function timeBroadcasts(broadcast: () => unknown, written: () => number): Promise<number> {
   const total = FANOUT.sessions * FANOUT.pushes;
   const started = performance.now();
-  // On Redis as a server with a fan-out runs it: each append carries the fan-out's number.
-  const log = new FanoutLog(10_000);
-  if (store instanceof RedisReplayStore) store.followFanout(log, () => payload.body);
-  log.begin(0);
   for (let push = 0; push < FANOUT.pushes; push++) {
-    log.make(push + 1, { k: 'b', d: null }, () => registry.pushAll(sessions, payload));
+    broadcast();
     // Let the event loop run between broadcasts, as a server between its callers' pushes.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const written = () => sockets.reduce((sum, socket) => sum + socket.written, 0);
   while (written() < total) await new Promise((resolve) => setTimeout(resolve, 1));
   return total / ((performance.now() - started) / 1_000);
+}
+
+/** In memory: the server's `broadcast`, straight to its sessions. */
+async function fanoutInMemory(): Promise<number> {
+  const registry = registryOn(new MemoryReplayStore(LIMITS));
+  const { sessions, written } = await attached(registry);
+  return timeBroadcasts(() => registry.pushAll(sessions, PAYLOAD), written);
+}
+
+/**
+ * On Redis: `RedisFanout.broadcast`, as an app of several servers makes it: Redis numbers
+ * and publishes it, and the server's subscriber makes it on its sessions.
+ */
+async function fanoutOnRedis(client: RedisClient, prefix: string): Promise<number> {
+  const store = new RedisReplayStore(client, { prefix, replay: LIMITS });
+  const registry = registryOn(store);
+  const sessions: Session[] = [];
+  const subscriber = client.duplicate();
+  await subscriber.connect();
+  const target = {
+    push: () => 0,
+    publish: () => 0,
+    broadcast: () => registry.pushAll(sessions, PAYLOAD),
+  };
+  const fanout = await createRedisFanout(target, { publisher: client, subscriber, prefix, store });
+  try {
+    const made = await attached(registry);
+    sessions.push(...made.sessions);
+    return await timeBroadcasts(() => fanout.broadcast(DATA), made.written);
+  } finally {
+    await fanout.stop();
+    await subscriber.quit();
+  }
 }
 
 /** Milliseconds from `resume` after push 50 of 100 to its outcome, RESUMES times. */
@@ -105,8 +143,8 @@ export async function measureStores(): Promise<StoreFigures> {
     let prefix = 0;
     const onRedis = () =>
       new RedisReplayStore(client, { prefix: `bench${++prefix}:`, replay: LIMITS });
-    const memoryRate = await fanout(memory());
-    const redisRate = await fanout(onRedis());
+    const memoryRate = await fanoutInMemory();
+    const redisRate = await fanoutOnRedis(client, `bench${++prefix}:`);
     return {
       sessions: FANOUT.sessions,
       broadcasts: FANOUT.pushes,

@@ -48,13 +48,13 @@ export class HeldSession {
   }
 
   /**
-   * Whether the anchors moved on: once the older is about to leave what can be counted
-   * from, `marks` fan-outs or `heads` pushes behind. The older one stays far enough back
-   * for a worker that missed the last pushes before its socket died.
+   * Whether the anchors moved on: once the newer is `marks` fan-outs or `heads` pushes
+   * behind, half of what can be counted from, the older one is about to leave it. The older
+   * one stays far enough back for a worker that missed the last pushes before its socket died.
    */
   moveAnchors(made: number, marks: number, heads: number): boolean {
     if (this.phase !== 'live') return false;
-    if (made - this.prev.mark <= marks && this.head - this.prev.head <= heads) return false;
+    if (made - this.cur.mark < marks && this.head - this.cur.head < heads) return false;
     this.prev = this.cur;
     this.cur = { head: this.head, mark: made };
     this.interests = interestsFrom(this.interests, this.prev.mark);

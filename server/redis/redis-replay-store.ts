@@ -113,7 +113,7 @@ export class RedisReplayStore implements ReplayStore {
     args.push(String(this.#maxCount));
     return this.#eval(DIRECT, [hash, stream], args).then((kept) => {
       if (Number(kept) === 1) return seq;
-      this.#sessions.delete(key);
+      this.#forget(key, held);
       return undefined;
     });
   }
@@ -178,7 +178,7 @@ export class RedisReplayStore implements ReplayStore {
     if (current.user !== user) interests = [...interests, { ...current, since: made, user }];
     held.goLive(head, made, from, interests);
     if (interests !== record.interests) this.#persist(key, held);
-    else this.#writeAnchors(key, held, true).catch(() => {});
+    else this.#writeAnchors(key, held, true).catch(this.#onError);
     return { head, entries, caughtUp: this.#log !== undefined, topics: current.topics };
   }
 
@@ -195,7 +195,13 @@ export class RedisReplayStore implements ReplayStore {
 
   /** Writes the session's interests: its pushes are written once Redis has them. */
   #persist(key: string, held: HeldSession): void {
-    const written = this.#writeAnchors(key, held, true);
+    // Not kept, the pushes counted by them are not written: the session is let go here, and
+    // its worker resumes (and reads it again) once Redis answers.
+    const written = this.#writeAnchors(key, held, true).catch((error: unknown) => {
+      this.#onError(error);
+      this.#forget(key, held);
+      return false;
+    });
     held.persisting = written;
     void written.then(() => {
       if (held.persisting === written) held.persisting = undefined;
@@ -213,9 +219,9 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   async touch(session: string): Promise<boolean> {
-    const held = await this.#checkpoints.write(this.keys(session), ['', '', '', '', '']);
-    if (!held) this.#sessions.delete(session);
-    return held;
+    const still = await this.#checkpoints.write(this.keys(session), ['', '', '', '', '']);
+    if (!still) this.#sessions.delete(session);
+    return still;
   }
 
   async drop(session: string): Promise<void> {
@@ -245,24 +251,28 @@ export class RedisReplayStore implements ReplayStore {
 
   /** Moves the session's anchors on when due: half the fan-outs kept, or half the pushes replayed. */
   #moveAnchors(key: string, held: HeldSession): void {
-    const marks = (this.#log?.limit ?? Number.POSITIVE_INFINITY) / 2;
-    if (held.moveAnchors(this.#log?.made ?? 0, marks, Math.max(1, this.#maxCount / 2))) {
-      this.#writeAnchors(key, held, false).catch(() => {});
+    const marks = Math.max(1, Math.floor((this.#log?.limit ?? Number.POSITIVE_INFINITY) / 2));
+    if (
+      held.moveAnchors(this.#log?.made ?? 0, marks, Math.max(1, Math.floor(this.#maxCount / 2)))
+    ) {
+      // Not kept, the older anchors in Redis still count right, only from further back.
+      this.#writeAnchors(key, held, false).catch(this.#onError);
     }
   }
 
   /** Writes the anchors (and interests) of a session held here; answers whether it still is. */
   #writeAnchors(key: string, held: HeldSession, withInterests: boolean): Promise<boolean> {
-    return this.#checkpoints.write(this.keys(key), held.checkpointArgs(withInterests)).then(
-      (still) => {
-        if (!still && this.#sessions.get(key) === held) this.#sessions.delete(key);
+    return this.#checkpoints
+      .write(this.keys(key), held.checkpointArgs(withInterests))
+      .then((still) => {
+        if (!still) this.#forget(key, held);
         return still;
-      },
-      (error: unknown) => {
-        this.#onError(error);
-        return true;
-      },
-    );
+      });
+  }
+
+  /** Another server holds the session now (or Redis lost it): nothing is counted here. */
+  #forget(key: string, held: HeldSession): void {
+    if (this.#sessions.get(key) === held) this.#sessions.delete(key);
   }
 
   #eval(script: string, keys: string[], args: string[]): Promise<unknown> {

@@ -25,7 +25,8 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
  * the interests (JSON) of a session created now, the worker's last push (a large number for
  * none). The store of `owner` holds the session from then on. Answers {the last fan-out
  * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, then the direct
- * pushes after the lowest of the anchors' heads and last, oldest first: stream id, s, m, b...}.
+ * pushes after the lowest of the anchors' heads and last (after last, when the one after it
+ * is a direct push), oldest first: stream id, s, m, b...}.
  */
 export const READ = `if not redis.call('HGET', KEYS[1], 'ch') then
   redis.call('HSET', KEYS[1], 'ch', 0, 'cm', ARGV[3], 'ph', 0, 'pm', ARGV[3], 'interests', ARGV[4])
@@ -33,18 +34,30 @@ end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor')
-local from = math.min(tonumber(known[1]), tonumber(known[3]), tonumber(ARGV[5]))
+local last = tonumber(ARGV[5])
+local from = math.min(tonumber(known[1]), tonumber(known[3]), last)
 local out = {redis.call('GET', KEYS[4]) or '0', known[1], known[2], known[3], known[4], known[5], known[6] or '0', '0'}
-local newest = redis.call('XREVRANGE', KEYS[2], '+', '-')
-if #newest > 0 then out[8] = newest[1][2][2] end
-for i = #newest, 1, -1 do
-  local entry = newest[i]
-  if tonumber(entry[2][2]) > from then
-    out[#out + 1] = entry[1]
-    out[#out + 1] = entry[2][2]
-    out[#out + 1] = entry[2][4]
-    out[#out + 1] = entry[2][6]
+local found = {}
+local top = '+'
+repeat
+  local chunk = redis.call('XREVRANGE', KEYS[2], top, '-', 'COUNT', 64)
+  if top == '+' and #chunk > 0 then out[8] = chunk[1][2][2] end
+  local done = #chunk < 64
+  for _, entry in ipairs(chunk) do
+    local seq = tonumber(entry[2][2])
+    if seq <= from then done = true break end
+    found[#found + 1] = entry
+    -- The push after last is an anchor of its own: none older is needed.
+    if seq == last + 1 then done = true break end
   end
+  if #chunk > 0 then top = '(' .. chunk[#chunk][1] end
+until done
+for i = #found, 1, -1 do
+  local entry = found[i]
+  out[#out + 1] = entry[1]
+  out[#out + 1] = entry[2][2]
+  out[#out + 1] = entry[2][4]
+  out[#out + 1] = entry[2][6]
 end
 return out`;
 

@@ -1,0 +1,126 @@
+/** The store's numbering of fan-outs across servers (session-numbering.ts) on a real Redis. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushPayload } from '../outbound-frame';
+import {
+  type RedisClient,
+  type RunningRedis,
+  startRedisWithClient,
+  stopRedisWithClient,
+} from '../test-support/redis-server';
+import { FanoutLog, type FanoutMessage } from './fanout-log';
+import { RedisReplayStore } from './redis-replay-store';
+
+let redis: RunningRedis;
+let client: RedisClient;
+let prefixes = 0;
+
+beforeAll(async () => {
+  ({ redis, client } = await startRedisWithClient());
+}, 15_000);
+
+afterAll(() => stopRedisWithClient(redis, client));
+
+const bodyOf = (message: FanoutMessage) => `"data":${JSON.stringify(message.d)}`;
+const holder = (userId: string, ...topics: string[]) => ({ userId, topics: new Set(topics) });
+
+/** Two servers' stores on one prefix, remembering the same fan-outs. */
+function servers(remember = 100) {
+  const prefix = `numbering${++prefixes}:`;
+  const log = new FanoutLog(remember);
+  const store = () => {
+    const replay = new RedisReplayStore(client, { prefix });
+    replay.followFanout(log, bodyOf);
+    return replay;
+  };
+  return { prefix, log, a: store(), b: store() };
+}
+
+/** Makes fan-out `n` on the server of `store`, as the router does: to `sessions`. */
+function fanout(
+  log: FanoutLog,
+  store: RedisReplayStore,
+  n: number,
+  message: FanoutMessage,
+  sessions: string[],
+) {
+  let numbers: unknown;
+  log.make(n, message, () => {
+    numbers = store.appendMany(sessions, pushPayload(bodyOf(message)));
+  });
+  return numbers;
+}
+
+describe('numbering fan-outs on Redis', () => {
+  it('moves the anchors on, so that a session is counted across more fan-outs than are remembered', async () => {
+    const { log, a, b } = servers(8);
+    await a.read('ann', 0, holder('ann'));
+    await a.read('bob', 0, holder('bob'));
+    for (let n = 1; n <= 50; n++) fanout(log, a, n, { k: 'u', u: 'ann', d: n }, ['ann']);
+    // Renewing after the anchors' writes: they are in Redis once this answers.
+    expect(await a.touch('ann')).toBe(true);
+    const ann = await b.read('ann', 48, holder('ann'));
+    expect(ann.entries?.map((entry) => [entry.seq, entry.payload.body])).toEqual([
+      [49, '"data":49'],
+      [50, '"data":50'],
+    ]);
+    // No fan-out was for bob: his anchors moved on all the same.
+    expect(await b.read('bob', 0, holder('bob'))).toMatchObject({ head: 0, entries: [] });
+    // Too far behind for what is remembered: the worker resyncs, above any number it had.
+    expect(await b.read('ann', 20, holder('ann'))).toMatchObject({ entries: undefined });
+  });
+
+  it('writes a publish made by new topics once Redis has them, and counts it on any server', async () => {
+    const { log, a, b } = servers();
+    await a.read('ann', 0, holder('ann'));
+    expect(fanout(log, a, 1, { k: 't', t: 'prices', d: 1 }, [])).toEqual([]);
+    a.interest('ann', holder('ann', 'prices'));
+    const numbers = fanout(log, a, 2, { k: 't', t: 'prices', d: 2 }, ['ann']);
+    expect(numbers, 'waits for the topics to be kept').toBeInstanceOf(Promise);
+    expect(await numbers).toEqual([1]);
+    expect(fanout(log, a, 3, { k: 't', t: 'prices', d: 3 }, ['ann']), 'then at once').toEqual([2]);
+    const read = await b.read('ann', 0, holder('ann'));
+    expect(read.topics).toEqual(['prices']);
+    expect(read.entries?.map((entry) => entry.payload.body)).toEqual(['"data":2', '"data":3']);
+  });
+
+  it('lets a session go when Redis cannot keep its new topics: nothing counted by them is written', async () => {
+    const { log } = servers();
+    let down = false;
+    const errors: unknown[] = [];
+    const flaky = {
+      sendCommand: (args: ReadonlyArray<string>) =>
+        down ? Promise.reject(new Error('Redis is down')) : client.sendCommand([...args]),
+    };
+    const store = new RedisReplayStore(flaky, {
+      prefix: `numbering${++prefixes}:`,
+      onError: (error) => errors.push(error),
+    });
+    store.followFanout(log, bodyOf);
+    await store.read('ann', 0, holder('ann'));
+    down = true;
+    store.interest('ann', holder('ann', 'prices'));
+    expect(await fanout(log, store, 1, { k: 't', t: 'prices', d: 1 }, ['ann'])).toEqual([
+      undefined,
+    ]);
+    expect(errors).toHaveLength(1);
+    // Let go: what comes next waits for a resume to read the session again.
+    expect(fanout(log, store, 2, { k: 'b', d: 2 }, ['ann'])).toEqual([0]);
+  });
+
+  it('waits for the fan-outs Redis numbered before the read to reach this server', async () => {
+    const { prefix, log, a, b } = servers();
+    await a.read('ann', 0, holder('ann'));
+    fanout(log, a, 1, { k: 'b', d: 1 }, ['ann']);
+    // Fan-out 2 was numbered (and made by the session's last server), not yet made here.
+    await client.set(`${prefix}fanout:n`, '2');
+    let settled = false;
+    const read = b.read('ann', 2, holder('ann')).finally(() => {
+      settled = true;
+    });
+    // Answered after the READ, on the same connection: the read has its reply by then.
+    await client.ping();
+    expect(settled).toBe(false);
+    fanout(log, a, 2, { k: 'b', d: 2 }, ['ann']);
+    expect(await read).toMatchObject({ head: 2, entries: [] });
+  });
+});
