@@ -40,6 +40,18 @@ describe('FanoutLog', () => {
     expect(log.after(19)?.map((fanout) => fanout.n)).toEqual([20]);
   });
 
+  it('begins with the fan-outs made before it, from the last gap in their numbers on', () => {
+    const log = new FanoutLog(10);
+    const kept = (n: number) => ({ n, message: { k: 'b' as const, d: n }, at: n });
+    log.begin(20, [kept(15), kept(17), kept(18), kept(19), kept(20)]);
+    expect(log.completeAfter).toBe(16);
+    expect(log.after(16)?.map((fanout) => fanout.n)).toEqual([17, 18, 19, 20]);
+    expect(log.make(21, { k: 'b', d: 21 }, () => {})).toBe(0);
+    const unkept = new FanoutLog(10);
+    unkept.begin(20, [kept(18), kept(19)]);
+    expect(unkept.completeAfter, 'the last is not the counter: none counts').toBe(20);
+  });
+
   it('drops a fan-out numbered before it began: no session here counts it', () => {
     const log = new FanoutLog(10);
     log.begin(50);

@@ -62,11 +62,18 @@ export class FanoutLog {
     return this.#making;
   }
 
-  /** The fan-outs before `n` were made before this server listened. Ignored once one was made. */
-  begin(n: number): void {
+  /**
+   * The fan-outs up to `n` were made before this server listened; `history`, the last of
+   * them (kept in Redis), oldest first. Ignored once one was made.
+   */
+  begin(n: number, history: readonly LoggedFanout[] = []): void {
     if (this.#made !== 0) return;
     this.#made = n;
-    this.#completeAfter = n;
+    // Only the run that ends at `n`, without a gap, can be counted from.
+    let first = history.length;
+    while (first > 0 && history[first - 1]?.n === n - (history.length - first)) first -= 1;
+    this.#entries = history.slice(first);
+    this.#completeAfter = n - this.#entries.length;
   }
 
   /**

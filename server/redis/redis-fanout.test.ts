@@ -54,7 +54,8 @@ async function cluster({ remember, maxAge }: { remember?: number; maxAge?: numbe
     fanouts.push(fanout);
     return { ...started, fanout };
   };
-  return [await node(), await node()] as const;
+  // A third, started when the test wants it.
+  return [await node(), await node(), node] as const;
 }
 
 function pushes(socket: TestClient): Array<{ seq: number; data?: unknown; text?: string }> {
@@ -145,6 +146,26 @@ describe('RedisFanout', () => {
     expect(pushes(onB)).toEqual([
       { $ts: 'push', seq: 2, data: 2 },
       { $ts: 'push', seq: 3, text: 'all' },
+      { $ts: 'push', seq: 4, data: 4 },
+    ]);
+  });
+
+  it('lets a server started after the fan-outs count a session from those Redis kept', async () => {
+    const [a, , join] = await cluster();
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    for (const n of [1, 2, 3]) void a.fanout.push('ann', n);
+    await waitUntil(() => pushes(onA).length === 3, 'the pushes on A');
+    await a.fanout.stop();
+    onA.socket.terminate();
+    const c = await join();
+    await c.fanout.push('ann', 4);
+    const onC = await harness.connect(`${c.url}/?user=ann`);
+    expect(await onC.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 4 });
+    await waitUntil(() => pushes(onC).length === 3, 'the replay on C');
+    expect(pushes(onC)).toEqual([
+      { $ts: 'push', seq: 2, data: 2 },
+      { $ts: 'push', seq: 3, data: 3 },
       { $ts: 'push', seq: 4, data: 4 },
     ]);
   });

@@ -1,7 +1,7 @@
 import { encodePayload, encodeTopicPayload, type PushData } from '../outbound-frame';
-import { FanoutLog, type FanoutMessage } from './fanout-log';
+import { FanoutLog, type FanoutMessage, type LoggedFanout } from './fanout-log';
 import type { RedisCommandClient, RedisReplayStore } from './redis-replay-store';
-import { LAST_FANOUT, PUBLISH_FANOUT } from './scripts';
+import { PUBLISH_FANOUT, RECENT_FANOUTS } from './scripts';
 
 /** What the fan-out needs of a dedicated node-redis connection (`client.duplicate()`). */
 export interface RedisSubscriber {
@@ -32,7 +32,10 @@ export interface RedisFanoutOptions {
    * server died gets, when its worker resumes here, the fan-outs made meanwhile.
    */
   store?: RedisReplayStore;
-  /** Fan-outs remembered for that (default 10,000): a resume further behind resyncs. */
+  /**
+   * Fan-outs remembered, by each server and in Redis (default 10,000): a session is counted
+   * from those, so a worker whose session's anchors are further behind resyncs.
+   */
   remember?: number;
   /** The server's `topicKey` option, if not the default `'topic'`. */
   topicKey?: string;
@@ -53,17 +56,19 @@ const DEFAULT_REMEMBER = 10_000;
  * publishes it on one channel, and every server, this one included, makes the same call on
  * its own sockets and sessions in the order of the numbers.
  *
- * A session is numbered once per push wherever it is remembered: only the server that
- * resumed it last may log to it (see `RedisReplayStore`), and a session's mark says which
- * fan-outs it has. The fan-outs a dead server did not log are appended by the server its
- * worker resumes on, from the fan-outs it remembers. Pub/sub delivers at most once: a server
- * cut off from Redis misses what is published meanwhile (see the README's Redis section).
+ * A fan-out is numbered for a session by the server that holds it, in memory, and counted
+ * the same by any server its worker resumes on, from the fan-outs that server remembers (see
+ * `RedisReplayStore`): Redis keeps the last `remember` of them too, for a server that starts.
+ * Pub/sub delivers at most once: a server cut off from Redis misses what is published
+ * meanwhile (see the README's Redis section).
  */
 export class RedisFanout {
   readonly #server: FanoutTarget;
   readonly #options: RedisFanoutOptions;
   readonly #channel: string;
   readonly #counter: string;
+  /** The last fan-outs, kept for a server that starts. */
+  readonly #stream: string;
   readonly #log: FanoutLog;
 
   constructor(server: FanoutTarget, options: RedisFanoutOptions) {
@@ -72,6 +77,7 @@ export class RedisFanout {
     this.#options = options;
     this.#channel = `${prefix}fanout`;
     this.#counter = `${prefix}fanout:n`;
+    this.#stream = `${prefix}fanout:log`;
     const topicKey = options.topicKey ?? 'topic';
     this.#log = new FanoutLog(options.remember ?? DEFAULT_REMEMBER);
     options.store?.followFanout(this.#log, (message) =>
@@ -84,13 +90,26 @@ export class RedisFanout {
   /** Resolves once subscribed: from then on, what any server pushes reaches this one. */
   async start(): Promise<void> {
     await this.#options.subscriber.subscribe(this.#channel, this.#receive);
-    const last = await this.#options.publisher.sendCommand([
+    const reply = (await this.#options.publisher.sendCommand([
       'EVAL',
-      LAST_FANOUT,
-      '1',
+      RECENT_FANOUTS,
+      '2',
       this.#counter,
-    ]);
-    this.#log.begin(Number(last));
+      this.#stream,
+      String(this.#log.limit),
+    ])) as unknown[];
+    // The fan-outs made before this server started: a worker whose server died resumes here.
+    const history: LoggedFanout[] = [];
+    for (let index = reply.length - 3; index >= 1; index -= 3) {
+      try {
+        const message = JSON.parse(String(reply[index + 2])) as FanoutMessage;
+        const at = Number.parseInt(String(reply[index]), 10);
+        history.push({ n: Number(reply[index + 1]), message, at });
+      } catch {
+        // Not ours to read: the history starts after it.
+      }
+    }
+    this.#log.begin(Number(reply[0]), history);
   }
 
   async stop(): Promise<void> {
@@ -120,10 +139,12 @@ export class RedisFanout {
       const n = await this.#options.publisher.sendCommand([
         'EVAL',
         PUBLISH_FANOUT,
-        '1',
+        '2',
         this.#counter,
+        this.#stream,
         this.#channel,
         JSON.stringify(message),
+        String(this.#log.limit),
       ]);
       return Number(n);
     } catch (error) {

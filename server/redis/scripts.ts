@@ -137,10 +137,11 @@ redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return seen`;
 
 /**
- * KEYS: the fan-out counter. ARGV: channel, message. Numbers a fan-out and publishes
- * "<number> <message>" in one step, so every server gets them in the order of their
- * numbers. A counter that Redis lost starts again above any it gave: from Redis's time in
- * microseconds.
+ * KEYS: the fan-out counter, the fan-out stream. ARGV: channel, message, fan-outs kept.
+ * Numbers a fan-out, keeps it in the stream (about the last `kept`, for a server that starts
+ * now) and publishes "<number> <message>" in one step, so every server gets them in the
+ * order of their numbers. A counter that Redis lost starts again above any it gave: from
+ * Redis's time in microseconds.
  */
 const COUNTER = `if redis.call('EXISTS', KEYS[1]) == 0 then
   local t = redis.call('TIME')
@@ -148,8 +149,9 @@ const COUNTER = `if redis.call('EXISTS', KEYS[1]) == 0 then
 end`;
 
 export const PUBLISH_FANOUT = `${COUNTER}
-local n = redis.call('INCR', KEYS[1])
-redis.call('PUBLISH', ARGV[1], string.format('%.0f', n) .. ' ' .. ARGV[2])
+local n = string.format('%.0f', redis.call('INCR', KEYS[1]))
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'n', n, 'm', ARGV[2])
+redis.call('PUBLISH', ARGV[1], n .. ' ' .. ARGV[2])
 return n`;
 
 /** ARGV: owner. Deletes the session if the store of owner holds it. */
@@ -157,6 +159,15 @@ export const DROP = `${notHeld(1, 0)}
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1`;
 
-/** KEYS: the fan-out counter. Answers the last fan-out's number (see PUBLISH_FANOUT). */
-export const LAST_FANOUT = `${COUNTER}
-return redis.call('GET', KEYS[1])`;
+/**
+ * KEYS: the fan-out counter, the fan-out stream. ARGV: how many. Answers the last fan-out's
+ * number, then the last `how many` kept, newest first: stream id, number, message...
+ */
+export const RECENT_FANOUTS = `${COUNTER}
+local out = {redis.call('GET', KEYS[1])}
+for _, entry in ipairs(redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', ARGV[1])) do
+  out[#out + 1] = entry[1]
+  out[#out + 1] = entry[2][2]
+  out[#out + 1] = entry[2][4]
+end
+return out`;
