@@ -149,7 +149,7 @@ export class RedisReplayStore implements ReplayStore {
       held.fail();
       throw error;
     }
-    return this.#resume(session, held, record, last, user);
+    return this.#resume(session, held, record, last, created);
   }
 
   /** Numbers the session from its record, up to the last fan-out made here; it is live then. */
@@ -158,9 +158,16 @@ export class RedisReplayStore implements ReplayStore {
     held: HeldSession,
     record: SessionRecord,
     last: number | undefined,
-    user: string,
+    reader: Interest,
   ): ReplayRead {
     const made = this.#log?.made ?? 0;
+    let { interests } = record;
+    const current = interests.at(-1) ?? reader;
+    // Anonymous: the session's fan-outs are its new socket's user's since the read began.
+    if (current.user !== reader.user) {
+      const since = Math.max(reader.since, current.since);
+      interests = [...interests, { ...current, since, user: reader.user }];
+    }
     const context = {
       log: this.#log,
       bodyOf: this.#bodyOf,
@@ -169,13 +176,10 @@ export class RedisReplayStore implements ReplayStore {
       now: Date.now(),
     };
     const { head, entries, from } = countResume(
-      record,
+      { ...record, interests },
       isPushNumber(last) ? last : undefined,
       context,
     ) ?? { head: headAbove(record, made, held.head), entries: undefined, from: undefined };
-    let interests = record.interests;
-    const current = interests.at(-1) ?? { since: made, user, topics: [] };
-    if (current.user !== user) interests = [...interests, { ...current, since: made, user }];
     held.goLive(head, made, from, interests);
     if (interests !== record.interests) this.#persist(key, held);
     else this.#writeAnchors(key, held, true).catch(this.#onError);
