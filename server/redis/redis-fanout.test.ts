@@ -44,15 +44,28 @@ async function cluster({ remember, maxAge }: { remember?: number; maxAge?: numbe
     subscriber.on('error', () => {});
     await subscriber.connect();
     subscribers.push(subscriber);
+    // Drops the next messages it is told to: the node cut off from the channel a while.
+    let dropping = 0;
+    const cutOff = {
+      subscribe: (channel: string, listener: (message: string, channel: string) => unknown) =>
+        subscriber.subscribe(channel, (message, from) => {
+          if (dropping > 0) dropping -= 1;
+          else listener(message, from);
+        }),
+      unsubscribe: (channel: string) => subscriber.unsubscribe(channel),
+    };
     const fanout = await createRedisFanout(started.server, {
       publisher: client,
-      subscriber,
+      subscriber: cutOff,
       prefix,
       store: replayStore,
       ...(remember === undefined ? {} : { remember }),
     });
     fanouts.push(fanout);
-    return { ...started, fanout };
+    const dropNext = (count: number) => {
+      dropping = count;
+    };
+    return { ...started, fanout, dropNext };
   };
   // A third, started when the test wants it.
   return [await node(), await node(), node] as const;
@@ -168,6 +181,17 @@ describe('RedisFanout', () => {
       { $ts: 'push', seq: 3, data: 3 },
       { $ts: 'push', seq: 4, data: 4 },
     ]);
+  });
+
+  it('makes the fan-outs it missed while cut off from the channel, from those Redis kept', async () => {
+    const [a, b] = await cluster();
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    a.dropNext(2);
+    for (const n of [1, 2, 3]) await b.fanout.push('ann', n);
+    await waitUntil(() => pushes(onA).length === 3, 'every push on A');
+    expect(pushes(onA)).toEqual([1, 2, 3].map((n) => ({ $ts: 'push', seq: n, data: n })));
+    expect(a.server.stats().openSockets, 'no socket ended').toBe(1);
   });
 
   it('tells the worker to resync when it may have missed a fan-out its new server forgot', async () => {

@@ -70,6 +70,8 @@ export class RedisFanout {
   /** The last fan-outs, kept for a server that starts. */
   readonly #stream: string;
   readonly #log: FanoutLog;
+  /** Fan-outs received while a gap is filled, in order. */
+  #waiting: string[] | undefined;
 
   constructor(server: FanoutTarget, options: RedisFanoutOptions) {
     const prefix = options.prefix ?? 'tabsocket:';
@@ -90,26 +92,9 @@ export class RedisFanout {
   /** Resolves once subscribed: from then on, what any server pushes reaches this one. */
   async start(): Promise<void> {
     await this.#options.subscriber.subscribe(this.#channel, this.#receive);
-    const reply = (await this.#options.publisher.sendCommand([
-      'EVAL',
-      RECENT_FANOUTS,
-      '2',
-      this.#counter,
-      this.#stream,
-      String(this.#log.limit),
-    ])) as unknown[];
+    const reply = await this.#recent();
     // The fan-outs made before this server started: a worker whose server died resumes here.
-    const history: LoggedFanout[] = [];
-    for (let index = reply.length - 3; index >= 1; index -= 3) {
-      try {
-        const message = JSON.parse(String(reply[index + 2])) as FanoutMessage;
-        const at = Number.parseInt(String(reply[index]), 10);
-        history.push({ n: Number(reply[index + 1]), message, at });
-      } catch {
-        // Not ours to read: the history starts after it.
-      }
-    }
-    this.#log.begin(Number(reply[0]), history);
+    this.#log.begin(Number(reply[0]), keptFanouts(reply));
   }
 
   async stop(): Promise<void> {
@@ -153,21 +138,64 @@ export class RedisFanout {
     }
   }
 
+  /** The last fan-out's number, then the last `remember` kept (see RECENT_FANOUTS). */
+  async #recent(): Promise<unknown[]> {
+    return (await this.#options.publisher.sendCommand([
+      'EVAL',
+      RECENT_FANOUTS,
+      '2',
+      this.#counter,
+      this.#stream,
+      String(this.#log.limit),
+    ])) as unknown[];
+  }
+
   readonly #receive = (text: string): void => {
+    if (this.#waiting) this.#waiting.push(text);
+    else this.#take(text, true);
+  };
+
+  #take(text: string, fillGap: boolean): void {
     try {
       const space = text.indexOf(' ');
       const n = Number(text.slice(0, space));
       const message = JSON.parse(text.slice(space + 1)) as FanoutMessage;
-      const missed = this.#log.make(n, message, () => {
-        if (message.k === 'u') this.#server.push(message.u, message.d);
-        else if (message.k === 'b') this.#server.broadcast(message.d);
-        else if (message.k === 't') this.#server.publish(message.t, message.d);
-      });
-      if (missed > 0) (this.#options.onMissed ?? this.#endSockets)(missed);
+      const { made } = this.#log;
+      if (fillGap && made !== 0 && n > made + 1) {
+        // Missed while cut off from Redis: made from the fan-out stream first, in order.
+        this.#waiting = [text];
+        void this.#fillGap();
+        return;
+      }
+      this.#make(n, message);
     } catch (error) {
       this.#report(error);
     }
-  };
+  }
+
+  #make(n: number, message: FanoutMessage): void {
+    const missed = this.#log.make(n, message, () => {
+      if (message.k === 'u') this.#server.push(message.u, message.d);
+      else if (message.k === 'b') this.#server.broadcast(message.d);
+      else if (message.k === 't') this.#server.publish(message.t, message.d);
+    });
+    if (missed > 0) (this.#options.onMissed ?? this.#endSockets)(missed);
+  }
+
+  /** Makes the fan-outs Redis still keeps after the last made here, then those that waited. */
+  async #fillGap(): Promise<void> {
+    try {
+      for (const fanout of keptFanouts(await this.#recent())) {
+        if (fanout.n === this.#log.made + 1) this.#make(fanout.n, fanout.message);
+      }
+    } catch (error) {
+      this.#report(error);
+    }
+    const waiting = this.#waiting ?? [];
+    this.#waiting = undefined;
+    // A gap still there is missed for good: said once (`onMissed`), not filled again.
+    for (const text of waiting) this.#take(text, false);
+  }
 
   /** The sessions here may lack fan-outs: their workers resume, and resync. */
   readonly #endSockets = (missed: number): void => {
@@ -198,4 +226,19 @@ export async function createRedisFanout(
   const fanout = new RedisFanout(server, options);
   await fanout.start();
   return fanout;
+}
+
+/** The fan-outs in a RECENT_FANOUTS reply, oldest first; one that cannot be read is left out. */
+function keptFanouts(reply: unknown[]): LoggedFanout[] {
+  const kept: LoggedFanout[] = [];
+  for (let index = reply.length - 3; index >= 1; index -= 3) {
+    try {
+      const message = JSON.parse(String(reply[index + 2])) as FanoutMessage;
+      const at = Number.parseInt(String(reply[index]), 10);
+      kept.push({ n: Number(reply[index + 1]), message, at });
+    } catch {
+      // Not ours to read: what follows is counted from after it.
+    }
+  }
+  return kept;
 }
