@@ -52,7 +52,15 @@ export class CheckpointBatch {
       for (const item of batch) command.push(...item.keys);
       command.push(this.#owner, this.#ttl);
       for (const item of batch) command.push(...item.args);
-      this.#client.sendCommand(command).then(
+      // A client that throws at once (closed) must not throw in the microtask: the process
+      // would end.
+      let sent: Promise<unknown>;
+      try {
+        sent = this.#client.sendCommand(command);
+      } catch (error) {
+        sent = Promise.reject(error);
+      }
+      sent.then(
         (reply) => {
           const held = reply as unknown[];
           for (const [index, item] of batch.entries()) item.resolve(Number(held[index]) === 1);
