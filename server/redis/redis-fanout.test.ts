@@ -1,25 +1,15 @@
 /** Fan-out across servers on one real redis-server (started by the test, as the store's). */
 import type { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
-import {
-  type RedisClient,
-  type RunningRedis,
-  startRedisWithClient,
-  stopRedisWithClient,
-} from '../test-support/redis-server';
+import { redisForTheFile } from '../test-support/redis-server';
 import { createRedisFanout, createRedisStores, type RedisFanout } from './index';
 
-let redis: RunningRedis;
-let client: RedisClient;
+const shared = redisForTheFile();
 const subscribers: ReturnType<typeof createClient>[] = [];
 const fanouts: RedisFanout[] = [];
 const harness = new Harness();
 let prefixes = 0;
-
-beforeAll(async () => {
-  ({ redis, client } = await startRedisWithClient());
-}, 15_000);
 
 afterEach(async () => {
   for (const fanout of fanouts.splice(0)) await fanout.stop();
@@ -27,20 +17,18 @@ afterEach(async () => {
   await harness.dispose();
 });
 
-afterAll(() => stopRedisWithClient(redis, client));
-
 /** Two servers of one app on the Redis, each with its fan-out. */
 async function cluster({ remember, maxAge }: { remember?: number; maxAge?: number } = {}) {
   const prefix = `fanout${++prefixes}:`;
   const replay = maxAge === undefined ? {} : { replay: { maxAge } };
   const node = async () => {
-    const { replayStore } = createRedisStores(client, { prefix, ...replay });
+    const { replayStore } = createRedisStores(shared.client, { prefix, ...replay });
     const started = await harness.start({
       ...replay,
       replayStore,
       authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
     });
-    const subscriber = client.duplicate();
+    const subscriber = shared.client.duplicate();
     subscriber.on('error', () => {});
     await subscriber.connect();
     subscribers.push(subscriber);
@@ -55,7 +43,7 @@ async function cluster({ remember, maxAge }: { remember?: number; maxAge?: numbe
       unsubscribe: (channel: string) => subscriber.unsubscribe(channel),
     };
     const fanout = await createRedisFanout(started.server, {
-      publisher: client,
+      publisher: shared.client,
       subscriber: cutOff,
       prefix,
       store: replayStore,

@@ -1,24 +1,12 @@
 /** The store's numbering of fan-outs across servers (session-numbering.ts) on a real Redis. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pushPayload } from '../outbound-frame';
-import {
-  type RedisClient,
-  type RunningRedis,
-  startRedisWithClient,
-  stopRedisWithClient,
-} from '../test-support/redis-server';
+import { redisForTheFile } from '../test-support/redis-server';
 import { FanoutLog, type FanoutMessage } from './fanout-log';
 import { RedisReplayStore } from './redis-replay-store';
 
-let redis: RunningRedis;
-let client: RedisClient;
+const shared = redisForTheFile();
 let prefixes = 0;
-
-beforeAll(async () => {
-  ({ redis, client } = await startRedisWithClient());
-}, 15_000);
-
-afterAll(() => stopRedisWithClient(redis, client));
 
 const bodyOf = (message: FanoutMessage) => `"data":${JSON.stringify(message.d)}`;
 const holder = (userId: string, ...topics: string[]) => ({ userId, topics: new Set(topics) });
@@ -28,7 +16,7 @@ function servers(remember = 100) {
   const prefix = `numbering${++prefixes}:`;
   const log = new FanoutLog(remember);
   const store = () => {
-    const replay = new RedisReplayStore(client, { prefix });
+    const replay = new RedisReplayStore(shared.client, { prefix });
     replay.followFanout(log, bodyOf);
     return replay;
   };
@@ -89,7 +77,7 @@ describe('numbering fan-outs on Redis', () => {
     const errors: unknown[] = [];
     const flaky = {
       sendCommand: (args: ReadonlyArray<string>) =>
-        down ? Promise.reject(new Error('Redis is down')) : client.sendCommand([...args]),
+        down ? Promise.reject(new Error('Redis is down')) : shared.client.sendCommand([...args]),
     };
     const store = new RedisReplayStore(flaky, {
       prefix: `numbering${++prefixes}:`,
@@ -112,13 +100,13 @@ describe('numbering fan-outs on Redis', () => {
     await a.read('ann', 0, holder('ann'));
     fanout(log, a, 1, { k: 'b', d: 1 }, ['ann']);
     // Fan-out 2 was numbered (and made by the session's last server), not yet made here.
-    await client.set(`${prefix}fanout:n`, '2');
+    await shared.client.set(`${prefix}fanout:n`, '2');
     let settled = false;
     const read = b.read('ann', 2, holder('ann')).finally(() => {
       settled = true;
     });
     // Answered after the READ, on the same connection: the read has its reply by then.
-    await client.ping();
+    await shared.client.ping();
     expect(settled).toBe(false);
     fanout(log, a, 2, { k: 'b', d: 2 }, ['ann']);
     expect(await read).toMatchObject({ head: 2, entries: [] });

@@ -1,33 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { OfflineEntry, OnlineEntry } from '../presence-store';
 import { Harness, waitUntil } from '../test-support/harness';
-import {
-  type RedisClient,
-  type RunningRedis,
-  startRedisWithClient,
-  stopRedisWithClient,
-} from '../test-support/redis-server';
+import { redisForTheFile } from '../test-support/redis-server';
 import { type RedisPresenceOptions, RedisPresenceStore } from './index';
 
-let redis: RunningRedis;
-let client: RedisClient;
+const shared = redisForTheFile();
 const stores: RedisPresenceStore[] = [];
 const harness = new Harness();
 let prefixes = 0;
-
-beforeAll(async () => {
-  ({ redis, client } = await startRedisWithClient());
-}, 15_000);
 
 afterEach(async () => {
   await harness.dispose();
   for (const store of stores.splice(0)) store.close();
 });
 
-afterAll(() => stopRedisWithClient(redis, client));
-
 function presenceStore(prefix: string, options: RedisPresenceOptions = {}) {
-  const store = new RedisPresenceStore(client, { prefix, ...options });
+  const store = new RedisPresenceStore(shared.client, { prefix, ...options });
   stores.push(store);
   return store;
 }

@@ -1,31 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidOptionError } from '../../protocol/errors';
 import { DedupeWindow } from '../dedupe-window';
 import type { TabSocketServerOptions } from '../options';
 import { pushPayload } from '../outbound-frame';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
-import {
-  type RedisClient,
-  type RunningRedis,
-  startRedisServer,
-  startRedisWithClient,
-  stopRedisWithClient,
-} from '../test-support/redis-server';
+import { redisForTheFile, startRedisServer } from '../test-support/redis-server';
 import { FanoutLog, type FanoutMessage } from './fanout-log';
 import { createRedisStores, RedisReplayStore, type RedisStoreOptions } from './index';
 
-let redis: RunningRedis;
-let client: RedisClient;
+const shared = redisForTheFile();
 const harness = new Harness();
 let prefixes = 0;
 /** A prefix of its own for each store of a test, so tests share nothing. */
 const nextPrefix = () => `test${++prefixes}:`;
-
-beforeAll(async () => {
-  ({ redis, client } = await startRedisWithClient());
-}, 15_000);
-
-afterAll(() => stopRedisWithClient(redis, client));
 
 afterEach(() => harness.dispose());
 
@@ -34,7 +21,7 @@ const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
 function store(options: RedisStoreOptions = {}): RedisReplayStore {
-  return new RedisReplayStore(client, { prefix: nextPrefix(), ...options });
+  return new RedisReplayStore(shared.client, { prefix: nextPrefix(), ...options });
 }
 
 const payload = (n: number) => pushPayload(`"data":${n}`);
@@ -65,8 +52,8 @@ describe('createRedisStores', () => {
   ] as Array<[RedisStoreOptions, string]>)(
     'refuses %j with an InvalidOptionError naming %s',
     (options, name) => {
-      expect(() => createRedisStores(client, options)).toThrow(InvalidOptionError);
-      expect(() => createRedisStores(client, options)).toThrow(`option "${name}"`);
+      expect(() => createRedisStores(shared.client, options)).toThrow(InvalidOptionError);
+      expect(() => createRedisStores(shared.client, options)).toThrow(`option "${name}"`);
     },
   );
 });
@@ -94,7 +81,7 @@ describe('RedisReplayStore', () => {
     const prefix = nextPrefix();
     const log = new FanoutLog(100);
     const bodyOf = (message: FanoutMessage) => `"data":${JSON.stringify(message.d)}`;
-    const a = new RedisReplayStore(client, { prefix });
+    const a = new RedisReplayStore(shared.client, { prefix });
     a.followFanout(log, bodyOf);
     const sessions = range(1, 600).map((n) => `s${n}`);
     for (const session of sessions)
@@ -114,9 +101,9 @@ describe('RedisReplayStore', () => {
     });
     expect(numbers).toEqual([2, 4]);
     const [, stream] = a.keys('s600');
-    expect(Number(await client.xLen(stream)), 'only the push to it alone').toBe(1);
+    expect(Number(await shared.client.xLen(stream)), 'only the push to it alone').toBe(1);
     // The worker resumes through another server, remembering the same fan-outs.
-    const b = new RedisReplayStore(client, { prefix });
+    const b = new RedisReplayStore(shared.client, { prefix });
     b.followFanout(log, bodyOf);
     const read = await b.read('s600', 1, { userId: 's600', topics: new Set() });
     expect(read.head).toBe(4);
@@ -141,7 +128,7 @@ describe('RedisReplayStore', () => {
     );
     expect((await replay.read('s1', 290)).entries).toBeUndefined();
     const [, stream] = replay.keys('s1');
-    expect(Number(await client.xLen(stream))).toBe(10);
+    expect(Number(await shared.client.xLen(stream))).toBe(10);
   });
 
   it('replays no push older than maxAge', async () => {
@@ -162,13 +149,13 @@ describe('RedisReplayStore', () => {
     await replay.seen('s1', 1, 8);
     await replay.touch('s1');
     const keys = replay.keys('s1');
-    expect(Number(await client.exists(keys))).toBe(3);
+    expect(Number(await shared.client.exists(keys))).toBe(3);
     await sleep(120);
     await replay.touch('s1');
     await sleep(120);
-    expect(Number(await client.exists(keys))).toBe(3);
+    expect(Number(await shared.client.exists(keys))).toBe(3);
     await sleep(200);
-    expect(Number(await client.exists(keys))).toBe(0);
+    expect(Number(await shared.client.exists(keys))).toBe(0);
     expect(await replay.append('s1', payload(2))).toBeUndefined();
     expect(await replay.touch('s1')).toBe(false);
     expect(await replay.read('s1', 1)).toMatchObject({ head: 0, entries: undefined });
@@ -176,8 +163,8 @@ describe('RedisReplayStore', () => {
   });
 
   it('keeps two prefixes apart in one Redis', async () => {
-    const a = new RedisReplayStore(client, { prefix: 'app-a:' });
-    const b = new RedisReplayStore(client, { prefix: 'app-b:' });
+    const a = new RedisReplayStore(shared.client, { prefix: 'app-a:' });
+    const b = new RedisReplayStore(shared.client, { prefix: 'app-b:' });
     await a.read('s1', 0);
     await b.read('s1', 0);
     await a.append('s1', payload(1));
@@ -192,9 +179,9 @@ describe('RedisReplayStore', () => {
     await a.drop('s1');
     expect((await a.read('s1', 0)).head).toBe(0);
     expect((await b.read('s1', 0)).head).toBe(1);
-    const keys = await client.keys('*');
+    const keys = await shared.client.keys('*');
     expect(keys.every((key) => /^(app-a:|app-b:|test\d+:)\{/.test(key))).toBe(true);
-    expect(() => new RedisReplayStore(client, { prefix: 'bad{' })).toThrow(TypeError);
+    expect(() => new RedisReplayStore(shared.client, { prefix: 'bad{' })).toThrow(TypeError);
   });
 
   it('passes message ids as the in-memory dedupe window does', async () => {
@@ -218,8 +205,8 @@ describe('RedisReplayStore', () => {
 
   it('lets only the store that resumed a session last append to, keep or drop it', async () => {
     const prefix = nextPrefix();
-    const a = new RedisReplayStore(client, { prefix });
-    const b = new RedisReplayStore(client, { prefix });
+    const a = new RedisReplayStore(shared.client, { prefix });
+    const b = new RedisReplayStore(shared.client, { prefix });
     await a.read('s1', 0);
     expect(await a.append('s1', payload(1))).toBe(1);
     expect(await a.touch('s1')).toBe(true);
@@ -239,7 +226,7 @@ describe('servers on one Redis', () => {
     prefix: string,
     options: Omit<TabSocketServerOptions, 'port' | 'host'> = {},
   ) {
-    const { replayStore } = createRedisStores(client, { prefix });
+    const { replayStore } = createRedisStores(shared.client, { prefix });
     return harness.start({
       replayStore,
       authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
@@ -353,7 +340,7 @@ describe('servers on one Redis', () => {
     await first.resume('s1');
     for (const n of range(1, 3)) server.push('ann', n);
     await waitUntil(() => pushes(first).length === 3, 'three pushes');
-    await redis.restart();
+    await shared.redis.restart();
     // Answered while node-redis reconnects: the socket stays.
     first.send('ping');
     await first.waitForMessage((text) => text === 'pong', 'the pong');
@@ -375,8 +362,8 @@ describe('servers on one Redis', () => {
     for (const n of range(1, 5)) server.push('ann', n);
     await waitUntil(() => pushes(first).length === 5, 'five pushes');
     // As a restart without persistence: every key gone.
-    const keys = await client.keys(`${prefix}*`);
-    await client.del(keys);
+    const keys = await shared.client.keys(`${prefix}*`);
+    await shared.client.del(keys);
     server.push('ann', 'after the loss');
     await first.closed;
     expect(pushes(first)).toHaveLength(5);

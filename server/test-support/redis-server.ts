@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { createClient } from 'redis';
+import { afterAll, beforeAll } from 'vitest';
 
 const START_LIMIT_MS = 5_000;
 
@@ -40,6 +41,27 @@ export async function stopRedisWithClient(
   } finally {
     await redis?.stop();
   }
+}
+
+/** A redis-server and a client of the test file's own: started before its tests, stopped after. */
+export function redisForTheFile(): { readonly redis: RunningRedis; readonly client: RedisClient } {
+  let started: { redis: RunningRedis; client: RedisClient } | undefined;
+  beforeAll(async () => {
+    started = await startRedisWithClient();
+  }, 15_000);
+  afterAll(() => stopRedisWithClient(started?.redis, started?.client));
+  const get = () => {
+    if (!started) throw new Error('redis-server is not started yet: use it inside a test');
+    return started;
+  };
+  return {
+    get redis() {
+      return get().redis;
+    },
+    get client() {
+      return get().client;
+    },
+  };
 }
 
 /**
