@@ -761,6 +761,20 @@ describe('Connection', () => {
       expect(frames).toEqual([]);
     });
 
+    it('tells the next socket the topics once sent, also none: the session kept the last set', () => {
+      const { connection, latest, lastState } = setupOpen({ heartbeat: false });
+      connection.setTopics(['a']);
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      latest().drop();
+      connection.setTopics([]);
+      vi.advanceTimersByTime(lastState()?.detail.delay ?? 0);
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      expect(latest().sent.slice(1)).toEqual(['{"$ts":"sub","topics":[]}']);
+    });
+
     it('sends a server that never says hello no control frame', () => {
       const { connection, latest } = setupOpen({ heartbeat: false });
       connection.setTopics(['a']);

@@ -65,7 +65,8 @@ export class WireLink {
   /** Ids below this may be taken: the cursor's `nextId`. */
   #reservedId = 1;
   #topics: string[] = [];
-  #topicsSent = '[]';
+  /** The topics the server has for the session; undefined when not known. */
+  #topicsSent: string | undefined = '[]';
   /** Waits for `hello` (HELLO_WINDOW), then for the session to be attached (connectTimeout). */
   readonly #negotiationTimer: Timer;
 
@@ -106,7 +107,9 @@ export class WireLink {
   /** A socket opened: negotiate, or carry traffic at once for a server known to be plain. */
   opened(): void {
     this.#nonce = '';
-    this.#topicsSent = '[]';
+    // The session keeps its topics across sockets, and the last `sub` may have been lost
+    // with the old one: topics ever sent go again after the resume, also an empty set.
+    if (this.#topicsSent !== '[]') this.#topicsSent = undefined;
     if (this.#serverKind === 'plain') {
       this.#carry('plain');
       return;
