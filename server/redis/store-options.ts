@@ -19,7 +19,7 @@ export interface RedisStoreOptions {
   replay?: { maxCount?: number; maxAge?: number };
   /**
    * Milliseconds a session's state lives in Redis after it was last touched: by a resume,
-   * a message, or the sweep of the server that holds its socket (at most a quarter of
+   * a message, or the sweep of the server that holds the session (at most a quarter of
    * `maxAge` apart). Default twice `replay.maxAge`, so it outlives the server's own wait for
    * the worker, and a server that dies leaves nothing behind for long.
    */
