@@ -32,6 +32,20 @@ export class SessionPushes {
       this.onStoreError(error);
       return false;
     }
+    return this.#writeInOrder(session, seq, payload, budget);
+  }
+
+  /**
+   * Writes push number `seq` now when it is known and nothing of the session waits, else
+   * behind what waits, once known; answers whether it was written (or, when it waits,
+   * whether the session has a socket).
+   */
+  #writeInOrder(
+    session: Session,
+    seq: MaybePromise<number | undefined>,
+    payload: PushPayload,
+    budget: SendBudget,
+  ): boolean {
     if (!isPromise(seq) && session.outbound.idle) return this.#write(session, seq, payload, budget);
     const attached = session.socket !== undefined;
     // A throw of the write itself must not become an unhandled rejection (Node exits on one).
@@ -74,15 +88,7 @@ export class SessionPushes {
       // Numbered at once (in memory): written at once, but behind what a session waits for.
       const seqs = numbers;
       list.forEach((session, index) => {
-        const seq = seqs[index];
-        if (session.outbound.idle) {
-          if (this.#write(session, seq, payload, 'live')) written += 1;
-          return;
-        }
-        if (session.socket) written += 1;
-        void session.outbound.run(() => {
-          this.#write(session, seq, payload, 'live');
-        });
+        if (this.#writeInOrder(session, seqs[index], payload, 'live')) written += 1;
       });
       return written;
     }

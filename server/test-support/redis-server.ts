@@ -21,7 +21,7 @@ export type RedisClient = ReturnType<typeof createClient>;
  * A redis-server of the test file's own and a client connected to it. The client's errors
  * are expected (a test restarts the server under it), so they are listened to and dropped.
  */
-export async function startRedisWithClient(): Promise<{
+async function startRedisWithClient(): Promise<{
   redis: RunningRedis;
   client: RedisClient;
 }> {
@@ -32,7 +32,7 @@ export async function startRedisWithClient(): Promise<{
   return { redis, client };
 }
 
-export async function stopRedisWithClient(
+async function stopRedisWithClient(
   redis: RunningRedis | undefined,
   client: RedisClient | undefined,
 ): Promise<void> {
