@@ -345,6 +345,31 @@ describe('TabSocket', () => {
       windowEvents.dispatchEvent(new Event('pagehide'));
       await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toEqual([]));
     });
+
+    it('a page restored from the back/forward cache rejoins with its cursor: it gets the pushes sent while it was away, once', async () => {
+      const tab = openTab({ gracePeriod: 60_000 });
+      const messages: unknown[] = [];
+      tab.on('message', (data) => messages.push(data));
+      tab.on('resync', () => messages.push('resync'));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      const push = (seq: number) => latest().receive(`{"$ts":"push","seq":${seq},"data":${seq}}`);
+      push(1);
+      push(2);
+      await vi.waitFor(() => expect(messages).toEqual([1, 2]));
+      windowEvents.dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toEqual([]));
+      // In the cache: the worker keeps the socket (gracePeriod), the page hears nothing.
+      push(3);
+      push(4);
+      windowEvents.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(1));
+      push(5);
+      await vi.waitFor(() => expect(messages).toContain(5));
+      expect(messages).toEqual([1, 2, 3, 4, 5]);
+    });
   });
 });
 

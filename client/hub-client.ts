@@ -246,13 +246,17 @@ export class HubClient implements HandleHost {
     return hub.setInterest(this.tabId, name, interest);
   }
 
+  /**
+   * The page left at pagehide and missed what came meanwhile: each connection opens again
+   * from the tab's cursor, so the hub hands it the pushes it missed (or `resync`), or a
+   * connection that ended meanwhile resumes the session.
+   */
   #rejoin(): void {
     this.#interestSent.clear();
     this.#call(async (hub) => {
       await hub.attach(this.tabId, navigator.onLine);
-      for (const name of this.#handles.keys()) {
-        const entry = this.#handles.get(name);
-        if (entry) this.#openOn(hub, entry.options).catch(() => {});
+      for (const [name, { options }] of this.#handles) {
+        this.#openOn(hub, options, this.#cursors.get(name)).catch(() => {});
         this.#sendInterest(hub, name);
       }
     });
