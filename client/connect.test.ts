@@ -614,6 +614,28 @@ describe('a dead worker', () => {
     });
   });
 
+  it('rejects a send of a login that ended before the death, rather than post it to the new login', async () => {
+    const test = thisTest;
+    const worker = () => {
+      if (test.over) throw new Error('the test is over');
+      return new SharedWorker('');
+    };
+    const first = openTab({ worker, url: 'ws://127.0.0.1:9/ws?token=a' });
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const old = first.send('of the old login');
+    await vi.waitFor(async () => expect((await hub.inspect('default'))?.queued).toBe(1));
+    // The worker stops answering, the tab logs in anew, then the worker's death is seen.
+    for (const port of portsOf.get(hub) ?? []) port.close();
+    const second = openTab({ worker, url: 'ws://127.0.0.1:9/ws?token=b' });
+    killWorker();
+    await expect(old).rejects.toBeInstanceOf(ConnectionClosedError);
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await second.send('new');
+    expect(latest().url).toBe('ws://127.0.0.1:9/ws?token=b');
+    expect(latest().sent).toEqual(['new']);
+  });
+
   it('settles every kind of call but send() waiting on the dead worker', async () => {
     const tab = restartableTab();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));

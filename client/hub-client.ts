@@ -86,29 +86,31 @@ export class HubClient implements HandleHost {
   ): void {
     const entry = this.#handles.get(handle.name);
     let resumeFrom: SessionCursor | undefined;
-    if (entry) {
-      if (startsNewLogin(entry.options, entry.handles, options)) {
-        // The app logged in again and holds a new handle: the handles of the old login
-        // in this tab stop here, or each push would reach its listeners twice.
-        for (const old of entry.handles) old.retire();
-        entry.handles.clear();
-        this.#cursors.forget(handle.name);
-        this.interestChanged(handle.name);
-      }
+    if (entry && !startsNewLogin(entry.options, entry.handles, options)) {
       entry.options = options;
       entry.urlProvider = urlProvider;
       entry.handles.add(handle);
     } else {
+      // A group per login: the sends of one that ended never go to the next (`#reopenAll`).
       this.#handles.set(handle.name, { options, handles: new Set([handle]), urlProvider });
-      // The page before this one (a reload) may have left its session to resume.
-      resumeFrom = this.#cursors.takeSaved(handle.name, options.url);
-      this.#cursors.tell(handle.name, resumeFrom);
+      if (entry) {
+        // The app logged in again and holds a new handle: the handles of the old login
+        // in this tab stop here, or each push would reach its listeners twice.
+        for (const old of entry.handles) old.retire();
+        this.#cursors.forget(handle.name);
+        this.interestChanged(handle.name);
+      } else {
+        // The page before this one (a reload) may have left its session to resume.
+        resumeFrom = this.#cursors.takeSaved(handle.name, options.url);
+        this.#cursors.tell(handle.name, resumeFrom);
+      }
     }
     this.#call((hub) => this.#openOn(hub, options, resumeFrom));
   }
 
   send(name: string, data: SocketData): Promise<void> {
-    return this.#sends.add(name, data, (send) => this.#post(send));
+    const login = this.#handles.get(name);
+    return this.#sends.add(name, login, data, (send) => this.#post(send));
   }
 
   async close(name: string, code: number, closeReason: string): Promise<void> {
@@ -228,21 +230,21 @@ export class HubClient implements HandleHost {
   #reopenAll(hub: Remote<HubApi>, incarnation: Incarnation): void {
     const resend = this.#resend;
     this.#resend = [];
-    const reopened = new Set<string>();
-    for (const [name, { options, handles }] of this.#handles) {
-      const [any] = handles;
+    const reopened = new Set<unknown>();
+    for (const [name, login] of this.#handles) {
+      const [any] = login.handles;
       if (!any || any.state === 'closed' || any.state === 'failed') continue;
-      this.#openOn(hub, options, this.#cursors.get(name)).catch(() => {});
+      this.#openOn(hub, login.options, this.#cursors.get(name)).catch(() => {});
       this.#sendInterest(hub, name);
-      reopened.add(name);
-      for (const send of resend) if (send.name === name) this.#sendOn(hub, incarnation, send);
+      reopened.add(login);
+      for (const send of resend) if (send.login === login) this.#sendOn(hub, incarnation, send);
     }
     for (const send of resend) {
-      if (reopened.has(send.name)) continue;
+      if (reopened.has(send.login)) continue;
       this.#sends.fail(
         send,
         new ConnectionClosedError(
-          'tabsocket: the connection had ended (closed, failed or released) when the worker died: the message was not sent again',
+          'tabsocket: its login had ended (closed, failed, released or replaced) when the worker died: the message was not sent again',
         ),
       );
     }

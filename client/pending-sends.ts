@@ -18,6 +18,8 @@ export interface PendingSend {
   /** The tab's number for it, which the hub's `written` events name. */
   readonly id: number;
   readonly name: string;
+  /** The login it was made in: one that ended meanwhile does not get it. */
+  readonly login: unknown;
   readonly data: SocketData;
   written: Written;
 }
@@ -40,10 +42,15 @@ export class PendingSends {
   #nextId = 1;
 
   /** Keeps a send and hands it to `post`; settles on the hub's answer (`settle`, `fail`). */
-  add(name: string, data: SocketData, post: (send: PendingSend) => void): Promise<void> {
+  add(
+    name: string,
+    login: unknown,
+    data: SocketData,
+    post: (send: PendingSend) => void,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
-      const entry: Entry = { id, name, data, written: UNWRITTEN, resolve, reject };
+      const entry: Entry = { id, name, login, data, written: UNWRITTEN, resolve, reject };
       this.#sends.set(id, entry);
       post(entry);
     });
