@@ -34,8 +34,9 @@ interface Entry extends PendingSend {
  * none and doubles none: a send the dead worker had not written goes to the fresh one as
  * new, one it had written numbered goes under the same message id of the same session
  * (the server passes each id on once), one handed to a plain server's socket counts as
- * sent, as it would have a moment later. A rejection thus means "not delivered", with one
- * exception: no worker left to finish a numbered send (see `endAll`).
+ * sent, as it would have a moment later. A rejection thus means "not delivered", with two
+ * exceptions, both `WorkerError`: a numbered send no worker is left to finish (`endAll`),
+ * and one posted to a hub of an older build, which told nothing (`workerLost`).
  */
 export class PendingSends {
   readonly #sends = new Map<number, Entry>();

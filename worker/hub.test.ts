@@ -448,9 +448,17 @@ describe('Hub', () => {
     }
 
     it('tells the tab, before the write, the message id its send is written under', () => {
-      const { api, session, eventsOf, written } = onSession();
+      const { api, session, eventsOf, written, latest } = onSession();
+      const socket = latest();
+      const write = socket.send.bind(socket);
+      const toldAtWrite: number[] = [];
+      socket.send = (data) => {
+        toldAtWrite.push(eventsOf('a', 'written').length);
+        write(data);
+      };
       void api.send('a', 'default', 'x', { id: 7 });
       expect(written()).toEqual([{ $ts: 'msg', id: 1, text: 'x' }]);
+      expect(toldAtWrite).toEqual([1]);
       expect(eventsOf('a', 'written')).toEqual([
         { kind: 'written', name: 'default', id: 7, wire: { session, id: 1 } },
       ]);
