@@ -370,6 +370,26 @@ describe('TabSocket', () => {
       await vi.waitFor(() => expect(messages).toContain(5));
       expect(messages).toEqual([1, 2, 3, 4, 5]);
     });
+
+    it('a page restored from the back/forward cache after its socket closed resumes the session it left', async () => {
+      const tab = openTab({ gracePeriod: 0 });
+      const messages: unknown[] = [];
+      tab.on('message', (data) => messages.push(data));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive(HELLO);
+      const { session } = resumeFrameOf(latest());
+      latest().receive(resumed(0));
+      latest().receive('{"$ts":"push","seq":1,"data":1}');
+      await vi.waitFor(() => expect(messages).toEqual([1]));
+      windowEvents.dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(() => expect(hub.inspect('default')).toBeUndefined());
+      windowEvents.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      await vi.waitFor(() => expect(sockets).toHaveLength(2));
+      latest().accept();
+      latest().receive(HELLO);
+      expect(resumeFrameOf(latest())).toMatchObject({ session, last: 1 });
+    });
   });
 });
 
