@@ -1,6 +1,6 @@
 import { type Remote, wrap } from 'comlink';
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
-import { deserializeError, WorkerError } from '../protocol/errors';
+import { ConnectionClosedError, deserializeError, WorkerError } from '../protocol/errors';
 import { randomId } from '../protocol/random-id';
 import type {
   ConnectionSnapshot,
@@ -12,6 +12,7 @@ import type {
   TabUrlProvider,
 } from '../protocol/tab-hub';
 import { type HandleGroup, interestOf, startsNewLogin } from './handle-group';
+import { type PendingSend, PendingSends, tagOf } from './pending-sends';
 import { StreamCursors } from './stream-cursors';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
@@ -32,10 +33,11 @@ export interface WorkerLink {
  * pagehide) and routes the worker's events to the handles by connection name.
  *
  * It also watches the worker: the worker holds a Web Lock for its whole life and the tab
- * queues for it, so the grant means the worker died. Then every pending call rejects with
- * `WorkerError`, every live handle reports `worker-lost`, and, when `restartable`, the tab
- * starts a fresh worker (`start()` again), attaches under the same tab id and opens every
- * connection again with its options and interest.
+ * queues for it, so the grant means the worker died. Then every pending call but `send`
+ * rejects with `WorkerError`, every live handle reports `worker-lost`, and, when
+ * `restartable`, the tab starts a fresh worker (`start()` again), attaches under the same
+ * tab id, opens every connection again with its options, cursor and interest, and posts
+ * the sends the dead worker did not finish (see `PendingSends`).
  */
 export class HubClient implements HandleHost {
   readonly tabId = randomId();
@@ -45,6 +47,9 @@ export class HubClient implements HandleHost {
   readonly #handles = new Map<string, HandleGroup<TabSocketHandle>>();
   readonly #interestSent = new Map<string, string>();
   readonly #cursors = new StreamCursors();
+  readonly #sends = new PendingSends();
+  /** The sends a dead worker left, for the fresh one once it opened their connections. */
+  #resend: PendingSend[] = [];
   /** How long a fresh worker, started after a death, may take to answer `attach`. */
   #attachTimeout = FIRST_ATTACH_TIMEOUT;
 
@@ -81,29 +86,31 @@ export class HubClient implements HandleHost {
   ): void {
     const entry = this.#handles.get(handle.name);
     let resumeFrom: SessionCursor | undefined;
-    if (entry) {
-      if (startsNewLogin(entry.options, entry.handles, options)) {
-        // The app logged in again and holds a new handle: the handles of the old login
-        // in this tab stop here, or each push would reach its listeners twice.
-        for (const old of entry.handles) old.retire();
-        entry.handles.clear();
-        this.#cursors.forget(handle.name);
-        this.interestChanged(handle.name);
-      }
+    if (entry && !startsNewLogin(entry.options, entry.handles, options)) {
       entry.options = options;
       entry.urlProvider = urlProvider;
       entry.handles.add(handle);
     } else {
+      // A group per login: the sends of one that ended never go to the next (`#reopenAll`).
       this.#handles.set(handle.name, { options, handles: new Set([handle]), urlProvider });
-      // The page before this one (a reload) may have left its session to resume.
-      resumeFrom = this.#cursors.takeSaved(handle.name, options.url);
-      this.#cursors.tell(handle.name, resumeFrom);
+      if (entry) {
+        // The app logged in again and holds a new handle: the handles of the old login
+        // in this tab stop here, or each push would reach its listeners twice.
+        for (const old of entry.handles) old.retire();
+        this.#cursors.forget(handle.name);
+        this.interestChanged(handle.name);
+      } else {
+        // The page before this one (a reload) may have left its session to resume.
+        resumeFrom = this.#cursors.takeSaved(handle.name, options.url);
+        this.#cursors.tell(handle.name, resumeFrom);
+      }
     }
     this.#call((hub) => this.#openOn(hub, options, resumeFrom));
   }
 
-  async send(name: string, data: SocketData): Promise<void> {
-    unwrap(await this.#ask<Outcome<void>>((hub) => hub.send(this.tabId, name, data)));
+  send(name: string, data: SocketData): Promise<void> {
+    const login = this.#handles.get(name);
+    return this.#sends.add(name, login, data, (send) => this.#post(send));
   }
 
   async close(name: string, code: number, closeReason: string): Promise<void> {
@@ -158,10 +165,11 @@ export class HubClient implements HandleHost {
         clearTimeout(timer);
       }
       this.#attachTimeout = FIRST_ATTACH_TIMEOUT;
+      incarnation.reportsWrites = answer?.reportsWrites === true;
       whenWorkerGone(answer?.workerId, () => this.#lose(incarnation));
       // Posted before any command that waited for this worker: the connections exist
       // on it before a send or an interest names them.
-      if (reopen) this.#reopenAll(hub);
+      if (reopen) this.#reopenAll(hub, incarnation);
       return hub;
     })();
     // A failed start reaches the handles through the first command (#call); not twice.
@@ -177,7 +185,7 @@ export class HubClient implements HandleHost {
     incarnation.port.close();
     incarnation.markLost(
       new WorkerError(
-        'tabsocket: the shared worker stopped before it answered (killed, crashed or ended by the browser): a message sent may or may not have been written',
+        'tabsocket: the shared worker stopped before it answered (killed, crashed or ended by the browser)',
       ),
     );
     this.#interestSent.clear();
@@ -196,6 +204,7 @@ export class HubClient implements HandleHost {
       for (const handle of handles) handle.loseWorker(next ? 'connecting' : 'failed', resumable);
     }
     if (next) {
+      this.#resend = this.#sends.workerLost();
       this.#current = this.#begin(next, true);
       this.#attachTimeout = Math.min(this.#attachTimeout * 2, MAX_ATTACH_TIMEOUT);
       return;
@@ -207,19 +216,61 @@ export class HubClient implements HandleHost {
       : new WorkerError(
           'tabsocket: the shared worker died; pass `worker` as a function that returns a new SharedWorker to have tabsocket start another',
         );
+    this.#sends.endAll(error);
     for (const { handles } of this.#handles.values()) {
       for (const handle of handles) handle.fail(error);
     }
   }
 
-  /** On a fresh worker: every connection that was live opens again, with its interest. */
-  #reopenAll(hub: Remote<HubApi>): void {
-    for (const [name, { options, handles }] of this.#handles) {
-      const [any] = handles;
+  /**
+   * On a fresh worker: every connection that was live opens again, with its cursor and
+   * interest, and then gets the sends the dead worker left: the connection resumes the
+   * session first, so the message ids they were written under still hold.
+   */
+  #reopenAll(hub: Remote<HubApi>, incarnation: Incarnation): void {
+    const resend = this.#resend;
+    this.#resend = [];
+    const reopened = new Set<unknown>();
+    for (const [name, login] of this.#handles) {
+      const [any] = login.handles;
       if (!any || any.state === 'closed' || any.state === 'failed') continue;
-      this.#openOn(hub, options, this.#cursors.get(name)).catch(() => {});
+      this.#openOn(hub, login.options, this.#cursors.get(name)).catch(() => {});
       this.#sendInterest(hub, name);
+      reopened.add(login);
+      for (const send of resend) if (send.login === login) this.#sendOn(hub, incarnation, send);
     }
+    for (const send of resend) {
+      if (reopened.has(send.login)) continue;
+      this.#sends.fail(
+        send,
+        new ConnectionClosedError(
+          'tabsocket: its login had ended (closed, failed, released or replaced) when the worker died: the message was not sent again',
+        ),
+      );
+    }
+  }
+
+  /** Posts a send to the current worker, once the tab is attached to it. */
+  #post(send: PendingSend): void {
+    const incarnation = this.#current;
+    incarnation.hub.then(
+      (hub) => this.#sendOn(hub, incarnation, send),
+      (error: unknown) => this.#failSend(send, incarnation, error),
+    );
+  }
+
+  #sendOn(hub: Remote<HubApi>, incarnation: Incarnation, send: PendingSend): void {
+    if (!incarnation.reportsWrites) this.#sends.untold(send);
+    const call = hub.send(this.tabId, send.name, send.data, tagOf(send)) as Promise<Outcome<void>>;
+    incarnation.race(call).then(
+      (outcome) => this.#sends.settle(send, outcome),
+      (error: unknown) => this.#failSend(send, incarnation, error),
+    );
+  }
+
+  /** A send cut short by a death waits for the fresh worker (`#lose`), if one comes. */
+  #failSend(send: PendingSend, incarnation: Incarnation, error: unknown): void {
+    if (!incarnation.dead || incarnation === this.#current) this.#sends.fail(send, error);
   }
 
   async #openOn(
@@ -246,13 +297,17 @@ export class HubClient implements HandleHost {
     return hub.setInterest(this.tabId, name, interest);
   }
 
+  /**
+   * The page left at pagehide and missed what came meanwhile: each connection opens again
+   * from the tab's cursor, so the hub hands it the pushes it missed (or `resync`), or a
+   * connection that ended meanwhile resumes the session.
+   */
   #rejoin(): void {
     this.#interestSent.clear();
     this.#call(async (hub) => {
       await hub.attach(this.tabId, navigator.onLine);
-      for (const name of this.#handles.keys()) {
-        const entry = this.#handles.get(name);
-        if (entry) this.#openOn(hub, entry.options).catch(() => {});
+      for (const [name, { options }] of this.#handles) {
+        this.#openOn(hub, options, this.#cursors.get(name)).catch(() => {});
         this.#sendInterest(hub, name);
       }
     });
@@ -260,6 +315,10 @@ export class HubClient implements HandleHost {
 
   #onEvent(event: MessageEvent): void {
     const received = (event.data as Partial<TabEventMessage> | null)?.tabsocket;
+    if (received?.kind === 'written') {
+      this.#sends.written(received.id, received.wire);
+      return;
+    }
     const tabEvent = received && this.#cursors.pass(received);
     if (!tabEvent) return;
     for (const handle of this.#handles.get(tabEvent.name)?.handles ?? []) handle.receive(tabEvent);

@@ -9,6 +9,8 @@ export interface Incarnation {
   /** Resolves once the tab is attached (and, after a death, its connections re-opened). */
   hub: Promise<Remote<HubApi>>;
   dead: boolean;
+  /** Whether its hub tells the tab of each send it writes (`AttachAnswer.reportsWrites`). */
+  reportsWrites: boolean;
   /**
    * `call`'s answer, or a rejection with the death's `WorkerError` if the worker dies first:
    * a call on a dead port would never settle.
@@ -30,6 +32,7 @@ export function newIncarnation(port: MessagePort): Incarnation {
     port,
     hub: Promise.resolve(undefined as never),
     dead: false,
+    reportsWrites: false,
     race: <T>(call: Promise<T>) =>
       new Promise<T>((resolve, reject) => {
         if (death) {

@@ -5,7 +5,7 @@
  */
 
 import { InvalidArgumentError } from './errors';
-import type { Interest, SessionCursor } from './tab-hub';
+import type { Interest, SessionCursor, TabSend } from './tab-hub';
 import { isWireNumber } from './wire-checks';
 
 /** What `WebSocket.send` takes; anything else would throw inside the worker's socket. */
@@ -60,12 +60,27 @@ export function checkClose(code: unknown, closeReason: unknown): InvalidArgument
  */
 export function isSessionCursor(cursor: unknown): cursor is SessionCursor {
   const { session, seq, nextId } = (cursor ?? {}) as Partial<SessionCursor>;
-  return (
-    typeof session === 'string' &&
-    session.length > 0 &&
-    session.length <= 128 &&
-    isWireNumber(seq) &&
-    isWireNumber(nextId) &&
-    nextId >= 1
+  return isSessionId(session) && isWireNumber(seq) && isWireNumber(nextId) && nextId >= 1;
+}
+
+/**
+ * A send's tag (`TabSend`), when there is one: its number, and a message id of a session
+ * to write it under again. A bad id would number a message the server has passed on.
+ */
+export function checkTabSend(tag: unknown): InvalidArgumentError | undefined {
+  if (tag === undefined) return undefined;
+  const { id, wire } = tag as Partial<TabSend>;
+  const isTag =
+    Number.isSafeInteger(id) &&
+    (id as number) >= 1 &&
+    (wire === undefined ||
+      (isSessionId(wire?.session) && isWireNumber(wire?.id) && (wire?.id as number) >= 1));
+  if (isTag) return undefined;
+  return new InvalidArgumentError(
+    'tabsocket: a send tag must be { id: integer >= 1, wire?: { session, id: integer >= 1 } }',
   );
+}
+
+function isSessionId(session: unknown): session is string {
+  return typeof session === 'string' && session.length > 0 && session.length <= 128;
 }

@@ -36,6 +36,23 @@ export interface SessionCursor {
   nextId: number;
 }
 
+/** A message id of one session: the server passes each on once within its session. */
+export interface WireId {
+  session: string;
+  id: number;
+}
+
+/**
+ * A send as the tab names it to the hub: by the tab's own number for it, so that the hub
+ * tells the tab where the send stands (the `written` event). `wire`, when an earlier hub
+ * (a worker that died) wrote it numbered: a hub on that session writes it under that id
+ * again, so the server passes it on once.
+ */
+export interface TabSend {
+  id: number;
+  wire?: WireId;
+}
+
 /** An inbound frame as tabs and relay peers get it; `seq` is its push number, when it is one. */
 export interface TabFrame {
   data: unknown;
@@ -77,6 +94,12 @@ export interface AttachAnswer {
    * which answers nothing at all): its death then goes unnoticed.
    */
   workerId?: string;
+  /**
+   * This hub tells the tab of each send it writes (`written`), so a tab whose worker died
+   * knows what to post again. A hub of an older build does not: a send pending at its
+   * death is rejected, as whether it was written is unknown.
+   */
+  reportsWrites?: boolean;
 }
 
 /**
@@ -108,7 +131,8 @@ export interface HubApi {
     urlProvider?: TabUrlProvider,
   ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>>;
   setInterest(tabId: string, name: string, interest: Interest): Outcome<void>;
-  send(tabId: string, name: string, data: SocketData): Promise<Outcome<void>>;
+  /** `tag` names the send for `written` events; without it (an older tab) none is told. */
+  send(tabId: string, name: string, data: SocketData, tag?: TabSend): Promise<Outcome<void>>;
   /** Logout: closes the connection for every tab; it stays closed until a tab opens it again. */
   close(tabId: string, name: string, code: number, closeReason: string): Outcome<void>;
   /** This tab leaves one connection. */
@@ -124,6 +148,12 @@ export type TabEvent =
   | { kind: 'state'; name: string; state: ConnectionState; detail: StateDetail }
   /** Inbound frames, in order, one or more; `topic` is set on those that name one. */
   | { kind: 'frames'; name: string; frames: TabFrame[] }
+  /**
+   * The tab's send `id` is about to be written: numbered as `wire` (it settles on the
+   * server's ack), or, without `wire`, plainly (it is sent). Told before the write, so
+   * a tab whose worker dies before the answer knows what the server may have.
+   */
+  | { kind: 'written'; name: string; id: number; wire?: WireId }
   /** The session's cursor moved on: a new session, or message ids taken. */
   | { kind: 'cursor'; name: string; cursor: SessionCursor }
   /** The builds (worker script URLs) of the hubs that share this connection in the browser. */

@@ -82,18 +82,80 @@ describe('Connection with a url function', () => {
     expect(connection.state).toBe('open');
   });
 
-  it('retries once only: a second refreshOn close before minUptime counts as stopOn', async () => {
-    const { connection, latest, lastState } = setupProvided();
+  it('backs off after a second refreshOn close before minUptime, asking a fresh url for each retry', async () => {
+    const { connection, sockets, latest, lastState } = setupProvided();
     connection.start();
     await vi.advanceTimersByTimeAsync(0);
     latest().accept();
     latest().drop(4401);
     await vi.advanceTimersByTimeAsync(0);
+    // The fresh token is "not yet valid" on a server whose clock runs behind.
+    latest().accept();
+    latest().drop(4401, 'not yet valid');
+    expect(lastState()).toEqual({
+      state: 'backoff',
+      detail: {
+        from: 'open',
+        reason: 'refresh',
+        code: 4401,
+        closeReason: 'not yet valid',
+        attempt: 1,
+        delay: 100,
+      },
+    });
+    await vi.advanceTimersByTimeAsync(100);
     latest().accept();
     latest().drop(4401);
-    expect(connection.state).toBe('failed');
-    expect(lastState()?.detail).toMatchObject({ reason: 'stop-code', code: 4401 });
+    expect(lastState()?.detail).toMatchObject({ reason: 'refresh', attempt: 2, delay: 200 });
+    await vi.advanceTimersByTimeAsync(200);
+    latest().accept();
+    expect(connection.state).toBe('open');
+    expect(sockets.map((socket) => socket.url.slice(-1))).toEqual(['1', '2', '3', '4']);
   });
+
+  it('gives up after maxAttempts refreshOn closes in a row', async () => {
+    const { connection, latest, lastState } = setupProvided({ reconnect: { maxAttempts: 2 } });
+    connection.start();
+    for (let close = 1; close <= 3; close += 1) {
+      await vi.advanceTimersByTimeAsync(1_000);
+      latest().accept();
+      latest().drop(4401);
+    }
+    expect(connection.state).toBe('failed');
+    expect(lastState()?.detail).toMatchObject({ reason: 'max-attempts', code: 4401, attempt: 2 });
+  });
+
+  it.each([
+    ['the first', 1],
+    ['a later', 2],
+  ])(
+    'fails at once when the url function gives again the url the server just refused (%s refresh)',
+    async (_, closes) => {
+      const { connection, sockets, latest, lastState, answerWith } = setupProvided();
+      connection.start();
+      await vi.advanceTimersByTimeAsync(0);
+      for (let close = 1; close < closes; close += 1) {
+        latest().accept();
+        latest().drop(4401);
+        await vi.advanceTimersByTimeAsync(1_000);
+      }
+      answerWith(() => Promise.resolve(latest().url));
+      latest().accept();
+      latest().drop(4401, 'token expired');
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(sockets).toHaveLength(closes);
+      expect(connection.state).toBe('failed');
+      expect(lastState()).toEqual({
+        state: 'failed',
+        detail: {
+          from: 'connecting',
+          reason: 'stop-code',
+          code: 4401,
+          closeReason: 'token expired',
+        },
+      });
+    },
+  );
 
   it('earns the retry back once a socket stayed open minUptime: a token that expires every hour is refreshed every hour', async () => {
     const { connection, sockets, latest } = setupProvided();
@@ -109,18 +171,23 @@ describe('Connection with a url function', () => {
     expect(connection.state).toBe('connecting');
   });
 
-  it('with a refreshOn code outside stopOn, a second close backs off like any close', async () => {
-    const { connection, latest, lastState } = setupProvided({ reconnect: { refreshOn: [4001] } });
+  it('with a refreshOn code outside stopOn, the url just refused, given again, backs off like any close', async () => {
+    const { connection, sockets, latest, lastState, answerWith } = setupProvided({
+      reconnect: { refreshOn: [4001] },
+    });
     connection.start();
     await vi.advanceTimersByTimeAsync(0);
+    answerWith(() => Promise.resolve('wss://a/?token=1'));
     latest().accept();
     latest().drop(4001);
     await vi.advanceTimersByTimeAsync(0);
-    latest().drop(4001);
     expect(lastState()).toMatchObject({
       state: 'backoff',
-      detail: { reason: 'close', code: 4001 },
+      detail: { reason: 'close', code: 4001, attempt: 1 },
     });
+    answerWith(undefined);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(sockets.map((socket) => socket.url)).toEqual(['wss://a/?token=1', 'wss://a/?token=3']);
   });
 
   it('opens no socket with an answer that comes after close() or a newer attempt', async () => {

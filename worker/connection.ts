@@ -19,6 +19,17 @@ const OPEN = 1;
 type Detail = Omit<StateDetail, 'from'>;
 
 /**
+ * Where the refresh after a `refreshOn` close stands. The first retries at once with a
+ * fresh url; until a socket lasted `minUptime`, each later one backs off as a failed
+ * attempt, with a fresh url too (a token "not yet valid" on a server whose clock is behind
+ * is taken a moment later). `refused` is the url the server refused last, with its close:
+ * a url function that gives it again has no other token to offer.
+ */
+type Refresh =
+  | { kind: 'available' }
+  | { kind: 'spent'; refused: string; close: Omit<Detail, 'reason'> & { code: number } };
+
+/**
  * One WebSocket endpoint kept alive for every tab: the state machine of `state.ts`.
  *
  * `#state` changes only in `#setState`. Each socket gets the next `#generation`; its
@@ -32,8 +43,8 @@ export class Connection {
   #socket: SocketLike | undefined;
   #failedAttempts = 0;
   #online = true;
-  /** A `refreshOn` close retries once with a fresh url; a socket that lasted `minUptime` earns it back. */
-  #refresh: 'available' | 'spent' = 'available';
+  /** A socket that lasted `minUptime` makes the refresh available again. */
+  #refresh: Refresh = { kind: 'available' };
   readonly #connectTimer: Timer;
   readonly #retryTimer: Timer;
   readonly #uptimeTimer: Timer;
@@ -101,7 +112,7 @@ export class Connection {
   start(resumeFrom?: SessionCursor, reason: TransitionReason = 'start'): void {
     if (this.#state !== 'idle' && this.#state !== 'closed' && this.#state !== 'failed') return;
     this.#failedAttempts = 0;
-    this.#refresh = 'available';
+    this.#refresh = { kind: 'available' };
     this.#link.restart(resumeFrom);
     if (this.#online) {
       this.#openSocket(reason);
@@ -177,7 +188,14 @@ export class Connection {
     const asked = () => generation === this.#generation && this.#state === 'connecting';
     freshUrl().then(
       (url) => {
-        if (asked()) this.#createSocket(generation, url);
+        if (!asked()) return;
+        const refresh = this.#refresh;
+        if (refresh.kind === 'spent' && refresh.refused === url) {
+          // The server refused this very url: trying it again would be refused again.
+          this.#closedFor(refresh.close);
+          return;
+        }
+        this.#createSocket(generation, url);
       },
       (error: TabSocketError) => {
         if (!asked()) return;
@@ -207,7 +225,7 @@ export class Connection {
       this.#link.received(event.data);
     };
     socket.onclose = (event) => {
-      if (this.#isCurrent(generation)) this.#closedByPeer(event.code, event.reason);
+      if (this.#isCurrent(generation)) this.#closedByPeer(event.code, event.reason, url);
     };
     this.#socket = socket;
     this.#connectTimer.start(this.options.connectTimeout, () =>
@@ -225,20 +243,31 @@ export class Connection {
     this.#setState('open', { reason: 'open' });
     this.#uptimeTimer.start(this.options.reconnect.minUptime, () => {
       this.#failedAttempts = 0;
-      this.#refresh = 'available';
+      this.#refresh = { kind: 'available' };
     });
     this.#link.opened();
   }
 
-  #closedByPeer(code: number, closeReason: string): void {
+  /** `url`: the url the socket was opened with. */
+  #closedByPeer(code: number, closeReason: string, url: string): void {
     const detail = { code, ...(closeReason ? { closeReason } : {}) };
-    const { refreshOn } = this.options.reconnect;
-    if (this.env.freshUrl && this.#refresh === 'available' && matchesCloseCode(refreshOn, code)) {
-      this.#refresh = 'spent';
-      this.#abandonSocket();
-      this.#openSocket('refresh', detail);
+    if (this.env.freshUrl && matchesCloseCode(this.options.reconnect.refreshOn, code)) {
+      const first = this.#refresh.kind === 'available';
+      this.#refresh = { kind: 'spent', refused: url, close: detail };
+      if (first) {
+        this.#abandonSocket();
+        this.#openSocket('refresh', detail);
+      } else {
+        this.#attemptFailed('refresh', detail);
+      }
       return;
     }
+    this.#closedFor(detail);
+  }
+
+  /** A close that is no refresh: `stopOn` gives up, any other code is a failed attempt. */
+  #closedFor(detail: Omit<Detail, 'reason'> & { code: number }): void {
+    const { code } = detail;
     if (matchesCloseCode(this.options.reconnect.stopOn, code)) {
       this.#giveUp('stop-code', detail);
     } else {

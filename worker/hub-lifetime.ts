@@ -10,9 +10,12 @@ export interface HubLifetime {
   release(): void;
 }
 
+/** Every hub of this build tells its tabs of their sends' writes (`written`). */
+const ABILITIES = { reportsWrites: true } as const;
+
 /** Takes `workerLockName(hubId)` and keeps it until `release` or death; never rejects. */
 export function holdHubLifetime(locks: LockWaiter | undefined, hubId: string): HubLifetime {
-  if (!locks) return { held: Promise.resolve({}), release: () => {} };
+  if (!locks) return { held: Promise.resolve(ABILITIES), release: () => {} };
   let release = (): void => {};
   const released = new Promise<void>((resolve) => {
     release = resolve;
@@ -20,11 +23,11 @@ export function holdHubLifetime(locks: LockWaiter | undefined, hubId: string): H
   const held = new Promise<AttachAnswer>((answer) => {
     locks
       .request(workerLockName(hubId), {}, () => {
-        answer({ workerId: hubId });
+        answer({ workerId: hubId, ...ABILITIES });
         return released;
       })
       // No lock (a sandboxed or opaque origin): the tabs cannot watch this hub.
-      .catch(() => answer({}));
+      .catch(() => answer(ABILITIES));
   });
   return { held, release };
 }

@@ -406,7 +406,7 @@ describe('Hub', () => {
       await vi.waitFor(() => expect(held.size).toBe(0));
     });
 
-    it('answers no id without Web Locks, so tabs do not watch it', async () => {
+    it('answers no id without Web Locks, so tabs do not watch it (it tells its writes all the same)', async () => {
       const fake = fakeEnvironment();
       const hub = new Hub({
         ...fake.env,
@@ -414,14 +414,89 @@ describe('Hub', () => {
         locks: undefined,
         schedule: (task) => task(),
       });
-      expect(await hub.api({ postMessage: () => {} }).attach('a', true)).toEqual({});
+      expect(await hub.api({ postMessage: () => {} }).attach('a', true)).toEqual({
+        reportsWrites: true,
+      });
     });
 
     it('answers no id when the lock is refused', async () => {
       const fake = fakeEnvironment();
       const locks: LockWaiter = { request: () => Promise.reject(new Error('SecurityError')) };
       const hub = new Hub({ ...fake.env, ...NO_RELAY, locks, schedule: (task) => task() });
-      expect(await hub.api({ postMessage: () => {} }).attach('a', true)).toEqual({});
+      expect(await hub.api({ postMessage: () => {} }).attach('a', true)).toEqual({
+        reportsWrites: true,
+      });
+    });
+  });
+
+  describe("a tab's send tag", () => {
+    /** A tab on a session the server attached: what it sent, as the socket got it. */
+    function onSession() {
+      const context = setup();
+      const api = context.attach('a');
+      api.open('a', options());
+      context.latest().accept();
+      context.latest().receive(HELLO);
+      context.latest().receive(resumed(0));
+      const session = context.hub.inspect('default')?.cursor?.session ?? '';
+      const written = () =>
+        context
+          .latest()
+          .sent.slice(1)
+          .map((frame) => JSON.parse(String(frame)) as { id: number; text: string });
+      return { ...context, api, session, written };
+    }
+
+    it('tells the tab, before the write, the message id its send is written under', () => {
+      const { api, session, eventsOf, written, latest } = onSession();
+      const socket = latest();
+      const write = socket.send.bind(socket);
+      const toldAtWrite: number[] = [];
+      socket.send = (data) => {
+        toldAtWrite.push(eventsOf('a', 'written').length);
+        write(data);
+      };
+      void api.send('a', 'default', 'x', { id: 7 });
+      expect(written()).toEqual([{ $ts: 'msg', id: 1, text: 'x' }]);
+      expect(toldAtWrite).toEqual([1]);
+      expect(eventsOf('a', 'written')).toEqual([
+        { kind: 'written', name: 'default', id: 7, wire: { session, id: 1 } },
+      ]);
+    });
+
+    it('writes a send again under its message id of the same session, and takes a new one for another session', () => {
+      const { api, session, written } = onSession();
+      void api.send('a', 'default', 'again', { id: 1, wire: { session, id: 40 } });
+      void api.send('a', 'default', 'other', { id: 2, wire: { session: 'gone', id: 5 } });
+      expect(written().map(({ id, text }) => [id, text])).toEqual([
+        [40, 'again'],
+        [41, 'other'],
+      ]);
+    });
+
+    it('tells a plain write without a message id', async () => {
+      const { attach, latest, eventsOf } = setup();
+      const api = attach('a');
+      api.open('a', options());
+      latest().accept();
+      const sent = api.send('a', 'default', 'x', { id: 3 });
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(await sent).toEqual({ ok: true, value: undefined });
+      expect(eventsOf('a', 'written')).toEqual([{ kind: 'written', name: 'default', id: 3 }]);
+    });
+
+    it.each([
+      ['a number', 3],
+      ['an id of 0', { id: 0 }],
+      ['a wire id that is no wire number', { id: 1, wire: { session: 's', id: -1 } }],
+      ['a wire without a session', { id: 1, wire: { id: 2 } }],
+    ])('refuses %s as a tag, writing nothing', async (_, tag) => {
+      const { api, written } = onSession();
+      expect(await api.send('a', 'default', 'x', tag as never)).toMatchObject({
+        ok: false,
+        error: { code: 'TS_ERR_INVALID_ARGUMENT' },
+      });
+      expect(written()).toEqual([]);
     });
   });
 

@@ -15,12 +15,14 @@ import type {
   Outcome,
   SessionCursor,
   SocketData,
+  TabSend,
   TabUrlProvider,
 } from '../protocol/tab-hub';
 import {
   checkClose,
   checkInterest,
   checkSocketData,
+  checkTabSend,
   isSessionCursor,
 } from '../protocol/tab-hub-checks';
 import type { Environment } from './environment';
@@ -28,6 +30,7 @@ import type { ScheduleTask } from './frame-batcher';
 import { type HubLifetime, holdHubLifetime } from './hub-lifetime';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
 import { type RelayChannelPort, SharedConnection } from './shared-connection';
+import { numberingOf } from './tab-send';
 import { UrlSources } from './url-source';
 
 export interface HubEnvironment extends Environment {
@@ -91,7 +94,7 @@ export class Hub {
       },
       open: (...args) => this.open(...args),
       setInterest: (tabId, name, interest) => this.setInterest(tabId, name, interest),
-      send: (tabId, name, data) => this.send(tabId, name, data),
+      send: (tabId, name, data, tag) => this.send(tabId, name, data, tag),
       close: (tabId, name, code, closeReason) => this.close(tabId, name, code, closeReason),
       release: (tabId, name) => this.release(tabId, name),
       leave: (tabId) => this.leave(tabId),
@@ -155,15 +158,19 @@ export class Hub {
     return DONE;
   }
 
-  async send(tabId: string, name: string, data: SocketData): Promise<Outcome<void>> {
-    const refusal = checkSocketData(data);
+  async send(tabId: string, name: string, data: SocketData, tag?: TabSend): Promise<Outcome<void>> {
+    const refusal = checkSocketData(data) ?? checkTabSend(tag);
     if (refusal) return failure(refusal);
     const entry = this.#connections.get(name);
     if (!entry || !this.#registry.isOn(tabId, name)) {
       return failure(new ReleasedError(`tabsocket: this tab is not attached to "${name}"`));
     }
+    const { connection } = entry;
+    const tell = numberingOf(tag, connection, (written) =>
+      this.#registry.postTo(tabId, { kind: 'written', name, ...written }),
+    );
     try {
-      await entry.connection.send(data);
+      await connection.send(data, tell);
       return DONE;
     } catch (error) {
       return failure(error as TabSocketError);

@@ -7,6 +7,7 @@ import { Connection } from './connection';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { type OwnerHost, RelayOwner } from './relay-owner';
 import type { PeerListener, RelayedSend } from './relay-peer';
+import type { Numbering } from './send-queue';
 
 /**
  * The socket of a connection while this hub holds its owner lock: the `Connection`, served
@@ -46,8 +47,10 @@ export class OwnedSocket {
     this.connection = connection;
     connection.setOnline(start.online);
     connection.start(start.cursor, start.cursor ? 'handover' : 'start');
-    for (const { data, wire, resolve, reject } of start.sends) {
-      connection.send(data, wire === undefined ? {} : { id: wire }).then(resolve, reject);
+    for (const { data, wire, tell, resolve, reject } of start.sends) {
+      connection
+        .send(data, wire === undefined ? tell : { ...tell, id: wire })
+        .then(resolve, reject);
     }
     if (channel) {
       this.#relay = new RelayOwner(
@@ -94,8 +97,8 @@ export class OwnedSocket {
     return statusOf(this.connection);
   }
 
-  send(data: SocketData): Promise<void> {
-    return this.connection.send(data);
+  send(data: SocketData, numbering?: Numbering): Promise<void> {
+    return this.connection.send(data, numbering);
   }
 
   setTopics(localTopics: readonly string[]): void {

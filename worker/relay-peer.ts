@@ -10,6 +10,7 @@ import {
 import type { StateDetail } from '../protocol/state';
 import type { SessionCursor, SocketData, TabEvent } from '../protocol/tab-hub';
 import type { ConnectionListener } from './environment';
+import type { Numbering } from './send-queue';
 
 /** The part of a BroadcastChannel the relay uses. */
 export interface RelayChannel {
@@ -21,6 +22,8 @@ export interface RelayedSend {
   data: SocketData;
   /** The message id the owner wrote it under, once it did. */
   wire?: number;
+  /** Who hears how it is written (this hub's tab, which keeps it for this hub's death). */
+  tell: Omit<Numbering, 'id'>;
   resolve(): void;
   reject(error: TabSocketError): void;
 }
@@ -72,7 +75,8 @@ export class RelayPeer {
     return this.#cursor;
   }
 
-  send(data: SocketData): Promise<void> {
+  /** `numbering.id`: the id an earlier hub wrote it under, which it keeps. */
+  send(data: SocketData, { id: wire, ...tell }: Numbering = {}): Promise<void> {
     if (this.#sends.size >= this.outboxLimit) {
       return Promise.reject(
         new OutboxFullError(
@@ -82,8 +86,14 @@ export class RelayPeer {
     }
     const id = this.#nextSend++;
     return new Promise((resolve, reject) => {
-      this.#sends.set(id, { data, resolve, reject });
-      if (this.#owner) this.#post({ kind: 'send', to: this.#owner, id, data });
+      this.#sends.set(id, { data, tell, resolve, reject, ...(wire === undefined ? {} : { wire }) });
+      const to = this.#owner;
+      if (to)
+        this.#post(
+          wire === undefined
+            ? { kind: 'send', to, id, data }
+            : { kind: 'send', to, id, data, wire },
+        );
     });
   }
 
@@ -127,7 +137,10 @@ export class RelayPeer {
         return;
       case 'numbered': {
         const send = message.to === this.hubId ? this.#sends.get(message.id) : undefined;
-        if (send) send.wire = message.wire;
+        if (send) {
+          send.wire = message.wire;
+          send.tell.onNumbered?.(message.wire);
+        }
         this.#takeIds(message.wire + 1);
         return;
       }

@@ -114,6 +114,49 @@ describe('hubs sharing a connection', () => {
     expect(tabB.api.inspect('relay-death')).toMatchObject({ role: 'owner', state: 'open' });
   });
 
+  it('tell the tab of a relaying hub the message id the owner wrote its send under, and again when its hub takes the socket over', async () => {
+    const { a, tabB } = await twoHubs('relay-written');
+    const { socket: first, resume } = handshake();
+    void tabB.api.send('tab-b', 'relay-written', 'in flight', { id: 9 });
+    await vi.waitFor(() => expect(first.sent).toContain(msg(1, 'in flight')));
+    const written = () => tabB.events.filter((event) => event.kind === 'written');
+    const told = { kind: 'written', name: 'relay-written', id: 9 };
+    await vi.waitFor(() =>
+      expect(written()).toEqual([{ ...told, wire: { session: resume.session, id: 1 } }]),
+    );
+
+    a.kill();
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const { socket: second } = handshake();
+    await vi.waitFor(() => expect(second.sent).toContain(msg(1, 'in flight')));
+    expect(written()).toHaveLength(2);
+  });
+
+  it('write a send its tab posts again after its relaying hub died under the id the owner wrote it under', async () => {
+    const { b, tabB } = await twoHubs('relay-peer-death');
+    const { socket, resume } = handshake();
+    const name = 'relay-peer-death';
+    void tabB.api.send('tab-b', name, 'once', { id: 4 });
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'once')));
+
+    b.kill();
+    const c = world.startHub('build-b');
+    // The same tab, as the test's locks see a new one (the old id's lock is held for good).
+    const tabAgain = await world.attachTab(c.hub, 'tab-b-again');
+    const cursor = { session: resume.session, seq: 0, nextId: 65 };
+    await tabAgain.api.open('tab-b-again', relayOptions(name), cursor);
+    const again = tabAgain.api.send('tab-b-again', name, 'once', {
+      id: 4,
+      wire: { session: resume.session, id: 1 },
+    });
+    await vi.waitFor(() =>
+      expect(socket.sent.filter((frame) => frame === msg(1, 'once'))).toHaveLength(2),
+    );
+    socket.receive(ack(1));
+    await expect(again).resolves.toEqual({ ok: true, value: undefined });
+    expect(socket.sent.filter((frame) => String(frame).includes('"once"'))).toHaveLength(2);
+  });
+
   it('hand a peer that joins the new owner the pushes it replayed before the peer joined', async () => {
     const { a, b, tabB } = await twoHubs('relay-catch-up');
     const c = world.startHub('build-c');

@@ -9,14 +9,21 @@ interface Message {
   id?: number;
   /** Told the id the message is written under (a relay peer keeps it for a handover). */
   onNumbered?: (id: number) => void;
+  /** Told that it is written plainly, to a server that numbers nothing. */
+  onPlain?: () => void;
   resolve(): void;
   reject(error: TabSocketError): void;
 }
 
-/** How a message was numbered before, and who wants to hear its number. */
+/**
+ * How a message was numbered before, and who wants to hear how it is written: told just
+ * before the write, so that whoever keeps the message for a handover never knows less
+ * than the server may have.
+ */
 export interface Numbering {
   id?: number;
   onNumbered?: (id: number) => void;
+  onPlain?: () => void;
 }
 
 /** How the current socket takes messages: numbered text awaits an ack, the rest is done once written. */
@@ -78,12 +85,13 @@ export class SendQueue {
           const id = message.id ?? this.#nextId;
           const frame: MessageFrame = { $ts: 'msg', id, text: data };
           const text = JSON.stringify(frame);
+          message.onNumbered?.(id);
           writer.write(text);
           // Kept only once written: a message the socket refused is rejected, never resent.
           if (id >= this.#nextId) this.#nextId = id + 1;
           this.#unacked.set(id, { ...message, id, frame: text });
-          message.onNumbered?.(id);
         } else {
+          message.onPlain?.();
           writer.write(data);
           message.resolve();
         }

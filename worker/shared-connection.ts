@@ -14,6 +14,7 @@ import { HeardStream } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { type PeerListener, RelayPeer } from './relay-peer';
+import type { Numbering } from './send-queue';
 
 export type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 
@@ -151,10 +152,10 @@ export class SharedConnection {
       .catch(() => {});
   }
 
-  send(data: SocketData): Promise<void> {
+  send(data: SocketData, numbering?: Numbering): Promise<void> {
     const role = this.#role;
-    if (role.kind === 'waiting') return role.peer.send(data);
-    if (role.kind === 'owner') return role.socket.send(data);
+    if (role.kind === 'waiting') return role.peer.send(data, numbering);
+    if (role.kind === 'owner') return role.socket.send(data, numbering);
     return Promise.reject(
       this.#final.state === 'failed'
         ? new ConnectionFailedError('tabsocket: the connection failed and will not reconnect')
