@@ -8,8 +8,15 @@ export class HeldSession {
   /**
    * Live once a resume read it: its pushes are counted here. Until then, and while a resume
    * reads it again, that read counts its fan-outs; after a read failed, none is counted.
+   * Lost when Redis could not keep its interests: what it counted may differ from what any
+   * server would count from Redis, so it ends (its worker resumes and reads it again).
    */
-  phase: 'reading' | 'live' | 'failed' = 'reading';
+  phase: 'reading' | 'live' | 'failed' | 'lost' = 'reading';
+  /**
+   * Resumes that began reading it: an answer that it is not held here, asked before the
+   * last of them, is older than the ownership that read takes.
+   */
+  reads = 0;
   head = 0;
   cur: Anchor = { head: 0, mark: 0 };
   prev: Anchor = this.cur;
@@ -27,6 +34,7 @@ export class HeldSession {
   /** A resume reads the session. */
   startReading(): void {
     this.phase = 'reading';
+    this.reads += 1;
     this.ready = new Promise((resolve) => {
       this.#settle = resolve;
     });

@@ -91,8 +91,44 @@ describe('numbering fan-outs on Redis', () => {
       undefined,
     ]);
     expect(errors).toHaveLength(1);
-    // Let go: what comes next waits for a resume to read the session again.
-    expect(fanout(log, store, 2, { k: 'b', d: 2 }, ['ann'])).toEqual([0]);
+  });
+
+  it('ends a session whose new topics Redis could not keep, however long no push comes', async () => {
+    const { log } = servers();
+    /** A command carrying this text fails. */
+    let failing: string | undefined;
+    const flaky = {
+      sendCommand: (args: ReadonlyArray<string>) =>
+        failing !== undefined && args.some((arg) => arg.includes(failing as string))
+          ? Promise.reject(new Error('Redis refused it'))
+          : shared.client.sendCommand([...args]),
+    };
+    const errors: unknown[] = [];
+    const store = new RedisReplayStore(flaky, {
+      prefix: `numbering${++prefixes}:`,
+      onError: (error) => errors.push(error),
+    });
+    store.followFanout(log, bodyOf);
+    await store.read('ann', 0, holder('ann'));
+    await store.read('bob', 0, holder('bob'));
+    failing = '"prices"';
+    for (const user of ['ann', 'bob']) {
+      store.interest(user, holder(user, 'prices'));
+      await shared.client.ping();
+    }
+    failing = undefined;
+    expect(errors).toHaveLength(2);
+    // Redis still names this server the owner: the session ends here all the same.
+    expect(await store.touch('ann'), 'the sweep ends its socket').toBe(false);
+    expect(fanout(log, store, 1, { k: 'b', d: 1 }, ['bob']), 'or the next push').toEqual([
+      undefined,
+    ]);
+    // The worker resumes, here or elsewhere, and the session is numbered again.
+    expect(await store.read('bob', 0, holder('bob', 'prices'))).toMatchObject({
+      head: 1,
+      entries: [{ seq: 1 }],
+    });
+    expect(fanout(log, store, 2, { k: 'b', d: 2 }, ['bob'])).toEqual([2]);
   });
 
   it('waits for the fan-outs Redis numbered before the read to reach this server', async () => {
@@ -110,5 +146,24 @@ describe('numbering fan-outs on Redis', () => {
     expect(settled).toBe(false);
     fanout(log, a, 2, { k: 'b', d: 2 }, ['ann']);
     expect(await read).toMatchObject({ head: 2, entries: [] });
+  });
+});
+
+describe('a session held while Redis answers late or fails', () => {
+  it('keeps a session a resume reads when a "not held" answer asked before the read comes after it', async () => {
+    const { log, a, b } = servers();
+    await a.read('ann', 0, holder('ann'));
+    // The worker went to B, then comes back to A while A's sweep asks Redis about it.
+    await b.read('ann', 0, holder('ann'));
+    const touched = a.touch('ann');
+    // The sweep's CHECKPOINT is sent (at the end of the task), then the resume's READ.
+    await Promise.resolve();
+    const read = a.read('ann', 0, holder('ann'));
+    expect(await touched).toBe(false);
+    expect(await read).toMatchObject({ head: 0, entries: [] });
+    expect(fanout(log, a, 1, { k: 'b', d: 1 }, ['ann']), 'numbered, so written').toEqual([1]);
+    const direct = a.append('ann', pushPayload('"data":2'));
+    await shared.client.ping();
+    expect(await Promise.race([direct, 'waits'])).toBe(2);
   });
 });

@@ -331,6 +331,53 @@ describe('servers on one Redis', () => {
     expect(pushes(onA)).toHaveLength(1);
   });
 
+  /** A server whose store fails the commands carrying `failing`, and what it reported. */
+  async function startFlaky() {
+    const flaky = {
+      failing: undefined as string | undefined,
+      errors: [] as unknown[],
+    };
+    const client = {
+      sendCommand: (args: ReadonlyArray<string>) =>
+        flaky.failing !== undefined && args.some((arg) => arg.includes(flaky.failing as string))
+          ? Promise.reject(new Error('Redis refused it'))
+          : shared.client.sendCommand([...args]),
+    };
+    const onError = (error: unknown) => flaky.errors.push(error);
+    const replayStore = new RedisReplayStore(client, { prefix: nextPrefix(), onError });
+    const started = await harness.start({
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    started.server.on('storeError', onError);
+    return { ...started, flaky };
+  }
+
+  it('ends the socket of a session whose topics Redis could not keep: the worker resumes, nothing lost', async () => {
+    const { server, url, flaky } = await startFlaky();
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    flaky.failing = '"prices"';
+    first.send({ $ts: 'sub', topics: ['prices'] });
+    await waitUntil(() => flaky.errors.length === 1, 'the failed write');
+    flaky.failing = undefined;
+    server.push('ann', 1);
+    await first.closed;
+    expect(pushes(first)).toEqual([]);
+    const second = await harness.connect(`${url}/?user=ann`);
+    expect(await second.resume('s1', 0)).toMatchObject({ $ts: 'resumed', seq: 1 });
+    // The worker sends its topics again after a reconnect.
+    second.send({ $ts: 'sub', topics: ['prices'] });
+    second.send('ping');
+    await second.waitForMessage((text) => text === 'pong', 'the pong after the sub');
+    server.publish('prices', 2);
+    await waitUntil(() => pushes(second).length === 2, 'the replay and the publish');
+    expect(pushes(second)).toEqual([
+      { $ts: 'push', seq: 1, data: 1 },
+      { $ts: 'push', seq: 2, data: 2 },
+    ]);
+  });
+
   it('keeps its sockets through a Redis restart, then makes the worker resync once', async () => {
     const prefix = nextPrefix();
     const { server, url } = await start(prefix);

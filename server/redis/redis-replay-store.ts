@@ -86,6 +86,7 @@ export class RedisReplayStore implements ReplayStore {
   /** A fan-out's number for the session, counted in memory. */
   #numberFanout(key: string): MaybePromise<number | undefined> {
     const held = this.#sessions.get(key);
+    if (held?.phase === 'lost') return this.#letGo(key);
     // Not read yet, or being read: the read counts this fan-out (0 writes nothing).
     if (held?.phase !== 'live') return 0;
     held.head += 1;
@@ -95,10 +96,13 @@ export class RedisReplayStore implements ReplayStore {
     return persisting ? persisting.then((still) => (still ? seq : undefined)) : seq;
   }
 
-  /** A push to the session alone: numbered now, kept in its stream before it is written. */
+  /**
+   * A push to the session alone: numbered now, kept in its stream before it is written. A
+   * lost session's is kept too, not written: its socket ends, and the resume replays it.
+   */
   #appendDirect(key: string, payload: PushPayload): Promise<number | undefined> {
     const held = this.#heldSession(key);
-    if (held.phase !== 'live') {
+    if (held.phase === 'reading' || held.phase === 'failed') {
       return held.ready.then((live) => {
         if (!live) throw new Error('The session could not be read: the push was not kept');
         return this.#appendDirect(key, payload);
@@ -111,9 +115,11 @@ export class RedisReplayStore implements ReplayStore {
     const [hash, stream] = this.keys(key);
     const args = [this.#owner, this.#ttl, String(seq), String(mark), payload.body];
     args.push(String(this.#maxCount));
+    const { reads, phase } = held;
+    if (phase === 'lost') this.#letGo(key);
     return this.#eval(DIRECT, [hash, stream], args).then((kept) => {
-      if (Number(kept) === 1) return seq;
-      this.#forget(key, held);
+      if (Number(kept) === 1 && phase === 'live') return seq;
+      this.#forget(key, held, reads);
       return undefined;
     });
   }
@@ -199,11 +205,12 @@ export class RedisReplayStore implements ReplayStore {
 
   /** Writes the session's interests: its pushes are written once Redis has them. */
   #persist(key: string, held: HeldSession): void {
-    // Not kept, the pushes counted by them are not written: the session is let go here, and
-    // its worker resumes (and reads it again) once Redis answers.
+    const { reads } = held;
+    // Not kept, the pushes counted by them are not written, and the session ends here: its
+    // next push or sweep ends its socket, and its worker resumes (and reads it again).
     const written = this.#writeAnchors(key, held, true).catch((error: unknown) => {
       this.#onError(error);
-      this.#forget(key, held);
+      if (this.#sessions.get(key) === held && held.reads === reads) held.phase = 'lost';
       return false;
     });
     held.persisting = written;
@@ -223,8 +230,14 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   async touch(session: string): Promise<boolean> {
+    const held = this.#sessions.get(session);
+    if (held?.phase === 'lost') {
+      this.#sessions.delete(session);
+      return false;
+    }
+    const reads = held?.reads;
     const still = await this.#checkpoints.write(this.keys(session), ['', '', '', '', '']);
-    if (!still) this.#sessions.delete(session);
+    if (!still && held) this.#forget(session, held, reads);
     return still;
   }
 
@@ -266,17 +279,28 @@ export class RedisReplayStore implements ReplayStore {
 
   /** Writes the anchors (and interests) of a session held here; answers whether it still is. */
   #writeAnchors(key: string, held: HeldSession, withInterests: boolean): Promise<boolean> {
+    const { reads } = held;
     return this.#checkpoints
       .write(this.keys(key), held.checkpointArgs(withInterests))
       .then((still) => {
-        if (!still) this.#forget(key, held);
+        if (!still) this.#forget(key, held, reads);
         return still;
       });
   }
 
-  /** Another server holds the session now (or Redis lost it): nothing is counted here. */
-  #forget(key: string, held: HeldSession): void {
-    if (this.#sessions.get(key) === held) this.#sessions.delete(key);
+  /**
+   * Another server holds the session now (or Redis lost it): nothing is counted here. Unless
+   * a resume began reading it after the question was asked (`reads`): that read makes this
+   * server its owner again, and counts from the session it reads.
+   */
+  #forget(key: string, held: HeldSession, reads: number | undefined): void {
+    if (this.#sessions.get(key) === held && held.reads === reads) this.#sessions.delete(key);
+  }
+
+  /** A lost session: the server forgets it on this answer (undefined), and ends its socket. */
+  #letGo(key: string): undefined {
+    this.#sessions.delete(key);
+    return undefined;
   }
 
   #eval(script: string, keys: string[], args: string[]): Promise<unknown> {
