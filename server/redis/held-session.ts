@@ -1,6 +1,12 @@
 import { type Anchor, type Interest, interestsFrom } from './session-numbering';
 
 /**
+ * Interests a session keeps, in memory and in Redis: past it, its anchors move on, so that
+ * a client changing its topics without end costs at most this many topic sets.
+ */
+export const MAX_INTERESTS = 8;
+
+/**
  * How far this server numbered a session it holds (see session-numbering.ts): its head, the
  * anchors and interests it wrote to Redis, and what waits for a read or a write.
  */
@@ -51,6 +57,7 @@ export class HeldSession {
     this.cur = { head, mark: made };
     this.prev = from ?? this.cur;
     this.interests = interestsFrom(interests, this.prev.mark);
+    this.#bound(made);
     this.phase = 'live';
     this.#settle(true);
   }
@@ -63,18 +70,37 @@ export class HeldSession {
   moveAnchors(made: number, marks: number, heads: number): boolean {
     if (this.phase !== 'live') return false;
     if (made - this.cur.mark < marks && this.head - this.cur.head < heads) return false;
-    this.prev = this.cur;
-    this.cur = { head: this.head, mark: made };
-    this.interests = interestsFrom(this.interests, this.prev.mark);
+    this.#moveOn(made);
     return true;
   }
 
-  /** Whether `user` and `topics` differ from the interest now: then they are from `since` on. */
+  /**
+   * Whether `user` and `topics` differ from the interest now: then they are from `since` (the
+   * last fan-out made) on. A change since which no fan-out was made replaces the one before:
+   * that one counted none.
+   */
   changeInterest(since: number, user: string, topics: readonly string[]): boolean {
     const current = this.interests.at(-1);
     if (current?.user === user && sameTopics(current.topics, topics)) return false;
-    this.interests = [...this.interests, { since, user, topics }];
+    const kept = current?.since === since ? this.interests.slice(0, -1) : this.interests;
+    this.interests = [...kept, { since, user, topics }];
+    this.#bound(since);
     return true;
+  }
+
+  /**
+   * Past `MAX_INTERESTS`, the anchors move on (twice at most: then only the interest now is
+   * needed). A worker further behind than the older anchor then resyncs.
+   */
+  #bound(made: number): void {
+    while (this.interests.length > MAX_INTERESTS) this.#moveOn(made);
+  }
+
+  /** The newer anchor becomes the older one, and the numbering now the newer. */
+  #moveOn(made: number): void {
+    this.prev = this.cur;
+    this.cur = { head: this.head, mark: made };
+    this.interests = interestsFrom(this.interests, this.prev.mark);
   }
 
   /** CHECKPOINT's arguments for this session. */

@@ -131,6 +131,33 @@ describe('numbering fan-outs on Redis', () => {
     expect(fanout(log, store, 2, { k: 'b', d: 2 }, ['bob'])).toEqual([2]);
   });
 
+  it('keeps at most 8 interests per session, however many subs: bytes in Redis stay flat', async () => {
+    const { log, a, b } = servers(10_000);
+    await a.read('ann', 0, holder('ann'));
+    const [hash] = a.keys('ann');
+    const interestBytes = async () => {
+      await a.touch('ann');
+      return Number(await shared.client.hStrLen(hash, 'interests'));
+    };
+    // Four topics of 256 characters a sub; a publish for the new set after every other one.
+    const topics = (sub: number) => [1, 2, 3, 4].map((k) => `${sub}-${k}-`.padEnd(256, 'x'));
+    const bytes: number[] = [];
+    let made = 0;
+    for (let sub = 1; sub <= 400; sub++) {
+      a.interest('ann', holder('ann', ...topics(sub)));
+      if (sub % 2 === 0) {
+        made += 1;
+        fanout(log, a, made, { k: 't', t: topics(sub)[0] as string, d: made }, ['ann']);
+      }
+      if (sub % 10 === 0) bytes.push(await interestBytes());
+    }
+    // About 1,080 bytes an interest: never more than 8 of them, after 400 subs as after 10.
+    expect(Math.max(...bytes)).toBeLessThanOrEqual(8 * 1_100);
+    // Counted the same on another server: each publish was for the topics of its time.
+    const read = await b.read('ann', made - 1, holder('ann', ...topics(400)));
+    expect(read).toMatchObject({ head: made, entries: [{ seq: made }] });
+  });
+
   it('waits for the fan-outs Redis numbered before the read to reach this server', async () => {
     const { prefix, log, a, b } = servers();
     await a.read('ann', 0, holder('ann'));
