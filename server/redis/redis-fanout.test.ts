@@ -21,7 +21,8 @@ afterEach(async () => {
 async function cluster({ remember, maxAge }: { remember?: number; maxAge?: number } = {}) {
   const prefix = `fanout${++prefixes}:`;
   const replay = maxAge === undefined ? {} : { replay: { maxAge } };
-  const node = async () => {
+  /** `whileStarting`: runs once the node is subscribed, before it reads the kept fan-outs. */
+  const node = async (whileStarting?: (heard: () => number) => Promise<void>) => {
     const { replayStore } = createRedisStores(shared.client, { prefix, ...replay });
     const started = await harness.start({
       ...replay,
@@ -34,12 +35,19 @@ async function cluster({ remember, maxAge }: { remember?: number; maxAge?: numbe
     subscribers.push(subscriber);
     // Drops the next messages it is told to: the node cut off from the channel a while.
     let dropping = 0;
+    let heard = 0;
     const cutOff = {
-      subscribe: (channel: string, listener: (message: string, channel: string) => unknown) =>
-        subscriber.subscribe(channel, (message, from) => {
+      subscribe: async (
+        channel: string,
+        listener: (message: string, channel: string) => unknown,
+      ) => {
+        await subscriber.subscribe(channel, (message, from) => {
+          heard += 1;
           if (dropping > 0) dropping -= 1;
           else listener(message, from);
-        }),
+        });
+        await whileStarting?.(() => heard);
+      },
       unsubscribe: (channel: string) => subscriber.unsubscribe(channel),
     };
     const fanout = await createRedisFanout(started.server, {
@@ -169,6 +177,26 @@ describe('RedisFanout', () => {
       { $ts: 'push', seq: 3, data: 3 },
       { $ts: 'push', seq: 4, data: 4 },
     ]);
+  });
+
+  it('keeps the fan-outs Redis kept when one reaches a starting server before it reads them', async () => {
+    const [a, , join] = await cluster();
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    for (const n of [1, 2, 3]) void a.fanout.push('ann', n);
+    await waitUntil(() => pushes(onA).length === 3, 'the pushes on A');
+    // A rolling restart: C starts while A still makes fan-outs.
+    const c = await join(async (heard) => {
+      await a.fanout.push('ann', 4);
+      await waitUntil(() => heard() === 1, 'fan-out 4 to reach C while it starts');
+    });
+    await waitUntil(() => pushes(onA).length === 4, 'the last push on A');
+    await a.fanout.stop();
+    onA.socket.terminate();
+    const onC = await harness.connect(`${c.url}/?user=ann`);
+    expect(await onC.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 4 });
+    await waitUntil(() => pushes(onC).length === 3, 'the replay on C');
+    expect(pushes(onC)).toEqual([2, 3, 4].map((n) => ({ $ts: 'push', seq: n, data: n })));
   });
 
   it('makes the fan-outs it missed while cut off from the channel, from those Redis kept', async () => {
