@@ -378,6 +378,28 @@ describe('servers on one Redis', () => {
     ]);
   });
 
+  it('ends the socket when a message id could not be recorded: the worker sends it again, passed on once', async () => {
+    const { server, url, flaky } = await startFlaky();
+    const received: unknown[] = [];
+    server.on('message', (_client, data) => received.push(data));
+    const acks = (socket: TestClient) =>
+      socket.json().filter((frame) => (frame as { $ts?: string }).$ts === 'ack');
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    // SEEN's script alone calls GETBIT.
+    flaky.failing = "redis.call('GETBIT'";
+    first.send({ $ts: 'msg', id: 1, text: '"one"' });
+    expect((await first.closed).code, 'closed: try again later').toBe(1013);
+    flaky.failing = undefined;
+    expect(flaky.errors).toHaveLength(1);
+    expect(acks(first)).toEqual([]);
+    const second = await harness.connect(`${url}/?user=ann`);
+    await second.resume('s1', 0);
+    second.send({ $ts: 'msg', id: 1, text: '"one"' });
+    await waitUntil(() => acks(second).length === 1, 'the ack');
+    expect(received).toEqual(['one']);
+  });
+
   it('keeps its sockets through a Redis restart, then makes the worker resync once', async () => {
     const prefix = nextPrefix();
     const { server, url } = await start(prefix);
