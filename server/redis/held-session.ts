@@ -1,4 +1,4 @@
-import { type Anchor, type Interest, interestsFrom } from './session-numbering';
+import { type Anchor, type Interest, interestsFrom, withInterest } from './session-numbering';
 
 /**
  * Interests a session keeps, in memory and in Redis: past it, its anchors move on, so that
@@ -29,6 +29,7 @@ export class HeldSession {
   interests: Interest[] = [];
   /** A change of interest on its way to Redis: the session's pushes are written after it. */
   persisting: Promise<boolean> | undefined;
+  #changesWhileReading: readonly Interest[] = [];
   /** Settles true once live, false when the read failed: direct pushes wait for it. */
   ready!: Promise<boolean>;
   #settle!: (live: boolean) => void;
@@ -52,7 +53,12 @@ export class HeldSession {
   }
 
   /** Counted up to fan-out `made`: `head`, the worker having every push up to `from`. */
-  goLive(head: number, made: number, from: Anchor | undefined, interests: Interest[]): void {
+  goLive(
+    head: number,
+    made: number,
+    from: Anchor | undefined,
+    interests: readonly Interest[],
+  ): void {
     this.head = head;
     this.cur = { head, mark: made };
     this.prev = from ?? this.cur;
@@ -74,18 +80,25 @@ export class HeldSession {
     return true;
   }
 
-  /**
-   * Whether `user` and `topics` differ from the interest now: then they are from `since` (the
-   * last fan-out made) on. A change since which no fan-out was made replaces the one before:
-   * that one counted none.
-   */
-  changeInterest(since: number, user: string, topics: readonly string[]): boolean {
-    const current = this.interests.at(-1);
-    if (current?.user === user && sameTopics(current.topics, topics)) return false;
-    const kept = current?.since === since ? this.interests.slice(0, -1) : this.interests;
-    this.interests = [...kept, { since, user, topics }];
-    this.#bound(since);
+  /** Whether `change` differs from the interest now: then it is from its fan-out on. */
+  changeInterest(change: Interest): boolean {
+    const changed = withInterest(this.interests, change);
+    if (changed === this.interests) return false;
+    this.interests = [...changed];
+    this.#bound(change.since);
     return true;
+  }
+
+  /** A change of interest while a resume reads it: the server routes by it already. */
+  changeWhileReading(change: Interest): void {
+    this.#changesWhileReading = withInterest(this.#changesWhileReading, change);
+  }
+
+  /** The changes made while it was read, for the read to count by; forgotten here. */
+  takeChangesWhileReading(): readonly Interest[] {
+    const changes = this.#changesWhileReading;
+    this.#changesWhileReading = [];
+    return changes;
   }
 
   /**
@@ -109,8 +122,4 @@ export class HeldSession {
     args.push(withInterests ? JSON.stringify(this.interests) : '');
     return args;
   }
-}
-
-function sameTopics(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((topic) => b.includes(topic));
 }

@@ -158,6 +158,23 @@ describe('numbering fan-outs on Redis', () => {
     expect(read).toMatchObject({ head: made, entries: [{ seq: made }] });
   });
 
+  it('counts the fan-outs made while a resume reads a session for whom the server routed them', async () => {
+    const { log, a, b } = servers();
+    await a.read('s1', 0, holder('old'));
+    const read = a.read('s1', 0, holder('old'));
+    // Anonymous: another socket resumes the session meanwhile; the server routes to its user.
+    a.interest('s1', holder('new'));
+    expect(fanout(log, a, 1, { k: 'u', u: 'new', d: 1 }, ['s1']), 'counted by the read').toEqual([
+      0,
+    ]);
+    expect(fanout(log, a, 2, { k: 'u', u: 'old', d: 2 }, [])).toEqual([]);
+    expect((await read).entries?.map((entry) => entry.payload.body)).toEqual(['"data":1']);
+    // Once Redis has whom it is for now.
+    expect(await fanout(log, a, 3, { k: 'b', d: 3 }, ['s1'])).toEqual([2]);
+    const again = await b.read('s1', 0, holder('new'));
+    expect(again.entries?.map((entry) => entry.payload.body)).toEqual(['"data":1', '"data":3']);
+  });
+
   it('waits for the fan-outs Redis numbered before the read to reach this server', async () => {
     const { prefix, log, a, b } = servers();
     await a.read('ann', 0, holder('ann'));

@@ -7,7 +7,7 @@ import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove, isPushNumber } from './resume-count';
 import { DIRECT, DROP, READ, SEEN } from './scripts';
-import type { Interest } from './session-numbering';
+import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
 
 /** How long a resume waits for the fan-outs Redis numbered before it to reach this server. */
@@ -167,12 +167,16 @@ export class RedisReplayStore implements ReplayStore {
     reader: Interest,
   ): ReplayRead {
     const made = this.#log?.made ?? 0;
-    let { interests } = record;
-    const current = interests.at(-1) ?? reader;
-    // Anonymous: the session's fan-outs are its new socket's user's since the read began.
-    if (current.user !== reader.user) {
-      const since = Math.max(reader.since, current.since);
-      interests = [...interests, { ...current, since, user: reader.user }];
+    const current = record.interests.at(-1) ?? reader;
+    // Anonymous: the session's fan-outs are its new socket's user's since the read began,
+    // and then whomever the server routed them to while it read.
+    let interests = withInterest(record.interests, {
+      since: reader.since,
+      user: reader.user,
+      topics: current.topics,
+    });
+    for (const change of held.takeChangesWhileReading()) {
+      interests = withInterest(interests, change);
     }
     const context = {
       log: this.#log,
@@ -189,18 +193,21 @@ export class RedisReplayStore implements ReplayStore {
     held.goLive(head, made, from, interests);
     if (interests !== record.interests) this.#persist(key, held);
     else this.#writeAnchors(key, held, true).catch(this.#onError);
-    return { head, entries, caughtUp: this.#log !== undefined, topics: current.topics };
+    const topics = (interests.at(-1) ?? reader).topics;
+    return { head, entries, caughtUp: this.#log !== undefined, topics };
   }
 
   /**
-   * The session's topics changed on this server (a `sub`): fan-outs after the last one made
-   * are numbered by them, once Redis has them, so that another server counts the same.
+   * The session's topics (a `sub`) or user (an anonymous session resumed by another socket)
+   * changed on this server: fan-outs after the last one made are numbered by them, once Redis
+   * has them, so that another server counts the same. While a resume reads the session, that
+   * read counts by them.
    */
   interest(session: string, holder: SessionHolder): void {
     const held = this.#sessions.get(session);
-    if (held?.phase !== 'live') return;
-    const since = this.#log?.made ?? 0;
-    if (held.changeInterest(since, holder.userId, [...holder.topics])) this.#persist(session, held);
+    const change = { since: this.#log?.made ?? 0, user: holder.userId, topics: [...holder.topics] };
+    if (held?.phase === 'reading') held.changeWhileReading(change);
+    else if (held?.phase === 'live' && held.changeInterest(change)) this.#persist(session, held);
   }
 
   /** Writes the session's interests: its pushes are written once Redis has them. */
