@@ -203,8 +203,8 @@ describe('a session held while Redis answers late or fails', () => {
     // The sweep's CHECKPOINT is sent (at the end of the task), then the resume's READ.
     await Promise.resolve();
     const read = a.read('ann', 0, holder('ann'));
-    expect(await touched).toBe(false);
     expect(await read).toMatchObject({ head: 0, entries: [] });
+    expect(await touched, 'held again: its socket stays').toBe(true);
     expect(fanout(log, a, 1, { k: 'b', d: 1 }, ['ann']), 'numbered, so written').toEqual([1]);
     const direct = a.append('ann', pushPayload('"data":2'));
     await shared.client.ping();

@@ -244,8 +244,11 @@ export class RedisReplayStore implements ReplayStore {
     }
     const reads = held?.reads;
     const still = await this.#checkpoints.write(this.keys(session), ['', '', '', '', '']);
-    if (!still && held) this.#forget(session, held, reads);
-    return still;
+    if (still || !held) return still;
+    // A resume that began reading it since the question holds it again: it stays, socket too.
+    if (held.reads !== reads) return true;
+    this.#forget(session, held, reads);
+    return false;
   }
 
   async drop(session: string): Promise<void> {
