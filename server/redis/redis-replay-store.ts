@@ -86,7 +86,11 @@ export class RedisReplayStore implements ReplayStore {
   /** A fan-out's number for the session, counted in memory. */
   #numberFanout(key: string): MaybePromise<number | undefined> {
     const held = this.#sessions.get(key);
-    if (held?.phase === 'lost') return this.#letGo(key);
+    if (held?.phase === 'lost') {
+      // Let go on this answer: the server forgets the session, and ends its socket.
+      this.#sessions.delete(key);
+      return undefined;
+    }
     // Not read yet, or being read: the read counts this fan-out (0 writes nothing).
     if (held?.phase !== 'live') return 0;
     held.head += 1;
@@ -116,7 +120,7 @@ export class RedisReplayStore implements ReplayStore {
     const args = [this.#owner, this.#ttl, String(seq), String(mark), payload.body];
     args.push(String(this.#maxCount));
     const { reads, phase } = held;
-    if (phase === 'lost') this.#letGo(key);
+    // A lost session is let go once Redis answered: the pushes made until then are kept too.
     return this.#eval(DIRECT, [hash, stream], args).then((kept) => {
       if (Number(kept) === 1 && phase === 'live') return seq;
       this.#forget(key, held, reads);
@@ -305,12 +309,6 @@ export class RedisReplayStore implements ReplayStore {
    */
   #forget(key: string, held: HeldSession, reads: number | undefined): void {
     if (this.#sessions.get(key) === held && held.reads === reads) this.#sessions.delete(key);
-  }
-
-  /** A lost session: the server forgets it on this answer (undefined), and ends its socket. */
-  #letGo(key: string): undefined {
-    this.#sessions.delete(key);
-    return undefined;
   }
 
   #eval(script: string, keys: string[], args: string[]): Promise<unknown> {
