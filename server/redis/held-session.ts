@@ -29,7 +29,8 @@ export class HeldSession {
   interests: Interest[] = [];
   /** A change of interest on its way to Redis: the session's pushes are written after it. */
   persisting: Promise<boolean> | undefined;
-  #changesWhileReading: readonly Interest[] = [];
+  /** Changes of interest while not live: the read that makes it live counts by them. */
+  #changes: readonly Interest[] = [];
   /** Settles true once live, false when the read failed: direct pushes wait for it. */
   ready!: Promise<boolean>;
   #settle!: (live: boolean) => void;
@@ -89,15 +90,15 @@ export class HeldSession {
     return true;
   }
 
-  /** A change of interest while a resume reads it: the server routes by it already. */
-  changeWhileReading(change: Interest): void {
-    this.#changesWhileReading = withInterest(this.#changesWhileReading, change);
+  /** A change of interest while not live: the server routes by it already. */
+  noteChange(change: Interest): void {
+    this.#changes = withInterest(this.#changes, change);
   }
 
-  /** The changes made while it was read, for the read to count by; forgotten here. */
-  takeChangesWhileReading(): readonly Interest[] {
-    const changes = this.#changesWhileReading;
-    this.#changesWhileReading = [];
+  /** The changes noted while not live, in the order made, for a read to count by. */
+  takeChanges(): readonly Interest[] {
+    const changes = this.#changes;
+    this.#changes = [];
     return changes;
   }
 

@@ -175,6 +175,29 @@ describe('numbering fan-outs on Redis', () => {
     expect(again.entries?.map((entry) => entry.payload.body)).toEqual(['"data":1', '"data":3']);
   });
 
+  it('counts the fan-outs made after a failed read for whom the server routed them', async () => {
+    const { prefix, log } = servers();
+    let failing = false;
+    const flaky = {
+      sendCommand: (args: ReadonlyArray<string>) =>
+        failing && args.some((arg) => arg.includes('XREVRANGE'))
+          ? Promise.reject(new Error('Redis refused the read'))
+          : shared.client.sendCommand([...args]),
+    };
+    const a = new RedisReplayStore(flaky, { prefix });
+    a.followFanout(log, bodyOf);
+    await a.read('s1', 0, holder('old'));
+    failing = true;
+    await expect(a.read('s1', 0, holder('old'))).rejects.toThrow('Redis refused the read');
+    failing = false;
+    // Anonymous: another socket resumes the session; the server routes to its user at once.
+    a.interest('s1', holder('new'));
+    expect(fanout(log, a, 1, { k: 'u', u: 'new', d: 1 }, ['s1']), 'counted by a read').toEqual([0]);
+    expect(fanout(log, a, 2, { k: 'u', u: 'old', d: 2 }, [])).toEqual([]);
+    const read = await a.read('s1', 0, holder('new'));
+    expect(read.entries?.map((entry) => entry.payload.body)).toEqual(['"data":1']);
+  });
+
   it('waits for the fan-outs Redis numbered before the read to reach this server', async () => {
     const { prefix, log, a, b } = servers();
     await a.read('ann', 0, holder('ann'));

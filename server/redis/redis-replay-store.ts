@@ -171,17 +171,16 @@ export class RedisReplayStore implements ReplayStore {
     reader: Interest,
   ): ReplayRead {
     const made = this.#log?.made ?? 0;
-    const current = record.interests.at(-1) ?? reader;
-    // Anonymous: the session's fan-outs are its new socket's user's since the read began,
-    // and then whomever the server routed them to while it read.
-    let interests = withInterest(record.interests, {
-      since: reader.since,
-      user: reader.user,
-      topics: current.topics,
-    });
-    for (const change of held.takeChangesWhileReading()) {
-      interests = withInterest(interests, change);
-    }
+    // The fan-outs it did not count live were for whom the server routed them: the changes
+    // made meanwhile, and (anonymous) the new socket's user since the read began, by the
+    // topics the session had.
+    let interests = record.interests;
+    const changes = held.takeChanges();
+    const before = changes.filter((change) => change.since < reader.since);
+    for (const change of before) interests = withInterest(interests, change);
+    const topics = (interests.at(-1) ?? reader).topics;
+    interests = withInterest(interests, { ...reader, topics });
+    for (const change of changes.slice(before.length)) interests = withInterest(interests, change);
     const context = {
       log: this.#log,
       bodyOf: this.#bodyOf,
@@ -197,21 +196,22 @@ export class RedisReplayStore implements ReplayStore {
     held.goLive(head, made, from, interests);
     if (interests !== record.interests) this.#persist(key, held);
     else this.#writeAnchors(key, held, true).catch(this.#onError);
-    const topics = (interests.at(-1) ?? reader).topics;
-    return { head, entries, caughtUp: this.#log !== undefined, topics };
+    const now = (interests.at(-1) ?? reader).topics;
+    return { head, entries, caughtUp: this.#log !== undefined, topics: now };
   }
 
   /**
    * The session's topics (a `sub`) or user (an anonymous session resumed by another socket)
    * changed on this server: fan-outs after the last one made are numbered by them, once Redis
-   * has them, so that another server counts the same. While a resume reads the session, that
-   * read counts by them.
+   * has them, so that another server counts the same. While it is not live (a resume reads
+   * it, or a read failed), the next read counts by them.
    */
   interest(session: string, holder: SessionHolder): void {
     const held = this.#sessions.get(session);
     const change = { since: this.#log?.made ?? 0, user: holder.userId, topics: [...holder.topics] };
-    if (held?.phase === 'reading') held.changeWhileReading(change);
-    else if (held?.phase === 'live' && held.changeInterest(change)) this.#persist(session, held);
+    if (held?.phase === 'live') {
+      if (held.changeInterest(change)) this.#persist(session, held);
+    } else if (held?.phase === 'reading' || held?.phase === 'failed') held.noteChange(change);
   }
 
   /** Writes the session's interests: its pushes are written once Redis has them. */
