@@ -4,7 +4,7 @@ import { type Anchor, type Interest, interestsFrom, withInterest } from './sessi
  * Interests a session keeps, in memory and in Redis: past it, its anchors move on, so that
  * a client changing its topics without end costs at most this many topic sets.
  */
-export const MAX_INTERESTS = 8;
+const MAX_INTERESTS = 8;
 
 /**
  * How far this server numbered a session it holds (see session-numbering.ts): its head, the
