@@ -120,7 +120,7 @@ export class FrameHandler {
       case 'message': {
         // A numbered message: passed on once, acknowledged every time (a resend lost its ack).
         // Recorded before it is passed on: a store that fails leaves it unacknowledged, and
-        // the worker sends it again.
+        // ends the socket (the worker resends what is unacknowledged on its next one only).
         // The app gets the message's own text, never the frame around it.
         const { id, data, text: message } = frame;
         const deliver = (seen: boolean) => {
@@ -129,7 +129,10 @@ export class FrameHandler {
         };
         const seen = this.#context.sessions.seen(session, id);
         if (!isPromise(seen)) return deliver(seen);
-        return seen.then(deliver);
+        return seen.then(deliver, (error: unknown) => {
+          this.#context.reportError(error);
+          client.shut(CLOSE_TRY_AGAIN_LATER, 'The message could not be recorded');
+        });
       }
       case 'refused':
         client.refuse(frame.code, frame.message);

@@ -108,7 +108,8 @@ export interface ReplayStore {
   /** Whether the push being made now comes from the store's own fan-out across servers. */
   makingFanout?(): boolean;
   /**
-   * Optional: the session's topics changed (a `sub`), from the next push made on. Called
+   * Optional: the session's topics changed (a `sub`), or its user (an anonymous session
+   * resumed by another socket, even before its read), from the next push made on. Called
    * before any push is made by them; a shared store may make the session's pushes wait for
    * it to keep them (its `append` answering later).
    */

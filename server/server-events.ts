@@ -14,8 +14,8 @@ export interface TabSocketServerEvents {
   /**
    * The replay store failed a call: a push it could not number is lost for that session, a
    * resume it could not read is refused (the worker tries again), a message it could not
-   * record is not acknowledged (the worker sends it again). Without a listener, a process
-   * warning.
+   * record is not acknowledged and its socket closed with 1013 (the worker resumes and sends
+   * it again). Without a listener, a process warning.
    */
   storeError: [error: unknown];
   /** Only for a server created here; an attached one reports to its owner. */

@@ -90,10 +90,12 @@ export class SessionRegistry {
     const { userId: ownerBefore, bornAfter } = session;
     const fanoutsBefore = this.#fanouts;
     if (session.userId !== socket.userId) {
-      // Anonymous: the session now gets the pushes of the socket that resumed it.
+      // Anonymous: the session now gets the pushes of the socket that resumed it (a shared
+      // store counts them so from now on, as for a `sub`).
       this.#byUser.remove(session);
       session.userId = socket.userId;
       this.#byUser.add(session);
+      this.store.interest?.(key, session);
     }
     const owner = session.userId;
     // Fan-outs made before this call went to the sessions of the owner then, those made while

@@ -1,4 +1,10 @@
-import { type Anchor, type Interest, interestsFrom } from './session-numbering';
+import { type Anchor, type Interest, interestsFrom, withInterest } from './session-numbering';
+
+/**
+ * Interests a session keeps, in memory and in Redis: past it, its anchors move on, so that
+ * a client changing its topics without end costs at most this many topic sets.
+ */
+const MAX_INTERESTS = 8;
 
 /**
  * How far this server numbered a session it holds (see session-numbering.ts): its head, the
@@ -8,14 +14,23 @@ export class HeldSession {
   /**
    * Live once a resume read it: its pushes are counted here. Until then, and while a resume
    * reads it again, that read counts its fan-outs; after a read failed, none is counted.
+   * Lost when Redis could not keep its interests: what it counted may differ from what any
+   * server would count from Redis, so it ends (its worker resumes and reads it again).
    */
-  phase: 'reading' | 'live' | 'failed' = 'reading';
+  phase: 'reading' | 'live' | 'failed' | 'lost' = 'reading';
+  /**
+   * Resumes that began reading it: an answer that it is not held here, asked before the
+   * last of them, is older than the ownership that read takes.
+   */
+  reads = 0;
   head = 0;
   cur: Anchor = { head: 0, mark: 0 };
   prev: Anchor = this.cur;
   interests: Interest[] = [];
   /** A change of interest on its way to Redis: the session's pushes are written after it. */
   persisting: Promise<boolean> | undefined;
+  /** Changes of interest while not live: the read that makes it live counts by them. */
+  #changes: readonly Interest[] = [];
   /** Settles true once live, false when the read failed: direct pushes wait for it. */
   ready!: Promise<boolean>;
   #settle!: (live: boolean) => void;
@@ -27,6 +42,7 @@ export class HeldSession {
   /** A resume reads the session. */
   startReading(): void {
     this.phase = 'reading';
+    this.reads += 1;
     this.ready = new Promise((resolve) => {
       this.#settle = resolve;
     });
@@ -38,11 +54,17 @@ export class HeldSession {
   }
 
   /** Counted up to fan-out `made`: `head`, the worker having every push up to `from`. */
-  goLive(head: number, made: number, from: Anchor | undefined, interests: Interest[]): void {
+  goLive(
+    head: number,
+    made: number,
+    from: Anchor | undefined,
+    interests: readonly Interest[],
+  ): void {
     this.head = head;
     this.cur = { head, mark: made };
     this.prev = from ?? this.cur;
     this.interests = interestsFrom(interests, this.prev.mark);
+    this.#bound(made);
     this.phase = 'live';
     this.#settle(true);
   }
@@ -55,18 +77,44 @@ export class HeldSession {
   moveAnchors(made: number, marks: number, heads: number): boolean {
     if (this.phase !== 'live') return false;
     if (made - this.cur.mark < marks && this.head - this.cur.head < heads) return false;
-    this.prev = this.cur;
-    this.cur = { head: this.head, mark: made };
-    this.interests = interestsFrom(this.interests, this.prev.mark);
+    this.#moveOn(made);
     return true;
   }
 
-  /** Whether `user` and `topics` differ from the interest now: then they are from `since` on. */
-  changeInterest(since: number, user: string, topics: readonly string[]): boolean {
-    const current = this.interests.at(-1);
-    if (current?.user === user && sameTopics(current.topics, topics)) return false;
-    this.interests = [...this.interests, { since, user, topics }];
+  /** Whether `change` differs from the interest now: then it is from its fan-out on. */
+  changeInterest(change: Interest): boolean {
+    const changed = withInterest(this.interests, change);
+    if (changed === this.interests) return false;
+    this.interests = [...changed];
+    this.#bound(change.since);
     return true;
+  }
+
+  /** A change of interest while not live: the server routes by it already. */
+  noteChange(change: Interest): void {
+    this.#changes = withInterest(this.#changes, change);
+  }
+
+  /** The changes noted while not live, in the order made, for a read to count by. */
+  takeChanges(): readonly Interest[] {
+    const changes = this.#changes;
+    this.#changes = [];
+    return changes;
+  }
+
+  /**
+   * Past `MAX_INTERESTS`, the anchors move on (twice at most: then only the interest now is
+   * needed). A worker further behind than the older anchor then resyncs.
+   */
+  #bound(made: number): void {
+    while (this.interests.length > MAX_INTERESTS) this.#moveOn(made);
+  }
+
+  /** The newer anchor becomes the older one, and the numbering now the newer. */
+  #moveOn(made: number): void {
+    this.prev = this.cur;
+    this.cur = { head: this.head, mark: made };
+    this.interests = interestsFrom(this.interests, this.prev.mark);
   }
 
   /** CHECKPOINT's arguments for this session. */
@@ -75,8 +123,4 @@ export class HeldSession {
     args.push(withInterests ? JSON.stringify(this.interests) : '');
     return args;
   }
-}
-
-function sameTopics(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((topic) => b.includes(topic));
 }

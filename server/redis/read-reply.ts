@@ -6,7 +6,7 @@ export interface SessionRecord {
   readonly counter: number;
   readonly cur: Anchor;
   readonly prev: Anchor;
-  readonly interests: Interest[];
+  readonly interests: readonly Interest[];
   /** The newest direct push let go: an anchor below it cannot be counted from. */
   readonly dfloor: number;
   /** The newest direct push's number; 0 for none. */

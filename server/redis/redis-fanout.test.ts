@@ -3,7 +3,8 @@ import type { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 import { redisForTheFile } from '../test-support/redis-server';
-import { createRedisFanout, createRedisStores, type RedisFanout } from './index';
+import { createRedisFanout, createRedisStores, type RedisFanout, RedisReplayStore } from './index';
+import { DIRECT } from './scripts';
 
 const shared = redisForTheFile();
 const subscribers: ReturnType<typeof createClient>[] = [];
@@ -21,7 +22,8 @@ afterEach(async () => {
 async function cluster({ remember, maxAge }: { remember?: number; maxAge?: number } = {}) {
   const prefix = `fanout${++prefixes}:`;
   const replay = maxAge === undefined ? {} : { replay: { maxAge } };
-  const node = async () => {
+  /** `whileStarting`: runs once the node is subscribed, before it reads the kept fan-outs. */
+  const node = async (whileStarting?: (heard: () => number) => Promise<void>) => {
     const { replayStore } = createRedisStores(shared.client, { prefix, ...replay });
     const started = await harness.start({
       ...replay,
@@ -34,12 +36,19 @@ async function cluster({ remember, maxAge }: { remember?: number; maxAge?: numbe
     subscribers.push(subscriber);
     // Drops the next messages it is told to: the node cut off from the channel a while.
     let dropping = 0;
+    let heard = 0;
     const cutOff = {
-      subscribe: (channel: string, listener: (message: string, channel: string) => unknown) =>
-        subscriber.subscribe(channel, (message, from) => {
+      subscribe: async (
+        channel: string,
+        listener: (message: string, channel: string) => unknown,
+      ) => {
+        await subscriber.subscribe(channel, (message, from) => {
+          heard += 1;
           if (dropping > 0) dropping -= 1;
           else listener(message, from);
-        }),
+        });
+        await whileStarting?.(() => heard);
+      },
       unsubscribe: (channel: string) => subscriber.unsubscribe(channel),
     };
     const fanout = await createRedisFanout(started.server, {
@@ -171,6 +180,26 @@ describe('RedisFanout', () => {
     ]);
   });
 
+  it('keeps the fan-outs Redis kept when one reaches a starting server before it reads them', async () => {
+    const [a, , join] = await cluster();
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    for (const n of [1, 2, 3]) void a.fanout.push('ann', n);
+    await waitUntil(() => pushes(onA).length === 3, 'the pushes on A');
+    // A rolling restart: C starts while A still makes fan-outs.
+    const c = await join(async (heard) => {
+      await a.fanout.push('ann', 4);
+      await waitUntil(() => heard() === 1, 'fan-out 4 to reach C while it starts');
+    });
+    await waitUntil(() => pushes(onA).length === 4, 'the last push on A');
+    await a.fanout.stop();
+    onA.socket.terminate();
+    const onC = await harness.connect(`${c.url}/?user=ann`);
+    expect(await onC.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 4 });
+    await waitUntil(() => pushes(onC).length === 3, 'the replay on C');
+    expect(pushes(onC)).toEqual([2, 3, 4].map((n) => ({ $ts: 'push', seq: n, data: n })));
+  });
+
   it('makes the fan-outs it missed while cut off from the channel, from those Redis kept', async () => {
     const [a, b] = await cluster();
     const onA = await harness.connect(`${a.url}/?user=ann`);
@@ -222,6 +251,65 @@ describe('RedisFanout', () => {
       { $ts: 'push', seq: 2, data: { topic: 'prices', price: 2 } },
       { $ts: 'push', seq: 3, text: 'mark' },
       { $ts: 'push', seq: 4, data: { topic: 'prices', price: 3 } },
+    ]);
+  });
+});
+
+describe('RedisFanout with anonymous sessions', () => {
+  it('counts the fan-outs of a session resumed by another socket for whom they went, behind a busy queue', async () => {
+    const prefix = `fanout${++prefixes}:`;
+    // Holds the answers of direct pushes while `held` is set: the session's queue is busy.
+    let held: Promise<void> | undefined;
+    let release = () => {};
+    const client = {
+      sendCommand: async (args: ReadonlyArray<string>) => {
+        const answer = shared.client.sendCommand([...args]);
+        if (args[1] === DIRECT && held) await held;
+        return answer;
+      },
+    };
+    const replayStore = new RedisReplayStore(client, { prefix });
+    const { server, url } = await harness.start({ replayStore });
+    const users: string[] = [];
+    server.on('connection', (socket) => users.push(socket.userId));
+    const subscriber = shared.client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    subscribers.push(subscriber);
+    const fanout = await createRedisFanout(server, {
+      publisher: shared.client,
+      subscriber,
+      prefix,
+      store: replayStore,
+    });
+    fanouts.push(fanout);
+    // Anonymous: each socket is a user of its own, and the session goes with the last one.
+    const session = 'a-session-id-of-the-worker';
+    const first = await harness.connect(url);
+    await first.resume(session);
+    const witness = await harness.connect(url);
+    await witness.resume('a-session-id-of-a-witness');
+    held = new Promise((resolve) => {
+      release = resolve;
+    });
+    server.push(users[0] as string, 'direct');
+    // The worker's new socket resumes: its read waits behind the direct push.
+    const second = await harness.connect(url);
+    const resumed = second.resume(session, 0);
+    await waitUntil(() => server.stats().framesIn >= 3, 'the resume to wait');
+    await fanout.push(users[2] as string, 'for the new socket');
+    await fanout.push(users[0] as string, 'for the old socket');
+    await fanout.broadcast('mark');
+    await waitUntil(() => pushes(witness).length === 1, 'the fan-outs made');
+    release();
+    expect(await resumed).toMatchObject({ $ts: 'resumed', seq: 3 });
+    await fanout.broadcast('next');
+    await waitUntil(() => pushes(second).at(-1)?.text === 'next', 'the next push');
+    expect(pushes(second)).toEqual([
+      { $ts: 'push', seq: 1, text: 'direct' },
+      { $ts: 'push', seq: 2, text: 'for the new socket' },
+      { $ts: 'push', seq: 3, text: 'mark' },
+      { $ts: 'push', seq: 4, text: 'next' },
     ]);
   });
 });

@@ -70,7 +70,7 @@ export class RedisFanout {
   /** The last fan-outs, kept for a server that starts. */
   readonly #stream: string;
   readonly #log: FanoutLog;
-  /** Fan-outs received while a gap is filled, in order. */
+  /** Fan-outs received while a gap is filled, or before the kept ones are read, in order. */
   #waiting: string[] | undefined;
 
   constructor(server: FanoutTarget, options: RedisFanoutOptions) {
@@ -91,10 +91,19 @@ export class RedisFanout {
 
   /** Resolves once subscribed: from then on, what any server pushes reaches this one. */
   async start(): Promise<void> {
-    await this.#options.subscriber.subscribe(this.#channel, this.#receive);
-    const reply = await this.#recent();
-    // The fan-outs made before this server started: a worker whose server died resumes here.
-    this.#log.begin(Number(reply[0]), keptFanouts(reply));
+    // One that comes before the kept ones are read waits: made first, it would start the log
+    // after them, and no session could be counted from them.
+    this.#waiting = [];
+    try {
+      await this.#options.subscriber.subscribe(this.#channel, this.#receive);
+      const reply = await this.#recent();
+      // The fan-outs made before this server started: a worker whose server died resumes here.
+      this.#log.begin(Number(reply[0]), keptFanouts(reply));
+    } finally {
+      const waiting = this.#waiting;
+      this.#waiting = undefined;
+      for (const text of waiting) this.#receive(text);
+    }
   }
 
   async stop(): Promise<void> {

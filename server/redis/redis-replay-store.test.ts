@@ -331,6 +331,75 @@ describe('servers on one Redis', () => {
     expect(pushes(onA)).toHaveLength(1);
   });
 
+  /** A server whose store fails the commands carrying `failing`, and what it reported. */
+  async function startFlaky() {
+    const flaky = {
+      failing: undefined as string | undefined,
+      errors: [] as unknown[],
+    };
+    const client = {
+      sendCommand: (args: ReadonlyArray<string>) =>
+        flaky.failing !== undefined && args.some((arg) => arg.includes(flaky.failing as string))
+          ? Promise.reject(new Error('Redis refused it'))
+          : shared.client.sendCommand([...args]),
+    };
+    const onError = (error: unknown) => flaky.errors.push(error);
+    const replayStore = new RedisReplayStore(client, { prefix: nextPrefix(), onError });
+    const started = await harness.start({
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    started.server.on('storeError', onError);
+    return { ...started, flaky };
+  }
+
+  it('ends the socket of a session whose topics Redis could not keep: the worker resumes, nothing lost', async () => {
+    const { server, url, flaky } = await startFlaky();
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    flaky.failing = '"prices"';
+    first.send({ $ts: 'sub', topics: ['prices'] });
+    await waitUntil(() => flaky.errors.length === 1, 'the failed write');
+    flaky.failing = undefined;
+    server.push('ann', 1);
+    await first.closed;
+    expect(pushes(first)).toEqual([]);
+    const second = await harness.connect(`${url}/?user=ann`);
+    expect(await second.resume('s1', 0)).toMatchObject({ $ts: 'resumed', seq: 1 });
+    // The worker sends its topics again after a reconnect.
+    second.send({ $ts: 'sub', topics: ['prices'] });
+    second.send('ping');
+    await second.waitForMessage((text) => text === 'pong', 'the pong after the sub');
+    server.publish('prices', 2);
+    await waitUntil(() => pushes(second).length === 2, 'the replay and the publish');
+    expect(pushes(second)).toEqual([
+      { $ts: 'push', seq: 1, data: 1 },
+      { $ts: 'push', seq: 2, data: 2 },
+    ]);
+  });
+
+  it('ends the socket when a message id could not be recorded: the worker sends it again, passed on once', async () => {
+    const { server, url, flaky } = await startFlaky();
+    const received: unknown[] = [];
+    server.on('message', (_client, data) => received.push(data));
+    const acks = (socket: TestClient) =>
+      socket.json().filter((frame) => (frame as { $ts?: string }).$ts === 'ack');
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    // SEEN's script alone calls GETBIT.
+    flaky.failing = "redis.call('GETBIT'";
+    first.send({ $ts: 'msg', id: 1, text: '"one"' });
+    expect((await first.closed).code, 'closed: try again later').toBe(1013);
+    flaky.failing = undefined;
+    expect(flaky.errors).toHaveLength(1);
+    expect(acks(first)).toEqual([]);
+    const second = await harness.connect(`${url}/?user=ann`);
+    await second.resume('s1', 0);
+    second.send({ $ts: 'msg', id: 1, text: '"one"' });
+    await waitUntil(() => acks(second).length === 1, 'the ack');
+    expect(received).toEqual(['one']);
+  });
+
   it('keeps its sockets through a Redis restart, then makes the worker resync once', async () => {
     const prefix = nextPrefix();
     const { server, url } = await start(prefix);

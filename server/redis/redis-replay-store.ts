@@ -7,7 +7,7 @@ import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove, isPushNumber } from './resume-count';
 import { DIRECT, DROP, READ, SEEN } from './scripts';
-import type { Interest } from './session-numbering';
+import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
 
 /** How long a resume waits for the fan-outs Redis numbered before it to reach this server. */
@@ -86,6 +86,11 @@ export class RedisReplayStore implements ReplayStore {
   /** A fan-out's number for the session, counted in memory. */
   #numberFanout(key: string): MaybePromise<number | undefined> {
     const held = this.#sessions.get(key);
+    if (held?.phase === 'lost') {
+      // Let go on this answer: the server forgets the session, and ends its socket.
+      this.#sessions.delete(key);
+      return undefined;
+    }
     // Not read yet, or being read: the read counts this fan-out (0 writes nothing).
     if (held?.phase !== 'live') return 0;
     held.head += 1;
@@ -95,10 +100,13 @@ export class RedisReplayStore implements ReplayStore {
     return persisting ? persisting.then((still) => (still ? seq : undefined)) : seq;
   }
 
-  /** A push to the session alone: numbered now, kept in its stream before it is written. */
+  /**
+   * A push to the session alone: numbered now, kept in its stream before it is written. A
+   * lost session's is kept too, not written: its socket ends, and the resume replays it.
+   */
   #appendDirect(key: string, payload: PushPayload): Promise<number | undefined> {
     const held = this.#heldSession(key);
-    if (held.phase !== 'live') {
+    if (held.phase === 'reading' || held.phase === 'failed') {
       return held.ready.then((live) => {
         if (!live) throw new Error('The session could not be read: the push was not kept');
         return this.#appendDirect(key, payload);
@@ -111,9 +119,11 @@ export class RedisReplayStore implements ReplayStore {
     const [hash, stream] = this.keys(key);
     const args = [this.#owner, this.#ttl, String(seq), String(mark), payload.body];
     args.push(String(this.#maxCount));
+    const { reads, phase } = held;
+    // A lost session is let go once Redis answered: the pushes made until then are kept too.
     return this.#eval(DIRECT, [hash, stream], args).then((kept) => {
-      if (Number(kept) === 1) return seq;
-      this.#forget(key, held);
+      if (Number(kept) === 1 && phase === 'live') return seq;
+      this.#forget(key, held, reads);
       return undefined;
     });
   }
@@ -161,13 +171,16 @@ export class RedisReplayStore implements ReplayStore {
     reader: Interest,
   ): ReplayRead {
     const made = this.#log?.made ?? 0;
-    let { interests } = record;
-    const current = interests.at(-1) ?? reader;
-    // Anonymous: the session's fan-outs are its new socket's user's since the read began.
-    if (current.user !== reader.user) {
-      const since = Math.max(reader.since, current.since);
-      interests = [...interests, { ...current, since, user: reader.user }];
-    }
+    // The fan-outs it did not count live were for whom the server routed them: the changes
+    // made meanwhile, and (anonymous) the new socket's user since the read began, by the
+    // topics the session had.
+    let interests = record.interests;
+    const changes = held.takeChanges();
+    const before = changes.filter((change) => change.since < reader.since);
+    for (const change of before) interests = withInterest(interests, change);
+    const topics = (interests.at(-1) ?? reader).topics;
+    interests = withInterest(interests, { ...reader, topics });
+    for (const change of changes.slice(before.length)) interests = withInterest(interests, change);
     const context = {
       log: this.#log,
       bodyOf: this.#bodyOf,
@@ -183,27 +196,32 @@ export class RedisReplayStore implements ReplayStore {
     held.goLive(head, made, from, interests);
     if (interests !== record.interests) this.#persist(key, held);
     else this.#writeAnchors(key, held, true).catch(this.#onError);
-    return { head, entries, caughtUp: this.#log !== undefined, topics: current.topics };
+    const now = (interests.at(-1) ?? reader).topics;
+    return { head, entries, caughtUp: this.#log !== undefined, topics: now };
   }
 
   /**
-   * The session's topics changed on this server (a `sub`): fan-outs after the last one made
-   * are numbered by them, once Redis has them, so that another server counts the same.
+   * The session's topics (a `sub`) or user (an anonymous session resumed by another socket)
+   * changed on this server: fan-outs after the last one made are numbered by them, once Redis
+   * has them, so that another server counts the same. While it is not live (a resume reads
+   * it, or a read failed), the next read counts by them.
    */
   interest(session: string, holder: SessionHolder): void {
     const held = this.#sessions.get(session);
-    if (held?.phase !== 'live') return;
-    const since = this.#log?.made ?? 0;
-    if (held.changeInterest(since, holder.userId, [...holder.topics])) this.#persist(session, held);
+    const change = { since: this.#log?.made ?? 0, user: holder.userId, topics: [...holder.topics] };
+    if (held?.phase === 'live') {
+      if (held.changeInterest(change)) this.#persist(session, held);
+    } else if (held?.phase === 'reading' || held?.phase === 'failed') held.noteChange(change);
   }
 
   /** Writes the session's interests: its pushes are written once Redis has them. */
   #persist(key: string, held: HeldSession): void {
-    // Not kept, the pushes counted by them are not written: the session is let go here, and
-    // its worker resumes (and reads it again) once Redis answers.
+    const { reads } = held;
+    // Not kept, the pushes counted by them are not written, and the session ends here: its
+    // next push or sweep ends its socket, and its worker resumes (and reads it again).
     const written = this.#writeAnchors(key, held, true).catch((error: unknown) => {
       this.#onError(error);
-      this.#forget(key, held);
+      if (this.#sessions.get(key) === held && held.reads === reads) held.phase = 'lost';
       return false;
     });
     held.persisting = written;
@@ -223,9 +241,18 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   async touch(session: string): Promise<boolean> {
+    const held = this.#sessions.get(session);
+    if (held?.phase === 'lost') {
+      this.#sessions.delete(session);
+      return false;
+    }
+    const reads = held?.reads;
     const still = await this.#checkpoints.write(this.keys(session), ['', '', '', '', '']);
-    if (!still) this.#sessions.delete(session);
-    return still;
+    if (still || !held) return still;
+    // A resume that began reading it since the question holds it again: it stays, socket too.
+    if (held.reads !== reads) return true;
+    this.#forget(session, held, reads);
+    return false;
   }
 
   async drop(session: string): Promise<void> {
@@ -266,17 +293,22 @@ export class RedisReplayStore implements ReplayStore {
 
   /** Writes the anchors (and interests) of a session held here; answers whether it still is. */
   #writeAnchors(key: string, held: HeldSession, withInterests: boolean): Promise<boolean> {
+    const { reads } = held;
     return this.#checkpoints
       .write(this.keys(key), held.checkpointArgs(withInterests))
       .then((still) => {
-        if (!still) this.#forget(key, held);
+        if (!still) this.#forget(key, held, reads);
         return still;
       });
   }
 
-  /** Another server holds the session now (or Redis lost it): nothing is counted here. */
-  #forget(key: string, held: HeldSession): void {
-    if (this.#sessions.get(key) === held) this.#sessions.delete(key);
+  /**
+   * Another server holds the session now (or Redis lost it): nothing is counted here. Unless
+   * a resume began reading it after the question was asked (`reads`): that read makes this
+   * server its owner again, and counts from the session it reads.
+   */
+  #forget(key: string, held: HeldSession, reads: number | undefined): void {
+    if (this.#sessions.get(key) === held && held.reads === reads) this.#sessions.delete(key);
   }
 
   #eval(script: string, keys: string[], args: string[]): Promise<unknown> {

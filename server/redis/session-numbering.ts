@@ -96,3 +96,24 @@ export function interestsFrom(interests: readonly Interest[], mark: number): Int
   const current = interestAt(interests, mark + 1);
   return interests.filter((interest) => interest === current || interest.since > mark);
 }
+
+/**
+ * `interests` with `change` from its fan-out on (never before the last one's); the same
+ * array when it is the interest now. A change since which no fan-out was made replaces the
+ * last one: that one counted none.
+ */
+export function withInterest(
+  interests: readonly Interest[],
+  change: Interest,
+): readonly Interest[] {
+  const current = interests.at(-1);
+  if (!current) return [change];
+  if (current.user === change.user && sameTopics(current.topics, change.topics)) return interests;
+  const since = Math.max(change.since, current.since);
+  const kept = current.since === since ? interests.slice(0, -1) : interests;
+  return [...kept, { ...change, since }];
+}
+
+function sameTopics(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((topic) => b.includes(topic));
+}
