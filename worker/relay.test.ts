@@ -148,6 +148,59 @@ describe('hubs sharing a connection', () => {
     );
   });
 
+  /**
+   * A reloaded page's hub joins with the cursor its page kept (seq 2) while the owner is at
+   * 10; pushes 11 and 12 reach the owner just before it handles that join (12 waits in its
+   * batcher for the next task). With `otherJoinFirst` another hub's join is handled before,
+   * so the owner already relays pushes to the channel.
+   */
+  async function lateJoin(name: string, otherJoinFirst: boolean) {
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    tabA.api.setInterest('tab-a', name, ALL);
+    const { socket } = handshake();
+    socket.receive(push(1));
+    socket.receive(push(2));
+    const kept = a.hub.inspect(name)?.cursor;
+    for (let seq = 3; seq <= 10; seq++) socket.receive(push(seq));
+    const q = world.startHub('build-q');
+    const p = world.startHub('build-p');
+    const tabQ = await world.attachTab(q.hub, 'tab-q');
+    const tabP = await world.attachTab(p.hub, 'tab-p');
+    let pushed = false;
+    world.hooks.relayReceived = (build, message) => {
+      if (pushed || build !== 'build-a' || message.kind !== 'join') return;
+      if (message.build !== 'build-p') return;
+      pushed = true;
+      socket.receive(push(11));
+      socket.receive(push(12));
+    };
+    const opened = [
+      otherJoinFirst ? tabQ.api.open('tab-q', relayOptions(name)) : undefined,
+      tabP.api.open('tab-p', relayOptions(name), kept),
+    ];
+    tabP.api.setInterest('tab-p', name, ALL);
+    await Promise.all(opened);
+    await vi.waitFor(() => expect(pushed).toBe(true));
+    await vi.waitFor(() => expect(tabP.frames().at(-1)?.seq).toBe(12));
+    socket.receive(push(13));
+    await vi.waitFor(() => expect(tabP.frames().at(-1)?.seq).toBe(13));
+    return { tabP };
+  }
+
+  it('hand a peer that joins behind the stream the pushes it missed, then the live ones', async () => {
+    const { tabP } = await lateJoin('relay-late-alone', false);
+    expect(tabP.frames().map((frame) => frame.seq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(tabP.events.filter((event) => event.kind === 'resync')).toEqual([]);
+  });
+
+  it('hand a peer that joins behind the stream its own catch-up when another hub’s join and a push come first', async () => {
+    const { tabP } = await lateJoin('relay-late-after-other', true);
+    expect(tabP.frames().map((frame) => frame.seq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(tabP.events.filter((event) => event.kind === 'resync')).toEqual([]);
+  });
+
   it('hand over without closing the session when the owner’s last tab leaves', async () => {
     const { tabA, tabB } = await twoHubs('relay-release', { gracePeriod: 50 });
     const { socket: first, resume } = handshake();
@@ -209,6 +262,27 @@ describe('hubs sharing a connection', () => {
     stranger.close();
     expect(opened).toMatchObject({ ok: true, value: { role: 'relay', state: 'idle' } });
     expect(world.sockets).toHaveLength(0);
+  });
+
+  it('follows an owner of an earlier release, which names no hub in its answers, from its first word', async () => {
+    const a = world.startHub();
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    void world.locks.request(ownerLockName('relay-older'), {}, () => new Promise(() => {}));
+    const older = new BroadcastChannel(relayChannelName('relay-older'));
+    const status = { state: 'open', generation: 1, failedAttempts: 0 };
+    const options = relayOptions('relay-older');
+    const { url } = options;
+    const cursor = { session: 's1', seq: 4, nextId: 1 };
+    older.onmessage = () => {
+      older.postMessage({ v: 1, from: 'old', kind: 'owner', build: 'b', url, status, cursor });
+      const event = { kind: 'frames', name: 'relay-older', frames: [{ data: 5, seq: 5 }] };
+      older.postMessage({ v: 1, from: 'old', kind: 'event', event });
+    };
+    const opened = await tabA.api.open('tab-a', options);
+    tabA.api.setInterest('tab-a', 'relay-older', ALL);
+    await vi.waitFor(() => expect(tabA.frames()).toEqual([{ data: 5, seq: 5 }]));
+    older.close();
+    expect(opened).toMatchObject({ ok: true, value: { role: 'relay', state: 'open' } });
   });
 
   it('writes a send only when it was posted to this owner: one posted to an owner that died is handed over again by its peer', async () => {
