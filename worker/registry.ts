@@ -111,6 +111,11 @@ export class TabRegistry {
     return [...topics];
   }
 
+  /** Posts the frames gathered for the next task now: what a tab is told next counts them. */
+  flush(): void {
+    this.#batcher.flush();
+  }
+
   /** Sends an event to every tab that has joined `name`, after the frames before it. */
   post(name: string, event: TabEvent): void {
     this.#batcher.flush();
