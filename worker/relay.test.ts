@@ -170,11 +170,12 @@ describe('hubs sharing a connection', () => {
     const tabP = await world.attachTab(p.hub, 'tab-p');
     let pushed = false;
     world.hooks.relayReceived = (build, message) => {
-      if (pushed || build !== 'build-a' || message.kind !== 'join') return;
-      if (message.build !== 'build-p') return;
+      if (pushed || build !== 'build-a' || message.kind !== 'join') return undefined;
+      if (message.build !== 'build-p') return undefined;
       pushed = true;
       socket.receive(push(11));
       socket.receive(push(12));
+      return undefined;
     };
     const opened = [
       otherJoinFirst ? tabQ.api.open('tab-q', relayOptions(name)) : undefined,
@@ -232,6 +233,51 @@ describe('hubs sharing a connection', () => {
     expect(again).toMatchObject({ ok: true, value: { role: 'owner' } });
     expect(world.sockets).toHaveLength(2);
     expect(a.hub.inspect('relay-logout')?.state).toBe('closed');
+  });
+
+  /** Three hubs on `name`, the first owning an open socket; tab-b logs out. */
+  async function logoutFromPeer(name: string, ownerDiesFirst: boolean) {
+    const { a, tabA, tabB } = await twoHubs(name);
+    const c = world.startHub('build-c');
+    const tabC = await world.attachTab(c.hub, 'tab-c');
+    await tabC.api.open('tab-c', relayOptions(name));
+    handshake();
+    await vi.waitFor(() => expect(tabC.states()).toContain('open:open'));
+    const heard = new Set<string>();
+    world.hooks.relayReceived = (build, message) => {
+      if (message.kind !== 'close') return undefined;
+      heard.add(build);
+      // The owner dies before it gets to the logout; the other hubs have it already.
+      return ownerDiesFirst && build === 'build-a' ? 'lost' : undefined;
+    };
+    tabB.api.close('tab-b', name, 1000, '');
+    await vi.waitFor(() => expect([...heard].sort()).toEqual(['build-a', 'build-c']));
+    if (ownerDiesFirst) a.kill();
+    return { tabA, tabB, tabC };
+  }
+
+  it('log out from a relaying hub with three hubs: every hub closed, one socket ever', async () => {
+    const { tabA, tabB, tabC } = await logoutFromPeer('relay-logout-three', false);
+    for (const tab of [tabA, tabB, tabC]) {
+      await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
+    }
+    expect(world.sockets).toHaveLength(1);
+  });
+
+  it('log out from a relaying hub whose owner dies before it handles the logout: no hub resumes the session', async () => {
+    const { tabB, tabC } = await logoutFromPeer('relay-logout-owner-dies', true);
+    for (const tab of [tabB, tabC]) {
+      await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
+    }
+    expect(world.sockets).toHaveLength(1);
+    // No hub queues for the socket: none will ever take it for the login that ended.
+    const taken = await world.locks.request(
+      ownerLockName('relay-logout-owner-dies'),
+      {},
+      () => 'free',
+    );
+    expect(taken).toBe('free');
+    expect(world.sockets).toHaveLength(1);
   });
 
   it('a new login in a relaying hub replaces the old one everywhere: one socket, on the new url', async () => {

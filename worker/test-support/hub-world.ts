@@ -23,8 +23,11 @@ export function hubWorld() {
   const hooks: {
     /** Called as each socket is created, before any other task runs: a test drives it at once. */
     socketCreated?: (socket: FakeSocket) => void;
-    /** Called as a hub of `build` is handed a relay message, before it handles it. */
-    relayReceived?: (build: string, message: RelayMessage) => void;
+    /**
+     * Called as a hub of `build` is handed a relay message, before it handles it; `'lost'`
+     * keeps the message from the hub, as from one that dies before it gets to it.
+     */
+    relayReceived?: (build: string, message: RelayMessage) => 'lost' | undefined;
   } = {};
 
   function startHub(build = 'build-a') {
@@ -102,7 +105,10 @@ export function hubWorld() {
 }
 
 /** A real BroadcastChannel whose messages pass `seen` before the hub's handler. */
-function relayChannel(name: string, seen: (message: RelayMessage) => void): RelayChannelPort {
+function relayChannel(
+  name: string,
+  seen: (message: RelayMessage) => 'lost' | undefined,
+): RelayChannelPort {
   const channel = new BroadcastChannel(name);
   let handler: RelayChannelPort['onmessage'] = null;
   return {
@@ -115,8 +121,7 @@ function relayChannel(name: string, seen: (message: RelayMessage) => void): Rela
       handler = next;
       channel.onmessage = next
         ? (event) => {
-            seen(event.data as RelayMessage);
-            next(event);
+            if (seen(event.data as RelayMessage) !== 'lost') handler?.(event);
           }
         : null;
     },
