@@ -130,16 +130,24 @@ export class TabRegistry {
     this.#tabs.get(tabId)?.port.postMessage({ tabsocket: event });
   }
 
-  /** Sends a frame once to each tab on `name` that wants everything or the frame's topic. */
+  /**
+   * Sends a frame once to each tab on `name` that wants everything or the frame's topic;
+   * the other tabs on `name` are told a push's number (see `FrameBatcher.add`).
+   */
   deliver(name: string, frame: TabFrame): void {
     const ports: TabPort[] = [];
+    let passedOver: TabPort[] | undefined;
     for (const tab of this.#tabs.values()) {
       const interest = tab.joined.get(name);
       if (!interest) continue;
       const wanted =
         interest.all || (frame.topic !== undefined && interest.topics.includes(frame.topic));
       if (wanted) ports.push(tab.port);
+      else if (frame.seq !== undefined) {
+        passedOver ??= [];
+        passedOver.push(tab.port);
+      }
     }
-    this.#batcher.add(ports, name, frame);
+    this.#batcher.add(ports, name, frame, passedOver);
   }
 }
