@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ownerLockName, relayChannelName } from '../protocol/locks';
 import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
+import { ID_RESERVE } from './wire-link';
 
 const ALL = { all: true, topics: [] };
 const push = (seq: number, n = seq) => JSON.stringify({ $ts: 'push', seq, data: { n } });
@@ -152,9 +153,10 @@ describe('hubs sharing a connection', () => {
    * A reloaded page's hub joins with the cursor its page kept (seq 2) while the owner is at
    * 10; pushes 11 and 12 reach the owner just before it handles that join (12 waits in its
    * batcher for the next task). With `otherJoinFirst` another hub's join is handled before,
-   * so the owner already relays pushes to the channel.
+   * so the owner already relays pushes to the channel; with `sendsMeanwhile` the owner's tab
+   * also sends enough to take new message ids, which the owner tells as a new cursor.
    */
-  async function lateJoin(name: string, otherJoinFirst: boolean) {
+  async function lateJoin(name: string, otherJoinFirst: boolean, sendsMeanwhile = false) {
     const a = world.startHub('build-a');
     const tabA = await world.attachTab(a.hub, 'tab-a');
     await tabA.api.open('tab-a', relayOptions(name));
@@ -173,6 +175,7 @@ describe('hubs sharing a connection', () => {
       if (pushed || build !== 'build-a' || message.kind !== 'join') return undefined;
       if (message.build !== 'build-p') return undefined;
       pushed = true;
+      for (let n = 0; sendsMeanwhile && n < ID_RESERVE; n++) tabA.api.send('tab-a', name, 'x');
       socket.receive(push(11));
       socket.receive(push(12));
       return undefined;
@@ -308,6 +311,11 @@ describe('hubs sharing a connection', () => {
     stranger.close();
     expect(opened).toMatchObject({ ok: true, value: { role: 'relay', state: 'idle' } });
     expect(world.sockets).toHaveLength(0);
+  });
+
+  it('hand a peer that joins behind the stream its own catch-up when the owner tells a new cursor before it answers', async () => {
+    const { tabP } = await lateJoin('relay-late-cursor', true, true);
+    expect(tabP.frames().map((frame) => frame.seq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
   it('follows an owner of an earlier release, which names no hub in its answers, from its first word', async () => {
