@@ -318,6 +318,28 @@ describe('hubs sharing a connection', () => {
     expect(tabP.frames().map((frame) => frame.seq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
+  it('tells a peer that joins with a cursor of a session the owner no longer has (the server lost it) the new session, then resync', async () => {
+    const name = 'relay-lost-session';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    const { socket, resume } = handshake();
+    socket.receive(push(1));
+    const p = world.startHub('build-p');
+    const tabP = await world.attachTab(p.hub, 'tab-p');
+    await tabP.api.open('tab-p', relayOptions(name), { session: 'lost', seq: 7, nextId: 3 });
+    tabP.api.setInterest('tab-p', name, ALL);
+    await vi.waitFor(() => expect(tabP.events.some((event) => event.kind === 'resync')).toBe(true));
+    socket.receive(push(2));
+    await vi.waitFor(() => expect(tabP.frames()).toEqual([{ data: { n: 2 }, seq: 2 }]));
+    const kinds = tabP.events.map((event) =>
+      event.kind === 'cursor' ? `cursor:${event.cursor.session}` : event.kind,
+    );
+    const told = kinds.indexOf(`cursor:${resume.session}`);
+    expect(told).toBeGreaterThanOrEqual(0);
+    expect(told).toBeLessThan(kinds.indexOf('resync'));
+  });
+
   it('follows an owner of an earlier release, which names no hub in its answers, from its first word', async () => {
     const a = world.startHub();
     const tabA = await world.attachTab(a.hub, 'tab-a');
