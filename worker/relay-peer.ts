@@ -164,7 +164,7 @@ export class RelayPeer {
   #adopt(message: Announcement): void {
     const isNew = message.from !== this.#owner?.id;
     const hadOwner = this.#owner !== undefined || this.#status.state !== 'idle';
-    // An owner of an earlier release names no hub: it is followed from its first word.
+    // An owner of an earlier build names no hub: it is followed from its first word.
     const answersThisHub = message.joined === this.hubId || message.joined === undefined;
     if (isNew) {
       const to = message.from;
@@ -221,18 +221,24 @@ export class RelayPeer {
 
   #event(event: TabEvent): void {
     switch (event.kind) {
-      case 'frames':
-        if (this.#owner?.phase !== 'following') return;
+      case 'frames': {
+        const following = this.#owner?.phase === 'following';
         for (const frame of event.frames) {
           const cursor = this.#cursor;
-          if (frame.seq !== undefined && cursor) {
-            // A push this hub had (a catch-up overlapping the stream) is not passed twice.
-            if (frame.seq <= cursor.seq) continue;
-            this.#cursor = { ...cursor, seq: frame.seq };
+          if (frame.seq !== undefined) {
+            // A push relayed before the owner answered this hub's join is in the catch-up
+            // after the answer. (A plain server numbers nothing: no catch-up, no wait.)
+            if (!following) continue;
+            if (cursor) {
+              // A push this hub had (a catch-up overlapping the stream) is not passed twice.
+              if (frame.seq <= cursor.seq) continue;
+              this.#cursor = { ...cursor, seq: frame.seq };
+            }
           }
           this.listener.frame(frame);
         }
         return;
+      }
       case 'cursor':
         this.#cursor = this.#merged(event.cursor);
         this.listener.cursor(this.#cursor);
