@@ -238,8 +238,12 @@ describe('hubs sharing a connection', () => {
     expect(a.hub.inspect('relay-logout')?.state).toBe('closed');
   });
 
-  /** Three hubs on `name`, the first owning an open socket; tab-b logs out. */
-  async function logoutFromPeer(name: string, ownerDiesFirst: boolean) {
+  /**
+   * Three hubs on `name`, the first owning an open socket; tab-b logs out. The owner lives,
+   * or dies before it gets to the logout: once the other hub has it (`after-others`), or at
+   * once, whoever has it (`at-once`: the lock may reach the other hub first).
+   */
+  async function logoutFromPeer(name: string, ownerDies: 'never' | 'after-others' | 'at-once') {
     const { a, tabA, tabB } = await twoHubs(name);
     const c = world.startHub('build-c');
     const tabC = await world.attachTab(c.hub, 'tab-c');
@@ -250,17 +254,18 @@ describe('hubs sharing a connection', () => {
     world.hooks.relayReceived = (build, message) => {
       if (message.kind !== 'close') return undefined;
       heard.add(build);
-      // The owner dies before it gets to the logout; the other hubs have it already.
-      return ownerDiesFirst && build === 'build-a' ? 'lost' : undefined;
+      if (ownerDies === 'never' || build !== 'build-a') return undefined;
+      if (ownerDies === 'at-once') a.kill();
+      return 'lost';
     };
     tabB.api.close('tab-b', name, 1000, '');
     await vi.waitFor(() => expect([...heard].sort()).toEqual(['build-a', 'build-c']));
-    if (ownerDiesFirst) a.kill();
+    if (ownerDies === 'after-others') a.kill();
     return { tabA, tabB, tabC };
   }
 
   it('log out from a relaying hub with three hubs: every hub closed, one socket ever', async () => {
-    const { tabA, tabB, tabC } = await logoutFromPeer('relay-logout-three', false);
+    const { tabA, tabB, tabC } = await logoutFromPeer('relay-logout-three', 'never');
     for (const tab of [tabA, tabB, tabC]) {
       await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
     }
@@ -268,7 +273,7 @@ describe('hubs sharing a connection', () => {
   });
 
   it('log out from a relaying hub whose owner dies before it handles the logout: no hub resumes the session', async () => {
-    const { tabB, tabC } = await logoutFromPeer('relay-logout-owner-dies', true);
+    const { tabB, tabC } = await logoutFromPeer('relay-logout-owner-dies', 'after-others');
     for (const tab of [tabB, tabC]) {
       await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
     }
@@ -281,6 +286,18 @@ describe('hubs sharing a connection', () => {
     );
     expect(taken).toBe('free');
     expect(world.sockets).toHaveLength(1);
+  });
+
+  it('log out from a relaying hub whose owner dies at once: a hub the lock reached first closes the socket it opened before it is open', async () => {
+    const { tabB, tabC } = await logoutFromPeer('relay-logout-owner-dies-at-once', 'at-once');
+    for (const tab of [tabB, tabC]) {
+      await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
+    }
+    for (const socket of world.sockets.slice(1)) {
+      expect(socket.readyState).toBe(2);
+      expect(socket.closeCalls).toHaveLength(1);
+    }
+    expect(tabC.frames()).toEqual([]);
   });
 
   it('a new login in a relaying hub replaces the old one everywhere: one socket, on the new url', async () => {
