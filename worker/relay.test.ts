@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ownerLockName, relayChannelName } from '../protocol/locks';
+import { RelayPeer } from './relay-peer';
 import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
 import { ID_RESERVE } from './wire-link';
@@ -421,5 +422,45 @@ describe('hubs sharing a connection', () => {
       ok: false,
       error: { code: 'TS_ERR_OUTBOX_FULL' },
     });
+  });
+});
+
+describe('RelayPeer, joining', () => {
+  it('waits for its catch-up only for numbered pushes: a plain server’s frames pass at once', () => {
+    const posted: unknown[] = [];
+    const frames: unknown[] = [];
+    const ignore = () => {};
+    const peer = new RelayPeer(
+      { postMessage: (message) => posted.push(message) },
+      'p',
+      'build-p',
+      'ws://127.0.0.1:9/ws',
+      10,
+      {
+        state: ignore,
+        frame: (frame) => frames.push(frame.data),
+        error: ignore,
+        resync: ignore,
+        cursor: ignore,
+        builds: ignore,
+      },
+      { session: 's', seq: 2, nextId: 1 },
+    );
+    const status = { state: 'open' as const, generation: 1, failedAttempts: 0 };
+    const cursor = { session: 's', seq: 4, nextId: 1 };
+    const from = { v: 1, from: 'owner' };
+    peer.receive({ ...from, kind: 'owner', build: 'b', url: '', status, cursor, joined: 'q' });
+    const relayed = [{ data: 'plain' }, { data: 4, seq: 4 }];
+    peer.receive({ ...from, kind: 'event', event: { kind: 'frames', name: 'x', frames: relayed } });
+    expect(frames).toEqual(['plain']);
+    peer.receive({ ...from, kind: 'owner', build: 'b', url: '', status, cursor, joined: 'p' });
+    const missed = [3, 4].map((seq) => ({ data: seq, seq }));
+    peer.receive({
+      ...from,
+      kind: 'event',
+      to: 'p',
+      event: { kind: 'frames', name: 'x', frames: missed },
+    });
+    expect(frames).toEqual(['plain', 3, 4]);
   });
 });
