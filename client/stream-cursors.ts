@@ -11,12 +11,12 @@ interface Saved {
 /**
  * What this tab knows of each connection's session: the cursor the hub last told, moved on
  * by the number of every push the tab is given, or passed over for (of a topic it does not
- * want). A push the tab had already is dropped: the
- * hub that takes a socket over (a fresh worker after a death, another build's, another
- * tab's) resumes from the cursor it knew, which may lag a little behind, and the tab must
- * still see each push once. The cursor goes to that hub: the tab hands it over after a
- * worker died, and keeps it in sessionStorage across a reload, where Firefox and Safari end
- * the worker with its last page.
+ * want). A push the tab had already is dropped: the hub that takes a socket over (a fresh
+ * worker after a death, another build's, another tab's) resumes from the cursor it knew,
+ * which may lag a little behind, and the tab must still see each push once. The cursor
+ * goes to that hub: the tab hands it over after a worker died, and keeps it in
+ * sessionStorage across a reload, where Firefox and Safari end the worker with its last
+ * page.
  */
 export class StreamCursors {
   readonly #cursors = new Map<string, SessionCursor>();
