@@ -1,5 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TabEvent } from '../protocol/tab-hub';
+import { resolveOptions } from '../protocol/connection-options';
+import type {
+  ConnectionSnapshot,
+  Interest,
+  Outcome,
+  TabEvent,
+  TabEventMessage,
+} from '../protocol/tab-hub';
+import { Hub } from '../worker/hub';
+import { HELLO, resumed, resumeFrameOf } from '../worker/test-support/connection-harness';
+import { fakeEnvironment } from '../worker/test-support/fake-socket';
 import { StreamCursors } from './stream-cursors';
 
 const frames = (...seqs: number[]): TabEvent => ({
@@ -16,6 +26,17 @@ describe('StreamCursors', () => {
     expect(cursors.pass(frames(2, 3, 4))).toEqual(frames(4));
     expect(cursors.pass(frames(3, 4))).toBeUndefined();
     expect(cursors.get('chat')).toEqual({ session: 's1', seq: 4, nextId: 1 });
+  });
+
+  it('moves on past the pushes the tab was passed over for, and passes no empty batch', () => {
+    const cursors = new StreamCursors();
+    cursors.tell('chat', { session: 's1', seq: 1, nextId: 1 });
+    expect(cursors.pass({ kind: 'frames', name: 'chat', frames: [], seq: 3 })).toBeUndefined();
+    expect(cursors.get('chat')).toMatchObject({ seq: 3 });
+    const batch: TabEvent = { ...frames(4), seq: 6 } as TabEvent;
+    expect(cursors.pass(batch)).toBe(batch);
+    expect(cursors.get('chat')).toMatchObject({ seq: 6 });
+    expect(cursors.pass(frames(5, 6, 7))).toEqual(frames(7));
   });
 
   it('passes frames without a push number (a plain server) as they are', () => {
@@ -64,5 +85,104 @@ describe('StreamCursors', () => {
       storage.set('tabsocket:cursors', '{not json');
       expect(new StreamCursors().takeSaved('chat', 'wss://a/ws')).toBeUndefined();
     });
+  });
+});
+
+/**
+ * Tabs on a real Hub, each keeping its cursors as the client does; the worker dies and a
+ * fresh one takes the tabs back one after the other, as they notice.
+ */
+function tabsOnHubs() {
+  const fake = fakeEnvironment();
+  const tasks: Array<() => void> = [];
+  const startHub = () =>
+    new Hub({
+      ...fake.env,
+      locks: undefined,
+      openChannel: undefined,
+      build: 'test',
+      schedule: (task) => tasks.push(task),
+    });
+  let hub = startHub();
+  const options = resolveOptions({ url: 'ws://127.0.0.1:9/ws', heartbeat: false });
+  const push = (seq: number, topic: string) =>
+    fake.latest().receive(JSON.stringify({ $ts: 'push', seq, data: { topic, seq } }));
+  const runTasks = () => {
+    while (tasks.length > 0) tasks.shift()?.();
+  };
+  const tab = (tabId: string, interest: Interest) => {
+    const cursors = new StreamCursors();
+    const events: TabEvent[] = [];
+    const open = async () => {
+      const api = hub.api({
+        postMessage: ({ tabsocket }: TabEventMessage) => {
+          const event = cursors.pass(tabsocket);
+          if (event) events.push(event);
+        },
+      });
+      await api.attach(tabId, true);
+      const outcome = (await api.open(
+        tabId,
+        options,
+        cursors.get('default'),
+      )) as Outcome<ConnectionSnapshot>;
+      if (outcome.ok) cursors.tell('default', outcome.value.cursor);
+      api.setInterest(tabId, 'default', interest);
+    };
+    const seqs = () =>
+      events.flatMap((event) => (event.kind === 'frames' ? event.frames.map((f) => f.seq) : []));
+    const resyncs = () => events.filter((event) => event.kind === 'resync').length;
+    return { open, seqs, resyncs };
+  };
+  const killHub = () => {
+    hub.dispose();
+    hub = startHub();
+  };
+  return { ...fake, push, runTasks, tab, killHub };
+}
+
+describe('StreamCursors with the hub, across a worker death', () => {
+  /** Tab `all` wants every push, tab `chat` one topic; pushes 2 and 3 are of another. */
+  async function narrowTabAfterDeath(first: 'all' | 'chat') {
+    const world = tabsOnHubs();
+    const tabs = {
+      all: world.tab('all', { all: true, topics: [] }),
+      chat: world.tab('chat', { all: false, topics: ['chat'] }),
+    };
+    await tabs.all.open();
+    await tabs.chat.open();
+    world.latest().accept();
+    world.latest().receive(HELLO);
+    world.latest().receive(resumed(0));
+    world.push(1, 'chat');
+    world.push(2, 'prices');
+    world.push(3, 'prices');
+    world.runTasks();
+    world.killHub();
+    const second = first === 'all' ? 'chat' : 'all';
+    await tabs[first].open();
+    await tabs[second].open();
+    world.latest().accept();
+    world.latest().receive(HELLO);
+    const last = resumeFrameOf(world.latest()).last;
+    world.latest().receive(resumed(last));
+    for (let seq = last + 1; seq <= 3; seq++) world.push(seq, 'prices');
+    world.push(4, 'chat');
+    world.runTasks();
+    return tabs;
+  }
+
+  it('takes a narrow tab back without resync when it reattaches first', async () => {
+    const { all, chat } = await narrowTabAfterDeath('chat');
+    expect(all.seqs()).toEqual([1, 2, 3, 4]);
+    expect(chat.seqs()).toEqual([1, 4]);
+    expect(all.resyncs() + chat.resyncs()).toBe(0);
+  });
+
+  it('takes a narrow tab back without resync after a tab with a higher cursor: its cursor moved with the pushes it did not want', async () => {
+    const { all, chat } = await narrowTabAfterDeath('all');
+    expect(all.seqs()).toEqual([1, 2, 3, 4]);
+    expect(chat.seqs()).toEqual([1, 4]);
+    expect(all.resyncs() + chat.resyncs()).toBe(0);
   });
 });

@@ -10,12 +10,13 @@ interface Saved {
 
 /**
  * What this tab knows of each connection's session: the cursor the hub last told, moved on
- * by the number of every push the tab is given. A push the tab had already is dropped: the
- * hub that takes a socket over (a fresh worker after a death, another build's, another
- * tab's) resumes from the cursor it knew, which may lag a little behind, and the tab must
- * still see each push once. The cursor goes to that hub: the tab hands it over after a
- * worker died, and keeps it in sessionStorage across a reload, where Firefox and Safari end
- * the worker with its last page.
+ * by the number of every push the tab is given, or passed over for (of a topic it does not
+ * want). A push the tab had already is dropped: the hub that takes a socket over (a fresh
+ * worker after a death, another build's, another tab's) resumes from the cursor it knew,
+ * which may lag a little behind, and the tab must still see each push once. The cursor
+ * goes to that hub: the tab hands it over after a worker died, and keeps it in
+ * sessionStorage across a reload, where Firefox and Safari end the worker with its last
+ * page.
  */
 export class StreamCursors {
   readonly #cursors = new Map<string, SessionCursor>();
@@ -47,8 +48,15 @@ export class StreamCursors {
     }
     if (event.kind !== 'frames') return event;
     const frames = this.#fresh(event.name, event.frames);
-    if (frames.length === event.frames.length) return event;
+    if (event.seq !== undefined) this.#passOver(event.name, event.seq);
+    if (frames.length === event.frames.length && frames.length > 0) return event;
     return frames.length > 0 ? { ...event, frames } : undefined;
+  }
+
+  /** The stream went on to `seq` with pushes this tab does not want: its cursor goes too. */
+  #passOver(name: string, seq: number): void {
+    const cursor = this.#cursors.get(name);
+    if (cursor && seq > cursor.seq) cursor.seq = seq;
   }
 
   #fresh(name: string, frames: TabFrame[]): TabFrame[] {

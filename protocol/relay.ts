@@ -8,7 +8,8 @@
  * hear: the owner's events are the tab events of `tab-hub.ts`, so tabs of a peer see the
  * same frames, states and errors as the owner's own tabs.
  *
- *   peer ── join(build, url, topics) ──▶ owner ── owner(state, cursor, …) ──▶ every peer
+ *   peer ── join(build, url, topics, cursor?) ──▶ owner ── owner(joined, state, cursor, …) ──▶ every peer
+ *                                                owner ── event(frames | resync, to: peer) ──▶ that peer
  *   peer ── send(id, data, wire?) ─────▶ owner ── numbered(id, wire), settled(id) ──▶ peer
  *   owner ── state / event(frames, cursor, error, resync, builds) ──▶ every peer
  *   owner ── leaving ──▶ every peer   (it hands the socket over; the next in the lock queue resumes)
@@ -44,6 +45,12 @@ export type OwnerMessage = Envelope &
         url: string;
         status: OwnerStatus;
         cursor: SessionCursor;
+        /**
+         * The hub whose join this answers ('' on taking the lock). A peer's stream starts
+         * here: the owner's pushes before are in the catch-up it sends that peer next.
+         * Owners of earlier releases leave it out; their peers follow from the first `owner`.
+         */
+        joined?: string;
       }
     | { kind: 'state'; status: OwnerStatus; detail: StateDetail }
     /** What the owner's tabs hear; with `to`, for that peer only (the pushes it missed). */

@@ -146,8 +146,13 @@ export interface HubApi {
 
 export type TabEvent =
   | { kind: 'state'; name: string; state: ConnectionState; detail: StateDetail }
-  /** Inbound frames, in order, one or more; `topic` is set on those that name one. */
-  | { kind: 'frames'; name: string; frames: TabFrame[] }
+  /**
+   * Inbound frames, in order; `topic` is set on those that name one. `seq`, when the stream
+   * went past them with pushes of topics this tab does not want (then `frames` may be
+   * empty): the number of the last of those, so that the tab's cursor keeps up with the
+   * stream and a hub resuming from it later has nothing to replay to it.
+   */
+  | { kind: 'frames'; name: string; frames: TabFrame[]; seq?: number }
   /**
    * The tab's send `id` is about to be written: numbered as `wire` (it settles on the
    * server's ack), or, without `wire`, plainly (it is sent). Told before the write, so

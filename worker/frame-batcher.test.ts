@@ -67,6 +67,38 @@ describe('FrameBatcher', () => {
     });
   });
 
+  describe('#add() with tabs passed over', () => {
+    it('tells a tab that does not want a push its number, alike with the tabs that get it: at once, then gathered', () => {
+      const { batcher, target, runTask } = setup();
+      const [wants, passed] = [target(), target()];
+      batcher.add([wants], 'default', { data: 1, seq: 1 }, [passed]);
+      expect(passed.posted.map((message) => message.tabsocket)).toEqual([
+        { kind: 'frames', name: 'default', frames: [], seq: 1 },
+      ]);
+      batcher.add([wants], 'default', { data: 2, seq: 2 }, [passed]);
+      batcher.add([wants, passed], 'default', { data: 3, seq: 3 });
+      batcher.add([wants], 'default', { data: 4, seq: 4 }, [passed]);
+      runTask();
+      expect(passed.posted.map((message) => message.tabsocket)).toEqual([
+        { kind: 'frames', name: 'default', frames: [], seq: 1 },
+        { kind: 'frames', name: 'default', frames: [{ data: 3, seq: 3 }], seq: 4 },
+      ]);
+      // The tab that gets every push hears nothing more than before.
+      expect(wants.posted.map((message) => message.tabsocket)).toEqual([
+        { kind: 'frames', name: 'default', frames: [{ data: 1, seq: 1 }] },
+        {
+          kind: 'frames',
+          name: 'default',
+          frames: [
+            { data: 2, seq: 2 },
+            { data: 3, seq: 3 },
+            { data: 4, seq: 4 },
+          ],
+        },
+      ]);
+    });
+  });
+
   describe('#flush()', () => {
     it('posts the gathered frames now, so an event posted next comes after them', () => {
       const { batcher, target } = setup();

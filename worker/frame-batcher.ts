@@ -1,5 +1,5 @@
 import { MalformedFrameError, serializeError } from '../protocol/errors';
-import type { TabEventMessage } from '../protocol/tab-hub';
+import type { TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import type { TabFrame } from './inbound-frame';
 
 /** Where a batch goes: one tab's port. */
@@ -10,6 +10,15 @@ export interface BatchTarget {
 /** Runs `task` once, soon, after the tasks already queued (not as a microtask). */
 export type ScheduleTask = (task: () => void) => void;
 
+/** What waits for one tab and connection until the next task. */
+interface Batch {
+  frames: TabFrame[];
+  /** The last push the tab was passed over for (of a topic it does not want), if any. */
+  passed: number | undefined;
+}
+
+const NO_TARGETS: readonly BatchTarget[] = [];
+
 /**
  * Posts inbound frames to the tabs, one message per tab and connection for each run of
  * frames. While traffic is sparse a frame goes out at once; while a burst arrives (a
@@ -18,7 +27,7 @@ export type ScheduleTask = (task: () => void) => void;
  * The worker → tab hop is what limits push throughput, and this is where it is cut.
  */
 export class FrameBatcher {
-  readonly #pending = new Map<BatchTarget, Map<string, TabFrame[]>>();
+  readonly #pending = new Map<BatchTarget, Map<string, Batch>>();
   #bursting = false;
 
   constructor(private readonly schedule: ScheduleTask) {}
@@ -27,26 +36,38 @@ export class FrameBatcher {
    * Sends `frame` to every one of `targets` alike: all at once, or all gathered. No tab may
    * be a task ahead of another: a worker killed in between would leave their cursors apart,
    * and the fresh worker, resuming from the first tab's, would skip that push for the rest.
+   * `passedOver`, the tabs on the connection that do not want `frame` (a push, numbered),
+   * are told its number alike: their cursors keep up with the stream too.
    */
-  add(targets: readonly BatchTarget[], name: string, frame: TabFrame): void {
+  add(
+    targets: readonly BatchTarget[],
+    name: string,
+    frame: TabFrame,
+    passedOver: readonly BatchTarget[] = NO_TARGETS,
+  ): void {
     if (!this.#bursting) {
       this.#bursting = true;
       this.schedule(this.#drain);
-      for (const target of targets) post(target, name, [frame]);
+      for (const target of targets) post(target, name, [frame], undefined);
+      for (const target of passedOver) post(target, name, [], frame.seq);
       return;
     }
-    for (const target of targets) this.#gather(target, name, frame);
+    for (const target of targets) this.#batchOf(target, name).frames.push(frame);
+    for (const target of passedOver) this.#batchOf(target, name).passed = frame.seq;
   }
 
-  #gather(target: BatchTarget, name: string, frame: TabFrame): void {
+  #batchOf(target: BatchTarget, name: string): Batch {
     let byName = this.#pending.get(target);
     if (!byName) {
       byName = new Map();
       this.#pending.set(target, byName);
     }
-    const frames = byName.get(name);
-    if (frames) frames.push(frame);
-    else byName.set(name, [frame]);
+    let batch = byName.get(name);
+    if (!batch) {
+      batch = { frames: [], passed: undefined };
+      byName.set(name, batch);
+    }
+    return batch;
   }
 
   /** Posts what waits now: before any other event, so a tab sees everything in order. */
@@ -54,7 +75,7 @@ export class FrameBatcher {
     const pending = [...this.#pending];
     this.#pending.clear();
     for (const [target, byName] of pending) {
-      for (const [name, frames] of byName) post(target, name, frames);
+      for (const [name, { frames, passed }] of byName) post(target, name, frames, passed);
     }
   }
 
@@ -68,13 +89,26 @@ export class FrameBatcher {
   };
 }
 
-function post(target: BatchTarget, name: string, frames: TabFrame[]): void {
+/** Posts `frames` and, when the tab was passed over for a push since, that push's number. */
+function post(
+  target: BatchTarget,
+  name: string,
+  frames: TabFrame[],
+  passed: number | undefined,
+): void {
+  const event: TabEvent =
+    passed === undefined
+      ? { kind: 'frames', name, frames }
+      : { kind: 'frames', name, frames, seq: passed };
   try {
-    target.postMessage({ tabsocket: { kind: 'frames', name, frames } });
+    target.postMessage({ tabsocket: event });
   } catch {
     // Structured clone refused the batch: some value in it is nested too deep for the
     // browser (a hostile server's 3,000-deep JSON is 6 KB). That frame must cost no other.
     for (const frame of frames) postAlone(target, name, frame);
+    if (passed !== undefined) {
+      tryPost(target, { tabsocket: { kind: 'frames', name, frames: [], seq: passed } });
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
 import { tabLockName, workerLockName } from '../protocol/locks';
-import type { Outcome, TabEvent, TabEventMessage } from '../protocol/tab-hub';
+import type { ConnectionSnapshot, Outcome, TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import { Hub } from './hub';
 import { RECENT_FRAMES } from './recent-frames';
 import type { LockWaiter } from './registry';
@@ -152,6 +152,36 @@ describe('Hub', () => {
       latest().accept();
       const outcome = attach('b').open('b', options());
       expect(outcome).toMatchObject({ ok: true, value: { state: 'open', tabs: ['a', 'b'] } });
+    });
+
+    it('answers a second open of a tab (a second handle) with a cursor that counts only the pushes posted to it, also during a burst', () => {
+      const { attach, latest, eventsOf, tasks } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      a.setInterest('a', 'default', { all: true, topics: [] });
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      const push = (seq: number) => latest().receive(`{"$ts":"push","seq":${seq},"data":${seq}}`);
+      const given = () =>
+        eventsOf('a', 'frames').flatMap((event) =>
+          event.kind === 'frames' ? event.frames.map((frame) => frame.seq) : [],
+        );
+      const cursorOf = (outcome: unknown) =>
+        (outcome as Outcome<ConnectionSnapshot>).ok &&
+        (outcome as { value: ConnectionSnapshot }).value.cursor?.seq;
+      // Between bursts: nothing waits for the next task.
+      push(1);
+      while (tasks.length > 0) tasks.shift()?.();
+      expect(cursorOf(a.open('a', options()))).toBe(1);
+      expect(given()).toEqual([1]);
+      // During a burst: 3 and 4 wait for the next task when the tab opens again.
+      push(2);
+      push(3);
+      push(4);
+      const answer = a.open('a', options());
+      expect(given()).toEqual([1, 2, 3, 4]);
+      expect(cursorOf(answer)).toBe(4);
     });
 
     it('keeps connections of different names apart', () => {

@@ -142,10 +142,12 @@ export class Hub {
     entry.connection.start(cursor);
     if (known && cursor) this.#catchUp(tabId, known, cursor);
     const opened = entry;
-    const answer = (): Outcome<ConnectionSnapshot> => ({
-      ok: true,
-      value: this.#snapshot(name, opened),
-    });
+    const answer = (): Outcome<ConnectionSnapshot> => {
+      // The snapshot's cursor counts the pushes gathered for the next task: they go first,
+      // or the tab would take them for pushes it had (a second handle during a burst).
+      this.#registry.flush();
+      return { ok: true, value: this.#snapshot(name, opened) };
+    };
     // A hub that relays answers once the owner told it the state, not with a guess.
     return entry.connection.known?.then(answer) ?? answer();
   }

@@ -17,15 +17,24 @@ describe('RecentFrames', () => {
     expect(recent.missedBy(at(5), at(10))).toBe('resync');
   });
 
-  it('answers nothing to a cursor that is up to date or of another session, and forgets a session it left', () => {
+  it('answers nothing to a cursor that is up to date, and forgets a session it left', () => {
     const recent = new RecentFrames(4);
     recent.follow('s');
     recent.add({ data: 1, seq: 1 });
     recent.add({ data: 'plain' });
     expect(recent.missedBy(at(1), at(1))).toBeUndefined();
-    expect(recent.missedBy({ ...at(0), session: 'other' }, at(1))).toBeUndefined();
     expect(recent.missedBy(at(0), at(1))).toEqual([{ data: 1, seq: 1 }]);
     recent.follow('t');
     expect(recent.missedBy({ ...at(0), session: 't' }, { ...at(1), session: 't' })).toBe('resync');
+  });
+
+  it('answers resync to a cursor of another session (the server lost it) once either has pushes; nothing with no push anywhere (a plain server)', () => {
+    const recent = new RecentFrames(4);
+    recent.follow('s');
+    const other = (seq: number) => ({ ...at(seq), session: 'other' });
+    expect(recent.missedBy(other(0), at(0))).toBeUndefined();
+    expect(recent.missedBy(other(5), at(0))).toBe('resync');
+    recent.add({ data: 1, seq: 1 });
+    expect(recent.missedBy(other(0), at(1))).toBe('resync');
   });
 });

@@ -37,13 +37,19 @@ export class RecentFrames {
   /**
    * What a tab or hub whose stream stands at `cursor` (of the connection at `current`)
    * missed: nothing (`undefined`), the frames after it, or `'resync'` when some of them
-   * are no longer kept.
+   * are no longer kept. A cursor of another session (one the server lost, while the tab or
+   * hub was away) missed that session's last pushes and this one's: `'resync'`, unless no
+   * push was numbered on either side (a plain server numbers none).
    */
   missedBy(
     cursor: SessionCursor,
     current: SessionCursor | undefined,
   ): TabFrame[] | 'resync' | undefined {
-    if (current?.session !== cursor.session || cursor.seq >= current.seq) return undefined;
+    if (!current) return undefined;
+    if (current.session !== cursor.session) {
+      return cursor.seq > 0 || current.seq > 0 ? 'resync' : undefined;
+    }
+    if (cursor.seq >= current.seq) return undefined;
     const frames =
       this.#frames.length < this.limit
         ? this.#frames

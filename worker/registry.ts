@@ -111,6 +111,11 @@ export class TabRegistry {
     return [...topics];
   }
 
+  /** Posts the frames gathered for the next task now: what a tab is told next counts them. */
+  flush(): void {
+    this.#batcher.flush();
+  }
+
   /** Sends an event to every tab that has joined `name`, after the frames before it. */
   post(name: string, event: TabEvent): void {
     this.#batcher.flush();
@@ -125,16 +130,24 @@ export class TabRegistry {
     this.#tabs.get(tabId)?.port.postMessage({ tabsocket: event });
   }
 
-  /** Sends a frame once to each tab on `name` that wants everything or the frame's topic. */
+  /**
+   * Sends a frame once to each tab on `name` that wants everything or the frame's topic;
+   * the other tabs on `name` are told a push's number (see `FrameBatcher.add`).
+   */
   deliver(name: string, frame: TabFrame): void {
     const ports: TabPort[] = [];
+    let passedOver: TabPort[] | undefined;
     for (const tab of this.#tabs.values()) {
       const interest = tab.joined.get(name);
       if (!interest) continue;
       const wanted =
         interest.all || (frame.topic !== undefined && interest.topics.includes(frame.topic));
       if (wanted) ports.push(tab.port);
+      else if (frame.seq !== undefined) {
+        passedOver ??= [];
+        passedOver.push(tab.port);
+      }
     }
-    this.#batcher.add(ports, name, frame);
+    this.#batcher.add(ports, name, frame, passedOver);
   }
 }

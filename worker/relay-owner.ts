@@ -69,7 +69,7 @@ export class RelayOwner {
     schedule: ScheduleTask,
   ) {
     this.#batcher = new FrameBatcher(schedule);
-    this.#announce();
+    this.#announce('');
   }
 
   /** Every topic some peer subscribes to. */
@@ -147,8 +147,11 @@ export class RelayOwner {
   }
 
   #join(hubId: string, build: string, topics: string[]): void {
-    // The announcement first: a peer hears only the owner it adopted.
-    this.#announce();
+    // The answer first: a peer hears only the owner it adopted, and takes as its stream
+    // only what follows the answer (and the catch-up after it), so no push may wait in
+    // the batcher to be posted after the answer.
+    this.#batcher.flush();
+    this.#announce(hubId);
     const known = this.#peers.get(hubId);
     if (known) {
       known.topics = topics;
@@ -174,7 +177,6 @@ export class RelayOwner {
   #catchUp(hubId: string, cursor: SessionCursor): void {
     const missed = this.host.missedBy(cursor);
     if (!missed) return;
-    this.#batcher.flush();
     const event: TabEvent =
       missed === 'resync'
         ? { kind: 'resync', name: this.name }
@@ -203,9 +205,10 @@ export class RelayOwner {
     );
   }
 
-  #announce(): void {
+  /** Tells every peer it owns the socket; `joined`: the hub whose join this answers. */
+  #announce(joined: string): void {
     const { status, cursor } = this.socket;
-    this.#post({ kind: 'owner', build: this.build, url: this.url, status, cursor });
+    this.#post({ kind: 'owner', build: this.build, url: this.url, status, cursor, joined });
   }
 
   #post(body: RelayBody<OwnerMessage>): void {

@@ -28,6 +28,19 @@ export interface RelayedSend {
   reject(error: TabSocketError): void;
 }
 
+/**
+ * The owner this hub follows. `joining` until the owner answers this hub's join: the
+ * pushes it relays meanwhile are in the catch-up that comes after the answer (or, for a
+ * hub that joins without a cursor of the session, before where its stream starts), so
+ * they are not taken: one taken then would make that catch-up look seen.
+ */
+interface OwnerLink {
+  id: string;
+  phase: 'joining' | 'following';
+}
+
+type Announcement = Extract<OwnerMessage, { kind: 'owner' }>;
+
 /** What the peer hears that the tabs do not: who owns the socket. */
 export interface PeerListener extends ConnectionListener {
   builds(builds: string[]): void;
@@ -41,7 +54,7 @@ export interface PeerListener extends ConnectionListener {
  * Only the current owner is heard: a message of an owner that left is ignored.
  */
 export class RelayPeer {
-  #owner: string | undefined;
+  #owner: OwnerLink | undefined;
   #status: OwnerStatus = { state: 'idle', generation: 0, failedAttempts: 0 };
   /** What this hub knows of the session: the owner's cursor and the pushes since. */
   #cursor: SessionCursor | undefined;
@@ -87,7 +100,7 @@ export class RelayPeer {
     const id = this.#nextSend++;
     return new Promise((resolve, reject) => {
       this.#sends.set(id, { data, tell, resolve, reject, ...(wire === undefined ? {} : { wire }) });
-      const to = this.#owner;
+      const to = this.#owner?.id;
       if (to)
         this.#post(
           wire === undefined
@@ -127,7 +140,7 @@ export class RelayPeer {
       this.#adopt(message);
       return;
     }
-    if (message.from !== this.#owner) return;
+    if (message.from !== this.#owner?.id) return;
     switch (message.kind) {
       case 'state':
         this.#mirror(message.status, message.detail);
@@ -157,22 +170,21 @@ export class RelayPeer {
     }
   }
 
-  /** An owner announced itself: a new one gets this hub's topics and unsettled sends. */
-  #adopt(message: Extract<OwnerMessage, { kind: 'owner' }>): void {
-    const isNew = message.from !== this.#owner;
+  /**
+   * An owner announced itself: a new one gets this hub's topics and unsettled sends, and
+   * this hub's stream follows it from its answer to this hub's join.
+   */
+  #adopt(message: Announcement): void {
+    const isNew = message.from !== this.#owner?.id;
     const hadOwner = this.#owner !== undefined || this.#status.state !== 'idle';
-    this.#owner = message.from;
+    // An owner of an earlier build names no hub: it is followed from its first word.
+    const answersThisHub = message.joined === this.hubId || message.joined === undefined;
     if (isNew) {
-      // Joining tells where this hub's stream stands, for the pushes it missed. Its cursor
-      // stays its own within the session (the owner's may be ahead of what it got); a new
-      // owner may have begun a new session, whose cursor it then takes.
-      this.#join();
-      const known = this.#cursor;
-      this.#cursor =
-        known?.session === message.cursor.session
-          ? { ...known, nextId: Math.max(known.nextId, message.cursor.nextId) }
-          : message.cursor;
       const to = message.from;
+      this.#owner = { id: to, phase: 'joining' };
+      // Joining tells where this hub's stream stands, for the pushes it missed; a join
+      // posted before this owner held the lock went to no one.
+      if (message.joined !== this.hubId) this.#join();
       for (const [id, { data, wire }] of this.#sends) {
         this.#post(
           wire === undefined
@@ -181,10 +193,34 @@ export class RelayPeer {
         );
       }
     }
+    const owner = this.#owner;
+    if (answersThisHub && owner?.phase === 'joining') this.#follow(owner, message);
     this.#mirror(message.status, {
       from: this.#status.state,
       reason: isNew && hadOwner ? 'handover' : 'attached',
     });
+  }
+
+  /**
+   * The owner answered this hub's join: what it relays from now on is this hub's stream.
+   * Within the session the cursor stays this hub's own (the catch-up that follows moves
+   * it); a session this hub did not know (a new one, or none known yet) is taken, and told,
+   * so that its tabs do not take its pushes for those of the old one.
+   */
+  #follow(owner: OwnerLink, answer: Announcement): void {
+    owner.phase = 'following';
+    const taken = this.#merged(answer.cursor);
+    const told = taken.session !== this.#cursor?.session;
+    this.#cursor = taken;
+    if (told) this.listener.cursor(taken);
+  }
+
+  /** The owner's cursor as this hub's: its pushes count only once this hub passed them. */
+  #merged(owners: SessionCursor): SessionCursor {
+    const known = this.#cursor;
+    return known?.session === owners.session
+      ? { ...known, nextId: Math.max(known.nextId, owners.nextId) }
+      : owners;
   }
 
   /** Shows the owner's state to this hub's tabs; `from` is what they saw last. */
@@ -198,20 +234,27 @@ export class RelayPeer {
 
   #event(event: TabEvent): void {
     switch (event.kind) {
-      case 'frames':
+      case 'frames': {
+        const following = this.#owner?.phase === 'following';
         for (const frame of event.frames) {
           const cursor = this.#cursor;
-          if (frame.seq !== undefined && cursor) {
-            // A push this hub had (a catch-up overlapping the stream) is not passed twice.
-            if (frame.seq <= cursor.seq) continue;
-            this.#cursor = { ...cursor, seq: frame.seq };
+          if (frame.seq !== undefined) {
+            // A push relayed before the owner answered this hub's join is in the catch-up
+            // after the answer. (A plain server numbers nothing: no catch-up, no wait.)
+            if (!following) continue;
+            if (cursor) {
+              // A push this hub had (a catch-up overlapping the stream) is not passed twice.
+              if (frame.seq <= cursor.seq) continue;
+              this.#cursor = { ...cursor, seq: frame.seq };
+            }
           }
           this.listener.frame(frame);
         }
         return;
+      }
       case 'cursor':
-        this.#cursor = event.cursor;
-        this.listener.cursor(event.cursor);
+        this.#cursor = this.#merged(event.cursor);
+        this.listener.cursor(this.#cursor);
         return;
       case 'error':
         this.listener.error(deserializeError(event.error));

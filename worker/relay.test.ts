@@ -5,8 +5,10 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ownerLockName, relayChannelName } from '../protocol/locks';
+import { RelayPeer } from './relay-peer';
 import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
+import { ID_RESERVE } from './wire-link';
 
 const ALL = { all: true, topics: [] };
 const push = (seq: number, n = seq) => JSON.stringify({ $ts: 'push', seq, data: { n } });
@@ -191,6 +193,62 @@ describe('hubs sharing a connection', () => {
     );
   });
 
+  /**
+   * A reloaded page's hub joins with the cursor its page kept (seq 2) while the owner is at
+   * 10; pushes 11 and 12 reach the owner just before it handles that join (12 waits in its
+   * batcher for the next task). With `otherJoinFirst` another hub's join is handled before,
+   * so the owner already relays pushes to the channel; with `sendsMeanwhile` the owner's tab
+   * also sends enough to take new message ids, which the owner tells as a new cursor.
+   */
+  async function lateJoin(name: string, otherJoinFirst: boolean, sendsMeanwhile = false) {
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    tabA.api.setInterest('tab-a', name, ALL);
+    const { socket } = handshake();
+    socket.receive(push(1));
+    socket.receive(push(2));
+    const kept = a.hub.inspect(name)?.cursor;
+    for (let seq = 3; seq <= 10; seq++) socket.receive(push(seq));
+    const q = world.startHub('build-q');
+    const p = world.startHub('build-p');
+    const tabQ = await world.attachTab(q.hub, 'tab-q');
+    const tabP = await world.attachTab(p.hub, 'tab-p');
+    let pushed = false;
+    world.hooks.relayReceived = (build, message) => {
+      if (pushed || build !== 'build-a' || message.kind !== 'join') return undefined;
+      if (message.build !== 'build-p') return undefined;
+      pushed = true;
+      for (let n = 0; sendsMeanwhile && n < ID_RESERVE; n++) tabA.api.send('tab-a', name, 'x');
+      socket.receive(push(11));
+      socket.receive(push(12));
+      return undefined;
+    };
+    const opened = [
+      otherJoinFirst ? tabQ.api.open('tab-q', relayOptions(name)) : undefined,
+      tabP.api.open('tab-p', relayOptions(name), kept),
+    ];
+    tabP.api.setInterest('tab-p', name, ALL);
+    await Promise.all(opened);
+    await vi.waitFor(() => expect(pushed).toBe(true));
+    await vi.waitFor(() => expect(tabP.frames().at(-1)?.seq).toBe(12));
+    socket.receive(push(13));
+    await vi.waitFor(() => expect(tabP.frames().at(-1)?.seq).toBe(13));
+    return { tabP };
+  }
+
+  it('hand a peer that joins behind the stream the pushes it missed, then the live ones', async () => {
+    const { tabP } = await lateJoin('relay-late-alone', false);
+    expect(tabP.frames().map((frame) => frame.seq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(tabP.events.filter((event) => event.kind === 'resync')).toEqual([]);
+  });
+
+  it('hand a peer that joins behind the stream its own catch-up when another hub’s join and a push come first', async () => {
+    const { tabP } = await lateJoin('relay-late-after-other', true);
+    expect(tabP.frames().map((frame) => frame.seq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(tabP.events.filter((event) => event.kind === 'resync')).toEqual([]);
+  });
+
   it('hand over without closing the session when the owner’s last tab leaves', async () => {
     const { tabA, tabB } = await twoHubs('relay-release', { gracePeriod: 50 });
     const { socket: first, resume } = handshake();
@@ -224,6 +282,68 @@ describe('hubs sharing a connection', () => {
     expect(a.hub.inspect('relay-logout')?.state).toBe('closed');
   });
 
+  /**
+   * Three hubs on `name`, the first owning an open socket; tab-b logs out. The owner lives,
+   * or dies before it gets to the logout: once the other hub has it (`after-others`), or at
+   * once, whoever has it (`at-once`: the lock may reach the other hub first).
+   */
+  async function logoutFromPeer(name: string, ownerDies: 'never' | 'after-others' | 'at-once') {
+    const { a, tabA, tabB } = await twoHubs(name);
+    const c = world.startHub('build-c');
+    const tabC = await world.attachTab(c.hub, 'tab-c');
+    await tabC.api.open('tab-c', relayOptions(name));
+    handshake();
+    await vi.waitFor(() => expect(tabC.states()).toContain('open:open'));
+    const heard = new Set<string>();
+    world.hooks.relayReceived = (build, message) => {
+      if (message.kind !== 'close') return undefined;
+      heard.add(build);
+      if (ownerDies === 'never' || build !== 'build-a') return undefined;
+      if (ownerDies === 'at-once') a.kill();
+      return 'lost';
+    };
+    tabB.api.close('tab-b', name, 1000, '');
+    await vi.waitFor(() => expect([...heard].sort()).toEqual(['build-a', 'build-c']));
+    if (ownerDies === 'after-others') a.kill();
+    return { tabA, tabB, tabC };
+  }
+
+  it('log out from a relaying hub with three hubs: every hub closed, one socket ever', async () => {
+    const { tabA, tabB, tabC } = await logoutFromPeer('relay-logout-three', 'never');
+    for (const tab of [tabA, tabB, tabC]) {
+      await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
+    }
+    expect(world.sockets).toHaveLength(1);
+  });
+
+  it('log out from a relaying hub whose owner dies before it handles the logout: no hub resumes the session', async () => {
+    const { tabB, tabC } = await logoutFromPeer('relay-logout-owner-dies', 'after-others');
+    for (const tab of [tabB, tabC]) {
+      await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
+    }
+    expect(world.sockets).toHaveLength(1);
+    // No hub queues for the socket: none will ever take it for the login that ended.
+    const taken = await world.locks.request(
+      ownerLockName('relay-logout-owner-dies'),
+      {},
+      () => 'free',
+    );
+    expect(taken).toBe('free');
+    expect(world.sockets).toHaveLength(1);
+  });
+
+  it('log out from a relaying hub whose owner dies at once: a hub the lock reached first closes the socket it opened before it is open', async () => {
+    const { tabB, tabC } = await logoutFromPeer('relay-logout-owner-dies-at-once', 'at-once');
+    for (const tab of [tabB, tabC]) {
+      await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
+    }
+    for (const socket of world.sockets.slice(1)) {
+      expect(socket.readyState).toBe(2);
+      expect(socket.closeCalls).toHaveLength(1);
+    }
+    expect(tabC.frames()).toEqual([]);
+  });
+
   it('a new login in a relaying hub replaces the old one everywhere: one socket, on the new url', async () => {
     const { tabA, tabB } = await twoHubs('relay-relogin');
     handshake();
@@ -252,6 +372,54 @@ describe('hubs sharing a connection', () => {
     stranger.close();
     expect(opened).toMatchObject({ ok: true, value: { role: 'relay', state: 'idle' } });
     expect(world.sockets).toHaveLength(0);
+  });
+
+  it('hand a peer that joins behind the stream its own catch-up when the owner tells a new cursor before it answers', async () => {
+    const { tabP } = await lateJoin('relay-late-cursor', true, true);
+    expect(tabP.frames().map((frame) => frame.seq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
+  it('tells a peer that joins with a cursor of a session the owner no longer has (the server lost it) the new session, then resync', async () => {
+    const name = 'relay-lost-session';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    const { socket, resume } = handshake();
+    socket.receive(push(1));
+    const p = world.startHub('build-p');
+    const tabP = await world.attachTab(p.hub, 'tab-p');
+    await tabP.api.open('tab-p', relayOptions(name), { session: 'lost', seq: 7, nextId: 3 });
+    tabP.api.setInterest('tab-p', name, ALL);
+    await vi.waitFor(() => expect(tabP.events.some((event) => event.kind === 'resync')).toBe(true));
+    socket.receive(push(2));
+    await vi.waitFor(() => expect(tabP.frames()).toEqual([{ data: { n: 2 }, seq: 2 }]));
+    const kinds = tabP.events.map((event) =>
+      event.kind === 'cursor' ? `cursor:${event.cursor.session}` : event.kind,
+    );
+    const told = kinds.indexOf(`cursor:${resume.session}`);
+    expect(told).toBeGreaterThanOrEqual(0);
+    expect(told).toBeLessThan(kinds.indexOf('resync'));
+  });
+
+  it('follows an owner of an earlier release, which names no hub in its answers, from its first word', async () => {
+    const a = world.startHub();
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    void world.locks.request(ownerLockName('relay-older'), {}, () => new Promise(() => {}));
+    const older = new BroadcastChannel(relayChannelName('relay-older'));
+    const status = { state: 'open', generation: 1, failedAttempts: 0 };
+    const options = relayOptions('relay-older');
+    const { url } = options;
+    const cursor = { session: 's1', seq: 4, nextId: 1 };
+    older.onmessage = () => {
+      older.postMessage({ v: 1, from: 'old', kind: 'owner', build: 'b', url, status, cursor });
+      const event = { kind: 'frames', name: 'relay-older', frames: [{ data: 5, seq: 5 }] };
+      older.postMessage({ v: 1, from: 'old', kind: 'event', event });
+    };
+    const opened = await tabA.api.open('tab-a', options);
+    tabA.api.setInterest('tab-a', 'relay-older', ALL);
+    await vi.waitFor(() => expect(tabA.frames()).toEqual([{ data: 5, seq: 5 }]));
+    older.close();
+    expect(opened).toMatchObject({ ok: true, value: { role: 'relay', state: 'open' } });
   });
 
   it('writes a send only when it was posted to this owner: one posted to an owner that died is handed over again by its peer', async () => {
@@ -297,5 +465,45 @@ describe('hubs sharing a connection', () => {
       ok: false,
       error: { code: 'TS_ERR_OUTBOX_FULL' },
     });
+  });
+});
+
+describe('RelayPeer, joining', () => {
+  it('waits for its catch-up only for numbered pushes: a plain server’s frames pass at once', () => {
+    const posted: unknown[] = [];
+    const frames: unknown[] = [];
+    const ignore = () => {};
+    const peer = new RelayPeer(
+      { postMessage: (message) => posted.push(message) },
+      'p',
+      'build-p',
+      'ws://127.0.0.1:9/ws',
+      10,
+      {
+        state: ignore,
+        frame: (frame) => frames.push(frame.data),
+        error: ignore,
+        resync: ignore,
+        cursor: ignore,
+        builds: ignore,
+      },
+      { session: 's', seq: 2, nextId: 1 },
+    );
+    const status = { state: 'open' as const, generation: 1, failedAttempts: 0 };
+    const cursor = { session: 's', seq: 4, nextId: 1 };
+    const from = { v: 1, from: 'owner' };
+    peer.receive({ ...from, kind: 'owner', build: 'b', url: '', status, cursor, joined: 'q' });
+    const relayed = [{ data: 'plain' }, { data: 4, seq: 4 }];
+    peer.receive({ ...from, kind: 'event', event: { kind: 'frames', name: 'x', frames: relayed } });
+    expect(frames).toEqual(['plain']);
+    peer.receive({ ...from, kind: 'owner', build: 'b', url: '', status, cursor, joined: 'p' });
+    const missed = [3, 4].map((seq) => ({ data: seq, seq }));
+    peer.receive({
+      ...from,
+      kind: 'event',
+      to: 'p',
+      event: { kind: 'frames', name: 'x', frames: missed },
+    });
+    expect(frames).toEqual(['plain', 3, 4]);
   });
 });

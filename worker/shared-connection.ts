@@ -177,18 +177,19 @@ export class SharedConnection {
     }
     if (role.kind !== 'waiting') return;
     const { peer } = role;
-    if ((reason === 'logout' || reason === 'replaced') && peer.status.state !== 'idle') {
+    const following = peer.status.state !== 'idle';
+    if (reason === 'replaced' && following) {
       // The owner closes it for every hub, this one too; meanwhile this hub stops queueing,
       // or the lock could come to it before the owner's word does, for a login that ended.
       role.stop.abort();
       peer.close(code, closeReason, reason);
       return;
     }
+    // A logout: the owner closes the socket, and every hub that follows it closes on
+    // hearing this (see #receive), so none takes the lock for it should the owner die first.
+    if (reason === 'logout' && following) peer.close(code, closeReason, reason);
     if (reason === 'released') peer.leave();
-    this.#letGo();
-    peer.rejectAll(new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`));
-    this.#final = { ...peer.status, state: 'closed' };
-    this.#heard.state('closed', { from: peer.status.state, reason, code });
+    this.#closeHere(role, code, reason);
   }
 
   setOnline(online: boolean): void {
@@ -231,7 +232,19 @@ export class SharedConnection {
       else role.socket.receive(message);
       return;
     }
-    if (role.kind !== 'waiting' || !isOwnerMessage(message)) return;
+    if (role.kind !== 'waiting') return;
+    if (!isOwnerMessage(message)) {
+      // Another hub's tab logged out of the login this hub follows: it ends here too now,
+      // not on the owner's word, which never comes if the owner dies first.
+      if (
+        message.kind === 'close' &&
+        message.reason === 'logout' &&
+        role.peer.status.state !== 'idle'
+      ) {
+        this.#closeHere(role, message.code, 'logout');
+      }
+      return;
+    }
     if (message.kind === 'owner' && message.url !== this.options.url) {
       // Another login owns the socket: this hub's tabs logged in anew, so it makes way.
       if (!this.#replaced.has(message.from)) {
@@ -264,6 +277,14 @@ export class SharedConnection {
     cursor: (cursor) => this.#heard.cursor(cursor),
     builds: (builds) => this.#heard.builds(builds),
   };
+
+  /** Closes the connection for this hub's tabs: it stops queueing, its sends reject. */
+  #closeHere({ peer }: Waiting, code: number, reason: TransitionReason): void {
+    this.#letGo();
+    peer.rejectAll(new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`));
+    this.#final = { ...peer.status, state: 'closed' };
+    this.#heard.state('closed', { from: peer.status.state, reason, code });
+  }
 
   /** Leaves the lock (or its queue) and the channel; the status stays what it was. */
   #letGo(): void {

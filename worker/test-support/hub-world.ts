@@ -1,5 +1,6 @@
 import { type ConnectionOptions, resolveOptions } from '../../protocol/connection-options';
 import { tabLockName } from '../../protocol/locks';
+import type { RelayMessage } from '../../protocol/relay';
 import type { HubApi, TabEvent, TabEventMessage, TabFrame } from '../../protocol/tab-hub';
 import type { Hub } from '../hub';
 import type { LockWaiter } from '../registry';
@@ -19,8 +20,15 @@ export function hubWorld() {
   const locks = new FakeLocks();
   const { env, sockets, latest } = fakeEnvironment();
   const hubs: Array<{ hub: Hub; kill: () => void }> = [];
-  /** Called as each socket is created, before any other task runs: a test drives it at once. */
-  const hooks: { socketCreated?: (socket: FakeSocket) => void } = {};
+  const hooks: {
+    /** Called as each socket is created, before any other task runs: a test drives it at once. */
+    socketCreated?: (socket: FakeSocket) => void;
+    /**
+     * Called as a hub of `build` is handed a relay message, before it handles it; `'lost'`
+     * keeps the message from the hub, as from one that dies before it gets to it.
+     */
+    relayReceived?: (build: string, message: RelayMessage) => 'lost' | undefined;
+  } = {};
 
   function startHub(build = 'build-a') {
     let killed = false;
@@ -45,7 +53,7 @@ export function hubWorld() {
       locks: hubLocks,
       build,
       openChannel: (name) => {
-        const channel = new BroadcastChannel(name) as unknown as RelayChannelPort;
+        const channel = relayChannel(name, (message) => hooks.relayReceived?.(build, message));
         channels.push(channel);
         return channel;
       },
@@ -94,6 +102,30 @@ export function hubWorld() {
   }
 
   return { locks, sockets, latest, hooks, startHub, attachTab, dispose };
+}
+
+/** A real BroadcastChannel whose messages pass `seen` before the hub's handler. */
+function relayChannel(
+  name: string,
+  seen: (message: RelayMessage) => 'lost' | undefined,
+): RelayChannelPort {
+  const channel = new BroadcastChannel(name);
+  let handler: RelayChannelPort['onmessage'] = null;
+  return {
+    postMessage: (message) => channel.postMessage(message),
+    close: () => channel.close(),
+    get onmessage() {
+      return handler;
+    },
+    set onmessage(next) {
+      handler = next;
+      channel.onmessage = next
+        ? (event) => {
+            if (seen(event.data as RelayMessage) !== 'lost') handler?.(event);
+          }
+        : null;
+    },
+  };
 }
 
 /** Options as a tab resolves them, for connection `name` (unique per test: channels are real). */
