@@ -12,7 +12,9 @@
  *     |-- {$ts:'hello', v:1, nonce} ------------>|  the socket's first frame, or never
  *     |<-- {$ts:'resume', nonce, session, last} -|  attach me to `session`; I hold pushes up to `last`
  *     |-- {$ts:'resumed', nonce, seq} ---------->|  or {$ts:'resync', nonce, seq}: what you missed is
- *     |                                          |  gone, or {$ts:'error', nonce, …}: start afresh
+ *     |                                          |  gone, or {$ts:'resync', nonce, seq, session}: the
+ *     |                                          |  session is gone, its stream goes on under a new
+ *     |                                          |  id, or {$ts:'error', nonce, …}: start afresh
  *     |-- {$ts:'push', seq, data} -------------->|  replayed pushes (seq > last) first, then live ones
  *     |<-- {$ts:'sub', topics} ------------------|  the union of the tabs' topics, sent whole
  *     |<-- {$ts:'msg', id, text} ----------------|  an application message, numbered
@@ -61,13 +63,16 @@ export interface ResumedFrame {
 }
 
 /**
- * Server → worker: pushes after the worker's `last` are no longer kept (or `last` is beyond
- * the stream: the server lost its state); the stream goes on after `seq`.
+ * Server → worker: pushes after the worker's `last` are no longer kept; the stream goes on
+ * after `seq`, which is never below `last`. With `session`, the server no longer has the
+ * session the worker named (it restarted, or its store lost the session): the stream goes on
+ * after `seq` under this new session id, whose message ids start again from 1.
  */
 export interface ResyncFrame {
   $ts: 'resync';
   nonce: string;
   seq: number;
+  session?: string;
 }
 
 /** Server → worker: push number `seq` of the session's stream. */
