@@ -585,7 +585,7 @@ describe('session limits', () => {
     expect(await gone.resume('s1', 1)).toMatchObject({
       $ts: 'resync',
       seq: 0,
-      session: expect.not.stringMatching(/^s1$/),
+      session: expect.stringMatching(/^\w{32}$/),
     });
   });
 

@@ -183,7 +183,16 @@ export class RedisReplayStore implements ReplayStore {
     held.goLive(head, made, from, interests);
     if (interests !== record.interests) this.#persist(key, held);
     else this.#writeAnchors(key, held, true).catch(this.#onError);
-    return { head, entries, caughtUp: this.#log !== undefined, topics: current.topics };
+    // A session created now counts the fan-outs from the read on: those made here before
+    // it are not in its stream (the server pushes them to it, see `SessionRegistry`).
+    const { fresh } = record;
+    return {
+      head,
+      entries,
+      caughtUp: this.#log !== undefined && !fresh,
+      fresh,
+      topics: current.topics,
+    };
   }
 
   /**
