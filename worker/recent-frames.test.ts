@@ -17,15 +17,28 @@ describe('RecentFrames', () => {
     expect(recent.missedBy(at(5), at(10))).toBe('resync');
   });
 
-  it('answers nothing to a cursor that is up to date or of another session, and forgets a session it left', () => {
+  it('answers nothing to a cursor that is up to date, and forgets a session it left', () => {
     const recent = new RecentFrames(4);
     recent.follow('s');
     recent.add({ data: 1, seq: 1 });
     recent.add({ data: 'plain' });
     expect(recent.missedBy(at(1), at(1))).toBeUndefined();
-    expect(recent.missedBy({ ...at(0), session: 'other' }, at(1))).toBeUndefined();
     expect(recent.missedBy(at(0), at(1))).toEqual([{ data: 1, seq: 1 }]);
     recent.follow('t');
     expect(recent.missedBy({ ...at(0), session: 't' }, { ...at(1), session: 't' })).toBe('resync');
+  });
+
+  it('answers resync to a cursor of another session once the current one has pushes', () => {
+    const recent = new RecentFrames(4);
+    recent.follow('new');
+    // The stream restarted under a new id while the tab was away (a reload, a late peer):
+    // its cursor of the old session stands above the new one's pushes, which it missed.
+    expect(
+      recent.missedBy({ ...at(40), session: 'old' }, { ...at(0), session: 'new' }),
+    ).toBeUndefined();
+    recent.add({ data: 1, seq: 1 });
+    expect(recent.missedBy({ ...at(40), session: 'old' }, { ...at(1), session: 'new' })).toBe(
+      'resync',
+    );
   });
 });

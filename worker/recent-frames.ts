@@ -37,13 +37,16 @@ export class RecentFrames {
   /**
    * What a tab or hub whose stream stands at `cursor` (of the connection at `current`)
    * missed: nothing (`undefined`), the frames after it, or `'resync'` when some of them
-   * are no longer kept.
+   * are no longer kept. A cursor of another session missed the current one's pushes so far
+   * (the stream restarted under a new id meanwhile): `'resync'` when there are any.
    */
   missedBy(
     cursor: SessionCursor,
     current: SessionCursor | undefined,
   ): TabFrame[] | 'resync' | undefined {
-    if (current?.session !== cursor.session || cursor.seq >= current.seq) return undefined;
+    if (!current) return undefined;
+    if (current.session !== cursor.session) return current.seq > 0 ? 'resync' : undefined;
+    if (cursor.seq >= current.seq) return undefined;
     const frames =
       this.#frames.length < this.limit
         ? this.#frames
