@@ -34,7 +34,11 @@
  *
  * A session outlives its sockets: the worker names it in every `resume`, resends the
  * messages not yet acked, and drops pushes whose `seq` it has delivered already, so every
- * push reaches the tabs once and every message reaches the server once. Numbers (`seq`,
+ * push reaches the tabs once and every message reaches the server once. So a session's
+ * numbers never go backwards under one id: a server that lost the session (it restarted,
+ * its store lost it, it expired) answers `resync` with a new id, whose stream the worker,
+ * its tabs and its relaying hubs take from its first push, instead of numbering from 1
+ * again under the old one (they would drop those pushes as delivered). Numbers (`seq`,
  * `last`, `id`) are safe non-negative integers (`Number.isSafeInteger`); a frame with any
  * other number is refused.
  */
