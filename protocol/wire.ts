@@ -12,7 +12,9 @@
  *     |-- {$ts:'hello', v:1, nonce} ------------>|  the socket's first frame, or never
  *     |<-- {$ts:'resume', nonce, session, last} -|  attach me to `session`; I hold pushes up to `last`
  *     |-- {$ts:'resumed', nonce, seq} ---------->|  or {$ts:'resync', nonce, seq}: what you missed is
- *     |                                          |  gone, or {$ts:'error', nonce, …}: start afresh
+ *     |                                          |  gone, or {$ts:'resync', nonce, seq, session}: the
+ *     |                                          |  session is gone, its stream goes on under a new
+ *     |                                          |  id, or {$ts:'error', nonce, …}: start afresh
  *     |-- {$ts:'push', seq, data} -------------->|  replayed pushes (seq > last) first, then live ones
  *     |<-- {$ts:'sub', topics} ------------------|  the union of the tabs' topics, sent whole
  *     |<-- {$ts:'msg', id, text} ----------------|  an application message, numbered
@@ -32,7 +34,11 @@
  *
  * A session outlives its sockets: the worker names it in every `resume`, resends the
  * messages not yet acked, and drops pushes whose `seq` it has delivered already, so every
- * push reaches the tabs once and every message reaches the server once. Numbers (`seq`,
+ * push reaches the tabs once and every message reaches the server once. So a session's
+ * numbers never go backwards under one id: a server that lost the session (it restarted,
+ * its store lost it, it expired) answers `resync` with a new id, whose stream the worker,
+ * its tabs and its relaying hubs take from its first push, instead of numbering from 1
+ * again under the old one (they would drop those pushes as delivered). Numbers (`seq`,
  * `last`, `id`) are safe non-negative integers (`Number.isSafeInteger`); a frame with any
  * other number is refused.
  */
@@ -61,13 +67,16 @@ export interface ResumedFrame {
 }
 
 /**
- * Server → worker: pushes after the worker's `last` are no longer kept (or `last` is beyond
- * the stream: the server lost its state); the stream goes on after `seq`.
+ * Server → worker: pushes after the worker's `last` are no longer kept; the stream goes on
+ * after `seq`, which is never below `last`. With `session`, the server no longer has the
+ * session the worker named (it restarted, or its store lost the session): the stream goes on
+ * after `seq` under this new session id, whose message ids start again from 1.
  */
 export interface ResyncFrame {
   $ts: 'resync';
   nonce: string;
   seq: number;
+  session?: string;
 }
 
 /** Server → worker: push number `seq` of the session's stream. */

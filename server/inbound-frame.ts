@@ -1,5 +1,5 @@
 import type { SubscribeFrame, WireErrorCode } from '../protocol/wire';
-import { isWireNumber } from '../protocol/wire-checks';
+import { isWireNumber, MAX_SESSION_ID } from '../protocol/wire-checks';
 
 /** A `resume` that carried this socket's nonce. */
 export type ResumeRequest =
@@ -16,8 +16,6 @@ export type SessionFrame =
   /** A frame without `$ts`: the app's. */
   | { kind: 'app' };
 
-/** Longer session ids are refused: each session is kept in memory for a while. */
-export const MAX_SESSION_ID = 128;
 /** A `sub` may name this many topics, each this long: a session keeps them between sockets. */
 export const MAX_TOPICS = 1_024;
 export const MAX_TOPIC_LENGTH = 256;

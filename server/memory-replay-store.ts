@@ -4,8 +4,8 @@ import { nodeClock } from './node-clock';
 import { type ReplayLimits, ReplayLog } from './replay-log';
 import type { PushPayload, ReplayRead, ReplayStore } from './replay-store';
 
-const EMPTY: ReplayRead = { head: 0, entries: [] };
-const GONE: ReplayRead = { head: 0, entries: undefined };
+const EMPTY: ReplayRead = { head: 0, entries: [], fresh: true };
+const GONE: ReplayRead = { head: 0, entries: undefined, fresh: true };
 
 /**
  * The default store: a bounded log and a dedupe window per session, in this process's

@@ -45,6 +45,12 @@ export interface ReplayRead {
    */
   readonly caughtUp?: boolean;
   /**
+   * The stream begins with this read: the store had nothing of the session (it never did,
+   * it lost it, or the session had no push yet). A worker that holds pushes of it holds
+   * them of another stream.
+   */
+  readonly fresh?: boolean;
+  /**
    * The session's topics as a shared store keeps them: the server routes publishes by them
    * until the worker's next `sub`, so that every server numbers the session's pushes alike.
    */

@@ -11,6 +11,8 @@ import type { ResumeOutcome, SessionRegistry } from './session-registry';
  *
  *   hello(nonce) ──> resume(nonce, session, last) ──> resumed(nonce, seq) + replayed pushes
  *                                                 └─> resync(nonce, seq)   (the gap is gone)
+ *                                                 └─> resync(nonce, 0, session) + its pushes
+ *                                                 │     (the stream is gone: a new session)
  *                                                 └─> error(nonce)         (refused)
  */
 export function answerResume(
@@ -48,17 +50,21 @@ function respond(
     client.shut(CLOSE_TRY_AGAIN_LATER, 'Session unavailable');
     return;
   }
-  const { session, head, replay } = outcome;
+  const { session, head, newId } = outcome;
   const remembered = client.attach(session);
+  // Frames went out while it resumed that no list holds any more: what it missed is gone.
+  const replay = remembered.overflowed ? undefined : outcome.replay;
   // Written whatever is waiting: the replay limits bound all of it.
-  if (!replay || remembered.overflowed) {
-    // Frames went out while it resumed that no list holds any more: what it missed is gone.
-    client.sendText(encodeControlFrame({ $ts: 'resync', nonce, seq: head }), 'resume');
+  if (newId !== undefined) {
+    // The worker's stream is gone: the new one's pushes so far follow, from its first.
+    const seq = replay ? 0 : head;
+    client.sendText(encodeControlFrame({ $ts: 'resync', nonce, seq, session: newId }), 'resume');
   } else {
-    client.sendText(encodeControlFrame({ $ts: 'resumed', nonce, seq: head }), 'resume');
-    for (const entry of replay) {
-      client.sendText(encodePushFrame(entry.seq, entry.payload.body), 'resume');
-    }
+    const kind = replay ? 'resumed' : 'resync';
+    client.sendText(encodeControlFrame({ $ts: kind, nonce, seq: head }), 'resume');
+  }
+  for (const entry of replay ?? []) {
+    client.sendText(encodePushFrame(entry.seq, entry.payload.body), 'resume');
   }
   // The worker dropped what came before its session was attached. The session logged the
   // pushes made to it since it exists (they are in the replay, or come after it); the rest

@@ -1,4 +1,5 @@
 import type { Clock } from '../protocol/clock';
+import { randomId } from '../protocol/random-id';
 import type { SendBudget } from './connected-client';
 import type { PushPayload, ReplayRead, ReplayStore } from './replay-store';
 import { isPromise, type MaybePromise, SerialQueue } from './serial-queue';
@@ -53,6 +54,11 @@ export class SessionRegistry {
    * Attaches `socket` to the worker's session `id` (created when unknown), taking it from a
    * socket it may still have: that one is a half-open leftover of the same worker. A `last`
    * that is not a push number (undefined) makes the worker resync.
+   *
+   * A session's numbers never go backwards under one id: when the store no longer has the
+   * stream the worker holds pushes of (the server restarted, the store lost the session, it
+   * expired), a session with a fresh id starts instead, and the outcome names it (`newId`).
+   * Under the old id its pushes 1, 2… would be dropped by the worker and the tabs as seen.
    *
    * `respond` gets the outcome once the store has answered the read, in the session's
    * order: after the pushes made before this call, before those made after it. It is called
@@ -117,6 +123,10 @@ export class SessionRegistry {
           this.#awaitWorker(target);
           return respond({ kind: 'failed', reason: 'closed' });
         }
+        if (last !== 0 && (read.fresh === true || (last !== undefined && read.head < last))) {
+          this.#evict(target);
+          return this.#startAnew(socket, respond);
+        }
         this.#attach(target, socket);
         target.written = read.head;
         if (read.topics) target.topics = new Set(read.topics);
@@ -145,6 +155,14 @@ export class SessionRegistry {
       if (!isPromise(read)) return attach(read);
       return read.then(attach, fail);
     });
+  }
+
+  /** Resumes a new session, with a fresh id, for a worker whose stream is gone. */
+  #startAnew(socket: SessionSocket, respond: (outcome: ResumeOutcome) => void): MaybePromise<void> {
+    const newId = randomId();
+    return this.resume(socket, newId, 0, (outcome) =>
+      respond(outcome.kind === 'attached' ? { ...outcome, newId } : outcome),
+    );
   }
 
   /** A resume attached nothing: a session left without a socket waits `maxAge` like any. */

@@ -61,6 +61,11 @@ export type ResumeOutcome =
       session: Session;
       /** The session did not exist: this resume created it. */
       created: boolean;
+      /**
+       * The id of a session this resume started in place of the worker's, whose stream the
+       * store no longer had (see `SessionRegistry.resume`); the worker takes it from the start.
+       */
+      newId?: string;
       /** The last push number of the stream. */
       head: number;
       /** What to replay, oldest first; undefined when the worker must resync. */

@@ -87,10 +87,45 @@ describe('sessions', () => {
     expect(pushesOf(second)[0]?.seq).toBe(6);
   });
 
-  it('answers resync to a worker whose session the server does not know (a restart)', async () => {
-    const { url } = await start();
+  it('starts a new session for a worker whose session the server does not know (a restart)', async () => {
+    const { server, url } = await start();
+    // The connection handler's push goes out before the resume: it is the new stream's first.
+    server.on('connection', (client) => client.send({ welcome: true }));
     const client = await resumed(`${url}/?user=ann`, 'forgotten', 42);
-    expect(answerOf(client)).toEqual({ $ts: 'resync', seq: 0 });
+    const answer = answerOf(client) as { session: string };
+    expect(answer).toEqual({ $ts: 'resync', seq: 0, session: expect.stringMatching(/^\w{32}$/) });
+    server.push('ann', { n: 1 });
+    await waitUntil(() => pushesOf(client).length === 2, 'the new stream');
+    // The welcome went out plainly too, before the resume: the worker drops that copy.
+    const kinds = client.json().map((frame) => (frame as { $ts?: string }).$ts);
+    expect(kinds).toEqual(['hello', undefined, 'resync', 'push', 'push']);
+    expect(pushesOf(client)).toEqual([
+      { $ts: 'push', seq: 1, data: { welcome: true } },
+      { $ts: 'push', seq: 2, data: { n: 1 } },
+    ]);
+    // The old id is not kept, and the new one is the session's: it resumes.
+    expect(server.stats().sessions).toBe(1);
+    client.socket.terminate();
+    await client.closed;
+    const back = await resumed(`${url}/?user=ann`, answer.session, 2);
+    expect(answerOf(back)).toEqual({ $ts: 'resumed', seq: 2 });
+  });
+
+  it('keeps the id of a session the server does not know when the worker holds no push of it', async () => {
+    const { url } = await start();
+    const client = await resumed(`${url}/?user=ann`, 'new-session', 0);
+    expect(answerOf(client)).toEqual({ $ts: 'resumed', seq: 0 });
+  });
+
+  it('starts a new session rather than number backwards, for a last beyond the stream', async () => {
+    const { server, url } = await start();
+    const first = await resumed(`${url}/?user=ann`, 's1');
+    server.push('ann', { n: 1 });
+    await waitUntil(() => pushesOf(first).length === 1, 'push 1');
+    first.socket.terminate();
+    await first.closed;
+    const second = await resumed(`${url}/?user=ann`, 's1', 7);
+    expect(answerOf(second)).toEqual({ $ts: 'resync', seq: 0, session: expect.any(String) });
   });
 
   it('passes a message on once and acks it every time it is resent', async () => {
@@ -547,7 +582,11 @@ describe('session limits', () => {
     const back = await harness.connect(`${url}/?user=ann`);
     expect(await back.resume('s2', 0)).toMatchObject({ $ts: 'resumed', seq: 1 });
     const gone = await harness.connect(`${url}/?user=ann`);
-    expect(await gone.resume('s1', 1)).toMatchObject({ $ts: 'resync', seq: 0 });
+    expect(await gone.resume('s1', 1)).toMatchObject({
+      $ts: 'resync',
+      seq: 0,
+      session: expect.stringMatching(/^\w{32}$/),
+    });
   });
 
   it("drops the socket of a user's oldest session when all of them are attached", async () => {

@@ -10,6 +10,7 @@ import {
   resumed,
   resumeFrameOf,
   resync,
+  resyncOnto,
   setup,
   setupOpen,
   setupPlain,
@@ -687,6 +688,65 @@ describe('Connection', () => {
       expect(resyncs).toEqual([1]);
       expect(frames.map((frame) => frame.data)).toEqual([1, 41]);
       expect(sockets).toHaveLength(2);
+    });
+
+    it('takes the new session of a resync that names one: its cursor before its pushes, then resync, then its stream', async () => {
+      const { connection, latest, frames, resyncs, cursors, lastState } = setupResumed();
+      for (let seq = 1; seq <= 5; seq++)
+        latest().receive(`{"$ts":"push","seq":${seq},"data":${seq}}`);
+      const acked = connection.send('m1');
+      const unacked = connection.send('m2');
+      latest().receive('{"$ts":"ack","id":1}');
+      await acked;
+      const old = resumeFrameOf(latest()).session;
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().accept();
+      latest().receive(HELLO);
+      expect(resumeFrameOf(latest())).toMatchObject({ session: old, last: 5 });
+      latest().receive(resyncOnto('the-new-session-0123'));
+      // Told before any push of the new stream: the tabs' and peers' cursors of the old
+      // session would drop its pushes 1, 2… as seen.
+      expect(cursors.at(-1)).toMatchObject({ session: 'the-new-session-0123', seq: 0 });
+      expect(resyncs).toEqual([5]);
+      // The new session never had message 2: it goes again as its first.
+      expect(latest().sent.slice(1)).toEqual(['{"$ts":"msg","id":1,"text":"m2"}']);
+      latest().receive('{"$ts":"push","seq":1,"data":"new 1"}');
+      latest().receive('{"$ts":"push","seq":2,"data":"new 2"}');
+      expect(frames.map((frame) => frame.data)).toEqual([1, 2, 3, 4, 5, 'new 1', 'new 2']);
+      latest().receive('{"$ts":"ack","id":1}');
+      await unacked;
+      expect(connection.cursor).toMatchObject({ session: 'the-new-session-0123', seq: 2 });
+      latest().drop();
+      vi.advanceTimersByTime(lastState()?.detail.delay ?? 0);
+      latest().accept();
+      latest().receive(HELLO);
+      expect(resumeFrameOf(latest())).toMatchObject({ session: 'the-new-session-0123', last: 2 });
+    });
+
+    it('never moves its last push down: a resync below it without a new session is a refused resume', () => {
+      const { latest, frames, resyncs, cursors, lastState } = setupResumed();
+      for (let seq = 1; seq <= 5; seq++)
+        latest().receive(`{"$ts":"push","seq":${seq},"data":${seq}}`);
+      const old = resumeFrameOf(latest()).session;
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().accept();
+      latest().receive(HELLO);
+      // A server that lost the session and numbers it from 1 again, under the same id.
+      latest().receive(resync(0));
+      latest().receive('{"$ts":"push","seq":1,"data":"new 1"}');
+      expect(resyncs).toEqual([5]);
+      expect(lastState()).toMatchObject({ state: 'backoff', detail: { reason: 'resume-refused' } });
+      expect(cursors.at(-1)?.session).not.toBe(old);
+      vi.advanceTimersByTime(lastState()?.detail.delay ?? 0);
+      latest().accept();
+      latest().receive(HELLO);
+      const fresh = resumeFrameOf(latest());
+      expect(fresh).toMatchObject({ session: cursors.at(-1)?.session, last: 0 });
+      latest().receive(resumed(1));
+      latest().receive('{"$ts":"push","seq":1,"data":"new 1"}');
+      expect(frames.map((frame) => frame.data)).toEqual([1, 2, 3, 4, 5, 'new 1']);
     });
 
     it('treats a gap in the sequence as a resync', () => {

@@ -5,6 +5,7 @@ import {
   NONCE,
   resumed,
   resync,
+  resyncOnto,
   setupOpen,
   setupPlain,
   setupResumed,
@@ -162,11 +163,15 @@ describe('fuzz: hostile server frames', () => {
     const resume = socket.sent.length > 0 ? parseFrame(socket.sent[0]) : undefined;
     if (resume?.$ts === 'resume') {
       // The session's last push must still be a number a server can answer: as the
-      // reference server does, one that is not its head gets a resync to the head.
+      // reference server does, one below its head gets a resync to the head, one beyond
+      // it (of a stream the server lost) a new session.
       expect(Number.isSafeInteger(resume.last), `seed ${seed}`).toBe(true);
       const head = 1_000;
-      socket.receive(resume.last === head ? resumed(head) : resync(head));
-      socket.receive(JSON.stringify({ $ts: 'push', seq: head + 1, data: 'after' }));
+      const last = Number(resume.last);
+      if (last > head) socket.receive(resyncOnto('a-new-session-0123'));
+      else socket.receive(last === head ? resumed(head) : resync(head));
+      const next = last > head ? 1 : head + 1;
+      socket.receive(JSON.stringify({ $ts: 'push', seq: next, data: 'after' }));
       for (const frame of socket.sent.map(parseFrame)) {
         if (frame?.$ts === 'msg') socket.receive(JSON.stringify({ $ts: 'ack', id: frame.id }));
       }

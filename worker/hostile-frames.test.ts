@@ -115,6 +115,18 @@ describe('numbers out of range', () => {
     expect(resyncs).toEqual([]);
   });
 
+  it.each([
+    ['a number', 42],
+    ['empty', ''],
+    ['longer than 128 characters', 'x'.repeat(129)],
+  ])('drops a resync whose new session is %s', (_, session) => {
+    const { latest, resyncs, cursors } = setupResuming();
+    const known = cursors.length;
+    latest().receive(JSON.stringify({ $ts: 'resync', nonce: NONCE, seq: 0, session }));
+    expect(resyncs).toEqual([]);
+    expect(cursors).toHaveLength(known);
+  });
+
   it('drops a resync to 2^53 even with the nonce: the stream is not wedged', () => {
     const { latest, frames } = setupResuming();
     latest().receive(resync(2 ** 53));

@@ -5,7 +5,7 @@ import type { ConnectionSnapshot, Outcome, TabEvent, TabEventMessage } from '../
 import { Hub } from './hub';
 import { RECENT_FRAMES } from './recent-frames';
 import type { LockWaiter } from './registry';
-import { HELLO, resumed } from './test-support/connection-harness';
+import { HELLO, resumed, resyncOnto } from './test-support/connection-harness';
 import { fakeEnvironment } from './test-support/fake-socket';
 
 /**
@@ -320,6 +320,29 @@ describe('Hub', () => {
       attach('b').open('b', options(), cursor);
       expect(eventsOf('b', 'resync')).toHaveLength(1);
       expect(eventsOf('b', 'frames')).toEqual([]);
+    });
+
+    it('sends resync to a tab that comes back with a cursor of a session the server has since replaced', () => {
+      const { attach, latest, eventsOf, hub } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      a.setInterest('a', 'default', { all: true, topics: [] });
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      for (let seq = 1; seq <= 5; seq++)
+        latest().receive(`{"$ts":"push","seq":${seq},"data":${seq}}`);
+      const cursor = hub.inspect('default')?.cursor;
+      a.leave('a');
+      latest().drop();
+      vi.advanceTimersByTime(1_000);
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resyncOnto('the-new-session-0123'));
+      latest().receive('{"$ts":"push","seq":1,"data":"new 1"}');
+      // The reloaded page held push 5 of the old session: it missed the new one's push 1.
+      attach('b').open('b', options(), cursor);
+      expect(eventsOf('b', 'resync')).toHaveLength(1);
     });
 
     it('sends state changes to every attached tab', () => {

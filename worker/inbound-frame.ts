@@ -1,6 +1,6 @@
 import type { TabFrame } from '../protocol/tab-hub';
 import type { PushFrame } from '../protocol/wire';
-import { isWireNumber } from '../protocol/wire-checks';
+import { isSessionId, isWireNumber } from '../protocol/wire-checks';
 
 export type { TabFrame };
 
@@ -45,7 +45,8 @@ export type ServerFrameVerdict =
   /** A hello after the socket settled as plain: not acted on, not delivered. */
   | { kind: 'late-hello' }
   | { kind: 'resumed' }
-  | { kind: 'resync'; seq: number }
+  /** With `session`: the server no longer had ours, the stream goes on under that id. */
+  | { kind: 'resync'; seq: number; session?: string }
   /** The server cannot take the session (`invalid-session`): start a fresh one. */
   | { kind: 'resume-refused' }
   | { kind: 'push'; frame: PushFrame }
@@ -113,7 +114,11 @@ function readResumeAnswer(frame: KindedObject): ServerFrameVerdict {
     case 'resumed':
       return isWireNumber(frame.seq) ? RESUMED : DROP;
     case 'resync':
-      return isWireNumber(frame.seq) ? { kind: 'resync', seq: frame.seq } : DROP;
+      if (!isWireNumber(frame.seq)) return DROP;
+      if (frame.session === undefined) return { kind: 'resync', seq: frame.seq };
+      return isSessionId(frame.session)
+        ? { kind: 'resync', seq: frame.seq, session: frame.session }
+        : DROP;
     case 'error':
       // Only a session the server cannot take ends it. Any other refusal (`overloaded`: a
       // store that failed to read) leaves the session whole: the server's close, or the

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ownerLockName, relayChannelName } from '../protocol/locks';
 import { RelayPeer } from './relay-peer';
-import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
+import { HELLO, resumed, resumeFrameOf, resyncOnto } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
 import { ID_RESERVE } from './wire-link';
 
@@ -46,6 +46,44 @@ function handshake(seq = 0) {
 }
 
 describe('hubs sharing a connection', () => {
+  it('take the new session of a server that lost theirs: every push of its stream reaches every tab once', async () => {
+    const { tabA, tabB } = await twoHubs('relay-new-session', {
+      reconnect: { minDelay: 10, maxDelay: 10, jitter: 0 },
+    });
+    const { socket } = handshake();
+    for (let seq = 1; seq <= 5; seq++) socket.receive(push(seq));
+    await vi.waitFor(() => expect(tabB.frames()).toHaveLength(5));
+    socket.drop();
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const restarted = world.latest();
+    restarted.accept();
+    restarted.receive(HELLO);
+    expect(resumeFrameOf(restarted)).toMatchObject({ last: 5 });
+    // The server restarted without its sessions: the stream goes on under a new id, from 1.
+    restarted.receive(resyncOnto('the-new-session-0123'));
+    for (let seq = 1; seq <= 3; seq++) restarted.receive(push(seq, 100 + seq));
+    for (const tab of [tabA, tabB]) {
+      await vi.waitFor(() => expect(tab.frames()).toHaveLength(8));
+      expect(tab.frames().map((frame) => frame.data)).toEqual(
+        [1, 2, 3, 4, 5, 101, 102, 103].map((n) => ({ n })),
+      );
+      // The tab hears of the new session, and of the resync, before any of its pushes.
+      const kinds = tab.events.flatMap((event) =>
+        event.kind === 'cursor' && event.cursor.session === 'the-new-session-0123'
+          ? ['new session']
+          : event.kind === 'resync' || event.kind === 'frames'
+            ? [event.kind]
+            : [],
+      );
+      const after = kinds.slice(kinds.indexOf('new session'));
+      expect(after.filter((kind, index) => kind !== after[index - 1])).toEqual([
+        'new session',
+        'resync',
+        'frames',
+      ]);
+    }
+  });
+
   it('open one socket: the second hub relays states, pushes and sends, and learns both builds', async () => {
     const { tabA, tabB, relayed } = await twoHubs('relay-basics');
     expect(relayed).toMatchObject({ ok: true, value: { role: 'relay', state: 'connecting' } });

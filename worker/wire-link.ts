@@ -179,9 +179,7 @@ export class WireLink {
         this.#resumed();
         return;
       case 'resync':
-        this.#session.skipTo(verdict.seq);
-        this.listener.resync();
-        this.#resumed();
+        this.#resynced(verdict.seq, verdict.session);
         return;
       case 'resume-refused':
         this.#resumeRefused();
@@ -250,6 +248,29 @@ export class WireLink {
     this.#phase = 'tabsocket';
     this.#sendTopics();
     this.#carry('tabsocket');
+  }
+
+  /**
+   * The server could not replay what followed our last push: the stream goes on after `seq`,
+   * under `session` when the server no longer had ours. That new session is told before any
+   * of its pushes (the tabs and relay peers hold cursors of the old one, and would drop its
+   * pushes 1, 2… as seen), and the messages not acknowledged go again under its ids.
+   * Numbers never go backwards under one id: a resync below our last push without a new id
+   * (a server that numbers a session it lost from 1 again) is a refused resume.
+   */
+  #resynced(seq: number, session: string | undefined): void {
+    if (session !== undefined && session !== this.#session.id) {
+      this.#session = new WireSession(session, seq);
+      this.#queue.requeueUnacked({ renumber: true });
+      this.#reserveIds();
+    } else if (seq < this.#session.lastSeq) {
+      this.#resumeRefused();
+      return;
+    } else {
+      this.#session.skipTo(seq);
+    }
+    this.listener.resync();
+    this.#resumed();
   }
 
   /**

@@ -7,7 +7,8 @@ export type PushVerdict = 'deliver' | 'duplicate' | 'gap';
 /**
  * The worker's half of a session with a server that speaks the tabsocket protocol: its id
  * and the last push delivered to the tabs. It outlives sockets and ends with the login, or
- * when the server refuses to resume it. (The messages it sends are the `SendQueue`'s.)
+ * when the server refuses to resume it or lost it (it then names the session that goes on).
+ * Its last push never moves down. (The messages it sends are the `SendQueue`'s.)
  */
 export class WireSession {
   #lastSeq: number;
@@ -42,7 +43,7 @@ export class WireSession {
     return verdict;
   }
 
-  /** The server could not replay what followed our last push: the stream goes on after `seq`. */
+  /** The server could not replay what followed our last push: the stream goes on after `seq` (not below it). */
   skipTo(seq: number): void {
     this.#lastSeq = seq;
   }

@@ -13,6 +13,8 @@ export interface Harness {
   errors: Array<{ code: string; message: string }>;
   /** How many `resync` events the tab saw. */
   resyncs: number;
+  /** For each `resync` event, how many messages the tab had got before it. */
+  resyncedAt: number[];
   /** Every `builds` event: the worker script URLs of the hubs sharing the connection. */
   builds: string[][];
   open(options: ConnectOptions): void;

@@ -20,6 +20,7 @@ const harness: Harness = {
   messages: [],
   errors: [],
   resyncs: 0,
+  resyncedAt: [],
   builds: [],
   open(options: ConnectOptions) {
     socket = connect({ ...options, ...workerOption });
@@ -32,6 +33,7 @@ const harness: Harness = {
     );
     socket.on('resync', () => {
       harness.resyncs += 1;
+      harness.resyncedAt.push(harness.messages.length);
     });
     socket.on('builds', (builds) => harness.builds.push(builds));
   },

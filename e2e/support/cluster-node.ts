@@ -3,6 +3,7 @@ import type { NodeEvent, NodeRequest } from './cluster-node-protocol';
 import { ForkedServer } from './forked-server';
 
 const SCRIPT = join(import.meta.dirname, 'cluster-node-main.ts');
+const MEMORY_SCRIPT = join(import.meta.dirname, 'memory-node-main.ts');
 
 /** A presence entry as the node's store lists it. */
 export interface ListedPresence {
@@ -49,6 +50,15 @@ export class ClusterNode {
     return new ClusterNode(forked, name);
   }
 
+  /**
+   * Starts the reference server with its in-memory stores (memory-node-main.ts) on
+   * 127.0.0.1:`port` (0: the system picks one): a server alone, whose sessions die with it.
+   */
+  static async startInMemory(name: string, port = 0): Promise<ClusterNode> {
+    const forked = await ForkedServer.start(MEMORY_SCRIPT, [String(port)], `server ${name}`);
+    return new ClusterNode(forked, name);
+  }
+
   get port(): number {
     return this.forked.port;
   }
@@ -57,7 +67,10 @@ export class ClusterNode {
     return this.forked.alive;
   }
 
-  /** Pushes through the fan-out; resolves with its number, null if Redis did not take it. */
+  /**
+   * Pushes through the fan-out; resolves with its number, null if Redis did not take it. In
+   * memory (`startInMemory`): with how many sockets and sessions it was written to.
+   */
   push(userId: string, data: unknown): Promise<number | null> {
     return this.#ask({ type: 'push', userId, data }) as Promise<number | null>;
   }

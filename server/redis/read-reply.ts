@@ -11,11 +11,13 @@ export interface SessionRecord {
   readonly dfloor: number;
   /** The newest direct push's number; 0 for none. */
   readonly dhead: number;
+  /** Redis did not know the session: the read created it. */
+  readonly fresh: boolean;
   /** The direct pushes after the older anchor's head, oldest first. */
   readonly directs: DirectPush[];
 }
 
-const FIELDS = 8;
+const FIELDS = 9;
 
 export function readReply(reply: unknown): SessionRecord {
   const values = (reply as unknown[]).map(String);
@@ -37,6 +39,7 @@ export function readReply(reply: unknown): SessionRecord {
     interests: parseInterests(values[5] ?? '[]'),
     dfloor: number(6),
     dhead: number(7),
+    fresh: values[8] === '1',
     directs,
   };
 }

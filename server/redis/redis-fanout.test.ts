@@ -211,6 +211,21 @@ describe('RedisFanout', () => {
     expect(a.server.stats().openSockets, 'no socket ended').toBe(1);
   });
 
+  it.each([
+    ['a new session', 's-new', 0, 'resumed'],
+    ['the session that replaces one Redis lost', 'lost', 4, 'resync'],
+  ])('numbers in %s a fan-out its socket got before the resume', async (_, session, last, kind) => {
+    const [a] = await cluster();
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.nonce();
+    await a.fanout.push('ann', 'before the resume');
+    // Written plainly to a socket that may still resume: the worker drops that copy.
+    await waitUntil(() => onA.messages.includes('before the resume'), 'the plain frame');
+    expect(await onA.resume(session, last)).toMatchObject({ $ts: kind, seq: 0 });
+    await waitUntil(() => pushes(onA).length === 1, 'the push in the stream');
+    expect(pushes(onA)).toEqual([{ $ts: 'push', seq: 1, text: 'before the resume' }]);
+  });
+
   it('tells the worker to resync when it may have missed a fan-out its new server forgot', async () => {
     const [a, b] = await cluster({ remember: 2 });
     const onA = await harness.connect(`${a.url}/?user=ann`);

@@ -3,6 +3,8 @@ import { InvalidOptionError } from '../../protocol/errors';
 import { DedupeWindow } from '../dedupe-window';
 import type { TabSocketServerOptions } from '../options';
 import { pushPayload } from '../outbound-frame';
+import { type ResumeOutcome, SessionRegistry } from '../session-registry';
+import { FakeClock } from '../test-support/fake-clock';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 import { redisForTheFile, startRedisServer } from '../test-support/redis-server';
 import { FanoutLog, type FanoutMessage } from './fanout-log';
@@ -73,8 +75,51 @@ describe('RedisReplayStore', () => {
     expect(await replay.read('s1', 500)).toMatchObject({ head: 500, entries: [] });
     expect(await replay.read('s1', 501)).toMatchObject({ head: 500, entries: undefined });
     expect(await replay.read('s1', undefined)).toMatchObject({ head: 500, entries: undefined });
-    expect(await replay.read('unknown', 0)).toMatchObject({ head: 0, entries: [] });
-    expect(await replay.read('unknown', 1)).toMatchObject({ head: 0, entries: undefined });
+    expect(await replay.read('s1', 500)).toMatchObject({ fresh: false });
+    expect(await replay.read('unknown', 0)).toMatchObject({ head: 0, entries: [], fresh: true });
+    expect(await replay.read('lost', 1)).toMatchObject({
+      head: 0,
+      entries: undefined,
+      fresh: true,
+    });
+  });
+
+  it('starts a new session for a worker whose session Redis does not know, however far fan-outs made during the read count', async () => {
+    const log = new FanoutLog(100);
+    const replay = store();
+    replay.followFanout(log, (message) => `"data":${JSON.stringify(message.d)}`);
+    const registry = new SessionRegistry(
+      replay,
+      { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
+      new FakeClock(),
+    );
+    const socket = {
+      userId: 'ann',
+      isOpen: true,
+      topics: new Set<string>(),
+      sendText: () => true,
+      terminate() {},
+    };
+    const outcome = new Promise<ResumeOutcome>((resolve) => {
+      void registry.resume(socket, 'lost', 1, resolve);
+    });
+    // A broadcast made while Redis reads: the new stream is as far as the worker's last.
+    log.make(1, { k: 'b', d: 'during the read' }, () => {
+      registry.pushAll(registry.all(), payload(1));
+    });
+    const answer = await outcome;
+    expect(answer).toMatchObject({
+      kind: 'attached',
+      head: 0,
+      replay: [],
+      newId: expect.any(String),
+    });
+    expect(answer.kind === 'attached' && answer.session.key).toBe(
+      JSON.stringify(['ann', answer.kind === 'attached' ? answer.newId : '']),
+    );
+    expect(registry.size).toBe(1);
+    const [hash] = replay.keys(JSON.stringify(['ann', 'lost']));
+    expect(await shared.client.exists(hash), 'the old session is not kept').toBe(0);
   });
 
   it('numbers a fan-out in memory, writing nothing per session; another store counts the same', async () => {
@@ -417,7 +462,11 @@ describe('servers on one Redis', () => {
     await first.closed;
     expect(pushes(first)).toHaveLength(3);
     const second = await harness.connect(`${url}/?user=ann`);
-    expect(await second.resume('s1', 3)).toMatchObject({ $ts: 'resync', seq: 0 });
+    expect(await second.resume('s1', 3)).toMatchObject({
+      $ts: 'resync',
+      seq: 0,
+      session: expect.stringMatching(/^\w{32}$/),
+    });
     server.push('ann', 'next');
     await waitUntil(() => pushes(second).length === 1, 'the push after the resync');
     expect(pushes(second)).toEqual([{ $ts: 'push', seq: 1, text: 'next' }]);
@@ -437,7 +486,11 @@ describe('servers on one Redis', () => {
     await first.closed;
     expect(pushes(first)).toHaveLength(5);
     const second = await harness.connect(`${url}/?user=ann`);
-    expect(await second.resume('s1', 5)).toMatchObject({ $ts: 'resync', seq: 0 });
+    expect(await second.resume('s1', 5)).toMatchObject({
+      $ts: 'resync',
+      seq: 0,
+      session: expect.stringMatching(/^\w{32}$/),
+    });
     server.push('ann', 'next');
     await waitUntil(() => pushes(second).length === 1, 'the push after the resync');
     expect(pushes(second)).toEqual([{ $ts: 'push', seq: 1, text: 'next' }]);

@@ -197,7 +197,16 @@ export class RedisReplayStore implements ReplayStore {
     if (interests !== record.interests) this.#persist(key, held);
     else this.#writeAnchors(key, held, true).catch(this.#onError);
     const now = (interests.at(-1) ?? reader).topics;
-    return { head, entries, caughtUp: this.#log !== undefined, topics: now };
+    // A session created now counts the fan-outs from the read on: those made here before
+    // it are not in its stream (the server pushes them to it, see `SessionRegistry`).
+    const { fresh } = record;
+    return {
+      head,
+      entries,
+      caughtUp: this.#log !== undefined && !fresh,
+      fresh,
+      topics: now,
+    };
   }
 
   /**

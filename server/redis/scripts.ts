@@ -24,11 +24,14 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
  * KEYS: hash, stream, bits, the fan-out counter. ARGV: owner, ttl ms, the fan-out mark and
  * the interests (JSON) of a session created now, the worker's last push (a large number for
  * none). The store of `owner` holds the session from then on. Answers {the last fan-out
- * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, then the direct
+ * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, 1 when the
+ * session was created now (Redis did not know it) else 0, then the direct
  * pushes after the lowest of the anchors' heads and last (after last, when the one after it
  * is a direct push), oldest first: stream id, s, m, b...}.
  */
-export const READ = `if not redis.call('HGET', KEYS[1], 'ch') then
+export const READ = `local fresh = '0'
+if not redis.call('HGET', KEYS[1], 'ch') then
+  fresh = '1'
   redis.call('HSET', KEYS[1], 'ch', 0, 'cm', ARGV[3], 'ph', 0, 'pm', ARGV[3], 'interests', ARGV[4])
 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
@@ -36,7 +39,7 @@ for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor')
 local last = tonumber(ARGV[5])
 local from = math.min(tonumber(known[1]), tonumber(known[3]), last)
-local out = {redis.call('GET', KEYS[4]) or '0', known[1], known[2], known[3], known[4], known[5], known[6] or '0', '0'}
+local out = {redis.call('GET', KEYS[4]) or '0', known[1], known[2], known[3], known[4], known[5], known[6] or '0', '0', fresh}
 local found = {}
 local top = '+'
 repeat

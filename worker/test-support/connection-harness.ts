@@ -20,6 +20,11 @@ export function resync(seq: number, nonce = NONCE): string {
   return JSON.stringify({ $ts: 'resync', nonce, seq });
 }
 
+/** The answer of a server that lost the session: the stream goes on under `session`. */
+export function resyncOnto(session: string, seq = 0, nonce = NONCE): string {
+  return JSON.stringify({ $ts: 'resync', nonce, seq, session });
+}
+
 export function resumeFrameOf(socket: { sent: unknown[] }) {
   return JSON.parse(String(socket.sent[0])) as {
     $ts: string;

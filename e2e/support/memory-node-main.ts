@@ -1,0 +1,73 @@
+/**
+ * The reference server with its in-memory stores, in a process of its own so a test can kill
+ * it with SIGKILL and start another on the same port, its sessions gone, as a crash or a
+ * deploy does: `node --import tsx memory-node-main.ts <port>`, spawned with an IPC channel by
+ * cluster-node.ts (`ClusterNode.startInMemory`). It speaks the cluster nodes' IPC protocol; a
+ * token `user-NAME` logs in as NAME. A port still taken (by the killed predecessor) is tried
+ * again for a few seconds.
+ */
+import { createServer, type Server } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createTabSocketServer } from 'tabsocket/server';
+import type { NodeEvent, NodeRequest } from './cluster-node-protocol';
+
+const LISTEN_RETRY_MS = 5_000;
+
+function report(event: NodeEvent): void {
+  process.send?.(event);
+}
+
+function listen(http: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.argv[2] ?? 0);
+  const http = createServer();
+  const deadline = Date.now() + LISTEN_RETRY_MS;
+  for (;;) {
+    try {
+      await listen(http, port);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) {
+        throw error;
+      }
+      await delay(50);
+    }
+  }
+  const server = createTabSocketServer({
+    server: http,
+    authenticate: (request) => {
+      const token = new URL(request.url ?? '/', 'http://x').searchParams.get('token') ?? '';
+      return token.startsWith('user-') ? token.slice('user-'.length) : null;
+    },
+  });
+  server.on('connection', () => report({ type: 'connection' }));
+  server.on('disconnection', () => report({ type: 'disconnection' }));
+  server.on('message', (_client, data) => report({ type: 'message', data }));
+  process.on('message', (request: NodeRequest) => {
+    if (request.type === 'push') {
+      const written = server.push(request.userId, request.data as string);
+      report({ type: 'answer', id: request.id, value: written });
+    } else {
+      void server.presence
+        .list()
+        .then((value) => report({ type: 'answer', id: request.id, value }));
+    }
+  });
+  report({ type: 'listening', port: (http.address() as { port: number }).port });
+}
+
+// Never outlive the test process that spawned us.
+process.on('disconnect', () => process.exit(0));
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
