@@ -132,6 +132,8 @@ test('worker killed, plain server: every tab notices within 1 s, is open again w
   const before = server.received.length;
   await expect.poll(() => server.received.length).toBeGreaterThan(before + TABS * 5);
   const counts = await checkSends(new Map(tabs.entries()), received);
+  // The tabs post what the dead worker had not handed to the socket to the fresh one.
+  expect(Object.keys(counts)).toEqual(['ok']);
 
   server.push({ after: true });
   for (const tab of tabs) {
@@ -177,6 +179,8 @@ test('worker killed, reference server pushing: open again on 1 socket within 3 s
     await expect.poll(() => sockets.open).toBe(1);
     await traffic.pushMore(25);
     counts = await traffic.stopAndCheck(tabs);
+    // Each send the dead worker held goes again to the fresh one, under its message id.
+    expect(Object.keys(counts)).toEqual(['ok']);
   } finally {
     traffic.stop();
   }
