@@ -11,12 +11,12 @@ import type {
   TabEventMessage,
   TabUrlProvider,
 } from '../protocol/tab-hub';
+import { checkSocketData } from '../protocol/tab-hub-checks';
 import { type HandleGroup, startsNewLogin } from './handle-group';
 import { type PendingSend, PendingSends, tagOf } from './pending-sends';
 import { StreamCursors } from './stream-cursors';
 import { TabInterest } from './tab-interest';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
-import { checkSocketData } from '../protocol/tab-hub-checks';
 import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
 
 /** A fresh worker normally answers `attach` within a few ms (under 60 ms measured). */
@@ -95,7 +95,12 @@ export class HubClient implements HandleHost {
     } else {
       // A group per login: the sends of one that ended never go to the next (`#reopenAll`).
       const interest = new TabInterest();
-      this.#handles.set(handle.name, { options, handles: new Set([handle]), urlProvider, interest });
+      this.#handles.set(handle.name, {
+        options,
+        handles: new Set([handle]),
+        urlProvider,
+        interest,
+      });
       login = 'new';
       if (entry) {
         // The app logged in again and holds a new handle: the handles of the old login

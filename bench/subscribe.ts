@@ -1,0 +1,96 @@
+/**
+ * `npm run bench:subscribe`: what `subscribe()` costs a tab, without a browser. The client
+ * code runs in Node against the in-process hub, as in client/connect.test.ts: a
+ * MessageChannel stands in for the SharedWorker's port, the socket is fake and speaks the
+ * tabsocket protocol (so the hub writes `sub`). For each count it prints two figures:
+ *
+ * - **calls**: the loop of `subscribe()` calls alone, synchronous, as a component tree
+ *   mounting its listeners would run them;
+ * - **until sub**: from the first call until the socket has the `sub` frame with every
+ *   topic: the calls, the microtasks they queued, the hop to the hub and the hub's work.
+ *   In a browser the hub's part runs in the worker; here everything shares one thread,
+ *   so this bounds the tab's main-thread time from above.
+ */
+import { performance } from 'node:perf_hooks';
+import { connect, type TabSocket } from '../client/index';
+import { createHub, exposeHub } from '../worker/serve';
+import { HELLO, resumed } from '../worker/test-support/connection-harness';
+import { type FakeSocket, fakeEnvironment } from '../worker/test-support/fake-socket';
+
+const COUNTS = [1_000, 5_000, 10_000];
+/** The old cost grew with the square of the count: past this, a run is abandoned. */
+const GIVE_UP_MS = 60_000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function until(done: () => boolean, since: number): Promise<boolean> {
+  while (!done()) {
+    if (performance.now() - since > GIVE_UP_MS) return false;
+    await nextTurn();
+  }
+  return true;
+}
+
+/** A tab on an open tabsocket-protocol connection, with its own hub. */
+async function openTab(): Promise<{ socket: TabSocket; wire: FakeSocket; dispose(): void }> {
+  const fake = fakeEnvironment();
+  const hub = createHub({ ...fake.env, locks: undefined, openChannel: undefined });
+  const windowEvents = new EventTarget();
+  Object.assign(globalThis, {
+    addEventListener: windowEvents.addEventListener.bind(windowEvents),
+  });
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { onLine: true, locks: undefined },
+    configurable: true,
+  });
+  const { port1, port2 } = new MessageChannel();
+  exposeHub(hub, port2);
+  // connect() takes only a SharedWorker: the global one is this stand-in.
+  class InProcessWorker extends EventTarget {
+    readonly port = port1;
+  }
+  Object.assign(globalThis, { SharedWorker: InProcessWorker });
+  const worker = new InProcessWorker() as unknown as SharedWorker;
+  const socket = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+  await until(() => fake.sockets.length === 1, performance.now());
+  const wire = fake.latest();
+  wire.accept();
+  wire.receive(HELLO);
+  wire.receive(resumed(0));
+  await until(() => socket.state === 'open', performance.now());
+  return {
+    socket,
+    wire,
+    dispose: () => {
+      hub.dispose();
+      port1.close();
+      port2.close();
+    },
+  };
+}
+
+function subTopicsOf(wire: FakeSocket): number {
+  for (let at = wire.sent.length - 1; at >= 0; at--) {
+    const frame = wire.sent[at];
+    if (typeof frame !== 'string' || !frame.includes('"$ts":"sub"')) continue;
+    return (JSON.parse(frame) as { topics: string[] }).topics.length;
+  }
+  return 0;
+}
+
+for (const count of COUNTS) {
+  const { socket, wire, dispose } = await openTab();
+  const listener = () => {};
+  const start = performance.now();
+  for (let i = 0; i < count; i++) socket.subscribe(`topic-${i}`, listener);
+  const calls = performance.now() - start;
+  const arrived = await until(() => subTopicsOf(wire) === count, start);
+  const untilSub = performance.now() - start;
+  console.log(
+    `${count.toLocaleString('en')} subscribe() calls: ${calls.toFixed(1)} ms; ` +
+      (arrived ? `until sub: ${untilSub.toFixed(1)} ms` : `no sub within ${GIVE_UP_MS} ms`),
+  );
+  dispose();
+  if (!arrived) break;
+}
+process.exit(0);
