@@ -63,10 +63,12 @@ export class HubClient implements HandleHost {
     private readonly start: () => WorkerLink,
     private readonly restartable: boolean,
   ) {
-    // The lock must be held before the worker hears of the tab: otherwise the worker's
-    // own request for it would be granted at once and a live tab dropped as gone.
+    // Started before the lock is taken: a `worker` option that throws leaves no lock behind.
+    const link = start();
+    // The lock must be held before the worker hears of the tab (`attach` waits for it):
+    // otherwise the worker's own request would be granted at once and a live tab dropped as gone.
     this.#tabLock = holdTabLock(this.tabId);
-    this.#current = this.#begin(start(), false);
+    this.#current = this.#begin(link, false);
     addEventListener('online', () => this.#call((hub) => hub.network(true)));
     addEventListener('offline', () => this.#call((hub) => hub.network(false)));
     addEventListener('pagehide', () => {
