@@ -310,10 +310,12 @@ describe('TabSocket', () => {
       const worker = new SharedWorker('');
       const first = connect({ url: 'ws://127.0.0.1:9/ws?token=a', heartbeat: false, worker });
       const heard: unknown[] = [];
-      let second: ReturnType<typeof connect> | undefined;
+      let loggedInAgain = false;
       first.on('message', (data) => {
         heard.push(data);
-        second ??= connect({ url: 'ws://127.0.0.1:9/ws?token=b', heartbeat: false, worker });
+        if (loggedInAgain) return;
+        loggedInAgain = true;
+        connect({ url: 'ws://127.0.0.1:9/ws?token=b', heartbeat: false, worker });
       });
       await vi.waitFor(() => expect(sockets).toHaveLength(1));
       const socket = latest();
@@ -395,8 +397,9 @@ describe('TabSocket', () => {
       const setInterest = vi.spyOn(hub, 'setInterest');
       for (let i = 0; i < 1_000; i++) tab.subscribe(`topic-${i}`, () => {});
       await vi.waitFor(() => expect(setInterest).toHaveBeenCalledTimes(1));
-      expect(setInterest.mock.lastCall?.[2]).toMatchObject({ all: false });
-      expect((setInterest.mock.lastCall?.[2] as { topics: string[] }).topics).toHaveLength(1_000);
+      const [, , whole] = setInterest.mock.calls[0] ?? [];
+      expect(whole).toMatchObject({ all: false });
+      expect((whole as { topics: string[] }).topics).toHaveLength(1_000);
       const unsubscribe = tab.subscribe('chat', () => {});
       tab.on('message', () => {});
       unsubscribe();
