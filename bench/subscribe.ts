@@ -2,10 +2,14 @@
  * `npm run bench:subscribe`: what `subscribe()` costs a tab, without a browser. The client
  * code runs in Node against the in-process hub, as in client/connect.test.ts: a
  * MessageChannel stands in for the SharedWorker's port, the socket is fake and speaks the
- * tabsocket protocol (so the hub writes `sub`). For each count it prints two figures:
+ * tabsocket protocol (so the hub writes `sub`). For each count it prints three figures,
+ * each the median of 5 fresh tabs:
  *
  * - **calls**: the loop of `subscribe()` calls alone, synchronous, as a component tree
  *   mounting its listeners would run them;
+ * - **main thread**: from the first call until the tab's last `setInterest` post to the
+ *   worker returned: the calls, and the microtasks they queued, which tell the worker
+ *   (the structured clone of the topics included). This is the tab's main-thread time;
  * - **until sub**: from the first call until the socket has the `sub` frame with every
  *   topic: the calls, the microtasks they queued, the hop to the hub and the hub's work.
  *   In a browser the hub's part runs in the worker; here everything shares one thread,
@@ -32,7 +36,13 @@ async function until(done: () => boolean, since: number): Promise<boolean> {
 }
 
 /** A tab on an open tabsocket-protocol connection, with its own hub. */
-async function openTab(): Promise<{ socket: TabSocket; wire: FakeSocket; dispose(): void }> {
+async function openTab(): Promise<{
+  socket: TabSocket;
+  wire: FakeSocket;
+  /** When the tab's last `setInterest` post to the worker returned. */
+  interestPostedAt(): number;
+  dispose(): void;
+}> {
   const fake = fakeEnvironment();
   const hub = createHub({ ...fake.env, locks: undefined, openChannel: undefined });
   const windowEvents = new EventTarget();
@@ -45,6 +55,15 @@ async function openTab(): Promise<{ socket: TabSocket; wire: FakeSocket; dispose
   });
   const { port1, port2 } = new MessageChannel();
   exposeHub(hub, port2);
+  let interestPostedAt = 0;
+  const post = port1.postMessage.bind(port1) as (
+    message: unknown,
+    transfer: Transferable[],
+  ) => void;
+  port1.postMessage = (message: { path?: string[] }, transfer?: unknown) => {
+    post(message, (transfer as Transferable[] | undefined) ?? []);
+    if (message?.path?.[0] === 'setInterest') interestPostedAt = performance.now();
+  };
   // connect() takes only a SharedWorker: the global one is this stand-in.
   class InProcessWorker extends EventTarget {
     readonly port = port1;
@@ -61,6 +80,7 @@ async function openTab(): Promise<{ socket: TabSocket; wire: FakeSocket; dispose
   return {
     socket,
     wire,
+    interestPostedAt: () => interestPostedAt,
     dispose: () => {
       hub.dispose();
       port1.close();
@@ -78,19 +98,51 @@ function subTopicsOf(wire: FakeSocket): number {
   return 0;
 }
 
-for (const count of COUNTS) {
-  const { socket, wire, dispose } = await openTab();
+/** Fresh tabs per count: the figure is their median, as the machine's load varies. */
+const RUNS = 5;
+
+interface Timed {
+  calls: number;
+  mainThread: number;
+  untilSub: number;
+}
+
+async function timeOnce(count: number): Promise<Timed | undefined> {
+  const { socket, wire, interestPostedAt, dispose } = await openTab();
   const listener = () => {};
-  const start = performance.now();
-  for (let i = 0; i < count; i++) socket.subscribe(`topic-${i}`, listener);
-  const calls = performance.now() - start;
-  const arrived = await until(() => subTopicsOf(wire) === count, start);
-  const untilSub = performance.now() - start;
+  try {
+    const start = performance.now();
+    for (let i = 0; i < count; i++) socket.subscribe(`topic-${i}`, listener);
+    const calls = performance.now() - start;
+    if (!(await until(() => subTopicsOf(wire) === count, start))) return undefined;
+    return { calls, mainThread: interestPostedAt() - start, untilSub: performance.now() - start };
+  } finally {
+    dispose();
+  }
+}
+
+const spread = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] as number;
+  return `${median.toFixed(1)} ms (${(sorted[0] as number).toFixed(1)}–${(sorted.at(-1) as number).toFixed(1)})`;
+};
+
+for (const count of COUNTS) {
+  const runs: Timed[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const timed = await timeOnce(count);
+    if (!timed) break;
+    runs.push(timed);
+  }
+  if (runs.length < RUNS) {
+    console.log(`${count.toLocaleString('en')} subscribe() calls: no sub within ${GIVE_UP_MS} ms`);
+    break;
+  }
   console.log(
-    `${count.toLocaleString('en')} subscribe() calls: ${calls.toFixed(1)} ms; ` +
-      (arrived ? `until sub: ${untilSub.toFixed(1)} ms` : `no sub within ${GIVE_UP_MS} ms`),
+    `${count.toLocaleString('en')} subscribe() calls, median of ${RUNS} (min–max): ` +
+      `calls ${spread(runs.map((run) => run.calls))}; ` +
+      `main thread ${spread(runs.map((run) => run.mainThread))}; ` +
+      `until sub ${spread(runs.map((run) => run.untilSub))}`,
   );
-  dispose();
-  if (!arrived) break;
 }
 process.exit(0);
