@@ -96,12 +96,12 @@ export class HubClient implements HandleHost {
       entry.handles.add(handle);
     } else {
       // A group per login: the sends of one that ended never go to the next (`#reopenAll`).
-      const interest = new TabInterest();
+      const handles = new Set([handle]);
       this.#handles.set(handle.name, {
         options,
-        handles: new Set([handle]),
+        handles,
         urlProvider,
-        interest,
+        interest: new TabInterest(),
       });
       login = 'new';
       if (entry) {

@@ -241,8 +241,8 @@ export class TabSocketHandle implements TabSocket {
     const remove = listeners.add(listener);
     return () => {
       remove();
-      // A remover runs once, and a key emptied is gone from the map: the later listeners
-      // of the key sit in a new set, which an old remover cannot reach.
+      // A remover that ran already finds its set emptied and gone from the map; the set
+      // there now, if any, holds later listeners of the key: it must not touch that one.
       if (listeners.size > 0 || this.#frameListeners.get(key) !== listeners) return;
       this.#frameListeners.delete(key);
       this.host.interestChanged(this, key, false);
