@@ -279,6 +279,25 @@ describe('TabSocket', () => {
       await expect(tabA.send('x')).rejects.toBeInstanceOf(ReleasedError);
     });
 
+    it("takes the handle's topics out of the tab's interest once: a later unsubscribe of it costs the other handles nothing", async () => {
+      const worker = new SharedWorker('');
+      const options = { url: 'ws://127.0.0.1:9/ws', heartbeat: false as const, worker };
+      const leaving = connect(options);
+      const staying = connect(options);
+      const chat: unknown[] = [];
+      const unsubscribe = leaving.subscribe('chat', () => {});
+      staying.subscribe('chat', (data) => chat.push(data));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      await vi.waitFor(() => expect(staying.state).toBe('open'));
+      await leaving.release();
+      unsubscribe();
+      // Answered after whatever the unsubscribe told the worker: commands keep their order.
+      await staying.inspect();
+      latest().receive('{"topic":"chat","n":1}');
+      await vi.waitFor(() => expect(chat).toEqual([{ topic: 'chat', n: 1 }]));
+    });
+
     it('makes subscribe, on and inspect throw ReleasedError', async () => {
       const tab = openTab();
       await tab.release();
@@ -380,6 +399,8 @@ describe('TabSocket', () => {
       await vi.waitFor(() => expect(tab.state).toBe('open'));
       unsubscribeFirst();
       unsubscribeFirst();
+      // Answered after whatever the unsubscribes told the worker: commands keep their order.
+      await tab.inspect();
       latest().receive('{"topic":"chat","n":1}');
       latest().receive('{"topic":"other","n":1}');
       await vi.waitFor(() => expect(other).toHaveLength(1));
