@@ -88,6 +88,26 @@ describe('connect()', () => {
     expect(sockets).toHaveLength(0);
   });
 
+  it('refuses the url a url function takes in the worker: it would be retried forever', () => {
+    expect(() => openTab({ url: 'tabsocket:url-provided' })).toThrow(
+      'option "url" is the name a url function takes in the worker',
+    );
+    expect(sockets).toHaveLength(0);
+  });
+
+  it('takes no tab lock for a worker option that throws, however often it is called', () => {
+    const locks = new FakeLocks();
+    const request = vi.spyOn(locks, 'request');
+    vi.stubGlobal('navigator', { onLine: true, locks });
+    for (let call = 0; call < 3; call++) {
+      const worker = (): SharedWorker => {
+        throw new Error('no worker here');
+      };
+      expect(() => connect({ url: 'ws://127.0.0.1:9/ws', worker })).toThrow('no worker here');
+    }
+    expect(request).not.toHaveBeenCalled();
+  });
+
   it('shares one socket between tabs and delivers each frame once to each', async () => {
     const tabA = openTab();
     const tabB = openTab();
@@ -180,6 +200,36 @@ describe('TabSocket', () => {
       await expect(tab.send(circular)).rejects.toBeInstanceOf(InvalidArgumentError);
       await expect(tab.send(undefined as never)).rejects.toBeInstanceOf(InvalidArgumentError);
     });
+
+    it('rejects a detached ArrayBuffer, or a view of one, with InvalidArgumentError at once', async () => {
+      const tab = openTab();
+      const buffer = new ArrayBuffer(8);
+      const view = new Uint8Array(new ArrayBuffer(8), 2);
+      structuredClone([buffer, view.buffer], { transfer: [buffer, view.buffer] });
+      const sends = [tab.send(buffer), tab.send(view)];
+      for (const send of sends) {
+        await expect(send).rejects.toBeInstanceOf(InvalidArgumentError);
+        await expect(send).rejects.toThrow(/detached ArrayBuffer/);
+      }
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      await tab.send('after');
+      expect(latest().sent).toEqual(['after']);
+    });
+
+    it('rejects a buffer transferred away after send(), before it is posted to the worker', async () => {
+      const tab = openTab();
+      const buffer = new ArrayBuffer(8);
+      const send = tab.send(buffer);
+      structuredClone(buffer, { transfer: [buffer] });
+      await expect(send).rejects.toThrow(/detached ArrayBuffer/);
+    });
+
+    it('rejects a revoked Proxy with InvalidArgumentError', async () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      await expect(openTab().send(proxy)).rejects.toBeInstanceOf(InvalidArgumentError);
+    });
   });
 
   describe('#close()', () => {
@@ -228,6 +278,72 @@ describe('TabSocket', () => {
       expect(hub.inspect('default')?.tabs).toEqual([tabB.tabId]);
       await expect(tabA.send('x')).rejects.toBeInstanceOf(ReleasedError);
     });
+
+    it("takes the handle's topics out of the tab's interest once: a later unsubscribe of it costs the other handles nothing", async () => {
+      const worker = new SharedWorker('');
+      const options = { url: 'ws://127.0.0.1:9/ws', heartbeat: false as const, worker };
+      const leaving = connect(options);
+      const staying = connect(options);
+      const chat: unknown[] = [];
+      const unsubscribe = leaving.subscribe('chat', () => {});
+      staying.subscribe('chat', (data) => chat.push(data));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      await vi.waitFor(() => expect(staying.state).toBe('open'));
+      await leaving.release();
+      unsubscribe();
+      // Answered after whatever the unsubscribe told the worker: commands keep their order.
+      await staying.inspect();
+      latest().receive('{"topic":"chat","n":1}');
+      await vi.waitFor(() => expect(chat).toEqual([{ topic: 'chat', n: 1 }]));
+    });
+
+    it('makes subscribe, on and inspect throw ReleasedError', async () => {
+      const tab = openTab();
+      await tab.release();
+      expect(() => tab.subscribe('chat', () => {})).toThrow(ReleasedError);
+      expect(() => tab.on('message', () => {})).toThrow(ReleasedError);
+      expect(() => tab.on('state', () => {})).toThrow(ReleasedError);
+      await expect(tab.inspect()).rejects.toBeInstanceOf(ReleasedError);
+    });
+
+    it('from a listener, stops the frames of the same batch after the one it runs for', async () => {
+      const tabA = openTab();
+      const tabB = openTab();
+      const heardA: unknown[] = [];
+      const heardB: unknown[] = [];
+      tabA.on('message', (data) => {
+        heardA.push(data);
+        if ((data as { n: number }).n === 2) void tabA.release();
+      });
+      tabB.on('message', (data) => heardB.push(data));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(2));
+      latest().accept();
+      await vi.waitFor(() => expect(tabA.state).toBe('open'));
+      // The first frame of a burst goes at once, the next ones together (FrameBatcher).
+      for (const n of [1, 2, 3]) latest().receive(`{"n":${n}}`);
+      await vi.waitFor(() => expect(heardB).toHaveLength(3));
+      expect(heardA).toEqual([{ n: 1 }, { n: 2 }]);
+    });
+
+    it('as a new login does from a listener, stops the frames of the same batch to the replaced handle', async () => {
+      const worker = new SharedWorker('');
+      const first = connect({ url: 'ws://127.0.0.1:9/ws?token=a', heartbeat: false, worker });
+      const heard: unknown[] = [];
+      first.on('message', (data) => {
+        heard.push(data);
+        if ((data as { n: number }).n !== 2) return;
+        connect({ url: 'ws://127.0.0.1:9/ws?token=b', heartbeat: false, worker });
+      });
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      const socket = latest();
+      socket.accept();
+      await vi.waitFor(() => expect(first.state).toBe('open'));
+      // The first frame of a burst goes at once, the next ones together (FrameBatcher).
+      for (const n of [1, 2, 3]) socket.receive(`{"n":${n}}`);
+      await vi.waitFor(() => expect(first.state).toBe('closed'));
+      expect(heard).toEqual([{ n: 1 }, { n: 2 }]);
+    });
   });
 
   describe('#subscribe()', () => {
@@ -259,6 +375,57 @@ describe('TabSocket', () => {
 
     it('throws for a topic that is not a non-empty string', () => {
       expect(() => openTab().subscribe('', () => {})).toThrow(InvalidArgumentError);
+    });
+
+    it('throws InvalidArgumentError for a listener that is not a function', () => {
+      const tab = openTab();
+      expect(() => tab.subscribe('chat', null as never)).toThrow(InvalidArgumentError);
+      expect(() => tab.on('message', null as never)).toThrow(
+        'tabsocket: a listener must be a function (got null)',
+      );
+      expect(() => tab.on('state', 'log' as never)).toThrow(InvalidArgumentError);
+    });
+
+    it('counts each call: the same listener twice runs once per frame, and stays until both unsubscribes', async () => {
+      const tab = openTab();
+      const chat: unknown[] = [];
+      const other: unknown[] = [];
+      const listener = (data: unknown) => chat.push(data);
+      const unsubscribeFirst = tab.subscribe('chat', listener);
+      const unsubscribeSecond = tab.subscribe('chat', listener);
+      tab.subscribe('other', (data) => other.push(data));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      await vi.waitFor(() => expect(tab.state).toBe('open'));
+      unsubscribeFirst();
+      unsubscribeFirst();
+      // Answered after whatever the unsubscribes told the worker: commands keep their order.
+      await tab.inspect();
+      latest().receive('{"topic":"chat","n":1}');
+      latest().receive('{"topic":"other","n":1}');
+      await vi.waitFor(() => expect(other).toHaveLength(1));
+      expect(chat).toEqual([{ topic: 'chat', n: 1 }]);
+      unsubscribeSecond();
+      latest().receive('{"topic":"chat","n":2}');
+      latest().receive('{"topic":"other","n":2}');
+      await vi.waitFor(() => expect(other).toHaveLength(2));
+      expect(chat).toHaveLength(1);
+    });
+
+    it("tells the worker a task's subscribes in one message, as a diff once that is smaller", async () => {
+      const tab = openTab();
+      const setInterest = vi.spyOn(hub, 'setInterest');
+      for (let i = 0; i < 1_000; i++) tab.subscribe(`topic-${i}`, () => {});
+      await vi.waitFor(() => expect(setInterest).toHaveBeenCalledTimes(1));
+      const [, , whole] = setInterest.mock.calls[0] ?? [];
+      expect(whole).toMatchObject({ all: false });
+      expect((whole as { topics: string[] }).topics).toHaveLength(1_000);
+      const unsubscribe = tab.subscribe('chat', () => {});
+      tab.on('message', () => {});
+      unsubscribe();
+      tab.subscribe('prices', () => {});
+      await vi.waitFor(() => expect(setInterest).toHaveBeenCalledTimes(2));
+      expect(setInterest.mock.lastCall?.[2]).toEqual({ all: true, add: ['prices'], remove: [] });
     });
 
     it('delivers a frame once to message listeners and once to its topic listeners', async () => {

@@ -1,4 +1,8 @@
-import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
+import {
+  type ConnectionOptions,
+  resolveOptions,
+  URL_PROVIDED,
+} from '../protocol/connection-options';
 import { InvalidOptionError } from '../protocol/errors';
 import { fail } from '../protocol/option-checks';
 import { type DebugLogger, logToConsole } from './debug-log';
@@ -43,6 +47,9 @@ export function connect(options: ConnectOptions): TabSocket {
   if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
     fail('debug', 'must be a boolean or a function', debug);
   }
+  // The worker's name for a url function is no url: with no function behind it, every
+  // attempt would fail and be retried.
+  if (url === URL_PROVIDED) fail('url', 'is the name a url function takes in the worker', url);
   const key = worker ?? 'default';
   let hubClient = hubClients.get(key);
   if (!hubClient) {

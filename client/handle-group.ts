@@ -1,7 +1,8 @@
 /** What the handles of one connection in one tab amount to, together. */
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import type { ConnectionState } from '../protocol/state';
-import type { Interest, TabUrlProvider } from '../protocol/tab-hub';
+import type { TabUrlProvider } from '../protocol/tab-hub';
+import type { TabInterest } from './tab-interest';
 
 /** The handles of one connection in this tab, and the options they were opened with. */
 export interface HandleGroup<Handle> {
@@ -9,17 +10,8 @@ export interface HandleGroup<Handle> {
   handles: Set<Handle>;
   /** The url function of the latest `connect()`, for options whose url is one. */
   urlProvider: TabUrlProvider | undefined;
-}
-
-/** What a tab wants of one connection: the union of its handles' listeners. */
-export function interestOf(handles: Iterable<{ readonly interest: Interest }>): Interest {
-  const topics = new Set<string>();
-  let all = false;
-  for (const { interest } of handles) {
-    all ||= interest.all;
-    for (const topic of interest.topics) topics.add(topic);
-  }
-  return { all, topics: [...topics].sort() };
+  /** What the handles listen to together, and what the worker was told of it. */
+  interest: TabInterest;
 }
 
 /** A connect() under a known name is a new login when the url changed or the old one ended. */

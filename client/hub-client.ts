@@ -11,9 +11,11 @@ import type {
   TabEventMessage,
   TabUrlProvider,
 } from '../protocol/tab-hub';
-import { type HandleGroup, interestOf, startsNewLogin } from './handle-group';
+import { checkSocketData } from '../protocol/tab-hub-checks';
+import { type HandleGroup, startsNewLogin } from './handle-group';
 import { type PendingSend, PendingSends, tagOf } from './pending-sends';
 import { StreamCursors } from './stream-cursors';
+import { TabInterest } from './tab-interest';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
 
@@ -45,7 +47,6 @@ export class HubClient implements HandleHost {
   #current: Incarnation;
   /** Connection name → this tab's handles of it. */
   readonly #handles = new Map<string, HandleGroup<TabSocketHandle>>();
-  readonly #interestSent = new Map<string, string>();
   readonly #cursors = new StreamCursors();
   readonly #sends = new PendingSends();
   /** The sends a dead worker left, for the fresh one once it opened their connections. */
@@ -62,10 +63,12 @@ export class HubClient implements HandleHost {
     private readonly start: () => WorkerLink,
     private readonly restartable: boolean,
   ) {
-    // The lock must be held before the worker hears of the tab: otherwise the worker's
-    // own request for it would be granted at once and a live tab dropped as gone.
+    // Started before the lock is taken: a `worker` option that throws leaves no lock behind.
+    const link = start();
+    // The lock must be held before the worker hears of the tab (`attach` waits for it):
+    // otherwise the worker's own request would be granted at once and a live tab dropped as gone.
     this.#tabLock = holdTabLock(this.tabId);
-    this.#current = this.#begin(start(), false);
+    this.#current = this.#begin(link, false);
     addEventListener('online', () => this.#call((hub) => hub.network(true)));
     addEventListener('offline', () => this.#call((hub) => hub.network(false)));
     addEventListener('pagehide', () => {
@@ -86,19 +89,26 @@ export class HubClient implements HandleHost {
   ): void {
     const entry = this.#handles.get(handle.name);
     let resumeFrom: SessionCursor | undefined;
+    let login: 'joined' | 'new' = 'joined';
     if (entry && !startsNewLogin(entry.options, entry.handles, options)) {
       entry.options = options;
       entry.urlProvider = urlProvider;
       entry.handles.add(handle);
     } else {
       // A group per login: the sends of one that ended never go to the next (`#reopenAll`).
-      this.#handles.set(handle.name, { options, handles: new Set([handle]), urlProvider });
+      const handles = new Set([handle]);
+      this.#handles.set(handle.name, {
+        options,
+        handles,
+        urlProvider,
+        interest: new TabInterest(),
+      });
+      login = 'new';
       if (entry) {
         // The app logged in again and holds a new handle: the handles of the old login
         // in this tab stop here, or each push would reach its listeners twice.
         for (const old of entry.handles) old.retire();
         this.#cursors.forget(handle.name);
-        this.interestChanged(handle.name);
       } else {
         // The page before this one (a reload) may have left its session to resume.
         resumeFrom = this.#cursors.takeSaved(handle.name, options.url);
@@ -106,6 +116,8 @@ export class HubClient implements HandleHost {
       }
     }
     this.#call((hub) => this.#openOn(hub, options, resumeFrom));
+    // A new login's interest goes whole, once the worker has the tab on the connection.
+    if (login === 'new') this.#call((hub) => this.#sendInterest(hub, handle.name));
   }
 
   send(name: string, data: SocketData): Promise<void> {
@@ -121,11 +133,10 @@ export class HubClient implements HandleHost {
     const entry = this.#handles.get(handle.name);
     if (!entry?.handles.delete(handle)) return;
     if (entry.handles.size > 0) {
-      this.interestChanged(handle.name);
+      for (const key of handle.listeningKeys) this.#interestChange(entry, key, false);
       return;
     }
     this.#handles.delete(handle.name);
-    this.#interestSent.delete(handle.name);
     this.#cursors.forget(handle.name);
     await this.#ask((hub) => hub.release(this.tabId, handle.name));
   }
@@ -134,9 +145,20 @@ export class HubClient implements HandleHost {
     return this.#ask((hub) => hub.inspect(name));
   }
 
-  /** Tells the worker what this tab now wants of `name`, when that changed. */
-  interestChanged(name: string): void {
-    this.#call((hub) => this.#sendInterest(hub, name));
+  interestChanged(handle: TabSocketHandle, key: string, listening: boolean): void {
+    const entry = this.#handles.get(handle.name);
+    // A released or retired handle is no share of the tab's interest any more.
+    if (entry?.handles.has(handle)) this.#interestChange(entry, key, listening);
+  }
+
+  /**
+   * Counts the change; the first of a task schedules the update, which runs after the
+   * task's other subscribes, and so tells the worker all of them at once.
+   */
+  #interestChange(entry: HandleGroup<TabSocketHandle>, key: string, listening: boolean): void {
+    const first = listening ? entry.interest.add(key) : entry.interest.remove(key);
+    const { name } = entry.options;
+    if (first) this.#call((hub) => this.#sendInterest(hub, name));
   }
 
   /** Starts following the worker on `link`: attaches, watches its lock, re-opens if asked. */
@@ -188,7 +210,7 @@ export class HubClient implements HandleHost {
         'tabsocket: the shared worker stopped before it answered (killed, crashed or ended by the browser)',
       ),
     );
-    this.#interestSent.clear();
+    this.#forgetInterests();
     let next: WorkerLink | undefined;
     let failure: unknown;
     if (this.restartable) {
@@ -260,6 +282,12 @@ export class HubClient implements HandleHost {
   }
 
   #sendOn(hub: Remote<HubApi>, incarnation: Incarnation, send: PendingSend): void {
+    // A buffer transferred away since send() would reject the post with a raw DataCloneError.
+    const refusal = checkSocketData(send.data);
+    if (refusal) {
+      this.#sends.fail(send, refusal);
+      return;
+    }
     if (!incarnation.reportsWrites) this.#sends.untold(send);
     const call = hub.send(this.tabId, send.name, send.data, tagOf(send)) as Promise<Outcome<void>>;
     incarnation.race(call).then(
@@ -289,12 +317,15 @@ export class HubClient implements HandleHost {
     for (const handle of handles) handle.adopt(outcome.value);
   }
 
+  /** Tells the worker what changed of this tab's interest in `name`, if anything did. */
   #sendInterest(hub: Remote<HubApi>, name: string): unknown {
-    const interest = interestOf(this.#handles.get(name)?.handles ?? []);
-    const key = JSON.stringify(interest);
-    if (this.#interestSent.get(name) === key) return undefined;
-    this.#interestSent.set(name, key);
-    return hub.setInterest(this.tabId, name, interest);
+    const update = this.#handles.get(name)?.interest.takeUpdate();
+    return update && hub.setInterest(this.tabId, name, update);
+  }
+
+  /** The worker is a fresh one, or forgot the tab: it hears each interest whole. */
+  #forgetInterests(): void {
+    for (const { interest } of this.#handles.values()) interest.forget();
   }
 
   /**
@@ -303,7 +334,7 @@ export class HubClient implements HandleHost {
    * connection that ended meanwhile resumes the session.
    */
   #rejoin(): void {
-    this.#interestSent.clear();
+    this.#forgetInterests();
     this.#call(async (hub) => {
       await hub.attach(this.tabId, navigator.onLine);
       for (const [name, { options }] of this.#handles) {

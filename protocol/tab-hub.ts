@@ -23,6 +23,20 @@ export interface Interest {
   topics: string[];
 }
 
+/** A change of a tab's interest since the last one the hub was told: topics added and removed. */
+export interface InterestDiff {
+  all: boolean;
+  add: string[];
+  remove: string[];
+}
+
+/**
+ * How a tab tells the hub what it wants: the whole interest, or the diff from the last,
+ * whichever is smaller. The tab gathers a task's subscribes into one (thousands of them in
+ * a loop cost one message); the hub applies a diff in the time of its size.
+ */
+export type InterestUpdate = Interest | InterestDiff;
+
 /**
  * Where a login's stream with a server that speaks the tabsocket protocol stands: its
  * session, the last push the tabs were given, and the next message id. The hub tells its
@@ -130,7 +144,7 @@ export interface HubApi {
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
   ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>>;
-  setInterest(tabId: string, name: string, interest: Interest): Outcome<void>;
+  setInterest(tabId: string, name: string, interest: InterestUpdate): Outcome<void>;
   /** `tag` names the send for `written` events; without it (an older tab) none is told. */
   send(tabId: string, name: string, data: SocketData, tag?: TabSend): Promise<Outcome<void>>;
   /** Logout: closes the connection for every tab; it stays closed until a tab opens it again. */

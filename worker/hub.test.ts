@@ -282,6 +282,34 @@ describe('Hub', () => {
       ]);
     });
 
+    it('applies a diff of topics, counted over the tabs: the server hears of a topic when the last tab drops it', () => {
+      const { attach, latest, framesOf } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      a.setInterest('a', 'default', { all: false, topics: ['chat'] });
+      const b = attach('b');
+      b.open('b', options());
+      b.setInterest('b', 'default', { all: false, topics: ['chat'] });
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      expect(
+        a.setInterest('a', 'default', { all: false, add: ['prices'], remove: ['chat'] }),
+      ).toEqual({ ok: true, value: undefined });
+      latest().receive('{"topic":"chat"}');
+      latest().receive('{"topic":"prices"}');
+      expect(framesOf('a').map((frame) => frame.topic)).toEqual(['prices']);
+      expect(framesOf('b').map((frame) => frame.topic)).toEqual(['chat']);
+      // A diff that names what the tab holds already, or never held, changes nothing.
+      b.setInterest('b', 'default', { all: false, add: ['chat'], remove: ['prices'] });
+      b.setInterest('b', 'default', { all: false, add: [], remove: ['chat'] });
+      expect(latest().sent.slice(1)).toEqual([
+        '{"$ts":"sub","topics":["chat"]}',
+        '{"$ts":"sub","topics":["chat","prices"]}',
+        '{"$ts":"sub","topics":["prices"]}',
+      ]);
+    });
+
     it('gives a tab that comes back behind the stream (a reload the socket outlived) the pushes it missed, then the live ones', () => {
       const { attach, latest, framesOf, hub } = setup();
       const a = attach('a');
@@ -667,6 +695,9 @@ describe('Hub', () => {
       ['topics as a string', { all: false, topics: 'chat' }],
       ['an empty topic', { all: false, topics: [''] }],
       ['a number as topic', { all: false, topics: [1] }],
+      ['a diff without remove', { all: false, add: ['chat'] }],
+      ['a diff with an empty topic', { all: false, add: [], remove: [''] }],
+      ['both forms at once', { all: false, topics: [], add: [], remove: [] }],
     ])('refuses an interest of %s and keeps the one it had', (_, interest) => {
       const { attach, latest, framesOf } = setup();
       const api = attach('a');

@@ -12,6 +12,7 @@ import type {
   ConnectionSnapshot,
   HubApi,
   Interest,
+  InterestUpdate,
   Outcome,
   SessionCursor,
   SocketData,
@@ -152,11 +153,12 @@ export class Hub {
     return entry.connection.known?.then(answer) ?? answer();
   }
 
-  setInterest(tabId: string, name: string, interest: Interest): Outcome<void> {
-    const refusal = checkInterest(interest);
+  setInterest(tabId: string, name: string, update: InterestUpdate): Outcome<void> {
+    const refusal = checkInterest(update);
     if (refusal) return failure(refusal);
-    this.#registry.setInterest(tabId, name, interest);
-    this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
+    if (this.#registry.setInterest(tabId, name, update)) {
+      this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
+    }
     return DONE;
   }
 
