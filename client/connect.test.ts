@@ -126,6 +126,57 @@ describe('connect()', () => {
     await expect(first.send('x')).rejects.toBeInstanceOf(ReleasedError);
   });
 
+  it('retires the older handle on close() then connect() in the same tick, same url or another: each push once', async () => {
+    const worker = new SharedWorker('');
+    for (const next of ['ws://127.0.0.1:9/ws', 'ws://127.0.0.1:9/ws?token=b']) {
+      const before = sockets.length;
+      let socket = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+      const received: string[] = [];
+      socket.on('message', () => received.push('old'));
+      await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(before));
+      latest().accept();
+      await vi.waitFor(() => expect(socket.state).toBe('open'));
+      const old = socket;
+      // The blog posts' pattern: no await between the logout and the login.
+      void socket.close();
+      socket = connect({ url: next, heartbeat: false, worker });
+      socket.on('message', () => received.push('new'));
+      await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(before + 1));
+      latest().accept();
+      await vi.waitFor(() => expect(socket.state).toBe('open'));
+      latest().receive('{"n":1}');
+      await vi.waitFor(() => expect(received).toContain('new'));
+      expect(received).toEqual(['new']);
+      expect(old.state).toBe('closed');
+      expect(sockets.filter((one) => one.closeCalls.length === 0)).toHaveLength(1);
+      await socket.close();
+    }
+  });
+
+  it('retires the older handle of a tab whose connect() starts the login another tab just closed', async () => {
+    const url = 'ws://127.0.0.1:9/ws';
+    const workerA = new SharedWorker('');
+    const workerB = new SharedWorker('');
+    const a = connect({ url, heartbeat: false, worker: workerA });
+    const b = connect({ url, heartbeat: false, worker: workerB });
+    const received: string[] = [];
+    b.on('message', () => received.push('b old'));
+    await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect([a.state, b.state]).toEqual(['open', 'open']));
+    // Tab A logs out while tab B, which still sees `open`, connects again.
+    void a.close();
+    const b2 = connect({ url, heartbeat: false, worker: workerB });
+    b2.on('message', () => received.push('b new'));
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(b2.state).toBe('open'));
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toContain('b new'));
+    expect(received).toEqual(['b new']);
+    expect(b.state).toBe('closed');
+  });
+
   it('keeps every handle of the same session in a tab (two components, one login)', async () => {
     const worker = new SharedWorker('');
     const a = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });

@@ -52,6 +52,8 @@ export class HubClient implements HandleHost {
   #resend: PendingSend[] = [];
   /** How long a fresh worker, started after a death, may take to answer `attach`. */
   #attachTimeout = FIRST_ATTACH_TIMEOUT;
+  /** The login each handle's own `open` was answered with (`ConnectionSnapshot.login`). */
+  readonly #logins = new WeakMap<TabSocketHandle, number>();
 
   /**
    * `start` starts (or joins) the worker; it runs now, and again after each death when
@@ -105,7 +107,7 @@ export class HubClient implements HandleHost {
         this.#cursors.tell(handle.name, resumeFrom);
       }
     }
-    this.#call((hub) => this.#openOn(hub, options, resumeFrom));
+    this.#call((hub) => this.#openOn(hub, options, resumeFrom, handle));
   }
 
   send(name: string, data: SocketData): Promise<void> {
@@ -273,20 +275,52 @@ export class HubClient implements HandleHost {
     if (!incarnation.dead || incarnation === this.#current) this.#sends.fail(send, error);
   }
 
+  /**
+   * Opens the connection on `hub`: for `opener`, a handle `connect()` just made, or, without
+   * one, again for every handle of the name (a fresh worker, a page back from the cache).
+   */
   async #openOn(
     hub: Remote<HubApi>,
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
+    opener?: TabSocketHandle,
   ): Promise<void> {
     const { urlProvider } = this.#handles.get(options.name) ?? {};
     const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider);
-    const handles = this.#handles.get(options.name)?.handles ?? [];
+    const handles = this.#handles.get(options.name)?.handles ?? new Set<TabSocketHandle>();
     if (!outcome.ok) {
       for (const handle of handles) handle.fail(deserializeError(outcome.error));
       return;
     }
+    const { login } = outcome.value;
+    if (login !== undefined) {
+      if (opener) this.#retireOtherLogins(options.name, opener, login);
+      else for (const handle of handles) this.#logins.set(handle, login);
+    }
     this.#cursors.tell(options.name, outcome.value.cursor);
     for (const handle of handles) handle.adopt(outcome.value);
+  }
+
+  /**
+   * The worker answered `opener`'s open with `login`. Another login than the one this tab's
+   * earlier handles were answered with means this open started the connection anew (it was
+   * closed or failed, by this tab or another, whatever the handles had heard yet): those
+   * handles belong to a login that ended, and are retired, or each push would reach this
+   * tab twice. Handles whose own open is not answered yet are left to their answer.
+   */
+  #retireOtherLogins(name: string, opener: TabSocketHandle, login: number): void {
+    const group = this.#handles.get(name);
+    if (!group?.handles.has(opener)) return;
+    this.#logins.set(opener, login);
+    let retired = false;
+    for (const handle of group.handles) {
+      const earlier = this.#logins.get(handle);
+      if (earlier === undefined || earlier === login) continue;
+      group.handles.delete(handle);
+      handle.retire();
+      retired = true;
+    }
+    if (retired) this.interestChanged(name);
   }
 
   #sendInterest(hub: Remote<HubApi>, name: string): unknown {

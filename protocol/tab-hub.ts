@@ -72,6 +72,13 @@ export interface ConnectionSnapshot {
   failedAttempts: number;
   /** Messages not finished with: waiting to be written, or written and not yet acknowledged. */
   queued: number;
+  /**
+   * The login the connection is on in this hub: a new number each time an `open` starts it
+   * (anew, after a logout or a failure, or under a new url). A tab whose `open` answers
+   * another login than its earlier handles of the name had retires those (`replaced`).
+   * Missing from a hub of an older build.
+   */
+  login?: number;
   /** Ids of the tabs attached to this connection. */
   tabs: string[];
   /**

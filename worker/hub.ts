@@ -49,6 +49,8 @@ export interface HubEnvironment extends Environment {
 
 interface Entry {
   connection: SharedConnection;
+  /** The login the connection is on: a new number each time a tab's `open` starts it. */
+  login: number;
   /** Runs while no tab is attached: a reload must not cost a reconnect. */
   graceTimer: Timer;
 }
@@ -73,6 +75,8 @@ export class Hub {
   readonly #id = randomId();
   /** The hub's lifetime lock: `held` resolves to the answer tabs get once it is held. */
   readonly #lifetime: HubLifetime;
+  /** The last login number given (`Entry.login`), unique in this hub. */
+  #logins = 0;
 
   constructor(private readonly env: HubEnvironment) {
     this.#urls = new UrlSources(env.clock);
@@ -139,7 +143,7 @@ export class Hub {
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();
-    entry.connection.start(cursor);
+    if (entry.connection.start(cursor) === 'started') entry.login = ++this.#logins;
     if (known && cursor) this.#catchUp(tabId, known, cursor);
     const opened = entry;
     const answer = (): Outcome<ConnectionSnapshot> => {
@@ -242,7 +246,7 @@ export class Hub {
     });
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));
-    return { connection, graceTimer: new Timer(this.env.clock) };
+    return { connection, login: 0, graceTimer: new Timer(this.env.clock) };
   }
 
   /**
@@ -269,9 +273,10 @@ export class Hub {
     });
   }
 
-  #snapshot(name: string, { connection }: Entry): ConnectionSnapshot {
+  #snapshot(name: string, { connection, login }: Entry): ConnectionSnapshot {
     return {
       name,
+      login,
       url: connection.options.url,
       state: connection.state,
       generation: connection.generation,
