@@ -592,6 +592,61 @@ describe('a dead worker', () => {
     ]);
   });
 
+  it('fails the handles (worker-silent) and rejects every pending call when a worker starts but never answers attach', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      FakeSharedWorker.dying = 1;
+      const worker = () => new SharedWorker('');
+      const silentTab = (name: string) => connect({ url: 'ws://127.0.0.1:9/ws', name, worker });
+      const tab = silentTab('silent');
+      // Its last handle of a name: release() asks the worker.
+      const other = silentTab('other');
+      const history = historyOf(tab);
+      const errors: TabSocketError[] = [];
+      tab.on('error', (error) => errors.push(error));
+      const calls = [tab.send('x'), tab.inspect(), tab.close(), other.release()];
+      const settled = Promise.allSettled(calls);
+      await vi.advanceTimersByTimeAsync(7_999);
+      expect(tab.state).toBe('idle');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(history).toEqual(['failed:worker-silent']);
+      expect(errors).toEqual([expect.objectContaining({ code: 'TS_ERR_WORKER' })]);
+      expect(errors[0]?.message).toMatch(/did not answer within 8000 ms/);
+      for (const outcome of await settled) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'TS_ERR_WORKER' } });
+      }
+      await expect(tab.send('later')).rejects.toMatchObject({ code: 'TS_ERR_WORKER' });
+      const late = silentTab('silent');
+      expect(late.state).toBe('failed');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('after a death, gives up for good when no fresh worker answers within 0.5 s, 1 s, 2 s, 4 s, 8 s', async () => {
+    const tab = restartableTab();
+    const history = historyOf(tab);
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      FakeSharedWorker.dying = 5;
+      killWorker();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(tab.state).toBe('connecting');
+      const pending = tab.send('waits');
+      const settled = pending.catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(15_499);
+      expect(tab.state).toBe('connecting');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(history.slice(-2)).toEqual(['connecting:worker-lost', 'failed:worker-silent']);
+      await expect(settled).resolves.toMatchObject({ code: 'TS_ERR_WORKER' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('posts a send the dead worker had not written to the fresh one, ahead of the sends made since', async () => {
     const tab = restartableTab();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));

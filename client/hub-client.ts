@@ -19,6 +19,11 @@ import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from '.
 
 /** A fresh worker normally answers `attach` within a few ms (under 60 ms measured). */
 const FIRST_ATTACH_TIMEOUT = 500;
+/**
+ * The longest a worker may take to answer `attach`: the first start of the client waits this
+ * long (its script may still be loading), and so does the last step of the ladder after a
+ * death. No answer then means none will come.
+ */
 const MAX_ATTACH_TIMEOUT = 8_000;
 
 /** A started worker as the tab reaches it: the object to watch for errors, and its port. */
@@ -52,6 +57,8 @@ export class HubClient implements HandleHost {
   #resend: PendingSend[] = [];
   /** How long a fresh worker, started after a death, may take to answer `attach`. */
   #attachTimeout = FIRST_ATTACH_TIMEOUT;
+  /** Set once no worker answered within `MAX_ATTACH_TIMEOUT`: every call fails with it. */
+  #silence: WorkerError | undefined;
   /** The login each handle's own `open` was answered with (`ConnectionSnapshot.login`). */
   readonly #logins = new WeakMap<TabSocketHandle, number>();
 
@@ -107,7 +114,8 @@ export class HubClient implements HandleHost {
         this.#cursors.tell(handle.name, resumeFrom);
       }
     }
-    this.#call((hub) => this.#openOn(hub, options, resumeFrom, handle));
+    if (this.#silence) handle.workerSilent(this.#silence);
+    else this.#call((hub) => this.#openOn(hub, options, resumeFrom, handle));
   }
 
   send(name: string, data: SocketData): Promise<void> {
@@ -151,14 +159,18 @@ export class HubClient implements HandleHost {
     link.port.onmessage = (event) => {
       if (!incarnation.dead) this.#onEvent(event);
     };
-    const attachWithin = this.#attachTimeout;
+    const attachWithin = reopen ? this.#attachTimeout : MAX_ATTACH_TIMEOUT;
     incarnation.hub = (async () => {
       const hub = wrap<HubApi>(link.port);
       await this.#tabLock;
       // A fresh worker started in the instant of the old one's death may be that dying
       // worker still (Firefox hands out a closing SharedWorker for a moment): one that
-      // does not answer in time is given up for another, at growing intervals.
-      const timer = reopen ? setTimeout(() => this.#lose(incarnation), attachWithin) : undefined;
+      // does not answer in time is given up for another, at growing intervals. One that
+      // does not answer within the longest is silent for good.
+      const timer = setTimeout(() => {
+        if (attachWithin < MAX_ATTACH_TIMEOUT) this.#lose(incarnation);
+        else this.#giveUp(incarnation);
+      }, attachWithin);
       let answer: Awaited<ReturnType<HubApi['attach']>>;
       try {
         answer = await incarnation.race(hub.attach(this.tabId, navigator.onLine));
@@ -181,16 +193,10 @@ export class HubClient implements HandleHost {
 
   /** The worker died: settle what waited on it, tell the handles, start another. */
   #lose(incarnation: Incarnation): void {
-    if (incarnation.dead || incarnation !== this.#current) return;
-    incarnation.dead = true;
-    incarnation.port.onmessage = null;
-    incarnation.port.close();
-    incarnation.markLost(
-      new WorkerError(
-        'tabsocket: the shared worker stopped before it answered (killed, crashed or ended by the browser)',
-      ),
+    const death = new WorkerError(
+      'tabsocket: the shared worker stopped before it answered (killed, crashed or ended by the browser)',
     );
-    this.#interestSent.clear();
+    if (!this.#bury(incarnation, death)) return;
     let next: WorkerLink | undefined;
     let failure: unknown;
     if (this.restartable) {
@@ -222,6 +228,34 @@ export class HubClient implements HandleHost {
     for (const { handles } of this.#handles.values()) {
       for (const handle of handles) handle.fail(error);
     }
+  }
+
+  /**
+   * No worker answered `attach` within `MAX_ATTACH_TIMEOUT`: none is started again, as the
+   * same script would be as silent. Every call rejects, every handle fails (`worker-silent`).
+   */
+  #giveUp(incarnation: Incarnation): void {
+    const error = new WorkerError(
+      `tabsocket: the shared worker did not answer within ${MAX_ATTACH_TIMEOUT} ms (it started but never attached this tab): no call can reach it`,
+    );
+    if (!this.#bury(incarnation, error)) return;
+    this.#silence = error;
+    this.#resend = [];
+    this.#sends.endAll(error);
+    for (const { handles } of this.#handles.values()) {
+      for (const handle of handles) handle.workerSilent(error);
+    }
+  }
+
+  /** Stops following the current worker: every call waiting on it rejects with `error`. */
+  #bury(incarnation: Incarnation, error: WorkerError): boolean {
+    if (incarnation.dead || incarnation !== this.#current) return false;
+    incarnation.dead = true;
+    incarnation.port.onmessage = null;
+    incarnation.port.close();
+    incarnation.markLost(error);
+    this.#interestSent.clear();
+    return true;
   }
 
   /**
