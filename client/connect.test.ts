@@ -647,6 +647,31 @@ describe('a dead worker', () => {
     }
   });
 
+  it('opens the connection again after a death with the options of the handle that opened it: a later handle changes none', async () => {
+    const test = thisTest;
+    const worker = () => {
+      if (test.over) throw new Error('the test is over');
+      return new SharedWorker('');
+    };
+    const url = 'ws://127.0.0.1:9/ws';
+    const first = connect({ url, name: 'hb', heartbeat: false, worker });
+    const second = connect({ url, name: 'hb', heartbeat: false, format: 'text', worker });
+    const received: unknown[] = [];
+    first.on('message', (data) => received.push(data));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    killWorker();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(second.state).toBe('open'));
+    latest().receive('{"n":2}');
+    await vi.waitFor(() => expect(received).toHaveLength(2));
+    // The first handle asked for JSON, and keeps getting it.
+    expect(received).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
   it('posts a send the dead worker had not written to the fresh one, ahead of the sends made since', async () => {
     const tab = restartableTab();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));

@@ -11,7 +11,7 @@ import type {
   TabEventMessage,
   TabUrlProvider,
 } from '../protocol/tab-hub';
-import { type HandleGroup, interestOf, startsNewLogin } from './handle-group';
+import { type HandleGroup, interestOf, retireOlderLogins, startsNewLogin } from './handle-group';
 import { type PendingSend, PendingSends, tagOf } from './pending-sends';
 import { StreamCursors } from './stream-cursors';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
@@ -96,7 +96,8 @@ export class HubClient implements HandleHost {
     const entry = this.#handles.get(handle.name);
     let resumeFrom: SessionCursor | undefined;
     if (entry && !startsNewLogin(entry.options, entry.handles, options)) {
-      entry.options = options;
+      // The login keeps the options of the handle that opened it, in the worker as in this
+      // tab: a fresh worker after a death gets those, not the last handle's.
       entry.urlProvider = urlProvider;
       entry.handles.add(handle);
     } else {
@@ -321,40 +322,23 @@ export class HubClient implements HandleHost {
   ): Promise<void> {
     const { urlProvider } = this.#handles.get(options.name) ?? {};
     const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider);
-    const handles = this.#handles.get(options.name)?.handles ?? new Set<TabSocketHandle>();
+    const group = this.#handles.get(options.name);
+    const handles = group?.handles ?? [];
     if (!outcome.ok) {
       for (const handle of handles) handle.fail(deserializeError(outcome.error));
       return;
     }
     const { login } = outcome.value;
-    if (login !== undefined) {
-      if (opener) this.#retireOtherLogins(options.name, opener, login);
-      else for (const handle of handles) this.#logins.set(handle, login);
+    if (login !== undefined && group) {
+      if (!opener) for (const handle of handles) this.#logins.set(handle, login);
+      else if (retireOlderLogins(group, this.#logins, opener, login)) {
+        // This open started the login anew: it is the opener's, with its options.
+        group.options = options;
+        this.interestChanged(options.name);
+      }
     }
     this.#cursors.tell(options.name, outcome.value.cursor);
     for (const handle of handles) handle.adopt(outcome.value);
-  }
-
-  /**
-   * The worker answered `opener`'s open with `login`. Another login than the one this tab's
-   * earlier handles were answered with means this open started the connection anew (it was
-   * closed or failed, by this tab or another, whatever the handles had heard yet): those
-   * handles belong to a login that ended, and are retired, or each push would reach this
-   * tab twice. Handles whose own open is not answered yet are left to their answer.
-   */
-  #retireOtherLogins(name: string, opener: TabSocketHandle, login: number): void {
-    const group = this.#handles.get(name);
-    if (!group?.handles.has(opener)) return;
-    this.#logins.set(opener, login);
-    let retired = false;
-    for (const handle of group.handles) {
-      const earlier = this.#logins.get(handle);
-      if (earlier === undefined || earlier === login) continue;
-      group.handles.delete(handle);
-      handle.retire();
-      retired = true;
-    }
-    if (retired) this.interestChanged(name);
   }
 
   #sendInterest(hub: Remote<HubApi>, name: string): unknown {
