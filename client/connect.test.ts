@@ -672,6 +672,39 @@ describe('a dead worker', () => {
     expect(received).toEqual([{ n: 1 }, { n: 2 }]);
   });
 
+  it("opens the connection again with the opener's options whichever tab reaches the fresh worker first", async () => {
+    const test = thisTest;
+    const url = 'ws://127.0.0.1:9/ws';
+    const tabWith = (format: 'json' | 'text') =>
+      connect({
+        url,
+        name: 'hb',
+        heartbeat: false,
+        format,
+        worker: () => {
+          if (test.over) throw new Error('the test is over');
+          return new SharedWorker('');
+        },
+      });
+    const opener = tabWith('json');
+    const received: unknown[] = [];
+    opener.on('message', (data) => received.push(data));
+    await vi.waitFor(() => expect(hub.inspect('hb')?.tabs).toHaveLength(1));
+    const joiner = tabWith('text');
+    await vi.waitFor(() => expect(hub.inspect('hb')?.tabs).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(joiner.state).toBe('open'));
+    // The opener's first fresh worker is a dying one: the joiner reopens the connection first.
+    FakeSharedWorker.dying = 1;
+    killWorker();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2), { timeout: 3_000 });
+    latest().accept();
+    await vi.waitFor(() => expect(opener.state).toBe('open'), { timeout: 3_000 });
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    expect(received).toEqual([{ n: 1 }]);
+  });
+
   it('posts a send the dead worker had not written to the fresh one, ahead of the sends made since', async () => {
     const tab = restartableTab();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));

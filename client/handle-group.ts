@@ -5,7 +5,10 @@ import type { Interest, TabUrlProvider } from '../protocol/tab-hub';
 
 /** The handles of one connection in this tab, and the options it was opened with. */
 export interface HandleGroup<Handle> {
-  /** The options of the handle that opened the login in this tab: later handles join it as it is. */
+  /**
+   * The options the login runs with: its opener's (the handle that opened it, in whichever
+   * tab, as the worker answers), for a fresh worker after a death. Later handles change none.
+   */
   options: ResolvedConnectionOptions;
   handles: Set<Handle>;
   /** The url function of the latest `connect()`, for options whose url is one. */

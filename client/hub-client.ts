@@ -329,14 +329,17 @@ export class HubClient implements HandleHost {
       return;
     }
     const { login } = outcome.value;
+    let retired = false;
     if (login !== undefined && group) {
       if (!opener) for (const handle of handles) this.#logins.set(handle, login);
-      else if (retireOlderLogins(group, this.#logins, opener, login)) {
-        // This open started the login anew: it is the opener's, with its options.
-        group.options = options;
-        this.interestChanged(options.name);
-      }
+      else retired = retireOlderLogins(group, this.#logins, opener, login);
     }
+    if (retired) this.interestChanged(options.name);
+    // The login's options are those the worker runs it with, set by the handle that opened
+    // it, in whichever tab (a hub of an older build does not say: a login this open started
+    // anew is the opener's).
+    const running = outcome.value.options ?? (retired ? options : undefined);
+    if (group && running?.url === group.options.url) group.options = running;
     this.#cursors.tell(options.name, outcome.value.cursor);
     for (const handle of handles) handle.adopt(outcome.value);
   }

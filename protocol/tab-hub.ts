@@ -92,6 +92,16 @@ export interface ConnectionSnapshot {
   builds: string[];
 }
 
+/** The worker's answer to `open`: the connection as `inspect` shows it, and its options. */
+export interface OpenAnswer extends ConnectionSnapshot {
+  /**
+   * The options the connection runs with in this hub: those of the open that started its
+   * login, whichever tab's. The tab opens it with these again after a death, so the login
+   * keeps them whichever tab reaches the fresh worker first. Missing from an older build.
+   */
+  options?: ResolvedConnectionOptions;
+}
+
 /** The worker's answer to `attach`. */
 export interface AttachAnswer {
   /**
@@ -136,7 +146,7 @@ export interface HubApi {
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
-  ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>>;
+  ): Outcome<OpenAnswer> | Promise<Outcome<OpenAnswer>>;
   setInterest(tabId: string, name: string, interest: Interest): Outcome<void>;
   /** `tag` names the send for `written` events; without it (an older tab) none is told. */
   send(tabId: string, name: string, data: SocketData, tag?: TabSend): Promise<Outcome<void>>;

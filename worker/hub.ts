@@ -12,6 +12,7 @@ import type {
   ConnectionSnapshot,
   HubApi,
   Interest,
+  OpenAnswer,
   Outcome,
   SessionCursor,
   SocketData,
@@ -112,7 +113,7 @@ export class Hub {
     untrusted: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
-  ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>> {
+  ): Outcome<OpenAnswer> | Promise<Outcome<OpenAnswer>> {
     if (!this.#registry.has(tabId)) return notAttached(tabId);
     // A cursor that is not one (a tab of another build, a page's script) is not resumed:
     // the connection starts a session of its own, as it would without one.
@@ -146,11 +147,12 @@ export class Hub {
     if (entry.connection.start(cursor) === 'started') entry.login = ++this.#logins;
     if (known && cursor) this.#catchUp(tabId, known, cursor);
     const opened = entry;
-    const answer = (): Outcome<ConnectionSnapshot> => {
+    const answer = (): Outcome<OpenAnswer> => {
       // The snapshot's cursor counts the pushes gathered for the next task: they go first,
       // or the tab would take them for pushes it had (a second handle during a burst).
       this.#registry.flush();
-      return { ok: true, value: this.#snapshot(name, opened) };
+      const { options } = opened.connection;
+      return { ok: true, value: { ...this.#snapshot(name, opened), options } };
     };
     // A hub that relays answers once the owner told it the state, not with a guess.
     return entry.connection.known?.then(answer) ?? answer();
