@@ -42,7 +42,9 @@ export interface WorkerLink {
  * rejects with `WorkerError`, every live handle reports `worker-lost`, and, when
  * `restartable`, the tab starts a fresh worker (`start()` again), attaches under the same
  * tab id, opens every connection again with its options, cursor and interest, and posts
- * the sends the dead worker did not finish (see `PendingSends`).
+ * the sends the dead worker did not finish (see `PendingSends`). A worker that does not
+ * answer `attach` in time is given up: for a fresh one after a death, up to the last step of
+ * the ladder; for good after that, or after `MAX_ATTACH_TIMEOUT` from the first start.
  */
 export class HubClient implements HandleHost {
   readonly tabId = randomId();
