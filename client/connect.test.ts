@@ -153,6 +153,26 @@ describe('connect()', () => {
     }
   });
 
+  it('keeps the new login when connect() with another url comes first and close() on the old handle after it', async () => {
+    const worker = new SharedWorker('');
+    const old = connect({ url: 'ws://127.0.0.1:9/ws?token=a', heartbeat: false, worker });
+    const received: string[] = [];
+    old.on('message', () => received.push('old'));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(old.state).toBe('open'));
+    const next = connect({ url: 'ws://127.0.0.1:9/ws?token=b', heartbeat: false, worker });
+    next.on('message', () => received.push('new'));
+    // The new login retired the old handle: its close() leaves the new login alone.
+    await expect(old.close()).rejects.toBeInstanceOf(ReleasedError);
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(next.state).toBe('open'));
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toEqual(['new']));
+    expect(sockets.filter((one) => one.closeCalls.length === 0)).toHaveLength(1);
+  });
+
   it('retires the older handle of a tab whose connect() starts the login another tab just closed', async () => {
     const url = 'ws://127.0.0.1:9/ws';
     const workerA = new SharedWorker('');
