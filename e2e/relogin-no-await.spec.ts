@@ -50,6 +50,37 @@ test('close() + connect(same url) without await, 3 rounds, 2 tabs: each push exa
   );
 });
 
+test('both tabs at once: close() + connect(same url) without await, 3 rounds: each push exactly once per tab, 1 socket', async ({
+  context,
+  referenceServer,
+  openTabs,
+}) => {
+  const { server, urlFor } = referenceServer;
+  const url = urlFor('alice');
+  const tabs = await openTabs(context, 2, { url });
+  let seq = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    // The worker gets the tabs' closes and opens interleaved, in whichever order.
+    await Promise.all(
+      tabs.map((tab) => tab.evaluate((options) => window.harness.relogin(options), { url })),
+    );
+    await expectAll(tabs, 'open');
+    await expect.poll(() => server.stats().openSockets).toBe(1);
+    for (let i = 0; i <= PUSHES_PER_ROUND; i++) {
+      seq += 1;
+      expect(server.push('alice', { seq })).toBe(1);
+    }
+    for (const tab of tabs) {
+      await expect.poll(async () => (await messagesOf(tab)).at(-1)).toEqual({ seq });
+    }
+  }
+  for (const tab of tabs) {
+    const seqs = ((await messagesOf(tab)) as Array<{ seq: number }>).map((push) => push.seq);
+    expect(seqs).toEqual(Array.from({ length: seq }, (_, index) => index + 1));
+  }
+  expect(server.stats().openSockets).toBe(1);
+});
+
 test('a worker that starts and never answers: failed (worker-silent) and every call rejected within 10 s', async ({
   context,
   app,
