@@ -336,7 +336,11 @@ export class HubClient implements HandleHost {
       if (!opener) for (const handle of handles) this.#logins.set(handle, login);
       else retired = retireOlderLogins(group, this.#logins, opener, login);
     }
-    if (retired) this.interestChanged(options.name);
+    if (retired) {
+      // The ended login's session is not this one's: a fresh worker must not resume it.
+      this.#cursors.forget(options.name);
+      this.interestChanged(options.name);
+    }
     // The login's options are those the worker runs it with, set by the handle that opened
     // it, in whichever tab (a hub of an older build does not say: a login this open started
     // anew is the opener's).
