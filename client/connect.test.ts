@@ -146,6 +146,77 @@ describe('connect()', () => {
     await expect(first.send('x')).rejects.toBeInstanceOf(ReleasedError);
   });
 
+  it('retires the older handle on close() then connect() in the same tick, same url or another: each push once', async () => {
+    const worker = new SharedWorker('');
+    for (const next of ['ws://127.0.0.1:9/ws', 'ws://127.0.0.1:9/ws?token=b']) {
+      const before = sockets.length;
+      let socket = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+      const received: string[] = [];
+      socket.on('message', () => received.push('old'));
+      await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(before));
+      latest().accept();
+      await vi.waitFor(() => expect(socket.state).toBe('open'));
+      const old = socket;
+      // The blog posts' pattern: no await between the logout and the login.
+      void socket.close();
+      socket = connect({ url: next, heartbeat: false, worker });
+      socket.on('message', () => received.push('new'));
+      await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(before + 1));
+      latest().accept();
+      await vi.waitFor(() => expect(socket.state).toBe('open'));
+      latest().receive('{"n":1}');
+      await vi.waitFor(() => expect(received).toContain('new'));
+      expect(received).toEqual(['new']);
+      expect(old.state).toBe('closed');
+      expect(sockets.filter((one) => one.closeCalls.length === 0)).toHaveLength(1);
+      await socket.close();
+    }
+  });
+
+  it('keeps the new login when connect() with another url comes first and close() on the old handle after it', async () => {
+    const worker = new SharedWorker('');
+    const old = connect({ url: 'ws://127.0.0.1:9/ws?token=a', heartbeat: false, worker });
+    const received: string[] = [];
+    old.on('message', () => received.push('old'));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(old.state).toBe('open'));
+    const next = connect({ url: 'ws://127.0.0.1:9/ws?token=b', heartbeat: false, worker });
+    next.on('message', () => received.push('new'));
+    // The new login retired the old handle: its close() leaves the new login alone.
+    await expect(old.close()).rejects.toBeInstanceOf(ReleasedError);
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(next.state).toBe('open'));
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toEqual(['new']));
+    expect(sockets.filter((one) => one.closeCalls.length === 0)).toHaveLength(1);
+  });
+
+  it('retires the older handle of a tab whose connect() starts the login another tab just closed', async () => {
+    const url = 'ws://127.0.0.1:9/ws';
+    const workerA = new SharedWorker('');
+    const workerB = new SharedWorker('');
+    const a = connect({ url, heartbeat: false, worker: workerA });
+    const b = connect({ url, heartbeat: false, worker: workerB });
+    const received: string[] = [];
+    b.on('message', () => received.push('b old'));
+    await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect([a.state, b.state]).toEqual(['open', 'open']));
+    // Tab A logs out while tab B, which still sees `open`, connects again.
+    void a.close();
+    const b2 = connect({ url, heartbeat: false, worker: workerB });
+    b2.on('message', () => received.push('b new'));
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(b2.state).toBe('open'));
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toContain('b new'));
+    expect(received).toEqual(['b new']);
+    expect(b.state).toBe('closed');
+  });
+
   it('keeps every handle of the same session in a tab (two components, one login)', async () => {
     const worker = new SharedWorker('');
     const a = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
@@ -706,6 +777,119 @@ describe('a dead worker', () => {
       'open:open',
       'resync',
     ]);
+  });
+
+  it('fails the handles (worker-silent) and rejects every pending call when a worker starts but never answers attach', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      FakeSharedWorker.dying = 1;
+      const worker = () => new SharedWorker('');
+      const silentTab = (name: string) => connect({ url: 'ws://127.0.0.1:9/ws', name, worker });
+      const tab = silentTab('silent');
+      // Its last handle of a name: release() asks the worker.
+      const other = silentTab('other');
+      const history = historyOf(tab);
+      const errors: TabSocketError[] = [];
+      tab.on('error', (error) => errors.push(error));
+      const calls = [tab.send('x'), tab.inspect(), tab.close(), other.release()];
+      const settled = Promise.allSettled(calls);
+      await vi.advanceTimersByTimeAsync(7_999);
+      expect(tab.state).toBe('idle');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(history).toEqual(['failed:worker-silent']);
+      expect(errors).toEqual([expect.objectContaining({ code: 'TS_ERR_WORKER' })]);
+      expect(errors[0]?.message).toMatch(/did not answer within 8000 ms/);
+      for (const outcome of await settled) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'TS_ERR_WORKER' } });
+      }
+      await expect(tab.send('later')).rejects.toMatchObject({ code: 'TS_ERR_WORKER' });
+      const late = silentTab('silent');
+      expect(late.state).toBe('failed');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('after a death, gives up for good when no fresh worker answers within 0.5 s, 1 s, 2 s, 4 s, 8 s', async () => {
+    const tab = restartableTab();
+    const history = historyOf(tab);
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      FakeSharedWorker.dying = 5;
+      killWorker();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(tab.state).toBe('connecting');
+      const pending = tab.send('waits');
+      const settled = pending.catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(15_499);
+      expect(tab.state).toBe('connecting');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(history.slice(-2)).toEqual(['connecting:worker-lost', 'failed:worker-silent']);
+      await expect(settled).resolves.toMatchObject({ code: 'TS_ERR_WORKER' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('opens the connection again after a death with the options of the handle that opened it: a later handle changes none', async () => {
+    const test = thisTest;
+    const worker = () => {
+      if (test.over) throw new Error('the test is over');
+      return new SharedWorker('');
+    };
+    const url = 'ws://127.0.0.1:9/ws';
+    const first = connect({ url, name: 'hb', heartbeat: false, worker });
+    const second = connect({ url, name: 'hb', heartbeat: false, format: 'text', worker });
+    const received: unknown[] = [];
+    first.on('message', (data) => received.push(data));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    killWorker();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(second.state).toBe('open'));
+    latest().receive('{"n":2}');
+    await vi.waitFor(() => expect(received).toHaveLength(2));
+    // The first handle asked for JSON, and keeps getting it.
+    expect(received).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  it("opens the connection again with the opener's options whichever tab reaches the fresh worker first", async () => {
+    const test = thisTest;
+    const url = 'ws://127.0.0.1:9/ws';
+    const tabWith = (format: 'json' | 'text') =>
+      connect({
+        url,
+        name: 'hb',
+        heartbeat: false,
+        format,
+        worker: () => {
+          if (test.over) throw new Error('the test is over');
+          return new SharedWorker('');
+        },
+      });
+    const opener = tabWith('json');
+    const received: unknown[] = [];
+    opener.on('message', (data) => received.push(data));
+    await vi.waitFor(() => expect(hub.inspect('hb')?.tabs).toHaveLength(1));
+    const joiner = tabWith('text');
+    await vi.waitFor(() => expect(hub.inspect('hb')?.tabs).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(joiner.state).toBe('open'));
+    // The opener's first fresh worker is a dying one: the joiner reopens the connection first.
+    FakeSharedWorker.dying = 1;
+    killWorker();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2), { timeout: 3_000 });
+    latest().accept();
+    await vi.waitFor(() => expect(opener.state).toBe('open'), { timeout: 3_000 });
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    expect(received).toEqual([{ n: 1 }]);
   });
 
   it('posts a send the dead worker had not written to the fresh one, ahead of the sends made since', async () => {

@@ -12,7 +12,7 @@ import type {
   TabUrlProvider,
 } from '../protocol/tab-hub';
 import { checkSocketData } from '../protocol/tab-hub-checks';
-import { type HandleGroup, startsNewLogin } from './handle-group';
+import { type HandleGroup, retireOlderLogins, startsNewLogin } from './handle-group';
 import { type PendingSend, PendingSends, tagOf } from './pending-sends';
 import { StreamCursors } from './stream-cursors';
 import { TabInterest } from './tab-interest';
@@ -21,6 +21,11 @@ import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from '.
 
 /** A fresh worker normally answers `attach` within a few ms (under 60 ms measured). */
 const FIRST_ATTACH_TIMEOUT = 500;
+/**
+ * The longest a worker may take to answer `attach`: the first start of the client waits this
+ * long (its script may still be loading), and so does the last step of the ladder after a
+ * death. No answer then means none will come.
+ */
 const MAX_ATTACH_TIMEOUT = 8_000;
 
 /** A started worker as the tab reaches it: the object to watch for errors, and its port. */
@@ -39,7 +44,9 @@ export interface WorkerLink {
  * rejects with `WorkerError`, every live handle reports `worker-lost`, and, when
  * `restartable`, the tab starts a fresh worker (`start()` again), attaches under the same
  * tab id, opens every connection again with its options, cursor and interest, and posts
- * the sends the dead worker did not finish (see `PendingSends`).
+ * the sends the dead worker did not finish (see `PendingSends`). A worker that does not
+ * answer `attach` in time is given up: for a fresh one after a death, up to the last step of
+ * the ladder; for good after that, or after `MAX_ATTACH_TIMEOUT` from the first start.
  */
 export class HubClient implements HandleHost {
   readonly tabId = randomId();
@@ -53,6 +60,10 @@ export class HubClient implements HandleHost {
   #resend: PendingSend[] = [];
   /** How long a fresh worker, started after a death, may take to answer `attach`. */
   #attachTimeout = FIRST_ATTACH_TIMEOUT;
+  /** Set once no worker answered within `MAX_ATTACH_TIMEOUT`: every call fails with it. */
+  #silence: WorkerError | undefined;
+  /** The login each handle's own `open` was answered with (`ConnectionSnapshot.login`). */
+  readonly #logins = new WeakMap<TabSocketHandle, number>();
 
   /**
    * `start` starts (or joins) the worker; it runs now, and again after each death when
@@ -91,7 +102,8 @@ export class HubClient implements HandleHost {
     let resumeFrom: SessionCursor | undefined;
     let login: 'joined' | 'new' = 'joined';
     if (entry && !startsNewLogin(entry.options, entry.handles, options)) {
-      entry.options = options;
+      // The login keeps the options of the handle that opened it, in the worker as in this
+      // tab: a fresh worker after a death gets those, not the last handle's.
       entry.urlProvider = urlProvider;
       entry.handles.add(handle);
     } else {
@@ -115,9 +127,12 @@ export class HubClient implements HandleHost {
         this.#cursors.tell(handle.name, resumeFrom);
       }
     }
-    this.#call((hub) => this.#openOn(hub, options, resumeFrom));
-    // A new login's interest goes whole, once the worker has the tab on the connection.
-    if (login === 'new') this.#call((hub) => this.#sendInterest(hub, handle.name));
+    if (this.#silence) handle.workerSilent(this.#silence);
+    else {
+      this.#call((hub) => this.#openOn(hub, options, resumeFrom, handle));
+      // A new login's interest goes whole, once the worker has the tab on the connection.
+      if (login === 'new') this.#call((hub) => this.#sendInterest(hub, handle.name));
+    }
   }
 
   send(name: string, data: SocketData): Promise<void> {
@@ -171,14 +186,18 @@ export class HubClient implements HandleHost {
     link.port.onmessage = (event) => {
       if (!incarnation.dead) this.#onEvent(event);
     };
-    const attachWithin = this.#attachTimeout;
+    const attachWithin = reopen ? this.#attachTimeout : MAX_ATTACH_TIMEOUT;
     incarnation.hub = (async () => {
       const hub = wrap<HubApi>(link.port);
       await this.#tabLock;
       // A fresh worker started in the instant of the old one's death may be that dying
       // worker still (Firefox hands out a closing SharedWorker for a moment): one that
-      // does not answer in time is given up for another, at growing intervals.
-      const timer = reopen ? setTimeout(() => this.#lose(incarnation), attachWithin) : undefined;
+      // does not answer in time is given up for another, at growing intervals. One that
+      // does not answer within the longest is silent for good.
+      const timer = setTimeout(() => {
+        if (attachWithin < MAX_ATTACH_TIMEOUT) this.#lose(incarnation);
+        else this.#giveUp(incarnation);
+      }, attachWithin);
       let answer: Awaited<ReturnType<HubApi['attach']>>;
       try {
         answer = await incarnation.race(hub.attach(this.tabId, navigator.onLine));
@@ -201,16 +220,10 @@ export class HubClient implements HandleHost {
 
   /** The worker died: settle what waited on it, tell the handles, start another. */
   #lose(incarnation: Incarnation): void {
-    if (incarnation.dead || incarnation !== this.#current) return;
-    incarnation.dead = true;
-    incarnation.port.onmessage = null;
-    incarnation.port.close();
-    incarnation.markLost(
-      new WorkerError(
-        'tabsocket: the shared worker stopped before it answered (killed, crashed or ended by the browser)',
-      ),
+    const death = new WorkerError(
+      'tabsocket: the shared worker stopped before it answered (killed, crashed or ended by the browser)',
     );
-    this.#forgetInterests();
+    if (!this.#bury(incarnation, death)) return;
     let next: WorkerLink | undefined;
     let failure: unknown;
     if (this.restartable) {
@@ -242,6 +255,34 @@ export class HubClient implements HandleHost {
     for (const { handles } of this.#handles.values()) {
       for (const handle of handles) handle.fail(error);
     }
+  }
+
+  /**
+   * No worker answered `attach` within `MAX_ATTACH_TIMEOUT`: none is started again, as the
+   * same script would be as silent. Every call rejects, every handle fails (`worker-silent`).
+   */
+  #giveUp(incarnation: Incarnation): void {
+    const error = new WorkerError(
+      `tabsocket: the shared worker did not answer within ${MAX_ATTACH_TIMEOUT} ms (it started but never attached this tab): no call can reach it`,
+    );
+    if (!this.#bury(incarnation, error)) return;
+    this.#silence = error;
+    this.#resend = [];
+    this.#sends.endAll(error);
+    for (const { handles } of this.#handles.values()) {
+      for (const handle of handles) handle.workerSilent(error);
+    }
+  }
+
+  /** Stops following the current worker: every call waiting on it rejects with `error`. */
+  #bury(incarnation: Incarnation, error: WorkerError): boolean {
+    if (incarnation.dead || incarnation !== this.#current) return false;
+    incarnation.dead = true;
+    incarnation.port.onmessage = null;
+    incarnation.port.close();
+    incarnation.markLost(error);
+    this.#forgetInterests();
+    return true;
   }
 
   /**
@@ -301,18 +342,42 @@ export class HubClient implements HandleHost {
     if (!incarnation.dead || incarnation === this.#current) this.#sends.fail(send, error);
   }
 
+  /**
+   * Opens the connection on `hub`: for `opener`, a handle `connect()` just made, or, without
+   * one, again for every handle of the name (a fresh worker, a page back from the cache).
+   */
   async #openOn(
     hub: Remote<HubApi>,
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
+    opener?: TabSocketHandle,
   ): Promise<void> {
     const { urlProvider } = this.#handles.get(options.name) ?? {};
     const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider);
-    const handles = this.#handles.get(options.name)?.handles ?? [];
+    const group = this.#handles.get(options.name);
+    const handles = group?.handles ?? [];
     if (!outcome.ok) {
       for (const handle of handles) handle.fail(deserializeError(outcome.error));
       return;
     }
+    const { login } = outcome.value;
+    let retired: TabSocketHandle[] = [];
+    if (login !== undefined && group) {
+      if (!opener) for (const handle of handles) this.#logins.set(handle, login);
+      else retired = retireOlderLogins(group, this.#logins, opener, login);
+    }
+    if (group && retired.length > 0) {
+      // The ended login's session is not this one's: a fresh worker must not resume it.
+      this.#cursors.forget(options.name);
+      for (const old of retired) {
+        for (const key of old.listeningKeys) this.#interestChange(group, key, false);
+      }
+    }
+    // The login's options are those the worker runs it with, set by the handle that opened
+    // it, in whichever tab (a hub of an older build does not say: a login this open started
+    // anew is the opener's).
+    const running = outcome.value.options ?? (retired.length > 0 ? options : undefined);
+    if (group && running?.url === group.options.url) group.options = running;
     this.#cursors.tell(options.name, outcome.value.cursor);
     for (const handle of handles) handle.adopt(outcome.value);
   }

@@ -219,6 +219,13 @@ export class TabSocketHandle implements TabSocket {
     this.#setState(next, { from: this.#state, reason: 'worker-lost' });
   }
 
+  /** No worker answers the tab, and none will be asked again: a live handle fails. */
+  workerSilent(error: TabSocketError): void {
+    if (this.#released || this.#state === 'closed' || this.#state === 'failed') return;
+    this.#setState('failed', { from: this.#state, reason: 'worker-silent' });
+    this.fail(error);
+  }
+
   #setState(state: ConnectionState, detail: StateDetail): void {
     this.#state = state;
     const lost = state === 'open' && this.#workerLoss === 'lost';

@@ -86,6 +86,13 @@ export interface ConnectionSnapshot {
   failedAttempts: number;
   /** Messages not finished with: waiting to be written, or written and not yet acknowledged. */
   queued: number;
+  /**
+   * The login the connection is on in this hub: a new number each time an `open` starts it
+   * (anew, after a logout or a failure, or under a new url). A tab whose `open` answers
+   * another login than its earlier handles of the name had retires those (`replaced`).
+   * Missing from a hub of an older build.
+   */
+  login?: number;
   /** Ids of the tabs attached to this connection. */
   tabs: string[];
   /**
@@ -97,6 +104,16 @@ export interface ConnectionSnapshot {
   cursor?: SessionCursor;
   /** The builds (worker script URLs) of the hubs on the connection; empty until one owns it. */
   builds: string[];
+}
+
+/** The worker's answer to `open`: the connection as `inspect` shows it, and its options. */
+export interface OpenAnswer extends ConnectionSnapshot {
+  /**
+   * The options the connection runs with in this hub: those of the open that started its
+   * login, whichever tab's. The tab opens it with these again after a death, so the login
+   * keeps them whichever tab reaches the fresh worker first. Missing from an older build.
+   */
+  options?: ResolvedConnectionOptions;
 }
 
 /** The worker's answer to `attach`. */
@@ -143,7 +160,7 @@ export interface HubApi {
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
-  ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>>;
+  ): Outcome<OpenAnswer> | Promise<Outcome<OpenAnswer>>;
   setInterest(tabId: string, name: string, interest: InterestUpdate): Outcome<void>;
   /** `tag` names the send for `written` events; without it (an older tab) none is told. */
   send(tabId: string, name: string, data: SocketData, tag?: TabSend): Promise<Outcome<void>>;

@@ -13,6 +13,7 @@ import type {
   HubApi,
   Interest,
   InterestUpdate,
+  OpenAnswer,
   Outcome,
   SessionCursor,
   SocketData,
@@ -50,6 +51,8 @@ export interface HubEnvironment extends Environment {
 
 interface Entry {
   connection: SharedConnection;
+  /** The login the connection is on: a new number each time a tab's `open` starts it. */
+  login: number;
   /** Runs while no tab is attached: a reload must not cost a reconnect. */
   graceTimer: Timer;
 }
@@ -74,6 +77,8 @@ export class Hub {
   readonly #id = randomId();
   /** The hub's lifetime lock: `held` resolves to the answer tabs get once it is held. */
   readonly #lifetime: HubLifetime;
+  /** The last login number given (`Entry.login`), unique in this hub. */
+  #logins = 0;
 
   constructor(private readonly env: HubEnvironment) {
     this.#urls = new UrlSources(env.clock);
@@ -109,7 +114,7 @@ export class Hub {
     untrusted: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
-  ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>> {
+  ): Outcome<OpenAnswer> | Promise<Outcome<OpenAnswer>> {
     if (!this.#registry.has(tabId)) return notAttached(tabId);
     // A cursor that is not one (a tab of another build, a page's script) is not resumed:
     // the connection starts a session of its own, as it would without one.
@@ -140,14 +145,15 @@ export class Hub {
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();
-    entry.connection.start(cursor);
+    if (entry.connection.start(cursor) === 'started') entry.login = ++this.#logins;
     if (known && cursor) this.#catchUp(tabId, known, cursor);
     const opened = entry;
-    const answer = (): Outcome<ConnectionSnapshot> => {
+    const answer = (): Outcome<OpenAnswer> => {
       // The snapshot's cursor counts the pushes gathered for the next task: they go first,
       // or the tab would take them for pushes it had (a second handle during a burst).
       this.#registry.flush();
-      return { ok: true, value: this.#snapshot(name, opened) };
+      const { options } = opened.connection;
+      return { ok: true, value: { ...this.#snapshot(name, opened), options } };
     };
     // A hub that relays answers once the owner told it the state, not with a guess.
     return entry.connection.known?.then(answer) ?? answer();
@@ -244,7 +250,7 @@ export class Hub {
     });
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));
-    return { connection, graceTimer: new Timer(this.env.clock) };
+    return { connection, login: 0, graceTimer: new Timer(this.env.clock) };
   }
 
   /**
@@ -271,9 +277,10 @@ export class Hub {
     });
   }
 
-  #snapshot(name: string, { connection }: Entry): ConnectionSnapshot {
+  #snapshot(name: string, { connection, login }: Entry): ConnectionSnapshot {
     return {
       name,
+      login,
       url: connection.options.url,
       state: connection.state,
       generation: connection.generation,

@@ -112,15 +112,18 @@ export class SharedConnection {
     return role.kind === 'owner' ? role.socket.connection.queued : 0;
   }
 
-  /** Joins the queue for the socket (or takes it, where there is no relay). Live: nothing. */
-  start(resumeFrom?: SessionCursor): void {
+  /**
+   * Joins the queue for the socket (or takes it, where there is no relay): a new login for
+   * this hub's tabs (`started`). Live: nothing (`joined`).
+   */
+  start(resumeFrom?: SessionCursor): 'started' | 'joined' {
     const role = this.#role;
-    if (role.kind === 'waiting' || (role.kind === 'owner' && !role.socket.dormant)) return;
+    if (role.kind === 'waiting' || (role.kind === 'owner' && !role.socket.dormant)) return 'joined';
     this.#letGo();
     const { locks, openChannel } = this.env;
     if (!locks || !openChannel) {
       this.#own(undefined, resumeFrom, () => {});
-      return;
+      return 'started';
     }
     const channel = openChannel(relayChannelName(this.options.name));
     const peer = new RelayPeer(
@@ -150,6 +153,7 @@ export class SharedConnection {
       })
       // Aborted (this hub stopped waiting) or refused: nothing holds, nothing to do.
       .catch(() => {});
+    return 'started';
   }
 
   send(data: SocketData, numbering?: Numbering): Promise<void> {

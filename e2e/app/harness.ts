@@ -25,6 +25,11 @@ export interface Harness {
   openWithTokens(options: Omit<ConnectOptions, 'url'>, tokenServer: string, from: string): void;
   /** connect() that reports the error it throws instead of throwing. */
   tryConnect(options: unknown): { name: string; code: string; message: string } | null;
+  /**
+   * The re-login of the blog posts, without `await`: `close()` on the current handle, then
+   * `open(options)` in the same tick. The old handle's listeners stay where they are.
+   */
+  relogin(options: ConnectOptions): void;
   state(): ConnectionState;
   tabId(): string;
   send(data: SendData): Promise<void>;
