@@ -49,12 +49,13 @@ it('a page that opens with its cursor on a relaying hub still joining gets the p
   socket.receive(push(11));
   await vi.waitFor(() => expect(reloaded.frames().at(-1)?.seq).toBe(11));
 
-  const seen = reloaded.events.flatMap((event) =>
-    event.kind === 'resync'
-      ? ['resync']
-      : event.kind === 'frames'
-        ? event.frames.map((frame) => frame.seq)
-        : [],
+  const seen = reloaded.events.flatMap(
+    (event): Array<number | string | undefined> =>
+      event.kind === 'resync'
+        ? ['resync']
+        : event.kind === 'frames'
+          ? event.frames.map((frame) => frame.seq)
+          : [],
   );
   // Either the catch-up 6..10 then 11, or a resync before the gap.
   const firstResync = seen.indexOf('resync');

@@ -6,7 +6,7 @@
  * S2 already gave another message: the server passes that id on once, and drops this one.
  */
 import { afterEach, expect, it, vi } from 'vitest';
-import { HELLO, resumed, resumeFrameOf, resyncOnto } from '../test-support/connection-harness';
+import { HELLO, resumeFrameOf, resyncOnto } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
 
 const ALL = { all: true, topics: [] };

@@ -53,12 +53,13 @@ it('a page reloaded across a stream restart gets every push of the new stream af
   reloaded.api.setInterest('tab-1-reloaded', name, ALL);
   second.receive(push(4, 104));
   await vi.waitFor(() => expect(reloaded.frames().at(-1)?.data).toEqual({ n: 104 }));
-  const seen = reloaded.events.flatMap((event) =>
-    event.kind === 'resync'
-      ? ['resync']
-      : event.kind === 'frames'
-        ? event.frames.map((frame) => (frame.data as { n: number }).n)
-        : [],
+  const seen = reloaded.events.flatMap(
+    (event): Array<number | string> =>
+      event.kind === 'resync'
+        ? ['resync']
+        : event.kind === 'frames'
+          ? event.frames.map((frame) => (frame.data as { n: number }).n)
+          : [],
   );
   expect(seen).toEqual(['resync', 101, 102, 103, 104]);
 });
