@@ -48,6 +48,8 @@ export class Connection {
   readonly #connectTimer: Timer;
   readonly #retryTimer: Timer;
   readonly #uptimeTimer: Timer;
+  /** Aborts the url function's ask of the current attempt, whose deadline is a timer too. */
+  #urlAsk: AbortController | undefined;
   readonly #heartbeat: Heartbeat | undefined;
   /** What the frames mean: negotiation, the session, the messages sent. */
   readonly #link: WireLink;
@@ -186,7 +188,8 @@ export class Connection {
     }
     // Still connecting on this generation: no close, offline or newer attempt came between.
     const asked = () => generation === this.#generation && this.#state === 'connecting';
-    freshUrl().then(
+    this.#urlAsk = new AbortController();
+    freshUrl(this.#urlAsk.signal).then(
       (url) => {
         if (!asked()) return;
         const refresh = this.#refresh;
@@ -308,6 +311,8 @@ export class Connection {
    */
   #abandonSocket(code?: number, closeReason?: string): void {
     this.#connectTimer.clear();
+    this.#urlAsk?.abort();
+    this.#urlAsk = undefined;
     this.#link.down();
     this.#retryTimer.clear();
     this.#uptimeTimer.clear();
