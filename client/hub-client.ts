@@ -5,13 +5,14 @@ import { randomId } from '../protocol/random-id';
 import type {
   ConnectionSnapshot,
   HubApi,
+  OpenIntent,
   Outcome,
   SessionCursor,
   SocketData,
   TabEventMessage,
   TabUrlProvider,
 } from '../protocol/tab-hub';
-import { type HandleGroup, interestOf, startsNewLogin } from './handle-group';
+import { type HandleGroup, interestOf, loginEnded, startsNewLogin } from './handle-group';
 import { type PendingSend, PendingSends, tagOf } from './pending-sends';
 import { StreamCursors } from './stream-cursors';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
@@ -69,7 +70,11 @@ export class HubClient implements HandleHost {
     addEventListener('online', () => this.#call((hub) => hub.network(true)));
     addEventListener('offline', () => this.#call((hub) => hub.network(false)));
     addEventListener('pagehide', () => {
-      this.#cursors.save(this.#handles);
+      // A login that ended leaves nothing to resume: with a url function every login's
+      // `options.url` is the same placeholder, so the next page could not tell them apart.
+      this.#cursors.save(
+        new Map([...this.#handles].filter(([, login]) => !loginEnded(login.handles))),
+      );
       this.#call((hub) => hub.leave(this.tabId));
     });
     // A page restored from the back/forward cache left at pagehide: join again.
@@ -232,8 +237,7 @@ export class HubClient implements HandleHost {
     this.#resend = [];
     const reopened = new Set<unknown>();
     for (const [name, login] of this.#handles) {
-      const [any] = login.handles;
-      if (!any || any.state === 'closed' || any.state === 'failed') continue;
+      if (login.handles.size === 0 || loginEnded(login.handles)) continue;
       this.#openOn(hub, login.options, this.#cursors.get(name)).catch(() => {});
       this.#sendInterest(hub, name);
       reopened.add(login);
@@ -277,9 +281,10 @@ export class HubClient implements HandleHost {
     hub: Remote<HubApi>,
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
+    intent: OpenIntent = 'login',
   ): Promise<void> {
     const { urlProvider } = this.#handles.get(options.name) ?? {};
-    const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider);
+    const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider, intent);
     const handles = this.#handles.get(options.name)?.handles ?? [];
     if (!outcome.ok) {
       for (const handle of handles) handle.fail(deserializeError(outcome.error));
@@ -298,16 +303,19 @@ export class HubClient implements HandleHost {
   }
 
   /**
-   * The page left at pagehide and missed what came meanwhile: each connection opens again
-   * from the tab's cursor, so the hub hands it the pushes it missed (or `resync`), or a
-   * connection that ended meanwhile resumes the session.
+   * The page left at pagehide and missed what came meanwhile: each live connection opens
+   * again from the tab's cursor, so the hub hands it the pushes it missed (or `resync`), or
+   * a connection released meanwhile resumes the session. One this page logged out of stays
+   * closed, and one another tab logged out of meanwhile the hub joins closed. A hub that no
+   * longer knows of that logout (the worker ended meanwhile) cannot tell: the session resumes.
    */
   #rejoin(): void {
     this.#interestSent.clear();
     this.#call(async (hub) => {
       await hub.attach(this.tabId, navigator.onLine);
-      for (const [name, { options }] of this.#handles) {
-        this.#openOn(hub, options, this.#cursors.get(name)).catch(() => {});
+      for (const [name, { options, handles }] of this.#handles) {
+        if (loginEnded(handles)) continue;
+        this.#openOn(hub, options, this.#cursors.get(name), 'rejoin').catch(() => {});
         this.#sendInterest(hub, name);
       }
     });

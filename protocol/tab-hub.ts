@@ -109,6 +109,12 @@ export interface AttachAnswer {
  */
 export type TabUrlProvider = () => Promise<string>;
 
+/**
+ * Why a tab opens a connection: the app's `connect()` (or a fresh worker taking over), or
+ * a page back from the back/forward cache joining again what it left at pagehide.
+ */
+export type OpenIntent = 'login' | 'rejoin';
+
 export interface HubApi {
   /**
    * Registers the calling tab, or the same tab again on a new worker after the old one
@@ -122,13 +128,15 @@ export interface HubApi {
    * tab last heard of (after its worker died, or across a reload), lets a connection this
    * call starts resume that session rather than begin a new one. `urlProvider`, with
    * `options.url` `URL_PROVIDED`, is the tab's url function (a comlink proxy): the worker
-   * calls it before connect attempts, while the tab stays on the connection.
+   * calls it before connect attempts, while the tab stays on the connection. A `rejoin` to
+   * a connection closed meanwhile (a logout in another tab) joins it closed.
    */
   open(
     tabId: string,
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
+    intent?: OpenIntent,
   ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>>;
   setInterest(tabId: string, name: string, interest: Interest): Outcome<void>;
   /** `tag` names the send for `written` events; without it (an older tab) none is told. */

@@ -12,6 +12,7 @@ import type {
   ConnectionSnapshot,
   HubApi,
   Interest,
+  OpenIntent,
   Outcome,
   SessionCursor,
   SocketData,
@@ -108,6 +109,7 @@ export class Hub {
     untrusted: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
+    intent?: OpenIntent,
   ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>> {
     if (!this.#registry.has(tabId)) return notAttached(tabId);
     // A cursor that is not one (a tab of another build, a page's script) is not resumed:
@@ -139,8 +141,13 @@ export class Hub {
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();
-    entry.connection.start(cursor);
-    if (known && cursor) this.#catchUp(tabId, known, cursor);
+    // Closed while the page was in the back/forward cache: a logout made in another tab
+    // (the page's own logout it does not rejoin). Resuming would bring that session back.
+    const endedMeanwhile = intent === 'rejoin' && known?.connection.state === 'closed';
+    if (!endedMeanwhile) {
+      entry.connection.start(cursor);
+      if (known && cursor) this.#catchUp(tabId, known, cursor);
+    }
     const opened = entry;
     const answer = (): Outcome<ConnectionSnapshot> => {
       // The snapshot's cursor counts the pushes gathered for the next task: they go first,
