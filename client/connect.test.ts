@@ -669,6 +669,39 @@ describe('a dead worker', () => {
     await pending;
   });
 
+  it('reads what the dying worker posted before acting on its death: a send written in the instant it died goes again under the same id', async () => {
+    const tab = restartableTab();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const socket = latest();
+    socket.accept();
+    socket.receive(HELLO);
+    const { session } = resumeFrameOf(socket);
+    socket.receive(resumed(0));
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    // The worker dies as it writes the send: its `written` event is still on the tab's port
+    // when the lock is granted.
+    const write = socket.send.bind(socket);
+    socket.send = (data) => {
+      write(data);
+      if (String(data).includes('"once"')) killWorker();
+    };
+    const pending = tab.send('once');
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(2));
+    const first = JSON.parse(String(socket.sent[1])) as { $ts: string; id: number };
+    expect(first).toMatchObject({ $ts: 'msg', text: 'once' });
+
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    const second = latest();
+    second.accept();
+    second.receive(HELLO);
+    expect(resumeFrameOf(second)).toMatchObject({ session });
+    second.receive(resumed(0));
+    await vi.waitFor(() => expect(second.sent).toHaveLength(2));
+    expect(JSON.parse(String(second.sent[1]))).toEqual(first);
+    second.receive(JSON.stringify({ $ts: 'ack', id: first.id }));
+    await pending;
+  });
+
   it('counts a send handed to a plain socket just before the death as sent: it is not written twice', async () => {
     const tab = restartableTab();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
