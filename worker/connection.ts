@@ -124,6 +124,15 @@ export class Connection {
   }
 
   /**
+   * A tab or hub that comes to the live login tells the cursor it holds: of this session,
+   * its message ids up to `nextId` may have been used (the cursor this connection resumed
+   * from may be an older one), so new messages are numbered above them.
+   */
+  learn(cursor: SessionCursor): void {
+    this.#link.learn(cursor);
+  }
+
+  /**
    * Writes now when the link is up, else queues in order until it is. The promise resolves
    * once the message is written (or, with a server that speaks the protocol, acknowledged)
    * and rejects if it never will be.

@@ -112,9 +112,15 @@ export class SharedConnection {
     return role.kind === 'owner' ? role.socket.connection.queued : 0;
   }
 
-  /** Joins the queue for the socket (or takes it, where there is no relay). Live: nothing. */
+  /**
+   * Joins the queue for the socket (or takes it, where there is no relay). Live: nothing,
+   * but an owner learns the ids `resumeFrom` counts as used (`Connection.learn`).
+   */
   start(resumeFrom?: SessionCursor): void {
     const role = this.#role;
+    if (role.kind === 'owner' && !role.socket.dormant && resumeFrom) {
+      role.socket.connection.learn(resumeFrom);
+    }
     if (role.kind === 'waiting' || (role.kind === 'owner' && !role.socket.dormant)) return;
     this.#letGo();
     const { locks, openChannel } = this.env;

@@ -104,6 +104,13 @@ export class WireLink {
     this.#reserveIds();
   }
 
+  /** Ids of this session up to `cursor.nextId` may have been used: new ones go above them. */
+  learn(cursor: SessionCursor): void {
+    if (cursor.session !== this.#session.id || cursor.nextId <= this.#queue.nextId) return;
+    this.#queue.continueFrom(cursor.nextId);
+    this.#reserveIds();
+  }
+
   /** A socket opened: negotiate, or carry traffic at once for a server known to be plain. */
   opened(): void {
     this.#nonce = '';
@@ -176,10 +183,10 @@ export class WireLink {
         this.#serverKind = 'tabsocket';
         return;
       case 'resumed':
-        this.#resumed();
+        this.#resumed(verdict.lastId);
         return;
       case 'resync':
-        this.#resynced(verdict.seq, verdict.session);
+        this.#resynced(verdict.seq, verdict.session, verdict.lastId);
         return;
       case 'resume-refused':
         this.#resumeRefused();
@@ -242,8 +249,16 @@ export class WireLink {
     this.host.write(this.#session.resumeFrame(nonce));
   }
 
-  /** The session is attached: resend what was never acked, then what waited, in order. */
-  #resumed(): void {
+  /**
+   * The session is attached: resend what was never acked, then what waited, in order. New
+   * messages are numbered above `lastId`, the highest id the server passed on: the cursor
+   * this hub resumed from may predate ids another hub used (a reloaded page's stale one).
+   */
+  #resumed(lastId: number): void {
+    if (lastId >= this.#queue.nextId) {
+      this.#queue.continueFrom(lastId + 1);
+      this.#reserveIds();
+    }
     for (const frame of this.#queue.unackedFrames()) this.host.write(frame);
     this.#phase = 'tabsocket';
     this.#sendTopics();
@@ -258,7 +273,7 @@ export class WireLink {
    * Numbers never go backwards under one id: a resync below our last push without a new id
    * (a server that numbers a session it lost from 1 again) is a refused resume.
    */
-  #resynced(seq: number, session: string | undefined): void {
+  #resynced(seq: number, session: string | undefined, lastId: number): void {
     if (session !== undefined && session !== this.#session.id) {
       this.#session = new WireSession(session, seq);
       this.#queue.requeueUnacked({ renumber: true });
@@ -270,7 +285,7 @@ export class WireLink {
       this.#session.skipTo(seq);
     }
     this.listener.resync();
-    this.#resumed();
+    this.#resumed(lastId);
   }
 
   /**
