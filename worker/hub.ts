@@ -255,16 +255,27 @@ export class Hub {
   /**
    * A tab came back to a live connection behind its stream (a page reloaded while this
    * worker kept the socket): it gets the pushes it missed, or `resync` when they are no
-   * longer kept.
+   * longer kept. One that comes back with a cursor of a session the server lost meanwhile
+   * gets `resync`, then the new session's cursor from its start and the pushes of it still
+   * kept: the tab compares numbers within a session only, and would take pushes 1, 2… of the
+   * new one for pushes of the old one it had.
    */
   #catchUp(tabId: string, { connection }: Entry, cursor: SessionCursor): void {
     const { name } = connection.options;
     const missed = connection.missedBy(cursor);
     if (!missed) return;
-    this.#registry.postTo(
-      tabId,
-      missed === 'resync' ? { kind: 'resync', name } : { kind: 'frames', name, frames: missed },
-    );
+    if (missed !== 'resync') {
+      this.#registry.postTo(tabId, { kind: 'frames', name, frames: missed });
+      return;
+    }
+    this.#registry.postTo(tabId, { kind: 'resync', name });
+    const current = connection.cursor;
+    if (!current || current.session === cursor.session) return;
+    const start = { ...current, seq: 0 };
+    const stream = connection.missedBy(start);
+    if (!Array.isArray(stream)) return;
+    this.#registry.postTo(tabId, { kind: 'cursor', name, cursor: start });
+    this.#registry.postTo(tabId, { kind: 'frames', name, frames: stream });
   }
 
   #graceIfAlone(name: string): void {
