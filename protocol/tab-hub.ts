@@ -34,6 +34,12 @@ export interface SessionCursor {
   session: string;
   seq: number;
   nextId: number;
+  /**
+   * How many times the login's stream went on under a new session id (the server lost the
+   * one before); absent: none. Of two cursors of different sessions, the higher one's is the
+   * live session: a fresh hub told both (a reloaded page's and another tab's) resumes it.
+   */
+  epoch?: number;
 }
 
 /** A message id of one session: the server passes each on once within its session. */

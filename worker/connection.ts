@@ -126,7 +126,8 @@ export class Connection {
   /**
    * A tab or hub that comes to the live login tells the cursor it holds: of this session,
    * its message ids up to `nextId` may have been used (the cursor this connection resumed
-   * from may be an older one), so new messages are numbered above them.
+   * from may be an older one), so new messages are numbered above them; of a newer session,
+   * it is resumed instead while no resume went out (`WireLink.learn`).
    */
   learn(cursor: SessionCursor): void {
     this.#link.learn(cursor);

@@ -8,6 +8,7 @@ import {
   type TabSocketError,
 } from '../protocol/errors';
 import { randomId } from '../protocol/random-id';
+import type { ConnectionState } from '../protocol/state';
 import type {
   ConnectionSnapshot,
   HubApi,
@@ -145,8 +146,19 @@ export class Hub {
     // (the page's own logout it does not rejoin). Resuming would bring that session back.
     const endedMeanwhile = intent === 'rejoin' && known?.connection.state === 'closed';
     if (!endedMeanwhile) {
+      const resuming =
+        known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
       entry.connection.start(cursor);
       if (known && cursor) this.#catchUp(tabId, known, cursor);
+      const switched = cursor && resuming && resuming.session !== cursor.session;
+      if (switched && entry.connection.cursor?.session === cursor.session) {
+        // A fresh hub was about to resume a lost session from a tab's cursor, and this tab
+        // knows the one that went on (`WireLink.learn`): the tabs that came with the lost one
+        // missed pushes of this one.
+        for (const other of this.#registry.tabsOn(name)) {
+          if (other !== tabId) this.#registry.postTo(other, { kind: 'resync', name });
+        }
+      }
     }
     const opened = entry;
     const answer = (): Outcome<ConnectionSnapshot> => {
@@ -304,6 +316,11 @@ export class Hub {
 }
 
 const DONE: Outcome<void> = { ok: true, value: undefined };
+
+/** Whether a login in `state` ended (its next start is a new login). */
+function hasEnded(state: ConnectionState): boolean {
+  return state === 'closed' || state === 'failed';
+}
 const EVERYTHING: Interest = { all: true, topics: [] };
 
 function failure(error: TabSocketError): { ok: false; error: SerializedError } {

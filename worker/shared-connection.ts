@@ -114,13 +114,14 @@ export class SharedConnection {
 
   /**
    * Joins the queue for the socket (or takes it, where there is no relay). Live: nothing,
-   * but an owner learns the ids `resumeFrom` counts as used (`Connection.learn`).
+   * but the hub learns what `resumeFrom` says of the session (`WireLink.learn`).
    */
   start(resumeFrom?: SessionCursor): void {
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant && resumeFrom) {
       role.socket.connection.learn(resumeFrom);
     }
+    if (role.kind === 'waiting' && resumeFrom) role.peer.learn(resumeFrom);
     if (role.kind === 'waiting' || (role.kind === 'owner' && !role.socket.dormant)) return;
     this.#letGo();
     const { locks, openChannel } = this.env;
