@@ -628,6 +628,87 @@ describe('TabSocket', () => {
       latest().receive(HELLO);
       expect(resumeFrameOf(latest())).toMatchObject({ session, last: 1 });
     });
+
+    it('a page that logged out and comes back from the back/forward cache stays logged out, also where the worker forgot the connection', async () => {
+      const tab = openTab({ gracePeriod: 0 });
+      const heard: unknown[] = [];
+      tab.on('message', (data) => heard.push(data));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      const first = latest();
+      first.accept();
+      first.receive(HELLO);
+      first.receive(resumed(0));
+      first.receive('{"$ts":"push","seq":1,"data":1}');
+      await vi.waitFor(() => expect(heard).toEqual([1]));
+      await tab.close();
+      windowEvents.dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(() => expect(hub.inspect('default')).toBeUndefined());
+      windowEvents.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      await new Promise((settle) => setTimeout(settle, 50));
+      // No socket resumes the session logged out of, and the closed handle hears nothing.
+      expect(sockets).toHaveLength(1);
+      expect(tab.state).toBe('closed');
+      expect(heard).toEqual([1]);
+    });
+
+    it('a page restored from the back/forward cache after another tab logged out joins closed: no socket resumes the session', async () => {
+      /** A tab whose window events (pagehide, pageshow) reach it alone. */
+      const pageOf = () => {
+        const events = new EventTarget();
+        vi.stubGlobal('addEventListener', events.addEventListener.bind(events));
+        return { socket: openTab({ gracePeriod: 60_000 }), events };
+      };
+      const a = pageOf();
+      const b = pageOf();
+      const seenByA: unknown[] = [];
+      a.socket.on('message', (data) => seenByA.push(data));
+      b.socket.on('message', () => {});
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(2));
+      const first = latest();
+      first.accept();
+      first.receive(HELLO);
+      first.receive(resumed(0));
+      first.receive('{"$ts":"push","seq":1,"data":1}');
+      await vi.waitFor(() => expect(seenByA).toEqual([1]));
+      // Page A goes into the back/forward cache; in tab B the user logs out.
+      a.events.dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(1));
+      await b.socket.close();
+      a.events.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(2));
+      await vi.waitFor(() => expect(a.socket.state).toBe('closed'));
+      await new Promise((settle) => setTimeout(settle, 20));
+      expect(sockets).toHaveLength(1);
+    });
+
+    it('a page that logged out leaves no cursor in sessionStorage: the next page of the tab begins a new session', async () => {
+      const stored = new Map<string, string>();
+      vi.stubGlobal('sessionStorage', {
+        getItem: (key: string) => stored.get(key) ?? null,
+        setItem: (key: string, value: string) => stored.set(key, value),
+      });
+      // A url function: every login's `options.url` is the same placeholder.
+      const url = () => 'ws://127.0.0.1:9/ws';
+      const tab = openTab({ url, gracePeriod: 0 });
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive(HELLO);
+      const { session } = resumeFrameOf(latest());
+      latest().receive(resumed(0));
+      latest().receive('{"$ts":"push","seq":1,"data":1}');
+      await vi.waitFor(() => expect(tab.state).toBe('open'));
+      // Logout, then the page goes (the app reloads it to show its login form).
+      await tab.close();
+      windowEvents.dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs ?? []).toEqual([]));
+      // The next page of the tab: the user logs in again.
+      const again = openTab({ url, gracePeriod: 0 });
+      again.on('message', () => {});
+      await vi.waitFor(() => expect(sockets).toHaveLength(2));
+      latest().accept();
+      latest().receive(HELLO);
+      expect(resumeFrameOf(latest()).session).not.toBe(session);
+    });
   });
 });
 
@@ -936,6 +1017,39 @@ describe('a dead worker', () => {
     expect(JSON.parse(String(latest().sent[1]))).toEqual(written);
     expect(settled).toBe('pending');
     latest().receive(JSON.stringify({ $ts: 'ack', id: written.id }));
+    await pending;
+  });
+
+  it('reads what the dying worker posted before acting on its death: a send written in the instant it died goes again under the same id', async () => {
+    const tab = restartableTab();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const socket = latest();
+    socket.accept();
+    socket.receive(HELLO);
+    const { session } = resumeFrameOf(socket);
+    socket.receive(resumed(0));
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    // The worker dies as it writes the send: its `written` event is still on the tab's port
+    // when the lock is granted.
+    const write = socket.send.bind(socket);
+    socket.send = (data) => {
+      write(data);
+      if (String(data).includes('"once"')) killWorker();
+    };
+    const pending = tab.send('once');
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(2));
+    const first = JSON.parse(String(socket.sent[1])) as { $ts: string; id: number };
+    expect(first).toMatchObject({ $ts: 'msg', text: 'once' });
+
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    const second = latest();
+    second.accept();
+    second.receive(HELLO);
+    expect(resumeFrameOf(second)).toMatchObject({ session });
+    second.receive(resumed(0));
+    await vi.waitFor(() => expect(second.sent).toHaveLength(2));
+    expect(JSON.parse(String(second.sent[1]))).toEqual(first);
+    second.receive(JSON.stringify({ $ts: 'ack', id: first.id }));
     await pending;
   });
 

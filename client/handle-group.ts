@@ -24,7 +24,11 @@ export function startsNewLogin(
   handles: Iterable<{ readonly state: ConnectionState }>,
   next: ResolvedConnectionOptions,
 ): boolean {
-  if (current.url !== next.url) return true;
+  return current.url !== next.url || loginEnded(handles);
+}
+
+/** Whether the login of these handles ended: closed (a logout) or failed for good. */
+export function loginEnded(handles: Iterable<{ readonly state: ConnectionState }>): boolean {
   const [any] = handles;
   return any?.state === 'closed' || any?.state === 'failed';
 }

@@ -5,6 +5,7 @@ import { randomId } from '../protocol/random-id';
 import type {
   ConnectionSnapshot,
   HubApi,
+  OpenIntent,
   Outcome,
   SessionCursor,
   SocketData,
@@ -12,7 +13,7 @@ import type {
   TabUrlProvider,
 } from '../protocol/tab-hub';
 import { checkSocketData } from '../protocol/tab-hub-checks';
-import { type HandleGroup, retireOlderLogins, startsNewLogin } from './handle-group';
+import { type HandleGroup, loginEnded, retireOlderLogins, startsNewLogin } from './handle-group';
 import { type PendingSend, PendingSends, tagOf } from './pending-sends';
 import { StreamCursors } from './stream-cursors';
 import { TabInterest } from './tab-interest';
@@ -83,7 +84,11 @@ export class HubClient implements HandleHost {
     addEventListener('online', () => this.#call((hub) => hub.network(true)));
     addEventListener('offline', () => this.#call((hub) => hub.network(false)));
     addEventListener('pagehide', () => {
-      this.#cursors.save(this.#handles);
+      // A login that ended leaves nothing to resume: with a url function every login's
+      // `options.url` is the same placeholder, so the next page could not tell them apart.
+      this.#cursors.save(
+        new Map([...this.#handles].filter(([, login]) => !loginEnded(login.handles))),
+      );
       this.#call((hub) => hub.leave(this.tabId));
     });
     // A page restored from the back/forward cache left at pagehide: join again.
@@ -295,8 +300,7 @@ export class HubClient implements HandleHost {
     this.#resend = [];
     const reopened = new Set<unknown>();
     for (const [name, login] of this.#handles) {
-      const [any] = login.handles;
-      if (!any || any.state === 'closed' || any.state === 'failed') continue;
+      if (login.handles.size === 0 || loginEnded(login.handles)) continue;
       this.#openOn(hub, login.options, this.#cursors.get(name)).catch(() => {});
       this.#sendInterest(hub, name);
       reopened.add(login);
@@ -351,9 +355,10 @@ export class HubClient implements HandleHost {
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
     opener?: TabSocketHandle,
+    intent: OpenIntent = 'login',
   ): Promise<void> {
     const { urlProvider } = this.#handles.get(options.name) ?? {};
-    const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider);
+    const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider, intent);
     const group = this.#handles.get(options.name);
     const handles = group?.handles ?? [];
     if (!outcome.ok) {
@@ -394,16 +399,19 @@ export class HubClient implements HandleHost {
   }
 
   /**
-   * The page left at pagehide and missed what came meanwhile: each connection opens again
-   * from the tab's cursor, so the hub hands it the pushes it missed (or `resync`), or a
-   * connection that ended meanwhile resumes the session.
+   * The page left at pagehide and missed what came meanwhile: each live connection opens
+   * again from the tab's cursor, so the hub hands it the pushes it missed (or `resync`), or
+   * a connection released meanwhile resumes the session. One this page logged out of stays
+   * closed, and one another tab logged out of meanwhile the hub joins closed. A hub that no
+   * longer knows of that logout (the worker ended meanwhile) cannot tell: the session resumes.
    */
   #rejoin(): void {
     this.#forgetInterests();
     this.#call(async (hub) => {
       await hub.attach(this.tabId, navigator.onLine);
-      for (const [name, { options }] of this.#handles) {
-        this.#openOn(hub, options, this.#cursors.get(name)).catch(() => {});
+      for (const [name, { options, handles }] of this.#handles) {
+        if (loginEnded(handles)) continue;
+        this.#openOn(hub, options, this.#cursors.get(name), undefined, 'rejoin').catch(() => {});
         this.#sendInterest(hub, name);
       }
     });

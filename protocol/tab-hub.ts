@@ -48,6 +48,12 @@ export interface SessionCursor {
   session: string;
   seq: number;
   nextId: number;
+  /**
+   * How many times the login's stream went on under a new session id (the server lost the
+   * one before); absent: none. Of two cursors of different sessions, the higher one's is the
+   * live session: a fresh hub told both (a reloaded page's and another tab's) resumes it.
+   */
+  epoch?: number;
 }
 
 /** A message id of one session: the server passes each on once within its session. */
@@ -140,6 +146,12 @@ export interface AttachAnswer {
  */
 export type TabUrlProvider = () => Promise<string>;
 
+/**
+ * Why a tab opens a connection: the app's `connect()` (or a fresh worker taking over), or
+ * a page back from the back/forward cache joining again what it left at pagehide.
+ */
+export type OpenIntent = 'login' | 'rejoin';
+
 export interface HubApi {
   /**
    * Registers the calling tab, or the same tab again on a new worker after the old one
@@ -153,13 +165,15 @@ export interface HubApi {
    * tab last heard of (after its worker died, or across a reload), lets a connection this
    * call starts resume that session rather than begin a new one. `urlProvider`, with
    * `options.url` `URL_PROVIDED`, is the tab's url function (a comlink proxy): the worker
-   * calls it before connect attempts, while the tab stays on the connection.
+   * calls it before connect attempts, while the tab stays on the connection. A `rejoin` to
+   * a connection closed meanwhile (a logout in another tab) joins it closed.
    */
   open(
     tabId: string,
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
+    intent?: OpenIntent,
   ): Outcome<OpenAnswer> | Promise<Outcome<OpenAnswer>>;
   setInterest(tabId: string, name: string, interest: InterestUpdate): Outcome<void>;
   /** `tag` names the send for `written` events; without it (an older tab) none is told. */

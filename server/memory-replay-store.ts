@@ -31,8 +31,13 @@ export class MemoryReplayStore implements ReplayStore {
 
   read(session: string, last: number | undefined): ReplayRead {
     const log = this.#logs.get(session);
-    if (!log) return last === 0 ? EMPTY : GONE;
-    return { head: log.head, entries: last === undefined ? undefined : log.since(last) };
+    const lastId = this.#received.get(session)?.highest;
+    const stream = log
+      ? { head: log.head, entries: last === undefined ? undefined : log.since(last) }
+      : last === 0
+        ? EMPTY
+        : GONE;
+    return lastId ? { ...stream, lastId } : stream;
   }
 
   seen(session: string, id: number, window: number): boolean {

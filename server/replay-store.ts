@@ -55,6 +55,8 @@ export interface ReplayRead {
    * until the worker's next `sub`, so that every server numbers the session's pushes alike.
    */
   readonly topics?: readonly string[];
+  /** The highest message id the session passed on (`seen`); absent or 0 for none. */
+  readonly lastId?: number;
 }
 
 /**

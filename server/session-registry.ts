@@ -136,6 +136,7 @@ export class SessionRegistry {
           session: target,
           created,
           head: read.head,
+          lastId: read.lastId ?? 0,
           replay: read.entries,
           logged,
         });

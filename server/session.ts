@@ -68,6 +68,8 @@ export type ResumeOutcome =
       newId?: string;
       /** The last push number of the stream. */
       head: number;
+      /** The highest message id the session passed on; 0 for none (see `ResumedFrame`). */
+      lastId: number;
       /** What to replay, oldest first; undefined when the worker must resync. */
       replay: PushEntry[] | undefined;
       /** Whether `fanout`, made before this resume, was logged in the session. */

@@ -176,6 +176,44 @@ describe('sessions', () => {
     expect(received).toEqual(['once']);
   });
 
+  it('tells a resumed worker the highest message id the session passed on (lastId)', async () => {
+    const { server, url } = await start();
+    const received: unknown[] = [];
+    server.on('message', (_client, data) => received.push(data));
+    const first = await resumed(`${url}/?user=ann`, 's1');
+    first.send({ $ts: 'msg', id: 1, text: '"one"' });
+    first.send({ $ts: 'msg', id: 70, text: '"seventy"' });
+    await waitUntil(() => received.length === 2, 'the messages');
+    first.socket.terminate();
+    await first.closed;
+    server.push('ann', { n: 1 });
+    // A worker resuming from a cursor that predates those ids numbers its next above 70.
+    expect(answerOf(await resumed(`${url}/?user=ann`, 's1'))).toEqual({
+      $ts: 'resumed',
+      seq: 1,
+      lastId: 70,
+    });
+    // Behind the log too (a resync of the same session), and never for a new session.
+    const behind = await start({ replay: { maxCount: 1 } });
+    const gone = await resumed(`${behind.url}/?user=bob`, 's2');
+    gone.send({ $ts: 'msg', id: 3, text: '"three"' });
+    await gone.waitForMessage((text) => text === '{"$ts":"ack","id":3}');
+    gone.socket.terminate();
+    await gone.closed;
+    behind.server.push('bob', 1);
+    behind.server.push('bob', 2);
+    expect(answerOf(await resumed(`${behind.url}/?user=bob`, 's2'))).toEqual({
+      $ts: 'resync',
+      seq: 2,
+      lastId: 3,
+    });
+    expect(answerOf(await resumed(`${behind.url}/?user=bob`, 'unknown-session-0001', 5))).toEqual({
+      $ts: 'resync',
+      seq: 0,
+      session: expect.any(String),
+    });
+  });
+
   it('takes a session over from a half-open socket of the same worker', async () => {
     const { server, url } = await start();
     const stale = await resumed(`${url}/?user=ann`, 's1');

@@ -48,6 +48,8 @@ export class Connection {
   readonly #connectTimer: Timer;
   readonly #retryTimer: Timer;
   readonly #uptimeTimer: Timer;
+  /** Aborts the url function's ask of the current attempt, whose deadline is a timer too. */
+  #urlAsk: AbortController | undefined;
   readonly #heartbeat: Heartbeat | undefined;
   /** What the frames mean: negotiation, the session, the messages sent. */
   readonly #link: WireLink;
@@ -122,6 +124,16 @@ export class Connection {
   }
 
   /**
+   * A tab or hub that comes to the live login tells the cursor it holds: of this session,
+   * its message ids up to `nextId` may have been used (the cursor this connection resumed
+   * from may be an older one), so new messages are numbered above them; of a newer session,
+   * it is resumed instead while no resume went out (`WireLink.learn`).
+   */
+  learn(cursor: SessionCursor): void {
+    this.#link.learn(cursor);
+  }
+
+  /**
    * Writes now when the link is up, else queues in order until it is. The promise resolves
    * once the message is written (or, with a server that speaks the protocol, acknowledged)
    * and rejects if it never will be.
@@ -186,7 +198,8 @@ export class Connection {
     }
     // Still connecting on this generation: no close, offline or newer attempt came between.
     const asked = () => generation === this.#generation && this.#state === 'connecting';
-    freshUrl().then(
+    this.#urlAsk = new AbortController();
+    freshUrl(this.#urlAsk.signal).then(
       (url) => {
         if (!asked()) return;
         const refresh = this.#refresh;
@@ -308,6 +321,8 @@ export class Connection {
    */
   #abandonSocket(code?: number, closeReason?: string): void {
     this.#connectTimer.clear();
+    this.#urlAsk?.abort();
+    this.#urlAsk = undefined;
     this.#link.down();
     this.#retryTimer.clear();
     this.#uptimeTimer.clear();

@@ -373,6 +373,47 @@ describe('Hub', () => {
       expect(eventsOf('b', 'resync')).toHaveLength(1);
     });
 
+    it('hands a tab back with a cursor of a lost session resync, then the new session from its start: every push of it once', () => {
+      const { attach, latest, eventsOf, framesOf, hub } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      a.setInterest('a', 'default', { all: true, topics: [] });
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      for (let seq = 1; seq <= 5; seq++)
+        latest().receive(`{"$ts":"push","seq":${seq},"data":${seq}}`);
+      const cursor = hub.inspect('default')?.cursor;
+      a.leave('a');
+      // The server restarts without its sessions while the page reloads.
+      latest().drop();
+      vi.advanceTimersByTime(1_000);
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resyncOnto('the-new-session-0123'));
+      for (let seq = 1; seq <= 3; seq++) {
+        latest().receive(`{"$ts":"push","seq":${seq},"data":${100 + seq}}`);
+      }
+      const b = attach('b');
+      b.open('b', options(), cursor);
+      b.setInterest('b', 'default', { all: true, topics: [] });
+      latest().receive('{"$ts":"push","seq":4,"data":104}');
+      framesOf('b');
+      // The cursor of the new session comes before its pushes, or the tab's cursor of the old
+      // one (at 5) would drop pushes 1 to 3 of the new one as seen.
+      expect(
+        eventsOf('b')
+          .filter((event) => event.kind !== 'state' && event.kind !== 'builds')
+          .map((event) =>
+            event.kind === 'frames'
+              ? event.frames.map((frame) => frame.data)
+              : event.kind === 'cursor'
+                ? `cursor ${event.cursor.session}:${event.cursor.seq}`
+                : event.kind,
+          ),
+      ).toEqual(['resync', 'cursor the-new-session-0123:0', [101, 102, 103], [104]]);
+    });
+
     it('sends state changes to every attached tab', () => {
       const { attach, latest, eventsOf } = setup();
       attach('a').open('a', options());

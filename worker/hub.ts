@@ -8,12 +8,14 @@ import {
   type TabSocketError,
 } from '../protocol/errors';
 import { randomId } from '../protocol/random-id';
+import type { ConnectionState } from '../protocol/state';
 import type {
   ConnectionSnapshot,
   HubApi,
   Interest,
   InterestUpdate,
   OpenAnswer,
+  OpenIntent,
   Outcome,
   SessionCursor,
   SocketData,
@@ -114,6 +116,7 @@ export class Hub {
     untrusted: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
+    intent?: OpenIntent,
   ): Outcome<OpenAnswer> | Promise<Outcome<OpenAnswer>> {
     if (!this.#registry.has(tabId)) return notAttached(tabId);
     // A cursor that is not one (a tab of another build, a page's script) is not resumed:
@@ -145,8 +148,24 @@ export class Hub {
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();
-    if (entry.connection.start(cursor) === 'started') entry.login = ++this.#logins;
-    if (known && cursor) this.#catchUp(tabId, known, cursor);
+    // Closed while the page was in the back/forward cache: a logout made in another tab
+    // (the page's own logout it does not rejoin). Resuming would bring that session back.
+    const endedMeanwhile = intent === 'rejoin' && known?.connection.state === 'closed';
+    if (!endedMeanwhile) {
+      const resuming =
+        known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
+      if (entry.connection.start(cursor) === 'started') entry.login = ++this.#logins;
+      if (known && cursor) this.#catchUp(tabId, known, cursor);
+      const switched = cursor && resuming && resuming.session !== cursor.session;
+      if (switched && entry.connection.cursor?.session === cursor.session) {
+        // A fresh hub was about to resume a lost session from a tab's cursor, and this tab
+        // knows the one that went on (`WireLink.learn`): the tabs that came with the lost one
+        // missed pushes of this one.
+        for (const other of this.#registry.tabsOn(name)) {
+          if (other !== tabId) this.#registry.postTo(other, { kind: 'resync', name });
+        }
+      }
+    }
     const opened = entry;
     const answer = (): Outcome<OpenAnswer> => {
       // The snapshot's cursor counts the pushes gathered for the next task: they go first,
@@ -256,16 +275,27 @@ export class Hub {
   /**
    * A tab came back to a live connection behind its stream (a page reloaded while this
    * worker kept the socket): it gets the pushes it missed, or `resync` when they are no
-   * longer kept.
+   * longer kept. One that comes back with a cursor of a session the server lost meanwhile
+   * gets `resync`, then the new session's cursor from its start and the pushes of it still
+   * kept: the tab compares numbers within a session only, and would take pushes 1, 2… of the
+   * new one for pushes of the old one it had.
    */
   #catchUp(tabId: string, { connection }: Entry, cursor: SessionCursor): void {
     const { name } = connection.options;
     const missed = connection.missedBy(cursor);
     if (!missed) return;
-    this.#registry.postTo(
-      tabId,
-      missed === 'resync' ? { kind: 'resync', name } : { kind: 'frames', name, frames: missed },
-    );
+    if (missed !== 'resync') {
+      this.#registry.postTo(tabId, { kind: 'frames', name, frames: missed });
+      return;
+    }
+    this.#registry.postTo(tabId, { kind: 'resync', name });
+    const current = connection.cursor;
+    if (!current || current.session === cursor.session) return;
+    const start = { ...current, seq: 0 };
+    const stream = connection.missedBy(start);
+    if (!Array.isArray(stream)) return;
+    this.#registry.postTo(tabId, { kind: 'cursor', name, cursor: start });
+    this.#registry.postTo(tabId, { kind: 'frames', name, frames: stream });
   }
 
   #graceIfAlone(name: string): void {
@@ -295,6 +325,11 @@ export class Hub {
 }
 
 const DONE: Outcome<void> = { ok: true, value: undefined };
+
+/** Whether a login in `state` ended (its next start is a new login). */
+function hasEnded(state: ConnectionState): boolean {
+  return state === 'closed' || state === 'failed';
+}
 const EVERYTHING: Interest = { all: true, topics: [] };
 
 function failure(error: TabSocketError): { ok: false; error: SerializedError } {

@@ -88,6 +88,21 @@ export class RelayPeer {
     return this.#cursor;
   }
 
+  /**
+   * A cursor one of this hub's tabs holds (see `WireLink.learn`): of the session, its ids
+   * are taken; until an owner answered, a newer session's (higher `epoch`) is the one this
+   * hub resumes should it own the socket. An owner's session prevails once it answered.
+   */
+  learn(cursor: SessionCursor): void {
+    const known = this.#cursor;
+    if (known?.session === cursor.session) {
+      this.#takeIds(cursor.nextId);
+      return;
+    }
+    if (this.#owner?.phase === 'following') return;
+    if (!known || (cursor.epoch ?? 0) > (known.epoch ?? 0)) this.#cursor = cursor;
+  }
+
   /** `numbering.id`: the id an earlier hub wrote it under, which it keeps. */
   send(data: SocketData, { id: wire, ...tell }: Numbering = {}): Promise<void> {
     if (this.#sends.size >= this.outboxLimit) {

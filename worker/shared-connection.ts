@@ -114,10 +114,15 @@ export class SharedConnection {
 
   /**
    * Joins the queue for the socket (or takes it, where there is no relay): a new login for
-   * this hub's tabs (`started`). Live: nothing (`joined`).
+   * this hub's tabs (`started`). Live: nothing (`joined`), but the hub learns what
+   * `resumeFrom` says of the session (`WireLink.learn`).
    */
   start(resumeFrom?: SessionCursor): 'started' | 'joined' {
     const role = this.#role;
+    if (role.kind === 'owner' && !role.socket.dormant && resumeFrom) {
+      role.socket.connection.learn(resumeFrom);
+    }
+    if (role.kind === 'waiting' && resumeFrom) role.peer.learn(resumeFrom);
     if (role.kind === 'waiting' || (role.kind === 'owner' && !role.socket.dormant)) return 'joined';
     this.#letGo();
     const { locks, openChannel } = this.env;

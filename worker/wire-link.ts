@@ -64,6 +64,8 @@ export class WireLink {
   readonly #queue: SendQueue;
   /** Ids below this may be taken: the cursor's `nextId`. */
   #reservedId = 1;
+  /** The cursor's `epoch`: how many times the stream went on under a new session id. */
+  #epoch = 0;
   #topics: string[] = [];
   /** The topics the server has for the session; undefined when not known. */
   #topicsSent: string | undefined = '[]';
@@ -86,7 +88,12 @@ export class WireLink {
   }
 
   get cursor(): SessionCursor {
-    return { session: this.#session.id, seq: this.#session.lastSeq, nextId: this.#reservedId };
+    const cursor = {
+      session: this.#session.id,
+      seq: this.#session.lastSeq,
+      nextId: this.#reservedId,
+    };
+    return this.#epoch > 0 ? { ...cursor, epoch: this.#epoch } : cursor;
   }
 
   /**
@@ -95,10 +102,42 @@ export class WireLink {
    * `resumeFrom`, the login goes on where another hub left that session.
    */
   restart(resumeFrom?: SessionCursor): void {
+    this.#serverKind = 'unknown';
+    this.#takeSession(resumeFrom);
+  }
+
+  /**
+   * A cursor a tab holds: of this session, its ids up to `cursor.nextId` may have been used,
+   * and new ones go above them. Of a newer session (a higher `epoch`: the server lost this
+   * one, and another tab knows the one that went on), it is resumed instead, as long as no
+   * `resume` went out yet.
+   */
+  learn(cursor: SessionCursor): void {
+    if (cursor.session !== this.#session.id) {
+      const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
+      if (unsent && (cursor.epoch ?? 0) > this.#epoch) this.#takeSession(cursor);
+      return;
+    }
+    this.#skipIdsBelow(cursor.nextId);
+  }
+
+  /**
+   * Ids below `nextId` may have been used by another hub: new messages go above them. The
+   * tabs hear of it with the next write (`#flush` reserves then): a cursor told now would
+   * carry this hub's last push, ahead of the catch-up a tab that comes back is about to get.
+   */
+  #skipIdsBelow(nextId: number): void {
+    if (nextId <= this.#queue.nextId) return;
+    this.#queue.continueFrom(nextId);
+    this.#reservedId = Math.max(this.#reservedId, nextId);
+  }
+
+  /** Begins a session, or goes on with the one `resumeFrom` names; no id of another counts. */
+  #takeSession(resumeFrom: SessionCursor | undefined): void {
     this.#session = resumeFrom
       ? new WireSession(resumeFrom.session, resumeFrom.seq)
       : new WireSession();
-    this.#serverKind = 'unknown';
+    this.#epoch = resumeFrom?.epoch ?? 0;
     this.#queue.requeueUnacked({ renumber: true });
     if (resumeFrom) this.#queue.continueFrom(resumeFrom.nextId);
     this.#reserveIds();
@@ -176,10 +215,10 @@ export class WireLink {
         this.#serverKind = 'tabsocket';
         return;
       case 'resumed':
-        this.#resumed();
+        this.#resumed(verdict.lastId);
         return;
       case 'resync':
-        this.#resynced(verdict.seq, verdict.session);
+        this.#resynced(verdict.seq, verdict.session, verdict.lastId);
         return;
       case 'resume-refused':
         this.#resumeRefused();
@@ -242,8 +281,13 @@ export class WireLink {
     this.host.write(this.#session.resumeFrame(nonce));
   }
 
-  /** The session is attached: resend what was never acked, then what waited, in order. */
-  #resumed(): void {
+  /**
+   * The session is attached: resend what was never acked, then what waited, in order. New
+   * messages are numbered above `lastId`, the highest id the server passed on: the cursor
+   * this hub resumed from may predate ids another hub used (a reloaded page's stale one).
+   */
+  #resumed(lastId: number): void {
+    this.#skipIdsBelow(lastId + 1);
     for (const frame of this.#queue.unackedFrames()) this.host.write(frame);
     this.#phase = 'tabsocket';
     this.#sendTopics();
@@ -258,9 +302,10 @@ export class WireLink {
    * Numbers never go backwards under one id: a resync below our last push without a new id
    * (a server that numbers a session it lost from 1 again) is a refused resume.
    */
-  #resynced(seq: number, session: string | undefined): void {
+  #resynced(seq: number, session: string | undefined, lastId: number): void {
     if (session !== undefined && session !== this.#session.id) {
       this.#session = new WireSession(session, seq);
+      this.#epoch += 1;
       this.#queue.requeueUnacked({ renumber: true });
       this.#reserveIds();
     } else if (seq < this.#session.lastSeq) {
@@ -270,7 +315,7 @@ export class WireLink {
       this.#session.skipTo(seq);
     }
     this.listener.resync();
-    this.#resumed();
+    this.#resumed(lastId);
   }
 
   /**
@@ -281,6 +326,7 @@ export class WireLink {
    */
   #resumeRefused(): void {
     this.#session = new WireSession();
+    this.#epoch += 1;
     this.#queue.requeueUnacked({ renumber: true });
     this.#reserveIds();
     this.listener.resync();

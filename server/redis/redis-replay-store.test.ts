@@ -246,6 +246,9 @@ describe('RedisReplayStore', () => {
       const id = roll >= 6 && roll < 9 ? Math.max(1, top - (next() % 12)) : top;
       expect(await replay.seen('s1', id, 8)).toBe(window.seen(id));
     }
+    // A resume reads the highest id passed on, for the worker to number its next above it.
+    expect(window.highest).toBe(top);
+    expect((await replay.read('s1', 0)).lastId).toBe(top);
   });
 
   it('lets only the store that resumed a session last append to, keep or drop it', async () => {

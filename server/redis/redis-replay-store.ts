@@ -199,13 +199,14 @@ export class RedisReplayStore implements ReplayStore {
     const now = (interests.at(-1) ?? reader).topics;
     // A session created now counts the fan-outs from the read on: those made here before
     // it are not in its stream (the server pushes them to it, see `SessionRegistry`).
-    const { fresh } = record;
+    const { fresh, lastId } = record;
     return {
       head,
       entries,
       caughtUp: this.#log !== undefined && !fresh,
       fresh,
       topics: now,
+      lastId,
     };
   }
 

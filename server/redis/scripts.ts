@@ -7,7 +7,7 @@
  * above `floor`. The hash: `owner` (the store of the server that resumed it last), two
  * anchors of its numbering (`ch`/`cm` and `ph`/`pm`: head and fan-out mark, see
  * session-numbering.ts), `interests` (JSON), `dfloor` (the newest direct push trimmed away),
- * and the dedupe window's `floor`. A fan-out is never written per session: its number for a
+ * and the dedupe window's `floor` and `top` (the highest id seen). A fan-out is never written per session: its number for a
  * session follows from the anchors, the interests and the fan-outs every server remembers.
  */
 
@@ -25,7 +25,8 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
  * the interests (JSON) of a session created now, the worker's last push (a large number for
  * none). The store of `owner` holds the session from then on. Answers {the last fan-out
  * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, 1 when the
- * session was created now (Redis did not know it) else 0, then the direct
+ * session was created now (Redis did not know it) else 0, the highest message id seen
+ * (`top`), then the direct
  * pushes after the lowest of the anchors' heads and last (after last, when the one after it
  * is a direct push), oldest first: stream id, s, m, b...}.
  */
@@ -36,10 +37,10 @@ if not redis.call('HGET', KEYS[1], 'ch') then
 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
-local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor')
+local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor', 'top')
 local last = tonumber(ARGV[5])
 local from = math.min(tonumber(known[1]), tonumber(known[3]), last)
-local out = {redis.call('GET', KEYS[4]) or '0', known[1], known[2], known[3], known[4], known[5], known[6] or '0', '0', fresh}
+local out = {redis.call('GET', KEYS[4]) or '0', known[1], known[2], known[3], known[4], known[5], known[6] or '0', '0', fresh, known[7] or '0'}
 local found = {}
 local top = '+'
 repeat
@@ -106,7 +107,8 @@ return 1`;
 /**
  * ARGV: id, window, ttl ms. Answers 1 when the id was seen before, else records it and
  * answers 0. The algorithm of dedupe-window.ts: ids up to \`floor\` are seen, a bit each for
- * the \`window\` ids above it; an id further ahead gives up the oldest holes.
+ * the \`window\` ids above it; an id further ahead gives up the oldest holes. \`top\` keeps
+ * the highest id seen, for READ.
  */
 export const SEEN = `local id = tonumber(ARGV[1])
 local size = tonumber(ARGV[2])
@@ -134,6 +136,7 @@ else
     end
   end
   redis.call('HSET', KEYS[1], 'floor', floor)
+  if id > tonumber(redis.call('HGET', KEYS[1], 'top') or '0') then redis.call('HSET', KEYS[1], 'top', id) end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
