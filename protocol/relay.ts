@@ -10,7 +10,7 @@
  *
  *   peer ── join(build, url, topics, cursor?) ──▶ owner ── owner(joined, state, cursor, …) ──▶ every peer
  *                                                owner ── event(frames | resync, to: peer) ──▶ that peer
- *   peer ── send(id, data, wire?) ─────▶ owner ── numbered(id, wire), settled(id) ──▶ peer
+ *   peer ── send(id, data, wire?, session?) ──▶ owner ── numbered(id, wire), settled(id) ──▶ peer
  *   owner ── state / event(frames, cursor, error, resync, builds) ──▶ every peer
  *   owner ── leaving ──▶ every peer   (it hands the socket over; the next in the lock queue resumes)
  *
@@ -71,9 +71,10 @@ export type PeerMessage = Envelope &
     /**
      * For owner `to` only: a send posted to an owner that died meanwhile must not be
      * written by the next one too, as the peer hands its unsettled sends to that one
-     * itself. `wire` when an earlier owner wrote it under that id: it keeps the id.
+     * itself. `wire` when an earlier owner wrote it under that id of `session`: the owner
+     * keeps the id while it is on that session. (Peers of earlier releases name no session.)
      */
-    | { kind: 'send'; to: string; id: number; data: SocketData; wire?: number }
+    | { kind: 'send'; to: string; id: number; data: SocketData; wire?: number; session?: string }
     /** Logout (or a new login, `replaced`) from one of the peer's tabs. */
     | { kind: 'close'; code: number; closeReason: string; reason: 'logout' | 'replaced' }
     /** The peer has no tab on the connection any more. */

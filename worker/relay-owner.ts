@@ -193,11 +193,15 @@ export class RelayOwner {
     this.host.buildsChanged(this.builds);
   }
 
-  #send({ from, id, data, wire }: PeerSend): void {
+  #send({ from, id, data, wire, session }: PeerSend): void {
     const numbering: Numbering = {
       onNumbered: (wire) => this.#post({ kind: 'numbered', to: from, id, wire }),
     };
-    if (wire !== undefined) numbering.id = wire;
+    // An id of a session the server lost names another message in this one. (A peer of an
+    // earlier release names no session: its id is taken as this session's, as it was then.)
+    if (wire !== undefined && (session === undefined || session === this.socket.cursor.session)) {
+      numbering.id = wire;
+    }
     this.socket.send(data, numbering).then(
       () => this.#post({ kind: 'settled', to: from, id }),
       (error: TabSocketError) =>

@@ -8,7 +8,7 @@ import {
   type RelayBody,
 } from '../protocol/relay';
 import type { StateDetail } from '../protocol/state';
-import type { SessionCursor, SocketData, TabEvent } from '../protocol/tab-hub';
+import type { SessionCursor, SocketData, TabEvent, WireId } from '../protocol/tab-hub';
 import type { ConnectionListener } from './environment';
 import type { Numbering } from './send-queue';
 
@@ -20,8 +20,8 @@ export interface RelayChannel {
 /** A send handed to the owner and not settled yet. */
 export interface RelayedSend {
   data: SocketData;
-  /** The message id the owner wrote it under, once it did. */
-  wire?: number;
+  /** The message id an owner wrote it under, once one did, with its session. */
+  wire?: WireId;
   /** Who hears how it is written (this hub's tab, which keeps it for this hub's death). */
   tell: Omit<Numbering, 'id'>;
   resolve(): void;
@@ -88,8 +88,8 @@ export class RelayPeer {
     return this.#cursor;
   }
 
-  /** `numbering.id`: the id an earlier hub wrote it under, which it keeps. */
-  send(data: SocketData, { id: wire, ...tell }: Numbering = {}): Promise<void> {
+  /** `numbering.id`: the id an earlier hub wrote it under (of `numbering.session`). */
+  send(data: SocketData, { id, session, ...tell }: Numbering = {}): Promise<void> {
     if (this.#sends.size >= this.outboxLimit) {
       return Promise.reject(
         new OutboxFullError(
@@ -97,16 +97,13 @@ export class RelayPeer {
         ),
       );
     }
-    const id = this.#nextSend++;
+    const wire = id !== undefined && session !== undefined ? { session, id } : undefined;
+    const sendId = this.#nextSend++;
     return new Promise((resolve, reject) => {
-      this.#sends.set(id, { data, tell, resolve, reject, ...(wire === undefined ? {} : { wire }) });
+      const send: RelayedSend = { data, tell, resolve, reject, ...(wire ? { wire } : {}) };
+      this.#sends.set(sendId, send);
       const to = this.#owner?.id;
-      if (to)
-        this.#post(
-          wire === undefined
-            ? { kind: 'send', to, id, data }
-            : { kind: 'send', to, id, data, wire },
-        );
+      if (to) this.#postSend(to, sendId, send);
     });
   }
 
@@ -151,7 +148,9 @@ export class RelayPeer {
       case 'numbered': {
         const send = message.to === this.hubId ? this.#sends.get(message.id) : undefined;
         if (send) {
-          send.wire = message.wire;
+          // The owner tells a new session (its cursor) before it numbers anything in it.
+          const session = this.#cursor?.session;
+          if (session !== undefined) send.wire = { session, id: message.wire };
           send.tell.onNumbered?.(message.wire);
         }
         this.#takeIds(message.wire + 1);
@@ -185,13 +184,7 @@ export class RelayPeer {
       // Joining tells where this hub's stream stands, for the pushes it missed; a join
       // posted before this owner held the lock went to no one.
       if (message.joined !== this.hubId) this.#join();
-      for (const [id, { data, wire }] of this.#sends) {
-        this.#post(
-          wire === undefined
-            ? { kind: 'send', to, id, data }
-            : { kind: 'send', to, id, data, wire },
-        );
-      }
+      for (const [id, send] of this.#sends) this.#postSend(to, id, send);
     }
     const owner = this.#owner;
     if (answersThisHub && owner?.phase === 'joining') this.#follow(owner, message);
@@ -293,6 +286,14 @@ export class RelayPeer {
     if (this.#cursor && nextId > this.#cursor.nextId) {
       this.#cursor = { ...this.#cursor, nextId };
     }
+  }
+
+  #postSend(to: string, id: number, { data, wire }: RelayedSend): void {
+    this.#post(
+      wire
+        ? { kind: 'send', to, id, data, wire: wire.id, session: wire.session }
+        : { kind: 'send', to, id, data },
+    );
   }
 
   #post(body: RelayBody<PeerMessage>): void {

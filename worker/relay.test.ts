@@ -504,6 +504,45 @@ describe('hubs sharing a connection', () => {
       error: { code: 'TS_ERR_OUTBOX_FULL' },
     });
   });
+  it('a relayed re-post under an id of a session the server lost takes the new session’s next id', async () => {
+    const name = 'relay-stale-wire';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    tabA.api.setInterest('tab-a', name, ALL);
+    const socket = world.latest();
+    socket.accept();
+    socket.receive(HELLO);
+    // The server lost the session the owner resumed: the stream goes on as S2.
+    expect(resumeFrameOf(socket).$ts).toBe('resume');
+    socket.receive(resyncOnto('session-two-0123456'));
+    await vi.waitFor(() => expect(tabA.states()).toContain('open:open'));
+    // The owner's tab takes S2's id 1.
+    void tabA.api.send('tab-a', name, 'mine');
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'mine')));
+
+    // A tab whose relaying hub died re-posts to its fresh hub the send that hub's owner had
+    // written as S1:1 (that owner died too, the socket with it, before the server read it).
+    const c = world.startHub('build-c');
+    const tabC = await world.attachTab(c.hub, 'tab-c');
+    const cursor = { session: 'session-one-lost-01', seq: 3, nextId: 65 };
+    const opened = tabC.api.open('tab-c', relayOptions(name), cursor);
+    const again = tabC.api.send('tab-c', name, 'theirs', {
+      id: 4,
+      wire: { session: 'session-one-lost-01', id: 1 },
+    });
+    await opened;
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(2, 'theirs')));
+    // The server acks id 1 (it had it: 'mine'); 'theirs' does not settle as sent on that.
+    socket.receive(ack(1));
+    const settled = await Promise.race([
+      again,
+      new Promise((r) => setTimeout(() => r('pending'), 50)),
+    ]);
+    expect(settled).toBe('pending');
+    socket.receive(ack(2));
+    await expect(again).resolves.toEqual({ ok: true, value: undefined });
+  });
 });
 
 describe('RelayPeer, joining', () => {

@@ -22,6 +22,8 @@ interface Message {
  */
 export interface Numbering {
   id?: number;
+  /** The session `id` is an id of: a hub that relays the send passes it on with the id. */
+  session?: string;
   onNumbered?: (id: number) => void;
   onPlain?: () => void;
 }
