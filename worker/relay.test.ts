@@ -543,6 +543,31 @@ describe('hubs sharing a connection', () => {
     socket.receive(ack(2));
     await expect(again).resolves.toEqual({ ok: true, value: undefined });
   });
+  it('a logout from a relaying hub made before the owner answered its join closes the socket everywhere', async () => {
+    const name = 'relay-early-logout';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    tabA.api.setInterest('tab-a', name, ALL);
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(tabA.states()).toContain('open:open'));
+
+    // A page of the same login boots in another build's hub and logs out at once (connect()
+    // then close(): the session it found had expired). Its hub has not heard the owner yet.
+    const b = world.startHub('build-b');
+    const tabB = await world.attachTab(b.hub, 'tab-b');
+    const opened = tabB.api.open('tab-b', relayOptions(name));
+    expect(tabB.api.close('tab-b', name, 1000, '')).toEqual({ ok: true, value: undefined });
+    await opened;
+    expect(tabB.states().at(-1)).toBe('closed:logout');
+
+    // The logout reaches the owner (one channel hop later): its socket closes, its tab sees
+    // closed:logout, and no push of the session reaches a tab after that.
+    await vi.waitFor(() => expect(socket.closeCalls).toHaveLength(1));
+    expect(tabA.states().at(-1)).toBe('closed:logout');
+    socket.receive(push(1));
+    expect([...tabA.frames(), ...tabB.frames()]).toEqual([]);
+  });
 });
 
 describe('RelayPeer, joining', () => {

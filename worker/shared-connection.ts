@@ -187,7 +187,8 @@ export class SharedConnection {
     }
     // A logout: the owner closes the socket, and every hub that follows it closes on
     // hearing this (see #receive), so none takes the lock for it should the owner die first.
-    if (reason === 'logout' && following) peer.close(code, closeReason, reason);
+    // Also before this hub heard the owner: its join went first, so the owner hears both.
+    if (reason === 'logout') peer.close(code, closeReason, reason);
     if (reason === 'released') peer.leave();
     this.#closeHere(role, code, reason);
   }
