@@ -38,7 +38,8 @@ export interface OwnerHost {
 interface Peer {
   build: string;
   topics: string[];
-  stopWatching: AbortController;
+  /** Aborted once the peer is dropped, or this owner lets go: see `#drop` and `#send`. */
+  gone: AbortController;
 }
 
 /**
@@ -142,7 +143,7 @@ export class RelayOwner {
 
   dispose(): void {
     this.#muted = true;
-    for (const peer of this.#peers.values()) peer.stopWatching.abort();
+    for (const peer of this.#peers.values()) peer.gone.abort();
     this.#peers.clear();
   }
 
@@ -158,10 +159,10 @@ export class RelayOwner {
       this.host.topicsChanged();
       return;
     }
-    const stopWatching = new AbortController();
-    this.#peers.set(hubId, { build, topics, stopWatching });
+    const gone = new AbortController();
+    this.#peers.set(hubId, { build, topics, gone });
     this.locks
-      ?.request(workerLockName(hubId), { mode: 'shared', signal: stopWatching.signal }, () =>
+      ?.request(workerLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
         this.#drop(hubId),
       )
       // An abort (the peer left, or this owner let go) rejects the request: nothing to do.
@@ -188,23 +189,35 @@ export class RelayOwner {
     const peer = this.#peers.get(hubId);
     if (!peer) return;
     this.#peers.delete(hubId);
-    peer.stopWatching.abort();
+    peer.gone.abort();
     this.host.topicsChanged();
     this.host.buildsChanged(this.builds);
   }
 
+  /**
+   * Writes a peer's send until that peer is gone. A peer that died (or left) withdraws its
+   * sends not settled: its tabs, if they live on, post them again to their next hub, under
+   * the message id they were told (`written`); were the owner to write them too, a session
+   * the server lost would get each twice under two ids. A peer that died with its tabs
+   * leaves nobody waiting for them: they are dropped as the tabs' own would be.
+   */
   #send({ from, id, data, wire, session }: PeerSend): void {
+    const withdrawn = this.#peers.get(from)?.gone.signal;
     const numbering: Numbering = {
       onNumbered: (wire) => this.#post({ kind: 'numbered', to: from, id, wire }),
+      ...(withdrawn ? { withdrawn } : {}),
     };
     // An id of a session the server lost names another message in this one. (A peer of an
     // earlier release names no session: its id is taken as this session's, as it was then.)
     if (wire !== undefined && (session === undefined || session === this.socket.cursor.session)) {
       numbering.id = wire;
     }
+    // Nothing is told a peer that is gone: the hub that joins under its id anew (the same
+    // hub, a tab of it back) numbers its sends from 1 again.
     this.socket.send(data, numbering).then(
-      () => this.#post({ kind: 'settled', to: from, id }),
+      () => withdrawn?.aborted || this.#post({ kind: 'settled', to: from, id }),
       (error: TabSocketError) =>
+        withdrawn?.aborted ||
         this.#post({ kind: 'settled', to: from, id, error: serializeError(error) }),
     );
   }

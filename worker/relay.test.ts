@@ -568,6 +568,59 @@ describe('hubs sharing a connection', () => {
     socket.receive(push(1));
     expect([...tabA.frames(), ...tabB.frames()]).toEqual([]);
   });
+  it('a send of a relaying hub that died is written once in a new session, though its tab posts it again', async () => {
+    const name = 'relay-dead-peer-send';
+    const { b, tabB } = await twoHubs(name, {
+      reconnect: { minDelay: 10, maxDelay: 10, jitter: 0 },
+    });
+    const { socket: first, resume } = handshake();
+    const s1 = resume.session;
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    void tabB.api.send('tab-b', name, 'once', { id: 7 });
+    await vi.waitFor(() => expect(first.sent).toContain(msg(1, 'once')));
+    await vi.waitFor(() =>
+      expect(tabB.events).toContainEqual({
+        kind: 'written',
+        name,
+        id: 7,
+        wire: { session: s1, id: 1 },
+      }),
+    );
+
+    // tab-b's hub dies; the socket drops before the server read 'once'; the server lost S1.
+    b.kill();
+    first.drop();
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const second = world.latest();
+    second.accept();
+    second.receive(HELLO);
+    second.receive(resyncOnto('session-two-0123456'));
+
+    // tab-b's fresh hub: the tab opens from its cursor and posts its pending send again.
+    const c = world.startHub('build-b');
+    const tabB2 = await world.attachTab(c.hub, 'tab-b-again');
+    const opened = tabB2.api.open('tab-b-again', relayOptions(name), {
+      session: s1,
+      seq: 0,
+      nextId: 65,
+    });
+    const again = tabB2.api.send('tab-b-again', name, 'once', {
+      id: 7,
+      wire: { session: s1, id: 1 },
+    });
+    await opened;
+    await vi.waitFor(() =>
+      expect(tabB2.events.some((event) => event.kind === 'written')).toBe(true),
+    );
+    const ids = second.sent
+      .map((frame) => JSON.parse(String(frame)) as { $ts: string; id?: number; text?: string })
+      .filter((frame) => frame.$ts === 'msg' && frame.text === 'once')
+      .map((frame) => frame.id);
+    for (const id of ids) second.receive(ack(id ?? 0));
+    await expect(again).resolves.toEqual({ ok: true, value: undefined });
+    // The server passes each id of S2 on once: 'once' reaches the app once.
+    expect(ids).toHaveLength(1);
+  });
 });
 
 describe('RelayPeer, joining', () => {
