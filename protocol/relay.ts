@@ -8,7 +8,7 @@
  * hear: the owner's events are the tab events of `tab-hub.ts`, so tabs of a peer see the
  * same frames, states and errors as the owner's own tabs.
  *
- *   peer ── join(build, url, topics, cursor?) ──▶ owner ── owner(joined, state, cursor, …) ──▶ every peer
+ *   peer ── join(build, url, topics, cursor?, ask?) ──▶ owner ── owner(joined, asked, state, cursor, …) ──▶ every peer
  *                                                owner ── event(frames | resync, to: peer) ──▶ that peer
  *   peer ── send(id, data, wire?, session?) ──▶ owner ── numbered(id, wire), settled(id) ──▶ peer
  *   owner ── state / event(frames, cursor, error, resync, builds) ──▶ every peer
@@ -51,6 +51,8 @@ export type OwnerMessage = Envelope &
          * Owners of earlier releases leave it out; their peers follow from the first `owner`.
          */
         joined?: string;
+        /** The `ask` of the join this answers: a peer follows from the answer to its last. */
+        asked?: number;
       }
     | { kind: 'state'; status: OwnerStatus; detail: StateDetail }
     /** What the owner's tabs hear; with `to`, for that peer only (the pushes it missed). */
@@ -66,7 +68,15 @@ export type OwnerMessage = Envelope &
 export type PeerMessage = Envelope &
   /** `cursor`: where the peer's stream stands, so the owner hands it the pushes it missed. */
   (
-    | { kind: 'join'; build: string; url: string; topics: string[]; cursor?: SessionCursor }
+    | {
+        kind: 'join';
+        build: string;
+        url: string;
+        topics: string[];
+        cursor?: SessionCursor;
+        /** Numbers the peer's joins: it joins again when a tab brings a cursor further back. */
+        ask?: number;
+      }
     | { kind: 'topics'; topics: string[] }
     /**
      * For owner `to` only: a send posted to an owner that died meanwhile must not be

@@ -93,7 +93,7 @@ export class RelayOwner {
     if (this.#muted) return;
     switch (message.kind) {
       case 'join':
-        this.#join(message.from, message.build, message.topics);
+        this.#join(message.from, message.build, message.topics, message.ask);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
         return;
       case 'topics': {
@@ -147,12 +147,12 @@ export class RelayOwner {
     this.#peers.clear();
   }
 
-  #join(hubId: string, build: string, topics: string[]): void {
+  #join(hubId: string, build: string, topics: string[], ask: number | undefined): void {
     // The answer first: a peer hears only the owner it adopted, and takes as its stream
     // only what follows the answer (and the catch-up after it), so no push may wait in
     // the batcher to be posted after the answer.
     this.#batcher.flush();
-    this.#announce(hubId);
+    this.#announce(hubId, ask);
     const known = this.#peers.get(hubId);
     if (known) {
       known.topics = topics;
@@ -222,10 +222,19 @@ export class RelayOwner {
     );
   }
 
-  /** Tells every peer it owns the socket; `joined`: the hub whose join this answers. */
-  #announce(joined: string): void {
+  /** Tells every peer it owns the socket; `joined`: the hub whose join (`ask`) this answers. */
+  #announce(joined: string, ask?: number): void {
     const { status, cursor } = this.socket;
-    this.#post({ kind: 'owner', build: this.build, url: this.url, status, cursor, joined });
+    const { build, url } = this;
+    this.#post({
+      kind: 'owner',
+      build,
+      url,
+      status,
+      cursor,
+      joined,
+      ...(ask === undefined ? {} : { asked: ask }),
+    });
   }
 
   #post(body: RelayBody<OwnerMessage>): void {

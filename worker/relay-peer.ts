@@ -60,6 +60,8 @@ export class RelayPeer {
   #cursor: SessionCursor | undefined;
   readonly #sends = new Map<number, RelayedSend>();
   #nextSend = 1;
+  /** The `ask` of this hub's last join: only the answer to it starts this hub's stream. */
+  #asks = 0;
   #topics: string[] = [];
 
   constructor(
@@ -105,6 +107,23 @@ export class RelayPeer {
       const to = this.#owner?.id;
       if (to) this.#postSend(to, sendId, send);
     });
+  }
+
+  /**
+   * A tab came to this hub with `cursor`. While the hub still joins, the owner's catch-up
+   * is all it will have of the pushes before its stream starts: when the tab's cursor is
+   * further back in the session (or the hub had none), the hub joins again from there,
+   * and follows from the answer to that join. (A hub that follows already catches the tab
+   * up itself.)
+   */
+  resumeFrom(cursor: SessionCursor): void {
+    const known = this.#cursor;
+    if (this.#owner?.phase === 'following') return;
+    if (known && (known.session !== cursor.session || known.seq <= cursor.seq)) return;
+    this.#cursor = { ...cursor, nextId: Math.max(cursor.nextId, known?.nextId ?? 0) };
+    // Tabs that opened without a cursor count from this one.
+    if (!known) this.listener.cursor(this.#cursor);
+    this.#join();
   }
 
   setTopics(topics: readonly string[]): void {
@@ -176,8 +195,11 @@ export class RelayPeer {
   #adopt(message: Announcement): void {
     const isNew = message.from !== this.#owner?.id;
     const hadOwner = this.#owner !== undefined || this.#status.state !== 'idle';
-    // An owner of an earlier build names no hub: it is followed from its first word.
-    const answersThisHub = message.joined === this.hubId || message.joined === undefined;
+    // An owner of an earlier build names no hub (nor join): it is followed from its first word.
+    const answersThisHub =
+      (message.joined === this.hubId &&
+        (message.asked === undefined || message.asked === this.#asks)) ||
+      message.joined === undefined;
     if (isNew) {
       const to = message.from;
       this.#owner = { id: to, phase: 'joining' };
@@ -271,6 +293,7 @@ export class RelayPeer {
       url: this.url,
       topics: this.#topics,
       ...(cursor ? { cursor } : {}),
+      ask: ++this.#asks,
     });
   }
 

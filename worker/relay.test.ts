@@ -621,6 +621,41 @@ describe('hubs sharing a connection', () => {
     // The server passes each id of S2 on once: 'once' reaches the app once.
     expect(ids).toHaveLength(1);
   });
+  it('a page that opens with its cursor on a relaying hub still joining gets the pushes it missed', async () => {
+    const name = 'relay-second-tab-cursor';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    tabA.api.setInterest('tab-a', name, ALL);
+    const { socket, resume } = handshake();
+    for (let seq = 1; seq <= 10; seq++) socket.receive(push(seq));
+    await vi.waitFor(() => expect(tabA.frames()).toHaveLength(10));
+
+    // A fresh hub of another build: a new tab opens on it without a cursor (its join asks
+    // for no catch-up), then, before the owner answered, a reloaded page with push 5.
+    const b = world.startHub('build-b');
+    const fresh = await world.attachTab(b.hub, 'tab-new');
+    const reloaded = await world.attachTab(b.hub, 'tab-reloaded');
+    const cursor = { session: resume.session, seq: 5, nextId: 65 };
+    // Push 11 comes as the owner handles the second join: after its answer to the first.
+    world.hooks.relayReceived = (build, message) => {
+      if (build === 'build-a' && message.kind === 'join' && message.cursor) {
+        delete world.hooks.relayReceived;
+        socket.receive(push(11));
+      }
+      return undefined;
+    };
+    const opened = [
+      fresh.api.open('tab-new', relayOptions(name)),
+      reloaded.api.open('tab-reloaded', relayOptions(name), cursor),
+    ];
+    fresh.api.setInterest('tab-new', name, ALL);
+    reloaded.api.setInterest('tab-reloaded', name, ALL);
+    await Promise.all(opened);
+    await vi.waitFor(() => expect(reloaded.frames().at(-1)?.seq).toBe(11));
+    expect(reloaded.events.some((event) => event.kind === 'resync')).toBe(false);
+    expect(reloaded.frames().map((frame) => frame.seq)).toEqual([6, 7, 8, 9, 10, 11]);
+  });
 });
 
 describe('RelayPeer, joining', () => {

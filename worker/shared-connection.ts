@@ -115,7 +115,11 @@ export class SharedConnection {
   /** Joins the queue for the socket (or takes it, where there is no relay). Live: nothing. */
   start(resumeFrom?: SessionCursor): void {
     const role = this.#role;
-    if (role.kind === 'waiting' || (role.kind === 'owner' && !role.socket.dormant)) return;
+    if (role.kind === 'waiting') {
+      if (resumeFrom) role.peer.resumeFrom(resumeFrom);
+      return;
+    }
+    if (role.kind === 'owner' && !role.socket.dormant) return;
     this.#letGo();
     const { locks, openChannel } = this.env;
     if (!locks || !openChannel) {
