@@ -12,6 +12,8 @@ interface Message {
   /** Told that it is written plainly, to a server that numbers nothing. */
   onPlain?: () => void;
   withdrawn?: AbortSignal;
+  /** Written once already, and waiting to go again: the server may have it. */
+  written?: true;
   resolve(): void;
   reject(error: TabSocketError): void;
 }
@@ -128,6 +130,7 @@ export class SendQueue {
    */
   requeueUnacked({ renumber }: { renumber: boolean }): void {
     const unacked: Message[] = this.#withoutWithdrawn([...this.#unacked.values()]);
+    for (const message of unacked) message.written = true;
     this.#unacked.clear();
     this.#waiting = [...unacked, ...this.#waiting];
     if (!renumber) return;
@@ -146,6 +149,16 @@ export class SendQueue {
       message.reject(new ConnectionClosedError('tabsocket: the message was withdrawn'));
       return false;
     });
+  }
+
+  /**
+   * Rejects what waits: with `notWritten` what never was, with `written` what was written
+   * before and waits to go again. What is written and unacknowledged stays, for its ack.
+   */
+  rejectWaiting(notWritten: TabSocketError, written: TabSocketError): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const message of waiting) message.reject(message.written ? written : notWritten);
   }
 
   rejectAll(error: TabSocketError): void {
