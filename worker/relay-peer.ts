@@ -147,8 +147,9 @@ export class RelayPeer {
     return sends;
   }
 
-  rejectAll(error: TabSocketError): void {
-    for (const send of this.takeSends()) send.reject(error);
+  /** Rejects every send not settled; with `written` those an owner wrote numbered. */
+  rejectAll(error: TabSocketError, written = error): void {
+    for (const send of this.takeSends()) send.reject(send.wire ? written : error);
   }
 
   receive(message: OwnerMessage): void {

@@ -656,6 +656,20 @@ describe('hubs sharing a connection', () => {
     expect(reloaded.events.some((event) => event.kind === 'resync')).toBe(false);
     expect(reloaded.frames().map((frame) => frame.seq)).toEqual([6, 7, 8, 9, 10, 11]);
   });
+  it('a relayed send the owner wrote is not rejected as not delivered by a logout', async () => {
+    const name = 'relay-logout-written';
+    const { tabB } = await twoHubs(name);
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    const sent = tabB.api.send('tab-b', name, 'order #1', { id: 1 });
+    await vi.waitFor(() =>
+      expect(tabB.events.some((event) => event.kind === 'written')).toBe(true),
+    );
+    expect(socket.sent).toContain(msg(1, 'order #1'));
+    tabB.api.close('tab-b', name, 1000, '');
+    // The server may have it: its fate is unknown, not "not delivered".
+    await expect(sent).resolves.toMatchObject({ ok: false, error: { code: 'TS_ERR_UNCONFIRMED' } });
+  });
 });
 
 describe('RelayPeer, joining', () => {

@@ -15,6 +15,7 @@ import { OwnedSocket } from './owned-socket';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { type PeerListener, RelayPeer } from './relay-peer';
 import type { Numbering } from './send-queue';
+import { unconfirmed } from './wire-link';
 
 export type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 
@@ -267,11 +268,12 @@ export class SharedConnection {
       if (role.kind === 'waiting' && (state === 'closed' || state === 'failed')) {
         // The owner closed it for every hub: this one stops queueing for the socket.
         this.#letGo();
-        role.peer.rejectAll(
-          state === 'failed'
-            ? new ConnectionFailedError('tabsocket: the connection failed and will not retry')
-            : new ConnectionClosedError(`tabsocket: the connection was closed (${detail.reason})`),
-        );
+        if (state === 'closed') rejectClosed(role.peer, detail.reason);
+        else {
+          role.peer.rejectAll(
+            new ConnectionFailedError('tabsocket: the connection failed and will not retry'),
+          );
+        }
       }
       this.#heard.state(state, detail);
       this.#known.settle();
@@ -286,7 +288,7 @@ export class SharedConnection {
   /** Closes the connection for this hub's tabs: it stops queueing, its sends reject. */
   #closeHere({ peer }: Waiting, code: number, reason: TransitionReason): void {
     this.#letGo();
-    peer.rejectAll(new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`));
+    rejectClosed(peer, reason);
     this.#final = { ...peer.status, state: 'closed' };
     this.#heard.state('closed', { from: peer.status.state, reason, code });
   }
@@ -307,4 +309,15 @@ export class SharedConnection {
     }
     this.#role = { kind: 'idle' };
   }
+}
+
+/**
+ * The login of `peer` closed before its sends settled: one an owner wrote numbered may be
+ * with the server (its owner stops telling settlements once closed), any other never was.
+ */
+function rejectClosed(peer: RelayPeer, reason: TransitionReason): void {
+  peer.rejectAll(
+    new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
+    unconfirmed(reason),
+  );
 }

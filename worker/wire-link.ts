@@ -353,7 +353,8 @@ export class WireLink {
   }
 }
 
-function unconfirmed(reason: TransitionReason): UnconfirmedSendError {
+/** The rejection of a message written and not acknowledged when its login closed. */
+export function unconfirmed(reason: TransitionReason): UnconfirmedSendError {
   return new UnconfirmedSendError(
     `tabsocket: the connection was closed (${reason}) after the message was written and before its ack: the server may have it`,
   );
