@@ -57,8 +57,11 @@ export type OwnerMessage = Envelope &
     | { kind: 'state'; status: OwnerStatus; detail: StateDetail }
     /** What the owner's tabs hear; with `to`, for that peer only (the pushes it missed). */
     | { kind: 'event'; event: TabEvent; to?: string }
-    /** Peer `to`'s send `id` was written under message id `wire`: kept for a handover. */
-    | { kind: 'numbered'; to: string; id: number; wire: number }
+    /**
+     * Peer `to`'s send `id` was written under message id `wire` of `session`: kept for a
+     * handover. (Owners of earlier releases name no session: it is the one they told last.)
+     */
+    | { kind: 'numbered'; to: string; id: number; wire: number; session?: string }
     /** Peer `to`'s send `id` is done: acknowledged (or written), or refused with `error`. */
     | { kind: 'settled'; to: string; id: number; error?: SerializedError }
     /** It lets go of the socket without closing the session: the next hub resumes it. */

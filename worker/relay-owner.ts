@@ -204,7 +204,8 @@ export class RelayOwner {
   #send({ from, id, data, wire, session }: PeerSend): void {
     const withdrawn = this.#peers.get(from)?.gone.signal;
     const numbering: Numbering = {
-      onNumbered: (wire) => this.#post({ kind: 'numbered', to: from, id, wire }),
+      onNumbered: (wire) =>
+        this.#post({ kind: 'numbered', to: from, id, wire, session: this.socket.cursor.session }),
       ...(withdrawn ? { withdrawn } : {}),
     };
     // An id of a session the server lost names another message in this one. (A peer of an

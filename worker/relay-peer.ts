@@ -168,8 +168,8 @@ export class RelayPeer {
       case 'numbered': {
         const send = message.to === this.hubId ? this.#sends.get(message.id) : undefined;
         if (send) {
-          // The owner tells a new session (its cursor) before it numbers anything in it.
-          const session = this.#cursor?.session;
+          // An owner of an earlier release tells a new session before it numbers in it.
+          const session = message.session ?? this.#cursor?.session;
           if (session !== undefined) send.wire = { session, id: message.wire };
           send.tell.onNumbered?.(message.wire);
         }

@@ -710,4 +710,30 @@ describe('RelayPeer, joining', () => {
     });
     expect(frames).toEqual(['plain', 3, 4]);
   });
+  it('keeps the session the owner names with a message id, whatever cursor it holds itself', async () => {
+    const ignore = () => {};
+    const peer = new RelayPeer(
+      { postMessage: ignore },
+      'p',
+      'build-p',
+      'ws://127.0.0.1:9/ws',
+      10,
+      {
+        state: ignore,
+        frame: ignore,
+        error: ignore,
+        resync: ignore,
+        cursor: ignore,
+        builds: ignore,
+      },
+      { session: 'stale', seq: 2, nextId: 1 },
+    );
+    const status = { state: 'open' as const, generation: 1, failedAttempts: 0 };
+    const cursor = { session: 'live', seq: 4, nextId: 1 };
+    const from = { v: 1, from: 'owner' };
+    peer.receive({ ...from, kind: 'owner', build: 'b', url: '', status, cursor, joined: 'q' });
+    void peer.send('x');
+    peer.receive({ ...from, kind: 'numbered', to: 'p', id: 1, wire: 7, session: 'live' });
+    expect(peer.takeSends()[0]?.wire).toEqual({ session: 'live', id: 7 });
+  });
 });
