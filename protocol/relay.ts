@@ -10,7 +10,7 @@
  *
  *   peer ── join(build, url, topics, cursor?, ask?) ──▶ owner ── owner(joined, asked, state, cursor, …) ──▶ every peer
  *                                                owner ── event(frames | resync, to: peer) ──▶ that peer
- *   peer ── send(id, data, wire?, session?) ──▶ owner ── numbered(id, wire), settled(id) ──▶ peer
+ *   peer ── send(id, data, wire?, session?) ──▶ owner ── numbered(id, wire, session), settled(id) ──▶ peer
  *   owner ── state / event(frames, cursor, error, resync, builds) ──▶ every peer
  *   owner ── leaving ──▶ every peer   (it hands the socket over; the next in the lock queue resumes)
  *
