@@ -113,7 +113,10 @@ export class SharedConnection {
     return role.kind === 'owner' ? role.socket.connection.queued : 0;
   }
 
-  /** Joins the queue for the socket (or takes it, where there is no relay). Live: nothing. */
+  /**
+   * Joins the queue for the socket (or takes it, where there is no relay). Live: nothing,
+   * but a hub still joining joins again from a tab's cursor further back (`resumeFrom`).
+   */
   start(resumeFrom?: SessionCursor): void {
     const role = this.#role;
     if (role.kind === 'waiting') {
