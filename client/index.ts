@@ -17,6 +17,7 @@ export {
   ReleasedError,
   TabSocketError,
   type TabSocketErrorCode,
+  UnconfirmedSendError,
   UrlProviderError,
   WorkerError,
 } from '../protocol/errors';

@@ -11,6 +11,7 @@ import {
   serializeError,
   TabSocketError,
   type TabSocketErrorCode,
+  UnconfirmedSendError,
   UrlProviderError,
   WorkerError,
 } from './errors';
@@ -22,6 +23,7 @@ const classes: ReadonlyArray<
   ['TS_ERR_INVALID_ARGUMENT', InvalidArgumentError, 'InvalidArgumentError'],
   ['TS_ERR_OUTBOX_FULL', OutboxFullError, 'OutboxFullError'],
   ['TS_ERR_CLOSED', ConnectionClosedError, 'ConnectionClosedError'],
+  ['TS_ERR_UNCONFIRMED', UnconfirmedSendError, 'UnconfirmedSendError'],
   ['TS_ERR_FAILED', ConnectionFailedError, 'ConnectionFailedError'],
   ['TS_ERR_RELEASED', ReleasedError, 'ReleasedError'],
   ['TS_ERR_MALFORMED_FRAME', MalformedFrameError, 'MalformedFrameError'],

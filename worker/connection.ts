@@ -9,12 +9,10 @@ import type { ConnectionState, StateDetail, TransitionReason } from '../protocol
 import type { SessionCursor, SocketData } from '../protocol/tab-hub';
 import { backoffDelay } from './backoff';
 import type { ConnectionListener, Environment, SocketLike } from './environment';
+import { closeSocket, FinalAcks } from './final-acks';
 import { Heartbeat } from './heartbeat';
 import type { Numbering } from './send-queue';
 import { WireLink } from './wire-link';
-
-const CONNECTING = 0;
-const OPEN = 1;
 
 type Detail = Omit<StateDetail, 'from'>;
 
@@ -53,6 +51,8 @@ export class Connection {
   readonly #heartbeat: Heartbeat | undefined;
   /** What the frames mean: negotiation, the session, the messages sent. */
   readonly #link: WireLink;
+  /** After a logout: the socket kept for the acks of what was written (see `FinalAcks`). */
+  readonly #finalAcks: FinalAcks;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -62,6 +62,7 @@ export class Connection {
     this.#connectTimer = new Timer(env.clock);
     this.#retryTimer = new Timer(env.clock);
     this.#uptimeTimer = new Timer(env.clock);
+    this.#finalAcks = new FinalAcks(env.clock);
     const heartbeat =
       options.heartbeat === false
         ? undefined
@@ -113,6 +114,7 @@ export class Connection {
    */
   start(resumeFrom?: SessionCursor, reason: TransitionReason = 'start'): void {
     if (this.#state !== 'idle' && this.#state !== 'closed' && this.#state !== 'failed') return;
+    this.#finalAcks.end();
     this.#failedAttempts = 0;
     this.#refresh = { kind: 'available' };
     this.#link.restart(resumeFrom);
@@ -151,15 +153,28 @@ export class Connection {
   }
 
   /**
-   * Closes for good: no timer survives and no reconnect follows. Queued messages are
-   * rejected. `reason` tells the tabs why: a logout, a new url, or the last tab gone.
+   * Closes for good: no reconnect follows. Messages not written are rejected as not
+   * delivered. A logout keeps an open socket for the acks of the messages written on it,
+   * at most `FINAL_ACKS_WITHIN` ms: no other timer survives. What was written and is not
+   * acknowledged then is rejected as unconfirmed. `reason` tells the tabs why: a logout, a
+   * new url, or the last tab gone.
    */
   close(code = 1000, closeReason = '', reason: TransitionReason = 'logout'): void {
     if (this.#state === 'closed') return;
-    this.#abandonSocket(code, closeReason);
-    this.#link.rejectAll(
-      new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
-    );
+    const awaitsAcks = this.#link.end(reason);
+    const socket = this.#socket;
+    if (awaitsAcks && reason === 'logout' && socket) {
+      // The socket is the wait's now: abandoning leaves it open.
+      this.#socket = undefined;
+      this.#abandonSocket();
+      this.#finalAcks.wait(socket, code, closeReason, {
+        acked: (data) => this.#link.finalFrame(data),
+        giveUp: () => this.#link.rejectUnconfirmed(reason),
+      });
+    } else {
+      this.#abandonSocket(code, closeReason);
+      this.#link.rejectUnconfirmed(reason);
+    }
     this.#setState('closed', { reason, code, ...(closeReason ? { closeReason } : {}) });
   }
 
@@ -330,15 +345,6 @@ export class Connection {
     const socket = this.#socket;
     if (!socket) return;
     this.#socket = undefined;
-    socket.onopen = null;
-    socket.onmessage = null;
-    socket.onclose = null;
-    socket.onerror = null;
-    if (socket.readyState !== CONNECTING && socket.readyState !== OPEN) return;
-    try {
-      socket.close(code, closeReason);
-    } catch {
-      // close() throws only for codes the browser refuses; those were validated in the tab.
-    }
+    closeSocket(socket, code, closeReason);
   }
 }

@@ -1,7 +1,11 @@
 import { type Clock, Timer } from '../protocol/clock';
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import type { TabSocketError } from '../protocol/errors';
-import { MalformedFrameError } from '../protocol/errors';
+import {
+  ConnectionClosedError,
+  MalformedFrameError,
+  UnconfirmedSendError,
+} from '../protocol/errors';
 import { parseJson } from '../protocol/heartbeat-frame';
 import type { TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
@@ -183,6 +187,32 @@ export class WireLink {
 
   rejectAll(error: TabSocketError): void {
     this.#queue.rejectAll(error);
+  }
+
+  /**
+   * The login ends (`reason`): what was never written is rejected as not delivered. Whether
+   * messages written on the current socket wait for their acks there.
+   */
+  end(reason: TransitionReason): boolean {
+    this.#queue.rejectWaiting(
+      new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
+      unconfirmed(reason),
+    );
+    return this.#phase === 'tabsocket' && this.#queue.size > 0;
+  }
+
+  /** A frame of the socket a logout keeps (`FinalAcks`): only acks count. Whether all are in. */
+  finalFrame(data: unknown): boolean {
+    if (typeof data === 'string' && data.startsWith('{')) {
+      const verdict = readServerFrame(parseJson(data), 'tabsocket', this.#nonce);
+      if (verdict.kind === 'ack') this.#queue.ack(verdict.id);
+    }
+    return this.#queue.size === 0;
+  }
+
+  /** After `end`: what was written and never acknowledged may or may not be with the server. */
+  rejectUnconfirmed(reason: TransitionReason): void {
+    this.#queue.rejectAll(unconfirmed(reason));
   }
 
   /** The union of the tabs' topics, told to a server that speaks the tabsocket protocol. */
@@ -367,4 +397,11 @@ export class WireLink {
     this.host.write(JSON.stringify(frame));
     this.#topicsSent = topics;
   }
+}
+
+/** The rejection of a message written and not acknowledged when its login closed. */
+export function unconfirmed(reason: TransitionReason): UnconfirmedSendError {
+  return new UnconfirmedSendError(
+    `tabsocket: the connection was closed (${reason}) after the message was written and before its ack: the server may have it`,
+  );
 }
