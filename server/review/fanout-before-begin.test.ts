@@ -3,9 +3,11 @@
  * kept ones (redis-fanout.ts), then makes them through `FanoutLog.make`, which drops each
  * numbered at or below the counter `begin` read: the server was subscribed when it was
  * published, but it never reaches this server's sockets. A worker whose session this server
- * already holds (its resume read Redis while no fan-out had been made yet) misses it with no
- * `resync`, and this server numbers the next push as the one it missed, where any other
- * server counts it one higher (invariant 1: once, in order; numbering agrees).
+ * already holds misses it with no `resync`: here one that resumed as soon as the restarted
+ * server listened, before `createRedisFanout` (the README's own start order: the server,
+ * then `await subscriber.connect()`, then the fan-out). This server then numbers the next
+ * push as the one it missed, where any other server counts it one higher (invariant 1:
+ * once, in order; numbering agrees).
  */
 import type { createClient } from 'redis';
 import { afterEach, expect, it } from 'vitest';
