@@ -59,6 +59,8 @@ export class SessionRegistry {
    * stream the worker holds pushes of (the server restarted, the store lost the session, it
    * expired), a session with a fresh id starts instead, and the outcome names it (`newId`).
    * Under the old id its pushes 1, 2… would be dropped by the worker and the tabs as seen.
+   * A stream the store has but counts lower than the worker's `last` goes on from `last`
+   * under its id (see `ReplayStore.read`), keeping the message ids it passed on.
    *
    * `respond` gets the outcome once the store has answered the read, in the session's
    * order: after the pushes made before this call, before those made after it. It is called
@@ -123,7 +125,7 @@ export class SessionRegistry {
           this.#awaitWorker(target);
           return respond({ kind: 'failed', reason: 'closed' });
         }
-        if (last !== 0 && (read.fresh === true || (last !== undefined && read.head < last))) {
+        if (last !== 0 && read.fresh === true) {
           this.#evict(target);
           return this.#startAnew(socket, respond);
         }

@@ -241,6 +241,35 @@ describe('RedisFanout', () => {
     expect(await onB.resume('s1', 0)).toMatchObject({ $ts: 'resync' });
   });
 
+  it('goes on under the same id, and passes a message on once, when the new server counts the session lower', async () => {
+    const [a, b] = await cluster();
+    const received: unknown[] = [];
+    b.server.on('message', (_client, data) => received.push(data));
+    a.server.on('message', (_client, data) => received.push(data));
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    // B misses the fan-out: its read waits a second for it, then counts the session lower.
+    b.dropNext(1);
+    await a.fanout.push('ann', 'one push');
+    await waitUntil(() => pushes(onA).length === 1, 'the push on A');
+    onA.send({ $ts: 'msg', id: 1, text: '"hello"' });
+    await waitUntil(() => received.length === 1, 'the message passed on');
+    // The socket dies with the ack in flight: the worker holds push 1 and message 1 unacked.
+    onA.socket.terminate();
+    const onB = await harness.connect(`${b.url}/?user=ann`);
+    expect(await onB.resume('s1', 1)).toEqual({ $ts: 'resync', nonce: expect.any(String), seq: 1 });
+    onB.send({ $ts: 'msg', id: 1, text: '"hello"' });
+    await onB.waitForMessage((text) => text === '{"$ts":"ack","id":1}');
+    expect(received).toEqual(['hello']);
+    // Numbers go on from the worker's last, as any server counts them.
+    await a.fanout.push('ann', 'next');
+    await waitUntil(() => pushes(onB).length === 1, 'the next push on B');
+    expect(pushes(onB)).toEqual([{ $ts: 'push', seq: 2, text: 'next' }]);
+    onB.socket.terminate();
+    const onA2 = await harness.connect(`${a.url}/?user=ann`);
+    expect(await onA2.resume('s1', 2)).toMatchObject({ $ts: 'resumed', seq: 2 });
+  }, 10_000);
+
   it('numbers a publish made while the worker was away by the topics its session had', async () => {
     const [a, b] = await cluster();
     const onA = await harness.connect(`${a.url}/?user=ann`);

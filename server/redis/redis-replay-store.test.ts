@@ -73,9 +73,12 @@ describe('RedisReplayStore', () => {
     );
     expect(read.entries?.[0]?.payload).toEqual(payload(491));
     expect(await replay.read('s1', 500)).toMatchObject({ head: 500, entries: [] });
-    expect(await replay.read('s1', 501)).toMatchObject({ head: 500, entries: undefined });
     expect(await replay.read('s1', undefined)).toMatchObject({ head: 500, entries: undefined });
     expect(await replay.read('s1', 500)).toMatchObject({ fresh: false });
+    // A last beyond the head: numbers never go backwards under the id, the worker resyncs.
+    expect(await replay.read('s1', 503)).toMatchObject({ head: 503, entries: undefined });
+    expect(await replay.append('s1', payload(504))).toBe(504);
+    expect(await replay.read('s1', 503)).toMatchObject({ head: 504, entries: [{ seq: 504 }] });
     expect(await replay.read('unknown', 0)).toMatchObject({ head: 0, entries: [], fresh: true });
     expect(await replay.read('lost', 1)).toMatchObject({
       head: 0,

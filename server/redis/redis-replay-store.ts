@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { PushPayload, ReplayRead, ReplayStore, SessionHolder } from '../replay-store';
+import {
+  isPushNumber,
+  type PushPayload,
+  type ReplayRead,
+  type ReplayStore,
+  type SessionHolder,
+} from '../replay-store';
 import { isPromise, type MaybePromise } from '../serial-queue';
 import { CheckpointBatch } from './checkpoint-batch';
 import type { FanoutLog, FanoutMessage } from './fanout-log';
 import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
-import { countResume, headAbove, isPushNumber } from './resume-count';
+import { countResume, headAbove } from './resume-count';
 import { DIRECT, DROP, READ, SEEN } from './scripts';
 import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
@@ -91,8 +97,10 @@ export class RedisReplayStore implements ReplayStore {
       this.#sessions.delete(key);
       return undefined;
     }
-    // Not read yet, or being read: the read counts this fan-out (0 writes nothing).
-    if (held?.phase !== 'live') return 0;
+    // Not read yet, or being read: the read counts this fan-out (0 writes nothing). One at
+    // or below the anchor's mark is counted in it (a read that numbered on from the worker's
+    // last, past the fan-outs Redis had numbered).
+    if (held?.phase !== 'live' || (this.#log?.making ?? 0) <= held.cur.mark) return 0;
     held.head += 1;
     const seq = held.head;
     this.#moveAnchors(key, held);
@@ -188,12 +196,18 @@ export class RedisReplayStore implements ReplayStore {
       maxAge: this.#maxAge,
       now: Date.now(),
     };
-    const { head, entries, from } = countResume(
+    const counted = countResume(
       { ...record, interests },
       isPushNumber(last) ? last : undefined,
       context,
     ) ?? { head: headAbove(record, made, held.head), entries: undefined, from: undefined };
-    held.goLive(head, made, from, interests);
+    // The worker got more than this server counts (it missed a fan-out): numbered on from its
+    // last, past every fan-out Redis had numbered, as any server counts from that anchor.
+    const ahead = !record.fresh && isPushNumber(last) && counted.head < last ? last : undefined;
+    const { head, entries, from } =
+      ahead === undefined ? counted : { head: ahead, entries: undefined, from: undefined };
+    const mark = ahead === undefined ? made : Math.max(made, record.counter);
+    held.goLive(head, mark, from, interests);
     if (interests !== record.interests) this.#persist(key, held);
     else this.#writeAnchors(key, held, true).catch(this.#onError);
     const now = (interests.at(-1) ?? reader).topics;
