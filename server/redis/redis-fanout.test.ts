@@ -22,14 +22,21 @@ afterEach(async () => {
 async function cluster({ remember, maxAge }: { remember?: number; maxAge?: number } = {}) {
   const prefix = `fanout${++prefixes}:`;
   const replay = maxAge === undefined ? {} : { replay: { maxAge } };
-  /** `whileStarting`: runs once the node is subscribed, before it reads the kept fan-outs. */
-  const node = async (whileStarting?: (heard: () => number) => Promise<void>) => {
+  /**
+   * `whileStarting`: runs once the node is subscribed, before it reads the kept fan-outs;
+   * `listening`, once it takes sockets, before its fan-out starts.
+   */
+  const node = async (
+    whileStarting?: (heard: () => number) => Promise<void>,
+    listening?: (url: string) => Promise<void>,
+  ) => {
     const { replayStore } = createRedisStores(shared.client, { prefix, ...replay });
     const started = await harness.start({
       ...replay,
       replayStore,
       authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
     });
+    await listening?.(started.url);
     const subscriber = shared.client.duplicate();
     subscriber.on('error', () => {});
     await subscriber.connect();
@@ -198,6 +205,29 @@ describe('RedisFanout', () => {
     expect(await onC.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 4 });
     await waitUntil(() => pushes(onC).length === 3, 'the replay on C');
     expect(pushes(onC)).toEqual([2, 3, 4].map((n) => ({ $ts: 'push', seq: n, data: n })));
+  });
+
+  it('gives a session it holds a fan-out that reached it while it started', async () => {
+    const [a, , join] = await cluster();
+    // A restarted server takes sockets as soon as it listens: a worker resumes there first.
+    let onC: TestClient | undefined;
+    await join(
+      async (heard) => {
+        await a.fanout.push('ann', 'made while C started');
+        await waitUntil(() => heard() === 1, 'C to hear it');
+      },
+      async (url) => {
+        onC = await harness.connect(`${url}/?user=ann`);
+        expect(await onC.resume('s1')).toMatchObject({ $ts: 'resumed', seq: 0 });
+      },
+    );
+    await a.fanout.push('ann', 'made after');
+    const got = () => pushes(onC as TestClient);
+    await waitUntil(() => got().some((push) => push.text === 'made after'), 'the later push');
+    expect(got().map((push) => [push.seq, push.text])).toEqual([
+      [1, 'made while C started'],
+      [2, 'made after'],
+    ]);
   });
 
   it('makes the fan-outs it missed while cut off from the channel, from those Redis kept', async () => {

@@ -98,7 +98,15 @@ export class RedisFanout {
       await this.#options.subscriber.subscribe(this.#channel, this.#receive);
       const reply = await this.#recent();
       // The fan-outs made before this server started: a worker whose server died resumes here.
-      this.#log.begin(Number(reply[0]), keptFanouts(reply));
+      // Those heard since it subscribed are made here after them, even numbered before the
+      // read: a session this server holds already was routed them.
+      const first = this.#waiting[0];
+      const heard = first === undefined ? Number.NaN : fanoutNumber(first);
+      const before = Math.min(Number(reply[0]), Number.isSafeInteger(heard) ? heard - 1 : Infinity);
+      this.#log.begin(
+        before,
+        keptFanouts(reply).filter((fanout) => fanout.n <= before),
+      );
     } finally {
       const waiting = this.#waiting;
       this.#waiting = undefined;
@@ -166,9 +174,8 @@ export class RedisFanout {
 
   #take(text: string, fillGap: boolean): void {
     try {
-      const space = text.indexOf(' ');
-      const n = Number(text.slice(0, space));
-      const message = JSON.parse(text.slice(space + 1)) as FanoutMessage;
+      const n = fanoutNumber(text);
+      const message = JSON.parse(text.slice(text.indexOf(' ') + 1)) as FanoutMessage;
       const { made } = this.#log;
       if (fillGap && made !== 0 && n > made + 1) {
         // Missed while cut off from Redis: made from the fan-out stream first, in order.
@@ -235,6 +242,11 @@ export async function createRedisFanout(
   const fanout = new RedisFanout(server, options);
   await fanout.start();
   return fanout;
+}
+
+/** The number of a fan-out as it goes over the channel ("<number> <message>"). */
+function fanoutNumber(text: string): number {
+  return Number(text.slice(0, text.indexOf(' ')));
 }
 
 /** The fan-outs in a RECENT_FANOUTS reply, oldest first; one that cannot be read is left out. */
