@@ -386,4 +386,41 @@ describe('RedisFanout with anonymous sessions', () => {
       { $ts: 'push', seq: 4, text: 'next' },
     ]);
   });
+
+  it('numbers in an anonymous session a fan-out its new socket got before the resume', async () => {
+    const prefix = `fanout${++prefixes}:`;
+    const { replayStore } = createRedisStores(shared.client, { prefix });
+    const { server, url } = await harness.start({ replayStore });
+    const users: string[] = [];
+    server.on('connection', (socket) => users.push(socket.userId));
+    const subscriber = shared.client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    subscribers.push(subscriber);
+    const fanout = await createRedisFanout(server, {
+      publisher: shared.client,
+      subscriber,
+      prefix,
+      store: replayStore,
+    });
+    fanouts.push(fanout);
+    const session = 'a-session-id-of-the-worker';
+    const first = await harness.connect(url);
+    expect(await first.resume(session)).toMatchObject({ $ts: 'resumed', seq: 0 });
+    first.socket.terminate();
+    await first.closed;
+    // The worker's next socket: a user of its own, as every anonymous socket.
+    const second = await harness.connect(url);
+    await second.nonce();
+    await fanout.push(users[1] as string, 'before the resume');
+    // Written plainly to a socket that may still resume: the worker drops that copy.
+    await waitUntil(() => second.messages.includes('before the resume'), 'the plain frame');
+    expect(await second.resume(session, 0)).toMatchObject({ $ts: 'resumed' });
+    await fanout.broadcast('next');
+    await waitUntil(() => pushes(second).some((push) => push.text === 'next'), 'the next push');
+    expect(pushes(second).map((push) => [push.seq, push.text])).toEqual([
+      [1, 'before the resume'],
+      [2, 'next'],
+    ]);
+  });
 });

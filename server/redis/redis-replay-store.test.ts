@@ -9,6 +9,7 @@ import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 import { redisForTheFile, startRedisServer } from '../test-support/redis-server';
 import { FanoutLog, type FanoutMessage } from './fanout-log';
 import { createRedisStores, RedisReplayStore, type RedisStoreOptions } from './index';
+import { DIRECT } from './scripts';
 
 const shared = redisForTheFile();
 const harness = new Harness();
@@ -497,5 +498,108 @@ describe('servers on one Redis', () => {
     server.push('ann', 'next');
     await waitUntil(() => pushes(second).length === 1, 'the push after the resync');
     expect(pushes(second)).toEqual([{ $ts: 'push', seq: 1, text: 'next' }]);
+  });
+});
+
+describe('a resume while Redis answers late', () => {
+  /** READ's script alone sets `fresh`. */
+  const isRead = (args: ReadonlyArray<string>) =>
+    args.some((arg) => arg.includes("local fresh = '0'"));
+  const isDirect = (args: ReadonlyArray<string>) => args[1] === DIRECT;
+
+  /**
+   * A server whose store's commands run on Redis at once; the answers of those `holding`
+   * matches wait until the test lets each one through (`waiting`, in order).
+   */
+  async function startGated() {
+    const gate = {
+      holding: (_args: ReadonlyArray<string>): boolean => false,
+      waiting: [] as Array<() => void>,
+    };
+    const client = {
+      async sendCommand(args: ReadonlyArray<string>) {
+        const answer = shared.client.sendCommand([...args]);
+        if (gate.holding(args)) await new Promise<void>((resolve) => gate.waiting.push(resolve));
+        return answer;
+      },
+    };
+    const prefix = nextPrefix();
+    const replayStore = new RedisReplayStore(client, { prefix, onError: () => {} });
+    const started = await harness.start({
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    started.server.on('storeError', () => {});
+    return { ...started, replayStore, prefix, gate };
+  }
+
+  const texts = (socket: TestClient) =>
+    (pushes(socket) as Array<{ seq: number; text?: string }>).map((push) => [push.seq, push.text]);
+
+  it('numbers in a session started anew the pushes made while the old id and the new one were read, in the order made', async () => {
+    const { server, url, gate } = await startGated();
+    gate.holding = isRead;
+    const socket = await harness.connect(`${url}/?user=ann`);
+    const answer = socket.resume('gone', 5);
+    await waitUntil(() => gate.waiting.length === 1, 'the read of the old id');
+    server.push('ann', 'first');
+    gate.waiting[0]?.();
+    await waitUntil(() => gate.waiting.length === 2, 'the read of the new id');
+    server.push('ann', 'second');
+    gate.waiting[1]?.();
+    expect(await answer).toMatchObject({ $ts: 'resync', seq: 0, session: expect.any(String) });
+    await waitUntil(() => pushes(socket).length === 2, 'both pushes');
+    expect(texts(socket)).toEqual([
+      [1, 'first'],
+      [2, 'second'],
+    ]);
+  });
+
+  it('leaves nothing in Redis of a session two racing resumes found gone', async () => {
+    const { server, url, replayStore, gate } = await startGated();
+    gate.holding = isRead;
+    const halfOpen = await harness.connect(`${url}/?user=ann`);
+    const fresh = await harness.connect(`${url}/?user=ann`);
+    const first = halfOpen.resume('gone', 5);
+    await waitUntil(() => gate.waiting.length === 1, 'the first read');
+    const second = fresh.resume('gone', 5);
+    await waitUntil(() => server.stats().framesIn === 2, 'the second resume, queued');
+    gate.holding = () => false;
+    gate.waiting[0]?.();
+    expect(await first).toMatchObject({ $ts: 'resync', seq: 0, session: expect.any(String) });
+    // Refused (the worker tries again), and not read: a read would hold the old id again.
+    expect(await second).toMatchObject({ $ts: 'error' });
+    const [hash] = replayStore.keys(JSON.stringify(['ann', 'gone']));
+    expect(Number(await shared.client.exists(hash)), 'the old id').toBe(0);
+  });
+
+  it('gives the worker a push made between its hello and its resume, or a resync, on a server that no longer owned the session', async () => {
+    const { server, url, prefix, gate } = await startGated();
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    server.push('ann', 'one');
+    await waitUntil(() => pushes(first).length === 1, 'push 1');
+    first.socket.terminate();
+    await first.closed;
+    // The worker resumed on another server meanwhile: Redis names that one the owner.
+    const other = new RedisReplayStore(shared.client, { prefix });
+    expect(
+      await other.read(JSON.stringify(['ann', 's1']), 1, { userId: 'ann', topics: new Set() }),
+    ).toMatchObject({ head: 1, entries: [] });
+    // Back on this server: hello, a push DIRECT refuses (answered late), then the resume.
+    gate.holding = isDirect;
+    const back = await harness.connect(`${url}/?user=ann`);
+    await back.nonce();
+    const framesBefore = server.stats().framesIn;
+    server.push('ann', 'two');
+    await waitUntil(() => back.messages.includes('two'), 'the plain copy');
+    const answer = back.resume('s1', 1);
+    await waitUntil(() => server.stats().framesIn === framesBefore + 1, 'the resume');
+    gate.holding = () => false;
+    gate.waiting[0]?.();
+    expect(await answer).toMatchObject({ $ts: 'resync', seq: 1 });
+    server.push('ann', 'three');
+    await waitUntil(() => pushes(back).length === 1, 'the next push');
+    expect(texts(back)).toEqual([[2, 'three']]);
   });
 });
