@@ -384,13 +384,23 @@ describe('servers on one Redis', () => {
   async function startFlaky() {
     const flaky = {
       failing: undefined as string | undefined,
+      /** The answers of the next `lose` commands that include `losing`: Redis ran them. */
+      losing: undefined as string | undefined,
+      lose: 0,
       errors: [] as unknown[],
     };
+    const includes = (args: ReadonlyArray<string>, text: string | undefined) =>
+      text !== undefined && args.some((arg) => arg.includes(text));
     const client = {
-      sendCommand: (args: ReadonlyArray<string>) =>
-        flaky.failing !== undefined && args.some((arg) => arg.includes(flaky.failing as string))
-          ? Promise.reject(new Error('Redis refused it'))
-          : shared.client.sendCommand([...args]),
+      async sendCommand(args: ReadonlyArray<string>) {
+        if (includes(args, flaky.failing)) throw new Error('Redis refused it');
+        const answer = await shared.client.sendCommand([...args]);
+        if (flaky.lose > 0 && includes(args, flaky.losing)) {
+          flaky.lose -= 1;
+          throw new Error('Socket closed unexpectedly (the answer was lost)');
+        }
+        return answer;
+      },
     };
     const onError = (error: unknown) => flaky.errors.push(error);
     const replayStore = new RedisReplayStore(client, { prefix: nextPrefix(), onError });
@@ -447,6 +457,30 @@ describe('servers on one Redis', () => {
     second.send({ $ts: 'msg', id: 1, text: '"one"' });
     await waitUntil(() => acks(second).length === 1, 'the ack');
     expect(received).toEqual(['one']);
+  });
+
+  it('passes a message on once when Redis ran its SEEN but the answer was lost: made again under its claim', async () => {
+    const { server, url, flaky } = await startFlaky();
+    const received: unknown[] = [];
+    server.on('message', (_client, data) => received.push(data));
+    const acks = (socket: TestClient) =>
+      socket.json().filter((frame) => (frame as { $ts?: string }).$ts === 'ack');
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    flaky.losing = "redis.call('GETBIT'";
+    flaky.lose = 1;
+    first.send({ $ts: 'msg', id: 1, text: '"one"' });
+    await waitUntil(() => acks(first).length === 1, 'the ack');
+    expect(received).toEqual(['one']);
+    // A resend (its ack lost), on the socket or the next one: acked, not passed on again.
+    first.send({ $ts: 'msg', id: 1, text: '"one"' });
+    await waitUntil(() => acks(first).length === 2, 'the second ack');
+    first.socket.terminate();
+    const second = await harness.connect(`${url}/?user=ann`);
+    await second.resume('s1', 0);
+    second.send({ $ts: 'msg', id: 1, text: '"one"' });
+    await waitUntil(() => acks(second).length === 1, 'the ack on the next socket');
+    expect({ received, errors: flaky.errors }).toEqual({ received: ['one'], errors: [] });
   });
 
   it('keeps its sockets through a Redis restart, then makes the worker resync once', async () => {

@@ -18,6 +18,11 @@ import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from '
 
 /** How long a resume waits for the fan-outs Redis numbered before it to reach this server. */
 const REACH_WITHIN = 1_000;
+/**
+ * Times a `seen` is made before it fails: node-redis sends a command made while it
+ * reconnects once it is back, so a second attempt waits for Redis rather than a timer.
+ */
+const SEEN_ATTEMPTS = 3;
 
 /**
  * Sessions on Redis, shared by every server process that uses the same Redis and prefix. A
@@ -42,6 +47,8 @@ export class RedisReplayStore implements ReplayStore {
   readonly #owner = randomUUID();
   readonly #checkpoints: CheckpointBatch;
   readonly #sessions = new Map<string, HeldSession>();
+  /** `seen` calls made: each one's claim in Redis. */
+  #claims = 0;
   #log: FanoutLog | undefined;
   #bodyOf: (message: FanoutMessage) => string = () => '';
 
@@ -257,10 +264,21 @@ export class RedisReplayStore implements ReplayStore {
     return this.#log?.making !== undefined;
   }
 
+  /**
+   * Made again, under the same claim, when Redis does not answer: it may have run, and
+   * recorded the id, with the message not passed on. Only its claimer learns it is new.
+   */
   async seen(session: string, id: number, window: number): Promise<boolean> {
     const [hash, , bits] = this.keys(session);
-    const reply = await this.#eval(SEEN, [hash, bits], [String(id), String(window), this.#ttl]);
-    return Number(reply) === 1;
+    this.#claims += 1;
+    const args = [String(id), String(window), this.#ttl, `${this.#owner}:${this.#claims}`];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return Number(await this.#eval(SEEN, [hash, bits], args)) === 1;
+      } catch (error) {
+        if (attempt === SEEN_ATTEMPTS) throw error;
+      }
+    }
   }
 
   async touch(session: string): Promise<boolean> {

@@ -104,9 +104,11 @@ redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return 1`;
 
 /**
- * ARGV: id, window, ttl ms. Answers 1 when the id was seen before, else records it and
- * answers 0. The algorithm of dedupe-window.ts: ids up to \`floor\` are seen, a bit each for
- * the \`window\` ids above it; an id further ahead gives up the oldest holes.
+ * ARGV: id, window, ttl ms, the claim (a token of this call, the same when it is made again).
+ * Answers 1 when the id was seen before, else records it and answers 0. The algorithm of
+ * dedupe-window.ts: ids up to \`floor\` are seen, a bit each for the \`window\` ids above
+ * it; an id further ahead gives up the oldest holes. The claim that recorded an id is kept
+ * (one of 16 slots, by id): made again because its answer was lost, it answers 0 again.
  */
 export const SEEN = `local id = tonumber(ARGV[1])
 local size = tonumber(ARGV[2])
@@ -134,6 +136,13 @@ else
     end
   end
   redis.call('HSET', KEYS[1], 'floor', floor)
+end
+local claim = ARGV[1] .. ' ' .. ARGV[4]
+local slot = 'c' .. (id % 16)
+if seen == 0 then
+  redis.call('HSET', KEYS[1], slot, claim)
+elseif redis.call('HGET', KEYS[1], slot) == claim then
+  seen = 0
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
