@@ -329,6 +329,70 @@ describe('RedisFanout', () => {
   });
 });
 
+describe('RedisFanout when Redis cannot keep a sub', () => {
+  it('counts a publish routed by topics Redis never kept nowhere: the worker got none of its number, and the next push follows without a gap', async () => {
+    const prefix = `fanout${++prefixes}:`;
+    // The first write carrying "prices" in an interest of ann's fails, once the test says so.
+    let failWrite: (() => void) | undefined;
+    let armed = false;
+    const client = {
+      sendCommand(args: ReadonlyArray<string>) {
+        const isAnnsInterests = args.some((arg) =>
+          arg.includes('"user":"ann","topics":["prices"]'),
+        );
+        if (!armed || !isAnnsInterests) return shared.client.sendCommand([...args]);
+        armed = false;
+        return new Promise((_, reject) => {
+          failWrite = () => reject(new Error('Redis refused it'));
+        });
+      },
+    };
+    const replayStore = new RedisReplayStore(client, { prefix, onError: () => {} });
+    const { server, url } = await harness.start({
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    server.on('storeError', () => {});
+    const subscriber = shared.client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    subscribers.push(subscriber);
+    const fanout = await createRedisFanout(server, {
+      publisher: shared.client,
+      subscriber,
+      prefix,
+      store: replayStore,
+    });
+    fanouts.push(fanout);
+    // Fan-outs are made in order: once carl has a push made after the publish, so was it.
+    const carl = await harness.connect(`${url}/?user=carl`);
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    armed = true;
+    first.send({ $ts: 'sub', topics: ['prices'] });
+    first.send('ping');
+    await first.waitForMessage((text) => text === 'pong', 'ann subscribed');
+    await waitUntil(() => failWrite !== undefined, 'the interests write');
+    await fanout.publish('prices', 1);
+    await fanout.push('carl', 'probe');
+    await carl.waitForMessage((text) => text.includes('probe'), 'the publish made on the server');
+    failWrite?.();
+    await first.closed;
+    // Numbered in memory by the sub that never took effect, and never written.
+    expect(pushes(first)).toEqual([]);
+    // As for a sub that reached the server after the publish: the stream Redis counts lacks
+    // it, the worker holds no number of it, and sends its topics again.
+    const second = await harness.connect(`${url}/?user=ann`);
+    expect(await second.resume('s1', 0)).toMatchObject({ $ts: 'resumed', seq: 0 });
+    second.send({ $ts: 'sub', topics: ['prices'] });
+    second.send('ping');
+    await second.waitForMessage((text) => text === 'pong', 'the pong');
+    await fanout.publish('prices', 2);
+    await waitUntil(() => pushes(second).length === 1, 'the next publish');
+    expect(pushes(second)).toEqual([{ $ts: 'push', seq: 1, data: 2 }]);
+  });
+});
+
 describe('RedisFanout with anonymous sessions', () => {
   it('counts the fan-outs of a session resumed by another socket for whom they went, behind a busy queue', async () => {
     const prefix = `fanout${++prefixes}:`;
