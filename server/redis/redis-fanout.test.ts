@@ -329,6 +329,53 @@ describe('RedisFanout', () => {
   });
 });
 
+describe('RedisFanout when an answer is lost', () => {
+  it('answers the number of a fan-out Redis ran whose answer was lost, made once; undefined (not known) when every answer is', async () => {
+    const prefix = `fanout${++prefixes}:`;
+    const { replayStore } = createRedisStores(shared.client, { prefix });
+    const { url, server } = await harness.start({
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    const subscriber = shared.client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    subscribers.push(subscriber);
+    // Redis runs the next `lose` fan-outs, and their answers do not come back.
+    let lose = 0;
+    const publisher = {
+      async sendCommand(args: ReadonlyArray<string>) {
+        const answer = await shared.client.sendCommand([...args]);
+        if (lose > 0 && args.some((arg) => arg.includes("'PUBLISH'"))) {
+          lose -= 1;
+          throw new Error('Socket closed unexpectedly (the answer was lost)');
+        }
+        return answer;
+      },
+    };
+    const errors: unknown[] = [];
+    const fanout = await createRedisFanout(server, {
+      publisher,
+      subscriber,
+      prefix,
+      store: replayStore,
+      onError: (error) => errors.push(error),
+    });
+    fanouts.push(fanout);
+    const ann = await harness.connect(`${url}/?user=ann`);
+    await ann.resume('s1');
+    lose = 1;
+    expect(await fanout.push('ann', 'once')).toEqual(expect.any(Number));
+    lose = 3;
+    expect(await fanout.push('ann', 'unknown')).toBeUndefined();
+    expect(errors).toHaveLength(1);
+    // A mark after them: once it is here, so would they be.
+    await fanout.broadcast('mark');
+    await waitUntil(() => pushes(ann).some((push) => push.text === 'mark'), 'the mark');
+    expect(pushes(ann).map((push) => push.text)).toEqual(['once', 'unknown', 'mark']);
+  });
+});
+
 describe('RedisFanout when Redis cannot keep a sub', () => {
   it('counts a publish routed by topics Redis never kept nowhere: the worker got none of its number, and the next push follows without a gap', async () => {
     const prefix = `fanout${++prefixes}:`;
