@@ -219,16 +219,16 @@ describe('numbering fan-outs on Redis', () => {
 describe('a session counted below the worker', () => {
   it("numbers on from the worker's last past the fan-outs Redis numbered, also once its anchors move on", async () => {
     const { prefix, log, a } = servers();
-    const store = (maxCount?: number) => {
-      const replay = new RedisReplayStore(shared.client, { prefix, replay: { maxCount } });
-      replay.followFanout(log, bodyOf);
-      return replay;
+    const store = (replay: { maxCount?: number } = {}) => {
+      const made = new RedisReplayStore(shared.client, { prefix, replay });
+      made.followFanout(log, bodyOf);
+      return made;
     };
     await a.read('ann', 0, holder('ann'));
     // Redis numbered 5 fan-outs this server has not made (its read gives up waiting for them):
     // the worker got 3 pushes of them elsewhere.
     await shared.client.set(`${prefix}fanout:n`, '5');
-    const b = store(4);
+    const b = store({ maxCount: 4 });
     expect(await b.read('ann', 3, holder('ann'))).toMatchObject({ head: 3, entries: undefined });
     // Direct pushes move the anchors on (half of maxCount), before the 5 fan-outs come late.
     expect(
