@@ -117,15 +117,24 @@ describe('sessions', () => {
     expect(answerOf(client)).toEqual({ $ts: 'resumed', seq: 0 });
   });
 
-  it('starts a new session rather than number backwards, for a last beyond the stream', async () => {
+  it('numbers on from a last beyond the stream under the same id, keeping its message ids', async () => {
     const { server, url } = await start();
+    const received: unknown[] = [];
+    server.on('message', (_client, data) => received.push(data));
     const first = await resumed(`${url}/?user=ann`, 's1');
     server.push('ann', { n: 1 });
-    await waitUntil(() => pushesOf(first).length === 1, 'push 1');
+    first.send({ $ts: 'msg', id: 1, text: '"once"' });
+    await waitUntil(() => received.length === 1, 'push 1 and the message');
     first.socket.terminate();
     await first.closed;
     const second = await resumed(`${url}/?user=ann`, 's1', 7);
-    expect(answerOf(second)).toEqual({ $ts: 'resync', seq: 0, session: expect.any(String) });
+    expect(answerOf(second)).toEqual({ $ts: 'resync', seq: 7, lastId: 1 });
+    second.send({ $ts: 'msg', id: 1, text: '"once"' });
+    await second.waitForMessage((text) => text === '{"$ts":"ack","id":1}');
+    server.push('ann', { n: 2 });
+    await waitUntil(() => pushesOf(second).length === 1, 'the next push');
+    expect(pushesOf(second)).toEqual([{ $ts: 'push', seq: 8, data: { n: 2 } }]);
+    expect(received).toEqual(['once']);
   });
 
   it('passes a message on once and acks it every time it is resent', async () => {
