@@ -1,0 +1,183 @@
+/**
+ * Reads a run's whole history against the invariants of "Delivery guarantees". Each
+ * function answers the violations of one invariant; `check` all of them.
+ */
+import type { HandleEvent, HandleRecord, History, PushRecord, Violation } from './history';
+
+export interface CheckOptions {
+  /**
+   * How a send rejected with WorkerError counts: 'unknown' (written or not, either is
+   * allowed: what main promises today) or 'rejected' (it must not have been written: the
+   * re-post of issue 19 makes a rejection mean "not delivered").
+   */
+  workerErrorSends: 'unknown' | 'rejected';
+  /** How long two sockets of one browser may overlap (a handover), in ms. */
+  handoverOverlap: number;
+}
+
+export const DEFAULT_CHECK: CheckOptions = { workerErrorSends: 'unknown', handoverOverlap: 0 };
+
+export function check(history: History, options: CheckOptions = DEFAULT_CHECK): Violation[] {
+  return [
+    ...history.live,
+    ...checkDelivery(history),
+    ...checkSends(history, options),
+    ...checkSockets(history, options),
+    ...checkLogouts(history),
+  ];
+}
+
+/** The handles of one lineage (a handle, and the one that takes over from it on each reload). */
+function lineages(history: History): Map<string, HandleRecord[]> {
+  const byLineage = new Map<string, HandleRecord[]>();
+  for (const handle of history.handles.values()) {
+    const list = byLineage.get(handle.lineage) ?? [];
+    list.push(handle);
+    byLineage.set(handle.lineage, list);
+  }
+  return byLineage;
+}
+
+function wants(handle: HandleRecord, push: PushRecord): boolean {
+  return push.user === handle.user && (handle.interest === 'all' || handle.interest === push.topic);
+}
+
+/**
+ * Each push of a stream reaches every handle that wants it exactly once and in order, or a
+ * `resync` comes before the first gap. A gap: between two pushes a lineage heard with no
+ * `resync` between them, a push it wants that went into a session stream of its browser
+ * in that stretch, and that it never heard.
+ */
+export function checkDelivery(history: History): Violation[] {
+  const violations: Violation[] = [];
+  for (const [lineage, handles] of lineages(history)) {
+    const events: HandleEvent[] = handles.flatMap((handle) => handle.events);
+    const [first] = handles;
+    if (!first) continue;
+    const heard = new Set<number>();
+    let previous: number | undefined;
+    for (const event of events) {
+      if (event.kind === 'resync') {
+        previous = undefined;
+        continue;
+      }
+      if (event.kind !== 'frame') continue;
+      const push = history.pushes.get(event.push);
+      if (!push) continue;
+      if (!wants(first, push)) {
+        violations.push({
+          invariant: 'foreign push',
+          detail: `${lineage} (user ${first.user}, ${first.interest}) heard p${push.id} for ${push.user}/${push.topic} at ${event.at}`,
+        });
+      }
+      if (heard.has(push.id)) {
+        violations.push({ invariant: 'duplicate', detail: `${lineage} heard p${push.id} twice (at ${event.at})` });
+        continue;
+      }
+      if (previous !== undefined && push.id < previous) {
+        violations.push({
+          invariant: 'order',
+          detail: `${lineage} heard p${push.id} after p${previous} (at ${event.at})`,
+        });
+      }
+      heard.add(push.id);
+      if (previous !== undefined) {
+        const missed = missedBetween(history, first, previous, push.id, heard);
+        if (missed.length > 0) {
+          violations.push({
+            invariant: 'gap without resync',
+            detail: `${lineage} heard p${previous} then p${push.id} (at ${event.at}) without p${missed.join(', p')} and no resync`,
+          });
+        }
+      }
+      previous = push.id;
+    }
+  }
+  return violations;
+}
+
+function missedBetween(
+  history: History,
+  handle: HandleRecord,
+  from: number,
+  to: number,
+  heard: Set<number>,
+): number[] {
+  const missed: number[] = [];
+  for (let id = from + 1; id < to; id += 1) {
+    const push = history.pushes.get(id);
+    if (!push || heard.has(id) || !wants(handle, push)) continue;
+    const ofBrowser = [...push.streams.keys()].some(
+      (session) => history.sessionBrowser.get(session) === handle.browser,
+    );
+    if (ofBrowser) missed.push(id);
+  }
+  return missed;
+}
+
+/**
+ * Each send() settles once: resolved means the server's app got it exactly once, rejected
+ * that it never did; none is written twice; a live page's send settles by the end.
+ */
+export function checkSends(history: History, options: CheckOptions): Violation[] {
+  const violations: Violation[] = [];
+  for (const send of history.sends.values()) {
+    const got = send.received.length;
+    const name = `s${send.id} (${send.browser}, h${send.handle}, at ${send.at})`;
+    if (got > 1) violations.push({ invariant: 'send written twice', detail: `${name} reached the app ${got} times` });
+    const outcome = send.outcome;
+    if (!outcome) {
+      if (send.pageAlive()) violations.push({ invariant: 'send never settled', detail: name });
+      continue;
+    }
+    if (outcome.ok && got === 0) {
+      violations.push({ invariant: 'resolved send lost', detail: `${name} resolved at ${outcome.at}, never reached the app` });
+    }
+    const strictReject = outcome.error !== 'WorkerError' || options.workerErrorSends === 'rejected';
+    if (!outcome.ok && strictReject && got > 0) {
+      violations.push({
+        invariant: 'rejected send written',
+        detail: `${name} rejected (${outcome.error}) at ${outcome.at}, yet reached the app at ${send.received[0]}`,
+      });
+    }
+  }
+  return violations;
+}
+
+export function checkSockets(history: History, options: CheckOptions): Violation[] {
+  if (history.maxOverlap <= options.handoverOverlap) return [];
+  return [
+    {
+      invariant: 'two sockets',
+      detail: `a browser had two sockets open for ${history.maxOverlap} ms (bound ${options.handoverOverlap})`,
+    },
+  ];
+}
+
+/** After close() resolves: no push of the old login reaches any handle of that browser. */
+export function checkLogouts(history: History): Violation[] {
+  const violations: Violation[] = [];
+  for (const logout of history.logouts) {
+    for (const handle of history.handles.values()) {
+      if (handle.browser !== logout.browser || handle.openedAt > logout.at) continue;
+      for (const event of handle.events) {
+        if (event.kind !== 'frame' || event.at <= logout.at) continue;
+        const push = history.pushes.get(event.push);
+        if (!push || push.user !== logout.user) continue;
+        // Heard through a session this browser started after the logout: a new login.
+        const fresh = [...push.streams.keys()].some(
+          (session) =>
+            history.sessionBrowser.get(session) === logout.browser &&
+            (history.sessionFirstSeen.get(session) ?? 0) > logout.at,
+        );
+        if (!fresh) {
+          violations.push({
+            invariant: 'push after logout',
+            detail: `h${handle.id} (${handle.lineage}) heard p${push.id} at ${event.at}, after ${logout.browser} logged ${logout.user} out at ${logout.at}`,
+          });
+        }
+      }
+    }
+  }
+  return violations;
+}

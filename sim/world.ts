@@ -1,0 +1,389 @@
+/**
+ * The simulated world of one run: the scheduler, the server process, the browsers, and the
+ * history they all write. It answers the globals for the context running now, and offers
+ * the actions the fault steps are made of.
+ */
+import { WorkerError } from '../protocol/errors';
+import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from './browser';
+import { installGlobals, type Realm } from './globals';
+import { History } from './history';
+import type { NetworkObserver, SocketPair } from './network';
+import { type Context, Scheduler } from './scheduler';
+import {
+  contextClock,
+  RecordingStore,
+  ServerProcess,
+  type ServerObserver,
+  TokenIssuer,
+} from './server-process';
+
+/** How long after a logout resolves its sockets and timers must be gone. */
+export const LOGOUT_SETTLE_MS = 3_000;
+
+export interface WorldOptions {
+  seed: number;
+  choices: readonly number[];
+  browsers: Array<{ sharedWorkers: boolean }>;
+  trace?: boolean;
+}
+
+export class World implements Realm, NetworkObserver, ServerObserver {
+  readonly sim: Scheduler;
+  readonly history = new History();
+  readonly tokens = new TokenIssuer();
+  readonly browsers: Browser[];
+  server: ServerProcess | undefined;
+  store: RecordingStore;
+  #serverGeneration = 0;
+  #nextPush = 0;
+  #nextSend = 0;
+  #nextHandle = 0;
+  /** What the server's app received of each send, by send id. */
+  readonly #restoreGlobals: () => void;
+
+  constructor(options: WorldOptions) {
+    this.sim = new Scheduler(options.seed, options.choices, { trace: options.trace ?? false });
+    this.store = this.#freshStore();
+    this.browsers = options.browsers.map(
+      ({ sharedWorkers }, index) =>
+        new Browser(this.sim, `b${index + 1}`, sharedWorkers, () => this.server, this),
+    );
+    this.#restoreGlobals = installGlobals(this);
+    this.startServer();
+  }
+
+  dispose(): void {
+    this.#restoreGlobals();
+  }
+
+  // ── Realm: the globals, for the context running now ──
+
+  #roleOf(context: Context): { browser: Browser; role: Tab | WorkerInstance } | undefined {
+    for (const browser of this.browsers) {
+      const role = browser.roles.get(context);
+      if (role) return { browser, role };
+    }
+    return undefined;
+  }
+
+  #tabNow(): Tab {
+    const found = this.#roleOf(this.sim.current);
+    if (!found || found.role instanceof WorkerInstance) {
+      throw new Error(`a page global was read in ${this.sim.current.id}`);
+    }
+    return found.role;
+  }
+
+  sharedWorker() {
+    const tab = this.#tabNow();
+    return tab.browser.sharedWorkers ? tab.browser.sharedWorkerFor(tab) : undefined;
+  }
+
+  dedicatedWorker(): void {
+    throw new Error('the fallback starts its worker through Browser.startDedicatedWorker');
+  }
+
+  hasSharedWorker(): boolean {
+    const found = this.#roleOf(this.sim.current);
+    return found?.browser.sharedWorkers ?? true;
+  }
+
+  navigator() {
+    const found = this.#roleOf(this.sim.current);
+    return { onLine: found?.browser.online ?? true, locks: found?.browser.locks };
+  }
+
+  window(): EventTarget {
+    return this.#tabNow().window;
+  }
+
+  storage(): Storage {
+    return this.#tabNow().storage;
+  }
+
+  // ── Observers ──
+
+  socketOpened(pair: SocketPair): void {
+    pair.countedOpen = true;
+    const count = (this.history.openSockets.get(pair.browser) ?? 0) + 1;
+    this.history.openSockets.set(pair.browser, count);
+    this.history.line(this.sim.now, `${pair.browser} socket ${pair.id} open (${count})`);
+    if (count > 1 && !this.history.overlapSince.has(pair.browser)) {
+      this.history.overlapSince.set(pair.browser, this.sim.now);
+    }
+  }
+
+  socketClosed(pair: SocketPair, side: 'browser' | 'server'): void {
+    if (side !== 'browser' || pair.countedClosed) return;
+    pair.countedClosed = true;
+    if (!pair.countedOpen) return;
+    const count = (this.history.openSockets.get(pair.browser) ?? 1) - 1;
+    this.history.openSockets.set(pair.browser, count);
+    this.history.line(this.sim.now, `${pair.browser} socket ${pair.id} closed (${count})`);
+    const since = this.history.overlapSince.get(pair.browser);
+    if (count <= 1 && since !== undefined) {
+      this.history.overlapSince.delete(pair.browser);
+      this.history.maxOverlap = Math.max(this.history.maxOverlap, this.sim.now - since);
+    }
+  }
+
+  browserSent(pair: SocketPair, text: string): void {
+    if (!text.startsWith('{"$ts":"resume"')) return;
+    const { session } = JSON.parse(text) as { session?: string };
+    if (typeof session !== 'string') return;
+    if (!this.history.sessionBrowser.has(session)) {
+      this.history.sessionBrowser.set(session, pair.browser);
+      this.history.sessionFirstSeen.set(session, this.sim.now);
+    }
+    this.history.line(this.sim.now, `${pair.browser} resume ${this.history.sessionLabel(session)}`);
+  }
+
+  appended(key: string, seq: number, body: string): void {
+    const session = sessionOf(key);
+    const push = pushIdOf(body);
+    const record = push === undefined ? undefined : this.history.pushes.get(push);
+    if (!record) return;
+    record.streams.set(session, seq);
+    this.history.line(this.sim.now, `append p${push} ${this.history.sessionLabel(session)}#${seq}`);
+  }
+
+  received(text: string): void {
+    let id: unknown;
+    try {
+      id = (JSON.parse(text) as { send?: unknown }).send;
+    } catch {
+      return;
+    }
+    const record = typeof id === 'number' ? this.history.sends.get(id) : undefined;
+    if (!record) return;
+    record.received.push(this.sim.now);
+    this.history.line(this.sim.now, `server got s${id}`);
+  }
+
+  storeError(error: unknown): void {
+    this.history.line(this.sim.now, `store error ${String(error)}`);
+  }
+
+  // ── Actions ──
+
+  #freshStore(): RecordingStore {
+    return new RecordingStore(
+      contextClock(this.sim, () => this.server?.context ?? this.sim.root),
+      this,
+    );
+  }
+
+  startServer(): void {
+    this.#serverGeneration += 1;
+    this.server = new ServerProcess(
+      this.sim,
+      this.#serverGeneration,
+      this.store,
+      this.tokens,
+      this,
+    );
+    this.history.line(this.sim.now, `server ${this.#serverGeneration} up`);
+  }
+
+  /** The process dies; a new one starts after `downFor` ms, with the sessions or without. */
+  restartServer(keepSessions: boolean, downFor: number): void {
+    this.server?.kill();
+    this.server = undefined;
+    this.history.line(this.sim.now, `server down (keep sessions: ${keepSessions})`);
+    if (!keepSessions) this.store = this.#freshStore();
+    this.sim.setTimer(this.sim.root, downFor, () => this.startServer(), 'server start');
+  }
+
+  /** The app pushes to `user`'s sockets and sessions, as `server.push` does. */
+  push(user: string, topic: string): void {
+    const server = this.server;
+    if (!server) return;
+    const id = ++this.#nextPush;
+    this.history.pushes.set(id, { id, user, topic, at: this.sim.now, streams: new Map() });
+    this.history.line(this.sim.now, `push p${id} ${user} ${topic}`);
+    this.sim.as(server.context, () => server.server.push(user, { topic, p: id }));
+  }
+
+  openTab(browser: Browser, slot: number, build: string, user: string, specs: HandleSpec[]): Tab {
+    const tab = browser.openTab(slot, build);
+    this.history.line(this.sim.now, `open ${tab.context.id} ${user}`);
+    this.inTab(tab, () => {
+      for (const spec of specs) this.openHandle(tab, user, spec);
+    });
+    return tab;
+  }
+
+  /** Runs `action` as a task of the page (its own lane keeps the order of the app's calls). */
+  inTab(tab: Tab, action: () => void): void {
+    if (!tab.context.alive) return;
+    this.sim.post(tab.appLane, 'app', action);
+  }
+
+  /** A `connect()` in the page; `lineage` when it takes over from a handle of the page before. */
+  openHandle(tab: Tab, user: string, spec: HandleSpec, lineage = `h${this.#nextHandle + 1}`): SimHandle {
+    const id = ++this.#nextHandle;
+    const url = async () => `ws://sim.test/ws?token=${this.tokens.current(user)}`;
+    const socket = tab.connect(url);
+    const handle = new SimHandle(id, tab, user, spec, lineage, socket);
+    tab.handles.push(handle);
+    const record = {
+      id,
+      lineage,
+      browser: tab.browser.id,
+      user,
+      interest: spec.interest,
+      openedAt: this.sim.now,
+      events: [] as import('./history').HandleEvent[],
+      pageAlive: () => tab.context.alive,
+    };
+    this.history.handles.set(id, record);
+    this.history.line(this.sim.now, `handle h${id} ${lineage} ${tab.context.id} ${user} ${spec.interest}`);
+    const frame = (data: unknown) => {
+      const push = (data as { p?: unknown } | null)?.p;
+      if (typeof push !== 'number') return;
+      record.events.push({ at: this.sim.now, kind: 'frame', push, seq: undefined });
+      this.history.line(this.sim.now, `h${id} got p${push}`);
+    };
+    if (spec.interest === 'all') socket.on('message', frame);
+    else socket.subscribe(spec.interest, frame);
+    socket.on('resync', () => {
+      record.events.push({ at: this.sim.now, kind: 'resync' });
+      this.history.line(this.sim.now, `h${id} resync`);
+    });
+    socket.on('state', (state, detail) => {
+      record.events.push({ at: this.sim.now, kind: 'state', state, reason: detail.reason });
+      this.history.line(this.sim.now, `h${id} ${state} ${detail.reason}`);
+    });
+    tab.context.onKill(() => {
+      record.endedAt ??= this.sim.now;
+    });
+    return handle;
+  }
+
+  send(handle: SimHandle): void {
+    const id = ++this.#nextSend;
+    const record = {
+      id,
+      handle: handle.id,
+      browser: handle.tab.browser.id,
+      at: this.sim.now,
+      received: [] as number[],
+      pageAlive: () => handle.tab.context.alive,
+    };
+    this.history.sends.set(id, record);
+    this.history.line(this.sim.now, `h${handle.id} send s${id}`);
+    handle.socket.send({ send: id }).then(
+      () => {
+        (record as { outcome?: unknown }).outcome = { at: this.sim.now, ok: true };
+        this.history.line(this.sim.now, `s${id} resolved`);
+      },
+      (error: unknown) => {
+        const code = error instanceof WorkerError ? 'WorkerError' : errorCode(error);
+        (record as { outcome?: unknown }).outcome = { at: this.sim.now, ok: false, error: code };
+        this.history.line(this.sim.now, `s${id} rejected ${code}`);
+      },
+    );
+  }
+
+  /** `close()`: logout. Once it resolves, the browser must let go of everything in time. */
+  logout(handle: SimHandle): Promise<void> {
+    const { browser } = handle.tab;
+    this.history.line(this.sim.now, `h${handle.id} logout`);
+    return handle.socket.close().then(
+      () => {
+        const at = this.sim.now;
+        this.history.logouts.push({ browser: browser.id, user: handle.user, at });
+        this.history.line(at, `h${handle.id} logged out`);
+        this.sim.setTimer(this.sim.root, LOGOUT_SETTLE_MS, () => this.#probeLogout(browser, at), 'probe');
+      },
+      () => this.history.line(this.sim.now, `h${handle.id} logout refused`),
+    );
+  }
+
+  /** Nothing of the connection is left in a browser that logged out and has not logged in since. */
+  #probeLogout(browser: Browser, at: number): void {
+    const loggedInSince = [...this.history.handles.values()].some(
+      (handle) => handle.browser === browser.id && handle.openedAt >= at,
+    );
+    if (loggedInSince) return;
+    const sockets = this.history.openSockets.get(browser.id) ?? 0;
+    const timers = this.timersIn(browser);
+    this.history.line(this.sim.now, `${browser.id} after logout: ${sockets} sockets, ${timers} timers`);
+    if (sockets > 0 || timers > 0) {
+      this.history.live.push({
+        invariant: 'left after logout',
+        detail: `${browser.id} logged out at ${at}; ${LOGOUT_SETTLE_MS} ms later ${sockets} sockets and ${timers} timers remain`,
+      });
+    }
+  }
+
+  /** The user's tokens expire: the server refuses them, and closes their sockets with 4401. */
+  expireToken(user: string): void {
+    this.tokens.expire(user);
+    this.history.line(this.sim.now, `token of ${user} expired`);
+    const server = this.server;
+    if (server) this.sim.as(server.context, () => server.closeUser(user, 4401));
+  }
+
+  release(handle: SimHandle): void {
+    const record = this.history.handles.get(handle.id);
+    if (record) record.endedAt ??= this.sim.now;
+    this.history.line(this.sim.now, `h${handle.id} release`);
+    void handle.socket.release();
+  }
+
+  /** The page goes away politely: pagehide (cursors saved, the hub told), then it is gone. */
+  closeTab(tab: Tab, then?: () => void): void {
+    this.history.line(this.sim.now, `close ${tab.context.id}`);
+    this.sim.post(tab.appLane, 'pagehide', () => {
+      tab.window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    });
+    this.sim.post(tab.appLane, 'unload', () => {
+      tab.context.kill();
+      then?.();
+    });
+  }
+
+  crashTab(tab: Tab): void {
+    this.history.line(this.sim.now, `crash ${tab.context.id}`);
+    tab.context.kill();
+  }
+
+  killWorker(worker: WorkerInstance): void {
+    this.history.line(this.sim.now, `kill ${worker.context.id}`);
+    worker.context.kill();
+  }
+
+  /** The timers still pending in a browser's workers and pages. */
+  timersIn(browser: Browser): number {
+    let count = 0;
+    for (const worker of browser.liveWorkers()) count += this.sim.timersOf(worker.context);
+    for (const tab of browser.tabs) count += this.sim.timersOf(tab.context);
+    return count;
+  }
+}
+
+/** The push id in a stored payload (`"data":{…}`). */
+function pushIdOf(body: string): number | undefined {
+  try {
+    const { data } = JSON.parse(`{${body}}`) as { data?: { p?: unknown } };
+    return typeof data?.p === 'number' ? data.p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The worker's session id in a store key (`[user, id]`, or `[id]` when anonymous). */
+function sessionOf(key: string): string {
+  try {
+    const parts = JSON.parse(key) as unknown[];
+    return String(parts.at(-1));
+  } catch {
+    return key;
+  }
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : String(error);
+}
