@@ -56,9 +56,12 @@ export function checkDelivery(history: History): Violation[] {
     if (!first) continue;
     const heard = new Set<number>();
     let previous: number | undefined;
+    /** Since a resync, the stream starts again: what went into it after the resync is wanted. */
+    let resyncAt: number | undefined;
     for (const event of events) {
       if (event.kind === 'resync') {
         previous = undefined;
+        resyncAt = event.at;
         continue;
       }
       if (event.kind !== 'frame') continue;
@@ -89,7 +92,19 @@ export function checkDelivery(history: History): Violation[] {
             detail: `${lineage} heard p${previous} then p${push.id} (at ${event.at}) without p${missed.join(', p')} and no resync`,
           });
         }
+      } else if (resyncAt !== undefined) {
+        const since = resyncAt;
+        const missed = missedBetween(history, first, 0, push.id, heard).filter(
+          (id) => (history.pushes.get(id)?.appendedAt.get(first.browser) ?? 0) > since,
+        );
+        if (missed.length > 0) {
+          violations.push({
+            invariant: 'gap after resync',
+            detail: `${lineage} had a resync at ${since}, then heard p${push.id} (at ${event.at}) without p${missed.join(', p')}, pushed after it`,
+          });
+        }
       }
+      resyncAt = undefined;
       previous = push.id;
     }
   }

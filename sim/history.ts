@@ -13,6 +13,8 @@ export interface PushRecord {
   at: number;
   /** The session streams it was appended to, with its number in each. */
   streams: Map<string, number>;
+  /** When it went into a stream of each browser (the first time). */
+  appendedAt: Map<string, number>;
 }
 
 export type HandleEvent =

@@ -144,6 +144,8 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     const record = push === undefined ? undefined : this.history.pushes.get(push);
     if (!record) return;
     record.streams.set(session, seq);
+    const browser = this.history.sessionBrowser.get(session);
+    if (browser && !record.appendedAt.has(browser)) record.appendedAt.set(browser, this.sim.now);
     this.history.line(this.sim.now, `append p${push} ${this.history.sessionLabel(session)}#${seq}`);
   }
 
@@ -199,7 +201,7 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     const server = this.server;
     if (!server) return;
     const id = ++this.#nextPush;
-    this.history.pushes.set(id, { id, user, topic, at: this.sim.now, streams: new Map() });
+    this.history.pushes.set(id, { id, user, topic, at: this.sim.now, streams: new Map(), appendedAt: new Map() });
     this.history.line(this.sim.now, `push p${id} ${user} ${topic}`);
     this.sim.as(server.context, () => server.server.push(user, { topic, p: id }));
   }
