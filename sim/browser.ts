@@ -174,7 +174,12 @@ export class Browser {
   sharedWorkerFor(tab: Tab): { port: SimPort } {
     let instance = this.workers.find((w) => w.build === tab.build && w.context.alive);
     if (!instance) instance = this.#startWorker(tab.build);
-    const { port1, port2 } = channel(this.sim, tab.context, instance.context, `sw${this.sim.serial()}`);
+    const { port1, port2 } = channel(
+      this.sim,
+      tab.context,
+      instance.context,
+      `sw${this.sim.serial()}`,
+    );
     instance.connectPort(port2);
     return { port: port1 };
   }
@@ -183,7 +188,12 @@ export class Browser {
   startDedicatedWorker(tab: Tab): { worker: Worker; port: MessagePort } {
     const instance = this.#startWorker(tab.build);
     tab.context.onKill(() => instance.context.kill());
-    const { port1, port2 } = channel(this.sim, tab.context, instance.context, `dw${this.sim.serial()}`);
+    const { port1, port2 } = channel(
+      this.sim,
+      tab.context,
+      instance.context,
+      `dw${this.sim.serial()}`,
+    );
     instance.connectPort(port2);
     return { worker: new EventTarget() as Worker, port: port1 as unknown as MessagePort };
   }

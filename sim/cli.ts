@@ -16,18 +16,25 @@ const { values } = parseArgs({
     path: { type: 'string' },
     faults: { type: 'string' },
     'strict-sends': { type: 'boolean', default: false },
+    ignore: { type: 'string' },
     history: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  console.log(`npm run sim -- --seeds N [--faults ${ALL_FAULTS.join(',')}] [--seed S --path P] [--strict-sends] [--history]`);
+  console.log(
+    `npm run sim -- --seeds N [--faults ${ALL_FAULTS.join(',')}] [--seed S --path P] [--strict-sends] [--history]`,
+  );
   process.exit(0);
 }
 
 const faults = parseFaults(values.faults);
-const check = { ...DEFAULT_CHECK, ...(values['strict-sends'] ? { workerErrorSends: 'rejected' as const } : {}) };
+const check = {
+  ...DEFAULT_CHECK,
+  ...(values['strict-sends'] ? { workerErrorSends: 'rejected' as const } : {}),
+  ...(values.ignore ? { ignore: values.ignore.split(',') } : {}),
+};
 const replaying = values.path !== undefined;
 let runs = 0;
 let tasks = 0;

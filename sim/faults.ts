@@ -83,7 +83,11 @@ function stepArbitrary(faults: ReadonlySet<FaultKind>): fc.Arbitrary<Step> {
     },
     {
       weight: 3,
-      arbitrary: fc.record({ kind: fc.constant('send' as const), pick, count: fc.integer({ min: 1, max: 3 }) }),
+      arbitrary: fc.record({
+        kind: fc.constant('send' as const),
+        pick,
+        count: fc.integer({ min: 1, max: 3 }),
+      }),
     },
   ];
   const faultSteps: Array<[FaultKind, number, fc.Arbitrary<Step>]> = [
@@ -103,7 +107,11 @@ function stepArbitrary(faults: ReadonlySet<FaultKind>): fc.Arbitrary<Step> {
     ['tabs', 1, fc.record({ kind: fc.constant('close-tab' as const), pick })],
     ['tabs', 1, fc.record({ kind: fc.constant('crash-tab' as const), pick })],
     ['reload', 2, fc.record({ kind: fc.constant('reload-tab' as const), pick })],
-    ['second-handle', 1, fc.record({ kind: fc.constant('second-handle' as const), pick, interest })],
+    [
+      'second-handle',
+      1,
+      fc.record({ kind: fc.constant('second-handle' as const), pick, interest }),
+    ],
     ['topics', 1, fc.record({ kind: fc.constant('topics' as const), pick, interest })],
     ['worker-death', 2, fc.record({ kind: fc.constant('kill-worker' as const), pick })],
     [
@@ -125,16 +133,20 @@ function stepArbitrary(faults: ReadonlySet<FaultKind>): fc.Arbitrary<Step> {
   return fc.oneof(...app, ...chosen);
 }
 
+/** Often at once (races: a step in the middle of a burst), often soon, sometimes after a while. */
+const wait = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: 0, max: 40 }),
+  fc.integer({ min: 0, max: 3_000 }),
+);
+
 /** Plans with the given faults: a few browsers, up to `maxSteps` steps, the scheduler's choices. */
 export function planArbitrary(faults: ReadonlySet<FaultKind>, maxSteps = 40): fc.Arbitrary<Plan> {
   const sharedWorkers = on(faults, 'no-shared-worker') ? fc.boolean() : fc.constant(true);
   return fc.record({
     seed: fc.integer({ min: 0, max: 0x7fffffff }),
     browsers: fc.array(fc.record({ sharedWorkers }), { minLength: 1, maxLength: 2 }),
-    steps: fc.array(
-      fc.record({ wait: fc.integer({ min: 0, max: 3_000 }), step: stepArbitrary(faults) }),
-      { maxLength: maxSteps },
-    ),
+    steps: fc.array(fc.record({ wait, step: stepArbitrary(faults) }), { maxLength: maxSteps }),
     choices: fc.array(fc.nat({ max: 7 }), { maxLength: 400 }),
   });
 }
@@ -146,7 +158,10 @@ function on(faults: ReadonlySet<FaultKind>, fault: FaultKind): boolean {
 /** `--faults socket,worker-death` → the set; unknown names are an error. */
 export function parseFaults(list: string | undefined): Set<FaultKind> {
   if (!list) return new Set(ALL_FAULTS);
-  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   for (const name of names) {
     if (!(name in FAULT_KINDS)) {
       throw new Error(`unknown fault "${name}"; known: ${ALL_FAULTS.join(', ')}`);

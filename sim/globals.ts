@@ -94,7 +94,10 @@ export function installGlobals(world: Realm): Restore {
     }),
     replace(globalThis, 'sessionStorage', { get: () => realm().storage() }),
     replace(globalThis, 'setTimeout', { value: timer, writable: true }),
-    replace(globalThis, 'clearTimeout', { value: (id: unknown) => sim.clearTimer(id), writable: true }),
+    replace(globalThis, 'clearTimeout', {
+      value: (id: unknown) => sim.clearTimer(id),
+      writable: true,
+    }),
     replace(Math, 'random', { value: sim.random, writable: true }),
     replace(globalThis.crypto, 'getRandomValues', {
       value: <T extends ArrayBufferView | null>(array: T): T => {

@@ -66,6 +66,8 @@ export class History {
   /** Session id → the browser whose worker resumed it first. */
   readonly sessionBrowser = new Map<string, string>();
   readonly sessionFirstSeen = new Map<string, number>();
+  /** When each browser was told `resync` by the server (any of its sockets). */
+  readonly serverResyncs = new Map<string, number[]>();
   /** Violations seen as they happened (socket counts, memory probes). */
   readonly live: Violation[] = [];
   /** Socket counts of each browser now, and the longest overlap of two. */

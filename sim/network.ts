@@ -21,6 +21,7 @@ export interface NetworkObserver {
   socketOpened(pair: SocketPair): void;
   socketClosed(pair: SocketPair, side: 'browser' | 'server'): void;
   browserSent(pair: SocketPair, text: string): void;
+  serverSent(pair: SocketPair, text: string): void;
 }
 
 /** Where a connection attempt lands: the server process listening now, if any. */
@@ -88,7 +89,7 @@ export class BrowserEnd implements SocketLike {
   readonly lane: Lane;
 
   constructor(
-    private readonly pair: SocketPair,
+    readonly pair: SocketPair,
     readonly context: Context,
   ) {
     this.lane = pair.sim.lane(`ws${pair.id}<`, () => context);
@@ -102,7 +103,8 @@ export class BrowserEnd implements SocketLike {
   }
 
   send(data: SocketData): void {
-    if (this.readyState === CONNECTING) throw new DOMException('still connecting', 'InvalidStateError');
+    if (this.readyState === CONNECTING)
+      throw new DOMException('still connecting', 'InvalidStateError');
     if (this.readyState !== OPEN) return;
     const text = typeof data === 'string' ? data : '<binary>';
     this.pair.observer.browserSent(this.pair, text);
@@ -138,7 +140,8 @@ export class BrowserEnd implements SocketLike {
 
   message(text: string): void {
     this.fromServer('message', () => {
-      if (this.readyState === OPEN) this.onmessage?.({ type: 'message', data: text } as MessageEvent);
+      if (this.readyState === OPEN)
+        this.onmessage?.({ type: 'message', data: text } as MessageEvent);
     });
   }
 
@@ -215,6 +218,7 @@ export class ServerEnd extends EventEmitter {
 
   send(text: string): void {
     if (this.readyState !== OPEN) return;
+    this.pair.observer.serverSent(this.pair, text);
     this.pair.browserEnd.message(text);
   }
 
@@ -222,7 +226,8 @@ export class ServerEnd extends EventEmitter {
     if (this.readyState !== OPEN) return;
     // The browser answers pings itself, whatever its page does.
     this.pair.browserEnd.fromServer('ping', () => {
-      if (this.pair.browserEnd.readyState === OPEN) this.fromBrowser('pong', () => this.emit('pong'));
+      if (this.pair.browserEnd.readyState === OPEN)
+        this.fromBrowser('pong', () => this.emit('pong'));
     });
   }
 

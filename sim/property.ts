@@ -34,17 +34,22 @@ export class SimulationFailure extends Error {
 
 export function simulationProperty(options: SimulationOptions) {
   let lastViolations: Violation[] = [];
-  const property = fc.asyncProperty(planArbitrary(options.faults, options.maxSteps), async (plan) => {
-    const result = await runPlan(plan, { check: options.check ?? DEFAULT_CHECK });
-    options.onRun?.(result.tasks);
-    lastViolations = result.violations;
-    return result.violations.length === 0;
-  });
+  const property = fc.asyncProperty(
+    planArbitrary(options.faults, options.maxSteps),
+    async (plan) => {
+      const result = await runPlan(plan, { check: options.check ?? DEFAULT_CHECK });
+      options.onRun?.(result.tasks);
+      lastViolations = result.violations;
+      return result.violations.length === 0;
+    },
+  );
   return { property, violations: () => lastViolations };
 }
 
 /** Runs the property; throws `SimulationFailure` with the replay command when a plan fails. */
-export async function simulate(options: SimulationOptions): Promise<{ seed: number; runs: number }> {
+export async function simulate(
+  options: SimulationOptions,
+): Promise<{ seed: number; runs: number }> {
   const { property, violations } = simulationProperty(options);
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff);
   const details = await fc.check(property, {
@@ -56,9 +61,16 @@ export async function simulate(options: SimulationOptions): Promise<{ seed: numb
   if (!details.failed) return { seed, runs: details.numRuns };
   const plan = details.counterexample?.[0];
   // The last run of the shrinking is the minimal failing plan: run it again for its violations.
-  const minimal = plan ? (await runPlan(plan, { check: options.check ?? DEFAULT_CHECK })).violations : violations();
+  const minimal = plan
+    ? (await runPlan(plan, { check: options.check ?? DEFAULT_CHECK })).violations
+    : violations();
   const faults = [...options.faults].join(',');
-  const replay = `npm run sim -- --seed ${details.seed} --path ${details.counterexamplePath} --faults ${faults}`;
+  const check = options.check ?? DEFAULT_CHECK;
+  const flags = [
+    check.workerErrorSends === 'rejected' ? ' --strict-sends' : '',
+    check.ignore?.length ? ` --ignore ${check.ignore.join(',')}` : '',
+  ].join('');
+  const replay = `npm run sim -- --seed ${details.seed} --path ${details.counterexamplePath} --faults ${faults}${flags}`;
   const lines = [
     `simulation failed after ${details.numRuns} runs (${details.numShrinks} shrinks)`,
     ...minimal.map((violation) => `  ${violation.invariant}: ${violation.detail}`),
@@ -66,5 +78,11 @@ export async function simulate(options: SimulationOptions): Promise<{ seed: numb
     `minimal plan: ${JSON.stringify(plan)}`,
     `replay: ${replay}`,
   ];
-  throw new SimulationFailure(lines.join('\n'), details.seed, details.counterexamplePath ?? undefined, plan, minimal);
+  throw new SimulationFailure(
+    lines.join('\n'),
+    details.seed,
+    details.counterexamplePath ?? undefined,
+    plan,
+    minimal,
+  );
 }

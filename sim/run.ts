@@ -46,7 +46,10 @@ export async function runPlan(
     await world.sim.runUntil(world.sim.now + FINAL_MS);
     driver.probeMemory();
     driver.checkFinalDelivery();
-    const violations = [...check(world.history, options.check ?? DEFAULT_CHECK), ...driver.violations];
+    const violations = [
+      ...check(world.history, options.check ?? DEFAULT_CHECK),
+      ...driver.violations,
+    ];
     return {
       violations,
       fingerprint: world.history.fingerprint(),
@@ -82,15 +85,19 @@ class Driver {
 
   #handles(): SimHandle[] {
     return this.#tabs().flatMap((tab) =>
-      tab.handles.filter((handle) => this.world.history.handles.get(handle.id)?.endedAt === undefined),
+      tab.handles.filter(
+        (handle) => this.world.history.handles.get(handle.id)?.endedAt === undefined,
+      ),
     );
   }
 
   #pairs(): SocketPair[] {
     return this.world.browsers.flatMap((browser) =>
-      browser.liveWorkers().flatMap((worker) =>
-        worker.sockets.map((end) => end.pair).filter((pair) => pair.live && pair.serverEnd),
-      ),
+      browser
+        .liveWorkers()
+        .flatMap((worker) =>
+          worker.sockets.map((end) => end.pair).filter((pair) => pair.live && pair.serverEnd),
+        ),
     );
   }
 
@@ -104,9 +111,10 @@ class Driver {
         return;
       case 'send': {
         const handle = pickOf(this.#handles(), step.pick);
-        if (handle) world.inTab(handle.tab, () => {
-          for (let i = 0; i < step.count; i += 1) world.send(handle);
-        });
+        if (handle)
+          world.inTab(handle.tab, () => {
+            for (let i = 0; i < step.count; i += 1) world.send(handle);
+          });
         return;
       }
       case 'open-tab': {
@@ -236,7 +244,10 @@ class Driver {
       for (const worker of browser.liveWorkers()) {
         const queued = worker.hub?.inspect('default')?.queued ?? 0;
         if (queued > 1_000) {
-          this.violations.push({ invariant: 'memory', detail: `${worker.context.id} queues ${queued} sends` });
+          this.violations.push({
+            invariant: 'memory',
+            detail: `${worker.context.id} queues ${queued} sends`,
+          });
         }
       }
     }
@@ -255,7 +266,9 @@ class Driver {
       if (handle.endedAt !== undefined || !handle.pageAlive()) continue;
       const lastState = handle.events.filter((event) => event.kind === 'state').at(-1);
       if (lastState?.kind !== 'state' || lastState.state !== 'open') continue;
-      const heard = new Set(handle.events.flatMap((event) => (event.kind === 'frame' ? [event.push] : [])));
+      const heard = new Set(
+        handle.events.flatMap((event) => (event.kind === 'frame' ? [event.push] : [])),
+      );
       for (const id of this.#finalPushes) {
         const push = history.pushes.get(id);
         if (!push || push.user !== handle.user) continue;

@@ -173,7 +173,8 @@ export class Scheduler {
           this.#lanes.delete(lane);
           continue;
         }
-        if (head.due <= this.now) ready.push({ context: owner, task: head, take: () => lane.queue.shift() });
+        if (head.due <= this.now)
+          ready.push({ context: owner, task: head, take: () => lane.queue.shift() });
         else earliest = Math.min(earliest, head.due);
       }
       for (const timer of this.#timers.values()) {
@@ -182,7 +183,11 @@ export class Scheduler {
           continue;
         }
         if (timer.due <= this.now) {
-          ready.push({ context: timer.context, task: timer, take: () => this.#timers.delete(timer.id) });
+          ready.push({
+            context: timer.context,
+            task: timer,
+            take: () => this.#timers.delete(timer.id),
+          });
         } else earliest = Math.min(earliest, timer.due);
       }
       if (ready.length > 0) {

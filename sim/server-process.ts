@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocketServer } from 'ws';
 import type { Clock } from '../protocol/clock';
-import type { ConnectedClient } from '../server/connected-client';
+import type { TabSocketClient } from '../server/connected-client';
 import { MemoryReplayStore } from '../server/memory-replay-store';
 import { DEFAULT_REPLAY } from '../server/options';
 import type { PushPayload, ReplayRead, ReplayStore } from '../server/replay-store';
@@ -98,7 +98,7 @@ export class ServerProcess implements Listener {
   readonly context: Context;
   readonly server: TabSocketServer;
   readonly #wss = new EventEmitter();
-  readonly #clients = new Set<ConnectedClient>();
+  readonly #clients = new Set<TabSocketClient>();
 
   constructor(
     sim: Scheduler,
@@ -124,7 +124,9 @@ export class ServerProcess implements Listener {
           { clock },
         ),
     );
-    this.server.on('message', (client, _data, text) => observer.received(text, client.userId));
+    this.server.on('message', (client, _data, text) =>
+      observer.received(text ?? '', client.userId),
+    );
     this.server.on('connection', (client) => this.#clients.add(client));
     this.server.on('disconnection', (client) => this.#clients.delete(client));
     this.server.on('storeError', (error) => observer.storeError(error));
@@ -138,7 +140,8 @@ export class ServerProcess implements Listener {
 
   /** The app ends a user's sockets (their token expired): `code` 4401 asks for a fresh url. */
   closeUser(user: string, code: number): void {
-    for (const client of this.#clients) if (client.userId === user) client.close(code, 'token expired');
+    for (const client of this.#clients)
+      if (client.userId === user) client.close(code, 'token expired');
   }
 
   kill(): void {

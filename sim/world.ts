@@ -6,14 +6,14 @@
 import { WorkerError } from '../protocol/errors';
 import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from './browser';
 import { installGlobals, type Realm } from './globals';
-import { History } from './history';
+import { type HandleRecord, History } from './history';
 import type { NetworkObserver, SocketPair } from './network';
 import { type Context, Scheduler } from './scheduler';
 import {
   contextClock,
   RecordingStore,
-  ServerProcess,
   type ServerObserver,
+  ServerProcess,
   TokenIssuer,
 } from './server-process';
 
@@ -138,6 +138,14 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     this.history.line(this.sim.now, `${pair.browser} resume ${this.history.sessionLabel(session)}`);
   }
 
+  serverSent(pair: SocketPair, text: string): void {
+    if (!text.startsWith('{"$ts":"resync"')) return;
+    const list = this.history.serverResyncs.get(pair.browser) ?? [];
+    list.push(this.sim.now);
+    this.history.serverResyncs.set(pair.browser, list);
+    this.history.line(this.sim.now, `${pair.browser} told resync`);
+  }
+
   appended(key: string, seq: number, body: string): void {
     const session = sessionOf(key);
     const push = pushIdOf(body);
@@ -201,7 +209,14 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     const server = this.server;
     if (!server) return;
     const id = ++this.#nextPush;
-    this.history.pushes.set(id, { id, user, topic, at: this.sim.now, streams: new Map(), appendedAt: new Map() });
+    this.history.pushes.set(id, {
+      id,
+      user,
+      topic,
+      at: this.sim.now,
+      streams: new Map(),
+      appendedAt: new Map(),
+    });
     this.history.line(this.sim.now, `push p${id} ${user} ${topic}`);
     this.sim.as(server.context, () => server.server.push(user, { topic, p: id }));
   }
@@ -222,24 +237,32 @@ export class World implements Realm, NetworkObserver, ServerObserver {
   }
 
   /** A `connect()` in the page; `lineage` when it takes over from a handle of the page before. */
-  openHandle(tab: Tab, user: string, spec: HandleSpec, lineage = `h${this.#nextHandle + 1}`): SimHandle {
+  openHandle(
+    tab: Tab,
+    user: string,
+    spec: HandleSpec,
+    lineage = `h${this.#nextHandle + 1}`,
+  ): SimHandle {
     const id = ++this.#nextHandle;
     const url = async () => `ws://sim.test/ws?token=${this.tokens.current(user)}`;
     const socket = tab.connect(url);
     const handle = new SimHandle(id, tab, user, spec, lineage, socket);
     tab.handles.push(handle);
-    const record = {
+    const record: HandleRecord = {
       id,
       lineage,
       browser: tab.browser.id,
       user,
       interest: spec.interest,
       openedAt: this.sim.now,
-      events: [] as import('./history').HandleEvent[],
+      events: [],
       pageAlive: () => tab.context.alive,
     };
     this.history.handles.set(id, record);
-    this.history.line(this.sim.now, `handle h${id} ${lineage} ${tab.context.id} ${user} ${spec.interest}`);
+    this.history.line(
+      this.sim.now,
+      `handle h${id} ${lineage} ${tab.context.id} ${user} ${spec.interest}`,
+    );
     const frame = (data: unknown) => {
       const push = (data as { p?: unknown } | null)?.p;
       if (typeof push !== 'number') return;
@@ -296,7 +319,12 @@ export class World implements Realm, NetworkObserver, ServerObserver {
         const at = this.sim.now;
         this.history.logouts.push({ browser: browser.id, user: handle.user, at });
         this.history.line(at, `h${handle.id} logged out`);
-        this.sim.setTimer(this.sim.root, LOGOUT_SETTLE_MS, () => this.#probeLogout(browser, at), 'probe');
+        this.sim.setTimer(
+          this.sim.root,
+          LOGOUT_SETTLE_MS,
+          () => this.#probeLogout(browser, at),
+          'probe',
+        );
       },
       () => this.history.line(this.sim.now, `h${handle.id} logout refused`),
     );
@@ -310,7 +338,10 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     if (loggedInSince) return;
     const sockets = this.history.openSockets.get(browser.id) ?? 0;
     const timers = this.timersIn(browser);
-    this.history.line(this.sim.now, `${browser.id} after logout: ${sockets} sockets, ${timers} timers`);
+    this.history.line(
+      this.sim.now,
+      `${browser.id} after logout: ${sockets} sockets, ${timers} timers`,
+    );
     if (sockets > 0 || timers > 0) {
       this.history.live.push({
         invariant: 'left after logout',
