@@ -133,6 +133,8 @@ export class Tab {
 }
 
 export class Browser {
+  /** Who the app says is logged in (its cookie): undefined after a logout. */
+  user: string | undefined;
   readonly locks: SimLocks;
   readonly bus: ChannelBus;
   online = true;

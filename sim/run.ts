@@ -62,11 +62,14 @@ export async function runPlan(
   }
 }
 
-/** Applies steps to the world, choosing their targets among what exists now. */
+/**
+ * Applies steps to the world, choosing their targets among what exists now. The app it
+ * plays keeps its login per browser, as a cookie does: a page connects on load only while
+ * logged in, the url function reads the cookie, logout ends the login in every page, and
+ * a login connects every page as the new user.
+ */
 class Driver {
   readonly violations: Violation[] = [];
-  /** Who is logged in in each browser, and since when (the app's login state). */
-  readonly #user = new Map<string, { user: string; since: number }>();
   #nextSlot = 0;
   #finalPushes: number[] = [];
 
@@ -74,8 +77,8 @@ class Driver {
 
   start(): void {
     for (const browser of this.world.browsers) {
-      this.#user.set(browser.id, { user: 'alice', since: 0 });
-      this.world.openTab(browser, this.#nextSlot++, 'build-a', 'alice', [{ interest: 'all' }]);
+      browser.user = 'alice';
+      this.world.openTab(browser, this.#nextSlot++, 'build-a', [{ interest: 'all' }]);
     }
   }
 
@@ -83,11 +86,16 @@ class Driver {
     return this.world.browsers.flatMap((browser) => [...browser.tabs]);
   }
 
+  #current(tab: Tab): SimHandle[] {
+    return tab.handles.filter(
+      (handle) => this.world.history.handles.get(handle.id)?.endedAt === undefined,
+    );
+  }
+
+  /** Handles of the login now in place in their browser. */
   #handles(): SimHandle[] {
     return this.#tabs().flatMap((tab) =>
-      tab.handles.filter(
-        (handle) => this.world.history.handles.get(handle.id)?.endedAt === undefined,
-      ),
+      this.#current(tab).filter((handle) => handle.user === tab.browser.user),
     );
   }
 
@@ -111,19 +119,18 @@ class Driver {
         return;
       case 'send': {
         const handle = pickOf(this.#handles(), step.pick);
-        if (handle)
+        if (handle) {
           world.inTab(handle.tab, () => {
             for (let i = 0; i < step.count; i += 1) world.send(handle);
           });
+        }
         return;
       }
       case 'open-tab': {
         const browser = pickOf(world.browsers, step.browser);
         if (!browser) return;
-        const login = this.#user.get(browser.id);
-        if (!login) return;
         const build = step.build === 0 ? 'build-a' : 'build-b';
-        world.openTab(browser, this.#nextSlot++, build, login.user, [
+        world.openTab(browser, this.#nextSlot++, build, [
           { interest: INTERESTS[step.interest] as string },
         ]);
         return;
@@ -143,7 +150,7 @@ class Driver {
         return;
       case 'second-handle': {
         const tab = pickOf(this.#tabs(), step.pick);
-        const user = tab && this.#user.get(tab.browser.id)?.user;
+        const user = tab?.browser.user;
         if (tab && user) {
           const spec = { interest: INTERESTS[step.interest] as string };
           world.inTab(tab, () => world.openHandle(tab, user, spec));
@@ -180,7 +187,9 @@ class Driver {
         return;
       case 'logout': {
         const handle = pickOf(this.#handles(), step.pick);
-        if (handle) world.inTab(handle.tab, () => world.logout(handle));
+        if (!handle) return;
+        handle.tab.browser.user = undefined;
+        world.inTab(handle.tab, () => void world.logout(handle));
         return;
       }
       case 'login':
@@ -197,36 +206,49 @@ class Driver {
     const tab = pickOf(this.#tabs(), pickIndex);
     if (!tab) return;
     const { world } = this;
-    const live = tab.handles.filter(
-      (handle) => world.history.handles.get(handle.id)?.endedAt === undefined,
-    );
+    const live = this.#current(tab);
     world.closeTab(tab, () => {
-      const next = tab.browser.openTab(tab.slot, tab.build);
+      const next = world.openTab(tab.browser, tab.slot, tab.build, []);
+      const user = next.browser.user;
+      if (!user) return;
       world.inTab(next, () => {
-        for (const handle of live) world.openHandle(next, handle.user, handle.spec, handle.lineage);
+        for (const handle of live) {
+          // The same login continues its lineage; another one starts a new one.
+          const lineage = handle.user === user ? handle.lineage : undefined;
+          world.openHandle(next, user, handle.spec, lineage);
+        }
       });
     });
   }
 
-  /** Logs the tab's user out (if logged in), then in as `user`, with the same interests. */
+  /**
+   * The browser's user logs out (if logged in; through a page of `pickIndex`), then in as
+   * `user`: every page lets its handles go and connects again, with the same interests.
+   */
   #login(pickIndex: number, user: string): void {
     const tab = pickOf(this.#tabs(), pickIndex);
     if (!tab) return;
     const { world } = this;
-    const live = tab.handles.filter(
-      (handle) => world.history.handles.get(handle.id)?.endedAt === undefined,
-    );
-    this.#user.set(tab.browser.id, { user, since: world.sim.now });
-    const specs = live.length > 0 ? live.map((handle) => handle.spec) : [{ interest: 'all' }];
-    world.inTab(tab, () => {
-      const [current] = live;
-      const loggedOut = current ? world.logout(current) : Promise.resolve();
-      void loggedOut.then(() => {
-        for (const handle of live) world.release(handle);
-        world.inTab(tab, () => {
-          for (const spec of specs) world.openHandle(tab, user, spec);
+    const { browser } = tab;
+    const [current] = this.#handles().filter((handle) => handle.tab.browser === browser);
+    browser.user = undefined;
+    const loggedIn = () => {
+      browser.user = user;
+      for (const page of browser.tabs) {
+        const live = this.#current(page);
+        const specs = live.length > 0 ? live.map((handle) => handle.spec) : [{ interest: 'all' }];
+        world.inTab(page, () => {
+          for (const handle of live) world.release(handle);
+          for (const spec of specs) world.openHandle(page, user, spec);
         });
-      });
+      }
+    };
+    if (!current) {
+      loggedIn();
+      return;
+    }
+    world.inTab(current.tab, () => {
+      void world.logout(current).then(loggedIn);
     });
   }
 

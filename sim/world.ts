@@ -221,12 +221,16 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     this.sim.as(server.context, () => server.server.push(user, { topic, p: id }));
   }
 
-  openTab(browser: Browser, slot: number, build: string, user: string, specs: HandleSpec[]): Tab {
+  /** A page loads; it connects with `specs` when its browser is logged in. */
+  openTab(browser: Browser, slot: number, build: string, specs: HandleSpec[]): Tab {
     const tab = browser.openTab(slot, build);
-    this.history.line(this.sim.now, `open ${tab.context.id} ${user}`);
-    this.inTab(tab, () => {
-      for (const spec of specs) this.openHandle(tab, user, spec);
-    });
+    const { user } = browser;
+    this.history.line(this.sim.now, `open ${tab.context.id} ${user ?? 'logged out'}`);
+    if (user) {
+      this.inTab(tab, () => {
+        for (const spec of specs) this.openHandle(tab, user, spec);
+      });
+    }
     return tab;
   }
 
@@ -244,7 +248,9 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     lineage = `h${this.#nextHandle + 1}`,
   ): SimHandle {
     const id = ++this.#nextHandle;
-    const url = async () => `ws://sim.test/ws?token=${this.tokens.current(user)}`;
+    // As an app's url function does: a token for whoever the browser's cookie says.
+    const { browser } = tab;
+    const url = async () => `ws://sim.test/ws?token=${this.tokens.current(browser.user ?? user)}`;
     const socket = tab.connect(url);
     const handle = new SimHandle(id, tab, user, spec, lineage, socket);
     tab.handles.push(handle);
