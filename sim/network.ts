@@ -52,9 +52,19 @@ export class SocketPair {
     this.browserEnd = new BrowserEnd(this, browserContext);
   }
 
-  latency(): number {
-    return 1 + Math.floor(this.sim.random() * 20);
+  /**
+   * The delay of a frame posted now on `lane`: frames one end writes in the same task travel
+   * together (one TCP segment), so they arrive in one burst; others after 1–20 ms.
+   */
+  latency(lane: Lane): number {
+    const burst = this.#bursts.get(lane);
+    if (burst?.at === this.sim.now) return burst.delay;
+    const delay = 1 + Math.floor(this.sim.random() * 20);
+    this.#bursts.set(lane, { at: this.sim.now, delay });
+    return delay;
   }
+
+  readonly #bursts = new Map<Lane, { at: number; delay: number }>();
 
   /** The network cut the connection: both ends see 1006 (a reset), each after a latency. */
   drop(): void {
@@ -126,7 +136,7 @@ export class BrowserEnd implements SocketLike {
   /** Frames and events from the server end, after the latency; none through a blackhole. */
   fromServer(label: string, run: () => void): void {
     if (this.pair.state === 'blackholed') return;
-    this.pair.sim.post(this.lane, label, run, this.pair.latency());
+    this.pair.sim.post(this.lane, label, run, this.pair.latency(this.lane));
   }
 
   opened(): void {
@@ -205,7 +215,7 @@ export class ServerEnd extends EventEmitter {
   /** From the browser end, after the latency; none through a blackhole. */
   fromBrowser(label: string, run: () => void): void {
     if (this.pair.state === 'blackholed') return;
-    this.pair.sim.post(this.lane, label, run, this.pair.latency());
+    this.pair.sim.post(this.lane, label, run, this.pair.latency(this.lane));
   }
 
   deliver(text: string): void {

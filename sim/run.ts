@@ -36,12 +36,18 @@ export async function runPlan(
   try {
     const driver = new Driver(world);
     driver.start();
+    // Each step is a task at its time, so it competes with what else is due then: a step
+    // may land between two frames of one burst.
+    const steps = world.sim.lane('steps', () => world.sim.root);
+    let at = 0;
     for (const { wait, step } of plan.steps) {
-      await world.sim.runUntil(world.sim.now + wait);
-      driver.apply(step);
-      driver.probeMemory();
+      at += wait;
+      world.sim.post(steps, step.kind, () => {
+        driver.apply(step);
+        driver.probeMemory();
+      }, at);
     }
-    await world.sim.runUntil(world.sim.now + HEAL_MS);
+    await world.sim.runUntil(at + HEAL_MS);
     driver.finalPushes();
     await world.sim.runUntil(world.sim.now + FINAL_MS);
     driver.probeMemory();

@@ -66,6 +66,7 @@ export class Scheduler {
   readonly #timers = new Map<number, TimerTask>();
   #nextLane = 0;
   #nextTimer = 1;
+  readonly #tieBreak: () => number;
   readonly #choices: readonly number[];
   #choiceAt = 0;
   #taskCount = 0;
@@ -76,6 +77,8 @@ export class Scheduler {
 
   constructor(seed: number, choices: readonly number[], options: { trace?: boolean } = {}) {
     this.random = seededRandom(seed);
+    // Its own stream: how ties are broken must not move the world's latencies and ids.
+    this.#tieBreak = seededRandom(seed ^ 0x5bd1e995);
     this.#choices = choices;
     this.current = this.root;
     this.#traceTasks = options.trace ?? false;
@@ -205,7 +208,7 @@ export class Scheduler {
     if (count === 1) return 0;
     const choice = this.#choices[this.#choiceAt++];
     if (choice !== undefined) return choice % count;
-    return Math.floor(this.random() * count);
+    return Math.floor(this.#tieBreak() * count);
   }
 }
 
