@@ -52,6 +52,8 @@ export const ALL_FAULTS = Object.keys(FAULT_KINDS) as FaultKind[];
 export interface TimedStep {
   /** Simulated ms to let pass before the step. */
   wait: number;
+  /** Moved to the arrival of the next burst of frames (see `scheduleSteps`). */
+  aim: boolean;
   step: Step;
 }
 
@@ -146,7 +148,9 @@ export function planArbitrary(faults: ReadonlySet<FaultKind>, maxSteps = 40): fc
   return fc.record({
     seed: fc.integer({ min: 0, max: 0x7fffffff }),
     browsers: fc.array(fc.record({ sharedWorkers }), { minLength: 1, maxLength: 2 }),
-    steps: fc.array(fc.record({ wait, step: stepArbitrary(faults) }), { maxLength: maxSteps }),
+    steps: fc.array(fc.record({ wait, aim: fc.boolean(), step: stepArbitrary(faults) }), {
+      maxLength: maxSteps,
+    }),
     choices: fc.array(fc.nat({ max: 7 }), { maxLength: 400 }),
   });
 }

@@ -5,9 +5,10 @@
  */
 import type { SimHandle, Tab } from './browser';
 import { type CheckOptions, check, DEFAULT_CHECK } from './checker';
-import { INTERESTS, type Plan, type Step, TOPICS, USERS } from './faults';
+import { INTERESTS, type Plan, type Step, type TimedStep, TOPICS, USERS } from './faults';
 import type { Violation } from './history';
 import type { SocketPair } from './network';
+import type { Lane } from './scheduler';
 import { SIM_SESSIONS } from './server-process';
 import { World } from './world';
 
@@ -36,18 +37,8 @@ export async function runPlan(
   try {
     const driver = new Driver(world);
     driver.start();
-    // Each step is a task at its time, so it competes with what else is due then: a step
-    // may land between two frames of one burst.
-    const steps = world.sim.lane('steps', () => world.sim.root);
-    let at = 0;
-    for (const { wait, step } of plan.steps) {
-      at += wait;
-      world.sim.post(steps, step.kind, () => {
-        driver.apply(step);
-        driver.probeMemory();
-      }, at);
-    }
-    await world.sim.runUntil(at + HEAL_MS);
+    const end = scheduleSteps(world, driver, plan.steps);
+    await world.sim.runUntil(end + HEAL_MS);
     driver.finalPushes();
     await world.sim.runUntil(world.sim.now + FINAL_MS);
     driver.probeMemory();
@@ -66,6 +57,38 @@ export async function runPlan(
   } finally {
     world.dispose();
   }
+}
+
+/**
+ * Each step is a task at its time, so it competes with what else is due then. An aimed step
+ * is moved to the arrival of the next burst of frames at a browser, if one comes within
+ * 50 ms: a step that lands between two frames of one burst is what finds the races there.
+ * Answers when the last step runs at the latest.
+ */
+function scheduleSteps(world: World, driver: Driver, steps: readonly TimedStep[]): number {
+  const { sim } = world;
+  const lane = sim.lane('steps', () => sim.root);
+  const toBrowser = (candidate: Lane) =>
+    candidate.name.startsWith('ws') && candidate.name.endsWith('<');
+  const post = (index: number, after: number) => {
+    const timed = steps[index];
+    if (!timed) return;
+    const at = after + timed.wait;
+    const arrival = timed.aim ? sim.nextDue(at, toBrowser) : undefined;
+    const due = arrival !== undefined && arrival <= at + 50 ? arrival : at;
+    sim.post(
+      lane,
+      timed.step.kind,
+      () => {
+        driver.apply(timed.step);
+        driver.probeMemory();
+        post(index + 1, sim.now);
+      },
+      due - sim.now,
+    );
+  };
+  post(0, 0);
+  return steps.reduce((latest, { wait }) => latest + wait + 50, 0);
 }
 
 /**

@@ -116,6 +116,17 @@ export class Scheduler {
     if (typeof id === 'number') this.#timers.delete(id);
   }
 
+  /** The earliest time from `from` on when a task of a lane `matches` is due. */
+  nextDue(from: number, matches: (lane: Lane) => boolean): number | undefined {
+    let next: number | undefined;
+    for (const lane of this.#lanes) {
+      if (!matches(lane)) continue;
+      const task = lane.queue.find(({ due }) => due >= from);
+      if (task && (next === undefined || task.due < next)) next = task.due;
+    }
+    return next;
+  }
+
   /** Timers pending in `context` (a logged-out connection must leave none). */
   timersOf(context: Context): number {
     let count = 0;
