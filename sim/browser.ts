@@ -51,8 +51,16 @@ export class WorkerInstance {
     });
   }
 
+  /** Whether it answered a page yet (its first answer is to `attach`). */
+  answered = false;
+
   /** A page's port reaches the hub, in a task of the worker (its `connect` event). */
   connectPort(port: SimPort): void {
+    const post = port.postMessage.bind(port);
+    port.postMessage = (data, transfer) => {
+      this.answered = true;
+      post(data, transfer);
+    };
     this.browser.sim.post(this.boot, 'connect', () => {
       if (this.hub) exposeHub(this.hub, port as unknown as MessagePort);
     });

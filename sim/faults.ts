@@ -106,6 +106,16 @@ function stepArbitrary(faults: ReadonlySet<FaultKind>): fc.Arbitrary<Step> {
         interest,
       }),
     ],
+    [
+      'second-build',
+      1,
+      fc.record({
+        kind: fc.constant('open-tab' as const),
+        browser: fc.nat({ max: 1 }),
+        build: fc.constant(1),
+        interest,
+      }),
+    ],
     ['tabs', 1, fc.record({ kind: fc.constant('close-tab' as const), pick })],
     ['tabs', 1, fc.record({ kind: fc.constant('crash-tab' as const), pick })],
     ['reload', 2, fc.record({ kind: fc.constant('reload-tab' as const), pick })],

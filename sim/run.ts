@@ -206,7 +206,11 @@ class Driver {
         pickOf(this.#pairs(), step.pick)?.halfOpen();
         return;
       case 'kill-worker': {
-        const workers = world.browsers.flatMap((browser) => browser.liveWorkers());
+        // A worker that has not answered a page yet is out of this step: that death is
+        // its own finding (sim/README.md), which would hide every other here.
+        const workers = world.browsers.flatMap((browser) =>
+          browser.liveWorkers().filter((worker) => worker.answered),
+        );
         const worker = pickOf(workers, step.pick);
         if (worker) world.killWorker(worker);
         return;

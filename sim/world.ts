@@ -371,13 +371,14 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     void handle.socket.release();
   }
 
-  /** The page goes away politely: pagehide (cursors saved, the hub told), then it is gone. */
+  /**
+   * The page goes away politely: pagehide (cursors saved, the hub told) and the end of the
+   * page in one task, as a browser unloads a document; what pagehide posted still goes.
+   */
   closeTab(tab: Tab, then?: () => void): void {
     this.history.line(this.sim.now, `close ${tab.context.id}`);
-    this.sim.post(tab.appLane, 'pagehide', () => {
-      tab.window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
-    });
     this.sim.post(tab.appLane, 'unload', () => {
+      tab.window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
       tab.context.kill();
       then?.();
     });
