@@ -9,15 +9,22 @@ import { simulate } from './property';
 import { runPlan } from './run';
 
 /** Schedules per fault kind, and for all of them together. */
-const RUNS_PER_KIND = 30;
-const RUNS_ALL = 150;
+const RUNS_PER_KIND = 400;
+const RUNS_ALL = 1_500;
 const SEED = 19;
 
 /**
- * Fault kinds under which main breaks an invariant today (issue 19): each test expects its
- * failure until the fix lands, and then fails as "expected to fail": remove the kind here.
+ * Fault kinds under which main breaks an invariant within this seed set today (issue 19;
+ * sim/README.md lists what each finds): such a test expects its failure until the fix
+ * lands, and then fails as "expected to fail": remove the kind here.
  */
-const KNOWN_FAILING = new Set<FaultKind | 'all'>([]);
+const KNOWN_FAILING = new Set<FaultKind | 'all'>([
+  'second-handle',
+  'topics',
+  'server-restart',
+  'logout',
+  'all',
+]);
 
 describe('the simulation', () => {
   it('gives the same history for the same seed, twice', async () => {
