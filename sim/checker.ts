@@ -27,7 +27,7 @@ export function check(history: History, options: CheckOptions = DEFAULT_CHECK): 
     ...checkSockets(history, options),
     ...checkLogouts(history),
     ...checkResyncs(history),
-  ].filter((violation) => !options.ignore?.includes(violation.invariant));
+  ];
 }
 
 /** The handles of one lineage (a handle, and the one that takes over from it on each reload). */

@@ -43,10 +43,10 @@ export async function runPlan(
     await world.sim.runUntil(world.sim.now + FINAL_MS);
     driver.probeMemory();
     driver.checkFinalDelivery();
-    const violations = [
-      ...check(world.history, options.check ?? DEFAULT_CHECK),
-      ...driver.violations,
-    ];
+    const checks = options.check ?? DEFAULT_CHECK;
+    const violations = [...check(world.history, checks), ...driver.violations].filter(
+      (violation) => !checks.ignore?.includes(violation.invariant),
+    );
     return {
       violations,
       fingerprint: world.history.fingerprint(),

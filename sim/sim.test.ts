@@ -9,8 +9,8 @@ import { simulate } from './property';
 import { runPlan } from './run';
 
 /** Schedules per fault kind, and for all of them together. */
-const RUNS_PER_KIND = 400;
-const RUNS_ALL = 1_500;
+const RUNS_PER_KIND = 500;
+const RUNS_ALL = 2_000;
 const SEED = 19;
 
 /**
