@@ -61,6 +61,7 @@ export function checkDelivery(history: History): Violation[] {
     let previous: number | undefined;
     /** Since a resync, the stream starts again: what went into it after the resync is wanted. */
     let resyncAt: number | undefined;
+    let previousSession: string | undefined;
     for (const event of events) {
       if (event.kind === 'resync') {
         previous = undefined;
@@ -91,7 +92,8 @@ export function checkDelivery(history: History): Violation[] {
       }
       heard.add(push.id);
       if (previous !== undefined) {
-        const missed = missedBetween(history, first, previous, push.id, heard);
+        const streams = new Set([previousSession, event.session]);
+        const missed = missedBetween(history, first, previous, push.id, heard, streams);
         if (missed.length > 0) {
           violations.push({
             invariant: 'gap without resync',
@@ -100,7 +102,8 @@ export function checkDelivery(history: History): Violation[] {
         }
       } else if (resyncAt !== undefined) {
         const since = resyncAt;
-        const missed = missedBetween(history, first, 0, push.id, heard).filter(
+        const streams = new Set([event.session]);
+        const missed = missedBetween(history, first, 0, push.id, heard, streams).filter(
           (id) => (history.pushes.get(id)?.appendedAt.get(first.browser) ?? 0) > since,
         );
         if (missed.length > 0) {
@@ -112,26 +115,30 @@ export function checkDelivery(history: History): Violation[] {
       }
       resyncAt = undefined;
       previous = push.id;
+      previousSession = event.session;
     }
   }
   return violations;
 }
 
+/**
+ * The pushes `handle` wants with ids between `from` and `to` that it did not hear, among
+ * those that went into `streams` (the sessions its browser followed as it heard the pushes
+ * on either side).
+ */
 function missedBetween(
   history: History,
   handle: HandleRecord,
   from: number,
   to: number,
   heard: Set<number>,
+  streams: ReadonlySet<string | undefined>,
 ): number[] {
   const missed: number[] = [];
   for (let id = from + 1; id < to; id += 1) {
     const push = history.pushes.get(id);
     if (!push || heard.has(id) || !wants(handle, push)) continue;
-    const ofBrowser = [...push.streams.keys()].some(
-      (session) => history.sessionBrowser.get(session) === handle.browser,
-    );
-    if (ofBrowser) missed.push(id);
+    if ([...push.streams.keys()].some((session) => streams.has(session))) missed.push(id);
   }
   return missed;
 }

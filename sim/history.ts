@@ -18,7 +18,7 @@ export interface PushRecord {
 }
 
 export type HandleEvent =
-  | { at: number; kind: 'frame'; push: number; seq: number | undefined }
+  | { at: number; kind: 'frame'; push: number; session: string | undefined }
   | { at: number; kind: 'resync' }
   | { at: number; kind: 'state'; state: string; reason: string };
 
@@ -66,6 +66,8 @@ export class History {
   /** Session id → the browser whose worker resumed it first. */
   readonly sessionBrowser = new Map<string, string>();
   readonly sessionFirstSeen = new Map<string, number>();
+  /** The session each browser's socket last resumed: the stream its tabs follow now. */
+  readonly currentSession = new Map<string, string>();
   /** When each browser was told `resync` by the server (any of its sockets). */
   readonly serverResyncs = new Map<string, number[]>();
   /** Violations seen as they happened (socket counts, memory probes). */

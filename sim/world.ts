@@ -135,6 +135,7 @@ export class World implements Realm, NetworkObserver, ServerObserver {
       this.history.sessionBrowser.set(session, pair.browser);
       this.history.sessionFirstSeen.set(session, this.sim.now);
     }
+    this.history.currentSession.set(pair.browser, session);
     this.history.line(this.sim.now, `${pair.browser} resume ${this.history.sessionLabel(session)}`);
   }
 
@@ -272,7 +273,8 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     const frame = (data: unknown) => {
       const push = (data as { p?: unknown } | null)?.p;
       if (typeof push !== 'number') return;
-      record.events.push({ at: this.sim.now, kind: 'frame', push, seq: undefined });
+      const session = this.history.currentSession.get(browser.id);
+      record.events.push({ at: this.sim.now, kind: 'frame', push, session });
       this.history.line(this.sim.now, `h${id} got p${push}`);
     };
     if (spec.interest === 'all') socket.on('message', frame);
