@@ -39,7 +39,8 @@ export class WorkerInstance {
         clock: contextClock(sim, () => this.context),
         random: sim.random,
         createSocket: (url) => {
-          const end = dial(sim, browser.id, this.context, url, browser.listener, browser.observer);
+          const listener = () => (browser.online ? browser.listener() : undefined);
+          const end = dial(sim, browser.id, this.context, url, listener, browser.observer);
           this.sockets.push(end);
           return end;
         },

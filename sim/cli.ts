@@ -1,11 +1,13 @@
 /**
- * `npm run sim -- --seeds N [--faults a,b] [--seed S --path P] [--strict-sends] [--history]`:
- * runs N schedules (or replays one), prints schedules per second and, for a failure, the
- * minimal plan, its violations and the command that replays it.
+ * `npm run sim -- --seeds N [--faults a,b] [--seed S --path P | --plan JSON] [--strict-sends]
+ * [--ignore invariant,…] [--history]`: runs N schedules (or replays one, or runs one plan),
+ * prints schedules per second and, for a failure, the minimal plan, its violations and the
+ * commands that replay it.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CHECK } from './checker';
-import { ALL_FAULTS, parseFaults } from './faults';
+import { ALL_FAULTS, type Plan, parseFaults } from './faults';
 import { SimulationFailure, simulate } from './property';
 import { runPlan } from './run';
 
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     faults: { type: 'string' },
     'strict-sends': { type: 'boolean', default: false },
     ignore: { type: 'string' },
+    plan: { type: 'string' },
     history: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -35,6 +38,18 @@ const check = {
   ...(values['strict-sends'] ? { workerErrorSends: 'rejected' as const } : {}),
   ...(values.ignore ? { ignore: values.ignore.split(',') } : {}),
 };
+if (values.plan !== undefined) {
+  // A plan as JSON (what a failure prints as its minimal plan), or @file: runs it alone.
+  const text = values.plan.startsWith('@')
+    ? readFileSync(values.plan.slice(1), 'utf8')
+    : values.plan;
+  const { violations, world, tasks } = await runPlan(JSON.parse(text) as Plan, { check });
+  if (values.history) console.log(world.history.lines.join('\n'));
+  console.log(`${tasks} tasks, fingerprint ${world.history.fingerprint()}`);
+  for (const violation of violations) console.log(`  ${violation.invariant}: ${violation.detail}`);
+  process.exit(violations.length > 0 ? 1 : 0);
+}
+
 const replaying = values.path !== undefined;
 let runs = 0;
 let tasks = 0;

@@ -26,7 +26,8 @@ export type Step =
   | { kind: 'server-restart'; keepSessions: boolean; downFor: number }
   | { kind: 'logout'; pick: number }
   | { kind: 'login'; pick: number; user: number }
-  | { kind: 'expire-token'; user: number };
+  | { kind: 'expire-token'; user: number }
+  | { kind: 'offline'; browser: number; duration: number };
 
 export type StepKind = Step['kind'];
 
@@ -42,6 +43,7 @@ export const FAULT_KINDS = {
   'server-restart': ['server-restart'],
   logout: ['logout', 'login'],
   token: ['expire-token'],
+  offline: ['offline'],
   'second-build': [],
   'no-shared-worker': [],
 } as const satisfies Record<string, readonly StepKind[]>;
@@ -138,6 +140,15 @@ function stepArbitrary(faults: ReadonlySet<FaultKind>): fc.Arbitrary<Step> {
     ['logout', 1, fc.record({ kind: fc.constant('logout' as const), pick })],
     ['logout', 1, fc.record({ kind: fc.constant('login' as const), pick, user })],
     ['token', 1, fc.record({ kind: fc.constant('expire-token' as const), user })],
+    [
+      'offline',
+      1,
+      fc.record({
+        kind: fc.constant('offline' as const),
+        browser: fc.nat({ max: 1 }),
+        duration: fc.integer({ min: 0, max: 5_000 }),
+      }),
+    ],
   ];
   const chosen = faultSteps
     .filter(([fault]) => on(fault))

@@ -77,6 +77,7 @@ export async function simulate(
     ...(details.errorInstance ? [`  error: ${String(details.errorInstance)}`] : []),
     `minimal plan: ${JSON.stringify(plan)}`,
     `replay: ${replay}`,
+    `or the plan alone: npm run sim -- --plan '${JSON.stringify(plan)}'${flags} --history`,
   ];
   throw new SimulationFailure(
     lines.join('\n'),

@@ -9,7 +9,7 @@ import { INTERESTS, type Plan, type Step, type TimedStep, TOPICS, USERS } from '
 import type { Violation } from './history';
 import type { SocketPair } from './network';
 import type { Lane } from './scheduler';
-import { SIM_SESSIONS } from './server-process';
+import { SIM_REPLAY, SIM_SESSIONS } from './server-process';
 import { World } from './world';
 
 export interface RunResult {
@@ -231,6 +231,11 @@ class Driver {
       case 'expire-token':
         world.expireToken(USERS[step.user] as string);
         return;
+      case 'offline': {
+        const browser = pickOf(world.browsers, step.browser);
+        if (browser) world.goOffline(browser, step.duration);
+        return;
+      }
     }
   }
 
@@ -293,6 +298,13 @@ class Driver {
       this.violations.push({
         invariant: 'memory',
         detail: `the replay store holds ${sessions} sessions (bound ${SIM_SESSIONS.maxTotal})`,
+      });
+    }
+    const stats = world.server?.server.stats();
+    if (stats && stats.rememberedFrames > stats.openSockets * SIM_REPLAY.maxCount) {
+      this.violations.push({
+        invariant: 'memory',
+        detail: `${stats.openSockets} sockets remember ${stats.rememberedFrames} frames (bound ${SIM_REPLAY.maxCount} each)`,
       });
     }
     for (const browser of world.browsers) {

@@ -358,6 +358,34 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     }
   }
 
+  /**
+   * The browser loses the network for `duration` ms: every socket of it goes silent, no new
+   * one gets through, and each page hears `offline`, then `online`.
+   */
+  goOffline(browser: Browser, duration: number): void {
+    if (!browser.online) return;
+    this.history.line(this.sim.now, `${browser.id} offline`);
+    browser.online = false;
+    for (const worker of browser.liveWorkers())
+      for (const end of worker.sockets) end.pair.blackhole();
+    const tell = (type: 'online' | 'offline') => {
+      for (const tab of browser.tabs) {
+        this.sim.post(tab.appLane, type, () => tab.window.dispatchEvent(new Event(type)));
+      }
+    };
+    tell('offline');
+    this.sim.setTimer(
+      this.sim.root,
+      duration,
+      () => {
+        browser.online = true;
+        this.history.line(this.sim.now, `${browser.id} online`);
+        tell('online');
+      },
+      'online',
+    );
+  }
+
   /** The user's tokens expire: the server refuses them, and closes their sockets with 4401. */
   expireToken(user: string): void {
     this.tokens.expire(user);
