@@ -398,7 +398,10 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     const record = this.history.handles.get(handle.id);
     if (record) record.endedAt ??= this.sim.now;
     this.history.line(this.sim.now, `h${handle.id} release`);
-    void handle.socket.release();
+    handle.socket.release().catch((error: unknown) => {
+      // Documented: a release waiting on a worker that died rejects with WorkerError.
+      this.history.line(this.sim.now, `h${handle.id} release rejected ${errorCode(error)}`);
+    });
   }
 
   /**
