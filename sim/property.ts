@@ -68,7 +68,7 @@ export async function simulate(
   const check = options.check ?? DEFAULT_CHECK;
   const flags = [
     check.workerErrorSends === 'rejected' ? ' --strict-sends' : '',
-    check.ignore?.length ? ` --ignore ${check.ignore.join(',')}` : '',
+    check.ignore?.length ? ` --ignore '${check.ignore.join(',')}'` : '',
   ].join('');
   const replay = `npm run sim -- --seed ${details.seed} --path ${details.counterexamplePath} --faults ${faults}${flags}`;
   const lines = [

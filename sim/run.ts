@@ -179,11 +179,8 @@ class Driver {
         return;
       case 'second-handle': {
         const tab = pickOf(this.#tabs(), step.pick);
-        const user = tab?.browser.user;
-        if (tab && user) {
-          const spec = { interest: INTERESTS[step.interest] as string };
-          world.inTab(tab, () => world.openHandle(tab, user, spec));
-        }
+        const spec = { interest: INTERESTS[step.interest] as string };
+        if (tab) world.inTab(tab, () => world.openHandle(tab, spec));
         return;
       }
       case 'topics': {
@@ -191,7 +188,7 @@ class Driver {
         if (!handle) return;
         const spec = { interest: INTERESTS[step.interest] as string };
         world.inTab(handle.tab, () => {
-          world.openHandle(handle.tab, handle.user, spec);
+          world.openHandle(handle.tab, spec);
           world.release(handle);
         });
         return;
@@ -247,13 +244,11 @@ class Driver {
     const live = this.#current(tab);
     world.closeTab(tab, () => {
       const next = world.openTab(tab.browser, tab.slot, tab.build, []);
-      const user = next.browser.user;
-      if (!user) return;
       world.inTab(next, () => {
         for (const handle of live) {
           // The same login continues its lineage; another one starts a new one.
-          const lineage = handle.user === user ? handle.lineage : undefined;
-          world.openHandle(next, user, handle.spec, lineage);
+          const lineage = handle.user === next.browser.user ? handle.lineage : undefined;
+          world.openHandle(next, handle.spec, lineage);
         }
       });
     });
@@ -273,11 +268,11 @@ class Driver {
     const loggedIn = () => {
       browser.user = user;
       for (const page of browser.tabs) {
-        const live = this.#current(page);
-        const specs = live.length > 0 ? live.map((handle) => handle.spec) : [{ interest: 'all' }];
         world.inTab(page, () => {
+          const live = this.#current(page);
+          const specs = live.length > 0 ? live.map((handle) => handle.spec) : [{ interest: 'all' }];
           for (const handle of live) world.release(handle);
-          for (const spec of specs) world.openHandle(page, user, spec);
+          for (const spec of specs) world.openHandle(page, spec);
         });
       }
     };

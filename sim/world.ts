@@ -222,16 +222,13 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     this.sim.as(server.context, () => server.server.push(user, { topic, p: id }));
   }
 
-  /** A page loads; it connects with `specs` when its browser is logged in. */
+  /** A page loads; it connects with `specs` when its browser is logged in by then. */
   openTab(browser: Browser, slot: number, build: string, specs: HandleSpec[]): Tab {
     const tab = browser.openTab(slot, build);
-    const { user } = browser;
-    this.history.line(this.sim.now, `open ${tab.context.id} ${user ?? 'logged out'}`);
-    if (user) {
-      this.inTab(tab, () => {
-        for (const spec of specs) this.openHandle(tab, user, spec);
-      });
-    }
+    this.history.line(this.sim.now, `open ${tab.context.id}`);
+    this.inTab(tab, () => {
+      for (const spec of specs) this.openHandle(tab, spec);
+    });
     return tab;
   }
 
@@ -241,13 +238,17 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     this.sim.post(tab.appLane, 'app', action);
   }
 
-  /** A `connect()` in the page; `lineage` when it takes over from a handle of the page before. */
+  /**
+   * A `connect()` in the page, as whoever the browser's cookie names now (none while logged
+   * out); `lineage` when it takes over from a handle of the page before.
+   */
   openHandle(
     tab: Tab,
-    user: string,
     spec: HandleSpec,
     lineage = `h${this.#nextHandle + 1}`,
-  ): SimHandle {
+  ): SimHandle | undefined {
+    const user = tab.browser.user;
+    if (!user) return undefined;
     const id = ++this.#nextHandle;
     // As an app's url function does: a token for whoever the browser's cookie says.
     const { browser } = tab;
