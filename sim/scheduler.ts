@@ -127,10 +127,17 @@ export class Scheduler {
     return next;
   }
 
-  /** Timers pending in `context` (a logged-out connection must leave none). */
-  timersOf(context: Context): number {
+  /** The id the next timer gets: timers set from now on have this one or a higher one. */
+  get nextTimerId(): number {
+    return this.#nextTimer;
+  }
+
+  /** Timers pending in `context`, of those set before timer id `before`. */
+  timersOf(context: Context, before = Number.POSITIVE_INFINITY): number {
     let count = 0;
-    for (const timer of this.#timers.values()) if (timer.context === context) count += 1;
+    for (const timer of this.#timers.values()) {
+      if (timer.context === context && timer.id < before) count += 1;
+    }
     return count;
   }
 

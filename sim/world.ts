@@ -328,10 +328,11 @@ export class World implements Realm, NetworkObserver, ServerObserver {
         const at = this.sim.now;
         this.history.logouts.push({ browser: browser.id, user: handle.user, at });
         this.history.line(at, `h${handle.id} logged out`);
+        const before = this.sim.nextTimerId;
         this.sim.setTimer(
           this.sim.root,
           LOGOUT_SETTLE_MS,
-          () => this.#probeLogout(browser, at),
+          () => this.#probeLogout(browser, at, before),
           'probe',
         );
       },
@@ -340,13 +341,14 @@ export class World implements Realm, NetworkObserver, ServerObserver {
   }
 
   /** Nothing of the connection is left in a browser that logged out and has not logged in since. */
-  #probeLogout(browser: Browser, at: number): void {
+  #probeLogout(browser: Browser, at: number, before: number): void {
     const loggedInSince = [...this.history.handles.values()].some(
       (handle) => handle.browser === browser.id && handle.openedAt >= at,
     );
     if (loggedInSince) return;
     const sockets = this.history.openSockets.get(browser.id) ?? 0;
-    const timers = this.timersIn(browser);
+    // Timers the logout left running; a page that leaves later may start its own.
+    const timers = this.timersIn(browser, before);
     this.history.line(
       this.sim.now,
       `${browser.id} after logout: ${sockets} sockets, ${timers} timers`,
@@ -428,11 +430,11 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     worker.context.kill();
   }
 
-  /** The timers still pending in a browser's workers and pages. */
-  timersIn(browser: Browser): number {
+  /** The timers pending in a browser's workers and pages, of those set before timer `before`. */
+  timersIn(browser: Browser, before?: number): number {
     let count = 0;
-    for (const worker of browser.liveWorkers()) count += this.sim.timersOf(worker.context);
-    for (const tab of browser.tabs) count += this.sim.timersOf(tab.context);
+    for (const worker of browser.liveWorkers()) count += this.sim.timersOf(worker.context, before);
+    for (const tab of browser.tabs) count += this.sim.timersOf(tab.context, before);
     return count;
   }
 }
