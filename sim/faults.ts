@@ -23,6 +23,7 @@ export type Step =
   | { kind: 'blackhole'; pick: number }
   | { kind: 'half-open'; pick: number }
   | { kind: 'kill-worker'; pick: number }
+  | { kind: 'kill-new-worker'; pick: number }
   | { kind: 'server-restart'; keepSessions: boolean; downFor: number }
   | { kind: 'logout'; pick: number }
   | { kind: 'login'; pick: number; user: number }
@@ -40,11 +41,12 @@ export const FAULT_KINDS = {
   'second-handle': ['second-handle'],
   topics: ['topics'],
   'worker-death': ['kill-worker'],
+  'early-worker-death': ['kill-new-worker'],
   'server-restart': ['server-restart'],
   logout: ['logout', 'login'],
   token: ['expire-token'],
   offline: ['offline'],
-  'second-build': [],
+  'second-build': ['open-tab'],
   'no-shared-worker': [],
 } as const satisfies Record<string, readonly StepKind[]>;
 
@@ -128,6 +130,7 @@ function stepArbitrary(faults: ReadonlySet<FaultKind>): fc.Arbitrary<Step> {
     ],
     ['topics', 1, fc.record({ kind: fc.constant('topics' as const), pick, interest })],
     ['worker-death', 2, fc.record({ kind: fc.constant('kill-worker' as const), pick })],
+    ['early-worker-death', 1, fc.record({ kind: fc.constant('kill-new-worker' as const), pick })],
     [
       'server-restart',
       1,

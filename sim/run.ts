@@ -202,11 +202,13 @@ class Driver {
       case 'half-open':
         pickOf(this.#pairs(), step.pick)?.halfOpen();
         return;
-      case 'kill-worker': {
-        // A worker that has not answered a page yet is out of this step: that death is
-        // its own finding (sim/README.md), which would hide every other here.
+      case 'kill-worker':
+      case 'kill-new-worker': {
+        // A worker dies once it has answered a page, or (early) before it did: the early
+        // death is a kind of its own, as on main it hangs the page and would hide the rest.
+        const answered = step.kind === 'kill-worker';
         const workers = world.browsers.flatMap((browser) =>
-          browser.liveWorkers().filter((worker) => worker.answered),
+          browser.liveWorkers().filter((worker) => worker.answered === answered),
         );
         const worker = pickOf(workers, step.pick);
         if (worker) world.killWorker(worker);

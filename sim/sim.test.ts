@@ -21,6 +21,7 @@ const SEED = 19;
 const KNOWN_FAILING = new Set<FaultKind | 'all'>([
   'second-handle',
   'topics',
+  'early-worker-death',
   'server-restart',
   'logout',
   'all',
