@@ -220,23 +220,22 @@ export function checkLogouts(history: History): Violation[] {
 /**
  * A `resync` tells the app it missed pushes: with the reference server it comes only when
  * the server said so (the gap is older than its log, or it lost the session), or after a
- * worker death when the tab had no numbered push to resume from (README, "When the worker
- * dies"). Any other is spurious: the app refetches for nothing.
+ * worker death while the session had no numbered push yet, so there was nothing to resume
+ * from (README, "When the worker dies"). Any other is spurious: the app refetches for
+ * nothing. One loss asks for one `resync`, not one per path that learnt of it.
  */
 export function checkResyncs(history: History): Violation[] {
   const violations: Violation[] = [];
   for (const handle of history.handles.values()) {
     const told = history.serverResyncs.get(handle.browser) ?? [];
     let since = handle.openedAt;
-    let heardAny = false;
-    let lostWorkerUnnumbered = false;
+    let lostUnnumbered = false;
     for (const event of handle.events) {
-      if (event.kind === 'frame') heardAny = true;
-      if (event.kind === 'state' && event.reason === 'worker-lost' && !heardAny) {
-        lostWorkerUnnumbered = true;
+      if (event.kind === 'state' && event.reason === 'worker-lost') {
+        lostUnnumbered = !hadPushes(history, handle.browser, event.at);
       }
       if (event.kind !== 'resync') continue;
-      const explained = lostWorkerUnnumbered || told.some((at) => at >= since && at <= event.at);
+      const explained = lostUnnumbered || told.some((at) => at >= since && at <= event.at);
       if (!explained) {
         violations.push({
           invariant: 'spurious resync',
@@ -244,8 +243,17 @@ export function checkResyncs(history: History): Violation[] {
         });
       }
       since = event.at;
-      lostWorkerUnnumbered = false;
+      lostUnnumbered = false;
     }
   }
   return violations;
+}
+
+/** Whether any push had gone into a session stream of `browser` by `at`. */
+function hadPushes(history: History, browser: string, at: number): boolean {
+  for (const push of history.pushes.values()) {
+    const appended = push.appendedAt.get(browser);
+    if (appended !== undefined && appended <= at) return true;
+  }
+  return false;
 }
