@@ -12,8 +12,6 @@ export interface Realm {
   sim: Scheduler;
   /** The SharedWorker's port for the page running now, if the browser has SharedWorker. */
   sharedWorker(): { port: SimPort } | undefined;
-  /** A dedicated worker of the page running now (the fallback), reached through `port`. */
-  dedicatedWorker(port: SimPort): void;
   navigator(): { onLine: boolean; locks: unknown };
   window(): EventTarget;
   storage(): Storage;
@@ -35,13 +33,6 @@ class SimSharedWorker extends EventTarget {
     const started = realm().sharedWorker();
     if (!started) throw new ReferenceError('SharedWorker is not defined');
     this.port = started.port;
-  }
-}
-
-class SimWorker extends EventTarget {
-  postMessage(_message: unknown, transfer: unknown[] = []): void {
-    const [port] = transfer as SimPort[];
-    if (port) realm().dedicatedWorker(port);
   }
 }
 
@@ -79,7 +70,6 @@ export function installGlobals(world: Realm): Restore {
     replace(globalThis, 'SharedWorker', {
       get: () => (realm().hasSharedWorker() ? SimSharedWorker : undefined),
     }),
-    replace(globalThis, 'Worker', { value: SimWorker, writable: true }),
     replace(globalThis, 'MessageChannel', { value: SimMessageChannel, writable: true }),
     replace(globalThis, 'navigator', { get: () => realm().navigator() }),
     replace(globalThis, 'addEventListener', {

@@ -7,15 +7,9 @@ import { WorkerError } from '../protocol/errors';
 import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from './browser';
 import { installGlobals, type Realm } from './globals';
 import { type HandleRecord, History } from './history';
-import type { NetworkObserver, SocketPair } from './network';
+import { Recorder } from './recorder';
 import { type Context, Scheduler } from './scheduler';
-import {
-  contextClock,
-  RecordingStore,
-  type ServerObserver,
-  ServerProcess,
-  TokenIssuer,
-} from './server-process';
+import { contextClock, RecordingStore, ServerProcess, TokenIssuer } from './server-process';
 
 /** How long after a logout resolves its sockets and timers must be gone. */
 export const LOGOUT_SETTLE_MS = 3_000;
@@ -27,9 +21,10 @@ export interface WorldOptions {
   trace?: boolean;
 }
 
-export class World implements Realm, NetworkObserver, ServerObserver {
+export class World implements Realm {
   readonly sim: Scheduler;
   readonly history = new History();
+  readonly #recorder: Recorder;
   readonly tokens = new TokenIssuer();
   readonly browsers: Browser[];
   server: ServerProcess | undefined;
@@ -38,15 +33,15 @@ export class World implements Realm, NetworkObserver, ServerObserver {
   #nextPush = 0;
   #nextSend = 0;
   #nextHandle = 0;
-  /** What the server's app received of each send, by send id. */
   readonly #restoreGlobals: () => void;
 
   constructor(options: WorldOptions) {
     this.sim = new Scheduler(options.seed, options.choices, { trace: options.trace ?? false });
+    this.#recorder = new Recorder(this.sim, this.history);
     this.store = this.#freshStore();
     this.browsers = options.browsers.map(
       ({ sharedWorkers }, index) =>
-        new Browser(this.sim, `b${index + 1}`, sharedWorkers, () => this.server, this),
+        new Browser(this.sim, `b${index + 1}`, sharedWorkers, () => this.server, this.#recorder),
     );
     this.#restoreGlobals = installGlobals(this);
     this.startServer();
@@ -79,10 +74,6 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     return tab.browser.sharedWorkers ? tab.browser.sharedWorkerFor(tab) : undefined;
   }
 
-  dedicatedWorker(): void {
-    throw new Error('the fallback starts its worker through Browser.startDedicatedWorker');
-  }
-
   hasSharedWorker(): boolean {
     const found = this.#roleOf(this.sim.current);
     return found?.browser.sharedWorkers ?? true;
@@ -101,86 +92,12 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     return this.#tabNow().storage;
   }
 
-  // ── Observers ──
-
-  socketOpened(pair: SocketPair): void {
-    pair.countedOpen = true;
-    const count = (this.history.openSockets.get(pair.browser) ?? 0) + 1;
-    this.history.openSockets.set(pair.browser, count);
-    this.history.line(this.sim.now, `${pair.browser} socket ${pair.id} open (${count})`);
-    if (count > 1 && !this.history.overlapSince.has(pair.browser)) {
-      this.history.overlapSince.set(pair.browser, this.sim.now);
-    }
-  }
-
-  socketClosed(pair: SocketPair, side: 'browser' | 'server'): void {
-    if (side !== 'browser' || pair.countedClosed) return;
-    pair.countedClosed = true;
-    if (!pair.countedOpen) return;
-    const count = (this.history.openSockets.get(pair.browser) ?? 1) - 1;
-    this.history.openSockets.set(pair.browser, count);
-    this.history.line(this.sim.now, `${pair.browser} socket ${pair.id} closed (${count})`);
-    const since = this.history.overlapSince.get(pair.browser);
-    if (count <= 1 && since !== undefined) {
-      this.history.overlapSince.delete(pair.browser);
-      this.history.maxOverlap = Math.max(this.history.maxOverlap, this.sim.now - since);
-    }
-  }
-
-  browserSent(pair: SocketPair, text: string): void {
-    if (!text.startsWith('{"$ts":"resume"')) return;
-    const { session } = JSON.parse(text) as { session?: string };
-    if (typeof session !== 'string') return;
-    if (!this.history.sessionBrowser.has(session)) {
-      this.history.sessionBrowser.set(session, pair.browser);
-      this.history.sessionFirstSeen.set(session, this.sim.now);
-    }
-    this.history.currentSession.set(pair.browser, session);
-    this.history.line(this.sim.now, `${pair.browser} resume ${this.history.sessionLabel(session)}`);
-  }
-
-  serverSent(pair: SocketPair, text: string): void {
-    if (!text.startsWith('{"$ts":"resync"')) return;
-    const list = this.history.serverResyncs.get(pair.browser) ?? [];
-    list.push(this.sim.now);
-    this.history.serverResyncs.set(pair.browser, list);
-    this.history.line(this.sim.now, `${pair.browser} told resync`);
-  }
-
-  appended(key: string, seq: number, body: string): void {
-    const session = sessionOf(key);
-    const push = pushIdOf(body);
-    const record = push === undefined ? undefined : this.history.pushes.get(push);
-    if (!record) return;
-    record.streams.set(session, seq);
-    const browser = this.history.sessionBrowser.get(session);
-    if (browser && !record.appendedAt.has(browser)) record.appendedAt.set(browser, this.sim.now);
-    this.history.line(this.sim.now, `append p${push} ${this.history.sessionLabel(session)}#${seq}`);
-  }
-
-  received(text: string): void {
-    let id: unknown;
-    try {
-      id = (JSON.parse(text) as { send?: unknown }).send;
-    } catch {
-      return;
-    }
-    const record = typeof id === 'number' ? this.history.sends.get(id) : undefined;
-    if (!record) return;
-    record.received.push(this.sim.now);
-    this.history.line(this.sim.now, `server got s${id}`);
-  }
-
-  storeError(error: unknown): void {
-    this.history.line(this.sim.now, `store error ${String(error)}`);
-  }
-
   // ── Actions ──
 
   #freshStore(): RecordingStore {
     return new RecordingStore(
       contextClock(this.sim, () => this.server?.context ?? this.sim.root),
-      this,
+      this.#recorder,
     );
   }
 
@@ -191,7 +108,7 @@ export class World implements Realm, NetworkObserver, ServerObserver {
       this.#serverGeneration,
       this.store,
       this.tokens,
-      this,
+      this.#recorder,
     );
     this.history.line(this.sim.now, `server ${this.#serverGeneration} up`);
   }
@@ -436,26 +353,6 @@ export class World implements Realm, NetworkObserver, ServerObserver {
     for (const worker of browser.liveWorkers()) count += this.sim.timersOf(worker.context, before);
     for (const tab of browser.tabs) count += this.sim.timersOf(tab.context, before);
     return count;
-  }
-}
-
-/** The push id in a stored payload (`"data":{…}`). */
-function pushIdOf(body: string): number | undefined {
-  try {
-    const { data } = JSON.parse(`{${body}}`) as { data?: { p?: unknown } };
-    return typeof data?.p === 'number' ? data.p : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The worker's session id in a store key (`[user, id]`, or `[id]` when anonymous). */
-function sessionOf(key: string): string {
-  try {
-    const parts = JSON.parse(key) as unknown[];
-    return String(parts.at(-1));
-  } catch {
-    return key;
   }
 }
 
