@@ -112,7 +112,13 @@ describe('the checker', () => {
 
   it('finds two sockets held longer than the bound, and a push heard after logout', () => {
     const sockets = historyWith(0);
-    sockets.maxOverlap = 5;
+    sockets.serverSockets.opened('b1', 0);
+    sockets.serverSockets.opened('b1', 10);
+    sockets.serverSockets.closed('b1', 100);
+    expect(invariants(sockets)).toEqual([]);
+    sockets.browserSockets.opened('b1', 200);
+    sockets.browserSockets.opened('b1', 201);
+    sockets.browserSockets.closed('b1', 202);
     expect(invariants(sockets)).toEqual(['two sockets']);
     const logout = historyWith(2);
     handle(logout, [frame(1), frame(2)]);

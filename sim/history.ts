@@ -72,10 +72,10 @@ export class History {
   readonly serverResyncs = new Map<string, number[]>();
   /** Violations seen as they happened (socket counts, memory probes). */
   readonly live: Violation[] = [];
-  /** Socket counts of each browser now, and the longest overlap of two. */
-  readonly openSockets = new Map<string, number>();
-  readonly overlapSince = new Map<string, number>();
-  maxOverlap = 0;
+  /** The sockets of each browser open as the browser sees them. */
+  readonly browserSockets = new SocketCount();
+  /** …and as the server sees them (a half-open leftover it cannot know of aside). */
+  readonly serverSockets = new SocketCount();
   readonly #lines: string[] = [];
   readonly #sessionLabels = new Map<string, string>();
 
@@ -101,5 +101,34 @@ export class History {
     const hash = createHash('sha256');
     for (const line of this.#lines) hash.update(`${line}\n`);
     return hash.digest('hex').slice(0, 16);
+  }
+}
+
+/** How many sockets each browser has open now, and the longest time it had two or more. */
+export class SocketCount {
+  readonly #open = new Map<string, number>();
+  readonly #overlapSince = new Map<string, number>();
+  maxOverlap = 0;
+
+  of(browser: string): number {
+    return this.#open.get(browser) ?? 0;
+  }
+
+  opened(browser: string, at: number): number {
+    const count = this.of(browser) + 1;
+    this.#open.set(browser, count);
+    if (count > 1 && !this.#overlapSince.has(browser)) this.#overlapSince.set(browser, at);
+    return count;
+  }
+
+  closed(browser: string, at: number): number {
+    const count = this.of(browser) - 1;
+    this.#open.set(browser, count);
+    const since = this.#overlapSince.get(browser);
+    if (count <= 1 && since !== undefined) {
+      this.#overlapSince.delete(browser);
+      this.maxOverlap = Math.max(this.maxOverlap, at - since);
+    }
+    return count;
   }
 }

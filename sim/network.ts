@@ -18,8 +18,8 @@ const CLOSED = 3;
 
 /** What the network reports to the world's history. */
 export interface NetworkObserver {
-  socketOpened(pair: SocketPair): void;
-  socketClosed(pair: SocketPair, side: 'browser' | 'server'): void;
+  socketOpened(pair: SocketPair, side: Side): void;
+  socketClosed(pair: SocketPair, side: Side): void;
   browserSent(pair: SocketPair, text: string): void;
   serverSent(pair: SocketPair, text: string): void;
 }
@@ -32,12 +32,13 @@ export interface Listener {
 
 type PairState = 'healthy' | 'blackholed';
 
+export type Side = 'browser' | 'server';
+
 export class SocketPair {
   readonly id: number;
   state: PairState = 'healthy';
-  /** The history's bookkeeping: counted as open once, and as closed once. */
-  countedOpen = false;
-  countedClosed = false;
+  /** The history's bookkeeping, per end: each is counted open once, and closed once. */
+  readonly counted: Record<Side, 'no' | 'open' | 'closed'> = { browser: 'no', server: 'no' };
   readonly browserEnd: BrowserEnd;
   serverEnd: ServerEnd | undefined;
   /** The connection name and browser, for the one-socket check. */
@@ -73,8 +74,10 @@ export class SocketPair {
     this.serverEnd?.peerGone(1006, '');
   }
 
+  /** From now on every frame vanishes: the server cannot know, so its end counts as gone. */
   blackhole(): void {
     this.state = 'blackholed';
+    this.observer.socketClosed(this, 'server');
   }
 
   /** The server end believes the peer gone; the browser end hears nothing (half-open). */
@@ -127,6 +130,8 @@ export class BrowserEnd implements SocketLike {
     this.readyState = CLOSING;
     this.pair.observer.socketClosed(this.pair, 'browser');
     if (wasConnecting || !this.pair.serverEnd) {
+      // Closing a socket still connecting fails it: the browser drops the TCP connection.
+      this.pair.serverEnd?.peerGone(1006, '');
       this.#emitClose(1006, '');
       return;
     }
@@ -143,7 +148,7 @@ export class BrowserEnd implements SocketLike {
     this.fromServer('open', () => {
       if (this.readyState !== CONNECTING) return;
       this.readyState = OPEN;
-      this.pair.observer.socketOpened(this.pair);
+      this.pair.observer.socketOpened(this.pair, 'browser');
       this.onopen?.({ type: 'open' } as Event);
     });
   }
@@ -328,6 +333,7 @@ export function dial(
     }
     // The 101 goes out before the server's first frame.
     end.opened();
+    observer.socketOpened(pair, 'server');
     target.accept(serverEnd, { url, headers: { 'x-sim-browser': browser } });
   });
   return end;

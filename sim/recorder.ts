@@ -3,8 +3,8 @@
  * browser over time, the sessions each browser resumes, the server's `resync` answers, each
  * push's place in each session stream, and what the server's app received.
  */
-import type { History } from './history';
-import type { NetworkObserver, SocketPair } from './network';
+import type { History, SocketCount } from './history';
+import type { NetworkObserver, Side, SocketPair } from './network';
 import type { Scheduler } from './scheduler';
 import type { ServerObserver } from './server-process';
 
@@ -14,28 +14,23 @@ export class Recorder implements NetworkObserver, ServerObserver {
     private readonly history: History,
   ) {}
 
-  socketOpened(pair: SocketPair): void {
-    pair.countedOpen = true;
-    const count = (this.history.openSockets.get(pair.browser) ?? 0) + 1;
-    this.history.openSockets.set(pair.browser, count);
-    this.history.line(this.sim.now, `${pair.browser} socket ${pair.id} open (${count})`);
-    if (count > 1 && !this.history.overlapSince.has(pair.browser)) {
-      this.history.overlapSince.set(pair.browser, this.sim.now);
-    }
+  socketOpened(pair: SocketPair, side: Side): void {
+    if (pair.counted[side] !== 'no') return;
+    pair.counted[side] = 'open';
+    const count = this.#count(side).opened(pair.browser, this.sim.now);
+    this.history.line(this.sim.now, `${pair.browser} ${side} socket ${pair.id} open (${count})`);
   }
 
-  socketClosed(pair: SocketPair, side: 'browser' | 'server'): void {
-    if (side !== 'browser' || pair.countedClosed) return;
-    pair.countedClosed = true;
-    if (!pair.countedOpen) return;
-    const count = (this.history.openSockets.get(pair.browser) ?? 1) - 1;
-    this.history.openSockets.set(pair.browser, count);
-    this.history.line(this.sim.now, `${pair.browser} socket ${pair.id} closed (${count})`);
-    const since = this.history.overlapSince.get(pair.browser);
-    if (count <= 1 && since !== undefined) {
-      this.history.overlapSince.delete(pair.browser);
-      this.history.maxOverlap = Math.max(this.history.maxOverlap, this.sim.now - since);
-    }
+  socketClosed(pair: SocketPair, side: Side): void {
+    const was = pair.counted[side];
+    pair.counted[side] = 'closed';
+    if (was !== 'open') return;
+    const count = this.#count(side).closed(pair.browser, this.sim.now);
+    this.history.line(this.sim.now, `${pair.browser} ${side} socket ${pair.id} closed (${count})`);
+  }
+
+  #count(side: Side): SocketCount {
+    return side === 'browser' ? this.history.browserSockets : this.history.serverSockets;
   }
 
   browserSent(pair: SocketPair, text: string): void {

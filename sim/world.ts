@@ -263,7 +263,7 @@ export class World implements Realm {
       (handle) => handle.browser === browser.id && handle.openedAt >= at,
     );
     if (loggedInSince) return;
-    const sockets = this.history.openSockets.get(browser.id) ?? 0;
+    const sockets = this.history.browserSockets.of(browser.id);
     // Timers the logout left running; a page that leaves later may start its own.
     const timers = this.timersIn(browser, before);
     this.history.line(
