@@ -233,28 +233,39 @@ export function checkLogouts(history: History): Violation[] {
 }
 
 /**
- * A `resync` tells the app it missed pushes: with the reference server it comes only when
- * the server said so (the gap is older than its log, or it lost the session), or after a
- * worker death while no tab of the browser had a numbered push yet, so there was nothing
- * to resume from (README, "When the worker dies"). Any other is spurious: the app refetches for
- * nothing. One loss asks for one `resync`, not one per path that learnt of it.
+ * A `resync` tells the app it missed pushes: it is owed when the lineage did miss one it
+ * wants (pushed before the resync and never heard: lost by a store, a restart, a log too
+ * short), when the server said so, or after a worker death while no tab of the browser had
+ * a numbered push yet, so there was nothing to resume from (README, "When the worker
+ * dies"). Any other is spurious: the app refetches for nothing. One loss asks for one
+ * `resync`, not one per path that learnt of it.
  */
 export function checkResyncs(history: History): Violation[] {
   const violations: Violation[] = [];
-  for (const handle of history.handles.values()) {
-    const told = history.serverResyncs.get(handle.browser) ?? [];
-    let since = handle.openedAt;
+  for (const [lineage, handles] of lineages(history)) {
+    const [first] = handles;
+    if (!first) continue;
+    const heard = new Set(
+      handles.flatMap((handle) =>
+        handle.events.flatMap((event) => (event.kind === 'frame' ? [event.push] : [])),
+      ),
+    );
+    const told = history.serverResyncs.get(first.browser) ?? [];
+    let since = first.openedAt;
     let lostUnnumbered = false;
-    for (const event of handle.events) {
+    for (const event of handles.flatMap((handle) => handle.events)) {
       if (event.kind === 'state' && event.reason === 'worker-lost') {
-        lostUnnumbered = !hadPushes(history, handle.browser, event.at);
+        lostUnnumbered = !hadPushes(history, first.browser, event.at);
       }
       if (event.kind !== 'resync') continue;
-      const explained = lostUnnumbered || told.some((at) => at >= since && at <= event.at);
+      const explained =
+        lostUnnumbered ||
+        told.some((at) => at >= since && at <= event.at) ||
+        missedBefore(history, first, heard, since, event.at);
       if (!explained) {
         violations.push({
           invariant: 'spurious resync',
-          detail: `h${handle.id} (${handle.lineage}, ${handle.interest}) got resync at ${event.at}; the server said none to ${handle.browser} since ${since}`,
+          detail: `${lineage} (${first.interest}) got resync at ${event.at}: it missed nothing, and the server said none to ${first.browser} since ${since}`,
         });
       }
       since = event.at;
@@ -262,6 +273,20 @@ export function checkResyncs(history: History): Violation[] {
     }
   }
   return violations;
+}
+
+/** Whether the lineage of `handle` never heard a push it wants made between `from` and `to`. */
+function missedBefore(
+  history: History,
+  handle: HandleRecord,
+  heard: ReadonlySet<number>,
+  from: number,
+  to: number,
+): boolean {
+  for (const push of history.pushes.values()) {
+    if (push.at >= from && push.at <= to && wants(handle, push) && !heard.has(push.id)) return true;
+  }
+  return false;
 }
 
 /**

@@ -28,7 +28,9 @@ export type Step =
   | { kind: 'logout'; pick: number }
   | { kind: 'login'; pick: number; user: number }
   | { kind: 'expire-token'; user: number }
-  | { kind: 'offline'; browser: number; duration: number };
+  | { kind: 'offline'; browser: number; duration: number }
+  | { kind: 'redis-restart' }
+  | { kind: 'redis-write-failure'; count: number };
 
 export type StepKind = Step['kind'];
 
@@ -48,10 +50,17 @@ export const FAULT_KINDS = {
   offline: ['offline'],
   'second-build': ['open-tab'],
   'no-shared-worker': [],
+  'redis-restart': ['redis-restart'],
+  'redis-write': ['redis-write-failure'],
 } as const satisfies Record<string, readonly StepKind[]>;
 
 export type FaultKind = keyof typeof FAULT_KINDS;
-export const ALL_FAULTS = Object.keys(FAULT_KINDS) as FaultKind[];
+/** Kinds that need a real Redis (sim/redis.test.ts). */
+export const REDIS_FAULTS: readonly FaultKind[] = ['redis-restart', 'redis-write'];
+/** Every kind the in-memory store can run. */
+export const ALL_FAULTS = (Object.keys(FAULT_KINDS) as FaultKind[]).filter(
+  (kind) => !REDIS_FAULTS.includes(kind),
+);
 
 export interface TimedStep {
   /** Simulated ms to let pass before the step. */
@@ -143,6 +152,15 @@ function stepArbitrary(faults: ReadonlySet<FaultKind>): fc.Arbitrary<Step> {
     ['logout', 1, fc.record({ kind: fc.constant('logout' as const), pick })],
     ['logout', 1, fc.record({ kind: fc.constant('login' as const), pick, user })],
     ['token', 1, fc.record({ kind: fc.constant('expire-token' as const), user })],
+    ['redis-restart', 1, fc.record({ kind: fc.constant('redis-restart' as const) })],
+    [
+      'redis-write',
+      1,
+      fc.record({
+        kind: fc.constant('redis-write-failure' as const),
+        count: fc.integer({ min: 1, max: 3 }),
+      }),
+    ],
     [
       'offline',
       1,

@@ -64,8 +64,15 @@ function replace(target: object, key: string, descriptor: PropertyDescriptor): R
 export function installGlobals(world: Realm): Restore {
   active = world;
   const { sim } = world;
+  const host = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
   const timer = (callback: () => void, ms = 0) =>
-    sim.setTimer(sim.current, ms, callback, 'page timer');
+    sim.current === sim.outside
+      ? host.setTimeout(callback, ms)
+      : sim.setTimer(sim.current, ms, callback, 'page timer');
+  const clear = (id: unknown) => {
+    if (typeof id === 'number') sim.clearTimer(id);
+    else host.clearTimeout(id as ReturnType<typeof setTimeout>);
+  };
   const restores: Restore[] = [
     replace(globalThis, 'SharedWorker', {
       get: () => (realm().hasSharedWorker() ? SimSharedWorker : undefined),
@@ -84,10 +91,7 @@ export function installGlobals(world: Realm): Restore {
     }),
     replace(globalThis, 'sessionStorage', { get: () => realm().storage() }),
     replace(globalThis, 'setTimeout', { value: timer, writable: true }),
-    replace(globalThis, 'clearTimeout', {
-      value: (id: unknown) => sim.clearTimer(id),
-      writable: true,
-    }),
+    replace(globalThis, 'clearTimeout', { value: clear, writable: true }),
     replace(Math, 'random', { value: sim.random, writable: true }),
     replace(globalThis.crypto, 'getRandomValues', {
       value: <T extends ArrayBufferView | null>(array: T): T => {

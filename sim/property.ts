@@ -8,6 +8,7 @@ import { type CheckOptions, DEFAULT_CHECK } from './checker';
 import { type FaultKind, type Plan, planArbitrary } from './faults';
 import type { Violation } from './history';
 import { runPlan } from './run';
+import type { WorldRedis } from './world';
 
 export interface SimulationOptions {
   faults: ReadonlySet<FaultKind>;
@@ -16,6 +17,8 @@ export interface SimulationOptions {
   path?: string;
   maxSteps?: number;
   check?: CheckOptions;
+  /** A real Redis for each run's sessions (sim/redis.test.ts); the in-memory store without. */
+  redis?: () => WorldRedis;
   /** Called after each run, for progress figures. */
   onRun?: (tasks: number) => void;
 }
@@ -37,7 +40,10 @@ export function simulationProperty(options: SimulationOptions) {
   const property = fc.asyncProperty(
     planArbitrary(options.faults, options.maxSteps),
     async (plan) => {
-      const result = await runPlan(plan, { check: options.check ?? DEFAULT_CHECK });
+      const result = await runPlan(plan, {
+        check: options.check ?? DEFAULT_CHECK,
+        ...(options.redis ? { redis: options.redis() } : {}),
+      });
       options.onRun?.(result.tasks);
       lastViolations = result.violations;
       return result.violations.length === 0;
@@ -62,7 +68,12 @@ export async function simulate(
   const plan = details.counterexample?.[0];
   // The last run of the shrinking is the minimal failing plan: run it again for its violations.
   const minimal = plan
-    ? (await runPlan(plan, { check: options.check ?? DEFAULT_CHECK })).violations
+    ? (
+        await runPlan(plan, {
+          check: options.check ?? DEFAULT_CHECK,
+          ...(options.redis ? { redis: options.redis() } : {}),
+        })
+      ).violations
     : violations();
   const faults = [...options.faults].join(',');
   const check = options.check ?? DEFAULT_CHECK;

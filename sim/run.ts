@@ -10,7 +10,7 @@ import type { Violation } from './history';
 import type { SocketPair } from './network';
 import type { Lane } from './scheduler';
 import { SIM_REPLAY, SIM_SESSIONS } from './server-process';
-import { World } from './world';
+import { World, type WorldRedis } from './world';
 
 export interface RunResult {
   violations: Violation[];
@@ -26,9 +26,10 @@ const FINAL_MS = 8_000;
 
 export async function runPlan(
   plan: Plan,
-  options: { check?: CheckOptions; trace?: boolean } = {},
+  options: { check?: CheckOptions; trace?: boolean; redis?: WorldRedis } = {},
 ): Promise<RunResult> {
   const world = new World({
+    ...(options.redis ? { redis: options.redis } : {}),
     seed: plan.seed,
     choices: plan.choices,
     browsers: plan.browsers,
@@ -229,6 +230,12 @@ class Driver {
         return;
       case 'expire-token':
         world.expireToken(USERS[step.user] as string);
+        return;
+      case 'redis-restart':
+        world.restartRedis();
+        return;
+      case 'redis-write-failure':
+        world.failRedisWrites(step.count);
         return;
       case 'offline': {
         const browser = pickOf(world.browsers, step.browser);

@@ -60,6 +60,8 @@ export class Scheduler {
   /** The context whose task runs now; the stubbed globals answer for it. */
   current: Context;
   readonly root = new Context('sim');
+  /** The context of the host's own code, run while the world waits on it (see `external`). */
+  readonly outside = new Context('outside');
   /** The world's own randomness (latencies, jitter, ids): derived from the run's seed. */
   readonly random: () => number;
   readonly #lanes = new Set<Lane>();
@@ -71,6 +73,8 @@ export class Scheduler {
   #choiceAt = 0;
   #taskCount = 0;
   #serial = 0;
+  /** Real work in flight outside the world, awaited before each pick (see RedisGate). */
+  external: (() => Promise<void> | undefined) | undefined;
   /** One line per task run: what the determinism check hashes (with the history). */
   readonly trace: string[] = [];
   readonly #traceTasks: boolean;
@@ -156,6 +160,14 @@ export class Scheduler {
   async runUntil(until: number): Promise<void> {
     await drainMicrotasks();
     for (;;) {
+      // Real work the world waits on (a real Redis's answers) lands before the next pick.
+      for (let wait = this.external?.(); wait; wait = this.external?.()) {
+        // What runs meanwhile is the host's (a Redis client reconnecting): its timers are real.
+        this.current = this.outside;
+        await wait;
+        await drainMicrotasks();
+        this.current = this.root;
+      }
       const task = this.#next(until);
       if (!task) break;
       await this.#run(task.context, task.task);

@@ -11,7 +11,7 @@ import type { Clock } from '../protocol/clock';
 import type { TabSocketClient } from '../server/connected-client';
 import { MemoryReplayStore } from '../server/memory-replay-store';
 import { DEFAULT_REPLAY } from '../server/options';
-import type { PushPayload, ReplayRead, ReplayStore } from '../server/replay-store';
+import type { PushPayload, ReplayStore } from '../server/replay-store';
 import { TabSocketServer } from '../server/server';
 import type { Listener, ServerEnd } from './network';
 import { Context, type Scheduler } from './scheduler';
@@ -35,42 +35,72 @@ export function contextClock(sim: Scheduler, context: () => Context): Clock {
   };
 }
 
-/** The memory store, with every append reported: the streams the checker holds tabs to. */
-export class RecordingStore implements ReplayStore {
-  readonly memory: MemoryReplayStore;
+/**
+ * A replay store with every append reported (the streams the checker holds tabs to), and
+ * the sessions it was given counted. Any store: the in-memory one, or Redis's, whose
+ * optional methods (`appendMany`, `touch`, …) pass through as they are.
+ */
+export class RecordingStore {
+  readonly store: ReplayStore;
   readonly #sessions = new Set<string>();
 
-  constructor(
-    clock: Clock,
-    private readonly observer: ServerObserver,
-  ) {
-    this.memory = new MemoryReplayStore(SIM_REPLAY, clock);
+  constructor(inner: ReplayStore, observer: ServerObserver) {
+    const sessions = this.#sessions;
+    const report = (session: string, seq: number | undefined, body: string) => {
+      sessions.add(session);
+      if (seq !== undefined) observer.appended(session, seq, body);
+    };
+    this.store = new Proxy(inner, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key, target);
+        if (typeof value !== 'function') return value;
+        const method = (value as (...args: unknown[]) => unknown).bind(target);
+        if (key === 'append') {
+          return (session: string, payload: PushPayload) =>
+            after(method(session, payload), (seq) =>
+              report(session, seq as number | undefined, payload.body),
+            );
+        }
+        if (key === 'appendMany') {
+          return (list: string[], payload: PushPayload) =>
+            after(method(list, payload), (seqs) => {
+              for (const [at, session] of list.entries()) {
+                report(session, (seqs as (number | undefined)[])[at], payload.body);
+              }
+            });
+        }
+        if (key === 'drop') {
+          return (session: string) => {
+            sessions.delete(session);
+            return method(session);
+          };
+        }
+        return method;
+      },
+    });
   }
 
-  append(session: string, payload: PushPayload): number {
-    const seq = this.memory.append(session, payload);
-    this.#sessions.add(session);
-    this.observer.appended(session, seq, payload.body);
-    return seq;
-  }
-
-  read(session: string, last: number | undefined): ReplayRead {
-    return this.memory.read(session, last);
-  }
-
-  seen(session: string, id: number, window: number): boolean {
-    return this.memory.seen(session, id, window);
-  }
-
-  drop(session: string): void {
-    this.#sessions.delete(session);
-    this.memory.drop(session);
-  }
-
-  /** Sessions whose log the store holds. */
+  /** Sessions whose stream the store was given and not told to drop. */
   get sessionCount(): number {
     return this.#sessions.size;
   }
+}
+
+/** The in-memory store with the simulation's limits, on `clock`. */
+export function memoryStore(clock: Clock): ReplayStore {
+  return new MemoryReplayStore(SIM_REPLAY, clock);
+}
+
+/** Runs `then` on a value now, or once a promise of it resolves; answers the same. */
+function after<T>(value: T | Promise<T>, then: (value: T) => void): T | Promise<T> {
+  if (value instanceof Promise) {
+    return value.then((resolved) => {
+      then(resolved);
+      return resolved;
+    });
+  }
+  then(value);
+  return value;
 }
 
 /** Tokens: `?token=<user>.<version>`; a version below the user's current one has expired. */
@@ -116,7 +146,7 @@ export class ServerProcess implements Listener {
           {
             wss: this.#wss as unknown as WebSocketServer,
             authenticate: (request) => tokens.userOf(request.url ?? ''),
-            replayStore: store,
+            replayStore: store.store,
             replay: SIM_REPLAY,
             sessions: SIM_SESSIONS,
             liveness: { interval: 10_000, timeout: 5_000 },

@@ -4,17 +4,36 @@
  * the actions the fault steps are made of.
  */
 import { WorkerError } from '../protocol/errors';
+import { RedisReplayStore } from '../server/redis/redis-replay-store';
+import type { RedisCommandClient } from '../server/redis/store-options';
 import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from './browser';
 import { installGlobals, type Realm } from './globals';
 import { type HandleRecord, History } from './history';
 import { Recorder } from './recorder';
+import { RedisGate } from './redis-gate';
 import { type Context, Scheduler } from './scheduler';
-import { contextClock, RecordingStore, ServerProcess, TokenIssuer } from './server-process';
+import {
+  contextClock,
+  memoryStore,
+  RecordingStore,
+  ServerProcess,
+  SIM_REPLAY,
+  TokenIssuer,
+} from './server-process';
 
 /** How long after a logout resolves its sockets and timers must be gone. */
 export const LOGOUT_SETTLE_MS = 3_000;
 
+/** A real Redis for the sessions (see redis-gate.ts), and how to restart it without data. */
+export interface WorldRedis {
+  client: RedisCommandClient;
+  /** Keys of this run start with it: runs share one Redis. */
+  prefix: string;
+  restart(): Promise<void>;
+}
+
 export interface WorldOptions {
+  redis?: WorldRedis;
   seed: number;
   choices: readonly number[];
   browsers: Array<{ sharedWorkers: boolean }>;
@@ -34,10 +53,16 @@ export class World implements Realm {
   #nextSend = 0;
   #nextHandle = 0;
   readonly #restoreGlobals: () => void;
+  readonly #redis: (WorldRedis & { gate: RedisGate }) | undefined;
 
   constructor(options: WorldOptions) {
     this.sim = new Scheduler(options.seed, options.choices, { trace: options.trace ?? false });
     this.#recorder = new Recorder(this.sim, this.history);
+    if (options.redis) {
+      const gate = new RedisGate(this.sim, options.redis.client);
+      this.#redis = { ...options.redis, gate };
+      this.sim.external = () => gate.pending();
+    }
     this.store = this.#freshStore();
     this.browsers = options.browsers.map(
       ({ sharedWorkers }, index) =>
@@ -95,10 +120,16 @@ export class World implements Realm {
   // ── Actions ──
 
   #freshStore(): RecordingStore {
-    return new RecordingStore(
-      contextClock(this.sim, () => this.server?.context ?? this.sim.root),
-      this.#recorder,
-    );
+    const clock = contextClock(this.sim, () => this.server?.context ?? this.sim.root);
+    const redis = this.#redis;
+    const store = redis
+      ? new RedisReplayStore(redis.gate, {
+          prefix: `sim:${redis.prefix}:${this.#serverGeneration}:`,
+          replay: SIM_REPLAY,
+          onError: (error) => this.#recorder.storeError(error),
+        })
+      : memoryStore(clock);
+    return new RecordingStore(store, this.#recorder);
   }
 
   startServer(): void {
@@ -120,6 +151,21 @@ export class World implements Realm {
     this.history.line(this.sim.now, `server down (keep sessions: ${keepSessions})`);
     if (!keepSessions) this.store = this.#freshStore();
     this.sim.setTimer(this.sim.root, downFor, () => this.startServer(), 'server start');
+  }
+
+  /** Redis restarts and comes back empty (with Redis only; the server's connection waits). */
+  restartRedis(): void {
+    const redis = this.#redis;
+    if (!redis) return;
+    this.history.line(this.sim.now, 'redis restarts, empty');
+    redis.gate.hold(redis.restart());
+  }
+
+  /** The next `count` writes to Redis fail (with Redis only). */
+  failRedisWrites(count: number): void {
+    if (!this.#redis) return;
+    this.history.line(this.sim.now, `the next ${count} redis writes fail`);
+    this.#redis.gate.failWrites += count;
   }
 
   /** The app pushes to `user`'s sockets and sessions, as `server.push` does. */
