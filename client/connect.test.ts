@@ -124,6 +124,23 @@ describe('connect()', () => {
     expect(sockets).toHaveLength(1);
   });
 
+  it('keeps the interest of a handle connected in the task the last one was released in', async () => {
+    // Found by the simulation (sim/README.md): the released login's pending interest update
+    // took the new login's state, so the new handle heard nothing.
+    const worker = new SharedWorker('');
+    const first = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+    first.on('message', () => {});
+    void first.release();
+    const second = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+    const received: unknown[] = [];
+    second.on('message', (data) => received.push(data));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(second.state).toBe('open'));
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toEqual([{ n: 1 }]));
+  });
+
   it("retires the tab's older handles on a new login, so no push arrives twice", async () => {
     const worker = new SharedWorker('');
     const url = 'ws://127.0.0.1:9/ws?token=a';

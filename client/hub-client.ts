@@ -136,7 +136,10 @@ export class HubClient implements HandleHost {
     else {
       this.#call((hub) => this.#openOn(hub, options, resumeFrom, handle));
       // A new login's interest goes whole, once the worker has the tab on the connection.
-      if (login === 'new') this.#call((hub) => this.#sendInterest(hub, handle.name));
+      if (login === 'new') {
+        const group = this.#handles.get(handle.name);
+        this.#call((hub) => this.#sendInterest(hub, handle.name, group));
+      }
     }
   }
 
@@ -178,7 +181,7 @@ export class HubClient implements HandleHost {
   #interestChange(entry: HandleGroup<TabSocketHandle>, key: string, listening: boolean): void {
     const first = listening ? entry.interest.add(key) : entry.interest.remove(key);
     const { name } = entry.options;
-    if (first) this.#call((hub) => this.#sendInterest(hub, name));
+    if (first) this.#call((hub) => this.#sendInterest(hub, name, entry));
   }
 
   /** Starts following the worker on `link`: attaches, watches its lock, re-opens if asked. */
@@ -388,8 +391,12 @@ export class HubClient implements HandleHost {
   }
 
   /** Tells the worker what changed of this tab's interest in `name`, if anything did. */
-  #sendInterest(hub: Remote<HubApi>, name: string): unknown {
-    const update = this.#handles.get(name)?.interest.takeUpdate();
+  #sendInterest(hub: Remote<HubApi>, name: string, group = this.#handles.get(name)): unknown {
+    // An update asked for by a login that ended meanwhile (released, then connected again
+    // in the same task) is not the new login's: taking its state here would tell the hub
+    // too little, and the new login's own update then nothing.
+    if (!group || this.#handles.get(name) !== group) return undefined;
+    const update = group.interest.takeUpdate();
     return update && hub.setInterest(this.tabId, name, update);
   }
 
