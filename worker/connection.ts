@@ -178,6 +178,14 @@ export class Connection {
     this.#setState('closed', { reason, code, ...(closeReason ? { closeReason } : {}) });
   }
 
+  /**
+   * The hub lets go of this connection (a new login starts on another, or the hub ends): a
+   * logout's wait for acks ends now, or its socket would overlap the next login's.
+   */
+  dispose(): void {
+    this.#finalAcks.end();
+  }
+
   /** A tab saw the browser go offline or online. */
   setOnline(online: boolean): void {
     this.#online = online;

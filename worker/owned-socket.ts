@@ -126,6 +126,7 @@ export class OwnedSocket {
   dispose(): void {
     this.#relay?.dispose();
     this.#relay = undefined;
+    this.connection.dispose();
     this.release();
     if (this.channel) {
       this.channel.onmessage = null;
