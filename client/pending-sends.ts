@@ -1,4 +1,9 @@
-import { deserializeError, WorkerError } from '../protocol/errors';
+import {
+  ConnectionClosedError,
+  deserializeError,
+  UnconfirmedSendError,
+  WorkerError,
+} from '../protocol/errors';
 import type { Outcome, SocketData, TabSend, WireId } from '../protocol/tab-hub';
 
 /**
@@ -64,7 +69,16 @@ export class PendingSends {
   }
 
   fail(send: PendingSend, error: unknown): void {
-    this.#take(send)?.reject(error);
+    // "Closed before it was written" holds for the worker that refused it, not for the one
+    // that died after writing it: the server may have it.
+    const fate =
+      error instanceof ConnectionClosedError && send.written.kind === 'numbered'
+        ? new UnconfirmedSendError(
+            'tabsocket: the login ended after a worker that died had written the message, before the server acknowledged it: the server may or may not have it',
+            { cause: error },
+          )
+        : error;
+    this.#take(send)?.reject(fate);
   }
 
   /** The send was posted to a hub that does not tell its writes. */
