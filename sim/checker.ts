@@ -18,7 +18,7 @@ export interface CheckOptions {
 }
 
 export const DEFAULT_CHECK: CheckOptions = {
-  workerErrorSends: 'unknown',
+  workerErrorSends: 'rejected',
   handoverOverlap: { browser: 0, server: 100 },
 };
 
@@ -171,7 +171,9 @@ export function checkSends(history: History, options: CheckOptions): Violation[]
         detail: `${name} resolved at ${outcome.at}, never reached the app`,
       });
     }
-    const strictReject = outcome.error !== 'WorkerError' || options.workerErrorSends === 'rejected';
+    const strictReject =
+      outcome.error !== UNCONFIRMED &&
+      (outcome.error !== 'WorkerError' || options.workerErrorSends === 'rejected');
     if (!outcome.ok && strictReject && got > 0) {
       violations.push({
         invariant: 'rejected send written',
@@ -181,6 +183,13 @@ export function checkSends(history: History, options: CheckOptions): Violation[]
   }
   return violations;
 }
+
+/**
+ * The one rejection that says so when the server may have the message: written, and the
+ * connection closed (a logout's wait for its ack ran out, or a new login cut it short)
+ * before the ack came (README, Errors).
+ */
+const UNCONFIRMED = 'TS_ERR_UNCONFIRMED';
 
 /**
  * At most one socket per browser (one connection name here): as the browser sees them,
@@ -233,9 +242,17 @@ export function checkLogouts(history: History): Violation[] {
 }
 
 /**
+ * A hub decides on a fresh session (and tells its tabs) before its socket's `resume` shows
+ * it on the wire: within one connect attempt (the pages connect with `connectTimeout` 3 s).
+ */
+const SWITCH_ON_WIRE_WITHIN = 5_000;
+
+/**
  * A `resync` tells the app it missed pushes: it is owed when the lineage did miss one it
  * wants (pushed before the resync and never heard: lost by a store, a restart, a log too
- * short), when the server said so, or after a worker death while no tab of the browser had
+ * short), when the server said so, when the browser's sockets moved to another session
+ * (a hub without a cursor took the socket: the tabs of the old one cannot know what they
+ * missed of it), or after a worker death while no tab of the browser had
  * a numbered push yet, so there was nothing to resume from (README, "When the worker
  * dies"). Any other is spurious: the app refetches for nothing. One loss asks for one
  * `resync`, not one per path that learnt of it.
@@ -251,6 +268,7 @@ export function checkResyncs(history: History): Violation[] {
       ),
     );
     const told = history.serverResyncs.get(first.browser) ?? [];
+    const switches = history.sessionSwitches.get(first.browser) ?? [];
     let since = first.openedAt;
     let lostUnnumbered = false;
     for (const event of handles.flatMap((handle) => handle.events)) {
@@ -261,6 +279,7 @@ export function checkResyncs(history: History): Violation[] {
       const explained =
         lostUnnumbered ||
         told.some((at) => at >= since && at <= event.at) ||
+        switches.some((at) => at >= since && at <= event.at + SWITCH_ON_WIRE_WITHIN) ||
         missedBefore(history, first, heard, since, event.at);
       if (!explained) {
         violations.push({

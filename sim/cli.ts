@@ -1,5 +1,5 @@
 /**
- * `npm run sim -- --seeds N [--faults a,b] [--seed S --path P | --plan JSON] [--strict-sends]
+ * `npm run sim -- --seeds N [--faults a,b] [--seed S --path P | --plan JSON] [--lax-sends]
  * [--ignore invariant,…] [--history]`: runs N schedules (or replays one, or runs one plan),
  * prints schedules per second and, for a failure, the minimal plan, its violations and the
  * commands that replay it.
@@ -17,7 +17,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     path: { type: 'string' },
     faults: { type: 'string' },
-    'strict-sends': { type: 'boolean', default: false },
+    'lax-sends': { type: 'boolean', default: false },
     ignore: { type: 'string' },
     plan: { type: 'string' },
     history: { type: 'boolean', default: false },
@@ -27,7 +27,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    `npm run sim -- --seeds N [--faults ${ALL_FAULTS.join(',')}] [--seed S --path P] [--strict-sends] [--history]`,
+    `npm run sim -- --seeds N [--faults ${ALL_FAULTS.join(',')}] [--seed S --path P] [--lax-sends] [--history]`,
   );
   process.exit(0);
 }
@@ -35,7 +35,7 @@ if (values.help) {
 const faults = parseFaults(values.faults);
 const check = {
   ...DEFAULT_CHECK,
-  ...(values['strict-sends'] ? { workerErrorSends: 'rejected' as const } : {}),
+  ...(values['lax-sends'] ? { workerErrorSends: 'unknown' as const } : {}),
   ...(values.ignore ? { ignore: values.ignore.split(',') } : {}),
 };
 if (values.plan !== undefined) {

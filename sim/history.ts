@@ -68,6 +68,12 @@ export class History {
   readonly sessionFirstSeen = new Map<string, number>();
   /** The session each browser's socket last resumed: the stream its tabs follow now. */
   readonly currentSession = new Map<string, string>();
+  /**
+   * When each browser's sockets went from one session to another (a hub that had no cursor
+   * took the socket and started its own): tabs that followed the one left behind cannot
+   * know what they missed of it, and are owed a `resync`.
+   */
+  readonly sessionSwitches = new Map<string, number[]>();
   /** When each browser was told `resync` by the server (any of its sockets). */
   readonly serverResyncs = new Map<string, number[]>();
   /** Violations seen as they happened (socket counts, memory probes). */

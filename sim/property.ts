@@ -78,7 +78,7 @@ export async function simulate(
   const faults = [...options.faults].join(',');
   const check = options.check ?? DEFAULT_CHECK;
   const flags = [
-    check.workerErrorSends === 'rejected' ? ' --strict-sends' : '',
+    check.workerErrorSends === 'unknown' ? ' --lax-sends' : '',
     check.ignore?.length ? ` --ignore '${check.ignore.join(',')}'` : '',
   ].join('');
   const replay = `npm run sim -- --seed ${details.seed} --path ${details.counterexamplePath} --faults ${faults}${flags}`;

@@ -41,6 +41,12 @@ export class Recorder implements NetworkObserver, ServerObserver {
       this.history.sessionBrowser.set(session, pair.browser);
       this.history.sessionFirstSeen.set(session, this.sim.now);
     }
+    const left = this.history.currentSession.get(pair.browser);
+    if (left !== undefined && left !== session) {
+      const switches = this.history.sessionSwitches.get(pair.browser) ?? [];
+      switches.push(this.sim.now);
+      this.history.sessionSwitches.set(pair.browser, switches);
+    }
     this.history.currentSession.set(pair.browser, session);
     this.history.line(this.sim.now, `${pair.browser} resume ${this.history.sessionLabel(session)}`);
   }

@@ -273,6 +273,7 @@ class Driver {
     const { world } = this;
     const { browser } = tab;
     const [current] = this.#handles().filter((handle) => handle.tab.browser === browser);
+    const previous = browser.user;
     browser.user = undefined;
     const loggedIn = () => {
       browser.user = user;
@@ -285,8 +286,22 @@ class Driver {
         });
       }
     };
-    if (!current) {
+    if (!current && (previous === undefined || previous === user)) {
       loggedIn();
+      return;
+    }
+    if (!current) {
+      // The app knows from its cookie that another user is logged in, and no page holds a
+      // handle of that login (they reloaded or closed), while a worker may still: it logs
+      // that login out through a handle of its own, then in (url functions all count as
+      // one login: README, Expiring tokens).
+      world.inTab(tab, () => {
+        browser.user = previous;
+        const handle = world.openHandle(tab, { interest: 'all' });
+        browser.user = undefined;
+        if (handle) void world.logout(handle).then(loggedIn);
+        else loggedIn();
+      });
       return;
     }
     world.inTab(current.tab, () => {

@@ -1,0 +1,55 @@
+/**
+ * The minimal plans of the bugs the simulation found after issue 19's fixes were merged,
+ * each replayed on every run: a plan is the whole reproduction, shrunk by fast-check, and
+ * each failed before its fix (sim/README.md, "What it found").
+ */
+import { describe, expect, it } from 'vitest';
+import type { Plan } from './faults';
+import { runPlan } from './run';
+
+const FOUND: Array<{ bug: string; plan: Plan }> = [
+  {
+    bug: 'a handle connected in the task the last one was released in heard nothing',
+    plan: {
+      seed: 2,
+      browsers: [{ sharedWorkers: true }],
+      steps: [{ wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } }],
+      choices: [],
+    },
+  },
+  {
+    bug: "a logout's wait for its acks kept the old socket open beside the next login's",
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 56, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 0, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    bug: 'a send the dead worker had written was rejected as never written by a logout before its re-post',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 39, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 5, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 1, aim: false, step: { kind: 'logout', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
+];
+
+describe('plans the simulation found', () => {
+  for (const { bug, plan } of FOUND) {
+    it(`holds every invariant where ${bug}`, async () => {
+      const { violations } = await runPlan(plan);
+      expect(violations).toEqual([]);
+    });
+  }
+});
