@@ -14,9 +14,11 @@ export {
   InvalidOptionError,
   MalformedFrameError,
   OutboxFullError,
+  RefusedError,
   ReleasedError,
   TabSocketError,
   type TabSocketErrorCode,
+  TooLargeError,
   UrlProviderError,
   WorkerError,
 } from '../protocol/errors';
