@@ -32,6 +32,7 @@ import { type LockWaiter, type TabPort, TabRegistry } from './registry';
 import { type RelayChannelPort, SharedConnection } from './shared-connection';
 import { numberingOf } from './tab-send';
 import { UrlSources } from './url-source';
+import { fitInterest } from './wire-limits';
 
 export interface HubEnvironment extends Environment {
   /**
@@ -155,8 +156,17 @@ export class Hub {
   setInterest(tabId: string, name: string, interest: Interest): Outcome<void> {
     const refusal = checkInterest(interest);
     if (refusal) return failure(refusal);
-    this.#registry.setInterest(tabId, name, interest);
-    this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
+    const connection = this.#connections.get(name)?.connection;
+    // Topics the server would refuse are told to this tab, not sent: a refused `sub` would
+    // leave every tab without its topics, and refusals past the server's cap close the socket.
+    const fitted = connection
+      ? fitInterest(interest, this.#registry.topicSetOn(name, tabId), connection.limits)
+      : { interest };
+    this.#registry.setInterest(tabId, name, fitted.interest);
+    connection?.setTopics(this.#registry.topicsOn(name));
+    if (fitted.refused) {
+      this.#registry.postTo(tabId, { kind: 'error', name, error: serializeError(fitted.refused) });
+    }
     return DONE;
   }
 
@@ -280,6 +290,7 @@ export class Hub {
       tabs: this.#registry.tabsOn(name),
       role: connection.role,
       builds: connection.builds,
+      limits: connection.limits,
       ...(connection.cursor ? { cursor: connection.cursor } : {}),
     };
   }

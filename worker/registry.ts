@@ -104,11 +104,17 @@ export class TabRegistry {
 
   /** Every topic some tab on `name` subscribes to. */
   topicsOn(name: string): string[] {
+    return [...this.topicSetOn(name)];
+  }
+
+  /** The topics of the tabs on `name`, but for `exceptTab`'s own. */
+  topicSetOn(name: string, exceptTab?: string): Set<string> {
     const topics = new Set<string>();
-    for (const tab of this.#tabs.values()) {
+    for (const [tabId, tab] of this.#tabs) {
+      if (tabId === exceptTab) continue;
       for (const topic of tab.joined.get(name)?.topics ?? []) topics.add(topic);
     }
-    return [...topics];
+    return topics;
   }
 
   /** Posts the frames gathered for the next task now: what a tab is told next counts them. */

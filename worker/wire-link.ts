@@ -1,13 +1,20 @@
 import { type Clock, Timer } from '../protocol/clock';
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import type { TabSocketError } from '../protocol/errors';
-import { MalformedFrameError } from '../protocol/errors';
+import { MalformedFrameError, RefusedError, TooLargeError } from '../protocol/errors';
 import { parseJson } from '../protocol/heartbeat-frame';
 import type { TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
 import type { PushFrame, SubscribeFrame } from '../protocol/wire';
-import { decodeText, decodeValue, readServerFrame, type WirePhase } from './inbound-frame';
+import {
+  decodeText,
+  decodeValue,
+  readServerFrame,
+  type ServerFrameVerdict,
+  type WirePhase,
+} from './inbound-frame';
 import { type Numbering, SendQueue } from './send-queue';
+import { type Limits, limitsFromHello, topicsWithin } from './wire-limits';
 import { WireSession } from './wire-session';
 
 /** How long a new socket listens for `hello` before it takes the server for a plain one. */
@@ -65,6 +72,8 @@ export class WireLink {
   /** Ids below this may be taken: the cursor's `nextId`. */
   #reservedId = 1;
   #topics: string[] = [];
+  /** What the server takes: the `limits` option, overridden by what its hello said. */
+  #limits: Limits;
   /** The topics the server has for the session; undefined when not known. */
   #topicsSent: string | undefined = '[]';
   /** Waits for `hello` (HELLO_WINDOW), then for the session to be attached (connectTimeout). */
@@ -77,7 +86,12 @@ export class WireLink {
     private readonly listener: LinkListener,
   ) {
     this.#negotiationTimer = new Timer(clock);
-    this.#queue = new SendQueue(options.outboxLimit);
+    this.#limits = options.limits;
+    this.#queue = new SendQueue(options.outboxLimit, options.limits.maxPayload);
+  }
+
+  get limits(): Limits {
+    return this.#limits;
   }
 
   /** Messages waiting to be written, or written and not yet acknowledged. */
@@ -99,6 +113,7 @@ export class WireLink {
       ? new WireSession(resumeFrom.session, resumeFrom.seq)
       : new WireSession();
     this.#serverKind = 'unknown';
+    this.#setLimits(this.options.limits);
     this.#queue.requeueUnacked({ renumber: true });
     if (resumeFrom) this.#queue.continueFrom(resumeFrom.nextId);
     this.#reserveIds();
@@ -137,13 +152,23 @@ export class WireLink {
 
   /** Writes now when the link carries traffic, else waits in order for the next socket. */
   send(data: SocketData, numbering?: Numbering): Promise<void> {
-    const sent = this.#queue.add(data, numbering);
+    // Measured as it will most likely be written: numbered, unless the server is plain.
+    const sent = this.#queue.add(data, numbering, this.#serverKind !== 'plain');
     if (this.#phase === 'tabsocket' || this.#phase === 'plain') this.#flush();
     return sent;
   }
 
   rejectAll(error: TabSocketError): void {
     this.#queue.rejectAll(error);
+  }
+
+  /**
+   * The server closed the socket for a frame too large (1009): the largest unacknowledged
+   * message is rejected with `TooLargeError` and never resent, or the next socket would be
+   * closed for it too, and the one after, for ever.
+   */
+  refuseLargest(): void {
+    this.#queue.refuseLargest();
   }
 
   /** The union of the tabs' topics, told to a server that speaks the tabsocket protocol. */
@@ -168,6 +193,7 @@ export class WireLink {
     const verdict = readServerFrame(parsed, this.#phase, this.#nonce);
     switch (verdict.kind) {
       case 'hello':
+        this.#setLimits(limitsFromHello(this.options.limits, verdict.limits));
         this.#startResume(verdict.nonce);
         return;
       case 'late-hello':
@@ -189,6 +215,9 @@ export class WireLink {
         return;
       case 'ack':
         this.#queue.ack(verdict.id);
+        return;
+      case 'refused':
+        this.#refused(verdict);
         return;
       case 'app':
         if (this.#phase === 'negotiating') this.#settlePlain();
@@ -314,11 +343,39 @@ export class WireLink {
     }
   }
 
+  #setLimits(limits: Limits): void {
+    this.#limits = limits;
+    this.#queue.maxPayload = limits.maxPayload;
+  }
+
+  /**
+   * The server refused a frame of ours and said which. A `msg` with its id rejects that
+   * send, and only it; otherwise every tab hears it. Neither is sent again: the server would
+   * refuse it again, and close the socket after `maxRefusals`.
+   */
+  #refused({ frame, code, message, id }: Extract<ServerFrameVerdict, { kind: 'refused' }>): void {
+    const text = `tabsocket: the server refused the ${frame === 'sub' ? 'topics' : 'message'} (${code}): ${message}`;
+    const error = code === 'too-large' ? new TooLargeError(text) : new RefusedError(text);
+    if (frame === 'msg' && id !== undefined) this.#queue.refuse(id, error);
+    else this.listener.error(error);
+  }
+
+  /** Sends the topics the server takes; the tabs hear of any left out (none, when the hub refused them first). */
   #sendTopics(): void {
-    const topics = JSON.stringify(this.#topics);
-    if (this.#phase !== 'tabsocket' || topics === this.#topicsSent) return;
-    const frame: SubscribeFrame = { $ts: 'sub', topics: this.#topics };
+    if (this.#phase !== 'tabsocket') return;
+    const within = topicsWithin(this.#topics, this.#limits);
+    const topics = JSON.stringify(within);
+    if (topics === this.#topicsSent) return;
+    const frame: SubscribeFrame = { $ts: 'sub', topics: within };
     this.host.write(JSON.stringify(frame));
     this.#topicsSent = topics;
+    const left = this.#topics.length - within.length;
+    if (left > 0) {
+      this.listener.error(
+        new TooLargeError(
+          `tabsocket: ${left} topics were not subscribed: over the server's maxTopicLength (${this.#limits.maxTopicLength}) or past its maxTopics (${this.#limits.maxTopics})`,
+        ),
+      );
+    }
   }
 }
