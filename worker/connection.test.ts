@@ -4,9 +4,12 @@ import {
   ConnectionFailedError,
   MalformedFrameError,
   OutboxFullError,
+  RefusedError,
+  TooLargeError,
 } from '../protocol/errors';
 import {
   HELLO,
+  NONCE,
   resumed,
   resumeFrameOf,
   resync,
@@ -833,6 +836,70 @@ describe('Connection', () => {
       latest().receive(HELLO);
       latest().receive(resumed(0));
       expect(latest().sent.slice(1)).toEqual(['{"$ts":"sub","topics":[]}']);
+    });
+
+    it('never resends a message the server closed the socket for (1009): it rejects, the rest goes on', async () => {
+      const { connection, latest, lastState } = setupResumed({ limits: { maxPayload: 10_000 } });
+      const big = connection.send('x'.repeat(5_000));
+      const small = connection.send('s');
+      const bigFrame = latest().sent.at(-2);
+      latest().drop(1009, 'Max payload size exceeded');
+      await expect(big).rejects.toBeInstanceOf(TooLargeError);
+      expect(lastState()?.state).toBe('backoff');
+      vi.advanceTimersByTime(lastState()?.detail.delay ?? 0);
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      expect(latest().sent.slice(1)).toEqual(['{"$ts":"msg","id":2,"text":"s"}']);
+      expect(latest().sent).not.toContain(bigFrame);
+      latest().receive('{"$ts":"ack","id":2}');
+      await small;
+      // The limit is now below that message: the same one is refused before it is written.
+      await expect(connection.send('x'.repeat(5_000))).rejects.toBeInstanceOf(TooLargeError);
+      expect(connection.state).toBe('open');
+    });
+
+    it("takes the limits of the server's hello: a send over its maxPayload rejects at once", async () => {
+      const { connection, latest } = setupOpen({ heartbeat: false });
+      latest().receive(
+        JSON.stringify({ $ts: 'hello', v: 1, nonce: NONCE, limits: { maxPayload: 100 } }),
+      );
+      latest().receive(resumed(0));
+      expect(connection.limits).toEqual({ maxPayload: 100, maxTopics: 1_024, maxTopicLength: 256 });
+      // 60 quotes are 60 characters, and 146 bytes as written: escaped, in their msg frame.
+      await expect(connection.send('"'.repeat(60))).rejects.toMatchObject({
+        code: 'TS_ERR_TOO_LARGE',
+      });
+      expect(connection.queued).toBe(0);
+      expect(latest().sent.slice(1)).toEqual([]);
+    });
+
+    it('rejects the send the server refused with an error frame naming its id, and no other', async () => {
+      const { connection, latest } = setupResumed();
+      const first = connection.send('a');
+      const second = connection.send('b');
+      latest().receive('{"$ts":"error","code":"malformed","message":"no","refused":"msg","id":1}');
+      await expect(first).rejects.toBeInstanceOf(RefusedError);
+      latest().receive('{"$ts":"ack","id":2}');
+      await second;
+    });
+
+    it('tells the tabs of a refused sub, and does not send it again', () => {
+      const { connection, latest, errors } = setupResumed();
+      connection.setTopics(['a']);
+      latest().receive('{"$ts":"error","code":"too-large","message":"no","refused":"sub"}');
+      expect(errors).toEqual([expect.any(TooLargeError)]);
+      connection.setTopics(['a']);
+      expect(latest().sent.slice(1)).toEqual(['{"$ts":"sub","topics":["a"]}']);
+    });
+
+    it('keeps topics over the limits off the wire, and tells the tabs', () => {
+      const { connection, latest, errors } = setupResumed({
+        limits: { maxTopics: 2, maxTopicLength: 3 },
+      });
+      connection.setTopics(['toolong', 'c', 'b', 'a']);
+      expect(latest().sent.slice(1)).toEqual(['{"$ts":"sub","topics":["a","b"]}']);
+      expect(errors).toEqual([expect.any(TooLargeError)]);
     });
 
     it('sends a server that never says hello no control frame', () => {

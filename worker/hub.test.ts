@@ -282,6 +282,33 @@ describe('Hub', () => {
       ]);
     });
 
+    it('refuses to the tab that asked the topics over the limits, and the others keep theirs', () => {
+      const { attach, latest, eventsOf } = setup();
+      const limits = { maxTopics: 3, maxTopicLength: 5 };
+      const a = attach('a');
+      a.open('a', options({ limits }));
+      a.setInterest('a', 'default', { all: false, topics: ['chat', 'news'] });
+      const b = attach('b');
+      b.open('b', options({ limits }));
+      b.setInterest('b', 'default', { all: false, topics: ['chat', 'toolong', 'x', 'y'] });
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      expect(latest().sent.slice(1)).toEqual(['{"$ts":"sub","topics":["chat","news","x"]}']);
+      expect(eventsOf('a', 'error')).toEqual([]);
+      expect(eventsOf('b', 'error')).toEqual([
+        {
+          kind: 'error',
+          name: 'default',
+          error: { code: 'TS_ERR_TOO_LARGE', message: expect.stringContaining('2 topics') },
+        },
+      ]);
+      // Room made by another tab is taken by the next interest of this one.
+      a.setInterest('a', 'default', { all: false, topics: ['chat'] });
+      b.setInterest('b', 'default', { all: false, topics: ['chat', 'x', 'y'] });
+      expect(latest().sent.at(-1)).toBe('{"$ts":"sub","topics":["chat","x","y"]}');
+    });
+
     it('gives a tab that comes back behind the stream (a reload the socket outlived) the pushes it missed, then the live ones', () => {
       const { attach, latest, framesOf, hub } = setup();
       const a = attach('a');

@@ -149,10 +149,10 @@ export class SendQueue {
   /**
    * The server closed the socket for a frame too large (1009): the largest message written
    * and not acknowledged is the one it could not take. It is rejected, never resent (resent,
-   * it would close every socket after this one too), and the limit comes below its size.
-   * Answers whether there was one.
+   * it would close every socket after this one too). Answers its size in bytes, as written,
+   * or undefined when none was waiting for an ack.
    */
-  refuseLargest(): boolean {
+  refuseLargest(): number | undefined {
     let largest: (Message & { frame: string }) | undefined;
     let largestBytes = 0;
     for (const message of this.#unacked.values()) {
@@ -162,10 +162,9 @@ export class SendQueue {
         largestBytes = bytes;
       }
     }
-    if (largest?.id === undefined) return false;
-    this.maxPayload = Math.min(this.maxPayload, largestBytes - 1);
-    this.refuse(largest.id, tooLargeMessage(this.maxPayload));
-    return true;
+    if (largest?.id === undefined) return undefined;
+    this.refuse(largest.id, tooLargeMessage(largestBytes - 1));
+    return largestBytes;
   }
 
   /** The frames to write again on a socket that resumed the session: the server drops those it had. */

@@ -74,6 +74,8 @@ export class WireLink {
   #topics: string[] = [];
   /** What the server takes: the `limits` option, overridden by what its hello said. */
   #limits: Limits;
+  /** Bytes of a message the server closed a socket for (1009) in this login: what it takes is less. */
+  #closedFor = Number.POSITIVE_INFINITY;
   /** The topics the server has for the session; undefined when not known. */
   #topicsSent: string | undefined = '[]';
   /** Waits for `hello` (HELLO_WINDOW), then for the session to be attached (connectTimeout). */
@@ -113,6 +115,7 @@ export class WireLink {
       ? new WireSession(resumeFrom.session, resumeFrom.seq)
       : new WireSession();
     this.#serverKind = 'unknown';
+    this.#closedFor = Number.POSITIVE_INFINITY;
     this.#setLimits(this.options.limits);
     this.#queue.requeueUnacked({ renumber: true });
     if (resumeFrom) this.#queue.continueFrom(resumeFrom.nextId);
@@ -168,7 +171,10 @@ export class WireLink {
    * closed for it too, and the one after, for ever.
    */
   refuseLargest(): void {
-    this.#queue.refuseLargest();
+    const bytes = this.#queue.refuseLargest();
+    if (bytes === undefined) return;
+    this.#closedFor = Math.min(this.#closedFor, bytes);
+    this.#setLimits(this.#limits);
   }
 
   /** The union of the tabs' topics, told to a server that speaks the tabsocket protocol. */
@@ -343,9 +349,10 @@ export class WireLink {
     }
   }
 
+  /** Whatever a hello says, a message as large as one the server closed a socket for is refused. */
   #setLimits(limits: Limits): void {
-    this.#limits = limits;
-    this.#queue.maxPayload = limits.maxPayload;
+    this.#limits = { ...limits, maxPayload: Math.min(limits.maxPayload, this.#closedFor - 1) };
+    this.#queue.maxPayload = this.#limits.maxPayload;
   }
 
   /**
