@@ -25,6 +25,12 @@ export interface Harness {
   openWithTokens(options: Omit<ConnectOptions, 'url'>, tokenServer: string, from: string): void;
   /** connect() that reports the error it throws instead of throwing. */
   tryConnect(options: unknown): { name: string; code: string; message: string } | null;
+  /** Per topic subscribed with `subscribe`, the frames its listener got. */
+  topics: Record<string, unknown[]>;
+  /** subscribe() that reports the error it throws instead of throwing. */
+  subscribe(topic: string): { name: string; code: string; message: string } | null;
+  /** Calls the unsubscribe function `subscribe(topic)` returned. */
+  unsubscribe(topic: string): void;
   state(): ConnectionState;
   tabId(): string;
   send(data: SendData): Promise<void>;

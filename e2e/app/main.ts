@@ -15,6 +15,7 @@ const workerOption: Pick<ConnectOptions, 'worker'> =
   new URLSearchParams(location.search).get('build') === 'b' ? { worker: startBuildB } : {};
 
 let socket: TabSocket | undefined;
+const unsubscribes = new Map<string, () => void>();
 const harness: Harness = {
   states: [],
   messages: [],
@@ -55,6 +56,25 @@ const harness: Harness = {
       const { name, code, message } = error as { name: string; code?: string; message: string };
       return { name, code: code ?? '', message };
     }
+  },
+  topics: {},
+  subscribe(topic) {
+    try {
+      const received: unknown[] = harness.topics[topic] ?? [];
+      harness.topics[topic] = received;
+      unsubscribes.set(
+        topic,
+        current().subscribe(topic, (data) => received.push(data)),
+      );
+      return null;
+    } catch (error) {
+      const { name, code, message } = error as { name: string; code?: string; message: string };
+      return { name, code: code ?? '', message };
+    }
+  },
+  unsubscribe(topic) {
+    unsubscribes.get(topic)?.();
+    unsubscribes.delete(topic);
   },
   state: () => current().state,
   tabId: () => current().tabId,
