@@ -902,6 +902,16 @@ describe('Connection', () => {
       expect(errors).toEqual([expect.any(TooLargeError)]);
     });
 
+    it('keeps the sub frame within maxPayload: the last topics go, and the tabs hear of it', () => {
+      const { connection, latest, errors } = setupResumed({ limits: { maxPayload: 100 } });
+      // 10 topics of 10 quotes: 20 bytes each escaped, 240 in all with the frame.
+      connection.setTopics(Array.from({ length: 10 }, (_, index) => `${index}${'"'.repeat(9)}`));
+      const [sub] = latest().sent.slice(1) as [string];
+      expect(sub.length).toBeLessThanOrEqual(100);
+      expect(JSON.parse(sub).topics.length).toBeGreaterThan(0);
+      expect(errors).toEqual([expect.any(TooLargeError)]);
+    });
+
     it('sends a server that never says hello no control frame', () => {
       const { connection, latest } = setupOpen({ heartbeat: false });
       connection.setTopics(['a']);

@@ -14,7 +14,7 @@ import {
   type WirePhase,
 } from './inbound-frame';
 import { type Numbering, SendQueue } from './send-queue';
-import { type Limits, limitsFromHello, topicsWithin } from './wire-limits';
+import { fitsPayload, type Limits, limitsFromHello, topicsWithin } from './wire-limits';
 import { WireSession } from './wire-session';
 
 /** How long a new socket listens for `hello` before it takes the server for a plain one. */
@@ -371,18 +371,29 @@ export class WireLink {
   #sendTopics(): void {
     if (this.#phase !== 'tabsocket') return;
     const within = topicsWithin(this.#topics, this.#limits);
+    let frame = subscribeFrame(within);
+    // Escaped and in UTF-8, 1,024 topics of 256 characters may pass maxPayload: the socket
+    // would close with 1009 on every resume. The last topics go until the frame fits.
+    while (within.length > 0 && !fitsPayload(frame, this.#limits.maxPayload)) {
+      within.length = Math.floor(within.length * 0.9);
+      frame = subscribeFrame(within);
+    }
     const topics = JSON.stringify(within);
     if (topics === this.#topicsSent) return;
-    const frame: SubscribeFrame = { $ts: 'sub', topics: within };
-    this.host.write(JSON.stringify(frame));
+    this.host.write(frame);
     this.#topicsSent = topics;
     const left = this.#topics.length - within.length;
     if (left > 0) {
       this.listener.error(
         new TooLargeError(
-          `tabsocket: ${left} topics were not subscribed: over the server's maxTopicLength (${this.#limits.maxTopicLength}) or past its maxTopics (${this.#limits.maxTopics})`,
+          `tabsocket: ${left} topics were not subscribed: over the server's maxTopicLength (${this.#limits.maxTopicLength}), past its maxTopics (${this.#limits.maxTopics}) or its maxPayload (${this.#limits.maxPayload} bytes) for the sub frame`,
         ),
       );
     }
   }
+}
+
+function subscribeFrame(topics: string[]): string {
+  const frame: SubscribeFrame = { $ts: 'sub', topics };
+  return JSON.stringify(frame);
 }
