@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '../protocol/connection-options';
 import type { ErrorFrame, SubscribeFrame, WireErrorCode, WireLimits } from '../protocol/wire';
 import { isWireNumber, MAX_SESSION_ID } from '../protocol/wire-checks';
 
@@ -22,9 +23,12 @@ export type SessionFrame =
   /** A frame without `$ts`: the app's. */
   | { kind: 'app' };
 
-/** A `sub` may name this many topics, each this long: a session keeps them between sockets. */
-export const MAX_TOPICS = 1_024;
-export const MAX_TOPIC_LENGTH = 256;
+/**
+ * A `sub` may name this many topics, each this long: a session keeps them between sockets.
+ * The worker's defaults are these, for a server that does not say them.
+ */
+export const MAX_TOPICS = DEFAULT_LIMITS.maxTopics;
+export const MAX_TOPIC_LENGTH = DEFAULT_LIMITS.maxTopicLength;
 
 /** What `hello` tells the worker this server takes (`maxPayload` is the WebSocket server's). */
 export function wireLimits(maxPayload: number): Required<WireLimits> {
