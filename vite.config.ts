@@ -73,7 +73,7 @@ export default defineConfig(({ command }) => ({
     : { root: 'demo', server: { host: '127.0.0.1' } }),
   test: {
     root: '.',
-    include: ['{protocol,client,worker,server}/**/*.test.ts'],
+    include: ['{protocol,client,worker,server,sim}/**/*.test.ts'],
     environment: 'node',
     restoreMocks: true,
     unstubGlobals: true,

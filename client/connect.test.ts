@@ -89,6 +89,26 @@ describe('connect()', () => {
     expect(sockets).toHaveLength(0);
   });
 
+  it('refuses the url a url function takes in the worker: it would be retried forever', () => {
+    expect(() => openTab({ url: 'tabsocket:url-provided' })).toThrow(
+      'option "url" is the name a url function takes in the worker',
+    );
+    expect(sockets).toHaveLength(0);
+  });
+
+  it('takes no tab lock for a worker option that throws, however often it is called', () => {
+    const locks = new FakeLocks();
+    const request = vi.spyOn(locks, 'request');
+    vi.stubGlobal('navigator', { onLine: true, locks });
+    for (let call = 0; call < 3; call++) {
+      const worker = (): SharedWorker => {
+        throw new Error('no worker here');
+      };
+      expect(() => connect({ url: 'ws://127.0.0.1:9/ws', worker })).toThrow('no worker here');
+    }
+    expect(request).not.toHaveBeenCalled();
+  });
+
   it('shares one socket between tabs and delivers each frame once to each', async () => {
     const tabA = openTab();
     const tabB = openTab();
@@ -125,6 +145,77 @@ describe('connect()', () => {
     expect(received).toEqual([['second', { n: 1 }]]);
     expect(first.state).toBe('closed');
     await expect(first.send('x')).rejects.toBeInstanceOf(ReleasedError);
+  });
+
+  it('retires the older handle on close() then connect() in the same tick, same url or another: each push once', async () => {
+    const worker = new SharedWorker('');
+    for (const next of ['ws://127.0.0.1:9/ws', 'ws://127.0.0.1:9/ws?token=b']) {
+      const before = sockets.length;
+      let socket = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+      const received: string[] = [];
+      socket.on('message', () => received.push('old'));
+      await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(before));
+      latest().accept();
+      await vi.waitFor(() => expect(socket.state).toBe('open'));
+      const old = socket;
+      // The blog posts' pattern: no await between the logout and the login.
+      void socket.close();
+      socket = connect({ url: next, heartbeat: false, worker });
+      socket.on('message', () => received.push('new'));
+      await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(before + 1));
+      latest().accept();
+      await vi.waitFor(() => expect(socket.state).toBe('open'));
+      latest().receive('{"n":1}');
+      await vi.waitFor(() => expect(received).toContain('new'));
+      expect(received).toEqual(['new']);
+      expect(old.state).toBe('closed');
+      expect(sockets.filter((one) => one.closeCalls.length === 0)).toHaveLength(1);
+      await socket.close();
+    }
+  });
+
+  it('keeps the new login when connect() with another url comes first and close() on the old handle after it', async () => {
+    const worker = new SharedWorker('');
+    const old = connect({ url: 'ws://127.0.0.1:9/ws?token=a', heartbeat: false, worker });
+    const received: string[] = [];
+    old.on('message', () => received.push('old'));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(old.state).toBe('open'));
+    const next = connect({ url: 'ws://127.0.0.1:9/ws?token=b', heartbeat: false, worker });
+    next.on('message', () => received.push('new'));
+    // The new login retired the old handle: its close() leaves the new login alone.
+    await expect(old.close()).rejects.toBeInstanceOf(ReleasedError);
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(next.state).toBe('open'));
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toEqual(['new']));
+    expect(sockets.filter((one) => one.closeCalls.length === 0)).toHaveLength(1);
+  });
+
+  it('retires the older handle of a tab whose connect() starts the login another tab just closed', async () => {
+    const url = 'ws://127.0.0.1:9/ws';
+    const workerA = new SharedWorker('');
+    const workerB = new SharedWorker('');
+    const a = connect({ url, heartbeat: false, worker: workerA });
+    const b = connect({ url, heartbeat: false, worker: workerB });
+    const received: string[] = [];
+    b.on('message', () => received.push('b old'));
+    await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect([a.state, b.state]).toEqual(['open', 'open']));
+    // Tab A logs out while tab B, which still sees `open`, connects again.
+    void a.close();
+    const b2 = connect({ url, heartbeat: false, worker: workerB });
+    b2.on('message', () => received.push('b new'));
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(b2.state).toBe('open'));
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toContain('b new'));
+    expect(received).toEqual(['b new']);
+    expect(b.state).toBe('closed');
   });
 
   it('keeps every handle of the same session in a tab (two components, one login)', async () => {
@@ -199,6 +290,36 @@ describe('TabSocket', () => {
       await expect(tab.send(circular)).rejects.toBeInstanceOf(InvalidArgumentError);
       await expect(tab.send(undefined as never)).rejects.toBeInstanceOf(InvalidArgumentError);
     });
+
+    it('rejects a detached ArrayBuffer, or a view of one, with InvalidArgumentError at once', async () => {
+      const tab = openTab();
+      const buffer = new ArrayBuffer(8);
+      const view = new Uint8Array(new ArrayBuffer(8), 2);
+      structuredClone([buffer, view.buffer], { transfer: [buffer, view.buffer] });
+      const sends = [tab.send(buffer), tab.send(view)];
+      for (const send of sends) {
+        await expect(send).rejects.toBeInstanceOf(InvalidArgumentError);
+        await expect(send).rejects.toThrow(/detached ArrayBuffer/);
+      }
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      await tab.send('after');
+      expect(latest().sent).toEqual(['after']);
+    });
+
+    it('rejects a buffer transferred away after send(), before it is posted to the worker', async () => {
+      const tab = openTab();
+      const buffer = new ArrayBuffer(8);
+      const send = tab.send(buffer);
+      structuredClone(buffer, { transfer: [buffer] });
+      await expect(send).rejects.toThrow(/detached ArrayBuffer/);
+    });
+
+    it('rejects a revoked Proxy with InvalidArgumentError', async () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      await expect(openTab().send(proxy)).rejects.toBeInstanceOf(InvalidArgumentError);
+    });
   });
 
   describe('#close()', () => {
@@ -247,6 +368,72 @@ describe('TabSocket', () => {
       expect(hub.inspect('default')?.tabs).toEqual([tabB.tabId]);
       await expect(tabA.send('x')).rejects.toBeInstanceOf(ReleasedError);
     });
+
+    it("takes the handle's topics out of the tab's interest once: a later unsubscribe of it costs the other handles nothing", async () => {
+      const worker = new SharedWorker('');
+      const options = { url: 'ws://127.0.0.1:9/ws', heartbeat: false as const, worker };
+      const leaving = connect(options);
+      const staying = connect(options);
+      const chat: unknown[] = [];
+      const unsubscribe = leaving.subscribe('chat', () => {});
+      staying.subscribe('chat', (data) => chat.push(data));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      await vi.waitFor(() => expect(staying.state).toBe('open'));
+      await leaving.release();
+      unsubscribe();
+      // Answered after whatever the unsubscribe told the worker: commands keep their order.
+      await staying.inspect();
+      latest().receive('{"topic":"chat","n":1}');
+      await vi.waitFor(() => expect(chat).toEqual([{ topic: 'chat', n: 1 }]));
+    });
+
+    it('makes subscribe, on and inspect throw ReleasedError', async () => {
+      const tab = openTab();
+      await tab.release();
+      expect(() => tab.subscribe('chat', () => {})).toThrow(ReleasedError);
+      expect(() => tab.on('message', () => {})).toThrow(ReleasedError);
+      expect(() => tab.on('state', () => {})).toThrow(ReleasedError);
+      await expect(tab.inspect()).rejects.toBeInstanceOf(ReleasedError);
+    });
+
+    it('from a listener, stops the frames of the same batch after the one it runs for', async () => {
+      const tabA = openTab();
+      const tabB = openTab();
+      const heardA: unknown[] = [];
+      const heardB: unknown[] = [];
+      tabA.on('message', (data) => {
+        heardA.push(data);
+        if ((data as { n: number }).n === 2) void tabA.release();
+      });
+      tabB.on('message', (data) => heardB.push(data));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(2));
+      latest().accept();
+      await vi.waitFor(() => expect(tabA.state).toBe('open'));
+      // The first frame of a burst goes at once, the next ones together (FrameBatcher).
+      for (const n of [1, 2, 3]) latest().receive(`{"n":${n}}`);
+      await vi.waitFor(() => expect(heardB).toHaveLength(3));
+      expect(heardA).toEqual([{ n: 1 }, { n: 2 }]);
+    });
+
+    it('as a new login does from a listener, stops the frames of the same batch to the replaced handle', async () => {
+      const worker = new SharedWorker('');
+      const first = connect({ url: 'ws://127.0.0.1:9/ws?token=a', heartbeat: false, worker });
+      const heard: unknown[] = [];
+      first.on('message', (data) => {
+        heard.push(data);
+        if ((data as { n: number }).n !== 2) return;
+        connect({ url: 'ws://127.0.0.1:9/ws?token=b', heartbeat: false, worker });
+      });
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      const socket = latest();
+      socket.accept();
+      await vi.waitFor(() => expect(first.state).toBe('open'));
+      // The first frame of a burst goes at once, the next ones together (FrameBatcher).
+      for (const n of [1, 2, 3]) socket.receive(`{"n":${n}}`);
+      await vi.waitFor(() => expect(first.state).toBe('closed'));
+      expect(heard).toEqual([{ n: 1 }, { n: 2 }]);
+    });
   });
 
   describe('#subscribe()', () => {
@@ -284,6 +471,57 @@ describe('TabSocket', () => {
 
     it('throws for a topic that is not a non-empty string', () => {
       expect(() => openTab().subscribe('', () => {})).toThrow(InvalidArgumentError);
+    });
+
+    it('throws InvalidArgumentError for a listener that is not a function', () => {
+      const tab = openTab();
+      expect(() => tab.subscribe('chat', null as never)).toThrow(InvalidArgumentError);
+      expect(() => tab.on('message', null as never)).toThrow(
+        'tabsocket: a listener must be a function (got null)',
+      );
+      expect(() => tab.on('state', 'log' as never)).toThrow(InvalidArgumentError);
+    });
+
+    it('counts each call: the same listener twice runs once per frame, and stays until both unsubscribes', async () => {
+      const tab = openTab();
+      const chat: unknown[] = [];
+      const other: unknown[] = [];
+      const listener = (data: unknown) => chat.push(data);
+      const unsubscribeFirst = tab.subscribe('chat', listener);
+      const unsubscribeSecond = tab.subscribe('chat', listener);
+      tab.subscribe('other', (data) => other.push(data));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      await vi.waitFor(() => expect(tab.state).toBe('open'));
+      unsubscribeFirst();
+      unsubscribeFirst();
+      // Answered after whatever the unsubscribes told the worker: commands keep their order.
+      await tab.inspect();
+      latest().receive('{"topic":"chat","n":1}');
+      latest().receive('{"topic":"other","n":1}');
+      await vi.waitFor(() => expect(other).toHaveLength(1));
+      expect(chat).toEqual([{ topic: 'chat', n: 1 }]);
+      unsubscribeSecond();
+      latest().receive('{"topic":"chat","n":2}');
+      latest().receive('{"topic":"other","n":2}');
+      await vi.waitFor(() => expect(other).toHaveLength(2));
+      expect(chat).toHaveLength(1);
+    });
+
+    it("tells the worker a task's subscribes in one message, as a diff once that is smaller", async () => {
+      const tab = openTab();
+      const setInterest = vi.spyOn(hub, 'setInterest');
+      for (let i = 0; i < 1_000; i++) tab.subscribe(`topic-${i}`, () => {});
+      await vi.waitFor(() => expect(setInterest).toHaveBeenCalledTimes(1));
+      const [, , whole] = setInterest.mock.calls[0] ?? [];
+      expect(whole).toMatchObject({ all: false });
+      expect((whole as { topics: string[] }).topics).toHaveLength(1_000);
+      const unsubscribe = tab.subscribe('chat', () => {});
+      tab.on('message', () => {});
+      unsubscribe();
+      tab.subscribe('prices', () => {});
+      await vi.waitFor(() => expect(setInterest).toHaveBeenCalledTimes(2));
+      expect(setInterest.mock.lastCall?.[2]).toEqual({ all: true, add: ['prices'], remove: [] });
     });
 
     it('delivers a frame once to message listeners and once to its topic listeners', async () => {
@@ -414,6 +652,87 @@ describe('TabSocket', () => {
       latest().accept();
       latest().receive(HELLO);
       expect(resumeFrameOf(latest())).toMatchObject({ session, last: 1 });
+    });
+
+    it('a page that logged out and comes back from the back/forward cache stays logged out, also where the worker forgot the connection', async () => {
+      const tab = openTab({ gracePeriod: 0 });
+      const heard: unknown[] = [];
+      tab.on('message', (data) => heard.push(data));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      const first = latest();
+      first.accept();
+      first.receive(HELLO);
+      first.receive(resumed(0));
+      first.receive('{"$ts":"push","seq":1,"data":1}');
+      await vi.waitFor(() => expect(heard).toEqual([1]));
+      await tab.close();
+      windowEvents.dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(() => expect(hub.inspect('default')).toBeUndefined());
+      windowEvents.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      await new Promise((settle) => setTimeout(settle, 50));
+      // No socket resumes the session logged out of, and the closed handle hears nothing.
+      expect(sockets).toHaveLength(1);
+      expect(tab.state).toBe('closed');
+      expect(heard).toEqual([1]);
+    });
+
+    it('a page restored from the back/forward cache after another tab logged out joins closed: no socket resumes the session', async () => {
+      /** A tab whose window events (pagehide, pageshow) reach it alone. */
+      const pageOf = () => {
+        const events = new EventTarget();
+        vi.stubGlobal('addEventListener', events.addEventListener.bind(events));
+        return { socket: openTab({ gracePeriod: 60_000 }), events };
+      };
+      const a = pageOf();
+      const b = pageOf();
+      const seenByA: unknown[] = [];
+      a.socket.on('message', (data) => seenByA.push(data));
+      b.socket.on('message', () => {});
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(2));
+      const first = latest();
+      first.accept();
+      first.receive(HELLO);
+      first.receive(resumed(0));
+      first.receive('{"$ts":"push","seq":1,"data":1}');
+      await vi.waitFor(() => expect(seenByA).toEqual([1]));
+      // Page A goes into the back/forward cache; in tab B the user logs out.
+      a.events.dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(1));
+      await b.socket.close();
+      a.events.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(2));
+      await vi.waitFor(() => expect(a.socket.state).toBe('closed'));
+      await new Promise((settle) => setTimeout(settle, 20));
+      expect(sockets).toHaveLength(1);
+    });
+
+    it('a page that logged out leaves no cursor in sessionStorage: the next page of the tab begins a new session', async () => {
+      const stored = new Map<string, string>();
+      vi.stubGlobal('sessionStorage', {
+        getItem: (key: string) => stored.get(key) ?? null,
+        setItem: (key: string, value: string) => stored.set(key, value),
+      });
+      // A url function: every login's `options.url` is the same placeholder.
+      const url = () => 'ws://127.0.0.1:9/ws';
+      const tab = openTab({ url, gracePeriod: 0 });
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive(HELLO);
+      const { session } = resumeFrameOf(latest());
+      latest().receive(resumed(0));
+      latest().receive('{"$ts":"push","seq":1,"data":1}');
+      await vi.waitFor(() => expect(tab.state).toBe('open'));
+      // Logout, then the page goes (the app reloads it to show its login form).
+      await tab.close();
+      windowEvents.dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs ?? []).toEqual([]));
+      // The next page of the tab: the user logs in again.
+      const again = openTab({ url, gracePeriod: 0 });
+      again.on('message', () => {});
+      await vi.waitFor(() => expect(sockets).toHaveLength(2));
+      latest().accept();
+      latest().receive(HELLO);
+      expect(resumeFrameOf(latest()).session).not.toBe(session);
     });
   });
 });
@@ -566,6 +885,119 @@ describe('a dead worker', () => {
     ]);
   });
 
+  it('fails the handles (worker-silent) and rejects every pending call when a worker starts but never answers attach', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      FakeSharedWorker.dying = 1;
+      const worker = () => new SharedWorker('');
+      const silentTab = (name: string) => connect({ url: 'ws://127.0.0.1:9/ws', name, worker });
+      const tab = silentTab('silent');
+      // Its last handle of a name: release() asks the worker.
+      const other = silentTab('other');
+      const history = historyOf(tab);
+      const errors: TabSocketError[] = [];
+      tab.on('error', (error) => errors.push(error));
+      const calls = [tab.send('x'), tab.inspect(), tab.close(), other.release()];
+      const settled = Promise.allSettled(calls);
+      await vi.advanceTimersByTimeAsync(7_999);
+      expect(tab.state).toBe('idle');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(history).toEqual(['failed:worker-silent']);
+      expect(errors).toEqual([expect.objectContaining({ code: 'TS_ERR_WORKER' })]);
+      expect(errors[0]?.message).toMatch(/did not answer within 8000 ms/);
+      for (const outcome of await settled) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'TS_ERR_WORKER' } });
+      }
+      await expect(tab.send('later')).rejects.toMatchObject({ code: 'TS_ERR_WORKER' });
+      const late = silentTab('silent');
+      expect(late.state).toBe('failed');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('after a death, gives up for good when no fresh worker answers within 0.5 s, 1 s, 2 s, 4 s, 8 s', async () => {
+    const tab = restartableTab();
+    const history = historyOf(tab);
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      FakeSharedWorker.dying = 5;
+      killWorker();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(tab.state).toBe('connecting');
+      const pending = tab.send('waits');
+      const settled = pending.catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(15_499);
+      expect(tab.state).toBe('connecting');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(history.slice(-2)).toEqual(['connecting:worker-lost', 'failed:worker-silent']);
+      await expect(settled).resolves.toMatchObject({ code: 'TS_ERR_WORKER' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('opens the connection again after a death with the options of the handle that opened it: a later handle changes none', async () => {
+    const test = thisTest;
+    const worker = () => {
+      if (test.over) throw new Error('the test is over');
+      return new SharedWorker('');
+    };
+    const url = 'ws://127.0.0.1:9/ws';
+    const first = connect({ url, name: 'hb', heartbeat: false, worker });
+    const second = connect({ url, name: 'hb', heartbeat: false, format: 'text', worker });
+    const received: unknown[] = [];
+    first.on('message', (data) => received.push(data));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    killWorker();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(second.state).toBe('open'));
+    latest().receive('{"n":2}');
+    await vi.waitFor(() => expect(received).toHaveLength(2));
+    // The first handle asked for JSON, and keeps getting it.
+    expect(received).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  it("opens the connection again with the opener's options whichever tab reaches the fresh worker first", async () => {
+    const test = thisTest;
+    const url = 'ws://127.0.0.1:9/ws';
+    const tabWith = (format: 'json' | 'text') =>
+      connect({
+        url,
+        name: 'hb',
+        heartbeat: false,
+        format,
+        worker: () => {
+          if (test.over) throw new Error('the test is over');
+          return new SharedWorker('');
+        },
+      });
+    const opener = tabWith('json');
+    const received: unknown[] = [];
+    opener.on('message', (data) => received.push(data));
+    await vi.waitFor(() => expect(hub.inspect('hb')?.tabs).toHaveLength(1));
+    const joiner = tabWith('text');
+    await vi.waitFor(() => expect(hub.inspect('hb')?.tabs).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(joiner.state).toBe('open'));
+    // The opener's first fresh worker is a dying one: the joiner reopens the connection first.
+    FakeSharedWorker.dying = 1;
+    killWorker();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2), { timeout: 3_000 });
+    latest().accept();
+    await vi.waitFor(() => expect(opener.state).toBe('open'), { timeout: 3_000 });
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    expect(received).toEqual([{ n: 1 }]);
+  });
+
   it('posts a send the dead worker had not written to the fresh one, ahead of the sends made since', async () => {
     const tab = restartableTab();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
@@ -610,6 +1042,39 @@ describe('a dead worker', () => {
     expect(JSON.parse(String(latest().sent[1]))).toEqual(written);
     expect(settled).toBe('pending');
     latest().receive(JSON.stringify({ $ts: 'ack', id: written.id }));
+    await pending;
+  });
+
+  it('reads what the dying worker posted before acting on its death: a send written in the instant it died goes again under the same id', async () => {
+    const tab = restartableTab();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const socket = latest();
+    socket.accept();
+    socket.receive(HELLO);
+    const { session } = resumeFrameOf(socket);
+    socket.receive(resumed(0));
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    // The worker dies as it writes the send: its `written` event is still on the tab's port
+    // when the lock is granted.
+    const write = socket.send.bind(socket);
+    socket.send = (data) => {
+      write(data);
+      if (String(data).includes('"once"')) killWorker();
+    };
+    const pending = tab.send('once');
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(2));
+    const first = JSON.parse(String(socket.sent[1])) as { $ts: string; id: number };
+    expect(first).toMatchObject({ $ts: 'msg', text: 'once' });
+
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    const second = latest();
+    second.accept();
+    second.receive(HELLO);
+    expect(resumeFrameOf(second)).toMatchObject({ session });
+    second.receive(resumed(0));
+    await vi.waitFor(() => expect(second.sent).toHaveLength(2));
+    expect(JSON.parse(String(second.sent[1]))).toEqual(first);
+    second.receive(JSON.stringify({ $ts: 'ack', id: first.id }));
     await pending;
   });
 

@@ -1,4 +1,8 @@
-import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
+import {
+  type ConnectionOptions,
+  resolveOptions,
+  URL_PROVIDED,
+} from '../protocol/connection-options';
 import { InvalidOptionError } from '../protocol/errors';
 import { fail } from '../protocol/option-checks';
 import { type DebugLogger, logToConsole } from './debug-log';
@@ -13,6 +17,7 @@ export interface ConnectOptions extends ConnectionOptions {
    * a function that returns one (`() => new SharedWorker(url, options)`), called now and
    * again whenever the worker dies, or a SharedWorker instance, which tabsocket cannot start
    * again: when it dies, the handles go `failed` (reason `worker-lost`) with a `WorkerError`.
+   * One that does not answer the tab within 8 s makes them `failed` (reason `worker-silent`).
    * Default: the package's worker, started again when it dies. Without SharedWorker support
    * (older Chrome for Android, WebViews) the hub runs in a dedicated worker of each page
    * instead, and those hubs still share one socket (one owns it, the others relay).
@@ -43,6 +48,9 @@ export function connect(options: ConnectOptions): TabSocket {
   if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
     fail('debug', 'must be a boolean or a function', debug);
   }
+  // The worker's name for a url function is no url: with no function behind it, every
+  // attempt would fail and be retried.
+  if (url === URL_PROVIDED) fail('url', 'is the name a url function takes in the worker', url);
   const key = worker ?? 'default';
   let hubClient = hubClients.get(key);
   if (!hubClient) {

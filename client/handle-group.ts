@@ -1,25 +1,21 @@
 /** What the handles of one connection in one tab amount to, together. */
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import type { ConnectionState } from '../protocol/state';
-import type { Interest, TabUrlProvider } from '../protocol/tab-hub';
+import type { TabUrlProvider } from '../protocol/tab-hub';
+import type { TabInterest } from './tab-interest';
 
-/** The handles of one connection in this tab, and the options they were opened with. */
+/** The handles of one connection in this tab, and the options it was opened with. */
 export interface HandleGroup<Handle> {
+  /**
+   * The options the login runs with: its opener's (the handle that opened it, in whichever
+   * tab, as the worker answers), for a fresh worker after a death. Later handles change none.
+   */
   options: ResolvedConnectionOptions;
   handles: Set<Handle>;
   /** The url function of the latest `connect()`, for options whose url is one. */
   urlProvider: TabUrlProvider | undefined;
-}
-
-/** What a tab wants of one connection: the union of its handles' listeners. */
-export function interestOf(handles: Iterable<{ readonly interest: Interest }>): Interest {
-  const topics = new Set<string>();
-  let all = false;
-  for (const { interest } of handles) {
-    all ||= interest.all;
-    for (const topic of interest.topics) topics.add(topic);
-  }
-  return { all, topics: [...topics].sort() };
+  /** What the handles listen to together, and what the worker was told of it. */
+  interest: TabInterest;
 }
 
 /** A connect() under a known name is a new login when the url changed or the old one ended. */
@@ -28,7 +24,38 @@ export function startsNewLogin(
   handles: Iterable<{ readonly state: ConnectionState }>,
   next: ResolvedConnectionOptions,
 ): boolean {
-  if (current.url !== next.url) return true;
+  return current.url !== next.url || loginEnded(handles);
+}
+
+/** Whether the login of these handles ended: closed (a logout) or failed for good. */
+export function loginEnded(handles: Iterable<{ readonly state: ConnectionState }>): boolean {
   const [any] = handles;
   return any?.state === 'closed' || any?.state === 'failed';
+}
+
+/**
+ * The worker answered `opener`'s open with `login`. Another login than the one this tab's
+ * earlier handles were answered with means this open started the connection anew (it was
+ * closed or failed, by this tab or another, whatever the handles had heard yet): those
+ * handles belong to a login that ended and are retired, or each push would reach this tab
+ * twice. Handles whose own open is not answered yet are left to their answer. Returns
+ * the handles it retired.
+ */
+export function retireOlderLogins<Handle extends { retire(): void }>(
+  group: HandleGroup<Handle>,
+  logins: WeakMap<Handle, number>,
+  opener: Handle,
+  login: number,
+): Handle[] {
+  if (!group.handles.has(opener)) return [];
+  logins.set(opener, login);
+  const retired: Handle[] = [];
+  for (const handle of group.handles) {
+    const earlier = logins.get(handle);
+    if (earlier === undefined || earlier === login) continue;
+    group.handles.delete(handle);
+    handle.retire();
+    retired.push(handle);
+  }
+  return retired;
 }

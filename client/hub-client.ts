@@ -5,20 +5,28 @@ import { randomId } from '../protocol/random-id';
 import type {
   ConnectionSnapshot,
   HubApi,
+  OpenIntent,
   Outcome,
   SessionCursor,
   SocketData,
   TabEventMessage,
   TabUrlProvider,
 } from '../protocol/tab-hub';
-import { type HandleGroup, interestOf, startsNewLogin } from './handle-group';
+import { checkSocketData } from '../protocol/tab-hub-checks';
+import { type HandleGroup, loginEnded, retireOlderLogins, startsNewLogin } from './handle-group';
 import { type PendingSend, PendingSends, tagOf } from './pending-sends';
 import { StreamCursors } from './stream-cursors';
+import { TabInterest } from './tab-interest';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
 
 /** A fresh worker normally answers `attach` within a few ms (under 60 ms measured). */
 const FIRST_ATTACH_TIMEOUT = 500;
+/**
+ * The longest a worker may take to answer `attach`: the first start of the client waits this
+ * long (its script may still be loading), and so does the last step of the ladder after a
+ * death. No answer then means none will come.
+ */
 const MAX_ATTACH_TIMEOUT = 8_000;
 
 /** A started worker as the tab reaches it: the object to watch for errors, and its port. */
@@ -37,7 +45,9 @@ export interface WorkerLink {
  * rejects with `WorkerError`, every live handle reports `worker-lost`, and, when
  * `restartable`, the tab starts a fresh worker (`start()` again), attaches under the same
  * tab id, opens every connection again with its options, cursor and interest, and posts
- * the sends the dead worker did not finish (see `PendingSends`).
+ * the sends the dead worker did not finish (see `PendingSends`). A worker that does not
+ * answer `attach` in time is given up: for a fresh one after a death, up to the last step of
+ * the ladder; for good after that, or after `MAX_ATTACH_TIMEOUT` from the first start.
  */
 export class HubClient implements HandleHost {
   readonly tabId = randomId();
@@ -45,13 +55,16 @@ export class HubClient implements HandleHost {
   #current: Incarnation;
   /** Connection name → this tab's handles of it. */
   readonly #handles = new Map<string, HandleGroup<TabSocketHandle>>();
-  readonly #interestSent = new Map<string, string>();
   readonly #cursors = new StreamCursors();
   readonly #sends = new PendingSends();
   /** The sends a dead worker left, for the fresh one once it opened their connections. */
   #resend: PendingSend[] = [];
   /** How long a fresh worker, started after a death, may take to answer `attach`. */
   #attachTimeout = FIRST_ATTACH_TIMEOUT;
+  /** Set once no worker answered within `MAX_ATTACH_TIMEOUT`: every call fails with it. */
+  #silence: WorkerError | undefined;
+  /** The login each handle's own `open` was answered with (`ConnectionSnapshot.login`). */
+  readonly #logins = new WeakMap<TabSocketHandle, number>();
 
   /**
    * `start` starts (or joins) the worker; it runs now, and again after each death when
@@ -62,14 +75,20 @@ export class HubClient implements HandleHost {
     private readonly start: () => WorkerLink,
     private readonly restartable: boolean,
   ) {
-    // The lock must be held before the worker hears of the tab: otherwise the worker's
-    // own request for it would be granted at once and a live tab dropped as gone.
+    // Started before the lock is taken: a `worker` option that throws leaves no lock behind.
+    const link = start();
+    // The lock must be held before the worker hears of the tab (`attach` waits for it):
+    // otherwise the worker's own request would be granted at once and a live tab dropped as gone.
     this.#tabLock = holdTabLock(this.tabId);
-    this.#current = this.#begin(start(), false);
+    this.#current = this.#begin(link, false);
     addEventListener('online', () => this.#call((hub) => hub.network(true)));
     addEventListener('offline', () => this.#call((hub) => hub.network(false)));
     addEventListener('pagehide', () => {
-      this.#cursors.save(this.#handles);
+      // A login that ended leaves nothing to resume: with a url function every login's
+      // `options.url` is the same placeholder, so the next page could not tell them apart.
+      this.#cursors.save(
+        new Map([...this.#handles].filter(([, login]) => !loginEnded(login.handles))),
+      );
       this.#call((hub) => hub.leave(this.tabId));
     });
     // A page restored from the back/forward cache left at pagehide: join again.
@@ -86,26 +105,39 @@ export class HubClient implements HandleHost {
   ): void {
     const entry = this.#handles.get(handle.name);
     let resumeFrom: SessionCursor | undefined;
+    let login: 'joined' | 'new' = 'joined';
     if (entry && !startsNewLogin(entry.options, entry.handles, options)) {
-      entry.options = options;
+      // The login keeps the options of the handle that opened it, in the worker as in this
+      // tab: a fresh worker after a death gets those, not the last handle's.
       entry.urlProvider = urlProvider;
       entry.handles.add(handle);
     } else {
       // A group per login: the sends of one that ended never go to the next (`#reopenAll`).
-      this.#handles.set(handle.name, { options, handles: new Set([handle]), urlProvider });
+      const handles = new Set([handle]);
+      this.#handles.set(handle.name, {
+        options,
+        handles,
+        urlProvider,
+        interest: new TabInterest(),
+      });
+      login = 'new';
       if (entry) {
         // The app logged in again and holds a new handle: the handles of the old login
         // in this tab stop here, or each push would reach its listeners twice.
         for (const old of entry.handles) old.retire();
         this.#cursors.forget(handle.name);
-        this.interestChanged(handle.name);
       } else {
         // The page before this one (a reload) may have left its session to resume.
         resumeFrom = this.#cursors.takeSaved(handle.name, options.url);
         this.#cursors.tell(handle.name, resumeFrom);
       }
     }
-    this.#call((hub) => this.#openOn(hub, options, resumeFrom));
+    if (this.#silence) handle.workerSilent(this.#silence);
+    else {
+      this.#call((hub) => this.#openOn(hub, options, resumeFrom, handle));
+      // A new login's interest goes whole, once the worker has the tab on the connection.
+      if (login === 'new') this.#call((hub) => this.#sendInterest(hub, handle.name));
+    }
   }
 
   send(name: string, data: SocketData): Promise<void> {
@@ -121,11 +153,10 @@ export class HubClient implements HandleHost {
     const entry = this.#handles.get(handle.name);
     if (!entry?.handles.delete(handle)) return;
     if (entry.handles.size > 0) {
-      this.interestChanged(handle.name);
+      for (const key of handle.listeningKeys) this.#interestChange(entry, key, false);
       return;
     }
     this.#handles.delete(handle.name);
-    this.#interestSent.delete(handle.name);
     this.#cursors.forget(handle.name);
     await this.#ask((hub) => hub.release(this.tabId, handle.name));
   }
@@ -134,9 +165,20 @@ export class HubClient implements HandleHost {
     return this.#ask((hub) => hub.inspect(name));
   }
 
-  /** Tells the worker what this tab now wants of `name`, when that changed. */
-  interestChanged(name: string): void {
-    this.#call((hub) => this.#sendInterest(hub, name));
+  interestChanged(handle: TabSocketHandle, key: string, listening: boolean): void {
+    const entry = this.#handles.get(handle.name);
+    // A released or retired handle is no share of the tab's interest any more.
+    if (entry?.handles.has(handle)) this.#interestChange(entry, key, listening);
+  }
+
+  /**
+   * Counts the change; the first of a task schedules the update, which runs after the
+   * task's other subscribes, and so tells the worker all of them at once.
+   */
+  #interestChange(entry: HandleGroup<TabSocketHandle>, key: string, listening: boolean): void {
+    const first = listening ? entry.interest.add(key) : entry.interest.remove(key);
+    const { name } = entry.options;
+    if (first) this.#call((hub) => this.#sendInterest(hub, name));
   }
 
   /** Starts following the worker on `link`: attaches, watches its lock, re-opens if asked. */
@@ -149,14 +191,18 @@ export class HubClient implements HandleHost {
     link.port.onmessage = (event) => {
       if (!incarnation.dead) this.#onEvent(event);
     };
-    const attachWithin = this.#attachTimeout;
+    const attachWithin = reopen ? this.#attachTimeout : MAX_ATTACH_TIMEOUT;
     incarnation.hub = (async () => {
       const hub = wrap<HubApi>(link.port);
       await this.#tabLock;
       // A fresh worker started in the instant of the old one's death may be that dying
       // worker still (Firefox hands out a closing SharedWorker for a moment): one that
-      // does not answer in time is given up for another, at growing intervals.
-      const timer = reopen ? setTimeout(() => this.#lose(incarnation), attachWithin) : undefined;
+      // does not answer in time is given up for another, at growing intervals. One that
+      // does not answer within the longest is silent for good.
+      const timer = setTimeout(() => {
+        if (attachWithin < MAX_ATTACH_TIMEOUT) this.#lose(incarnation);
+        else this.#giveUp(incarnation);
+      }, attachWithin);
       let answer: Awaited<ReturnType<HubApi['attach']>>;
       try {
         answer = await incarnation.race(hub.attach(this.tabId, navigator.onLine));
@@ -179,16 +225,10 @@ export class HubClient implements HandleHost {
 
   /** The worker died: settle what waited on it, tell the handles, start another. */
   #lose(incarnation: Incarnation): void {
-    if (incarnation.dead || incarnation !== this.#current) return;
-    incarnation.dead = true;
-    incarnation.port.onmessage = null;
-    incarnation.port.close();
-    incarnation.markLost(
-      new WorkerError(
-        'tabsocket: the shared worker stopped before it answered (killed, crashed or ended by the browser)',
-      ),
+    const death = new WorkerError(
+      'tabsocket: the shared worker stopped before it answered (killed, crashed or ended by the browser)',
     );
-    this.#interestSent.clear();
+    if (!this.#bury(incarnation, death)) return;
     let next: WorkerLink | undefined;
     let failure: unknown;
     if (this.restartable) {
@@ -223,6 +263,34 @@ export class HubClient implements HandleHost {
   }
 
   /**
+   * No worker answered `attach` within `MAX_ATTACH_TIMEOUT`: none is started again, as the
+   * same script would be as silent. Every call rejects, every handle fails (`worker-silent`).
+   */
+  #giveUp(incarnation: Incarnation): void {
+    const error = new WorkerError(
+      `tabsocket: the shared worker did not answer within ${MAX_ATTACH_TIMEOUT} ms (it started but never attached this tab): no call can reach it`,
+    );
+    if (!this.#bury(incarnation, error)) return;
+    this.#silence = error;
+    this.#resend = [];
+    this.#sends.endAll(error);
+    for (const { handles } of this.#handles.values()) {
+      for (const handle of handles) handle.workerSilent(error);
+    }
+  }
+
+  /** Stops following the current worker: every call waiting on it rejects with `error`. */
+  #bury(incarnation: Incarnation, error: WorkerError): boolean {
+    if (incarnation.dead || incarnation !== this.#current) return false;
+    incarnation.dead = true;
+    incarnation.port.onmessage = null;
+    incarnation.port.close();
+    incarnation.markLost(error);
+    this.#forgetInterests();
+    return true;
+  }
+
+  /**
    * On a fresh worker: every connection that was live opens again, with its cursor and
    * interest, and then gets the sends the dead worker left: the connection resumes the
    * session first, so the message ids they were written under still hold.
@@ -232,8 +300,7 @@ export class HubClient implements HandleHost {
     this.#resend = [];
     const reopened = new Set<unknown>();
     for (const [name, login] of this.#handles) {
-      const [any] = login.handles;
-      if (!any || any.state === 'closed' || any.state === 'failed') continue;
+      if (login.handles.size === 0 || loginEnded(login.handles)) continue;
       this.#openOn(hub, login.options, this.#cursors.get(name)).catch(() => {});
       this.#sendInterest(hub, name);
       reopened.add(login);
@@ -260,6 +327,12 @@ export class HubClient implements HandleHost {
   }
 
   #sendOn(hub: Remote<HubApi>, incarnation: Incarnation, send: PendingSend): void {
+    // A buffer transferred away since send() would reject the post with a raw DataCloneError.
+    const refusal = checkSocketData(send.data);
+    if (refusal) {
+      this.#sends.fail(send, refusal);
+      return;
+    }
     if (!incarnation.reportsWrites) this.#sends.untold(send);
     const call = hub.send(this.tabId, send.name, send.data, tagOf(send)) as Promise<Outcome<void>>;
     incarnation.race(call).then(
@@ -273,41 +346,72 @@ export class HubClient implements HandleHost {
     if (!incarnation.dead || incarnation === this.#current) this.#sends.fail(send, error);
   }
 
+  /**
+   * Opens the connection on `hub`: for `opener`, a handle `connect()` just made, or, without
+   * one, again for every handle of the name (a fresh worker, a page back from the cache).
+   */
   async #openOn(
     hub: Remote<HubApi>,
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
+    opener?: TabSocketHandle,
+    intent: OpenIntent = 'login',
   ): Promise<void> {
     const { urlProvider } = this.#handles.get(options.name) ?? {};
-    const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider);
-    const handles = this.#handles.get(options.name)?.handles ?? [];
+    const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider, intent);
+    const group = this.#handles.get(options.name);
+    const handles = group?.handles ?? [];
     if (!outcome.ok) {
       for (const handle of handles) handle.fail(deserializeError(outcome.error));
       return;
     }
+    const { login } = outcome.value;
+    let retired: TabSocketHandle[] = [];
+    if (login !== undefined && group) {
+      if (!opener) for (const handle of handles) this.#logins.set(handle, login);
+      else retired = retireOlderLogins(group, this.#logins, opener, login);
+    }
+    if (group && retired.length > 0) {
+      // The ended login's session is not this one's: a fresh worker must not resume it.
+      this.#cursors.forget(options.name);
+      for (const old of retired) {
+        for (const key of old.listeningKeys) this.#interestChange(group, key, false);
+      }
+    }
+    // The login's options are those the worker runs it with, set by the handle that opened
+    // it, in whichever tab (a hub of an older build does not say: a login this open started
+    // anew is the opener's).
+    const running = outcome.value.options ?? (retired.length > 0 ? options : undefined);
+    if (group && running?.url === group.options.url) group.options = running;
     this.#cursors.tell(options.name, outcome.value.cursor);
     for (const handle of handles) handle.adopt(outcome.value);
   }
 
+  /** Tells the worker what changed of this tab's interest in `name`, if anything did. */
   #sendInterest(hub: Remote<HubApi>, name: string): unknown {
-    const interest = interestOf(this.#handles.get(name)?.handles ?? []);
-    const key = JSON.stringify(interest);
-    if (this.#interestSent.get(name) === key) return undefined;
-    this.#interestSent.set(name, key);
-    return hub.setInterest(this.tabId, name, interest);
+    const update = this.#handles.get(name)?.interest.takeUpdate();
+    return update && hub.setInterest(this.tabId, name, update);
+  }
+
+  /** The worker is a fresh one, or forgot the tab: it hears each interest whole. */
+  #forgetInterests(): void {
+    for (const { interest } of this.#handles.values()) interest.forget();
   }
 
   /**
-   * The page left at pagehide and missed what came meanwhile: each connection opens again
-   * from the tab's cursor, so the hub hands it the pushes it missed (or `resync`), or a
-   * connection that ended meanwhile resumes the session.
+   * The page left at pagehide and missed what came meanwhile: each live connection opens
+   * again from the tab's cursor, so the hub hands it the pushes it missed (or `resync`), or
+   * a connection released meanwhile resumes the session. One this page logged out of stays
+   * closed, and one another tab logged out of meanwhile the hub joins closed. A hub that no
+   * longer knows of that logout (the worker ended meanwhile) cannot tell: the session resumes.
    */
   #rejoin(): void {
-    this.#interestSent.clear();
+    this.#forgetInterests();
     this.#call(async (hub) => {
       await hub.attach(this.tabId, navigator.onLine);
-      for (const [name, { options }] of this.#handles) {
-        this.#openOn(hub, options, this.#cursors.get(name)).catch(() => {});
+      for (const [name, { options, handles }] of this.#handles) {
+        if (loginEnded(handles)) continue;
+        this.#openOn(hub, options, this.#cursors.get(name), undefined, 'rejoin').catch(() => {});
         this.#sendInterest(hub, name);
       }
     });

@@ -19,6 +19,7 @@ export {
   TabSocketError,
   type TabSocketErrorCode,
   TooLargeError,
+  UnconfirmedSendError,
   UrlProviderError,
   WorkerError,
 } from '../protocol/errors';

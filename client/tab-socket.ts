@@ -7,8 +7,10 @@ import {
   TooLargeError,
 } from '../protocol/errors';
 import type { ConnectionState, StateDetail } from '../protocol/state';
-import type { ConnectionSnapshot, Interest, SocketData, TabEvent } from '../protocol/tab-hub';
+import type { ConnectionSnapshot, SocketData, TabEvent } from '../protocol/tab-hub';
+import { checkSocketData, isSocketData } from '../protocol/tab-hub-checks';
 import { Listeners } from './listeners';
+import { EVERY_FRAME } from './tab-interest';
 
 /** What `send` takes: text and binary go as they are, any other value as JSON. */
 export type SendData =
@@ -51,11 +53,15 @@ export interface TabSocket {
   readonly tabId: string;
   /** The shared connection's state, as last reported to this tab. */
   readonly state: ConnectionState;
-  /** Listens to an event; returns the function that stops listening. */
+  /**
+   * Listens to an event; returns the function that stops listening. Each call counts: the
+   * same function passed twice runs once per event and listens until both are undone.
+   */
   on<E extends keyof TabSocketEvents>(event: E, listener: TabSocketEvents[E]): () => void;
   /**
    * Receives only the JSON frames whose `topicKey` field equals `topic`; returns the
-   * unsubscribe function. A topic over the server's `maxTopicLength` throws `TooLargeError`
+   * unsubscribe function. Counted per call as `on`; O(1): the worker hears a task's
+   * subscribes at once. A topic over the server's `maxTopicLength` throws `TooLargeError`
    * at once; one the worker refuses (past `maxTopics`, or over a limit the server's hello
    * lowered) is told by an `error` event with `TooLargeError`, and its listener gets nothing.
    */
@@ -81,7 +87,8 @@ export interface HandleHost {
   close(name: string, code: number, closeReason: string): Promise<void>;
   release(handle: TabSocketHandle): Promise<void>;
   inspect(name: string): Promise<ConnectionSnapshot | undefined>;
-  interestChanged(name: string): void;
+  /** `handle` started (`listening`) or stopped listening under `key` (a topic, or `EVERY_FRAME`). */
+  interestChanged(handle: TabSocketHandle, key: string, listening: boolean): void;
 }
 
 export class TabSocketHandle implements TabSocket {
@@ -98,10 +105,7 @@ export class TabSocketHandle implements TabSocket {
     resync: new Listeners<[]>(),
     builds: new Listeners<[string[]]>(),
   };
-  /**
-   * Listeners of frames by topic (`subscribe`), and under `''` those of every frame
-   * (`on('message')`): no topic is `''`, `subscribe` refuses it.
-   */
+  /** Listeners of frames by topic (`subscribe`), and under `EVERY_FRAME` those of every frame (`on('message')`). */
   readonly #frameListeners = new Map<string, Listeners<[unknown]>>();
   #maxTopicLength: number;
 
@@ -126,9 +130,13 @@ export class TabSocketHandle implements TabSocket {
   }
 
   on<E extends keyof TabSocketEvents>(event: E, listener: TabSocketEvents[E]): () => void {
-    if (event === 'message') return this.#listenToFrames('', listener as (data: unknown) => void);
-    if (!Object.hasOwn(this.#events, event)) {
+    if (event !== 'message' && !Object.hasOwn(this.#events, event)) {
       throw new InvalidArgumentError(`tabsocket: there is no "${String(event)}" event`);
+    }
+    checkListener(listener);
+    this.#assertAttached();
+    if (event === 'message') {
+      return this.#listenToFrames(EVERY_FRAME, listener as (data: unknown) => void);
     }
     const listeners = (this.#events as Record<string, Listeners<unknown[]>>)[event];
     return (listeners as Listeners<unknown[]>).add(listener as (...args: unknown[]) => void);
@@ -138,6 +146,7 @@ export class TabSocketHandle implements TabSocket {
     if (typeof topic !== 'string' || topic === '') {
       throw new InvalidArgumentError('tabsocket: a topic must be a non-empty string');
     }
+    checkListener(listener);
     // The worker refuses it too (with an `error` event), and also a topic past the server's
     // `maxTopics`, which only it can count: the tab knows the length at once.
     if (topic.length > this.#maxTopicLength) {
@@ -145,6 +154,7 @@ export class TabSocketHandle implements TabSocket {
         `tabsocket: a topic of ${topic.length} characters is over the server's maxTopicLength (${this.#maxTopicLength})`,
       );
     }
+    this.#assertAttached();
     return this.#listenToFrames(topic, listener);
   }
 
@@ -165,14 +175,14 @@ export class TabSocketHandle implements TabSocket {
     return this.host.release(this);
   }
 
-  inspect(): Promise<ConnectionSnapshot | undefined> {
+  async inspect(): Promise<ConnectionSnapshot | undefined> {
+    this.#assertAttached();
     return this.host.inspect(this.name);
   }
 
-  /** This handle's share of what the tab asks the worker for. */
-  get interest(): Interest {
-    const keys = [...this.#frameListeners.keys()];
-    return { all: keys.includes(''), topics: keys.filter((key) => key !== '') };
+  /** The keys this handle listens under: its share of what the tab asks the worker for. */
+  get listeningKeys(): Iterable<string> {
+    return this.#frameListeners.keys();
   }
 
   /** Applies an event from the worker for this handle's connection; ignores kinds it does not know. */
@@ -180,8 +190,10 @@ export class TabSocketHandle implements TabSocket {
     if (this.#released) return;
     if (event.kind === 'frames') {
       for (const { data, topic } of event.frames) {
-        this.#frameListeners.get('')?.emit(data);
-        if (topic) this.#frameListeners.get(topic)?.emit(data);
+        // A listener may release the handle, or log in again, in the middle of a batch.
+        if (this.#released) return;
+        this.#frameListeners.get(EVERY_FRAME)?.emit(data);
+        if (topic && !this.#released) this.#frameListeners.get(topic)?.emit(data);
       }
     } else if (event.kind === 'state') {
       this.#setState(event.state, event.detail);
@@ -206,9 +218,10 @@ export class TabSocketHandle implements TabSocket {
 
   /** Ends this handle because the tab connected the same name for a new login. */
   retire(): void {
+    // Released first: a state listener that runs now must find the handle ended.
+    this.#released = true;
     if (this.#state !== 'closed')
       this.#setState('closed', { from: this.#state, reason: 'replaced' });
-    this.#released = true;
   }
 
   fail(error: TabSocketError): void {
@@ -230,6 +243,13 @@ export class TabSocketHandle implements TabSocket {
     this.#setState(next, { from: this.#state, reason: 'worker-lost' });
   }
 
+  /** No worker answers the tab, and none will be asked again: a live handle fails. */
+  workerSilent(error: TabSocketError): void {
+    if (this.#released || this.#state === 'closed' || this.#state === 'failed') return;
+    this.#setState('failed', { from: this.#state, reason: 'worker-silent' });
+    this.fail(error);
+  }
+
   #setState(state: ConnectionState, detail: StateDetail): void {
     this.#state = state;
     const lost = state === 'open' && this.#workerLoss === 'lost';
@@ -238,19 +258,25 @@ export class TabSocketHandle implements TabSocket {
     if (lost) this.#events.resync.emit();
   }
 
-  /** Adds a frame listener; the worker hears of the change both ways, as it routes frames. */
+  /**
+   * Adds a frame listener; the worker hears when the handle starts or stops listening
+   * under a key, as it routes frames by them. Both ways cost O(1).
+   */
   #listenToFrames(key: string, listener: (data: unknown) => void): () => void {
-    const listeners = this.#frameListeners.get(key) ?? new Listeners<[unknown]>();
-    this.#frameListeners.set(key, listeners);
+    let listeners = this.#frameListeners.get(key);
+    if (!listeners) {
+      listeners = new Listeners<[unknown]>();
+      this.#frameListeners.set(key, listeners);
+      this.host.interestChanged(this, key, true);
+    }
     const remove = listeners.add(listener);
-    this.host.interestChanged(this.name);
     return () => {
       remove();
-      // The identity check: a second call must not drop listeners added since under this key.
-      if (listeners.size === 0 && this.#frameListeners.get(key) === listeners) {
-        this.#frameListeners.delete(key);
-      }
-      this.host.interestChanged(this.name);
+      // A remover that ran already finds its set emptied and gone from the map; the set
+      // there now, if any, holds later listeners of the key: it must not touch that one.
+      if (listeners.size > 0 || this.#frameListeners.get(key) !== listeners) return;
+      this.#frameListeners.delete(key);
+      this.host.interestChanged(this, key, false);
     };
   }
 
@@ -259,14 +285,26 @@ export class TabSocketHandle implements TabSocket {
   }
 }
 
+function checkListener(listener: unknown): void {
+  if (typeof listener !== 'function') {
+    throw new InvalidArgumentError(
+      `tabsocket: a listener must be a function (got ${listener === null ? 'null' : typeof listener})`,
+    );
+  }
+}
+
 function toSocketData(data: SendData): SocketData {
-  if (
-    typeof data === 'string' ||
-    data instanceof ArrayBuffer ||
-    ArrayBuffer.isView(data) ||
-    (typeof Blob !== 'undefined' && data instanceof Blob)
-  ) {
-    return data;
+  let asItIs: boolean;
+  try {
+    asItIs = isSocketData(data);
+  } catch (cause) {
+    // A revoked Proxy throws at the first look.
+    throw new InvalidArgumentError('tabsocket: send() data cannot be read', { cause });
+  }
+  if (asItIs) {
+    const refusal = checkSocketData(data);
+    if (refusal) throw refusal;
+    return data as SocketData;
   }
   let text: string | undefined;
   try {

@@ -53,14 +53,37 @@ export function newIncarnation(port: MessagePort): Incarnation {
 
 /**
  * Queues for the lock the worker holds for its whole life: the grant means the worker is
- * gone. Without an id (a worker of an older build) or Web Locks, nothing is watched.
+ * gone. `onGone` runs once the tab handled what the worker posted before it died (see
+ * `afterReceived`). Without an id (a worker of an older build) or Web Locks, nothing is
+ * watched.
  */
 export function whenWorkerGone(workerId: string | undefined, onGone: () => void): void {
   const locks = (navigator as Navigator | undefined)?.locks;
   if (typeof workerId !== 'string' || !locks) return;
   // Shared: every tab's request is granted at once when the worker lets go, and each
   // lets go at once, as the callback returns.
-  locks.request(workerLockName(workerId), { mode: 'shared' }, onGone).catch(() => {});
+  locks
+    .request(workerLockName(workerId), { mode: 'shared' }, () => afterReceived(onGone))
+    .catch(() => {});
+}
+
+/**
+ * Runs `then` once the messages this page's ports already received are dispatched. A dying
+ * worker's last words (a `written` event: the send's message id) reach the port before its
+ * lock is let go, since the worker posted them while alive, and the death is told only
+ * after the worker's end; yet the grant is a task of its own, which may run first, and the
+ * tab that acted on the death then would close the port with them unread. A message
+ * posted to the page itself goes to the back of the same queue (HTML's posted message task
+ * source: each engine runs a page's MessagePort messages in the order they arrived), so it
+ * comes after every message the port received before the grant.
+ */
+function afterReceived(then: () => void): void {
+  const { port1, port2 } = new MessageChannel();
+  port1.onmessage = () => {
+    port1.close();
+    then();
+  };
+  port2.postMessage(null);
 }
 
 /** Resolves once this tab holds its lock, which it then keeps until the page goes away. */

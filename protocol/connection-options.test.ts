@@ -144,7 +144,7 @@ describe('resolveOptions', () => {
       ],
       [
         { url, outboxLimit: '10' },
-        'option "outboxLimit" must be an integer of at least 0 (got "10")',
+        'option "outboxLimit" must be an integer of at least 1 (got "10")',
       ],
       [{ url, heartbeat: [] }, 'option "heartbeat" must be an object (got an array)'],
       [{ url, reconnect: () => {} }, 'option "reconnect" must be an object (got a function)'],
@@ -487,11 +487,11 @@ describe('resolveOptions', () => {
   });
 
   describe('outboxLimit', () => {
-    it('accepts 0 (nothing is queued)', () => {
-      expect(resolve({ url, outboxLimit: 0 }).outboxLimit).toBe(0);
+    it('accepts 1', () => {
+      expect(resolve({ url, outboxLimit: 1 }).outboxLimit).toBe(1);
     });
 
-    it.each([[-1], [1.5], [Number.NaN], ['10']])('rejects %s', (outboxLimit) => {
+    it.each([[0], [-1], [1.5], [Number.NaN], ['10']])('rejects %s', (outboxLimit) => {
       expectRejected({ url, outboxLimit }, 'outboxLimit');
     });
   });

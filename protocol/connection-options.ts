@@ -86,7 +86,10 @@ export interface ConnectionOptions {
   reconnect?: ReconnectOptions;
   /** A handshake that has not completed after this many ms is abandoned. Default 10000. */
   connectTimeout?: number;
-  /** Most messages queued while not open; one more rejects with `OutboxFullError`. Default 1000. */
+  /**
+   * Most messages held: waiting for the socket, or written and not yet acknowledged; one
+   * more rejects with `OutboxFullError`. At least 1. Default 1000.
+   */
   outboxLimit?: number;
   /** Field of a JSON frame that names its topic, for `subscribe()`. Default `'topic'`. */
   topicKey?: string;
@@ -166,7 +169,8 @@ const OPTIONS_SCHEMA: Omit<Schema<ResolvedConnectionOptions>, 'url'> = {
   heartbeat: [{}, falseOr(strictGroup(HEARTBEAT_SCHEMA))],
   reconnect: [{}, strictGroup(RECONNECT_SCHEMA)],
   connectTimeout: [10_000, duration(1)],
-  outboxLimit: [1_000, integer(0)],
+  // 0 would refuse every send, even while open: each one is held until written (and acked).
+  outboxLimit: [1_000, integer(1)],
   topicKey: TOPIC_KEY_SCHEMA,
   gracePeriod: [5_000, duration(0)],
   limits: [{}, strictGroup(LIMITS_SCHEMA)],

@@ -13,6 +13,7 @@ import {
   TabSocketError,
   type TabSocketErrorCode,
   TooLargeError,
+  UnconfirmedSendError,
   UrlProviderError,
   WorkerError,
 } from './errors';
@@ -24,6 +25,7 @@ const classes: ReadonlyArray<
   ['TS_ERR_INVALID_ARGUMENT', InvalidArgumentError, 'InvalidArgumentError'],
   ['TS_ERR_OUTBOX_FULL', OutboxFullError, 'OutboxFullError'],
   ['TS_ERR_CLOSED', ConnectionClosedError, 'ConnectionClosedError'],
+  ['TS_ERR_UNCONFIRMED', UnconfirmedSendError, 'UnconfirmedSendError'],
   ['TS_ERR_FAILED', ConnectionFailedError, 'ConnectionFailedError'],
   ['TS_ERR_RELEASED', ReleasedError, 'ReleasedError'],
   ['TS_ERR_MALFORMED_FRAME', MalformedFrameError, 'MalformedFrameError'],

@@ -8,7 +8,8 @@
  * | `TS_ERR_INVALID_OPTION`   | `InvalidOptionError`    | an option is unknown, of the wrong type or out of range     |
  * | `TS_ERR_INVALID_ARGUMENT` | `InvalidArgumentError`  | a method got an argument it cannot take                     |
  * | `TS_ERR_OUTBOX_FULL`      | `OutboxFullError`       | `outboxLimit` messages wait already: this one was refused   |
- * | `TS_ERR_CLOSED`           | `ConnectionClosedError` | closed (logout, a new url, the last tab gone) before the message was done |
+ * | `TS_ERR_CLOSED`           | `ConnectionClosedError` | closed (logout, a new url, the last tab gone) before the message was written |
+ * | `TS_ERR_UNCONFIRMED`      | `UnconfirmedSendError`  | closed after the message was written, before its ack: the server may have it |
  * | `TS_ERR_FAILED`           | `ConnectionFailedError` | the connection gave up and will not reconnect by itself     |
  * | `TS_ERR_RELEASED`         | `ReleasedError`         | the handle was used after `release()`                       |
  * | `TS_ERR_MALFORMED_FRAME`  | `MalformedFrameError`   | a frame was not JSON, or not passable to the tab: sent as text |
@@ -26,6 +27,7 @@ export type TabSocketErrorCode =
   | 'TS_ERR_INVALID_ARGUMENT'
   | 'TS_ERR_OUTBOX_FULL'
   | 'TS_ERR_CLOSED'
+  | 'TS_ERR_UNCONFIRMED'
   | 'TS_ERR_FAILED'
   | 'TS_ERR_RELEASED'
   | 'TS_ERR_MALFORMED_FRAME'
@@ -70,6 +72,14 @@ export class ConnectionClosedError extends TabSocketError {
   override name = 'ConnectionClosedError';
   constructor(message: string, options?: ErrorOptions) {
     super('TS_ERR_CLOSED', message, options);
+  }
+}
+
+/** A rejection that does not mean "not delivered": the server may have passed it on. */
+export class UnconfirmedSendError extends TabSocketError {
+  override name = 'UnconfirmedSendError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_UNCONFIRMED', message, options);
   }
 }
 
@@ -130,6 +140,7 @@ const classByCode: Record<TabSocketErrorCode, new (message: string) => TabSocket
   TS_ERR_INVALID_ARGUMENT: InvalidArgumentError,
   TS_ERR_OUTBOX_FULL: OutboxFullError,
   TS_ERR_CLOSED: ConnectionClosedError,
+  TS_ERR_UNCONFIRMED: UnconfirmedSendError,
   TS_ERR_FAILED: ConnectionFailedError,
   TS_ERR_RELEASED: ReleasedError,
   TS_ERR_MALFORMED_FRAME: MalformedFrameError,

@@ -8,9 +8,9 @@
  * hear: the owner's events are the tab events of `tab-hub.ts`, so tabs of a peer see the
  * same frames, states and errors as the owner's own tabs.
  *
- *   peer ── join(build, url, topics, cursor?) ──▶ owner ── owner(joined, state, cursor, …) ──▶ every peer
+ *   peer ── join(build, url, topics, cursor?, ask?) ──▶ owner ── owner(joined, asked, state, cursor, …) ──▶ every peer
  *                                                owner ── event(frames | resync, to: peer) ──▶ that peer
- *   peer ── send(id, data, wire?) ─────▶ owner ── numbered(id, wire), settled(id) ──▶ peer
+ *   peer ── send(id, data, wire?, session?) ──▶ owner ── numbered(id, wire, session), settled(id) ──▶ peer
  *   owner ── state / event(frames, cursor, error, resync, builds) ──▶ every peer
  *   owner ── leaving ──▶ every peer   (it hands the socket over; the next in the lock queue resumes)
  *
@@ -51,12 +51,17 @@ export type OwnerMessage = Envelope &
          * Owners of earlier releases leave it out; their peers follow from the first `owner`.
          */
         joined?: string;
+        /** The `ask` of the join this answers: a peer follows from the answer to its last. */
+        asked?: number;
       }
     | { kind: 'state'; status: OwnerStatus; detail: StateDetail }
     /** What the owner's tabs hear; with `to`, for that peer only (the pushes it missed). */
     | { kind: 'event'; event: TabEvent; to?: string }
-    /** Peer `to`'s send `id` was written under message id `wire`: kept for a handover. */
-    | { kind: 'numbered'; to: string; id: number; wire: number }
+    /**
+     * Peer `to`'s send `id` was written under message id `wire` of `session`: kept for a
+     * handover. (Owners of earlier releases name no session: it is the one they told last.)
+     */
+    | { kind: 'numbered'; to: string; id: number; wire: number; session?: string }
     /** Peer `to`'s send `id` is done: acknowledged (or written), or refused with `error`. */
     | { kind: 'settled'; to: string; id: number; error?: SerializedError }
     /** It lets go of the socket without closing the session: the next hub resumes it. */
@@ -66,14 +71,23 @@ export type OwnerMessage = Envelope &
 export type PeerMessage = Envelope &
   /** `cursor`: where the peer's stream stands, so the owner hands it the pushes it missed. */
   (
-    | { kind: 'join'; build: string; url: string; topics: string[]; cursor?: SessionCursor }
+    | {
+        kind: 'join';
+        build: string;
+        url: string;
+        topics: string[];
+        cursor?: SessionCursor;
+        /** Numbers the peer's joins: it joins again when a tab brings a cursor further back. */
+        ask?: number;
+      }
     | { kind: 'topics'; topics: string[] }
     /**
      * For owner `to` only: a send posted to an owner that died meanwhile must not be
      * written by the next one too, as the peer hands its unsettled sends to that one
-     * itself. `wire` when an earlier owner wrote it under that id: it keeps the id.
+     * itself. `wire` when an earlier owner wrote it under that id of `session`: the owner
+     * keeps the id while it is on that session. (Peers of earlier releases name no session.)
      */
-    | { kind: 'send'; to: string; id: number; data: SocketData; wire?: number }
+    | { kind: 'send'; to: string; id: number; data: SocketData; wire?: number; session?: string }
     /** Logout (or a new login, `replaced`) from one of the peer's tabs. */
     | { kind: 'close'; code: number; closeReason: string; reason: 'logout' | 'replaced' }
     /** The peer has no tab on the connection any more. */

@@ -12,6 +12,7 @@
  *   closed / failed ──start (a tab connects again)──▶ connecting
  *   open ──refreshOn code, once (url function only)──▶ connecting (reason `refresh`)
  *   any live state ──worker-lost (reported by the tab)──▶ connecting (a fresh worker) or failed
+ *   idle / connecting ──worker-silent (reported by the tab: no worker answers)──▶ failed
  *   any live state ──handover (another hub takes the socket)──▶ connecting
  */
 export type ConnectionState =
@@ -71,6 +72,13 @@ export type TransitionReason =
    * it cannot start one (an app-supplied SharedWorker instance rather than a function).
    */
   | 'worker-lost'
+  /**
+   * The worker started but never answered the tab (a script that hangs, or a worker that is
+   * not tabsocket's): no answer to `attach` within 8 s of the first start, or from any
+   * fresh worker of the ladder after a death. The tab reports it, `failed`, and every call
+   * rejects with `WorkerError`.
+   */
+  | 'worker-silent'
   /**
    * The socket changed hands between hubs: the hub that held it (a worker that died, the
    * tab that ran it, an older build) let it go, and the next one resumes the session.

@@ -5,32 +5,67 @@
  */
 
 import { InvalidArgumentError } from './errors';
-import type { Interest, SessionCursor, TabSend } from './tab-hub';
+import type { Interest, InterestDiff, SessionCursor, SocketData, TabSend } from './tab-hub';
 import { isWireNumber } from './wire-checks';
 
-/** What `WebSocket.send` takes; anything else would throw inside the worker's socket. */
-export function checkSocketData(data: unknown): InvalidArgumentError | undefined {
-  const isSocketData =
+/** What `WebSocket.send` takes as it is: text and binary. A revoked Proxy throws here. */
+export function isSocketData(data: unknown): data is SocketData {
+  return (
     typeof data === 'string' ||
     data instanceof ArrayBuffer ||
     ArrayBuffer.isView(data) ||
-    (typeof Blob !== 'undefined' && data instanceof Blob);
-  if (isSocketData) return undefined;
-  return new InvalidArgumentError(
-    'tabsocket: send() data must reach the worker as a string, an ArrayBuffer, a view of one or a Blob',
+    (typeof Blob !== 'undefined' && data instanceof Blob)
   );
 }
 
-/** `{ all: boolean, topics: non-empty strings }`: anything else would break the routing of frames. */
-export function checkInterest(interest: unknown): InvalidArgumentError | undefined {
-  const { all, topics } = (interest ?? {}) as Partial<Interest>;
-  const isInterest =
-    typeof all === 'boolean' &&
-    Array.isArray(topics) &&
-    topics.every((topic) => typeof topic === 'string' && topic !== '');
-  if (isInterest) return undefined;
+/**
+ * What `WebSocket.send` takes; anything else would throw inside the worker's socket. A
+ * buffer transferred away (detached), or a view of one, cannot cross the port: the tab
+ * refuses it before it posts, or comlink would reject with a raw `DataCloneError`.
+ */
+export function checkSocketData(data: unknown): InvalidArgumentError | undefined {
+  if (!isSocketData(data)) {
+    return new InvalidArgumentError(
+      'tabsocket: send() data must reach the worker as a string, an ArrayBuffer, a view of one or a Blob',
+    );
+  }
+  const buffer = data instanceof ArrayBuffer ? data : ArrayBuffer.isView(data) ? data.buffer : null;
+  if (!buffer || !isDetached(buffer)) return undefined;
   return new InvalidArgumentError(
-    'tabsocket: an interest must be { all: boolean, topics: non-empty strings }',
+    'tabsocket: send() data is a detached ArrayBuffer, or a view of one: it was transferred away',
+  );
+}
+
+/** Every engine refuses a view of a detached buffer; not every one has `buffer.detached`. */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The whole interest `{ all, topics }` or a diff `{ all, add, remove }`, topics non-empty
+ * strings: anything else would break the routing of frames.
+ */
+export function checkInterest(update: unknown): InvalidArgumentError | undefined {
+  const { all, topics, add, remove } = (update ?? {}) as Partial<Interest & InterestDiff>;
+  const isUpdate =
+    typeof all === 'boolean' &&
+    (topics !== undefined
+      ? isTopicList(topics) && add === undefined && remove === undefined
+      : isTopicList(add) && isTopicList(remove));
+  if (isUpdate) return undefined;
+  return new InvalidArgumentError(
+    'tabsocket: an interest must be { all: boolean, topics } or { all: boolean, add, remove }, of non-empty strings',
+  );
+}
+
+function isTopicList(topics: unknown): topics is string[] {
+  return (
+    Array.isArray(topics) && topics.every((topic) => typeof topic === 'string' && topic !== '')
   );
 }
 
@@ -59,8 +94,14 @@ export function checkClose(code: unknown, closeReason: unknown): InvalidArgument
  * bad frame on the wire, or number messages the server has passed on already.
  */
 export function isSessionCursor(cursor: unknown): cursor is SessionCursor {
-  const { session, seq, nextId } = (cursor ?? {}) as Partial<SessionCursor>;
-  return isSessionId(session) && isWireNumber(seq) && isWireNumber(nextId) && nextId >= 1;
+  const { session, seq, nextId, epoch } = (cursor ?? {}) as Partial<SessionCursor>;
+  return (
+    isSessionId(session) &&
+    isWireNumber(seq) &&
+    isWireNumber(nextId) &&
+    nextId >= 1 &&
+    (epoch === undefined || isWireNumber(epoch))
+  );
 }
 
 /**

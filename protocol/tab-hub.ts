@@ -23,6 +23,20 @@ export interface Interest {
   topics: string[];
 }
 
+/** A change of a tab's interest since the last one the hub was told: topics added and removed. */
+export interface InterestDiff {
+  all: boolean;
+  add: string[];
+  remove: string[];
+}
+
+/**
+ * How a tab tells the hub what it wants: the whole interest, or the diff from the last,
+ * whichever is smaller. The tab gathers a task's subscribes into one (thousands of them in
+ * a loop cost one message); the hub applies a diff in the time of its size.
+ */
+export type InterestUpdate = Interest | InterestDiff;
+
 /**
  * Where a login's stream with a server that speaks the tabsocket protocol stands: its
  * session, the last push the tabs were given, and the next message id. The hub tells its
@@ -34,6 +48,12 @@ export interface SessionCursor {
   session: string;
   seq: number;
   nextId: number;
+  /**
+   * How many times the login's stream went on under a new session id (the server lost the
+   * one before); absent: none. Of two cursors of different sessions, the higher one's is the
+   * live session: a fresh hub told both (a reloaded page's and another tab's) resumes it.
+   */
+  epoch?: number;
 }
 
 /** A message id of one session: the server passes each on once within its session. */
@@ -72,6 +92,13 @@ export interface ConnectionSnapshot {
   failedAttempts: number;
   /** Messages not finished with: waiting to be written, or written and not yet acknowledged. */
   queued: number;
+  /**
+   * The login the connection is on in this hub: a new number each time an `open` starts it
+   * (anew, after a logout or a failure, or under a new url). A tab whose `open` answers
+   * another login than its earlier handles of the name had retires those (`replaced`).
+   * Missing from a hub of an older build.
+   */
+  login?: number;
   /** Ids of the tabs attached to this connection. */
   tabs: string[];
   /**
@@ -88,6 +115,16 @@ export interface ConnectionSnapshot {
    * what the server's hello said. Missing from a hub of an older build.
    */
   limits?: Required<LimitOptions>;
+}
+
+/** The worker's answer to `open`: the connection as `inspect` shows it, and its options. */
+export interface OpenAnswer extends ConnectionSnapshot {
+  /**
+   * The options the connection runs with in this hub: those of the open that started its
+   * login, whichever tab's. The tab opens it with these again after a death, so the login
+   * keeps them whichever tab reaches the fresh worker first. Missing from an older build.
+   */
+  options?: ResolvedConnectionOptions;
 }
 
 /** The worker's answer to `attach`. */
@@ -114,6 +151,12 @@ export interface AttachAnswer {
  */
 export type TabUrlProvider = () => Promise<string>;
 
+/**
+ * Why a tab opens a connection: the app's `connect()` (or a fresh worker taking over), or
+ * a page back from the back/forward cache joining again what it left at pagehide.
+ */
+export type OpenIntent = 'login' | 'rejoin';
+
 export interface HubApi {
   /**
    * Registers the calling tab, or the same tab again on a new worker after the old one
@@ -127,15 +170,17 @@ export interface HubApi {
    * tab last heard of (after its worker died, or across a reload), lets a connection this
    * call starts resume that session rather than begin a new one. `urlProvider`, with
    * `options.url` `URL_PROVIDED`, is the tab's url function (a comlink proxy): the worker
-   * calls it before connect attempts, while the tab stays on the connection.
+   * calls it before connect attempts, while the tab stays on the connection. A `rejoin` to
+   * a connection closed meanwhile (a logout in another tab) joins it closed.
    */
   open(
     tabId: string,
     options: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
-  ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>>;
-  setInterest(tabId: string, name: string, interest: Interest): Outcome<void>;
+    intent?: OpenIntent,
+  ): Outcome<OpenAnswer> | Promise<Outcome<OpenAnswer>>;
+  setInterest(tabId: string, name: string, interest: InterestUpdate): Outcome<void>;
   /** `tag` names the send for `written` events; without it (an older tab) none is told. */
   send(tabId: string, name: string, data: SocketData, tag?: TabSend): Promise<Outcome<void>>;
   /** Logout: closes the connection for every tab; it stays closed until a tab opens it again. */

@@ -11,7 +11,7 @@
  *   server                                     worker
  *     |-- {$ts:'hello', v:1, nonce, limits} ---->|  the socket's first frame, or never
  *     |<-- {$ts:'resume', nonce, session, last} -|  attach me to `session`; I hold pushes up to `last`
- *     |-- {$ts:'resumed', nonce, seq} ---------->|  or {$ts:'resync', nonce, seq}: what you missed is
+ *     |-- {$ts:'resumed', nonce, seq, lastId} -->|  or {$ts:'resync', nonce, seq, lastId}: what you missed is
  *     |                                          |  gone, or {$ts:'resync', nonce, seq, session}: the
  *     |                                          |  session is gone, its stream goes on under a new
  *     |                                          |  id, or {$ts:'error', nonce, …}: start afresh
@@ -75,24 +75,33 @@ export interface HelloFrame {
   limits?: WireLimits;
 }
 
-/** Server → worker: the socket is attached to the session; the stream's last push is `seq`. */
+/**
+ * Server → worker: the socket is attached to the session; the stream's last push is `seq`.
+ * `lastId`, when the session passed messages on: the highest message id it passed on. The
+ * worker numbers its next messages above it: another hub of the session (one that died, a
+ * reloaded page's worker) may have used ids its cursor does not count, and the server drops
+ * an id it had as a duplicate. A server of an earlier build leaves it out.
+ */
 export interface ResumedFrame {
   $ts: 'resumed';
   nonce: string;
   seq: number;
+  lastId?: number;
 }
 
 /**
  * Server → worker: pushes after the worker's `last` are no longer kept; the stream goes on
  * after `seq`, which is never below `last`. With `session`, the server no longer has the
  * session the worker named (it restarted, or its store lost the session): the stream goes on
- * after `seq` under this new session id, whose message ids start again from 1.
+ * after `seq` under this new session id, whose message ids start again from 1. Without it,
+ * `lastId` as in `ResumedFrame`.
  */
 export interface ResyncFrame {
   $ts: 'resync';
   nonce: string;
   seq: number;
   session?: string;
+  lastId?: number;
 }
 
 /** Server → worker: push number `seq` of the session's stream. */

@@ -159,6 +159,13 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
     return written;
   }
 
+  /** The frames remembered so far, for a session started under a new id (see `SessionSocket`). */
+  handOver(): PushPayload[] {
+    return this.#phase.kind === 'awaiting'
+      ? this.#phase.remembered.take().map((frame) => frame.payload)
+      : [];
+  }
+
   /** The resume attached `session`: answers what was remembered since `hello`. */
   attach(session: Session): RememberedFrames {
     const remembered =

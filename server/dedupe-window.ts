@@ -15,6 +15,7 @@ export const MAX_DEDUPE_WINDOW = 65_536;
 
 export class DedupeWindow {
   #floor = 0;
+  #highest = 0;
   /** Bit `id % size` says whether `id` (floor < id <= floor + size) was seen. */
   readonly #bits: Uint32Array;
 
@@ -27,9 +28,15 @@ export class DedupeWindow {
     this.#bits = new Uint32Array(Math.ceil(size / 32));
   }
 
+  /** The highest id recorded; 0 for none. */
+  get highest(): number {
+    return this.#highest;
+  }
+
   /** Records `id` (a safe integer >= 1); answers whether it had been seen before. */
   seen(id: number): boolean {
     if (id <= this.#floor) return true;
+    this.#highest = Math.max(this.#highest, id);
     if (id > this.#floor + this.size) this.#raiseFloorTo(id - this.size);
     if (this.#has(id)) return true;
     this.#set(id, true);

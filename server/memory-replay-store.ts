@@ -2,7 +2,7 @@ import type { Clock } from '../protocol/clock';
 import { DedupeWindow } from './dedupe-window';
 import { nodeClock } from './node-clock';
 import { type ReplayLimits, ReplayLog } from './replay-log';
-import type { PushPayload, ReplayRead, ReplayStore } from './replay-store';
+import { isPushNumber, type PushPayload, type ReplayRead, type ReplayStore } from './replay-store';
 
 const EMPTY: ReplayRead = { head: 0, entries: [], fresh: true };
 const GONE: ReplayRead = { head: 0, entries: undefined, fresh: true };
@@ -31,7 +31,17 @@ export class MemoryReplayStore implements ReplayStore {
 
   read(session: string, last: number | undefined): ReplayRead {
     const log = this.#logs.get(session);
+    const lastId = this.#received.get(session)?.highest;
+    const stream = this.#stream(log, last);
+    return lastId ? { ...stream, lastId } : stream;
+  }
+
+  #stream(log: ReplayLog | undefined, last: number | undefined): ReplayRead {
     if (!log) return last === 0 ? EMPTY : GONE;
+    if (isPushNumber(last) && last > log.head) {
+      log.skipTo(last);
+      return { head: log.head, entries: undefined };
+    }
     return { head: log.head, entries: last === undefined ? undefined : log.since(last) };
   }
 

@@ -33,6 +33,14 @@ export class RememberedFrames {
     return this.#overflowed;
   }
 
+  /** Gives up the frames remembered so far to a session that numbers them now. */
+  take(): RememberedFrame[] {
+    const frames = this.#frames;
+    this.#frames = [];
+    this.#bytes = 0;
+    return frames;
+  }
+
   add(frame: RememberedFrame): void {
     if (this.#overflowed) return;
     const { maxCount, maxBytes } = this.#limits;

@@ -60,6 +60,19 @@ export class ReplayLog {
   }
 
   /**
+   * Numbers the next push `seq + 1`, letting go of those kept: a worker holds pushes up to
+   * `seq` that this stream did not count, and none of its numbers may be given again.
+   */
+  skipTo(seq: number): void {
+    if (seq <= this.#head) return;
+    this.#head = seq;
+    this.#payloads = [];
+    this.#times = [];
+    this.#start = 0;
+    this.#bytes = 0;
+  }
+
+  /**
    * The pushes after `last`, oldest first; undefined when one of them is no longer kept,
    * or `last` is not a push number of this stream (beyond the head, negative, fractional).
    */

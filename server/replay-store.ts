@@ -23,6 +23,11 @@ export interface SessionHolder {
   readonly topics: ReadonlySet<string>;
 }
 
+/** Whether `last` can be a push number: a safe integer, 0 or above. */
+export function isPushNumber(last: number | undefined): last is number {
+  return last !== undefined && Number.isSafeInteger(last) && last >= 0;
+}
+
 /** One push of a session's stream. */
 export interface PushEntry {
   readonly seq: number;
@@ -55,6 +60,8 @@ export interface ReplayRead {
    * until the worker's next `sub`, so that every server numbers the session's pushes alike.
    */
   readonly topics?: readonly string[];
+  /** The highest message id the session passed on (`seen`); absent or 0 for none. */
+  readonly lastId?: number;
 }
 
 /**
@@ -93,6 +100,10 @@ export interface ReplayStore {
    * The head of the session's stream and the pushes after `last`, read at one instant;
    * `last` undefined reads the head alone (the worker resyncs). This server holds the
    * session from then on. `holder`: whom the session's pushes are for now.
+   *
+   * A `last` beyond the head of a session the store has (it counts fewer pushes than the
+   * worker got) moves the head up to `last`, entries undefined: numbers never go backwards
+   * under one id, the worker resyncs, and the session keeps its message ids.
    */
   read(session: string, last: number | undefined, holder?: SessionHolder): MaybePromise<ReplayRead>;
   /**

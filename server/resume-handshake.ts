@@ -50,7 +50,7 @@ function respond(
     client.shut(CLOSE_TRY_AGAIN_LATER, 'Session unavailable');
     return;
   }
-  const { session, head, newId } = outcome;
+  const { session, head, newId, lastId } = outcome;
   const remembered = client.attach(session);
   // Frames went out while it resumed that no list holds any more: what it missed is gone.
   const replay = remembered.overflowed ? undefined : outcome.replay;
@@ -61,7 +61,9 @@ function respond(
     client.sendText(encodeControlFrame({ $ts: 'resync', nonce, seq, session: newId }), 'resume');
   } else {
     const kind = replay ? 'resumed' : 'resync';
-    client.sendText(encodeControlFrame({ $ts: kind, nonce, seq: head }), 'resume');
+    // The worker numbers its messages above `lastId`: its cursor may lag the session's ids.
+    const ids = lastId > 0 ? { lastId } : {};
+    client.sendText(encodeControlFrame({ $ts: kind, nonce, seq: head, ...ids }), 'resume');
   }
   for (const entry of replay ?? []) {
     client.sendText(encodePushFrame(entry.seq, entry.payload.body), 'resume');

@@ -43,7 +43,7 @@ export class SessionRegistry {
     /** A store call failed: what it was for is lost (a push) or refused (a resume). */
     private readonly onStoreError: (error: unknown) => void = () => {},
   ) {
-    this.#pushes = new SessionPushes(store, onStoreError, (session) => this.#moved(session));
+    this.#pushes = new SessionPushes(store, onStoreError, (session) => this.#notKept(session));
   }
 
   get size(): number {
@@ -59,6 +59,8 @@ export class SessionRegistry {
    * stream the worker holds pushes of (the server restarted, the store lost the session, it
    * expired), a session with a fresh id starts instead, and the outcome names it (`newId`).
    * Under the old id its pushes 1, 2… would be dropped by the worker and the tabs as seen.
+   * A stream the store has but counts lower than the worker's `last` goes on from `last`
+   * under its id (see `ReplayStore.read`), keeping the message ids it passed on.
    *
    * `respond` gets the outcome once the store has answered the read, in the session's
    * order: after the pushes made before this call, before those made after it. It is called
@@ -89,11 +91,12 @@ export class SessionRegistry {
         outbound: new SerialQueue(),
         written: 0,
         resuming: 0,
+        unkept: 0,
       };
       this.#sessions.set(key, session);
       this.#byUser.add(session);
     }
-    const { userId: ownerBefore, bornAfter } = session;
+    const { userId: ownerBefore, bornAfter, unkept } = session;
     const fanoutsBefore = this.#fanouts;
     if (session.userId !== socket.userId) {
       // Anonymous: the session now gets the pushes of the socket that resumed it (a shared
@@ -105,25 +108,31 @@ export class SessionRegistry {
     }
     const owner = session.userId;
     // Fan-outs made before this call went to the sessions of the owner then, those made while
-    // the read was pending to the owner this call made it; a store's own, into its catch-up.
+    // the read was pending to the owner this call made it; a store's own, into its catch-up,
+    // which counts them for the same owners (an anonymous socket's before this call: not).
     let caughtUp = false;
     const logged = (fanout: Fanout) =>
-      (fanout.shared && caughtUp) ||
-      (fanout.seq > bornAfter &&
-        (fanout.userId === undefined ||
-          fanout.userId === (fanout.seq <= fanoutsBefore ? ownerBefore : owner)));
+      (fanout.userId === undefined ||
+        fanout.userId === (fanout.seq <= fanoutsBefore ? ownerBefore : owner)) &&
+      ((fanout.shared && caughtUp) || fanout.seq > bornAfter);
     const target = session;
     target.resuming += 1;
     return target.outbound.run(() => {
-      const attach = (read: ReplayRead) => {
+      const evicted = () => {
         target.resuming -= 1;
-        if (this.#sessions.get(key) !== target)
-          return respond({ kind: 'failed', reason: 'evicted' });
+        respond({ kind: 'failed', reason: 'evicted' });
+      };
+      // Not read then: the read would make this server hold, in the store, a session that
+      // nothing here names any more (nor drops).
+      if (this.#sessions.get(key) !== target) return evicted();
+      const attach = (read: ReplayRead) => {
+        if (this.#sessions.get(key) !== target) return evicted();
+        target.resuming -= 1;
         if (!socket.isOpen) {
           this.#awaitWorker(target);
           return respond({ kind: 'failed', reason: 'closed' });
         }
-        if (last !== 0 && (read.fresh === true || (last !== undefined && read.head < last))) {
+        if (last !== 0 && read.fresh === true) {
           this.#evict(target);
           return this.#startAnew(socket, respond);
         }
@@ -136,7 +145,9 @@ export class SessionRegistry {
           session: target,
           created,
           head: read.head,
-          replay: read.entries,
+          lastId: read.lastId ?? 0,
+          // A push it got plainly may be one the store did not keep: which, it cannot tell.
+          replay: target.unkept === unkept ? read.entries : undefined,
           logged,
         });
       };
@@ -160,9 +171,16 @@ export class SessionRegistry {
   /** Resumes a new session, with a fresh id, for a worker whose stream is gone. */
   #startAnew(socket: SessionSocket, respond: (outcome: ResumeOutcome) => void): MaybePromise<void> {
     const newId = randomId();
-    return this.resume(socket, newId, 0, (outcome) =>
+    const started = this.resume(socket, newId, 0, (outcome) =>
       respond(outcome.kind === 'attached' ? { ...outcome, newId } : outcome),
     );
+    // What the socket got before it resumed (its old session is gone) comes first, before the
+    // pushes made while the new one is read: the store numbers them in the order made.
+    const session = this.#sessions.get(this.#keyOf(socket.userId, newId));
+    if (session) {
+      for (const payload of socket.handOver?.() ?? []) this.push(session, payload, 'resume');
+    }
+    return started;
   }
 
   /** A resume attached nothing: a session left without a socket waits `maxAge` like any. */
@@ -288,6 +306,16 @@ export class SessionRegistry {
         if (held === false) this.#moved(session);
       },
     );
+  }
+
+  /**
+   * The store did not keep a push of the session (another server holds it). With a resume
+   * pending, whose read makes this server hold it again, the session stays, and that resume
+   * answers resync: its socket may have got the push plainly, and taken it for logged.
+   */
+  #notKept(session: Session): void {
+    if (session.resuming > 0) session.unkept += 1;
+    else this.#moved(session);
   }
 
   /**

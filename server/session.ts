@@ -1,5 +1,5 @@
 import type { SendBudget } from './connected-client';
-import type { PushEntry } from './replay-store';
+import type { PushEntry, PushPayload } from './replay-store';
 import type { SerialQueue } from './serial-queue';
 
 /** What a session needs of the socket it is attached to. */
@@ -10,6 +10,11 @@ export interface SessionSocket {
   readonly topics: ReadonlySet<string>;
   sendText(text: string, budget?: SendBudget): boolean;
   terminate(): void;
+  /**
+   * Gives up the frames written to it before its resume (none once attached): a session
+   * started for it under a new id numbers them first, before any push made while it is read.
+   */
+  handOver?(): PushPayload[];
 }
 
 /** A worker's session: it outlives its sockets, so pushes and messages survive reconnects. */
@@ -41,6 +46,8 @@ export interface Session {
   written: number;
   /** Resumes waiting for the store: the sweep leaves the session alone meanwhile. */
   resuming: number;
+  /** Pushes the store did not keep while a resume was pending (see `SessionRegistry`). */
+  unkept: number;
 }
 
 /**
@@ -68,6 +75,8 @@ export type ResumeOutcome =
       newId?: string;
       /** The last push number of the stream. */
       head: number;
+      /** The highest message id the session passed on; 0 for none (see `ResumedFrame`). */
+      lastId: number;
       /** What to replay, oldest first; undefined when the worker must resync. */
       replay: PushEntry[] | undefined;
       /** Whether `fanout`, made before this resume, was logged in the session. */

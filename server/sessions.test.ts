@@ -117,15 +117,24 @@ describe('sessions', () => {
     expect(answerOf(client)).toEqual({ $ts: 'resumed', seq: 0 });
   });
 
-  it('starts a new session rather than number backwards, for a last beyond the stream', async () => {
+  it('numbers on from a last beyond the stream under the same id, keeping its message ids', async () => {
     const { server, url } = await start();
+    const received: unknown[] = [];
+    server.on('message', (_client, data) => received.push(data));
     const first = await resumed(`${url}/?user=ann`, 's1');
     server.push('ann', { n: 1 });
-    await waitUntil(() => pushesOf(first).length === 1, 'push 1');
+    first.send({ $ts: 'msg', id: 1, text: '"once"' });
+    await waitUntil(() => received.length === 1, 'push 1 and the message');
     first.socket.terminate();
     await first.closed;
     const second = await resumed(`${url}/?user=ann`, 's1', 7);
-    expect(answerOf(second)).toEqual({ $ts: 'resync', seq: 0, session: expect.any(String) });
+    expect(answerOf(second)).toEqual({ $ts: 'resync', seq: 7, lastId: 1 });
+    second.send({ $ts: 'msg', id: 1, text: '"once"' });
+    await second.waitForMessage((text) => text === '{"$ts":"ack","id":1}');
+    server.push('ann', { n: 2 });
+    await waitUntil(() => pushesOf(second).length === 1, 'the next push');
+    expect(pushesOf(second)).toEqual([{ $ts: 'push', seq: 8, data: { n: 2 } }]);
+    expect(received).toEqual(['once']);
   });
 
   it('passes a message on once and acks it every time it is resent', async () => {
@@ -174,6 +183,44 @@ describe('sessions', () => {
     second.send({ $ts: 'msg', id: 1, text: '"once"' });
     await second.waitForMessage((text) => text === '{"$ts":"ack","id":1}');
     expect(received).toEqual(['once']);
+  });
+
+  it('tells a resumed worker the highest message id the session passed on (lastId)', async () => {
+    const { server, url } = await start();
+    const received: unknown[] = [];
+    server.on('message', (_client, data) => received.push(data));
+    const first = await resumed(`${url}/?user=ann`, 's1');
+    first.send({ $ts: 'msg', id: 1, text: '"one"' });
+    first.send({ $ts: 'msg', id: 70, text: '"seventy"' });
+    await waitUntil(() => received.length === 2, 'the messages');
+    first.socket.terminate();
+    await first.closed;
+    server.push('ann', { n: 1 });
+    // A worker resuming from a cursor that predates those ids numbers its next above 70.
+    expect(answerOf(await resumed(`${url}/?user=ann`, 's1'))).toEqual({
+      $ts: 'resumed',
+      seq: 1,
+      lastId: 70,
+    });
+    // Behind the log too (a resync of the same session), and never for a new session.
+    const behind = await start({ replay: { maxCount: 1 } });
+    const gone = await resumed(`${behind.url}/?user=bob`, 's2');
+    gone.send({ $ts: 'msg', id: 3, text: '"three"' });
+    await gone.waitForMessage((text) => text === '{"$ts":"ack","id":3}');
+    gone.socket.terminate();
+    await gone.closed;
+    behind.server.push('bob', 1);
+    behind.server.push('bob', 2);
+    expect(answerOf(await resumed(`${behind.url}/?user=bob`, 's2'))).toEqual({
+      $ts: 'resync',
+      seq: 2,
+      lastId: 3,
+    });
+    expect(answerOf(await resumed(`${behind.url}/?user=bob`, 'unknown-session-0001', 5))).toEqual({
+      $ts: 'resync',
+      seq: 0,
+      session: expect.any(String),
+    });
   });
 
   it('takes a session over from a half-open socket of the same worker', async () => {

@@ -6,7 +6,9 @@ import {
   OutboxFullError,
   RefusedError,
   TooLargeError,
+  UnconfirmedSendError,
 } from '../protocol/errors';
+import { FINAL_ACKS_WITHIN } from './final-acks';
 import {
   HELLO,
   NONCE,
@@ -773,11 +775,82 @@ describe('Connection', () => {
       expect(after.session).not.toBe(before.session);
     });
 
-    it('rejects unacked messages on close()', async () => {
-      const { connection } = setupResumed();
-      const sent = connection.send('never acked');
+    it('rejects at once, as not delivered, what a close() finds not written', async () => {
+      const { connection } = setupOpen();
+      // Negotiating: the message waits for the session to be attached.
+      const sent = connection.send('never written');
       connection.close();
       await expect(sent).rejects.toBeInstanceOf(ConnectionClosedError);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('a logout waits for the ack of a message written: the server may have it, so it resolves on its ack', async () => {
+      const { connection, latest, frames, lastState } = setupResumed();
+      const socket = latest();
+      const sent = connection.send('order #1');
+      expect(socket.sent.at(-1)).toBe('{"$ts":"msg","id":1,"text":"order #1"}');
+      connection.close(4000, 'bye');
+      // The tabs see the logout at once; the socket stays open for the ack only.
+      expect(lastState()?.state).toBe('closed');
+      expect(socket.closeCalls).toEqual([]);
+      socket.receive(JSON.stringify({ $ts: 'push', seq: 1, data: { n: 1 } }));
+      expect(frames).toEqual([]);
+      socket.receive('{"$ts":"ack","id":1}');
+      await expect(sent).resolves.toBeUndefined();
+      expect(socket.closeCalls).toEqual([{ code: 4000, reason: 'bye' }]);
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(10 * 60_000);
+      expect(connection.state).toBe('closed');
+    });
+
+    it('a logout settles at once a written message the server refuses while it waits: RefusedError, not unconfirmed', async () => {
+      const { connection, latest } = setupResumed();
+      const socket = latest();
+      const refused = connection.send('a');
+      connection.close();
+      socket.receive('{"$ts":"error","code":"malformed","message":"no","refused":"msg","id":1}');
+      await expect(refused).rejects.toBeInstanceOf(RefusedError);
+      expect(socket.closeCalls).toHaveLength(1);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('a logout gives up a written message still unacked after FINAL_ACKS_WITHIN: its fate is unknown (UnconfirmedSendError)', async () => {
+      const { connection, latest } = setupResumed();
+      const sent = connection.send('order #1');
+      connection.close();
+      vi.advanceTimersByTime(FINAL_ACKS_WITHIN - 1);
+      expect(latest().closeCalls).toEqual([]);
+      vi.advanceTimersByTime(1);
+      await expect(sent).rejects.toMatchObject({ code: 'TS_ERR_UNCONFIRMED' });
+      expect(latest().closeCalls).toHaveLength(1);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('a logout ends the wait when the server closes the socket, and a new login ends it at once', async () => {
+      const first = setupResumed();
+      const lost = first.connection.send('a');
+      first.connection.close();
+      first.latest().drop();
+      await expect(lost).rejects.toBeInstanceOf(UnconfirmedSendError);
+      expect(vi.getTimerCount()).toBe(0);
+
+      const { connection, latest, sockets } = setupResumed();
+      const old = latest();
+      const sent = connection.send('b');
+      connection.close();
+      connection.start();
+      await expect(sent).rejects.toBeInstanceOf(UnconfirmedSendError);
+      expect(old.closeCalls).toHaveLength(1);
+      expect(sockets).toHaveLength(2);
+    });
+
+    it('rejects as unconfirmed, at once, a message written on a socket that dropped', async () => {
+      const { connection, latest } = setupResumed();
+      const sent = connection.send('a');
+      latest().drop();
+      connection.close();
+      await expect(sent).rejects.toBeInstanceOf(UnconfirmedSendError);
+      expect(vi.getTimerCount()).toBe(0);
     });
 
     it('counts unacked messages toward outboxLimit', async () => {

@@ -9,6 +9,7 @@ import type { ConnectionState, StateDetail, TransitionReason } from '../protocol
 import type { SessionCursor, SocketData } from '../protocol/tab-hub';
 import { backoffDelay } from './backoff';
 import type { ConnectionListener, Environment, SocketLike } from './environment';
+import { closeSocket, FinalAcks } from './final-acks';
 import { Heartbeat } from './heartbeat';
 import type { Numbering } from './send-queue';
 import type { Limits } from './wire-limits';
@@ -16,9 +17,6 @@ import { WireLink } from './wire-link';
 
 /** The close code of a frame too large for the server (`maxPayload`). */
 const CLOSE_TOO_LARGE = 1009;
-
-const CONNECTING = 0;
-const OPEN = 1;
 
 type Detail = Omit<StateDetail, 'from'>;
 
@@ -52,9 +50,13 @@ export class Connection {
   readonly #connectTimer: Timer;
   readonly #retryTimer: Timer;
   readonly #uptimeTimer: Timer;
+  /** Aborts the url function's ask of the current attempt, whose deadline is a timer too. */
+  #urlAsk: AbortController | undefined;
   readonly #heartbeat: Heartbeat | undefined;
   /** What the frames mean: negotiation, the session, the messages sent. */
   readonly #link: WireLink;
+  /** After a logout: the socket kept for the acks of what was written (see `FinalAcks`). */
+  readonly #finalAcks: FinalAcks;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -64,6 +66,7 @@ export class Connection {
     this.#connectTimer = new Timer(env.clock);
     this.#retryTimer = new Timer(env.clock);
     this.#uptimeTimer = new Timer(env.clock);
+    this.#finalAcks = new FinalAcks(env.clock);
     const heartbeat =
       options.heartbeat === false
         ? undefined
@@ -120,6 +123,7 @@ export class Connection {
    */
   start(resumeFrom?: SessionCursor, reason: TransitionReason = 'start'): void {
     if (this.#state !== 'idle' && this.#state !== 'closed' && this.#state !== 'failed') return;
+    this.#finalAcks.end();
     this.#failedAttempts = 0;
     this.#refresh = { kind: 'available' };
     this.#link.restart(resumeFrom);
@@ -128,6 +132,16 @@ export class Connection {
     } else {
       this.#setState('offline', { reason: 'offline' });
     }
+  }
+
+  /**
+   * A tab or hub that comes to the live login tells the cursor it holds: of this session,
+   * its message ids up to `nextId` may have been used (the cursor this connection resumed
+   * from may be an older one), so new messages are numbered above them; of a newer session,
+   * it is resumed instead while no resume went out (`WireLink.learn`).
+   */
+  learn(cursor: SessionCursor): void {
+    this.#link.learn(cursor);
   }
 
   /**
@@ -148,15 +162,28 @@ export class Connection {
   }
 
   /**
-   * Closes for good: no timer survives and no reconnect follows. Queued messages are
-   * rejected. `reason` tells the tabs why: a logout, a new url, or the last tab gone.
+   * Closes for good: no reconnect follows. Messages not written are rejected as not
+   * delivered. A logout keeps an open socket for the acks of the messages written on it,
+   * at most `FINAL_ACKS_WITHIN` ms: no other timer survives. What was written and is not
+   * acknowledged then is rejected as unconfirmed. `reason` tells the tabs why: a logout, a
+   * new url, or the last tab gone.
    */
   close(code = 1000, closeReason = '', reason: TransitionReason = 'logout'): void {
     if (this.#state === 'closed') return;
-    this.#abandonSocket(code, closeReason);
-    this.#link.rejectAll(
-      new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
-    );
+    const awaitsAcks = this.#link.end(reason);
+    const socket = this.#socket;
+    if (awaitsAcks && reason === 'logout' && socket) {
+      // The socket is the wait's now: abandoning leaves it open.
+      this.#socket = undefined;
+      this.#abandonSocket();
+      this.#finalAcks.wait(socket, code, closeReason, {
+        acked: (data) => this.#link.finalFrame(data),
+        giveUp: () => this.#link.rejectUnconfirmed(reason),
+      });
+    } else {
+      this.#abandonSocket(code, closeReason);
+      this.#link.rejectUnconfirmed(reason);
+    }
     this.#setState('closed', { reason, code, ...(closeReason ? { closeReason } : {}) });
   }
 
@@ -195,7 +222,8 @@ export class Connection {
     }
     // Still connecting on this generation: no close, offline or newer attempt came between.
     const asked = () => generation === this.#generation && this.#state === 'connecting';
-    freshUrl().then(
+    this.#urlAsk = new AbortController();
+    freshUrl(this.#urlAsk.signal).then(
       (url) => {
         if (!asked()) return;
         const refresh = this.#refresh;
@@ -319,6 +347,8 @@ export class Connection {
    */
   #abandonSocket(code?: number, closeReason?: string): void {
     this.#connectTimer.clear();
+    this.#urlAsk?.abort();
+    this.#urlAsk = undefined;
     this.#link.down();
     this.#retryTimer.clear();
     this.#uptimeTimer.clear();
@@ -326,15 +356,6 @@ export class Connection {
     const socket = this.#socket;
     if (!socket) return;
     this.#socket = undefined;
-    socket.onopen = null;
-    socket.onmessage = null;
-    socket.onclose = null;
-    socket.onerror = null;
-    if (socket.readyState !== CONNECTING && socket.readyState !== OPEN) return;
-    try {
-      socket.close(code, closeReason);
-    } catch {
-      // close() throws only for codes the browser refuses; those were validated in the tab.
-    }
+    closeSocket(socket, code, closeReason);
   }
 }

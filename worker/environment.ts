@@ -20,8 +20,11 @@ export interface Environment {
   /** Uniform in [0, 1), as Math.random. */
   random: () => number;
   createSocket: (url: string, protocols: string[]) => SocketLike;
-  /** With a `url` function: the url of the next attempt, asked of a tab (`UrlSource`). */
-  freshUrl?: () => Promise<string>;
+  /**
+   * With a `url` function: the url of the next attempt, asked of a tab (`UrlSource`). An
+   * abort (the attempt was given up) ends the ask and its deadline at once.
+   */
+  freshUrl?: (abandoned: AbortSignal) => Promise<string>;
 }
 
 /** Where a connection reports to (the hub, which fans out to the tabs). */

@@ -53,6 +53,19 @@ describe('app data that looks like control frames', () => {
     await sent;
   });
 
+  it('ignores a resume answer whose lastId is not a message id: no id jumps past safe integers', async () => {
+    const { connection, latest } = setupResuming();
+    const sent = connection.send('held');
+    for (const lastId of ['-1', '1.5', '"70"', '9007199254740992']) {
+      latest().receive(`{"$ts":"resumed","nonce":"${NONCE}","seq":0,"lastId":${lastId}}`);
+    }
+    expect(latest().sent).toHaveLength(1);
+    latest().receive(`{"$ts":"resumed","nonce":"${NONCE}","seq":0,"lastId":70}`);
+    expect(latest().sent[1]).toBe('{"$ts":"msg","id":71,"text":"held"}');
+    latest().receive('{"$ts":"ack","id":71}');
+    await sent;
+  });
+
   it('drops pushes and acks written before the session is attached', async () => {
     const { connection, latest, sockets, frames } = setupResumed();
     let settled = false;

@@ -309,6 +309,74 @@ describe('Hub', () => {
       expect(latest().sent.at(-1)).toBe('{"$ts":"sub","topics":["chat","x","y"]}');
     });
 
+    it('fits a diff to the counted union: its removals make room, its adds past maxTopics are refused to its tab', () => {
+      const { attach, latest, eventsOf } = setup();
+      const limits = { maxTopics: 3, maxTopicLength: 5 };
+      const a = attach('a');
+      a.open('a', options({ limits }));
+      a.setInterest('a', 'default', { all: false, topics: ['chat', 'news'] });
+      const b = attach('b');
+      b.open('b', options({ limits }));
+      b.setInterest('b', 'default', { all: false, topics: ['chat'] });
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      // 'chat' is a's and b's, 'news' only a's: dropping 'news' frees one place for 'x' and 'y'.
+      a.setInterest('a', 'default', {
+        all: false,
+        add: ['x', 'toolong', 'y', 'z'],
+        remove: ['news'],
+      });
+      expect(latest().sent.at(-1)).toBe('{"$ts":"sub","topics":["chat","x","y"]}');
+      expect(eventsOf('b', 'error')).toEqual([]);
+      expect(eventsOf('a', 'error')).toEqual([
+        {
+          kind: 'error',
+          name: 'default',
+          error: {
+            code: 'TS_ERR_TOO_LARGE',
+            message: expect.stringContaining('2 topics were refused: 1 over'),
+          },
+        },
+      ]);
+      // A refused topic the tab drops changes nothing; a full union refuses b's new one too.
+      a.setInterest('a', 'default', { all: false, add: [], remove: ['z'] });
+      b.setInterest('b', 'default', { all: false, add: ['z'], remove: [] });
+      expect(eventsOf('b', 'error')).toHaveLength(1);
+      expect(latest().sent.at(-1)).toBe('{"$ts":"sub","topics":["chat","x","y"]}');
+      a.setInterest('a', 'default', { all: false, add: [], remove: ['x'] });
+      b.setInterest('b', 'default', { all: false, add: ['z'], remove: [] });
+      expect(latest().sent.at(-1)).toBe('{"$ts":"sub","topics":["chat","y","z"]}');
+    });
+
+    it('applies a diff of topics, counted over the tabs: the server hears of a topic when the last tab drops it', () => {
+      const { attach, latest, framesOf } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      a.setInterest('a', 'default', { all: false, topics: ['chat'] });
+      const b = attach('b');
+      b.open('b', options());
+      b.setInterest('b', 'default', { all: false, topics: ['chat'] });
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      expect(
+        a.setInterest('a', 'default', { all: false, add: ['prices'], remove: ['chat'] }),
+      ).toEqual({ ok: true, value: undefined });
+      latest().receive('{"topic":"chat"}');
+      latest().receive('{"topic":"prices"}');
+      expect(framesOf('a').map((frame) => frame.topic)).toEqual(['prices']);
+      expect(framesOf('b').map((frame) => frame.topic)).toEqual(['chat']);
+      // A diff that names what the tab holds already, or never held, changes nothing.
+      b.setInterest('b', 'default', { all: false, add: ['chat'], remove: ['prices'] });
+      b.setInterest('b', 'default', { all: false, add: [], remove: ['chat'] });
+      expect(latest().sent.slice(1)).toEqual([
+        '{"$ts":"sub","topics":["chat"]}',
+        '{"$ts":"sub","topics":["chat","prices"]}',
+        '{"$ts":"sub","topics":["prices"]}',
+      ]);
+    });
+
     it('gives a tab that comes back behind the stream (a reload the socket outlived) the pushes it missed, then the live ones', () => {
       const { attach, latest, framesOf, hub } = setup();
       const a = attach('a');
@@ -370,6 +438,47 @@ describe('Hub', () => {
       // The reloaded page held push 5 of the old session: it missed the new one's push 1.
       attach('b').open('b', options(), cursor);
       expect(eventsOf('b', 'resync')).toHaveLength(1);
+    });
+
+    it('hands a tab back with a cursor of a lost session resync, then the new session from its start: every push of it once', () => {
+      const { attach, latest, eventsOf, framesOf, hub } = setup();
+      const a = attach('a');
+      a.open('a', options());
+      a.setInterest('a', 'default', { all: true, topics: [] });
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      for (let seq = 1; seq <= 5; seq++)
+        latest().receive(`{"$ts":"push","seq":${seq},"data":${seq}}`);
+      const cursor = hub.inspect('default')?.cursor;
+      a.leave('a');
+      // The server restarts without its sessions while the page reloads.
+      latest().drop();
+      vi.advanceTimersByTime(1_000);
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resyncOnto('the-new-session-0123'));
+      for (let seq = 1; seq <= 3; seq++) {
+        latest().receive(`{"$ts":"push","seq":${seq},"data":${100 + seq}}`);
+      }
+      const b = attach('b');
+      b.open('b', options(), cursor);
+      b.setInterest('b', 'default', { all: true, topics: [] });
+      latest().receive('{"$ts":"push","seq":4,"data":104}');
+      framesOf('b');
+      // The cursor of the new session comes before its pushes, or the tab's cursor of the old
+      // one (at 5) would drop pushes 1 to 3 of the new one as seen.
+      expect(
+        eventsOf('b')
+          .filter((event) => event.kind !== 'state' && event.kind !== 'builds')
+          .map((event) =>
+            event.kind === 'frames'
+              ? event.frames.map((frame) => frame.data)
+              : event.kind === 'cursor'
+                ? `cursor ${event.cursor.session}:${event.cursor.seq}`
+                : event.kind,
+          ),
+      ).toEqual(['resync', 'cursor the-new-session-0123:0', [101, 102, 103], [104]]);
     });
 
     it('sends state changes to every attached tab', () => {
@@ -694,6 +803,9 @@ describe('Hub', () => {
       ['topics as a string', { all: false, topics: 'chat' }],
       ['an empty topic', { all: false, topics: [''] }],
       ['a number as topic', { all: false, topics: [1] }],
+      ['a diff without remove', { all: false, add: ['chat'] }],
+      ['a diff with an empty topic', { all: false, add: [], remove: [''] }],
+      ['both forms at once', { all: false, topics: [], add: [], remove: [] }],
     ])('refuses an interest of %s and keeps the one it had', (_, interest) => {
       const { attach, latest, framesOf } = setup();
       const api = attach('a');

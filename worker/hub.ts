@@ -8,10 +8,14 @@ import {
   type TabSocketError,
 } from '../protocol/errors';
 import { randomId } from '../protocol/random-id';
+import type { ConnectionState } from '../protocol/state';
 import type {
   ConnectionSnapshot,
   HubApi,
   Interest,
+  InterestUpdate,
+  OpenAnswer,
+  OpenIntent,
   Outcome,
   SessionCursor,
   SocketData,
@@ -50,6 +54,8 @@ export interface HubEnvironment extends Environment {
 
 interface Entry {
   connection: SharedConnection;
+  /** The login the connection is on: a new number each time a tab's `open` starts it. */
+  login: number;
   /** Runs while no tab is attached: a reload must not cost a reconnect. */
   graceTimer: Timer;
 }
@@ -74,6 +80,8 @@ export class Hub {
   readonly #id = randomId();
   /** The hub's lifetime lock: `held` resolves to the answer tabs get once it is held. */
   readonly #lifetime: HubLifetime;
+  /** The last login number given (`Entry.login`), unique in this hub. */
+  #logins = 0;
 
   constructor(private readonly env: HubEnvironment) {
     this.#urls = new UrlSources(env.clock);
@@ -109,7 +117,8 @@ export class Hub {
     untrusted: ResolvedConnectionOptions,
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
-  ): Outcome<ConnectionSnapshot> | Promise<Outcome<ConnectionSnapshot>> {
+    intent?: OpenIntent,
+  ): Outcome<OpenAnswer> | Promise<Outcome<OpenAnswer>> {
     if (!this.#registry.has(tabId)) return notAttached(tabId);
     // A cursor that is not one (a tab of another build, a page's script) is not resumed:
     // the connection starts a session of its own, as it would without one.
@@ -140,30 +149,47 @@ export class Hub {
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();
-    entry.connection.start(cursor);
-    if (known && cursor) this.#catchUp(tabId, known, cursor);
+    // Closed while the page was in the back/forward cache: a logout made in another tab
+    // (the page's own logout it does not rejoin). Resuming would bring that session back.
+    const endedMeanwhile = intent === 'rejoin' && known?.connection.state === 'closed';
+    if (!endedMeanwhile) {
+      const resuming =
+        known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
+      if (entry.connection.start(cursor) === 'started') entry.login = ++this.#logins;
+      if (known && cursor) this.#catchUp(tabId, known, cursor);
+      const switched = cursor && resuming && resuming.session !== cursor.session;
+      if (switched && entry.connection.cursor?.session === cursor.session) {
+        // A fresh hub was about to resume a lost session from a tab's cursor, and this tab
+        // knows the one that went on (`WireLink.learn`): the tabs that came with the lost one
+        // missed pushes of this one.
+        for (const other of this.#registry.tabsOn(name)) {
+          if (other !== tabId) this.#registry.postTo(other, { kind: 'resync', name });
+        }
+      }
+    }
     const opened = entry;
-    const answer = (): Outcome<ConnectionSnapshot> => {
+    const answer = (): Outcome<OpenAnswer> => {
       // The snapshot's cursor counts the pushes gathered for the next task: they go first,
       // or the tab would take them for pushes it had (a second handle during a burst).
       this.#registry.flush();
-      return { ok: true, value: this.#snapshot(name, opened) };
+      const { options } = opened.connection;
+      return { ok: true, value: { ...this.#snapshot(name, opened), options } };
     };
     // A hub that relays answers once the owner told it the state, not with a guess.
     return entry.connection.known?.then(answer) ?? answer();
   }
 
-  setInterest(tabId: string, name: string, interest: Interest): Outcome<void> {
-    const refusal = checkInterest(interest);
+  setInterest(tabId: string, name: string, update: InterestUpdate): Outcome<void> {
+    const refusal = checkInterest(update);
     if (refusal) return failure(refusal);
     const connection = this.#connections.get(name)?.connection;
+    const view = this.#registry.interestOn(tabId, name);
     // Topics the server would refuse are told to this tab, not sent: a refused `sub` would
     // leave every tab without its topics, and refusals past the server's cap close the socket.
-    const fitted = connection
-      ? fitInterest(interest, this.#registry.topicSetOn(name, tabId), connection.limits)
-      : { interest };
-    this.#registry.setInterest(tabId, name, fitted.interest);
-    connection?.setTopics(this.#registry.topicsOn(name));
+    const fitted = connection && view ? fitInterest(update, view, connection.limits) : { update };
+    if (this.#registry.setInterest(tabId, name, fitted.update)) {
+      connection?.setTopics(this.#registry.topicsOn(name));
+    }
     if (fitted.refused) {
       this.#registry.postTo(tabId, { kind: 'error', name, error: serializeError(fitted.refused) });
     }
@@ -252,22 +278,33 @@ export class Hub {
     });
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));
-    return { connection, graceTimer: new Timer(this.env.clock) };
+    return { connection, login: 0, graceTimer: new Timer(this.env.clock) };
   }
 
   /**
    * A tab came back to a live connection behind its stream (a page reloaded while this
    * worker kept the socket): it gets the pushes it missed, or `resync` when they are no
-   * longer kept.
+   * longer kept. One that comes back with a cursor of a session the server lost meanwhile
+   * gets `resync`, then the new session's cursor from its start and the pushes of it still
+   * kept: the tab compares numbers within a session only, and would take pushes 1, 2… of the
+   * new one for pushes of the old one it had.
    */
   #catchUp(tabId: string, { connection }: Entry, cursor: SessionCursor): void {
     const { name } = connection.options;
     const missed = connection.missedBy(cursor);
     if (!missed) return;
-    this.#registry.postTo(
-      tabId,
-      missed === 'resync' ? { kind: 'resync', name } : { kind: 'frames', name, frames: missed },
-    );
+    if (missed !== 'resync') {
+      this.#registry.postTo(tabId, { kind: 'frames', name, frames: missed });
+      return;
+    }
+    this.#registry.postTo(tabId, { kind: 'resync', name });
+    const current = connection.cursor;
+    if (!current || current.session === cursor.session) return;
+    const start = { ...current, seq: 0 };
+    const stream = connection.missedBy(start);
+    if (!Array.isArray(stream)) return;
+    this.#registry.postTo(tabId, { kind: 'cursor', name, cursor: start });
+    this.#registry.postTo(tabId, { kind: 'frames', name, frames: stream });
   }
 
   #graceIfAlone(name: string): void {
@@ -279,9 +316,10 @@ export class Hub {
     });
   }
 
-  #snapshot(name: string, { connection }: Entry): ConnectionSnapshot {
+  #snapshot(name: string, { connection, login }: Entry): ConnectionSnapshot {
     return {
       name,
+      login,
       url: connection.options.url,
       state: connection.state,
       generation: connection.generation,
@@ -297,6 +335,11 @@ export class Hub {
 }
 
 const DONE: Outcome<void> = { ok: true, value: undefined };
+
+/** Whether a login in `state` ended (its next start is a new login). */
+function hasEnded(state: ConnectionState): boolean {
+  return state === 'closed' || state === 'failed';
+}
 const EVERYTHING: Interest = { all: true, topics: [] };
 
 function failure(error: TabSocketError): { ok: false; error: SerializedError } {

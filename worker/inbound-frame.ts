@@ -45,9 +45,10 @@ export type ServerFrameVerdict =
   | { kind: 'hello'; nonce: string; limits: unknown }
   /** A hello after the socket settled as plain: not acted on, not delivered. */
   | { kind: 'late-hello' }
-  | { kind: 'resumed' }
+  /** `lastId`: the highest message id the session passed on (0: none, or not told). */
+  | { kind: 'resumed'; lastId: number }
   /** With `session`: the server no longer had ours, the stream goes on under that id. */
-  | { kind: 'resync'; seq: number; session?: string }
+  | { kind: 'resync'; seq: number; session?: string; lastId: number }
   /** The server cannot take the session (`invalid-session`): start a fresh one. */
   | { kind: 'resume-refused' }
   | { kind: 'push'; frame: PushFrame }
@@ -63,7 +64,6 @@ export type ServerFrameVerdict =
 // thousands a second, and the push path should not allocate for them.
 const APP: ServerFrameVerdict = { kind: 'app' };
 const DROP: ServerFrameVerdict = { kind: 'drop' };
-const RESUMED: ServerFrameVerdict = { kind: 'resumed' };
 const LATE_HELLO: ServerFrameVerdict = { kind: 'late-hello' };
 const RESUME_REFUSED: ServerFrameVerdict = { kind: 'resume-refused' };
 
@@ -116,14 +116,19 @@ function isHello(frame: KindedObject): frame is KindedObject & { nonce: string }
 
 function readResumeAnswer(frame: KindedObject): ServerFrameVerdict {
   switch (frame.$ts) {
-    case 'resumed':
-      return isWireNumber(frame.seq) ? RESUMED : DROP;
-    case 'resync':
-      if (!isWireNumber(frame.seq)) return DROP;
-      if (frame.session === undefined) return { kind: 'resync', seq: frame.seq };
+    case 'resumed': {
+      const lastId = lastIdOf(frame);
+      return isWireNumber(frame.seq) && lastId !== undefined ? { kind: 'resumed', lastId } : DROP;
+    }
+    case 'resync': {
+      const lastId = lastIdOf(frame);
+      if (!isWireNumber(frame.seq) || lastId === undefined) return DROP;
+      if (frame.session === undefined) return { kind: 'resync', seq: frame.seq, lastId };
+      // A new session's ids start from 1: no id of the old one counts there.
       return isSessionId(frame.session)
-        ? { kind: 'resync', seq: frame.seq, session: frame.session }
+        ? { kind: 'resync', seq: frame.seq, session: frame.session, lastId: 0 }
         : DROP;
+    }
     case 'error':
       // Only a session the server cannot take ends it. Any other refusal (`overloaded`: a
       // store that failed to read) leaves the session whole: the server's close, or the
@@ -132,6 +137,12 @@ function readResumeAnswer(frame: KindedObject): ServerFrameVerdict {
     default:
       return DROP;
   }
+}
+
+/** A resume answer's `lastId`: 0 when left out (a server of an earlier build); undefined when not a number. */
+function lastIdOf(frame: KindedObject): number | undefined {
+  if (frame.lastId === undefined) return 0;
+  return isWireNumber(frame.lastId) ? frame.lastId : undefined;
 }
 
 function readStreamFrame(frame: KindedObject): ServerFrameVerdict {

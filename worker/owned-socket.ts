@@ -48,9 +48,9 @@ export class OwnedSocket {
     connection.setOnline(start.online);
     connection.start(start.cursor, start.cursor ? 'handover' : 'start');
     for (const { data, wire, tell, resolve, reject } of start.sends) {
-      connection
-        .send(data, wire === undefined ? tell : { ...tell, id: wire })
-        .then(resolve, reject);
+      // Another session's ids mean nothing to this one: the message takes its next id.
+      const kept = wire && wire.session === start.cursor?.session;
+      connection.send(data, kept ? { ...tell, id: wire.id } : tell).then(resolve, reject);
     }
     if (channel) {
       this.#relay = new RelayOwner(

@@ -1,7 +1,8 @@
 import { tabLockName } from '../protocol/locks';
-import type { Interest, TabEvent, TabEventMessage } from '../protocol/tab-hub';
+import type { Interest, InterestUpdate, TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import { FrameBatcher, type ScheduleTask } from './frame-batcher';
 import type { TabFrame } from './inbound-frame';
+import type { UnionView } from './wire-limits';
 
 /** Where events for one tab go: its end of the SharedWorker port. */
 export interface TabPort {
@@ -17,14 +18,21 @@ export interface LockWaiter {
   ): Promise<unknown>;
 }
 
+/** What one tab wants of one connection, as the hub looks it up for each frame. */
+interface Wants {
+  all: boolean;
+  topics: Set<string>;
+}
+
 interface Tab {
   port: TabPort;
   /** Connection name → what this tab wants of it. */
-  joined: Map<string, Interest>;
+  joined: Map<string, Wants>;
   stopWatching: AbortController;
 }
 
 const NO_INTEREST: Interest = { all: false, topics: [] };
+const NO_TOPICS: ReadonlyMap<string, number> = new Map();
 
 /**
  * The tabs attached to the worker, the connections each has joined and what each wants to
@@ -33,6 +41,8 @@ const NO_INTEREST: Interest = { all: false, topics: [] };
  */
 export class TabRegistry {
   readonly #tabs = new Map<string, Tab>();
+  /** Connection name → topic → how many of its tabs want it: the union, kept per change. */
+  readonly #topicCounts = new Map<string, Map<string, number>>();
   readonly #batcher: FrameBatcher;
 
   constructor(
@@ -74,23 +84,56 @@ export class TabRegistry {
     if (!tab) return [];
     this.#tabs.delete(tabId);
     tab.stopWatching.abort();
+    for (const [name, wants] of tab.joined) this.#count(name, wants.topics, -1);
     return [...tab.joined.keys()];
   }
 
   /** `interest` until the tab says what it wants: nothing, or, for a tab coming back, everything. */
   join(tabId: string, name: string, interest = NO_INTEREST): void {
     const tab = this.#tabs.get(tabId);
-    if (tab && !tab.joined.has(name)) tab.joined.set(name, interest);
+    if (!tab || tab.joined.has(name)) return;
+    const topics = new Set(interest.topics);
+    tab.joined.set(name, { all: interest.all, topics });
+    this.#count(name, topics, 1);
   }
 
   /** The tab leaves one connection; answers whether it had joined it. */
   release(tabId: string, name: string): boolean {
-    return this.#tabs.get(tabId)?.joined.delete(name) ?? false;
+    const tab = this.#tabs.get(tabId);
+    const wants = tab?.joined.get(name);
+    if (!tab || !wants) return false;
+    tab.joined.delete(name);
+    this.#count(name, wants.topics, -1);
+    return true;
   }
 
-  setInterest(tabId: string, name: string, interest: Interest): void {
-    const tab = this.#tabs.get(tabId);
-    if (tab?.joined.has(name)) tab.joined.set(name, interest);
+  /**
+   * Applies a tab's update (the whole interest, or a diff) in the time of its size;
+   * answers whether the union of topics on `name` changed.
+   */
+  setInterest(tabId: string, name: string, update: InterestUpdate): boolean {
+    const wants = this.#tabs.get(tabId)?.joined.get(name);
+    if (!wants) return false;
+    wants.all = update.all;
+    let add: readonly string[];
+    let remove: readonly string[];
+    if ('topics' in update) {
+      const next = new Set(update.topics);
+      add = update.topics;
+      remove = [...wants.topics].filter((topic) => !next.has(topic));
+    } else {
+      ({ add, remove } = update);
+    }
+    // Only what the tab did not hold (did hold) counts: a list may name a topic twice.
+    const added: string[] = [];
+    for (const topic of add) {
+      if (!wants.topics.has(topic)) added.push(topic);
+      wants.topics.add(topic);
+    }
+    const removed = remove.filter((topic) => wants.topics.delete(topic));
+    const entered = this.#count(name, added, 1);
+    const left = this.#count(name, removed, -1);
+    return entered || left;
   }
 
   /** Whether `tabId` has joined `name`. */
@@ -104,17 +147,35 @@ export class TabRegistry {
 
   /** Every topic some tab on `name` subscribes to. */
   topicsOn(name: string): string[] {
-    return [...this.topicSetOn(name)];
+    return [...(this.#topicCounts.get(name)?.keys() ?? [])];
   }
 
-  /** The topics of the tabs on `name`, but for `exceptTab`'s own. */
-  topicSetOn(name: string, exceptTab?: string): Set<string> {
-    const topics = new Set<string>();
-    for (const [tabId, tab] of this.#tabs) {
-      if (tabId === exceptTab) continue;
-      for (const topic of tab.joined.get(name)?.topics ?? []) topics.add(topic);
+  /**
+   * What an update of `tabId`'s interest on `name` is fitted to (`fitInterest`): the topics
+   * the tab holds, and the union with how many tabs want each. Undefined: not joined.
+   */
+  interestOn(tabId: string, name: string): UnionView | undefined {
+    const wants = this.#tabs.get(tabId)?.joined.get(name);
+    if (!wants) return undefined;
+    return { held: wants.topics, union: this.#topicCounts.get(name) ?? NO_TOPICS };
+  }
+
+  /** Counts `topics` in or out of the union on `name`; answers whether a topic entered or left it. */
+  #count(name: string, topics: Iterable<string>, by: 1 | -1): boolean {
+    let counts = this.#topicCounts.get(name);
+    if (!counts) {
+      counts = new Map();
+      this.#topicCounts.set(name, counts);
     }
-    return topics;
+    let changed = false;
+    for (const topic of topics) {
+      const count = (counts.get(topic) ?? 0) + by;
+      if (count > 0) counts.set(topic, count);
+      else counts.delete(topic);
+      changed ||= count === 0 || (by === 1 && count === 1);
+    }
+    if (counts.size === 0) this.#topicCounts.delete(name);
+    return changed;
   }
 
   /** Posts the frames gathered for the next task now: what a tab is told next counts them. */
@@ -147,7 +208,7 @@ export class TabRegistry {
       const interest = tab.joined.get(name);
       if (!interest) continue;
       const wanted =
-        interest.all || (frame.topic !== undefined && interest.topics.includes(frame.topic));
+        interest.all || (frame.topic !== undefined && interest.topics.has(frame.topic));
       if (wanted) ports.push(tab.port);
       else if (frame.seq !== undefined) {
         passedOver ??= [];

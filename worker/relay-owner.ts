@@ -38,7 +38,8 @@ export interface OwnerHost {
 interface Peer {
   build: string;
   topics: string[];
-  stopWatching: AbortController;
+  /** Aborted once the peer is dropped, or this owner lets go: see `#drop` and `#send`. */
+  gone: AbortController;
 }
 
 /**
@@ -92,7 +93,7 @@ export class RelayOwner {
     if (this.#muted) return;
     switch (message.kind) {
       case 'join':
-        this.#join(message.from, message.build, message.topics);
+        this.#join(message.from, message.build, message.topics, message.ask);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
         return;
       case 'topics': {
@@ -142,26 +143,26 @@ export class RelayOwner {
 
   dispose(): void {
     this.#muted = true;
-    for (const peer of this.#peers.values()) peer.stopWatching.abort();
+    for (const peer of this.#peers.values()) peer.gone.abort();
     this.#peers.clear();
   }
 
-  #join(hubId: string, build: string, topics: string[]): void {
+  #join(hubId: string, build: string, topics: string[], ask: number | undefined): void {
     // The answer first: a peer hears only the owner it adopted, and takes as its stream
     // only what follows the answer (and the catch-up after it), so no push may wait in
     // the batcher to be posted after the answer.
     this.#batcher.flush();
-    this.#announce(hubId);
+    this.#announce(hubId, ask);
     const known = this.#peers.get(hubId);
     if (known) {
       known.topics = topics;
       this.host.topicsChanged();
       return;
     }
-    const stopWatching = new AbortController();
-    this.#peers.set(hubId, { build, topics, stopWatching });
+    const gone = new AbortController();
+    this.#peers.set(hubId, { build, topics, gone });
     this.locks
-      ?.request(workerLockName(hubId), { mode: 'shared', signal: stopWatching.signal }, () =>
+      ?.request(workerLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
         this.#drop(hubId),
       )
       // An abort (the peer left, or this owner let go) rejects the request: nothing to do.
@@ -188,27 +189,53 @@ export class RelayOwner {
     const peer = this.#peers.get(hubId);
     if (!peer) return;
     this.#peers.delete(hubId);
-    peer.stopWatching.abort();
+    peer.gone.abort();
     this.host.topicsChanged();
     this.host.buildsChanged(this.builds);
   }
 
-  #send({ from, id, data, wire }: PeerSend): void {
+  /**
+   * Writes a peer's send until that peer is gone. A peer that died (or left) withdraws its
+   * sends not settled: its tabs, if they live on, post them again to their next hub, under
+   * the message id they were told (`written`); were the owner to write them too, a session
+   * the server lost would get each twice under two ids. A peer that died with its tabs
+   * leaves nobody waiting for them: they are dropped as the tabs' own would be.
+   */
+  #send({ from, id, data, wire, session }: PeerSend): void {
+    const withdrawn = this.#peers.get(from)?.gone.signal;
     const numbering: Numbering = {
-      onNumbered: (wire) => this.#post({ kind: 'numbered', to: from, id, wire }),
+      onNumbered: (wire) =>
+        this.#post({ kind: 'numbered', to: from, id, wire, session: this.socket.cursor.session }),
+      ...(withdrawn ? { withdrawn } : {}),
     };
-    if (wire !== undefined) numbering.id = wire;
+    // An id of a session the server lost names another message in this one. (A peer of an
+    // earlier release names no session: its id is taken as this session's, as it was then.)
+    if (wire !== undefined && (session === undefined || session === this.socket.cursor.session)) {
+      numbering.id = wire;
+    }
+    // Nothing is told a peer that is gone: the hub that joins under its id anew (the same
+    // hub, a tab of it back) numbers its sends from 1 again.
     this.socket.send(data, numbering).then(
-      () => this.#post({ kind: 'settled', to: from, id }),
+      () => withdrawn?.aborted || this.#post({ kind: 'settled', to: from, id }),
       (error: TabSocketError) =>
+        withdrawn?.aborted ||
         this.#post({ kind: 'settled', to: from, id, error: serializeError(error) }),
     );
   }
 
-  /** Tells every peer it owns the socket; `joined`: the hub whose join this answers. */
-  #announce(joined: string): void {
+  /** Tells every peer it owns the socket; `joined`: the hub whose join (`ask`) this answers. */
+  #announce(joined: string, ask?: number): void {
     const { status, cursor } = this.socket;
-    this.#post({ kind: 'owner', build: this.build, url: this.url, status, cursor, joined });
+    const { build, url } = this;
+    this.#post({
+      kind: 'owner',
+      build,
+      url,
+      status,
+      cursor,
+      joined,
+      ...(ask === undefined ? {} : { asked: ask }),
+    });
   }
 
   #post(body: RelayBody<OwnerMessage>): void {

@@ -8,7 +8,7 @@ import {
   type RelayBody,
 } from '../protocol/relay';
 import type { StateDetail } from '../protocol/state';
-import type { SessionCursor, SocketData, TabEvent } from '../protocol/tab-hub';
+import type { SessionCursor, SocketData, TabEvent, WireId } from '../protocol/tab-hub';
 import type { ConnectionListener } from './environment';
 import type { Numbering } from './send-queue';
 
@@ -20,8 +20,8 @@ export interface RelayChannel {
 /** A send handed to the owner and not settled yet. */
 export interface RelayedSend {
   data: SocketData;
-  /** The message id the owner wrote it under, once it did. */
-  wire?: number;
+  /** The message id an owner wrote it under, once one did, with its session. */
+  wire?: WireId;
   /** Who hears how it is written (this hub's tab, which keeps it for this hub's death). */
   tell: Omit<Numbering, 'id'>;
   resolve(): void;
@@ -60,6 +60,8 @@ export class RelayPeer {
   #cursor: SessionCursor | undefined;
   readonly #sends = new Map<number, RelayedSend>();
   #nextSend = 1;
+  /** The `ask` of this hub's last join: only the answer to it starts this hub's stream. */
+  #asks = 0;
   #topics: string[] = [];
 
   constructor(
@@ -88,8 +90,23 @@ export class RelayPeer {
     return this.#cursor;
   }
 
-  /** `numbering.id`: the id an earlier hub wrote it under, which it keeps. */
-  send(data: SocketData, { id: wire, ...tell }: Numbering = {}): Promise<void> {
+  /**
+   * A cursor one of this hub's tabs holds (see `WireLink.learn`): of the session, its ids
+   * are taken; until an owner answered, a newer session's (higher `epoch`) is the one this
+   * hub resumes should it own the socket. An owner's session prevails once it answered.
+   */
+  learn(cursor: SessionCursor): void {
+    const known = this.#cursor;
+    if (known?.session === cursor.session) {
+      this.#takeIds(cursor.nextId);
+      return;
+    }
+    if (this.#owner?.phase === 'following') return;
+    if (!known || (cursor.epoch ?? 0) > (known.epoch ?? 0)) this.#cursor = cursor;
+  }
+
+  /** `numbering.id`: the id an earlier hub wrote it under (of `numbering.session`). */
+  send(data: SocketData, { id, session, ...tell }: Numbering = {}): Promise<void> {
     if (this.#sends.size >= this.outboxLimit) {
       return Promise.reject(
         new OutboxFullError(
@@ -97,17 +114,31 @@ export class RelayPeer {
         ),
       );
     }
-    const id = this.#nextSend++;
+    const wire = id !== undefined && session !== undefined ? { session, id } : undefined;
+    const sendId = this.#nextSend++;
     return new Promise((resolve, reject) => {
-      this.#sends.set(id, { data, tell, resolve, reject, ...(wire === undefined ? {} : { wire }) });
+      const send: RelayedSend = { data, tell, resolve, reject, ...(wire ? { wire } : {}) };
+      this.#sends.set(sendId, send);
       const to = this.#owner?.id;
-      if (to)
-        this.#post(
-          wire === undefined
-            ? { kind: 'send', to, id, data }
-            : { kind: 'send', to, id, data, wire },
-        );
+      if (to) this.#postSend(to, sendId, send);
     });
+  }
+
+  /**
+   * A tab came to this hub with `cursor`. While the hub still joins, the owner's catch-up
+   * is all it will have of the pushes before its stream starts: when the tab's cursor is
+   * further back in the session (or the hub had none), the hub joins again from there,
+   * and follows from the answer to that join. (A hub that follows already catches the tab
+   * up itself.)
+   */
+  resumeFrom(cursor: SessionCursor): void {
+    const known = this.#cursor;
+    if (this.#owner?.phase === 'following') return;
+    if (known && (known.session !== cursor.session || known.seq <= cursor.seq)) return;
+    this.#cursor = { ...cursor, nextId: Math.max(cursor.nextId, known?.nextId ?? 0) };
+    // Tabs that opened without a cursor count from this one.
+    if (!known) this.listener.cursor(this.#cursor);
+    this.#join();
   }
 
   setTopics(topics: readonly string[]): void {
@@ -131,8 +162,9 @@ export class RelayPeer {
     return sends;
   }
 
-  rejectAll(error: TabSocketError): void {
-    for (const send of this.takeSends()) send.reject(error);
+  /** Rejects every send not settled; with `written` those an owner wrote numbered. */
+  rejectAll(error: TabSocketError, written = error): void {
+    for (const send of this.takeSends()) send.reject(send.wire ? written : error);
   }
 
   receive(message: OwnerMessage): void {
@@ -151,7 +183,9 @@ export class RelayPeer {
       case 'numbered': {
         const send = message.to === this.hubId ? this.#sends.get(message.id) : undefined;
         if (send) {
-          send.wire = message.wire;
+          // An owner of an earlier release tells a new session before it numbers in it.
+          const session = message.session ?? this.#cursor?.session;
+          if (session !== undefined) send.wire = { session, id: message.wire };
           send.tell.onNumbered?.(message.wire);
         }
         this.#takeIds(message.wire + 1);
@@ -177,21 +211,18 @@ export class RelayPeer {
   #adopt(message: Announcement): void {
     const isNew = message.from !== this.#owner?.id;
     const hadOwner = this.#owner !== undefined || this.#status.state !== 'idle';
-    // An owner of an earlier build names no hub: it is followed from its first word.
-    const answersThisHub = message.joined === this.hubId || message.joined === undefined;
+    // An owner of an earlier build names no hub (nor join): it is followed from its first word.
+    const answersThisHub =
+      (message.joined === this.hubId &&
+        (message.asked === undefined || message.asked === this.#asks)) ||
+      message.joined === undefined;
     if (isNew) {
       const to = message.from;
       this.#owner = { id: to, phase: 'joining' };
       // Joining tells where this hub's stream stands, for the pushes it missed; a join
       // posted before this owner held the lock went to no one.
       if (message.joined !== this.hubId) this.#join();
-      for (const [id, { data, wire }] of this.#sends) {
-        this.#post(
-          wire === undefined
-            ? { kind: 'send', to, id, data }
-            : { kind: 'send', to, id, data, wire },
-        );
-      }
+      for (const [id, send] of this.#sends) this.#postSend(to, id, send);
     }
     const owner = this.#owner;
     if (answersThisHub && owner?.phase === 'joining') this.#follow(owner, message);
@@ -278,6 +309,7 @@ export class RelayPeer {
       url: this.url,
       topics: this.#topics,
       ...(cursor ? { cursor } : {}),
+      ask: ++this.#asks,
     });
   }
 
@@ -293,6 +325,14 @@ export class RelayPeer {
     if (this.#cursor && nextId > this.#cursor.nextId) {
       this.#cursor = { ...this.#cursor, nextId };
     }
+  }
+
+  #postSend(to: string, id: number, { data, wire }: RelayedSend): void {
+    this.#post(
+      wire
+        ? { kind: 'send', to, id, data, wire: wire.id, session: wire.session }
+        : { kind: 'send', to, id, data },
+    );
   }
 
   #post(body: RelayBody<PeerMessage>): void {

@@ -504,6 +504,172 @@ describe('hubs sharing a connection', () => {
       error: { code: 'TS_ERR_OUTBOX_FULL' },
     });
   });
+  it('a relayed re-post under an id of a session the server lost takes the new session’s next id', async () => {
+    const name = 'relay-stale-wire';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    tabA.api.setInterest('tab-a', name, ALL);
+    const socket = world.latest();
+    socket.accept();
+    socket.receive(HELLO);
+    // The server lost the session the owner resumed: the stream goes on as S2.
+    expect(resumeFrameOf(socket).$ts).toBe('resume');
+    socket.receive(resyncOnto('session-two-0123456'));
+    await vi.waitFor(() => expect(tabA.states()).toContain('open:open'));
+    // The owner's tab takes S2's id 1.
+    void tabA.api.send('tab-a', name, 'mine');
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'mine')));
+
+    // A tab whose relaying hub died re-posts to its fresh hub the send that hub's owner had
+    // written as S1:1 (that owner died too, the socket with it, before the server read it).
+    const c = world.startHub('build-c');
+    const tabC = await world.attachTab(c.hub, 'tab-c');
+    const cursor = { session: 'session-one-lost-01', seq: 3, nextId: 65 };
+    const opened = tabC.api.open('tab-c', relayOptions(name), cursor);
+    const again = tabC.api.send('tab-c', name, 'theirs', {
+      id: 4,
+      wire: { session: 'session-one-lost-01', id: 1 },
+    });
+    await opened;
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(2, 'theirs')));
+    // The server acks id 1 (it had it: 'mine'); 'theirs' does not settle as sent on that.
+    socket.receive(ack(1));
+    const settled = await Promise.race([
+      again,
+      new Promise((r) => setTimeout(() => r('pending'), 50)),
+    ]);
+    expect(settled).toBe('pending');
+    socket.receive(ack(2));
+    await expect(again).resolves.toEqual({ ok: true, value: undefined });
+  });
+  it('a logout from a relaying hub made before the owner answered its join closes the socket everywhere', async () => {
+    const name = 'relay-early-logout';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    tabA.api.setInterest('tab-a', name, ALL);
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(tabA.states()).toContain('open:open'));
+
+    // A page of the same login boots in another build's hub and logs out at once (connect()
+    // then close(): the session it found had expired). Its hub has not heard the owner yet.
+    const b = world.startHub('build-b');
+    const tabB = await world.attachTab(b.hub, 'tab-b');
+    const opened = tabB.api.open('tab-b', relayOptions(name));
+    expect(tabB.api.close('tab-b', name, 1000, '')).toEqual({ ok: true, value: undefined });
+    await opened;
+    expect(tabB.states().at(-1)).toBe('closed:logout');
+
+    // The logout reaches the owner (one channel hop later): its socket closes, its tab sees
+    // closed:logout, and no push of the session reaches a tab after that.
+    await vi.waitFor(() => expect(socket.closeCalls).toHaveLength(1));
+    expect(tabA.states().at(-1)).toBe('closed:logout');
+    socket.receive(push(1));
+    expect([...tabA.frames(), ...tabB.frames()]).toEqual([]);
+  });
+  it('a send of a relaying hub that died is written once in a new session, though its tab posts it again', async () => {
+    const name = 'relay-dead-peer-send';
+    const { b, tabB } = await twoHubs(name, {
+      reconnect: { minDelay: 10, maxDelay: 10, jitter: 0 },
+    });
+    const { socket: first, resume } = handshake();
+    const s1 = resume.session;
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    void tabB.api.send('tab-b', name, 'once', { id: 7 });
+    await vi.waitFor(() => expect(first.sent).toContain(msg(1, 'once')));
+    await vi.waitFor(() =>
+      expect(tabB.events).toContainEqual({
+        kind: 'written',
+        name,
+        id: 7,
+        wire: { session: s1, id: 1 },
+      }),
+    );
+
+    // tab-b's hub dies; the socket drops before the server read 'once'; the server lost S1.
+    b.kill();
+    first.drop();
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const second = world.latest();
+    second.accept();
+    second.receive(HELLO);
+    second.receive(resyncOnto('session-two-0123456'));
+
+    // tab-b's fresh hub: the tab opens from its cursor and posts its pending send again.
+    const c = world.startHub('build-b');
+    const tabB2 = await world.attachTab(c.hub, 'tab-b-again');
+    const opened = tabB2.api.open('tab-b-again', relayOptions(name), {
+      session: s1,
+      seq: 0,
+      nextId: 65,
+    });
+    const again = tabB2.api.send('tab-b-again', name, 'once', {
+      id: 7,
+      wire: { session: s1, id: 1 },
+    });
+    await opened;
+    await vi.waitFor(() =>
+      expect(tabB2.events.some((event) => event.kind === 'written')).toBe(true),
+    );
+    const ids = second.sent
+      .map((frame) => JSON.parse(String(frame)) as { $ts: string; id?: number; text?: string })
+      .filter((frame) => frame.$ts === 'msg' && frame.text === 'once')
+      .map((frame) => frame.id);
+    for (const id of ids) second.receive(ack(id ?? 0));
+    await expect(again).resolves.toEqual({ ok: true, value: undefined });
+    // The server passes each id of S2 on once: 'once' reaches the app once.
+    expect(ids).toHaveLength(1);
+  });
+  it('a page that opens with its cursor on a relaying hub still joining gets the pushes it missed', async () => {
+    const name = 'relay-second-tab-cursor';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    tabA.api.setInterest('tab-a', name, ALL);
+    const { socket, resume } = handshake();
+    for (let seq = 1; seq <= 10; seq++) socket.receive(push(seq));
+    await vi.waitFor(() => expect(tabA.frames()).toHaveLength(10));
+
+    // A fresh hub of another build: a new tab opens on it without a cursor (its join asks
+    // for no catch-up), then, before the owner answered, a reloaded page with push 5.
+    const b = world.startHub('build-b');
+    const fresh = await world.attachTab(b.hub, 'tab-new');
+    const reloaded = await world.attachTab(b.hub, 'tab-reloaded');
+    const cursor = { session: resume.session, seq: 5, nextId: 65 };
+    // Push 11 comes as the owner handles the second join: after its answer to the first.
+    world.hooks.relayReceived = (build, message) => {
+      if (build === 'build-a' && message.kind === 'join' && message.cursor) {
+        delete world.hooks.relayReceived;
+        socket.receive(push(11));
+      }
+      return undefined;
+    };
+    const opened = [
+      fresh.api.open('tab-new', relayOptions(name)),
+      reloaded.api.open('tab-reloaded', relayOptions(name), cursor),
+    ];
+    fresh.api.setInterest('tab-new', name, ALL);
+    reloaded.api.setInterest('tab-reloaded', name, ALL);
+    await Promise.all(opened);
+    await vi.waitFor(() => expect(reloaded.frames().at(-1)?.seq).toBe(11));
+    expect(reloaded.events.some((event) => event.kind === 'resync')).toBe(false);
+    expect(reloaded.frames().map((frame) => frame.seq)).toEqual([6, 7, 8, 9, 10, 11]);
+  });
+  it('a relayed send the owner wrote is not rejected as not delivered by a logout', async () => {
+    const name = 'relay-logout-written';
+    const { tabB } = await twoHubs(name);
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    const sent = tabB.api.send('tab-b', name, 'order #1', { id: 1 });
+    await vi.waitFor(() =>
+      expect(tabB.events.some((event) => event.kind === 'written')).toBe(true),
+    );
+    expect(socket.sent).toContain(msg(1, 'order #1'));
+    tabB.api.close('tab-b', name, 1000, '');
+    // The server may have it: its fate is unknown, not "not delivered".
+    await expect(sent).resolves.toMatchObject({ ok: false, error: { code: 'TS_ERR_UNCONFIRMED' } });
+  });
 });
 
 describe('RelayPeer, joining', () => {
@@ -543,5 +709,31 @@ describe('RelayPeer, joining', () => {
       event: { kind: 'frames', name: 'x', frames: missed },
     });
     expect(frames).toEqual(['plain', 3, 4]);
+  });
+  it('keeps the session the owner names with a message id, whatever cursor it holds itself', async () => {
+    const ignore = () => {};
+    const peer = new RelayPeer(
+      { postMessage: ignore },
+      'p',
+      'build-p',
+      'ws://127.0.0.1:9/ws',
+      10,
+      {
+        state: ignore,
+        frame: ignore,
+        error: ignore,
+        resync: ignore,
+        cursor: ignore,
+        builds: ignore,
+      },
+      { session: 'stale', seq: 2, nextId: 1 },
+    );
+    const status = { state: 'open' as const, generation: 1, failedAttempts: 0 };
+    const cursor = { session: 'live', seq: 4, nextId: 1 };
+    const from = { v: 1, from: 'owner' };
+    peer.receive({ ...from, kind: 'owner', build: 'b', url: '', status, cursor, joined: 'q' });
+    void peer.send('x');
+    peer.receive({ ...from, kind: 'numbered', to: 'p', id: 1, wire: 7, session: 'live' });
+    expect(peer.takeSends()[0]?.wire).toEqual({ session: 'live', id: 7 });
   });
 });

@@ -14,6 +14,9 @@ interface Message {
   onNumbered?: (id: number) => void;
   /** Told that it is written plainly, to a server that numbers nothing. */
   onPlain?: () => void;
+  withdrawn?: AbortSignal;
+  /** Written once already, and waiting to go again: the server may have it. */
+  written?: true;
   resolve(): void;
   reject(error: TabSocketError): void;
 }
@@ -25,8 +28,15 @@ interface Message {
  */
 export interface Numbering {
   id?: number;
+  /** The session `id` is an id of: a hub that relays the send passes it on with the id. */
+  session?: string;
   onNumbered?: (id: number) => void;
   onPlain?: () => void;
+  /**
+   * Aborted once whoever handed the message over is gone and others write it if it must
+   * be (see `RelayOwner`): not written yet, it is dropped; written, it is not written again.
+   */
+  withdrawn?: AbortSignal;
 }
 
 /** How the current socket takes messages: numbered text awaits an ack, the rest is done once written. */
@@ -102,7 +112,7 @@ export class SendQueue {
   flush(writer: SendWriter): void {
     const waiting = this.#waiting;
     this.#waiting = [];
-    for (const message of waiting) {
+    for (const message of this.#withoutWithdrawn(waiting)) {
       const { data } = message;
       try {
         if (writer.numbered && typeof data === 'string') {
@@ -169,7 +179,7 @@ export class SendQueue {
 
   /** The frames to write again on a socket that resumed the session: the server drops those it had. */
   unackedFrames(): string[] {
-    return [...this.#unacked.values()].map((message) => message.frame);
+    return this.#withoutWithdrawn([...this.#unacked.values()]).map((message) => message.frame);
   }
 
   /**
@@ -178,13 +188,36 @@ export class SendQueue {
    * them. `renumber` starts ids from 1 again, for a fresh session.
    */
   requeueUnacked({ renumber }: { renumber: boolean }): void {
-    const unacked: Message[] = [...this.#unacked.values()];
+    const unacked: Message[] = this.#withoutWithdrawn([...this.#unacked.values()]);
+    for (const message of unacked) message.written = true;
     this.#unacked.clear();
     this.#waiting = [...unacked, ...this.#waiting];
     if (!renumber) return;
     // A fresh session knows none of the old ids, nor the ids another hub wrote under.
     this.#nextId = 1;
     for (const message of this.#waiting) delete message.id;
+  }
+
+  /** The messages not withdrawn; a withdrawn one is rejected and forgotten. */
+  #withoutWithdrawn<M extends Message>(messages: M[]): M[] {
+    return messages.filter((message) => {
+      if (!message.withdrawn?.aborted) return true;
+      if (message.id !== undefined && this.#unacked.get(message.id) === (message as Message)) {
+        this.#unacked.delete(message.id);
+      }
+      message.reject(new ConnectionClosedError('tabsocket: the message was withdrawn'));
+      return false;
+    });
+  }
+
+  /**
+   * Rejects what waits: with `notWritten` what never was, with `written` what was written
+   * before and waits to go again. What is written and unacknowledged stays, for its ack.
+   */
+  rejectWaiting(notWritten: TabSocketError, written: TabSocketError): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const message of waiting) message.reject(message.written ? written : notWritten);
   }
 
   rejectAll(error: TabSocketError): void {

@@ -16,6 +16,7 @@ import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { type PeerListener, RelayPeer } from './relay-peer';
 import type { Numbering } from './send-queue';
 import type { Limits } from './wire-limits';
+import { unconfirmed } from './wire-link';
 
 export type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 
@@ -119,15 +120,31 @@ export class SharedConnection {
     return role.kind === 'owner' ? role.socket.connection.queued : 0;
   }
 
-  /** Joins the queue for the socket (or takes it, where there is no relay). Live: nothing. */
-  start(resumeFrom?: SessionCursor): void {
+  /**
+   * Joins the queue for the socket (or takes it, where there is no relay): a new login for
+   * this hub's tabs (`started`). Live: nothing (`joined`), but the hub learns what
+   * `resumeFrom` says of the session (`WireLink.learn`), and a hub still joining joins
+   * again from a tab's cursor further back.
+   */
+  start(resumeFrom?: SessionCursor): 'started' | 'joined' {
     const role = this.#role;
-    if (role.kind === 'waiting' || (role.kind === 'owner' && !role.socket.dormant)) return;
+    if (role.kind === 'waiting') {
+      if (resumeFrom) {
+        // First: `learn` takes the cursor as the hub's own when it had none.
+        role.peer.resumeFrom(resumeFrom);
+        role.peer.learn(resumeFrom);
+      }
+      return 'joined';
+    }
+    if (role.kind === 'owner' && !role.socket.dormant) {
+      if (resumeFrom) role.socket.connection.learn(resumeFrom);
+      return 'joined';
+    }
     this.#letGo();
     const { locks, openChannel } = this.env;
     if (!locks || !openChannel) {
       this.#own(undefined, resumeFrom, () => {});
-      return;
+      return 'started';
     }
     const channel = openChannel(relayChannelName(this.options.name));
     const peer = new RelayPeer(
@@ -157,6 +174,7 @@ export class SharedConnection {
       })
       // Aborted (this hub stopped waiting) or refused: nothing holds, nothing to do.
       .catch(() => {});
+    return 'started';
   }
 
   send(data: SocketData, numbering?: Numbering): Promise<void> {
@@ -194,7 +212,8 @@ export class SharedConnection {
     }
     // A logout: the owner closes the socket, and every hub that follows it closes on
     // hearing this (see #receive), so none takes the lock for it should the owner die first.
-    if (reason === 'logout' && following) peer.close(code, closeReason, reason);
+    // Also before this hub heard the owner: its join went first, so the owner hears both.
+    if (reason === 'logout') peer.close(code, closeReason, reason);
     if (reason === 'released') peer.leave();
     this.#closeHere(role, code, reason);
   }
@@ -269,11 +288,12 @@ export class SharedConnection {
       if (role.kind === 'waiting' && (state === 'closed' || state === 'failed')) {
         // The owner closed it for every hub: this one stops queueing for the socket.
         this.#letGo();
-        role.peer.rejectAll(
-          state === 'failed'
-            ? new ConnectionFailedError('tabsocket: the connection failed and will not retry')
-            : new ConnectionClosedError(`tabsocket: the connection was closed (${detail.reason})`),
-        );
+        if (state === 'closed') rejectClosed(role.peer, detail.reason);
+        else {
+          role.peer.rejectAll(
+            new ConnectionFailedError('tabsocket: the connection failed and will not retry'),
+          );
+        }
       }
       this.#heard.state(state, detail);
       this.#known.settle();
@@ -288,7 +308,7 @@ export class SharedConnection {
   /** Closes the connection for this hub's tabs: it stops queueing, its sends reject. */
   #closeHere({ peer }: Waiting, code: number, reason: TransitionReason): void {
     this.#letGo();
-    peer.rejectAll(new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`));
+    rejectClosed(peer, reason);
     this.#final = { ...peer.status, state: 'closed' };
     this.#heard.state('closed', { from: peer.status.state, reason, code });
   }
@@ -309,4 +329,15 @@ export class SharedConnection {
     }
     this.#role = { kind: 'idle' };
   }
+}
+
+/**
+ * The login of `peer` closed before its sends settled: one an owner wrote numbered may be
+ * with the server (its owner stops telling settlements once closed), any other never was.
+ */
+function rejectClosed(peer: RelayPeer, reason: TransitionReason): void {
+  peer.rejectAll(
+    new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
+    unconfirmed(reason),
+  );
 }

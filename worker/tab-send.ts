@@ -27,6 +27,9 @@ export function numberingOf(
     onPlain: () => tell({ id }),
   };
   // Another session's ids mean nothing to this one: the message takes its next id.
-  if (wire && wire.session === connection.cursor?.session) numbering.id = wire.id;
+  if (wire && wire.session === connection.cursor?.session) {
+    numbering.id = wire.id;
+    numbering.session = wire.session;
+  }
   return numbering;
 }

@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../protocol/clock';
 import { resolveOptions } from '../protocol/connection-options';
 import { UrlProviderError } from '../protocol/errors';
+import type { TabEventMessage } from '../protocol/tab-hub';
+import { Hub } from './hub';
+import { fakeEnvironment } from './test-support/fake-socket';
 import { UrlSource, UrlSources } from './url-source';
 
 beforeEach(() => {
@@ -115,17 +118,44 @@ describe('UrlSources', () => {
     const { freshUrl } = sources.environmentOf(provided);
     sources.set('chat', 'tab-1', async () => 'wss://one/');
     sources.set('other', 'tab-2', async () => 'wss://other/');
-    await expect(freshUrl?.()).resolves.toBe('wss://one/');
+    await expect(freshUrl?.(new AbortController().signal)).resolves.toBe('wss://one/');
     sources.set('chat', 'tab-1', undefined);
-    expect((await failureOf(freshUrl?.() ?? never())).code).toBe('TS_ERR_URL_PROVIDER');
+    expect((await failureOf(freshUrl?.(new AbortController().signal) ?? never())).code).toBe(
+      'TS_ERR_URL_PROVIDER',
+    );
   });
 
   it('bounds the ask by the connection’s connectTimeout', async () => {
     const sources = new UrlSources(systemClock);
     sources.set('chat', 'tab-1', never);
-    const fetched = sources.environmentOf(provided).freshUrl?.() ?? never();
+    const fetched =
+      sources.environmentOf(provided).freshUrl?.(new AbortController().signal) ?? never();
     const settled = fetched.catch((error: Error) => error.message);
     await vi.advanceTimersByTimeAsync(500);
     await expect(settled).resolves.toContain('did not answer within 500 ms');
+  });
+});
+
+describe('a logout during an ask', () => {
+  it('leaves no timer: the ask and its deadline end with the attempt', async () => {
+    const fake = fakeEnvironment();
+    const hub = new Hub({
+      ...fake.env,
+      openChannel: undefined,
+      build: 'test',
+      locks: undefined,
+      schedule: (task) => setTimeout(task, 0),
+    });
+    const api = hub.api({ postMessage: (_: TabEventMessage) => {} });
+    await api.attach('a', true);
+    const options = resolveOptions({ url: () => '', heartbeat: false, connectTimeout: 10_000 });
+    // The url function never answers (a token request hangs).
+    await api.open('a', options, undefined, never);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(api.close('a', 'default', 1000, '')).toEqual({ ok: true, value: undefined });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(hub.inspect('default')?.state).toBe('closed');
+    expect(fake.sockets).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -50,8 +50,11 @@ export class UrlSource {
     for (const ask of this.#asks) if (ask.tabId === tabId) ask.tabLeft();
   }
 
-  /** The url for the next attempt, within `timeout` ms; rejects with `UrlProviderError`. */
-  fetch(timeout: number): Promise<string> {
+  /**
+   * The url for the next attempt, within `timeout` ms; rejects with `UrlProviderError`, at
+   * once when `abandoned` aborts (a logout or a given-up attempt leaves no deadline behind).
+   */
+  fetch(timeout: number, abandoned?: AbortSignal): Promise<string> {
     return new Promise((resolve, reject) => {
       const deadline = new Timer(this.clock);
       const asked = new Set<string>();
@@ -98,6 +101,9 @@ export class UrlSource {
         }
         settle(() => reject(this.#failed(`did not answer within ${timeout} ms`)));
       });
+      abandoned?.addEventListener('abort', () =>
+        settle(() => reject(this.#failed('was not waited for: the attempt was given up'))),
+      );
       askNext();
     });
   }
@@ -162,8 +168,11 @@ export class UrlSources {
     if (options.url !== URL_PROVIDED) return {};
     const { name, connectTimeout } = options;
     return {
-      freshUrl: () =>
-        (this.#byName.get(name) ?? new UrlSource(name, this.clock)).fetch(connectTimeout),
+      freshUrl: (abandoned) =>
+        (this.#byName.get(name) ?? new UrlSource(name, this.clock)).fetch(
+          connectTimeout,
+          abandoned,
+        ),
     };
   }
 }

@@ -51,20 +51,44 @@ describe('limitsFromHello', () => {
 
 describe('fitInterest', () => {
   const limits = { ...DEFAULT_LIMITS, maxTopics: 3, maxTopicLength: 4 };
+  const union = (counts: Record<string, number>) => new Map(Object.entries(counts));
 
-  it('keeps an interest within the limits as it is', () => {
-    const interest = { all: true, topics: ['a', 'b'] };
-    expect(fitInterest(interest, new Set(['a', 'c']), limits)).toEqual({ interest });
+  it('keeps an update within the limits as it is', () => {
+    const update = { all: true, topics: ['a', 'b'] };
+    const view = { held: new Set(['a']), union: union({ a: 1, c: 1 }) };
+    expect(fitInterest(update, view, limits)).toEqual({ update });
   });
 
-  it("drops topics too long, and the tab's newest past maxTopics; a topic others have costs nothing", () => {
+  it("drops topics too long, and the tab's newest past maxTopics; a topic others have costs no room", () => {
     const fitted = fitInterest(
       { all: false, topics: ['shared', 'a', 'toolong', 'b', 'c', 'x'] },
-      new Set(['shared', 'x']),
+      { held: new Set(), union: union({ shared: 1, x: 2 }) },
       { ...limits, maxTopicLength: 6 },
     );
-    expect(fitted.interest).toEqual({ all: false, topics: ['shared', 'a', 'x'] });
+    expect(fitted.update).toEqual({ all: false, topics: ['shared', 'a', 'x'] });
     expect(fitted.refused?.code).toBe('TS_ERR_TOO_LARGE');
     expect(fitted.refused?.message).toContain('3 topics were refused: 1 over');
+  });
+
+  it('counts the topics the whole interest no longer names, and only those no other tab has, as room', () => {
+    const view = { held: new Set(['mine', 'ours']), union: union({ mine: 1, ours: 2, them: 1 }) };
+    const fitted = fitInterest({ all: false, topics: ['a', 'b'] }, view, limits);
+    expect(fitted.update).toEqual({ all: false, topics: ['a'] });
+    expect(fitted.refused?.message).toContain('1 topics were refused: 0 over');
+  });
+
+  it("fits a diff's adds to the union once its removals left, and leaves the removals as they are", () => {
+    const view = { held: new Set(['mine', 'ours']), union: union({ mine: 1, ours: 2, them: 1 }) };
+    const update = { all: false, add: ['a', 'a', 'b', 'them'], remove: ['mine', 'ours', 'never'] };
+    const fitted = fitInterest(update, view, limits);
+    expect(fitted.update).toEqual({
+      all: false,
+      add: ['a', 'a', 'them'],
+      remove: ['mine', 'ours', 'never'],
+    });
+    expect(fitted.refused?.message).toContain('1 topics were refused: 0 over');
+    expect(fitInterest({ ...update, add: ['a', 'them'] }, view, limits)).toEqual({
+      update: { ...update, add: ['a', 'them'] },
+    });
   });
 });

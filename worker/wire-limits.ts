@@ -1,6 +1,6 @@
 import type { LimitOptions } from '../protocol/connection-options';
 import { TooLargeError } from '../protocol/errors';
-import type { Interest, SocketData } from '../protocol/tab-hub';
+import type { InterestUpdate, SocketData } from '../protocol/tab-hub';
 import type { WireLimits } from '../protocol/wire';
 
 export type Limits = Required<LimitOptions>;
@@ -78,29 +78,65 @@ export function topicsWithin(topics: readonly string[], limits: Limits): string[
   return fitting.length > limits.maxTopics ? fitting.slice(0, limits.maxTopics) : fitting;
 }
 
+/** One tab's topics on a connection, and the union of its tabs' (topic → how many want it). */
+export interface UnionView {
+  held: ReadonlySet<string>;
+  union: ReadonlyMap<string, number>;
+}
+
 /**
- * What the hub keeps of one tab's interest: its topics the server takes, given the topics
- * of the connection's other tabs. A topic over `maxTopicLength` goes, and so do the tab's
- * newest topics that no other tab has, as many as would take the union past `maxTopics`.
- * `refused` tells the tab (and only it) what went.
+ * What the hub applies of one tab's update (the whole interest, or a diff): the topics the
+ * server takes. Of the topics the tab does not hold yet, one over `maxTopicLength` goes, and
+ * so do those new to the union past `maxTopics` once the update's removals are counted (the
+ * update's last ones); a topic another tab has costs no room. It takes the time of the
+ * update's size (the whole interest: also of the topics the tab held). `refused` tells the
+ * tab (and only it) what went.
  */
 export function fitInterest(
-  interest: Interest,
-  othersTopics: ReadonlySet<string>,
+  update: InterestUpdate,
+  { held, union }: UnionView,
   limits: Limits,
-): { interest: Interest; refused?: TooLargeError } {
-  const short = interest.topics.filter((topic) => topic.length <= limits.maxTopicLength);
-  const own = short.filter((topic) => !othersTopics.has(topic));
-  const excess = Math.min(othersTopics.size + own.length - limits.maxTopics, own.length);
-  const left = excess > 0 ? new Set(own.slice(own.length - excess)) : undefined;
-  const topics = left ? short.filter((topic) => !left.has(topic)) : short;
-  const dropped = interest.topics.length - topics.length;
-  if (dropped === 0) return { interest };
-  const longest = interest.topics.length - short.length;
+): { update: InterestUpdate; refused?: TooLargeError } {
+  const added = 'topics' in update ? update.topics : update.add;
+  let size = union.size - leavingUnion(update, held, union);
+  const entered = new Set<string>();
+  const tooLong = new Set<string>();
+  const pastMax = new Set<string>();
+  for (const topic of added) {
+    if (held.has(topic) || entered.has(topic)) continue;
+    if (topic.length > limits.maxTopicLength) tooLong.add(topic);
+    else if (union.has(topic)) continue;
+    else if (size >= limits.maxTopics) pastMax.add(topic);
+    else {
+      entered.add(topic);
+      size += 1;
+    }
+  }
+  if (tooLong.size + pastMax.size === 0) return { update };
+  const kept = added.filter((topic) => !tooLong.has(topic) && !pastMax.has(topic));
   return {
-    interest: { all: interest.all, topics },
+    update:
+      'topics' in update
+        ? { all: update.all, topics: kept }
+        : { all: update.all, add: kept, remove: update.remove },
     refused: new TooLargeError(
-      `tabsocket: ${dropped} topics were refused: ${longest} over the server's maxTopicLength (${limits.maxTopicLength}), ${dropped - longest} past its maxTopics (${limits.maxTopics}); their listeners get nothing`,
+      `tabsocket: ${tooLong.size + pastMax.size} topics were refused: ${tooLong.size} over the server's maxTopicLength (${limits.maxTopicLength}), ${pastMax.size} past its maxTopics (${limits.maxTopics}); their listeners get nothing`,
     ),
   };
+}
+
+/** How many topics leave the union with `update`: the tab's own, that no other tab wants. */
+function leavingUnion(
+  update: InterestUpdate,
+  held: ReadonlySet<string>,
+  union: ReadonlyMap<string, number>,
+): number {
+  const leaving = (topic: string) => held.has(topic) && union.get(topic) === 1;
+  if ('topics' in update) {
+    const next = new Set(update.topics);
+    let count = 0;
+    for (const topic of held) if (!next.has(topic) && leaving(topic)) count += 1;
+    return count;
+  }
+  return new Set(update.remove.filter(leaving)).size;
 }

@@ -1,7 +1,13 @@
 import { type Clock, Timer } from '../protocol/clock';
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import type { TabSocketError } from '../protocol/errors';
-import { MalformedFrameError, RefusedError, TooLargeError } from '../protocol/errors';
+import {
+  ConnectionClosedError,
+  MalformedFrameError,
+  RefusedError,
+  TooLargeError,
+  UnconfirmedSendError,
+} from '../protocol/errors';
 import { parseJson } from '../protocol/heartbeat-frame';
 import type { TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
@@ -71,6 +77,8 @@ export class WireLink {
   readonly #queue: SendQueue;
   /** Ids below this may be taken: the cursor's `nextId`. */
   #reservedId = 1;
+  /** The cursor's `epoch`: how many times the stream went on under a new session id. */
+  #epoch = 0;
   #topics: string[] = [];
   /** What the server takes: the `limits` option, overridden by what its hello said. */
   #limits: Limits;
@@ -102,7 +110,12 @@ export class WireLink {
   }
 
   get cursor(): SessionCursor {
-    return { session: this.#session.id, seq: this.#session.lastSeq, nextId: this.#reservedId };
+    const cursor = {
+      session: this.#session.id,
+      seq: this.#session.lastSeq,
+      nextId: this.#reservedId,
+    };
+    return this.#epoch > 0 ? { ...cursor, epoch: this.#epoch } : cursor;
   }
 
   /**
@@ -111,12 +124,44 @@ export class WireLink {
    * `resumeFrom`, the login goes on where another hub left that session.
    */
   restart(resumeFrom?: SessionCursor): void {
-    this.#session = resumeFrom
-      ? new WireSession(resumeFrom.session, resumeFrom.seq)
-      : new WireSession();
     this.#serverKind = 'unknown';
     this.#closedFor = Number.POSITIVE_INFINITY;
     this.#setLimits(this.options.limits);
+    this.#takeSession(resumeFrom);
+  }
+
+  /**
+   * A cursor a tab holds: of this session, its ids up to `cursor.nextId` may have been used,
+   * and new ones go above them. Of a newer session (a higher `epoch`: the server lost this
+   * one, and another tab knows the one that went on), it is resumed instead, as long as no
+   * `resume` went out yet.
+   */
+  learn(cursor: SessionCursor): void {
+    if (cursor.session !== this.#session.id) {
+      const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
+      if (unsent && (cursor.epoch ?? 0) > this.#epoch) this.#takeSession(cursor);
+      return;
+    }
+    this.#skipIdsBelow(cursor.nextId);
+  }
+
+  /**
+   * Ids below `nextId` may have been used by another hub: new messages go above them. The
+   * tabs hear of it with the next write (`#flush` reserves then): a cursor told now would
+   * carry this hub's last push, ahead of the catch-up a tab that comes back is about to get.
+   */
+  #skipIdsBelow(nextId: number): void {
+    if (nextId <= this.#queue.nextId) return;
+    this.#queue.continueFrom(nextId);
+    this.#reservedId = Math.max(this.#reservedId, nextId);
+  }
+
+  /** Begins a session, or goes on with the one `resumeFrom` names; no id of another counts. */
+  #takeSession(resumeFrom: SessionCursor | undefined): void {
+    this.#session = resumeFrom
+      ? new WireSession(resumeFrom.session, resumeFrom.seq)
+      : new WireSession();
+    this.#epoch = resumeFrom?.epoch ?? 0;
     this.#queue.requeueUnacked({ renumber: true });
     if (resumeFrom) this.#queue.continueFrom(resumeFrom.nextId);
     this.#reserveIds();
@@ -177,6 +222,34 @@ export class WireLink {
     this.#setLimits(this.#limits);
   }
 
+  /**
+   * The login ends (`reason`): what was never written is rejected as not delivered. Whether
+   * messages written on the current socket wait for their acks there.
+   */
+  end(reason: TransitionReason): boolean {
+    this.#queue.rejectWaiting(
+      new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
+      unconfirmed(reason),
+    );
+    return this.#phase === 'tabsocket' && this.#queue.size > 0;
+  }
+
+  /** A frame of the socket a logout keeps (`FinalAcks`): only acks count. Whether all are in. */
+  finalFrame(data: unknown): boolean {
+    if (typeof data === 'string' && data.startsWith('{')) {
+      const verdict = readServerFrame(parseJson(data), 'tabsocket', this.#nonce);
+      if (verdict.kind === 'ack') this.#queue.ack(verdict.id);
+      // A refused message is settled too: the server said it does not have it.
+      if (verdict.kind === 'refused' && verdict.frame === 'msg') this.#refused(verdict);
+    }
+    return this.#queue.size === 0;
+  }
+
+  /** After `end`: what was written and never acknowledged may or may not be with the server. */
+  rejectUnconfirmed(reason: TransitionReason): void {
+    this.#queue.rejectAll(unconfirmed(reason));
+  }
+
   /** The union of the tabs' topics, told to a server that speaks the tabsocket protocol. */
   setTopics(topics: readonly string[]): void {
     this.#topics = [...topics].sort();
@@ -208,10 +281,10 @@ export class WireLink {
         this.#serverKind = 'tabsocket';
         return;
       case 'resumed':
-        this.#resumed();
+        this.#resumed(verdict.lastId);
         return;
       case 'resync':
-        this.#resynced(verdict.seq, verdict.session);
+        this.#resynced(verdict.seq, verdict.session, verdict.lastId);
         return;
       case 'resume-refused':
         this.#resumeRefused();
@@ -277,8 +350,13 @@ export class WireLink {
     this.host.write(this.#session.resumeFrame(nonce));
   }
 
-  /** The session is attached: resend what was never acked, then what waited, in order. */
-  #resumed(): void {
+  /**
+   * The session is attached: resend what was never acked, then what waited, in order. New
+   * messages are numbered above `lastId`, the highest id the server passed on: the cursor
+   * this hub resumed from may predate ids another hub used (a reloaded page's stale one).
+   */
+  #resumed(lastId: number): void {
+    this.#skipIdsBelow(lastId + 1);
     for (const frame of this.#queue.unackedFrames()) this.host.write(frame);
     this.#phase = 'tabsocket';
     this.#sendTopics();
@@ -293,9 +371,10 @@ export class WireLink {
    * Numbers never go backwards under one id: a resync below our last push without a new id
    * (a server that numbers a session it lost from 1 again) is a refused resume.
    */
-  #resynced(seq: number, session: string | undefined): void {
+  #resynced(seq: number, session: string | undefined, lastId: number): void {
     if (session !== undefined && session !== this.#session.id) {
       this.#session = new WireSession(session, seq);
+      this.#epoch += 1;
       this.#queue.requeueUnacked({ renumber: true });
       this.#reserveIds();
     } else if (seq < this.#session.lastSeq) {
@@ -305,7 +384,7 @@ export class WireLink {
       this.#session.skipTo(seq);
     }
     this.listener.resync();
-    this.#resumed();
+    this.#resumed(lastId);
   }
 
   /**
@@ -316,6 +395,7 @@ export class WireLink {
    */
   #resumeRefused(): void {
     this.#session = new WireSession();
+    this.#epoch += 1;
     this.#queue.requeueUnacked({ renumber: true });
     this.#reserveIds();
     this.listener.resync();
@@ -396,4 +476,11 @@ export class WireLink {
 function subscribeFrame(topics: string[]): string {
   const frame: SubscribeFrame = { $ts: 'sub', topics };
   return JSON.stringify(frame);
+}
+
+/** The rejection of a message written and not acknowledged when its login closed. */
+export function unconfirmed(reason: TransitionReason): UnconfirmedSendError {
+  return new UnconfirmedSendError(
+    `tabsocket: the connection was closed (${reason}) after the message was written and before its ack: the server may have it`,
+  );
 }

@@ -31,6 +31,11 @@ export interface Harness {
   subscribe(topic: string): { name: string; code: string; message: string } | null;
   /** Calls the unsubscribe function `subscribe(topic)` returned. */
   unsubscribe(topic: string): void;
+  /**
+   * The re-login of the blog posts, without `await`: `close()` on the current handle, then
+   * `open(options)` in the same tick. The old handle's listeners stay where they are.
+   */
+  relogin(options: ConnectOptions): void;
   state(): ConnectionState;
   tabId(): string;
   send(data: SendData): Promise<void>;

@@ -2,6 +2,7 @@
  * The page every end-to-end test opens: it imports tabsocket as an app would and hands the
  * test a small harness on `window`, so tests drive tabs with short `page.evaluate` calls.
  * `?build=b` runs the page as another deploy would: its SharedWorker is build-b-worker.ts.
+ * `?worker=silent` gives the app a worker that starts and never answers (silent-worker.ts).
  */
 import { type ConnectOptions, connect, type TabSocket } from 'tabsocket';
 import type { Harness } from './harness';
@@ -11,8 +12,18 @@ const startBuildB = () =>
     type: 'module',
     name: 'tabsocket',
   });
+const startSilent = () =>
+  new SharedWorker(new URL('./silent-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'silent',
+  });
+const query = new URLSearchParams(location.search);
 const workerOption: Pick<ConnectOptions, 'worker'> =
-  new URLSearchParams(location.search).get('build') === 'b' ? { worker: startBuildB } : {};
+  query.get('build') === 'b'
+    ? { worker: startBuildB }
+    : query.get('worker') === 'silent'
+      ? { worker: startSilent }
+      : {};
 
 let socket: TabSocket | undefined;
 const unsubscribes = new Map<string, () => void>();
@@ -75,6 +86,10 @@ const harness: Harness = {
   unsubscribe(topic) {
     unsubscribes.get(topic)?.();
     unsubscribes.delete(topic);
+  },
+  relogin(options) {
+    void current().close();
+    harness.open(options);
   },
   state: () => current().state,
   tabId: () => current().tabId,

@@ -79,7 +79,7 @@ export class FanoutLog {
   /**
    * Makes fan-out `n` with `apply` (synchronous: the store numbers the pushes it makes).
    * Answers how many fan-outs before it this server missed (0 but after a gap). A fan-out
-   * numbered before `begin` read the counter is dropped: no session here counts it.
+   * at or below the last made (or the last `begin` was given) is dropped: made already.
    */
   make(n: number, message: FanoutMessage, apply: () => void): number {
     if (n <= this.#made) return 0;

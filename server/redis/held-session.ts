@@ -110,10 +110,14 @@ export class HeldSession {
     while (this.interests.length > MAX_INTERESTS) this.#moveOn(made);
   }
 
-  /** The newer anchor becomes the older one, and the numbering now the newer. */
+  /**
+   * The newer anchor becomes the older one, and the numbering now the newer. Its mark never
+   * goes back: a read that numbered on from the worker's last put it past fan-outs this
+   * server may not have made yet (they are counted in it).
+   */
   #moveOn(made: number): void {
     this.prev = this.cur;
-    this.cur = { head: this.head, mark: made };
+    this.cur = { head: this.head, mark: Math.max(made, this.cur.mark) };
     this.interests = interestsFrom(this.interests, this.prev.mark);
   }
 

@@ -13,11 +13,13 @@ export interface SessionRecord {
   readonly dhead: number;
   /** Redis did not know the session: the read created it. */
   readonly fresh: boolean;
+  /** The highest message id the session passed on; 0 for none. */
+  readonly lastId: number;
   /** The direct pushes after the older anchor's head, oldest first. */
   readonly directs: DirectPush[];
 }
 
-const FIELDS = 9;
+const FIELDS = 10;
 
 export function readReply(reply: unknown): SessionRecord {
   const values = (reply as unknown[]).map(String);
@@ -40,6 +42,7 @@ export function readReply(reply: unknown): SessionRecord {
     dfloor: number(6),
     dhead: number(7),
     fresh: values[8] === '1',
+    lastId: number(9),
     directs,
   };
 }

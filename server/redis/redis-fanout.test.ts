@@ -22,14 +22,21 @@ afterEach(async () => {
 async function cluster({ remember, maxAge }: { remember?: number; maxAge?: number } = {}) {
   const prefix = `fanout${++prefixes}:`;
   const replay = maxAge === undefined ? {} : { replay: { maxAge } };
-  /** `whileStarting`: runs once the node is subscribed, before it reads the kept fan-outs. */
-  const node = async (whileStarting?: (heard: () => number) => Promise<void>) => {
+  /**
+   * `whileStarting`: runs once the node is subscribed, before it reads the kept fan-outs;
+   * `listening`, once it takes sockets, before its fan-out starts.
+   */
+  const node = async (
+    whileStarting?: (heard: () => number) => Promise<void>,
+    listening?: (url: string) => Promise<void>,
+  ) => {
     const { replayStore } = createRedisStores(shared.client, { prefix, ...replay });
     const started = await harness.start({
       ...replay,
       replayStore,
       authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
     });
+    await listening?.(started.url);
     const subscriber = shared.client.duplicate();
     subscriber.on('error', () => {});
     await subscriber.connect();
@@ -200,6 +207,29 @@ describe('RedisFanout', () => {
     expect(pushes(onC)).toEqual([2, 3, 4].map((n) => ({ $ts: 'push', seq: n, data: n })));
   });
 
+  it('gives a session it holds a fan-out that reached it while it started', async () => {
+    const [a, , join] = await cluster();
+    // A restarted server takes sockets as soon as it listens: a worker resumes there first.
+    let onC: TestClient | undefined;
+    await join(
+      async (heard) => {
+        await a.fanout.push('ann', 'made while C started');
+        await waitUntil(() => heard() === 1, 'C to hear it');
+      },
+      async (url) => {
+        onC = await harness.connect(`${url}/?user=ann`);
+        expect(await onC.resume('s1')).toMatchObject({ $ts: 'resumed', seq: 0 });
+      },
+    );
+    await a.fanout.push('ann', 'made after');
+    const got = () => pushes(onC as TestClient);
+    await waitUntil(() => got().some((push) => push.text === 'made after'), 'the later push');
+    expect(got().map((push) => [push.seq, push.text])).toEqual([
+      [1, 'made while C started'],
+      [2, 'made after'],
+    ]);
+  });
+
   it('makes the fan-outs it missed while cut off from the channel, from those Redis kept', async () => {
     const [a, b] = await cluster();
     const onA = await harness.connect(`${a.url}/?user=ann`);
@@ -241,6 +271,40 @@ describe('RedisFanout', () => {
     expect(await onB.resume('s1', 0)).toMatchObject({ $ts: 'resync' });
   });
 
+  it('goes on under the same id, and passes a message on once, when the new server counts the session lower', async () => {
+    const [a, b] = await cluster();
+    const received: unknown[] = [];
+    b.server.on('message', (_client, data) => received.push(data));
+    a.server.on('message', (_client, data) => received.push(data));
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    // B misses the fan-out: its read waits a second for it, then counts the session lower.
+    b.dropNext(1);
+    await a.fanout.push('ann', 'one push');
+    await waitUntil(() => pushes(onA).length === 1, 'the push on A');
+    onA.send({ $ts: 'msg', id: 1, text: '"hello"' });
+    await waitUntil(() => received.length === 1, 'the message passed on');
+    // The socket dies with the ack in flight: the worker holds push 1 and message 1 unacked.
+    onA.socket.terminate();
+    const onB = await harness.connect(`${b.url}/?user=ann`);
+    expect(await onB.resume('s1', 1)).toEqual({
+      $ts: 'resync',
+      nonce: expect.any(String),
+      seq: 1,
+      lastId: 1,
+    });
+    onB.send({ $ts: 'msg', id: 1, text: '"hello"' });
+    await onB.waitForMessage((text) => text === '{"$ts":"ack","id":1}');
+    expect(received).toEqual(['hello']);
+    // Numbers go on from the worker's last, as any server counts them.
+    await a.fanout.push('ann', 'next');
+    await waitUntil(() => pushes(onB).length === 1, 'the next push on B');
+    expect(pushes(onB)).toEqual([{ $ts: 'push', seq: 2, text: 'next' }]);
+    onB.socket.terminate();
+    const onA2 = await harness.connect(`${a.url}/?user=ann`);
+    expect(await onA2.resume('s1', 2)).toMatchObject({ $ts: 'resumed', seq: 2 });
+  }, 10_000);
+
   it('numbers a publish made while the worker was away by the topics its session had', async () => {
     const [a, b] = await cluster();
     const onA = await harness.connect(`${a.url}/?user=ann`);
@@ -267,6 +331,117 @@ describe('RedisFanout', () => {
       { $ts: 'push', seq: 3, text: 'mark' },
       { $ts: 'push', seq: 4, data: { topic: 'prices', price: 3 } },
     ]);
+  });
+});
+
+describe('RedisFanout when an answer is lost', () => {
+  it('answers the number of a fan-out Redis ran whose answer was lost, made once; undefined (not known) when every answer is', async () => {
+    const prefix = `fanout${++prefixes}:`;
+    const { replayStore } = createRedisStores(shared.client, { prefix });
+    const { url, server } = await harness.start({
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    const subscriber = shared.client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    subscribers.push(subscriber);
+    // Redis runs the next `lose` fan-outs, and their answers do not come back.
+    let lose = 0;
+    const publisher = {
+      async sendCommand(args: ReadonlyArray<string>) {
+        const answer = await shared.client.sendCommand([...args]);
+        if (lose > 0 && args.some((arg) => arg.includes("'PUBLISH'"))) {
+          lose -= 1;
+          throw new Error('Socket closed unexpectedly (the answer was lost)');
+        }
+        return answer;
+      },
+    };
+    const errors: unknown[] = [];
+    const fanout = await createRedisFanout(server, {
+      publisher,
+      subscriber,
+      prefix,
+      store: replayStore,
+      onError: (error) => errors.push(error),
+    });
+    fanouts.push(fanout);
+    const ann = await harness.connect(`${url}/?user=ann`);
+    await ann.resume('s1');
+    lose = 1;
+    expect(await fanout.push('ann', 'once')).toEqual(expect.any(Number));
+    lose = 3;
+    expect(await fanout.push('ann', 'unknown')).toBeUndefined();
+    expect(errors).toHaveLength(1);
+    // A mark after them: once it is here, so would they be.
+    await fanout.broadcast('mark');
+    await waitUntil(() => pushes(ann).some((push) => push.text === 'mark'), 'the mark');
+    expect(pushes(ann).map((push) => push.text)).toEqual(['once', 'unknown', 'mark']);
+  });
+});
+
+describe('RedisFanout when Redis cannot keep a sub', () => {
+  it('counts a publish routed by topics Redis never kept nowhere: the worker got none of its number, and the next push follows without a gap', async () => {
+    const prefix = `fanout${++prefixes}:`;
+    // The first write carrying "prices" in an interest of ann's fails, once the test says so.
+    let failWrite: (() => void) | undefined;
+    let armed = false;
+    const client = {
+      sendCommand(args: ReadonlyArray<string>) {
+        const isAnnsInterests = args.some((arg) =>
+          arg.includes('"user":"ann","topics":["prices"]'),
+        );
+        if (!armed || !isAnnsInterests) return shared.client.sendCommand([...args]);
+        armed = false;
+        return new Promise((_, reject) => {
+          failWrite = () => reject(new Error('Redis refused it'));
+        });
+      },
+    };
+    const replayStore = new RedisReplayStore(client, { prefix, onError: () => {} });
+    const { server, url } = await harness.start({
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    server.on('storeError', () => {});
+    const subscriber = shared.client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    subscribers.push(subscriber);
+    const fanout = await createRedisFanout(server, {
+      publisher: shared.client,
+      subscriber,
+      prefix,
+      store: replayStore,
+    });
+    fanouts.push(fanout);
+    // Fan-outs are made in order: once carl has a push made after the publish, so was it.
+    const carl = await harness.connect(`${url}/?user=carl`);
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    armed = true;
+    first.send({ $ts: 'sub', topics: ['prices'] });
+    first.send('ping');
+    await first.waitForMessage((text) => text === 'pong', 'ann subscribed');
+    await waitUntil(() => failWrite !== undefined, 'the interests write');
+    await fanout.publish('prices', 1);
+    await fanout.push('carl', 'probe');
+    await carl.waitForMessage((text) => text.includes('probe'), 'the publish made on the server');
+    failWrite?.();
+    await first.closed;
+    // Numbered in memory by the sub that never took effect, and never written.
+    expect(pushes(first)).toEqual([]);
+    // As for a sub that reached the server after the publish: the stream Redis counts lacks
+    // it, the worker holds no number of it, and sends its topics again.
+    const second = await harness.connect(`${url}/?user=ann`);
+    expect(await second.resume('s1', 0)).toMatchObject({ $ts: 'resumed', seq: 0 });
+    second.send({ $ts: 'sub', topics: ['prices'] });
+    second.send('ping');
+    await second.waitForMessage((text) => text === 'pong', 'the pong');
+    await fanout.publish('prices', 2);
+    await waitUntil(() => pushes(second).length === 1, 'the next publish');
+    expect(pushes(second)).toEqual([{ $ts: 'push', seq: 1, data: 2 }]);
   });
 });
 
@@ -325,6 +500,43 @@ describe('RedisFanout with anonymous sessions', () => {
       { $ts: 'push', seq: 2, text: 'for the new socket' },
       { $ts: 'push', seq: 3, text: 'mark' },
       { $ts: 'push', seq: 4, text: 'next' },
+    ]);
+  });
+
+  it('numbers in an anonymous session a fan-out its new socket got before the resume', async () => {
+    const prefix = `fanout${++prefixes}:`;
+    const { replayStore } = createRedisStores(shared.client, { prefix });
+    const { server, url } = await harness.start({ replayStore });
+    const users: string[] = [];
+    server.on('connection', (socket) => users.push(socket.userId));
+    const subscriber = shared.client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    subscribers.push(subscriber);
+    const fanout = await createRedisFanout(server, {
+      publisher: shared.client,
+      subscriber,
+      prefix,
+      store: replayStore,
+    });
+    fanouts.push(fanout);
+    const session = 'a-session-id-of-the-worker';
+    const first = await harness.connect(url);
+    expect(await first.resume(session)).toMatchObject({ $ts: 'resumed', seq: 0 });
+    first.socket.terminate();
+    await first.closed;
+    // The worker's next socket: a user of its own, as every anonymous socket.
+    const second = await harness.connect(url);
+    await second.nonce();
+    await fanout.push(users[1] as string, 'before the resume');
+    // Written plainly to a socket that may still resume: the worker drops that copy.
+    await waitUntil(() => second.messages.includes('before the resume'), 'the plain frame');
+    expect(await second.resume(session, 0)).toMatchObject({ $ts: 'resumed' });
+    await fanout.broadcast('next');
+    await waitUntil(() => pushes(second).some((push) => push.text === 'next'), 'the next push');
+    expect(pushes(second).map((push) => [push.seq, push.text])).toEqual([
+      [1, 'before the resume'],
+      [2, 'next'],
     ]);
   });
 });

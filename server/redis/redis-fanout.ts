@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { encodePayload, encodeTopicPayload, type PushData } from '../outbound-frame';
 import { FanoutLog, type FanoutMessage, type LoggedFanout } from './fanout-log';
 import type { RedisCommandClient, RedisReplayStore } from './redis-replay-store';
@@ -50,6 +51,11 @@ export interface RedisFanoutOptions {
 }
 
 const DEFAULT_REMEMBER = 10_000;
+/**
+ * Times a fan-out is sent before it is given up: node-redis sends a command made while it
+ * reconnects once it is back, so a second attempt waits for Redis rather than a timer.
+ */
+const SEND_ATTEMPTS = 3;
 
 /**
  * `push`, `broadcast` and `publish` for every server of an app: Redis numbers each and
@@ -70,6 +76,9 @@ export class RedisFanout {
   /** The last fan-outs, kept for a server that starts. */
   readonly #stream: string;
   readonly #log: FanoutLog;
+  /** This fan-out's name in the tokens of its calls, and the calls made. */
+  readonly #name = randomUUID();
+  #sent = 0;
   /** Fan-outs received while a gap is filled, or before the kept ones are read, in order. */
   #waiting: string[] | undefined;
 
@@ -98,7 +107,15 @@ export class RedisFanout {
       await this.#options.subscriber.subscribe(this.#channel, this.#receive);
       const reply = await this.#recent();
       // The fan-outs made before this server started: a worker whose server died resumes here.
-      this.#log.begin(Number(reply[0]), keptFanouts(reply));
+      // Those heard since it subscribed are made here after them, even numbered before the
+      // read: a session this server holds already was routed them.
+      const first = this.#waiting[0];
+      const heard = first === undefined ? Number.NaN : fanoutNumber(first);
+      const before = Math.min(Number(reply[0]), Number.isSafeInteger(heard) ? heard - 1 : Infinity);
+      this.#log.begin(
+        before,
+        keptFanouts(reply).filter((fanout) => fanout.n <= before),
+      );
     } finally {
       const waiting = this.#waiting;
       this.#waiting = undefined;
@@ -113,8 +130,11 @@ export class RedisFanout {
 
   /**
    * To every socket and session of `userId`, on every server (this one too, through Redis).
-   * Resolves with the fan-out's number once Redis published it; undefined when that failed
-   * (reported through `onError`): then no server made it.
+   * Resolves with the fan-out's number once Redis published it. A call Redis does not answer
+   * is made again (up to 3 times in all), and answered the number it got if it ran: never
+   * made twice. Undefined when no attempt was answered (reported through `onError`): not
+   * known whether it was made (an answer lost after Redis ran it), so sending it again may
+   * deliver it twice.
    */
   push(userId: string, data: PushData): Promise<number | undefined> {
     return this.#send({ k: 'u', u: userId, d: data });
@@ -129,21 +149,29 @@ export class RedisFanout {
   }
 
   async #send(message: FanoutMessage): Promise<number | undefined> {
-    try {
-      const n = await this.#options.publisher.sendCommand([
-        'EVAL',
-        PUBLISH_FANOUT,
-        '2',
-        this.#counter,
-        this.#stream,
-        this.#channel,
-        JSON.stringify(message),
-        String(this.#log.limit),
-      ]);
-      return Number(n);
-    } catch (error) {
-      this.#report(error);
-      return undefined;
+    this.#sent += 1;
+    const args = [
+      'EVAL',
+      PUBLISH_FANOUT,
+      '2',
+      this.#counter,
+      this.#stream,
+      this.#channel,
+      JSON.stringify(message),
+      String(this.#log.limit),
+      `${this.#name}:${this.#sent}`,
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return Number(
+          await this.#options.publisher.sendCommand([...args, attempt > 1 ? '1' : '0']),
+        );
+      } catch (error) {
+        if (attempt === SEND_ATTEMPTS) {
+          this.#report(error);
+          return undefined;
+        }
+      }
     }
   }
 
@@ -166,9 +194,8 @@ export class RedisFanout {
 
   #take(text: string, fillGap: boolean): void {
     try {
-      const space = text.indexOf(' ');
-      const n = Number(text.slice(0, space));
-      const message = JSON.parse(text.slice(space + 1)) as FanoutMessage;
+      const n = fanoutNumber(text);
+      const message = JSON.parse(text.slice(text.indexOf(' ') + 1)) as FanoutMessage;
       const { made } = this.#log;
       if (fillGap && made !== 0 && n > made + 1) {
         // Missed while cut off from Redis: made from the fan-out stream first, in order.
@@ -235,6 +262,11 @@ export async function createRedisFanout(
   const fanout = new RedisFanout(server, options);
   await fanout.start();
   return fanout;
+}
+
+/** The number of a fan-out as it goes over the channel ("<number> <message>"). */
+function fanoutNumber(text: string): number {
+  return Number(text.slice(0, text.indexOf(' ')));
 }
 
 /** The fan-outs in a RECENT_FANOUTS reply, oldest first; one that cannot be read is left out. */

@@ -216,6 +216,37 @@ describe('numbering fan-outs on Redis', () => {
   });
 });
 
+describe('a session counted below the worker', () => {
+  it("numbers on from the worker's last past the fan-outs Redis numbered, also once its anchors move on", async () => {
+    const { prefix, log, a } = servers();
+    const store = (replay: { maxCount?: number } = {}) => {
+      const made = new RedisReplayStore(shared.client, { prefix, replay });
+      made.followFanout(log, bodyOf);
+      return made;
+    };
+    await a.read('ann', 0, holder('ann'));
+    // Redis numbered 5 fan-outs this server has not made (its read gives up waiting for them):
+    // the worker got 3 pushes of them elsewhere.
+    await shared.client.set(`${prefix}fanout:n`, '5');
+    const b = store({ maxCount: 4 });
+    expect(await b.read('ann', 3, holder('ann'))).toMatchObject({ head: 3, entries: undefined });
+    // Direct pushes move the anchors on (half of maxCount), before the 5 fan-outs come late.
+    expect(
+      await Promise.all([4, 5].map((n) => b.append('ann', pushPayload(`"data":${n}`)))),
+    ).toEqual([4, 5]);
+    for (let n = 1; n <= 5; n++) {
+      expect(
+        fanout(log, b, n, { k: 'u', u: 'ann', d: n }, ['ann']),
+        'counted in the anchor',
+      ).toEqual([0]);
+    }
+    expect(fanout(log, b, 6, { k: 'u', u: 'ann', d: 6 }, ['ann'])).toEqual([6]);
+    expect(await b.touch('ann')).toBe(true);
+    // Another server counts the same.
+    expect(await store().read('ann', 6, holder('ann'))).toMatchObject({ head: 6, entries: [] });
+  });
+});
+
 describe('a session held while Redis answers late or fails', () => {
   it('keeps a session a resume reads when a "not held" answer asked before the read comes after it', async () => {
     const { log, a, b } = servers();

@@ -9,6 +9,7 @@ import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 import { redisForTheFile, startRedisServer } from '../test-support/redis-server';
 import { FanoutLog, type FanoutMessage } from './fanout-log';
 import { createRedisStores, RedisReplayStore, type RedisStoreOptions } from './index';
+import { DIRECT } from './scripts';
 
 const shared = redisForTheFile();
 const harness = new Harness();
@@ -73,9 +74,12 @@ describe('RedisReplayStore', () => {
     );
     expect(read.entries?.[0]?.payload).toEqual(payload(491));
     expect(await replay.read('s1', 500)).toMatchObject({ head: 500, entries: [] });
-    expect(await replay.read('s1', 501)).toMatchObject({ head: 500, entries: undefined });
     expect(await replay.read('s1', undefined)).toMatchObject({ head: 500, entries: undefined });
     expect(await replay.read('s1', 500)).toMatchObject({ fresh: false });
+    // A last beyond the head: numbers never go backwards under the id, the worker resyncs.
+    expect(await replay.read('s1', 503)).toMatchObject({ head: 503, entries: undefined });
+    expect(await replay.append('s1', payload(504))).toBe(504);
+    expect(await replay.read('s1', 503)).toMatchObject({ head: 504, entries: [{ seq: 504 }] });
     expect(await replay.read('unknown', 0)).toMatchObject({ head: 0, entries: [], fresh: true });
     expect(await replay.read('lost', 1)).toMatchObject({
       head: 0,
@@ -246,6 +250,9 @@ describe('RedisReplayStore', () => {
       const id = roll >= 6 && roll < 9 ? Math.max(1, top - (next() % 12)) : top;
       expect(await replay.seen('s1', id, 8)).toBe(window.seen(id));
     }
+    // A resume reads the highest id passed on, for the worker to number its next above it.
+    expect(window.highest).toBe(top);
+    expect((await replay.read('s1', 0)).lastId).toBe(top);
   });
 
   it('lets only the store that resumed a session last append to, keep or drop it', async () => {
@@ -380,13 +387,23 @@ describe('servers on one Redis', () => {
   async function startFlaky() {
     const flaky = {
       failing: undefined as string | undefined,
+      /** The answers of the next `lose` commands that include `losing`: Redis ran them. */
+      losing: undefined as string | undefined,
+      lose: 0,
       errors: [] as unknown[],
     };
+    const includes = (args: ReadonlyArray<string>, text: string | undefined) =>
+      text !== undefined && args.some((arg) => arg.includes(text));
     const client = {
-      sendCommand: (args: ReadonlyArray<string>) =>
-        flaky.failing !== undefined && args.some((arg) => arg.includes(flaky.failing as string))
-          ? Promise.reject(new Error('Redis refused it'))
-          : shared.client.sendCommand([...args]),
+      async sendCommand(args: ReadonlyArray<string>) {
+        if (includes(args, flaky.failing)) throw new Error('Redis refused it');
+        const answer = await shared.client.sendCommand([...args]);
+        if (flaky.lose > 0 && includes(args, flaky.losing)) {
+          flaky.lose -= 1;
+          throw new Error('Socket closed unexpectedly (the answer was lost)');
+        }
+        return answer;
+      },
     };
     const onError = (error: unknown) => flaky.errors.push(error);
     const replayStore = new RedisReplayStore(client, { prefix: nextPrefix(), onError });
@@ -445,6 +462,30 @@ describe('servers on one Redis', () => {
     expect(received).toEqual(['one']);
   });
 
+  it('passes a message on once when Redis ran its SEEN but the answer was lost: made again under its claim', async () => {
+    const { server, url, flaky } = await startFlaky();
+    const received: unknown[] = [];
+    server.on('message', (_client, data) => received.push(data));
+    const acks = (socket: TestClient) =>
+      socket.json().filter((frame) => (frame as { $ts?: string }).$ts === 'ack');
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    flaky.losing = "redis.call('GETBIT'";
+    flaky.lose = 1;
+    first.send({ $ts: 'msg', id: 1, text: '"one"' });
+    await waitUntil(() => acks(first).length === 1, 'the ack');
+    expect(received).toEqual(['one']);
+    // A resend (its ack lost), on the socket or the next one: acked, not passed on again.
+    first.send({ $ts: 'msg', id: 1, text: '"one"' });
+    await waitUntil(() => acks(first).length === 2, 'the second ack');
+    first.socket.terminate();
+    const second = await harness.connect(`${url}/?user=ann`);
+    await second.resume('s1', 0);
+    second.send({ $ts: 'msg', id: 1, text: '"one"' });
+    await waitUntil(() => acks(second).length === 1, 'the ack on the next socket');
+    expect({ received, errors: flaky.errors }).toEqual({ received: ['one'], errors: [] });
+  });
+
   it('keeps its sockets through a Redis restart, then makes the worker resync once', async () => {
     const prefix = nextPrefix();
     const { server, url } = await start(prefix);
@@ -494,5 +535,108 @@ describe('servers on one Redis', () => {
     server.push('ann', 'next');
     await waitUntil(() => pushes(second).length === 1, 'the push after the resync');
     expect(pushes(second)).toEqual([{ $ts: 'push', seq: 1, text: 'next' }]);
+  });
+});
+
+describe('a resume while Redis answers late', () => {
+  /** READ's script alone sets `fresh`. */
+  const isRead = (args: ReadonlyArray<string>) =>
+    args.some((arg) => arg.includes("local fresh = '0'"));
+  const isDirect = (args: ReadonlyArray<string>) => args[1] === DIRECT;
+
+  /**
+   * A server whose store's commands run on Redis at once; the answers of those `holding`
+   * matches wait until the test lets each one through (`waiting`, in order).
+   */
+  async function startGated() {
+    const gate = {
+      holding: (_args: ReadonlyArray<string>): boolean => false,
+      waiting: [] as Array<() => void>,
+    };
+    const client = {
+      async sendCommand(args: ReadonlyArray<string>) {
+        const answer = shared.client.sendCommand([...args]);
+        if (gate.holding(args)) await new Promise<void>((resolve) => gate.waiting.push(resolve));
+        return answer;
+      },
+    };
+    const prefix = nextPrefix();
+    const replayStore = new RedisReplayStore(client, { prefix, onError: () => {} });
+    const started = await harness.start({
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    started.server.on('storeError', () => {});
+    return { ...started, replayStore, prefix, gate };
+  }
+
+  const texts = (socket: TestClient) =>
+    (pushes(socket) as Array<{ seq: number; text?: string }>).map((push) => [push.seq, push.text]);
+
+  it('numbers in a session started anew the pushes made while the old id and the new one were read, in the order made', async () => {
+    const { server, url, gate } = await startGated();
+    gate.holding = isRead;
+    const socket = await harness.connect(`${url}/?user=ann`);
+    const answer = socket.resume('gone', 5);
+    await waitUntil(() => gate.waiting.length === 1, 'the read of the old id');
+    server.push('ann', 'first');
+    gate.waiting[0]?.();
+    await waitUntil(() => gate.waiting.length === 2, 'the read of the new id');
+    server.push('ann', 'second');
+    gate.waiting[1]?.();
+    expect(await answer).toMatchObject({ $ts: 'resync', seq: 0, session: expect.any(String) });
+    await waitUntil(() => pushes(socket).length === 2, 'both pushes');
+    expect(texts(socket)).toEqual([
+      [1, 'first'],
+      [2, 'second'],
+    ]);
+  });
+
+  it('leaves nothing in Redis of a session two racing resumes found gone', async () => {
+    const { server, url, replayStore, gate } = await startGated();
+    gate.holding = isRead;
+    const halfOpen = await harness.connect(`${url}/?user=ann`);
+    const fresh = await harness.connect(`${url}/?user=ann`);
+    const first = halfOpen.resume('gone', 5);
+    await waitUntil(() => gate.waiting.length === 1, 'the first read');
+    const second = fresh.resume('gone', 5);
+    await waitUntil(() => server.stats().framesIn === 2, 'the second resume, queued');
+    gate.holding = () => false;
+    gate.waiting[0]?.();
+    expect(await first).toMatchObject({ $ts: 'resync', seq: 0, session: expect.any(String) });
+    // Refused (the worker tries again), and not read: a read would hold the old id again.
+    expect(await second).toMatchObject({ $ts: 'error' });
+    const [hash] = replayStore.keys(JSON.stringify(['ann', 'gone']));
+    expect(Number(await shared.client.exists(hash)), 'the old id').toBe(0);
+  });
+
+  it('gives the worker a push made between its hello and its resume, or a resync, on a server that no longer owned the session', async () => {
+    const { server, url, prefix, gate } = await startGated();
+    const first = await harness.connect(`${url}/?user=ann`);
+    await first.resume('s1');
+    server.push('ann', 'one');
+    await waitUntil(() => pushes(first).length === 1, 'push 1');
+    first.socket.terminate();
+    await first.closed;
+    // The worker resumed on another server meanwhile: Redis names that one the owner.
+    const other = new RedisReplayStore(shared.client, { prefix });
+    expect(
+      await other.read(JSON.stringify(['ann', 's1']), 1, { userId: 'ann', topics: new Set() }),
+    ).toMatchObject({ head: 1, entries: [] });
+    // Back on this server: hello, a push DIRECT refuses (answered late), then the resume.
+    gate.holding = isDirect;
+    const back = await harness.connect(`${url}/?user=ann`);
+    await back.nonce();
+    const framesBefore = server.stats().framesIn;
+    server.push('ann', 'two');
+    await waitUntil(() => back.messages.includes('two'), 'the plain copy');
+    const answer = back.resume('s1', 1);
+    await waitUntil(() => server.stats().framesIn === framesBefore + 1, 'the resume');
+    gate.holding = () => false;
+    gate.waiting[0]?.();
+    expect(await answer).toMatchObject({ $ts: 'resync', seq: 1 });
+    server.push('ann', 'three');
+    await waitUntil(() => pushes(back).length === 1, 'the next push');
+    expect(texts(back)).toEqual([[2, 'three']]);
   });
 });

@@ -1,17 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import type { PushPayload, ReplayRead, ReplayStore, SessionHolder } from '../replay-store';
+import {
+  isPushNumber,
+  type PushPayload,
+  type ReplayRead,
+  type ReplayStore,
+  type SessionHolder,
+} from '../replay-store';
 import { isPromise, type MaybePromise } from '../serial-queue';
 import { CheckpointBatch } from './checkpoint-batch';
 import type { FanoutLog, FanoutMessage } from './fanout-log';
 import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
-import { countResume, headAbove, isPushNumber } from './resume-count';
+import { countResume, headAbove } from './resume-count';
 import { DIRECT, DROP, READ, SEEN } from './scripts';
 import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
 
 /** How long a resume waits for the fan-outs Redis numbered before it to reach this server. */
 const REACH_WITHIN = 1_000;
+/**
+ * Times a `seen` is made before it fails: node-redis sends a command made while it
+ * reconnects once it is back, so a second attempt waits for Redis rather than a timer.
+ */
+const SEEN_ATTEMPTS = 3;
 
 /**
  * Sessions on Redis, shared by every server process that uses the same Redis and prefix. A
@@ -36,6 +47,8 @@ export class RedisReplayStore implements ReplayStore {
   readonly #owner = randomUUID();
   readonly #checkpoints: CheckpointBatch;
   readonly #sessions = new Map<string, HeldSession>();
+  /** `seen` calls made: each one's claim in Redis. */
+  #claims = 0;
   #log: FanoutLog | undefined;
   #bodyOf: (message: FanoutMessage) => string = () => '';
 
@@ -91,8 +104,10 @@ export class RedisReplayStore implements ReplayStore {
       this.#sessions.delete(key);
       return undefined;
     }
-    // Not read yet, or being read: the read counts this fan-out (0 writes nothing).
-    if (held?.phase !== 'live') return 0;
+    // Not read yet, or being read: the read counts this fan-out (0 writes nothing). One at
+    // or below the anchor's mark is counted in it (a read that numbered on from the worker's
+    // last, past the fan-outs Redis had numbered).
+    if (held?.phase !== 'live' || (this.#log?.making ?? 0) <= held.cur.mark) return 0;
     held.head += 1;
     const seq = held.head;
     this.#moveAnchors(key, held);
@@ -188,24 +203,31 @@ export class RedisReplayStore implements ReplayStore {
       maxAge: this.#maxAge,
       now: Date.now(),
     };
-    const { head, entries, from } = countResume(
+    const counted = countResume(
       { ...record, interests },
       isPushNumber(last) ? last : undefined,
       context,
     ) ?? { head: headAbove(record, made, held.head), entries: undefined, from: undefined };
-    held.goLive(head, made, from, interests);
+    // The worker got more than this server counts (it missed a fan-out): numbered on from its
+    // last, past every fan-out Redis had numbered, as any server counts from that anchor.
+    const ahead = !record.fresh && isPushNumber(last) && counted.head < last ? last : undefined;
+    const { head, entries, from } =
+      ahead === undefined ? counted : { head: ahead, entries: undefined, from: undefined };
+    const mark = ahead === undefined ? made : Math.max(made, record.counter);
+    held.goLive(head, mark, from, interests);
     if (interests !== record.interests) this.#persist(key, held);
     else this.#writeAnchors(key, held, true).catch(this.#onError);
     const now = (interests.at(-1) ?? reader).topics;
     // A session created now counts the fan-outs from the read on: those made here before
     // it are not in its stream (the server pushes them to it, see `SessionRegistry`).
-    const { fresh } = record;
+    const { fresh, lastId } = record;
     return {
       head,
       entries,
       caughtUp: this.#log !== undefined && !fresh,
       fresh,
       topics: now,
+      lastId,
     };
   }
 
@@ -243,10 +265,21 @@ export class RedisReplayStore implements ReplayStore {
     return this.#log?.making !== undefined;
   }
 
+  /**
+   * Made again, under the same claim, when Redis does not answer: it may have run, and
+   * recorded the id, with the message not passed on. Only its claimer learns it is new.
+   */
   async seen(session: string, id: number, window: number): Promise<boolean> {
     const [hash, , bits] = this.keys(session);
-    const reply = await this.#eval(SEEN, [hash, bits], [String(id), String(window), this.#ttl]);
-    return Number(reply) === 1;
+    this.#claims += 1;
+    const args = [String(id), String(window), this.#ttl, `${this.#owner}:${this.#claims}`];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return Number(await this.#eval(SEEN, [hash, bits], args)) === 1;
+      } catch (error) {
+        if (attempt === SEEN_ATTEMPTS) throw error;
+      }
+    }
   }
 
   async touch(session: string): Promise<boolean> {

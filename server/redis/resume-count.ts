@@ -22,10 +22,6 @@ export interface CountContext {
   readonly now: number;
 }
 
-export function isPushNumber(last: number | undefined): last is number {
-  return last !== undefined && Number.isSafeInteger(last) && last >= 0;
-}
-
 /**
  * Counts a session read for a resume up to the last fan-out made here, from the newest of
  * its anchors that reaches back to `last`; undefined when none can be counted from (the

@@ -7,7 +7,7 @@
  * above `floor`. The hash: `owner` (the store of the server that resumed it last), two
  * anchors of its numbering (`ch`/`cm` and `ph`/`pm`: head and fan-out mark, see
  * session-numbering.ts), `interests` (JSON), `dfloor` (the newest direct push trimmed away),
- * and the dedupe window's `floor`. A fan-out is never written per session: its number for a
+ * and the dedupe window's `floor` and `top` (the highest id seen). A fan-out is never written per session: its number for a
  * session follows from the anchors, the interests and the fan-outs every server remembers.
  */
 
@@ -25,7 +25,8 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
  * the interests (JSON) of a session created now, the worker's last push (a large number for
  * none). The store of `owner` holds the session from then on. Answers {the last fan-out
  * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, 1 when the
- * session was created now (Redis did not know it) else 0, then the direct
+ * session was created now (Redis did not know it) else 0, the highest message id seen
+ * (`top`), then the direct
  * pushes after the lowest of the anchors' heads and last (after last, when the one after it
  * is a direct push), oldest first: stream id, s, m, b...}.
  */
@@ -36,10 +37,10 @@ if not redis.call('HGET', KEYS[1], 'ch') then
 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
-local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor')
+local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor', 'top')
 local last = tonumber(ARGV[5])
 local from = math.min(tonumber(known[1]), tonumber(known[3]), last)
-local out = {redis.call('GET', KEYS[4]) or '0', known[1], known[2], known[3], known[4], known[5], known[6] or '0', '0', fresh}
+local out = {redis.call('GET', KEYS[4]) or '0', known[1], known[2], known[3], known[4], known[5], known[6] or '0', '0', fresh, known[7] or '0'}
 local found = {}
 local top = '+'
 repeat
@@ -104,9 +105,12 @@ redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return 1`;
 
 /**
- * ARGV: id, window, ttl ms. Answers 1 when the id was seen before, else records it and
- * answers 0. The algorithm of dedupe-window.ts: ids up to \`floor\` are seen, a bit each for
- * the \`window\` ids above it; an id further ahead gives up the oldest holes.
+ * ARGV: id, window, ttl ms, the claim (a token of this call, the same when it is made again).
+ * Answers 1 when the id was seen before, else records it and answers 0. The algorithm of
+ * dedupe-window.ts: ids up to \`floor\` are seen, a bit each for the \`window\` ids above
+ * it; an id further ahead gives up the oldest holes. The claim that recorded an id is kept
+ * (one of 16 slots, by id): made again because its answer was lost, it answers 0 again.
+ * \`top\` keeps the highest id seen, for READ.
  */
 export const SEEN = `local id = tonumber(ARGV[1])
 local size = tonumber(ARGV[2])
@@ -134,26 +138,41 @@ else
     end
   end
   redis.call('HSET', KEYS[1], 'floor', floor)
+  if id > tonumber(redis.call('HGET', KEYS[1], 'top') or '0') then redis.call('HSET', KEYS[1], 'top', id) end
+end
+local claim = ARGV[1] .. ' ' .. ARGV[4]
+local slot = 'c' .. (id % 16)
+if seen == 0 then
+  redis.call('HSET', KEYS[1], slot, claim)
+elseif redis.call('HGET', KEYS[1], slot) == claim then
+  seen = 0
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return seen`;
 
 /**
- * KEYS: the fan-out counter, the fan-out stream. ARGV: channel, message, fan-outs kept.
- * Numbers a fan-out, keeps it in the stream (about the last `kept`, for a server that starts
+ * KEYS: the fan-out counter, the fan-out stream. ARGV: channel, message, fan-outs kept, a
+ * token of the call, '1' when it is made again (its answer was lost). Numbers a fan-out,
+ * keeps it in the stream (about the last `kept`, with the token, for a server that starts
  * now) and publishes "<number> <message>" in one step, so every server gets them in the
- * order of their numbers. A counter that Redis lost starts again above any it gave: from
- * Redis's time in microseconds.
+ * order of their numbers. Made again, it answers the number the stream kept for the token
+ * rather than fan out twice. A counter that Redis lost starts again above any it gave:
+ * from Redis's time in microseconds.
  */
 const COUNTER = `if redis.call('EXISTS', KEYS[1]) == 0 then
   local t = redis.call('TIME')
   redis.call('SET', KEYS[1], string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2])))
 end`;
 
-export const PUBLISH_FANOUT = `${COUNTER}
+export const PUBLISH_FANOUT = `if ARGV[5] == '1' then
+  for _, entry in ipairs(redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', ARGV[3])) do
+    if entry[2][6] == ARGV[4] then return entry[2][2] end
+  end
+end
+${COUNTER}
 local n = string.format('%.0f', redis.call('INCR', KEYS[1]))
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'n', n, 'm', ARGV[2])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'n', n, 'm', ARGV[2], 't', ARGV[4])
 redis.call('PUBLISH', ARGV[1], n .. ' ' .. ARGV[2])
 return n`;
 

@@ -1,0 +1,128 @@
+/**
+ * The checker on histories written by hand: each invariant fires on the history that breaks
+ * it and stays quiet on the one next to it that does not. A checker that never fires would
+ * let every seed pass.
+ */
+import { describe, expect, it } from 'vitest';
+import { check, DEFAULT_CHECK } from './checker';
+import { type HandleEvent, History } from './history';
+
+/** Pushes 1…count to alice, topic a, each in session S of browser b1 under its own number. */
+function historyWith(count: number): History {
+  const history = new History();
+  history.sessionBrowser.set('S', 'b1');
+  history.sessionFirstSeen.set('S', 0);
+  for (let id = 1; id <= count; id += 1) {
+    history.pushes.set(id, {
+      id,
+      user: 'alice',
+      topic: 'a',
+      at: id * 10,
+      streams: new Map([['S', id]]),
+      appendedAt: new Map([['b1', id * 10]]),
+    });
+  }
+  return history;
+}
+
+function handle(history: History, events: HandleEvent[], interest = 'all'): void {
+  history.handles.set(1, {
+    id: 1,
+    lineage: 'h1',
+    browser: 'b1',
+    user: 'alice',
+    interest,
+    openedAt: 0,
+    events,
+    pageAlive: () => true,
+  });
+}
+
+const frame = (push: number, at = push * 10 + 1): HandleEvent => ({
+  at,
+  kind: 'frame',
+  push,
+  session: 'S',
+});
+
+const invariants = (history: History) => check(history).map((found) => found.invariant);
+
+describe('the checker', () => {
+  it('passes a stream heard whole, and one with a resync before its gap', () => {
+    const whole = historyWith(3);
+    handle(whole, [frame(1), frame(2), frame(3)]);
+    expect(invariants(whole)).toEqual([]);
+    const resynced = historyWith(3);
+    handle(resynced, [frame(1), { at: 25, kind: 'resync' }, frame(3)]);
+    resynced.serverResyncs.set('b1', [24]);
+    expect(invariants(resynced)).toEqual([]);
+  });
+
+  it('finds a gap, a duplicate, a push out of order and one for another user', () => {
+    const gap = historyWith(3);
+    handle(gap, [frame(1), frame(3)]);
+    expect(invariants(gap)).toEqual(['gap without resync']);
+    const twice = historyWith(2);
+    handle(twice, [frame(1), frame(2), frame(2, 40)]);
+    expect(invariants(twice)).toEqual(['duplicate']);
+    const swapped = historyWith(2);
+    handle(swapped, [frame(2), frame(1, 30)]);
+    expect(invariants(swapped)).toEqual(['order']);
+    const foreign = historyWith(1);
+    handle(foreign, [frame(1)], 'b');
+    expect(invariants(foreign)).toEqual(['foreign push']);
+  });
+
+  it('finds a push missed after a resync, and a resync the server did not ask for', () => {
+    const afterResync = historyWith(3);
+    handle(afterResync, [frame(1), { at: 15, kind: 'resync' }, frame(3)]);
+    afterResync.serverResyncs.set('b1', [15]);
+    expect(invariants(afterResync)).toEqual(['gap after resync']);
+    const spurious = historyWith(2);
+    handle(spurious, [frame(1), { at: 15, kind: 'resync' }, frame(2)]);
+    expect(invariants(spurious)).toEqual(['spurious resync']);
+  });
+
+  it('holds sends to once if resolved, never if rejected, and WorkerError as the switch says', () => {
+    const history = historyWith(0);
+    const send = (id: number, ok: boolean, received: number[], error?: string) =>
+      history.sends.set(id, {
+        id,
+        handle: 1,
+        browser: 'b1',
+        at: 0,
+        outcome: { at: 5, ok, ...(error ? { error } : {}) },
+        received,
+        pageAlive: () => true,
+      });
+    send(1, true, [3]);
+    send(2, false, [], 'TS_ERR_CLOSED');
+    send(3, false, [3], 'WorkerError');
+    expect(invariants(history)).toEqual([]);
+    expect(check(history, { ...DEFAULT_CHECK, workerErrorSends: 'rejected' })).toHaveLength(1);
+    send(4, true, []);
+    send(5, false, [3], 'TS_ERR_CLOSED');
+    send(6, true, [3, 4]);
+    expect(invariants(history)).toEqual([
+      'resolved send lost',
+      'rejected send written',
+      'send written twice',
+    ]);
+  });
+
+  it('finds two sockets held longer than the bound, and a push heard after logout', () => {
+    const sockets = historyWith(0);
+    sockets.serverSockets.opened('b1', 0);
+    sockets.serverSockets.opened('b1', 10);
+    sockets.serverSockets.closed('b1', 100);
+    expect(invariants(sockets)).toEqual([]);
+    sockets.browserSockets.opened('b1', 200);
+    sockets.browserSockets.opened('b1', 201);
+    sockets.browserSockets.closed('b1', 202);
+    expect(invariants(sockets)).toEqual(['two sockets']);
+    const logout = historyWith(2);
+    handle(logout, [frame(1), frame(2)]);
+    logout.logouts.push({ browser: 'b1', user: 'alice', at: 15 });
+    expect(invariants(logout)).toEqual(['push after logout']);
+  });
+});

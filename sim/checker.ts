@@ -1,0 +1,303 @@
+/**
+ * Reads a run's whole history against the invariants of "Delivery guarantees". Each
+ * function answers the violations of one invariant; `check` all of them.
+ */
+import type { HandleEvent, HandleRecord, History, PushRecord, Violation } from './history';
+
+export interface CheckOptions {
+  /**
+   * How a send rejected with WorkerError counts: 'unknown' (written or not, either is
+   * allowed: what main promises today) or 'rejected' (it must not have been written: the
+   * re-post of issue 19 makes a rejection mean "not delivered").
+   */
+  workerErrorSends: 'unknown' | 'rejected';
+  /** How long two sockets of one browser may overlap (a handover), in ms, as each end sees them. */
+  handoverOverlap: { browser: number; server: number };
+  /** Invariants not to report (to look past a known bug for the next one). */
+  ignore?: readonly string[];
+}
+
+export const DEFAULT_CHECK: CheckOptions = {
+  workerErrorSends: 'unknown',
+  handoverOverlap: { browser: 0, server: 100 },
+};
+
+export function check(history: History, options: CheckOptions = DEFAULT_CHECK): Violation[] {
+  return [
+    ...history.live,
+    ...checkDelivery(history),
+    ...checkSends(history, options),
+    ...checkSockets(history, options),
+    ...checkLogouts(history),
+    ...checkResyncs(history),
+  ];
+}
+
+/** The handles of one lineage (a handle, and the one that takes over from it on each reload). */
+function lineages(history: History): Map<string, HandleRecord[]> {
+  const byLineage = new Map<string, HandleRecord[]>();
+  for (const handle of history.handles.values()) {
+    const list = byLineage.get(handle.lineage) ?? [];
+    list.push(handle);
+    byLineage.set(handle.lineage, list);
+  }
+  return byLineage;
+}
+
+function wants(handle: HandleRecord, push: PushRecord): boolean {
+  return push.user === handle.user && (handle.interest === 'all' || handle.interest === push.topic);
+}
+
+/**
+ * Each push of a stream reaches every handle that wants it exactly once and in order, or a
+ * `resync` comes before the first gap. A gap: between two pushes a lineage heard with no
+ * `resync` between them, a push it wants that went into a session stream of its browser
+ * in that stretch, and that it never heard.
+ */
+export function checkDelivery(history: History): Violation[] {
+  const violations: Violation[] = [];
+  for (const [lineage, handles] of lineages(history)) {
+    const events: HandleEvent[] = handles.flatMap((handle) => handle.events);
+    const [first] = handles;
+    if (!first) continue;
+    const heard = new Set<number>();
+    let previous: number | undefined;
+    /** Since a resync, the stream starts again: what went into it after the resync is wanted. */
+    let resyncAt: number | undefined;
+    let previousSession: string | undefined;
+    for (const event of events) {
+      if (event.kind === 'resync') {
+        previous = undefined;
+        resyncAt = event.at;
+        continue;
+      }
+      if (event.kind !== 'frame') continue;
+      const push = history.pushes.get(event.push);
+      if (!push) continue;
+      if (!wants(first, push)) {
+        violations.push({
+          invariant: 'foreign push',
+          detail: `${lineage} (user ${first.user}, ${first.interest}) heard p${push.id} for ${push.user}/${push.topic} at ${event.at}`,
+        });
+      }
+      if (heard.has(push.id)) {
+        violations.push({
+          invariant: 'duplicate',
+          detail: `${lineage} heard p${push.id} twice (at ${event.at})`,
+        });
+        continue;
+      }
+      if (previous !== undefined && push.id < previous) {
+        violations.push({
+          invariant: 'order',
+          detail: `${lineage} heard p${push.id} after p${previous} (at ${event.at})`,
+        });
+      }
+      heard.add(push.id);
+      if (previous !== undefined) {
+        const streams = new Set([previousSession, event.session]);
+        const missed = missedBetween(history, first, previous, push.id, heard, streams);
+        if (missed.length > 0) {
+          violations.push({
+            invariant: 'gap without resync',
+            detail: `${lineage} heard p${previous} then p${push.id} (at ${event.at}) without p${missed.join(', p')} and no resync`,
+          });
+        }
+      } else if (resyncAt !== undefined) {
+        const since = resyncAt;
+        const streams = new Set([event.session]);
+        const missed = missedBetween(history, first, 0, push.id, heard, streams).filter(
+          (id) => (history.pushes.get(id)?.appendedAt.get(first.browser) ?? 0) > since,
+        );
+        if (missed.length > 0) {
+          violations.push({
+            invariant: 'gap after resync',
+            detail: `${lineage} had a resync at ${since}, then heard p${push.id} (at ${event.at}) without p${missed.join(', p')}, pushed after it`,
+          });
+        }
+      }
+      resyncAt = undefined;
+      previous = push.id;
+      previousSession = event.session;
+    }
+  }
+  return violations;
+}
+
+/**
+ * The pushes `handle` wants with ids between `from` and `to` that it did not hear, among
+ * those that went into `streams` (the sessions its browser followed as it heard the pushes
+ * on either side).
+ */
+function missedBetween(
+  history: History,
+  handle: HandleRecord,
+  from: number,
+  to: number,
+  heard: Set<number>,
+  streams: ReadonlySet<string | undefined>,
+): number[] {
+  const missed: number[] = [];
+  for (let id = from + 1; id < to; id += 1) {
+    const push = history.pushes.get(id);
+    if (!push || heard.has(id) || !wants(handle, push)) continue;
+    if ([...push.streams.keys()].some((session) => streams.has(session))) missed.push(id);
+  }
+  return missed;
+}
+
+/**
+ * Each send() settles once: resolved means the server's app got it exactly once, rejected
+ * that it never did; none is written twice; a live page's send settles by the end.
+ */
+export function checkSends(history: History, options: CheckOptions): Violation[] {
+  const violations: Violation[] = [];
+  for (const send of history.sends.values()) {
+    const got = send.received.length;
+    const name = `s${send.id} (${send.browser}, h${send.handle}, at ${send.at})`;
+    if (got > 1)
+      violations.push({
+        invariant: 'send written twice',
+        detail: `${name} reached the app ${got} times`,
+      });
+    const outcome = send.outcome;
+    if (!outcome) {
+      if (send.pageAlive()) violations.push({ invariant: 'send never settled', detail: name });
+      continue;
+    }
+    if (outcome.ok && got === 0) {
+      violations.push({
+        invariant: 'resolved send lost',
+        detail: `${name} resolved at ${outcome.at}, never reached the app`,
+      });
+    }
+    const strictReject = outcome.error !== 'WorkerError' || options.workerErrorSends === 'rejected';
+    if (!outcome.ok && strictReject && got > 0) {
+      violations.push({
+        invariant: 'rejected send written',
+        detail: `${name} rejected (${outcome.error}) at ${outcome.at}, yet reached the app at ${send.received[0]}`,
+      });
+    }
+  }
+  return violations;
+}
+
+/**
+ * At most one socket per browser (one connection name here): as the browser sees them,
+ * never two at once; as the server sees them, two only for a handover's overlap (a dead
+ * worker's reset reaches the server a latency after its successor may have connected).
+ */
+export function checkSockets(history: History, options: CheckOptions): Violation[] {
+  const violations: Violation[] = [];
+  const counts = [
+    ['browser', history.browserSockets, options.handoverOverlap.browser],
+    ['server', history.serverSockets, options.handoverOverlap.server],
+  ] as const;
+  for (const [side, count, bound] of counts) {
+    if (count.maxOverlap > bound) {
+      violations.push({
+        invariant: 'two sockets',
+        detail: `a browser had two sockets open (as the ${side} sees them) for ${count.maxOverlap} ms (bound ${bound})`,
+      });
+    }
+  }
+  return violations;
+}
+
+/** After close() resolves: no push of the old login reaches any handle of that browser. */
+export function checkLogouts(history: History): Violation[] {
+  const violations: Violation[] = [];
+  for (const logout of history.logouts) {
+    for (const handle of history.handles.values()) {
+      if (handle.browser !== logout.browser || handle.openedAt > logout.at) continue;
+      for (const event of handle.events) {
+        if (event.kind !== 'frame' || event.at <= logout.at) continue;
+        const push = history.pushes.get(event.push);
+        if (!push || push.user !== logout.user) continue;
+        // Heard through a session this browser started after the logout: a new login.
+        const fresh = [...push.streams.keys()].some(
+          (session) =>
+            history.sessionBrowser.get(session) === logout.browser &&
+            (history.sessionFirstSeen.get(session) ?? 0) > logout.at,
+        );
+        if (!fresh) {
+          violations.push({
+            invariant: 'push after logout',
+            detail: `h${handle.id} (${handle.lineage}) heard p${push.id} at ${event.at}, after ${logout.browser} logged ${logout.user} out at ${logout.at}`,
+          });
+        }
+      }
+    }
+  }
+  return violations;
+}
+
+/**
+ * A `resync` tells the app it missed pushes: it is owed when the lineage did miss one it
+ * wants (pushed before the resync and never heard: lost by a store, a restart, a log too
+ * short), when the server said so, or after a worker death while no tab of the browser had
+ * a numbered push yet, so there was nothing to resume from (README, "When the worker
+ * dies"). Any other is spurious: the app refetches for nothing. One loss asks for one
+ * `resync`, not one per path that learnt of it.
+ */
+export function checkResyncs(history: History): Violation[] {
+  const violations: Violation[] = [];
+  for (const [lineage, handles] of lineages(history)) {
+    const [first] = handles;
+    if (!first) continue;
+    const heard = new Set(
+      handles.flatMap((handle) =>
+        handle.events.flatMap((event) => (event.kind === 'frame' ? [event.push] : [])),
+      ),
+    );
+    const told = history.serverResyncs.get(first.browser) ?? [];
+    let since = first.openedAt;
+    let lostUnnumbered = false;
+    for (const event of handles.flatMap((handle) => handle.events)) {
+      if (event.kind === 'state' && event.reason === 'worker-lost') {
+        lostUnnumbered = !hadPushes(history, first.browser, event.at);
+      }
+      if (event.kind !== 'resync') continue;
+      const explained =
+        lostUnnumbered ||
+        told.some((at) => at >= since && at <= event.at) ||
+        missedBefore(history, first, heard, since, event.at);
+      if (!explained) {
+        violations.push({
+          invariant: 'spurious resync',
+          detail: `${lineage} (${first.interest}) got resync at ${event.at}: it missed nothing, and the server said none to ${first.browser} since ${since}`,
+        });
+      }
+      since = event.at;
+      lostUnnumbered = false;
+    }
+  }
+  return violations;
+}
+
+/** Whether the lineage of `handle` never heard a push it wants made between `from` and `to`. */
+function missedBefore(
+  history: History,
+  handle: HandleRecord,
+  heard: ReadonlySet<number>,
+  from: number,
+  to: number,
+): boolean {
+  for (const push of history.pushes.values()) {
+    if (push.at >= from && push.at <= to && wants(handle, push) && !heard.has(push.id)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a tab of `browser` had heard a numbered push by `at`: then the session has pushes
+ * its tabs know of, and a fresh worker resumes it (a tab on a narrow topic included, whose
+ * own cursor lags only by pushes it does not want: issue 19, item 3).
+ */
+function hadPushes(history: History, browser: string, at: number): boolean {
+  for (const handle of history.handles.values()) {
+    if (handle.browser !== browser) continue;
+    if (handle.events.some((event) => event.kind === 'frame' && event.at <= at)) return true;
+  }
+  return false;
+}

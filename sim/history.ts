@@ -1,0 +1,134 @@
+/**
+ * Everything a run did, as the checker reads it: each push the server's app made and the
+ * session streams it went into, what each handle heard, each send() and its settling, what
+ * the server's app received, sockets over time, logouts, and probes of memory. Also one
+ * line per event, whose hash is the run's fingerprint (the same seed must give the same).
+ */
+import { createHash } from 'node:crypto';
+
+export interface PushRecord {
+  id: number;
+  user: string;
+  topic: string;
+  at: number;
+  /** The session streams it was appended to, with its number in each. */
+  streams: Map<string, number>;
+  /** When it went into a stream of each browser (the first time). */
+  appendedAt: Map<string, number>;
+}
+
+export type HandleEvent =
+  | { at: number; kind: 'frame'; push: number; session: string | undefined }
+  | { at: number; kind: 'resync' }
+  | { at: number; kind: 'state'; state: string; reason: string };
+
+export interface HandleRecord {
+  id: number;
+  lineage: string;
+  browser: string;
+  user: string;
+  interest: string;
+  openedAt: number;
+  events: HandleEvent[];
+  /** Whether its page still lives at the end (a live page's handle must hear the end's pushes). */
+  pageAlive: () => boolean;
+  /** The app released it or its page went away: it wants nothing after this time. */
+  endedAt?: number;
+}
+
+export interface SendRecord {
+  id: number;
+  handle: number;
+  browser: string;
+  at: number;
+  outcome?: { at: number; ok: boolean; error?: string };
+  received: number[];
+  pageAlive: () => boolean;
+}
+
+export interface LogoutRecord {
+  browser: string;
+  user: string;
+  /** When close() resolved. */
+  at: number;
+}
+
+export interface Violation {
+  invariant: string;
+  detail: string;
+}
+
+export class History {
+  readonly pushes = new Map<number, PushRecord>();
+  readonly handles = new Map<number, HandleRecord>();
+  readonly sends = new Map<number, SendRecord>();
+  readonly logouts: LogoutRecord[] = [];
+  /** Session id → the browser whose worker resumed it first. */
+  readonly sessionBrowser = new Map<string, string>();
+  readonly sessionFirstSeen = new Map<string, number>();
+  /** The session each browser's socket last resumed: the stream its tabs follow now. */
+  readonly currentSession = new Map<string, string>();
+  /** When each browser was told `resync` by the server (any of its sockets). */
+  readonly serverResyncs = new Map<string, number[]>();
+  /** Violations seen as they happened (socket counts, memory probes). */
+  readonly live: Violation[] = [];
+  /** The sockets of each browser open as the browser sees them. */
+  readonly browserSockets = new SocketCount();
+  /** …and as the server sees them (a half-open leftover it cannot know of aside). */
+  readonly serverSockets = new SocketCount();
+  readonly #lines: string[] = [];
+  readonly #sessionLabels = new Map<string, string>();
+
+  line(at: number, text: string): void {
+    this.#lines.push(`${at} ${text}`);
+  }
+
+  /** A session id as the history names it: by order of appearance, so runs compare. */
+  sessionLabel(session: string): string {
+    let label = this.#sessionLabels.get(session);
+    if (!label) {
+      label = `S${this.#sessionLabels.size + 1}`;
+      this.#sessionLabels.set(session, label);
+    }
+    return label;
+  }
+
+  get lines(): readonly string[] {
+    return this.#lines;
+  }
+
+  fingerprint(): string {
+    const hash = createHash('sha256');
+    for (const line of this.#lines) hash.update(`${line}\n`);
+    return hash.digest('hex').slice(0, 16);
+  }
+}
+
+/** How many sockets each browser has open now, and the longest time it had two or more. */
+export class SocketCount {
+  readonly #open = new Map<string, number>();
+  readonly #overlapSince = new Map<string, number>();
+  maxOverlap = 0;
+
+  of(browser: string): number {
+    return this.#open.get(browser) ?? 0;
+  }
+
+  opened(browser: string, at: number): number {
+    const count = this.of(browser) + 1;
+    this.#open.set(browser, count);
+    if (count > 1 && !this.#overlapSince.has(browser)) this.#overlapSince.set(browser, at);
+    return count;
+  }
+
+  closed(browser: string, at: number): number {
+    const count = this.of(browser) - 1;
+    this.#open.set(browser, count);
+    const since = this.#overlapSince.get(browser);
+    if (count <= 1 && since !== undefined) {
+      this.#overlapSince.delete(browser);
+      this.maxOverlap = Math.max(this.maxOverlap, at - since);
+    }
+    return count;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * MessagePorts and BroadcastChannels of the simulated browser: each message is cloned as
+ * structured clone would, and delivered as a task of the scheduler in the receiver's context.
+ */
+import type { RelayChannelPort } from '../worker/shared-connection';
+import type { Context, Lane, Scheduler } from './scheduler';
+
+type Listener = (event: MessageEvent) => void;
+
+/** A MessagePort: FIFO, queued until started, silent once either end closes. */
+export class SimPort {
+  #owner: Context;
+  other: SimPort | undefined;
+  #started = false;
+  #closed = false;
+  readonly #held: unknown[] = [];
+  readonly #listeners = new Set<Listener>();
+  #onmessage: Listener | null = null;
+  readonly lane: Lane;
+
+  constructor(
+    private readonly sim: Scheduler,
+    owner: Context,
+    label: string,
+  ) {
+    this.#owner = owner;
+    this.lane = sim.lane(label, () => this.#owner);
+  }
+
+  get onmessage(): Listener | null {
+    return this.#onmessage;
+  }
+
+  /** Setting it starts the port, as in browsers. */
+  set onmessage(listener: Listener | null) {
+    this.#onmessage = listener;
+    if (listener) this.start();
+  }
+
+  addEventListener(type: string, listener: Listener): void {
+    if (type === 'message') this.#listeners.add(listener);
+  }
+
+  removeEventListener(type: string, listener: Listener): void {
+    if (type === 'message') this.#listeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    for (const data of this.#held.splice(0)) this.#enqueue(data);
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
+
+  postMessage(data: unknown, transfer: unknown[] = []): void {
+    const target = this.other;
+    if (this.#closed || !target || target.#closed) return;
+    // comlink releases a proxy's endpoint when the proxy is garbage collected: a post at a
+    // moment the collector chooses, which would make runs differ. Its only effect is to
+    // close a port, and it is not what any invariant is about.
+    if ((data as { type?: unknown } | null)?.type === 'RELEASE') return;
+    const cloned = cloneMessage(data, transfer);
+    for (const moved of transfer) if (moved instanceof SimPort) moved.#inTransit();
+    if (target.#started) target.#enqueue(cloned);
+    else target.#held.push(cloned);
+  }
+
+  /** A port in a message belongs to whoever receives it. */
+  #inTransit(): void {
+    this.#owner = this.sim.root;
+  }
+
+  adopt(owner: Context): void {
+    this.#owner = owner;
+  }
+
+  #enqueue(data: unknown): void {
+    this.sim.post(this.lane, 'port', () => {
+      if (this.#closed) return;
+      for (const port of portsIn(data)) port.adopt(this.#owner);
+      const event = { data, ports: [] } as unknown as MessageEvent;
+      this.#onmessage?.(event);
+      for (const listener of this.#listeners) listener(event);
+    });
+  }
+}
+
+export function channel(
+  sim: Scheduler,
+  first: Context,
+  second: Context,
+  label: string,
+): { port1: SimPort; port2: SimPort } {
+  const port1 = new SimPort(sim, first, `${label}>1`);
+  const port2 = new SimPort(sim, second, `${label}>2`);
+  port1.other = port2;
+  port2.other = port1;
+  return { port1, port2 };
+}
+
+/** The BroadcastChannels of one browser profile (one origin): a bus per name. */
+export class ChannelBus {
+  readonly #open = new Map<string, Set<SimBroadcastChannel>>();
+
+  constructor(private readonly sim: Scheduler) {}
+
+  open(name: string, owner: Context): SimBroadcastChannel {
+    const members = this.#open.get(name) ?? new Set();
+    this.#open.set(name, members);
+    const member = new SimBroadcastChannel(this.sim, owner, name, (data) => {
+      for (const other of members) if (other !== member) other.deliver(cloneMessage(data, []));
+    });
+    members.add(member);
+    member.onClose = () => members.delete(member);
+    owner.onKill(() => member.close());
+    return member;
+  }
+}
+
+export class SimBroadcastChannel implements RelayChannelPort {
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onClose = (): void => {};
+  readonly #lane: Lane;
+  #closed = false;
+
+  constructor(
+    private readonly sim: Scheduler,
+    owner: Context,
+    readonly name: string,
+    private readonly broadcast: (data: unknown) => void,
+  ) {
+    this.#lane = sim.lane(`bc:${name}`, () => owner);
+  }
+
+  postMessage(data: unknown): void {
+    if (!this.#closed) this.broadcast(data);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.onClose();
+  }
+
+  deliver(data: unknown): void {
+    this.sim.post(this.#lane, 'broadcast', () => {
+      if (!this.#closed) this.onmessage?.({ data } as MessageEvent);
+    });
+  }
+}
+
+/**
+ * Structured clone, with the transferred objects moved rather than copied. Plain objects
+ * and arrays are walked (so a port inside a message stays the port); anything else goes
+ * through the host's structuredClone, which refuses functions as a browser would.
+ */
+export function cloneMessage(data: unknown, transfer: readonly unknown[]): unknown {
+  if (transfer.includes(data)) return data;
+  if (data === null || typeof data !== 'object') {
+    if (typeof data === 'function') throw new DOMException('function', 'DataCloneError');
+    return data;
+  }
+  if (Array.isArray(data)) return data.map((item) => cloneMessage(item, transfer));
+  const proto = Object.getPrototypeOf(data);
+  if (proto === Object.prototype || proto === null) {
+    const copy: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(data)) copy[key] = cloneMessage(value, transfer);
+    return copy;
+  }
+  if (data instanceof SimPort) throw new DOMException('port not transferred', 'DataCloneError');
+  return structuredClone(data);
+}
+
+function portsIn(data: unknown, found: SimPort[] = [], depth = 0): SimPort[] {
+  if (depth > 6 || data === null || typeof data !== 'object') return found;
+  if (data instanceof SimPort) {
+    found.push(data);
+    return found;
+  }
+  for (const value of Object.values(data)) portsIn(value, found, depth + 1);
+  return found;
+}

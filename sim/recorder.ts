@@ -1,0 +1,103 @@
+/**
+ * What the network and the server report, written into the history: sockets open per
+ * browser over time, the sessions each browser resumes, the server's `resync` answers, each
+ * push's place in each session stream, and what the server's app received.
+ */
+import type { History, SocketCount } from './history';
+import type { NetworkObserver, Side, SocketPair } from './network';
+import type { Scheduler } from './scheduler';
+import type { ServerObserver } from './server-process';
+
+export class Recorder implements NetworkObserver, ServerObserver {
+  constructor(
+    private readonly sim: Scheduler,
+    private readonly history: History,
+  ) {}
+
+  socketOpened(pair: SocketPair, side: Side): void {
+    if (pair.counted[side] !== 'no') return;
+    pair.counted[side] = 'open';
+    const count = this.#count(side).opened(pair.browser, this.sim.now);
+    this.history.line(this.sim.now, `${pair.browser} ${side} socket ${pair.id} open (${count})`);
+  }
+
+  socketClosed(pair: SocketPair, side: Side): void {
+    const was = pair.counted[side];
+    pair.counted[side] = 'closed';
+    if (was !== 'open') return;
+    const count = this.#count(side).closed(pair.browser, this.sim.now);
+    this.history.line(this.sim.now, `${pair.browser} ${side} socket ${pair.id} closed (${count})`);
+  }
+
+  #count(side: Side): SocketCount {
+    return side === 'browser' ? this.history.browserSockets : this.history.serverSockets;
+  }
+
+  browserSent(pair: SocketPair, text: string): void {
+    if (!text.startsWith('{"$ts":"resume"')) return;
+    const { session } = JSON.parse(text) as { session?: string };
+    if (typeof session !== 'string') return;
+    if (!this.history.sessionBrowser.has(session)) {
+      this.history.sessionBrowser.set(session, pair.browser);
+      this.history.sessionFirstSeen.set(session, this.sim.now);
+    }
+    this.history.currentSession.set(pair.browser, session);
+    this.history.line(this.sim.now, `${pair.browser} resume ${this.history.sessionLabel(session)}`);
+  }
+
+  serverSent(pair: SocketPair, text: string): void {
+    if (!text.startsWith('{"$ts":"resync"')) return;
+    const list = this.history.serverResyncs.get(pair.browser) ?? [];
+    list.push(this.sim.now);
+    this.history.serverResyncs.set(pair.browser, list);
+    this.history.line(this.sim.now, `${pair.browser} told resync`);
+  }
+
+  appended(key: string, seq: number, body: string): void {
+    const session = sessionOf(key);
+    const push = pushIdOf(body);
+    const record = push === undefined ? undefined : this.history.pushes.get(push);
+    if (!record) return;
+    record.streams.set(session, seq);
+    const browser = this.history.sessionBrowser.get(session);
+    if (browser && !record.appendedAt.has(browser)) record.appendedAt.set(browser, this.sim.now);
+    this.history.line(this.sim.now, `append p${push} ${this.history.sessionLabel(session)}#${seq}`);
+  }
+
+  received(text: string): void {
+    let id: unknown;
+    try {
+      id = (JSON.parse(text) as { send?: unknown }).send;
+    } catch {
+      return;
+    }
+    const record = typeof id === 'number' ? this.history.sends.get(id) : undefined;
+    if (!record) return;
+    record.received.push(this.sim.now);
+    this.history.line(this.sim.now, `server got s${id}`);
+  }
+
+  storeError(error: unknown): void {
+    this.history.line(this.sim.now, `store error ${String(error)}`);
+  }
+}
+
+/** The push id in a stored payload (`"data":{…}`). */
+function pushIdOf(body: string): number | undefined {
+  try {
+    const { data } = JSON.parse(`{${body}}`) as { data?: { p?: unknown } };
+    return typeof data?.p === 'number' ? data.p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The worker's session id in a store key (`[user, id]`, or `[id]` when anonymous). */
+function sessionOf(key: string): string {
+  try {
+    const parts = JSON.parse(key) as unknown[];
+    return String(parts.at(-1));
+  } catch {
+    return key;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The simulation with the sessions on a real Redis (one redis-server of this file's, one
+ * server process): a small seed set, as each command is a real round trip. Redis's answers
+ * reach the simulated server as tasks of the scheduler (redis-gate.ts), so a seed still
+ * replays the same history. Faults of its own: Redis restarts empty, and writes fail.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { redisForTheFile } from '../server/test-support/redis-server';
+import { type FaultKind, planArbitrary } from './faults';
+import { simulate } from './property';
+import { runPlan } from './run';
+import type { WorldRedis } from './world';
+
+const SEED = 19;
+const RUNS = 60;
+const FAULTS = new Set<FaultKind>(
+  (
+    process.env.SIM_REDIS_FAULTS ??
+    'redis-restart,redis-write,socket,reload,worker-death,server-restart'
+  ).split(',') as FaultKind[],
+);
+
+const shared = redisForTheFile();
+let runs = 0;
+
+function redis(): WorldRedis {
+  runs += 1;
+  return {
+    client: shared.client,
+    prefix: `run${runs}`,
+    restart: () => shared.redis.restart(),
+  };
+}
+
+describe('the simulation on Redis', () => {
+  it('gives the same history for the same seed, twice', async () => {
+    const plans = fc.sample(planArbitrary(FAULTS), { seed: SEED, numRuns: 3 });
+    for (const plan of plans) {
+      const first = await runPlan(plan, { redis: redis() });
+      const second = await runPlan(plan, { redis: redis() });
+      expect(second.world.history.lines).toEqual(first.world.history.lines);
+    }
+  }, 60_000);
+
+  // Main breaks invariants here today (issue 19's Redis items among them): expected to fail
+  // until they are fixed, then remove `.fails`.
+  // Main breaks invariants here today (Redis losing its data resyncs like a server restart
+  // without sessions; a failed `seen` leaves a send unsettled): expected to fail until
+  // fixed, then make it an `it`.
+  it.fails('holds every invariant with Redis restarts and failed writes', async () => {
+    await simulate({ faults: FAULTS, numRuns: RUNS, seed: SEED, redis });
+  }, 120_000);
+});
+
+/** `SIM_REDIS_PLAN='<json>' npx vitest run sim/redis.test.ts`: one plan, its history printed. */
+const replayPlan = process.env.SIM_REDIS_PLAN;
+describe.runIf(replayPlan !== undefined)('a plan on Redis', () => {
+  it('replays', async () => {
+    const { world, violations } = await runPlan(JSON.parse(replayPlan as string), {
+      redis: redis(),
+    });
+    console.log(
+      [...world.history.lines, ...violations.map((v) => `${v.invariant}: ${v.detail}`)].join('\n'),
+    );
+  }, 60_000);
+});

@@ -1,0 +1,360 @@
+/**
+ * One run of the simulation: a world, the plan's steps at their times, then a healing
+ * period (no faults, the server up) and a last push per user and topic that every live
+ * handle must hear; then the checker reads the history.
+ */
+import type { SimHandle, Tab } from './browser';
+import { type CheckOptions, check, DEFAULT_CHECK } from './checker';
+import { INTERESTS, type Plan, type Step, type TimedStep, TOPICS, USERS } from './faults';
+import type { Violation } from './history';
+import type { SocketPair } from './network';
+import type { Lane } from './scheduler';
+import { SIM_REPLAY, SIM_SESSIONS } from './server-process';
+import { World, type WorldRedis } from './world';
+
+export interface RunResult {
+  violations: Violation[];
+  fingerprint: string;
+  tasks: number;
+  simulatedMs: number;
+  world: World;
+}
+
+/** After the last step: long enough for every backoff (≤ 4 s) and handover to settle. */
+const HEAL_MS = 20_000;
+const FINAL_MS = 8_000;
+
+export async function runPlan(
+  plan: Plan,
+  options: { check?: CheckOptions; trace?: boolean; redis?: WorldRedis } = {},
+): Promise<RunResult> {
+  const world = new World({
+    ...(options.redis ? { redis: options.redis } : {}),
+    seed: plan.seed,
+    choices: plan.choices,
+    browsers: plan.browsers,
+    trace: options.trace ?? false,
+  });
+  try {
+    const driver = new Driver(world);
+    driver.start();
+    const end = scheduleSteps(world, driver, plan.steps);
+    await world.sim.runUntil(end + HEAL_MS);
+    driver.finalPushes();
+    await world.sim.runUntil(world.sim.now + FINAL_MS);
+    driver.probeMemory();
+    driver.checkFinalDelivery();
+    const checks = options.check ?? DEFAULT_CHECK;
+    const violations = [...check(world.history, checks), ...driver.violations].filter(
+      (violation) => !checks.ignore?.includes(violation.invariant),
+    );
+    return {
+      violations,
+      fingerprint: world.history.fingerprint(),
+      tasks: world.sim.tasksRun,
+      simulatedMs: world.sim.now,
+      world,
+    };
+  } finally {
+    world.dispose();
+  }
+}
+
+/**
+ * Each step is a task at its time, so it competes with what else is due then. An aimed step
+ * is moved to the arrival of the next burst of frames at a browser, if one comes within
+ * 50 ms: a step that lands between two frames of one burst is what finds the races there.
+ * Answers when the last step runs at the latest.
+ */
+function scheduleSteps(world: World, driver: Driver, steps: readonly TimedStep[]): number {
+  const { sim } = world;
+  const lane = sim.lane('steps', () => sim.root);
+  const toBrowser = (candidate: Lane) =>
+    candidate.name.startsWith('ws') && candidate.name.endsWith('<');
+  const post = (index: number, after: number) => {
+    const timed = steps[index];
+    if (!timed) return;
+    const at = after + timed.wait;
+    const arrival = timed.aim ? sim.nextDue(at, toBrowser) : undefined;
+    const due = arrival !== undefined && arrival <= at + 50 ? arrival : at;
+    sim.post(
+      lane,
+      timed.step.kind,
+      () => {
+        driver.apply(timed.step);
+        driver.probeMemory();
+        post(index + 1, sim.now);
+      },
+      due - sim.now,
+    );
+  };
+  post(0, 0);
+  return steps.reduce((latest, { wait }) => latest + wait + 50, 0);
+}
+
+/**
+ * Applies steps to the world, choosing their targets among what exists now. The app it
+ * plays keeps its login per browser, as a cookie does: a page connects on load only while
+ * logged in, the url function reads the cookie, logout ends the login in every page, and
+ * a login connects every page as the new user.
+ */
+class Driver {
+  readonly violations: Violation[] = [];
+  #nextSlot = 0;
+  #finalPushes: number[] = [];
+
+  constructor(readonly world: World) {}
+
+  start(): void {
+    for (const browser of this.world.browsers) {
+      browser.user = 'alice';
+      this.world.openTab(browser, this.#nextSlot++, 'build-a', [{ interest: 'all' }]);
+    }
+  }
+
+  #tabs(): Tab[] {
+    return this.world.browsers.flatMap((browser) => [...browser.tabs]);
+  }
+
+  #current(tab: Tab): SimHandle[] {
+    return tab.handles.filter(
+      (handle) => this.world.history.handles.get(handle.id)?.endedAt === undefined,
+    );
+  }
+
+  /** Handles of the login now in place in their browser. */
+  #handles(): SimHandle[] {
+    return this.#tabs().flatMap((tab) =>
+      this.#current(tab).filter((handle) => handle.user === tab.browser.user),
+    );
+  }
+
+  #pairs(): SocketPair[] {
+    return this.world.browsers.flatMap((browser) =>
+      browser
+        .liveWorkers()
+        .flatMap((worker) =>
+          worker.sockets.map((end) => end.pair).filter((pair) => pair.live && pair.serverEnd),
+        ),
+    );
+  }
+
+  apply(step: Step): void {
+    const { world } = this;
+    switch (step.kind) {
+      case 'push':
+        for (let i = 0; i < step.count; i += 1) {
+          world.push(USERS[step.user] as string, TOPICS[step.topic] as string);
+        }
+        return;
+      case 'send': {
+        const handle = pickOf(this.#handles(), step.pick);
+        if (handle) {
+          world.inTab(handle.tab, () => {
+            for (let i = 0; i < step.count; i += 1) world.send(handle);
+          });
+        }
+        return;
+      }
+      case 'open-tab': {
+        const browser = pickOf(world.browsers, step.browser);
+        if (!browser) return;
+        const build = step.build === 0 ? 'build-a' : 'build-b';
+        world.openTab(browser, this.#nextSlot++, build, [
+          { interest: INTERESTS[step.interest] as string },
+        ]);
+        return;
+      }
+      case 'close-tab': {
+        const tab = pickOf(this.#tabs(), step.pick);
+        if (tab) world.closeTab(tab);
+        return;
+      }
+      case 'crash-tab': {
+        const tab = pickOf(this.#tabs(), step.pick);
+        if (tab) world.crashTab(tab);
+        return;
+      }
+      case 'reload-tab':
+        this.#reload(step.pick);
+        return;
+      case 'second-handle': {
+        const tab = pickOf(this.#tabs(), step.pick);
+        const spec = { interest: INTERESTS[step.interest] as string };
+        if (tab) world.inTab(tab, () => world.openHandle(tab, spec));
+        return;
+      }
+      case 'topics': {
+        const handle = pickOf(this.#handles(), step.pick);
+        if (!handle) return;
+        const spec = { interest: INTERESTS[step.interest] as string };
+        world.inTab(handle.tab, () => {
+          world.openHandle(handle.tab, spec);
+          world.release(handle);
+        });
+        return;
+      }
+      case 'drop-socket':
+        pickOf(this.#pairs(), step.pick)?.drop();
+        return;
+      case 'blackhole':
+        pickOf(this.#pairs(), step.pick)?.blackhole();
+        return;
+      case 'half-open':
+        pickOf(this.#pairs(), step.pick)?.halfOpen();
+        return;
+      case 'kill-worker':
+      case 'kill-new-worker': {
+        // A worker dies once it has answered a page, or (early) before it did: the early
+        // death is a kind of its own, as on main it hangs the page and would hide the rest.
+        const answered = step.kind === 'kill-worker';
+        const workers = world.browsers.flatMap((browser) =>
+          browser.liveWorkers().filter((worker) => worker.answered === answered),
+        );
+        const worker = pickOf(workers, step.pick);
+        if (worker) world.killWorker(worker);
+        return;
+      }
+      case 'server-restart':
+        if (world.server) world.restartServer(step.keepSessions, step.downFor);
+        return;
+      case 'logout': {
+        const handle = pickOf(this.#handles(), step.pick);
+        if (!handle) return;
+        handle.tab.browser.user = undefined;
+        world.inTab(handle.tab, () => void world.logout(handle));
+        return;
+      }
+      case 'login':
+        this.#login(step.pick, USERS[step.user] as string);
+        return;
+      case 'expire-token':
+        world.expireToken(USERS[step.user] as string);
+        return;
+      case 'redis-restart':
+        world.restartRedis();
+        return;
+      case 'redis-write-failure':
+        world.failRedisWrites(step.count);
+        return;
+      case 'offline': {
+        const browser = pickOf(world.browsers, step.browser);
+        if (browser) world.goOffline(browser, step.duration);
+        return;
+      }
+    }
+  }
+
+  /** The page goes and comes back in the same tab: its handles continue in the new page. */
+  #reload(pickIndex: number): void {
+    const tab = pickOf(this.#tabs(), pickIndex);
+    if (!tab) return;
+    const { world } = this;
+    const live = this.#current(tab);
+    world.closeTab(tab, () => {
+      const next = world.openTab(tab.browser, tab.slot, tab.build, []);
+      world.inTab(next, () => {
+        for (const handle of live) {
+          // The same login continues its lineage; another one starts a new one.
+          const lineage = handle.user === next.browser.user ? handle.lineage : undefined;
+          world.openHandle(next, handle.spec, lineage);
+        }
+      });
+    });
+  }
+
+  /**
+   * The browser's user logs out (if logged in; through a page of `pickIndex`), then in as
+   * `user`: every page lets its handles go and connects again, with the same interests.
+   */
+  #login(pickIndex: number, user: string): void {
+    const tab = pickOf(this.#tabs(), pickIndex);
+    if (!tab) return;
+    const { world } = this;
+    const { browser } = tab;
+    const [current] = this.#handles().filter((handle) => handle.tab.browser === browser);
+    browser.user = undefined;
+    const loggedIn = () => {
+      browser.user = user;
+      for (const page of browser.tabs) {
+        world.inTab(page, () => {
+          const live = this.#current(page);
+          const specs = live.length > 0 ? live.map((handle) => handle.spec) : [{ interest: 'all' }];
+          for (const handle of live) world.release(handle);
+          for (const spec of specs) world.openHandle(page, spec);
+        });
+      }
+    };
+    if (!current) {
+      loggedIn();
+      return;
+    }
+    world.inTab(current.tab, () => {
+      void world.logout(current).then(loggedIn);
+    });
+  }
+
+  /** Memory per session stays within its bounds. */
+  probeMemory(): void {
+    const { world } = this;
+    const sessions = world.store.sessionCount;
+    if (sessions > SIM_SESSIONS.maxTotal) {
+      this.violations.push({
+        invariant: 'memory',
+        detail: `the replay store holds ${sessions} sessions (bound ${SIM_SESSIONS.maxTotal})`,
+      });
+    }
+    const stats = world.server?.server.stats();
+    if (stats && stats.rememberedFrames > stats.openSockets * SIM_REPLAY.maxCount) {
+      this.violations.push({
+        invariant: 'memory',
+        detail: `${stats.openSockets} sockets remember ${stats.rememberedFrames} frames (bound ${SIM_REPLAY.maxCount} each)`,
+      });
+    }
+    for (const browser of world.browsers) {
+      for (const worker of browser.liveWorkers()) {
+        const queued = worker.hub?.inspect('default')?.queued ?? 0;
+        if (queued > 1_000) {
+          this.violations.push({
+            invariant: 'memory',
+            detail: `${worker.context.id} queues ${queued} sends`,
+          });
+        }
+      }
+    }
+  }
+
+  finalPushes(): void {
+    const first = this.world.history.pushes.size + 1;
+    for (const user of USERS) for (const topic of TOPICS) this.world.push(user, topic);
+    this.#finalPushes = [...this.world.history.pushes.keys()].filter((id) => id >= first);
+  }
+
+  /** After healing, every open handle of a live page hears the last pushes it wants. */
+  checkFinalDelivery(): void {
+    const { history } = this.world;
+    for (const handle of history.handles.values()) {
+      if (handle.endedAt !== undefined || !handle.pageAlive()) continue;
+      const lastState = handle.events.filter((event) => event.kind === 'state').at(-1);
+      if (lastState?.kind !== 'state' || lastState.state !== 'open') continue;
+      const heard = new Set(
+        handle.events.flatMap((event) => (event.kind === 'frame' ? [event.push] : [])),
+      );
+      for (const id of this.#finalPushes) {
+        const push = history.pushes.get(id);
+        if (!push || push.user !== handle.user) continue;
+        if (handle.interest !== 'all' && handle.interest !== push.topic) continue;
+        if (!heard.has(id)) {
+          this.violations.push({
+            invariant: 'not delivered after healing',
+            detail: `h${handle.id} (${handle.lineage}), open, never heard p${id} (${push.user}/${push.topic})`,
+          });
+        }
+      }
+    }
+  }
+}
+
+function pickOf<T>(items: readonly T[], index: number): T | undefined {
+  return items.length === 0 ? undefined : items[index % items.length];
+}

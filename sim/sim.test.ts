@@ -1,0 +1,49 @@
+/**
+ * The CI seed set of the simulation (sim/README.md): a fixed seed per fault kind, so a
+ * failure names the kind, and the determinism check. `npm run sim -- --seeds N` runs more.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ALL_FAULTS, type FaultKind, planArbitrary } from './faults';
+import { simulate } from './property';
+import { runPlan } from './run';
+
+/** Schedules per fault kind, and for all of them together. */
+const RUNS_PER_KIND = 500;
+const RUNS_ALL = 2_000;
+const SEED = 19;
+
+/**
+ * Fault kinds under which main breaks an invariant within this seed set today (issue 19;
+ * sim/README.md lists what each finds): such a test expects its failure until the fix
+ * lands, and then fails as "expected to fail": remove the kind here.
+ */
+const KNOWN_FAILING = new Set<FaultKind | 'all'>([
+  'second-handle',
+  'topics',
+  'early-worker-death',
+  'server-restart',
+  'logout',
+  'all',
+]);
+
+describe('the simulation', () => {
+  it('gives the same history for the same seed, twice', async () => {
+    const plans = fc.sample(planArbitrary(new Set(ALL_FAULTS)), { seed: SEED, numRuns: 5 });
+    for (const plan of plans) {
+      const first = await runPlan(plan, { trace: true });
+      const second = await runPlan(plan, { trace: true });
+      expect(second.world.history.lines).toEqual(first.world.history.lines);
+      expect(second.world.sim.trace).toEqual(first.world.sim.trace);
+      expect(second.fingerprint).toBe(first.fingerprint);
+    }
+  });
+
+  for (const kind of [...ALL_FAULTS, 'all' as const]) {
+    const test = KNOWN_FAILING.has(kind) ? it.fails : it;
+    test(`holds every invariant under ${kind === 'all' ? 'all faults at once' : `faults "${kind}"`}`, async () => {
+      const faults = new Set<FaultKind>(kind === 'all' ? ALL_FAULTS : [kind]);
+      await simulate({ faults, numRuns: kind === 'all' ? RUNS_ALL : RUNS_PER_KIND, seed: SEED });
+    }, 120_000);
+  }
+});
