@@ -17,6 +17,7 @@ import {
   OutboxFullError,
   ReleasedError,
   TabSocketError,
+  TooLargeError,
   WorkerError,
 } from './index';
 
@@ -281,6 +282,24 @@ describe('TabSocket', () => {
       await expect(first).rejects.toBeInstanceOf(ConnectionClosedError);
     });
 
+    it('rejects at once, never written, a message over maxPayload once escaped in its msg frame', async () => {
+      const tab = openTab();
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      // 600,000 characters, under 1 MiB as text; 1.2 MB once each quote is escaped.
+      await expect(tab.send('"'.repeat(600_000))).rejects.toBeInstanceOf(TooLargeError);
+      await expect(tab.send(new Uint8Array(1024 * 1024 + 1))).rejects.toMatchObject({
+        code: 'TS_ERR_TOO_LARGE',
+      });
+      expect(latest().sent.slice(1)).toEqual([]);
+      const small = tab.send('small');
+      await vi.waitFor(() => expect(latest().sent).toHaveLength(2));
+      latest().receive('{"$ts":"ack","id":1}');
+      await small;
+    });
+
     it('rejects data it cannot send with InvalidArgumentError', async () => {
       const tab = openTab();
       const circular: Record<string, unknown> = {};
@@ -459,6 +478,12 @@ describe('TabSocket', () => {
       latest().receive('{"topic":"chat"}');
       await vi.waitFor(() => expect(all).toHaveLength(1));
       expect(chat).toEqual([]);
+    });
+
+    it("throws TooLargeError at once for a topic over the server's maxTopicLength (the limits option)", () => {
+      expect(() => openTab().subscribe('x'.repeat(257), () => {})).toThrow(TooLargeError);
+      const roomy = openTab({ name: 'roomy', limits: { maxTopicLength: 300 } });
+      expect(() => roomy.subscribe('x'.repeat(257), () => {})).not.toThrow();
     });
 
     it('throws for a topic that is not a non-empty string', () => {

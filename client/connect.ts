@@ -57,7 +57,7 @@ export function connect(options: ConnectOptions): TabSocket {
     hubClient = startHubClient(worker);
     hubClients.set(key, hubClient);
   }
-  const handle = new TabSocketHandle(resolved.name, hubClient);
+  const handle = new TabSocketHandle(resolved.name, hubClient, resolved.limits.maxTopicLength);
   if (debug) logToConsole(handle, debug);
   hubClient.open(handle, resolved, typeof url === 'function' ? tabUrlProvider(url) : undefined);
   return handle;

@@ -1,8 +1,10 @@
+import { DEFAULT_LIMITS } from '../protocol/connection-options';
 import {
   deserializeError,
   InvalidArgumentError,
   ReleasedError,
   type TabSocketError,
+  TooLargeError,
 } from '../protocol/errors';
 import type { ConnectionState, StateDetail } from '../protocol/state';
 import type { ConnectionSnapshot, SocketData, TabEvent } from '../protocol/tab-hub';
@@ -59,10 +61,16 @@ export interface TabSocket {
   /**
    * Receives only the JSON frames whose `topicKey` field equals `topic`; returns the
    * unsubscribe function. Counted per call as `on`; O(1): the worker hears a task's
-   * subscribes at once.
+   * subscribes at once. A topic over the server's `maxTopicLength` throws `TooLargeError`
+   * at once; one the worker refuses (past `maxTopics`, or over a limit the server's hello
+   * lowered) is told by an `error` event with `TooLargeError`, and its listener gets nothing.
    */
   subscribe(topic: string, listener: (data: unknown) => void): () => void;
-  /** Resolves once the message is handed to the socket (now, or from the outbox on the next open). */
+  /**
+   * Resolves once the message is handed to the socket (now, or from the outbox on the next
+   * open). A message over the server's `maxPayload` as written rejects at once with
+   * `TooLargeError`, and is never sent.
+   */
   send(data: SendData): Promise<void>;
   /** Logout: closes the shared socket for every tab; no reconnect until some tab connects again. */
   close(code?: number, closeReason?: string): Promise<void>;
@@ -99,11 +107,19 @@ export class TabSocketHandle implements TabSocket {
   };
   /** Listeners of frames by topic (`subscribe`), and under `EVERY_FRAME` those of every frame (`on('message')`). */
   readonly #frameListeners = new Map<string, Listeners<[unknown]>>();
+  #maxTopicLength: number;
 
+  /**
+   * @param maxTopicLength the longest topic the server takes (the `limits` option); what
+   * the worker learnt from the server replaces it once the worker answers.
+   */
   constructor(
     readonly name: string,
     private readonly host: HandleHost,
-  ) {}
+    maxTopicLength = DEFAULT_LIMITS.maxTopicLength,
+  ) {
+    this.#maxTopicLength = maxTopicLength;
+  }
 
   get tabId(): string {
     return this.host.tabId;
@@ -131,6 +147,13 @@ export class TabSocketHandle implements TabSocket {
       throw new InvalidArgumentError('tabsocket: a topic must be a non-empty string');
     }
     checkListener(listener);
+    // The worker refuses it too (with an `error` event), and also a topic past the server's
+    // `maxTopics`, which only it can count: the tab knows the length at once.
+    if (topic.length > this.#maxTopicLength) {
+      throw new TooLargeError(
+        `tabsocket: a topic of ${topic.length} characters is over the server's maxTopicLength (${this.#maxTopicLength})`,
+      );
+    }
     this.#assertAttached();
     return this.#listenToFrames(topic, listener);
   }
@@ -185,6 +208,7 @@ export class TabSocketHandle implements TabSocket {
 
   /** Takes the state the worker reported when this tab joined, if no event told it already. */
   adopt(snapshot: ConnectionSnapshot): void {
+    if (snapshot.limits) this.#maxTopicLength = snapshot.limits.maxTopicLength;
     if (snapshot.state !== this.#state) {
       this.#setState(snapshot.state, { from: this.#state, reason: 'attached' });
     }

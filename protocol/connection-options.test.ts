@@ -47,6 +47,7 @@ describe('resolveOptions', () => {
         outboxLimit: 1_000,
         topicKey: 'topic',
         gracePeriod: 5_000,
+        limits: { maxPayload: 1024 * 1024, maxTopics: 1_024, maxTopicLength: 256 },
       });
     });
 
@@ -220,6 +221,25 @@ describe('resolveOptions', () => {
       const input = { url, worker: 'custom' } as unknown as ConnectionOptions;
       expect(resolveOptions(input, undefined, ['worker']).url).toBe(url);
       expect(() => resolveOptions(input)).toThrow('option "worker"');
+    });
+  });
+
+  describe('limits', () => {
+    it('keeps the limits given, the defaults for the others', () => {
+      expect(resolve({ url, limits: { maxPayload: 64 } }).limits).toEqual({
+        maxPayload: 64,
+        maxTopics: 1_024,
+        maxTopicLength: 256,
+      });
+    });
+
+    it.each([
+      ['maxPayload', 0],
+      ['maxTopics', 1.5],
+      ['maxTopicLength', '256'],
+      ['maxBytes', 1],
+    ])('rejects limits.%s = %s', (option, value) => {
+      expectRejected({ url, limits: { [option]: value } }, `limits.${option}`);
     });
   });
 

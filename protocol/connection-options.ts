@@ -95,6 +95,22 @@ export interface ConnectionOptions {
   topicKey?: string;
   /** How long the socket outlives the last tab that leaves, in ms: a reload must not reconnect. Default 5000. */
   gracePeriod?: number;
+  /** What the server takes; a server that says its limits in `hello` overrides each it says. */
+  limits?: LimitOptions;
+}
+
+/**
+ * What the server takes. A send or a topic over them is refused at once with
+ * `TooLargeError`, never sent: the server would refuse it (a frame over `maxPayload` closes
+ * the socket with 1009). The defaults are the reference server's.
+ */
+export interface LimitOptions {
+  /** Largest frame in bytes, as written: UTF-8 text (inside its `msg` frame for a tabsocket server), or binary. Default 1048576. */
+  maxPayload?: number;
+  /** Most topics subscribed at once on the connection, by all tabs together. Default 1024. */
+  maxTopics?: number;
+  /** Longest topic, in characters (`length`). Default 256. */
+  maxTopicLength?: number;
 }
 
 export interface ResolvedConnectionOptions {
@@ -108,7 +124,21 @@ export interface ResolvedConnectionOptions {
   outboxLimit: number;
   topicKey: string;
   gracePeriod: number;
+  limits: Required<LimitOptions>;
 }
+
+/** The reference server's limits, which a plain server is assumed to share. */
+export const DEFAULT_LIMITS: Required<LimitOptions> = {
+  maxPayload: 1024 * 1024,
+  maxTopics: 1_024,
+  maxTopicLength: 256,
+};
+
+const LIMITS_SCHEMA: Schema<Required<LimitOptions>> = {
+  maxPayload: [DEFAULT_LIMITS.maxPayload, integer(1)],
+  maxTopics: [DEFAULT_LIMITS.maxTopics, integer(1)],
+  maxTopicLength: [DEFAULT_LIMITS.maxTopicLength, integer(1)],
+};
 
 const HEARTBEAT_SCHEMA: Schema<Required<HeartbeatOptions>> = {
   interval: [25_000, duration(1)],
@@ -143,6 +173,7 @@ const OPTIONS_SCHEMA: Omit<Schema<ResolvedConnectionOptions>, 'url'> = {
   outboxLimit: [1_000, integer(1)],
   topicKey: TOPIC_KEY_SCHEMA,
   gracePeriod: [5_000, duration(0)],
+  limits: [{}, strictGroup(LIMITS_SCHEMA)],
 };
 
 /**

@@ -7,10 +7,12 @@ import {
   InvalidOptionError,
   MalformedFrameError,
   OutboxFullError,
+  RefusedError,
   ReleasedError,
   serializeError,
   TabSocketError,
   type TabSocketErrorCode,
+  TooLargeError,
   UnconfirmedSendError,
   UrlProviderError,
   WorkerError,
@@ -29,6 +31,8 @@ const classes: ReadonlyArray<
   ['TS_ERR_MALFORMED_FRAME', MalformedFrameError, 'MalformedFrameError'],
   ['TS_ERR_WORKER', WorkerError, 'WorkerError'],
   ['TS_ERR_URL_PROVIDER', UrlProviderError, 'UrlProviderError'],
+  ['TS_ERR_TOO_LARGE', TooLargeError, 'TooLargeError'],
+  ['TS_ERR_REFUSED', RefusedError, 'RefusedError'],
 ];
 
 describe('error classes', () => {

@@ -15,9 +15,12 @@
  * | `TS_ERR_MALFORMED_FRAME`  | `MalformedFrameError`   | a frame was not JSON, or not passable to the tab: sent as text |
  * | `TS_ERR_WORKER`           | `WorkerError`           | the shared worker could not start or stopped answering      |
  * | `TS_ERR_URL_PROVIDER`     | `UrlProviderError`      | no `url` function gave a usable url for an attempt: it threw, gave a bad url, took too long, or no tab has one |
+ * | `TS_ERR_TOO_LARGE`        | `TooLargeError`         | a message over the server's `maxPayload`, or a topic over its `maxTopicLength` or past its `maxTopics` (the `limits` option, or what the server's hello said) |
+ * | `TS_ERR_REFUSED`          | `RefusedError`          | the server refused a message or a `sub` with an error frame (its code and message are in the message) |
  *
  * The reference server refuses a frame with an error frame whose code is a `WireErrorCode`
- * (`wire.ts`): `malformed`, `unknown-kind`, `unexpected`, `invalid-session`, `overloaded`.
+ * (`wire.ts`): `malformed`, `unknown-kind`, `unexpected`, `invalid-session`, `overloaded`,
+ * `too-large`.
  */
 export type TabSocketErrorCode =
   | 'TS_ERR_INVALID_OPTION'
@@ -29,7 +32,9 @@ export type TabSocketErrorCode =
   | 'TS_ERR_RELEASED'
   | 'TS_ERR_MALFORMED_FRAME'
   | 'TS_ERR_WORKER'
-  | 'TS_ERR_URL_PROVIDER';
+  | 'TS_ERR_URL_PROVIDER'
+  | 'TS_ERR_TOO_LARGE'
+  | 'TS_ERR_REFUSED';
 
 /** The base of every tabsocket error; `message` is for people, `code` for programs. */
 export class TabSocketError extends Error {
@@ -114,6 +119,22 @@ export class UrlProviderError extends TabSocketError {
   }
 }
 
+/** Refused at once, never queued: the server would refuse it (a message over `maxPayload` closes its socket). */
+export class TooLargeError extends TabSocketError {
+  override name = 'TooLargeError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_TOO_LARGE', message, options);
+  }
+}
+
+/** The server answered a message or a `sub` with an error frame: it is not sent again. */
+export class RefusedError extends TabSocketError {
+  override name = 'RefusedError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TS_ERR_REFUSED', message, options);
+  }
+}
+
 const classByCode: Record<TabSocketErrorCode, new (message: string) => TabSocketError> = {
   TS_ERR_INVALID_OPTION: InvalidOptionError,
   TS_ERR_INVALID_ARGUMENT: InvalidArgumentError,
@@ -125,6 +146,8 @@ const classByCode: Record<TabSocketErrorCode, new (message: string) => TabSocket
   TS_ERR_MALFORMED_FRAME: MalformedFrameError,
   TS_ERR_WORKER: WorkerError,
   TS_ERR_URL_PROVIDER: UrlProviderError,
+  TS_ERR_TOO_LARGE: TooLargeError,
+  TS_ERR_REFUSED: RefusedError,
 };
 
 /** An error as it crosses between worker and tab. */

@@ -7,7 +7,7 @@
  * keeps them in order with the command answers.
  */
 
-import type { ResolvedConnectionOptions } from './connection-options';
+import type { LimitOptions, ResolvedConnectionOptions } from './connection-options';
 import type { SerializedError } from './errors';
 import type { ConnectionState, StateDetail } from './state';
 
@@ -110,6 +110,11 @@ export interface ConnectionSnapshot {
   cursor?: SessionCursor;
   /** The builds (worker script URLs) of the hubs on the connection; empty until one owns it. */
   builds: string[];
+  /**
+   * What the server takes, as this hub knows it: the `limits` option, each overridden by
+   * what the server's hello said. Missing from a hub of an older build.
+   */
+  limits?: Required<LimitOptions>;
 }
 
 /** The worker's answer to `open`: the connection as `inspect` shows it, and its options. */

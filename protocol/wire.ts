@@ -9,7 +9,7 @@
  * on it.
  *
  *   server                                     worker
- *     |-- {$ts:'hello', v:1, nonce} ------------>|  the socket's first frame, or never
+ *     |-- {$ts:'hello', v:1, nonce, limits} ---->|  the socket's first frame, or never
  *     |<-- {$ts:'resume', nonce, session, last} -|  attach me to `session`; I hold pushes up to `last`
  *     |-- {$ts:'resumed', nonce, seq, lastId} -->|  or {$ts:'resync', nonce, seq, lastId}: what you missed is
  *     |                                          |  gone, or {$ts:'resync', nonce, seq, session}: the
@@ -19,7 +19,7 @@
  *     |<-- {$ts:'sub', topics} ------------------|  the union of the tabs' topics, sent whole
  *     |<-- {$ts:'msg', id, text} ----------------|  an application message, numbered
  *     |-- {$ts:'ack', id} ---------------------->|  received (a resent one is acked, not passed on)
- *     |-- {$ts:'error', code, message} --------->|  a frame of the worker's that the server refused
+ *     |-- {$ts:'error', code, message, refused} >|  a frame of the worker's that the server refused
  *
  * No application payload can pass for a control frame, in either direction, because each
  * phase of a socket admits only its own kinds:
@@ -50,13 +50,29 @@ export type WireVersion = 1;
 export type Payload = { data: unknown; text?: never } | { text: string; data?: never };
 
 /**
+ * What a server takes, told in `hello` so that the worker refuses at once, to the tab that
+ * asked, what the server would refuse (a frame over `maxPayload` closes the socket with 1009).
+ * Each field is optional: the worker keeps its own value (the `limits` option) for a missing one.
+ */
+export interface WireLimits {
+  /** Largest frame the server reads, in bytes (UTF-8 for text, the `msg` frame around it included). */
+  maxPayload?: number;
+  /** Most topics in one `sub` frame. */
+  maxTopics?: number;
+  /** Longest topic, in UTF-16 code units (JavaScript's `length`). */
+  maxTopicLength?: number;
+}
+
+/**
  * Server → worker, first frame: the server speaks the tabsocket protocol. `nonce` is random
- * per socket (at least 16 characters): `resume` and its answer must carry it.
+ * per socket (at least 16 characters): `resume` and its answer must carry it. `limits` is
+ * optional (a server of an older build does not send it).
  */
 export interface HelloFrame {
   $ts: 'hello';
   v: WireVersion;
   nonce: string;
+  limits?: WireLimits;
 }
 
 /**
@@ -108,18 +124,24 @@ export type WireErrorCode =
   /** A `resume` whose session id the server cannot take; start a fresh session. */
   | 'invalid-session'
   /** Too many sessions on the server; the socket closes with 1013, try again later. */
-  | 'overloaded';
+  | 'overloaded'
+  /** A `sub` over the server's `maxTopics` or `maxTopicLength` (see `WireLimits`). */
+  | 'too-large';
 
 /**
  * Server → worker: a frame from the client was refused; nothing else changes. With `nonce`,
  * it answers `resume`: `invalid-session` means the session cannot be taken, so the worker
- * starts a fresh one; any other code fails only this attempt.
+ * starts a fresh one; any other code fails only this attempt. `refused` names the kind of
+ * the refused frame, and `id` the refused `msg`'s id when it had a readable one, so that the
+ * worker tells the tab that asked (it never sends that frame again).
  */
 export interface ErrorFrame {
   $ts: 'error';
   code: WireErrorCode;
   message: string;
   nonce?: string;
+  refused?: 'sub' | 'msg';
+  id?: number;
 }
 
 /**

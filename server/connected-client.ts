@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import { type Clock, Timer } from '../protocol/clock';
-import type { WireErrorCode } from '../protocol/wire';
+import type { ErrorFrame, WireErrorCode } from '../protocol/wire';
 import type { LivenessTarget } from './liveness';
 import {
   encodeControlFrame,
@@ -183,9 +183,15 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
 
   /**
    * Answers a refused control frame with an error frame (with the hello's `nonce` while it
-   * may still resume); past `maxRefusals`, closes with 1008 instead.
+   * may still resume, and naming the refused frame when it is a `sub` or a `msg`); past
+   * `maxRefusals`, closes with 1008 instead.
    */
-  refuse(code: WireErrorCode, message: string, nonce?: string): void {
+  refuse(
+    code: WireErrorCode,
+    message: string,
+    nonce?: string,
+    about: Pick<ErrorFrame, 'refused' | 'id'> = {},
+  ): void {
     this.#context.counters.malformedFrames += 1;
     this.#refusals += 1;
     if (this.#refusals > this.#context.maxRefusals) {
@@ -198,6 +204,7 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
         code,
         message,
         ...(nonce === undefined ? {} : { nonce }),
+        ...about,
       }),
     );
   }

@@ -135,7 +135,7 @@ export class FrameHandler {
         });
       }
       case 'refused':
-        client.refuse(frame.code, frame.message);
+        client.refuse(frame.code, frame.message, undefined, frame.about);
         return;
       case 'app':
         this.#handleAppFrame(client, text, parsed);

@@ -79,10 +79,10 @@ describe('classifySessionFrame', () => {
     ['{"$ts":null}', 'malformed', /must be a string/],
     ['{"$ts":"sub","topics":"a"}', 'malformed', /array of at most/],
     ['{"$ts":"sub","topics":[null]}', 'malformed', /array of at most/],
-    [`{"$ts":"sub","topics":["${'x'.repeat(257)}"]}`, 'malformed', /at most 256 characters/],
+    [`{"$ts":"sub","topics":["${'x'.repeat(257)}"]}`, 'too-large', /at most 256 characters/],
     [
       JSON.stringify({ $ts: 'sub', topics: Array.from({ length: MAX_TOPICS + 1 }, String) }),
-      'malformed',
+      'too-large',
       /at most 1024 strings/,
     ],
     ['{"$ts":"msg","id":0,"text":"x"}', 'malformed', /"id"/],
@@ -96,6 +96,15 @@ describe('classifySessionFrame', () => {
     const frame = classify(text);
     expect(frame).toMatchObject({ kind: 'refused', code });
     expect(frame.kind === 'refused' && frame.message).toMatch(message);
+  });
+
+  it.each([
+    ['{"$ts":"sub","topics":[1]}', { refused: 'sub' }],
+    [`{"$ts":"sub","topics":["${'x'.repeat(257)}"]}`, { refused: 'sub' }],
+    ['{"$ts":"msg","id":0,"text":"x"}', { refused: 'msg' }],
+    ['{"$ts":"msg","id":7}', { refused: 'msg', id: 7 }],
+  ])('names the refused frame of %s, so the worker tells the tab that sent it', (text, about) => {
+    expect(classify(text)).toMatchObject({ kind: 'refused', about });
   });
 
   it('quotes at most 32 characters of an unknown kind', () => {

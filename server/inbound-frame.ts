@@ -1,4 +1,5 @@
-import type { SubscribeFrame, WireErrorCode } from '../protocol/wire';
+import { DEFAULT_LIMITS } from '../protocol/connection-options';
+import type { ErrorFrame, SubscribeFrame, WireErrorCode, WireLimits } from '../protocol/wire';
 import { isWireNumber, MAX_SESSION_ID } from '../protocol/wire-checks';
 
 /** A `resume` that carried this socket's nonce. */
@@ -12,13 +13,27 @@ export type SessionFrame =
   | { kind: 'subscribe'; frame: SubscribeFrame }
   /** A numbered application message; `data` is its text's JSON value, or the text. */
   | { kind: 'message'; id: number; data: unknown; text: string }
-  | { kind: 'refused'; code: WireErrorCode; message: string }
+  /** `about` names the refused `sub` or `msg` (and its id), so that the worker tells the tab that sent it. */
+  | {
+      kind: 'refused';
+      code: WireErrorCode;
+      message: string;
+      about?: Pick<ErrorFrame, 'refused' | 'id'>;
+    }
   /** A frame without `$ts`: the app's. */
   | { kind: 'app' };
 
-/** A `sub` may name this many topics, each this long: a session keeps them between sockets. */
-export const MAX_TOPICS = 1_024;
-export const MAX_TOPIC_LENGTH = 256;
+/**
+ * A `sub` may name this many topics, each this long: a session keeps them between sockets.
+ * The worker's defaults are these, for a server that does not say them.
+ */
+export const MAX_TOPICS = DEFAULT_LIMITS.maxTopics;
+export const MAX_TOPIC_LENGTH = DEFAULT_LIMITS.maxTopicLength;
+
+/** What `hello` tells the worker this server takes (`maxPayload` is the WebSocket server's). */
+export function wireLimits(maxPayload: number): Required<WireLimits> {
+  return { maxPayload, maxTopics: MAX_TOPICS, maxTopicLength: MAX_TOPIC_LENGTH };
+}
 
 /**
  * A frame that opens like a control frame. Text that is not JSON is the app's business,
@@ -68,19 +83,26 @@ function classifyControlFrame(frame: Record<string, unknown>): SessionFrame {
   switch (frame.$ts) {
     case 'sub': {
       const { topics } = frame;
-      if (!Array.isArray(topics) || topics.length > MAX_TOPICS || !topics.every(isTopic)) {
-        return malformed(
-          `Control frame "sub" needs "topics": an array of at most ${MAX_TOPICS} strings of at most ${MAX_TOPIC_LENGTH} characters`,
-        );
+      const problem = `Control frame "sub" needs "topics": an array of at most ${MAX_TOPICS} strings of at most ${MAX_TOPIC_LENGTH} characters`;
+      if (!Array.isArray(topics) || !topics.every((topic) => typeof topic === 'string')) {
+        return malformed(problem, { refused: 'sub' });
+      }
+      if (
+        topics.length > MAX_TOPICS ||
+        !topics.every((topic) => topic.length <= MAX_TOPIC_LENGTH)
+      ) {
+        return { kind: 'refused', code: 'too-large', message: problem, about: { refused: 'sub' } };
       }
       return { kind: 'subscribe', frame: { $ts: 'sub', topics } };
     }
     case 'msg': {
       const { id, text } = frame;
       if (!isWireNumber(id) || id === 0) {
-        return malformed('Control frame "msg" needs "id": a safe integer >= 1');
+        return malformed('Control frame "msg" needs "id": a safe integer >= 1', { refused: 'msg' });
       }
-      if (typeof text !== 'string') return malformed('Control frame "msg" needs "text": a string');
+      if (typeof text !== 'string') {
+        return malformed('Control frame "msg" needs "text": a string', { refused: 'msg', id });
+      }
       return { kind: 'message', id, data: parseJsonOr(text), text };
     }
     case 'resume':
@@ -109,12 +131,8 @@ export function parseJsonOr(text: string): unknown {
   }
 }
 
-function malformed(message: string): SessionFrame {
-  return { kind: 'refused', code: 'malformed', message };
-}
-
-function isTopic(topic: unknown): boolean {
-  return typeof topic === 'string' && topic.length <= MAX_TOPIC_LENGTH;
+function malformed(message: string, about?: Pick<ErrorFrame, 'refused' | 'id'>): SessionFrame {
+  return { kind: 'refused', code: 'malformed', message, ...(about ? { about } : {}) };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { WebSocketServer } from 'ws';
+import { DEFAULT_LIMITS } from '../protocol/connection-options';
 import { InvalidOptionError } from '../protocol/errors';
 import type { HeartbeatFrame } from '../protocol/heartbeat-frame';
 import {
@@ -175,8 +176,11 @@ export const DEFAULT_REPLAY: ReplayOptions = {
 export const DEFAULT_SESSIONS: SessionLimits = { maxPerUser: 16, maxTotal: 10_000 };
 export const DEFAULT_MAX_BUFFERED_AMOUNT = 4 * 1024 * 1024;
 export const DEFAULT_MAX_REFUSALS = 100;
-/** Far below ws's 100 MiB: a message socket has no business taking frames that large. */
-export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/**
+ * Far below ws's 100 MiB: a message socket has no business taking frames that large. The
+ * worker's default `limits.maxPayload`, for a server that does not say it.
+ */
+export const DEFAULT_MAX_PAYLOAD = DEFAULT_LIMITS.maxPayload;
 
 const LIVENESS_SCHEMA: Schema<LivenessOptions> = {
   interval: [DEFAULT_LIVENESS.interval, duration(1)],

@@ -58,6 +58,17 @@ describe('connecting', () => {
     expect(isHello(client.messages[0] as string)).toBe(true);
   });
 
+  it('tells its limits in hello: its maxPayload, topics per sub, topic length', async () => {
+    const { url } = await harness.start({ maxPayload: 4096 });
+    const client = await harness.connect(url);
+    const hello = await client.waitForMessage(isHello, 'hello');
+    expect(JSON.parse(hello).limits).toEqual({
+      maxPayload: 4096,
+      maxTopics: 1_024,
+      maxTopicLength: 256,
+    });
+  });
+
   it('sends no hello when hello is false', async () => {
     const { server, url } = await harness.start({ hello: false });
     const client = await harness.connect(url);
@@ -459,7 +470,7 @@ describe('malformed and oversize frames', () => {
 
       offender.send(sent);
       const error = await offender.waitForMessage((text) => text.includes('"error"'), 'the error');
-      expect(JSON.parse(error)).toEqual({ $ts: 'error', code, message: expect.any(String) });
+      expect(JSON.parse(error)).toMatchObject({ $ts: 'error', code, message: expect.any(String) });
       expect(server.stats().malformedFrames).toBe(1);
       expect(seenByApp).toEqual([]);
 

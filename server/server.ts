@@ -4,11 +4,13 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../protocol/clock';
+import type { WireLimits } from '../protocol/wire';
 import { UpgradeAuthentication } from './authentication';
 import { ClientRegistry } from './client-registry';
 import { type ClientContext, ConnectedClient, type TrafficCounters } from './connected-client';
 import { FrameHandler } from './frame-handler';
 import { HeartbeatAnswers, type HeartbeatGate } from './heartbeat-answers';
+import { wireLimits } from './inbound-frame';
 import { LivenessMonitor } from './liveness';
 import { MemoryReplayStore } from './memory-replay-store';
 import { nodeClock } from './node-clock';
@@ -60,6 +62,8 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   readonly #sessionSweep: RepeatingTimer;
   readonly #authentication: UpgradeAuthentication | undefined;
   readonly #frames: FrameHandler;
+  /** Told in every `hello`: what this server takes. */
+  readonly #limits: Required<WireLimits>;
   readonly #router: PushRouter;
   readonly #clientContext: ClientContext;
   #state: ServerState = 'open';
@@ -114,6 +118,8 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
 
     const source = openWebSocketServer(target, this.#authentication?.verifyClient);
     this.wss = source.wss;
+    // ws fills in its own default (100 MiB) on a server given without `maxPayload`.
+    this.#limits = wireLimits(this.wss.options.maxPayload ?? 100 * 1024 * 1024);
     this.#ownsWss = source.owned;
     if (source.owned) {
       this.wss.on('listening', () => this.emit('listening'));
@@ -219,7 +225,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
     // so long for the first frame before it takes the server for a plain one.
     const nonce = this.#options.hello ? randomBytes(16).toString('base64url') : undefined;
     if (nonce !== undefined) {
-      socket.send(encodeControlFrame({ $ts: 'hello', v: 1, nonce }));
+      socket.send(encodeControlFrame({ $ts: 'hello', v: 1, nonce, limits: this.#limits }));
       this.#counters.framesOut += 1;
     }
     const authentication = this.#authentication;

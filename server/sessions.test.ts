@@ -278,6 +278,22 @@ describe('sessions', () => {
     expect(server.stats()).toMatchObject({ malformedFrames: 1, sessions: 1 });
   });
 
+  it('answers a sub over its limits with too-large, naming the sub; the topics stay as they were', async () => {
+    const { server, url } = await start();
+    const client = await resumed(`${url}/?user=ann`, 's1');
+    client.send({ $ts: 'sub', topics: ['good'] });
+    client.send({ $ts: 'sub', topics: ['good', 'x'.repeat(257)] });
+    const error = await client.waitForMessage((text) => text.includes('"error"'));
+    expect(JSON.parse(error)).toEqual({
+      $ts: 'error',
+      code: 'too-large',
+      message: expect.stringContaining('at most 256 characters'),
+      refused: 'sub',
+    });
+    server.publish('good', { topic: 'good', n: 1 });
+    await client.waitForMessage((text) => text.includes('"n":1'));
+  });
+
   it('makes a push sent plainly between hello and resume the first push of a new session', async () => {
     const { server, url } = await start();
     const client = await harness.connect(`${url}/?user=ann`);

@@ -4,11 +4,14 @@ import {
   ConnectionFailedError,
   MalformedFrameError,
   OutboxFullError,
+  RefusedError,
+  TooLargeError,
   UnconfirmedSendError,
 } from '../protocol/errors';
 import { FINAL_ACKS_WITHIN } from './final-acks';
 import {
   HELLO,
+  NONCE,
   resumed,
   resumeFrameOf,
   resync,
@@ -800,6 +803,17 @@ describe('Connection', () => {
       expect(connection.state).toBe('closed');
     });
 
+    it('a logout settles at once a written message the server refuses while it waits: RefusedError, not unconfirmed', async () => {
+      const { connection, latest } = setupResumed();
+      const socket = latest();
+      const refused = connection.send('a');
+      connection.close();
+      socket.receive('{"$ts":"error","code":"malformed","message":"no","refused":"msg","id":1}');
+      await expect(refused).rejects.toBeInstanceOf(RefusedError);
+      expect(socket.closeCalls).toHaveLength(1);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
     it('a logout gives up a written message still unacked after FINAL_ACKS_WITHIN: its fate is unknown (UnconfirmedSendError)', async () => {
       const { connection, latest } = setupResumed();
       const sent = connection.send('order #1');
@@ -895,6 +909,80 @@ describe('Connection', () => {
       latest().receive(HELLO);
       latest().receive(resumed(0));
       expect(latest().sent.slice(1)).toEqual(['{"$ts":"sub","topics":[]}']);
+    });
+
+    it('never resends a message the server closed the socket for (1009): it rejects, the rest goes on', async () => {
+      const { connection, latest, lastState } = setupResumed({ limits: { maxPayload: 10_000 } });
+      const big = connection.send('x'.repeat(5_000));
+      const small = connection.send('s');
+      const bigFrame = latest().sent.at(-2);
+      latest().drop(1009, 'Max payload size exceeded');
+      await expect(big).rejects.toBeInstanceOf(TooLargeError);
+      expect(lastState()?.state).toBe('backoff');
+      vi.advanceTimersByTime(lastState()?.detail.delay ?? 0);
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      expect(latest().sent.slice(1)).toEqual(['{"$ts":"msg","id":2,"text":"s"}']);
+      expect(latest().sent).not.toContain(bigFrame);
+      latest().receive('{"$ts":"ack","id":2}');
+      await small;
+      // The limit is now below that message: the same one is refused before it is written.
+      await expect(connection.send('x'.repeat(5_000))).rejects.toBeInstanceOf(TooLargeError);
+      expect(connection.state).toBe('open');
+    });
+
+    it("takes the limits of the server's hello: a send over its maxPayload rejects at once", async () => {
+      const { connection, latest } = setupOpen({ heartbeat: false });
+      latest().receive(
+        JSON.stringify({ $ts: 'hello', v: 1, nonce: NONCE, limits: { maxPayload: 100 } }),
+      );
+      latest().receive(resumed(0));
+      expect(connection.limits).toEqual({ maxPayload: 100, maxTopics: 1_024, maxTopicLength: 256 });
+      // 60 quotes are 60 characters, and 146 bytes as written: escaped, in their msg frame.
+      await expect(connection.send('"'.repeat(60))).rejects.toMatchObject({
+        code: 'TS_ERR_TOO_LARGE',
+      });
+      expect(connection.queued).toBe(0);
+      expect(latest().sent.slice(1)).toEqual([]);
+    });
+
+    it('rejects the send the server refused with an error frame naming its id, and no other', async () => {
+      const { connection, latest } = setupResumed();
+      const first = connection.send('a');
+      const second = connection.send('b');
+      latest().receive('{"$ts":"error","code":"malformed","message":"no","refused":"msg","id":1}');
+      await expect(first).rejects.toBeInstanceOf(RefusedError);
+      latest().receive('{"$ts":"ack","id":2}');
+      await second;
+    });
+
+    it('tells the tabs of a refused sub, and does not send it again', () => {
+      const { connection, latest, errors } = setupResumed();
+      connection.setTopics(['a']);
+      latest().receive('{"$ts":"error","code":"too-large","message":"no","refused":"sub"}');
+      expect(errors).toEqual([expect.any(TooLargeError)]);
+      connection.setTopics(['a']);
+      expect(latest().sent.slice(1)).toEqual(['{"$ts":"sub","topics":["a"]}']);
+    });
+
+    it('keeps topics over the limits off the wire, and tells the tabs', () => {
+      const { connection, latest, errors } = setupResumed({
+        limits: { maxTopics: 2, maxTopicLength: 3 },
+      });
+      connection.setTopics(['toolong', 'c', 'b', 'a']);
+      expect(latest().sent.slice(1)).toEqual(['{"$ts":"sub","topics":["a","b"]}']);
+      expect(errors).toEqual([expect.any(TooLargeError)]);
+    });
+
+    it('keeps the sub frame within maxPayload: the last topics go, and the tabs hear of it', () => {
+      const { connection, latest, errors } = setupResumed({ limits: { maxPayload: 100 } });
+      // 10 topics of 10 quotes: 20 bytes each escaped, 240 in all with the frame.
+      connection.setTopics(Array.from({ length: 10 }, (_, index) => `${index}${'"'.repeat(9)}`));
+      const [sub] = latest().sent.slice(1) as [string];
+      expect(sub.length).toBeLessThanOrEqual(100);
+      expect(JSON.parse(sub).topics.length).toBeGreaterThan(0);
+      expect(errors).toEqual([expect.any(TooLargeError)]);
     });
 
     it('sends a server that never says hello no control frame', () => {

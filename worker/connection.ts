@@ -12,7 +12,11 @@ import type { ConnectionListener, Environment, SocketLike } from './environment'
 import { closeSocket, FinalAcks } from './final-acks';
 import { Heartbeat } from './heartbeat';
 import type { Numbering } from './send-queue';
+import type { Limits } from './wire-limits';
 import { WireLink } from './wire-link';
+
+/** The close code of a frame too large for the server (`maxPayload`). */
+const CLOSE_TOO_LARGE = 1009;
 
 type Detail = Omit<StateDetail, 'from'>;
 
@@ -101,6 +105,11 @@ export class Connection {
   /** Messages waiting: queued for the next open, or written and not yet acknowledged. */
   get queued(): number {
     return this.#link.queued;
+  }
+
+  /** What the server takes, as far as this connection knows (the option, or its hello). */
+  get limits(): Limits {
+    return this.#link.limits;
   }
 
   /** Where the session stands, for the hub that may take it over. */
@@ -286,6 +295,8 @@ export class Connection {
 
   /** `url`: the url the socket was opened with. */
   #closedByPeer(code: number, closeReason: string, url: string): void {
+    // The frame it could not take goes, so that the next socket is not closed for it too.
+    if (code === CLOSE_TOO_LARGE) this.#link.refuseLargest();
     const detail = { code, ...(closeReason ? { closeReason } : {}) };
     if (this.env.freshUrl && matchesCloseCode(this.options.reconnect.refreshOn, code)) {
       const first = this.#refresh.kind === 'available';

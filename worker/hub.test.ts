@@ -282,6 +282,73 @@ describe('Hub', () => {
       ]);
     });
 
+    it('refuses to the tab that asked the topics over the limits, and the others keep theirs', () => {
+      const { attach, latest, eventsOf } = setup();
+      const limits = { maxTopics: 3, maxTopicLength: 5 };
+      const a = attach('a');
+      a.open('a', options({ limits }));
+      a.setInterest('a', 'default', { all: false, topics: ['chat', 'news'] });
+      const b = attach('b');
+      b.open('b', options({ limits }));
+      b.setInterest('b', 'default', { all: false, topics: ['chat', 'toolong', 'x', 'y'] });
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      expect(latest().sent.slice(1)).toEqual(['{"$ts":"sub","topics":["chat","news","x"]}']);
+      expect(eventsOf('a', 'error')).toEqual([]);
+      expect(eventsOf('b', 'error')).toEqual([
+        {
+          kind: 'error',
+          name: 'default',
+          error: { code: 'TS_ERR_TOO_LARGE', message: expect.stringContaining('2 topics') },
+        },
+      ]);
+      // Room made by another tab is taken by the next interest of this one.
+      a.setInterest('a', 'default', { all: false, topics: ['chat'] });
+      b.setInterest('b', 'default', { all: false, topics: ['chat', 'x', 'y'] });
+      expect(latest().sent.at(-1)).toBe('{"$ts":"sub","topics":["chat","x","y"]}');
+    });
+
+    it('fits a diff to the counted union: its removals make room, its adds past maxTopics are refused to its tab', () => {
+      const { attach, latest, eventsOf } = setup();
+      const limits = { maxTopics: 3, maxTopicLength: 5 };
+      const a = attach('a');
+      a.open('a', options({ limits }));
+      a.setInterest('a', 'default', { all: false, topics: ['chat', 'news'] });
+      const b = attach('b');
+      b.open('b', options({ limits }));
+      b.setInterest('b', 'default', { all: false, topics: ['chat'] });
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      // 'chat' is a's and b's, 'news' only a's: dropping 'news' frees one place for 'x' and 'y'.
+      a.setInterest('a', 'default', {
+        all: false,
+        add: ['x', 'toolong', 'y', 'z'],
+        remove: ['news'],
+      });
+      expect(latest().sent.at(-1)).toBe('{"$ts":"sub","topics":["chat","x","y"]}');
+      expect(eventsOf('b', 'error')).toEqual([]);
+      expect(eventsOf('a', 'error')).toEqual([
+        {
+          kind: 'error',
+          name: 'default',
+          error: {
+            code: 'TS_ERR_TOO_LARGE',
+            message: expect.stringContaining('2 topics were refused: 1 over'),
+          },
+        },
+      ]);
+      // A refused topic the tab drops changes nothing; a full union refuses b's new one too.
+      a.setInterest('a', 'default', { all: false, add: [], remove: ['z'] });
+      b.setInterest('b', 'default', { all: false, add: ['z'], remove: [] });
+      expect(eventsOf('b', 'error')).toHaveLength(1);
+      expect(latest().sent.at(-1)).toBe('{"$ts":"sub","topics":["chat","x","y"]}');
+      a.setInterest('a', 'default', { all: false, add: [], remove: ['x'] });
+      b.setInterest('b', 'default', { all: false, add: ['z'], remove: [] });
+      expect(latest().sent.at(-1)).toBe('{"$ts":"sub","topics":["chat","y","z"]}');
+    });
+
     it('applies a diff of topics, counted over the tabs: the server hears of a topic when the last tab drops it', () => {
       const { attach, latest, framesOf } = setup();
       const a = attach('a');

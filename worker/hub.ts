@@ -36,6 +36,7 @@ import { type LockWaiter, type TabPort, TabRegistry } from './registry';
 import { type RelayChannelPort, SharedConnection } from './shared-connection';
 import { numberingOf } from './tab-send';
 import { UrlSources } from './url-source';
+import { fitInterest } from './wire-limits';
 
 export interface HubEnvironment extends Environment {
   /**
@@ -181,8 +182,16 @@ export class Hub {
   setInterest(tabId: string, name: string, update: InterestUpdate): Outcome<void> {
     const refusal = checkInterest(update);
     if (refusal) return failure(refusal);
-    if (this.#registry.setInterest(tabId, name, update)) {
-      this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
+    const connection = this.#connections.get(name)?.connection;
+    const view = this.#registry.interestOn(tabId, name);
+    // Topics the server would refuse are told to this tab, not sent: a refused `sub` would
+    // leave every tab without its topics, and refusals past the server's cap close the socket.
+    const fitted = connection && view ? fitInterest(update, view, connection.limits) : { update };
+    if (this.#registry.setInterest(tabId, name, fitted.update)) {
+      connection?.setTopics(this.#registry.topicsOn(name));
+    }
+    if (fitted.refused) {
+      this.#registry.postTo(tabId, { kind: 'error', name, error: serializeError(fitted.refused) });
     }
     return DONE;
   }
@@ -319,6 +328,7 @@ export class Hub {
       tabs: this.#registry.tabsOn(name),
       role: connection.role,
       builds: connection.builds,
+      limits: connection.limits,
       ...(connection.cursor ? { cursor: connection.cursor } : {}),
     };
   }

@@ -41,7 +41,8 @@ export type WirePhase = 'negotiating' | 'resuming' | 'tabsocket' | 'plain';
 
 /** What a text frame from the server means in the socket's phase (see `wire.ts`). */
 export type ServerFrameVerdict =
-  | { kind: 'hello'; nonce: string }
+  /** `limits`: what the hello said of them, unchecked (see `limitsFromHello`). */
+  | { kind: 'hello'; nonce: string; limits: unknown }
   /** A hello after the socket settled as plain: not acted on, not delivered. */
   | { kind: 'late-hello' }
   /** `lastId`: the highest message id the session passed on (0: none, or not told). */
@@ -52,6 +53,8 @@ export type ServerFrameVerdict =
   | { kind: 'resume-refused' }
   | { kind: 'push'; frame: PushFrame }
   | { kind: 'ack'; id: number }
+  /** The server refused our `sub`, or our `msg` number `id` (when it could read it). */
+  | { kind: 'refused'; frame: 'sub' | 'msg'; code: string; message: string; id?: number }
   /** The application's: deliver it to the tabs. */
   | { kind: 'app' }
   /** Neither ours in this phase nor the application's: dropped. */
@@ -81,7 +84,9 @@ export function readServerFrame(
   const frame = objectWithKind(parsed);
   switch (phase) {
     case 'negotiating':
-      return frame && isHello(frame) ? { kind: 'hello', nonce: frame.nonce } : APP;
+      return frame && isHello(frame)
+        ? { kind: 'hello', nonce: frame.nonce, limits: frame.limits }
+        : APP;
     case 'plain':
       return frame && isHello(frame) ? LATE_HELLO : APP;
     case 'resuming':
@@ -150,10 +155,25 @@ function readStreamFrame(frame: KindedObject): ServerFrameVerdict {
     }
     case 'ack':
       return isWireNumber(frame.id) && frame.id > 0 ? { kind: 'ack', id: frame.id } : DROP;
+    case 'error':
+      return readRefusal(frame);
     default:
-      // `error` answers to frames the worker sent, and kinds of later versions: not for the tabs.
+      // Kinds of later versions: not for the tabs.
       return DROP;
   }
+}
+
+/**
+ * An error frame names the `sub` or `msg` it refused (a server of an older build does not):
+ * the worker tells the tabs, and sends neither again. Any other is dropped.
+ */
+function readRefusal(frame: KindedObject): ServerFrameVerdict {
+  const { refused, id } = frame;
+  if (refused !== 'sub' && refused !== 'msg') return DROP;
+  const code = typeof frame.code === 'string' ? frame.code.slice(0, 32) : 'unknown';
+  const message = typeof frame.message === 'string' ? frame.message.slice(0, 500) : '';
+  const refusal = { kind: 'refused', frame: refused, code, message } as const;
+  return isWireNumber(id) && id > 0 ? { ...refusal, id } : refusal;
 }
 
 function withTopic(data: unknown, parsed: unknown, topicKey: string): TabFrame {

@@ -2,6 +2,7 @@ import { tabLockName } from '../protocol/locks';
 import type { Interest, InterestUpdate, TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import { FrameBatcher, type ScheduleTask } from './frame-batcher';
 import type { TabFrame } from './inbound-frame';
+import type { UnionView } from './wire-limits';
 
 /** Where events for one tab go: its end of the SharedWorker port. */
 export interface TabPort {
@@ -31,6 +32,7 @@ interface Tab {
 }
 
 const NO_INTEREST: Interest = { all: false, topics: [] };
+const NO_TOPICS: ReadonlyMap<string, number> = new Map();
 
 /**
  * The tabs attached to the worker, the connections each has joined and what each wants to
@@ -146,6 +148,16 @@ export class TabRegistry {
   /** Every topic some tab on `name` subscribes to. */
   topicsOn(name: string): string[] {
     return [...(this.#topicCounts.get(name)?.keys() ?? [])];
+  }
+
+  /**
+   * What an update of `tabId`'s interest on `name` is fitted to (`fitInterest`): the topics
+   * the tab holds, and the union with how many tabs want each. Undefined: not joined.
+   */
+  interestOn(tabId: string, name: string): UnionView | undefined {
+    const wants = this.#tabs.get(tabId)?.joined.get(name);
+    if (!wants) return undefined;
+    return { held: wants.topics, union: this.#topicCounts.get(name) ?? NO_TOPICS };
   }
 
   /** Counts `topics` in or out of the union on `name`; answers whether a topic entered or left it. */

@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ConnectionClosedError, OutboxFullError, TabSocketError } from '../protocol/errors';
+import {
+  ConnectionClosedError,
+  OutboxFullError,
+  TabSocketError,
+  TooLargeError,
+} from '../protocol/errors';
 import type { SocketData } from '../protocol/tab-hub';
 import { SendQueue, type SendWriter } from './send-queue';
 
@@ -31,6 +36,76 @@ function writer(numbered = false): SendWriter & { written: SocketData[] } {
 }
 
 describe('SendQueue', () => {
+  describe('maxPayload', () => {
+    it('rejects at once a message over it, never queued; binary by its byteLength', async () => {
+      const queue = new SendQueue(10, 100);
+      await expect(queue.add('x'.repeat(101), {}, false)).rejects.toBeInstanceOf(TooLargeError);
+      await expect(queue.add(new Uint8Array(101))).rejects.toMatchObject({
+        code: 'TS_ERR_TOO_LARGE',
+      });
+      expect(queue.size).toBe(0);
+      const fits = track(queue.add(new Uint8Array(100)));
+      queue.flush(writer(true));
+      await settle();
+      expect(fits.status).toBe('resolved');
+    });
+
+    it('counts text as written: UTF-8 bytes, inside its msg frame, escaping included', async () => {
+      const frameOf = (text: string) => JSON.stringify({ $ts: 'msg', id: 1, text });
+      const quotes = '"'.repeat(40);
+      // 40 characters, but 80 once escaped, and 26 more of frame around them.
+      const queue = new SendQueue(10, frameOf(quotes).length - 1);
+      await expect(queue.add(quotes)).rejects.toBeInstanceOf(TooLargeError);
+      const euro = '€'.repeat(30); // 30 characters, 90 bytes
+      const tight = new SendQueue(10, Buffer.byteLength(frameOf(euro)));
+      const fits = track(tight.add(euro));
+      await expect(tight.add(`${euro}€`)).rejects.toBeInstanceOf(TooLargeError);
+      const numbered = writer(true);
+      tight.flush(numbered);
+      expect(numbered.written).toEqual([frameOf(euro)]);
+      tight.ack(1);
+      await settle();
+      expect(fits.status).toBe('resolved');
+    });
+
+    it('measures again as it writes: a limit lowered since rejects the message, the others go', async () => {
+      const queue = new SendQueue(10, 1000);
+      const big = track(queue.add('x'.repeat(200)));
+      const small = track(queue.add('y'));
+      queue.maxPayload = 100;
+      const numbered = writer(true);
+      queue.flush(numbered);
+      expect(numbered.written).toEqual(['{"$ts":"msg","id":1,"text":"y"}']);
+      await settle();
+      expect(big.status).toBe('rejected');
+      expect(big.error).toBeInstanceOf(TooLargeError);
+      expect(small.status).toBe('pending');
+    });
+
+    it('refuseLargest rejects the largest unacked message, never resent, and answers its size', async () => {
+      const queue = new SendQueue(10, 1000);
+      const small = track(queue.add('a'));
+      const big = track(queue.add('b'.repeat(500)));
+      queue.flush(writer(true));
+      expect(queue.refuseLargest()).toBe('{"$ts":"msg","id":2,"text":""}'.length + 500);
+      await settle();
+      expect(big.error).toBeInstanceOf(TooLargeError);
+      expect(small.status).toBe('pending');
+      expect(queue.unackedFrames()).toEqual(['{"$ts":"msg","id":1,"text":"a"}']);
+      expect(queue.refuseLargest()).toBe('{"$ts":"msg","id":1,"text":"a"}'.length);
+    });
+
+    it('refuse(id) rejects that message with the error given, and it is not resent', async () => {
+      const queue = new SendQueue(10);
+      const first = track(queue.add('a'));
+      queue.flush(writer(true));
+      queue.refuse(1, new TooLargeError('no'));
+      await settle();
+      expect(first.error).toBeInstanceOf(TooLargeError);
+      expect(queue.unackedFrames()).toEqual([]);
+    });
+  });
+
   describe('#add()', () => {
     it('queues messages without settling them', async () => {
       const queue = new SendQueue(10);

@@ -1,10 +1,13 @@
+import { DEFAULT_LIMITS } from '../protocol/connection-options';
 import type { TabSocketError } from '../protocol/errors';
 import { ConnectionClosedError, OutboxFullError } from '../protocol/errors';
 import type { SocketData } from '../protocol/tab-hub';
-import type { MessageFrame } from '../protocol/wire';
+import { fitsPayload, tooLargeMessage, utf8Length } from './wire-limits';
 
 interface Message {
   data: SocketData;
+  /** A string's JSON text, made once: its `msg` frame is built around it, and measured by it. */
+  quoted?: string | undefined;
   /** The id another hub wrote it under, before this hub took the session over. */
   id?: number;
   /** Told the id the message is written under (a relay peer keeps it for a handover). */
@@ -42,6 +45,11 @@ export interface SendWriter {
   write(data: SocketData): void;
 }
 
+/** A numbered message as it goes on the wire: `JSON.stringify` of its `MessageFrame`, built around its quoted text. */
+function messageFrame(id: number, quoted: string): string {
+  return `{"$ts":"msg","id":${id},"text":${quoted}}`;
+}
+
 /**
  * Every message a tab handed over and the connection has not finished with: waiting to be
  * written (the socket is not ready), or written as a numbered frame and not acknowledged
@@ -55,7 +63,14 @@ export class SendQueue {
   readonly #unacked = new Map<number, Message & { frame: string }>();
   #nextId = 1;
 
-  constructor(private readonly limit: number) {}
+  /**
+   * @param maxPayload largest frame the server takes, in bytes: the link lowers it as it
+   * learns (a hello, a 1009 close). A message over it is refused, never written.
+   */
+  constructor(
+    private readonly limit: number,
+    public maxPayload = DEFAULT_LIMITS.maxPayload,
+  ) {}
 
   /** Messages not finished with: waiting, or written and not acknowledged. */
   get size(): number {
@@ -72,14 +87,24 @@ export class SendQueue {
     this.#nextId = Math.max(this.#nextId, nextId);
   }
 
-  add(data: SocketData, numbering: Numbering = {}): Promise<void> {
+  /**
+   * `numbered`: whether text will most likely go numbered, inside a `msg` frame (the server
+   * is not known to be plain); it is measured so, and measured again as it is written.
+   */
+  add(data: SocketData, numbering: Numbering = {}, numbered = true): Promise<void> {
     if (this.size >= this.limit) {
       return Promise.reject(
         new OutboxFullError(`tabsocket: ${this.limit} messages are waiting already (outboxLimit)`),
       );
     }
+    const quoted = numbered && typeof data === 'string' ? JSON.stringify(data) : undefined;
+    const written =
+      quoted === undefined ? data : messageFrame(this.#nextId + this.#waiting.length, quoted);
+    if (!fitsPayload(written, this.maxPayload)) {
+      return Promise.reject(tooLargeMessage(this.maxPayload));
+    }
     return new Promise((resolve, reject) =>
-      this.#waiting.push({ data, ...numbering, resolve, reject }),
+      this.#waiting.push({ data, quoted, ...numbering, resolve, reject }),
     );
   }
 
@@ -93,13 +118,20 @@ export class SendQueue {
         if (writer.numbered && typeof data === 'string') {
           // A message another hub wrote keeps its id: the server passes each id on once.
           const id = message.id ?? this.#nextId;
-          const frame: MessageFrame = { $ts: 'msg', id, text: data };
-          const text = JSON.stringify(frame);
+          message.quoted ??= JSON.stringify(data);
+          const text = messageFrame(id, message.quoted);
+          // Measured as written: the limit may have come down since (a hello, a 1009 close).
+          if (!fitsPayload(text, this.maxPayload)) {
+            message.reject(tooLargeMessage(this.maxPayload));
+            continue;
+          }
           message.onNumbered?.(id);
           writer.write(text);
           // Kept only once written: a message the socket refused is rejected, never resent.
           if (id >= this.#nextId) this.#nextId = id + 1;
           this.#unacked.set(id, { ...message, id, frame: text });
+        } else if (!fitsPayload(data, this.maxPayload)) {
+          message.reject(tooLargeMessage(this.maxPayload));
         } else {
           message.onPlain?.();
           writer.write(data);
@@ -116,6 +148,33 @@ export class SendQueue {
   ack(id: number): void {
     this.#unacked.get(id)?.resolve();
     this.#unacked.delete(id);
+  }
+
+  /** The server refused message `id` (an error frame naming it): it is rejected, never resent. */
+  refuse(id: number, error: TabSocketError): void {
+    this.#unacked.get(id)?.reject(error);
+    this.#unacked.delete(id);
+  }
+
+  /**
+   * The server closed the socket for a frame too large (1009): the largest message written
+   * and not acknowledged is the one it could not take. It is rejected, never resent (resent,
+   * it would close every socket after this one too). Answers its size in bytes, as written,
+   * or undefined when none was waiting for an ack.
+   */
+  refuseLargest(): number | undefined {
+    let largest: (Message & { frame: string }) | undefined;
+    let largestBytes = 0;
+    for (const message of this.#unacked.values()) {
+      const bytes = utf8Length(message.frame);
+      if (bytes > largestBytes) {
+        largest = message;
+        largestBytes = bytes;
+      }
+    }
+    if (largest?.id === undefined) return undefined;
+    this.refuse(largest.id, tooLargeMessage(largestBytes - 1));
+    return largestBytes;
   }
 
   /** The frames to write again on a socket that resumed the session: the server drops those it had. */

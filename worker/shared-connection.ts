@@ -15,6 +15,7 @@ import { OwnedSocket } from './owned-socket';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { type PeerListener, RelayPeer } from './relay-peer';
 import type { Numbering } from './send-queue';
+import type { Limits } from './wire-limits';
 import { unconfirmed } from './wire-link';
 
 export type { RelayChannelPort, RelayEnvironment } from './relay-environment';
@@ -105,6 +106,12 @@ export class SharedConnection {
     const role = this.#role;
     if (role.kind === 'waiting') return role.peer.cursor;
     return role.kind === 'owner' ? role.socket.connection.cursor : undefined;
+  }
+
+  /** What the server takes: as the socket learnt it, or the `limits` option while relaying. */
+  get limits(): Limits {
+    const role = this.#role;
+    return role.kind === 'owner' ? role.socket.connection.limits : this.options.limits;
   }
 
   get queued(): number {

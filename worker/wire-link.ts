@@ -4,14 +4,23 @@ import type { TabSocketError } from '../protocol/errors';
 import {
   ConnectionClosedError,
   MalformedFrameError,
+  RefusedError,
+  TooLargeError,
   UnconfirmedSendError,
 } from '../protocol/errors';
 import { parseJson } from '../protocol/heartbeat-frame';
 import type { TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
 import type { PushFrame, SubscribeFrame } from '../protocol/wire';
-import { decodeText, decodeValue, readServerFrame, type WirePhase } from './inbound-frame';
+import {
+  decodeText,
+  decodeValue,
+  readServerFrame,
+  type ServerFrameVerdict,
+  type WirePhase,
+} from './inbound-frame';
 import { type Numbering, SendQueue } from './send-queue';
+import { fitsPayload, type Limits, limitsFromHello, topicsWithin } from './wire-limits';
 import { WireSession } from './wire-session';
 
 /** How long a new socket listens for `hello` before it takes the server for a plain one. */
@@ -71,6 +80,10 @@ export class WireLink {
   /** The cursor's `epoch`: how many times the stream went on under a new session id. */
   #epoch = 0;
   #topics: string[] = [];
+  /** What the server takes: the `limits` option, overridden by what its hello said. */
+  #limits: Limits;
+  /** Bytes of a message the server closed a socket for (1009) in this login: what it takes is less. */
+  #closedFor = Number.POSITIVE_INFINITY;
   /** The topics the server has for the session; undefined when not known. */
   #topicsSent: string | undefined = '[]';
   /** Waits for `hello` (HELLO_WINDOW), then for the session to be attached (connectTimeout). */
@@ -83,7 +96,12 @@ export class WireLink {
     private readonly listener: LinkListener,
   ) {
     this.#negotiationTimer = new Timer(clock);
-    this.#queue = new SendQueue(options.outboxLimit);
+    this.#limits = options.limits;
+    this.#queue = new SendQueue(options.outboxLimit, options.limits.maxPayload);
+  }
+
+  get limits(): Limits {
+    return this.#limits;
   }
 
   /** Messages waiting to be written, or written and not yet acknowledged. */
@@ -107,6 +125,8 @@ export class WireLink {
    */
   restart(resumeFrom?: SessionCursor): void {
     this.#serverKind = 'unknown';
+    this.#closedFor = Number.POSITIVE_INFINITY;
+    this.#setLimits(this.options.limits);
     this.#takeSession(resumeFrom);
   }
 
@@ -180,13 +200,26 @@ export class WireLink {
 
   /** Writes now when the link carries traffic, else waits in order for the next socket. */
   send(data: SocketData, numbering?: Numbering): Promise<void> {
-    const sent = this.#queue.add(data, numbering);
+    // Measured as it will most likely be written: numbered, unless the server is plain.
+    const sent = this.#queue.add(data, numbering, this.#serverKind !== 'plain');
     if (this.#phase === 'tabsocket' || this.#phase === 'plain') this.#flush();
     return sent;
   }
 
   rejectAll(error: TabSocketError): void {
     this.#queue.rejectAll(error);
+  }
+
+  /**
+   * The server closed the socket for a frame too large (1009): the largest unacknowledged
+   * message is rejected with `TooLargeError` and never resent, or the next socket would be
+   * closed for it too, and the one after, for ever.
+   */
+  refuseLargest(): void {
+    const bytes = this.#queue.refuseLargest();
+    if (bytes === undefined) return;
+    this.#closedFor = Math.min(this.#closedFor, bytes);
+    this.#setLimits(this.#limits);
   }
 
   /**
@@ -206,6 +239,8 @@ export class WireLink {
     if (typeof data === 'string' && data.startsWith('{')) {
       const verdict = readServerFrame(parseJson(data), 'tabsocket', this.#nonce);
       if (verdict.kind === 'ack') this.#queue.ack(verdict.id);
+      // A refused message is settled too: the server said it does not have it.
+      if (verdict.kind === 'refused' && verdict.frame === 'msg') this.#refused(verdict);
     }
     return this.#queue.size === 0;
   }
@@ -237,6 +272,7 @@ export class WireLink {
     const verdict = readServerFrame(parsed, this.#phase, this.#nonce);
     switch (verdict.kind) {
       case 'hello':
+        this.#setLimits(limitsFromHello(this.options.limits, verdict.limits));
         this.#startResume(verdict.nonce);
         return;
       case 'late-hello':
@@ -258,6 +294,9 @@ export class WireLink {
         return;
       case 'ack':
         this.#queue.ack(verdict.id);
+        return;
+      case 'refused':
+        this.#refused(verdict);
         return;
       case 'app':
         if (this.#phase === 'negotiating') this.#settlePlain();
@@ -390,13 +429,53 @@ export class WireLink {
     }
   }
 
-  #sendTopics(): void {
-    const topics = JSON.stringify(this.#topics);
-    if (this.#phase !== 'tabsocket' || topics === this.#topicsSent) return;
-    const frame: SubscribeFrame = { $ts: 'sub', topics: this.#topics };
-    this.host.write(JSON.stringify(frame));
-    this.#topicsSent = topics;
+  /** Whatever a hello says, a message as large as one the server closed a socket for is refused. */
+  #setLimits(limits: Limits): void {
+    this.#limits = { ...limits, maxPayload: Math.min(limits.maxPayload, this.#closedFor - 1) };
+    this.#queue.maxPayload = this.#limits.maxPayload;
   }
+
+  /**
+   * The server refused a frame of ours and said which. A `msg` with its id rejects that
+   * send, and only it; otherwise every tab hears it. Neither is sent again: the server would
+   * refuse it again, and close the socket after `maxRefusals`.
+   */
+  #refused({ frame, code, message, id }: Extract<ServerFrameVerdict, { kind: 'refused' }>): void {
+    const text = `tabsocket: the server refused the ${frame === 'sub' ? 'topics' : 'message'} (${code}): ${message}`;
+    const error = code === 'too-large' ? new TooLargeError(text) : new RefusedError(text);
+    if (frame === 'msg' && id !== undefined) this.#queue.refuse(id, error);
+    else this.listener.error(error);
+  }
+
+  /** Sends the topics the server takes; the tabs hear of any left out (none, when the hub refused them first). */
+  #sendTopics(): void {
+    if (this.#phase !== 'tabsocket') return;
+    const within = topicsWithin(this.#topics, this.#limits);
+    let frame = subscribeFrame(within);
+    // Escaped and in UTF-8, 1,024 topics of 256 characters may pass maxPayload: the socket
+    // would close with 1009 on every resume. The last topics go until the frame fits.
+    while (within.length > 0 && !fitsPayload(frame, this.#limits.maxPayload)) {
+      within.length = Math.floor(within.length * 0.9);
+      frame = subscribeFrame(within);
+    }
+    const topics = JSON.stringify(within);
+    if (topics === this.#topicsSent) return;
+    this.host.write(frame);
+    this.#topicsSent = topics;
+    const left = this.#topics.length - within.length;
+    if (left > 0) {
+      this.listener.error(
+        new TooLargeError(
+          `tabsocket: ${left} topics were not subscribed: over the server's maxTopicLength (${this.#limits.maxTopicLength}), past its maxTopics (${this.#limits.maxTopics}) or its maxPayload (${this.#limits.maxPayload} bytes) for the sub frame`,
+        ),
+      );
+    }
+  }
+}
+
+function subscribeFrame(topics: string[]): string {
+  const frame: SubscribeFrame = { $ts: 'sub', topics };
+  return JSON.stringify(frame);
 }
 
 /** The rejection of a message written and not acknowledged when its login closed. */

@@ -25,6 +25,12 @@ export interface Harness {
   openWithTokens(options: Omit<ConnectOptions, 'url'>, tokenServer: string, from: string): void;
   /** connect() that reports the error it throws instead of throwing. */
   tryConnect(options: unknown): { name: string; code: string; message: string } | null;
+  /** Per topic subscribed with `subscribe`, the frames its listener got. */
+  topics: Record<string, unknown[]>;
+  /** subscribe() that reports the error it throws instead of throwing. */
+  subscribe(topic: string): { name: string; code: string; message: string } | null;
+  /** Calls the unsubscribe function `subscribe(topic)` returned. */
+  unsubscribe(topic: string): void;
   /**
    * The re-login of the blog posts, without `await`: `close()` on the current handle, then
    * `open(options)` in the same tick. The old handle's listeners stay where they are.

@@ -26,6 +26,7 @@ const workerOption: Pick<ConnectOptions, 'worker'> =
       : {};
 
 let socket: TabSocket | undefined;
+const unsubscribes = new Map<string, () => void>();
 const harness: Harness = {
   states: [],
   messages: [],
@@ -66,6 +67,25 @@ const harness: Harness = {
       const { name, code, message } = error as { name: string; code?: string; message: string };
       return { name, code: code ?? '', message };
     }
+  },
+  topics: {},
+  subscribe(topic) {
+    try {
+      const received: unknown[] = harness.topics[topic] ?? [];
+      harness.topics[topic] = received;
+      unsubscribes.set(
+        topic,
+        current().subscribe(topic, (data) => received.push(data)),
+      );
+      return null;
+    } catch (error) {
+      const { name, code, message } = error as { name: string; code?: string; message: string };
+      return { name, code: code ?? '', message };
+    }
+  },
+  unsubscribe(topic) {
+    unsubscribes.get(topic)?.();
+    unsubscribes.delete(topic);
   },
   relogin(options) {
     void current().close();

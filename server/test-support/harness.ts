@@ -8,9 +8,9 @@ import { type ServerEnvironment, TabSocketServer } from '../server';
 /** How long any wait in these tests may take before it fails the test instead of hanging. */
 export const WAIT_LIMIT_MS = 3000;
 
-/** The server's first frame: `{"$ts":"hello","v":1,"nonce":…}`. */
+/** The server's first frame: `{"$ts":"hello","v":1,"nonce":…,"limits":{…}}`. */
 export function isHello(text: string): boolean {
-  return /^\{"\$ts":"hello","v":1,"nonce":"[\w-]{16,}"\}$/.test(text);
+  return /^\{"\$ts":"hello","v":1,"nonce":"[\w-]{16,}","limits":\{[^}]*\}\}$/.test(text);
 }
 
 export interface Closed {
