@@ -33,5 +33,22 @@ describe('newIncarnation', () => {
       life.markLost(death);
       await expect(life.race(new Promise<never>(() => {}))).rejects.toBe(death);
     });
+
+    it('leaves no unhandled rejection of a call made after the death that fails too', async () => {
+      // Found by the simulation: a command queued on a worker given up as silent.
+      const unhandled: unknown[] = [];
+      const record = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', record);
+      try {
+        const life = incarnation();
+        const death = new WorkerError('gone');
+        life.markLost(death);
+        await expect(life.race(Promise.reject(new Error('never attached')))).rejects.toBe(death);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', record);
+      }
+    });
   });
 });

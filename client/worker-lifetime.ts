@@ -36,6 +36,9 @@ export function newIncarnation(port: MessagePort): Incarnation {
     race: <T>(call: Promise<T>) =>
       new Promise<T>((resolve, reject) => {
         if (death) {
+          // Settled by the death already: the call's own failure (its worker never
+          // answers, or it gave up on it) is no one's to hear, and must not go unhandled.
+          call.catch(() => {});
           reject(death);
           return;
         }

@@ -127,7 +127,8 @@ export class TokenIssuer {
 export class ServerProcess implements Listener {
   readonly context: Context;
   readonly server: TabSocketServer;
-  readonly #wss = new EventEmitter();
+  /** What the server reads of `ws`'s WebSocketServer: its events, and its `maxPayload`. */
+  readonly #wss = Object.assign(new EventEmitter(), { options: { maxPayload: 1024 * 1024 } });
   readonly #clients = new Set<TabSocketClient>();
 
   constructor(
