@@ -3,9 +3,11 @@
  * history they all write. It answers the globals for the context running now, and offers
  * the actions the fault steps are made of.
  */
+
 import { WorkerError } from '../protocol/errors';
 import { RedisReplayStore } from '../server/redis/redis-replay-store';
 import type { RedisCommandClient } from '../server/redis/store-options';
+import { FINAL_ACKS_WITHIN } from '../worker/final-acks';
 import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from './browser';
 import { installGlobals, type Realm } from './globals';
 import { type HandleRecord, History } from './history';
@@ -21,8 +23,12 @@ import {
   TokenIssuer,
 } from './server-process';
 
-/** How long after a logout resolves its sockets and timers must be gone. */
-export const LOGOUT_SETTLE_MS = 3_000;
+/**
+ * How long after a logout resolves its sockets and timers must be gone: a logout keeps its
+ * socket for the acks of what was written, at most `FINAL_ACKS_WITHIN` (a blackholed socket
+ * never answers), and closing takes a second more at most.
+ */
+export const LOGOUT_SETTLE_MS = FINAL_ACKS_WITHIN + 1_000;
 
 /** A real Redis for the sessions (see redis-gate.ts), and how to restart it without data. */
 export interface WorldRedis {
