@@ -161,7 +161,13 @@ export class HubClient implements HandleHost {
     }
     this.#handles.delete(handle.name);
     this.#cursors.forget(handle.name);
-    await this.#ask((hub) => hub.release(this.tabId, handle.name));
+    await this.#ask(async (hub) => {
+      // Connected again under the name before this reached the worker (in the same task,
+      // or while a fresh worker started): the tab stays on the connection, and leaving now
+      // would take the new login's interest with it.
+      if (this.#handles.has(handle.name)) return;
+      await hub.release(this.tabId, handle.name);
+    });
   }
 
   inspect(name: string): Promise<ConnectionSnapshot | undefined> {
