@@ -83,7 +83,7 @@ describe('the checker', () => {
     expect(invariants(spurious)).toEqual(['spurious resync']);
   });
 
-  it('holds sends to once if resolved, never if rejected, and WorkerError as the switch says', () => {
+  it('holds sends to once if resolved, never if rejected, unconfirmed as unknown, and WorkerError as the switch says', () => {
     const history = historyWith(0);
     const send = (id: number, ok: boolean, received: number[], error?: string) =>
       history.sends.set(id, {
@@ -98,8 +98,10 @@ describe('the checker', () => {
     send(1, true, [3]);
     send(2, false, [], 'TS_ERR_CLOSED');
     send(3, false, [3], 'WorkerError');
-    expect(invariants(history)).toEqual([]);
-    expect(check(history, { ...DEFAULT_CHECK, workerErrorSends: 'rejected' })).toHaveLength(1);
+    send(7, false, [3], 'TS_ERR_UNCONFIRMED');
+    expect(check(history, { ...DEFAULT_CHECK, workerErrorSends: 'unknown' })).toEqual([]);
+    expect(invariants(history)).toEqual(['rejected send written']);
+    history.sends.delete(3);
     send(4, true, []);
     send(5, false, [3], 'TS_ERR_CLOSED');
     send(6, true, [3, 4]);

@@ -3,7 +3,7 @@
  * period (no faults, the server up) and a last push per user and topic that every live
  * handle must hear; then the checker reads the history.
  */
-import type { SimHandle, Tab } from './browser';
+import type { Browser, SimHandle, Tab } from './browser';
 import { type CheckOptions, check, DEFAULT_CHECK } from './checker';
 import { INTERESTS, type Plan, type Step, type TimedStep, TOPICS, USERS } from './faults';
 import type { Violation } from './history';
@@ -102,6 +102,8 @@ class Driver {
   readonly violations: Violation[] = [];
   #nextSlot = 0;
   #finalPushes: number[] = [];
+  /** Each browser's login running now, if any: the next waits for it. */
+  readonly #logins = new Map<Browser, Promise<void>>();
 
   constructor(readonly world: World) {}
 
@@ -265,13 +267,28 @@ class Driver {
 
   /**
    * The browser's user logs out (if logged in; through a page of `pickIndex`), then in as
-   * `user`: every page lets its handles go and connects again, with the same interests.
+   * `user`: every page lets its handles go and connects again, with the same interests. The
+   * app logs in once at a time: a login asked for while one runs waits for it.
    */
   #login(pickIndex: number, user: string): void {
     const tab = pickOf(this.#tabs(), pickIndex);
     if (!tab) return;
+    const { browser } = tab;
+    const previous = this.#logins.get(browser) ?? Promise.resolve();
+    this.#logins.set(
+      browser,
+      previous.then(() => new Promise<void>((done) => this.#loginNow(tab, user, done))),
+    );
+  }
+
+  #loginNow(tab: Tab, user: string, done: () => void): void {
     const { world } = this;
     const { browser } = tab;
+    const via = tab.context.alive ? tab : [...browser.tabs].find((page) => page.context.alive);
+    if (!via) {
+      done();
+      return;
+    }
     const [current] = this.#handles().filter((handle) => handle.tab.browser === browser);
     const previous = browser.user;
     browser.user = undefined;
@@ -285,27 +302,25 @@ class Driver {
           for (const spec of specs) world.openHandle(page, spec);
         });
       }
+      done();
     };
     if (!current && (previous === undefined || previous === user)) {
       loggedIn();
       return;
     }
-    if (!current) {
-      // The app knows from its cookie that another user is logged in, and no page holds a
-      // handle of that login (they reloaded or closed), while a worker may still: it logs
-      // that login out through a handle of its own, then in (url functions all count as
-      // one login: README, Expiring tokens).
-      world.inTab(tab, () => {
+    // Without a handle of the login in any page (they reloaded or closed) a worker may still
+    // hold it: the app, which knows from its cookie that another user is logged in, logs it
+    // out through a handle of its own (url functions all count as one login: README,
+    // Expiring tokens).
+    world.inTab(current?.tab ?? via, () => {
+      let handle = current;
+      if (!handle) {
         browser.user = previous;
-        const handle = world.openHandle(tab, { interest: 'all' });
+        handle = world.openHandle(via, { interest: 'all' });
         browser.user = undefined;
-        if (handle) void world.logout(handle).then(loggedIn);
-        else loggedIn();
-      });
-      return;
-    }
-    world.inTab(current.tab, () => {
-      void world.logout(current).then(loggedIn);
+      }
+      if (handle) void world.logout(handle).then(loggedIn);
+      else loggedIn();
     });
   }
 

@@ -13,20 +13,6 @@ const RUNS_PER_KIND = 500;
 const RUNS_ALL = 2_000;
 const SEED = 19;
 
-/**
- * Fault kinds under which main breaks an invariant within this seed set today (issue 19;
- * sim/README.md lists what each finds): such a test expects its failure until the fix
- * lands, and then fails as "expected to fail": remove the kind here.
- */
-const KNOWN_FAILING = new Set<FaultKind | 'all'>([
-  'second-handle',
-  'topics',
-  'early-worker-death',
-  'server-restart',
-  'logout',
-  'all',
-]);
-
 describe('the simulation', () => {
   it('gives the same history for the same seed, twice', async () => {
     const plans = fc.sample(planArbitrary(new Set(ALL_FAULTS)), { seed: SEED, numRuns: 5 });
@@ -40,8 +26,7 @@ describe('the simulation', () => {
   });
 
   for (const kind of [...ALL_FAULTS, 'all' as const]) {
-    const test = KNOWN_FAILING.has(kind) ? it.fails : it;
-    test(`holds every invariant under ${kind === 'all' ? 'all faults at once' : `faults "${kind}"`}`, async () => {
+    it(`holds every invariant under ${kind === 'all' ? 'all faults at once' : `faults "${kind}"`}`, async () => {
       const faults = new Set<FaultKind>(kind === 'all' ? ALL_FAULTS : [kind]);
       await simulate({ faults, numRuns: kind === 'all' ? RUNS_ALL : RUNS_PER_KIND, seed: SEED });
     }, 120_000);

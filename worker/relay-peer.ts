@@ -240,6 +240,9 @@ export class RelayPeer {
    */
   #follow(owner: OwnerLink, answer: Announcement): void {
     owner.phase = 'following';
+    // A logged-out owner keeps the lock only so that no hub reopens that login: its session
+    // is over, and a hub that takes the lock for a new login must not resume it.
+    if (answer.status.state === 'closed') return;
     const taken = this.#merged(answer.cursor);
     const told = taken.session !== this.#cursor?.session;
     this.#cursor = taken;
