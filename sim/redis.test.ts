@@ -43,12 +43,7 @@ describe('the simulation on Redis', () => {
     }
   }, 60_000);
 
-  // Main breaks invariants here today (issue 19's Redis items among them): expected to fail
-  // until they are fixed, then remove `.fails`.
-  // Main breaks invariants here today (Redis losing its data resyncs like a server restart
-  // without sessions; a failed `seen` leaves a send unsettled): expected to fail until
-  // fixed, then make it an `it`.
-  it.fails('holds every invariant with Redis restarts and failed writes', async () => {
+  it('holds every invariant with Redis restarts and failed writes', async () => {
     await simulate({ faults: FAULTS, numRuns: RUNS, seed: SEED, redis });
   }, 120_000);
 });
