@@ -9,8 +9,16 @@ import { build } from 'vite';
 import { buildAndUnpack, repoRoot } from '../support/pack';
 import { APP_DIR } from './app';
 
-// The index page and what it imports (the second build's worker, for the two-builds tests).
-const APP_SOURCES = ['index.html', 'main.ts', 'harness.ts', 'build-b-worker.ts', 'package.json'];
+// The index page and what it imports (the second build's worker, for the two-builds tests;
+// the worker that never answers, for the silent-worker test).
+const APP_SOURCES = [
+  'index.html',
+  'main.ts',
+  'harness.ts',
+  'build-b-worker.ts',
+  'silent-worker.ts',
+  'package.json',
+];
 
 export default async function globalSetup(): Promise<void> {
   rmSync(APP_DIR, { recursive: true, force: true });
