@@ -55,6 +55,20 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'a relaying hub the lock reached before the logout’s word resumed the session a logout ended, for the next login',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 30, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 3, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+      ],
+      choices: [7, 3, 7],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -90,6 +90,11 @@ export class RelayPeer {
     return this.#cursor;
   }
 
+  /** The hub whose announcement this hub heard last, until it said it is leaving. */
+  get owner(): string | undefined {
+    return this.#owner?.id;
+  }
+
   /**
    * A cursor one of this hub's tabs holds (see `WireLink.learn`): of the session, its ids
    * are taken; until an owner answered, a newer session's (higher `epoch`) is the one this

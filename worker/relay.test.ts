@@ -320,6 +320,23 @@ describe('hubs sharing a connection', () => {
     expect(a.hub.inspect('relay-logout')?.state).toBe('closed');
   });
 
+  it('a logout and a new login at once in the owner’s tab: the relaying hub the lock reaches before the logout’s word does not resume the session', async () => {
+    const name = 'relay-logout-relogin';
+    const { tabA, tabB } = await twoHubs(name);
+    const { resume } = handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    // One task: the owner goes dormant, then wakes for the new login and lets go of the
+    // lock, which reaches the relaying hub before the channel brings it the logout.
+    tabA.api.close('tab-a', name, 1000, '');
+    tabA.api.release('tab-a', name);
+    void tabA.api.open('tab-a', relayOptions(name));
+    await vi.waitFor(() => expect(tabB.states().at(-1)).toBe('closed:logout'));
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const { resume: next } = handshake();
+    expect(next.session).not.toBe(resume.session);
+    expect(next.last).toBe(0);
+  });
+
   /**
    * Three hubs on `name`, the first owning an open socket; tab-b logs out. The owner lives,
    * or dies before it gets to the logout: once the other hub has it (`after-others`), or at

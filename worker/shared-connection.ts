@@ -1,6 +1,6 @@
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
-import { ownerLockName, relayChannelName } from '../protocol/locks';
+import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
 import {
   isOwnerMessage,
   type OwnerStatus,
@@ -25,6 +25,11 @@ interface Waiting {
   peer: RelayPeer;
   channel: RelayChannelPort;
   stop: AbortController;
+  /**
+   * The owner lock's release, once the lock came to this hub before the last word of the
+   * owner it follows (see `#take`).
+   */
+  granted: (() => void) | undefined;
 }
 
 type Role = { kind: 'idle' } | Waiting | { kind: 'owner'; socket: OwnedSocket };
@@ -156,7 +161,13 @@ export class SharedConnection {
       this.#peerListener,
       resumeFrom,
     );
-    const waiting: Waiting = { kind: 'waiting', peer, channel, stop: new AbortController() };
+    const waiting: Waiting = {
+      kind: 'waiting',
+      peer,
+      channel,
+      stop: new AbortController(),
+      granted: undefined,
+    };
     this.#role = waiting;
     this.#known.start(KNOWN_WITHIN);
     channel.onmessage = (event) => this.#receive(event.data as RelayMessage);
@@ -169,7 +180,7 @@ export class SharedConnection {
       .request(ownerLockName(this.options.name), { signal: waiting.stop.signal }, () => {
         // Granted after this hub stopped waiting: let go at once.
         if (this.#role !== waiting) return undefined;
-        this.#own(waiting, waiting.peer.cursor, release);
+        this.#take(waiting, release);
         return held;
       })
       // Aborted (this hub stopped waiting) or refused: nothing holds, nothing to do.
@@ -207,6 +218,8 @@ export class SharedConnection {
       // The owner closes it for every hub, this one too; meanwhile this hub stops queueing,
       // or the lock could come to it before the owner's word does, for a login that ended.
       role.stop.abort();
+      role.granted?.();
+      role.granted = undefined;
       peer.close(code, closeReason, reason);
       return;
     }
@@ -230,6 +243,29 @@ export class SharedConnection {
     const role = this.#role;
     if (role.kind === 'waiting') role.peer.setTopics(topics);
     else if (role.kind === 'owner') role.socket.setTopics(topics);
+  }
+
+  /**
+   * The lock came to this hub. The owner it follows let go of it: it died, handed the
+   * socket over, or its login ended (a logout, then a new login woke it). Its last word on
+   * the channel may come after the lock, so this hub resumes the session only once it heard
+   * the owner leave, or the owner died (its lifetime lock is free); a logout heard first
+   * ends the login here too (`#peerListener`), and the lock goes to the next hub.
+   */
+  #take(waiting: Waiting, release: () => void): void {
+    const owner = waiting.peer.owner;
+    const { locks } = this.env;
+    if (owner === undefined || !locks) {
+      this.#own(waiting, waiting.peer.cursor, release);
+      return;
+    }
+    waiting.granted = release;
+    locks
+      .request(workerLockName(owner), { mode: 'shared', signal: waiting.stop.signal }, () => {
+        if (this.#role === waiting) this.#own(waiting, waiting.peer.cursor, release);
+      })
+      // Aborted: this hub took the socket on the owner's word, or stopped waiting.
+      .catch(() => {});
   }
 
   #own(waiting: Waiting | undefined, cursor: SessionCursor | undefined, release: () => void): void {
@@ -280,6 +316,10 @@ export class SharedConnection {
       return;
     }
     role.peer.receive(message);
+    // The owner this hub follows left after the lock came here: the session is this hub's.
+    if (role.granted && role.peer.owner === undefined && this.#role === role) {
+      this.#own(role, role.peer.cursor, role.granted);
+    }
   }
 
   readonly #peerListener: PeerListener = {
@@ -320,6 +360,7 @@ export class SharedConnection {
     if (role.kind === 'idle') return;
     if (role.kind === 'waiting') {
       role.stop.abort();
+      role.granted?.();
       role.channel.onmessage = null;
       role.channel.close();
       this.#final = role.peer.status;
