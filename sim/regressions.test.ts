@@ -69,6 +69,19 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [7, 3, 7],
     },
   },
+  {
+    bug: 'a logout in a relaying page as the owner’s worker died: the fresh worker never heard it and resumed the session',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'logout', pick: 3 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
