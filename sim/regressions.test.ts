@@ -82,6 +82,24 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'the checker took a session the server started on resync, after a logout, for the old login’s',
+    plan: {
+      seed: 6,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 1, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 10 } },
+        { wait: 13, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        {
+          wait: 8,
+          aim: true,
+          step: { kind: 'server-restart', keepSessions: false, downFor: 0 },
+        },
+      ],
+      choices: [1, 0, 0, 1, 1, 7, 1],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
