@@ -310,7 +310,10 @@ export class HubClient implements HandleHost {
     const reopened = new Set<unknown>();
     for (const [name, login] of this.#handles) {
       if (login.handles.size === 0 || loginEnded(login.handles)) continue;
-      this.#openOn(hub, login.options, this.#cursors.get(name)).catch(() => {});
+      // A rejoin: a logout made while no worker held the login is heard, not undone.
+      this.#openOn(hub, login.options, this.#cursors.get(name), undefined, 'rejoin').catch(
+        () => {},
+      );
       this.#sendInterest(hub, name);
       reopened.add(login);
       for (const send of resend) if (send.login === login) this.#sendOn(hub, incarnation, send);

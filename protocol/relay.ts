@@ -20,7 +20,7 @@
  */
 import type { SerializedError } from './errors';
 import type { ConnectionState, StateDetail } from './state';
-import type { SessionCursor, SocketData, TabEvent } from './tab-hub';
+import type { OpenIntent, SessionCursor, SocketData, TabEvent } from './tab-hub';
 
 export const RELAY_VERSION = 1;
 
@@ -79,6 +79,11 @@ export type PeerMessage = Envelope &
         cursor?: SessionCursor;
         /** Numbers the peer's joins: it joins again when a tab brings a cursor further back. */
         ask?: number;
+        /**
+         * `rejoin`: its tabs continue a login they held before (their worker died), which
+         * may have ended meanwhile; absent, a new login (or a peer of an earlier release).
+         */
+        intent?: OpenIntent;
       }
     | { kind: 'topics'; topics: string[] }
     /**

@@ -53,6 +53,15 @@ export class Recorder implements NetworkObserver, ServerObserver {
 
   serverSent(pair: SocketPair, text: string): void {
     if (!text.startsWith('{"$ts":"resync"')) return;
+    // A session the server starts in its answer (it lost the one resumed) goes on from that
+    // one: it is as old as the login it continues, for the logout check.
+    const { session } = JSON.parse(text) as { session?: string };
+    if (typeof session === 'string' && !this.history.sessionBrowser.has(session)) {
+      const resumed = this.history.currentSession.get(pair.browser);
+      const since = resumed === undefined ? undefined : this.history.sessionFirstSeen.get(resumed);
+      this.history.sessionBrowser.set(session, pair.browser);
+      this.history.sessionFirstSeen.set(session, since ?? this.sim.now);
+    }
     const list = this.history.serverResyncs.get(pair.browser) ?? [];
     list.push(this.sim.now);
     this.history.serverResyncs.set(pair.browser, list);

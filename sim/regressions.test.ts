@@ -55,6 +55,51 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'a relaying hub the lock reached before the logout’s word resumed the session a logout ended, for the next login',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 30, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 3, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+      ],
+      choices: [7, 3, 7],
+    },
+  },
+  {
+    bug: 'a logout in a relaying page as the owner’s worker died: the fresh worker never heard it and resumed the session',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'logout', pick: 3 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    bug: 'the checker took a session the server started on resync, after a logout, for the old login’s',
+    plan: {
+      seed: 6,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 1, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 10 } },
+        { wait: 13, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        {
+          wait: 8,
+          aim: true,
+          step: { kind: 'server-restart', keepSessions: false, downFor: 0 },
+        },
+      ],
+      choices: [1, 0, 0, 1, 1, 7, 1],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

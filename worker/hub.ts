@@ -155,7 +155,7 @@ export class Hub {
     if (!endedMeanwhile) {
       const resuming =
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
-      if (entry.connection.start(cursor) === 'started') entry.login = ++this.#logins;
+      if (entry.connection.start(cursor, intent) === 'started') entry.login = ++this.#logins;
       if (known && cursor) this.#catchUp(tabId, known, cursor);
       const switched = cursor && resuming && resuming.session !== cursor.session;
       if (switched && entry.connection.cursor?.session === cursor.session) {

@@ -1,6 +1,11 @@
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import { serializeError } from '../protocol/errors';
-import type { OwnerStatus, PeerMessage } from '../protocol/relay';
+import {
+  type OwnerMessage,
+  type OwnerStatus,
+  type PeerMessage,
+  RELAY_VERSION,
+} from '../protocol/relay';
 import type { ConnectionState, TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData } from '../protocol/tab-hub';
 import { Connection } from './connection';
@@ -21,6 +26,7 @@ export class OwnedSocket {
   #relay: RelayOwner | undefined;
   #localTopics: readonly string[];
   readonly build: string;
+  readonly #hubId: string;
 
   /**
    * Starts the connection: resumes the session `cursor` names, if any, and writes the
@@ -43,6 +49,7 @@ export class OwnedSocket {
   ) {
     this.#localTopics = start.topics;
     this.build = env.build;
+    this.#hubId = env.hubId;
     const connection = new Connection(options, env, this.#connectionListener);
     this.connection = connection;
     connection.setOnline(start.online);
@@ -122,11 +129,17 @@ export class OwnedSocket {
     this.connection.close(code, closeReason, reason);
   }
 
-  /** Lets go of the lock and the channel. */
+  /**
+   * Lets go of the lock and the channel. Its last word goes first: a peer the lock reaches
+   * before it resumes the session only on hearing it (or on this hub's death), so that it
+   * hears first whether the login ended (`SharedConnection`).
+   */
   dispose(): void {
     this.#relay?.dispose();
     this.#relay = undefined;
     this.connection.dispose();
+    const leaving: OwnerMessage = { v: RELAY_VERSION, from: this.#hubId, kind: 'leaving' };
+    this.channel?.postMessage(leaving);
     this.release();
     if (this.channel) {
       this.channel.onmessage = null;

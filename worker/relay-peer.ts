@@ -8,7 +8,7 @@ import {
   type RelayBody,
 } from '../protocol/relay';
 import type { StateDetail } from '../protocol/state';
-import type { SessionCursor, SocketData, TabEvent, WireId } from '../protocol/tab-hub';
+import type { OpenIntent, SessionCursor, SocketData, TabEvent, WireId } from '../protocol/tab-hub';
 import type { ConnectionListener } from './environment';
 import type { Numbering } from './send-queue';
 
@@ -72,6 +72,8 @@ export class RelayPeer {
     private readonly outboxLimit: number,
     private readonly listener: PeerListener,
     resumeFrom: SessionCursor | undefined,
+    /** `rejoin`: this hub's tabs continue a login (their worker died), which may have ended. */
+    readonly intent: OpenIntent = 'login',
   ) {
     this.#cursor = resumeFrom;
     this.#join();
@@ -88,6 +90,11 @@ export class RelayPeer {
 
   get cursor(): SessionCursor | undefined {
     return this.#cursor;
+  }
+
+  /** The hub whose announcement this hub heard last, until it said it is leaving. */
+  get owner(): string | undefined {
+    return this.#owner?.id;
   }
 
   /**
@@ -313,6 +320,7 @@ export class RelayPeer {
       topics: this.#topics,
       ...(cursor ? { cursor } : {}),
       ask: ++this.#asks,
+      ...(this.intent === 'rejoin' ? { intent: this.intent } : {}),
     });
   }
 

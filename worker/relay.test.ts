@@ -320,6 +320,23 @@ describe('hubs sharing a connection', () => {
     expect(a.hub.inspect('relay-logout')?.state).toBe('closed');
   });
 
+  it('a logout and a new login at once in the owner’s tab: the relaying hub the lock reaches before the logout’s word does not resume the session', async () => {
+    const name = 'relay-logout-relogin';
+    const { tabA, tabB } = await twoHubs(name);
+    const { resume } = handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    // One task: the owner goes dormant, then wakes for the new login and lets go of the
+    // lock, which reaches the relaying hub before the channel brings it the logout.
+    tabA.api.close('tab-a', name, 1000, '');
+    tabA.api.release('tab-a', name);
+    void tabA.api.open('tab-a', relayOptions(name));
+    await vi.waitFor(() => expect(tabB.states().at(-1)).toBe('closed:logout'));
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const { resume: next } = handshake();
+    expect(next.session).not.toBe(resume.session);
+    expect(next.last).toBe(0);
+  });
+
   /**
    * Three hubs on `name`, the first owning an open socket; tab-b logs out. The owner lives,
    * or dies before it gets to the logout: once the other hub has it (`after-others`), or at
@@ -360,14 +377,16 @@ describe('hubs sharing a connection', () => {
       await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
     }
     expect(world.sockets).toHaveLength(1);
-    // No hub queues for the socket: none will ever take it for the login that ended.
-    const taken = await world.locks.request(
-      ownerLockName('relay-logout-owner-dies'),
-      {},
-      () => 'free',
-    );
-    expect(taken).toBe('free');
-    expect(world.sockets).toHaveLength(1);
+    // The hub that logged out keeps the lock for the login that ended, so that no hub
+    // resumes it; a new login's join makes it let go: a fresh session, one socket.
+    const resumed = world.sockets[0] ? resumeFrameOf(world.sockets[0]) : undefined;
+    const d = world.startHub('build-d');
+    const tabD = await world.attachTab(d.hub, 'tab-d');
+    await tabD.api.open('tab-d', relayOptions('relay-logout-owner-dies'));
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const { resume } = handshake();
+    expect(resume.session).not.toBe(resumed?.session);
+    expect(resume.last).toBe(0);
   });
 
   it('log out from a relaying hub whose owner dies at once: a hub the lock reached first closes the socket it opened before it is open', async () => {
@@ -380,6 +399,25 @@ describe('hubs sharing a connection', () => {
       expect(socket.closeCalls).toHaveLength(1);
     }
     expect(tabC.frames()).toEqual([]);
+  });
+
+  it('log out from a relaying hub as the owner dies: the owner’s tab, back on a fresh hub, hears the logout and resumes nothing', async () => {
+    const name = 'relay-logout-owner-dies-rejoin';
+    const { a, tabA, tabB } = await twoHubs(name);
+    handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    const cursor = tabA.api.inspect(name)?.cursor;
+    expect(cursor).toBeDefined();
+    // One task: the logout goes to an owner that never hears it.
+    tabB.api.close('tab-b', name, 1000, '');
+    a.kill();
+    await vi.waitFor(() => expect(tabB.states().at(-1)).toBe('closed:logout'));
+    // tab-a's page starts a fresh worker and continues its login there, from its cursor.
+    const fresh = world.startHub('build-a');
+    const tabA2 = await world.attachTab(fresh.hub, 'tab-a2');
+    void tabA2.api.open('tab-a2', relayOptions(name), cursor, undefined, 'rejoin');
+    await vi.waitFor(() => expect(tabA2.states().at(-1)).toBe('closed:logout'));
+    expect(world.sockets).toHaveLength(1);
   });
 
   it('a new login in a relaying hub replaces the old one everywhere: one socket, on the new url', async () => {

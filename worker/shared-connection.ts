@@ -1,6 +1,6 @@
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
-import { ownerLockName, relayChannelName } from '../protocol/locks';
+import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
 import {
   isOwnerMessage,
   type OwnerStatus,
@@ -8,7 +8,7 @@ import {
   type RelayMessage,
 } from '../protocol/relay';
 import type { ConnectionState, TransitionReason } from '../protocol/state';
-import type { SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
+import type { OpenIntent, SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
 import { AnswerWait } from './answer-wait';
 import { HeardStream } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
@@ -25,9 +25,32 @@ interface Waiting {
   peer: RelayPeer;
   channel: RelayChannelPort;
   stop: AbortController;
+  /**
+   * The owner lock's release, once the lock came to this hub before the last word of the
+   * owner it follows (see `#take`).
+   */
+  granted: (() => void) | undefined;
 }
 
-type Role = { kind: 'idle' } | Waiting | { kind: 'owner'; socket: OwnedSocket };
+/**
+ * A hub whose tab logged out while it relayed. It keeps its place in the lock's queue, and
+ * the lock once granted, as a logged-out owner does: a hub that did not hear the logout (a
+ * fresh one after its worker died) would otherwise take the lock and resume the session.
+ */
+interface Keeper {
+  kind: 'keeper';
+  channel: RelayChannelPort;
+  stop: AbortController;
+  granted: (() => void) | undefined;
+}
+
+type Role =
+  | { kind: 'idle' }
+  | Waiting
+  | Keeper
+  | { kind: 'owner'; socket: OwnedSocket; channel: RelayChannelPort | undefined };
+
+type Logout = { code: number; closeReason: string };
 
 /** How long `open` waits for the owner's answer: a grant or an announcement takes a few ms. */
 const KNOWN_WITHIN = 1_000;
@@ -48,6 +71,8 @@ export class SharedConnection {
   #topics: readonly string[] = [];
   /** What this hub's tabs hear, whoever owns the socket. */
   readonly #heard: HeardStream;
+  /** The logout that ended the login this hub keeps the lock (or its place) for. */
+  #loggedOut: Logout | undefined;
   /** Owners of another url this hub asked to make way for its login, by hub id. */
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
@@ -63,7 +88,8 @@ export class SharedConnection {
   }
 
   get role(): 'owner' | 'relay' {
-    return this.#role.kind === 'waiting' ? 'relay' : 'owner';
+    const { kind } = this.#role;
+    return kind === 'waiting' || kind === 'keeper' ? 'relay' : 'owner';
   }
 
   /**
@@ -126,7 +152,7 @@ export class SharedConnection {
    * `resumeFrom` says of the session (`WireLink.learn`), and a hub still joining joins
    * again from a tab's cursor further back.
    */
-  start(resumeFrom?: SessionCursor): 'started' | 'joined' {
+  start(resumeFrom?: SessionCursor, intent?: OpenIntent): 'started' | 'joined' {
     const role = this.#role;
     if (role.kind === 'waiting') {
       if (resumeFrom) {
@@ -155,8 +181,15 @@ export class SharedConnection {
       this.options.outboxLimit,
       this.#peerListener,
       resumeFrom,
+      intent,
     );
-    const waiting: Waiting = { kind: 'waiting', peer, channel, stop: new AbortController() };
+    const waiting: Waiting = {
+      kind: 'waiting',
+      peer,
+      channel,
+      stop: new AbortController(),
+      granted: undefined,
+    };
     this.#role = waiting;
     this.#known.start(KNOWN_WITHIN);
     channel.onmessage = (event) => this.#receive(event.data as RelayMessage);
@@ -167,9 +200,11 @@ export class SharedConnection {
     });
     locks
       .request(ownerLockName(this.options.name), { signal: waiting.stop.signal }, () => {
+        const role = this.#role;
+        if (role === waiting) this.#take(waiting, release);
+        else if (role.kind === 'keeper' && role.stop === waiting.stop) role.granted = release;
         // Granted after this hub stopped waiting: let go at once.
-        if (this.#role !== waiting) return undefined;
-        this.#own(waiting, waiting.peer.cursor, release);
+        else return undefined;
         return held;
       })
       // Aborted (this hub stopped waiting) or refused: nothing holds, nothing to do.
@@ -194,9 +229,14 @@ export class SharedConnection {
    */
   close(code: number, closeReason: string, reason: TransitionReason): void {
     const role = this.#role;
+    if (reason === 'logout') this.#loggedOut = { code, closeReason };
     if (role.kind === 'owner') {
       role.socket.close(code, closeReason, reason);
       // A logout keeps the lock (dormant); this hub leaving, or its new login, lets go.
+      if (reason === 'released' || reason === 'replaced') this.#letGo();
+      return;
+    }
+    if (role.kind === 'keeper') {
       if (reason === 'released' || reason === 'replaced') this.#letGo();
       return;
     }
@@ -207,13 +247,19 @@ export class SharedConnection {
       // The owner closes it for every hub, this one too; meanwhile this hub stops queueing,
       // or the lock could come to it before the owner's word does, for a login that ended.
       role.stop.abort();
+      role.granted?.();
+      role.granted = undefined;
       peer.close(code, closeReason, reason);
       return;
     }
     // A logout: the owner closes the socket, and every hub that follows it closes on
     // hearing this (see #receive), so none takes the lock for it should the owner die first.
     // Also before this hub heard the owner: its join went first, so the owner hears both.
-    if (reason === 'logout') peer.close(code, closeReason, reason);
+    if (reason === 'logout') {
+      peer.close(code, closeReason, reason);
+      this.#keep(role, code);
+      return;
+    }
     if (reason === 'released') peer.leave();
     this.#closeHere(role, code, reason);
   }
@@ -232,6 +278,29 @@ export class SharedConnection {
     else if (role.kind === 'owner') role.socket.setTopics(topics);
   }
 
+  /**
+   * The lock came to this hub. The owner it follows let go of it: it died, handed the
+   * socket over, or its login ended (a logout, then a new login woke it). Its last word on
+   * the channel may come after the lock, so this hub resumes the session only once it heard
+   * the owner leave, or the owner died (its lifetime lock is free); a logout heard first
+   * ends the login here too (`#peerListener`), and the lock goes to the next hub.
+   */
+  #take(waiting: Waiting, release: () => void): void {
+    const owner = waiting.peer.owner;
+    const { locks } = this.env;
+    if (owner === undefined || !locks) {
+      this.#own(waiting, waiting.peer.cursor, release);
+      return;
+    }
+    waiting.granted = release;
+    locks
+      .request(workerLockName(owner), { mode: 'shared', signal: waiting.stop.signal }, () => {
+        if (this.#role === waiting) this.#own(waiting, waiting.peer.cursor, release);
+      })
+      // Aborted: this hub took the socket on the owner's word, or stopped waiting.
+      .catch(() => {});
+  }
+
   #own(waiting: Waiting | undefined, cursor: SessionCursor | undefined, release: () => void): void {
     const sends = waiting?.peer.takeSends() ?? [];
     waiting?.stop.abort();
@@ -242,7 +311,7 @@ export class SharedConnection {
       online: this.#online,
       missedBy: (peerCursor) => this.missedBy(peerCursor),
     });
-    this.#role = { kind: 'owner', socket };
+    this.#role = { kind: 'owner', socket, channel: waiting?.channel };
     // The peers of the last owner are this one's only once they join it.
     this.#heard.builds(socket.builds);
     this.#known.settle();
@@ -251,21 +320,23 @@ export class SharedConnection {
   #receive(message: RelayMessage): void {
     if (message?.v !== RELAY_VERSION) return;
     const role = this.#role;
-    if (role.kind === 'owner') {
-      if (isOwnerMessage(message)) return;
-      // A dormant owner makes way for the first hub that starts a new login.
-      if (role.socket.dormant && message.kind === 'join') this.#letGo();
-      else role.socket.receive(message);
+    if (role.kind === 'owner' && !role.socket.dormant) {
+      if (!isOwnerMessage(message)) role.socket.receive(message);
+      return;
+    }
+    if (role.kind === 'owner' || role.kind === 'keeper') {
+      if (message.kind === 'join') this.#answerEnded(role.channel, message);
       return;
     }
     if (role.kind !== 'waiting') return;
     if (!isOwnerMessage(message)) {
-      // Another hub's tab logged out of the login this hub follows: it ends here too now,
-      // not on the owner's word, which never comes if the owner dies first.
+      // Another hub's tab logged out of the login this hub follows (or continues, after
+      // its worker died): it ends here too now, not on the owner's word, which never comes
+      // if the owner dies first.
       if (
         message.kind === 'close' &&
         message.reason === 'logout' &&
-        role.peer.status.state !== 'idle'
+        (role.peer.status.state !== 'idle' || role.peer.intent === 'rejoin')
       ) {
         this.#closeHere(role, message.code, 'logout');
       }
@@ -280,6 +351,10 @@ export class SharedConnection {
       return;
     }
     role.peer.receive(message);
+    // The owner this hub follows left after the lock came here: the session is this hub's.
+    if (role.granted && role.peer.owner === undefined && this.#role === role) {
+      this.#own(role, role.peer.cursor, role.granted);
+    }
   }
 
   readonly #peerListener: PeerListener = {
@@ -305,6 +380,40 @@ export class SharedConnection {
     builds: (builds) => this.#heard.builds(builds),
   };
 
+  /**
+   * A join reached this hub while it keeps the lock (or its place) for a login that ended.
+   * A hub whose tabs continue a login (their worker died) may not have heard the logout: it
+   * hears it now, and ends too. A new login's join wakes this hub: it makes way.
+   */
+  #answerEnded(
+    channel: RelayChannelPort | undefined,
+    join: Extract<RelayMessage, { kind: 'join' }>,
+  ): void {
+    const logout = this.#loggedOut;
+    if (join.intent !== 'rejoin' || !logout || !channel) {
+      this.#letGo();
+      return;
+    }
+    const { hubId } = this.env;
+    channel.postMessage({
+      v: RELAY_VERSION,
+      from: hubId,
+      kind: 'close',
+      ...logout,
+      reason: 'logout',
+    });
+  }
+
+  /** This hub's tab logged out while it relayed: its tabs close, and it keeps its place. */
+  #keep(waiting: Waiting, code: number): void {
+    const { peer, channel, stop, granted } = waiting;
+    rejectClosed(peer, 'logout');
+    this.#final = { ...peer.status, state: 'closed' };
+    this.#role = { kind: 'keeper', channel, stop, granted };
+    this.#known.settle();
+    this.#heard.state('closed', { from: peer.status.state, reason: 'logout', code });
+  }
+
   /** Closes the connection for this hub's tabs: it stops queueing, its sends reject. */
   #closeHere({ peer }: Waiting, code: number, reason: TransitionReason): void {
     this.#letGo();
@@ -317,12 +426,14 @@ export class SharedConnection {
   #letGo(): void {
     const role = this.#role;
     this.#known.settle();
+    this.#loggedOut = undefined;
     if (role.kind === 'idle') return;
-    if (role.kind === 'waiting') {
+    if (role.kind === 'waiting' || role.kind === 'keeper') {
       role.stop.abort();
+      role.granted?.();
       role.channel.onmessage = null;
       role.channel.close();
-      this.#final = role.peer.status;
+      if (role.kind === 'waiting') this.#final = role.peer.status;
     } else {
       role.socket.dispose();
       this.#final = role.socket.status;
