@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { check, DEFAULT_CHECK } from './checker';
-import { type HandleEvent, History } from './history';
+import { type HandleEvent, History, type Receipt } from './history';
 
 /** Pushes 1…count to alice, topic a, each in session S of browser b1 under its own number. */
 function historyWith(count: number): History {
@@ -44,6 +44,29 @@ const frame = (push: number, at = push * 10 + 1): HandleEvent => ({
   push,
   session: 'S',
 });
+
+/** Receipts at the given times, the `n`th list after `n` losses of the server's sessions. */
+function receipts(...afterLosses: number[][]): Receipt[] {
+  return afterLosses.flatMap((times, stateLosses) => times.map((at) => ({ at, stateLosses })));
+}
+
+function sendTo(
+  history: History,
+  id: number,
+  ok: boolean,
+  received: Receipt[],
+  error?: string,
+): void {
+  history.sends.set(id, {
+    id,
+    handle: 1,
+    browser: 'b1',
+    at: 0,
+    outcome: { at: 5, ok, ...(error ? { error } : {}) },
+    received,
+    pageAlive: () => true,
+  });
+}
 
 const invariants = (history: History) => check(history).map((found) => found.invariant);
 
@@ -86,15 +109,7 @@ describe('the checker', () => {
   it('holds sends to once if resolved, never if rejected, unconfirmed as unknown, and WorkerError as the switch says', () => {
     const history = historyWith(0);
     const send = (id: number, ok: boolean, received: number[], error?: string) =>
-      history.sends.set(id, {
-        id,
-        handle: 1,
-        browser: 'b1',
-        at: 0,
-        outcome: { at: 5, ok, ...(error ? { error } : {}) },
-        received,
-        pageAlive: () => true,
-      });
+      sendTo(history, id, ok, receipts(received), error);
     send(1, true, [3]);
     send(2, false, [], 'TS_ERR_CLOSED');
     send(3, false, [3], 'WorkerError');
@@ -110,6 +125,25 @@ describe('the checker', () => {
       'rejected send written',
       'send written twice',
     ]);
+  });
+
+  it('allows a send twice only when the server lost its sessions between the two receipts', () => {
+    const history = historyWith(0);
+    // Received at 3, the sessions lost at 4, received again (the resend) at 9.
+    history.stateLosses.push({ at: 4, cause: 'server restart' });
+    sendTo(history, 1, true, receipts([3], [9]));
+    expect(invariants(history)).toEqual([]);
+    // Both receipts after the loss: the server had the dedupe the second time.
+    sendTo(history, 2, true, receipts([], [5, 9]));
+    expect(invariants(history)).toEqual(['send written twice']);
+    history.sends.delete(2);
+    // A third receipt needs a loss of its own.
+    sendTo(history, 3, true, receipts([3], [5, 9]));
+    expect(invariants(history)).toEqual(['send written twice']);
+    history.sends.delete(3);
+    history.stateLosses.push({ at: 6, cause: 'redis restart' });
+    sendTo(history, 4, true, receipts([3], [5], [9]));
+    expect(invariants(history)).toEqual([]);
   });
 
   it('finds two sockets held longer than the bound, and a push heard after logout', () => {

@@ -1,8 +1,9 @@
 /**
  * Everything a run did, as the checker reads it: each push the server's app made and the
  * session streams it went into, what each handle heard, each send() and its settling, what
- * the server's app received, sockets over time, logouts, and probes of memory. Also one
- * line per event, whose hash is the run's fingerprint (the same seed must give the same).
+ * the server's app received, sockets over time, logouts, the times the server lost its
+ * sessions, and probes of memory. Also one line per event, whose hash is the run's
+ * fingerprint (the same seed must give the same).
  */
 import { createHash } from 'node:crypto';
 
@@ -36,14 +37,29 @@ export interface HandleRecord {
   endedAt?: number;
 }
 
+/** The server's app got a send; `stateLosses`: how many there had been by then. */
+export interface Receipt {
+  at: number;
+  stateLosses: number;
+}
+
 export interface SendRecord {
   id: number;
   handle: number;
   browser: string;
   at: number;
   outcome?: { at: number; ok: boolean; error?: string };
-  received: number[];
+  received: Receipt[];
   pageAlive: () => boolean;
+}
+
+/**
+ * The server side lost its sessions, and with them the dedupe of sends: a restart without
+ * its sessions, or Redis back empty. A send written before may reach the app once more.
+ */
+export interface StateLoss {
+  at: number;
+  cause: 'server restart' | 'redis restart';
 }
 
 export interface LogoutRecord {
@@ -63,6 +79,7 @@ export class History {
   readonly handles = new Map<number, HandleRecord>();
   readonly sends = new Map<number, SendRecord>();
   readonly logouts: LogoutRecord[] = [];
+  readonly stateLosses: StateLoss[] = [];
   /** Session id → the browser whose worker resumed it first. */
   readonly sessionBrowser = new Map<string, string>();
   readonly sessionFirstSeen = new Map<string, number>();

@@ -88,7 +88,7 @@ export class Recorder implements NetworkObserver, ServerObserver {
     }
     const record = typeof id === 'number' ? this.history.sends.get(id) : undefined;
     if (!record) return;
-    record.received.push(this.sim.now);
+    record.received.push({ at: this.sim.now, stateLosses: this.history.stateLosses.length });
     this.history.line(this.sim.now, `server got s${id}`);
   }
 

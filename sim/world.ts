@@ -10,7 +10,7 @@ import type { RedisCommandClient } from '../server/redis/store-options';
 import { FINAL_ACKS_WITHIN } from '../worker/final-acks';
 import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from './browser';
 import { installGlobals, type Realm } from './globals';
-import { type HandleRecord, History } from './history';
+import { type HandleRecord, History, type Receipt } from './history';
 import { Recorder } from './recorder';
 import { RedisGate } from './redis-gate';
 import { type Context, Scheduler } from './scheduler';
@@ -155,7 +155,10 @@ export class World implements Realm {
     this.server?.kill();
     this.server = undefined;
     this.history.line(this.sim.now, `server down (keep sessions: ${keepSessions})`);
-    if (!keepSessions) this.store = this.#freshStore();
+    if (!keepSessions) {
+      this.store = this.#freshStore();
+      this.history.stateLosses.push({ at: this.sim.now, cause: 'server restart' });
+    }
     this.sim.setTimer(this.sim.root, downFor, () => this.startServer(), 'server start');
   }
 
@@ -164,6 +167,7 @@ export class World implements Realm {
     const redis = this.#redis;
     if (!redis) return;
     this.history.line(this.sim.now, 'redis restarts, empty');
+    this.history.stateLosses.push({ at: this.sim.now, cause: 'redis restart' });
     redis.gate.hold(redis.restart());
   }
 
@@ -270,7 +274,7 @@ export class World implements Realm {
       handle: handle.id,
       browser: handle.tab.browser.id,
       at: this.sim.now,
-      received: [] as number[],
+      received: [] as Receipt[],
       pageAlive: () => handle.tab.context.alive,
     };
     this.history.sends.set(id, record);
