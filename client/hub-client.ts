@@ -149,7 +149,19 @@ export class HubClient implements HandleHost {
   }
 
   async close(name: string, code: number, closeReason: string): Promise<void> {
-    unwrap(await this.#ask<Outcome<void>>((hub) => hub.close(this.tabId, name, code, closeReason)));
+    for (;;) {
+      const asked = this.#current;
+      try {
+        unwrap(
+          await this.#ask<Outcome<void>>((hub) => hub.close(this.tabId, name, code, closeReason)),
+        );
+        return;
+      } catch (error) {
+        // The worker died before it answered: the fresh one reopens the login from the
+        // tabs' cursors, so the logout goes to it too, or it would stand undone.
+        if (!asked.dead || this.#current === asked || !this.#handles.has(name)) throw error;
+      }
+    }
   }
 
   async release(handle: TabSocketHandle): Promise<void> {

@@ -313,7 +313,12 @@ class Driver {
     // out through a handle of its own (url functions all count as one login: README,
     // Expiring tokens).
     world.inTab(current?.tab ?? via, () => {
-      let handle = current;
+      // Released meanwhile (a topic change in the same instant): not one to log out with.
+      let handle = current && this.#current(current.tab).includes(current) ? current : undefined;
+      if (!handle && (previous === undefined || previous === user)) {
+        loggedIn();
+        return;
+      }
       if (!handle) {
         browser.user = previous;
         handle = world.openHandle(via, { interest: 'all' });
