@@ -320,14 +320,25 @@ function missedBefore(
 }
 
 /**
- * Whether a tab of `browser` had heard a numbered push by `at`: then the session has pushes
- * its tabs know of, and a fresh worker resumes it (a tab on a narrow topic included, whose
- * own cursor lags only by pushes it does not want: issue 19, item 3).
+ * Whether a tab of `browser` had heard a numbered push of its login by `at`: then the
+ * session has pushes its tabs know of, and a fresh worker resumes it (a tab on a narrow
+ * topic included, whose own cursor lags only by pushes it does not want: issue 19, item 3).
+ * A session with none yet looks to the tabs as a plain server's would (README, "When the
+ * worker dies"): they are told `resync`.
  */
 function hadPushes(history: History, browser: string, at: number): boolean {
+  // A logout ends the session: the login after it starts one with no push.
+  const loginFrom = Math.max(
+    Number.NEGATIVE_INFINITY,
+    ...history.logouts
+      .filter((logout) => logout.browser === browser && logout.at <= at)
+      .map((logout) => logout.at),
+  );
   for (const handle of history.handles.values()) {
     if (handle.browser !== browser) continue;
-    if (handle.events.some((event) => event.kind === 'frame' && event.at <= at)) return true;
+    const heard = (event: HandleEvent) =>
+      event.kind === 'frame' && event.at <= at && event.at > loginFrom;
+    if (handle.events.some(heard)) return true;
   }
   return false;
 }
