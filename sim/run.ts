@@ -257,8 +257,14 @@ class Driver {
       const next = world.openTab(tab.browser, tab.slot, tab.build, []);
       world.inTab(next, () => {
         for (const handle of live) {
-          // The same login continues its lineage; another one starts a new one.
-          const lineage = handle.user === next.browser.user ? handle.lineage : undefined;
+          // The same login continues its lineage; another one (a new user, or the same after
+          // a logout) starts a new one.
+          const openedAt = world.history.handles.get(handle.id)?.openedAt ?? 0;
+          const loggedOut = world.history.logouts.some(
+            (logout) => logout.browser === tab.browser.id && logout.at >= openedAt,
+          );
+          const sameLogin = handle.user === next.browser.user && !loggedOut;
+          const lineage = sameLogin ? handle.lineage : undefined;
           world.openHandle(next, handle.spec, lineage);
         }
       });
