@@ -5,7 +5,9 @@
  */
 import { vi } from 'vitest';
 import type { Hub } from '../../worker/hub';
-import { createHub, exposeHub } from '../../worker/serve';
+import { expose } from 'comlink';
+import type { HubApi } from '../../protocol/tab-hub';
+import { createHub } from '../../worker/serve';
 import { FakeLocks } from '../../worker/test-support/fake-locks';
 import { type FakeSocket, fakeEnvironment } from '../../worker/test-support/fake-socket';
 import { connect } from '../index';
@@ -21,6 +23,8 @@ export interface World {
   tab(options?: Partial<Parameters<typeof connect>[0]>): ReturnType<typeof connect>;
   /** The topics of the last `sub` frame written to the current socket. */
   lastSub(): string[] | undefined;
+  /** Changes what the next workers' ports answer (a hub that holds a command, say). */
+  wrapApi: (api: HubApi) => HubApi;
   end(): void;
 }
 
@@ -59,6 +63,7 @@ export function makeWorld(): World {
       const last = subs.at(-1);
       return last === undefined ? undefined : (JSON.parse(last) as { topics: string[] }).topics;
     },
+    wrapApi: (api) => api,
     end() {
       over = true;
       world.hub.dispose();
@@ -70,7 +75,7 @@ export function makeWorld(): World {
       super();
       const { port1, port2 } = new MessageChannel();
       this.port = port1;
-      exposeHub(world.hub, port2);
+      expose(world.wrapApi(world.hub.api(port2)), port2);
       portsOf.set(world.hub, [...(portsOf.get(world.hub) ?? []), port2]);
     }
   }
