@@ -3,10 +3,11 @@
  * MessageChannels standing in for the SharedWorker's ports, fake sockets, fake Web Locks,
  * and a worker that can be killed (its ports go silent, its lock is let go).
  */
-import { vi } from 'vitest';
-import type { Hub } from '../../worker/hub';
+
 import { expose } from 'comlink';
+import { vi } from 'vitest';
 import type { HubApi } from '../../protocol/tab-hub';
+import type { Hub } from '../../worker/hub';
 import { createHub } from '../../worker/serve';
 import { FakeLocks } from '../../worker/test-support/fake-locks';
 import { type FakeSocket, fakeEnvironment } from '../../worker/test-support/fake-socket';

@@ -22,7 +22,7 @@ it('a call the worker never answers settles within a bound', async () => {
   world.wrapApi = (api) => ({
     ...api,
     inspect: (name) => (stuck ? (never() as never) : api.inspect(name)),
-    close: (...args) => (stuck ? never() : api.close(...args)),
+    close: (...args) => (stuck ? (never() as never) : api.close(...args)),
   });
   const tab = world.tab();
   await vi.waitFor(() => expect(world.sockets).toHaveLength(1));
