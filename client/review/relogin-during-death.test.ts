@@ -19,7 +19,8 @@ async function settle(): Promise<void> {
 }
 
 it('close() then connect() in the same tick while a fresh worker starts: the old handle is retired, each push once', async () => {
-  let socket = world.tab();
+  const tab = world.page();
+  let socket = tab();
   const old = socket;
   const received: string[] = [];
   socket.on('message', () => received.push('old'));
@@ -31,7 +32,7 @@ it('close() then connect() in the same tick while a fresh worker starts: the old
   await vi.waitFor(() => expect(socket.state).toBe('connecting'));
   // The blog posts' pattern, while the tab waits for the fresh worker.
   void socket.close();
-  socket = world.tab();
+  socket = tab();
   socket.on('message', () => received.push('new'));
   await settle();
   world.latest().accept();

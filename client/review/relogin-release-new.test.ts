@@ -20,7 +20,8 @@ async function settle(): Promise<void> {
 }
 
 it('a closed handle stays closed when the handle of the next login is released in the same tick', async () => {
-  const old = world.tab();
+  const tab = world.page();
+  const old = tab();
   const received: unknown[] = [];
   old.on('message', (data) => received.push(data));
   await vi.waitFor(() => expect(world.sockets).toHaveLength(1));
@@ -30,7 +31,7 @@ it('a closed handle stays closed when the handle of the next login is released i
   await vi.waitFor(() => expect(old.state).toBe('open'));
 
   void old.close();
-  const next = world.tab();
+  const next = tab();
   void next.release();
   await settle();
   expect(old.state).toBe('closed');

@@ -20,8 +20,13 @@ export interface World {
   windowEvents: EventTarget;
   /** The worker dies as a killed one does: its ports go silent, then its lock is free. */
   killWorker(): void;
-  /** A tab whose `worker` option is a function: started again after a death. */
+  /**
+   * A new tab (its own worker function, so its own client and tab id), with one handle;
+   * its `worker` option is a function: started again after a death.
+   */
   tab(options?: Partial<Parameters<typeof connect>[0]>): ReturnType<typeof connect>;
+  /** A new tab: `connect()` calls through what it returns are handles of that one tab. */
+  page(): (options?: Partial<Parameters<typeof connect>[0]>) => ReturnType<typeof connect>;
   /** The topics of the last `sub` frame written to the current socket. */
   lastSub(): string[] | undefined;
   /** Changes what the next workers' ports answer (a hub that holds a command, say). */
@@ -46,15 +51,15 @@ export function makeWorld(): World {
       dead.dispose();
     },
     tab(options = {}) {
-      return connect({
-        url: 'ws://127.0.0.1:9/ws',
-        heartbeat: false,
-        worker: () => {
-          if (over) throw new Error('the test is over');
-          return new SharedWorker('');
-        },
-        ...options,
-      });
+      return world.page()(options);
+    },
+    page() {
+      const worker = () => {
+        if (over) throw new Error('the test is over');
+        return new SharedWorker('');
+      };
+      return (options = {}) =>
+        connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker, ...options });
     },
     lastSub() {
       const subs = world
