@@ -57,7 +57,7 @@ export function fitsPayload(data: SocketData, maxPayload: number): boolean {
   return data.length <= maxPayload && utf8Length(data) <= maxPayload;
 }
 
-function byteSize(data: Exclude<SocketData, string>): number {
+export function byteSize(data: Exclude<SocketData, string>): number {
   return data instanceof Blob ? data.size : data.byteLength;
 }
 
