@@ -516,6 +516,39 @@ describe('TabSocket', () => {
   });
 
   describe('#subscribe()', () => {
+    /** The topics of the last `sub` frame written to the current socket. */
+    function lastSub(): string[] | undefined {
+      const subs = latest()
+        .sent.map((frame) => String(frame))
+        .filter((frame) => frame.startsWith('{"$ts":"sub"'));
+      const last = subs.at(-1);
+      return last === undefined ? undefined : (JSON.parse(last) as { topics: string[] }).topics;
+    }
+
+    it('subscribes a topic refused past maxTopics again when unsubscribed and subscribed in one task', async () => {
+      const first = openTab({ limits: { maxTopics: 1 } });
+      const second = openTab({ limits: { maxTopics: 1 } });
+      first.subscribe('a', () => {});
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      await vi.waitFor(() => expect(second.state).toBe('open'));
+      await vi.waitFor(() => expect(lastSub()).toEqual(['a']));
+      const errors: string[] = [];
+      second.on('error', (error) => errors.push(error.code));
+      const unsubscribe = second.subscribe('b', () => {});
+      await vi.waitFor(() => expect(errors).toEqual(['TS_ERR_TOO_LARGE']));
+
+      // The first tab leaves: 'b' fits now, and the hub never held it for this tab.
+      await first.release();
+      await settle();
+      unsubscribe();
+      second.subscribe('b', () => {});
+      await settle();
+      expect(lastSub()).toEqual(['b']);
+    });
+
     it('receives only its topic, and the worker sends the tab nothing else', async () => {
       const tab = openTab();
       const chat: unknown[] = [];

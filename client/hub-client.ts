@@ -464,6 +464,9 @@ export class HubClient implements HandleHost {
       this.#sends.written(received.id, received.wire);
       return;
     }
+    if (received?.kind === 'error' && Array.isArray(received.refusedTopics)) {
+      this.#handles.get(received.name)?.interest.refused(received.refusedTopics);
+    }
     const tabEvent = received && this.#cursors.pass(received);
     if (!tabEvent) return;
     for (const handle of this.#handles.get(tabEvent.name)?.handles ?? []) handle.receive(tabEvent);

@@ -198,7 +198,9 @@ export class Hub {
       connection?.setTopics(this.#registry.topicsOn(name));
     }
     if (fitted.refused) {
-      this.#registry.postTo(tabId, { kind: 'error', name, error: serializeError(fitted.refused) });
+      const refusedTopics = fitted.refusedTopics ?? [];
+      const error = serializeError(fitted.refused);
+      this.#registry.postTo(tabId, { kind: 'error', name, error, refusedTopics });
     }
     return DONE;
   }
