@@ -69,6 +69,15 @@ async function settle(): Promise<void> {
   for (let turn = 0; turn < 20; turn++) await new Promise((done) => setTimeout(done, 0));
 }
 
+/** The topics of the last `sub` frame written to the current socket. */
+function lastSub(): string[] | undefined {
+  const subs = latest()
+    .sent.map((frame) => String(frame))
+    .filter((frame) => frame.startsWith('{"$ts":"sub"'));
+  const last = subs.at(-1);
+  return last === undefined ? undefined : (JSON.parse(last) as { topics: string[] }).topics;
+}
+
 beforeEach(() => {
   const fake = fakeEnvironment();
   sockets = fake.sockets;
@@ -516,15 +525,6 @@ describe('TabSocket', () => {
   });
 
   describe('#subscribe()', () => {
-    /** The topics of the last `sub` frame written to the current socket. */
-    function lastSub(): string[] | undefined {
-      const subs = latest()
-        .sent.map((frame) => String(frame))
-        .filter((frame) => frame.startsWith('{"$ts":"sub"'));
-      const last = subs.at(-1);
-      return last === undefined ? undefined : (JSON.parse(last) as { topics: string[] }).topics;
-    }
-
     it('subscribes a topic refused past maxTopics again when unsubscribed and subscribed in one task', async () => {
       const first = openTab({ limits: { maxTopics: 1 } });
       const second = openTab({ limits: { maxTopics: 1 } });
@@ -704,6 +704,27 @@ describe('TabSocket', () => {
   });
 
   describe('window signals', () => {
+    it('keeps a subscribe made in the task of the pageshow that restores the page, and the topics before it', async () => {
+      const tab = openTab();
+      const received: unknown[] = [];
+      tab.subscribe('a', (data) => received.push(data));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      await vi.waitFor(() => expect(lastSub()).toEqual(['a']));
+      windowEvents.dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toEqual([]));
+
+      tab.subscribe('b', (data) => received.push(data));
+      windowEvents.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(1));
+      await settle();
+      expect(lastSub()).toEqual(['a', 'b']);
+      latest().receive('{"$ts":"push","seq":1,"data":{"topic":"b","n":1}}');
+      await vi.waitFor(() => expect(received).toEqual([{ topic: 'b', n: 1 }]));
+    });
+
     it('forwards offline and online to the worker', async () => {
       const tab = openTab();
       await vi.waitFor(() => expect(sockets).toHaveLength(1));

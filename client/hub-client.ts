@@ -447,9 +447,11 @@ export class HubClient implements HandleHost {
    * longer knows of that logout (the worker ended meanwhile) cannot tell: the session resumes.
    */
   #rejoin(): void {
-    this.#forgetInterests();
     this.#call(async (hub) => {
       await hub.attach(this.tabId, navigator.onLine);
+      // Forgotten once attached: an update asked for before (a subscribe in the task of the
+      // pageshow) reached a hub the tab had left, and must not count as told.
+      this.#forgetInterests();
       for (const [name, { options, handles }] of this.#handles) {
         if (loginEnded(handles)) continue;
         this.#openOn(hub, options, this.#cursors.get(name), undefined, 'rejoin').catch(() => {});
