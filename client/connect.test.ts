@@ -64,6 +64,20 @@ function statesOf(socket: { on: ReturnType<typeof openTab>['on'] }) {
   return states;
 }
 
+/** Lets the ports and the hub's batched frames run: what would arrive has arrived. */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 20; turn++) await new Promise((done) => setTimeout(done, 0));
+}
+
+/** The topics of the last `sub` frame written to the current socket. */
+function lastSub(): string[] | undefined {
+  const subs = latest()
+    .sent.map((frame) => String(frame))
+    .filter((frame) => frame.startsWith('{"$ts":"sub"'));
+  const last = subs.at(-1);
+  return last === undefined ? undefined : (JSON.parse(last) as { topics: string[] }).topics;
+}
+
 beforeEach(() => {
   const fake = fakeEnvironment();
   sockets = fake.sockets;
@@ -142,6 +156,29 @@ describe('connect()', () => {
     await vi.waitFor(() => expect(received).toEqual([{ n: 1 }]));
   });
 
+  it('runs a login after a logout with its own options, not the logged-out one', async () => {
+    const worker = new SharedWorker('');
+    const url = 'ws://127.0.0.1:9/ws';
+    const first = connect({ url, heartbeat: false, worker });
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    await vi.waitFor(() => expect(first.state).toBe('open'));
+    await first.close();
+    await vi.waitFor(() => expect(first.state).toBe('closed'));
+
+    // A new login (another user, say) that asks for text, on the connection the worker
+    // still keeps, logged out.
+    const second = connect({ url, heartbeat: false, format: 'text', worker });
+    const received: unknown[] = [];
+    second.on('message', (data) => received.push(data));
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    await vi.waitFor(() => expect(second.state).toBe('open'));
+    latest().receive('{"n":1}');
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    expect(received).toEqual(['{"n":1}']);
+  });
+
   it("retires the tab's older handles on a new login, so no push arrives twice", async () => {
     const worker = new SharedWorker('');
     const url = 'ws://127.0.0.1:9/ws?token=a';
@@ -189,6 +226,40 @@ describe('connect()', () => {
       expect(sockets.filter((one) => one.closeCalls.length === 0)).toHaveLength(1);
       await socket.close();
     }
+  });
+
+  it('keeps a closed handle closed when the handle of the next login is released in the same tick', async () => {
+    const worker = new SharedWorker('');
+    const old = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+    const received: unknown[] = [];
+    old.on('message', (data) => received.push(data));
+    const states: string[] = [];
+    old.on('state', (state) => states.push(state));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    latest().receive(HELLO);
+    latest().receive(resumed(0));
+    await vi.waitFor(() => expect(old.state).toBe('open'));
+
+    // A component unmounted right after the re-login, all in one task.
+    void old.close();
+    const next = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+    void next.release();
+    await settle();
+    expect(old.state).toBe('closed');
+    states.length = 0;
+
+    // The next login's socket, which the tab asked for and let go of at once.
+    latest().accept();
+    latest().receive(HELLO);
+    latest().receive(resumed(0));
+    latest().receive('{"$ts":"push","seq":1,"data":{"n":1}}');
+    await settle();
+    expect(states).toEqual([]);
+    expect(old.state).toBe('closed');
+    expect(received).toEqual([]);
+    // No handle of the tab is left on the name: the tab left the connection.
+    expect(hub.inspect('default')?.tabs ?? []).toEqual([]);
   });
 
   it('keeps the new login when connect() with another url comes first and close() on the old handle after it', async () => {
@@ -454,6 +525,30 @@ describe('TabSocket', () => {
   });
 
   describe('#subscribe()', () => {
+    it('subscribes a topic refused past maxTopics again when unsubscribed and subscribed in one task', async () => {
+      const first = openTab({ limits: { maxTopics: 1 } });
+      const second = openTab({ limits: { maxTopics: 1 } });
+      first.subscribe('a', () => {});
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      await vi.waitFor(() => expect(second.state).toBe('open'));
+      await vi.waitFor(() => expect(lastSub()).toEqual(['a']));
+      const errors: string[] = [];
+      second.on('error', (error) => errors.push(error.code));
+      const unsubscribe = second.subscribe('b', () => {});
+      await vi.waitFor(() => expect(errors).toEqual(['TS_ERR_TOO_LARGE']));
+
+      // The first tab leaves: 'b' fits now, and the hub never held it for this tab.
+      await first.release();
+      await settle();
+      unsubscribe();
+      second.subscribe('b', () => {});
+      await settle();
+      expect(lastSub()).toEqual(['b']);
+    });
+
     it('receives only its topic, and the worker sends the tab nothing else', async () => {
       const tab = openTab();
       const chat: unknown[] = [];
@@ -609,6 +704,27 @@ describe('TabSocket', () => {
   });
 
   describe('window signals', () => {
+    it('keeps a subscribe made in the task of the pageshow that restores the page, and the topics before it', async () => {
+      const tab = openTab();
+      const received: unknown[] = [];
+      tab.subscribe('a', (data) => received.push(data));
+      await vi.waitFor(() => expect(sockets).toHaveLength(1));
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      await vi.waitFor(() => expect(lastSub()).toEqual(['a']));
+      windowEvents.dispatchEvent(new Event('pagehide'));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toEqual([]));
+
+      tab.subscribe('b', (data) => received.push(data));
+      windowEvents.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+      await vi.waitFor(() => expect(hub.inspect('default')?.tabs).toHaveLength(1));
+      await settle();
+      expect(lastSub()).toEqual(['a', 'b']);
+      latest().receive('{"$ts":"push","seq":1,"data":{"topic":"b","n":1}}');
+      await vi.waitFor(() => expect(received).toEqual([{ topic: 'b', n: 1 }]));
+    });
+
     it('forwards offline and online to the worker', async () => {
       const tab = openTab();
       await vi.waitFor(() => expect(sockets).toHaveLength(1));
@@ -795,6 +911,17 @@ describe('a dead worker', () => {
       },
       ...options,
     });
+  }
+
+  /** A tab whose handles all come from `connect()` calls through what this returns. */
+  function restartablePage() {
+    const test = thisTest;
+    const worker = () => {
+      if (test.over) throw new Error('the test is over');
+      return new SharedWorker('');
+    };
+    return (options: Partial<Parameters<typeof connect>[0]> = {}) =>
+      openTab({ worker, ...options });
   }
 
   function historyOf(socket: ReturnType<typeof openTab>) {
@@ -1178,6 +1305,36 @@ describe('a dead worker', () => {
     expect(closed?.status).toBe('fulfilled');
     await vi.waitFor(() => expect(tab.state).toBe('closed'));
     expect(sockets.filter((socket) => socket.readyState <= 1)).toHaveLength(0);
+  });
+
+  it('retires the old handle on close() then connect(same url) in the tick after an unnoticed death: each push once', async () => {
+    const tab = restartablePage();
+    const old = tab();
+    const received: string[] = [];
+    old.on('message', () => received.push('old'));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    latest().receive(HELLO);
+    latest().receive(resumed(0));
+    await vi.waitFor(() => expect(old.state).toBe('open'));
+
+    killWorker();
+    // The blog posts' pattern, in the instant after the death: the close dies with the
+    // worker, and must not end the new login on the fresh one.
+    void old.close().catch(() => {});
+    const next = tab();
+    next.on('message', () => received.push('new'));
+    await vi.waitFor(() => expect(hub.inspect('default')?.state).toBe('connecting'));
+    await settle();
+    latest().accept();
+    latest().receive(HELLO);
+    latest().receive(resumed(0));
+    await vi.waitFor(() => expect(next.state).toBe('open'));
+    latest().receive('{"$ts":"push","seq":1,"data":{"n":1}}');
+    await vi.waitFor(() => expect(received).toContain('new'));
+    await settle();
+    expect(received).toEqual(['new']);
+    expect(old.state).toBe('closed');
   });
 
   it('does not open again a connection that was closed (logout) before the death', async () => {

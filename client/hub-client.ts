@@ -12,7 +12,7 @@ import type {
   TabEventMessage,
   TabUrlProvider,
 } from '../protocol/tab-hub';
-import { checkSocketData } from '../protocol/tab-hub-checks';
+import { checkClose, checkSocketData } from '../protocol/tab-hub-checks';
 import { type HandleGroup, loginEnded, retireOlderLogins, startsNewLogin } from './handle-group';
 import { type PendingSend, PendingSends, tagOf } from './pending-sends';
 import { StreamCursors } from './stream-cursors';
@@ -65,6 +65,11 @@ export class HubClient implements HandleHost {
   #silence: WorkerError | undefined;
   /** The login each handle's own `open` was answered with (`ConnectionSnapshot.login`). */
   readonly #logins = new WeakMap<TabSocketHandle, number>();
+  /**
+   * The logins this tab asked to close (a valid `close()`): a `connect()` after it is a new
+   * login, whatever the handles heard yet, as the worker will answer it once the close ran.
+   */
+  readonly #loggingOut = new WeakSet<HandleGroup<TabSocketHandle>>();
 
   /**
    * `start` starts (or joins) the worker; it runs now, and again after each death when
@@ -106,7 +111,8 @@ export class HubClient implements HandleHost {
     const entry = this.#handles.get(handle.name);
     let resumeFrom: SessionCursor | undefined;
     let login: 'joined' | 'new' = 'joined';
-    if (entry && !startsNewLogin(entry.options, entry.handles, options)) {
+    const ended = entry && this.#loggingOut.has(entry);
+    if (entry && !ended && !startsNewLogin(entry.options, entry.handles, options)) {
       // The login keeps the options of the handle that opened it, in the worker as in this
       // tab: a fresh worker after a death gets those, not the last handle's.
       entry.urlProvider = urlProvider;
@@ -123,7 +129,8 @@ export class HubClient implements HandleHost {
       login = 'new';
       if (entry) {
         // The app logged in again and holds a new handle: the handles of the old login
-        // in this tab stop here, or each push would reach its listeners twice.
+        // in this tab stop here, or each push would reach its listeners twice (also those
+        // it logged out of whose close the worker did not answer yet).
         for (const old of entry.handles) old.retire();
         this.#cursors.forget(handle.name);
       } else {
@@ -149,6 +156,8 @@ export class HubClient implements HandleHost {
   }
 
   async close(name: string, code: number, closeReason: string): Promise<void> {
+    const login = this.#handles.get(name);
+    if (login && !checkClose(code, closeReason)) this.#loggingOut.add(login);
     for (;;) {
       const asked = this.#current;
       try {
@@ -158,8 +167,12 @@ export class HubClient implements HandleHost {
         return;
       } catch (error) {
         // The worker died before it answered: the fresh one reopens the login from the
-        // tabs' cursors, so the logout goes to it too, or it would stand undone.
-        if (!asked.dead || this.#current === asked || !this.#handles.has(name)) throw error;
+        // tabs' cursors, so the logout goes to it too, or it would stand undone. Not once
+        // the tab logged in again under the name: the fresh worker opens that new login
+        // (its cursor is none of the old session's), which the logout would end.
+        if (!asked.dead || this.#current === asked || this.#handles.get(name) !== login) {
+          throw error;
+        }
       }
     }
   }
@@ -434,9 +447,11 @@ export class HubClient implements HandleHost {
    * longer knows of that logout (the worker ended meanwhile) cannot tell: the session resumes.
    */
   #rejoin(): void {
-    this.#forgetInterests();
     this.#call(async (hub) => {
       await hub.attach(this.tabId, navigator.onLine);
+      // Forgotten once attached: an update asked for before (a subscribe in the task of the
+      // pageshow) reached a hub the tab had left, and must not count as told.
+      this.#forgetInterests();
       for (const [name, { options, handles }] of this.#handles) {
         if (loginEnded(handles)) continue;
         this.#openOn(hub, options, this.#cursors.get(name), undefined, 'rejoin').catch(() => {});
@@ -450,6 +465,9 @@ export class HubClient implements HandleHost {
     if (received?.kind === 'written') {
       this.#sends.written(received.id, received.wire);
       return;
+    }
+    if (received?.kind === 'error' && Array.isArray(received.refusedTopics)) {
+      this.#handles.get(received.name)?.interest.refused(received.refusedTopics);
     }
     const tabEvent = received && this.#cursors.pass(received);
     if (!tabEvent) return;

@@ -60,4 +60,14 @@ describe('TabInterest', () => {
     interest.forget();
     expect(interest.takeUpdate()).toEqual({ all: false, topics: ['b'] });
   });
+
+  it('tells a key the hub refused again, also when unsubscribed and subscribed in one task', () => {
+    const interest = new TabInterest();
+    interest.add('b');
+    interest.takeUpdate();
+    interest.refused(['b']);
+    interest.remove('b');
+    interest.add('b');
+    expect(interest.takeUpdate()).toEqual({ all: false, topics: ['b'] });
+  });
 });

@@ -44,6 +44,15 @@ export class TabInterest {
     this.#changed.clear();
   }
 
+  /**
+   * The hub refused these keys (past the server's limits): it holds none of them, so a
+   * subscribe of one again, even in the task of its unsubscribe, is told again.
+   */
+  refused(keys: readonly string[]): void {
+    if (this.#told === 'unknown') return;
+    for (const key of keys) this.#told.delete(key);
+  }
+
   /** What the hub must hear, if anything: the diff, or the whole set when that is smaller. */
   takeUpdate(): InterestUpdate | undefined {
     const all = this.#counts.has(EVERY_FRAME);

@@ -213,7 +213,13 @@ export type TabEvent =
   | { kind: 'cursor'; name: string; cursor: SessionCursor }
   /** The builds (worker script URLs) of the hubs that share this connection in the browser. */
   | { kind: 'builds'; name: string; builds: string[] }
-  | { kind: 'error'; name: string; error: SerializedError }
+  | {
+      kind: 'error';
+      name: string;
+      error: SerializedError;
+      /** The topics of this tab's interest update the hub refused: it holds none of them. */
+      refusedTopics?: string[];
+    }
   /** Pushes were lost beyond what the server could replay: refetch the state. */
   | { kind: 'resync'; name: string };
 

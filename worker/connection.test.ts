@@ -932,6 +932,49 @@ describe('Connection', () => {
       expect(connection.state).toBe('open');
     });
 
+    it('blames a 1009 on a larger binary message written on that socket, not on a small unacked text', async () => {
+      // The server says 10,000 bytes; something in front of it takes less.
+      const { connection, latest, lastState } = setupResumed({ limits: { maxPayload: 10_000 } });
+      await connection.send(new Uint8Array(8_000).buffer);
+      const small = connection.send('s');
+      const smallSettled = small.then(
+        () => 'sent',
+        (error: { code?: string }) => error.code,
+      );
+      latest().drop(1009, 'Max payload size exceeded');
+      vi.advanceTimersByTime(lastState()?.detail.delay ?? 0);
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
+      latest().receive('{"$ts":"ack","id":1}');
+      expect(await smallSettled).toBe('sent');
+      // The limit falls below the binary message, not below a few bytes.
+      expect(connection.limits.maxPayload).toBe(7_999);
+      const later = connection.send('a message of thirty characters');
+      latest().receive('{"$ts":"ack","id":2}');
+      await expect(later).resolves.toBeUndefined();
+    });
+
+    it('does not resend an unacked message over the maxPayload the next hello lowered: it rejects', async () => {
+      const { connection, latest, lastState } = setupResumed();
+      const big = connection.send('x'.repeat(5_000));
+      const bigFrame = latest().sent.at(-1);
+      expect(bigFrame).toContain('"$ts":"msg"');
+      // The socket is lost before the ack (a network drop, no 1009).
+      latest().drop(1006, '');
+      vi.advanceTimersByTime(lastState()?.detail.delay ?? 0);
+      latest().accept();
+      // The server (redeployed with a lower limit) says so in its hello.
+      latest().receive(
+        JSON.stringify({ $ts: 'hello', v: 1, nonce: NONCE, limits: { maxPayload: 1_000 } }),
+      );
+      latest().receive(resumed(0));
+      expect(connection.limits.maxPayload).toBe(1_000);
+      // Written again, it would only make the server close this socket with 1009.
+      expect(latest().sent).not.toContain(bigFrame);
+      await expect(big).rejects.toBeInstanceOf(TooLargeError);
+    });
+
     it("takes the limits of the server's hello: a send over its maxPayload rejects at once", async () => {
       const { connection, latest } = setupOpen({ heartbeat: false });
       latest().receive(

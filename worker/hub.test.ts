@@ -301,6 +301,7 @@ describe('Hub', () => {
           kind: 'error',
           name: 'default',
           error: { code: 'TS_ERR_TOO_LARGE', message: expect.stringContaining('2 topics') },
+          refusedTopics: ['toolong', 'y'],
         },
       ]);
       // Room made by another tab is taken by the next interest of this one.
@@ -337,6 +338,7 @@ describe('Hub', () => {
             code: 'TS_ERR_TOO_LARGE',
             message: expect.stringContaining('2 topics were refused: 1 over'),
           },
+          refusedTopics: ['toolong', 'z'],
         },
       ]);
       // A refused topic the tab drops changes nothing; a full union refuses b's new one too.

@@ -132,7 +132,14 @@ export class Hub {
     }
     const { name } = options;
     let entry = this.#connections.get(name);
-    if (entry && entry.connection.options.url !== options.url) {
+    // A login that ended, started again with other options, runs with those (a connection
+    // keeps the options it was made with): a new one takes the ended one's place.
+    const otherLogin =
+      entry !== undefined &&
+      intent !== 'rejoin' &&
+      hasEnded(entry.connection.state) &&
+      JSON.stringify(entry.connection.options) !== JSON.stringify(options);
+    if (entry && (entry.connection.options.url !== options.url || otherLogin)) {
       // A new url under a known name is a new login: the old socket, its retries and its
       // outbox go now, so that exactly one socket exists for the name at any time.
       entry.graceTimer.clear();
@@ -191,7 +198,9 @@ export class Hub {
       connection?.setTopics(this.#registry.topicsOn(name));
     }
     if (fitted.refused) {
-      this.#registry.postTo(tabId, { kind: 'error', name, error: serializeError(fitted.refused) });
+      const refusedTopics = fitted.refusedTopics ?? [];
+      const error = serializeError(fitted.refused);
+      this.#registry.postTo(tabId, { kind: 'error', name, error, refusedTopics });
     }
     return DONE;
   }

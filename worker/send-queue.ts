@@ -2,7 +2,7 @@ import { DEFAULT_LIMITS } from '../protocol/connection-options';
 import type { TabSocketError } from '../protocol/errors';
 import { ConnectionClosedError, OutboxFullError } from '../protocol/errors';
 import type { SocketData } from '../protocol/tab-hub';
-import { fitsPayload, tooLargeMessage, utf8Length } from './wire-limits';
+import { byteSize, fitsPayload, tooLargeMessage, utf8Length } from './wire-limits';
 
 interface Message {
   data: SocketData;
@@ -60,8 +60,10 @@ export class SendQueue {
   /** Not written yet, oldest first. */
   #waiting: Message[] = [];
   /** Written, numbered, not acknowledged; insertion order is id order. */
-  readonly #unacked = new Map<number, Message & { frame: string }>();
+  readonly #unacked = new Map<number, Message & { id: number; frame: string }>();
   #nextId = 1;
+  /** Bytes of the largest binary message written on the current socket (`socketOpened`). */
+  #largestBinary = 0;
 
   /**
    * @param maxPayload largest frame the server takes, in bytes: the link lowers it as it
@@ -135,6 +137,9 @@ export class SendQueue {
         } else {
           message.onPlain?.();
           writer.write(data);
+          if (typeof data !== 'string') {
+            this.#largestBinary = Math.max(this.#largestBinary, byteSize(data));
+          }
           message.resolve();
         }
       } catch (cause) {
@@ -163,7 +168,7 @@ export class SendQueue {
    * or undefined when none was waiting for an ack.
    */
   refuseLargest(): number | undefined {
-    let largest: (Message & { frame: string }) | undefined;
+    let largest: (Message & { id: number; frame: string }) | undefined;
     let largestBytes = 0;
     for (const message of this.#unacked.values()) {
       const bytes = utf8Length(message.frame);
@@ -172,14 +177,33 @@ export class SendQueue {
         largestBytes = bytes;
       }
     }
-    if (largest?.id === undefined) return undefined;
+    // A binary message is done once written (never numbered, never resent). One larger than
+    // every unacknowledged message, written on this socket, is the likelier culprit: the
+    // limit falls below it, not below an innocent smaller message, which would refuse that
+    // one and every later send of its size.
+    if (this.#largestBinary >= largestBytes && this.#largestBinary > 0) return this.#largestBinary;
+    if (!largest) return undefined;
     this.refuse(largest.id, tooLargeMessage(largestBytes - 1));
     return largestBytes;
   }
 
-  /** The frames to write again on a socket that resumed the session: the server drops those it had. */
+  /** A new socket: the binary messages of the last one closed nothing on this one. */
+  socketOpened(): void {
+    this.#largestBinary = 0;
+  }
+
+  /**
+   * The frames to write again on a socket that resumed the session: the server drops those
+   * it had. One over `maxPayload` (a hello lowered it since its write) is rejected instead:
+   * the server would close this socket for it too (1009).
+   */
   unackedFrames(): string[] {
-    return this.#withoutWithdrawn([...this.#unacked.values()]).map((message) => message.frame);
+    const frames: string[] = [];
+    for (const message of this.#withoutWithdrawn([...this.#unacked.values()])) {
+      if (fitsPayload(message.frame, this.maxPayload)) frames.push(message.frame);
+      else this.refuse(message.id, tooLargeMessage(this.maxPayload));
+    }
+    return frames;
   }
 
   /**

@@ -57,7 +57,7 @@ export function fitsPayload(data: SocketData, maxPayload: number): boolean {
   return data.length <= maxPayload && utf8Length(data) <= maxPayload;
 }
 
-function byteSize(data: Exclude<SocketData, string>): number {
+export function byteSize(data: Exclude<SocketData, string>): number {
   return data instanceof Blob ? data.size : data.byteLength;
 }
 
@@ -96,7 +96,7 @@ export function fitInterest(
   update: InterestUpdate,
   { held, union }: UnionView,
   limits: Limits,
-): { update: InterestUpdate; refused?: TooLargeError } {
+): { update: InterestUpdate; refused?: TooLargeError; refusedTopics?: string[] } {
   const added = 'topics' in update ? update.topics : update.add;
   let size = union.size - leavingUnion(update, held, union);
   const entered = new Set<string>();
@@ -122,6 +122,7 @@ export function fitInterest(
     refused: new TooLargeError(
       `tabsocket: ${tooLong.size + pastMax.size} topics were refused: ${tooLong.size} over the server's maxTopicLength (${limits.maxTopicLength}), ${pastMax.size} past its maxTopics (${limits.maxTopics}); their listeners get nothing`,
     ),
+    refusedTopics: [...tooLong, ...pastMax],
   };
 }
 

@@ -170,6 +170,7 @@ export class WireLink {
   /** A socket opened: negotiate, or carry traffic at once for a server known to be plain. */
   opened(): void {
     this.#nonce = '';
+    this.#queue.socketOpened();
     // The session keeps its topics across sockets, and the last `sub` may have been lost
     // with the old one: topics ever sent go again after the resume, also an empty set.
     if (this.#topicsSent !== '[]') this.#topicsSent = undefined;
