@@ -373,7 +373,9 @@ export class SharedConnection {
       this.#heard.state(state, detail);
       this.#known.settle();
     },
-    frame: (frame) => this.#heard.frame(frame),
+    // The session as this hub holds it: one it learnt from its tabs (a fresh worker after a
+    // death) the owner's answer confirms without telling it again.
+    frame: (frame) => this.#heard.frame(frame, this.cursor?.session),
     error: (error) => this.#heard.error(error),
     resync: () => this.#heard.resync(),
     cursor: (cursor) => this.#heard.cursor(cursor),
