@@ -116,6 +116,19 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [3, 0, 0],
     },
   },
+  {
+    bug: 'a relaying hub that logged out in the task of a send rejected it as not delivered, and its owner wrote it',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 31, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 14, aim: false, step: { kind: 'send', pick: 3, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 3 } },
+      ],
+      choices: [0, 0, 7, 0, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -733,6 +733,17 @@ describe('hubs sharing a connection', () => {
     // The server may have it: its fate is unknown, not "not delivered".
     await expect(sent).resolves.toMatchObject({ ok: false, error: { code: 'TS_ERR_UNCONFIRMED' } });
   });
+  it('a relayed send the owner has not answered when its hub logs out is not rejected as not delivered', async () => {
+    const name = 'relay-logout-in-flight';
+    const { tabB } = await twoHubs(name);
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    // The logout goes in the same task: the owner hears the send first, and writes it.
+    const sent = tabB.api.send('tab-b', name, 'order #1', { id: 1 });
+    tabB.api.close('tab-b', name, 1000, '');
+    await expect(sent).resolves.toMatchObject({ ok: false, error: { code: 'TS_ERR_UNCONFIRMED' } });
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'order #1')));
+  });
 });
 
 describe('RelayPeer, joining', () => {
