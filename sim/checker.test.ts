@@ -96,6 +96,30 @@ describe('the checker', () => {
     expect(invariants(foreign)).toEqual(['foreign push']);
   });
 
+  it('takes a handle that comes back after a logout for one of the next login, owed nothing before it', () => {
+    const relogin = () => {
+      const history = historyWith(3);
+      // p3 went only into S2, the next login's session, started after the logout at 25.
+      history.sessionBrowser.set('S2', 'b1');
+      history.sessionFirstSeen.set('S2', 28);
+      const third = history.pushes.get(3);
+      if (third) third.streams = new Map([['S2', 1]]);
+      history.logouts.push({ browser: 'b1', user: 'alice', at: 25 });
+      return history;
+    };
+    const heardThird: HandleEvent = { at: 31, kind: 'frame', push: 3, session: 'S2' };
+    const across = relogin();
+    handle(across, [frame(1), heardThird]);
+    expect(invariants(across)).toEqual(['gap without resync']);
+    const closed = relogin();
+    handle(closed, [
+      frame(1),
+      { at: 22, kind: 'state', state: 'closed', reason: 'logout' },
+      heardThird,
+    ]);
+    expect(invariants(closed)).toEqual([]);
+  });
+
   it('finds a push missed after a resync, and a resync the server did not ask for', () => {
     const afterResync = historyWith(3);
     handle(afterResync, [frame(1), { at: 15, kind: 'resync' }, frame(3)]);

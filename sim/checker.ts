@@ -52,7 +52,8 @@ function wants(handle: HandleRecord, push: PushRecord): boolean {
  * Each push of a stream reaches every handle that wants it exactly once and in order, or a
  * `resync` comes before the first gap. A gap: between two pushes a lineage heard with no
  * `resync` between them, a push it wants that went into a session stream of its browser
- * in that stretch, and that it never heard.
+ * in that stretch, and that it never heard. A logout (the handle `closed`, reason `logout`)
+ * ends the stretch as a `resync` does: the app was told that login ended.
  */
 export function checkDelivery(history: History): Violation[] {
   const violations: Violation[] = [];
@@ -69,6 +70,13 @@ export function checkDelivery(history: History): Violation[] {
       if (event.kind === 'resync') {
         previous = undefined;
         resyncAt = event.at;
+        continue;
+      }
+      // A logout ends the login: a handle that comes back when a page connects again is
+      // one of the next login, whose stream owes it nothing of the one that ended.
+      if (event.kind === 'state' && event.reason === 'logout') {
+        previous = undefined;
+        resyncAt = undefined;
         continue;
       }
       if (event.kind !== 'frame') continue;

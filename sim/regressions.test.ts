@@ -100,6 +100,35 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [1, 0, 0, 1, 1, 7, 1],
     },
   },
+  {
+    bug: 'a relaying hub that knew the session from its tabs kept no push for a reloaded page, which got resync',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 2 } },
+        { wait: 1, aim: false, step: { kind: 'kill-worker', pick: 15 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 18, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 5 } },
+      ],
+      choices: [3, 0, 0],
+    },
+  },
+  {
+    bug: 'a relaying hub that logged out in the task of a send rejected it as not delivered, and its owner wrote it',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 31, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 14, aim: false, step: { kind: 'send', pick: 3, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 3 } },
+      ],
+      choices: [0, 0, 7, 0, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -221,7 +221,7 @@ class Driver {
         if (world.server) world.restartServer(step.keepSessions, step.downFor);
         return;
       case 'logout': {
-        const handle = pickOf(this.#handles(), step.pick);
+        const handle = pickOf(this.#handles().filter(notEnded), step.pick);
         if (!handle) return;
         handle.tab.browser.user = undefined;
         world.inTab(handle.tab, () => void world.logout(handle));
@@ -394,6 +394,16 @@ class Driver {
       }
     }
   }
+}
+
+/**
+ * Whether the handle is still in its login: one `closed` or `failed` (a `connect()` that
+ * joined a login another page was logging out closes with it: README, One socket per
+ * browser) is not, and the app, told so, does not log out through it (its `close()` does
+ * nothing).
+ */
+function notEnded(handle: SimHandle): boolean {
+  return handle.socket.state !== 'closed' && handle.socket.state !== 'failed';
 }
 
 function pickOf<T>(items: readonly T[], index: number): T | undefined {

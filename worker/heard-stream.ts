@@ -32,7 +32,9 @@ export class HeardStream implements PeerListener {
     this.listener.state(state, detail);
   }
 
-  frame(frame: TabFrame): void {
+  /** `session`: the one the frame belongs to, where the hub may not have been told it. */
+  frame(frame: TabFrame, session?: string): void {
+    if (session !== undefined) this.#recent.follow(session);
     this.#recent.add(frame);
     this.listener.frame(frame);
   }

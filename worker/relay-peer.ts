@@ -22,6 +22,8 @@ export interface RelayedSend {
   data: SocketData;
   /** The message id an owner wrote it under, once one did, with its session. */
   wire?: WireId;
+  /** Posted to an owner, which may write it before it hears that this hub's login ended. */
+  posted?: true;
   /** Who hears how it is written (this hub's tab, which keeps it for this hub's death). */
   tell: Omit<Numbering, 'id'>;
   resolve(): void;
@@ -169,9 +171,14 @@ export class RelayPeer {
     return sends;
   }
 
-  /** Rejects every send not settled; with `written` those an owner wrote numbered. */
-  rejectAll(error: TabSocketError, written = error): void {
-    for (const send of this.takeSends()) send.reject(send.wire ? written : error);
+  /**
+   * Rejects every send not settled; with `written` those an owner wrote numbered, with
+   * `posted` those posted to an owner that did not answer yet.
+   */
+  rejectAll(error: TabSocketError, written = error, posted = error): void {
+    for (const send of this.takeSends()) {
+      send.reject(send.wire ? written : send.posted ? posted : error);
+    }
   }
 
   receive(message: OwnerMessage): void {
@@ -338,7 +345,9 @@ export class RelayPeer {
     }
   }
 
-  #postSend(to: string, id: number, { data, wire }: RelayedSend): void {
+  #postSend(to: string, id: number, send: RelayedSend): void {
+    const { data, wire } = send;
+    send.posted = true;
     this.#post(
       wire
         ? { kind: 'send', to, id, data, wire: wire.id, session: wire.session }

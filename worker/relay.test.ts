@@ -694,6 +694,31 @@ describe('hubs sharing a connection', () => {
     expect(reloaded.events.some((event) => event.kind === 'resync')).toBe(false);
     expect(reloaded.frames().map((frame) => frame.seq)).toEqual([6, 7, 8, 9, 10, 11]);
   });
+  it('a page reloaded on a relaying hub that knew the session from its tabs gets the pushes it missed, not resync', async () => {
+    const name = 'relay-learnt-session';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    tabA.api.setInterest('tab-a', name, ALL);
+    const { socket, resume } = handshake();
+    // A fresh hub (its worker died) learns the session from its tab's cursor; the owner's
+    // answer names the same one, so no cursor is told to it again.
+    const b = world.startHub('build-b');
+    const tabB = await world.attachTab(b.hub, 'tab-b');
+    const cursor = { session: resume.session, seq: 0, nextId: 65 };
+    await tabB.api.open('tab-b', relayOptions(name), cursor);
+    tabB.api.setInterest('tab-b', name, ALL);
+    await vi.waitFor(() => expect(tabB.states().at(-1)).toMatch(/^open:/));
+    socket.receive(push(1));
+    await vi.waitFor(() => expect(tabB.frames()).toHaveLength(1));
+
+    // Its page reloads with the cursor it saved before push 1: the hub kept push 1 for it.
+    const reloaded = await world.attachTab(b.hub, 'tab-reloaded');
+    await reloaded.api.open('tab-reloaded', relayOptions(name), cursor);
+    reloaded.api.setInterest('tab-reloaded', name, ALL);
+    await vi.waitFor(() => expect(reloaded.frames().map((frame) => frame.seq)).toEqual([1]));
+    expect(reloaded.events.some((event) => event.kind === 'resync')).toBe(false);
+  });
   it('a relayed send the owner wrote is not rejected as not delivered by a logout', async () => {
     const name = 'relay-logout-written';
     const { tabB } = await twoHubs(name);
@@ -707,6 +732,17 @@ describe('hubs sharing a connection', () => {
     tabB.api.close('tab-b', name, 1000, '');
     // The server may have it: its fate is unknown, not "not delivered".
     await expect(sent).resolves.toMatchObject({ ok: false, error: { code: 'TS_ERR_UNCONFIRMED' } });
+  });
+  it('a relayed send the owner has not answered when its hub logs out is not rejected as not delivered', async () => {
+    const name = 'relay-logout-in-flight';
+    const { tabB } = await twoHubs(name);
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    // The logout goes in the same task: the owner hears the send first, and writes it.
+    const sent = tabB.api.send('tab-b', name, 'order #1', { id: 1 });
+    tabB.api.close('tab-b', name, 1000, '');
+    await expect(sent).resolves.toMatchObject({ ok: false, error: { code: 'TS_ERR_UNCONFIRMED' } });
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'order #1')));
   });
 });
 

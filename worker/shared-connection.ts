@@ -1,5 +1,9 @@
 import type { ResolvedConnectionOptions } from '../protocol/connection-options';
-import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
+import {
+  ConnectionClosedError,
+  ConnectionFailedError,
+  UnconfirmedSendError,
+} from '../protocol/errors';
 import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
 import {
   isOwnerMessage,
@@ -363,7 +367,7 @@ export class SharedConnection {
       if (role.kind === 'waiting' && (state === 'closed' || state === 'failed')) {
         // The owner closed it for every hub: this one stops queueing for the socket.
         this.#letGo();
-        if (state === 'closed') rejectClosed(role.peer, detail.reason);
+        if (state === 'closed') rejectClosed(role.peer, detail.reason, 'owner');
         else {
           role.peer.rejectAll(
             new ConnectionFailedError('tabsocket: the connection failed and will not retry'),
@@ -373,7 +377,9 @@ export class SharedConnection {
       this.#heard.state(state, detail);
       this.#known.settle();
     },
-    frame: (frame) => this.#heard.frame(frame),
+    // The session as this hub holds it: one it learnt from its tabs (a fresh worker after a
+    // death) the owner's answer confirms without telling it again.
+    frame: (frame) => this.#heard.frame(frame, this.cursor?.session),
     error: (error) => this.#heard.error(error),
     resync: () => this.#heard.resync(),
     cursor: (cursor) => this.#heard.cursor(cursor),
@@ -407,7 +413,7 @@ export class SharedConnection {
   /** This hub's tab logged out while it relayed: its tabs close, and it keeps its place. */
   #keep(waiting: Waiting, code: number): void {
     const { peer, channel, stop, granted } = waiting;
-    rejectClosed(peer, 'logout');
+    rejectClosed(peer, 'logout', 'here');
     this.#final = { ...peer.status, state: 'closed' };
     this.#role = { kind: 'keeper', channel, stop, granted };
     this.#known.settle();
@@ -417,7 +423,7 @@ export class SharedConnection {
   /** Closes the connection for this hub's tabs: it stops queueing, its sends reject. */
   #closeHere({ peer }: Waiting, code: number, reason: TransitionReason): void {
     this.#letGo();
-    rejectClosed(peer, reason);
+    rejectClosed(peer, reason, 'here');
     this.#final = { ...peer.status, state: 'closed' };
     this.#heard.state('closed', { from: peer.status.state, reason, code });
   }
@@ -444,11 +450,18 @@ export class SharedConnection {
 
 /**
  * The login of `peer` closed before its sends settled: one an owner wrote numbered may be
- * with the server (its owner stops telling settlements once closed), any other never was.
+ * with the server (its owner stops telling settlements once closed). Closed on the owner's
+ * word, one it did not number it never wrote (it numbers a send as it writes it, before
+ * it closes); closed `here`, on this hub's own word, the owner may still write one posted
+ * to it before it hears of the close (a logout in the send's task).
  */
-function rejectClosed(peer: RelayPeer, reason: TransitionReason): void {
-  peer.rejectAll(
-    new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
-    unconfirmed(reason),
-  );
+function rejectClosed(peer: RelayPeer, reason: TransitionReason, by: 'owner' | 'here'): void {
+  const closed = new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`);
+  const posted =
+    by === 'owner'
+      ? closed
+      : new UnconfirmedSendError(
+          `tabsocket: the connection was closed (${reason}) as the hub that owns the socket may have been writing the message: the server may have it`,
+        );
+  peer.rejectAll(closed, unconfirmed(reason), posted);
 }
