@@ -153,6 +153,12 @@ export interface ResumeFrame {
   nonce: string;
   session: string;
   last: number;
+  /**
+   * The session was attached before (on an earlier socket, or by the hub it was taken
+   * from): a server that does not know it lost it, pushes it may have made included, even
+   * with `last` 0. Absent for a session the worker just made, which a server takes as new.
+   */
+  held?: true;
 }
 
 /** Worker → server: the complete set of topics any attached tab subscribes to. */

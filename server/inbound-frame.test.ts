@@ -17,8 +17,21 @@ describe('readResume', () => {
       kind: 'resume',
       session: 's',
       last: 3,
+      held: false,
     });
   });
+
+  it.each([
+    [true, true],
+    [false, 1],
+    [false, 'true'],
+  ])(
+    'reads held as %s from %s: only true says a server attached the session before',
+    (held, given) => {
+      const frame = { $ts: 'resume', nonce: NONCE, session: 's', last: 0, held: given };
+      expect(readResume(frame, NONCE, 1)).toMatchObject({ held });
+    },
+  );
 
   it.each([
     ['no nonce', { $ts: 'resume', session: 's', last: 0 }],
@@ -37,6 +50,7 @@ describe('readResume', () => {
       kind: 'resume',
       session: 's',
       last: undefined,
+      held: false,
     });
   });
 

@@ -5,7 +5,7 @@ import { isWireNumber, MAX_SESSION_ID } from '../protocol/wire-checks';
 /** A `resume` that carried this socket's nonce. */
 export type ResumeRequest =
   /** `last` is undefined when it is not a push number: the worker must resync. */
-  | { kind: 'resume'; session: string; last: number | undefined }
+  | { kind: 'resume'; session: string; last: number | undefined; held: boolean }
   | { kind: 'invalid'; message: string };
 
 /** What the server makes of one text frame from a worker's session socket. */
@@ -52,7 +52,7 @@ export function readResume(
   minSessionLength: number,
 ): ResumeRequest | undefined {
   if (!isPlainObject(parsed) || parsed.$ts !== 'resume' || parsed.nonce !== nonce) return undefined;
-  const { session, last } = parsed;
+  const { session, last, held } = parsed;
   if (
     typeof session !== 'string' ||
     session.length < Math.max(1, minSessionLength) ||
@@ -63,7 +63,12 @@ export function readResume(
       message: `Control frame "resume" needs "session": ${Math.max(1, minSessionLength)} to ${MAX_SESSION_ID} characters`,
     };
   }
-  return { kind: 'resume', session, last: isWireNumber(last) ? last : undefined };
+  return {
+    kind: 'resume',
+    session,
+    last: isWireNumber(last) ? last : undefined,
+    held: held === true,
+  };
 }
 
 /**

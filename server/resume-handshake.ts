@@ -27,8 +27,12 @@ export function answerResume(
     return;
   }
   // Answered in the session's order: with a remote store, once it has read the log.
-  return sessions.resume(client, request.session, request.last, (outcome) =>
-    respond(client, nonce, outcome, sessions),
+  return sessions.resume(
+    client,
+    request.session,
+    request.last,
+    (outcome) => respond(client, nonce, outcome, sessions),
+    request.held,
   );
 }
 

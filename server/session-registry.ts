@@ -71,6 +71,7 @@ export class SessionRegistry {
     id: string,
     last: number | undefined,
     respond: (outcome: ResumeOutcome) => void,
+    held = false,
   ): MaybePromise<void> {
     const key = this.#keyOf(socket.userId, id);
     let session = this.#sessions.get(key);
@@ -132,7 +133,9 @@ export class SessionRegistry {
           this.#awaitWorker(target);
           return respond({ kind: 'failed', reason: 'closed' });
         }
-        if (last !== 0 && read.fresh === true) {
+        // Gone: a session the worker holds pushes of, or one a server attached before (its
+        // pushes may have been made and lost on the way), goes on under a new id.
+        if ((last !== 0 || held) && read.fresh === true) {
           this.#evict(target);
           return this.#startAnew(socket, respond);
         }

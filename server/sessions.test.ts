@@ -117,6 +117,21 @@ describe('sessions', () => {
     expect(answerOf(client)).toEqual({ $ts: 'resumed', seq: 0 });
   });
 
+  it('starts a new session for a session it does not know that a server attached before, with no push of it', async () => {
+    // Found by the simulation: a push made while the socket was half-open never reached the
+    // worker (last 0), then the server restarted without its sessions: keeping the id
+    // would have lost that push without a resync.
+    const { url } = await start();
+    const client = await harness.connect(`${url}/?user=ann`);
+    const nonce = await client.nonce();
+    client.send({ $ts: 'resume', nonce, session: 'held-session', last: 0, held: true });
+    await client.waitForMessage((text) => text.includes('"$ts":"resync"'), 'the resync');
+    const answer = answerOf(client) as { $ts: string; seq: number; session?: string };
+    expect(answer).toMatchObject({ $ts: 'resync', seq: 0 });
+    expect(answer.session).toEqual(expect.any(String));
+    expect(answer.session).not.toBe('held-session');
+  });
+
   it('numbers on from a last beyond the stream under the same id, keeping its message ids', async () => {
     const { server, url } = await start();
     const received: unknown[] = [];

@@ -129,6 +129,20 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [0, 0, 7, 0, 0],
     },
   },
+  {
+    bug: 'a push made while the socket was half-open was lost without resync when the server then lost its sessions (the resume said last 0)',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 1, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 44, aim: false, step: { kind: 'half-open', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'server-restart', keepSessions: false, downFor: 0 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -357,6 +357,7 @@ export class WireLink {
    * this hub resumed from may predate ids another hub used (a reloaded page's stale one).
    */
   #resumed(lastId: number): void {
+    this.#session.attached();
     this.#skipIdsBelow(lastId + 1);
     for (const frame of this.#queue.unackedFrames()) this.host.write(frame);
     this.#phase = 'tabsocket';

@@ -25,6 +25,14 @@ describe('WireSession', () => {
         last: 7,
       });
     });
+
+    it('says held once a server attached the session, or for one taken from another hub', () => {
+      const fresh = new WireSession();
+      expect(JSON.parse(fresh.resumeFrame('n')).held).toBeUndefined();
+      fresh.attached();
+      expect(JSON.parse(fresh.resumeFrame('n')).held).toBe(true);
+      expect(JSON.parse(new WireSession('taken', 0).resumeFrame('n')).held).toBe(true);
+    });
   });
 
   it('gets a fresh random id per session', () => {

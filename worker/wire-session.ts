@@ -12,13 +12,24 @@ export type PushVerdict = 'deliver' | 'duplicate' | 'gap';
  */
 export class WireSession {
   #lastSeq: number;
+  /** Whether a server attached it once: then one that does not know it lost it. */
+  #held: boolean;
 
-  /** A new session, or, with the id and last push of one another hub held, that session. */
-  constructor(
-    readonly id = randomId(),
-    lastSeq = 0,
-  ) {
+  /**
+   * A new session, or, with the id and last push of one a server attached already (another
+   * hub held it, or a server named it), that session.
+   */
+  constructor(id?: string, lastSeq = 0) {
+    this.id = id ?? randomId();
     this.#lastSeq = lastSeq;
+    this.#held = id !== undefined;
+  }
+
+  readonly id: string;
+
+  /** A server attached it: resumed, or resynced. */
+  attached(): void {
+    this.#held = true;
   }
 
   get lastSeq(): number {
@@ -28,6 +39,7 @@ export class WireSession {
   /** The answer to a hello that carried `nonce`. */
   resumeFrame(nonce: string): string {
     const frame: ResumeFrame = { $ts: 'resume', nonce, session: this.id, last: this.#lastSeq };
+    if (this.#held) frame.held = true;
     return JSON.stringify(frame);
   }
 
