@@ -27,7 +27,7 @@ const FIRST_ATTACH_TIMEOUT = 500;
  * long (its script may still be loading), and so does the last step of the ladder after a
  * death. No answer then means none will come.
  */
-const MAX_ATTACH_TIMEOUT = 8_000;
+export const MAX_ATTACH_TIMEOUT = 8_000;
 
 /** A started worker as the tab reaches it: the object to watch for errors, and its port. */
 export interface WorkerLink {

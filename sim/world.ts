@@ -4,6 +4,7 @@
  * the actions the fault steps are made of.
  */
 
+import { MAX_ATTACH_TIMEOUT } from '../client/hub-client';
 import { WorkerError } from '../protocol/errors';
 import { RedisReplayStore } from '../server/redis/redis-replay-store';
 import type { RedisCommandClient } from '../server/redis/store-options';
@@ -26,9 +27,10 @@ import {
 /**
  * How long after a logout resolves its sockets and timers must be gone: a logout keeps its
  * socket for the acks of what was written, at most `FINAL_ACKS_WITHIN` (a blackholed socket
- * never answers), and closing takes a second more at most.
+ * never answers), and a tab whose fresh worker died before it answered still waits for it
+ * up to `MAX_ATTACH_TIMEOUT` (README, Limitations); closing takes a second more at most.
  */
-export const LOGOUT_SETTLE_MS = FINAL_ACKS_WITHIN + 1_000;
+export const LOGOUT_SETTLE_MS = Math.max(FINAL_ACKS_WITHIN, MAX_ATTACH_TIMEOUT) + 1_000;
 
 /** A real Redis for the sessions (see redis-gate.ts), and how to restart it without data. */
 export interface WorldRedis {
