@@ -4,10 +4,10 @@
  * <port>`. It answers "ping" with "pong" and reports every event to the parent. A port that is
  * still taken (the killed predecessor's) is retried for a few seconds.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { WebSocketServer } from 'ws';
+import { listenAgain } from './listen-again';
 
 export type ServerEvent =
   | { type: 'listening'; port: number }
@@ -15,37 +15,14 @@ export type ServerEvent =
   | { type: 'disconnection' }
   | { type: 'message'; text: string };
 
-const LISTEN_RETRY_MS = 5000;
-
 function report(event: ServerEvent): void {
   process.send?.(event);
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 async function main(): Promise<void> {
   const port = Number(process.argv[2] ?? 0);
   const http = createServer();
-  const deadline = Date.now() + LISTEN_RETRY_MS;
-  for (;;) {
-    try {
-      await listen(http, port);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) {
-        throw error;
-      }
-      await delay(50);
-    }
-  }
+  await listenAgain(http, port);
   const wss = new WebSocketServer({ server: http });
   wss.on('connection', (socket) => {
     report({ type: 'connection' });

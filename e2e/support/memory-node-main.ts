@@ -6,42 +6,19 @@
  * token `user-NAME` logs in as NAME. A port still taken (by the killed predecessor) is tried
  * again for a few seconds.
  */
-import { createServer, type Server } from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
+import { createServer } from 'node:http';
 import { createTabSocketServer } from 'tabsocket/server';
 import type { NodeEvent, NodeRequest } from './cluster-node-protocol';
-
-const LISTEN_RETRY_MS = 5_000;
+import { listenAgain } from './listen-again';
 
 function report(event: NodeEvent): void {
   process.send?.(event);
 }
 
-function listen(http: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(port, '127.0.0.1', () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 async function main(): Promise<void> {
   const port = Number(process.argv[2] ?? 0);
   const http = createServer();
-  const deadline = Date.now() + LISTEN_RETRY_MS;
-  for (;;) {
-    try {
-      await listen(http, port);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) {
-        throw error;
-      }
-      await delay(50);
-    }
-  }
+  await listenAgain(http, port);
   const server = createTabSocketServer({
     server: http,
     authenticate: (request) => {
