@@ -199,11 +199,13 @@ export class Browser {
   startDedicatedWorker(tab: Tab): { worker: Worker; port: MessagePort } {
     const instance = this.#startWorker(tab.build);
     tab.context.onKill(() => instance.context.kill());
+    // The page transfers port2 to its dedicated worker (client/default-worker.ts): shipped.
     const { port1, port2 } = channel(
       this.sim,
       tab.context,
       instance.context,
       `dw${this.sim.serial()}`,
+      { shipped: true },
     );
     instance.connectPort(port2);
     return { worker: new EventTarget() as Worker, port: port1 as unknown as MessagePort };

@@ -7,10 +7,34 @@ import type { Context, Lane, Scheduler } from './scheduler';
 
 type Listener = (event: MessageEvent) => void;
 
+/**
+ * The lane of a context's ports that were never shipped: HTML keeps one "unshipped port
+ * message queue" per event loop, so messages to them run in the order they arrived, across
+ * ports. A port that was transferred (or whose twin was) is a task source of its own, which
+ * the event loop may serve in any order against the others: its own lane.
+ */
+const unshippedLanes = new WeakMap<Scheduler, Map<Context, Lane>>();
+
+function unshippedLane(sim: Scheduler, context: Context): Lane {
+  let lanes = unshippedLanes.get(sim);
+  if (!lanes) {
+    lanes = new Map();
+    unshippedLanes.set(sim, lanes);
+  }
+  let lane = lanes.get(context);
+  if (!lane) {
+    lane = sim.lane(`unshipped:${context.id}`, () => context);
+    lanes.set(context, lane);
+  }
+  return lane;
+}
+
 /** A MessagePort: FIFO, queued until started, silent once either end closes. */
 export class SimPort {
   #owner: Context;
   other: SimPort | undefined;
+  /** It or its twin was transferred: its messages are a task source of their own. */
+  shipped = false;
   #started = false;
   #closed = false;
   readonly #held: unknown[] = [];
@@ -63,7 +87,12 @@ export class SimPort {
     // close a port, and it is not what any invariant is about.
     if ((data as { type?: unknown } | null)?.type === 'RELEASE') return;
     const cloned = cloneMessage(data, transfer);
-    for (const moved of transfer) if (moved instanceof SimPort) moved.#inTransit();
+    for (const moved of transfer) {
+      if (!(moved instanceof SimPort)) continue;
+      moved.#inTransit();
+      moved.shipped = true;
+      if (moved.other) moved.other.shipped = true;
+    }
     if (target.#started) target.#enqueue(cloned);
     else target.#held.push(cloned);
   }
@@ -78,7 +107,8 @@ export class SimPort {
   }
 
   #enqueue(data: unknown): void {
-    this.sim.post(this.lane, 'port', () => {
+    const lane = this.shipped ? this.lane : unshippedLane(this.sim, this.#owner);
+    this.sim.post(lane, 'port', () => {
       if (this.#closed) return;
       for (const port of portsIn(data)) port.adopt(this.#owner);
       const event = { data, ports: [] } as unknown as MessageEvent;
@@ -93,11 +123,14 @@ export function channel(
   first: Context,
   second: Context,
   label: string,
+  { shipped = false } = {},
 ): { port1: SimPort; port2: SimPort } {
   const port1 = new SimPort(sim, first, `${label}>1`);
   const port2 = new SimPort(sim, second, `${label}>2`);
   port1.other = port2;
   port2.other = port1;
+  port1.shipped = shipped;
+  port2.shipped = shipped;
   return { port1, port2 };
 }
 
