@@ -143,6 +143,21 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: "the relaying hub the lock reached before the dead owner's word of its tab's logout resumed the session for the next login",
+    plan: {
+      seed: 5,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 15, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 5 } },
+        { wait: 0, aim: true, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'offline', browser: 0, duration: 1 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -337,6 +337,23 @@ describe('hubs sharing a connection', () => {
     expect(next.last).toBe(0);
   });
 
+  it('a logout in the owner’s tab as the owner dies: the relaying hub the lock reaches before the logout’s word does not resume the session', async () => {
+    const name = 'relay-logout-owner-dies-after';
+    const { a, b, tabA, tabB } = await twoHubs(name);
+    handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    // One task: the owner handles the logout and tells its peers, then dies; the lock
+    // reaches the relaying hub before the channel brings it the owner's word.
+    tabA.api.close('tab-a', name, 1000, '');
+    a.kill();
+    await vi.waitFor(() => expect(tabB.states().at(-1)).toBe('closed:logout'));
+    expect(b.hub.inspect(name)?.state).toBe('closed');
+    for (const socket of world.sockets.slice(1)) {
+      expect(socket.closeCalls).toHaveLength(1);
+      expect(socket.sent).toEqual([]);
+    }
+  });
+
   /**
    * Three hubs on `name`, the first owning an open socket; tab-b logs out. The owner lives,
    * or dies before it gets to the logout: once the other hub has it (`after-others`), or at

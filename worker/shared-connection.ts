@@ -48,11 +48,15 @@ interface Keeper {
   granted: (() => void) | undefined;
 }
 
-type Role =
-  | { kind: 'idle' }
-  | Waiting
-  | Keeper
-  | { kind: 'owner'; socket: OwnedSocket; channel: RelayChannelPort | undefined };
+type Role = { kind: 'idle' } | Waiting | Keeper | Owner;
+
+interface Owner {
+  kind: 'owner';
+  socket: OwnedSocket;
+  channel: RelayChannelPort | undefined;
+  /** The owner this hub took the socket from on its death, whose last word may come later. */
+  predecessor: string | undefined;
+}
 
 type Logout = { code: number; closeReason: string };
 
@@ -315,7 +319,12 @@ export class SharedConnection {
       online: this.#online,
       missedBy: (peerCursor) => this.missedBy(peerCursor),
     });
-    this.#role = { kind: 'owner', socket, channel: waiting?.channel };
+    this.#role = {
+      kind: 'owner',
+      socket,
+      channel: waiting?.channel,
+      predecessor: waiting?.peer.owner,
+    };
     // The peers of the last owner are this one's only once they join it.
     this.#heard.builds(socket.builds);
     this.#known.settle();
@@ -326,6 +335,11 @@ export class SharedConnection {
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
       if (!isOwnerMessage(message)) role.socket.receive(message);
+      else if (message.from === role.predecessor && isLogout(message)) {
+        // The owner this hub took over from died after its tab logged out: its word came
+        // after the lock, and the login ends here too, or this hub would resume it.
+        this.close(message.detail.code ?? 1000, message.detail.closeReason ?? '', 'logout');
+      }
       return;
     }
     if (role.kind === 'owner' || role.kind === 'keeper') {
@@ -464,4 +478,13 @@ function rejectClosed(peer: RelayPeer, reason: TransitionReason, by: 'owner' | '
           `tabsocket: the connection was closed (${reason}) as the hub that owns the socket may have been writing the message: the server may have it`,
         );
   peer.rejectAll(closed, unconfirmed(reason), posted);
+}
+
+/** An owner's word that its tab logged out: its login closed for every hub. */
+function isLogout(message: RelayMessage): message is Extract<RelayMessage, { kind: 'state' }> {
+  return (
+    message.kind === 'state' &&
+    message.status.state === 'closed' &&
+    message.detail.reason === 'logout'
+  );
 }
