@@ -91,8 +91,18 @@ export type PeerMessage = Envelope &
      * written by the next one too, as the peer hands its unsettled sends to that one
      * itself. `wire` when an earlier owner wrote it under that id of `session`: the owner
      * keeps the id while it is on that session. (Peers of earlier releases name no session.)
+     * `origin`: the tab that made it and its number for it, which outlive the peer: a tab
+     * whose hub died posts it again through its fresh hub under the same origin.
      */
-    | { kind: 'send'; to: string; id: number; data: SocketData; wire?: number; session?: string }
+    | {
+        kind: 'send';
+        to: string;
+        id: number;
+        data: SocketData;
+        wire?: number;
+        session?: string;
+        origin?: string;
+      }
     /** Logout (or a new login, `replaced`) from one of the peer's tabs. */
     | { kind: 'close'; code: number; closeReason: string; reason: 'logout' | 'replaced' }
     /** The peer has no tab on the connection any more. */

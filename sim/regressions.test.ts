@@ -158,6 +158,21 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'a relayed send the owner wrote just before its relaying worker died was written again as new from the fresh worker',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }, { sharedWorkers: true }],
+      steps: [
+        { wait: 6, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 29, aim: false, step: { kind: 'open-tab', browser: 1, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'send', pick: 4, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 15 } },
+      ],
+      choices: [1, 0, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

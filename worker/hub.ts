@@ -213,7 +213,7 @@ export class Hub {
       return failure(new ReleasedError(`tabsocket: this tab is not attached to "${name}"`));
     }
     const { connection } = entry;
-    const tell = numberingOf(tag, connection, (written) =>
+    const tell = numberingOf(tag, tabId, connection, (written) =>
       this.#registry.postTo(tabId, { kind: 'written', name, ...written }),
     );
     try {

@@ -8,7 +8,7 @@ import {
   type RelayBody,
 } from '../protocol/relay';
 import type { StateDetail } from '../protocol/state';
-import type { SessionCursor, TabEvent, TabFrame } from '../protocol/tab-hub';
+import type { SessionCursor, TabEvent, TabFrame, WireId } from '../protocol/tab-hub';
 import { FrameBatcher, type ScheduleTask } from './frame-batcher';
 import type { LockWaiter } from './registry';
 import type { RelayChannel } from './relay-peer';
@@ -40,6 +40,8 @@ interface Peer {
   topics: string[];
   /** Aborted once the peer is dropped, or this owner lets go: see `#drop` and `#send`. */
   gone: AbortController;
+  /** Its sends written numbered and not settled, by origin (see `#send`). */
+  written: Map<string, WireId>;
 }
 
 /**
@@ -51,6 +53,11 @@ interface Peer {
  */
 export class RelayOwner {
   readonly #peers = new Map<string, Peer>();
+  /**
+   * The sends of peers that died after this owner wrote them numbered, by origin: their
+   * tabs, not told the id, post them again through their fresh hub as new.
+   */
+  readonly #orphans = new Map<string, WireId>();
   readonly #batcher: FrameBatcher;
   readonly #target = {
     postMessage: ({ tabsocket }: { tabsocket: TabEvent }) =>
@@ -160,7 +167,7 @@ export class RelayOwner {
       return;
     }
     const gone = new AbortController();
-    this.#peers.set(hubId, { build, topics, gone });
+    this.#peers.set(hubId, { build, topics, gone, written: new Map() });
     this.locks
       ?.request(workerLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
         this.#drop(hubId),
@@ -190,6 +197,14 @@ export class RelayOwner {
     if (!peer) return;
     this.#peers.delete(hubId);
     peer.gone.abort();
+    const session = this.socket.cursor.session;
+    // Only this session's: an id of another names another message in it.
+    for (const [origin, wire] of this.#orphans) {
+      if (wire.session !== session) this.#orphans.delete(origin);
+    }
+    for (const [origin, wire] of peer.written) {
+      if (wire.session === session) this.#orphans.set(origin, wire);
+    }
     this.host.topicsChanged();
     this.host.buildsChanged(this.builds);
   }
@@ -199,27 +214,40 @@ export class RelayOwner {
    * sends not settled: its tabs, if they live on, post them again to their next hub, under
    * the message id they were told (`written`); were the owner to write them too, a session
    * the server lost would get each twice under two ids. A peer that died with its tabs
-   * leaves nobody waiting for them: they are dropped as the tabs' own would be.
+   * leaves nobody waiting for them: they are dropped as the tabs' own would be. One this
+   * owner wrote in the instant before its peer died reached no tab's ears: posted again
+   * by its `origin`, it keeps the id this owner wrote it under (the server passes it once).
    */
-  #send({ from, id, data, wire, session }: PeerSend): void {
-    const withdrawn = this.#peers.get(from)?.gone.signal;
+  #send({ from, id, data, wire, session, origin }: PeerSend): void {
+    const peer = this.#peers.get(from);
+    const withdrawn = peer?.gone.signal;
     const numbering: Numbering = {
-      onNumbered: (wire) =>
-        this.#post({ kind: 'numbered', to: from, id, wire, session: this.socket.cursor.session }),
+      onNumbered: (wire) => {
+        const session = this.socket.cursor.session;
+        if (origin !== undefined) peer?.written.set(origin, { session, id: wire });
+        this.#post({ kind: 'numbered', to: from, id, wire, session });
+      },
       ...(withdrawn ? { withdrawn } : {}),
     };
+    const orphan = origin === undefined ? undefined : this.#orphans.get(origin);
+    if (origin !== undefined) this.#orphans.delete(origin);
     // An id of a session the server lost names another message in this one. (A peer of an
     // earlier release names no session: its id is taken as this session's, as it was then.)
     if (wire !== undefined && (session === undefined || session === this.socket.cursor.session)) {
       numbering.id = wire;
+    } else if (wire === undefined && orphan?.session === this.socket.cursor.session) {
+      numbering.id = orphan.id;
     }
+    const settled = () => {
+      if (origin !== undefined) peer?.written.delete(origin);
+      return withdrawn?.aborted;
+    };
     // Nothing is told a peer that is gone: the hub that joins under its id anew (the same
     // hub, a tab of it back) numbers its sends from 1 again.
     this.socket.send(data, numbering).then(
-      () => withdrawn?.aborted || this.#post({ kind: 'settled', to: from, id }),
+      () => settled() || this.#post({ kind: 'settled', to: from, id }),
       (error: TabSocketError) =>
-        withdrawn?.aborted ||
-        this.#post({ kind: 'settled', to: from, id, error: serializeError(error) }),
+        settled() || this.#post({ kind: 'settled', to: from, id, error: serializeError(error) }),
     );
   }
 

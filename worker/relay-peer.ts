@@ -22,6 +22,8 @@ export interface RelayedSend {
   data: SocketData;
   /** The message id an owner wrote it under, once one did, with its session. */
   wire?: WireId;
+  /** The tab and its number for the send (`Numbering.origin`), told the owner. */
+  origin?: string;
   /** Posted to an owner, which may write it before it hears that this hub's login ended. */
   posted?: true;
   /** Who hears how it is written (this hub's tab, which keeps it for this hub's death). */
@@ -115,7 +117,7 @@ export class RelayPeer {
   }
 
   /** `numbering.id`: the id an earlier hub wrote it under (of `numbering.session`). */
-  send(data: SocketData, { id, session, ...tell }: Numbering = {}): Promise<void> {
+  send(data: SocketData, { id, session, origin, ...tell }: Numbering = {}): Promise<void> {
     if (this.#sends.size >= this.outboxLimit) {
       return Promise.reject(
         new OutboxFullError(
@@ -126,7 +128,14 @@ export class RelayPeer {
     const wire = id !== undefined && session !== undefined ? { session, id } : undefined;
     const sendId = this.#nextSend++;
     return new Promise((resolve, reject) => {
-      const send: RelayedSend = { data, tell, resolve, reject, ...(wire ? { wire } : {}) };
+      const send: RelayedSend = {
+        data,
+        tell,
+        resolve,
+        reject,
+        ...(wire ? { wire } : {}),
+        ...(origin === undefined ? {} : { origin }),
+      };
       this.#sends.set(sendId, send);
       const to = this.#owner?.id;
       if (to) this.#postSend(to, sendId, send);
@@ -346,13 +355,16 @@ export class RelayPeer {
   }
 
   #postSend(to: string, id: number, send: RelayedSend): void {
-    const { data, wire } = send;
+    const { data, wire, origin } = send;
     send.posted = true;
-    this.#post(
-      wire
-        ? { kind: 'send', to, id, data, wire: wire.id, session: wire.session }
-        : { kind: 'send', to, id, data },
-    );
+    this.#post({
+      kind: 'send',
+      to,
+      id,
+      data,
+      ...(wire ? { wire: wire.id, session: wire.session } : {}),
+      ...(origin === undefined ? {} : { origin }),
+    });
   }
 
   #post(body: RelayBody<PeerMessage>): void {

@@ -197,6 +197,34 @@ describe('hubs sharing a connection', () => {
     expect(socket.sent.filter((frame) => String(frame).includes('"once"'))).toHaveLength(2);
   });
 
+  it('write a send its tab posts again as new, its relaying hub having died before it told the id, under the id the owner wrote it under', async () => {
+    const { b, tabB } = await twoHubs('relay-peer-death-untold');
+    const { socket, resume } = handshake();
+    const name = 'relay-peer-death-untold';
+    // The owner writes it, and its word of the id reaches no one: the peer dies first.
+    world.hooks.relayReceived = (_build, message) =>
+      message.kind === 'numbered' ? 'lost' : undefined;
+    void tabB.api.send('tab-b', name, 'once', { id: 4 });
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'once')));
+
+    b.kill();
+    delete world.hooks.relayReceived;
+    const c = world.startHub('build-b');
+    const tabAgain = await world.attachTab(c.hub, 'tab-b', { back: true });
+    await tabAgain.api.open('tab-b', relayOptions(name), {
+      session: resume.session,
+      seq: 0,
+      nextId: 65,
+    });
+    const again = tabAgain.api.send('tab-b', name, 'once', { id: 4 });
+    await vi.waitFor(() =>
+      expect(socket.sent.filter((frame) => frame === msg(1, 'once'))).toHaveLength(2),
+    );
+    socket.receive(ack(1));
+    await expect(again).resolves.toEqual({ ok: true, value: undefined });
+    expect(socket.sent.filter((frame) => String(frame).includes('"once"'))).toHaveLength(2);
+  });
+
   it('hand a peer that joins the new owner the pushes it replayed before the peer joined', async () => {
     const { a, b, tabB } = await twoHubs('relay-catch-up');
     const c = world.startHub('build-c');

@@ -30,6 +30,8 @@ export interface Numbering {
   id?: number;
   /** The session `id` is an id of: a hub that relays the send passes it on with the id. */
   session?: string;
+  /** The tab that made it and its number for it (see `numberingOf`), for a relay's owner. */
+  origin?: string;
   onNumbered?: (id: number) => void;
   onPlain?: () => void;
   /**

@@ -14,12 +14,15 @@ export interface WrittenSend {
  */
 export function numberingOf(
   tag: TabSend | undefined,
+  tabId: string,
   connection: { readonly cursor: SessionCursor | undefined },
   tell: (written: WrittenSend) => void,
 ): Numbering {
   if (!tag) return {};
   const { id, wire } = tag;
   const numbering: Numbering = {
+    // The tab keeps its id and its send's number through its worker's death.
+    origin: `${tabId}:${id}`,
     onNumbered: (wireId) => {
       const session = connection.cursor?.session;
       if (session !== undefined) tell({ id, wire: { session, id: wireId } });

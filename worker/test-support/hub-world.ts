@@ -72,14 +72,19 @@ export function hubWorld() {
     return { hub, kill };
   }
 
-  /** A tab of `hub`: it holds its own lock, as client/ does, and records what it hears. */
-  async function attachTab(hub: Hub, tabId: string) {
-    await new Promise<void>((held) => {
-      void locks.request(tabLockName(tabId), {}, () => {
-        held();
-        return new Promise(() => {});
+  /**
+   * A tab of `hub`: it holds its own lock, as client/ does, and records what it hears.
+   * `back`: the tab holds its lock already (it comes back after its hub died).
+   */
+  async function attachTab(hub: Hub, tabId: string, { back = false } = {}) {
+    if (!back) {
+      await new Promise<void>((held) => {
+        void locks.request(tabLockName(tabId), {}, () => {
+          held();
+          return new Promise(() => {});
+        });
       });
-    });
+    }
     const events: TabEvent[] = [];
     const api: HubApi = hub.api({
       postMessage: (message: TabEventMessage) => events.push(message.tabsocket),
