@@ -5,6 +5,8 @@ import { type ReplayLimits, ReplayLog } from './replay-log';
 import { isPushNumber, type PushPayload, type ReplayRead, type ReplayStore } from './replay-store';
 
 const EMPTY: ReplayRead = { head: 0, entries: [], fresh: true };
+/** A session with no push yet whose messages it records: known, though it has no log. */
+const NO_PUSH_YET: ReplayRead = { head: 0, entries: [] };
 const GONE: ReplayRead = { head: 0, entries: undefined, fresh: true };
 
 /**
@@ -32,12 +34,15 @@ export class MemoryReplayStore implements ReplayStore {
   read(session: string, last: number | undefined): ReplayRead {
     const log = this.#logs.get(session);
     const lastId = this.#received.get(session)?.highest;
-    const stream = this.#stream(log, last);
+    const stream = this.#stream(log, last, this.#received.has(session));
     return lastId ? { ...stream, lastId } : stream;
   }
 
-  #stream(log: ReplayLog | undefined, last: number | undefined): ReplayRead {
-    if (!log) return last === 0 ? EMPTY : GONE;
+  #stream(log: ReplayLog | undefined, last: number | undefined, received: boolean): ReplayRead {
+    if (!log) {
+      if (last !== 0) return GONE;
+      return received ? NO_PUSH_YET : EMPTY;
+    }
     if (isPushNumber(last) && last > log.head) {
       log.skipTo(last);
       return { head: log.head, entries: undefined };

@@ -173,6 +173,20 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [1, 0, 0],
     },
   },
+  {
+    bug: 'a server restarted with its sessions took a session with messages but no push for one it did not know, and its resent messages were passed on again',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 5, aim: false, step: { kind: 'send', pick: 0, count: 2 } },
+        { wait: 12, aim: false, step: { kind: 'push', user: 1, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'blackhole', pick: 0 } },
+        { wait: 13, aim: false, step: { kind: 'server-restart', keepSessions: true, downFor: 0 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
