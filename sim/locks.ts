@@ -5,9 +5,8 @@
  * does.
  */
 import type { LockWaiter } from '../worker/registry';
+import { type LockMode, lockRequest } from '../worker/test-support/fake-locks';
 import type { Context, Lane, Scheduler } from './scheduler';
-
-type LockMode = 'exclusive' | 'shared';
 
 interface Waiter {
   mode: LockMode;
@@ -32,11 +31,7 @@ export class SimLocks implements LockWaiter {
     optionsOrCallback: { mode?: LockMode; signal?: AbortSignal } | (() => unknown),
     maybeCallback?: () => unknown,
   ): Promise<unknown> {
-    const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback;
-    const callback = (
-      typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback
-    ) as () => unknown;
-    const mode = options.mode ?? 'exclusive';
+    const { options, callback, mode } = lockRequest(optionsOrCallback, maybeCallback);
     const context = this.sim.current;
     return new Promise((resolve, reject) => {
       if (!context.alive) return;

@@ -1,4 +1,16 @@
-type LockMode = 'exclusive' | 'shared';
+export type LockMode = 'exclusive' | 'shared';
+
+/** `navigator.locks.request`'s two call shapes, `(name, callback)` and `(name, options, callback)`, as one. */
+export function lockRequest(
+  optionsOrCallback: { mode?: LockMode; signal?: AbortSignal } | (() => unknown),
+  maybeCallback?: () => unknown,
+): { options: { mode?: LockMode; signal?: AbortSignal }; callback: () => unknown; mode: LockMode } {
+  const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback;
+  const callback = (
+    typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback
+  ) as () => unknown;
+  return { options, callback, mode: options.mode ?? 'exclusive' };
+}
 
 /**
  * `navigator.locks` for the tabs and the hubs of one test: exclusive and shared modes, a
@@ -13,11 +25,7 @@ export class FakeLocks {
     optionsOrCallback: { mode?: LockMode; signal?: AbortSignal } | (() => unknown),
     maybeCallback?: () => unknown,
   ): Promise<unknown> {
-    const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback;
-    const callback = (
-      typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback
-    ) as () => unknown;
-    const mode = options.mode ?? 'exclusive';
+    const { options, callback, mode } = lockRequest(optionsOrCallback, maybeCallback);
     return new Promise((resolve, reject) => {
       const waiter = {
         mode,
