@@ -1,12 +1,12 @@
 /**
  * Bundle size, minified and gzipped, of each variant's client code: what a tab loads at
- * start. Bundled with esbuild (a dependency of tsx) and gzipped with node:zlib at level 9.
- * Code splitting is on, and only the entry and what it imports statically is counted:
- * tabsocket's in-page fallback is a dynamic import that browsers with SharedWorker never load.
+ * start. Measured by size-limit as `npm run size` measures the budget, with the build
+ * settings of .size-limit.js (the one definition of both): esbuild, minified, ES modules,
+ * gzip level 9, counted as what the bundle adds to an empty esbuild project.
  */
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import { pathToFileURL } from 'node:url';
+import sizeLimit, { type Check } from 'size-limit';
 import { packageDir, root } from './build-pages';
 import type { VariantName } from './pages/api';
 import type { BundleFigures } from './results';
@@ -18,26 +18,20 @@ interface Part {
   external: string[];
 }
 
+interface BudgetConfig {
+  default: (Check & { name: string; path: string; ignore: string[] })[];
+  asATabLoadsIt: NonNullable<Check['modifyEsbuildConfig']>;
+}
+
 const clients = join(root, 'bench', 'pages', 'clients');
 
-const PARTS: Part[] = [
-  {
-    variant: 'tabsocket',
-    part: 'client without comlink',
-    entry: join(packageDir, 'dist', 'index.js'),
-    external: ['comlink'],
-  },
+/** The parts beyond the budgeted ones, which come from .size-limit.js. */
+const MORE_PARTS: Part[] = [
   {
     variant: 'tabsocket',
     part: 'client',
     entry: join(packageDir, 'dist', 'index.js'),
     external: [],
-  },
-  {
-    variant: 'tabsocket',
-    part: 'worker without comlink',
-    entry: join(packageDir, 'dist', 'shared-worker.js'),
-    external: ['comlink'],
   },
   {
     variant: 'tabsocket',
@@ -70,55 +64,36 @@ const PARTS: Part[] = [
 ];
 
 export async function measureBundles(): Promise<BundleFigures[]> {
-  const figures: BundleFigures[] = [];
-  for (const part of PARTS) figures.push({ ...part, ...(await sizeOf(part)) });
-  return figures.map(({ variant, part, minified, gzip }) => ({ variant, part, minified, gzip }));
-}
-
-async function sizeOf(part: Part): Promise<{ minified: number; gzip: number }> {
-  const outdir = join(root, 'bench', '.build', 'bundle-size');
-  const result = await build({
-    entryPoints: [part.entry],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    splitting: true,
-    platform: 'browser',
-    target: 'es2022',
-    external: part.external,
-    outdir,
-    write: false,
-    metafile: true,
-    absWorkingDir: root,
-    logLevel: 'silent',
-  });
-  const contents = new Map(
-    result.outputFiles.map((file) => [file.path.slice(root.length + 1), file.contents]),
+  // Imported by URL: plain JavaScript without declarations, typed here.
+  const budget: BudgetConfig = await import(pathToFileURL(join(root, '.size-limit.js')).href);
+  const plugins = await Promise.all(
+    ['@size-limit/file', '@size-limit/esbuild'].map(async (name) => (await import(name)).default),
   );
-  let minified = 0;
-  let gzip = 0;
-  for (const output of staticClosure(result.metafile)) {
-    const bytes = contents.get(output);
-    if (!bytes) throw new Error(`esbuild wrote no ${output}`);
-    minified += bytes.byteLength;
-    gzip += gzipSync(bytes, { level: 9 }).byteLength;
-  }
-  return { minified, gzip };
-}
-
-/** The entry chunk and every chunk it imports statically, transitively. */
-function staticClosure(metafile: Metafile): string[] {
-  const outputs = metafile.outputs;
-  const entry = Object.keys(outputs).find((name) => outputs[name]?.entryPoint !== undefined);
-  if (!entry) throw new Error('esbuild produced no entry chunk');
-  const seen = new Set<string>();
-  const visit = (name: string) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    for (const imported of outputs[name]?.imports ?? []) {
-      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
-    }
+  const parts: Part[] = [
+    ...budget.default.map((check) => ({
+      variant: 'tabsocket' as const,
+      part: check.name,
+      entry: join(packageDir, check.path),
+      external: check.ignore,
+    })),
+    ...MORE_PARTS,
+  ];
+  const measure = async (compression: Pick<Check, 'gzip' | 'brotli'>) => {
+    const checks = parts.map((part) => ({
+      files: [part.entry],
+      ignore: part.external,
+      modifyEsbuildConfig: budget.asATabLoadsIt,
+      ...compression,
+    }));
+    const sizes = (await sizeLimit(plugins, { checks })) as { size: number }[];
+    return sizes.map(({ size }) => size);
   };
-  visit(entry);
-  return [...seen];
+  const gzip = await measure({ gzip: true });
+  const minified = await measure({ brotli: false });
+  return parts.map(({ variant, part }, i) => ({
+    variant,
+    part,
+    minified: minified[i] ?? NaN,
+    gzip: gzip[i] ?? NaN,
+  }));
 }
