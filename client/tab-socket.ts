@@ -67,9 +67,17 @@ export interface TabSocket {
    */
   subscribe(topic: string, listener: (data: unknown) => void): () => void;
   /**
-   * Resolves once the message is handed to the socket (now, or from the outbox on the next
-   * open). A message over the server's `maxPayload` as written rejects at once with
-   * `TooLargeError`, and is never sent.
+   * Sends text and binary as they are, any other value as JSON. With a server that speaks
+   * the tabsocket protocol, text and JSON resolve on the server's ack (written again on the
+   * next socket until then; the server passes each message on once). Binary data, and
+   * anything to a plain server, resolves once written to the socket (now, or from the
+   * outbox on the next open): written, not known to be received.
+   *
+   * A rejection means the app behind the server did not get the message, except for one
+   * already written that rejects with `UnconfirmedSendError`, `ConnectionFailedError` or
+   * `WorkerError`: the server may have it. A message over the server's `maxPayload` as
+   * written rejects at once with `TooLargeError`, and is never sent. docs/design.md, "One
+   * send contract", says the same.
    */
   send(data: SendData): Promise<void>;
   /** Logout: closes the shared socket for every tab; no reconnect until some tab connects again. */

@@ -18,7 +18,7 @@ const TABS = 5;
 const PUSH_EVERY_MS = 25;
 const SEND_EVERY_MS = 250;
 const PREFIX = 'e2e:';
-/** What the README promises: a killed node's users go offline within this. */
+/** What docs/redis.md promises: a killed node's users go offline within this. */
 const OFFLINE_BOUND_MS = PRESENCE.timeout + PRESENCE.heartbeat;
 const GRACE_MS = 500;
 
@@ -237,7 +237,7 @@ test('Redis restarted without its data mid-stream: the nodes live on, the worker
     expect(new Set(numbers).size, `tab ${index}: none twice`).toBe(numbers.length);
     const resyncedAt = await tab.evaluate(() => window.harness.resyncedAt);
     // A second resync (a node's subscriber came back after the sessions were resumed, see
-    // the README) may lose what came before it: from then on, nothing.
+    // docs/redis.md, Outcomes when Redis fails) may lose what came before it: from then on, nothing.
     const since =
       resyncedAt.length === resyncsThen[index]
         ? resynced

@@ -1,5 +1,5 @@
 /**
- * Reads a run's whole history against the invariants of "Delivery guarantees". Each
+ * Reads a run's whole history against the invariants of "Delivery guarantees" (docs/design.md). Each
  * function answers the violations of one invariant; `check` all of them.
  */
 import type { HandleEvent, HandleRecord, History, PushRecord, Violation } from './history';
@@ -157,7 +157,7 @@ function missedBetween(
 /**
  * Each send() settles once: resolved means the server's app got it, rejected that it never
  * did; none is written twice; a live page's send settles by the end. Twice is allowed only
- * across a loss of the server's sessions: the dedupe went with them (README, Delivery
+ * across a loss of the server's sessions: the dedupe went with them (docs/design.md, Delivery
  * guarantees), so each receipt after the first needs one since the receipt before it.
  */
 export function checkSends(history: History, options: CheckOptions): Violation[] {
@@ -206,7 +206,7 @@ function lossesOf(history: History): string {
 /**
  * The one rejection that says so when the server may have the message: written, and the
  * connection closed (a logout's wait for its ack ran out, or a new login cut it short)
- * before the ack came (README, Errors).
+ * before the ack came (docs/api.md, Errors).
  */
 const UNCONFIRMED = 'TS_ERR_UNCONFIRMED';
 
@@ -272,8 +272,8 @@ const SWITCH_ON_WIRE_WITHIN = 5_000;
  * short), when the server said so, when the browser's sockets moved to another session
  * (a hub without a cursor took the socket: the tabs of the old one cannot know what they
  * missed of it), or after a worker death while no tab of the browser had
- * a numbered push yet, so there was nothing to resume from (README, "When the worker
- * dies"). Any other is spurious: the app refetches for nothing. One loss asks for one
+ * a numbered push yet, so there was nothing to resume from (docs/design.md, "When the
+ * worker dies"). Any other is spurious: the app refetches for nothing. One loss asks for one
  * `resync`, not one per path that learnt of it.
  */
 export function checkResyncs(history: History): Violation[] {
@@ -331,8 +331,8 @@ function missedBefore(
  * Whether a tab of `browser` had heard a numbered push of its login by `at`: then the
  * session has pushes its tabs know of, and a fresh worker resumes it (a tab on a narrow
  * topic included, whose own cursor lags only by pushes it does not want: issue 19, item 3).
- * A session with none yet looks to the tabs as a plain server's would (README, "When the
- * worker dies"): they are told `resync`.
+ * A session with none yet looks to the tabs as a plain server's would (docs/design.md, "When
+ * the worker dies"): they are told `resync`.
  */
 function hadPushes(history: History, browser: string, at: number): boolean {
   // A logout ends the session: the login after it starts one with no push.

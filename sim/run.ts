@@ -316,7 +316,7 @@ class Driver {
     }
     // Without a handle of the login in any page (they reloaded or closed) a worker may still
     // hold it: the app, which knows from its cookie that another user is logged in, logs it
-    // out through a handle of its own (url functions all count as one login: README,
+    // out through a handle of its own (url functions all count as one login: docs/api.md,
     // Expiring tokens).
     world.inTab(current?.tab ?? via, () => {
       // Released meanwhile (a topic change in the same instant): not one to log out with.
@@ -398,7 +398,7 @@ class Driver {
 
 /**
  * Whether the handle is still in its login: one `closed` or `failed` (a `connect()` that
- * joined a login another page was logging out closes with it: README, One socket per
+ * joined a login another page was logging out closes with it: docs/design.md, One socket per
  * browser) is not, and the app, told so, does not log out through it (its `close()` does
  * nothing).
  */

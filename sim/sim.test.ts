@@ -33,7 +33,7 @@ describe('the simulation', () => {
     it(`holds every invariant under ${kind === 'all' ? 'all faults at once' : `faults "${kind}"`}`, async () => {
       const faults = new Set<FaultKind>(kind === 'all' ? ALL_FAULTS : [kind]);
       // Where pages run without SharedWorker, a send written as its dedicated worker dies may
-      // go twice: the one open loss (sim/README.md, row 15; README, Limitations). The other
+      // go twice: the one open loss (sim/README.md, row 15; docs/design.md, Limits of the guarantees). The other
       // kinds, in browsers with SharedWorker, hold sends to once.
       const withDedicatedWorkers = faults.has('no-shared-worker');
       await simulate({

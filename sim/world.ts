@@ -28,7 +28,7 @@ import {
  * How long after a logout resolves its sockets and timers must be gone: a logout keeps its
  * socket for the acks of what was written, at most `FINAL_ACKS_WITHIN` (a blackholed socket
  * never answers), and a tab whose fresh worker died before it answered still waits for it
- * up to `MAX_ATTACH_TIMEOUT` (README, Limitations); closing takes a second more at most.
+ * up to `MAX_ATTACH_TIMEOUT` (docs/design.md, Limits of the guarantees); closing takes a second more at most.
  */
 export const LOGOUT_SETTLE_MS = Math.max(FINAL_ACKS_WITHIN, MAX_ATTACH_TIMEOUT) + 1_000;
 

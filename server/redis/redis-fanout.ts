@@ -66,7 +66,7 @@ const SEND_ATTEMPTS = 3;
  * the same by any server its worker resumes on, from the fan-outs that server remembers (see
  * `RedisReplayStore`): Redis keeps the last `remember` of them too, for a server that starts.
  * Pub/sub delivers at most once: a server cut off from Redis misses what is published
- * meanwhile (see the README's Redis section).
+ * meanwhile (see docs/redis.md).
  */
 export class RedisFanout {
   readonly #server: FanoutTarget;
