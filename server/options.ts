@@ -16,11 +16,11 @@ import {
   type Schema,
   TOPIC_KEY_SCHEMA,
 } from '../protocol/option-checks';
-import { MAX_DEDUPE_WINDOW } from './dedupe-window';
-import { MemoryPresenceStore } from './memory-presence-store';
-import { MemoryReplayStore } from './memory-replay-store';
-import type { PresenceStore } from './presence-store';
-import type { ReplayStore } from './replay-store';
+import { MAX_DEDUPE_WINDOW } from './memory/dedupe-window';
+import { MemoryPresenceStore } from './memory/memory-presence-store';
+import { MemoryReplayStore } from './memory/memory-replay-store';
+import type { PresenceStore } from './stores/presence-store';
+import type { ReplayStore } from './stores/replay-store';
 
 /** The application-level heartbeat: a text frame matching `ping` is answered with `pong`. */
 export interface HeartbeatAnswerOptions {

@@ -1,8 +1,13 @@
-import type { ClientRegistry } from './client-registry';
-import type { ConnectedClient } from './connected-client';
-import { encodePushData, encodeTopicPayload, type PushData, pushPayload } from './outbound-frame';
-import type { PushPayload } from './replay-store';
-import type { Fanout, Session, SessionRegistry } from './session-registry';
+import type { Fanout, Session, SessionRegistry } from './sessions/session-registry';
+import type { ClientRegistry } from './sockets/client-registry';
+import type { ConnectedClient } from './sockets/connected-client';
+import {
+  encodePushData,
+  encodeTopicPayload,
+  type PushData,
+  pushPayload,
+} from './sockets/outbound-frame';
+import type { PushPayload } from './stores/replay-store';
 
 /**
  * Where `push`, `broadcast` and `publish` go. A worker's session gets a numbered push through

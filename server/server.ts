@@ -5,23 +5,27 @@ import type { AddressInfo } from 'node:net';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../protocol/clock';
 import type { WireLimits } from '../protocol/wire';
-import { UpgradeAuthentication } from './authentication';
-import { ClientRegistry } from './client-registry';
-import { type ClientContext, ConnectedClient, type TrafficCounters } from './connected-client';
-import { FrameHandler } from './frame-handler';
-import { HeartbeatAnswers, type HeartbeatGate } from './heartbeat-answers';
-import { wireLimits } from './inbound-frame';
-import { LivenessMonitor } from './liveness';
-import { MemoryReplayStore } from './memory-replay-store';
+import { MemoryReplayStore } from './memory/memory-replay-store';
 import { nodeClock } from './node-clock';
 import { type ResolvedServerOptions, resolveOptions, type TabSocketServerOptions } from './options';
-import { encodeControlFrame, type PushData } from './outbound-frame';
-import { Presence } from './presence';
 import { PushRouter } from './push-routing';
 import { RepeatingTimer } from './repeating-timer';
 import type { TabSocketServerEvents, TabSocketServerStats } from './server-events';
-import { SessionRegistry, sessionSweepPeriod } from './session-registry';
-import { closeWebSocketServer, isListening, openWebSocketServer } from './websocket-server';
+import { SessionRegistry, sessionSweepPeriod } from './sessions/session-registry';
+import { UpgradeAuthentication } from './sockets/authentication';
+import { ClientRegistry } from './sockets/client-registry';
+import {
+  type ClientContext,
+  ConnectedClient,
+  type TrafficCounters,
+} from './sockets/connected-client';
+import { FrameHandler } from './sockets/frame-handler';
+import { HeartbeatAnswers, type HeartbeatGate } from './sockets/heartbeat-answers';
+import { wireLimits } from './sockets/inbound-frame';
+import { LivenessMonitor } from './sockets/liveness';
+import { encodeControlFrame, type PushData } from './sockets/outbound-frame';
+import { Presence } from './sockets/presence';
+import { closeWebSocketServer, isListening, openWebSocketServer } from './sockets/websocket-server';
 
 export type { TabSocketServerEvents, TabSocketServerStats } from './server-events';
 

@@ -12,13 +12,17 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createClient } from 'redis';
-import { MemoryReplayStore } from '../../server/memory-replay-store';
+import { MemoryReplayStore } from '../../server/memory/memory-replay-store';
 import { nodeClock } from '../../server/node-clock';
-import { pushPayload } from '../../server/outbound-frame';
 import { createRedisFanout } from '../../server/redis/redis-fanout';
 import { RedisReplayStore } from '../../server/redis/redis-replay-store';
-import type { ReplayStore } from '../../server/replay-store';
-import { type Session, SessionRegistry, type SessionSocket } from '../../server/session-registry';
+import {
+  type Session,
+  SessionRegistry,
+  type SessionSocket,
+} from '../../server/sessions/session-registry';
+import { pushPayload } from '../../server/sockets/outbound-frame';
+import type { ReplayStore } from '../../server/stores/replay-store';
 import { type RedisClient, startRedisServer } from '../../server/test-support/redis-server';
 import type { StoreFigures } from '../results';
 import { summarize } from '../stats';

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidOptionError } from '../../protocol/errors';
-import { DedupeWindow } from '../dedupe-window';
+import { DedupeWindow } from '../memory/dedupe-window';
 import type { TabSocketServerOptions } from '../options';
-import { pushPayload } from '../outbound-frame';
-import { type ResumeOutcome, SessionRegistry } from '../session-registry';
+import { type ResumeOutcome, SessionRegistry } from '../sessions/session-registry';
+import { pushPayload } from '../sockets/outbound-frame';
 import { FakeClock } from '../test-support/fake-clock';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 import { redisForTheFile, startRedisServer } from '../test-support/redis-server';

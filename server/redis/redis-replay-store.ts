@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { isPromise, type MaybePromise } from '../sessions/serial-queue';
 import {
   isPushNumber,
   type PushPayload,
   type ReplayRead,
   type ReplayStore,
   type SessionHolder,
-} from '../replay-store';
-import { isPromise, type MaybePromise } from '../serial-queue';
+} from '../stores/replay-store';
 import { CheckpointBatch } from './checkpoint-batch';
 import type { FanoutLog, FanoutMessage } from './fanout-log';
 import { HeldSession } from './held-session';

@@ -1,5 +1,5 @@
-import { pushPayload } from '../outbound-frame';
-import type { PushEntry } from '../replay-store';
+import { pushPayload } from '../sockets/outbound-frame';
+import type { PushEntry } from '../stores/replay-store';
 import type { FanoutLog, FanoutMessage } from './fanout-log';
 import type { SessionRecord } from './read-reply';
 import { type Anchor, numberFrom } from './session-numbering';

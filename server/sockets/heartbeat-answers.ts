@@ -2,9 +2,9 @@ import {
   encodeHeartbeatFrame,
   type HeartbeatFrame,
   matchesHeartbeatFrame,
-} from '../protocol/heartbeat-frame';
+} from '../../protocol/heartbeat-frame';
+import type { HeartbeatAnswerOptions } from '../options';
 import type { TabSocketClient } from './connected-client';
-import type { HeartbeatAnswerOptions } from './options';
 
 /**
  * Decides, ping by ping, whether the server answers a heartbeat: the extension point for

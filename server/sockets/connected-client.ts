@@ -1,6 +1,9 @@
 import { WebSocket } from 'ws';
-import { type Clock, Timer } from '../protocol/clock';
-import type { ErrorFrame, WireErrorCode } from '../protocol/wire';
+import { type Clock, Timer } from '../../protocol/clock';
+import type { ErrorFrame, WireErrorCode } from '../../protocol/wire';
+import { SerialQueue } from '../sessions/serial-queue';
+import type { Fanout, Session, SessionSocket } from '../sessions/session-registry';
+import type { PushPayload } from '../stores/replay-store';
 import type { LivenessTarget } from './liveness';
 import {
   encodeControlFrame,
@@ -10,9 +13,6 @@ import {
   pushPayload,
 } from './outbound-frame';
 import { RememberedFrames } from './remembered-frames';
-import type { PushPayload } from './replay-store';
-import { SerialQueue } from './serial-queue';
-import type { Fanout, Session, SessionSocket } from './session-registry';
 
 /** One open socket, as the app sees it in events. */
 export interface TabSocketClient {

@@ -1,8 +1,8 @@
+import type { MaybePromise } from '../sessions/serial-queue';
+import type { ResumeOutcome, SessionRegistry } from '../sessions/session-registry';
 import { CLOSE_TRY_AGAIN_LATER, type ConnectedClient } from './connected-client';
 import type { ResumeRequest } from './inbound-frame';
 import { encodeControlFrame, encodePushFrame } from './outbound-frame';
-import type { MaybePromise } from './serial-queue';
-import type { ResumeOutcome, SessionRegistry } from './session-registry';
 
 /**
  * The answer to a worker's `resume` (its first frame, carrying the hello's nonce): attaches

@@ -1,6 +1,6 @@
-import { type Clock, MAX_TIMER_DELAY, Timer } from '../protocol/clock';
+import { type Clock, MAX_TIMER_DELAY, Timer } from '../../protocol/clock';
+import { nodeClock } from '../node-clock';
 import type { HeartbeatGate } from './heartbeat-answers';
-import { nodeClock } from './node-clock';
 
 /** What a suspension needs of a server: its one heartbeat gate. */
 export interface GatedServer {

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { Clock } from '../protocol/clock';
-import { nodeClock } from './node-clock';
+import type { Clock } from '../../protocol/clock';
+import { nodeClock } from '../node-clock';
 import type {
   OfflineEntry,
   OnlineEntry,
   PresenceCounts,
   PresenceEntry,
   PresenceStore,
-} from './presence-store';
+} from '../stores/presence-store';
 
 export interface PresenceEvents {
   /** A user's first socket opened. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { type VerifyClientCallbackAsync, WebSocket } from 'ws';
-import type { Authenticate } from './options';
+import type { Authenticate } from '../options';
 
 export type AuthenticationOutcome =
   | { kind: 'accepted'; userId: string }

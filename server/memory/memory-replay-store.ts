@@ -1,8 +1,13 @@
-import type { Clock } from '../protocol/clock';
+import type { Clock } from '../../protocol/clock';
+import { nodeClock } from '../node-clock';
+import {
+  isPushNumber,
+  type PushPayload,
+  type ReplayRead,
+  type ReplayStore,
+} from '../stores/replay-store';
 import { DedupeWindow } from './dedupe-window';
-import { nodeClock } from './node-clock';
 import { type ReplayLimits, ReplayLog } from './replay-log';
-import { isPushNumber, type PushPayload, type ReplayRead, type ReplayStore } from './replay-store';
 
 const EMPTY: ReplayRead = { head: 0, entries: [], fresh: true };
 /** A session with no push yet whose messages it records: known, though it has no log. */

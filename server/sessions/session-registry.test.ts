@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryReplayStore } from './memory-replay-store';
-import { pushPayload } from './outbound-frame';
+import { MemoryReplayStore } from '../memory/memory-replay-store';
+import { pushPayload } from '../sockets/outbound-frame';
+import { FakeClock } from '../test-support/fake-clock';
 import {
   type ResumeOutcome,
   SessionRegistry,
   type SessionRegistryOptions,
   type SessionSocket,
 } from './session-registry';
-import { FakeClock } from './test-support/fake-clock';
 
 class FakeSocket implements SessionSocket {
   topics: ReadonlySet<string> = new Set();

@@ -1,6 +1,6 @@
-import { DEFAULT_LIMITS } from '../protocol/connection-options';
-import type { ErrorFrame, SubscribeFrame, WireErrorCode, WireLimits } from '../protocol/wire';
-import { isWireNumber, MAX_SESSION_ID } from '../protocol/wire-checks';
+import { DEFAULT_LIMITS } from '../../protocol/connection-options';
+import type { ErrorFrame, SubscribeFrame, WireErrorCode, WireLimits } from '../../protocol/wire';
+import { isWireNumber, MAX_SESSION_ID } from '../../protocol/wire-checks';
 
 /** A `resume` that carried this socket's nonce. */
 export type ResumeRequest =

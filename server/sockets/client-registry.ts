@@ -1,5 +1,5 @@
+import { UserIndex } from '../sessions/user-index';
 import type { ConnectedClient } from './connected-client';
-import { UserIndex } from './user-index';
 
 /** The open sockets of this server, all of them and by user. */
 export class ClientRegistry {

@@ -1,5 +1,5 @@
-import type { SendBudget } from './connected-client';
-import type { PushEntry, PushPayload } from './replay-store';
+import type { SendBudget } from '../sockets/connected-client';
+import type { PushEntry, PushPayload } from '../stores/replay-store';
 import type { SerialQueue } from './serial-queue';
 
 /** What a session needs of the socket it is attached to. */

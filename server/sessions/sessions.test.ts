@@ -1,8 +1,8 @@
 /** Resumable sessions end to end: real `ws` clients speaking the worker's side of the protocol. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TabSocketClient } from './connected-client';
-import type { TabSocketServerOptions } from './options';
-import { Harness, type TestClient, waitUntil } from './test-support/harness';
+import type { TabSocketServerOptions } from '../options';
+import type { TabSocketClient } from '../sockets/connected-client';
+import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 
 const harness = new Harness();
 afterEach(() => harness.dispose());

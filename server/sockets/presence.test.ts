@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MemoryPresenceStore } from './memory-presence-store';
+import { MemoryPresenceStore } from '../memory/memory-presence-store';
+import type { OfflineEntry, OnlineEntry, PresenceStore } from '../stores/presence-store';
+import { FakeClock } from '../test-support/fake-clock';
 import { Presence } from './presence';
-import type { OfflineEntry, OnlineEntry, PresenceStore } from './presence-store';
-import { FakeClock } from './test-support/fake-clock';
 
 /** A store whose writes wait until the test releases them, like a slow remote store. */
 class GatedStore extends MemoryPresenceStore {

@@ -1,6 +1,6 @@
-import type { MaybePromise } from './serial-queue';
+import type { MaybePromise } from '../sessions/serial-queue';
 
-export type { MaybePromise } from './serial-queue';
+export type { MaybePromise } from '../sessions/serial-queue';
 
 /**
  * A push's payload, as it goes inside `{"$ts":"push","seq":N,…}`: built once per push, and

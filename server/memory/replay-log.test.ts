@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { PushEntry } from '../stores/replay-store';
+import { FakeClock } from '../test-support/fake-clock';
 import { ReplayLog } from './replay-log';
-import type { PushEntry } from './replay-store';
-import { FakeClock } from './test-support/fake-clock';
 
 function setup(maxCount = 100, maxAge = 60_000, maxBytes = 1_000_000) {
   const clock = new FakeClock();

@@ -1,7 +1,7 @@
-import type { Clock } from '../protocol/clock';
-import { randomId } from '../protocol/random-id';
-import type { SendBudget } from './connected-client';
-import type { PushPayload, ReplayRead, ReplayStore } from './replay-store';
+import type { Clock } from '../../protocol/clock';
+import { randomId } from '../../protocol/random-id';
+import type { SendBudget } from '../sockets/connected-client';
+import type { PushPayload, ReplayRead, ReplayStore } from '../stores/replay-store';
 import { isPromise, type MaybePromise, SerialQueue } from './serial-queue';
 import {
   type Fanout,

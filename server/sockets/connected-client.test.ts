@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { FakeClock } from '../test-support/fake-clock';
 import { type ClientContext, ConnectedClient } from './connected-client';
-import { FakeClock } from './test-support/fake-clock';
 
 const MAX_BUFFERED = 1_000;
 

@@ -1,6 +1,6 @@
-import type { SendBudget } from './connected-client';
-import { encodePushFrame } from './outbound-frame';
-import type { PushPayload, ReplayStore } from './replay-store';
+import type { SendBudget } from '../sockets/connected-client';
+import { encodePushFrame } from '../sockets/outbound-frame';
+import type { PushPayload, ReplayStore } from '../stores/replay-store';
 import { isPromise, type MaybePromise } from './serial-queue';
 import type { Session } from './session';
 

@@ -1,5 +1,7 @@
 import type { RawData } from 'ws';
-import { parseJson } from '../protocol/heartbeat-frame';
+import { parseJson } from '../../protocol/heartbeat-frame';
+import { isPromise, type MaybePromise } from '../sessions/serial-queue';
+import type { Session, SessionRegistry } from '../sessions/session-registry';
 import {
   CLOSE_TRY_AGAIN_LATER,
   type ConnectedClient,
@@ -10,8 +12,6 @@ import type { HeartbeatAnswers } from './heartbeat-answers';
 import { classifySessionFrame, readResume } from './inbound-frame';
 import { encodeControlFrame } from './outbound-frame';
 import { answerResume } from './resume-handshake';
-import { isPromise, type MaybePromise } from './serial-queue';
-import type { Session, SessionRegistry } from './session-registry';
 
 /**
  * Without `authenticate`, a session id shorter than this is refused: it is the session's only

@@ -1,5 +1,5 @@
 import { type ServerOptions, type VerifyClientCallbackAsync, WebSocketServer } from 'ws';
-import type { ServerTarget } from './options';
+import type { ServerTarget } from '../options';
 
 /** The `ws` server the sockets come from, and whether this server created it (and closes it). */
 export interface WebSocketSource {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { nodeClock } from '../node-clock';
 import { LivenessMonitor, type LivenessTarget } from './liveness';
-import { nodeClock } from './node-clock';
 
 class FakeSocket implements LivenessTarget {
   pings = 0;

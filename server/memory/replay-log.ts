@@ -1,5 +1,5 @@
-import type { Clock } from '../protocol/clock';
-import type { PushEntry, PushPayload } from './replay-store';
+import type { Clock } from '../../protocol/clock';
+import type { PushEntry, PushPayload } from '../stores/replay-store';
 
 /** How much of a session's stream is kept for replay. */
 export interface ReplayLimits {

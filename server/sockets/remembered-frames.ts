@@ -1,5 +1,5 @@
-import type { PushPayload } from './replay-store';
-import type { Fanout } from './session-registry';
+import type { Fanout } from '../sessions/session-registry';
+import type { PushPayload } from '../stores/replay-store';
 
 /** An application frame written to a socket that may still resume a session. */
 export interface RememberedFrame {

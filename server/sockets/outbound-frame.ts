@@ -1,5 +1,5 @@
-import type { ServerControlFrame } from '../protocol/wire';
-import type { PushPayload } from './replay-store';
+import type { ServerControlFrame } from '../../protocol/wire';
+import type { PushPayload } from '../stores/replay-store';
 
 /** What the app may send: a string goes as is, anything else as JSON. */
 export type PushData = string | number | boolean | null | object;

@@ -1,6 +1,6 @@
-import { type Clock, Timer } from '../protocol/clock';
-import type { LivenessOptions } from './options';
-import { RepeatingTimer } from './repeating-timer';
+import { type Clock, Timer } from '../../protocol/clock';
+import type { LivenessOptions } from '../options';
+import { RepeatingTimer } from '../repeating-timer';
 
 /** A socket as the liveness monitor sees it. */
 export interface LivenessTarget {

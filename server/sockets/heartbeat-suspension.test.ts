@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeClock } from '../test-support/fake-clock';
+import { Harness, waitUntil } from '../test-support/harness';
 import { suspendHeartbeatAnswers, suspendOn } from './heartbeat-suspension';
-import { FakeClock } from './test-support/fake-clock';
-import { Harness, waitUntil } from './test-support/harness';
 
 const harness = new Harness();
 afterEach(() => harness.dispose());
