@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryReplayStore } from './memory/memory-replay-store';
 import { MAX_WAITING_FRAMES } from './sockets/frame-handler';
-import type { PushPayload, ReplayRead, ReplayStore } from './stores/replay-store';
+import type { PushPayload } from './stores/push-payload';
+import type { ReplayRead, ReplayStore } from './stores/replay-store';
 import { Harness, type TestClient, waitUntil } from './test-support/harness';
 
 const harness = new Harness();

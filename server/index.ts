@@ -30,8 +30,8 @@ export {
 export type { TabSocketClient } from './sockets/connected-client';
 export type { HeartbeatGate } from './sockets/heartbeat-answers';
 export { suspendHeartbeatAnswers } from './sockets/heartbeat-suspension';
-export type { PushData } from './sockets/outbound-frame';
 export { Presence, type PresenceEvents } from './sockets/presence';
+export type { MaybePromise } from './stores/maybe-promise';
 export type {
   OfflineEntry,
   OnlineEntry,
@@ -39,11 +39,5 @@ export type {
   PresenceEntry,
   PresenceStore,
 } from './stores/presence-store';
-export type {
-  MaybePromise,
-  PushEntry,
-  PushPayload,
-  ReplayRead,
-  ReplayStore,
-  SessionHolder,
-} from './stores/replay-store';
+export type { PushData, PushPayload } from './stores/push-payload';
+export type { PushEntry, ReplayRead, ReplayStore, SessionHolder } from './stores/replay-store';

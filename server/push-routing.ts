@@ -1,13 +1,13 @@
 import type { Fanout, Session, SessionRegistry } from './sessions/session-registry';
 import type { ClientRegistry } from './sockets/client-registry';
 import type { ConnectedClient } from './sockets/connected-client';
+import type { PushPayload } from './stores/push-payload';
 import {
   encodePushData,
   encodeTopicPayload,
   type PushData,
   pushPayload,
-} from './sockets/outbound-frame';
-import type { PushPayload } from './stores/replay-store';
+} from './stores/push-payload';
 
 /**
  * Where `push`, `broadcast` and `publish` go. A worker's session gets a numbered push through

@@ -19,13 +19,14 @@ import {
   ConnectedClient,
   type TrafficCounters,
 } from './sockets/connected-client';
+import { encodeControlFrame } from './sockets/control-frame';
 import { FrameHandler } from './sockets/frame-handler';
 import { HeartbeatAnswers, type HeartbeatGate } from './sockets/heartbeat-answers';
 import { wireLimits } from './sockets/inbound-frame';
 import { LivenessMonitor } from './sockets/liveness';
-import { encodeControlFrame, type PushData } from './sockets/outbound-frame';
 import { Presence } from './sockets/presence';
 import { closeWebSocketServer, isListening, openWebSocketServer } from './sockets/websocket-server';
+import type { PushData } from './stores/push-payload';
 
 export type { TabSocketServerEvents, TabSocketServerStats } from './server-events';
 

@@ -12,7 +12,8 @@ import { MemoryReplayStore } from '../server/memory/memory-replay-store';
 import { DEFAULT_REPLAY } from '../server/options';
 import { TabSocketServer } from '../server/server';
 import type { TabSocketClient } from '../server/sockets/connected-client';
-import type { PushPayload, ReplayStore } from '../server/stores/replay-store';
+import type { PushPayload } from '../server/stores/push-payload';
+import type { ReplayStore } from '../server/stores/replay-store';
 import type { Listener, ServerEnd } from './network';
 import { Context, type Scheduler } from './scheduler';
 

@@ -21,7 +21,7 @@ import {
   SessionRegistry,
   type SessionSocket,
 } from '../../server/sessions/session-registry';
-import { pushPayload } from '../../server/sockets/outbound-frame';
+import { pushPayload } from '../../server/stores/push-payload';
 import type { ReplayStore } from '../../server/stores/replay-store';
 import { type RedisClient, startRedisServer } from '../../server/test-support/redis-server';
 import type { StoreFigures } from '../results';

@@ -1,11 +1,6 @@
-import type { Clock } from '../../protocol/clock';
-import { nodeClock } from '../node-clock';
-import {
-  isPushNumber,
-  type PushPayload,
-  type ReplayRead,
-  type ReplayStore,
-} from '../stores/replay-store';
+import { type Clock, systemClock } from '../../protocol/clock';
+import type { PushPayload } from '../stores/push-payload';
+import { isPushNumber, type ReplayRead, type ReplayStore } from '../stores/replay-store';
 import { DedupeWindow } from './dedupe-window';
 import { type ReplayLimits, ReplayLog } from './replay-log';
 
@@ -24,7 +19,8 @@ export class MemoryReplayStore implements ReplayStore {
 
   constructor(
     private readonly limits: ReplayLimits,
-    private readonly clock: Clock = nodeClock,
+    /** Tells the age of pushes (`maxAge`); it sets no timer. */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   append(session: string, payload: PushPayload): number {

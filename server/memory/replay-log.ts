@@ -1,5 +1,6 @@
 import type { Clock } from '../../protocol/clock';
-import type { PushEntry, PushPayload } from '../stores/replay-store';
+import type { PushPayload } from '../stores/push-payload';
+import type { PushEntry } from '../stores/replay-store';
 
 /** How much of a session's stream is kept for replay. */
 export interface ReplayLimits {

@@ -1,4 +1,4 @@
-import type { PushData } from '../sockets/outbound-frame';
+import type { PushData } from '../stores/push-payload';
 
 /** A fan-out as it goes over the channel. */
 export type FanoutMessage =

@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../../protocol/errors';
 import { DedupeWindow } from '../memory/dedupe-window';
 import type { TabSocketServerOptions } from '../options';
 import { type ResumeOutcome, SessionRegistry } from '../sessions/session-registry';
-import { pushPayload } from '../sockets/outbound-frame';
+import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 import { redisForTheFile, startRedisServer } from '../test-support/redis-server';

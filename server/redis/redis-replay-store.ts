@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { isPromise, type MaybePromise } from '../sessions/serial-queue';
+import { isPromise, type MaybePromise } from '../stores/maybe-promise';
+import type { PushPayload } from '../stores/push-payload';
 import {
   isPushNumber,
-  type PushPayload,
   type ReplayRead,
   type ReplayStore,
   type SessionHolder,

@@ -1,4 +1,4 @@
-import { pushPayload } from '../sockets/outbound-frame';
+import { pushPayload } from '../stores/push-payload';
 import type { PushEntry } from '../stores/replay-store';
 import type { FanoutLog, FanoutMessage } from './fanout-log';
 import type { SessionRecord } from './read-reply';

@@ -1,8 +1,8 @@
-import type { SendBudget } from '../sockets/connected-client';
-import { encodePushFrame } from '../sockets/outbound-frame';
-import type { PushPayload, ReplayStore } from '../stores/replay-store';
-import { isPromise, type MaybePromise } from './serial-queue';
-import type { Session } from './session';
+import { isPromise, type MaybePromise } from '../stores/maybe-promise';
+import type { PushPayload } from '../stores/push-payload';
+import { encodePushFrame } from '../stores/push-payload';
+import type { ReplayStore } from '../stores/replay-store';
+import type { SendBudget, Session } from './session';
 
 /**
  * The push path of the sessions: each push is numbered by the store and written to the

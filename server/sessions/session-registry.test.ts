@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryReplayStore } from '../memory/memory-replay-store';
-import { pushPayload } from '../sockets/outbound-frame';
+import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
 import {
   type ResumeOutcome,

@@ -1,8 +1,10 @@
 import type { Clock } from '../../protocol/clock';
 import { randomId } from '../../protocol/random-id';
-import type { SendBudget } from '../sockets/connected-client';
-import type { PushPayload, ReplayRead, ReplayStore } from '../stores/replay-store';
-import { isPromise, type MaybePromise, SerialQueue } from './serial-queue';
+import { isPromise, type MaybePromise } from '../stores/maybe-promise';
+import type { PushPayload } from '../stores/push-payload';
+import type { ReplayRead, ReplayStore } from '../stores/replay-store';
+import { SerialQueue } from './serial-queue';
+import type { SendBudget } from './session';
 import {
   type Fanout,
   oldestOf,

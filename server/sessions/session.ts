@@ -1,6 +1,12 @@
-import type { SendBudget } from '../sockets/connected-client';
-import type { PushEntry, PushPayload } from '../stores/replay-store';
+import type { PushPayload } from '../stores/push-payload';
+import type { PushEntry } from '../stores/replay-store';
 import type { SerialQueue } from './serial-queue';
+
+/**
+ * Whether the socket's `maxBufferedAmount` applies to a write: to every one but a resume's
+ * answer (see `ConnectedClient.sendText`).
+ */
+export type SendBudget = 'live' | 'resume';
 
 /** What a session needs of the socket it is attached to. */
 export interface SessionSocket {

@@ -2,16 +2,16 @@ import { WebSocket } from 'ws';
 import { type Clock, Timer } from '../../protocol/clock';
 import type { ErrorFrame, WireErrorCode } from '../../protocol/wire';
 import { SerialQueue } from '../sessions/serial-queue';
-import type { Fanout, Session, SessionSocket } from '../sessions/session-registry';
-import type { PushPayload } from '../stores/replay-store';
-import type { LivenessTarget } from './liveness';
+import type { Fanout, SendBudget, Session, SessionSocket } from '../sessions/session';
 import {
-  encodeControlFrame,
   encodePayload,
   encodePushData,
   type PushData,
+  type PushPayload,
   pushPayload,
-} from './outbound-frame';
+} from '../stores/push-payload';
+import { encodeControlFrame } from './control-frame';
+import type { LivenessTarget } from './liveness';
 import { RememberedFrames } from './remembered-frames';
 
 /** One open socket, as the app sees it in events. */
@@ -67,9 +67,6 @@ export interface ClientContext {
   /** Appends to the session's stream and writes it to its socket; answers whether written. */
   push(session: Session, payload: PushPayload): boolean;
 }
-
-/** Whether `maxBufferedAmount` applies to a write: to every one but a resume's answer. */
-export type SendBudget = 'live' | 'resume';
 
 /** Close codes the worker retries (1013) or gives up on (1008). */
 export const CLOSE_TRY_AGAIN_LATER = 1013;

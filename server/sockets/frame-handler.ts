@@ -1,16 +1,16 @@
 import type { RawData } from 'ws';
 import { parseJson } from '../../protocol/heartbeat-frame';
-import { isPromise, type MaybePromise } from '../sessions/serial-queue';
 import type { Session, SessionRegistry } from '../sessions/session-registry';
+import { isPromise, type MaybePromise } from '../stores/maybe-promise';
 import {
   CLOSE_TRY_AGAIN_LATER,
   type ConnectedClient,
   type TabSocketClient,
   type TrafficCounters,
 } from './connected-client';
+import { encodeControlFrame } from './control-frame';
 import type { HeartbeatAnswers } from './heartbeat-answers';
 import { classifySessionFrame, readResume } from './inbound-frame';
-import { encodeControlFrame } from './outbound-frame';
 import { answerResume } from './resume-handshake';
 
 /**

@@ -1,5 +1,5 @@
 import type { Fanout } from '../sessions/session-registry';
-import type { PushPayload } from '../stores/replay-store';
+import type { PushPayload } from '../stores/push-payload';
 
 /** An application frame written to a socket that may still resume a session. */
 export interface RememberedFrame {

@@ -1,8 +1,9 @@
-import type { MaybePromise } from '../sessions/serial-queue';
 import type { ResumeOutcome, SessionRegistry } from '../sessions/session-registry';
+import type { MaybePromise } from '../stores/maybe-promise';
+import { encodePushFrame } from '../stores/push-payload';
 import { CLOSE_TRY_AGAIN_LATER, type ConnectedClient } from './connected-client';
+import { encodeControlFrame } from './control-frame';
 import type { ResumeRequest } from './inbound-frame';
-import { encodeControlFrame, encodePushFrame } from './outbound-frame';
 
 /**
  * The answer to a worker's `resume` (its first frame, carrying the hello's nonce): attaches

@@ -1,17 +1,5 @@
-import type { MaybePromise } from '../sessions/serial-queue';
-
-export type { MaybePromise } from '../sessions/serial-queue';
-
-/**
- * A push's payload, as it goes inside `{"$ts":"push","seq":N,…}`: built once per push, and
- * shared by every session it goes to, so a broadcast to 2,000 sessions keeps one copy.
- */
-export interface PushPayload {
-  /** `"data":…` or `"text":…`, from `encodePayload`. */
-  readonly body: string;
-  /** UTF-8 bytes of the whole push frame around `body`, the largest `seq` assumed. */
-  readonly bytes: number;
-}
+import type { MaybePromise } from './maybe-promise';
+import type { PushPayload } from './push-payload';
 
 /**
  * Whom a session's pushes are for, as the server knows it when it reads the session for a

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  encodeControlFrame,
   encodePayload,
   encodePushData,
   encodePushFrame,
   encodeTopicFrame,
   pushPayload,
-} from './outbound-frame';
+} from './push-payload';
 
 describe('encodePushData', () => {
   it('sends a string as is and anything else as JSON', () => {
@@ -38,14 +37,6 @@ describe('encodeTopicFrame', () => {
   it('sends data that cannot carry a topic as is', () => {
     expect(encodeTopicFrame('topic', 'news', 'text')).toBe('text');
     expect(encodeTopicFrame('topic', 'news', [1])).toBe('[1]');
-  });
-});
-
-describe('encodeControlFrame', () => {
-  it('writes the hello frame the worker expects', () => {
-    expect(encodeControlFrame({ $ts: 'hello', v: 1, nonce: 'abc' })).toBe(
-      '{"$ts":"hello","v":1,"nonce":"abc"}',
-    );
   });
 });
 

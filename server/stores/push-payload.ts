@@ -1,5 +1,19 @@
-import type { ServerControlFrame } from '../../protocol/wire';
-import type { PushPayload } from '../stores/replay-store';
+/**
+ * A push's payload: what the app gives, encoded once into the body that every session it goes
+ * to shares, and the push frame around that body. The stores keep payloads; the server
+ * writes them.
+ */
+
+/**
+ * A push's payload, as it goes inside `{"$ts":"push","seq":N,…}`: built once per push, and
+ * shared by every session it goes to, so a broadcast to 2,000 sessions keeps one copy.
+ */
+export interface PushPayload {
+  /** `"data":…` or `"text":…`, from `encodePayload`. */
+  readonly body: string;
+  /** UTF-8 bytes of the whole push frame around `body`, the largest `seq` assumed. */
+  readonly bytes: number;
+}
 
 /** What the app may send: a string goes as is, anything else as JSON. */
 export type PushData = string | number | boolean | null | object;
@@ -51,8 +65,4 @@ const PUSH_FRAME_OVERHEAD =
 /** A payload from `encodePayload` with the size of its push frame, built once per push. */
 export function pushPayload(body: string): PushPayload {
   return { body, bytes: Buffer.byteLength(body) + PUSH_FRAME_OVERHEAD };
-}
-
-export function encodeControlFrame(frame: ServerControlFrame): string {
-  return JSON.stringify(frame);
 }
