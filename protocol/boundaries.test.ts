@@ -48,6 +48,10 @@ function sourceFiles(dir: string, withTests = false): string[] {
   });
 }
 
+function repoPath(file: string): string {
+  return relative(root, file).split(sep).join('/');
+}
+
 /** The repository paths `file` imports by relative specifier, resolved to their files. */
 function importsOf(file: string): string[] {
   const found: string[] = [];
@@ -56,17 +60,13 @@ function importsOf(file: string): string[] {
     const resolved = [target, `${target}.ts`, join(target, 'index.ts')].find(
       (path) => path.endsWith('.ts') && existsSync(path),
     );
-    found.push(relative(root, resolved ?? target).split(sep).join('/'));
+    found.push(repoPath(resolved ?? target));
   }
   return found;
 }
 
 function partOf(path: string): string {
   return path.split('/')[0] ?? '';
-}
-
-function repoPath(file: string): string {
-  return relative(root, file).split(sep).join('/');
 }
 
 function crossings(part: Part): string[] {
@@ -99,7 +99,7 @@ function folderCrossings(folder: string, allowed: readonly string[]): string[] {
  * node that imports itself), each as a path that starts at its smallest node and returns to
  * it: Tarjan's algorithm, then a shortest way round from that node.
  */
-export function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -161,7 +161,8 @@ function wayRound(graph: ReadonlyMap<string, readonly string[]>, component: Set<
 /** The import graph of `part`'s files, tests and their support included. */
 function importGraph(part: Part): Map<string, string[]> {
   const graph = new Map<string, string[]>();
-  for (const file of sourceFiles(join(root, part), true)) graph.set(repoPath(file), importsOf(file));
+  for (const file of sourceFiles(join(root, part), true))
+    graph.set(repoPath(file), importsOf(file));
   return graph;
 }
 
@@ -198,6 +199,9 @@ describe('cyclesOf', () => {
       ['m', ['n']],
       ['n', ['m']],
     ]);
-    expect(cyclesOf(graph)).toEqual([['m', 'n', 'm'], ['x', 'x']]);
+    expect(cyclesOf(graph)).toEqual([
+      ['m', 'n', 'm'],
+      ['x', 'x'],
+    ]);
   });
 });
