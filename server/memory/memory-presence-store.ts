@@ -4,7 +4,7 @@ import type {
   PresenceCounts,
   PresenceEntry,
   PresenceStore,
-} from '../stores/presence-store';
+} from '../stores';
 
 export interface MemoryPresenceStoreOptions {
   /** Last-seen times kept at most; the oldest is forgotten first. Default 10000. */

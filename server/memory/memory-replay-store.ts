@@ -1,6 +1,5 @@
 import { type Clock, systemClock } from '../../protocol/clock';
-import type { PushPayload } from '../stores/push-payload';
-import { isPushNumber, type ReplayRead, type ReplayStore } from '../stores/replay-store';
+import { isPushNumber, type PushPayload, type ReplayRead, type ReplayStore } from '../stores';
 import { DedupeWindow } from './dedupe-window';
 import { type ReplayLimits, ReplayLog } from './replay-log';
 

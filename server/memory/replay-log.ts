@@ -1,6 +1,5 @@
 import type { Clock } from '../../protocol/clock';
-import type { PushPayload } from '../stores/push-payload';
-import type { PushEntry } from '../stores/replay-store';
+import type { PushEntry, PushPayload } from '../stores';
 
 /** How much of a session's stream is kept for replay. */
 export interface ReplayLimits {

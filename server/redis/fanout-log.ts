@@ -1,4 +1,4 @@
-import type { PushData } from '../stores/push-payload';
+import type { PushData } from '../stores';
 
 /** A fan-out as it goes over the channel. */
 export type FanoutMessage =

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodePayload, encodeTopicPayload, type PushData } from '../stores/push-payload';
+import { encodePayload, encodeTopicPayload, type PushData } from '../stores';
 import { FanoutLog, type FanoutMessage, type LoggedFanout } from './fanout-log';
 import type { RedisCommandClient, RedisReplayStore } from './redis-replay-store';
 import { PUBLISH_FANOUT, RECENT_FANOUTS } from './scripts';

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { isPromise, type MaybePromise } from '../stores/maybe-promise';
-import type { PushPayload } from '../stores/push-payload';
 import {
+  isPromise,
   isPushNumber,
+  type MaybePromise,
+  type PushPayload,
   type ReplayRead,
   type ReplayStore,
   type SessionHolder,
-} from '../stores/replay-store';
+} from '../stores';
 import { CheckpointBatch } from './checkpoint-batch';
 import type { FanoutLog, FanoutMessage } from './fanout-log';
 import { HeldSession } from './held-session';

@@ -1,5 +1,4 @@
-import { pushPayload } from '../stores/push-payload';
-import type { PushEntry } from '../stores/replay-store';
+import { type PushEntry, pushPayload } from '../stores';
 import type { FanoutLog, FanoutMessage } from './fanout-log';
 import type { SessionRecord } from './read-reply';
 import { type Anchor, numberFrom } from './session-numbering';
