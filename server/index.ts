@@ -21,6 +21,7 @@ export type {
   SessionLimits,
   TabSocketServerOptions,
 } from './options';
+export type { PushAnswer } from './push-routing';
 export {
   createTabSocketServer,
   TabSocketServer,
@@ -31,13 +32,20 @@ export type { TabSocketClient } from './sockets/connected-client';
 export type { HeartbeatGate } from './sockets/heartbeat-answers';
 export { suspendHeartbeatAnswers } from './sockets/heartbeat-suspension';
 export { Presence, type PresenceEvents } from './sockets/presence';
-export type { MaybePromise } from './stores/maybe-promise';
 export type {
+  FanoutChannel,
+  FanoutMessage,
+  FanoutTarget,
+  MaybePromise,
   OfflineEntry,
   OnlineEntry,
   PresenceCounts,
   PresenceEntry,
   PresenceStore,
-} from './stores/presence-store';
-export type { PushData, PushPayload } from './stores/push-payload';
-export type { PushEntry, ReplayRead, ReplayStore, SessionHolder } from './stores/replay-store';
+  PushData,
+  PushEntry,
+  PushPayload,
+  ReplayRead,
+  ReplayStore,
+  SessionHolder,
+} from './stores';

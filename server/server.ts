@@ -8,7 +8,7 @@ import type { WireLimits } from '../protocol/wire';
 import { MemoryReplayStore } from './memory/memory-replay-store';
 import { nodeClock } from './node-clock';
 import { type ResolvedServerOptions, resolveOptions, type TabSocketServerOptions } from './options';
-import { PushRouter } from './push-routing';
+import { type PushAnswer, PushRouter } from './push-routing';
 import { RepeatingTimer } from './repeating-timer';
 import type { TabSocketServerEvents, TabSocketServerStats } from './server-events';
 import { SessionRegistry, sessionSweepPeriod } from './sessions/session-registry';
@@ -113,7 +113,12 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       emitMessage: (client, data, text) => this.emit('message', client, data, text),
       reportError: this.#reportStoreError,
     });
-    this.#router = new PushRouter(this.#clients, this.#sessions, this.#options.topicKey);
+    this.#router = new PushRouter(
+      this.#clients,
+      this.#sessions,
+      this.#options.topicKey,
+      options.fanout,
+    );
     this.#authentication = authenticate
       ? new UpgradeAuthentication(authenticate, {
           isOpen: () => this.#state === 'open',
@@ -152,14 +157,15 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   }
 
   /**
-   * Sends to every socket of `userId`; answers how many it was written to. A tabsocket
-   * worker's session also keeps the push while it has no socket, and gets it on resume.
+   * Sends to every socket of `userId`, on every server with a `fanout`; answers how many it
+   * was written to (with a `fanout`: see `PushAnswer`). A tabsocket worker's session also
+   * keeps the push while it has no socket, and gets it on resume.
    */
-  push(userId: string, data: PushData): number {
+  push(userId: string, data: PushData): PushAnswer {
     return this.#router.push(userId, data);
   }
 
-  broadcast(data: PushData): number {
+  broadcast(data: PushData): PushAnswer {
     return this.#router.broadcast(data);
   }
 
@@ -167,7 +173,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
    * Sends to the workers whose tabs subscribe to `topic` (their last `sub` frame named it),
    * also while they are away. A plain client subscribes to nothing: it gets no publish.
    */
-  publish(topic: string, data: PushData): number {
+  publish(topic: string, data: PushData): PushAnswer {
     return this.#router.publish(topic, data);
   }
 

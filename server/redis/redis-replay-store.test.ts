@@ -3,11 +3,12 @@ import { InvalidOptionError } from '../../protocol/errors';
 import { DedupeWindow } from '../memory/dedupe-window';
 import type { TabSocketServerOptions } from '../options';
 import { type ResumeOutcome, SessionRegistry } from '../sessions/session-registry';
+import type { FanoutMessage } from '../stores';
 import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 import { redisForTheFile, startRedisServer } from '../test-support/redis-server';
-import { FanoutLog, type FanoutMessage } from './fanout-log';
+import { FanoutLog } from './fanout-log';
 import { createRedisStores, RedisReplayStore, type RedisStoreOptions } from './index';
 import { DIRECT } from './scripts';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type FanoutMessage,
   isPromise,
   isPushNumber,
   type MaybePromise,
@@ -9,7 +10,7 @@ import {
   type SessionHolder,
 } from '../stores';
 import { CheckpointBatch } from './checkpoint-batch';
-import type { FanoutLog, FanoutMessage } from './fanout-log';
+import type { FanoutLog } from './fanout-log';
 import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';
