@@ -167,6 +167,24 @@ function importGraph(part: Part): Map<string, string[]> {
   return graph;
 }
 
+/** Folders whose files are not tests: the demo, the benchmarks and the development tools. */
+const APPS = ['demo', 'bench', 'dev'] as const;
+
+/** Imports of the server's test support by files that are not tests. */
+function testSupportImports(): string[] {
+  const found: string[] = [];
+  for (const folder of [...PARTS, ...APPS]) {
+    for (const file of sourceFiles(join(root, folder))) {
+      for (const target of importsOf(file)) {
+        if (target.startsWith('server/test-support/')) {
+          found.push(`${repoPath(file)} imports ${target}`);
+        }
+      }
+    }
+  }
+  return found;
+}
+
 describe('import boundaries', () => {
   it.each(PARTS)('%s/ imports only what its part may', (part) => {
     expect(crossings(part)).toEqual([]);
@@ -174,6 +192,10 @@ describe('import boundaries', () => {
 
   it.each(Object.entries(FOLDERS))('%s/ imports only %j', (folder, allowed) => {
     expect(folderCrossings(folder, allowed)).toEqual([]);
+  });
+
+  it('leaves the server test support to tests (a development tool lives in dev/)', () => {
+    expect(testSupportImports()).toEqual([]);
   });
 
   it.each(PARTS)('%s/ has no import cycle', (part) => {

@@ -12,6 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createClient } from 'redis';
+import { type RedisClient, startRedisServer } from '../../dev/redis-server';
 import { MemoryReplayStore } from '../../server/memory/memory-replay-store';
 import { nodeClock } from '../../server/node-clock';
 import { createRedisFanout } from '../../server/redis/redis-fanout';
@@ -23,7 +24,6 @@ import {
 } from '../../server/sessions/session-registry';
 import { pushPayload } from '../../server/stores/push-payload';
 import type { ReplayStore } from '../../server/stores/replay-store';
-import { type RedisClient, startRedisServer } from '../../server/test-support/redis-server';
 import type { StoreFigures } from '../results';
 import { summarize } from '../stats';
 
