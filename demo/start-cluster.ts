@@ -5,7 +5,7 @@
  * redis-server`). Ports: DEMO_PORT (default 8787) for the proxy, DEMO_VITE_PORT (5173).
  */
 import { createClient } from 'redis';
-import { type RunningRedis, startRedisServer } from '../server/test-support/redis-server';
+import { type RunningRedis, startRedisServer } from '../dev/redis-server';
 import { DEFAULT_DEMO_PORT, DEFAULT_VITE_PORT, portFromEnv } from './env';
 import { runDemo, stopOnSignals } from './lifecycle';
 import { startRoundRobinProxy } from './round-robin-proxy';

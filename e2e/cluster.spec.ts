@@ -6,7 +6,7 @@
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import type { ConnectOptions } from 'tabsocket';
-import { type RunningRedis, startRedisServer } from '../server/test-support/redis-server';
+import { type RunningRedis, startRedisServer } from '../dev/redis-server';
 import { ClusterNode } from './support/cluster-node';
 import { PRESENCE } from './support/cluster-node-protocol';
 import { test as base, expect, expectAll, messagesOf } from './support/fixtures';

@@ -4,9 +4,10 @@
  * the live stream without a gap or a double, and messages are passed on once, in order.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_WAITING_FRAMES } from './frame-handler';
-import { MemoryReplayStore } from './memory-replay-store';
-import type { PushPayload, ReplayRead, ReplayStore } from './replay-store';
+import { MemoryReplayStore } from './memory/memory-replay-store';
+import { MAX_WAITING_FRAMES } from './sockets/frame-handler';
+import type { PushPayload } from './stores/push-payload';
+import type { ReplayRead, ReplayStore } from './stores/replay-store';
 import { Harness, type TestClient, waitUntil } from './test-support/harness';
 
 const harness = new Harness();

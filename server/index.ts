@@ -8,11 +8,11 @@ export {
   type TabSocketErrorCode,
 } from '../protocol/errors';
 export type { WireErrorCode } from '../protocol/wire';
-export type { TabSocketClient } from './connected-client';
-export type { HeartbeatGate } from './heartbeat-answers';
-export { suspendHeartbeatAnswers } from './heartbeat-suspension';
-export { MemoryPresenceStore, type MemoryPresenceStoreOptions } from './memory-presence-store';
-export { MemoryReplayStore } from './memory-replay-store';
+export {
+  MemoryPresenceStore,
+  type MemoryPresenceStoreOptions,
+} from './memory/memory-presence-store';
+export { MemoryReplayStore } from './memory/memory-replay-store';
 export type {
   Authenticate,
   HeartbeatAnswerOptions,
@@ -21,26 +21,31 @@ export type {
   SessionLimits,
   TabSocketServerOptions,
 } from './options';
-export type { PushData } from './outbound-frame';
-export { Presence, type PresenceEvents } from './presence';
-export type {
-  OfflineEntry,
-  OnlineEntry,
-  PresenceCounts,
-  PresenceEntry,
-  PresenceStore,
-} from './presence-store';
-export type {
-  MaybePromise,
-  PushEntry,
-  PushPayload,
-  ReplayRead,
-  ReplayStore,
-  SessionHolder,
-} from './replay-store';
+export type { PushAnswer } from './push-routing';
 export {
   createTabSocketServer,
   TabSocketServer,
   type TabSocketServerEvents,
   type TabSocketServerStats,
 } from './server';
+export type { TabSocketClient } from './sockets/connected-client';
+export type { HeartbeatGate } from './sockets/heartbeat-answers';
+export { suspendHeartbeatAnswers } from './sockets/heartbeat-suspension';
+export { Presence, type PresenceEvents } from './sockets/presence';
+export type {
+  FanoutChannel,
+  FanoutMessage,
+  FanoutTarget,
+  MaybePromise,
+  OfflineEntry,
+  OnlineEntry,
+  PresenceCounts,
+  PresenceEntry,
+  PresenceStore,
+  PushData,
+  PushEntry,
+  PushPayload,
+  ReplayRead,
+  ReplayStore,
+  SessionHolder,
+} from './stores';

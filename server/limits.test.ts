@@ -5,9 +5,9 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import type { TabSocketClient } from './connected-client';
 import type { TabSocketServerOptions } from './options';
 import type { TabSocketServer } from './server';
+import type { TabSocketClient } from './sockets/connected-client';
 import { Harness, type TestClient, waitUntil, within } from './test-support/harness';
 
 const harness = new Harness();

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { InvalidOptionError, TabSocketError } from '../protocol/errors';
-import { MemoryPresenceStore } from './memory-presence-store';
+import { MemoryPresenceStore } from './memory/memory-presence-store';
 import {
   DEFAULT_LIVENESS,
   DEFAULT_MAX_PAYLOAD,

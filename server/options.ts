@@ -16,11 +16,12 @@ import {
   type Schema,
   TOPIC_KEY_SCHEMA,
 } from '../protocol/option-checks';
-import { MAX_DEDUPE_WINDOW } from './dedupe-window';
-import { MemoryPresenceStore } from './memory-presence-store';
-import { MemoryReplayStore } from './memory-replay-store';
-import type { PresenceStore } from './presence-store';
-import type { ReplayStore } from './replay-store';
+import { MAX_DEDUPE_WINDOW } from './memory/dedupe-window';
+import { MemoryPresenceStore } from './memory/memory-presence-store';
+import { MemoryReplayStore } from './memory/memory-replay-store';
+import type { FanoutChannel } from './stores/fanout';
+import type { PresenceStore } from './stores/presence-store';
+import type { ReplayStore } from './stores/replay-store';
 
 /** The application-level heartbeat: a text frame matching `ping` is answered with `pong`. */
 export interface HeartbeatAnswerOptions {
@@ -126,6 +127,12 @@ export interface TabSocketServerOptions {
   replayStore?: ReplayStore;
   /** How many sessions are kept. */
   sessions?: Partial<SessionLimits>;
+  /**
+   * Makes `push`, `broadcast` and `publish` reach every server of the app (for one on Redis:
+   * `createRedisFanout` of `tabsocket/server/redis`). One fan-out per server. Default: they
+   * reach this process's sockets only.
+   */
+  fanout?: FanoutChannel;
   /**
    * Bytes a socket may have waiting to be sent. A frame to a socket holding more closes it
    * with 1013 (the worker reconnects and its session replays what its log still holds), and

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { TabSocketClient } from './connected-client';
+import type { TabSocketClient } from './sockets/connected-client';
 
 export interface TabSocketServerEvents {
   connection: [client: TabSocketClient];

@@ -5,9 +5,9 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { suspendOn } from './heartbeat-suspension';
 import type { TabSocketServerOptions } from './options';
 import type { TabSocketServer } from './server';
+import { suspendOn } from './sockets/heartbeat-suspension';
 import { FakeClock } from './test-support/fake-clock';
 import { Harness, type TestClient, waitUntil, within } from './test-support/harness';
 

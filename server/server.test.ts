@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { HeartbeatFrame } from '../protocol/heartbeat-frame';
-import type { TabSocketClient } from './connected-client';
-import type { OfflineEntry, OnlineEntry } from './presence-store';
+import type { TabSocketClient } from './sockets/connected-client';
+import type { OfflineEntry, OnlineEntry } from './stores/presence-store';
 import {
   Harness,
   isHello,

@@ -5,23 +5,28 @@ import type { AddressInfo } from 'node:net';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../protocol/clock';
 import type { WireLimits } from '../protocol/wire';
-import { UpgradeAuthentication } from './authentication';
-import { ClientRegistry } from './client-registry';
-import { type ClientContext, ConnectedClient, type TrafficCounters } from './connected-client';
-import { FrameHandler } from './frame-handler';
-import { HeartbeatAnswers, type HeartbeatGate } from './heartbeat-answers';
-import { wireLimits } from './inbound-frame';
-import { LivenessMonitor } from './liveness';
-import { MemoryReplayStore } from './memory-replay-store';
+import { MemoryReplayStore } from './memory/memory-replay-store';
 import { nodeClock } from './node-clock';
 import { type ResolvedServerOptions, resolveOptions, type TabSocketServerOptions } from './options';
-import { encodeControlFrame, type PushData } from './outbound-frame';
-import { Presence } from './presence';
-import { PushRouter } from './push-routing';
+import { type PushAnswer, PushRouter } from './push-routing';
 import { RepeatingTimer } from './repeating-timer';
 import type { TabSocketServerEvents, TabSocketServerStats } from './server-events';
-import { SessionRegistry, sessionSweepPeriod } from './session-registry';
-import { closeWebSocketServer, isListening, openWebSocketServer } from './websocket-server';
+import { SessionRegistry, sessionSweepPeriod } from './sessions/session-registry';
+import { UpgradeAuthentication } from './sockets/authentication';
+import { ClientRegistry } from './sockets/client-registry';
+import {
+  type ClientContext,
+  ConnectedClient,
+  type TrafficCounters,
+} from './sockets/connected-client';
+import { encodeControlFrame } from './sockets/control-frame';
+import { FrameHandler } from './sockets/frame-handler';
+import { HeartbeatAnswers, type HeartbeatGate } from './sockets/heartbeat-answers';
+import { wireLimits } from './sockets/inbound-frame';
+import { LivenessMonitor } from './sockets/liveness';
+import { Presence } from './sockets/presence';
+import { closeWebSocketServer, isListening, openWebSocketServer } from './sockets/websocket-server';
+import type { PushData } from './stores/push-payload';
 
 export type { TabSocketServerEvents, TabSocketServerStats } from './server-events';
 
@@ -108,7 +113,12 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
       emitMessage: (client, data, text) => this.emit('message', client, data, text),
       reportError: this.#reportStoreError,
     });
-    this.#router = new PushRouter(this.#clients, this.#sessions, this.#options.topicKey);
+    this.#router = new PushRouter(
+      this.#clients,
+      this.#sessions,
+      this.#options.topicKey,
+      options.fanout,
+    );
     this.#authentication = authenticate
       ? new UpgradeAuthentication(authenticate, {
           isOpen: () => this.#state === 'open',
@@ -147,14 +157,15 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
   }
 
   /**
-   * Sends to every socket of `userId`; answers how many it was written to. A tabsocket
-   * worker's session also keeps the push while it has no socket, and gets it on resume.
+   * Sends to every socket of `userId`, on every server with a `fanout`; answers how many it
+   * was written to (with a `fanout`: see `PushAnswer`). A tabsocket worker's session also
+   * keeps the push while it has no socket, and gets it on resume.
    */
-  push(userId: string, data: PushData): number {
+  push(userId: string, data: PushData): PushAnswer {
     return this.#router.push(userId, data);
   }
 
-  broadcast(data: PushData): number {
+  broadcast(data: PushData): PushAnswer {
     return this.#router.broadcast(data);
   }
 
@@ -162,7 +173,7 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
    * Sends to the workers whose tabs subscribe to `topic` (their last `sub` frame named it),
    * also while they are away. A plain client subscribes to nothing: it gets no publish.
    */
-  publish(topic: string, data: PushData): number {
+  publish(topic: string, data: PushData): PushAnswer {
     return this.#router.publish(topic, data);
   }
 

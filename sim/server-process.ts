@@ -8,11 +8,12 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocketServer } from 'ws';
 import type { Clock } from '../protocol/clock';
-import type { TabSocketClient } from '../server/connected-client';
-import { MemoryReplayStore } from '../server/memory-replay-store';
+import { MemoryReplayStore } from '../server/memory/memory-replay-store';
 import { DEFAULT_REPLAY } from '../server/options';
-import type { PushPayload, ReplayStore } from '../server/replay-store';
 import { TabSocketServer } from '../server/server';
+import type { TabSocketClient } from '../server/sockets/connected-client';
+import type { PushPayload } from '../server/stores/push-payload';
+import type { ReplayStore } from '../server/stores/replay-store';
 import type { Listener, ServerEnd } from './network';
 import { Context, type Scheduler } from './scheduler';
 

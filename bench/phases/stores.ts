@@ -5,21 +5,25 @@
  *
  * - fan-out: FANOUT.pushes broadcasts to FANOUT.sessions attached sessions, timed until the
  *   last frame is written; the rate counts session pushes. In memory, the server's own
- *   broadcast; on Redis, `RedisFanout.broadcast`: numbered and published by Redis, made by
+ *   broadcast; on Redis, through `RedisFanout`: numbered and published by Redis, made by
  *   the server's subscriber.
  * - resume: a session with 100 pushes resumed after push 50, one after the other; the time
  *   from `resume` to the outcome.
  */
 import { performance } from 'node:perf_hooks';
 import { createClient } from 'redis';
-import { MemoryReplayStore } from '../../server/memory-replay-store';
+import { type RedisClient, startRedisServer } from '../../dev/redis-server';
+import { MemoryReplayStore } from '../../server/memory/memory-replay-store';
 import { nodeClock } from '../../server/node-clock';
-import { pushPayload } from '../../server/outbound-frame';
 import { createRedisFanout } from '../../server/redis/redis-fanout';
 import { RedisReplayStore } from '../../server/redis/redis-replay-store';
-import type { ReplayStore } from '../../server/replay-store';
-import { type Session, SessionRegistry, type SessionSocket } from '../../server/session-registry';
-import { type RedisClient, startRedisServer } from '../../server/test-support/redis-server';
+import {
+  type Session,
+  SessionRegistry,
+  type SessionSocket,
+} from '../../server/sessions/session-registry';
+import { pushPayload } from '../../server/stores/push-payload';
+import type { ReplayStore } from '../../server/stores/replay-store';
 import type { StoreFigures } from '../results';
 import { summarize } from '../stats';
 
@@ -93,7 +97,7 @@ async function fanoutInMemory(): Promise<number> {
 }
 
 /**
- * On Redis: `RedisFanout.broadcast`, as an app of several servers makes it: Redis numbers
+ * On Redis: a broadcast through `RedisFanout`, as an app of several servers makes it: Redis numbers
  * and publishes it, and the server's subscriber makes it on its sessions.
  */
 async function fanoutOnRedis(client: RedisClient, prefix: string): Promise<number> {
@@ -102,16 +106,17 @@ async function fanoutOnRedis(client: RedisClient, prefix: string): Promise<numbe
   const sessions: Session[] = [];
   const subscriber = client.duplicate();
   await subscriber.connect();
-  const target = {
-    push: () => 0,
-    publish: () => 0,
-    broadcast: () => registry.pushAll(sessions, PAYLOAD),
-  };
-  const fanout = await createRedisFanout(target, { publisher: client, subscriber, prefix, store });
+  const fanout = await createRedisFanout({ publisher: client, subscriber, prefix, store });
+  // In the server's stead: it makes the broadcasts on the sessions, as its push router would.
+  fanout.attach({
+    make: () => registry.pushAll(sessions, PAYLOAD),
+    bodyOf: () => PAYLOAD.body,
+    endSockets: () => {},
+  });
   try {
     const made = await attached(registry);
     sessions.push(...made.sessions);
-    return await timeBroadcasts(() => fanout.broadcast(DATA), made.written);
+    return await timeBroadcasts(() => fanout.send({ k: 'b', d: DATA }), made.written);
   } finally {
     await fanout.stop();
     await subscriber.quit();

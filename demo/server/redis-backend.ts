@@ -1,6 +1,5 @@
 import type { createClient } from 'redis';
-import type { TabSocketServer } from 'tabsocket/server';
-import { createRedisFanout, createRedisStores, type RedisFanout } from 'tabsocket/server/redis';
+import { createRedisStores, RedisFanout } from 'tabsocket/server/redis';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -13,7 +12,8 @@ export class RedisBackend {
   readonly #client: RedisClient;
   readonly #subscriber: RedisClient;
   readonly #prefix: string;
-  #fanout: Promise<RedisFanout | undefined> = Promise.resolve(undefined);
+  /** The fan-out of the current socket server; stopped when that server closes. */
+  #fanout: RedisFanout | undefined;
 
   private constructor(client: RedisClient, subscriber: RedisClient, prefix: string) {
     this.#client = client;
@@ -29,34 +29,32 @@ export class RedisBackend {
     return new RedisBackend(client, subscriber, prefix);
   }
 
-  /** The replay store for the next socket server. */
-  replayStore() {
-    return createRedisStores(this.#client, { prefix: this.#prefix }).replayStore;
-  }
-
-  /** Fans the publishes of `server` out to every node, from now on. */
-  follow(server: TabSocketServer, store: ReturnType<RedisBackend['replayStore']>): void {
-    const previous = this.#fanout;
-    this.#fanout = previous.then(async (fanout) => {
-      await fanout?.stop();
-      return createRedisFanout(server, {
-        publisher: this.#client,
-        subscriber: this.#subscriber,
-        prefix: this.#prefix,
-        store,
-      });
+  /**
+   * The stores for the next socket server, once the previous one's fan-out is stopped: its
+   * replay store and its fan-out, starting (a publish made before it is up waits for it).
+   */
+  stores() {
+    const { replayStore } = createRedisStores(this.#client, { prefix: this.#prefix });
+    const fanout = new RedisFanout({
+      publisher: this.#client,
+      subscriber: this.#subscriber,
+      prefix: this.#prefix,
+      store: replayStore,
     });
-    this.#fanout.catch((error: unknown) => console.error('[demo] fan-out:', error));
+    fanout.start().catch((error: unknown) => console.error('[demo] fan-out:', error));
+    this.#fanout = fanout;
+    return { replayStore, fanout };
   }
 
-  /** Publishes through Redis to every node (once the fan-out of the current server is up). */
-  publish(topic: string, data: object): void {
-    void this.#fanout.then((fanout) => fanout?.publish(topic, data));
+  /** Stops the current server's fan-out: the subscriber is shared by the servers in turn. */
+  async stopFanout(): Promise<void> {
+    const fanout = this.#fanout;
+    this.#fanout = undefined;
+    await fanout?.stop();
   }
 
   async close(): Promise<void> {
-    const fanout = await this.#fanout.catch(() => undefined);
-    await fanout?.stop();
+    await this.stopFanout();
     await this.#subscriber.quit();
   }
 }

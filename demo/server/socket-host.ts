@@ -76,9 +76,8 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
 
   /** Publishes to the topic's subscribers (on every node); nothing while the server is down. */
   publish(topic: string, data: object): void {
-    if (!this.#server) return;
-    if (this.#options.redis) this.#options.redis.publish(topic, data);
-    else this.#server.publish(topic, data);
+    // On several nodes it resolves once Redis ordered it; a failure is the fan-out's to report.
+    void this.#server?.publish(topic, data);
   }
 
   /**
@@ -148,13 +147,12 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
 
   #start(): void {
     const { http, path, authenticate, presenceStore, redis } = this.#options;
-    const replayStore = redis?.replayStore();
     const server = createTabSocketServer({
       server: http,
       path,
       authenticate,
       presenceStore,
-      ...(replayStore ? { replayStore } : {}),
+      ...redis?.stores(),
       // Drop a vanished browser within 15 s, so the page's presence list stays honest.
       liveness: { interval: 10_000, timeout: 5_000 },
     });
@@ -163,7 +161,6 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     server.presence.on('offline', (entry) => this.emit('presence', entry));
     server.presence.on('error', (error) => console.error('[demo] presence store:', error));
     server.on('error', (error) => console.error('[demo] socket server:', error));
-    if (replayStore) redis?.follow(server, replayStore);
     this.#server = server;
     this.#generation += 1;
     this.#startedAt = Date.now();
@@ -175,6 +172,7 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     this.#server = undefined;
     this.#startedAt = null;
     await old?.close();
+    await this.#options.redis?.stopFanout();
     try {
       await sleep(this.#options.restartDowntimeMs, undefined, { signal: this.#closing.signal });
     } catch {

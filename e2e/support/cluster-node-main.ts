@@ -29,11 +29,19 @@ async function main(): Promise<void> {
 
   const { replayStore } = createRedisStores(client, { prefix });
   const presenceStore = new RedisPresenceStore(client, { prefix, ...PRESENCE, onError: warn });
+  const fanout = await createRedisFanout({
+    publisher: client,
+    subscriber,
+    prefix,
+    store: replayStore,
+    onError: warn,
+  });
   const server = createTabSocketServer({
     port: 0,
     host: '127.0.0.1',
     replayStore,
     presenceStore,
+    fanout,
     authenticate: (request) => {
       const token = new URL(request.url ?? '/', 'http://x').searchParams.get('token') ?? '';
       return token.startsWith('user-') ? token.slice('user-'.length) : null;
@@ -50,19 +58,13 @@ async function main(): Promise<void> {
     report({ type: 'presence', userId: entry.userId, online: false }),
   );
   server.presence.on('error', warn);
-  const cluster = await createRedisFanout(server, {
-    publisher: client,
-    subscriber,
-    prefix,
-    store: replayStore,
-    onError: warn,
-  });
 
   process.on('message', (request: NodeRequest) => {
     if (request.type === 'push') {
-      void cluster
-        .push(request.userId, request.data as string)
-        .then((n) => report({ type: 'answer', id: request.id, value: n ?? null }));
+      // Through Redis: the answer is the fan-out's number, or undefined when not known.
+      void Promise.resolve(server.push(request.userId, request.data as string)).then((n) =>
+        report({ type: 'answer', id: request.id, value: n ?? null }),
+      );
     } else if (request.type === 'presence') {
       presenceStore.list().then(
         (value) => report({ type: 'answer', id: request.id, value }),

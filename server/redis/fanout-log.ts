@@ -1,10 +1,4 @@
-import type { PushData } from '../outbound-frame';
-
-/** A fan-out as it goes over the channel. */
-export type FanoutMessage =
-  | { k: 'u'; u: string; d: PushData }
-  | { k: 'b'; d: PushData }
-  | { k: 't'; t: string; d: PushData };
+import type { FanoutMessage } from '../stores';
 
 /** A fan-out this server made: its number, what it was, and when (this process's clock). */
 export interface LoggedFanout {

@@ -7,15 +7,15 @@
  *   const replay = { maxCount: 1000, maxAge: 120_000 };
  *   const { replayStore } = createRedisStores(client, { prefix: 'myapp:', replay });
  *   const presenceStore = new RedisPresenceStore(client, { prefix: 'myapp:' });
- *   const server = createTabSocketServer({ port: 8080, replay, replayStore, presenceStore });
- *   const cluster = await createRedisFanout(server, {
+ *   const fanout = await createRedisFanout({
  *     publisher: client,
  *     subscriber: await client.duplicate().connect(),
  *     prefix: 'myapp:',
  *     store: replayStore, // a worker whose server died gets what was pushed meanwhile
  *   });
- *   cluster.push('alice', { text: 'hi' }); // every socket of alice, on every server
- *   // on shutdown: await server.close(); presenceStore.close(); await cluster.stop();
+ *   const server = createTabSocketServer({ port: 8080, replay, replayStore, presenceStore, fanout });
+ *   await server.push('alice', { text: 'hi' }); // every socket of alice, on every server
+ *   // on shutdown: await server.close(); presenceStore.close(); await fanout.stop();
  */
 import {
   type RedisCommandClient,
@@ -25,7 +25,6 @@ import {
 
 export {
   createRedisFanout,
-  type FanoutTarget,
   RedisFanout,
   type RedisFanoutOptions,
   type RedisSubscriber,

@@ -1,9 +1,11 @@
 /** Fan-out across servers on one real redis-server (started by the test, as the store's). */
 import type { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../../protocol/errors';
+import type { TabSocketClient } from '../sockets/connected-client';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 import { redisForTheFile } from '../test-support/redis-server';
-import { createRedisFanout, createRedisStores, type RedisFanout, RedisReplayStore } from './index';
+import { createRedisFanout, createRedisStores, RedisFanout, RedisReplayStore } from './index';
 import { DIRECT } from './scripts';
 
 const shared = redisForTheFile();
@@ -18,7 +20,7 @@ afterEach(async () => {
   await harness.dispose();
 });
 
-/** Two servers of one app on the Redis, each with its fan-out. */
+/** Two servers of one app on the Redis, each given its fan-out. */
 async function cluster({ remember, maxAge }: { remember?: number; maxAge?: number } = {}) {
   const prefix = `fanout${++prefixes}:`;
   const replay = maxAge === undefined ? {} : { replay: { maxAge } };
@@ -31,12 +33,6 @@ async function cluster({ remember, maxAge }: { remember?: number; maxAge?: numbe
     listening?: (url: string) => Promise<void>,
   ) => {
     const { replayStore } = createRedisStores(shared.client, { prefix, ...replay });
-    const started = await harness.start({
-      ...replay,
-      replayStore,
-      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
-    });
-    await listening?.(started.url);
     const subscriber = shared.client.duplicate();
     subscriber.on('error', () => {});
     await subscriber.connect();
@@ -58,7 +54,7 @@ async function cluster({ remember, maxAge }: { remember?: number; maxAge?: numbe
       },
       unsubscribe: (channel: string) => subscriber.unsubscribe(channel),
     };
-    const fanout = await createRedisFanout(started.server, {
+    const fanout = new RedisFanout({
       publisher: shared.client,
       subscriber: cutOff,
       prefix,
@@ -66,6 +62,14 @@ async function cluster({ remember, maxAge }: { remember?: number; maxAge?: numbe
       ...(remember === undefined ? {} : { remember }),
     });
     fanouts.push(fanout);
+    const started = await harness.start({
+      ...replay,
+      replayStore,
+      fanout,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    await listening?.(started.url);
+    await fanout.start();
     const dropNext = (count: number) => {
       dropping = count;
     };
@@ -95,11 +99,11 @@ describe('RedisFanout', () => {
     await bobOnB.resume('s1');
     await waitUntil(() => a.server.stats().framesIn >= 2, 'the sub on A');
 
-    a.fanout.push('ann', { n: 1 });
+    a.server.push('ann', { n: 1 });
     // Pushes made on two servers have no order between them: this one first, everywhere.
     await waitUntil(() => pushes(annOnB).length === 1, 'the push on B');
-    b.fanout.broadcast('all');
-    b.fanout.publish('prices', { price: 12 });
+    b.server.broadcast('all');
+    b.server.publish('prices', { price: 12 });
     await waitUntil(() => pushes(annOnA).length === 3, 'three pushes on A');
     await waitUntil(() => pushes(annOnB).length === 2 && pushes(bobOnB).length === 1, 'on B');
     expect(pushes(annOnA)).toEqual([
@@ -119,14 +123,14 @@ describe('RedisFanout', () => {
     const [a, b] = await cluster({ maxAge: 4_000 });
     const onA = await harness.connect(`${a.url}/?user=ann`);
     await onA.resume('s1');
-    a.fanout.push('ann', 1);
+    a.server.push('ann', 1);
     await waitUntil(() => pushes(onA).length === 1, 'the push on A');
     onA.socket.terminate();
     await waitUntil(() => a.server.stats().openSockets === 0, 'A to see the socket go');
     // A still remembers the session, detached, when the worker resumes through B.
     const onB = await harness.connect(`${b.url}/?user=ann`);
     expect(await onB.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 1 });
-    for (let n = 2; n <= 50; n++) (n % 2 ? a : b).fanout.push('ann', n);
+    for (let n = 2; n <= 50; n++) (n % 2 ? a : b).server.push('ann', n);
     await waitUntil(() => pushes(onB).length === 49, 'every push on B');
     expect(pushes(onB).map((push) => push.seq)).toEqual(
       Array.from({ length: 49 }, (_, index) => index + 2),
@@ -143,7 +147,7 @@ describe('RedisFanout', () => {
     const [a, b] = await cluster();
     const onA = await harness.connect(`${a.url}/?user=ann`);
     await onA.resume('s1');
-    b.fanout.push('ann', 1);
+    b.server.push('ann', 1);
     await waitUntil(() => pushes(onA).length === 1, 'the push on A');
     // A "dies": it makes no more fan-outs and its socket is gone; no server has the session.
     await a.fanout.stop();
@@ -153,12 +157,12 @@ describe('RedisFanout', () => {
     // The worker's new socket is open on B, not resumed yet: B writes it these pushes as
     // they come and remembers them, but they reach the session once, through its log.
     const onB = await harness.connect(`${b.url}/?user=ann`);
-    void b.fanout.push('ann', 2);
-    void b.fanout.push('bob', 'not for ann');
-    void b.fanout.broadcast('all');
+    void b.server.push('ann', 2);
+    void b.server.push('bob', 'not for ann');
+    void b.server.broadcast('all');
     await waitUntil(() => pushes(witness).length === 2, 'B to make the fan-outs');
     expect(await onB.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 3 });
-    b.fanout.push('ann', 4);
+    b.server.push('ann', 4);
     await waitUntil(() => pushes(onB).length === 3, 'the replay and the next push on B');
     expect(pushes(onB)).toEqual([
       { $ts: 'push', seq: 2, data: 2 },
@@ -171,12 +175,12 @@ describe('RedisFanout', () => {
     const [a, , join] = await cluster();
     const onA = await harness.connect(`${a.url}/?user=ann`);
     await onA.resume('s1');
-    for (const n of [1, 2, 3]) void a.fanout.push('ann', n);
+    for (const n of [1, 2, 3]) void a.server.push('ann', n);
     await waitUntil(() => pushes(onA).length === 3, 'the pushes on A');
     await a.fanout.stop();
     onA.socket.terminate();
     const c = await join();
-    await c.fanout.push('ann', 4);
+    await c.server.push('ann', 4);
     const onC = await harness.connect(`${c.url}/?user=ann`);
     expect(await onC.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 4 });
     await waitUntil(() => pushes(onC).length === 3, 'the replay on C');
@@ -191,11 +195,11 @@ describe('RedisFanout', () => {
     const [a, , join] = await cluster();
     const onA = await harness.connect(`${a.url}/?user=ann`);
     await onA.resume('s1');
-    for (const n of [1, 2, 3]) void a.fanout.push('ann', n);
+    for (const n of [1, 2, 3]) void a.server.push('ann', n);
     await waitUntil(() => pushes(onA).length === 3, 'the pushes on A');
     // A rolling restart: C starts while A still makes fan-outs.
     const c = await join(async (heard) => {
-      await a.fanout.push('ann', 4);
+      await a.server.push('ann', 4);
       await waitUntil(() => heard() === 1, 'fan-out 4 to reach C while it starts');
     });
     await waitUntil(() => pushes(onA).length === 4, 'the last push on A');
@@ -213,7 +217,7 @@ describe('RedisFanout', () => {
     let onC: TestClient | undefined;
     await join(
       async (heard) => {
-        await a.fanout.push('ann', 'made while C started');
+        await a.server.push('ann', 'made while C started');
         await waitUntil(() => heard() === 1, 'C to hear it');
       },
       async (url) => {
@@ -221,7 +225,7 @@ describe('RedisFanout', () => {
         expect(await onC.resume('s1')).toMatchObject({ $ts: 'resumed', seq: 0 });
       },
     );
-    await a.fanout.push('ann', 'made after');
+    await a.server.push('ann', 'made after');
     const got = () => pushes(onC as TestClient);
     await waitUntil(() => got().some((push) => push.text === 'made after'), 'the later push');
     expect(got().map((push) => [push.seq, push.text])).toEqual([
@@ -235,7 +239,7 @@ describe('RedisFanout', () => {
     const onA = await harness.connect(`${a.url}/?user=ann`);
     await onA.resume('s1');
     a.dropNext(2);
-    for (const n of [1, 2, 3]) await b.fanout.push('ann', n);
+    for (const n of [1, 2, 3]) await b.server.push('ann', n);
     await waitUntil(() => pushes(onA).length === 3, 'every push on A');
     expect(pushes(onA)).toEqual([1, 2, 3].map((n) => ({ $ts: 'push', seq: n, data: n })));
     expect(a.server.stats().openSockets, 'no socket ended').toBe(1);
@@ -248,7 +252,7 @@ describe('RedisFanout', () => {
     const [a] = await cluster();
     const onA = await harness.connect(`${a.url}/?user=ann`);
     await onA.nonce();
-    await a.fanout.push('ann', 'before the resume');
+    await a.server.push('ann', 'before the resume');
     // Written plainly to a socket that may still resume: the worker drops that copy.
     await waitUntil(() => onA.messages.includes('before the resume'), 'the plain frame');
     expect(await onA.resume(session, last)).toMatchObject({ $ts: kind, seq: 0 });
@@ -264,8 +268,8 @@ describe('RedisFanout', () => {
     onA.socket.terminate();
     const witness = await harness.connect(`${b.url}/?user=ann`);
     await witness.resume('w1');
-    for (const n of [1, 2, 3]) void b.fanout.push('ann', n);
-    b.fanout.broadcast('mark');
+    for (const n of [1, 2, 3]) void b.server.push('ann', n);
+    b.server.broadcast('mark');
     await waitUntil(() => pushes(witness).at(-1)?.text === 'mark', 'B to make the fan-outs');
     const onB = await harness.connect(`${b.url}/?user=ann`);
     expect(await onB.resume('s1', 0)).toMatchObject({ $ts: 'resync' });
@@ -280,7 +284,7 @@ describe('RedisFanout', () => {
     await onA.resume('s1');
     // B misses the fan-out: its read waits a second for it, then counts the session lower.
     b.dropNext(1);
-    await a.fanout.push('ann', 'one push');
+    await a.server.push('ann', 'one push');
     await waitUntil(() => pushes(onA).length === 1, 'the push on A');
     onA.send({ $ts: 'msg', id: 1, text: '"hello"' });
     await waitUntil(() => received.length === 1, 'the message passed on');
@@ -297,7 +301,7 @@ describe('RedisFanout', () => {
     await onB.waitForMessage((text) => text === '{"$ts":"ack","id":1}');
     expect(received).toEqual(['hello']);
     // Numbers go on from the worker's last, as any server counts them.
-    await a.fanout.push('ann', 'next');
+    await a.server.push('ann', 'next');
     await waitUntil(() => pushes(onB).length === 1, 'the next push on B');
     expect(pushes(onB)).toEqual([{ $ts: 'push', seq: 2, text: 'next' }]);
     onB.socket.terminate();
@@ -311,20 +315,20 @@ describe('RedisFanout', () => {
     await onA.resume('s1');
     onA.send({ $ts: 'sub', topics: ['prices'] });
     await waitUntil(() => a.server.stats().framesIn >= 2, 'the sub on A');
-    b.fanout.publish('prices', { price: 1 });
+    b.server.publish('prices', { price: 1 });
     await waitUntil(() => pushes(onA).length === 1, 'the publish on A');
     await a.fanout.stop();
     onA.socket.terminate();
     const witness = await harness.connect(`${b.url}/?user=ann`);
     await witness.resume('w1');
-    b.fanout.publish('news', { headline: 'not for s1' });
-    b.fanout.publish('prices', { price: 2 });
-    b.fanout.broadcast('mark');
+    b.server.publish('news', { headline: 'not for s1' });
+    b.server.publish('prices', { price: 2 });
+    b.server.broadcast('mark');
     await waitUntil(() => pushes(witness).at(-1)?.text === 'mark', 'B to make the fan-outs');
     const onB = await harness.connect(`${b.url}/?user=ann`);
     expect(await onB.resume('s1', 1)).toMatchObject({ $ts: 'resumed', seq: 3 });
     // B routes by the topics the session had, before the worker's `sub` comes again.
-    b.fanout.publish('prices', { price: 3 });
+    b.server.publish('prices', { price: 3 });
     await waitUntil(() => pushes(onB).length === 3, 'the replay and the next publish');
     expect(pushes(onB)).toEqual([
       { $ts: 'push', seq: 2, data: { topic: 'prices', price: 2 } },
@@ -338,10 +342,6 @@ describe('RedisFanout when an answer is lost', () => {
   it('answers the number of a fan-out Redis ran whose answer was lost, made once; undefined (not known) when every answer is', async () => {
     const prefix = `fanout${++prefixes}:`;
     const { replayStore } = createRedisStores(shared.client, { prefix });
-    const { url, server } = await harness.start({
-      replayStore,
-      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
-    });
     const subscriber = shared.client.duplicate();
     subscriber.on('error', () => {});
     await subscriber.connect();
@@ -359,7 +359,7 @@ describe('RedisFanout when an answer is lost', () => {
       },
     };
     const errors: unknown[] = [];
-    const fanout = await createRedisFanout(server, {
+    const fanout = await createRedisFanout({
       publisher,
       subscriber,
       prefix,
@@ -367,15 +367,20 @@ describe('RedisFanout when an answer is lost', () => {
       onError: (error) => errors.push(error),
     });
     fanouts.push(fanout);
+    const { url, server } = await harness.start({
+      fanout,
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
     const ann = await harness.connect(`${url}/?user=ann`);
     await ann.resume('s1');
     lose = 1;
-    expect(await fanout.push('ann', 'once')).toEqual(expect.any(Number));
+    expect(await server.push('ann', 'once')).toEqual(expect.any(Number));
     lose = 3;
-    expect(await fanout.push('ann', 'unknown')).toBeUndefined();
+    expect(await server.push('ann', 'unknown')).toBeUndefined();
     expect(errors).toHaveLength(1);
     // A mark after them: once it is here, so would they be.
-    await fanout.broadcast('mark');
+    await server.broadcast('mark');
     await waitUntil(() => pushes(ann).some((push) => push.text === 'mark'), 'the mark');
     expect(pushes(ann).map((push) => push.text)).toEqual(['once', 'unknown', 'mark']);
   });
@@ -400,22 +405,23 @@ describe('RedisFanout when Redis cannot keep a sub', () => {
       },
     };
     const replayStore = new RedisReplayStore(client, { prefix, onError: () => {} });
-    const { server, url } = await harness.start({
-      replayStore,
-      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
-    });
-    server.on('storeError', () => {});
     const subscriber = shared.client.duplicate();
     subscriber.on('error', () => {});
     await subscriber.connect();
     subscribers.push(subscriber);
-    const fanout = await createRedisFanout(server, {
+    const fanout = await createRedisFanout({
       publisher: shared.client,
       subscriber,
       prefix,
       store: replayStore,
     });
     fanouts.push(fanout);
+    const { server, url } = await harness.start({
+      fanout,
+      replayStore,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    server.on('storeError', () => {});
     // Fan-outs are made in order: once carl has a push made after the publish, so was it.
     const carl = await harness.connect(`${url}/?user=carl`);
     const first = await harness.connect(`${url}/?user=ann`);
@@ -425,8 +431,8 @@ describe('RedisFanout when Redis cannot keep a sub', () => {
     first.send('ping');
     await first.waitForMessage((text) => text === 'pong', 'ann subscribed');
     await waitUntil(() => failWrite !== undefined, 'the interests write');
-    await fanout.publish('prices', 1);
-    await fanout.push('carl', 'probe');
+    await server.publish('prices', 1);
+    await server.push('carl', 'probe');
     await carl.waitForMessage((text) => text.includes('probe'), 'the publish made on the server');
     failWrite?.();
     await first.closed;
@@ -439,7 +445,7 @@ describe('RedisFanout when Redis cannot keep a sub', () => {
     second.send({ $ts: 'sub', topics: ['prices'] });
     second.send('ping');
     await second.waitForMessage((text) => text === 'pong', 'the pong');
-    await fanout.publish('prices', 2);
+    await server.publish('prices', 2);
     await waitUntil(() => pushes(second).length === 1, 'the next publish');
     expect(pushes(second)).toEqual([{ $ts: 'push', seq: 1, data: 2 }]);
   });
@@ -459,20 +465,24 @@ describe('RedisFanout with anonymous sessions', () => {
       },
     };
     const replayStore = new RedisReplayStore(client, { prefix });
-    const { server, url } = await harness.start({ replayStore });
-    const users: string[] = [];
-    server.on('connection', (socket) => users.push(socket.userId));
     const subscriber = shared.client.duplicate();
     subscriber.on('error', () => {});
     await subscriber.connect();
     subscribers.push(subscriber);
-    const fanout = await createRedisFanout(server, {
+    const fanout = await createRedisFanout({
       publisher: shared.client,
       subscriber,
       prefix,
       store: replayStore,
     });
     fanouts.push(fanout);
+    const { server, url } = await harness.start({ replayStore, fanout });
+    const users: string[] = [];
+    const sockets: TabSocketClient[] = [];
+    server.on('connection', (socket) => {
+      users.push(socket.userId);
+      sockets.push(socket);
+    });
     // Anonymous: each socket is a user of its own, and the session goes with the last one.
     const session = 'a-session-id-of-the-worker';
     const first = await harness.connect(url);
@@ -482,18 +492,19 @@ describe('RedisFanout with anonymous sessions', () => {
     held = new Promise((resolve) => {
       release = resolve;
     });
-    server.push(users[0] as string, 'direct');
+    // A push to the session alone (a `send` to its socket): kept in Redis before it is written.
+    sockets[0]?.send('direct');
     // The worker's new socket resumes: its read waits behind the direct push.
     const second = await harness.connect(url);
     const resumed = second.resume(session, 0);
     await waitUntil(() => server.stats().framesIn >= 3, 'the resume to wait');
-    await fanout.push(users[2] as string, 'for the new socket');
-    await fanout.push(users[0] as string, 'for the old socket');
-    await fanout.broadcast('mark');
+    await server.push(users[2] as string, 'for the new socket');
+    await server.push(users[0] as string, 'for the old socket');
+    await server.broadcast('mark');
     await waitUntil(() => pushes(witness).length === 1, 'the fan-outs made');
     release();
     expect(await resumed).toMatchObject({ $ts: 'resumed', seq: 3 });
-    await fanout.broadcast('next');
+    await server.broadcast('next');
     await waitUntil(() => pushes(second).at(-1)?.text === 'next', 'the next push');
     expect(pushes(second)).toEqual([
       { $ts: 'push', seq: 1, text: 'direct' },
@@ -506,20 +517,20 @@ describe('RedisFanout with anonymous sessions', () => {
   it('numbers in an anonymous session a fan-out its new socket got before the resume', async () => {
     const prefix = `fanout${++prefixes}:`;
     const { replayStore } = createRedisStores(shared.client, { prefix });
-    const { server, url } = await harness.start({ replayStore });
-    const users: string[] = [];
-    server.on('connection', (socket) => users.push(socket.userId));
     const subscriber = shared.client.duplicate();
     subscriber.on('error', () => {});
     await subscriber.connect();
     subscribers.push(subscriber);
-    const fanout = await createRedisFanout(server, {
+    const fanout = await createRedisFanout({
       publisher: shared.client,
       subscriber,
       prefix,
       store: replayStore,
     });
     fanouts.push(fanout);
+    const { server, url } = await harness.start({ replayStore, fanout });
+    const users: string[] = [];
+    server.on('connection', (socket) => users.push(socket.userId));
     const session = 'a-session-id-of-the-worker';
     const first = await harness.connect(url);
     expect(await first.resume(session)).toMatchObject({ $ts: 'resumed', seq: 0 });
@@ -528,15 +539,67 @@ describe('RedisFanout with anonymous sessions', () => {
     // The worker's next socket: a user of its own, as every anonymous socket.
     const second = await harness.connect(url);
     await second.nonce();
-    await fanout.push(users[1] as string, 'before the resume');
+    await server.push(users[1] as string, 'before the resume');
     // Written plainly to a socket that may still resume: the worker drops that copy.
     await waitUntil(() => second.messages.includes('before the resume'), 'the plain frame');
     expect(await second.resume(session, 0)).toMatchObject({ $ts: 'resumed' });
-    await fanout.broadcast('next');
+    await server.broadcast('next');
     await waitUntil(() => pushes(second).some((push) => push.text === 'next'), 'the next push');
     expect(pushes(second).map((push) => [push.seq, push.text])).toEqual([
       [1, 'before the resume'],
       [2, 'next'],
     ]);
+  });
+});
+
+describe('RedisFanout given to a server', () => {
+  it('makes a push sent while it starts on its own server too, once subscribed', async () => {
+    const prefix = `fanout${++prefixes}:`;
+    const { replayStore } = createRedisStores(shared.client, { prefix });
+    const subscriber = shared.client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    subscribers.push(subscriber);
+    // The subscription completes when the test says so.
+    let subscribe = () => {};
+    const subscribed = new Promise<void>((resolve) => {
+      subscribe = resolve;
+    });
+    const fanout = new RedisFanout({
+      publisher: shared.client,
+      subscriber: {
+        subscribe: async (channel, listener) => {
+          await subscribed;
+          await subscriber.subscribe(channel, listener);
+        },
+        unsubscribe: (channel) => subscriber.unsubscribe(channel),
+      },
+      prefix,
+      store: replayStore,
+    });
+    fanouts.push(fanout);
+    const { server, url } = await harness.start({
+      replayStore,
+      fanout,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    const ann = await harness.connect(`${url}/?user=ann`);
+    await ann.resume('s1');
+    const started = fanout.start();
+    const answer = server.push('ann', 'sent while starting');
+    subscribe();
+    await started;
+    expect(await answer).toEqual(expect.any(Number));
+    await waitUntil(() => pushes(ann).length === 1, 'the push on its own server');
+    expect(pushes(ann)).toEqual([{ $ts: 'push', seq: 1, text: 'sent while starting' }]);
+  });
+
+  it('serves one server: a second one given it is refused', async () => {
+    const fanout = new RedisFanout({
+      publisher: shared.client,
+      subscriber: { subscribe: async () => {}, unsubscribe: async () => {} },
+    });
+    await harness.start({ fanout });
+    await expect(harness.start({ fanout })).rejects.toThrow(InvalidOptionError);
   });
 });

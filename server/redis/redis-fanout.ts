@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { encodePayload, encodeTopicPayload, type PushData } from '../outbound-frame';
-import { FanoutLog, type FanoutMessage, type LoggedFanout } from './fanout-log';
+import { InvalidOptionError } from '../../protocol/errors';
+import type { FanoutChannel, FanoutMessage, FanoutTarget } from '../stores';
+import { FanoutLog, type LoggedFanout } from './fanout-log';
 import type { RedisCommandClient, RedisReplayStore } from './redis-replay-store';
 import { PUBLISH_FANOUT, RECENT_FANOUTS } from './scripts';
 
@@ -11,14 +12,6 @@ export interface RedisSubscriber {
     listener: (message: string, channel: string) => unknown,
   ): Promise<unknown>;
   unsubscribe(channel: string): Promise<unknown>;
-}
-
-/** The server's own push, broadcast and publish, and its sockets: `TabSocketServer` has them. */
-export interface FanoutTarget {
-  push(userId: string, data: PushData): number;
-  broadcast(data: PushData): number;
-  publish(topic: string, data: PushData): number;
-  readonly wss?: { readonly clients: Iterable<{ terminate(): void }> };
 }
 
 export interface RedisFanoutOptions {
@@ -38,8 +31,6 @@ export interface RedisFanoutOptions {
    * from those, so a worker whose session's anchors are further behind resyncs.
    */
   remember?: number;
-  /** The server's `topicKey` option, if not the default `'topic'`. */
-  topicKey?: string;
   /** A publish failed (that push reached no server). Default: a process warning. */
   onError?: (error: unknown) => void;
   /**
@@ -58,9 +49,11 @@ const DEFAULT_REMEMBER = 10_000;
 const SEND_ATTEMPTS = 3;
 
 /**
- * `push`, `broadcast` and `publish` for every server of an app: Redis numbers each and
- * publishes it on one channel, and every server, this one included, makes the same call on
- * its own sockets and sessions in the order of the numbers.
+ * The server's `push`, `broadcast` and `publish` for every server of an app (give it as the
+ * server's `fanout` option): Redis numbers each and publishes it on one channel, and every
+ * server, this one included, makes it on its own sockets and sessions in the order of the
+ * numbers. Fan-outs made before the server is given it reach no socket of it (it has none),
+ * and are remembered all the same.
  *
  * A fan-out is numbered for a session by the server that holds it, in memory, and counted
  * the same by any server its worker resumes on, from the fan-outs that server remembers (see
@@ -68,8 +61,9 @@ const SEND_ATTEMPTS = 3;
  * Pub/sub delivers at most once: a server cut off from Redis misses what is published
  * meanwhile (see docs/redis.md).
  */
-export class RedisFanout {
-  readonly #server: FanoutTarget;
+export class RedisFanout implements FanoutChannel {
+  /** The server it makes the fan-outs on, once given to one. */
+  #target: FanoutTarget | undefined;
   readonly #options: RedisFanoutOptions;
   readonly #channel: string;
   readonly #counter: string;
@@ -81,25 +75,44 @@ export class RedisFanout {
   #sent = 0;
   /** Fan-outs received while a gap is filled, or before the kept ones are read, in order. */
   #waiting: string[] | undefined;
+  /** The start under way, if any: a send made meanwhile waits for it. */
+  #starting: Promise<void> | undefined;
 
-  constructor(server: FanoutTarget, options: RedisFanoutOptions) {
+  constructor(options: RedisFanoutOptions) {
     const prefix = options.prefix ?? 'tabsocket:';
-    this.#server = server;
     this.#options = options;
     this.#channel = `${prefix}fanout`;
     this.#counter = `${prefix}fanout:n`;
     this.#stream = `${prefix}fanout:log`;
-    const topicKey = options.topicKey ?? 'topic';
     this.#log = new FanoutLog(options.remember ?? DEFAULT_REMEMBER);
-    options.store?.followFanout(this.#log, (message) =>
-      message.k === 't'
-        ? encodeTopicPayload(topicKey, message.t, message.d)
-        : encodePayload(message.d),
-    );
+    // Read by a resume, which only the server this fan-out was given to makes.
+    options.store?.followFanout(this.#log, (message) => this.#target?.bodyOf(message) ?? '');
   }
 
-  /** Resolves once subscribed: from then on, what any server pushes reaches this one. */
-  async start(): Promise<void> {
+  /** Called by the server given this fan-out as its `fanout` option; one server only. */
+  attach(target: FanoutTarget): void {
+    if (this.#target) {
+      throw new InvalidOptionError(
+        'tabsocket: "fanout" is given to a server already: one fan-out (and one set of stores) per server',
+      );
+    }
+    this.#target = target;
+  }
+
+  /**
+   * Resolves once subscribed: from then on, what any server pushes reaches this one. A
+   * `send` made meanwhile waits for it: published before, it would reach every server but
+   * this one.
+   */
+  start(): Promise<void> {
+    const starting = this.#subscribe().finally(() => {
+      if (this.#starting === starting) this.#starting = undefined;
+    });
+    this.#starting = starting;
+    return starting;
+  }
+
+  async #subscribe(): Promise<void> {
     // One that comes before the kept ones are read waits: made first, it would start the log
     // after them, and no session could be counted from them.
     this.#waiting = [];
@@ -129,26 +142,20 @@ export class RedisFanout {
   }
 
   /**
-   * To every socket and session of `userId`, on every server (this one too, through Redis).
-   * Resolves with the fan-out's number once Redis published it. A call Redis does not answer
-   * is made again (up to 3 times in all), and answered the number it got if it ran: never
-   * made twice. Undefined when no attempt was answered (reported through `onError`): not
-   * known whether it was made (an answer lost after Redis ran it), so sending it again may
-   * deliver it twice.
+   * To every server (this one too, through Redis). Resolves with the fan-out's number once
+   * Redis published it. A call Redis does not answer is made again (up to 3 times in all),
+   * and answered the number it got if it ran: never made twice. Undefined when no attempt
+   * was answered (reported through `onError`): not known whether it was made (an answer
+   * lost after Redis ran it), so sending it again may deliver it twice.
    */
-  push(userId: string, data: PushData): Promise<number | undefined> {
-    return this.#send({ k: 'u', u: userId, d: data });
+  send(message: FanoutMessage): Promise<number | undefined> {
+    const starting = this.#starting;
+    if (!starting) return this.#publish(message);
+    const publish = () => this.#publish(message);
+    return starting.then(publish, publish);
   }
 
-  broadcast(data: PushData): Promise<number | undefined> {
-    return this.#send({ k: 'b', d: data });
-  }
-
-  publish(topic: string, data: PushData): Promise<number | undefined> {
-    return this.#send({ k: 't', t: topic, d: data });
-  }
-
-  async #send(message: FanoutMessage): Promise<number | undefined> {
+  async #publish(message: FanoutMessage): Promise<number | undefined> {
     this.#sent += 1;
     const args = [
       'EVAL',
@@ -210,11 +217,7 @@ export class RedisFanout {
   }
 
   #make(n: number, message: FanoutMessage): void {
-    const missed = this.#log.make(n, message, () => {
-      if (message.k === 'u') this.#server.push(message.u, message.d);
-      else if (message.k === 'b') this.#server.broadcast(message.d);
-      else if (message.k === 't') this.#server.publish(message.t, message.d);
-    });
+    const missed = this.#log.make(n, message, () => this.#target?.make(message));
     if (missed > 0) (this.#options.onMissed ?? this.#endSockets)(missed);
   }
 
@@ -239,7 +242,7 @@ export class RedisFanout {
       `missed ${missed} fan-outs: ending every socket so that each worker resyncs`,
       'TabSocketFanoutWarning',
     );
-    for (const socket of this.#server.wss?.clients ?? []) socket.terminate();
+    this.#target?.endSockets();
   };
 
   readonly #report = (error: unknown): void => {
@@ -254,12 +257,12 @@ export class RedisFanout {
   };
 }
 
-/** The fan-out of `server` across every server on the same Redis and prefix, subscribed. */
-export async function createRedisFanout(
-  server: FanoutTarget,
-  options: RedisFanoutOptions,
-): Promise<RedisFanout> {
-  const fanout = new RedisFanout(server, options);
+/**
+ * A fan-out across every server on the same Redis and prefix, subscribed: give it to one
+ * server as its `fanout` option.
+ */
+export async function createRedisFanout(options: RedisFanoutOptions): Promise<RedisFanout> {
+  const fanout = new RedisFanout(options);
   await fanout.start();
   return fanout;
 }

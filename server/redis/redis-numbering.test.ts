@@ -1,8 +1,9 @@
 /** The store's numbering of fan-outs across servers (session-numbering.ts) on a real Redis. */
 import { describe, expect, it } from 'vitest';
-import { pushPayload } from '../outbound-frame';
+import type { FanoutMessage } from '../stores';
+import { pushPayload } from '../stores/push-payload';
 import { redisForTheFile } from '../test-support/redis-server';
-import { FanoutLog, type FanoutMessage } from './fanout-log';
+import { FanoutLog } from './fanout-log';
 import { RedisReplayStore } from './redis-replay-store';
 
 const shared = redisForTheFile();

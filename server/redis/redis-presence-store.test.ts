@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OfflineEntry, OnlineEntry } from '../presence-store';
+import type { OfflineEntry, OnlineEntry } from '../stores/presence-store';
 import { Harness, waitUntil } from '../test-support/harness';
 import { redisForTheFile } from '../test-support/redis-server';
 import { type RedisPresenceOptions, RedisPresenceStore } from './index';

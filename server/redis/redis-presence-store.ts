@@ -6,7 +6,7 @@ import type {
   PresenceCounts,
   PresenceEntry,
   PresenceStore,
-} from '../presence-store';
+} from '../stores';
 import { ADD_SOCKET, BEAT, GET, LIST, REAP, REMOVE_SOCKET } from './presence-scripts';
 import type { RedisCommandClient } from './redis-replay-store';
 

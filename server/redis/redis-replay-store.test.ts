@@ -1,13 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startRedisServer } from '../../dev/redis-server';
 import { InvalidOptionError } from '../../protocol/errors';
-import { DedupeWindow } from '../dedupe-window';
+import { DedupeWindow } from '../memory/dedupe-window';
 import type { TabSocketServerOptions } from '../options';
-import { pushPayload } from '../outbound-frame';
-import { type ResumeOutcome, SessionRegistry } from '../session-registry';
+import { type ResumeOutcome, SessionRegistry } from '../sessions/session-registry';
+import type { FanoutMessage } from '../stores';
+import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
-import { redisForTheFile, startRedisServer } from '../test-support/redis-server';
-import { FanoutLog, type FanoutMessage } from './fanout-log';
+import { redisForTheFile } from '../test-support/redis-server';
+import { FanoutLog } from './fanout-log';
 import { createRedisStores, RedisReplayStore, type RedisStoreOptions } from './index';
 import { DIRECT } from './scripts';
 

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type FanoutMessage,
+  isPromise,
   isPushNumber,
+  type MaybePromise,
   type PushPayload,
   type ReplayRead,
   type ReplayStore,
   type SessionHolder,
-} from '../replay-store';
-import { isPromise, type MaybePromise } from '../serial-queue';
+} from '../stores';
 import { CheckpointBatch } from './checkpoint-batch';
-import type { FanoutLog, FanoutMessage } from './fanout-log';
+import type { FanoutLog } from './fanout-log';
 import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';

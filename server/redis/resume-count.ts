@@ -1,6 +1,5 @@
-import { pushPayload } from '../outbound-frame';
-import type { PushEntry } from '../replay-store';
-import type { FanoutLog, FanoutMessage } from './fanout-log';
+import { type FanoutMessage, type PushEntry, pushPayload } from '../stores';
+import type { FanoutLog } from './fanout-log';
 import type { SessionRecord } from './read-reply';
 import { type Anchor, numberFrom } from './session-numbering';
 

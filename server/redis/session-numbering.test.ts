@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FanoutMessage, LoggedFanout } from './fanout-log';
+import type { FanoutMessage } from '../stores';
+import type { LoggedFanout } from './fanout-log';
 import { type DirectPush, interestAt, interestsFrom, numberFrom } from './session-numbering';
 
 const bodyOf = (message: FanoutMessage) => JSON.stringify(message.d);

@@ -1,4 +1,5 @@
-import { concerns, type FanoutMessage, type LoggedFanout } from './fanout-log';
+import type { FanoutMessage } from '../stores';
+import { concerns, type LoggedFanout } from './fanout-log';
 
 /**
  * How a session's pushes are numbered on Redis without writing each fan-out per session:

@@ -1,0 +1,71 @@
+import { type Clock, systemClock } from '../../protocol/clock';
+import { isPushNumber, type PushPayload, type ReplayRead, type ReplayStore } from '../stores';
+import { DedupeWindow } from './dedupe-window';
+import { type ReplayLimits, ReplayLog } from './replay-log';
+
+const EMPTY: ReplayRead = { head: 0, entries: [], fresh: true };
+/** A session with no push yet whose messages it records: known, though it has no log. */
+const NO_PUSH_YET: ReplayRead = { head: 0, entries: [] };
+const GONE: ReplayRead = { head: 0, entries: undefined, fresh: true };
+
+/**
+ * The default store: a bounded log and a dedupe window per session, in this process's
+ * memory. Answers every call synchronously, so the server never waits on it.
+ */
+export class MemoryReplayStore implements ReplayStore {
+  readonly #logs = new Map<string, ReplayLog>();
+  readonly #received = new Map<string, DedupeWindow>();
+
+  constructor(
+    private readonly limits: ReplayLimits,
+    /** Tells the age of pushes (`maxAge`); it sets no timer. */
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  append(session: string, payload: PushPayload): number {
+    let log = this.#logs.get(session);
+    if (!log) {
+      log = new ReplayLog(this.limits, this.clock);
+      this.#logs.set(session, log);
+    }
+    return log.append(payload);
+  }
+
+  read(session: string, last: number | undefined): ReplayRead {
+    const log = this.#logs.get(session);
+    const lastId = this.#received.get(session)?.highest;
+    const stream = this.#stream(log, last, this.#received.has(session));
+    return lastId ? { ...stream, lastId } : stream;
+  }
+
+  #stream(log: ReplayLog | undefined, last: number | undefined, received: boolean): ReplayRead {
+    if (!log) {
+      if (last !== 0) return GONE;
+      return received ? NO_PUSH_YET : EMPTY;
+    }
+    if (isPushNumber(last) && last > log.head) {
+      log.skipTo(last);
+      return { head: log.head, entries: undefined };
+    }
+    return { head: log.head, entries: last === undefined ? undefined : log.since(last) };
+  }
+
+  seen(session: string, id: number, window: number): boolean {
+    let received = this.#received.get(session);
+    if (!received) {
+      received = new DedupeWindow(window);
+      this.#received.set(session, received);
+    }
+    return received.seen(id);
+  }
+
+  /** The session's last push number; 0 for a session without any. */
+  head(session: string): number {
+    return this.#logs.get(session)?.head ?? 0;
+  }
+
+  drop(session: string): void {
+    this.#logs.delete(session);
+    this.#received.delete(session);
+  }
+}

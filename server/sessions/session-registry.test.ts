@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryReplayStore } from '../memory/memory-replay-store';
+import { pushPayload } from '../stores/push-payload';
+import { FakeClock } from '../test-support/fake-clock';
+import {
+  type ResumeOutcome,
+  SessionRegistry,
+  type SessionRegistryOptions,
+  type SessionSocket,
+} from './session-registry';
+
+class FakeSocket implements SessionSocket {
+  topics: ReadonlySet<string> = new Set();
+  sent: string[] = [];
+  terminated = false;
+  constructor(readonly userId: string) {}
+  get isOpen(): boolean {
+    return !this.terminated;
+  }
+  sendText(text: string): boolean {
+    this.sent.push(text);
+    return !this.terminated;
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+/** Resumes on the in-memory store, which answers at once. */
+function resumeNow(
+  registry: SessionRegistry,
+  socket: SessionSocket,
+  id: string,
+  last: number | undefined,
+): ResumeOutcome {
+  let answer: ResumeOutcome | undefined;
+  registry.resume(socket, id, last, (outcome) => {
+    answer = outcome;
+  });
+  if (!answer) throw new Error('the in-memory store answered later');
+  return answer;
+}
+
+function setup(options: Partial<SessionRegistryOptions> = {}) {
+  const clock = new FakeClock();
+  const limits = { maxCount: 100, maxAge: 1_000, maxBytes: 1_000_000 };
+  const store = new MemoryReplayStore(limits, clock);
+  const registry = new SessionRegistry(
+    store,
+    { ...limits, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false, ...options },
+    clock,
+  );
+  /** A socket of `userId` resuming `id`, then left (detached) unless `stay`. */
+  const resume = (userId: string, id: string, stay = false) => {
+    const socket = new FakeSocket(userId);
+    const outcome = resumeNow(registry, socket, id, 0);
+    if (outcome.kind !== 'attached') throw new Error('full');
+    if (!stay) registry.detach(outcome.session, socket);
+    clock.advance(1);
+    return { socket, outcome, session: outcome.session };
+  };
+  return { registry, store, resume, advance: (ms: number) => clock.advance(ms) };
+}
+
+describe('SessionRegistry', () => {
+  describe('#resume()', () => {
+    it('keys sessions so that no user and session id pair can pass for another', () => {
+      const { registry, resume } = setup();
+      const a = resume('a', 'b\u0000c').session;
+      const ab = resume('a\u0000b', 'c').session;
+      expect(a).not.toBe(ab);
+      expect(registry.size).toBe(2);
+    });
+
+    it('finds an anonymous session by its id alone and moves it to the resuming user', () => {
+      const { registry, resume } = setup({ anonymous: true });
+      const first = resume('socket-1', 'id').session;
+      const second = resume('socket-2', 'id');
+      expect(second.session).toBe(first);
+      expect(second.outcome.kind === 'attached' && second.outcome.created).toBe(false);
+      expect([...registry.ofUser('socket-2')]).toEqual([first]);
+      expect([...registry.ofUser('socket-1')]).toEqual([]);
+    });
+
+    it('tells which fan-outs made before the resume the session logged', () => {
+      const { registry, resume } = setup();
+      const early = registry.fanout('ann');
+      const { session } = resume('ann', 's1');
+      const toAnn = registry.fanout('ann');
+      const toBob = registry.fanout('bob');
+      const toAll = registry.fanout(undefined);
+      const again = resumeNow(registry, new FakeSocket('ann'), 's1', 0);
+      expect(again.kind === 'attached' && again.session).toBe(session);
+      if (again.kind !== 'attached') return;
+      expect([early, toAnn, toBob, toAll].map((fanout) => again.logged(fanout))).toEqual([
+        false,
+        true,
+        false,
+        true,
+      ]);
+    });
+  });
+
+  describe('limits', () => {
+    it("evicts the user's longest detached session past maxPerUser", () => {
+      const { registry, store, resume } = setup({ maxPerUser: 2 });
+      const s1 = resume('ann', 's1').session;
+      resume('ann', 's2');
+      registry.push(s1, pushPayload('"data":1'));
+      resume('ann', 's3');
+      expect([...registry.ofUser('ann')].map((session) => session.key)).toEqual([
+        '["ann","s2"]',
+        '["ann","s3"]',
+      ]);
+      expect(store.head(s1.key)).toBe(0);
+    });
+
+    it("terminates the socket of the user's oldest attached session when none is detached", () => {
+      const { registry, resume } = setup({ maxPerUser: 2 });
+      const s1 = resume('ann', 's1', true);
+      const s2 = resume('ann', 's2', true);
+      resume('ann', 's3', true);
+      expect(s1.socket.terminated).toBe(true);
+      expect(s2.socket.terminated).toBe(false);
+      expect(registry.size).toBe(2);
+      // Its close comes later and changes nothing.
+      registry.detach(s1.session, s1.socket);
+      expect(registry.size).toBe(2);
+    });
+
+    it('evicts the longest detached session past maxTotal, and refuses when all are attached', () => {
+      const { registry, resume } = setup({ maxTotal: 2 });
+      resume('ann', 's1');
+      resume('bob', 's1', true);
+      resume('carol', 's1', true);
+      expect([...registry.all()].map((session) => session.userId)).toEqual(['bob', 'carol']);
+      expect(resumeNow(registry, new FakeSocket('dave'), 's1', 0)).toEqual({ kind: 'full' });
+      expect(registry.size).toBe(2);
+    });
+  });
+
+  describe('#sweep()', () => {
+    it('forgets sessions detached longer than maxAge, and only those', () => {
+      const { registry, resume, advance } = setup();
+      resume('ann', 's1');
+      advance(500);
+      resume('bob', 's1');
+      resume('carol', 's1', true);
+      advance(600);
+      registry.sweep();
+      expect([...registry.all()].map((session) => session.userId)).toEqual(['bob', 'carol']);
+    });
+  });
+
+  describe('#push()', () => {
+    it('writes the push frame to the attached socket, numbered per session', () => {
+      const { registry, resume } = setup();
+      const { socket, session } = resume('ann', 's1', true);
+      const payload = pushPayload('"data":{"n":1}');
+      expect(registry.push(session, payload)).toBe(true);
+      expect(registry.push(session, payload)).toBe(true);
+      expect(socket.sent).toEqual([
+        '{"$ts":"push","seq":1,"data":{"n":1}}',
+        '{"$ts":"push","seq":2,"data":{"n":1}}',
+      ]);
+    });
+  });
+});

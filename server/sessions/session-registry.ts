@@ -1,0 +1,361 @@
+import type { Clock } from '../../protocol/clock';
+import { randomId } from '../../protocol/random-id';
+import { isPromise, type MaybePromise } from '../stores/maybe-promise';
+import type { PushPayload } from '../stores/push-payload';
+import type { ReplayRead, ReplayStore } from '../stores/replay-store';
+import { SerialQueue } from './serial-queue';
+import type { SendBudget } from './session';
+import {
+  type Fanout,
+  oldestOf,
+  type ResumeOutcome,
+  type Session,
+  type SessionRegistryOptions,
+  type SessionSocket,
+} from './session';
+import { SessionPushes } from './session-pushes';
+import { UserIndex } from './user-index';
+
+export {
+  type Fanout,
+  type ResumeOutcome,
+  type Session,
+  type SessionRegistryOptions,
+  type SessionSocket,
+  sessionSweepPeriod,
+} from './session';
+
+/**
+ * The sessions of this server, attached or waiting for their worker to come back, and
+ * their end: a session without a socket for `maxAge` ms is forgotten with its log, and
+ * past `maxPerUser` or `maxTotal` the longest detached one makes room.
+ */
+export class SessionRegistry {
+  readonly #sessions = new Map<string, Session>();
+  readonly #byUser = new UserIndex<Session>();
+  /** Sessions without a socket, longest detached first (a Map keeps insertion order). */
+  readonly #detached = new Map<string, Session>();
+  #fanouts = 0;
+  readonly #pushes: SessionPushes;
+
+  constructor(
+    private readonly store: ReplayStore,
+    private readonly options: SessionRegistryOptions,
+    private readonly clock: Clock,
+    /** A store call failed: what it was for is lost (a push) or refused (a resume). */
+    private readonly onStoreError: (error: unknown) => void = () => {},
+  ) {
+    this.#pushes = new SessionPushes(store, onStoreError, (session) => this.#notKept(session));
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /**
+   * Attaches `socket` to the worker's session `id` (created when unknown), taking it from a
+   * socket it may still have: that one is a half-open leftover of the same worker. A `last`
+   * that is not a push number (undefined) makes the worker resync.
+   *
+   * A session's numbers never go backwards under one id: when the store no longer has the
+   * stream the worker holds pushes of (the server restarted, the store lost the session, it
+   * expired), a session with a fresh id starts instead, and the outcome names it (`newId`).
+   * Under the old id its pushes 1, 2… would be dropped by the worker and the tabs as seen.
+   * A stream the store has but counts lower than the worker's `last` goes on from `last`
+   * under its id (see `ReplayStore.read`), keeping the message ids it passed on.
+   *
+   * `respond` gets the outcome once the store has answered the read, in the session's
+   * order: after the pushes made before this call, before those made after it. It is called
+   * synchronously with the in-memory store; what this answers settles after `respond` ran.
+   */
+  resume(
+    socket: SessionSocket,
+    id: string,
+    last: number | undefined,
+    respond: (outcome: ResumeOutcome) => void,
+    held = false,
+  ): MaybePromise<void> {
+    const key = this.#keyOf(socket.userId, id);
+    let session = this.#sessions.get(key);
+    const created = !session;
+    if (!session) {
+      if (!this.#makeRoom(socket.userId)) {
+        respond({ kind: 'full' });
+        return;
+      }
+      session = {
+        key,
+        userId: socket.userId,
+        topics: socket.topics,
+        socket: undefined,
+        detachedAt: undefined,
+        attachedAt: this.clock.now(),
+        bornAfter: this.#fanouts,
+        outbound: new SerialQueue(),
+        written: 0,
+        resuming: 0,
+        unkept: 0,
+      };
+      this.#sessions.set(key, session);
+      this.#byUser.add(session);
+    }
+    const { userId: ownerBefore, bornAfter, unkept } = session;
+    const fanoutsBefore = this.#fanouts;
+    if (session.userId !== socket.userId) {
+      // Anonymous: the session now gets the pushes of the socket that resumed it (a shared
+      // store counts them so from now on, as for a `sub`).
+      this.#byUser.remove(session);
+      session.userId = socket.userId;
+      this.#byUser.add(session);
+      this.store.interest?.(key, session);
+    }
+    const owner = session.userId;
+    // Fan-outs made before this call went to the sessions of the owner then, those made while
+    // the read was pending to the owner this call made it; a store's own, into its catch-up,
+    // which counts them for the same owners (an anonymous socket's before this call: not).
+    let caughtUp = false;
+    const logged = (fanout: Fanout) =>
+      (fanout.userId === undefined ||
+        fanout.userId === (fanout.seq <= fanoutsBefore ? ownerBefore : owner)) &&
+      ((fanout.shared && caughtUp) || fanout.seq > bornAfter);
+    const target = session;
+    target.resuming += 1;
+    return target.outbound.run(() => {
+      const evicted = () => {
+        target.resuming -= 1;
+        respond({ kind: 'failed', reason: 'evicted' });
+      };
+      // Not read then: the read would make this server hold, in the store, a session that
+      // nothing here names any more (nor drops).
+      if (this.#sessions.get(key) !== target) return evicted();
+      const attach = (read: ReplayRead) => {
+        if (this.#sessions.get(key) !== target) return evicted();
+        target.resuming -= 1;
+        if (!socket.isOpen) {
+          this.#awaitWorker(target);
+          return respond({ kind: 'failed', reason: 'closed' });
+        }
+        // Gone: a session the worker holds pushes of, or one a server attached before that
+        // this one does not hold either (its pushes may have been made and lost on the way),
+        // goes on under a new id. (The in-memory store keeps nothing of a session without
+        // pushes or messages: that this registry holds it is what says it is known.)
+        if (read.fresh === true && (last !== 0 || (held && created))) {
+          this.#evict(target);
+          return this.#startAnew(socket, respond);
+        }
+        this.#attach(target, socket);
+        target.written = read.head;
+        if (read.topics) target.topics = new Set(read.topics);
+        caughtUp = read.caughtUp === true;
+        respond({
+          kind: 'attached',
+          session: target,
+          created,
+          head: read.head,
+          lastId: read.lastId ?? 0,
+          // A push it got plainly may be one the store did not keep: which, it cannot tell.
+          replay: target.unkept === unkept ? read.entries : undefined,
+          logged,
+        });
+      };
+      const fail = (error: unknown) => {
+        target.resuming -= 1;
+        this.#awaitWorker(target);
+        this.onStoreError(error);
+        respond({ kind: 'failed', reason: 'store' });
+      };
+      let read: MaybePromise<ReplayRead>;
+      try {
+        read = this.store.read(key, last, target);
+      } catch (error) {
+        return fail(error);
+      }
+      if (!isPromise(read)) return attach(read);
+      return read.then(attach, fail);
+    });
+  }
+
+  /** Resumes a new session, with a fresh id, for a worker whose stream is gone. */
+  #startAnew(socket: SessionSocket, respond: (outcome: ResumeOutcome) => void): MaybePromise<void> {
+    const newId = randomId();
+    const started = this.resume(socket, newId, 0, (outcome) =>
+      respond(outcome.kind === 'attached' ? { ...outcome, newId } : outcome),
+    );
+    // What the socket got before it resumed (its old session is gone) comes first, before the
+    // pushes made while the new one is read: the store numbers them in the order made.
+    const session = this.#sessions.get(this.#keyOf(socket.userId, newId));
+    if (session) {
+      for (const payload of socket.handOver?.() ?? []) this.push(session, payload, 'resume');
+    }
+    return started;
+  }
+
+  /** A resume attached nothing: a session left without a socket waits `maxAge` like any. */
+  #awaitWorker(session: Session): void {
+    if (session.socket || this.#detached.has(session.key)) return;
+    if (this.#sessions.get(session.key) !== session) return;
+    session.detachedAt = this.clock.now();
+    this.#detached.set(session.key, session);
+  }
+
+  #attach(session: Session, socket: SessionSocket): void {
+    const previous = session.socket;
+    session.socket = socket;
+    session.detachedAt = undefined;
+    session.attachedAt = this.clock.now();
+    this.#detached.delete(session.key);
+    if (previous && previous !== socket) previous.terminate();
+    this.#touch(session);
+  }
+
+  /** The socket closed: its session waits `maxAge` for the worker to resume. */
+  detach(session: Session, socket: SessionSocket): void {
+    if (session.socket !== socket) return;
+    session.socket = undefined;
+    session.detachedAt = this.clock.now();
+    this.#detached.set(session.key, session);
+  }
+
+  ofUser(userId: string): Iterable<Session> {
+    return this.#byUser.of(userId);
+  }
+
+  all(): Iterable<Session> {
+    return this.#sessions.values();
+  }
+
+  /** Numbers a fan-out, so that sockets not resumed yet can tell which sessions logged it. */
+  fanout(userId: string | undefined): Fanout {
+    this.#fanouts += 1;
+    return { seq: this.#fanouts, userId, shared: this.store.makingFanout?.() ?? false };
+  }
+
+  /** The worker's `sub`: the session's publishes are routed by `topics` from now on. */
+  subscribe(session: Session, topics: ReadonlySet<string>): void {
+    session.topics = topics;
+    this.store.interest?.(session.key, session);
+  }
+
+  /**
+   * Appends a push to the session's stream and writes it if attached; answers whether it
+   * was written (see `SessionPushes`).
+   */
+  push(session: Session, payload: PushPayload, budget: SendBudget = 'live'): boolean {
+    return this.#pushes.push(session, payload, budget);
+  }
+
+  /** `push` to each of `sessions` (a fan-out); answers how many were written. */
+  pushAll(sessions: Iterable<Session>, payload: PushPayload): number {
+    return this.#pushes.pushAll(sessions, payload);
+  }
+
+  /**
+   * Records that the session passed message `id` on; answers whether it had before (a
+   * resend whose ack was lost). Synchronous with the in-memory store.
+   */
+  seen(session: Session, id: number): MaybePromise<boolean> {
+    return this.store.seen(session.key, id, this.options.dedupeWindow);
+  }
+
+  /**
+   * Forgets sessions that waited longer than `maxAge` for their worker, and tells a shared
+   * store that the others are still held here.
+   */
+  sweep(): void {
+    const expired = this.clock.now() - this.options.maxAge;
+    for (const session of this.#detached.values()) {
+      if ((session.detachedAt ?? 0) > expired) break;
+      if (session.resuming === 0) this.#forget(session);
+    }
+    if (this.store.touch) {
+      // Detached ones too: a shared store says which moved to another server meanwhile.
+      for (const session of this.#sessions.values()) {
+        if (session.resuming === 0) this.#touch(session);
+      }
+    }
+  }
+
+  /** Makes room for a new session of `userId`; answers false when there is none to make. */
+  #makeRoom(userId: string): boolean {
+    const ofUser = this.#byUser.of(userId);
+    if (ofUser.size >= this.options.maxPerUser) {
+      const victim = oldestOf(ofUser);
+      if (victim) this.#evict(victim);
+    }
+    if (this.#sessions.size < this.options.maxTotal) return true;
+    const longestDetached = this.#detached.values().next().value;
+    if (!longestDetached) return false;
+    this.#forget(longestDetached);
+    return true;
+  }
+
+  /** Ends a session for a newer one; its socket, if any, is dropped (the worker starts afresh). */
+  #evict(session: Session): void {
+    const { socket } = session;
+    session.socket = undefined;
+    this.#forget(session);
+    socket?.terminate();
+  }
+
+  #forget(session: Session): void {
+    this.#sessions.delete(session.key);
+    this.#detached.delete(session.key);
+    this.#byUser.remove(session);
+    this.#settle(() => this.store.drop(session.key));
+  }
+
+  #touch(session: Session): void {
+    const { store } = this;
+    if (!store.touch) return;
+    this.#settle(
+      () => store.touch?.(session.key),
+      (held) => {
+        if (held === false) this.#moved(session);
+      },
+    );
+  }
+
+  /**
+   * The store did not keep a push of the session (another server holds it). With a resume
+   * pending, whose read makes this server hold it again, the session stays, and that resume
+   * answers resync: its socket may have got the push plainly, and taken it for logged.
+   */
+  #notKept(session: Session): void {
+    if (session.resuming > 0) session.unkept += 1;
+    else this.#moved(session);
+  }
+
+  /**
+   * Another server resumed the session since this one did: the worker is there. Forgets it
+   * here, keeping its state in the store, and ends a socket still attached (a half-open
+   * leftover of the worker's).
+   */
+  #moved(session: Session): void {
+    if (this.#sessions.get(session.key) !== session || session.resuming > 0) return;
+    const { socket } = session;
+    session.socket = undefined;
+    this.#sessions.delete(session.key);
+    this.#detached.delete(session.key);
+    this.#byUser.remove(session);
+    socket?.terminate();
+  }
+
+  /** Runs a store call whose answer nobody waits for; reports its failure. */
+  #settle<T>(call: () => MaybePromise<T>, then: (answer: T) => void = () => {}): void {
+    try {
+      const done = call();
+      if (isPromise(done)) done.then(then, this.onStoreError);
+      else then(done);
+    } catch (error) {
+      this.onStoreError(error);
+    }
+  }
+
+  /**
+   * A key no other user and session can share (joining them with a separator could: user
+   * "a" with session "b\0c" against user "a\0b" with session "c").
+   */
+  #keyOf(userId: string, id: string): string {
+    return this.options.anonymous ? JSON.stringify([id]) : JSON.stringify([userId, id]);
+  }
+}
