@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTabSocketServer } from './server';
 import type { FanoutChannel, FanoutMessage, FanoutTarget } from './stores/fanout';
 import { Harness, type TestClient, tokenFromQuery, waitUntil } from './test-support/harness';
 
@@ -68,4 +69,20 @@ describe('a server given a fan-out channel', () => {
     expect(() => server.publish('news', () => 'a function')).toThrow(TypeError);
     expect(channel.sent).toEqual([]);
   });
+});
+
+it('answers a count in one process and a promise with a fan-out, and the types say which', async () => {
+  const local = createTabSocketServer({ port: 0, host: '127.0.0.1' });
+  const cluster = createTabSocketServer({ port: 0, host: '127.0.0.1', fanout: new HeldChannel() });
+  try {
+    const written: number = local.push('alice', 'hi');
+    // @ts-expect-error with a fan-out the answer comes once the channel ordered the push
+    const notYet: number = cluster.publish('prices', 'hi');
+    const numbered: Promise<number | undefined> = cluster.broadcast('hi');
+    expect(written).toBe(0);
+    expect(notYet).toBeInstanceOf(Promise);
+    expect(await numbered).toBe(2);
+  } finally {
+    await Promise.all([local.close(), cluster.close()]);
+  }
 });

@@ -26,6 +26,7 @@ import { wireLimits } from './sockets/inbound-frame';
 import { LivenessMonitor } from './sockets/liveness';
 import { Presence } from './sockets/presence';
 import { closeWebSocketServer, isListening, openWebSocketServer } from './sockets/websocket-server';
+import type { FanoutChannel } from './stores/fanout';
 import type { PushData } from './stores/push-payload';
 
 export type { TabSocketServerEvents, TabSocketServerStats } from './server-events';
@@ -38,8 +39,21 @@ export interface ServerEnvironment {
 
 type ServerState = 'open' | 'closing' | 'closed';
 
-export function createTabSocketServer(options: TabSocketServerOptions): TabSocketServer {
-  return new TabSocketServer(options);
+/**
+ * A server of one process answers `push` & co. with a count at once; one given a `fanout`
+ * answers a promise of the fan-out's number, which the type follows from the options.
+ */
+export function createTabSocketServer(
+  options: TabSocketServerOptions & { fanout: FanoutChannel },
+): TabSocketServer<Promise<number | undefined>>;
+export function createTabSocketServer(
+  options: TabSocketServerOptions & { fanout?: undefined },
+): TabSocketServer<number>;
+export function createTabSocketServer(options: TabSocketServerOptions): TabSocketServer<PushAnswer>;
+export function createTabSocketServer(
+  options: TabSocketServerOptions,
+): TabSocketServer<PushAnswer> {
+  return new TabSocketServer<PushAnswer>(options);
 }
 
 /**
@@ -53,7 +67,9 @@ export function createTabSocketServer(options: TabSocketServerOptions): TabSocke
  * here, liveness's two, and each socket's close deadline, all on the environment's clock;
  * `close()` ends every one, and releases the heartbeat gate with whatever timer it runs.
  */
-export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
+export class TabSocketServer<
+  Answer extends PushAnswer = number,
+> extends EventEmitter<TabSocketServerEvents> {
   readonly wss: WebSocketServer;
   readonly presence: Presence;
   readonly #options: ResolvedServerOptions;
@@ -161,20 +177,20 @@ export class TabSocketServer extends EventEmitter<TabSocketServerEvents> {
    * was written to (with a `fanout`: see `PushAnswer`). A tabsocket worker's session also
    * keeps the push while it has no socket, and gets it on resume.
    */
-  push(userId: string, data: PushData): PushAnswer {
-    return this.#router.push(userId, data);
+  push(userId: string, data: PushData): Answer {
+    return this.#router.push(userId, data) as Answer;
   }
 
-  broadcast(data: PushData): PushAnswer {
-    return this.#router.broadcast(data);
+  broadcast(data: PushData): Answer {
+    return this.#router.broadcast(data) as Answer;
   }
 
   /**
    * Sends to the workers whose tabs subscribe to `topic` (their last `sub` frame named it),
    * also while they are away. A plain client subscribes to nothing: it gets no publish.
    */
-  publish(topic: string, data: PushData): PushAnswer {
-    return this.#router.publish(topic, data);
+  publish(topic: string, data: PushData): Answer {
+    return this.#router.publish(topic, data) as Answer;
   }
 
   stats(): TabSocketServerStats {

@@ -8,6 +8,7 @@ import {
   type OnlineEntry,
   type PresenceEntry,
   type PresenceStore,
+  type PushAnswer,
   suspendHeartbeatAnswers,
   type TabSocketClient,
   type TabSocketServer,
@@ -51,7 +52,7 @@ const NO_TRAFFIC: TabSocketServerStats = {
  */
 export class SocketHost extends EventEmitter<SocketHostEvents> {
   readonly #options: SocketHostOptions;
-  #server: TabSocketServer | undefined;
+  #server: TabSocketServer<PushAnswer> | undefined;
   #generation = 0;
   #startedAt: number | null = null;
   #restarting = false;

@@ -37,7 +37,7 @@ export const login: Scenario = {
       await expect.poll(() => server.stats().openSockets).toBe(1);
 
       // The user who logged out has no socket left: a push to them is written nowhere.
-      strayPushesWritten += server.push(previous, { user: previous, seq: -1 }) as number; // one process: a count
+      strayPushesWritten += server.push(previous, { user: previous, seq: -1 });
       for (let i = 0; i < PUSHES_PER_ROUND; i++) {
         seq += 1;
         expect(server.push(user, { user, seq })).toBe(1);
