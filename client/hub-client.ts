@@ -28,11 +28,20 @@ const FIRST_ATTACH_TIMEOUT = 500;
  * death. No answer then means none will come.
  */
 export const MAX_ATTACH_TIMEOUT = 8_000;
+/**
+ * How long a worker whose object fired `error` before it answered `attach` may still take
+ * to answer: one whose script runs answers within ms, so well under a second.
+ */
+export const LOAD_ERROR_GRACE = 1_000;
+/** Where the docs say how to ship the worker script with each bundler. */
+const BUNDLER_DOCS = 'docs/bundlers.md, "The worker script did not load"';
 
 /** A started worker as the tab reaches it: the object to watch for errors, and its port. */
 export interface WorkerLink {
   worker: AbstractWorker;
   port: MessagePort;
+  /** The url of its script, when tabsocket chose it: the message of a failed load names it. */
+  script?: string;
 }
 
 /**
@@ -218,8 +227,25 @@ export class HubClient implements HandleHost {
   /** Starts following the worker on `link`: attaches, watches its lock, re-opens if asked. */
   #begin(link: WorkerLink, reopen: boolean): Incarnation {
     const incarnation = newIncarnation(link.port);
+    let attach: 'waiting' | 'answered' = 'waiting';
+    let loadError: { event: Event; timer: ReturnType<typeof setTimeout> } | undefined;
     link.worker.addEventListener('error', (event) => {
-      if (!incarnation.dead) this.#failAll(event);
+      if (incarnation.dead) return;
+      if (attach === 'answered' || loadError) {
+        this.#failAll(event);
+        return;
+      }
+      // Before its answer, the worker object's `error` is a script that did not load (a
+      // 404: the bundler did not ship it) or threw as it started. One that runs answers
+      // within ms all the same; past the grace it is given up, naming its url, rather
+      // than after the full attach timeout.
+      loadError = {
+        event,
+        timer: setTimeout(
+          () => this.#giveUp(incarnation, notLoaded(link.script)),
+          LOAD_ERROR_GRACE,
+        ),
+      };
     });
     // Setting onmessage starts the port, as start() would.
     link.port.onmessage = (event) => {
@@ -243,7 +269,11 @@ export class HubClient implements HandleHost {
       } finally {
         // Also when attach failed: a timer left behind would later take a live worker for dead.
         clearTimeout(timer);
+        clearTimeout(loadError?.timer);
       }
+      attach = 'answered';
+      // It runs after all: what it threw is the app's to hear.
+      if (loadError) this.#failAll(loadError.event);
       this.#attachTimeout = FIRST_ATTACH_TIMEOUT;
       incarnation.reportsWrites = answer?.reportsWrites === true;
       whenWorkerGone(answer?.workerId, () => this.#lose(incarnation));
@@ -297,13 +327,16 @@ export class HubClient implements HandleHost {
   }
 
   /**
-   * No worker answered `attach` within `MAX_ATTACH_TIMEOUT`: none is started again, as the
-   * same script would be as silent. Every call rejects, every handle fails (`worker-silent`).
+   * No worker answered `attach` within `MAX_ATTACH_TIMEOUT`, or its script failed to load:
+   * none is started again, as the same script would be as silent. Every call rejects with
+   * `error`, every handle fails (`worker-silent`).
    */
-  #giveUp(incarnation: Incarnation): void {
-    const error = new WorkerError(
+  #giveUp(
+    incarnation: Incarnation,
+    error = new WorkerError(
       `tabsocket: the shared worker did not answer within ${MAX_ATTACH_TIMEOUT} ms (it started but never attached this tab): no call can reach it`,
-    );
+    ),
+  ): void {
     if (!this.#bury(incarnation, error)) return;
     this.#silence = error;
     this.#resend = [];
@@ -501,6 +534,14 @@ export class HubClient implements HandleHost {
       for (const handle of handles) handle.fail(error);
     }
   }
+}
+
+/** The error of a worker whose script did not load (or threw as it started), by its url. */
+function notLoaded(script: string | undefined): WorkerError {
+  const which = script ?? 'of the `worker` option';
+  return new WorkerError(
+    `tabsocket: the worker script ${which} did not load (or threw as it started), so no call can reach the connection; does your build ship it? See tabsocket's ${BUNDLER_DOCS}`,
+  );
 }
 
 /** A refusal becomes the typed error. No outcome at all is no refusal: a worker of an older build answers close() with nothing. */
