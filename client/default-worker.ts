@@ -38,16 +38,18 @@ export function startDedicatedWorker(): WorkerLink {
 }
 
 /**
- * The url the browser fetched `file` from when no bundler rewrote the `new URL` above (the
- * case where it fails to load), for the message that says so. The file name is a
- * parameter, not a literal, so that no bundler takes this `new URL` for an asset to ship;
- * vite.config.ts makes it the path in dist, as it does for the workers'.
+ * The url the browser fetched `path` from when no bundler rewrote the `new URL` above (the
+ * case where it fails to load), for the message that says so: `path` resolved against this
+ * module's url. That url is read from a stack trace, not from `import.meta.url`: webpack
+ * writes the build machine's path of the module into the bundle for every `import.meta` it
+ * finds outside a worker's `new URL`. Every engine puts the script's url and line in its
+ * frames; without one, the message names the path alone. vite.config.ts makes `path` the
+ * one in dist, as it does for the workers'.
  */
-function scriptUrl(file: string): string {
-  try {
-    return new URL(file, import.meta.url).href;
-  } catch {
-    // import.meta.url is no url once a bundler turned the module into a script (iife).
-    return file;
-  }
+function scriptUrl(path: string): string {
+  const here = new Error().stack?.match(MODULE_URL)?.[0];
+  return here ? new URL(path, here).href : path;
 }
+
+/** The first script url of a stack frame, up to its `:line:column`. */
+const MODULE_URL = /\b(?:https?|file):\/\/[^\s()@]+?(?=:\d+:\d+)/;
