@@ -1,0 +1,127 @@
+/**
+ * The package as apps bundle it (see global-setup.ts for each build, docs/bundlers.md for
+ * the recipes): two tabs of the built page share one socket, a push reaches both, and
+ * nothing goes wrong on the way: no `error` event, no exception in a page or the worker.
+ * And a build that did not ship the worker fails fast, saying which url did not load.
+ */
+import { join } from 'node:path';
+import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { CountingServer } from '../support/counting-server';
+import { type StaticServer, startStaticServer } from '../support/static-server';
+import { watchExceptions } from './exceptions';
+import { type BuildName, DIST } from './fixtures';
+
+/** What e2e/builds/fixtures/shared/record.js puts on the page. */
+interface Recorded {
+  states: string[];
+  messages: unknown[];
+  errors: Array<{ code: string; message: string }>;
+  send(data: string): Promise<{ name: string; code: string; message: string } | null>;
+}
+
+declare global {
+  interface Window {
+    tabsocketPage?: Recorded;
+  }
+}
+
+let server: CountingServer;
+let app: StaticServer;
+
+async function serve(build: BuildName): Promise<void> {
+  server = await CountingServer.start();
+  app = await startStaticServer(join(DIST, build));
+}
+
+test.afterEach(async () => {
+  await app?.close();
+  await server?.close();
+});
+
+async function openTab(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${app.url}?ws=${encodeURIComponent(server.url)}`);
+  return page;
+}
+
+function recorded(page: Page) {
+  return page.evaluate(() => {
+    const { states, messages, errors } = window.tabsocketPage ?? {
+      states: [],
+      messages: [],
+      errors: [],
+    };
+    return { state: states.at(-1), states, messages, errors };
+  });
+}
+
+/** Two tabs → one socket, a push reaches both, a send reaches the server; nothing failed. */
+async function twoTabsShareOneSocket(
+  browser: Parameters<typeof watchExceptions>[0],
+  context: BrowserContext,
+) {
+  const exceptions = watchExceptions(browser, context, app.url);
+  const tabs = [await openTab(context), await openTab(context)];
+  for (const tab of tabs) await expect.poll(async () => (await recorded(tab)).state).toBe('open');
+  expect(server.opened).toBe(1);
+  expect(server.open).toBe(1);
+  server.push({ hello: 'both' });
+  for (const tab of tabs) {
+    await expect.poll(async () => (await recorded(tab)).messages).toEqual([{ hello: 'both' }]);
+  }
+  expect(await tabs[1]?.evaluate(() => window.tabsocketPage?.send('from the second tab'))).toBe(
+    null,
+  );
+  await expect.poll(() => server.received).toContain('from the second tab');
+  for (const tab of tabs) expect((await recorded(tab)).errors).toEqual([]);
+  expect(await exceptions.all()).toEqual([]);
+}
+
+const WORKING: BuildName[] = ['webpack', 'next-turbopack', 'next-webpack', 'esbuild', 'rollup'];
+
+for (const build of WORKING) {
+  test(`${build}: 2 tabs → 1 socket, a push reaches both, no error event, no exception`, async ({
+    browser,
+    context,
+  }) => {
+    await serve(build);
+    await twoTabsShareOneSocket(browser, context);
+  });
+}
+
+test('webpack, in a browser without SharedWorker: 2 tabs → 1 socket, a push reaches both', async ({
+  browser,
+  context,
+}) => {
+  await context.addInitScript(() => Reflect.deleteProperty(window, 'SharedWorker'));
+  await serve('webpack');
+  await twoTabsShareOneSocket(browser, context);
+});
+
+test('esbuild with no worker config: the handles fail within 5 s, send() rejects naming the worker url', async ({
+  context,
+}) => {
+  await serve('esbuild-no-worker-config');
+  const tabs = [await openTab(context), await openTab(context)];
+  const started = Date.now();
+  for (const tab of tabs) {
+    await expect.poll(async () => (await recorded(tab)).state, { timeout: 5_000 }).toBe('failed');
+  }
+  const failedWithin = Date.now() - started;
+  const workerUrl = `${app.url}shared-worker.js`;
+  for (const tab of tabs) {
+    const { errors } = await recorded(tab);
+    expect(errors).toEqual([
+      {
+        code: 'TS_ERR_WORKER',
+        message: expect.stringContaining(`worker script ${workerUrl} did not load`),
+      },
+    ]);
+    const refusal = await tab.evaluate(() => window.tabsocketPage?.send('never'));
+    expect(refusal).toMatchObject({ name: 'WorkerError', code: 'TS_ERR_WORKER' });
+    expect(refusal?.message).toContain(workerUrl);
+    expect(refusal?.message).toContain('docs/bundlers.md');
+  }
+  expect(server.opened).toBe(0);
+  test.info().annotations.push({ type: 'failed within', description: `${failedWithin} ms` });
+});
