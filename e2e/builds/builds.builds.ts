@@ -73,8 +73,8 @@ async function twoTabsShareOneSocket(
     null,
   );
   await expect.poll(() => server.received).toContain('from the second tab');
-  for (const tab of tabs) expect((await recorded(tab)).errors).toEqual([]);
   expect(await exceptions.all()).toEqual([]);
+  for (const tab of tabs) expect((await recorded(tab)).errors).toEqual([]);
 }
 
 const WORKING: BuildName[] = ['webpack', 'next-turbopack', 'next-webpack', 'esbuild', 'rollup'];
