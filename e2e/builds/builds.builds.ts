@@ -6,10 +6,11 @@
  */
 import { join } from 'node:path';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { createServer } from 'vite';
 import { CountingServer } from '../support/counting-server';
-import { type StaticServer, startStaticServer } from '../support/static-server';
+import { startStaticServer } from '../support/static-server';
 import { watchExceptions } from './exceptions';
-import { type BuildName, DIST } from './fixtures';
+import { type BuildName, DIST, FIXTURES, VITE_CACHE } from './fixtures';
 
 /** What e2e/builds/fixtures/shared/record.js puts on the page. */
 interface Recorded {
@@ -25,12 +26,19 @@ declare global {
   }
 }
 
-let server: CountingServer;
-let app: StaticServer;
+/**
+ * A strict policy: scripts and workers from the page's origin only (no blob: or data:
+ * workers, no eval), sockets to the test's server.
+ */
+const STRICT_CSP =
+  "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self' ws://127.0.0.1:*";
 
-async function serve(build: BuildName): Promise<void> {
+let server: CountingServer;
+let app: { url: string; close(): Promise<void> };
+
+async function serve(build: BuildName, headers: Record<string, string> = {}): Promise<void> {
   server = await CountingServer.start();
-  app = await startStaticServer(join(DIST, build));
+  app = await startStaticServer(join(DIST, build), headers);
 }
 
 test.afterEach(async () => {
@@ -77,7 +85,14 @@ async function twoTabsShareOneSocket(
   for (const tab of tabs) expect((await recorded(tab)).errors).toEqual([]);
 }
 
-const WORKING: BuildName[] = ['webpack', 'next-turbopack', 'next-webpack', 'esbuild', 'rollup'];
+const WORKING: BuildName[] = [
+  'vite',
+  'webpack',
+  'next-turbopack',
+  'next-webpack',
+  'esbuild',
+  'rollup',
+];
 
 for (const build of WORKING) {
   test(`${build}: 2 tabs → 1 socket, a push reaches both, no error event, no exception`, async ({
@@ -88,6 +103,33 @@ for (const build of WORKING) {
     await twoTabsShareOneSocket(browser, context);
   });
 }
+
+for (const build of ['vite', 'webpack', 'esbuild', 'rollup'] as const) {
+  test(`${build}, under a strict Content-Security-Policy: 2 tabs → 1 socket, a push reaches both`, async ({
+    browser,
+    context,
+  }) => {
+    await serve(build, { 'content-security-policy': STRICT_CSP });
+    await twoTabsShareOneSocket(browser, context);
+  });
+}
+
+test('Vite dev server, no config: 2 tabs → 1 socket, a push reaches both', async ({
+  browser,
+  context,
+}) => {
+  server = await CountingServer.start();
+  const vite = await createServer({
+    root: FIXTURES,
+    configFile: false,
+    cacheDir: VITE_CACHE,
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, hmr: false },
+  });
+  await vite.listen();
+  app = { url: vite.resolvedUrls?.local[0] ?? '', close: () => vite.close() };
+  await twoTabsShareOneSocket(browser, context);
+});
 
 test('webpack, in a browser without SharedWorker: 2 tabs → 1 socket, a push reaches both', async ({
   browser,

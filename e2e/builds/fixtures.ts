@@ -17,9 +17,13 @@ export const DIST = join(SUITE_DIR, 'dist');
 
 /** Every build the suite makes, by its directory in DIST. */
 export type BuildName =
+  | 'vite'
   | 'webpack'
   | 'next-turbopack'
   | 'next-webpack'
   | 'esbuild'
   | 'esbuild-no-worker-config'
   | 'rollup';
+
+/** Vite's cache of pre-bundled dependencies, for the build and the dev server: not in the fixtures. */
+export const VITE_CACHE = join(SUITE_DIR, 'node_modules', '.vite');

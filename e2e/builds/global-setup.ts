@@ -1,6 +1,6 @@
 /**
  * Packs tabsocket once (`npm pack`, unpacked as an install would) and builds each fixture
- * app from it with the bundler and the recipe docs/bundlers.md gives: webpack 5, Next.js
+ * app from it with the bundler and the recipe docs/bundlers.md gives: Vite, webpack 5, Next.js
  * (Turbopack and webpack), esbuild and Rollup, and esbuild with no worker config at all.
  * Each build lands in dist/<name>/ with an index.html; the times go to the console.
  */
@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import { build as esbuild } from 'esbuild';
 import { rollup } from 'rollup';
+import { build as viteBuild } from 'vite';
 import webpack from 'webpack';
 import { buildAndUnpack, repoRoot } from '../support/pack';
-import { type BuildName, DIST, FIXTURES, PACKED } from './fixtures';
+import { type BuildName, DIST, FIXTURES, PACKED, VITE_CACHE } from './fixtures';
 
 const PAGE = join(FIXTURES, 'shared', 'page.js');
 /** The recipe for bundlers that do not follow `new URL(…, import.meta.url)`: the worker scripts as entries of their own, next to the app's. */
@@ -29,6 +30,17 @@ function writePage(name: BuildName, script: string): void {
 }
 
 const moduleScript = '<script type="module" src="./main.js"></script>';
+
+/** Vite needs no config: it follows `new URL(…, import.meta.url)` (fixtures/index.html is the page). */
+async function buildVite(): Promise<void> {
+  await viteBuild({
+    root: FIXTURES,
+    configFile: false,
+    cacheDir: VITE_CACHE,
+    logLevel: 'warn',
+    build: { outDir: join(DIST, 'vite'), emptyOutDir: true },
+  });
+}
 
 async function buildWebpack(): Promise<void> {
   const compiler = webpack({
@@ -96,6 +108,7 @@ export default async function globalSetup(): Promise<void> {
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
   await timed('build and pack', () => buildAndUnpack(PACKED));
+  await timed('vite', buildVite);
   await timed('webpack', buildWebpack);
   await timed('next build (Turbopack)', () => buildNext('turbopack'));
   await timed('next build --webpack', () => buildNext('webpack'));
