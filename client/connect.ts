@@ -18,7 +18,8 @@ export interface ConnectOptions extends ConnectionOptions {
    * a function that returns one (`() => new SharedWorker(url, options)`), called now and
    * again whenever the worker dies, or a SharedWorker instance, which tabsocket cannot start
    * again: when it dies, the handles go `failed` (reason `worker-lost`) with a `WorkerError`.
-   * One that does not answer the tab within 8 s makes them `failed` (reason `worker-silent`).
+   * One that does not answer the tab within 8 s, or whose script does not load, makes them
+   * `failed` (reason `worker-silent`).
    * Default: the package's worker, started again when it dies. Without SharedWorker support
    * (older Chrome for Android, WebViews) the hub runs in a dedicated worker of each page
    * instead, and those hubs still share one socket (one owns it, the others relay).
