@@ -33,6 +33,8 @@ export const MAX_ATTACH_TIMEOUT = 8_000;
  * to answer: one whose script runs answers within ms, so well under a second.
  */
 export const LOAD_ERROR_GRACE = 1_000;
+/** When a first start that has not answered yet starts its SharedWorker once more (see `#begin`). */
+export const LOAD_RECHECK = 2_000;
 /** Where the docs say how to ship the worker script with each bundler. */
 const BUNDLER_DOCS = 'docs/bundlers.md, "The worker script did not load"';
 
@@ -229,7 +231,7 @@ export class HubClient implements HandleHost {
     const incarnation = newIncarnation(link.port);
     let attach: 'waiting' | 'answered' = 'waiting';
     let loadError: { event: Event; timer: ReturnType<typeof setTimeout> } | undefined;
-    link.worker.addEventListener('error', (event) => {
+    const onError = (event: Event) => {
       if (incarnation.dead) return;
       if (attach === 'answered' || loadError) {
         this.#failAll(event);
@@ -246,7 +248,25 @@ export class HubClient implements HandleHost {
           LOAD_ERROR_GRACE,
         ),
       };
-    });
+    };
+    link.worker.addEventListener('error', onError);
+    // Chrome hands a tab that starts a SharedWorker while the same script's failed load is
+    // still being torn down that failing worker, and tells it nothing: no `error` ever. A
+    // first start that has not answered by LOAD_RECHECK starts the worker once more, only
+    // to hear whether its script loads; one that is still loading is simply joined again.
+    const recheck =
+      !reopen && this.restartable && isSharedWorker(link.worker)
+        ? setTimeout(() => {
+            if (attach === 'answered' || loadError || incarnation.dead) return;
+            try {
+              const again = this.start();
+              again.worker.addEventListener('error', onError);
+              again.port.close();
+            } catch {
+              // The app's worker function threw: the attach timeout still bounds the wait.
+            }
+          }, LOAD_RECHECK)
+        : undefined;
     // Setting onmessage starts the port, as start() would.
     link.port.onmessage = (event) => {
       if (!incarnation.dead) this.#onEvent(event);
@@ -270,6 +290,7 @@ export class HubClient implements HandleHost {
         // Also when attach failed: a timer left behind would later take a live worker for dead.
         clearTimeout(timer);
         clearTimeout(loadError?.timer);
+        clearTimeout(recheck);
       }
       attach = 'answered';
       // It runs after all: what it threw is the app's to hear.
@@ -534,6 +555,10 @@ export class HubClient implements HandleHost {
       for (const handle of handles) handle.fail(error);
     }
   }
+}
+
+function isSharedWorker(worker: AbstractWorker): boolean {
+  return typeof SharedWorker !== 'undefined' && worker instanceof SharedWorker;
 }
 
 /** The error of a worker whose script did not load (or threw as it started), by its url. */

@@ -10,13 +10,20 @@ import { createHub, exposeHub } from '../worker/serve';
 import { fakeEnvironment } from '../worker/test-support/fake-socket';
 import type { TabSocket, TabSocketError } from './index';
 
-/** What the next worker object does: fire `error` as a 404 does, and answer or not. */
-let behaviour: 'not-found' | 'error-then-answers';
+/**
+ * What the next worker object does: fire `error` as a 404 does, and answer or not; or say
+ * nothing, as Chrome's failing SharedWorker does to a tab that joined it late.
+ */
+let behaviour: 'not-found' | 'error-then-answers' | 'nothing-then-not-found';
 let hub: Hub;
 const scripts: string[] = [];
 
 /** The script's `error` event comes a task after the constructor, as a failed fetch's does. */
 function start(target: EventTarget, port: MessagePort): void {
+  if (behaviour === 'nothing-then-not-found') {
+    behaviour = 'not-found';
+    return;
+  }
   if (behaviour === 'error-then-answers') exposeHub(hub, port);
   setTimeout(() => target.dispatchEvent(new Event('error')), 0);
 }
@@ -61,6 +68,7 @@ async function freshConnect() {
 }
 
 beforeEach(() => {
+  scripts.length = 0;
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   hub = createHub({ ...fakeEnvironment().env, locks: undefined });
   vi.stubGlobal('window', globalThis);
@@ -112,6 +120,25 @@ describe('a worker script that does not load', () => {
       await expect(tab.send('later')).rejects.toBe(errors[0]);
     },
   );
+
+  it('a SharedWorker that never says its script failed is started once more at 2 s, and fails when that one does', async () => {
+    behaviour = 'nothing-then-not-found';
+    vi.stubGlobal('SharedWorker', FakeSharedWorker);
+    const connect = await freshConnect();
+    const tab = connect({ url: 'ws://127.0.0.1:9/ws' });
+    const history = historyOf(tab);
+    const sent = tab.send('x').catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(scripts).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(scripts).toHaveLength(2);
+    // Its `error` comes a task later, and the grace of 1 s runs from there.
+    await vi.advanceTimersByTimeAsync(900);
+    expect(tab.state).toBe('idle');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(history).toEqual(['failed:worker-silent']);
+    await expect(sent).resolves.toMatchObject({ message: expect.stringContaining('did not load') });
+  });
 
   it('a worker whose object fired error but that answers is kept, and its error reported once', async () => {
     behaviour = 'error-then-answers';
