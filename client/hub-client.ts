@@ -19,6 +19,7 @@ import { StreamCursors } from './stream-cursors';
 import { TabInterest } from './tab-interest';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
+import { WorkerLoadWatch } from './worker-load';
 
 /** A fresh worker normally answers `attach` within a few ms (under 60 ms measured). */
 const FIRST_ATTACH_TIMEOUT = 500;
@@ -28,16 +29,6 @@ const FIRST_ATTACH_TIMEOUT = 500;
  * death. No answer then means none will come.
  */
 export const MAX_ATTACH_TIMEOUT = 8_000;
-/**
- * How long a worker whose object fired `error` before it answered `attach` may still take
- * to answer: one whose script runs answers within ms, so well under a second.
- */
-export const LOAD_ERROR_GRACE = 1_000;
-/** When a first start that has not answered yet starts its SharedWorker once more (see `#begin`). */
-export const LOAD_RECHECK = 2_000;
-/** Where the docs say how to ship the worker script with each bundler. */
-const BUNDLER_DOCS = 'docs/bundlers.md, "The worker script did not load"';
-
 /** A started worker as the tab reaches it: the object to watch for errors, and its port. */
 export interface WorkerLink {
   worker: AbstractWorker;
@@ -229,44 +220,16 @@ export class HubClient implements HandleHost {
   /** Starts following the worker on `link`: attaches, watches its lock, re-opens if asked. */
   #begin(link: WorkerLink, reopen: boolean): Incarnation {
     const incarnation = newIncarnation(link.port);
-    let attach: 'waiting' | 'answered' = 'waiting';
-    let loadError: { event: Event; timer: ReturnType<typeof setTimeout> } | undefined;
-    const onError = (event: Event) => {
-      if (incarnation.dead) return;
-      if (attach === 'answered' || loadError) {
-        this.#failAll(event);
-        return;
-      }
-      // Before its answer, the worker object's `error` is a script that did not load (a
-      // 404: the bundler did not ship it) or threw as it started. One that runs answers
-      // within ms all the same; past the grace it is given up, naming its url, rather
-      // than after the full attach timeout.
-      loadError = {
-        event,
-        timer: setTimeout(
-          () => this.#giveUp(incarnation, notLoaded(link.script)),
-          LOAD_ERROR_GRACE,
-        ),
-      };
-    };
-    link.worker.addEventListener('error', onError);
-    // Chrome hands a tab that starts a SharedWorker while the same script's failed load is
-    // still being torn down that failing worker, and tells it nothing: no `error` ever. A
-    // first start that has not answered by LOAD_RECHECK starts the worker once more, only
-    // to hear whether its script loads; one that is still loading is simply joined again.
-    const recheck =
-      !reopen && this.restartable && isSharedWorker(link.worker)
-        ? setTimeout(() => {
-            if (attach === 'answered' || loadError || incarnation.dead) return;
-            try {
-              const again = this.start();
-              again.worker.addEventListener('error', onError);
-              again.port.close();
-            } catch {
-              // The app's worker function threw: the attach timeout still bounds the wait.
-            }
-          }, LOAD_RECHECK)
-        : undefined;
+    const load = new WorkerLoadWatch(
+      link,
+      {
+        failed: (error) => this.#giveUp(incarnation, error),
+        errored: (event) => {
+          if (!incarnation.dead) this.#failAll(event);
+        },
+      },
+      !reopen && this.restartable ? () => this.start() : undefined,
+    );
     // Setting onmessage starts the port, as start() would.
     link.port.onmessage = (event) => {
       if (!incarnation.dead) this.#onEvent(event);
@@ -289,12 +252,9 @@ export class HubClient implements HandleHost {
       } finally {
         // Also when attach failed: a timer left behind would later take a live worker for dead.
         clearTimeout(timer);
-        clearTimeout(loadError?.timer);
-        clearTimeout(recheck);
+        load.stop();
       }
-      attach = 'answered';
-      // It runs after all: what it threw is the app's to hear.
-      if (loadError) this.#failAll(loadError.event);
+      load.answered();
       this.#attachTimeout = FIRST_ATTACH_TIMEOUT;
       incarnation.reportsWrites = answer?.reportsWrites === true;
       whenWorkerGone(answer?.workerId, () => this.#lose(incarnation));
@@ -555,18 +515,6 @@ export class HubClient implements HandleHost {
       for (const handle of handles) handle.fail(error);
     }
   }
-}
-
-function isSharedWorker(worker: AbstractWorker): boolean {
-  return typeof SharedWorker !== 'undefined' && worker instanceof SharedWorker;
-}
-
-/** The error of a worker whose script did not load (or threw as it started), by its url. */
-function notLoaded(script: string | undefined): WorkerError {
-  const which = script ?? 'of the `worker` option';
-  return new WorkerError(
-    `tabsocket: the worker script ${which} did not load (or threw as it started), so no call can reach the connection; does your build ship it? See tabsocket's ${BUNDLER_DOCS}`,
-  );
 }
 
 /** A refusal becomes the typed error. No outcome at all is no refusal: a worker of an older build answers close() with nothing. */
