@@ -29,6 +29,7 @@ const FIRST_ATTACH_TIMEOUT = 500;
  * death. No answer then means none will come.
  */
 export const MAX_ATTACH_TIMEOUT = 8_000;
+
 /** A started worker as the tab reaches it: the object to watch for errors, and its port. */
 export interface WorkerLink {
   worker: AbstractWorker;
