@@ -30,6 +30,10 @@ function keepWorkerUrlLiteral(): Plugin {
         }
         // Same-line swap: line mappings stay right, which is all the sourcemap needs here.
         swapped = swapped.replace(urlInSource(script), placeholder(script));
+        // The same path, passed on for the message of a script that did not load.
+        const pathInSource = `'../worker/${script}.js'`;
+        if (!swapped.includes(pathInSource)) this.error(`expected ${pathInSource} in ${id}`);
+        swapped = swapped.replaceAll(pathInSource, `'./${script}.js'`);
       }
       return { code: swapped, map: null };
     },

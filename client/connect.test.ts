@@ -85,6 +85,8 @@ beforeEach(() => {
   hub = createHub({ ...fake.env, locks: undefined });
   portsOf = new Map();
   windowEvents = new EventTarget();
+  // A page: connect() under Node alone is server rendering (client/server-render.test.ts).
+  vi.stubGlobal('window', globalThis);
   vi.stubGlobal('SharedWorker', FakeSharedWorker);
   vi.stubGlobal('navigator', { onLine: true, locks: undefined });
   vi.stubGlobal('addEventListener', windowEvents.addEventListener.bind(windowEvents));

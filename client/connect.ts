@@ -8,6 +8,7 @@ import { fail } from '../protocol/option-checks';
 import { type DebugLogger, logToConsole } from './debug-log';
 import { startDedicatedWorker, startDefaultWorker } from './default-worker';
 import { HubClient } from './hub-client';
+import { inBrowser, serverRenderHandle } from './server-render';
 import { type TabSocket, TabSocketHandle } from './tab-socket';
 import { tabUrlProvider } from './url-provider';
 
@@ -17,7 +18,8 @@ export interface ConnectOptions extends ConnectionOptions {
    * a function that returns one (`() => new SharedWorker(url, options)`), called now and
    * again whenever the worker dies, or a SharedWorker instance, which tabsocket cannot start
    * again: when it dies, the handles go `failed` (reason `worker-lost`) with a `WorkerError`.
-   * One that does not answer the tab within 8 s makes them `failed` (reason `worker-silent`).
+   * One that does not answer the tab within 8 s, or whose script does not load, makes them
+   * `failed` (reason `worker-silent`).
    * Default: the package's worker, started again when it dies. Without SharedWorker support
    * (older Chrome for Android, WebViews) the hub runs in a dedicated worker of each page
    * instead, and those hubs still share one socket (one owns it, the others relay).
@@ -39,7 +41,8 @@ const hubClients = new Map<WorkerOption | 'default', HubClient>();
 /**
  * Connects this tab to the shared connection `options.name`: starts or joins the worker and
  * opens the socket if no tab has yet. Throws `InvalidOptionError` at once for bad options,
- * before anything reaches the worker.
+ * before anything reaches the worker. During server rendering (no page) the handle stays
+ * `idle` and starts nothing.
  */
 export function connect(options: ConnectOptions): TabSocket {
   const resolved = resolveOptions(options, globalThis.location?.href, ['worker', 'debug']);
@@ -51,6 +54,7 @@ export function connect(options: ConnectOptions): TabSocket {
   // The worker's name for a url function is no url: with no function behind it, every
   // attempt would fail and be retried.
   if (url === URL_PROVIDED) fail('url', 'is the name a url function takes in the worker', url);
+  if (!inBrowser()) return serverRenderHandle(resolved.name);
   const key = worker ?? 'default';
   let hubClient = hubClients.get(key);
   if (!hubClient) {
@@ -79,11 +83,11 @@ function startHubClient(worker: WorkerOption | undefined): HubClient {
   if (worker !== undefined && typeof worker !== 'function') {
     return new HubClient(() => ({ worker, port: worker.port }), false);
   }
-  const start = worker ?? startDefaultWorker;
+  if (worker === undefined) return new HubClient(startDefaultWorker, true);
   return new HubClient(() => {
     // The app's function is checked each time it runs: what it returned the first time
     // throws here from connect(); after a death, the handles hear of it.
-    const shared = checkWorker(start());
+    const shared = checkWorker(worker());
     return { worker: shared, port: shared.port };
   }, true);
 }

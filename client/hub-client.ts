@@ -19,6 +19,7 @@ import { StreamCursors } from './stream-cursors';
 import { TabInterest } from './tab-interest';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
+import { WorkerLoadWatch } from './worker-load';
 
 /** A fresh worker normally answers `attach` within a few ms (under 60 ms measured). */
 const FIRST_ATTACH_TIMEOUT = 500;
@@ -33,6 +34,8 @@ export const MAX_ATTACH_TIMEOUT = 8_000;
 export interface WorkerLink {
   worker: AbstractWorker;
   port: MessagePort;
+  /** The url of its script, when tabsocket chose it: the message of a failed load names it. */
+  script?: string;
 }
 
 /**
@@ -218,9 +221,16 @@ export class HubClient implements HandleHost {
   /** Starts following the worker on `link`: attaches, watches its lock, re-opens if asked. */
   #begin(link: WorkerLink, reopen: boolean): Incarnation {
     const incarnation = newIncarnation(link.port);
-    link.worker.addEventListener('error', (event) => {
-      if (!incarnation.dead) this.#failAll(event);
-    });
+    const load = new WorkerLoadWatch(
+      link,
+      {
+        failed: (error) => this.#giveUp(incarnation, error),
+        errored: (event) => {
+          if (!incarnation.dead) this.#failAll(event);
+        },
+      },
+      !reopen && this.restartable ? () => this.start() : undefined,
+    );
     // Setting onmessage starts the port, as start() would.
     link.port.onmessage = (event) => {
       if (!incarnation.dead) this.#onEvent(event);
@@ -243,7 +253,9 @@ export class HubClient implements HandleHost {
       } finally {
         // Also when attach failed: a timer left behind would later take a live worker for dead.
         clearTimeout(timer);
+        load.stop();
       }
+      load.answered();
       this.#attachTimeout = FIRST_ATTACH_TIMEOUT;
       incarnation.reportsWrites = answer?.reportsWrites === true;
       whenWorkerGone(answer?.workerId, () => this.#lose(incarnation));
@@ -297,13 +309,16 @@ export class HubClient implements HandleHost {
   }
 
   /**
-   * No worker answered `attach` within `MAX_ATTACH_TIMEOUT`: none is started again, as the
-   * same script would be as silent. Every call rejects, every handle fails (`worker-silent`).
+   * No worker answered `attach` within `MAX_ATTACH_TIMEOUT`, or its script failed to load:
+   * none is started again, as the same script would be as silent. Every call rejects with
+   * `error`, every handle fails (`worker-silent`).
    */
-  #giveUp(incarnation: Incarnation): void {
-    const error = new WorkerError(
+  #giveUp(
+    incarnation: Incarnation,
+    error = new WorkerError(
       `tabsocket: the shared worker did not answer within ${MAX_ATTACH_TIMEOUT} ms (it started but never attached this tab): no call can reach it`,
-    );
+    ),
+  ): void {
     if (!this.#bury(incarnation, error)) return;
     this.#silence = error;
     this.#resend = [];

@@ -75,7 +75,8 @@ export type TransitionReason =
   /**
    * The worker started but never answered the tab (a script that hangs, or a worker that is
    * not tabsocket's): no answer to `attach` within 8 s of the first start, or from any
-   * fresh worker of the ladder after a death. The tab reports it, `failed`, and every call
+   * fresh worker of the ladder after a death; or its script did not load (an `error` on the
+   * worker object, then no answer within 1 s). The tab reports it, `failed`, and every call
    * rejects with `WorkerError`.
    */
   | 'worker-silent'

@@ -79,6 +79,8 @@ export function installGlobals(world: Realm): Restore {
     }),
     replace(globalThis, 'MessageChannel', { value: SimMessageChannel, writable: true }),
     replace(globalThis, 'navigator', { get: () => realm().navigator() }),
+    // connect() starts workers only where there is a window (else it is server rendering).
+    replace(globalThis, 'window', { value: globalThis, writable: true }),
     replace(globalThis, 'addEventListener', {
       value: (type: string, listener: EventListener) =>
         realm().window().addEventListener(type, listener),

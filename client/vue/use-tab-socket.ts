@@ -27,8 +27,8 @@ interface Held {
  * `effectScope()`): `connect(options)` at once, `release()` when the scope is disposed (the
  * socket stays for the other tabs). With options as a ref or getter, a new `name` or `url`
  * (a re-login with a new token) connects again and releases the old handle; the other
- * options are read when it connects. Client side only: it connects at once, also during
- * server rendering, so call it where the page runs (Nuxt: in a `<ClientOnly>` component).
+ * options are read when it connects. During server rendering `connect()` gives a handle
+ * that stays `idle` (docs/bundlers.md): the component renders that, and connects in the page.
  */
 const URL_FUNCTION = Symbol('url function');
 
