@@ -1,4 +1,4 @@
-import type { WorkerLink } from './hub-client';
+import type { WorkerLink } from './worker-load';
 
 /**
  * Starts (or, in every later tab, joins) the package's own SharedWorker. The `new URL(…,

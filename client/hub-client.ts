@@ -19,7 +19,7 @@ import { StreamCursors } from './stream-cursors';
 import { TabInterest } from './tab-interest';
 import type { HandleHost, TabSocketHandle } from './tab-socket';
 import { holdTabLock, type Incarnation, newIncarnation, whenWorkerGone } from './worker-lifetime';
-import { WorkerLoadWatch } from './worker-load';
+import { type WorkerLink, WorkerLoadWatch } from './worker-load';
 
 /** A fresh worker normally answers `attach` within a few ms (under 60 ms measured). */
 const FIRST_ATTACH_TIMEOUT = 500;
@@ -29,14 +29,6 @@ const FIRST_ATTACH_TIMEOUT = 500;
  * death. No answer then means none will come.
  */
 export const MAX_ATTACH_TIMEOUT = 8_000;
-
-/** A started worker as the tab reaches it: the object to watch for errors, and its port. */
-export interface WorkerLink {
-  worker: AbstractWorker;
-  port: MessagePort;
-  /** The url of its script, when tabsocket chose it: the message of a failed load names it. */
-  script?: string;
-}
 
 /**
  * This tab's client of one hub (a worker), shared by every handle `connect()` returns for it:

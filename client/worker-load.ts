@@ -1,5 +1,12 @@
 import { WorkerError } from '../protocol/errors';
-import type { WorkerLink } from './hub-client';
+
+/** A started worker as the tab reaches it: the object to watch for errors, and its port. */
+export interface WorkerLink {
+  worker: AbstractWorker;
+  port: MessagePort;
+  /** The url of its script, when tabsocket chose it: the message of a failed load names it. */
+  script?: string;
+}
 
 /**
  * How long a worker whose object fired `error` before it answered `attach` may still take
