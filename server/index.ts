@@ -8,7 +8,9 @@ export {
   type TabSocketErrorCode,
 } from '../protocol/errors';
 export type { WireErrorCode } from '../protocol/wire';
+export type { UpgradeRateOptions } from './admission';
 export type { TabSocketClient } from './connected-client';
+export type { DrainOptions } from './drain';
 export type { HeartbeatGate } from './heartbeat-answers';
 export { suspendHeartbeatAnswers } from './heartbeat-suspension';
 export { MemoryPresenceStore, type MemoryPresenceStoreOptions } from './memory-presence-store';

@@ -16,6 +16,7 @@ import {
   type Schema,
   TOPIC_KEY_SCHEMA,
 } from '../protocol/option-checks';
+import type { UpgradeRateOptions } from './admission';
 import { MAX_DEDUPE_WINDOW } from './dedupe-window';
 import { MemoryPresenceStore } from './memory-presence-store';
 import { MemoryReplayStore } from './memory-replay-store';
@@ -138,6 +139,12 @@ export interface TabSocketServerOptions {
    * the socket with 1008 instead. Default 100.
    */
   maxRefusals?: number;
+  /**
+   * Upgrades taken per second, on average and at once; past them an upgrade is closed at
+   * once with 1013 and a retry hint telling its worker when to come back, paced at
+   * `perSecond`. Default `{ perSecond: 1000, burst: 1000 }`; `false` takes every upgrade.
+   */
+  upgradeRate?: Partial<UpgradeRateOptions> | false;
 }
 
 /** Where the sockets come from. */
@@ -164,6 +171,7 @@ export interface ResolvedServerOptions {
   sessions: SessionLimits;
   maxBufferedAmount: number;
   maxRefusals: number;
+  upgradeRate: UpgradeRateOptions | false;
 }
 
 export const DEFAULT_LIVENESS: LivenessOptions = { interval: 30_000, timeout: 10_000 };
@@ -176,6 +184,19 @@ export const DEFAULT_REPLAY: ReplayOptions = {
 export const DEFAULT_SESSIONS: SessionLimits = { maxPerUser: 16, maxTotal: 10_000 };
 export const DEFAULT_MAX_BUFFERED_AMOUNT = 4 * 1024 * 1024;
 export const DEFAULT_MAX_REFUSALS = 100;
+/**
+ * Why on, and why 1000 a second: an app's own traffic never comes near it (10,000 sessions
+ * that each reconnect every ten minutes make 17 upgrades a second), so only a storm meets
+ * it: a node restarting, a proxy dropping every socket. Then an upgrade with its resume
+ * costs this server about a millisecond of its one thread (bench/server), so a storm taken
+ * unpaced starves every other socket of its heartbeat answers and pushes for as long as it
+ * lasts, and sockets dropped for a missed heartbeat join the storm. At 1000 a second the
+ * storm takes at most about half of the thread, and 10,000 sessions (the default
+ * `sessions.maxTotal`) are back within ten seconds; the `burst` of a second's worth lets a
+ * small storm (a few hundred sockets behind one proxy) in unpaced. A server that measured
+ * its own cost sets its own; a fleet behind a proxy that paces already sets `false`.
+ */
+export const DEFAULT_UPGRADE_RATE: UpgradeRateOptions = { perSecond: 1_000, burst: 1_000 };
 /**
  * Far below ws's 100 MiB: a message socket has no business taking frames that large. The
  * worker's default `limits.maxPayload`, for a server that does not say it.
@@ -196,6 +217,11 @@ const REPLAY_SCHEMA: Schema<ReplayOptions> = {
   maxAge: [DEFAULT_REPLAY.maxAge, duration(1)],
   maxBytes: [DEFAULT_REPLAY.maxBytes, integer(0)],
   dedupeWindow: [DEFAULT_REPLAY.dedupeWindow, integer(1, MAX_DEDUPE_WINDOW)],
+};
+
+const UPGRADE_RATE_SCHEMA: Schema<UpgradeRateOptions> = {
+  perSecond: [DEFAULT_UPGRADE_RATE.perSecond, integer(1)],
+  burst: [DEFAULT_UPGRADE_RATE.burst, integer(1)],
 };
 
 const SESSIONS_SCHEMA: Schema<SessionLimits> = {
@@ -230,6 +256,7 @@ const DATA_SCHEMA: Schema<DataOptions> = {
   sessions: [{}, group(SESSIONS_SCHEMA)],
   maxBufferedAmount: [DEFAULT_MAX_BUFFERED_AMOUNT, integer(1)],
   maxRefusals: [DEFAULT_MAX_REFUSALS, integer(0)],
+  upgradeRate: [{}, falseOr(group(UPGRADE_RATE_SCHEMA))],
 };
 
 /**
