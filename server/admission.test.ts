@@ -70,7 +70,7 @@ describe('the server with upgradeRate', () => {
   });
 
   it('is on by default, and off with false', () => {
-    expect(resolveOptions({ port: 0 }).upgradeRate).toEqual({ perSecond: 1_000, burst: 1_000 });
+    expect(resolveOptions({ port: 0 }).upgradeRate).toEqual({ perSecond: 1_000, burst: 500 });
     expect(resolveOptions({ port: 0, upgradeRate: false }).upgradeRate).toBe(false);
     expect(() => resolveOptions({ port: 0, upgradeRate: { perSecond: 0 } })).toThrow(
       /upgradeRate.perSecond/,

@@ -142,7 +142,7 @@ export interface TabSocketServerOptions {
   /**
    * Upgrades taken per second, on average and at once; past them an upgrade is closed at
    * once with 1013 and a retry hint telling its worker when to come back, paced at
-   * `perSecond`. Default `{ perSecond: 1000, burst: 1000 }`; `false` takes every upgrade.
+   * `perSecond`. Default `{ perSecond: 1000, burst: 500 }`; `false` takes every upgrade.
    */
   upgradeRate?: Partial<UpgradeRateOptions> | false;
 }
@@ -192,11 +192,11 @@ export const DEFAULT_MAX_REFUSALS = 100;
  * unpaced starves every other socket of its heartbeat answers and pushes for as long as it
  * lasts, and sockets dropped for a missed heartbeat join the storm. At 1000 a second the
  * storm takes at most about half of the thread, and 10,000 sessions (the default
- * `sessions.maxTotal`) are back within ten seconds; the `burst` of a second's worth lets a
+ * `sessions.maxTotal`) are back within ten seconds; the `burst` of half a second's worth lets a
  * small storm (a few hundred sockets behind one proxy) in unpaced. A server that measured
  * its own cost sets its own; a fleet behind a proxy that paces already sets `false`.
  */
-export const DEFAULT_UPGRADE_RATE: UpgradeRateOptions = { perSecond: 1_000, burst: 1_000 };
+export const DEFAULT_UPGRADE_RATE: UpgradeRateOptions = { perSecond: 1_000, burst: 500 };
 /**
  * Far below ws's 100 MiB: a message socket has no business taking frames that large. The
  * worker's default `limits.maxPayload`, for a server that does not say it.
