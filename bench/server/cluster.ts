@@ -11,7 +11,15 @@ export async function startServer(
   start: ServerStart,
 ): Promise<{ rpc: Rpc<ServerAsk>; port: number }> {
   const child = fork(here('./server-process.ts'), [], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      // BENCH_SERVER_PROFILE=dir: a CPU profile of each server process, written as it stops.
+      ...(process.env.BENCH_SERVER_PROFILE
+        ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE]
+        : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const rpc = new Rpc<ServerAsk>(child);
@@ -27,10 +35,14 @@ export function startLoad(): Rpc<LoadAsk> {
   return new Rpc<LoadAsk>(child);
 }
 
-export async function kill(child: ChildProcess): Promise<void> {
+/** Ends a child: `SIGKILL` as a crash does, or `SIGTERM`, on which it exits (a profile written). */
+export async function kill(
+  child: ChildProcess,
+  signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL',
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
-  child.kill('SIGKILL');
+  child.kill(signal);
   await exited;
 }
 

@@ -7,6 +7,8 @@ export class Rpc<Ask> {
   readonly #waiting = new Map<number, (body: unknown) => void>();
 
   constructor(readonly child: ChildProcess) {
+    // One listener per ask in flight: the storm's pushes keep a few waiting at once.
+    child.setMaxListeners(0);
     child.on('message', (message: Envelope<unknown>) => {
       this.#waiting.get(message.ask)?.(message.body);
       this.#waiting.delete(message.ask);
