@@ -16,6 +16,7 @@ export interface FanoutFigure {
 
 let nextId = 0;
 const WAIT_LIMIT_MS = 30_000;
+const STALL_MS = 3_000;
 
 /**
  * One fan-out from `server` (a broadcast, or a publish to the topic half the sessions
@@ -31,9 +32,13 @@ export async function fanoutOnce(
   await server.ask({ op: 'fanout', payload: { k: kind, i: id, t: now() } });
   const deadline = Date.now() + WAIT_LIMIT_MS;
   let delivered = 0;
-  while (Date.now() < deadline) {
+  let lastGrowth = Date.now();
+  // All of them, or no new one for STALL_MS (a session that never attached misses a publish).
+  while (Date.now() < deadline && Date.now() - lastGrowth < STALL_MS) {
     const counts = await load.all<{ count: number }>({ op: 'delivered', kind, id });
-    delivered = counts.reduce((sum, reply) => sum + reply.count, 0);
+    const now = counts.reduce((sum, reply) => sum + reply.count, 0);
+    if (now > delivered) lastGrowth = Date.now();
+    delivered = now;
     if (delivered >= expected) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -171,8 +171,14 @@ serve<LoadAsk>(async (ask) => {
     case 'open':
       await open(ask);
       return {};
-    case 'ready':
-      return { ready: sessions.filter((session) => session.ready).length, of: sessions.length };
+    case 'ready': {
+      // Open and never attached: its hello came after the worker's 300 ms window, and the
+      // worker took the server for a plain one (`HELLO_WINDOW` in worker/wire-link.ts).
+      const plain = sessions.filter(
+        (session) => !session.ready && session.connection.state === 'open',
+      ).length;
+      return { ready: sessions.filter((session) => session.ready).length, plain };
+    }
     case 'delivered':
       return { count: latencies.get(`${ask.kind}${ask.id}`)?.length ?? 0 };
     case 'latencies': {

@@ -36,8 +36,12 @@ export function writeReadme(result: Result): string {
     '| sessions | server | RSS / idle session | heap / idle session | broadcast: last · p50 · p99 · pushes/s | publish to half: last · p50 · p99 · pushes/s |',
     '| ---: | --- | ---: | ---: | --- | --- |',
   ];
+  const unattached: string[] = [];
   for (const variant of result.variants) {
     for (const level of variant.levels) {
+      if (level.unattached > 0) {
+        unattached.push(`${NAMES[variant.kind]} at ${level.sessions}: ${level.unattached}`);
+      }
       const floor = variant.kind === 'bare' ? undefined : floorAt(level.sessions);
       lines.push(
         `| ${level.sessions.toLocaleString('en')} | ${NAMES[variant.kind]} | ${(level.rssPerSession / 1024).toFixed(1)} KiB${ratio(level.rssPerSession, floor?.rssPerSession)} | ${(level.heapPerSession / 1024).toFixed(1)} KiB${ratio(level.heapPerSession, floor?.heapPerSession)} | ${fanoutCell(level.broadcast, floor?.broadcast)} | ${fanoutCell(level.publish, floor?.publish)} |`,
@@ -66,7 +70,7 @@ export function writeReadme(result: Result): string {
       .map(([code, count]) => `${code}×${count}`)
       .join(' ');
     lines.push(
-      `| ${storm.name} (${storm.sessions.toLocaleString('en')}) | ${storm.admission ? (storm.departure === 'drain' ? 'drain + rate limit' : 'rate limit') : 'none'} | ${ms(storm.to99Ms)} | ${ms(storm.toAllMs)} | ${storm.handshakes} | ${storm.peakPer100Ms} (${(storm.peakShare * 100).toFixed(1)} %) | ${storm.peakBackPer100Ms} | ${storm.loopP99Ms.toFixed(0)} · ${storm.loopMaxMs.toFixed(0)} ms | ${storm.resumed} · ${storm.resynced} | ${storm.pushes.lost} · ${storm.pushes.duplicates} · ${storm.pushes.missingAtEnd} | ${closes} |`,
+      `| ${storm.name} (${storm.sessions.toLocaleString('en')}) | ${storm.admission ? (storm.departure === 'drain' ? 'drain + rate limit' : 'rate limit') : 'none'} | ${ms(storm.to99Ms)} | ${ms(storm.toAllMs)} | ${storm.handshakes} | ${storm.peakPer100Ms} (${(storm.peakShare * 100).toFixed(1)} %) | ${storm.peakBackPer100Ms} | ${storm.loopP99Ms.toFixed(0)} · ${storm.loopMaxMs.toFixed(0)} ms | ${storm.resumed} · ${storm.resynced}${storm.unattached ? ` (${storm.unattached} never attached)` : ''} | ${storm.pushes.lost} · ${storm.pushes.duplicates} · ${storm.pushes.missingAtEnd} | ${closes} |`,
     );
   }
   const table = lines.join('\n');

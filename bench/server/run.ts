@@ -24,7 +24,7 @@ import { runStorm, type StormFigure, type StormScenario } from './storm';
  * which a container without CAP_SYS_RESOURCE cannot raise), and the server's one process
  * needs one per socket plus its own: 19,500 is the most it holds.
  */
-const LEVELS = numbers(process.env.BENCH_SERVER_LEVELS) ?? [1_000, 5_000, 19_500];
+const LEVELS = numbers(process.env.BENCH_SERVER_LEVELS) ?? [1_000, 5_000, 10_000, 19_500];
 const STORM_SESSIONS = numbers(process.env.BENCH_SERVER_STORM)?.[0] ?? 10_000;
 /** The issue's 30 s: one liveness sweep and 1.2 heartbeat intervals of every session. */
 const HEARTBEAT_WINDOW_MS = Number(process.env.BENCH_SERVER_CPU_MS ?? 30_000);
@@ -35,6 +35,8 @@ const KINDS = (process.env.BENCH_SERVER_KINDS ?? 'bare,tabsocket,redis')
 
 export interface LevelFigure {
   sessions: number;
+  /** Open and never attached: the worker took the server for plain (hello too late). */
+  unattached: number;
   /** Bytes per idle session: the server's growth since it started, after a full GC. */
   rssPerSession: number;
   heapPerSession: number;
@@ -80,7 +82,12 @@ async function measureVariant(kind: ServerKind, redisUrl: string): Promise<Varia
     const baseline = await measured.rpc.ask<NodeJS.MemoryUsage>({ op: 'memory' });
     for (const sessions of LEVELS) {
       log(`${kind}: opening ${sessions} sessions`);
-      await load.openTo(sessions, urls, kind === 'bare', (index) => index % nodes);
+      const unattached = await load.openTo(
+        sessions,
+        urls,
+        kind === 'bare',
+        (index) => index % nodes,
+      );
       await sleep(1_000);
       const memory = await measured.rpc.ask<NodeJS.MemoryUsage>({ op: 'memory' });
       const onMeasured = Math.ceil(sessions / nodes);
@@ -88,6 +95,7 @@ async function measureVariant(kind: ServerKind, redisUrl: string): Promise<Varia
       const publish = await fanoutMedian(measured.rpc, load, 'p', Math.ceil(sessions / 2));
       figure.levels.push({
         sessions,
+        unattached,
         rssPerSession: (memory.rss - baseline.rss) / onMeasured,
         heapPerSession: (memory.heapUsed - baseline.heapUsed) / onMeasured,
         broadcast,

@@ -16,6 +16,8 @@ export interface StormScenario {
 
 export interface StormFigure extends StormScenario {
   sessions: number;
+  /** Sessions that never attached before the storm (their worker took the server for plain). */
+  unattached: number;
   /** From the node's departure until 99% of the sessions were open and attached again. */
   to99Ms: number | null;
   toAllMs: number | null;
@@ -67,7 +69,7 @@ export async function runStorm(
   const load = new Load(2);
   let live: Rpc<ServerAsk> | undefined = other?.rpc;
   try {
-    await load.openTo(sessions, urls, false, () => 0);
+    const unattached = await load.openTo(sessions, urls, false, () => 0);
     for (let i = 0; i < 3; i++) await stormPush(live ?? first.rpc);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await load.all({ op: 'storm-begin' });
@@ -89,7 +91,7 @@ export async function runStorm(
 
     const pushing = setInterval(() => void stormPush(server), PUSH_EVERY_MS);
     try {
-      await load.waitReady(sessions, STORM_LIMIT_MS).catch(() => 0);
+      await load.waitReady(sessions, STORM_LIMIT_MS);
     } finally {
       clearInterval(pushing);
     }
@@ -101,6 +103,7 @@ export async function runStorm(
     return {
       ...scenario,
       sessions,
+      unattached,
       ...timing(reports, departed, sessions),
       loopP99Ms: loop.p99,
       loopMaxMs: loop.max,
