@@ -27,6 +27,11 @@ const RESYNC = '{"$ts":"resync"';
 const TICK_MS = 50;
 /** Source addresses on the loopback, so that storms do not run out of ephemeral ports. */
 const SOURCE_ADDRESSES = 8;
+/**
+ * Past the worker's `connectTimeout` (10 s), by which an attempt whose resume is not
+ * answered fails: a socket open this long and not attached was taken for a plain server.
+ */
+const PLAIN_AFTER_MS = 11_000;
 
 interface Storm {
   report: StormReport;
@@ -48,6 +53,7 @@ class BenchSession {
   readonly seen = new Set<string>();
   readonly check = { duplicates: 0, lost: 0, seqGaps: 0, resyncs: 0, received: 0 };
   #lastSeq: number | undefined;
+  #openedAt = 0;
   #lastStorm = -1;
   /** A resync since the last storm push: a gap in them is what it announced, not a loss. */
   #resynced = false;
@@ -68,6 +74,7 @@ class BenchSession {
       {
         state: (state, detail) => {
           if (detail.from === 'open' && state !== 'open') this.#wentAway();
+          if (state === 'open') this.#openedAt = now();
           if (state === 'open' && plain) this.#back('resumed');
         },
         frame: (frame) => this.#frame(frame),
@@ -143,6 +150,13 @@ class BenchSession {
     }
   }
 
+  /** Open past `PLAIN_AFTER_MS` and not attached: it never will be on this socket. */
+  get takenForPlain(): boolean {
+    return (
+      !this.ready && this.connection.state === 'open' && now() - this.#openedAt > PLAIN_AFTER_MS
+    );
+  }
+
   /** Whether it got the last storm push any session got. */
   get caughtUp(): boolean {
     return this.#lastStorm === lastStormPush;
@@ -174,9 +188,7 @@ serve<LoadAsk>(async (ask) => {
     case 'ready': {
       // Open and never attached: its hello came after the worker's 300 ms window, and the
       // worker took the server for a plain one (`HELLO_WINDOW` in worker/wire-link.ts).
-      const plain = sessions.filter(
-        (session) => !session.ready && session.connection.state === 'open',
-      ).length;
+      const plain = sessions.filter((session) => session.takenForPlain).length;
       return { ready: sessions.filter((session) => session.ready).length, plain };
     }
     case 'delivered':
