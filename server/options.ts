@@ -187,14 +187,16 @@ export const DEFAULT_MAX_REFUSALS = 100;
 /**
  * Why on, and why 1000 a second: an app's own traffic never comes near it (10,000 sessions
  * that each reconnect every ten minutes make 17 upgrades a second), so only a storm meets
- * it: a node restarting, a proxy dropping every socket. Then an upgrade with its resume
- * costs this server about a millisecond of its one thread (bench/server), so a storm taken
- * unpaced starves every other socket of its heartbeat answers and pushes for as long as it
- * lasts, and sockets dropped for a missed heartbeat join the storm. At 1000 a second the
- * storm takes at most about half of the thread, and 10,000 sessions (the default
- * `sessions.maxTotal`) are back within ten seconds; the `burst` of half a second's worth lets a
- * small storm (a few hundred sockets behind one proxy) in unpaced. A server that measured
- * its own cost sets its own; a fleet behind a proxy that paces already sets `false`.
+ * it: a node restarting, a proxy dropping every socket. Then every upgrade costs the one
+ * thread its HTTP parsing, hash, hello, resume (a store read, on Redis a round trip) and
+ * replay writes, and a storm taken unpaced delays every other socket's heartbeat answers
+ * and pushes for as long as it lasts; a socket whose heartbeat times out joins the storm.
+ * 1000 a second brings 10,000 sessions (the default `sessions.maxTotal`) back within ten
+ * seconds, and no 100 ms window admits more than the burst and 100 more; `burst`, half a
+ * second's worth, lets a small storm (a few hundred sockets behind one proxy) in unpaced.
+ * It is a ceiling, not a tuning: in bench/server's storms a node on 2 busy cores attached
+ * fewer than 1000 sessions a second anyway, so it cost them no time. A server that measured
+ * its own cost sets its own; a fleet behind a proxy that paces upgrades sets `false`.
  */
 export const DEFAULT_UPGRADE_RATE: UpgradeRateOptions = { perSecond: 1_000, burst: 500 };
 /**
