@@ -161,6 +161,22 @@ export interface ResumeFrame {
   held?: true;
 }
 
+/**
+ * Server → worker, JSON-encoded as the reason of a close with 1012 (service restart: a
+ * drain) or 1013 (try again later: a handshake rate limit): come back no sooner than
+ * `after` ms from now, at a moment drawn uniformly from the `within` ms that follow, so
+ * that the sockets a server let go of return spread out instead of as one herd. A close
+ * reason holds at most 123 bytes of UTF-8; this frame takes some 40. Both numbers are safe
+ * non-negative integers. A worker of an earlier build ignores the reason and retries after
+ * its own backoff, and a plain client sees a close reason it does not read, so a server may
+ * send it to every socket.
+ */
+export interface RetryHint {
+  $ts: 'retry';
+  after: number;
+  within: number;
+}
+
 /** Worker → server: the complete set of topics any attached tab subscribes to. */
 export interface SubscribeFrame {
   $ts: 'sub';

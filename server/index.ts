@@ -8,6 +8,8 @@ export {
   type TabSocketErrorCode,
 } from '../protocol/errors';
 export type { WireErrorCode } from '../protocol/wire';
+export type { UpgradeRateOptions } from './admission';
+export type { DrainOptions } from './drain';
 export {
   MemoryPresenceStore,
   type MemoryPresenceStoreOptions,

@@ -16,6 +16,7 @@ import {
   type Schema,
   TOPIC_KEY_SCHEMA,
 } from '../protocol/option-checks';
+import type { UpgradeRateOptions } from './admission';
 import { MAX_DEDUPE_WINDOW } from './memory/dedupe-window';
 import { MemoryPresenceStore } from './memory/memory-presence-store';
 import { MemoryReplayStore } from './memory/memory-replay-store';
@@ -145,6 +146,12 @@ export interface TabSocketServerOptions {
    * the socket with 1008 instead. Default 100.
    */
   maxRefusals?: number;
+  /**
+   * Upgrades taken per second, on average and at once; past them an upgrade is closed at
+   * once with 1013 and a retry hint telling its worker when to come back, paced at
+   * `perSecond`. Default `{ perSecond: 1000, burst: 500 }`; `false` takes every upgrade.
+   */
+  upgradeRate?: Partial<UpgradeRateOptions> | false;
 }
 
 /** Where the sockets come from. */
@@ -171,6 +178,7 @@ export interface ResolvedServerOptions {
   sessions: SessionLimits;
   maxBufferedAmount: number;
   maxRefusals: number;
+  upgradeRate: UpgradeRateOptions | false;
 }
 
 export const DEFAULT_LIVENESS: LivenessOptions = { interval: 30_000, timeout: 10_000 };
@@ -183,6 +191,21 @@ export const DEFAULT_REPLAY: ReplayOptions = {
 export const DEFAULT_SESSIONS: SessionLimits = { maxPerUser: 16, maxTotal: 10_000 };
 export const DEFAULT_MAX_BUFFERED_AMOUNT = 4 * 1024 * 1024;
 export const DEFAULT_MAX_REFUSALS = 100;
+/**
+ * Why on, and why 1000 a second: an app's own traffic never comes near it (10,000 sessions
+ * that each reconnect every ten minutes make 17 upgrades a second), so only a storm meets
+ * it: a node restarting, a proxy dropping every socket. Then every upgrade costs the one
+ * thread its HTTP parsing, hash, hello, resume (a store read, on Redis a round trip) and
+ * replay writes, and a storm taken unpaced delays every other socket's heartbeat answers
+ * and pushes for as long as it lasts; a socket whose heartbeat times out joins the storm.
+ * 1000 a second brings 10,000 sessions (the default `sessions.maxTotal`) back within ten
+ * seconds, and no 100 ms window admits more than the burst and 100 more; `burst`, half a
+ * second's worth, lets a small storm (a few hundred sockets behind one proxy) in unpaced.
+ * It is a ceiling, not a tuning: in bench/server's storms a node on 2 busy cores attached
+ * fewer than 1000 sessions a second anyway, so it cost them no time. A server that measured
+ * its own cost sets its own; a fleet behind a proxy that paces upgrades sets `false`.
+ */
+export const DEFAULT_UPGRADE_RATE: UpgradeRateOptions = { perSecond: 1_000, burst: 500 };
 /**
  * Far below ws's 100 MiB: a message socket has no business taking frames that large. The
  * worker's default `limits.maxPayload`, for a server that does not say it.
@@ -203,6 +226,11 @@ const REPLAY_SCHEMA: Schema<ReplayOptions> = {
   maxAge: [DEFAULT_REPLAY.maxAge, duration(1)],
   maxBytes: [DEFAULT_REPLAY.maxBytes, integer(0)],
   dedupeWindow: [DEFAULT_REPLAY.dedupeWindow, integer(1, MAX_DEDUPE_WINDOW)],
+};
+
+const UPGRADE_RATE_SCHEMA: Schema<UpgradeRateOptions> = {
+  perSecond: [DEFAULT_UPGRADE_RATE.perSecond, integer(1)],
+  burst: [DEFAULT_UPGRADE_RATE.burst, integer(1)],
 };
 
 const SESSIONS_SCHEMA: Schema<SessionLimits> = {
@@ -237,6 +265,7 @@ const DATA_SCHEMA: Schema<DataOptions> = {
   sessions: [{}, group(SESSIONS_SCHEMA)],
   maxBufferedAmount: [DEFAULT_MAX_BUFFERED_AMOUNT, integer(1)],
   maxRefusals: [DEFAULT_MAX_REFUSALS, integer(0)],
+  upgradeRate: [{}, falseOr(group(UPGRADE_RATE_SCHEMA))],
 };
 
 /**

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../protocol/clock';
 import type { WireLimits } from '../protocol/wire';
+import { UpgradeRateLimit } from './admission';
+import { CLOSE_SERVICE_RESTART, type DrainOptions, drainSockets, retryHint } from './drain';
 import { MemoryReplayStore } from './memory/memory-replay-store';
 import { nodeClock } from './node-clock';
 import { type ResolvedServerOptions, resolveOptions, type TabSocketServerOptions } from './options';
@@ -15,6 +17,7 @@ import { SessionRegistry, sessionSweepPeriod } from './sessions/session-registry
 import { UpgradeAuthentication } from './sockets/authentication';
 import { ClientRegistry } from './sockets/client-registry';
 import {
+  CLOSE_TRY_AGAIN_LATER,
   type ClientContext,
   ConnectedClient,
   type TrafficCounters,
@@ -87,8 +90,11 @@ export class TabSocketServer<
   readonly #limits: Required<WireLimits>;
   readonly #router: PushRouter;
   readonly #clientContext: ClientContext;
+  readonly #upgradeRate: UpgradeRateLimit | undefined;
   #state: ServerState = 'open';
   #closed: Promise<void> | undefined;
+  /** While a graceful `close()` drains: the close reason of an upgrade that comes meanwhile. */
+  #drainReason: string | undefined;
 
   /** @param environment internal: tests inject a clock here. */
   constructor(
@@ -98,7 +104,9 @@ export class TabSocketServer<
     super();
     const { clock } = environment;
     this.#options = resolveOptions(options);
-    const { target, heartbeat, liveness, authenticate, replay, sessions } = this.#options;
+    const { target, heartbeat, liveness, authenticate, replay, sessions, upgradeRate } =
+      this.#options;
+    this.#upgradeRate = upgradeRate ? new UpgradeRateLimit(upgradeRate, clock) : undefined;
     this.#heartbeat = new HeartbeatAnswers(heartbeat);
     this.presence = new Presence(this.#options.presenceStore, clock);
     // The default store of resolveOptions tells time by the system clock; this one by ours.
@@ -216,23 +224,31 @@ export class TabSocketServer<
   /**
    * Terminates every socket, stops the liveness timers, waits for presence to record the
    * departures, and closes the server if it was created here. Safe to call more than once.
+   * With `drain` (a restart, a deploy): closes the sockets with 1012 instead, evenly over
+   * `drain.drain` ms, each told to spread its return over `drain.returnWithin` ms; an
+   * upgrade that comes meanwhile is told the same (see `drain.ts`).
    */
-  close(): Promise<void> {
-    this.#closed ??= this.#shutDown();
+  close(drain?: DrainOptions): Promise<void> {
+    this.#closed ??= this.#shutDown(drain);
     return this.#closed;
   }
 
-  async #shutDown(): Promise<void> {
+  async #shutDown(drain: DrainOptions | undefined): Promise<void> {
     this.#state = 'closing';
     this.#liveness?.stop();
     this.#sessionSweep.stop();
     this.#heartbeat.setGate(undefined);
-    this.wss.off('connection', this.#onConnection);
-    this.wss.off('close', this.#onWssClose);
     this.#authentication?.terminatePending();
     const clients = Array.from(this.#clients.all());
     // Each socket's close event clears its close deadline.
-    for (const client of clients) client.terminate();
+    if (drain) {
+      this.#drainReason = JSON.stringify(retryHint(drain));
+      await drainSockets(clients, drain, this.#clientContext.clock);
+    } else {
+      for (const client of clients) client.terminate();
+    }
+    this.wss.off('connection', this.#onConnection);
+    this.wss.off('close', this.#onWssClose);
     await Promise.all(clients.map((client) => client.closed));
     await this.presence.settled();
     if (this.#ownsWss) await closeWebSocketServer(this.wss);
@@ -244,7 +260,13 @@ export class TabSocketServer<
     // oversize frame); an EventEmitter without an 'error' listener would throw and crash us.
     socket.on('error', () => {});
     if (this.#state !== 'open') {
-      socket.terminate();
+      if (this.#drainReason) socket.close(CLOSE_SERVICE_RESTART, this.#drainReason);
+      else socket.terminate();
+      return;
+    }
+    const refusal = this.#upgradeRate?.take();
+    if (refusal) {
+      socket.close(CLOSE_TRY_AGAIN_LATER, JSON.stringify(refusal));
       return;
     }
     const id = randomUUID();

@@ -7,10 +7,12 @@ import {
 } from '../protocol/errors';
 import type { ConnectionState, StateDetail, TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData } from '../protocol/tab-hub';
-import { backoffDelay } from './backoff';
+import type { RetryHint } from '../protocol/wire';
+import { admissionDelay, backoffDelay } from './backoff';
 import type { ConnectionListener, Environment, SocketLike } from './environment';
 import { closeSocket, FinalAcks } from './final-acks';
 import { Heartbeat } from './heartbeat';
+import { isAdmissionClose, readRetryHint } from './retry-hint';
 import type { Numbering } from './send-queue';
 import type { Limits } from './wire-limits';
 import { WireLink } from './wire-link';
@@ -317,13 +319,24 @@ export class Connection {
     const { code } = detail;
     if (matchesCloseCode(this.options.reconnect.stopOn, code)) {
       this.#giveUp('stop-code', detail);
+    } else if (isAdmissionClose(code)) {
+      // The server asked for time (a drain, a handshake rate limit): all its workers
+      // retrying at once is the storm it is avoiding, so wait as its hint says.
+      this.#attemptFailed('close', detail, { hint: readRetryHint(detail.closeReason ?? '') });
     } else {
       this.#attemptFailed('close', detail);
     }
   }
 
-  /** The socket died or never opened: retry after the backoff, or give up. */
-  #attemptFailed(reason: TransitionReason, detail: Omit<Detail, 'reason'> = {}): void {
+  /**
+   * The socket died or never opened: retry after the backoff, or give up. `admission`: the
+   * server closed with 1012 or 1013, and the delay honours its hint (`admissionDelay`).
+   */
+  #attemptFailed(
+    reason: TransitionReason,
+    detail: Omit<Detail, 'reason'> = {},
+    admission?: { hint: RetryHint | undefined },
+  ): void {
     this.#abandonSocket();
     if (!this.#online) {
       this.#setState('offline', { reason: 'offline', ...detail });
@@ -335,7 +348,10 @@ export class Connection {
       this.#giveUp('max-attempts', { ...detail, attempt });
       return;
     }
-    const delay = backoffDelay(attempt, this.options.reconnect, this.env.random);
+    const { reconnect } = this.options;
+    const delay = admission
+      ? admissionDelay(attempt, reconnect, admission.hint, this.env.random)
+      : backoffDelay(attempt, reconnect, this.env.random);
     this.#setState('backoff', { reason, ...detail, attempt, delay });
     this.#retryTimer.start(delay, () => this.#openSocket('retry'));
   }
