@@ -1,5 +1,9 @@
 import { Timer } from '../protocol/clock';
-import { matchesCloseCode, type ResolvedConnectionOptions } from '../protocol/connection-options';
+import {
+  matchesCloseCode,
+  type ResolvedConnectionOptions,
+  type Transport,
+} from '../protocol/connection-options';
 import {
   ConnectionClosedError,
   ConnectionFailedError,
@@ -12,6 +16,7 @@ import type { ConnectionListener, Environment, SocketLike } from './environment'
 import { closeSocket, FinalAcks } from './final-acks';
 import { Heartbeat } from './heartbeat';
 import type { Numbering } from './send-queue';
+import { TransportPolicy } from './transport-policy';
 import type { Limits } from './wire-limits';
 import { WireLink } from './wire-link';
 
@@ -57,6 +62,8 @@ export class Connection {
   readonly #link: WireLink;
   /** After a logout: the socket kept for the acks of what was written (see `FinalAcks`). */
   readonly #finalAcks: FinalAcks;
+  /** WebSocket, or the HTTP stream where WebSocket is blocked. */
+  readonly #transports: TransportPolicy;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -67,6 +74,7 @@ export class Connection {
     this.#retryTimer = new Timer(env.clock);
     this.#uptimeTimer = new Timer(env.clock);
     this.#finalAcks = new FinalAcks(env.clock);
+    this.#transports = new TransportPolicy(options, env, () => this.#switchTransport());
     const heartbeat =
       options.heartbeat === false
         ? undefined
@@ -105,6 +113,11 @@ export class Connection {
   /** Messages waiting: queued for the next open, or written and not yet acknowledged. */
   get queued(): number {
     return this.#link.queued;
+  }
+
+  /** The transport of the current (or next) socket. */
+  get transport(): Transport {
+    return this.#transports.current;
   }
 
   /** What the server takes, as far as this connection knows (the option, or its hello). */
@@ -253,7 +266,7 @@ export class Connection {
   #createSocket(generation: number, url: string): void {
     let socket: SocketLike;
     try {
-      socket = this.env.createSocket(url, this.options.protocols);
+      socket = this.#transports.create(url, this.options.protocols);
     } catch {
       // The constructor throws for a blocked port or a bad url the browser rejects: that is
       // a failed attempt like any other, with the backoff between tries.
@@ -285,7 +298,8 @@ export class Connection {
 
   #opened(): void {
     this.#connectTimer.clear();
-    this.#setState('open', { reason: 'open' });
+    this.#transports.opened();
+    this.#setState('open', { reason: 'open', transport: this.#transports.current });
     this.#uptimeTimer.start(this.options.reconnect.minUptime, () => {
       this.#failedAttempts = 0;
       this.#refresh = { kind: 'available' };
@@ -324,6 +338,7 @@ export class Connection {
 
   /** The socket died or never opened: retry after the backoff, or give up. */
   #attemptFailed(reason: TransitionReason, detail: Omit<Detail, 'reason'> = {}): void {
+    if (this.#state === 'connecting' && this.#socket) this.#transports.failedBeforeOpen();
     this.#abandonSocket();
     if (!this.#online) {
       this.#setState('offline', { reason: 'offline', ...detail });
@@ -338,6 +353,13 @@ export class Connection {
     const delay = backoffDelay(attempt, this.options.reconnect, this.env.random);
     this.#setState('backoff', { reason, ...detail, attempt, delay });
     this.#retryTimer.start(delay, () => this.#openSocket('retry'));
+  }
+
+  /** A WebSocket probe opened beside the stream: the next socket is a WebSocket. */
+  #switchTransport(): void {
+    if (this.#state !== 'open') return;
+    this.#abandonSocket();
+    this.#openSocket('transport');
   }
 
   #giveUp(reason: TransitionReason, detail: Omit<Detail, 'reason'>): void {
@@ -361,6 +383,7 @@ export class Connection {
     this.#retryTimer.clear();
     this.#uptimeTimer.clear();
     this.#heartbeat?.stop();
+    this.#transports.stopProbe();
     const socket = this.#socket;
     if (!socket) return;
     this.#socket = undefined;
