@@ -23,8 +23,8 @@ export function logToConsole(socket: TabSocket, logger: DebugLogger | true): voi
   socket.on('state', (state, detail) => {
     const { from, reason, code, closeReason, attempt, delay, transport } = detail;
     let facts = reason === 'heartbeat-timeout' ? 'heartbeat missed' : reason;
-    if (transport !== undefined)
-      facts += `, over ${transport === 'sse' ? 'the HTTP stream' : 'a WebSocket'}`;
+    // A WebSocket goes without saying; `open → connecting (transport)` says a move back to one.
+    if (transport === 'sse') facts += ', over the HTTP stream';
     if (code !== undefined) facts += `, code ${code}${closeReason ? ` "${closeReason}"` : ''}`;
     if (attempt !== undefined) facts += `, attempt ${attempt}`;
     if (delay !== undefined) facts += `, retry in ${delay} ms`;
