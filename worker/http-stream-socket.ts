@@ -53,7 +53,8 @@ const CLOSE_FOR_STATUS: Readonly<Record<number, number>> = { 400: 1008, 413: 100
 /**
  * A WebSocket's part (`SocketLike`) played by an HTTP stream (protocol/http-stream.ts):
  * frames come as Server-Sent Events on one GET, and go in POSTs, one at a time and at least
- * `MIN_POST_GAP_MS` apart, each with every frame sent since the last (up to
+ * `MIN_POST_GAP_MS` apart, each with every frame sent since the last (at the earliest, at the
+ * end of the task that sent it) (up to
  * `MAX_BATCH_LENGTH`), so their order is the order they were sent. It opens on the stream's
  * id (the first event), and closes once, with the server's close code, or 1006 when the
  * stream fails: EventSource's own reconnect is never let run, as the connection's backoff
@@ -109,7 +110,8 @@ export class HttpStreamSocket implements SocketLike {
     if (this.#readyState === CONNECTING) throw new Error('tabsocket: the stream is not open yet');
     if (this.#readyState !== OPEN) return;
     this.#outbox.push(data);
-    this.#flush();
+    // The frames written in one task go in one POST (a resume, its sub and the queued messages).
+    if (this.#outbox.length === 1) queueMicrotask(() => this.#flush());
   }
 
   /**
@@ -157,7 +159,7 @@ export class HttpStreamSocket implements SocketLike {
   }
 
   #flush(): void {
-    if (this.#posting || this.#gap.pending || this.#outbox.length === 0) return;
+    if (this.#readyState === CLOSED || this.#posting || this.#gap.pending || this.#outbox.length === 0) return;
     const batch = this.#takeBatch();
     this.#posting = true;
     this.#gap.start(MIN_POST_GAP_MS, () => this.#flush());
