@@ -4,7 +4,7 @@ import { decodeBatch, MAX_BATCH_LENGTH } from '../protocol/http-stream';
 import {
   type EventSourceLike,
   HttpStreamSocket,
-  MIN_POST_GAP_MS,
+  MAX_POSTS_PER_SECOND,
   type StreamEnvironment,
 } from './http-stream-socket';
 
@@ -109,7 +109,7 @@ describe('HttpStreamSocket', () => {
     expect(received).toEqual(['{"$ts":"hello"}', 'two\nlines', '']);
   });
 
-  it('posts the frames of one task in one POST, one POST at a time, at least the gap apart, in order', async () => {
+  it('posts the frames of one task in one POST, one POST at a time, in order', async () => {
     const { socket, posts, posted, open } = setup();
     open();
     socket.send('a');
@@ -118,7 +118,7 @@ describe('HttpStreamSocket', () => {
     expect(posted()).toEqual([['a', 'b']]);
     expect(posts[0]?.url.href).toBe('https://example.test/live?token=t&stream=stream-id');
     socket.send('c');
-    await vi.advanceTimersByTimeAsync(MIN_POST_GAP_MS);
+    await settle();
     expect(posts).toHaveLength(1); // the first is not answered yet
     socket.send('d');
     posts[0]?.answer(204);
@@ -131,9 +131,28 @@ describe('HttpStreamSocket', () => {
     await settle();
     socket.send('e');
     await settle();
-    expect(posts).toHaveLength(2); // answered within the gap: waits for it
-    await vi.advanceTimersByTimeAsync(MIN_POST_GAP_MS);
-    expect(posted()).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    expect(posted()).toEqual([['a', 'b'], ['c', 'd'], ['e']]); // at once: no timer to wait for
+  });
+
+  it(`makes at most ${MAX_POSTS_PER_SECOND} POSTs of frames in any second, the rest waiting in one batch`, async () => {
+    const { socket, posts, posted, open } = setup();
+    open();
+    for (let post = 0; post < MAX_POSTS_PER_SECOND; post += 1) {
+      socket.send(`${post}`);
+      await settle();
+      posts[post]?.answer(204);
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    expect(posts).toHaveLength(MAX_POSTS_PER_SECOND);
+    socket.send('late');
+    socket.send('later');
+    await settle();
+    expect(posts).toHaveLength(MAX_POSTS_PER_SECOND);
+    // The first POST went 500 ms ago: the next may go once it is a second old.
+    await vi.advanceTimersByTimeAsync(499);
+    expect(posts).toHaveLength(MAX_POSTS_PER_SECOND);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(posted().at(-1)).toEqual(['late', 'later']);
   });
 
   it('puts at most MAX_BATCH_LENGTH in a POST, and a larger frame alone', async () => {
@@ -147,7 +166,7 @@ describe('HttpStreamSocket', () => {
     await settle();
     for (let post = 0; post < 3; post += 1) {
       posts[post]?.answer(204);
-      await vi.advanceTimersByTimeAsync(MIN_POST_GAP_MS);
+      await settle();
     }
     expect(posted()).toEqual([[half], [half], [large]]);
   });

@@ -33,10 +33,12 @@ export interface StreamEnvironment {
 }
 
 /**
- * The least time between two POSTs, so that a worker stays far below the server's
- * `MAX_POSTS_PER_SECOND` (100): frames sent meanwhile go in the next batch.
+ * POSTs of frames in any second, so that a worker stays far below the server's
+ * `MAX_POSTS_PER_SECOND` (100); past it, frames wait and go in one batch. Below it, a POST
+ * goes as soon as the one before is answered: a send does not wait for a timer.
  */
-export const MIN_POST_GAP_MS = 20;
+export const MAX_POSTS_PER_SECOND = 50;
+const WINDOW_MS = 1_000;
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -52,10 +54,9 @@ const CLOSE_FOR_STATUS: Readonly<Record<number, number>> = { 400: 1008, 413: 100
 
 /**
  * A WebSocket's part (`SocketLike`) played by an HTTP stream (protocol/http-stream.ts):
- * frames come as Server-Sent Events on one GET, and go in POSTs, one at a time and at least
- * `MIN_POST_GAP_MS` apart, each with every frame sent since the last (at the earliest, at the
- * end of the task that sent it) (up to
- * `MAX_BATCH_LENGTH`), so their order is the order they were sent. It opens on the stream's
+ * frames come as Server-Sent Events on one GET, and go in POSTs, one at a time and at most
+ * `MAX_POSTS_PER_SECOND` in a second, each with every frame sent since the last (from the end
+ * of the task that sent it, up to `MAX_BATCH_LENGTH`), so their order is the order they were sent. It opens on the stream's
  * id (the first event), and closes once, with the server's close code, or 1006 when the
  * stream fails: EventSource's own reconnect is never let run, as the connection's backoff
  * reconnects, and resumes the session. Text only: a binary frame needs a WebSocket.
@@ -73,7 +74,9 @@ export class HttpStreamSocket implements SocketLike {
   #posting = false;
   /** A close asked for while frames were still to post: it completes once they are. */
   #closing: StreamClose | undefined;
-  /** Until the next POST may go. */
+  /** When the last `MAX_POSTS_PER_SECOND` POSTs of frames went, oldest first. */
+  readonly #postedAt: number[] = [];
+  /** Until the next POST may go, when the last second had its share. */
   readonly #gap: Timer;
   readonly #source: EventSourceLike;
   readonly #url: string;
@@ -159,10 +162,23 @@ export class HttpStreamSocket implements SocketLike {
   }
 
   #flush(): void {
-    if (this.#readyState === CLOSED || this.#posting || this.#gap.pending || this.#outbox.length === 0) return;
+    if (
+      this.#readyState === CLOSED ||
+      this.#posting ||
+      this.#gap.pending ||
+      this.#outbox.length === 0
+    )
+      return;
+    const now = this.#env.clock.now();
+    const oldest = this.#postedAt.length === MAX_POSTS_PER_SECOND ? this.#postedAt[0] : undefined;
+    if (oldest !== undefined && now - oldest < WINDOW_MS) {
+      this.#gap.start(WINDOW_MS - (now - oldest), () => this.#flush());
+      return;
+    }
+    this.#postedAt.push(now);
+    if (this.#postedAt.length > MAX_POSTS_PER_SECOND) this.#postedAt.shift();
     const batch = this.#takeBatch();
     this.#posting = true;
-    this.#gap.start(MIN_POST_GAP_MS, () => this.#flush());
     this.#env.post(this.#postUrl({}), encodeBatch(batch)).then(
       (answer) => {
         this.#posting = false;

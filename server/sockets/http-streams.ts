@@ -13,7 +13,7 @@ import { HttpStreamSocket } from './http-stream-socket';
 
 /**
  * POSTs one stream may make in a second; one past it closes the stream with 1008. The
- * worker spaces its POSTs 20 ms apart at least, so it never makes more than 50.
+ * worker makes at most 50 of frames in any second, and a pong per liveness ping.
  */
 export const MAX_POSTS_PER_SECOND = 100;
 /** The close code of a frame over `maxPayload`, as `ws` closes a socket for one. */
