@@ -46,6 +46,7 @@ class FakeEventSource implements EventSourceLike {
 interface Post {
   url: URL;
   body: string;
+  signal: AbortSignal;
   answer(status: number): void;
   reject(): void;
 }
@@ -60,11 +61,12 @@ function setup() {
       sources.push(source);
       return source;
     },
-    post: (url, body) =>
+    post: (url, body, signal) =>
       new Promise((resolve, reject) => {
         posts.push({
           url: new URL(url),
           body,
+          signal,
           answer: (status) => resolve({ status }),
           reject: () => reject(new TypeError('Failed to fetch')),
         });
@@ -225,21 +227,20 @@ describe('HttpStreamSocket', () => {
     expect(closes).toEqual([{ code: 1006, reason: '' }]);
   });
 
-  it('posts what was sent before close() first, as a WebSocket sends its buffer before its close frame', async () => {
+  it('ends the stream and its POSTs at once on close(), dropping the frames not yet posted', async () => {
     const { socket, source, posts, posted, closes, open } = setup();
     open();
     socket.send('a');
+    await settle();
     socket.send('b');
     socket.close(1000, 'bye');
-    expect(socket.readyState).toBe(2);
-    socket.send('after');
-    await settle();
-    expect(closes).toEqual([]);
-    posts[0]?.answer(204);
-    await settle();
-    expect(posted()).toEqual([['a', 'b']]);
     expect(closes).toEqual([{ code: 1000, reason: 'bye' }]);
     expect(source.closed).toBe(true);
+    expect(posts[0]?.signal.aborted).toBe(true);
+    posts[0]?.answer(204);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(posted()).toEqual([['a']]);
+    expect(closes).toHaveLength(1);
   });
 
   it('refuses a binary frame: it needs a WebSocket', () => {

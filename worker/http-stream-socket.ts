@@ -28,8 +28,8 @@ export interface StreamEnvironment {
   clock: Clock;
   /** `new EventSource(url, { withCredentials: true })`. */
   openEventSource(url: string): EventSourceLike;
-  /** A POST of `body` as `text/plain` to `url`, with the user's credentials. */
-  post(url: string, body: string): PostAnswer;
+  /** A POST of `body` as `text/plain` to `url`, with the user's credentials, until `abort`. */
+  post(url: string, body: string, abort: AbortSignal): PostAnswer;
 }
 
 /**
@@ -42,7 +42,6 @@ const WINDOW_MS = 1_000;
 
 const CONNECTING = 0;
 const OPEN = 1;
-const CLOSING = 2;
 const CLOSED = 3;
 const CLOSE_ABNORMAL = 1006;
 
@@ -72,8 +71,8 @@ export class HttpStreamSocket implements SocketLike {
   /** Frames sent and not yet in a POST. */
   #outbox: string[] = [];
   #posting = false;
-  /** A close asked for while frames were still to post: it completes once they are. */
-  #closing: StreamClose | undefined;
+  /** Ends the POSTs still out when the stream closes. */
+  readonly #posts = new AbortController();
   /** When the last `MAX_POSTS_PER_SECOND` POSTs of frames went, oldest first. */
   readonly #postedAt: number[] = [];
   /** Until the next POST may go, when the last second had its share. */
@@ -118,25 +117,14 @@ export class HttpStreamSocket implements SocketLike {
   }
 
   /**
-   * Ends the stream once the frames sent before are posted, as a WebSocket sends its
-   * buffered frames before its close frame. The server sees the stream end (1006): the
-   * code and reason stay here.
+   * Ends the stream and its POSTs at once: an abandoned stream must not hold two of the
+   * browser's six connections to the host while the next one opens. Frames not yet posted
+   * are dropped: none was acknowledged, so the session sends them again on the next socket
+   * (a logout waits for the acks of what it wrote before it closes). The server sees the
+   * stream end (1006): the code and reason stay here.
    */
   close(code = 1000, reason = ''): void {
-    if (this.#readyState === CONNECTING) {
-      this.#closed(code, reason);
-    } else if (this.#readyState === OPEN) {
-      this.#readyState = CLOSING;
-      this.#closing = { code, reason };
-      this.#finishClosing();
-    }
-  }
-
-  #finishClosing(): void {
-    const closing = this.#closing;
-    if (closing && !this.#posting && this.#outbox.length === 0) {
-      this.#closed(closing.code, closing.reason);
-    }
+    this.#closed(code, reason);
   }
 
   #opened(streamId: string): void {
@@ -147,7 +135,7 @@ export class HttpStreamSocket implements SocketLike {
   }
 
   #received(data: string): void {
-    if (this.#readyState === OPEN || this.#readyState === CLOSING) {
+    if (this.#readyState === OPEN) {
       this.onmessage?.(event('message', { data }));
     }
   }
@@ -155,7 +143,7 @@ export class HttpStreamSocket implements SocketLike {
   /** The server's liveness ping: answered at once, beside the frames. */
   #pong(number: string): void {
     if (this.#readyState !== OPEN) return;
-    this.#env.post(this.#postUrl({ [STREAM_PONG_PARAM]: number }), '').then(
+    this.#env.post(this.#postUrl({ [STREAM_PONG_PARAM]: number }), '', this.#posts.signal).then(
       (answer) => this.#answered(answer.status),
       () => this.#closed(CLOSE_ABNORMAL, ''),
     );
@@ -179,13 +167,10 @@ export class HttpStreamSocket implements SocketLike {
     if (this.#postedAt.length > MAX_POSTS_PER_SECOND) this.#postedAt.shift();
     const batch = this.#takeBatch();
     this.#posting = true;
-    this.#env.post(this.#postUrl({}), encodeBatch(batch)).then(
+    this.#env.post(this.#postUrl({}), encodeBatch(batch), this.#posts.signal).then(
       (answer) => {
         this.#posting = false;
-        if (this.#answered(answer.status)) {
-          this.#flush();
-          this.#finishClosing();
-        }
+        if (this.#answered(answer.status)) this.#flush();
       },
       () => {
         this.#posting = false;
@@ -226,6 +211,7 @@ export class HttpStreamSocket implements SocketLike {
     this.#readyState = CLOSED;
     this.#outbox = [];
     this.#gap.clear();
+    this.#posts.abort();
     this.#source.onerror = null;
     this.#source.close();
     this.onclose?.(event('close', { code, reason, wasClean: code !== CLOSE_ABNORMAL }));
@@ -241,10 +227,11 @@ export function browserStreams(clock: Clock): ((url: string) => SocketLike) | un
   const env: StreamEnvironment = {
     clock,
     openEventSource: (url) => new EventSource(url, { withCredentials: true }),
-    post: (url, body) =>
+    post: (url, body, abort) =>
       fetch(url, {
         method: 'POST',
         body,
+        signal: abort,
         credentials: 'include',
         // A CORS-safelisted type: a POST to another origin needs no preflight.
         headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
