@@ -93,7 +93,7 @@ test('upgrades refused by nginx: one HTTP stream for 3 tabs, every push once per
 const CUT_EVERY_MS = 3_000;
 const CUT_RUN_MS = 30_000;
 
-test('a proxy that cuts the stream every 3 s: 0 lost, 0 duplicate across 30 s', async ({
+test('a proxy that cuts the stream every 3 s: 0 lost, 0 duplicate across 30 s; a logout ends the stream', async ({
   context,
   referenceServer,
   openTab,
@@ -139,6 +139,10 @@ test('a proxy that cuts the stream every 3 s: 0 lost, 0 duplicate across 30 s', 
       () => window.harness.states.filter((entry) => entry.state === 'open').length,
     );
     expect(opens).toBeGreaterThan(cuts / 2);
+    // A logout ends the stream: the server holds none after it.
+    expect(server.stats().httpStreams).toBe(1);
+    await tabs[0]?.evaluate(() => window.harness.close());
+    await expect.poll(() => server.stats()).toMatchObject({ httpStreams: 0, openSockets: 0 });
     console.log(
       `[figure] HTTP stream cut every ${CUT_EVERY_MS / 1000} s for ${CUT_RUN_MS / 1000} s (${cuts} cuts, ${opens} opens), ${TABS} tabs: pushes ${pushed}, each once in every tab (0 lost, 0 duplicate); sends ${outcomes.ok}, each once`,
     );
