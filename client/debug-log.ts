@@ -21,8 +21,10 @@ export function logToConsole(socket: TabSocket, logger: DebugLogger | true): voi
   const { name } = socket;
   const prefix = `tabsocket "${name}":`;
   socket.on('state', (state, detail) => {
-    const { from, reason, code, closeReason, attempt, delay } = detail;
+    const { from, reason, code, closeReason, attempt, delay, transport } = detail;
     let facts = reason === 'heartbeat-timeout' ? 'heartbeat missed' : reason;
+    // A WebSocket goes without saying; `open → connecting (transport)` says a move back to one.
+    if (transport === 'sse') facts += ', over the HTTP stream';
     if (code !== undefined) facts += `, code ${code}${closeReason ? ` "${closeReason}"` : ''}`;
     if (attempt !== undefined) facts += `, attempt ${attempt}`;
     if (delay !== undefined) facts += `, retry in ${delay} ms`;

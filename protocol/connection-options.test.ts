@@ -48,6 +48,8 @@ describe('resolveOptions', () => {
         topicKey: 'topic',
         gracePeriod: 5_000,
         limits: { maxPayload: 1024 * 1024, maxTopics: 1_024, maxTopicLength: 256 },
+        transports: ['websocket', 'sse'],
+        probeDelay: 30_000,
       });
     });
 
@@ -240,6 +242,27 @@ describe('resolveOptions', () => {
       ['maxBytes', 1],
     ])('rejects limits.%s = %s', (option, value) => {
       expectRejected({ url, limits: { [option]: value } }, `limits.${option}`);
+    });
+  });
+
+  describe('transports', () => {
+    it.each([[['websocket', 'sse']], [['websocket']], [['sse']]])('takes %j', (transports) => {
+      expect(resolve({ url, transports }).transports).toEqual(transports);
+    });
+
+    it.each([
+      [[]],
+      [['sse', 'websocket']],
+      [['websocket', 'websocket']],
+      [['websocket,sse']],
+      ['websocket'],
+      [['polling']],
+    ])('rejects %j', (transports) => {
+      expectRejected({ url, transports }, 'transports');
+    });
+
+    it('rejects a probeDelay that is no duration', () => {
+      expectRejected({ url, probeDelay: 0 }, 'probeDelay');
     });
   });
 

@@ -68,6 +68,12 @@ export type UrlProvider = () => string | Promise<string>;
  */
 export const URL_PROVIDED = 'tabsocket:url-provided';
 
+/**
+ * How the worker reaches the server: a WebSocket, or the HTTP stream (Server-Sent Events
+ * down, POSTs up, on the same url) of a server that serves one, as the reference server does.
+ */
+export type Transport = 'websocket' | 'sse';
+
 /** Options that reach the worker: plain data, they cross by structured clone (a `url` function stays in the tab). */
 export interface ConnectionOptions {
   /**
@@ -97,6 +103,18 @@ export interface ConnectionOptions {
   gracePeriod?: number;
   /** What the server takes; a server that says its limits in `hello` overrides each it says. */
   limits?: LimitOptions;
+  /**
+   * `['websocket', 'sse']`: a WebSocket, and the HTTP stream where WebSocket is blocked
+   * (after 3 attempts in a row that never opened), going back once a WebSocket opens again;
+   * `['websocket']`: never the stream; `['sse']`: the stream only. Default
+   * `['websocket', 'sse']`. See docs/transports.md.
+   */
+  transports?: readonly Transport[];
+  /**
+   * On the stream, the milliseconds before a WebSocket is tried beside it, doubled after each
+   * one that does not open, up to 8 times this. Default 30000.
+   */
+  probeDelay?: number;
 }
 
 /**
@@ -125,6 +143,8 @@ export interface ResolvedConnectionOptions {
   topicKey: string;
   gracePeriod: number;
   limits: Required<LimitOptions>;
+  transports: Transport[];
+  probeDelay: number;
 }
 
 /** The reference server's limits, which a plain server is assumed to share. */
@@ -174,6 +194,8 @@ const OPTIONS_SCHEMA: Omit<Schema<ResolvedConnectionOptions>, 'url'> = {
   topicKey: TOPIC_KEY_SCHEMA,
   gracePeriod: [5_000, duration(0)],
   limits: [{}, strictGroup(LIMITS_SCHEMA)],
+  transports: [['websocket', 'sse'], transportList],
+  probeDelay: [30_000, duration(1)],
 };
 
 /**
@@ -229,6 +251,23 @@ function protocolList(value: unknown, option: string): string[] {
   }
   if (new Set(list).size !== list.length) fail(option, 'must not repeat a protocol', value);
   return [...list];
+}
+
+/** The three policies: the stream as a fallback, never, or only. */
+const TRANSPORT_LISTS: readonly (readonly Transport[])[] = [
+  ['websocket', 'sse'],
+  ['websocket'],
+  ['sse'],
+];
+
+function transportList(value: unknown, option: string): Transport[] {
+  const given = Array.isArray(value) ? (value as unknown[]) : [];
+  const list = TRANSPORT_LISTS.find(
+    (allowed) => allowed.length === given.length && allowed.every((item, at) => given[at] === item),
+  );
+  return list
+    ? [...list]
+    : fail(option, "must be ['websocket', 'sse'], ['websocket'] or ['sse']", value);
 }
 
 function closeCodeList(value: unknown, option: string): CloseCodeList {

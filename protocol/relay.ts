@@ -18,6 +18,7 @@
  * build; a message of another version is ignored, and the hub that sees one tells its tabs
  * (the `builds` event) so the app can suggest a reload.
  */
+import type { Transport } from './connection-options';
 import type { SerializedError } from './errors';
 import type { ConnectionState, StateDetail } from './state';
 import type { OpenIntent, SessionCursor, SocketData, TabEvent } from './tab-hub';
@@ -35,6 +36,8 @@ export interface OwnerStatus {
   state: ConnectionState;
   generation: number;
   failedAttempts: number;
+  /** The transport of the owner's socket. Missing from an owner of an older build. */
+  transport?: Transport;
 }
 
 export type OwnerMessage = Envelope &

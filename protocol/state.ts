@@ -1,3 +1,5 @@
+import type { Transport } from './connection-options';
+
 /**
  * The connection's life, one value at a time:
  *
@@ -84,9 +86,16 @@ export type TransitionReason =
    * The socket changed hands between hubs: the hub that held it (a worker that died, the
    * tab that ran it, an older build) let it go, and the next one resumes the session.
    */
-  | 'handover';
+  | 'handover'
+  /**
+   * A WebSocket opened beside the HTTP stream the connection was on: it moves to a WebSocket
+   * now, resuming its session (see docs/transports.md).
+   */
+  | 'transport';
 
 export interface StateDetail {
+  /** The transport of the socket that opened (on `open`). */
+  transport?: Transport;
   from: ConnectionState;
   reason: TransitionReason;
   /** The close code, when a close caused the change. */

@@ -7,7 +7,7 @@
  * keeps them in order with the command answers.
  */
 
-import type { LimitOptions, ResolvedConnectionOptions } from './connection-options';
+import type { LimitOptions, ResolvedConnectionOptions, Transport } from './connection-options';
 import type { SerializedError } from './errors';
 import type { ConnectionState, StateDetail } from './state';
 
@@ -106,6 +106,11 @@ export interface ConnectionSnapshot {
    * tabs through the hub that does (`relay`), as another build's worker or another tab's hub.
    */
   role: 'owner' | 'relay';
+  /**
+   * The owner's transport: a WebSocket, or the HTTP stream where WebSocket is blocked.
+   * Missing when the owner is of an older build.
+   */
+  transport?: Transport;
   /** Where the session stands, as this hub knows it: tabs drop the pushes they had. */
   cursor?: SessionCursor;
   /** The builds (worker script URLs) of the hubs on the connection; empty until one owns it. */

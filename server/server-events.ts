@@ -24,7 +24,10 @@ export interface TabSocketServerEvents {
 }
 
 export interface TabSocketServerStats {
+  /** WebSockets and HTTP streams. */
   openSockets: number;
+  /** The HTTP streams among them: workers whose WebSocket is blocked. */
+  httpStreams: number;
   /** Users with a socket on this process; `presence.counts()` spans every process of the store. */
   onlineUsers: number;
   framesIn: number;

@@ -528,6 +528,7 @@ describe('#stats', () => {
     await waitUntil(() => server.stats().framesIn === 2, 'two frames in');
     expect(server.stats()).toEqual({
       openSockets: 1,
+      httpStreams: 0,
       onlineUsers: 1,
       framesIn: 2,
       framesOut: 2, // hello and pong

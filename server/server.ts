@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../protocol/clock';
@@ -14,7 +14,7 @@ import { type PushAnswer, PushRouter } from './push-routing';
 import { RepeatingTimer } from './repeating-timer';
 import type { TabSocketServerEvents, TabSocketServerStats } from './server-events';
 import { SessionRegistry, sessionSweepPeriod } from './sessions/session-registry';
-import { UpgradeAuthentication } from './sockets/authentication';
+import { runAuthenticate, UpgradeAuthentication } from './sockets/authentication';
 import { ClientRegistry } from './sockets/client-registry';
 import {
   CLOSE_TRY_AGAIN_LATER,
@@ -25,10 +25,18 @@ import {
 import { encodeControlFrame } from './sockets/control-frame';
 import { FrameHandler } from './sockets/frame-handler';
 import { HeartbeatAnswers, type HeartbeatGate } from './sockets/heartbeat-answers';
+import type { HttpStreamSocket } from './sockets/http-stream-socket';
+import { HttpStreams } from './sockets/http-streams';
 import { wireLimits } from './sockets/inbound-frame';
 import { LivenessMonitor } from './sockets/liveness';
 import { Presence } from './sockets/presence';
-import { closeWebSocketServer, isListening, openWebSocketServer } from './sockets/websocket-server';
+import type { ServerSocket } from './sockets/server-socket';
+import {
+  closeWebSocketServer,
+  isListening,
+  openWebSocketServer,
+  type WebSocketSource,
+} from './sockets/websocket-server';
 import type { FanoutChannel } from './stores/fanout';
 import type { PushData } from './stores/push-payload';
 
@@ -76,7 +84,9 @@ export class TabSocketServer<
   readonly wss: WebSocketServer;
   readonly presence: Presence;
   readonly #options: ResolvedServerOptions;
-  readonly #ownsWss: boolean;
+  readonly #source: WebSocketSource;
+  /** The HTTP streams of workers whose WebSocket is blocked: sockets like the others. */
+  readonly #streams: HttpStreams;
   readonly #clients = new ClientRegistry();
   readonly #counters: TrafficCounters = { framesIn: 0, framesOut: 0, malformedFrames: 0 };
   readonly #heartbeat: HeartbeatAnswers;
@@ -150,11 +160,27 @@ export class TabSocketServer<
         })
       : undefined;
 
-    const source = openWebSocketServer(target, this.#authentication?.verifyClient);
+    const source = openWebSocketServer(
+      target,
+      this.#authentication?.verifyClient,
+      (request, response) => {
+        if (!this.handleRequest(request, response)) response.writeHead(404).end();
+      },
+    );
     this.wss = source.wss;
     // ws fills in its own default (100 MiB) on a server given without `maxPayload`.
-    this.#limits = wireLimits(this.wss.options.maxPayload ?? 100 * 1024 * 1024);
-    this.#ownsWss = source.owned;
+    const maxPayload = this.wss.options.maxPayload ?? 100 * 1024 * 1024;
+    this.#limits = wireLimits(maxPayload);
+    this.#source = source;
+    this.#streams = new HttpStreams(
+      { path: target.kind === 'attach' ? undefined : target.path, maxPayload, clock },
+      {
+        isOpen: () => this.#state === 'open',
+        authenticate: (request) => authenticate && runAuthenticate(authenticate, request),
+        reportError: (error, request) => this.emit('authenticateError', error, request),
+        accept: (socket, userId) => this.#openStream(socket, userId),
+      },
+    );
     if (source.owned) {
       this.wss.on('listening', () => this.emit('listening'));
       this.wss.on('error', (error) => this.emit('error', error));
@@ -173,7 +199,7 @@ export class TabSocketServer<
   async listening(): Promise<void> {
     if (this.#state !== 'open') throw new Error('TabSocketServer is closed');
     if (isListening(this.wss)) return;
-    await once(this.#ownsWss ? this : this.wss, 'listening');
+    await once(this.#source.owned ? this : this.wss, 'listening');
   }
 
   address(): AddressInfo | string | null {
@@ -201,9 +227,21 @@ export class TabSocketServer<
     return this.#router.publish(topic, data) as Answer;
   }
 
+  /**
+   * Answers a request for the HTTP streams of workers whose WebSocket is blocked (a GET of
+   * `text/event-stream`, a POST naming a stream) on this server's `path`, and answers true;
+   * false when the request is not for that path. A server created on a `port` calls it
+   * itself; an app that gives its own HTTP server (`server`, `wss`) calls it from its request
+   * handler for the path its sockets use.
+   */
+  handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
+    return this.#streams.handle(request, response);
+  }
+
   stats(): TabSocketServerStats {
     return {
       openSockets: this.#clients.size,
+      httpStreams: this.#streams.size,
       onlineUsers: this.#clients.users,
       ...this.#counters,
       sessions: this.#sessions.size,
@@ -251,7 +289,7 @@ export class TabSocketServer<
     this.wss.off('close', this.#onWssClose);
     await Promise.all(clients.map((client) => client.closed));
     await this.presence.settled();
-    if (this.#ownsWss) await closeWebSocketServer(this.wss);
+    if (this.#source.owned) await closeWebSocketServer(this.#source);
     this.#state = 'closed';
   }
 
@@ -272,11 +310,7 @@ export class TabSocketServer<
     const id = randomUUID();
     // Said at once, before an attached server's `authenticate` answers: a worker waits only
     // so long for the first frame before it takes the server for a plain one.
-    const nonce = this.#options.hello ? randomBytes(16).toString('base64url') : undefined;
-    if (nonce !== undefined) {
-      socket.send(encodeControlFrame({ $ts: 'hello', v: 1, nonce, limits: this.#limits }));
-      this.#counters.framesOut += 1;
-    }
+    const nonce = this.#sayHello(socket);
     const authentication = this.#authentication;
     const verifiedUserId = authentication?.verifiedUser(request);
     if (!authentication || verifiedUserId !== undefined) {
@@ -287,6 +321,21 @@ export class TabSocketServer<
       this.#accept(socket, id, userId, nonce),
     );
   };
+
+  /** A stream is a socket whose user `authenticate` found already (undefined: anonymous). */
+  #openStream(socket: HttpStreamSocket, verifiedUserId: string | undefined): void {
+    const id = randomUUID();
+    this.#accept(socket, id, verifiedUserId ?? id, this.#sayHello(socket));
+  }
+
+  /** Sends `hello` when the server speaks the protocol; answers its nonce. */
+  #sayHello(socket: ServerSocket): string | undefined {
+    if (!this.#options.hello) return undefined;
+    const nonce = randomBytes(16).toString('base64url');
+    socket.send(encodeControlFrame({ $ts: 'hello', v: 1, nonce, limits: this.#limits }));
+    this.#counters.framesOut += 1;
+    return nonce;
+  }
 
   /** A store call failed: `storeError` says so, or else a process warning (never a crash). */
   readonly #reportStoreError = (error: unknown): void => {
@@ -305,7 +354,7 @@ export class TabSocketServer<
     this.#liveness?.stop();
   };
 
-  #accept(socket: WebSocket, id: string, userId: string, nonce: string | undefined): void {
+  #accept(socket: ServerSocket, id: string, userId: string, nonce: string | undefined): void {
     const client = new ConnectedClient(id, userId, socket, this.#clientContext, nonce);
     this.#clients.add(client);
     socket.on('message', (raw, isBinary) => this.#frames.handle(client, raw, isBinary));

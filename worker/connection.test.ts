@@ -86,7 +86,7 @@ describe('Connection', () => {
       expect(connection.state).toBe('open');
       expect(lastState()).toEqual({
         state: 'open',
-        detail: { from: 'connecting', reason: 'open' },
+        detail: { from: 'connecting', reason: 'open', transport: 'websocket' },
       });
     });
 

@@ -1,5 +1,9 @@
 import { Timer } from '../protocol/clock';
-import { matchesCloseCode, type ResolvedConnectionOptions } from '../protocol/connection-options';
+import {
+  matchesCloseCode,
+  type ResolvedConnectionOptions,
+  type Transport,
+} from '../protocol/connection-options';
 import {
   ConnectionClosedError,
   ConnectionFailedError,
@@ -14,6 +18,7 @@ import { closeSocket, FinalAcks } from './final-acks';
 import { Heartbeat } from './heartbeat';
 import { isAdmissionClose, readRetryHint } from './retry-hint';
 import type { Numbering } from './send-queue';
+import { TransportPolicy } from './transport-policy';
 import type { Limits } from './wire-limits';
 import { WireLink } from './wire-link';
 
@@ -59,6 +64,8 @@ export class Connection {
   readonly #link: WireLink;
   /** After a logout: the socket kept for the acks of what was written (see `FinalAcks`). */
   readonly #finalAcks: FinalAcks;
+  /** WebSocket, or the HTTP stream where WebSocket is blocked. */
+  readonly #transports: TransportPolicy;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -69,6 +76,7 @@ export class Connection {
     this.#retryTimer = new Timer(env.clock);
     this.#uptimeTimer = new Timer(env.clock);
     this.#finalAcks = new FinalAcks(env.clock);
+    this.#transports = new TransportPolicy(options, env, () => this.#switchTransport());
     const heartbeat =
       options.heartbeat === false
         ? undefined
@@ -107,6 +115,11 @@ export class Connection {
   /** Messages waiting: queued for the next open, or written and not yet acknowledged. */
   get queued(): number {
     return this.#link.queued;
+  }
+
+  /** The transport of the current (or next) socket. */
+  get transport(): Transport {
+    return this.#transports.current;
   }
 
   /** What the server takes, as far as this connection knows (the option, or its hello). */
@@ -255,7 +268,7 @@ export class Connection {
   #createSocket(generation: number, url: string): void {
     let socket: SocketLike;
     try {
-      socket = this.env.createSocket(url, this.options.protocols);
+      socket = this.#transports.create(url, this.options.protocols);
     } catch {
       // The constructor throws for a blocked port or a bad url the browser rejects: that is
       // a failed attempt like any other, with the backoff between tries.
@@ -287,7 +300,8 @@ export class Connection {
 
   #opened(): void {
     this.#connectTimer.clear();
-    this.#setState('open', { reason: 'open' });
+    this.#transports.opened();
+    this.#setState('open', { reason: 'open', transport: this.#transports.current });
     this.#uptimeTimer.start(this.options.reconnect.minUptime, () => {
       this.#failedAttempts = 0;
       this.#refresh = { kind: 'available' };
@@ -337,6 +351,7 @@ export class Connection {
     detail: Omit<Detail, 'reason'> = {},
     admission?: { hint: RetryHint | undefined },
   ): void {
+    if (this.#state === 'connecting' && this.#socket) this.#transports.failedBeforeOpen();
     this.#abandonSocket();
     if (!this.#online) {
       this.#setState('offline', { reason: 'offline', ...detail });
@@ -354,6 +369,13 @@ export class Connection {
       : backoffDelay(attempt, reconnect, this.env.random);
     this.#setState('backoff', { reason, ...detail, attempt, delay });
     this.#retryTimer.start(delay, () => this.#openSocket('retry'));
+  }
+
+  /** A WebSocket probe opened beside the stream: the next socket is a WebSocket. */
+  #switchTransport(): void {
+    if (this.#state !== 'open') return;
+    this.#abandonSocket();
+    this.#openSocket('transport');
   }
 
   #giveUp(reason: TransitionReason, detail: Omit<Detail, 'reason'>): void {
@@ -377,6 +399,7 @@ export class Connection {
     this.#retryTimer.clear();
     this.#uptimeTimer.clear();
     this.#heartbeat?.stop();
+    this.#transports.stopProbe();
     const socket = this.#socket;
     if (!socket) return;
     this.#socket = undefined;

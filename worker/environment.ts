@@ -21,6 +21,11 @@ export interface Environment {
   random: () => number;
   createSocket: (url: string, protocols: string[]) => SocketLike;
   /**
+   * The HTTP stream to `url`'s server (worker/http-stream-socket.ts), where WebSocket is
+   * blocked; without it (a test's environment, the simulation's) only WebSocket is used.
+   */
+  createStream?: (url: string) => SocketLike;
+  /**
    * With a `url` function: the url of the next attempt, asked of a tab (`UrlSource`). An
    * abort (the attempt was given up) ends the ask and its deadline at once.
    */

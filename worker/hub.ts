@@ -336,6 +336,7 @@ export class Hub {
       queued: connection.queued,
       tabs: this.#registry.tabsOn(name),
       role: connection.role,
+      ...(connection.transport ? { transport: connection.transport } : {}),
       builds: connection.builds,
       limits: connection.limits,
       ...(connection.cursor ? { cursor: connection.cursor } : {}),

@@ -1,4 +1,4 @@
-import type { ResolvedConnectionOptions } from '../protocol/connection-options';
+import type { ResolvedConnectionOptions, Transport } from '../protocol/connection-options';
 import { serializeError } from '../protocol/errors';
 import {
   type OwnerMessage,
@@ -191,10 +191,12 @@ function statusOf(source: {
   state: ConnectionState;
   generation: number;
   failedAttempts: number;
+  transport: Transport;
 }): OwnerStatus {
   return {
     state: source.state,
     generation: source.generation,
     failedAttempts: source.failedAttempts,
+    transport: source.transport,
   };
 }

@@ -1,6 +1,7 @@
 import { expose } from 'comlink';
 import { systemClock } from '../protocol/clock';
 import { nextTask } from './frame-batcher';
+import { browserStreams } from './http-stream-socket';
 import { Hub, type HubEnvironment } from './hub';
 
 /** What `serve` listens on: a SharedWorker's global scope (`self`). */
@@ -11,12 +12,14 @@ export interface ConnectScope {
 /** Replacements for the browser's parts, for tests and unusual hosts. All optional. */
 export type ServeOptions = Partial<HubEnvironment>;
 
-/** A hub with the browser's WebSocket, clock, randomness and Web Locks, unless replaced. */
+/** A hub with the browser's WebSocket and HTTP stream, clock, randomness and Web Locks, unless replaced. */
 export function createHub(options: ServeOptions = {}): Hub {
+  const streams = browserStreams(options.clock ?? systemClock);
   return new Hub({
     clock: systemClock,
     random: Math.random,
     createSocket: (url, protocols) => new WebSocket(url, protocols),
+    ...(streams ? { createStream: streams } : {}),
     locks: (globalThis.navigator as Navigator | undefined)?.locks,
     schedule: options.schedule ?? nextTask(),
     openChannel:

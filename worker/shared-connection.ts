@@ -1,4 +1,4 @@
-import type { ResolvedConnectionOptions } from '../protocol/connection-options';
+import type { ResolvedConnectionOptions, Transport } from '../protocol/connection-options';
 import {
   ConnectionClosedError,
   ConnectionFailedError,
@@ -124,6 +124,11 @@ export class SharedConnection {
 
   get failedAttempts(): number {
     return this.#status.failedAttempts;
+  }
+
+  /** The transport of the owner's socket, when the owner says it. */
+  get transport(): Transport | undefined {
+    return this.#status.transport;
   }
 
   get builds(): string[] {

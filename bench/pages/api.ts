@@ -20,6 +20,8 @@ export interface PageConfig {
   /** App-level heartbeat, in ms: a ping every `interval`, dead after `timeout` more. */
   interval: number;
   timeout: number;
+  /** tabsocket pages: the `transports` option (bench/transports.ts), else the default. */
+  transports?: Array<'websocket' | 'sse'>;
 }
 
 /** Moments a page records on its own clock (`performance.now()`). */

@@ -16,6 +16,7 @@ export function installTabsocketPage(
       url: config.url,
       name: 'bench',
       heartbeat: { interval: config.interval, timeout: config.timeout },
+      ...(config.transports === undefined ? {} : { transports: config.transports }),
       ...(worker === undefined ? {} : { worker }),
     });
     socket.on('state', (state, detail) => {

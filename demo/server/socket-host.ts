@@ -37,6 +37,7 @@ export interface SocketHostEvents {
 
 const NO_TRAFFIC: TabSocketServerStats = {
   openSockets: 0,
+  httpStreams: 0,
   onlineUsers: 0,
   framesIn: 0,
   framesOut: 0,

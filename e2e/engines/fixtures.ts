@@ -1,6 +1,7 @@
 import { test as base } from '@playwright/test';
 import type { ConnectOptions } from 'tabsocket';
 import { CountingServer, type CountingServerOptions } from '../support/counting-server';
+import { type Nginx, type NginxOptions, startNginx } from '../support/nginx';
 import { type ReferenceServer, startReferenceServer } from '../support/reference-server';
 import { ServerProcess } from '../support/server-process';
 import { startStaticServer } from '../support/static-server';
@@ -25,6 +26,8 @@ export interface ScenarioContext {
   serverProcess(port?: number): Promise<ServerProcess>;
   /** A TCP proxy to 127.0.0.1:`targetPort` that can turn into a black hole. */
   tcpProxy(targetPort: number): Promise<TcpProxy>;
+  /** nginx in front of servers on 127.0.0.1 (see e2e/support/nginx.ts). */
+  nginx(options: NginxOptions): Promise<Nginx>;
   /** Prints a measured figure, tagged with the engine, and notes it on the test. */
   figure(text: string): void;
 }
@@ -114,6 +117,7 @@ export const test = base.extend<TestFixtures, { engines: RunningEngine }>({
         serverProcess: (port) =>
           started(ServerProcess.start(port), (server) => server.kill('SIGKILL')),
         tcpProxy: (targetPort) => started(TcpProxy.start(targetPort), (proxy) => proxy.close()),
+        nginx: (options) => started(startNginx(options), (nginx) => nginx.close()),
         figure(text) {
           console.log(`[figure] ${engineName}: ${text}`);
           testInfo.annotations.push({ type: 'figure', description: text });

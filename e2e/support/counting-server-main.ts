@@ -21,7 +21,8 @@ function report(event: ServerEvent): void {
 
 async function main(): Promise<void> {
   const port = Number(process.argv[2] ?? 0);
-  const http = createServer();
+  // A plain server answers a worker's HTTP stream with 404 at once, as an app's server would.
+  const http = createServer((_request, response) => response.writeHead(404).end());
   await listenAgain(http, port);
   const wss = new WebSocketServer({ server: http });
   wss.on('connection', (socket) => {

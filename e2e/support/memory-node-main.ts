@@ -26,6 +26,10 @@ async function main(): Promise<void> {
       return token.startsWith('user-') ? token.slice('user-'.length) : null;
     },
   });
+  // The HTTP streams of workers whose WebSocket is blocked, as an app on its own server serves them.
+  http.on('request', (request, response) => {
+    if (!server.handleRequest(request, response)) response.writeHead(404).end();
+  });
   server.on('connection', () => report({ type: 'connection' }));
   server.on('disconnection', () => report({ type: 'disconnection' }));
   server.on('message', (_client, data) => report({ type: 'message', data }));

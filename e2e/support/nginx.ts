@@ -17,6 +17,12 @@ export interface NginxOptions {
   upstreamPort: number | number[];
   /** nginx's `proxy_read_timeout`, e.g. '3s': how long a proxied socket may stay idle. */
   readTimeout: string;
+  /**
+   * Whether upgrades may be refused (403), as a proxy that blocks WebSocket does, while
+   * `refuseUpgrades(true)` says so. A file the config tests on every request is the switch:
+   * this nginx runs without a master process, which is what reloads a config.
+   */
+  upgradeSwitch?: boolean;
 }
 
 export interface Nginx {
@@ -24,6 +30,8 @@ export interface Nginx {
   url: string;
   /** Stops nginx (SIGTERM, then SIGKILL if it lingers) and removes its directory. */
   close(): Promise<void>;
+  /** With `upgradeSwitch`: refuse every upgrade from now on (403), or let them through again. */
+  refuseUpgrades(refuse: boolean): void;
 }
 
 /** A port that was free a moment ago: listen on port 0, note the port, close. */
@@ -69,7 +77,7 @@ ${[options.upstreamPort]
   server {
     listen 127.0.0.1:${port};
     location / {
-      proxy_pass http://tabsocket;
+${options.upgradeSwitch ? refusingUpgrades(dir) : ''}      proxy_pass http://tabsocket;
       proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade;
       proxy_set_header Connection "upgrade";
@@ -79,6 +87,19 @@ ${[options.upstreamPort]
   }
 }
 `;
+}
+
+/** A 403 for a request with an `Upgrade` header while the switch file exists. */
+function refusingUpgrades(dir: string): string {
+  return `      set $refused "";
+      if ($http_upgrade) { set $refused "U"; }
+      if (-f ${switchFile(dir)}) { set $refused "\${refused}F"; }
+      if ($refused = "UF") { return 403; }
+`;
+}
+
+function switchFile(dir: string): string {
+  return join(dir, 'refuse-upgrades');
 }
 
 async function exited(child: ChildProcess, ms: number): Promise<boolean> {
@@ -138,7 +159,11 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
     if (await accepts(port)) break;
     await delay(50);
   }
-  return { url: `ws://127.0.0.1:${port}/`, close };
+  const refuseUpgrades = (refuse: boolean) => {
+    if (refuse) writeFileSync(switchFile(dir), '');
+    else rmSync(switchFile(dir), { force: true });
+  };
+  return { url: `ws://127.0.0.1:${port}/`, close, refuseUpgrades };
 }
 
 function readLog(dir: string): string {

@@ -13,6 +13,7 @@ import {
 import { encodeControlFrame } from './control-frame';
 import type { LivenessTarget } from './liveness';
 import { RememberedFrames } from './remembered-frames';
+import type { ServerSocket } from './server-socket';
 
 /** One open socket, as the app sees it in events. */
 export interface TabSocketClient {
@@ -89,13 +90,13 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
   #refusals = 0;
   /** Runs from a close we started until the socket's `close` event, which clears it. */
   readonly #closeDeadline: Timer;
-  readonly #socket: WebSocket;
+  readonly #socket: ServerSocket;
   readonly #context: ClientContext;
 
   constructor(
     readonly id: string,
     readonly userId: string,
-    socket: WebSocket,
+    socket: ServerSocket,
     context: ClientContext,
     /** The nonce of the `hello` sent; undefined when none was (every frame is the app's). */
     nonce: string | undefined,

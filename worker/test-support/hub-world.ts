@@ -30,7 +30,8 @@ export function hubWorld() {
     relayReceived?: (build: string, message: RelayMessage) => 'lost' | undefined;
   } = {};
 
-  function startHub(build = 'build-a') {
+  /** `streams`: the hub can open HTTP streams too, fake sockets whose protocols are `['sse']`. */
+  function startHub(build = 'build-a', { streams = false } = {}) {
     let killed = false;
     let onKill: Array<() => void> = [];
     const hubLocks: LockWaiter = {
@@ -43,13 +44,15 @@ export function hubWorld() {
         }),
     };
     const channels: RelayChannelPort[] = [];
+    const createSocket = (url: string, protocols: string[]) => {
+      const socket = env.createSocket(url, protocols);
+      hooks.socketCreated?.(socket as FakeSocket);
+      return socket;
+    };
     const hub = createHub({
       ...env,
-      createSocket: (url, protocols) => {
-        const socket = env.createSocket(url, protocols);
-        hooks.socketCreated?.(socket as FakeSocket);
-        return socket;
-      },
+      createSocket,
+      ...(streams ? { createStream: (url: string) => createSocket(url, ['sse']) } : {}),
       locks: hubLocks,
       build,
       openChannel: (name) => {

@@ -1,5 +1,6 @@
 import { exactlyOnce } from './exactly-once';
 import { halfOpen } from './half-open';
+import { httpStream } from './http-stream';
 import { login } from './login';
 import { reload } from './reload';
 import { reloadResume } from './reload-resume';
@@ -23,4 +24,5 @@ export const SCENARIOS: readonly Scenario[] = [
   serverRestart,
   halfOpen,
   exactlyOnce,
+  httpStream,
 ];

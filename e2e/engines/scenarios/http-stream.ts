@@ -1,0 +1,103 @@
+import type { Tab } from '../drivers/driver';
+import { expect } from '../fixtures';
+import { expectAll, messagesOf } from '../tabs';
+import type { Scenario } from './scenario';
+
+const TABS = 3;
+const PUSH_EVERY_MS = 50;
+const SEND_EVERY_MS = 250;
+const ON_STREAM_MS = 3_000;
+
+type Sending = Window & { stopSending?: () => number; sendFailures?: string[] };
+
+/** The tab sends `{ tab, n }` every SEND_EVERY_MS, n = 0, 1, 2…, until stopSending(). */
+function startSending(tab: Tab, index: number): Promise<void> {
+  return tab.evaluate(
+    ({ index, every }) => {
+      const page = window as Sending;
+      page.sendFailures = [];
+      let n = 0;
+      const timer = setInterval(() => {
+        const message = { tab: index, n: n++ };
+        window.harness
+          .send(message)
+          .catch((error: Error) => page.sendFailures?.push(`${message.n}: ${error.name}`));
+      }, every);
+      page.stopSending = () => {
+        clearInterval(timer);
+        return n;
+      };
+    },
+    { index, every: SEND_EVERY_MS },
+  );
+}
+
+async function pushNumbers(tab: Tab): Promise<number[]> {
+  return ((await messagesOf(tab)) as Array<{ n?: number }>)
+    .map((message) => message.n)
+    .filter((n): n is number => typeof n === 'number');
+}
+
+function transportOf(tab: Tab): Promise<string | undefined> {
+  return tab.evaluate(async () => (await window.harness.inspect())?.transport);
+}
+
+export const httpStream: Scenario = {
+  title: `upgrades refused by nginx: one HTTP stream for ${TABS} tabs, then back on a WebSocket, every push once per tab, every send once`,
+  timeout: 90_000,
+  async run(ctx) {
+    const { server, port } = await ctx.referenceServer();
+    const nginx = await ctx.nginx({ upstreamPort: port, readTimeout: '60s', upgradeSwitch: true });
+    nginx.refuseUpgrades(true);
+    const received: Array<{ tab: number; n: number }> = [];
+    server.on('message', (_client, data) => received.push(data as { tab: number; n: number }));
+    const options = {
+      url: `${nginx.url}?token=user-alice`,
+      heartbeat: { interval: 1_000, timeout: 1_000 },
+      reconnect: { minDelay: 100, maxDelay: 300 },
+      probeDelay: 2_000,
+    };
+    const tabs: Tab[] = [];
+    for (let i = 0; i < TABS; i++) tabs.push(await ctx.openTab(options));
+    await expectAll(tabs, 'open');
+    for (const tab of tabs) expect(await transportOf(tab)).toBe('sse');
+    expect(server.stats()).toMatchObject({ openSockets: 1, httpStreams: 1 });
+
+    let pushed = 0;
+    const stream = setInterval(() => server.push('alice', { n: pushed++ }), PUSH_EVERY_MS);
+    let onStream = 0;
+    try {
+      for (const [i, tab] of tabs.entries()) await startSending(tab, i);
+      // Pushes and sends on the stream while the probes fail: the scenario's clock.
+      await new Promise((resolve) => setTimeout(resolve, ON_STREAM_MS));
+      onStream = pushed;
+      nginx.refuseUpgrades(false);
+      for (const tab of tabs) {
+        await expect.poll(() => transportOf(tab), { timeout: 20_000 }).toBe('websocket');
+      }
+      await expect.poll(() => server.stats().httpStreams).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    } finally {
+      clearInterval(stream);
+    }
+    const sentPerTab: number[] = [];
+    for (const tab of tabs) {
+      sentPerTab.push(await tab.evaluate(() => (window as Sending).stopSending?.() ?? 0));
+    }
+
+    const everyPush = Array.from({ length: pushed }, (_, n) => n);
+    for (const tab of tabs) {
+      await expect.poll(() => pushNumbers(tab), { timeout: 15_000 }).toEqual(everyPush);
+      expect(await tab.evaluate(() => (window as Sending).sendFailures)).toEqual([]);
+    }
+    const sentTotal = sentPerTab.reduce((sum, count) => sum + count, 0);
+    await expect.poll(() => received.length, { timeout: 15_000 }).toBe(sentTotal);
+    for (const [tab, sent] of sentPerTab.entries()) {
+      const ns = received.filter((message) => message.tab === tab).map((message) => message.n);
+      expect(ns).toEqual(Array.from({ length: sent }, (_, n) => n));
+    }
+    ctx.figure(
+      `HTTP stream behind nginx refusing upgrades: ${pushed} pushes (${onStream} on the stream) × ${TABS} tabs once each, ${sentTotal} sends once each, back on a WebSocket after the probe`,
+    );
+  },
+};

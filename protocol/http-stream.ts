@@ -1,0 +1,60 @@
+/**
+ * The HTTP stream: where WebSocket is blocked, the same text frames go server → worker as
+ * Server-Sent Events on one GET, and worker → server in POST bodies, on the socket's url.
+ *
+ *   GET  url                       text/event-stream: `stream` (its id), then the frames
+ *   POST url?stream=ID             a batch of frames (see `encodeBatch`); 204
+ *   POST url?stream=ID&pong=N      the answer to the server's `ping` event N; 204
+ *
+ * Events: a frame without CR or LF is a plain `message` event, its data the frame as it is;
+ * one with them, or empty, is a `json` event, its data the frame as a JSON string (SSE data
+ * cannot hold a bare CR, and an event with empty data is never dispatched). `ping` is the server's liveness probe, `close` its close (code and reason).
+ */
+
+/** The stream's first event: its id, which every POST names. (Not `open`: EventSource's own.) */
+export const STREAM_ID_EVENT = 'stream';
+export const STREAM_JSON_EVENT = 'json';
+export const STREAM_PING_EVENT = 'ping';
+export const STREAM_CLOSE_EVENT = 'close';
+export const STREAM_ID_PARAM = 'stream';
+export const STREAM_PONG_PARAM = 'pong';
+
+/** Most UTF-16 units of frames the worker puts in one POST; a larger frame goes alone. */
+export const MAX_BATCH_LENGTH = 64 * 1024;
+
+/** The data of a `close` event. */
+export interface StreamClose {
+  code: number;
+  reason: string;
+}
+
+/**
+ * A POST body: each frame as its length in UTF-16 units, a colon, and the frame, so a frame
+ * is never escaped (a batch of JSON frames costs a few digits each, not a backslash per quote).
+ */
+export function encodeBatch(frames: readonly string[]): string {
+  return frames.map((frame) => `${frame.length}:${frame}`).join('');
+}
+
+/** The frames of a POST body; undefined if it is not one `encodeBatch` wrote. */
+export function decodeBatch(body: string): string[] | undefined {
+  const frames: string[] = [];
+  let at = 0;
+  while (at < body.length) {
+    const colon = body.indexOf(':', at);
+    const digits = body.slice(at, colon);
+    if (colon < 0 || !/^(0|[1-9]\d{0,9})$/.test(digits)) return undefined;
+    const end = colon + 1 + Number(digits);
+    if (end > body.length) return undefined;
+    frames.push(body.slice(colon + 1, end));
+    at = end;
+  }
+  return frames;
+}
+
+/** One frame as an SSE event (see the module's comment). */
+export function encodeStreamFrame(frame: string): string {
+  return frame === '' || /[\r\n]/.test(frame)
+    ? `event: ${STREAM_JSON_EVENT}\ndata: ${JSON.stringify(frame)}\n\n`
+    : `data: ${frame}\n\n`;
+}

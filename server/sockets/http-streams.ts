@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Clock } from '../../protocol/clock';
+import {
+  decodeBatch,
+  MAX_BATCH_LENGTH,
+  STREAM_ID_PARAM,
+  STREAM_PONG_PARAM,
+} from '../../protocol/http-stream';
+import type { AuthenticationOutcome } from './authentication';
+import { CLOSE_POLICY_VIOLATION } from './connected-client';
+import { HttpStreamSocket } from './http-stream-socket';
+
+/**
+ * POSTs one stream may make in a second; one past it closes the stream with 1008. The
+ * worker makes at most 50 of frames in any second, and a pong per liveness ping.
+ */
+export const MAX_POSTS_PER_SECOND = 100;
+/** The close code of a frame over `maxPayload`, as `ws` closes a socket for one. */
+const CLOSE_TOO_LARGE = 1009;
+const WINDOW_MS = 1_000;
+
+/** What the streams need of their server. */
+export interface HttpStreamHooks {
+  /** Whether the server still takes connections. */
+  isOpen(): boolean;
+  /** The app's `authenticate`, run safely; undefined: every stream is anonymous. */
+  authenticate(request: IncomingMessage): Promise<AuthenticationOutcome> | undefined;
+  /** `authenticate` failed: the server's `authenticateError`. */
+  reportError(error: unknown, request: IncomingMessage): void;
+  /** A stream is open for `userId` (undefined when anonymous): the server greets it. */
+  accept(socket: HttpStreamSocket, userId: string | undefined): void;
+}
+
+interface OpenStream {
+  socket: HttpStreamSocket;
+  /** POSTs counted in the window that began at `windowStart`. */
+  windowStart: number;
+  posts: number;
+}
+
+/**
+ * The HTTP side of the server's path (protocol/http-stream.ts): a GET asking for
+ * `text/event-stream` opens a stream, once `authenticate` accepts its request as it would an
+ * upgrade; a POST naming a stream carries its frames. A stream's id is 128 random bits,
+ * known only to the one who opened it: it is what a POST is authorized by, as frames on an
+ * upgraded socket are by the upgrade. Each POST is held to the socket's limits: no frame
+ * over `maxPayload` (1009), no body over what a batch of them may take (413), at most
+ * `MAX_POSTS_PER_SECOND` (1008).
+ */
+export class HttpStreams {
+  readonly #streams = new Map<string, OpenStream>();
+  readonly #path: string | undefined;
+  readonly #maxPayload: number;
+  readonly #maxBody: number;
+  readonly #clock: Clock;
+  readonly #hooks: HttpStreamHooks;
+
+  constructor(
+    options: { path: string | undefined; maxPayload: number; clock: Clock },
+    hooks: HttpStreamHooks,
+  ) {
+    this.#path = options.path;
+    this.#maxPayload = options.maxPayload;
+    // A lone frame of maxPayload with its length, or a batch of up to MAX_BATCH_LENGTH
+    // UTF-16 units, each of which takes at most 3 bytes in UTF-8.
+    this.#maxBody = Math.max(options.maxPayload + 16, 3 * MAX_BATCH_LENGTH);
+    this.#clock = options.clock;
+    this.#hooks = hooks;
+  }
+
+  /** Streams open now. */
+  get size(): number {
+    return this.#streams.size;
+  }
+
+  /** Answers the request if it is for this server's path; false leaves it to the caller. */
+  handle(request: IncomingMessage, response: ServerResponse): boolean {
+    const url = new URL(request.url ?? '/', 'http://host');
+    if (this.#path !== undefined && url.pathname !== this.#path) return false;
+    const headers = corsHeaders(request);
+    if (!this.#hooks.isOpen()) {
+      response.writeHead(503, headers).end();
+    } else if (request.method === 'GET' && accepts(request, 'text/event-stream')) {
+      void this.#open(request, response, headers);
+    } else if (request.method === 'POST' && url.searchParams.has(STREAM_ID_PARAM)) {
+      this.#post(request, response, url.searchParams, headers);
+    } else {
+      response.writeHead(426, { ...headers, 'Content-Type': 'text/plain' }).end('Upgrade Required');
+    }
+    return true;
+  }
+
+  async #open(
+    request: IncomingMessage,
+    response: ServerResponse,
+    headers: OutgoingHttpHeaders,
+  ): Promise<void> {
+    const outcome = await this.#hooks.authenticate(request);
+    if (!this.#hooks.isOpen() || response.destroyed) {
+      response.writeHead(503, headers).end();
+      return;
+    }
+    if (outcome?.kind === 'refused') {
+      response.writeHead(401, headers).end();
+      return;
+    }
+    if (outcome?.kind === 'failed') {
+      this.#hooks.reportError(outcome.error, request);
+      response.writeHead(500, headers).end();
+      return;
+    }
+    request.socket.setNoDelay(true);
+    response.writeHead(200, {
+      ...headers,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      // nginx buffers a proxied response unless told not to: events would wait in it.
+      'X-Accel-Buffering': 'no',
+    });
+    const streamId = randomBytes(16).toString('base64url');
+    const socket = new HttpStreamSocket(streamId, response);
+    this.#streams.set(streamId, { socket, windowStart: this.#clock.now(), posts: 0 });
+    socket.once('close', () => this.#streams.delete(streamId));
+    this.#hooks.accept(socket, outcome?.userId);
+  }
+
+  #post(
+    request: IncomingMessage,
+    response: ServerResponse,
+    params: URLSearchParams,
+    headers: OutgoingHttpHeaders,
+  ): void {
+    const stream = this.#streams.get(params.get(STREAM_ID_PARAM) ?? '');
+    if (!stream) {
+      response.writeHead(404, headers).end();
+      request.resume();
+      return;
+    }
+    const now = this.#clock.now();
+    if (now - stream.windowStart >= WINDOW_MS) {
+      stream.windowStart = now;
+      stream.posts = 0;
+    }
+    stream.posts += 1;
+    if (stream.posts > MAX_POSTS_PER_SECOND) {
+      stream.socket.close(CLOSE_POLICY_VIOLATION, 'Too many requests');
+      response.writeHead(429, headers).end();
+      request.resume();
+      return;
+    }
+    const pong = params.get(STREAM_PONG_PARAM);
+    if (pong !== null) {
+      stream.socket.pong(Number(pong));
+      response.writeHead(204, headers).end();
+      request.resume();
+      return;
+    }
+    void this.#readBody(request).then((body) => {
+      const frames = body === undefined ? undefined : decodeBatch(body);
+      if (body === undefined) {
+        stream.socket.close(CLOSE_TOO_LARGE, 'Body too large');
+        response.writeHead(413, headers).end();
+      } else if (frames === undefined) {
+        stream.socket.close(CLOSE_POLICY_VIOLATION, 'Malformed body');
+        response.writeHead(400, headers).end();
+      } else if (frames.some((frame) => Buffer.byteLength(frame) > this.#maxPayload)) {
+        stream.socket.close(CLOSE_TOO_LARGE, 'Max payload size exceeded');
+        response.writeHead(413, headers).end();
+      } else {
+        stream.socket.receive(frames);
+        response.writeHead(204, headers).end();
+      }
+    });
+  }
+
+  /** The body as text; undefined past `#maxBody` bytes (the rest is not read). */
+  #readBody(request: IncomingMessage): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      request.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > this.#maxBody) {
+          request.removeAllListeners('data');
+          request.resume();
+          resolve(undefined);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      request.on('error', () => resolve(undefined));
+    });
+  }
+}
+
+function accepts(request: IncomingMessage, type: string): boolean {
+  return (request.headers.accept ?? '').includes(type);
+}
+
+/**
+ * A page of another origin may open a stream, as it may open a WebSocket, with the user's
+ * cookies: `authenticate` decides in both cases, and sees the `Origin` header in both.
+ */
+function corsHeaders(request: IncomingMessage): OutgoingHttpHeaders {
+  const { origin } = request.headers;
+  return origin === undefined
+    ? {}
+    : {
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Credentials': 'true',
+        Vary: 'Origin',
+      };
+}
