@@ -223,7 +223,7 @@ export class HubClient implements HandleHost {
     });
     // Setting onmessage starts the port, as start() would.
     link.port.onmessage = (event) => {
-      if (!incarnation.dead) this.#onEvent(event);
+      if (!incarnation.dead) this.#onEvent(event, incarnation);
     };
     const attachWithin = reopen ? this.#attachTimeout : MAX_ATTACH_TIMEOUT;
     incarnation.hub = (async () => {
@@ -460,10 +460,15 @@ export class HubClient implements HandleHost {
     });
   }
 
-  #onEvent(event: MessageEvent): void {
+  #onEvent(event: MessageEvent, incarnation: Incarnation): void {
     const received = (event.data as Partial<TabEventMessage> | null)?.tabsocket;
     if (received?.kind === 'written') {
-      this.#sends.written(received.id, received.wire);
+      const { name, id, wire } = received;
+      this.#sends.written(id, wire);
+      // Recorded: the hub may write it now (also one this tab settled meanwhile).
+      if (received.awaits && wire) {
+        incarnation.hub.then((hub) => hub.heard(this.tabId, name, id, wire)).catch(() => {});
+      }
       return;
     }
     if (received?.kind === 'error' && Array.isArray(received.refusedTopics)) {

@@ -187,6 +187,19 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'without SharedWorker, a send written as its dedicated worker died was written again: the tab ran the death before the `written` event waiting on the port',
+    plan: {
+      seed: 312361909,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 21, aim: false, step: { kind: 'send', pick: 0, count: 2 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -34,7 +34,7 @@ import type { ScheduleTask } from './frame-batcher';
 import { type HubLifetime, holdHubLifetime } from './hub-lifetime';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
 import { type RelayChannelPort, SharedConnection } from './shared-connection';
-import { numberingOf } from './tab-send';
+import { HeardWrites, numberingOf } from './tab-send';
 import { UrlSources } from './url-source';
 import { fitInterest } from './wire-limits';
 
@@ -82,6 +82,8 @@ export class Hub {
   readonly #lifetime: HubLifetime;
   /** The last login number given (`Entry.login`), unique in this hub. */
   #logins = 0;
+  /** The sends written once their tabs heard their ids (`TabSend.confirms`). */
+  readonly #writes = new HeardWrites();
 
   constructor(private readonly env: HubEnvironment) {
     this.#urls = new UrlSources(env.clock);
@@ -104,6 +106,7 @@ export class Hub {
       open: (...args) => this.open(...args),
       setInterest: (tabId, name, interest) => this.setInterest(tabId, name, interest),
       send: (tabId, name, data, tag) => this.send(tabId, name, data, tag),
+      heard: (tabId, _name, id, wire) => this.#writes.heard(tabId, id, wire),
       close: (tabId, name, code, closeReason) => this.close(tabId, name, code, closeReason),
       release: (tabId, name) => this.release(tabId, name),
       leave: (tabId) => this.leave(tabId),
@@ -213,14 +216,20 @@ export class Hub {
       return failure(new ReleasedError(`tabsocket: this tab is not attached to "${name}"`));
     }
     const { connection } = entry;
-    const tell = numberingOf(tag, tabId, connection, (written) =>
-      this.#registry.postTo(tabId, { kind: 'written', name, ...written }),
+    const tell = numberingOf(
+      tag,
+      tabId,
+      connection,
+      (written) => this.#registry.postTo(tabId, { kind: 'written', name, ...written }),
+      this.#writes,
     );
     try {
       await connection.send(data, tell);
       return DONE;
     } catch (error) {
       return failure(error as TabSocketError);
+    } finally {
+      if (tag) this.#writes.settled(tabId, tag.id);
     }
   }
 
@@ -241,6 +250,7 @@ export class Hub {
 
   leave(tabId: string): void {
     this.#urls.remove(tabId);
+    this.#writes.forget(tabId);
     for (const name of this.#registry.remove(tabId)) {
       this.#graceIfAlone(name);
       this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));

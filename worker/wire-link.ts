@@ -97,7 +97,10 @@ export class WireLink {
   ) {
     this.#negotiationTimer = new Timer(clock);
     this.#limits = options.limits;
-    this.#queue = new SendQueue(options.outboxLimit, options.limits.maxPayload);
+    // A tab confirmed a message's id: it goes now, if the session is still attached.
+    this.#queue = new SendQueue(options.outboxLimit, options.limits.maxPayload, () => {
+      if (this.#phase === 'tabsocket') this.#flush();
+    });
   }
 
   get limits(): Limits {
