@@ -200,6 +200,19 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'a send written twice across a session switch: a hub of another build with no cursor took the lock as the owner died and began a session of its own',
+    plan: {
+      seed: 3748958,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 20, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 12, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

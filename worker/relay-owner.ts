@@ -33,6 +33,8 @@ export interface OwnerHost {
   buildsChanged(builds: string[]): void;
   /** What a hub whose stream stands at `cursor` missed (see `RecentFrames.missedBy`). */
   missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined;
+  /** A joining hub's cursor: what it says of the session (`Connection.learn`). */
+  learn(cursor: SessionCursor): void;
 }
 
 interface Peer {
@@ -100,6 +102,8 @@ export class RelayOwner {
     if (this.#muted) return;
     switch (message.kind) {
       case 'join':
+        // Learnt before the answer, which tells the session this owner goes on with.
+        if (message.cursor) this.host.learn(message.cursor);
         this.#join(message.from, message.build, message.topics, message.ask);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
         return;

@@ -134,15 +134,20 @@ export class WireLink {
   }
 
   /**
-   * A cursor a tab holds: of this session, its ids up to `cursor.nextId` may have been used,
-   * and new ones go above them. Of a newer session (a higher `epoch`: the server lost this
-   * one, and another tab knows the one that went on), it is resumed instead, as long as no
-   * `resume` went out yet.
+   * A cursor a tab or a joining hub holds: of this session, its ids up to `cursor.nextId`
+   * may have been used, and new ones go above them. Of a newer session (a higher `epoch`:
+   * the server lost this one, and another tab knows the one that went on), it is resumed
+   * instead, as long as no `resume` went out yet; so is one of the same epoch when this
+   * session is this hub's own, new (its tab came without a cursor as another build's
+   * worker died): the login's sends the dead worker wrote under that session's ids would
+   * otherwise go again under this one's.
    */
   learn(cursor: SessionCursor): void {
     if (cursor.session !== this.#session.id) {
       const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
-      if (unsent && (cursor.epoch ?? 0) > this.#epoch) this.#takeSession(cursor);
+      const epoch = cursor.epoch ?? 0;
+      const live = epoch > this.#epoch || (epoch === this.#epoch && !this.#session.held);
+      if (unsent && live) this.#takeSession(cursor);
       return;
     }
     this.#skipIdsBelow(cursor.nextId);
