@@ -213,6 +213,33 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'the model’s url function gave the token of a user who had logged out: a connect() racing the logout started the login again as that user, and the next user’s handles joined it (foreign push)',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'kill-new-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    bug: 'the same with two builds: the next user’s handles heard none of their pushes',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 0 } },
+        { wait: 1, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -225,9 +225,13 @@ export class World implements Realm {
     const user = tab.browser.user;
     if (!user) return undefined;
     const id = ++this.#nextHandle;
-    // As an app's url function does: a token for whoever the browser's cookie says.
+    // As an app's url function does: a token for whoever the browser's cookie says, and
+    // none while logged out (its token endpoint refuses).
     const { browser } = tab;
-    const url = async () => `ws://sim.test/ws?token=${this.tokens.current(browser.user ?? user)}`;
+    const url = async () => {
+      if (browser.user === undefined) throw new Error('logged out: no token');
+      return `ws://sim.test/ws?token=${this.tokens.current(browser.user)}`;
+    };
     const socket = tab.connect(url);
     const handle = new SimHandle(id, tab, user, spec, lineage, socket);
     tab.handles.push(handle);
