@@ -240,6 +240,22 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'a spurious resync: a tab opened on the fresh worker as the old one died, and the session that worker began (no push of it heard) gave way to the one the other tab’s cursor named',
+    plan: {
+      seed: 1930169263,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 29, aim: false, step: { kind: 'push', user: 1, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 8, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'logout', pick: 0 } },
+      ],
+      choices: [0, 0, 0, 0, 0, 0, 3],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

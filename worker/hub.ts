@@ -167,7 +167,8 @@ export class Hub {
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
       if (entry.connection.start(cursor, intent) === 'started') entry.login = ++this.#logins;
       if (known && cursor) this.#catchUp(tabId, known, cursor);
-      const switched = cursor && resuming && resuming.session !== cursor.session;
+      // A session no push of which was heard (this hub's own, new) left no tab behind.
+      const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
       if (switched && entry.connection.cursor?.session === cursor.session) {
         // A fresh hub was about to resume a lost session from a tab's cursor, and this tab
         // knows the one that went on (`WireLink.learn`): the tabs that came with the lost one
