@@ -256,6 +256,19 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [0, 0, 0, 0, 0, 0, 3],
     },
   },
+  {
+    bug: 'a reloaded page brought the cursor of a login that ended in the same instant, and the new login’s owner went on with it (push after logout)',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 16, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [0, 0, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -102,8 +102,10 @@ export class RelayOwner {
     if (this.#muted) return;
     switch (message.kind) {
       case 'join':
-        // Learnt before the answer, which tells the session this owner goes on with.
-        if (message.cursor) this.host.learn(message.cursor);
+        // Learnt before the answer, which tells the session this owner goes on with. Only a
+        // rejoin's (tabs whose worker died, in a live login): a new login's may be a
+        // reloaded page's of a login that ended since, which no hub may resume.
+        if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
         this.#join(message.from, message.build, message.topics, message.ask);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
         return;
