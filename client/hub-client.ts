@@ -70,6 +70,8 @@ export class HubClient implements HandleHost {
    * login, whatever the handles heard yet, as the worker will answer it once the close ran.
    */
   readonly #loggingOut = new WeakSet<HandleGroup<TabSocketHandle>>();
+  /** By name: the opens posted to the current worker, and those it took (`opened`). */
+  readonly #opens = new Map<string, { posted: number; taken: number }>();
 
   /**
    * `start` starts (or joins) the worker; it runs now, and again after each death when
@@ -125,6 +127,7 @@ export class HubClient implements HandleHost {
         handles,
         urlProvider,
         interest: new TabInterest(),
+        phase: { kind: 'opening' },
       });
       login = 'new';
       if (entry) {
@@ -321,6 +324,8 @@ export class HubClient implements HandleHost {
     incarnation.port.close();
     incarnation.markLost(error);
     this.#forgetInterests();
+    // The next worker counts the opens posted to it.
+    this.#opens.clear();
     return true;
   }
 
@@ -394,9 +399,16 @@ export class HubClient implements HandleHost {
     opener?: TabSocketHandle,
     intent: OpenIntent = 'login',
   ): Promise<void> {
-    const { urlProvider } = this.#handles.get(options.name) ?? {};
-    const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider, intent);
+    const asked = this.#handles.get(options.name);
+    const opens = this.#opens.get(options.name) ?? { posted: 0, taken: 0 };
+    this.#opens.set(options.name, opens);
+    opens.posted += 1;
+    const ownOpen = asked?.phase.kind === 'opening' && (!opener || asked.handles.has(opener));
+    if (asked && ownOpen) asked.phase = { kind: 'opening', open: opens.posted };
+    const outcome = await hub.open(this.tabId, options, resumeFrom, asked?.urlProvider, intent);
     const group = this.#handles.get(options.name);
+    // Answered: a hub of an older build tells no `opened`.
+    if (group && ownOpen && group === asked) group.phase = JOINED;
     const handles = group?.handles ?? [];
     if (!outcome.ok) {
       for (const handle of handles) handle.fail(deserializeError(outcome.error));
@@ -471,12 +483,27 @@ export class HubClient implements HandleHost {
       }
       return;
     }
-    if (received?.kind === 'error' && Array.isArray(received.refusedTopics)) {
-      this.#handles.get(received.name)?.interest.refused(received.refusedTopics);
+    const group = received && this.#handles.get(received.name);
+    if (received?.kind === 'opened') {
+      const opens = this.#opens.get(received.name);
+      if (opens) opens.taken += 1;
+      const { phase } = group ?? {};
+      if (phase?.kind === 'opening' && (opens?.taken ?? 0) >= (phase.open ?? Infinity)) {
+        (group as HandleGroup<TabSocketHandle>).phase = JOINED;
+      }
+      return;
     }
-    const tabEvent = received && this.#cursors.pass(received);
+    // An event of the tab's login before this group's reaches none of its handles.
+    if (!group || group.phase.kind === 'opening') {
+      if (received) this.#cursors.pass(received);
+      return;
+    }
+    if (received.kind === 'error' && Array.isArray(received.refusedTopics)) {
+      group.interest.refused(received.refusedTopics);
+    }
+    const tabEvent = this.#cursors.pass(received);
     if (!tabEvent) return;
-    for (const handle of this.#handles.get(tabEvent.name)?.handles ?? []) handle.receive(tabEvent);
+    for (const handle of group.handles) handle.receive(tabEvent);
   }
 
   /**
@@ -507,6 +534,8 @@ export class HubClient implements HandleHost {
     }
   }
 }
+
+const JOINED = { kind: 'joined' } as const;
 
 /** A refusal becomes the typed error. No outcome at all is no refusal: a worker of an older build answers close() with nothing. */
 function unwrap(outcome: Outcome<unknown> | undefined): void {

@@ -230,7 +230,13 @@ export type TabEvent =
       refusedTopics?: string[];
     }
   /** Pushes were lost beyond what the server could replay: refetch the state. */
-  | { kind: 'resync'; name: string };
+  | { kind: 'resync'; name: string }
+  /**
+   * The hub took one of this tab's opens of `name`, one event per open, before any event
+   * of the login it joins or starts: what came before is of the tab's login before (a
+   * logout, or a release in the same task, which keeps the tab on the connection).
+   */
+  | { kind: 'opened'; name: string };
 
 export interface TabEventMessage {
   tabsocket: TabEvent;

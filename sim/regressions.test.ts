@@ -269,6 +269,20 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [0, 0, 0],
     },
   },
+  {
+    bug: 'a page released its handle and connected as the next user in one task (the tab stays on the connection), and frames of the login just logged out, on their way to it, reached the new handle',
+    plan: {
+      seed: 1156630261,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 21, aim: false, step: { kind: 'push', user: 1, topic: 0, count: 2 } },
+        { wait: 0, aim: true, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [0, 0, 2, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

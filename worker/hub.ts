@@ -154,6 +154,8 @@ export class Hub {
       entry = this.#createEntry(options);
       this.#connections.set(name, entry);
     }
+    // After the events of the login this open ends or leaves, before those of the one it joins.
+    this.#registry.postTo(tabId, { kind: 'opened', name });
     // A tab coming back with a cursor must miss nothing before its interest arrives: it
     // drops what it does not want itself.
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);
