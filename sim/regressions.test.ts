@@ -283,6 +283,20 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [0, 0, 2, 0],
     },
   },
+  {
+    bug: 'the model’s reload took the handles a page held when the step ran, not as it unloaded: a topic change in between had replaced one, whose cursor the pagehide saved',
+    plan: {
+      seed: 25,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 17, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 21, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'topics', pick: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+      ],
+      choices: [0, 5, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -390,9 +390,11 @@ export class World implements Realm {
    * The page goes away politely: pagehide (cursors saved, the hub told) and the end of the
    * page in one task, as a browser unloads a document; what pagehide posted still goes.
    */
-  closeTab(tab: Tab, then?: () => void): void {
+  /** `unloading` runs in the unload task, before pagehide: what the page holds as it goes. */
+  closeTab(tab: Tab, then?: () => void, unloading?: () => void): void {
     this.history.line(this.sim.now, `close ${tab.context.id}`);
     this.sim.post(tab.appLane, 'unload', () => {
+      unloading?.();
       tab.window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
       tab.context.kill();
       then?.();
