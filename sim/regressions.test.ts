@@ -297,6 +297,20 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [0, 5, 0],
     },
   },
+  {
+    bug: 'the model’s app left a page whose connect() raced another page’s logout backing off for a token for ever, its send pending: it now logs that handle out, as an app whose token endpoint refuses does',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'send', pick: 14, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 5 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

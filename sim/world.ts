@@ -225,12 +225,21 @@ export class World implements Realm {
     const user = tab.browser.user;
     if (!user) return undefined;
     const id = ++this.#nextHandle;
-    // As an app's url function does: a token for whoever the browser's cookie says, and
-    // none while logged out (its token endpoint refuses).
+    // As an app's url function does: a token for whoever the browser's cookie says. While
+    // logged out its token endpoint refuses, and the app logs its handle out (a connect()
+    // that reached the worker just after another page's logout started the login again).
     const { browser } = tab;
+    let loggingOut = false;
     const url = async () => {
-      if (browser.user === undefined) throw new Error('logged out: no token');
-      return `ws://sim.test/ws?token=${this.tokens.current(browser.user)}`;
+      if (browser.user !== undefined) {
+        return `ws://sim.test/ws?token=${this.tokens.current(browser.user)}`;
+      }
+      const ended = this.history.handles.get(id)?.endedAt !== undefined;
+      if (!loggingOut && !ended) {
+        loggingOut = true;
+        void this.logout(handle);
+      }
+      throw new Error('logged out: no token');
     };
     const socket = tab.connect(url);
     const handle = new SimHandle(id, tab, user, spec, lineage, socket);
