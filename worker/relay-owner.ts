@@ -33,7 +33,7 @@ export interface OwnerHost {
   buildsChanged(builds: string[]): void;
   /** What a hub whose stream stands at `cursor` missed (see `RecentFrames.missedBy`). */
   missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined;
-  /** A joining hub's cursor: what it says of the session (`Connection.learn`). */
+  /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
   learn(cursor: SessionCursor): void;
 }
 
