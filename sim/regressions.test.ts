@@ -311,6 +311,20 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'a relaying hub killed as it handed its send over: its owner, told of the death (the lock) before the send (the channel), wrote it, and the tab posted it again through its fresh hub',
+    plan: {
+      seed: 804503356,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'send', pick: 11, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 2 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

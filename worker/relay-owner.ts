@@ -226,14 +226,17 @@ export class RelayOwner {
    */
   #send({ from, id, data, wire, session, origin }: PeerSend): void {
     const peer = this.#peers.get(from);
-    const withdrawn = peer?.gone.signal;
+    // Dropped already: the peer died, and the news (its lock) came before this word of it
+    // on the channel. Its tabs post the send again through their next hub, if they live.
+    if (!peer) return;
+    const withdrawn = peer.gone.signal;
     const numbering: Numbering = {
       onNumbered: (wire) => {
         const session = this.socket.cursor.session;
-        if (origin !== undefined) peer?.written.set(origin, { session, id: wire });
+        if (origin !== undefined) peer.written.set(origin, { session, id: wire });
         this.#post({ kind: 'numbered', to: from, id, wire, session });
       },
-      ...(withdrawn ? { withdrawn } : {}),
+      withdrawn,
     };
     const orphan = origin === undefined ? undefined : this.#orphans.get(origin);
     if (origin !== undefined) this.#orphans.delete(origin);
@@ -245,8 +248,8 @@ export class RelayOwner {
       numbering.id = orphan.id;
     }
     const settled = () => {
-      if (origin !== undefined) peer?.written.delete(origin);
-      return withdrawn?.aborted;
+      if (origin !== undefined) peer.written.delete(origin);
+      return withdrawn.aborted;
     };
     // Nothing is told a peer that is gone: the hub that joins under its id anew (the same
     // hub, a tab of it back) numbers its sends from 1 again.
