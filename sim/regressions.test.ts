@@ -325,6 +325,20 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'a send re-posted under its old id waited for its tab’s answer while another tab’s send went first under an id past the reserved ones: the server’s dedupe window moved past the old id, and took the send for one it had (resolved, never passed on)',
+    plan: {
+      seed: 1715132871,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 33, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'send', pick: 3, count: 1 } },
+      ],
+      choices: [0, 0, 0, 0, 0, 0, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

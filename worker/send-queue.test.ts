@@ -292,7 +292,7 @@ describe('SendQueue', () => {
 
   describe('confirm', () => {
     /** A tab that confirms: it records each id it is asked about, and answers when told. */
-    function confirmingTab(by: string) {
+    function confirmingTab() {
       const asked: number[] = [];
       const answers: Array<() => void> = [];
       return {
@@ -300,44 +300,51 @@ describe('SendQueue', () => {
         answerAll: () => {
           for (const answer of answers.splice(0)) answer();
         },
-        confirm: {
-          by,
-          ask: (id: number) =>
-            new Promise<void>((heard) => {
-              asked.push(id);
-              answers.push(heard);
-            }),
-        },
+        confirm: (id: number) =>
+          new Promise<void>((heard) => {
+            asked.push(id);
+            answers.push(heard);
+          }),
       };
     }
 
-    it("writes a message only once its tab heard its id; that tab's later ones wait behind it, another's do not", async () => {
+    it('writes a message only once its tab heard its id, and every later one behind it', async () => {
       const confirmed = vi.fn();
       const queue = new SendQueue(10, undefined, confirmed);
-      const tab = confirmingTab('t1');
+      const tab = confirmingTab();
       void queue.add('a', { confirm: tab.confirm });
-      void queue.add('b', { confirm: tab.confirm });
-      void queue.add('c');
+      void queue.add('b');
+      void queue.add('c', { confirm: tab.confirm });
       const numbered = writer(true);
       queue.flush(numbered);
-      // Both asked at once, under the ids they will be written under; 'c' takes the next.
+      // Both asked at once, under the ids they will be written under; 'b' waits unnumbered.
       expect(tab.asked).toEqual([1, 2]);
-      expect(numbered.written).toEqual(['{"$ts":"msg","id":3,"text":"c"}']);
+      expect(numbered.written).toEqual([]);
       queue.flush(numbered);
       expect(tab.asked).toEqual([1, 2]);
       tab.answerAll();
       await settle();
       expect(confirmed).toHaveBeenCalled();
       queue.flush(numbered);
-      expect(numbered.written.slice(1)).toEqual([
+      expect(numbered.written).toEqual([
         '{"$ts":"msg","id":1,"text":"a"}',
-        '{"$ts":"msg","id":2,"text":"b"}',
+        '{"$ts":"msg","id":3,"text":"b"}',
+        '{"$ts":"msg","id":2,"text":"c"}',
       ]);
+    });
+
+    it('takes the id another hub wrote it under, so that no message behind it takes that id too', () => {
+      const queue = new SendQueue(10);
+      const tab = confirmingTab();
+      void queue.add('again', { id: 1, confirm: tab.confirm });
+      void queue.add('new', { confirm: tab.confirm });
+      queue.flush(writer(true));
+      expect(tab.asked).toEqual([1, 2]);
     });
 
     it('asks again under the fresh session’s id: an answer about the old one does not count', async () => {
       const queue = new SendQueue(10);
-      const tab = confirmingTab('t1');
+      const tab = confirmingTab();
       void queue.add('x');
       const numbered = writer(true);
       queue.flush(numbered);

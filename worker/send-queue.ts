@@ -44,11 +44,14 @@ export interface Numbering {
    */
   withdrawn?: AbortSignal;
   /**
-   * The message is written only once `ask(id)` resolved: the tab that keeps it for its
-   * worker's death then knows the id, whatever order its event loop runs that worker's
-   * last messages and its death in. `by`, that tab: its later messages wait behind it.
+   * The message is written numbered only once `confirm(id)` resolved: the tab that keeps
+   * it for its worker's death then knows the id, whatever order its event loop runs that
+   * worker's last messages and its death in. Every later message waits behind it: written
+   * before it, a message of another tab under an id further on (a fresh hub's, past the
+   * reserved ones) would move the server's dedupe window past this one's, which it would
+   * then take for one it had passed on.
    */
-  confirm?: { by: string; ask(id: number): Promise<void> };
+  confirm?: (id: number) => Promise<void>;
 }
 
 /** How the current socket takes messages: numbered text awaits an ack, the rest is done once written. */
@@ -133,19 +136,21 @@ export class SendQueue {
   flush(writer: SendWriter): void {
     const waiting = this.#waiting;
     this.#waiting = [];
-    /** The tabs a message waits for (`Numbering.confirm`): their later ones wait behind it. */
-    const asking = new Set<string>();
+    /** A message waits for its tab (`Numbering.confirm`): the ones after it wait too. */
+    let held = false;
     for (const message of this.#withoutWithdrawn(waiting)) {
-      const { data } = message;
+      const { data, confirm } = message;
       try {
-        if (writer.numbered && typeof data === 'string') {
-          const { confirm } = message;
-          if (confirm && (asking.has(confirm.by) || !isTold(message))) {
-            this.#ask(message, confirm);
-            asking.add(confirm.by);
-            this.#waiting.push(message);
-            continue;
-          }
+        const numbered = writer.numbered && typeof data === 'string';
+        if (numbered && confirm && !isTold(message)) {
+          this.#ask(message, confirm);
+          held = true;
+        }
+        if (held) {
+          this.#waiting.push(message);
+          continue;
+        }
+        if (numbered) {
           // A message another hub wrote keeps its id: the server passes each id on once.
           const id = message.id ?? this.#nextId;
           message.quoted ??= JSON.stringify(data);
@@ -183,15 +188,15 @@ export class SendQueue {
    * Takes the message's id now (the next one, unless another hub wrote it under one) and
    * asks its tab to confirm it, once per id: a fresh session's id is asked again.
    */
-  #ask(message: Message, confirm: NonNullable<Numbering['confirm']>): void {
-    if (message.id === undefined) {
-      message.id = this.#nextId;
-      this.#nextId += 1;
-    }
-    const id = message.id;
+  #ask(message: Message, confirm: (id: number) => Promise<void>): void {
+    const id = message.id ?? this.#nextId;
+    message.id = id;
+    // Taken now, also one another hub wrote it under: a message behind it, asked about or
+    // written before it, must not take it too.
+    this.#nextId = Math.max(this.#nextId, id + 1);
     if (message.asked === id) return;
     message.asked = id;
-    confirm.ask(id).then(() => {
+    confirm(id).then(() => {
       if (message.asked !== id) return;
       message.told = id;
       this.confirmed();

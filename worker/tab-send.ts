@@ -78,16 +78,13 @@ export function numberingOf(
     onPlain: () => tell({ id }),
   };
   if (tag.confirms === true) {
-    numbering.confirm = {
-      by: tabId,
-      ask: (wireId) => {
-        const session = connection.cursor?.session;
-        if (session === undefined) return Promise.resolve();
-        const wire = { session, id: wireId };
-        const heard = writes.ask(tabId, id, wire);
-        tell({ id, wire, awaits: true });
-        return heard;
-      },
+    numbering.confirm = (wireId) => {
+      const session = connection.cursor?.session;
+      if (session === undefined) return Promise.resolve();
+      const wire = { session, id: wireId };
+      const heard = writes.ask(tabId, id, wire);
+      tell({ id, wire, awaits: true });
+      return heard;
     };
   }
   // Another session's ids mean nothing to this one: the message takes its next id.
