@@ -339,6 +339,19 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [0, 0, 0, 0, 0, 0, 0],
     },
   },
+  {
+    bug: 'a send of a page that had left (a reload) waited for that page’s answer for ever, and every send behind it with it',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 1, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

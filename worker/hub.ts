@@ -83,11 +83,12 @@ export class Hub {
   /** The last login number given (`Entry.login`), unique in this hub. */
   #logins = 0;
   /** The sends written once their tabs heard their ids (`TabSend.confirms`). */
-  readonly #writes = new HeardWrites();
+  readonly #writes: HeardWrites;
 
   constructor(private readonly env: HubEnvironment) {
     this.#urls = new UrlSources(env.clock);
     this.#registry = new TabRegistry(env.locks, (tabId) => this.leave(tabId), env.schedule);
+    this.#writes = new HeardWrites((tabId) => this.#registry.has(tabId));
     this.#lifetime = holdHubLifetime(env.locks, this.#id);
   }
 

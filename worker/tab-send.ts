@@ -17,8 +17,12 @@ export interface WrittenSend {
 export class HeardWrites {
   readonly #waiting = new Map<string, { tabId: string; wire: WireId; heard(): void }>();
 
-  /** Resolves once the tab heard its send `id` is `wire`; never rejects. */
+  /** `attached`: whether a tab is there to answer (it may have gone since its send). */
+  constructor(private readonly attached: (tabId: string) => boolean) {}
+
+  /** Resolves once the tab heard its send `id` is `wire`, or at once when it is gone; never rejects. */
   ask(tabId: string, id: number, wire: WireId): Promise<void> {
+    if (!this.attached(tabId)) return Promise.resolve();
     const key = keyOf(tabId, id);
     // Asked again under another id (a fresh session): the answer about the last one is stale.
     this.#waiting.get(key)?.heard();
