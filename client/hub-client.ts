@@ -324,8 +324,11 @@ export class HubClient implements HandleHost {
     incarnation.port.close();
     incarnation.markLost(error);
     this.#forgetInterests();
-    // The next worker counts the opens posted to it.
+    // The next worker counts the opens posted to it, and takes each group's open anew.
     this.#opens.clear();
+    for (const group of this.#handles.values()) {
+      if (group.phase.kind === 'opening') group.phase = { kind: 'opening' };
+    }
     return true;
   }
 
@@ -403,8 +406,12 @@ export class HubClient implements HandleHost {
     const opens = this.#opens.get(options.name) ?? { posted: 0, taken: 0 };
     this.#opens.set(options.name, opens);
     opens.posted += 1;
+    // The group's first open to this worker: a handle joining it meanwhile opens too, and
+    // the events after the first `opened` are this group's already (a catch-up).
     const ownOpen = asked?.phase.kind === 'opening' && (!opener || asked.handles.has(opener));
-    if (asked && ownOpen) asked.phase = { kind: 'opening', open: opens.posted };
+    if (asked?.phase.kind === 'opening' && ownOpen && asked.phase.open === undefined) {
+      asked.phase = { kind: 'opening', open: opens.posted };
+    }
     const outcome = await hub.open(this.tabId, options, resumeFrom, asked?.urlProvider, intent);
     const group = this.#handles.get(options.name);
     // Answered: a hub of an older build tells no `opened`.

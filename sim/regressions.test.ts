@@ -352,6 +352,23 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'a second handle opened in a page’s first task counted as the group’s open: the catch-up the hub sent after the first open (a reloaded page, a push on its way) reached no handle',
+    plan: {
+      seed: 259832730,
+      browsers: [{ sharedWorkers: true }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'second-handle', pick: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'close-tab', pick: 15 } },
+        { wait: 18, aim: false, step: { kind: 'expire-token', user: 1 } },
+        { wait: 7, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 26, aim: false, step: { kind: 'topics', pick: 0, interest: 1 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
+      ],
+      choices: [1, 1],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
