@@ -16,6 +16,14 @@ export interface HandleGroup<Handle> {
   urlProvider: TabUrlProvider | undefined;
   /** What the handles listen to together, and what the worker was told of it. */
   interest: TabInterest;
+  /**
+   * `opening` from the `connect()` that made the group until the worker took its open
+   * (`open`: its number among this tab's opens of the name to this worker, once posted):
+   * what the worker posts for the name before is of the tab's login before (a logout, or
+   * a release in the same task, which keeps the tab on the connection), and reaches no
+   * handle of this one.
+   */
+  phase: { kind: 'opening'; open?: number } | { kind: 'joined' };
 }
 
 /** A connect() under a known name is a new login when the url changed or the old one ended. */

@@ -65,6 +65,8 @@ export class HubClient implements HandleHost {
    * login, whatever the handles heard yet, as the worker will answer it once the close ran.
    */
   readonly #loggingOut = new WeakSet<HandleGroup<TabSocketHandle>>();
+  /** By name: the opens posted to the current worker, and those it took (`opened`). */
+  readonly #opens = new Map<string, { posted: number; taken: number }>();
 
   /**
    * `start` starts (or joins) the worker; it runs now, and again after each death when
@@ -120,6 +122,7 @@ export class HubClient implements HandleHost {
         handles,
         urlProvider,
         interest: new TabInterest(),
+        phase: { kind: 'opening' },
       });
       login = 'new';
       if (entry) {
@@ -225,7 +228,7 @@ export class HubClient implements HandleHost {
     );
     // Setting onmessage starts the port, as start() would.
     link.port.onmessage = (event) => {
-      if (!incarnation.dead) this.#onEvent(event);
+      if (!incarnation.dead) this.#onEvent(event, incarnation);
     };
     const attachWithin = reopen ? this.#attachTimeout : MAX_ATTACH_TIMEOUT;
     incarnation.hub = (async () => {
@@ -328,6 +331,11 @@ export class HubClient implements HandleHost {
     incarnation.port.close();
     incarnation.markLost(error);
     this.#forgetInterests();
+    // The next worker counts the opens posted to it, and takes each group's open anew.
+    this.#opens.clear();
+    for (const group of this.#handles.values()) {
+      if (group.phase.kind === 'opening') group.phase = { kind: 'opening' };
+    }
     return true;
   }
 
@@ -401,9 +409,20 @@ export class HubClient implements HandleHost {
     opener?: TabSocketHandle,
     intent: OpenIntent = 'login',
   ): Promise<void> {
-    const { urlProvider } = this.#handles.get(options.name) ?? {};
-    const outcome = await hub.open(this.tabId, options, resumeFrom, urlProvider, intent);
+    const asked = this.#handles.get(options.name);
+    const opens = this.#opens.get(options.name) ?? { posted: 0, taken: 0 };
+    this.#opens.set(options.name, opens);
+    opens.posted += 1;
+    // The group's first open to this worker: a handle joining it meanwhile opens too, and
+    // the events after the first `opened` are this group's already (a catch-up).
+    const ownOpen = asked?.phase.kind === 'opening' && (!opener || asked.handles.has(opener));
+    if (asked?.phase.kind === 'opening' && ownOpen && asked.phase.open === undefined) {
+      asked.phase = { kind: 'opening', open: opens.posted };
+    }
+    const outcome = await hub.open(this.tabId, options, resumeFrom, asked?.urlProvider, intent);
     const group = this.#handles.get(options.name);
+    // Answered: a hub of an older build tells no `opened`.
+    if (group && ownOpen && group === asked) group.phase = JOINED;
     const handles = group?.handles ?? [];
     if (!outcome.ok) {
       for (const handle of handles) handle.fail(deserializeError(outcome.error));
@@ -467,18 +486,38 @@ export class HubClient implements HandleHost {
     });
   }
 
-  #onEvent(event: MessageEvent): void {
+  #onEvent(event: MessageEvent, incarnation: Incarnation): void {
     const received = (event.data as Partial<TabEventMessage> | null)?.tabsocket;
     if (received?.kind === 'written') {
-      this.#sends.written(received.id, received.wire);
+      const { name, id, wire } = received;
+      this.#sends.written(id, wire);
+      // Recorded: the hub may write it now (also one this tab settled meanwhile).
+      if (received.awaits && wire) {
+        incarnation.hub.then((hub) => hub.heard(this.tabId, name, id, wire)).catch(() => {});
+      }
       return;
     }
-    if (received?.kind === 'error' && Array.isArray(received.refusedTopics)) {
-      this.#handles.get(received.name)?.interest.refused(received.refusedTopics);
+    const group = received && this.#handles.get(received.name);
+    if (received?.kind === 'opened') {
+      const opens = this.#opens.get(received.name);
+      if (opens) opens.taken += 1;
+      const { phase } = group ?? {};
+      if (phase?.kind === 'opening' && (opens?.taken ?? 0) >= (phase.open ?? Infinity)) {
+        (group as HandleGroup<TabSocketHandle>).phase = JOINED;
+      }
+      return;
     }
-    const tabEvent = received && this.#cursors.pass(received);
+    // An event of the tab's login before this group's reaches none of its handles.
+    if (!group || group.phase.kind === 'opening') {
+      if (received) this.#cursors.pass(received);
+      return;
+    }
+    if (received.kind === 'error' && Array.isArray(received.refusedTopics)) {
+      group.interest.refused(received.refusedTopics);
+    }
+    const tabEvent = this.#cursors.pass(received);
     if (!tabEvent) return;
-    for (const handle of this.#handles.get(tabEvent.name)?.handles ?? []) handle.receive(tabEvent);
+    for (const handle of group.handles) handle.receive(tabEvent);
   }
 
   /**
@@ -509,6 +548,8 @@ export class HubClient implements HandleHost {
     }
   }
 }
+
+const JOINED = { kind: 'joined' } as const;
 
 /** A refusal becomes the typed error. No outcome at all is no refusal: a worker of an older build answers close() with nothing. */
 function unwrap(outcome: Outcome<unknown> | undefined): void {

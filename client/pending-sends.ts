@@ -39,7 +39,10 @@ interface Entry extends PendingSend {
  * none and doubles none: a send the dead worker had not written goes to the fresh one as
  * new, one it had written numbered goes under the same message id of the same session
  * (the server passes each id on once), one handed to a plain server's socket counts as
- * sent, as it would have a moment later. A rejection thus means "not delivered", with two
+ * sent, as it would have a moment later. The hub writes a send numbered only once this tab
+ * recorded its id (`TabSend.confirms`): a dedicated worker's port is a task source of its
+ * own, so its last `written` event may run after the death, and a send re-posted as new
+ * would be written twice. A rejection thus means "not delivered", with two
  * exceptions, both `WorkerError`: a numbered send no worker is left to finish (`endAll`),
  * and one posted to a hub of an older build, which told nothing (`workerLost`).
  */
@@ -129,9 +132,14 @@ export class PendingSends {
   }
 }
 
-/** What the hub is given with a send: its number, and the id it was written under, if it was. */
+/**
+ * What the hub is given with a send: its number, the id it was written under, if it was,
+ * and that this tab confirms each id before the write (`TabSend.confirms`): a `written`
+ * event the tab ran after its worker's death would be lost, and the send written twice.
+ */
 export function tagOf({ id, written }: PendingSend): TabSend {
-  return written.kind === 'numbered' ? { id, wire: written.wire } : { id };
+  const tag: TabSend = { id, confirms: true };
+  return written.kind === 'numbered' ? { ...tag, wire: written.wire } : tag;
 }
 
 const UNWRITTEN: Written = { kind: 'unwritten' };

@@ -78,7 +78,9 @@ export function whenWorkerGone(workerId: string | undefined, onGone: () => void)
  * tab that acted on the death then would close the port with them unread. A message
  * posted to the page itself goes to the back of the same queue (HTML's posted message task
  * source: each engine runs a page's MessagePort messages in the order they arrived), so it
- * comes after every message the port received before the grant.
+ * comes after every message the port received before the grant. Only for a port never
+ * transferred (a SharedWorker's): a dedicated worker's port is a task source of its own,
+ * so sends do not count on this (`TabSend.confirms`).
  */
 function afterReceived(then: () => void): void {
   const { port1, port2 } = new MessageChannel();

@@ -71,6 +71,12 @@ export interface WireId {
 export interface TabSend {
   id: number;
   wire?: WireId;
+  /**
+   * The tab answers each `written` event that `awaits` with `heard`: the hub writes the send
+   * numbered only then, so that the tab knows its id before the server may have it. (Its
+   * worker's last messages and the news of its death reach the tab in either order.)
+   */
+  confirms?: true;
 }
 
 /** An inbound frame as tabs and relay peers get it; `seq` is its push number, when it is one. */
@@ -188,6 +194,8 @@ export interface HubApi {
   setInterest(tabId: string, name: string, interest: InterestUpdate): Outcome<void>;
   /** `tag` names the send for `written` events; without it (an older tab) none is told. */
   send(tabId: string, name: string, data: SocketData, tag?: TabSend): Promise<Outcome<void>>;
+  /** The tab recorded the `written` event of its send `id` that `awaits`, naming `wire`. */
+  heard(tabId: string, name: string, id: number, wire: WireId): void;
   /** Logout: closes the connection for every tab; it stays closed until a tab opens it again. */
   close(tabId: string, name: string, code: number, closeReason: string): Outcome<void>;
   /** This tab leaves one connection. */
@@ -211,9 +219,10 @@ export type TabEvent =
   /**
    * The tab's send `id` is about to be written: numbered as `wire` (it settles on the
    * server's ack), or, without `wire`, plainly (it is sent). Told before the write, so
-   * a tab whose worker dies before the answer knows what the server may have.
+   * a tab whose worker dies before the answer knows what the server may have. `awaits`:
+   * the hub writes it once the tab answers `heard` (the tab's tag `confirms`).
    */
-  | { kind: 'written'; name: string; id: number; wire?: WireId }
+  | { kind: 'written'; name: string; id: number; wire?: WireId; awaits?: true }
   /** The session's cursor moved on: a new session, or message ids taken. */
   | { kind: 'cursor'; name: string; cursor: SessionCursor }
   /** The builds (worker script URLs) of the hubs that share this connection in the browser. */
@@ -226,7 +235,13 @@ export type TabEvent =
       refusedTopics?: string[];
     }
   /** Pushes were lost beyond what the server could replay: refetch the state. */
-  | { kind: 'resync'; name: string };
+  | { kind: 'resync'; name: string }
+  /**
+   * The hub took one of this tab's opens of `name`, one event per open, before any event
+   * of the login it joins or starts: what came before is of the tab's login before (a
+   * logout, or a release in the same task, which keeps the tab on the connection).
+   */
+  | { kind: 'opened'; name: string };
 
 export interface TabEventMessage {
   tabsocket: TabEvent;

@@ -187,6 +187,188 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [],
     },
   },
+  {
+    bug: 'without SharedWorker, a send written as its dedicated worker died was written again: the tab ran the death before the `written` event waiting on the port',
+    plan: {
+      seed: 312361909,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 21, aim: false, step: { kind: 'send', pick: 0, count: 2 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    bug: 'a send written twice across a session switch: a hub of another build with no cursor took the lock as the owner died and began a session of its own',
+    plan: {
+      seed: 3748958,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 20, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 12, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    bug: 'the model’s url function gave the token of a user who had logged out: a connect() racing the logout started the login again as that user, and the next user’s handles joined it (foreign push)',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'kill-new-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    bug: 'the same with two builds: the next user’s handles heard none of their pushes',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 0 } },
+        { wait: 1, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    bug: 'a spurious resync: a tab opened on the fresh worker as the old one died, and the session that worker began (no push of it heard) gave way to the one the other tab’s cursor named',
+    plan: {
+      seed: 1930169263,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 29, aim: false, step: { kind: 'push', user: 1, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 8, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'logout', pick: 0 } },
+      ],
+      choices: [0, 0, 0, 0, 0, 0, 3],
+    },
+  },
+  {
+    bug: 'a reloaded page brought the cursor of a login that ended in the same instant, and the new login’s owner went on with it (push after logout)',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 16, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [0, 0, 0],
+    },
+  },
+  {
+    bug: 'a page released its handle and connected as the next user in one task (the tab stays on the connection), and frames of the login just logged out, on their way to it, reached the new handle',
+    plan: {
+      seed: 1156630261,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 21, aim: false, step: { kind: 'push', user: 1, topic: 0, count: 2 } },
+        { wait: 0, aim: true, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [0, 0, 2, 0],
+    },
+  },
+  {
+    bug: 'the model’s reload took the handles a page held when the step ran, not as it unloaded: a topic change in between had replaced one, whose cursor the pagehide saved',
+    plan: {
+      seed: 25,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 17, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 21, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'topics', pick: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+      ],
+      choices: [0, 5, 0],
+    },
+  },
+  {
+    bug: 'the model’s app left a page whose connect() raced another page’s logout backing off for a token for ever, its send pending: it now logs that handle out, as an app whose token endpoint refuses does',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'send', pick: 14, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 5 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    bug: 'a relaying hub killed as it handed its send over: its owner, told of the death (the lock) before the send (the channel), wrote it, and the tab posted it again through its fresh hub',
+    plan: {
+      seed: 804503356,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'send', pick: 11, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 2 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    bug: 'a send re-posted under its old id waited for its tab’s answer while another tab’s send went first under an id past the reserved ones: the server’s dedupe window moved past the old id, and took the send for one it had (resolved, never passed on)',
+    plan: {
+      seed: 1715132871,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 33, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'send', pick: 3, count: 1 } },
+      ],
+      choices: [0, 0, 0, 0, 0, 0, 0],
+    },
+  },
+  {
+    bug: 'a send of a page that had left (a reload) waited for that page’s answer for ever, and every send behind it with it',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 1, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    bug: 'a second handle opened in a page’s first task counted as the group’s open: the catch-up the hub sent after the first open (a reloaded page, a push on its way) reached no handle',
+    plan: {
+      seed: 259832730,
+      browsers: [{ sharedWorkers: true }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'second-handle', pick: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'close-tab', pick: 15 } },
+        { wait: 18, aim: false, step: { kind: 'expire-token', user: 1 } },
+        { wait: 7, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 26, aim: false, step: { kind: 'topics', pick: 0, interest: 1 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
+      ],
+      choices: [1, 1],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -252,23 +252,32 @@ class Driver {
     const tab = pickOf(this.#tabs(), pickIndex);
     if (!tab) return;
     const { world } = this;
-    const live = this.#current(tab);
-    world.closeTab(tab, () => {
-      const next = world.openTab(tab.browser, tab.slot, tab.build, []);
-      world.inTab(next, () => {
-        for (const handle of live) {
-          // The same login continues its lineage; another one (a new user, or the same after
-          // a logout) starts a new one.
-          const openedAt = world.history.handles.get(handle.id)?.openedAt ?? 0;
-          const loggedOut = world.history.logouts.some(
-            (logout) => logout.browser === tab.browser.id && logout.at >= openedAt,
-          );
-          const sameLogin = handle.user === next.browser.user && !loggedOut;
-          const lineage = sameLogin ? handle.lineage : undefined;
-          world.openHandle(next, handle.spec, lineage);
-        }
-      });
-    });
+    // The handles the page holds as it unloads (a step may replace one before), whose
+    // cursors its pagehide saves for the next page.
+    let live: SimHandle[] = [];
+    const unloading = () => {
+      live = this.#current(tab);
+    };
+    world.closeTab(
+      tab,
+      () => {
+        const next = world.openTab(tab.browser, tab.slot, tab.build, []);
+        world.inTab(next, () => {
+          for (const handle of live) {
+            // The same login continues its lineage; another one (a new user, or the same after
+            // a logout) starts a new one.
+            const openedAt = world.history.handles.get(handle.id)?.openedAt ?? 0;
+            const loggedOut = world.history.logouts.some(
+              (logout) => logout.browser === tab.browser.id && logout.at >= openedAt,
+            );
+            const sameLogin = handle.user === next.browser.user && !loggedOut;
+            const lineage = sameLogin ? handle.lineage : undefined;
+            world.openHandle(next, handle.spec, lineage);
+          }
+        });
+      },
+      unloading,
+    );
   }
 
   /**

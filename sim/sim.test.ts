@@ -14,8 +14,13 @@ const RUNS_PER_KIND = 500;
 const RUNS_ALL = 2_000;
 const SEED = 19;
 
-/** The invariant row 15 of sim/README.md breaks (see below). */
-const KNOWN_DEDICATED_WORKER_LOSS = 'send written twice';
+/**
+ * The one open finding this seed set meets (sim/README.md, Still open): after a worker
+ * death, a tab that had heard no push of the session gets `resync` although its fresh
+ * worker resumes the session and hands it every push (it cannot tell a plain server,
+ * where nothing is replayed, from a session with no push yet). The app refetches once.
+ */
+const KNOWN_SPURIOUS_RESYNC = 'spurious resync';
 
 describe('the simulation', () => {
   it('gives the same history for the same seed, twice', async () => {
@@ -32,17 +37,13 @@ describe('the simulation', () => {
   for (const kind of [...ALL_FAULTS, 'all' as const]) {
     it(`holds every invariant under ${kind === 'all' ? 'all faults at once' : `faults "${kind}"`}`, async () => {
       const faults = new Set<FaultKind>(kind === 'all' ? ALL_FAULTS : [kind]);
-      // Where pages run without SharedWorker, a send written as its dedicated worker dies may
-      // go twice: the one open loss (sim/README.md, row 15; docs/design.md, Limits of the guarantees). The other
-      // kinds, in browsers with SharedWorker, hold sends to once.
-      const withDedicatedWorkers = faults.has('no-shared-worker');
+      // Found under every fault at once (a worker killed with a push on its way to a page).
+      const all = kind === 'all';
       await simulate({
         faults,
-        numRuns: kind === 'all' ? RUNS_ALL : RUNS_PER_KIND,
+        numRuns: all ? RUNS_ALL : RUNS_PER_KIND,
         seed: SEED,
-        ...(withDedicatedWorkers
-          ? { check: { ...DEFAULT_CHECK, ignore: [KNOWN_DEDICATED_WORKER_LOSS] } }
-          : {}),
+        ...(all ? { check: { ...DEFAULT_CHECK, ignore: [KNOWN_SPURIOUS_RESYNC] } } : {}),
       });
     }, 120_000);
   }

@@ -225,9 +225,22 @@ export class World implements Realm {
     const user = tab.browser.user;
     if (!user) return undefined;
     const id = ++this.#nextHandle;
-    // As an app's url function does: a token for whoever the browser's cookie says.
+    // As an app's url function does: a token for whoever the browser's cookie says. While
+    // logged out its token endpoint refuses, and the app logs its handle out (a connect()
+    // that reached the worker just after another page's logout started the login again).
     const { browser } = tab;
-    const url = async () => `ws://sim.test/ws?token=${this.tokens.current(browser.user ?? user)}`;
+    let loggingOut = false;
+    const url = async () => {
+      if (browser.user !== undefined) {
+        return `ws://sim.test/ws?token=${this.tokens.current(browser.user)}`;
+      }
+      const ended = this.history.handles.get(id)?.endedAt !== undefined;
+      if (!loggingOut && !ended) {
+        loggingOut = true;
+        void this.logout(handle);
+      }
+      throw new Error('logged out: no token');
+    };
     const socket = tab.connect(url);
     const handle = new SimHandle(id, tab, user, spec, lineage, socket);
     tab.handles.push(handle);
@@ -386,9 +399,11 @@ export class World implements Realm {
    * The page goes away politely: pagehide (cursors saved, the hub told) and the end of the
    * page in one task, as a browser unloads a document; what pagehide posted still goes.
    */
-  closeTab(tab: Tab, then?: () => void): void {
+  /** `unloading` runs in the unload task, before pagehide: what the page holds as it goes. */
+  closeTab(tab: Tab, then?: () => void, unloading?: () => void): void {
     this.history.line(this.sim.now, `close ${tab.context.id}`);
     this.sim.post(tab.appLane, 'unload', () => {
+      unloading?.();
       tab.window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
       tab.context.kill();
       then?.();

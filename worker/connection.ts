@@ -155,8 +155,8 @@ export class Connection {
    * from may be an older one), so new messages are numbered above them; of a newer session,
    * it is resumed instead while no resume went out (`WireLink.learn`).
    */
-  learn(cursor: SessionCursor): void {
-    this.#link.learn(cursor);
+  learn(cursor: SessionCursor, rejoin = false): void {
+    this.#link.learn(cursor, rejoin);
   }
 
   /**

@@ -480,7 +480,7 @@ describe('Hub', () => {
                 ? `cursor ${event.cursor.session}:${event.cursor.seq}`
                 : event.kind,
           ),
-      ).toEqual(['resync', 'cursor the-new-session-0123:0', [101, 102, 103], [104]]);
+      ).toEqual(['opened', 'resync', 'cursor the-new-session-0123:0', [101, 102, 103], [104]]);
     });
 
     it('sends state changes to every attached tab', () => {

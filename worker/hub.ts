@@ -34,7 +34,7 @@ import type { ScheduleTask } from './frame-batcher';
 import { type HubLifetime, holdHubLifetime } from './hub-lifetime';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
 import { type RelayChannelPort, SharedConnection } from './shared-connection';
-import { numberingOf } from './tab-send';
+import { HeardWrites, numberingOf } from './tab-send';
 import { UrlSources } from './url-source';
 import { fitInterest } from './wire-limits';
 
@@ -82,10 +82,13 @@ export class Hub {
   readonly #lifetime: HubLifetime;
   /** The last login number given (`Entry.login`), unique in this hub. */
   #logins = 0;
+  /** The sends written once their tabs heard their ids (`TabSend.confirms`). */
+  readonly #writes: HeardWrites;
 
   constructor(private readonly env: HubEnvironment) {
     this.#urls = new UrlSources(env.clock);
     this.#registry = new TabRegistry(env.locks, (tabId) => this.leave(tabId), env.schedule);
+    this.#writes = new HeardWrites((tabId) => this.#registry.has(tabId));
     this.#lifetime = holdHubLifetime(env.locks, this.#id);
   }
 
@@ -104,6 +107,7 @@ export class Hub {
       open: (...args) => this.open(...args),
       setInterest: (tabId, name, interest) => this.setInterest(tabId, name, interest),
       send: (tabId, name, data, tag) => this.send(tabId, name, data, tag),
+      heard: (tabId, _name, id, wire) => this.#writes.heard(tabId, id, wire),
       close: (tabId, name, code, closeReason) => this.close(tabId, name, code, closeReason),
       release: (tabId, name) => this.release(tabId, name),
       leave: (tabId) => this.leave(tabId),
@@ -151,6 +155,8 @@ export class Hub {
       entry = this.#createEntry(options);
       this.#connections.set(name, entry);
     }
+    // After the events of the login this open ends or leaves, before those of the one it joins.
+    this.#registry.postTo(tabId, { kind: 'opened', name });
     // A tab coming back with a cursor must miss nothing before its interest arrives: it
     // drops what it does not want itself.
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);
@@ -164,7 +170,8 @@ export class Hub {
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
       if (entry.connection.start(cursor, intent) === 'started') entry.login = ++this.#logins;
       if (known && cursor) this.#catchUp(tabId, known, cursor);
-      const switched = cursor && resuming && resuming.session !== cursor.session;
+      // A session no push of which was heard (this hub's own, new) left no tab behind.
+      const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
       if (switched && entry.connection.cursor?.session === cursor.session) {
         // A fresh hub was about to resume a lost session from a tab's cursor, and this tab
         // knows the one that went on (`WireLink.learn`): the tabs that came with the lost one
@@ -213,14 +220,20 @@ export class Hub {
       return failure(new ReleasedError(`tabsocket: this tab is not attached to "${name}"`));
     }
     const { connection } = entry;
-    const tell = numberingOf(tag, tabId, connection, (written) =>
-      this.#registry.postTo(tabId, { kind: 'written', name, ...written }),
+    const tell = numberingOf(
+      tag,
+      tabId,
+      connection,
+      (written) => this.#registry.postTo(tabId, { kind: 'written', name, ...written }),
+      this.#writes,
     );
     try {
       await connection.send(data, tell);
       return DONE;
     } catch (error) {
       return failure(error as TabSocketError);
+    } finally {
+      if (tag) this.#writes.settled(tabId, tag.id);
     }
   }
 
@@ -241,6 +254,7 @@ export class Hub {
 
   leave(tabId: string): void {
     this.#urls.remove(tabId);
+    this.#writes.forget(tabId);
     for (const name of this.#registry.remove(tabId)) {
       this.#graceIfAlone(name);
       this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));

@@ -80,6 +80,7 @@ export class OwnedSocket {
           topicsChanged: () => this.#sendTopics(),
           close: (code, closeReason, reason) => connection.close(code, closeReason, reason),
           missedBy: start.missedBy,
+          learn: (cursor) => connection.learn(cursor, true),
           buildsChanged: (builds) => {
             listener.builds(builds);
             this.#relay?.event({ kind: 'builds', name: options.name, builds });

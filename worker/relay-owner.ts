@@ -33,6 +33,8 @@ export interface OwnerHost {
   buildsChanged(builds: string[]): void;
   /** What a hub whose stream stands at `cursor` missed (see `RecentFrames.missedBy`). */
   missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined;
+  /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
+  learn(cursor: SessionCursor): void;
 }
 
 interface Peer {
@@ -100,6 +102,10 @@ export class RelayOwner {
     if (this.#muted) return;
     switch (message.kind) {
       case 'join':
+        // Learnt before the answer, which tells the session this owner goes on with. Only a
+        // rejoin's (tabs whose worker died, in a live login): a new login's may be a
+        // reloaded page's of a login that ended since, which no hub may resume.
+        if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
         this.#join(message.from, message.build, message.topics, message.ask);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
         return;
@@ -220,14 +226,17 @@ export class RelayOwner {
    */
   #send({ from, id, data, wire, session, origin }: PeerSend): void {
     const peer = this.#peers.get(from);
-    const withdrawn = peer?.gone.signal;
+    // Dropped already: the peer died, and the news (its lock) came before this word of it
+    // on the channel. Its tabs post the send again through their next hub, if they live.
+    if (!peer) return;
+    const withdrawn = peer.gone.signal;
     const numbering: Numbering = {
       onNumbered: (wire) => {
         const session = this.socket.cursor.session;
-        if (origin !== undefined) peer?.written.set(origin, { session, id: wire });
+        if (origin !== undefined) peer.written.set(origin, { session, id: wire });
         this.#post({ kind: 'numbered', to: from, id, wire, session });
       },
-      ...(withdrawn ? { withdrawn } : {}),
+      withdrawn,
     };
     const orphan = origin === undefined ? undefined : this.#orphans.get(origin);
     if (origin !== undefined) this.#orphans.delete(origin);
@@ -239,8 +248,8 @@ export class RelayOwner {
       numbering.id = orphan.id;
     }
     const settled = () => {
-      if (origin !== undefined) peer?.written.delete(origin);
-      return withdrawn?.aborted;
+      if (origin !== undefined) peer.written.delete(origin);
+      return withdrawn.aborted;
     };
     // Nothing is told a peer that is gone: the hub that joins under its id anew (the same
     // hub, a tab of it back) numbers its sends from 1 again.

@@ -290,6 +290,81 @@ describe('SendQueue', () => {
     });
   });
 
+  describe('confirm', () => {
+    /** A tab that confirms: it records each id it is asked about, and answers when told. */
+    function confirmingTab() {
+      const asked: number[] = [];
+      const answers: Array<() => void> = [];
+      return {
+        asked,
+        answerAll: () => {
+          for (const answer of answers.splice(0)) answer();
+        },
+        confirm: (id: number) =>
+          new Promise<void>((heard) => {
+            asked.push(id);
+            answers.push(heard);
+          }),
+      };
+    }
+
+    it('writes a message only once its tab heard its id, and every later one behind it', async () => {
+      const confirmed = vi.fn();
+      const queue = new SendQueue(10, undefined, confirmed);
+      const tab = confirmingTab();
+      void queue.add('a', { confirm: tab.confirm });
+      void queue.add('b');
+      void queue.add('c', { confirm: tab.confirm });
+      const numbered = writer(true);
+      queue.flush(numbered);
+      // Both asked at once, under the ids they will be written under; 'b' waits unnumbered.
+      expect(tab.asked).toEqual([1, 2]);
+      expect(numbered.written).toEqual([]);
+      queue.flush(numbered);
+      expect(tab.asked).toEqual([1, 2]);
+      tab.answerAll();
+      await settle();
+      expect(confirmed).toHaveBeenCalled();
+      queue.flush(numbered);
+      expect(numbered.written).toEqual([
+        '{"$ts":"msg","id":1,"text":"a"}',
+        '{"$ts":"msg","id":3,"text":"b"}',
+        '{"$ts":"msg","id":2,"text":"c"}',
+      ]);
+    });
+
+    it('takes the id another hub wrote it under, so that no message behind it takes that id too', () => {
+      const queue = new SendQueue(10);
+      const tab = confirmingTab();
+      void queue.add('again', { id: 1, confirm: tab.confirm });
+      void queue.add('new', { confirm: tab.confirm });
+      queue.flush(writer(true));
+      expect(tab.asked).toEqual([1, 2]);
+    });
+
+    it('asks again under the fresh session’s id: an answer about the old one does not count', async () => {
+      const queue = new SendQueue(10);
+      const tab = confirmingTab();
+      void queue.add('x');
+      const numbered = writer(true);
+      queue.flush(numbered);
+      void queue.add('a', { confirm: tab.confirm });
+      queue.flush(numbered);
+      expect(tab.asked).toEqual([2]);
+      queue.requeueUnacked({ renumber: true });
+      tab.answerAll();
+      await settle();
+      queue.flush(numbered);
+      // 'x' went again under the fresh session's id 1; 'a' waits for the answer about its 2.
+      expect(tab.asked).toEqual([2, 2]);
+      expect(numbered.written.filter((frame) => String(frame).includes('"a"'))).toEqual([]);
+      tab.answerAll();
+      await settle();
+      queue.flush(numbered);
+      expect(numbered.written.at(-1)).toBe('{"$ts":"msg","id":2,"text":"a"}');
+    });
+  });
+
   describe('#rejectAll()', () => {
     it('rejects waiting and unacked messages with the given error and empties the queue', async () => {
       const queue = new SendQueue(10);

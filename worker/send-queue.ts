@@ -15,8 +15,12 @@ interface Message {
   /** Told that it is written plainly, to a server that numbers nothing. */
   onPlain?: () => void;
   withdrawn?: AbortSignal;
+  confirm?: Numbering['confirm'];
   /** Written once already, and waiting to go again: the server may have it. */
   written?: true;
+  /** The id `confirm` was asked about; `told`, once its tab answered (see `Numbering.confirm`). */
+  asked?: number;
+  told?: number;
   resolve(): void;
   reject(error: TabSocketError): void;
 }
@@ -39,12 +43,26 @@ export interface Numbering {
    * be (see `RelayOwner`): not written yet, it is dropped; written, it is not written again.
    */
   withdrawn?: AbortSignal;
+  /**
+   * The message is written numbered only once `confirm(id)` resolved: the tab that keeps
+   * it for its worker's death then knows the id, whatever order its event loop runs that
+   * worker's last messages and its death in. Every later message waits behind it: written
+   * before it, a message of another tab under an id further on (a fresh hub's, past the
+   * reserved ones) would move the server's dedupe window past this one's, which it would
+   * then take for one it had passed on.
+   */
+  confirm?: (id: number) => Promise<void>;
 }
 
 /** How the current socket takes messages: numbered text awaits an ack, the rest is done once written. */
 export interface SendWriter {
   numbered: boolean;
   write(data: SocketData): void;
+}
+
+/** Whether the message's tab confirmed the id it is to be written under. */
+function isTold(message: Message): boolean {
+  return message.id !== undefined && message.told === message.id;
 }
 
 /** A numbered message as it goes on the wire: `JSON.stringify` of its `MessageFrame`, built around its quoted text. */
@@ -71,9 +89,11 @@ export class SendQueue {
    * @param maxPayload largest frame the server takes, in bytes: the link lowers it as it
    * learns (a hello, a 1009 close). A message over it is refused, never written.
    */
+  /** `confirmed`: a message's tab answered (`Numbering.confirm`): it may be written now. */
   constructor(
     private readonly limit: number,
     public maxPayload = DEFAULT_LIMITS.maxPayload,
+    private readonly confirmed: () => void = () => {},
   ) {}
 
   /** Messages not finished with: waiting, or written and not acknowledged. */
@@ -116,10 +136,21 @@ export class SendQueue {
   flush(writer: SendWriter): void {
     const waiting = this.#waiting;
     this.#waiting = [];
+    /** A message waits for its tab (`Numbering.confirm`): the ones after it wait too. */
+    let held = false;
     for (const message of this.#withoutWithdrawn(waiting)) {
-      const { data } = message;
+      const { data, confirm } = message;
       try {
-        if (writer.numbered && typeof data === 'string') {
+        const numbered = writer.numbered && typeof data === 'string';
+        if (numbered && confirm && !isTold(message)) {
+          this.#ask(message, confirm);
+          held = true;
+        }
+        if (held) {
+          this.#waiting.push(message);
+          continue;
+        }
+        if (numbered) {
           // A message another hub wrote keeps its id: the server passes each id on once.
           const id = message.id ?? this.#nextId;
           message.quoted ??= JSON.stringify(data);
@@ -129,7 +160,8 @@ export class SendQueue {
             message.reject(tooLargeMessage(this.maxPayload));
             continue;
           }
-          message.onNumbered?.(id);
+          // A confirmed message's tab heard its id already.
+          if (!confirm) message.onNumbered?.(id);
           writer.write(text);
           // Kept only once written: a message the socket refused is rejected, never resent.
           if (id >= this.#nextId) this.#nextId = id + 1;
@@ -150,6 +182,25 @@ export class SendQueue {
         );
       }
     }
+  }
+
+  /**
+   * Takes the message's id now (the next one, unless another hub wrote it under one) and
+   * asks its tab to confirm it, once per id: a fresh session's id is asked again.
+   */
+  #ask(message: Message, confirm: (id: number) => Promise<void>): void {
+    const id = message.id ?? this.#nextId;
+    message.id = id;
+    // Taken now, also one another hub wrote it under: a message behind it, asked about or
+    // written before it, must not take it too.
+    this.#nextId = Math.max(this.#nextId, id + 1);
+    if (message.asked === id) return;
+    message.asked = id;
+    confirm(id).then(() => {
+      if (message.asked !== id) return;
+      message.told = id;
+      this.confirmed();
+    });
   }
 
   ack(id: number): void {
@@ -221,7 +272,11 @@ export class SendQueue {
     if (!renumber) return;
     // A fresh session knows none of the old ids, nor the ids another hub wrote under.
     this.#nextId = 1;
-    for (const message of this.#waiting) delete message.id;
+    for (const message of this.#waiting) {
+      delete message.id;
+      delete message.asked;
+      delete message.told;
+    }
   }
 
   /** The messages not withdrawn; a withdrawn one is rejected and forgotten. */

@@ -97,7 +97,10 @@ export class WireLink {
   ) {
     this.#negotiationTimer = new Timer(clock);
     this.#limits = options.limits;
-    this.#queue = new SendQueue(options.outboxLimit, options.limits.maxPayload);
+    // A tab confirmed a message's id: it goes now, if the session is still attached.
+    this.#queue = new SendQueue(options.outboxLimit, options.limits.maxPayload, () => {
+      if (this.#phase === 'tabsocket') this.#flush();
+    });
   }
 
   get limits(): Limits {
@@ -131,15 +134,23 @@ export class WireLink {
   }
 
   /**
-   * A cursor a tab holds: of this session, its ids up to `cursor.nextId` may have been used,
-   * and new ones go above them. Of a newer session (a higher `epoch`: the server lost this
-   * one, and another tab knows the one that went on), it is resumed instead, as long as no
-   * `resume` went out yet.
+   * A cursor a tab or a joining hub holds: of this session, its ids up to `cursor.nextId`
+   * may have been used, and new ones go above them. Of a newer session (a higher `epoch`:
+   * the server lost this one, and another tab knows the one that went on), it is resumed
+   * instead, as long as no `resume` went out yet; so is one of the same epoch a `rejoin`
+   * brings (tabs whose worker died, in the login running now) when this session is this
+   * hub's own, new (its tab came without a cursor as another build's worker died): the
+   * login's sends the dead worker wrote under that session's ids would otherwise go again
+   * under this one's. (A new login's cursor may be a reloaded page's of a login that ended
+   * in the same instant: never resumed.)
    */
-  learn(cursor: SessionCursor): void {
+  learn(cursor: SessionCursor, rejoin = false): void {
     if (cursor.session !== this.#session.id) {
       const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
-      if (unsent && (cursor.epoch ?? 0) > this.#epoch) this.#takeSession(cursor);
+      const epoch = cursor.epoch ?? 0;
+      const ours = !this.#session.held;
+      const live = epoch > this.#epoch || (rejoin && ours && epoch === this.#epoch);
+      if (unsent && live) this.#takeSession(cursor);
       return;
     }
     this.#skipIdsBelow(cursor.nextId);

@@ -32,6 +32,11 @@ export class WireSession {
     this.#held = true;
   }
 
+  /** Whether a server attached it, or it came from one that did: else it is this hub's own, new. */
+  get held(): boolean {
+    return this.#held;
+  }
+
   get lastSeq(): number {
     return this.#lastSeq;
   }
