@@ -108,6 +108,46 @@ const FOUND: Array<{ bug: string; plan: Plan; check: 'checker' | 'silent loss' }
     },
     check: 'checker',
   },
+  {
+    // Not one of the late fixes (found by this review's runs, seed 7101): the dead worker's
+    // resume of S1 and the fresh worker's both reach the server after a push (p1) made while
+    // neither had resumed; both sockets got p1 plainly and remember it, and each resume
+    // hands it to S1 (its fan-out predates S1's birth here, so `logged` says no): S1#1 and
+    // S1#2, and h2 hears p1 twice. server/review-remembered.test.ts has it as a unit test.
+    // Invariant: no push twice (`duplicate`).
+    bug: 'a push made before two sockets of one session resumed it (a dying worker and its successor) is logged twice',
+    plan: {
+      seed: 23,
+      browsers: [{ sharedWorkers: true }, { sharedWorkers: true }],
+      steps: [
+        { wait: 18, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 4, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+      ],
+      choices: [1],
+    },
+    check: 'checker',
+  },
+  {
+    // A variant of the open "send written twice across a session switch" (sim/README.md,
+    // Still open) that needs no second build: a tab of the same build opens as the worker
+    // dies, reaches the fresh worker first with no cursor, and the fresh worker starts a new
+    // session S2; the tab that sent s1 (written in S1) tells its cursor before the resume
+    // goes out, but `WireLink.learn` takes another session only at a higher epoch, so s1
+    // goes again as new in S2 (seed 7104).
+    // Invariant: a send reaches the app once (the server lost no session).
+    bug: 'a tab of the same build opened as the worker dies: the fresh worker starts a new session and a send written in the old one goes again',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 44, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [0],
+    },
+    check: 'checker',
+  },
 ];
 
 describe('review: plans that break an invariant', () => {
