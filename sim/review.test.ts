@@ -148,6 +148,30 @@ const FOUND: Array<{ bug: string; plan: Plan; check: 'checker' | 'silent loss' }
     },
     check: 'checker',
   },
+  {
+    // Pages without SharedWorker (seed 7205): the owner page (tab0) reloads in the
+    // millisecond a relaying page (tab1) logs out. tab1's hub keeps its place for the ended
+    // login (`keeper`) and gets the lock as tab0's old hub dies; the reloaded page's fresh
+    // hub joins with intent 'login' and the cursor saved at pagehide, which it connected
+    // with before the logout (app order: "handle h3" before "h2 logout"). The keeper takes
+    // the join for a new login and makes way (`#answerEnded`), and the fresh hub resumes
+    // S1, the logged-out session: h3 hears p1, p2 after the logout. A connect() that reached
+    // its hub before that hub heard the logout should close with the login
+    // (docs/design.md, One socket per browser); a new login should not resume S1 either.
+    // Invariant: push after logout (and a socket left for the ended login).
+    bug: 'a page reloaded as another page logs out (no SharedWorker): its fresh hub resumes the logged-out session',
+    plan: {
+      seed: 1440896636,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 6, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 21, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 0 } },
+      ],
+      choices: [],
+    },
+    check: 'checker',
+  },
 ];
 
 describe('review: plans that break an invariant', () => {
