@@ -4,9 +4,9 @@
  * store knows it. Fails on the code as it is.
  */
 import { describe, expect, it } from 'vitest';
-import { pushPayload } from './outbound-frame';
 import { RedisReplayStore } from './redis/index';
-import { type ResumeOutcome, SessionRegistry } from './session-registry';
+import { type ResumeOutcome, SessionRegistry } from './sessions/session-registry';
+import { pushPayload } from './stores/push-payload';
 import { FakeClock } from './test-support/fake-clock';
 import { waitUntil } from './test-support/harness';
 import { redisForTheFile } from './test-support/redis-server';

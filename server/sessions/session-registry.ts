@@ -135,11 +135,10 @@ export class SessionRegistry {
           this.#awaitWorker(target);
           return respond({ kind: 'failed', reason: 'closed' });
         }
-        // Gone: a session the worker holds pushes of, or one a server attached before that
-        // this one does not hold either (its pushes may have been made and lost on the way),
-        // goes on under a new id. (The in-memory store keeps nothing of a session without
-        // pushes or messages: that this registry holds it is what says it is known.)
-        if (read.fresh === true && (last !== 0 || (held && created))) {
+        // Gone: a session the worker holds pushes of, or one a server attached before (its
+        // pushes may have been made and lost on the way), goes on under a new id. This
+        // registry may hold it still: the store lost it (Redis restarted empty) unseen here.
+        if (read.fresh === true && (last !== 0 || held)) {
           this.#evict(target);
           return this.#startAnew(socket, respond);
         }
