@@ -8,6 +8,7 @@ import type { SendBudget } from './session';
 import {
   type Fanout,
   oldestOf,
+  type RememberedFrame,
   type ResumeOutcome,
   type Session,
   type SessionRegistryOptions,
@@ -18,6 +19,7 @@ import { UserIndex } from './user-index';
 
 export {
   type Fanout,
+  type RememberedFrame,
   type ResumeOutcome,
   type Session,
   type SessionRegistryOptions,
@@ -95,6 +97,7 @@ export class SessionRegistry {
         written: 0,
         resuming: 0,
         unkept: 0,
+        takenOver: new WeakSet(),
       };
       this.#sessions.set(key, session);
       this.#byUser.add(session);
@@ -184,7 +187,7 @@ export class SessionRegistry {
     // pushes made while the new one is read: the store numbers them in the order made.
     const session = this.#sessions.get(this.#keyOf(socket.userId, newId));
     if (session) {
-      for (const payload of socket.handOver?.() ?? []) this.push(session, payload, 'resume');
+      for (const frame of socket.handOver?.() ?? []) this.takeOver(session, frame);
     }
     return started;
   }
@@ -241,6 +244,18 @@ export class SessionRegistry {
    */
   push(session: Session, payload: PushPayload, budget: SendBudget = 'live'): boolean {
     return this.#pushes.push(session, payload, budget);
+  }
+
+  /**
+   * Pushes a frame a socket got before it resumed `session`, which the session did not log
+   * (see `ResumeOutcome.logged`); a fan-out only the first time a socket hands it over.
+   */
+  takeOver(session: Session, { payload, fanout }: RememberedFrame): void {
+    if (fanout) {
+      if (session.takenOver.has(fanout)) return;
+      session.takenOver.add(fanout);
+    }
+    this.push(session, payload, 'resume');
   }
 
   /** `push` to each of `sessions` (a fan-out); answers how many were written. */
