@@ -31,7 +31,8 @@ export class MemoryReplayStore implements ReplayStore {
 
   /**
    * A session read is kept, with or without pushes, until `drop`: `fresh` then says, as
-   * Redis's does, that no server attached it since the store began, not that it has no push.
+   * Redis's does, that no server read it since it began or dropped it, not that it has no
+   * push.
    */
   read(session: string, last: number | undefined): ReplayRead {
     const lastId = this.#received.get(session)?.highest;
