@@ -57,10 +57,11 @@ async function start(store: ReplayStore) {
   });
 }
 
-function pushes(client: TestClient): Array<{ seq: number; data: unknown }> {
+function pushes(client: TestClient): Array<{ seq: number; data: unknown; text?: string }> {
   return client.json().filter((frame) => (frame as { $ts?: string }).$ts === 'push') as Array<{
     seq: number;
     data: unknown;
+    text?: string;
   }>;
 }
 
@@ -124,6 +125,31 @@ describe('a store that answers later', () => {
     await waitUntil(() => acks().length === 100, 'every ack');
     expect(received).toEqual(range(1, 50));
     expect(client.json()[1]).toMatchObject({ $ts: 'resumed', seq: 0 });
+  });
+
+  it('numbers a push two sockets got before resuming once in a session started anew for one', async () => {
+    // A dying worker's socket and its successor's got the push plainly. The first resumes a
+    // stream the store does not have: the session started anew takes the push as #1 before
+    // its read settles. The successor then resumes that session: its copy is that push.
+    const { server, url } = await start(new LateStore());
+    const dying = await harness.connect(`${url}/?user=ann`);
+    const successor = await harness.connect(`${url}/?user=ann`);
+    await dying.nonce();
+    await successor.nonce();
+    server.push('ann', 'one');
+    await waitUntil(
+      () => dying.messages.includes('one') && successor.messages.includes('one'),
+      'the plain copies',
+    );
+    const answer = await dying.resume('gone', 5);
+    expect(answer).toMatchObject({ $ts: 'resync', seq: 0, session: expect.any(String) });
+    await successor.resume(answer.session, 0);
+    server.push('ann', 'two');
+    await waitUntil(() => pushes(successor).some((push) => push.text === 'two'), 'push two');
+    expect(pushes(successor).map((push) => [push.seq, push.text])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+    ]);
   });
 
   it('answers heartbeats while a frame waits for the store, and keeps the rest in order', async () => {

@@ -4,8 +4,6 @@ import { DedupeWindow } from './dedupe-window';
 import { type ReplayLimits, ReplayLog } from './replay-log';
 
 const EMPTY: ReplayRead = { head: 0, entries: [], fresh: true };
-/** A session with no push yet whose messages it records: known, though it has no log. */
-const NO_PUSH_YET: ReplayRead = { head: 0, entries: [] };
 const GONE: ReplayRead = { head: 0, entries: undefined, fresh: true };
 
 /**
@@ -31,17 +29,22 @@ export class MemoryReplayStore implements ReplayStore {
     return log.append(payload);
   }
 
+  /**
+   * A session read is kept, with or without pushes, until `drop`: `fresh` then says, as
+   * Redis's does, that no server read it since it began or dropped it, not that it has no
+   * push.
+   */
   read(session: string, last: number | undefined): ReplayRead {
-    const log = this.#logs.get(session);
     const lastId = this.#received.get(session)?.highest;
-    const stream = this.#stream(log, last, this.#received.has(session));
+    const stream = this.#stream(session, last);
     return lastId ? { ...stream, lastId } : stream;
   }
 
-  #stream(log: ReplayLog | undefined, last: number | undefined, received: boolean): ReplayRead {
+  #stream(session: string, last: number | undefined): ReplayRead {
+    const log = this.#logs.get(session);
     if (!log) {
-      if (last !== 0) return GONE;
-      return received ? NO_PUSH_YET : EMPTY;
+      this.#logs.set(session, new ReplayLog(this.limits, this.clock));
+      return last === 0 ? EMPTY : GONE;
     }
     if (isPushNumber(last) && last > log.head) {
       log.skipTo(last);

@@ -32,11 +32,18 @@ function resumeNow(
   socket: SessionSocket,
   id: string,
   last: number | undefined,
+  held = false,
 ): ResumeOutcome {
   let answer: ResumeOutcome | undefined;
-  registry.resume(socket, id, last, (outcome) => {
-    answer = outcome;
-  });
+  registry.resume(
+    socket,
+    id,
+    last,
+    (outcome) => {
+      answer = outcome;
+    },
+    held,
+  );
   if (!answer) throw new Error('the in-memory store answered later');
   return answer;
 }
@@ -45,11 +52,17 @@ function setup(options: Partial<SessionRegistryOptions> = {}) {
   const clock = new FakeClock();
   const limits = { maxCount: 100, maxAge: 1_000, maxBytes: 1_000_000 };
   const store = new MemoryReplayStore(limits, clock);
-  const registry = new SessionRegistry(
-    store,
-    { ...limits, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false, ...options },
-    clock,
-  );
+  const registryOptions = {
+    ...limits,
+    dedupeWindow: 8,
+    maxPerUser: 16,
+    maxTotal: 100,
+    anonymous: false,
+    ...options,
+  };
+  const registry = new SessionRegistry(store, registryOptions, clock);
+  /** The registry of a server restarted with its sessions (the store kept). */
+  const restarted = () => new SessionRegistry(store, registryOptions, clock);
   /** A socket of `userId` resuming `id`, then left (detached) unless `stay`. */
   const resume = (userId: string, id: string, stay = false) => {
     const socket = new FakeSocket(userId);
@@ -59,7 +72,7 @@ function setup(options: Partial<SessionRegistryOptions> = {}) {
     clock.advance(1);
     return { socket, outcome, session: outcome.session };
   };
-  return { registry, store, resume, advance: (ms: number) => clock.advance(ms) };
+  return { registry, store, resume, restarted, advance: (ms: number) => clock.advance(ms) };
 }
 
 describe('SessionRegistry', () => {
@@ -80,6 +93,16 @@ describe('SessionRegistry', () => {
       expect(second.outcome.kind === 'attached' && second.outcome.created).toBe(false);
       expect([...registry.ofUser('socket-2')]).toEqual([first]);
       expect([...registry.ofUser('socket-1')]).toEqual([]);
+    });
+
+    it('goes on with a held session of no push or message after a restart that kept the store', () => {
+      // The store knows every session a server read: the worker, attached before the
+      // restart, missed nothing, and no resync is due.
+      const { restarted, resume } = setup();
+      resume('ann', 's1');
+      const again = resumeNow(restarted(), new FakeSocket('ann'), 's1', 0, true);
+      expect(again).toMatchObject({ kind: 'attached', replay: [] });
+      expect(again.kind === 'attached' && again.newId).toBeUndefined();
     });
 
     it('tells which fan-outs made before the resume the session logged', () => {

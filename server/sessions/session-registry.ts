@@ -8,6 +8,7 @@ import type { SendBudget } from './session';
 import {
   type Fanout,
   oldestOf,
+  type RememberedFrame,
   type ResumeOutcome,
   type Session,
   type SessionRegistryOptions,
@@ -18,6 +19,7 @@ import { UserIndex } from './user-index';
 
 export {
   type Fanout,
+  type RememberedFrame,
   type ResumeOutcome,
   type Session,
   type SessionRegistryOptions,
@@ -95,6 +97,7 @@ export class SessionRegistry {
         written: 0,
         resuming: 0,
         unkept: 0,
+        takenOver: new WeakSet(),
       };
       this.#sessions.set(key, session);
       this.#byUser.add(session);
@@ -135,11 +138,10 @@ export class SessionRegistry {
           this.#awaitWorker(target);
           return respond({ kind: 'failed', reason: 'closed' });
         }
-        // Gone: a session the worker holds pushes of, or one a server attached before that
-        // this one does not hold either (its pushes may have been made and lost on the way),
-        // goes on under a new id. (The in-memory store keeps nothing of a session without
-        // pushes or messages: that this registry holds it is what says it is known.)
-        if (read.fresh === true && (last !== 0 || (held && created))) {
+        // Gone: a session the worker holds pushes of, or one a server attached before (its
+        // pushes may have been made and lost on the way), goes on under a new id. This
+        // registry may hold it still: the store lost it (Redis restarted empty) unseen here.
+        if (read.fresh === true && (last !== 0 || held)) {
           this.#evict(target);
           return this.#startAnew(socket, respond);
         }
@@ -185,7 +187,7 @@ export class SessionRegistry {
     // pushes made while the new one is read: the store numbers them in the order made.
     const session = this.#sessions.get(this.#keyOf(socket.userId, newId));
     if (session) {
-      for (const payload of socket.handOver?.() ?? []) this.push(session, payload, 'resume');
+      for (const frame of socket.handOver?.() ?? []) this.takeOver(session, frame);
     }
     return started;
   }
@@ -242,6 +244,18 @@ export class SessionRegistry {
    */
   push(session: Session, payload: PushPayload, budget: SendBudget = 'live'): boolean {
     return this.#pushes.push(session, payload, budget);
+  }
+
+  /**
+   * Pushes a frame a socket got before it resumed `session`, which the session did not log
+   * (see `ResumeOutcome.logged`); a fan-out only the first time a socket hands it over.
+   */
+  takeOver(session: Session, { payload, fanout }: RememberedFrame): void {
+    if (fanout) {
+      if (session.takenOver.has(fanout)) return;
+      session.takenOver.add(fanout);
+    }
+    this.push(session, payload, 'resume');
   }
 
   /** `push` to each of `sessions` (a fan-out); answers how many were written. */

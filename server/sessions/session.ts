@@ -20,7 +20,14 @@ export interface SessionSocket {
    * Gives up the frames written to it before its resume (none once attached): a session
    * started for it under a new id numbers them first, before any push made while it is read.
    */
-  handOver?(): PushPayload[];
+  handOver?(): RememberedFrame[];
+}
+
+/** An application frame written to a socket that may still resume a session. */
+export interface RememberedFrame {
+  payload: PushPayload;
+  /** How push, broadcast or publish reached sessions; undefined for `client.send`. */
+  fanout: Fanout | undefined;
 }
 
 /** A worker's session: it outlives its sockets, so pushes and messages survive reconnects. */
@@ -54,6 +61,12 @@ export interface Session {
   resuming: number;
   /** Pushes the store did not keep while a resume was pending (see `SessionRegistry`). */
   unkept: number;
+  /**
+   * The fan-outs it took from sockets that got them before resuming it: another socket
+   * that got one too (a dying worker's and its successor's) does not hand it over again.
+   * Weak: a fan-out no socket remembers any more cannot come again.
+   */
+  readonly takenOver: WeakSet<Fanout>;
 }
 
 /**

@@ -2,7 +2,13 @@ import { WebSocket } from 'ws';
 import { type Clock, Timer } from '../../protocol/clock';
 import type { ErrorFrame, WireErrorCode } from '../../protocol/wire';
 import { SerialQueue } from '../sessions/serial-queue';
-import type { Fanout, SendBudget, Session, SessionSocket } from '../sessions/session';
+import type {
+  Fanout,
+  RememberedFrame,
+  SendBudget,
+  Session,
+  SessionSocket,
+} from '../sessions/session';
 import {
   encodePayload,
   encodePushData,
@@ -158,10 +164,8 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
   }
 
   /** The frames remembered so far, for a session started under a new id (see `SessionSocket`). */
-  handOver(): PushPayload[] {
-    return this.#phase.kind === 'awaiting'
-      ? this.#phase.remembered.take().map((frame) => frame.payload)
-      : [];
+  handOver(): RememberedFrame[] {
+    return this.#phase.kind === 'awaiting' ? this.#phase.remembered.take() : [];
   }
 
   /** The resume attached `session`: answers what was remembered since `hello`. */

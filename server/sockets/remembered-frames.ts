@@ -1,12 +1,4 @@
-import type { Fanout } from '../sessions/session-registry';
-import type { PushPayload } from '../stores/push-payload';
-
-/** An application frame written to a socket that may still resume a session. */
-export interface RememberedFrame {
-  payload: PushPayload;
-  /** How push, broadcast or publish reached sessions; undefined for `client.send`. */
-  fanout: Fanout | undefined;
-}
+import type { RememberedFrame } from '../sessions/session-registry';
 
 /**
  * The frames written to a socket between its `hello` and its `resume`, so that the session

@@ -77,8 +77,6 @@ function respond(
   // pushes made to it since it exists (they are in the replay, or come after it); the rest
   // it gets now.
   for (const frame of remembered.frames) {
-    if (!frame.fanout || !outcome.logged(frame.fanout)) {
-      sessions.push(session, frame.payload, 'resume');
-    }
+    if (!frame.fanout || !outcome.logged(frame.fanout)) sessions.takeOver(session, frame);
   }
 }

@@ -38,9 +38,9 @@ export interface ReplayRead {
    */
   readonly caughtUp?: boolean;
   /**
-   * The stream begins with this read: the store had nothing of the session (it never did,
-   * it lost it, or the session had no push yet). A worker that holds pushes of it holds
-   * them of another stream.
+   * The stream begins with this read: the store had nothing of the session (no server read
+   * it since the store began, or the store lost it). A worker that holds pushes of it, or
+   * was attached to it, holds them of another stream.
    */
   readonly fresh?: boolean;
   /**
