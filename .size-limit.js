@@ -27,14 +27,14 @@ export default [
     name: 'worker without comlink',
     path: 'dist/shared-worker.js',
     // What the worker imports only when it first takes the HTTP stream, measured below.
-    ignore: ['comlink', `./dist/${LAZY_STREAM}`],
+    ignore: ['comlink', `./${LAZY_STREAM}`],
     limit: '17.2 KiB',
   },
   {
     name: 'HTTP stream chunk (loaded when WebSocket is blocked)',
     path: `dist/${LAZY_STREAM}`,
     // Only its own code: what it imports is the worker's, loaded already.
-    ignore: ['./dist/serve-*.js', './dist/option-checks-*.js'],
+    ignore: ['./serve-*', './option-checks-*'],
     limit: '1.3 KiB',
   },
 ].map((check) => ({ ...check, gzip: true, modifyEsbuildConfig: asATabLoadsIt }));
