@@ -15,16 +15,21 @@ export interface SocketLike {
   onerror: ((event: Event) => void) | null;
 }
 
+/** The socket of an HTTP stream to `url`'s server, where WebSocket is blocked. */
+export type StreamMaker = (url: string) => SocketLike;
+
 export interface Environment {
   clock: Clock;
   /** Uniform in [0, 1), as Math.random. */
   random: () => number;
   createSocket: (url: string, protocols: string[]) => SocketLike;
   /**
-   * The HTTP stream to `url`'s server (worker/http-stream-socket.ts), where WebSocket is
-   * blocked; without it (a test's environment, the simulation's) only WebSocket is used.
+   * Loads the HTTP stream (worker/http-stream-socket.ts, a chunk of its own, so that a
+   * worker whose WebSocket works never downloads it) and gives its sockets' maker; called
+   * when the transport policy first takes the stream, again after a load that failed.
+   * Without it (a test's environment, the simulation's) only WebSocket is used.
    */
-  createStream?: (url: string) => SocketLike;
+  loadStream?: () => Promise<StreamMaker>;
   /**
    * With a `url` function: the url of the next attempt, asked of a tab (`UrlSource`). An
    * abort (the attempt was given up) ends the ask and its deadline at once.

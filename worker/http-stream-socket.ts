@@ -11,7 +11,8 @@ import {
   type StreamClose,
 } from '../protocol/http-stream';
 import type { SocketData } from '../protocol/tab-hub';
-import type { SocketLike } from './environment';
+import type { SocketLike, StreamMaker } from './environment';
+import { socketEvent as event } from './socket-event';
 
 /** The part of the browser's EventSource the stream uses, so tests can hand in a fake. */
 export interface EventSourceLike {
@@ -220,10 +221,10 @@ export class HttpStreamSocket implements SocketLike {
 
 /**
  * The browser's streams: `EventSource` down, `fetch` up, both with the user's credentials,
- * as a WebSocket sends its cookies. Undefined where either is missing.
+ * as a WebSocket sends its cookies. Loaded only when the transport policy first takes the
+ * stream (worker/serve.ts), which checks first that the browser has both.
  */
-export function browserStreams(clock: Clock): ((url: string) => SocketLike) | undefined {
-  if (typeof EventSource !== 'function' || typeof fetch !== 'function') return undefined;
+export function browserStreams(clock: Clock): StreamMaker {
   const env: StreamEnvironment = {
     clock,
     openEventSource: (url) => new EventSource(url, { withCredentials: true }),
@@ -238,12 +239,4 @@ export function browserStreams(clock: Clock): ((url: string) => SocketLike) | un
       }),
   };
   return (url) => new HttpStreamSocket(url, env);
-}
-
-/**
- * An event with the fields the connection reads. Not `new CloseEvent(…)`: a worker host may
- * lack it (Node before 23, where the unit tests run).
- */
-function event<T extends Event>(type: string, fields: Omit<Partial<T>, 'type'>): T {
-  return { type, ...fields } as T;
 }

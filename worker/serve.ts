@@ -1,7 +1,6 @@
 import { expose } from 'comlink';
 import { systemClock } from '../protocol/clock';
 import { nextTask } from './frame-batcher';
-import { browserStreams } from './http-stream-socket';
 import { Hub, type HubEnvironment } from './hub';
 
 /** What `serve` listens on: a SharedWorker's global scope (`self`). */
@@ -14,12 +13,15 @@ export type ServeOptions = Partial<HubEnvironment>;
 
 /** A hub with the browser's WebSocket and HTTP stream, clock, randomness and Web Locks, unless replaced. */
 export function createHub(options: ServeOptions = {}): Hub {
-  const streams = browserStreams(options.clock ?? systemClock);
+  const clock = options.clock ?? systemClock;
+  // The stream's code is a chunk of its own, fetched when the policy first takes it.
+  const loadStream = async () => (await import('./http-stream-socket')).browserStreams(clock);
+  const streams = typeof EventSource === 'function' && typeof fetch === 'function';
   return new Hub({
     clock: systemClock,
     random: Math.random,
     createSocket: (url, protocols) => new WebSocket(url, protocols),
-    ...(streams ? { createStream: streams } : {}),
+    ...(streams ? { loadStream } : {}),
     locks: (globalThis.navigator as Navigator | undefined)?.locks,
     schedule: options.schedule ?? nextTask(),
     openChannel:

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
 import type { ConnectionState, StateDetail } from '../protocol/state';
 import { Connection } from './connection';
-import type { ConnectionListener } from './environment';
+import type { ConnectionListener, StreamMaker } from './environment';
 import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
 import { FakeSocket, fakeEnvironment } from './test-support/fake-socket';
 import { FALLBACK_AFTER } from './transport-policy';
@@ -24,13 +24,22 @@ const STREAM = 'sse';
 const PROBE_DELAY = 30_000;
 const CONNECT_TIMEOUT = 3_000;
 
+/**
+ * `withStreams`: the environment loads the stream's module (`loadStream`), counted in
+ * `loads`; `loadStream` may be replaced to hold the module back or fail it.
+ */
 function setup(overrides: Omit<ConnectionOptions, 'url'> = {}, withStreams = true) {
   const fake = fakeEnvironment();
+  const makeStream: StreamMaker = (url) => {
+    const socket = new FakeSocket(url, [STREAM]);
+    fake.sockets.push(socket);
+    return socket;
+  };
+  const loads = { count: 0, next: async (): Promise<StreamMaker> => makeStream };
   if (withStreams) {
-    fake.env.createStream = (url) => {
-      const socket = new FakeSocket(url, [STREAM]);
-      fake.sockets.push(socket);
-      return socket;
+    fake.env.loadStream = () => {
+      loads.count += 1;
+      return loads.next();
     };
   }
   const states: Array<{ state: ConnectionState; detail: StateDetail }> = [];
@@ -51,13 +60,13 @@ function setup(overrides: Omit<ConnectionOptions, 'url'> = {}, withStreams = tru
   });
   const connection = new Connection(options, fake.env, listener);
   const kinds = () => fake.sockets.map((socket) => (socket.protocols[0] === STREAM ? 'sse' : 'ws'));
-  return { connection, states, kinds, ...fake };
+  return { connection, states, kinds, loads, makeStream, ...fake };
 }
 
 /** The current attempt's socket never opens: closed before open, then the backoff runs out. */
-function refuse(latest: () => FakeSocket): void {
+async function refuse(latest: () => FakeSocket): Promise<void> {
   latest().drop(1006);
-  vi.advanceTimersByTime(100);
+  await vi.advanceTimersByTimeAsync(100);
 }
 
 /** Opens the latest socket and resumes the session on it as a reference server does. */
@@ -68,13 +77,13 @@ function openAndResume(socket: FakeSocket, seq = 0): void {
 }
 
 describe('the transport policy', () => {
-  it(`takes the stream after ${FALLBACK_AFTER} WebSocket attempts in a row that never opened`, () => {
+  it(`takes the stream after ${FALLBACK_AFTER} WebSocket attempts in a row that never opened`, async () => {
     const { connection, kinds, latest, states } = setup();
     connection.start();
-    for (let attempt = 1; attempt < FALLBACK_AFTER; attempt += 1) refuse(latest);
+    for (let attempt = 1; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
     expect(kinds()).toEqual(['ws', 'ws', 'ws']);
     expect(connection.transport).toBe('websocket');
-    refuse(latest);
+    await refuse(latest);
     expect(kinds()).toEqual(['ws', 'ws', 'ws', 'sse']);
     expect(latest().url).toBe('ws://127.0.0.1:9/ws');
     latest().accept();
@@ -82,44 +91,44 @@ describe('the transport policy', () => {
     expect(states.at(-1)).toMatchObject({ state: 'open', detail: { transport: 'sse' } });
   });
 
-  it('counts a handshake that hangs past connectTimeout as never opened', () => {
+  it('counts a handshake that hangs past connectTimeout as never opened', async () => {
     const { connection, kinds } = setup();
     connection.start();
     for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) {
-      vi.advanceTimersByTime(CONNECT_TIMEOUT + 100);
+      await vi.advanceTimersByTimeAsync(CONNECT_TIMEOUT + 100);
     }
     expect(kinds().at(-1)).toBe('sse');
   });
 
-  it('keeps to WebSocket when one opens between the failures (a restart, not a block)', () => {
+  it('keeps to WebSocket when one opens between the failures (a restart, not a block)', async () => {
     const { connection, kinds, latest } = setup();
     connection.start();
-    refuse(latest);
-    refuse(latest);
+    await refuse(latest);
+    await refuse(latest);
     latest().accept();
     latest().drop(1006);
-    vi.advanceTimersByTime(100);
-    refuse(latest);
-    refuse(latest);
+    await vi.advanceTimersByTimeAsync(100);
+    await refuse(latest);
+    await refuse(latest);
     expect(kinds()).toEqual(['ws', 'ws', 'ws', 'ws', 'ws', 'ws']);
   });
 
-  it('goes back to WebSocket at once when the stream never opens either (the server is down)', () => {
+  it('goes back to WebSocket at once when the stream never opens either (the server is down)', async () => {
     const { connection, kinds, latest } = setup();
     connection.start();
-    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) refuse(latest);
-    refuse(latest);
+    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
+    await refuse(latest);
     expect(kinds()).toEqual(['ws', 'ws', 'ws', 'sse', 'ws']);
   });
 
-  it('keeps the stream when it drops after it opened, and resumes the session on it', () => {
+  it('keeps the stream when it drops after it opened, and resumes the session on it', async () => {
     const { connection, kinds, latest } = setup();
     connection.start();
-    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) refuse(latest);
+    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
     openAndResume(latest());
     const session = resumeFrameOf(latest()).session;
     latest().drop(1006);
-    vi.advanceTimersByTime(100);
+    await vi.advanceTimersByTimeAsync(100);
     expect(kinds().at(-1)).toBe('sse');
     latest().accept();
     latest().receive(HELLO);
@@ -127,10 +136,10 @@ describe('the transport policy', () => {
     expect(connection.state).toBe('open');
   });
 
-  it('probes a WebSocket probeDelay after the stream opened, doubling after each that fails, to 8 times', () => {
+  it('probes a WebSocket probeDelay after the stream opened, doubling after each that fails, to 8 times', async () => {
     const { connection, kinds, latest, sockets } = setup();
     connection.start();
-    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) refuse(latest);
+    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
     openAndResume(latest());
     const stream = latest();
     const probeTimes: number[] = [];
@@ -139,13 +148,13 @@ describe('the transport policy', () => {
     for (let probe = 0; probe < 5; probe += 1) {
       for (let second = 0; sockets.length === seen; second += 1) {
         if (second > 1_000) throw new Error('no probe within 1000 s');
-        vi.advanceTimersByTime(1_000);
+        await vi.advanceTimersByTimeAsync(1_000);
       }
       seen = sockets.length;
       probeTimes.push(Date.now() - started);
       // Probe failures: a close before open, or a handshake that hangs.
       if (probe % 2 === 0) latest().drop(1006);
-      else vi.advanceTimersByTime(CONNECT_TIMEOUT);
+      else await vi.advanceTimersByTimeAsync(CONNECT_TIMEOUT);
     }
     const gaps = probeTimes.map((time, at) => time - (at === 0 ? 0 : (probeTimes[at - 1] ?? 0)));
     expect(gaps).toEqual([
@@ -160,15 +169,15 @@ describe('the transport policy', () => {
     expect(stream.closeCalls).toEqual([]);
   });
 
-  it('moves back to a WebSocket when a probe opens: the probe closed, the session resumed', () => {
+  it('moves back to a WebSocket when a probe opens: the probe closed, the session resumed', async () => {
     const { connection, kinds, latest, states } = setup();
     connection.start();
-    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) refuse(latest);
+    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
     openAndResume(latest(), 0);
     const stream = latest();
     const session = resumeFrameOf(stream).session;
     stream.receive(JSON.stringify({ $ts: 'push', seq: 1, text: '"one"' }));
-    vi.advanceTimersByTime(PROBE_DELAY);
+    await vi.advanceTimersByTimeAsync(PROBE_DELAY);
     const probe = latest();
     expect(kinds().at(-1)).toBe('ws');
     probe.accept();
@@ -185,41 +194,125 @@ describe('the transport policy', () => {
     expect(states.at(-1)).toMatchObject({ state: 'open', detail: { transport: 'websocket' } });
   });
 
-  it('stops the probe with the stream: none runs while the stream is down', () => {
+  it('stops the probe with the stream: none runs while the stream is down', async () => {
     const { connection, latest, sockets } = setup({
       reconnect: { minDelay: 60_000, maxDelay: 60_000, jitter: 0 },
     });
     connection.start();
     for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) {
       latest().drop(1006);
-      vi.advanceTimersByTime(60_000);
+      await vi.advanceTimersByTimeAsync(60_000);
     }
     openAndResume(latest());
-    vi.advanceTimersByTime(PROBE_DELAY - 1);
+    await vi.advanceTimersByTimeAsync(PROBE_DELAY - 1);
     latest().drop(1006);
     const count = sockets.length;
-    vi.advanceTimersByTime(59_999);
+    await vi.advanceTimersByTimeAsync(59_999);
     expect(sockets).toHaveLength(count);
   });
 
-  it("never takes the stream with transports ['websocket'], nor without one in the environment", () => {
+  it("never takes the stream with transports ['websocket'], nor without one in the environment", async () => {
     for (const { context } of [
       { context: setup({ transports: ['websocket'] }) },
       { context: setup({}, false) },
     ]) {
       context.connection.start();
-      for (let attempt = 0; attempt < 2 * FALLBACK_AFTER; attempt += 1) refuse(context.latest);
+      for (let attempt = 0; attempt < 2 * FALLBACK_AFTER; attempt += 1)
+        await refuse(context.latest);
       expect(new Set(context.kinds())).toEqual(new Set(['ws']));
     }
   });
 
-  it("takes the stream only, and never probes, with transports ['sse']", () => {
+  it("takes the stream only, and never probes, with transports ['sse']", async () => {
     const { connection, kinds, latest } = setup({ transports: ['sse'] });
     connection.start();
     expect(connection.transport).toBe('sse');
-    refuse(latest);
+    await vi.advanceTimersByTimeAsync(0);
+    await refuse(latest);
     latest().accept();
-    vi.advanceTimersByTime(10 * PROBE_DELAY);
+    await vi.advanceTimersByTimeAsync(10 * PROBE_DELAY);
     expect(kinds()).toEqual(['sse', 'sse']);
+  });
+});
+
+/** A load of the stream's module that the test settles by hand. */
+function heldLoad() {
+  let settle = { resolve: (_make: StreamMaker) => {}, reject: (_error: Error) => {} };
+  const loaded = new Promise<StreamMaker>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  return { loaded, ...settle };
+}
+
+describe("the stream's module", () => {
+  it('is loaded only when the stream is first taken, and once', async () => {
+    const { connection, kinds, latest, loads } = setup();
+    connection.start();
+    // WebSocket works, with a drop or two between: the stream's code is never fetched.
+    latest().accept();
+    latest().drop(1006);
+    await vi.advanceTimersByTimeAsync(100);
+    await refuse(latest);
+    latest().accept();
+    expect(connection.state).toBe('open');
+    expect(loads.count).toBe(0);
+
+    latest().drop(1006);
+    await vi.advanceTimersByTimeAsync(100);
+    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
+    expect(loads.count).toBe(1);
+    expect(kinds().at(-1)).toBe('sse');
+    latest().accept();
+    latest().drop(1006);
+    await vi.advanceTimersByTimeAsync(100);
+    // The next stream is made at once, without a load.
+    expect(kinds().at(-1)).toBe('sse');
+    expect(loads.count).toBe(1);
+  });
+
+  it('makes no socket, and leaves no timer, when the attempt ends while the module loads', async () => {
+    for (const end of ['logout', 'offline', 'connect-timeout'] as const) {
+      const { connection, loads, makeStream, sockets, states } = setup({ transports: ['sse'] });
+      const load = heldLoad();
+      loads.next = () => load.loaded;
+      connection.start();
+      expect(loads.count).toBe(1);
+      if (end === 'logout') connection.close();
+      if (end === 'offline') connection.setOnline(false);
+      if (end === 'connect-timeout') await vi.advanceTimersByTimeAsync(CONNECT_TIMEOUT);
+      const after = states.length;
+      const timers = vi.getTimerCount();
+      load.resolve(makeStream);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sockets, end).toEqual([]);
+      expect(states, end).toHaveLength(after);
+      if (end !== 'connect-timeout') expect(vi.getTimerCount(), end).toBe(0);
+      else expect(vi.getTimerCount(), end).toBe(timers);
+    }
+  });
+
+  it('counts a module that does not load as a failed attempt at once, and loads it again later', async () => {
+    const { connection, kinds, latest, loads, makeStream, states } = setup();
+    connection.start();
+    for (let attempt = 1; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
+    const load = heldLoad();
+    loads.next = () => load.loaded;
+    await refuse(latest);
+    expect(connection.transport).toBe('sse');
+    load.reject(new TypeError('Failed to fetch dynamically imported module'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(states.at(-1)).toMatchObject({
+      state: 'backoff',
+      detail: { reason: 'close', code: 1006 },
+    });
+    // A stream that never opened: the next attempts are WebSockets, then the stream again.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(connection.transport).toBe('websocket');
+    loads.next = async () => makeStream;
+    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
+    expect(loads.count).toBe(2);
+    expect(kinds().filter((kind) => kind === 'sse')).toHaveLength(1);
+    latest().accept();
+    expect(connection.state).toBe('open');
   });
 });

@@ -1,7 +1,8 @@
 import { Timer } from '../protocol/clock';
 import type { ResolvedConnectionOptions, Transport } from '../protocol/connection-options';
-import type { Environment, SocketLike } from './environment';
+import type { Environment, SocketLike, StreamMaker } from './environment';
 import { closeSocket } from './final-acks';
+import { LoadingSocket } from './loading-socket';
 
 /**
  * WebSocket attempts in a row that never opened before the stream is tried. A blocked
@@ -40,6 +41,8 @@ export class TransportPolicy {
   /** The url of the current attempt, which a probe tries. */
   #url = '';
   #probe: SocketLike | undefined;
+  /** The stream's sockets' maker, once its module loaded: later attempts need no load. */
+  #makeStream: StreamMaker | undefined;
   /** Until the next probe, or until the probe's handshake is given up. */
   readonly #probeTimer: Timer;
   readonly #allowed: readonly Transport[];
@@ -52,7 +55,7 @@ export class TransportPolicy {
     this.#env = env;
     this.#switchToWebSocket = switchToWebSocket;
     // Without the browser's EventSource (a test's or a simulation's environment), no stream.
-    this.#allowed = env.createStream ? options.transports : ['websocket'];
+    this.#allowed = env.loadStream ? options.transports : ['websocket'];
     this.#mode = this.#allowed[0] === 'sse' ? streamMode() : { kind: 'websocket', refused: 0 };
     this.#probeTimer = new Timer(env.clock);
   }
@@ -65,10 +68,14 @@ export class TransportPolicy {
   /** The socket of an attempt on `url`, over the current transport. */
   create(url: string, protocols: string[]): SocketLike {
     this.#url = url;
-    const { createStream } = this.#env;
-    return this.#mode.kind === 'stream' && createStream
-      ? createStream(url)
-      : this.#env.createSocket(url, protocols);
+    const { loadStream } = this.#env;
+    if (this.#mode.kind !== 'stream' || !loadStream) return this.#env.createSocket(url, protocols);
+    if (this.#makeStream) return this.#makeStream(url);
+    const loaded = loadStream().then((make) => {
+      this.#makeStream = make;
+      return make;
+    });
+    return new LoadingSocket(url, loaded);
   }
 
   /** The attempt opened: on the stream, a probe is due. */

@@ -38,15 +38,17 @@ export function createRequestHandler(
   const routes = defineRoutes(context);
   const wsPath = context.config().wsPath;
   return (request, response) => {
+    const url = requestUrl(request);
+    // Where WebSocket is blocked, the worker's HTTP stream (whose POSTs the server reads).
+    if (url?.pathname === wsPath && context.host.handleRequest(request, response)) return;
     // No route reads a body: drain it so the connection can be reused.
     request.resume();
-    const url = requestUrl(request);
     if (!url) {
       sendError(response, 400, 'Bad request target');
       return;
     }
     if (url.pathname === wsPath) {
-      // A plain request for the socket path, or an upgrade while no socket server is up.
+      // No socket server is up (a restart's downtime) to take the upgrade or the stream.
       sendError(response, context.host.restarting ? 503 : 426, 'WebSocket endpoint');
       return;
     }

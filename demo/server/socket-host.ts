@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Authenticate,
@@ -94,6 +94,14 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     this.#silentUntil = Date.now() + ms;
     this.#silenceTimer = setTimeout(() => this.#endSilence(true), ms);
     return this.#silentUntil;
+  }
+
+  /**
+   * Answers a request for the HTTP stream (on the socket path) and answers true; false
+   * while no socket server is up, or for a request that is not the stream's.
+   */
+  handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
+    return this.#server?.handleRequest(request, response) ?? false;
   }
 
   /** Drops every socket without a close frame, as a crashed proxy would: clients see 1006. */

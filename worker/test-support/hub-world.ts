@@ -52,7 +52,7 @@ export function hubWorld() {
     const hub = createHub({
       ...env,
       createSocket,
-      ...(streams ? { createStream: (url: string) => createSocket(url, ['sse']) } : {}),
+      ...(streams ? { loadStream: async () => (url: string) => createSocket(url, ['sse']) } : {}),
       locks: hubLocks,
       build,
       openChannel: (name) => {
