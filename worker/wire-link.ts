@@ -21,7 +21,7 @@ import {
 } from './inbound-frame';
 import { type Numbering, SendQueue } from './send-queue';
 import { fitsPayload, type Limits, limitsFromHello, topicsWithin } from './wire-limits';
-import { WireSession } from './wire-session';
+import { type SessionStanding, WireSession } from './wire-session';
 
 /** How long a new socket listens for `hello` before it takes the server for a plain one. */
 export const HELLO_WINDOW = 300;
@@ -53,7 +53,8 @@ export interface LinkListener {
   resync(): void;
   /**
    * The cursor moved otherwise than by a push (whose frame carries its number): a new
-   * session, or message ids taken. A new session is told before any of its pushes.
+   * session, message ids taken, or a resume of the session written (it is no longer
+   * `fresh`). A new session is told before any of its pushes.
    */
   cursor(cursor: SessionCursor): void;
 }
@@ -113,12 +114,14 @@ export class WireLink {
   }
 
   get cursor(): SessionCursor {
-    const cursor = {
+    const cursor: SessionCursor = {
       session: this.#session.id,
       seq: this.#session.lastSeq,
       nextId: this.#reservedId,
     };
-    return this.#epoch > 0 ? { ...cursor, epoch: this.#epoch } : cursor;
+    if (this.#epoch > 0) cursor.epoch = this.#epoch;
+    if (!this.#session.held) cursor.fresh = true;
+    return cursor;
   }
 
   /**
@@ -138,21 +141,23 @@ export class WireLink {
    * may have been used, and new ones go above them. Of a newer session (a higher `epoch`:
    * the server lost this one, and another tab knows the one that went on), it is resumed
    * instead, as long as no `resume` went out yet; so is one of the same epoch a `rejoin`
-   * brings (tabs whose worker died, in the login running now) when this session is this
-   * hub's own, new (its tab came without a cursor as another build's worker died): the
-   * login's sends the dead worker wrote under that session's ids would otherwise go again
-   * under this one's. (A new login's cursor may be a reloaded page's of a login that ended
-   * in the same instant: never resumed.)
+   * brings (tabs whose worker died, in the login running now) when no server answered this
+   * session and no other hub offered it (its tab came without a cursor as another build's
+   * worker died): the login's sends the dead worker wrote under that session's ids would
+   * otherwise go again under this one's. (A new login's cursor may be a reloaded page's of
+   * a login that ended in the same instant: never resumed.) A cursor of this session that
+   * is not fresh says another hub offered it: a server may have it.
    */
   learn(cursor: SessionCursor, rejoin = false): void {
     if (cursor.session !== this.#session.id) {
       const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
       const epoch = cursor.epoch ?? 0;
-      const ours = !this.#session.held;
+      const ours = this.#session.standing !== 'attached';
       const live = epoch > this.#epoch || (rejoin && ours && epoch === this.#epoch);
       if (unsent && live) this.#takeSession(cursor);
       return;
     }
+    if (!cursor.fresh) this.#session.offered();
     this.#skipIdsBelow(cursor.nextId);
   }
 
@@ -170,7 +175,7 @@ export class WireLink {
   /** Begins a session, or goes on with the one `resumeFrom` names; no id of another counts. */
   #takeSession(resumeFrom: SessionCursor | undefined): void {
     this.#session = resumeFrom
-      ? new WireSession(resumeFrom.session, resumeFrom.seq)
+      ? new WireSession(resumeFrom.session, resumeFrom.seq, standingOf(resumeFrom))
       : new WireSession();
     this.#epoch = resumeFrom?.epoch ?? 0;
     this.#queue.requeueUnacked({ renumber: true });
@@ -359,7 +364,15 @@ export class WireLink {
     this.#negotiationTimer.start(this.options.connectTimeout, () =>
       this.host.fail('connect-timeout'),
     );
-    this.host.write(this.#session.resumeFrame(nonce));
+    const resume = this.#session.resumeFrame(nonce);
+    // The server attaches the session as it reads this, and may push into it at once; the
+    // answer may never come. Every later resume of it says `held`, and the tabs hear so
+    // before it is written: a hub that takes the session from their cursor says it too.
+    if (!this.#session.held) {
+      this.#session.offered();
+      this.listener.cursor(this.cursor);
+    }
+    this.host.write(resume);
   }
 
   /**
@@ -489,6 +502,11 @@ export class WireLink {
 function subscribeFrame(topics: string[]): string {
   const frame: SubscribeFrame = { $ts: 'sub', topics };
   return JSON.stringify(frame);
+}
+
+/** How a session taken from `cursor` stands: fresh only if no hub ever wrote a resume of it. */
+function standingOf(cursor: SessionCursor): SessionStanding {
+  return cursor.fresh ? 'new' : 'attached';
 }
 
 /** The rejection of a message written and not acknowledged when its login closed. */
