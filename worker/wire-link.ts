@@ -23,7 +23,10 @@ import { type Numbering, SendQueue } from './send-queue';
 import { fitsPayload, type Limits, limitsFromHello, topicsWithin } from './wire-limits';
 import { type SessionStanding, WireSession } from './wire-session';
 
-/** How long a new socket listens for `hello` before it takes the server for a plain one. */
+/**
+ * How long a socket listens for `hello` before it takes the server for a plain one: every
+ * socket of a login, until the server said hello once (then as long as a handshake may take).
+ */
 export const HELLO_WINDOW = 300;
 
 /**
@@ -70,7 +73,12 @@ type LinkPhase = 'down' | WirePhase;
  */
 export class WireLink {
   #phase: LinkPhase = 'down';
-  /** What this login learnt of the server: later sockets listen for hello accordingly. */
+  /**
+   * What this login learnt of the server: later sockets listen for hello accordingly. `plain`
+   * (no hello within HELLO_WINDOW on the last socket) is not for good: a hello may only have
+   * been late (an event loop busy for longer than the window), so the next socket listens
+   * again, as a first one does, and the login gets its session there.
+   */
   #serverKind: 'unknown' | 'plain' | 'tabsocket' = 'unknown';
   /** The current socket's hello nonce: answers to our resume must carry it. */
   #nonce = '';
@@ -190,10 +198,6 @@ export class WireLink {
     // The session keeps its topics across sockets, and the last `sub` may have been lost
     // with the old one: topics ever sent go again after the resume, also an empty set.
     if (this.#topicsSent !== '[]') this.#topicsSent = undefined;
-    if (this.#serverKind === 'plain') {
-      this.#carry('plain');
-      return;
-    }
     this.#phase = 'negotiating';
     if (this.#serverKind === 'tabsocket') {
       // A server that said hello before will say it again: wait as long as a handshake may
@@ -293,8 +297,11 @@ export class WireLink {
         this.#startResume(verdict.nonce);
         return;
       case 'late-hello':
-        // The socket stays plain (resuming now could replay pushes it delivered plainly);
-        // the next socket of this login listens for hello as long as a handshake may take.
+        // The socket stays plain: it may have written already (what waited went out plainly
+        // as the window closed, each send resolved on its write and never to be acked; the
+        // heartbeat's pings), and the server takes a socket whose first frame is not a
+        // resume for a plain client for good. The next socket of this login listens for
+        // hello as long as a handshake may take, and resumes the session there.
         this.#serverKind = 'tabsocket';
         return;
       case 'resumed':
