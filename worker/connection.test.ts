@@ -677,11 +677,38 @@ describe('Connection', () => {
       expect(frames).toEqual([{ data: { n: 1 } }]);
     });
 
-    it('keeps a socket plain when the hello comes late, and resumes on the next socket', () => {
-      const { latest, sockets } = setupOpen({ heartbeat: false });
-      vi.advanceTimersByTime(HELLO_WINDOW);
+    it('starts the session on a socket whose hello came late when nothing went either way on it yet', async () => {
+      const { connection, latest } = setupOpen({ heartbeat: { interval: 1_000, timeout: 500 } });
+      vi.advanceTimersByTime(HELLO_WINDOW + 400);
       latest().receive(HELLO);
-      expect(latest().sent).toEqual([]);
+      expect(resumeFrameOf(latest())).toMatchObject({ $ts: 'resume', last: 0 });
+      const sent = connection.send('acked');
+      latest().receive(resumed(0));
+      expect(latest().sent.at(-1)).toBe('{"$ts":"msg","id":1,"text":"acked"}');
+      latest().receive('{"$ts":"ack","id":1}');
+      await sent;
+    });
+
+    it('keeps a socket plain when its hello comes after a ping went, and resumes on the next socket', () => {
+      const { latest } = setupOpen({ heartbeat: { interval: 100, timeout: 5_000 } });
+      vi.advanceTimersByTime(HELLO_WINDOW + 100);
+      expect(latest().sent).toHaveLength(1);
+      latest().receive(HELLO);
+      expect(latest().sent).toHaveLength(1);
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().accept();
+      vi.advanceTimersByTime(HELLO_WINDOW * 2);
+      latest().receive(HELLO);
+      expect(resumeFrameOf(latest())).toMatchObject({ $ts: 'resume' });
+    });
+
+    it('keeps a socket plain when the hello comes after a send went plainly, and resumes on the next socket', async () => {
+      const { connection, latest, sockets } = setupOpen({ heartbeat: false });
+      vi.advanceTimersByTime(HELLO_WINDOW);
+      await connection.send('plain');
+      latest().receive(HELLO);
+      expect(latest().sent).toEqual(['plain']);
       latest().drop();
       vi.advanceTimersByTime(100);
       latest().accept();

@@ -66,6 +66,12 @@ export interface LinkListener {
 type LinkPhase = 'down' | WirePhase;
 
 /**
+ * Whether the open socket carried a frame either way. The server waits for a `resume` until
+ * our first frame, so a hello on an untouched socket may still start the session there.
+ */
+type SocketUse = 'untouched' | 'used';
+
+/**
  * The login's side of the wire, across its sockets: negotiation with each new socket
  * (hello or plain), the session it resumes, the messages waiting or unacknowledged, and
  * the topics the server was told. The `Connection` owns the sockets and their lifecycle;
@@ -73,6 +79,7 @@ type LinkPhase = 'down' | WirePhase;
  */
 export class WireLink {
   #phase: LinkPhase = 'down';
+  #socketUse: SocketUse = 'untouched';
   /**
    * What this login learnt of the server: later sockets listen for hello accordingly. `plain`
    * (no hello within HELLO_WINDOW on the last socket) is not for good: a hello may only have
@@ -194,6 +201,7 @@ export class WireLink {
   /** A socket opened: negotiate, or carry traffic at once for a server known to be plain. */
   opened(): void {
     this.#nonce = '';
+    this.#socketUse = 'untouched';
     this.#queue.socketOpened();
     // The session keeps its topics across sockets, and the last `sub` may have been lost
     // with the old one: topics ever sent go again after the resume, also an empty set.
@@ -277,9 +285,16 @@ export class WireLink {
     this.#sendTopics();
   }
 
+  /** The heartbeat's ping: like any write, it makes the socket plain for a server still waiting for a resume. */
+  writePing(ping: SocketData): void {
+    this.#write(ping);
+  }
+
   /** A frame of the current socket (any frame has already counted as life). */
   received(data: unknown): void {
     if (this.#phase === 'down') return;
+    const use = this.#socketUse;
+    this.#socketUse = 'used';
     if (typeof data !== 'string') {
       // Binary frames are always the application's; while resuming, the replay brings them.
       if (this.#phase === 'negotiating') this.#settlePlain();
@@ -297,11 +312,17 @@ export class WireLink {
         this.#startResume(verdict.nonce);
         return;
       case 'late-hello':
-        // The socket stays plain: it may have written already (what waited went out plainly
-        // as the window closed, each send resolved on its write and never to be acked; the
-        // heartbeat's pings), and the server takes a socket whose first frame is not a
-        // resume for a plain client for good. The next socket of this login listens for
-        // hello as long as a handshake may take, and resumes the session there.
+        // Late (an event loop busy past HELLO_WINDOW) on a socket that carried nothing yet:
+        // the server still waits for our first frame, so the session starts here after all.
+        if (use === 'untouched') {
+          this.#setLimits(limitsFromHello(this.options.limits, verdict.limits));
+          this.#startResume(verdict.nonce);
+          return;
+        }
+        // Else the socket stays plain: what waited went out plainly as the window closed
+        // (each send resolved on its write, never to be acked), or a ping did, and the server
+        // takes a socket whose first frame is not a resume for a plain client for good. The
+        // next socket of this login listens for hello as long as a handshake may take.
         this.#serverKind = 'tabsocket';
         return;
       case 'resumed':
@@ -331,11 +352,16 @@ export class WireLink {
     }
   }
 
+  #write(data: SocketData): void {
+    this.#socketUse = 'used';
+    this.host.write(data);
+  }
+
   /** Writes what waits: numbered while the session is attached, else as it is. */
   #flush(): void {
     this.#queue.flush({
       numbered: this.#phase === 'tabsocket',
-      write: (data) => this.host.write(data),
+      write: (data) => this.#write(data),
     });
     if (this.#queue.nextId >= this.#reservedId) this.#reserveIds();
   }
@@ -379,7 +405,7 @@ export class WireLink {
       this.#session.offered();
       this.listener.cursor(this.cursor);
     }
-    this.host.write(resume);
+    this.#write(resume);
   }
 
   /**
@@ -390,7 +416,7 @@ export class WireLink {
   #resumed(lastId: number): void {
     this.#session.attached();
     this.#skipIdsBelow(lastId + 1);
-    for (const frame of this.#queue.unackedFrames()) this.host.write(frame);
+    for (const frame of this.#queue.unackedFrames()) this.#write(frame);
     this.#phase = 'tabsocket';
     this.#sendTopics();
     this.#carry('tabsocket');
@@ -493,7 +519,7 @@ export class WireLink {
     }
     const topics = JSON.stringify(within);
     if (topics === this.#topicsSent) return;
-    this.host.write(frame);
+    this.#write(frame);
     this.#topicsSent = topics;
     const left = this.#topics.length - within.length;
     if (left > 0) {
