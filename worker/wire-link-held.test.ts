@@ -4,9 +4,10 @@
  * from the tabs' cursor; a session no resume was ever written of is `fresh` in its cursor,
  * and a hub that takes it from there resumes it as new (no resync for nothing).
  */
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionCursor } from '../protocol/tab-hub';
 import { HELLO, resumeFrameOf, setup } from './test-support/connection-harness';
+import { hubWorld, relayOptions } from './test-support/hub-world';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -58,4 +59,39 @@ it('says held for a fresh session once a cursor of it says another hub wrote a r
     connection.learn({ session: fresh.session, seq: 0, nextId: 65 });
   });
   expect(resume).toMatchObject({ session: fresh.session, held: true });
+});
+
+describe('across hubs', () => {
+  let world = hubWorld();
+  afterEach(() => {
+    world.dispose();
+    world = hubWorld();
+  });
+
+  it('a relaying hub that takes the socket over resumes held a session whose owner wrote its resume', async () => {
+    vi.useRealTimers();
+    const name = 'held-across-hubs';
+    const options = relayOptions(name);
+    const owner = world.startHub('build-a');
+    const ownerTab = await world.attachTab(owner.hub, 'owner-tab');
+    await ownerTab.api.open('owner-tab', options);
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(1));
+    const relaying = world.startHub('build-b');
+    const relayTab = await world.attachTab(relaying.hub, 'relay-tab');
+    await relayTab.api.open('relay-tab', options);
+    await vi.waitFor(() => expect(relaying.hub.inspect(name)?.cursor).toHaveProperty('fresh'));
+    const first = world.latest();
+    first.accept();
+    first.receive(HELLO);
+    const { session } = resumeFrameOf(first);
+    // The server attached it; its answer is lost with the owner.
+    await vi.waitFor(() => expect(relaying.hub.inspect(name)?.cursor).not.toHaveProperty('fresh'));
+    owner.kill();
+    owner.hub.dispose();
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const second = world.latest();
+    second.accept();
+    second.receive(HELLO);
+    expect(resumeFrameOf(second)).toMatchObject({ session, held: true });
+  });
 });
