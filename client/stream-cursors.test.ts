@@ -28,6 +28,18 @@ describe('StreamCursors', () => {
     expect(cursors.get('chat')).toEqual({ session: 's1', seq: 4, nextId: 1 });
   });
 
+  it('keeps a session fresh only until a cursor of it says a resume was written', () => {
+    const cursors = new StreamCursors();
+    cursors.tell('chat', { session: 's1', seq: 0, nextId: 65, fresh: true });
+    cursors.tell('chat', { session: 's1', seq: 0, nextId: 65, fresh: true });
+    expect(cursors.get('chat')).toHaveProperty('fresh', true);
+    cursors.tell('chat', { session: 's1', seq: 0, nextId: 65 });
+    expect(cursors.get('chat')).not.toHaveProperty('fresh');
+    // A stale fresh cursor (a relayed catch-up) does not make it fresh again.
+    cursors.tell('chat', { session: 's1', seq: 0, nextId: 65, fresh: true });
+    expect(cursors.get('chat')).not.toHaveProperty('fresh');
+  });
+
   it('moves on past the pushes the tab was passed over for, and passes no empty batch', () => {
     const cursors = new StreamCursors();
     cursors.tell('chat', { session: 's1', seq: 1, nextId: 1 });

@@ -25,7 +25,10 @@ export class StreamCursors {
     return this.#cursors.get(name);
   }
 
-  /** A cursor from the hub: a new session's replaces the old one, the same session's moves on. */
+  /**
+   * A cursor from the hub: a new session's replaces the old one, the same session's moves on
+   * (and stops being fresh once either says a resume of it was written).
+   */
   tell(name: string, cursor: SessionCursor | undefined): void {
     if (!cursor) return;
     const known = this.#cursors.get(name);
@@ -35,6 +38,8 @@ export class StreamCursors {
     }
     known.seq = Math.max(known.seq, cursor.seq);
     known.nextId = Math.max(known.nextId, cursor.nextId);
+    // A resume of it was written: a server may have it from now on.
+    if (!cursor.fresh) delete known.fresh;
   }
 
   /**

@@ -94,13 +94,14 @@ export function checkClose(code: unknown, closeReason: unknown): InvalidArgument
  * bad frame on the wire, or number messages the server has passed on already.
  */
 export function isSessionCursor(cursor: unknown): cursor is SessionCursor {
-  const { session, seq, nextId, epoch } = (cursor ?? {}) as Partial<SessionCursor>;
+  const { session, seq, nextId, epoch, fresh } = (cursor ?? {}) as Partial<SessionCursor>;
   return (
     isSessionId(session) &&
     isWireNumber(seq) &&
     isWireNumber(nextId) &&
     nextId >= 1 &&
-    (epoch === undefined || isWireNumber(epoch))
+    (epoch === undefined || isWireNumber(epoch)) &&
+    (fresh === undefined || fresh === true)
   );
 }
 

@@ -54,6 +54,14 @@ export interface SessionCursor {
    * live session: a fresh hub told both (a reloaded page's and another tab's) resumes it.
    */
   epoch?: number;
+  /**
+   * No resume of the session was ever written: no server knows it, and one told it takes it
+   * for new. Absent, a server may have attached it (pushed into it too), so one that does
+   * not know it lost it and answers `resync`. Cursors of older builds never say it: at
+   * worst a resync for nothing, never a push lost in silence. Once a cursor of a session
+   * lacks it, that session is never fresh again.
+   */
+  fresh?: true;
 }
 
 /** A message id of one session: the server passes each on once within its session. */

@@ -154,9 +154,11 @@ export interface ResumeFrame {
   session: string;
   last: number;
   /**
-   * The session was attached before (on an earlier socket, or by the hub it was taken
-   * from): a server that does not know it lost it, pushes it may have made included, even
-   * with `last` 0. Absent for a session the worker just made, which a server takes as new.
+   * A resume of the session was written before (on an earlier socket of this worker, or by
+   * the hub it was taken from; its answer may never have come): a server may have attached
+   * it then and pushed into it, so one that does not know it lost it, pushes included, even
+   * with `last` 0. Absent only while no resume of it was ever written (a session the worker
+   * just made, or one a cursor names as `fresh`): a server takes that one as new.
    */
   held?: true;
 }

@@ -5,9 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan } from './faults';
+import { lostInSilence } from './lost-in-silence';
 import { runPlan } from './run';
 
-const FOUND: Array<{ bug: string; plan: Plan }> = [
+/** `silent loss`: also no push lost before the first push a handle heard (`lostInSilence`). */
+const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
   {
     bug: 'a handle connected in the task the last one was released in heard nothing',
     plan: {
@@ -369,13 +371,45 @@ const FOUND: Array<{ bug: string; plan: Plan }> = [
       choices: [1, 1],
     },
   },
+  {
+    // The server attached S1 as it read the resume, whose answer went into a blackhole; p1
+    // went into S1 and was lost with the socket, then the server restarted without its
+    // sessions: a resume of S1 without `held` was taken for a new session, p1 lost in silence.
+    bug: 'a resume whose answer was lost (blackhole), a push, then a restart without sessions: the push was lost without resync',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 30, aim: false, step: { kind: 'blackhole', pick: 0 } },
+        { wait: 30, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'server-restart', keepSessions: false, downFor: 0 } },
+      ],
+      choices: [],
+    },
+    check: 'silent loss',
+  },
+  {
+    // The tabs' cursor did not say whether a resume of its session was ever written: the
+    // fresh worker resumed the never-offered session `held`, and got a resync for nothing.
+    bug: 'a worker killed before its first socket: the fresh one resumed the never-attached session as held and the server resynced',
+    plan: {
+      seed: 87043564,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 1, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 34, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
-  for (const { bug, plan } of FOUND) {
+  for (const { bug, plan, check } of FOUND) {
     it(`holds every invariant where ${bug}`, async () => {
-      const { violations } = await runPlan(plan);
+      const { violations, world } = await runPlan(plan);
       expect(violations).toEqual([]);
+      if (check === 'silent loss') expect(lostInSilence(world.history)).toEqual([]);
     });
   }
 });

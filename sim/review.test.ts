@@ -6,89 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { redisForTheFile } from '../server/test-support/redis-server';
 import type { Plan } from './faults';
-import type { History } from './history';
+import { lostInSilence } from './lost-in-silence';
 import { runPlan } from './run';
 import type { WorldRedis } from './world';
 
-/**
- * Pushes a handle wanted that went into a session stream it later heard a push of, that it
- * never heard, with no `resync` after the lost push: lost in silence. The checker's gap
- * rule looks only between two heard pushes (or after a resync), so it misses a push lost
- * before the first push a handle hears; `not delivered after healing` sees only the last.
- */
-function lostInSilence(history: History): string[] {
-  const lost: string[] = [];
-  const handles = [...history.handles.values()];
-  for (const handle of handles) {
-    // A reloaded page's handle goes on with its lineage: what either heard counts.
-    const heard = new Set(
-      handles
-        .filter((other) => other.lineage === handle.lineage)
-        .flatMap((other) => other.events)
-        .flatMap((event) => (event.kind === 'frame' ? [event.push] : [])),
-    );
-    for (const push of history.pushes.values()) {
-      if (heard.has(push.id) || push.user !== handle.user) continue;
-      if (handle.interest !== 'all' && handle.interest !== push.topic) continue;
-      if (push.at < handle.openedAt) continue;
-      const later = handle.events.find(
-        (event) =>
-          event.kind === 'frame' &&
-          event.at > push.at &&
-          event.session !== undefined &&
-          push.streams.has(event.session),
-      );
-      if (!later) continue;
-      const resynced = handle.events.some(
-        (event) => event.kind === 'resync' && event.at >= push.at && event.at <= later.at,
-      );
-      if (!resynced) lost.push(`h${handle.id} never heard p${push.id}, and no resync`);
-    }
-  }
-  return lost;
-}
-
 const FOUND: Array<{ bug: string; plan: Plan; check: 'checker' | 'silent loss' }> = [
-  {
-    // ad45f87: WireSession says `held` only once it heard `resumed`. Here the worker's first
-    // resume reaches the server, which attaches the session S1 and answers into a blackhole;
-    // p1 goes into S1 (#1) and is lost with the socket; the server restarts without its
-    // sessions; the worker resumes S1 at last 0 without `held`, and the new server takes S1
-    // as new under the same id: p1 is lost, no resync (then p2 is S1#1 again).
-    // Invariant: every push reaches each tab once, or `resync` first (Delivery guarantees).
-    // The checker does not see it (see `lostInSilence`).
-    bug: 'a resume whose answer was lost (blackhole), a push, then a restart without sessions: the push is lost without resync',
-    plan: {
-      seed: 0,
-      browsers: [{ sharedWorkers: true }],
-      steps: [
-        { wait: 30, aim: false, step: { kind: 'blackhole', pick: 0 } },
-        { wait: 30, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-        { wait: 0, aim: false, step: { kind: 'server-restart', keepSessions: false, downFor: 0 } },
-      ],
-      choices: [],
-    },
-    check: 'silent loss',
-  },
-  {
-    // ad45f87: a WireSession made from a cursor is `held` even when no server ever attached
-    // it. The first worker dies at 1 ms, before any socket; the fresh worker resumes the
-    // cursor's session "held", the server (which never saw it) starts a new one and answers
-    // resync. A tab opened meanwhile (h2, no push missed) gets `resync` for nothing.
-    // Before ad45f87 (held = false there) the same plan passes: S1 is resumed, no resync.
-    // Invariant: no spurious resync. Same with seed 7003's plan (topics, kill-worker).
-    bug: 'a worker killed before its first socket: the fresh one resumes the never-attached session as held and the server resyncs',
-    plan: {
-      seed: 87043564,
-      browsers: [{ sharedWorkers: true }],
-      steps: [
-        { wait: 1, aim: false, step: { kind: 'kill-worker', pick: 0 } },
-        { wait: 34, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-      ],
-      choices: [],
-    },
-    check: 'checker',
-  },
   {
     // 4905bad does not cover a relayed send that reaches the owner after the owner dropped
     // its relaying hub (the lock grant of the hub's death came first): the owner still

@@ -534,14 +534,33 @@ describe('Connection', () => {
       expect(frames).toEqual([{ data: { welcome: true } }]);
     });
 
-    it('does not wait again on the next socket of the same login', async () => {
+    it('listens for hello again on the next socket of a login taken as plain', async () => {
+      const { connection, latest } = setupOpen({ heartbeat: false });
+      vi.advanceTimersByTime(HELLO_WINDOW);
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().accept();
+      const sent = connection.send('numbered');
+      // Its hello was only late on the first socket (a busy event loop): the session starts here.
+      vi.advanceTimersByTime(HELLO_WINDOW - 1);
+      latest().receive(HELLO);
+      expect(resumeFrameOf(latest())).toMatchObject({ $ts: 'resume', last: 0 });
+      latest().receive(resumed(0));
+      expect(latest().sent[1]).toBe('{"$ts":"msg","id":1,"text":"numbered"}');
+      latest().receive('{"$ts":"ack","id":1}');
+      await sent;
+    });
+
+    it('writes plainly on the next socket of a plain server once its hello window passed', async () => {
       const { connection, latest } = setupOpen();
       vi.advanceTimersByTime(HELLO_WINDOW);
       latest().drop();
       vi.advanceTimersByTime(100);
       latest().accept();
-      await connection.send('at once');
-      expect(latest().sent).toEqual(['at once']);
+      const sent = connection.send('plain');
+      vi.advanceTimersByTime(HELLO_WINDOW);
+      await sent;
+      expect(latest().sent).toEqual(['plain']);
     });
 
     it('delivers $ts frames of a plain server as the application frames they are', () => {
@@ -584,14 +603,16 @@ describe('Connection', () => {
 
     it('tells a cursor that reserves message ids ahead: once per ID_RESERVE sends, never below an id written', () => {
       const { connection, latest, cursors } = setupResumed();
-      expect(cursors).toHaveLength(1);
-      expect(cursors[0]).toMatchObject({ seq: 0, nextId: 1 + ID_RESERVE });
+      // The new session's, then the same once its resume was written (no longer fresh).
+      expect(cursors).toHaveLength(2);
+      expect(cursors[0]).toMatchObject({ seq: 0, nextId: 1 + ID_RESERVE, fresh: true });
+      expect(cursors[1]).toEqual({ session: cursors[0]?.session, seq: 0, nextId: 1 + ID_RESERVE });
       for (let n = 1; n <= ID_RESERVE + 1; n++) void connection.send(`m${n}`).catch(() => {});
       const written = latest()
         .sent.map((frame) => JSON.parse(String(frame)) as { $ts: string; id?: number })
         .filter((frame) => frame.$ts === 'msg');
       expect(written).toHaveLength(ID_RESERVE + 1);
-      expect(cursors).toHaveLength(2);
+      expect(cursors).toHaveLength(3);
       const highest = Math.max(...written.map((frame) => frame.id ?? 0));
       expect(cursors.at(-1)?.nextId).toBeGreaterThan(highest);
       expect(connection.cursor).toEqual(cursors.at(-1));
@@ -656,11 +677,38 @@ describe('Connection', () => {
       expect(frames).toEqual([{ data: { n: 1 } }]);
     });
 
-    it('keeps a socket plain when the hello comes late, and resumes on the next socket', () => {
-      const { latest, sockets } = setupOpen({ heartbeat: false });
-      vi.advanceTimersByTime(HELLO_WINDOW);
+    it('starts the session on a socket whose hello came late when nothing went either way on it yet', async () => {
+      const { connection, latest } = setupOpen({ heartbeat: { interval: 1_000, timeout: 500 } });
+      vi.advanceTimersByTime(HELLO_WINDOW + 400);
       latest().receive(HELLO);
-      expect(latest().sent).toEqual([]);
+      expect(resumeFrameOf(latest())).toMatchObject({ $ts: 'resume', last: 0 });
+      const sent = connection.send('acked');
+      latest().receive(resumed(0));
+      expect(latest().sent.at(-1)).toBe('{"$ts":"msg","id":1,"text":"acked"}');
+      latest().receive('{"$ts":"ack","id":1}');
+      await sent;
+    });
+
+    it('keeps a socket plain when its hello comes after a ping went, and resumes on the next socket', () => {
+      const { latest } = setupOpen({ heartbeat: { interval: 100, timeout: 5_000 } });
+      vi.advanceTimersByTime(HELLO_WINDOW + 100);
+      expect(latest().sent).toHaveLength(1);
+      latest().receive(HELLO);
+      expect(latest().sent).toHaveLength(1);
+      latest().drop();
+      vi.advanceTimersByTime(100);
+      latest().accept();
+      vi.advanceTimersByTime(HELLO_WINDOW * 2);
+      latest().receive(HELLO);
+      expect(resumeFrameOf(latest())).toMatchObject({ $ts: 'resume' });
+    });
+
+    it('keeps a socket plain when the hello comes after a send went plainly, and resumes on the next socket', async () => {
+      const { connection, latest, sockets } = setupOpen({ heartbeat: false });
+      vi.advanceTimersByTime(HELLO_WINDOW);
+      await connection.send('plain');
+      latest().receive(HELLO);
+      expect(latest().sent).toEqual(['plain']);
       latest().drop();
       vi.advanceTimersByTime(100);
       latest().accept();

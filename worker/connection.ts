@@ -83,7 +83,7 @@ export class Connection {
         : new Heartbeat(
             options.heartbeat,
             env.clock,
-            (ping) => this.#socket?.send(ping),
+            (ping) => this.#link.writePing(ping),
             () => this.#attemptFailed('heartbeat-timeout'),
           );
     this.#heartbeat = heartbeat;

@@ -43,8 +43,8 @@ export type WirePhase = 'negotiating' | 'resuming' | 'tabsocket' | 'plain';
 export type ServerFrameVerdict =
   /** `limits`: what the hello said of them, unchecked (see `limitsFromHello`). */
   | { kind: 'hello'; nonce: string; limits: unknown }
-  /** A hello after the socket settled as plain: not acted on, not delivered. */
-  | { kind: 'late-hello' }
+  /** A hello after the socket settled as plain: never delivered (see `WireLink`). */
+  | { kind: 'late-hello'; nonce: string; limits: unknown }
   /** `lastId`: the highest message id the session passed on (0: none, or not told). */
   | { kind: 'resumed'; lastId: number }
   /** With `session`: the server no longer had ours, the stream goes on under that id. */
@@ -64,7 +64,6 @@ export type ServerFrameVerdict =
 // thousands a second, and the push path should not allocate for them.
 const APP: ServerFrameVerdict = { kind: 'app' };
 const DROP: ServerFrameVerdict = { kind: 'drop' };
-const LATE_HELLO: ServerFrameVerdict = { kind: 'late-hello' };
 const RESUME_REFUSED: ServerFrameVerdict = { kind: 'resume-refused' };
 
 /** Hello nonces shorter than this are refused: a guessable nonce would let app data pass for an answer. */
@@ -88,7 +87,9 @@ export function readServerFrame(
         ? { kind: 'hello', nonce: frame.nonce, limits: frame.limits }
         : APP;
     case 'plain':
-      return frame && isHello(frame) ? LATE_HELLO : APP;
+      return frame && isHello(frame)
+        ? { kind: 'late-hello', nonce: frame.nonce, limits: frame.limits }
+        : APP;
     case 'resuming':
       return frame && frame.nonce === nonce ? readResumeAnswer(frame) : DROP;
     case 'tabsocket':

@@ -275,9 +275,11 @@ export class RelayPeer {
   /** The owner's cursor as this hub's: its pushes count only once this hub passed them. */
   #merged(owners: SessionCursor): SessionCursor {
     const known = this.#cursor;
-    return known?.session === owners.session
-      ? { ...known, nextId: Math.max(known.nextId, owners.nextId) }
-      : owners;
+    if (known?.session !== owners.session) return owners;
+    const merged = { ...known, nextId: Math.max(known.nextId, owners.nextId) };
+    // The owner wrote a resume of it: should this hub take the socket, it says `held`.
+    if (!owners.fresh) delete merged.fresh;
+    return merged;
   }
 
   /** Shows the owner's state to this hub's tabs; `from` is what they saw last. */

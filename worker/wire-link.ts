@@ -21,9 +21,12 @@ import {
 } from './inbound-frame';
 import { type Numbering, SendQueue } from './send-queue';
 import { fitsPayload, type Limits, limitsFromHello, topicsWithin } from './wire-limits';
-import { WireSession } from './wire-session';
+import { type SessionStanding, WireSession } from './wire-session';
 
-/** How long a new socket listens for `hello` before it takes the server for a plain one. */
+/**
+ * How long a socket listens for `hello` before it takes the server for a plain one: every
+ * socket of a login, until the server said hello once (then as long as a handshake may take).
+ */
 export const HELLO_WINDOW = 300;
 
 /**
@@ -53,13 +56,20 @@ export interface LinkListener {
   resync(): void;
   /**
    * The cursor moved otherwise than by a push (whose frame carries its number): a new
-   * session, or message ids taken. A new session is told before any of its pushes.
+   * session, message ids taken, or a resume of the session written (it is no longer
+   * `fresh`). A new session is told before any of its pushes.
    */
   cursor(cursor: SessionCursor): void;
 }
 
 /** `down` while no socket is open; then the phase of the open one (see `WirePhase`). */
 type LinkPhase = 'down' | WirePhase;
+
+/**
+ * Whether the open socket carried a frame either way. The server waits for a `resume` until
+ * our first frame, so a hello on an untouched socket may still start the session there.
+ */
+type SocketUse = 'untouched' | 'used';
 
 /**
  * The login's side of the wire, across its sockets: negotiation with each new socket
@@ -69,7 +79,13 @@ type LinkPhase = 'down' | WirePhase;
  */
 export class WireLink {
   #phase: LinkPhase = 'down';
-  /** What this login learnt of the server: later sockets listen for hello accordingly. */
+  #socketUse: SocketUse = 'untouched';
+  /**
+   * What this login learnt of the server: later sockets listen for hello accordingly. `plain`
+   * (no hello within HELLO_WINDOW on the last socket) is not for good: a hello may only have
+   * been late (an event loop busy for longer than the window), so the next socket listens
+   * again, as a first one does, and the login gets its session there.
+   */
   #serverKind: 'unknown' | 'plain' | 'tabsocket' = 'unknown';
   /** The current socket's hello nonce: answers to our resume must carry it. */
   #nonce = '';
@@ -113,12 +129,14 @@ export class WireLink {
   }
 
   get cursor(): SessionCursor {
-    const cursor = {
+    const cursor: SessionCursor = {
       session: this.#session.id,
       seq: this.#session.lastSeq,
       nextId: this.#reservedId,
     };
-    return this.#epoch > 0 ? { ...cursor, epoch: this.#epoch } : cursor;
+    if (this.#epoch > 0) cursor.epoch = this.#epoch;
+    if (!this.#session.held) cursor.fresh = true;
+    return cursor;
   }
 
   /**
@@ -138,21 +156,23 @@ export class WireLink {
    * may have been used, and new ones go above them. Of a newer session (a higher `epoch`:
    * the server lost this one, and another tab knows the one that went on), it is resumed
    * instead, as long as no `resume` went out yet; so is one of the same epoch a `rejoin`
-   * brings (tabs whose worker died, in the login running now) when this session is this
-   * hub's own, new (its tab came without a cursor as another build's worker died): the
-   * login's sends the dead worker wrote under that session's ids would otherwise go again
-   * under this one's. (A new login's cursor may be a reloaded page's of a login that ended
-   * in the same instant: never resumed.)
+   * brings (tabs whose worker died, in the login running now) when no server answered this
+   * session and no other hub offered it (its tab came without a cursor as another build's
+   * worker died): the login's sends the dead worker wrote under that session's ids would
+   * otherwise go again under this one's. (A new login's cursor may be a reloaded page's of
+   * a login that ended in the same instant: never resumed.) A cursor of this session that
+   * is not fresh says another hub offered it: a server may have it.
    */
   learn(cursor: SessionCursor, rejoin = false): void {
     if (cursor.session !== this.#session.id) {
       const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
       const epoch = cursor.epoch ?? 0;
-      const ours = !this.#session.held;
+      const ours = this.#session.standing !== 'attached';
       const live = epoch > this.#epoch || (rejoin && ours && epoch === this.#epoch);
       if (unsent && live) this.#takeSession(cursor);
       return;
     }
+    if (!cursor.fresh) this.#session.offered();
     this.#skipIdsBelow(cursor.nextId);
   }
 
@@ -170,7 +190,7 @@ export class WireLink {
   /** Begins a session, or goes on with the one `resumeFrom` names; no id of another counts. */
   #takeSession(resumeFrom: SessionCursor | undefined): void {
     this.#session = resumeFrom
-      ? new WireSession(resumeFrom.session, resumeFrom.seq)
+      ? new WireSession(resumeFrom.session, resumeFrom.seq, standingOf(resumeFrom))
       : new WireSession();
     this.#epoch = resumeFrom?.epoch ?? 0;
     this.#queue.requeueUnacked({ renumber: true });
@@ -181,14 +201,11 @@ export class WireLink {
   /** A socket opened: negotiate, or carry traffic at once for a server known to be plain. */
   opened(): void {
     this.#nonce = '';
+    this.#socketUse = 'untouched';
     this.#queue.socketOpened();
     // The session keeps its topics across sockets, and the last `sub` may have been lost
     // with the old one: topics ever sent go again after the resume, also an empty set.
     if (this.#topicsSent !== '[]') this.#topicsSent = undefined;
-    if (this.#serverKind === 'plain') {
-      this.#carry('plain');
-      return;
-    }
     this.#phase = 'negotiating';
     if (this.#serverKind === 'tabsocket') {
       // A server that said hello before will say it again: wait as long as a handshake may
@@ -268,9 +285,16 @@ export class WireLink {
     this.#sendTopics();
   }
 
+  /** The heartbeat's ping: like any write, it makes the socket plain for a server still waiting for a resume. */
+  writePing(ping: SocketData): void {
+    this.#write(ping);
+  }
+
   /** A frame of the current socket (any frame has already counted as life). */
   received(data: unknown): void {
     if (this.#phase === 'down') return;
+    const use = this.#socketUse;
+    this.#socketUse = 'used';
     if (typeof data !== 'string') {
       // Binary frames are always the application's; while resuming, the replay brings them.
       if (this.#phase === 'negotiating') this.#settlePlain();
@@ -288,8 +312,17 @@ export class WireLink {
         this.#startResume(verdict.nonce);
         return;
       case 'late-hello':
-        // The socket stays plain (resuming now could replay pushes it delivered plainly);
-        // the next socket of this login listens for hello as long as a handshake may take.
+        // Late (an event loop busy past HELLO_WINDOW) on a socket that carried nothing yet:
+        // the server still waits for our first frame, so the session starts here after all.
+        if (use === 'untouched') {
+          this.#setLimits(limitsFromHello(this.options.limits, verdict.limits));
+          this.#startResume(verdict.nonce);
+          return;
+        }
+        // Else the socket stays plain: what waited went out plainly as the window closed
+        // (each send resolved on its write, never to be acked), or a ping did, and the server
+        // takes a socket whose first frame is not a resume for a plain client for good. The
+        // next socket of this login listens for hello as long as a handshake may take.
         this.#serverKind = 'tabsocket';
         return;
       case 'resumed':
@@ -319,11 +352,16 @@ export class WireLink {
     }
   }
 
+  #write(data: SocketData): void {
+    this.#socketUse = 'used';
+    this.host.write(data);
+  }
+
   /** Writes what waits: numbered while the session is attached, else as it is. */
   #flush(): void {
     this.#queue.flush({
       numbered: this.#phase === 'tabsocket',
-      write: (data) => this.host.write(data),
+      write: (data) => this.#write(data),
     });
     if (this.#queue.nextId >= this.#reservedId) this.#reserveIds();
   }
@@ -359,7 +397,15 @@ export class WireLink {
     this.#negotiationTimer.start(this.options.connectTimeout, () =>
       this.host.fail('connect-timeout'),
     );
-    this.host.write(this.#session.resumeFrame(nonce));
+    const resume = this.#session.resumeFrame(nonce);
+    // The server attaches the session as it reads this, and may push into it at once; the
+    // answer may never come. Every later resume of it says `held`, and the tabs hear so
+    // before it is written: a hub that takes the session from their cursor says it too.
+    if (!this.#session.held) {
+      this.#session.offered();
+      this.listener.cursor(this.cursor);
+    }
+    this.#write(resume);
   }
 
   /**
@@ -370,7 +416,7 @@ export class WireLink {
   #resumed(lastId: number): void {
     this.#session.attached();
     this.#skipIdsBelow(lastId + 1);
-    for (const frame of this.#queue.unackedFrames()) this.host.write(frame);
+    for (const frame of this.#queue.unackedFrames()) this.#write(frame);
     this.#phase = 'tabsocket';
     this.#sendTopics();
     this.#carry('tabsocket');
@@ -473,7 +519,7 @@ export class WireLink {
     }
     const topics = JSON.stringify(within);
     if (topics === this.#topicsSent) return;
-    this.host.write(frame);
+    this.#write(frame);
     this.#topicsSent = topics;
     const left = this.#topics.length - within.length;
     if (left > 0) {
@@ -489,6 +535,11 @@ export class WireLink {
 function subscribeFrame(topics: string[]): string {
   const frame: SubscribeFrame = { $ts: 'sub', topics };
   return JSON.stringify(frame);
+}
+
+/** How a session taken from `cursor` stands: fresh only if no hub ever wrote a resume of it. */
+function standingOf(cursor: SessionCursor): SessionStanding {
+  return cursor.fresh ? 'new' : 'attached';
 }
 
 /** The rejection of a message written and not acknowledged when its login closed. */

@@ -26,12 +26,14 @@ describe('WireSession', () => {
       });
     });
 
-    it('says held once a server attached the session, or for one taken from another hub', () => {
+    it('says held once a resume of it was offered, or for one taken from a hub that offered it', () => {
       const fresh = new WireSession();
       expect(JSON.parse(fresh.resumeFrame('n')).held).toBeUndefined();
-      fresh.attached();
+      fresh.offered();
       expect(JSON.parse(fresh.resumeFrame('n')).held).toBe(true);
       expect(JSON.parse(new WireSession('taken', 0).resumeFrame('n')).held).toBe(true);
+      const neverOffered = new WireSession('taken', 0, 'new');
+      expect(JSON.parse(neverOffered.resumeFrame('n')).held).toBeUndefined();
     });
   });
 

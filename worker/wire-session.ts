@@ -5,6 +5,15 @@ import type { ResumeFrame } from '../protocol/wire';
 export type PushVerdict = 'deliver' | 'duplicate' | 'gap';
 
 /**
+ * Where the session stands with servers. `new`: no resume of it was ever written, so no
+ * server can know it. `offered`: this hub wrote a resume of it and heard no answer; the
+ * server that read it attached the session then, and may have pushed into it. `attached`:
+ * a server answered its resume or named it, or the hub it was taken from had offered it
+ * (sends may have been written under its ids).
+ */
+export type SessionStanding = 'new' | 'offered' | 'attached';
+
+/**
  * The worker's half of a session with a server that speaks the tabsocket protocol: its id
  * and the last push delivered to the tabs. It outlives sockets and ends with the login, or
  * when the server refuses to resume it or lost it (it then names the session that goes on).
@@ -12,29 +21,40 @@ export type PushVerdict = 'deliver' | 'duplicate' | 'gap';
  */
 export class WireSession {
   #lastSeq: number;
-  /** Whether a server attached it once: then one that does not know it lost it. */
-  #held: boolean;
+  #standing: SessionStanding;
 
   /**
-   * A new session, or, with the id and last push of one a server attached already (another
-   * hub held it, or a server named it), that session.
+   * A new session, or, with the id and last push of one another hub held or a server named,
+   * that session (`new` still when no resume of it was ever written).
    */
-  constructor(id?: string, lastSeq = 0) {
+  constructor(id?: string, lastSeq = 0, standing: SessionStanding = id ? 'attached' : 'new') {
     this.id = id ?? randomId();
     this.#lastSeq = lastSeq;
-    this.#held = id !== undefined;
+    this.#standing = standing;
   }
 
   readonly id: string;
 
-  /** A server attached it: resumed, or resynced. */
-  attached(): void {
-    this.#held = true;
+  get standing(): SessionStanding {
+    return this.#standing;
   }
 
-  /** Whether a server attached it, or it came from one that did: else it is this hub's own, new. */
+  /**
+   * Whether a server may have attached it: then one that does not know it lost it (pushes
+   * it made included), and must not take it for a new one.
+   */
   get held(): boolean {
-    return this.#held;
+    return this.#standing !== 'new';
+  }
+
+  /** A resume of it is being written: from now on a server may have it. */
+  offered(): void {
+    if (this.#standing === 'new') this.#standing = 'offered';
+  }
+
+  /** A server answered it (resumed, or resynced), or another hub offered it too. */
+  attached(): void {
+    this.#standing = 'attached';
   }
 
   get lastSeq(): number {
@@ -44,7 +64,7 @@ export class WireSession {
   /** The answer to a hello that carried `nonce`. */
   resumeFrame(nonce: string): string {
     const frame: ResumeFrame = { $ts: 'resume', nonce, session: this.id, last: this.#lastSeq };
-    if (this.#held) frame.held = true;
+    if (this.held) frame.held = true;
     return JSON.stringify(frame);
   }
 

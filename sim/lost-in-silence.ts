@@ -1,0 +1,39 @@
+import type { History } from './history';
+
+/**
+ * Pushes a handle wanted that went into a session stream it later heard a push of, that it
+ * never heard, with no `resync` after the lost push: lost in silence. The checker's gap
+ * rule looks only between two heard pushes (or after a resync), so it misses a push lost
+ * before the first push a handle hears; `not delivered after healing` sees only the last.
+ */
+export function lostInSilence(history: History): string[] {
+  const lost: string[] = [];
+  const handles = [...history.handles.values()];
+  for (const handle of handles) {
+    // A reloaded page's handle goes on with its lineage: what either heard counts.
+    const heard = new Set(
+      handles
+        .filter((other) => other.lineage === handle.lineage)
+        .flatMap((other) => other.events)
+        .flatMap((event) => (event.kind === 'frame' ? [event.push] : [])),
+    );
+    for (const push of history.pushes.values()) {
+      if (heard.has(push.id) || push.user !== handle.user) continue;
+      if (handle.interest !== 'all' && handle.interest !== push.topic) continue;
+      if (push.at < handle.openedAt) continue;
+      const later = handle.events.find(
+        (event) =>
+          event.kind === 'frame' &&
+          event.at > push.at &&
+          event.session !== undefined &&
+          push.streams.has(event.session),
+      );
+      if (!later) continue;
+      const resynced = handle.events.some(
+        (event) => event.kind === 'resync' && event.at >= push.at && event.at <= later.at,
+      );
+      if (!resynced) lost.push(`h${handle.id} never heard p${push.id}, and no resync`);
+    }
+  }
+  return lost;
+}

@@ -1,0 +1,97 @@
+/**
+ * `held` on a resume (`WireSession`, `WireLink`): a server may have the session from the
+ * moment a resume of it is written, so every later resume says so, also one a hub writes
+ * from the tabs' cursor; a session no resume was ever written of is `fresh` in its cursor,
+ * and a hub that takes it from there resumes it as new (no resync for nothing).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SessionCursor } from '../protocol/tab-hub';
+import { HELLO, resumeFrameOf, setup } from './test-support/connection-harness';
+import { hubWorld, relayOptions } from './test-support/hub-world';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Starts from `cursor`, opens the socket and lets it hear hello: the resume it writes. */
+function resumeFrom(cursor?: SessionCursor, before?: (context: ReturnType<typeof setup>) => void) {
+  const context = setup();
+  context.connection.start(cursor);
+  before?.(context);
+  const socket = context.latest();
+  socket.accept();
+  socket.receive(HELLO);
+  return { ...context, resume: resumeFrameOf(socket) };
+}
+
+it('tells a new session as fresh, and as no longer fresh before its first resume is written', () => {
+  const { connection, cursors, latest } = setup();
+  connection.start();
+  expect(cursors.at(-1)).toMatchObject({ fresh: true });
+  const socket = latest();
+  socket.accept();
+  let toldFirst = false;
+  const write = socket.send.bind(socket);
+  socket.send = (data) => {
+    toldFirst = cursors.at(-1)?.fresh === undefined;
+    write(data);
+  };
+  socket.receive(HELLO);
+  expect(toldFirst).toBe(true);
+  expect(resumeFrameOf(socket)).not.toHaveProperty('held');
+  expect(connection.cursor).not.toHaveProperty('fresh');
+});
+
+it('resumes a fresh cursor as new, and one without fresh (offered, or an older build) as held', () => {
+  const fresh = { session: 'fresh-session-0123', seq: 0, nextId: 65, fresh: true } as const;
+  expect(resumeFrom(fresh).resume).not.toHaveProperty('held');
+  const older = { session: 'older-session-0123', seq: 0, nextId: 65 };
+  expect(resumeFrom(older).resume).toMatchObject({ session: older.session, held: true });
+});
+
+it('says held for a fresh session once a cursor of it says another hub wrote a resume', () => {
+  const fresh = { session: 'fresh-session-0123', seq: 0, nextId: 65, fresh: true } as const;
+  const { resume } = resumeFrom(fresh, ({ connection }) => {
+    connection.learn({ session: fresh.session, seq: 0, nextId: 65 });
+  });
+  expect(resume).toMatchObject({ session: fresh.session, held: true });
+});
+
+describe('across hubs', () => {
+  let world = hubWorld();
+  afterEach(() => {
+    world.dispose();
+    world = hubWorld();
+  });
+
+  it('a relaying hub that takes the socket over resumes held a session whose owner wrote its resume', async () => {
+    vi.useRealTimers();
+    const name = 'held-across-hubs';
+    const options = relayOptions(name);
+    const owner = world.startHub('build-a');
+    const ownerTab = await world.attachTab(owner.hub, 'owner-tab');
+    await ownerTab.api.open('owner-tab', options);
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(1));
+    const relaying = world.startHub('build-b');
+    const relayTab = await world.attachTab(relaying.hub, 'relay-tab');
+    await relayTab.api.open('relay-tab', options);
+    await vi.waitFor(() => expect(relaying.hub.inspect(name)?.cursor).toHaveProperty('fresh'));
+    const first = world.latest();
+    first.accept();
+    first.receive(HELLO);
+    const { session } = resumeFrameOf(first);
+    // The server attached it; its answer is lost with the owner.
+    await vi.waitFor(() => expect(relaying.hub.inspect(name)?.cursor).not.toHaveProperty('fresh'));
+    owner.kill();
+    owner.hub.dispose();
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const second = world.latest();
+    second.accept();
+    second.receive(HELLO);
+    expect(resumeFrameOf(second)).toMatchObject({ session, held: true });
+  });
+});
