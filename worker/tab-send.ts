@@ -57,6 +57,13 @@ function keyOf(tabId: string, id: number): string {
   return `${tabId}:${id}`;
 }
 
+const ORIGIN_SEPARATOR = ':';
+
+/** The tab of a send's `Numbering.origin` (the tab id, then the tab's number for the send). */
+export function tabOfOrigin(origin: string): string {
+  return origin.slice(0, origin.lastIndexOf(ORIGIN_SEPARATOR));
+}
+
 /**
  * How the hub writes a tab's send (`TabSend`): under the message id an earlier hub wrote it
  * under, while the connection is on that session, and telling the tab before each write,
@@ -74,7 +81,7 @@ export function numberingOf(
   const { id, wire } = tag;
   const numbering: Numbering = {
     // The tab keeps its id and its send's number through its worker's death.
-    origin: `${tabId}:${id}`,
+    origin: `${tabId}${ORIGIN_SEPARATOR}${id}`,
     onNumbered: (wireId) => {
       const session = connection.cursor?.session;
       if (session !== undefined) tell({ id, wire: { session, id: wireId } });
