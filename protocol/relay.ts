@@ -10,7 +10,7 @@
  *
  *   peer ── join(build, url, topics, cursor?, ask?) ──▶ owner ── owner(joined, asked, state, cursor, …) ──▶ every peer
  *                                                owner ── event(frames | resync, to: peer) ──▶ that peer
- *   peer ── send(id, data, wire?, session?) ──▶ owner ── numbered(id, wire, session), settled(id) ──▶ peer
+ *   peer ── send(id, data, wire?, session?, origin?, heard?) ──▶ owner ── numbered(id, wire, session), settled(id) ──▶ peer
  *   owner ── state / event(frames, cursor, error, resync, builds) ──▶ every peer
  *   owner ── leaving ──▶ every peer   (it hands the socket over; the next in the lock queue resumes)
  *
@@ -94,8 +94,11 @@ export type PeerMessage = Envelope &
      * written by the next one too, as the peer hands its unsettled sends to that one
      * itself. `wire` when an earlier owner wrote it under that id of `session`: the owner
      * keeps the id while it is on that session. (Peers of earlier releases name no session.)
-     * `origin`: the tab that made it and its number for it, which outlive the peer: a tab
-     * whose hub died posts it again through its fresh hub under the same origin.
+     * `origin`: the tab that made it and its number for it (`<tab id>:<number>`), which
+     * outlive the peer: a tab whose hub died posts it again through its fresh hub under the
+     * same origin. `heard`: the peer's sends whose `numbered` it read since it last sent
+     * one (their tabs know their ids): the owner, which keeps the id of each send of an
+     * origin it wrote until then, forgets them.
      */
     | {
         kind: 'send';
@@ -105,6 +108,7 @@ export type PeerMessage = Envelope &
         wire?: number;
         session?: string;
         origin?: string;
+        heard?: number[];
       }
     /** Logout (or a new login, `replaced`) from one of the peer's tabs. */
     | { kind: 'close'; code: number; closeReason: string; reason: 'logout' | 'replaced' }

@@ -8,10 +8,11 @@ import {
   type RelayBody,
 } from '../protocol/relay';
 import type { StateDetail } from '../protocol/state';
-import type { SessionCursor, TabEvent, TabFrame, WireId } from '../protocol/tab-hub';
+import type { SessionCursor, TabEvent, TabFrame } from '../protocol/tab-hub';
 import { FrameBatcher, type ScheduleTask } from './frame-batcher';
 import type { LockWaiter } from './registry';
 import type { RelayChannel } from './relay-peer';
+import { WrittenSends } from './relay-written';
 import type { Numbering } from './send-queue';
 
 /** What the owner needs of the connection it serves its peers from. */
@@ -42,8 +43,6 @@ interface Peer {
   topics: string[];
   /** Aborted once the peer is dropped, or this owner lets go: see `#drop` and `#send`. */
   gone: AbortController;
-  /** Its sends written numbered and not settled, by origin (see `#send`). */
-  written: Map<string, WireId>;
 }
 
 /**
@@ -56,10 +55,11 @@ interface Peer {
 export class RelayOwner {
   readonly #peers = new Map<string, Peer>();
   /**
-   * The sends of peers that died after this owner wrote them numbered, by origin: their
-   * tabs, not told the id, post them again through their fresh hub as new.
+   * The ids this owner wrote its peers' sends under, by origin: a peer may die before its
+   * tabs heard them, and the tabs, told nothing, post the sends again through their fresh
+   * hub as new.
    */
-  readonly #orphans = new Map<string, WireId>();
+  readonly #written: WrittenSends;
   readonly #batcher: FrameBatcher;
   readonly #target = {
     postMessage: ({ tabsocket }: { tabsocket: TabEvent }) =>
@@ -79,6 +79,7 @@ export class RelayOwner {
     schedule: ScheduleTask,
   ) {
     this.#batcher = new FrameBatcher(schedule);
+    this.#written = new WrittenSends(locks);
     this.#announce('');
   }
 
@@ -158,6 +159,7 @@ export class RelayOwner {
     this.#muted = true;
     for (const peer of this.#peers.values()) peer.gone.abort();
     this.#peers.clear();
+    this.#written.dispose();
   }
 
   #join(hubId: string, build: string, topics: string[], ask: number | undefined): void {
@@ -173,7 +175,7 @@ export class RelayOwner {
       return;
     }
     const gone = new AbortController();
-    this.#peers.set(hubId, { build, topics, gone, written: new Map() });
+    this.#peers.set(hubId, { build, topics, gone });
     this.locks
       ?.request(workerLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
         this.#drop(hubId),
@@ -203,14 +205,6 @@ export class RelayOwner {
     if (!peer) return;
     this.#peers.delete(hubId);
     peer.gone.abort();
-    const session = this.socket.cursor.session;
-    // Only this session's: an id of another names another message in it.
-    for (const [origin, wire] of this.#orphans) {
-      if (wire.session !== session) this.#orphans.delete(origin);
-    }
-    for (const [origin, wire] of peer.written) {
-      if (wire.session === session) this.#orphans.set(origin, wire);
-    }
     this.host.topicsChanged();
     this.host.buildsChanged(this.builds);
   }
@@ -221,10 +215,12 @@ export class RelayOwner {
    * the message id they were told (`written`); were the owner to write them too, a session
    * the server lost would get each twice under two ids. A peer that died with its tabs
    * leaves nobody waiting for them: they are dropped as the tabs' own would be. One this
-   * owner wrote in the instant before its peer died reached no tab's ears: posted again
-   * by its `origin`, it keeps the id this owner wrote it under (the server passes it once).
+   * owner wrote before its peer read the id (it died first, or was busy until it died)
+   * reached no tab's ears, even once the server acknowledged it: posted again by its
+   * `origin`, it keeps the id this owner wrote it under (the server passes it once).
    */
-  #send({ from, id, data, wire, session, origin }: PeerSend): void {
+  #send({ from, id, data, wire, session, origin, heard }: PeerSend): void {
+    if (heard) this.#written.heard(from, heard);
     const peer = this.#peers.get(from);
     // Dropped already: the peer died, and the news (its lock) came before this word of it
     // on the channel. Its tabs post the send again through their next hub, if they live.
@@ -233,31 +229,32 @@ export class RelayOwner {
     const numbering: Numbering = {
       onNumbered: (wire) => {
         const session = this.socket.cursor.session;
-        if (origin !== undefined) peer.written.set(origin, { session, id: wire });
+        if (origin !== undefined) this.#written.record(origin, from, id, { session, id: wire });
         this.#post({ kind: 'numbered', to: from, id, wire, session });
       },
       withdrawn,
     };
-    const orphan = origin === undefined ? undefined : this.#orphans.get(origin);
-    if (origin !== undefined) this.#orphans.delete(origin);
+    const current = this.socket.cursor.session;
+    const written = origin === undefined ? undefined : this.#written.take(origin, current);
     // An id of a session the server lost names another message in this one. (A peer of an
     // earlier release names no session: its id is taken as this session's, as it was then.)
-    if (wire !== undefined && (session === undefined || session === this.socket.cursor.session)) {
+    if (wire !== undefined && (session === undefined || session === current)) {
       numbering.id = wire;
-    } else if (wire === undefined && orphan?.session === this.socket.cursor.session) {
-      numbering.id = orphan.id;
+    } else if (wire === undefined && written) {
+      numbering.id = written.id;
     }
-    const settled = () => {
-      if (origin !== undefined) peer.written.delete(origin);
-      return withdrawn.aborted;
-    };
     // Nothing is told a peer that is gone: the hub that joins under its id anew (the same
     // hub, a tab of it back) numbers its sends from 1 again.
-    this.socket.send(data, numbering).then(
-      () => settled() || this.#post({ kind: 'settled', to: from, id }),
-      (error: TabSocketError) =>
-        settled() || this.#post({ kind: 'settled', to: from, id, error: serializeError(error) }),
-    );
+    const answerUnlessWithdrawn = (error?: TabSocketError) => {
+      if (withdrawn.aborted) return;
+      this.#post({
+        kind: 'settled',
+        to: from,
+        id,
+        ...(error ? { error: serializeError(error) } : {}),
+      });
+    };
+    this.socket.send(data, numbering).then(() => answerUnlessWithdrawn(), answerUnlessWithdrawn);
   }
 
   /** Tells every peer it owns the socket; `joined`: the hub whose join (`ask`) this answers. */

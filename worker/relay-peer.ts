@@ -64,6 +64,11 @@ export class RelayPeer {
   #cursor: SessionCursor | undefined;
   readonly #sends = new Map<number, RelayedSend>();
   #nextSend = 1;
+  /**
+   * The sends of a tab whose `numbered` this hub read (the tab was told the id) since it
+   * last posted a send: told the owner with the next, so it forgets their origins.
+   */
+  #heard: number[] = [];
   /** The `ask` of this hub's last join: only the answer to it starts this hub's stream. */
   #asks = 0;
   #topics: string[] = [];
@@ -210,6 +215,7 @@ export class RelayPeer {
           const session = message.session ?? this.#cursor?.session;
           if (session !== undefined) send.wire = { session, id: message.wire };
           send.tell.onNumbered?.(message.wire);
+          if (send.origin !== undefined) this.#heard.push(message.id);
         }
         this.#takeIds(message.wire + 1);
         return;
@@ -358,6 +364,8 @@ export class RelayPeer {
 
   #postSend(to: string, id: number, send: RelayedSend): void {
     const { data, wire, origin } = send;
+    const heard = this.#heard;
+    this.#heard = [];
     send.posted = true;
     this.#post({
       kind: 'send',
@@ -366,6 +374,7 @@ export class RelayPeer {
       data,
       ...(wire ? { wire: wire.id, session: wire.session } : {}),
       ...(origin === undefined ? {} : { origin }),
+      ...(heard.length > 0 ? { heard } : {}),
     });
   }
 

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ownerLockName, relayChannelName } from '../protocol/locks';
+import type { RelayMessage } from '../protocol/relay';
 import { RelayPeer } from './relay-peer';
 import { HELLO, resumed, resumeFrameOf, resyncOnto } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
@@ -223,6 +224,25 @@ describe('hubs sharing a connection', () => {
     socket.receive(ack(1));
     await expect(again).resolves.toEqual({ ok: true, value: undefined });
     expect(socket.sent.filter((frame) => String(frame).includes('"once"'))).toHaveLength(2);
+  });
+
+  it('tell the owner, with the next send, which sends’ ids the relaying hub heard (their tabs know them)', async () => {
+    const name = 'relay-peer-heard';
+    const { tabB } = await twoHubs(name);
+    const { socket } = handshake();
+    const sends: RelayMessage[] = [];
+    world.hooks.relayReceived = (build, message) => {
+      if (build === 'build-a' && message.kind === 'send') sends.push(message);
+      return undefined;
+    };
+    const first = tabB.api.send('tab-b', name, 'one', { id: 1 });
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'one')));
+    socket.receive(ack(1));
+    await expect(first).resolves.toEqual({ ok: true, value: undefined });
+    void tabB.api.send('tab-b', name, 'two', { id: 2 });
+    await vi.waitFor(() => expect(sends).toHaveLength(2));
+    expect(sends[0]).not.toHaveProperty('heard');
+    expect(sends[1]).toMatchObject({ origin: 'tab-b:2', heard: [1] });
   });
 
   it('hand a peer that joins the new owner the pushes it replayed before the peer joined', async () => {

@@ -165,3 +165,52 @@ describe('review: a late logout word after the lock (60f9a74)', () => {
     }
   });
 });
+
+describe('still open after the fix of finding 6', () => {
+  // The fix lets a hub the lock reached before it heard any owner close on an owner's late
+  // logout word. Here the dead owner's logout left it keeping the lock, and a new login (tab-c's
+  // hub, whose channel was made after that word went out) woke it; the lock went to b, which
+  // had joined before the logout but had read nothing of the owner yet, and c joined b. When
+  // b reads the late word it closes the socket, and c's new login is closed with it (b cannot
+  // tell c from a hub that joined the ended login and did not hear the word either). Before
+  // the fix b resumed the logged-out session instead, c's new login with it. Passes (as
+  // `it.fails`) while c's login is closed; the fix would end b's login only.
+  it.fails('a new login that joined the hub which then closes on a late logout word goes on', async () => {
+    const name = 'still-open-late-logout-new-login';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    tabA.api.setInterest('tab-a', name, ALL);
+    const { resume } = handshake();
+    // What b gets of the owner a comes only after b took the lock.
+    const late: RelayMessage[] = [];
+    world.hooks.relayReceived = (build, message) => {
+      if (build !== 'build-b' || (message.kind !== 'owner' && message.kind !== 'state')) {
+        return undefined;
+      }
+      late.push(message);
+      return 'lost';
+    };
+    const b = world.startHub('build-b');
+    const tabB = await world.attachTab(b.hub, 'tab-b');
+    void tabB.api.open('tab-b', relayOptions(name), { session: resume.session, seq: 0, nextId: 1 });
+    await vi.waitFor(() => expect(late).toHaveLength(1));
+    tabA.api.close('tab-a', name, 1000, '');
+    await vi.waitFor(() => expect(late.some((message) => message.kind === 'state')).toBe(true));
+    const c = world.startHub('build-c');
+    const tabC = await world.attachTab(c.hub, 'tab-c');
+    void tabC.api.open('tab-c', relayOptions(name));
+    // b took the lock as a made way for c's login, and c follows b.
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    handshake();
+    await vi.waitFor(() => expect(tabC.states().at(-1)).toMatch(/^open:/));
+    const cameTo = tabC.states().at(-1);
+    delete world.hooks.relayReceived;
+    const channel = new BroadcastChannel(relayChannelName(name));
+    for (const message of late) channel.postMessage(message);
+    channel.close();
+    await vi.waitFor(() => expect(tabB.states().at(-1)).toBe('closed:logout'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(tabC.states().at(-1)).toBe(cameTo);
+  });
+});

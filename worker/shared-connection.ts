@@ -54,7 +54,10 @@ interface Owner {
   kind: 'owner';
   socket: OwnedSocket;
   channel: RelayChannelPort | undefined;
-  /** The owner this hub took the socket from on its death, whose last word may come later. */
+  /**
+   * The owner this hub took the socket from on its death, whose last word may come later;
+   * undefined when the lock came before this hub heard any owner (see `#receive`).
+   */
   predecessor: string | undefined;
 }
 
@@ -340,9 +343,14 @@ export class SharedConnection {
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
       if (!isOwnerMessage(message)) role.socket.receive(message);
-      else if (message.from === role.predecessor && isLogout(message)) {
+      else if (isLogout(message) && (role.predecessor ?? message.from) === message.from) {
         // The owner this hub took over from died after its tab logged out: its word came
-        // after the lock, and the login ends here too, or this hub would resume it.
+        // after the lock, and the login ends here too, or this hub would resume it. With
+        // the lock before any word of an owner, the word is of the owner this hub did not
+        // hear yet: an owner's word that reaches this hub now was posted before the lock came
+        // here, and after this hub opened its channel for this login (a channel hears nothing
+        // posted before it was made: each login of a hub opens its own), so it ends the login
+        // this hub joined, never an earlier one.
         this.close(message.detail.code ?? 1000, message.detail.closeReason ?? '', 'logout');
       }
       return;

@@ -23,7 +23,7 @@ export class HeardWrites {
   /** Resolves once the tab heard its send `id` is `wire`, or at once when it is gone; never rejects. */
   ask(tabId: string, id: number, wire: WireId): Promise<void> {
     if (!this.attached(tabId)) return Promise.resolve();
-    const key = keyOf(tabId, id);
+    const key = originOf(tabId, id);
     // Asked again under another id (a fresh session): the answer about the last one is stale.
     this.#waiting.get(key)?.heard();
     return new Promise((heard) => this.#waiting.set(key, { tabId, wire, heard }));
@@ -31,7 +31,7 @@ export class HeardWrites {
 
   /** The tab's answer; one about another id than the hub asked last is not this one's. */
   heard(tabId: string, id: number, wire: WireId | undefined): void {
-    const key = keyOf(tabId, id);
+    const key = originOf(tabId, id);
     const waiting = this.#waiting.get(key);
     if (waiting?.wire.session !== wire?.session || waiting?.wire.id !== wire?.id) return;
     this.#waiting.delete(key);
@@ -40,7 +40,7 @@ export class HeardWrites {
 
   /** The send settled (written, or refused before it was): nothing waits for its tab. */
   settled(tabId: string, id: number): void {
-    this.#waiting.delete(keyOf(tabId, id));
+    this.#waiting.delete(originOf(tabId, id));
   }
 
   /** The tab is gone: its sends go unconfirmed. */
@@ -53,8 +53,16 @@ export class HeardWrites {
   }
 }
 
-function keyOf(tabId: string, id: number): string {
-  return `${tabId}:${id}`;
+const ORIGIN_SEPARATOR = ':';
+
+/** A tab's send, whichever hub has it (`Numbering.origin`): the tab and its number for it. */
+function originOf(tabId: string, id: number): string {
+  return `${tabId}${ORIGIN_SEPARATOR}${id}`;
+}
+
+/** The tab of a send's `originOf`. */
+export function tabOfOrigin(origin: string): string {
+  return origin.slice(0, origin.lastIndexOf(ORIGIN_SEPARATOR));
 }
 
 /**
@@ -74,7 +82,7 @@ export function numberingOf(
   const { id, wire } = tag;
   const numbering: Numbering = {
     // The tab keeps its id and its send's number through its worker's death.
-    origin: `${tabId}:${id}`,
+    origin: originOf(tabId, id),
     onNumbered: (wireId) => {
       const session = connection.cursor?.session;
       if (session !== undefined) tell({ id, wire: { session, id: wireId } });
