@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tabLockName } from '../protocol/locks';
 import type { HubApi, TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import type { Hub } from './hub';
-import { HELLO, resumed } from './test-support/connection-harness';
+import { HELLO, resumed, resyncOnto } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
 
 const ALL = { all: true, topics: [] };
@@ -137,5 +137,38 @@ describe('review2: a tab that stops answering (no pagehide) and the sends of the
     const last = await Promise.race([outcomes[1_000], Promise.resolve('pending')]);
     expect(last).not.toMatchObject({ ok: false, error: { code: 'TS_ERR_OUTBOX_FULL' } });
     expect(texts(socket.sent).filter((text) => text.startsWith('b-')).length).toBeGreaterThan(0);
+  });
+
+  it('a send whose tab has not answered is not written under the id of a fresh session on the stale answer of the last', async () => {
+    // tab-a sends; its `written` (S1, id 1) waits unanswered (the tab is busy). The socket
+    // drops and the server lost the session: the next socket goes on under S2 and the
+    // queue renumbers. Asked again about S2's id 1, `HeardWrites.ask` resolves the wait for
+    // S1's id 1 (the same key), and `SendQueue.#ask`'s answer for it finds `asked === 1`:
+    // it marks the message told, and it is written under S2's id 1 that the tab never
+    // recorded. The worker dying now (no SharedWorker: the tab runs the death before that
+    // `written`) leaves the tab with S1's id: it posts the send again, which S2 takes as
+    // new (written twice), the very race c9d0899 closed.
+    // Invariant: a send reaches the app once.
+    const name = 'review2-renumber';
+    vi.useFakeTimers();
+    const { hub } = world.startHub('build-a');
+    const slow = await tab(hub, 'tab-a', name, { answers: false });
+    const first = world.latest();
+    first.accept();
+    first.receive(HELLO);
+    first.receive(resumed(0));
+    void slow.api.send('tab-a', name, 'from-a', { id: 1, confirms: true });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(slow.events).toContainEqual(expect.objectContaining({ kind: 'written', awaits: true }));
+
+    first.drop();
+    while (world.sockets.length < 2) await vi.advanceTimersByTimeAsync(10);
+    const second = world.latest();
+    second.accept();
+    second.receive(HELLO);
+    second.receive(resyncOnto('session-2'));
+    await vi.advanceTimersByTimeAsync(0);
+    // tab-a answered nothing, about S1 or S2: its send must wait.
+    expect(texts(second.sent)).not.toContain('from-a');
   });
 });
