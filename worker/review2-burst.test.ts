@@ -6,10 +6,11 @@
  * worker: a task each way, ~0.1-1 ms in a browser, far more on a busy main thread). It
  * prints the figures; run the same file on 9a1d57a to compare (the report has both).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tabLockName } from '../protocol/locks';
 import type { HubApi, TabEventMessage } from '../protocol/tab-hub';
 import type { Hub } from './hub';
+import { SendQueue } from './send-queue';
 import { HELLO, resumed } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
 
@@ -72,6 +73,16 @@ async function burst(tabs: number, perTab: number) {
       net.post(() => socket.receive(JSON.stringify({ $ts: 'ack', id: frame.id })));
     }
   };
+  // The flushes of the queue (each goes over every message waiting).
+  let flushes = 0;
+  const flush = SendQueue.prototype.flush;
+  const spy = vi.spyOn(SendQueue.prototype, 'flush').mockImplementation(function (
+    this: SendQueue,
+    writer,
+  ) {
+    flushes += 1;
+    flush.call(this, writer);
+  });
   let settled = 0;
   const before = net.messages;
   const started = performance.now();
@@ -90,7 +101,8 @@ async function burst(tabs: number, perTab: number) {
   }
   const generations = await net.run(() => settled === tabs * perTab);
   const ms = performance.now() - started;
-  return { generations, messages: net.messages - before, ms, settled };
+  spy.mockRestore();
+  return { generations, messages: net.messages - before, flushes, ms, settled };
 }
 
 async function attach(hub: Hub, tabId: string, name: string, net: ReturnType<typeof hops>) {
