@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tabLockName } from '../protocol/locks';
 import type { HubApi, TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import type { Hub } from './hub';
+import { HEARD_DEADLINE_MS } from './tab-send';
 import { HELLO, resumed, resyncOnto } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
 
@@ -101,8 +102,9 @@ describe('review2: a tab that stops answering (no pagehide) and the sends of the
 
     void hung.api.send('tab-a', name, 'from-a', { id: 1, confirms: true });
     void live.api.send('tab-b', name, 'from-b', { id: 1, confirms: true });
-    // The relay is a real BroadcastChannel: give it time to carry the send.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The relay is a real BroadcastChannel: give it time to carry the send, past the
+    // deadline for tab-a's answer (HEARD_DEADLINE_MS).
+    await new Promise((resolve) => setTimeout(resolve, HEARD_DEADLINE_MS + 300));
     expect(texts(socket.sent)).toContain('from-b');
   });
 
@@ -127,12 +129,14 @@ describe('review2: a tab that stops answering (no pagehide) and the sends of the
       const frame = JSON.parse(String(data)) as { $ts?: string; id?: number };
       if (frame.$ts === 'msg') queueMicrotask(() => socket.receive(ack(frame.id as number)));
     };
+    vi.useFakeTimers();
     void hung.api.send('tab-a', name, 'from-a', { id: 1, confirms: true });
     const outcomes = [];
     for (let id = 1; id <= 1_001; id += 1) {
       outcomes.push(live.api.send('tab-b', name, `b-${id}`, { id, confirms: true }));
-      // One send per task, as a user's clicks come: each could be written before the next.
-      await new Promise((resolve) => setImmediate(resolve));
+      // One send every 2 ms, as a program's sends come: each could be written before the
+      // next (the deadline for tab-a's answer passes half-way).
+      await vi.advanceTimersByTimeAsync(2);
     }
     const last = await Promise.race([outcomes[1_000], Promise.resolve('pending')]);
     expect(last).not.toMatchObject({ ok: false, error: { code: 'TS_ERR_OUTBOX_FULL' } });
