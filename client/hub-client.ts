@@ -253,6 +253,7 @@ export class HubClient implements HandleHost {
       load.answered();
       this.#attachTimeout = FIRST_ATTACH_TIMEOUT;
       incarnation.reportsWrites = answer?.reportsWrites === true;
+      incarnation.tellsOpened = answer?.tellsOpened === true;
       whenWorkerGone(answer?.workerId, () => this.#lose(incarnation));
       // Posted before any command that waited for this worker: the connections exist
       // on it before a send or an interest names them.
@@ -414,14 +415,17 @@ export class HubClient implements HandleHost {
     this.#opens.set(options.name, opens);
     opens.posted += 1;
     // The group's first open to this worker: a handle joining it meanwhile opens too, and
-    // the events after the first `opened` are this group's already (a catch-up).
+    // the events after the first `opened` are this group's already (a catch-up). A hub of
+    // an older build tells no `opened`: its events count from the open on, as they did.
     const ownOpen = asked?.phase.kind === 'opening' && (!opener || asked.handles.has(opener));
     if (asked?.phase.kind === 'opening' && ownOpen && asked.phase.open === undefined) {
-      asked.phase = { kind: 'opening', open: opens.posted };
+      asked.phase = this.#current.tellsOpened ? { kind: 'opening', open: opens.posted } : JOINED;
     }
     const outcome = await hub.open(this.tabId, options, resumeFrom, asked?.urlProvider, intent);
+    // Refused before it was taken: no `opened` comes for it, and the next open's is the next.
+    if (!outcome.ok) opens.taken += 1;
     const group = this.#handles.get(options.name);
-    // Answered: a hub of an older build tells no `opened`.
+    // Answered: the open was taken, whatever `opened` this tab heard.
     if (group && ownOpen && group === asked) group.phase = JOINED;
     const handles = group?.handles ?? [];
     if (!outcome.ok) {

@@ -11,6 +11,8 @@ export interface Incarnation {
   dead: boolean;
   /** Whether its hub tells the tab of each send it writes (`AttachAnswer.reportsWrites`). */
   reportsWrites: boolean;
+  /** Whether its hub posts `opened` for each open it takes (`AttachAnswer.tellsOpened`). */
+  tellsOpened: boolean;
   /**
    * `call`'s answer, or a rejection with the death's `WorkerError` if the worker dies first:
    * a call on a dead port would never settle.
@@ -33,6 +35,7 @@ export function newIncarnation(port: MessagePort): Incarnation {
     hub: Promise.resolve(undefined as never),
     dead: false,
     reportsWrites: false,
+    tellsOpened: false,
     race: <T>(call: Promise<T>) =>
       new Promise<T>((resolve, reject) => {
         if (death) {

@@ -161,6 +161,12 @@ export interface AttachAnswer {
    * death is rejected, as whether it was written is unknown.
    */
   reportsWrites?: boolean;
+  /**
+   * This hub posts `opened` as it takes each `open`, before that open's catch-up: the tab's
+   * new login hears what follows it only. A hub of an older build does not: the tab's
+   * handles then hear from the open on (its catch-up comes before its answer).
+   */
+  tellsOpened?: boolean;
 }
 
 /**

@@ -10,8 +10,8 @@ export interface HubLifetime {
   release(): void;
 }
 
-/** Every hub of this build tells its tabs of their sends' writes (`written`). */
-const ABILITIES = { reportsWrites: true } as const;
+/** Every hub of this build tells its tabs of their sends' writes (`written`) and of the opens it took (`opened`). */
+const ABILITIES = { reportsWrites: true, tellsOpened: true } as const;
 
 /** Takes `workerLockName(hubId)` and keeps it until `release` or death; never rejects. */
 export function holdHubLifetime(locks: LockWaiter | undefined, hubId: string): HubLifetime {

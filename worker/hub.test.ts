@@ -607,6 +607,7 @@ describe('Hub', () => {
       });
       expect(await hub.api({ postMessage: () => {} }).attach('a', true)).toEqual({
         reportsWrites: true,
+        tellsOpened: true,
       });
     });
 
@@ -616,6 +617,7 @@ describe('Hub', () => {
       const hub = new Hub({ ...fake.env, ...NO_RELAY, locks, schedule: (task) => task() });
       expect(await hub.api({ postMessage: () => {} }).attach('a', true)).toEqual({
         reportsWrites: true,
+        tellsOpened: true,
       });
     });
   });

@@ -88,7 +88,7 @@ export class Hub {
   constructor(private readonly env: HubEnvironment) {
     this.#urls = new UrlSources(env.clock);
     this.#registry = new TabRegistry(env.locks, (tabId) => this.leave(tabId), env.schedule);
-    this.#writes = new HeardWrites((tabId) => this.#registry.has(tabId));
+    this.#writes = new HeardWrites((tabId) => this.#registry.has(tabId), env.clock);
     this.#lifetime = holdHubLifetime(env.locks, this.#id);
   }
 

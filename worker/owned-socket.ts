@@ -45,6 +45,8 @@ export class OwnedSocket {
       online: boolean;
       /** What a hub whose stream stands at a cursor missed, from the frames kept. */
       missedBy: OwnerHost['missedBy'];
+      /** Whether a logout ended `session`: a rejoin's cursor of it is not of this login. */
+      loggedOut: (session: string) => boolean;
     },
   ) {
     this.#localTopics = start.topics;
@@ -80,7 +82,9 @@ export class OwnedSocket {
           topicsChanged: () => this.#sendTopics(),
           close: (code, closeReason, reason) => connection.close(code, closeReason, reason),
           missedBy: start.missedBy,
-          learn: (cursor) => connection.learn(cursor, true),
+          learn: (cursor) => {
+            if (!start.loggedOut(cursor.session)) connection.learn(cursor, true);
+          },
           buildsChanged: (builds) => {
             listener.builds(builds);
             this.#relay?.event({ kind: 'builds', name: options.name, builds });

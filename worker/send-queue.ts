@@ -18,9 +18,9 @@ interface Message {
   confirm?: Numbering['confirm'];
   /** Written once already, and waiting to go again: the server may have it. */
   written?: true;
-  /** The id `confirm` was asked about; `told`, once its tab answered (see `Numbering.confirm`). */
-  asked?: number;
-  told?: number;
+  /** The last ask of `confirm` (one object per ask); `told`, the ask its tab answered. */
+  asked?: Ask;
+  told?: Ask;
   resolve(): void;
   reject(error: TabSocketError): void;
 }
@@ -60,9 +60,16 @@ export interface SendWriter {
   write(data: SocketData): void;
 }
 
+/** One question to a tab about an id: a stale answer (to an ask before a renumbering) is another ask's. */
+interface Ask {
+  id: number;
+}
+
 /** Whether the message's tab confirmed the id it is to be written under. */
 function isTold(message: Message): boolean {
-  return message.id !== undefined && message.told === message.id;
+  return (
+    message.told !== undefined && message.told === message.asked && message.told.id === message.id
+  );
 }
 
 /** A numbered message as it goes on the wire: `JSON.stringify` of its `MessageFrame`, built around its quoted text. */
@@ -82,6 +89,8 @@ export class SendQueue {
   /** Written, numbered, not acknowledged; insertion order is id order. */
   readonly #unacked = new Map<number, Message & { id: number; frame: string }>();
   #nextId = 1;
+  /** How many messages at the head of `#waiting` were asked about (`Numbering.confirm`) under their ids. */
+  #askedCount = 0;
   /** Bytes of the largest binary message written on the current socket (`socketOpened`). */
   #largestBinary = 0;
 
@@ -132,61 +141,73 @@ export class SendQueue {
     );
   }
 
-  /** Writes what waits, oldest first. A write that throws rejects its message and no other. */
+  /**
+   * Writes what waits, oldest first, up to the first message that waits for its tab
+   * (`Numbering.confirm`): the ones after it wait too, asked about once each. Linear in what
+   * it writes and asks: a burst's confirmations do not go over the whole list again each.
+   * A write that throws rejects its message and no other.
+   */
   flush(writer: SendWriter): void {
     const waiting = this.#waiting;
-    this.#waiting = [];
-    /** A message waits for its tab (`Numbering.confirm`): the ones after it wait too. */
-    let held = false;
-    for (const message of this.#withoutWithdrawn(waiting)) {
-      const { data, confirm } = message;
-      try {
-        const numbered = writer.numbered && typeof data === 'string';
-        if (numbered && confirm && !isTold(message)) {
-          this.#ask(message, confirm);
-          held = true;
-        }
-        if (held) {
-          this.#waiting.push(message);
-          continue;
-        }
-        if (numbered) {
-          // A message another hub wrote keeps its id: the server passes each id on once.
-          const id = message.id ?? this.#nextId;
-          message.quoted ??= JSON.stringify(data);
-          const text = messageFrame(id, message.quoted);
-          // Measured as written: the limit may have come down since (a hello, a 1009 close).
-          if (!fitsPayload(text, this.maxPayload)) {
-            message.reject(tooLargeMessage(this.maxPayload));
-            continue;
-          }
-          // A confirmed message's tab heard its id already.
-          if (!confirm) message.onNumbered?.(id);
-          writer.write(text);
-          // Kept only once written: a message the socket refused is rejected, never resent.
-          if (id >= this.#nextId) this.#nextId = id + 1;
-          this.#unacked.set(id, { ...message, id, frame: text });
-        } else if (!fitsPayload(data, this.maxPayload)) {
-          message.reject(tooLargeMessage(this.maxPayload));
-        } else {
-          message.onPlain?.();
-          writer.write(data);
-          if (typeof data !== 'string') {
-            this.#largestBinary = Math.max(this.#largestBinary, byteSize(data));
-          }
-          message.resolve();
-        }
-      } catch (cause) {
-        message.reject(
-          new ConnectionClosedError('tabsocket: the socket refused the message', { cause }),
-        );
+    let index = 0;
+    for (; index < waiting.length; index += 1) {
+      const message = waiting[index] as Message;
+      if (this.#dropWithdrawn(message)) continue;
+      const numbered = writer.numbered && typeof message.data === 'string';
+      if (numbered && message.confirm && !isTold(message)) break;
+      this.#write(message, numbered, writer);
+    }
+    if (index > 0) this.#waiting = waiting.slice(index);
+    this.#askedCount = Math.max(0, this.#askedCount - index);
+    if (!writer.numbered || this.#waiting.length === 0) return;
+    for (; this.#askedCount < this.#waiting.length; this.#askedCount += 1) {
+      const message = this.#waiting[this.#askedCount] as Message;
+      if (message.confirm && typeof message.data === 'string' && !message.withdrawn?.aborted) {
+        this.#ask(message, message.confirm);
       }
+    }
+  }
+
+  #write(message: Message, numbered: boolean, writer: SendWriter): void {
+    const { data, confirm } = message;
+    try {
+      if (numbered) {
+        // A message another hub wrote keeps its id: the server passes each id on once.
+        const id = message.id ?? this.#nextId;
+        message.quoted ??= JSON.stringify(data);
+        const text = messageFrame(id, message.quoted);
+        // Measured as written: the limit may have come down since (a hello, a 1009 close).
+        if (!fitsPayload(text, this.maxPayload)) {
+          message.reject(tooLargeMessage(this.maxPayload));
+          return;
+        }
+        // A confirmed message's tab heard its id already.
+        if (!confirm) message.onNumbered?.(id);
+        writer.write(text);
+        // Kept only once written: a message the socket refused is rejected, never resent.
+        if (id >= this.#nextId) this.#nextId = id + 1;
+        this.#unacked.set(id, { ...message, id, frame: text });
+      } else if (!fitsPayload(data, this.maxPayload)) {
+        message.reject(tooLargeMessage(this.maxPayload));
+      } else {
+        message.onPlain?.();
+        writer.write(data);
+        if (typeof data !== 'string') {
+          this.#largestBinary = Math.max(this.#largestBinary, byteSize(data));
+        }
+        message.resolve();
+      }
+    } catch (cause) {
+      message.reject(
+        new ConnectionClosedError('tabsocket: the socket refused the message', { cause }),
+      );
     }
   }
 
   /**
    * Takes the message's id now (the next one, unless another hub wrote it under one) and
-   * asks its tab to confirm it, once per id: a fresh session's id is asked again.
+   * asks its tab to confirm it, once per id: a fresh session's id is asked again. Only an
+   * answer that frees the first waiting message flushes: the others are written with it.
    */
   #ask(message: Message, confirm: (id: number) => Promise<void>): void {
     const id = message.id ?? this.#nextId;
@@ -194,12 +215,13 @@ export class SendQueue {
     // Taken now, also one another hub wrote it under: a message behind it, asked about or
     // written before it, must not take it too.
     this.#nextId = Math.max(this.#nextId, id + 1);
-    if (message.asked === id) return;
-    message.asked = id;
+    if (message.asked?.id === id) return;
+    const ask: Ask = { id };
+    message.asked = ask;
     confirm(id).then(() => {
-      if (message.asked !== id) return;
-      message.told = id;
-      this.confirmed();
+      if (message.asked !== ask) return;
+      message.told = ask;
+      if (this.#waiting.find((first) => !first.withdrawn?.aborted) === message) this.confirmed();
     });
   }
 
@@ -269,6 +291,8 @@ export class SendQueue {
     for (const message of unacked) message.written = true;
     this.#unacked.clear();
     this.#waiting = [...unacked, ...this.#waiting];
+    // Written, they were told or needed no telling.
+    this.#askedCount = renumber ? 0 : this.#askedCount + unacked.length;
     if (!renumber) return;
     // A fresh session knows none of the old ids, nor the ids another hub wrote under.
     this.#nextId = 1;
@@ -281,14 +305,17 @@ export class SendQueue {
 
   /** The messages not withdrawn; a withdrawn one is rejected and forgotten. */
   #withoutWithdrawn<M extends Message>(messages: M[]): M[] {
-    return messages.filter((message) => {
-      if (!message.withdrawn?.aborted) return true;
-      if (message.id !== undefined && this.#unacked.get(message.id) === (message as Message)) {
-        this.#unacked.delete(message.id);
-      }
-      message.reject(new ConnectionClosedError('tabsocket: the message was withdrawn'));
-      return false;
-    });
+    return messages.filter((message) => !this.#dropWithdrawn(message));
+  }
+
+  /** Whether the message was withdrawn: it is rejected and forgotten then. */
+  #dropWithdrawn(message: Message): boolean {
+    if (!message.withdrawn?.aborted) return false;
+    if (message.id !== undefined && this.#unacked.get(message.id) === message) {
+      this.#unacked.delete(message.id);
+    }
+    message.reject(new ConnectionClosedError('tabsocket: the message was withdrawn'));
+    return true;
   }
 
   /**
@@ -298,12 +325,14 @@ export class SendQueue {
   rejectWaiting(notWritten: TabSocketError, written: TabSocketError): void {
     const waiting = this.#waiting;
     this.#waiting = [];
+    this.#askedCount = 0;
     for (const message of waiting) message.reject(message.written ? written : notWritten);
   }
 
   rejectAll(error: TabSocketError): void {
     const messages = [...this.#waiting, ...this.#unacked.values()];
     this.#waiting = [];
+    this.#askedCount = 0;
     this.#unacked.clear();
     for (const message of messages) message.reject(error);
   }

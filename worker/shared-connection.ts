@@ -84,6 +84,11 @@ export class SharedConnection {
   readonly #heard: HeardStream;
   /** The logout that ended the login this hub keeps the lock (or its place) for. */
   #loggedOut: Logout | undefined;
+  /**
+   * The sessions this hub's logouts ended: a hub whose worker died before one rejoins with
+   * its cursor, which a new login must not resume (`WireLink.learn`).
+   */
+  readonly #loggedOutSessions = new Set<string>();
   /** Owners of another url this hub asked to make way for its login, by hub id. */
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
@@ -179,7 +184,9 @@ export class SharedConnection {
       return 'joined';
     }
     if (role.kind === 'owner' && !role.socket.dormant) {
-      if (resumeFrom) role.socket.connection.learn(resumeFrom, intent === 'rejoin');
+      if (resumeFrom && !this.#loggedOutSessions.has(resumeFrom.session)) {
+        role.socket.connection.learn(resumeFrom, intent === 'rejoin');
+      }
       return 'joined';
     }
     this.#letGo();
@@ -245,7 +252,11 @@ export class SharedConnection {
    */
   close(code: number, closeReason: string, reason: TransitionReason): void {
     const role = this.#role;
-    if (reason === 'logout') this.#loggedOut = { code, closeReason };
+    if (reason === 'logout') {
+      this.#loggedOut = { code, closeReason };
+      const session = this.cursor?.session;
+      if (session !== undefined) this.#loggedOutSessions.add(session);
+    }
     if (role.kind === 'owner') {
       role.socket.close(code, closeReason, reason);
       // A logout keeps the lock (dormant); this hub leaving, or its new login, lets go.
@@ -326,6 +337,7 @@ export class SharedConnection {
       topics: this.#topics,
       online: this.#online,
       missedBy: (peerCursor) => this.missedBy(peerCursor),
+      loggedOut: (session) => this.#loggedOutSessions.has(session),
     });
     this.#role = {
       kind: 'owner',
