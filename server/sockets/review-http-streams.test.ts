@@ -1,0 +1,106 @@
+/**
+ * Review of the HTTP stream (server side): requests that should not leak a stream, crash the
+ * server or slip past the socket's limits. Real HTTP on 127.0.0.1, port 0.
+ */
+import { connect as connectTcp, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Harness, waitUntil, within } from '../test-support/harness';
+import { StreamClient } from '../test-support/stream-client';
+
+const harness = new Harness();
+const streams: StreamClient[] = [];
+const raw: Socket[] = [];
+afterEach(async () => {
+  for (const stream of streams.splice(0)) stream.abort();
+  for (const socket of raw.splice(0)) socket.destroy();
+  await harness.dispose();
+});
+
+async function open(url: string, headers?: Record<string, string>): Promise<StreamClient> {
+  const stream = await StreamClient.open(url.replace(/^ws/, 'http'), headers);
+  streams.push(stream);
+  return stream;
+}
+
+/** A TCP connection to `port` that has written `text`; answers it and what it read so far. */
+async function rawRequest(
+  port: number,
+  text: string,
+): Promise<{ socket: Socket; read: () => string }> {
+  const socket = connectTcp(port, '127.0.0.1');
+  raw.push(socket);
+  let received = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    received += chunk;
+  });
+  socket.on('error', () => {});
+  await within(
+    new Promise<void>((resolve) => socket.once('connect', () => resolve())),
+    'the connection',
+  );
+  socket.write(text);
+  return { socket, read: () => received };
+}
+
+describe('review: requests that must not crash the server', () => {
+  it('answers a request whose target is no url (absolute-form with a bad host) instead of throwing', async () => {
+    const { server, port } = await harness.start();
+    const thrown: unknown[] = [];
+    const onUncaught = (error: unknown) => thrown.push(error);
+    process.prependListener('uncaughtException', onUncaught);
+    try {
+      // llhttp takes this request-target; `new URL(request.url, 'http://host')` throws on it.
+      const { read } = await rawRequest(
+        port,
+        'GET http://[bad HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n',
+      );
+      await waitUntil(() => read().startsWith('HTTP/1.1') || thrown.length > 0, 'an answer');
+      expect(thrown).toEqual([]);
+      expect(read()).toMatch(/^HTTP\/1\.1 [45]\d\d/);
+      // The server still serves.
+      expect((await open(`ws://127.0.0.1:${port}`)).status).toBe(200);
+      expect(server.stats().httpStreams).toBe(1);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+});
+
+describe('review: the limits hold for streams as for upgrades', () => {
+  it('holds streams to upgradeRate as it holds upgrades (a storm of streams is paced too)', async () => {
+    const { server, url } = await harness.start({ upgradeRate: { perSecond: 1, burst: 1 } });
+    // Upgrades past the bucket are closed with 1013 before any hello or session work.
+    const first = await open(url);
+    await waitUntil(() => first.id !== '', 'the first stream');
+    const second = await open(url);
+    expect(await within(second.ended, 'the second stream refused')).toMatchObject({ code: 1013 });
+    expect(server.stats().httpStreams).toBe(1);
+  });
+
+  it('does not close a stream with 1009 "Body too large" for a POST that was cut short', async () => {
+    const { server, port, url } = await harness.start();
+    const stream = await open(url);
+    await waitUntil(() => stream.id !== '', 'the stream id');
+    // A POST of 100 bytes announced, 10 sent, then the connection drops (a network cut, a
+    // tab's fetch aborted): nothing was too large. A 1009 makes the worker refuse its largest
+    // pending send as too large for the server (`refuseLargest`), though it is not.
+    const { socket } = await rawRequest(
+      port,
+      `POST /?stream=${stream.id} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n4:ping`,
+    );
+    await waitUntil(
+      () => server.stats().framesIn === 0 && socket.writableLength === 0,
+      'the part sent',
+    );
+    socket.destroy();
+    // Then a POST of its own on the stream: its pong says the stream still reads.
+    const after = await stream.post(['ping']).catch(() => 0);
+    await waitUntil(
+      () => after !== 204 || stream.frames().includes('pong') || stream.response.complete,
+      'the pong or the end',
+    );
+    if (stream.response.complete) expect((await stream.ended).code).not.toBe(1009);
+    else expect(after).toBe(204);
+  });
+});
