@@ -4,7 +4,8 @@
  */
 import { connect as connectTcp, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, waitUntil, within } from '../test-support/harness';
+import { FakeClock } from '../test-support/fake-clock';
+import { Harness, isHello, waitUntil, within } from '../test-support/harness';
 import { StreamClient } from '../test-support/stream-client';
 
 const harness = new Harness();
@@ -102,5 +103,56 @@ describe('review: the limits hold for streams as for upgrades', () => {
     );
     if (stream.response.complete) expect((await stream.ended).code).not.toBe(1009);
     else expect(after).toBe(204);
+  });
+});
+
+describe('review: a stream whose reader does not read', () => {
+  it('is closed past maxBufferedAmount, as a socket is, instead of buffering without bound', async () => {
+    const { server, port } = await harness.start({
+      maxBufferedAmount: 256 * 1024,
+      liveness: false,
+    });
+    const { socket } = await rawRequest(
+      port,
+      'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n',
+    );
+    await waitUntil(() => server.stats().httpStreams === 1, 'the stream');
+    socket.pause();
+    const chunk = 'x'.repeat(64 * 1024);
+    for (let push = 0; push < 400 && server.stats().httpStreams === 1; push += 1) {
+      server.broadcast(chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(server.stats().httpStreams).toBe(0);
+  });
+});
+
+describe('review: a drain spreads the closes of streams as of sockets', () => {
+  it('keeps taking the POSTs of a stream the drain has not closed yet', async () => {
+    const clock = new FakeClock();
+    const { server, url } = await harness.start({ liveness: false }, { clock });
+    const messages: unknown[] = [];
+    server.on('message', (_client, data) => messages.push(data));
+    const stream = await open(url);
+    const nonce = (JSON.parse(await stream.waitForFrame(isHello, 'hello')) as { nonce: string })
+      .nonce;
+    const session = 'session-0123456789abcdef0123456789';
+    expect(await stream.post([{ $ts: 'resume', nonce, session, last: 0 }])).toBe(204);
+    await stream.waitForFrame((text) => text.includes('"resumed"'), 'resumed');
+    // A drain over 10 s: this stream's turn to be closed (1012 and a hint) has not come.
+    const closing = server.close({ drain: 10_000 });
+    try {
+      expect(stream.response.complete).toBe(false);
+      // A WebSocket keeps working until its turn; the stream's sends are refused with 503,
+      // which the worker takes for a failed stream (1006): it reconnects at once, unpaced,
+      // without the hint, and its send waits for the next socket.
+      expect(await stream.post([{ $ts: 'msg', id: 1, text: '"during the drain"' }])).toBe(204);
+      await stream.waitForFrame((text) => text === '{"$ts":"ack","id":1}', 'ack 1');
+      expect(messages).toEqual(['during the drain']);
+    } finally {
+      clock.advance(10_000);
+      await closing;
+    }
+    expect(await stream.ended).toMatchObject({ code: 1012 });
   });
 });
