@@ -2,8 +2,11 @@
  * Review of the HTTP stream (server side): requests that should not leak a stream, crash the
  * server or slip past the socket's limits. Real HTTP on 127.0.0.1, port 0.
  */
+import { createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { FakeClock } from '../test-support/fake-clock';
 import { Harness, isHello, waitUntil, within } from '../test-support/harness';
 import { StreamClient } from '../test-support/stream-client';
@@ -154,5 +157,40 @@ describe('review: a drain spreads the closes of streams as of sockets', () => {
       await closing;
     }
     expect(await stream.ended).toMatchObject({ code: 1012 });
+  });
+});
+
+describe('review: handleRequest on an attached WebSocketServer', () => {
+  it('answers false for the app\'s other paths, as server.md says ("it answers false for other paths")', async () => {
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http, path: '/ws' });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { server } = await harness.start({ wss });
+    // The request handler as transports.md writes it: the streams first, then the app's pages.
+    http.on('request', (request, response) => {
+      if (server.handleRequest(request, response)) return;
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end('<h1>the app</h1>');
+    });
+    harness.onDispose(
+      () =>
+        new Promise<void>((resolve) => {
+          wss.close();
+          http.closeAllConnections();
+          http.close(() => resolve());
+        }),
+    );
+    const { port } = http.address() as AddressInfo;
+    const status = await within(
+      new Promise<number>((resolve, reject) => {
+        get(`http://127.0.0.1:${port}/index.html`, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        }).on('error', reject);
+      }),
+      'the page',
+    );
+    // The stream's path is unknown for an attached server: every request of the site is
+    // taken, and a page is answered 426 Upgrade Required.
+    expect(status).toBe(200);
   });
 });
