@@ -22,15 +22,25 @@ const WINDOW_MS = 1_000;
 
 /** What the streams need of their server. */
 export interface HttpStreamHooks {
-  /** Whether the server still takes connections. */
-  isOpen(): boolean;
+  /**
+   * Whether a GET is worth authenticating: false once the server is closed without a drain.
+   * (A drain still answers, through `accept`: a stream that comes meanwhile is told to come
+   * back later, as an upgrade is; and the streams not yet closed keep their POSTs.)
+   */
+  takesStreams(): boolean;
   /** The app's `authenticate`, run safely; undefined: every stream is anonymous. */
   authenticate(request: IncomingMessage): Promise<AuthenticationOutcome> | undefined;
   /** `authenticate` failed: the server's `authenticateError`. */
   reportError(error: unknown, request: IncomingMessage): void;
-  /** A stream is open for `userId` (undefined when anonymous): the server greets it. */
+  /**
+   * A stream is open for `userId` (undefined when anonymous): the server greets it, or
+   * closes it as it would an upgrade it does not take now (`upgradeRate`, a drain).
+   */
   accept(socket: HttpStreamSocket, userId: string | undefined): void;
 }
+
+/** A POST's body as read. */
+type Body = { kind: 'complete'; text: string } | { kind: 'too large' } | { kind: 'aborted' };
 
 interface OpenStream {
   socket: HttpStreamSocket;
@@ -76,17 +86,25 @@ export class HttpStreams {
 
   /** Answers the request if it is for this server's path; false leaves it to the caller. */
   handle(request: IncomingMessage, response: ServerResponse): boolean {
-    const url = new URL(request.url ?? '/', 'http://host');
-    if (this.#path !== undefined && url.pathname !== this.#path) return false;
+    const url = parseTarget(request.url);
+    if (!url) {
+      // A request-target that is no url (llhttp takes `GET http://[bad`): no path is its.
+      response.writeHead(400).end();
+      return true;
+    }
+    const opens = request.method === 'GET' && accepts(request, 'text/event-stream');
+    const isPost = request.method === 'POST' && url.searchParams.has(STREAM_ID_PARAM);
+    // Without a path (a `wss` that takes every path), only a stream's requests are ours.
+    if (this.#path === undefined ? !opens && !isPost : url.pathname !== this.#path) return false;
     const headers = corsHeaders(request);
-    if (!this.#hooks.isOpen()) {
-      response.writeHead(503, headers).end();
-    } else if (request.method === 'GET' && accepts(request, 'text/event-stream')) {
-      void this.#open(request, response, headers);
-    } else if (request.method === 'POST' && url.searchParams.has(STREAM_ID_PARAM)) {
+    if (isPost) {
       this.#post(request, response, url.searchParams, headers);
-    } else {
+    } else if (!opens) {
       response.writeHead(426, { ...headers, 'Content-Type': 'text/plain' }).end('Upgrade Required');
+    } else if (this.#hooks.takesStreams()) {
+      void this.#open(request, response, headers);
+    } else {
+      response.writeHead(503, headers).end();
     }
     return true;
   }
@@ -97,10 +115,7 @@ export class HttpStreams {
     headers: OutgoingHttpHeaders,
   ): Promise<void> {
     const outcome = await this.#hooks.authenticate(request);
-    if (!this.#hooks.isOpen() || response.destroyed) {
-      response.writeHead(503, headers).end();
-      return;
-    }
+    if (response.destroyed) return;
     if (outcome?.kind === 'refused') {
       response.writeHead(401, headers).end();
       return;
@@ -157,8 +172,11 @@ export class HttpStreams {
       return;
     }
     void this.#readBody(request).then((body) => {
-      const frames = body === undefined ? undefined : decodeBatch(body);
-      if (body === undefined) {
+      // Cut short (a network cut, a fetch aborted): there is nobody to answer, and nothing
+      // was too large; the worker learns of its failed POST by itself.
+      if (body.kind === 'aborted') return;
+      const frames = body.kind === 'complete' ? decodeBatch(body.text) : undefined;
+      if (body.kind === 'too large') {
         stream.socket.close(CLOSE_TOO_LARGE, 'Body too large');
         response.writeHead(413, headers).end();
       } else if (frames === undefined) {
@@ -174,8 +192,11 @@ export class HttpStreams {
     });
   }
 
-  /** The body as text; undefined past `#maxBody` bytes (the rest is not read). */
-  #readBody(request: IncomingMessage): Promise<string | undefined> {
+  /**
+   * The body as text; past `#maxBody` bytes, too large (the rest is read and dropped, so
+   * the connection can carry the answer).
+   */
+  #readBody(request: IncomingMessage): Promise<Body> {
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let bytes = 0;
@@ -184,13 +205,18 @@ export class HttpStreams {
         if (bytes > this.#maxBody) {
           request.removeAllListeners('data');
           request.resume();
-          resolve(undefined);
+          resolve({ kind: 'too large' });
           return;
         }
         chunks.push(chunk);
       });
-      request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      request.on('error', () => resolve(undefined));
+      request.on('end', () =>
+        resolve({ kind: 'complete', text: Buffer.concat(chunks).toString('utf8') }),
+      );
+      request.on('error', () => resolve({ kind: 'aborted' }));
+      request.on('close', () => {
+        if (!request.complete) resolve({ kind: 'aborted' });
+      });
     });
   }
 }
@@ -212,4 +238,13 @@ function corsHeaders(request: IncomingMessage): OutgoingHttpHeaders {
         'Access-Control-Allow-Credentials': 'true',
         Vary: 'Origin',
       };
+}
+
+/** The request's target as a url; undefined when it is none. */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://host');
+  } catch {
+    return undefined;
+  }
 }
