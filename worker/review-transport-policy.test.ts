@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
+import { InvalidOptionError } from '../protocol/errors';
 import type { ConnectionState, StateDetail } from '../protocol/state';
 import { Connection } from './connection';
 import type { ConnectionListener } from './environment';
@@ -46,10 +47,11 @@ function setup(
     };
   }
   const states: Array<{ state: ConnectionState; detail: StateDetail }> = [];
+  const errors: unknown[] = [];
   const listener: ConnectionListener = {
     state: (state, detail) => states.push({ state, detail }),
     frame: () => {},
-    error: () => {},
+    error: (error) => errors.push(error),
     resync: () => {},
     cursor: () => {},
   };
@@ -63,7 +65,7 @@ function setup(
   });
   const connection = new Connection(options, fake.env, listener);
   const kinds = () => fake.sockets.map((socket) => (socket.protocols[0] === STREAM ? 'sse' : 'ws'));
-  return { connection, states, kinds, asked: () => asked, ...fake };
+  return { connection, states, errors, kinds, asked: () => asked, ...fake };
 }
 
 /** The current attempt's socket never opens; the backoff runs out (and a url is asked). */
@@ -126,11 +128,17 @@ describe('review: the probe', () => {
 
 describe("review: transports: ['sse']", () => {
   it('never makes a WebSocket, even where the environment has no stream (docs: "no attempt, no probe, is a WebSocket")', async () => {
-    const { connection, kinds, latest } = setup({ transports: ['sse'] }, { streams: false });
+    const { connection, kinds, states, errors } = setup(
+      { transports: ['sse'] },
+      { streams: false },
+    );
     connection.start();
-    await refuse(latest);
-    // Where EventSource is missing, the option is silently replaced by ['websocket']: the
-    // WebSocket the app said is blocked is tried forever, and nothing tells it why.
-    expect(kinds()).not.toContain('ws');
+    await vi.advanceTimersByTimeAsync(BACKOFF);
+    // Where EventSource is missing, the option was silently replaced by ['websocket']: the
+    // WebSocket the app said is blocked was tried forever, and nothing told it why. Now the
+    // connection fails at once, saying why.
+    expect(kinds()).toEqual([]);
+    expect(states.at(-1)).toMatchObject({ state: 'failed', detail: { reason: 'no-transport' } });
+    expect(errors).toEqual([expect.any(InvalidOptionError)]);
   });
 });
