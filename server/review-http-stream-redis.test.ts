@@ -29,9 +29,12 @@ function start() {
   });
 }
 
-it("takes a stream's POST on another server of the same Redis (docs: on Redis, nothing changes)", async () => {
+it("refuses a stream's POST on another server (404), and the session resumes there with nothing lost (docs: streams need sticky routing)", async () => {
   const a = await start();
   const b = await start();
+  const received: unknown[] = [];
+  a.server.on('message', (_client, data) => received.push(['a', data]));
+  b.server.on('message', (_client, data) => received.push(['b', data]));
   const stream = await StreamClient.open(`${a.url.replace(/^ws/, 'http')}/?user=ann`);
   streams.push(stream);
   const hello = JSON.parse(await stream.waitForFrame(isHello, 'hello')) as { nonce: string };
@@ -39,9 +42,10 @@ it("takes a stream's POST on another server of the same Redis (docs: on Redis, n
     await stream.post([{ $ts: 'resume', nonce: hello.nonce, session: SESSION, last: 0 }]),
   ).toBe(204);
   await stream.waitForFrame((text) => text.includes('"$ts":"resumed"'), 'resumed');
-  // The same stream's next POST, as a balancer would route it: to server b.
+  // The same stream's next POST, as a balancer that is not sticky would route it: to b.
   const url = new URL(`${b.url.replace(/^ws/, 'http')}/?user=ann`);
   url.searchParams.set('stream', stream.id);
+  const message = { $ts: 'msg', id: 1, text: '"via b"' };
   const status = await within(
     new Promise<number>((resolve, reject) => {
       const req = request(url, { method: 'POST', headers: { 'Content-Type': 'text/plain' } });
@@ -50,13 +54,21 @@ it("takes a stream's POST on another server of the same Redis (docs: on Redis, n
         resolve(response.statusCode ?? 0);
       });
       req.on('error', reject);
-      req.end(encodeBatch([JSON.stringify({ $ts: 'msg', id: 1, text: '"via b"' })]));
+      req.end(encodeBatch([JSON.stringify(message)]));
     }),
     'the POST on b',
   );
-  // b knows no such stream: 404, which the worker takes for a dead stream (1006). Each
-  // stream then lives until its first POST that lands elsewhere, and the worker stays on
-  // the stream (it opened), reconnecting again and again. Sticky routing is needed, and
-  // transports.md / scaling.md do not say so.
-  expect(status).not.toBe(404);
+  // b knows no such stream (docs/transports.md: a stream's POSTs must reach its server).
+  expect(status).toBe(404);
+  // The worker takes a refused POST for a dead stream (1006): it ends it, and its next
+  // socket (here a stream on b) resumes the session, and sends again what was not acked.
+  stream.abort();
+  const again = await StreamClient.open(`${b.url.replace(/^ws/, 'http')}/?user=ann`);
+  streams.push(again);
+  const nonce = (JSON.parse(await again.waitForFrame(isHello, 'hello')) as { nonce: string }).nonce;
+  expect(await again.post([{ $ts: 'resume', nonce, session: SESSION, last: 0 }])).toBe(204);
+  await again.waitForFrame((text) => text.includes('"$ts":"resumed"'), 'resumed on b');
+  expect(await again.post([message])).toBe(204);
+  await again.waitForFrame((text) => text === '{"$ts":"ack","id":1}', 'ack 1');
+  expect(received).toEqual([['b', 'via b']]);
 });

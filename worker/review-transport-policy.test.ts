@@ -126,6 +126,24 @@ describe('review: the probe', () => {
   });
 });
 
+describe('review: streams that open and die at once (a balancer that is not sticky)', () => {
+  it('go back to WebSocket after FALLBACK_AFTER of them, as streams that never opened do', async () => {
+    const { connection, latest, kinds } = setup();
+    connection.start();
+    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
+    expect(kinds().at(-1)).toBe('sse');
+    // Each stream opens, and its first POST lands on another server: 404, the stream ends
+    // (1006) before it stayed up minUptime. Before, each such stream reset the count and
+    // the worker stayed on streams that cannot work for as long as the balancer did so.
+    for (let stream = 0; stream < FALLBACK_AFTER; stream += 1) {
+      latest().accept();
+      latest().receive(HELLO);
+      await refuse(latest);
+    }
+    expect(kinds().at(-1)).toBe('ws');
+  });
+});
+
 describe("review: transports: ['sse']", () => {
   it('never makes a WebSocket, even where the environment has no stream (docs: "no attempt, no probe, is a WebSocket")', async () => {
     const { connection, kinds, states, errors } = setup(
