@@ -172,8 +172,13 @@ export class TabSocketServer<
     const maxPayload = this.wss.options.maxPayload ?? 100 * 1024 * 1024;
     this.#limits = wireLimits(maxPayload);
     this.#source = source;
+    // An attached wss upgrades on its own `path` (null, ws's default: on every path).
     this.#streams = new HttpStreams(
-      { path: target.kind === 'attach' ? target.wss.options.path : target.path, maxPayload, clock },
+      {
+        path: target.kind === 'attach' ? (target.wss.options.path ?? undefined) : target.path,
+        maxPayload,
+        clock,
+      },
       {
         takesStreams: () => this.#state === 'open' || this.#drainReason !== undefined,
         authenticate: (request) => authenticate && runAuthenticate(authenticate, request),

@@ -160,6 +160,26 @@ describe('review: a drain spreads the closes of streams as of sockets', () => {
   });
 });
 
+describe('review: a stream opened during a drain', () => {
+  it('is closed with 1012 and the retry hint, as an upgrade during the drain is', async () => {
+    const clock = new FakeClock();
+    const { url, server } = await harness.start({ liveness: false }, { clock });
+    const first = await open(url);
+    await waitUntil(() => first.id !== '', 'the first stream');
+    const closing = server.close({ drain: 10_000, returnWithin: 4_000 });
+    try {
+      const late = await open(url);
+      expect(late.status).toBe(200);
+      const ended = await within(late.ended, 'the late stream closed');
+      expect(ended.code).toBe(1012);
+      expect(JSON.parse(ended.reason)).toEqual({ $ts: 'retry', after: 0, within: 4_000 });
+    } finally {
+      clock.advance(10_000);
+      await closing;
+    }
+  });
+});
+
 describe('review: handleRequest on an attached WebSocketServer', () => {
   it('answers false for the app\'s other paths, as server.md says ("it answers false for other paths")', async () => {
     const http = createServer();
@@ -192,5 +212,38 @@ describe('review: handleRequest on an attached WebSocketServer', () => {
     // The stream's path is unknown for an attached server: every request of the site is
     // taken, and a page is answered 426 Upgrade Required.
     expect(status).toBe(200);
+  });
+
+  it("takes only the streams' own requests from a wss without a path (it upgrades on every path)", async () => {
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { server } = await harness.start({ wss });
+    http.on('request', (request, response) => {
+      if (server.handleRequest(request, response)) return;
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end('<h1>the app</h1>');
+    });
+    harness.onDispose(
+      () =>
+        new Promise<void>((resolve) => {
+          wss.close();
+          http.closeAllConnections();
+          http.close(() => resolve());
+        }),
+    );
+    const { port } = http.address() as AddressInfo;
+    const page = await within(
+      new Promise<number>((resolve, reject) => {
+        get(`http://127.0.0.1:${port}/index.html`, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        }).on('error', reject);
+      }),
+      'the page',
+    );
+    expect(page).toBe(200);
+    const stream = await open(`http://127.0.0.1:${port}/anywhere`);
+    await waitUntil(() => stream.id !== '', 'the stream id');
+    expect(server.stats().httpStreams).toBe(1);
   });
 });
