@@ -19,6 +19,18 @@ export const STREAM_CLOSE_EVENT = 'close';
 export const STREAM_ID_PARAM = 'stream';
 export const STREAM_PONG_PARAM = 'pong';
 
+/**
+ * POSTs of frames a worker makes in any second; past it, its frames wait and go in one
+ * batch. Below it, a POST goes as soon as the one before is answered.
+ */
+export const FRAME_POSTS_PER_SECOND = 50;
+/**
+ * POSTs a server takes from one stream in a second (one past it closes the stream with
+ * 1008): a worker's POSTs of frames, and as many again for its pongs (one per liveness ping)
+ * and for a second's window that is not the worker's.
+ */
+export const MAX_POSTS_PER_SECOND = 2 * FRAME_POSTS_PER_SECOND;
+
 /** Most UTF-16 units of frames the worker puts in one POST; a larger frame goes alone. */
 export const MAX_BATCH_LENGTH = 64 * 1024;
 

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../protocol/clock';
-import { decodeBatch, MAX_BATCH_LENGTH } from '../protocol/http-stream';
+import { decodeBatch, FRAME_POSTS_PER_SECOND, MAX_BATCH_LENGTH } from '../protocol/http-stream';
 import {
   type EventSourceLike,
   HttpStreamSocket,
-  MAX_POSTS_PER_SECOND,
   type StreamEnvironment,
 } from './http-stream-socket';
 
@@ -136,23 +135,23 @@ describe('HttpStreamSocket', () => {
     expect(posted()).toEqual([['a', 'b'], ['c', 'd'], ['e']]); // at once: no timer to wait for
   });
 
-  it(`makes at most ${MAX_POSTS_PER_SECOND} POSTs of frames in any second, the rest waiting in one batch`, async () => {
+  it(`makes at most ${FRAME_POSTS_PER_SECOND} POSTs of frames in any second, the rest waiting in one batch`, async () => {
     const { socket, posts, posted, open } = setup();
     open();
-    for (let post = 0; post < MAX_POSTS_PER_SECOND; post += 1) {
+    for (let post = 0; post < FRAME_POSTS_PER_SECOND; post += 1) {
       socket.send(`${post}`);
       await settle();
       posts[post]?.answer(204);
       await vi.advanceTimersByTimeAsync(10);
     }
-    expect(posts).toHaveLength(MAX_POSTS_PER_SECOND);
+    expect(posts).toHaveLength(FRAME_POSTS_PER_SECOND);
     socket.send('late');
     socket.send('later');
     await settle();
-    expect(posts).toHaveLength(MAX_POSTS_PER_SECOND);
+    expect(posts).toHaveLength(FRAME_POSTS_PER_SECOND);
     // The first POST went 500 ms ago: the next may go once it is a second old.
     await vi.advanceTimersByTimeAsync(499);
-    expect(posts).toHaveLength(MAX_POSTS_PER_SECOND);
+    expect(posts).toHaveLength(FRAME_POSTS_PER_SECOND);
     await vi.advanceTimersByTimeAsync(1);
     expect(posted().at(-1)).toEqual(['late', 'later']);
   });

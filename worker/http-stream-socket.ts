@@ -1,6 +1,7 @@
 import { type Clock, Timer } from '../protocol/clock';
 import {
   encodeBatch,
+  FRAME_POSTS_PER_SECOND,
   MAX_BATCH_LENGTH,
   STREAM_CLOSE_EVENT,
   STREAM_ID_EVENT,
@@ -32,12 +33,6 @@ export interface StreamEnvironment {
   post(url: string, body: string, abort: AbortSignal): PostAnswer;
 }
 
-/**
- * POSTs of frames in any second, so that a worker stays far below the server's
- * `MAX_POSTS_PER_SECOND` (100); past it, frames wait and go in one batch. Below it, a POST
- * goes as soon as the one before is answered: a send does not wait for a timer.
- */
-export const MAX_POSTS_PER_SECOND = 50;
 const WINDOW_MS = 1_000;
 
 const CONNECTING = 0;
@@ -54,7 +49,7 @@ const CLOSE_FOR_STATUS: Readonly<Record<number, number>> = { 400: 1008, 413: 100
 /**
  * A WebSocket's part (`SocketLike`) played by an HTTP stream (protocol/http-stream.ts):
  * frames come as Server-Sent Events on one GET, and go in POSTs, one at a time and at most
- * `MAX_POSTS_PER_SECOND` in a second, each with every frame sent since the last (from the end
+ * `FRAME_POSTS_PER_SECOND` in a second, each with every frame sent since the last (from the end
  * of the task that sent it, up to `MAX_BATCH_LENGTH`), so their order is the order they were sent. It opens on the stream's
  * id (the first event), and closes once, with the server's close code, or 1006 when the
  * stream fails: EventSource's own reconnect is never let run, as the connection's backoff
@@ -73,7 +68,7 @@ export class HttpStreamSocket implements SocketLike {
   #posting = false;
   /** Ends the POSTs still out when the stream closes. */
   readonly #posts = new AbortController();
-  /** When the last `MAX_POSTS_PER_SECOND` POSTs of frames went, oldest first. */
+  /** When the last `FRAME_POSTS_PER_SECOND` POSTs of frames went, oldest first. */
   readonly #postedAt: number[] = [];
   /** Until the next POST may go, when the last second had its share. */
   readonly #gap: Timer;
@@ -158,13 +153,13 @@ export class HttpStreamSocket implements SocketLike {
     )
       return;
     const now = this.#env.clock.now();
-    const oldest = this.#postedAt.length === MAX_POSTS_PER_SECOND ? this.#postedAt[0] : undefined;
+    const oldest = this.#postedAt.length === FRAME_POSTS_PER_SECOND ? this.#postedAt[0] : undefined;
     if (oldest !== undefined && now - oldest < WINDOW_MS) {
       this.#gap.start(WINDOW_MS - (now - oldest), () => this.#flush());
       return;
     }
     this.#postedAt.push(now);
-    if (this.#postedAt.length > MAX_POSTS_PER_SECOND) this.#postedAt.shift();
+    if (this.#postedAt.length > FRAME_POSTS_PER_SECOND) this.#postedAt.shift();
     const batch = this.#takeBatch();
     this.#posting = true;
     this.#env.post(this.#postUrl({}), encodeBatch(batch), this.#posts.signal).then(

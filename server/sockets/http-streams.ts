@@ -4,6 +4,7 @@ import type { Clock } from '../../protocol/clock';
 import {
   decodeBatch,
   MAX_BATCH_LENGTH,
+  MAX_POSTS_PER_SECOND,
   STREAM_ID_PARAM,
   STREAM_PONG_PARAM,
 } from '../../protocol/http-stream';
@@ -11,11 +12,6 @@ import type { AuthenticationOutcome } from './authentication';
 import { CLOSE_POLICY_VIOLATION } from './connected-client';
 import { HttpStreamSocket } from './http-stream-socket';
 
-/**
- * POSTs one stream may make in a second; one past it closes the stream with 1008. The
- * worker makes at most 50 of frames in any second, and a pong per liveness ping.
- */
-export const MAX_POSTS_PER_SECOND = 100;
 /** The close code of a frame over `maxPayload`, as `ws` closes a socket for one. */
 const CLOSE_TOO_LARGE = 1009;
 const WINDOW_MS = 1_000;
@@ -56,7 +52,7 @@ interface OpenStream {
  * known only to the one who opened it: it is what a POST is authorized by, as frames on an
  * upgraded socket are by the upgrade. Each POST is held to the socket's limits: no frame
  * over `maxPayload` (1009), no body over what a batch of them may take (413), at most
- * `MAX_POSTS_PER_SECOND` (1008).
+ * `MAX_POSTS_PER_SECOND` (1008; protocol/http-stream.ts).
  */
 export class HttpStreams {
   readonly #streams = new Map<string, OpenStream>();
