@@ -5,7 +5,7 @@
  */
 import { request } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
-import { encodeBatch } from '../protocol/http-stream';
+import { encodeBatch, encodePost } from '../protocol/http-stream';
 import { createRedisStores } from './redis/index';
 import { Harness, isHello, within } from './test-support/harness';
 import { redisForTheFile } from './test-support/redis-server';
@@ -44,7 +44,7 @@ it("refuses a stream's POST on another server (404), and the session resumes the
   await stream.waitForFrame((text) => text.includes('"$ts":"resumed"'), 'resumed');
   // The same stream's next POST, as a balancer that is not sticky would route it: to b.
   const url = new URL(`${b.url.replace(/^ws/, 'http')}/?user=ann`);
-  url.searchParams.set('stream', stream.id);
+  url.searchParams.set('stream', '');
   const message = { $ts: 'msg', id: 1, text: '"via b"' };
   const status = await within(
     new Promise<number>((resolve, reject) => {
@@ -54,7 +54,7 @@ it("refuses a stream's POST on another server (404), and the session resumes the
         resolve(response.statusCode ?? 0);
       });
       req.on('error', reject);
-      req.end(encodeBatch([JSON.stringify(message)]));
+      req.end(encodePost(stream.id, encodeBatch([JSON.stringify(message)])));
     }),
     'the POST on b',
   );

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../protocol/clock';
-import { decodeBatch, FRAME_POSTS_PER_SECOND, MAX_BATCH_LENGTH } from '../protocol/http-stream';
+import {
+  decodeBatch,
+  decodePost,
+  FRAME_POSTS_PER_SECOND,
+  MAX_BATCH_LENGTH,
+} from '../protocol/http-stream';
 import {
   type EventSourceLike,
   HttpStreamSocket,
@@ -81,7 +86,7 @@ function setup() {
   const source = sources[0] as FakeEventSource;
   const open = () => source.emit('stream', 'stream-id');
   /** The frames of every POST so far. */
-  const posted = () => posts.map((post) => decodeBatch(post.body));
+  const posted = () => posts.map((post) => decodeBatch(decodePost(post.body)?.batch ?? ''));
   return { socket, source, sources, posts, posted, events, received, closes, open };
 }
 
@@ -117,7 +122,9 @@ describe('HttpStreamSocket', () => {
     socket.send('b');
     await settle();
     expect(posted()).toEqual([['a', 'b']]);
-    expect(posts[0]?.url.href).toBe('https://example.test/live?token=t&stream=stream-id');
+    // The id in the body, out of the url that ends up in logs.
+    expect(posts[0]?.url.href).toBe('https://example.test/live?token=t&stream=');
+    expect(decodePost(posts[0]?.body ?? '')?.streamId).toBe('stream-id');
     socket.send('c');
     await settle();
     expect(posts).toHaveLength(1); // the first is not answered yet
@@ -177,7 +184,7 @@ describe('HttpStreamSocket', () => {
     open();
     source.emit('ping', '7');
     expect(posts[0]?.url.searchParams.get('pong')).toBe('7');
-    expect(posts[0]?.body).toBe('');
+    expect(posts[0]?.body).toBe('stream-id\n');
   });
 
   it("closes with the server's close code, and never lets EventSource reconnect", () => {

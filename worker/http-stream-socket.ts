@@ -1,14 +1,15 @@
 import { type Clock, Timer } from '../protocol/clock';
 import {
   encodeBatch,
+  encodePost,
   FRAME_POSTS_PER_SECOND,
   MAX_BATCH_LENGTH,
   STREAM_CLOSE_EVENT,
   STREAM_ID_EVENT,
-  STREAM_ID_PARAM,
   STREAM_JSON_EVENT,
   STREAM_PING_EVENT,
   STREAM_PONG_PARAM,
+  STREAM_POST_PARAM,
   type StreamClose,
 } from '../protocol/http-stream';
 import type { SocketData } from '../protocol/tab-hub';
@@ -138,10 +139,12 @@ export class HttpStreamSocket implements SocketLike {
   /** The server's liveness ping: answered at once, beside the frames. */
   #pong(number: string): void {
     if (this.#readyState !== OPEN) return;
-    this.#env.post(this.#postUrl({ [STREAM_PONG_PARAM]: number }), '', this.#posts.signal).then(
-      (answer) => this.#answered(answer.status),
-      () => this.#closed(CLOSE_ABNORMAL, ''),
-    );
+    this.#env
+      .post(this.#postUrl({ [STREAM_PONG_PARAM]: number }), this.#body(''), this.#posts.signal)
+      .then(
+        (answer) => this.#answered(answer.status),
+        () => this.#closed(CLOSE_ABNORMAL, ''),
+      );
   }
 
   #flush(): void {
@@ -162,7 +165,7 @@ export class HttpStreamSocket implements SocketLike {
     if (this.#postedAt.length > FRAME_POSTS_PER_SECOND) this.#postedAt.shift();
     const batch = this.#takeBatch();
     this.#posting = true;
-    this.#env.post(this.#postUrl({}), encodeBatch(batch), this.#posts.signal).then(
+    this.#env.post(this.#postUrl({}), this.#body(encodeBatch(batch)), this.#posts.signal).then(
       (answer) => {
         this.#posting = false;
         if (this.#answered(answer.status)) this.#flush();
@@ -196,9 +199,14 @@ export class HttpStreamSocket implements SocketLike {
 
   #postUrl(params: Record<string, string>): string {
     const url = new URL(this.#url);
-    url.searchParams.set(STREAM_ID_PARAM, this.#streamId);
+    url.searchParams.set(STREAM_POST_PARAM, '');
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     return url.href;
+  }
+
+  /** The id, the stream's credential, goes in the body: a url ends up in logs. */
+  #body(batch: string): string {
+    return encodePost(this.#streamId, batch);
   }
 
   #closed(code: number, reason: string): void {

@@ -3,10 +3,11 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { Clock } from '../../protocol/clock';
 import {
   decodeBatch,
+  decodePost,
   MAX_BATCH_LENGTH,
   MAX_POSTS_PER_SECOND,
-  STREAM_ID_PARAM,
   STREAM_PONG_PARAM,
+  STREAM_POST_PARAM,
 } from '../../protocol/http-stream';
 import type { AuthenticationOutcome } from './authentication';
 import { CLOSE_POLICY_VIOLATION } from './connected-client';
@@ -15,6 +16,8 @@ import { HttpStreamSocket } from './http-stream-socket';
 /** The close code of a frame over `maxPayload`, as `ws` closes a socket for one. */
 const CLOSE_TOO_LARGE = 1009;
 const WINDOW_MS = 1_000;
+/** Room for a POST's first line: a stream id (22 characters) and its line feed. */
+const ID_LINE_BYTES = 64;
 
 /** What the streams need of their server. */
 export interface HttpStreamHooks {
@@ -36,7 +39,11 @@ export interface HttpStreamHooks {
 }
 
 /** A POST's body as read. */
-type Body = { kind: 'complete'; text: string } | { kind: 'too large' } | { kind: 'aborted' };
+type Body =
+  | { kind: 'complete'; text: string }
+  /** `head`: its first `ID_LINE_BYTES`, which name the stream. */
+  | { kind: 'too large'; head: string }
+  | { kind: 'aborted' };
 
 interface OpenStream {
   socket: HttpStreamSocket;
@@ -68,9 +75,9 @@ export class HttpStreams {
   ) {
     this.#path = options.path;
     this.#maxPayload = options.maxPayload;
-    // A lone frame of maxPayload with its length, or a batch of up to MAX_BATCH_LENGTH
-    // UTF-16 units, each of which takes at most 3 bytes in UTF-8.
-    this.#maxBody = Math.max(options.maxPayload + 16, 3 * MAX_BATCH_LENGTH);
+    // The id's line, then a lone frame of maxPayload with its length, or a batch of up to
+    // MAX_BATCH_LENGTH UTF-16 units, each of which takes at most 3 bytes in UTF-8.
+    this.#maxBody = ID_LINE_BYTES + Math.max(options.maxPayload + 16, 3 * MAX_BATCH_LENGTH);
     this.#clock = options.clock;
     this.#hooks = hooks;
   }
@@ -89,12 +96,12 @@ export class HttpStreams {
       return true;
     }
     const opens = request.method === 'GET' && accepts(request, 'text/event-stream');
-    const isPost = request.method === 'POST' && url.searchParams.has(STREAM_ID_PARAM);
+    const isPost = request.method === 'POST' && url.searchParams.has(STREAM_POST_PARAM);
     // Without a path (a `wss` that takes every path), only a stream's requests are ours.
     if (this.#path === undefined ? !opens && !isPost : url.pathname !== this.#path) return false;
     const headers = corsHeaders(request);
     if (isPost) {
-      this.#post(request, response, url.searchParams, headers);
+      void this.#post(request, response, url.searchParams, headers);
     } else if (!opens) {
       response.writeHead(426, { ...headers, 'Content-Type': 'text/plain' }).end('Upgrade Required');
     } else if (this.#hooks.takesStreams()) {
@@ -136,16 +143,26 @@ export class HttpStreams {
     this.#hooks.accept(socket, outcome?.userId);
   }
 
-  #post(
+  async #post(
     request: IncomingMessage,
     response: ServerResponse,
     params: URLSearchParams,
     headers: OutgoingHttpHeaders,
-  ): void {
-    const stream = this.#streams.get(params.get(STREAM_ID_PARAM) ?? '');
-    if (!stream) {
+  ): Promise<void> {
+    // The stream's id is in the body (out of the url, which ends up in logs): read it first.
+    const body = await this.#readBody(request);
+    // Cut short (a network cut, a fetch aborted): there is nobody to answer, and nothing
+    // was too large; the worker learns of its failed POST by itself.
+    if (body.kind === 'aborted') return;
+    const post = decodePost(body.kind === 'complete' ? body.text : body.head);
+    const stream = post && this.#streams.get(post.streamId);
+    if (!post || !stream) {
       response.writeHead(404, headers).end();
-      request.resume();
+      return;
+    }
+    if (body.kind === 'too large') {
+      stream.socket.close(CLOSE_TOO_LARGE, 'Body too large');
+      response.writeHead(413, headers).end();
       return;
     }
     const now = this.#clock.now();
@@ -157,35 +174,25 @@ export class HttpStreams {
     if (stream.posts > MAX_POSTS_PER_SECOND) {
       stream.socket.close(CLOSE_POLICY_VIOLATION, 'Too many requests');
       response.writeHead(429, headers).end();
-      request.resume();
       return;
     }
     const pong = params.get(STREAM_PONG_PARAM);
     if (pong !== null) {
       stream.socket.pong(Number(pong));
       response.writeHead(204, headers).end();
-      request.resume();
       return;
     }
-    void this.#readBody(request).then((body) => {
-      // Cut short (a network cut, a fetch aborted): there is nobody to answer, and nothing
-      // was too large; the worker learns of its failed POST by itself.
-      if (body.kind === 'aborted') return;
-      const frames = body.kind === 'complete' ? decodeBatch(body.text) : undefined;
-      if (body.kind === 'too large') {
-        stream.socket.close(CLOSE_TOO_LARGE, 'Body too large');
-        response.writeHead(413, headers).end();
-      } else if (frames === undefined) {
-        stream.socket.close(CLOSE_POLICY_VIOLATION, 'Malformed body');
-        response.writeHead(400, headers).end();
-      } else if (frames.some((frame) => Buffer.byteLength(frame) > this.#maxPayload)) {
-        stream.socket.close(CLOSE_TOO_LARGE, 'Max payload size exceeded');
-        response.writeHead(413, headers).end();
-      } else {
-        stream.socket.receive(frames);
-        response.writeHead(204, headers).end();
-      }
-    });
+    const frames = decodeBatch(post.batch);
+    if (frames === undefined) {
+      stream.socket.close(CLOSE_POLICY_VIOLATION, 'Malformed body');
+      response.writeHead(400, headers).end();
+    } else if (frames.some((frame) => Buffer.byteLength(frame) > this.#maxPayload)) {
+      stream.socket.close(CLOSE_TOO_LARGE, 'Max payload size exceeded');
+      response.writeHead(413, headers).end();
+    } else {
+      stream.socket.receive(frames);
+      response.writeHead(204, headers).end();
+    }
   }
 
   /**
@@ -201,7 +208,8 @@ export class HttpStreams {
         if (bytes > this.#maxBody) {
           request.removeAllListeners('data');
           request.resume();
-          resolve({ kind: 'too large' });
+          const head = Buffer.concat([...chunks, chunk]).subarray(0, ID_LINE_BYTES);
+          resolve({ kind: 'too large', head: head.toString('utf8') });
           return;
         }
         chunks.push(chunk);

@@ -91,7 +91,7 @@ describe('review: the limits hold for streams as for upgrades', () => {
     // pending send as too large for the server (`refuseLargest`), though it is not.
     const { socket } = await rawRequest(
       port,
-      `POST /?stream=${stream.id} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n4:ping`,
+      `POST /?stream= HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n${stream.id}\n4:ping`,
     );
     await waitUntil(
       () => server.stats().framesIn === 0 && socket.writableLength === 0,
