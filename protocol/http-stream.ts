@@ -3,8 +3,12 @@
  * Server-Sent Events on one GET, and worker → server in POST bodies, on the socket's url.
  *
  *   GET  url                       text/event-stream: `stream` (its id), then the frames
- *   POST url?stream=ID             a batch of frames (see `encodeBatch`); 204
- *   POST url?stream=ID&pong=N      the answer to the server's `ping` event N; 204
+ *   POST url?stream=               ID, a line feed, a batch of frames (see `encodePost`); 204
+ *   POST url?stream=&pong=N        ID and a line feed: the answer to `ping` event N; 204
+ *
+ * The id is the stream's credential, so it goes in the body, never in the url (which ends
+ * up in the logs of proxies and servers); the empty `stream` parameter only marks the POST as
+ * a stream's. (In a header it would cost a CORS preflight per POST to another origin.)
  *
  * Events: a frame without CR or LF is a plain `message` event, its data the frame as it is;
  * one with them, or empty, is a `json` event, its data the frame as a JSON string (SSE data
@@ -16,8 +20,21 @@ export const STREAM_ID_EVENT = 'stream';
 export const STREAM_JSON_EVENT = 'json';
 export const STREAM_PING_EVENT = 'ping';
 export const STREAM_CLOSE_EVENT = 'close';
-export const STREAM_ID_PARAM = 'stream';
+/** The query parameter, empty, that marks a POST as a stream's. */
+export const STREAM_POST_PARAM = 'stream';
 export const STREAM_PONG_PARAM = 'pong';
+
+/**
+ * POSTs of frames a worker makes in any second; past it, its frames wait and go in one
+ * batch. Below it, a POST goes as soon as the one before is answered.
+ */
+export const FRAME_POSTS_PER_SECOND = 50;
+/**
+ * POSTs a server takes from one stream in a second (one past it closes the stream with
+ * 1008): a worker's POSTs of frames, and as many again for its pongs (one per liveness ping)
+ * and for a second's window that is not the worker's.
+ */
+export const MAX_POSTS_PER_SECOND = 2 * FRAME_POSTS_PER_SECOND;
 
 /** Most UTF-16 units of frames the worker puts in one POST; a larger frame goes alone. */
 export const MAX_BATCH_LENGTH = 64 * 1024;
@@ -34,6 +51,19 @@ export interface StreamClose {
  */
 export function encodeBatch(frames: readonly string[]): string {
   return frames.map((frame) => `${frame.length}:${frame}`).join('');
+}
+
+/** A POST body: the stream's id on its first line, then `batch` (an `encodeBatch`, or empty). */
+export function encodePost(streamId: string, batch: string): string {
+  return `${streamId}\n${batch}`;
+}
+
+/** The stream id and the batch of a POST body; undefined without the id's line. */
+export function decodePost(body: string): { streamId: string; batch: string } | undefined {
+  const newline = body.indexOf('\n');
+  return newline < 0
+    ? undefined
+    : { streamId: body.slice(0, newline), batch: body.slice(newline + 1) };
 }
 
 /** The frames of a POST body; undefined if it is not one `encodeBatch` wrote. */

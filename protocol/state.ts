@@ -61,6 +61,11 @@ export type TransitionReason =
   | 'replaced'
   /** The last tab left and the grace period ran out. */
   | 'released'
+  /**
+   * No transport the options allow exists here (`transports: ['sse']` without `EventSource`):
+   * `failed` at once, with an `InvalidOptionError` to the tabs.
+   */
+  | 'no-transport'
   /** `maxAttempts` attempts in a row failed. */
   | 'max-attempts'
   /** The server closed with a code listed in `stopOn`. */

@@ -172,10 +172,15 @@ export class TabSocketServer<
     const maxPayload = this.wss.options.maxPayload ?? 100 * 1024 * 1024;
     this.#limits = wireLimits(maxPayload);
     this.#source = source;
+    // An attached wss upgrades on its own `path` (null, ws's default: on every path).
     this.#streams = new HttpStreams(
-      { path: target.kind === 'attach' ? undefined : target.path, maxPayload, clock },
       {
-        isOpen: () => this.#state === 'open',
+        path: target.kind === 'attach' ? (target.wss.options.path ?? undefined) : target.path,
+        maxPayload,
+        clock,
+      },
+      {
+        takesStreams: () => this.#state === 'open' || this.#drainReason !== undefined,
         authenticate: (request) => authenticate && runAuthenticate(authenticate, request),
         reportError: (error, request) => this.emit('authenticateError', error, request),
         accept: (socket, userId) => this.#openStream(socket, userId),
@@ -297,16 +302,7 @@ export class TabSocketServer<
     // ws emits 'error' on protocol violations (it closes the socket itself, with 1009 for an
     // oversize frame); an EventEmitter without an 'error' listener would throw and crash us.
     socket.on('error', () => {});
-    if (this.#state !== 'open') {
-      if (this.#drainReason) socket.close(CLOSE_SERVICE_RESTART, this.#drainReason);
-      else socket.terminate();
-      return;
-    }
-    const refusal = this.#upgradeRate?.take();
-    if (refusal) {
-      socket.close(CLOSE_TRY_AGAIN_LATER, JSON.stringify(refusal));
-      return;
-    }
+    if (this.#refused(socket)) return;
     const id = randomUUID();
     // Said at once, before an attached server's `authenticate` answers: a worker waits only
     // so long for the first frame before it takes the server for a plain one.
@@ -324,8 +320,25 @@ export class TabSocketServer<
 
   /** A stream is a socket whose user `authenticate` found already (undefined: anonymous). */
   #openStream(socket: HttpStreamSocket, verifiedUserId: string | undefined): void {
+    if (this.#refused(socket)) return;
     const id = randomUUID();
     this.#accept(socket, id, verifiedUserId ?? id, this.#sayHello(socket));
+  }
+
+  /**
+   * Closes a new socket or stream the server does not take now, and answers true: while
+   * closing (with the drain's retry hint, or at once), or past `upgradeRate` (with its hint).
+   */
+  #refused(socket: ServerSocket): boolean {
+    if (this.#state !== 'open') {
+      if (this.#drainReason) socket.close(CLOSE_SERVICE_RESTART, this.#drainReason);
+      else socket.terminate();
+      return true;
+    }
+    const refusal = this.#upgradeRate?.take();
+    if (!refusal) return false;
+    socket.close(CLOSE_TRY_AGAIN_LATER, JSON.stringify(refusal));
+    return true;
   }
 
   /** Sends `hello` when the server speaks the protocol; answers its nonce. */

@@ -142,7 +142,12 @@ export class Connection {
     this.#failedAttempts = 0;
     this.#refresh = { kind: 'available' };
     this.#link.restart(resumeFrom);
-    if (this.#online) {
+    const unavailable = this.#transports.unavailable;
+    if (unavailable) {
+      // An environment without the transport the options demand: no attempt could succeed.
+      this.listener.error(unavailable);
+      this.#giveUp('no-transport', {});
+    } else if (this.#online) {
       this.#openSocket(reason);
     } else {
       this.#setState('offline', { reason: 'offline' });
@@ -305,6 +310,7 @@ export class Connection {
     this.#uptimeTimer.start(this.options.reconnect.minUptime, () => {
       this.#failedAttempts = 0;
       this.#refresh = { kind: 'available' };
+      this.#transports.stayedUp();
     });
     this.#link.opened();
   }
@@ -351,7 +357,7 @@ export class Connection {
     detail: Omit<Detail, 'reason'> = {},
     admission?: { hint: RetryHint | undefined },
   ): void {
-    if (this.#state === 'connecting' && this.#socket) this.#transports.failedBeforeOpen();
+    if (this.#socket) this.#transports.failed(this.#state === 'connecting');
     this.#abandonSocket();
     if (!this.#online) {
       this.#setState('offline', { reason: 'offline', ...detail });

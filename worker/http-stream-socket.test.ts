@@ -1,10 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../protocol/clock';
-import { decodeBatch, MAX_BATCH_LENGTH } from '../protocol/http-stream';
+import {
+  decodeBatch,
+  decodePost,
+  FRAME_POSTS_PER_SECOND,
+  MAX_BATCH_LENGTH,
+} from '../protocol/http-stream';
 import {
   type EventSourceLike,
   HttpStreamSocket,
-  MAX_POSTS_PER_SECOND,
   type StreamEnvironment,
 } from './http-stream-socket';
 
@@ -82,7 +86,7 @@ function setup() {
   const source = sources[0] as FakeEventSource;
   const open = () => source.emit('stream', 'stream-id');
   /** The frames of every POST so far. */
-  const posted = () => posts.map((post) => decodeBatch(post.body));
+  const posted = () => posts.map((post) => decodeBatch(decodePost(post.body)?.batch ?? ''));
   return { socket, source, sources, posts, posted, events, received, closes, open };
 }
 
@@ -118,7 +122,9 @@ describe('HttpStreamSocket', () => {
     socket.send('b');
     await settle();
     expect(posted()).toEqual([['a', 'b']]);
-    expect(posts[0]?.url.href).toBe('https://example.test/live?token=t&stream=stream-id');
+    // The id in the body, out of the url that ends up in logs.
+    expect(posts[0]?.url.href).toBe('https://example.test/live?token=t&stream=');
+    expect(decodePost(posts[0]?.body ?? '')?.streamId).toBe('stream-id');
     socket.send('c');
     await settle();
     expect(posts).toHaveLength(1); // the first is not answered yet
@@ -136,23 +142,23 @@ describe('HttpStreamSocket', () => {
     expect(posted()).toEqual([['a', 'b'], ['c', 'd'], ['e']]); // at once: no timer to wait for
   });
 
-  it(`makes at most ${MAX_POSTS_PER_SECOND} POSTs of frames in any second, the rest waiting in one batch`, async () => {
+  it(`makes at most ${FRAME_POSTS_PER_SECOND} POSTs of frames in any second, the rest waiting in one batch`, async () => {
     const { socket, posts, posted, open } = setup();
     open();
-    for (let post = 0; post < MAX_POSTS_PER_SECOND; post += 1) {
+    for (let post = 0; post < FRAME_POSTS_PER_SECOND; post += 1) {
       socket.send(`${post}`);
       await settle();
       posts[post]?.answer(204);
       await vi.advanceTimersByTimeAsync(10);
     }
-    expect(posts).toHaveLength(MAX_POSTS_PER_SECOND);
+    expect(posts).toHaveLength(FRAME_POSTS_PER_SECOND);
     socket.send('late');
     socket.send('later');
     await settle();
-    expect(posts).toHaveLength(MAX_POSTS_PER_SECOND);
+    expect(posts).toHaveLength(FRAME_POSTS_PER_SECOND);
     // The first POST went 500 ms ago: the next may go once it is a second old.
     await vi.advanceTimersByTimeAsync(499);
-    expect(posts).toHaveLength(MAX_POSTS_PER_SECOND);
+    expect(posts).toHaveLength(FRAME_POSTS_PER_SECOND);
     await vi.advanceTimersByTimeAsync(1);
     expect(posted().at(-1)).toEqual(['late', 'later']);
   });
@@ -178,7 +184,7 @@ describe('HttpStreamSocket', () => {
     open();
     source.emit('ping', '7');
     expect(posts[0]?.url.searchParams.get('pong')).toBe('7');
-    expect(posts[0]?.body).toBe('');
+    expect(posts[0]?.body).toBe('stream-id\n');
   });
 
   it("closes with the server's close code, and never lets EventSource reconnect", () => {

@@ -1,13 +1,15 @@
 import { type Clock, Timer } from '../protocol/clock';
 import {
   encodeBatch,
+  encodePost,
+  FRAME_POSTS_PER_SECOND,
   MAX_BATCH_LENGTH,
   STREAM_CLOSE_EVENT,
   STREAM_ID_EVENT,
-  STREAM_ID_PARAM,
   STREAM_JSON_EVENT,
   STREAM_PING_EVENT,
   STREAM_PONG_PARAM,
+  STREAM_POST_PARAM,
   type StreamClose,
 } from '../protocol/http-stream';
 import type { SocketData } from '../protocol/tab-hub';
@@ -33,12 +35,6 @@ export interface StreamEnvironment {
   post(url: string, body: string, abort: AbortSignal): PostAnswer;
 }
 
-/**
- * POSTs of frames in any second, so that a worker stays far below the server's
- * `MAX_POSTS_PER_SECOND` (100); past it, frames wait and go in one batch. Below it, a POST
- * goes as soon as the one before is answered: a send does not wait for a timer.
- */
-export const MAX_POSTS_PER_SECOND = 50;
 const WINDOW_MS = 1_000;
 
 const CONNECTING = 0;
@@ -55,7 +51,7 @@ const CLOSE_FOR_STATUS: Readonly<Record<number, number>> = { 400: 1008, 413: 100
 /**
  * A WebSocket's part (`SocketLike`) played by an HTTP stream (protocol/http-stream.ts):
  * frames come as Server-Sent Events on one GET, and go in POSTs, one at a time and at most
- * `MAX_POSTS_PER_SECOND` in a second, each with every frame sent since the last (from the end
+ * `FRAME_POSTS_PER_SECOND` in a second, each with every frame sent since the last (from the end
  * of the task that sent it, up to `MAX_BATCH_LENGTH`), so their order is the order they were sent. It opens on the stream's
  * id (the first event), and closes once, with the server's close code, or 1006 when the
  * stream fails: EventSource's own reconnect is never let run, as the connection's backoff
@@ -74,7 +70,7 @@ export class HttpStreamSocket implements SocketLike {
   #posting = false;
   /** Ends the POSTs still out when the stream closes. */
   readonly #posts = new AbortController();
-  /** When the last `MAX_POSTS_PER_SECOND` POSTs of frames went, oldest first. */
+  /** When the last `FRAME_POSTS_PER_SECOND` POSTs of frames went, oldest first. */
   readonly #postedAt: number[] = [];
   /** Until the next POST may go, when the last second had its share. */
   readonly #gap: Timer;
@@ -144,10 +140,12 @@ export class HttpStreamSocket implements SocketLike {
   /** The server's liveness ping: answered at once, beside the frames. */
   #pong(number: string): void {
     if (this.#readyState !== OPEN) return;
-    this.#env.post(this.#postUrl({ [STREAM_PONG_PARAM]: number }), '', this.#posts.signal).then(
-      (answer) => this.#answered(answer.status),
-      () => this.#closed(CLOSE_ABNORMAL, ''),
-    );
+    this.#env
+      .post(this.#postUrl({ [STREAM_PONG_PARAM]: number }), this.#body(''), this.#posts.signal)
+      .then(
+        (answer) => this.#answered(answer.status),
+        () => this.#closed(CLOSE_ABNORMAL, ''),
+      );
   }
 
   #flush(): void {
@@ -159,16 +157,16 @@ export class HttpStreamSocket implements SocketLike {
     )
       return;
     const now = this.#env.clock.now();
-    const oldest = this.#postedAt.length === MAX_POSTS_PER_SECOND ? this.#postedAt[0] : undefined;
+    const oldest = this.#postedAt.length === FRAME_POSTS_PER_SECOND ? this.#postedAt[0] : undefined;
     if (oldest !== undefined && now - oldest < WINDOW_MS) {
       this.#gap.start(WINDOW_MS - (now - oldest), () => this.#flush());
       return;
     }
     this.#postedAt.push(now);
-    if (this.#postedAt.length > MAX_POSTS_PER_SECOND) this.#postedAt.shift();
+    if (this.#postedAt.length > FRAME_POSTS_PER_SECOND) this.#postedAt.shift();
     const batch = this.#takeBatch();
     this.#posting = true;
-    this.#env.post(this.#postUrl({}), encodeBatch(batch), this.#posts.signal).then(
+    this.#env.post(this.#postUrl({}), this.#body(encodeBatch(batch)), this.#posts.signal).then(
       (answer) => {
         this.#posting = false;
         if (this.#answered(answer.status)) this.#flush();
@@ -202,9 +200,14 @@ export class HttpStreamSocket implements SocketLike {
 
   #postUrl(params: Record<string, string>): string {
     const url = new URL(this.#url);
-    url.searchParams.set(STREAM_ID_PARAM, this.#streamId);
+    url.searchParams.set(STREAM_POST_PARAM, '');
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     return url.href;
+  }
+
+  /** The id, the stream's credential, goes in the body: a url ends up in logs. */
+  #body(batch: string): string {
+    return encodePost(this.#streamId, batch);
   }
 
   #closed(code: number, reason: string): void {

@@ -3,10 +3,10 @@
  * authentication, limits and liveness as a WebSocket's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_POSTS_PER_SECOND } from '../../protocol/http-stream';
 import { FakeClock } from '../test-support/fake-clock';
 import { Harness, isHello, tokenFromQuery, waitUntil } from '../test-support/harness';
 import { StreamClient } from '../test-support/stream-client';
-import { MAX_POSTS_PER_SECOND } from './http-streams';
 
 const harness = new Harness();
 const streams: StreamClient[] = [];

@@ -1,5 +1,10 @@
 import { type ClientRequest, type IncomingMessage, request } from 'node:http';
-import { encodeBatch, STREAM_ID_PARAM, STREAM_PONG_PARAM } from '../../protocol/http-stream';
+import {
+  encodeBatch,
+  encodePost,
+  STREAM_PONG_PARAM,
+  STREAM_POST_PARAM,
+} from '../../protocol/http-stream';
 import { type Closed, waitUntil, within } from './harness';
 
 /** One server-sent event as parsed here. */
@@ -85,19 +90,22 @@ export class StreamClient {
     return this.frames().find(matches) as string;
   }
 
-  /** POSTs `frames` as one batch (or `body` as it is); answers the status. */
+  /** POSTs `frames` as one batch (or `body` as the batch, as it is); answers the status. */
   post(frames: readonly (string | object)[], body?: string): Promise<number> {
     const text =
       body ??
       encodeBatch(
         frames.map((frame) => (typeof frame === 'string' ? frame : JSON.stringify(frame))),
       );
-    return this.#post({ [STREAM_ID_PARAM]: this.id }, text);
+    return this.#post({ [STREAM_POST_PARAM]: '' }, encodePost(this.id, text));
   }
 
   /** Answers ping `number` as a worker does. */
   pong(number: string): Promise<number> {
-    return this.#post({ [STREAM_ID_PARAM]: this.id, [STREAM_PONG_PARAM]: number }, '');
+    return this.#post(
+      { [STREAM_POST_PARAM]: '', [STREAM_PONG_PARAM]: number },
+      encodePost(this.id, ''),
+    );
   }
 
   /** Drops the connection, as a browser that went away. */
