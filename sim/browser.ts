@@ -9,14 +9,24 @@ import { HubClient } from '../client/hub-client';
 import { type TabSocket, TabSocketHandle } from '../client/tab-socket';
 import { tabUrlProvider } from '../client/url-provider';
 import { resolveOptions } from '../protocol/connection-options';
+import type { StreamMaker } from '../worker/environment';
 import type { Hub } from '../worker/hub';
 import { createHub, exposeHub } from '../worker/serve';
 import { SimStorage } from './globals';
 import { SimLocks } from './locks';
-import { type BrowserEnd, dial, type Listener, type NetworkObserver } from './network';
+import {
+  type BrowserEnd,
+  dial,
+  type Listener,
+  type NetworkObserver,
+  type Transport,
+} from './network';
 import { ChannelBus, channel, type SimPort } from './ports';
 import { Context, type Lane, type Scheduler } from './scheduler';
 import { contextClock } from './server-process';
+
+/** One load of the stream's module in this many fails. */
+const STREAM_LOAD_FAILS = 5;
 
 /** A hub: a SharedWorker of one build, or (without SharedWorker) a page's dedicated worker. */
 export class WorkerInstance {
@@ -34,16 +44,13 @@ export class WorkerInstance {
     this.context = new Context(`${browser.id}/worker:${build}#${serial}`);
     this.boot = sim.lane(`boot:${this.context.id}`, () => this.context);
     const tasks = sim.lane(`task:${this.context.id}`, () => this.context);
+    this.#loads = sim.lane(`load:${this.context.id}`, () => this.context);
     sim.post(this.boot, 'start worker', () => {
       this.hub = createHub({
         clock: contextClock(sim, () => this.context),
         random: sim.random,
-        createSocket: (url) => {
-          const listener = () => (browser.online ? browser.listener() : undefined);
-          const end = dial(sim, browser.id, this.context, url, listener, browser.observer);
-          this.sockets.push(end);
-          return end;
-        },
+        createSocket: (url) => this.#dial(url, 'websocket'),
+        loadStream: () => this.#loadStream(),
         locks: browser.locks,
         schedule: (task) => sim.post(tasks, 'next task', task),
         openChannel: (name) => browser.bus.open(name, this.context),
@@ -54,6 +61,47 @@ export class WorkerInstance {
 
   /** Whether it answered a page yet (its first answer is to `attach`). */
   answered = false;
+  /** Where the stream's module loads: a task of its own, so steps land during the load. */
+  readonly #loads: Lane;
+
+  /** A WebSocket the network may refuse (`upgradesBlocked`), or a stream it lets through. */
+  #dial(url: string, transport: Transport): BrowserEnd {
+    const { browser } = this;
+    const reachable = browser.online && (transport === 'stream' || !browser.upgradesBlocked);
+    const listener = () => (reachable ? browser.listener() : undefined);
+    const end = dial(
+      browser.sim,
+      browser.id,
+      this.context,
+      url,
+      listener,
+      browser.observer,
+      transport,
+    );
+    this.sockets.push(end);
+    return end;
+  }
+
+  /**
+   * The stream's module (a chunk of its own in a build): it comes after 1–50 ms, or, one
+   * load in `STREAM_LOAD_FAILS`, does not (offline, a 404 after a deploy).
+   */
+  #loadStream(): Promise<StreamMaker> {
+    const { sim } = this.browser;
+    const delay = 1 + Math.floor(sim.random() * 50);
+    const fails = sim.random() * STREAM_LOAD_FAILS < 1;
+    return new Promise((resolve, reject) => {
+      sim.post(
+        this.#loads,
+        'stream module',
+        () => {
+          if (fails) reject(new Error('the stream module did not load'));
+          else resolve((url) => this.#dial(url, 'stream'));
+        },
+        delay,
+      );
+    });
+  }
 
   /** A page's port reaches the hub, in a task of the worker (its `connect` event). */
   connectPort(port: SimPort): void {
@@ -128,6 +176,8 @@ export class Tab {
       reconnect: { minDelay: 200, maxDelay: 4_000, minUptime: 3_000 },
       connectTimeout: 3_000,
       gracePeriod: 1_000,
+      // A probe within a run: the stream's fallback and the switch back both happen in it.
+      probeDelay: 2_000,
     };
     if (this.browser.sharedWorkers) return connect({ ...options, worker: this.startWorker });
     // connect() keeps one client per `worker` option in a module-level map, which every
@@ -147,6 +197,8 @@ export class Browser {
   readonly locks: SimLocks;
   readonly bus: ChannelBus;
   online = true;
+  /** The network refuses WebSocket handshakes (a proxy that strips `Upgrade`); streams pass. */
+  upgradesBlocked = false;
   readonly tabs = new Set<Tab>();
   readonly workers: WorkerInstance[] = [];
   readonly #storage = new Map<number, SimStorage>();

@@ -29,6 +29,7 @@ export type Step =
   | { kind: 'login'; pick: number; user: number }
   | { kind: 'expire-token'; user: number }
   | { kind: 'offline'; browser: number; duration: number }
+  | { kind: 'block-upgrades'; browser: number; duration: number; cut: boolean }
   | { kind: 'redis-restart' }
   | { kind: 'redis-write-failure'; count: number };
 
@@ -48,6 +49,7 @@ export const FAULT_KINDS = {
   logout: ['logout', 'login'],
   token: ['expire-token'],
   offline: ['offline'],
+  'blocked-upgrade': ['block-upgrades'],
   'second-build': ['open-tab'],
   'no-shared-worker': [],
   'redis-restart': ['redis-restart'],
@@ -168,6 +170,18 @@ function stepArbitrary(faults: ReadonlySet<FaultKind>): fc.Arbitrary<Step> {
         kind: fc.constant('offline' as const),
         browser: fc.nat({ max: 1 }),
         duration: fc.integer({ min: 0, max: 5_000 }),
+      }),
+    ],
+    [
+      'blocked-upgrade',
+      2,
+      fc.record({
+        kind: fc.constant('block-upgrades' as const),
+        browser: fc.nat({ max: 1 }),
+        // Long enough for 3 refused attempts and the stream, short enough for the probe
+        // (every 2–16 s) to switch back within the run.
+        duration: fc.integer({ min: 0, max: 8_000 }),
+        cut: fc.boolean(),
       }),
     ],
   ];

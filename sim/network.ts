@@ -4,7 +4,9 @@
  * `ws`'s WebSocket the reference server uses). Each direction is a FIFO lane with a latency;
  * a fault may drop the pair (both ends see 1006), blackhole it (every frame, close frames
  * too, vanishes from then on) or leave it half-open (the server end closes, the browser hears
- * nothing).
+ * nothing). An HTTP stream (worker/http-stream-socket.ts) is a pair too, over the same lanes:
+ * its HTTP framing is the unit and e2e tests' concern; here only what the connection sees of
+ * it differs (`Transport`).
  */
 import { EventEmitter } from 'node:events';
 import type { SocketData } from '../protocol/tab-hub';
@@ -32,6 +34,13 @@ export interface Listener {
 
 type PairState = 'healthy' | 'blackholed';
 
+/**
+ * `stream`: the browser's `close()` ends it at once, its close event (with the code given)
+ * fired before `close()` returns, and the server sees the stream end (1006), as
+ * `HttpStreamSocket` does; everything else is a WebSocket's.
+ */
+export type Transport = 'websocket' | 'stream';
+
 export type Side = 'browser' | 'server';
 
 export class SocketPair {
@@ -48,6 +57,7 @@ export class SocketPair {
     readonly url: string,
     browserContext: Context,
     readonly observer: NetworkObserver,
+    readonly transport: Transport,
   ) {
     this.id = sim.serial();
     this.browserEnd = new BrowserEnd(this, browserContext);
@@ -126,6 +136,10 @@ export class BrowserEnd implements SocketLike {
 
   close(code?: number, reason?: string): void {
     if (this.readyState >= CLOSING) return;
+    if (this.pair.transport === 'stream') {
+      this.#endStream(code ?? 1000, reason ?? '');
+      return;
+    }
     const wasConnecting = this.readyState === CONNECTING;
     this.readyState = CLOSING;
     this.pair.observer.socketClosed(this.pair, 'browser');
@@ -136,6 +150,14 @@ export class BrowserEnd implements SocketLike {
       return;
     }
     this.pair.serverEnd.closeFrame(code ?? 1005, reason ?? '');
+  }
+
+  /** The stream and its POSTs end now; the server sees the connection reset. */
+  #endStream(code: number, reason: string): void {
+    this.readyState = CLOSED;
+    this.pair.observer.socketClosed(this.pair, 'browser');
+    this.pair.serverEnd?.peerGone(1006, '');
+    this.#fire(code, reason);
   }
 
   /** Frames and events from the server end, after the latency; none through a blackhole. */
@@ -308,7 +330,11 @@ export class ServerEnd extends EventEmitter {
   }
 }
 
-/** Opens a socket from `context` (a hub of `browser`) to whatever listens now. */
+/**
+ * Opens a socket (or a stream) from `context` (a hub of `browser`) to whatever listens now;
+ * with none (the server down, the browser offline, the upgrade refused on the way), it
+ * closes before it opened.
+ */
 export function dial(
   sim: Scheduler,
   browser: string,
@@ -316,8 +342,9 @@ export function dial(
   url: string,
   listener: () => Listener | undefined,
   observer: NetworkObserver,
+  transport: Transport = 'websocket',
 ): BrowserEnd {
-  const pair = new SocketPair(sim, browser, url, context, observer);
+  const pair = new SocketPair(sim, browser, url, context, observer, transport);
   const end = pair.browserEnd;
   const target = listener();
   if (!target?.context.alive) {

@@ -18,7 +18,10 @@ export class Recorder implements NetworkObserver, ServerObserver {
     if (pair.counted[side] !== 'no') return;
     pair.counted[side] = 'open';
     const count = this.#count(side).opened(pair.browser, this.sim.now);
-    this.history.line(this.sim.now, `${pair.browser} ${side} socket ${pair.id} open (${count})`);
+    this.history.line(
+      this.sim.now,
+      `${pair.browser} ${side} ${kindOf(pair)} ${pair.id} open (${count})`,
+    );
   }
 
   socketClosed(pair: SocketPair, side: Side): void {
@@ -26,7 +29,10 @@ export class Recorder implements NetworkObserver, ServerObserver {
     pair.counted[side] = 'closed';
     if (was !== 'open') return;
     const count = this.#count(side).closed(pair.browser, this.sim.now);
-    this.history.line(this.sim.now, `${pair.browser} ${side} socket ${pair.id} closed (${count})`);
+    this.history.line(
+      this.sim.now,
+      `${pair.browser} ${side} ${kindOf(pair)} ${pair.id} closed (${count})`,
+    );
   }
 
   #count(side: Side): SocketCount {
@@ -115,4 +121,8 @@ function sessionOf(key: string): string {
   } catch {
     return key;
   }
+}
+
+function kindOf(pair: SocketPair): string {
+  return pair.transport === 'stream' ? 'stream' : 'socket';
 }

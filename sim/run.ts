@@ -244,6 +244,11 @@ class Driver {
         if (browser) world.goOffline(browser, step.duration);
         return;
       }
+      case 'block-upgrades': {
+        const browser = pickOf(world.browsers, step.browser);
+        if (browser) world.blockUpgrades(browser, step.duration, step.cut);
+        return;
+      }
     }
   }
 

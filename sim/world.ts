@@ -377,6 +377,31 @@ export class World implements Realm {
     );
   }
 
+  /**
+   * For `duration` ms the browser's network refuses WebSocket handshakes (closed before
+   * open; the server never sees them) and lets HTTP streams through. With `cut`, the browser
+   * has just moved onto that network: its open WebSockets drop (streams too are reset, as
+   * any connection on the network it left).
+   */
+  blockUpgrades(browser: Browser, duration: number, cut: boolean): void {
+    if (browser.upgradesBlocked) return;
+    this.history.line(this.sim.now, `${browser.id} upgrades blocked${cut ? ', sockets cut' : ''}`);
+    browser.upgradesBlocked = true;
+    if (cut) {
+      for (const worker of browser.liveWorkers())
+        for (const end of worker.sockets) if (end.pair.live) end.pair.drop();
+    }
+    this.sim.setTimer(
+      this.sim.root,
+      duration,
+      () => {
+        browser.upgradesBlocked = false;
+        this.history.line(this.sim.now, `${browser.id} upgrades pass`);
+      },
+      'upgrades pass',
+    );
+  }
+
   /** The user's tokens expire: the server refuses them, and closes their sockets with 4401. */
   expireToken(user: string): void {
     this.tokens.expire(user);
