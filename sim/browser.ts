@@ -83,12 +83,12 @@ export class WorkerInstance {
   }
 
   /**
-   * The stream's module (a chunk of its own in a build): it comes after 1–50 ms, or, one
+   * The stream's module (a chunk of its own in a build): it comes after 1–500 ms (a chunk fetched, or cached), or, one
    * load in `STREAM_LOAD_FAILS`, does not (offline, a 404 after a deploy).
    */
   #loadStream(): Promise<StreamMaker> {
     const { sim } = this.browser;
-    const delay = 1 + Math.floor(sim.random() * 50);
+    const delay = 1 + Math.floor(sim.random() * 500);
     const fails = sim.random() * STREAM_LOAD_FAILS < 1;
     return new Promise((resolve, reject) => {
       sim.post(
