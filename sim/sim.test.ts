@@ -34,6 +34,31 @@ describe('the simulation', () => {
     }
   });
 
+  it('takes the stream where upgrades are blocked, and a WebSocket again once they pass', async () => {
+    // Without it `blocked-upgrade` would check nothing: the sim's environment must offer the
+    // stream, and the probe must come within a run.
+    // Seed 4: the stream opens before the pushes and the send, which go over it.
+    const { violations, world } = await runPlan({
+      seed: 4,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        {
+          wait: 100,
+          aim: false,
+          step: { kind: 'block-upgrades', browser: 0, duration: 4_000, cut: true },
+        },
+        { wait: 1_000, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 2 } },
+        { wait: 1_000, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+      ],
+      choices: [],
+    });
+    expect(violations).toEqual([]);
+    const lines = world.history.lines.map(String);
+    const stream = lines.findIndex((line) => /b1 browser stream \d+ open/.test(line));
+    expect(stream).toBeGreaterThan(-1);
+    expect(lines.slice(stream).some((line) => /b1 browser socket \d+ open/.test(line))).toBe(true);
+  });
+
   for (const kind of [...ALL_FAULTS, 'all' as const]) {
     it(`holds every invariant under ${kind === 'all' ? 'all faults at once' : `faults "${kind}"`}`, async () => {
       const faults = new Set<FaultKind>(kind === 'all' ? ALL_FAULTS : [kind]);
