@@ -82,3 +82,44 @@ export function firstReason(tab: Tab): Promise<string | undefined> {
 export async function expectAll(tabs: Tab[], state: ConnectionState, timeout = 10_000) {
   for (const tab of tabs) await expect.poll(() => stateOf(tab), { timeout }).toBe(state);
 }
+
+type Sending = Window & { stopSending?: () => number; sendFailures?: string[] };
+
+/** The tab sends `{ tab, n }` every `every` ms, n = 0, 1, 2…, until `stopSending`. */
+export function startSending(tab: Tab, index: number, every: number): Promise<void> {
+  return tab.evaluate(
+    ({ index, every }) => {
+      const page = window as Sending;
+      page.sendFailures = [];
+      let n = 0;
+      const timer = setInterval(() => {
+        const message = { tab: index, n: n++ };
+        window.harness
+          .send(message)
+          .catch((error: Error) => page.sendFailures?.push(`${message.n}: ${error.name}`));
+      }, every);
+      page.stopSending = () => {
+        clearInterval(timer);
+        return n;
+      };
+    },
+    { index, every },
+  );
+}
+
+/** Stops the tab's `startSending`; answers how many it sent. */
+export function stopSending(tab: Tab): Promise<number> {
+  return tab.evaluate(() => (window as Sending).stopSending?.() ?? 0);
+}
+
+/** The rejections of the tab's `startSending` sends, as `n: name`. */
+export function sendFailures(tab: Tab): Promise<string[] | undefined> {
+  return tab.evaluate(() => (window as Sending).sendFailures);
+}
+
+/** The `n` of every push the tab heard, in order. */
+export async function pushNumbers(tab: Tab): Promise<number[]> {
+  return ((await messagesOf(tab)) as Array<{ n?: number }>)
+    .map((message) => message.n)
+    .filter((n): n is number => typeof n === 'number');
+}

@@ -1,42 +1,12 @@
 import type { Tab } from '../drivers/driver';
 import { expect } from '../fixtures';
-import { expectAll, messagesOf } from '../tabs';
+import { expectAll, pushNumbers, sendFailures, startSending, stopSending } from '../tabs';
 import type { Scenario } from './scenario';
 
 const TABS = 3;
 const PUSH_EVERY_MS = 25;
 const SEND_EVERY_MS = 200;
 const RUN_MS = 8_000;
-
-type Sending = Window & { stopSending?: () => number; sendFailures?: string[] };
-
-/** The tab sends `{ tab, n }` every SEND_EVERY_MS, n = 0, 1, 2…, until stopSending(). */
-function startSending(tab: Tab, index: number): Promise<void> {
-  return tab.evaluate(
-    ({ index, every }) => {
-      const page = window as Sending;
-      page.sendFailures = [];
-      let n = 0;
-      const timer = setInterval(() => {
-        const message = { tab: index, n: n++ };
-        window.harness
-          .send(message)
-          .catch((error: Error) => page.sendFailures?.push(`${message.n}: ${error.name}`));
-      }, every);
-      page.stopSending = () => {
-        clearInterval(timer);
-        return n;
-      };
-    },
-    { index, every: SEND_EVERY_MS },
-  );
-}
-
-async function pushNumbers(tab: Tab): Promise<number[]> {
-  return ((await messagesOf(tab)) as Array<{ n?: number }>)
-    .map((message) => message.n)
-    .filter((n): n is number => typeof n === 'number');
-}
 
 export const exactlyOnce: Scenario = {
   title: `reference server through cuts and a black hole, ${RUN_MS / 1000} s: every push reaches each of ${TABS} tabs once, every send the server once`,
@@ -65,7 +35,7 @@ export const exactlyOnce: Scenario = {
     const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const started = Date.now();
     try {
-      for (const [i, tab] of tabs.entries()) await startSending(tab, i);
+      for (const [i, tab] of tabs.entries()) await startSending(tab, i, SEND_EVERY_MS);
       await wait(1_500);
       cut();
       await wait(1_500);
@@ -80,7 +50,7 @@ export const exactlyOnce: Scenario = {
     }
     const sentPerTab: number[] = [];
     for (const tab of tabs) {
-      sentPerTab.push(await tab.evaluate(() => (window as Sending).stopSending?.() ?? 0));
+      sentPerTab.push(await stopSending(tab));
     }
 
     await expectAll(tabs, 'open');
@@ -95,7 +65,7 @@ export const exactlyOnce: Scenario = {
     const everyPush = Array.from({ length: pushed }, (_, n) => n);
     for (const tab of tabs) {
       expect(await pushNumbers(tab)).toEqual(everyPush);
-      expect(await tab.evaluate(() => (window as Sending).sendFailures)).toEqual([]);
+      expect(await sendFailures(tab)).toEqual([]);
       expect(await tab.evaluate(() => window.harness.resyncs)).toBe(0);
     }
     for (const [tab, sent] of sentPerTab.entries()) {

@@ -1,42 +1,12 @@
 import type { Tab } from '../drivers/driver';
 import { expect } from '../fixtures';
-import { expectAll, messagesOf } from '../tabs';
+import { expectAll, pushNumbers, sendFailures, startSending, stopSending } from '../tabs';
 import type { Scenario } from './scenario';
 
 const TABS = 3;
 const PUSH_EVERY_MS = 50;
 const SEND_EVERY_MS = 250;
 const ON_STREAM_MS = 3_000;
-
-type Sending = Window & { stopSending?: () => number; sendFailures?: string[] };
-
-/** The tab sends `{ tab, n }` every SEND_EVERY_MS, n = 0, 1, 2…, until stopSending(). */
-function startSending(tab: Tab, index: number): Promise<void> {
-  return tab.evaluate(
-    ({ index, every }) => {
-      const page = window as Sending;
-      page.sendFailures = [];
-      let n = 0;
-      const timer = setInterval(() => {
-        const message = { tab: index, n: n++ };
-        window.harness
-          .send(message)
-          .catch((error: Error) => page.sendFailures?.push(`${message.n}: ${error.name}`));
-      }, every);
-      page.stopSending = () => {
-        clearInterval(timer);
-        return n;
-      };
-    },
-    { index, every: SEND_EVERY_MS },
-  );
-}
-
-async function pushNumbers(tab: Tab): Promise<number[]> {
-  return ((await messagesOf(tab)) as Array<{ n?: number }>)
-    .map((message) => message.n)
-    .filter((n): n is number => typeof n === 'number');
-}
 
 function transportOf(tab: Tab): Promise<string | undefined> {
   return tab.evaluate(async () => (await window.harness.inspect())?.transport);
@@ -67,7 +37,7 @@ export const httpStream: Scenario = {
     const stream = setInterval(() => server.push('alice', { n: pushed++ }), PUSH_EVERY_MS);
     let onStream = 0;
     try {
-      for (const [i, tab] of tabs.entries()) await startSending(tab, i);
+      for (const [i, tab] of tabs.entries()) await startSending(tab, i, SEND_EVERY_MS);
       // Pushes and sends on the stream while the probes fail: the scenario's clock.
       await new Promise((resolve) => setTimeout(resolve, ON_STREAM_MS));
       onStream = pushed;
@@ -82,13 +52,13 @@ export const httpStream: Scenario = {
     }
     const sentPerTab: number[] = [];
     for (const tab of tabs) {
-      sentPerTab.push(await tab.evaluate(() => (window as Sending).stopSending?.() ?? 0));
+      sentPerTab.push(await stopSending(tab));
     }
 
     const everyPush = Array.from({ length: pushed }, (_, n) => n);
     for (const tab of tabs) {
       await expect.poll(() => pushNumbers(tab), { timeout: 15_000 }).toEqual(everyPush);
-      expect(await tab.evaluate(() => (window as Sending).sendFailures)).toEqual([]);
+      expect(await sendFailures(tab)).toEqual([]);
     }
     const sentTotal = sentPerTab.reduce((sum, count) => sum + count, 0);
     await expect.poll(() => received.length, { timeout: 15_000 }).toBe(sentTotal);
