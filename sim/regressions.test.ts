@@ -470,6 +470,25 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [0, 0, 0, 0],
     },
   },
+  {
+    // Seed 307 (worker-death,second-build,socket,tabs,logout), run 2,116. s1 is told id 1 as
+    // its socket drops, the worker dies; on the fresh one h2's new s2 came first and took id
+    // 65 (past the cursor's reservation), was written before s1's re-post under id 1, and
+    // moved the server's dedupe window (64 in the sim) past 1: s1 acked, never passed on.
+    bug: "a send re-posted under its id after a worker death behind another tab's new send: acked and never passed on",
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 32, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'drop-socket', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'send', pick: 7, count: 1 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -342,6 +342,30 @@ describe('SendQueue', () => {
       expect(tab.asked).toEqual([1, 2]);
     });
 
+    it('writes a message re-posted under its id ahead of a new one numbered past it, asked already', async () => {
+      // A fresh hub from a tab's cursor: new sends go past the reservation (65); a re-post
+      // under 1 written after 65 would fall below a dedupe window of 64 (sim seed 307).
+      const queue = new SendQueue(10);
+      queue.continueFrom(65);
+      const tab = confirmingTab();
+      void queue.add('new', { confirm: tab.confirm });
+      const numbered = writer(true);
+      queue.flush(numbered);
+      expect(tab.asked).toEqual([65]);
+      void queue.add('again', { id: 1, confirm: tab.confirm });
+      void queue.add('later', { id: 70, confirm: tab.confirm });
+      queue.flush(numbered);
+      expect(tab.asked).toEqual([65, 1, 70]);
+      tab.answerAll();
+      await settle();
+      queue.flush(numbered);
+      expect(numbered.written).toEqual([
+        '{"$ts":"msg","id":1,"text":"again"}',
+        '{"$ts":"msg","id":65,"text":"new"}',
+        '{"$ts":"msg","id":70,"text":"later"}',
+      ]);
+    });
+
     it('asks again under the fresh session’s id: an answer about the old one does not count', async () => {
       const queue = new SendQueue(10);
       const tab = confirmingTab();

@@ -137,8 +137,31 @@ export class SendQueue {
       return Promise.reject(tooLargeMessage(this.maxPayload));
     }
     return new Promise((resolve, reject) =>
-      this.#waiting.push({ data, quoted, ...numbering, resolve, reject }),
+      this.#enqueue({ data, quoted, ...numbering, resolve, reject }),
     );
+  }
+
+  /**
+   * A message another hub wrote under an id (a tab re-posting it after its worker died) goes
+   * ahead of the waiting ones numbered above it or not numbered yet: a fresh hub numbers new
+   * sends past the cursor's reservation, and a new send of a tab that reached it first,
+   * written before, would move the server's dedupe window past this id, which the server
+   * would then acknowledge as one it had passed on and drop. The others keep their order.
+   */
+  #enqueue(message: Message): void {
+    const { id } = message;
+    if (id === undefined) {
+      this.#waiting.push(message);
+      return;
+    }
+    const index = this.#waiting.findIndex((other) => other.id === undefined || other.id > id);
+    if (index < 0) {
+      this.#waiting.push(message);
+      return;
+    }
+    this.#waiting.splice(index, 0, message);
+    // Asked about from here on again: `#ask` skips the ones already asked under their id.
+    this.#askedCount = Math.min(this.#askedCount, index);
   }
 
   /**
