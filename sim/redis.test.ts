@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { redisForTheFile } from '../server/test-support/redis-server';
-import { type FaultKind, planArbitrary } from './faults';
+import { type FaultKind, type Plan, planArbitrary } from './faults';
 import { simulate } from './property';
 import { runPlan } from './run';
 import type { WorldRedis } from './world';
@@ -46,6 +46,32 @@ describe('the simulation on Redis', () => {
   it('holds every invariant with Redis restarts and failed writes', async () => {
     await simulate({ faults: FAULTS, numRuns: RUNS, seed: SEED, redis });
   }, 120_000);
+});
+
+/** The minimal plans of bugs met only on Redis, replayed on every run (sim/README.md). */
+const FOUND_ON_REDIS: Array<{ bug: string; plan: Plan }> = [
+  {
+    bug: 'a push made while a resume read Redis was numbered before a push its socket had got plainly',
+    plan: {
+      seed: 378353697,
+      browsers: [{ sharedWorkers: true }, { sharedWorkers: true }],
+      steps: [
+        { wait: 36, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+      ],
+      choices: [0, 1, 0, 4, 0, 4, 2, 3],
+    },
+  },
+];
+
+describe('plans the simulation found on Redis', () => {
+  for (const { bug, plan } of FOUND_ON_REDIS) {
+    it(`holds every invariant where ${bug}`, async () => {
+      const { violations } = await runPlan(plan, { redis: redis() });
+      expect(violations).toEqual([]);
+    });
+  }
 });
 
 /** `SIM_REDIS_PLAN='<json>' npx vitest run sim/redis.test.ts`: one plan, its history printed. */

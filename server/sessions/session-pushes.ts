@@ -10,11 +10,16 @@ import type { SendBudget, Session } from './session';
  * through the session's queue when the store answers later.
  */
 export class SessionPushes {
+  /** Fan-outs made while a resume of the session waited for the store, in the order made. */
+  readonly #heldForResume = new WeakMap<Session, PushPayload[]>();
+
   constructor(
     private readonly store: ReplayStore,
     private readonly onStoreError: (error: unknown) => void,
     /** The store says another server holds the session now. */
     private readonly moved: (session: Session) => void,
+    /** Whether the registry still holds the session (not evicted, expired or moved). */
+    private readonly holds: (session: Session) => boolean,
   ) {}
 
   /**
@@ -67,13 +72,19 @@ export class SessionPushes {
   pushAll(sessions: Iterable<Session>, payload: PushPayload): number {
     const { store } = this;
     let written = 0;
+    // A store that numbers fan-outs itself counts the ones made during a read in that read.
+    const holdWhileRead = !store.makingFanout?.();
+    const list: Session[] = [];
+    for (const session of sessions) {
+      if (!holdWhileRead || session.resuming === 0) list.push(session);
+      else if (this.#holdWhileResuming(session, payload)) written += 1;
+    }
     if (!store.appendMany) {
-      for (const session of sessions) if (this.push(session, payload)) written += 1;
+      for (const session of list) if (this.push(session, payload)) written += 1;
       return written;
     }
-    const list = Array.from(sessions);
-    if (list.length === 0) return 0;
-    if (list.length === 1) return this.push(list[0] as Session, payload) ? 1 : 0;
+    if (list.length === 0) return written;
+    if (list.length === 1) return written + (this.push(list[0] as Session, payload) ? 1 : 0);
     let numbers: MaybePromise<(number | undefined)[]>;
     try {
       numbers = store.appendMany(
@@ -107,6 +118,33 @@ export class SessionPushes {
       );
     });
     return written;
+  }
+
+  /**
+   * Appends the fan-outs held while a resume of `session` waited for the store, in the order
+   * made, once that resume was answered: after the frames its answer handed over (see
+   * `holdWhileResuming`). Nothing for a session the registry no longer holds.
+   */
+  release(session: Session): void {
+    const held = this.#heldForResume.get(session);
+    if (!held) return;
+    this.#heldForResume.delete(session);
+    if (!this.holds(session)) return;
+    for (const payload of held) this.push(session, payload);
+  }
+
+  /**
+   * A fan-out to a session whose resume waits for the store: appended once it is answered
+   * (`release`). That answer hands over the frames its socket got before the session had
+   * it (`takeOver`), made before this one: appended at once, this one would be numbered
+   * ahead of them as soon as the store goes on with the session. Answers whether the
+   * session has a socket.
+   */
+  #holdWhileResuming(session: Session, payload: PushPayload): boolean {
+    const held = this.#heldForResume.get(session);
+    if (held) held.push(payload);
+    else this.#heldForResume.set(session, [payload]);
+    return session.socket !== undefined;
   }
 
   #write(

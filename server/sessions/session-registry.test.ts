@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryReplayStore } from '../memory/memory-replay-store';
-import { pushPayload } from '../stores/push-payload';
+import type { MaybePromise } from '../stores/maybe-promise';
+import { type PushPayload, pushPayload } from '../stores/push-payload';
+import type { ReplayRead, ReplayStore } from '../stores/replay-store';
 import { FakeClock } from '../test-support/fake-clock';
 import {
   type ResumeOutcome,
@@ -188,4 +190,78 @@ describe('SessionRegistry', () => {
       ]);
     });
   });
+
+  describe('on a store that reads later', () => {
+    it('numbers a fan-out made while a resume reads after the frames its answer hands over', async () => {
+      const clock = new FakeClock();
+      const store = new ReadsLater({ maxCount: 100, maxAge: 1_000, maxBytes: 1_000_000 }, clock);
+      const registry = new SessionRegistry(
+        store,
+        { ...store.limits, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
+        clock,
+      );
+      const socket = new FakeSocket('ann');
+      // p1 reached the socket plainly before its resume: not in the session, handed over.
+      const p1 = { payload: pushPayload('"data":1'), fanout: registry.fanout('ann') };
+      const resumed = registry.resume(socket, 's1', 0, (outcome) => {
+        if (outcome.kind === 'attached') registry.takeOver(outcome.session, p1);
+      });
+      // p2, made after p1 while the session is read.
+      registry.fanout('ann');
+      registry.pushAll(registry.ofUser('ann'), pushPayload('"data":2'));
+      store.answerRead();
+      await resumed;
+      await Promise.all([...registry.all()].map((session) => session.outbound.settled()));
+      expect(socket.sent).toEqual([
+        '{"$ts":"push","seq":1,"data":1}',
+        '{"$ts":"push","seq":2,"data":2}',
+      ]);
+    });
+  });
 });
+
+/**
+ * The in-memory store with its reads answered when the test says, and a push to a session
+ * being read numbered as the read is answered (as Redis's store waits for the read).
+ */
+class ReadsLater implements ReplayStore {
+  readonly #memory: MemoryReplayStore;
+  readonly #reading = new Map<string, Promise<void>>();
+  #answered: () => void = () => {};
+
+  constructor(
+    readonly limits: { maxCount: number; maxAge: number; maxBytes: number },
+    clock: FakeClock,
+  ) {
+    this.#memory = new MemoryReplayStore(limits, clock);
+  }
+
+  answerRead(): void {
+    this.#answered();
+  }
+
+  read(session: string, last: number | undefined): Promise<ReplayRead> {
+    const answered = new Promise<void>((resolve) => {
+      this.#answered = resolve;
+    });
+    this.#reading.set(session, answered);
+    return answered.then(() => {
+      this.#reading.delete(session);
+      return this.#memory.read(session, last);
+    });
+  }
+
+  append(session: string, payload: PushPayload): MaybePromise<number> {
+    const reading = this.#reading.get(session);
+    if (!reading) return this.#memory.append(session, payload);
+    return reading.then(() => this.#memory.append(session, payload));
+  }
+
+  seen(session: string, id: number, window: number): boolean {
+    return this.#memory.seen(session, id, window);
+  }
+
+  drop(session: string): void {
+    this.#memory.drop(session);
+  }
+}

@@ -47,7 +47,12 @@ export class SessionRegistry {
     /** A store call failed: what it was for is lost (a push) or refused (a resume). */
     private readonly onStoreError: (error: unknown) => void = () => {},
   ) {
-    this.#pushes = new SessionPushes(store, onStoreError, (session) => this.#notKept(session));
+    this.#pushes = new SessionPushes(
+      store,
+      onStoreError,
+      (session) => this.#notKept(session),
+      (session) => this.#sessions.get(session.key) === session,
+    );
   }
 
   get size(): number {
@@ -122,11 +127,19 @@ export class SessionRegistry {
         fanout.userId === (fanout.seq <= fanoutsBefore ? ownerBefore : owner)) &&
       ((fanout.shared && caughtUp) || fanout.seq > bornAfter);
     const target = session;
+    // The fan-outs made meanwhile follow the answer, and the frames it hands over.
+    const answer = (outcome: ResumeOutcome) => {
+      try {
+        respond(outcome);
+      } finally {
+        this.#pushes.release(target);
+      }
+    };
     target.resuming += 1;
     return target.outbound.run(() => {
       const evicted = () => {
         target.resuming -= 1;
-        respond({ kind: 'failed', reason: 'evicted' });
+        answer({ kind: 'failed', reason: 'evicted' });
       };
       // Not read then: the read would make this server hold, in the store, a session that
       // nothing here names any more (nor drops).
@@ -136,7 +149,7 @@ export class SessionRegistry {
         target.resuming -= 1;
         if (!socket.isOpen) {
           this.#awaitWorker(target);
-          return respond({ kind: 'failed', reason: 'closed' });
+          return answer({ kind: 'failed', reason: 'closed' });
         }
         // Gone: a session the worker holds pushes of, or one a server attached before (its
         // pushes may have been made and lost on the way), goes on under a new id. This
@@ -149,7 +162,7 @@ export class SessionRegistry {
         target.written = read.head;
         if (read.topics) target.topics = new Set(read.topics);
         caughtUp = read.caughtUp === true;
-        respond({
+        answer({
           kind: 'attached',
           session: target,
           created,
@@ -164,7 +177,7 @@ export class SessionRegistry {
         target.resuming -= 1;
         this.#awaitWorker(target);
         this.onStoreError(error);
-        respond({ kind: 'failed', reason: 'store' });
+        answer({ kind: 'failed', reason: 'store' });
       };
       let read: MaybePromise<ReplayRead>;
       try {
