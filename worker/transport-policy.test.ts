@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
+import { InvalidOptionError } from '../protocol/errors';
 import type { ConnectionState, StateDetail } from '../protocol/state';
 import { Connection } from './connection';
 import type { ConnectionListener, StreamMaker } from './environment';
@@ -23,12 +24,18 @@ afterEach(() => {
 const STREAM = 'sse';
 const PROBE_DELAY = 30_000;
 const CONNECT_TIMEOUT = 3_000;
+/** The backoff of every attempt (`reconnect.minDelay` = `maxDelay`, no jitter). */
+const BACKOFF = 100;
 
 /**
- * `withStreams`: the environment loads the stream's module (`loadStream`), counted in
- * `loads`; `loadStream` may be replaced to hold the module back or fail it.
+ * `streams` (default true): the environment loads the stream's module (`loadStream`),
+ * counted in `loads`; `loadStream` may be replaced to hold the module back or fail it.
+ * `freshUrl`: a url function that mints a short-lived token for every attempt (`asked`).
  */
-function setup(overrides: Omit<ConnectionOptions, 'url'> = {}, withStreams = true) {
+function setup(
+  overrides: Omit<ConnectionOptions, 'url'> = {},
+  extras: { streams?: boolean; freshUrl?: boolean } = {},
+) {
   const fake = fakeEnvironment();
   const makeStream: StreamMaker = (url) => {
     const socket = new FakeSocket(url, [STREAM]);
@@ -36,37 +43,45 @@ function setup(overrides: Omit<ConnectionOptions, 'url'> = {}, withStreams = tru
     return socket;
   };
   const loads = { count: 0, next: async (): Promise<StreamMaker> => makeStream };
-  if (withStreams) {
+  if (extras.streams ?? true) {
     fake.env.loadStream = () => {
       loads.count += 1;
       return loads.next();
     };
   }
+  let asked = 0;
+  if (extras.freshUrl) {
+    fake.env.freshUrl = () => {
+      asked += 1;
+      return Promise.resolve(`ws://127.0.0.1:9/ws?token=${asked}`);
+    };
+  }
   const states: Array<{ state: ConnectionState; detail: StateDetail }> = [];
+  const errors: unknown[] = [];
   const listener: ConnectionListener = {
     state: (state, detail) => states.push({ state, detail }),
     frame: () => {},
-    error: () => {},
+    error: (error) => errors.push(error),
     resync: () => {},
     cursor: () => {},
   };
   const options = resolveOptions({
     url: 'ws://127.0.0.1:9/ws',
     heartbeat: false,
-    reconnect: { minDelay: 100, maxDelay: 100, jitter: 0 },
+    reconnect: { minDelay: BACKOFF, maxDelay: BACKOFF, jitter: 0 },
     connectTimeout: CONNECT_TIMEOUT,
     probeDelay: PROBE_DELAY,
     ...overrides,
   });
   const connection = new Connection(options, fake.env, listener);
   const kinds = () => fake.sockets.map((socket) => (socket.protocols[0] === STREAM ? 'sse' : 'ws'));
-  return { connection, states, kinds, loads, makeStream, ...fake };
+  return { connection, states, errors, kinds, loads, makeStream, asked: () => asked, ...fake };
 }
 
 /** The current attempt's socket never opens: closed before open, then the backoff runs out. */
 async function refuse(latest: () => FakeSocket): Promise<void> {
   latest().drop(1006);
-  await vi.advanceTimersByTimeAsync(100);
+  await vi.advanceTimersByTimeAsync(BACKOFF);
 }
 
 /** Opens the latest socket and resumes the session on it as a reference server does. */
@@ -214,7 +229,7 @@ describe('the transport policy', () => {
   it("never takes the stream with transports ['websocket'], nor without one in the environment", async () => {
     for (const { context } of [
       { context: setup({ transports: ['websocket'] }) },
-      { context: setup({}, false) },
+      { context: setup({}, { streams: false }) },
     ]) {
       context.connection.start();
       for (let attempt = 0; attempt < 2 * FALLBACK_AFTER; attempt += 1)
@@ -314,5 +329,86 @@ describe("the stream's module", () => {
     expect(kinds().filter((kind) => kind === 'sse')).toHaveLength(1);
     latest().accept();
     expect(connection.state).toBe('open');
+  });
+});
+
+describe('the probe', () => {
+  it('asks the url function for the url of its probe, as every attempt does (its token may have expired)', async () => {
+    const { connection, latest, kinds, asked } = setup({}, { freshUrl: true });
+    connection.start();
+    await vi.advanceTimersByTimeAsync(0);
+    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
+    const stream = latest();
+    expect(kinds().at(-1)).toBe('sse');
+    openAndResume(stream);
+    const askedBefore = asked();
+    // Probes that fail for 8 minutes: the stream's token, minted then, is long expired.
+    for (let probe = 0; probe < 4; probe += 1) {
+      const count = kinds().length;
+      while (kinds().length === count) await vi.advanceTimersByTimeAsync(1_000);
+      if (probe < 3) latest().drop(1006);
+    }
+    const probe = latest();
+    expect(kinds().at(-1)).toBe('ws');
+    // A probe with the stream's url carries its old token: a server that checks tokens
+    // refuses every probe (401), and the worker stays on the stream for as long as it holds.
+    expect(asked()).toBeGreaterThan(askedBefore);
+    expect(probe.url).not.toBe(stream.url);
+  });
+
+  it('waits longer before the next probe when the last switch back did not stick', async () => {
+    const { connection, latest, kinds, sockets, states } = setup();
+    connection.start();
+    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
+    openAndResume(latest());
+    await vi.advanceTimersByTimeAsync(PROBE_DELAY);
+    latest().accept(); // the probe opens: the connection moves to a WebSocket
+    expect(states.at(-1)).toMatchObject({ state: 'connecting', detail: { reason: 'transport' } });
+    // … whose attempts never open (the probe got through, the attempts do not): back to the stream.
+    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
+    expect(kinds().at(-1)).toBe('sse');
+    openAndResume(latest());
+    const reopened = Date.now();
+    const count = sockets.length;
+    while (sockets.length === count) await vi.advanceTimersByTimeAsync(1_000);
+    // A probe whose switch did not hold is no success: the delay should grow as after a
+    // failed probe, not start over at probeDelay, or the app loses its connection (open →
+    // connecting → backoff ×3 → open) every probeDelay for as long as the network is so.
+    expect(Date.now() - reopened).toBeGreaterThan(PROBE_DELAY);
+  });
+});
+
+describe('streams that open and die at once (a balancer that is not sticky)', () => {
+  it('go back to WebSocket after FALLBACK_AFTER of them, as streams that never opened do', async () => {
+    const { connection, latest, kinds } = setup();
+    connection.start();
+    for (let attempt = 0; attempt < FALLBACK_AFTER; attempt += 1) await refuse(latest);
+    expect(kinds().at(-1)).toBe('sse');
+    // Each stream opens, and its first POST lands on another server: 404, the stream ends
+    // (1006) before it stayed up minUptime. Before, each such stream reset the count and
+    // the worker stayed on streams that cannot work for as long as the balancer did so.
+    for (let stream = 0; stream < FALLBACK_AFTER; stream += 1) {
+      latest().accept();
+      latest().receive(HELLO);
+      await refuse(latest);
+    }
+    expect(kinds().at(-1)).toBe('ws');
+  });
+});
+
+describe("transports: ['sse']", () => {
+  it('never makes a WebSocket, even where the environment has no stream (docs: "no attempt, no probe, is a WebSocket")', async () => {
+    const { connection, kinds, states, errors } = setup(
+      { transports: ['sse'] },
+      { streams: false },
+    );
+    connection.start();
+    await vi.advanceTimersByTimeAsync(BACKOFF);
+    // Where EventSource is missing, the option was silently replaced by ['websocket']: the
+    // WebSocket the app said is blocked was tried forever, and nothing told it why. Now the
+    // connection fails at once, saying why.
+    expect(kinds()).toEqual([]);
+    expect(states.at(-1)).toMatchObject({ state: 'failed', detail: { reason: 'no-transport' } });
+    expect(errors).toEqual([expect.any(InvalidOptionError)]);
   });
 });
