@@ -1,23 +1,45 @@
-import type { TabSocketError } from '../protocol/errors';
-import type { ConnectionState, StateDetail } from '../protocol/state';
-import type { SessionCursor, TabFrame } from '../protocol/tab-hub';
+import { serializeError, type TabSocketError } from '../protocol/errors';
+import type { OwnerStatus } from '../protocol/relay';
+import type { StateDetail } from '../protocol/state';
+import type { SessionCursor, TabEvent, TabFrame } from '../protocol/tab-hub';
+import type { ConnectionEvents } from './connection-events';
 import { RecentFrames } from './recent-frames';
-import type { PeerListener } from './relay-peer';
+
+/** The tabs of this hub on a connection, as the stream reaches them (`TabRegistry`). */
+export interface HeardTabs {
+  /** An event to every tab on `name`, after the frames before it. */
+  post(name: string, event: TabEvent): void;
+  /** A frame to the tabs on `name` that want it. */
+  deliver(name: string, frame: TabFrame): void;
+}
+
+/** The peers an owner serves: they hear what its tabs hear, but count the builds themselves. */
+export type ServedPeers = Omit<ConnectionEvents, 'builds'>;
 
 /**
- * What a hub's tabs hear of one connection, whoever owns its socket: it passes everything
- * on, keeps the last pushes for a tab or a peer hub that comes back behind the stream, and
- * tells the builds only when they change.
+ * What a hub's tabs hear of one connection, whoever owns its socket: the one sink of its
+ * `ConnectionEvents`. It tells the tabs, and the peers while this hub owns the socket and
+ * serves them; it keeps the last pushes for a tab or a peer hub that comes back behind the
+ * stream, and tells the builds only when they change.
  */
-export class HeardStream implements PeerListener {
+export class HeardStream implements ConnectionEvents {
   readonly #recent = new RecentFrames();
   #builds: string[] = [];
+  #peers: ServedPeers | undefined;
 
-  constructor(private readonly listener: PeerListener) {}
+  constructor(
+    private readonly name: string,
+    private readonly tabs: HeardTabs,
+  ) {}
 
   /** The builds of the hubs on the connection, as last told. */
   get knownBuilds(): string[] {
     return this.#builds;
+  }
+
+  /** The peers this hub serves from now on (its relay as owner), or none. */
+  serve(peers: ServedPeers | undefined): void {
+    this.#peers = peers;
   }
 
   /** What a tab or hub whose stream stands at `cursor` missed, while the connection stands at `current`. */
@@ -28,33 +50,41 @@ export class HeardStream implements PeerListener {
     return this.#recent.missedBy(cursor, current);
   }
 
-  state(state: ConnectionState, detail: StateDetail): void {
-    this.listener.state(state, detail);
+  state(status: OwnerStatus, detail: StateDetail): void {
+    this.#peers?.state(status, detail);
+    this.#post({ kind: 'state', name: this.name, state: status.state, detail });
   }
 
-  /** `session`: the one the frame belongs to, where the hub may not have been told it. */
   frame(frame: TabFrame, session?: string): void {
     if (session !== undefined) this.#recent.follow(session);
     this.#recent.add(frame);
-    this.listener.frame(frame);
+    this.tabs.deliver(this.name, frame);
+    this.#peers?.frame(frame);
   }
 
   error(error: TabSocketError): void {
-    this.listener.error(error);
+    this.#post({ kind: 'error', name: this.name, error: serializeError(error) });
+    this.#peers?.error(error);
   }
 
   resync(): void {
-    this.listener.resync();
+    this.#post({ kind: 'resync', name: this.name });
+    this.#peers?.resync();
   }
 
   cursor(cursor: SessionCursor): void {
     this.#recent.follow(cursor.session);
-    this.listener.cursor(cursor);
+    this.#post({ kind: 'cursor', name: this.name, cursor });
+    this.#peers?.cursor(cursor);
   }
 
   builds(builds: string[]): void {
     if (builds.join('\n') === this.#builds.join('\n')) return;
     this.#builds = builds;
-    this.listener.builds(builds);
+    this.#post({ kind: 'builds', name: this.name, builds });
+  }
+
+  #post(event: TabEvent): void {
+    this.tabs.post(this.name, event);
   }
 }

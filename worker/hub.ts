@@ -291,14 +291,7 @@ export class Hub {
     const { name } = options;
     const registry = this.#registry;
     const environment = { ...this.env, hubId: this.#id, ...this.#urls.environmentOf(options) };
-    const connection = new SharedConnection(options, environment, {
-      state: (state, detail) => registry.post(name, { kind: 'state', name, state, detail }),
-      frame: (frame) => registry.deliver(name, frame),
-      error: (error) => registry.post(name, { kind: 'error', name, error: serializeError(error) }),
-      resync: () => registry.post(name, { kind: 'resync', name }),
-      cursor: (cursor) => registry.post(name, { kind: 'cursor', name, cursor }),
-      builds: (builds) => registry.post(name, { kind: 'builds', name, builds }),
-    });
+    const connection = new SharedConnection(options, environment, registry);
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));
     return { connection, login: 0, graceTimer: new Timer(this.env.clock) };

@@ -16,7 +16,7 @@ import { WrittenSends } from './relay-written';
 import type { Numbering } from './send-queue';
 
 /** What the owner needs of the connection it serves its peers from. */
-export interface OwnedSocket {
+export interface ServedConnection {
   readonly status: OwnerStatus;
   readonly cursor: SessionCursor;
   send(data: PeerSend['data'], numbering: Numbering): Promise<void>;
@@ -30,12 +30,16 @@ export interface OwnerHost {
   topicsChanged(): void;
   /** A peer's tab logged out (or in anew): the connection closes for every hub. */
   close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void;
-  /** The builds of every hub on the connection changed. */
-  buildsChanged(builds: string[]): void;
-  /** What a hub whose stream stands at `cursor` missed (see `RecentFrames.missedBy`). */
-  missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined;
   /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
   learn(cursor: SessionCursor): void;
+}
+
+/** What the owner's tabs heard (`HeardStream`): the pushes kept, and the builds they know. */
+export interface OwnerStream {
+  /** What a hub whose stream stands at `cursor` missed (see `RecentFrames.missedBy`). */
+  missedBy(cursor: SessionCursor, current: SessionCursor): TabFrame[] | 'resync' | undefined;
+  /** The builds of every hub on the connection, for this hub's tabs. */
+  builds(builds: string[]): void;
 }
 
 interface Peer {
@@ -73,9 +77,10 @@ export class RelayOwner {
     private readonly build: string,
     private readonly url: string,
     private readonly name: string,
-    private readonly socket: OwnedSocket,
+    private readonly socket: ServedConnection,
     private readonly locks: LockWaiter | undefined,
     private readonly host: OwnerHost,
+    private readonly heard: OwnerStream,
     schedule: ScheduleTask,
   ) {
     this.#batcher = new FrameBatcher(schedule);
@@ -130,16 +135,31 @@ export class RelayOwner {
   }
 
   state(status: OwnerStatus, detail: StateDetail): void {
-    if (!this.hasPeers) return;
-    this.#batcher.flush();
-    this.#post({ kind: 'state', status, detail });
+    if (this.hasPeers) {
+      this.#batcher.flush();
+      this.#post({ kind: 'state', status, detail });
+    }
+    // The login ended for every hub: the owner keeps the lock, dormant, and says no more.
+    if (status.state === 'closed' || status.state === 'failed') this.dispose();
   }
 
   frame(frame: TabFrame): void {
     if (this.hasPeers) this.#batcher.add([this.#target], this.name, frame);
   }
 
-  event(event: TabEvent): void {
+  error(error: TabSocketError): void {
+    this.#event({ kind: 'error', name: this.name, error: serializeError(error) });
+  }
+
+  resync(): void {
+    this.#event({ kind: 'resync', name: this.name });
+  }
+
+  cursor(cursor: SessionCursor): void {
+    this.#event({ kind: 'cursor', name: this.name, cursor });
+  }
+
+  #event(event: TabEvent): void {
     if (!this.hasPeers) return;
     this.#batcher.flush();
     this.#post({ kind: 'event', event });
@@ -183,7 +203,7 @@ export class RelayOwner {
       // An abort (the peer left, or this owner let go) rejects the request: nothing to do.
       .catch(() => {});
     this.host.topicsChanged();
-    this.host.buildsChanged(this.builds);
+    this.#buildsChanged();
   }
 
   /**
@@ -191,7 +211,7 @@ export class RelayOwner {
    * taking the session over, before the peer had joined, went to no peer.
    */
   #catchUp(hubId: string, cursor: SessionCursor): void {
-    const missed = this.host.missedBy(cursor);
+    const missed = this.heard.missedBy(cursor, this.socket.cursor);
     if (!missed) return;
     const event: TabEvent =
       missed === 'resync'
@@ -206,7 +226,7 @@ export class RelayOwner {
     this.#peers.delete(hubId);
     peer.gone.abort();
     this.host.topicsChanged();
-    this.host.buildsChanged(this.builds);
+    this.#buildsChanged();
   }
 
   /**
@@ -255,6 +275,13 @@ export class RelayOwner {
       });
     };
     this.socket.send(data, numbering).then(() => answerUnlessWithdrawn(), answerUnlessWithdrawn);
+  }
+
+  /** The owner's tabs and every peer hear the builds of the hubs on the connection. */
+  #buildsChanged(): void {
+    const { builds } = this;
+    this.heard.builds(builds);
+    this.#event({ kind: 'builds', name: this.name, builds });
   }
 
   /** Tells every peer it owns the socket; `joined`: the hub whose join (`ask`) this answers. */

@@ -1,5 +1,12 @@
 import type { SerializedError } from '../protocol/errors';
-import { deserializeError, OutboxFullError, type TabSocketError } from '../protocol/errors';
+import {
+  ConnectionClosedError,
+  ConnectionFailedError,
+  deserializeError,
+  OutboxFullError,
+  type TabSocketError,
+  UnconfirmedSendError,
+} from '../protocol/errors';
 import {
   type OwnerMessage,
   type OwnerStatus,
@@ -7,10 +14,11 @@ import {
   RELAY_VERSION,
   type RelayBody,
 } from '../protocol/relay';
-import type { StateDetail } from '../protocol/state';
+import type { StateDetail, TransitionReason } from '../protocol/state';
 import type { OpenIntent, SessionCursor, SocketData, TabEvent, WireId } from '../protocol/tab-hub';
-import type { ConnectionListener } from './environment';
+import type { ConnectionEvents } from './connection-events';
 import type { Numbering } from './send-queue';
+import { unconfirmed } from './wire-link';
 
 /** The part of a BroadcastChannel the relay uses. */
 export interface RelayChannel {
@@ -45,11 +53,6 @@ interface OwnerLink {
 
 type Announcement = Extract<OwnerMessage, { kind: 'owner' }>;
 
-/** What the peer hears that the tabs do not: who owns the socket. */
-export interface PeerListener extends ConnectionListener {
-  builds(builds: string[]): void;
-}
-
 /**
  * A hub's side of a connection whose socket another hub owns: it mirrors the owner's state
  * and events to this hub's tabs, and hands its sends to the owner. It keeps each send until
@@ -79,7 +82,7 @@ export class RelayPeer {
     private readonly build: string,
     private readonly url: string,
     private readonly outboxLimit: number,
-    private readonly listener: PeerListener,
+    private readonly events: ConnectionEvents,
     resumeFrom: SessionCursor | undefined,
     /** `rejoin`: this hub's tabs continue a login (their worker died), which may have ended. */
     readonly intent: OpenIntent = 'login',
@@ -160,7 +163,7 @@ export class RelayPeer {
     if (known && (known.session !== cursor.session || known.seq <= cursor.seq)) return;
     this.#cursor = { ...cursor, nextId: Math.max(cursor.nextId, known?.nextId ?? 0) };
     // Tabs that opened without a cursor count from this one.
-    if (!known) this.listener.cursor(this.#cursor);
+    if (!known) this.events.cursor(this.#cursor);
     this.#join();
   }
 
@@ -193,6 +196,24 @@ export class RelayPeer {
     for (const send of this.takeSends()) {
       send.reject(send.wire ? written : send.posted ? posted : error);
     }
+  }
+
+  /**
+   * The login closed before the sends settled: one an owner wrote numbered may be with the
+   * server (its owner stops telling settlements once closed). Closed on the owner's word,
+   * one it did not number it never wrote (it numbers a send as it writes it, before it
+   * closes); closed `here`, on this hub's own word, the owner may still write one posted to
+   * it before it hears of the close (a logout in the send's task).
+   */
+  rejectClosed(reason: TransitionReason, by: 'owner' | 'here'): void {
+    const closed = new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`);
+    const posted =
+      by === 'owner'
+        ? closed
+        : new UnconfirmedSendError(
+            `tabsocket: the connection was closed (${reason}) as the hub that owns the socket may have been writing the message: the server may have it`,
+          );
+    this.rejectAll(closed, unconfirmed(reason), posted);
   }
 
   receive(message: OwnerMessage): void {
@@ -275,7 +296,7 @@ export class RelayPeer {
     const taken = this.#merged(answer.cursor);
     const told = taken.session !== this.#cursor?.session;
     this.#cursor = taken;
-    if (told) this.listener.cursor(taken);
+    if (told) this.events.cursor(taken);
   }
 
   /** The owner's cursor as this hub's: its pushes count only once this hub passed them. */
@@ -293,7 +314,14 @@ export class RelayPeer {
     const from = this.#status.state;
     this.#status = status;
     if (status.state !== from || detail.reason !== 'attached') {
-      this.listener.state(status.state, { ...detail, from });
+      // The owner closed it for every hub: the sends not settled end with it.
+      if (status.state === 'closed') this.rejectClosed(detail.reason, 'owner');
+      else if (status.state === 'failed') {
+        this.rejectAll(
+          new ConnectionFailedError('tabsocket: the connection failed and will not retry'),
+        );
+      }
+      this.events.state(status, { ...detail, from });
     }
   }
 
@@ -313,22 +341,22 @@ export class RelayPeer {
               this.#cursor = { ...cursor, seq: frame.seq };
             }
           }
-          this.listener.frame(frame);
+          this.events.frame(frame, this.#cursor?.session);
         }
         return;
       }
       case 'cursor':
         this.#cursor = this.#merged(event.cursor);
-        this.listener.cursor(this.#cursor);
+        this.events.cursor(this.#cursor);
         return;
       case 'error':
-        this.listener.error(deserializeError(event.error));
+        this.events.error(deserializeError(event.error));
         return;
       case 'resync':
-        this.listener.resync();
+        this.events.resync();
         return;
       case 'builds':
-        this.listener.builds(event.builds);
+        this.events.builds(event.builds);
         return;
       case 'state':
         return;

@@ -1,9 +1,5 @@
 import type { ResolvedConnectionOptions, Transport } from '../protocol/connection-options';
-import {
-  ConnectionClosedError,
-  ConnectionFailedError,
-  UnconfirmedSendError,
-} from '../protocol/errors';
+import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
 import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
 import {
   isOwnerMessage,
@@ -14,13 +10,12 @@ import {
 import type { ConnectionState, TransitionReason } from '../protocol/state';
 import type { OpenIntent, SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
 import { AnswerWait } from './answer-wait';
-import { HeardStream } from './heard-stream';
+import { HeardStream, type HeardTabs } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
-import { type PeerListener, RelayPeer } from './relay-peer';
+import { RelayPeer } from './relay-peer';
 import type { Numbering } from './send-queue';
 import type { Limits } from './wire-limits';
-import { unconfirmed } from './wire-link';
 
 export type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 
@@ -97,10 +92,10 @@ export class SharedConnection {
   constructor(
     readonly options: ResolvedConnectionOptions,
     private readonly env: RelayEnvironment,
-    listener: PeerListener,
+    tabs: HeardTabs,
   ) {
     this.#known = new AnswerWait(env.clock);
-    this.#heard = new HeardStream(listener);
+    this.#heard = new HeardStream(options.name, tabs);
   }
 
   get role(): 'owner' | 'relay' {
@@ -202,7 +197,7 @@ export class SharedConnection {
       this.env.build,
       this.options.url,
       this.options.outboxLimit,
-      this.#peerListener,
+      this.#heard,
       resumeFrom,
       intent,
     );
@@ -238,7 +233,7 @@ export class SharedConnection {
   send(data: SocketData, numbering?: Numbering): Promise<void> {
     const role = this.#role;
     if (role.kind === 'waiting') return role.peer.send(data, numbering);
-    if (role.kind === 'owner') return role.socket.send(data, numbering);
+    if (role.kind === 'owner') return role.socket.connection.send(data, numbering);
     return Promise.reject(
       this.#final.state === 'failed'
         ? new ConnectionFailedError('tabsocket: the connection failed and will not reconnect')
@@ -336,8 +331,7 @@ export class SharedConnection {
       sends,
       topics: this.#topics,
       online: this.#online,
-      missedBy: (peerCursor) => this.missedBy(peerCursor),
-      loggedOut: (session) => this.#loggedOutSessions.has(session),
+      loggedOut: this.#loggedOutSessions,
     });
     this.#role = {
       kind: 'owner',
@@ -394,36 +388,18 @@ export class SharedConnection {
       return;
     }
     role.peer.receive(message);
+    if (hasEnded(role.peer.status.state)) {
+      // The owner closed it for every hub: this one stops queueing for the socket.
+      this.#letGo();
+      return;
+    }
+    // The owner told the state: `open` may answer.
+    if (role.peer.status.state !== 'idle') this.#known.settle();
     // The owner this hub follows left after the lock came here: the session is this hub's.
     if (role.granted && role.peer.owner === undefined && this.#role === role) {
       this.#own(role, role.peer.cursor, role.granted);
     }
   }
-
-  readonly #peerListener: PeerListener = {
-    state: (state, detail) => {
-      const role = this.#role;
-      if (role.kind === 'waiting' && (state === 'closed' || state === 'failed')) {
-        // The owner closed it for every hub: this one stops queueing for the socket.
-        this.#letGo();
-        if (state === 'closed') rejectClosed(role.peer, detail.reason, 'owner');
-        else {
-          role.peer.rejectAll(
-            new ConnectionFailedError('tabsocket: the connection failed and will not retry'),
-          );
-        }
-      }
-      this.#heard.state(state, detail);
-      this.#known.settle();
-    },
-    // The session as this hub holds it: one it learnt from its tabs (a fresh worker after a
-    // death) the owner's answer confirms without telling it again.
-    frame: (frame) => this.#heard.frame(frame, this.cursor?.session),
-    error: (error) => this.#heard.error(error),
-    resync: () => this.#heard.resync(),
-    cursor: (cursor) => this.#heard.cursor(cursor),
-    builds: (builds) => this.#heard.builds(builds),
-  };
 
   /**
    * A join reached this hub while it keeps the lock (or its place) for a login that ended.
@@ -452,19 +428,19 @@ export class SharedConnection {
   /** This hub's tab logged out while it relayed: its tabs close, and it keeps its place. */
   #keep(waiting: Waiting, code: number): void {
     const { peer, channel, stop, granted } = waiting;
-    rejectClosed(peer, 'logout', 'here');
+    peer.rejectClosed('logout', 'here');
     this.#final = { ...peer.status, state: 'closed' };
     this.#role = { kind: 'keeper', channel, stop, granted };
     this.#known.settle();
-    this.#heard.state('closed', { from: peer.status.state, reason: 'logout', code });
+    this.#heard.state(this.#final, { from: peer.status.state, reason: 'logout', code });
   }
 
   /** Closes the connection for this hub's tabs: it stops queueing, its sends reject. */
   #closeHere({ peer }: Waiting, code: number, reason: TransitionReason): void {
     this.#letGo();
-    rejectClosed(peer, reason, 'here');
+    peer.rejectClosed(reason, 'here');
     this.#final = { ...peer.status, state: 'closed' };
-    this.#heard.state('closed', { from: peer.status.state, reason, code });
+    this.#heard.state(this.#final, { from: peer.status.state, reason, code });
   }
 
   /** Leaves the lock (or its queue) and the channel; the status stays what it was. */
@@ -487,24 +463,6 @@ export class SharedConnection {
   }
 }
 
-/**
- * The login of `peer` closed before its sends settled: one an owner wrote numbered may be
- * with the server (its owner stops telling settlements once closed). Closed on the owner's
- * word, one it did not number it never wrote (it numbers a send as it writes it, before
- * it closes); closed `here`, on this hub's own word, the owner may still write one posted
- * to it before it hears of the close (a logout in the send's task).
- */
-function rejectClosed(peer: RelayPeer, reason: TransitionReason, by: 'owner' | 'here'): void {
-  const closed = new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`);
-  const posted =
-    by === 'owner'
-      ? closed
-      : new UnconfirmedSendError(
-          `tabsocket: the connection was closed (${reason}) as the hub that owns the socket may have been writing the message: the server may have it`,
-        );
-  peer.rejectAll(closed, unconfirmed(reason), posted);
-}
-
 /** An owner's word that its tab logged out: its login closed for every hub. */
 function isLogout(message: RelayMessage): message is Extract<RelayMessage, { kind: 'state' }> {
   return (
@@ -512,4 +470,9 @@ function isLogout(message: RelayMessage): message is Extract<RelayMessage, { kin
     message.status.state === 'closed' &&
     message.detail.reason === 'logout'
   );
+}
+
+/** Whether a login in `state` ended: closed or failed. */
+function hasEnded(state: ConnectionState): boolean {
+  return state === 'closed' || state === 'failed';
 }

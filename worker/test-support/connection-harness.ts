@@ -4,7 +4,7 @@ import type { TabSocketError } from '../../protocol/errors';
 import type { ConnectionState, StateDetail } from '../../protocol/state';
 import type { SessionCursor, TabFrame } from '../../protocol/tab-hub';
 import { Connection } from '../connection';
-import type { ConnectionListener } from '../environment';
+import type { ConnectionEvents } from '../connection-events';
 import { HELLO_WINDOW } from '../wire-link';
 import { fakeEnvironment } from './fake-socket';
 
@@ -44,8 +44,8 @@ export function setup(overrides: Overrides = {}, random = () => 0.5) {
   const resyncs: number[] = [];
   const cursors: SessionCursor[] = [];
   const seqs: number[] = [];
-  const listener: ConnectionListener = {
-    state: (state, detail) => states.push({ state, detail }),
+  const listener: ConnectionEvents = {
+    state: ({ state }, detail) => states.push({ state, detail }),
     // The push numbers apart, so that tests of what tabs see compare the frames alone.
     frame: ({ seq, ...frame }) => {
       frames.push(frame);
@@ -54,6 +54,7 @@ export function setup(overrides: Overrides = {}, random = () => 0.5) {
     error: (error) => errors.push(error),
     resync: () => resyncs.push(frames.length),
     cursor: (cursor) => cursors.push(cursor),
+    builds: () => {},
   };
   const options = resolveOptions({
     url: 'ws://127.0.0.1:9/ws',
