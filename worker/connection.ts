@@ -4,11 +4,7 @@ import {
   type ResolvedConnectionOptions,
   type Transport,
 } from '../protocol/connection-options';
-import {
-  ConnectionClosedError,
-  ConnectionFailedError,
-  type TabSocketError,
-} from '../protocol/errors';
+import { ConnectionFailedError, type TabSocketError } from '../protocol/errors';
 import type { OwnerStatus } from '../protocol/relay';
 import type { ConnectionState, StateDetail, TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData } from '../protocol/tab-hub';
@@ -179,17 +175,10 @@ export class Connection {
   /**
    * Writes now when the link is up, else queues in order until it is. The promise resolves
    * once the message is written (or, with a server that speaks the protocol, acknowledged)
-   * and rejects if it never will be.
+   * and rejects if it never will be. Sends come through the hub's gate (`refuseSend`): this
+   * takes only what was admitted while the login lived.
    */
   send(data: SocketData, numbering?: Numbering): Promise<void> {
-    if (this.#state === 'closed') {
-      return Promise.reject(new ConnectionClosedError('tabsocket: the connection is closed'));
-    }
-    if (this.#state === 'failed') {
-      return Promise.reject(
-        new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
-      );
-    }
     return this.#link.send(data, numbering);
   }
 

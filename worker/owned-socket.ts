@@ -12,6 +12,7 @@ import type { HeardStream } from './heard-stream';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { RelayOwner } from './relay-owner';
 import type { RelayedSend } from './relay-peer';
+import { refuseSend } from './send-gate';
 
 /**
  * The socket of a connection while this hub holds its owner lock: the `Connection`, served
@@ -53,6 +54,13 @@ export class OwnedSocket {
     connection.setOnline(start.online);
     connection.start(start.cursor, start.cursor ? 'handover' : 'start');
     for (const { data, wire, tell, resolve, reject } of start.sends) {
+      // Admitted at this hub's entry while it relayed: only a socket that failed at once
+      // (no transport) refuses them.
+      const refusal = refuseSend(connection.state);
+      if (refusal) {
+        reject(refusal);
+        continue;
+      }
       // Another session's ids mean nothing to this one: the message takes its next id.
       const kept = wire && wire.session === start.cursor?.session;
       connection.send(data, kept ? { ...tell, id: wire.id } : tell).then(resolve, reject);

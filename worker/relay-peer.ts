@@ -3,7 +3,6 @@ import {
   ConnectionClosedError,
   ConnectionFailedError,
   deserializeError,
-  OutboxFullError,
   type TabSocketError,
   UnconfirmedSendError,
 } from '../protocol/errors';
@@ -81,7 +80,6 @@ export class RelayPeer {
     private readonly hubId: string,
     private readonly build: string,
     private readonly url: string,
-    private readonly outboxLimit: number,
     private readonly events: ConnectionEvents,
     resumeFrom: SessionCursor | undefined,
     /** `rejoin`: this hub's tabs continue a login (their worker died), which may have ended. */
@@ -126,13 +124,6 @@ export class RelayPeer {
 
   /** `numbering.id`: the id an earlier hub wrote it under (of `numbering.session`). */
   send(data: SocketData, { id, session, origin, ...tell }: Numbering = {}): Promise<void> {
-    if (this.#sends.size >= this.outboxLimit) {
-      return Promise.reject(
-        new OutboxFullError(
-          `tabsocket: ${this.outboxLimit} messages are waiting already (outboxLimit)`,
-        ),
-      );
-    }
     const wire = id !== undefined && session !== undefined ? { session, id } : undefined;
     const sendId = this.#nextSend++;
     return new Promise((resolve, reject) => {

@@ -821,7 +821,6 @@ describe('RelayPeer, joining', () => {
       'p',
       'build-p',
       'ws://127.0.0.1:9/ws',
-      10,
       {
         state: ignore,
         frame: (frame) => frames.push(frame.data),
@@ -856,7 +855,6 @@ describe('RelayPeer, joining', () => {
       'p',
       'build-p',
       'ws://127.0.0.1:9/ws',
-      10,
       {
         state: ignore,
         frame: ignore,

@@ -1,5 +1,4 @@
 import type { ResolvedConnectionOptions, Transport } from '../protocol/connection-options';
-import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
 import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
 import {
   isOwnerMessage,
@@ -14,6 +13,7 @@ import { HeardStream, type HeardTabs } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { RelayPeer } from './relay-peer';
+import { refuseSend } from './send-gate';
 import type { Numbering } from './send-queue';
 import type { Limits } from './wire-limits';
 
@@ -196,7 +196,6 @@ export class SharedConnection {
       this.env.hubId,
       this.env.build,
       this.options.url,
-      this.options.outboxLimit,
       this.#heard,
       resumeFrom,
       intent,
@@ -230,15 +229,16 @@ export class SharedConnection {
     return 'started';
   }
 
+  /** Where a tab's send enters, whatever the role: past `refuseSend`, nothing refuses it for the limit. */
   send(data: SocketData, numbering?: Numbering): Promise<void> {
     const role = this.#role;
-    if (role.kind === 'waiting') return role.peer.send(data, numbering);
-    if (role.kind === 'owner') return role.socket.connection.send(data, numbering);
-    return Promise.reject(
-      this.#final.state === 'failed'
-        ? new ConnectionFailedError('tabsocket: the connection failed and will not reconnect')
-        : new ConnectionClosedError('tabsocket: the connection is closed'),
-    );
+    // A hub that carries no send (its login never started, or it let go) is closed to them.
+    const carries = role.kind === 'waiting' || role.kind === 'owner';
+    const state = carries || hasEnded(this.state) ? this.state : 'closed';
+    const refusal = refuseSend(state, this.queued, this.options.outboxLimit);
+    if (role.kind === 'waiting' && !refusal) return role.peer.send(data, numbering);
+    if (role.kind === 'owner' && !refusal) return role.socket.connection.send(data, numbering);
+    return Promise.reject(refusal);
   }
 
   /**

@@ -101,7 +101,7 @@ export class WireLink {
     this.#negotiationTimer = new Timer(clock);
     this.#limits = options.limits;
     // A tab confirmed a message's id: it goes now, if the session is still attached.
-    this.#queue = new SendQueue(options.outboxLimit, options.limits.maxPayload, () => {
+    this.#queue = new SendQueue(options.limits.maxPayload, () => {
       if (this.#phase === 'tabsocket') this.#flush();
     });
   }
