@@ -607,6 +607,18 @@ describe('hubs sharing a connection', () => {
       error: { code: 'TS_ERR_OUTBOX_FULL' },
     });
   });
+  it('writes a send its peer accepted even when the owner’s own outbox is full: the limit is the peer’s, where the send entered', async () => {
+    const name = 'relay-admitted';
+    const { tabA, tabB } = await twoHubs(name, { outboxLimit: 2 });
+    // The owner's tab fills the owner's outbox before the socket opens.
+    void tabA.api.send('tab-a', name, 'a1');
+    void tabA.api.send('tab-a', name, 'a2');
+    const relayed = tabB.api.send('tab-b', name, 'b1');
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(3, 'b1')));
+    socket.receive(JSON.stringify({ $ts: 'ack', id: 3 }));
+    await expect(relayed).resolves.toEqual({ ok: true, value: undefined });
+  });
   it('a relayed re-post under an id of a session the server lost takes the new session’s next id', async () => {
     const name = 'relay-stale-wire';
     const a = world.startHub('build-a');
