@@ -76,8 +76,8 @@ export class Hub {
   /** The tabs' url functions, for connections opened with one. */
   readonly #urls: UrlSources;
   #online = true;
-  /** This instance's id, named by the Web Lock it holds for its whole life (`workerLockName`). */
-  readonly #id = randomId();
+  /** This hub's id, named by the Web Lock it holds for its whole life (`hubLockName`). */
+  readonly #hubId = randomId();
   /** The hub's lifetime lock: `held` resolves to the answer tabs get once it is held. */
   readonly #lifetime: HubLifetime;
   /** The last login number given (`Entry.login`), unique in this hub. */
@@ -89,7 +89,7 @@ export class Hub {
     this.#urls = new UrlSources(env.clock);
     this.#registry = new TabRegistry(env.locks, (tabId) => this.leave(tabId), env.schedule);
     this.#writes = new HeardWrites((tabId) => this.#registry.has(tabId), env.clock);
-    this.#lifetime = holdHubLifetime(env.locks, this.#id);
+    this.#lifetime = holdHubLifetime(env.locks, this.#hubId);
   }
 
   /** The command surface for the tab on `port` (what comlink exposes on it). */
@@ -290,7 +290,7 @@ export class Hub {
   #createEntry(options: ResolvedConnectionOptions): Entry {
     const { name } = options;
     const registry = this.#registry;
-    const environment = { ...this.env, hubId: this.#id, ...this.#urls.environmentOf(options) };
+    const environment = { ...this.env, hubId: this.#hubId, ...this.#urls.environmentOf(options) };
     const connection = new SharedConnection(options, environment, registry);
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));

@@ -1,5 +1,5 @@
 import { serializeError, type TabSocketError } from '../protocol/errors';
-import { workerLockName } from '../protocol/locks';
+import { hubLockName } from '../protocol/locks';
 import {
   type OwnerMessage,
   type OwnerStatus,
@@ -53,7 +53,7 @@ interface Peer {
  * The owner's side of the relay: it hears its peers (joins, topics, sends, logouts) and
  * tells them what it tells its own tabs. Nothing goes on the channel while no peer has
  * joined, so a hub alone (the usual case) pays nothing for the relay. A peer is dropped
- * when it leaves, or when its hub dies: every hub holds `workerLockName(id)` for its whole
+ * when it leaves, or when its hub dies: every hub holds `hubLockName(id)` for its whole
  * life, and the owner queues for it.
  */
 export class RelayOwner {
@@ -197,7 +197,7 @@ export class RelayOwner {
     const gone = new AbortController();
     this.#peers.set(hubId, { build, topics, gone });
     this.locks
-      ?.request(workerLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
+      ?.request(hubLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
         this.#drop(hubId),
       )
       // An abort (the peer left, or this owner let go) rejects the request: nothing to do.

@@ -1,5 +1,5 @@
 import type { ResolvedConnectionOptions, Transport } from '../protocol/connection-options';
-import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
+import { ownerLockName, relayChannelName, hubLockName } from '../protocol/locks';
 import {
   isOwnerMessage,
   type OwnerStatus,
@@ -316,7 +316,7 @@ export class SharedConnection {
     }
     waiting.granted = release;
     locks
-      .request(workerLockName(owner), { mode: 'shared', signal: waiting.stop.signal }, () => {
+      .request(hubLockName(owner), { mode: 'shared', signal: waiting.stop.signal }, () => {
         if (this.#role === waiting) this.#own(waiting, waiting.peer.cursor, release);
       })
       // Aborted: this hub took the socket on the owner's word, or stopped waiting.
