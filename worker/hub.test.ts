@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
-import { tabLockName, hubLockName } from '../protocol/locks';
+import { hubLockName, tabLockName } from '../protocol/locks';
 import type { ConnectionSnapshot, Outcome, TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import { Hub } from './hub';
 import { RECENT_FRAMES } from './recent-frames';

@@ -64,11 +64,8 @@ export class RelayOwner {
    * hub as new.
    */
   readonly #written: WrittenSends;
-  readonly #batcher: FrameBatcher;
-  readonly #target = {
-    postMessage: ({ tabsocket }: { tabsocket: TabEvent }) =>
-      this.#post({ kind: 'event', event: tabsocket }),
-  };
+  /** Gathers a burst's pushes as the tabs' batcher does: one relay message per task. */
+  readonly #batcher: FrameBatcher<RelayChannel>;
   #muted = false;
 
   constructor(
@@ -83,7 +80,9 @@ export class RelayOwner {
     private readonly heard: OwnerStream,
     schedule: ScheduleTask,
   ) {
-    this.#batcher = new FrameBatcher(schedule);
+    this.#batcher = new FrameBatcher(schedule, (_channel, event) =>
+      this.#post({ kind: 'event', event }),
+    );
     this.#written = new WrittenSends(locks);
     this.#announce('');
   }
@@ -144,7 +143,7 @@ export class RelayOwner {
   }
 
   frame(frame: TabFrame): void {
-    if (this.hasPeers) this.#batcher.add([this.#target], this.name, frame);
+    if (this.hasPeers) this.#batcher.add([this.channel], this.name, frame);
   }
 
   error(error: TabSocketError): void {

@@ -1,5 +1,5 @@
 import type { ResolvedConnectionOptions, Transport } from '../protocol/connection-options';
-import { ownerLockName, relayChannelName, hubLockName } from '../protocol/locks';
+import { hubLockName, ownerLockName, relayChannelName } from '../protocol/locks';
 import {
   isOwnerMessage,
   type OwnerStatus,
