@@ -95,16 +95,16 @@ export class FrameBatcher<Target> {
 
   /** Posts `frames` and, when the tab was passed over for a push since, that push's number. */
   #post(target: Target, name: string, frames: TabFrame[], passed: number | undefined): void {
-    const tell = (event: TabEvent) => this.tell(target, event);
     const event: TabEvent =
       passed === undefined
         ? { kind: 'frames', name, frames }
         : { kind: 'frames', name, frames, seq: passed };
     try {
-      tell(event);
+      this.tell(target, event);
     } catch {
       // Structured clone refused the batch: some value in it is nested too deep for the
       // browser (a hostile server's 3,000-deep JSON is 6 KB). That frame must cost no other.
+      const tell = (event: TabEvent) => this.tell(target, event);
       for (const frame of frames) postAlone(tell, name, frame);
       if (passed !== undefined) tryTell(tell, { kind: 'frames', name, frames: [], seq: passed });
     }
