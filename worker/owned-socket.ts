@@ -16,9 +16,10 @@ import { refuseSend } from './send-gate';
 
 /**
  * The socket of a connection while this hub holds its owner lock: the `Connection`, served
- * to this hub's tabs and, through a `RelayOwner`, to its peers. `serving` while the
- * connection lives; `dormant` once it closed or failed, when it keeps the lock (see
- * `SharedConnection`) and tells the peers nothing more.
+ * to this hub's tabs and, through a `RelayOwner`, to its peers: the connection tells
+ * the hub's `HeardStream`, which tells both. Serving while the connection lives; `dormant`
+ * once it closed or failed, when it keeps the lock (see `SharedConnection`) and tells the
+ * peers nothing more.
  */
 export class OwnedSocket {
   readonly connection: Connection;
