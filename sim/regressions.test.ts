@@ -489,6 +489,22 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [],
     },
   },
+  {
+    // Seed 144 (every fault), run 2,878: the owner told h2 s1's id on the channel and wrote
+    // it, then its worker died; h2 took the socket before it read the id and wrote s1 as new.
+    bug: 'a relaying page’s send, the owner’s worker killed as it wrote it: written again as new by the page that took the socket',
+    plan: {
+      seed: 1194706272,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 1, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 35, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'send', pick: 10, count: 2 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [1, 3, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
