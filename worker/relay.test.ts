@@ -4,7 +4,7 @@
  * next hub in the lock's queue resumes the same session.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ownerLockName, relayChannelName } from '../protocol/locks';
+import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
 import type { RelayMessage } from '../protocol/relay';
 import { RelayPeer } from './relay-peer';
 import { HELLO, resumed, resumeFrameOf, resyncOnto } from './test-support/connection-harness';
@@ -251,6 +251,43 @@ describe('hubs sharing a connection', () => {
     expect(new Set(ids).size).toBe(1);
     second.receive(ack(ids.at(-1) ?? 0));
     await expect(sent).resolves.toEqual({ ok: true, value: undefined });
+  });
+
+  it('write at once the send of a relaying hub of an earlier release, which does not answer `numbered`', async () => {
+    const name = 'relay-earlier-peer';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    const { socket } = handshake();
+    // The earlier hub, alive (its lifetime lock held), speaks on the channel itself.
+    await new Promise<void>((held) => {
+      void world.locks.request(workerLockName('earlier'), {}, () => {
+        held();
+        return new Promise(() => {});
+      });
+    });
+    const channel = new BroadcastChannel(relayChannelName(name));
+    const heard: RelayMessage[] = [];
+    channel.onmessage = (event) => heard.push(event.data as RelayMessage);
+    const from = { v: 1, from: 'earlier' };
+    const { url } = relayOptions(name);
+    channel.postMessage({ ...from, kind: 'join', build: 'build-old', url, topics: [] });
+    await vi.waitFor(() => expect(heard.some((message) => message.kind === 'owner')).toBe(true));
+    const owner = heard.find((message) => message.kind === 'owner')?.from;
+    channel.postMessage({ ...from, kind: 'send', to: owner, id: 1, data: 'old' });
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'old')));
+    await vi.waitFor(() =>
+      expect(heard.find((message) => message.kind === 'numbered')).toEqual({
+        v: 1,
+        from: owner,
+        kind: 'numbered',
+        to: 'earlier',
+        id: 1,
+        wire: 1,
+        session: expect.any(String),
+      }),
+    );
+    channel.close();
   });
 
   it('tell the owner, with the next send, which sends’ ids the relaying hub heard (their tabs know them)', async () => {
