@@ -489,6 +489,39 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [],
     },
   },
+  {
+    // Seed 144 (every fault), run 2,878: the owner told h2 s1's id on the channel and wrote
+    // it, then its worker died; h2 took the socket before it read the id and wrote s1 as new.
+    bug: 'a relaying page’s send, the owner’s worker killed as it wrote it: written again as new by the page that took the socket',
+    plan: {
+      seed: 1194706272,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 1, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 35, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'send', pick: 10, count: 2 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [1, 3, 0],
+    },
+  },
+  {
+    // Seed 193 (second-build,worker-death,reload,tabs,logout): h2's page opened as its
+    // worker was killed, logged out at once and was refused 8 s later (worker-silent); the
+    // app logged bob in anyway, and the reloaded page's new handle joined alice's login.
+    bug: 'a logout refused by a silent worker taken as done: the next user joined the login the other page kept',
+    plan: {
+      seed: 91605561,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 1, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 1, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [0, 0, 3, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -2,12 +2,17 @@
  * The CI seed set of the simulation (sim/README.md): a fixed seed per fault kind, so a
  * failure names the kind, and the determinism check. `npm run sim -- --seeds N` runs more.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { wrap } from 'comlink';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CHECK } from './checker';
 import { ALL_FAULTS, type FaultKind, planArbitrary } from './faults';
+import { channel } from './ports';
 import { simulate } from './property';
 import { runPlan } from './run';
+import { World } from './world';
 
 /** Schedules per fault kind, and for all of them together. */
 const RUNS_PER_KIND = 500;
@@ -32,6 +37,20 @@ describe('the simulation', () => {
       expect(second.world.sim.trace).toEqual(first.world.sim.trace);
       expect(second.fingerprint).toBe(first.fingerprint);
     }
+  });
+
+  it('gives a plan the same history after another run: a proxy that run left to the garbage collector takes nothing from it', async () => {
+    const [plan] = fc.sample(planArbitrary(new Set(ALL_FAULTS)), { seed: SEED, numRuns: 1 });
+    if (!plan) throw new Error('no plan');
+    const alone = await runPlan(plan);
+    // A run that leaves a comlink proxy of one of its ports behind, as every page does.
+    const before = new World({ seed: 1, choices: [], browsers: [] });
+    wrap(channel(before.sim, before.sim.root, before.sim.root, 'left').port1 as never);
+    before.dispose();
+    // Collected now, its finalizer (comlink's release) would run during the next run.
+    collectGarbage();
+    const after = await runPlan(plan);
+    expect(after.world.history.lines).toEqual(alone.world.history.lines);
   });
 
   it('takes the stream where upgrades are blocked, and a WebSocket again once they pass', async () => {
@@ -73,3 +92,9 @@ describe('the simulation', () => {
     }, 120_000);
   }
 });
+
+/** A full collection now (Node's `--expose-gc`, turned on for this process). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}

@@ -91,6 +91,7 @@ export class OwnedSocket {
           },
         },
         env.schedule,
+        env.clock,
       );
     }
     this.#sendTopics();

@@ -216,6 +216,11 @@ export class RelayPeer {
           if (session !== undefined) send.wire = { session, id: message.wire };
           send.tell.onNumbered?.(message.wire);
           if (send.origin !== undefined) this.#heard.push(message.id);
+          // Held now, for a takeover: the owner writes it on this answer.
+          if (message.awaits && session !== undefined) {
+            const { id, wire } = message;
+            this.#post({ kind: 'holds', to: message.from, id, wire, session });
+          }
         }
         this.#takeIds(message.wire + 1);
         return;
@@ -375,6 +380,7 @@ export class RelayPeer {
       ...(wire ? { wire: wire.id, session: wire.session } : {}),
       ...(origin === undefined ? {} : { origin }),
       ...(heard.length > 0 ? { heard } : {}),
+      confirms: true,
     });
   }
 
