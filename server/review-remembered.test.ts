@@ -14,11 +14,11 @@ const shared = redisForTheFile();
 const harness = new Harness();
 afterEach(() => harness.dispose());
 
-const STORES: Array<{ store: string; replayStore: () => ReplayStore | undefined }> = [
-  { store: 'the in-memory store', replayStore: () => undefined },
+const STORES: Array<{ store: string; stores: () => { replayStore?: ReplayStore } }> = [
+  { store: 'the in-memory store', stores: () => ({}) },
   {
     store: 'Redis',
-    replayStore: () => createRedisStores(shared.client, { prefix: 'remembered:' }).replayStore,
+    stores: () => createRedisStores(shared.client, { prefix: 'remembered:' }),
   },
 ];
 
@@ -31,7 +31,7 @@ function pushesOf(client: TestClient) {
 
 describe.each(STORES)(
   'review: pushes remembered by two sockets of one session, on $store',
-  ({ replayStore }) => {
+  ({ stores }) => {
     it('logs a push made before the session existed here once, though both sockets that resume it remembered it', async () => {
       // A worker wrote its resume and died; the fresh worker's socket opened and resumes the
       // same session (from the tabs' cursor). A push came while neither resume had arrived:
@@ -41,7 +41,7 @@ describe.each(STORES)(
       // again as #2: the worker, resuming at last 0, hears it twice.
       // Invariant: each push reaches each tab once (docs/design.md, Delivery guarantees).
       const { server, url } = await harness.start({
-        replayStore: replayStore(),
+        ...stores(),
         authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
       });
       const dying = await harness.connect(`${url}/?user=ann`);
