@@ -525,6 +525,25 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [2, 1, 2],
     },
   },
+  {
+    // Seed 144 (every fault), run 945, after the one above. A page opens as the worker is
+    // killed, before the worker answered its open: its handle, with no cursor, resynced
+    // once open on the fresh worker, though it had followed no stream yet.
+    // Invariant: a resync only where a push was lost.
+    bug: 'a handle the dying worker never answered resynced on the fresh one, having missed nothing',
+    check: 'silent loss',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 8, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 10, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 16, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [0, 0, 1],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
