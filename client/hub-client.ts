@@ -284,7 +284,7 @@ export class HubClient implements HandleHost {
       // A session with pushes, or one a server that numbers them had, is resumed by the
       // fresh worker; the server says if it cannot.
       const cursor = this.#cursors.get(name);
-      const resumable = (cursor?.seq ?? 0) > 0 || cursor?.numbered === true;
+      const resumable = Boolean(cursor?.seq || cursor?.numbered);
       for (const handle of handles) handle.loseWorker(next ? 'connecting' : 'failed', resumable);
     }
     if (next) {

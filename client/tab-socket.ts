@@ -249,8 +249,8 @@ export class TabSocketHandle implements TabSocket {
     if (this.#released || this.#state === 'closed' || this.#state === 'failed') return;
     // A fresh worker that did not answer either: the handle said so already.
     if (this.#state === next && this.#workerLoss !== 'none') return;
-    const lost = next === 'connecting' && !resumable && this.#state !== 'idle';
-    this.#workerLoss = lost ? 'lost' : 'resumable';
+    this.#workerLoss =
+      next === 'connecting' && !resumable && this.#state !== 'idle' ? 'lost' : 'resumable';
     this.#setState(next, { from: this.#state, reason: 'worker-lost' });
   }
 
