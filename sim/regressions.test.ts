@@ -522,6 +522,61 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [0, 0, 3, 0],
     },
   },
+  {
+    // Seed 2 (topics,reload,no-shared-worker). A page reloads and a push comes as the new
+    // page's socket opens, before either socket's resume is answered: both sockets got it
+    // plainly, and each resume's answer handed it to the session (S1#1, S1#2). Fixed by the
+    // session taking a fan-out once, whichever socket hands it over (`Session.takenOver`).
+    // Invariant: each push once per tab in order, or a resync first.
+    bug: 'a push both sockets of a reloading page got before resuming was appended twice',
+    plan: {
+      seed: 1218415906,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 36, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 12, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 19 (every fault; the CI seed set ignored it). A worker killed with p1 on its way
+    // to a page whose tab had heard no push: the tab, deciding on its cursor's seq alone,
+    // emitted resync, though its fresh worker resumed the session and handed it p1. The
+    // cursor now says a server that numbers its pushes had the session (`numbered`).
+    // Invariant: a resync only where a push was lost.
+    bug: 'a tab with no push heard yet resynced after a worker death though nothing was lost',
+    plan: {
+      seed: 21195307,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 29, aim: false, step: { kind: 'half-open', pick: 1 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [2, 1, 2],
+    },
+  },
+  {
+    // Seed 144 (every fault), run 945, after the one above. A page opens as the worker is
+    // killed, before the worker answered its open: its handle, with no cursor, resynced
+    // once open on the fresh worker, though it had followed no stream yet.
+    // Invariant: a resync only where a push was lost.
+    bug: 'a handle the dying worker never answered resynced on the fresh one, having missed nothing',
+    check: 'silent loss',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 8, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 10, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 16, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [0, 0, 1],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

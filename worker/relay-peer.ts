@@ -290,6 +290,7 @@ export class RelayPeer {
     const merged = { ...known, nextId: Math.max(known.nextId, owners.nextId) };
     // The owner wrote a resume of it: should this hub take the socket, it says `held`.
     if (!owners.fresh) delete merged.fresh;
+    if (owners.numbered) merged.numbered = true;
     return merged;
   }
 
