@@ -1,6 +1,6 @@
 import type { Remote } from 'comlink';
 import type { WorkerError } from '../protocol/errors';
-import { tabLockName, hubLockName } from '../protocol/locks';
+import { hubLockName, tabLockName } from '../protocol/locks';
 import type { HubApi } from '../protocol/tab-hub';
 
 /** One worker instance as this tab sees it, from its start to its death. */

@@ -84,6 +84,7 @@ export class OwnedSocket {
         },
         heard,
         env.schedule,
+        env.clock,
       );
       heard.serve(this.#relay);
     }
