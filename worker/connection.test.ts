@@ -851,6 +851,33 @@ describe('Connection', () => {
       expect(connection.state).toBe('closed');
     });
 
+    it('a logout tells a server that speaks the protocol to end the session (end), after what it wrote; nothing else does', () => {
+      // Found by the simulation (push after logout): a server that kept a session a logout
+      // closed resumed it for the next login, from a cursor a page or a dying worker kept.
+      const resumedOne = setupResumed();
+      resumedOne.connection.close(4000, 'bye');
+      expect(resumedOne.latest().sent.at(-1)).toBe('{"$ts":"end"}');
+      expect(resumedOne.latest().closeCalls).toEqual([{ code: 4000, reason: 'bye' }]);
+
+      // Its resume written and not answered yet: the server reads the end after it.
+      const resuming = setupOpen();
+      resuming.latest().receive(HELLO);
+      resuming.connection.close();
+      expect(resuming.latest().sent.map((frame) => JSON.parse(String(frame)).$ts)).toEqual([
+        'resume',
+        'end',
+      ]);
+
+      // The last tab gone, a new url: the session lives on (a reload brings its cursor back).
+      const released = setupResumed();
+      released.connection.close(1000, '', 'released');
+      expect(released.latest().sent.at(-1)).not.toBe('{"$ts":"end"}');
+      // A plain server never said hello: it sees nothing new.
+      const plain = setupPlain();
+      plain.connection.close();
+      expect(plain.latest().sent).toEqual([]);
+    });
+
     it('a logout settles at once a written message the server refuses while it waits: RefusedError, not unconfirmed', async () => {
       const { connection, latest } = setupResumed();
       const socket = latest();
