@@ -57,7 +57,17 @@ export type OwnerMessage = Envelope &
         /** The `ask` of the join this answers: a peer follows from the answer to its last. */
         asked?: number;
       }
-    | { kind: 'state'; status: OwnerStatus; detail: StateDetail }
+    | {
+        kind: 'state';
+        status: OwnerStatus;
+        detail: StateDetail;
+        /**
+         * The session the connection was on: a logout's word names the session it ended, so
+         * that a hub whose own logout ended it already takes the word for no word on the
+         * login it began since. Owners of earlier releases leave it out.
+         */
+        session?: string;
+      }
     /** What the owner's tabs hear; with `to`, for that peer only (the pushes it missed). */
     | { kind: 'event'; event: TabEvent; to?: string }
     /**

@@ -132,7 +132,7 @@ export class RelayOwner {
   state(status: OwnerStatus, detail: StateDetail): void {
     if (!this.hasPeers) return;
     this.#batcher.flush();
-    this.#post({ kind: 'state', status, detail });
+    this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
   }
 
   frame(frame: TabFrame): void {
