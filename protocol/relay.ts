@@ -97,6 +97,13 @@ export type PeerMessage = Envelope &
          * may have ended meanwhile; absent, a new login (or a peer of an earlier release).
          */
         intent?: OpenIntent;
+        /**
+         * Sessions this hub's logouts ended: an owner still on one of them, no resume of it
+         * written yet (a cursor of the ended login reached it, as a reloaded page's when the
+         * owner died in the logout's instant, and the server never heard the logout), goes
+         * on under a session of its own. Peers of earlier releases leave it out.
+         */
+        ended?: string[];
       }
     | { kind: 'topics'; topics: string[] }
     /**

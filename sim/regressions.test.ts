@@ -598,6 +598,26 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [0, 0, 1, 0, 0, 0, 3],
     },
   },
+  {
+    // Seed 172 (no SharedWorker, the search after the fix of the rows above), run 637: the
+    // owner page reloads as a relaying page logs out; the relaying hub took the lock and
+    // closed its socket, still connecting, for the logout (no `end` reached the server). The
+    // reloaded page's hub took the lock next with the pagehide cursor of the ended session
+    // and resumed it for the next login. Fixed: a join tells the sessions its hub's logouts
+    // ended, and an owner on one of them, its resume not written yet, takes a new session.
+    bug: 'a reloaded owner page brought the cursor of a session a logout the server never heard had ended, and the next login resumed it',
+    plan: {
+      seed: 1220378342,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 15, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 11, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [0, 0, 3, 0, 1, 7],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

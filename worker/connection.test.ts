@@ -632,6 +632,29 @@ describe('Connection', () => {
       expect(latest().sent.at(-1)).toBe('{"$ts":"msg","id":200,"text":"next"}');
     });
 
+    it('goes on under a session of its own when another hub says its logout ended the one it took, before its resume went out', () => {
+      // Seed 172: the owner page reloaded as another page logged out, and the server never
+      // heard that logout; the reloaded page's cursor of the ended session came to the next
+      // login's hub, which resumed it. The hub that logged out says so in its join.
+      const { connection, latest } = setup();
+      connection.start({ session: 'logged-out', seq: 2, nextId: 65 }, 'handover');
+      connection.leave(['logged-out']);
+      latest().accept();
+      latest().receive(HELLO);
+      const resume = JSON.parse(String(latest().sent[0]));
+      expect(resume.session).not.toBe('logged-out');
+      expect(resume).toMatchObject({ last: 0 });
+      expect(resume).not.toHaveProperty('held');
+
+      // Its resume went out already: the server may have attached it, and it stays.
+      const late = setup();
+      late.connection.start({ session: 'logged-out', seq: 2, nextId: 65 }, 'handover');
+      late.latest().accept();
+      late.latest().receive(HELLO);
+      late.connection.leave(['logged-out']);
+      expect(late.connection.cursor.session).toBe('logged-out');
+    });
+
     it('unwraps pushes, delivers each seq once, and routes them by topic', () => {
       const { latest, frames } = setupResumed();
       latest().receive('{"$ts":"push","seq":1,"data":{"topic":"t","n":1}}');

@@ -164,6 +164,11 @@ export class Connection {
     this.#link.learn(cursor, rejoin);
   }
 
+  /** Another hub's logouts ended `sessions`: see `WireLink.leave`. */
+  leave(sessions: readonly string[]): void {
+    this.#link.leave(sessions);
+  }
+
   /**
    * Writes now when the link is up, else queues in order until it is. The promise resolves
    * once the message is written (or, with a server that speaks the protocol, acknowledged)

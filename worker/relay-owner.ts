@@ -36,6 +36,8 @@ export interface OwnerHost {
   missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined;
   /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
   learn(cursor: SessionCursor): void;
+  /** A joining hub's logouts ended these sessions (`Connection.leave`). */
+  ended(sessions: readonly string[]): void;
 }
 
 interface Peer {
@@ -107,6 +109,7 @@ export class RelayOwner {
         // rejoin's (tabs whose worker died, in a live login): a new login's may be a
         // reloaded page's of a login that ended since, which no hub may resume.
         if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
+        if (message.ended) this.host.ended(message.ended);
         this.#join(message.from, message.build, message.topics, message.ask);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
         return;

@@ -205,6 +205,7 @@ export class SharedConnection {
       this.#peerListener,
       resumeFrom,
       intent,
+      [...this.#loggedOutSessions],
     );
     const waiting: Waiting = {
       kind: 'waiting',

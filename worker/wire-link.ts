@@ -179,6 +179,18 @@ export class WireLink {
   }
 
   /**
+   * Other hubs' logouts ended `sessions` (their joins say so): a login still on one of them
+   * goes on under a session of its own, as long as no `resume` went out (a cursor of the
+   * ended login reached this hub, and the server, which never heard that logout, would
+   * resume it). Once one went out, the server may have attached it: left as it is
+   * (docs/delivery-limitations.md).
+   */
+  leave(sessions: readonly string[]): void {
+    const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
+    if (unsent && sessions.includes(this.#session.id)) this.#takeSession(undefined);
+  }
+
+  /**
    * Ids below `nextId` may have been used by another hub: new messages go above them. The
    * tabs hear of it with the next write (`#flush` reserves then): a cursor told now would
    * carry this hub's last push, ahead of the catch-up a tab that comes back is about to get.
