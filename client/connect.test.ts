@@ -964,6 +964,37 @@ describe('a dead worker', () => {
     ]);
   });
 
+  it('hands a session the server numbered, no push heard yet, to the fresh worker: the server replays what was missed, no resync', async () => {
+    const tab = restartableTab();
+    const messages: unknown[] = [];
+    tab.on('message', (data) => messages.push(data));
+    const history = historyOf(tab);
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    latest().accept();
+    latest().receive(HELLO);
+    const { session } = resumeFrameOf(latest());
+    latest().receive(resumed(0));
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+
+    // Push 1 is on its way as the worker dies: the server replays it to the fresh worker.
+    killWorker();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    latest().receive(HELLO);
+    expect(resumeFrameOf(latest())).toMatchObject({ session, last: 0, held: true });
+    latest().receive(resumed(0));
+    latest().receive('{"$ts":"push","seq":1,"data":{"n":1}}');
+    await vi.waitFor(() => expect(messages).toEqual([{ n: 1 }]));
+    await settle();
+    expect(history).toEqual([
+      'connecting:start',
+      'open:open',
+      'connecting:worker-lost',
+      'connecting:handover',
+      'open:open',
+    ]);
+  });
+
   it('is noticed by its lock; every tab reports worker-lost, then opens again on one socket with its topics', async () => {
     const tabA = restartableTab();
     const tabB = restartableTab();

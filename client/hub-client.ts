@@ -281,8 +281,10 @@ export class HubClient implements HandleHost {
       }
     }
     for (const [name, { handles }] of this.#handles) {
-      // A session with pushes is resumed by the fresh worker; the server says if it cannot.
-      const resumable = (this.#cursors.get(name)?.seq ?? 0) > 0;
+      // A session with pushes, or one a server that numbers them had, is resumed by the
+      // fresh worker; the server says if it cannot.
+      const cursor = this.#cursors.get(name);
+      const resumable = Boolean(cursor?.seq || cursor?.numbered);
       for (const handle of handles) handle.loseWorker(next ? 'connecting' : 'failed', resumable);
     }
     if (next) {

@@ -40,6 +40,16 @@ describe('StreamCursors', () => {
     expect(cursors.get('chat')).not.toHaveProperty('fresh');
   });
 
+  it('keeps a session numbered once a cursor of it says a server that numbers pushes had it', () => {
+    const cursors = new StreamCursors();
+    cursors.tell('chat', { session: 's1', seq: 0, nextId: 65, fresh: true });
+    cursors.tell('chat', { session: 's1', seq: 0, nextId: 65, numbered: true });
+    expect(cursors.get('chat')).toHaveProperty('numbered', true);
+    // A cursor told before the hello (a relayed catch-up, a fresh hub's) does not undo it.
+    cursors.tell('chat', { session: 's1', seq: 0, nextId: 129 });
+    expect(cursors.get('chat')).toHaveProperty('numbered', true);
+  });
+
   it('moves on past the pushes the tab was passed over for, and passes no empty batch', () => {
     const cursors = new StreamCursors();
     cursors.tell('chat', { session: 's1', seq: 1, nextId: 1 });

@@ -40,6 +40,7 @@ export class StreamCursors {
     known.nextId = Math.max(known.nextId, cursor.nextId);
     // A resume of it was written: a server may have it from now on.
     if (!cursor.fresh) delete known.fresh;
+    if (cursor.numbered) known.numbered = true;
   }
 
   /**

@@ -241,13 +241,16 @@ export class TabSocketHandle implements TabSocket {
    * is left to: `connecting` while a fresh worker takes over, `failed` if none can. A
    * `resumable` session (the server numbered its pushes) is resumed by the fresh worker,
    * and the server says if it cannot; otherwise pushes sent meanwhile are lost, so once
-   * open again the handle emits `resync`.
+   * open again the handle emits `resync`. A handle still `idle` (the dead worker never
+   * answered its open) followed no stream yet: it starts on the fresh worker's as a new
+   * handle does, and missed nothing.
    */
   loseWorker(next: 'connecting' | 'failed', resumable: boolean): void {
     if (this.#released || this.#state === 'closed' || this.#state === 'failed') return;
     // A fresh worker that did not answer either: the handle said so already.
     if (this.#state === next && this.#workerLoss !== 'none') return;
-    this.#workerLoss = next === 'connecting' && !resumable ? 'lost' : 'resumable';
+    this.#workerLoss =
+      next === 'connecting' && !resumable && this.#state !== 'idle' ? 'lost' : 'resumable';
     this.#setState(next, { from: this.#state, reason: 'worker-lost' });
   }
 

@@ -10,7 +10,8 @@
  *
  *   peer ── join(build, url, topics, cursor?, ask?) ──▶ owner ── owner(joined, asked, state, cursor, …) ──▶ every peer
  *                                                owner ── event(frames | resync, to: peer) ──▶ that peer
- *   peer ── send(id, data, wire?, session?, origin?, heard?) ──▶ owner ── numbered(id, wire, session), settled(id) ──▶ peer
+ *   peer ── send(id, data, wire?, session?, origin?, heard?, confirms?) ──▶ owner ── numbered(id, wire, session, awaits?), settled(id) ──▶ peer
+ *   peer ── holds(id, wire, session) ──▶ owner   (answers a `numbered` that awaits it: the owner writes the send then)
  *   owner ── state / event(frames, cursor, error, resync, builds) ──▶ every peer
  *   owner ── leaving ──▶ every peer   (it hands the socket over; the next in the lock queue resumes)
  *
@@ -71,10 +72,19 @@ export type OwnerMessage = Envelope &
     /** What the owner's tabs hear; with `to`, for that peer only (the pushes it missed). */
     | { kind: 'event'; event: TabEvent; to?: string }
     /**
-     * Peer `to`'s send `id` was written under message id `wire` of `session`: kept for a
+     * Peer `to`'s send `id` is written under message id `wire` of `session`: kept for a
      * handover. (Owners of earlier releases name no session: it is the one they told last.)
+     * `awaits`: not written yet; the owner writes it once the peer answers `holds`, so that
+     * a peer that takes the socket as this owner dies writes it under the same id.
      */
-    | { kind: 'numbered'; to: string; id: number; wire: number; session?: string }
+    | {
+        kind: 'numbered';
+        to: string;
+        id: number;
+        wire: number;
+        session?: string;
+        awaits?: true;
+      }
     /** Peer `to`'s send `id` is done: acknowledged (or written), or refused with `error`. */
     | { kind: 'settled'; to: string; id: number; error?: SerializedError }
     /** It lets go of the socket without closing the session: the next hub resumes it. */
@@ -115,7 +125,9 @@ export type PeerMessage = Envelope &
      * outlive the peer: a tab whose hub died posts it again through its fresh hub under the
      * same origin. `heard`: the peer's sends whose `numbered` it read since it last sent
      * one (their tabs know their ids): the owner, which keeps the id of each send of an
-     * origin it wrote until then, forgets them.
+     * origin it wrote until then, forgets them. `confirms`: the peer answers a `numbered`
+     * that awaits it (`holds`); peers of earlier releases do not, and the owner writes
+     * their sends at once.
      */
     | {
         kind: 'send';
@@ -126,7 +138,10 @@ export type PeerMessage = Envelope &
         session?: string;
         origin?: string;
         heard?: number[];
+        confirms?: true;
       }
+    /** For owner `to`: this peer holds the id `numbered` gave its send `id` (`awaits`). */
+    | { kind: 'holds'; to: string; id: number; wire: number; session: string }
     /** Logout (or a new login, `replaced`) from one of the peer's tabs. */
     | { kind: 'close'; code: number; closeReason: string; reason: 'logout' | 'replaced' }
     /** The peer has no tab on the connection any more. */

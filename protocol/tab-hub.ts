@@ -62,6 +62,14 @@ export interface SessionCursor {
    * lacks it, that session is never fresh again.
    */
   fresh?: true;
+  /**
+   * A server that numbers its pushes (it said hello) had a resume of the session: a fresh
+   * worker after a death resumes it, and the server replays what the tabs missed or says
+   * `resync`, so a tab that heard no push yet has lost nothing. Absent (a plain server, no
+   * resume written yet, an older build): the tab cannot tell, and resyncs after a death
+   * unless it heard a push. Once a cursor of a session says it, that session keeps it.
+   */
+  numbered?: true;
 }
 
 /** A message id of one session: the server passes each on once within its session. */

@@ -2,9 +2,13 @@
  * The browser globals the client code reads (SharedWorker, MessageChannel, navigator, the
  * window's events, sessionStorage, timers, randomness), replaced for the length of a run by
  * stand-ins that answer for the context whose task runs now: each simulated tab sees its own
- * window, storage and browser, though all share this one JavaScript realm.
+ * window, storage and browser, though all share this one JavaScript realm. And the garbage
+ * collector is kept out: comlink registers each proxy of a port with a FinalizationRegistry,
+ * whose callback (`releaseEndpoint`) draws a message id from `Math.random` whenever the
+ * collector runs it, in a later run as well; the world's seeded stream then moved at a
+ * moment no plan names, and a failure found in a search did not replay alone.
  */
-import { channel, type SimPort } from './ports';
+import { channel, SimPort } from './ports';
 import type { Context, Scheduler } from './scheduler';
 
 /** What a context is to the globals: a page of a browser, or a worker of one. */
@@ -65,6 +69,7 @@ export function installGlobals(world: Realm): Restore {
   active = world;
   const { sim } = world;
   const host = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
+  const hostRegister = FinalizationRegistry.prototype.register;
   const timer = (callback: () => void, ms = 0) =>
     sim.current === sim.outside
       ? host.setTimeout(callback, ms)
@@ -95,6 +100,18 @@ export function installGlobals(world: Realm): Restore {
     replace(globalThis, 'setTimeout', { value: timer, writable: true }),
     replace(globalThis, 'clearTimeout', { value: clear, writable: true }),
     replace(Math, 'random', { value: sim.random, writable: true }),
+    replace(FinalizationRegistry.prototype, 'register', {
+      value: function register(
+        this: FinalizationRegistry<unknown>,
+        target: WeakKey,
+        held: unknown,
+        token?: WeakKey,
+      ): void {
+        // A simulated port's proxy is never released by the collector (see above).
+        if (!(held instanceof SimPort)) hostRegister.call(this, target, held, token);
+      },
+      writable: true,
+    }),
     replace(globalThis.crypto, 'getRandomValues', {
       value: <T extends ArrayBufferView | null>(array: T): T => {
         if (array) {

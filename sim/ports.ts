@@ -82,9 +82,9 @@ export class SimPort {
   postMessage(data: unknown, transfer: unknown[] = []): void {
     const target = this.other;
     if (this.#closed || !target || target.#closed) return;
-    // comlink releases a proxy's endpoint when the proxy is garbage collected: a post at a
-    // moment the collector chooses, which would make runs differ. Its only effect is to
-    // close a port, and it is not what any invariant is about.
+    // comlink's release of a proxy's endpoint (`releaseProxy`; the collector's, which a
+    // browser also makes, is kept out of runs: globals.ts). Its only effect is to close a
+    // port, and it is not what any invariant is about.
     if ((data as { type?: unknown } | null)?.type === 'RELEASE') return;
     const cloned = cloneMessage(data, transfer);
     for (const moved of transfer) {

@@ -490,6 +490,94 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
     },
   },
   {
+    // Seed 144 (every fault), run 2,878: the owner told h2 s1's id on the channel and wrote
+    // it, then its worker died; h2 took the socket before it read the id and wrote s1 as new.
+    bug: 'a relaying page’s send, the owner’s worker killed as it wrote it: written again as new by the page that took the socket',
+    plan: {
+      seed: 1194706272,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 1, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 35, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'send', pick: 10, count: 2 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [1, 3, 0],
+    },
+  },
+  {
+    // Seed 193 (second-build,worker-death,reload,tabs,logout): h2's page opened as its
+    // worker was killed, logged out at once and was refused 8 s later (worker-silent); the
+    // app logged bob in anyway, and the reloaded page's new handle joined alice's login.
+    bug: 'a logout refused by a silent worker taken as done: the next user joined the login the other page kept',
+    plan: {
+      seed: 91605561,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 1, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 1, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [0, 0, 3, 0],
+    },
+  },
+  {
+    // Seed 2 (topics,reload,no-shared-worker). A page reloads and a push comes as the new
+    // page's socket opens, before either socket's resume is answered: both sockets got it
+    // plainly, and each resume's answer handed it to the session (S1#1, S1#2). Fixed by the
+    // session taking a fan-out once, whichever socket hands it over (`Session.takenOver`).
+    // Invariant: each push once per tab in order, or a resync first.
+    bug: 'a push both sockets of a reloading page got before resuming was appended twice',
+    plan: {
+      seed: 1218415906,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 36, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 12, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 19 (every fault; the CI seed set ignored it). A worker killed with p1 on its way
+    // to a page whose tab had heard no push: the tab, deciding on its cursor's seq alone,
+    // emitted resync, though its fresh worker resumed the session and handed it p1. The
+    // cursor now says a server that numbers its pushes had the session (`numbered`).
+    // Invariant: a resync only where a push was lost.
+    bug: 'a tab with no push heard yet resynced after a worker death though nothing was lost',
+    plan: {
+      seed: 21195307,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 29, aim: false, step: { kind: 'half-open', pick: 1 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [2, 1, 2],
+    },
+  },
+  {
+    // Seed 144 (every fault), run 945, after the one above. A page opens as the worker is
+    // killed, before the worker answered its open: its handle, with no cursor, resynced
+    // once open on the fresh worker, though it had followed no stream yet.
+    // Invariant: a resync only where a push was lost.
+    bug: 'a handle the dying worker never answered resynced on the fresh one, having missed nothing',
+    check: 'silent loss',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 8, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 10, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 16, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [0, 0, 1],
+    },
+  },
+  {
     // Seed 81 (no SharedWorker), run 2,721: a page reloads as its user logs out and in again; its
     // pagehide saved the cursor of the login being logged out, and the new page's hub resumed
     // that session for the new login (the server kept it).

@@ -224,7 +224,7 @@ class Driver {
         const handle = pickOf(this.#handles().filter(notEnded), step.pick);
         if (!handle) return;
         handle.tab.browser.user = undefined;
-        world.inTab(handle.tab, () => void world.logout(handle));
+        world.inTab(handle.tab, () => this.#logOut(handle, () => {}));
         return;
       }
       case 'login':
@@ -344,8 +344,41 @@ class Driver {
         handle = world.openHandle(via, { interest: 'all' });
         browser.user = undefined;
       }
-      if (handle) void world.logout(handle).then(loggedIn);
+      if (handle) this.#logOut(handle, loggedIn);
       else loggedIn();
+    });
+  }
+
+  /**
+   * Logs out through `handle`, then goes on. A logout refused (its page's worker silent:
+   * the handle failed, `worker-silent`; or the handle was replaced) closed nothing, and the
+   * login lives on in the workers other pages reach: a fresh worker the dead one's other
+   * pages started. So the app, told, logs out again through another page of the browser
+   * (a handle of the login there, or one of its own), before it logs anyone in: a new
+   * user's `connect()` would join the login that lives on (url functions all count as one
+   * login: docs/api.md, Expiring tokens).
+   */
+  #logOut(handle: SimHandle, then: () => void, tried = new Set<Tab>()): void {
+    const { world } = this;
+    tried.add(handle.tab);
+    void world.logout(handle).then((loggedOut) => {
+      const { browser } = handle.tab;
+      const page = [...browser.tabs].find((tab) => tab.context.alive && !tried.has(tab));
+      if (loggedOut || !page) {
+        then();
+        return;
+      }
+      world.inTab(page, () => {
+        let other = this.#current(page).find(notEnded);
+        if (!other) {
+          const user = browser.user;
+          browser.user = handle.user;
+          other = world.openHandle(page, { interest: 'all' });
+          browser.user = user;
+        }
+        if (other) this.#logOut(other, then, tried);
+        else then();
+      });
     });
   }
 

@@ -307,8 +307,11 @@ export class World implements Realm {
     );
   }
 
-  /** `close()`: logout. Once it resolves, the browser must let go of everything in time. */
-  logout(handle: SimHandle): Promise<void> {
+  /**
+   * `close()`: logout. Once it resolves, the browser must let go of everything in time.
+   * Answers whether it resolved (else the login may live on: the app knows it).
+   */
+  logout(handle: SimHandle): Promise<boolean> {
     const { browser } = handle.tab;
     this.history.line(this.sim.now, `h${handle.id} logout`);
     return handle.socket.close().then(
@@ -323,8 +326,12 @@ export class World implements Realm {
           () => this.#probeLogout(browser, at, before),
           'probe',
         );
+        return true;
       },
-      () => this.history.line(this.sim.now, `h${handle.id} logout refused`),
+      () => {
+        this.history.line(this.sim.now, `h${handle.id} logout refused`);
+        return false;
+      },
     );
   }
 

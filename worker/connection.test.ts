@@ -603,10 +603,16 @@ describe('Connection', () => {
 
     it('tells a cursor that reserves message ids ahead: once per ID_RESERVE sends, never below an id written', () => {
       const { connection, latest, cursors } = setupResumed();
-      // The new session's, then the same once its resume was written (no longer fresh).
+      // The new session's, then the same once its resume was written (no longer fresh, and
+      // with a server that numbers its pushes).
       expect(cursors).toHaveLength(2);
       expect(cursors[0]).toMatchObject({ seq: 0, nextId: 1 + ID_RESERVE, fresh: true });
-      expect(cursors[1]).toEqual({ session: cursors[0]?.session, seq: 0, nextId: 1 + ID_RESERVE });
+      expect(cursors[1]).toEqual({
+        session: cursors[0]?.session,
+        seq: 0,
+        nextId: 1 + ID_RESERVE,
+        numbered: true,
+      });
       for (let n = 1; n <= ID_RESERVE + 1; n++) void connection.send(`m${n}`).catch(() => {});
       const written = latest()
         .sent.map((frame) => JSON.parse(String(frame)) as { $ts: string; id?: number })

@@ -92,6 +92,7 @@ export class OwnedSocket {
           },
         },
         env.schedule,
+        env.clock,
       );
     }
     this.#sendTopics();

@@ -28,12 +28,14 @@ describe('RecentFrames', () => {
     expect(recent.missedBy({ ...at(0), session: 't' }, { ...at(1), session: 't' })).toBe('resync');
   });
 
-  it('answers resync to a cursor of another session (the server lost it) once either has pushes; nothing with no push anywhere (a plain server)', () => {
+  it('answers resync to a cursor of another session (the server lost it) once either has pushes or a server had the cursor’s; nothing with no push anywhere (a plain server)', () => {
     const recent = new RecentFrames(4);
     recent.follow('s');
     const other = (seq: number) => ({ ...at(seq), session: 'other' });
     expect(recent.missedBy(other(0), at(0))).toBeUndefined();
     expect(recent.missedBy(other(5), at(0))).toBe('resync');
+    // No push heard of it, but a server had it: it may have pushed into it.
+    expect(recent.missedBy({ ...other(0), numbered: true }, at(0))).toBe('resync');
     recent.add({ data: 1, seq: 1 });
     expect(recent.missedBy(other(0), at(1))).toBe('resync');
   });

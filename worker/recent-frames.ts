@@ -39,7 +39,9 @@ export class RecentFrames {
    * missed: nothing (`undefined`), the frames after it, or `'resync'` when some of them
    * are no longer kept. A cursor of another session (one the server lost, while the tab or
    * hub was away) missed that session's last pushes and this one's: `'resync'`, unless no
-   * push was numbered on either side (a plain server numbers none).
+   * push was numbered on either side and no server that numbers them had the cursor's
+   * session (a plain server numbers none; a tab with such a cursor resyncs after a worker
+   * death only here).
    */
   missedBy(
     cursor: SessionCursor,
@@ -47,7 +49,7 @@ export class RecentFrames {
   ): TabFrame[] | 'resync' | undefined {
     if (!current) return undefined;
     if (current.session !== cursor.session) {
-      return cursor.seq > 0 || current.seq > 0 ? 'resync' : undefined;
+      return cursor.seq > 0 || cursor.numbered || current.seq > 0 ? 'resync' : undefined;
     }
     if (cursor.seq >= current.seq) return undefined;
     const frames =

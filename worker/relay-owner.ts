@@ -1,3 +1,4 @@
+import type { Clock } from '../protocol/clock';
 import { serializeError, type TabSocketError } from '../protocol/errors';
 import { workerLockName } from '../protocol/locks';
 import {
@@ -14,6 +15,7 @@ import type { LockWaiter } from './registry';
 import type { RelayChannel } from './relay-peer';
 import { WrittenSends } from './relay-written';
 import type { Numbering } from './send-queue';
+import { HeardWrites } from './tab-send';
 
 /** What the owner needs of the connection it serves its peers from. */
 export interface OwnedSocket {
@@ -62,6 +64,12 @@ export class RelayOwner {
    * hub as new.
    */
   readonly #written: WrittenSends;
+  /**
+   * The peers' sends numbered and not written until their peer answers that it holds the
+   * id (`holds`): a peer that takes the socket as this owner dies, before it read the
+   * `numbered`, would write the send again as new, and the server pass it on twice.
+   */
+  readonly #holds: HeardWrites;
   readonly #batcher: FrameBatcher;
   readonly #target = {
     postMessage: ({ tabsocket }: { tabsocket: TabEvent }) =>
@@ -79,9 +87,11 @@ export class RelayOwner {
     private readonly locks: LockWaiter | undefined,
     private readonly host: OwnerHost,
     schedule: ScheduleTask,
+    clock: Clock,
   ) {
     this.#batcher = new FrameBatcher(schedule);
     this.#written = new WrittenSends(locks);
+    this.#holds = new HeardWrites((peer) => this.#peers.has(peer), clock);
     this.#announce('');
   }
 
@@ -123,6 +133,12 @@ export class RelayOwner {
       case 'send':
         if (message.to === this.hubId) this.#send(message);
         return;
+      case 'holds':
+        if (message.to === this.hubId) {
+          const { from, id, wire, session } = message;
+          this.#holds.heard(from, id, { session, id: wire });
+        }
+        return;
       case 'close':
         this.host.close(message.code, message.closeReason, message.reason);
         return;
@@ -160,7 +176,10 @@ export class RelayOwner {
 
   dispose(): void {
     this.#muted = true;
-    for (const peer of this.#peers.values()) peer.gone.abort();
+    for (const [hubId, peer] of this.#peers) {
+      peer.gone.abort();
+      this.#holds.forget(hubId);
+    }
     this.#peers.clear();
     this.#written.dispose();
   }
@@ -208,6 +227,7 @@ export class RelayOwner {
     if (!peer) return;
     this.#peers.delete(hubId);
     peer.gone.abort();
+    this.#holds.forget(hubId);
     this.host.topicsChanged();
     this.host.buildsChanged(this.builds);
   }
@@ -221,22 +241,24 @@ export class RelayOwner {
    * owner wrote before its peer read the id (it died first, or was busy until it died)
    * reached no tab's ears, even once the server acknowledged it: posted again by its
    * `origin`, it keeps the id this owner wrote it under (the server passes it once).
+   * A peer that `confirms` is told the id before the write, which waits for its answer.
    */
-  #send({ from, id, data, wire, session, origin, heard }: PeerSend): void {
+  #send({ from, id, data, wire, session, origin, heard, confirms }: PeerSend): void {
     if (heard) this.#written.heard(from, heard);
     const peer = this.#peers.get(from);
     // Dropped already: the peer died, and the news (its lock) came before this word of it
     // on the channel. Its tabs post the send again through their next hub, if they live.
     if (!peer) return;
     const withdrawn = peer.gone.signal;
-    const numbering: Numbering = {
-      onNumbered: (wire) => {
-        const session = this.socket.cursor.session;
-        if (origin !== undefined) this.#written.record(origin, from, id, { session, id: wire });
-        this.#post({ kind: 'numbered', to: from, id, wire, session });
-      },
-      withdrawn,
+    const numbered = (wire: number, awaits?: true) => {
+      const { session } = this.socket.cursor;
+      if (origin !== undefined) this.#written.record(origin, from, id, { session, id: wire });
+      this.#post({ kind: 'numbered', to: from, id, wire, session, ...(awaits ? { awaits } : {}) });
+      return { session, id: wire };
     };
+    const numbering: Numbering = confirms
+      ? { confirm: (wire) => this.#holds.ask(from, id, numbered(wire, true)), withdrawn }
+      : { onNumbered: (wire) => numbered(wire), withdrawn };
     const current = this.socket.cursor.session;
     const written = origin === undefined ? undefined : this.#written.take(origin, current);
     // An id of a session the server lost names another message in this one. (A peer of an
@@ -249,6 +271,7 @@ export class RelayOwner {
     // Nothing is told a peer that is gone: the hub that joins under its id anew (the same
     // hub, a tab of it back) numbers its sends from 1 again.
     const answerUnlessWithdrawn = (error?: TabSocketError) => {
+      this.#holds.settled(from, id);
       if (withdrawn.aborted) return;
       this.#post({
         kind: 'settled',

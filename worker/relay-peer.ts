@@ -218,6 +218,11 @@ export class RelayPeer {
           if (session !== undefined) send.wire = { session, id: message.wire };
           send.tell.onNumbered?.(message.wire);
           if (send.origin !== undefined) this.#heard.push(message.id);
+          // Held now, for a takeover: the owner writes it on this answer.
+          if (message.awaits && session !== undefined) {
+            const { id, wire } = message;
+            this.#post({ kind: 'holds', to: message.from, id, wire, session });
+          }
         }
         this.#takeIds(message.wire + 1);
         return;
@@ -287,6 +292,7 @@ export class RelayPeer {
     const merged = { ...known, nextId: Math.max(known.nextId, owners.nextId) };
     // The owner wrote a resume of it: should this hub take the socket, it says `held`.
     if (!owners.fresh) delete merged.fresh;
+    if (owners.numbered) merged.numbered = true;
     return merged;
   }
 
@@ -378,6 +384,7 @@ export class RelayPeer {
       ...(wire ? { wire: wire.id, session: wire.session } : {}),
       ...(origin === undefined ? {} : { origin }),
       ...(heard.length > 0 ? { heard } : {}),
+      confirms: true,
     });
   }
 

@@ -4,7 +4,7 @@
  * next hub in the lock's queue resumes the same session.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ownerLockName, relayChannelName } from '../protocol/locks';
+import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
 import type { RelayMessage } from '../protocol/relay';
 import { RelayPeer } from './relay-peer';
 import { HELLO, resumed, resumeFrameOf, resyncOnto } from './test-support/connection-harness';
@@ -202,14 +202,12 @@ describe('hubs sharing a connection', () => {
     const { b, tabB } = await twoHubs('relay-peer-death-untold');
     const { socket, resume } = handshake();
     const name = 'relay-peer-death-untold';
-    // The owner writes it, and its word of the id reaches no one: the peer dies first.
-    world.hooks.relayReceived = (_build, message) =>
-      message.kind === 'numbered' ? 'lost' : undefined;
+    // The owner writes it once the relaying hub holds its id; the hub dies before its tab
+    // read the id (the tab here posts it again as new, whatever it heard).
     void tabB.api.send('tab-b', name, 'once', { id: 4 });
     await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'once')));
 
     b.kill();
-    delete world.hooks.relayReceived;
     const c = world.startHub('build-b');
     const tabAgain = await world.attachTab(c.hub, 'tab-b', { back: true });
     await tabAgain.api.open('tab-b', relayOptions(name), {
@@ -224,6 +222,72 @@ describe('hubs sharing a connection', () => {
     socket.receive(ack(1));
     await expect(again).resolves.toEqual({ ok: true, value: undefined });
     expect(socket.sent.filter((frame) => String(frame).includes('"once"'))).toHaveLength(2);
+  });
+
+  it('write a relaying hub’s send only once that hub holds its id: the hub that takes the socket as the owner dies writes it under the same id', async () => {
+    const name = 'relay-peer-holds';
+    const { a, tabB } = await twoHubs(name);
+    const { socket: first } = handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    // The owner numbers the send, and dies before the relaying hub read the id.
+    let numbered = false;
+    world.hooks.relayReceived = (build, message) => {
+      if (build !== 'build-b' || message.kind !== 'numbered') return undefined;
+      numbered = true;
+      return 'lost';
+    };
+    const sent = tabB.api.send('tab-b', name, 'once', { id: 3 });
+    await vi.waitFor(() => expect(numbered).toBe(true));
+    a.kill();
+    delete world.hooks.relayReceived;
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const { socket: second } = handshake();
+    await vi.waitFor(() => expect(second.sent.join()).toContain('"once"'));
+    const ids = [...first.sent, ...second.sent]
+      .map((frame) => JSON.parse(String(frame)) as { $ts: string; id?: number; text?: string })
+      .filter((frame) => frame.$ts === 'msg' && frame.text === 'once')
+      .map((frame) => frame.id);
+    // One id: the server passes it on once, whichever socket it came on.
+    expect(new Set(ids).size).toBe(1);
+    second.receive(ack(ids.at(-1) ?? 0));
+    await expect(sent).resolves.toEqual({ ok: true, value: undefined });
+  });
+
+  it('write at once the send of a relaying hub of an earlier release, which does not answer `numbered`', async () => {
+    const name = 'relay-earlier-peer';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    const { socket } = handshake();
+    // The earlier hub, alive (its lifetime lock held), speaks on the channel itself.
+    await new Promise<void>((held) => {
+      void world.locks.request(workerLockName('earlier'), {}, () => {
+        held();
+        return new Promise(() => {});
+      });
+    });
+    const channel = new BroadcastChannel(relayChannelName(name));
+    const heard: RelayMessage[] = [];
+    channel.onmessage = (event) => heard.push(event.data as RelayMessage);
+    const from = { v: 1, from: 'earlier' };
+    const { url } = relayOptions(name);
+    channel.postMessage({ ...from, kind: 'join', build: 'build-old', url, topics: [] });
+    await vi.waitFor(() => expect(heard.some((message) => message.kind === 'owner')).toBe(true));
+    const owner = heard.find((message) => message.kind === 'owner')?.from;
+    channel.postMessage({ ...from, kind: 'send', to: owner, id: 1, data: 'old' });
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'old')));
+    await vi.waitFor(() =>
+      expect(heard.find((message) => message.kind === 'numbered')).toEqual({
+        v: 1,
+        from: owner,
+        kind: 'numbered',
+        to: 'earlier',
+        id: 1,
+        wire: 1,
+        session: expect.any(String),
+      }),
+    );
+    channel.close();
   });
 
   it('a relaying hub that logged out and in again in one go, and took the lock before the owner’s word of that logout, keeps its new login', async () => {
@@ -831,10 +895,7 @@ describe('hubs sharing a connection', () => {
     const { socket } = handshake();
     await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
     const sent = tabB.api.send('tab-b', name, 'order #1', { id: 1 });
-    await vi.waitFor(() =>
-      expect(tabB.events.some((event) => event.kind === 'written')).toBe(true),
-    );
-    expect(socket.sent).toContain(msg(1, 'order #1'));
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'order #1')));
     tabB.api.close('tab-b', name, 1000, '');
     // The server may have it: its fate is unknown, not "not delivered".
     await expect(sent).resolves.toMatchObject({ ok: false, error: { code: 'TS_ERR_UNCONFIRMED' } });
@@ -844,11 +905,13 @@ describe('hubs sharing a connection', () => {
     const { tabB } = await twoHubs(name);
     const { socket } = handshake();
     await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
-    // The logout goes in the same task: the owner hears the send first, and writes it.
+    // The logout goes in the same task: the owner hears the send first and numbers it, but
+    // writes it only on its relaying hub's answer, which, logged out, holds it no longer.
     const sent = tabB.api.send('tab-b', name, 'order #1', { id: 1 });
     tabB.api.close('tab-b', name, 1000, '');
     await expect(sent).resolves.toMatchObject({ ok: false, error: { code: 'TS_ERR_UNCONFIRMED' } });
-    await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'order #1')));
+    await vi.waitFor(() => expect(socket.closeCalls).not.toEqual([]));
+    expect(socket.sent.join()).not.toContain('order #1');
   });
 });
 

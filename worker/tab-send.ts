@@ -31,6 +31,7 @@ interface Waiting {
 
 /**
  * The `written` events the hub waits for tabs to answer (`heard`), by tab, send and session.
+ * (A relay's owner keeps one for its peers' sends: a peer hub answers `holds` as a tab does.)
  * A tab that goes (pagehide, a crash) answers none: its sends are written as they would have
  * been, as no tab of it is left to post them again. A tab that answers nothing within
  * `HEARD_DEADLINE_MS` is unresponsive: its sends are written unconfirmed until it answers

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionCursor } from '../protocol/tab-hub';
 import { HELLO, resumeFrameOf, setup } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
+import { HELLO_WINDOW } from './wire-link';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -61,6 +62,18 @@ it('says held for a fresh session once a cursor of it says another hub wrote a r
   expect(resume).toMatchObject({ session: fresh.session, held: true });
 });
 
+it('says numbered once a resume went to a server that said hello; not for a plain one', () => {
+  const { connection } = resumeFrom();
+  expect(connection.cursor).toMatchObject({ numbered: true });
+  // A held session (an older build's cursor) on a server that never says hello.
+  const older = { session: 'older-session-0123', seq: 0, nextId: 65 };
+  const plain = setup();
+  plain.connection.start(older);
+  plain.latest().accept();
+  vi.advanceTimersByTime(HELLO_WINDOW);
+  expect(plain.connection.cursor).not.toHaveProperty('numbered');
+});
+
 describe('across hubs', () => {
   let world = hubWorld();
   afterEach(() => {
@@ -86,6 +99,8 @@ describe('across hubs', () => {
     const { session } = resumeFrameOf(first);
     // The server attached it; its answer is lost with the owner.
     await vi.waitFor(() => expect(relaying.hub.inspect(name)?.cursor).not.toHaveProperty('fresh'));
+    // Its tabs, should their worker die, know that a fresh one resumes it: no resync.
+    expect(relaying.hub.inspect(name)?.cursor).toHaveProperty('numbered', true);
     owner.kill();
     owner.hub.dispose();
     await vi.waitFor(() => expect(world.sockets).toHaveLength(2));

@@ -138,6 +138,7 @@ export class WireLink {
     };
     if (this.#epoch > 0) cursor.epoch = this.#epoch;
     if (!this.#session.held) cursor.fresh = true;
+    else if (this.#serverKind === 'tabsocket') cursor.numbered = true;
     return cursor;
   }
 
