@@ -85,6 +85,7 @@ export class OwnedSocket {
           learn: (cursor) => {
             if (!start.loggedOut(cursor.session)) connection.learn(cursor, true);
           },
+          ended: (sessions) => connection.leave(sessions),
           buildsChanged: (builds) => {
             listener.builds(builds);
             this.#relay?.event({ kind: 'builds', name: options.name, builds });

@@ -38,6 +38,8 @@ export interface OwnerHost {
   missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined;
   /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
   learn(cursor: SessionCursor): void;
+  /** A joining hub's logouts ended these sessions (`Connection.leave`). */
+  ended(sessions: readonly string[]): void;
 }
 
 interface Peer {
@@ -117,6 +119,7 @@ export class RelayOwner {
         // rejoin's (tabs whose worker died, in a live login): a new login's may be a
         // reloaded page's of a login that ended since, which no hub may resume.
         if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
+        if (message.ended) this.host.ended(message.ended);
         this.#join(message.from, message.build, message.topics, message.ask);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
         return;
@@ -148,7 +151,7 @@ export class RelayOwner {
   state(status: OwnerStatus, detail: StateDetail): void {
     if (!this.hasPeers) return;
     this.#batcher.flush();
-    this.#post({ kind: 'state', status, detail });
+    this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
   }
 
   frame(frame: TabFrame): void {
