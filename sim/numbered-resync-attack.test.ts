@@ -67,7 +67,8 @@ it.fails('no resync for a relaying page whose worker dies after a held resume (s
 // a page reloads as its socket drops and another page opens (no SharedWorker); the reloaded
 // page's handle (h4, cursor of S1 numbered) joins a hub on the new page's fresh session and
 // resyncs at 18, yet the owner then resumes S1 itself at 27 and no push was made before
-// 20268. Seeds 616 (run 1,968) and 617 (run 539) end the same way.
+// 20268. Seeds 616 (run 1,968), 617 (run 539) and 619 (a server restart without sessions,
+// run 1853) end the same way.
 const CLAUSE_PLANS: Array<{ seed: number; plan: Plan }> = [
   {
     seed: 611,
@@ -111,6 +112,25 @@ const CLAUSE_PLANS: Array<{ seed: number; plan: Plan }> = [
         { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
       ],
       choices: [],
+    },
+  },
+  {
+    seed: 619,
+    plan: {
+      seed: 1346587088,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'crash-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        {
+          wait: 3,
+          aim: false,
+          step: { kind: 'server-restart', keepSessions: false, downFor: 2627 },
+        },
+        { wait: 258, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+      ],
+      choices: [0, 0, 3, 3, 0],
     },
   },
 ];
