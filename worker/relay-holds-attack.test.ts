@@ -4,8 +4,9 @@
  * channel (its lifetime lock held by the test), so the test picks when it answers, or dies.
  */
 import { afterEach, expect, it, vi } from 'vitest';
-import { relayChannelName, workerLockName } from '../protocol/locks';
+import { relayChannelName, tabLockName, workerLockName } from '../protocol/locks';
 import type { RelayMessage } from '../protocol/relay';
+import { HEARD_DEADLINE_MS } from './tab-send';
 import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
 
@@ -85,4 +86,98 @@ it.fails('write the sends behind a relaying hub that died before it answered hol
   await vi.waitFor(() => expect(socket.sent).toContain(msg(2, 'mine')), { timeout: 500 });
   expect(socket.sent).not.toContain(msg(1, 'peer'));
   void mine;
+});
+
+/** Lets the relay channel's messages (real BroadcastChannels) through, with no clock moving. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 500 && !condition(); turn++) {
+    await new Promise((next) => setImmediate(next));
+  }
+  expect(condition()).toBe(true);
+}
+
+async function turns(count: number): Promise<void> {
+  for (let turn = 0; turn < count; turn++) await new Promise((next) => setImmediate(next));
+}
+
+// Guard (holds as it should): the deadline, then a late answer. A relaying hub that does not
+// answer within HEARD_DEADLINE_MS has its send written at the deadline, once; its late
+// `holds` writes nothing more; it answered, so its next send waits for its answer again.
+it('write a send once at the holds deadline, and nothing more on the late holds', async () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  try {
+    const { socket, owner, post, numbered } = await ownerAndHandPeer('holds-late');
+    // Timers of the hub's own (not this test's concern): the deadline adds one, and goes.
+    const before = vi.getTimerCount();
+    post({ kind: 'send', to: owner, id: 1, data: 'late', origin: 'tab-p:1', confirms: true });
+    await until(() => numbered().length === 1);
+    expect(vi.getTimerCount()).toBe(before + 1);
+    const { session } = numbered()[0] as { session: string };
+    vi.advanceTimersByTime(HEARD_DEADLINE_MS - 1);
+    await turns(20);
+    expect(socket.sent).not.toContain(msg(1, 'late'));
+    vi.advanceTimersByTime(1);
+    await until(() => socket.sent.includes(msg(1, 'late')));
+    post({ kind: 'holds', to: owner, id: 1, wire: 1, session });
+    post({ kind: 'send', to: owner, id: 2, data: 'next', origin: 'tab-p:2', confirms: true });
+    await until(() => numbered().length === 2);
+    await turns(20);
+    expect(socket.sent.filter((frame) => frame === msg(1, 'late'))).toHaveLength(1);
+    expect(socket.sent).not.toContain(msg(2, 'next'));
+    post({ kind: 'holds', to: owner, id: 2, wire: 2, session });
+    await until(() => socket.sent.includes(msg(2, 'next')));
+    expect(vi.getTimerCount()).toBe(before);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+// Guard: a relaying hub that dies between `numbered` and `holds`. Its tab posts the send
+// again through a fresh relaying hub under the same origin: the owner writes it under the
+// id it told the dead hub (kept by origin), once.
+it('write once, under the id told the dead hub, a send its tab posts again through a fresh hub', async () => {
+  const { socket, owner, post, numbered, heard, die } = await ownerAndHandPeer('holds-repost');
+  // The tab lives on (its lifetime lock): the owner keeps the id for its re-post.
+  await new Promise<void>((held) => {
+    void world.locks.request(tabLockName('tab-p'), {}, () => {
+      held();
+      return new Promise(() => {});
+    });
+  });
+  post({ kind: 'send', to: owner, id: 1, data: 'again', origin: 'tab-p:7', confirms: true });
+  await vi.waitFor(() => expect(numbered()).toHaveLength(1));
+  die();
+  // The fresh hub of the same tab, another hub id.
+  await new Promise<void>((held) => {
+    void world.locks.request(workerLockName('fresh-peer'), {}, () => {
+      held();
+      return new Promise(() => {});
+    });
+  });
+  const channel = new BroadcastChannel(relayChannelName('holds-repost'));
+  const from = { v: 1, from: 'fresh-peer' };
+  const { url } = relayOptions('holds-repost');
+  channel.postMessage({ ...from, kind: 'join', build: 'build-b', url, topics: [], ask: 1 });
+  channel.postMessage({
+    ...from,
+    kind: 'send',
+    to: owner,
+    id: 1,
+    data: 'again',
+    origin: 'tab-p:7',
+    confirms: true,
+  });
+  await vi.waitFor(() =>
+    expect(heard.filter((m) => m.kind === 'numbered' && m.to === 'fresh-peer')).toHaveLength(1),
+  );
+  const told = heard.find((m) => m.kind === 'numbered' && m.to === 'fresh-peer') as {
+    wire: number;
+    session: string;
+  };
+  expect(told.wire).toBe(1);
+  channel.postMessage({ ...from, kind: 'holds', to: owner, id: 1, wire: 1, session: told.session });
+  await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'again')));
+  await new Promise((next) => setTimeout(next, 20));
+  expect(socket.sent.filter((frame) => String(frame).includes('"again"'))).toHaveLength(1);
+  channel.close();
 });
