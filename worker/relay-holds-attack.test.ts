@@ -181,3 +181,46 @@ it('write once, under the id told the dead hub, a send its tab posts again throu
   expect(socket.sent.filter((frame) => String(frame).includes('"again"'))).toHaveLength(1);
   channel.close();
 });
+
+// Guard: the owner hands the socket over (its last tab left) while a relaying hub's send
+// waits for `holds` (that hub never read the `numbered`). The owner drops it unwritten, and
+// the relaying hub, the next owner, writes it once.
+it('hand over with a relaying hub’s send waiting for holds: written once, by the next owner', async () => {
+  const name = 'holds-handover';
+  const a = world.startHub('build-a');
+  const b = world.startHub('build-b');
+  const tabA = await world.attachTab(a.hub, 'tab-a');
+  const tabB = await world.attachTab(b.hub, 'tab-b');
+  await tabA.api.open('tab-a', relayOptions(name, { gracePeriod: 50 }));
+  await tabB.api.open('tab-b', relayOptions(name, { gracePeriod: 50 }));
+  const first = world.latest();
+  first.accept();
+  first.receive(HELLO);
+  resumeFrameOf(first);
+  first.receive(resumed(0));
+  await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+  let numbered = false;
+  world.hooks.relayReceived = (build, message) => {
+    if (build !== 'build-b' || message.kind !== 'numbered') return undefined;
+    numbered = true;
+    return 'lost';
+  };
+  const sent = tabB.api.send('tab-b', name, 'handed', { id: 1 });
+  await vi.waitFor(() => expect(numbered).toBe(true));
+  tabA.api.release('tab-a', name);
+  await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+  delete world.hooks.relayReceived;
+  const second = world.latest();
+  second.accept();
+  second.receive(HELLO);
+  resumeFrameOf(second);
+  second.receive(resumed(0));
+  await vi.waitFor(() => expect(second.sent.join()).toContain('"handed"'));
+  const written = [...first.sent, ...second.sent].filter((frame) =>
+    String(frame).includes('"handed"'),
+  );
+  expect(written).toHaveLength(1);
+  const { id } = JSON.parse(String(written[0])) as { id: number };
+  second.receive(JSON.stringify({ $ts: 'ack', id }));
+  await expect(sent).resolves.toEqual({ ok: true, value: undefined });
+});
