@@ -58,7 +58,17 @@ export type OwnerMessage = Envelope &
         /** The `ask` of the join this answers: a peer follows from the answer to its last. */
         asked?: number;
       }
-    | { kind: 'state'; status: OwnerStatus; detail: StateDetail }
+    | {
+        kind: 'state';
+        status: OwnerStatus;
+        detail: StateDetail;
+        /**
+         * The session the connection was on: a logout's word names the session it ended, so
+         * that a hub whose own logout ended it already takes the word for no word on the
+         * login it began since. Owners of earlier releases leave it out.
+         */
+        session?: string;
+      }
     /** What the owner's tabs hear; with `to`, for that peer only (the pushes it missed). */
     | { kind: 'event'; event: TabEvent; to?: string }
     /**
@@ -97,6 +107,13 @@ export type PeerMessage = Envelope &
          * may have ended meanwhile; absent, a new login (or a peer of an earlier release).
          */
         intent?: OpenIntent;
+        /**
+         * Sessions this hub's logouts ended: an owner still on one of them, no resume of it
+         * written yet (a cursor of the ended login reached it, as a reloaded page's when the
+         * owner died in the logout's instant, and the server never heard the logout), goes
+         * on under a session of its own. Peers of earlier releases leave it out.
+         */
+        ended?: string[];
       }
     | { kind: 'topics'; topics: string[] }
     /**

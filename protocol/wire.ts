@@ -19,6 +19,7 @@
  *     |<-- {$ts:'sub', topics} ------------------|  the union of the tabs' topics, sent whole
  *     |<-- {$ts:'msg', id, text} ----------------|  an application message, numbered
  *     |-- {$ts:'ack', id} ---------------------->|  received (a resent one is acked, not passed on)
+ *     |<-- {$ts:'end'} --------------------------|  a logout: forget the session, then close
  *     |-- {$ts:'error', code, message, refused} >|  a frame of the worker's that the server refused
  *
  * No application payload can pass for a control frame, in either direction, because each
@@ -188,6 +189,21 @@ export interface SubscribeFrame {
 /** Worker → server: application message `id` (1, 2, 3… per session). */
 export type MessageFrame = { $ts: 'msg'; id: number } & Payload;
 
+/**
+ * Worker → server, its last frame on a socket whose `resume` it wrote: the login ended (a
+ * logout). The server acknowledges the messages before it as usual, forgets the session
+ * (in its store too: a later `resume` of it is answered `resync` with a new id, as for a
+ * session it lost), drops any other socket still attached to it (its worker resumes and
+ * resyncs likewise), and closes this one. So no push made into the session after the
+ * logout reaches a worker, whichever cursor of it a page or a dying worker left behind.
+ * A frame, not a close code: the HTTP stream carries no close code, and a plain server
+ * never sees it (it never said hello). A server of an earlier build refuses it
+ * (`unknown-kind`) and keeps the session until `maxAge`.
+ */
+export interface EndFrame {
+  $ts: 'end';
+}
+
 export type ServerControlFrame =
   | HelloFrame
   | ResumedFrame
@@ -195,5 +211,5 @@ export type ServerControlFrame =
   | PushFrame
   | AckFrame
   | ErrorFrame;
-export type ClientControlFrame = ResumeFrame | SubscribeFrame | MessageFrame;
+export type ClientControlFrame = ResumeFrame | SubscribeFrame | MessageFrame | EndFrame;
 export type ControlFrame = ServerControlFrame | ClientControlFrame;

@@ -83,6 +83,11 @@ export class History {
   /** Session id → the browser whose worker resumed it first. */
   readonly sessionBrowser = new Map<string, string>();
   readonly sessionFirstSeen = new Map<string, number>();
+  /**
+   * Sessions a logout's `end` frame ended, when its socket wrote it: a session the server
+   * starts in answer to a resume of one of them is a new login's, not the ended one's.
+   */
+  readonly endedSessions = new Set<string>();
   /** The session each browser's socket last resumed: the stream its tabs follow now. */
   readonly currentSession = new Map<string, string>();
   /**

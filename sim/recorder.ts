@@ -9,6 +9,9 @@ import type { Scheduler } from './scheduler';
 import type { ServerObserver } from './server-process';
 
 export class Recorder implements NetworkObserver, ServerObserver {
+  /** The session each socket's `resume` named: the one its `end` ends. */
+  readonly #resumedOn = new WeakMap<SocketPair, string>();
+
   constructor(
     private readonly sim: Scheduler,
     private readonly history: History,
@@ -40,9 +43,17 @@ export class Recorder implements NetworkObserver, ServerObserver {
   }
 
   browserSent(pair: SocketPair, text: string): void {
+    if (text === '{"$ts":"end"}') {
+      const ended = this.#resumedOn.get(pair);
+      if (ended === undefined) return;
+      this.history.endedSessions.add(ended);
+      this.history.line(this.sim.now, `${pair.browser} end ${this.history.sessionLabel(ended)}`);
+      return;
+    }
     if (!text.startsWith('{"$ts":"resume"')) return;
     const { session } = JSON.parse(text) as { session?: string };
     if (typeof session !== 'string') return;
+    this.#resumedOn.set(pair, session);
     if (!this.history.sessionBrowser.has(session)) {
       this.history.sessionBrowser.set(session, pair.browser);
       this.history.sessionFirstSeen.set(session, this.sim.now);
@@ -63,8 +74,12 @@ export class Recorder implements NetworkObserver, ServerObserver {
     // one: it is as old as the login it continues, for the logout check.
     const { session } = JSON.parse(text) as { session?: string };
     if (typeof session === 'string' && !this.history.sessionBrowser.has(session)) {
+      // A session a logout ended (the server forgot it) goes on from nothing: a new login's.
       const resumed = this.history.currentSession.get(pair.browser);
-      const since = resumed === undefined ? undefined : this.history.sessionFirstSeen.get(resumed);
+      const since =
+        resumed === undefined || this.history.endedSessions.has(resumed)
+          ? undefined
+          : this.history.sessionFirstSeen.get(resumed);
       this.history.sessionBrowser.set(session, pair.browser);
       this.history.sessionFirstSeen.set(session, since ?? this.sim.now);
     }

@@ -577,6 +577,135 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [0, 0, 1],
     },
   },
+  {
+    // Seed 81 (no SharedWorker), run 2,721: a page reloads as its user logs out and in again; its
+    // pagehide saved the cursor of the login being logged out, and the new page's hub resumed
+    // that session for the new login (the server kept it).
+    bug: 'a page reloaded in the instant of a logout and login: the new login resumed, from the pagehide cursor, the session the logout closed',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 1, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 24, aim: false, step: { kind: 'kill-new-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: true, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 6 } },
+      ],
+      choices: [0, 0, 0, 2, 2],
+    },
+  },
+  {
+    // Seed 124 (no SharedWorker), run 2,805: a worker killed in the logout's instant; its tabs
+    // reopened on the fresh worker from the cursor of the login being logged out.
+    bug: "a worker killed in the instant of a logout: its tabs' fresh worker resumed the logged-out session for the new login",
+    plan: {
+      seed: 1101822464,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 4, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 9, aim: false, step: { kind: 'kill-worker', pick: 2 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [0],
+    },
+  },
+  {
+    // Seed 172 (no SharedWorker), run 668: the tab's rejoin of the ended login reached the fresh
+    // worker after the new login's open, and `learn` took the ended session.
+    bug: "a rejoin of the ended login reached the new login's fresh worker, which resumed the logged-out session",
+    plan: {
+      seed: 6,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 7, aim: false, step: { kind: 'drop-socket', pick: 0 } },
+        { wait: 0, aim: true, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 7 } },
+      ],
+      choices: [0, 0, 0, 3, 0, 1],
+    },
+  },
+  {
+    // Seed 194 (no SharedWorker), run 1,468: a send and a worker killed in the instant of a
+    // logout and login as the same user.
+    bug: 'a send and a worker killed in the instant of a logout and login: the logged-out session resumed',
+    plan: {
+      seed: 333157487,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 9, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 4, aim: false, step: { kind: 'send', pick: 1, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 1 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 151 (SharedWorker), run 661: a reload in the logout's instant as a fresh worker is
+    // killed.
+    bug: "a reload in the logout's instant as a fresh worker is killed: the logged-out session resumed",
+    plan: {
+      seed: 10,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 20, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-new-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 7 } },
+      ],
+      choices: [7, 0],
+    },
+  },
+  {
+    // Seed 3071 (worker-death,second-build,socket,tabs,logout), run 1,268: a relaying hub's tab
+    // logged out and in again; the lock came to it (its owner's own new login let go) before the
+    // owner's word of that logout, which it took for a word on its new login and closed it; the
+    // owner's next login then went on with the session of the login just ended.
+    bug: "a relaying hub that logged out and in again took the owner's late word of that logout for one on its new login",
+    plan: {
+      seed: 1259659297,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 17, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'drop-socket', pick: 0 } },
+        { wait: 20, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 1 } },
+        { wait: 170, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 1, aim: false, step: { kind: 'send', pick: 0, count: 2 } },
+        { wait: 48, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 5, aim: false, step: { kind: 'drop-socket', pick: 0 } },
+        { wait: 0, aim: true, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [0, 0, 1, 0, 0, 0, 3],
+    },
+  },
+  {
+    // Seed 172 (no SharedWorker, the search after the fix of the rows above), run 637: the
+    // owner page reloads as a relaying page logs out; the relaying hub took the lock and
+    // closed its socket, still connecting, for the logout (no `end` reached the server). The
+    // reloaded page's hub took the lock next with the pagehide cursor of the ended session
+    // and resumed it for the next login. Fixed: a join tells the sessions its hub's logouts
+    // ended, and an owner on one of them, its resume not written yet, takes a new session.
+    bug: 'a reloaded owner page brought the cursor of a session a logout the server never heard had ended, and the next login resumed it',
+    plan: {
+      seed: 1220378342,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 15, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 11, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [0, 0, 3, 0, 1, 7],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -643,6 +643,29 @@ describe('Connection', () => {
       expect(latest().sent.at(-1)).toBe('{"$ts":"msg","id":200,"text":"next"}');
     });
 
+    it('goes on under a session of its own when another hub says its logout ended the one it took, before its resume went out', () => {
+      // Seed 172: the owner page reloaded as another page logged out, and the server never
+      // heard that logout; the reloaded page's cursor of the ended session came to the next
+      // login's hub, which resumed it. The hub that logged out says so in its join.
+      const { connection, latest } = setup();
+      connection.start({ session: 'logged-out', seq: 2, nextId: 65 }, 'handover');
+      connection.leave(['logged-out']);
+      latest().accept();
+      latest().receive(HELLO);
+      const resume = JSON.parse(String(latest().sent[0]));
+      expect(resume.session).not.toBe('logged-out');
+      expect(resume).toMatchObject({ last: 0 });
+      expect(resume).not.toHaveProperty('held');
+
+      // Its resume went out already: the server may have attached it, and it stays.
+      const late = setup();
+      late.connection.start({ session: 'logged-out', seq: 2, nextId: 65 }, 'handover');
+      late.latest().accept();
+      late.latest().receive(HELLO);
+      late.connection.leave(['logged-out']);
+      expect(late.connection.cursor.session).toBe('logged-out');
+    });
+
     it('unwraps pushes, delivers each seq once, and routes them by topic', () => {
       const { latest, frames } = setupResumed();
       latest().receive('{"$ts":"push","seq":1,"data":{"topic":"t","n":1}}');
@@ -860,6 +883,33 @@ describe('Connection', () => {
       expect(vi.getTimerCount()).toBe(0);
       vi.advanceTimersByTime(10 * 60_000);
       expect(connection.state).toBe('closed');
+    });
+
+    it('a logout tells a server that speaks the protocol to end the session (end), after what it wrote; nothing else does', () => {
+      // Found by the simulation (push after logout): a server that kept a session a logout
+      // closed resumed it for the next login, from a cursor a page or a dying worker kept.
+      const resumedOne = setupResumed();
+      resumedOne.connection.close(4000, 'bye');
+      expect(resumedOne.latest().sent.at(-1)).toBe('{"$ts":"end"}');
+      expect(resumedOne.latest().closeCalls).toEqual([{ code: 4000, reason: 'bye' }]);
+
+      // Its resume written and not answered yet: the server reads the end after it.
+      const resuming = setupOpen();
+      resuming.latest().receive(HELLO);
+      resuming.connection.close();
+      expect(resuming.latest().sent.map((frame) => JSON.parse(String(frame)).$ts)).toEqual([
+        'resume',
+        'end',
+      ]);
+
+      // The last tab gone, a new url: the session lives on (a reload brings its cursor back).
+      const released = setupResumed();
+      released.connection.close(1000, '', 'released');
+      expect(released.latest().sent.at(-1)).not.toBe('{"$ts":"end"}');
+      // A plain server never said hello: it sees nothing new.
+      const plain = setupPlain();
+      plain.connection.close();
+      expect(plain.latest().sent).toEqual([]);
     });
 
     it('a logout settles at once a written message the server refuses while it waits: RefusedError, not unconfirmed', async () => {

@@ -172,6 +172,11 @@ export class Connection {
     this.#link.learn(cursor, rejoin);
   }
 
+  /** Another hub's logouts ended `sessions`: see `WireLink.leave`. */
+  leave(sessions: readonly string[]): void {
+    this.#link.leave(sessions);
+  }
+
   /**
    * Writes now when the link is up, else queues in order until it is. The promise resolves
    * once the message is written (or, with a server that speaks the protocol, acknowledged)
@@ -184,14 +189,16 @@ export class Connection {
 
   /**
    * Closes for good: no reconnect follows. Messages not written are rejected as not
-   * delivered. A logout keeps an open socket for the acks of the messages written on it,
-   * at most `FINAL_ACKS_WITHIN` ms: no other timer survives. What was written and is not
+   * delivered. A logout tells a server that speaks the protocol to end the session
+   * (`WireLink.end`), and keeps an open socket for the acks of the messages written on it
+   * (on the HTTP stream, for the server's close too), at most `FINAL_ACKS_WITHIN` ms: no
+   * other timer survives. What was written and is not
    * acknowledged then is rejected as unconfirmed. `reason` tells the tabs why: a logout, a
    * new url, or the last tab gone.
    */
   close(code = 1000, closeReason = '', reason: TransitionReason = 'logout'): void {
     if (this.#state === 'closed') return;
-    const awaitsAcks = this.#link.end(reason);
+    const awaitsAcks = this.#link.end(reason, this.#transports.current === 'sse');
     const socket = this.#socket;
     if (awaitsAcks && reason === 'logout' && socket) {
       // The socket is the wait's now: abandoning leaves it open.

@@ -81,6 +81,7 @@ export class OwnedSocket {
           learn: (cursor) => {
             if (!start.loggedOut.has(cursor.session)) connection.learn(cursor, true);
           },
+          ended: (sessions) => connection.leave(sessions),
         },
         heard,
         env.schedule,

@@ -34,6 +34,8 @@ export interface OwnerHost {
   close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void;
   /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
   learn(cursor: SessionCursor): void;
+  /** A joining hub's logouts ended these sessions (`Connection.leave`). */
+  ended(sessions: readonly string[]): void;
 }
 
 /** What the owner's tabs heard (`HeardStream`): the pushes kept, and the builds they know. */
@@ -121,6 +123,7 @@ export class RelayOwner {
         // rejoin's (tabs whose worker died, in a live login): a new login's may be a
         // reloaded page's of a login that ended since, which no hub may resume.
         if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
+        if (message.ended) this.host.ended(message.ended);
         this.#join(message.from, message.build, message.topics, message.ask);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
         return;
@@ -152,7 +155,7 @@ export class RelayOwner {
   state(status: OwnerStatus, detail: StateDetail): void {
     if (this.hasPeers) {
       this.#batcher.flush();
-      this.#post({ kind: 'state', status, detail });
+      this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
     }
     // The login ended for every hub: the owner keeps the lock, dormant, and says no more.
     if (status.state === 'closed' || status.state === 'failed') this.dispose();

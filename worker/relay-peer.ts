@@ -84,6 +84,8 @@ export class RelayPeer {
     resumeFrom: SessionCursor | undefined,
     /** `rejoin`: this hub's tabs continue a login (their worker died), which may have ended. */
     readonly intent: OpenIntent = 'login',
+    /** The sessions this hub's logouts ended, told with each join (see `PeerMessage`). */
+    private readonly ended: readonly string[] = [],
   ) {
     this.#cursor = resumeFrom;
     this.#join();
@@ -370,6 +372,7 @@ export class RelayPeer {
       ...(cursor ? { cursor } : {}),
       ask: ++this.#asks,
       ...(this.intent === 'rejoin' ? { intent: this.intent } : {}),
+      ...(this.ended.length > 0 ? { ended: [...this.ended] } : {}),
     });
   }
 

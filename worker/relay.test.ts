@@ -290,6 +290,47 @@ describe('hubs sharing a connection', () => {
     channel.close();
   });
 
+  it('a relaying hub that logged out and in again in one go, and took the lock before the owner’s word of that logout, keeps its new login', async () => {
+    // Seed 3071: b's tab logs out and in again at once; b's new channel hears a's word of
+    // that very logout (a closed for it) only after the lock came to b (a's own new login
+    // let go of it). b took the word for one on the login it began, and closed it: a's
+    // new login, which joined b, went on with the session b's next login then resumed.
+    const name = 'relay-logout-echo';
+    const { tabA, tabB } = await twoHubs(name);
+    const { socket: first } = handshake();
+    await vi.waitFor(() => expect(tabB.states().at(-1)).toMatch(/^open:/));
+    const late: RelayMessage[] = [];
+    world.hooks.relayReceived = (build, message) => {
+      if (build !== 'build-b' || !['owner', 'state', 'leaving'].includes(message.kind)) {
+        return undefined;
+      }
+      late.push(message);
+      return 'lost';
+    };
+    tabB.api.close('tab-b', name, 1000, '');
+    void tabB.api.open('tab-b', relayOptions(name));
+    await vi.waitFor(() => expect(first.sent.at(-1)).toBe('{"$ts":"end"}'));
+    // a's tab logs in anew: a lets go of the lock, which b takes with no owner heard.
+    void tabA.api.open('tab-a', relayOptions(name));
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+    const { socket: second } = handshake();
+    await vi.waitFor(() => expect(tabB.states().at(-1)).toMatch(/^open:/));
+    const words = late.filter((message) => message.kind === 'state');
+    expect(words.some((message) => message.detail.reason === 'logout')).toBe(true);
+    let heard = 0;
+    world.hooks.relayReceived = (build, message) => {
+      if (build === 'build-b' && message.kind === 'state') heard += 1;
+      return undefined;
+    };
+    const channel = new BroadcastChannel(relayChannelName(name));
+    for (const message of words) channel.postMessage(message);
+    channel.close();
+    await vi.waitFor(() => expect(heard).toBe(words.length));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(tabB.states().at(-1)).toMatch(/^open:/);
+    expect(second.closeCalls).toEqual([]);
+  });
+
   it('tell the owner, with the next send, which sends’ ids the relaying hub heard (their tabs know them)', async () => {
     const name = 'relay-peer-heard';
     const { tabB } = await twoHubs(name);

@@ -199,6 +199,7 @@ export class SharedConnection {
       this.#heard,
       resumeFrom,
       intent,
+      [...this.#loggedOutSessions],
     );
     const waiting: Waiting = {
       kind: 'waiting',
@@ -349,14 +350,20 @@ export class SharedConnection {
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
       if (!isOwnerMessage(message)) role.socket.receive(message);
-      else if (isLogout(message) && (role.predecessor ?? message.from) === message.from) {
+      else if (
+        isLogout(message) &&
+        (role.predecessor ?? message.from) === message.from &&
+        !this.#endedHere(message.session)
+      ) {
         // The owner this hub took over from died after its tab logged out: its word came
         // after the lock, and the login ends here too, or this hub would resume it. With
         // the lock before any word of an owner, the word is of the owner this hub did not
         // hear yet: an owner's word that reaches this hub now was posted before the lock came
         // here, and after this hub opened its channel for this login (a channel hears nothing
         // posted before it was made: each login of a hub opens its own), so it ends the login
-        // this hub joined, never an earlier one.
+        // this hub joined, never an earlier one; unless it names a session this hub's own
+        // logout ended: then it is the owner's echo of that logout, which this hub's tab
+        // followed at once with a new login (seed 3071), and this login goes on.
         this.close(message.detail.code ?? 1000, message.detail.closeReason ?? '', 'logout');
       }
       return;
@@ -399,6 +406,15 @@ export class SharedConnection {
     if (role.granted && role.peer.owner === undefined && this.#role === role) {
       this.#own(role, role.peer.cursor, role.granted);
     }
+  }
+
+  /** Whether this hub's own logout ended `session`, and it is not the one this hub is on. */
+  #endedHere(session: string | undefined): boolean {
+    return (
+      session !== undefined &&
+      this.#loggedOutSessions.has(session) &&
+      session !== this.cursor?.session
+    );
   }
 
   /**

@@ -9,6 +9,7 @@ import type { ConnectionState, StateDetail } from '../protocol/state';
 import { Connection } from './connection';
 import type { ConnectionEvents } from './connection-events';
 import type { StreamMaker } from './environment';
+import { FINAL_ACKS_WITHIN } from './final-acks';
 import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
 import { FakeSocket, fakeEnvironment } from './test-support/fake-socket';
 import { FALLBACK_AFTER } from './transport-policy';
@@ -412,5 +413,31 @@ describe("transports: ['sse']", () => {
     expect(kinds()).toEqual([]);
     expect(states.at(-1)).toMatchObject({ state: 'failed', detail: { reason: 'no-transport' } });
     expect(errors).toEqual([expect.any(InvalidOptionError)]);
+  });
+});
+
+describe('a logout on the stream', () => {
+  it('keeps the stream open after `end` until the server closes it: a stream closed at once drops what it did not post yet', async () => {
+    const { connection, latest } = setup({ transports: ['sse'] });
+    connection.start();
+    await vi.advanceTimersByTimeAsync(0);
+    openAndResume(latest());
+    connection.close();
+    expect(latest().sent.at(-1)).toBe('{"$ts":"end"}');
+    expect(latest().closeCalls).toEqual([]);
+    // The server read `end`, forgot the session and closed the stream (1000).
+    latest().drop(1000, 'Session ended');
+    expect(connection.state).toBe('closed');
+    expect(vi.getTimerCount()).toBe(0);
+
+    // A server that never answers (an earlier build refuses `end`): the wait for acks ends it.
+    const silent = setup({ transports: ['sse'] });
+    silent.connection.start();
+    await vi.advanceTimersByTimeAsync(0);
+    openAndResume(silent.latest());
+    silent.connection.close();
+    await vi.advanceTimersByTimeAsync(FINAL_ACKS_WITHIN);
+    expect(silent.latest().closeCalls).toEqual([{ code: 1000, reason: '' }]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

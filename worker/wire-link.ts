@@ -11,7 +11,7 @@ import {
 import { parseJson } from '../protocol/heartbeat-frame';
 import type { TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData } from '../protocol/tab-hub';
-import type { PushFrame, SubscribeFrame } from '../protocol/wire';
+import type { EndFrame, PushFrame, SubscribeFrame } from '../protocol/wire';
 import type { ConnectionEvents } from './connection-events';
 import {
   decodeText,
@@ -89,6 +89,8 @@ export class WireLink {
   #closedFor = Number.POSITIVE_INFINITY;
   /** The topics the server has for the session; undefined when not known. */
   #topicsSent: string | undefined = '[]';
+  /** After a logout's `end`: whether its socket waits for the server's close (see `end`). */
+  #endAnswer: 'none' | 'awaited' = 'none';
   /** Waits for `hello` (HELLO_WINDOW), then for the session to be attached (connectTimeout). */
   readonly #negotiationTimer: Timer;
 
@@ -162,6 +164,18 @@ export class WireLink {
     }
     if (!cursor.fresh) this.#session.offered();
     this.#skipIdsBelow(cursor.nextId);
+  }
+
+  /**
+   * Other hubs' logouts ended `sessions` (their joins say so): a login still on one of them
+   * goes on under a session of its own, as long as no `resume` went out (a cursor of the
+   * ended login reached this hub, and the server, which never heard that logout, would
+   * resume it). Once one went out, the server may have attached it: left as it is
+   * (docs/delivery-limitations.md).
+   */
+  leave(sessions: readonly string[]): void {
+    const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
+    if (unsent && sessions.includes(this.#session.id)) this.#takeSession(undefined);
   }
 
   /**
@@ -240,18 +254,27 @@ export class WireLink {
   }
 
   /**
-   * The login ends (`reason`): what was never written is rejected as not delivered. Whether
-   * messages written on the current socket wait for their acks there.
+   * The login ends (`reason`): what was never written is rejected as not delivered. A logout
+   * on a socket whose `resume` went out tells the server, which ends the session (`EndFrame`).
+   * Whether the socket waits before it closes: for the acks of the messages written on it,
+   * and, `closeDropsEnd` (the HTTP stream drops what it has not posted yet as it closes), for
+   * the server's close that answers `end`.
    */
-  end(reason: TransitionReason): boolean {
+  end(reason: TransitionReason, closeDropsEnd: boolean): boolean {
     this.#queue.rejectWaiting(
       new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
       unconfirmed(reason),
     );
-    return this.#phase === 'tabsocket' && this.#queue.size > 0;
+    const ends = reason === 'logout' && (this.#phase === 'resuming' || this.#phase === 'tabsocket');
+    if (ends) this.#write(END_FRAME);
+    this.#endAnswer = ends && closeDropsEnd ? 'awaited' : 'none';
+    return (this.#phase === 'tabsocket' && this.#queue.size > 0) || this.#endAnswer === 'awaited';
   }
 
-  /** A frame of the socket a logout keeps (`FinalAcks`): only acks count. Whether all are in. */
+  /**
+   * A frame of the socket a logout keeps (`FinalAcks`): only acks count. Whether the wait is
+   * over: every ack in, and no server's close awaited after `end`.
+   */
   finalFrame(data: unknown): boolean {
     if (typeof data === 'string' && data.startsWith('{')) {
       const verdict = readServerFrame(parseJson(data), 'tabsocket', this.#nonce);
@@ -259,7 +282,7 @@ export class WireLink {
       // A refused message is settled too: the server said it does not have it.
       if (verdict.kind === 'refused' && verdict.frame === 'msg') this.#refused(verdict);
     }
-    return this.#queue.size === 0;
+    return this.#queue.size === 0 && this.#endAnswer === 'none';
   }
 
   /** After `end`: what was written and never acknowledged may or may not be with the server. */
@@ -519,6 +542,8 @@ export class WireLink {
     }
   }
 }
+
+const END_FRAME = JSON.stringify({ $ts: 'end' } satisfies EndFrame);
 
 function subscribeFrame(topics: string[]): string {
   const frame: SubscribeFrame = { $ts: 'sub', topics };

@@ -385,6 +385,28 @@ describe('servers on one Redis', () => {
     expect(pushes(onA)).toHaveLength(1);
   });
 
+  it("ends a session on its worker's end frame for every server: the one that holds it now drops its socket, and a resume of it resyncs under a new id", async () => {
+    // Found by the simulation (push after logout): the next login's hub resumed, from a
+    // cursor of the login being logged out, the session a logout had just closed.
+    const prefix = nextPrefix();
+    const a = await start(prefix);
+    const b = await start(prefix);
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    // The next login's resume of it reached B first (A's socket is half-open to it).
+    const onB = await harness.connect(`${b.url}/?user=ann`);
+    expect(await onB.resume('s1', 0)).toMatchObject({ $ts: 'resumed', seq: 0 });
+    onA.send({ $ts: 'end' });
+    expect(await onA.closed).toEqual({ code: 1000, reason: 'Session ended' });
+    b.server.push('ann', 'after the logout');
+    await onB.closed;
+    expect(pushes(onB)).toEqual([]);
+    const again = await harness.connect(`${b.url}/?user=ann`);
+    const answer = await again.resume('s1', 1);
+    expect(answer).toMatchObject({ $ts: 'resync', seq: 0, session: expect.any(String) });
+    expect((answer as { session: string }).session).not.toBe('s1');
+  });
+
   /** A server whose store fails the commands carrying `failing`, and what it reported. */
   async function startFlaky() {
     const flaky = {

@@ -306,6 +306,13 @@ export class RedisReplayStore implements ReplayStore {
     await this.#eval(DROP, this.keys(session), [this.#owner]);
   }
 
+  /** A logout ended the session: gone for every server (another one's next write learns it). */
+  async end(session: string): Promise<void> {
+    this.#sessions.get(session)?.fail();
+    this.#sessions.delete(session);
+    await this.#client.sendCommand(['DEL', ...this.keys(session)]);
+  }
+
   /**
    * The session's keys: its hash, stream and dedupe bitmap. The session's name is encoded
    * inside a hash tag, so a Redis Cluster keeps the three on one node.

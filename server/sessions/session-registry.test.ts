@@ -126,6 +126,34 @@ describe('SessionRegistry', () => {
     });
   });
 
+  describe('#end()', () => {
+    it('forgets a session its logout ended: a resume of it goes on under a new id, with none of its pushes', () => {
+      const { registry, resume } = setup();
+      const { socket, session } = resume('ann', 's1', true);
+      registry.push(session, pushPayload('before the logout'));
+      registry.end(session, socket);
+      expect(registry.size).toBe(0);
+      // A cursor of the ended login (a page's pagehide, a dying worker's) resumes it.
+      const again = resumeNow(registry, new FakeSocket('ann'), 's1', 1, true);
+      expect(again.kind === 'attached' && again.newId).toEqual(expect.any(String));
+      expect(again.kind === 'attached' && again.replay).toEqual([]);
+      expect(socket.terminated).toBe(false);
+    });
+
+    it('drops another socket a resume attached to it first: no push of it reaches that one', () => {
+      const { registry, resume } = setup();
+      const ended = resume('ann', 's1', true);
+      // The next login's hub resumed s1 from a stale cursor before the logout was read.
+      const next = new FakeSocket('ann');
+      const taken = resumeNow(registry, next, 's1', 0, true);
+      if (taken.kind !== 'attached') throw new Error('not attached');
+      registry.end(taken.session, ended.socket);
+      expect(next.terminated).toBe(true);
+      expect(registry.push(taken.session, pushPayload('after the logout'))).toBe(false);
+      expect(next.sent).toEqual([]);
+    });
+  });
+
   describe('limits', () => {
     it("evicts the user's longest detached session past maxPerUser", () => {
       const { registry, store, resume } = setup({ maxPerUser: 2 });

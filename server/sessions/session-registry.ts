@@ -231,6 +231,26 @@ export class SessionRegistry {
     this.#detached.set(session.key, session);
   }
 
+  /**
+   * The worker's logout (`end`) ended the session: it is forgotten here and in the store, so
+   * that a later resume of it, from any cursor a page or a dying worker kept, is answered
+   * `resync` under a new id. A socket still attached to it other than `by` (another hub's
+   * resume of it came first: a new login from a cursor of the ended one) is dropped: its
+   * worker resumes, and resyncs likewise, so no push made after the logout reaches it.
+   * Ended in the store even when this server no longer lists it: another server that holds
+   * it learns with its next write and drops its socket.
+   */
+  end(session: Session, by: SessionSocket): void {
+    const { socket } = session;
+    if (this.#sessions.get(session.key) === session) {
+      session.socket = undefined;
+      this.#unlist(session);
+    }
+    const { store } = this;
+    this.#settle(() => (store.end ? store.end(session.key) : store.drop(session.key)));
+    if (socket && socket !== by) socket.terminate();
+  }
+
   ofUser(userId: string): Iterable<Session> {
     return this.#byUser.of(userId);
   }
@@ -325,10 +345,15 @@ export class SessionRegistry {
   }
 
   #forget(session: Session): void {
+    this.#unlist(session);
+    this.#settle(() => this.store.drop(session.key));
+  }
+
+  /** This server names the session no more; the store keeps what it keeps. */
+  #unlist(session: Session): void {
     this.#sessions.delete(session.key);
     this.#detached.delete(session.key);
     this.#byUser.remove(session);
-    this.#settle(() => this.store.drop(session.key));
   }
 
   #touch(session: Session): void {
@@ -361,9 +386,7 @@ export class SessionRegistry {
     if (this.#sessions.get(session.key) !== session || session.resuming > 0) return;
     const { socket } = session;
     session.socket = undefined;
-    this.#sessions.delete(session.key);
-    this.#detached.delete(session.key);
-    this.#byUser.remove(session);
+    this.#unlist(session);
     socket?.terminate();
   }
 

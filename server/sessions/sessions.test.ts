@@ -132,6 +132,28 @@ describe('sessions', () => {
     expect(answer.session).not.toBe('held-session');
   });
 
+  it("ends a session on its worker's end frame: acks what came before, closes, and resyncs a later resume of it under a new id", async () => {
+    // Found by the simulation (push after logout): a cursor of a login that had just ended
+    // (a reloaded page's, a dying worker's) resumed its session for the next login.
+    const { server, url } = await start();
+    const received: unknown[] = [];
+    server.on('message', (_client, data) => received.push(data));
+    const client = await resumed(`${url}/?user=ann`, 's1');
+    server.push('ann', { n: 1 });
+    await waitUntil(() => pushesOf(client).length === 1, 'push 1');
+    client.send({ $ts: 'msg', id: 1, text: '"last words"' });
+    client.send({ $ts: 'end' });
+    expect(await client.closed).toEqual({ code: 1000, reason: 'Session ended' });
+    expect(client.messages.at(-1)).toBe('{"$ts":"ack","id":1}');
+    expect(received).toEqual(['last words']);
+    expect(server.stats().sessions).toBe(0);
+    server.push('ann', { n: 2 });
+    const next = await resumed(`${url}/?user=ann`, 's1', 1);
+    const answer = answerOf(next) as { $ts: string; session?: string };
+    expect(answer).toMatchObject({ $ts: 'resync', seq: 0 });
+    expect(answer.session).not.toBe('s1');
+  });
+
   it('numbers on from a last beyond the stream under the same id, keeping its message ids', async () => {
     const { server, url } = await start();
     const received: unknown[] = [];

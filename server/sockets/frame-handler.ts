@@ -19,6 +19,9 @@ import { answerResume } from './resume-handshake';
  */
 const MIN_ANONYMOUS_SESSION_ID = 16;
 
+/** The close after a worker's `end`: its login is over, nothing follows. */
+const CLOSE_NORMAL = 1000;
+
 /** Frames of one socket that may wait for a slow session store before it is closed (1013). */
 export const MAX_WAITING_FRAMES = 1_000;
 
@@ -39,8 +42,8 @@ export interface FrameHandlerContext {
  *
  * - `awaiting`: a `resume` with the hello's nonce starts the resume handshake; anything
  *   else makes the socket plain, and is then read as a plain client's frame.
- * - `session`: the worker's `sub` and `msg` control frames, its heartbeat, or raw text that
- *   is the app's; a control frame it cannot read is refused with an error frame.
+ * - `session`: the worker's `sub`, `msg` and `end` control frames, its heartbeat, or raw
+ *   text that is the app's; a control frame it cannot read is refused with an error frame.
  * - `plain`: heartbeats are answered, every other frame is the app's, even one that looks
  *   like a control frame.
  */
@@ -134,6 +137,11 @@ export class FrameHandler {
           client.shut(CLOSE_TRY_AGAIN_LATER, 'The message could not be recorded');
         });
       }
+      case 'end':
+        // Read after the messages before it, whose acks went first: the close follows them.
+        this.#context.sessions.end(session, client);
+        client.shut(CLOSE_NORMAL, 'Session ended');
+        return;
       case 'refused':
         client.refuse(frame.code, frame.message, undefined, frame.about);
         return;

@@ -91,6 +91,17 @@ describe('an HTTP stream', () => {
     ]);
   });
 
+  it("ends the session on the worker's end, posted with its last messages: acks them, then closes the stream (the stream carries no close code)", async () => {
+    const { server, url } = await harness.start({ authenticate: tokenFromQuery });
+    const { stream } = await resumed(`${url}/?token=ann`);
+    expect(await stream.post([{ $ts: 'msg', id: 1, text: '"bye"' }, { $ts: 'end' }])).toBe(204);
+    expect(await stream.ended).toEqual({ code: 1000, reason: 'Session ended' });
+    expect(stream.frames().at(-1)).toBe('{"$ts":"ack","id":1}');
+    expect(server.stats().sessions).toBe(0);
+    const socket = await harness.connect(`${url}/?token=ann`);
+    expect(await socket.resume(SESSION, 1)).toMatchObject({ $ts: 'resync', seq: 0 });
+  });
+
   it('is authenticated as an upgrade is: 401 when refused, 500 when authenticate throws', async () => {
     const errors: unknown[] = [];
     const { server, url } = await harness.start({

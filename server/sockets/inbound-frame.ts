@@ -20,6 +20,8 @@ export type SessionFrame =
       message: string;
       about?: Pick<ErrorFrame, 'refused' | 'id'>;
     }
+  /** The worker's logout (`EndFrame`): the session ends. */
+  | { kind: 'end' }
   /** A frame without `$ts`: the app's. */
   | { kind: 'app' };
 
@@ -110,6 +112,8 @@ function classifyControlFrame(frame: Record<string, unknown>): SessionFrame {
       }
       return { kind: 'message', id, data: parseJsonOr(text), text };
     }
+    case 'end':
+      return { kind: 'end' };
     case 'resume':
       return {
         kind: 'refused',
@@ -121,7 +125,7 @@ function classifyControlFrame(frame: Record<string, unknown>): SessionFrame {
         ? {
             kind: 'refused',
             code: 'unknown-kind',
-            message: `Unknown control frame kind ${JSON.stringify(frame.$ts.slice(0, 32))}; a client may send: "resume", "sub", "msg"`,
+            message: `Unknown control frame kind ${JSON.stringify(frame.$ts.slice(0, 32))}; a client may send: "resume", "sub", "msg", "end"`,
           }
         : malformed('Control frame "$ts" must be a string');
   }

@@ -110,6 +110,13 @@ export interface ReplayStore {
    * when another server holds it now.
    */
   drop(session: string): MaybePromise<void>;
+  /**
+   * Optional: the session ended for good (its worker's logout): forget it wherever it is
+   * held, so that a later `read` of it is `fresh`. A shared store drops it even when another
+   * server holds it now (that one's next `append` or `touch` learns it moved). Without it,
+   * `drop`.
+   */
+  end?(session: string): MaybePromise<void>;
   /** Whether the push being made now comes from the store's own fan-out across servers. */
   makingFanout?(): boolean;
   /**
