@@ -21,7 +21,7 @@ afterEach(async () => {
   await harness.dispose();
 });
 
-const authenticate = (request: { url?: string }) =>
+const authenticate = (request: { url?: string | undefined }) =>
   new URL(request.url ?? '/', 'http://x').searchParams.get('user');
 
 function pushes(socket: TestClient): Array<{ seq: number; data?: unknown }> {
