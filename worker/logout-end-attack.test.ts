@@ -6,11 +6,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../protocol/clock';
 import { resolveOptions } from '../protocol/connection-options';
 import { decodeBatch, decodePost, STREAM_ID_EVENT } from '../protocol/http-stream';
+import { relayChannelName } from '../protocol/locks';
 import { Connection } from './connection';
 import type { ConnectionListener } from './environment';
 import { type EventSourceLike, HttpStreamSocket } from './http-stream-socket';
 import { HELLO, resumed, setup } from './test-support/connection-harness';
 import { fakeEnvironment } from './test-support/fake-socket';
+import { hubWorld, relayOptions } from './test-support/hub-world';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -146,5 +148,55 @@ describe('a logout on the HTTP stream, then a new login', () => {
     // The next login: the hub lets go of this connection.
     connection.dispose();
     expect(posted()).toContain('{"$ts":"end"}');
+  });
+});
+
+describe("a relaying hub's ended sessions", () => {
+  let world = hubWorld();
+  afterEach(() => {
+    world.dispose();
+    world = hubWorld();
+  });
+
+  // Resource growth (invariant: memory per session bounded; docs/design.md): a hub adds the
+  // session of each of its logouts to `#loggedOutSessions` (shared-connection.ts) and never
+  // removes one, and every join it posts carries the whole list (`ended`, relay-peer.ts). A
+  // server forgets a session `replay.maxAge` (2 min) after its worker left, so an id older
+  // than that protects nothing; a long-lived hub (a SharedWorker of a kiosk that logs in
+  // and out all day) grows the set and each join's size with every logout.
+  it.fails('names in its join no session whose logout is long past any server keeping it', async () => {
+    const name = 'ended-grows';
+    const a = world.startHub('build-a');
+    const b = world.startHub('build-b');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    const tabB = await world.attachTab(b.hub, 'tab-b');
+    await tabA.api.open('tab-a', relayOptions(name));
+    const logins = 20;
+    for (let login = 0; login < logins; login++) {
+      await tabB.api.open('tab-b', relayOptions(name));
+      await vi.waitFor(() => expect(world.sockets).toHaveLength(login + 1));
+      const socket = world.latest();
+      socket.accept();
+      socket.receive(HELLO);
+      socket.receive(resumed(0));
+      await vi.waitFor(() => expect(tabB.states().at(-1)).toBe('open:open'));
+      tabB.api.close('tab-b', name, 1000, '');
+      await vi.waitFor(() => expect(tabB.states().at(-1)).toBe('closed:logout'));
+    }
+    // Far past any server's keeping of those sessions.
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    const joins: string[][] = [];
+    const listener = new BroadcastChannel(relayChannelName(name));
+    listener.onmessage = (event) => {
+      const message = event.data as { kind?: string; from?: string; ended?: string[] };
+      if (message.kind === 'join') joins.push(message.ended ?? []);
+    };
+    try {
+      await tabB.api.open('tab-b', relayOptions(name));
+      await vi.waitFor(() => expect(joins.length).toBeGreaterThan(0));
+      expect(joins.at(-1)?.length ?? 0).toBeLessThan(logins);
+    } finally {
+      listener.close();
+    }
   });
 });
