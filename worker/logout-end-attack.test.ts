@@ -72,6 +72,37 @@ describe('WireLink.leave after a resume went out', () => {
   });
 });
 
+describe('a logout on a server of an earlier build', () => {
+  it('takes its refusal of end for nothing: the acks of what was written still settle the sends, then the socket closes', async () => {
+    const { connection, latest } = setup({ heartbeat: false });
+    connection.start();
+    latest().accept();
+    latest().receive(HELLO);
+    latest().receive(resumed(0));
+    const settled: string[] = [];
+    const sent = connection.send('last words').then(
+      () => settled.push('resolved'),
+      () => settled.push('rejected'),
+    );
+    const written = JSON.parse(String(latest().sent.at(-1))) as { id: number };
+    connection.close();
+    expect(latest().sent.at(-1)).toBe('{"$ts":"end"}');
+    // The old server acks the message, then refuses the frame it does not know.
+    latest().receive(JSON.stringify({ $ts: 'ack', id: written.id }));
+    latest().receive(
+      JSON.stringify({
+        $ts: 'error',
+        code: 'unknown-kind',
+        message: 'Unknown control frame kind "end"',
+      }),
+    );
+    await sent;
+    expect(settled).toEqual(['resolved']);
+    expect(latest().closeCalls).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
 describe('a logout on the HTTP stream, then a new login', () => {
   /** A Connection on a real HttpStreamSocket whose POSTs the test answers. */
   function onTheStream() {
