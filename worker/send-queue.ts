@@ -231,6 +231,8 @@ export class SendQueue {
    * Takes the message's id now (the next one, unless another hub wrote it under one) and
    * asks its tab to confirm it, once per id: a fresh session's id is asked again. Only an
    * answer that frees the first waiting message flushes: the others are written with it.
+   * A withdrawn message's ask settles as its hub goes (`HeardWrites.forget`): the ones
+   * behind it, told already, may go then.
    */
   #ask(message: Message, confirm: (id: number) => Promise<void>): void {
     const id = message.id ?? this.#nextId;
@@ -244,7 +246,12 @@ export class SendQueue {
     confirm(id).then(() => {
       if (message.asked !== ask) return;
       message.told = ask;
-      if (this.#waiting.find((first) => !first.withdrawn?.aborted) === message) this.confirmed();
+      if (
+        message.withdrawn?.aborted ||
+        this.#waiting.find((first) => !first.withdrawn?.aborted) === message
+      ) {
+        this.confirmed();
+      }
     });
   }
 
