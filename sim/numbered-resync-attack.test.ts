@@ -35,33 +35,6 @@ it.fails('no resync for a numbered cursor of a lost session that had no push (se
   expect(violations).toEqual([]);
 });
 
-// BUG, the `numbered` fix incomplete (fails the same on bd9d84c): seed 600 with every
-// fault, run 587. A relaying page (tab1) joins an owner that took S1 from the reloaded
-// page's cursor; the owner's announced cursor lacks `numbered` (its WireLink had heard no
-// hello yet), and its resume at 60 is `held`, so `WireLink.#startResume` tells no cursor:
-// h3 never hears `numbered`, heard no push, and resyncs when its worker is killed at 78,
-// then gets p2 from the fresh worker (nothing was lost). The unit test in
-// worker/numbered-cursor-attack.test.ts shows the cause; telling the cursor on a held
-// resume as well makes this plan pass (checked by hand, not committed).
-it.fails('no resync for a relaying page whose worker dies after a held resume (seed 600)', async () => {
-  const plan: Plan = {
-    seed: 1882275415,
-    browsers: [{ sharedWorkers: false }],
-    steps: [
-      { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-      { wait: 39, aim: false, step: { kind: 'reload-tab', pick: 0 } },
-      { wait: 0, aim: false, step: { kind: 'blackhole', pick: 0 } },
-      { wait: 0, aim: true, step: { kind: 'open-tab', browser: 0, build: 0, interest: 1 } },
-      { wait: 0, aim: false, step: { kind: 'kill-new-worker', pick: 0 } },
-      { wait: 0, aim: true, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-      { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 9 } },
-    ],
-    choices: [0, 0, 0, 5, 0, 0, 0, 0],
-  };
-  const { violations } = await runPlan(plan);
-  expect(violations).toEqual([]);
-});
-
 // BUG, introduced by 70c8f53 as the seed 604 plan above (each passes on bd9d84c and with
 // the `cursor.numbered` clause of `RecentFrames.missedBy` taken out). Seed 611, run 1,914:
 // a page reloads as its socket drops and another page opens (no SharedWorker); the reloaded

@@ -706,6 +706,27 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [0, 0, 3, 0, 1, 7],
     },
   },
+  {
+    // Seed 600 (every fault), run 587: an owner took S1 from the reloaded page's cursor (held,
+    // not numbered) and resumed it on a server that said hello without telling the tabs
+    // `numbered`; the relaying page heard no push, and resynced for nothing when its worker
+    // was killed. Fixed: the first resume of a login on a hello server tells the cursor.
+    bug: 'a relaying page whose worker died after a held resume resynced, its cursor never told numbered',
+    plan: {
+      seed: 1882275415,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 39, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'blackhole', pick: 0 } },
+        { wait: 0, aim: true, step: { kind: 'open-tab', browser: 0, build: 0, interest: 1 } },
+        { wait: 0, aim: false, step: { kind: 'kill-new-worker', pick: 0 } },
+        { wait: 0, aim: true, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 9 } },
+      ],
+      choices: [0, 0, 0, 5, 0, 0, 0, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
