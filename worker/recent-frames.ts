@@ -1,5 +1,8 @@
 import type { SessionCursor, TabFrame } from '../protocol/tab-hub';
 
+/** What a tab or hub behind the stream missed: nothing, the frames after its cursor, or too many. */
+export type Missed = TabFrame[] | 'resync' | undefined;
+
 /** How many numbered frames a connection keeps for tabs that come back (about a second of a busy feed). */
 export const RECENT_FRAMES = 256;
 
@@ -41,12 +44,10 @@ export class RecentFrames {
    * hub was away) missed that session's last pushes and this one's: `'resync'`, unless no
    * push was numbered on either side and no server that numbers them had the cursor's
    * session (a plain server numbers none; a tab with such a cursor resyncs after a worker
-   * death only here).
+   * death only here). Asked once the connection opened (`HeardStream.missedBy`): before, the
+   * hub may yet go on with the cursor's session.
    */
-  missedBy(
-    cursor: SessionCursor,
-    current: SessionCursor | undefined,
-  ): TabFrame[] | 'resync' | undefined {
+  missedBy(cursor: SessionCursor, current: SessionCursor | undefined): Missed {
     if (!current) return undefined;
     if (current.session !== cursor.session) {
       return cursor.seq > 0 || cursor.numbered || current.seq > 0 ? 'resync' : undefined;
