@@ -26,8 +26,8 @@ export class HeardStream implements PeerListener {
   /**
    * `answer`: what a tab or hub whose stream stands at `cursor` missed, while the connection
    * stands at `current()` (`RecentFrames.missedBy`). A cursor of another session waits for the
-   * connection to open: until the server answered, the hub may yet go on with the cursor's
-   * session (`WireLink.learn`), and then nothing was missed. A login that ends first answers
+   * socket to open: until then the hub may yet go on with the cursor's session (a rejoin's
+   * cursor, `WireLink.learn`), and then nothing was missed. A login that ends first answers
    * nothing.
    */
   missedBy(

@@ -13,7 +13,7 @@ export const RECENT_FRAMES = 256;
  * cursor is older than the oldest kept frame gets `resync` instead.
  */
 export class RecentFrames {
-  /** A ring: once full, the oldest frame is at `#next`, where the next one goes. */
+  /** A ring: the oldest frame is at `#next`, where the next one goes, once full (at 0 before). */
   readonly #frames: TabFrame[] = [];
   #next = 0;
   /** The session the kept frames belong to. */
@@ -53,10 +53,8 @@ export class RecentFrames {
       return cursor.seq > 0 || cursor.numbered || current.seq > 0 ? 'resync' : undefined;
     }
     if (cursor.seq >= current.seq) return undefined;
-    const frames =
-      this.#frames.length < this.limit
-        ? this.#frames
-        : [...this.#frames.slice(this.#next), ...this.#frames.slice(0, this.#next)];
+    // Oldest first: the ring from `#next` (before it wrapped, `#next` is its length).
+    const frames = [...this.#frames.slice(this.#next), ...this.#frames.slice(0, this.#next)];
     const first = frames[0]?.seq;
     if (this.#session !== cursor.session || first === undefined || first > cursor.seq + 1) {
       return 'resync';
