@@ -13,7 +13,7 @@ export class HeardStream implements PeerListener {
   readonly #recent = new RecentFrames();
   #builds: string[] = [];
   #state: ConnectionState = 'idle';
-  /** Catch-ups of cursors of another session, waiting for the server to answer this hub's. */
+  /** Catch-ups of cursors of another session, waiting for the socket to open (`missedBy`). */
   #unanswered: Array<() => void> = [];
 
   constructor(private readonly listener: PeerListener) {}
