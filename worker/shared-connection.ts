@@ -12,10 +12,11 @@ import {
   type RelayMessage,
 } from '../protocol/relay';
 import type { ConnectionState, TransitionReason } from '../protocol/state';
-import type { OpenIntent, SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
+import type { OpenIntent, SessionCursor, SocketData } from '../protocol/tab-hub';
 import { AnswerWait } from './answer-wait';
 import { HeardStream } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
+import type { Missed } from './recent-frames';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { type PeerListener, RelayPeer } from './relay-peer';
 import type { Numbering } from './send-queue';
@@ -143,9 +144,9 @@ export class SharedConnection {
     return this.#heard.knownBuilds;
   }
 
-  /** What a tab or hub whose stream stands at `cursor` missed: frames, `'resync'`, or nothing. */
-  missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined {
-    return this.#heard.missedBy(cursor, this.cursor);
+  /** `answer`: what a tab or hub at `cursor` missed: frames, `'resync'`, or nothing (`HeardStream.missedBy`). */
+  missedBy(cursor: SessionCursor, answer: (missed: Missed) => void): void {
+    this.#heard.missedBy(cursor, () => this.cursor, answer);
   }
 
   /** Where the session stands, as this hub knows it. */
@@ -337,7 +338,7 @@ export class SharedConnection {
       sends,
       topics: this.#topics,
       online: this.#online,
-      missedBy: (peerCursor) => this.missedBy(peerCursor),
+      missedBy: (peerCursor, answer) => this.missedBy(peerCursor, answer),
       loggedOut: (session) => this.#loggedOutSessions.has(session),
     });
     this.#role = {
