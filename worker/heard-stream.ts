@@ -1,9 +1,9 @@
 import { serializeError, type TabSocketError } from '../protocol/errors';
 import type { OwnerStatus } from '../protocol/relay';
-import type { StateDetail } from '../protocol/state';
+import type { ConnectionState, StateDetail } from '../protocol/state';
 import type { SessionCursor, TabEvent, TabFrame } from '../protocol/tab-hub';
 import type { ConnectionEvents } from './connection-events';
-import { RecentFrames } from './recent-frames';
+import { type Missed, RecentFrames } from './recent-frames';
 
 /** The tabs of this hub on a connection, as the stream reaches them (`TabRegistry`). */
 export interface HeardTabs {
@@ -26,6 +26,9 @@ export class HeardStream implements ConnectionEvents {
   readonly #recent = new RecentFrames();
   #builds: string[] = [];
   #peers: ServedPeers | undefined;
+  #state: ConnectionState = 'idle';
+  /** Catch-ups of cursors of another session, waiting for the socket to open (`missedBy`). */
+  #unanswered: Array<() => void> = [];
 
   constructor(
     private readonly name: string,
@@ -42,17 +45,34 @@ export class HeardStream implements ConnectionEvents {
     this.#peers = peers;
   }
 
-  /** What a tab or hub whose stream stands at `cursor` missed, while the connection stands at `current`. */
+  /**
+   * `answer`: what a tab or hub whose stream stands at `cursor` missed, while the connection
+   * stands at `current()` (`RecentFrames.missedBy`). A cursor of another session waits for the
+   * socket to open: until then the hub may yet go on with the cursor's session (a rejoin's
+   * cursor, `WireLink.learn`), and then nothing was missed. A login that ends first answers
+   * nothing.
+   */
   missedBy(
     cursor: SessionCursor,
-    current: SessionCursor | undefined,
-  ): TabFrame[] | 'resync' | undefined {
-    return this.#recent.missedBy(cursor, current);
+    current: () => SessionCursor | undefined,
+    answer: (missed: Missed) => void,
+  ): void {
+    const verdict = () => answer(this.#recent.missedBy(cursor, current()));
+    const other = current()?.session;
+    if (this.#state !== 'open' && other !== undefined && other !== cursor.session) {
+      this.#unanswered.push(verdict);
+    } else verdict();
   }
 
   state(status: OwnerStatus, detail: StateDetail): void {
+    const { state } = status;
+    this.#state = state;
     this.#peers?.state(status, detail);
-    this.#post({ kind: 'state', name: this.name, state: status.state, detail });
+    // Before the tabs hear `open`: a resync goes ahead of the pushes that follow.
+    if (state === 'open' || state === 'closed' || state === 'failed') {
+      for (const verdict of this.#unanswered.splice(0)) if (state === 'open') verdict();
+    }
+    this.#post({ kind: 'state', name: this.name, state, detail });
   }
 
   frame(frame: TabFrame, session?: string): void {

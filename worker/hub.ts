@@ -32,6 +32,7 @@ import {
 import type { Environment } from './environment';
 import type { ScheduleTask } from './frame-batcher';
 import { type HubLifetime, holdHubLifetime } from './hub-lifetime';
+import type { Missed } from './recent-frames';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
 import { type RelayChannelPort, SharedConnection } from './shared-connection';
 import { HeardWrites, numberingOf } from './tab-send';
@@ -169,7 +170,9 @@ export class Hub {
       const resuming =
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
       if (entry.connection.start(cursor, intent) === 'started') entry.login = ++this.#logins;
-      if (known && cursor) this.#catchUp(tabId, known, cursor);
+      if (known && cursor) {
+        known.connection.missedBy(cursor, (missed) => this.#catchUp(tabId, known, cursor, missed));
+      }
       // A session no push of which was heard (this hub's own, new) left no tab behind.
       const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
       if (switched && entry.connection.cursor?.session === cursor.session) {
@@ -305,9 +308,8 @@ export class Hub {
    * kept: the tab compares numbers within a session only, and would take pushes 1, 2… of the
    * new one for pushes of the old one it had.
    */
-  #catchUp(tabId: string, { connection }: Entry, cursor: SessionCursor): void {
+  #catchUp(tabId: string, { connection }: Entry, cursor: SessionCursor, missed: Missed): void {
     const { name } = connection.options;
-    const missed = connection.missedBy(cursor);
     if (!missed) return;
     if (missed !== 'resync') {
       this.#registry.postTo(tabId, { kind: 'frames', name, frames: missed });
@@ -317,10 +319,11 @@ export class Hub {
     const current = connection.cursor;
     if (!current || current.session === cursor.session) return;
     const start = { ...current, seq: 0 };
-    const stream = connection.missedBy(start);
-    if (!Array.isArray(stream)) return;
-    this.#registry.postTo(tabId, { kind: 'cursor', name, cursor: start });
-    this.#registry.postTo(tabId, { kind: 'frames', name, frames: stream });
+    connection.missedBy(start, (stream) => {
+      if (!Array.isArray(stream)) return;
+      this.#registry.postTo(tabId, { kind: 'cursor', name, cursor: start });
+      this.#registry.postTo(tabId, { kind: 'frames', name, frames: stream });
+    });
   }
 
   #graceIfAlone(name: string): void {

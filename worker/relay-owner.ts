@@ -11,6 +11,7 @@ import {
 import type { StateDetail } from '../protocol/state';
 import type { SessionCursor, TabEvent, TabFrame } from '../protocol/tab-hub';
 import { FrameBatcher, type ScheduleTask } from './frame-batcher';
+import type { Missed } from './recent-frames';
 import type { LockWaiter } from './registry';
 import type { RelayChannel } from './relay-peer';
 import { WrittenSends } from './relay-written';
@@ -40,8 +41,12 @@ export interface OwnerHost {
 
 /** What the owner's tabs heard (`HeardStream`): the pushes kept, and the builds they know. */
 export interface OwnerStream {
-  /** What a hub whose stream stands at `cursor` missed (see `RecentFrames.missedBy`). */
-  missedBy(cursor: SessionCursor, current: SessionCursor): TabFrame[] | 'resync' | undefined;
+  /** `answer`: what a hub whose stream stands at `cursor` missed (see `HeardStream.missedBy`). */
+  missedBy(
+    cursor: SessionCursor,
+    current: () => SessionCursor,
+    answer: (missed: Missed) => void,
+  ): void;
   /** The builds of every hub on the connection, for this hub's tabs. */
   builds(builds: string[]): void;
 }
@@ -232,13 +237,18 @@ export class RelayOwner {
    * taking the session over, before the peer had joined, went to no peer.
    */
   #catchUp(hubId: string, cursor: SessionCursor): void {
-    const missed = this.heard.missedBy(cursor, this.socket.cursor);
-    if (!missed) return;
-    const event: TabEvent =
-      missed === 'resync'
-        ? { kind: 'resync', name: this.name }
-        : { kind: 'frames', name: this.name, frames: missed };
-    this.#post({ kind: 'event', to: hubId, event });
+    this.heard.missedBy(
+      cursor,
+      () => this.socket.cursor,
+      (missed) => {
+        if (!missed) return;
+        const event: TabEvent =
+          missed === 'resync'
+            ? { kind: 'resync', name: this.name }
+            : { kind: 'frames', name: this.name, frames: missed };
+        this.#post({ kind: 'event', to: hubId, event });
+      },
+    );
   }
 
   #drop(hubId: string): void {

@@ -7,10 +7,11 @@ import {
   type RelayMessage,
 } from '../protocol/relay';
 import type { ConnectionState, TransitionReason } from '../protocol/state';
-import type { OpenIntent, SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
+import type { OpenIntent, SessionCursor, SocketData } from '../protocol/tab-hub';
 import { AnswerWait } from './answer-wait';
 import { HeardStream, type HeardTabs } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
+import type { Missed } from './recent-frames';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { RelayPeer } from './relay-peer';
 import { refuseSend } from './send-gate';
@@ -138,9 +139,9 @@ export class SharedConnection {
     return this.#heard.knownBuilds;
   }
 
-  /** What a tab or hub whose stream stands at `cursor` missed: frames, `'resync'`, or nothing. */
-  missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined {
-    return this.#heard.missedBy(cursor, this.cursor);
+  /** `answer`: what a tab or hub at `cursor` missed: frames, `'resync'`, or nothing (`HeardStream.missedBy`). */
+  missedBy(cursor: SessionCursor, answer: (missed: Missed) => void): void {
+    this.#heard.missedBy(cursor, () => this.cursor, answer);
   }
 
   /** Where the session stands, as this hub knows it. */
