@@ -523,6 +523,48 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
     },
   },
   {
+    // Seed 142 (every fault), run 2,457, no SharedWorker: the owner's page logs bob out and
+    // alice in; the relaying page, told, connects as alice in the same instant, before its
+    // hub read the pushes the owner relayed before the logout: h5 heard p4 and p5 of bob.
+    // Fixed: a relaying hub takes a tab's open without a cursor (`opened`) once the owner
+    // answered a join it posted then (`SharedConnection.sync`).
+    bug: 'a relaying page connected as the next user heard the ended login’s pushes on their way',
+    plan: {
+      seed: 790209773,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 9, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 7, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 23, aim: false, step: { kind: 'push', user: 1, topic: 0, count: 5 } },
+        { wait: 0, aim: true, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [3, 0, 0, 0],
+    },
+  },
+  {
+    // Seed 81 (no-shared-worker,second-build,worker-death,reload,tabs,logout,socket), run
+    // 67, SharedWorker: the same behind a relaying build (build b's pages follow build a's
+    // owner, whose page logs out): bob's handle heard alice's p1 and p2. Fixed as the last.
+    bug: 'a page of a relaying build connected as the next user heard the ended login’s pushes on their way',
+    plan: {
+      seed: 118782892,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 12, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 35, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: true, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [7, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    },
+  },
+  {
     // Seed 43 (every fault), run 2,216: a topic change, a logout and a login as bob in one
     // instant; the logout went through the handle the topic change had just released and
     // was refused, and bob's handle joined alice's login. The model's app now logs out

@@ -166,6 +166,17 @@ export class RelayPeer {
     this.#join();
   }
 
+  /**
+   * Asks the owner this hub follows to answer again: its answer comes after all it posted
+   * before it read the ask (a logout's word too). No cursor: nothing to catch up. Answers
+   * the ask, or nothing while the hub follows no owner.
+   */
+  ask(): number | undefined {
+    if (this.#owner?.phase !== 'following') return undefined;
+    this.#join(undefined);
+    return this.#asks;
+  }
+
   setTopics(topics: readonly string[]): void {
     this.#topics = [...topics];
     if (this.#owner) this.#post({ kind: 'topics', topics: this.#topics });
@@ -343,8 +354,7 @@ export class RelayPeer {
     }
   }
 
-  #join(): void {
-    const cursor = this.#cursor;
+  #join(cursor = this.#cursor): void {
     this.#post({
       kind: 'join',
       build: this.build,

@@ -93,6 +93,8 @@ export class SharedConnection {
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
   readonly #known: AnswerWait;
+  /** The owner's answer to this ask settles `known` (`synced`). */
+  #ask: number | undefined;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -146,6 +148,21 @@ export class SharedConnection {
   /** What a tab or hub whose stream stands at `cursor` missed: frames, `'resync'`, or nothing. */
   missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined {
     return this.#heard.missedBy(cursor, this.cursor);
+  }
+
+  /**
+   * While relaying: waits (as `known`) for the owner's answer to an ask posted now, after what
+   * the owner posted before it (pushes, a logout's word). A tab's new login on a hub that
+   * relays starts there: the owner's frames and word still on their way when the tab's
+   * app learnt of a logout (a user switch) are the ended login's, never the new one's.
+   */
+  sync(): Promise<void> | undefined {
+    const role = this.#role;
+    const ask = role.kind === 'waiting' ? role.peer.ask() : undefined;
+    if (ask === undefined) return undefined;
+    this.#ask = ask;
+    if (!this.#known.promise) this.#known.start(KNOWN_WITHIN);
+    return this.#known.promise;
   }
 
   /** Where the session stands, as this hub knows it. */
@@ -401,6 +418,8 @@ export class SharedConnection {
       return;
     }
     role.peer.receive(message);
+    const answer = message.kind === 'owner' && message.joined === this.env.hubId;
+    if (answer && message.asked === this.#ask) this.#known.settle();
     // The owner this hub follows left after the lock came here: the session is this hub's.
     if (role.granted && role.peer.owner === undefined && this.#role === role) {
       this.#own(role, role.peer.cursor, role.granted);
