@@ -93,8 +93,6 @@ export class SharedConnection {
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
   readonly #known: AnswerWait;
-  /** The owner's answer to this ask settles `known` (`synced`). */
-  #ask: number | undefined;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -158,9 +156,8 @@ export class SharedConnection {
    */
   sync(): Promise<void> | undefined {
     const role = this.#role;
-    const ask = role.kind === 'waiting' ? role.peer.ask() : undefined;
-    if (ask === undefined) return undefined;
-    this.#ask = ask;
+    if (role.kind !== 'waiting') return undefined;
+    role.peer.join();
     if (!this.#known.promise) this.#known.start(KNOWN_WITHIN);
     return this.#known.promise;
   }
@@ -418,8 +415,7 @@ export class SharedConnection {
       return;
     }
     role.peer.receive(message);
-    const answer = message.kind === 'owner' && message.joined === this.env.hubId;
-    if (answer && message.asked === this.#ask) this.#known.settle();
+    if (role.peer.answered) this.#known.settle();
     // The owner this hub follows left after the lock came here: the session is this hub's.
     if (role.granted && role.peer.owner === undefined && this.#role === role) {
       this.#own(role, role.peer.cursor, role.granted);
@@ -444,7 +440,7 @@ export class SharedConnection {
         if (state === 'closed') rejectClosed(role.peer, detail.reason, 'owner');
         else {
           role.peer.rejectAll(
-            new ConnectionFailedError('tabsocket: the connection failed and will not retry'),
+            new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
           );
         }
       }
