@@ -100,7 +100,10 @@ export type PeerMessage = Envelope &
         url: string;
         topics: string[];
         cursor?: SessionCursor | undefined;
-        /** Numbers the peer's joins: it joins again when a tab brings a cursor further back. */
+        /**
+         * Numbers the peer's joins: it joins again when a tab brings a cursor further back,
+         * and when a tab opens without one (the answer comes after all the owner posted before).
+         */
         ask?: number;
         /**
          * `rejoin`: its tabs continue a login they held before (their worker died), which
