@@ -149,6 +149,20 @@ export class SharedConnection {
     this.#heard.missedBy(cursor, () => this.cursor, answer);
   }
 
+  /**
+   * While relaying: waits (as `known`) for the owner's answer to an ask posted now, after what
+   * the owner posted before it (pushes, a logout's word). A tab's new login on a hub that
+   * relays starts there: the owner's frames and word still on their way when the tab's
+   * app learnt of a logout (a user switch) are the ended login's, never the new one's.
+   */
+  sync(): Promise<void> | undefined {
+    const role = this.#role;
+    if (role.kind !== 'waiting') return undefined;
+    role.peer.join();
+    if (!this.#known.promise) this.#known.start(KNOWN_WITHIN);
+    return this.#known.promise;
+  }
+
   /** Where the session stands, as this hub knows it. */
   get cursor(): SessionCursor | undefined {
     const role = this.#role;
@@ -402,6 +416,7 @@ export class SharedConnection {
       return;
     }
     role.peer.receive(message);
+    if (role.peer.answered) this.#known.settle();
     // The owner this hub follows left after the lock came here: the session is this hub's.
     if (role.granted && role.peer.owner === undefined && this.#role === role) {
       this.#own(role, role.peer.cursor, role.granted);
@@ -426,7 +441,7 @@ export class SharedConnection {
         if (state === 'closed') rejectClosed(role.peer, detail.reason, 'owner');
         else {
           role.peer.rejectAll(
-            new ConnectionFailedError('tabsocket: the connection failed and will not retry'),
+            new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
           );
         }
       }
