@@ -32,8 +32,11 @@ function pushes(socket: TestClient): Array<{ seq: number; data?: unknown }> {
   }>;
 }
 
-/** A server of an app whose servers share `prefix` and fan out through Redis. */
-async function node(prefix: string) {
+/**
+ * A server of an app whose servers share `prefix` and fan out through Redis; `hears` says
+ * which of the channel's messages its subscriber gets (pub/sub delivers at most once).
+ */
+async function node(prefix: string, hears: (message: string) => boolean = () => true) {
   const { replayStore } = createRedisStores(shared.client, { prefix });
   const subscriber = shared.client.duplicate();
   subscriber.on('error', () => {});
@@ -42,7 +45,10 @@ async function node(prefix: string) {
   const fanout = new RedisFanout({
     publisher: shared.client,
     subscriber: {
-      subscribe: (channel, listener) => subscriber.subscribe(channel, listener),
+      subscribe: (channel, listener) =>
+        subscriber.subscribe(channel, (message, from) => {
+          if (hears(message)) listener(message, from);
+        }),
       unsubscribe: (channel) => subscriber.unsubscribe(channel),
     },
     prefix,
@@ -68,6 +74,27 @@ describe('a logout on Redis', () => {
     const onA = await harness.connect(`${a.url}/?user=ann`);
     await onA.resume('s1');
     // The next login's resume of it, from a cursor of the login being logged out, reached B.
+    const onB = await harness.connect(`${b.url}/?user=ann`);
+    expect(await onB.resume('s1', 0)).toMatchObject({ $ts: 'resumed', seq: 0 });
+    onA.send({ $ts: 'end' });
+    expect(await onA.closed).toEqual({ code: 1000, reason: 'Session ended' });
+    let closedB = false;
+    void onB.closed.then(() => {
+      closedB = true;
+    });
+    await a.server.push('ann', 'after the logout');
+    await waitUntil(() => closedB || pushes(onB).length > 0, 'a push on B, or its close');
+    expect(pushes(onB)).toEqual([]);
+  });
+
+  // The end is a numbered fan-out: one B's subscriber lost is a gap in the numbers, filled
+  // from the fan-outs Redis keeps before the next one is made.
+  it("drops the socket another server attached even when that server's subscriber lost the end", async () => {
+    const prefix = `end-attack${++prefixes}:`;
+    const a = await node(prefix);
+    const b = await node(prefix, (message) => !message.includes('"k":"e"'));
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
     const onB = await harness.connect(`${b.url}/?user=ann`);
     expect(await onB.resume('s1', 0)).toMatchObject({ $ts: 'resumed', seq: 0 });
     onA.send({ $ts: 'end' });
