@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../test-support/fake-clock';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 import { redisForTheFile } from '../test-support/redis-server';
-import { createRedisStores, RedisFanout, RedisReplayStore } from './index';
+import { createRedisStores, type RedisCommandClient, RedisFanout, RedisReplayStore } from './index';
 
 const shared = redisForTheFile();
 const subscribers: ReturnType<typeof createClient>[] = [];
@@ -36,8 +36,12 @@ function pushes(socket: TestClient): Array<{ seq: number; data?: unknown }> {
  * A server of an app whose servers share `prefix` and fan out through Redis; `hears` says
  * which of the channel's messages its subscriber gets (pub/sub delivers at most once).
  */
-async function node(prefix: string, hears: (message: string) => boolean = () => true) {
-  const { replayStore } = createRedisStores(shared.client, { prefix });
+async function node(
+  prefix: string,
+  hears: (message: string) => boolean = () => true,
+  client: RedisCommandClient = shared.client,
+) {
+  const { replayStore } = createRedisStores(client, { prefix });
   const subscriber = shared.client.duplicate();
   subscriber.on('error', () => {});
   await subscriber.connect();
@@ -57,7 +61,7 @@ async function node(prefix: string, hears: (message: string) => boolean = () => 
   fanouts.push(fanout);
   const started = await harness.start({ replayStore, fanout, authenticate });
   await fanout.start();
-  return started;
+  return { ...started, replayStore };
 }
 
 describe('a logout on Redis', () => {
@@ -106,6 +110,49 @@ describe('a logout on Redis', () => {
     await a.server.push('ann', 'after the logout');
     await waitUntil(() => closedB || pushes(onB).length > 0, 'a push on B, or its close');
     expect(pushes(onB)).toEqual([]);
+  });
+
+  // B's resume read the session in Redis before the end deleted it, and hears the end before
+  // it has the read's answer: it reads again, after the end, and starts a new session.
+  it('resyncs a resume of the session another server read just before the end', async () => {
+    const prefix = `end-attack${++prefixes}:`;
+    let readRan = false;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slowReads: RedisCommandClient = {
+      async sendCommand(args: ReadonlyArray<string>) {
+        const reply = await shared.client.sendCommand([...args]);
+        // READ's script alone creates a session.
+        if (!readRan && args.some((arg) => arg.includes("local fresh = '0'"))) {
+          readRan = true;
+          await released;
+        }
+        return reply;
+      },
+    };
+    const a = await node(prefix);
+    const b = await node(prefix, () => true, slowReads);
+    let endHeard = false;
+    const ended = b.replayStore.ended.bind(b.replayStore);
+    b.replayStore.ended = (session, n) => {
+      ended(session, n);
+      endHeard = true;
+    };
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    await a.server.push('ann', 'before the logout');
+    await waitUntil(() => pushes(onA).length === 1, 'the push');
+    const onB = await harness.connect(`${b.url}/?user=ann`);
+    const answering = onB.resume('s1', 1);
+    await waitUntil(() => readRan, "B's read");
+    onA.send({ $ts: 'end' });
+    await waitUntil(() => endHeard, 'the end on B');
+    release();
+    const answer = await answering;
+    expect(answer).toMatchObject({ $ts: 'resync', seq: 0 });
+    expect(answer.session).not.toBe('s1');
   });
 
   // BUG (invariant: a later resume of an ended session gets `resync` with a new id;
