@@ -65,12 +65,13 @@ async function node(
 }
 
 describe('a logout on Redis', () => {
-  // BUG (invariant: no push made into a session after its logout reaches any socket of it;
-  // docs/design.md, protocol/wire.ts EndFrame): `end` deletes the session's keys, and the
-  // server that holds it now "learns with its next write" (session-registry.ts `end`). A
-  // fan-out is numbered in memory and writes nothing per session (redis-replay-store.ts
-  // `#numberFanout`), so that server goes on writing the user's pushes into the ended
-  // session on the socket the next login's stale resume attached, until its sweep's touch.
+  // Was a bug (invariant: no push made into a session after its logout reaches any socket of
+  // it; docs/design.md, protocol/wire.ts EndFrame): `end` deleted the session's keys, and the
+  // server that held it learned with its next write. A fan-out is numbered in memory and
+  // writes nothing per session (redis-replay-store.ts `#numberFanout`), so that server went on
+  // writing the user's pushes into the ended session until its sweep's touch. Now the end is
+  // numbered among the fan-outs (scripts.ts END_SESSION): that server lets it go before it
+  // makes the next fan-out.
   it('drops the socket another server attached to the session before the first fan-out after the end reaches it', async () => {
     const prefix = `end-attack${++prefixes}:`;
     const a = await node(prefix);
@@ -155,12 +156,12 @@ describe('a logout on Redis', () => {
     expect(answer.session).not.toBe('s1');
   });
 
-  // BUG (invariant: a later resume of an ended session gets `resync` with a new id;
-  // protocol/wire.ts EndFrame): `RedisReplayStore.end` makes one `DEL`, not retried, and the
-  // registry has already forgotten the session and the socket is closed 1000 "Session ended"
-  // whatever its answer. When it fails the session is half-ended: gone from this server,
-  // whole in Redis, and the next resume of a cursor of the ended login resumes it, with the
-  // pushes made into it before the logout, under its old id.
+  // Was a bug (invariant: a later resume of an ended session gets `resync` with a new id;
+  // protocol/wire.ts EndFrame): `RedisReplayStore.end` made one `DEL`, not retried, and the
+  // registry had already forgotten the session. When it failed the session was half-ended:
+  // gone from this server, whole in Redis, and the next resume of a cursor of the ended login
+  // resumed it, with the pushes made into it before the logout, under its old id. Now the end
+  // is made again (and at each sweep, see the next test).
   it('resyncs a later resume of the session when the DEL of its end failed once', async () => {
     const errors: unknown[] = [];
     let failDel = true;
@@ -242,11 +243,10 @@ describe('a logout on Redis', () => {
     expect(await shared.client.exists(hash)).toBe(0);
   });
 
-  // BUG (same invariant as above; docs/delivery-limitations.md lists when the server does not
-  // hear a logout, and a store failure is not among them): `end` is read after the messages
-  // before it (frame-handler.ts). When the SEEN of one of those fails, the socket is shut
-  // 1013 and `#handle` drops every later frame (`!client.isOpen`), `end` with them; the
-  // worker, logged out, never comes back to say it again. The session is kept whole.
+  // Was a bug (same invariant as above): `end` is read after the messages before it
+  // (frame-handler.ts). When the SEEN of one of those fails, the socket is shut 1013 and
+  // `#handle` dropped every later frame (`!client.isOpen`), `end` with them; the worker,
+  // logged out, never comes back to say it again. Now a closing socket's `end` is still read.
   it('ends the session even when the message written just before end could not be recorded', async () => {
     const errors: unknown[] = [];
     let failSeen = false;
