@@ -55,7 +55,7 @@ export class SessionRegistry {
       (session) => this.#notKept(session),
       (session) => this.#sessions.get(session.key) === session,
     );
-    this.#ends = new StoreEnds(store, onStoreError);
+    this.#ends = new StoreEnds(store, onStoreError, options.maxTotal);
   }
 
   get size(): number {

@@ -8,6 +8,8 @@ type EndState = 'sent' | 'failed';
  * The sessions logouts ended here that the store has not forgotten yet. Until it has, a
  * resume of one on this server starts a new session (as a `fresh` read would make it), and
  * each sweep ends the failed ones again: the worker, logged out, never says `end` again.
+ * At most `limit` are kept (a store failing for long): past it, the oldest is given up, and
+ * waits out its expiry in the store.
  */
 export class StoreEnds {
   readonly #ends = new Map<string, EndState>();
@@ -15,6 +17,7 @@ export class StoreEnds {
   constructor(
     private readonly store: ReplayStore,
     private readonly onStoreError: (error: unknown) => void,
+    private readonly limit: number,
   ) {}
 
   /** Whether the session was ended here and the store may still have it. */
@@ -25,6 +28,8 @@ export class StoreEnds {
   /** Ends the session in the store (`end`, or `drop` for a store without it). */
   end(key: string): void {
     this.#ends.set(key, 'sent');
+    const oldest = this.#ends.keys().next().value;
+    if (this.#ends.size > this.limit && oldest !== undefined) this.#ends.delete(oldest);
     const failed = (error: unknown) => {
       this.onStoreError(error);
       if (this.#ends.get(key) === 'sent') this.#ends.set(key, 'failed');
