@@ -47,7 +47,7 @@ async function node(
   await subscriber.connect();
   subscribers.push(subscriber);
   const fanout = new RedisFanout({
-    publisher: shared.client,
+    publisher: client,
     subscriber: {
       subscribe: (channel, listener) =>
         subscriber.subscribe(channel, (message, from) => {
@@ -111,6 +111,47 @@ describe('a logout on Redis', () => {
     await a.server.push('ann', 'after the logout');
     await waitUntil(() => closedB || pushes(onB).length > 0, 'a push on B, or its close');
     expect(pushes(onB)).toEqual([]);
+  });
+
+  // The end's answer lost once: made again under its token, it is numbered once.
+  it('numbers an end whose answer was lost once, and only once', async () => {
+    const prefix = `end-attack${++prefixes}:`;
+    let lost = false;
+    const losing: RedisCommandClient = {
+      async sendCommand(args: ReadonlyArray<string>) {
+        const reply = await shared.client.sendCommand([...args]);
+        // END_SESSION's script alone deletes KEYS[3].
+        if (!lost && args.some((arg) => arg.includes("redis.call('DEL', KEYS[3]"))) {
+          lost = true;
+          throw new Error('Socket closed unexpectedly');
+        }
+        return reply;
+      },
+    };
+    const a = await node(prefix, () => true, losing);
+    const b = await node(prefix);
+    const onA = await harness.connect(`${a.url}/?user=ann`);
+    await onA.resume('s1');
+    const onB = await harness.connect(`${b.url}/?user=ann`);
+    expect(await onB.resume('s1', 0)).toMatchObject({ $ts: 'resumed', seq: 0 });
+    onA.send({ $ts: 'end' });
+    expect(await onA.closed).toEqual({ code: 1000, reason: 'Session ended' });
+    let closedB = false;
+    void onB.closed.then(() => {
+      closedB = true;
+    });
+    await a.server.push('ann', 'after the logout');
+    await waitUntil(() => closedB || pushes(onB).length > 0, 'a push on B, or its close');
+    expect(pushes(onB)).toEqual([]);
+    expect(lost).toBe(true);
+    const kept = (await shared.client.sendCommand([
+      'XRANGE',
+      `${prefix}fanout:log`,
+      '-',
+      '+',
+    ])) as Array<[string, string[]]>;
+    const ends = kept.filter(([, fields]) => String(fields[3]).includes('"k":"e"'));
+    expect(ends).toHaveLength(1);
   });
 
   // B's resume read the session in Redis before the end deleted it, and hears the end before
