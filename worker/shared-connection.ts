@@ -173,7 +173,9 @@ export class SharedConnection {
    * `resumeFrom` says of the session (`WireLink.learn`), and a hub still joining joins
    * again from a tab's cursor further back.
    */
-  start(resumeFrom?: SessionCursor, intent?: OpenIntent): 'started' | 'joined' {
+  start(cursor?: SessionCursor, intent?: OpenIntent): 'started' | 'joined' {
+    // A cursor of a session this hub's logout ended (a reloaded page's) is of no login now.
+    const resumeFrom = cursor && !this.#loggedOutSessions.has(cursor.session) ? cursor : undefined;
     const role = this.#role;
     if (role.kind === 'waiting') {
       if (resumeFrom) {
@@ -184,9 +186,7 @@ export class SharedConnection {
       return 'joined';
     }
     if (role.kind === 'owner' && !role.socket.dormant) {
-      if (resumeFrom && !this.#loggedOutSessions.has(resumeFrom.session)) {
-        role.socket.connection.learn(resumeFrom, intent === 'rejoin');
-      }
+      if (resumeFrom) role.socket.connection.learn(resumeFrom, intent === 'rejoin');
       return 'joined';
     }
     this.#letGo();
