@@ -31,7 +31,7 @@ describe('WireLink.leave after a resume went out', () => {
   // server passed on, and lost its socket, hears a join naming that session: it switches to
   // a new session and writes those sends again under new ids there, where the server passes
   // them on a second time.
-  it.fails('keeps a session its resume went out on, and its written sends under their ids, when a later join names it ended', async () => {
+  it('keeps a session its resume went out on, and its written sends under their ids, when a later join names it ended', async () => {
     const { connection, latest, sockets } = setup({ heartbeat: false });
     connection.start({ session: 'logged-out', seq: 2, nextId: 65 }, 'handover');
     latest().accept();

@@ -183,12 +183,12 @@ export class WireLink {
    * Other hubs' logouts ended `sessions` (their joins say so): a login still on one of them
    * goes on under a session of its own, as long as no `resume` went out (a cursor of the
    * ended login reached this hub, and the server, which never heard that logout, would
-   * resume it). Once one went out, the server may have attached it: left as it is
+   * resume it). Once one went out, on any socket of this login, the server may have
+   * attached it and passed on sends under its ids: left as it is
    * (docs/delivery-limitations.md).
    */
   leave(sessions: readonly string[]): void {
-    const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
-    if (unsent && sessions.includes(this.#session.id)) this.#takeSession(undefined);
+    if (!this.#session.written && sessions.includes(this.#session.id)) this.#takeSession(undefined);
   }
 
   /**
