@@ -14,6 +14,7 @@ import {
 import type { ConnectionState, TransitionReason } from '../protocol/state';
 import type { OpenIntent, SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
 import { AnswerWait } from './answer-wait';
+import { EndedSessions } from './ended-sessions';
 import { HeardStream } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
@@ -88,7 +89,7 @@ export class SharedConnection {
    * The sessions this hub's logouts ended: a hub whose worker died before one rejoins with
    * its cursor, which a new login must not resume (`WireLink.learn`).
    */
-  readonly #loggedOutSessions = new Set<string>();
+  readonly #loggedOutSessions: EndedSessions;
   /** Owners of another url this hub asked to make way for its login, by hub id. */
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
@@ -100,6 +101,7 @@ export class SharedConnection {
     listener: PeerListener,
   ) {
     this.#known = new AnswerWait(env.clock);
+    this.#loggedOutSessions = new EndedSessions(env.clock);
     this.#heard = new HeardStream(listener);
   }
 
@@ -205,7 +207,7 @@ export class SharedConnection {
       this.#peerListener,
       resumeFrom,
       intent,
-      [...this.#loggedOutSessions],
+      this.#loggedOutSessions.list(),
     );
     const waiting: Waiting = {
       kind: 'waiting',
