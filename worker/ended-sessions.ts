@@ -23,23 +23,20 @@ export class EndedSessions {
   add(session: string): void {
     this.#endedAt.delete(session);
     this.#endedAt.set(session, this.clock.now());
-    this.#forgetPast();
+    this.list();
   }
 
+  /** Past `ENDED_KEPT_FOR` too, until the next `add` or `list`: no server resumes it then. */
   has(session: string): boolean {
-    return this.list().includes(session);
+    return this.#endedAt.has(session);
   }
 
+  /** The sessions named now; forgets those past their time, and the oldest past the count. */
   list(): string[] {
-    this.#forgetPast();
-    return [...this.#endedAt.keys()];
-  }
-
-  #forgetPast(): void {
     const since = this.clock.now() - ENDED_KEPT_FOR;
     for (const [session, at] of this.#endedAt) {
-      if (at >= since && this.#endedAt.size <= ENDED_KEPT_MAX) return;
-      this.#endedAt.delete(session);
+      if (at < since || this.#endedAt.size > ENDED_KEPT_MAX) this.#endedAt.delete(session);
     }
+    return [...this.#endedAt.keys()];
   }
 }

@@ -1,9 +1,5 @@
 import type { ResolvedConnectionOptions, Transport } from '../protocol/connection-options';
-import {
-  ConnectionClosedError,
-  ConnectionFailedError,
-  UnconfirmedSendError,
-} from '../protocol/errors';
+import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
 import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
 import {
   isOwnerMessage,
@@ -427,7 +423,7 @@ export class SharedConnection {
         if (state === 'closed') rejectClosed(role.peer, detail.reason, 'owner');
         else {
           role.peer.rejectAll(
-            new ConnectionFailedError('tabsocket: the connection failed and will not retry'),
+            new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
           );
         }
       }
@@ -510,17 +506,12 @@ export class SharedConnection {
  * with the server (its owner stops telling settlements once closed). Closed on the owner's
  * word, one it did not number it never wrote (it numbers a send as it writes it, before
  * it closes); closed `here`, on this hub's own word, the owner may still write one posted
- * to it before it hears of the close (a logout in the send's task).
+ * to it before it hears of the close (a logout in the send's task): unconfirmed too.
  */
 function rejectClosed(peer: RelayPeer, reason: TransitionReason, by: 'owner' | 'here'): void {
   const closed = new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`);
-  const posted =
-    by === 'owner'
-      ? closed
-      : new UnconfirmedSendError(
-          `tabsocket: the connection was closed (${reason}) as the hub that owns the socket may have been writing the message: the server may have it`,
-        );
-  peer.rejectAll(closed, unconfirmed(reason), posted);
+  const written = unconfirmed(reason);
+  peer.rejectAll(closed, written, by === 'owner' ? closed : written);
 }
 
 /** An owner's word that its tab logged out: its login closed for every hub. */

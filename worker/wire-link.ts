@@ -549,7 +549,7 @@ export class WireLink {
     if (left > 0) {
       this.listener.error(
         new TooLargeError(
-          `tabsocket: ${left} topics were not subscribed: over the server's maxTopicLength (${this.#limits.maxTopicLength}), past its maxTopics (${this.#limits.maxTopics}) or its maxPayload (${this.#limits.maxPayload} bytes) for the sub frame`,
+          `tabsocket: ${left} topics were not subscribed: past the server's limits (${JSON.stringify(this.#limits)})`,
         ),
       );
     }
