@@ -15,14 +15,16 @@ export const ENDED_KEPT_MAX = 16;
  * it then resumes nothing): bounded in time and in count, as every join carries them.
  */
 export class EndedSessions {
-  /** When each ended, oldest first. */
+  /** When each ended, oldest first (a session ends once). */
   readonly #endedAt = new Map<string, number>();
+  readonly #clock: Clock;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
 
   add(session: string): void {
-    this.#endedAt.delete(session);
-    this.#endedAt.set(session, this.clock.now());
+    this.#endedAt.set(session, this.#clock.now());
     this.list();
   }
 
@@ -33,7 +35,7 @@ export class EndedSessions {
 
   /** The sessions named now; forgets those past their time, and the oldest past the count. */
   list(): string[] {
-    const since = this.clock.now() - ENDED_KEPT_FOR;
+    const since = this.#clock.now() - ENDED_KEPT_FOR;
     for (const [session, at] of this.#endedAt) {
       if (at < since || this.#endedAt.size > ENDED_KEPT_MAX) this.#endedAt.delete(session);
     }

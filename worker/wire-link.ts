@@ -571,6 +571,6 @@ function standingOf(cursor: SessionCursor): SessionStanding {
 /** The rejection of a message written and not acknowledged when its login closed. */
 export function unconfirmed(reason: TransitionReason): UnconfirmedSendError {
   return new UnconfirmedSendError(
-    `tabsocket: the connection was closed (${reason}) after the message was written and before its ack: the server may have it`,
+    `tabsocket: the connection was closed (${reason}) before the message's ack: the server may have it`,
   );
 }
