@@ -21,8 +21,9 @@ export interface FinalAcksLink {
  * So the socket stays open for acks only (the tabs see `closed` at once, no push reaches
  * them, no ping goes, nothing reconnects) until every such message is acknowledged, the
  * server closes the socket, `FINAL_ACKS_WITHIN` ms pass, or a new login starts (and the
- * socket posted what was sent on it: `release`); then it closes, and what is still unacknowledged is given up. Its one timer is cleared by `end`,
- * which every way out goes through.
+ * socket posted what was sent on it: `release`); then it closes, and what is still
+ * unacknowledged is given up. Its one timer is cleared by `end`, which every way out goes
+ * through.
  */
 export class FinalAcks {
   readonly #timer: Timer;
