@@ -523,6 +523,101 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
     },
   },
   {
+    // Seed 142 (every fault), run 2,457, no SharedWorker: the owner's page logs bob out and
+    // alice in; the relaying page, told, connects as alice in the same instant, before its
+    // hub read the pushes the owner relayed before the logout: h5 heard p4 and p5 of bob.
+    // Fixed: a relaying hub takes a tab's open without a cursor (`opened`) once the owner
+    // answered a join it posted then (`SharedConnection.sync`).
+    bug: 'a relaying page connected as the next user heard the ended login’s pushes on their way',
+    plan: {
+      seed: 790209773,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 9, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 7, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 23, aim: false, step: { kind: 'push', user: 1, topic: 0, count: 5 } },
+        { wait: 0, aim: true, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [3, 0, 0, 0],
+    },
+  },
+  {
+    // Seed 81 (no-shared-worker,second-build,worker-death,reload,tabs,logout,socket), run
+    // 67, SharedWorker: the same behind a relaying build (build b's pages follow build a's
+    // owner, whose page logs out): bob's handle heard alice's p1 and p2. Fixed as the last.
+    bug: 'a page of a relaying build connected as the next user heard the ended login’s pushes on their way',
+    plan: {
+      seed: 118782892,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 12, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 35, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: true, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [7, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    },
+  },
+  {
+    // Seed 43 (every fault), run 2,216: a topic change, a logout and a login as bob in one
+    // instant; the logout went through the handle the topic change had just released and
+    // was refused, and bob's handle joined alice's login. The model's app now logs out
+    // through the page's live handle, and a login waits for a logout as for a login.
+    bug: 'a logout through a handle released in its instant was refused, and the next user joined the login',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 10, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'topics', pick: 9, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 9 } },
+        { wait: 0, aim: false, step: { kind: 'close-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 81 (no-shared-worker,second-build,worker-death,reload,tabs,logout,socket), run
+    // 2,052: a handle that joined a login as another page logged out closed with it; the
+    // app logged out through that closed handle (nothing), and the next login joined the
+    // live one. The model's app now logs out only through a live handle.
+    bug: 'a logout through a handle already closed by a logout left the live login on',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 10 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 11, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [0, 1, 5, 1, 1, 7],
+    },
+  },
+  {
+    // The same as the last, with SharedWorker and bob logging in (foreign push).
+    bug: 'a logout through a closed handle left the live login on, and bob joined it',
+    plan: {
+      seed: 90517859,
+      browsers: [{ sharedWorkers: true }, { sharedWorkers: true }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 11, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 1, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 1, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [0, 0, 0, 1],
+    },
+  },
+  {
     // Seed 2 (topics,reload,no-shared-worker). A page reloads and a push comes as the new
     // page's socket opens, before either socket's resume is answered: both sockets got it
     // plainly, and each resume's answer handed it to the session (S1#1, S1#2). Fixed by the
@@ -704,6 +799,142 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
         { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
       ],
       choices: [0, 0, 3, 0, 1, 7],
+    },
+  },
+  {
+    // Seed 600 (every fault), run 587: an owner took S1 from the reloaded page's cursor (held,
+    // not numbered) and resumed it on a server that said hello without telling the tabs
+    // `numbered`; the relaying page heard no push, and resynced for nothing when its worker
+    // was killed. Fixed: the first resume of a login on a hello server tells the cursor.
+    bug: 'a relaying page whose worker died after a held resume resynced, its cursor never told numbered',
+    plan: {
+      seed: 1882275415,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 39, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'blackhole', pick: 0 } },
+        { wait: 0, aim: true, step: { kind: 'open-tab', browser: 0, build: 0, interest: 1 } },
+        { wait: 0, aim: false, step: { kind: 'kill-new-worker', pick: 0 } },
+        { wait: 0, aim: true, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 9 } },
+      ],
+      choices: [0, 0, 0, 5, 0, 0, 0, 0],
+    },
+  },
+  {
+    // Seed 604 (every fault), run 1,352: a page reloads, the server restarts without its
+    // sessions, the page reloads again as another page opens; the reloaded page's cursor of S1
+    // (numbered) joined a hub on a fresh session not resumed yet, got resync at once for the
+    // numbered clause of `RecentFrames.missedBy`, and the login ended before any push.
+    bug: 'a numbered cursor of a lost session with no push joined a hub not open yet and resynced at once (seed 604)',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 21, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        {
+          wait: 0,
+          aim: true,
+          step: { kind: 'server-restart', keepSessions: false, downFor: 0 },
+        },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: true, step: { kind: 'logout', pick: 0 } },
+      ],
+      choices: [3, 0, 0],
+    },
+  },
+  {
+    // Seed 611, run 1,914: a page reloads as its socket drops and another page opens; the
+    // reloaded page's handle (cursor of S1, numbered) joined a hub on the new page's fresh
+    // session and resynced at once, yet that hub then resumed S1 itself (a rejoin's cursor).
+    // Seeds 616, 617 (the same) and 619 (the hub goes on with its own session: the resync
+    // comes as the sockets move to it) below. Fixed: a cursor of another session waits for the
+    // connection to open (`HeardStream.missedBy`).
+    bug: "a numbered cursor joined a hub about to go on with the cursor's session and resynced (seed 611)",
+    plan: {
+      seed: 2147448115,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 18, aim: false, step: { kind: 'drop-socket', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [0, 0],
+    },
+  },
+  {
+    // Seed 616, run 1,968 (as seed 611).
+    bug: "a numbered cursor joined a hub about to go on with the cursor's session and resynced (seed 616)",
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 22, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 10 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 617, run 539 (as seed 611).
+    bug: "a numbered cursor joined a hub about to go on with the cursor's session and resynced (seed 617)",
+    plan: {
+      seed: 1630783474,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 35, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 7 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'drop-socket', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 619, run 1,853: a server restart without sessions; the hub goes on with its own
+    // session, and the resync comes as the sockets move to it.
+    bug: "a numbered cursor joined a hub not open yet and resynced long before the sockets moved to the hub's session (seed 619)",
+    plan: {
+      seed: 1346587088,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'crash-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        {
+          wait: 3,
+          aim: false,
+          step: { kind: 'server-restart', keepSessions: false, downFor: 2627 },
+        },
+        { wait: 258, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+      ],
+      choices: [0, 0, 3, 3, 0],
+    },
+  },
+  {
+    // Seed 615 (every fault; failed the same before the resync merge): a push, a page opens
+    // as the owner page reloads behind a blackholed socket, then a logout. The reloaded page's
+    // cursor (S1, seq 1) joined the new page's hub on a fresh session and resynced at once,
+    // though the login ended before that hub opened.
+    bug: 'a cursor of a session with a push joined a hub not open yet, resynced, and the login ended (seed 615)',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 44, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'blackhole', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 1, aim: false, step: { kind: 'logout', pick: 0 } },
+      ],
+      choices: [3, 1],
     },
   },
   {

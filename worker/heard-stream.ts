@@ -1,7 +1,7 @@
 import type { TabSocketError } from '../protocol/errors';
 import type { ConnectionState, StateDetail } from '../protocol/state';
 import type { SessionCursor, TabFrame } from '../protocol/tab-hub';
-import { RecentFrames } from './recent-frames';
+import { type Missed, RecentFrames } from './recent-frames';
 import type { PeerListener } from './relay-peer';
 
 /**
@@ -12,6 +12,9 @@ import type { PeerListener } from './relay-peer';
 export class HeardStream implements PeerListener {
   readonly #recent = new RecentFrames();
   #builds: string[] = [];
+  #state: ConnectionState = 'idle';
+  /** Catch-ups of cursors of another session, waiting for the socket to open (`missedBy`). */
+  #unanswered: Array<() => void> = [];
 
   constructor(private readonly listener: PeerListener) {}
 
@@ -20,15 +23,31 @@ export class HeardStream implements PeerListener {
     return this.#builds;
   }
 
-  /** What a tab or hub whose stream stands at `cursor` missed, while the connection stands at `current`. */
+  /**
+   * `answer`: what a tab or hub whose stream stands at `cursor` missed, while the connection
+   * stands at `current()` (`RecentFrames.missedBy`). A cursor of another session waits for the
+   * socket to open: until then the hub may yet go on with the cursor's session (a rejoin's
+   * cursor, `WireLink.learn`), and then nothing was missed. A login that ends first answers
+   * nothing.
+   */
   missedBy(
     cursor: SessionCursor,
-    current: SessionCursor | undefined,
-  ): TabFrame[] | 'resync' | undefined {
-    return this.#recent.missedBy(cursor, current);
+    current: () => SessionCursor | undefined,
+    answer: (missed: Missed) => void,
+  ): void {
+    const verdict = () => answer(this.#recent.missedBy(cursor, current()));
+    const other = current()?.session;
+    if (this.#state !== 'open' && other !== undefined && other !== cursor.session) {
+      this.#unanswered.push(verdict);
+    } else verdict();
   }
 
   state(state: ConnectionState, detail: StateDetail): void {
+    this.#state = state;
+    // Before the tabs hear `open`: a resync goes ahead of the pushes that follow.
+    if (state === 'open' || state === 'closed' || state === 'failed') {
+      for (const verdict of this.#unanswered.splice(0)) if (state === 'open') verdict();
+    }
     this.listener.state(state, detail);
   }
 

@@ -32,6 +32,7 @@ import {
 import type { Environment } from './environment';
 import type { ScheduleTask } from './frame-batcher';
 import { type HubLifetime, holdHubLifetime } from './hub-lifetime';
+import type { Missed } from './recent-frames';
 import { type LockWaiter, type TabPort, TabRegistry } from './registry';
 import { type RelayChannelPort, SharedConnection } from './shared-connection';
 import { HeardWrites, numberingOf } from './tab-send';
@@ -155,8 +156,11 @@ export class Hub {
       entry = this.#createEntry(options);
       this.#connections.set(name, entry);
     }
-    // After the events of the login this open ends or leaves, before those of the one it joins.
-    this.#registry.postTo(tabId, { kind: 'opened', name });
+    // After the events of the login this open ends or leaves, before those of the one it
+    // joins; joining the login an owner relays, once the owner answered (its frames and word
+    // before are of a login the tab's app may have seen end: `SharedConnection.sync`).
+    const taken = () => this.#registry.postTo(tabId, { kind: 'opened', name });
+    if (cursor || !known?.connection.sync()?.then(taken)) taken();
     // A tab coming back with a cursor must miss nothing before its interest arrives: it
     // drops what it does not want itself.
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);
@@ -169,7 +173,9 @@ export class Hub {
       const resuming =
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
       if (entry.connection.start(cursor, intent) === 'started') entry.login = ++this.#logins;
-      if (known && cursor) this.#catchUp(tabId, known, cursor);
+      if (known && cursor) {
+        known.connection.missedBy(cursor, (missed) => this.#catchUp(tabId, known, cursor, missed));
+      }
       // A session no push of which was heard (this hub's own, new) left no tab behind.
       const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
       if (switched && entry.connection.cursor?.session === cursor.session) {
@@ -312,9 +318,8 @@ export class Hub {
    * kept: the tab compares numbers within a session only, and would take pushes 1, 2… of the
    * new one for pushes of the old one it had.
    */
-  #catchUp(tabId: string, { connection }: Entry, cursor: SessionCursor): void {
+  #catchUp(tabId: string, { connection }: Entry, cursor: SessionCursor, missed: Missed): void {
     const { name } = connection.options;
-    const missed = connection.missedBy(cursor);
     if (!missed) return;
     if (missed !== 'resync') {
       this.#registry.postTo(tabId, { kind: 'frames', name, frames: missed });
@@ -324,10 +329,11 @@ export class Hub {
     const current = connection.cursor;
     if (!current || current.session === cursor.session) return;
     const start = { ...current, seq: 0 };
-    const stream = connection.missedBy(start);
-    if (!Array.isArray(stream)) return;
-    this.#registry.postTo(tabId, { kind: 'cursor', name, cursor: start });
-    this.#registry.postTo(tabId, { kind: 'frames', name, frames: stream });
+    connection.missedBy(start, (stream) => {
+      if (!Array.isArray(stream)) return;
+      this.#registry.postTo(tabId, { kind: 'cursor', name, cursor: start });
+      this.#registry.postTo(tabId, { kind: 'frames', name, frames: stream });
+    });
   }
 
   #graceIfAlone(name: string): void {

@@ -1,5 +1,8 @@
 import type { SessionCursor, TabFrame } from '../protocol/tab-hub';
 
+/** What a tab or hub behind the stream missed: nothing, the frames after its cursor, or too many. */
+export type Missed = TabFrame[] | 'resync' | undefined;
+
 /** How many numbered frames a connection keeps for tabs that come back (about a second of a busy feed). */
 export const RECENT_FRAMES = 256;
 
@@ -10,7 +13,7 @@ export const RECENT_FRAMES = 256;
  * cursor is older than the oldest kept frame gets `resync` instead.
  */
 export class RecentFrames {
-  /** A ring: once full, the oldest frame is at `#next`, where the next one goes. */
+  /** A ring: the oldest frame is at `#next`, where the next one goes, once full (at 0 before). */
   readonly #frames: TabFrame[] = [];
   #next = 0;
   /** The session the kept frames belong to. */
@@ -41,21 +44,17 @@ export class RecentFrames {
    * hub was away) missed that session's last pushes and this one's: `'resync'`, unless no
    * push was numbered on either side and no server that numbers them had the cursor's
    * session (a plain server numbers none; a tab with such a cursor resyncs after a worker
-   * death only here).
+   * death only here). Asked once the connection opened (`HeardStream.missedBy`): before, the
+   * hub may yet go on with the cursor's session.
    */
-  missedBy(
-    cursor: SessionCursor,
-    current: SessionCursor | undefined,
-  ): TabFrame[] | 'resync' | undefined {
+  missedBy(cursor: SessionCursor, current: SessionCursor | undefined): Missed {
     if (!current) return undefined;
     if (current.session !== cursor.session) {
       return cursor.seq > 0 || cursor.numbered || current.seq > 0 ? 'resync' : undefined;
     }
     if (cursor.seq >= current.seq) return undefined;
-    const frames =
-      this.#frames.length < this.limit
-        ? this.#frames
-        : [...this.#frames.slice(this.#next), ...this.#frames.slice(0, this.#next)];
+    // Oldest first: the ring from `#next` (before it wrapped, `#next` is its length).
+    const frames = [...this.#frames.slice(this.#next), ...this.#frames.slice(0, this.#next)];
     const first = frames[0]?.seq;
     if (this.#session !== cursor.session || first === undefined || first > cursor.seq + 1) {
       return 'resync';

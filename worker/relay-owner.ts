@@ -11,6 +11,7 @@ import {
 import type { StateDetail } from '../protocol/state';
 import type { SessionCursor, TabEvent, TabFrame } from '../protocol/tab-hub';
 import { FrameBatcher, type ScheduleTask } from './frame-batcher';
+import type { Missed } from './recent-frames';
 import type { LockWaiter } from './registry';
 import type { RelayChannel } from './relay-peer';
 import { WrittenSends } from './relay-written';
@@ -34,8 +35,8 @@ export interface OwnerHost {
   close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void;
   /** The builds of every hub on the connection changed. */
   buildsChanged(builds: string[]): void;
-  /** What a hub whose stream stands at `cursor` missed (see `RecentFrames.missedBy`). */
-  missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined;
+  /** `answer`: what a hub whose stream stands at `cursor` missed (see `HeardStream.missedBy`). */
+  missedBy(cursor: SessionCursor, answer: (missed: Missed) => void): void;
   /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
   learn(cursor: SessionCursor): void;
   /** A joining hub's logouts ended these sessions (`Connection.leave`). */
@@ -213,13 +214,14 @@ export class RelayOwner {
    * taking the session over, before the peer had joined, went to no peer.
    */
   #catchUp(hubId: string, cursor: SessionCursor): void {
-    const missed = this.host.missedBy(cursor);
-    if (!missed) return;
-    const event: TabEvent =
-      missed === 'resync'
-        ? { kind: 'resync', name: this.name }
-        : { kind: 'frames', name: this.name, frames: missed };
-    this.#post({ kind: 'event', to: hubId, event });
+    this.host.missedBy(cursor, (missed) => {
+      if (!missed) return;
+      const event: TabEvent =
+        missed === 'resync'
+          ? { kind: 'resync', name: this.name }
+          : { kind: 'frames', name: this.name, frames: missed };
+      this.#post({ kind: 'event', to: hubId, event });
+    });
   }
 
   #drop(hubId: string): void {
@@ -253,7 +255,7 @@ export class RelayOwner {
     const numbered = (wire: number, awaits?: true) => {
       const { session } = this.socket.cursor;
       if (origin !== undefined) this.#written.record(origin, from, id, { session, id: wire });
-      this.#post({ kind: 'numbered', to: from, id, wire, session, ...(awaits ? { awaits } : {}) });
+      this.#post({ kind: 'numbered', to: from, id, wire, session, awaits });
       return { session, id: wire };
     };
     const numbering: Numbering = confirms
@@ -294,7 +296,7 @@ export class RelayOwner {
       status,
       cursor,
       joined,
-      ...(ask === undefined ? {} : { asked: ask }),
+      asked: ask,
     });
   }
 

@@ -21,9 +21,9 @@ export interface RelayChannel {
 export interface RelayedSend {
   data: SocketData;
   /** The message id an owner wrote it under, once one did, with its session. */
-  wire?: WireId;
+  wire?: WireId | undefined;
   /** The tab and its number for the send (`Numbering.origin`), told the owner. */
-  origin?: string;
+  origin?: string | undefined;
   /** Posted to an owner, which may write it before it hears that this hub's login ended. */
   posted?: true;
   /** Who hears how it is written (this hub's tab, which keeps it for this hub's death). */
@@ -71,6 +71,11 @@ export class RelayPeer {
   #heard: number[] = [];
   /** The `ask` of this hub's last join: only the answer to it starts this hub's stream. */
   #asks = 0;
+  /**
+   * Whether the owner answered this hub's last join: all it posted before it read the join
+   * came before (a logout's word too).
+   */
+  answered = false;
   #topics: string[] = [];
 
   constructor(
@@ -87,7 +92,7 @@ export class RelayPeer {
     private readonly ended: readonly string[] = [],
   ) {
     this.#cursor = resumeFrom;
-    this.#join();
+    this.join();
   }
 
   /** The owner's state as last heard, for this hub's tabs. */
@@ -135,14 +140,7 @@ export class RelayPeer {
     const wire = id !== undefined && session !== undefined ? { session, id } : undefined;
     const sendId = this.#nextSend++;
     return new Promise((resolve, reject) => {
-      const send: RelayedSend = {
-        data,
-        tell,
-        resolve,
-        reject,
-        ...(wire ? { wire } : {}),
-        ...(origin === undefined ? {} : { origin }),
-      };
+      const send: RelayedSend = { data, tell, resolve, reject, wire, origin };
       this.#sends.set(sendId, send);
       const to = this.#owner?.id;
       if (to) this.#postSend(to, sendId, send);
@@ -163,7 +161,7 @@ export class RelayPeer {
     this.#cursor = { ...cursor, nextId: Math.max(cursor.nextId, known?.nextId ?? 0) };
     // Tabs that opened without a cursor count from this one.
     if (!known) this.listener.cursor(this.#cursor);
-    this.#join();
+    this.join();
   }
 
   setTopics(topics: readonly string[]): void {
@@ -257,10 +255,11 @@ export class RelayPeer {
       this.#owner = { id: to, phase: 'joining' };
       // Joining tells where this hub's stream stands, for the pushes it missed; a join
       // posted before this owner held the lock went to no one.
-      if (message.joined !== this.hubId) this.#join();
+      if (message.joined !== this.hubId) this.join();
       for (const [id, send] of this.#sends) this.#postSend(to, id, send);
     }
     const owner = this.#owner;
+    this.answered ||= answersThisHub;
     if (answersThisHub && owner?.phase === 'joining') this.#follow(owner, message);
     this.#mirror(message.status, {
       from: this.#status.state,
@@ -343,17 +342,19 @@ export class RelayPeer {
     }
   }
 
-  #join(): void {
+  /** Joins (again): the owner answers, and hands over what this hub missed since its cursor. */
+  join(): void {
     const cursor = this.#cursor;
+    this.answered = false;
     this.#post({
       kind: 'join',
       build: this.build,
       url: this.url,
       topics: this.#topics,
-      ...(cursor ? { cursor } : {}),
+      cursor,
       ask: ++this.#asks,
-      ...(this.intent === 'rejoin' ? { intent: this.intent } : {}),
-      ...(this.ended.length > 0 ? { ended: [...this.ended] } : {}),
+      intent: this.intent,
+      ended: [...this.ended],
     });
   }
 
@@ -381,8 +382,9 @@ export class RelayPeer {
       to,
       id,
       data,
-      ...(wire ? { wire: wire.id, session: wire.session } : {}),
-      ...(origin === undefined ? {} : { origin }),
+      wire: wire?.id,
+      session: wire?.session,
+      origin,
       ...(heard.length > 0 ? { heard } : {}),
       confirms: true,
     });

@@ -229,8 +229,10 @@ export class SendQueue {
 
   /**
    * Takes the message's id now (the next one, unless another hub wrote it under one) and
-   * asks its tab to confirm it, once per id: a fresh session's id is asked again. Only an
-   * answer that frees the first waiting message flushes: the others are written with it.
+   * asks its tab to confirm it, once per id: a fresh session's id is asked again. Each
+   * answer flushes (a flush stops at once at a first message still waiting for its tab):
+   * the one that frees the first waiting message writes the others told with it, and so
+   * does a withdrawn message's, settled as its hub goes (`HeardWrites.forget`).
    */
   #ask(message: Message, confirm: (id: number) => Promise<void>): void {
     const id = message.id ?? this.#nextId;
@@ -244,7 +246,7 @@ export class SendQueue {
     confirm(id).then(() => {
       if (message.asked !== ask) return;
       message.told = ask;
-      if (this.#waiting.find((first) => !first.withdrawn?.aborted) === message) this.confirmed();
+      this.confirmed();
     });
   }
 

@@ -8,11 +8,12 @@ import {
   type RelayMessage,
 } from '../protocol/relay';
 import type { ConnectionState, TransitionReason } from '../protocol/state';
-import type { OpenIntent, SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
+import type { OpenIntent, SessionCursor, SocketData } from '../protocol/tab-hub';
 import { AnswerWait } from './answer-wait';
 import { EndedSessions } from './ended-sessions';
 import { HeardStream } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
+import type { Missed } from './recent-frames';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 import { type PeerListener, RelayPeer } from './relay-peer';
 import type { Numbering } from './send-queue';
@@ -141,9 +142,23 @@ export class SharedConnection {
     return this.#heard.knownBuilds;
   }
 
-  /** What a tab or hub whose stream stands at `cursor` missed: frames, `'resync'`, or nothing. */
-  missedBy(cursor: SessionCursor): TabFrame[] | 'resync' | undefined {
-    return this.#heard.missedBy(cursor, this.cursor);
+  /** `answer`: what a tab or hub at `cursor` missed: frames, `'resync'`, or nothing (`HeardStream.missedBy`). */
+  missedBy(cursor: SessionCursor, answer: (missed: Missed) => void): void {
+    this.#heard.missedBy(cursor, () => this.cursor, answer);
+  }
+
+  /**
+   * While relaying: waits (as `known`) for the owner's answer to an ask posted now, after what
+   * the owner posted before it (pushes, a logout's word). A tab's new login on a hub that
+   * relays starts there: the owner's frames and word still on their way when the tab's
+   * app learnt of a logout (a user switch) are the ended login's, never the new one's.
+   */
+  sync(): Promise<void> | undefined {
+    const role = this.#role;
+    if (role.kind !== 'waiting') return undefined;
+    role.peer.join();
+    if (!this.#known.promise) this.#known.start(KNOWN_WITHIN);
+    return this.#known.promise;
   }
 
   /** Where the session stands, as this hub knows it. */
@@ -335,7 +350,7 @@ export class SharedConnection {
       sends,
       topics: this.#topics,
       online: this.#online,
-      missedBy: (peerCursor) => this.missedBy(peerCursor),
+      missedBy: (peerCursor, answer) => this.missedBy(peerCursor, answer),
       loggedOut: (session) => this.#loggedOutSessions.has(session),
     });
     this.#role = {
@@ -399,6 +414,7 @@ export class SharedConnection {
       return;
     }
     role.peer.receive(message);
+    if (role.peer.answered) this.#known.settle();
     // The owner this hub follows left after the lock came here: the session is this hub's.
     if (role.granted && role.peer.owner === undefined && this.#role === role) {
       this.#own(role, role.peer.cursor, role.granted);

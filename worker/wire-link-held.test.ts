@@ -74,6 +74,30 @@ it('says numbered once a resume went to a server that said hello; not for a plai
   expect(plain.connection.cursor).not.toHaveProperty('numbered');
 });
 
+// A session taken from a cursor that is held but not numbered (a pagehide's, an owner's
+// announcement to a relaying hub, an older build's): the tabs hear `numbered` once its
+// resume goes to a server that said hello, before the worker may die (they would resync
+// after the death, though nothing was lost: sim seed 600).
+it('tells the tabs numbered once a held session it took from a cursor is resumed on a hello server', () => {
+  const { connection, cursors, resume } = resumeFrom({
+    session: 'taken-session-0123',
+    seq: 0,
+    nextId: 65,
+  });
+  expect(resume).toMatchObject({ session: 'taken-session-0123', held: true });
+  expect(connection.cursor).toMatchObject({ numbered: true });
+  expect(cursors.at(-1)).toMatchObject({ session: 'taken-session-0123', numbered: true });
+});
+
+it('never tells numbered for a held session on a plain server, whatever its cursor said', () => {
+  const { connection, cursors, latest } = setup();
+  connection.start({ session: 'taken-session-0123', seq: 0, nextId: 65, numbered: true });
+  latest().accept();
+  vi.advanceTimersByTime(HELLO_WINDOW);
+  expect(connection.cursor).not.toHaveProperty('numbered');
+  for (const cursor of cursors) expect(cursor).not.toHaveProperty('numbered');
+});
+
 describe('across hubs', () => {
   let world = hubWorld();
   afterEach(() => {

@@ -415,6 +415,9 @@ export class WireLink {
   }
 
   #startResume(nonce: string): void {
+    // Whether the tabs' cursors may say `numbered` already: a held session taken from a
+    // cursor (another hub's, a pagehide's) on this login's first hello did not.
+    const told = this.#session.held && this.#serverKind === 'tabsocket';
     this.#serverKind = 'tabsocket';
     this.#phase = 'resuming';
     this.#nonce = nonce;
@@ -425,10 +428,8 @@ export class WireLink {
     // The server attaches the session as it reads this, and may push into it at once; the
     // answer may never come. Every later resume of it says `held`, and the tabs hear so
     // before it is written: a hub that takes the session from their cursor says it too.
-    if (!this.#session.held) {
-      this.#session.offered();
-      this.listener.cursor(this.cursor);
-    }
+    this.#session.offered();
+    if (!told) this.listener.cursor(this.cursor);
     this.#write(resume);
   }
 

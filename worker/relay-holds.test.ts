@@ -1,5 +1,5 @@
 /**
- * Review attacks on the relay's send confirmation (`numbered` with `awaits`, answered by
+ * The relay's send confirmation (`numbered` with `awaits`, answered by
  * `holds`; `RelayOwner`, `HeardWrites`): a relaying hub is played by hand on the relay
  * channel (its lifetime lock held by the test), so the test picks when it answers, or dies.
  */
@@ -57,16 +57,12 @@ async function ownerAndHandPeer(name: string, peer = 'hand-peer') {
   return { a, tabA, socket, channel, heard, owner, post, numbered, die: () => die() };
 }
 
-// BUG (invariant: each send() settles once; also "no timer leaked" is fine, it is the
-// queue that stalls). A confirming relaying hub's send blocks every later send of the
-// connection until its `holds` (SendQueue: a message waiting for `confirm` holds the ones
-// behind it). When that hub dies first, the owner drops it: `gone.abort()` withdraws its
-// send, and `HeardWrites.forget` resolves the ask; but `SendQueue.#ask`'s answer flushes
-// only when the answered message is the first one not withdrawn, which the withdrawn
-// message never is. Nothing else flushes the queue: the owner's own tab's send, already
-// confirmed by its tab, waits until some later send or socket comes along (for ever in an
-// idle app), though the socket is open and resumed.
-it.fails('write the sends behind a relaying hub that died before it answered holds', async () => {
+// A confirming relaying hub's send holds every later send of the connection until its
+// `holds` (a message waiting for `confirm` holds the ones behind it). When that hub dies
+// first, the owner withdraws its send and `HeardWrites.forget` settles its ask: that answer
+// flushes too (`SendQueue.#ask`), or the owner's own tab's send, confirmed already, would
+// wait on an open socket until some later send or socket came along (for ever in an idle app).
+it('write the sends behind a relaying hub that died before it answered holds', async () => {
   const { tabA, socket, owner, post, numbered, die } = await ownerAndHandPeer('holds-dies');
   post({ kind: 'send', to: owner, id: 1, data: 'peer', origin: 'tab-p:1', confirms: true });
   await vi.waitFor(() => expect(numbered()).toHaveLength(1));
