@@ -937,6 +937,31 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [3, 1],
     },
   },
+  {
+    // Seed 803 (every logout fault), run 1,318: one SharedWorker on the HTTP stream; a page
+    // reloads, another logs out and in in one task. The reloaded page connected with its
+    // pagehide cursor of the ended session, and the hub, its owner dormant, started the new
+    // login from it: only a live owner checked the sessions its logouts ended. Fixed: a
+    // cursor of one is dropped whatever the hub's role (`SharedConnection.start`).
+    bug: 'a new login resumed, from a reloaded page cursor, the session its own hub logged out of',
+    plan: {
+      seed: 269285553,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        {
+          wait: 27,
+          aim: false,
+          step: { kind: 'block-upgrades', browser: 0, duration: 0, cut: true },
+        },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 1, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -1,9 +1,5 @@
 import type { ResolvedConnectionOptions, Transport } from '../protocol/connection-options';
-import {
-  ConnectionClosedError,
-  ConnectionFailedError,
-  UnconfirmedSendError,
-} from '../protocol/errors';
+import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
 import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
 import {
   isOwnerMessage,
@@ -14,6 +10,7 @@ import {
 import type { ConnectionState, TransitionReason } from '../protocol/state';
 import type { OpenIntent, SessionCursor, SocketData } from '../protocol/tab-hub';
 import { AnswerWait } from './answer-wait';
+import { EndedSessions } from './ended-sessions';
 import { HeardStream } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
 import type { Missed } from './recent-frames';
@@ -89,7 +86,7 @@ export class SharedConnection {
    * The sessions this hub's logouts ended: a hub whose worker died before one rejoins with
    * its cursor, which a new login must not resume (`WireLink.learn`).
    */
-  readonly #loggedOutSessions = new Set<string>();
+  readonly #loggedOutSessions: EndedSessions;
   /** Owners of another url this hub asked to make way for its login, by hub id. */
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
@@ -101,6 +98,7 @@ export class SharedConnection {
     listener: PeerListener,
   ) {
     this.#known = new AnswerWait(env.clock);
+    this.#loggedOutSessions = new EndedSessions(env.clock);
     this.#heard = new HeardStream(listener);
   }
 
@@ -188,7 +186,9 @@ export class SharedConnection {
    * `resumeFrom` says of the session (`WireLink.learn`), and a hub still joining joins
    * again from a tab's cursor further back.
    */
-  start(resumeFrom?: SessionCursor, intent?: OpenIntent): 'started' | 'joined' {
+  start(cursor?: SessionCursor, intent?: OpenIntent): 'started' | 'joined' {
+    // A cursor of a session this hub's logout ended (a reloaded page's) is of no login now.
+    const resumeFrom = cursor && !this.#loggedOutSessions.has(cursor.session) ? cursor : undefined;
     const role = this.#role;
     if (role.kind === 'waiting') {
       if (resumeFrom) {
@@ -199,9 +199,7 @@ export class SharedConnection {
       return 'joined';
     }
     if (role.kind === 'owner' && !role.socket.dormant) {
-      if (resumeFrom && !this.#loggedOutSessions.has(resumeFrom.session)) {
-        role.socket.connection.learn(resumeFrom, intent === 'rejoin');
-      }
+      if (resumeFrom) role.socket.connection.learn(resumeFrom, intent === 'rejoin');
       return 'joined';
     }
     this.#letGo();
@@ -220,7 +218,7 @@ export class SharedConnection {
       this.#peerListener,
       resumeFrom,
       intent,
-      [...this.#loggedOutSessions],
+      this.#loggedOutSessions.list(),
     );
     const waiting: Waiting = {
       kind: 'waiting',
@@ -524,17 +522,12 @@ export class SharedConnection {
  * with the server (its owner stops telling settlements once closed). Closed on the owner's
  * word, one it did not number it never wrote (it numbers a send as it writes it, before
  * it closes); closed `here`, on this hub's own word, the owner may still write one posted
- * to it before it hears of the close (a logout in the send's task).
+ * to it before it hears of the close (a logout in the send's task): unconfirmed too.
  */
 function rejectClosed(peer: RelayPeer, reason: TransitionReason, by: 'owner' | 'here'): void {
   const closed = new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`);
-  const posted =
-    by === 'owner'
-      ? closed
-      : new UnconfirmedSendError(
-          `tabsocket: the connection was closed (${reason}) as the hub that owns the socket may have been writing the message: the server may have it`,
-        );
-  peer.rejectAll(closed, unconfirmed(reason), posted);
+  const written = unconfirmed(reason);
+  peer.rejectAll(closed, written, by === 'owner' ? closed : written);
 }
 
 /** An owner's word that its tab logged out: its login closed for every hub. */
