@@ -962,6 +962,26 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [],
     },
   },
+  {
+    // Seed 1011 (reload,topics,second-handle,server-restart,socket,offline,logout,tabs), run
+    // 888, one SharedWorker: a page reloads and the browser goes offline in the instant a tab
+    // logs out and in again; the socket dropped before the logout's `end` was written, and
+    // the new login resumed S1 from the reloaded page's cursor. Fixed with seed 803's plan
+    // (a hub drops a cursor of a session its logout ended on every path).
+    // Invariant: after logout no push of the old session reaches any handle.
+    bug: 'a new login resumed, from a reloaded page’s cursor, the session a logout ended while offline',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 30, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'offline', browser: 0, duration: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
