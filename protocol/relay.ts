@@ -56,7 +56,7 @@ export type OwnerMessage = Envelope &
          */
         joined?: string;
         /** The `ask` of the join this answers: a peer follows from the answer to its last. */
-        asked?: number;
+        asked?: number | undefined;
       }
     | {
         kind: 'state';
@@ -83,7 +83,7 @@ export type OwnerMessage = Envelope &
         id: number;
         wire: number;
         session?: string;
-        awaits?: true;
+        awaits?: true | undefined;
       }
     /** Peer `to`'s send `id` is done: acknowledged (or written), or refused with `error`. */
     | { kind: 'settled'; to: string; id: number; error?: SerializedError }
@@ -99,8 +99,11 @@ export type PeerMessage = Envelope &
         build: string;
         url: string;
         topics: string[];
-        cursor?: SessionCursor;
-        /** Numbers the peer's joins: it joins again when a tab brings a cursor further back. */
+        cursor?: SessionCursor | undefined;
+        /**
+         * Numbers the peer's joins: it joins again when a tab brings a cursor further back,
+         * and when a tab opens without one (the answer comes after all the owner posted before).
+         */
         ask?: number;
         /**
          * `rejoin`: its tabs continue a login they held before (their worker died), which
@@ -134,9 +137,9 @@ export type PeerMessage = Envelope &
         to: string;
         id: number;
         data: SocketData;
-        wire?: number;
-        session?: string;
-        origin?: string;
+        wire?: number | undefined;
+        session?: string | undefined;
+        origin?: string | undefined;
         heard?: number[];
         confirms?: true;
       }

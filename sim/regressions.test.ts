@@ -523,6 +523,101 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
     },
   },
   {
+    // Seed 142 (every fault), run 2,457, no SharedWorker: the owner's page logs bob out and
+    // alice in; the relaying page, told, connects as alice in the same instant, before its
+    // hub read the pushes the owner relayed before the logout: h5 heard p4 and p5 of bob.
+    // Fixed: a relaying hub takes a tab's open without a cursor (`opened`) once the owner
+    // answered a join it posted then (`SharedConnection.sync`).
+    bug: 'a relaying page connected as the next user heard the ended login’s pushes on their way',
+    plan: {
+      seed: 790209773,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 9, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 7, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 23, aim: false, step: { kind: 'push', user: 1, topic: 0, count: 5 } },
+        { wait: 0, aim: true, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [3, 0, 0, 0],
+    },
+  },
+  {
+    // Seed 81 (no-shared-worker,second-build,worker-death,reload,tabs,logout,socket), run
+    // 67, SharedWorker: the same behind a relaying build (build b's pages follow build a's
+    // owner, whose page logs out): bob's handle heard alice's p1 and p2. Fixed as the last.
+    bug: 'a page of a relaying build connected as the next user heard the ended login’s pushes on their way',
+    plan: {
+      seed: 118782892,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 12, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 35, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: true, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [7, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    },
+  },
+  {
+    // Seed 43 (every fault), run 2,216: a topic change, a logout and a login as bob in one
+    // instant; the logout went through the handle the topic change had just released and
+    // was refused, and bob's handle joined alice's login. The model's app now logs out
+    // through the page's live handle, and a login waits for a logout as for a login.
+    bug: 'a logout through a handle released in its instant was refused, and the next user joined the login',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 10, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'topics', pick: 9, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 9 } },
+        { wait: 0, aim: false, step: { kind: 'close-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 81 (no-shared-worker,second-build,worker-death,reload,tabs,logout,socket), run
+    // 2,052: a handle that joined a login as another page logged out closed with it; the
+    // app logged out through that closed handle (nothing), and the next login joined the
+    // live one. The model's app now logs out only through a live handle.
+    bug: 'a logout through a handle already closed by a logout left the live login on',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 10 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 11, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [0, 1, 5, 1, 1, 7],
+    },
+  },
+  {
+    // The same as the last, with SharedWorker and bob logging in (foreign push).
+    bug: 'a logout through a closed handle left the live login on, and bob joined it',
+    plan: {
+      seed: 90517859,
+      browsers: [{ sharedWorkers: true }, { sharedWorkers: true }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 11, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 1, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 1, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+      ],
+      choices: [0, 0, 0, 1],
+    },
+  },
+  {
     // Seed 2 (topics,reload,no-shared-worker). A page reloads and a push comes as the new
     // page's socket opens, before either socket's resume is answered: both sockets got it
     // plainly, and each resume's answer handed it to the session (S1#1, S1#2). Fixed by the
@@ -840,6 +935,51 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
         { wait: 1, aim: false, step: { kind: 'logout', pick: 0 } },
       ],
       choices: [3, 1],
+    },
+  },
+  {
+    // Seed 803 (every logout fault), run 1,318: one SharedWorker on the HTTP stream; a page
+    // reloads, another logs out and in in one task. The reloaded page connected with its
+    // pagehide cursor of the ended session, and the hub, its owner dormant, started the new
+    // login from it: only a live owner checked the sessions its logouts ended. Fixed: a
+    // cursor of one is dropped whatever the hub's role (`SharedConnection.start`).
+    bug: 'a new login resumed, from a reloaded page cursor, the session its own hub logged out of',
+    plan: {
+      seed: 269285553,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        {
+          wait: 27,
+          aim: false,
+          step: { kind: 'block-upgrades', browser: 0, duration: 0, cut: true },
+        },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 1, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 1011 (reload,topics,second-handle,server-restart,socket,offline,logout,tabs), run
+    // 888, one SharedWorker: a page reloads and the browser goes offline in the instant a tab
+    // logs out and in again; the socket dropped before the logout's `end` was written, and
+    // the new login resumed S1 from the reloaded page's cursor. Fixed with seed 803's plan
+    // (a hub drops a cursor of a session its logout ended on every path).
+    // Invariant: after logout no push of the old session reaches any handle.
+    bug: 'a new login resumed, from a reloaded page’s cursor, the session a logout ended while offline',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 30, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'offline', browser: 0, duration: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [],
     },
   },
 ];

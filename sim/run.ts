@@ -223,8 +223,17 @@ class Driver {
       case 'logout': {
         const handle = pickOf(this.#handles().filter(notEnded), step.pick);
         if (!handle) return;
-        handle.tab.browser.user = undefined;
-        world.inTab(handle.tab, () => this.#logOut(handle, () => {}));
+        const { tab } = handle;
+        tab.browser.user = undefined;
+        // A login asked for meanwhile waits for it, as it waits for another login.
+        this.#queueLogin(tab.browser, (done) =>
+          world.inTab(tab, () => {
+            // Released meanwhile (a topic change in the same instant): the page's live handle
+            // logs out, as the app offers logout only where it shows the login.
+            if (this.#live(tab).includes(handle)) this.#logOut(handle, done);
+            else this.#logOutIn(tab, handle.user, done, new Set());
+          }),
+        );
         return;
       }
       case 'login':
@@ -293,12 +302,20 @@ class Driver {
   #login(pickIndex: number, user: string): void {
     const tab = pickOf(this.#tabs(), pickIndex);
     if (!tab) return;
-    const { browser } = tab;
+    this.#queueLogin(tab.browser, (done) => this.#loginNow(tab, user, done));
+  }
+
+  #queueLogin(browser: Browser, run: (done: () => void) => void): void {
     const previous = this.#logins.get(browser) ?? Promise.resolve();
     this.#logins.set(
       browser,
-      previous.then(() => new Promise<void>((done) => this.#loginNow(tab, user, done))),
+      previous.then(() => new Promise<void>(run)),
     );
+  }
+
+  /** The page's handles still in their login: the only ones its app logs out through. */
+  #live(tab: Tab): SimHandle[] {
+    return this.#current(tab).filter(notEnded);
   }
 
   #loginNow(tab: Tab, user: string, done: () => void): void {
@@ -309,7 +326,9 @@ class Driver {
       done();
       return;
     }
-    const [current] = this.#handles().filter((handle) => handle.tab.browser === browser);
+    const [current] = this.#handles().filter(
+      (handle) => handle.tab.browser === browser && notEnded(handle),
+    );
     const previous = browser.user;
     browser.user = undefined;
     const loggedIn = () => {
@@ -334,7 +353,7 @@ class Driver {
     // Expiring tokens).
     world.inTab(current?.tab ?? via, () => {
       // Released meanwhile (a topic change in the same instant): not one to log out with.
-      let handle = current && this.#current(current.tab).includes(current) ? current : undefined;
+      let handle = current && this.#live(current.tab).includes(current) ? current : undefined;
       if (!handle && (previous === undefined || previous === user)) {
         loggedIn();
         return;
@@ -368,18 +387,22 @@ class Driver {
         then();
         return;
       }
-      world.inTab(page, () => {
-        let other = this.#current(page).find(notEnded);
-        if (!other) {
-          const user = browser.user;
-          browser.user = handle.user;
-          other = world.openHandle(page, { interest: 'all' });
-          browser.user = user;
-        }
-        if (other) this.#logOut(other, then, tried);
-        else then();
-      });
+      world.inTab(page, () => this.#logOutIn(page, handle.user, then, tried));
     });
+  }
+
+  /** Logs `user` out through `page`: a live handle there, or one of its own. */
+  #logOutIn(page: Tab, user: string, then: () => void, tried: Set<Tab>): void {
+    const { browser } = page;
+    let handle = this.#live(page)[0];
+    if (!handle) {
+      const now = browser.user;
+      browser.user = user;
+      handle = this.world.openHandle(page, { interest: 'all' });
+      browser.user = now;
+    }
+    if (handle) this.#logOut(handle, then, tried);
+    else then();
   }
 
   /** Memory per session stays within its bounds. */

@@ -217,10 +217,11 @@ export class Connection {
 
   /**
    * The hub lets go of this connection (a new login starts on another, or the hub ends): a
-   * logout's wait for acks ends now, or its socket would overlap the next login's.
+   * logout's wait for acks ends as soon as its socket posted the logout's `end`, or its
+   * socket would overlap the next login's for longer.
    */
   dispose(): void {
-    this.#finalAcks.end();
+    this.#finalAcks.release();
   }
 
   /** A tab saw the browser go offline or online. */

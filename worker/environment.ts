@@ -11,6 +11,11 @@ export interface SocketLike {
   onmessage: ((event: MessageEvent) => void) | null;
   onclose: ((event: CloseEvent) => void) | null;
   onerror: ((event: Event) => void) | null;
+  /**
+   * The HTTP stream's: calls `then` once every frame sent is posted and answered (a
+   * WebSocket has handed each to the network as it was sent).
+   */
+  afterPosted?(then: () => void): void;
 }
 
 /** The socket of an HTTP stream to `url`'s server, where WebSocket is blocked. */

@@ -20,13 +20,15 @@ export interface FinalAcksLink {
  * already, and its ack a round trip away: rejecting it as not delivered would be a lie.
  * So the socket stays open for acks only (the tabs see `closed` at once, no push reaches
  * them, no ping goes, nothing reconnects) until every such message is acknowledged, the
- * server closes the socket, `FINAL_ACKS_WITHIN` ms pass, or a new login starts; then it
- * closes, and what is still unacknowledged is given up. Its one timer is cleared by `end`,
- * which every way out goes through.
+ * server closes the socket, `FINAL_ACKS_WITHIN` ms pass, or a new login starts (and the
+ * socket posted what was sent on it: `release`); then it closes, and what is still
+ * unacknowledged is given up. Its one timer is cleared by `end`, which every way out goes
+ * through.
  */
 export class FinalAcks {
   readonly #timer: Timer;
   #end: (() => void) | undefined;
+  #socket: SocketLike | undefined;
 
   constructor(clock: Clock) {
     this.#timer = new Timer(clock);
@@ -34,8 +36,9 @@ export class FinalAcks {
 
   wait(socket: SocketLike, code: number, closeReason: string, link: FinalAcksLink): void {
     this.end();
+    this.#socket = socket;
     this.#end = () => {
-      this.#end = undefined;
+      this.#end = this.#socket = undefined;
       this.#timer.clear();
       closeSocket(socket, code, closeReason);
       link.giveUp();
@@ -52,6 +55,16 @@ export class FinalAcks {
   /** Ends the wait now, if one runs. */
   end(): void {
     this.#end?.();
+  }
+
+  /**
+   * A new login starts: the wait ends once its socket has posted what was sent on it (the
+   * HTTP stream's POSTs go one at a time, `end` the last), within the wait's own time.
+   */
+  release(): void {
+    const socket = this.#socket;
+    if (socket?.afterPosted) socket.afterPosted(() => this.end());
+    else this.end();
   }
 }
 

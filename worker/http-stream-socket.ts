@@ -68,6 +68,8 @@ export class HttpStreamSocket implements SocketLike {
   /** Frames sent and not yet in a POST. */
   #outbox: string[] = [];
   #posting = false;
+  /** Called once the outbox is posted and answered (`afterPosted`). */
+  #posted: (() => void) | undefined;
   /** Ends the POSTs still out when the stream closes. */
   readonly #posts = new AbortController();
   /** When the last `FRAME_POSTS_PER_SECOND` POSTs of frames went, oldest first. */
@@ -124,6 +126,12 @@ export class HttpStreamSocket implements SocketLike {
     this.#closed(code, reason);
   }
 
+  /** Never called when the stream closes first (its close event tells that). */
+  afterPosted(then: () => void): void {
+    this.#posted = then;
+    this.#flush();
+  }
+
   #opened(streamId: string): void {
     if (this.#readyState !== CONNECTING) return;
     this.#streamId = streamId;
@@ -149,13 +157,11 @@ export class HttpStreamSocket implements SocketLike {
   }
 
   #flush(): void {
-    if (
-      this.#readyState === CLOSED ||
-      this.#posting ||
-      this.#gap.pending ||
-      this.#outbox.length === 0
-    )
+    if (this.#readyState === CLOSED || this.#posting || this.#gap.pending) return;
+    if (this.#outbox.length === 0) {
+      this.#posted?.();
       return;
+    }
     const now = this.#env.clock.now();
     const oldest = this.#postedAt.length === FRAME_POSTS_PER_SECOND ? this.#postedAt[0] : undefined;
     if (oldest !== undefined && now - oldest < WINDOW_MS) {
@@ -214,6 +220,7 @@ export class HttpStreamSocket implements SocketLike {
     if (this.#readyState === CLOSED) return;
     this.#readyState = CLOSED;
     this.#outbox = [];
+    this.#posted = undefined;
     this.#gap.clear();
     this.#posts.abort();
     this.#source.onerror = null;

@@ -156,8 +156,11 @@ export class Hub {
       entry = this.#createEntry(options);
       this.#connections.set(name, entry);
     }
-    // After the events of the login this open ends or leaves, before those of the one it joins.
-    this.#registry.postTo(tabId, { kind: 'opened', name });
+    // After the events of the login this open ends or leaves, before those of the one it
+    // joins; joining the login an owner relays, once the owner answered (its frames and word
+    // before are of a login the tab's app may have seen end: `SharedConnection.sync`).
+    const taken = () => this.#registry.postTo(tabId, { kind: 'opened', name });
+    if (cursor || !known?.connection.sync()?.then(taken)) taken();
     // A tab coming back with a cursor must miss nothing before its interest arrives: it
     // drops what it does not want itself.
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);

@@ -55,6 +55,12 @@ export class LoadingSocket implements SocketLike {
     }
   }
 
+  afterPosted(then: () => void): void {
+    const stage = this.#stage;
+    if (stage.kind === 'ready' && stage.socket.afterPosted) stage.socket.afterPosted(then);
+    else then();
+  }
+
   #loaded(make: StreamMaker, url: string): void {
     if (this.#stage.kind !== 'loading') return;
     let socket: SocketLike;

@@ -9,6 +9,7 @@ import { decodeBatch, decodePost, STREAM_ID_EVENT } from '../protocol/http-strea
 import { relayChannelName } from '../protocol/locks';
 import { Connection } from './connection';
 import type { ConnectionEvents } from './connection-events';
+import { FINAL_ACKS_WITHIN } from './final-acks';
 import { type EventSourceLike, HttpStreamSocket } from './http-stream-socket';
 import { HELLO, resumed, setup } from './test-support/connection-harness';
 import { fakeEnvironment } from './test-support/fake-socket';
@@ -31,7 +32,7 @@ describe('WireLink.leave after a resume went out', () => {
   // server passed on, and lost its socket, hears a join naming that session: it switches to
   // a new session and writes those sends again under new ids there, where the server passes
   // them on a second time.
-  it.fails('keeps a session its resume went out on, and its written sends under their ids, when a later join names it ended', async () => {
+  it('keeps a session its resume went out on, and its written sends under their ids, when a later join names it ended', async () => {
     const { connection, latest, sockets } = setup({ heartbeat: false });
     connection.start({ session: 'logged-out', seq: 2, nextId: 65 }, 'handover');
     latest().accept();
@@ -161,7 +162,7 @@ describe('a logout on the HTTP stream, then a new login', () => {
   // login any time before that POST is answered disposes the wait (`Connection.dispose` →
   // `FinalAcks.end` → `HttpStreamSocket.close`), which aborts the POST and drops `end`
   // unposted. The server keeps the session (2 min) for a cursor of the ended login to resume.
-  it.fails('posts end even when the next login comes 20 ms after the logout, a send still being posted', async () => {
+  it('posts end even when the next login comes 20 ms after the logout, a send still being posted', async () => {
     const { connection, sources, posts, posted } = onTheStream();
     connection.start();
     await vi.advanceTimersByTimeAsync(0);
@@ -179,7 +180,35 @@ describe('a logout on the HTTP stream, then a new login', () => {
     await vi.advanceTimersByTimeAsync(20);
     // The next login: the hub lets go of this connection.
     connection.dispose();
+    // The send's POST is answered: `end` goes in the next one, then the stream closes.
+    posts[1]?.answer(200);
+    await vi.advanceTimersByTimeAsync(0);
     expect(posted()).toContain('{"$ts":"end"}');
+    expect(posts.at(-1)?.signal.aborted).toBe(false);
+    posts.at(-1)?.answer(200);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posts.at(-1)?.signal.aborted).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("closes the stream at the wait's end when the next login comes and end cannot be posted", async () => {
+    const { connection, sources, posts, posted } = onTheStream();
+    connection.start();
+    await vi.advanceTimersByTimeAsync(0);
+    sources[0]?.emit(STREAM_ID_EVENT, 'stream-1');
+    sources[0]?.emit('message', HELLO);
+    await vi.advanceTimersByTimeAsync(0);
+    posts[0]?.answer(200);
+    sources[0]?.emit('message', resumed(0));
+    void connection.send('last words').catch(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+    connection.close();
+    connection.dispose();
+    // The send's POST never answers: the wait's 5 s end it, `end` unposted, and no timer stays.
+    await vi.advanceTimersByTimeAsync(FINAL_ACKS_WITHIN);
+    expect(posted()).not.toContain('{"$ts":"end"}');
+    expect(posts.at(-1)?.signal.aborted).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 
@@ -196,7 +225,7 @@ describe("a relaying hub's ended sessions", () => {
   // server forgets a session `replay.maxAge` (2 min) after its worker left, so an id older
   // than that protects nothing; a long-lived hub (a SharedWorker of a kiosk that logs in
   // and out all day) grows the set and each join's size with every logout.
-  it.fails('names in its join no session whose logout is long past any server keeping it', async () => {
+  it('names in its join no session whose logout is long past any server keeping it', async () => {
     const name = 'ended-grows';
     const a = world.startHub('build-a');
     const b = world.startHub('build-b');

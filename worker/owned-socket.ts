@@ -44,7 +44,7 @@ export class OwnedSocket {
       topics: readonly string[];
       online: boolean;
       /** The sessions a logout ended: a rejoin's cursor of one is not of this login. */
-      loggedOut: ReadonlySet<string>;
+      loggedOut: { has(session: string): boolean };
     },
   ) {
     this.#localTopics = start.topics;

@@ -282,7 +282,7 @@ export class RelayOwner {
     const numbered = (wire: number, awaits?: true) => {
       const { session } = this.socket.cursor;
       if (origin !== undefined) this.#written.record(origin, from, id, { session, id: wire });
-      this.#post({ kind: 'numbered', to: from, id, wire, session, ...(awaits ? { awaits } : {}) });
+      this.#post({ kind: 'numbered', to: from, id, wire, session, awaits });
       return { session, id: wire };
     };
     const numbering: Numbering = confirms
@@ -330,7 +330,7 @@ export class RelayOwner {
       status,
       cursor,
       joined,
-      ...(ask === undefined ? {} : { asked: ask }),
+      asked: ask,
     });
   }
 

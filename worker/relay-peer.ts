@@ -4,7 +4,6 @@ import {
   ConnectionFailedError,
   deserializeError,
   type TabSocketError,
-  UnconfirmedSendError,
 } from '../protocol/errors';
 import {
   type OwnerMessage,
@@ -28,9 +27,9 @@ export interface RelayChannel {
 export interface RelayedSend {
   data: SocketData;
   /** The message id an owner wrote it under, once one did, with its session. */
-  wire?: WireId;
+  wire?: WireId | undefined;
   /** The tab and its number for the send (`Numbering.origin`), told the owner. */
-  origin?: string;
+  origin?: string | undefined;
   /** Posted to an owner, which may write it before it hears that this hub's login ended. */
   posted?: true;
   /** Who hears how it is written (this hub's tab, which keeps it for this hub's death). */
@@ -73,6 +72,13 @@ export class RelayPeer {
   #heard: number[] = [];
   /** The `ask` of this hub's last join: only the answer to it starts this hub's stream. */
   #asks = 0;
+  /**
+   * Whether the owner answered this hub's last join: all it posted before it read the join
+   * came before (a logout's word too).
+   */
+  answered = false;
+  /** Whether the owner told this hub a state since its last join (see `known`). */
+  #toldState = false;
   #topics: string[] = [];
 
   constructor(
@@ -88,7 +94,7 @@ export class RelayPeer {
     private readonly ended: readonly string[] = [],
   ) {
     this.#cursor = resumeFrom;
-    this.#join();
+    this.join();
   }
 
   /** The owner's state as last heard, for this hub's tabs. */
@@ -129,14 +135,7 @@ export class RelayPeer {
     const wire = id !== undefined && session !== undefined ? { session, id } : undefined;
     const sendId = this.#nextSend++;
     return new Promise((resolve, reject) => {
-      const send: RelayedSend = {
-        data,
-        tell,
-        resolve,
-        reject,
-        ...(wire ? { wire } : {}),
-        ...(origin === undefined ? {} : { origin }),
-      };
+      const send: RelayedSend = { data, tell, resolve, reject, wire, origin };
       this.#sends.set(sendId, send);
       const to = this.#owner?.id;
       if (to) this.#postSend(to, sendId, send);
@@ -157,7 +156,7 @@ export class RelayPeer {
     this.#cursor = { ...cursor, nextId: Math.max(cursor.nextId, known?.nextId ?? 0) };
     // Tabs that opened without a cursor count from this one.
     if (!known) this.events.cursor(this.#cursor);
-    this.#join();
+    this.join();
   }
 
   setTopics(topics: readonly string[]): void {
@@ -196,17 +195,17 @@ export class RelayPeer {
    * server (its owner stops telling settlements once closed). Closed on the owner's word,
    * one it did not number it never wrote (it numbers a send as it writes it, before it
    * closes); closed `here`, on this hub's own word, the owner may still write one posted to
-   * it before it hears of the close (a logout in the send's task).
+   * it before it hears of the close (a logout in the send's task): unconfirmed too.
    */
   rejectClosed(reason: TransitionReason, by: 'owner' | 'here'): void {
     const closed = new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`);
-    const posted =
-      by === 'owner'
-        ? closed
-        : new UnconfirmedSendError(
-            `tabsocket: the connection was closed (${reason}) as the hub that owns the socket may have been writing the message: the server may have it`,
-          );
-    this.rejectAll(closed, unconfirmed(reason), posted);
+    const written = unconfirmed(reason);
+    this.rejectAll(closed, written, by === 'owner' ? closed : written);
+  }
+
+  /** Whether this hub knows the login's state: the owner told one, or answered its last join. */
+  get known(): boolean {
+    return this.answered || this.#toldState;
   }
 
   receive(message: OwnerMessage): void {
@@ -269,10 +268,11 @@ export class RelayPeer {
       this.#owner = { id: to, phase: 'joining' };
       // Joining tells where this hub's stream stands, for the pushes it missed; a join
       // posted before this owner held the lock went to no one.
-      if (message.joined !== this.hubId) this.#join();
+      if (message.joined !== this.hubId) this.join();
       for (const [id, send] of this.#sends) this.#postSend(to, id, send);
     }
     const owner = this.#owner;
+    this.answered ||= answersThisHub;
     if (answersThisHub && owner?.phase === 'joining') this.#follow(owner, message);
     this.#mirror(message.status, {
       from: this.#status.state,
@@ -317,9 +317,10 @@ export class RelayPeer {
       if (status.state === 'closed') this.rejectClosed(detail.reason, 'owner');
       else if (status.state === 'failed') {
         this.rejectAll(
-          new ConnectionFailedError('tabsocket: the connection failed and will not retry'),
+          new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
         );
       }
+      this.#toldState = true;
       this.events.state(status, { ...detail, from });
     }
   }
@@ -362,17 +363,20 @@ export class RelayPeer {
     }
   }
 
-  #join(): void {
+  /** Joins (again): the owner answers, and hands over what this hub missed since its cursor. */
+  join(): void {
     const cursor = this.#cursor;
+    this.answered = false;
+    this.#toldState = false;
     this.#post({
       kind: 'join',
       build: this.build,
       url: this.url,
       topics: this.#topics,
-      ...(cursor ? { cursor } : {}),
+      cursor,
       ask: ++this.#asks,
-      ...(this.intent === 'rejoin' ? { intent: this.intent } : {}),
-      ...(this.ended.length > 0 ? { ended: [...this.ended] } : {}),
+      intent: this.intent,
+      ended: [...this.ended],
     });
   }
 
@@ -400,8 +404,9 @@ export class RelayPeer {
       to,
       id,
       data,
-      ...(wire ? { wire: wire.id, session: wire.session } : {}),
-      ...(origin === undefined ? {} : { origin }),
+      wire: wire?.id,
+      session: wire?.session,
+      origin,
       ...(heard.length > 0 ? { heard } : {}),
       confirms: true,
     });

@@ -473,6 +473,29 @@ describe('hubs sharing a connection', () => {
     expect(a.hub.inspect('relay-logout')?.state).toBe('closed');
   });
 
+  it('a user switch in a relaying tab as the owner’s tab logs out: the pushes and the word of the ended login on their way reach none of the new login’s events (seeds 142, 81, 124)', async () => {
+    const name = 'relay-switch-in-transit';
+    const { tabA, tabB } = await twoHubs(name);
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
+    // One stretch, before the channel brings the relaying hub anything: a push, the owner's
+    // tab logs out, and the relaying tab's app, told, connects as the next user.
+    const taken = tabB.events.length;
+    socket.receive(push(1));
+    tabA.api.close('tab-a', name, 1000, '');
+    void tabB.api.release('tab-b', name);
+    await tabB.api.open('tab-b', relayOptions(name));
+    await vi.waitFor(() => expect(tabB.states()).toContain('closed:logout'));
+    // The tab's new login starts at the hub's `opened`: nothing of the ended one after it.
+    const after = tabB.events.slice(taken);
+    const start = after.findIndex((event) => event.kind === 'opened');
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(after.slice(start).filter((event) => event.kind === 'frames')).toEqual([]);
+    expect(after.slice(start)).not.toContainEqual(
+      expect.objectContaining({ kind: 'state', state: 'closed' }),
+    );
+  });
+
   it('a logout and a new login at once in the owner’s tab: the relaying hub the lock reaches before the logout’s word does not resume the session', async () => {
     const name = 'relay-logout-relogin';
     const { tabA, tabB } = await twoHubs(name);

@@ -9,6 +9,7 @@ import {
 import type { ConnectionState, TransitionReason } from '../protocol/state';
 import type { OpenIntent, SessionCursor, SocketData } from '../protocol/tab-hub';
 import { AnswerWait } from './answer-wait';
+import { EndedSessions } from './ended-sessions';
 import { HeardStream, type HeardTabs } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
 import type { Missed } from './recent-frames';
@@ -84,7 +85,7 @@ export class SharedConnection {
    * The sessions this hub's logouts ended: a hub whose worker died before one rejoins with
    * its cursor, which a new login must not resume (`WireLink.learn`).
    */
-  readonly #loggedOutSessions = new Set<string>();
+  readonly #loggedOutSessions: EndedSessions;
   /** Owners of another url this hub asked to make way for its login, by hub id. */
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
@@ -96,6 +97,7 @@ export class SharedConnection {
     tabs: HeardTabs,
   ) {
     this.#known = new AnswerWait(env.clock);
+    this.#loggedOutSessions = new EndedSessions(env.clock);
     this.#heard = new HeardStream(options.name, tabs);
   }
 
@@ -144,6 +146,20 @@ export class SharedConnection {
     this.#heard.missedBy(cursor, () => this.cursor, answer);
   }
 
+  /**
+   * While relaying: waits (as `known`) for the owner's answer to an ask posted now, after what
+   * the owner posted before it (pushes, a logout's word). A tab's new login on a hub that
+   * relays starts there: the owner's frames and word still on their way when the tab's
+   * app learnt of a logout (a user switch) are the ended login's, never the new one's.
+   */
+  sync(): Promise<void> | undefined {
+    const role = this.#role;
+    if (role.kind !== 'waiting') return undefined;
+    role.peer.join();
+    if (!this.#known.promise) this.#known.start(KNOWN_WITHIN);
+    return this.#known.promise;
+  }
+
   /** Where the session stands, as this hub knows it. */
   get cursor(): SessionCursor | undefined {
     const role = this.#role;
@@ -169,7 +185,9 @@ export class SharedConnection {
    * `resumeFrom` says of the session (`WireLink.learn`), and a hub still joining joins
    * again from a tab's cursor further back.
    */
-  start(resumeFrom?: SessionCursor, intent?: OpenIntent): 'started' | 'joined' {
+  start(cursor?: SessionCursor, intent?: OpenIntent): 'started' | 'joined' {
+    // A cursor of a session this hub's logout ended (a reloaded page's) is of no login now.
+    const resumeFrom = cursor && !this.#loggedOutSessions.has(cursor.session) ? cursor : undefined;
     const role = this.#role;
     if (role.kind === 'waiting') {
       if (resumeFrom) {
@@ -180,9 +198,7 @@ export class SharedConnection {
       return 'joined';
     }
     if (role.kind === 'owner' && !role.socket.dormant) {
-      if (resumeFrom && !this.#loggedOutSessions.has(resumeFrom.session)) {
-        role.socket.connection.learn(resumeFrom, intent === 'rejoin');
-      }
+      if (resumeFrom) role.socket.connection.learn(resumeFrom, intent === 'rejoin');
       return 'joined';
     }
     this.#letGo();
@@ -200,7 +216,7 @@ export class SharedConnection {
       this.#heard,
       resumeFrom,
       intent,
-      [...this.#loggedOutSessions],
+      this.#loggedOutSessions.list(),
     );
     const waiting: Waiting = {
       kind: 'waiting',
@@ -401,8 +417,8 @@ export class SharedConnection {
       this.#letGo();
       return;
     }
-    // The owner told the state: `open` may answer.
-    if (role.peer.status.state !== 'idle') this.#known.settle();
+    // The owner told the state, or answered this hub's last join: `open` may answer.
+    if (role.peer.known) this.#known.settle();
     // The owner this hub follows left after the lock came here: the session is this hub's.
     if (role.granted && role.peer.owner === undefined && this.#role === role) {
       this.#own(role, role.peer.cursor, role.granted);

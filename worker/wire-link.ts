@@ -170,12 +170,12 @@ export class WireLink {
    * Other hubs' logouts ended `sessions` (their joins say so): a login still on one of them
    * goes on under a session of its own, as long as no `resume` went out (a cursor of the
    * ended login reached this hub, and the server, which never heard that logout, would
-   * resume it). Once one went out, the server may have attached it: left as it is
+   * resume it). Once one went out, on any socket of this login, the server may have
+   * attached it and passed on sends under its ids: left as it is
    * (docs/delivery-limitations.md).
    */
   leave(sessions: readonly string[]): void {
-    const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
-    if (unsent && sessions.includes(this.#session.id)) this.#takeSession(undefined);
+    if (!this.#session.written && sessions.includes(this.#session.id)) this.#takeSession(undefined);
   }
 
   /**
@@ -537,7 +537,7 @@ export class WireLink {
     if (left > 0) {
       this.events.error(
         new TooLargeError(
-          `tabsocket: ${left} topics were not subscribed: over the server's maxTopicLength (${this.#limits.maxTopicLength}), past its maxTopics (${this.#limits.maxTopics}) or its maxPayload (${this.#limits.maxPayload} bytes) for the sub frame`,
+          `tabsocket: ${left} topics were not subscribed: past the server's limits (${JSON.stringify(this.#limits)})`,
         ),
       );
     }
@@ -559,6 +559,6 @@ function standingOf(cursor: SessionCursor): SessionStanding {
 /** The rejection of a message written and not acknowledged when its login closed. */
 export function unconfirmed(reason: TransitionReason): UnconfirmedSendError {
   return new UnconfirmedSendError(
-    `tabsocket: the connection was closed (${reason}) after the message was written and before its ack: the server may have it`,
+    `tabsocket: the connection was closed (${reason}) before the message's ack: the server may have it`,
   );
 }

@@ -22,6 +22,11 @@ export type SessionStanding = 'new' | 'offered' | 'attached';
 export class WireSession {
   #lastSeq: number;
   #standing: SessionStanding;
+  /**
+   * Whether this hub wrote a resume of it (or a server answered one): sends written under
+   * its ids may have reached the app, so it is never left for another (`WireLink.leave`).
+   */
+  #here: 'unwritten' | 'written' = 'unwritten';
 
   /**
    * A new session, or, with the id and last push of one another hub held or a server named,
@@ -52,17 +57,24 @@ export class WireSession {
     if (this.#standing === 'new') this.#standing = 'offered';
   }
 
-  /** A server answered it (resumed, or resynced), or another hub offered it too. */
+  /** A server answered it (resumed, or resynced). */
   attached(): void {
     this.#standing = 'attached';
+    this.#here = 'written';
+  }
+
+  /** Whether a resume of it went out from this hub (see `#here`). */
+  get written(): boolean {
+    return this.#here === 'written';
   }
 
   get lastSeq(): number {
     return this.#lastSeq;
   }
 
-  /** The answer to a hello that carried `nonce`. */
+  /** The answer to a hello that carried `nonce`, about to be written. */
   resumeFrame(nonce: string): string {
+    this.#here = 'written';
     const frame: ResumeFrame = { $ts: 'resume', nonce, session: this.id, last: this.#lastSeq };
     if (this.held) frame.held = true;
     return JSON.stringify(frame);

@@ -1,9 +1,22 @@
 import type { FanoutMessage } from '../stores';
 
+/**
+ * A logout's end of a session (`s`, its key in the store), numbered among the fan-outs so
+ * that every server makes it before the fan-outs made after it (see `RedisReplayStore.end`).
+ * It is a push for no session.
+ */
+export interface SessionEnd {
+  readonly k: 'e';
+  readonly s: string;
+}
+
+/** What the fan-out channel of the Redis servers carries. */
+export type LoggedMessage = FanoutMessage | SessionEnd;
+
 /** A fan-out this server made: its number, what it was, and when (this process's clock). */
 export interface LoggedFanout {
   readonly n: number;
-  readonly message: FanoutMessage;
+  readonly message: LoggedMessage;
   readonly at: number;
 }
 
@@ -75,7 +88,7 @@ export class FanoutLog {
    * Answers how many fan-outs before it this server missed (0 but after a gap). A fan-out
    * at or below the last made (or the last `begin` was given) is dropped: made already.
    */
-  make(n: number, message: FanoutMessage, apply: () => void): number {
+  make(n: number, message: LoggedMessage, apply: () => void): number {
     if (n <= this.#made) return 0;
     let missed = 0;
     if (n !== this.#made + 1) {

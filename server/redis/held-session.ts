@@ -27,6 +27,13 @@ export class HeldSession {
   cur: Anchor = { head: 0, mark: 0 };
   prev: Anchor = this.cur;
   interests: Interest[] = [];
+  /**
+   * The last fan-out Redis had numbered when the read that made it live ran: a logout's end
+   * numbered above it ended the session read (see `RedisReplayStore.ended`).
+   */
+  readAt = 0;
+  /** The last end of it heard while a resume reads it; 0 for none. */
+  endedAt = 0;
   /** A change of interest on its way to Redis: the session's pushes are written after it. */
   persisting: Promise<boolean> | undefined;
   /** Changes of interest while not live: the read that makes it live counts by them. */
@@ -43,6 +50,7 @@ export class HeldSession {
   startReading(): void {
     this.phase = 'reading';
     this.reads += 1;
+    this.endedAt = 0;
     this.ready = new Promise((resolve) => {
       this.#settle = resolve;
     });
@@ -53,14 +61,19 @@ export class HeldSession {
     this.#settle(false);
   }
 
-  /** Counted up to fan-out `made`: `head`, the worker having every push up to `from`. */
+  /**
+   * Counted up to fan-out `made`: `head`, the worker having every push up to `from`; read when
+   * Redis had numbered fan-outs up to `readAt`.
+   */
   goLive(
     head: number,
     made: number,
     from: Anchor | undefined,
     interests: readonly Interest[],
+    readAt: number,
   ): void {
     this.head = head;
+    this.readAt = readAt;
     this.cur = { head, mark: made };
     this.prev = from ?? this.cur;
     this.interests = interestsFrom(interests, this.prev.mark);

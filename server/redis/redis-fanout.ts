@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidOptionError } from '../../protocol/errors';
 import type { FanoutChannel, FanoutMessage, FanoutTarget } from '../stores';
-import { FanoutLog, type LoggedFanout } from './fanout-log';
+import { FanoutLog, type LoggedFanout, type LoggedMessage } from './fanout-log';
 import type { RedisCommandClient, RedisReplayStore } from './redis-replay-store';
-import { PUBLISH_FANOUT, RECENT_FANOUTS } from './scripts';
+import { END_SESSION, PUBLISH_FANOUT, RECENT_FANOUTS } from './scripts';
 
 /** What the fan-out needs of a dedicated node-redis connection (`client.duplicate()`). */
 export interface RedisSubscriber {
@@ -86,7 +86,11 @@ export class RedisFanout implements FanoutChannel {
     this.#stream = `${prefix}fanout:log`;
     this.#log = new FanoutLog(options.remember ?? DEFAULT_REMEMBER);
     // Read by a resume, which only the server this fan-out was given to makes.
-    options.store?.followFanout(this.#log, (message) => this.#target?.bodyOf(message) ?? '');
+    options.store?.followFanout(
+      this.#log,
+      (message) => this.#target?.bodyOf(message) ?? '',
+      (keys, end) => this.#number(END_SESSION, end, keys),
+    );
   }
 
   /** Called by the server given this fan-out as its `fanout` option; one server only. */
@@ -156,13 +160,27 @@ export class RedisFanout implements FanoutChannel {
   }
 
   async #publish(message: FanoutMessage): Promise<number | undefined> {
+    try {
+      return await this.#number(PUBLISH_FANOUT, message, []);
+    } catch (error) {
+      this.#report(error);
+      return undefined;
+    }
+  }
+
+  /**
+   * Numbers `message` among the fan-outs and publishes it with `script` (PUBLISH_FANOUT's keys
+   * and arguments, then `keys`), made again as `send` says; throws when no attempt was answered.
+   */
+  async #number(script: string, message: LoggedMessage, keys: readonly string[]): Promise<number> {
     this.#sent += 1;
     const args = [
       'EVAL',
-      PUBLISH_FANOUT,
-      '2',
+      script,
+      String(2 + keys.length),
       this.#counter,
       this.#stream,
+      ...keys,
       this.#channel,
       JSON.stringify(message),
       String(this.#log.limit),
@@ -174,10 +192,7 @@ export class RedisFanout implements FanoutChannel {
           await this.#options.publisher.sendCommand([...args, attempt > 1 ? '1' : '0']),
         );
       } catch (error) {
-        if (attempt === SEND_ATTEMPTS) {
-          this.#report(error);
-          return undefined;
-        }
+        if (attempt === SEND_ATTEMPTS) throw error;
       }
     }
   }
@@ -202,7 +217,7 @@ export class RedisFanout implements FanoutChannel {
   #take(text: string, fillGap: boolean): void {
     try {
       const n = fanoutNumber(text);
-      const message = JSON.parse(text.slice(text.indexOf(' ') + 1)) as FanoutMessage;
+      const message = JSON.parse(text.slice(text.indexOf(' ') + 1)) as LoggedMessage;
       const { made } = this.#log;
       if (fillGap && made !== 0 && n > made + 1) {
         // Missed while cut off from Redis: made from the fan-out stream first, in order.
@@ -216,8 +231,11 @@ export class RedisFanout implements FanoutChannel {
     }
   }
 
-  #make(n: number, message: FanoutMessage): void {
-    const missed = this.#log.make(n, message, () => this.#target?.make(message));
+  #make(n: number, message: LoggedMessage): void {
+    const missed = this.#log.make(n, message, () => {
+      if (message.k === 'e') this.#options.store?.ended(message.s, n);
+      else this.#target?.make(message);
+    });
     if (missed > 0) (this.#options.onMissed ?? this.#endSockets)(missed);
   }
 
@@ -277,7 +295,7 @@ function keptFanouts(reply: unknown[]): LoggedFanout[] {
   const kept: LoggedFanout[] = [];
   for (let index = reply.length - 3; index >= 1; index -= 3) {
     try {
-      const message = JSON.parse(String(reply[index + 2])) as FanoutMessage;
+      const message = JSON.parse(String(reply[index + 2])) as LoggedMessage;
       const at = Number.parseInt(String(reply[index]), 10);
       kept.push({ n: Number(reply[index + 1]), message, at });
     } catch {

@@ -10,7 +10,7 @@ import {
   type SessionHolder,
 } from '../stores';
 import { CheckpointBatch } from './checkpoint-batch';
-import type { FanoutLog } from './fanout-log';
+import type { FanoutLog, SessionEnd } from './fanout-log';
 import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';
@@ -21,10 +21,13 @@ import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from '
 /** How long a resume waits for the fan-outs Redis numbered before it to reach this server. */
 const REACH_WITHIN = 1_000;
 /**
- * Times a `seen` is made before it fails: node-redis sends a command made while it
- * reconnects once it is back, so a second attempt waits for Redis rather than a timer.
+ * Times a `seen` or an `end` is made before it fails: node-redis sends a command made while
+ * it reconnects once it is back, so a second attempt waits for Redis rather than a timer.
  */
-const SEEN_ATTEMPTS = 3;
+const ATTEMPTS = 3;
+
+/** Deletes a session ended by a logout and numbers its end among the fan-outs (END_SESSION). */
+type EndSession = (keys: string[], end: SessionEnd) => Promise<number>;
 
 /**
  * Sessions on Redis, shared by every server process that uses the same Redis and prefix. A
@@ -53,6 +56,7 @@ export class RedisReplayStore implements ReplayStore {
   #claims = 0;
   #log: FanoutLog | undefined;
   #bodyOf: (message: FanoutMessage) => string = () => '';
+  #endSession: EndSession | undefined;
 
   constructor(client: RedisCommandClient, options: RedisStoreOptions = {}) {
     const settings = storeSettings(options);
@@ -67,11 +71,17 @@ export class RedisReplayStore implements ReplayStore {
 
   /**
    * The fan-outs of this server (`createRedisFanout` with `store`): their pushes are
-   * numbered in memory, from `log`; `bodyOf` gives a fan-out's payload.
+   * numbered in memory, from `log`; `bodyOf` gives a fan-out's payload; `endSession` ends a
+   * session for every server.
    */
-  followFanout(log: FanoutLog, bodyOf: (message: FanoutMessage) => string): void {
+  followFanout(
+    log: FanoutLog,
+    bodyOf: (message: FanoutMessage) => string,
+    endSession?: EndSession,
+  ): void {
     this.#log = log;
     this.#bodyOf = bodyOf;
+    this.#endSession = endSession;
     // Sessions no fan-out was for keep anchors the log still reaches back to.
     const every = Math.max(1, log.limit >> 3);
     log.onMade(() => {
@@ -176,6 +186,8 @@ export class RedisReplayStore implements ReplayStore {
       held.fail();
       throw error;
     }
+    // Read before a logout ended it (the end was heard meanwhile): read again, after the end.
+    if (held.endedAt > record.counter) return this.read(session, last, holder);
     return this.#resume(session, held, record, last, created);
   }
 
@@ -216,7 +228,7 @@ export class RedisReplayStore implements ReplayStore {
     const { head, entries, from } =
       ahead === undefined ? counted : { head: ahead, entries: undefined, from: undefined };
     const mark = ahead === undefined ? made : Math.max(made, record.counter);
-    held.goLive(head, mark, from, interests);
+    held.goLive(head, mark, from, interests, record.counter);
     if (interests !== record.interests) this.#persist(key, held);
     else this.#writeAnchors(key, held, true).catch(this.#onError);
     const now = (interests.at(-1) ?? reader).topics;
@@ -275,13 +287,7 @@ export class RedisReplayStore implements ReplayStore {
     const [hash, , bits] = this.keys(session);
     this.#claims += 1;
     const args = [String(id), String(window), this.#ttl, `${this.#owner}:${this.#claims}`];
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return Number(await this.#eval(SEEN, [hash, bits], args)) === 1;
-      } catch (error) {
-        if (attempt === SEEN_ATTEMPTS) throw error;
-      }
-    }
+    return Number(await attempts(() => this.#eval(SEEN, [hash, bits], args))) === 1;
   }
 
   async touch(session: string): Promise<boolean> {
@@ -306,11 +312,31 @@ export class RedisReplayStore implements ReplayStore {
     await this.#eval(DROP, this.keys(session), [this.#owner]);
   }
 
-  /** A logout ended the session: gone for every server (another one's next write learns it). */
+  /**
+   * A logout ended the session: gone for every server. With a fan-out, its end is numbered
+   * among the fan-outs, so that a server that holds it lets it go before it numbers the next
+   * one for it (see `ended`); without, every push is written, and refused once it is gone.
+   * Made again when Redis does not answer (deleting twice, or the end numbered again under
+   * the same token, does nothing more); throws when no attempt was answered.
+   */
   async end(session: string): Promise<void> {
     this.#sessions.get(session)?.fail();
     this.#sessions.delete(session);
-    await this.#client.sendCommand(['DEL', ...this.keys(session)]);
+    const keys = this.keys(session);
+    const endSession = this.#endSession;
+    if (endSession) await endSession(keys, { k: 'e', s: session });
+    else await attempts(() => this.#client.sendCommand(['DEL', ...keys]));
+  }
+
+  /**
+   * A logout ended the session: its end is fan-out `n`. Held from a read before it, it is let
+   * go (its next push or sweep ends its socket); held from a read after it (a session started
+   * since under the same id), it stays; being read, the read checks which.
+   */
+  ended(session: string, n: number): void {
+    const held = this.#sessions.get(session);
+    if (held?.phase === 'live' && held.readAt < n) held.phase = 'lost';
+    else if (held?.phase === 'reading') held.endedAt = Math.max(held.endedAt, n);
   }
 
   /**
@@ -368,6 +394,17 @@ export class RedisReplayStore implements ReplayStore {
 }
 
 export type { RedisCommandClient, RedisStoreOptions };
+
+/** `call`, made again when it fails, up to `ATTEMPTS` times in all. */
+async function attempts<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt === ATTEMPTS) throw error;
+    }
+  }
+}
 
 function warn(error: unknown): void {
   process.emitWarning(

@@ -165,16 +165,32 @@ const COUNTER = `if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('SET', KEYS[1], string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2])))
 end`;
 
-export const PUBLISH_FANOUT = `if ARGV[5] == '1' then
+/** Made again (ARGV[5] '1'), answers the number the call got if it ran (ARGV[4], its token). */
+const RAN_ALREADY = `if ARGV[5] == '1' then
   for _, entry in ipairs(redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', ARGV[3])) do
     if entry[2][6] == ARGV[4] then return entry[2][2] end
   end
-end
-${COUNTER}
+end`;
+
+const NUMBER_AND_PUBLISH = `${COUNTER}
 local n = string.format('%.0f', redis.call('INCR', KEYS[1]))
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'n', n, 'm', ARGV[2], 't', ARGV[4])
 redis.call('PUBLISH', ARGV[1], n .. ' ' .. ARGV[2])
 return n`;
+
+export const PUBLISH_FANOUT = `${RAN_ALREADY}
+${NUMBER_AND_PUBLISH}`;
+
+/**
+ * KEYS and ARGV of PUBLISH_FANOUT, then KEYS[3..5]: the hash, stream and bits of a session a
+ * logout ended; ARGV[2], the end (see `SessionEnd`). Deletes the session and numbers its end
+ * among the fan-outs in one step: a server that holds the session makes the end before any
+ * fan-out made after it (one it missed, it reads from the fan-out stream or ends its sockets),
+ * and a READ before it counts lower than the end's number (see `RedisReplayStore.ended`).
+ */
+export const END_SESSION = `${RAN_ALREADY}
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+${NUMBER_AND_PUBLISH}`;
 
 /** ARGV: owner. Deletes the session if the store of owner holds it. */
 export const DROP = `${notHeld(1, 0)}

@@ -75,9 +75,10 @@ export function numberFrom(
     if (fanout.n !== expected++ || !takeDirects(fanout.n - 1)) return undefined;
     const interest = interestAt(interests, fanout.n);
     if (!interest) return undefined;
-    if (!concerns(fanout.message, interest.user, interest.topics)) continue;
+    const { message } = fanout;
+    if (message.k === 'e' || !concerns(message, interest.user, interest.topics)) continue;
     head += 1;
-    pushes.push({ seq: head, body: bodyOf(fanout.message), at: fanout.at, mark: fanout.n });
+    pushes.push({ seq: head, body: bodyOf(message), at: fanout.at, mark: fanout.n });
   }
   if (!takeDirects(Number.POSITIVE_INFINITY)) return undefined;
   return { head, pushes };

@@ -15,6 +15,7 @@ import {
   type SessionSocket,
 } from './session';
 import { SessionPushes } from './session-pushes';
+import { StoreEnds } from './store-ends';
 import { UserIndex } from './user-index';
 
 export {
@@ -39,6 +40,7 @@ export class SessionRegistry {
   readonly #detached = new Map<string, Session>();
   #fanouts = 0;
   readonly #pushes: SessionPushes;
+  readonly #ends: StoreEnds;
 
   constructor(
     private readonly store: ReplayStore,
@@ -53,6 +55,7 @@ export class SessionRegistry {
       (session) => this.#notKept(session),
       (session) => this.#sessions.get(session.key) === session,
     );
+    this.#ends = new StoreEnds(store, onStoreError, options.maxTotal);
   }
 
   get size(): number {
@@ -83,6 +86,8 @@ export class SessionRegistry {
     held = false,
   ): MaybePromise<void> {
     const key = this.#keyOf(socket.userId, id);
+    // Ended by a logout here, the store may have it still: the read would resume it.
+    if (this.#ends.has(key)) return this.#startAnew(socket, respond);
     let session = this.#sessions.get(key);
     const created = !session;
     if (!session) {
@@ -237,8 +242,9 @@ export class SessionRegistry {
    * `resync` under a new id. A socket still attached to it other than `by` (another hub's
    * resume of it came first: a new login from a cursor of the ended one) is dropped: its
    * worker resumes, and resyncs likewise, so no push made after the logout reaches it.
-   * Ended in the store even when this server no longer lists it: another server that holds
-   * it learns with its next write and drops its socket.
+   * Ended in the store even when this server no longer lists it (a shared store tells the
+   * server that holds it, which drops its socket), and again at each sweep until the store
+   * has it (see `StoreEnds`).
    */
   end(session: Session, by: SessionSocket): void {
     const { socket } = session;
@@ -246,8 +252,7 @@ export class SessionRegistry {
       session.socket = undefined;
       this.#unlist(session);
     }
-    const { store } = this;
-    this.#settle(() => (store.end ? store.end(session.key) : store.drop(session.key)));
+    this.#ends.end(session.key);
     if (socket && socket !== by) socket.terminate();
   }
 
@@ -305,10 +310,11 @@ export class SessionRegistry {
   }
 
   /**
-   * Forgets sessions that waited longer than `maxAge` for their worker, and tells a shared
-   * store that the others are still held here.
+   * Forgets sessions that waited longer than `maxAge` for their worker, tells a shared store
+   * that the others are still held here, and ends again the sessions it failed to end.
    */
   sweep(): void {
+    this.#ends.retry();
     const expired = this.clock.now() - this.options.maxAge;
     for (const session of this.#detached.values()) {
       if ((session.detachedAt ?? 0) > expired) break;

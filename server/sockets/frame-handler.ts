@@ -85,8 +85,14 @@ export class FrameHandler {
 
   #handle(client: ConnectedClient, raw: RawData, isBinary: boolean): MaybePromise<void> {
     const context = this.#context;
-    // Closing (refused too often, or its buffer full): nothing more is read into the app.
-    if (!client.isOpen) return;
+    // Closing (refused too often, its buffer full, a message not recorded): nothing more is
+    // read into the app. A logout's `end` behind it still ends the session: the worker,
+    // logged out, does not come back to say it again (its unacknowledged sends are rejected
+    // as perhaps delivered, and the session that could deliver them is gone with it).
+    if (!client.isOpen) {
+      if (!isBinary) this.#endIfAsked(client, raw);
+      return;
+    }
     if (isBinary) {
       // Binary frames are the app's in every phase; before a resume, they make it plain.
       client.settlePlain();
@@ -148,6 +154,16 @@ export class FrameHandler {
       case 'app':
         this.#handleAppFrame(client, text, parsed);
         return;
+    }
+  }
+
+  /** The session's `end`, read from a socket that is closing already. */
+  #endIfAsked(client: ConnectedClient, raw: RawData): void {
+    const { phase } = client;
+    if (phase.kind !== 'session') return;
+    const text = rawDataToText(raw);
+    if (classifySessionFrame(text, parseJson(text)).kind === 'end') {
+      this.#context.sessions.end(phase.session, client);
     }
   }
 
