@@ -48,6 +48,8 @@ type Announcement = Extract<OwnerMessage, { kind: 'owner' }>;
 /** What the peer hears that the tabs do not: who owns the socket. */
 export interface PeerListener extends ConnectionListener {
   builds(builds: string[]): void;
+  /** The owner's catch-up of this hub's join cursor says pushes were lost: a resync for the tabs that brought it. */
+  caughtUp(): void;
 }
 
 /**
@@ -206,7 +208,12 @@ export class RelayPeer {
         this.#mirror(message.status, message.detail);
         return;
       case 'event':
-        if (message.to === undefined || message.to === this.hubId) this.#event(message.event);
+        if (message.to === undefined) this.#event(message.event);
+        // Only a catch-up names this hub (`RelayOwner.#catchUp`).
+        else if (message.to === this.hubId) {
+          if (message.event.kind === 'resync') this.listener.caughtUp();
+          else this.#event(message.event);
+        }
         return;
       case 'numbered': {
         const send = message.to === this.hubId ? this.#sends.get(message.id) : undefined;
