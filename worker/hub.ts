@@ -166,6 +166,11 @@ export class Hub {
     // before are of a login the tab's app may have seen end: `SharedConnection.sync`).
     // Meanwhile the tab hears no pushes: a cursor's catch-up gives them after `opened`.
     const answered = known?.connection.sync();
+    const taken = () => {
+      this.#registry.hear(tabId, name);
+      this.#registry.postTo(tabId, { kind: 'opened', name });
+    };
+    if (!answered?.then(taken)) taken();
     // A tab coming back with a cursor must miss nothing before its interest arrives: it
     // drops what it does not want itself.
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined, answered !== undefined);
@@ -173,7 +178,6 @@ export class Hub {
     entry.graceTimer.clear();
     // A catch-up kept for this tab's earlier open is not this one's.
     this.#forgetCatchUp(tabId, name);
-    let catchUp = (): void => {};
     // Closed while the page was in the back/forward cache: a logout made in another tab
     // (the page's own logout it does not rejoin). Resuming would bring that session back.
     const endedMeanwhile = intent === 'rejoin' && known?.connection.state === 'closed';
@@ -182,10 +186,13 @@ export class Hub {
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
       if (entry.connection.start(cursor, intent) === 'started') entry.login = ++this.#logins;
       if (known && cursor) {
-        catchUp = () =>
+        const catchUp = () => {
+          if (!this.#registry.isOn(tabId, name)) return;
           known.connection.missedBy(tabId, cursor, (missed) =>
             this.#catchUp(tabId, known, cursor, missed),
           );
+        };
+        if (!answered?.then(catchUp)) catchUp();
       } else if (cursor && entry.connection.role === 'relay') entry.owed.add(tabId);
       // A session no push of which was heard (this hub's own, new) left no tab behind.
       const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
@@ -198,12 +205,6 @@ export class Hub {
         }
       }
     }
-    const taken = () => {
-      this.#registry.hear(tabId, name);
-      this.#registry.postTo(tabId, { kind: 'opened', name });
-      catchUp();
-    };
-    if (!answered?.then(taken)) taken();
     const opened = entry;
     const answer = (): Outcome<OpenAnswer> => {
       // The snapshot's cursor counts the pushes gathered for the next task: they go first,
