@@ -19,7 +19,6 @@ function streamAt(current: SessionCursor) {
     frame: () => {},
     error: () => {},
     resync: () => {},
-    caughtUp: () => {},
     cursor: () => {},
     builds: () => {},
   });

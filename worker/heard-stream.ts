@@ -55,9 +55,8 @@ export class HeardStream implements PeerListener {
     this.#state = state;
     // Before the tabs hear `open`: a resync goes ahead of the pushes that follow.
     if (state === 'open' || state === 'closed' || state === 'failed') {
-      const verdicts = [...this.#unanswered.values()];
+      if (state === 'open') for (const verdict of this.#unanswered.values()) verdict();
       this.#unanswered.clear();
-      if (state === 'open') for (const verdict of verdicts) verdict();
     }
     this.listener.state(state, detail);
   }
@@ -73,12 +72,8 @@ export class HeardStream implements PeerListener {
     this.listener.error(error);
   }
 
-  resync(): void {
-    this.listener.resync();
-  }
-
-  caughtUp(): void {
-    this.listener.caughtUp();
+  resync(owed?: true): void {
+    this.listener.resync(owed);
   }
 
   cursor(cursor: SessionCursor): void {

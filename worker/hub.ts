@@ -173,7 +173,7 @@ export class Hub {
     if (!answered?.then(taken)) taken();
     // A tab coming back with a cursor must miss nothing before its interest arrives: it
     // drops what it does not want itself.
-    this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined, answered !== undefined);
+    this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined, answered && true);
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();
     // A catch-up kept for this tab's earlier open is not this one's.
@@ -317,20 +317,19 @@ export class Hub {
     const { name } = options;
     const registry = this.#registry;
     const environment = { ...this.env, hubId: this.#id, ...this.#urls.environmentOf(options) };
-    const owed = new Set<string>();
+    const owing = new Set<string>();
     const connection = new SharedConnection(options, environment, {
       state: (state, detail) => {
         // The owner tells its verdicts for cursors of another session before `open`.
-        if (state === 'open' || state === 'closed' || state === 'failed') owed.clear();
+        if (state === 'open' || state === 'closed' || state === 'failed') owing.clear();
         registry.post(name, { kind: 'state', name, state, detail });
       },
       frame: (frame) => registry.deliver(name, frame),
       error: (error) => registry.post(name, { kind: 'error', name, error: serializeError(error) }),
-      resync: () => registry.post(name, { kind: 'resync', name }),
-      // For the tabs that brought the cursor this hub joined with; none owed: this hub's own.
-      caughtUp: () => {
-        const tabs = owed.size > 0 ? [...owed] : registry.tabsOn(name);
-        owed.clear();
+      // Owed: for the tabs that brought a cursor, if any (else this hub's own join's).
+      resync: (owed) => {
+        const tabs = owed && owing.size > 0 ? [...owing] : registry.tabsOn(name);
+        owing.clear();
         for (const tab of tabs) registry.postTo(tab, { kind: 'resync', name });
       },
       cursor: (cursor) => registry.post(name, { kind: 'cursor', name, cursor }),
@@ -338,7 +337,7 @@ export class Hub {
     });
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));
-    return { connection, login: 0, graceTimer: new Timer(this.env.clock), owed };
+    return { connection, login: 0, graceTimer: new Timer(this.env.clock), owed: owing };
   }
 
   /**

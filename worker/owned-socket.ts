@@ -160,7 +160,7 @@ export class OwnedSocket {
   }
 
   /** What the connection reports goes to this hub's tabs, and to the peers while serving. */
-  readonly #connectionListener: Omit<PeerListener, 'caughtUp'> = {
+  readonly #connectionListener: PeerListener = {
     state: (state, detail) => {
       // First: the catch-ups kept for the open (`HeardStream.missedBy`) reach the peers before it.
       this.listener.state(state, detail);

@@ -48,8 +48,8 @@ type Announcement = Extract<OwnerMessage, { kind: 'owner' }>;
 /** What the peer hears that the tabs do not: who owns the socket. */
 export interface PeerListener extends ConnectionListener {
   builds(builds: string[]): void;
-  /** The owner's catch-up of this hub's join cursor says pushes were lost: a resync for the tabs that brought it. */
-  caughtUp(): void;
+  /** `owed`: the owner's catch-up of this hub's join: for the tabs that brought a cursor. */
+  resync(owed?: true): void;
 }
 
 /**
@@ -208,11 +208,9 @@ export class RelayPeer {
         this.#mirror(message.status, message.detail);
         return;
       case 'event':
-        if (message.to === undefined) this.#event(message.event);
         // Only a catch-up names this hub (`RelayOwner.#catchUp`).
-        else if (message.to === this.hubId) {
-          if (message.event.kind === 'resync') this.listener.caughtUp();
-          else this.#event(message.event);
+        if (message.to === undefined || message.to === this.hubId) {
+          this.#event(message.event, message.to ? true : undefined);
         }
         return;
       case 'numbered': {
@@ -311,7 +309,7 @@ export class RelayPeer {
     }
   }
 
-  #event(event: TabEvent): void {
+  #event(event: TabEvent, owed?: true): void {
     switch (event.kind) {
       case 'frames': {
         const following = this.#owner?.phase === 'following';
@@ -339,7 +337,7 @@ export class RelayPeer {
         this.listener.error(deserializeError(event.error));
         return;
       case 'resync':
-        this.listener.resync();
+        this.listener.resync(owed);
         return;
       case 'builds':
         this.listener.builds(event.builds);

@@ -457,8 +457,7 @@ export class SharedConnection {
     // death) the owner's answer confirms without telling it again.
     frame: (frame) => this.#heard.frame(frame, this.cursor?.session),
     error: (error) => this.#heard.error(error),
-    resync: () => this.#heard.resync(),
-    caughtUp: () => this.#heard.caughtUp(),
+    resync: (owed) => this.#heard.resync(owed),
     cursor: (cursor) => this.#heard.cursor(cursor),
     builds: (builds) => this.#heard.builds(builds),
   };
