@@ -321,7 +321,7 @@ export class Hub {
     const connection = new SharedConnection(options, environment, {
       state: (state, detail) => {
         // The owner tells its verdicts for cursors of another session before `open`.
-        if (state === 'open' || state === 'closed' || state === 'failed') owing.clear();
+        if (state === 'open' || hasEnded(state)) owing.clear();
         registry.post(name, { kind: 'state', name, state, detail });
       },
       frame: (frame) => registry.deliver(name, frame),
