@@ -24,8 +24,10 @@ function streamAt(current: SessionCursor) {
   });
   const connection = { current };
   const answers: Missed[] = [];
-  const ask = (cursor: SessionCursor) =>
+  let asks = 0;
+  const ask = (cursor: SessionCursor, by = `tab-${++asks}`) =>
     heard.missedBy(
+      by,
       cursor,
       () => connection.current,
       (missed) => answers.push(missed),

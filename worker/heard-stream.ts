@@ -13,8 +13,11 @@ export class HeardStream implements PeerListener {
   readonly #recent = new RecentFrames();
   #builds: string[] = [];
   #state: ConnectionState = 'idle';
-  /** Catch-ups of cursors of another session, waiting for the socket to open (`missedBy`). */
-  #unanswered: Array<() => void> = [];
+  /**
+   * Catch-ups of cursors of another session, waiting for the socket to open (`missedBy`):
+   * one per tab or hub they are for, dropped when its open is released or superseded.
+   */
+  readonly #unanswered = new Map<string, () => void>();
 
   constructor(private readonly listener: PeerListener) {}
 
@@ -28,9 +31,10 @@ export class HeardStream implements PeerListener {
    * stands at `current()` (`RecentFrames.missedBy`). A cursor of another session waits for the
    * socket to open: until then the hub may yet go on with the cursor's session (a rejoin's
    * cursor, `WireLink.learn`), and then nothing was missed. A login that ends first answers
-   * nothing.
+   * nothing. `by`: the tab or hub it is for; its next verdict kept replaces this one.
    */
   missedBy(
+    by: string,
     cursor: SessionCursor,
     current: () => SessionCursor | undefined,
     answer: (missed: Missed) => void,
@@ -38,15 +42,21 @@ export class HeardStream implements PeerListener {
     const verdict = () => answer(this.#recent.missedBy(cursor, current()));
     const other = current()?.session;
     if (this.#state !== 'open' && other !== undefined && other !== cursor.session) {
-      this.#unanswered.push(verdict);
+      this.#unanswered.set(by, verdict);
     } else verdict();
+  }
+
+  /** Drops the verdict kept for `by` (`missedBy`): the open it was for is gone. */
+  forget(by: string): void {
+    this.#unanswered.delete(by);
   }
 
   state(state: ConnectionState, detail: StateDetail): void {
     this.#state = state;
     // Before the tabs hear `open`: a resync goes ahead of the pushes that follow.
     if (state === 'open' || state === 'closed' || state === 'failed') {
-      for (const verdict of this.#unanswered.splice(0)) if (state === 'open') verdict();
+      if (state === 'open') for (const verdict of this.#unanswered.values()) verdict();
+      this.#unanswered.clear();
     }
     this.listener.state(state, detail);
   }
@@ -62,8 +72,8 @@ export class HeardStream implements PeerListener {
     this.listener.error(error);
   }
 
-  resync(): void {
-    this.listener.resync();
+  resync(owed?: true): void {
+    this.listener.resync(owed);
   }
 
   cursor(cursor: SessionCursor): void {

@@ -162,13 +162,14 @@ export class OwnedSocket {
   /** What the connection reports goes to this hub's tabs, and to the peers while serving. */
   readonly #connectionListener: PeerListener = {
     state: (state, detail) => {
+      // First: the catch-ups kept for the open (`HeardStream.missedBy`) reach the peers before it.
+      this.listener.state(state, detail);
       this.#relay?.state(this.status, detail);
       if (state === 'closed' || state === 'failed') {
         this.#phase = 'dormant';
         this.#relay?.dispose();
         this.#relay = undefined;
       }
-      this.listener.state(state, detail);
     },
     frame: (frame) => {
       this.listener.frame(frame);

@@ -35,8 +35,8 @@ export interface OwnerHost {
   close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void;
   /** The builds of every hub on the connection changed. */
   buildsChanged(builds: string[]): void;
-  /** `answer`: what a hub whose stream stands at `cursor` missed (see `HeardStream.missedBy`). */
-  missedBy(cursor: SessionCursor, answer: (missed: Missed) => void): void;
+  /** `answer`: what hub `hubId` at `cursor` missed (see `HeardStream.missedBy`). */
+  missedBy(hubId: string, cursor: SessionCursor, answer: (missed: Missed) => void): void;
   /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
   learn(cursor: SessionCursor): void;
   /** A joining hub's logouts ended these sessions (`Connection.leave`). */
@@ -214,7 +214,7 @@ export class RelayOwner {
    * taking the session over, before the peer had joined, went to no peer.
    */
   #catchUp(hubId: string, cursor: SessionCursor): void {
-    this.host.missedBy(cursor, (missed) => {
+    this.host.missedBy(hubId, cursor, (missed) => {
       if (!missed) return;
       const event: TabEvent =
         missed === 'resync'

@@ -48,6 +48,8 @@ type Announcement = Extract<OwnerMessage, { kind: 'owner' }>;
 /** What the peer hears that the tabs do not: who owns the socket. */
 export interface PeerListener extends ConnectionListener {
   builds(builds: string[]): void;
+  /** `owed`: the owner's catch-up of this hub's join: for the tabs that brought a cursor. */
+  resync(owed?: true): void;
 }
 
 /**
@@ -206,7 +208,10 @@ export class RelayPeer {
         this.#mirror(message.status, message.detail);
         return;
       case 'event':
-        if (message.to === undefined || message.to === this.hubId) this.#event(message.event);
+        // Only a catch-up names this hub (`RelayOwner.#catchUp`).
+        if (message.to === undefined || message.to === this.hubId) {
+          this.#event(message.event, message.to ? true : undefined);
+        }
         return;
       case 'numbered': {
         const send = message.to === this.hubId ? this.#sends.get(message.id) : undefined;
@@ -304,7 +309,7 @@ export class RelayPeer {
     }
   }
 
-  #event(event: TabEvent): void {
+  #event(event: TabEvent, owed?: true): void {
     switch (event.kind) {
       case 'frames': {
         const following = this.#owner?.phase === 'following';
@@ -332,7 +337,7 @@ export class RelayPeer {
         this.listener.error(deserializeError(event.error));
         return;
       case 'resync':
-        this.listener.resync();
+        this.listener.resync(owed);
         return;
       case 'builds':
         this.listener.builds(event.builds);

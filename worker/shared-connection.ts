@@ -142,9 +142,14 @@ export class SharedConnection {
     return this.#heard.knownBuilds;
   }
 
-  /** `answer`: what a tab or hub at `cursor` missed: frames, `'resync'`, or nothing (`HeardStream.missedBy`). */
-  missedBy(cursor: SessionCursor, answer: (missed: Missed) => void): void {
-    this.#heard.missedBy(cursor, () => this.cursor, answer);
+  /** `answer`: what tab or hub `by` at `cursor` missed: frames, `'resync'`, or nothing (`HeardStream.missedBy`). */
+  missedBy(by: string, cursor: SessionCursor, answer: (missed: Missed) => void): void {
+    this.#heard.missedBy(by, cursor, () => this.cursor, answer);
+  }
+
+  /** Drops the catch-up kept for `by`: its open was released or superseded. */
+  forget(by: string): void {
+    this.#heard.forget(by);
   }
 
   /**
@@ -350,7 +355,7 @@ export class SharedConnection {
       sends,
       topics: this.#topics,
       online: this.#online,
-      missedBy: (peerCursor, answer) => this.missedBy(peerCursor, answer),
+      missedBy: (hubId, peerCursor, answer) => this.missedBy(hubId, peerCursor, answer),
       loggedOut: (session) => this.#loggedOutSessions.has(session),
     });
     this.#role = {
@@ -450,7 +455,7 @@ export class SharedConnection {
     // death) the owner's answer confirms without telling it again.
     frame: (frame) => this.#heard.frame(frame, this.cursor?.session),
     error: (error) => this.#heard.error(error),
-    resync: () => this.#heard.resync(),
+    resync: (owed) => this.#heard.resync(owed),
     cursor: (cursor) => this.#heard.cursor(cursor),
     builds: (builds) => this.#heard.builds(builds),
   };
