@@ -15,8 +15,11 @@ export interface ConnectionEvents {
   /** `session`: the one the frame belongs to, where the sink may not have been told it. */
   frame(frame: TabFrame, session?: string): void;
   error(error: TabSocketError): void;
-  /** Pushes were lost beyond recovery: the tabs should fetch the state afresh. */
-  resync(): void;
+  /**
+   * Pushes were lost beyond recovery: the tabs should fetch the state afresh. `owed`: the
+   * owner's catch-up of this hub's join, for the tabs that brought a cursor (`HeardStream.owe`).
+   */
+  resync(owed?: true): void;
   /**
    * The cursor moved otherwise than by a push (whose frame carries its number): a new
    * session, message ids taken, or a resume of the session written (it is no longer

@@ -67,7 +67,7 @@ describe('review3: a deferred catch-up', () => {
   // the tab as it is then. The tab released that handle and opened again without a cursor
   // (its snapshot at session S, push 2): it is told `resync`, then a cursor of S at 0 and
   // pushes 1 and 2 again, which its new handle had (their snapshot's cursor counted them).
-  it.fails('is not given to a tab that released that handle and opened again without a cursor', async () => {
+  it('is not given to a tab that released that handle and opened again without a cursor', async () => {
     const name = 'review3-deferred-released';
     const { hub, options, session } = await hubBetweenSockets(name);
     const tab = await world.attachTab(hub, 'tab-reloaded');
@@ -86,7 +86,7 @@ describe('review3: a deferred catch-up', () => {
   // socket is not open keeps a verdict until it opens, whatever became of the open: a tab
   // that opens and releases N times (a page switching views while offline) leaves N, and
   // at the open all N run (here: N resyncs, N re-sent streams to one tab).
-  it.fails('keeps no verdict for each open released before the socket opens', async () => {
+  it('keeps no verdict for each open released before the socket opens', async () => {
     const name = 'review3-deferred-many';
     const { hub, first, options } = await hubBetweenSockets(name);
     const tab = await world.attachTab(hub, 'tab-flapping');

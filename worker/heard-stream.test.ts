@@ -18,12 +18,15 @@ function streamAt(current: SessionCursor) {
     post: (_name, event) => {
       if (event.kind === 'state') states.push(event.state);
     },
+    postTo: () => {},
     deliver: () => {},
   });
   const connection = { current };
   const answers: Missed[] = [];
-  const ask = (cursor: SessionCursor) =>
+  let asks = 0;
+  const ask = (cursor: SessionCursor, by = `tab-${++asks}`) =>
     heard.missedBy(
+      by,
       cursor,
       () => connection.current,
       (missed) => answers.push(missed),

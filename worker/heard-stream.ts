@@ -9,6 +9,8 @@ import { type Missed, RecentFrames } from './recent-frames';
 export interface HeardTabs {
   /** An event to every tab on `name`, after the frames before it. */
   post(name: string, event: TabEvent): void;
+  /** An event to one tab. */
+  postTo(tabId: string, event: TabEvent): void;
   /** A frame to the tabs on `name` that want it. */
   deliver(name: string, frame: TabFrame): void;
 }
@@ -27,8 +29,13 @@ export class HeardStream implements ConnectionEvents {
   #builds: string[] = [];
   #peers: ServedPeers | undefined;
   #state: ConnectionState = 'idle';
-  /** Catch-ups of cursors of another session, waiting for the socket to open (`missedBy`). */
-  #unanswered: Array<() => void> = [];
+  /**
+   * Catch-ups of cursors of another session, waiting for the socket to open (`missedBy`):
+   * one per tab or hub they are for, dropped when its open is released or superseded.
+   */
+  readonly #unanswered = new Map<string, () => void>();
+  /** The tabs owed the owner's verdict on this hub's join (`owe`). */
+  readonly #owing = new Set<string>();
 
   constructor(
     private readonly name: string,
@@ -50,9 +57,10 @@ export class HeardStream implements ConnectionEvents {
    * stands at `current()` (`RecentFrames.missedBy`). A cursor of another session waits for the
    * socket to open: until then the hub may yet go on with the cursor's session (a rejoin's
    * cursor, `WireLink.learn`), and then nothing was missed. A login that ends first answers
-   * nothing.
+   * nothing. `by`: the tab or hub it is for; its next verdict kept replaces this one.
    */
   missedBy(
+    by: string,
     cursor: SessionCursor,
     current: () => SessionCursor | undefined,
     answer: (missed: Missed) => void,
@@ -60,19 +68,37 @@ export class HeardStream implements ConnectionEvents {
     const verdict = () => answer(this.#recent.missedBy(cursor, current()));
     const other = current()?.session;
     if (this.#state !== 'open' && other !== undefined && other !== cursor.session) {
-      this.#unanswered.push(verdict);
+      this.#unanswered.set(by, verdict);
     } else verdict();
+  }
+
+  /**
+   * The tab opened with a cursor while this hub relays: the owner's verdict on this hub's
+   * join (`resync(true)`) is its, not that of a tab that joined the stream since.
+   */
+  owe(tabId: string): void {
+    this.#owing.add(tabId);
+  }
+
+  /** Drops the verdict kept for `by` (`missedBy`), and what it is owed: the open it was for is gone. */
+  forget(by: string): void {
+    this.#unanswered.delete(by);
+    this.#owing.delete(by);
   }
 
   state(status: OwnerStatus, detail: StateDetail): void {
     const { state } = status;
     this.#state = state;
-    this.#peers?.state(status, detail);
-    // Before the tabs hear `open`: a resync goes ahead of the pushes that follow.
+    // Before the tabs hear `open`: a resync goes ahead of the pushes that follow. The
+    // owner tells its verdicts for cursors of another session before `open` too.
     if (state === 'open' || state === 'closed' || state === 'failed') {
-      for (const verdict of this.#unanswered.splice(0)) if (state === 'open') verdict();
+      if (state === 'open') for (const verdict of this.#unanswered.values()) verdict();
+      this.#unanswered.clear();
+      this.#owing.clear();
     }
     this.#post({ kind: 'state', name: this.name, state, detail });
+    // Last: the catch-ups kept for the open reach the peers before it.
+    this.#peers?.state(status, detail);
   }
 
   frame(frame: TabFrame, session?: string): void {
@@ -87,8 +113,13 @@ export class HeardStream implements ConnectionEvents {
     this.#peers?.error(error);
   }
 
-  resync(): void {
-    this.#post({ kind: 'resync', name: this.name });
+  /** `owed`: the owner's catch-up of this hub's join, for the tabs that brought a cursor. */
+  resync(owed?: true): void {
+    const owing = [...this.#owing];
+    this.#owing.clear();
+    if (owed && owing.length > 0) {
+      for (const tab of owing) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
+    } else this.#post({ kind: 'resync', name: this.name });
     this.#peers?.resync();
   }
 

@@ -159,13 +159,20 @@ export class Hub {
     // After the events of the login this open ends or leaves, before those of the one it
     // joins; joining the login an owner relays, once the owner answered (its frames and word
     // before are of a login the tab's app may have seen end: `SharedConnection.sync`).
-    const taken = () => this.#registry.postTo(tabId, { kind: 'opened', name });
-    if (cursor || !known?.connection.sync()?.then(taken)) taken();
+    // Meanwhile the tab hears no pushes: a cursor's catch-up gives them after `opened`.
+    const answered = known?.connection.sync();
+    const taken = () => {
+      this.#registry.hear(tabId, name);
+      this.#registry.postTo(tabId, { kind: 'opened', name });
+    };
+    if (!answered?.then(taken)) taken();
     // A tab coming back with a cursor must miss nothing before its interest arrives: it
     // drops what it does not want itself.
-    this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined);
+    this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined, answered && true);
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();
+    // A catch-up kept for this tab's earlier open is not this one's.
+    this.#forgetCatchUp(tabId, name);
     // Closed while the page was in the back/forward cache: a logout made in another tab
     // (the page's own logout it does not rejoin). Resuming would bring that session back.
     const endedMeanwhile = intent === 'rejoin' && known?.connection.state === 'closed';
@@ -174,8 +181,14 @@ export class Hub {
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
       if (entry.connection.start(cursor, intent) === 'started') entry.login = ++this.#logins;
       if (known && cursor) {
-        known.connection.missedBy(cursor, (missed) => this.#catchUp(tabId, known, cursor, missed));
-      }
+        const catchUp = () => {
+          if (!this.#registry.isOn(tabId, name)) return;
+          known.connection.missedBy(tabId, cursor, (missed) =>
+            this.#catchUp(tabId, known, cursor, missed),
+          );
+        };
+        if (!answered?.then(catchUp)) catchUp();
+      } else if (cursor && entry.connection.role === 'relay') entry.connection.owe(tabId);
       // A session no push of which was heard (this hub's own, new) left no tab behind.
       const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
       if (switched && entry.connection.cursor?.session === cursor.session) {
@@ -254,6 +267,7 @@ export class Hub {
 
   release(tabId: string, name: string): void {
     this.#urls.remove(tabId, name);
+    this.#forgetCatchUp(tabId, name);
     if (this.#registry.release(tabId, name)) this.#graceIfAlone(name);
     this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
   }
@@ -262,6 +276,7 @@ export class Hub {
     this.#urls.remove(tabId);
     this.#writes.forget(tabId);
     for (const name of this.#registry.remove(tabId)) {
+      this.#forgetCatchUp(tabId, name);
       this.#graceIfAlone(name);
       this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
     }
@@ -322,11 +337,16 @@ export class Hub {
     const current = connection.cursor;
     if (!current || current.session === cursor.session) return;
     const start = { ...current, seq: 0 };
-    connection.missedBy(start, (stream) => {
+    connection.missedBy(tabId, start, (stream) => {
       if (!Array.isArray(stream)) return;
       this.#registry.postTo(tabId, { kind: 'cursor', name, cursor: start });
       this.#registry.postTo(tabId, { kind: 'frames', name, frames: stream });
     });
+  }
+
+  /** The tab's open of `name` is gone: so is what it was owed. */
+  #forgetCatchUp(tabId: string, name: string): void {
+    this.#connections.get(name)?.connection.forget(tabId);
   }
 
   #graceIfAlone(name: string): void {

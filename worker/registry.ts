@@ -27,6 +27,8 @@ export interface LockWaiter {
 interface Wants {
   all: boolean;
   topics: Set<string>;
+  /** The tab's `opened` is not posted yet: it hears no pushes (`hear`). */
+  opening?: true | undefined;
 }
 
 interface Tab {
@@ -94,12 +96,18 @@ export class TabRegistry {
   }
 
   /** `interest` until the tab says what it wants: nothing, or, for a tab coming back, everything. */
-  join(tabId: string, name: string, interest = NO_INTEREST): void {
+  join(tabId: string, name: string, interest = NO_INTEREST, opening?: true): void {
     const tab = this.#tabs.get(tabId);
     if (!tab || tab.joined.has(name)) return;
     const topics = new Set(interest.topics);
-    tab.joined.set(name, { all: interest.all, topics });
+    tab.joined.set(name, { all: interest.all, topics, opening });
     this.#count(name, topics, 1);
+  }
+
+  /** The tab's open of `name` was taken: it hears the pushes from now on. */
+  hear(tabId: string, name: string): void {
+    const wants = this.#tabs.get(tabId)?.joined.get(name);
+    if (wants) delete wants.opening;
   }
 
   /** The tab leaves one connection; answers whether it had joined it. */
@@ -212,7 +220,7 @@ export class TabRegistry {
     let passedOver: TabPort[] | undefined;
     for (const tab of this.#tabs.values()) {
       const interest = tab.joined.get(name);
-      if (!interest) continue;
+      if (!interest || interest.opening) continue;
       const wanted =
         interest.all || (frame.topic !== undefined && interest.topics.has(frame.topic));
       if (wanted) ports.push(tab.port);

@@ -43,6 +43,7 @@ export interface OwnerHost {
 export interface OwnerStream {
   /** `answer`: what a hub whose stream stands at `cursor` missed (see `HeardStream.missedBy`). */
   missedBy(
+    by: string,
     cursor: SessionCursor,
     current: () => SessionCursor,
     answer: (missed: Missed) => void,
@@ -238,6 +239,7 @@ export class RelayOwner {
    */
   #catchUp(hubId: string, cursor: SessionCursor): void {
     this.heard.missedBy(
+      hubId,
       cursor,
       () => this.socket.cursor,
       (missed) => {

@@ -219,7 +219,10 @@ export class RelayPeer {
         this.#mirror(message.status, message.detail);
         return;
       case 'event':
-        if (message.to === undefined || message.to === this.hubId) this.#event(message.event);
+        // Only a catch-up names this hub (`RelayOwner.#catchUp`).
+        if (message.to === undefined || message.to === this.hubId) {
+          this.#event(message.event, message.to ? true : undefined);
+        }
         return;
       case 'numbered': {
         const send = message.to === this.hubId ? this.#sends.get(message.id) : undefined;
@@ -325,7 +328,7 @@ export class RelayPeer {
     }
   }
 
-  #event(event: TabEvent): void {
+  #event(event: TabEvent, owed?: true): void {
     switch (event.kind) {
       case 'frames': {
         const following = this.#owner?.phase === 'following';
@@ -353,7 +356,7 @@ export class RelayPeer {
         this.events.error(deserializeError(event.error));
         return;
       case 'resync':
-        this.events.resync();
+        this.events.resync(owed);
         return;
       case 'builds':
         this.events.builds(event.builds);

@@ -62,12 +62,47 @@ describe('review3: a user switch on a relaying hub, the page bringing a cursor',
   // session and past it: the next user's handle takes it. The same open without a cursor
   // waits for the owner's answer and hears nothing (worker/relay.test.ts, seeds 142, 81).
   // Not a regression: on bd9d84c both cases fail; 59ef09b fixed the one without a cursor.
-  it.fails('the ended login’s push on its way reaches none of the next login’s events when the page brings a cursor', async () => {
+  it('the ended login’s push on its way reaches none of the next login’s events when the page brings a cursor', async () => {
     expect(await switchUsers(true)).toEqual([]);
   });
 
   // Guard: the same without a cursor (59ef09b's fix).
   it('the ended login’s push on its way reaches none of the next login’s events when the page brings no cursor', async () => {
     expect(await switchUsers(false)).toEqual([]);
+  });
+
+  // Guard of the wait (fixr3): a reloaded page's open with a cursor of the live session hears
+  // no push before its `opened` (its tab would count it and drop it: lost), and each push
+  // past its cursor once after, from the catch-up or the stream.
+  it('a page reloaded on a relaying hub hears the pushes of the wait once, after its opened', async () => {
+    const name = 'fixr3-reload-wait';
+    const a = world.startHub('build-a');
+    const b = world.startHub('build-b');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    tabA.api.setInterest('tab-a', name, ALL);
+    const socket = world.latest();
+    socket.accept();
+    socket.receive(HELLO);
+    const { session } = resumeFrameOf(socket);
+    socket.receive(resumed(0));
+    const tabB = await world.attachTab(b.hub, 'tab-b');
+    await tabB.api.open('tab-b', relayOptions(name));
+    tabB.api.setInterest('tab-b', name, ALL);
+    socket.receive(push(1));
+    await vi.waitFor(() => expect(tabB.frames()).toHaveLength(1));
+    tabB.api.leave('tab-b');
+    const page = await world.attachTab(b.hub, 'tab-b-next');
+    const saved = { session, seq: 1, nextId: 1, numbered: true as const };
+    const opening = page.api.open('tab-b-next', relayOptions(name), saved);
+    page.api.setInterest('tab-b-next', name, ALL);
+    // On the channel ahead of the owner's answer to the open's join.
+    socket.receive(push(2));
+    await opening;
+    socket.receive(push(3));
+    await vi.waitFor(() => expect(page.frames().map((frame) => frame.seq)).toContain(3));
+    const start = page.events.findIndex((event) => event.kind === 'opened');
+    expect(page.events.slice(0, start).filter((event) => event.kind === 'frames')).toEqual([]);
+    expect(page.frames().map((frame) => frame.seq)).toEqual([2, 3]);
   });
 });

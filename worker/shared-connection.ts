@@ -141,9 +141,19 @@ export class SharedConnection {
     return this.#heard.knownBuilds;
   }
 
-  /** `answer`: what a tab or hub at `cursor` missed: frames, `'resync'`, or nothing (`HeardStream.missedBy`). */
-  missedBy(cursor: SessionCursor, answer: (missed: Missed) => void): void {
-    this.#heard.missedBy(cursor, () => this.cursor, answer);
+  /** `answer`: what tab or hub `by` at `cursor` missed: frames, `'resync'`, or nothing (`HeardStream.missedBy`). */
+  missedBy(by: string, cursor: SessionCursor, answer: (missed: Missed) => void): void {
+    this.#heard.missedBy(by, cursor, () => this.cursor, answer);
+  }
+
+  /** A tab opened with a cursor while this hub relays: see `HeardStream.owe`. */
+  owe(tabId: string): void {
+    this.#heard.owe(tabId);
+  }
+
+  /** Drops the catch-up kept for `by`, and what it is owed: its open was released or superseded. */
+  forget(by: string): void {
+    this.#heard.forget(by);
   }
 
   /**

@@ -90,7 +90,7 @@ export function setupAtEntry(overrides: Overrides = {}) {
     openChannel: undefined,
     schedule: (task: () => void) => task(),
   };
-  const tabs = { post: () => {}, deliver: () => {} };
+  const tabs = { post: () => {}, postTo: () => {}, deliver: () => {} };
   const connection = new SharedConnection(options, env, tabs);
   return { connection, ...fake };
 }
