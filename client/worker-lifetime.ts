@@ -1,6 +1,6 @@
 import type { Remote } from 'comlink';
 import type { WorkerError } from '../protocol/errors';
-import { tabLockName, workerLockName } from '../protocol/locks';
+import { hubLockName, tabLockName } from '../protocol/locks';
 import type { HubApi } from '../protocol/tab-hub';
 
 /** One worker instance as this tab sees it, from its start to its death. */
@@ -63,13 +63,13 @@ export function newIncarnation(port: MessagePort): Incarnation {
  * `afterReceived`). Without an id (a worker of an older build) or Web Locks, nothing is
  * watched.
  */
-export function whenWorkerGone(workerId: string | undefined, onGone: () => void): void {
+export function whenWorkerGone(hubId: string | undefined, onGone: () => void): void {
   const locks = (navigator as Navigator | undefined)?.locks;
-  if (typeof workerId !== 'string' || !locks) return;
+  if (typeof hubId !== 'string' || !locks) return;
   // Shared: every tab's request is granted at once when the worker lets go, and each
   // lets go at once, as the callback returns.
   locks
-    .request(workerLockName(workerId), { mode: 'shared' }, () => afterReceived(onGone))
+    .request(hubLockName(hubId), { mode: 'shared' }, () => afterReceived(onGone))
     .catch(() => {});
 }
 

@@ -12,8 +12,8 @@ export function tabLockName(tabId: string): string {
  * tabs queue for it (shared mode) once `attach` told them the id: the grant means the worker
  * is gone (killed, crashed, ended by the browser), an event no port would give them.
  */
-export function workerLockName(workerId: string): string {
-  return `tabsocket:worker:${workerId}`;
+export function hubLockName(hubId: string): string {
+  return `tabsocket:worker:${hubId}`;
 }
 
 /**

@@ -28,7 +28,7 @@ export const RELAY_VERSION = 1;
 
 interface Envelope {
   v: number;
-  /** The sending hub's id (`workerLockName(from)` is held for its whole life). */
+  /** The sending hub's id (`hubLockName(from)` is held for its whole life). */
   from: string;
 }
 

@@ -157,12 +157,13 @@ export interface OpenAnswer extends ConnectionSnapshot {
 /** The worker's answer to `attach`. */
 export interface AttachAnswer {
   /**
-   * This worker instance's id, set once it holds the Web Lock `workerLockName(workerId)`,
+   * The id of the worker's hub, set once it holds the Web Lock `hubLockName(hubId)`,
    * which it keeps until it dies: the tab queues for that lock, and the grant tells it the
-   * worker is gone. Missing where the worker has no Web Locks (or is of an older build,
-   * which answers nothing at all): its death then goes unnoticed.
+   * worker is gone. Missing where the worker has no Web Locks, or is of an older build
+   * (which answers nothing at all, or, up to 0.1, named it `workerId`): its death then
+   * goes unnoticed.
    */
-  workerId?: string;
+  hubId?: string;
   /**
    * This hub tells the tab of each send it writes (`written`), so a tab whose worker died
    * knows what to post again. A hub of an older build does not: a send pending at its

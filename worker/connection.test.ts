@@ -17,6 +17,7 @@ import {
   resync,
   resyncOnto,
   setup,
+  setupAtEntry,
   setupOpen,
   setupPlain,
   setupResumed,
@@ -143,7 +144,7 @@ describe('Connection', () => {
     });
 
     it('rejects the message over outboxLimit with OutboxFullError and keeps the others', async () => {
-      const { connection, latest } = setup({ outboxLimit: 2 });
+      const { connection, latest } = setupAtEntry({ outboxLimit: 2 });
       connection.start();
       const first = connection.send('1');
       const second = connection.send('2');
@@ -155,13 +156,17 @@ describe('Connection', () => {
     });
 
     it('rejects with ConnectionClosedError after close()', async () => {
-      const { connection } = setupOpen();
-      connection.close();
+      const { connection, latest } = setupAtEntry();
+      connection.start();
+      latest().accept();
+      connection.close(1000, '', 'logout');
       await expect(connection.send('x')).rejects.toBeInstanceOf(ConnectionClosedError);
     });
 
     it('rejects with ConnectionFailedError once failed', async () => {
-      const { connection, latest } = setupOpen();
+      const { connection, latest } = setupAtEntry();
+      connection.start();
+      latest().accept();
       latest().drop(4401);
       await expect(connection.send('x')).rejects.toBeInstanceOf(ConnectionFailedError);
     });
@@ -958,7 +963,11 @@ describe('Connection', () => {
     });
 
     it('counts unacked messages toward outboxLimit', async () => {
-      const { connection } = setupResumed({ outboxLimit: 2 });
+      const { connection, latest } = setupAtEntry({ heartbeat: false, outboxLimit: 2 });
+      connection.start();
+      latest().accept();
+      latest().receive(HELLO);
+      latest().receive(resumed(0));
       void connection.send('1');
       void connection.send('2');
       await expect(connection.send('3')).rejects.toBeInstanceOf(OutboxFullError);

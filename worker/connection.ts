@@ -4,16 +4,14 @@ import {
   type ResolvedConnectionOptions,
   type Transport,
 } from '../protocol/connection-options';
-import {
-  ConnectionClosedError,
-  ConnectionFailedError,
-  type TabSocketError,
-} from '../protocol/errors';
+import { ConnectionFailedError, type TabSocketError } from '../protocol/errors';
+import type { OwnerStatus } from '../protocol/relay';
 import type { ConnectionState, StateDetail, TransitionReason } from '../protocol/state';
 import type { SessionCursor, SocketData } from '../protocol/tab-hub';
 import type { RetryHint } from '../protocol/wire';
 import { admissionDelay, backoffDelay } from './backoff';
-import type { ConnectionListener, Environment, SocketLike } from './environment';
+import type { ConnectionEvents } from './connection-events';
+import type { Environment, SocketLike } from './environment';
 import { closeSocket, FinalAcks } from './final-acks';
 import { Heartbeat } from './heartbeat';
 import { isAdmissionClose, readRetryHint } from './retry-hint';
@@ -70,7 +68,7 @@ export class Connection {
   constructor(
     readonly options: ResolvedConnectionOptions,
     private readonly env: Environment,
-    private readonly listener: ConnectionListener,
+    private readonly events: ConnectionEvents,
   ) {
     this.#connectTimer = new Timer(env.clock);
     this.#retryTimer = new Timer(env.clock);
@@ -96,7 +94,7 @@ export class Connection {
         fail: (reason) => this.#attemptFailed(reason),
         isPong: (text, parsed) => heartbeat?.isPong(text, parsed) ?? false,
       },
-      listener,
+      events,
     );
   }
 
@@ -110,6 +108,16 @@ export class Connection {
 
   get failedAttempts(): number {
     return this.#failedAttempts;
+  }
+
+  /** What the hubs that relay this socket are told of it. */
+  get status(): OwnerStatus {
+    return {
+      state: this.#state,
+      generation: this.#generation,
+      failedAttempts: this.#failedAttempts,
+      transport: this.#transports.current,
+    };
   }
 
   /** Messages waiting: queued for the next open, or written and not yet acknowledged. */
@@ -145,7 +153,7 @@ export class Connection {
     const unavailable = this.#transports.unavailable;
     if (unavailable) {
       // An environment without the transport the options demand: no attempt could succeed.
-      this.listener.error(unavailable);
+      this.events.error(unavailable);
       this.#giveUp('no-transport', {});
     } else if (this.#online) {
       this.#openSocket(reason);
@@ -172,17 +180,10 @@ export class Connection {
   /**
    * Writes now when the link is up, else queues in order until it is. The promise resolves
    * once the message is written (or, with a server that speaks the protocol, acknowledged)
-   * and rejects if it never will be.
+   * and rejects if it never will be. Sends come through the hub's gate (`refuseSend`): this
+   * takes only what was admitted while the login lived.
    */
   send(data: SocketData, numbering?: Numbering): Promise<void> {
-    if (this.#state === 'closed') {
-      return Promise.reject(new ConnectionClosedError('tabsocket: the connection is closed'));
-    }
-    if (this.#state === 'failed') {
-      return Promise.reject(
-        new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
-      );
-    }
     return this.#link.send(data, numbering);
   }
 
@@ -245,7 +246,7 @@ export class Connection {
   #setState(to: ConnectionState, detail: Detail): void {
     const from = this.#state;
     this.#state = to;
-    this.listener.state(to, { from, ...detail });
+    this.events.state(this.status, { from, ...detail });
   }
 
   #openSocket(reason: TransitionReason, detail: Omit<Detail, 'reason'> = {}): void {
@@ -272,7 +273,7 @@ export class Connection {
       },
       (error: TabSocketError) => {
         if (!asked()) return;
-        this.listener.error(error);
+        this.events.error(error);
         this.#attemptFailed('url-provider');
       },
     );

@@ -1,7 +1,5 @@
 import type { Clock } from '../protocol/clock';
-import type { ConnectionState, StateDetail } from '../protocol/state';
 import type { SocketData } from '../protocol/tab-hub';
-import type { LinkListener } from './wire-link';
 
 /** The part of the browser's WebSocket the connection uses, so tests can hand in a fake. */
 export interface SocketLike {
@@ -40,9 +38,4 @@ export interface Environment {
    * abort (the attempt was given up) ends the ask and its deadline at once.
    */
   freshUrl?: (abandoned: AbortSignal) => Promise<string>;
-}
-
-/** Where a connection reports to (the hub, which fans out to the tabs). */
-export interface ConnectionListener extends LinkListener {
-  state(state: ConnectionState, detail: StateDetail): void;
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { TabEventMessage } from '../protocol/tab-hub';
-import { type BatchTarget, FrameBatcher, nextTask } from './frame-batcher';
+import { FrameBatcher, nextTask } from './frame-batcher';
+import { type TabPort, tellTab } from './registry';
 
 function setup() {
   const tasks: Array<() => void> = [];
-  const batcher = new FrameBatcher((task) => tasks.push(task));
+  const batcher = new FrameBatcher<TabPort>((task) => tasks.push(task), tellTab);
   const runTask = () => tasks.shift()?.();
-  const target = (): BatchTarget & { posted: TabEventMessage[] } => {
+  const target = (): TabPort & { posted: TabEventMessage[] } => {
     const posted: TabEventMessage[] = [];
     return { posted, postMessage: (message) => posted.push(message) };
   };
@@ -118,7 +119,7 @@ describe('FrameBatcher', () => {
 
 describe('a frame the tab cannot receive', () => {
   /** A port whose structured clone refuses any value marked `deep`, as a browser refuses one nested too deep. */
-  function refusingTarget(refuseText = false): BatchTarget & { posted: TabEventMessage[] } {
+  function refusingTarget(refuseText = false): TabPort & { posted: TabEventMessage[] } {
     const posted: TabEventMessage[] = [];
     return {
       posted,

@@ -1,11 +1,13 @@
 import { MalformedFrameError, serializeError } from '../protocol/errors';
-import type { TabEvent, TabEventMessage } from '../protocol/tab-hub';
+import type { TabEvent } from '../protocol/tab-hub';
 import type { TabFrame } from './inbound-frame';
 
-/** Where a batch goes: one tab's port. */
-export interface BatchTarget {
-  postMessage(message: TabEventMessage): void;
-}
+/**
+ * How an event reaches one target: a tab's port (`TabRegistry`), or the relay's channel
+ * (`RelayOwner`, whose peers hear the pushes batched as its tabs do). It may throw (a
+ * structured clone refused): see `post`.
+ */
+export type Tell<Target> = (target: Target, event: TabEvent) => void;
 
 /** Runs `task` once, soon, after the tasks already queued (not as a microtask). */
 export type ScheduleTask = (task: () => void) => void;
@@ -17,7 +19,7 @@ interface Batch {
   passed: number | undefined;
 }
 
-const NO_TARGETS: readonly BatchTarget[] = [];
+const NO_TARGETS: readonly never[] = [];
 
 /**
  * Posts inbound frames to the tabs, one message per tab and connection for each run of
@@ -26,11 +28,14 @@ const NO_TARGETS: readonly BatchTarget[] = [];
  * until the next task and posted together, so a tab pays one message, not one per frame.
  * The worker → tab hop is what limits push throughput, and this is where it is cut.
  */
-export class FrameBatcher {
-  readonly #pending = new Map<BatchTarget, Map<string, Batch>>();
+export class FrameBatcher<Target> {
+  readonly #pending = new Map<Target, Map<string, Batch>>();
   #bursting = false;
 
-  constructor(private readonly schedule: ScheduleTask) {}
+  constructor(
+    private readonly schedule: ScheduleTask,
+    private readonly tell: Tell<Target>,
+  ) {}
 
   /**
    * Sends `frame` to every one of `targets` alike: all at once, or all gathered. No tab may
@@ -40,23 +45,23 @@ export class FrameBatcher {
    * are told its number alike: their cursors keep up with the stream too.
    */
   add(
-    targets: readonly BatchTarget[],
+    targets: readonly Target[],
     name: string,
     frame: TabFrame,
-    passedOver: readonly BatchTarget[] = NO_TARGETS,
+    passedOver: readonly Target[] = NO_TARGETS,
   ): void {
     if (!this.#bursting) {
       this.#bursting = true;
       this.schedule(this.#drain);
-      for (const target of targets) post(target, name, [frame], undefined);
-      for (const target of passedOver) post(target, name, [], frame.seq);
+      for (const target of targets) this.#post(target, name, [frame], undefined);
+      for (const target of passedOver) this.#post(target, name, [], frame.seq);
       return;
     }
     for (const target of targets) this.#batchOf(target, name).frames.push(frame);
     for (const target of passedOver) this.#batchOf(target, name).passed = frame.seq;
   }
 
-  #batchOf(target: BatchTarget, name: string): Batch {
+  #batchOf(target: Target, name: string): Batch {
     let byName = this.#pending.get(target);
     if (!byName) {
       byName = new Map();
@@ -75,7 +80,7 @@ export class FrameBatcher {
     const pending = [...this.#pending];
     this.#pending.clear();
     for (const [target, byName] of pending) {
-      for (const [name, { frames, passed }] of byName) post(target, name, frames, passed);
+      for (const [name, { frames, passed }] of byName) this.#post(target, name, frames, passed);
     }
   }
 
@@ -87,49 +92,43 @@ export class FrameBatcher {
     this.flush();
     this.schedule(this.#drain);
   };
-}
 
-/** Posts `frames` and, when the tab was passed over for a push since, that push's number. */
-function post(
-  target: BatchTarget,
-  name: string,
-  frames: TabFrame[],
-  passed: number | undefined,
-): void {
-  const event: TabEvent =
-    passed === undefined
-      ? { kind: 'frames', name, frames }
-      : { kind: 'frames', name, frames, seq: passed };
-  try {
-    target.postMessage({ tabsocket: event });
-  } catch {
-    // Structured clone refused the batch: some value in it is nested too deep for the
-    // browser (a hostile server's 3,000-deep JSON is 6 KB). That frame must cost no other.
-    for (const frame of frames) postAlone(target, name, frame);
-    if (passed !== undefined) {
-      tryPost(target, { tabsocket: { kind: 'frames', name, frames: [], seq: passed } });
+  /** Posts `frames` and, when the tab was passed over for a push since, that push's number. */
+  #post(target: Target, name: string, frames: TabFrame[], passed: number | undefined): void {
+    const event: TabEvent =
+      passed === undefined
+        ? { kind: 'frames', name, frames }
+        : { kind: 'frames', name, frames, seq: passed };
+    try {
+      this.tell(target, event);
+    } catch {
+      // Structured clone refused the batch: some value in it is nested too deep for the
+      // browser (a hostile server's 3,000-deep JSON is 6 KB). That frame must cost no other.
+      const tell = (event: TabEvent) => this.tell(target, event);
+      for (const frame of frames) postAlone(tell, name, frame);
+      if (passed !== undefined) tryTell(tell, { kind: 'frames', name, frames: [], seq: passed });
     }
   }
 }
 
 /** Posts one frame; one the tab cannot receive goes as JSON text with an error, or as the error alone. */
-function postAlone(target: BatchTarget, name: string, frame: TabFrame): void {
-  if (tryPost(target, { tabsocket: { kind: 'frames', name, frames: [frame] } })) return;
+function postAlone(tell: (event: TabEvent) => void, name: string, frame: TabFrame): void {
+  if (tryTell(tell, { kind: 'frames', name, frames: [frame] })) return;
   const text = jsonText(frame.data);
   const delivered =
     text !== undefined &&
-    tryPost(target, { tabsocket: { kind: 'frames', name, frames: [{ ...frame, data: text }] } });
+    tryTell(tell, { kind: 'frames', name, frames: [{ ...frame, data: text }] });
   const error = new MalformedFrameError(
     delivered
       ? `tabsocket: a frame could not be passed to the tab as a value; delivered as JSON text (${text.length} characters)`
       : 'tabsocket: a frame could not be passed to the tab, as a value or as text; dropped',
   );
-  tryPost(target, { tabsocket: { kind: 'error', name, error: serializeError(error) } });
+  tryTell(tell, { kind: 'error', name, error: serializeError(error) });
 }
 
-function tryPost(target: BatchTarget, message: TabEventMessage): boolean {
+function tryTell(tell: (event: TabEvent) => void, event: TabEvent): boolean {
   try {
-    target.postMessage(message);
+    tell(event);
     return true;
   } catch {
     return false;

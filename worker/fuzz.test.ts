@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionState } from '../protocol/state';
+import { refuseSend } from './send-gate';
 import {
   HELLO,
   NONCE,
@@ -101,9 +102,11 @@ function parseFrame(frame: unknown): Record<string, unknown> | undefined {
   }
 }
 
+const OUTBOX_LIMIT = 20;
+
 function fuzzContext(random: Random) {
   const phase = pick(random, ['negotiating', 'resuming', 'resumed', 'plain'] as const);
-  const overrides = { outboxLimit: 20, connectTimeout: 2_000 };
+  const overrides = { outboxLimit: OUTBOX_LIMIT, connectTimeout: 2_000 };
   switch (phase) {
     case 'negotiating':
       return setupOpen(overrides);
@@ -124,6 +127,11 @@ describe('fuzz: hostile server frames', () => {
     const random = seededRandom(seed);
     const context = fuzzContext(random);
     const { connection, sockets, latest } = context;
+    // Sends enter through the hub's gate (`SharedConnection.send`), which bounds the outbox.
+    const send = (data: string): Promise<void> => {
+      const refusal = refuseSend(connection.state, connection.queued, OUTBOX_LIMIT);
+      return refusal ? Promise.reject(refusal) : connection.send(data);
+    };
     const pending: Array<Promise<void>> = [];
 
     for (let step = 0; step < FRAMES_PER_SEED; step++) {
@@ -135,7 +143,7 @@ describe('fuzz: hostile server frames', () => {
         socket.receive(new Uint8Array([Math.floor(random() * 256)]).buffer);
       } else if (action < 0.92) {
         // Sends may be refused (outbox full, failed): refusal is fine, throwing is not.
-        pending.push(connection.send(`m${step}`).catch(() => undefined));
+        pending.push(send(`m${step}`).catch(() => undefined));
       } else if (action < 0.96) {
         vi.advanceTimersByTime(Math.floor(random() * 3_000));
       } else if (socket.readyState === 1 && random() < 0.5) {
@@ -144,7 +152,7 @@ describe('fuzz: hostile server frames', () => {
         socket.accept();
       }
       expect(STATES, `seed ${seed}`).toContain(connection.state);
-      expect(connection.queued, `seed ${seed}`).toBeLessThanOrEqual(20);
+      expect(connection.queued, `seed ${seed}`).toBeLessThanOrEqual(OUTBOX_LIMIT);
       // connect, negotiation, retry, uptime and the heartbeat: never more than these five.
       expect(vi.getTimerCount(), `seed ${seed}`).toBeLessThanOrEqual(5);
     }
@@ -159,7 +167,7 @@ describe('fuzz: hostile server frames', () => {
     socket.accept();
     socket.receive(HELLO);
     const before = context.frames.length;
-    const sent = connection.send('after');
+    const sent = send('after');
     const resume = socket.sent.length > 0 ? parseFrame(socket.sent[0]) : undefined;
     if (resume?.$ts === 'resume') {
       // The session's last push must still be a number a server can answer: as the

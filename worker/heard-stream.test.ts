@@ -14,13 +14,12 @@ const cursorOf = (session: string, extra: Partial<SessionCursor> = {}): SessionC
 /** A stream whose connection stands at `current` (changed by the test), and what it answered. */
 function streamAt(current: SessionCursor) {
   const states: ConnectionState[] = [];
-  const heard = new HeardStream({
-    state: (state) => states.push(state),
-    frame: () => {},
-    error: () => {},
-    resync: () => {},
-    cursor: () => {},
-    builds: () => {},
+  const heard = new HeardStream('default', {
+    post: (_name, event) => {
+      if (event.kind === 'state') states.push(event.state);
+    },
+    postTo: () => {},
+    deliver: () => {},
   });
   const connection = { current };
   const answers: Missed[] = [];
@@ -32,7 +31,8 @@ function streamAt(current: SessionCursor) {
       () => connection.current,
       (missed) => answers.push(missed),
     );
-  const move = (state: ConnectionState) => heard.state(state, { from: 'idle', reason: 'start' });
+  const move = (state: ConnectionState) =>
+    heard.state({ state, generation: 1, failedAttempts: 0 }, { from: 'idle', reason: 'start' });
   return { connection, answers, ask, move, states };
 }
 

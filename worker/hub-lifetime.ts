@@ -1,4 +1,4 @@
-import { workerLockName } from '../protocol/locks';
+import { hubLockName } from '../protocol/locks';
 import type { AttachAnswer } from '../protocol/tab-hub';
 import type { LockWaiter } from './registry';
 
@@ -13,7 +13,7 @@ export interface HubLifetime {
 /** Every hub of this build tells its tabs of their sends' writes (`written`) and of the opens it took (`opened`). */
 const ABILITIES = { reportsWrites: true, tellsOpened: true } as const;
 
-/** Takes `workerLockName(hubId)` and keeps it until `release` or death; never rejects. */
+/** Takes `hubLockName(hubId)` and keeps it until `release` or death; never rejects. */
 export function holdHubLifetime(locks: LockWaiter | undefined, hubId: string): HubLifetime {
   if (!locks) return { held: Promise.resolve(ABILITIES), release: () => {} };
   let release = (): void => {};
@@ -22,8 +22,8 @@ export function holdHubLifetime(locks: LockWaiter | undefined, hubId: string): H
   });
   const held = new Promise<AttachAnswer>((answer) => {
     locks
-      .request(workerLockName(hubId), {}, () => {
-        answer({ workerId: hubId, ...ABILITIES });
+      .request(hubLockName(hubId), {}, () => {
+        answer({ hubId, ...ABILITIES });
         return released;
       })
       // No lock (a sandboxed or opaque origin): the tabs cannot watch this hub.

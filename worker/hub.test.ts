@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ConnectionOptions, resolveOptions } from '../protocol/connection-options';
-import { tabLockName, workerLockName } from '../protocol/locks';
+import { hubLockName, tabLockName } from '../protocol/locks';
 import type { ConnectionSnapshot, Outcome, TabEvent, TabEventMessage } from '../protocol/tab-hub';
 import { Hub } from './hub';
 import { RECENT_FRAMES } from './recent-frames';
@@ -589,10 +589,10 @@ describe('Hub', () => {
     it('answers attach with its id once it holds the lock named for it, until dispose', async () => {
       const { hub, held } = setup();
       const api = hub.api({ postMessage: () => {} });
-      const { workerId } = await api.attach('a', true);
-      expect(workerId).toMatch(/^[0-9a-f]{32}$/);
-      expect([...held]).toEqual([workerLockName(workerId ?? '')]);
-      expect((await hub.api({ postMessage: () => {} }).attach('b', true)).workerId).toBe(workerId);
+      const { hubId } = await api.attach('a', true);
+      expect(hubId).toMatch(/^[0-9a-f]{32}$/);
+      expect([...held]).toEqual([hubLockName(hubId ?? '')]);
+      expect((await hub.api({ postMessage: () => {} }).attach('b', true)).hubId).toBe(hubId);
       hub.dispose();
       await vi.waitFor(() => expect(held.size).toBe(0));
     });

@@ -59,11 +59,6 @@ interface Entry {
   login: number;
   /** Runs while no tab is attached: a reload must not cost a reconnect. */
   graceTimer: Timer;
-  /**
-   * The tabs that opened with a cursor while this hub relays: the owner's verdict on it
-   * (`RelayOwner.#catchUp`) is theirs, not that of a tab that joined the stream since.
-   */
-  owed: Set<string>;
 }
 
 /**
@@ -82,8 +77,8 @@ export class Hub {
   /** The tabs' url functions, for connections opened with one. */
   readonly #urls: UrlSources;
   #online = true;
-  /** This instance's id, named by the Web Lock it holds for its whole life (`workerLockName`). */
-  readonly #id = randomId();
+  /** This hub's id, named by the Web Lock it holds for its whole life (`hubLockName`). */
+  readonly #hubId = randomId();
   /** The hub's lifetime lock: `held` resolves to the answer tabs get once it is held. */
   readonly #lifetime: HubLifetime;
   /** The last login number given (`Entry.login`), unique in this hub. */
@@ -95,7 +90,7 @@ export class Hub {
     this.#urls = new UrlSources(env.clock);
     this.#registry = new TabRegistry(env.locks, (tabId) => this.leave(tabId), env.schedule);
     this.#writes = new HeardWrites((tabId) => this.#registry.has(tabId), env.clock);
-    this.#lifetime = holdHubLifetime(env.locks, this.#id);
+    this.#lifetime = holdHubLifetime(env.locks, this.#hubId);
   }
 
   /** The command surface for the tab on `port` (what comlink exposes on it). */
@@ -193,7 +188,7 @@ export class Hub {
           );
         };
         if (!answered?.then(catchUp)) catchUp();
-      } else if (cursor && entry.connection.role === 'relay') entry.owed.add(tabId);
+      } else if (cursor && entry.connection.role === 'relay') entry.connection.owe(tabId);
       // A session no push of which was heard (this hub's own, new) left no tab behind.
       const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
       if (switched && entry.connection.cursor?.session === cursor.session) {
@@ -316,28 +311,11 @@ export class Hub {
   #createEntry(options: ResolvedConnectionOptions): Entry {
     const { name } = options;
     const registry = this.#registry;
-    const environment = { ...this.env, hubId: this.#id, ...this.#urls.environmentOf(options) };
-    const owing = new Set<string>();
-    const connection = new SharedConnection(options, environment, {
-      state: (state, detail) => {
-        // The owner tells its verdicts for cursors of another session before `open`.
-        if (state === 'open' || hasEnded(state)) owing.clear();
-        registry.post(name, { kind: 'state', name, state, detail });
-      },
-      frame: (frame) => registry.deliver(name, frame),
-      error: (error) => registry.post(name, { kind: 'error', name, error: serializeError(error) }),
-      // Owed: for the tabs that brought a cursor, if any (else this hub's own join's).
-      resync: (owed) => {
-        const tabs = owed && owing.size > 0 ? [...owing] : registry.tabsOn(name);
-        owing.clear();
-        for (const tab of tabs) registry.postTo(tab, { kind: 'resync', name });
-      },
-      cursor: (cursor) => registry.post(name, { kind: 'cursor', name, cursor }),
-      builds: (builds) => registry.post(name, { kind: 'builds', name, builds }),
-    });
+    const environment = { ...this.env, hubId: this.#hubId, ...this.#urls.environmentOf(options) };
+    const connection = new SharedConnection(options, environment, registry);
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));
-    return { connection, login: 0, graceTimer: new Timer(this.env.clock), owed: owing };
+    return { connection, login: 0, graceTimer: new Timer(this.env.clock) };
   }
 
   /**
@@ -368,9 +346,7 @@ export class Hub {
 
   /** The tab's open of `name` is gone: so is what it was owed. */
   #forgetCatchUp(tabId: string, name: string): void {
-    const entry = this.#connections.get(name);
-    entry?.connection.forget(tabId);
-    entry?.owed.delete(tabId);
+    this.#connections.get(name)?.connection.forget(tabId);
   }
 
   #graceIfAlone(name: string): void {

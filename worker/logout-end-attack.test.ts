@@ -8,7 +8,7 @@ import { resolveOptions } from '../protocol/connection-options';
 import { decodeBatch, decodePost, STREAM_ID_EVENT } from '../protocol/http-stream';
 import { relayChannelName } from '../protocol/locks';
 import { Connection } from './connection';
-import type { ConnectionListener } from './environment';
+import type { ConnectionEvents } from './connection-events';
 import { FINAL_ACKS_WITHIN } from './final-acks';
 import { type EventSourceLike, HttpStreamSocket } from './http-stream-socket';
 import { HELLO, resumed, setup } from './test-support/connection-harness';
@@ -137,12 +137,13 @@ describe('a logout on the HTTP stream, then a new login', () => {
             posts.push({ body, signal, answer: (status) => resolve({ status }) });
           }),
       });
-    const listener: ConnectionListener = {
+    const listener: ConnectionEvents = {
       state: () => {},
       frame: () => {},
       error: () => {},
       resync: () => {},
       cursor: () => {},
+      builds: () => {},
     };
     const options = resolveOptions({
       url: 'ws://127.0.0.1:9/ws',

@@ -1,28 +1,28 @@
-import type { ResolvedConnectionOptions, Transport } from '../protocol/connection-options';
-import { serializeError } from '../protocol/errors';
+import type { ResolvedConnectionOptions } from '../protocol/connection-options';
 import {
   type OwnerMessage,
   type OwnerStatus,
   type PeerMessage,
   RELAY_VERSION,
 } from '../protocol/relay';
-import type { ConnectionState, TransitionReason } from '../protocol/state';
-import type { SessionCursor, SocketData } from '../protocol/tab-hub';
+import type { TransitionReason } from '../protocol/state';
+import type { SessionCursor } from '../protocol/tab-hub';
 import { Connection } from './connection';
+import type { HeardStream } from './heard-stream';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
-import { type OwnerHost, RelayOwner } from './relay-owner';
-import type { PeerListener, RelayedSend } from './relay-peer';
-import type { Numbering } from './send-queue';
+import { RelayOwner } from './relay-owner';
+import type { RelayedSend } from './relay-peer';
+import { refuseSend } from './send-gate';
 
 /**
  * The socket of a connection while this hub holds its owner lock: the `Connection`, served
- * to this hub's tabs and, through a `RelayOwner`, to its peers. `serving` while the
- * connection lives; `dormant` once it closed or failed, when it keeps the lock (see
- * `SharedConnection`) and tells the peers nothing more.
+ * to this hub's tabs and, through a `RelayOwner`, to its peers: the connection tells
+ * the hub's `HeardStream`, which tells both. Serving while the connection lives; `dormant`
+ * once it closed or failed, when it keeps the lock (see `SharedConnection`) and tells the
+ * peers nothing more.
  */
 export class OwnedSocket {
   readonly connection: Connection;
-  #phase: 'serving' | 'dormant' = 'serving';
   #relay: RelayOwner | undefined;
   #localTopics: readonly string[];
   readonly build: string;
@@ -35,7 +35,7 @@ export class OwnedSocket {
   constructor(
     options: ResolvedConnectionOptions,
     env: RelayEnvironment,
-    private readonly listener: PeerListener,
+    private readonly heard: HeardStream,
     private readonly channel: RelayChannelPort | undefined,
     private readonly release: () => void,
     start: {
@@ -43,20 +43,25 @@ export class OwnedSocket {
       sends: RelayedSend[];
       topics: readonly string[];
       online: boolean;
-      /** What a hub whose stream stands at a cursor missed, from the frames kept. */
-      missedBy: OwnerHost['missedBy'];
-      /** Whether a logout ended `session`: a rejoin's cursor of it is not of this login. */
-      loggedOut: (session: string) => boolean;
+      /** The sessions a logout ended: a rejoin's cursor of one is not of this login. */
+      loggedOut: { has(session: string): boolean };
     },
   ) {
     this.#localTopics = start.topics;
     this.build = env.build;
     this.#hubId = env.hubId;
-    const connection = new Connection(options, env, this.#connectionListener);
+    const connection = new Connection(options, env, heard);
     this.connection = connection;
     connection.setOnline(start.online);
     connection.start(start.cursor, start.cursor ? 'handover' : 'start');
     for (const { data, wire, tell, resolve, reject } of start.sends) {
+      // Admitted at this hub's entry while it relayed: only a socket that failed at once
+      // (no transport) refuses them.
+      const refusal = refuseSend(connection.state);
+      if (refusal) {
+        reject(refusal);
+        continue;
+      }
       // Another session's ids mean nothing to this one: the message takes its next id.
       const kept = wire && wire.session === start.cursor?.session;
       connection.send(data, kept ? { ...tell, id: wire.id } : tell).then(resolve, reject);
@@ -68,32 +73,21 @@ export class OwnedSocket {
         env.build,
         options.url,
         options.name,
-        {
-          get status() {
-            return statusOf(connection);
-          },
-          get cursor() {
-            return connection.cursor;
-          },
-          send: (data, numbering) => connection.send(data, numbering),
-        },
+        connection,
         env.locks,
         {
           topicsChanged: () => this.#sendTopics(),
           close: (code, closeReason, reason) => connection.close(code, closeReason, reason),
-          missedBy: start.missedBy,
           learn: (cursor) => {
-            if (!start.loggedOut(cursor.session)) connection.learn(cursor, true);
+            if (!start.loggedOut.has(cursor.session)) connection.learn(cursor, true);
           },
           ended: (sessions) => connection.leave(sessions),
-          buildsChanged: (builds) => {
-            listener.builds(builds);
-            this.#relay?.event({ kind: 'builds', name: options.name, builds });
-          },
         },
+        heard,
         env.schedule,
         env.clock,
       );
+      heard.serve(this.#relay);
     }
     this.#sendTopics();
   }
@@ -103,16 +97,17 @@ export class OwnedSocket {
     return this.#relay?.builds ?? [this.build];
   }
 
+  /**
+   * Once the connection closed or failed: it keeps the lock (see `SharedConnection`) and
+   * tells the peers nothing more (its relay let go of them on telling them the end).
+   */
   get dormant(): boolean {
-    return this.#phase === 'dormant';
+    const { state } = this.connection;
+    return state === 'closed' || state === 'failed';
   }
 
   get status(): OwnerStatus {
-    return statusOf(this.connection);
-  }
-
-  send(data: SocketData, numbering?: Numbering): Promise<void> {
-    return this.connection.send(data, numbering);
+    return this.connection.status;
   }
 
   setTopics(localTopics: readonly string[]): void {
@@ -121,7 +116,7 @@ export class OwnedSocket {
   }
 
   receive(message: PeerMessage): void {
-    if (this.#phase === 'serving') this.#relay?.receive(message);
+    if (!this.dormant) this.#relay?.receive(message);
   }
 
   /**
@@ -131,7 +126,7 @@ export class OwnedSocket {
   close(code: number, closeReason: string, reason: TransitionReason): void {
     if (reason === 'released' && this.#relay?.hasPeers) {
       this.#relay.handOver();
-      this.#relay = undefined;
+      this.#stopServing();
     }
     this.connection.close(code, closeReason, reason);
   }
@@ -143,7 +138,7 @@ export class OwnedSocket {
    */
   dispose(): void {
     this.#relay?.dispose();
-    this.#relay = undefined;
+    this.#stopServing();
     this.connection.dispose();
     const leaving: OwnerMessage = { v: RELAY_VERSION, from: this.#hubId, kind: 'leaving' };
     this.channel?.postMessage(leaving);
@@ -159,52 +154,8 @@ export class OwnedSocket {
     this.connection.setTopics([...topics]);
   }
 
-  /** What the connection reports goes to this hub's tabs, and to the peers while serving. */
-  readonly #connectionListener: PeerListener = {
-    state: (state, detail) => {
-      // First: the catch-ups kept for the open (`HeardStream.missedBy`) reach the peers before it.
-      this.listener.state(state, detail);
-      this.#relay?.state(this.status, detail);
-      if (state === 'closed' || state === 'failed') {
-        this.#phase = 'dormant';
-        this.#relay?.dispose();
-        this.#relay = undefined;
-      }
-    },
-    frame: (frame) => {
-      this.listener.frame(frame);
-      this.#relay?.frame(frame);
-    },
-    error: (error) => {
-      this.listener.error(error);
-      this.#relay?.event({
-        kind: 'error',
-        name: this.connection.options.name,
-        error: serializeError(error),
-      });
-    },
-    resync: () => {
-      this.listener.resync();
-      this.#relay?.event({ kind: 'resync', name: this.connection.options.name });
-    },
-    cursor: (cursor) => {
-      this.listener.cursor(cursor);
-      this.#relay?.event({ kind: 'cursor', name: this.connection.options.name, cursor });
-    },
-    builds: (builds) => this.listener.builds(builds),
-  };
-}
-
-function statusOf(source: {
-  state: ConnectionState;
-  generation: number;
-  failedAttempts: number;
-  transport: Transport;
-}): OwnerStatus {
-  return {
-    state: source.state,
-    generation: source.generation,
-    failedAttempts: source.failedAttempts,
-    transport: source.transport,
-  };
+  #stopServing(): void {
+    this.#relay = undefined;
+    this.heard.serve(undefined);
+  }
 }

@@ -9,6 +9,11 @@ export interface TabPort {
   postMessage(message: TabEventMessage): void;
 }
 
+/** Posts an event to a tab, wrapped as every message to a tab is. */
+export function tellTab(port: TabPort, event: TabEvent): void {
+  port.postMessage({ tabsocket: event });
+}
+
 /** The part of `navigator.locks` the registry uses. */
 export interface LockWaiter {
   request(
@@ -45,14 +50,14 @@ export class TabRegistry {
   readonly #tabs = new Map<string, Tab>();
   /** Connection name → topic → how many of its tabs want it: the union, kept per change. */
   readonly #topicCounts = new Map<string, Map<string, number>>();
-  readonly #batcher: FrameBatcher;
+  readonly #batcher: FrameBatcher<TabPort>;
 
   constructor(
     private readonly locks: LockWaiter | undefined,
     private readonly onGone: (tabId: string) => void,
     schedule: ScheduleTask,
   ) {
-    this.#batcher = new FrameBatcher(schedule);
+    this.#batcher = new FrameBatcher(schedule, tellTab);
   }
 
   has(tabId: string): boolean {
@@ -195,14 +200,15 @@ export class TabRegistry {
   post(name: string, event: TabEvent): void {
     this.#batcher.flush();
     for (const tab of this.#tabs.values()) {
-      if (tab.joined.has(name)) tab.port.postMessage({ tabsocket: event });
+      if (tab.joined.has(name)) tellTab(tab.port, event);
     }
   }
 
   /** Sends an event to one tab, after the frames before it. */
   postTo(tabId: string, event: TabEvent): void {
     this.#batcher.flush();
-    this.#tabs.get(tabId)?.port.postMessage({ tabsocket: event });
+    const tab = this.#tabs.get(tabId);
+    if (tab) tellTab(tab.port, event);
   }
 
   /**

@@ -11,7 +11,7 @@ export interface RelayChannelPort extends RelayChannel {
 
 /** What a hub's connections need to share their sockets with the other hubs of the browser. */
 export interface RelayEnvironment extends Environment {
-  /** This hub's id: it holds `workerLockName(hubId)` for its whole life. */
+  /** This hub's id: it holds `hubLockName(hubId)` for its whole life. */
   hubId: string;
   /** What this hub's build is called to the other hubs: its script's URL. */
   build: string;

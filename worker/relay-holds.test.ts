@@ -4,7 +4,7 @@
  * channel (its lifetime lock held by the test), so the test picks when it answers, or dies.
  */
 import { afterEach, expect, it, vi } from 'vitest';
-import { relayChannelName, tabLockName, workerLockName } from '../protocol/locks';
+import { hubLockName, relayChannelName, tabLockName } from '../protocol/locks';
 import type { RelayMessage } from '../protocol/relay';
 import { HEARD_DEADLINE_MS } from './tab-send';
 import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
@@ -33,7 +33,7 @@ async function ownerAndHandPeer(name: string, peer = 'hand-peer') {
   socket.receive(resumed(0));
   let die = () => {};
   await new Promise<void>((held) => {
-    void world.locks.request(workerLockName(peer), {}, () => {
+    void world.locks.request(hubLockName(peer), {}, () => {
       held();
       return new Promise<void>((release) => {
         die = release;
@@ -145,7 +145,7 @@ it('write once, under the id told the dead hub, a send its tab posts again throu
   die();
   // The fresh hub of the same tab, another hub id.
   await new Promise<void>((held) => {
-    void world.locks.request(workerLockName('fresh-peer'), {}, () => {
+    void world.locks.request(hubLockName('fresh-peer'), {}, () => {
       held();
       return new Promise(() => {});
     });

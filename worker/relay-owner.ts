@@ -1,6 +1,6 @@
 import type { Clock } from '../protocol/clock';
 import { serializeError, type TabSocketError } from '../protocol/errors';
-import { workerLockName } from '../protocol/locks';
+import { hubLockName } from '../protocol/locks';
 import {
   type OwnerMessage,
   type OwnerStatus,
@@ -19,7 +19,7 @@ import type { Numbering } from './send-queue';
 import { HeardWrites } from './tab-send';
 
 /** What the owner needs of the connection it serves its peers from. */
-export interface OwnedSocket {
+export interface ServedConnection {
   readonly status: OwnerStatus;
   readonly cursor: SessionCursor;
   send(data: PeerSend['data'], numbering: Numbering): Promise<void>;
@@ -33,14 +33,23 @@ export interface OwnerHost {
   topicsChanged(): void;
   /** A peer's tab logged out (or in anew): the connection closes for every hub. */
   close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void;
-  /** The builds of every hub on the connection changed. */
-  buildsChanged(builds: string[]): void;
-  /** `answer`: what hub `hubId` at `cursor` missed (see `HeardStream.missedBy`). */
-  missedBy(hubId: string, cursor: SessionCursor, answer: (missed: Missed) => void): void;
   /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
   learn(cursor: SessionCursor): void;
   /** A joining hub's logouts ended these sessions (`Connection.leave`). */
   ended(sessions: readonly string[]): void;
+}
+
+/** What the owner's tabs heard (`HeardStream`): the pushes kept, and the builds they know. */
+export interface OwnerStream {
+  /** `answer`: what a hub whose stream stands at `cursor` missed (see `HeardStream.missedBy`). */
+  missedBy(
+    by: string,
+    cursor: SessionCursor,
+    current: () => SessionCursor,
+    answer: (missed: Missed) => void,
+  ): void;
+  /** The builds of every hub on the connection, for this hub's tabs. */
+  builds(builds: string[]): void;
 }
 
 interface Peer {
@@ -54,7 +63,7 @@ interface Peer {
  * The owner's side of the relay: it hears its peers (joins, topics, sends, logouts) and
  * tells them what it tells its own tabs. Nothing goes on the channel while no peer has
  * joined, so a hub alone (the usual case) pays nothing for the relay. A peer is dropped
- * when it leaves, or when its hub dies: every hub holds `workerLockName(id)` for its whole
+ * when it leaves, or when its hub dies: every hub holds `hubLockName(id)` for its whole
  * life, and the owner queues for it.
  */
 export class RelayOwner {
@@ -71,11 +80,8 @@ export class RelayOwner {
    * `numbered`, would write the send again as new, and the server pass it on twice.
    */
   readonly #holds: HeardWrites;
-  readonly #batcher: FrameBatcher;
-  readonly #target = {
-    postMessage: ({ tabsocket }: { tabsocket: TabEvent }) =>
-      this.#post({ kind: 'event', event: tabsocket }),
-  };
+  /** Gathers a burst's pushes as the tabs' batcher does: one relay message per task. */
+  readonly #batcher: FrameBatcher<RelayChannel>;
   #muted = false;
 
   constructor(
@@ -84,13 +90,16 @@ export class RelayOwner {
     private readonly build: string,
     private readonly url: string,
     private readonly name: string,
-    private readonly socket: OwnedSocket,
+    private readonly socket: ServedConnection,
     private readonly locks: LockWaiter | undefined,
     private readonly host: OwnerHost,
+    private readonly heard: OwnerStream,
     schedule: ScheduleTask,
     clock: Clock,
   ) {
-    this.#batcher = new FrameBatcher(schedule);
+    this.#batcher = new FrameBatcher(schedule, (_channel, event) =>
+      this.#post({ kind: 'event', event }),
+    );
     this.#written = new WrittenSends(locks);
     this.#holds = new HeardWrites((peer) => this.#peers.has(peer), clock);
     this.#announce('');
@@ -150,16 +159,31 @@ export class RelayOwner {
   }
 
   state(status: OwnerStatus, detail: StateDetail): void {
-    if (!this.hasPeers) return;
-    this.#batcher.flush();
-    this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
+    if (this.hasPeers) {
+      this.#batcher.flush();
+      this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
+    }
+    // The login ended for every hub: the owner keeps the lock, dormant, and says no more.
+    if (status.state === 'closed' || status.state === 'failed') this.dispose();
   }
 
   frame(frame: TabFrame): void {
-    if (this.hasPeers) this.#batcher.add([this.#target], this.name, frame);
+    if (this.hasPeers) this.#batcher.add([this.channel], this.name, frame);
   }
 
-  event(event: TabEvent): void {
+  error(error: TabSocketError): void {
+    this.#event({ kind: 'error', name: this.name, error: serializeError(error) });
+  }
+
+  resync(): void {
+    this.#event({ kind: 'resync', name: this.name });
+  }
+
+  cursor(cursor: SessionCursor): void {
+    this.#event({ kind: 'cursor', name: this.name, cursor });
+  }
+
+  #event(event: TabEvent): void {
     if (!this.hasPeers) return;
     this.#batcher.flush();
     this.#post({ kind: 'event', event });
@@ -200,13 +224,13 @@ export class RelayOwner {
     const gone = new AbortController();
     this.#peers.set(hubId, { build, topics, gone });
     this.locks
-      ?.request(workerLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
+      ?.request(hubLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
         this.#drop(hubId),
       )
       // An abort (the peer left, or this owner let go) rejects the request: nothing to do.
       .catch(() => {});
     this.host.topicsChanged();
-    this.host.buildsChanged(this.builds);
+    this.#buildsChanged();
   }
 
   /**
@@ -214,14 +238,19 @@ export class RelayOwner {
    * taking the session over, before the peer had joined, went to no peer.
    */
   #catchUp(hubId: string, cursor: SessionCursor): void {
-    this.host.missedBy(hubId, cursor, (missed) => {
-      if (!missed) return;
-      const event: TabEvent =
-        missed === 'resync'
-          ? { kind: 'resync', name: this.name }
-          : { kind: 'frames', name: this.name, frames: missed };
-      this.#post({ kind: 'event', to: hubId, event });
-    });
+    this.heard.missedBy(
+      hubId,
+      cursor,
+      () => this.socket.cursor,
+      (missed) => {
+        if (!missed) return;
+        const event: TabEvent =
+          missed === 'resync'
+            ? { kind: 'resync', name: this.name }
+            : { kind: 'frames', name: this.name, frames: missed };
+        this.#post({ kind: 'event', to: hubId, event });
+      },
+    );
   }
 
   #drop(hubId: string): void {
@@ -231,7 +260,7 @@ export class RelayOwner {
     peer.gone.abort();
     this.#holds.forget(hubId);
     this.host.topicsChanged();
-    this.host.buildsChanged(this.builds);
+    this.#buildsChanged();
   }
 
   /**
@@ -283,6 +312,13 @@ export class RelayOwner {
       });
     };
     this.socket.send(data, numbering).then(() => answerUnlessWithdrawn(), answerUnlessWithdrawn);
+  }
+
+  /** The owner's tabs and every peer hear the builds of the hubs on the connection. */
+  #buildsChanged(): void {
+    const { builds } = this;
+    this.heard.builds(builds);
+    this.#event({ kind: 'builds', name: this.name, builds });
   }
 
   /** Tells every peer it owns the socket; `joined`: the hub whose join (`ask`) this answers. */

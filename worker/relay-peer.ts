@@ -1,5 +1,10 @@
 import type { SerializedError } from '../protocol/errors';
-import { deserializeError, OutboxFullError, type TabSocketError } from '../protocol/errors';
+import {
+  ConnectionClosedError,
+  ConnectionFailedError,
+  deserializeError,
+  type TabSocketError,
+} from '../protocol/errors';
 import {
   type OwnerMessage,
   type OwnerStatus,
@@ -7,10 +12,11 @@ import {
   RELAY_VERSION,
   type RelayBody,
 } from '../protocol/relay';
-import type { StateDetail } from '../protocol/state';
+import type { StateDetail, TransitionReason } from '../protocol/state';
 import type { OpenIntent, SessionCursor, SocketData, TabEvent, WireId } from '../protocol/tab-hub';
-import type { ConnectionListener } from './environment';
+import type { ConnectionEvents } from './connection-events';
 import type { Numbering } from './send-queue';
+import { unconfirmed } from './wire-link';
 
 /** The part of a BroadcastChannel the relay uses. */
 export interface RelayChannel {
@@ -45,13 +51,6 @@ interface OwnerLink {
 
 type Announcement = Extract<OwnerMessage, { kind: 'owner' }>;
 
-/** What the peer hears that the tabs do not: who owns the socket. */
-export interface PeerListener extends ConnectionListener {
-  builds(builds: string[]): void;
-  /** `owed`: the owner's catch-up of this hub's join: for the tabs that brought a cursor. */
-  resync(owed?: true): void;
-}
-
 /**
  * A hub's side of a connection whose socket another hub owns: it mirrors the owner's state
  * and events to this hub's tabs, and hands its sends to the owner. It keeps each send until
@@ -78,6 +77,8 @@ export class RelayPeer {
    * came before (a logout's word too).
    */
   answered = false;
+  /** Whether the owner told this hub a state since its last join (see `known`). */
+  #toldState = false;
   #topics: string[] = [];
 
   constructor(
@@ -85,8 +86,7 @@ export class RelayPeer {
     private readonly hubId: string,
     private readonly build: string,
     private readonly url: string,
-    private readonly outboxLimit: number,
-    private readonly listener: PeerListener,
+    private readonly events: ConnectionEvents,
     resumeFrom: SessionCursor | undefined,
     /** `rejoin`: this hub's tabs continue a login (their worker died), which may have ended. */
     readonly intent: OpenIntent = 'login',
@@ -132,13 +132,6 @@ export class RelayPeer {
 
   /** `numbering.id`: the id an earlier hub wrote it under (of `numbering.session`). */
   send(data: SocketData, { id, session, origin, ...tell }: Numbering = {}): Promise<void> {
-    if (this.#sends.size >= this.outboxLimit) {
-      return Promise.reject(
-        new OutboxFullError(
-          `tabsocket: ${this.outboxLimit} messages are waiting already (outboxLimit)`,
-        ),
-      );
-    }
     const wire = id !== undefined && session !== undefined ? { session, id } : undefined;
     const sendId = this.#nextSend++;
     return new Promise((resolve, reject) => {
@@ -162,7 +155,7 @@ export class RelayPeer {
     if (known && (known.session !== cursor.session || known.seq <= cursor.seq)) return;
     this.#cursor = { ...cursor, nextId: Math.max(cursor.nextId, known?.nextId ?? 0) };
     // Tabs that opened without a cursor count from this one.
-    if (!known) this.listener.cursor(this.#cursor);
+    if (!known) this.events.cursor(this.#cursor);
     this.join();
   }
 
@@ -195,6 +188,24 @@ export class RelayPeer {
     for (const send of this.takeSends()) {
       send.reject(send.wire ? written : send.posted ? posted : error);
     }
+  }
+
+  /**
+   * The login closed before the sends settled: one an owner wrote numbered may be with the
+   * server (its owner stops telling settlements once closed). Closed on the owner's word,
+   * one it did not number it never wrote (it numbers a send as it writes it, before it
+   * closes); closed `here`, on this hub's own word, the owner may still write one posted to
+   * it before it hears of the close (a logout in the send's task): unconfirmed too.
+   */
+  rejectClosed(reason: TransitionReason, by: 'owner' | 'here'): void {
+    const closed = new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`);
+    const written = unconfirmed(reason);
+    this.rejectAll(closed, written, by === 'owner' ? closed : written);
+  }
+
+  /** Whether this hub knows the login's state: the owner told one, or answered its last join. */
+  get known(): boolean {
+    return this.answered || this.#toldState;
   }
 
   receive(message: OwnerMessage): void {
@@ -286,7 +297,7 @@ export class RelayPeer {
     const taken = this.#merged(answer.cursor);
     const told = taken.session !== this.#cursor?.session;
     this.#cursor = taken;
-    if (told) this.listener.cursor(taken);
+    if (told) this.events.cursor(taken);
   }
 
   /** The owner's cursor as this hub's: its pushes count only once this hub passed them. */
@@ -305,7 +316,15 @@ export class RelayPeer {
     const from = this.#status.state;
     this.#status = status;
     if (status.state !== from || detail.reason !== 'attached') {
-      this.listener.state(status.state, { ...detail, from });
+      // The owner closed it for every hub: the sends not settled end with it.
+      if (status.state === 'closed') this.rejectClosed(detail.reason, 'owner');
+      else if (status.state === 'failed') {
+        this.rejectAll(
+          new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
+        );
+      }
+      this.#toldState = true;
+      this.events.state(status, { ...detail, from });
     }
   }
 
@@ -325,22 +344,22 @@ export class RelayPeer {
               this.#cursor = { ...cursor, seq: frame.seq };
             }
           }
-          this.listener.frame(frame);
+          this.events.frame(frame, this.#cursor?.session);
         }
         return;
       }
       case 'cursor':
         this.#cursor = this.#merged(event.cursor);
-        this.listener.cursor(this.#cursor);
+        this.events.cursor(this.#cursor);
         return;
       case 'error':
-        this.listener.error(deserializeError(event.error));
+        this.events.error(deserializeError(event.error));
         return;
       case 'resync':
-        this.listener.resync(owed);
+        this.events.resync(owed);
         return;
       case 'builds':
-        this.listener.builds(event.builds);
+        this.events.builds(event.builds);
         return;
       case 'state':
         return;
@@ -351,6 +370,7 @@ export class RelayPeer {
   join(): void {
     const cursor = this.#cursor;
     this.answered = false;
+    this.#toldState = false;
     this.#post({
       kind: 'join',
       build: this.build,

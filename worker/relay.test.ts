@@ -4,7 +4,7 @@
  * next hub in the lock's queue resumes the same session.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
+import { hubLockName, ownerLockName, relayChannelName } from '../protocol/locks';
 import type { RelayMessage } from '../protocol/relay';
 import { RelayPeer } from './relay-peer';
 import { HELLO, resumed, resumeFrameOf, resyncOnto } from './test-support/connection-harness';
@@ -261,7 +261,7 @@ describe('hubs sharing a connection', () => {
     const { socket } = handshake();
     // The earlier hub, alive (its lifetime lock held), speaks on the channel itself.
     await new Promise<void>((held) => {
-      void world.locks.request(workerLockName('earlier'), {}, () => {
+      void world.locks.request(hubLockName('earlier'), {}, () => {
         held();
         return new Promise(() => {});
       });
@@ -735,6 +735,18 @@ describe('hubs sharing a connection', () => {
       error: { code: 'TS_ERR_OUTBOX_FULL' },
     });
   });
+  it('writes a send its peer accepted even when the owner’s own outbox is full: the limit is the peer’s, where the send entered', async () => {
+    const name = 'relay-admitted';
+    const { tabA, tabB } = await twoHubs(name, { outboxLimit: 2 });
+    // The owner's tab fills the owner's outbox before the socket opens.
+    void tabA.api.send('tab-a', name, 'a1');
+    void tabA.api.send('tab-a', name, 'a2');
+    const relayed = tabB.api.send('tab-b', name, 'b1');
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(socket.sent).toContain(msg(3, 'b1')));
+    socket.receive(JSON.stringify({ $ts: 'ack', id: 3 }));
+    await expect(relayed).resolves.toEqual({ ok: true, value: undefined });
+  });
   it('a relayed re-post under an id of a session the server lost takes the new session’s next id', async () => {
     const name = 'relay-stale-wire';
     const a = world.startHub('build-a');
@@ -948,7 +960,6 @@ describe('RelayPeer, joining', () => {
       'p',
       'build-p',
       'ws://127.0.0.1:9/ws',
-      10,
       {
         state: ignore,
         frame: (frame) => frames.push(frame.data),
@@ -983,7 +994,6 @@ describe('RelayPeer, joining', () => {
       'p',
       'build-p',
       'ws://127.0.0.1:9/ws',
-      10,
       {
         state: ignore,
         frame: ignore,

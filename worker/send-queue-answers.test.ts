@@ -23,7 +23,7 @@ async function settle(): Promise<void> {
 function openQueue() {
   const written: SocketData[] = [];
   const writer = { numbered: true, write: (data: SocketData) => written.push(data) };
-  const queue: SendQueue = new SendQueue(10, undefined, () => queue.flush(writer));
+  const queue: SendQueue = new SendQueue(undefined, () => queue.flush(writer));
   const ids = () => written.map((frame) => (JSON.parse(String(frame)) as { id: number }).id);
   return { queue, writer, ids };
 }

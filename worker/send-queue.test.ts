@@ -6,6 +6,7 @@ import {
   TooLargeError,
 } from '../protocol/errors';
 import type { SocketData } from '../protocol/tab-hub';
+import { refuseSend } from './send-gate';
 import { SendQueue, type SendWriter } from './send-queue';
 
 /** Records each promise's outcome as it settles, without leaving a rejection unhandled. */
@@ -30,6 +31,14 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 }
 
+/** A queue behind the hub's gate (`refuseSend`), where every send enters (`SharedConnection.send`). */
+function admitted(queue: SendQueue, outboxLimit: number) {
+  return (data: SocketData): Promise<void> => {
+    const refusal = refuseSend('open', queue.size, outboxLimit);
+    return refusal ? Promise.reject(refusal) : queue.add(data);
+  };
+}
+
 function writer(numbered = false): SendWriter & { written: SocketData[] } {
   const written: SocketData[] = [];
   return { numbered, written, write: (data) => written.push(data) };
@@ -38,7 +47,7 @@ function writer(numbered = false): SendWriter & { written: SocketData[] } {
 describe('SendQueue', () => {
   describe('maxPayload', () => {
     it('rejects at once a message over it, never queued; binary by its byteLength', async () => {
-      const queue = new SendQueue(10, 100);
+      const queue = new SendQueue(100);
       await expect(queue.add('x'.repeat(101), {}, false)).rejects.toBeInstanceOf(TooLargeError);
       await expect(queue.add(new Uint8Array(101))).rejects.toMatchObject({
         code: 'TS_ERR_TOO_LARGE',
@@ -54,10 +63,10 @@ describe('SendQueue', () => {
       const frameOf = (text: string) => JSON.stringify({ $ts: 'msg', id: 1, text });
       const quotes = '"'.repeat(40);
       // 40 characters, but 80 once escaped, and 26 more of frame around them.
-      const queue = new SendQueue(10, frameOf(quotes).length - 1);
+      const queue = new SendQueue(frameOf(quotes).length - 1);
       await expect(queue.add(quotes)).rejects.toBeInstanceOf(TooLargeError);
       const euro = '€'.repeat(30); // 30 characters, 90 bytes
-      const tight = new SendQueue(10, Buffer.byteLength(frameOf(euro)));
+      const tight = new SendQueue(Buffer.byteLength(frameOf(euro)));
       const fits = track(tight.add(euro));
       await expect(tight.add(`${euro}€`)).rejects.toBeInstanceOf(TooLargeError);
       const numbered = writer(true);
@@ -69,7 +78,7 @@ describe('SendQueue', () => {
     });
 
     it('measures again as it writes: a limit lowered since rejects the message, the others go', async () => {
-      const queue = new SendQueue(10, 1000);
+      const queue = new SendQueue(1000);
       const big = track(queue.add('x'.repeat(200)));
       const small = track(queue.add('y'));
       queue.maxPayload = 100;
@@ -83,7 +92,7 @@ describe('SendQueue', () => {
     });
 
     it('refuseLargest rejects the largest unacked message, never resent, and answers its size', async () => {
-      const queue = new SendQueue(10, 1000);
+      const queue = new SendQueue(1000);
       const small = track(queue.add('a'));
       const big = track(queue.add('b'.repeat(500)));
       queue.flush(writer(true));
@@ -96,7 +105,7 @@ describe('SendQueue', () => {
     });
 
     it('refuse(id) rejects that message with the error given, and it is not resent', async () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const first = track(queue.add('a'));
       queue.flush(writer(true));
       queue.refuse(1, new TooLargeError('no'));
@@ -108,7 +117,7 @@ describe('SendQueue', () => {
 
   describe('#add()', () => {
     it('queues messages without settling them', async () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const first = track(queue.add('a'));
       const second = track(queue.add('b'));
       await settle();
@@ -118,10 +127,11 @@ describe('SendQueue', () => {
     });
 
     it('rejects with OutboxFullError when the limit is reached, leaving the queue untouched', async () => {
-      const queue = new SendQueue(2);
-      const first = track(queue.add('a'));
-      const second = track(queue.add('b'));
-      const refused = queue.add('c');
+      const queue = new SendQueue();
+      const add = admitted(queue, 2);
+      const first = track(add('a'));
+      const second = track(add('b'));
+      const refused = add('c');
 
       await expect(refused).rejects.toBeInstanceOf(OutboxFullError);
       await expect(refused).rejects.toBeInstanceOf(TabSocketError);
@@ -139,35 +149,38 @@ describe('SendQueue', () => {
     });
 
     it('rejects every message when the limit is 0', async () => {
-      const queue = new SendQueue(0);
-      await expect(queue.add('a')).rejects.toBeInstanceOf(OutboxFullError);
+      const queue = new SendQueue();
+      const add = admitted(queue, 0);
+      await expect(add('a')).rejects.toBeInstanceOf(OutboxFullError);
       expect(queue.size).toBe(0);
     });
 
     it('accepts messages again once a plain flush has made room', async () => {
-      const queue = new SendQueue(1);
-      void queue.add('a');
+      const queue = new SendQueue();
+      const add = admitted(queue, 1);
+      void add('a');
       queue.flush(writer());
-      const next = track(queue.add('b'));
+      const next = track(add('b'));
       await settle();
       expect(next.status).toBe('pending');
       expect(queue.size).toBe(1);
     });
 
     it('counts written messages that wait for their ack toward the limit', async () => {
-      const queue = new SendQueue(2);
-      void queue.add('a');
+      const queue = new SendQueue();
+      const add = admitted(queue, 2);
+      void add('a');
       queue.flush(writer(true));
-      void queue.add('b');
-      await expect(queue.add('c')).rejects.toBeInstanceOf(OutboxFullError);
+      void add('b');
+      await expect(add('c')).rejects.toBeInstanceOf(OutboxFullError);
       queue.ack(1);
-      expect(track(queue.add('c')).status).toBe('pending');
+      expect(track(add('c')).status).toBe('pending');
     });
   });
 
   describe('#flush()', () => {
     it('writes the messages in the order they were queued, binary as it is', () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const bytes = new Uint8Array([1, 2]);
       for (const data of ['a', bytes, 'c']) void queue.add(data);
       const plain = writer();
@@ -177,7 +190,7 @@ describe('SendQueue', () => {
     });
 
     it('resolves each plain message only after it was written', async () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const events: string[] = [];
       void queue.add('a').then(() => events.push('resolved a'));
       void queue.add('b').then(() => events.push('resolved b'));
@@ -189,7 +202,7 @@ describe('SendQueue', () => {
     });
 
     it('numbers text 1, 2, 3… and settles each on its ack; binary settles once written', async () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const first = track(queue.add('a'));
       const bytes = track(queue.add(new Uint8Array([1])));
       const second = track(queue.add('b'));
@@ -215,7 +228,7 @@ describe('SendQueue', () => {
     });
 
     it('rejects a message whose write throws, and writes the next', async () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const refused = queue.add('a');
       const next = track(queue.add('b'));
       queue.flush({
@@ -230,7 +243,7 @@ describe('SendQueue', () => {
     });
 
     it('keeps no numbered message the socket refused: it is rejected, not counted, never resent', async () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const refused = queue.add('a');
       const next = queue.add('b');
       let calls = 0;
@@ -249,7 +262,7 @@ describe('SendQueue', () => {
     });
 
     it('empties the queue, so a second flush writes nothing', () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       void queue.add('a');
       queue.flush(writer());
       expect(queue.size).toBe(0);
@@ -261,7 +274,7 @@ describe('SendQueue', () => {
 
   describe('#requeueUnacked()', () => {
     it('puts unacked messages back ahead of the rest, ids kept, to be written plainly', async () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const first = track(queue.add('a'));
       queue.flush(writer(true));
       void queue.add('b');
@@ -275,7 +288,7 @@ describe('SendQueue', () => {
     });
 
     it('renumbers from 1 for a fresh session, promises kept', async () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const first = track(queue.add('a'));
       const second = track(queue.add('b'));
       queue.flush(writer(true));
@@ -310,7 +323,7 @@ describe('SendQueue', () => {
 
     it('writes a message only once its tab heard its id, and every later one behind it', async () => {
       const confirmed = vi.fn();
-      const queue = new SendQueue(10, undefined, confirmed);
+      const queue = new SendQueue(undefined, confirmed);
       const tab = confirmingTab();
       void queue.add('a', { confirm: tab.confirm });
       void queue.add('b');
@@ -334,7 +347,7 @@ describe('SendQueue', () => {
     });
 
     it('takes the id another hub wrote it under, so that no message behind it takes that id too', () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const tab = confirmingTab();
       void queue.add('again', { id: 1, confirm: tab.confirm });
       void queue.add('new', { confirm: tab.confirm });
@@ -345,7 +358,7 @@ describe('SendQueue', () => {
     it('writes a message re-posted under its id ahead of a new one numbered past it, asked already', async () => {
       // A fresh hub from a tab's cursor: new sends go past the reservation (65); a re-post
       // under 1 written after 65 would fall below a dedupe window of 64 (sim seed 307).
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       queue.continueFrom(65);
       const tab = confirmingTab();
       void queue.add('new', { confirm: tab.confirm });
@@ -367,7 +380,7 @@ describe('SendQueue', () => {
     });
 
     it('asks again under the fresh session’s id: an answer about the old one does not count', async () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const tab = confirmingTab();
       void queue.add('x');
       const numbered = writer(true);
@@ -391,7 +404,7 @@ describe('SendQueue', () => {
 
   describe('#rejectAll()', () => {
     it('rejects waiting and unacked messages with the given error and empties the queue', async () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const unacked = track(queue.add('a'));
       queue.flush(writer(true));
       const waiting = ['b', 'c'].map((data) => track(queue.add(data)));
@@ -407,7 +420,7 @@ describe('SendQueue', () => {
     });
 
     it('does not touch promises already resolved by a flush', async () => {
-      const queue = new SendQueue(10);
+      const queue = new SendQueue();
       const flushed = track(queue.add('a'));
       queue.flush(writer());
       const queued = track(queue.add('b'));

@@ -1,6 +1,6 @@
 import { DEFAULT_LIMITS } from '../protocol/connection-options';
 import type { TabSocketError } from '../protocol/errors';
-import { ConnectionClosedError, OutboxFullError } from '../protocol/errors';
+import { ConnectionClosedError } from '../protocol/errors';
 import type { SocketData } from '../protocol/tab-hub';
 import { byteSize, fitsPayload, tooLargeMessage, utf8Length } from './wire-limits';
 
@@ -80,8 +80,8 @@ function messageFrame(id: number, quoted: string): string {
 /**
  * Every message a tab handed over and the connection has not finished with: waiting to be
  * written (the socket is not ready), or written as a numbered frame and not acknowledged
- * yet. Both count toward `limit`; one more is refused at once, never dropped in silence.
- * Each `add` promise settles exactly once: on the write, on the ack, or by `rejectAll`.
+ * yet. Both count toward `outboxLimit` at the hub's entry (`refuseSend`): a send past it is
+ * refused there, never dropped in silence. Each `add` promise settles exactly once: on the write, on the ack, or by `rejectAll`.
  */
 export class SendQueue {
   /** Not written yet, oldest first. */
@@ -100,7 +100,6 @@ export class SendQueue {
    */
   /** `confirmed`: a message's tab answered (`Numbering.confirm`): it may be written now. */
   constructor(
-    private readonly limit: number,
     public maxPayload = DEFAULT_LIMITS.maxPayload,
     private readonly confirmed: () => void = () => {},
   ) {}
@@ -125,11 +124,6 @@ export class SendQueue {
    * is not known to be plain); it is measured so, and measured again as it is written.
    */
   add(data: SocketData, numbering: Numbering = {}, numbered = true): Promise<void> {
-    if (this.size >= this.limit) {
-      return Promise.reject(
-        new OutboxFullError(`tabsocket: ${this.limit} messages are waiting already (outboxLimit)`),
-      );
-    }
     const quoted = numbered && typeof data === 'string' ? JSON.stringify(data) : undefined;
     const written =
       quoted === undefined ? data : messageFrame(this.#nextId + this.#waiting.length, quoted);

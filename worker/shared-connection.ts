@@ -1,6 +1,5 @@
 import type { ResolvedConnectionOptions, Transport } from '../protocol/connection-options';
-import { ConnectionClosedError, ConnectionFailedError } from '../protocol/errors';
-import { ownerLockName, relayChannelName, workerLockName } from '../protocol/locks';
+import { hubLockName, ownerLockName, relayChannelName } from '../protocol/locks';
 import {
   isOwnerMessage,
   type OwnerStatus,
@@ -11,14 +10,14 @@ import type { ConnectionState, TransitionReason } from '../protocol/state';
 import type { OpenIntent, SessionCursor, SocketData } from '../protocol/tab-hub';
 import { AnswerWait } from './answer-wait';
 import { EndedSessions } from './ended-sessions';
-import { HeardStream } from './heard-stream';
+import { HeardStream, type HeardTabs } from './heard-stream';
 import { OwnedSocket } from './owned-socket';
 import type { Missed } from './recent-frames';
 import type { RelayChannelPort, RelayEnvironment } from './relay-environment';
-import { type PeerListener, RelayPeer } from './relay-peer';
+import { RelayPeer } from './relay-peer';
+import { refuseSend } from './send-gate';
 import type { Numbering } from './send-queue';
 import type { Limits } from './wire-limits';
-import { unconfirmed } from './wire-link';
 
 export type { RelayChannelPort, RelayEnvironment } from './relay-environment';
 
@@ -95,11 +94,11 @@ export class SharedConnection {
   constructor(
     readonly options: ResolvedConnectionOptions,
     private readonly env: RelayEnvironment,
-    listener: PeerListener,
+    tabs: HeardTabs,
   ) {
     this.#known = new AnswerWait(env.clock);
     this.#loggedOutSessions = new EndedSessions(env.clock);
-    this.#heard = new HeardStream(listener);
+    this.#heard = new HeardStream(options.name, tabs);
   }
 
   get role(): 'owner' | 'relay' {
@@ -147,7 +146,12 @@ export class SharedConnection {
     this.#heard.missedBy(by, cursor, () => this.cursor, answer);
   }
 
-  /** Drops the catch-up kept for `by`: its open was released or superseded. */
+  /** A tab opened with a cursor while this hub relays: see `HeardStream.owe`. */
+  owe(tabId: string): void {
+    this.#heard.owe(tabId);
+  }
+
+  /** Drops the catch-up kept for `by`, and what it is owed: its open was released or superseded. */
   forget(by: string): void {
     this.#heard.forget(by);
   }
@@ -219,8 +223,7 @@ export class SharedConnection {
       this.env.hubId,
       this.env.build,
       this.options.url,
-      this.options.outboxLimit,
-      this.#peerListener,
+      this.#heard,
       resumeFrom,
       intent,
       this.#loggedOutSessions.list(),
@@ -254,15 +257,16 @@ export class SharedConnection {
     return 'started';
   }
 
+  /** Where a tab's send enters, whatever the role: past `refuseSend`, nothing refuses it for the limit. */
   send(data: SocketData, numbering?: Numbering): Promise<void> {
     const role = this.#role;
-    if (role.kind === 'waiting') return role.peer.send(data, numbering);
-    if (role.kind === 'owner') return role.socket.send(data, numbering);
-    return Promise.reject(
-      this.#final.state === 'failed'
-        ? new ConnectionFailedError('tabsocket: the connection failed and will not reconnect')
-        : new ConnectionClosedError('tabsocket: the connection is closed'),
-    );
+    // A hub that carries no send (its login never started, or it let go) is closed to them.
+    const carries = role.kind === 'waiting' || role.kind === 'owner';
+    const state = carries || hasEnded(this.state) ? this.state : 'closed';
+    const refusal = refuseSend(state, this.queued, this.options.outboxLimit);
+    if (role.kind === 'waiting' && !refusal) return role.peer.send(data, numbering);
+    if (role.kind === 'owner' && !refusal) return role.socket.connection.send(data, numbering);
+    return Promise.reject(refusal);
   }
 
   /**
@@ -340,7 +344,7 @@ export class SharedConnection {
     }
     waiting.granted = release;
     locks
-      .request(workerLockName(owner), { mode: 'shared', signal: waiting.stop.signal }, () => {
+      .request(hubLockName(owner), { mode: 'shared', signal: waiting.stop.signal }, () => {
         if (this.#role === waiting) this.#own(waiting, waiting.peer.cursor, release);
       })
       // Aborted: this hub took the socket on the owner's word, or stopped waiting.
@@ -355,8 +359,7 @@ export class SharedConnection {
       sends,
       topics: this.#topics,
       online: this.#online,
-      missedBy: (hubId, peerCursor, answer) => this.missedBy(hubId, peerCursor, answer),
-      loggedOut: (session) => this.#loggedOutSessions.has(session),
+      loggedOut: this.#loggedOutSessions,
     });
     this.#role = {
       kind: 'owner',
@@ -419,7 +422,13 @@ export class SharedConnection {
       return;
     }
     role.peer.receive(message);
-    if (role.peer.answered) this.#known.settle();
+    if (hasEnded(role.peer.status.state)) {
+      // The owner closed it for every hub: this one stops queueing for the socket.
+      this.#letGo();
+      return;
+    }
+    // The owner told the state, or answered this hub's last join: `open` may answer.
+    if (role.peer.known) this.#known.settle();
     // The owner this hub follows left after the lock came here: the session is this hub's.
     if (role.granted && role.peer.owner === undefined && this.#role === role) {
       this.#own(role, role.peer.cursor, role.granted);
@@ -434,31 +443,6 @@ export class SharedConnection {
       session !== this.cursor?.session
     );
   }
-
-  readonly #peerListener: PeerListener = {
-    state: (state, detail) => {
-      const role = this.#role;
-      if (role.kind === 'waiting' && (state === 'closed' || state === 'failed')) {
-        // The owner closed it for every hub: this one stops queueing for the socket.
-        this.#letGo();
-        if (state === 'closed') rejectClosed(role.peer, detail.reason, 'owner');
-        else {
-          role.peer.rejectAll(
-            new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
-          );
-        }
-      }
-      this.#heard.state(state, detail);
-      this.#known.settle();
-    },
-    // The session as this hub holds it: one it learnt from its tabs (a fresh worker after a
-    // death) the owner's answer confirms without telling it again.
-    frame: (frame) => this.#heard.frame(frame, this.cursor?.session),
-    error: (error) => this.#heard.error(error),
-    resync: (owed) => this.#heard.resync(owed),
-    cursor: (cursor) => this.#heard.cursor(cursor),
-    builds: (builds) => this.#heard.builds(builds),
-  };
 
   /**
    * A join reached this hub while it keeps the lock (or its place) for a login that ended.
@@ -487,19 +471,19 @@ export class SharedConnection {
   /** This hub's tab logged out while it relayed: its tabs close, and it keeps its place. */
   #keep(waiting: Waiting, code: number): void {
     const { peer, channel, stop, granted } = waiting;
-    rejectClosed(peer, 'logout', 'here');
+    peer.rejectClosed('logout', 'here');
     this.#final = { ...peer.status, state: 'closed' };
     this.#role = { kind: 'keeper', channel, stop, granted };
     this.#known.settle();
-    this.#heard.state('closed', { from: peer.status.state, reason: 'logout', code });
+    this.#heard.state(this.#final, { from: peer.status.state, reason: 'logout', code });
   }
 
   /** Closes the connection for this hub's tabs: it stops queueing, its sends reject. */
   #closeHere({ peer }: Waiting, code: number, reason: TransitionReason): void {
     this.#letGo();
-    rejectClosed(peer, reason, 'here');
+    peer.rejectClosed(reason, 'here');
     this.#final = { ...peer.status, state: 'closed' };
-    this.#heard.state('closed', { from: peer.status.state, reason, code });
+    this.#heard.state(this.#final, { from: peer.status.state, reason, code });
   }
 
   /** Leaves the lock (or its queue) and the channel; the status stays what it was. */
@@ -522,19 +506,6 @@ export class SharedConnection {
   }
 }
 
-/**
- * The login of `peer` closed before its sends settled: one an owner wrote numbered may be
- * with the server (its owner stops telling settlements once closed). Closed on the owner's
- * word, one it did not number it never wrote (it numbers a send as it writes it, before
- * it closes); closed `here`, on this hub's own word, the owner may still write one posted
- * to it before it hears of the close (a logout in the send's task): unconfirmed too.
- */
-function rejectClosed(peer: RelayPeer, reason: TransitionReason, by: 'owner' | 'here'): void {
-  const closed = new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`);
-  const written = unconfirmed(reason);
-  peer.rejectAll(closed, written, by === 'owner' ? closed : written);
-}
-
 /** An owner's word that its tab logged out: its login closed for every hub. */
 function isLogout(message: RelayMessage): message is Extract<RelayMessage, { kind: 'state' }> {
   return (
@@ -542,4 +513,9 @@ function isLogout(message: RelayMessage): message is Extract<RelayMessage, { kin
     message.status.state === 'closed' &&
     message.detail.reason === 'logout'
   );
+}
+
+/** Whether a login in `state` ended: closed or failed. */
+function hasEnded(state: ConnectionState): boolean {
+  return state === 'closed' || state === 'failed';
 }

@@ -7,7 +7,8 @@ import { type ConnectionOptions, resolveOptions } from '../protocol/connection-o
 import { InvalidOptionError } from '../protocol/errors';
 import type { ConnectionState, StateDetail } from '../protocol/state';
 import { Connection } from './connection';
-import type { ConnectionListener, StreamMaker } from './environment';
+import type { ConnectionEvents } from './connection-events';
+import type { StreamMaker } from './environment';
 import { FINAL_ACKS_WITHIN } from './final-acks';
 import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
 import { FakeSocket, fakeEnvironment } from './test-support/fake-socket';
@@ -59,12 +60,13 @@ function setup(
   }
   const states: Array<{ state: ConnectionState; detail: StateDetail }> = [];
   const errors: unknown[] = [];
-  const listener: ConnectionListener = {
-    state: (state, detail) => states.push({ state, detail }),
+  const listener: ConnectionEvents = {
+    state: ({ state }, detail) => states.push({ state, detail }),
     frame: () => {},
     error: (error) => errors.push(error),
     resync: () => {},
     cursor: () => {},
+    builds: () => {},
   };
   const options = resolveOptions({
     url: 'ws://127.0.0.1:9/ws',

@@ -10,8 +10,9 @@ import {
 } from '../protocol/errors';
 import { parseJson } from '../protocol/heartbeat-frame';
 import type { TransitionReason } from '../protocol/state';
-import type { SessionCursor, SocketData, TabFrame } from '../protocol/tab-hub';
+import type { SessionCursor, SocketData } from '../protocol/tab-hub';
 import type { EndFrame, PushFrame, SubscribeFrame } from '../protocol/wire';
+import type { ConnectionEvents } from './connection-events';
 import {
   decodeText,
   decodeValue,
@@ -46,20 +47,6 @@ export interface LinkHost {
   fail(reason: TransitionReason): void;
   /** Whether a frame is the answer to our heartbeat ping. */
   isPong(text: string, parsed: unknown): boolean;
-}
-
-/** Where the link reports what the tabs should see. */
-export interface LinkListener {
-  frame(frame: TabFrame): void;
-  error(error: TabSocketError): void;
-  /** Pushes were lost beyond recovery: the tabs should fetch the state afresh. */
-  resync(): void;
-  /**
-   * The cursor moved otherwise than by a push (whose frame carries its number): a new
-   * session, message ids taken, or a resume of the session written (it is no longer
-   * `fresh`). A new session is told before any of its pushes.
-   */
-  cursor(cursor: SessionCursor): void;
 }
 
 /** `down` while no socket is open; then the phase of the open one (see `WirePhase`). */
@@ -111,12 +98,12 @@ export class WireLink {
     private readonly options: ResolvedConnectionOptions,
     clock: Clock,
     private readonly host: LinkHost,
-    private readonly listener: LinkListener,
+    private readonly events: ConnectionEvents,
   ) {
     this.#negotiationTimer = new Timer(clock);
     this.#limits = options.limits;
     // A tab confirmed a message's id: it goes now, if the session is still attached.
-    this.#queue = new SendQueue(options.outboxLimit, options.limits.maxPayload, () => {
+    this.#queue = new SendQueue(options.limits.maxPayload, () => {
       if (this.#phase === 'tabsocket') this.#flush();
     });
   }
@@ -322,7 +309,7 @@ export class WireLink {
     if (typeof data !== 'string') {
       // Binary frames are always the application's; while resuming, the replay brings them.
       if (this.#phase === 'negotiating') this.#settlePlain();
-      if (this.#phase !== 'resuming') this.listener.frame({ data });
+      if (this.#phase !== 'resuming') this.events.frame({ data });
       return;
     }
     // Parsed at most once; in 'text' format only what may be a control frame or an object pong.
@@ -393,7 +380,7 @@ export class WireLink {
   /** Reserves the next ids and tells the cursor: at the start of a session, then once per ID_RESERVE sends. */
   #reserveIds(): void {
     this.#reservedId = this.#queue.nextId + ID_RESERVE;
-    this.listener.cursor(this.cursor);
+    this.events.cursor(this.cursor);
   }
 
   /**
@@ -429,7 +416,7 @@ export class WireLink {
     // answer may never come. Every later resume of it says `held`, and the tabs hear so
     // before it is written: a hub that takes the session from their cursor says it too.
     this.#session.offered();
-    if (!told) this.listener.cursor(this.cursor);
+    if (!told) this.events.cursor(this.cursor);
     this.#write(resume);
   }
 
@@ -467,7 +454,7 @@ export class WireLink {
     } else {
       this.#session.skipTo(seq);
     }
-    this.listener.resync();
+    this.events.resync();
     this.#resumed(lastId);
   }
 
@@ -482,30 +469,30 @@ export class WireLink {
     this.#epoch += 1;
     this.#queue.requeueUnacked({ renumber: true });
     this.#reserveIds();
-    this.listener.resync();
+    this.events.resync();
     this.host.fail('resume-refused');
   }
 
   #acceptPush(frame: PushFrame): void {
     const verdict = this.#session.accept(frame.seq);
     if (verdict === 'duplicate') return;
-    if (verdict === 'gap') this.listener.resync();
+    if (verdict === 'gap') this.events.resync();
     if (typeof frame.text === 'string') {
       const parsed = this.options.format === 'json' ? parseJson(frame.text) : undefined;
       this.#deliverText(frame.text, parsed, frame.seq);
     } else {
       const decoded = decodeValue(frame.data, this.options);
       decoded.seq = frame.seq;
-      this.listener.frame(decoded);
+      this.events.frame(decoded);
     }
   }
 
   #deliverText(text: string, parsed: unknown, seq?: number): void {
     const { frame, malformed } = decodeText(text, parsed, this.options);
     if (seq !== undefined) frame.seq = seq;
-    this.listener.frame(frame);
+    this.events.frame(frame);
     if (malformed) {
-      this.listener.error(
+      this.events.error(
         new MalformedFrameError(
           `tabsocket: a frame of ${text.length} characters is not JSON; delivered as text`,
         ),
@@ -528,7 +515,7 @@ export class WireLink {
     const text = `tabsocket: the server refused the ${frame === 'sub' ? 'topics' : 'message'} (${code}): ${message}`;
     const error = code === 'too-large' ? new TooLargeError(text) : new RefusedError(text);
     if (frame === 'msg' && id !== undefined) this.#queue.refuse(id, error);
-    else this.listener.error(error);
+    else this.events.error(error);
   }
 
   /** Sends the topics the server takes; the tabs hear of any left out (none, when the hub refused them first). */
@@ -548,7 +535,7 @@ export class WireLink {
     this.#topicsSent = topics;
     const left = this.#topics.length - within.length;
     if (left > 0) {
-      this.listener.error(
+      this.events.error(
         new TooLargeError(
           `tabsocket: ${left} topics were not subscribed: past the server's limits (${JSON.stringify(this.#limits)})`,
         ),

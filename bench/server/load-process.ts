@@ -72,7 +72,7 @@ class BenchSession {
         freshUrl: async () => urls[nodeOf(plan.node)] ?? url,
       },
       {
-        state: (state, detail) => {
+        state: ({ state }, detail) => {
           if (detail.from === 'open' && state !== 'open') this.#wentAway();
           if (state === 'open') this.#openedAt = now();
           if (state === 'open' && plain) this.#back('resumed');
@@ -83,6 +83,7 @@ class BenchSession {
         cursor: () => {
           this.#lastSeq = undefined;
         },
+        builds: () => {},
       },
     );
     if (!plain && plan.index % 2 === 0) this.connection.setTopics([HALF_TOPIC]);

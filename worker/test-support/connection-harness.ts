@@ -4,7 +4,8 @@ import type { TabSocketError } from '../../protocol/errors';
 import type { ConnectionState, StateDetail } from '../../protocol/state';
 import type { SessionCursor, TabFrame } from '../../protocol/tab-hub';
 import { Connection } from '../connection';
-import type { ConnectionListener } from '../environment';
+import type { ConnectionEvents } from '../connection-events';
+import { SharedConnection } from '../shared-connection';
 import { HELLO_WINDOW } from '../wire-link';
 import { fakeEnvironment } from './fake-socket';
 
@@ -44,8 +45,8 @@ export function setup(overrides: Overrides = {}, random = () => 0.5) {
   const resyncs: number[] = [];
   const cursors: SessionCursor[] = [];
   const seqs: number[] = [];
-  const listener: ConnectionListener = {
-    state: (state, detail) => states.push({ state, detail }),
+  const listener: ConnectionEvents = {
+    state: ({ state }, detail) => states.push({ state, detail }),
     // The push numbers apart, so that tests of what tabs see compare the frames alone.
     frame: ({ seq, ...frame }) => {
       frames.push(frame);
@@ -54,6 +55,7 @@ export function setup(overrides: Overrides = {}, random = () => 0.5) {
     error: (error) => errors.push(error),
     resync: () => resyncs.push(frames.length),
     cursor: (cursor) => cursors.push(cursor),
+    builds: () => {},
   };
   const options = resolveOptions({
     url: 'ws://127.0.0.1:9/ws',
@@ -65,6 +67,32 @@ export function setup(overrides: Overrides = {}, random = () => 0.5) {
   const connection = new Connection(options, fake.env, listener);
   const lastState = () => states.at(-1);
   return { connection, states, frames, errors, resyncs, cursors, seqs, lastState, ...fake };
+}
+
+/**
+ * A connection behind the hub's entry (`SharedConnection`, alone in its browser: it owns
+ * the socket at once), where the gate of every send (`refuseSend`) stands.
+ */
+export function setupAtEntry(overrides: Overrides = {}) {
+  const fake = fakeEnvironment();
+  const options = resolveOptions({
+    url: 'ws://127.0.0.1:9/ws',
+    heartbeat: { interval: 1_000, timeout: 500 },
+    reconnect: { minDelay: 100, maxDelay: 10_000, factor: 2, jitter: 0, minUptime: 2_000 },
+    connectTimeout: 3_000,
+    ...overrides,
+  });
+  const env = {
+    ...fake.env,
+    hubId: 'hub',
+    build: 'build',
+    locks: undefined,
+    openChannel: undefined,
+    schedule: (task: () => void) => task(),
+  };
+  const tabs = { post: () => {}, postTo: () => {}, deliver: () => {} };
+  const connection = new SharedConnection(options, env, tabs);
+  return { connection, ...fake };
 }
 
 /** Starts the connection and completes its first handshake. */
