@@ -254,7 +254,7 @@ export class HubClient implements HandleHost {
       this.#attachTimeout = FIRST_ATTACH_TIMEOUT;
       incarnation.reportsWrites = answer?.reportsWrites === true;
       incarnation.tellsOpened = answer?.tellsOpened === true;
-      whenWorkerGone(answer?.hubId, () => this.#lose(incarnation));
+      whenWorkerGone(answer?.hubId ?? answer?.workerId, () => this.#lose(incarnation));
       // Posted before any command that waited for this worker: the connections exist
       // on it before a send or an interest names them.
       if (reopen) this.#reopenAll(hub, incarnation);

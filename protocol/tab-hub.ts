@@ -159,11 +159,15 @@ export interface AttachAnswer {
   /**
    * The id of the worker's hub, set once it holds the Web Lock `hubLockName(hubId)`,
    * which it keeps until it dies: the tab queues for that lock, and the grant tells it the
-   * worker is gone. Missing where the worker has no Web Locks, or is of an older build
-   * (which answers nothing at all, or, up to 0.1, named it `workerId`): its death then
-   * goes unnoticed.
+   * worker is gone. Missing where the worker has no Web Locks, or is of a build before 0.1
+   * (which answers nothing at all): its death then goes unnoticed.
    */
   hubId?: string;
+  /**
+   * `hubId` under the name tabs of 0.1 read: a hub answers both, so that a tab and a worker
+   * of two deploys (one script URL) still see each other's deaths. Drop at 1.0.
+   */
+  workerId?: string;
   /**
    * This hub tells the tab of each send it writes (`written`), so a tab whose worker died
    * knows what to post again. A hub of an older build does not: a send pending at its

@@ -23,7 +23,7 @@ export function holdHubLifetime(locks: LockWaiter | undefined, hubId: string): H
   const held = new Promise<AttachAnswer>((answer) => {
     locks
       .request(hubLockName(hubId), {}, () => {
-        answer({ hubId, ...ABILITIES });
+        answer({ hubId, workerId: hubId, ...ABILITIES });
         return released;
       })
       // No lock (a sandboxed or opaque origin): the tabs cannot watch this hub.

@@ -589,8 +589,10 @@ describe('Hub', () => {
     it('answers attach with its id once it holds the lock named for it, until dispose', async () => {
       const { hub, held } = setup();
       const api = hub.api({ postMessage: () => {} });
-      const { hubId } = await api.attach('a', true);
+      const { hubId, workerId } = await api.attach('a', true);
       expect(hubId).toMatch(/^[0-9a-f]{32}$/);
+      // The name tabs of 0.1 read: a tab of the deploy before still watches this hub.
+      expect(workerId).toBe(hubId);
       expect([...held]).toEqual([hubLockName(hubId ?? '')]);
       expect((await hub.api({ postMessage: () => {} }).attach('b', true)).hubId).toBe(hubId);
       hub.dispose();
