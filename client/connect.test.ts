@@ -3,7 +3,7 @@
  * SharedWorker's ports, a real Hub answers on the other side, and only the sockets are fake.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Hub } from '../worker/hub';
+import type { Hub } from '../worker/hub/hub';
 import { createHub, exposeHub } from '../worker/serve';
 import { HELLO, resumed, resumeFrameOf } from '../worker/test-support/connection-harness';
 import { FakeLocks } from '../worker/test-support/fake-locks';

@@ -25,7 +25,7 @@ export function startDefaultWorker(): WorkerLink {
  * Where SharedWorker is missing (older Chrome for Android, WebViews): a hub of this page's
  * own in a dedicated worker, reached through a port of ours. The hubs of such pages share
  * one socket all the same: the one holding the owner lock opens it, the others relay
- * (worker/shared-connection.ts), and when its page closes the next one takes it over.
+ * (worker/share/shared-connection.ts), and when its page closes the next one takes it over.
  */
 export function startDedicatedWorker(): WorkerLink {
   const worker = new Worker(new URL('../worker/dedicated-worker.js', import.meta.url), {

@@ -7,7 +7,7 @@ import type {
   TabEvent,
   TabEventMessage,
 } from '../protocol/tab-hub';
-import { Hub } from '../worker/hub';
+import { Hub } from '../worker/hub/hub';
 import { HELLO, resumed, resumeFrameOf } from '../worker/test-support/connection-harness';
 import { fakeEnvironment } from '../worker/test-support/fake-socket';
 import { StreamCursors } from './stream-cursors';

@@ -5,7 +5,7 @@
  * connect() keeps its default client for the module's life: each test imports a fresh one.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Hub } from '../worker/hub';
+import type { Hub } from '../worker/hub/hub';
 import { createHub, exposeHub } from '../worker/serve';
 import { fakeEnvironment } from '../worker/test-support/fake-socket';
 import type { TabSocket, TabSocketError } from './index';

@@ -34,6 +34,11 @@ const FOLDERS: Record<string, readonly string[]> = {
   'server/memory': ['server/memory', 'server/stores/index.ts', 'protocol'],
   'server/redis': ['server/redis', 'server/stores/index.ts', 'protocol'],
   'server/sessions': ['server/sessions', 'server/stores', 'protocol'],
+  // The worker's wings, each on the ones below it: the socket knows nothing of sharing,
+  // the sharing nothing of tabs; the browser reaches all three through worker/platform.ts.
+  'worker/socket': ['worker/socket', 'worker/platform.ts', 'protocol'],
+  'worker/share': ['worker/share', 'worker/socket', 'worker/platform.ts', 'protocol'],
+  'worker/hub': ['worker/hub', 'worker/share', 'worker/socket', 'worker/platform.ts', 'protocol'],
 };
 
 const IMPORT = /(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;

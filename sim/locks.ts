@@ -4,7 +4,7 @@
  * lets go of every lock it holds and leaves every queue, as a closed tab or a killed worker
  * does.
  */
-import type { LockWaiter } from '../worker/registry';
+import type { LockWaiter } from '../worker/platform';
 import { type LockMode, lockRequest } from '../worker/test-support/fake-locks';
 import type { Context, Lane, Scheduler } from './scheduler';
 

@@ -4,13 +4,13 @@
  * `ws`'s WebSocket the reference server uses). Each direction is a FIFO lane with a latency;
  * a fault may drop the pair (both ends see 1006), blackhole it (every frame, close frames
  * too, vanishes from then on) or leave it half-open (the server end closes, the browser hears
- * nothing). An HTTP stream (worker/http-stream-socket.ts) is a pair too, over the same lanes:
+ * nothing). An HTTP stream (worker/socket/http-stream-socket.ts) is a pair too, over the same lanes:
  * its HTTP framing is the unit and e2e tests' concern; here only what the connection sees of
  * it differs (`Transport`).
  */
 import { EventEmitter } from 'node:events';
 import type { SocketData } from '../protocol/tab-hub';
-import type { SocketLike } from '../worker/environment';
+import type { SocketLike } from '../worker/platform';
 import type { Context, Lane, Scheduler } from './scheduler';
 
 const CONNECTING = 0;

@@ -2,7 +2,7 @@
  * MessagePorts and BroadcastChannels of the simulated browser: each message is cloned as
  * structured clone would, and delivered as a task of the scheduler in the receiver's context.
  */
-import type { RelayChannelPort } from '../worker/shared-connection';
+import type { RelayChannelPort } from '../worker/platform';
 import type { Context, Lane, Scheduler } from './scheduler';
 
 type Listener = (event: MessageEvent) => void;

@@ -8,7 +8,7 @@ import { MAX_ATTACH_TIMEOUT } from '../client/hub-client';
 import { WorkerError } from '../protocol/errors';
 import { RedisReplayStore } from '../server/redis/redis-replay-store';
 import type { RedisCommandClient } from '../server/redis/store-options';
-import { FINAL_ACKS_WITHIN } from '../worker/final-acks';
+import { FINAL_ACKS_WITHIN } from '../worker/socket/final-acks';
 import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from './browser';
 import { installGlobals, type Realm } from './globals';
 import { type HandleRecord, History, type Receipt } from './history';

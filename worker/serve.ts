@@ -1,7 +1,7 @@
 import { expose } from 'comlink';
 import { systemClock } from '../protocol/clock';
-import { nextTask } from './frame-batcher';
-import { Hub, type HubEnvironment } from './hub';
+import { Hub, type HubEnvironment } from './hub/hub';
+import { nextTask } from './platform';
 
 /** What `serve` listens on: a SharedWorker's global scope (`self`). */
 export interface ConnectScope {
@@ -15,7 +15,8 @@ export type ServeOptions = Partial<HubEnvironment>;
 export function createHub(options: ServeOptions = {}): Hub {
   const clock = options.clock ?? systemClock;
   // The stream's code is a chunk of its own, fetched when the policy first takes it.
-  const loadStream = async () => (await import('./http-stream-socket')).browserStreams(clock);
+  const loadStream = async () =>
+    (await import('./socket/http-stream-socket')).browserStreams(clock);
   const streams = typeof EventSource === 'function' && typeof fetch === 'function';
   return new Hub({
     clock: systemClock,

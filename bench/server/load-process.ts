@@ -8,8 +8,8 @@ import { WebSocket } from 'ws';
 import { systemClock } from '../../protocol/clock';
 import { resolveOptions } from '../../protocol/connection-options';
 import type { TabFrame } from '../../protocol/tab-hub';
-import { Connection } from '../../worker/connection';
-import type { SocketLike } from '../../worker/environment';
+import type { SocketLike } from '../../worker/platform';
+import { Connection } from '../../worker/socket/connection';
 import {
   type BenchPayload,
   HALF_TOPIC,
@@ -188,7 +188,7 @@ serve<LoadAsk>(async (ask) => {
       return {};
     case 'ready': {
       // Open and never attached: its hello came after the worker's 300 ms window, and the
-      // worker took the server for a plain one (`HELLO_WINDOW` in worker/wire-link.ts).
+      // worker took the server for a plain one (`HELLO_WINDOW` in worker/socket/wire-link.ts).
       const plain = sessions.filter((session) => session.takenForPlain).length;
       return { ready: sessions.filter((session) => session.ready).length, plain };
     }

@@ -3,10 +3,10 @@ import { type ConnectionOptions, resolveOptions } from '../../protocol/connectio
 import type { TabSocketError } from '../../protocol/errors';
 import type { ConnectionState, StateDetail } from '../../protocol/state';
 import type { SessionCursor, TabFrame } from '../../protocol/tab-hub';
-import { Connection } from '../connection';
-import type { ConnectionEvents } from '../connection-events';
-import { SharedConnection } from '../shared-connection';
-import { HELLO_WINDOW } from '../wire-link';
+import { SharedConnection } from '../share/shared-connection';
+import { Connection } from '../socket/connection';
+import type { ConnectionEvents } from '../socket/connection-events';
+import { HELLO_WINDOW } from '../socket/wire-link';
 import { fakeEnvironment } from './fake-socket';
 
 /** The nonce of every fake hello: answers to the resume must carry it. */

@@ -1,6 +1,6 @@
 import { systemClock } from '../../protocol/clock';
 import type { SocketData } from '../../protocol/tab-hub';
-import type { Environment, SocketLike } from '../environment';
+import type { Environment, SocketLike } from '../platform';
 
 /**
  * A WebSocket the test drives by hand: `accept()` completes the handshake, `receive()` is

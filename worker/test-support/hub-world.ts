@@ -2,10 +2,9 @@ import { type ConnectionOptions, resolveOptions } from '../../protocol/connectio
 import { tabLockName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import type { HubApi, TabEvent, TabEventMessage, TabFrame } from '../../protocol/tab-hub';
-import type { Hub } from '../hub';
-import type { LockWaiter } from '../registry';
+import type { Hub } from '../hub/hub';
+import type { LockWaiter, RelayChannelPort } from '../platform';
 import { createHub } from '../serve';
-import type { RelayChannelPort } from '../shared-connection';
 import { FakeLocks } from './fake-locks';
 import { type FakeSocket, fakeEnvironment } from './fake-socket';
 

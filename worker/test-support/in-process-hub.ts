@@ -3,7 +3,7 @@
  * bindings' tests connect to, as client/connect.test.ts does for the client itself.
  */
 import { vi } from 'vitest';
-import type { Hub } from '../hub';
+import type { Hub } from '../hub/hub';
 import { createHub, exposeHub } from '../serve';
 import { type FakeSocket, fakeEnvironment } from './fake-socket';
 

@@ -1,0 +1,393 @@
+import { Timer } from '../../protocol/clock';
+import { type ResolvedConnectionOptions, resolveOptions } from '../../protocol/connection-options';
+import {
+  type InvalidOptionError,
+  ReleasedError,
+  type SerializedError,
+  serializeError,
+  type TabSocketError,
+} from '../../protocol/errors';
+import { randomId } from '../../protocol/random-id';
+import type { ConnectionState } from '../../protocol/state';
+import type {
+  ConnectionSnapshot,
+  HubApi,
+  Interest,
+  InterestUpdate,
+  OpenAnswer,
+  OpenIntent,
+  Outcome,
+  SessionCursor,
+  SocketData,
+  TabSend,
+  TabUrlProvider,
+} from '../../protocol/tab-hub';
+import {
+  checkClose,
+  checkInterest,
+  checkSocketData,
+  checkTabSend,
+  isSessionCursor,
+} from '../../protocol/tab-hub-checks';
+import type { Environment, LockWaiter, RelayChannelPort, ScheduleTask } from '../platform';
+import type { Missed } from '../share/recent-frames';
+import { SharedConnection } from '../share/shared-connection';
+import { HeardWrites, numberingOf } from '../share/tab-send';
+import { fitInterest } from '../socket/wire-limits';
+import { type HubLifetime, holdHubLifetime } from './hub-lifetime';
+import { type TabPort, TabRegistry } from './registry';
+import { UrlSources } from './url-source';
+
+export interface HubEnvironment extends Environment {
+  /**
+   * `navigator.locks` of the worker. Without it a crashed tab is noticed only by `leave`,
+   * and the hub owns its sockets alone (no relay between hubs).
+   */
+  locks: LockWaiter | undefined;
+  /** Runs a task after the tasks already queued: when gathered frames go to the tabs. */
+  schedule: ScheduleTask;
+  /** Opens a BroadcastChannel, for the relay between hubs; undefined where there is none. */
+  openChannel: ((name: string) => RelayChannelPort) | undefined;
+  /** This hub's build, as the other hubs of the browser see it: its script's URL. */
+  build: string;
+}
+
+interface Entry {
+  connection: SharedConnection;
+  /** The login the connection is on: a new number each time a tab's `open` starts it. */
+  login: number;
+  /** Runs while no tab is attached: a reload must not cost a reconnect. */
+  graceTimer: Timer;
+}
+
+/**
+ * The worker's one place of truth: a connection per name, the tabs attached to each, and
+ * the commands tabs send. Every tab talks to it through `api(port)`, which binds the tab's
+ * port so events find their way back.
+ *
+ * What arrives on a port is checked again here, whatever the tab checked: a tab of another
+ * build, or any script of the page, can post anything. A refusal is an `Outcome` with a
+ * typed error, never a throw: a throw would reach the tab as comlink's untyped error, or,
+ * in a timer or socket callback later, take down the connection of every tab.
+ */
+export class Hub {
+  readonly #connections = new Map<string, Entry>();
+  readonly #registry: TabRegistry;
+  /** The tabs' url functions, for connections opened with one. */
+  readonly #urls: UrlSources;
+  #online = true;
+  /** This hub's id, named by the Web Lock it holds for its whole life (`hubLockName`). */
+  readonly #hubId = randomId();
+  /** The hub's lifetime lock: `held` resolves to the answer tabs get once it is held. */
+  readonly #lifetime: HubLifetime;
+  /** The last login number given (`Entry.login`), unique in this hub. */
+  #logins = 0;
+  /** The sends written once their tabs heard their ids (`TabSend.confirms`). */
+  readonly #writes: HeardWrites;
+
+  constructor(private readonly env: HubEnvironment) {
+    this.#urls = new UrlSources(env.clock);
+    this.#registry = new TabRegistry(env.locks, (tabId) => this.leave(tabId), env.schedule);
+    this.#writes = new HeardWrites((tabId) => this.#registry.has(tabId), env.clock);
+    this.#lifetime = holdHubLifetime(env.locks, this.#hubId);
+  }
+
+  /** The command surface for the tab on `port` (what comlink exposes on it). */
+  api(port: TabPort): HubApi {
+    return {
+      attach: (tabId, online) => {
+        // A tab id that is not a string never attaches; its commands are refused as unknown.
+        if (typeof tabId !== 'string') return Promise.resolve({});
+        this.#registry.add(tabId, port);
+        this.network(online);
+        // The tab may queue for the lock only once this hub holds it, or it would be
+        // granted at once and take a live worker for a dead one.
+        return this.#lifetime.held;
+      },
+      open: (...args) => this.open(...args),
+      setInterest: (tabId, name, interest) => this.setInterest(tabId, name, interest),
+      send: (tabId, name, data, tag) => this.send(tabId, name, data, tag),
+      heard: (tabId, _name, id, wire) => this.#writes.heard(tabId, id, wire),
+      close: (tabId, name, code, closeReason) => this.close(tabId, name, code, closeReason),
+      release: (tabId, name) => this.release(tabId, name),
+      leave: (tabId) => this.leave(tabId),
+      network: (online) => this.network(online),
+      inspect: (name) => this.inspect(name),
+    };
+  }
+
+  open(
+    tabId: string,
+    untrusted: ResolvedConnectionOptions,
+    resumeFrom?: SessionCursor,
+    urlProvider?: TabUrlProvider,
+    intent?: OpenIntent,
+  ): Outcome<OpenAnswer> | Promise<Outcome<OpenAnswer>> {
+    if (!this.#registry.has(tabId)) return notAttached(tabId);
+    // A cursor that is not one (a tab of another build, a page's script) is not resumed:
+    // the connection starts a session of its own, as it would without one.
+    const cursor = isSessionCursor(resumeFrom) ? resumeFrom : undefined;
+    let options: ResolvedConnectionOptions;
+    try {
+      // Resolved options are valid options: the same checks, and they come back unchanged.
+      options = resolveOptions(untrusted);
+    } catch (error) {
+      return failure(error as InvalidOptionError);
+    }
+    const { name } = options;
+    let entry = this.#connections.get(name);
+    // A login that ended, started again with other options, runs with those (a connection
+    // keeps the options it was made with): a new one takes the ended one's place.
+    const otherLogin =
+      entry !== undefined &&
+      intent !== 'rejoin' &&
+      hasEnded(entry.connection.state) &&
+      JSON.stringify(entry.connection.options) !== JSON.stringify(options);
+    if (entry && (entry.connection.options.url !== options.url || otherLogin)) {
+      // A new url under a known name is a new login: the old socket, its retries and its
+      // outbox go now, so that exactly one socket exists for the name at any time.
+      entry.graceTimer.clear();
+      entry.connection.close(1000, '', 'replaced');
+      entry = undefined;
+    }
+    const known = entry;
+    if (!entry) {
+      entry = this.#createEntry(options);
+      this.#connections.set(name, entry);
+    }
+    // After the events of the login this open ends or leaves, before those of the one it
+    // joins; joining the login an owner relays, once the owner answered (its frames and word
+    // before are of a login the tab's app may have seen end: `SharedConnection.sync`).
+    // Meanwhile the tab hears no pushes: a cursor's catch-up gives them after `opened`.
+    const answered = known?.connection.sync();
+    const taken = () => {
+      this.#registry.hear(tabId, name);
+      this.#registry.postTo(tabId, { kind: 'opened', name });
+    };
+    if (!answered?.then(taken)) taken();
+    // A tab coming back with a cursor must miss nothing before its interest arrives: it
+    // drops what it does not want itself.
+    this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined, answered && true);
+    this.#urls.set(name, tabId, urlProvider);
+    entry.graceTimer.clear();
+    // A catch-up kept for this tab's earlier open is not this one's.
+    this.#forgetCatchUp(tabId, name);
+    // Closed while the page was in the back/forward cache: a logout made in another tab
+    // (the page's own logout it does not rejoin). Resuming would bring that session back.
+    const endedMeanwhile = intent === 'rejoin' && known?.connection.state === 'closed';
+    if (!endedMeanwhile) {
+      const resuming =
+        known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
+      if (entry.connection.start(cursor, intent) === 'started') entry.login = ++this.#logins;
+      if (known && cursor) {
+        const catchUp = () => {
+          if (!this.#registry.isOn(tabId, name)) return;
+          known.connection.missedBy(tabId, cursor, (missed) =>
+            this.#catchUp(tabId, known, cursor, missed),
+          );
+        };
+        if (!answered?.then(catchUp)) catchUp();
+      } else if (cursor && entry.connection.role === 'relay') entry.connection.owe(tabId);
+      // A session no push of which was heard (this hub's own, new) left no tab behind.
+      const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
+      if (switched && entry.connection.cursor?.session === cursor.session) {
+        // A fresh hub was about to resume a lost session from a tab's cursor, and this tab
+        // knows the one that went on (`WireLink.learn`): the tabs that came with the lost one
+        // missed pushes of this one.
+        for (const other of this.#registry.tabsOn(name)) {
+          if (other !== tabId) this.#registry.postTo(other, { kind: 'resync', name });
+        }
+      }
+    }
+    const opened = entry;
+    const answer = (): Outcome<OpenAnswer> => {
+      // The snapshot's cursor counts the pushes gathered for the next task: they go first,
+      // or the tab would take them for pushes it had (a second handle during a burst).
+      this.#registry.flush();
+      const { options } = opened.connection;
+      return { ok: true, value: { ...this.#snapshot(name, opened), options } };
+    };
+    // A hub that relays answers once the owner told it the state, not with a guess.
+    return entry.connection.known?.then(answer) ?? answer();
+  }
+
+  setInterest(tabId: string, name: string, update: InterestUpdate): Outcome<void> {
+    const refusal = checkInterest(update);
+    if (refusal) return failure(refusal);
+    const connection = this.#connections.get(name)?.connection;
+    const view = this.#registry.interestOn(tabId, name);
+    // Topics the server would refuse are told to this tab, not sent: a refused `sub` would
+    // leave every tab without its topics, and refusals past the server's cap close the socket.
+    const fitted = connection && view ? fitInterest(update, view, connection.limits) : { update };
+    if (this.#registry.setInterest(tabId, name, fitted.update)) {
+      connection?.setTopics(this.#registry.topicsOn(name));
+    }
+    if (fitted.refused) {
+      const refusedTopics = fitted.refusedTopics ?? [];
+      const error = serializeError(fitted.refused);
+      this.#registry.postTo(tabId, { kind: 'error', name, error, refusedTopics });
+    }
+    return DONE;
+  }
+
+  async send(tabId: string, name: string, data: SocketData, tag?: TabSend): Promise<Outcome<void>> {
+    const refusal = checkSocketData(data) ?? checkTabSend(tag);
+    if (refusal) return failure(refusal);
+    const entry = this.#connections.get(name);
+    if (!entry || !this.#registry.isOn(tabId, name)) {
+      return failure(new ReleasedError(`tabsocket: this tab is not attached to "${name}"`));
+    }
+    const { connection } = entry;
+    const tell = numberingOf(
+      tag,
+      tabId,
+      connection,
+      (written) => this.#registry.postTo(tabId, { kind: 'written', name, ...written }),
+      this.#writes,
+    );
+    try {
+      await connection.send(data, tell);
+      return DONE;
+    } catch (error) {
+      return failure(error as TabSocketError);
+    } finally {
+      if (tag) this.#writes.settled(tabId, tag.id);
+    }
+  }
+
+  close(tabId: string, name: string, code: number, closeReason: string): Outcome<void> {
+    const refusal = checkClose(code, closeReason);
+    if (refusal) return failure(refusal);
+    if (this.#registry.has(tabId)) {
+      this.#connections.get(name)?.connection.close(code, closeReason, 'logout');
+    }
+    return DONE;
+  }
+
+  release(tabId: string, name: string): void {
+    this.#urls.remove(tabId, name);
+    this.#forgetCatchUp(tabId, name);
+    if (this.#registry.release(tabId, name)) this.#graceIfAlone(name);
+    this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
+  }
+
+  leave(tabId: string): void {
+    this.#urls.remove(tabId);
+    this.#writes.forget(tabId);
+    for (const name of this.#registry.remove(tabId)) {
+      this.#forgetCatchUp(tabId, name);
+      this.#graceIfAlone(name);
+      this.#connections.get(name)?.connection.setTopics(this.#registry.topicsOn(name));
+    }
+  }
+
+  /**
+   * Only a change counts: every tab forwards the same `online` event, and every tab that
+   * attaches reports `navigator.onLine`; neither may cut a backoff short again and again,
+   * or tabs opened during a server outage would retry it at once, each.
+   */
+  network(online: boolean): void {
+    if (typeof online !== 'boolean' || online === this.#online) return;
+    this.#online = online;
+    for (const { connection } of this.#connections.values()) connection.setOnline(online);
+  }
+
+  inspect(name: string): ConnectionSnapshot | undefined {
+    const entry = this.#connections.get(name);
+    return entry && this.#snapshot(name, entry);
+  }
+
+  /** Closes every connection and forgets every tab; nothing of the hub keeps running. */
+  dispose(): void {
+    for (const [name, entry] of this.#connections) {
+      entry.graceTimer.clear();
+      entry.connection.close(1001, '', 'released');
+      this.#connections.delete(name);
+    }
+    this.#lifetime.release();
+  }
+
+  #createEntry(options: ResolvedConnectionOptions): Entry {
+    const { name } = options;
+    const registry = this.#registry;
+    const environment = { ...this.env, hubId: this.#hubId, ...this.#urls.environmentOf(options) };
+    const connection = new SharedConnection(options, environment, registry);
+    connection.setOnline(this.#online);
+    connection.setTopics(registry.topicsOn(name));
+    return { connection, login: 0, graceTimer: new Timer(this.env.clock) };
+  }
+
+  /**
+   * A tab came back to a live connection behind its stream (a page reloaded while this
+   * worker kept the socket): it gets the pushes it missed, or `resync` when they are no
+   * longer kept. One that comes back with a cursor of a session the server lost meanwhile
+   * gets `resync`, then the new session's cursor from its start and the pushes of it still
+   * kept: the tab compares numbers within a session only, and would take pushes 1, 2… of the
+   * new one for pushes of the old one it had.
+   */
+  #catchUp(tabId: string, { connection }: Entry, cursor: SessionCursor, missed: Missed): void {
+    const { name } = connection.options;
+    if (!missed) return;
+    if (missed !== 'resync') {
+      this.#registry.postTo(tabId, { kind: 'frames', name, frames: missed });
+      return;
+    }
+    this.#registry.postTo(tabId, { kind: 'resync', name });
+    const current = connection.cursor;
+    if (!current || current.session === cursor.session) return;
+    const start = { ...current, seq: 0 };
+    connection.missedBy(tabId, start, (stream) => {
+      if (!Array.isArray(stream)) return;
+      this.#registry.postTo(tabId, { kind: 'cursor', name, cursor: start });
+      this.#registry.postTo(tabId, { kind: 'frames', name, frames: stream });
+    });
+  }
+
+  /** The tab's open of `name` is gone: so is what it was owed. */
+  #forgetCatchUp(tabId: string, name: string): void {
+    this.#connections.get(name)?.connection.forget(tabId);
+  }
+
+  #graceIfAlone(name: string): void {
+    const entry = this.#connections.get(name);
+    if (!entry || this.#registry.tabsOn(name).length > 0) return;
+    entry.graceTimer.start(entry.connection.options.gracePeriod, () => {
+      entry.connection.close(1000, '', 'released');
+      this.#connections.delete(name);
+    });
+  }
+
+  #snapshot(name: string, { connection, login }: Entry): ConnectionSnapshot {
+    return {
+      name,
+      login,
+      url: connection.options.url,
+      state: connection.state,
+      generation: connection.generation,
+      failedAttempts: connection.failedAttempts,
+      queued: connection.queued,
+      tabs: this.#registry.tabsOn(name),
+      role: connection.role,
+      ...(connection.transport ? { transport: connection.transport } : {}),
+      builds: connection.builds,
+      limits: connection.limits,
+      ...(connection.cursor ? { cursor: connection.cursor } : {}),
+    };
+  }
+}
+
+const DONE: Outcome<void> = { ok: true, value: undefined };
+
+/** Whether a login in `state` ended (its next start is a new login). */
+function hasEnded(state: ConnectionState): boolean {
+  return state === 'closed' || state === 'failed';
+}
+const EVERYTHING: Interest = { all: true, topics: [] };
+
+function failure(error: TabSocketError): { ok: false; error: SerializedError } {
+  return { ok: false, error: serializeError(error) };
+}
+
+function notAttached(tabId: string): Outcome<never> {
+  return failure(new ReleasedError(`tabsocket: tab ${tabId} is not attached to the worker`));
+}

@@ -1,0 +1,226 @@
+import { tabLockName } from '../../protocol/locks';
+import type { Interest, InterestUpdate, TabEvent, TabEventMessage } from '../../protocol/tab-hub';
+import type { LockWaiter, ScheduleTask } from '../platform';
+import { FrameBatcher } from '../share/frame-batcher';
+import type { TabFrame } from '../socket/inbound-frame';
+import type { UnionView } from '../socket/wire-limits';
+
+/** Where events for one tab go: its end of the SharedWorker port. */
+export interface TabPort {
+  postMessage(message: TabEventMessage): void;
+}
+
+/** Posts an event to a tab, wrapped as every message to a tab is. */
+export function tellTab(port: TabPort, event: TabEvent): void {
+  port.postMessage({ tabsocket: event });
+}
+
+/** What one tab wants of one connection, as the hub looks it up for each frame. */
+interface Wants {
+  all: boolean;
+  topics: Set<string>;
+  /** The tab's `opened` is not posted yet: it hears no pushes (`hear`). */
+  opening?: true | undefined;
+}
+
+interface Tab {
+  port: TabPort;
+  /** Connection name → what this tab wants of it. */
+  joined: Map<string, Wants>;
+  stopWatching: AbortController;
+}
+
+const NO_INTEREST: Interest = { all: false, topics: [] };
+const NO_TOPICS: ReadonlyMap<string, number> = new Map();
+
+/**
+ * The tabs attached to the worker, the connections each has joined and what each wants to
+ * receive. It learns that a tab is gone by waiting on the tab's Web Lock, and then calls
+ * `onGone` once.
+ */
+export class TabRegistry {
+  readonly #tabs = new Map<string, Tab>();
+  /** Connection name → topic → how many of its tabs want it: the union, kept per change. */
+  readonly #topicCounts = new Map<string, Map<string, number>>();
+  readonly #batcher: FrameBatcher<TabPort>;
+
+  constructor(
+    private readonly locks: LockWaiter | undefined,
+    private readonly onGone: (tabId: string) => void,
+    schedule: ScheduleTask,
+  ) {
+    this.#batcher = new FrameBatcher(schedule, tellTab);
+  }
+
+  has(tabId: string): boolean {
+    return this.#tabs.has(tabId);
+  }
+
+  get size(): number {
+    return this.#tabs.size;
+  }
+
+  /** Registers a tab, or gives a known tab its new port (a page restored from the bfcache). */
+  add(tabId: string, port: TabPort): void {
+    const known = this.#tabs.get(tabId);
+    if (known) {
+      known.port = port;
+      return;
+    }
+    const stopWatching = new AbortController();
+    this.#tabs.set(tabId, { port, joined: new Map(), stopWatching });
+    this.locks
+      ?.request(tabLockName(tabId), { signal: stopWatching.signal }, () => {
+        if (this.#tabs.get(tabId)?.stopWatching === stopWatching) this.onGone(tabId);
+      })
+      // An abort (the tab left by itself) rejects the request: nothing to do.
+      .catch(() => {});
+  }
+
+  /** Forgets a tab; answers the connections it had joined. */
+  remove(tabId: string): string[] {
+    const tab = this.#tabs.get(tabId);
+    if (!tab) return [];
+    this.#tabs.delete(tabId);
+    tab.stopWatching.abort();
+    for (const [name, wants] of tab.joined) this.#count(name, wants.topics, -1);
+    return [...tab.joined.keys()];
+  }
+
+  /** `interest` until the tab says what it wants: nothing, or, for a tab coming back, everything. */
+  join(tabId: string, name: string, interest = NO_INTEREST, opening?: true): void {
+    const tab = this.#tabs.get(tabId);
+    if (!tab || tab.joined.has(name)) return;
+    const topics = new Set(interest.topics);
+    tab.joined.set(name, { all: interest.all, topics, opening });
+    this.#count(name, topics, 1);
+  }
+
+  /** The tab's open of `name` was taken: it hears the pushes from now on. */
+  hear(tabId: string, name: string): void {
+    const wants = this.#tabs.get(tabId)?.joined.get(name);
+    if (wants) delete wants.opening;
+  }
+
+  /** The tab leaves one connection; answers whether it had joined it. */
+  release(tabId: string, name: string): boolean {
+    const tab = this.#tabs.get(tabId);
+    const wants = tab?.joined.get(name);
+    if (!tab || !wants) return false;
+    tab.joined.delete(name);
+    this.#count(name, wants.topics, -1);
+    return true;
+  }
+
+  /**
+   * Applies a tab's update (the whole interest, or a diff) in the time of its size;
+   * answers whether the union of topics on `name` changed.
+   */
+  setInterest(tabId: string, name: string, update: InterestUpdate): boolean {
+    const wants = this.#tabs.get(tabId)?.joined.get(name);
+    if (!wants) return false;
+    wants.all = update.all;
+    let add: readonly string[];
+    let remove: readonly string[];
+    if ('topics' in update) {
+      const next = new Set(update.topics);
+      add = update.topics;
+      remove = [...wants.topics].filter((topic) => !next.has(topic));
+    } else {
+      ({ add, remove } = update);
+    }
+    // Only what the tab did not hold (did hold) counts: a list may name a topic twice.
+    const added: string[] = [];
+    for (const topic of add) {
+      if (!wants.topics.has(topic)) added.push(topic);
+      wants.topics.add(topic);
+    }
+    const removed = remove.filter((topic) => wants.topics.delete(topic));
+    const entered = this.#count(name, added, 1);
+    const left = this.#count(name, removed, -1);
+    return entered || left;
+  }
+
+  /** Whether `tabId` has joined `name`. */
+  isOn(tabId: string, name: string): boolean {
+    return this.#tabs.get(tabId)?.joined.has(name) ?? false;
+  }
+
+  tabsOn(name: string): string[] {
+    return [...this.#tabs].filter(([, tab]) => tab.joined.has(name)).map(([id]) => id);
+  }
+
+  /** Every topic some tab on `name` subscribes to. */
+  topicsOn(name: string): string[] {
+    return [...(this.#topicCounts.get(name)?.keys() ?? [])];
+  }
+
+  /**
+   * What an update of `tabId`'s interest on `name` is fitted to (`fitInterest`): the topics
+   * the tab holds, and the union with how many tabs want each. Undefined: not joined.
+   */
+  interestOn(tabId: string, name: string): UnionView | undefined {
+    const wants = this.#tabs.get(tabId)?.joined.get(name);
+    if (!wants) return undefined;
+    return { held: wants.topics, union: this.#topicCounts.get(name) ?? NO_TOPICS };
+  }
+
+  /** Counts `topics` in or out of the union on `name`; answers whether a topic entered or left it. */
+  #count(name: string, topics: Iterable<string>, by: 1 | -1): boolean {
+    let counts = this.#topicCounts.get(name);
+    if (!counts) {
+      counts = new Map();
+      this.#topicCounts.set(name, counts);
+    }
+    let changed = false;
+    for (const topic of topics) {
+      const count = (counts.get(topic) ?? 0) + by;
+      if (count > 0) counts.set(topic, count);
+      else counts.delete(topic);
+      changed ||= count === 0 || (by === 1 && count === 1);
+    }
+    if (counts.size === 0) this.#topicCounts.delete(name);
+    return changed;
+  }
+
+  /** Posts the frames gathered for the next task now: what a tab is told next counts them. */
+  flush(): void {
+    this.#batcher.flush();
+  }
+
+  /** Sends an event to every tab that has joined `name`, after the frames before it. */
+  post(name: string, event: TabEvent): void {
+    this.#batcher.flush();
+    for (const tab of this.#tabs.values()) {
+      if (tab.joined.has(name)) tellTab(tab.port, event);
+    }
+  }
+
+  /** Sends an event to one tab, after the frames before it. */
+  postTo(tabId: string, event: TabEvent): void {
+    this.#batcher.flush();
+    const tab = this.#tabs.get(tabId);
+    if (tab) tellTab(tab.port, event);
+  }
+
+  /**
+   * Sends a frame once to each tab on `name` that wants everything or the frame's topic;
+   * the other tabs on `name` are told a push's number (see `FrameBatcher.add`).
+   */
+  deliver(name: string, frame: TabFrame): void {
+    const ports: TabPort[] = [];
+    let passedOver: TabPort[] | undefined;
+    for (const tab of this.#tabs.values()) {
+      const interest = tab.joined.get(name);
+      if (!interest || interest.opening) continue;
+      const wanted =
+        interest.all || (frame.topic !== undefined && interest.topics.has(frame.topic));
+      if (wanted) ports.push(tab.port);
+      else if (frame.seq !== undefined) {
+        passedOver ??= [];
+        passedOver.push(tab.port);
+      }
+    }
+    this.#batcher.add(ports, name, frame, passedOver);
+  }
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '../../protocol/clock';
+import { ENDED_KEPT_FOR, ENDED_KEPT_MAX, EndedSessions } from './ended-sessions';
+
+function atTime() {
+  let now = 0;
+  const clock: Clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
+  return { ended: new EndedSessions(clock), advance: (ms: number) => (now += ms) };
+}
+
+describe('EndedSessions', () => {
+  it('names a session until no server keeps it any more, then forgets it', () => {
+    const { ended, advance } = atTime();
+    ended.add('s1');
+    advance(ENDED_KEPT_FOR / 2);
+    ended.add('s2');
+    advance(ENDED_KEPT_FOR / 2);
+    expect(ended.list()).toEqual(['s1', 's2']);
+    advance(1);
+    expect(ended.list()).toEqual(['s2']);
+    expect(ended.has('s1')).toBe(false);
+  });
+
+  it('keeps at most ENDED_KEPT_MAX, forgetting the oldest', () => {
+    const { ended } = atTime();
+    for (let login = 0; login <= ENDED_KEPT_MAX; login++) ended.add(`s${login}`);
+    expect(ended.list()).toHaveLength(ENDED_KEPT_MAX);
+    expect(ended.has('s0')).toBe(false);
+    expect(ended.has(`s${ENDED_KEPT_MAX}`)).toBe(true);
+  });
+});

@@ -1,0 +1,141 @@
+import { serializeError, type TabSocketError } from '../../protocol/errors';
+import type { OwnerStatus } from '../../protocol/relay';
+import type { ConnectionState, StateDetail } from '../../protocol/state';
+import type { SessionCursor, TabEvent, TabFrame } from '../../protocol/tab-hub';
+import type { ConnectionEvents } from '../socket/connection-events';
+import { type Missed, RecentFrames } from './recent-frames';
+
+/** The tabs of this hub on a connection, as the stream reaches them (`TabRegistry`). */
+export interface HeardTabs {
+  /** An event to every tab on `name`, after the frames before it. */
+  post(name: string, event: TabEvent): void;
+  /** An event to one tab. */
+  postTo(tabId: string, event: TabEvent): void;
+  /** A frame to the tabs on `name` that want it. */
+  deliver(name: string, frame: TabFrame): void;
+}
+
+/** The peers an owner serves: they hear what its tabs hear, but count the builds themselves. */
+export type ServedPeers = Omit<ConnectionEvents, 'builds'>;
+
+/**
+ * What a hub's tabs hear of one connection, whoever owns its socket: the one sink of its
+ * `ConnectionEvents`. It tells the tabs, and the peers while this hub owns the socket and
+ * serves them; it keeps the last pushes for a tab or a peer hub that comes back behind the
+ * stream, and tells the builds only when they change.
+ */
+export class HeardStream implements ConnectionEvents {
+  readonly #recent = new RecentFrames();
+  #builds: string[] = [];
+  #peers: ServedPeers | undefined;
+  #state: ConnectionState = 'idle';
+  /**
+   * Catch-ups of cursors of another session, waiting for the socket to open (`missedBy`):
+   * one per tab or hub they are for, dropped when its open is released or superseded.
+   */
+  readonly #unanswered = new Map<string, () => void>();
+  /** The tabs owed the owner's verdict on this hub's join (`owe`). */
+  readonly #owing = new Set<string>();
+
+  constructor(
+    private readonly name: string,
+    private readonly tabs: HeardTabs,
+  ) {}
+
+  /** The builds of the hubs on the connection, as last told. */
+  get knownBuilds(): string[] {
+    return this.#builds;
+  }
+
+  /** The peers this hub serves from now on (its relay as owner), or none. */
+  serve(peers: ServedPeers | undefined): void {
+    this.#peers = peers;
+  }
+
+  /**
+   * `answer`: what a tab or hub whose stream stands at `cursor` missed, while the connection
+   * stands at `current()` (`RecentFrames.missedBy`). A cursor of another session waits for the
+   * socket to open: until then the hub may yet go on with the cursor's session (a rejoin's
+   * cursor, `WireLink.learn`), and then nothing was missed. A login that ends first answers
+   * nothing. `by`: the tab or hub it is for; its next verdict kept replaces this one.
+   */
+  missedBy(
+    by: string,
+    cursor: SessionCursor,
+    current: () => SessionCursor | undefined,
+    answer: (missed: Missed) => void,
+  ): void {
+    const verdict = () => answer(this.#recent.missedBy(cursor, current()));
+    const other = current()?.session;
+    if (this.#state !== 'open' && other !== undefined && other !== cursor.session) {
+      this.#unanswered.set(by, verdict);
+    } else verdict();
+  }
+
+  /**
+   * The tab opened with a cursor while this hub relays: the owner's verdict on this hub's
+   * join (`resync(true)`) is its, not that of a tab that joined the stream since.
+   */
+  owe(tabId: string): void {
+    this.#owing.add(tabId);
+  }
+
+  /** Drops the verdict kept for `by` (`missedBy`), and what it is owed: the open it was for is gone. */
+  forget(by: string): void {
+    this.#unanswered.delete(by);
+    this.#owing.delete(by);
+  }
+
+  state(status: OwnerStatus, detail: StateDetail): void {
+    const { state } = status;
+    this.#state = state;
+    // Before the tabs hear `open`: a resync goes ahead of the pushes that follow. The
+    // owner tells its verdicts for cursors of another session before `open` too.
+    if (state === 'open' || state === 'closed' || state === 'failed') {
+      if (state === 'open') for (const verdict of this.#unanswered.values()) verdict();
+      this.#unanswered.clear();
+      this.#owing.clear();
+    }
+    this.#post({ kind: 'state', name: this.name, state, detail });
+    // Last: the catch-ups kept for the open reach the peers before it.
+    this.#peers?.state(status, detail);
+  }
+
+  frame(frame: TabFrame, session?: string): void {
+    if (session !== undefined) this.#recent.follow(session);
+    this.#recent.add(frame);
+    this.tabs.deliver(this.name, frame);
+    this.#peers?.frame(frame);
+  }
+
+  error(error: TabSocketError): void {
+    this.#post({ kind: 'error', name: this.name, error: serializeError(error) });
+    this.#peers?.error(error);
+  }
+
+  /** `owed`: the owner's catch-up of this hub's join, for the tabs that brought a cursor. */
+  resync(owed?: true): void {
+    const owing = [...this.#owing];
+    this.#owing.clear();
+    if (owed && owing.length > 0) {
+      for (const tab of owing) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
+    } else this.#post({ kind: 'resync', name: this.name });
+    this.#peers?.resync();
+  }
+
+  cursor(cursor: SessionCursor): void {
+    this.#recent.follow(cursor.session);
+    this.#post({ kind: 'cursor', name: this.name, cursor });
+    this.#peers?.cursor(cursor);
+  }
+
+  builds(builds: string[]): void {
+    if (builds.join('\n') === this.#builds.join('\n')) return;
+    this.#builds = builds;
+    this.#post({ kind: 'builds', name: this.name, builds });
+  }
+
+  #post(event: TabEvent): void {
+    this.tabs.post(this.name, event);
+  }
+}

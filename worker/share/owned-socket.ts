@@ -1,0 +1,161 @@
+import type { ResolvedConnectionOptions } from '../../protocol/connection-options';
+import {
+  type OwnerMessage,
+  type OwnerStatus,
+  type PeerMessage,
+  RELAY_VERSION,
+} from '../../protocol/relay';
+import type { TransitionReason } from '../../protocol/state';
+import type { SessionCursor } from '../../protocol/tab-hub';
+import type { RelayChannelPort, RelayEnvironment } from '../platform';
+import { Connection } from '../socket/connection';
+import type { HeardStream } from './heard-stream';
+import { RelayOwner } from './relay-owner';
+import type { RelayedSend } from './relay-peer';
+import { refuseSend } from './send-gate';
+
+/**
+ * The socket of a connection while this hub holds its owner lock: the `Connection`, served
+ * to this hub's tabs and, through a `RelayOwner`, to its peers: the connection tells
+ * the hub's `HeardStream`, which tells both. Serving while the connection lives; `dormant`
+ * once it closed or failed, when it keeps the lock (see `SharedConnection`) and tells the
+ * peers nothing more.
+ */
+export class OwnedSocket {
+  readonly connection: Connection;
+  #relay: RelayOwner | undefined;
+  #localTopics: readonly string[];
+  readonly build: string;
+  readonly #hubId: string;
+
+  /**
+   * Starts the connection: resumes the session `cursor` names, if any, and writes the
+   * sends this hub relayed to the owner before (under their ids, when it had numbered them).
+   */
+  constructor(
+    options: ResolvedConnectionOptions,
+    env: RelayEnvironment,
+    private readonly heard: HeardStream,
+    private readonly channel: RelayChannelPort | undefined,
+    private readonly release: () => void,
+    start: {
+      cursor: SessionCursor | undefined;
+      sends: RelayedSend[];
+      topics: readonly string[];
+      online: boolean;
+      /** The sessions a logout ended: a rejoin's cursor of one is not of this login. */
+      loggedOut: { has(session: string): boolean };
+    },
+  ) {
+    this.#localTopics = start.topics;
+    this.build = env.build;
+    this.#hubId = env.hubId;
+    const connection = new Connection(options, env, heard);
+    this.connection = connection;
+    connection.setOnline(start.online);
+    connection.start(start.cursor, start.cursor ? 'handover' : 'start');
+    for (const { data, wire, tell, resolve, reject } of start.sends) {
+      // Admitted at this hub's entry while it relayed: only a socket that failed at once
+      // (no transport) refuses them.
+      const refusal = refuseSend(connection.state);
+      if (refusal) {
+        reject(refusal);
+        continue;
+      }
+      // Another session's ids mean nothing to this one: the message takes its next id.
+      const kept = wire && wire.session === start.cursor?.session;
+      connection.send(data, kept ? { ...tell, id: wire.id } : tell).then(resolve, reject);
+    }
+    if (channel) {
+      this.#relay = new RelayOwner(
+        channel,
+        env.hubId,
+        env.build,
+        options.url,
+        options.name,
+        connection,
+        env.locks,
+        {
+          topicsChanged: () => this.#sendTopics(),
+          close: (code, closeReason, reason) => connection.close(code, closeReason, reason),
+          learn: (cursor) => {
+            if (!start.loggedOut.has(cursor.session)) connection.learn(cursor, true);
+          },
+          ended: (sessions) => connection.leave(sessions),
+        },
+        heard,
+        env.schedule,
+        env.clock,
+      );
+      heard.serve(this.#relay);
+    }
+    this.#sendTopics();
+  }
+
+  /** The builds of this hub and its peers. */
+  get builds(): string[] {
+    return this.#relay?.builds ?? [this.build];
+  }
+
+  /**
+   * Once the connection closed or failed: it keeps the lock (see `SharedConnection`) and
+   * tells the peers nothing more (its relay let go of them on telling them the end).
+   */
+  get dormant(): boolean {
+    const { state } = this.connection;
+    return state === 'closed' || state === 'failed';
+  }
+
+  get status(): OwnerStatus {
+    return this.connection.status;
+  }
+
+  setTopics(localTopics: readonly string[]): void {
+    this.#localTopics = localTopics;
+    this.#sendTopics();
+  }
+
+  receive(message: PeerMessage): void {
+    if (!this.dormant) this.#relay?.receive(message);
+  }
+
+  /**
+   * Closes the connection. `released` (this hub has no tab left) with peers hands the
+   * socket over instead: the peers keep their sends, and the next owner resumes the session.
+   */
+  close(code: number, closeReason: string, reason: TransitionReason): void {
+    if (reason === 'released' && this.#relay?.hasPeers) {
+      this.#relay.handOver();
+      this.#stopServing();
+    }
+    this.connection.close(code, closeReason, reason);
+  }
+
+  /**
+   * Lets go of the lock and the channel. Its last word goes first: a peer the lock reaches
+   * before it resumes the session only on hearing it (or on this hub's death), so that it
+   * hears first whether the login ended (`SharedConnection`).
+   */
+  dispose(): void {
+    this.#relay?.dispose();
+    this.#stopServing();
+    this.connection.dispose();
+    const leaving: OwnerMessage = { v: RELAY_VERSION, from: this.#hubId, kind: 'leaving' };
+    this.channel?.postMessage(leaving);
+    this.release();
+    if (this.channel) {
+      this.channel.onmessage = null;
+      this.channel.close();
+    }
+  }
+
+  #sendTopics(): void {
+    const topics = new Set([...this.#localTopics, ...(this.#relay?.topics ?? [])]);
+    this.connection.setTopics([...topics]);
+  }
+
+  #stopServing(): void {
+    this.#relay = undefined;
+    this.heard.serve(undefined);
+  }
+}

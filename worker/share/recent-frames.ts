@@ -1,0 +1,64 @@
+import type { SessionCursor, TabFrame } from '../../protocol/tab-hub';
+
+/** What a tab or hub behind the stream missed: nothing, the frames after its cursor, or too many. */
+export type Missed = TabFrame[] | 'resync' | undefined;
+
+/** How many numbered frames a connection keeps for tabs that come back (about a second of a busy feed). */
+export const RECENT_FRAMES = 256;
+
+/**
+ * The last numbered frames of a connection, for a tab that comes back with a cursor: a
+ * page reloaded while the worker kept the socket (Chromium) missed what arrived in
+ * between, and gets it from here rather than not at all. Bounded by count: a tab whose
+ * cursor is older than the oldest kept frame gets `resync` instead.
+ */
+export class RecentFrames {
+  /** A ring: the oldest frame is at `#next`, where the next one goes, once full (at 0 before). */
+  readonly #frames: TabFrame[] = [];
+  #next = 0;
+  /** The session the kept frames belong to. */
+  #session = '';
+
+  constructor(private readonly limit = RECENT_FRAMES) {}
+
+  /** The connection is on `session` now: the frames of another one mean nothing to it. */
+  follow(session: string): void {
+    if (session === this.#session) return;
+    this.#session = session;
+    this.#frames.length = 0;
+    this.#next = 0;
+  }
+
+  /** Keeps a numbered frame, in place of the oldest once full: no copying on the push path. */
+  add(frame: TabFrame): void {
+    if (frame.seq === undefined) return;
+    if (this.#frames.length < this.limit) this.#frames.push(frame);
+    else this.#frames[this.#next] = frame;
+    this.#next = (this.#next + 1) % this.limit;
+  }
+
+  /**
+   * What a tab or hub whose stream stands at `cursor` (of the connection at `current`)
+   * missed: nothing (`undefined`), the frames after it, or `'resync'` when some of them
+   * are no longer kept. A cursor of another session (one the server lost, while the tab or
+   * hub was away) missed that session's last pushes and this one's: `'resync'`, unless no
+   * push was numbered on either side and no server that numbers them had the cursor's
+   * session (a plain server numbers none; a tab with such a cursor resyncs after a worker
+   * death only here). Asked once the connection opened (`HeardStream.missedBy`): before, the
+   * hub may yet go on with the cursor's session.
+   */
+  missedBy(cursor: SessionCursor, current: SessionCursor | undefined): Missed {
+    if (!current) return undefined;
+    if (current.session !== cursor.session) {
+      return cursor.seq > 0 || cursor.numbered || current.seq > 0 ? 'resync' : undefined;
+    }
+    if (cursor.seq >= current.seq) return undefined;
+    // Oldest first: the ring from `#next` (before it wrapped, `#next` is its length).
+    const frames = [...this.#frames.slice(this.#next), ...this.#frames.slice(0, this.#next)];
+    const first = frames[0]?.seq;
+    if (this.#session !== cursor.session || first === undefined || first > cursor.seq + 1) {
+      return 'resync';
+    }
+    return frames.filter((frame) => (frame.seq ?? 0) > cursor.seq);
+  }
+}

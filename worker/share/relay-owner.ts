@@ -1,0 +1,342 @@
+import type { Clock } from '../../protocol/clock';
+import { serializeError, type TabSocketError } from '../../protocol/errors';
+import { hubLockName } from '../../protocol/locks';
+import {
+  type OwnerMessage,
+  type OwnerStatus,
+  type PeerMessage,
+  RELAY_VERSION,
+  type RelayBody,
+} from '../../protocol/relay';
+import type { StateDetail } from '../../protocol/state';
+import type { SessionCursor, TabEvent, TabFrame } from '../../protocol/tab-hub';
+import type { LockWaiter, RelayChannel, ScheduleTask } from '../platform';
+import type { Numbering } from '../socket/send-queue';
+import { FrameBatcher } from './frame-batcher';
+import type { Missed } from './recent-frames';
+import { WrittenSends } from './relay-written';
+import { HeardWrites } from './tab-send';
+
+/** What the owner needs of the connection it serves its peers from. */
+export interface ServedConnection {
+  readonly status: OwnerStatus;
+  readonly cursor: SessionCursor;
+  send(data: PeerSend['data'], numbering: Numbering): Promise<void>;
+}
+
+type PeerSend = Extract<PeerMessage, { kind: 'send' }>;
+
+/** What the owner's hub does on a peer's behalf. */
+export interface OwnerHost {
+  /** The peers' topics changed: the server must hear the union with this hub's own. */
+  topicsChanged(): void;
+  /** A peer's tab logged out (or in anew): the connection closes for every hub. */
+  close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void;
+  /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
+  learn(cursor: SessionCursor): void;
+  /** A joining hub's logouts ended these sessions (`Connection.leave`). */
+  ended(sessions: readonly string[]): void;
+}
+
+/** What the owner's tabs heard (`HeardStream`): the pushes kept, and the builds they know. */
+export interface OwnerStream {
+  /** `answer`: what a hub whose stream stands at `cursor` missed (see `HeardStream.missedBy`). */
+  missedBy(
+    by: string,
+    cursor: SessionCursor,
+    current: () => SessionCursor,
+    answer: (missed: Missed) => void,
+  ): void;
+  /** The builds of every hub on the connection, for this hub's tabs. */
+  builds(builds: string[]): void;
+}
+
+interface Peer {
+  build: string;
+  topics: string[];
+  /** Aborted once the peer is dropped, or this owner lets go: see `#drop` and `#send`. */
+  gone: AbortController;
+}
+
+/**
+ * The owner's side of the relay: it hears its peers (joins, topics, sends, logouts) and
+ * tells them what it tells its own tabs. Nothing goes on the channel while no peer has
+ * joined, so a hub alone (the usual case) pays nothing for the relay. A peer is dropped
+ * when it leaves, or when its hub dies: every hub holds `hubLockName(id)` for its whole
+ * life, and the owner queues for it.
+ */
+export class RelayOwner {
+  readonly #peers = new Map<string, Peer>();
+  /**
+   * The ids this owner wrote its peers' sends under, by origin: a peer may die before its
+   * tabs heard them, and the tabs, told nothing, post the sends again through their fresh
+   * hub as new.
+   */
+  readonly #written: WrittenSends;
+  /**
+   * The peers' sends numbered and not written until their peer answers that it holds the
+   * id (`holds`): a peer that takes the socket as this owner dies, before it read the
+   * `numbered`, would write the send again as new, and the server pass it on twice.
+   */
+  readonly #holds: HeardWrites;
+  /** Gathers a burst's pushes as the tabs' batcher does: one relay message per task. */
+  readonly #batcher: FrameBatcher<RelayChannel>;
+  #muted = false;
+
+  constructor(
+    private readonly channel: RelayChannel,
+    private readonly hubId: string,
+    private readonly build: string,
+    private readonly url: string,
+    private readonly name: string,
+    private readonly socket: ServedConnection,
+    private readonly locks: LockWaiter | undefined,
+    private readonly host: OwnerHost,
+    private readonly heard: OwnerStream,
+    schedule: ScheduleTask,
+    clock: Clock,
+  ) {
+    this.#batcher = new FrameBatcher(schedule, (_channel, event) =>
+      this.#post({ kind: 'event', event }),
+    );
+    this.#written = new WrittenSends(locks);
+    this.#holds = new HeardWrites((peer) => this.#peers.has(peer), clock);
+    this.#announce('');
+  }
+
+  /** Every topic some peer subscribes to. */
+  get topics(): string[] {
+    return [...this.#peers.values()].flatMap((peer) => peer.topics);
+  }
+
+  get hasPeers(): boolean {
+    return this.#peers.size > 0;
+  }
+
+  /** The builds of this hub and its peers, without repeats, sorted. */
+  get builds(): string[] {
+    return [
+      ...new Set([this.build, ...[...this.#peers.values()].map((peer) => peer.build)]),
+    ].sort();
+  }
+
+  receive(message: PeerMessage): void {
+    if (this.#muted) return;
+    switch (message.kind) {
+      case 'join':
+        // Learnt before the answer, which tells the session this owner goes on with. Only a
+        // rejoin's (tabs whose worker died, in a live login): a new login's may be a
+        // reloaded page's of a login that ended since, which no hub may resume.
+        if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
+        if (message.ended) this.host.ended(message.ended);
+        this.#join(message.from, message.build, message.topics, message.ask);
+        if (message.cursor) this.#catchUp(message.from, message.cursor);
+        return;
+      case 'topics': {
+        const peer = this.#peers.get(message.from);
+        if (!peer) return;
+        peer.topics = message.topics;
+        this.host.topicsChanged();
+        return;
+      }
+      case 'send':
+        if (message.to === this.hubId) this.#send(message);
+        return;
+      case 'holds':
+        if (message.to === this.hubId) {
+          const { from, id, wire, session } = message;
+          this.#holds.heard(from, id, { session, id: wire });
+        }
+        return;
+      case 'close':
+        this.host.close(message.code, message.closeReason, message.reason);
+        return;
+      case 'leave':
+        this.#drop(message.from);
+        return;
+    }
+  }
+
+  state(status: OwnerStatus, detail: StateDetail): void {
+    if (this.hasPeers) {
+      this.#batcher.flush();
+      this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
+    }
+    // The login ended for every hub: the owner keeps the lock, dormant, and says no more.
+    if (status.state === 'closed' || status.state === 'failed') this.dispose();
+  }
+
+  frame(frame: TabFrame): void {
+    if (this.hasPeers) this.#batcher.add([this.channel], this.name, frame);
+  }
+
+  error(error: TabSocketError): void {
+    this.#event({ kind: 'error', name: this.name, error: serializeError(error) });
+  }
+
+  resync(): void {
+    this.#event({ kind: 'resync', name: this.name });
+  }
+
+  cursor(cursor: SessionCursor): void {
+    this.#event({ kind: 'cursor', name: this.name, cursor });
+  }
+
+  #event(event: TabEvent): void {
+    if (!this.hasPeers) return;
+    this.#batcher.flush();
+    this.#post({ kind: 'event', event });
+  }
+
+  /**
+   * Lets go of the peers without closing anything for them: their sends stay theirs, and
+   * the owner that follows resumes the session. Nothing more goes on the channel.
+   */
+  handOver(): void {
+    this.#batcher.flush();
+    this.#post({ kind: 'leaving' });
+    this.dispose();
+  }
+
+  dispose(): void {
+    this.#muted = true;
+    for (const [hubId, peer] of this.#peers) {
+      peer.gone.abort();
+      this.#holds.forget(hubId);
+    }
+    this.#peers.clear();
+    this.#written.dispose();
+  }
+
+  #join(hubId: string, build: string, topics: string[], ask: number | undefined): void {
+    // The answer first: a peer hears only the owner it adopted, and takes as its stream
+    // only what follows the answer (and the catch-up after it), so no push may wait in
+    // the batcher to be posted after the answer.
+    this.#batcher.flush();
+    this.#announce(hubId, ask);
+    const known = this.#peers.get(hubId);
+    if (known) {
+      known.topics = topics;
+      this.host.topicsChanged();
+      return;
+    }
+    const gone = new AbortController();
+    this.#peers.set(hubId, { build, topics, gone });
+    this.locks
+      ?.request(hubLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
+        this.#drop(hubId),
+      )
+      // An abort (the peer left, or this owner let go) rejects the request: nothing to do.
+      .catch(() => {});
+    this.host.topicsChanged();
+    this.#buildsChanged();
+  }
+
+  /**
+   * A peer that joins this owner may have missed pushes: the ones this owner replayed on
+   * taking the session over, before the peer had joined, went to no peer.
+   */
+  #catchUp(hubId: string, cursor: SessionCursor): void {
+    this.heard.missedBy(
+      hubId,
+      cursor,
+      () => this.socket.cursor,
+      (missed) => {
+        if (!missed) return;
+        const event: TabEvent =
+          missed === 'resync'
+            ? { kind: 'resync', name: this.name }
+            : { kind: 'frames', name: this.name, frames: missed };
+        this.#post({ kind: 'event', to: hubId, event });
+      },
+    );
+  }
+
+  #drop(hubId: string): void {
+    const peer = this.#peers.get(hubId);
+    if (!peer) return;
+    this.#peers.delete(hubId);
+    peer.gone.abort();
+    this.#holds.forget(hubId);
+    this.host.topicsChanged();
+    this.#buildsChanged();
+  }
+
+  /**
+   * Writes a peer's send until that peer is gone. A peer that died (or left) withdraws its
+   * sends not settled: its tabs, if they live on, post them again to their next hub, under
+   * the message id they were told (`written`); were the owner to write them too, a session
+   * the server lost would get each twice under two ids. A peer that died with its tabs
+   * leaves nobody waiting for them: they are dropped as the tabs' own would be. One this
+   * owner wrote before its peer read the id (it died first, or was busy until it died)
+   * reached no tab's ears, even once the server acknowledged it: posted again by its
+   * `origin`, it keeps the id this owner wrote it under (the server passes it once).
+   * A peer that `confirms` is told the id before the write, which waits for its answer.
+   */
+  #send({ from, id, data, wire, session, origin, heard, confirms }: PeerSend): void {
+    if (heard) this.#written.heard(from, heard);
+    const peer = this.#peers.get(from);
+    // Dropped already: the peer died, and the news (its lock) came before this word of it
+    // on the channel. Its tabs post the send again through their next hub, if they live.
+    if (!peer) return;
+    const withdrawn = peer.gone.signal;
+    const numbered = (wire: number, awaits?: true) => {
+      const { session } = this.socket.cursor;
+      if (origin !== undefined) this.#written.record(origin, from, id, { session, id: wire });
+      this.#post({ kind: 'numbered', to: from, id, wire, session, awaits });
+      return { session, id: wire };
+    };
+    const numbering: Numbering = confirms
+      ? { confirm: (wire) => this.#holds.ask(from, id, numbered(wire, true)), withdrawn }
+      : { onNumbered: (wire) => numbered(wire), withdrawn };
+    const current = this.socket.cursor.session;
+    const written = origin === undefined ? undefined : this.#written.take(origin, current);
+    // An id of a session the server lost names another message in this one. (A peer of an
+    // earlier release names no session: its id is taken as this session's, as it was then.)
+    if (wire !== undefined && (session === undefined || session === current)) {
+      numbering.id = wire;
+    } else if (wire === undefined && written) {
+      numbering.id = written.id;
+    }
+    // Nothing is told a peer that is gone: the hub that joins under its id anew (the same
+    // hub, a tab of it back) numbers its sends from 1 again.
+    const answerUnlessWithdrawn = (error?: TabSocketError) => {
+      this.#holds.settled(from, id);
+      if (withdrawn.aborted) return;
+      this.#post({
+        kind: 'settled',
+        to: from,
+        id,
+        ...(error ? { error: serializeError(error) } : {}),
+      });
+    };
+    this.socket.send(data, numbering).then(() => answerUnlessWithdrawn(), answerUnlessWithdrawn);
+  }
+
+  /** The owner's tabs and every peer hear the builds of the hubs on the connection. */
+  #buildsChanged(): void {
+    const { builds } = this;
+    this.heard.builds(builds);
+    this.#event({ kind: 'builds', name: this.name, builds });
+  }
+
+  /** Tells every peer it owns the socket; `joined`: the hub whose join (`ask`) this answers. */
+  #announce(joined: string, ask?: number): void {
+    const { status, cursor } = this.socket;
+    const { build, url } = this;
+    this.#post({
+      kind: 'owner',
+      build,
+      url,
+      status,
+      cursor,
+      joined,
+      asked: ask,
+    });
+  }
+
+  #post(body: RelayBody<OwnerMessage>): void {
+    if (this.#muted) return;
+    this.channel.postMessage({ v: RELAY_VERSION, from: this.hubId, ...body } as OwnerMessage);
+  }
+}

@@ -1,0 +1,423 @@
+import type { SerializedError } from '../../protocol/errors';
+import {
+  ConnectionClosedError,
+  ConnectionFailedError,
+  deserializeError,
+  type TabSocketError,
+} from '../../protocol/errors';
+import {
+  type OwnerMessage,
+  type OwnerStatus,
+  type PeerMessage,
+  RELAY_VERSION,
+  type RelayBody,
+} from '../../protocol/relay';
+import type { StateDetail, TransitionReason } from '../../protocol/state';
+import type {
+  OpenIntent,
+  SessionCursor,
+  SocketData,
+  TabEvent,
+  WireId,
+} from '../../protocol/tab-hub';
+import type { RelayChannel } from '../platform';
+import type { ConnectionEvents } from '../socket/connection-events';
+import type { Numbering } from '../socket/send-queue';
+import { unconfirmed } from '../socket/wire-link';
+
+/** A send handed to the owner and not settled yet. */
+export interface RelayedSend {
+  data: SocketData;
+  /** The message id an owner wrote it under, once one did, with its session. */
+  wire?: WireId | undefined;
+  /** The tab and its number for the send (`Numbering.origin`), told the owner. */
+  origin?: string | undefined;
+  /** Posted to an owner, which may write it before it hears that this hub's login ended. */
+  posted?: true;
+  /** Who hears how it is written (this hub's tab, which keeps it for this hub's death). */
+  tell: Omit<Numbering, 'id'>;
+  resolve(): void;
+  reject(error: TabSocketError): void;
+}
+
+/**
+ * The owner this hub follows. `joining` until the owner answers this hub's join: the
+ * pushes it relays meanwhile are in the catch-up that comes after the answer (or, for a
+ * hub that joins without a cursor of the session, before where its stream starts), so
+ * they are not taken: one taken then would make that catch-up look seen.
+ */
+interface OwnerLink {
+  id: string;
+  phase: 'joining' | 'following';
+}
+
+type Announcement = Extract<OwnerMessage, { kind: 'owner' }>;
+
+/**
+ * A hub's side of a connection whose socket another hub owns: it mirrors the owner's state
+ * and events to this hub's tabs, and hands its sends to the owner. It keeps each send until
+ * the owner settles it, with the message id it was written under, so that when the owner
+ * goes, the next owner sends it again under the same id (the server passes it on once).
+ * Only the current owner is heard: a message of an owner that left is ignored.
+ */
+export class RelayPeer {
+  #owner: OwnerLink | undefined;
+  #status: OwnerStatus = { state: 'idle', generation: 0, failedAttempts: 0 };
+  /** What this hub knows of the session: the owner's cursor and the pushes since. */
+  #cursor: SessionCursor | undefined;
+  readonly #sends = new Map<number, RelayedSend>();
+  #nextSend = 1;
+  /**
+   * The sends of a tab whose `numbered` this hub read (the tab was told the id) since it
+   * last posted a send: told the owner with the next, so it forgets their origins.
+   */
+  #heard: number[] = [];
+  /** The `ask` of this hub's last join: only the answer to it starts this hub's stream. */
+  #asks = 0;
+  /**
+   * Whether the owner answered this hub's last join: all it posted before it read the join
+   * came before (a logout's word too).
+   */
+  answered = false;
+  /** Whether the owner told this hub a state since its last join (see `known`). */
+  #toldState = false;
+  #topics: string[] = [];
+
+  constructor(
+    private readonly channel: RelayChannel,
+    private readonly hubId: string,
+    private readonly build: string,
+    private readonly url: string,
+    private readonly events: ConnectionEvents,
+    resumeFrom: SessionCursor | undefined,
+    /** `rejoin`: this hub's tabs continue a login (their worker died), which may have ended. */
+    readonly intent: OpenIntent = 'login',
+    /** The sessions this hub's logouts ended, told with each join (see `PeerMessage`). */
+    private readonly ended: readonly string[] = [],
+  ) {
+    this.#cursor = resumeFrom;
+    this.join();
+  }
+
+  /** The owner's state as last heard, for this hub's tabs. */
+  get status(): OwnerStatus {
+    return this.#status;
+  }
+
+  get queued(): number {
+    return this.#sends.size;
+  }
+
+  get cursor(): SessionCursor | undefined {
+    return this.#cursor;
+  }
+
+  /** The hub whose announcement this hub heard last, until it said it is leaving. */
+  get owner(): string | undefined {
+    return this.#owner?.id;
+  }
+
+  /**
+   * A cursor one of this hub's tabs holds (see `WireLink.learn`): of the session, its ids
+   * are taken; until an owner answered, a newer session's (higher `epoch`) is the one this
+   * hub resumes should it own the socket. An owner's session prevails once it answered.
+   */
+  learn(cursor: SessionCursor): void {
+    const known = this.#cursor;
+    if (known?.session === cursor.session) {
+      this.#takeIds(cursor.nextId);
+      return;
+    }
+    if (this.#owner?.phase === 'following') return;
+    if (!known || (cursor.epoch ?? 0) > (known.epoch ?? 0)) this.#cursor = cursor;
+  }
+
+  /** `numbering.id`: the id an earlier hub wrote it under (of `numbering.session`). */
+  send(data: SocketData, { id, session, origin, ...tell }: Numbering = {}): Promise<void> {
+    const wire = id !== undefined && session !== undefined ? { session, id } : undefined;
+    const sendId = this.#nextSend++;
+    return new Promise((resolve, reject) => {
+      const send: RelayedSend = { data, tell, resolve, reject, wire, origin };
+      this.#sends.set(sendId, send);
+      const to = this.#owner?.id;
+      if (to) this.#postSend(to, sendId, send);
+    });
+  }
+
+  /**
+   * A tab came to this hub with `cursor`. While the hub still joins, the owner's catch-up
+   * is all it will have of the pushes before its stream starts: when the tab's cursor is
+   * further back in the session (or the hub had none), the hub joins again from there,
+   * and follows from the answer to that join. (A hub that follows already catches the tab
+   * up itself.)
+   */
+  resumeFrom(cursor: SessionCursor): void {
+    const known = this.#cursor;
+    if (this.#owner?.phase === 'following') return;
+    if (known && (known.session !== cursor.session || known.seq <= cursor.seq)) return;
+    this.#cursor = { ...cursor, nextId: Math.max(cursor.nextId, known?.nextId ?? 0) };
+    // Tabs that opened without a cursor count from this one.
+    if (!known) this.events.cursor(this.#cursor);
+    this.join();
+  }
+
+  setTopics(topics: readonly string[]): void {
+    this.#topics = [...topics];
+    if (this.#owner) this.#post({ kind: 'topics', topics: this.#topics });
+  }
+
+  close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void {
+    this.#post({ kind: 'close', code, closeReason, reason });
+  }
+
+  /** This hub has no tab on the connection any more. */
+  leave(): void {
+    this.#post({ kind: 'leave' });
+  }
+
+  /** The sends not settled, oldest first, for this hub to write itself as the new owner. */
+  takeSends(): RelayedSend[] {
+    const sends = [...this.#sends.values()];
+    this.#sends.clear();
+    return sends;
+  }
+
+  /**
+   * Rejects every send not settled; with `written` those an owner wrote numbered, with
+   * `posted` those posted to an owner that did not answer yet.
+   */
+  rejectAll(error: TabSocketError, written = error, posted = error): void {
+    for (const send of this.takeSends()) {
+      send.reject(send.wire ? written : send.posted ? posted : error);
+    }
+  }
+
+  /**
+   * The login closed before the sends settled: one an owner wrote numbered may be with the
+   * server (its owner stops telling settlements once closed). Closed on the owner's word,
+   * one it did not number it never wrote (it numbers a send as it writes it, before it
+   * closes); closed `here`, on this hub's own word, the owner may still write one posted to
+   * it before it hears of the close (a logout in the send's task): unconfirmed too.
+   */
+  rejectClosed(reason: TransitionReason, by: 'owner' | 'here'): void {
+    const closed = new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`);
+    const written = unconfirmed(reason);
+    this.rejectAll(closed, written, by === 'owner' ? closed : written);
+  }
+
+  /** Whether this hub knows the login's state: the owner told one, or answered its last join. */
+  get known(): boolean {
+    return this.answered || this.#toldState;
+  }
+
+  receive(message: OwnerMessage): void {
+    if (message.kind === 'owner') {
+      this.#adopt(message);
+      return;
+    }
+    if (message.from !== this.#owner?.id) return;
+    switch (message.kind) {
+      case 'state':
+        this.#mirror(message.status, message.detail);
+        return;
+      case 'event':
+        // Only a catch-up names this hub (`RelayOwner.#catchUp`).
+        if (message.to === undefined || message.to === this.hubId) {
+          this.#event(message.event, message.to ? true : undefined);
+        }
+        return;
+      case 'numbered': {
+        const send = message.to === this.hubId ? this.#sends.get(message.id) : undefined;
+        if (send) {
+          // An owner of an earlier release tells a new session before it numbers in it.
+          const session = message.session ?? this.#cursor?.session;
+          if (session !== undefined) send.wire = { session, id: message.wire };
+          send.tell.onNumbered?.(message.wire);
+          if (send.origin !== undefined) this.#heard.push(message.id);
+          // Held now, for a takeover: the owner writes it on this answer.
+          if (message.awaits && session !== undefined) {
+            const { id, wire } = message;
+            this.#post({ kind: 'holds', to: message.from, id, wire, session });
+          }
+        }
+        this.#takeIds(message.wire + 1);
+        return;
+      }
+      case 'settled':
+        if (message.to === this.hubId) this.#settle(message.id, message.error);
+        return;
+      case 'leaving':
+        this.#owner = undefined;
+        this.#mirror(
+          { ...this.#status, state: 'connecting' },
+          { from: this.#status.state, reason: 'handover' },
+        );
+        return;
+    }
+  }
+
+  /**
+   * An owner announced itself: a new one gets this hub's topics and unsettled sends, and
+   * this hub's stream follows it from its answer to this hub's join.
+   */
+  #adopt(message: Announcement): void {
+    const isNew = message.from !== this.#owner?.id;
+    const hadOwner = this.#owner !== undefined || this.#status.state !== 'idle';
+    // An owner of an earlier build names no hub (nor join): it is followed from its first word.
+    const answersThisHub =
+      (message.joined === this.hubId &&
+        (message.asked === undefined || message.asked === this.#asks)) ||
+      message.joined === undefined;
+    if (isNew) {
+      const to = message.from;
+      this.#owner = { id: to, phase: 'joining' };
+      // Joining tells where this hub's stream stands, for the pushes it missed; a join
+      // posted before this owner held the lock went to no one.
+      if (message.joined !== this.hubId) this.join();
+      for (const [id, send] of this.#sends) this.#postSend(to, id, send);
+    }
+    const owner = this.#owner;
+    this.answered ||= answersThisHub;
+    if (answersThisHub && owner?.phase === 'joining') this.#follow(owner, message);
+    this.#mirror(message.status, {
+      from: this.#status.state,
+      reason: isNew && hadOwner ? 'handover' : 'attached',
+    });
+  }
+
+  /**
+   * The owner answered this hub's join: what it relays from now on is this hub's stream.
+   * Within the session the cursor stays this hub's own (the catch-up that follows moves
+   * it); a session this hub did not know (a new one, or none known yet) is taken, and told,
+   * so that its tabs do not take its pushes for those of the old one.
+   */
+  #follow(owner: OwnerLink, answer: Announcement): void {
+    owner.phase = 'following';
+    // A logged-out owner keeps the lock only so that no hub reopens that login: its session
+    // is over, and a hub that takes the lock for a new login must not resume it.
+    if (answer.status.state === 'closed') return;
+    const taken = this.#merged(answer.cursor);
+    const told = taken.session !== this.#cursor?.session;
+    this.#cursor = taken;
+    if (told) this.events.cursor(taken);
+  }
+
+  /** The owner's cursor as this hub's: its pushes count only once this hub passed them. */
+  #merged(owners: SessionCursor): SessionCursor {
+    const known = this.#cursor;
+    if (known?.session !== owners.session) return owners;
+    const merged = { ...known, nextId: Math.max(known.nextId, owners.nextId) };
+    // The owner wrote a resume of it: should this hub take the socket, it says `held`.
+    if (!owners.fresh) delete merged.fresh;
+    if (owners.numbered) merged.numbered = true;
+    return merged;
+  }
+
+  /** Shows the owner's state to this hub's tabs; `from` is what they saw last. */
+  #mirror(status: OwnerStatus, detail: StateDetail): void {
+    const from = this.#status.state;
+    this.#status = status;
+    if (status.state !== from || detail.reason !== 'attached') {
+      // The owner closed it for every hub: the sends not settled end with it.
+      if (status.state === 'closed') this.rejectClosed(detail.reason, 'owner');
+      else if (status.state === 'failed') {
+        this.rejectAll(
+          new ConnectionFailedError('tabsocket: the connection failed and will not reconnect'),
+        );
+      }
+      this.#toldState = true;
+      this.events.state(status, { ...detail, from });
+    }
+  }
+
+  #event(event: TabEvent, owed?: true): void {
+    switch (event.kind) {
+      case 'frames': {
+        const following = this.#owner?.phase === 'following';
+        for (const frame of event.frames) {
+          const cursor = this.#cursor;
+          if (frame.seq !== undefined) {
+            // A push relayed before the owner answered this hub's join is in the catch-up
+            // after the answer. (A plain server numbers nothing: no catch-up, no wait.)
+            if (!following) continue;
+            if (cursor) {
+              // A push this hub had (a catch-up overlapping the stream) is not passed twice.
+              if (frame.seq <= cursor.seq) continue;
+              this.#cursor = { ...cursor, seq: frame.seq };
+            }
+          }
+          this.events.frame(frame, this.#cursor?.session);
+        }
+        return;
+      }
+      case 'cursor':
+        this.#cursor = this.#merged(event.cursor);
+        this.events.cursor(this.#cursor);
+        return;
+      case 'error':
+        this.events.error(deserializeError(event.error));
+        return;
+      case 'resync':
+        this.events.resync(owed);
+        return;
+      case 'builds':
+        this.events.builds(event.builds);
+        return;
+      case 'state':
+        return;
+    }
+  }
+
+  /** Joins (again): the owner answers, and hands over what this hub missed since its cursor. */
+  join(): void {
+    const cursor = this.#cursor;
+    this.answered = false;
+    this.#toldState = false;
+    this.#post({
+      kind: 'join',
+      build: this.build,
+      url: this.url,
+      topics: this.#topics,
+      cursor,
+      ask: ++this.#asks,
+      intent: this.intent,
+      ended: [...this.ended],
+    });
+  }
+
+  #settle(id: number, error: SerializedError | undefined): void {
+    const send = this.#sends.get(id);
+    if (!send) return;
+    this.#sends.delete(id);
+    if (error) send.reject(deserializeError(error));
+    else send.resolve();
+  }
+
+  #takeIds(nextId: number): void {
+    if (this.#cursor && nextId > this.#cursor.nextId) {
+      this.#cursor = { ...this.#cursor, nextId };
+    }
+  }
+
+  #postSend(to: string, id: number, send: RelayedSend): void {
+    const { data, wire, origin } = send;
+    const heard = this.#heard;
+    this.#heard = [];
+    send.posted = true;
+    this.#post({
+      kind: 'send',
+      to,
+      id,
+      data,
+      wire: wire?.id,
+      session: wire?.session,
+      origin,
+      ...(heard.length > 0 ? { heard } : {}),
+      confirms: true,
+    });
+  }
+
+  #post(body: RelayBody<PeerMessage>): void {
+    this.channel.postMessage({ v: RELAY_VERSION, from: this.hubId, ...body } as PeerMessage);
+  }
+}

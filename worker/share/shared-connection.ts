@@ -1,0 +1,519 @@
+import type { ResolvedConnectionOptions, Transport } from '../../protocol/connection-options';
+import { hubLockName, ownerLockName, relayChannelName } from '../../protocol/locks';
+import {
+  isOwnerMessage,
+  type OwnerStatus,
+  RELAY_VERSION,
+  type RelayMessage,
+} from '../../protocol/relay';
+import type { ConnectionState, TransitionReason } from '../../protocol/state';
+import type { OpenIntent, SessionCursor, SocketData } from '../../protocol/tab-hub';
+import type { RelayChannelPort, RelayEnvironment } from '../platform';
+import type { Numbering } from '../socket/send-queue';
+import type { Limits } from '../socket/wire-limits';
+import { AnswerWait } from './answer-wait';
+import { EndedSessions } from './ended-sessions';
+import { HeardStream, type HeardTabs } from './heard-stream';
+import { OwnedSocket } from './owned-socket';
+import type { Missed } from './recent-frames';
+import { RelayPeer } from './relay-peer';
+import { refuseSend } from './send-gate';
+
+interface Waiting {
+  kind: 'waiting';
+  peer: RelayPeer;
+  channel: RelayChannelPort;
+  stop: AbortController;
+  /**
+   * The owner lock's release, once the lock came to this hub before the last word of the
+   * owner it follows (see `#take`).
+   */
+  granted: (() => void) | undefined;
+}
+
+/**
+ * A hub whose tab logged out while it relayed. It keeps its place in the lock's queue, and
+ * the lock once granted, as a logged-out owner does: a hub that did not hear the logout (a
+ * fresh one after its worker died) would otherwise take the lock and resume the session.
+ */
+interface Keeper {
+  kind: 'keeper';
+  channel: RelayChannelPort;
+  stop: AbortController;
+  granted: (() => void) | undefined;
+}
+
+type Role = { kind: 'idle' } | Waiting | Keeper | Owner;
+
+interface Owner {
+  kind: 'owner';
+  socket: OwnedSocket;
+  channel: RelayChannelPort | undefined;
+  /**
+   * The owner this hub took the socket from on its death, whose last word may come later;
+   * undefined when the lock came before this hub heard any owner (see `#receive`).
+   */
+  predecessor: string | undefined;
+}
+
+type Logout = { code: number; closeReason: string };
+
+/** How long `open` waits for the owner's answer: a grant or an announcement takes a few ms. */
+const KNOWN_WITHIN = 1_000;
+
+/**
+ * What a hub holds for one connection name: the socket itself, when this hub holds the
+ * owner lock, or a relay to the hub that does. Every hub starts `waiting` in the lock's
+ * queue and relays meanwhile; the grant makes it the `owner`, which resumes the session
+ * the relay saw, so a handover loses nothing. An owner whose connection closed or failed
+ * stays dormant with the lock, so that no queued peer reopens a socket the user logged out
+ * of, until some hub starts a new login (its join wakes it) or it is disposed.
+ */
+export class SharedConnection {
+  #role: Role = { kind: 'idle' };
+  /** The status of the last role, shown while idle. */
+  #final: OwnerStatus = { state: 'idle', generation: 0, failedAttempts: 0 };
+  #online = true;
+  #topics: readonly string[] = [];
+  /** What this hub's tabs hear, whoever owns the socket. */
+  readonly #heard: HeardStream;
+  /** The logout that ended the login this hub keeps the lock (or its place) for. */
+  #loggedOut: Logout | undefined;
+  /**
+   * The sessions this hub's logouts ended: a hub whose worker died before one rejoins with
+   * its cursor, which a new login must not resume (`WireLink.learn`).
+   */
+  readonly #loggedOutSessions: EndedSessions;
+  /** Owners of another url this hub asked to make way for its login, by hub id. */
+  readonly #replaced = new Set<string>();
+  /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
+  readonly #known: AnswerWait;
+
+  constructor(
+    readonly options: ResolvedConnectionOptions,
+    private readonly env: RelayEnvironment,
+    tabs: HeardTabs,
+  ) {
+    this.#known = new AnswerWait(env.clock);
+    this.#loggedOutSessions = new EndedSessions(env.clock);
+    this.#heard = new HeardStream(options.name, tabs);
+  }
+
+  get role(): 'owner' | 'relay' {
+    const { kind } = this.#role;
+    return kind === 'waiting' || kind === 'keeper' ? 'relay' : 'owner';
+  }
+
+  /**
+   * Undefined when this hub knows the connection's state; else a promise that resolves
+   * once it does (it took the socket, or the owner answered), or after `KNOWN_WITHIN` ms.
+   */
+  get known(): Promise<void> | undefined {
+    return this.#known.promise;
+  }
+
+  get #status(): OwnerStatus {
+    const role = this.#role;
+    if (role.kind === 'waiting') return role.peer.status;
+    return role.kind === 'owner' ? role.socket.status : this.#final;
+  }
+
+  get state(): ConnectionState {
+    return this.#status.state;
+  }
+
+  get generation(): number {
+    return this.#status.generation;
+  }
+
+  get failedAttempts(): number {
+    return this.#status.failedAttempts;
+  }
+
+  /** The transport of the owner's socket, when the owner says it. */
+  get transport(): Transport | undefined {
+    return this.#status.transport;
+  }
+
+  get builds(): string[] {
+    return this.#heard.knownBuilds;
+  }
+
+  /** `answer`: what tab or hub `by` at `cursor` missed: frames, `'resync'`, or nothing (`HeardStream.missedBy`). */
+  missedBy(by: string, cursor: SessionCursor, answer: (missed: Missed) => void): void {
+    this.#heard.missedBy(by, cursor, () => this.cursor, answer);
+  }
+
+  /** A tab opened with a cursor while this hub relays: see `HeardStream.owe`. */
+  owe(tabId: string): void {
+    this.#heard.owe(tabId);
+  }
+
+  /** Drops the catch-up kept for `by`, and what it is owed: its open was released or superseded. */
+  forget(by: string): void {
+    this.#heard.forget(by);
+  }
+
+  /**
+   * While relaying: waits (as `known`) for the owner's answer to an ask posted now, after what
+   * the owner posted before it (pushes, a logout's word). A tab's new login on a hub that
+   * relays starts there: the owner's frames and word still on their way when the tab's
+   * app learnt of a logout (a user switch) are the ended login's, never the new one's.
+   */
+  sync(): Promise<void> | undefined {
+    const role = this.#role;
+    if (role.kind !== 'waiting') return undefined;
+    role.peer.join();
+    if (!this.#known.promise) this.#known.start(KNOWN_WITHIN);
+    return this.#known.promise;
+  }
+
+  /** Where the session stands, as this hub knows it. */
+  get cursor(): SessionCursor | undefined {
+    const role = this.#role;
+    if (role.kind === 'waiting') return role.peer.cursor;
+    return role.kind === 'owner' ? role.socket.connection.cursor : undefined;
+  }
+
+  /** What the server takes: as the socket learnt it, or the `limits` option while relaying. */
+  get limits(): Limits {
+    const role = this.#role;
+    return role.kind === 'owner' ? role.socket.connection.limits : this.options.limits;
+  }
+
+  get queued(): number {
+    const role = this.#role;
+    if (role.kind === 'waiting') return role.peer.queued;
+    return role.kind === 'owner' ? role.socket.connection.queued : 0;
+  }
+
+  /**
+   * Joins the queue for the socket (or takes it, where there is no relay): a new login for
+   * this hub's tabs (`started`). Live: nothing (`joined`), but the hub learns what
+   * `resumeFrom` says of the session (`WireLink.learn`), and a hub still joining joins
+   * again from a tab's cursor further back.
+   */
+  start(cursor?: SessionCursor, intent?: OpenIntent): 'started' | 'joined' {
+    // A cursor of a session this hub's logout ended (a reloaded page's) is of no login now.
+    const resumeFrom = cursor && !this.#loggedOutSessions.has(cursor.session) ? cursor : undefined;
+    const role = this.#role;
+    if (role.kind === 'waiting') {
+      if (resumeFrom) {
+        // First: `learn` takes the cursor as the hub's own when it had none.
+        role.peer.resumeFrom(resumeFrom);
+        role.peer.learn(resumeFrom);
+      }
+      return 'joined';
+    }
+    if (role.kind === 'owner' && !role.socket.dormant) {
+      if (resumeFrom) role.socket.connection.learn(resumeFrom, intent === 'rejoin');
+      return 'joined';
+    }
+    this.#letGo();
+    const { locks, openChannel } = this.env;
+    if (!locks || !openChannel) {
+      this.#own(undefined, resumeFrom, () => {});
+      return 'started';
+    }
+    const channel = openChannel(relayChannelName(this.options.name));
+    const peer = new RelayPeer(
+      channel,
+      this.env.hubId,
+      this.env.build,
+      this.options.url,
+      this.#heard,
+      resumeFrom,
+      intent,
+      this.#loggedOutSessions.list(),
+    );
+    const waiting: Waiting = {
+      kind: 'waiting',
+      peer,
+      channel,
+      stop: new AbortController(),
+      granted: undefined,
+    };
+    this.#role = waiting;
+    this.#known.start(KNOWN_WITHIN);
+    channel.onmessage = (event) => this.#receive(event.data as RelayMessage);
+    peer.setTopics(this.#topics);
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    locks
+      .request(ownerLockName(this.options.name), { signal: waiting.stop.signal }, () => {
+        const role = this.#role;
+        if (role === waiting) this.#take(waiting, release);
+        else if (role.kind === 'keeper' && role.stop === waiting.stop) role.granted = release;
+        // Granted after this hub stopped waiting: let go at once.
+        else return undefined;
+        return held;
+      })
+      // Aborted (this hub stopped waiting) or refused: nothing holds, nothing to do.
+      .catch(() => {});
+    return 'started';
+  }
+
+  /** Where a tab's send enters, whatever the role: past `refuseSend`, nothing refuses it for the limit. */
+  send(data: SocketData, numbering?: Numbering): Promise<void> {
+    const role = this.#role;
+    // A hub that carries no send (its login never started, or it let go) is closed to them.
+    const carries = role.kind === 'waiting' || role.kind === 'owner';
+    const state = carries || hasEnded(this.state) ? this.state : 'closed';
+    const refusal = refuseSend(state, this.queued, this.options.outboxLimit);
+    if (role.kind === 'waiting' && !refusal) return role.peer.send(data, numbering);
+    if (role.kind === 'owner' && !refusal) return role.socket.connection.send(data, numbering);
+    return Promise.reject(refusal);
+  }
+
+  /**
+   * Closes for every hub (logout, a new url), or, `released`, for this hub's tabs only: an
+   * owner with peers then hands the socket over instead of closing the session.
+   */
+  close(code: number, closeReason: string, reason: TransitionReason): void {
+    const role = this.#role;
+    if (reason === 'logout') {
+      this.#loggedOut = { code, closeReason };
+      const session = this.cursor?.session;
+      if (session !== undefined) this.#loggedOutSessions.add(session);
+    }
+    if (role.kind === 'owner') {
+      role.socket.close(code, closeReason, reason);
+      // A logout keeps the lock (dormant); this hub leaving, or its new login, lets go.
+      if (reason === 'released' || reason === 'replaced') this.#letGo();
+      return;
+    }
+    if (role.kind === 'keeper') {
+      if (reason === 'released' || reason === 'replaced') this.#letGo();
+      return;
+    }
+    if (role.kind !== 'waiting') return;
+    const { peer } = role;
+    const following = peer.status.state !== 'idle';
+    if (reason === 'replaced' && following) {
+      // The owner closes it for every hub, this one too; meanwhile this hub stops queueing,
+      // or the lock could come to it before the owner's word does, for a login that ended.
+      role.stop.abort();
+      role.granted?.();
+      role.granted = undefined;
+      peer.close(code, closeReason, reason);
+      return;
+    }
+    // A logout: the owner closes the socket, and every hub that follows it closes on
+    // hearing this (see #receive), so none takes the lock for it should the owner die first.
+    // Also before this hub heard the owner: its join went first, so the owner hears both.
+    if (reason === 'logout') {
+      peer.close(code, closeReason, reason);
+      this.#keep(role, code);
+      return;
+    }
+    if (reason === 'released') peer.leave();
+    this.#closeHere(role, code, reason);
+  }
+
+  setOnline(online: boolean): void {
+    this.#online = online;
+    const role = this.#role;
+    if (role.kind === 'owner') role.socket.connection.setOnline(online);
+  }
+
+  /** The topics of this hub's tabs; an owner adds its peers' before telling the server. */
+  setTopics(topics: readonly string[]): void {
+    this.#topics = topics;
+    const role = this.#role;
+    if (role.kind === 'waiting') role.peer.setTopics(topics);
+    else if (role.kind === 'owner') role.socket.setTopics(topics);
+  }
+
+  /**
+   * The lock came to this hub. The owner it follows let go of it: it died, handed the
+   * socket over, or its login ended (a logout, then a new login woke it). Its last word on
+   * the channel may come after the lock, so this hub resumes the session only once it heard
+   * the owner leave, or the owner died (its lifetime lock is free); a logout heard first
+   * ends the login here too (`#peerListener`), and the lock goes to the next hub.
+   */
+  #take(waiting: Waiting, release: () => void): void {
+    const owner = waiting.peer.owner;
+    const { locks } = this.env;
+    if (owner === undefined || !locks) {
+      this.#own(waiting, waiting.peer.cursor, release);
+      return;
+    }
+    waiting.granted = release;
+    locks
+      .request(hubLockName(owner), { mode: 'shared', signal: waiting.stop.signal }, () => {
+        if (this.#role === waiting) this.#own(waiting, waiting.peer.cursor, release);
+      })
+      // Aborted: this hub took the socket on the owner's word, or stopped waiting.
+      .catch(() => {});
+  }
+
+  #own(waiting: Waiting | undefined, cursor: SessionCursor | undefined, release: () => void): void {
+    const sends = waiting?.peer.takeSends() ?? [];
+    waiting?.stop.abort();
+    const socket = new OwnedSocket(this.options, this.env, this.#heard, waiting?.channel, release, {
+      cursor,
+      sends,
+      topics: this.#topics,
+      online: this.#online,
+      loggedOut: this.#loggedOutSessions,
+    });
+    this.#role = {
+      kind: 'owner',
+      socket,
+      channel: waiting?.channel,
+      predecessor: waiting?.peer.owner,
+    };
+    // The peers of the last owner are this one's only once they join it.
+    this.#heard.builds(socket.builds);
+    this.#known.settle();
+  }
+
+  #receive(message: RelayMessage): void {
+    if (message?.v !== RELAY_VERSION) return;
+    const role = this.#role;
+    if (role.kind === 'owner' && !role.socket.dormant) {
+      if (!isOwnerMessage(message)) role.socket.receive(message);
+      else if (
+        isLogout(message) &&
+        (role.predecessor ?? message.from) === message.from &&
+        !this.#endedHere(message.session)
+      ) {
+        // The owner this hub took over from died after its tab logged out: its word came
+        // after the lock, and the login ends here too, or this hub would resume it. With
+        // the lock before any word of an owner, the word is of the owner this hub did not
+        // hear yet: an owner's word that reaches this hub now was posted before the lock came
+        // here, and after this hub opened its channel for this login (a channel hears nothing
+        // posted before it was made: each login of a hub opens its own), so it ends the login
+        // this hub joined, never an earlier one; unless it names a session this hub's own
+        // logout ended: then it is the owner's echo of that logout, which this hub's tab
+        // followed at once with a new login (seed 3071), and this login goes on.
+        this.close(message.detail.code ?? 1000, message.detail.closeReason ?? '', 'logout');
+      }
+      return;
+    }
+    if (role.kind === 'owner' || role.kind === 'keeper') {
+      if (message.kind === 'join') this.#answerEnded(role.channel, message);
+      return;
+    }
+    if (role.kind !== 'waiting') return;
+    if (!isOwnerMessage(message)) {
+      // Another hub's tab logged out of the login this hub follows (or continues, after
+      // its worker died): it ends here too now, not on the owner's word, which never comes
+      // if the owner dies first.
+      if (
+        message.kind === 'close' &&
+        message.reason === 'logout' &&
+        (role.peer.status.state !== 'idle' || role.peer.intent === 'rejoin')
+      ) {
+        this.#closeHere(role, message.code, 'logout');
+      }
+      return;
+    }
+    if (message.kind === 'owner' && message.url !== this.options.url) {
+      // Another login owns the socket: this hub's tabs logged in anew, so it makes way.
+      if (!this.#replaced.has(message.from)) {
+        this.#replaced.add(message.from);
+        role.peer.close(1000, '', 'replaced');
+      }
+      return;
+    }
+    role.peer.receive(message);
+    if (hasEnded(role.peer.status.state)) {
+      // The owner closed it for every hub: this one stops queueing for the socket.
+      this.#letGo();
+      return;
+    }
+    // The owner told the state, or answered this hub's last join: `open` may answer.
+    if (role.peer.known) this.#known.settle();
+    // The owner this hub follows left after the lock came here: the session is this hub's.
+    if (role.granted && role.peer.owner === undefined && this.#role === role) {
+      this.#own(role, role.peer.cursor, role.granted);
+    }
+  }
+
+  /** Whether this hub's own logout ended `session`, and it is not the one this hub is on. */
+  #endedHere(session: string | undefined): boolean {
+    return (
+      session !== undefined &&
+      this.#loggedOutSessions.has(session) &&
+      session !== this.cursor?.session
+    );
+  }
+
+  /**
+   * A join reached this hub while it keeps the lock (or its place) for a login that ended.
+   * A hub whose tabs continue a login (their worker died) may not have heard the logout: it
+   * hears it now, and ends too. A new login's join wakes this hub: it makes way.
+   */
+  #answerEnded(
+    channel: RelayChannelPort | undefined,
+    join: Extract<RelayMessage, { kind: 'join' }>,
+  ): void {
+    const logout = this.#loggedOut;
+    if (join.intent !== 'rejoin' || !logout || !channel) {
+      this.#letGo();
+      return;
+    }
+    const { hubId } = this.env;
+    channel.postMessage({
+      v: RELAY_VERSION,
+      from: hubId,
+      kind: 'close',
+      ...logout,
+      reason: 'logout',
+    });
+  }
+
+  /** This hub's tab logged out while it relayed: its tabs close, and it keeps its place. */
+  #keep(waiting: Waiting, code: number): void {
+    const { peer, channel, stop, granted } = waiting;
+    peer.rejectClosed('logout', 'here');
+    this.#final = { ...peer.status, state: 'closed' };
+    this.#role = { kind: 'keeper', channel, stop, granted };
+    this.#known.settle();
+    this.#heard.state(this.#final, { from: peer.status.state, reason: 'logout', code });
+  }
+
+  /** Closes the connection for this hub's tabs: it stops queueing, its sends reject. */
+  #closeHere({ peer }: Waiting, code: number, reason: TransitionReason): void {
+    this.#letGo();
+    peer.rejectClosed(reason, 'here');
+    this.#final = { ...peer.status, state: 'closed' };
+    this.#heard.state(this.#final, { from: peer.status.state, reason, code });
+  }
+
+  /** Leaves the lock (or its queue) and the channel; the status stays what it was. */
+  #letGo(): void {
+    const role = this.#role;
+    this.#known.settle();
+    this.#loggedOut = undefined;
+    if (role.kind === 'idle') return;
+    if (role.kind === 'waiting' || role.kind === 'keeper') {
+      role.stop.abort();
+      role.granted?.();
+      role.channel.onmessage = null;
+      role.channel.close();
+      if (role.kind === 'waiting') this.#final = role.peer.status;
+    } else {
+      role.socket.dispose();
+      this.#final = role.socket.status;
+    }
+    this.#role = { kind: 'idle' };
+  }
+}
+
+/** An owner's word that its tab logged out: its login closed for every hub. */
+function isLogout(message: RelayMessage): message is Extract<RelayMessage, { kind: 'state' }> {
+  return (
+    message.kind === 'state' &&
+    message.status.state === 'closed' &&
+    message.detail.reason === 'logout'
+  );
+}
+
+/** Whether a login in `state` ended: closed or failed. */
+function hasEnded(state: ConnectionState): boolean {
+  return state === 'closed' || state === 'failed';
+}

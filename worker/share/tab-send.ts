@@ -1,0 +1,177 @@
+import type { Clock } from '../../protocol/clock';
+import { Timer } from '../../protocol/clock';
+import type { SessionCursor, TabSend, WireId } from '../../protocol/tab-hub';
+import type { Numbering } from '../socket/send-queue';
+
+/** What the hub tells a tab of its send before the write: `wire` when numbered. */
+export interface WrittenSend {
+  id: number;
+  wire?: WireId;
+  /** The hub writes it once the tab answers `heard` (see `TabSend.confirms`). */
+  awaits?: true;
+}
+
+/**
+ * How long a tab may take to answer `heard` before its sends go without it. A tab whose main
+ * thread stops (an `alert()`, a long task, a paused debugger, a page frozen in the
+ * background) answers nothing and fires no pagehide; its wait holds every later send of the
+ * connection, other tabs' too (ids go in order). A live tab answers in a task or two
+ * (well under 100 ms even on a busy page); 1 s lets a slow one answer while a live tab's
+ * click never waits longer than a person notices a lag.
+ */
+export const HEARD_DEADLINE_MS = 1_000;
+
+interface Waiting {
+  tabId: string;
+  wire: WireId;
+  /** When the hub asked (`Clock.now`): past `HEARD_DEADLINE_MS`, the tab is unresponsive. */
+  asked: number;
+  heard(): void;
+}
+
+/**
+ * The `written` events the hub waits for tabs to answer (`heard`), by tab, send and session.
+ * (A relay's owner keeps one for its peers' sends: a peer hub answers `holds` as a tab does.)
+ * A tab that goes (pagehide, a crash) answers none: its sends are written as they would have
+ * been, as no tab of it is left to post them again. A tab that answers nothing within
+ * `HEARD_DEADLINE_MS` is unresponsive: its sends are written unconfirmed until it answers
+ * again (docs/delivery-limitations.md).
+ */
+export class HeardWrites {
+  readonly #waiting = new Map<string, Waiting>();
+  /** Tabs that let an ask pass its deadline and have not answered since. */
+  readonly #unresponsive = new Set<string>();
+  /** Armed for the oldest wait's deadline while any waits. */
+  readonly #deadline: Timer;
+
+  /** `attached`: whether a tab is there to answer (it may have gone since its send). */
+  constructor(
+    private readonly attached: (tabId: string) => boolean,
+    private readonly clock: Clock,
+  ) {
+    this.#deadline = new Timer(clock);
+  }
+
+  /**
+   * Resolves once the tab heard its send `id` is `wire`, at once when it is gone or
+   * unresponsive, or at the deadline; never rejects.
+   */
+  ask(tabId: string, id: number, wire: WireId): Promise<void> {
+    if (!this.attached(tabId) || this.#unresponsive.has(tabId)) return Promise.resolve();
+    // Asked again under another id (a fresh session): the last ask is dropped, unresolved,
+    // for its answer is stale (`SendQueue` takes only the answer to its last ask).
+    const key = originOf(tabId, id);
+    this.#waiting.delete(key);
+    return new Promise((heard) => {
+      this.#waiting.set(key, { tabId, wire, asked: this.clock.now(), heard });
+      if (!this.#deadline.pending) this.#arm();
+    });
+  }
+
+  /** The tab's answer; one about another id or session than the hub asked last is not this one's. */
+  heard(tabId: string, id: number, wire: WireId | undefined): void {
+    // Any answer shows its main thread runs again: its next sends wait for it.
+    this.#unresponsive.delete(tabId);
+    const key = originOf(tabId, id);
+    const waiting = this.#waiting.get(key);
+    if (waiting?.wire.session !== wire?.session || waiting?.wire.id !== wire?.id) return;
+    this.#waiting.delete(key);
+    waiting?.heard();
+    this.#idle();
+  }
+
+  /** The send settled (written, or refused before it was): nothing waits for its tab. */
+  settled(tabId: string, id: number): void {
+    this.#waiting.delete(originOf(tabId, id));
+    this.#idle();
+  }
+
+  /** The tab is gone: its sends go unconfirmed. */
+  forget(tabId: string): void {
+    this.#unresponsive.delete(tabId);
+    this.#release((waiting) => waiting.tabId === tabId);
+  }
+
+  /** Resolves the waits `which` picks. */
+  #release(which: (waiting: Waiting) => boolean): void {
+    for (const [key, waiting] of this.#waiting) {
+      if (!which(waiting)) continue;
+      this.#waiting.delete(key);
+      waiting.heard();
+    }
+    this.#idle();
+  }
+
+  /** Nothing waits: the deadline goes. (Armed, it stays as it is: `#arm` looks again when it fires.) */
+  #idle(): void {
+    if (this.#waiting.size === 0) this.#deadline.clear();
+  }
+
+  /** Armed for the oldest wait (map order is ask order; a wait asked again moves to the end). */
+  #arm(): void {
+    const [oldest] = this.#waiting.values();
+    if (!oldest) return;
+    this.#deadline.start(oldest.asked + HEARD_DEADLINE_MS - this.clock.now(), () => {
+      const now = this.clock.now();
+      for (const waiting of this.#waiting.values()) {
+        if (now - waiting.asked >= HEARD_DEADLINE_MS) this.#unresponsive.add(waiting.tabId);
+      }
+      this.#release((waiting) => this.#unresponsive.has(waiting.tabId));
+      this.#arm();
+    });
+  }
+}
+
+const ORIGIN_SEPARATOR = ':';
+
+/** A tab's send, whichever hub has it (`Numbering.origin`): the tab and its number for it. */
+function originOf(tabId: string, id: number): string {
+  return `${tabId}${ORIGIN_SEPARATOR}${id}`;
+}
+
+/** The tab of a send's `originOf`. */
+export function tabOfOrigin(origin: string): string {
+  return origin.slice(0, origin.lastIndexOf(ORIGIN_SEPARATOR));
+}
+
+/**
+ * How the hub writes a tab's send (`TabSend`): under the message id an earlier hub wrote it
+ * under, while the connection is on that session, and telling the tab before each write,
+ * so that a tab whose worker dies knows what to post to the next one, and under which id.
+ * A tab that `confirms` is told its send's id and answers before the write (`heard`).
+ */
+export function numberingOf(
+  tag: TabSend | undefined,
+  tabId: string,
+  connection: { readonly cursor: SessionCursor | undefined },
+  tell: (written: WrittenSend) => void,
+  writes: HeardWrites,
+): Numbering {
+  if (!tag) return {};
+  const { id, wire } = tag;
+  const numbering: Numbering = {
+    // The tab keeps its id and its send's number through its worker's death.
+    origin: originOf(tabId, id),
+    onNumbered: (wireId) => {
+      const session = connection.cursor?.session;
+      if (session !== undefined) tell({ id, wire: { session, id: wireId } });
+    },
+    onPlain: () => tell({ id }),
+  };
+  if (tag.confirms === true) {
+    numbering.confirm = (wireId) => {
+      const session = connection.cursor?.session;
+      if (session === undefined) return Promise.resolve();
+      const wire = { session, id: wireId };
+      const heard = writes.ask(tabId, id, wire);
+      tell({ id, wire, awaits: true });
+      return heard;
+    };
+  }
+  // Another session's ids mean nothing to this one: the message takes its next id.
+  if (wire && wire.session === connection.cursor?.session) {
+    numbering.id = wire.id;
+    numbering.session = wire.session;
+  }
+  return numbering;
+}

@@ -1,0 +1,358 @@
+import { DEFAULT_LIMITS } from '../../protocol/connection-options';
+import type { TabSocketError } from '../../protocol/errors';
+import { ConnectionClosedError } from '../../protocol/errors';
+import type { SocketData } from '../../protocol/tab-hub';
+import { byteSize, fitsPayload, tooLargeMessage, utf8Length } from './wire-limits';
+
+interface Message {
+  data: SocketData;
+  /** A string's JSON text, made once: its `msg` frame is built around it, and measured by it. */
+  quoted?: string | undefined;
+  /** The id another hub wrote it under, before this hub took the session over. */
+  id?: number;
+  /** Told the id the message is written under (a relay peer keeps it for a handover). */
+  onNumbered?: (id: number) => void;
+  /** Told that it is written plainly, to a server that numbers nothing. */
+  onPlain?: () => void;
+  withdrawn?: AbortSignal;
+  confirm?: Numbering['confirm'];
+  /** Written once already, and waiting to go again: the server may have it. */
+  written?: true;
+  /** The last ask of `confirm` (one object per ask); `told`, the ask its tab answered. */
+  asked?: Ask;
+  told?: Ask;
+  resolve(): void;
+  reject(error: TabSocketError): void;
+}
+
+/**
+ * How a message was numbered before, and who wants to hear how it is written: told just
+ * before the write, so that whoever keeps the message for a handover never knows less
+ * than the server may have.
+ */
+export interface Numbering {
+  id?: number;
+  /** The session `id` is an id of: a hub that relays the send passes it on with the id. */
+  session?: string;
+  /** The tab that made it and its number for it (see `numberingOf`), for a relay's owner. */
+  origin?: string;
+  onNumbered?: (id: number) => void;
+  onPlain?: () => void;
+  /**
+   * Aborted once whoever handed the message over is gone and others write it if it must
+   * be (see `RelayOwner`): not written yet, it is dropped; written, it is not written again.
+   */
+  withdrawn?: AbortSignal;
+  /**
+   * The message is written numbered only once `confirm(id)` resolved: the tab that keeps
+   * it for its worker's death then knows the id, whatever order its event loop runs that
+   * worker's last messages and its death in. Every later message waits behind it: written
+   * before it, a message of another tab under an id further on (a fresh hub's, past the
+   * reserved ones) would move the server's dedupe window past this one's, which it would
+   * then take for one it had passed on.
+   */
+  confirm?: (id: number) => Promise<void>;
+}
+
+/** How the current socket takes messages: numbered text awaits an ack, the rest is done once written. */
+export interface SendWriter {
+  numbered: boolean;
+  write(data: SocketData): void;
+}
+
+/** One question to a tab about an id: a stale answer (to an ask before a renumbering) is another ask's. */
+interface Ask {
+  id: number;
+}
+
+/** Whether the message's tab confirmed the id it is to be written under. */
+function isTold(message: Message): boolean {
+  return (
+    message.told !== undefined && message.told === message.asked && message.told.id === message.id
+  );
+}
+
+/** A numbered message as it goes on the wire: `JSON.stringify` of its `MessageFrame`, built around its quoted text. */
+function messageFrame(id: number, quoted: string): string {
+  return `{"$ts":"msg","id":${id},"text":${quoted}}`;
+}
+
+/**
+ * Every message a tab handed over and the connection has not finished with: waiting to be
+ * written (the socket is not ready), or written as a numbered frame and not acknowledged
+ * yet. Both count toward `outboxLimit` at the hub's entry (`refuseSend`): a send past it is
+ * refused there, never dropped in silence. Each `add` promise settles exactly once: on the write, on the ack, or by `rejectAll`.
+ */
+export class SendQueue {
+  /** Not written yet, oldest first. */
+  #waiting: Message[] = [];
+  /** Written, numbered, not acknowledged; insertion order is id order. */
+  readonly #unacked = new Map<number, Message & { id: number; frame: string }>();
+  #nextId = 1;
+  /** How many messages at the head of `#waiting` were asked about (`Numbering.confirm`) under their ids. */
+  #askedCount = 0;
+  /** Bytes of the largest binary message written on the current socket (`socketOpened`). */
+  #largestBinary = 0;
+
+  /**
+   * @param maxPayload largest frame the server takes, in bytes: the link lowers it as it
+   * learns (a hello, a 1009 close). A message over it is refused, never written.
+   */
+  /** `confirmed`: a message's tab answered (`Numbering.confirm`): it may be written now. */
+  constructor(
+    public maxPayload = DEFAULT_LIMITS.maxPayload,
+    private readonly confirmed: () => void = () => {},
+  ) {}
+
+  /** Messages not finished with: waiting, or written and not acknowledged. */
+  get size(): number {
+    return this.#waiting.length + this.#unacked.size;
+  }
+
+  /** The id the next numbered message takes. */
+  get nextId(): number {
+    return this.#nextId;
+  }
+
+  /** A session taken over from another hub: its ids so far are taken. */
+  continueFrom(nextId: number): void {
+    this.#nextId = Math.max(this.#nextId, nextId);
+  }
+
+  /**
+   * `numbered`: whether text will most likely go numbered, inside a `msg` frame (the server
+   * is not known to be plain); it is measured so, and measured again as it is written.
+   */
+  add(data: SocketData, numbering: Numbering = {}, numbered = true): Promise<void> {
+    const quoted = numbered && typeof data === 'string' ? JSON.stringify(data) : undefined;
+    const written =
+      quoted === undefined ? data : messageFrame(this.#nextId + this.#waiting.length, quoted);
+    if (!fitsPayload(written, this.maxPayload)) {
+      return Promise.reject(tooLargeMessage(this.maxPayload));
+    }
+    return new Promise((resolve, reject) =>
+      this.#enqueue({ data, quoted, ...numbering, resolve, reject }),
+    );
+  }
+
+  /**
+   * A message another hub wrote under an id (a tab re-posting it after its worker died) goes
+   * ahead of the waiting ones numbered above it or not numbered yet: a fresh hub numbers new
+   * sends past the cursor's reservation, and a new send of a tab that reached it first,
+   * written before, would move the server's dedupe window past this id, which the server
+   * would then acknowledge as one it had passed on and drop. The others keep their order.
+   */
+  #enqueue(message: Message): void {
+    const { id } = message;
+    if (id === undefined) {
+      this.#waiting.push(message);
+      return;
+    }
+    const index = this.#waiting.findIndex((other) => other.id === undefined || other.id > id);
+    if (index < 0) {
+      this.#waiting.push(message);
+      return;
+    }
+    this.#waiting.splice(index, 0, message);
+    // Asked about from here on again: `#ask` skips the ones already asked under their id.
+    this.#askedCount = Math.min(this.#askedCount, index);
+  }
+
+  /**
+   * Writes what waits, oldest first, up to the first message that waits for its tab
+   * (`Numbering.confirm`): the ones after it wait too, asked about once each. Linear in what
+   * it writes and asks: a burst's confirmations do not go over the whole list again each.
+   * A write that throws rejects its message and no other.
+   */
+  flush(writer: SendWriter): void {
+    const waiting = this.#waiting;
+    let index = 0;
+    for (; index < waiting.length; index += 1) {
+      const message = waiting[index] as Message;
+      if (this.#dropWithdrawn(message)) continue;
+      const numbered = writer.numbered && typeof message.data === 'string';
+      if (numbered && message.confirm && !isTold(message)) break;
+      this.#write(message, numbered, writer);
+    }
+    if (index > 0) this.#waiting = waiting.slice(index);
+    this.#askedCount = Math.max(0, this.#askedCount - index);
+    if (!writer.numbered || this.#waiting.length === 0) return;
+    for (; this.#askedCount < this.#waiting.length; this.#askedCount += 1) {
+      const message = this.#waiting[this.#askedCount] as Message;
+      if (message.confirm && typeof message.data === 'string' && !message.withdrawn?.aborted) {
+        this.#ask(message, message.confirm);
+      }
+    }
+  }
+
+  #write(message: Message, numbered: boolean, writer: SendWriter): void {
+    const { data, confirm } = message;
+    try {
+      if (numbered) {
+        // A message another hub wrote keeps its id: the server passes each id on once.
+        const id = message.id ?? this.#nextId;
+        message.quoted ??= JSON.stringify(data);
+        const text = messageFrame(id, message.quoted);
+        // Measured as written: the limit may have come down since (a hello, a 1009 close).
+        if (!fitsPayload(text, this.maxPayload)) {
+          message.reject(tooLargeMessage(this.maxPayload));
+          return;
+        }
+        // A confirmed message's tab heard its id already.
+        if (!confirm) message.onNumbered?.(id);
+        writer.write(text);
+        // Kept only once written: a message the socket refused is rejected, never resent.
+        if (id >= this.#nextId) this.#nextId = id + 1;
+        this.#unacked.set(id, { ...message, id, frame: text });
+      } else if (!fitsPayload(data, this.maxPayload)) {
+        message.reject(tooLargeMessage(this.maxPayload));
+      } else {
+        message.onPlain?.();
+        writer.write(data);
+        if (typeof data !== 'string') {
+          this.#largestBinary = Math.max(this.#largestBinary, byteSize(data));
+        }
+        message.resolve();
+      }
+    } catch (cause) {
+      message.reject(
+        new ConnectionClosedError('tabsocket: the socket refused the message', { cause }),
+      );
+    }
+  }
+
+  /**
+   * Takes the message's id now (the next one, unless another hub wrote it under one) and
+   * asks its tab to confirm it, once per id: a fresh session's id is asked again. Each
+   * answer flushes (a flush stops at once at a first message still waiting for its tab):
+   * the one that frees the first waiting message writes the others told with it, and so
+   * does a withdrawn message's, settled as its hub goes (`HeardWrites.forget`).
+   */
+  #ask(message: Message, confirm: (id: number) => Promise<void>): void {
+    const id = message.id ?? this.#nextId;
+    message.id = id;
+    // Taken now, also one another hub wrote it under: a message behind it, asked about or
+    // written before it, must not take it too.
+    this.#nextId = Math.max(this.#nextId, id + 1);
+    if (message.asked?.id === id) return;
+    const ask: Ask = { id };
+    message.asked = ask;
+    confirm(id).then(() => {
+      if (message.asked !== ask) return;
+      message.told = ask;
+      this.confirmed();
+    });
+  }
+
+  ack(id: number): void {
+    this.#unacked.get(id)?.resolve();
+    this.#unacked.delete(id);
+  }
+
+  /** The server refused message `id` (an error frame naming it): it is rejected, never resent. */
+  refuse(id: number, error: TabSocketError): void {
+    this.#unacked.get(id)?.reject(error);
+    this.#unacked.delete(id);
+  }
+
+  /**
+   * The server closed the socket for a frame too large (1009): the largest message written
+   * and not acknowledged is the one it could not take. It is rejected, never resent (resent,
+   * it would close every socket after this one too). Answers its size in bytes, as written,
+   * or undefined when none was waiting for an ack.
+   */
+  refuseLargest(): number | undefined {
+    let largest: (Message & { id: number; frame: string }) | undefined;
+    let largestBytes = 0;
+    for (const message of this.#unacked.values()) {
+      const bytes = utf8Length(message.frame);
+      if (bytes > largestBytes) {
+        largest = message;
+        largestBytes = bytes;
+      }
+    }
+    // A binary message is done once written (never numbered, never resent). One larger than
+    // every unacknowledged message, written on this socket, is the likelier culprit: the
+    // limit falls below it, not below an innocent smaller message, which would refuse that
+    // one and every later send of its size.
+    if (this.#largestBinary >= largestBytes && this.#largestBinary > 0) return this.#largestBinary;
+    if (!largest) return undefined;
+    this.refuse(largest.id, tooLargeMessage(largestBytes - 1));
+    return largestBytes;
+  }
+
+  /** A new socket: the binary messages of the last one closed nothing on this one. */
+  socketOpened(): void {
+    this.#largestBinary = 0;
+  }
+
+  /**
+   * The frames to write again on a socket that resumed the session: the server drops those
+   * it had. One over `maxPayload` (a hello lowered it since its write) is rejected instead:
+   * the server would close this socket for it too (1009).
+   */
+  unackedFrames(): string[] {
+    const frames: string[] = [];
+    for (const message of this.#withoutWithdrawn([...this.#unacked.values()])) {
+      if (fitsPayload(message.frame, this.maxPayload)) frames.push(message.frame);
+      else this.refuse(message.id, tooLargeMessage(this.maxPayload));
+    }
+    return frames;
+  }
+
+  /**
+   * Nobody will ack what was written (the server is plain now, or the session is gone):
+   * those messages wait again, ahead of the rest, to be written as the next socket takes
+   * them. `renumber` starts ids from 1 again, for a fresh session.
+   */
+  requeueUnacked({ renumber }: { renumber: boolean }): void {
+    const unacked: Message[] = this.#withoutWithdrawn([...this.#unacked.values()]);
+    for (const message of unacked) message.written = true;
+    this.#unacked.clear();
+    this.#waiting = [...unacked, ...this.#waiting];
+    // Written, they were told or needed no telling.
+    this.#askedCount = renumber ? 0 : this.#askedCount + unacked.length;
+    if (!renumber) return;
+    // A fresh session knows none of the old ids, nor the ids another hub wrote under.
+    this.#nextId = 1;
+    for (const message of this.#waiting) {
+      delete message.id;
+      delete message.asked;
+      delete message.told;
+    }
+  }
+
+  /** The messages not withdrawn; a withdrawn one is rejected and forgotten. */
+  #withoutWithdrawn<M extends Message>(messages: M[]): M[] {
+    return messages.filter((message) => !this.#dropWithdrawn(message));
+  }
+
+  /** Whether the message was withdrawn: it is rejected and forgotten then. */
+  #dropWithdrawn(message: Message): boolean {
+    if (!message.withdrawn?.aborted) return false;
+    if (message.id !== undefined && this.#unacked.get(message.id) === message) {
+      this.#unacked.delete(message.id);
+    }
+    message.reject(new ConnectionClosedError('tabsocket: the message was withdrawn'));
+    return true;
+  }
+
+  /**
+   * Rejects what waits: with `notWritten` what never was, with `written` what was written
+   * before and waits to go again. What is written and unacknowledged stays, for its ack.
+   */
+  rejectWaiting(notWritten: TabSocketError, written: TabSocketError): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    this.#askedCount = 0;
+    for (const message of waiting) message.reject(message.written ? written : notWritten);
+  }
+
+  rejectAll(error: TabSocketError): void {
+    const messages = [...this.#waiting, ...this.#unacked.values()];
+    this.#waiting = [];
+    this.#askedCount = 0;
+    this.#unacked.clear();
+    for (const message of messages) message.reject(error);
+  }
+}

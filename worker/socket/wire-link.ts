@@ -1,0 +1,564 @@
+import { type Clock, Timer } from '../../protocol/clock';
+import type { ResolvedConnectionOptions } from '../../protocol/connection-options';
+import type { TabSocketError } from '../../protocol/errors';
+import {
+  ConnectionClosedError,
+  MalformedFrameError,
+  RefusedError,
+  TooLargeError,
+  UnconfirmedSendError,
+} from '../../protocol/errors';
+import { parseJson } from '../../protocol/heartbeat-frame';
+import type { TransitionReason } from '../../protocol/state';
+import type { SessionCursor, SocketData } from '../../protocol/tab-hub';
+import type { EndFrame, PushFrame, SubscribeFrame } from '../../protocol/wire';
+import type { ConnectionEvents } from './connection-events';
+import {
+  decodeText,
+  decodeValue,
+  readServerFrame,
+  type ServerFrameVerdict,
+  type WirePhase,
+} from './inbound-frame';
+import { type Numbering, SendQueue } from './send-queue';
+import { fitsPayload, type Limits, limitsFromHello, topicsWithin } from './wire-limits';
+import { type SessionStanding, WireSession } from './wire-session';
+
+/**
+ * How long a socket listens for `hello` before it takes the server for a plain one: every
+ * socket of a login, until the server said hello once (then as long as a handshake may take).
+ */
+export const HELLO_WINDOW = 300;
+
+/**
+ * Message ids the cursor reserves ahead: the tabs hear of a new cursor once per this many
+ * sends, not once per send, and a hub that takes the session over from a cursor starts at
+ * its `nextId`, above every id written before.
+ */
+export const ID_RESERVE = 64;
+
+/** What the link needs of the connection that owns the socket. */
+export interface LinkHost {
+  /** Writes to the current socket. */
+  write(data: SocketData): void;
+  /** Negotiation is over and the link carries traffic: the heartbeat may start. */
+  ready(): void;
+  /** The socket cannot serve this login: give it up as a failed attempt. */
+  fail(reason: TransitionReason): void;
+  /** Whether a frame is the answer to our heartbeat ping. */
+  isPong(text: string, parsed: unknown): boolean;
+}
+
+/** `down` while no socket is open; then the phase of the open one (see `WirePhase`). */
+type LinkPhase = 'down' | WirePhase;
+
+/**
+ * Whether the open socket carried a frame either way. The server waits for a `resume` until
+ * our first frame, so a hello on an untouched socket may still start the session there.
+ */
+type SocketUse = 'untouched' | 'used';
+
+/**
+ * The login's side of the wire, across its sockets: negotiation with each new socket
+ * (hello or plain), the session it resumes, the messages waiting or unacknowledged, and
+ * the topics the server was told. The `Connection` owns the sockets and their lifecycle;
+ * this owns what the bytes on them mean.
+ */
+export class WireLink {
+  #phase: LinkPhase = 'down';
+  #socketUse: SocketUse = 'untouched';
+  /**
+   * What this login learnt of the server: later sockets listen for hello accordingly. `plain`
+   * (no hello within HELLO_WINDOW on the last socket) is not for good: a hello may only have
+   * been late (an event loop busy for longer than the window), so the next socket listens
+   * again, as a first one does, and the login gets its session there.
+   */
+  #serverKind: 'unknown' | 'plain' | 'tabsocket' = 'unknown';
+  /** The current socket's hello nonce: answers to our resume must carry it. */
+  #nonce = '';
+  #session = new WireSession();
+  readonly #queue: SendQueue;
+  /** Ids below this may be taken: the cursor's `nextId`. */
+  #reservedId = 1;
+  /** The cursor's `epoch`: how many times the stream went on under a new session id. */
+  #epoch = 0;
+  #topics: string[] = [];
+  /** What the server takes: the `limits` option, overridden by what its hello said. */
+  #limits: Limits;
+  /** Bytes of a message the server closed a socket for (1009) in this login: what it takes is less. */
+  #closedFor = Number.POSITIVE_INFINITY;
+  /** The topics the server has for the session; undefined when not known. */
+  #topicsSent: string | undefined = '[]';
+  /** After a logout's `end`: whether its socket waits for the server's close (see `end`). */
+  #endAnswer: 'none' | 'awaited' = 'none';
+  /** Waits for `hello` (HELLO_WINDOW), then for the session to be attached (connectTimeout). */
+  readonly #negotiationTimer: Timer;
+
+  constructor(
+    private readonly options: ResolvedConnectionOptions,
+    clock: Clock,
+    private readonly host: LinkHost,
+    private readonly events: ConnectionEvents,
+  ) {
+    this.#negotiationTimer = new Timer(clock);
+    this.#limits = options.limits;
+    // A tab confirmed a message's id: it goes now, if the session is still attached.
+    this.#queue = new SendQueue(options.limits.maxPayload, () => {
+      if (this.#phase === 'tabsocket') this.#flush();
+    });
+  }
+
+  get limits(): Limits {
+    return this.#limits;
+  }
+
+  /** Messages waiting to be written, or written and not yet acknowledged. */
+  get queued(): number {
+    return this.#queue.size;
+  }
+
+  get cursor(): SessionCursor {
+    const cursor: SessionCursor = {
+      session: this.#session.id,
+      seq: this.#session.lastSeq,
+      nextId: this.#reservedId,
+    };
+    if (this.#epoch > 0) cursor.epoch = this.#epoch;
+    if (!this.#session.held) cursor.fresh = true;
+    else if (this.#serverKind === 'tabsocket') cursor.numbered = true;
+    return cursor;
+  }
+
+  /**
+   * A new login: nothing of the last one's stream carries over, and its messages were all
+   * settled when it ended (closed or failed), so numbering starts again from 1. With
+   * `resumeFrom`, the login goes on where another hub left that session.
+   */
+  restart(resumeFrom?: SessionCursor): void {
+    this.#serverKind = 'unknown';
+    this.#closedFor = Number.POSITIVE_INFINITY;
+    this.#setLimits(this.options.limits);
+    this.#takeSession(resumeFrom);
+  }
+
+  /**
+   * A cursor a tab or a joining hub holds: of this session, its ids up to `cursor.nextId`
+   * may have been used, and new ones go above them. Of a newer session (a higher `epoch`:
+   * the server lost this one, and another tab knows the one that went on), it is resumed
+   * instead, as long as no `resume` went out yet; so is one of the same epoch a `rejoin`
+   * brings (tabs whose worker died, in the login running now) when no server answered this
+   * session and no other hub offered it (its tab came without a cursor as another build's
+   * worker died): the login's sends the dead worker wrote under that session's ids would
+   * otherwise go again under this one's. (A new login's cursor may be a reloaded page's of
+   * a login that ended in the same instant: never resumed.) A cursor of this session that
+   * is not fresh says another hub offered it: a server may have it.
+   */
+  learn(cursor: SessionCursor, rejoin = false): void {
+    if (cursor.session !== this.#session.id) {
+      const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
+      const epoch = cursor.epoch ?? 0;
+      const ours = this.#session.standing !== 'attached';
+      const live = epoch > this.#epoch || (rejoin && ours && epoch === this.#epoch);
+      if (unsent && live) this.#takeSession(cursor);
+      return;
+    }
+    if (!cursor.fresh) this.#session.offered();
+    this.#skipIdsBelow(cursor.nextId);
+  }
+
+  /**
+   * Other hubs' logouts ended `sessions` (their joins say so): a login still on one of them
+   * goes on under a session of its own, as long as no `resume` went out (a cursor of the
+   * ended login reached this hub, and the server, which never heard that logout, would
+   * resume it). Once one went out, on any socket of this login, the server may have
+   * attached it and passed on sends under its ids: left as it is
+   * (docs/delivery-limitations.md).
+   */
+  leave(sessions: readonly string[]): void {
+    if (!this.#session.written && sessions.includes(this.#session.id)) this.#takeSession(undefined);
+  }
+
+  /**
+   * Ids below `nextId` may have been used by another hub: new messages go above them. The
+   * tabs hear of it with the next write (`#flush` reserves then): a cursor told now would
+   * carry this hub's last push, ahead of the catch-up a tab that comes back is about to get.
+   */
+  #skipIdsBelow(nextId: number): void {
+    if (nextId <= this.#queue.nextId) return;
+    this.#queue.continueFrom(nextId);
+    this.#reservedId = Math.max(this.#reservedId, nextId);
+  }
+
+  /** Begins a session, or goes on with the one `resumeFrom` names; no id of another counts. */
+  #takeSession(resumeFrom: SessionCursor | undefined): void {
+    this.#session = resumeFrom
+      ? new WireSession(resumeFrom.session, resumeFrom.seq, standingOf(resumeFrom))
+      : new WireSession();
+    this.#epoch = resumeFrom?.epoch ?? 0;
+    this.#queue.requeueUnacked({ renumber: true });
+    if (resumeFrom) this.#queue.continueFrom(resumeFrom.nextId);
+    this.#reserveIds();
+  }
+
+  /** A socket opened: negotiate, or carry traffic at once for a server known to be plain. */
+  opened(): void {
+    this.#nonce = '';
+    this.#socketUse = 'untouched';
+    this.#queue.socketOpened();
+    // The session keeps its topics across sockets, and the last `sub` may have been lost
+    // with the old one: topics ever sent go again after the resume, also an empty set.
+    if (this.#topicsSent !== '[]') this.#topicsSent = undefined;
+    this.#phase = 'negotiating';
+    if (this.#serverKind === 'tabsocket') {
+      // A server that said hello before will say it again: wait as long as a handshake may
+      // take. Silence that long fails this attempt, but does not make the login plain for
+      // good (that would lose the session's guarantees on one slow start): the next socket
+      // listens as a first one does, and a server really rolled back to plain shows there.
+      this.#negotiationTimer.start(this.options.connectTimeout, () => {
+        this.#serverKind = 'unknown';
+        this.host.fail('connect-timeout');
+      });
+      return;
+    }
+    this.#negotiationTimer.start(HELLO_WINDOW, () => this.#settlePlain());
+  }
+
+  /** The socket is gone or given up: messages wait for the next one. */
+  down(): void {
+    this.#negotiationTimer.clear();
+    this.#phase = 'down';
+  }
+
+  /** Writes now when the link carries traffic, else waits in order for the next socket. */
+  send(data: SocketData, numbering?: Numbering): Promise<void> {
+    // Measured as it will most likely be written: numbered, unless the server is plain.
+    const sent = this.#queue.add(data, numbering, this.#serverKind !== 'plain');
+    if (this.#phase === 'tabsocket' || this.#phase === 'plain') this.#flush();
+    return sent;
+  }
+
+  rejectAll(error: TabSocketError): void {
+    this.#queue.rejectAll(error);
+  }
+
+  /**
+   * The server closed the socket for a frame too large (1009): the largest unacknowledged
+   * message is rejected with `TooLargeError` and never resent, or the next socket would be
+   * closed for it too, and the one after, for ever.
+   */
+  refuseLargest(): void {
+    const bytes = this.#queue.refuseLargest();
+    if (bytes === undefined) return;
+    this.#closedFor = Math.min(this.#closedFor, bytes);
+    this.#setLimits(this.#limits);
+  }
+
+  /**
+   * The login ends (`reason`): what was never written is rejected as not delivered. A logout
+   * on a socket whose `resume` went out tells the server, which ends the session (`EndFrame`).
+   * Whether the socket waits before it closes: for the acks of the messages written on it,
+   * and, `closeDropsEnd` (the HTTP stream drops what it has not posted yet as it closes), for
+   * the server's close that answers `end`.
+   */
+  end(reason: TransitionReason, closeDropsEnd: boolean): boolean {
+    this.#queue.rejectWaiting(
+      new ConnectionClosedError(`tabsocket: the connection was closed (${reason})`),
+      unconfirmed(reason),
+    );
+    const ends = reason === 'logout' && (this.#phase === 'resuming' || this.#phase === 'tabsocket');
+    if (ends) this.#write(END_FRAME);
+    this.#endAnswer = ends && closeDropsEnd ? 'awaited' : 'none';
+    return (this.#phase === 'tabsocket' && this.#queue.size > 0) || this.#endAnswer === 'awaited';
+  }
+
+  /**
+   * A frame of the socket a logout keeps (`FinalAcks`): only acks count. Whether the wait is
+   * over: every ack in, and no server's close awaited after `end`.
+   */
+  finalFrame(data: unknown): boolean {
+    if (typeof data === 'string' && data.startsWith('{')) {
+      const verdict = readServerFrame(parseJson(data), 'tabsocket', this.#nonce);
+      if (verdict.kind === 'ack') this.#queue.ack(verdict.id);
+      // A refused message is settled too: the server said it does not have it.
+      if (verdict.kind === 'refused' && verdict.frame === 'msg') this.#refused(verdict);
+    }
+    return this.#queue.size === 0 && this.#endAnswer === 'none';
+  }
+
+  /** After `end`: what was written and never acknowledged may or may not be with the server. */
+  rejectUnconfirmed(reason: TransitionReason): void {
+    this.#queue.rejectAll(unconfirmed(reason));
+  }
+
+  /** The union of the tabs' topics, told to a server that speaks the tabsocket protocol. */
+  setTopics(topics: readonly string[]): void {
+    this.#topics = [...topics].sort();
+    this.#sendTopics();
+  }
+
+  /** The heartbeat's ping: like any write, it makes the socket plain for a server still waiting for a resume. */
+  writePing(ping: SocketData): void {
+    this.#write(ping);
+  }
+
+  /** A frame of the current socket (any frame has already counted as life). */
+  received(data: unknown): void {
+    if (this.#phase === 'down') return;
+    const use = this.#socketUse;
+    this.#socketUse = 'used';
+    if (typeof data !== 'string') {
+      // Binary frames are always the application's; while resuming, the replay brings them.
+      if (this.#phase === 'negotiating') this.#settlePlain();
+      if (this.#phase !== 'resuming') this.events.frame({ data });
+      return;
+    }
+    // Parsed at most once; in 'text' format only what may be a control frame or an object pong.
+    const parsed =
+      this.options.format === 'json' || data.startsWith('{') ? parseJson(data) : undefined;
+    if (this.host.isPong(data, parsed)) return;
+    const verdict = readServerFrame(parsed, this.#phase, this.#nonce);
+    switch (verdict.kind) {
+      case 'hello':
+        this.#setLimits(limitsFromHello(this.options.limits, verdict.limits));
+        this.#startResume(verdict.nonce);
+        return;
+      case 'late-hello':
+        // Late (an event loop busy past HELLO_WINDOW) on a socket that carried nothing yet:
+        // the server still waits for our first frame, so the session starts here after all.
+        if (use === 'untouched') {
+          this.#setLimits(limitsFromHello(this.options.limits, verdict.limits));
+          this.#startResume(verdict.nonce);
+          return;
+        }
+        // Else the socket stays plain: what waited went out plainly as the window closed
+        // (each send resolved on its write, never to be acked), or a ping did, and the server
+        // takes a socket whose first frame is not a resume for a plain client for good. The
+        // next socket of this login listens for hello as long as a handshake may take.
+        this.#serverKind = 'tabsocket';
+        return;
+      case 'resumed':
+        this.#resumed(verdict.lastId);
+        return;
+      case 'resync':
+        this.#resynced(verdict.seq, verdict.session, verdict.lastId);
+        return;
+      case 'resume-refused':
+        this.#resumeRefused();
+        return;
+      case 'push':
+        this.#acceptPush(verdict.frame);
+        return;
+      case 'ack':
+        this.#queue.ack(verdict.id);
+        return;
+      case 'refused':
+        this.#refused(verdict);
+        return;
+      case 'app':
+        if (this.#phase === 'negotiating') this.#settlePlain();
+        this.#deliverText(data, parsed);
+        return;
+      case 'drop':
+        return;
+    }
+  }
+
+  #write(data: SocketData): void {
+    this.#socketUse = 'used';
+    this.host.write(data);
+  }
+
+  /** Writes what waits: numbered while the session is attached, else as it is. */
+  #flush(): void {
+    this.#queue.flush({
+      numbered: this.#phase === 'tabsocket',
+      write: (data) => this.#write(data),
+    });
+    if (this.#queue.nextId >= this.#reservedId) this.#reserveIds();
+  }
+
+  /** Reserves the next ids and tells the cursor: at the start of a session, then once per ID_RESERVE sends. */
+  #reserveIds(): void {
+    this.#reservedId = this.#queue.nextId + ID_RESERVE;
+    this.events.cursor(this.cursor);
+  }
+
+  /**
+   * Negotiation is over: the heartbeat starts (no ping may go before a session is attached:
+   * the server would take the socket for a plain client) and what waited is written.
+   */
+  #carry(phase: 'tabsocket' | 'plain'): void {
+    this.#negotiationTimer.clear();
+    this.#phase = phase;
+    this.host.ready();
+    this.#flush();
+  }
+
+  /** The server is plain: no hello came. What waited for an ack is written plainly. */
+  #settlePlain(): void {
+    this.#serverKind = 'plain';
+    this.#queue.requeueUnacked({ renumber: false });
+    this.#carry('plain');
+  }
+
+  #startResume(nonce: string): void {
+    // Whether the tabs' cursors may say `numbered` already: a held session taken from a
+    // cursor (another hub's, a pagehide's) on this login's first hello did not.
+    const told = this.#session.held && this.#serverKind === 'tabsocket';
+    this.#serverKind = 'tabsocket';
+    this.#phase = 'resuming';
+    this.#nonce = nonce;
+    this.#negotiationTimer.start(this.options.connectTimeout, () =>
+      this.host.fail('connect-timeout'),
+    );
+    const resume = this.#session.resumeFrame(nonce);
+    // The server attaches the session as it reads this, and may push into it at once; the
+    // answer may never come. Every later resume of it says `held`, and the tabs hear so
+    // before it is written: a hub that takes the session from their cursor says it too.
+    this.#session.offered();
+    if (!told) this.events.cursor(this.cursor);
+    this.#write(resume);
+  }
+
+  /**
+   * The session is attached: resend what was never acked, then what waited, in order. New
+   * messages are numbered above `lastId`, the highest id the server passed on: the cursor
+   * this hub resumed from may predate ids another hub used (a reloaded page's stale one).
+   */
+  #resumed(lastId: number): void {
+    this.#session.attached();
+    this.#skipIdsBelow(lastId + 1);
+    for (const frame of this.#queue.unackedFrames()) this.#write(frame);
+    this.#phase = 'tabsocket';
+    this.#sendTopics();
+    this.#carry('tabsocket');
+  }
+
+  /**
+   * The server could not replay what followed our last push: the stream goes on after `seq`,
+   * under `session` when the server no longer had ours. That new session is told before any
+   * of its pushes (the tabs and relay peers hold cursors of the old one, and would drop its
+   * pushes 1, 2… as seen), and the messages not acknowledged go again under its ids.
+   * Numbers never go backwards under one id: a resync below our last push without a new id
+   * (a server that numbers a session it lost from 1 again) is a refused resume.
+   */
+  #resynced(seq: number, session: string | undefined, lastId: number): void {
+    if (session !== undefined && session !== this.#session.id) {
+      this.#session = new WireSession(session, seq);
+      this.#epoch += 1;
+      this.#queue.requeueUnacked({ renumber: true });
+      this.#reserveIds();
+    } else if (seq < this.#session.lastSeq) {
+      this.#resumeRefused();
+      return;
+    } else {
+      this.#session.skipTo(seq);
+    }
+    this.events.resync();
+    this.#resumed(lastId);
+  }
+
+  /**
+   * The server will not resume this session (it no longer knows it, or refuses its id).
+   * Asking again would be refused again, for ever: a fresh session starts on the next
+   * socket, with the unacknowledged messages renumbered (the server lost track of them, so
+   * one it had passed on may reach the app twice; none is lost), and the tabs refetch.
+   */
+  #resumeRefused(): void {
+    this.#session = new WireSession();
+    this.#epoch += 1;
+    this.#queue.requeueUnacked({ renumber: true });
+    this.#reserveIds();
+    this.events.resync();
+    this.host.fail('resume-refused');
+  }
+
+  #acceptPush(frame: PushFrame): void {
+    const verdict = this.#session.accept(frame.seq);
+    if (verdict === 'duplicate') return;
+    if (verdict === 'gap') this.events.resync();
+    if (typeof frame.text === 'string') {
+      const parsed = this.options.format === 'json' ? parseJson(frame.text) : undefined;
+      this.#deliverText(frame.text, parsed, frame.seq);
+    } else {
+      const decoded = decodeValue(frame.data, this.options);
+      decoded.seq = frame.seq;
+      this.events.frame(decoded);
+    }
+  }
+
+  #deliverText(text: string, parsed: unknown, seq?: number): void {
+    const { frame, malformed } = decodeText(text, parsed, this.options);
+    if (seq !== undefined) frame.seq = seq;
+    this.events.frame(frame);
+    if (malformed) {
+      this.events.error(
+        new MalformedFrameError(
+          `tabsocket: a frame of ${text.length} characters is not JSON; delivered as text`,
+        ),
+      );
+    }
+  }
+
+  /** Whatever a hello says, a message as large as one the server closed a socket for is refused. */
+  #setLimits(limits: Limits): void {
+    this.#limits = { ...limits, maxPayload: Math.min(limits.maxPayload, this.#closedFor - 1) };
+    this.#queue.maxPayload = this.#limits.maxPayload;
+  }
+
+  /**
+   * The server refused a frame of ours and said which. A `msg` with its id rejects that
+   * send, and only it; otherwise every tab hears it. Neither is sent again: the server would
+   * refuse it again, and close the socket after `maxRefusals`.
+   */
+  #refused({ frame, code, message, id }: Extract<ServerFrameVerdict, { kind: 'refused' }>): void {
+    const text = `tabsocket: the server refused the ${frame === 'sub' ? 'topics' : 'message'} (${code}): ${message}`;
+    const error = code === 'too-large' ? new TooLargeError(text) : new RefusedError(text);
+    if (frame === 'msg' && id !== undefined) this.#queue.refuse(id, error);
+    else this.events.error(error);
+  }
+
+  /** Sends the topics the server takes; the tabs hear of any left out (none, when the hub refused them first). */
+  #sendTopics(): void {
+    if (this.#phase !== 'tabsocket') return;
+    const within = topicsWithin(this.#topics, this.#limits);
+    let frame = subscribeFrame(within);
+    // Escaped and in UTF-8, 1,024 topics of 256 characters may pass maxPayload: the socket
+    // would close with 1009 on every resume. The last topics go until the frame fits.
+    while (within.length > 0 && !fitsPayload(frame, this.#limits.maxPayload)) {
+      within.length = Math.floor(within.length * 0.9);
+      frame = subscribeFrame(within);
+    }
+    const topics = JSON.stringify(within);
+    if (topics === this.#topicsSent) return;
+    this.#write(frame);
+    this.#topicsSent = topics;
+    const left = this.#topics.length - within.length;
+    if (left > 0) {
+      this.events.error(
+        new TooLargeError(
+          `tabsocket: ${left} topics were not subscribed: past the server's limits (${JSON.stringify(this.#limits)})`,
+        ),
+      );
+    }
+  }
+}
+
+const END_FRAME = JSON.stringify({ $ts: 'end' } satisfies EndFrame);
+
+function subscribeFrame(topics: string[]): string {
+  const frame: SubscribeFrame = { $ts: 'sub', topics };
+  return JSON.stringify(frame);
+}
+
+/** How a session taken from `cursor` stands: fresh only if no hub ever wrote a resume of it. */
+function standingOf(cursor: SessionCursor): SessionStanding {
+  return cursor.fresh ? 'new' : 'attached';
+}
+
+/** The rejection of a message written and not acknowledged when its login closed. */
+export function unconfirmed(reason: TransitionReason): UnconfirmedSendError {
+  return new UnconfirmedSendError(
+    `tabsocket: the connection was closed (${reason}) before the message's ack: the server may have it`,
+  );
+}

@@ -1,0 +1,99 @@
+import { randomId } from '../../protocol/random-id';
+import type { ResumeFrame } from '../../protocol/wire';
+
+/** What to do with push number `seq`. */
+export type PushVerdict = 'deliver' | 'duplicate' | 'gap';
+
+/**
+ * Where the session stands with servers. `new`: no resume of it was ever written, so no
+ * server can know it. `offered`: this hub wrote a resume of it and heard no answer; the
+ * server that read it attached the session then, and may have pushed into it. `attached`:
+ * a server answered its resume or named it, or the hub it was taken from had offered it
+ * (sends may have been written under its ids).
+ */
+export type SessionStanding = 'new' | 'offered' | 'attached';
+
+/**
+ * The worker's half of a session with a server that speaks the tabsocket protocol: its id
+ * and the last push delivered to the tabs. It outlives sockets and ends with the login, or
+ * when the server refuses to resume it or lost it (it then names the session that goes on).
+ * Its last push never moves down. (The messages it sends are the `SendQueue`'s.)
+ */
+export class WireSession {
+  #lastSeq: number;
+  #standing: SessionStanding;
+  /**
+   * Whether this hub wrote a resume of it (or a server answered one): sends written under
+   * its ids may have reached the app, so it is never left for another (`WireLink.leave`).
+   */
+  #here: 'unwritten' | 'written' = 'unwritten';
+
+  /**
+   * A new session, or, with the id and last push of one another hub held or a server named,
+   * that session (`new` still when no resume of it was ever written).
+   */
+  constructor(id?: string, lastSeq = 0, standing: SessionStanding = id ? 'attached' : 'new') {
+    this.id = id ?? randomId();
+    this.#lastSeq = lastSeq;
+    this.#standing = standing;
+  }
+
+  readonly id: string;
+
+  get standing(): SessionStanding {
+    return this.#standing;
+  }
+
+  /**
+   * Whether a server may have attached it: then one that does not know it lost it (pushes
+   * it made included), and must not take it for a new one.
+   */
+  get held(): boolean {
+    return this.#standing !== 'new';
+  }
+
+  /** A resume of it is being written: from now on a server may have it. */
+  offered(): void {
+    if (this.#standing === 'new') this.#standing = 'offered';
+  }
+
+  /** A server answered it (resumed, or resynced). */
+  attached(): void {
+    this.#standing = 'attached';
+    this.#here = 'written';
+  }
+
+  /** Whether a resume of it went out from this hub (see `#here`). */
+  get written(): boolean {
+    return this.#here === 'written';
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** The answer to a hello that carried `nonce`, about to be written. */
+  resumeFrame(nonce: string): string {
+    this.#here = 'written';
+    const frame: ResumeFrame = { $ts: 'resume', nonce, session: this.id, last: this.#lastSeq };
+    if (this.held) frame.held = true;
+    return JSON.stringify(frame);
+  }
+
+  /**
+   * Judges push `seq` and, unless it is a duplicate, records it as delivered. A gap means
+   * pushes were lost in between; the server never sends one, but if it did the tabs must
+   * hear of it rather than miss data in silence.
+   */
+  accept(seq: number): PushVerdict {
+    if (seq <= this.#lastSeq) return 'duplicate';
+    const verdict = seq === this.#lastSeq + 1 ? 'deliver' : 'gap';
+    this.#lastSeq = seq;
+    return verdict;
+  }
+
+  /** The server could not replay what followed our last push: the stream goes on after `seq` (not below it). */
+  skipTo(seq: number): void {
+    this.#lastSeq = seq;
+  }
+}
