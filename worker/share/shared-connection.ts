@@ -19,8 +19,8 @@ import type { Missed } from './recent-frames';
 import { RelayPeer } from './relay-peer';
 import { refuseSend } from './send-gate';
 
-interface Waiting {
-  kind: 'waiting';
+interface Relaying {
+  kind: 'relay';
   peer: RelayPeer;
   channel: RelayChannelPort;
   stop: AbortController;
@@ -43,7 +43,7 @@ interface Keeper {
   granted: (() => void) | undefined;
 }
 
-type Role = { kind: 'idle' } | Waiting | Keeper | Owner;
+type Role = { kind: 'idle' } | Relaying | Keeper | Owner;
 
 interface Owner {
   kind: 'owner';
@@ -63,7 +63,7 @@ const KNOWN_WITHIN = 1_000;
 
 /**
  * What a hub holds for one connection name: the socket itself, when this hub holds the
- * owner lock, or a relay to the hub that does. Every hub starts `waiting` in the lock's
+ * owner lock, or a relay to the hub that does. Every hub starts as a `relay` in the lock's
  * queue and relays meanwhile; the grant makes it the `owner`, which resumes the session
  * the relay saw, so a handover loses nothing. An owner whose connection closed or failed
  * stays dormant with the lock, so that no queued peer reopens a socket the user logged out
@@ -101,7 +101,7 @@ export class SharedConnection {
 
   get role(): 'owner' | 'relay' {
     const { kind } = this.#role;
-    return kind === 'waiting' || kind === 'keeper' ? 'relay' : 'owner';
+    return kind === 'relay' || kind === 'keeper' ? 'relay' : 'owner';
   }
 
   /**
@@ -114,7 +114,7 @@ export class SharedConnection {
 
   get #status(): OwnerStatus {
     const role = this.#role;
-    if (role.kind === 'waiting') return role.peer.status;
+    if (role.kind === 'relay') return role.peer.status;
     return role.kind === 'owner' ? role.socket.status : this.#final;
   }
 
@@ -162,7 +162,7 @@ export class SharedConnection {
    */
   sync(): Promise<void> | undefined {
     const role = this.#role;
-    if (role.kind !== 'waiting') return undefined;
+    if (role.kind !== 'relay') return undefined;
     role.peer.join();
     if (!this.#known.promise) this.#known.start(KNOWN_WITHIN);
     return this.#known.promise;
@@ -171,7 +171,7 @@ export class SharedConnection {
   /** Where the session stands, as this hub knows it. */
   get cursor(): SessionCursor | undefined {
     const role = this.#role;
-    if (role.kind === 'waiting') return role.peer.cursor;
+    if (role.kind === 'relay') return role.peer.cursor;
     return role.kind === 'owner' ? role.socket.connection.cursor : undefined;
   }
 
@@ -183,7 +183,7 @@ export class SharedConnection {
 
   get queued(): number {
     const role = this.#role;
-    if (role.kind === 'waiting') return role.peer.queued;
+    if (role.kind === 'relay') return role.peer.queued;
     return role.kind === 'owner' ? role.socket.connection.queued : 0;
   }
 
@@ -197,7 +197,7 @@ export class SharedConnection {
     // A cursor of a session this hub's logout ended (a reloaded page's) is of no login now.
     const resumeFrom = cursor && !this.#loggedOutSessions.has(cursor.session) ? cursor : undefined;
     const role = this.#role;
-    if (role.kind === 'waiting') {
+    if (role.kind === 'relay') {
       if (resumeFrom) {
         // First: `learn` takes the cursor as the hub's own when it had none.
         role.peer.resumeFrom(resumeFrom);
@@ -226,14 +226,14 @@ export class SharedConnection {
       intent,
       this.#loggedOutSessions.list(),
     );
-    const waiting: Waiting = {
-      kind: 'waiting',
+    const relaying: Relaying = {
+      kind: 'relay',
       peer,
       channel,
       stop: new AbortController(),
       granted: undefined,
     };
-    this.#role = waiting;
+    this.#role = relaying;
     this.#known.start(KNOWN_WITHIN);
     channel.onmessage = (event) => this.#receive(event.data as RelayMessage);
     peer.setTopics(this.#topics);
@@ -242,15 +242,15 @@ export class SharedConnection {
       release = resolve;
     });
     locks
-      .request(ownerLockName(this.options.name), { signal: waiting.stop.signal }, () => {
+      .request(ownerLockName(this.options.name), { signal: relaying.stop.signal }, () => {
         const role = this.#role;
-        if (role === waiting) this.#take(waiting, release);
-        else if (role.kind === 'keeper' && role.stop === waiting.stop) role.granted = release;
+        if (role === relaying) this.#take(relaying, release);
+        else if (role.kind === 'keeper' && role.stop === relaying.stop) role.granted = release;
         // Granted after this hub stopped waiting: let go at once.
         else return undefined;
         return held;
       })
-      // Aborted (this hub stopped waiting) or refused: nothing holds, nothing to do.
+      // Aborted (this hub stopped relaying) or refused: nothing holds, nothing to do.
       .catch(() => {});
     return 'started';
   }
@@ -259,10 +259,10 @@ export class SharedConnection {
   send(data: SocketData, numbering?: Numbering): Promise<void> {
     const role = this.#role;
     // A hub that carries no send (its login never started, or it let go) is closed to them.
-    const carries = role.kind === 'waiting' || role.kind === 'owner';
+    const carries = role.kind === 'relay' || role.kind === 'owner';
     const state = carries || hasEnded(this.state) ? this.state : 'closed';
     const refusal = refuseSend(state, this.queued, this.options.outboxLimit);
-    if (role.kind === 'waiting' && !refusal) return role.peer.send(data, numbering);
+    if (role.kind === 'relay' && !refusal) return role.peer.send(data, numbering);
     if (role.kind === 'owner' && !refusal) return role.socket.connection.send(data, numbering);
     return Promise.reject(refusal);
   }
@@ -288,7 +288,7 @@ export class SharedConnection {
       if (reason === 'released' || reason === 'replaced') this.#letGo();
       return;
     }
-    if (role.kind !== 'waiting') return;
+    if (role.kind !== 'relay') return;
     const { peer } = role;
     const following = peer.status.state !== 'idle';
     if (reason === 'replaced' && following) {
@@ -322,7 +322,7 @@ export class SharedConnection {
   setTopics(topics: readonly string[]): void {
     this.#topics = topics;
     const role = this.#role;
-    if (role.kind === 'waiting') role.peer.setTopics(topics);
+    if (role.kind === 'relay') role.peer.setTopics(topics);
     else if (role.kind === 'owner') role.socket.setTopics(topics);
   }
 
@@ -333,26 +333,26 @@ export class SharedConnection {
    * the owner leave, or the owner died (its lifetime lock is free); a logout heard first
    * ends the login here too (`#peerListener`), and the lock goes to the next hub.
    */
-  #take(waiting: Waiting, release: () => void): void {
-    const owner = waiting.peer.owner;
+  #take(relaying: Relaying, release: () => void): void {
+    const owner = relaying.peer.owner;
     const { locks } = this.env;
     if (owner === undefined || !locks) {
-      this.#own(waiting, waiting.peer.cursor, release);
+      this.#own(relaying, relaying.peer.cursor, release);
       return;
     }
-    waiting.granted = release;
+    relaying.granted = release;
     locks
-      .request(hubLockName(owner), { mode: 'shared', signal: waiting.stop.signal }, () => {
-        if (this.#role === waiting) this.#own(waiting, waiting.peer.cursor, release);
+      .request(hubLockName(owner), { mode: 'shared', signal: relaying.stop.signal }, () => {
+        if (this.#role === relaying) this.#own(relaying, relaying.peer.cursor, release);
       })
-      // Aborted: this hub took the socket on the owner's word, or stopped waiting.
+      // Aborted: this hub took the socket on the owner's word, or stopped relaying.
       .catch(() => {});
   }
 
-  #own(waiting: Waiting | undefined, cursor: SessionCursor | undefined, release: () => void): void {
-    const sends = waiting?.peer.takeSends() ?? [];
-    waiting?.stop.abort();
-    const socket = new OwnedSocket(this.options, this.env, this.#heard, waiting?.channel, release, {
+  #own(relaying: Relaying | undefined, cursor: SessionCursor | undefined, release: () => void): void {
+    const sends = relaying?.peer.takeSends() ?? [];
+    relaying?.stop.abort();
+    const socket = new OwnedSocket(this.options, this.env, this.#heard, relaying?.channel, release, {
       cursor,
       sends,
       topics: this.#topics,
@@ -362,8 +362,8 @@ export class SharedConnection {
     this.#role = {
       kind: 'owner',
       socket,
-      channel: waiting?.channel,
-      predecessor: waiting?.peer.owner,
+      channel: relaying?.channel,
+      predecessor: relaying?.peer.owner,
     };
     // The peers of the last owner are this one's only once they join it.
     this.#heard.builds(socket.builds);
@@ -397,7 +397,7 @@ export class SharedConnection {
       if (message.kind === 'join') this.#answerEnded(role.channel, message);
       return;
     }
-    if (role.kind !== 'waiting') return;
+    if (role.kind !== 'relay') return;
     if (!isOwnerMessage(message)) {
       // Another hub's tab logged out of the login this hub follows (or continues, after
       // its worker died): it ends here too now, not on the owner's word, which never comes
@@ -467,8 +467,8 @@ export class SharedConnection {
   }
 
   /** This hub's tab logged out while it relayed: its tabs close, and it keeps its place. */
-  #keep(waiting: Waiting, code: number): void {
-    const { peer, channel, stop, granted } = waiting;
+  #keep(relaying: Relaying, code: number): void {
+    const { peer, channel, stop, granted } = relaying;
     peer.rejectClosed('logout', 'here');
     this.#final = { ...peer.status, state: 'closed' };
     this.#role = { kind: 'keeper', channel, stop, granted };
@@ -477,7 +477,7 @@ export class SharedConnection {
   }
 
   /** Closes the connection for this hub's tabs: it stops queueing, its sends reject. */
-  #closeHere({ peer }: Waiting, code: number, reason: TransitionReason): void {
+  #closeHere({ peer }: Relaying, code: number, reason: TransitionReason): void {
     this.#letGo();
     peer.rejectClosed(reason, 'here');
     this.#final = { ...peer.status, state: 'closed' };
@@ -490,12 +490,12 @@ export class SharedConnection {
     this.#known.settle();
     this.#loggedOut = undefined;
     if (role.kind === 'idle') return;
-    if (role.kind === 'waiting' || role.kind === 'keeper') {
+    if (role.kind === 'relay' || role.kind === 'keeper') {
       role.stop.abort();
       role.granted?.();
       role.channel.onmessage = null;
       role.channel.close();
-      if (role.kind === 'waiting') this.#final = role.peer.status;
+      if (role.kind === 'relay') this.#final = role.peer.status;
     } else {
       role.socket.dispose();
       this.#final = role.socket.status;
