@@ -46,7 +46,7 @@ describe('a tab opening on a relaying hub during the wait for the owner', () => 
     const name = 'opening-owner-dies-other-takes';
     // c asks for the lock before b: c takes the socket.
     const { a, hubs } = await relayed(name, ['build-c', 'build-b']);
-    const [c, b] = hubs;
+    const [c, b] = hubs as [(typeof hubs)[0], (typeof hubs)[0]];
     const late = await world.attachTab(b.hub, 'tab-late');
     world.hooks.relayReceived = (build, message) =>
       build === 'build-a' && message.kind === 'join' ? 'lost' : undefined;
@@ -69,7 +69,7 @@ describe('a tab opening on a relaying hub during the wait for the owner', () => 
   it('a second open of the same tab during the wait: the tab hears each push after it once', async () => {
     const name = 'opening-second-open';
     const { socket, hubs } = await relayed(name, ['build-b']);
-    const [b] = hubs;
+    const [b] = hubs as [(typeof hubs)[0]];
     const late = await world.attachTab(b.hub, 'tab-late');
     let lost = 1;
     world.hooks.relayReceived = (build, message) =>
@@ -92,7 +92,7 @@ describe('a tab opening on a relaying hub during the wait for the owner', () => 
   it('a tab that leaves during the wait leaves nothing behind: the hub serves its other tab on', async () => {
     const name = 'opening-tab-leaves';
     const { socket, hubs } = await relayed(name, ['build-b']);
-    const [b] = hubs;
+    const [b] = hubs as [(typeof hubs)[0]];
     const late = await world.attachTab(b.hub, 'tab-late');
     const opened = late.api.open('tab-late', relayOptions(name));
     late.api.leave('tab-late');
