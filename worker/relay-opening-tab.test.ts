@@ -4,7 +4,8 @@
  * pushes, when the owner dies, the tab leaves, or a second open comes during the wait?
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HELLO, resumed } from './test-support/connection-harness';
+import type { SessionCursor } from '../protocol/tab-hub';
+import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
 import { hubWorld, relayOptions } from './test-support/hub-world';
 
 const ALL = { all: true, topics: [] };
@@ -100,5 +101,28 @@ describe('a tab opening on a relaying hub during the wait for the owner', () => 
     socket.receive(push(3));
     await vi.waitFor(() => expect(b.tab.frames().map((frame) => frame.seq)).toEqual([1, 2, 3]));
     expect(late.frames()).toEqual([]);
+  });
+
+  // The first open's catch-up (its lost cursor's resync and the stream again) still runs
+  // once the owner answered, the tab being on the connection again, but it reaches the tab
+  // before the second open's `opened`: the client drops it (its handles wait for that one).
+  it('a catch-up of an open released during the wait is not given to the open that follows', async () => {
+    const name = 'opening-stale-catch-up';
+    const { socket, hubs } = await relayed(name, ['build-b']);
+    const [b] = hubs as [(typeof hubs)[0]];
+    const { session } = resumeFrameOf(socket);
+    const late = await world.attachTab(b.hub, 'tab-late');
+    const lost: SessionCursor = { session: 'the-lost-session', seq: 3, nextId: 1, numbered: true };
+    const current: SessionCursor = { session, seq: 2, nextId: 1, numbered: true };
+    const first = late.api.open('tab-late', relayOptions(name), lost);
+    late.api.release('tab-late', name);
+    const second = late.api.open('tab-late', relayOptions(name), current);
+    late.api.setInterest('tab-late', name, ALL);
+    await first;
+    await expect(second).resolves.toMatchObject({ ok: true });
+    socket.receive(push(3));
+    await vi.waitFor(() => expect(late.frames().map((frame) => frame.seq)).toContain(3));
+    const lastOpened = late.events.map((event) => event.kind).lastIndexOf('opened');
+    expect(late.events.slice(lastOpened).filter((event) => event.kind === 'resync')).toEqual([]);
   });
 });
