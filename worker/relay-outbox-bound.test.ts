@@ -48,4 +48,26 @@ describe('outbox bound across a relay', () => {
     const early = await Promise.race([own, new Promise((r) => setTimeout(() => r('pending'), 50))]);
     expect(early).toBe('pending');
   });
+
+  // BUG, the same as above by worker deaths (pages without SharedWorker reloaded while
+  // offline, each a new relaying hub): each dead peer's withdrawn sends stay counted.
+  it.fails('relaying hubs that die while the socket is down cannot grow the owner outbox past its bound', async () => {
+    const name = 'outbox-bound-deaths';
+    const options = relayOptions(name, { outboxLimit: LIMIT });
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', options);
+    const rounds = 4;
+    for (let round = 0; round < rounds; round += 1) {
+      const b = world.startHub(`build-b${round}`);
+      const tab = await world.attachTab(b.hub, `tab-b${round}`);
+      await tab.api.open(`tab-b${round}`, options);
+      for (let i = 0; i < LIMIT; i += 1) void tab.api.send(`tab-b${round}`, name, `r${round}-${i}`);
+      const before = a.hub.inspect(name)?.queued ?? 0;
+      await vi.waitFor(() => expect(a.hub.inspect(name)?.queued).toBeGreaterThan(before));
+      b.kill();
+      await vi.waitFor(() => expect(a.hub.inspect(name)?.builds).toEqual(['build-a']));
+    }
+    expect(a.hub.inspect(name)?.queued).toBeLessThanOrEqual(LIMIT);
+  });
 });
