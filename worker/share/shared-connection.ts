@@ -349,16 +349,27 @@ export class SharedConnection {
       .catch(() => {});
   }
 
-  #own(relaying: Relaying | undefined, cursor: SessionCursor | undefined, release: () => void): void {
+  #own(
+    relaying: Relaying | undefined,
+    cursor: SessionCursor | undefined,
+    release: () => void,
+  ): void {
     const sends = relaying?.peer.takeSends() ?? [];
     relaying?.stop.abort();
-    const socket = new OwnedSocket(this.options, this.env, this.#heard, relaying?.channel, release, {
-      cursor,
-      sends,
-      topics: this.#topics,
-      online: this.#online,
-      loggedOut: this.#loggedOutSessions,
-    });
+    const socket = new OwnedSocket(
+      this.options,
+      this.env,
+      this.#heard,
+      relaying?.channel,
+      release,
+      {
+        cursor,
+        sends,
+        topics: this.#topics,
+        online: this.#online,
+        loggedOut: this.#loggedOutSessions,
+      },
+    );
     this.#role = {
       kind: 'owner',
       socket,

@@ -93,6 +93,8 @@ export class SendQueue {
   #askedCount = 0;
   /** Bytes of the largest binary message written on the current socket (`socketOpened`). */
   #largestBinary = 0;
+  /** The `withdrawn` signals this queue listens to: each once, however many sends carry it. */
+  readonly #watched = new WeakSet<AbortSignal>();
 
   /**
    * @param maxPayload largest frame the server takes, in bytes: the link lowers it as it
@@ -143,7 +145,11 @@ export class SendQueue {
    * would then acknowledge as one it had passed on and drop. The others keep their order.
    */
   #enqueue(message: Message): void {
-    const { id } = message;
+    const { id, withdrawn } = message;
+    if (withdrawn && !this.#watched.has(withdrawn)) {
+      this.#watched.add(withdrawn);
+      withdrawn.addEventListener('abort', () => this.#dropAllWithdrawn(), { once: true });
+    }
     if (id === undefined) {
       this.#waiting.push(message);
       return;
@@ -320,6 +326,20 @@ export class SendQueue {
       delete message.asked;
       delete message.told;
     }
+  }
+
+  /**
+   * A relaying hub gone while its sends wait (the socket down): they are dropped now, not at
+   * the next write, so that they count toward no outbox and hold no memory while the socket
+   * stays down (a peer coming and going grew the owner's queue without bound).
+   */
+  #dropAllWithdrawn(): void {
+    const asked = this.#withoutWithdrawn(this.#waiting.slice(0, this.#askedCount));
+    const rest = this.#withoutWithdrawn(this.#waiting.slice(this.#askedCount));
+    if (asked.length + rest.length === this.#waiting.length) return;
+    this.#waiting = [...asked, ...rest];
+    this.#askedCount = asked.length;
+    this.confirmed();
   }
 
   /** The messages not withdrawn; a withdrawn one is rejected and forgotten. */

@@ -3,8 +3,8 @@
  * `FinalAcks.release`, `SocketLike.afterPosted`): what if the stream never says it posted?
  */
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../protocol/clock';
-import type { SocketLike } from './environment';
+import type { Clock } from '../../protocol/clock';
+import type { SocketLike } from '../platform';
 import { FINAL_ACKS_WITHIN, FinalAcks } from './final-acks';
 
 /** A clock moved by hand; counts the timers set and not run nor cleared. */

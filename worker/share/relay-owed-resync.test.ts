@@ -4,9 +4,9 @@
  * there any more when it arrives?
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SessionCursor } from '../protocol/tab-hub';
-import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
-import { hubWorld, relayOptions } from './test-support/hub-world';
+import type { SessionCursor } from '../../protocol/tab-hub';
+import { HELLO, resumed, resumeFrameOf } from '../test-support/connection-harness';
+import { hubWorld, relayOptions } from '../test-support/hub-world';
 
 const ALL = { all: true, topics: [] };
 const push = (seq: number) => JSON.stringify({ $ts: 'push', seq, data: { n: seq } });

@@ -4,9 +4,9 @@
  * pushes, when the owner dies, the tab leaves, or a second open comes during the wait?
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SessionCursor } from '../protocol/tab-hub';
-import { HELLO, resumed, resumeFrameOf } from './test-support/connection-harness';
-import { hubWorld, relayOptions } from './test-support/hub-world';
+import type { SessionCursor } from '../../protocol/tab-hub';
+import { HELLO, resumed, resumeFrameOf } from '../test-support/connection-harness';
+import { hubWorld, relayOptions } from '../test-support/hub-world';
 
 const ALL = { all: true, topics: [] };
 const push = (seq: number) => JSON.stringify({ $ts: 'push', seq, data: { n: seq } });
