@@ -63,7 +63,9 @@ export class FinalAcks {
    */
   release(): void {
     const socket = this.#socket;
-    if (socket?.afterPosted) socket.afterPosted(() => this.end());
+    const end = this.#end;
+    // Its own wait only: a later one (another socket's) is not ended by this late post.
+    if (socket?.afterPosted) socket.afterPosted(() => this.#end === end && this.end());
     else this.end();
   }
 }
