@@ -89,10 +89,10 @@ describe('FinalAcks.release', () => {
     expect(pending()).toBe(0);
   });
 
-  // Latent (Connection makes one FinalAcks and is not started again after its dispose, so no
+  // Was latent, now fixed (Connection makes one FinalAcks and is not started again after its dispose, so no
   // product path reaches it today): `release` leaves the old stream's `afterPosted` callback
   // bound to `this.end`, not to its own wait; a wait started after it on the same FinalAcks
-  // is ended by the old stream's late post, its acks given up at once.
+  // was ended by the old stream's late post, its acks given up at once.
   it('a later wait is not ended by the earlier stream posting late (latent)', () => {
     const { clock } = handClock();
     const acks = new FinalAcks(clock);
