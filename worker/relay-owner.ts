@@ -10,6 +10,7 @@ import {
 } from '../protocol/relay';
 import type { StateDetail } from '../protocol/state';
 import type { SessionCursor, TabEvent, TabFrame } from '../protocol/tab-hub';
+import type { ResyncReach } from './connection-events';
 import { FrameBatcher, type ScheduleTask } from './frame-batcher';
 import type { Missed } from './recent-frames';
 import type { LockWaiter } from './registry';
@@ -175,8 +176,8 @@ export class RelayOwner {
     this.#event({ kind: 'error', name: this.name, error: serializeError(error) });
   }
 
-  resync(): void {
-    this.#event({ kind: 'resync', name: this.name });
+  resync(reach?: ResyncReach): void {
+    this.#event({ kind: 'resync', name: this.name, ...(reach === 'past' && { past: true }) });
   }
 
   cursor(cursor: SessionCursor): void {
