@@ -284,9 +284,8 @@ export class TabSocketHandle implements TabSocket {
 
   /** Whether a `past` resync missed nothing of this handle's (`#joined`). */
   #joinedAfterLoss(): boolean {
-    if (this.#joined !== 'open-socket') return false;
-    for (const key of this.#frameListeners.keys()) if (key !== EVERY_FRAME) return false;
-    return true;
+    const listeners = this.#frameListeners;
+    return this.#joined === 'open-socket' && listeners.size === +listeners.has(EVERY_FRAME);
   }
 
   /**

@@ -267,7 +267,7 @@ export type TabEvent =
    * first push; the server kept what it wrote to the socket since): a handle that joined
    * the socket open, bringing no cursor, lost none of its own.
    */
-  | { kind: 'resync'; name: string; past?: true }
+  | { kind: 'resync'; name: string; past?: true | undefined }
   /**
    * The hub took one of this tab's opens of `name`, one event per open, before any event
    * of the login it joins or starts: what came before is of the tab's login before (a

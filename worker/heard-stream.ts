@@ -119,12 +119,8 @@ export class HeardStream implements ConnectionEvents {
     this.#owing.clear();
     if (reach === 'owed' && owing.length > 0) {
       for (const tab of owing) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
-      this.#peers?.resync();
-      return;
-    }
-    const past = reach === 'past';
-    this.#post({ kind: 'resync', name: this.name, ...(past && { past }) });
-    this.#peers?.resync(past ? reach : undefined);
+    } else this.#post({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
+    this.#peers?.resync(reach);
   }
 
   cursor(cursor: SessionCursor): void {

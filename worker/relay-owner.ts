@@ -177,7 +177,8 @@ export class RelayOwner {
   }
 
   resync(reach?: ResyncReach): void {
-    this.#event({ kind: 'resync', name: this.name, ...(reach === 'past' && { past: true }) });
+    // `owed` is this hub's, not its peers'.
+    this.#event({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
   }
 
   cursor(cursor: SessionCursor): void {
