@@ -113,7 +113,10 @@ export class HeardStream implements ConnectionEvents {
     this.#peers?.error(error);
   }
 
-  /** `owed`: the owner's catch-up of this hub's join, for the tabs that brought a cursor. */
+  /**
+   * `owed`: the owner's catch-up of this hub's join, for the tabs that brought a cursor.
+   * `past`: told to every tab and peer as such; a handle that joined the open socket drops it.
+   */
   resync(reach?: ResyncReach): void {
     const owing = [...this.#owing];
     this.#owing.clear();
