@@ -108,13 +108,13 @@ export class TabSocketHandle implements TabSocket {
    */
   #workerLoss: 'none' | 'resumable' | 'lost' = 'none';
   /**
-   * `open-socket`: the handle joined a socket already open, bringing no cursor, and heard no
+   * `open`: the handle joined a socket already open, bringing no cursor, and heard no
    * state since. A `resync` of what was lost before that socket opened (`past`) is not its,
    * unless it listens to a topic: a publish to it before the new session heard the topics
    * (`sub`, written on the answer) is lost too. `opening`: its first state was `open`, and
    * the worker's answer to its open (`adopt`) will tell whether it brought a cursor.
    */
-  #joined: 'stream' | 'opening' | 'open-socket' = 'stream';
+  #joined: 'stream' | 'opening' | 'open' = 'stream';
   readonly #events = {
     state: new Listeners<[ConnectionState, StateDetail]>(),
     error: new Listeners<[TabSocketError]>(),
@@ -231,7 +231,7 @@ export class TabSocketHandle implements TabSocket {
     if (snapshot.state !== this.#state) {
       this.#setState(snapshot.state, { from: this.#state, reason: 'attached' });
     }
-    if (this.#joined === 'opening') this.#joined = resumed ? 'stream' : 'open-socket';
+    if (this.#joined === 'opening') this.#joined = resumed ? 'stream' : 'open';
     // A tab that joins later than the last change of builds hears them too.
     if (snapshot.builds?.length) this.#events.builds.emit(snapshot.builds);
   }
@@ -285,7 +285,7 @@ export class TabSocketHandle implements TabSocket {
   /** Whether a `past` resync missed nothing of this handle's (`#joined`). */
   #joinedAfterLoss(): boolean {
     const listeners = this.#frameListeners;
-    return this.#joined === 'open-socket' && listeners.size === +listeners.has(EVERY_FRAME);
+    return this.#joined === 'open' && listeners.size === +listeners.has(EVERY_FRAME);
   }
 
   /**
