@@ -453,7 +453,7 @@ export class HubClient implements HandleHost {
     const running = outcome.value.options ?? (retired.length > 0 ? options : undefined);
     if (group && running?.url === group.options.url) group.options = running;
     this.#cursors.tell(options.name, outcome.value.cursor);
-    for (const handle of handles) handle.adopt(outcome.value);
+    for (const handle of handles) handle.adopt(outcome.value, resumeFrom);
   }
 
   /** Tells the worker what changed of this tab's interest in `name`, if anything did. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ConnectionSnapshot, SessionCursor } from '../protocol/tab-hub';
 import { type HandleHost, TabSocketHandle } from './tab-socket';
 
 const host: HandleHost = {
@@ -40,5 +41,53 @@ describe('TabSocketHandle#loseWorker()', () => {
     socket.loseWorker('connecting', false);
     open();
     expect(told).toEqual(['connecting:worker-lost', 'open:open']);
+  });
+});
+
+describe('TabSocketHandle: a resync of what was lost before the socket opened (`past`)', () => {
+  const snapshot = { name: 'default', state: 'open' } as ConnectionSnapshot;
+  const past = { kind: 'resync', name: 'default', past: true } as const;
+  const cursor = { session: 's1', seq: 3, nextId: 1, epoch: 0 } as SessionCursor;
+
+  it('is not told to a handle that joined the open socket with no cursor: it lost none of its pushes', () => {
+    const { socket, told } = handle();
+    socket.on('message', () => {});
+    socket.adopt(snapshot);
+    socket.receive(past);
+    expect(told).toEqual(['open:attached']);
+  });
+
+  it('is not told either when the state reached the handle before the answer to its open', () => {
+    const { socket, told, open } = handle();
+    open();
+    socket.adopt(snapshot);
+    socket.receive(past);
+    expect(told).toEqual(['open:open']);
+  });
+
+  it('is told to a handle that brought a cursor, listens to a topic, or heard the socket open', () => {
+    const resumed = handle();
+    resumed.socket.adopt(snapshot, cursor);
+    resumed.socket.receive(past);
+    expect(resumed.told).toEqual(['open:attached', 'resync']);
+
+    const topic = handle();
+    topic.socket.subscribe('a', () => {});
+    topic.socket.adopt(snapshot);
+    topic.socket.receive(past);
+    expect(topic.told).toEqual(['open:attached', 'resync']);
+
+    const earlier = handle();
+    earlier.socket.adopt({ ...snapshot, state: 'connecting' });
+    earlier.open();
+    earlier.socket.receive(past);
+    expect(earlier.told).toEqual(['connecting:attached', 'open:open', 'resync']);
+  });
+
+  it('is told to every handle when it does not say `past`', () => {
+    const { socket, told } = handle();
+    socket.adopt(snapshot);
+    socket.receive({ kind: 'resync', name: 'default' });
+    expect(told).toEqual(['open:attached', 'resync']);
   });
 });

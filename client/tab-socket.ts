@@ -7,7 +7,7 @@ import {
   TooLargeError,
 } from '../protocol/errors';
 import type { ConnectionState, StateDetail } from '../protocol/state';
-import type { ConnectionSnapshot, SocketData, TabEvent } from '../protocol/tab-hub';
+import type { ConnectionSnapshot, SessionCursor, SocketData, TabEvent } from '../protocol/tab-hub';
 import { checkSocketData, isSocketData } from '../protocol/tab-hub-checks';
 import { Listeners } from './listeners';
 import { EVERY_FRAME } from './tab-interest';
@@ -107,6 +107,14 @@ export class TabSocketHandle implements TabSocket {
    * are lost (`resync` on the next open) or resumed by the fresh worker.
    */
   #workerLoss: 'none' | 'resumable' | 'lost' = 'none';
+  /**
+   * `open`: the handle joined a socket already open, bringing no cursor, and heard no
+   * state since. A `resync` of what was lost before that socket opened (`past`) is not its,
+   * unless it listens to a topic: a publish to it before the new session heard the topics
+   * (`sub`, written on the answer) is lost too. `opening`: its first state was `open`, and
+   * the worker's answer to its open (`adopt`) will tell whether it brought a cursor.
+   */
+  #joined: 'stream' | 'opening' | 'open' = 'stream';
   readonly #events = {
     state: new Listeners<[ConnectionState, StateDetail]>(),
     error: new Listeners<[TabSocketError]>(),
@@ -208,18 +216,22 @@ export class TabSocketHandle implements TabSocket {
     } else if (event.kind === 'error') {
       this.fail(deserializeError(event.error));
     } else if (event.kind === 'resync') {
-      this.#events.resync.emit();
+      if (!event.past || !this.#joinedAfterLoss()) this.#events.resync.emit();
     } else if (event.kind === 'builds') {
       this.#events.builds.emit(event.builds);
     }
   }
 
-  /** Takes the state the worker reported when this tab joined, if no event told it already. */
-  adopt(snapshot: ConnectionSnapshot): void {
+  /**
+   * Takes the state the worker reported when this tab joined, if no event told it already.
+   * `resumed`: the cursor the open brought (a reloaded page's), whose stream this handle goes on.
+   */
+  adopt(snapshot: ConnectionSnapshot, resumed?: SessionCursor): void {
     if (snapshot.limits) this.#maxTopicLength = snapshot.limits.maxTopicLength;
     if (snapshot.state !== this.#state) {
       this.#setState(snapshot.state, { from: this.#state, reason: 'attached' });
     }
+    if (this.#joined === 'opening') this.#joined = resumed ? 'stream' : 'open';
     // A tab that joins later than the last change of builds hears them too.
     if (snapshot.builds?.length) this.#events.builds.emit(snapshot.builds);
   }
@@ -262,11 +274,18 @@ export class TabSocketHandle implements TabSocket {
   }
 
   #setState(state: ConnectionState, detail: StateDetail): void {
+    this.#joined = this.#state === 'idle' && state === 'open' ? 'opening' : 'stream';
     this.#state = state;
     const lost = state === 'open' && this.#workerLoss === 'lost';
     if (state === 'open') this.#workerLoss = 'none';
     this.#events.state.emit(state, detail);
     if (lost) this.#events.resync.emit();
+  }
+
+  /** Whether a `past` resync missed nothing of this handle's (`#joined`). */
+  #joinedAfterLoss(): boolean {
+    const listeners = this.#frameListeners;
+    return this.#joined === 'open' && listeners.size === +listeners.has(EVERY_FRAME);
   }
 
   /**

@@ -261,8 +261,13 @@ export type TabEvent =
       /** The topics of this tab's interest update the hub refused: it holds none of them. */
       refusedTopics?: string[];
     }
-  /** Pushes were lost beyond what the server could replay: refetch the state. */
-  | { kind: 'resync'; name: string }
+  /**
+   * Pushes were lost beyond what the server could replay: refetch the state. `past`: only
+   * pushes made before the socket opened (the resume's answer starts a new session at its
+   * first push; the server kept what it wrote to the socket since): a handle that joined
+   * the socket open, bringing no cursor, lost none of its own.
+   */
+  | { kind: 'resync'; name: string; past?: true | undefined }
   /**
    * The hub took one of this tab's opens of `name`, one event per open, before any event
    * of the login it joins or starts: what came before is of the tab's login before (a

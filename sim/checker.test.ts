@@ -130,6 +130,18 @@ describe('the checker', () => {
     expect(invariants(spurious)).toEqual(['spurious resync']);
   });
 
+  it('owes a topic handle, not one on every frame, the resync of a lost session the server told just before it opened', () => {
+    for (const [interest, found] of [
+      ['a', []],
+      ['all', ['spurious resync']],
+    ] as const) {
+      const history = historyWith(0);
+      handle(history, [{ at: 15, kind: 'resync' }], interest);
+      history.serverResyncs.set('b1', [-1]);
+      expect(invariants(history)).toEqual(found);
+    }
+  });
+
   it('holds sends to once if resolved, never if rejected, unconfirmed as unknown, and WorkerError as the switch says', () => {
     const history = historyWith(0);
     const send = (id: number, ok: boolean, received: number[], error?: string) =>

@@ -298,6 +298,7 @@ export function checkResyncs(history: History): Violation[] {
       const explained =
         lostUnnumbered ||
         told.some((at) => at >= since && at <= event.at) ||
+        (since === first.openedAt && joinedLostSession(first, told)) ||
         switches.some((at) => at >= since && at <= event.at + SWITCH_ON_WIRE_WITHIN) ||
         missedBefore(history, first, heard, since, event.at);
       if (!explained) {
@@ -311,6 +312,21 @@ export function checkResyncs(history: History): Violation[] {
     }
   }
   return violations;
+}
+
+/**
+ * A handle on a topic that opened while the server's `resync` of a session it lost (told
+ * within a connect attempt before) was on its way owes it: the new session has no topics
+ * until the worker's `sub`, written on that answer, so a `publish` to the handle's topic
+ * made meanwhile reached no one (the simulation publishes none; an app may). A handle
+ * on every frame lost nothing of its own: its hub tells it the `resync` as `past`.
+ */
+function joinedLostSession(handle: HandleRecord, told: readonly number[]): boolean {
+  const since = handle.openedAt;
+  return (
+    handle.interest !== 'all' &&
+    told.some((at) => at <= since && at >= since - SWITCH_ON_WIRE_WITHIN)
+  );
 }
 
 /** Whether the lineage of `handle` never heard a push it wants made between `from` and `to`. */

@@ -982,6 +982,119 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [],
     },
   },
+  {
+    // Seed 812, every fault, no SharedWorker: the url token expires, the refreshed socket's resume of the lost session is answered `resync` (a new session from its first push) as a new page opens and its relaying hub joins: the page's handle got the relayed `resync`.
+    // Invariant: no resync where nothing was lost (a handle connected while a resume is in
+    // flight lost nothing: the server kept what it wrote to the socket since it opened).
+    bug: 'a handle connected while a resume was in flight got its `resync` (seed 812)',
+    plan: {
+      seed: 1736718088,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 6, aim: false, step: { kind: 'expire-token', user: 0 } },
+        { wait: 0, aim: false, step: { kind: 'second-handle', pick: 0, interest: 1 } },
+        { wait: 34, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 1003, every fault: a half-open socket, the worker killed; the fresh worker's resume is answered `resync` as a new page opens, and its handle got the relayed `resync`.
+    // Invariant: no resync where nothing was lost (a handle connected while a resume is in
+    // flight lost nothing: the server kept what it wrote to the socket since it opened).
+    bug: 'a handle connected while a resume was in flight got its `resync` (seed 1003)',
+    plan: {
+      seed: 1531266732,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 15, aim: false, step: { kind: 'second-handle', pick: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'half-open', pick: 0 } },
+        { wait: 20, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 25, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 1004, every fault: a restart without sessions; the resume is answered `resync` as the tab opens a second handle on the open socket, which got it.
+    // Invariant: no resync where nothing was lost (a handle connected while a resume is in
+    // flight lost nothing: the server kept what it wrote to the socket since it opened).
+    bug: 'a handle connected while a resume was in flight got its `resync` (seed 1004)',
+    plan: {
+      seed: 1108846437,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 34, aim: false, step: { kind: 'second-handle', pick: 0, interest: 1 } },
+        { wait: 23, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        {
+          wait: 0,
+          aim: false,
+          step: { kind: 'server-restart', keepSessions: false, downFor: 1329 },
+        },
+        { wait: 1915, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 1788, aim: false, step: { kind: 'topics', pick: 0, interest: 0 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 1102, every fault: a restart without sessions and a worker death; the fresh worker's resume is answered `resync` as a second handle opens on the open socket, which got it.
+    // Invariant: no resync where nothing was lost (a handle connected while a resume is in
+    // flight lost nothing: the server kept what it wrote to the socket since it opened).
+    bug: 'a handle connected while a resume was in flight got its `resync` (seed 1102)',
+    plan: {
+      seed: 267566881,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 18, aim: false, step: { kind: 'second-handle', pick: 0, interest: 1 } },
+        {
+          wait: 0,
+          aim: false,
+          step: { kind: 'server-restart', keepSessions: false, downFor: 1686 },
+        },
+        { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 2451, aim: false, step: { kind: 'kill-new-worker', pick: 0 } },
+        { wait: 4, aim: false, step: { kind: 'second-handle', pick: 7, interest: 0 } },
+      ],
+      choices: [7, 0, 0, 0, 1, 1, 1],
+    },
+  },
+  {
+    // Seed 3072, every fault: a url token expired, the refreshed socket's resume answered `resync` as a page opens and its relaying hub joins the owner.
+    // Invariant: no resync where nothing was lost (a handle connected while a resume is in
+    // flight lost nothing: the server kept what it wrote to the socket since it opened).
+    bug: 'a handle connected while a resume was in flight got its `resync` (seed 3072)',
+    plan: {
+      seed: 1137387834,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 1 } },
+        { wait: 1, aim: false, step: { kind: 'expire-token', user: 1 } },
+        { wait: 28, aim: false, step: { kind: 'topics', pick: 0, interest: 0 } },
+        { wait: 0, aim: true, step: { kind: 'topics', pick: 0, interest: 0 } },
+        { wait: 9, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+      ],
+      choices: [],
+    },
+  },
+  {
+    // Seed 620 (the review), two pages, a restart without sessions: a page of another build opens as the resume is answered `resync`.
+    // Invariant: no resync where nothing was lost (a handle connected while a resume is in
+    // flight lost nothing: the server kept what it wrote to the socket since it opened).
+    bug: 'a handle connected while a resume was in flight got its `resync` (seed 620)',
+    plan: {
+      seed: 450842839,
+      browsers: [{ sharedWorkers: false }, { sharedWorkers: false }],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'close-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 25, aim: false, step: { kind: 'server-restart', keepSessions: false, downFor: 0 } },
+        { wait: 33, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+      ],
+      choices: [0, 0, 2, 2, 6, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -2,7 +2,7 @@ import { serializeError, type TabSocketError } from '../../protocol/errors';
 import type { OwnerStatus } from '../../protocol/relay';
 import type { ConnectionState, StateDetail } from '../../protocol/state';
 import type { SessionCursor, TabEvent, TabFrame } from '../../protocol/tab-hub';
-import type { ConnectionEvents } from '../socket/connection-events';
+import type { ConnectionEvents, ResyncReach } from '../socket/connection-events';
 import { type Missed, RecentFrames } from './recent-frames';
 
 /** The tabs of this hub on a connection, as the stream reaches them (`TabRegistry`). */
@@ -113,14 +113,17 @@ export class HeardStream implements ConnectionEvents {
     this.#peers?.error(error);
   }
 
-  /** `owed`: the owner's catch-up of this hub's join, for the tabs that brought a cursor. */
-  resync(owed?: true): void {
+  /**
+   * `owed`: the owner's catch-up of this hub's join, for the tabs that brought a cursor.
+   * `past`: told to every tab and peer as such; a handle that joined the open socket drops it.
+   */
+  resync(reach?: ResyncReach): void {
     const owing = [...this.#owing];
     this.#owing.clear();
-    if (owed && owing.length > 0) {
+    if (reach === 'owed' && owing.length > 0) {
       for (const tab of owing) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
-    } else this.#post({ kind: 'resync', name: this.name });
-    this.#peers?.resync();
+    } else this.#post({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
+    this.#peers?.resync(reach);
   }
 
   cursor(cursor: SessionCursor): void {

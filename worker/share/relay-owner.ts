@@ -11,6 +11,7 @@ import {
 import type { StateDetail } from '../../protocol/state';
 import type { SessionCursor, TabEvent, TabFrame } from '../../protocol/tab-hub';
 import type { LockWaiter, RelayChannel, ScheduleTask } from '../platform';
+import type { ResyncReach } from '../socket/connection-events';
 import type { Numbering } from '../socket/send-queue';
 import { FrameBatcher } from './frame-batcher';
 import type { Missed } from './recent-frames';
@@ -174,8 +175,9 @@ export class RelayOwner {
     this.#event({ kind: 'error', name: this.name, error: serializeError(error) });
   }
 
-  resync(): void {
-    this.#event({ kind: 'resync', name: this.name });
+  resync(reach?: ResyncReach): void {
+    // `owed` is this hub's, not its peers'.
+    this.#event({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
   }
 
   cursor(cursor: SessionCursor): void {

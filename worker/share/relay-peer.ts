@@ -358,7 +358,7 @@ export class RelayPeer {
         this.events.error(deserializeError(event.error));
         return;
       case 'resync':
-        this.events.resync(owed);
+        this.events.resync(owed ? 'owed' : event.past && 'past');
         return;
       case 'builds':
         this.events.builds(event.builds);

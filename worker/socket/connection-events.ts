@@ -3,6 +3,8 @@ import type { OwnerStatus } from '../../protocol/relay';
 import type { StateDetail } from '../../protocol/state';
 import type { SessionCursor, TabFrame } from '../../protocol/tab-hub';
 
+export type ResyncReach = 'owed' | 'past';
+
 /**
  * Everything a hub's tabs hear of one connection, told by whichever role this hub has: as
  * the owner, its `Connection` (and the `WireLink` in it) and the `RelayOwner` of its peers;
@@ -17,9 +19,10 @@ export interface ConnectionEvents {
   error(error: TabSocketError): void;
   /**
    * Pushes were lost beyond recovery: the tabs should fetch the state afresh. `owed`: the
-   * owner's catch-up of this hub's join, for the tabs that brought a cursor (`HeardStream.owe`).
+   * owner's catch-up of this hub's join, for the tabs that brought a cursor (`HeardStream.owe`);
+   * `past`: only pushes made before the socket opened (a tab's `resync` event says so).
    */
-  resync(owed?: true): void;
+  resync(reach?: ResyncReach): void;
   /**
    * The cursor moved otherwise than by a push (whose frame carries its number): a new
    * session, message ids taken, or a resume of the session written (it is no longer

@@ -12,7 +12,7 @@ import { parseJson } from '../../protocol/heartbeat-frame';
 import type { TransitionReason } from '../../protocol/state';
 import type { SessionCursor, SocketData } from '../../protocol/tab-hub';
 import type { EndFrame, PushFrame, SubscribeFrame } from '../../protocol/wire';
-import type { ConnectionEvents } from './connection-events';
+import type { ConnectionEvents, ResyncReach } from './connection-events';
 import {
   decodeText,
   decodeValue,
@@ -76,6 +76,11 @@ export class WireLink {
   #serverKind: 'unknown' | 'plain' | 'tabsocket' = 'unknown';
   /** The current socket's hello nonce: answers to our resume must carry it. */
   #nonce = '';
+  /**
+   * Whether a frame came while our resume was in flight: the server may have remembered
+   * more of them than it could hand over (past its replay limits).
+   */
+  #resumeHeard: 'nothing' | 'frames' = 'nothing';
   #session = new WireSession();
   readonly #queue: SendQueue;
   /** Ids below this may be taken: the cursor's `nextId`. */
@@ -310,6 +315,7 @@ export class WireLink {
       // Binary frames are always the application's; while resuming, the replay brings them.
       if (this.#phase === 'negotiating') this.#settlePlain();
       if (this.#phase !== 'resuming') this.events.frame({ data });
+      else this.#resumeHeard = 'frames';
       return;
     }
     // Parsed at most once; in 'text' format only what may be a control frame or an object pong.
@@ -359,6 +365,7 @@ export class WireLink {
         this.#deliverText(data, parsed);
         return;
       case 'drop':
+        if (this.#phase === 'resuming') this.#resumeHeard = 'frames';
         return;
     }
   }
@@ -408,6 +415,7 @@ export class WireLink {
     this.#serverKind = 'tabsocket';
     this.#phase = 'resuming';
     this.#nonce = nonce;
+    this.#resumeHeard = 'nothing';
     this.#negotiationTimer.start(this.options.connectTimeout, () =>
       this.host.fail('connect-timeout'),
     );
@@ -441,9 +449,14 @@ export class WireLink {
    * pushes 1, 2… as seen), and the messages not acknowledged go again under its ids.
    * Numbers never go backwards under one id: a resync below our last push without a new id
    * (a server that numbers a session it lost from 1 again) is a refused resume.
+   * A new session from its first push, nothing having come meanwhile, has every push made
+   * since the socket opened (the server wrote them to the socket and the session took them
+   * over): only what was made before is lost (`past`).
    */
   #resynced(seq: number, session: string | undefined, lastId: number): void {
+    let reach: ResyncReach | undefined;
     if (session !== undefined && session !== this.#session.id) {
+      if (seq === 0 && this.#resumeHeard === 'nothing') reach = 'past';
       this.#session = new WireSession(session, seq);
       this.#epoch += 1;
       this.#queue.requeueUnacked({ renumber: true });
@@ -454,7 +467,7 @@ export class WireLink {
     } else {
       this.#session.skipTo(seq);
     }
-    this.events.resync();
+    this.events.resync(reach);
     this.#resumed(lastId);
   }
 
