@@ -67,6 +67,28 @@ describe('a resync of the past reaches a handle that lost pushes', () => {
     expect(told.at(-1)).toBe('resync');
   });
 
+  // BUG (invariant: each push once per handle in order, or a resync before the first gap;
+  // severity: a silent loss of pushes): a page restored from the back/forward cache
+  // (`HubClient.#rejoin`) heard no state while it was away (it had left the hub at pagehide),
+  // and its rejoin's answer adopts with the tab's cursor, but `adopt` reads the cursor only
+  // while `#joined` is 'opening'. A handle that first joined the open socket (`#joined` is
+  // 'open') keeps 'open' across the freeze: when its rejoin lands while the worker resumes a
+  // session the server lost (the socket dropped while the page was frozen, the server
+  // restarted without its sessions), the `past` resync is dropped, though the pushes lost
+  // were made after the handle's cursor: they are its own. The catch-up (`missedBy`, from
+  // the session the hub still thinks current) cannot give them.
+  it.fails('a page back from the back/forward cache, rejoined with its cursor while the resume is in flight', () => {
+    const { socket, told } = handle();
+    socket.on('message', () => {});
+    socket.adopt(OPEN);
+    // pagehide: the tab leaves its hub and hears nothing; the socket drops and reconnects,
+    // the server restarts without its sessions. pageshow: the rejoin's open, with the cursor.
+    const cursor = { session: 's1', seq: 7, nextId: 1 };
+    socket.adopt(OPEN, cursor);
+    socket.receive(PAST);
+    expect(told.at(-1)).toBe('resync');
+  });
+
   // BUG (invariant: each push once per handle in order, or a resync before the first gap):
   // `#joinedAfterLoss` looks at the topics the handle listens to when the resync arrives,
   // not at those it listened to while the new session had none (before the worker's `sub`).
