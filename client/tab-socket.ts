@@ -231,7 +231,10 @@ export class TabSocketHandle implements TabSocket {
     if (snapshot.state !== this.#state) {
       this.#setState(snapshot.state, { from: this.#state, reason: 'attached' });
     }
-    if (this.#joined === 'opening') this.#joined = resumed ? 'stream' : 'open';
+    // A cursor brought (a reloaded page's, or a page back from the back/forward cache
+    // rejoining): the stream goes on from it, so what was lost after it is this handle's.
+    if (resumed) this.#joined = 'stream';
+    else if (this.#joined === 'opening') this.#joined = this.#listensToTopic() ? 'stream' : 'open';
     // A tab that joins later than the last change of builds hears them too.
     if (snapshot.builds?.length) this.#events.builds.emit(snapshot.builds);
   }
@@ -284,8 +287,12 @@ export class TabSocketHandle implements TabSocket {
 
   /** Whether a `past` resync missed nothing of this handle's (`#joined`). */
   #joinedAfterLoss(): boolean {
+    return this.#joined === 'open';
+  }
+
+  #listensToTopic(): boolean {
     const listeners = this.#frameListeners;
-    return this.#joined === 'open' && listeners.size === +listeners.has(EVERY_FRAME);
+    return listeners.size > +listeners.has(EVERY_FRAME);
   }
 
   /**
@@ -300,6 +307,8 @@ export class TabSocketHandle implements TabSocket {
       this.host.interestChanged(this, key, true);
     }
     const remove = listeners.add(listener);
+    // A topic taken since the join: a publish to it may have been lost with the session.
+    if (key !== EVERY_FRAME && this.#joined !== 'stream') this.#joined = 'stream';
     return () => {
       remove();
       // A remover that ran already finds its set emptied and gone from the map; the set

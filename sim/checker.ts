@@ -298,7 +298,7 @@ export function checkResyncs(history: History): Violation[] {
       const explained =
         lostUnnumbered ||
         told.some((at) => at >= since && at <= event.at) ||
-        (since === first.openedAt && joinedLostSession(first, told)) ||
+        (since === first.openedAt && joinedLostSession(first, told, event.at)) ||
         switches.some((at) => at >= since && at <= event.at + SWITCH_ON_WIRE_WITHIN) ||
         missedBefore(history, first, heard, since, event.at);
       if (!explained) {
@@ -319,12 +319,14 @@ export function checkResyncs(history: History): Violation[] {
  * within a connect attempt before) was on its way owes it: the new session has no topics
  * until the worker's `sub`, written on that answer, so a `publish` to the handle's topic
  * made meanwhile reached no one (the simulation publishes none; an app may). A handle
- * on every frame lost nothing of its own: its hub tells it the `resync` as `past`.
+ * on every frame lost nothing of its own: its hub tells it the `resync` as `past`. Only a
+ * `resync` that comes within as long after the open (`at`): a later one is another's.
  */
-function joinedLostSession(handle: HandleRecord, told: readonly number[]): boolean {
+function joinedLostSession(handle: HandleRecord, told: readonly number[], at: number): boolean {
   const since = handle.openedAt;
   return (
     handle.interest !== 'all' &&
+    at <= since + SWITCH_ON_WIRE_WITHIN &&
     told.some((at) => at <= since && at >= since - SWITCH_ON_WIRE_WITHIN)
   );
 }

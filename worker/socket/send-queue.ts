@@ -146,6 +146,7 @@ export class SendQueue {
    */
   #enqueue(message: Message): void {
     const { id, withdrawn } = message;
+    if (this.#dropWithdrawn(message)) return;
     if (withdrawn && !this.#watched.has(withdrawn)) {
       this.#watched.add(withdrawn);
       withdrawn.addEventListener('abort', () => this.#dropAllWithdrawn(), { once: true });
