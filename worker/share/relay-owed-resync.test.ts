@@ -29,7 +29,7 @@ describe('the owed resync of a relaying hub', () => {
   // socket opens: `forget` empties `HeardStream.#owing`, and `resync(true)` with nobody owed
   // falls through to `#post`, a resync to every tab on the connection: the new page, which
   // opened without a cursor and missed nothing, is told to fetch everything afresh.
-  it.fails('a verdict owed to a page that released meanwhile reaches no other tab', async () => {
+  it('a verdict owed to a page that released meanwhile reaches no other tab', async () => {
     const name = 'owed-resync-released';
     const options = relayOptions(name, { reconnect: { minDelay: 5, maxDelay: 5, jitter: 0 } });
     const a = world.startHub('build-a');
@@ -76,7 +76,7 @@ describe('the owed resync of a relaying hub', () => {
   // arrives: with nobody owed it goes to every tab, and the new page, already taken, gets it
   // after its `opened` (twice: once per join b posted). Fails the same on 94ac514^1 (before
   // fixr3): fixr3's owed set does not reach this case.
-  it.fails('a verdict owed to a reloaded page, the owner open, reaches no tab that opened right after it', async () => {
+  it('a verdict owed to a reloaded page, the owner open, reaches no tab that opened right after it', async () => {
     const name = 'owed-resync-open-owner';
     const options = relayOptions(name);
     const a = world.startHub('build-a');
