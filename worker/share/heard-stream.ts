@@ -78,7 +78,7 @@ export class HeardStream implements ConnectionEvents {
 
   /**
    * The tab opened with a cursor while this hub relays: the owner's verdict on this hub's
-   * join (`resync(true)`) is its, not that of a tab that joined the stream since.
+   * join (`resync('owed')`) is its, not that of a tab that joined the stream since.
    */
   owe(tabId: string): void {
     this.#owing ??= new Set();
@@ -95,7 +95,8 @@ export class HeardStream implements ConnectionEvents {
     const { state } = status;
     // The socket went down or to another owner, or the login ended: a verdict after this
     // is on a join with this hub's own cursor.
-    if ((this.#state === 'open' && state !== 'open') || detail.reason === 'handover') {
+    const left = this.#state === 'open' && state !== 'open';
+    if (left || detail.reason === 'handover' || state === 'closed' || state === 'failed') {
       this.#owing = undefined;
     }
     this.#state = state;
@@ -104,7 +105,6 @@ export class HeardStream implements ConnectionEvents {
     if (state === 'open' || state === 'closed' || state === 'failed') {
       if (state === 'open') for (const verdict of this.#unanswered.values()) verdict();
       this.#unanswered.clear();
-      if (state !== 'open') this.#owing = undefined;
     }
     this.#post({ kind: 'state', name: this.name, state, detail });
     // Last: the catch-ups kept for the open reach the peers before it.

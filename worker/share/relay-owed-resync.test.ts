@@ -24,7 +24,8 @@ afterEach(() => {
 });
 
 describe('the owed resync of a relaying hub', () => {
-  // BUG (invariant: no resync where nothing was lost). As review3's relay-deferred case, but
+  // Review4 finding 2 (invariant: no resync where nothing was lost), fixed: an owed verdict
+  // goes to the tabs still owed it, none if they all left. As review3's relay-deferred case, but
   // the reloaded page that brought the lost cursor releases its open before the owner's
   // socket opens: `forget` empties `HeardStream.#owing`, and `resync(true)` with nobody owed
   // falls through to `#post`, a resync to every tab on the connection: the new page, which
@@ -69,7 +70,8 @@ describe('the owed resync of a relaying hub', () => {
     expect(fresh.events.slice(before).filter((event) => event.kind === 'resync')).toEqual([]);
   });
 
-  // BUG (invariant: no resync where nothing was lost). The owner's socket open, a reloaded
+  // Review4 finding 3 (invariant: no resync where nothing was lost), fixed: the owed set
+  // outlives the `open` mirrored from the owner's answer. The owner's socket open, a reloaded
   // page brings a cursor of a lost session to a new relaying hub b, and a new page opens on b
   // in the same task, without a cursor. b mirrors the owner's `open` from its answer, and
   // `HeardStream.state('open')` clears `#owing` before the owner's verdict (`resync(true)`)
