@@ -71,3 +71,31 @@ it('answers a cursor of its own session at once, open or not', () => {
   ask(cursorOf('s', { seq: 3 }));
   expect(answers).toEqual([undefined]);
 });
+
+// The verdicts on a join made with a tab's cursor are that tab's; once the socket the hub saw
+// open goes down, or the owner changes, a verdict is on a join with the hub's own cursor:
+// every tab heard that stream.
+it('tells an owed resync to the tabs owed it till the socket leaves open or the owner changes, then to every tab', () => {
+  const told: string[] = [];
+  const heard = new HeardStream('default', {
+    post: (_name, event) => {
+      if (event.kind === 'resync') told.push('every tab');
+    },
+    postTo: (tabId, event) => {
+      if (event.kind === 'resync') told.push(tabId);
+    },
+    deliver: () => {},
+  });
+  const status = (state: ConnectionState) => ({ state, generation: 1, failedAttempts: 0 });
+  heard.owe('reloaded');
+  heard.state(status('open'), { from: 'idle', reason: 'attached' });
+  heard.resync('owed');
+  heard.resync('owed');
+  heard.state(status('connecting'), { from: 'open', reason: 'close' });
+  heard.resync('owed');
+  // Nor when the owner changes before it opened: the hub joins the next with its own cursor.
+  heard.owe('reloaded-again');
+  heard.state(status('connecting'), { from: 'connecting', reason: 'handover' });
+  heard.resync('owed');
+  expect(told).toEqual(['reloaded', 'reloaded', 'every tab', 'every tab']);
+});

@@ -34,8 +34,12 @@ export class HeardStream implements ConnectionEvents {
    * one per tab or hub they are for, dropped when its open is released or superseded.
    */
   readonly #unanswered = new Map<string, () => void>();
-  /** The tabs owed the owner's verdict on this hub's join (`owe`). */
-  readonly #owing = new Set<string>();
+  /**
+   * The tabs owed the owner's verdicts on this hub's joins (`owe`); none: a verdict is on
+   * the stream every tab here heard. Emptied by the tabs that leave, it stays till the hub's
+   * stream is its own: the open it mirrors from the owner's answer comes before the verdicts.
+   */
+  #owing: Set<string> | undefined;
 
   constructor(
     private readonly name: string,
@@ -74,27 +78,33 @@ export class HeardStream implements ConnectionEvents {
 
   /**
    * The tab opened with a cursor while this hub relays: the owner's verdict on this hub's
-   * join (`resync(true)`) is its, not that of a tab that joined the stream since.
+   * join (`resync('owed')`) is its, not that of a tab that joined the stream since.
    */
   owe(tabId: string): void {
+    this.#owing ??= new Set();
     this.#owing.add(tabId);
   }
 
   /** Drops the verdict kept for `by` (`missedBy`), and what it is owed: the open it was for is gone. */
   forget(by: string): void {
     this.#unanswered.delete(by);
-    this.#owing.delete(by);
+    this.#owing?.delete(by);
   }
 
   state(status: OwnerStatus, detail: StateDetail): void {
     const { state } = status;
+    // The socket went down or to another owner, or the login ended: a verdict after this
+    // is on a join with this hub's own cursor.
+    const left = this.#state === 'open' && state !== 'open';
+    if (left || detail.reason === 'handover' || state === 'closed' || state === 'failed') {
+      this.#owing = undefined;
+    }
     this.#state = state;
     // Before the tabs hear `open`: a resync goes ahead of the pushes that follow. The
     // owner tells its verdicts for cursors of another session before `open` too.
     if (state === 'open' || state === 'closed' || state === 'failed') {
       if (state === 'open') for (const verdict of this.#unanswered.values()) verdict();
       this.#unanswered.clear();
-      this.#owing.clear();
     }
     this.#post({ kind: 'state', name: this.name, state, detail });
     // Last: the catch-ups kept for the open reach the peers before it.
@@ -118,9 +128,8 @@ export class HeardStream implements ConnectionEvents {
    * `past`: told to every tab and peer as such; a handle that joined the open socket drops it.
    */
   resync(reach?: ResyncReach): void {
-    const owing = [...this.#owing];
-    this.#owing.clear();
-    if (reach === 'owed' && owing.length > 0) {
+    const owing = this.#owing;
+    if (reach === 'owed' && owing) {
       for (const tab of owing) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
     } else this.#post({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
     this.#peers?.resync(reach);
