@@ -439,16 +439,6 @@ export class SharedConnection {
       }
       return;
     }
-    if (
-      isLogout(message) &&
-      message.from !== role.peer.owner &&
-      !this.#endedHere(message.session)
-    ) {
-      // An owner this hub no longer follows (it read the next one's word first) logged out:
-      // posted after this hub opened its channel for this login, the word ends this login.
-      this.#closeHere(role, message.detail.code ?? 1000, 'logout');
-      return;
-    }
     role.peer.receive(message);
     if (hasEnded(role.peer.status.state)) {
       // The owner closed it for every hub: this one stops queueing for the socket.
