@@ -123,12 +123,29 @@ export class OwnedSocket {
    * Closes the connection. `released` (this hub has no tab left) with peers hands the
    * socket over instead: the peers keep their sends, and the next owner resumes the session.
    */
-  close(code: number, closeReason: string, reason: TransitionReason): void {
-    if (reason === 'released' && this.#relay?.hasPeers) {
+  close(
+    code: number,
+    closeReason: string,
+    reason: TransitionReason,
+    handOver = reason === 'released',
+  ): void {
+    if (handOver && this.#relay?.hasPeers) {
       this.#relay.handOver();
       this.#stopServing();
     }
     this.connection.close(code, closeReason, reason);
+  }
+
+  /**
+   * A late logout word ended the login of `session`, this hub's tabs': a peer's login that
+   * began after it (`RelayOwner.servesLoginAfter`) gets the socket, this hub's tabs the
+   * logout. Its `end` goes out before the lock does, so the next owner's resume of that
+   * session starts a new one. Whether it handed over.
+   */
+  handOverAfterLogout(session: string, code: number, closeReason: string): boolean {
+    if (!this.#relay?.servesLoginAfter(session)) return false;
+    this.close(code, closeReason, 'logout', true);
+    return true;
   }
 
   /**

@@ -166,51 +166,97 @@ describe('a late logout word after the lock (60f9a74)', () => {
   });
 });
 
-describe('still open after the fix of finding 6', () => {
-  // The fix lets a hub the lock reached before it heard any owner close on an owner's late
-  // logout word. Here the dead owner's logout left it keeping the lock, and a new login (tab-c's
-  // hub, whose channel was made after that word went out) woke it; the lock went to b, which
-  // had joined before the logout but had read nothing of the owner yet, and c joined b. When
-  // b reads the late word it closes the socket, and c's new login is closed with it (b cannot
-  // tell c from a hub that joined the ended login and did not hear the word either). Before
-  // the fix b resumed the logged-out session instead, c's new login with it. Passes (as
-  // `it.fails`) while c's login is closed; the fix would end b's login only.
-  it.fails('a new login that joined the hub which then closes on a late logout word goes on', async () => {
-    const name = 'still-open-late-logout-new-login';
-    const a = world.startHub('build-a');
-    const tabA = await world.attachTab(a.hub, 'tab-a');
-    await tabA.api.open('tab-a', relayOptions(name));
-    tabA.api.setInterest('tab-a', name, ALL);
-    const { resume } = handshake();
-    // What b gets of the owner a comes only after b took the lock.
-    const late: RelayMessage[] = [];
-    world.hooks.relayReceived = (build, message) => {
-      if (build !== 'build-b' || (message.kind !== 'owner' && message.kind !== 'state')) {
-        return undefined;
-      }
-      late.push(message);
-      return 'lost';
-    };
-    const b = world.startHub('build-b');
-    const tabB = await world.attachTab(b.hub, 'tab-b');
-    void tabB.api.open('tab-b', relayOptions(name), { session: resume.session, seq: 0, nextId: 1 });
-    await vi.waitFor(() => expect(late).toHaveLength(1));
-    tabA.api.close('tab-a', name, 1000, '');
-    await vi.waitFor(() => expect(late.some((message) => message.kind === 'state')).toBe(true));
-    const c = world.startHub('build-c');
-    const tabC = await world.attachTab(c.hub, 'tab-c');
-    void tabC.api.open('tab-c', relayOptions(name));
-    // b took the lock as a made way for c's login, and c follows b.
-    await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
-    handshake();
-    await vi.waitFor(() => expect(tabC.states().at(-1)).toMatch(/^open:/));
-    const cameTo = tabC.states().at(-1);
-    delete world.hooks.relayReceived;
+/**
+ * a's tab logs out and a keeps the lock; the hubs of `late` joined before and read nothing of
+ * a yet. tab-c's new login (its channel made after a's word went out) wakes a; the lock goes
+ * to the first of `late`, which takes the socket, and the others follow it.
+ */
+async function lateLogoutWord(name: string, late: string[]) {
+  const a = world.startHub('build-a');
+  const tabA = await world.attachTab(a.hub, 'tab-a');
+  await tabA.api.open('tab-a', relayOptions(name));
+  tabA.api.setInterest('tab-a', name, ALL);
+  const { resume } = handshake();
+  const held: RelayMessage[] = [];
+  world.hooks.relayReceived = (build, message) => {
+    if (!late.includes(build) || (message.kind !== 'owner' && message.kind !== 'state')) {
+      return undefined;
+    }
+    held.push(message);
+    return 'lost';
+  };
+  const tabs = [];
+  for (const build of late) {
+    const hub = world.startHub(build);
+    const tab = await world.attachTab(hub.hub, `tab-${build}`);
+    void tab.api.open(`tab-${build}`, relayOptions(name), {
+      session: resume.session,
+      seq: 0,
+      nextId: 1,
+    });
+    tabs.push(tab);
+    // a's answer to each join reaches every hub that joined so far.
+    const answers = (tabs.length * (tabs.length + 1)) / 2;
+    await vi.waitFor(() => expect(held).toHaveLength(answers));
+  }
+  tabA.api.close('tab-a', name, 1000, '');
+  const words = () => held.filter((message) => message.kind === 'state');
+  await vi.waitFor(() => expect(words()).toHaveLength(late.length));
+  const c = world.startHub('build-c');
+  const tabC = await world.attachTab(c.hub, 'tab-c');
+  void tabC.api.open('tab-c', relayOptions(name));
+  await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+  handshake();
+  await vi.waitFor(() => expect(tabC.states().at(-1)).toMatch(/^open:/));
+  const cameTo = tabC.states().at(-1) ?? '';
+  /** The hubs of `to` read a's words (c never hears them: its channel came after). */
+  const deliver = (to: string[]) => {
+    world.hooks.relayReceived = (build, message) =>
+      message.from === held[0]?.from && !to.includes(build) ? 'lost' : undefined;
     const channel = new BroadcastChannel(relayChannelName(name));
-    for (const message of late) channel.postMessage(message);
+    for (const message of held) channel.postMessage(message);
     channel.close();
-    await vi.waitFor(() => expect(tabB.states().at(-1)).toBe('closed:logout'));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(tabC.states().at(-1)).toBe(cameTo);
+  };
+  return { tabs, tabC, cameTo, deliver };
+}
+
+/** c took the socket from the hub that ended the logged-out session on it, and went on. */
+async function wentOn(tabC: { states(): string[] }, cameTo: string) {
+  const ended = world.sockets[1];
+  expect(ended?.sent.some((frame) => JSON.parse(String(frame)).$ts === 'end')).toBe(true);
+  await vi.waitFor(() => expect(world.sockets).toHaveLength(3));
+  handshake();
+  await vi.waitFor(() => expect(tabC.states().at(-1)).toBe(cameTo));
+  const since = tabC.states().slice(tabC.states().indexOf(cameTo));
+  expect(since.some((state) => state.startsWith('closed'))).toBe(false);
+}
+
+describe('a late logout word and a login that began after it', () => {
+  // Before the fix, b closed the socket for every hub on the late word, c's new login with
+  // it. Now a hub whose peer's join is a new login's hands it the socket, its `end` written
+  // first (so c's resume of the session starts a new one), and closes its own tabs only.
+  it('a new login that joined the hub which then closes on a late logout word goes on', async () => {
+    const late = ['build-b'];
+    const { tabs, tabC, cameTo, deliver } = await lateLogoutWord('late-logout-new-login', late);
+    deliver(late);
+    await vi.waitFor(() => expect(tabs[0]?.states().at(-1)).toBe('closed:logout'));
+    await wentOn(tabC, cameTo);
+  });
+
+  it('a hub of the ended login that follows the next owner closes on the late word', async () => {
+    // d joined the ended login too, and follows b when it reads a's words (before b does):
+    // a's answer makes it follow a again, whose word ends d's login, so that b, which reads
+    // its own late, hands the socket to c alone (d no longer queues for it).
+    const { tabs, tabC, cameTo, deliver } = await lateLogoutWord('late-logout-follower', [
+      'build-b',
+      'build-d',
+    ]);
+    deliver(['build-d']);
+    await vi.waitFor(() => expect(tabs[1]?.states().at(-1)).toBe('closed:logout'));
+    deliver(['build-b']);
+    for (const tab of tabs) {
+      await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
+    }
+    await wentOn(tabC, cameTo);
   });
 });

@@ -57,7 +57,11 @@ interface Peer {
   topics: string[];
   /** Aborted once the peer is dropped, or this owner lets go: see `#drop` and `#send`. */
   gone: AbortController;
+  /** Its last join: a `rejoin` (else a new login's), and the sessions its hub's logouts ended. */
+  joined: { rejoin: boolean; ended: readonly string[] };
 }
+
+type Join = Extract<PeerMessage, { kind: 'join' }>;
 
 /**
  * The owner's side of the relay: it hears its peers (joins, topics, sends, logouts) and
@@ -130,7 +134,7 @@ export class RelayOwner {
         // reloaded page's of a login that ended since, which no hub may resume.
         if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
         if (message.ended) this.host.ended(message.ended);
-        this.#join(message.from, message.build, message.topics, message.ask);
+        this.#join(message);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
         return;
       case 'topics': {
@@ -210,7 +214,18 @@ export class RelayOwner {
     this.#written.dispose();
   }
 
-  #join(hubId: string, build: string, topics: string[], ask: number | undefined): void {
+  /**
+   * Whether a peer's login began after the one on `session` ended: its last join was a new
+   * login's, or its hub's logout ended that session (it logged in again since).
+   */
+  servesLoginAfter(session: string): boolean {
+    return [...this.#peers.values()].some(
+      ({ joined }) => !joined.rejoin || joined.ended.includes(session),
+    );
+  }
+
+  #join({ from: hubId, build, topics, ask, intent, ended = [] }: Join): void {
+    const joined = { rejoin: intent === 'rejoin', ended };
     // The answer first: a peer hears only the owner it adopted, and takes as its stream
     // only what follows the answer (and the catch-up after it), so no push may wait in
     // the batcher to be posted after the answer.
@@ -219,11 +234,12 @@ export class RelayOwner {
     const known = this.#peers.get(hubId);
     if (known) {
       known.topics = topics;
+      known.joined = joined;
       this.host.topicsChanged();
       return;
     }
     const gone = new AbortController();
-    this.#peers.set(hubId, { build, topics, gone });
+    this.#peers.set(hubId, { build, topics, gone, joined });
     this.locks
       ?.request(hubLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
         this.#drop(hubId),

@@ -399,8 +399,17 @@ export class SharedConnection {
         // posted before it was made: each login of a hub opens its own), so it ends the login
         // this hub joined, never an earlier one; unless it names a session this hub's own
         // logout ended: then it is the owner's echo of that logout, which this hub's tab
-        // followed at once with a new login (seed 3071), and this login goes on.
-        this.close(message.detail.code ?? 1000, message.detail.closeReason ?? '', 'logout');
+        // followed at once with a new login (seed 3071), and this login goes on. A peer's
+        // login that began after the word (a new login's hub woke the dormant owner) goes
+        // on too: it takes the socket, and only this hub's tabs close.
+        const { code = 1000, closeReason = '' } = message.detail;
+        const session = message.session ?? role.socket.connection.cursor.session;
+        if (!role.socket.handOverAfterLogout(session, code, closeReason)) {
+          this.close(code, closeReason, 'logout');
+        } else {
+          this.#loggedOutSessions.add(session);
+          this.#letGo();
+        }
       }
       return;
     }
