@@ -1095,6 +1095,27 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [0, 0, 2, 2, 6, 0],
     },
   },
+  {
+    // Seed 2100, every fault: no SharedWorker, both pages' workers killed 1 ms apart; the
+    // fresh owner took the session from the page ahead, the other page's cursor had not
+    // counted the push (topic `a`) it does not want.
+    // Invariant: no resync where nothing was lost (the fresh owner resumes from the cursor
+    // behind while its resume is not out: `WireLink.rewind`).
+    bug: 'a cursor behind pushes a fresh owner keeps no longer got `resync` (seed 2100)',
+    plan: {
+      seed: 2017622942,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 20, aim: false, step: { kind: 'topics', pick: 0, interest: 1 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 2 } },
+        { wait: 20, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [0, 0, 7, 0, 0, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

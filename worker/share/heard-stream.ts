@@ -18,6 +18,11 @@ export interface HeardTabs {
 /** The peers an owner serves: they hear what its tabs hear, but count the builds themselves. */
 export type ServedPeers = Omit<ConnectionEvents, 'builds'>;
 
+/** The socket this hub owns, as a catch-up asks it to go back for a cursor behind (`Connection.rewind`). */
+export interface RewindableSocket {
+  rewind(cursor: SessionCursor): void;
+}
+
 /**
  * What a hub's tabs hear of one connection, whoever owns its socket: the one sink of its
  * `ConnectionEvents`. It tells the tabs, and the peers while this hub owns the socket and
@@ -28,6 +33,7 @@ export class HeardStream implements ConnectionEvents {
   readonly #recent = new RecentFrames();
   #builds: string[] = [];
   #peers: ServedPeers | undefined;
+  #socket: RewindableSocket | undefined;
   #state: ConnectionState = 'idle';
   /**
    * Catch-ups of cursors of another session, waiting for the socket to open (`missedBy`):
@@ -56,12 +62,20 @@ export class HeardStream implements ConnectionEvents {
     this.#peers = peers;
   }
 
+  /** The socket this hub owns from now on, or none (it relays). */
+  own(socket: RewindableSocket | undefined): void {
+    this.#socket = socket;
+  }
+
   /**
    * `answer`: what a tab or hub whose stream stands at `cursor` missed, while the connection
    * stands at `current()` (`RecentFrames.missedBy`). A cursor of another session waits for the
    * socket to open: until then the hub may yet go on with the cursor's session (a rejoin's
    * cursor, `WireLink.learn`), and then nothing was missed. A login that ends first answers
-   * nothing. `by`: the tab or hub it is for; its next verdict kept replaces this one.
+   * nothing. `by`: the tab or hub it is for; its next verdict kept replaces this one. One of
+   * this session behind pushes kept here no longer, while the socket is not open: the socket
+   * this hub owns resumes from it if its resume is not out (`Connection.rewind`), and then
+   * nothing was missed (the server replays them, or answers `resync`).
    */
   missedBy(
     by: string,
@@ -71,9 +85,12 @@ export class HeardStream implements ConnectionEvents {
   ): void {
     const verdict = () => answer(this.#recent.missedBy(cursor, current()));
     const other = current()?.session;
-    if (this.#state !== 'open' && other !== undefined && other !== cursor.session) {
-      this.#unanswered.set(by, verdict);
-    } else verdict();
+    if (this.#state === 'open' || other === undefined) verdict();
+    else if (other !== cursor.session) this.#unanswered.set(by, verdict);
+    else {
+      if (this.#recent.missedBy(cursor, current()) === 'resync') this.#socket?.rewind(cursor);
+      verdict();
+    }
   }
 
   /**

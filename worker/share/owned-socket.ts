@@ -52,6 +52,7 @@ export class OwnedSocket {
     this.#hubId = env.hubId;
     const connection = new Connection(options, env, heard);
     this.connection = connection;
+    heard.own(connection);
     connection.setOnline(start.online);
     connection.start(start.cursor, start.cursor ? 'handover' : 'start');
     for (const { data, wire, tell, resolve, reject } of start.sends) {
@@ -174,5 +175,6 @@ export class OwnedSocket {
   #stopServing(): void {
     this.#relay = undefined;
     this.heard.serve(undefined);
+    this.heard.own(undefined);
   }
 }

@@ -39,4 +39,14 @@ describe('RecentFrames', () => {
     recent.add({ data: 1, seq: 1 });
     expect(recent.missedBy(other(0), at(1))).toBe('resync');
   });
+
+  it('keeps a frame replayed again (a resume that went back for a cursor behind) once', () => {
+    const recent = new RecentFrames(8);
+    recent.follow('s');
+    for (const seq of [3, 4, 1, 2, 3, 4, 5]) recent.add({ data: seq, seq });
+    expect(recent.missedBy(at(3), at(5))).toEqual([
+      { data: 4, seq: 4 },
+      { data: 5, seq: 5 },
+    ]);
+  });
 });

@@ -16,6 +16,8 @@ export class RecentFrames {
   /** A ring: the oldest frame is at `#next`, where the next one goes, once full (at 0 before). */
   readonly #frames: TabFrame[] = [];
   #next = 0;
+  /** The number of the last frame kept (0: none). */
+  #newest = 0;
   /** The session the kept frames belong to. */
   #session = '';
 
@@ -27,11 +29,17 @@ export class RecentFrames {
     this.#session = session;
     this.#frames.length = 0;
     this.#next = 0;
+    this.#newest = 0;
   }
 
-  /** Keeps a numbered frame, in place of the oldest once full: no copying on the push path. */
+  /**
+   * Keeps a numbered frame, in place of the oldest once full: no copying on the push path.
+   * One kept already (the server replays it to a resume that went back, `WireLink.rewind`) is not kept again.
+   */
   add(frame: TabFrame): void {
     if (frame.seq === undefined) return;
+    if (frame.seq <= this.#newest) return;
+    this.#newest = frame.seq;
     if (this.#frames.length < this.limit) this.#frames.push(frame);
     else this.#frames[this.#next] = frame;
     this.#next = (this.#next + 1) % this.limit;

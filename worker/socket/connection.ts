@@ -172,6 +172,11 @@ export class Connection {
     this.#link.learn(cursor, rejoin);
   }
 
+  /** A tab or hub behind the session, its pushes kept no longer: see `WireLink.rewind`. */
+  rewind(cursor: SessionCursor): void {
+    this.#link.rewind(cursor);
+  }
+
   /** Another hub's logouts ended `sessions`: see `WireLink.leave`. */
   leave(sessions: readonly string[]): void {
     this.#link.leave(sessions);

@@ -160,7 +160,7 @@ export class WireLink {
    */
   learn(cursor: SessionCursor, rejoin = false): void {
     if (cursor.session !== this.#session.id) {
-      const unsent = this.#phase === 'down' || this.#phase === 'negotiating';
+      const unsent = this.#resumeUnsent;
       const epoch = cursor.epoch ?? 0;
       const ours = this.#session.standing !== 'attached';
       const live = epoch > this.#epoch || (rejoin && ours && epoch === this.#epoch);
@@ -169,6 +169,22 @@ export class WireLink {
     }
     if (!cursor.fresh) this.#session.offered();
     this.#skipIdsBelow(cursor.nextId);
+  }
+
+  /**
+   * A tab or hub behind this session's last push, which this hub keeps no longer (a fresh
+   * worker took the session from another tab's cursor, further on): while no resume went
+   * out on this socket, the next asks the server for the pushes after the cursor's, and the
+   * tabs drop those they had; a server that no longer keeps them answers `resync`. Once one
+   * went out, the server goes on from there.
+   */
+  rewind(cursor: SessionCursor): void {
+    if (cursor.session === this.#session.id && this.#resumeUnsent) this.#session.rewind(cursor.seq);
+  }
+
+  /** No resume went out on this socket (or there is none): the next one may take another session or cursor. */
+  get #resumeUnsent(): boolean {
+    return this.#phase === 'down' || this.#phase === 'negotiating';
   }
 
   /**

@@ -17,7 +17,8 @@ export type SessionStanding = 'new' | 'offered' | 'attached';
  * The worker's half of a session with a server that speaks the tabsocket protocol: its id
  * and the last push delivered to the tabs. It outlives sockets and ends with the login, or
  * when the server refuses to resume it or lost it (it then names the session that goes on).
- * Its last push never moves down. (The messages it sends are the `SendQueue`'s.)
+ * Its last push moves down only for a tab or hub behind it, before a resume (`rewind`). (The
+ * messages it sends are the `SendQueue`'s.)
  */
 export class WireSession {
   #lastSeq: number;
@@ -90,6 +91,11 @@ export class WireSession {
     const verdict = seq === this.#lastSeq + 1 ? 'deliver' : 'gap';
     this.#lastSeq = seq;
     return verdict;
+  }
+
+  /** The next resume asks the server for the pushes after `seq`, if it is lower: see `WireLink.rewind`. */
+  rewind(seq: number): void {
+    this.#lastSeq = Math.min(this.#lastSeq, seq);
   }
 
   /** The server could not replay what followed our last push: the stream goes on after `seq` (not below it). */
