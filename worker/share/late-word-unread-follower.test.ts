@@ -80,17 +80,6 @@ async function lateLogoutWord(name: string, late: string[]) {
   return { tabs, tabC, cameTo, deliver };
 }
 
-/** c took the socket from the hub that ended the logged-out session on it, and went on. */
-async function wentOn(tabC: { states(): string[] }, cameTo: string) {
-  const ended = world.sockets[1];
-  expect(ended?.sent.some((frame) => JSON.parse(String(frame)).$ts === 'end')).toBe(true);
-  await vi.waitFor(() => expect(world.sockets).toHaveLength(3));
-  handshake();
-  await vi.waitFor(() => expect(tabC.states().at(-1)).toBe(cameTo));
-  const since = tabC.states().slice(tabC.states().indexOf(cameTo));
-  expect(since.some((state) => state.startsWith('closed'))).toBe(false);
-}
-
 describe('a late logout word, a hub of the ended login that reads it after the handover', () => {
   // Guard: d is not b's `predecessor`'s peer any more when it reads a's word (it queued for
   // the socket b handed over); it still ends its login, and c's goes on.
