@@ -87,8 +87,11 @@ export type OwnerMessage = Envelope &
       }
     /** Peer `to`'s send `id` is done: acknowledged (or written), or refused with `error`. */
     | { kind: 'settled'; to: string; id: number; error?: SerializedError }
-    /** It lets go of the socket without closing the session: the next hub resumes it. */
-    | { kind: 'leaving' }
+    /**
+     * It lets go of the socket without closing the session: the next hub resumes it; unless
+     * it names the session a late logout word ended (`ended`), which the next owner leaves.
+     */
+    | { kind: 'leaving'; ended?: string | undefined }
   );
 
 export type PeerMessage = Envelope &

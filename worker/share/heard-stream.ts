@@ -148,6 +148,8 @@ export class HeardStream implements ConnectionEvents {
     const owing = this.#owing;
     if (reach === 'owed' && owing) {
       for (const tab of owing) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
+      // Told once: the owner answers every join this hub posted, each with the verdict.
+      owing.clear();
     } else this.#post({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
     this.#peers?.resync(reach);
   }

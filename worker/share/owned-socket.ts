@@ -55,6 +55,10 @@ export class OwnedSocket {
     heard.own(connection);
     connection.setOnline(start.online);
     connection.start(start.cursor, start.cursor ? 'handover' : 'start');
+    // The last owner's logout ended it (`leaving` named it): a new session, not its resume.
+    if (start.cursor && start.loggedOut.has(start.cursor.session)) {
+      connection.leave([start.cursor.session]);
+    }
     for (const { data, wire, tell, resolve, reject } of start.sends) {
       // Admitted at this hub's entry while it relayed: only a socket that failed at once
       // (no transport) refuses them.
@@ -129,9 +133,10 @@ export class OwnedSocket {
     closeReason: string,
     reason: TransitionReason,
     handOver = reason === 'released',
+    ended?: string,
   ): void {
     if (handOver && this.#relay?.hasPeers) {
-      this.#relay.handOver();
+      this.#relay.handOver(ended);
       this.#stopServing();
     }
     this.connection.close(code, closeReason, reason);
@@ -141,11 +146,13 @@ export class OwnedSocket {
    * A late logout word ended the login of `session`, this hub's tabs': a peer's login that
    * began after it (`RelayOwner.servesLoginAfter`) gets the socket, this hub's tabs the
    * logout. Its `end` goes out before the lock does, so the next owner's resume of that
-   * session starts a new one. Whether it handed over.
+   * session starts a new one; and its `leaving` names the session, for a socket that could
+   * write no `end` (it is connecting): the next owner then does not resume it at all.
+   * Whether it handed over.
    */
   handOverAfterLogout(session: string, code: number, closeReason: string): boolean {
     if (!this.#relay?.servesLoginAfter(session)) return false;
-    this.close(code, closeReason, 'logout', true);
+    this.close(code, closeReason, 'logout', true, session);
     return true;
   }
 

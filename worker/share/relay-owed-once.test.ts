@@ -33,7 +33,7 @@ describe('an owed resync, heard once', () => {
   // survives the mirrored `open` and is not emptied by the verdict it was for, both reach the
   // reloaded page: `resync cursor resync` before its first push. Invariant: no resync where
   // nothing was lost (nothing was lost between the two).
-  it.fails('a reloaded page that brought a lost cursor, and a new page in the same task, on a hub that relays an open owner', async () => {
+  it('a reloaded page that brought a lost cursor, and a new page in the same task, on a hub that relays an open owner', async () => {
     const name = 'owed-once';
     const options = relayOptions(name);
     const a = world.startHub('build-a');

@@ -198,9 +198,9 @@ export class RelayOwner {
    * Lets go of the peers without closing anything for them: their sends stay theirs, and
    * the owner that follows resumes the session. Nothing more goes on the channel.
    */
-  handOver(): void {
+  handOver(ended?: string): void {
     this.#batcher.flush();
-    this.#post({ kind: 'leaving' });
+    this.#post({ kind: 'leaving', ended });
     this.dispose();
   }
 

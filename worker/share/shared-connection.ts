@@ -383,6 +383,7 @@ export class SharedConnection {
 
   #receive(message: RelayMessage): void {
     if (message?.v !== RELAY_VERSION) return;
+    if (message.kind === 'leaving' && message.ended) this.#loggedOutSessions.add(message.ended);
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
       if (!isOwnerMessage(message)) role.socket.receive(message);
