@@ -20,8 +20,8 @@ const plan: Plan = {
 };
 
 describe('a push fanned out to a session after its resume was answered resync', () => {
-  // BUG (severity medium, checker's `gap after resync`; read in sim/README.md: it looks
-  // real, not the checker's timing). No SharedWorker; b1's worker dies (t=21) with its socket 10
+  // BUG (severity medium, checker's `gap after resync`; sim/README.md, Still open, says what
+  // was read of it: a worker or a server bug, not established). No SharedWorker; b1's worker dies (t=21) with its socket 10
   // still attached server-side (closed there only at 37), and p1 is pushed at 21. The fresh
   // worker resumes S2 (26); the server answers `resync` onto a new session S3 (28; h2 told at
   // 34); p1 is appended to S2#1 only at 37, after that resync, and never reaches S3 or h2,
