@@ -20,14 +20,13 @@ const plan: Plan = {
 };
 
 describe('a push fanned out to a session after its resume was answered resync', () => {
-  // BUG (severity medium, checker's `gap after resync`; sim/README.md, Still open, says what
-  // was read of it: a worker or a server bug, not established). No SharedWorker; b1's worker dies (t=21) with its socket 10
-  // still attached server-side (closed there only at 37), and p1 is pushed at 21. The fresh
-  // worker resumes S2 (26); the server answers `resync` onto a new session S3 (28; h2 told at
-  // 34); p1 is appended to S2#1 only at 37, after that resync, and never reaches S3 or h2,
-  // which then hears p2 without p1. Invariant: each push once per handle in order, or a
-  // resync before the first gap (the checker dates p1 by its append to h2's old session).
-  it.fails('holds every invariant', async () => {
+  // No SharedWorker; b1's worker dies (t=21) with its socket 10 still attached server-side
+  // (its late `resume` read, and the socket closed there, only at 37), and p1 is pushed at 21.
+  // The fresh worker resumes S2 (26); the server answers `resync` onto a new session S3 (28;
+  // h2 told at 34), which covers p1; p1 goes into S2#1 at 37, a session nobody resumes. The
+  // checker took h2's p2, p3 (S3#1, #2) for frames of S2, the session last resumed, and
+  // reported a gap after resync: the recorder now follows the session a resync starts.
+  it('holds every invariant', async () => {
     const { violations } = await runPlan(plan);
     expect(violations).toEqual([]);
   });

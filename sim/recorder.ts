@@ -83,6 +83,9 @@ export class Recorder implements NetworkObserver, ServerObserver {
       this.history.sessionBrowser.set(session, pair.browser);
       this.history.sessionFirstSeen.set(session, since ?? this.sim.now);
     }
+    // The worker follows the new session from this answer on (no `resume` names it): the
+    // tabs' frames are of its stream, not of the one resumed.
+    if (typeof session === 'string') this.history.currentSession.set(pair.browser, session);
     const list = this.history.serverResyncs.get(pair.browser) ?? [];
     list.push(this.sim.now);
     this.history.serverResyncs.set(pair.browser, list);
