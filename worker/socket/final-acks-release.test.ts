@@ -1,6 +1,7 @@
 /**
  * A logout's wait for acks let go by the next login (fixleave: `Connection.dispose` →
- * `FinalAcks.release`, `SocketLike.afterPosted`): what if the stream never says it posted?
+ * `FinalAcks.release`, `SocketLike.afterPosted`): what if the stream never says it posted,
+ * and does a stream's late post end only its own wait, not a later one on another socket?
  */
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../protocol/clock';
@@ -31,10 +32,10 @@ function handClock() {
   return { clock, advance, pending: () => timers.size };
 }
 
-/** A stream that posts nothing back until told (`posted`), and closes when asked. */
+/** A stream whose posts finish when told, each `afterPosted` callback in turn. */
 function stream() {
   const closes: number[] = [];
-  let then: (() => void) | undefined;
+  const waiting: Array<() => void> = [];
   const socket: SocketLike = {
     readyState: 1,
     binaryType: 'blob',
@@ -47,10 +48,10 @@ function stream() {
     onclose: null,
     onerror: null,
     afterPosted: (callback) => {
-      then = callback;
+      waiting.push(callback);
     },
   };
-  return { socket, closes, posted: () => then?.() };
+  return { socket, closes, posted: () => waiting.shift()?.() };
 }
 
 describe('FinalAcks.release', () => {
@@ -108,5 +109,61 @@ describe('FinalAcks.release', () => {
     first.posted();
     expect(second.closes).toEqual([]);
     expect(secondGivenUp).toBe(0);
+  });
+});
+
+const link = (gaveUp: string[], name: string) => ({
+  acked: () => false,
+  giveUp: () => gaveUp.push(name),
+});
+
+describe('FinalAcks.release: its own wait only', () => {
+  it('two releases of overlapping waits: each stream post ends its own, the second waits on', () => {
+    const { clock, advance, pending } = handClock();
+    const acks = new FinalAcks(clock);
+    const first = stream();
+    const second = stream();
+    const gaveUp: string[] = [];
+    acks.wait(first.socket, 1000, 'logout', link(gaveUp, 'first'));
+    acks.release();
+    // Another logout before the first stream posted: its wait replaces the first.
+    acks.wait(second.socket, 1000, 'logout', link(gaveUp, 'second'));
+    acks.release();
+    expect(gaveUp).toEqual(['first']);
+    first.posted();
+    expect(gaveUp).toEqual(['first']);
+    expect(second.closes).toEqual([]);
+    second.posted();
+    expect(gaveUp).toEqual(['first', 'second']);
+    expect(second.closes).toEqual([1000]);
+    expect(pending()).toBe(0);
+    advance(FINAL_ACKS_WITHIN);
+    expect(gaveUp).toEqual(['first', 'second']);
+  });
+
+  it('a release twice of one wait ends it once, at the first post', () => {
+    const { clock, pending } = handClock();
+    const acks = new FinalAcks(clock);
+    const only = stream();
+    const gaveUp: string[] = [];
+    acks.wait(only.socket, 1000, 'logout', link(gaveUp, 'only'));
+    acks.release();
+    acks.release();
+    only.posted();
+    only.posted();
+    expect(gaveUp).toEqual(['only']);
+    expect(only.closes).toEqual([1000]);
+    expect(pending()).toBe(0);
+  });
+
+  it('a release with no wait running ends nothing that starts after it', () => {
+    const { clock } = handClock();
+    const acks = new FinalAcks(clock);
+    const later = stream();
+    const gaveUp: string[] = [];
+    acks.release();
+    acks.wait(later.socket, 1000, 'logout', link(gaveUp, 'later'));
+    expect(gaveUp).toEqual([]);
+    expect(later.closes).toEqual([]);
   });
 });
