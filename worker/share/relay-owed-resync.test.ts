@@ -1,7 +1,7 @@
 /**
  * The owed resync (fixr3, `HeardStream.owe`, `resync(owed)`): a relayed catch-up's resync
  * reaches only the tabs of the relaying hub that brought a cursor. What if none of them is
- * there any more when it arrives?
+ * there any more when it arrives, and does a tab owed one verdict hear it once?
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SessionCursor } from '../../protocol/tab-hub';
@@ -106,5 +106,44 @@ describe('the owed resync of a relaying hub', () => {
     expect(reloaded.events.some((event) => event.kind === 'resync')).toBe(true);
     const opened = fresh.events.findIndex((event) => event.kind === 'opened');
     expect(fresh.events.slice(opened).filter((event) => event.kind === 'resync')).toEqual([]);
+  });
+});
+
+const resyncs = (events: Array<{ kind: string }>) =>
+  events.filter((event) => event.kind === 'resync');
+
+describe('an owed resync, heard once', () => {
+  // Review 6, fixed (severity low: a redundant resync, the app refetches twice). b posts a join per
+  // open (the reloaded page's, then the new page's, in the same task); the owner answers each
+  // with its verdict on b's lost cursor, `resync('owed')`, and since the owed set now
+  // survives the mirrored `open` and is not emptied by the verdict it was for, both reach the
+  // reloaded page: `resync cursor resync` before its first push. Invariant: no resync where
+  // nothing was lost (nothing was lost between the two).
+  it('a reloaded page that brought a lost cursor, and a new page in the same task, on a hub that relays an open owner', async () => {
+    const name = 'owed-once';
+    const options = relayOptions(name);
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', options);
+    tabA.api.setInterest('tab-a', name, ALL);
+    const socket = world.latest();
+    socket.accept();
+    socket.receive(HELLO);
+    socket.receive(resumed(0));
+    socket.receive(push(1));
+    await vi.waitFor(() => expect(tabA.frames()).toHaveLength(1));
+
+    const b = world.startHub('build-b');
+    const reloaded = await world.attachTab(b.hub, 'tab-reloaded');
+    const fresh = await world.attachTab(b.hub, 'tab-fresh');
+    const first = reloaded.api.open('tab-reloaded', options, lostCursor);
+    const second = fresh.api.open('tab-fresh', options);
+    await first;
+    await second;
+    reloaded.api.setInterest('tab-reloaded', name, ALL);
+    fresh.api.setInterest('tab-fresh', name, ALL);
+    socket.receive(push(2));
+    await vi.waitFor(() => expect(reloaded.frames().map((frame) => frame.seq)).toContain(2));
+    expect(resyncs(reloaded.events)).toHaveLength(1);
   });
 });
