@@ -260,3 +260,20 @@ describe('a late logout word and a login that began after it', () => {
     await wentOn(tabC, cameTo);
   });
 });
+
+describe('a late logout word, a hub of the ended login that reads it after the handover', () => {
+  // Guard: d is not b's `predecessor`'s peer any more when it reads a's word (it queued for
+  // the socket b handed over); it still ends its login, and c's goes on.
+  it('its tabs close on the late word, whoever owns the socket then', async () => {
+    const { tabs, deliver } = await lateLogoutWord('late-word-follower-after', [
+      'build-b',
+      'build-d',
+    ]);
+    // b reads a's words first and hands the socket over; d reads them only then.
+    deliver(['build-b']);
+    await vi.waitFor(() => expect(tabs[0]?.states().at(-1)).toBe('closed:logout'));
+    await new Promise((later) => setTimeout(later, 50));
+    deliver(['build-d']);
+    await vi.waitFor(() => expect(tabs[1]?.states().at(-1)).toBe('closed:logout'));
+  });
+});
