@@ -216,7 +216,8 @@ export class TabSocketHandle implements TabSocket {
     } else if (event.kind === 'error') {
       this.fail(deserializeError(event.error));
     } else if (event.kind === 'resync') {
-      if (!event.past || !this.#joinedAfterLoss()) this.#events.resync.emit();
+      // A resync of the past is not this handle's if it joined after the loss (`#joined`).
+      if (!event.past || this.#joined !== 'open') this.#events.resync.emit();
     } else if (event.kind === 'builds') {
       this.#events.builds.emit(event.builds);
     }
@@ -283,11 +284,6 @@ export class TabSocketHandle implements TabSocket {
     if (state === 'open') this.#workerLoss = 'none';
     this.#events.state.emit(state, detail);
     if (lost) this.#events.resync.emit();
-  }
-
-  /** Whether a `past` resync missed nothing of this handle's (`#joined`). */
-  #joinedAfterLoss(): boolean {
-    return this.#joined === 'open';
   }
 
   #listensToTopic(): boolean {
