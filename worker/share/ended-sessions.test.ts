@@ -11,9 +11,9 @@ function atTime() {
 describe('EndedSessions', () => {
   it('names a session until no server keeps it any more, then forgets it', () => {
     const { ended, advance } = atTime();
-    ended.add('s1');
+    ended.add('s1', true);
     advance(ENDED_KEPT_FOR / 2);
-    ended.add('s2');
+    ended.add('s2', true);
     advance(ENDED_KEPT_FOR / 2);
     expect(ended.list()).toEqual(['s1', 's2']);
     advance(1);
@@ -23,9 +23,20 @@ describe('EndedSessions', () => {
 
   it('keeps at most ENDED_KEPT_MAX, forgetting the oldest', () => {
     const { ended } = atTime();
-    for (let login = 0; login <= ENDED_KEPT_MAX; login++) ended.add(`s${login}`);
+    for (let login = 0; login <= ENDED_KEPT_MAX; login++) ended.add(`s${login}`, true);
     expect(ended.list()).toHaveLength(ENDED_KEPT_MAX);
     expect(ended.has('s0')).toBe(false);
     expect(ended.has(`s${ENDED_KEPT_MAX}`)).toBe(true);
+  });
+
+  it('tells a session this hub’s logout ended from one another hub told it of', () => {
+    const { ended } = atTime();
+    ended.add('told', false);
+    ended.add('here', true);
+    expect([ended.has('told'), ended.endedHere('told')]).toEqual([true, false]);
+    expect([ended.has('here'), ended.endedHere('here')]).toEqual([true, true]);
+    // Told after this hub's own logout ended it: still its own.
+    ended.add('here', false);
+    expect(ended.endedHere('here')).toBe(true);
   });
 });

@@ -11,20 +11,23 @@ export const ENDED_KEPT_FOR = 10 * 60_000;
 export const ENDED_KEPT_MAX = 16;
 
 /**
- * The sessions a hub's logouts ended, each until no server keeps it any more (a cursor of
- * it then resumes nothing): bounded in time and in count, as every join carries them.
+ * The sessions a hub's logouts ended, or that an owner's `leaving` told it ended, each until
+ * no server keeps it any more (a cursor of it then resumes nothing): bounded in time and in
+ * count, as every join carries them.
  */
 export class EndedSessions {
-  /** When each ended, oldest first (a session ends once). */
-  readonly #endedAt = new Map<string, number>();
+  /** When each ended, oldest first (a session ends once), and whether this hub's logout ended it. */
+  readonly #endedAt = new Map<string, { at: number; here: boolean }>();
   readonly #clock: Clock;
 
   constructor(clock: Clock) {
     this.#clock = clock;
   }
 
-  add(session: string): void {
-    this.#endedAt.set(session, this.#clock.now());
+  /** `here`: this hub's own logout ended it (else another hub's logout, as it told). */
+  add(session: string, here: boolean): void {
+    const known = this.#endedAt.get(session);
+    this.#endedAt.set(session, { at: known?.at ?? this.#clock.now(), here: here || !!known?.here });
     this.list();
   }
 
@@ -33,10 +36,15 @@ export class EndedSessions {
     return this.#endedAt.has(session);
   }
 
+  /** Whether this hub's own logout ended it (see `has`). */
+  endedHere(session: string): boolean {
+    return !!this.#endedAt.get(session)?.here;
+  }
+
   /** The sessions named now; forgets those past their time, and the oldest past the count. */
   list(): string[] {
     const since = this.#clock.now() - ENDED_KEPT_FOR;
-    for (const [session, at] of this.#endedAt) {
+    for (const [session, { at }] of this.#endedAt) {
       if (at < since || this.#endedAt.size > ENDED_KEPT_MAX) this.#endedAt.delete(session);
     }
     return [...this.#endedAt.keys()];

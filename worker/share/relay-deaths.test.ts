@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
-import { HELLO, resumed, resumeFrameOf } from '../test-support/connection-harness';
+import { HELLO, resumed, resumeFrameOf, resyncOnto } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
 
 const ALL = { all: true, topics: [] };
@@ -177,15 +177,16 @@ async function lateLogoutWord(name: string, late: string[]) {
   await tabA.api.open('tab-a', relayOptions(name));
   tabA.api.setInterest('tab-a', name, ALL);
   const { resume } = handshake();
-  const held: RelayMessage[] = [];
+  const held: Held[] = [];
   world.hooks.relayReceived = (build, message) => {
     if (!late.includes(build) || (message.kind !== 'owner' && message.kind !== 'state')) {
       return undefined;
     }
-    held.push(message);
+    held.push({ build, message });
     return 'lost';
   };
   const tabs = [];
+  const hubs = [];
   for (const build of late) {
     const hub = world.startHub(build);
     const tab = await world.attachTab(hub.hub, `tab-${build}`);
@@ -195,12 +196,13 @@ async function lateLogoutWord(name: string, late: string[]) {
       nextId: 1,
     });
     tabs.push(tab);
+    hubs.push(hub);
     // a's answer to each join reaches every hub that joined so far.
     const answers = (tabs.length * (tabs.length + 1)) / 2;
     await vi.waitFor(() => expect(held).toHaveLength(answers));
   }
   tabA.api.close('tab-a', name, 1000, '');
-  const words = () => held.filter((message) => message.kind === 'state');
+  const words = () => held.filter(({ message }) => message.kind === 'state');
   await vi.waitFor(() => expect(words()).toHaveLength(late.length));
   const c = world.startHub('build-c');
   const tabC = await world.attachTab(c.hub, 'tab-c');
@@ -209,15 +211,35 @@ async function lateLogoutWord(name: string, late: string[]) {
   handshake();
   await vi.waitFor(() => expect(tabC.states().at(-1)).toMatch(/^open:/));
   const cameTo = tabC.states().at(-1) ?? '';
-  /** The hubs of `to` read a's words (c never hears them: its channel came after). */
-  const deliver = (to: string[]) => {
-    world.hooks.relayReceived = (build, message) =>
-      message.from === held[0]?.from && !to.includes(build) ? 'lost' : undefined;
+  const ownerA = held[0]?.message.from;
+  /**
+   * Each held message that `pick` picks reaches the hub it was held for, once, in the order
+   * it was posted; other messages go as posted. (c never hears a's: its channel came after.)
+   */
+  const deliverWhere = (pick: (held: Held) => boolean) => {
+    world.hooks.relayReceived = (build, message) => {
+      const { heldFor } = message as { heldFor?: string };
+      return heldFor === undefined || heldFor === build ? undefined : 'lost';
+    };
     const channel = new BroadcastChannel(relayChannelName(name));
-    for (const message of held) channel.postMessage(message);
+    for (const entry of held) {
+      if (entry.delivered || !pick(entry)) continue;
+      entry.delivered = true;
+      channel.postMessage({ ...entry.message, heldFor: entry.build });
+    }
     channel.close();
   };
-  return { tabs, tabC, cameTo, deliver };
+  /** The hubs of `to` read a's words; every hub, what the others posted. */
+  const deliver = (to: string[]) =>
+    deliverWhere(({ build, message }) => message.from !== ownerA || to.includes(build));
+  return { hubs, tabs, tabC, cameTo, deliver, deliverWhere, ownerA };
+}
+
+/** A message held back from the hub of `build`, until a test delivers it. */
+interface Held {
+  build: string;
+  message: RelayMessage;
+  delivered?: true;
 }
 
 /** c took the socket from the hub that ended the logged-out session on it, and went on. */
@@ -272,8 +294,85 @@ describe('a late logout word, a hub of the ended login that reads it after the h
     // b reads a's words first and hands the socket over; d reads them only then.
     deliver(['build-b']);
     await vi.waitFor(() => expect(tabs[0]?.states().at(-1)).toBe('closed:logout'));
-    await new Promise((later) => setTimeout(later, 50));
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(3));
     deliver(['build-d']);
     await vi.waitFor(() => expect(tabs[1]?.states().at(-1)).toBe('closed:logout'));
+  });
+
+  // Review 7. d queued for the lock before c, so it takes the socket b handed over, resumes
+  // the session b's `end` ended and is moved to a new one; then it reads a's word, naming
+  // the session b's `leaving` named. Before, d took that for the echo of a logout of its
+  // own and went on with the ended login. (Review 7 saw c's login hang here: its test posted
+  // b's announcements twice, and c followed b again after b had left.)
+  it('a hub that took the socket b handed over hands it to the new login on the late word', async () => {
+    const name = 'late-word-after-takeover';
+    const { tabs, tabC, cameTo, deliver } = await lateLogoutWord(name, ['build-b', 'build-d']);
+    deliver(['build-b']);
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(3));
+    // d resumes the session b's `end` ended: the server starts a new one.
+    const taken = world.latest();
+    taken.accept();
+    taken.receive(HELLO);
+    taken.receive(resyncOnto('after-end'));
+    await vi.waitFor(() => expect(tabs[1]?.states().at(-1)).toBe('open:open'));
+    deliver(['build-d']);
+    await vi.waitFor(() => expect(tabs[1]?.states().at(-1)).toBe('closed:logout'));
+    const sent = tabC.api.send('tab-c', name, 'after', { id: 1 });
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(4));
+    const { socket } = handshake();
+    await vi.waitFor(() => expect(tabC.states().at(-1)).toBe(cameTo));
+    const since = tabC.states().slice(tabC.states().indexOf(cameTo));
+    expect(since.filter((state) => state.startsWith('closed'))).toEqual([]);
+    await vi.waitFor(() => expect(idsOf(socket.sent, 'after')).toHaveLength(1));
+    socket.receive(ack(idsOf(socket.sent, 'after')[0] ?? -1));
+    await expect(sent).resolves.toEqual({ ok: true, value: undefined });
+  });
+});
+
+describe('a late logout word behind the next owner’s announcement', () => {
+  // Review 7. d hears b announce itself before it hears a's word (a lock and a channel race:
+  // b took the lock a let go before a's word reached d). It follows b, so a's word is not its
+  // owner's; before, d ignored it, took the socket when b handed it over, and went on with
+  // the login the word ended. A word on d's channel names the session d is on: it ends d's
+  // login too, and c's takes the socket.
+  it('a hub that follows the next owner closes on the word of the one before', async () => {
+    const { tabs, tabC, cameTo, deliverWhere, ownerA } = await lateLogoutWord(
+      'late-word-behind-announcement',
+      ['build-b', 'build-d'],
+    );
+    const toD = (build: string) => build === 'build-d';
+    deliverWhere(({ build, message }) => toD(build) && message.kind === 'owner');
+    deliverWhere(({ build }) => toD(build));
+    await vi.waitFor(() => expect(tabs[1]?.states().at(-1)).toBe('closed:logout'));
+    deliverWhere(({ message }) => message.from === ownerA);
+    await vi.waitFor(() => expect(tabs[0]?.states().at(-1)).toBe('closed:logout'));
+    await wentOn(tabC, cameTo);
+  });
+});
+
+describe('a late logout word, once the next owner died', () => {
+  // d follows b, which took the socket before it read a's word, and takes it on b's death
+  // (its predecessor is b): a's word, read then, names the session d took the socket on.
+  // It ends d's login, and c's takes the socket.
+  it('the hub that took the socket on the next owner’s death hands it to the new login', async () => {
+    const { hubs, tabs, tabC, cameTo, deliverWhere, ownerA } = await lateLogoutWord(
+      'late-word-after-death',
+      ['build-b', 'build-d'],
+    );
+    const toD = ({ build }: Held) => build === 'build-d';
+    deliverWhere((held) => toD(held) && held.message.kind === 'owner');
+    // d follows b once it mirrors b's announcement, a handover from a.
+    await vi.waitFor(() => expect(tabs[1]?.states()).toContain('connecting:handover'));
+    hubs[0]?.kill();
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(3));
+    handshake();
+    await vi.waitFor(() => expect(tabs[1]?.states().at(-1)).toBe('open:open'));
+    deliverWhere((held) => toD(held) && held.message.from === ownerA);
+    await vi.waitFor(() => expect(tabs[1]?.states().at(-1)).toBe('closed:logout'));
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(4));
+    handshake();
+    await vi.waitFor(() => expect(tabC.states().at(-1)).toBe(cameTo));
+    const since = tabC.states().slice(tabC.states().indexOf(cameTo));
+    expect(since.filter((state) => state.startsWith('closed'))).toEqual([]);
   });
 });

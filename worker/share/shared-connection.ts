@@ -54,6 +54,8 @@ interface Owner {
    * undefined when the lock came before this hub heard any owner (see `#receive`).
    */
   predecessor: string | undefined;
+  /** The session of the cursor this hub took the socket with: its login's, even once it left it. */
+  tookOn: string | undefined;
 }
 
 type Logout = { code: number; closeReason: string };
@@ -276,7 +278,7 @@ export class SharedConnection {
     if (reason === 'logout') {
       this.#loggedOut = { code, closeReason };
       const session = this.cursor?.session;
-      if (session !== undefined) this.#loggedOutSessions.add(session);
+      if (session !== undefined) this.#loggedOutSessions.add(session, true);
     }
     if (role.kind === 'owner') {
       role.socket.close(code, closeReason, reason);
@@ -331,7 +333,7 @@ export class SharedConnection {
    * socket over, or its login ended (a logout, then a new login woke it). Its last word on
    * the channel may come after the lock, so this hub resumes the session only once it heard
    * the owner leave, or the owner died (its lifetime lock is free); a logout heard first
-   * ends the login here too (`#peerListener`), and the lock goes to the next hub.
+   * ends the login here too (`#receive`), and the lock goes to the next hub.
    */
   #take(relaying: Relaying, release: () => void): void {
     const owner = relaying.peer.owner;
@@ -375,6 +377,7 @@ export class SharedConnection {
       socket,
       channel: relaying?.channel,
       predecessor: relaying?.peer.owner,
+      tookOn: cursor?.session,
     };
     // The peers of the last owner are this one's only once they join it.
     this.#heard.builds(socket.builds);
@@ -383,14 +386,15 @@ export class SharedConnection {
 
   #receive(message: RelayMessage): void {
     if (message?.v !== RELAY_VERSION) return;
-    if (message.kind === 'leaving' && message.ended) this.#loggedOutSessions.add(message.ended);
+    if (message.kind === 'leaving' && message.ended) {
+      this.#loggedOutSessions.add(message.ended, false);
+    }
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
       if (!isOwnerMessage(message)) role.socket.receive(message);
       else if (
         isLogout(message) &&
-        (role.predecessor ?? message.from) === message.from &&
-        !this.#endedHere(message.session)
+        this.#endsThisLogin(message, role.predecessor, [role.tookOn, this.cursor?.session])
       ) {
         // The owner this hub took over from died after its tab logged out: its word came
         // after the lock, and the login ends here too, or this hub would resume it. With
@@ -400,15 +404,17 @@ export class SharedConnection {
         // posted before it was made: each login of a hub opens its own), so it ends the login
         // this hub joined, never an earlier one; unless it names a session this hub's own
         // logout ended: then it is the owner's echo of that logout, which this hub's tab
-        // followed at once with a new login (seed 3071), and this login goes on. A peer's
-        // login that began after the word (a new login's hub woke the dormant owner) goes
-        // on too: it takes the socket, and only this hub's tabs close.
+        // followed at once with a new login (seed 3071), and this login goes on. The word of
+        // an earlier owner than the one this hub took over from ends it too, when it names
+        // the session this hub took the socket on (review 7). A peer's login that began
+        // after the word (a new login's hub woke the dormant owner) goes on: it takes the
+        // socket, and only this hub's tabs close.
         const { code = 1000, closeReason = '' } = message.detail;
         const session = message.session ?? role.socket.connection.cursor.session;
         if (!role.socket.handOverAfterLogout(session, code, closeReason)) {
           this.close(code, closeReason, 'logout');
         } else {
-          this.#loggedOutSessions.add(session);
+          this.#loggedOutSessions.add(session, false);
           this.#letGo();
         }
       }
@@ -430,6 +436,17 @@ export class SharedConnection {
       ) {
         this.#closeHere(role, message.code, 'logout');
       }
+      return;
+    }
+    if (
+      isLogout(message) &&
+      message.from !== role.peer.owner &&
+      this.#endsThisLogin(message, role.peer.owner, [role.peer.cursor?.session])
+    ) {
+      // The word of an owner before the one this hub follows, late behind that one's
+      // announcement (a lock and a channel race): it ends this hub's login all the same, or
+      // this hub would take the socket for it once the owner it follows hands over (review 7).
+      this.#closeHere(role, message.detail.code ?? 1000, 'logout');
       return;
     }
     if (message.kind === 'owner' && message.url !== this.options.url) {
@@ -454,13 +471,22 @@ export class SharedConnection {
     }
   }
 
-  /** Whether this hub's own logout ended `session`, and it is not the one this hub is on. */
-  #endedHere(session: string | undefined): boolean {
-    return (
-      session !== undefined &&
-      this.#loggedOutSessions.has(session) &&
-      session !== this.cursor?.session
-    );
+  /**
+   * Whether an owner's logout `word`, heard on this login's channel, ends this login: it was
+   * posted after the channel was made, so it is of this login when it comes from the owner
+   * `followed` (or any, where this hub took the lock before it heard one), or names a session
+   * this login was `on`; unless it names a session this hub's own logout ended, and that this
+   * hub is not on: the echo of that logout, heard by this hub's next login (seed 3071).
+   */
+  #endsThisLogin(
+    word: Extract<RelayMessage, { kind: 'state' }>,
+    followed: string | undefined,
+    on: readonly (string | undefined)[],
+  ): boolean {
+    const { session, from } = word;
+    if (session === undefined) return (followed ?? from) === from;
+    const echo = this.#loggedOutSessions.endedHere(session) && session !== this.cursor?.session;
+    return !echo && ((followed ?? from) === from || on.includes(session));
   }
 
   /**
