@@ -223,8 +223,17 @@ export interface HubApi {
   send(tabId: string, name: string, data: SocketData, tag?: TabSend): Promise<Outcome<void>>;
   /** The tab recorded the `written` event of its send `id` that `awaits`, naming `wire`. */
   heard(tabId: string, name: string, id: number, wire: WireId): void;
-  /** Logout: closes the connection for every tab; it stays closed until a tab opens it again. */
-  close(tabId: string, name: string, code: number, closeReason: string): Outcome<void>;
+  /**
+   * Logout: closes the connection for every tab; it stays closed until a tab opens it again.
+   * A hub that relays answers once the owner said it closed (or within a second): until
+   * then, the owner may still pass the login's pushes to other hubs' tabs.
+   */
+  close(
+    tabId: string,
+    name: string,
+    code: number,
+    closeReason: string,
+  ): Outcome<void> | Promise<Outcome<void>>;
   /** This tab leaves one connection. */
   release(tabId: string, name: string): void;
   /** This tab leaves every connection (pagehide). */

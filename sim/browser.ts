@@ -12,6 +12,7 @@ import { resolveOptions } from '../protocol/connection-options';
 import type { Hub } from '../worker/hub/hub';
 import type { StreamMaker } from '../worker/platform';
 import { createHub, exposeHub } from '../worker/serve';
+import type { BrowserPlan } from './faults';
 import { SimStorage } from './globals';
 import { SimLocks } from './locks';
 import {
@@ -196,6 +197,7 @@ export class Browser {
   user: string | undefined;
   readonly locks: SimLocks;
   readonly bus: ChannelBus;
+  readonly sharedWorkers: boolean;
   online = true;
   /** The network refuses WebSocket handshakes (a proxy that strips `Upgrade`); streams pass. */
   upgradesBlocked = false;
@@ -208,12 +210,13 @@ export class Browser {
   constructor(
     readonly sim: Scheduler,
     readonly id: string,
-    readonly sharedWorkers: boolean,
+    plan: BrowserPlan,
     readonly listener: () => Listener | undefined,
     readonly observer: NetworkObserver,
   ) {
+    this.sharedWorkers = plan.sharedWorkers;
     this.locks = new SimLocks(sim);
-    this.bus = new ChannelBus(sim);
+    this.bus = new ChannelBus(sim, plan.channelLag ?? false);
   }
 
   storageOf(slot: number): SimStorage {

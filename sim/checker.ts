@@ -232,16 +232,23 @@ export function checkSockets(history: History, options: CheckOptions): Violation
   return violations;
 }
 
-/** After close() resolves: no push of the old login reaches any handle of that browser. */
+/**
+ * After close() resolves: no push of the old login reaches any handle of that browser. One
+ * the server had sent before may: an owner passes its pushes to the other hubs on their
+ * channel, and on a lagging one (`ChannelBus`) they are on their way for up to its lag.
+ */
 export function checkLogouts(history: History): Violation[] {
   const violations: Violation[] = [];
   for (const logout of history.logouts) {
+    const inFlight = history.channelLag.get(logout.browser) ?? 0;
     for (const handle of history.handles.values()) {
       if (handle.browser !== logout.browser || handle.openedAt > logout.at) continue;
       for (const event of handle.events) {
         if (event.kind !== 'frame' || event.at <= logout.at) continue;
         const push = history.pushes.get(event.push);
         if (!push || push.user !== logout.user) continue;
+        const sentBefore = (push.appendedAt.get(logout.browser) ?? event.at) <= logout.at;
+        if (sentBefore && event.at <= logout.at + inFlight) continue;
         // Heard through a session this browser started after the logout: a new login.
         const fresh = [...push.streams.keys()].some(
           (session) =>

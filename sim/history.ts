@@ -98,6 +98,8 @@ export class History {
   readonly sessionSwitches = new Map<string, number[]>();
   /** When each browser was told `resync` by the server (any of its sockets). */
   readonly serverResyncs = new Map<string, number[]>();
+  /** How long a message may travel each browser's BroadcastChannels (`ChannelBus`), in ms. */
+  readonly channelLag = new Map<string, number>();
   /** Violations seen as they happened (socket counts, memory probes). */
   readonly live: Violation[] = [];
   /** The sockets of each browser open as the browser sees them. */

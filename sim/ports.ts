@@ -134,17 +134,44 @@ export function channel(
   return { port1, port2 };
 }
 
-/** The BroadcastChannels of one browser profile (one origin): a bus per name. */
+/** Longest a lagging channel's message takes to reach the others' queues (see `ChannelBus`). */
+export const CHANNEL_LAG_MAX = 30;
+
+/**
+ * The BroadcastChannels of one browser profile (one origin): a bus per name. HTML queues a
+ * message for every receiver as it is posted, so each receives them in the order they were
+ * posted. With `lag`, a message first travels its sender's own lane, for up to
+ * `CHANNEL_LAG_MAX` ms: as in browsers where each channel reaches a broker through a pipe
+ * of its own, a hub may hear another's later message first (the lock a hub let go of after
+ * posting a word can reach the next hub, which announces itself, before the word reaches the
+ * others). One sender's messages keep their order, and reach the others after its death too.
+ */
 export class ChannelBus {
   readonly #open = new Map<string, Set<SimBroadcastChannel>>();
 
-  constructor(private readonly sim: Scheduler) {}
+  constructor(
+    private readonly sim: Scheduler,
+    private readonly lag: boolean,
+  ) {}
 
   open(name: string, owner: Context): SimBroadcastChannel {
     const members = this.#open.get(name) ?? new Set();
     this.#open.set(name, members);
+    const toBroker = this.lag ? this.sim.lane(`bc-out:${name}`, () => this.sim.root) : undefined;
     const member = new SimBroadcastChannel(this.sim, owner, name, (data) => {
-      for (const other of members) if (other !== member) other.deliver(cloneMessage(data, []));
+      // The receivers are those open as it is posted (HTML); a lag only delays it.
+      const receivers = [...members].filter((other) => other !== member);
+      const fanOut = (posted: unknown) => {
+        for (const other of receivers) other.deliver(cloneMessage(posted, []));
+      };
+      if (!toBroker) {
+        fanOut(data);
+        return;
+      }
+      // Cloned as posted: the sender may change the object after.
+      const posted = cloneMessage(data, []);
+      const lag = Math.floor(this.sim.random() * CHANNEL_LAG_MAX);
+      this.sim.post(toBroker, 'broadcast-out', () => fanOut(posted), lag);
     });
     members.add(member);
     member.onClose = () => members.delete(member);

@@ -10,8 +10,10 @@ import { RedisReplayStore } from '../server/redis/redis-replay-store';
 import type { RedisCommandClient } from '../server/redis/store-options';
 import { FINAL_ACKS_WITHIN } from '../worker/socket/final-acks';
 import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from './browser';
+import type { BrowserPlan } from './faults';
 import { installGlobals, type Realm } from './globals';
 import { type HandleRecord, History, type Receipt } from './history';
+import { CHANNEL_LAG_MAX } from './ports';
 import { Recorder } from './recorder';
 import { RedisGate } from './redis-gate';
 import { type Context, Scheduler } from './scheduler';
@@ -44,7 +46,7 @@ export interface WorldOptions {
   redis?: WorldRedis;
   seed: number;
   choices: readonly number[];
-  browsers: Array<{ sharedWorkers: boolean }>;
+  browsers: BrowserPlan[];
   trace?: boolean;
 }
 
@@ -72,10 +74,11 @@ export class World implements Realm {
       this.sim.external = () => gate.pending();
     }
     this.store = this.#freshStore();
-    this.browsers = options.browsers.map(
-      ({ sharedWorkers }, index) =>
-        new Browser(this.sim, `b${index + 1}`, sharedWorkers, () => this.server, this.#recorder),
-    );
+    this.browsers = options.browsers.map((plan, index) => {
+      const id = `b${index + 1}`;
+      if (plan.channelLag) this.history.channelLag.set(id, CHANNEL_LAG_MAX);
+      return new Browser(this.sim, id, plan, () => this.server, this.#recorder);
+    });
     this.#restoreGlobals = installGlobals(this);
     this.startServer();
   }

@@ -255,13 +255,19 @@ export class Hub {
     }
   }
 
-  close(tabId: string, name: string, code: number, closeReason: string): Outcome<void> {
+  close(
+    tabId: string,
+    name: string,
+    code: number,
+    closeReason: string,
+  ): Outcome<void> | Promise<Outcome<void>> {
     const refusal = checkClose(code, closeReason);
     if (refusal) return failure(refusal);
-    if (this.#registry.has(tabId)) {
-      this.#connections.get(name)?.connection.close(code, closeReason, 'logout');
-    }
-    return DONE;
+    const connection = this.#registry.has(tabId)
+      ? this.#connections.get(name)?.connection
+      : undefined;
+    connection?.close(code, closeReason, 'logout');
+    return connection?.loggingOut?.then(() => DONE) ?? DONE;
   }
 
   release(tabId: string, name: string): void {

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
-import { HELLO, resumed, resumeFrameOf } from '../test-support/connection-harness';
+import { HELLO, handshake as handshakeOn, resumeFrameOf } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
 
 const ALL = { all: true, topics: [] };
@@ -18,13 +18,7 @@ afterEach(() => {
   world = hubWorld();
 });
 
-function handshake(socket = world.latest()) {
-  socket.accept();
-  socket.receive(HELLO);
-  const resume = resumeFrameOf(socket);
-  socket.receive(resumed(0));
-  return { socket, resume };
-}
+const handshake = (socket = world.latest()) => handshakeOn(socket);
 
 describe('a late logout word while no socket could write `end`', () => {
   // BUG (severity high: a logged-out session goes on for another login). a's socket is

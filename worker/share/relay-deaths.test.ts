@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
-import { HELLO, resumed, resumeFrameOf, resyncOnto } from '../test-support/connection-harness';
+import { HELLO, handshake as handshakeOn, resyncOnto } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
 
 const ALL = { all: true, topics: [] };
@@ -31,14 +31,7 @@ async function twoHubs(name: string) {
   return { a, b, tabA, tabB };
 }
 
-function handshake() {
-  const socket = world.latest();
-  socket.accept();
-  socket.receive(HELLO);
-  const resume = resumeFrameOf(socket);
-  socket.receive(resumed(0));
-  return { socket, resume };
-}
+const handshake = () => handshakeOn(world.latest());
 
 /** The message ids the frames carrying `text` went under: one id means the app gets it once. */
 function idsOf(sent: unknown[], text: string): number[] {

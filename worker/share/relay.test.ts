@@ -7,7 +7,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hubLockName, ownerLockName, relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { ID_RESERVE } from '../socket/wire-link';
-import { HELLO, resumed, resumeFrameOf, resyncOnto } from '../test-support/connection-harness';
+import {
+  HELLO,
+  handshake as handshakeOn,
+  resumeFrameOf,
+  resyncOnto,
+} from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
 import { RelayPeer } from './relay-peer';
 
@@ -37,14 +42,7 @@ async function twoHubs(name: string, overrides: Parameters<typeof relayOptions>[
 }
 
 /** Completes the handshake of the latest socket: hello, the resume it answers, resumed at `seq`. */
-function handshake(seq = 0) {
-  const socket = world.latest();
-  socket.accept();
-  socket.receive(HELLO);
-  const resume = resumeFrameOf(socket);
-  socket.receive(resumed(seq));
-  return { socket, resume };
-}
+const handshake = (seq = 0) => handshakeOn(world.latest(), seq);
 
 describe('hubs sharing a connection', () => {
   it('take the new session of a server that lost theirs: every push of its stream reaches every tab once', async () => {

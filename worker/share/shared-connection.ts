@@ -60,7 +60,10 @@ interface Owner {
 
 type Logout = { code: number; closeReason: string };
 
-/** How long `open` waits for the owner's answer: a grant or an announcement takes a few ms. */
+/**
+ * How long `open` waits for the owner's answer, and a relaying hub's logout for the owner's
+ * word that it closed: a grant or a channel message takes a few ms.
+ */
 const KNOWN_WITHIN = 1_000;
 
 /**
@@ -90,6 +93,8 @@ export class SharedConnection {
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
   readonly #known: AnswerWait;
+  /** Until the owner said it closed the login this hub's tab logged out of while relaying. */
+  readonly #logoutHeard: AnswerWait;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -97,6 +102,7 @@ export class SharedConnection {
     tabs: HeardTabs,
   ) {
     this.#known = new AnswerWait(env.clock);
+    this.#logoutHeard = new AnswerWait(env.clock);
     this.#loggedOutSessions = new EndedSessions(env.clock);
     this.#heard = new HeardStream(options.name, tabs);
   }
@@ -168,6 +174,16 @@ export class SharedConnection {
     role.peer.join();
     if (!this.#known.promise) this.#known.start(KNOWN_WITHIN);
     return this.#known.promise;
+  }
+
+  /**
+   * After a logout this hub relayed: a promise that resolves once the owner said the login
+   * closed, which it does on hearing the logout (or after `KNOWN_WITHIN` ms, should it
+   * never: it died, or it is of another relay version). Until then it may still pass the
+   * login's pushes to other hubs' tabs. Undefined when nothing is left to wait for.
+   */
+  get loggingOut(): Promise<void> | undefined {
+    return this.#logoutHeard.promise;
   }
 
   /** Where the session stands, as this hub knows it. */
@@ -422,6 +438,8 @@ export class SharedConnection {
     }
     if (role.kind === 'owner' || role.kind === 'keeper') {
       if (message.kind === 'join') this.#answerEnded(role.channel, message);
+      // The owner closed the login this keeper's tab logged out of.
+      else if (role.kind === 'keeper' && isLogout(message)) this.#logoutHeard.settle();
       return;
     }
     if (role.kind !== 'relay') return;
@@ -520,6 +538,7 @@ export class SharedConnection {
     this.#final = { ...peer.status, state: 'closed' };
     this.#role = { kind: 'keeper', channel, stop, granted };
     this.#known.settle();
+    this.#logoutHeard.start(KNOWN_WITHIN);
     this.#heard.state(this.#final, { from: peer.status.state, reason: 'logout', code });
   }
 
@@ -535,6 +554,7 @@ export class SharedConnection {
   #letGo(): void {
     const role = this.#role;
     this.#known.settle();
+    this.#logoutHeard.settle();
     this.#loggedOut = undefined;
     if (role.kind === 'idle') return;
     if (role.kind === 'relay' || role.kind === 'keeper') {

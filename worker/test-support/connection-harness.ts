@@ -7,7 +7,7 @@ import { SharedConnection } from '../share/shared-connection';
 import { Connection } from '../socket/connection';
 import type { ConnectionEvents } from '../socket/connection-events';
 import { HELLO_WINDOW } from '../socket/wire-link';
-import { fakeEnvironment } from './fake-socket';
+import { type FakeSocket, fakeEnvironment } from './fake-socket';
 
 /** The nonce of every fake hello: answers to the resume must carry it. */
 export const NONCE = 'n0nce-0123456789abcdef';
@@ -33,6 +33,15 @@ export function resumeFrameOf(socket: { sent: unknown[] }) {
     session: string;
     last: number;
   };
+}
+
+/** A server that accepts `socket`, says hello and resumes the session its resume names. */
+export function handshake(socket: FakeSocket, seq = 0) {
+  socket.accept();
+  socket.receive(HELLO);
+  const resume = resumeFrameOf(socket);
+  socket.receive(resumed(seq));
+  return { socket, resume };
 }
 
 export type Overrides = Omit<ConnectionOptions, 'url'>;
