@@ -455,10 +455,12 @@ describe('hubs sharing a connection', () => {
     const { a, tabA, tabB } = await twoHubs('relay-logout');
     const { socket } = handshake();
     await vi.waitFor(() => expect(tabB.states()).toContain('open:open'));
-    expect(tabB.api.close('tab-b', 'relay-logout', 1000, '')).toEqual({
+    await expect(tabB.api.close('tab-b', 'relay-logout', 1000, '')).resolves.toEqual({
       ok: true,
       value: undefined,
     });
+    // Answered once the owner closed the login: no push of it reaches a tab after that.
+    expect(socket.closeCalls).toHaveLength(1);
     for (const tab of [tabA, tabB]) {
       await vi.waitFor(() => expect(tab.states().at(-1)).toBe('closed:logout'));
     }
@@ -798,9 +800,10 @@ describe('hubs sharing a connection', () => {
     const b = world.startHub('build-b');
     const tabB = await world.attachTab(b.hub, 'tab-b');
     const opened = tabB.api.open('tab-b', relayOptions(name));
-    expect(tabB.api.close('tab-b', name, 1000, '')).toEqual({ ok: true, value: undefined });
+    const closed = tabB.api.close('tab-b', name, 1000, '');
     await opened;
     expect(tabB.states().at(-1)).toBe('closed:logout');
+    await expect(closed).resolves.toEqual({ ok: true, value: undefined });
 
     // The logout reaches the owner (one channel hop later): its socket closes, its tab sees
     // closed:logout, and no push of the session reaches a tab after that.
