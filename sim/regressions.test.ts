@@ -1116,6 +1116,26 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [0, 0, 7, 0, 0, 0],
     },
   },
+  {
+    // Without SharedWorkers, with lagging channels (`channel-lag`, seed 4003): h1's page
+    // relays and logs out; its `close` takes 14 ms to reach the owner, which meanwhile gets
+    // p1 and passes it to h3. Invariant: no push of the login after close() resolves (it
+    // resolves once the owner said it closed: `SharedConnection.loggingOut`).
+    bug: 'a logout in a relaying page resolved before the owner heard it (push after logout)',
+    plan: {
+      seed: 0,
+      browsers: [
+        { sharedWorkers: false, channelLag: true },
+        { sharedWorkers: false, channelLag: false },
+      ],
+      steps: [
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 12, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'logout', pick: 0 } },
+      ],
+      choices: [0, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
