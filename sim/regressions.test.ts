@@ -1136,6 +1136,28 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [0, 0],
     },
   },
+  {
+    // A second build relays, its channels lagging (`channel-lag`, seed 4302): h1 logs out
+    // and its page logs in again at once, as h3 in the relaying page sends. The relaying hub
+    // reads the logout word and rejects s3 as closed (the owner never numbered it), but its
+    // join and s3, still on their way, reached the owner's hub's new login, which wrote s3
+    // once the 1 s wait for the relaying hub's `holds` ran out. Invariant: a rejected send
+    // never reaches the app (the relaying hub now leaves the owner as the login closes).
+    bug: 'a relaying hub’s send, rejected as closed by the logout, written by the owner’s next login',
+    plan: {
+      seed: 890198558,
+      browsers: [{ sharedWorkers: true, channelLag: true }],
+      steps: [
+        { wait: 3, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 34, aim: false, step: { kind: 'send', pick: 0, count: 2 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 1, topic: 0, count: 1 } },
+        { wait: 1, aim: false, step: { kind: 'send', pick: 3, count: 1 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

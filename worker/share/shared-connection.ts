@@ -477,7 +477,11 @@ export class SharedConnection {
     }
     role.peer.receive(message);
     if (hasEnded(role.peer.status.state)) {
-      // The owner closed it for every hub: this one stops queueing for the socket.
+      // The owner closed it for every hub: this one stops queueing for the socket. It leaves
+      // the owner too: the sends it posted that the owner did not number are told `closed`
+      // (never written), and the owner's hub, should its tab log in again, takes this hub's
+      // join or sends still on their way for its new login's (seed 4302).
+      role.peer.leave();
       this.#letGo();
       return;
     }
