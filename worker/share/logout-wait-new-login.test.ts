@@ -87,9 +87,13 @@ async function logoutThenLogin(name: string, who: 'same hub' | 'other hub') {
   socket.receive(push(2));
   await vi.waitFor(() => expect(tabA.frames()).toHaveLength(2));
   // Then a reads b's messages.
-  world.hooks.relayReceived = undefined;
+  // Each held message reaches a alone, once, in the order it was posted.
+  world.hooks.relayReceived = (build, message) => {
+    const { heldFor } = message as { heldFor?: string };
+    return heldFor === undefined || heldFor === build ? undefined : 'lost';
+  };
   const channel = new BroadcastChannel(relayChannelName(name));
-  for (const message of held) channel.postMessage(message);
+  for (const message of held) channel.postMessage({ ...message, heldFor: 'build-a' });
   channel.close();
   await closing;
   return { atAnswer: () => atAnswer };
