@@ -30,7 +30,7 @@ async function relayedLogout(name: string) {
     held.push(message);
     return 'lost';
   };
-  const closing = tabB.api.close('tab-b', name, 1000, '');
+  const closing = Promise.resolve(tabB.api.close('tab-b', name, 1000, ''));
   let ownerClosedFirst: boolean | undefined;
   const answered = closing.then(() => {
     ownerClosedFirst = socket.closeCalls.length > 0;
@@ -38,7 +38,7 @@ async function relayedLogout(name: string) {
   await vi.waitFor(() => expect(held).toHaveLength(1));
   await vi.waitFor(() => expect(tabB.states().at(-1)).toBe('closed:logout'));
   const deliver = () => {
-    world.hooks.relayReceived = undefined;
+    delete world.hooks.relayReceived;
     const channel = new BroadcastChannel(relayChannelName(name));
     for (const message of held) channel.postMessage(message);
     channel.close();

@@ -93,8 +93,13 @@ export class SharedConnection {
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
   readonly #known: AnswerWait;
-  /** Until the owner said it closed the login this hub's tab logged out of while relaying. */
+  /**
+   * Until the owner said it closed the login this hub's tab logged out of while relaying,
+   * whatever this hub does meanwhile (a new login, making way for another's).
+   */
   readonly #logoutHeard: AnswerWait;
+  /** The session of that login, when this hub knew it: the owner's word names it. */
+  #loggingOutOf: string | undefined;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -178,8 +183,9 @@ export class SharedConnection {
 
   /**
    * After a logout this hub relayed: a promise that resolves once the owner said the login
-   * closed, which it does on hearing the logout (or after `KNOWN_WITHIN` ms, should it
-   * never: it died, or it is of another relay version). Until then it may still pass the
+   * closed, which it does on hearing the logout (or after `KNOWN_WITHIN` ms, should it never,
+   * or should this hub no longer hear the channel: it died, it is of another relay version,
+   * or this hub made way for another hub's login). Until then the owner may still pass the
    * login's pushes to other hubs' tabs. Undefined when nothing is left to wait for.
    */
   get loggingOut(): Promise<void> | undefined {
@@ -405,6 +411,11 @@ export class SharedConnection {
     if (message.kind === 'leaving' && message.ended) {
       this.#loggedOutSessions.add(message.ended, false);
     }
+    // The owner closed the login this hub's tab logged out of: heard by this hub in any
+    // role, as its next login's channel hears it too.
+    if (isLogout(message) && sameSession(message.session, this.#loggingOutOf)) {
+      this.#logoutHeard.settle();
+    }
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
       if (!isOwnerMessage(message)) role.socket.receive(message);
@@ -439,7 +450,6 @@ export class SharedConnection {
     if (role.kind === 'owner' || role.kind === 'keeper') {
       if (message.kind === 'join') this.#answerEnded(role.channel, message);
       // The owner closed the login this keeper's tab logged out of.
-      else if (role.kind === 'keeper' && isLogout(message)) this.#logoutHeard.settle();
       return;
     }
     if (role.kind !== 'relay') return;
@@ -494,11 +504,12 @@ export class SharedConnection {
   }
 
   /**
-   * Whether an owner's logout `word`, heard on this login's channel, ends this login: it was
-   * posted after the channel was made, so it is of this login when it comes from the owner
-   * `followed` (or any, where this hub took the lock before it heard one), or names a session
-   * this login was `on`; unless it names a session this hub's own logout ended, and that this
-   * hub is not on: the echo of that logout, heard by this hub's next login (seed 3071).
+   * Whether an owner's logout `word`, heard on this login's channel, ends this login: it
+   * comes from the owner this hub `followed` (or took the socket over from), or names a
+   * session this login was `on`. Not a word of an owner this hub never heard of, about a
+   * session it never was on: a login that began after the logout hears that too, when the
+   * word is still on its way (review 8). Nor the echo of this hub's own logout, heard by its
+   * next login (seed 3071): a session that logout ended, which this hub is not on.
    */
   #endsThisLogin(
     word: Extract<RelayMessage, { kind: 'state' }>,
@@ -506,9 +517,15 @@ export class SharedConnection {
     on: readonly (string | undefined)[],
   ): boolean {
     const { session, from } = word;
-    if (session === undefined) return (followed ?? from) === from;
-    const echo = this.#loggedOutSessions.endedHere(session) && session !== this.cursor?.session;
-    return !echo && ((followed ?? from) === from || on.includes(session));
+    const echo =
+      session !== undefined &&
+      this.#loggedOutSessions.endedHere(session) &&
+      session !== this.cursor?.session;
+    if (echo) return false;
+    return (
+      (followed !== undefined && followed === from) ||
+      (session !== undefined && on.includes(session))
+    );
   }
 
   /**
@@ -542,6 +559,7 @@ export class SharedConnection {
     this.#final = { ...peer.status, state: 'closed' };
     this.#role = { kind: 'keeper', channel, stop, granted };
     this.#known.settle();
+    this.#loggingOutOf = peer.cursor?.session;
     this.#logoutHeard.start(KNOWN_WITHIN);
     this.#heard.state(this.#final, { from: peer.status.state, reason: 'logout', code });
   }
@@ -558,7 +576,6 @@ export class SharedConnection {
   #letGo(): void {
     const role = this.#role;
     this.#known.settle();
-    this.#logoutHeard.settle();
     this.#loggedOut = undefined;
     if (role.kind === 'idle') return;
     if (role.kind === 'relay' || role.kind === 'keeper') {
@@ -582,6 +599,11 @@ function isLogout(message: RelayMessage): message is Extract<RelayMessage, { kin
     message.status.state === 'closed' &&
     message.detail.reason === 'logout'
   );
+}
+
+/** Whether two sessions may be one: equal, or either unknown. */
+function sameSession(one: string | undefined, other: string | undefined): boolean {
+  return one === undefined || other === undefined || one === other;
 }
 
 /** Whether a login in `state` ended: closed or failed. */
