@@ -94,9 +94,14 @@ export type OwnerMessage = Envelope &
     | { kind: 'leaving'; ended?: string | undefined }
   );
 
-export type PeerMessage = Envelope &
-  /** `cursor`: where the peer's stream stands, so the owner hands it the pushes it missed. */
-  (
+export type PeerMessage = Envelope & {
+  /**
+   * Numbers the sending hub's logins (each opens a channel of its own, and one channel's
+   * messages may reach the owner after another's): the owner takes no message of a login
+   * older than the last it heard from that hub. Peers of earlier releases leave it out.
+   */
+  login?: number;
+} /** `cursor`: where the peer's stream stands, so the owner hands it the pushes it missed. */ & (
     | {
         kind: 'join';
         build: string;

@@ -216,7 +216,10 @@ export class Browser {
   ) {
     this.sharedWorkers = plan.sharedWorkers;
     this.locks = new SimLocks(sim);
-    this.bus = new ChannelBus(sim, plan.channelLag ?? false);
+    this.bus = new ChannelBus(
+      sim,
+      plan.channelLag ? (data) => observer.channelPosted(id, data) : undefined,
+    );
   }
 
   storageOf(slot: number): SimStorage {

@@ -234,8 +234,9 @@ export function checkSockets(history: History, options: CheckOptions): Violation
 
 /**
  * After close() resolves: no push of the old login reaches any handle of that browser. One
- * the server had sent before may: an owner passes its pushes to the other hubs on their
- * channel, and on a lagging one (`ChannelBus`) they are on their way for up to its lag.
+ * an owner relayed before may: on a lagging channel (`ChannelBus`) it is on its way to the
+ * other hubs for up to the lag. Only that one: a push the browser heard by any other way
+ * counts (review 8).
  */
 export function checkLogouts(history: History): Violation[] {
   const violations: Violation[] = [];
@@ -247,8 +248,9 @@ export function checkLogouts(history: History): Violation[] {
         if (event.kind !== 'frame' || event.at <= logout.at) continue;
         const push = history.pushes.get(event.push);
         if (!push || push.user !== logout.user) continue;
-        const sentBefore = (push.appendedAt.get(logout.browser) ?? event.at) <= logout.at;
-        if (sentBefore && event.at <= logout.at + inFlight) continue;
+        // Relayed before the logout, and heard within the lag of that post.
+        const posts = history.relayedAt.get(logout.browser)?.get(push.id) ?? [];
+        if (posts.some((at) => at <= logout.at && event.at - at <= inFlight)) continue;
         // Heard through a session this browser started after the logout: a new login.
         const fresh = [...push.streams.keys()].some(
           (session) =>

@@ -100,6 +100,8 @@ export class History {
   readonly serverResyncs = new Map<string, number[]>();
   /** How long a message may travel each browser's BroadcastChannels (`ChannelBus`), in ms. */
   readonly channelLag = new Map<string, number>();
+  /** When an owner relayed each push on a lagging channel of each browser (each time). */
+  readonly relayedAt = new Map<string, Map<number, number[]>>();
   /** Violations seen as they happened (socket counts, memory probes). */
   readonly live: Violation[] = [];
   /** The sockets of each browser open as the browser sees them. */

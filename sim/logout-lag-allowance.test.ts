@@ -65,10 +65,17 @@ describe('the channel-lag allowance of checkLogouts', () => {
   // no channel delays. What I saw: no violation for the history above when b1 lags. The
   // allowance is only sound for a push the owner posted on the channel before the logout
   // resolved; the history would need to record that (a relayed frame's post time). NEW
-  // (the allowance came with bec8a5c).
-  it.fails('finds it too where the channels lag, when no channel carried it', () => {
+  // (the allowance came with bec8a5c). Fixed: the recorder keeps when each push was relayed
+  // on a lagging channel (`History.relayedAt`), and only such a push is allowed.
+  it('finds it too where the channels lag, when no channel carried it', () => {
     expect(checkLogouts(loggedOut(true)).map((violation) => violation.invariant)).toEqual([
       'push after logout',
     ]);
+  });
+
+  it('allows a push an owner relayed before the logout, heard within the lag of it', () => {
+    const history = loggedOut(true);
+    history.relayedAt.set('b1', new Map([[2, [15]]]));
+    expect(checkLogouts(history)).toEqual([]);
   });
 });

@@ -24,6 +24,8 @@ export interface NetworkObserver {
   socketClosed(pair: SocketPair, side: Side): void;
   browserSent(pair: SocketPair, text: string): void;
   serverSent(pair: SocketPair, text: string): void;
+  /** A hub of `browser` posted `data` on a lagging BroadcastChannel (see `ChannelBus`). */
+  channelPosted(browser: string, data: unknown): void;
 }
 
 /** Where a connection attempt lands: the server process listening now, if any. */

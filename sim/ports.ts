@@ -149,9 +149,10 @@ export const CHANNEL_LAG_MAX = 30;
 export class ChannelBus {
   readonly #open = new Map<string, Set<SimBroadcastChannel>>();
 
+  /** `lag`: channels lag, and each message posted is told it. */
   constructor(
     private readonly sim: Scheduler,
-    private readonly lag: boolean,
+    private readonly lag?: (data: unknown) => void,
   ) {}
 
   open(name: string, owner: Context): SimBroadcastChannel {
@@ -170,6 +171,7 @@ export class ChannelBus {
       }
       // Cloned as posted: the sender may change the object after.
       const posted = cloneMessage(data, []);
+      this.lag?.(posted);
       const lag = Math.floor(this.sim.random() * CHANNEL_LAG_MAX);
       this.sim.post(toBroker, 'broadcast-out', () => fanOut(posted), lag);
     });

@@ -116,6 +116,20 @@ export class Recorder implements NetworkObserver, ServerObserver {
     this.history.line(this.sim.now, `server got s${id}`);
   }
 
+  channelPosted(browser: string, data: unknown): void {
+    const { kind, event } = (data ?? {}) as {
+      kind?: unknown;
+      event?: { kind?: unknown; frames?: unknown };
+    };
+    if (kind !== 'event' || event?.kind !== 'frames' || !Array.isArray(event.frames)) return;
+    const relayed = this.history.relayedAt.get(browser) ?? new Map<number, number[]>();
+    this.history.relayedAt.set(browser, relayed);
+    for (const frame of event.frames as Array<{ data?: { p?: unknown } }>) {
+      const push = frame.data?.p;
+      if (typeof push === 'number') relayed.set(push, [...(relayed.get(push) ?? []), this.sim.now]);
+    }
+  }
+
   storeError(error: unknown): void {
     this.history.line(this.sim.now, `store error ${String(error)}`);
   }

@@ -1158,6 +1158,29 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [],
     },
   },
+  {
+    // A second build relays, its channels lagging (`channel-lag`, seed 4306): as h1 logs out
+    // and every page logs in again, the relaying hub reads the logout word and leaves the
+    // owner (seed 4302's fix), then joins the owner's next login from a new channel; its
+    // `leave`, on the old channel, reached the owner after that join, and the owner dropped
+    // it: its pages stayed open and heard nothing. Invariant: every open handle hears the
+    // pushes after healing (a hub's messages now carry its login number, and the owner takes
+    // none of a login older than the last it heard from that hub).
+    bug: 'a relaying hub’s leave of its last login reached the owner after its next join (not delivered after healing)',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true, channelLag: true }],
+      steps: [
+        { wait: 2, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 17, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 10, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+        { wait: 8, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+      ],
+      choices: [1, 3, 0, 3, 7],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

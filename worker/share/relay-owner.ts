@@ -59,6 +59,8 @@ interface Peer {
   gone: AbortController;
   /** Its last join: a `rejoin` (else a new login's), and the sessions its hub's logouts ended. */
   joined: { rejoin: boolean; ended: readonly string[] };
+  /** The login of its hub that joined last (see `PeerMessage.login`). */
+  login: number | undefined;
 }
 
 type Join = Extract<PeerMessage, { kind: 'join' }>;
@@ -127,6 +129,9 @@ export class RelayOwner {
 
   receive(message: PeerMessage): void {
     if (this.#muted) return;
+    // A message of an earlier login of that hub, still on its way (its channel was another).
+    const login = this.#peers.get(message.from)?.login;
+    if (login !== undefined && message.login !== undefined && message.login < login) return;
     switch (message.kind) {
       case 'join':
         // Learnt before the answer, which tells the session this owner goes on with. Only a
@@ -224,7 +229,7 @@ export class RelayOwner {
     );
   }
 
-  #join({ from: hubId, build, topics, ask, intent, ended = [] }: Join): void {
+  #join({ from: hubId, build, topics, ask, intent, ended = [], login }: Join): void {
     const joined = { rejoin: intent === 'rejoin', ended };
     // The answer first: a peer hears only the owner it adopted, and takes as its stream
     // only what follows the answer (and the catch-up after it), so no push may wait in
@@ -235,11 +240,12 @@ export class RelayOwner {
     if (known) {
       known.topics = topics;
       known.joined = joined;
+      known.login = login;
       this.host.topicsChanged();
       return;
     }
     const gone = new AbortController();
-    this.#peers.set(hubId, { build, topics, gone, joined });
+    this.#peers.set(hubId, { build, topics, gone, joined, login });
     this.locks
       ?.request(hubLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
         this.#drop(hubId),

@@ -94,6 +94,8 @@ export class RelayPeer {
     readonly intent: OpenIntent = 'login',
     /** The sessions this hub's logouts ended, told with each join (see `PeerMessage`). */
     private readonly ended: readonly string[] = [],
+    /** This hub's login number, told with every message (see `PeerMessage`). */
+    private readonly login?: number,
   ) {
     this.#cursor = resumeFrom;
     this.join();
@@ -418,6 +420,12 @@ export class RelayPeer {
   }
 
   #post(body: RelayBody<PeerMessage>): void {
-    this.channel.postMessage({ v: RELAY_VERSION, from: this.hubId, ...body } as PeerMessage);
+    const { login } = this;
+    this.channel.postMessage({
+      v: RELAY_VERSION,
+      from: this.hubId,
+      ...(login === undefined ? {} : { login }),
+      ...body,
+    } as PeerMessage);
   }
 }

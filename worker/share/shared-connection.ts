@@ -89,6 +89,8 @@ export class SharedConnection {
    * its cursor, which a new login must not resume (`WireLink.learn`).
    */
   readonly #loggedOutSessions: EndedSessions;
+  /** This hub's logins so far: the number of the last (see `PeerMessage.login`). */
+  #logins = 0;
   /** Owners of another url this hub asked to make way for its login, by hub id. */
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
@@ -249,6 +251,7 @@ export class SharedConnection {
       resumeFrom,
       intent,
       this.#loggedOutSessions.list(),
+      ++this.#logins,
     );
     const relaying: Relaying = {
       kind: 'relay',
