@@ -272,7 +272,12 @@ export class SharedConnection {
       .request(ownerLockName(this.options.name), { signal: relaying.stop.signal }, () => {
         const role = this.#role;
         if (role === relaying) this.#take(relaying, release);
-        else if (role.kind === 'keeper' && role.stop === relaying.stop) role.granted = release;
+        else if (role.kind === 'keeper' && role.stop === relaying.stop) {
+          role.granted = release;
+          // No hub owns the socket while this one holds the lock: nothing of the login is
+          // passed on any more, whether or not the owner's word comes.
+          this.#logoutHeard.settle();
+        }
         // Granted after this hub stopped waiting: let go at once.
         else return undefined;
         return held;
@@ -563,7 +568,8 @@ export class SharedConnection {
     this.#role = { kind: 'keeper', channel, stop, granted };
     this.#known.settle();
     this.#loggingOutOf = peer.cursor?.session;
-    this.#logoutHeard.start(KNOWN_WITHIN);
+    // With the lock here already, no hub owns the socket: there is nothing to wait for.
+    if (!granted) this.#logoutHeard.start(KNOWN_WITHIN);
     this.#heard.state(this.#final, { from: peer.status.state, reason: 'logout', code });
   }
 
