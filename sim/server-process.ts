@@ -17,8 +17,13 @@ import type { ReplayStore } from '../server/stores/replay-store';
 import type { Listener, ServerEnd } from './network';
 import { Context, type Scheduler } from './scheduler';
 
-/** The server's replay limits in the simulation: small, so that the bounds are reached. */
-export const SIM_REPLAY = { ...DEFAULT_REPLAY, maxCount: 40, maxAge: 20_000, dedupeWindow: 64 };
+/**
+ * The server's replay limits in the simulation: small, so that the bounds are reached. The
+ * dedupe window as small as docs/server.md allows: above the ids a worker skips on taking a
+ * session over (`ID_RESERVE`, 64), or a send a tab holds under an id below gets taken for a
+ * duplicate (with 64, a search with lagging channels met it: "resolved send lost").
+ */
+export const SIM_REPLAY = { ...DEFAULT_REPLAY, maxCount: 40, maxAge: 20_000, dedupeWindow: 256 };
 export const SIM_SESSIONS = { maxPerUser: 8, maxTotal: 64 };
 
 /** What the server side reports to the world's history. */

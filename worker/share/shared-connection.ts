@@ -386,6 +386,8 @@ export class SharedConnection {
     cursor: SessionCursor | undefined,
     release: () => void,
   ): void {
+    // The socket is this hub's: no other hub passes a logged-out login's pushes on now.
+    this.#logoutHeard.settle();
     const sends = relaying?.peer.takeSends() ?? [];
     relaying?.stop.abort();
     const socket = new OwnedSocket(
