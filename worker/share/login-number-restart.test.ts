@@ -85,7 +85,9 @@ describe('a relaying hub that let its connection go and opens it again (a new Sh
     // The tab opens the name again: b's new entry joins a, and follows it.
     await tabB.api.open('tab-b', options);
     tabB.api.setInterest('tab-b', name, ALL);
-    await vi.waitFor(() => expect(tabB.states().filter((s) => s === 'open:attached')).toHaveLength(2));
+    await vi.waitFor(() =>
+      expect(tabB.states().filter((s) => s === 'open:attached')).toHaveLength(2),
+    );
     // Then the old channel's `leave`.
     toA(name, held);
     await new Promise((resolve) => setTimeout(resolve, 20));
