@@ -75,6 +75,11 @@ export interface RelayEnvironment extends Environment {
   /** Opens a BroadcastChannel; undefined where there is none (then, again, no relay). */
   openChannel: ((name: string) => RelayChannelPort) | undefined;
   schedule: ScheduleTask;
+  /**
+   * The number of this hub's next login, on any connection name: each greater than the
+   * last for this hub's life, however often it makes a connection anew (`PeerMessage.login`).
+   */
+  nextLogin(): number;
 }
 
 /**

@@ -82,6 +82,8 @@ export class Hub {
   readonly #lifetime: HubLifetime;
   /** The last login number given (`Entry.login`), unique in this hub. */
   #logins = 0;
+  /** The last login number told the relay's owners (`RelayEnvironment.nextLogin`). */
+  #relayLogins = 0;
   /** The sends written once their tabs heard their ids (`TabSend.confirms`). */
   readonly #writes: HeardWrites;
 
@@ -316,7 +318,12 @@ export class Hub {
   #createEntry(options: ResolvedConnectionOptions): Entry {
     const { name } = options;
     const registry = this.#registry;
-    const environment = { ...this.env, hubId: this.#hubId, ...this.#urls.environmentOf(options) };
+    const environment = {
+      ...this.env,
+      hubId: this.#hubId,
+      nextLogin: () => ++this.#relayLogins,
+      ...this.#urls.environmentOf(options),
+    };
     const connection = new SharedConnection(options, environment, registry);
     connection.setOnline(this.#online);
     connection.setTopics(registry.topicsOn(name));

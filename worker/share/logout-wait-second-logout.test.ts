@@ -32,7 +32,8 @@ describe('a relaying hub that logs out twice before the owner heard the first', 
   // session to tab-a. NEW with these commits in kind: before 30d0f22 the first close()
   // resolved on `#letGo` already (review 8's logout-wait-new-login.test.ts); that fix keeps
   // the wait across a new login, not across the new login's logout.
-  it.fails('the first close() resolves only once the owner closed the login', async () => {
+  // Fixed: a second logout joins the wait that runs; the owner's word ends both.
+  it('the first close() resolves only once the owner closed the login', async () => {
     const name = 'logout-wait-second-logout';
     const a = world.startHub('build-a');
     const b = world.startHub('build-b');

@@ -129,9 +129,12 @@ export class RelayOwner {
 
   receive(message: PeerMessage): void {
     if (this.#muted) return;
-    // A message of an earlier login of that hub, still on its way (its channel was another).
+    // A join, leave, send or topics of an earlier login of that hub, still on its way (its
+    // channel was another), would undo what its later login told. Its logout (`close`)
+    // and its answers (`holds`) count whenever they come (review 9).
     const login = this.#peers.get(message.from)?.login;
-    if (login !== undefined && message.login !== undefined && message.login < login) return;
+    const stale = login !== undefined && message.login !== undefined && message.login < login;
+    if (stale && message.kind !== 'close' && message.kind !== 'holds') return;
     switch (message.kind) {
       case 'join':
         // Learnt before the answer, which tells the session this owner goes on with. Only a

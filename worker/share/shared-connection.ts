@@ -89,8 +89,6 @@ export class SharedConnection {
    * its cursor, which a new login must not resume (`WireLink.learn`).
    */
   readonly #loggedOutSessions: EndedSessions;
-  /** This hub's logins so far: the number of the last (see `PeerMessage.login`). */
-  #logins = 0;
   /** Owners of another url this hub asked to make way for its login, by hub id. */
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
@@ -251,7 +249,7 @@ export class SharedConnection {
       resumeFrom,
       intent,
       this.#loggedOutSessions.list(),
-      ++this.#logins,
+      this.env.nextLogin(),
     );
     const relaying: Relaying = {
       kind: 'relay',
@@ -569,9 +567,13 @@ export class SharedConnection {
     this.#final = { ...peer.status, state: 'closed' };
     this.#role = { kind: 'keeper', channel, stop, granted };
     this.#known.settle();
-    this.#loggingOutOf = peer.cursor?.session;
-    // With the lock here already, no hub owns the socket: there is nothing to wait for.
-    if (!granted) this.#logoutHeard.start(KNOWN_WITHIN);
+    // With the lock here already, no hub owns the socket: there is nothing to wait for. A
+    // wait that runs is of a logout of this hub's just before, in the same owner's login:
+    // its word ends both (review 9).
+    if (!granted && !this.#logoutHeard.promise) {
+      this.#loggingOutOf = peer.cursor?.session;
+      this.#logoutHeard.start(KNOWN_WITHIN);
+    }
     this.#heard.state(this.#final, { from: peer.status.state, reason: 'logout', code });
   }
 

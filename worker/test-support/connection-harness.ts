@@ -98,6 +98,7 @@ export function setupAtEntry(overrides: Overrides = {}) {
     locks: undefined,
     openChannel: undefined,
     schedule: (task: () => void) => task(),
+    nextLogin: () => 1,
   };
   const tabs = { post: () => {}, postTo: () => {}, deliver: () => {} };
   const connection = new SharedConnection(options, env, tabs);
