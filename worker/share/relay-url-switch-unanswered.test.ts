@@ -34,7 +34,8 @@ describe('a relaying hub whose tab switches url before the owner answered it', (
   // number (1, a new SharedConnection) being lower; the outcome is the same hang.
   // PRE-EXISTING (not from these commits: with the login rule of `RelayOwner.receive`
   // removed, the test fails the same way, at the same line).
-  it.fails('the new url’s login gets the one socket of the name', async () => {
+  // Fixed: an owner a peer's `close` (`replaced`) closed lets go of the lock at once.
+  it('the new url’s login gets the one socket of the name', async () => {
     const name = 'relay-url-switch-unanswered';
     const options = relayOptions(name);
     const a = world.startHub('build-a');

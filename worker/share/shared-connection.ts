@@ -426,8 +426,15 @@ export class SharedConnection {
     }
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
-      if (!isOwnerMessage(message)) role.socket.receive(message);
-      else if (
+      if (!isOwnerMessage(message)) {
+        role.socket.receive(message);
+        // A peer's new login, to another url, replaced this one: it waits for the lock, which
+        // no join of it will come to wake this hub for (review 9), so this hub lets go now,
+        // as on a `replaced` of its own.
+        if (message.kind === 'close' && message.reason === 'replaced' && role.socket.dormant) {
+          this.#letGo();
+        }
+      } else if (
         isLogout(message) &&
         this.#endsThisLogin(message, role.predecessor, [role.tookOn, this.cursor?.session])
       ) {
