@@ -79,8 +79,11 @@ describe('a relayed send as the owner’s worker dies, with lagging channels', (
   // s2 never settle ("send never settled: s1 (b1, h3, at 3)"). Not analysed further.
   // PRE-EXISTING: the same violations (same fingerprint) on the code at 30d0f22^; the plan
   // holds without lag. Not among sim/README.md "Still open" (which lists a send written
-  // twice, not one never settled).
-  it.fails('holds every invariant with lagging channels', async () => {
+  // twice, not one never settled). Fixed: h3's hub adopted the dead owner's announcement,
+  // late on the lagging channel, then the live owner again, and posted its sends to it a
+  // second time; the owner took both copies, and waited on the first's `holds` for good. An
+  // owner now takes a peer's send once (`Peer.lastSend`).
+  it('holds every invariant with lagging channels', async () => {
     const { violations } = await runPlan(sendAsOwnerDies(true));
     expect(violations).toEqual([]);
   }, 60_000);

@@ -61,6 +61,11 @@ interface Peer {
   joined: { rejoin: boolean; ended: readonly string[] };
   /** The login of its hub that joined last (see `PeerMessage.login`). */
   login: number | undefined;
+  /**
+   * The last send id this owner took from that login: it posts its sends in order, and
+   * again, unsettled, to each owner it adopts; one taken already is not taken twice.
+   */
+  lastSend: number;
 }
 
 type Join = Extract<PeerMessage, { kind: 'join' }>;
@@ -243,12 +248,14 @@ export class RelayOwner {
     if (known) {
       known.topics = topics;
       known.joined = joined;
+      // A peer of an earlier release numbers no login: each join may be of a new one.
+      if (login === undefined || known.login !== login) known.lastSend = 0;
       known.login = login;
       this.host.topicsChanged();
       return;
     }
     const gone = new AbortController();
-    this.#peers.set(hubId, { build, topics, gone, joined, login });
+    this.#peers.set(hubId, { build, topics, gone, joined, login, lastSend: 0 });
     this.locks
       ?.request(hubLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
         this.#drop(hubId),
@@ -306,6 +313,10 @@ export class RelayOwner {
     // Dropped already: the peer died, and the news (its lock) came before this word of it
     // on the channel. Its tabs post the send again through their next hub, if they live.
     if (!peer) return;
+    // Posted again as the peer adopted this owner anew (it followed another meanwhile: an
+    // announcement of a dead owner, late on a lagging channel): this owner has it.
+    if (id <= peer.lastSend) return;
+    peer.lastSend = id;
     const withdrawn = peer.gone.signal;
     const numbered = (wire: number, awaits?: true) => {
       const { session } = this.socket.cursor;
