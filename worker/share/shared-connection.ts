@@ -157,9 +157,9 @@ export class SharedConnection {
     this.#heard.missedBy(by, cursor, () => this.cursor, answer);
   }
 
-  /** A tab opened with a cursor while this hub relays: see `HeardStream.owe`. */
-  owe(tabId: string): void {
-    this.#heard.owe(tabId);
+  /** A tab opened with a cursor of `session` while this hub relays: see `HeardStream.owe`. */
+  owe(tabId: string, session: string): void {
+    this.#heard.owe(tabId, session);
   }
 
   /** Drops the catch-up kept for `by`, and what it is owed: its open was released or superseded. */
