@@ -23,10 +23,9 @@ describe('a relaying hub’s stale logout that reaches the owner after its next 
   // Invariant (brief, docs/design.md "Delivery guarantees" and the late-word handover of
   // `OwnedSocket.handOverAfterLogout`): a login that began after a logout must not be
   // closed by it; every open handle hears pushes after healing.
-  // Severity: medium (the user's new login in tab-new is closed `logout` though it was
-  // opened after the logout resolved... before, in fact: tab-b's close() is still waiting;
-  // the app sees its fresh handle closed as by a logout and must open it again; nothing
-  // of the old session leaks).
+  // Severity: medium (the user's new login in tab-new, opened after tab-b's logout began
+  // (its close() had not resolved yet), is closed `logout`: the app sees its fresh handle
+  // closed as by a logout and must open it again; nothing of the old session leaks).
   // What I saw: b relays to a; tab-b logs out (b's `close`, login 1, lags on b's old channel)
   // and tab-new of b opens at once (b's login 2 joins a on a new channel: a, not knowing of
   // the logout, answers it with the live login). Then the stale `close` reaches a, which
