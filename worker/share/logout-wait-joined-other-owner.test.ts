@@ -46,7 +46,8 @@ describe('a relaying hub’s second logout, of another owner’s login than its 
   // (`#loggingOutOf` stays S1). Before 4431ed8 the second logout started a wait of its own
   // for S2 (1 s from it, settled by c's word): checked by reverting `#keep` to a966baa's,
   // with which this test passes. NEW with 4431ed8.
-  it.fails('the second close() resolves only once the second owner closed its login', async () => {
+  // Fixed: each session's logout waits for its own word (`LogoutWaits`).
+  it('the second close() resolves only once the second owner closed its login', async () => {
     const name = 'logout-wait-joined-other-owner';
     const a = world.startHub('build-a');
     const c = world.startHub('build-c');

@@ -1,5 +1,5 @@
 import type { Clock } from '../../protocol/clock';
-import { serializeError, type TabSocketError } from '../../protocol/errors';
+import { type SerializedError, serializeError, type TabSocketError } from '../../protocol/errors';
 import { hubLockName } from '../../protocol/locks';
 import {
   type OwnerMessage,
@@ -66,7 +66,15 @@ interface Peer {
    * again, unsettled, to each owner it adopts; one taken already is not taken twice.
    */
   lastSend: number;
+  /**
+   * How the last sends of that login settled (an error's, or none), for one it posts again
+   * after it missed the `settled` (it followed another owner a moment): told again.
+   */
+  settled: Map<number, SerializedError | undefined>;
 }
+
+/** How many settlements a peer's entry keeps: past that, a send posted again is written again. */
+const SETTLED_KEPT = 64;
 
 type Join = Extract<PeerMessage, { kind: 'join' }>;
 
@@ -133,13 +141,16 @@ export class RelayOwner {
   }
 
   receive(message: PeerMessage): void {
-    if (this.#muted) return;
+    // This hub's own earlier login, relaying still (review 10): not a peer of this one.
+    if (this.#muted || message.from === this.hubId) return;
     // A join, leave, send or topics of an earlier login of that hub, still on its way (its
     // channel was another), would undo what its later login told. Its logout (`close`)
     // and its answers (`holds`) count whenever they come (review 9).
     const login = this.#peers.get(message.from)?.login;
     const stale = login !== undefined && message.login !== undefined && message.login < login;
-    if (stale && message.kind !== 'close' && message.kind !== 'holds') return;
+    // A switch to another url that a later login of the hub undid (review 10).
+    const undone = message.kind === 'close' && message.reason === 'replaced';
+    if (stale && ((message.kind !== 'close' && message.kind !== 'holds') || undone)) return;
     switch (message.kind) {
       case 'join':
         // Learnt before the answer, which tells the session this owner goes on with. Only a
@@ -249,13 +260,24 @@ export class RelayOwner {
       known.topics = topics;
       known.joined = joined;
       // A peer of an earlier release numbers no login: each join may be of a new one.
-      if (login === undefined || known.login !== login) known.lastSend = 0;
+      if (login === undefined || known.login !== login) {
+        known.lastSend = 0;
+        known.settled.clear();
+      }
       known.login = login;
       this.host.topicsChanged();
       return;
     }
     const gone = new AbortController();
-    this.#peers.set(hubId, { build, topics, gone, joined, login, lastSend: 0 });
+    this.#peers.set(hubId, {
+      build,
+      topics,
+      gone,
+      joined,
+      login,
+      lastSend: 0,
+      settled: new Map(),
+    });
     this.locks
       ?.request(hubLockName(hubId), { mode: 'shared', signal: gone.signal }, () =>
         this.#drop(hubId),
@@ -314,9 +336,13 @@ export class RelayOwner {
     // on the channel. Its tabs post the send again through their next hub, if they live.
     if (!peer) return;
     // Posted again as the peer adopted this owner anew (it followed another meanwhile: an
-    // announcement of a dead owner, late on a lagging channel): this owner has it.
-    if (id <= peer.lastSend) return;
-    peer.lastSend = id;
+    // announcement of a dead owner, late on a lagging channel): this owner has it, and tells
+    // again how it settled, which the peer may have missed (review 10).
+    if (id <= peer.lastSend) {
+      if (peer.settled.has(id)) this.#tellSettled(from, id, peer.settled.get(id));
+      if (peer.settled.has(id) || id > peer.lastSend - SETTLED_KEPT) return;
+    }
+    peer.lastSend = Math.max(peer.lastSend, id);
     const withdrawn = peer.gone.signal;
     const numbered = (wire: number, awaits?: true) => {
       const { session } = this.socket.cursor;
@@ -341,14 +367,19 @@ export class RelayOwner {
     const answerUnlessWithdrawn = (error?: TabSocketError) => {
       this.#holds.settled(from, id);
       if (withdrawn.aborted) return;
-      this.#post({
-        kind: 'settled',
-        to: from,
-        id,
-        ...(error ? { error: serializeError(error) } : {}),
-      });
+      const told = error && serializeError(error);
+      peer.settled.set(id, told);
+      for (const old of peer.settled.keys()) {
+        if (peer.settled.size <= SETTLED_KEPT) break;
+        peer.settled.delete(old);
+      }
+      this.#tellSettled(from, id, told);
     };
     this.socket.send(data, numbering).then(() => answerUnlessWithdrawn(), answerUnlessWithdrawn);
+  }
+
+  #tellSettled(to: string, id: number, error: SerializedError | undefined): void {
+    this.#post({ kind: 'settled', to, id, ...(error ? { error } : {}) });
   }
 
   /** The owner's tabs and every peer hear the builds of the hubs on the connection. */

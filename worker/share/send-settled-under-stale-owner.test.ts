@@ -30,7 +30,8 @@ describe('a relayed send whose `settled` comes while the peer follows a stale ow
   // NEW with 89148d2: before, a took the copy, wrote it again under the id b had read (the
   // server acks a duplicate) and settled it. Checked: with the `lastSend` test of
   // `RelayOwner.#send` removed, this test passes.
-  it.fails('the send settles', async () => {
+  // Fixed: an owner tells a peer again how a send it posted again settled (`Peer.settled`).
+  it('the send settles', async () => {
     const name = 'send-settled-under-stale-owner';
     const a = world.startHub('build-a');
     const b = world.startHub('build-b');

@@ -14,6 +14,7 @@ import type { Limits } from '../socket/wire-limits';
 import { AnswerWait } from './answer-wait';
 import { EndedSessions } from './ended-sessions';
 import { HeardStream, type HeardTabs } from './heard-stream';
+import { LogoutWaits } from './logout-waits';
 import { OwnedSocket } from './owned-socket';
 import type { Missed } from './recent-frames';
 import { RelayPeer } from './relay-peer';
@@ -97,9 +98,7 @@ export class SharedConnection {
    * Until the owner said it closed the login this hub's tab logged out of while relaying,
    * whatever this hub does meanwhile (a new login, making way for another's).
    */
-  readonly #logoutHeard: AnswerWait;
-  /** The session of that login, when this hub knew it: the owner's word names it. */
-  #loggingOutOf: string | undefined;
+  readonly #logoutHeard: LogoutWaits;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -107,7 +106,7 @@ export class SharedConnection {
     tabs: HeardTabs,
   ) {
     this.#known = new AnswerWait(env.clock);
-    this.#logoutHeard = new AnswerWait(env.clock);
+    this.#logoutHeard = new LogoutWaits(env.clock, KNOWN_WITHIN);
     this.#loggedOutSessions = new EndedSessions(env.clock);
     this.#heard = new HeardStream(options.name, tabs);
   }
@@ -189,7 +188,7 @@ export class SharedConnection {
    * login's pushes to other hubs' tabs. Undefined when nothing is left to wait for.
    */
   get loggingOut(): Promise<void> | undefined {
-    return this.#logoutHeard.promise;
+    return this.#logoutHeard.last;
   }
 
   /** Where the session stands, as this hub knows it. */
@@ -274,7 +273,7 @@ export class SharedConnection {
           role.granted = release;
           // No hub owns the socket while this one holds the lock: nothing of the login is
           // passed on any more, whether or not the owner's word comes.
-          this.#logoutHeard.settle();
+          this.#logoutHeard.settleAll();
         }
         // Granted after this hub stopped waiting: let go at once.
         else return undefined;
@@ -385,7 +384,7 @@ export class SharedConnection {
     release: () => void,
   ): void {
     // The socket is this hub's: no other hub passes a logged-out login's pushes on now.
-    this.#logoutHeard.settle();
+    this.#logoutHeard.settleAll();
     const sends = relaying?.peer.takeSends() ?? [];
     relaying?.stop.abort();
     const socket = new OwnedSocket(
@@ -421,9 +420,7 @@ export class SharedConnection {
     }
     // The owner closed the login this hub's tab logged out of: heard by this hub in any
     // role, as its next login's channel hears it too.
-    if (isLogout(message) && sameSession(message.session, this.#loggingOutOf)) {
-      this.#logoutHeard.settle();
-    }
+    if (isLogout(message)) this.#logoutHeard.heard(message.session);
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
       if (!isOwnerMessage(message)) {
@@ -574,13 +571,8 @@ export class SharedConnection {
     this.#final = { ...peer.status, state: 'closed' };
     this.#role = { kind: 'keeper', channel, stop, granted };
     this.#known.settle();
-    // With the lock here already, no hub owns the socket: there is nothing to wait for. A
-    // wait that runs is of a logout of this hub's just before, in the same owner's login:
-    // its word ends both (review 9).
-    if (!granted && !this.#logoutHeard.promise) {
-      this.#loggingOutOf = peer.cursor?.session;
-      this.#logoutHeard.start(KNOWN_WITHIN);
-    }
+    // With the lock here already, no hub owns the socket: there is nothing to wait for.
+    if (!granted) this.#logoutHeard.start(peer.cursor?.session);
     this.#heard.state(this.#final, { from: peer.status.state, reason: 'logout', code });
   }
 
@@ -619,11 +611,6 @@ function isLogout(message: RelayMessage): message is Extract<RelayMessage, { kin
     message.status.state === 'closed' &&
     message.detail.reason === 'logout'
   );
-}
-
-/** Whether two sessions may be one: equal, or either unknown. */
-function sameSession(one: string | undefined, other: string | undefined): boolean {
-  return one === undefined || other === undefined || one === other;
 }
 
 /** Whether a login in `state` ended: closed or failed. */

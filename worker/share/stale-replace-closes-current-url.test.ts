@@ -33,7 +33,8 @@ describe('a relaying hub’s stale `replaced` of a url switch its tab undid', ()
   // NEW with 4431ed8 relative to a966baa (there the stale closes were dropped as of an
   // earlier login, and the login went on); the same as before 8df5d6e. Checked: with the
   // stale rule of `RelayOwner.receive` dropping every stale kind again, this test passes.
-  it.fails('the latest login, of the owner’s url, goes on', async () => {
+  // Fixed: an owner drops a `replaced` close of a hub's earlier login.
+  it('the latest login, of the owner’s url, goes on', async () => {
     const name = 'stale-replace-closes-current-url';
     const u1 = relayOptions(name);
     const u2 = { ...u1, url: 'ws://127.0.0.1:9/other' };
