@@ -1249,30 +1249,6 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [],
     },
   },
-  {
-    // Seed 4601 (no SharedWorker; this browser's channels do not lag; the same on 91f284c):
-    // tab 0 reloads as its socket drops, with a cursor of S1; tab 1's hub, new, took the lock
-    // and began S2 with no cursor, then closed. The reloaded page's hub relayed it, and its
-    // tab was owed the owner's verdict on the S1 cursor, kept for a socket open that never
-    // came; the hub took the socket on S2, the session it followed, and the tab missed p2 and
-    // p3 of S1 with no resync. Invariant: gap without resync (a tab whose verdict left with
-    // the owner now gets resync at the next open, unless the stream goes on with its session).
-    bug: 'a tab owed the verdict of an owner that left before its socket opened (gap without resync)',
-    plan: {
-      seed: 0,
-      browsers: [{ sharedWorkers: false, channelLag: false }],
-      steps: [
-        { wait: 12, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-        { wait: 20, aim: false, step: { kind: 'drop-socket', pick: 0 } },
-        { wait: 12, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
-        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-        { wait: 1, aim: false, step: { kind: 'close-tab', pick: 0 } },
-      ],
-      choices: [0],
-    },
-  },
 ];
 
 describe('plans the simulation found', () => {

@@ -189,9 +189,7 @@ export class Hub {
           );
         };
         if (!answered?.then(catchUp)) catchUp();
-      } else if (cursor && entry.connection.role === 'relay') {
-        entry.connection.owe(tabId, cursor.session);
-      }
+      } else if (cursor && entry.connection.role === 'relay') entry.connection.owe(tabId);
       // A session no push of which was heard (this hub's own, new) left no tab behind.
       const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
       if (switched && entry.connection.cursor?.session === cursor.session) {
@@ -199,10 +197,7 @@ export class Hub {
         // knows the one that went on (`WireLink.learn`): the tabs that came with the lost one
         // missed pushes of this one.
         for (const other of this.#registry.tabsOn(name)) {
-          if (other === tabId) continue;
-          this.#registry.postTo(other, { kind: 'resync', name });
-          // Told: it is owed no other verdict on the cursor it came with.
-          entry.connection.forget(other);
+          if (other !== tabId) this.#registry.postTo(other, { kind: 'resync', name });
         }
       }
     }

@@ -87,8 +87,7 @@ it('tells an owed resync once to the tabs owed it till the socket leaves open or
     deliver: () => {},
   });
   const status = (state: ConnectionState) => ({ state, generation: 1, failedAttempts: 0 });
-  heard.cursor({ session: 's', seq: 0, nextId: 1 });
-  heard.owe('reloaded', 's');
+  heard.owe('reloaded');
   heard.state(status('open'), { from: 'idle', reason: 'attached' });
   heard.resync('owed');
   // The owner's answer to the hub's second join: the tab was told already (review 6).
@@ -96,32 +95,8 @@ it('tells an owed resync once to the tabs owed it till the socket leaves open or
   heard.state(status('connecting'), { from: 'open', reason: 'close' });
   heard.resync('owed');
   // Nor when the owner changes before it opened: the hub joins the next with its own cursor.
-  heard.owe('reloaded-again', 's');
+  heard.owe('reloaded-again');
   heard.state(status('connecting'), { from: 'connecting', reason: 'handover' });
   heard.resync('owed');
   expect(told).toEqual(['reloaded', 'every tab', 'every tab']);
-});
-
-// An owner keeps its verdict on a cursor of another session till its socket opens: one that
-// hands over first leaves the tab that brought it owed a verdict nobody gives (the next owner
-// answers the hub's own cursor), so the hub tells it resync at the next open, unless the
-// stream then goes on with the tab's session (seed 4601: a gap without it).
-it('tells an owed resync to a tab whose cursor was of another session when the owner hands over before its verdict', () => {
-  const told: string[] = [];
-  const heard = new HeardStream('default', {
-    post: () => {},
-    postTo: (tabId, event) => {
-      if (event.kind === 'resync') told.push(tabId);
-    },
-    deliver: () => {},
-  });
-  const status = (state: ConnectionState) => ({ state, generation: 1, failedAttempts: 0 });
-  heard.cursor({ session: 'new', seq: 0, nextId: 1 });
-  heard.owe('reloaded', 'old');
-  heard.owe('same-session', 'new');
-  heard.state(status('connecting'), { from: 'connecting', reason: 'handover' });
-  expect(told).toEqual([]);
-  // Judged as the stream opens: on the same session it missed nothing it cannot get.
-  heard.state(status('open'), { from: 'connecting', reason: 'open' });
-  expect(told).toEqual(['reloaded']);
 });

@@ -41,18 +41,11 @@ export class HeardStream implements ConnectionEvents {
    */
   readonly #unanswered = new Map<string, () => void>();
   /**
-   * The tabs owed the owner's verdicts on this hub's joins (`owe`), with their cursors'
-   * sessions; none: a verdict is on the stream every tab here heard. Emptied by the tabs that
-   * leave, it stays till the hub's stream is its own: the open it mirrors from the owner's
-   * answer comes before the verdicts.
+   * The tabs owed the owner's verdicts on this hub's joins (`owe`); none: a verdict is on
+   * the stream every tab here heard. Emptied by the tabs that leave, it stays till the hub's
+   * stream is its own: the open it mirrors from the owner's answer comes before the verdicts.
    */
-  #owing: Map<string, string> | undefined;
-  /**
-   * Tabs whose verdict left with the owner (`state`, a handover), with their cursors'
-   * sessions: at the next open, a tab whose session is not the stream's then missed what it
-   * cannot know, and is told `resync`.
-   */
-  readonly #orphaned = new Map<string, string>();
+  #owing: Set<string> | undefined;
 
   constructor(
     private readonly name: string,
@@ -104,16 +97,15 @@ export class HeardStream implements ConnectionEvents {
    * The tab opened with a cursor while this hub relays: the owner's verdict on this hub's
    * join (`resync('owed')`) is its, not that of a tab that joined the stream since.
    */
-  owe(tabId: string, session: string): void {
-    this.#owing ??= new Map();
-    this.#owing.set(tabId, session);
+  owe(tabId: string): void {
+    this.#owing ??= new Set();
+    this.#owing.add(tabId);
   }
 
   /** Drops the verdict kept for `by` (`missedBy`), and what it is owed: the open it was for is gone. */
   forget(by: string): void {
     this.#unanswered.delete(by);
     this.#owing?.delete(by);
-    this.#orphaned.delete(by);
   }
 
   state(status: OwnerStatus, detail: StateDetail): void {
@@ -122,15 +114,6 @@ export class HeardStream implements ConnectionEvents {
     // is on a join with this hub's own cursor.
     const left = this.#state === 'open' && state !== 'open';
     if (left || detail.reason === 'handover' || state === 'closed' || state === 'failed') {
-      // The owner that went kept its verdict on a cursor of another session for its socket's
-      // open, which never came: the next owner answers this hub's own cursor, not the tab's,
-      // and nothing else tells the tab what it missed of that session (seed 4601: "gap
-      // without resync"). Unless the stream goes on with that session: judged at the open.
-      if (detail.reason === 'handover') {
-        for (const [tab, session] of this.#owing ?? []) {
-          if (session !== this.#recent.session) this.#orphaned.set(tab, session);
-        }
-      }
       this.#owing = undefined;
     }
     this.#state = state;
@@ -139,12 +122,6 @@ export class HeardStream implements ConnectionEvents {
     if (state === 'open' || state === 'closed' || state === 'failed') {
       if (state === 'open') for (const verdict of this.#unanswered.values()) verdict();
       this.#unanswered.clear();
-      for (const [tab, session] of state === 'open' ? this.#orphaned : []) {
-        if (session !== this.#recent.session) {
-          this.tabs.postTo(tab, { kind: 'resync', name: this.name });
-        }
-      }
-      this.#orphaned.clear();
     }
     this.#post({ kind: 'state', name: this.name, state, detail });
     // Last: the catch-ups kept for the open reach the peers before it.
@@ -170,15 +147,10 @@ export class HeardStream implements ConnectionEvents {
   resync(reach?: ResyncReach): void {
     const owing = this.#owing;
     if (reach === 'owed' && owing) {
-      for (const tab of owing.keys()) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
+      for (const tab of owing) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
       // Told once: the owner answers every join this hub posted, each with the verdict.
       owing.clear();
-    } else {
-      this.#post({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
-      // Every tab was told: none is owed a verdict on a stream it left any more.
-      this.#owing = undefined;
-      this.#orphaned.clear();
-    }
+    } else this.#post({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
     this.#peers?.resync(reach);
   }
 

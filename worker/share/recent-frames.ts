@@ -23,11 +23,6 @@ export class RecentFrames {
 
   constructor(private readonly limit = RECENT_FRAMES) {}
 
-  /** The session the kept frames belong to ('' before any). */
-  get session(): string {
-    return this.#session;
-  }
-
   /** The connection is on `session` now: the frames of another one mean nothing to it. */
   follow(session: string): void {
     if (session === this.#session) return;

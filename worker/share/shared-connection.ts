@@ -156,9 +156,9 @@ export class SharedConnection {
     this.#heard.missedBy(by, cursor, () => this.cursor, answer);
   }
 
-  /** A tab opened with a cursor of `session` while this hub relays: see `HeardStream.owe`. */
-  owe(tabId: string, session: string): void {
-    this.#heard.owe(tabId, session);
+  /** A tab opened with a cursor while this hub relays: see `HeardStream.owe`. */
+  owe(tabId: string): void {
+    this.#heard.owe(tabId);
   }
 
   /** Drops the catch-up kept for `by`, and what it is owed: its open was released or superseded. */
