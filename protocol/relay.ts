@@ -84,9 +84,18 @@ export type OwnerMessage = Envelope &
         wire: number;
         session?: string;
         awaits?: true | undefined;
+        /** The peer's login that posted the send (`PeerMessage.login`): each numbers from 1. */
+        login?: number | undefined;
       }
     /** Peer `to`'s send `id` is done: acknowledged (or written), or refused with `error`. */
-    | { kind: 'settled'; to: string; id: number; error?: SerializedError }
+    | {
+        kind: 'settled';
+        to: string;
+        id: number;
+        error?: SerializedError;
+        /** As `numbered`'s: the answer is that login's only. */
+        login?: number | undefined;
+      }
     /**
      * It lets go of the socket without closing the session: the next hub resumes it; unless
      * it names the session a late logout word ended (`ended`), which the next owner leaves.

@@ -329,7 +329,7 @@ export class RelayOwner {
    * `origin`, it keeps the id this owner wrote it under (the server passes it once).
    * A peer that `confirms` is told the id before the write, which waits for its answer.
    */
-  #send({ from, id, data, wire, session, origin, heard, confirms }: PeerSend): void {
+  #send({ from, id, data, wire, session, origin, heard, confirms, login }: PeerSend): void {
     if (heard) this.#written.heard(from, heard);
     const peer = this.#peers.get(from);
     // Dropped already: the peer died, and the news (its lock) came before this word of it
@@ -339,7 +339,7 @@ export class RelayOwner {
     // announcement of a dead owner, late on a lagging channel): this owner has it, and tells
     // again how it settled, which the peer may have missed (review 10).
     if (id <= peer.lastSend) {
-      if (peer.settled.has(id)) this.#tellSettled(from, id, peer.settled.get(id));
+      if (peer.settled.has(id)) this.#tellSettled(from, id, login, peer.settled.get(id));
       if (peer.settled.has(id) || id > peer.lastSend - SETTLED_KEPT) return;
     }
     peer.lastSend = Math.max(peer.lastSend, id);
@@ -347,7 +347,7 @@ export class RelayOwner {
     const numbered = (wire: number, awaits?: true) => {
       const { session } = this.socket.cursor;
       if (origin !== undefined) this.#written.record(origin, from, id, { session, id: wire });
-      this.#post({ kind: 'numbered', to: from, id, wire, session, awaits });
+      this.#post({ kind: 'numbered', to: from, id, wire, session, awaits, login });
       return { session, id: wire };
     };
     const numbering: Numbering = confirms
@@ -373,13 +373,18 @@ export class RelayOwner {
         if (peer.settled.size <= SETTLED_KEPT) break;
         peer.settled.delete(old);
       }
-      this.#tellSettled(from, id, told);
+      this.#tellSettled(from, id, login, told);
     };
     this.socket.send(data, numbering).then(() => answerUnlessWithdrawn(), answerUnlessWithdrawn);
   }
 
-  #tellSettled(to: string, id: number, error: SerializedError | undefined): void {
-    this.#post({ kind: 'settled', to, id, ...(error ? { error } : {}) });
+  #tellSettled(
+    to: string,
+    id: number,
+    login: number | undefined,
+    error: SerializedError | undefined,
+  ): void {
+    this.#post({ kind: 'settled', to, id, login, ...(error ? { error } : {}) });
   }
 
   /** The owner's tabs and every peer hear the builds of the hubs on the connection. */

@@ -218,6 +218,12 @@ export class RelayPeer {
       return;
     }
     if (message.from !== this.#owner?.id) return;
+    // An answer about a send of this hub's earlier login, whose send ids were the same.
+    const { login } = this;
+    const answer = message.kind === 'numbered' || message.kind === 'settled';
+    if (answer && message.login !== undefined && login !== undefined && message.login !== login) {
+      return;
+    }
     switch (message.kind) {
       case 'state':
         this.#mirror(message.status, message.detail);

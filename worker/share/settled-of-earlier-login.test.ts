@@ -34,7 +34,8 @@ describe('a `settled` of a hub’s earlier login, heard by its next login', () =
   // PRE-EXISTING: checked with relay-owner.ts and shared-connection.ts of 9e70db4 (the test
   // fails the same). 7e5bf9c
   // adds a second road: a `settled` told again for an earlier login's send posted again.
-  it.fails('the next login’s send does not settle on the earlier login’s word', async () => {
+  // Fixed: `numbered` and `settled` name the peer's login, and a peer takes only its own.
+  it('the next login’s send does not settle on the earlier login’s word', async () => {
     const name = 'settled-of-earlier-login';
     const options = relayOptions(name, { gracePeriod: 0 });
     const a = world.startHub('build-a');
