@@ -34,7 +34,8 @@ describe('the ack of a hub’s earlier login’s send 1, while its next login’
   // ignored all the same (`HeardWrites.heard`).
   // PRE-EXISTING: fails the same with relay-owner.ts, relay-peer.ts and protocol/relay.ts
   // of 9d3767e^ (HeardWrites keys by hub and send id).
-  it.fails('the owner goes on writing: the next login’s send and its own tabs’', async () => {
+  // Fixed: an owner's waits for `holds` are per login of the peer hub (`holderOf`).
+  it('the owner goes on writing: the next login’s send and its own tabs’', async () => {
     const name = 'ack-of-earlier-login-ends-hold-wait';
     const options = relayOptions(name, { gracePeriod: 0 });
     const a = world.startHub('build-a');

@@ -17,7 +17,8 @@ describe('an owner’s `numbered` to another hub, of another login number', () =
   // tells them, so a peer that heard every cursor event is above the wire ids anyway; the
   // `#takeIds` of another hub's `numbered` is what covers a missed or late cursor event).
   // NEW in 9d3767e: at 9d3767e^ the same test passes (checked: relay-peer.ts of 8e17942).
-  it.fails('still takes the wire id as used in the session', () => {
+  // Fixed: a peer filters by login only the answers addressed to it.
+  it('still takes the wire id as used in the session', () => {
     const ignore = () => {};
     const peer = new RelayPeer(
       { postMessage: ignore },

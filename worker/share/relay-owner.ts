@@ -120,7 +120,7 @@ export class RelayOwner {
       this.#post({ kind: 'event', event }),
     );
     this.#written = new WrittenSends(locks);
-    this.#holds = new HeardWrites((peer) => this.#peers.has(peer), clock);
+    this.#holds = new HeardWrites((holder) => this.#peers.has(hubOf(holder)), clock);
     this.#announce('');
   }
 
@@ -173,8 +173,8 @@ export class RelayOwner {
         return;
       case 'holds':
         if (message.to === this.hubId) {
-          const { from, id, wire, session } = message;
-          this.#holds.heard(from, id, { session, id: wire });
+          const { from, id, wire, session, login } = message;
+          this.#holds.heard(holderOf(from, login), id, { session, id: wire });
         }
         return;
       case 'close':
@@ -232,7 +232,7 @@ export class RelayOwner {
     this.#muted = true;
     for (const [hubId, peer] of this.#peers) {
       peer.gone.abort();
-      this.#holds.forget(hubId);
+      this.#forgetHolds(hubId);
     }
     this.#peers.clear();
     this.#written.dispose();
@@ -313,7 +313,7 @@ export class RelayOwner {
     if (!peer) return;
     this.#peers.delete(hubId);
     peer.gone.abort();
-    this.#holds.forget(hubId);
+    this.#forgetHolds(hubId);
     this.host.topicsChanged();
     this.#buildsChanged();
   }
@@ -344,6 +344,8 @@ export class RelayOwner {
     }
     peer.lastSend = Math.max(peer.lastSend, id);
     const withdrawn = peer.gone.signal;
+    // Each login of a hub numbers its sends from 1: its waits are its own (review 12).
+    const holder = holderOf(from, login);
     const numbered = (wire: number, awaits?: true) => {
       const { session } = this.socket.cursor;
       if (origin !== undefined) this.#written.record(origin, from, id, { session, id: wire });
@@ -351,7 +353,7 @@ export class RelayOwner {
       return { session, id: wire };
     };
     const numbering: Numbering = confirms
-      ? { confirm: (wire) => this.#holds.ask(from, id, numbered(wire, true)), withdrawn }
+      ? { confirm: (wire) => this.#holds.ask(holder, id, numbered(wire, true)), withdrawn }
       : { onNumbered: (wire) => numbered(wire), withdrawn };
     const current = this.socket.cursor.session;
     const written = origin === undefined ? undefined : this.#written.take(origin, current);
@@ -365,10 +367,11 @@ export class RelayOwner {
     // Nothing is told a peer that is gone: the hub that joins under its id anew (the same
     // hub, a tab of it back) numbers its sends from 1 again.
     const answerUnlessWithdrawn = (error?: TabSocketError) => {
-      this.#holds.settled(from, id);
+      this.#holds.settled(holder, id);
       if (withdrawn.aborted) return;
       const told = error && serializeError(error);
-      peer.settled.set(id, told);
+      // Kept for the login that posted it only: a later one's ids are its own (review 12).
+      if (peer.login === login) peer.settled.set(id, told);
       for (const old of peer.settled.keys()) {
         if (peer.settled.size <= SETTLED_KEPT) break;
         peer.settled.delete(old);
@@ -376,6 +379,10 @@ export class RelayOwner {
       this.#tellSettled(from, id, login, told);
     };
     this.socket.send(data, numbering).then(() => answerUnlessWithdrawn(), answerUnlessWithdrawn);
+  }
+
+  #forgetHolds(hubId: string): void {
+    this.#holds.forget(hubId, (holder) => hubOf(holder) === hubId);
   }
 
   #tellSettled(
@@ -414,3 +421,16 @@ export class RelayOwner {
     this.channel.postMessage({ v: RELAY_VERSION, from: this.hubId, ...body } as OwnerMessage);
   }
 }
+
+/** Who answers `holds` for a peer's send: the login of its hub that posted it. */
+function holderOf(hubId: string, login: number | undefined): string {
+  return login === undefined ? hubId : `${hubId}${LOGIN_SEPARATOR}${login}`;
+}
+
+function hubOf(holder: string): string {
+  const at = holder.lastIndexOf(LOGIN_SEPARATOR);
+  return at < 0 ? holder : holder.slice(0, at);
+}
+
+/** Hub ids are hex: this never occurs in one. */
+const LOGIN_SEPARATOR = '#';

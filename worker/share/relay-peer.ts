@@ -220,7 +220,8 @@ export class RelayPeer {
     if (message.from !== this.#owner?.id) return;
     // An answer about a send of this hub's earlier login, whose send ids were the same.
     const { login } = this;
-    const answer = message.kind === 'numbered' || message.kind === 'settled';
+    const answer =
+      (message.kind === 'numbered' || message.kind === 'settled') && message.to === this.hubId;
     if (answer && message.login !== undefined && login !== undefined && message.login !== login) {
       return;
     }

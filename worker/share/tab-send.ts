@@ -86,10 +86,10 @@ export class HeardWrites {
     this.#idle();
   }
 
-  /** The tab is gone: its sends go unconfirmed. */
-  forget(tabId: string): void {
-    this.#unresponsive.delete(tabId);
-    this.#release((waiting) => waiting.tabId === tabId);
+  /** The tab is gone (or every tab `gone` picks): its sends go unconfirmed. */
+  forget(tabId: string, gone = (id: string) => id === tabId): void {
+    for (const id of this.#unresponsive) if (gone(id)) this.#unresponsive.delete(id);
+    this.#release((waiting) => gone(waiting.tabId));
   }
 
   /** Resolves the waits `which` picks. */
