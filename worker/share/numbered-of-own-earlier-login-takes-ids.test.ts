@@ -17,7 +17,8 @@ describe('an owner’s `numbered` to this hub, about its earlier login’s send'
   // cursor reserves ids ahead and tells them; `#takeIds` covers a missed or late cursor event).
   // NOT FIXED by 55bd66a (the same road as review 12's, for this hub's own earlier login);
   // NEW in 9d3767e (before it, no login filter: every `numbered` took its id).
-  it.fails('still takes the wire id as used in the session', () => {
+  // Fixed: a peer takes the id of its earlier login's `numbered` before it drops it.
+  it('still takes the wire id as used in the session', () => {
     const ignore = () => {};
     const peer = new RelayPeer(
       { postMessage: ignore },

@@ -382,7 +382,7 @@ export class RelayOwner {
   }
 
   #forgetHolds(hubId: string): void {
-    this.#holds.forget(hubId, (holder) => hubOf(holder) === hubId);
+    this.#holds.forgetWhere((holder) => hubOf(holder) === hubId);
   }
 
   #tellSettled(

@@ -223,6 +223,8 @@ export class RelayPeer {
     const answer =
       (message.kind === 'numbered' || message.kind === 'settled') && message.to === this.hubId;
     if (answer && message.login !== undefined && login !== undefined && message.login !== login) {
+      // Its id is used in the session all the same (review 13).
+      if (message.kind === 'numbered') this.#takeIds(message.wire + 1);
       return;
     }
     switch (message.kind) {

@@ -86,8 +86,13 @@ export class HeardWrites {
     this.#idle();
   }
 
-  /** The tab is gone (or every tab `gone` picks): its sends go unconfirmed. */
-  forget(tabId: string, gone = (id: string) => id === tabId): void {
+  /** The tab is gone: its sends go unconfirmed. */
+  forget(tabId: string): void {
+    this.forgetWhere((id) => id === tabId);
+  }
+
+  /** Every tab `gone` picks is gone (`forget`). */
+  forgetWhere(gone: (tabId: string) => boolean): void {
     for (const id of this.#unresponsive) if (gone(id)) this.#unresponsive.delete(id);
     this.#release((waiting) => gone(waiting.tabId));
   }
