@@ -74,6 +74,12 @@ export interface Violation {
   detail: string;
 }
 
+/** The push a frame's data carries (the world pushes `{ p: id }`), if any. */
+export function pushOfFrame(data: unknown): number | undefined {
+  const push = (data as { p?: unknown } | null | undefined)?.p;
+  return typeof push === 'number' ? push : undefined;
+}
+
 export class History {
   readonly pushes = new Map<number, PushRecord>();
   readonly handles = new Map<number, HandleRecord>();

@@ -3,7 +3,7 @@
  * browser over time, the sessions each browser resumes, the server's `resync` answers, each
  * push's place in each session stream, and what the server's app received.
  */
-import type { History, SocketCount } from './history';
+import { type History, pushOfFrame, type SocketCount } from './history';
 import type { NetworkObserver, Side, SocketPair } from './network';
 import type { Scheduler } from './scheduler';
 import type { ServerObserver } from './server-process';
@@ -124,9 +124,9 @@ export class Recorder implements NetworkObserver, ServerObserver {
     if (kind !== 'event' || event?.kind !== 'frames' || !Array.isArray(event.frames)) return;
     const relayed = this.history.relayedAt.get(browser) ?? new Map<number, number[]>();
     this.history.relayedAt.set(browser, relayed);
-    for (const frame of event.frames as Array<{ data?: { p?: unknown } }>) {
-      const push = frame.data?.p;
-      if (typeof push === 'number') relayed.set(push, [...(relayed.get(push) ?? []), this.sim.now]);
+    for (const frame of event.frames as Array<{ data?: unknown }>) {
+      const push = pushOfFrame(frame.data);
+      if (push !== undefined) relayed.set(push, [...(relayed.get(push) ?? []), this.sim.now]);
     }
   }
 

@@ -12,7 +12,7 @@ import { FINAL_ACKS_WITHIN } from '../worker/socket/final-acks';
 import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from './browser';
 import type { BrowserPlan } from './faults';
 import { installGlobals, type Realm } from './globals';
-import { type HandleRecord, History, type Receipt } from './history';
+import { type HandleRecord, History, pushOfFrame, type Receipt } from './history';
 import { CHANNEL_LAG_MAX } from './ports';
 import { Recorder } from './recorder';
 import { RedisGate } from './redis-gate';
@@ -263,8 +263,8 @@ export class World implements Realm {
       `handle h${id} ${lineage} ${tab.context.id} ${user} ${spec.interest}`,
     );
     const frame = (data: unknown) => {
-      const push = (data as { p?: unknown } | null)?.p;
-      if (typeof push !== 'number') return;
+      const push = pushOfFrame(data);
+      if (push === undefined) return;
       const session = this.history.currentSession.get(browser.id);
       record.events.push({ at: this.sim.now, kind: 'frame', push, session });
       this.history.line(this.sim.now, `h${id} got p${push}`);

@@ -182,10 +182,10 @@ export class SharedConnection {
 
   /**
    * After a logout this hub relayed: a promise that resolves once the owner said the login
-   * closed, which it does on hearing the logout (or after `KNOWN_WITHIN` ms, should it never,
-   * or should this hub no longer hear the channel: it died, it is of another relay version,
-   * or this hub made way for another hub's login). Until then the owner may still pass the
-   * login's pushes to other hubs' tabs. Undefined when nothing is left to wait for.
+   * closed, which it does on hearing the logout, or once the owner lock is this hub's (no
+   * other hub owns the socket then), or after `KNOWN_WITHIN` ms (the owner died, is of
+   * another relay version, or this hub no longer hears its channel). Until then the owner
+   * may still pass the login's pushes to other hubs' tabs. Undefined when nothing waits.
    */
   get loggingOut(): Promise<void> | undefined {
     return this.#logoutHeard.last;
@@ -461,7 +461,6 @@ export class SharedConnection {
     }
     if (role.kind === 'owner' || role.kind === 'keeper') {
       if (message.kind === 'join') this.#answerEnded(role.channel, message);
-      // The owner closed the login this keeper's tab logged out of.
       return;
     }
     if (role.kind !== 'relay') return;
