@@ -316,7 +316,12 @@ export class RelayPeer {
   /** The owner's cursor as this hub's: its pushes count only once this hub passed them. */
   #merged(owners: SessionCursor): SessionCursor {
     const known = this.#cursor;
-    if (known?.session !== owners.session) return owners;
+    if (known?.session !== owners.session) {
+      // No resume of a fresh session went out: nothing is in it yet. A cursor of another
+      // session this hub's tabs brought stays the one to resume, should the owner go before
+      // it writes one; its verdict on them would go with it (seed 4601).
+      return owners.fresh && known && !known.fresh ? known : owners;
+    }
     const merged = { ...known, nextId: Math.max(known.nextId, owners.nextId) };
     // The owner wrote a resume of it: should this hub take the socket, it says `held`.
     if (!owners.fresh) delete merged.fresh;
