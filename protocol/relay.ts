@@ -26,6 +26,12 @@ import type { OpenIntent, SessionCursor, SocketData, TabEvent } from './tab-hub'
 
 export const RELAY_VERSION = 1;
 
+/** A hub's login (`PeerMessage.login`; none from peers of earlier releases). */
+export interface LoginOfHub {
+  hub: string;
+  login?: number | undefined;
+}
+
 interface Envelope {
   v: number;
   /** The sending hub's id (`hubLockName(from)` is held for its whole life). */
@@ -99,8 +105,16 @@ export type OwnerMessage = Envelope &
     /**
      * It lets go of the socket without closing the session: the next hub resumes it; unless
      * it names the session a late logout word ended (`ended`), which the next owner leaves.
+     * `loggedOut`: it kept the lock since its logout, so no session began since, and these
+     * are the hubs' logins that had joined the login it logged out of. Another hub's cursor
+     * that its tabs alone brought (a page reloaded in the instant of the logout) is of a
+     * login that ended.
      */
-    | { kind: 'leaving'; ended?: string | undefined }
+    | {
+        kind: 'leaving';
+        ended?: string | undefined;
+        loggedOut?: LoginOfHub[] | undefined;
+      }
   );
 
 export type PeerMessage = Envelope & {

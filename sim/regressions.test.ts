@@ -1249,6 +1249,29 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [],
     },
   },
+  {
+    // Seed 4102 (`logout,second-build,no-shared-worker,tabs,reload` with lagging channels on
+    // another browser; this one's do not lag): tab 0 reloads twice in 1 ms, the last page
+    // bringing the cursor of S1 that the first reload saved; tab 1's hub, which took the
+    // lock knowing no session, logs out (ending only its own fresh session) and its app logs
+    // in again at once. Its dormant owner let go, and the reloaded page's hub took the lock
+    // with S1's cursor and resumed it: both pages heard the logged-out session. Now an owner
+    // that kept the lock since its logout says so as it leaves, and a hub whose cursor only
+    // its tabs brought leaves that session. Invariant: no push of a logged-out session.
+    bug: "a page reloaded in the instant of a logout resumed the login's session (push after logout)",
+    plan: {
+      seed: 996169316,
+      browsers: [{ sharedWorkers: false, channelLag: false }],
+      steps: [
+        { wait: 15, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 1, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'login', pick: 0, user: 0 } },
+      ],
+      choices: [0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -159,13 +159,22 @@ export class OwnedSocket {
   /**
    * Lets go of the lock and the channel. Its last word goes first: a peer the lock reaches
    * before it resumes the session only on hearing it (or on this hub's death), so that it
-   * hears first whether the login ended (`SharedConnection`).
+   * hears first whether the login ended (`SharedConnection`). It names `ended`, a session
+   * the next owner must not resume, and, `loggedOut`, who was on the login it kept the lock
+   * for since its logout (`leaving`).
    */
-  dispose(): void {
+  dispose(ended?: string, loggedOut = false): void {
+    const endedWith = loggedOut ? (this.#relay?.endedWith ?? []) : undefined;
     this.#relay?.dispose();
     this.#stopServing();
     this.connection.dispose();
-    const leaving: OwnerMessage = { v: RELAY_VERSION, from: this.#hubId, kind: 'leaving' };
+    const leaving: OwnerMessage = {
+      v: RELAY_VERSION,
+      from: this.#hubId,
+      kind: 'leaving',
+      ended,
+      loggedOut: endedWith,
+    };
     this.channel?.postMessage(leaving);
     this.release();
     if (this.channel) {

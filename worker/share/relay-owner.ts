@@ -2,6 +2,7 @@ import type { Clock } from '../../protocol/clock';
 import { type SerializedError, serializeError, type TabSocketError } from '../../protocol/errors';
 import { hubLockName } from '../../protocol/locks';
 import {
+  type LoginOfHub,
   type OwnerMessage,
   type OwnerStatus,
   type PeerMessage,
@@ -102,6 +103,8 @@ export class RelayOwner {
   /** Gathers a burst's pushes as the tabs' batcher does: one relay message per task. */
   readonly #batcher: FrameBatcher<RelayChannel>;
   #muted = false;
+  /** The peers' logins as the login ended (`state`), for the owner's `leaving`. */
+  #endedWith: LoginOfHub[] = [];
 
   constructor(
     private readonly channel: RelayChannel,
@@ -127,6 +130,11 @@ export class RelayOwner {
   /** Every topic some peer subscribes to. */
   get topics(): string[] {
     return [...this.#peers.values()].flatMap((peer) => peer.topics);
+  }
+
+  /** The peers' logins as the login ended: empty while it goes on. */
+  get endedWith(): LoginOfHub[] {
+    return this.#endedWith;
   }
 
   get hasPeers(): boolean {
@@ -192,7 +200,10 @@ export class RelayOwner {
       this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
     }
     // The login ended for every hub: the owner keeps the lock, dormant, and says no more.
-    if (status.state === 'closed' || status.state === 'failed') this.dispose();
+    if (status.state === 'closed' || status.state === 'failed') {
+      this.#endedWith = [...this.#peers].map(([hub, { login }]) => ({ hub, login }));
+      this.dispose();
+    }
   }
 
   frame(frame: TabFrame): void {

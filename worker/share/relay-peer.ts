@@ -65,6 +65,8 @@ export class RelayPeer {
   #status: OwnerStatus = { state: 'idle', generation: 0, failedAttempts: 0 };
   /** What this hub knows of the session: the owner's cursor and the pushes since. */
   #cursor: SessionCursor | undefined;
+  /** Whether `#cursor` is of a session an owner told this login, or its tabs' alone. */
+  #cursorFrom: 'tabs' | 'owner' = 'tabs';
   readonly #sends = new Map<number, RelayedSend>();
   #nextSend = 1;
   /**
@@ -95,7 +97,7 @@ export class RelayPeer {
     /** The sessions this hub's logouts ended, told with each join (see `PeerMessage`). */
     private readonly ended: readonly string[] = [],
     /** This hub's login number, told with every message (see `PeerMessage`). */
-    private readonly login?: number,
+    readonly login?: number,
   ) {
     this.#cursor = resumeFrom;
     this.join();
@@ -112,6 +114,11 @@ export class RelayPeer {
 
   get cursor(): SessionCursor | undefined {
     return this.#cursor;
+  }
+
+  /** The cursor, when it is of a session no owner told this login: its tabs brought it. */
+  get tabsCursor(): SessionCursor | undefined {
+    return this.#cursorFrom === 'tabs' ? this.#cursor : undefined;
   }
 
   /** The hub whose announcement this hub heard last, until it said it is leaving. */
@@ -131,7 +138,10 @@ export class RelayPeer {
       return;
     }
     if (this.#owner?.phase === 'following') return;
-    if (!known || (cursor.epoch ?? 0) > (known.epoch ?? 0)) this.#cursor = cursor;
+    if (!known || (cursor.epoch ?? 0) > (known.epoch ?? 0)) {
+      this.#cursor = cursor;
+      this.#cursorFrom = 'tabs';
+    }
   }
 
   /** `numbering.id`: the id an earlier hub wrote it under (of `numbering.session`). */
@@ -320,8 +330,11 @@ export class RelayPeer {
       // No resume of a fresh session went out: nothing is in it yet. A cursor of another
       // session this hub's tabs brought stays the one to resume, should the owner go before
       // it writes one; its verdict on them would go with it (seed 4601).
-      return owners.fresh && known && !known.fresh ? known : owners;
+      if (owners.fresh && known && !known.fresh) return known;
+      this.#cursorFrom = 'owner';
+      return owners;
     }
+    this.#cursorFrom = 'owner';
     const merged = { ...known, nextId: Math.max(known.nextId, owners.nextId) };
     // The owner wrote a resume of it: should this hub take the socket, it says `held`.
     if (!owners.fresh) delete merged.fresh;

@@ -57,6 +57,10 @@ interface Owner {
   predecessor: string | undefined;
   /** The session of the cursor this hub took the socket with: its login's, even once it left it. */
   tookOn: string | undefined;
+  /** That cursor, when no owner told it to this login: its tabs brought it. */
+  tookTabsCursor: SessionCursor | undefined;
+  /** This hub's login number as it relayed (`PeerMessage.login`). */
+  login: number | undefined;
 }
 
 type Logout = { code: number; closeReason: string };
@@ -407,6 +411,8 @@ export class SharedConnection {
       channel: relaying?.channel,
       predecessor: relaying?.peer.owner,
       tookOn: cursor?.session,
+      tookTabsCursor: relaying ? relaying.peer.tabsCursor : cursor,
+      login: relaying?.peer.login,
     };
     // The peers of the last owner are this one's only once they join it.
     this.#heard.builds(socket.builds);
@@ -415,9 +421,7 @@ export class SharedConnection {
 
   #receive(message: RelayMessage): void {
     if (message?.v !== RELAY_VERSION) return;
-    if (message.kind === 'leaving' && message.ended) {
-      this.#loggedOutSessions.add(message.ended, false);
-    }
+    if (message.kind === 'leaving') this.#heardLeaving(message);
     // The owner closed the login this hub's tab logged out of: heard by this hub in any
     // role, as its next login's channel hears it too.
     if (isLogout(message)) this.#logoutHeard.heard(message.session);
@@ -515,6 +519,31 @@ export class SharedConnection {
   }
 
   /**
+   * An owner let go of the lock, naming a session that ended (`ended`), or saying it kept
+   * the lock since its logout (`loggedOut`): then a login of this hub that had not joined
+   * the one logged out began after it, and the cursor its tabs alone brought is of a login
+   * that ended (a page reloaded in the instant of the logout, seed 4102). The hub does not
+   * resume it; one that took the lock before this word came begins a session of its own
+   * instead, while no resume of it went out (`WireLink.leave`). A login that had joined
+   * ends on the owner's logout word, as before.
+   */
+  #heardLeaving({ ended, loggedOut }: Extract<RelayMessage, { kind: 'leaving' }>): void {
+    const role = this.#role;
+    const here =
+      role.kind === 'relay'
+        ? { cursor: role.peer.tabsCursor, login: role.peer.login }
+        : role.kind === 'owner'
+          ? { cursor: role.tookTabsCursor, login: role.login }
+          : undefined;
+    const { hubId } = this.env;
+    const joinedEnded = loggedOut?.some(({ hub, login }) => hub === hubId && login === here?.login);
+    const stale = loggedOut && !joinedEnded ? here?.cursor?.session : undefined;
+    const sessions = [ended, stale].filter((session): session is string => session !== undefined);
+    for (const session of sessions) this.#loggedOutSessions.add(session, false);
+    if (role.kind === 'owner' && !role.socket.dormant) role.socket.connection.leave(sessions);
+  }
+
+  /**
    * Whether an owner's logout `word`, heard on this login's channel, ends this login: it
    * comes from the owner this hub `followed` (or took the socket over from), or names a
    * session this login was `on`. Not a word of an owner this hub never heard of, about a
@@ -550,7 +579,12 @@ export class SharedConnection {
   ): void {
     const logout = this.#loggedOut;
     if (join.intent !== 'rejoin' || !logout || !channel) {
-      this.#letGo();
+      // A dormant owner held the lock since its logout, so no session began since: the
+      // cursor a new login brings (a page that reloaded in the instant of the logout) is of
+      // a login that ended, which this hub may never have known. The next owner leaves it
+      // (seed 4102).
+      const ended = logout && this.#role.kind === 'owner' ? join.cursor?.session : undefined;
+      this.#letGo(ended);
       return;
     }
     const { hubId } = this.env;
@@ -583,10 +617,14 @@ export class SharedConnection {
     this.#heard.state(this.#final, { from: peer.status.state, reason, code });
   }
 
-  /** Leaves the lock (or its queue) and the channel; the status stays what it was. */
-  #letGo(): void {
+  /**
+   * Leaves the lock (or its queue) and the channel; the status stays what it was. An owner's
+   * `leaving` names `ended`, a session the next owner must not resume.
+   */
+  #letGo(ended?: string): void {
     const role = this.#role;
     this.#known.settle();
+    const loggedOut = this.#loggedOut !== undefined;
     this.#loggedOut = undefined;
     if (role.kind === 'idle') return;
     if (role.kind === 'relay' || role.kind === 'keeper') {
@@ -596,7 +634,7 @@ export class SharedConnection {
       role.channel.close();
       if (role.kind === 'relay') this.#final = role.peer.status;
     } else {
-      role.socket.dispose();
+      role.socket.dispose(ended, role.socket.dormant && loggedOut);
       this.#final = role.socket.status;
     }
     this.#role = { kind: 'idle' };
