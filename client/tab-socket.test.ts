@@ -42,6 +42,21 @@ describe('TabSocketHandle#loseWorker()', () => {
     open();
     expect(told).toEqual(['connecting:worker-lost', 'open:open']);
   });
+
+  // Seed 3003 (every fault), after seed 4601's fix: a new page's handle, `connecting` on its
+  // worker's first socket, which never opened before the worker died, got `resync` for nothing.
+  it('does not resync a handle that was connecting but never open: it followed no stream yet', () => {
+    const { socket, told, open } = handle();
+    socket.receive({
+      kind: 'state',
+      name: 'default',
+      state: 'connecting',
+      detail: { from: 'idle', reason: 'start' },
+    });
+    socket.loseWorker('connecting', false);
+    open();
+    expect(told).toEqual(['connecting:start', 'connecting:worker-lost', 'open:open']);
+  });
 });
 
 describe('TabSocketHandle: a resync of what was lost before the socket opened (`past`)', () => {

@@ -107,6 +107,8 @@ export class TabSocketHandle implements TabSocket {
    * are lost (`resync` on the next open) or resumed by the fresh worker.
    */
   #workerLoss: 'none' | 'resumable' | 'lost' = 'none';
+  /** Whether the handle was ever open: before, it follows no stream, and can lose none of it. */
+  #stream: 'not-yet' | 'followed' = 'not-yet';
   /**
    * `open`: the handle joined a socket already open, bringing no cursor, and heard no
    * state since. A `resync` of what was lost before that socket opened (`past`) is not its,
@@ -257,16 +259,16 @@ export class TabSocketHandle implements TabSocket {
    * is left to: `connecting` while a fresh worker takes over, `failed` if none can. A
    * `resumable` session (the server numbered its pushes) is resumed by the fresh worker,
    * and the server says if it cannot; otherwise pushes sent meanwhile are lost, so once
-   * open again the handle emits `resync`. A handle still `idle` (the dead worker never
-   * answered its open) followed no stream yet: it starts on the fresh worker's as a new
-   * handle does, and missed nothing.
+   * open again the handle emits `resync`. A handle never open yet (`idle`: the dead worker
+   * never answered its open; or `connecting` on a first socket that never opened) followed
+   * no stream: it starts on the fresh worker's as a new handle does, and missed nothing.
    */
   loseWorker(next: 'connecting' | 'failed', resumable: boolean): void {
     if (this.#released || this.#state === 'closed' || this.#state === 'failed') return;
     // A fresh worker that did not answer either: the handle said so already.
     if (this.#state === next && this.#workerLoss !== 'none') return;
     this.#workerLoss =
-      next === 'connecting' && !resumable && this.#state !== 'idle' ? 'lost' : 'resumable';
+      next === 'connecting' && !resumable && this.#stream === 'followed' ? 'lost' : 'resumable';
     this.#setState(next, { from: this.#state, reason: 'worker-lost' });
   }
 
@@ -281,7 +283,10 @@ export class TabSocketHandle implements TabSocket {
     this.#joined = this.#state === 'idle' && state === 'open' ? 'opening' : 'stream';
     this.#state = state;
     const lost = state === 'open' && this.#workerLoss === 'lost';
-    if (state === 'open') this.#workerLoss = 'none';
+    if (state === 'open') {
+      this.#workerLoss = 'none';
+      this.#stream = 'followed';
+    }
     this.#events.state.emit(state, detail);
     if (lost) this.#events.resync.emit();
   }

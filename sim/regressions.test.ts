@@ -1272,6 +1272,32 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [0],
     },
   },
+  {
+    // Seed 3003 (every fault), met after seed 4601's fix: tab 0's socket drops; tabs 1 and 2
+    // open and tab 0 reloads in the same ms; tab 2's hub takes the lock knowing no session
+    // and begins a fresh one, and dies. The reloaded page's hub, which kept its tabs' cursor
+    // of S1 over that fresh session (seed 4601's fix), takes the socket and resumes S1: tabs
+    // 1 and 2, whose cursors were of the fresh session, got `resync` for nothing (the hub's
+    // verdict on a cursor of another session; tab 2's handle, never open, on its worker's
+    // death). Now a cursor of the fresh session a hub superseded counts as one of the cursor
+    // it resumed (`HeardStream.supersede`), and a handle never open lost nothing with its
+    // worker. Invariant: no spurious resync.
+    bug: 'tabs on the fresh session of an owner that died before its socket opened got resync for nothing',
+    plan: {
+      seed: 1996488189,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 5, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 4 } },
+        { wait: 0, aim: true, step: { kind: 'push', user: 1, topic: 0, count: 1 } },
+        { wait: 7, aim: false, step: { kind: 'drop-socket', pick: 0 } },
+        { wait: 10, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+        { wait: 1, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -46,6 +46,11 @@ export class HeardStream implements ConnectionEvents {
    * stream is its own: the open it mirrors from the owner's answer comes before the verdicts.
    */
   #owing: Set<string> | undefined;
+  /**
+   * A fresh session this hub's socket superseded, and the cursor it resumed instead (see
+   * `supersede`).
+   */
+  #superseded: { fresh: string; by: SessionCursor } | undefined;
 
   constructor(
     private readonly name: string,
@@ -83,6 +88,10 @@ export class HeardStream implements ConnectionEvents {
     current: () => SessionCursor | undefined,
     answer: (missed: Missed) => void,
   ): void {
+    const superseded = this.#superseded;
+    if (cursor.fresh && cursor.session === superseded?.fresh) {
+      cursor = { ...cursor, session: superseded.by.session, seq: superseded.by.seq };
+    }
     const verdict = () => answer(this.#recent.missedBy(cursor, current()));
     const other = current()?.session;
     if (this.#state === 'open' || other === undefined) verdict();
@@ -91,6 +100,16 @@ export class HeardStream implements ConnectionEvents {
       if (this.#recent.missedBy(cursor, current()) === 'resync') this.#socket?.rewind(cursor);
       verdict();
     }
+  }
+
+  /**
+   * This hub took the socket on its tabs' cursor `by` over the owner's fresh session
+   * (`RelayPeer.declinedFresh`): no resume of that one went out, so nothing is in it, and a
+   * tab or hub with a cursor of it missed only what `by`'s session got past `by` (the
+   * server replays it), as one of `by` does. Else it would get `resync` for nothing.
+   */
+  supersede(fresh: string, by: SessionCursor): void {
+    this.#superseded = { fresh, by };
   }
 
   /**
@@ -116,6 +135,7 @@ export class HeardStream implements ConnectionEvents {
     if (left || detail.reason === 'handover' || state === 'closed' || state === 'failed') {
       this.#owing = undefined;
     }
+    if (state === 'closed' || state === 'failed') this.#superseded = undefined;
     this.#state = state;
     // Before the tabs hear `open`: a resync goes ahead of the pushes that follow. The
     // owner tells its verdicts for cursors of another session before `open` too.

@@ -67,6 +67,8 @@ export class RelayPeer {
   #cursor: SessionCursor | undefined;
   /** Whether `#cursor` is of a session an owner told this login, or its tabs' alone. */
   #cursorFrom: 'tabs' | 'owner' = 'tabs';
+  /** The owner's fresh session this hub kept its tabs' cursor over (see `#merged`). */
+  #declined: string | undefined;
   readonly #sends = new Map<number, RelayedSend>();
   #nextSend = 1;
   /**
@@ -114,6 +116,14 @@ export class RelayPeer {
 
   get cursor(): SessionCursor | undefined {
     return this.#cursor;
+  }
+
+  /**
+   * The owner's session this hub did not take, as no resume of it went out: its peers hold
+   * cursors of it, with nothing in it, should this hub take the socket on its tabs' cursor.
+   */
+  get declinedFresh(): string | undefined {
+    return this.#declined;
   }
 
   /** The cursor, when it is of a session no owner told this login: its tabs brought it. */
@@ -330,11 +340,16 @@ export class RelayPeer {
       // No resume of a fresh session went out: nothing is in it yet. A cursor of another
       // session this hub's tabs brought stays the one to resume, should the owner go before
       // it writes one; its verdict on them would go with it (seed 4601).
-      if (owners.fresh && known && !known.fresh) return known;
+      if (owners.fresh && known && !known.fresh) {
+        this.#declined = owners.session;
+        return known;
+      }
       this.#cursorFrom = 'owner';
+      this.#declined = undefined;
       return owners;
     }
     this.#cursorFrom = 'owner';
+    this.#declined = undefined;
     const merged = { ...known, nextId: Math.max(known.nextId, owners.nextId) };
     // The owner wrote a resume of it: should this hub take the socket, it says `held`.
     if (!owners.fresh) delete merged.fresh;

@@ -414,6 +414,8 @@ export class SharedConnection {
       tookTabsCursor: relaying ? relaying.peer.tabsCursor : cursor,
       login: relaying?.peer.login,
     };
+    const declined = relaying?.peer.declinedFresh;
+    if (declined !== undefined && cursor) this.#heard.supersede(declined, cursor);
     // The peers of the last owner are this one's only once they join it.
     this.#heard.builds(socket.builds);
     this.#known.settle();
