@@ -15,6 +15,9 @@ export interface HeardTabs {
   deliver(name: string, frame: TabFrame): void;
 }
 
+/** Where a detached stream's events go: nowhere. */
+const DETACHED: HeardTabs = { post() {}, postTo() {}, deliver() {} };
+
 /** The peers an owner serves: they hear what its tabs hear, but count the builds themselves. */
 export type ServedPeers = Omit<ConnectionEvents, 'builds'>;
 
@@ -54,8 +57,17 @@ export class HeardStream implements ConnectionEvents {
 
   constructor(
     private readonly name: string,
-    private readonly tabs: HeardTabs,
+    private tabs: HeardTabs,
   ) {}
+
+  /**
+   * This hub's tabs left the login for another one of the name (a new url): what the old
+   * login still hears (its relay follows the owner until the owner's word closes it) is
+   * theirs no more, as the tabs hear the name's events whichever login posts them.
+   */
+  detach(): void {
+    this.tabs = DETACHED;
+  }
 
   /** The builds of the hubs on the connection, as last told. */
   get knownBuilds(): string[] {

@@ -331,6 +331,9 @@ export class SharedConnection {
       role.granted?.();
       role.granted = undefined;
       peer.close(code, closeReason, reason);
+      // Until that word, the owner's pushes and states are the old url's: not for the tabs,
+      // which opened the new one (review 10).
+      this.#heard.detach();
       return;
     }
     // A logout: the owner closes the socket, and every hub that follows it closes on

@@ -1,10 +1,13 @@
 /**
  * Review 10: a relaying hub whose tab opens the name with another url keeps its replaced
  * login (a relay that stopped queueing, `SharedConnection.close('replaced')`) following the
- * owner until the owner's word closes it; meanwhile its `HeardStream` still tells the hub's
- * tabs on the name (the registry delivers by name) the old url's pushes.
+ * owner until the owner's word closes it; meanwhile its `HeardStream` told the hub's tabs on
+ * the name (the registry delivers by name) the old url's pushes, and then its end
+ * (`closed:replaced`) to the new url's handle. Fixed: the replaced login's stream is
+ * detached from the tabs (`HeardStream.detach`).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { handshake } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
@@ -32,7 +35,7 @@ describe('a relaying hub’s tab that switched url, while the owner has not read
   // push 1 of a's U1 session then reaches tab-b as `frames` of the name, relayed by b's
   // replaced U1 login. PRE-EXISTING: with a966baa's shared-connection.ts and relay-owner.ts
   // the test fails the same way.
-  it.fails('the new url’s tab hears none of the old url’s pushes', async () => {
+  it('the new url’s tab hears none of the old url’s pushes', async () => {
     const name = 'url-switch-old-login-pushes';
     const u1 = relayOptions(name);
     const u2 = { ...u1, url: 'ws://127.0.0.1:9/other' };
@@ -62,6 +65,23 @@ describe('a relaying hub’s tab that switched url, while the owner has not read
     await vi.waitFor(() => expect(tabA.frames()).toHaveLength(1));
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Seen: 1 (push 1 of U1's session, as `frames` of the name, after tab-b opened U2).
+    // Fixed: the replaced login's stream no longer reaches the hub's tabs (`HeardStream.detach`).
     expect(tabB.frames().length - before).toBe(0);
+    // Nor does its end: a reads the switch and closes U1 for every hub; tab-b's U2 goes on.
+    const statesBefore = tabB.states().length;
+    world.hooks.relayReceived = undefined;
+    const channel = new BroadcastChannel(relayChannelName(name));
+    for (const message of held) channel.postMessage(message);
+    channel.close();
+    await vi.waitFor(() => expect(tabA.states().at(-1)).toBe('closed:replaced'));
+    await vi.waitFor(() => expect(world.sockets.length).toBeGreaterThan(1));
+    handshake(world.latest());
+    await vi.waitFor(() => expect(tabB.states().at(-1)).toMatch(/^open:/));
+    expect(
+      tabB
+        .states()
+        .slice(statesBefore)
+        .filter((state) => state.startsWith('closed')),
+    ).toEqual([]);
   }, 5_000);
 });
