@@ -75,8 +75,12 @@ export type OwnerMessage = Envelope &
          */
         session?: string;
       }
-    /** What the owner's tabs hear; with `to`, for that peer only (the pushes it missed). */
-    | { kind: 'event'; event: TabEvent; to?: string }
+    /**
+     * What the owner's tabs hear; with `to`, for that peer only (the pushes it missed). A
+     * `resync` of what the session lost before the socket opened (`past`) is not for the
+     * peers it `spares`: the owner told them `resync` for their join since that socket opened.
+     */
+    | { kind: 'event'; event: TabEvent; to?: string; spares?: string[] }
     /**
      * Peer `to`'s send `id` is written under message id `wire` of `session`: kept for a
      * handover. (Owners of earlier releases name no session: it is the one they told last.)

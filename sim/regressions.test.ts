@@ -1298,6 +1298,30 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [],
     },
   },
+  {
+    // Seed 4001 (lagging channels, no SharedWorker): the owner's socket resumed a session the
+    // server had lost; a peer hub that joined as it opened was told `resync` for its cursor
+    // of an older session, and then the owner's `resync` of what the session lost before the
+    // socket opened (`past`), late on its lagging channel: its tabs heard both, the second
+    // for nothing. An owner now spares the peers it told `resync` since the socket opened
+    // (`spares`). Invariant: no spurious resync.
+    bug: 'a peer told resync for its join got the resync of the socket’s lost session too',
+    plan: {
+      seed: 13,
+      browsers: [{ sharedWorkers: false, channelLag: true }],
+      steps: [
+        { wait: 5, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 38, aim: false, step: { kind: 'close-tab', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'drop-socket', pick: 0 } },
+      ],
+      choices: [7, 0, 0, 0, 3, 7, 1],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

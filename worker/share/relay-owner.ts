@@ -103,6 +103,11 @@ export class RelayOwner {
   /** Gathers a burst's pushes as the tabs' batcher does: one relay message per task. */
   readonly #batcher: FrameBatcher<RelayChannel>;
   #muted = false;
+  /**
+   * The peers told `resync` for their join since the socket opened (or as it opened): a
+   * `resync` of what its session lost before it opened is theirs already (seed 4001).
+   */
+  readonly #resyncedSinceOpen = new Set<string>();
   /** The peers' logins as the login ended (`state`), for the owner's `leaving`. */
   #endedWith: LoginOfHub[] = [];
 
@@ -195,6 +200,7 @@ export class RelayOwner {
   }
 
   state(status: OwnerStatus, detail: StateDetail): void {
+    if (status.state !== 'open') this.#resyncedSinceOpen.clear();
     if (this.hasPeers) {
       this.#batcher.flush();
       this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
@@ -216,17 +222,19 @@ export class RelayOwner {
 
   resync(reach?: ResyncReach): void {
     // `owed` is this hub's, not its peers'.
-    this.#event({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
+    const past = reach === 'past' || undefined;
+    const spares = past && this.#resyncedSinceOpen.size > 0 ? [...this.#resyncedSinceOpen] : [];
+    this.#event({ kind: 'resync', name: this.name, past }, spares);
   }
 
   cursor(cursor: SessionCursor): void {
     this.#event({ kind: 'cursor', name: this.name, cursor });
   }
 
-  #event(event: TabEvent): void {
+  #event(event: TabEvent, spares: string[] = []): void {
     if (!this.hasPeers) return;
     this.#batcher.flush();
-    this.#post({ kind: 'event', event });
+    this.#post({ kind: 'event', event, ...(spares.length > 0 ? { spares } : {}) });
   }
 
   /**
@@ -310,6 +318,10 @@ export class RelayOwner {
       () => this.socket.cursor,
       (missed) => {
         if (!missed) return;
+        // Told as the socket opened (a verdict kept for it) or since.
+        if (missed === 'resync' && this.socket.status.state === 'open') {
+          this.#resyncedSinceOpen.add(hubId);
+        }
         const event: TabEvent =
           missed === 'resync'
             ? { kind: 'resync', name: this.name }

@@ -79,6 +79,11 @@ export class RelayPeer {
   /** The `ask` of this hub's last join: only the answer to it starts this hub's stream. */
   #asks = 0;
   /**
+   * Whether the owner's last answer to this hub was to an earlier join than its last: the
+   * catch-up that follows it is that join's, and the last join gets its own.
+   */
+  #answering: 'last-join' | 'earlier-join' = 'last-join';
+  /**
    * Whether the owner answered this hub's last join: all it posted before it read the join
    * came before (a logout's word too).
    */
@@ -252,6 +257,10 @@ export class RelayPeer {
         this.#mirror(message.status, message.detail);
         return;
       case 'event':
+        if (message.spares?.includes(this.hubId)) return;
+        // A catch-up of an earlier join: the last one's follows, from its own cursor (one
+        // `resync` each would reach the tabs twice: review 8's lagging reload).
+        if (message.to === this.hubId && this.#answering === 'earlier-join') return;
         // Only a catch-up names this hub (`RelayOwner.#catchUp`).
         if (message.to === undefined || message.to === this.hubId) {
           this.#event(message.event, message.to ? true : undefined);
@@ -299,6 +308,9 @@ export class RelayPeer {
       (message.joined === this.hubId &&
         (message.asked === undefined || message.asked === this.#asks)) ||
       message.joined === undefined;
+    if (message.joined === this.hubId) {
+      this.#answering = answersThisHub ? 'last-join' : 'earlier-join';
+    }
     if (isNew) {
       const to = message.from;
       this.#owner = { id: to, phase: 'joining' };

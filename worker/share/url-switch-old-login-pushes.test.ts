@@ -69,7 +69,7 @@ describe('a relaying hub’s tab that switched url, while the owner has not read
     expect(tabB.frames().length - before).toBe(0);
     // Nor does its end: a reads the switch and closes U1 for every hub; tab-b's U2 goes on.
     const statesBefore = tabB.states().length;
-    world.hooks.relayReceived = undefined;
+    delete world.hooks.relayReceived;
     const channel = new BroadcastChannel(relayChannelName(name));
     for (const message of held) channel.postMessage(message);
     channel.close();
