@@ -1272,6 +1272,27 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [0],
     },
   },
+  {
+    // Seeds 4002 and 4406 (lagging channels, no SharedWorker): h1's hub, owner on session
+    // S1, wrote s1 as id k of S1 and its worker died; a new page's hub, which never heard of
+    // S1 (the owner's answer still on the lagging channel), took the lock and began S2. h1's
+    // fresh hub rejoined with s1 re-posted under {S1, k}; the owner, on S2, wrote it under a
+    // new S2 id, and the app got it twice, the server still holding S1. Now the frame says
+    // where it was written (`was`), and the server passes it on only if S1 did not.
+    // Invariant: a send is never written twice unless the server lost its sessions.
+    bug: 'a send re-posted across a session switch went again under the new session (send written twice)',
+    plan: {
+      seed: 1609231977,
+      browsers: [{ sharedWorkers: false, channelLag: true }],
+      steps: [
+        { wait: 24, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {

@@ -1,0 +1,75 @@
+/**
+ * A message that says where it was written before (`was`: another session of the login) is
+ * passed on once across the two sessions, whichever copy comes first.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Harness, type TestClient, waitUntil } from '../test-support/harness';
+
+const harness = new Harness();
+afterEach(() => harness.dispose());
+
+async function start() {
+  const started = await harness.start({
+    authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+  });
+  const received: unknown[] = [];
+  started.server.on('message', (_client, data) => received.push(data));
+  /** A worker of `user` attached to `session`. */
+  const worker = async (user: string, session: string): Promise<TestClient> => {
+    const client = await harness.connect(`${started.url}/?user=${user}`);
+    await client.resume(session, 0);
+    return client;
+  };
+  return { received, worker };
+}
+
+/** Sends `frame` and waits for its ack. */
+async function sendAcked(client: TestClient, frame: { id: number } & Record<string, unknown>) {
+  client.send({ $ts: 'msg', ...frame });
+  await client.waitForMessage((text) => text === `{"$ts":"ack","id":${frame.id}}`);
+}
+
+describe('a message written before under another session (was)', () => {
+  it('is acked and not passed on when the session it names passed it on', async () => {
+    const { received, worker } = await start();
+    const old = await worker('ann', 's1');
+    await sendAcked(old, { id: 3, text: '"once"' });
+    const next = await worker('ann', 's2');
+    await sendAcked(next, { id: 1, text: '"once"', was: { session: 's1', id: 3 } });
+    await sendAcked(next, { id: 2, text: '"next"' });
+    expect(received).toEqual(['once', 'next']);
+  });
+
+  it('goes on, and the old session drops its copy that comes later', async () => {
+    const { received, worker } = await start();
+    const old = await worker('ann', 's1');
+    const next = await worker('ann', 's2');
+    await sendAcked(next, { id: 1, text: '"once"', was: { session: 's1', id: 3 } });
+    await sendAcked(old, { id: 3, text: '"once"' });
+    await sendAcked(old, { id: 4, text: '"next"' });
+    expect(received).toEqual(['once', 'next']);
+  });
+
+  it('is passed on when the session it names is unknown, or of another user', async () => {
+    const { received, worker } = await start();
+    const bobs = await worker('bob', 's1');
+    await sendAcked(bobs, { id: 3, text: '"bob"' });
+    const ann = await worker('ann', 's2');
+    await sendAcked(ann, { id: 1, text: '"ann"', was: { session: 's1', id: 3 } });
+    await sendAcked(ann, { id: 2, text: '"made up"', was: { session: 'nowhere', id: 1 } });
+    // Nothing was recorded in bob's session: his own id 4, and so on, go on as before.
+    await sendAcked(bobs, { id: 4, text: '"bob again"' });
+    await waitUntil(() => received.length === 4, 'four messages');
+    expect(received).toEqual(['bob', 'ann', 'made up', 'bob again']);
+  });
+
+  it('is checked against its own session first: a resend of it is not passed on again', async () => {
+    const { received, worker } = await start();
+    await worker('ann', 's1');
+    const next = await worker('ann', 's2');
+    const frame = { id: 1, text: '"once"', was: { session: 's1', id: 3 } };
+    await sendAcked(next, frame);
+    await sendAcked(next, frame);
+    expect(received).toEqual(['once']);
+  });
+});
