@@ -1293,6 +1293,27 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [],
     },
   },
+  {
+    // Seed 4406 (`logout,second-build,no-shared-worker,tabs,reload,worker-death,socket,
+    // channel-lag`, run 1,215, shrunk), the same through another build's page: the worker
+    // dies, a send is written under its fresh hub's session, a page of the second build
+    // opens and the worker dies again; the send, re-posted through the relay with its id of
+    // the old session, went again under the new owner's session. Invariant as above.
+    bug: 'a send re-posted through a relay across a session switch went again (send written twice)',
+    plan: {
+      seed: 868003118,
+      browsers: [{ sharedWorkers: false, channelLag: true }],
+      steps: [
+        { wait: 13, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 4, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 33, aim: false, step: { kind: 'send', pick: 0, count: 2 } },
+        { wait: 10, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 7 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
