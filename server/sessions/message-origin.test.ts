@@ -3,6 +3,8 @@
  * passed on once across the two sessions, whichever copy comes first.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryReplayStore } from '../memory/memory-replay-store';
+import type { MaybePromise } from '../stores/maybe-promise';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 
 const harness = new Harness();
@@ -71,5 +73,38 @@ describe('a message written before under another session (was)', () => {
     await sendAcked(next, frame);
     await sendAcked(next, frame);
     expect(received).toEqual(['once']);
+  });
+});
+
+/** The in-memory store, answering later; `failing` names a session key whose `seen` rejects. */
+class FailingSeenStore extends MemoryReplayStore {
+  failing = '';
+  override seen(session: string, id: number, window: number): MaybePromise<boolean> {
+    if (session === this.failing) return Promise.reject(new Error('seen failed'));
+    return super.seen(session, id, window);
+  }
+}
+
+describe('a message with was, the check of the other session failing', () => {
+  it('is passed on once and acked: its own session recorded it already', async () => {
+    const store = new FailingSeenStore({ maxCount: 100, maxAge: 60_000, maxBytes: 1 << 20 });
+    const { server, url } = await harness.start({
+      replayStore: store,
+      authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+    });
+    const received: unknown[] = [];
+    const errors: unknown[] = [];
+    server.on('message', (_client, data) => received.push(data));
+    server.on('storeError', (error) => errors.push(error));
+    const old = await harness.connect(`${url}/?user=ann`);
+    await old.resume('s1', 0);
+    const next = await harness.connect(`${url}/?user=ann`);
+    await next.resume('s2', 0);
+    store.failing = JSON.stringify(['ann', 's1']);
+    const frame = { id: 1, text: '"kept"', was: { session: 's1', id: 3 } };
+    await sendAcked(next, frame);
+    await sendAcked(next, frame);
+    expect(received).toEqual(['kept']);
+    expect(errors).toHaveLength(1);
   });
 });

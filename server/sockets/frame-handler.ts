@@ -143,11 +143,17 @@ export class FrameHandler {
           this.#context.reportError(error);
           client.shut(CLOSE_TRY_AGAIN_LATER, 'The message could not be recorded');
         };
+        // The id is recorded in this session already: were the check of the other to fail
+        // and the worker resend, this session would drop the resend as seen, and the message
+        // would be lost. It is passed on instead (at worst twice, as without `was`).
         const seenBefore = (seen: boolean): MaybePromise<void> => {
           if (seen || !was) return deliver(seen);
           const seenThere = sessions.seenIn(session, was);
           if (!isPromise(seenThere)) return deliver(seenThere);
-          return seenThere.then(deliver, failed);
+          return seenThere.then(deliver, (error: unknown) => {
+            this.#context.reportError(error);
+            deliver(false);
+          });
         };
         const seen = sessions.seen(session, id);
         if (!isPromise(seen)) return seenBefore(seen);
