@@ -5,6 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryReplayStore } from '../memory/memory-replay-store';
 import type { MaybePromise } from '../stores/maybe-promise';
+import type { PushPayload } from '../stores/push-payload';
+import type { ReplayRead, ReplayStore } from '../stores/replay-store';
 import { Harness, type TestClient, waitUntil } from '../test-support/harness';
 
 const harness = new Harness();
@@ -76,18 +78,28 @@ describe('a message written before under another session (was)', () => {
   });
 });
 
-/** The in-memory store, answering later; `failing` names a session key whose `seen` rejects. */
-class FailingSeenStore extends MemoryReplayStore {
+/** The in-memory store, but `seen` rejects for the session key `failing`. */
+class FailingSeenStore implements ReplayStore {
+  readonly #memory = new MemoryReplayStore({ maxCount: 100, maxAge: 60_000, maxBytes: 1 << 20 });
   failing = '';
-  override seen(session: string, id: number, window: number): MaybePromise<boolean> {
+  append(session: string, payload: PushPayload): number {
+    return this.#memory.append(session, payload);
+  }
+  read(session: string, last: number | undefined): ReplayRead {
+    return this.#memory.read(session, last);
+  }
+  seen(session: string, id: number, window: number): MaybePromise<boolean> {
     if (session === this.failing) return Promise.reject(new Error('seen failed'));
-    return super.seen(session, id, window);
+    return this.#memory.seen(session, id, window);
+  }
+  drop(session: string): void {
+    this.#memory.drop(session);
   }
 }
 
 describe('a message with was, the check of the other session failing', () => {
   it('is passed on once and acked: its own session recorded it already', async () => {
-    const store = new FailingSeenStore({ maxCount: 100, maxAge: 60_000, maxBytes: 1 << 20 });
+    const store = new FailingSeenStore();
     const { server, url } = await harness.start({
       replayStore: store,
       authenticate: (request) => new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
