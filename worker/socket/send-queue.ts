@@ -83,9 +83,8 @@ function isTold(message: Message): boolean {
 
 /** A numbered message as it goes on the wire: `JSON.stringify` of its `MessageFrame`, built around its quoted text. */
 function messageFrame(id: number, quoted: string, was?: WireId): string {
-  if (!was) return `{"$ts":"msg","id":${id},"text":${quoted}}`;
-  const origin = `{"session":${JSON.stringify(was.session)},"id":${was.id}}`;
-  return `{"$ts":"msg","id":${id},"text":${quoted},"was":${origin}}`;
+  const origin = was ? `,"was":${JSON.stringify({ session: was.session, id: was.id })}` : '';
+  return `{"$ts":"msg","id":${id},"text":${quoted}${origin}}`;
 }
 
 /**
