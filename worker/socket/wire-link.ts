@@ -213,7 +213,7 @@ export class WireLink {
   /** Begins a session, or goes on with the one `resumeFrom` names; no id of another counts. */
   #takeSession(resumeFrom: SessionCursor | undefined): void {
     // The server may hold the session left still: a message written there goes with its id.
-    const from = this.#session?.id;
+    const from = this.#session.id;
     this.#session = resumeFrom
       ? new WireSession(resumeFrom.session, resumeFrom.seq, standingOf(resumeFrom))
       : new WireSession();
