@@ -18,6 +18,8 @@
  *     |-- {$ts:'push', seq, data} -------------->|  replayed pushes (seq > last) first, then live ones
  *     |<-- {$ts:'sub', topics} ------------------|  the union of the tabs' topics, sent whole
  *     |<-- {$ts:'msg', id, text} ----------------|  an application message, numbered
+ *     |<-- {$ts:'msg', id, text, was} -----------|  one written before under `was` (another session
+ *     |                                          |  of this login): passed on unless that one did
  *     |-- {$ts:'ack', id} ---------------------->|  received (a resent one is acked, not passed on)
  *     |<-- {$ts:'end'} --------------------------|  a logout: forget the session, then close
  *     |-- {$ts:'error', code, message, refused} >|  a frame of the worker's that the server refused
@@ -186,8 +188,22 @@ export interface SubscribeFrame {
   topics: string[];
 }
 
-/** Worker → server: application message `id` (1, 2, 3… per session). */
-export type MessageFrame = { $ts: 'msg'; id: number } & Payload;
+/**
+ * Worker → server: application message `id` (1, 2, 3… per session). With `was`, the message
+ * was written before under id `was.id` of `was.session`, another session of this login (its
+ * hub died, or the worker took another session, before the ack came): the server passes it
+ * on only if that session did not, and records it there, so whichever copy comes second is
+ * the duplicate. A session the server no longer holds (or another user's) is not checked:
+ * the message is passed on, and may then reach the app twice, as without `was`. A server of
+ * an earlier build ignores the field.
+ */
+export type MessageFrame = { $ts: 'msg'; id: number; was?: MessageOrigin } & Payload;
+
+/** Where a message was written before: message `id` of session `session`. */
+export interface MessageOrigin {
+  session: string;
+  id: number;
+}
 
 /**
  * Worker → server, its last frame on a socket whose `resume` it wrote: the login ended (a

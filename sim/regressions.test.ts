@@ -1299,6 +1299,27 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
     },
   },
   {
+    // Seeds 4002 and 4406 (lagging channels, no SharedWorker): h1's hub, owner on session
+    // S1, wrote s1 as id k of S1 and its worker died; a new page's hub, which never heard of
+    // S1 (the owner's answer still on the lagging channel), took the lock and began S2. h1's
+    // fresh hub rejoined with s1 re-posted under {S1, k}; the owner, on S2, wrote it under a
+    // new S2 id, and the app got it twice, the server still holding S1. Now the frame says
+    // where it was written (`was`), and the server passes it on only if S1 did not.
+    // Invariant: a send is never written twice unless the server lost its sessions.
+    bug: 'a send re-posted across a session switch went again under the new session (send written twice)',
+    plan: {
+      seed: 1609231977,
+      browsers: [{ sharedWorkers: false, channelLag: true }],
+      steps: [
+        { wait: 24, aim: false, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 1, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+      ],
+      choices: [],
+    },
+  },
+  {
     // Seed 4001 (lagging channels, no SharedWorker): the owner's socket resumed a session the
     // server had lost; a peer hub that joined as it opened was told `resync` for its cursor
     // of an older session, and then the owner's `resync` of what the session lost before the
@@ -1320,6 +1341,27 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
         { wait: 0, aim: true, step: { kind: 'drop-socket', pick: 0 } },
       ],
       choices: [7, 0, 0, 0, 3, 7, 1],
+    },
+  },
+  {
+    // Seed 4406 (`logout,second-build,no-shared-worker,tabs,reload,worker-death,socket,
+    // channel-lag`, run 1,215, shrunk), the same through another build's page: the worker
+    // dies, a send is written under its fresh hub's session, a page of the second build
+    // opens and the worker dies again; the send, re-posted through the relay with its id of
+    // the old session, went again under the new owner's session. Invariant as above.
+    bug: 'a send re-posted through a relay across a session switch went again (send written twice)',
+    plan: {
+      seed: 868003118,
+      browsers: [{ sharedWorkers: false, channelLag: true }],
+      steps: [
+        { wait: 13, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 4, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+        { wait: 33, aim: false, step: { kind: 'send', pick: 0, count: 2 } },
+        { wait: 10, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 7 } },
+        { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+      ],
+      choices: [],
     },
   },
 ];

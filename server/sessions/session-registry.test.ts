@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryReplayStore } from '../memory/memory-replay-store';
 import type { MaybePromise } from '../stores/maybe-promise';
 import { type PushPayload, pushPayload } from '../stores/push-payload';
@@ -123,6 +123,33 @@ describe('SessionRegistry', () => {
         false,
         true,
       ]);
+    });
+  });
+
+  describe('#seenIn()', () => {
+    it("records the id in a held session of the same user only, and answers that session's dedupe", () => {
+      const { registry, store, resume } = setup();
+      const old = resume('ann', 's1').session;
+      const next = resume('ann', 's2').session;
+      const bobs = resume('bob', 's3').session;
+      const seen = vi.spyOn(store, 'seen');
+      expect(registry.seenIn(next, { session: 'nowhere', id: 1 })).toBe(false);
+      expect(registry.seenIn(next, { session: 's3', id: 1 })).toBe(false);
+      expect(registry.seenIn(next, { session: 's2', id: 1 })).toBe(false);
+      // Nothing recorded for a session not held here, another user's, or its own.
+      expect(seen).not.toHaveBeenCalled();
+      expect(registry.seen(bobs, 1)).toBe(false);
+      expect(registry.seenIn(next, { session: 's1', id: 4 })).toBe(false);
+      expect(registry.seenIn(next, { session: 's1', id: 4 })).toBe(true);
+      expect(registry.seen(old, 4)).toBe(true);
+    });
+
+    it('takes an anonymous session by its id alone, as a resume does', () => {
+      const { registry, resume } = setup({ anonymous: true });
+      const old = resume('socket-1', 'a-session-id-of-16').session;
+      const next = resume('socket-2', 'another-session-id').session;
+      expect(registry.seen(old, 2)).toBe(false);
+      expect(registry.seenIn(next, { session: 'a-session-id-of-16', id: 2 })).toBe(true);
     });
   });
 

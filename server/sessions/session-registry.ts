@@ -1,5 +1,6 @@
 import type { Clock } from '../../protocol/clock';
 import { randomId } from '../../protocol/random-id';
+import type { MessageOrigin } from '../../protocol/wire';
 import { isPromise, type MaybePromise } from '../stores/maybe-promise';
 import type { PushPayload } from '../stores/push-payload';
 import type { ReplayRead, ReplayStore } from '../stores/replay-store';
@@ -307,6 +308,23 @@ export class SessionRegistry {
    */
   seen(session: Session, id: number): MaybePromise<boolean> {
     return this.store.seen(session.key, id, this.options.dedupeWindow);
+  }
+
+  /**
+   * A message of `session` that says it was written before as message `was.id` of session
+   * `was.session` (see `MessageFrame`): records it there, and answers whether that session
+   * had passed it on. Only a session this registry holds, of the same user, and not
+   * `session` itself, is asked: anything else answers false, and nothing is recorded (a
+   * client naming made-up sessions would grow the store).
+   */
+  seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean> {
+    const key = this.#keyOf(session.userId, was.session);
+    const other = this.#sessions.get(key);
+    // Anonymous sessions are their id alone (each socket is its own user): knowing the id is
+    // what a resume of it needs too.
+    const ofUser = this.options.anonymous || other?.userId === session.userId;
+    if (!other || other === session || !ofUser) return false;
+    return this.store.seen(key, was.id, this.options.dedupeWindow);
   }
 
   /**

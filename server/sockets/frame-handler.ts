@@ -131,17 +131,33 @@ export class FrameHandler {
         // Recorded before it is passed on: a store that fails leaves it unacknowledged, and
         // ends the socket (the worker resends what is unacknowledged on its next one only).
         // The app gets the message's own text, never the frame around it.
-        const { id, data, text: message } = frame;
+        // With `was`, the copy written under another session of the login counts too: the
+        // one of the two read second is the duplicate.
+        const { id, data, text: message, was } = frame;
+        const { sessions } = this.#context;
         const deliver = (seen: boolean) => {
           if (!seen) this.#context.emitMessage(client, data, message);
           client.sendText(encodeControlFrame({ $ts: 'ack', id }));
         };
-        const seen = this.#context.sessions.seen(session, id);
-        if (!isPromise(seen)) return deliver(seen);
-        return seen.then(deliver, (error: unknown) => {
+        const failed = (error: unknown) => {
           this.#context.reportError(error);
           client.shut(CLOSE_TRY_AGAIN_LATER, 'The message could not be recorded');
-        });
+        };
+        // The id is recorded in this session already: were the check of the other to fail
+        // and the worker resend, this session would drop the resend as seen, and the message
+        // would be lost. It is passed on instead (at worst twice, as without `was`).
+        const seenBefore = (seen: boolean): MaybePromise<void> => {
+          if (seen || !was) return deliver(seen);
+          const seenThere = sessions.seenIn(session, was);
+          if (!isPromise(seenThere)) return deliver(seenThere);
+          return seenThere.then(deliver, (error: unknown) => {
+            this.#context.reportError(error);
+            deliver(false);
+          });
+        };
+        const seen = sessions.seen(session, id);
+        if (!isPromise(seen)) return seenBefore(seen);
+        return seen.then(seenBefore, failed);
       }
       case 'end':
         // Read after the messages before it, whose acks went first: the close follows them.

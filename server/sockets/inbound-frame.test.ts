@@ -87,6 +87,12 @@ describe('classifySessionFrame', () => {
     expect(classify('{"$ts":"msg","id":2,"text":"hi"}')).toMatchObject({ data: 'hi' });
   });
 
+  it('reads where a msg was written before (was), and nothing else of it', () => {
+    expect(
+      classify('{"$ts":"msg","id":1,"text":"hi","was":{"session":"s1","id":4,"more":true}}'),
+    ).toEqual({ kind: 'message', id: 1, data: 'hi', text: 'hi', was: { session: 's1', id: 4 } });
+  });
+
   it.each([
     ['{"$ts":"sub","topics":', 'malformed', /not valid JSON/],
     ['  { "$ts" : "sub" ', 'malformed', /not valid JSON/],
@@ -103,6 +109,15 @@ describe('classifySessionFrame', () => {
     ['{"$ts":"msg","id":9007199254740992,"text":"x"}', 'malformed', /"id"/],
     ['{"$ts":"msg","id":-1,"text":"x"}', 'malformed', /"id"/],
     ['{"$ts":"msg","id":1}', 'malformed', /"text"/],
+    ['{"$ts":"msg","id":1,"text":"x","was":null}', 'malformed', /"was"/],
+    ['{"$ts":"msg","id":1,"text":"x","was":{"session":"s","id":0}}', 'malformed', /"was"/],
+    ['{"$ts":"msg","id":1,"text":"x","was":{"session":"s","id":1.5}}', 'malformed', /"was"/],
+    ['{"$ts":"msg","id":1,"text":"x","was":{"session":"","id":1}}', 'malformed', /"was"/],
+    [
+      `{"$ts":"msg","id":1,"text":"x","was":{"session":"${'s'.repeat(129)}","id":1}}`,
+      'malformed',
+      /"was"/,
+    ],
     ['{"$ts":"resume","nonce":"n","session":"s","last":0}', 'unexpected', /once per socket/],
     ['{"$ts":"unsub"}', 'unknown-kind', /Unknown control frame kind "unsub"/],
     ['{"$ts":"error","code":"x","message":"y"}', 'unknown-kind', /"error"/],
@@ -117,6 +132,7 @@ describe('classifySessionFrame', () => {
     [`{"$ts":"sub","topics":["${'x'.repeat(257)}"]}`, { refused: 'sub' }],
     ['{"$ts":"msg","id":0,"text":"x"}', { refused: 'msg' }],
     ['{"$ts":"msg","id":7}', { refused: 'msg', id: 7 }],
+    ['{"$ts":"msg","id":7,"text":"x","was":{"id":1}}', { refused: 'msg', id: 7 }],
   ])('names the refused frame of %s, so the worker tells the tab that sent it', (text, about) => {
     expect(classify(text)).toMatchObject({ kind: 'refused', about });
   });

@@ -1,6 +1,12 @@
 import { DEFAULT_LIMITS } from '../../protocol/connection-options';
-import type { ErrorFrame, SubscribeFrame, WireErrorCode, WireLimits } from '../../protocol/wire';
-import { isWireNumber, MAX_SESSION_ID } from '../../protocol/wire-checks';
+import type {
+  ErrorFrame,
+  MessageOrigin,
+  SubscribeFrame,
+  WireErrorCode,
+  WireLimits,
+} from '../../protocol/wire';
+import { isSessionId, isWireNumber, MAX_SESSION_ID } from '../../protocol/wire-checks';
 
 /** A `resume` that carried this socket's nonce. */
 export type ResumeRequest =
@@ -11,8 +17,11 @@ export type ResumeRequest =
 /** What the server makes of one text frame from a worker's session socket. */
 export type SessionFrame =
   | { kind: 'subscribe'; frame: SubscribeFrame }
-  /** A numbered application message; `data` is its text's JSON value, or the text. */
-  | { kind: 'message'; id: number; data: unknown; text: string }
+  /**
+   * A numbered application message; `data` is its text's JSON value, or the text. `was`:
+   * where it was written before (see `MessageFrame`).
+   */
+  | { kind: 'message'; id: number; data: unknown; text: string; was?: MessageOrigin }
   /** `about` names the refused `sub` or `msg` (and its id), so that the worker tells the tab that sent it. */
   | {
       kind: 'refused';
@@ -110,7 +119,16 @@ function classifyControlFrame(frame: Record<string, unknown>): SessionFrame {
       if (typeof text !== 'string') {
         return malformed('Control frame "msg" needs "text": a string', { refused: 'msg', id });
       }
-      return { kind: 'message', id, data: parseJsonOr(text), text };
+      const message: SessionFrame = { kind: 'message', id, data: parseJsonOr(text), text };
+      if (frame.was === undefined) return message;
+      const was = readOrigin(frame.was);
+      if (!was) {
+        return malformed(
+          `Control frame "msg" "was" needs "session": 1 to ${MAX_SESSION_ID} characters, and "id": a safe integer >= 1`,
+          { refused: 'msg', id },
+        );
+      }
+      return { ...message, was };
     }
     case 'end':
       return { kind: 'end' };
@@ -129,6 +147,14 @@ function classifyControlFrame(frame: Record<string, unknown>): SessionFrame {
           }
         : malformed('Control frame "$ts" must be a string');
   }
+}
+
+/** A `msg`'s `was`, or undefined when it is not one. */
+function readOrigin(was: unknown): MessageOrigin | undefined {
+  if (!isPlainObject(was)) return undefined;
+  const { session, id } = was;
+  if (!isSessionId(session) || !isWireNumber(id) || id === 0) return undefined;
+  return { session, id };
 }
 
 /** The JSON value of `text`, or `text` itself when it is not JSON. */

@@ -67,9 +67,11 @@ export class OwnedSocket {
         reject(refusal);
         continue;
       }
-      // Another session's ids mean nothing to this one: the message takes its next id.
+      // Another session's ids mean nothing to this one: the message takes its next id, and
+      // says where it may have been written (`was`).
       const kept = wire && wire.session === start.cursor?.session;
-      connection.send(data, kept ? { ...tell, id: wire.id } : tell).then(resolve, reject);
+      const numbering = kept ? { ...tell, id: wire.id } : wire ? { ...tell, was: wire } : tell;
+      connection.send(data, numbering).then(resolve, reject);
     }
     if (channel) {
       this.#relay = new RelayOwner(

@@ -220,3 +220,17 @@ it('hand over with a relaying hub’s send waiting for holds: written once, by t
   second.receive(JSON.stringify({ $ts: 'ack', id }));
   await expect(sent).resolves.toEqual({ ok: true, value: undefined });
 });
+
+// A relaying hub's send that another session's hub wrote (its tab posted it again with that
+// id): written under this session's next id, saying where it was (`was`), so that a server
+// still holding that session passes it on once.
+it('says where a relayed send of another session was written', async () => {
+  const { socket, owner, post } = await ownerAndHandPeer('relay-was');
+  const session = 'an-older-session-0123';
+  post({ kind: 'send', to: owner, id: 1, data: 'again', wire: 3, session, origin: 'tab-p:1' });
+  await vi.waitFor(() =>
+    expect(socket.sent).toContain(
+      JSON.stringify({ $ts: 'msg', id: 1, text: 'again', was: { session, id: 3 } }),
+    ),
+  );
+});

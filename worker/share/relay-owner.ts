@@ -380,10 +380,13 @@ export class RelayOwner {
       : { onNumbered: (wire) => numbered(wire), withdrawn };
     const current = this.socket.cursor.session;
     const written = origin === undefined ? undefined : this.#written.take(origin, current);
-    // An id of a session the server lost names another message in this one. (A peer of an
-    // earlier release names no session: its id is taken as this session's, as it was then.)
+    // An id of another session names another message in this one; that session's server
+    // may hold it still (`was`). (A peer of an earlier release names no session: its id is
+    // taken as this session's, as it was then.)
     if (wire !== undefined && (session === undefined || session === current)) {
       numbering.id = wire;
+    } else if (wire !== undefined && session !== undefined) {
+      numbering.was = { session, id: wire };
     } else if (wire === undefined && written) {
       numbering.id = written.id;
     }

@@ -173,10 +173,13 @@ export function numberingOf(
       return heard;
     };
   }
-  // Another session's ids mean nothing to this one: the message takes its next id.
+  // Another session's ids mean nothing to this one: the message takes its next id, and says
+  // where it may have been written, for a server that holds that session still.
   if (wire && wire.session === connection.cursor?.session) {
     numbering.id = wire.id;
     numbering.session = wire.session;
+  } else if (wire) {
+    numbering.was = wire;
   }
   return numbering;
 }

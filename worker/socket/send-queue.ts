@@ -1,7 +1,7 @@
 import { DEFAULT_LIMITS } from '../../protocol/connection-options';
 import type { TabSocketError } from '../../protocol/errors';
 import { ConnectionClosedError } from '../../protocol/errors';
-import type { SocketData } from '../../protocol/tab-hub';
+import type { SocketData, WireId } from '../../protocol/tab-hub';
 import { byteSize, fitsPayload, tooLargeMessage, utf8Length } from './wire-limits';
 
 interface Message {
@@ -10,6 +10,10 @@ interface Message {
   quoted?: string | undefined;
   /** The id another hub wrote it under, before this hub took the session over. */
   id?: number;
+  /** `id` came with it (`Numbering.id`): another hub may have written it under that id. */
+  carried?: true;
+  /** Where it was written before, under another session (`Numbering.was`). */
+  was?: WireId;
   /** Told the id the message is written under (a relay peer keeps it for a handover). */
   onNumbered?: (id: number) => void;
   /** Told that it is written plainly, to a server that numbers nothing. */
@@ -34,6 +38,11 @@ export interface Numbering {
   id?: number;
   /** The session `id` is an id of: a hub that relays the send passes it on with the id. */
   session?: string;
+  /**
+   * Written (or perhaps written) before under this id of another session of the login: the
+   * frame says so, and the server passes it on only if that session did not (`MessageFrame`).
+   */
+  was?: WireId;
   /** The tab that made it and its number for it (see `numberingOf`), for a relay's owner. */
   origin?: string;
   onNumbered?: (id: number) => void;
@@ -73,8 +82,9 @@ function isTold(message: Message): boolean {
 }
 
 /** A numbered message as it goes on the wire: `JSON.stringify` of its `MessageFrame`, built around its quoted text. */
-function messageFrame(id: number, quoted: string): string {
-  return `{"$ts":"msg","id":${id},"text":${quoted}}`;
+function messageFrame(id: number, quoted: string, was?: WireId): string {
+  const origin = was ? `,"was":${JSON.stringify({ session: was.session, id: was.id })}` : '';
+  return `{"$ts":"msg","id":${id},"text":${quoted}${origin}}`;
 }
 
 /**
@@ -128,7 +138,9 @@ export class SendQueue {
   add(data: SocketData, numbering: Numbering = {}, numbered = true): Promise<void> {
     const quoted = numbered && typeof data === 'string' ? JSON.stringify(data) : undefined;
     const written =
-      quoted === undefined ? data : messageFrame(this.#nextId + this.#waiting.length, quoted);
+      quoted === undefined
+        ? data
+        : messageFrame(this.#nextId + this.#waiting.length, quoted, numbering.was);
     if (!fitsPayload(written, this.maxPayload)) {
       return Promise.reject(tooLargeMessage(this.maxPayload));
     }
@@ -155,6 +167,7 @@ export class SendQueue {
       this.#waiting.push(message);
       return;
     }
+    message.carried = true;
     const index = this.#waiting.findIndex((other) => other.id === undefined || other.id > id);
     if (index < 0) {
       this.#waiting.push(message);
@@ -199,7 +212,7 @@ export class SendQueue {
         // A message another hub wrote keeps its id: the server passes each id on once.
         const id = message.id ?? this.#nextId;
         message.quoted ??= JSON.stringify(data);
-        const text = messageFrame(id, message.quoted);
+        const text = messageFrame(id, message.quoted, message.was);
         // Measured as written: the limit may have come down since (a hello, a 1009 close).
         if (!fitsPayload(text, this.maxPayload)) {
           message.reject(tooLargeMessage(this.maxPayload));
@@ -310,9 +323,12 @@ export class SendQueue {
   /**
    * Nobody will ack what was written (the server is plain now, or the session is gone):
    * those messages wait again, ahead of the rest, to be written as the next socket takes
-   * them. `renumber` starts ids from 1 again, for a fresh session.
+   * them. `renumber` starts ids from 1 again, for another session. `from`, the session left
+   * (one the server may still hold): a message that had an id there (written, or carried
+   * from another hub) says so in its next frame (`was`), so that the server passes it on
+   * once; one never written there keeps where it was written before, if anywhere.
    */
-  requeueUnacked({ renumber }: { renumber: boolean }): void {
+  requeueUnacked({ renumber, from }: { renumber: boolean; from?: string }): void {
     const unacked: Message[] = this.#withoutWithdrawn([...this.#unacked.values()]);
     for (const message of unacked) message.written = true;
     this.#unacked.clear();
@@ -323,7 +339,12 @@ export class SendQueue {
     // A fresh session knows none of the old ids, nor the ids another hub wrote under.
     this.#nextId = 1;
     for (const message of this.#waiting) {
+      const { id } = message;
+      if (from !== undefined && id !== undefined && (message.written || message.carried)) {
+        message.was = { session: from, id };
+      }
       delete message.id;
+      delete message.carried;
       delete message.asked;
       delete message.told;
     }

@@ -212,11 +212,13 @@ export class WireLink {
 
   /** Begins a session, or goes on with the one `resumeFrom` names; no id of another counts. */
   #takeSession(resumeFrom: SessionCursor | undefined): void {
+    // The server may hold the session left still: a message written there goes with its id.
+    const from = this.#session.id;
     this.#session = resumeFrom
       ? new WireSession(resumeFrom.session, resumeFrom.seq, standingOf(resumeFrom))
       : new WireSession();
     this.#epoch = resumeFrom?.epoch ?? 0;
-    this.#queue.requeueUnacked({ renumber: true });
+    this.#queue.requeueUnacked({ renumber: true, from });
     if (resumeFrom) this.#queue.continueFrom(resumeFrom.nextId);
     this.#reserveIds();
   }

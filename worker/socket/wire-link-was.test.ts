@@ -1,0 +1,56 @@
+/**
+ * A hub that takes another session (a tab's cursor of a newer one) while a message it wrote
+ * waits for its ack writes it under the new session's id, saying where it was written
+ * (`was`): the server, which may hold the old session still, passes it on once.
+ */
+import { afterEach, expect, it, vi } from 'vitest';
+import { HELLO, resumed, resumeFrameOf } from '../test-support/connection-harness';
+import type { FakeSocket } from '../test-support/fake-socket';
+import { hubWorld, relayOptions } from '../test-support/hub-world';
+
+const ALL = { all: true, topics: [] };
+
+let world = hubWorld();
+afterEach(() => {
+  world.dispose();
+  world = hubWorld();
+});
+
+function messagesOn(socket: FakeSocket) {
+  return socket.sent
+    .map((frame) => JSON.parse(String(frame)) as { $ts: string })
+    .filter((frame) => frame.$ts === 'msg');
+}
+
+it('a message written under the session left goes under the next one with `was`', async () => {
+  const name = 'was-on-switch';
+  const options = relayOptions(name, { reconnect: { minDelay: 10, maxDelay: 10, jitter: 0 } });
+  const hub = world.startHub('build-a');
+  const tab = await world.attachTab(hub.hub, 'tab');
+  await tab.api.open('tab', options);
+  tab.api.setInterest('tab', name, ALL);
+  const first = world.latest();
+  first.accept();
+  first.receive(HELLO);
+  const s1 = resumeFrameOf(first).session;
+  first.receive(resumed(0));
+  void tab.api.send('tab', name, 'x', { id: 1 });
+  await vi.waitFor(() => expect(messagesOn(first)).toEqual([{ $ts: 'msg', id: 1, text: 'x' }]));
+
+  // The socket drops before the ack; a tab comes with a cursor of a newer session.
+  first.drop();
+  const other = await world.attachTab(hub.hub, 'other');
+  const live = { session: 'the-live-session-0123', seq: 0, nextId: 4, epoch: 1 };
+  await other.api.open('other', options, live);
+  await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+  const second = world.latest();
+  second.accept();
+  second.receive(HELLO);
+  expect(resumeFrameOf(second)).toMatchObject({ session: live.session });
+  second.receive(resumed(0));
+  await vi.waitFor(() =>
+    expect(messagesOn(second)).toEqual([
+      { $ts: 'msg', id: 4, text: 'x', was: { session: s1, id: 1 } },
+    ]),
+  );
+});
