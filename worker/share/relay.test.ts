@@ -775,7 +775,10 @@ describe('hubs sharing a connection', () => {
       wire: { session: 'session-one-lost-01', id: 1 },
     });
     await opened;
-    await vi.waitFor(() => expect(socket.sent).toContain(msg(2, 'theirs')));
+    // It names where it was written, for a server that still holds S1 (`MessageFrame.was`).
+    const theirs =
+      '{"$ts":"msg","id":2,"text":"theirs","was":{"session":"session-one-lost-01","id":1}}';
+    await vi.waitFor(() => expect(socket.sent).toContain(theirs));
     // The server acks id 1 (it had it: 'mine'); 'theirs' does not settle as sent on that.
     socket.receive(ack(1));
     const settled = await Promise.race([
