@@ -5,7 +5,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Hub } from '../worker/hub/hub';
 import { createHub, exposeHub } from '../worker/serve';
-import { HELLO, resumed, resumeFrameOf } from '../worker/test-support/connection-harness';
+import {
+  HELLO,
+  handshake,
+  resumed,
+  resumeFrameOf,
+  resyncOnto,
+} from '../worker/test-support/connection-harness';
 import { FakeLocks } from '../worker/test-support/fake-locks';
 import { type FakeSocket, fakeEnvironment } from '../worker/test-support/fake-socket';
 import {
@@ -331,6 +337,29 @@ describe('connect()', () => {
     const states = statesOf(tabB);
     await vi.waitFor(() => expect(tabB.state).toBe('open'));
     expect(states).toEqual(['open']);
+  });
+
+  // Seed 3008 (every fault): a second handle made in the tab as the worker's `resync` of a
+  // lost session was on its way to the tab got it too, though it missed nothing.
+  it('tells a handle made as a resync is on its way none: the resync is of the stream before it', async () => {
+    const worker = new SharedWorker('');
+    const first = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+    const resyncs: string[] = [];
+    first.on('resync', () => resyncs.push('first'));
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    handshake(latest());
+    await vi.waitFor(() => expect(first.state).toBe('open'));
+    latest().drop();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    latest().accept();
+    latest().receive(HELLO);
+    // The server lost the session: the worker tells the tab `resync`, which it reads later.
+    latest().receive(resyncOnto('the-next-session-012'));
+    const second = connect({ url: 'ws://127.0.0.1:9/ws', heartbeat: false, worker });
+    second.on('resync', () => resyncs.push('second'));
+    await vi.waitFor(() => expect(second.state).toBe('open'));
+    await settle();
+    expect(resyncs).toEqual(['first']);
   });
 });
 

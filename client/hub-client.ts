@@ -67,6 +67,12 @@ export class HubClient implements HandleHost {
   readonly #loggingOut = new WeakSet<HandleGroup<TabSocketHandle>>();
   /** By name: the opens posted to the current worker, and those it took (`opened`). */
   readonly #opens = new Map<string, { posted: number; taken: number }>();
+  /**
+   * A handle joining a group already open, until the worker took its open (the number of
+   * that open, `#opens`): a `resync` it posted before is of the stream before the handle
+   * (seed 3008: a second handle made as a resync was on its way got it).
+   */
+  readonly #joining = new Map<TabSocketHandle, number>();
 
   /**
    * `start` starts (or joins) the worker; it runs now, and again after each death when
@@ -336,6 +342,7 @@ export class HubClient implements HandleHost {
     this.#forgetInterests();
     // The next worker counts the opens posted to it, and takes each group's open anew.
     this.#opens.clear();
+    this.#joining.clear();
     for (const group of this.#handles.values()) {
       if (group.phase.kind === 'opening') group.phase = { kind: 'opening' };
     }
@@ -422,8 +429,11 @@ export class HubClient implements HandleHost {
     const ownOpen = asked?.phase.kind === 'opening' && (!opener || asked.handles.has(opener));
     if (asked?.phase.kind === 'opening' && ownOpen && asked.phase.open === undefined) {
       asked.phase = this.#current.tellsOpened ? { kind: 'opening', open: opens.posted } : JOINED;
+    } else if (opener && asked?.phase === JOINED && this.#current.tellsOpened) {
+      this.#joining.set(opener, opens.posted);
     }
     const outcome = await hub.open(this.tabId, options, resumeFrom, asked?.urlProvider, intent);
+    if (opener) this.#joining.delete(opener);
     // Refused before it was taken: no `opened` comes for it, and the next open's is the next.
     if (!outcome.ok) opens.taken += 1;
     const group = this.#handles.get(options.name);
@@ -507,6 +517,11 @@ export class HubClient implements HandleHost {
     if (received?.kind === 'opened') {
       const opens = this.#opens.get(received.name);
       if (opens) opens.taken += 1;
+      for (const [handle, open] of this.#joining) {
+        if (handle.name === received.name && open <= (opens?.taken ?? 0)) {
+          this.#joining.delete(handle);
+        }
+      }
       const { phase } = group ?? {};
       if (phase?.kind === 'opening' && (opens?.taken ?? 0) >= (phase.open ?? Infinity)) {
         (group as HandleGroup<TabSocketHandle>).phase = JOINED;
@@ -523,7 +538,9 @@ export class HubClient implements HandleHost {
     }
     const tabEvent = this.#cursors.pass(received);
     if (!tabEvent) return;
-    for (const handle of group.handles) handle.receive(tabEvent);
+    for (const handle of group.handles) {
+      if (tabEvent.kind !== 'resync' || !this.#joining.has(handle)) handle.receive(tabEvent);
+    }
   }
 
   /**

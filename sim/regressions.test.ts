@@ -1364,6 +1364,27 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
       choices: [],
     },
   },
+  {
+    // Seed 3008 (every fault, run 1,863): the server answered a resume with `resync` (a new
+    // session) at 85; tab 0's page, busy, read that event at 99, just after its app made a
+    // second handle (h3), which got the resync too, though it missed nothing. A handle that
+    // joins a group already open now drops a `resync` the worker posted before it took the
+    // handle's open (`opened`). Invariant: no spurious resync.
+    bug: 'a second handle made as a resync was on its way got it',
+    plan: {
+      seed: 593944505,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 18, aim: false, step: { kind: 'send', pick: 0, count: 2 } },
+        { wait: 1, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 1 } },
+        { wait: 0, aim: true, step: { kind: 'drop-socket', pick: 0 } },
+        { wait: 10, aim: false, step: { kind: 'kill-new-worker', pick: 0 } },
+        { wait: 38, aim: false, step: { kind: 'drop-socket', pick: 0 } },
+        { wait: 0, aim: true, step: { kind: 'second-handle', pick: 0, interest: 0 } },
+      ],
+      choices: [0, 0, 1, 0],
+    },
+  },
 ];
 
 describe('plans the simulation found', () => {
