@@ -144,6 +144,11 @@ export class OwnedSocket {
     this.connection.close(code, closeReason, reason);
   }
 
+  /** Whether a peer's `message` is of an earlier login of its hub than the last that joined. */
+  isOfEarlierLogin(message: PeerMessage): boolean {
+    return this.#relay?.isOfEarlierLogin(message) ?? false;
+  }
+
   /**
    * A late logout word ended the login of `session`, this hub's tabs': a peer's login that
    * began after it (`RelayOwner.servesLoginAfter`) gets the socket, this hub's tabs the

@@ -433,12 +433,24 @@ export class SharedConnection {
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
       if (!isOwnerMessage(message)) {
+        if (
+          message.kind === 'close' &&
+          message.reason === 'logout' &&
+          role.socket.isOfEarlierLogin(message) &&
+          this.#handOverAfterLogout(role, message.code, message.closeReason)
+        ) {
+          // A hub's logout that reached this owner after the join of that hub's next login:
+          // the logout ends the session, and that later login goes on (review 10).
+          return;
+        }
         role.socket.receive(message);
-        // A peer's new login, to another url, replaced this one: it waits for the lock, which
-        // no join of it will come to wake this hub for (review 9), so this hub lets go now,
-        // as on a `replaced` of its own.
-        if (message.kind === 'close' && message.reason === 'replaced' && role.socket.dormant) {
-          this.#letGo();
+        if (message.kind === 'close' && role.socket.dormant) {
+          // A peer's new login, to another url, replaced this one: it waits for the lock,
+          // which no join of it will come to wake this hub for (review 9), so this hub lets
+          // go now, as on a `replaced` of its own.
+          if (message.reason === 'replaced') this.#letGo();
+          // A peer's logout: this hub keeps the lock for the login that ended, as for its own.
+          else this.#loggedOut = { code: message.code, closeReason: message.closeReason };
         }
       } else if (
         isLogout(message) &&
@@ -459,11 +471,8 @@ export class SharedConnection {
         // socket, and only this hub's tabs close.
         const { code = 1000, closeReason = '' } = message.detail;
         const session = message.session ?? role.socket.connection.cursor.session;
-        if (!role.socket.handOverAfterLogout(session, code, closeReason)) {
+        if (!this.#handOverAfterLogout(role, code, closeReason, session)) {
           this.close(code, closeReason, 'logout');
-        } else {
-          this.#loggedOutSessions.add(session, false);
-          this.#letGo();
         }
       }
       return;
@@ -546,6 +555,23 @@ export class SharedConnection {
     const sessions = [ended, stale].filter((session): session is string => session !== undefined);
     for (const session of sessions) this.#loggedOutSessions.add(session, false);
     if (role.kind === 'owner' && !role.socket.dormant) role.socket.connection.leave(sessions);
+  }
+
+  /**
+   * A logout that came late ended the login of `session`: a peer's login that began after
+   * it gets the socket (`OwnedSocket.handOverAfterLogout`), and this hub lets go. Whether it
+   * handed over.
+   */
+  #handOverAfterLogout(
+    role: Owner,
+    code: number,
+    closeReason: string,
+    session = role.socket.connection.cursor.session,
+  ): boolean {
+    if (!role.socket.handOverAfterLogout(session, code, closeReason)) return false;
+    this.#loggedOutSessions.add(session, false);
+    this.#letGo();
+    return true;
   }
 
   /**
