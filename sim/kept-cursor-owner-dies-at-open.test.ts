@@ -1,8 +1,7 @@
 /**
- * Review 14 (an attack on 97fd1db and 749fe9b): the fresh session's owner writes its
- * resume, its socket opens, and its worker dies in that ms, before the hub that kept its
- * tabs' cursor over the fresh session took the owner's session. Found by
- * mutating seed 3003's plan (sim/regressions.test.ts: a second `drop-socket` at +14 before
+ * Review 14 (an attack on 97fd1db and 749fe9b): the fresh session's socket opens and its
+ * owner's worker dies in that ms, behind a hub that kept its tabs' cursor of S1 over the
+ * fresh session. Found by mutating seed 3003's plan (sim/regressions.test.ts: a second `drop-socket` at +14 before
  * the `kill-worker`), shrunk.
  */
 import { describe, expect, it } from 'vitest';
