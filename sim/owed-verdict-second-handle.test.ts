@@ -2,7 +2,8 @@
  * Review 14 (an attack on 97fd1db: a fresh-session owner whose socket opens AFTER the peer
  * kept its tabs' cursor; does the peer's page get the owed verdict?). Found by mutating
  * seed 4601's plan (sim/orphaned-verdict-gap.test.ts: a `second-handle` and an
- * `open-tab` added), shrunk. Fails at 60 of world seeds 0..199 (60 on 74c5421 too).
+ * `open-tab` added), shrunk. Fails at 60 of world seeds 0..199 (60 on 74c5421 too); the
+ * search's plan below at 74 of 200, and at none without its `second-handle` step.
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan } from './faults';
