@@ -3,8 +3,9 @@
  * S1 that a hub's tabs brought (a reloaded page's) over the owner's fresh session even when
  * that fresh session is the one a NEW login began after a logout of S1's login: should the
  * owner go before it writes a resume, the hub takes the socket and resumes the logged-out
- * S1. Found by mutating seed 4102's plan (sim/regressions.test.ts; 3 of 15,000 mutations,
- * all of this shape), shrunk.
+ * S1. Found by mutating seed 4102's plan (sim/regressions.test.ts: a `crash-tab`, a
+ * `kill-worker` added; of the mutations printed, those that hold on 74c5421 were all of this
+ * shape), shrunk.
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan } from './faults';
