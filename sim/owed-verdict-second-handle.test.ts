@@ -48,8 +48,9 @@ describe("a reloaded page with two handles, behind a fresh session's owner that 
   // without p2 and no resync". Without the `second-handle` step the plan holds, so the
   // owed verdict on the page's cursor is likely dropped by the tab's second open (a
   // verdict is "the tab's open's: dropped when the tab ... opens again", docs/design.md).
-  // OLDER: fails the same on 74c5421; not in sim/README.md "Still open".
-  it.fails('holds every invariant', async () => {
+  // OLDER: fails the same on 74c5421; not in sim/README.md "Still open". Fixed: a second
+  // open of a tab already on the name keeps what the tab is owed (`Hub.open`).
+  it('holds every invariant', async () => {
     const { violations } = await runPlan(PLAN);
     expect(violations).toEqual([]);
   }, 60_000);
@@ -59,7 +60,7 @@ describe("a reloaded page with two handles, behind a fresh session's owner that 
   // tab 1's hub begins S2, tab0#10's hub keeps S1 over it ("declined S2 kept S1"), then
   // "62 b1 resume S2": "gap without resync: h1 heard p2 then p4 (at 20314) without p3 and
   // no resync" (h2 too). OLDER: fails the same on 74c5421.
-  it.fails("holds every invariant (the search's plan)", async () => {
+  it("holds every invariant (the search's plan)", async () => {
     const { violations } = await runPlan(SEARCHED);
     expect(violations).toEqual([]);
   }, 60_000);

@@ -167,13 +167,17 @@ export class Hub {
       this.#registry.postTo(tabId, { kind: 'opened', name });
     };
     if (!answered?.then(taken)) taken();
+    // A second handle of the tab on the name (the tab's group was open): what the tab is
+    // owed is still the group's (review 14).
+    const again = this.#registry.isOn(tabId, name);
     // A tab coming back with a cursor must miss nothing before its interest arrives: it
     // drops what it does not want itself.
     this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined, answered && true);
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();
-    // A catch-up kept for this tab's earlier open is not this one's.
-    this.#forgetCatchUp(tabId, name);
+    // A catch-up kept for this tab's earlier open (released, or of a login that ended) is
+    // not this one's.
+    if (!again) this.#forgetCatchUp(tabId, name);
     // Closed while the page was in the back/forward cache: a logout made in another tab
     // (the page's own logout it does not rejoin). Resuming would bring that session back.
     const endedMeanwhile = intent === 'rejoin' && known?.connection.state === 'closed';
