@@ -32,6 +32,12 @@ export interface LoginOfHub {
   login?: number | undefined;
 }
 
+/** A login a logout ended, as its owner knew it: the hubs' logins that had joined it, and the other sessions their cursors named. */
+export interface EndedLogin {
+  logins: LoginOfHub[];
+  sessions: string[];
+}
+
 interface Envelope {
   v: number;
   /** The sending hub's id (`hubLockName(from)` is held for its whole life). */
@@ -63,6 +69,12 @@ export type OwnerMessage = Envelope &
         joined?: string;
         /** The `ask` of the join this answers: a peer follows from the answer to its last. */
         asked?: number | undefined;
+        /**
+         * Its login began after a logout in this browser (its hub's own, or one whose owner
+         * left the lock to it): no session began since but its own or its successors'. A
+         * cursor of another session that a hub's tabs alone brought is of a login that ended.
+         */
+        afterLogout?: true | undefined;
       }
     | {
         kind: 'state';
@@ -109,15 +121,16 @@ export type OwnerMessage = Envelope &
     /**
      * It lets go of the socket without closing the session: the next hub resumes it; unless
      * it names the session a late logout word ended (`ended`), which the next owner leaves.
-     * `loggedOut`: it kept the lock since its logout, so no session began since, and these
-     * are the hubs' logins that had joined the login it logged out of. Another hub's cursor
-     * that its tabs alone brought (a page reloaded in the instant of the logout) is of a
-     * login that ended.
+     * `loggedOut`: it kept the lock since its logout, so no session began since; the login
+     * it logged out of, with the logins of the hubs that had joined it and the sessions of
+     * their cursors (a page's it never took up, whose worker may come back with it). Another
+     * hub's cursor that its tabs alone brought (a page reloaded in the instant of the
+     * logout) is of a login that ended.
      */
     | {
         kind: 'leaving';
         ended?: string | undefined;
-        loggedOut?: LoginOfHub[] | undefined;
+        loggedOut?: EndedLogin | undefined;
       }
   );
 

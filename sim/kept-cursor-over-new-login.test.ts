@@ -52,7 +52,7 @@ describe("a reloaded page's cursor kept over the fresh session of the next login
   // out at 8". NEW with 97fd1db: both plans hold on 74c5421 (the hub took F). The owner's
   // fresh session there is a login's that began after a logout, not a first owner's that
   // knew no session: nothing tells the peer the two apart.
-  it.fails("holds every invariant when the next login's page crashes", async () => {
+  it("holds every invariant when the next login's page crashes", async () => {
     const { violations } = await runPlan(CRASH);
     expect(violations).toEqual([]);
   }, 60_000);
@@ -61,7 +61,7 @@ describe("a reloaded page's cursor kept over the fresh session of the next login
   // next login (fresh session F); tab0#6's hub keeps S1 over F, tab 1's worker is killed at
   // 16, and tab0#6's hub resumes S1: "42 b1 resume S1", "push after logout: h3 (h3) heard p1
   // at 70, after b1 logged alice out at 15". NEW with 97fd1db (holds on 74c5421).
-  it.fails("holds every invariant when the next login's worker is killed", async () => {
+  it("holds every invariant when the next login's worker is killed", async () => {
     const { violations } = await runPlan(KILL);
     expect(violations).toEqual([]);
   }, 60_000);

@@ -45,6 +45,8 @@ export class OwnedSocket {
       online: boolean;
       /** The sessions a logout ended: a rejoin's cursor of one is not of this login. */
       loggedOut: { has(session: string): boolean };
+      /** Whether this hub's login began after a logout (`OwnerMessage` owner's `afterLogout`). */
+      afterLogout: () => boolean;
     },
   ) {
     this.#localTopics = start.topics;
@@ -89,6 +91,7 @@ export class OwnedSocket {
             if (!start.loggedOut.has(cursor.session)) connection.learn(cursor, true);
           },
           ended: (sessions) => connection.leave(sessions),
+          afterLogout: start.afterLogout,
         },
         heard,
         env.schedule,
@@ -144,6 +147,11 @@ export class OwnedSocket {
     this.connection.close(code, closeReason, reason);
   }
 
+  /** The sessions peers joined with, other than this login's (`RelayOwner.joinedSessions`). */
+  get joinedSessions(): string[] {
+    return this.#relay?.joinedSessions ?? [];
+  }
+
   /** Whether a peer's `message` is of an earlier login of its hub than the last that joined. */
   isOfEarlierLogin(message: PeerMessage): boolean {
     return this.#relay?.isOfEarlierLogin(message) ?? false;
@@ -171,7 +179,7 @@ export class OwnedSocket {
    * for since its logout (`leaving`).
    */
   dispose(ended?: string, loggedOut = false): void {
-    const endedWith = loggedOut ? (this.#relay?.endedWith ?? []) : undefined;
+    const login = loggedOut ? (this.#relay?.ended ?? { logins: [], sessions: [] }) : undefined;
     this.#relay?.dispose();
     this.#stopServing();
     this.connection.dispose();
@@ -180,7 +188,7 @@ export class OwnedSocket {
       from: this.#hubId,
       kind: 'leaving',
       ended,
-      loggedOut: endedWith,
+      loggedOut: login,
     };
     this.channel?.postMessage(leaving);
     this.release();

@@ -2,7 +2,7 @@ import type { Clock } from '../../protocol/clock';
 import { type SerializedError, serializeError, type TabSocketError } from '../../protocol/errors';
 import { hubLockName } from '../../protocol/locks';
 import {
-  type LoginOfHub,
+  type EndedLogin,
   type OwnerMessage,
   type OwnerStatus,
   type PeerMessage,
@@ -38,6 +38,8 @@ export interface OwnerHost {
   learn(cursor: SessionCursor): void;
   /** A joining hub's logouts ended these sessions (`Connection.leave`). */
   ended(sessions: readonly string[]): void;
+  /** Whether this hub's login began after a logout (see `OwnerMessage` owner's). */
+  afterLogout(): boolean;
 }
 
 /** What the owner's tabs heard (`HeardStream`): the pushes kept, and the builds they know. */
@@ -74,6 +76,9 @@ interface Peer {
   settled: Map<number, SerializedError | undefined>;
 }
 
+/** How many sessions of peers' cursors an owner keeps (`#joinedSessions`): a few pages' at most. */
+const JOINED_SESSIONS_KEPT = 16;
+
 /** How many settlements a peer's entry keeps: past that, a send posted again is written again. */
 const SETTLED_KEPT = 64;
 
@@ -109,7 +114,13 @@ export class RelayOwner {
    */
   readonly #resyncedSinceOpen = new Set<string>();
   /** The peers' logins as the login ended (`state`), for the owner's `leaving`. */
-  #endedWith: LoginOfHub[] = [];
+  #ended: EndedLogin = { logins: [], sessions: [] };
+  /**
+   * The sessions of the cursors peers joined with, other than this owner's, last ones kept:
+   * a logout ends them with the login (a page whose hub kept its tabs' cursor over this
+   * owner's fresh session, and whose worker may bring it back: review 14).
+   */
+  readonly #joinedSessions = new Set<string>();
 
   constructor(
     private readonly channel: RelayChannel,
@@ -138,8 +149,13 @@ export class RelayOwner {
   }
 
   /** The peers' logins as the login ended: empty while it goes on. */
-  get endedWith(): LoginOfHub[] {
-    return this.#endedWith;
+  get ended(): EndedLogin {
+    return this.#ended;
+  }
+
+  /** The sessions peers joined with, other than this owner's (see `#joinedSessions`). */
+  get joinedSessions(): string[] {
+    return [...this.#joinedSessions];
   }
 
   get hasPeers(): boolean {
@@ -212,7 +228,8 @@ export class RelayOwner {
     }
     // The login ended for every hub: the owner keeps the lock, dormant, and says no more.
     if (status.state === 'closed' || status.state === 'failed') {
-      this.#endedWith = [...this.#peers].map(([hub, { login }]) => ({ hub, login }));
+      const logins = [...this.#peers].map(([hub, { login }]) => ({ hub, login }));
+      this.#ended = { logins, sessions: this.joinedSessions };
       this.dispose();
     }
   }
@@ -272,8 +289,16 @@ export class RelayOwner {
     );
   }
 
-  #join({ from: hubId, build, topics, ask, intent, ended = [], login }: Join): void {
+  #join({ from: hubId, build, topics, ask, intent, ended = [], login, cursor }: Join): void {
     const joined = { rejoin: intent === 'rejoin', ended };
+    if (cursor && cursor.session !== this.socket.cursor.session) {
+      this.#joinedSessions.delete(cursor.session);
+      this.#joinedSessions.add(cursor.session);
+      if (this.#joinedSessions.size > JOINED_SESSIONS_KEPT) {
+        const [oldest] = this.#joinedSessions;
+        if (oldest !== undefined) this.#joinedSessions.delete(oldest);
+      }
+    }
     // The answer first: a peer hears only the owner it adopted, and takes as its stream
     // only what follows the answer (and the catch-up after it), so no push may wait in
     // the batcher to be posted after the answer.
@@ -444,6 +469,7 @@ export class RelayOwner {
       cursor,
       joined,
       asked: ask,
+      ...(this.host.afterLogout() ? { afterLogout: true } : {}),
     });
   }
 

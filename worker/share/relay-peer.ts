@@ -339,20 +339,24 @@ export class RelayPeer {
     // A logged-out owner keeps the lock only so that no hub reopens that login: its session
     // is over, and a hub that takes the lock for a new login must not resume it.
     if (answer.status.state === 'closed') return;
-    const taken = this.#merged(answer.cursor);
+    const taken = this.#merged(answer.cursor, answer.afterLogout);
     const told = taken.session !== this.#cursor?.session;
     this.#cursor = taken;
     if (told) this.events.cursor(taken);
   }
 
-  /** The owner's cursor as this hub's: its pushes count only once this hub passed them. */
-  #merged(owners: SessionCursor): SessionCursor {
+  /**
+   * The owner's cursor as this hub's: its pushes count only once this hub passed them.
+   * `afterLogout`: the owner's login began after a logout (`OwnerMessage` owner's).
+   */
+  #merged(owners: SessionCursor, afterLogout?: true): SessionCursor {
     const known = this.#cursor;
     if (known?.session !== owners.session) {
       // No resume of a fresh session went out: nothing is in it yet. A cursor of another
       // session this hub's tabs brought stays the one to resume, should the owner go before
-      // it writes one; its verdict on them would go with it (seed 4601).
-      if (owners.fresh && known && !known.fresh) {
+      // it writes one; its verdict on them would go with it (seed 4601). Not over a login
+      // that began after a logout: that cursor is of the login that ended (review 14).
+      if (owners.fresh && known && !known.fresh && !afterLogout) {
         this.#declined = owners.session;
         return known;
       }

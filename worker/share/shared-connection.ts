@@ -94,6 +94,13 @@ export class SharedConnection {
    * its cursor, which a new login must not resume (`WireLink.learn`).
    */
   readonly #loggedOutSessions: EndedSessions;
+  /**
+   * Whether this hub's login began after a logout in this browser: its own (it kept the
+   * lock, or its place, since), or one whose owner left the lock with `loggedOut` not
+   * naming this login. No session began since, but this login's (`OwnerMessage` owner's
+   * `afterLogout`).
+   */
+  #began: 'after-logout' | 'unknown' = 'unknown';
   /** Owners of another url this hub asked to make way for its login, by hub id. */
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
@@ -236,6 +243,7 @@ export class SharedConnection {
       if (resumeFrom) role.socket.connection.learn(resumeFrom, intent === 'rejoin');
       return 'joined';
     }
+    this.#began = this.#loggedOut ? 'after-logout' : 'unknown';
     this.#letGo();
     const { locks, openChannel } = this.env;
     if (!locks || !openChannel) {
@@ -310,6 +318,7 @@ export class SharedConnection {
       this.#loggedOut = { code, closeReason };
       const session = this.cursor?.session;
       if (session !== undefined) this.#loggedOutSessions.add(session, true);
+      if (role.kind === 'owner') this.#endJoinedSessions(role);
     }
     if (role.kind === 'owner') {
       role.socket.close(code, closeReason, reason);
@@ -406,6 +415,7 @@ export class SharedConnection {
         topics: this.#topics,
         online: this.#online,
         loggedOut: this.#loggedOutSessions,
+        afterLogout: () => this.#began === 'after-logout',
       },
     );
     this.#role = {
@@ -450,7 +460,10 @@ export class SharedConnection {
           // go now, as on a `replaced` of its own.
           if (message.reason === 'replaced') this.#letGo();
           // A peer's logout: this hub keeps the lock for the login that ended, as for its own.
-          else this.#loggedOut = { code: message.code, closeReason: message.closeReason };
+          else {
+            this.#loggedOut = { code: message.code, closeReason: message.closeReason };
+            this.#endJoinedSessions(role);
+          }
         }
       } else if (
         isLogout(message) &&
@@ -550,11 +563,26 @@ export class SharedConnection {
           ? { cursor: role.tookTabsCursor, login: role.login }
           : undefined;
     const { hubId } = this.env;
-    const joinedEnded = loggedOut?.some(({ hub, login }) => hub === hubId && login === here?.login);
+    const joinedEnded = loggedOut?.logins.some(
+      ({ hub, login }) => hub === hubId && login === here?.login,
+    );
+    // A login that had not joined the one logged out began after it.
+    if (loggedOut && !joinedEnded && here) this.#began = 'after-logout';
     const stale = loggedOut && !joinedEnded ? here?.cursor?.session : undefined;
-    const sessions = [ended, stale].filter((session): session is string => session !== undefined);
+    const sessions = [ended, stale, ...(loggedOut?.sessions ?? [])].filter(
+      (session): session is string => session !== undefined,
+    );
     for (const session of sessions) this.#loggedOutSessions.add(session, false);
     if (role.kind === 'owner' && !role.socket.dormant) role.socket.connection.leave(sessions);
+  }
+
+  /**
+   * The sessions of the cursors this owner's peers joined with end with its login: a page
+   * whose hub kept its tabs' cursor over this owner's session, and whose next worker brings
+   * it back, must not have it resumed (review 14).
+   */
+  #endJoinedSessions({ socket }: Owner): void {
+    for (const session of socket.joinedSessions) this.#loggedOutSessions.add(session, false);
   }
 
   /**
@@ -610,12 +638,11 @@ export class SharedConnection {
   ): void {
     const logout = this.#loggedOut;
     if (join.intent !== 'rejoin' || !logout || !channel) {
-      // A dormant owner held the lock since its logout, so no session began since: the
-      // cursor a new login brings (a page that reloaded in the instant of the logout) is of
-      // a login that ended, which this hub may never have known. The next owner leaves it
-      // (seed 4102).
-      const ended = logout && this.#role.kind === 'owner' ? join.cursor?.session : undefined;
-      this.#letGo(ended);
+      // The cursor a new login brings to a hub that keeps the lock (or its place) since its
+      // logout is a page's that reloaded in the instant of the logout: of a login that
+      // ended, which this hub may never have known (a keeper still queued for the lock,
+      // review 14). The next owner leaves it (seed 4102).
+      this.#letGo(logout ? join.cursor?.session : undefined);
       return;
     }
     const { hubId } = this.env;
@@ -659,6 +686,10 @@ export class SharedConnection {
     this.#loggedOut = undefined;
     if (role.kind === 'idle') return;
     if (role.kind === 'relay' || role.kind === 'keeper') {
+      if (role.kind === 'keeper' && ended !== undefined) {
+        const { hubId } = this.env;
+        role.channel.postMessage({ v: RELAY_VERSION, from: hubId, kind: 'leaving', ended });
+      }
       role.stop.abort();
       role.granted?.();
       role.channel.onmessage = null;
