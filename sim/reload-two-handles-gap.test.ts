@@ -42,11 +42,40 @@ describe('a page with two handles reloaded as a new tab takes the lock', () => {
   // Tab 1's hub takes the lock and resumes S2, a new session, at 59; the reloaded handles
   // open on it with no resync, and h1 hears p4 after p2: "gap without resync: h1 heard p2
   // then p4 (at 20349) without p3 and no resync". The same plan without the second handle
-  // holds: the second handle of the reloaded page is
-  // what loses the verdict, perhaps as it joins the group the first opens (its events
-  // before `opened` reach no handle) or as the saved cursor is the second handle's answer.
+  // holds. Mechanism (checked by experiment, not committed: with `Hub.open`'s
+  // `#forgetCatchUp(tabId, name)` done only for an open that brings a cursor, this plan and
+  // the next hold): the reloaded page opens its first handle with S1's cursor, and the
+  // owner's verdict on it (`resync`, kept for the tab until the socket opens) is dropped by
+  // the page's second open of the name, a handle joining with no cursor ("a catch-up kept
+  // for this tab's earlier open is not this one's"), though both are the same login's.
   it.fails('holds every invariant with a second handle', async () => {
     const { violations } = await runPlan(planWith(true));
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  // The same loss, met again by `npm run sim -- --seeds 20000 --seed 980000 --ignore
+  // "spurious resync"` (every fault, run 619, shrunk): tab 0 has both handles from the start
+  // (its socket late: upgrades blocked until 216), hears p1 of S1 at 294 as p2 is on its way,
+  // and reloads as tab 1 opens; tab 1's hub resumes S2 at 309 and both reloaded handles open
+  // on it with no resync: "gap without resync: h1 heard p1 then p3", and h2 the same.
+  // OLDER: the plan fails the same at 749fe9b.
+  it.fails('holds every invariant with both handles made at the start', async () => {
+    const { violations } = await runPlan({
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        {
+          wait: 0,
+          aim: false,
+          step: { kind: 'block-upgrades', browser: 0, duration: 216, cut: false },
+        },
+        { wait: 0, aim: false, step: { kind: 'second-handle', pick: 0, interest: 0 } },
+        { wait: 283, aim: false, step: { ...push, count: 2 } },
+        { wait: 0, aim: true, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+      ],
+      choices: [3],
+    });
     expect(violations).toEqual([]);
   }, 60_000);
 });
