@@ -48,7 +48,8 @@ describe('a page with two handles reloaded as a new tab takes the lock', () => {
   // owner's verdict on it (`resync`, kept for the tab until the socket opens) is dropped by
   // the page's second open of the name, a handle joining with no cursor ("a catch-up kept
   // for this tab's earlier open is not this one's"), though both are the same login's.
-  it.fails('holds every invariant with a second handle', async () => {
+  // Fixed: a second open of a tab already on the name keeps what the tab is owed (`Hub.open`).
+  it('holds every invariant with a second handle', async () => {
     const { violations } = await runPlan(planWith(true));
     expect(violations).toEqual([]);
   }, 60_000);
@@ -59,7 +60,7 @@ describe('a page with two handles reloaded as a new tab takes the lock', () => {
   // and reloads as tab 1 opens; tab 1's hub resumes S2 at 309 and both reloaded handles open
   // on it with no resync: "gap without resync: h1 heard p1 then p3", and h2 the same.
   // OLDER: the plan fails the same at 749fe9b.
-  it.fails('holds every invariant with both handles made at the start', async () => {
+  it('holds every invariant with both handles made at the start', async () => {
     const { violations } = await runPlan({
       seed: 0,
       browsers: [{ sharedWorkers: false }],

@@ -152,11 +152,6 @@ export class OwnedSocket {
     return this.#relay?.joinedSessions ?? [];
   }
 
-  /** Whether a peer's `message` is of an earlier login of its hub than the last that joined. */
-  isOfEarlierLogin(message: PeerMessage): boolean {
-    return this.#relay?.isOfEarlierLogin(message) ?? false;
-  }
-
   /**
    * A late logout word ended the login of `session`, this hub's tabs': a peer's login that
    * began after it (`RelayOwner.servesLoginAfter`) gets the socket, this hub's tabs the

@@ -169,19 +169,14 @@ export class RelayOwner {
     ].sort();
   }
 
-  /** Whether `message` is of an earlier login of its hub than the last that joined here. */
-  isOfEarlierLogin(message: PeerMessage): boolean {
-    const login = this.#peers.get(message.from)?.login;
-    return login !== undefined && message.login !== undefined && message.login < login;
-  }
-
   receive(message: PeerMessage): void {
     // This hub's own earlier login, relaying still (review 10): not a peer of this one.
     if (this.#muted || message.from === this.hubId) return;
     // A join, leave, send or topics of an earlier login of that hub, still on its way (its
     // channel was another), would undo what its later login told. Its logout (`close`)
     // and its answers (`holds`) count whenever they come (review 9).
-    const stale = this.isOfEarlierLogin(message);
+    const login = this.#peers.get(message.from)?.login;
+    const stale = login !== undefined && message.login !== undefined && message.login < login;
     // A switch to another url that a later login of the hub undid (review 10).
     const undone = message.kind === 'close' && message.reason === 'replaced';
     if (stale && ((message.kind !== 'close' && message.kind !== 'holds') || undone)) return;

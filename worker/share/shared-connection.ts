@@ -443,16 +443,6 @@ export class SharedConnection {
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
       if (!isOwnerMessage(message)) {
-        if (
-          message.kind === 'close' &&
-          message.reason === 'logout' &&
-          role.socket.isOfEarlierLogin(message) &&
-          this.#handOverAfterLogout(role, message.code, message.closeReason)
-        ) {
-          // A hub's logout that reached this owner after the join of that hub's next login:
-          // the logout ends the session, and that later login goes on (review 10).
-          return;
-        }
         role.socket.receive(message);
         if (message.kind === 'close' && role.socket.dormant) {
           // A peer's new login, to another url, replaced this one: it waits for the lock,
@@ -590,12 +580,7 @@ export class SharedConnection {
    * it gets the socket (`OwnedSocket.handOverAfterLogout`), and this hub lets go. Whether it
    * handed over.
    */
-  #handOverAfterLogout(
-    role: Owner,
-    code: number,
-    closeReason: string,
-    session = role.socket.connection.cursor.session,
-  ): boolean {
+  #handOverAfterLogout(role: Owner, code: number, closeReason: string, session: string): boolean {
     if (!role.socket.handOverAfterLogout(session, code, closeReason)) return false;
     this.#loggedOutSessions.add(session, false);
     this.#letGo();
