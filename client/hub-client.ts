@@ -68,9 +68,10 @@ export class HubClient implements HandleHost {
   /** By name: the opens posted to the current worker, and those it took (`opened`). */
   readonly #opens = new Map<string, { posted: number; taken: number }>();
   /**
-   * A handle joining a group already open, until the worker took its open (the number of
-   * that open, `#opens`): a `resync` it posted before is of the stream before the handle
-   * (seed 3008: a second handle made as a resync was on its way got it).
+   * A handle joining a group that opened already (or whose first open is on its way), until
+   * the worker took its open (the number of that open, `#opens`): a `resync` it posted
+   * before is of the stream before the handle (seed 3008: a second handle made as a resync
+   * was on its way got it).
    */
   readonly #joining = new Map<TabSocketHandle, number>();
 
@@ -429,7 +430,8 @@ export class HubClient implements HandleHost {
     const ownOpen = asked?.phase.kind === 'opening' && (!opener || asked.handles.has(opener));
     if (asked?.phase.kind === 'opening' && ownOpen && asked.phase.open === undefined) {
       asked.phase = this.#current.tellsOpened ? { kind: 'opening', open: opens.posted } : JOINED;
-    } else if (opener && asked?.phase === JOINED && this.#current.tellsOpened) {
+    } else if (opener && this.#current.tellsOpened) {
+      // Joining the group (also while its first open waits to be answered: review 15).
       this.#joining.set(opener, opens.posted);
     }
     const outcome = await hub.open(this.tabId, options, resumeFrom, asked?.urlProvider, intent);

@@ -69,7 +69,9 @@ describe('a second handle made while the first open of its group is unanswered',
   // `resync` (the session lost) reaches the worker, which tells T before it takes B's open.
   // T reads `opened` (the group JOINED), then the resync, and hands it to A and to B, which
   // joined after the loss and missed nothing.
-  it.fails('tells the later handle no resync: the loss came before its open was taken', async () => {
+  // Fixed: a handle joining while the group's first open is on its way is tracked too
+  // (`HubClient` `#joining`).
+  it('tells the later handle no resync: the loss came before its open was taken', async () => {
     const holder = openTab();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
     handshake(latest());

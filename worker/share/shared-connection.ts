@@ -340,8 +340,12 @@ export class SharedConnection {
       role.granted?.();
       role.granted = undefined;
       peer.close(code, closeReason, reason);
-      // Until that word, the owner's pushes and states are the old url's: not for the tabs,
-      // which opened the new one (review 10).
+      // This hub's tabs leave the login now, as an owner's do (its socket closes at once):
+      // the tabs still on the old url hear it end (review 15). Until the owner's word, its
+      // pushes and states are the old url's: not for the tabs, which opened the new one
+      // (review 10).
+      this.#final = { ...peer.status, state: 'closed' };
+      this.#heard.state(this.#final, { from: peer.status.state, reason, code });
       this.#heard.detach();
       return;
     }

@@ -137,10 +137,9 @@ export class SendQueue {
    */
   add(data: SocketData, numbering: Numbering = {}, numbered = true): Promise<void> {
     const quoted = numbered && typeof data === 'string' ? JSON.stringify(data) : undefined;
+    // Measured without `was`, which it drops rather than be refused (see `#write`).
     const written =
-      quoted === undefined
-        ? data
-        : messageFrame(this.#nextId + this.#waiting.length, quoted, numbering.was);
+      quoted === undefined ? data : messageFrame(this.#nextId + this.#waiting.length, quoted);
     if (!fitsPayload(written, this.maxPayload)) {
       return Promise.reject(tooLargeMessage(this.maxPayload));
     }
@@ -212,7 +211,12 @@ export class SendQueue {
         // A message another hub wrote keeps its id: the server passes each id on once.
         const id = message.id ?? this.#nextId;
         message.quoted ??= JSON.stringify(data);
-        const text = messageFrame(id, message.quoted, message.was);
+        let text = messageFrame(id, message.quoted, message.was);
+        // A message the server may have passed on is not refused for its `was`: it goes
+        // without it (at worst twice, as before `was`: review 15).
+        if (message.was && !fitsPayload(text, this.maxPayload)) {
+          text = messageFrame(id, message.quoted);
+        }
         // Measured as written: the limit may have come down since (a hello, a 1009 close).
         if (!fitsPayload(text, this.maxPayload)) {
           message.reject(tooLargeMessage(this.maxPayload));
@@ -326,7 +330,7 @@ export class SendQueue {
    * them. `renumber` starts ids from 1 again, for another session. `from`, the session left
    * (one the server may still hold): a message that had an id there (written, or carried
    * from another hub) says so in its next frame (`was`), so that the server passes it on
-   * once; one never written there keeps where it was written before, if anywhere.
+   * once; one that had a `was` keeps it (the first session it may have been written in).
    */
   requeueUnacked({ renumber, from }: { renumber: boolean; from?: string }): void {
     const unacked: Message[] = this.#withoutWithdrawn([...this.#unacked.values()]);
@@ -338,10 +342,17 @@ export class SendQueue {
     if (!renumber) return;
     // A fresh session knows none of the old ids, nor the ids another hub wrote under.
     this.#nextId = 1;
+    const writtenThere = new Set<Message>(unacked);
     for (const message of this.#waiting) {
       const { id } = message;
-      if (from !== undefined && id !== undefined && (message.written || message.carried)) {
-        message.was = { session: from, id };
+      // The first session it may have been written in: every later copy names it, and the
+      // server records the id there as it checks, whichever copy it reads first (review 15).
+      if (
+        from !== undefined &&
+        id !== undefined &&
+        (writtenThere.has(message) || message.carried)
+      ) {
+        message.was ??= { session: from, id };
       }
       delete message.id;
       delete message.carried;

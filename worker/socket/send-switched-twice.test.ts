@@ -35,7 +35,9 @@ describe('SendQueue: a send switched twice before its ack', () => {
   // it; asked about under S2 (`#ask` gives it S2's id 1, its tab has not confirmed, so it is
   // not written there), it is requeued from S2 with `written` still true from S1: `was`
   // becomes {S2, 1}. The server checks S2 (never saw it) and passes on the copy S1 passed on.
-  it.fails('names the session it was written in, not one where it was only asked about', async () => {
+  // Fixed: a renumbered message keeps the first session it may have been written in (`was`),
+  // which every later copy names and the server records as it checks (`requeueUnacked`).
+  it('names the session it was written in, not one where it was only asked about', async () => {
     const queue = new SendQueue();
     const tab = slowOnSecondAsk();
     queue.add('once', { confirm: tab.confirm }).catch(() => {});
@@ -70,7 +72,9 @@ describe('SendQueue: a send switched twice before its ack', () => {
   // Mechanism: written under S1 (the server passes it on, the ack is lost), then under S2 as
   // {id 1, was S1:1} (lost with S2's socket), then under S3: `requeueUnacked` replaces `was`
   // with {S2, 1}; the server checks S2 alone, which never saw it, and passes it on again.
-  it.fails('names every session it may have been written in, not the last one only', () => {
+  // Fixed: a renumbered message keeps the first session it may have been written in (`was`),
+  // which every later copy names and the server records as it checks (`requeueUnacked`).
+  it('names every session it may have been written in, not the last one only', () => {
     const queue = new SendQueue();
     queue.add('once').catch(() => {});
     queue.flush(writer());
