@@ -64,6 +64,17 @@ describe('createRedisStores', () => {
 });
 
 describe('RedisReplayStore', () => {
+  it('seenIfKept records an id only for a session Redis keeps: a made-up `was` leaves nothing', async () => {
+    const replay = store();
+    expect(await replay.seenIfKept('made-up', 1, 256)).toBe(false);
+    expect(Number(await shared.client.exists(replay.keys('made-up')))).toBe(0);
+    // A session Redis keeps (it passed message 1 on) answers as `seen` does.
+    expect(await replay.seen('kept', 1, 256)).toBe(false);
+    expect(await replay.seenIfKept('kept', 1, 256)).toBe(true);
+    expect(await replay.seenIfKept('kept', 2, 256)).toBe(false);
+    expect(await replay.seen('kept', 2, 256)).toBe(true);
+  });
+
   it('numbers concurrent appends in the order made, and reads them back after last', async () => {
     const replay = store();
     await replay.read('s1', 0);

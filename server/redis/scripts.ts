@@ -151,6 +151,10 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return seen`;
 
+/** SEEN for a session Redis may no longer keep: answers 0 and records nothing then. */
+export const SEEN_IF_KEPT = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+${SEEN}`;
+
 /**
  * KEYS: the fan-out counter, the fan-out stream. ARGV: channel, message, fan-outs kept, a
  * token of the call, '1' when it is made again (its answer was lost). Numbers a fan-out,

@@ -320,6 +320,10 @@ export class SessionRegistry {
   seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean> {
     const key = this.#keyOf(session.userId, was.session);
     const other = this.#sessions.get(key);
+    // Another server of a shared store may hold it: the key names this user's sessions only.
+    if (!other && !this.options.anonymous && this.store.seenIfKept) {
+      return this.store.seenIfKept(key, was.id, this.options.dedupeWindow);
+    }
     // Anonymous sessions are their id alone (each socket is its own user): knowing the id is
     // what a resume of it needs too.
     const ofUser = this.options.anonymous || other?.userId === session.userId;

@@ -100,6 +100,12 @@ export interface ReplayStore {
    */
   seen(session: string, id: number, window: number): MaybePromise<boolean>;
   /**
+   * As `seen`, for a session another server of a shared store may hold (a message's `was`):
+   * answers false, and records nothing, when the store does not keep the session. Absent
+   * from a store of one process, which holds every session it keeps.
+   */
+  seenIfKept?(session: string, id: number, window: number): Promise<boolean>;
+  /**
    * The session has a socket on this server: a shared store keeps it for at least `maxAge`
    * more. Called on attach and on each session sweep. Answers false when this server does
    * not hold it (any more): nothing is kept then.
