@@ -12,9 +12,8 @@ import type { RelayChannelPort, RelayEnvironment } from '../platform';
 import type { Numbering } from '../socket/send-queue';
 import type { Limits } from '../socket/wire-limits';
 import { AnswerWait } from './answer-wait';
-import { EndedSessions } from './ended-sessions';
 import { HeardStream, type HeardTabs } from './heard-stream';
-import { LogoutWaits } from './logout-waits';
+import { isLogout, LoginEnds } from './login-ends';
 import { OwnedSocket } from './owned-socket';
 import type { Missed } from './recent-frames';
 import { RelayPeer } from './relay-peer';
@@ -63,8 +62,6 @@ interface Owner {
   login: number | undefined;
 }
 
-type Logout = { code: number; closeReason: string };
-
 /**
  * How long `open` waits for the owner's answer, and a relaying hub's logout for the owner's
  * word that it closed: a grant or a channel message takes a few ms.
@@ -87,29 +84,12 @@ export class SharedConnection {
   #topics: readonly string[] = [];
   /** What this hub's tabs hear, whoever owns the socket. */
   readonly #heard: HeardStream;
-  /** The logout that ended the login this hub keeps the lock (or its place) for. */
-  #loggedOut: Logout | undefined;
-  /**
-   * The sessions this hub's logouts ended: a hub whose worker died before one rejoins with
-   * its cursor, which a new login must not resume (`WireLink.learn`).
-   */
-  readonly #loggedOutSessions: EndedSessions;
-  /**
-   * Whether this hub's login began after a logout in this browser: its own (it kept the
-   * lock, or its place, since), or one whose owner left the lock with `loggedOut` not
-   * naming this login. No session began since, but this login's (`OwnerMessage` owner's
-   * `afterLogout`).
-   */
-  #began: 'after-logout' | 'unknown' = 'unknown';
+  /** The logins that ended in this browser, as this hub knows them. */
+  readonly #ends: LoginEnds;
   /** Owners of another url this hub asked to make way for its login, by hub id. */
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
   readonly #known: AnswerWait;
-  /**
-   * Until the owner said it closed the login this hub's tab logged out of while relaying,
-   * whatever this hub does meanwhile (a new login, making way for another's).
-   */
-  readonly #logoutHeard: LogoutWaits;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -117,8 +97,7 @@ export class SharedConnection {
     tabs: HeardTabs,
   ) {
     this.#known = new AnswerWait(env.clock);
-    this.#logoutHeard = new LogoutWaits(env.clock, KNOWN_WITHIN);
-    this.#loggedOutSessions = new EndedSessions(env.clock);
+    this.#ends = new LoginEnds(env.clock, KNOWN_WITHIN);
     this.#heard = new HeardStream(options.name, tabs);
   }
 
@@ -199,7 +178,7 @@ export class SharedConnection {
    * may still pass the login's pushes to other hubs' tabs. Undefined when nothing waits.
    */
   get loggingOut(): Promise<void> | undefined {
-    return this.#logoutHeard.last;
+    return this.#ends.waits.last;
   }
 
   /** Where the session stands, as this hub knows it. */
@@ -229,7 +208,7 @@ export class SharedConnection {
    */
   start(cursor?: SessionCursor, intent?: OpenIntent): 'started' | 'joined' {
     // A cursor of a session this hub's logout ended (a reloaded page's) is of no login now.
-    const resumeFrom = cursor && !this.#loggedOutSessions.has(cursor.session) ? cursor : undefined;
+    const resumeFrom = cursor && !this.#ends.sessions.has(cursor.session) ? cursor : undefined;
     const role = this.#role;
     if (role.kind === 'relay') {
       if (resumeFrom) {
@@ -243,7 +222,7 @@ export class SharedConnection {
       if (resumeFrom) role.socket.connection.learn(resumeFrom, intent === 'rejoin');
       return 'joined';
     }
-    this.#began = this.#loggedOut ? 'after-logout' : 'unknown';
+    this.#ends.startLogin();
     this.#letGo();
     const { locks, openChannel } = this.env;
     if (!locks || !openChannel) {
@@ -259,7 +238,7 @@ export class SharedConnection {
       this.#heard,
       resumeFrom,
       intent,
-      this.#loggedOutSessions.list(),
+      this.#ends.sessions.list(),
       this.env.nextLogin(),
     );
     const relaying: Relaying = {
@@ -285,7 +264,7 @@ export class SharedConnection {
           role.granted = release;
           // No hub owns the socket while this one holds the lock: nothing of the login is
           // passed on any more, whether or not the owner's word comes.
-          this.#logoutHeard.settleAll();
+          this.#ends.waits.settleAll();
         }
         // Granted after this hub stopped waiting: let go at once.
         else return undefined;
@@ -315,9 +294,9 @@ export class SharedConnection {
   close(code: number, closeReason: string, reason: TransitionReason): void {
     const role = this.#role;
     if (reason === 'logout') {
-      this.#loggedOut = { code, closeReason };
+      this.#ends.keep({ code, closeReason });
       const session = this.cursor?.session;
-      if (session !== undefined) this.#loggedOutSessions.add(session, true);
+      if (session !== undefined) this.#ends.sessions.add(session, true);
       if (role.kind === 'owner') this.#endJoinedSessions(role);
     }
     if (role.kind === 'owner') {
@@ -404,7 +383,7 @@ export class SharedConnection {
     release: () => void,
   ): void {
     // The socket is this hub's: no other hub passes a logged-out login's pushes on now.
-    this.#logoutHeard.settleAll();
+    this.#ends.waits.settleAll();
     const sends = relaying?.peer.takeSends() ?? [];
     relaying?.stop.abort();
     const socket = new OwnedSocket(
@@ -418,8 +397,8 @@ export class SharedConnection {
         sends,
         topics: this.#topics,
         online: this.#online,
-        loggedOut: this.#loggedOutSessions,
-        afterLogout: () => this.#began === 'after-logout',
+        loggedOut: this.#ends.sessions,
+        afterLogout: () => this.#ends.afterLogout,
       },
     );
     this.#role = {
@@ -443,7 +422,7 @@ export class SharedConnection {
     if (message.kind === 'leaving') this.#heardLeaving(message);
     // The owner closed the login this hub's tab logged out of: heard by this hub in any
     // role, as its next login's channel hears it too.
-    if (isLogout(message)) this.#logoutHeard.heard(message.session);
+    if (isLogout(message)) this.#ends.waits.heard(message.session);
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
       if (!isOwnerMessage(message)) {
@@ -455,13 +434,18 @@ export class SharedConnection {
           if (message.reason === 'replaced') this.#letGo();
           // A peer's logout: this hub keeps the lock for the login that ended, as for its own.
           else {
-            this.#loggedOut = { code: message.code, closeReason: message.closeReason };
+            this.#ends.keep({ code: message.code, closeReason: message.closeReason });
             this.#endJoinedSessions(role);
           }
         }
       } else if (
         isLogout(message) &&
-        this.#endsThisLogin(message, role.predecessor, [role.tookOn, this.cursor?.session])
+        this.#ends.endsLogin(
+          message,
+          role.predecessor,
+          [role.tookOn, this.cursor?.session],
+          this.cursor?.session,
+        )
       ) {
         // The owner this hub took over from died after its tab logged out: its word came
         // after the lock, and the login ends here too, or this hub would resume it. With
@@ -505,7 +489,12 @@ export class SharedConnection {
     if (
       isLogout(message) &&
       message.from !== role.peer.owner &&
-      this.#endsThisLogin(message, role.peer.owner, [role.peer.cursor?.session])
+      this.#ends.endsLogin(
+        message,
+        role.peer.owner,
+        [role.peer.cursor?.session],
+        this.cursor?.session,
+      )
     ) {
       // The word of an owner before the one this hub follows, late behind that one's
       // announcement (a lock and a channel race): it ends this hub's login all the same, or
@@ -539,16 +528,8 @@ export class SharedConnection {
     }
   }
 
-  /**
-   * An owner let go of the lock, naming a session that ended (`ended`), or saying it kept
-   * the lock since its logout (`loggedOut`): then a login of this hub that had not joined
-   * the one logged out began after it, and the cursor its tabs alone brought is of a login
-   * that ended (a page reloaded in the instant of the logout, seed 4102). The hub does not
-   * resume it; one that took the lock before this word came begins a session of its own
-   * instead, while no resume of it went out (`WireLink.leave`). A login that had joined
-   * ends on the owner's logout word, as before.
-   */
-  #heardLeaving({ ended, loggedOut }: Extract<RelayMessage, { kind: 'leaving' }>): void {
+  /** An owner let go of the lock: what it says ended ends here too (`LoginEnds.heardLeaving`). */
+  #heardLeaving(leaving: Extract<RelayMessage, { kind: 'leaving' }>): void {
     const role = this.#role;
     const here =
       role.kind === 'relay'
@@ -556,17 +537,9 @@ export class SharedConnection {
         : role.kind === 'owner'
           ? { cursor: role.tookTabsCursor, login: role.login }
           : undefined;
-    const { hubId } = this.env;
-    const joinedEnded = loggedOut?.logins.some(
-      ({ hub, login }) => hub === hubId && login === here?.login,
-    );
-    // A login that had not joined the one logged out began after it.
-    if (loggedOut && !joinedEnded && here) this.#began = 'after-logout';
-    const stale = loggedOut && !joinedEnded ? here?.cursor?.session : undefined;
-    const sessions = [ended, stale, ...(loggedOut?.sessions ?? [])].filter(
-      (session): session is string => session !== undefined,
-    );
-    for (const session of sessions) this.#loggedOutSessions.add(session, false);
+    const sessions = this.#ends.heardLeaving(leaving, here, this.env.hubId);
+    // Taken the lock before this word came: while no resume went out, it begins a session
+    // of its own instead (`WireLink.leave`).
     if (role.kind === 'owner' && !role.socket.dormant) role.socket.connection.leave(sessions);
   }
 
@@ -576,7 +549,7 @@ export class SharedConnection {
    * it back, must not have it resumed (review 14).
    */
   #endJoinedSessions({ socket }: Owner): void {
-    for (const session of socket.joinedSessions) this.#loggedOutSessions.add(session, false);
+    for (const session of socket.joinedSessions) this.#ends.sessions.add(session, false);
   }
 
   /**
@@ -586,34 +559,9 @@ export class SharedConnection {
    */
   #handOverAfterLogout(role: Owner, code: number, closeReason: string, session: string): boolean {
     if (!role.socket.handOverAfterLogout(session, code, closeReason)) return false;
-    this.#loggedOutSessions.add(session, false);
+    this.#ends.sessions.add(session, false);
     this.#letGo();
     return true;
-  }
-
-  /**
-   * Whether an owner's logout `word`, heard on this login's channel, ends this login: it
-   * comes from the owner this hub `followed` (or took the socket over from), or names a
-   * session this login was `on`. Not a word of an owner this hub never heard of, about a
-   * session it never was on: a login that began after the logout hears that too, when the
-   * word is still on its way (review 8). Nor the echo of this hub's own logout, heard by its
-   * next login (seed 3071): a session that logout ended, which this hub is not on.
-   */
-  #endsThisLogin(
-    word: Extract<RelayMessage, { kind: 'state' }>,
-    followed: string | undefined,
-    on: readonly (string | undefined)[],
-  ): boolean {
-    const { session, from } = word;
-    const echo =
-      session !== undefined &&
-      this.#loggedOutSessions.endedHere(session) &&
-      session !== this.cursor?.session;
-    if (echo) return false;
-    return (
-      (followed !== undefined && followed === from) ||
-      (session !== undefined && on.includes(session))
-    );
   }
 
   /**
@@ -625,7 +573,7 @@ export class SharedConnection {
     channel: RelayChannelPort | undefined,
     join: Extract<RelayMessage, { kind: 'join' }>,
   ): void {
-    const logout = this.#loggedOut;
+    const { logout } = this.#ends;
     if (join.intent !== 'rejoin' || !logout || !channel) {
       // The cursor a new login brings to a hub that keeps the lock (or its place) since its
       // logout is a page's that reloaded in the instant of the logout: of a login that
@@ -652,7 +600,7 @@ export class SharedConnection {
     this.#role = { kind: 'keeper', channel, stop, granted };
     this.#known.settle();
     // With the lock here already, no hub owns the socket: there is nothing to wait for.
-    if (!granted) this.#logoutHeard.start(peer.cursor?.session);
+    if (!granted) this.#ends.waits.start(peer.cursor?.session);
     this.#heard.state(this.#final, { from: peer.status.state, reason: 'logout', code });
   }
 
@@ -671,8 +619,7 @@ export class SharedConnection {
   #letGo(ended?: string): void {
     const role = this.#role;
     this.#known.settle();
-    const loggedOut = this.#loggedOut !== undefined;
-    this.#loggedOut = undefined;
+    const loggedOut = this.#ends.letGo();
     if (role.kind === 'idle') return;
     if (role.kind === 'relay' || role.kind === 'keeper') {
       if (role.kind === 'keeper' && ended !== undefined) {
@@ -690,15 +637,6 @@ export class SharedConnection {
     }
     this.#role = { kind: 'idle' };
   }
-}
-
-/** An owner's word that its tab logged out: its login closed for every hub. */
-function isLogout(message: RelayMessage): message is Extract<RelayMessage, { kind: 'state' }> {
-  return (
-    message.kind === 'state' &&
-    message.status.state === 'closed' &&
-    message.detail.reason === 'logout'
-  );
 }
 
 /** Whether a login in `state` ended: closed or failed. */
