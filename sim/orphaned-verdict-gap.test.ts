@@ -1,7 +1,7 @@
 /**
  * A plan the search met (seed 4601 of the relay's faults with `channel-lag`, run 1,217; this
  * browser's channels do not lag, and the plan fails the same on 91f284c): a silent loss,
- * left open (sim/README.md "Still open").
+ * fixed this round (sim/README.md, "Reviews 14–15").
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan } from './faults';
@@ -31,8 +31,9 @@ describe('a tab owed the verdict of an owner that left before its socket opened'
   // took the socket on S2, the session it followed, and its tab never heard p2 and p3 of S1,
   // nor a resync. Telling such a tab `resync` at the next open fixes this plan, but the
   // every-fault search then met resyncs for nothing (seeds 3006, 3101, 3102): the hub cannot
-  // tell whether S1 went on past the tab's cursor. The fix needs the next owner to resume the
-  // tab's session when the one it followed is fresh, without resuming a logged-out one.
+  // tell whether S1 went on past the tab's cursor. Fixed: a hub keeps its tabs' cursor of S1
+  // over an owner's fresh session (`RelayPeer.#merged`), unless that owner's login began
+  // after a logout (`afterLogout`), and resumes S1 should it take the socket first.
   it('holds every invariant', async () => {
     const { violations } = await runPlan(PLAN);
     expect(violations).toEqual([]);
