@@ -2,9 +2,9 @@
  * Review 16 (an attack on 6e1c831: a tab's second open of a name it is on keeps the verdict
  * the tab is owed). Found by mutating the plan of sim/owed-verdict-second-handle.test.ts
  * (lagging channels, an `open-tab` and two reloads added; of 4,000 mutants of six plans,
- * half with lagging channels, 18 failed, this one alone holding on 35d5b46), shrunk. Fails at 11 of world seeds
- * 0..149 (20 of 150 unshrunk); at none with 6e1c831's `if (!again)` undone, nor on 35d5b46;
- * at none without lagging channels.
+ * half with lagging channels, 18 failed, this one alone holding on 35d5b46), shrunk. Fails
+ * at 11 of world seeds 0..149 (20 of 150 unshrunk); at none with 6e1c831's `if (!again)`
+ * undone, nor on 35d5b46; at none without lagging channels.
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan } from './faults';
