@@ -41,7 +41,9 @@ describe("an owner closed by a peer's logout, then a dead worker's tabs rejoin i
   // `#loggedOutSessions` in that branch (tried, not committed) makes the plan hold, and
   // three other mutants of that plan (world seeds 73906, 1996488189; not 3154). OLDER: fails the same on 35d5b46
   // (where the peer-logout branch came in); 19471df's joined sessions leave out the owner's.
-  it.fails('holds every invariant', async () => {
+  // Fixed: an owner a peer's logout closed records its own session ended, and its `leaving`
+  // names it (`RelayOwner` `#ended`); this plan passes through the keeper's `leaving` too.
+  it('holds every invariant', async () => {
     const { violations } = await runPlan(PLAN);
     expect(violations).toEqual([]);
   }, 60_000);

@@ -88,8 +88,8 @@ export class LoginEnds {
    * the lock since its logout (`loggedOut`): then a login of this hub (`here`) that had not
    * joined the one logged out began after it, and the cursor its tabs alone brought is of a
    * login that ended (a page reloaded in the instant of the logout, seed 4102), as are the
-   * sessions its peers joined with. Answers the sessions that ended, recorded. A login that
-   * had joined ends on the owner's logout word.
+   * sessions the logout ended (its own and its peers'). Answers the sessions that ended,
+   * recorded. A login that had joined ends on the owner's logout word, which came first.
    */
   heardLeaving(
     { ended, loggedOut }: Extract<RelayMessage, { kind: 'leaving' }>,
@@ -100,8 +100,8 @@ export class LoginEnds {
       ({ hub, login }) => hub === hubId && login === here?.login,
     );
     if (loggedOut && !joinedEnded && here) this.#began = 'after-logout';
-    const stale = loggedOut && !joinedEnded ? here?.cursor?.session : undefined;
-    const sessions = [ended, stale, ...(loggedOut?.sessions ?? [])].filter(
+    const after = loggedOut && !joinedEnded ? [here?.cursor?.session, ...loggedOut.sessions] : [];
+    const sessions = [ended, ...after].filter(
       (session): session is string => session !== undefined,
     );
     for (const session of sessions) this.sessions.add(session, false);

@@ -224,7 +224,8 @@ export class RelayOwner {
     // The login ended for every hub: the owner keeps the lock, dormant, and says no more.
     if (status.state === 'closed' || status.state === 'failed') {
       const logins = [...this.#peers].map(([hub, { login }]) => ({ hub, login }));
-      this.#ended = { logins, sessions: this.joinedSessions };
+      // Its own session too: a rejoining worker's tabs may bring it to the next owner (review 16).
+      this.#ended = { logins, sessions: [this.socket.cursor.session, ...this.joinedSessions] };
       this.dispose();
     }
   }

@@ -435,6 +435,8 @@ export class SharedConnection {
           // A peer's logout: this hub keeps the lock for the login that ended, as for its own.
           else {
             this.#ends.keep({ code: message.code, closeReason: message.closeReason });
+            // Its session ended as on its own logout (review 16).
+            this.#ends.sessions.add(role.socket.connection.cursor.session, false);
             this.#endJoinedSessions(role);
           }
         }
@@ -622,9 +624,21 @@ export class SharedConnection {
     const loggedOut = this.#ends.letGo();
     if (role.kind === 'idle') return;
     if (role.kind === 'relay' || role.kind === 'keeper') {
-      if (role.kind === 'keeper' && ended !== undefined) {
+      if (role.kind === 'keeper' && (ended !== undefined || loggedOut)) {
+        // A keeper is ahead in the lock's queue of every login that began after its logout:
+        // a cursor such a login's tabs alone brought is of the login that ended, also when
+        // this hub's own next login lets go first (review 16).
         const { hubId } = this.env;
-        role.channel.postMessage({ v: RELAY_VERSION, from: hubId, kind: 'leaving', ended });
+        const endedLogin = loggedOut
+          ? { logins: [], sessions: this.#ends.sessions.list() }
+          : undefined;
+        role.channel.postMessage({
+          v: RELAY_VERSION,
+          from: hubId,
+          kind: 'leaving',
+          ended,
+          loggedOut: endedLogin,
+        });
       }
       role.stop.abort();
       role.granted?.();
