@@ -8,7 +8,6 @@
  * from the next login's.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { handshake } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
@@ -33,13 +32,8 @@ function idsOf(sent: unknown[], text: string): number[] {
 
 /** Hands `messages` to the hub of build-a alone, once each, in order (as a lagging channel would, late). */
 function toA(name: string, messages: RelayMessage[]): void {
-  world.hooks.relayReceived = (build, message) => {
-    const { heldFor } = message as { heldFor?: string };
-    return heldFor === undefined || heldFor === build ? undefined : 'lost';
-  };
-  const channel = new BroadcastChannel(relayChannelName(name));
-  for (const message of messages) channel.postMessage({ ...message, heldFor: 'build-a' });
-  channel.close();
+  delete world.hooks.relayReceived;
+  world.deliver(name, messages, 'build-a');
 }
 
 describe('a relaying hub that let its connection go and opens it again (a new SharedConnection)', () => {

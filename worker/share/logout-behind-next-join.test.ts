@@ -5,7 +5,6 @@
  * either order with lagging channels (the sim's `channel-lag`, which 8df5d6e is about).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { handshake } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
@@ -67,13 +66,8 @@ describe('a relaying hubâ€™s logout that reaches the owner after its next loginâ
     void tabNew.api.open('tab-new', relayOptions(name));
     await joined;
     // Then the lagging `close`, to a alone.
-    world.hooks.relayReceived = (build, message) => {
-      const { heldFor } = message as { heldFor?: string };
-      return heldFor === undefined || heldFor === build ? undefined : 'lost';
-    };
-    const channel = new BroadcastChannel(relayChannelName(name));
-    for (const message of held) channel.postMessage({ ...message, heldFor: 'build-a' });
-    channel.close();
+    delete world.hooks.relayReceived;
+    world.deliver(name, held, 'build-a');
     await closing;
     socket.receive(push(2));
     await new Promise((resolve) => setTimeout(resolve, 20));

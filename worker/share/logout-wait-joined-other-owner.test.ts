@@ -7,7 +7,6 @@
  * new login in between.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { handshake } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
@@ -21,13 +20,6 @@ afterEach(() => {
   world.dispose();
   world = hubWorld();
 });
-
-/** Posts `held` again, to the hub of `build` alone (the hook drops the copies elsewhere). */
-function deliver(name: string, held: RelayMessage[], build: string): void {
-  const channel = new BroadcastChannel(relayChannelName(name));
-  for (const message of held.splice(0)) channel.postMessage({ ...message, heldFor: build });
-  channel.close();
-}
 
 describe('a relaying hub’s second logout, of another owner’s login than its first', () => {
   // Invariant (docs/design.md "Delivery guarantees", docs/api.md close()): once close()
@@ -69,8 +61,6 @@ describe('a relaying hub’s second logout, of another owner’s login than its 
     const heldForC: RelayMessage[] = [];
     let holdClosesForC = false;
     world.hooks.relayReceived = (build, message) => {
-      const { heldFor } = message as { heldFor?: string };
-      if (heldFor !== undefined) return heldFor === build ? undefined : 'lost';
       if (build === 'build-b' && loseWordsToB && message.kind === 'state') return 'lost';
       if (build === 'build-a' && holdJoinsForA && message.kind === 'join') {
         heldForA.push(message);
@@ -95,7 +85,7 @@ describe('a relaying hub’s second logout, of another owner’s login than its 
     await vi.waitFor(() => expect(heldForA.length).toBeGreaterThanOrEqual(2));
     loseWordsToB = false;
     holdJoinsForA = false;
-    deliver(name, heldForA, 'build-a');
+    world.deliver(name, heldForA.splice(0), 'build-a');
     // c takes the lock a lets go of: a new session, S2, which b's login 2 follows.
     await vi.waitFor(() => expect(world.sockets.length).toBe(2));
     const second = handshake(world.latest()).socket;
@@ -112,7 +102,7 @@ describe('a relaying hub’s second logout, of another owner’s login than its 
     await sleep(500);
     second.receive(push(1));
     holdClosesForC = false;
-    deliver(name, heldForC, 'build-c');
+    world.deliver(name, heldForC.splice(0), 'build-c');
     await closing;
     // Seen: { ownerClosed: false }, and tab-c heard push 1 of S2 after tab-b2's close() resolved.
     expect(atAnswer).toEqual({ ownerClosed: true });

@@ -5,7 +5,6 @@
  * them); now only the owner's word does (heard on the next login's channel too), or 1 s.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { handshake } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
@@ -88,13 +87,8 @@ async function logoutThenLogin(name: string, who: 'same hub' | 'other hub') {
   await vi.waitFor(() => expect(tabA.frames()).toHaveLength(2));
   // Then a reads b's messages.
   // Each held message reaches a alone, once, in the order it was posted.
-  world.hooks.relayReceived = (build, message) => {
-    const { heldFor } = message as { heldFor?: string };
-    return heldFor === undefined || heldFor === build ? undefined : 'lost';
-  };
-  const channel = new BroadcastChannel(relayChannelName(name));
-  for (const message of held) channel.postMessage({ ...message, heldFor: 'build-a' });
-  channel.close();
+  delete world.hooks.relayReceived;
+  world.deliver(name, held, 'build-a');
   await closing;
   return { atAnswer: () => atAnswer };
 }

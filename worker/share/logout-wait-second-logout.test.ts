@@ -5,7 +5,6 @@
  * the hub's next logout: `AnswerWait.start` settles the wait that runs.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { handshake } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
@@ -71,13 +70,8 @@ describe('a relaying hub that logs out twice before the owner heard the first', 
     socket.receive(push(2));
     await vi.waitFor(() => expect(tabA.frames()).toHaveLength(2));
     // Then a reads b's messages, each once, in the order they were posted.
-    world.hooks.relayReceived = (build, message) => {
-      const { heldFor } = message as { heldFor?: string };
-      return heldFor === undefined || heldFor === build ? undefined : 'lost';
-    };
-    const channel = new BroadcastChannel(relayChannelName(name));
-    for (const message of held) channel.postMessage({ ...message, heldFor: 'build-a' });
-    channel.close();
+    delete world.hooks.relayReceived;
+    world.deliver(name, held, 'build-a');
     await closing;
     // Seen: { ownerClosed: false, framesOfA: 1 }.
     expect(atAnswer).toEqual({ ownerClosed: true, framesOfA: 2 });

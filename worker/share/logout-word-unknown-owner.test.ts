@@ -7,7 +7,6 @@
  * when it names a session the login was on.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { handshake } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
@@ -54,15 +53,8 @@ async function loginDuringRelayedLogout(
   await tabC.api.open('tab-c', { ...relayOptions(name), ...(url ? { url } : {}) });
   await vi.waitFor(() => expect(held).toHaveLength(2));
   // Each held message reaches a alone, once, in the order it was posted.
-  world.hooks.relayReceived = (build, message) => {
-    const { heldFor } = message as { heldFor?: string };
-    return heldFor === undefined || heldFor === build ? undefined : 'lost';
-  };
-  const toA = (messages: RelayMessage[]) => {
-    const channel = new BroadcastChannel(relayChannelName(name));
-    for (const message of messages) channel.postMessage({ ...message, heldFor: 'build-a' });
-    channel.close();
-  };
+  delete world.hooks.relayReceived;
+  const toA = (messages: RelayMessage[]) => world.deliver(name, messages, 'build-a');
   if (order === 'together') toA(held);
   else {
     // a's word reaches c before a reads c's join (and lets the lock go): a posts it as it

@@ -210,17 +210,14 @@ async function lateLogoutWord(name: string, late: string[]) {
    * it was posted; other messages go as posted. (c never hears a's: its channel came after.)
    */
   const deliverWhere = (pick: (held: Held) => boolean) => {
-    world.hooks.relayReceived = (build, message) => {
-      const { heldFor } = message as { heldFor?: string };
-      return heldFor === undefined || heldFor === build ? undefined : 'lost';
-    };
-    const channel = new BroadcastChannel(relayChannelName(name));
-    for (const entry of held) {
-      if (entry.delivered || !pick(entry)) continue;
-      entry.delivered = true;
-      channel.postMessage({ ...entry.message, heldFor: entry.build });
-    }
-    channel.close();
+    delete world.hooks.relayReceived;
+    const picked = held.filter((entry) => !entry.delivered && pick(entry));
+    for (const entry of picked) entry.delivered = true;
+    world.deliver(
+      name,
+      picked.map(({ message }) => message),
+      (_message, index) => picked[index]?.build ?? '',
+    );
   };
   /** The hubs of `to` read a's words; every hub, what the others posted. */
   const deliver = (to: string[]) =>

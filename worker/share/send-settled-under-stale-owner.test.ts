@@ -6,7 +6,6 @@
  * and the owner, which wrote and settled it, now drops the copy without a word.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayChannelName } from '../../protocol/locks';
 import { RELAY_VERSION, type RelayMessage } from '../../protocol/relay';
 import { handshake } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
@@ -43,8 +42,6 @@ describe('a relayed send whose `settled` comes while the peer follows a stale ow
     await vi.waitFor(() => expect(tabB.states().at(-1)).toMatch(/^open:/));
     const held: RelayMessage[] = [];
     world.hooks.relayReceived = (build, message) => {
-      const { heldFor } = message as { heldFor?: string };
-      if (heldFor !== undefined) return heldFor === build ? undefined : 'lost';
       if (build !== 'build-b' || message.kind !== 'settled' || held.length > 0) return undefined;
       held.push(message);
       return 'lost';
@@ -59,10 +56,9 @@ describe('a relayed send whose `settled` comes while the peer follows a stale ow
     socket.receive(JSON.stringify({ $ts: 'ack', id }));
     await vi.waitFor(() => expect(held).toHaveLength(1));
     // The ghost's announcement, then a's `settled`, reach b in that order.
-    const channel = new BroadcastChannel(relayChannelName(name));
-    const status = { state: 'open', generation: 1, failedAttempts: 0 };
+    const status = { state: 'open', generation: 1, failedAttempts: 0 } as const;
     const cursor = { session: 'ghost-session', seq: 0, nextId: 1 };
-    channel.postMessage({
+    const ghost: RelayMessage = {
       v: RELAY_VERSION,
       from: 'ghost',
       kind: 'owner',
@@ -71,10 +67,8 @@ describe('a relayed send whose `settled` comes while the peer follows a stale ow
       status,
       cursor,
       joined: '',
-      heldFor: 'build-b',
-    });
-    for (const message of held) channel.postMessage({ ...message, heldFor: 'build-b' });
-    channel.close();
+    };
+    world.deliver(name, [ghost, ...held], 'build-b');
     await new Promise((resolve) => setTimeout(resolve, 100));
     // The server acks whatever is written of it again (a duplicate, by its id).
     const copies = socket.sent.filter((frame) => String(frame).includes('"hello"'));

@@ -5,7 +5,6 @@
  * channel) now closes the owner's login, and with it the hub's next login, which joined it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { handshake, resumeFrameOf } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
@@ -74,13 +73,8 @@ describe('a relaying hub’s stale logout that reaches the owner after its next 
     tabNew.api.setInterest('tab-new', name, ALL);
     await joined;
     await vi.waitFor(() => expect(tabNew.states().at(-1)).toMatch(/^open:/));
-    world.hooks.relayReceived = (build, message) => {
-      const { heldFor } = message as { heldFor?: string };
-      return heldFor === undefined || heldFor === build ? undefined : 'lost';
-    };
-    const channel = new BroadcastChannel(relayChannelName(name));
-    for (const message of held) channel.postMessage({ ...message, heldFor: 'build-a' });
-    channel.close();
+    delete world.hooks.relayReceived;
+    world.deliver(name, held, 'build-a');
     await closing;
     // The logged-out session closed (review 9's test checks that it does).
     await vi.waitFor(() => expect(socket.closeCalls.length).toBeGreaterThan(0));

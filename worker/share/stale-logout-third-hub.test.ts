@@ -5,7 +5,6 @@
  * worker/share/stale-logout-closes-next-login.test.ts.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { handshake } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
@@ -18,13 +17,6 @@ afterEach(() => {
   world.dispose();
   world = hubWorld();
 });
-
-/** Posts `held` again, for the hub of `build` alone. */
-function deliver(name: string, held: RelayMessage[], build: string) {
-  const channel = new BroadcastChannel(relayChannelName(name));
-  for (const message of held) channel.postMessage({ ...message, heldFor: build });
-  channel.close();
-}
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
@@ -70,11 +62,8 @@ async function staleLogoutWithThirdHub(name: string) {
   tabNew.api.setInterest('tab-new', name, ALL);
   await joined;
   await vi.waitFor(() => expect(tabNew.states().at(-1)).toMatch(/^open:/));
-  world.hooks.relayReceived = (build, message) => {
-    const { heldFor } = message as { heldFor?: string };
-    return heldFor === undefined || heldFor === build ? undefined : 'lost';
-  };
-  deliver(name, held, 'build-a');
+  delete world.hooks.relayReceived;
+  world.deliver(name, held, 'build-a');
   await closing;
   await vi.waitFor(() => expect(socket.closeCalls.length).toBeGreaterThan(0));
   await settle();
@@ -122,7 +111,7 @@ describe('a stale logout handed over while a third hub is on the logged-out logi
     const name = 'stale-logout-later-owner';
     const { held } = await staleLogoutWithThirdHub(name);
     const nextSocket = world.sockets[1];
-    deliver(name, held, 'build-c');
+    world.deliver(name, held, 'build-c');
     await settle();
     expect(nextSocket?.sent.map(String) ?? []).not.toContain('{"$ts":"end"}');
   });

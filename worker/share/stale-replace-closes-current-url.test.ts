@@ -4,7 +4,6 @@
  * the hub's old channel, closes the login the hub's latest login (U1 again) joined.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { handshake } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
@@ -50,8 +49,6 @@ describe('a relaying hub’s stale `replaced` of a url switch its tab undid', ()
     // b's `close`s lag on their way to a.
     const held: RelayMessage[] = [];
     world.hooks.relayReceived = (build, message) => {
-      const { heldFor } = message as { heldFor?: string };
-      if (heldFor !== undefined) return heldFor === build ? undefined : 'lost';
       if (build !== 'build-a' || message.kind !== 'close') return undefined;
       held.push(message);
       return 'lost';
@@ -63,9 +60,7 @@ describe('a relaying hub’s stale `replaced` of a url switch its tab undid', ()
     tabB.api.setInterest('tab-b', name, ALL);
     await vi.waitFor(() => expect(tabB.states().at(-1)).toMatch(/^open:/));
     // Then the stale closes, to a alone.
-    const channel = new BroadcastChannel(relayChannelName(name));
-    for (const message of held.splice(0)) channel.postMessage({ ...message, heldFor: 'build-a' });
-    channel.close();
+    world.deliver(name, held.splice(0), 'build-a');
     await new Promise((resolve) => setTimeout(resolve, 50));
     const live = () => world.sockets.filter((one) => one.closeCalls.length === 0);
     // Healing: one socket of U1, and both handles hear its pushes.

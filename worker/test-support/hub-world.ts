@@ -1,5 +1,5 @@
 import { type ConnectionOptions, resolveOptions } from '../../protocol/connection-options';
-import { tabLockName } from '../../protocol/locks';
+import { relayChannelName, tabLockName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import type { HubApi, TabEvent, TabEventMessage, TabFrame } from '../../protocol/tab-hub';
 import type { Hub } from '../hub/hub';
@@ -55,7 +55,12 @@ export function hubWorld() {
       locks: hubLocks,
       build,
       openChannel: (name) => {
-        const channel = relayChannel(name, (message) => hooks.relayReceived?.(build, message));
+        const channel = relayChannel(name, (message) => {
+          // Posted by `deliver`: for the hub of one build only, past the hook.
+          const { heldFor } = message as Held;
+          if (heldFor !== undefined) return heldFor === build ? undefined : 'lost';
+          return hooks.relayReceived?.(build, message);
+        });
         channels.push(channel);
         return channel;
       },
@@ -101,6 +106,24 @@ export function hubWorld() {
     return { api, events, frames, states, tabId };
   }
 
+  /**
+   * Hands relay messages a test held back (`hooks.relayReceived`) to the hubs of one build
+   * each (`to`: the build, or which build for the message at `index`), once, in the order
+   * given, on one channel of `name`; no other hub reads them.
+   */
+  function deliver(
+    name: string,
+    messages: readonly RelayMessage[],
+    to: string | ((message: RelayMessage, index: number) => string),
+  ): void {
+    const channel = new BroadcastChannel(relayChannelName(name));
+    messages.forEach((message, index) => {
+      const heldFor = typeof to === 'string' ? to : to(message, index);
+      channel.postMessage({ ...message, heldFor } satisfies Held);
+    });
+    channel.close();
+  }
+
   function dispose(): void {
     for (const { hub, kill } of hubs) {
       hub.dispose();
@@ -108,8 +131,11 @@ export function hubWorld() {
     }
   }
 
-  return { locks, sockets, latest, hooks, startHub, attachTab, dispose };
+  return { locks, sockets, latest, hooks, startHub, attachTab, deliver, dispose };
 }
+
+/** A relay message `deliver` posts for the hubs of one build. */
+type Held = RelayMessage & { heldFor?: string };
 
 /** A real BroadcastChannel whose messages pass `seen` before the hub's handler. */
 function relayChannel(
