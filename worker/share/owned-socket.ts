@@ -147,9 +147,9 @@ export class OwnedSocket {
     this.connection.close(code, closeReason, reason);
   }
 
-  /** The sessions peers joined with, other than this login's (`RelayOwner.joinedSessions`). */
-  get joinedSessions(): string[] {
-    return this.#relay?.joinedSessions ?? [];
+  /** This login's session and those its peers joined with (`RelayOwner.loginSessions`). */
+  get loginSessions(): string[] {
+    return this.#relay?.loginSessions ?? [this.connection.cursor.session];
   }
 
   /**

@@ -153,9 +153,12 @@ export class RelayOwner {
     return this.#ended;
   }
 
-  /** The sessions peers joined with, other than this owner's (see `#joinedSessions`). */
-  get joinedSessions(): string[] {
-    return [...this.#joinedSessions];
+  /**
+   * This login's session and those its peers joined with (see `#joinedSessions`): what its
+   * logout ends. A rejoining worker's tabs may bring any of them to the next owner.
+   */
+  get loginSessions(): string[] {
+    return [this.socket.cursor.session, ...this.#joinedSessions];
   }
 
   get hasPeers(): boolean {
@@ -224,8 +227,7 @@ export class RelayOwner {
     // The login ended for every hub: the owner keeps the lock, dormant, and says no more.
     if (status.state === 'closed' || status.state === 'failed') {
       const logins = [...this.#peers].map(([hub, { login }]) => ({ hub, login }));
-      // Its own session too: a rejoining worker's tabs may bring it to the next owner (review 16).
-      this.#ended = { logins, sessions: [this.socket.cursor.session, ...this.joinedSessions] };
+      this.#ended = { logins, sessions: this.loginSessions };
       this.dispose();
     }
   }

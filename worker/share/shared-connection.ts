@@ -297,7 +297,7 @@ export class SharedConnection {
       this.#ends.keep({ code, closeReason });
       const session = this.cursor?.session;
       if (session !== undefined) this.#ends.sessions.add(session, true);
-      if (role.kind === 'owner') this.#endJoinedSessions(role);
+      if (role.kind === 'owner') this.#endSessionsOf(role);
     }
     if (role.kind === 'owner') {
       role.socket.close(code, closeReason, reason);
@@ -435,9 +435,7 @@ export class SharedConnection {
           // A peer's logout: this hub keeps the lock for the login that ended, as for its own.
           else {
             this.#ends.keep({ code: message.code, closeReason: message.closeReason });
-            // Its session ended as on its own logout (review 16).
-            this.#ends.sessions.add(role.socket.connection.cursor.session, false);
-            this.#endJoinedSessions(role);
+            this.#endSessionsOf(role);
           }
         }
       } else if (
@@ -546,12 +544,13 @@ export class SharedConnection {
   }
 
   /**
-   * The sessions of the cursors this owner's peers joined with end with its login: a page
-   * whose hub kept its tabs' cursor over this owner's session, and whose next worker brings
-   * it back, must not have it resumed (review 14).
+   * An owner's login ended by a logout (its tab's or a peer's): its session and those of
+   * the cursors its peers joined with end with it. A page whose hub kept its tabs' cursor
+   * over this owner's session, and whose next worker brings it back, must not have it
+   * resumed (reviews 14, 16).
    */
-  #endJoinedSessions({ socket }: Owner): void {
-    for (const session of socket.joinedSessions) this.#ends.sessions.add(session, false);
+  #endSessionsOf({ socket }: Owner): void {
+    for (const session of socket.loginSessions) this.#ends.sessions.add(session, false);
   }
 
   /**
