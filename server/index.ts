@@ -18,6 +18,7 @@ export { MemoryReplayStore } from './memory/memory-replay-store';
 export type {
   Authenticate,
   HeartbeatAnswerOptions,
+  Identity,
   LivenessOptions,
   ReplayOptions,
   SessionLimits,

@@ -80,10 +80,24 @@ export interface SessionLimits {
 }
 
 /**
- * Derives the user id from the upgrade request (a token in the query, a cookie, a header).
+ * Who an upgrade request is: the user id alone, or with the login (the authentication
+ * session: a token's `sid`, a session cookie's id) it was made under.
+ *
+ * With `login`, a worker's session belongs to the login that began it: a socket of another
+ * login, even of the same user, never resumes it and starts a new session instead (its tabs
+ * get `resync`). So no push of a session reaches a browser's next login, whatever a page
+ * reloaded in the instant of the logout brought of it (docs/delivery-limitations.md). A
+ * refreshed token of the same login must name the same `login`.
+ */
+export type Identity = string | { user: string; login: string };
+
+/**
+ * Derives who an upgrade request is from it (a token in the query, a cookie, a header).
  * `null` refuses the connection.
  */
-export type Authenticate = (request: IncomingMessage) => string | null | Promise<string | null>;
+export type Authenticate = (
+  request: IncomingMessage,
+) => Identity | null | Promise<Identity | null>;
 
 export interface TabSocketServerOptions {
   /** A server to attach to. It stays yours: `close()` detaches but leaves it running. */

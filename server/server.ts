@@ -14,7 +14,11 @@ import { type PushAnswer, PushRouter } from './push-routing';
 import { RepeatingTimer } from './repeating-timer';
 import type { TabSocketServerEvents, TabSocketServerStats } from './server-events';
 import { SessionRegistry, sessionSweepPeriod } from './sessions/session-registry';
-import { runAuthenticate, UpgradeAuthentication } from './sockets/authentication';
+import {
+  runAuthenticate,
+  type SocketIdentity,
+  UpgradeAuthentication,
+} from './sockets/authentication';
 import { ClientRegistry } from './sockets/client-registry';
 import {
   CLOSE_TRY_AGAIN_LATER,
@@ -308,21 +312,21 @@ export class TabSocketServer<
     // so long for the first frame before it takes the server for a plain one.
     const nonce = this.#sayHello(socket);
     const authentication = this.#authentication;
-    const verifiedUserId = authentication?.verifiedUser(request);
-    if (!authentication || verifiedUserId !== undefined) {
-      this.#accept(socket, id, verifiedUserId ?? id, nonce);
+    const verified = authentication?.verifiedIdentity(request);
+    if (!authentication || verified !== undefined) {
+      this.#accept(socket, id, verified ?? { userId: id }, nonce);
       return;
     }
-    authentication.authenticateSocket(socket, request, (userId) =>
-      this.#accept(socket, id, userId, nonce),
+    authentication.authenticateSocket(socket, request, (identity) =>
+      this.#accept(socket, id, identity, nonce),
     );
   };
 
   /** A stream is a socket whose user `authenticate` found already (undefined: anonymous). */
-  #openStream(socket: HttpStreamSocket, verifiedUserId: string | undefined): void {
+  #openStream(socket: HttpStreamSocket, verified: SocketIdentity | undefined): void {
     if (this.#refused(socket)) return;
     const id = randomUUID();
-    this.#accept(socket, id, verifiedUserId ?? id, this.#sayHello(socket));
+    this.#accept(socket, id, verified ?? { userId: id }, this.#sayHello(socket));
   }
 
   /**
@@ -367,8 +371,13 @@ export class TabSocketServer<
     this.#liveness?.stop();
   };
 
-  #accept(socket: ServerSocket, id: string, userId: string, nonce: string | undefined): void {
-    const client = new ConnectedClient(id, userId, socket, this.#clientContext, nonce);
+  #accept(
+    socket: ServerSocket,
+    id: string,
+    { userId, login }: SocketIdentity,
+    nonce: string | undefined,
+  ): void {
+    const client = new ConnectedClient(id, userId, login, socket, this.#clientContext, nonce);
     this.#clients.add(client);
     socket.on('message', (raw, isBinary) => this.#frames.handle(client, raw, isBinary));
     // Only the peer's stack answering a protocol ping proves it reads: a client that sends

@@ -195,6 +195,8 @@ export class Tab {
 export class Browser {
   /** Who the app says is logged in (its cookie): undefined after a logout. */
   user: string | undefined;
+  /** The cookie's login (authentication session): a new one at each login after a logout. */
+  login = 0;
   readonly locks: SimLocks;
   readonly bus: ChannelBus;
   readonly sharedWorkers: boolean;
@@ -220,6 +222,12 @@ export class Browser {
       sim,
       plan.channelLag ? (data) => observer.channelPosted(id, data) : undefined,
     );
+  }
+
+  /** A login after a logout, or the first: the cookie names a new authentication session. */
+  logIn(user: string): void {
+    this.user = user;
+    this.login += 1;
   }
 
   storageOf(slot: number): SimStorage {

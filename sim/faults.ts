@@ -91,6 +91,12 @@ export interface Plan {
   steps: TimedStep[];
   /** The scheduler's choices among tasks ready at once, in order; then the seed's. */
   choices: number[];
+  /**
+   * The server's `authenticate` names each login (`{ user, login }`), so a login's sessions
+   * are its own (server/options.ts, `Identity`). Absent: it names the user alone, and the
+   * browser alone keeps a logged-out session from the next login.
+   */
+  logins?: boolean;
 }
 
 const pick = fc.nat({ max: 15 });
@@ -223,6 +229,8 @@ export function planArbitrary(faults: ReadonlySet<FaultKind>, maxSteps = 40): fc
       maxLength: maxSteps,
     }),
     choices: fc.array(fc.nat({ max: 7 }), { maxLength: 400 }),
+    // Last, so that a seed draws the rest of its plan as before this field was added.
+    ...(on(faults, 'logout') ? { logins: fc.boolean() } : {}),
   });
 }
 

@@ -11,6 +11,8 @@ import type { ServerObserver } from './server-process';
 export class Recorder implements NetworkObserver, ServerObserver {
   /** The session each socket's `resume` named: the one its `end` ends. */
   readonly #resumedOn = new WeakMap<SocketPair, string>();
+  /** The login whose socket first named each session (see `loginOf`). */
+  readonly #sessionLogin = new Map<string, string | undefined>();
 
   constructor(
     private readonly sim: Scheduler,
@@ -57,6 +59,7 @@ export class Recorder implements NetworkObserver, ServerObserver {
     if (!this.history.sessionBrowser.has(session)) {
       this.history.sessionBrowser.set(session, pair.browser);
       this.history.sessionFirstSeen.set(session, this.sim.now);
+      this.#sessionLogin.set(session, loginOf(pair.url));
     }
     const left = this.history.currentSession.get(pair.browser);
     if (left !== undefined && left !== session) {
@@ -74,14 +77,19 @@ export class Recorder implements NetworkObserver, ServerObserver {
     // one: it is as old as the login it continues, for the logout check.
     const { session } = JSON.parse(text) as { session?: string };
     if (typeof session === 'string' && !this.history.sessionBrowser.has(session)) {
-      // A session a logout ended (the server forgot it) goes on from nothing: a new login's.
+      // A session a logout ended (the server forgot it), or one of another login (a server
+      // that names logins keeps each login's sessions its own), goes on from nothing: a new
+      // login's.
       const resumed = this.history.currentSession.get(pair.browser);
       const since =
-        resumed === undefined || this.history.endedSessions.has(resumed)
+        resumed === undefined ||
+        this.history.endedSessions.has(resumed) ||
+        this.#sessionLogin.get(resumed) !== loginOf(pair.url)
           ? undefined
           : this.history.sessionFirstSeen.get(resumed);
       this.history.sessionBrowser.set(session, pair.browser);
       this.history.sessionFirstSeen.set(session, since ?? this.sim.now);
+      this.#sessionLogin.set(session, loginOf(pair.url));
     }
     // The worker follows the new session from this answer on (no `resume` names it): the
     // tabs' frames are of its stream, not of the one resumed.
@@ -146,6 +154,11 @@ function pushIdOf(body: string): number | undefined {
 }
 
 /** The worker's session id in a store key (`[user, id]`, or `[id]` when anonymous). */
+/** The login a socket's url names (the sim's server names logins: `Plan.logins`), if any. */
+function loginOf(url: string): string | undefined {
+  return new URL(url).searchParams.get('login') ?? undefined;
+}
+
 function sessionOf(key: string): string {
   try {
     const parts = JSON.parse(key) as unknown[];

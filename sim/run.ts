@@ -34,6 +34,7 @@ export async function runPlan(
     choices: plan.choices,
     browsers: plan.browsers,
     trace: options.trace ?? false,
+    logins: plan.logins ?? false,
   });
   try {
     const driver = new Driver(world);
@@ -109,7 +110,7 @@ class Driver {
 
   start(): void {
     for (const browser of this.world.browsers) {
-      browser.user = 'alice';
+      browser.logIn('alice');
       this.world.openTab(browser, this.#nextSlot++, 'build-a', [{ interest: 'all' }]);
     }
   }
@@ -331,8 +332,10 @@ class Driver {
     );
     const previous = browser.user;
     browser.user = undefined;
-    const loggedIn = () => {
-      browser.user = user;
+    // The same user again with no logout between: the login the cookie names goes on.
+    const loggedIn = (afterLogout: boolean) => {
+      if (afterLogout) browser.logIn(user);
+      else browser.user = user;
       for (const page of browser.tabs) {
         world.inTab(page, () => {
           const live = this.#current(page);
@@ -344,7 +347,7 @@ class Driver {
       done();
     };
     if (!current && (previous === undefined || previous === user)) {
-      loggedIn();
+      loggedIn(previous === undefined);
       return;
     }
     // Without a handle of the login in any page (they reloaded or closed) a worker may still
@@ -355,7 +358,7 @@ class Driver {
       // Released meanwhile (a topic change in the same instant): not one to log out with.
       let handle = current && this.#live(current.tab).includes(current) ? current : undefined;
       if (!handle && (previous === undefined || previous === user)) {
-        loggedIn();
+        loggedIn(previous === undefined);
         return;
       }
       if (!handle) {
@@ -363,8 +366,8 @@ class Driver {
         handle = world.openHandle(via, { interest: 'all' });
         browser.user = undefined;
       }
-      if (handle) this.#logOut(handle, loggedIn);
-      else loggedIn();
+      if (handle) this.#logOut(handle, () => loggedIn(true));
+      else loggedIn(true);
     });
   }
 

@@ -57,4 +57,9 @@ describe('a page reloaded in the instant of a logout, at other schedules', () =>
     const { violations } = await runPlan(LAGGING);
     expect(violations).toEqual([]);
   }, 60_000);
+
+  it('holds every invariant there with a server that names logins', async () => {
+    const { violations } = await runPlan({ ...LAGGING, logins: true });
+    expect(violations).toEqual([]);
+  }, 60_000);
 });

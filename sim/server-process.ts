@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocketServer } from 'ws';
 import type { Clock } from '../protocol/clock';
 import { MemoryReplayStore } from '../server/memory/memory-replay-store';
-import { DEFAULT_REPLAY } from '../server/options';
+import { DEFAULT_REPLAY, type Identity } from '../server/options';
 import { TabSocketServer } from '../server/server';
 import type { TabSocketClient } from '../server/sockets/connected-client';
 import type { PushPayload } from '../server/stores/push-payload';
@@ -113,6 +113,9 @@ function after<T>(value: T | Promise<T>, then: (value: T) => void): T | Promise<
 export class TokenIssuer {
   readonly #versions = new Map<string, number>();
 
+  /** With `logins`, `identityOf` names the login a request's url carries too. */
+  constructor(readonly logins: boolean) {}
+
   current(user: string): string {
     return `${user}.${this.#versions.get(user) ?? 1}`;
   }
@@ -121,12 +124,13 @@ export class TokenIssuer {
     this.#versions.set(user, (this.#versions.get(user) ?? 1) + 1);
   }
 
-  /** The user a request's token names, if the token is current. */
-  userOf(url: string): string | null {
-    const token = new URL(url).searchParams.get('token') ?? '';
-    const [user, version] = token.split('.');
+  /** Who a request's token names, if the token is current (as `authenticate` answers). */
+  identityOf(url: string): Identity | null {
+    const params = new URL(url).searchParams;
+    const [user, version] = (params.get('token') ?? '').split('.');
     if (!user || Number(version) !== (this.#versions.get(user) ?? 1)) return null;
-    return user;
+    const login = params.get('login');
+    return this.logins && login ? { user, login } : user;
   }
 }
 
@@ -152,7 +156,7 @@ export class ServerProcess implements Listener {
         new TabSocketServer(
           {
             wss: this.#wss as unknown as WebSocketServer,
-            authenticate: (request) => tokens.userOf(request.url ?? ''),
+            authenticate: (request) => tokens.identityOf(request.url ?? ''),
             replayStore: store.store,
             replay: SIM_REPLAY,
             sessions: SIM_SESSIONS,

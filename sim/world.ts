@@ -48,13 +48,15 @@ export interface WorldOptions {
   choices: readonly number[];
   browsers: BrowserPlan[];
   trace?: boolean;
+  /** The server names logins (see `Plan.logins`). */
+  logins?: boolean;
 }
 
 export class World implements Realm {
   readonly sim: Scheduler;
   readonly history = new History();
   readonly #recorder: Recorder;
-  readonly tokens = new TokenIssuer();
+  readonly tokens: TokenIssuer;
   readonly browsers: Browser[];
   server: ServerProcess | undefined;
   store: RecordingStore;
@@ -67,6 +69,7 @@ export class World implements Realm {
 
   constructor(options: WorldOptions) {
     this.sim = new Scheduler(options.seed, options.choices, { trace: options.trace ?? false });
+    this.tokens = new TokenIssuer(options.logins ?? false);
     this.#recorder = new Recorder(this.sim, this.history);
     if (options.redis) {
       const gate = new RedisGate(this.sim, options.redis.client);
@@ -235,7 +238,9 @@ export class World implements Realm {
     let loggingOut = false;
     const url = async () => {
       if (browser.user !== undefined) {
-        return `ws://sim.test/ws?token=${this.tokens.current(browser.user)}`;
+        const token = `token=${this.tokens.current(browser.user)}`;
+        const login = this.tokens.logins ? `&login=${browser.id}.${browser.login}` : '';
+        return `ws://sim.test/ws?${token}${login}`;
       }
       const ended = this.history.handles.get(id)?.endedAt !== undefined;
       if (!loggingOut && !ended) {

@@ -86,7 +86,7 @@ export class SessionRegistry {
     respond: (outcome: ResumeOutcome) => void,
     held = false,
   ): MaybePromise<void> {
-    const key = this.#keyOf(socket.userId, id);
+    const key = this.#keyOf(socket, id);
     // Ended by a logout here, the store may have it still: the read would resume it.
     if (this.#ends.has(key)) return this.#startAnew(socket, respond);
     let session = this.#sessions.get(key);
@@ -99,6 +99,7 @@ export class SessionRegistry {
       session = {
         key,
         userId: socket.userId,
+        login: socket.login,
         topics: socket.topics,
         socket: undefined,
         detachedAt: undefined,
@@ -204,7 +205,7 @@ export class SessionRegistry {
     );
     // What the socket got before it resumed (its old session is gone) comes first, before the
     // pushes made while the new one is read: the store numbers them in the order made.
-    const session = this.#sessions.get(this.#keyOf(socket.userId, newId));
+    const session = this.#sessions.get(this.#keyOf(socket, newId));
     if (session) {
       for (const frame of socket.handOver?.() ?? []) this.takeOver(session, frame);
     }
@@ -318,9 +319,9 @@ export class SessionRegistry {
    * client naming made-up sessions would grow the store).
    */
   seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean> {
-    const key = this.#keyOf(session.userId, was.session);
+    const key = this.#keyOf(session, was.session);
     const other = this.#sessions.get(key);
-    // Another server of a shared store may hold it: the key names this user's sessions only.
+    // Another server of a shared store may hold it: the key names this login's sessions only.
     if (!other && !this.options.anonymous && this.store.seenIfKept) {
       return this.store.seenIfKept(key, was.id, this.options.dedupeWindow);
     }
@@ -430,10 +431,12 @@ export class SessionRegistry {
   }
 
   /**
-   * A key no other user and session can share (joining them with a separator could: user
-   * "a" with session "b\0c" against user "a\0b" with session "c").
+   * A key no other user, login and session can share (joining them with a separator could:
+   * user "a" with session "b\0c" against user "a\0b" with session "c"). A login's sessions
+   * are its own: another login of the user that names one finds nothing, and starts anew.
    */
-  #keyOf(userId: string, id: string): string {
-    return this.options.anonymous ? JSON.stringify([id]) : JSON.stringify([userId, id]);
+  #keyOf({ userId, login }: { userId: string; login?: string | undefined }, id: string): string {
+    if (this.options.anonymous) return JSON.stringify([id]);
+    return JSON.stringify(login === undefined ? [userId, id] : [userId, login, id]);
   }
 }

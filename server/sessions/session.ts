@@ -11,6 +11,8 @@ export type SendBudget = 'live' | 'resume';
 /** What a session needs of the socket it is attached to. */
 export interface SessionSocket {
   readonly userId: string;
+  /** The login `authenticate` named; its sessions are its own (see `Identity`). */
+  readonly login?: string | undefined;
   /** False once the socket closes or is closing: a resume that settles late skips it. */
   readonly isOpen: boolean;
   readonly topics: ReadonlySet<string>;
@@ -39,6 +41,8 @@ export interface Session {
    * an anonymous session takes the id of the socket that resumed it last.
    */
   userId: string;
+  /** The login that began it, when `authenticate` names logins: no other login resumes it. */
+  readonly login: string | undefined;
   topics: ReadonlySet<string>;
   /** The socket it is attached to; undefined between sockets. */
   socket: SessionSocket | undefined;

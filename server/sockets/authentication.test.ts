@@ -16,6 +16,14 @@ describe('runAuthenticate', () => {
     });
   });
 
+  it('accepts a user with the login it was made under', async () => {
+    expect(await runAuthenticate(() => ({ user: 'ann', login: 'sid-1' }), request)).toEqual({
+      kind: 'accepted',
+      userId: 'ann',
+      login: 'sid-1',
+    });
+  });
+
   it('refuses on null', async () => {
     expect(await runAuthenticate(async () => null, request)).toEqual({ kind: 'refused' });
   });
@@ -39,6 +47,19 @@ describe('runAuthenticate', () => {
   ])('fails with a TypeError when authenticate answers %s', async (got, answer) => {
     const outcome = await runAuthenticate(() => answer as string, request);
     expect(outcome.kind).toBe('failed');
+    const error = outcome.kind === 'failed' ? outcome.error : undefined;
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain(`got ${got}`);
+  });
+
+  it.each([
+    ['user: an empty string', { user: '', login: 'l' }],
+    ['user: undefined', { login: 'l' }],
+    ['login: an empty string', { user: 'ann', login: '' }],
+    ['login: number', { user: 'ann', login: 7 }],
+    ['login: undefined', { user: 'ann' }],
+  ])('fails with a TypeError when authenticate answers an object with %s', async (got, answer) => {
+    const outcome = await runAuthenticate(() => answer as never, request);
     const error = outcome.kind === 'failed' ? outcome.error : undefined;
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toContain(`got ${got}`);

@@ -2,10 +2,16 @@ import type { IncomingMessage } from 'node:http';
 import { type VerifyClientCallbackAsync, WebSocket } from 'ws';
 import type { Authenticate } from '../options';
 
+/** Who a socket is, as `authenticate` said; `login` only where it named one. */
+export interface SocketIdentity {
+  userId: string;
+  login?: string;
+}
+
 export type AuthenticationOutcome =
-  | { kind: 'accepted'; userId: string }
+  | ({ kind: 'accepted' } & SocketIdentity)
   | { kind: 'refused' }
-  /** `authenticate` threw or answered something that is not a user id: the app's fault. */
+  /** `authenticate` threw or answered something that is not an `Identity`: the app's fault. */
   | { kind: 'failed'; error: unknown };
 
 /** Runs the app's `authenticate` so that neither a throw nor a bad answer escapes. */
@@ -14,19 +20,35 @@ export async function runAuthenticate(
   request: IncomingMessage,
 ): Promise<AuthenticationOutcome> {
   try {
-    const userId: unknown = await authenticate(request);
-    if (userId === null) return { kind: 'refused' };
-    if (typeof userId !== 'string' || userId === '') {
-      const got = typeof userId === 'string' ? 'an empty string' : typeof userId;
+    const identity: unknown = await authenticate(request);
+    if (identity === null) return { kind: 'refused' };
+    const problem = identityProblem(identity);
+    if (problem !== undefined) {
       return {
         kind: 'failed',
-        error: new TypeError(`authenticate must answer a non-empty string or null, got ${got}`),
+        error: new TypeError(
+          `authenticate must answer a non-empty string, { user, login } of non-empty strings, or null; got ${problem}`,
+        ),
       };
     }
-    return { kind: 'accepted', userId };
+    if (typeof identity === 'string') return { kind: 'accepted', userId: identity };
+    const { user, login } = identity as { user: string; login: string };
+    return { kind: 'accepted', userId: user, login };
   } catch (error) {
     return { kind: 'failed', error };
   }
+}
+
+/** What is wrong with an answer of `authenticate` other than null; undefined when nothing. */
+function identityProblem(identity: unknown): string | undefined {
+  const named = (value: unknown) =>
+    typeof value === 'string' ? (value === '' ? 'an empty string' : undefined) : typeof value;
+  if (typeof identity !== 'object' || identity === null) return named(identity);
+  const { user, login } = identity as Record<string, unknown>;
+  const userProblem = named(user);
+  if (userProblem !== undefined) return `user: ${userProblem}`;
+  const loginProblem = named(login);
+  return loginProblem === undefined ? undefined : `login: ${loginProblem}`;
 }
 
 /** In the 4401–4499 range the worker reads as "don't retry", like HTTP 401. */
@@ -55,8 +77,8 @@ export class UpgradeAuthentication {
   readonly #hooks: AuthenticationHooks;
   /** Sockets of an attached server, paused while `authenticate` runs. */
   readonly #pending = new Set<WebSocket>();
-  /** User ids found by `verifyClient`, picked up when the same request's socket connects. */
-  readonly #verified = new WeakMap<IncomingMessage, string>();
+  /** Who `verifyClient` found, picked up when the same request's socket connects. */
+  readonly #verified = new WeakMap<IncomingMessage, SocketIdentity>();
 
   constructor(authenticate: Authenticate, hooks: AuthenticationHooks) {
     this.#authenticate = authenticate;
@@ -71,7 +93,7 @@ export class UpgradeAuthentication {
     }
     void runAuthenticate(this.#authenticate, req).then((outcome) => {
       if (outcome.kind === 'accepted') {
-        this.#verified.set(req, outcome.userId);
+        this.#verified.set(req, identityOf(outcome));
         done(true);
       } else if (outcome.kind === 'refused') {
         done(false, 401, 'Unauthorized');
@@ -82,20 +104,20 @@ export class UpgradeAuthentication {
     });
   };
 
-  /** The user `verifyClient` found for the socket of `request`; undefined if it did not run. */
-  verifiedUser(request: IncomingMessage): string | undefined {
+  /** Who `verifyClient` found the socket of `request` to be; undefined if it did not run. */
+  verifiedIdentity(request: IncomingMessage): SocketIdentity | undefined {
     return this.#verified.get(request);
   }
 
   /**
    * For a socket whose upgrade was not verified here (an attached server's): pauses it, so
-   * no frame arrives before we know whose it is, and calls `accept` with its user id, or
+   * no frame arrives before we know whose it is, and calls `accept` with who it is, or
    * closes it.
    */
   authenticateSocket(
     socket: WebSocket,
     request: IncomingMessage,
-    accept: (userId: string) => void,
+    accept: (identity: SocketIdentity) => void,
   ): void {
     this.#pending.add(socket);
     socket.pause();
@@ -105,7 +127,7 @@ export class UpgradeAuthentication {
         socket.terminate();
         return;
       }
-      if (outcome.kind === 'accepted') accept(outcome.userId);
+      if (outcome.kind === 'accepted') accept(identityOf(outcome));
       // Reading again, even to refuse: the close handshake needs the peer's answer.
       socket.resume();
       if (outcome.kind === 'refused') {
@@ -121,4 +143,10 @@ export class UpgradeAuthentication {
   terminatePending(): void {
     for (const socket of this.#pending) socket.terminate();
   }
+}
+
+/** The identity an accepted outcome names, without its `kind`. */
+export function identityOf(outcome: { kind: 'accepted' } & SocketIdentity): SocketIdentity {
+  const { kind: _, ...identity } = outcome;
+  return identity;
 }

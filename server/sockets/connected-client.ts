@@ -27,6 +27,8 @@ export interface TabSocketClient {
   readonly id: string;
   /** From `authenticate`; the same for every socket of one user. */
   readonly userId: string;
+  /** From `authenticate`, when it named the login (see `Identity`); undefined otherwise. */
+  readonly login: string | undefined;
   /** The topics of its worker's last `sub` frame; always empty for a plain client. */
   readonly topics: ReadonlySet<string>;
   /**
@@ -102,6 +104,7 @@ export class ConnectedClient implements TabSocketClient, LivenessTarget, Session
   constructor(
     readonly id: string,
     readonly userId: string,
+    readonly login: string | undefined,
     socket: ServerSocket,
     context: ClientContext,
     /** The nonce of the `hello` sent; undefined when none was (every frame is the app's). */

@@ -7,6 +7,7 @@ function client() {
     sent,
     id: 's1',
     userId: 'ann',
+    login: undefined,
     topics: new Set<string>(),
     send: () => true,
     close: () => {},

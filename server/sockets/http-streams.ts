@@ -9,7 +9,7 @@ import {
   STREAM_PONG_PARAM,
   STREAM_POST_PARAM,
 } from '../../protocol/http-stream';
-import type { AuthenticationOutcome } from './authentication';
+import { type AuthenticationOutcome, identityOf, type SocketIdentity } from './authentication';
 import { CLOSE_POLICY_VIOLATION } from './connected-client';
 import { HttpStreamSocket } from './http-stream-socket';
 
@@ -32,10 +32,10 @@ export interface HttpStreamHooks {
   /** `authenticate` failed: the server's `authenticateError`. */
   reportError(error: unknown, request: IncomingMessage): void;
   /**
-   * A stream is open for `userId` (undefined when anonymous): the server greets it, or
+   * A stream is open for `identity` (undefined when anonymous): the server greets it, or
    * closes it as it would an upgrade it does not take now (`upgradeRate`, a drain).
    */
-  accept(socket: HttpStreamSocket, userId: string | undefined): void;
+  accept(socket: HttpStreamSocket, identity: SocketIdentity | undefined): void;
 }
 
 /** A POST's body as read. */
@@ -140,7 +140,7 @@ export class HttpStreams {
     const socket = new HttpStreamSocket(streamId, response);
     this.#streams.set(streamId, { socket, windowStart: this.#clock.now(), posts: 0 });
     socket.once('close', () => this.#streams.delete(streamId));
-    this.#hooks.accept(socket, outcome?.userId);
+    this.#hooks.accept(socket, outcome && identityOf(outcome));
   }
 
   async #post(

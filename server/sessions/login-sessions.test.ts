@@ -1,0 +1,114 @@
+/**
+ * With an `authenticate` that names logins (`{ user, login }`), a worker's session is its
+ * login's own: no socket of another login of the user resumes it, whatever cursor a page
+ * brought across the logout (sim/README.md, "push after logout").
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Harness, type TestClient, waitUntil } from '../test-support/harness';
+
+const harness = new Harness();
+afterEach(() => harness.dispose());
+
+/** `?user=ann&login=l1` is ann in login l1; without `login`, the user id alone. */
+async function start() {
+  const { server, url } = await harness.start({
+    authenticate: (request) => {
+      const params = new URL(request.url ?? '/', 'http://x').searchParams;
+      const user = params.get('user');
+      const login = params.get('login');
+      if (!user) return null;
+      return login ? { user, login } : user;
+    },
+  });
+  const received: Array<[string | undefined, unknown]> = [];
+  server.on('message', (client, data) => received.push([client.login, data]));
+  return { server, url, received };
+}
+
+/** A worker's socket that resumed `session`; `held`: a resume of it was written before. */
+async function resumed(url: string, session: string, last: number, held = last > 0) {
+  const client = await harness.connect(url);
+  const nonce = await client.nonce();
+  client.send({ $ts: 'resume', nonce, session, last, ...(held ? { held } : {}) });
+  const answer = await client.waitForMessage(
+    (text) => text.includes(`"nonce":"${nonce}"`) && !text.includes('"hello"'),
+    'the answer to resume',
+  );
+  return { client, answer: JSON.parse(answer) as Record<string, unknown> };
+}
+
+function pushesOf(client: TestClient): unknown[] {
+  return client
+    .json()
+    .filter((frame) => (frame as { $ts?: string }).$ts === 'push')
+    .map((frame) => (frame as { data?: unknown }).data);
+}
+
+async function sendAcked(client: TestClient, frame: Record<string, unknown>): Promise<void> {
+  client.send({ $ts: 'msg', ...frame });
+  await client.waitForMessage((text) => text === `{"$ts":"ack","id":${frame.id}}`, 'the ack');
+}
+
+describe('a login’s sessions', () => {
+  it('are resumed by a socket of the same login (a refreshed token), pushes kept included', async () => {
+    const { server, url } = await start();
+    const first = await resumed(`${url}/?user=ann&login=l1`, 's1', 0);
+    server.push('ann', { n: 1 });
+    await waitUntil(() => pushesOf(first.client).length === 1, 'the first push');
+    first.client.socket.terminate();
+    await first.client.closed;
+    server.push('ann', { n: 2 });
+    const again = await resumed(`${url}/?user=ann&login=l1`, 's1', 1);
+    expect(again.answer).toMatchObject({ $ts: 'resumed', seq: 2 });
+    await waitUntil(() => pushesOf(again.client).length === 1, 'the push kept');
+    expect(pushesOf(again.client)).toEqual([{ n: 2 }]);
+  });
+
+  it('are never resumed by another login of the same user: it starts anew, and hears only its own', async () => {
+    const { server, url } = await start();
+    const before = await resumed(`${url}/?user=ann&login=l1`, 's1', 0);
+    server.push('ann', { n: 1 });
+    await waitUntil(() => pushesOf(before.client).length === 1, 'the first push');
+    before.client.socket.terminate();
+    await before.client.closed;
+    // Made after the logout: kept for s1, which no later login may hear.
+    server.push('ann', { n: 2 });
+    const next = await resumed(`${url}/?user=ann&login=l2`, 's1', 1);
+    expect(next.answer).toMatchObject({ $ts: 'resync', seq: 0 });
+    expect(next.answer.session).toEqual(expect.any(String));
+    expect(next.answer.session).not.toBe('s1');
+    server.push('ann', { n: 3 });
+    await waitUntil(() => pushesOf(next.client).length === 1, 'the next login’s push');
+    expect(pushesOf(next.client)).toEqual([{ n: 3 }]);
+    // Both logins' sessions are kept: s1 for its own login only.
+    expect(server.stats().sessions).toBe(2);
+  });
+
+  it('are not a user-keyed session of the same id, nor it one of theirs', async () => {
+    const { server, url } = await start();
+    const plain = await resumed(`${url}/?user=ann`, 's1', 0);
+    const ofLogin = await resumed(`${url}/?user=ann&login=l1`, 's1', 0);
+    // Each a new session of its own: a takeover of one by the other would have closed it.
+    expect(plain.answer).toMatchObject({ $ts: 'resumed' });
+    expect(ofLogin.answer).toMatchObject({ $ts: 'resumed' });
+    expect(plain.client.socket.readyState).toBe(plain.client.socket.OPEN);
+    expect(server.stats().sessions).toBe(2);
+  });
+
+  it('check a send’s `was` in the same login only: another login’s session of that id is not asked', async () => {
+    const { url, received } = await start();
+    const old = await resumed(`${url}/?user=ann&login=l1`, 's1', 0);
+    await sendAcked(old.client, { id: 3, text: '"l1"' });
+    const next = await resumed(`${url}/?user=ann&login=l2`, 's2', 0);
+    // Checked in l1's s1, which passed id 3 on, it would be dropped as a duplicate.
+    await sendAcked(next.client, { id: 1, text: '"l2"', was: { session: 's1', id: 3 } });
+    // Nothing was recorded in l1's s1: its own id 4 goes on.
+    await sendAcked(old.client, { id: 4, text: '"l1 again"' });
+    await waitUntil(() => received.length === 3, 'three messages');
+    expect(received).toEqual([
+      ['l1', 'l1'],
+      ['l2', 'l2'],
+      ['l1', 'l1 again'],
+    ]);
+  });
+});
