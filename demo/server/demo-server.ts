@@ -51,7 +51,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     http,
     path: WS_PATH,
     authenticate: (request) =>
-      sessions.userOf(requestUrl(request)?.searchParams.get('token') ?? null),
+      sessions.identityOf(requestUrl(request)?.searchParams.get('token') ?? null),
     presenceStore: options.redis
       ? new RedisPresenceStore(options.redis.client, {
           prefix: options.redis.prefix,
