@@ -18,8 +18,9 @@
  *     |-- {$ts:'push', seq, data} -------------->|  replayed pushes (seq > last) first, then live ones
  *     |<-- {$ts:'sub', topics} ------------------|  the union of the tabs' topics, sent whole
  *     |<-- {$ts:'msg', id, text} ----------------|  an application message, numbered
- *     |<-- {$ts:'msg', id, text, was} -----------|  one written before under `was` (another session
- *     |                                          |  of this login): passed on unless that one did
+ *     |<-- {$ts:'msg', id, text, was, also} -----|  one written before under `was` (another session
+ *     |                                          |  of this login) and `also` (sessions after it):
+ *     |                                          |  passed on unless one of them did
  *     |-- {$ts:'ack', id} ---------------------->|  received (a resent one is acked, not passed on)
  *     |<-- {$ts:'end'} --------------------------|  a logout: forget the session, then close
  *     |-- {$ts:'error', code, message, refused} >|  a frame of the worker's that the server refused
@@ -193,11 +194,19 @@ export interface SubscribeFrame {
  * was written before under id `was.id` of `was.session`, another session of this login (its
  * hub died, or the worker took another session, before the ack came): the server passes it
  * on only if that session did not, and records it there, so whichever copy comes second is
- * the duplicate. A session the server no longer holds (or another user's) is not checked:
- * the message is passed on, and may then reach the app twice, as without `was`. A server of
- * an earlier build ignores the field.
+ * the duplicate. `also`, with `was` only: the sessions it was written in after that one
+ * (the worker switched again before an ack came), at most `MAX_ALSO`, checked and recorded
+ * the same way, so that a server that lost one of them (a restart, `maxAge`) still finds
+ * the copy in another. A session the server no longer holds (or another login's) is not
+ * checked: the message is passed on, and may then reach the app twice, as without `was`. A
+ * server of an earlier build ignores the fields (one of the last build reads `was` alone).
  */
-export type MessageFrame = { $ts: 'msg'; id: number; was?: MessageOrigin } & Payload;
+export type MessageFrame = {
+  $ts: 'msg';
+  id: number;
+  was?: MessageOrigin;
+  also?: MessageOrigin[];
+} & Payload;
 
 /** Where a message was written before: message `id` of session `session`. */
 export interface MessageOrigin {

@@ -95,9 +95,7 @@ export type Identity = string | { user: string; login: string };
  * Derives who an upgrade request is from it (a token in the query, a cookie, a header).
  * `null` refuses the connection.
  */
-export type Authenticate = (
-  request: IncomingMessage,
-) => Identity | null | Promise<Identity | null>;
+export type Authenticate = (request: IncomingMessage) => Identity | null | Promise<Identity | null>;
 
 export interface TabSocketServerOptions {
   /** A server to attach to. It stays yours: `close()` detaches but leaves it running. */

@@ -45,15 +45,27 @@ describe('a send switched twice, its first session lost by the server', () => {
   // the first `was`): s1 is still unknown, and the app gets it a second time. (With s1 held
   // when s2's copy is read, s1:3 is recorded there; s1 forgotten before s3's copy, the
   // same.) NEW with 078573b: before it the third copy named s2, which the server holds, and
-  // it was dropped (the second test). A `was` naming every session it may have been
-  // written in would hold this and review 15's case both.
-  it.fails('passes it on once', async () => {
+  // it was dropped (the second test). Fixed: the third copy names s2 too, in `also` (the
+  // sessions after `was`), and the server checks each (worker/socket/send-switched-twice.test.ts
+  // has the frames `SendQueue` writes).
+  it('passes it on once', async () => {
     const { app, worker } = await start();
     // s1 is a session this server never held (lost in a restart): its copy is not here.
     const second = await worker('s2');
     await sendAcked(second, { id: 1, text: '"once"', was: { session: 's1', id: 3 } });
     const third = await worker('s3');
-    await sendAcked(third, { id: 1, text: '"once"', was: { session: 's1', id: 3 } });
+    const was = { session: 's1', id: 3 };
+    await sendAcked(third, { id: 1, text: '"once"', was, also: [{ session: 's2', id: 1 }] });
+    expect(app).toEqual(['once']);
+  });
+
+  it('passes it on once when the first session it names is held and the second is not', async () => {
+    const { app, worker } = await start();
+    const first = await worker('s1');
+    await sendAcked(first, { id: 3, text: '"once"' });
+    const third = await worker('s3');
+    const was = { session: 's1', id: 3 };
+    await sendAcked(third, { id: 1, text: '"once"', was, also: [{ session: 's2', id: 1 }] });
     expect(app).toEqual(['once']);
   });
 

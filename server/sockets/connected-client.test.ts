@@ -46,7 +46,14 @@ function setup(maxRefusals = 100) {
     maxRefusals,
     push: () => true,
   };
-  const client = new ConnectedClient('c1', 'ann', undefined, socket as unknown as WebSocket, context, 'n');
+  const client = new ConnectedClient(
+    'c1',
+    'ann',
+    undefined,
+    socket as unknown as WebSocket,
+    context,
+    'n',
+  );
   return { clock, socket, client, context };
 }
 

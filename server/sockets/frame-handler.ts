@@ -131,8 +131,8 @@ export class FrameHandler {
         // Recorded before it is passed on: a store that fails leaves it unacknowledged, and
         // ends the socket (the worker resends what is unacknowledged on its next one only).
         // The app gets the message's own text, never the frame around it.
-        // With `was`, the copy written under another session of the login counts too: the
-        // one of the two read second is the duplicate.
+        // With `was`, the copies written under other sessions of the login count too: the
+        // one read last is the duplicate.
         const { id, data, text: message, was } = frame;
         const { sessions } = this.#context;
         const deliver = (seen: boolean) => {
@@ -143,17 +143,22 @@ export class FrameHandler {
           this.#context.reportError(error);
           client.shut(CLOSE_TRY_AGAIN_LATER, 'The message could not be recorded');
         };
-        // The id is recorded in this session already: were the check of the other to fail
-        // and the worker resend, this session would drop the resend as seen, and the message
-        // would be lost. It is passed on instead (at worst twice, as without `was`).
-        const seenBefore = (seen: boolean): MaybePromise<void> => {
-          if (seen || !was) return deliver(seen);
-          const seenThere = sessions.seenIn(session, was);
-          if (!isPromise(seenThere)) return deliver(seenThere);
-          return seenThere.then(deliver, (error: unknown) => {
-            this.#context.reportError(error);
-            deliver(false);
-          });
+        // The id is recorded in this session already: were a failed check of another to
+        // close the socket and the worker resend, this session would drop the resend as seen,
+        // and the message would be lost. The others are asked, and unless one saw it, it is
+        // passed on (at worst twice, as without `was`).
+        const seenBefore = (seen: boolean, others = was ?? []): MaybePromise<void> => {
+          const [origin, ...rest] = others;
+          if (seen || !origin) return deliver(seen);
+          const seenThere = sessions.seenIn(session, origin);
+          if (!isPromise(seenThere)) return seenBefore(seenThere, rest);
+          return seenThere.then(
+            (seen) => seenBefore(seen, rest),
+            (error: unknown) => {
+              this.#context.reportError(error);
+              return seenBefore(false, rest);
+            },
+          );
         };
         const seen = sessions.seen(session, id);
         if (!isPromise(seen)) return seenBefore(seen);

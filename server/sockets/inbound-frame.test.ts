@@ -90,7 +90,31 @@ describe('classifySessionFrame', () => {
   it('reads where a msg was written before (was), and nothing else of it', () => {
     expect(
       classify('{"$ts":"msg","id":1,"text":"hi","was":{"session":"s1","id":4,"more":true}}'),
-    ).toEqual({ kind: 'message', id: 1, data: 'hi', text: 'hi', was: { session: 's1', id: 4 } });
+    ).toEqual({ kind: 'message', id: 1, data: 'hi', text: 'hi', was: [{ session: 's1', id: 4 }] });
+  });
+
+  it('reads the sessions it was written in after that one (also), first to last', () => {
+    const frame = {
+      $ts: 'msg',
+      id: 1,
+      text: 'hi',
+      was: { session: 's1', id: 4 },
+      also: [
+        { session: 's2', id: 1 },
+        { session: 's3', id: 2 },
+      ],
+    };
+    expect(classify(JSON.stringify(frame))).toEqual({
+      kind: 'message',
+      id: 1,
+      data: 'hi',
+      text: 'hi',
+      was: [
+        { session: 's1', id: 4 },
+        { session: 's2', id: 1 },
+        { session: 's3', id: 2 },
+      ],
+    });
   });
 
   it.each([
@@ -110,6 +134,28 @@ describe('classifySessionFrame', () => {
     ['{"$ts":"msg","id":-1,"text":"x"}', 'malformed', /"id"/],
     ['{"$ts":"msg","id":1}', 'malformed', /"text"/],
     ['{"$ts":"msg","id":1,"text":"x","was":null}', 'malformed', /"was"/],
+    ['{"$ts":"msg","id":1,"text":"x","also":[{"session":"s","id":1}]}', 'malformed', /"was"/],
+    [
+      '{"$ts":"msg","id":1,"text":"x","was":{"session":"s","id":1},"also":{}}',
+      'malformed',
+      /"also"/,
+    ],
+    [
+      '{"$ts":"msg","id":1,"text":"x","was":{"session":"s","id":1},"also":[{"session":"t"}]}',
+      'malformed',
+      /"also"/,
+    ],
+    [
+      JSON.stringify({
+        $ts: 'msg',
+        id: 1,
+        text: 'x',
+        was: { session: 's', id: 1 },
+        also: Array.from({ length: 5 }, (_, index) => ({ session: `s${index}`, id: 1 })),
+      }),
+      'malformed',
+      /at most 4/,
+    ],
     ['{"$ts":"msg","id":1,"text":"x","was":{"session":"s","id":0}}', 'malformed', /"was"/],
     ['{"$ts":"msg","id":1,"text":"x","was":{"session":"s","id":1.5}}', 'malformed', /"was"/],
     ['{"$ts":"msg","id":1,"text":"x","was":{"session":"","id":1}}', 'malformed', /"was"/],

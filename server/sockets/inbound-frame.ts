@@ -6,7 +6,7 @@ import type {
   WireErrorCode,
   WireLimits,
 } from '../../protocol/wire';
-import { isSessionId, isWireNumber, MAX_SESSION_ID } from '../../protocol/wire-checks';
+import { isSessionId, isWireNumber, MAX_ALSO, MAX_SESSION_ID } from '../../protocol/wire-checks';
 
 /** A `resume` that carried this socket's nonce. */
 export type ResumeRequest =
@@ -19,9 +19,9 @@ export type SessionFrame =
   | { kind: 'subscribe'; frame: SubscribeFrame }
   /**
    * A numbered application message; `data` is its text's JSON value, or the text. `was`:
-   * where it was written before (see `MessageFrame`).
+   * where it was written before, first to last (`MessageFrame`'s `was`, then its `also`).
    */
-  | { kind: 'message'; id: number; data: unknown; text: string; was?: MessageOrigin }
+  | { kind: 'message'; id: number; data: unknown; text: string; was?: MessageOrigin[] }
   /** `about` names the refused `sub` or `msg` (and its id), so that the worker tells the tab that sent it. */
   | {
       kind: 'refused';
@@ -120,7 +120,7 @@ function classifyControlFrame(frame: Record<string, unknown>): SessionFrame {
         return malformed('Control frame "msg" needs "text": a string', { refused: 'msg', id });
       }
       const message: SessionFrame = { kind: 'message', id, data: parseJsonOr(text), text };
-      if (frame.was === undefined) return message;
+      if (frame.was === undefined && frame.also === undefined) return message;
       const was = readOrigin(frame.was);
       if (!was) {
         return malformed(
@@ -128,7 +128,15 @@ function classifyControlFrame(frame: Record<string, unknown>): SessionFrame {
           { refused: 'msg', id },
         );
       }
-      return { ...message, was };
+      if (frame.also === undefined) return { ...message, was: [was] };
+      const also = Array.isArray(frame.also) ? frame.also.map(readOrigin) : [undefined];
+      if (also.length > MAX_ALSO || !also.every((origin) => origin !== undefined)) {
+        return malformed(
+          `Control frame "msg" "also" needs at most ${MAX_ALSO} of what "was" needs, with "was"`,
+          { refused: 'msg', id },
+        );
+      }
+      return { ...message, was: [was, ...also] };
     }
     case 'end':
       return { kind: 'end' };

@@ -2,6 +2,7 @@ import { DEFAULT_LIMITS } from '../../protocol/connection-options';
 import type { TabSocketError } from '../../protocol/errors';
 import { ConnectionClosedError } from '../../protocol/errors';
 import type { SocketData, WireId } from '../../protocol/tab-hub';
+import { MAX_ALSO } from '../../protocol/wire-checks';
 import { byteSize, fitsPayload, tooLargeMessage, utf8Length } from './wire-limits';
 
 interface Message {
@@ -14,6 +15,8 @@ interface Message {
   carried?: true;
   /** Where it was written before, under another session (`Numbering.was`). */
   was?: WireId;
+  /** The sessions it was written in after `was`, as this hub switched again, the latest `MAX_ALSO`. */
+  also?: WireId[];
   /** Told the id the message is written under (a relay peer keeps it for a handover). */
   onNumbered?: (id: number) => void;
   /** Told that it is written plainly, to a server that numbers nothing. */
@@ -82,9 +85,11 @@ function isTold(message: Message): boolean {
 }
 
 /** A numbered message as it goes on the wire: `JSON.stringify` of its `MessageFrame`, built around its quoted text. */
-function messageFrame(id: number, quoted: string, was?: WireId): string {
-  const origin = was ? `,"was":${JSON.stringify({ session: was.session, id: was.id })}` : '';
-  return `{"$ts":"msg","id":${id},"text":${quoted}${origin}}`;
+function messageFrame(id: number, quoted: string, was?: WireId, also?: WireId[]): string {
+  const origin = (wire: WireId) => JSON.stringify({ session: wire.session, id: wire.id });
+  const before = was ? `,"was":${origin(was)}` : '';
+  const after = was && also?.length ? `,"also":[${also.map(origin).join(',')}]` : '';
+  return `{"$ts":"msg","id":${id},"text":${quoted}${before}${after}}`;
 }
 
 /**
@@ -211,9 +216,12 @@ export class SendQueue {
         // A message another hub wrote keeps its id: the server passes each id on once.
         const id = message.id ?? this.#nextId;
         message.quoted ??= JSON.stringify(data);
-        let text = messageFrame(id, message.quoted, message.was);
-        // A message the server may have passed on is not refused for its `was`: it goes
-        // without it (at worst twice, as before `was`: review 15).
+        // A message the server may have passed on is not refused for its `was` and `also`:
+        // it goes with fewer of them, or none (at worst twice, as before `was`: review 15).
+        let text = messageFrame(id, message.quoted, message.was, message.also);
+        if (message.also && !fitsPayload(text, this.maxPayload)) {
+          text = messageFrame(id, message.quoted, message.was);
+        }
         if (message.was && !fitsPayload(text, this.maxPayload)) {
           text = messageFrame(id, message.quoted);
         }
@@ -330,7 +338,8 @@ export class SendQueue {
    * them. `renumber` starts ids from 1 again, for another session. `from`, the session left
    * (one the server may still hold): a message that had an id there (written, or carried
    * from another hub) says so in its next frame (`was`), so that the server passes it on
-   * once; one that had a `was` keeps it (the first session it may have been written in).
+   * once; one that had a `was` keeps it (the first session it may have been written in) and
+   * names this one in `also`: the server may have lost either by the next copy.
    */
   requeueUnacked({ renumber, from }: { renumber: boolean; from?: string }): void {
     const unacked: Message[] = this.#withoutWithdrawn([...this.#unacked.values()]);
@@ -346,13 +355,18 @@ export class SendQueue {
     for (const message of this.#waiting) {
       const { id } = message;
       // The first session it may have been written in: every later copy names it, and the
-      // server records the id there as it checks, whichever copy it reads first (review 15).
+      // server records the id there as it checks, whichever copy it reads first (review 15);
+      // and the sessions after it, any of which the server may be the one to hold still
+      // (review 16).
       if (
         from !== undefined &&
         id !== undefined &&
         (writtenThere.has(message) || message.carried)
       ) {
-        message.was ??= { session: from, id };
+        if (!message.was) message.was = { session: from, id };
+        else if (message.was.session !== from) {
+          message.also = [...(message.also ?? []), { session: from, id }].slice(-MAX_ALSO);
+        }
       }
       delete message.id;
       delete message.carried;

@@ -90,4 +90,29 @@ describe('SendQueue: a send switched twice before its ack', () => {
     const [frame] = s3.frames() as { was: unknown }[];
     expect(JSON.stringify(frame?.was)).toContain('"S1"');
   });
+
+  // Review 16 (server/sessions/was-first-session-lost.test.ts): naming the first session
+  // alone checks nothing once the server lost it (a restart, `maxAge`), though it holds the
+  // second. Fixed: the sessions after the first go in `also`, the latest `MAX_ALSO`.
+  it('names the sessions after the first in `also`, the latest four', () => {
+    const queue = new SendQueue();
+    queue.add('once').catch(() => {});
+    queue.flush(writer());
+    for (const session of ['S1', 'S2', 'S3', 'S4', 'S5', 'S6']) {
+      queue.requeueUnacked({ renumber: true, from: session });
+      queue.flush(writer());
+    }
+    queue.requeueUnacked({ renumber: true, from: 'S7' });
+    const s8 = writer();
+    queue.flush(s8);
+    expect(s8.frames()).toEqual([
+      {
+        $ts: 'msg',
+        id: 1,
+        text: 'once',
+        was: { session: 'S1', id: 1 },
+        also: ['S4', 'S5', 'S6', 'S7'].map((session) => ({ session, id: 1 })),
+      },
+    ]);
+  });
 });
