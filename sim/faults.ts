@@ -28,6 +28,8 @@ export type Step =
   | { kind: 'logout'; pick: number }
   | { kind: 'login'; pick: number; user: number }
   | { kind: 'expire-token'; user: number }
+  /** The session cookie renewed under a new login id with no logout (a rotated `sid`). */
+  | { kind: 'renew-login'; browser: number }
   | { kind: 'offline'; browser: number; duration: number }
   | { kind: 'block-upgrades'; browser: number; duration: number; cut: boolean }
   | { kind: 'redis-restart' }
@@ -47,7 +49,7 @@ export const FAULT_KINDS = {
   'early-worker-death': ['kill-new-worker'],
   'server-restart': ['server-restart'],
   logout: ['logout', 'login'],
-  token: ['expire-token'],
+  token: ['expire-token', 'renew-login'],
   offline: ['offline'],
   'blocked-upgrade': ['block-upgrades'],
   'second-build': ['open-tab'],
@@ -172,6 +174,11 @@ function stepArbitrary(faults: ReadonlySet<FaultKind>): fc.Arbitrary<Step> {
     ['logout', 1, fc.record({ kind: fc.constant('logout' as const), pick })],
     ['logout', 1, fc.record({ kind: fc.constant('login' as const), pick, user })],
     ['token', 1, fc.record({ kind: fc.constant('expire-token' as const), user })],
+    [
+      'token',
+      1,
+      fc.record({ kind: fc.constant('renew-login' as const), browser: fc.nat({ max: 1 }) }),
+    ],
     ['redis-restart', 1, fc.record({ kind: fc.constant('redis-restart' as const) })],
     [
       'redis-write',

@@ -249,6 +249,13 @@ class Driver {
       case 'redis-write-failure':
         world.failRedisWrites(step.count);
         return;
+      case 'renew-login': {
+        const browser = pickOf(world.browsers, step.browser);
+        if (browser?.user === undefined) return;
+        browser.login += 1;
+        world.history.line(world.sim.now, `${browser.id} login renewed`);
+        return;
+      }
       case 'offline': {
         const browser = pickOf(world.browsers, step.browser);
         if (browser) world.goOffline(browser, step.duration);

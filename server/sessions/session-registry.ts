@@ -98,6 +98,7 @@ export class SessionRegistry {
       }
       session = {
         key,
+        id,
         userId: socket.userId,
         login: socket.login,
         topics: socket.topics,
@@ -320,7 +321,7 @@ export class SessionRegistry {
    */
   seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean> {
     const key = this.#keyOf(session, was.session);
-    const other = this.#sessions.get(key);
+    const other = this.#sessions.get(key) ?? this.#ofOtherLogin(session, was.session);
     // Another server of a shared store may hold it: the key names this login's sessions only.
     if (!other && !this.options.anonymous && this.store.seenIfKept) {
       return this.store.seenIfKept(key, was.id, this.options.dedupeWindow);
@@ -329,7 +330,20 @@ export class SessionRegistry {
     // what a resume of it needs too.
     const ofUser = this.options.anonymous || other?.userId === session.userId;
     if (!other || other === session || !ofUser) return false;
-    return this.store.seen(key, was.id, this.options.dedupeWindow);
+    return this.store.seen(other.key, was.id, this.options.dedupeWindow);
+  }
+
+  /**
+   * The session `id` of another login of `session`'s user that this registry holds: a
+   * worker whose login changed with no logout (a session cookie renewed under a new id) was
+   * answered `resync` for it, and names it in the `was` of the sends it had written there.
+   */
+  #ofOtherLogin(session: Session, id: string): Session | undefined {
+    if (this.options.anonymous) return undefined;
+    for (const other of this.#byUser.of(session.userId)) {
+      if (other.id === id && other.login !== session.login) return other;
+    }
+    return undefined;
   }
 
   /**

@@ -36,6 +36,8 @@ export interface RememberedFrame {
 export interface Session {
   /** Unique on this server, and the session's name in the replay store. */
   readonly key: string;
+  /** The id its worker names it by (unique per user and login only). */
+  readonly id: string;
   /**
    * The user whose pushes it gets. Without `authenticate` each socket is its own user, so
    * an anonymous session takes the id of the socket that resumed it last.

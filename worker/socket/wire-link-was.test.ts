@@ -4,7 +4,7 @@
  * (`was`): the server, which may hold the old session still, passes it on once.
  */
 import { afterEach, expect, it, vi } from 'vitest';
-import { HELLO, resumed, resumeFrameOf } from '../test-support/connection-harness';
+import { HELLO, resumed, resumeFrameOf, resyncOnto } from '../test-support/connection-harness';
 import type { FakeSocket } from '../test-support/fake-socket';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
 
@@ -51,6 +51,39 @@ it('a message written under the session left goes under the next one with `was`'
   await vi.waitFor(() =>
     expect(messagesOn(second)).toEqual([
       { $ts: 'msg', id: 4, text: 'x', was: { session: s1, id: 1 } },
+    ]),
+  );
+});
+
+// Review 18 (server/sessions/review-18-send-across-logins.test.ts): a server that names
+// logins answers a socket of another login (a session cookie renewed with no logout) with
+// `resync` onto a new session, though it holds the old one still. A message written there
+// went again under the new session's id with no `was`, and reached the app twice.
+it('a message written under a session the server answered `resync` for names it in `was`', async () => {
+  const name = 'was-on-resync';
+  const options = relayOptions(name, { reconnect: { minDelay: 10, maxDelay: 10, jitter: 0 } });
+  const hub = world.startHub('build-a');
+  const tab = await world.attachTab(hub.hub, 'tab');
+  await tab.api.open('tab', options);
+  tab.api.setInterest('tab', name, ALL);
+  const first = world.latest();
+  first.accept();
+  first.receive(HELLO);
+  const s1 = resumeFrameOf(first).session;
+  first.receive(resumed(0));
+  void tab.api.send('tab', name, 'x', { id: 1 });
+  await vi.waitFor(() => expect(messagesOn(first)).toEqual([{ $ts: 'msg', id: 1, text: 'x' }]));
+
+  first.drop();
+  await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
+  const second = world.latest();
+  second.accept();
+  second.receive(HELLO);
+  expect(resumeFrameOf(second)).toMatchObject({ session: s1 });
+  second.receive(resyncOnto('the-next-login-session'));
+  await vi.waitFor(() =>
+    expect(messagesOn(second)).toEqual([
+      { $ts: 'msg', id: 1, text: 'x', was: { session: s1, id: 1 } },
     ]),
   );
 });

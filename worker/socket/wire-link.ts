@@ -475,9 +475,12 @@ export class WireLink {
     let reach: ResyncReach | undefined;
     if (session !== undefined && session !== this.#session.id) {
       if (seq === 0 && this.#resumeHeard === 'nothing') reach = 'past';
+      // The server may hold the session left still (of another login, as it sees this
+      // socket: review 18): a message written there names it.
+      const from = this.#session.id;
       this.#session = new WireSession(session, seq);
       this.#epoch += 1;
-      this.#queue.requeueUnacked({ renumber: true });
+      this.#queue.requeueUnacked({ renumber: true, from });
       this.#reserveIds();
     } else if (seq < this.#session.lastSeq) {
       this.#resumeRefused();
