@@ -53,8 +53,9 @@ export class Recorder implements NetworkObserver, ServerObserver {
       return;
     }
     if (!text.startsWith('{"$ts":"resume"')) return;
-    const { session } = JSON.parse(text) as { session?: string };
-    if (typeof session !== 'string') return;
+    const { session: id } = JSON.parse(text) as { session?: string };
+    if (typeof id !== 'string') return;
+    const session = sessionName(id, loginOf(pair.url));
     this.#resumedOn.set(pair, session);
     if (!this.history.sessionBrowser.has(session)) {
       this.history.sessionBrowser.set(session, pair.browser);
@@ -75,8 +76,9 @@ export class Recorder implements NetworkObserver, ServerObserver {
     if (!text.startsWith('{"$ts":"resync"')) return;
     // A session the server starts in its answer (it lost the one resumed) goes on from that
     // one: it is as old as the login it continues, for the logout check.
-    const { session } = JSON.parse(text) as { session?: string };
-    if (typeof session === 'string' && !this.history.sessionBrowser.has(session)) {
+    const { session: id } = JSON.parse(text) as { session?: string };
+    const session = typeof id === 'string' ? sessionName(id, loginOf(pair.url)) : undefined;
+    if (session !== undefined && !this.history.sessionBrowser.has(session)) {
       // A session a logout ended (the server forgot it), or one of another login (a server
       // that names logins keeps each login's sessions its own), goes on from nothing: a new
       // login's.
@@ -93,7 +95,7 @@ export class Recorder implements NetworkObserver, ServerObserver {
     }
     // The worker follows the new session from this answer on (no `resume` names it): the
     // tabs' frames are of its stream, not of the one resumed.
-    if (typeof session === 'string') this.history.currentSession.set(pair.browser, session);
+    if (session !== undefined) this.history.currentSession.set(pair.browser, session);
     const list = this.history.serverResyncs.get(pair.browser) ?? [];
     list.push(this.sim.now);
     this.history.serverResyncs.set(pair.browser, list);
@@ -153,16 +155,27 @@ function pushIdOf(body: string): number | undefined {
   }
 }
 
-/** The worker's session id in a store key (`[user, id]`, or `[id]` when anonymous). */
 /** The login a socket's url names (the sim's server names logins: `Plan.logins`), if any. */
 function loginOf(url: string): string | undefined {
   return new URL(url).searchParams.get('login') ?? undefined;
 }
 
+/**
+ * A session as the history knows it: its id, and the login it is of where the server names
+ * logins, which keeps two sessions of one id apart (another login's socket that names the
+ * id, as new, begins one of its own: review 18).
+ */
+function sessionName(id: string, login: string | undefined): string {
+  return login === undefined ? id : `${login}/${id}`;
+}
+
+/** The session of a store key (`[user, login, id]`, `[user, id]`, or `[id]` when anonymous). */
 function sessionOf(key: string): string {
   try {
     const parts = JSON.parse(key) as unknown[];
-    return String(parts.at(-1));
+    return parts.length === 3
+      ? sessionName(String(parts[2]), String(parts[1]))
+      : String(parts.at(-1));
   } catch {
     return key;
   }
