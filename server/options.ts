@@ -84,8 +84,8 @@ export interface SessionLimits {
  * session: a token's `sid`, a session cookie's id) it was made under.
  *
  * With `login`, a worker's session belongs to the login that began it: a socket of another
- * login, even of the same user, never resumes it and starts a new session instead (its tabs
- * get `resync`). So no push of a session reaches a browser's next login, whatever a page
+ * login, even of the same user, never resumes it and starts a session of its own instead
+ * (told `resync` when its worker held pushes of the one it named). So no push of a session reaches a browser's next login, whatever a page
  * reloaded in the instant of the logout brought of it (docs/delivery-limitations.md). A
  * refreshed token of the same login must name the same `login`.
  */

@@ -233,17 +233,18 @@ export function checkSockets(history: History, options: CheckOptions): Violation
 }
 
 /**
- * After close() resolves: no push of the old login reaches any handle of that browser. One
- * an owner relayed before may: on a lagging channel (`ChannelBus`) it is on its way to the
- * other hubs for up to the lag. Only that one: a push the browser heard by any other way
- * counts (review 8).
+ * After close() resolves: no push of the old login reaches any handle of that browser, one
+ * of a later login included (review 18: opened after the logout, it may hear a push made
+ * while logged out through the old session). One an owner relayed before may: on a lagging
+ * channel (`ChannelBus`) it is on its way to the other hubs for up to the lag. Only that
+ * one: a push the browser heard by any other way counts (review 8).
  */
 export function checkLogouts(history: History): Violation[] {
   const violations: Violation[] = [];
   for (const logout of history.logouts) {
     const inFlight = history.channelLag.get(logout.browser) ?? 0;
     for (const handle of history.handles.values()) {
-      if (handle.browser !== logout.browser || handle.openedAt > logout.at) continue;
+      if (handle.browser !== logout.browser) continue;
       for (const event of handle.events) {
         if (event.kind !== 'frame' || event.at <= logout.at) continue;
         const push = history.pushes.get(event.push);
