@@ -66,7 +66,7 @@ describe('createRedisStores', () => {
 describe('RedisReplayStore', () => {
   it('seenIfKept records an id only for a session Redis keeps: a made-up `was` leaves nothing', async () => {
     const replay = store();
-    expect(await replay.seenIfKept('made-up', 1, 256)).toBe(false);
+    expect(await replay.seenIfKept('made-up', 1, 256)).toBeUndefined();
     expect(Number(await shared.client.exists(replay.keys('made-up')))).toBe(0);
     // A session Redis keeps (it passed message 1 on) answers as `seen` does.
     expect(await replay.seen('kept', 1, 256)).toBe(false);

@@ -14,7 +14,7 @@ import type { FanoutLog, SessionEnd } from './fanout-log';
 import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';
-import { DIRECT, DROP, READ, SEEN, SEEN_IF_KEPT } from './scripts';
+import { DIRECT, DROP, NOT_KEPT, READ, SEEN, SEEN_IF_KEPT } from './scripts';
 import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
 
@@ -283,19 +283,20 @@ export class RedisReplayStore implements ReplayStore {
    * Made again, under the same claim, when Redis does not answer: it may have run, and
    * recorded the id, with the message not passed on. Only its claimer learns it is new.
    */
-  seen(session: string, id: number, window: number): Promise<boolean> {
-    return this.#seen(SEEN, session, id, window);
+  async seen(session: string, id: number, window: number): Promise<boolean> {
+    return (await this.#seen(SEEN, session, id, window)) === 1;
   }
 
-  seenIfKept(session: string, id: number, window: number): Promise<boolean> {
-    return this.#seen(SEEN_IF_KEPT, session, id, window);
+  async seenIfKept(session: string, id: number, window: number): Promise<boolean | undefined> {
+    const answer = await this.#seen(SEEN_IF_KEPT, session, id, window);
+    return answer === NOT_KEPT ? undefined : answer === 1;
   }
 
-  async #seen(script: string, session: string, id: number, window: number): Promise<boolean> {
+  async #seen(script: string, session: string, id: number, window: number): Promise<number> {
     const [hash, , bits] = this.keys(session);
     this.#claims += 1;
     const args = [String(id), String(window), this.#ttl, `${this.#owner}:${this.#claims}`];
-    return Number(await attempts(() => this.#eval(script, [hash, bits], args))) === 1;
+    return Number(await attempts(() => this.#eval(script, [hash, bits], args)));
   }
 
   async touch(session: string): Promise<boolean> {

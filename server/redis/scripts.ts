@@ -151,8 +151,11 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return seen`;
 
-/** SEEN for a session Redis may no longer keep: answers 0 and records nothing then. */
-export const SEEN_IF_KEPT = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+/** What SEEN_IF_KEPT answers for a session Redis does not keep. */
+export const NOT_KEPT = -1;
+
+/** SEEN for a session Redis may no longer keep: answers NOT_KEPT and records nothing then. */
+export const SEEN_IF_KEPT = `if redis.call('EXISTS', KEYS[1]) == 0 then return ${NOT_KEPT} end
 ${SEEN}`;
 
 /**

@@ -133,9 +133,9 @@ describe('SessionRegistry', () => {
       const next = resume('ann', 's2').session;
       const bobs = resume('bob', 's3').session;
       const seen = vi.spyOn(store, 'seen');
-      expect(registry.seenIn(next, { session: 'nowhere', id: 1 })).toBe(false);
-      expect(registry.seenIn(next, { session: 's3', id: 1 })).toBe(false);
-      expect(registry.seenIn(next, { session: 's2', id: 1 })).toBe(false);
+      expect(registry.seenIn(next, { session: 'nowhere', id: 1 })).toBeUndefined();
+      expect(registry.seenIn(next, { session: 's3', id: 1 })).toBeUndefined();
+      expect(registry.seenIn(next, { session: 's2', id: 1 })).toBeUndefined();
       // Nothing recorded for a session not held here, another user's, or its own.
       expect(seen).not.toHaveBeenCalled();
       expect(registry.seen(bobs, 1)).toBe(false);

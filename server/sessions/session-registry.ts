@@ -163,7 +163,11 @@ export class SessionRegistry {
         // pushes may have been made and lost on the way), goes on under a new id. This
         // registry may hold it still: the store lost it (Redis restarted empty) unseen here.
         if (read.fresh === true && (last !== 0 || held)) {
-          this.#evict(target);
+          // A message id recorded since the store lost it (Redis came back empty, and a
+          // `seen` wrote there): it checks the resent message that names it (`was`), so the
+          // store keeps it until its own expiry (review 18). Else nothing of it is worth keeping.
+          if (read.lastId) this.#letGo(target);
+          else this.#evict(target);
           return this.#startAnew(socket, respond);
         }
         this.#attach(target, socket);
@@ -316,10 +320,10 @@ export class SessionRegistry {
    * A message of `session` that says it was written before as message `was.id` of session
    * `was.session` (see `MessageFrame`): records it there, and answers whether that session
    * had passed it on. Only a session this registry holds, of the same user, and not
-   * `session` itself, is asked: anything else answers false, and nothing is recorded (a
+   * `session` itself, is asked: anything else answers undefined, and nothing is recorded (a
    * client naming made-up sessions would grow the store).
    */
-  seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean> {
+  seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean | undefined> {
     const key = this.#keyOf(session, was.session);
     const other = this.#sessions.get(key) ?? this.#ofOtherLogin(session, was.session);
     // Another server of a shared store may hold it: the key names this login's sessions only.
@@ -329,7 +333,7 @@ export class SessionRegistry {
     // Anonymous sessions are their id alone (each socket is its own user): knowing the id is
     // what a resume of it needs too.
     const ofUser = this.options.anonymous || other?.userId === session.userId;
-    if (!other || other === session || !ofUser) return false;
+    if (!other || other === session || !ofUser) return undefined;
     return this.store.seen(other.key, was.id, this.options.dedupeWindow);
   }
 
@@ -427,6 +431,11 @@ export class SessionRegistry {
    */
   #moved(session: Session): void {
     if (this.#sessions.get(session.key) !== session || session.resuming > 0) return;
+    this.#letGo(session);
+  }
+
+  /** This server names the session no more, and ends its socket; the store keeps it. */
+  #letGo(session: Session): void {
     const { socket } = session;
     session.socket = undefined;
     this.#unlist(session);

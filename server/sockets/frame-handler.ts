@@ -1,5 +1,6 @@
 import type { RawData } from 'ws';
 import { parseJson } from '../../protocol/heartbeat-frame';
+import { passedOnBefore } from '../sessions/message-receipt';
 import type { Session, SessionRegistry } from '../sessions/session-registry';
 import { isPromise, type MaybePromise } from '../stores/maybe-promise';
 import {
@@ -130,11 +131,9 @@ export class FrameHandler {
         // A numbered message: passed on once, acknowledged every time (a resend lost its ack).
         // Recorded before it is passed on: a store that fails leaves it unacknowledged, and
         // ends the socket (the worker resends what is unacknowledged on its next one only).
-        // The app gets the message's own text, never the frame around it.
-        // With `was`, the copies written under other sessions of the login count too: the
-        // one read last is the duplicate.
-        const { id, data, text: message, was } = frame;
-        const { sessions } = this.#context;
+        // The app gets the message's own text, never the frame around it. With `was`, the
+        // copies written under other sessions of the login count too (`passedOnBefore`).
+        const { id, data, text: message, was = [] } = frame;
         const deliver = (seen: boolean) => {
           if (!seen) this.#context.emitMessage(client, data, message);
           client.sendText(encodeControlFrame({ $ts: 'ack', id }));
@@ -143,26 +142,11 @@ export class FrameHandler {
           this.#context.reportError(error);
           client.shut(CLOSE_TRY_AGAIN_LATER, 'The message could not be recorded');
         };
-        // The id is recorded in this session already: were a failed check of another to
-        // close the socket and the worker resend, this session would drop the resend as seen,
-        // and the message would be lost. The others are asked, and unless one saw it, it is
-        // passed on (at worst twice, as without `was`).
-        const seenBefore = (seen: boolean, others = was ?? []): MaybePromise<void> => {
-          const [origin, ...rest] = others;
-          if (seen || !origin) return deliver(seen);
-          const seenThere = sessions.seenIn(session, origin);
-          if (!isPromise(seenThere)) return seenBefore(seenThere, rest);
-          return seenThere.then(
-            (seen) => seenBefore(seen, rest),
-            (error: unknown) => {
-              this.#context.reportError(error);
-              return seenBefore(false, rest);
-            },
-          );
-        };
-        const seen = sessions.seen(session, id);
-        if (!isPromise(seen)) return seenBefore(seen);
-        return seen.then(seenBefore, failed);
+        const seen = passedOnBefore(this.#context.sessions, session, id, was, (error) =>
+          this.#context.reportError(error),
+        );
+        if (!isPromise(seen)) return deliver(seen);
+        return seen.then(deliver, failed);
       }
       case 'end':
         // Read after the messages before it, whose acks went first: the close follows them.

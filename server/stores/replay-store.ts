@@ -101,10 +101,11 @@ export interface ReplayStore {
   seen(session: string, id: number, window: number): MaybePromise<boolean>;
   /**
    * As `seen`, for a session another server of a shared store may hold (a message's `was`):
-   * answers false, and records nothing, when the store does not keep the session. Absent
-   * from a store of one process, which holds every session it keeps.
+   * answers undefined, and records nothing, when the store does not keep the session (a
+   * store of an earlier build answers false: the message may then reach the app twice).
+   * Absent from a store of one process, which holds every session it keeps.
    */
-  seenIfKept?(session: string, id: number, window: number): Promise<boolean>;
+  seenIfKept?(session: string, id: number, window: number): Promise<boolean | undefined>;
   /**
    * The session has a socket on this server: a shared store keeps it for at least `maxAge`
    * more. Called on attach and on each session sweep. Answers false when this server does

@@ -216,15 +216,7 @@ export class SendQueue {
         // A message another hub wrote keeps its id: the server passes each id on once.
         const id = message.id ?? this.#nextId;
         message.quoted ??= JSON.stringify(data);
-        // A message the server may have passed on is not refused for its `was` and `also`:
-        // it goes with fewer of them, or none (at worst twice, as before `was`: review 15).
-        let text = messageFrame(id, message.quoted, message.was, message.also);
-        if (message.also && !fitsPayload(text, this.maxPayload)) {
-          text = messageFrame(id, message.quoted, message.was);
-        }
-        if (message.was && !fitsPayload(text, this.maxPayload)) {
-          text = messageFrame(id, message.quoted);
-        }
+        const text = this.#frameOf(id, message.quoted, message);
         // Measured as written: the limit may have come down since (a hello, a 1009 close).
         if (!fitsPayload(text, this.maxPayload)) {
           message.reject(tooLargeMessage(this.maxPayload));
@@ -326,10 +318,28 @@ export class SendQueue {
   unackedFrames(): string[] {
     const frames: string[] = [];
     for (const message of this.#withoutWithdrawn([...this.#unacked.values()])) {
-      if (fitsPayload(message.frame, this.maxPayload)) frames.push(message.frame);
+      // Measured again: the limit may have come down since it was written (review 18b).
+      const frame = this.#frameOf(
+        message.id,
+        message.quoted ?? JSON.stringify(message.data),
+        message,
+      );
+      if (fitsPayload(frame, this.maxPayload)) frames.push(frame);
       else this.refuse(message.id, tooLargeMessage(this.maxPayload));
     }
     return frames;
+  }
+
+  /**
+   * A numbered message's frame. One the server may have passed on is not refused for its
+   * `was` and `also`: it goes with fewer of them, or none, where they would push it past
+   * `maxPayload` (at worst twice, as before `was`: review 15).
+   */
+  #frameOf(id: number, quoted: string, { was, also }: Pick<Message, 'was' | 'also'>): string {
+    let text = messageFrame(id, quoted, was, also);
+    if (also && !fitsPayload(text, this.maxPayload)) text = messageFrame(id, quoted, was);
+    if (was && !fitsPayload(text, this.maxPayload)) text = messageFrame(id, quoted);
+    return text;
   }
 
   /**

@@ -1,0 +1,145 @@
+/**
+ * `passedOnBefore`: of the copies of one send, written under several sessions of a login,
+ * one alone reaches the app, whatever order a store that answers asynchronously (Redis)
+ * answers their records in. Every order is tried.
+ */
+import { describe, expect, it } from 'vitest';
+import type { MessageOrigin } from '../../protocol/wire';
+import { passedOnBefore, type ReceiptRecords } from './message-receipt';
+import type { Session } from './session';
+
+/** A copy of the send: the session it is read in, its id there, where it was written before. */
+interface Copy {
+  session: string;
+  id: number;
+  was: MessageOrigin[];
+}
+
+/** The copies review 18b read at once: s1's own, then s2's and s3's, renumbered. */
+const S1 = { session: 's1', id: 3, was: [] };
+const S2 = { session: 's2', id: 1, was: [{ session: 's1', id: 3 }] };
+const S3 = {
+  session: 's3',
+  id: 1,
+  was: [
+    { session: 's1', id: 3 },
+    { session: 's2', id: 1 },
+  ],
+};
+
+/**
+ * Reads `copies` at once against records of the sessions in `held` (the others are lost:
+ * nothing is recorded there), answering the waiting calls in the order `choose` picks.
+ * Answers how many copies were passed on, and the number of calls waiting at each pick.
+ */
+async function readAtOnce(
+  copies: Copy[],
+  held: ReadonlySet<string>,
+  choose: (waiting: number, step: number) => number,
+): Promise<{ passedOn: number; widths: number[] }> {
+  const recorded = new Map<string, Set<number>>();
+  const waiting: Array<() => void> = [];
+  const record = (session: string, id: number) =>
+    new Promise<boolean>((resolve) => {
+      waiting.push(() => {
+        const ids = recorded.get(session) ?? new Set<number>();
+        recorded.set(session, ids);
+        resolve(ids.has(id));
+        ids.add(id);
+      });
+    });
+  const records: ReceiptRecords = {
+    seen: (session, id) => record((session as { id: string }).id, id),
+    seenIn: (session, was) =>
+      held.has(was.session) && was.session !== (session as { id: string }).id
+        ? record(was.session, was.id)
+        : undefined,
+  };
+  let passedOn = 0;
+  let settled = 0;
+  for (const copy of copies) {
+    const session = { id: copy.session } as Session;
+    void Promise.resolve(passedOnBefore(records, session, copy.id, copy.was, () => {})).then(
+      (seen) => {
+        if (!seen) passedOn += 1;
+        settled += 1;
+      },
+    );
+  }
+  const widths: number[] = [];
+  while (settled < copies.length || waiting.length > 0) {
+    // Every call a settled answer makes is asked before the next pick.
+    for (let turn = 0; turn < 10; turn++) await Promise.resolve();
+    if (waiting.length === 0) continue;
+    widths.push(waiting.length);
+    const [next] = waiting.splice(choose(waiting.length, widths.length - 1), 1);
+    next?.();
+  }
+  return { passedOn, widths };
+}
+
+/** Runs `readAtOnce` for every order of answers; answers each order's count of copies passed on. */
+async function everyOrder(copies: Copy[], held: ReadonlySet<string>): Promise<number[]> {
+  const counts: number[] = [];
+  const pending: number[][] = [[]];
+  while (pending.length > 0) {
+    const prefix = pending.pop() as number[];
+    const { passedOn, widths } = await readAtOnce(copies, held, (_, step) => prefix[step] ?? 0);
+    counts.push(passedOn);
+    for (let step = prefix.length; step < widths.length; step++) {
+      const path = [...prefix, ...Array<number>(step - prefix.length).fill(0)];
+      for (let pick = 1; pick < (widths[step] ?? 0); pick++) pending.push([...path, pick]);
+    }
+  }
+  return counts;
+}
+
+describe('passedOnBefore', () => {
+  it.each([
+    ['every session held', ['s1', 's2', 's3']],
+    ['s1 lost', ['s2', 's3']],
+  ])(
+    'passes one of s2’s and s3’s copies on, read at once, in every order (%s)',
+    async (_, held) => {
+      const counts = await everyOrder([S2, S3], new Set(held));
+      expect(counts.length).toBeGreaterThan(2);
+      expect(new Set(counts)).toEqual(new Set([1]));
+    },
+  );
+
+  it('passes one of the three copies on, read at once, in every order', async () => {
+    const counts = await everyOrder([S1, S2, S3], new Set(['s1', 's2', 's3']));
+    expect(new Set(counts)).toEqual(new Set([1]));
+  });
+
+  it('decides in the first session that records, and then records its own', async () => {
+    const asked: string[] = [];
+    const records: ReceiptRecords = {
+      seen: (session, id) => {
+        asked.push(`seen ${(session as { id: string }).id}:${id}`);
+        return false;
+      },
+      seenIn: (_, was) => {
+        asked.push(`seenIn ${was.session}:${was.id}`);
+        return was.session === 's1' ? undefined : true;
+      },
+    };
+    const seen = passedOnBefore(records, { id: 's3' } as Session, 1, S3.was, () => {});
+    expect(seen).toBe(true);
+    expect(asked).toEqual(['seenIn s1:3', 'seenIn s2:1', 'seen s3:1']);
+  });
+
+  it('skips a check that fails, reported, and rejects only when its own session cannot record', async () => {
+    const reported: unknown[] = [];
+    const failure = new Error('store down');
+    const records: ReceiptRecords = {
+      seen: () => Promise.reject(failure),
+      seenIn: () => Promise.reject(failure),
+    };
+    const session = { id: 's3' } as Session;
+    await expect(
+      passedOnBefore(records, session, 1, S3.was, (error) => reported.push(error)),
+    ).rejects.toBe(failure);
+    expect(reported).toEqual([failure, failure]);
+  });
+});

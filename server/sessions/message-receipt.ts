@@ -1,0 +1,55 @@
+import type { MessageOrigin } from '../../protocol/wire';
+import { isPromise, type MaybePromise } from '../stores/maybe-promise';
+import type { Session } from './session';
+
+/** What `passedOnBefore` asks of the registry. */
+export interface ReceiptRecords {
+  seen(session: Session, id: number): MaybePromise<boolean>;
+  seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean | undefined>;
+}
+
+/**
+ * Whether message `id` of `session` reached the app before, recorded so that of all the
+ * copies of one send (written under other sessions of the login before: `was`, oldest
+ * first) one alone is passed on. Every copy names the sessions it was written in before in
+ * the order written, and takes them in that order, its own last: the first of them that can
+ * record (held here, or kept by a shared store) decides for every copy at once, as its
+ * record is one step. A copy that recorded somewhere before it decided could make another
+ * copy drop itself there while this one is dropped elsewhere, and the send would be lost
+ * (review 18b: two copies taking two sessions in opposite orders). Its own session records
+ * it once decided, for a resend of it once the others are gone.
+ *
+ * A check of another session that fails is reported and skipped (the copy may then be passed
+ * on twice, never lost). Rejects only when its own session decides and cannot record it: the
+ * socket ends then, and the worker sends it again on its next one.
+ */
+export function passedOnBefore(
+  records: ReceiptRecords,
+  session: Session,
+  id: number,
+  was: readonly MessageOrigin[],
+  reportError: (error: unknown) => void,
+): MaybePromise<boolean> {
+  const recordHere = (seen: boolean): boolean => {
+    try {
+      const recorded = records.seen(session, id);
+      if (isPromise(recorded)) recorded.catch(reportError);
+    } catch (error) {
+      reportError(error);
+    }
+    return seen;
+  };
+  const decide = (index: number): MaybePromise<boolean> => {
+    const origin = was[index];
+    if (!origin) return records.seen(session, id);
+    const next = (seen: boolean | undefined) =>
+      seen === undefined ? decide(index + 1) : recordHere(seen);
+    const there = records.seenIn(session, origin);
+    if (!isPromise(there)) return next(there);
+    return there.then(next, (error: unknown) => {
+      reportError(error);
+      return decide(index + 1);
+    });
+  };
+  return decide(0);
+}
