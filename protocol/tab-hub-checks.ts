@@ -5,8 +5,8 @@
  */
 
 import { InvalidArgumentError } from './errors';
-import type { Interest, InterestDiff, SessionCursor, SocketData, TabSend } from './tab-hub';
-import { isWireNumber } from './wire-checks';
+import type { Interest, InterestDiff, SessionCursor, SocketData, TabSend, WireId } from './tab-hub';
+import { isWireNumber, MAX_ALSO } from './wire-checks';
 
 /** What `WebSocket.send` takes as it is: text and binary. A revoked Proxy throws here. */
 export function isSocketData(data: unknown): data is SocketData {
@@ -112,15 +112,24 @@ export function isSessionCursor(cursor: unknown): cursor is SessionCursor {
 export function checkTabSend(tag: unknown): InvalidArgumentError | undefined {
   if (tag === undefined) return undefined;
   const { id, wire } = tag as Partial<TabSend>;
+  const before = wire?.before;
   const isTag =
     Number.isSafeInteger(id) &&
     (id as number) >= 1 &&
     (wire === undefined ||
-      (isSessionId(wire?.session) && isWireNumber(wire?.id) && (wire?.id as number) >= 1));
+      (isWireId(wire) &&
+        (before === undefined ||
+          (Array.isArray(before) && before.length <= MAX_ALSO + 1 && before.every(isWireId)))));
   if (isTag) return undefined;
   return new InvalidArgumentError(
-    'tabsocket: a send tag must be { id: integer >= 1, wire?: { session, id: integer >= 1 } }',
+    `tabsocket: a send tag must be { id: integer >= 1, wire?: { session, id: integer >= 1, before?: at most ${MAX_ALSO + 1} of { session, id } } }`,
   );
+}
+
+/** A session id and a message id of it, as a frame's `was` names them. */
+function isWireId(wire: unknown): boolean {
+  const { session, id } = (wire ?? {}) as Partial<WireId>;
+  return isSessionId(session) && isWireNumber(id) && (id as number) >= 1;
 }
 
 function isSessionId(session: unknown): session is string {

@@ -76,6 +76,12 @@ export interface SessionCursor {
 export interface WireId {
   session: string;
   id: number;
+  /**
+   * In a send's `wire`: the sessions it was written in before this one, oldest first (its
+   * frame's `was`, then `also`), at most `MAX_ALSO` + 1. A hub that writes it again names
+   * them, so that the server passes it on once (review 18b).
+   */
+  before?: WireId[];
 }
 
 /**

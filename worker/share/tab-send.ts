@@ -1,6 +1,7 @@
 import type { Clock } from '../../protocol/clock';
 import { Timer } from '../../protocol/clock';
 import type { SessionCursor, TabSend, WireId } from '../../protocol/tab-hub';
+import { MAX_ALSO } from '../../protocol/wire-checks';
 import type { Numbering } from '../socket/send-queue';
 
 /** What the hub tells a tab of its send before the write: `wire` when numbered. */
@@ -157,17 +158,17 @@ export function numberingOf(
   const numbering: Numbering = {
     // The tab keeps its id and its send's number through its worker's death.
     origin: originOf(tabId, id),
-    onNumbered: (wireId) => {
+    onNumbered: (wireId, before) => {
       const session = connection.cursor?.session;
-      if (session !== undefined) tell({ id, wire: { session, id: wireId } });
+      if (session !== undefined) tell({ id, wire: wireOf(session, wireId, before) });
     },
     onPlain: () => tell({ id }),
   };
   if (tag.confirms === true) {
-    numbering.confirm = (wireId) => {
+    numbering.confirm = (wireId, before) => {
       const session = connection.cursor?.session;
       if (session === undefined) return Promise.resolve();
-      const wire = { session, id: wireId };
+      const wire = wireOf(session, wireId, before);
       const heard = writes.ask(tabId, id, wire);
       tell({ id, wire, awaits: true });
       return heard;
@@ -178,8 +179,17 @@ export function numberingOf(
   if (wire && wire.session === connection.cursor?.session) {
     numbering.id = wire.id;
     numbering.session = wire.session;
+    // Written in other sessions before that one: said again, as its hub said it (review 18b).
+    const [was, ...also] = wire.before ?? [];
+    if (was) Object.assign(numbering, { was }, also.length > 0 ? { also } : {});
   } else if (wire) {
-    numbering.was = wire;
+    const [was, ...also] = [...(wire.before ?? []), { session: wire.session, id: wire.id }];
+    Object.assign(numbering, { was }, also.length > 0 ? { also: also.slice(-MAX_ALSO) } : {});
   }
   return numbering;
+}
+
+/** A send's `wire` as the tab is told it: with where it was written before, if anywhere. */
+function wireOf(session: string, id: number, before: WireId[] | undefined): WireId {
+  return before ? { session, id, before } : { session, id };
 }

@@ -35,8 +35,9 @@ describe('a send renumbered under S2 (was S1), its worker dead before the ack', 
   // the one session it was numbered in; docs/delivery-limitations.md does not list it). The
   // same with `also` (e20bf84) for a send switched twice: the re-post names one session.
   // Telling the tab the send's `was` and `also` with its wire, and the fresh hub writing
-  // them with a kept id too, would close it.
-  it.fails('writes the re-post naming S1, where it was written first', async () => {
+  // them with a kept id too, would close it. Fixed so: the tab is told the sessions before
+  // with its wire (`WireId.before`), and `numberingOf` names them again.
+  it('writes the re-post naming S1, where it was written first', async () => {
     const writes = new HeardWrites(() => true, systemClock);
     const connection = { cursor: { session: 'S1', seq: 0, nextId: 1 } };
     const told: WrittenSend[] = [];
@@ -57,7 +58,7 @@ describe('a send renumbered under S2 (was S1), its worker dead before the ack', 
     // The S2 copy is lost with its socket, and the worker dies: the tab posts the send to
     // the fresh worker, which resumes S2 from the tabs' cursor.
     const wire = told.at(-1)?.wire as WireId;
-    expect(wire).toEqual({ session: 'S2', id: 1 });
+    expect(wire).toEqual({ session: 'S2', id: 1, before: [{ session: 'S1', id: 1 }] });
     const fresh = new SendQueue();
     fresh
       .add('once', numberingOf({ id: 7, wire }, 'tab', connection, tell, writes))

@@ -15,10 +15,10 @@ interface Message {
   carried?: true;
   /** Where it was written before, under another session (`Numbering.was`). */
   was?: WireId;
-  /** The sessions it was written in after `was`, as this hub switched again, the latest `MAX_ALSO`. */
+  /** The sessions it was written in after `was` (`Numbering.also`; this hub's switches add to it), the latest `MAX_ALSO`. */
   also?: WireId[];
   /** Told the id the message is written under (a relay peer keeps it for a handover). */
-  onNumbered?: (id: number) => void;
+  onNumbered?: Numbering['onNumbered'];
   /** Told that it is written plainly, to a server that numbers nothing. */
   onPlain?: () => void;
   withdrawn?: AbortSignal;
@@ -46,9 +46,12 @@ export interface Numbering {
    * frame says so, and the server passes it on only if that session did not (`MessageFrame`).
    */
   was?: WireId;
+  /** The sessions it was written in after `was`, oldest first (the frame's `also`). */
+  also?: WireId[];
   /** The tab that made it and its number for it (see `numberingOf`), for a relay's owner. */
   origin?: string;
-  onNumbered?: (id: number) => void;
+  /** The id it is written under, and where it was written before (`was`, `also`), if anywhere. */
+  onNumbered?: (id: number, before?: WireId[]) => void;
   onPlain?: () => void;
   /**
    * Aborted once whoever handed the message over is gone and others write it if it must
@@ -63,7 +66,7 @@ export interface Numbering {
    * reserved ones) would move the server's dedupe window past this one's, which it would
    * then take for one it had passed on.
    */
-  confirm?: (id: number) => Promise<void>;
+  confirm?: (id: number, before?: WireId[]) => Promise<void>;
 }
 
 /** How the current socket takes messages: numbered text awaits an ack, the rest is done once written. */
@@ -82,6 +85,11 @@ function isTold(message: Message): boolean {
   return (
     message.told !== undefined && message.told === message.asked && message.told.id === message.id
   );
+}
+
+/** Where a message was written before, oldest first: its `was`, then its `also`. */
+function writtenBefore({ was, also }: Pick<Message, 'was' | 'also'>): WireId[] | undefined {
+  return was && [was, ...(also ?? [])];
 }
 
 /** A numbered message as it goes on the wire: `JSON.stringify` of its `MessageFrame`, built around its quoted text. */
@@ -223,7 +231,7 @@ export class SendQueue {
           return;
         }
         // A confirmed message's tab heard its id already.
-        if (!confirm) message.onNumbered?.(id);
+        if (!confirm) message.onNumbered?.(id, writtenBefore(message));
         writer.write(text);
         // Kept only once written: a message the socket refused is rejected, never resent.
         if (id >= this.#nextId) this.#nextId = id + 1;
@@ -252,7 +260,7 @@ export class SendQueue {
    * the one that frees the first waiting message writes the others told with it, and so
    * does a withdrawn message's, settled as its hub goes (`HeardWrites.forget`).
    */
-  #ask(message: Message, confirm: (id: number) => Promise<void>): void {
+  #ask(message: Message, confirm: NonNullable<Numbering['confirm']>): void {
     const id = message.id ?? this.#nextId;
     message.id = id;
     // Taken now, also one another hub wrote it under: a message behind it, asked about or
@@ -261,7 +269,7 @@ export class SendQueue {
     if (message.asked?.id === id) return;
     const ask: Ask = { id };
     message.asked = ask;
-    confirm(id).then(() => {
+    confirm(id, writtenBefore(message)).then(() => {
       if (message.asked !== ask) return;
       message.told = ask;
       this.confirmed();
