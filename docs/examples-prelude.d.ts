@@ -15,6 +15,8 @@ declare global {
   function userIdFromToken(token: string | null): string | null;
   /** The same, reading the token from the upgrade request. */
   function userOf(request: IncomingMessage): string | null;
+  /** The app's check of the upgrade request's token: its claims, or null to refuse the socket. */
+  function verifiedClaims(request: IncomingMessage): { sub: string; sid: string } | null;
   /** The app's own logger. */
   const myLogger: { debug(line: string, event: unknown): void };
 }
