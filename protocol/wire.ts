@@ -197,7 +197,9 @@ export interface SubscribeFrame {
  * the duplicate. `also`, with `was` only: the sessions it was written in after that one
  * (the worker switched again before an ack came), at most `MAX_ALSO`, checked and recorded
  * the same way, so that a server that lost one of them (a restart, `maxAge`) still finds
- * the copy in another. A session the server no longer holds (or another login's) is not
+ * the copy in another. The server takes them in the order written (`was` first), the
+ * copy's own session last, and the first that can record decides: so every copy names its
+ * sessions in that order, and a frame sent again names no more of them than it did. A session the server no longer holds (or another login's) is not
  * checked: the message is passed on, and may then reach the app twice, as without `was`. A
  * server of an earlier build ignores the fields (one of the last build reads `was` alone).
  */

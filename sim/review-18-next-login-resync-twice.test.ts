@@ -52,10 +52,11 @@ describe('the next login’s resync of a reloaded page’s cursor, on lagging ch
   // gets it twice: "111 h6 resync", "111 h6 resync" → "spurious resync: h6 (all) got resync
   // at 111: it missed nothing, and the server said none to b1 since 111". NEW: without
   // `logins` (as on fc006ab) the server resumes S1 for the next login, and the plan fails on
-  // that instead (7 "push after logout", the lagging form of seed 4102's, open). Fixed: a
-  // relaying hub passes on no `resync` told before the owner answered its join, as no push:
-  // the answer's verdict on its cursor covers it (`RelayPeer.#event`).
-  it('holds every invariant with a server that names logins', async () => {
+  // that instead (7 "push after logout", the lagging form of seed 4102's, open). Tried: a
+  // relaying hub passing on no `resync` told before the owner answered its join (adb3218);
+  // it lost a resync after a rejoin (review 18c,
+  // worker/share/review-18c-resync-before-last-join.test.ts), and is reverted.
+  it.fails('holds every invariant with a server that names logins', async () => {
     const { violations } = await runPlan(RESYNC_OF_NEXT_LOGIN);
     expect(violations).toEqual([]);
   }, 60_000);

@@ -19,9 +19,11 @@ export interface ReceiptRecords {
  * (review 18b: two copies taking two sessions in opposite orders). Its own session records
  * it once decided, for a resend of it once the others are gone.
  *
- * A check of another session that fails is reported and skipped (the copy may then be passed
- * on twice, never lost). Rejects only when its own session decides and cannot record it: the
- * socket ends then, and the worker sends it again on its next one.
+ * A check of another session that fails is reported, and the copy is passed on (at worst
+ * twice, never lost): the check may have recorded it there, and a resend of it, were its
+ * own session's record to fail too, would be dropped as seen there (review 18c). Rejects
+ * only when its own session decides and cannot record it: the socket ends then, and the
+ * worker sends it again on its next one.
  */
 export function passedOnBefore(
   records: ReceiptRecords,
@@ -48,7 +50,7 @@ export function passedOnBefore(
     if (!isPromise(there)) return next(there);
     return there.then(next, (error: unknown) => {
       reportError(error);
-      return decide(index + 1);
+      return recordHere(false);
     });
   };
   return decide(0);

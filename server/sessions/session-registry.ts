@@ -163,11 +163,7 @@ export class SessionRegistry {
         // pushes may have been made and lost on the way), goes on under a new id. This
         // registry may hold it still: the store lost it (Redis restarted empty) unseen here.
         if (read.fresh === true && (last !== 0 || held)) {
-          // A message id recorded since the store lost it (Redis came back empty, and a
-          // `seen` wrote there): it checks the resent message that names it (`was`), so the
-          // store keeps it until its own expiry (review 18). Else nothing of it is worth keeping.
-          if (read.lastId) this.#letGo(target);
-          else this.#evict(target);
+          this.#evict(target);
           return this.#startAnew(socket, respond);
         }
         this.#attach(target, socket);
@@ -431,11 +427,6 @@ export class SessionRegistry {
    */
   #moved(session: Session): void {
     if (this.#sessions.get(session.key) !== session || session.resuming > 0) return;
-    this.#letGo(session);
-  }
-
-  /** This server names the session no more, and ends its socket; the store keeps it. */
-  #letGo(session: Session): void {
     const { socket } = session;
     session.socket = undefined;
     this.#unlist(session);

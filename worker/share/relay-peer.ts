@@ -418,9 +418,6 @@ export class RelayPeer {
         this.events.error(deserializeError(event.error));
         return;
       case 'resync':
-        // Told before the owner answered this hub's join, as a push is: the answer's verdict
-        // on the cursor joined with covers it (review 18: the handle heard both).
-        if (!owed && this.#owner?.phase !== 'following') return;
         this.events.resync(owed ? 'owed' : event.past && 'past');
         return;
       case 'builds':

@@ -87,6 +87,15 @@ function isTold(message: Message): boolean {
   );
 }
 
+/**
+ * How much of where a message was written before its frame names: `was` and `also`, `was`
+ * alone, or nothing (dropped to fit `maxPayload`).
+ */
+type Named = 'all' | 'was' | 'none';
+
+/** A message written numbered and not acknowledged yet, with its frame as written. */
+type Written = Message & { id: number; frame: string; named: Named };
+
 /** Where a message was written before, oldest first: its `was`, then its `also`. */
 function writtenBefore({ was, also }: Pick<Message, 'was' | 'also'>): WireId[] | undefined {
   return was && [was, ...(also ?? [])];
@@ -110,7 +119,7 @@ export class SendQueue {
   /** Not written yet, oldest first. */
   #waiting: Message[] = [];
   /** Written, numbered, not acknowledged; insertion order is id order. */
-  readonly #unacked = new Map<number, Message & { id: number; frame: string }>();
+  readonly #unacked = new Map<number, Written>();
   #nextId = 1;
   /** How many messages at the head of `#waiting` were asked about (`Numbering.confirm`) under their ids. */
   #askedCount = 0;
@@ -224,7 +233,7 @@ export class SendQueue {
         // A message another hub wrote keeps its id: the server passes each id on once.
         const id = message.id ?? this.#nextId;
         message.quoted ??= JSON.stringify(data);
-        const text = this.#frameOf(id, message.quoted, message);
+        const { text, named } = this.#frameOf(id, message.quoted, message);
         // Measured as written: the limit may have come down since (a hello, a 1009 close).
         if (!fitsPayload(text, this.maxPayload)) {
           message.reject(tooLargeMessage(this.maxPayload));
@@ -235,7 +244,7 @@ export class SendQueue {
         writer.write(text);
         // Kept only once written: a message the socket refused is rejected, never resent.
         if (id >= this.#nextId) this.#nextId = id + 1;
-        this.#unacked.set(id, { ...message, id, frame: text });
+        this.#unacked.set(id, { ...message, id, frame: text, named });
       } else if (!fitsPayload(data, this.maxPayload)) {
         message.reject(tooLargeMessage(this.maxPayload));
       } else {
@@ -294,7 +303,7 @@ export class SendQueue {
    * or undefined when none was waiting for an ack.
    */
   refuseLargest(): number | undefined {
-    let largest: (Message & { id: number; frame: string }) | undefined;
+    let largest: Written | undefined;
     let largestBytes = 0;
     for (const message of this.#unacked.values()) {
       const bytes = utf8Length(message.frame);
@@ -326,12 +335,11 @@ export class SendQueue {
   unackedFrames(): string[] {
     const frames: string[] = [];
     for (const message of this.#withoutWithdrawn([...this.#unacked.values()])) {
-      // Measured again: the limit may have come down since it was written (review 18b).
-      const frame = this.#frameOf(
-        message.id,
-        message.quoted ?? JSON.stringify(message.data),
-        message,
-      );
+      // Measured again: the limit may have come down since it was written (review 18b). Never
+      // naming more than the frame written did: a session named now and not then would
+      // decide this copy apart from the first (review 18c).
+      const quoted = message.quoted ?? JSON.stringify(message.data);
+      const frame = this.#frameOf(message.id, quoted, message, message.named).text;
       if (fitsPayload(frame, this.maxPayload)) frames.push(frame);
       else this.refuse(message.id, tooLargeMessage(this.maxPayload));
     }
@@ -343,11 +351,21 @@ export class SendQueue {
    * `was` and `also`: it goes with fewer of them, or none, where they would push it past
    * `maxPayload` (at worst twice, as before `was`: review 15).
    */
-  #frameOf(id: number, quoted: string, { was, also }: Pick<Message, 'was' | 'also'>): string {
-    let text = messageFrame(id, quoted, was, also);
-    if (also && !fitsPayload(text, this.maxPayload)) text = messageFrame(id, quoted, was);
-    if (was && !fitsPayload(text, this.maxPayload)) text = messageFrame(id, quoted);
-    return text;
+  #frameOf(
+    id: number,
+    quoted: string,
+    { was, also }: Pick<Message, 'was' | 'also'>,
+    most: Named = 'all',
+  ): { text: string; named: Named } {
+    if (most === 'all' && also) {
+      const text = messageFrame(id, quoted, was, also);
+      if (fitsPayload(text, this.maxPayload)) return { text, named: 'all' };
+    }
+    if (most !== 'none' && was) {
+      const text = messageFrame(id, quoted, was);
+      if (fitsPayload(text, this.maxPayload)) return { text, named: also ? 'was' : 'all' };
+    }
+    return { text: messageFrame(id, quoted), named: was ? 'none' : 'all' };
   }
 
   /**
