@@ -46,4 +46,14 @@ describe('checkTabSend', () => {
   ])('refuses %s: it would put a bad frame on the wire', (_, tag) => {
     expect(checkTabSend(tag)).toBeInstanceOf(InvalidArgumentError);
   });
+
+  // Review 18d: `every` skips the holes of a sparse list, which a tab's postMessage keeps;
+  // the hub's frame builder then threw on the hole, and the send was rejected as refused
+  // by the socket.
+  it('refuses a `before` with a hole, as a structured clone hands it over', () => {
+    const before = [{ session: 's1', id: 3 }];
+    before.length = 2;
+    const tag = structuredClone({ id: 1, wire: { ...wire, before } });
+    expect(checkTabSend(tag)).toBeInstanceOf(InvalidArgumentError);
+  });
 });

@@ -119,7 +119,10 @@ export function checkTabSend(tag: unknown): InvalidArgumentError | undefined {
     (wire === undefined ||
       (isWireId(wire) &&
         (before === undefined ||
-          (Array.isArray(before) && before.length <= MAX_ALSO + 1 && before.every(isWireId)))));
+          // `Array.from`: `every` skips a sparse array's holes (review 18d).
+          (Array.isArray(before) &&
+            before.length <= MAX_ALSO + 1 &&
+            Array.from(before).every(isWireId)))));
   if (isTag) return undefined;
   return new InvalidArgumentError(
     `tabsocket: a send tag must be { id: integer >= 1, wire?: { session, id: integer >= 1, before?: at most ${MAX_ALSO + 1} of { session, id } } }`,
