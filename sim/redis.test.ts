@@ -63,6 +63,25 @@ const FOUND_ON_REDIS: Array<{ bug: string; plan: Plan }> = [
       choices: [0, 1, 0, 4, 0, 4, 2, 3],
     },
   },
+  {
+    // The model's (seed 41 of a search of this round, also on fc006ab): a store's answer after
+    // the server process was killed ran its code, and its app counted the message.
+    bug: 'a message read by a server process killed before its store answered',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }, { sharedWorkers: true }],
+      steps: [
+        { wait: 35, aim: false, step: { kind: 'drop-socket', pick: 0 } },
+        { wait: 12, aim: false, step: { kind: 'send', pick: 3, count: 2 } },
+        {
+          wait: 14,
+          aim: false,
+          step: { kind: 'server-restart', keepSessions: false, downFor: 0 },
+        },
+      ],
+      choices: [1, 0, 0, 0, 0, 2, 0, 2],
+    },
+  },
 ];
 
 describe('plans the simulation found on Redis', () => {

@@ -165,9 +165,11 @@ export class ServerProcess implements Listener {
           { clock },
         ),
     );
-    this.server.on('message', (client, _data, text) =>
-      observer.received(text ?? '', client.userId),
-    );
+    // A store's answer that comes after the kill still runs the dead process's code (the
+    // Redis gate answers on a lane of its own): its app is gone with it, and gets nothing.
+    this.server.on('message', (client, _data, text) => {
+      if (this.context.alive) observer.received(text ?? '', client.userId);
+    });
     this.server.on('connection', (client) => this.#clients.add(client));
     this.server.on('disconnection', (client) => this.#clients.delete(client));
     this.server.on('storeError', (error) => observer.storeError(error));
