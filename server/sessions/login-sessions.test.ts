@@ -125,3 +125,38 @@ describe('a login’s sessions', () => {
     ]);
   });
 });
+
+/** Message 3 of s1 passed on, its socket gone before the ack: the worker holds it unacknowledged. */
+async function passedOnUnacked(url: string, received: unknown[]) {
+  const first = await resumed(url, 's1', 0);
+  first.client.send({ $ts: 'msg', id: 3, text: '"pay once"' });
+  await waitUntil(() => received.length === 1, 'the app got message 3');
+  first.client.socket.terminate();
+  await first.client.closed;
+}
+
+describe('a send pending across a change of login with no logout (review 18)', () => {
+  it('is passed on once when the next socket is of the same login (control)', async () => {
+    const { url, received } = await start();
+    await passedOnUnacked(`${url}/?user=ann&login=l1`, received);
+    const next = await resumed(`${url}/?user=ann&login=l1`, 's1', 0, true);
+    expect(next.answer).toMatchObject({ $ts: 'resumed' });
+    await sendAcked(next.client, { id: 3, text: '"pay once"' });
+    expect(received).toEqual([['l1', 'pay once']]);
+  });
+
+  // Severity: medium (a payment-like send passed on twice where the session cookie's login
+  // changes under a live worker with no close(): a rotated `sid`). The socket of login l2
+  // resumed s1 and was answered `resync` onto a new session, and the worker wrote message
+  // 3 again as 1 with no `was`: the app got it twice. Fixed: a worker answered `resync` onto
+  // a new session names the session left in `was` (worker/socket/wire-link-was.test.ts),
+  // and the server checks a `was` in the user's sessions of another login too.
+  it('is passed on once when the next socket is of another login of the same user', async () => {
+    const { url, received } = await start();
+    await passedOnUnacked(`${url}/?user=ann&login=l1`, received);
+    const next = await resumed(`${url}/?user=ann&login=l2`, 's1', 0, true);
+    expect(next.answer).toMatchObject({ $ts: 'resync' });
+    await sendAcked(next.client, { id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
+    expect(received).toEqual([['l1', 'pay once']]);
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * Review 18c (of 722a25d, seen with 62f7b5f): a send pending across a change of login with
- * no logout (review 18's `review-18-send-across-logins.test.ts`), behind a load balancer
+ * no logout (review 18's `login-sessions.test.ts`), behind a load balancer
  * with the sessions in Redis. `SessionRegistry.seenIn` finds a session of another login only
  * among those its own process holds (`#ofOtherLogin`); for one it does not hold it asks the
  * store under this login's key (`#keyOf(session, was.session)`), which is not the key of the
@@ -56,7 +56,7 @@ describe('a send pending across a change of login, the next socket on another pr
   // resumes s1, is answered `resync` with a new session, and sends message 1 with `was`
   // s1:3; B does not hold s1 and asks Redis under ["ann","l2","s1"]: NOT_KEPT, so the new
   // session decides and passes it on again: the app gets "pay once" twice. The same frames
-  // on one process pass it on once (review-18-send-across-logins.test.ts). NEW with 722a25d
+  // on one process pass it on once (login-sessions.test.ts). NEW with 722a25d
   // (its fix checks only the sessions of another login its own process holds); before
   // 8a771ee no login was named and s1 was resumed.
   it.fails('is passed on once', async () => {

@@ -22,8 +22,11 @@ function messagesOn(socket: FakeSocket) {
     .filter((frame) => frame.$ts === 'msg');
 }
 
-it('a message written under the session left goes under the next one with `was`', async () => {
-  const name = 'was-on-switch';
+/**
+ * A hub whose tab's send was written as message 1 of session `s1` on its first socket, which
+ * then dropped before the ack.
+ */
+async function writtenThenDropped(name: string) {
   const options = relayOptions(name, { reconnect: { minDelay: 10, maxDelay: 10, jitter: 0 } });
   const hub = world.startHub('build-a');
   const tab = await world.attachTab(hub.hub, 'tab');
@@ -36,16 +39,26 @@ it('a message written under the session left goes under the next one with `was`'
   first.receive(resumed(0));
   void tab.api.send('tab', name, 'x', { id: 1 });
   await vi.waitFor(() => expect(messagesOn(first)).toEqual([{ $ts: 'msg', id: 1, text: 'x' }]));
-
-  // The socket drops before the ack; a tab comes with a cursor of a newer session.
   first.drop();
+  return { hub, options, s1 };
+}
+
+/** The hub's next socket, said hello to. */
+function nextSocket(): FakeSocket {
+  const socket = world.latest();
+  socket.accept();
+  socket.receive(HELLO);
+  return socket;
+}
+
+it('a message written under the session left goes under the next one with `was`', async () => {
+  const { hub, options, s1 } = await writtenThenDropped('was-on-switch');
+  // A tab comes with a cursor of a newer session.
   const other = await world.attachTab(hub.hub, 'other');
   const live = { session: 'the-live-session-0123', seq: 0, nextId: 4, epoch: 1 };
   await other.api.open('other', options, live);
   await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
-  const second = world.latest();
-  second.accept();
-  second.receive(HELLO);
+  const second = nextSocket();
   expect(resumeFrameOf(second)).toMatchObject({ session: live.session });
   second.receive(resumed(0));
   await vi.waitFor(() =>
@@ -55,30 +68,14 @@ it('a message written under the session left goes under the next one with `was`'
   );
 });
 
-// Review 18 (server/sessions/review-18-send-across-logins.test.ts): a server that names
+// Review 18 (server/sessions/login-sessions.test.ts): a server that names
 // logins answers a socket of another login (a session cookie renewed with no logout) with
 // `resync` onto a new session, though it holds the old one still. A message written there
 // went again under the new session's id with no `was`, and reached the app twice.
 it('a message written under a session the server answered `resync` for names it in `was`', async () => {
-  const name = 'was-on-resync';
-  const options = relayOptions(name, { reconnect: { minDelay: 10, maxDelay: 10, jitter: 0 } });
-  const hub = world.startHub('build-a');
-  const tab = await world.attachTab(hub.hub, 'tab');
-  await tab.api.open('tab', options);
-  tab.api.setInterest('tab', name, ALL);
-  const first = world.latest();
-  first.accept();
-  first.receive(HELLO);
-  const s1 = resumeFrameOf(first).session;
-  first.receive(resumed(0));
-  void tab.api.send('tab', name, 'x', { id: 1 });
-  await vi.waitFor(() => expect(messagesOn(first)).toEqual([{ $ts: 'msg', id: 1, text: 'x' }]));
-
-  first.drop();
+  const { s1 } = await writtenThenDropped('was-on-resync');
   await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
-  const second = world.latest();
-  second.accept();
-  second.receive(HELLO);
+  const second = nextSocket();
   expect(resumeFrameOf(second)).toMatchObject({ session: s1 });
   second.receive(resyncOnto('the-next-login-session'));
   await vi.waitFor(() =>
