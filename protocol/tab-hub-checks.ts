@@ -5,8 +5,8 @@
  */
 
 import { InvalidArgumentError } from './errors';
-import type { Interest, InterestDiff, SessionCursor, SocketData, TabSend, WireId } from './tab-hub';
-import { isWireNumber, MAX_ALSO } from './wire-checks';
+import type { Interest, InterestDiff, SessionCursor, SocketData, TabSend } from './tab-hub';
+import { isMessageOrigin, isSessionId, isWireNumber, MAX_ALSO } from './wire-checks';
 
 /** What `WebSocket.send` takes as it is: text and binary. A revoked Proxy throws here. */
 export function isSocketData(data: unknown): data is SocketData {
@@ -117,24 +117,14 @@ export function checkTabSend(tag: unknown): InvalidArgumentError | undefined {
     Number.isSafeInteger(id) &&
     (id as number) >= 1 &&
     (wire === undefined ||
-      (isWireId(wire) &&
+      (isMessageOrigin(wire) &&
         (before === undefined ||
           // `Array.from`: `every` skips a sparse array's holes (review 18d).
           (Array.isArray(before) &&
             before.length <= MAX_ALSO + 1 &&
-            Array.from(before).every(isWireId)))));
+            Array.from(before).every(isMessageOrigin)))));
   if (isTag) return undefined;
   return new InvalidArgumentError(
     `tabsocket: a send tag must be { id: integer >= 1, wire?: { session, id: integer >= 1, before?: at most ${MAX_ALSO + 1} of { session, id } } }`,
   );
-}
-
-/** A session id and a message id of it, as a frame's `was` names them. */
-function isWireId(wire: unknown): boolean {
-  const { session, id } = (wire ?? {}) as Partial<WireId>;
-  return isSessionId(session) && isWireNumber(id) && (id as number) >= 1;
-}
-
-function isSessionId(session: unknown): session is string {
-  return typeof session === 'string' && session.length > 0 && session.length <= 128;
 }

@@ -1,3 +1,5 @@
+import type { MessageOrigin } from './wire';
+
 /**
  * A number of the wire (`seq`, `last`, `id`): a safe non-negative integer. Anything else is
  * refused on both ends: a seq of 2^53 could never be followed, a negative one never reached.
@@ -15,4 +17,14 @@ export const MAX_ALSO = 4;
 /** A session id of the wire: 1 to `MAX_SESSION_ID` characters. */
 export function isSessionId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_SESSION_ID;
+}
+
+/**
+ * Where a message was written: a session id and a message id of it, 1 or more (a `msg`'s
+ * `was` and `also`, a tab's send `wire` and its `before`). Other fields are not looked at.
+ */
+export function isMessageOrigin(value: unknown): value is MessageOrigin {
+  if (typeof value !== 'object' || value === null) return false;
+  const { session, id } = value as Record<string, unknown>;
+  return isSessionId(session) && isWireNumber(id) && id >= 1;
 }

@@ -6,7 +6,12 @@ import type {
   WireErrorCode,
   WireLimits,
 } from '../../protocol/wire';
-import { isSessionId, isWireNumber, MAX_ALSO, MAX_SESSION_ID } from '../../protocol/wire-checks';
+import {
+  isMessageOrigin,
+  isWireNumber,
+  MAX_ALSO,
+  MAX_SESSION_ID,
+} from '../../protocol/wire-checks';
 
 /** A `resume` that carried this socket's nonce. */
 export type ResumeRequest =
@@ -159,10 +164,7 @@ function classifyControlFrame(frame: Record<string, unknown>): SessionFrame {
 
 /** A `msg`'s `was`, or undefined when it is not one. */
 function readOrigin(was: unknown): MessageOrigin | undefined {
-  if (!isPlainObject(was)) return undefined;
-  const { session, id } = was;
-  if (!isSessionId(session) || !isWireNumber(id) || id === 0) return undefined;
-  return { session, id };
+  return isMessageOrigin(was) ? { session: was.session, id: was.id } : undefined;
 }
 
 /** The JSON value of `text`, or `text` itself when it is not JSON. */
