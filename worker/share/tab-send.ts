@@ -180,13 +180,18 @@ export function numberingOf(
     numbering.id = wire.id;
     numbering.session = wire.session;
     // Written in other sessions before that one: said again, as its hub said it (review 18b).
-    const [was, ...also] = wire.before ?? [];
-    if (was) Object.assign(numbering, { was }, also.length > 0 ? { also } : {});
+    Object.assign(numbering, namingOf(wire.before ?? []));
   } else if (wire) {
-    const [was, ...also] = [...(wire.before ?? []), { session: wire.session, id: wire.id }];
-    Object.assign(numbering, { was }, also.length > 0 ? { also: also.slice(-MAX_ALSO) } : {});
+    const { session, id } = wire;
+    Object.assign(numbering, namingOf([...(wire.before ?? []), { session, id }]));
   }
   return numbering;
+}
+
+/** The sessions a message was written in, oldest first, as its frame names them: `was`, `also`. */
+function namingOf([was, ...also]: WireId[]): Pick<Numbering, 'was' | 'also'> {
+  if (!was) return {};
+  return also.length > 0 ? { was, also: also.slice(-MAX_ALSO) } : { was };
 }
 
 /** A send's `wire` as the tab is told it: with where it was written before, if anywhere. */
