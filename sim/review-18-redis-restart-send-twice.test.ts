@@ -33,7 +33,7 @@ describe('a send written as Redis comes back empty, its socket dropped', () => {
   // once answered `resync` onto S2 (`WireLink.#resynced`), but the registry drops S1 as it
   // starts S2, and with it the id the `seen` at 52 recorded there. Tried: leaving S1 to the
   // store's expiry (62f7b5f); a later resume of S1 then attached it with no resync (review
-  // 18c, server/sessions/review-18c-let-go-resumed.test.ts), reverted. A store operation
+  // 18c, server/held-resume-redis.test.ts), reverted. A store operation
   // that keeps a lost session's message ids and nothing else would close it.
   it.fails('holds every invariant', async () => {
     const { violations } = await runPlan(RESTART_SEND_DROP, {
