@@ -5,24 +5,17 @@
  * the `kill-worker`), shrunk.
  */
 import { describe, expect, it } from 'vitest';
-import type { Plan } from './faults';
 import { runPlan } from './run';
+import { fromSeed3003 } from './seed-3003';
 
-const PLAN: Plan = {
-  seed: 1996488189,
-  browsers: [{ sharedWorkers: false, channelLag: false }],
-  steps: [
-    { wait: 5, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 4 } },
-    { wait: 0, aim: true, step: { kind: 'push', user: 1, topic: 0, count: 1 } },
-    { wait: 7, aim: false, step: { kind: 'drop-socket', pick: 0 } },
-    { wait: 10, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+/** Seed 3003's plan with a second `drop-socket` at +14 before its kill. */
+const PLAN = fromSeed3003(
+  [
     { wait: 14, aim: false, step: { kind: 'drop-socket', pick: 0 } },
     { wait: 1, aim: false, step: { kind: 'kill-worker', pick: 0 } },
   ],
-  choices: [],
-};
+  6,
+);
 
 describe('the owner of a fresh session dies as its socket opens, behind a hub that kept S1', () => {
   // Invariant: no resync for nothing (sim/README.md "Invariants"). Severity: low (two

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from './faults';
 import { lostInSilence } from './lost-in-silence';
 import { runPlan } from './run';
+import { SEED_3003 } from './seed-3003';
 
 /** `silent loss`: also no push lost before the first push a handle heard (`lostInSilence`). */
 const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
@@ -1283,20 +1284,7 @@ const FOUND: Array<{ bug: string; plan: Plan; check?: 'silent loss' }> = [
     // it resumed (`HeardStream.supersede`), and a handle never open lost nothing with its
     // worker. Invariant: no spurious resync.
     bug: 'tabs on the fresh session of an owner that died before its socket opened got resync for nothing',
-    plan: {
-      seed: 1996488189,
-      browsers: [{ sharedWorkers: false }],
-      steps: [
-        { wait: 5, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 4 } },
-        { wait: 0, aim: true, step: { kind: 'push', user: 1, topic: 0, count: 1 } },
-        { wait: 7, aim: false, step: { kind: 'drop-socket', pick: 0 } },
-        { wait: 10, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-        { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-        { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
-        { wait: 1, aim: false, step: { kind: 'kill-worker', pick: 0 } },
-      ],
-      choices: [],
-    },
+    plan: SEED_3003,
   },
   {
     // Seeds 4002 and 4406 (lagging channels, no SharedWorker): h1's hub, owner on session

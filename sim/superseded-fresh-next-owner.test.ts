@@ -6,42 +6,19 @@
  * (sim/regressions.test.ts: one `close-tab` and one `send` added), shrunk.
  */
 import { describe, expect, it } from 'vitest';
-import type { Plan } from './faults';
 import { runPlan } from './run';
+import { fromSeed3003 } from './seed-3003';
 
-const PLAN: Plan = {
-  seed: 1996488189,
-  browsers: [{ sharedWorkers: false, channelLag: false }],
-  steps: [
-    { wait: 5, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 4 } },
-    { wait: 0, aim: true, step: { kind: 'push', user: 1, topic: 0, count: 1 } },
-    { wait: 7, aim: false, step: { kind: 'drop-socket', pick: 0 } },
-    { wait: 10, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
-    { wait: 1, aim: false, step: { kind: 'kill-worker', pick: 0 } },
-    { wait: 0, aim: false, step: { kind: 'close-tab', pick: 5 } },
-    { wait: 0, aim: false, step: { kind: 'send', pick: 11, count: 1 } },
-  ],
-  choices: [],
-};
+/** Seed 3003's plan with a `close-tab` and a `send` after its kill. */
+const PLAN = fromSeed3003([
+  { wait: 0, aim: false, step: { kind: 'close-tab', pick: 5 } },
+  { wait: 0, aim: false, step: { kind: 'send', pick: 11, count: 1 } },
+]);
 
 /** Seed 3003's plan with both workers killed at 35 (tab 2's and the reloaded page's). */
-const BOTH_KILLED: Plan = {
-  seed: 1996488189,
-  browsers: [{ sharedWorkers: false, channelLag: false }],
-  steps: [
-    { wait: 5, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 4 } },
-    { wait: 0, aim: true, step: { kind: 'push', user: 1, topic: 0, count: 1 } },
-    { wait: 7, aim: false, step: { kind: 'drop-socket', pick: 0 } },
-    { wait: 10, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
-    { wait: 1, aim: false, step: { kind: 'kill-worker', pick: 0 } },
-    { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 15 } },
-  ],
-  choices: [],
-};
+const BOTH_KILLED = fromSeed3003([
+  { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 15 } },
+]);
 
 describe('a fresh session superseded by a hub that then went', () => {
   // Invariant: no resync for nothing (sim/README.md "Invariants"). Severity: low (a
