@@ -1,11 +1,12 @@
 /**
  * A real Redis behind the scheduler: every command goes to the real server at once, and its
- * answer reaches the simulated server as a task of the scheduler, 1 ms after it was sent.
+ * answer reaches the simulated server process that sent it as a task of the scheduler, 1 ms
+ * after it was sent (never, once that process is dead).
  * The scheduler waits (in real time) for the answers in flight before it picks a task, so a
  * run is as deterministic as with the in-memory store: one connection answers in order.
  */
 import type { RedisCommandClient } from '../server/redis/store-options';
-import type { Lane, Scheduler } from './scheduler';
+import type { Context, Lane, Scheduler } from './scheduler';
 
 /** Commands that only read; a "failed write" fault spares them. */
 const READS = new Set([
@@ -20,30 +21,30 @@ const READS = new Set([
   'PTTL',
 ]);
 
-export class RedisGate implements RedisCommandClient {
-  readonly #lane: Lane;
-  readonly #inFlight = new Set<Promise<unknown>>();
-  #last: Promise<unknown> = Promise.resolve();
+/**
+ * The real Redis of a run: the faults drawn on it, and what the scheduler waits for. Each
+ * server process has a connection of its own (`connect`), as a real one does.
+ */
+export class SimRedis {
   /** Writes still to fail, from a fault step. */
   failWrites = 0;
-  /** Real work the scheduler waits for (a restart of the server), besides commands. */
+  readonly #connections = new Set<RedisGate>();
+  /** Real work the scheduler waits for (a restart of Redis), besides commands. */
   #busy: Promise<void> | undefined;
 
   constructor(
     private readonly sim: Scheduler,
     private readonly client: RedisCommandClient,
-  ) {
-    this.#lane = sim.lane('redis', () => sim.root);
-  }
+  ) {}
 
-  sendCommand(args: ReadonlyArray<string>): Promise<unknown> {
-    const command = String(args[0]).toUpperCase();
-    const write = !READS.has(command);
-    if (write && this.failWrites > 0) {
-      this.failWrites -= 1;
-      return this.#answer(Promise.reject(new Error(`simulated failure of ${command}`)));
-    }
-    return this.#answer(this.client.sendCommand(args));
+  /**
+   * A connection of `process`: its answers run on a lane of that context, so that a killed
+   * process runs nothing more, though Redis carries out what it sent before.
+   */
+  connect(process: Context): RedisGate {
+    const gate = new RedisGate(this.sim, this.client, process, this);
+    this.#connections.add(gate);
+    return gate;
   }
 
   /** Runs `work` (real time) before the scheduler picks another task. */
@@ -54,13 +55,45 @@ export class RedisGate implements RedisCommandClient {
 
   /** What the scheduler awaits: the answers in flight and the work held; undefined when none. */
   pending(): Promise<void> | undefined {
-    if (this.#inFlight.size === 0 && !this.#busy) return undefined;
+    const waits: Promise<unknown>[] = [];
+    for (const gate of this.#connections) {
+      if (gate.inFlight.size > 0) waits.push(...gate.inFlight);
+      else if (!gate.process.alive) this.#connections.delete(gate);
+    }
+    if (waits.length === 0 && !this.#busy) return undefined;
     const busy = this.#busy;
     this.#busy = undefined;
-    return Promise.all([busy, ...this.#inFlight]).then(
+    return Promise.all([busy, ...waits]).then(
       () => {},
       () => {},
     );
+  }
+}
+
+/** One server process's connection to the run's Redis. */
+export class RedisGate implements RedisCommandClient {
+  readonly #lane: Lane;
+  /** Answers Redis has not given yet: the scheduler waits for them before it moves on. */
+  readonly inFlight = new Set<Promise<unknown>>();
+  #last: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly sim: Scheduler,
+    private readonly client: RedisCommandClient,
+    readonly process: Context,
+    private readonly faults: { failWrites: number },
+  ) {
+    this.#lane = sim.lane(`redis of ${process.id}`, () => process);
+  }
+
+  sendCommand(args: ReadonlyArray<string>): Promise<unknown> {
+    const command = String(args[0]).toUpperCase();
+    const write = !READS.has(command);
+    if (write && this.faults.failWrites > 0) {
+      this.faults.failWrites -= 1;
+      return this.#answer(Promise.reject(new Error(`simulated failure of ${command}`)));
+    }
+    return this.#answer(this.client.sendCommand(args));
   }
 
   #answer(real: Promise<unknown>): Promise<unknown> {
@@ -72,10 +105,10 @@ export class RedisGate implements RedisCommandClient {
     // Answers are delivered in the order the commands were sent, a refused one included.
     const settled = Promise.all([this.#last, outcome]).then(([, answer]) => answer);
     this.#last = settled;
-    this.#inFlight.add(settled);
+    this.inFlight.add(settled);
     return new Promise((resolve, reject) => {
       void settled.then((outcome) => {
-        this.#inFlight.delete(settled);
+        this.inFlight.delete(settled);
         const delay = Math.max(0, sentAt + 1 - this.sim.now);
         this.sim.post(
           this.#lane,

@@ -1,8 +1,9 @@
 /**
  * The reference server in the simulation: a real `TabSocketServer` attached to a stand-in for
- * `ws`'s WebSocketServer, on the scheduler's clock, with the in-memory stores. A restart kills
- * its process (every timer of it stops, every socket resets) and starts another, with the
- * same replay store (its sessions live on, as in Redis) or a fresh one (they are lost).
+ * `ws`'s WebSocketServer, on the scheduler's clock, with the in-memory stores or Redis. A
+ * restart kills its process (every timer of it stops, every socket resets, no answer of its
+ * store runs) and starts another, with the sessions kept (the same in-memory store, or a new
+ * process's store on the same Redis keys) or lost (a fresh store).
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
@@ -15,7 +16,7 @@ import type { TabSocketClient } from '../server/sockets/connected-client';
 import type { PushPayload } from '../server/stores/push-payload';
 import type { ReplayStore } from '../server/stores/replay-store';
 import type { Listener, ServerEnd } from './network';
-import { Context, type Scheduler } from './scheduler';
+import type { Context, Scheduler } from './scheduler';
 
 /**
  * The server's replay limits in the simulation: small, so that the bounds are reached. The
@@ -135,7 +136,6 @@ export class TokenIssuer {
 }
 
 export class ServerProcess implements Listener {
-  readonly context: Context;
   readonly server: TabSocketServer;
   /** What the server reads of `ws`'s WebSocketServer: its events, and its `maxPayload`. */
   readonly #wss = Object.assign(new EventEmitter(), { options: { maxPayload: 1024 * 1024 } });
@@ -143,12 +143,11 @@ export class ServerProcess implements Listener {
 
   constructor(
     sim: Scheduler,
-    generation: number,
+    readonly context: Context,
     readonly store: RecordingStore,
     tokens: TokenIssuer,
     observer: ServerObserver,
   ) {
-    this.context = new Context(`server#${generation}`);
     const clock = contextClock(sim, () => this.context);
     this.server = sim.as(
       this.context,
@@ -165,11 +164,7 @@ export class ServerProcess implements Listener {
           { clock },
         ),
     );
-    // A store's answer that comes after the kill still runs the dead process's code (the
-    // Redis gate answers on a lane of its own): its app is gone with it, and gets nothing.
-    this.server.on('message', (client, _data, text) => {
-      if (this.context.alive) observer.received(text ?? '', client.userId);
-    });
+    this.server.on('message', (client, _data, text) => observer.received(text ?? '', client.userId));
     this.server.on('connection', (client) => this.#clients.add(client));
     this.server.on('disconnection', (client) => this.#clients.delete(client));
     this.server.on('storeError', (error) => observer.storeError(error));

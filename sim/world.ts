@@ -15,8 +15,8 @@ import { installGlobals, type Realm } from './globals';
 import { type HandleRecord, History, pushOfFrame, type Receipt } from './history';
 import { CHANNEL_LAG_MAX } from './ports';
 import { Recorder } from './recorder';
-import { RedisGate } from './redis-gate';
-import { type Context, Scheduler } from './scheduler';
+import { SimRedis } from './redis-gate';
+import { Context, Scheduler } from './scheduler';
 import {
   contextClock,
   memoryStore,
@@ -65,18 +65,20 @@ export class World implements Realm {
   #nextSend = 0;
   #nextHandle = 0;
   readonly #restoreGlobals: () => void;
-  readonly #redis: (WorldRedis & { gate: RedisGate }) | undefined;
+  readonly #redis: (WorldRedis & { host: SimRedis }) | undefined;
+  /** Bumped when the sessions are lost: the next server's store uses keys of its own. */
+  #storeGeneration = 0;
 
   constructor(options: WorldOptions) {
     this.sim = new Scheduler(options.seed, options.choices, { trace: options.trace ?? false });
     this.tokens = new TokenIssuer(options.logins ?? false);
     this.#recorder = new Recorder(this.sim, this.history);
     if (options.redis) {
-      const gate = new RedisGate(this.sim, options.redis.client);
-      this.#redis = { ...options.redis, gate };
-      this.sim.external = () => gate.pending();
+      const host = new SimRedis(this.sim, options.redis.client);
+      this.#redis = { ...options.redis, host };
+      this.sim.external = () => host.pending();
     }
-    this.store = this.#freshStore();
+    this.store = this.#memoryStore();
     this.browsers = options.browsers.map((plan, index) => {
       const id = `b${index + 1}`;
       if (plan.channelLag) this.history.channelLag.set(id, CHANNEL_LAG_MAX);
@@ -133,25 +135,35 @@ export class World implements Realm {
 
   // ── Actions ──
 
-  #freshStore(): RecordingStore {
+  /** The in-memory store: it outlives a server process that keeps the sessions. */
+  #memoryStore(): RecordingStore {
     const clock = contextClock(this.sim, () => this.server?.context ?? this.sim.root);
+    return new RecordingStore(memoryStore(clock), this.#recorder);
+  }
+
+  /**
+   * The store of the process `context`: on Redis, one of its own, with its own connection
+   * (as a process started after a crash builds), on the keys of the sessions kept.
+   */
+  #storeOf(context: Context): RecordingStore {
     const redis = this.#redis;
-    const store = redis
-      ? new RedisReplayStore(redis.gate, {
-          prefix: `sim:${redis.prefix}:${this.#serverGeneration}:`,
-          replay: SIM_REPLAY,
-          onError: (error) => this.#recorder.storeError(error),
-        })
-      : memoryStore(clock);
-    return new RecordingStore(store, this.#recorder);
+    if (!redis) return this.store;
+    const store = new RedisReplayStore(redis.host.connect(context), {
+      prefix: `sim:${redis.prefix}:${this.#storeGeneration}:`,
+      replay: SIM_REPLAY,
+      onError: (error) => this.#recorder.storeError(error),
+    });
+    this.store = new RecordingStore(store, this.#recorder);
+    return this.store;
   }
 
   startServer(): void {
     this.#serverGeneration += 1;
+    const context = new Context(`server#${this.#serverGeneration}`);
     this.server = new ServerProcess(
       this.sim,
-      this.#serverGeneration,
-      this.store,
+      context,
+      this.#storeOf(context),
       this.tokens,
       this.#recorder,
     );
@@ -164,7 +176,8 @@ export class World implements Realm {
     this.server = undefined;
     this.history.line(this.sim.now, `server down (keep sessions: ${keepSessions})`);
     if (!keepSessions) {
-      this.store = this.#freshStore();
+      this.#storeGeneration += 1;
+      if (!this.#redis) this.store = this.#memoryStore();
       this.history.stateLosses.push({ at: this.sim.now, cause: 'server restart' });
     }
     this.sim.setTimer(this.sim.root, downFor, () => this.startServer(), 'server start');
@@ -176,14 +189,14 @@ export class World implements Realm {
     if (!redis) return;
     this.history.line(this.sim.now, 'redis restarts, empty');
     this.history.stateLosses.push({ at: this.sim.now, cause: 'redis restart' });
-    redis.gate.hold(redis.restart());
+    redis.host.hold(redis.restart());
   }
 
   /** The next `count` writes to Redis fail (with Redis only). */
   failRedisWrites(count: number): void {
     if (!this.#redis) return;
     this.history.line(this.sim.now, `the next ${count} redis writes fail`);
-    this.#redis.gate.failWrites += count;
+    this.#redis.host.failWrites += count;
   }
 
   /** The app pushes to `user`'s sockets and sessions, as `server.push` does. */
