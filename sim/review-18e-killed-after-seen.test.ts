@@ -39,7 +39,9 @@ describe('a server process killed between its seen write and the answer, Redis k
   // OLDER bug (the server's record-then-pass-on order), made visible by 0a1125b: with its
   // `this.context.alive` check reverted, the same plan passes, the history saying "61 server
   // got s1" after "61 server down" (the dead process's app counted it, hiding the loss).
-  it.fails('holds every invariant', async () => {
+  // Fixed: SEEN takes the id for its process until PASSED, which the process makes once the
+  // app has the message; server 2 waits out the dead claim (CLAIM_HELD_FOR) and passes s1 on.
+  it('holds every invariant', async () => {
     const { violations } = await runPlan(KILLED_AS_SEEN_WAS_ANSWERED, {
       redis: { client: shared.client, prefix: 'r18e', restart: () => shared.redis.restart() },
     });

@@ -164,7 +164,9 @@ export class ServerProcess implements Listener {
           { clock },
         ),
     );
-    this.server.on('message', (client, _data, text) => observer.received(text ?? '', client.userId));
+    this.server.on('message', (client, _data, text) =>
+      observer.received(text ?? '', client.userId),
+    );
     this.server.on('connection', (client) => this.#clients.add(client));
     this.server.on('disconnection', (client) => this.#clients.delete(client));
     this.server.on('storeError', (error) => observer.storeError(error));

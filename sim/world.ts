@@ -148,11 +148,15 @@ export class World implements Realm {
   #storeOf(context: Context): RecordingStore {
     const redis = this.#redis;
     if (!redis) return this.store;
-    const store = new RedisReplayStore(redis.host.connect(context), {
-      prefix: `sim:${redis.prefix}:${this.#storeGeneration}:`,
-      replay: SIM_REPLAY,
-      onError: (error) => this.#recorder.storeError(error),
-    });
+    const store = new RedisReplayStore(
+      redis.host.connect(context),
+      {
+        prefix: `sim:${redis.prefix}:${this.#storeGeneration}:`,
+        replay: SIM_REPLAY,
+        onError: (error) => this.#recorder.storeError(error),
+      },
+      contextClock(this.sim, () => context),
+    );
     this.store = new RecordingStore(store, this.#recorder);
     return this.store;
   }

@@ -70,9 +70,53 @@ describe('RedisReplayStore', () => {
     expect(Number(await shared.client.exists(replay.keys('made-up')))).toBe(0);
     // A session Redis keeps (it passed message 1 on) answers as `seen` does.
     expect(await replay.seen('kept', 1, 256)).toBe(false);
+    await replay.passed('kept', 1);
     expect(await replay.seenIfKept('kept', 1, 256)).toBe(true);
     expect(await replay.seenIfKept('kept', 2, 256)).toBe(false);
+    await replay.passed('kept', 2);
     expect(await replay.seen('kept', 2, 256)).toBe(true);
+  });
+
+  it('holds an id `seen` took until `passed`: a resend on another server waits, then is seen', async () => {
+    const prefix = nextPrefix();
+    const clock = new FakeClock(1_000);
+    const a = new RedisReplayStore(shared.client, { prefix }, clock);
+    const b = new RedisReplayStore(shared.client, { prefix }, clock);
+    expect(await a.seen('s1', 1, 8)).toBe(false);
+    let answer: boolean | undefined;
+    void b.seen('s1', 1, 8).then((seen) => (answer = seen));
+    await waitUntil(() => clock.pending === 1, "b's first wait");
+    clock.advance(100);
+    await waitUntil(() => clock.pending === 1, "b's second wait");
+    expect(answer).toBeUndefined();
+    await a.passed('s1', 1);
+    clock.advance(100);
+    await waitUntil(() => answer !== undefined, "b's answer");
+    expect(answer).toBe(true);
+    // Nothing is left held: a third store is answered at once.
+    expect(await new RedisReplayStore(shared.client, { prefix }, clock).seen('s1', 1, 8)).toBe(
+      true,
+    );
+  });
+
+  it('gives the id of a process that never passed it on to the next claim once it is old', async () => {
+    const prefix = nextPrefix();
+    const dead = new RedisReplayStore(shared.client, { prefix }, new FakeClock(1_000));
+    expect(await dead.seen('s1', 1, 8)).toBe(false);
+    // The process died before its app got message 1: ten seconds on, its resend is passed on.
+    const later = new FakeClock(11_000);
+    const b = new RedisReplayStore(shared.client, { prefix }, later);
+    expect(await b.seen('s1', 1, 8)).toBe(false);
+    // The claim is b's now: a late word of the first process lets nothing go.
+    await dead.passed('s1', 1);
+    const c = new RedisReplayStore(shared.client, { prefix }, later);
+    let answer: boolean | undefined;
+    void c.seen('s1', 1, 8).then((seen) => (answer = seen));
+    await waitUntil(() => later.pending === 1, "c's wait");
+    await b.passed('s1', 1);
+    later.advance(100);
+    await waitUntil(() => answer !== undefined, "c's answer");
+    expect(answer).toBe(true);
   });
 
   it('numbers concurrent appends in the order made, and reads them back after last', async () => {
@@ -261,7 +305,9 @@ describe('RedisReplayStore', () => {
       if (roll < 6) top += 1;
       else if (roll === 9) top += 9;
       const id = roll >= 6 && roll < 9 ? Math.max(1, top - (next() % 12)) : top;
-      expect(await replay.seen('s1', id, 8)).toBe(window.seen(id));
+      const seen = await replay.seen('s1', id, 8);
+      expect(seen).toBe(window.seen(id));
+      if (!seen) await replay.passed('s1', id);
     }
     // A resume reads the highest id passed on, for the worker to number its next above it.
     expect(window.highest).toBe(top);

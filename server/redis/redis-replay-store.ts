@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../protocol/clock';
+import { nodeClock } from '../node-clock';
 import {
   type FanoutMessage,
   isPromise,
@@ -14,7 +16,7 @@ import type { FanoutLog, SessionEnd } from './fanout-log';
 import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';
-import { DIRECT, DROP, NOT_KEPT, READ, SEEN, SEEN_IF_KEPT } from './scripts';
+import { DIRECT, DROP, HELD, NOT_KEPT, PASSED, READ, SEEN, SEEN_IF_KEPT } from './scripts';
 import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
 
@@ -25,6 +27,15 @@ const REACH_WITHIN = 1_000;
  * it reconnects once it is back, so a second attempt waits for Redis rather than a timer.
  */
 const ATTEMPTS = 3;
+/**
+ * How long a `seen` claim holds a message id for its process to pass the message on (see
+ * SEEN): past it, the process is taken for dead, and a resend of the message is passed on.
+ * Far above a round trip to Redis and an app's handler; a process whose own round trip takes
+ * longer, or whose clock runs this far behind another's, may see the message passed twice.
+ */
+const CLAIM_HELD_FOR = 10_000;
+/** How often a message id another claim holds is asked for again. */
+const HELD_POLL = 100;
 
 /** Deletes a session ended by a logout and numbers its end among the fan-outs (END_SESSION). */
 type EndSession = (keys: string[], end: SessionEnd) => Promise<number>;
@@ -54,12 +65,17 @@ export class RedisReplayStore implements ReplayStore {
   readonly #sessions = new Map<string, HeldSession>();
   /** `seen` calls made: each one's claim in Redis. */
   #claims = 0;
+  /** The claims that took an id and wait for `passed`, by `<session> <id>`, oldest first. */
+  readonly #held = new Map<string, { claim: string; at: number }>();
+  readonly #clock: Clock;
   #log: FanoutLog | undefined;
   #bodyOf: (message: FanoutMessage) => string = () => '';
   #endSession: EndSession | undefined;
 
-  constructor(client: RedisCommandClient, options: RedisStoreOptions = {}) {
+  /** @param clock internal: the simulation passes its own. */
+  constructor(client: RedisCommandClient, options: RedisStoreOptions = {}, clock = nodeClock) {
     const settings = storeSettings(options);
+    this.#clock = clock;
     this.#client = client;
     this.#prefix = settings.prefix;
     this.#maxCount = settings.maxCount;
@@ -280,8 +296,10 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   /**
-   * Made again, under the same claim, when Redis does not answer: it may have run, and
-   * recorded the id, with the message not passed on. Only its claimer learns it is new.
+   * Takes message `id` of the session for this process (see SEEN): answers whether it was
+   * passed on before; false until `passed`, a resend on another server waits for this
+   * process, and takes the id over once this one is taken for dead. Made again, under the
+   * same claim, when Redis does not answer: it may have run, and taken the id.
    */
   async seen(session: string, id: number, window: number): Promise<boolean> {
     return (await this.#seen(SEEN, session, id, window)) === 1;
@@ -295,8 +313,41 @@ export class RedisReplayStore implements ReplayStore {
   async #seen(script: string, session: string, id: number, window: number): Promise<number> {
     const [hash, , bits] = this.keys(session);
     this.#claims += 1;
-    const args = [String(id), String(window), this.#ttl, `${this.#owner}:${this.#claims}`];
-    return Number(await attempts(() => this.#eval(script, [hash, bits], args)));
+    const claim = `${this.#owner}:${this.#claims}`;
+    for (;;) {
+      const at = this.#clock.now();
+      const args = [
+        String(id),
+        String(window),
+        this.#ttl,
+        claim,
+        String(at),
+        String(CLAIM_HELD_FOR),
+      ];
+      const answer = Number(await attempts(() => this.#eval(script, [hash, bits], args)));
+      if (answer === 0) this.#hold(`${session} ${id}`, claim, at);
+      if (answer !== HELD) return answer;
+      await new Promise<void>((resolve) => this.#clock.setTimeout(() => resolve(), HELD_POLL));
+    }
+  }
+
+  /** Keeps a claim for `passed`; one held past CLAIM_HELD_FOR may be another's by now. */
+  #hold(key: string, claim: string, at: number): void {
+    this.#held.delete(key);
+    this.#held.set(key, { claim, at });
+    for (const [old, { at: taken }] of this.#held) {
+      if (at - taken < CLAIM_HELD_FOR) break;
+      this.#held.delete(old);
+    }
+  }
+
+  async passed(session: string, id: number): Promise<void> {
+    const key = `${session} ${id}`;
+    const held = this.#held.get(key);
+    if (!held) return;
+    this.#held.delete(key);
+    const [hash] = this.keys(session);
+    await this.#eval(PASSED, [hash], [String(id), held.claim]);
   }
 
   async touch(session: string): Promise<boolean> {

@@ -104,15 +104,35 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return 1`;
 
+/** What SEEN_IF_KEPT answers for a session Redis does not keep. */
+export const NOT_KEPT = -1;
+
+/** What SEEN answers while another claim holds the id (its process passes it on now). */
+export const HELD = 2;
+
 /**
- * ARGV: id, window, ttl ms, the claim (a token of this call, the same when it is made again).
- * Answers 1 when the id was seen before, else records it and answers 0. The algorithm of
- * dedupe-window.ts: ids up to \`floor\` are seen, a bit each for the \`window\` ids above
- * it; an id further ahead gives up the oldest holes. The claim that recorded an id is kept
- * (one of 16 slots, by id): made again because its answer was lost, it answers 0 again.
- * \`top\` keeps the highest id seen, for READ.
+ * ARGV: id, window, ttl ms, the claim (a token of this call, the same when it is made again),
+ * now (the caller's clock, ms), how long a claim is held. Takes message `id` of the session
+ * for the claim: answers 0 when it is new (or a claim held longer gave it up), 1 when it was
+ * seen before, `HELD` while another claim holds it. The algorithm of dedupe-window.ts: ids
+ * up to \`floor\` are seen, a bit each for the \`window\` ids above it; an id further ahead
+ * gives up the oldest holes. \`top\` keeps the highest id seen, for READ.
+ *
+ * A claim holds its id (field \`p<id>\`: claim and time) until PASSED: its process passes the
+ * message on first. Were the id only marked seen, a process dying between the mark and the
+ * app would lose it, as its resend on another server is taken for a duplicate (review 18e).
+ * Made again because its answer was lost, a claim answers 0 again.
  */
 export const SEEN = `local id = tonumber(ARGV[1])
+local held = 'p' .. ARGV[1]
+local holder = redis.call('HGET', KEYS[1], held)
+if holder then
+  local claim, at = string.match(holder, '^(%S+) (%S+)$')
+  if claim == ARGV[4] then return 0 end
+  if tonumber(ARGV[5]) - tonumber(at) < tonumber(ARGV[6]) then return ${HELD} end
+  redis.call('HSET', KEYS[1], held, ARGV[4] .. ' ' .. ARGV[5])
+  return 0
+end
 local size = tonumber(ARGV[2])
 local floor = tonumber(redis.call('HGET', KEYS[1], 'floor') or '0')
 local seen = 0
@@ -140,19 +160,16 @@ else
   redis.call('HSET', KEYS[1], 'floor', floor)
   if id > tonumber(redis.call('HGET', KEYS[1], 'top') or '0') then redis.call('HSET', KEYS[1], 'top', id) end
 end
-local claim = ARGV[1] .. ' ' .. ARGV[4]
-local slot = 'c' .. (id % 16)
-if seen == 0 then
-  redis.call('HSET', KEYS[1], slot, claim)
-elseif redis.call('HGET', KEYS[1], slot) == claim then
-  seen = 0
-end
+if seen == 0 then redis.call('HSET', KEYS[1], held, ARGV[4] .. ' ' .. ARGV[5]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return seen`;
 
-/** What SEEN_IF_KEPT answers for a session Redis does not keep. */
-export const NOT_KEPT = -1;
+/** ARGV: id, claim. The claim's process passed message `id` on: a resend of it is seen. */
+export const PASSED = `local held = 'p' .. ARGV[1]
+local holder = redis.call('HGET', KEYS[1], held)
+if holder and string.match(holder, '^(%S+) ') == ARGV[2] then redis.call('HDEL', KEYS[1], held) end
+return 0`;
 
 /** SEEN for a session Redis may no longer keep: answers NOT_KEPT and records nothing then. */
 export const SEEN_IF_KEPT = `if redis.call('EXISTS', KEYS[1]) == 0 then return ${NOT_KEPT} end

@@ -17,7 +17,8 @@ export interface ReceiptRecords {
  * record is one step. A copy that recorded somewhere before it decided could make another
  * copy drop itself there while this one is dropped elsewhere, and the send would be lost
  * (review 18b: two copies taking two sessions in opposite orders). Its own session records
- * it once decided, for a resend of it once the others are gone.
+ * it once decided, for a resend of it once the others are gone; the answer waits for that
+ * record, so that the caller's `passed` lets go of all it took (see `ReplayStore.passed`).
  *
  * A check of another session that fails is reported, and the copy is passed on (at worst
  * twice, never lost): the check may have recorded it there, and a resend of it, were its
@@ -32,14 +33,23 @@ export function passedOnBefore(
   was: readonly MessageOrigin[],
   reportError: (error: unknown) => void,
 ): MaybePromise<boolean> {
-  const recordHere = (seen: boolean): boolean => {
+  // Waited for: what it took is let go of once the app has the message (`passed`).
+  const recordHere = (seen: boolean): MaybePromise<boolean> => {
+    let recorded: MaybePromise<boolean>;
     try {
-      const recorded = records.seen(session, id);
-      if (isPromise(recorded)) recorded.catch(reportError);
+      recorded = records.seen(session, id);
     } catch (error) {
       reportError(error);
+      return seen;
     }
-    return seen;
+    if (!isPromise(recorded)) return seen;
+    return recorded.then(
+      () => seen,
+      (error: unknown) => {
+        reportError(error);
+        return seen;
+      },
+    );
   };
   const decide = (index: number): MaybePromise<boolean> => {
     const origin = was[index];

@@ -1,7 +1,7 @@
 import type { Clock } from '../../protocol/clock';
 import { randomId } from '../../protocol/random-id';
 import type { MessageOrigin } from '../../protocol/wire';
-import { isPromise, type MaybePromise } from '../stores/maybe-promise';
+import { isPromise, type MaybePromise, unawaited } from '../stores/maybe-promise';
 import type { PushPayload } from '../stores/push-payload';
 import type { ReplayRead, ReplayStore } from '../stores/replay-store';
 import { SerialQueue } from './serial-queue';
@@ -320,17 +320,48 @@ export class SessionRegistry {
    * client naming made-up sessions would grow the store).
    */
   seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean | undefined> {
+    const origin = this.#storeKeyOf(session, was);
+    if (!origin) return undefined;
+    const window = this.options.dedupeWindow;
+    if (origin.held) return this.store.seen(origin.key, was.id, window);
+    return this.store.seenIfKept?.(origin.key, was.id, window);
+  }
+
+  /**
+   * Message `id` of `session`, written before as `was`, was passed on (or found passed): the
+   * store lets go of what `seen` and `seenIn` took of it here (see `ReplayStore.passed`).
+   */
+  passed(
+    session: Session,
+    id: number,
+    was: readonly MessageOrigin[],
+    reportError: (error: unknown) => void,
+  ): void {
+    const { store } = this;
+    if (!store.passed) return;
+    const letGo = (key: string, of: number) =>
+      unawaited(() => store.passed?.(key, of), reportError);
+    letGo(session.key, id);
+    for (const origin of was) {
+      const key = this.#storeKeyOf(session, origin)?.key;
+      if (key !== undefined) letGo(key, origin.id);
+    }
+  }
+
+  /**
+   * The store's key of session `was.session`, as `session` may name it in a message's `was`;
+   * `held` when this registry holds it. Another server of a shared store may hold a session
+   * of this login this one does not (the key names this login's sessions only).
+   */
+  #storeKeyOf(session: Session, was: MessageOrigin): { key: string; held: boolean } | undefined {
     const key = this.#keyOf(session, was.session);
     const other = this.#sessions.get(key) ?? this.#ofOtherLogin(session, was.session);
-    // Another server of a shared store may hold it: the key names this login's sessions only.
-    if (!other && !this.options.anonymous && this.store.seenIfKept) {
-      return this.store.seenIfKept(key, was.id, this.options.dedupeWindow);
-    }
+    if (!other && !this.options.anonymous && this.store.seenIfKept) return { key, held: false };
     // Anonymous sessions are their id alone (each socket is its own user): knowing the id is
     // what a resume of it needs too.
     const ofUser = this.options.anonymous || other?.userId === session.userId;
     if (!other || other === session || !ofUser) return undefined;
-    return this.store.seen(other.key, was.id, this.options.dedupeWindow);
+    return { key: other.key, held: true };
   }
 
   /**

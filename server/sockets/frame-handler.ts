@@ -134,17 +134,19 @@ export class FrameHandler {
         // The app gets the message's own text, never the frame around it. With `was`, the
         // copies written under other sessions of the login count too (`passedOnBefore`).
         const { id, data, text: message, was = [] } = frame;
+        const { sessions } = this.#context;
+        const reportError = (error: unknown) => this.#context.reportError(error);
         const deliver = (seen: boolean) => {
           if (!seen) this.#context.emitMessage(client, data, message);
+          // Only now: a shared store holds the id for this process until the app has it.
+          sessions.passed(session, id, was, reportError);
           client.sendText(encodeControlFrame({ $ts: 'ack', id }));
         };
         const failed = (error: unknown) => {
-          this.#context.reportError(error);
+          reportError(error);
           client.shut(CLOSE_TRY_AGAIN_LATER, 'The message could not be recorded');
         };
-        const seen = passedOnBefore(this.#context.sessions, session, id, was, (error) =>
-          this.#context.reportError(error),
-        );
+        const seen = passedOnBefore(sessions, session, id, was, reportError);
         if (!isPromise(seen)) return deliver(seen);
         return seen.then(deliver, failed);
       }

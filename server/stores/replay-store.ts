@@ -107,6 +107,15 @@ export interface ReplayStore {
    */
   seenIfKept?(session: string, id: number, window: number): Promise<boolean | undefined>;
   /**
+   * Optional: message `id`, which `seen` or `seenIfKept` answered false for here, was passed
+   * on (or found passed elsewhere). A store shared by processes holds such an id for the
+   * process that took it until then: a process that dies before its app gets the message
+   * leaves it to the resend, which another process passes on once it takes the first for
+   * dead (the message is never lost; it is passed twice only when the first process passed
+   * it on and could not say so in time). Absent from a store of one process.
+   */
+  passed?(session: string, id: number): MaybePromise<void>;
+  /**
    * The session has a socket on this server: a shared store keeps it for at least `maxAge`
    * more. Called on attach and on each session sweep. Answers false when this server does
    * not hold it (any more): nothing is kept then.
