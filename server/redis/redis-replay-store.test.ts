@@ -69,6 +69,7 @@ describe('RedisReplayStore', () => {
     expect(await replay.seenIfKept('made-up', 1, 256)).toBeUndefined();
     expect(Number(await shared.client.exists(replay.keys('made-up')))).toBe(0);
     // A session Redis keeps (it passed message 1 on) answers as `seen` does.
+    await replay.read('kept', 0);
     expect(await replay.seen('kept', 1, 256)).toBe(false);
     await replay.passed('kept', 1);
     expect(await replay.seenIfKept('kept', 1, 256)).toBe(true);
@@ -82,7 +83,10 @@ describe('RedisReplayStore', () => {
     const clock = new FakeClock(1_000);
     const a = new RedisReplayStore(shared.client, { prefix }, clock);
     const b = new RedisReplayStore(shared.client, { prefix }, clock);
+    await a.read('s1', 0);
     expect(await a.seen('s1', 1, 8)).toBe(false);
+    // The worker's next socket resumes the session on b, and resends message 1 there.
+    await b.read('s1', 0);
     let answer: boolean | undefined;
     void b.seen('s1', 1, 8).then((seen) => (answer = seen));
     await waitUntil(() => clock.pending === 1, "b's first wait");
@@ -93,23 +97,26 @@ describe('RedisReplayStore', () => {
     clock.advance(100);
     await waitUntil(() => answer !== undefined, "b's answer");
     expect(answer).toBe(true);
-    // Nothing is left held: a third store is answered at once.
-    expect(await new RedisReplayStore(shared.client, { prefix }, clock).seen('s1', 1, 8)).toBe(
-      true,
-    );
+    // Nothing is left held: a store that resumes it next is answered at once.
+    const c = new RedisReplayStore(shared.client, { prefix }, clock);
+    await c.read('s1', 0);
+    expect(await c.seen('s1', 1, 8)).toBe(true);
   });
 
   it('gives the id of a process that never passed it on to the next claim once it is old', async () => {
     const prefix = nextPrefix();
     const dead = new RedisReplayStore(shared.client, { prefix }, new FakeClock(1_000));
+    await dead.read('s1', 0);
     expect(await dead.seen('s1', 1, 8)).toBe(false);
     // The process died before its app got message 1: ten seconds on, its resend is passed on.
     const later = new FakeClock(11_000);
     const b = new RedisReplayStore(shared.client, { prefix }, later);
+    await b.read('s1', 0);
     expect(await b.seen('s1', 1, 8)).toBe(false);
     // The claim is b's now: a late word of the first process lets nothing go.
     await dead.passed('s1', 1);
     const c = new RedisReplayStore(shared.client, { prefix }, later);
+    await c.read('s1', 0);
     let answer: boolean | undefined;
     void c.seen('s1', 1, 8).then((seen) => (answer = seen));
     await waitUntil(() => later.pending === 1, "c's wait");
@@ -293,6 +300,7 @@ describe('RedisReplayStore', () => {
   it('passes message ids as the in-memory dedupe window does', async () => {
     const replay = store();
     const window = new DedupeWindow(8);
+    await replay.read('s1', 0);
     let seed = 7;
     const next = () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;

@@ -16,7 +16,17 @@ import type { FanoutLog, SessionEnd } from './fanout-log';
 import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';
-import { DIRECT, DROP, HELD, NOT_KEPT, PASSED, READ, SEEN, SEEN_IF_KEPT } from './scripts';
+import {
+  DIRECT,
+  DROP,
+  HELD,
+  NOT_KEPT,
+  NOT_OWNED,
+  PASSED,
+  READ,
+  SEEN,
+  SEEN_IF_KEPT,
+} from './scripts';
 import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
 
@@ -299,18 +309,31 @@ export class RedisReplayStore implements ReplayStore {
    * Takes message `id` of the session for this process (see SEEN): answers whether it was
    * passed on before; false until `passed`, a resend on another server waits for this
    * process, and takes the id over once this one is taken for dead. Made again, under the
-   * same claim, when Redis does not answer: it may have run, and taken the id.
+   * same claim, when Redis does not answer: it may have run, and taken the id. Rejects when
+   * this server no longer holds the session (see SEEN): it ends there, and its worker resumes.
    */
   async seen(session: string, id: number, window: number): Promise<boolean> {
-    return (await this.#seen(SEEN, session, id, window)) === 1;
+    const answer = await this.#seen(SEEN, session, id, window, this.#owner);
+    if (answer === NOT_OWNED) {
+      const held = this.#sessions.get(session);
+      if (held?.phase === 'live') held.phase = 'lost';
+      throw new Error(`Redis no longer holds session ${session} for this server`);
+    }
+    return answer === 1;
   }
 
   async seenIfKept(session: string, id: number, window: number): Promise<boolean | undefined> {
-    const answer = await this.#seen(SEEN_IF_KEPT, session, id, window);
+    const answer = await this.#seen(SEEN_IF_KEPT, session, id, window, '');
     return answer === NOT_KEPT ? undefined : answer === 1;
   }
 
-  async #seen(script: string, session: string, id: number, window: number): Promise<number> {
+  async #seen(
+    script: string,
+    session: string,
+    id: number,
+    window: number,
+    owner: string,
+  ): Promise<number> {
     const [hash, , bits] = this.keys(session);
     this.#claims += 1;
     const claim = `${this.#owner}:${this.#claims}`;
@@ -323,6 +346,7 @@ export class RedisReplayStore implements ReplayStore {
         claim,
         String(at),
         String(CLAIM_HELD_FOR),
+        owner,
       ];
       const answer = Number(await attempts(() => this.#eval(script, [hash, bits], args)));
       if (answer === 0) this.#hold(`${session} ${id}`, claim, at);

@@ -110,9 +110,13 @@ export const NOT_KEPT = -1;
 /** What SEEN answers while another claim holds the id (its process passes it on now). */
 export const HELD = 2;
 
+/** What SEEN answers when the session is not the caller's (see `notHeld`): nothing is recorded. */
+export const NOT_OWNED = 3;
+
 /**
  * ARGV: id, window, ttl ms, the claim (a token of this call, the same when it is made again),
- * now (the caller's clock, ms), how long a claim is held. Takes message `id` of the session
+ * now (the caller's clock, ms), how long a claim is held, the owner ('' for a session
+ * another server may hold: SEEN_IF_KEPT). Takes message `id` of the session
  * for the claim: answers 0 when it is new (or a claim held longer gave it up), 1 when it was
  * seen before, `HELD` while another claim holds it. The algorithm of dedupe-window.ts: ids
  * up to \`floor\` are seen, a bit each for the \`window\` ids above it; an id further ahead
@@ -122,8 +126,13 @@ export const HELD = 2;
  * message on first. Were the id only marked seen, a process dying between the mark and the
  * app would lose it, as its resend on another server is taken for a duplicate (review 18e).
  * Made again because its answer was lost, a claim answers 0 again.
+ *
+ * A session of this server's that Redis lost (a restart) or another server resumed since
+ * answers `NOT_OWNED`: an id recorded there would be dropped with it as the worker resumes
+ * into a new session, and its resend under that one passed on again (reviews 18 and 18b).
  */
-export const SEEN = `local id = tonumber(ARGV[1])
+export const SEEN = `if ARGV[7] ~= '' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[7] then return ${NOT_OWNED} end
+local id = tonumber(ARGV[1])
 local held = 'p' .. ARGV[1]
 local holder = redis.call('HGET', KEYS[1], held)
 if holder then
