@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../protocol/clock';
-import { nodeClock } from '../node-clock';
+import { type Clock, systemClock } from '../../protocol/clock';
 import {
   type FanoutMessage,
   isPromise,
@@ -83,7 +82,7 @@ export class RedisReplayStore implements ReplayStore {
   #endSession: EndSession | undefined;
 
   /** @param clock internal: the simulation passes its own. */
-  constructor(client: RedisCommandClient, options: RedisStoreOptions = {}, clock = nodeClock) {
+  constructor(client: RedisCommandClient, options: RedisStoreOptions = {}, clock = systemClock) {
     const settings = storeSettings(options);
     this.#clock = clock;
     this.#client = client;
