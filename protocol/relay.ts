@@ -10,7 +10,7 @@
  *
  *   peer ── join(build, url, topics, cursor?, ask?) ──▶ owner ── owner(joined, asked, state, cursor, …) ──▶ every peer
  *                                                owner ── event(frames | resync, to: peer) ──▶ that peer
- *   peer ── send(id, data, wire?, session?, origin?, heard?, confirms?) ──▶ owner ── numbered(id, wire, session, awaits?), settled(id) ──▶ peer
+ *   peer ── send(id, data, wire?, session?, origin?, before?, heard?, confirms?) ──▶ owner ── numbered(id, wire, session, awaits?, before?), settled(id) ──▶ peer
  *   peer ── holds(id, wire, session) ──▶ owner   (answers a `numbered` that awaits it: the owner writes the send then)
  *   owner ── state / event(frames, cursor, error, resync, builds) ──▶ every peer
  *   owner ── leaving ──▶ every peer   (it hands the socket over; the next in the lock queue resumes)
@@ -22,7 +22,7 @@
 import type { Transport } from './connection-options';
 import type { SerializedError } from './errors';
 import type { ConnectionState, StateDetail } from './state';
-import type { OpenIntent, SessionCursor, SocketData, TabEvent } from './tab-hub';
+import type { OpenIntent, SessionCursor, SocketData, TabEvent, WireId } from './tab-hub';
 
 export const RELAY_VERSION = 1;
 
@@ -98,6 +98,7 @@ export type OwnerMessage = Envelope &
      * handover. (Owners of earlier releases name no session: it is the one they told last.)
      * `awaits`: not written yet; the owner writes it once the peer answers `holds`, so that
      * a peer that takes the socket as this owner dies writes it under the same id.
+     * `before`: the sessions it was written in before (`WireId.before`), for the peer's tab.
      */
     | {
         kind: 'numbered';
@@ -106,6 +107,7 @@ export type OwnerMessage = Envelope &
         wire: number;
         session?: string;
         awaits?: true | undefined;
+        before?: WireId[] | undefined;
         /** The peer's login that posted the send (`PeerMessage.login`): each numbers from 1. */
         login?: number | undefined;
       }
@@ -174,9 +176,11 @@ export type PeerMessage = Envelope & {
      * keeps the id while it is on that session. (Peers of earlier releases name no session.)
      * `origin`: the tab that made it and its number for it (`<tab id>:<number>`), which
      * outlive the peer: a tab whose hub died posts it again through its fresh hub under the
-     * same origin. `heard`: the peer's sends whose `numbered` it read since it last sent
-     * one (their tabs know their ids): the owner, which keeps the id of each send of an
-     * origin it wrote until then, forgets them. `confirms`: the peer answers a `numbered`
+     * same origin. `before`: the sessions it was written in before `wire`'s, oldest first
+     * (`WireId.before`): the owner names them as it does its own tabs' (review 18d); a `wire`
+     * of another session than the owner's is named too. `heard`: the peer's sends whose
+     * `numbered` it read since it last sent one (their tabs know their ids): the owner, which
+     * keeps the id of each send of an origin it wrote until then, forgets them. `confirms`: the peer answers a `numbered`
      * that awaits it (`holds`); peers of earlier releases do not, and the owner writes
      * their sends at once.
      */
@@ -188,6 +192,7 @@ export type PeerMessage = Envelope & {
         wire?: number | undefined;
         session?: string | undefined;
         origin?: string | undefined;
+        before?: WireId[] | undefined;
         heard?: number[];
         confirms?: true;
       }

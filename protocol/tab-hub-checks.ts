@@ -6,7 +6,13 @@
 
 import { InvalidArgumentError } from './errors';
 import type { Interest, InterestDiff, SessionCursor, SocketData, TabSend } from './tab-hub';
-import { isMessageOrigin, isSessionId, isWireNumber, MAX_ALSO } from './wire-checks';
+import {
+  isMessageOrigin,
+  isSessionId,
+  isWireNumber,
+  isWrittenBefore,
+  MAX_ALSO,
+} from './wire-checks';
 
 /** What `WebSocket.send` takes as it is: text and binary. A revoked Proxy throws here. */
 export function isSocketData(data: unknown): data is SocketData {
@@ -117,12 +123,7 @@ export function checkTabSend(tag: unknown): InvalidArgumentError | undefined {
     Number.isSafeInteger(id) &&
     (id as number) >= 1 &&
     (wire === undefined ||
-      (isMessageOrigin(wire) &&
-        (before === undefined ||
-          // `Array.from`: `every` skips a sparse array's holes (review 18d).
-          (Array.isArray(before) &&
-            before.length <= MAX_ALSO + 1 &&
-            Array.from(before).every(isMessageOrigin)))));
+      (isMessageOrigin(wire) && (before === undefined || isWrittenBefore(before))));
   if (isTag) return undefined;
   return new InvalidArgumentError(
     `tabsocket: a send tag must be { id: integer >= 1, wire?: { session, id: integer >= 1, before?: at most ${MAX_ALSO + 1} of { session, id } } }`,

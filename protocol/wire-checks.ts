@@ -28,3 +28,13 @@ export function isMessageOrigin(value: unknown): value is MessageOrigin {
   const { session, id } = value as Record<string, unknown>;
   return isSessionId(session) && isWireNumber(id) && id >= 1;
 }
+
+/**
+ * Where a message was written before (`WireId.before`): at most `MAX_ALSO` + 1 origins,
+ * oldest first. `Array.from`: `every` skips a sparse list's holes (review 18d).
+ */
+export function isWrittenBefore(value: unknown): value is MessageOrigin[] {
+  return (
+    Array.isArray(value) && value.length <= MAX_ALSO + 1 && Array.from(value).every(isMessageOrigin)
+  );
+}

@@ -13,6 +13,7 @@ import type { HeardStream } from './heard-stream';
 import { RelayOwner } from './relay-owner';
 import type { RelayedSend } from './relay-peer';
 import { refuseSend } from './send-gate';
+import { numberingUnder } from './tab-send';
 
 /**
  * The socket of a connection while this hub holds its owner lock: the `Connection`, served
@@ -69,10 +70,8 @@ export class OwnedSocket {
         reject(refusal);
         continue;
       }
-      // Another session's ids mean nothing to this one: the message takes its next id, and
-      // says where it may have been written (`was`).
-      const kept = wire && wire.session === start.cursor?.session;
-      const numbering = kept ? { ...tell, id: wire.id } : wire ? { ...tell, was: wire } : tell;
+      // Kept under its id on its session, else named (`was`), as a tab's re-post is.
+      const numbering = { ...tell, ...numberingUnder(wire, start.cursor?.session) };
       connection.send(data, numbering).then(resolve, reject);
     }
     if (channel) {

@@ -234,3 +234,23 @@ it('says where a relayed send of another session was written', async () => {
     ),
   );
 });
+
+// Review 18d: a relaying hub tells the sessions its tab's send was written in before
+// (`before`): named on the wire as the owner's own tabs' are, once checked as a tab's are
+// (`isWrittenBefore`). A list with a hole or a bad origin is not named (the server would
+// refuse the frame): the send goes as a peer's of an earlier release, naming nothing.
+it('names the sessions a relayed send was written in before, once checked', async () => {
+  const { socket, owner, post } = await ownerAndHandPeer('relay-before-checked');
+  const { session } = resumeFrameOf(socket);
+  const s0 = { session: 'an-older-session-0', id: 2 };
+  const holed: unknown[] = [s0];
+  holed.length = 2;
+  const bad = [s0, { session: '', id: 1 }];
+  const sends = [[s0], holed, bad].map((before, n) => ({ id: n + 1, wire: n + 3, before }));
+  for (const { id, wire, before } of sends) {
+    post({ kind: 'send', to: owner, id, data: `m${wire}`, wire, session, before });
+  }
+  await vi.waitFor(() => expect(socket.sent).toContain(msg(5, 'm5')));
+  expect(socket.sent).toContain(JSON.stringify({ $ts: 'msg', id: 3, text: 'm3', was: s0 }));
+  expect(socket.sent).toContain(msg(4, 'm4'));
+});

@@ -10,14 +10,15 @@ import {
   type RelayBody,
 } from '../../protocol/relay';
 import type { StateDetail } from '../../protocol/state';
-import type { SessionCursor, TabEvent, TabFrame } from '../../protocol/tab-hub';
+import type { SessionCursor, TabEvent, TabFrame, WireId } from '../../protocol/tab-hub';
+import { isWrittenBefore } from '../../protocol/wire-checks';
 import type { LockWaiter, RelayChannel, ScheduleTask } from '../platform';
 import type { ResyncReach } from '../socket/connection-events';
 import type { Numbering } from '../socket/send-queue';
 import { FrameBatcher } from './frame-batcher';
 import type { Missed } from './recent-frames';
 import { WrittenSends } from './relay-written';
-import { HeardWrites } from './tab-send';
+import { HeardWrites, numberingUnder, wireOf } from './tab-send';
 
 /** What the owner needs of the connection it serves its peers from. */
 export interface ServedConnection {
@@ -380,7 +381,7 @@ export class RelayOwner {
    * `origin`, it keeps the id this owner wrote it under (the server passes it once).
    * A peer that `confirms` is told the id before the write, which waits for its answer.
    */
-  #send({ from, id, data, wire, session, origin, heard, confirms, login }: PeerSend): void {
+  #send({ from, id, data, wire, session, origin, before, heard, confirms, login }: PeerSend): void {
     if (heard) this.#written.heard(from, heard);
     const peer = this.#peers.get(from);
     // Dropped already: the peer died, and the news (its lock) came before this word of it
@@ -397,25 +398,28 @@ export class RelayOwner {
     const withdrawn = peer.gone.signal;
     // Each login of a hub numbers its sends from 1: its waits are its own (review 12).
     const holder = holderOf(from, login);
-    const numbered = (wire: number, awaits?: true) => {
+    // Told with where it was written before, as the owner's own tabs are (review 18d).
+    const numbered = (wire: number, before?: WireId[], awaits?: true) => {
       const { session } = this.socket.cursor;
       if (origin !== undefined) this.#written.record(origin, from, id, { session, id: wire });
-      this.#post({ kind: 'numbered', to: from, id, wire, session, awaits, login });
+      this.#post({ kind: 'numbered', to: from, id, wire, session, awaits, login, before });
       return { session, id: wire };
     };
     const numbering: Numbering = confirms
-      ? { confirm: (wire) => this.#holds.ask(holder, id, numbered(wire, true)), withdrawn }
-      : { onNumbered: (wire) => numbered(wire), withdrawn };
+      ? {
+          confirm: (wire, before) => this.#holds.ask(holder, id, numbered(wire, before, true)),
+          withdrawn,
+        }
+      : { onNumbered: numbered, withdrawn };
     const current = this.socket.cursor.session;
     const written = origin === undefined ? undefined : this.#written.take(origin, current);
-    // An id of another session names another message in this one; that session's server
-    // may hold it still (`was`). (A peer of an earlier release names no session: its id is
-    // taken as this session's, as it was then.)
-    if (wire !== undefined && (session === undefined || session === current)) {
-      numbering.id = wire;
-    } else if (wire !== undefined && session !== undefined) {
-      numbering.was = { session, id: wire };
-    } else if (wire === undefined && written) {
+    // Named as the owner's own tabs' sends are (`numberingUnder`): a peer's word, checked,
+    // as a tab's is (`checkTabSend`). (A peer of an earlier release names no session: its id
+    // is taken as this session's, as it was then.)
+    if (wire !== undefined) {
+      const told = wireOf(session ?? current, wire, isWrittenBefore(before) ? before : undefined);
+      Object.assign(numbering, numberingUnder(told, current));
+    } else if (written) {
       numbering.id = written.id;
     }
     // Nothing is told a peer that is gone: the hub that joins under its id anew (the same

@@ -20,15 +20,20 @@ import type {
   TabEvent,
   WireId,
 } from '../../protocol/tab-hub';
+import { isWrittenBefore } from '../../protocol/wire-checks';
 import type { RelayChannel } from '../platform';
 import type { ConnectionEvents } from '../socket/connection-events';
 import type { Numbering } from '../socket/send-queue';
 import { unconfirmed } from '../socket/wire-link';
+import { wireOf } from './tab-send';
 
 /** A send handed to the owner and not settled yet. */
 export interface RelayedSend {
   data: SocketData;
-  /** The message id an owner wrote it under, once one did, with its session. */
+  /**
+   * The message id an owner wrote it under, once one did, with its session (or its tab's
+   * last hub: a re-post), and where it was written before (`WireId.before`).
+   */
   wire?: WireId | undefined;
   /** The tab and its number for the send (`Numbering.origin`), told the owner. */
   origin?: string | undefined;
@@ -159,9 +164,17 @@ export class RelayPeer {
     }
   }
 
-  /** `numbering.id`: the id an earlier hub wrote it under (of `numbering.session`). */
-  send(data: SocketData, { id, session, origin, ...tell }: Numbering = {}): Promise<void> {
-    const wire = id !== undefined && session !== undefined ? { session, id } : undefined;
+  /**
+   * `numbering.id`: the id an earlier hub wrote it under (of `numbering.session`); `was`,
+   * `also`: where it was written before, told the owner as its tab told them (review 18d).
+   */
+  send(
+    data: SocketData,
+    { id, session, origin, was, also, ...tell }: Numbering = {},
+  ): Promise<void> {
+    const named = was ? [was, ...(also ?? [])] : [];
+    const last = id !== undefined && session !== undefined ? { session, id } : named.pop();
+    const wire = last && wireOf(last.session, last.id, named.length > 0 ? named : undefined);
     const sendId = this.#nextSend++;
     return new Promise((resolve, reject) => {
       const send: RelayedSend = { data, tell, resolve, reject, wire, origin };
@@ -271,8 +284,10 @@ export class RelayPeer {
         if (send) {
           // An owner of an earlier release tells a new session before it numbers in it.
           const session = message.session ?? this.#cursor?.session;
-          if (session !== undefined) send.wire = { session, id: message.wire };
-          send.tell.onNumbered?.(message.wire);
+          // An owner's word, checked: a bad one is not put on the wire (`WireId.before`).
+          const before = isWrittenBefore(message.before) ? message.before : undefined;
+          if (session !== undefined) send.wire = wireOf(session, message.wire, before);
+          send.tell.onNumbered?.(message.wire, before);
           if (send.origin !== undefined) this.#heard.push(message.id);
           // Held now, for a takeover: the owner writes it on this answer.
           if (message.awaits && session !== undefined) {
@@ -472,6 +487,7 @@ export class RelayPeer {
       wire: wire?.id,
       session: wire?.session,
       origin,
+      before: wire?.before,
       ...(heard.length > 0 ? { heard } : {}),
       confirms: true,
     });

@@ -55,7 +55,8 @@ describe('a re-post through a relaying hub (625df6d)', () => {
   // it on, though S0 did under #3. NEW with 625df6d in that 625df6d says a re-post names the
   // sessions before and the relay path does not (the relay dropping `was` is OLDER: see the
   // next test); the relay protocol (`PeerSend`) has no field for them.
-  it.fails('names the session it was written in before, kept id', async () => {
+  // Fixed: the relaying hub posts the sessions before (`PeerSend.before`), the owner names them.
+  it('names the session it was written in before, kept id', async () => {
     const { socket, session, tabB } = await ownerAndRelayingTab('relay-before');
     const wire = { session, id: 9, before: [{ session: 'S0', id: 3 }] };
     void tabB.api.send('tab-b', 'relay-before', 'once', { id: 4, wire });
@@ -73,7 +74,8 @@ describe('a re-post through a relaying hub (625df6d)', () => {
   // relaying hub drops `was` (it posts `wire`/`session` only, both undefined), and the owner
   // writes {"$ts":"msg","id":1,"text":"once"} as a new send. OLDER: `RelayPeer.send` has
   // dropped `was` since `was` came (07cfb43); 625df6d's `before` goes the same way.
-  it.fails('names the session of its wire when the owner is on another', async () => {
+  // Fixed: the relaying hub posts the tab's wire of another session, which the owner names.
+  it('names the session of its wire when the owner is on another', async () => {
     const { socket, tabB } = await ownerAndRelayingTab('relay-was');
     const wire = { session: 'S0', id: 3 };
     void tabB.api.send('tab-b', 'relay-was', 'once', { id: 4, wire });
@@ -92,7 +94,8 @@ describe('a relayed send renumbered by the owner’s switch (625df6d)', () => {
   // `onNumbered`/`confirm` drop the `before` the queue hands them), so the relaying hub
   // tells its tab { session: S2, id: 1 } with no `before`; the fresh hub keeps id 1 and names
   // nothing, as before 625df6d. NEW with 625df6d (its fix reaches the owner's own tabs only).
-  it.fails('tells the relaying tab where its send was written before', async () => {
+  // Fixed: the owner's `numbered` carries `before`, which the relaying hub tells its tab.
+  it('tells the relaying tab where its send was written before', async () => {
     const { socket, session, tabB } = await ownerAndRelayingTab('relay-told');
     void tabB.api.send('tab-b', 'relay-told', 'once', { id: 4 });
     await vi.waitFor(() => expect(framesOf(socket.sent, 'once')).toHaveLength(1));

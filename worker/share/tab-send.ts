@@ -174,18 +174,24 @@ export function numberingOf(
       return heard;
     };
   }
-  // Another session's ids mean nothing to this one: the message takes its next id, and says
-  // where it may have been written, for a server that holds that session still.
-  if (wire && wire.session === connection.cursor?.session) {
-    numbering.id = wire.id;
-    numbering.session = wire.session;
-    // Written in other sessions before that one: said again, as its hub said it (review 18b).
-    Object.assign(numbering, namingOf(wire.before ?? []));
-  } else if (wire) {
-    const { session, id } = wire;
-    Object.assign(numbering, namingOf([...(wire.before ?? []), { session, id }]));
-  }
-  return numbering;
+  return Object.assign(numbering, numberingUnder(wire, connection.cursor?.session));
+}
+
+/**
+ * How a message told `wire` is written on `session`: under its id while on that session,
+ * naming the sessions it was written in before, as its hub did (review 18b). Another
+ * session's ids mean nothing to this one: the message takes its next id, and names that
+ * session too, for a server that holds it still.
+ */
+export function numberingUnder(
+  wire: WireId | undefined,
+  session: string | undefined,
+): Pick<Numbering, 'id' | 'session' | 'was' | 'also'> {
+  if (!wire) return {};
+  const { id, before = [] } = wire;
+  return wire.session === session
+    ? { id, session, ...namingOf(before) }
+    : namingOf([...before, { session: wire.session, id }]);
 }
 
 /** The sessions a message was written in, oldest first, as its frame names them: `was`, `also`. */
@@ -195,6 +201,6 @@ function namingOf([was, ...also]: WireId[]): Pick<Numbering, 'was' | 'also'> {
 }
 
 /** A send's `wire` as the tab is told it: with where it was written before, if anywhere. */
-function wireOf(session: string, id: number, before: WireId[] | undefined): WireId {
+export function wireOf(session: string, id: number, before: WireId[] | undefined): WireId {
   return before ? { session, id, before } : { session, id };
 }
