@@ -196,6 +196,11 @@ export class World implements Realm {
     redis.host.hold(redis.restart());
   }
 
+  /** No write to Redis fails from now on: what a `redis-write-failure` step drew is over. */
+  healRedis(): void {
+    if (this.#redis) this.#redis.host.failWrites = 0;
+  }
+
   /** The next `count` writes to Redis fail (with Redis only). */
   failRedisWrites(count: number): void {
     if (!this.#redis) return;
