@@ -148,6 +148,7 @@ export class TabSocketServer<
       heartbeat: this.#heartbeat,
       sessions: this.#sessions,
       authenticated: authenticate !== undefined,
+      takesMessages: () => this.#state === 'open' || this.#drainReason !== undefined,
       emitMessage: (client, data, text) => this.emit('message', client, data, text),
       reportError: this.#reportStoreError,
     });

@@ -15,17 +15,7 @@ import type { FanoutLog, SessionEnd } from './fanout-log';
 import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';
-import {
-  DIRECT,
-  DROP,
-  HELD,
-  NOT_KEPT,
-  NOT_OWNED,
-  PASSED,
-  READ,
-  SEEN,
-  SEEN_IF_KEPT,
-} from './scripts';
+import { DIRECT, DROP, NOT_KEPT, NOT_OWNED, PASSED, READ, SEEN, SEEN_IF_KEPT } from './scripts';
 import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
 
@@ -37,10 +27,11 @@ const REACH_WITHIN = 1_000;
  */
 const ATTEMPTS = 3;
 /**
- * How long a `seen` claim holds a message id for its process to pass the message on (see
- * SEEN): past it, the process is taken for dead, and a resend of the message is passed on.
- * Far above a round trip to Redis and an app's handler; a process whose own round trip takes
- * longer, or whose clock runs this far behind another's, may see the message passed twice.
+ * How long a resend waits for the claim that holds its id (see SEEN) before it takes the id
+ * over and passes the message on: the claim's process is taken for dead then. Timed by the
+ * waiting process alone, from the moment it first met that claim. Far above a round trip to
+ * Redis and an app's handler: a message is passed twice only when the process that passed it
+ * on could not tell Redis (PASSED) for this long.
  */
 const CLAIM_HELD_FOR = 10_000;
 /** How often a message id another claim holds is asked for again. */
@@ -336,26 +327,28 @@ export class RedisReplayStore implements ReplayStore {
     const [hash, , bits] = this.keys(session);
     this.#claims += 1;
     const claim = `${this.#owner}:${this.#claims}`;
+    let holder: { claim: string; since: number } | undefined;
     for (;;) {
-      const at = this.#clock.now();
-      const args = [
-        String(id),
-        String(window),
-        this.#ttl,
-        claim,
-        String(at),
-        String(CLAIM_HELD_FOR),
-        owner,
-      ];
-      const answer = Number(await attempts(() => this.#eval(script, [hash, bits], args)));
-      if (answer === 0) this.#hold(`${session} ${id}`, claim, at);
-      if (answer !== HELD) return answer;
+      const waited = holder && this.#clock.now() - holder.since >= CLAIM_HELD_FOR;
+      const takeOver = waited ? holder?.claim : undefined;
+      const args = [String(id), String(window), this.#ttl, claim, takeOver ?? '', owner];
+      const answer = await attempts(() => this.#eval(script, [hash, bits], args));
+      if (typeof answer !== 'string') {
+        if (Number(answer) === 0) this.#hold(`${session} ${id}`, claim);
+        return Number(answer);
+      }
+      // Held by another claim: its process passes the message on now, or died doing so.
+      if (holder?.claim !== answer) holder = { claim: answer, since: this.#clock.now() };
       await new Promise<void>((resolve) => this.#clock.setTimeout(() => resolve(), HELD_POLL));
     }
   }
 
-  /** Keeps a claim for `passed`; one held past CLAIM_HELD_FOR may be another's by now. */
-  #hold(key: string, claim: string, at: number): void {
+  /**
+   * Keeps a claim for `passed`. One kept past CLAIM_HELD_FOR is let go of here: a `passed`
+   * that never came (the message's socket failed first) leaves it to the resend.
+   */
+  #hold(key: string, claim: string): void {
+    const at = this.#clock.now();
     this.#held.delete(key);
     this.#held.set(key, { claim, at });
     for (const [old, { at: taken }] of this.#held) {
@@ -364,13 +357,20 @@ export class RedisReplayStore implements ReplayStore {
     }
   }
 
+  /**
+   * Made again, as `seen` is, when Redis does not answer: refused, the id stays held, and a
+   * resend of the message is passed on again once it waited for the claim.
+   */
   async passed(session: string, id: number): Promise<void> {
     const key = `${session} ${id}`;
     const held = this.#held.get(key);
     if (!held) return;
-    this.#held.delete(key);
-    const [hash] = this.keys(session);
-    await this.#eval(PASSED, [hash], [String(id), held.claim]);
+    try {
+      const [hash] = this.keys(session);
+      await attempts(() => this.#eval(PASSED, [hash], [String(id), held.claim]));
+    } finally {
+      if (this.#held.get(key) === held) this.#held.delete(key);
+    }
   }
 
   async touch(session: string): Promise<boolean> {

@@ -107,39 +107,37 @@ return 1`;
 /** What SEEN_IF_KEPT answers for a session Redis does not keep. */
 export const NOT_KEPT = -1;
 
-/** What SEEN answers while another claim holds the id (its process passes it on now). */
-export const HELD = 2;
-
 /** What SEEN answers when the session is not the caller's (see `notHeld`): nothing is recorded. */
 export const NOT_OWNED = 3;
 
 /**
  * ARGV: id, window, ttl ms, the claim (a token of this call, the same when it is made again),
- * now (the caller's clock, ms), how long a claim is held, the owner ('' for a session
- * another server may hold: SEEN_IF_KEPT). Takes message `id` of the session
- * for the claim: answers 0 when it is new (or a claim held longer gave it up), 1 when it was
- * seen before, `HELD` while another claim holds it. The algorithm of dedupe-window.ts: ids
- * up to \`floor\` are seen, a bit each for the \`window\` ids above it; an id further ahead
- * gives up the oldest holes. \`top\` keeps the highest id seen, for READ.
+ * a claim to take the id over from ('' for none), the owner ('' for a session another server
+ * may hold: SEEN_IF_KEPT). Takes message `id` of the session for the claim: answers 0 when it
+ * is new, 1 when it was seen before, and the claim that holds it when another does. The
+ * algorithm of dedupe-window.ts: ids up to \`floor\` are seen, a bit each for the \`window\`
+ * ids above it; an id further ahead gives up the oldest holes. \`top\` keeps the highest id
+ * seen, for READ.
  *
- * A claim holds its id (field \`p<id>\`: claim and time) until PASSED: its process passes the
- * message on first. Were the id only marked seen, a process dying between the mark and the
- * app would lose it, as its resend on another server is taken for a duplicate (review 18e).
- * Made again because its answer was lost, a claim answers 0 again.
+ * A claim holds its id (field \`p<id>\`) until PASSED: its process passes the message on
+ * first. Were the id only marked seen, a process dying between the mark and the app would
+ * lose it, as its resend on another server is taken for a duplicate (review 18e). A resend
+ * waits for the holder, and names it to take the id over once it waited long enough (the
+ * wait is timed by the asker alone: no two servers' clocks are compared). Made again because
+ * its answer was lost, a claim answers 0 again. A claim held \`window\` ids behind a new one
+ * is given up, as the window gives up its holes: the fields of a session stay that many.
  *
  * A session of this server's that Redis lost (a restart) or another server resumed since
- * answers `NOT_OWNED`: an id recorded there would be dropped with it as the worker resumes
+ * answers \`NOT_OWNED\`: an id recorded there would be dropped with it as the worker resumes
  * into a new session, and its resend under that one passed on again (reviews 18 and 18b).
  */
-export const SEEN = `if ARGV[7] ~= '' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[7] then return ${NOT_OWNED} end
+export const SEEN = `if ARGV[6] ~= '' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[6] then return ${NOT_OWNED} end
 local id = tonumber(ARGV[1])
 local held = 'p' .. ARGV[1]
 local holder = redis.call('HGET', KEYS[1], held)
 if holder then
-  local claim, at = string.match(holder, '^(%S+) (%S+)$')
-  if claim == ARGV[4] then return 0 end
-  if tonumber(ARGV[5]) - tonumber(at) < tonumber(ARGV[6]) then return ${HELD} end
-  redis.call('HSET', KEYS[1], held, ARGV[4] .. ' ' .. ARGV[5])
+  if holder ~= ARGV[4] and holder ~= ARGV[5] then return holder end
+  redis.call('HSET', KEYS[1], held, ARGV[4])
   return 0
 end
 local size = tonumber(ARGV[2])
@@ -169,15 +167,17 @@ else
   redis.call('HSET', KEYS[1], 'floor', floor)
   if id > tonumber(redis.call('HGET', KEYS[1], 'top') or '0') then redis.call('HSET', KEYS[1], 'top', id) end
 end
-if seen == 0 then redis.call('HSET', KEYS[1], held, ARGV[4] .. ' ' .. ARGV[5]) end
+if seen == 0 then
+  redis.call('HSET', KEYS[1], held, ARGV[4])
+  redis.call('HDEL', KEYS[1], 'p' .. (id - size))
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return seen`;
 
 /** ARGV: id, claim. The claim's process passed message `id` on: a resend of it is seen. */
 export const PASSED = `local held = 'p' .. ARGV[1]
-local holder = redis.call('HGET', KEYS[1], held)
-if holder and string.match(holder, '^(%S+) ') == ARGV[2] then redis.call('HDEL', KEYS[1], held) end
+if redis.call('HGET', KEYS[1], held) == ARGV[2] then redis.call('HDEL', KEYS[1], held) end
 return 0`;
 
 /** SEEN for a session Redis may no longer keep: answers NOT_KEPT and records nothing then. */

@@ -356,9 +356,9 @@ export class SessionRegistry {
   #storeKeyOf(session: Session, was: MessageOrigin): { key: string; held: boolean } | undefined {
     const key = this.#keyOf(session, was.session);
     const other = this.#sessions.get(key) ?? this.#ofOtherLogin(session, was.session);
-    if (!other && !this.options.anonymous && this.store.seenIfKept) return { key, held: false };
     // Anonymous sessions are their id alone (each socket is its own user): knowing the id is
-    // what a resume of it needs too.
+    // what a resume of it needs too, so one another process holds is asked as well.
+    if (!other && this.store.seenIfKept) return { key, held: false };
     const ofUser = this.options.anonymous || other?.userId === session.userId;
     if (!other || other === session || !ofUser) return undefined;
     return { key: other.key, held: true };

@@ -32,6 +32,11 @@ export interface FrameHandlerContext {
   readonly sessions: SessionRegistry;
   /** With `authenticate`, sessions are found by user and id; without, by id alone. */
   readonly authenticated: boolean;
+  /**
+   * Whether the app still takes the worker's messages: not once the server closed (a message
+   * a slow store answers after it is left to the worker's resend on its next socket).
+   */
+  takesMessages(): boolean;
   /** A frame for the app: `data` is its JSON value (or text, or bytes); `text` null if binary. */
   emitMessage(client: TabSocketClient, data: unknown, text: string | null): void;
   /** A frame could not be handled: its session's store failed (the frame is not acknowledged). */
@@ -137,6 +142,8 @@ export class FrameHandler {
         const { sessions } = this.#context;
         const reportError = (error: unknown) => this.#context.reportError(error);
         const deliver = (seen: boolean) => {
+          // Neither passed on nor let go: what the store took stays held for the resend.
+          if (!this.#context.takesMessages()) return;
           if (!seen) this.#context.emitMessage(client, data, message);
           // Only now: a shared store holds the id for this process until the app has it.
           sessions.passed(session, id, was, reportError);
