@@ -178,20 +178,24 @@ export function numberingOf(
 }
 
 /**
- * How a message told `wire` is written on `session`: under its id while on that session,
- * naming the sessions it was written in before, as its hub did (review 18b). Another
- * session's ids mean nothing to this one: the message takes its next id, and names that
- * session too, for a server that holds it still.
+ * How a message told `wire` is written on `session`: under its id while on that session, or
+ * on one it was written in before (the last time: a fresh hub that resumed an older cursor,
+ * review 18d), naming the other sessions it was written in, as its hub did (review 18b).
+ * Another session's ids mean nothing to this one: the message takes its next id, and names
+ * them all, for a server that holds them still.
  */
 export function numberingUnder(
   wire: WireId | undefined,
   session: string | undefined,
 ): Pick<Numbering, 'id' | 'session' | 'was' | 'also'> {
   if (!wire) return {};
-  const { id, before = [] } = wire;
-  return wire.session === session
-    ? { id, session, ...namingOf(before) }
-    : namingOf([...before, { session: wire.session, id }]);
+  const written = [...(wire.before ?? []), { session: wire.session, id: wire.id }];
+  let here = written.length - 1;
+  while (here >= 0 && written[here]?.session !== session) here--;
+  const kept = written[here];
+  if (!kept) return namingOf(written);
+  const others = namingOf(written.filter((_, at) => at !== here));
+  return { id: kept.id, session: kept.session, ...others };
 }
 
 /** The sessions a message was written in, oldest first, as its frame names them: `was`, `also`. */

@@ -31,8 +31,8 @@ describe('a frame written without `was`, its worker dead before the ack', () => 
   // which never saw #1, not in S2, which passed the first copy on: passed on twice.
   // NEW with 625df6d (`onNumbered(id, writtenBefore(message))`), against d18633f's rule
   // ("a frame sent again names no more of them than it did"). Telling the tab what the frame
-  // named (`named`) would keep it.
-  it.fails('writes the re-post naming no session the written frame did not', () => {
+  // named (`named`) would keep it. Fixed: `onNumbered` is told what the frame names.
+  it('writes the re-post naming no session the written frame did not', () => {
     const writes = new HeardWrites(() => true, systemClock);
     const connection = { cursor: { session: S1, seq: 0, nextId: 1 } };
     const told: WrittenSend[] = [];

@@ -34,8 +34,9 @@ describe('a re-post to a fresh hub on a session it was written in before', () =>
   // session), finds S2 gone, and decides in S1 under #5, never seen: passed on twice.
   // Keeping S1's id (#1) from `before` would let S1 find it. OLDER: before 625df6d the
   // re-post named S2 alone and went under a new S1 id too; 625df6d hands the fresh hub
-  // S1 #1 now (`before`) and does not use it for the id.
-  it.fails('keeps the id it had in the session the fresh hub is on', () => {
+  // S1 #1 now (`before`) and does not use it for the id. Fixed: `numberingUnder` keeps the
+  // id of the last copy written in the fresh hub's session, and names the others.
+  it('keeps the id it had in the session the fresh hub is on', () => {
     const writes = new HeardWrites(() => true, systemClock);
     const connection = { cursor: { session: 'S1', seq: 0, nextId: 1 } };
     const told: WrittenSend[] = [];

@@ -96,9 +96,16 @@ type Named = 'all' | 'was' | 'none';
 /** A message written numbered and not acknowledged yet, with its frame as written. */
 type Written = Message & { id: number; frame: string; named: Named };
 
-/** Where a message was written before, oldest first: its `was`, then its `also`. */
-function writtenBefore({ was, also }: Pick<Message, 'was' | 'also'>): WireId[] | undefined {
-  return was && [was, ...(also ?? [])];
+/**
+ * Where a message was written before, oldest first: its `was`, then its `also`; as far as a
+ * frame that names `named` of them says.
+ */
+function writtenBefore(
+  { was, also }: Pick<Message, 'was' | 'also'>,
+  named: Named = 'all',
+): WireId[] | undefined {
+  if (!was || named === 'none') return undefined;
+  return named === 'was' ? [was] : [was, ...(also ?? [])];
 }
 
 /** A numbered message as it goes on the wire: `JSON.stringify` of its `MessageFrame`, built around its quoted text. */
@@ -239,8 +246,9 @@ export class SendQueue {
           message.reject(tooLargeMessage(this.maxPayload));
           return;
         }
-        // A confirmed message's tab heard its id already.
-        if (!confirm) message.onNumbered?.(id, writtenBefore(message));
+        // A confirmed message's tab heard its id already. Told what the frame names: a fresh
+        // hub names no more than this frame did, as a resend does (review 18d).
+        if (!confirm) message.onNumbered?.(id, writtenBefore(message, named));
         writer.write(text);
         // Kept only once written: a message the socket refused is rejected, never resent.
         if (id >= this.#nextId) this.#nextId = id + 1;
