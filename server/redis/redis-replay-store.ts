@@ -332,7 +332,14 @@ export class RedisReplayStore implements ReplayStore {
       const waited = holder && this.#clock.now() - holder.since >= CLAIM_HELD_FOR;
       const takeOver = waited ? holder?.claim : undefined;
       const args = [String(id), String(window), this.#ttl, claim, takeOver ?? '', owner];
-      const answer = await attempts(() => this.#eval(script, [hash, bits], args));
+      let answer: unknown;
+      try {
+        answer = await attempts(() => this.#eval(script, [hash, bits], args));
+      } catch (error) {
+        // It may have run, and taken the id: `passed` lets go of it all the same.
+        this.#hold(`${session} ${id}`, claim);
+        throw error;
+      }
       if (typeof answer !== 'string') {
         if (Number(answer) === 0) this.#hold(`${session} ${id}`, claim);
         return Number(answer);

@@ -6,6 +6,11 @@ import type { Session } from './session';
 export interface ReceiptRecords {
   seen(session: Session, id: number): MaybePromise<boolean>;
   seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean | undefined>;
+  /**
+   * Whether the store holds an id its record took for this process until `passed` (see
+   * `ReplayStore.passed`): a record that failed after it ran leaves the id held, not seen.
+   */
+  readonly holdsUntilPassed: boolean;
 }
 
 /**
@@ -20,11 +25,13 @@ export interface ReceiptRecords {
  * it once decided, for a resend of it once the others are gone; the answer waits for that
  * record, so that the caller's `passed` lets go of all it took (see `ReplayStore.passed`).
  *
- * A check of another session that fails is reported, and the copy is passed on (at worst
- * twice, never lost): the check may have recorded it there, and a resend of it, were its
- * own session's record to fail too, would be dropped as seen there (review 18c). Rejects
- * only when its own session decides and cannot record it: the socket ends then, and the
- * worker sends it again on its next one.
+ * A check of another session that fails is reported. On a store that holds what it took
+ * until `passed`, the next session decides, as for one it cannot check: what the check may
+ * have taken is held, not seen, and a resend waits for it, then passes it on. On one that
+ * records at once, the copy is passed on (at worst twice, never lost): the check may have
+ * recorded it there, and a resend of it, were its own session's record to fail too, would
+ * be dropped as seen there (review 18c). Rejects only when its own session decides and
+ * cannot record it: the socket ends then, and the worker sends it again on its next one.
  */
 export function passedOnBefore(
   records: ReceiptRecords,
@@ -60,7 +67,7 @@ export function passedOnBefore(
     if (!isPromise(there)) return next(there);
     return there.then(next, (error: unknown) => {
       reportError(error);
-      return recordHere(false);
+      return records.holdsUntilPassed ? decide(index + 1) : recordHere(false);
     });
   };
   return decide(0);

@@ -327,6 +327,10 @@ export class SessionRegistry {
     return this.store.seenIfKept?.(origin.key, was.id, window);
   }
 
+  get holdsUntilPassed(): boolean {
+    return this.store.passed !== undefined;
+  }
+
   /**
    * Message `id` of `session`, written before as `was`, was passed on (or found passed): the
    * store lets go of what `seen` and `seenIn` took of it here (see `ReplayStore.passed`).
