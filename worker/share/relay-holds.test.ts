@@ -163,14 +163,19 @@ it('write once, under the id told the dead hub, a send its tab posts again throu
     origin: 'tab-p:7',
     confirms: true,
   });
-  await vi.waitFor(() =>
-    expect(heard.filter((m) => m.kind === 'numbered' && m.to === 'fresh-peer')).toHaveLength(1),
-  );
-  const told = heard.find((m) => m.kind === 'numbered' && m.to === 'fresh-peer') as {
-    wire: number;
-    session: string;
-  };
-  expect(told.wire).toBe(1);
+  // Told the remembered id at once (review 18g), then asked to hold it before the write.
+  const toFresh = () =>
+    heard.filter((m) => m.kind === 'numbered' && m.to === 'fresh-peer') as {
+      wire: number;
+      session: string;
+      awaits?: true;
+    }[];
+  await vi.waitFor(() => expect(toFresh().filter((m) => m.awaits)).toHaveLength(1));
+  expect(toFresh().map((m) => [m.wire, m.awaits])).toEqual([
+    [1, undefined],
+    [1, true],
+  ]);
+  const told = toFresh()[1] as { wire: number; session: string };
   channel.postMessage({ ...from, kind: 'holds', to: owner, id: 1, wire: 1, session: told.session });
   await vi.waitFor(() => expect(socket.sent).toContain(msg(1, 'again')));
   await new Promise((next) => setTimeout(next, 20));

@@ -11,7 +11,7 @@ import {
 } from '../../protocol/relay';
 import type { StateDetail } from '../../protocol/state';
 import type { SessionCursor, TabEvent, TabFrame, WireId } from '../../protocol/tab-hub';
-import { isWrittenBefore } from '../../protocol/wire-checks';
+import { isMessageOrigin, isWrittenBefore } from '../../protocol/wire-checks';
 import type { LockWaiter, RelayChannel, ScheduleTask } from '../platform';
 import type { ResyncReach } from '../socket/connection-events';
 import type { Numbering } from '../socket/send-queue';
@@ -401,7 +401,8 @@ export class RelayOwner {
     // Told with where it was written before, as the owner's own tabs are (review 18d).
     const numbered = (wire: number, before?: WireId[], awaits?: true) => {
       const { session } = this.socket.cursor;
-      if (origin !== undefined) this.#written.record(origin, from, id, { session, id: wire });
+      if (origin !== undefined)
+        this.#written.record(origin, from, id, wireOf(session, wire, before));
       this.#post({ kind: 'numbered', to: from, id, wire, session, awaits, login, before });
       return { session, id: wire };
     };
@@ -410,17 +411,23 @@ export class RelayOwner {
           confirm: (wire, before) => this.#holds.ask(holder, id, numbered(wire, before, true)),
           withdrawn,
         }
-      : { onNumbered: numbered, withdrawn };
+      : { onNumbered: (wire, before) => numbered(wire, before), withdrawn };
     const current = this.socket.cursor.session;
-    const written = origin === undefined ? undefined : this.#written.take(origin, current);
+    const written = origin === undefined ? undefined : this.#written.take(origin);
     // Named as the owner's own tabs' sends are (`numberingUnder`): a peer's word, checked,
-    // as a tab's is (`checkTabSend`). (A peer of an earlier release names no session: its id
-    // is taken as this session's, as it was then.)
-    if (wire !== undefined) {
-      const told = wireOf(session ?? current, wire, isWrittenBefore(before) ? before : undefined);
-      Object.assign(numbering, numberingUnder(told, current));
+    // as a tab's is (`checkTabSend`); a bad one is taken as no word (review 18g). (A peer of
+    // an earlier release names no session: its id is taken as this session's, as it was then.)
+    const told = { session: session ?? current, id: wire };
+    if (wire !== undefined && isMessageOrigin(told)) {
+      const named = wireOf(told.session, told.id, isWrittenBefore(before) ? before : undefined);
+      Object.assign(numbering, numberingUnder(named, current));
     } else if (written) {
-      numbering.id = written.id;
+      // What this owner wrote it under, and where before: a tab that knew no id. Told at
+      // once: written already, it may have reached the app, whatever comes of it now (review
+      // 18g: a logout answered it "closed").
+      Object.assign(numbering, numberingUnder(written, current));
+      const { session: was, id: wire, before: told } = written;
+      this.#post({ kind: 'numbered', to: from, id, wire, session: was, login, before: told });
     }
     // Nothing is told a peer that is gone: the hub that joins under its id anew (the same
     // hub, a tab of it back) numbers its sends from 1 again.

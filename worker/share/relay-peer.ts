@@ -287,7 +287,8 @@ export class RelayPeer {
           // An owner's word, checked: a bad one is not put on the wire (`WireId.before`).
           const before = isWrittenBefore(message.before) ? message.before : undefined;
           if (session !== undefined) send.wire = wireOf(session, message.wire, before);
-          send.tell.onNumbered?.(message.wire, before);
+          // The owner's session, which this hub's cursor may not be on yet (review 18g).
+          send.tell.onNumbered?.(message.wire, before, session);
           if (send.origin !== undefined) this.#heard.push(message.id);
           // Held now, for a takeover: the owner writes it on this answer.
           if (message.awaits && session !== undefined) {

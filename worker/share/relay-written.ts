@@ -54,11 +54,11 @@ export class WrittenSends {
     }
   }
 
-  /** A send of `origin` came again: the id it was written under, if one of `session`. */
-  take(origin: string, session: string): WireId | undefined {
+  /** A send of `origin` came again: where it was written, and before (`WireId.before`). */
+  take(origin: string): WireId | undefined {
     const wire = this.#byOrigin.get(origin)?.wire;
     this.#forget(origin);
-    return wire?.session === session ? wire : undefined;
+    return wire;
   }
 
   dispose(): void {

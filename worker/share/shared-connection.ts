@@ -281,7 +281,10 @@ export class SharedConnection {
     // A hub that carries no send (its login never started, or it let go) is closed to them.
     const carries = role.kind === 'relay' || role.kind === 'owner';
     const state = carries || hasEnded(this.state) ? this.state : 'closed';
-    const refusal = refuseSend(state, this.queued, this.options.outboxLimit);
+    // A re-post (written by a worker that died: its id kept, or named) was let in once: a
+    // refusal now would say "not delivered" of a send the app may have (review 18g).
+    const repost = numbering?.id !== undefined || numbering?.was !== undefined;
+    const refusal = refuseSend(state, repost ? 0 : this.queued, this.options.outboxLimit);
     if (role.kind === 'relay' && !refusal) return role.peer.send(data, numbering);
     if (role.kind === 'owner' && !refusal) return role.socket.connection.send(data, numbering);
     return Promise.reject(refusal);

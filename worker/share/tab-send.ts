@@ -158,8 +158,7 @@ export function numberingOf(
   const numbering: Numbering = {
     // The tab keeps its id and its send's number through its worker's death.
     origin: originOf(tabId, id),
-    onNumbered: (wireId, before) => {
-      const session = connection.cursor?.session;
+    onNumbered: (wireId, before, session = connection.cursor?.session) => {
       if (session !== undefined) tell({ id, wire: wireOf(session, wireId, before) });
     },
     onPlain: () => tell({ id }),

@@ -50,8 +50,11 @@ export interface Numbering {
   also?: WireId[];
   /** The tab that made it and its number for it (see `numberingOf`), for a relay's owner. */
   origin?: string;
-  /** The id it is written under, and where it was written before (`was`, `also`), if anywhere. */
-  onNumbered?: (id: number, before?: WireId[]) => void;
+  /**
+   * The id it is written under, where it was written before (`was`, `also`), if anywhere,
+   * and the session, when the one writing it is on another than its hub's (a relay's owner).
+   */
+  onNumbered?: (id: number, before?: WireId[], session?: string) => void;
   onPlain?: () => void;
   /**
    * Aborted once whoever handed the message over is gone and others write it if it must
