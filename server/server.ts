@@ -299,6 +299,7 @@ export class TabSocketServer<
     this.wss.off('close', this.#onWssClose);
     await Promise.all(clients.map((client) => client.closed));
     await this.presence.settled();
+    this.#sessions.close();
     if (this.#source.owned) await closeWebSocketServer(this.#source);
     this.#state = 'closed';
   }

@@ -106,7 +106,8 @@ export class Recorder implements NetworkObserver, ServerObserver {
     const session = sessionOf(key);
     const push = pushIdOf(body);
     const record = push === undefined ? undefined : this.history.pushes.get(push);
-    if (!record) return;
+    // Known already (a read replays what an append reported).
+    if (!record || record.streams.get(session) === seq) return;
     record.streams.set(session, seq);
     const browser = this.history.sessionBrowser.get(session);
     if (browser && !record.appendedAt.has(browser)) record.appendedAt.set(browser, this.sim.now);

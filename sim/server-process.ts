@@ -14,7 +14,7 @@ import { DEFAULT_REPLAY, type Identity } from '../server/options';
 import { TabSocketServer } from '../server/server';
 import type { TabSocketClient } from '../server/sockets/connected-client';
 import type { PushPayload } from '../server/stores/push-payload';
-import type { ReplayStore } from '../server/stores/replay-store';
+import type { ReplayRead, ReplayStore } from '../server/stores/replay-store';
 import type { Listener, ServerEnd } from './network';
 import type { Context, Scheduler } from './scheduler';
 
@@ -73,6 +73,16 @@ export class RecordingStore {
             after(method(list, payload), (seqs) => {
               for (const [at, session] of list.entries()) {
                 report(session, (seqs as (number | undefined)[])[at], payload.body);
+              }
+            });
+        }
+        if (key === 'read') {
+          // What a read replays was appended, also by a process killed before Redis's answer
+          // (which it never runs: review 18g).
+          return (session: string, ...rest: unknown[]) =>
+            after(method(session, ...rest), (read) => {
+              for (const entry of (read as ReplayRead).entries ?? []) {
+                report(session, entry.seq, entry.payload.body);
               }
             });
         }

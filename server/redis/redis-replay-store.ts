@@ -12,6 +12,7 @@ import {
 } from '../stores';
 import { CheckpointBatch } from './checkpoint-batch';
 import type { FanoutLog, SessionEnd } from './fanout-log';
+import { HeldClaims } from './held-claims';
 import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';
@@ -65,8 +66,7 @@ export class RedisReplayStore implements ReplayStore {
   readonly #sessions = new Map<string, HeldSession>();
   /** `seen` calls made: each one's claim in Redis. */
   #claims = 0;
-  /** The claims that took an id and wait for `passed`, by `<session> <id>`, oldest first. */
-  readonly #held = new Map<string, { claim: string; at: number }>();
+  readonly #held: HeldClaims;
   readonly #clock: Clock;
   #log: FanoutLog | undefined;
   #bodyOf: (message: FanoutMessage) => string = () => '';
@@ -76,6 +76,7 @@ export class RedisReplayStore implements ReplayStore {
   constructor(client: RedisCommandClient, options: RedisStoreOptions = {}, clock = systemClock) {
     const settings = storeSettings(options);
     this.#clock = clock;
+    this.#held = new HeldClaims(clock, CLAIM_HELD_FOR);
     this.#client = client;
     this.#prefix = settings.prefix;
     this.#maxCount = settings.maxCount;
@@ -113,7 +114,14 @@ export class RedisReplayStore implements ReplayStore {
 
   appendMany(sessions: string[], payload: PushPayload): MaybePromise<(number | undefined)[]> {
     if (this.#log?.making === undefined) {
-      return Promise.all(sessions.map((session) => this.#appendDirect(session, payload)));
+      // Each session's on its own: one that could not be read keeps the push from none of
+      // the others (review 18g).
+      const kept = (session: string) =>
+        this.#appendDirect(session, payload).catch((error: unknown) => {
+          this.#onError(error);
+          return undefined;
+        });
+      return Promise.all(sessions.map(kept));
     }
     let waits = false;
     const numbers = sessions.map((session) => {
@@ -148,7 +156,10 @@ export class RedisReplayStore implements ReplayStore {
    * lost session's is kept too, not written: its socket ends, and the resume replays it.
    */
   #appendDirect(key: string, payload: PushPayload): Promise<number | undefined> {
-    const held = this.#heldSession(key);
+    // Forgotten here (Redis lost it): not held, as a lost one is; only a read holds it again
+    // (review 18g: a session made here with no read waited for one for good).
+    const held = this.#sessions.get(key);
+    if (!held) return Promise.resolve(undefined);
     if (held.phase === 'reading' || held.phase === 'failed') {
       return held.ready.then((live) => {
         if (!live) throw new Error('The session could not be read: the push was not kept');
@@ -304,11 +315,9 @@ export class RedisReplayStore implements ReplayStore {
    */
   async seen(session: string, id: number, window: number): Promise<boolean> {
     const answer = await this.#seen(SEEN, session, id, window, this.#owner);
-    if (answer === NOT_OWNED) {
-      const held = this.#sessions.get(session);
-      if (held?.phase === 'live') held.phase = 'lost';
+    // The message's socket ends on it; the session itself may be resumed here again by now.
+    if (answer === NOT_OWNED)
       throw new Error(`Redis no longer holds session ${session} for this server`);
-    }
     return answer === 1;
   }
 
@@ -337,47 +346,40 @@ export class RedisReplayStore implements ReplayStore {
         answer = await attempts(() => this.#eval(script, [hash, bits], args));
       } catch (error) {
         // It may have run, and taken the id: `passed` lets go of it all the same.
-        this.#hold(`${session} ${id}`, claim);
+        this.#held.keep(`${session} ${id}`, claim);
         throw error;
       }
       if (typeof answer !== 'string') {
-        if (Number(answer) === 0) this.#hold(`${session} ${id}`, claim);
+        if (Number(answer) === 0) this.#held.keep(`${session} ${id}`, claim);
         return Number(answer);
       }
       // Held by another claim: its process passes the message on now, or died doing so.
       if (holder?.claim !== answer) holder = { claim: answer, since: this.#clock.now() };
-      await new Promise<void>((resolve) => this.#clock.setTimeout(() => resolve(), HELD_POLL));
+      await this.#held.wait(HELD_POLL);
     }
   }
 
   /**
-   * Keeps a claim for `passed`. One kept past CLAIM_HELD_FOR is let go of here: a `passed`
-   * that never came (the message's socket failed first) leaves it to the resend.
-   */
-  #hold(key: string, claim: string): void {
-    const at = this.#clock.now();
-    this.#held.delete(key);
-    this.#held.set(key, { claim, at });
-    for (const [old, { at: taken }] of this.#held) {
-      if (at - taken < CLAIM_HELD_FOR) break;
-      this.#held.delete(old);
-    }
-  }
-
-  /**
-   * Made again, as `seen` is, when Redis does not answer: refused, the id stays held, and a
-   * resend of the message is passed on again once it waited for the claim.
+   * Made again, as `seen` is, when Redis does not answer, and then every second while a
+   * resend may wait for it (`HeldClaims`): past that, the resend is passed on again.
    */
   async passed(session: string, id: number): Promise<void> {
     const key = `${session} ${id}`;
-    const held = this.#held.get(key);
-    if (!held) return;
+    const claim = this.#held.take(key);
+    if (claim === undefined) return;
+    const [hash] = this.keys(session);
+    const letGo = () => this.#eval(PASSED, [hash], [String(id), claim]);
     try {
-      const [hash] = this.keys(session);
-      await attempts(() => this.#eval(PASSED, [hash], [String(id), held.claim]));
-    } finally {
-      if (this.#held.get(key) === held) this.#held.delete(key);
+      await attempts(letGo);
+    } catch (error) {
+      this.#held.refused(key, letGo);
+      throw error;
     }
+  }
+
+  /** The server closed: the waits for held ids end (refused), and no PASSED is made again. */
+  close(): void {
+    this.#held.close();
   }
 
   async touch(session: string): Promise<boolean> {

@@ -169,7 +169,7 @@ else
 end
 if seen == 0 then
   redis.call('HSET', KEYS[1], held, ARGV[4])
-  redis.call('HDEL', KEYS[1], 'p' .. (id - size))
+  redis.call('HDEL', KEYS[1], 'p' .. string.format('%d', id - size))
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])

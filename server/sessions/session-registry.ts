@@ -320,11 +320,13 @@ export class SessionRegistry {
    * client naming made-up sessions would grow the store).
    */
   seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean | undefined> {
-    const origin = this.#storeKeyOf(session, was);
-    if (!origin) return undefined;
+    const key = this.#storeKeyOf(session, was);
+    if (key === undefined) return undefined;
     const window = this.options.dedupeWindow;
-    if (origin.held) return this.store.seen(origin.key, was.id, window);
-    return this.store.seenIfKept?.(origin.key, was.id, window);
+    // A shared store checks no owner of it: another process may have resumed a session this
+    // one still holds detached (review 18g).
+    if (this.store.seenIfKept) return this.store.seenIfKept(key, was.id, window);
+    return this.store.seen(key, was.id, window);
   }
 
   get holdsUntilPassed(): boolean {
@@ -347,25 +349,25 @@ export class SessionRegistry {
       unawaited(() => store.passed?.(key, of), reportError);
     letGo(session.key, id);
     for (const origin of was) {
-      const key = this.#storeKeyOf(session, origin)?.key;
+      const key = this.#storeKeyOf(session, origin);
       if (key !== undefined) letGo(key, origin.id);
     }
   }
 
   /**
-   * The store's key of session `was.session`, as `session` may name it in a message's `was`;
-   * `held` when this registry holds it. Another server of a shared store may hold a session
-   * of this login this one does not (the key names this login's sessions only).
+   * The store's key of session `was.session`, as `session` may name it in a message's `was`.
+   * Another server of a shared store may hold a session of this login this one does not
+   * (the key names this login's sessions only).
    */
-  #storeKeyOf(session: Session, was: MessageOrigin): { key: string; held: boolean } | undefined {
+  #storeKeyOf(session: Session, was: MessageOrigin): string | undefined {
     const key = this.#keyOf(session, was.session);
     const other = this.#sessions.get(key) ?? this.#ofOtherLogin(session, was.session);
     // Anonymous sessions are their id alone (each socket is its own user): knowing the id is
     // what a resume of it needs too, so one another process holds is asked as well.
-    if (!other && this.store.seenIfKept) return { key, held: false };
+    if (!other && this.store.seenIfKept) return key;
     const ofUser = this.options.anonymous || other?.userId === session.userId;
     if (!other || other === session || !ofUser) return undefined;
-    return { key: other.key, held: true };
+    return other.key;
   }
 
   /**
@@ -379,6 +381,11 @@ export class SessionRegistry {
       if (other.id === id && other.login !== session.login) return other;
     }
     return undefined;
+  }
+
+  /** The server closed: the store stops its own timers (`ReplayStore.close`). */
+  close(): void {
+    this.store.close?.();
   }
 
   /**

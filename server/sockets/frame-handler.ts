@@ -150,6 +150,8 @@ export class FrameHandler {
           client.sendText(encodeControlFrame({ $ts: 'ack', id }));
         };
         const failed = (error: unknown) => {
+          // The server closed: its store ends what waits (the socket is gone already).
+          if (!this.#context.takesMessages()) return;
           reportError(error);
           client.shut(CLOSE_TRY_AGAIN_LATER, 'The message could not be recorded');
         };

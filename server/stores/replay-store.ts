@@ -115,6 +115,8 @@ export interface ReplayStore {
    * it on and could not say so in time). Absent from a store of one process.
    */
   passed?(session: string, id: number): MaybePromise<void>;
+  /** Optional: the server closed; the store stops its own timers (its work in flight fails). */
+  close?(): void;
   /**
    * The session has a socket on this server: a shared store keeps it for at least `maxAge`
    * more. Called on attach and on each session sweep. Answers false when this server does
