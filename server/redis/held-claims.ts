@@ -1,7 +1,10 @@
 import type { Clock } from '../../protocol/clock';
 
-/** Claims kept at most: each is let go of at `passed`; past this many, the oldest go first. */
-const MAX_KEPT = 4_096;
+/**
+ * Claims of calls that failed kept at most, oldest dropped first: their messages may never be
+ * passed on (the socket ends), and those that are release them at `passed`.
+ */
+const MAX_FAILED = 4_096;
 /** How often a PASSED that Redis refused is made again. */
 const RETRY_EVERY = 1_000;
 
@@ -16,16 +19,19 @@ interface Refused {
  * `<session> <id>`, until its `passed` lets them go, and the store's timers: its waits for an
  * id another claim holds, and the PASSEDs Redis refused, made again every second while a
  * resend elsewhere may still wait for them (review 18g: one refused three times in a row
- * left the id held by a live process, and the resend was passed on again). A claim is kept
- * until its message is passed on, however long its records took (review 18g: one kept by
- * age was dropped as the message's own record waited for a dead claim). `close` ends them.
+ * left the id held by a live process, and the resend was passed on again). A claim that
+ * took its id is kept until its message is passed on, however long its records take and
+ * however many wait (review 18g: one kept by age was dropped as the message's own record
+ * waited for a dead claim; review 18h: one kept by count, in a burst): every message whose
+ * take succeeded reaches `passed`, or the server closes. `close` ends the waits and retries,
+ * and forgets the claims (the store may serve a server started after: review 18h).
  */
 export class HeldClaims {
   readonly #kept = new Map<string, string>();
+  readonly #failed = new Map<string, string>();
   readonly #refused = new Map<string, Refused>();
   readonly #waits = new Set<() => void>();
   #retry: unknown;
-  #closed = false;
 
   constructor(
     private readonly clock: Clock,
@@ -33,37 +39,37 @@ export class HeldClaims {
     private readonly heldFor: number,
   ) {}
 
-  keep(key: string, claim: string): void {
-    this.#kept.delete(key);
-    this.#kept.set(key, claim);
-    for (const oldest of this.#kept.keys()) {
-      if (this.#kept.size <= MAX_KEPT) break;
-      this.#kept.delete(oldest);
+  /** `claim` took the id of `key`; `failed`: its call failed, and may have taken it. */
+  keep(key: string, claim: string, failed = false): void {
+    const claims = failed ? this.#failed : this.#kept;
+    claims.delete(key);
+    claims.set(key, claim);
+    for (const oldest of this.#failed.keys()) {
+      if (this.#failed.size <= MAX_FAILED) break;
+      this.#failed.delete(oldest);
     }
   }
 
   /** The claim kept for `key`, no longer kept. */
   take(key: string): string | undefined {
-    const claim = this.#kept.get(key);
+    const claim = this.#kept.get(key) ?? this.#failed.get(key);
     this.#kept.delete(key);
+    this.#failed.delete(key);
     return claim;
   }
 
   /** Redis refused the PASSED of `key`: `letGo` is made again until it answers. */
   refused(key: string, letGo: () => Promise<unknown>): void {
-    if (this.#closed) return;
     this.#refused.set(key, { since: this.clock.now(), letGo });
     this.#retry ??= this.clock.setTimeout(() => this.#retryRefused(), RETRY_EVERY);
   }
 
-  /** Resolves after `ms`; rejects at once, or as the store closes. */
+  /** Resolves after `ms`; rejects as the store closes. */
   wait(ms: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const closed = () => reject(new Error('The Redis store is closed'));
-      if (this.#closed) return closed();
       const end = () => {
         this.clock.clearTimeout(timer);
-        closed();
+        reject(new Error('The Redis store is closed'));
       };
       const timer = this.clock.setTimeout(() => {
         this.#waits.delete(end);
@@ -74,7 +80,8 @@ export class HeldClaims {
   }
 
   close(): void {
-    this.#closed = true;
+    this.#kept.clear();
+    this.#failed.clear();
     this.clock.clearTimeout(this.#retry);
     this.#retry = undefined;
     this.#refused.clear();

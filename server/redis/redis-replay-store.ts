@@ -346,7 +346,7 @@ export class RedisReplayStore implements ReplayStore {
         answer = await attempts(() => this.#eval(script, [hash, bits], args));
       } catch (error) {
         // It may have run, and taken the id: `passed` lets go of it all the same.
-        this.#held.keep(`${session} ${id}`, claim);
+        this.#held.keep(`${session} ${id}`, claim, true);
         throw error;
       }
       if (typeof answer !== 'string') {

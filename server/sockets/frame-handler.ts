@@ -144,9 +144,13 @@ export class FrameHandler {
         const deliver = (seen: boolean) => {
           // Neither passed on nor let go: what the store took stays held for the resend.
           if (!this.#context.takesMessages()) return;
-          if (!seen) this.#context.emitMessage(client, data, message);
-          // Only now: a shared store holds the id for this process until the app has it.
-          sessions.passed(session, id, was, reportError);
+          try {
+            if (!seen) this.#context.emitMessage(client, data, message);
+          } finally {
+            // Only now: a shared store holds the id for this process until the app has it
+            // (an app whose handler throws had it too).
+            sessions.passed(session, id, was, reportError);
+          }
           client.sendText(encodeControlFrame({ $ts: 'ack', id }));
         };
         const failed = (error: unknown) => {

@@ -262,7 +262,7 @@ export class RelayPeer {
       (message.kind === 'numbered' || message.kind === 'settled') && message.to === this.hubId;
     if (answer && message.login !== undefined && login !== undefined && message.login !== login) {
       // Its id is used in the session all the same (review 13).
-      if (message.kind === 'numbered') this.#takeIds(message.wire + 1);
+      if (message.kind === 'numbered') this.#takeIds(message.wire + 1, message.session);
       return;
     }
     switch (message.kind) {
@@ -296,7 +296,7 @@ export class RelayPeer {
             this.#post({ kind: 'holds', to: message.from, id, wire, session });
           }
         }
-        this.#takeIds(message.wire + 1);
+        this.#takeIds(message.wire + 1, message.session);
         return;
       }
       case 'settled':
@@ -469,8 +469,10 @@ export class RelayPeer {
     else send.resolve();
   }
 
-  #takeIds(nextId: number): void {
-    if (this.#cursor && nextId > this.#cursor.nextId) {
+  /** Ids up to `nextId` are used in `session` (the cursor's, when unnamed): none of another's. */
+  #takeIds(nextId: number, session = this.#cursor?.session): void {
+    // A re-post told under the session it was written in before (review 18h).
+    if (this.#cursor && session === this.#cursor.session && nextId > this.#cursor.nextId) {
       this.#cursor = { ...this.#cursor, nextId };
     }
   }

@@ -23,8 +23,8 @@ interface Written {
  * - the tab is gone (its lifetime lock, `tabLockName`, comes to this owner): nobody is left
  *   to post it again;
  * - the owner goes (a handover, a logout: `dispose`).
- * An id of another session than the socket's is of no use (it names another message
- * there): `take` answers none, and the tab's lock or re-post clears it.
+ * The wire is kept whole (with where it was written before): on another session than the
+ * socket's now, the re-post takes a new id there and names them (`numberingUnder`).
  */
 export class WrittenSends {
   readonly #byOrigin = new Map<string, Written>();

@@ -282,9 +282,11 @@ export class SharedConnection {
     const carries = role.kind === 'relay' || role.kind === 'owner';
     const state = carries || hasEnded(this.state) ? this.state : 'closed';
     // A re-post (written by a worker that died: its id kept, or named) was let in once: a
-    // refusal now would say "not delivered" of a send the app may have (review 18g).
+    // refusal now would say "not delivered" of a send the app may have (review 18g). Those
+    // of a dead worker are at most a limit's worth: a second one bounds them (review 18h).
     const repost = numbering?.id !== undefined || numbering?.was !== undefined;
-    const refusal = refuseSend(state, repost ? 0 : this.queued, this.options.outboxLimit);
+    const { outboxLimit = Number.POSITIVE_INFINITY } = this.options;
+    const refusal = refuseSend(state, this.queued, repost ? 2 * outboxLimit : outboxLimit);
     if (role.kind === 'relay' && !refusal) return role.peer.send(data, numbering);
     if (role.kind === 'owner' && !refusal) return role.socket.connection.send(data, numbering);
     return Promise.reject(refusal);

@@ -289,7 +289,10 @@ export class SendQueue {
     if (message.asked?.id === id) return;
     const ask: Ask = { id };
     message.asked = ask;
-    confirm(id, writtenBefore(message)).then(() => {
+    // Told what its frame names, as `onNumbered` is (review 18h: every tab confirms).
+    message.quoted ??= JSON.stringify(message.data);
+    const { named } = this.#frameOf(id, message.quoted, message);
+    confirm(id, writtenBefore(message, named)).then(() => {
       if (message.asked !== ask) return;
       message.told = ask;
       this.confirmed();

@@ -1,0 +1,87 @@
+/**
+ * Review 18h, of fe9fe59 (a fresh hub on a session a send was written in before keeps that
+ * copy's id there, naming the others in `was`/`also`) with `passedOnBefore`'s rule (review
+ * 18b: every copy takes the sessions in the order written, its own last; the first that can
+ * record decides for all).
+ */
+import { expect, it } from 'vitest';
+import type { MessageOrigin } from '../../protocol/wire';
+import { RedisReplayStore } from '../redis';
+import { FakeClock } from '../test-support/fake-clock';
+import { waitUntil } from '../test-support/harness';
+import { redisForTheFile } from '../test-support/redis-server';
+import { passedOnBefore, type ReceiptRecords } from './message-receipt';
+import type { Session } from './session';
+
+const shared = redisForTheFile();
+const WINDOW = 64;
+
+/** A process's receipt of a copy read on its own session `own`, as SessionRegistry asks it. */
+function recordsOf(store: RedisReplayStore, own: string): ReceiptRecords {
+  return {
+    holdsUntilPassed: true,
+    seen: (_session, id) => store.seen(own, id, WINDOW),
+    // A `was` session: asked with no owner check (`seenIn` on a shared store, 3383776).
+    seenIn: (_session, was) => store.seenIfKept(was.session, was.id, WINDOW),
+  };
+}
+
+/** The copy's answer; once false (passed on), `passed` for all it took, as the server does. */
+async function receive(
+  store: RedisReplayStore,
+  own: string,
+  id: number,
+  was: MessageOrigin[],
+): Promise<boolean> {
+  const seen = await passedOnBefore(recordsOf(store, own), {} as Session, id, was, () => {});
+  if (!seen) {
+    await store.passed(own, id);
+    for (const origin of was) await store.passed(origin.session, origin.id);
+  }
+  return seen;
+}
+
+// Invariant: each send settles once; resolved = the app got it exactly once (docs/design.md
+// "Delivery guarantees": on Redis the only duplicate allowed is a process that passed it on
+// and died, or lost Redis for more than 10 s, before its PASSED). Here no process died and
+// Redis never failed.
+// Severity: low-medium (a send written in S, then in T, then in S again by fresh hubs that
+// resumed older cursors; the T and second S copies read at once by two processes, e.g. the
+// T hub's frame still being read as the next hub writes; after a 10 s stall both reach the
+// app).
+// How the copies come about (worker/share/tab-send.ts `numberingUnder`): written in S as #3;
+// a fresh hub on T writes it #1 naming S3: copy B = {T, 1, was [S3]} (told wire {T, 1,
+// before [S3]}); a fresh hub that resumes S's cursor now keeps #3 there (fe9fe59) and names
+// T1: copy A = {S, 3, was [T1]}. B takes S then T; A takes T then S: the opposite orders
+// review 18b's rule exists to prevent.
+// What I saw: A's check of T1 and B's of S3 both answer new (each takes its id); each then
+// records its own session and waits for the other's claim (a deadlock, each claim let go at
+// its own `passed`, after that wait); after 10 s each takes the other's id over: both copies
+// answer false: the app gets the send twice.
+// OLDER in kind: at 80f354e the S hub wrote {S, 5, was [S3], also [T1]}, and the registry
+// skips its own session named in `was` (`#storeKeyOf`: other === session): A took T, then S
+// (#5), the same opposite order. fe9fe59 changed the copy, not the order.
+// Suggested fix: one order for every copy whatever session it is read in: e.g. the worker
+// keeps the order written in `was`/`also` and names the current session's earlier copy in
+// place (`was` S3, `also` [T1], written under S's next id with the registry checking its own
+// session's named id in its place), or the server sorts a copy's sessions by a key all
+// copies share (the first `was`); or a copy whose own session holds its id under another
+// copy's claim waits without taking over while that claim's copy is itself waiting.
+it.fails('passes a send written S, T, S on once when its T and second S copies are read at once', async () => {
+  const prefix = `r18h-orders${Math.random()}:`;
+  const clock = new FakeClock(1_000);
+  const p1 = new RedisReplayStore(shared.client, { prefix }, clock);
+  const p2 = new RedisReplayStore(shared.client, { prefix }, clock);
+  await p1.read('S', 0);
+  await p2.read('T', 0);
+  const answers: boolean[] = [];
+  const a = receive(p1, 'S', 3, [{ session: 'T', id: 1 }]).then((seen) => answers.push(seen));
+  const b = receive(p2, 'T', 1, [{ session: 'S', id: 3 }]).then((seen) => answers.push(seen));
+  for (let poll = 0; poll < 500 && answers.length < 2; poll++) {
+    await waitUntil(() => clock.pending > 0 || answers.length === 2, 'the next poll');
+    if (answers.length < 2) clock.advance(100);
+  }
+  await Promise.all([a, b]);
+  // One copy passed on (false), the other dropped as seen (true).
+  expect(answers.filter((seen) => !seen)).toHaveLength(1);
+});
