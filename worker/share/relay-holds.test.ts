@@ -7,6 +7,7 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { hubLockName, relayChannelName, tabLockName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { HELLO, resumed, resumeFrameOf } from '../test-support/connection-harness';
+import { handPeer } from '../test-support/hand-peer';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
 import { HEARD_DEADLINE_MS } from './tab-send';
 
@@ -31,24 +32,7 @@ async function ownerAndHandPeer(name: string, peer = 'hand-peer') {
   socket.receive(HELLO);
   resumeFrameOf(socket);
   socket.receive(resumed(0));
-  let die = () => {};
-  await new Promise<void>((held) => {
-    void world.locks.request(hubLockName(peer), {}, () => {
-      held();
-      return new Promise<void>((release) => {
-        die = release;
-      });
-    });
-  });
-  const channel = new BroadcastChannel(relayChannelName(name));
-  const heard: RelayMessage[] = [];
-  channel.onmessage = (event) => heard.push(event.data as RelayMessage);
-  const from = { v: 1, from: peer };
-  const { url } = relayOptions(name);
-  channel.postMessage({ ...from, kind: 'join', build: 'build-b', url, topics: [], ask: 1 });
-  await vi.waitFor(() => expect(heard.some((message) => message.kind === 'owner')).toBe(true));
-  const owner = heard.find((message) => message.kind === 'owner')?.from as string;
-  const post = (body: Record<string, unknown>) => channel.postMessage({ ...from, ...body });
+  const { owner, post, heard, channel, die } = await handPeer(world.locks, name, peer);
   const numbered = () =>
     heard.filter(
       (message): message is Extract<RelayMessage, { kind: 'numbered' }> =>

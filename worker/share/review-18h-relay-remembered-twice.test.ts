@@ -5,9 +5,9 @@
  * lifetime locks held here), as in review-18g-relay-remembered-closed.test.ts.
  */
 import { afterEach, expect, it, vi } from 'vitest';
-import { hubLockName, relayChannelName, tabLockName } from '../../protocol/locks';
-import type { RelayMessage } from '../../protocol/relay';
+import { tabLockName } from '../../protocol/locks';
 import { HELLO, resumed } from '../test-support/connection-harness';
+import { handPeer as handPeerOf } from '../test-support/hand-peer';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
 
 let world = hubWorld();
@@ -16,28 +16,7 @@ afterEach(() => {
   world = hubWorld();
 });
 
-/** A relaying hub played by hand: it joins `name`'s owner; `die()` lets go of its lock. */
-async function handPeer(name: string, peer: string) {
-  let die = () => {};
-  await new Promise<void>((held) => {
-    void world.locks.request(hubLockName(peer), {}, () => {
-      held();
-      return new Promise<void>((release) => {
-        die = release;
-      });
-    });
-  });
-  const channel = new BroadcastChannel(relayChannelName(name));
-  const heard: RelayMessage[] = [];
-  channel.onmessage = (event) => heard.push(event.data as RelayMessage);
-  const from = { v: 1, from: peer };
-  const { url } = relayOptions(name);
-  channel.postMessage({ ...from, kind: 'join', build: 'build-b', url, topics: [], ask: 1 });
-  await vi.waitFor(() => expect(heard.some((message) => message.kind === 'owner')).toBe(true));
-  const owner = heard.find((message) => message.kind === 'owner')?.from as string;
-  const post = (body: Record<string, unknown>) => channel.postMessage({ ...from, ...body });
-  return { owner, post, heard, channel, die: () => die() };
-}
+const handPeer = (name: string, peer: string) => handPeerOf(world.locks, name, peer);
 
 const turns = async (count: number) => {
   for (let turn = 0; turn < count; turn++) await new Promise((next) => setImmediate(next));
