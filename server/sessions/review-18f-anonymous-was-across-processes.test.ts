@@ -27,13 +27,7 @@ async function processOf(received: unknown[], prefix: string) {
 
 async function resumed(url: string, session: string) {
   const client = await harness.connect(url);
-  const nonce = await client.nonce();
-  client.send({ $ts: 'resume', nonce, session, last: 0 });
-  const answer = await client.waitForMessage(
-    (text) => text.includes(`"nonce":"${nonce}"`) && !text.includes('"hello"'),
-    'the answer to resume',
-  );
-  return { client, answer: JSON.parse(answer) as Record<string, unknown> };
+  return { client, answer: await client.resume(session) };
 }
 
 describe('an anonymous send written again under another session, on another process', () => {

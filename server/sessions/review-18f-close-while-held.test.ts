@@ -38,14 +38,7 @@ describe('a server closed while a message waits for the claim of a dead process'
     });
     started.server.on('message', (_client, data) => app.push(data));
     const client = await harness.connect(started.url);
-    const nonce = await client.nonce();
-    client.send({ $ts: 'resume', nonce, session: 's1', last: 0 });
-    const answer = JSON.parse(
-      await client.waitForMessage(
-        (text) => text.includes(`"nonce":"${nonce}"`) && !text.includes('"hello"'),
-        'the answer to resume',
-      ),
-    ) as { session?: string };
+    const answer = (await client.resume('s1')) as { session?: string };
     const session = answer.session ?? 's1';
     // Another process took message 1 of the session, and died before its app got it.
     const dead = new RedisReplayStore(shared.client, { prefix }, new FakeClock(1_000));
