@@ -67,6 +67,12 @@ export class RedisReplayStore implements ReplayStore {
   /** `seen` calls made: each one's claim in Redis. */
   #claims = 0;
   readonly #held: HeldClaims;
+  /**
+   * Sessions a push could not be kept for, as this store no longer held them (Redis lost
+   * them, or a write failed): their next read says so (`entries` undefined: a resync), were
+   * a resume of them already on its way (review 18h).
+   */
+  readonly #unkept = new Set<string>();
   readonly #clock: Clock;
   #log: FanoutLog | undefined;
   #bodyOf: (message: FanoutMessage) => string = () => '';
@@ -159,7 +165,10 @@ export class RedisReplayStore implements ReplayStore {
     // Forgotten here (Redis lost it): not held, as a lost one is; only a read holds it again
     // (review 18g: a session made here with no read waited for one for good).
     const held = this.#sessions.get(key);
-    if (!held) return Promise.resolve(undefined);
+    if (!held) {
+      this.#unkept.add(key);
+      return Promise.resolve(undefined);
+    }
     if (held.phase === 'reading' || held.phase === 'failed') {
       return held.ready.then((live) => {
         if (!live) throw new Error('The session could not be read: the push was not kept');
@@ -264,7 +273,7 @@ export class RedisReplayStore implements ReplayStore {
     const { fresh, lastId } = record;
     return {
       head,
-      entries,
+      entries: this.#unkept.delete(key) ? undefined : entries,
       caughtUp: this.#log !== undefined && !fresh,
       fresh,
       topics: now,
@@ -401,6 +410,7 @@ export class RedisReplayStore implements ReplayStore {
     // A direct push still waiting for a read that will not come is not kept.
     this.#sessions.get(session)?.fail();
     this.#sessions.delete(session);
+    this.#unkept.delete(session);
     await this.#eval(DROP, this.keys(session), [this.#owner]);
   }
 
@@ -414,6 +424,7 @@ export class RedisReplayStore implements ReplayStore {
   async end(session: string): Promise<void> {
     this.#sessions.get(session)?.fail();
     this.#sessions.delete(session);
+    this.#unkept.delete(session);
     const keys = this.keys(session);
     const endSession = this.#endSession;
     if (endSession) await endSession(keys, { k: 'e', s: session });

@@ -91,3 +91,23 @@ describe('a push to a session the store let go of unseen by the server (review 1
     expect(settled).toBe(true);
   });
 });
+
+describe('a push to a session this store let go of, as a resume of it is on its way (review 18h)', () => {
+  // Review 18h's suspicion of the fix above: a push answered "not held" while a resume of
+  // the session waits behind it was neither written nor counted; were Redis to keep the
+  // session (another store resumed it, and the sweep let it go here), that resume would
+  // go on with no gap and no resync: the push lost in silence. Its read says resync now.
+  it("answers the session's next read with no entries: the worker resyncs", async () => {
+    const prefix = `r18h-unkept${Math.random()}:`;
+    const a = new RedisReplayStore(shared.client, { prefix }, new FakeClock(1_000));
+    const b = new RedisReplayStore(shared.client, { prefix }, new FakeClock(1_000));
+    await a.read('S1', 0);
+    await b.read('S1', 0);
+    // A's sweep learns B holds it: A lets it go; then a push to it comes on A.
+    expect(await a.touch('S1')).toBe(false);
+    expect(await a.append('S1', { body: '"p1"', bytes: 40 })).toBeUndefined();
+    expect(await a.read('S1', 0)).toMatchObject({ fresh: false, entries: undefined });
+    // Said once: the read after it replays as usual.
+    expect(await a.read('S1', 0)).toMatchObject({ entries: [] });
+  });
+});
