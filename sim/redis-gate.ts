@@ -8,6 +8,9 @@
 import type { RedisCommandClient } from '../server/redis/store-options';
 import type { Context, Lane, Scheduler } from './scheduler';
 
+/** Ms from a command to its answer: Redis runs it at once, its process hears it this late. */
+export const REDIS_LATENCY = 1;
+
 /** Commands that only read; a "failed write" fault spares them. */
 const READS = new Set([
   'GET',
@@ -109,7 +112,7 @@ export class RedisGate implements RedisCommandClient {
     return new Promise((resolve, reject) => {
       void settled.then((outcome) => {
         this.inFlight.delete(settled);
-        const delay = Math.max(0, sentAt + 1 - this.sim.now);
+        const delay = Math.max(0, sentAt + REDIS_LATENCY - this.sim.now);
         this.sim.post(
           this.#lane,
           'redis answer',

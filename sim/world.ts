@@ -15,7 +15,7 @@ import { installGlobals, type Realm } from './globals';
 import { type HandleRecord, History, pushOfFrame, type Receipt } from './history';
 import { CHANNEL_LAG_MAX } from './ports';
 import { Recorder } from './recorder';
-import { SimRedis } from './redis-gate';
+import { REDIS_LATENCY, SimRedis } from './redis-gate';
 import { Context, Scheduler } from './scheduler';
 import {
   contextClock,
@@ -72,7 +72,7 @@ export class World implements Realm {
   constructor(options: WorldOptions) {
     this.sim = new Scheduler(options.seed, options.choices, { trace: options.trace ?? false });
     this.tokens = new TokenIssuer(options.logins ?? false);
-    this.#recorder = new Recorder(this.sim, this.history);
+    this.#recorder = new Recorder(this.sim, this.history, options.redis ? REDIS_LATENCY : 0);
     if (options.redis) {
       const host = new SimRedis(this.sim, options.redis.client);
       this.#redis = { ...options.redis, host };
