@@ -413,7 +413,7 @@ export class RelayOwner {
         }
       : { onNumbered: (wire, before) => numbered(wire, before), withdrawn };
     const current = this.socket.cursor.session;
-    const written = origin === undefined ? undefined : this.#written.take(origin);
+    const written = origin === undefined ? undefined : this.#written.writtenAt(origin);
     // Named as the owner's own tabs' sends are (`numberingUnder`): a peer's word, checked,
     // as a tab's is (`checkTabSend`); a bad one is taken as no word (review 18g). (A peer of
     // an earlier release names no session: its id is taken as this session's, as it was then.)

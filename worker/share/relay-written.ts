@@ -17,7 +17,7 @@ interface Written {
  * nothing, posts the send again through its fresh hub, which the owner must write under the
  * same id (the server passes each id on once). So an id is kept whatever the server
  * answered (the answer dies unread with the hub too), and forgotten once:
- * - the tab posts the send again (`take`);
+ * - its re-post is written and that hub hears it (`record` again, then `heard`);
  * - the peer read `numbered` (it says so with its next send, `heard`): its tab knows the id,
  *   so a peer keeps here at most the sends it had not settled when it last sent one;
  * - the tab is gone (its lifetime lock, `tabLockName`, comes to this owner): nobody is left
@@ -54,11 +54,13 @@ export class WrittenSends {
     }
   }
 
-  /** A send of `origin` came again: where it was written, and before (`WireId.before`). */
-  take(origin: string): WireId | undefined {
-    const wire = this.#byOrigin.get(origin)?.wire;
-    this.#forget(origin);
-    return wire;
+  /**
+   * Where the send of `origin`, posted again, was written, and before (`WireId.before`).
+   * Kept until its re-post is written (`record` again): the hub that posted it may die first,
+   * and its tab post it once more (review 18h).
+   */
+  writtenAt(origin: string): WireId | undefined {
+    return this.#byOrigin.get(origin)?.wire;
   }
 
   dispose(): void {

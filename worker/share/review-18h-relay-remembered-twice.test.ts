@@ -42,7 +42,8 @@ const turns = async (count: number) => {
 // Suggested fix: `WrittenSends` keeps the wire until the re-post is written again (record
 // it again in `#send` when the remembered id is taken, or `take` only peeks and the write's
 // `numbered` replaces it), so that each later re-post by origin finds it.
-it.fails('writes a send re-posted twice through dying hubs under the id it was written under', async () => {
+// Fixed: `WrittenSends.writtenAt` keeps the wire until the re-post is written (`record` again).
+it('writes a send re-posted twice through dying hubs under the id it was written under', async () => {
   const name = 'remembered-twice';
   // The tab whose sends the hand peers relay lives on (it holds its lifetime lock).
   void world.locks.request(tabLockName('tab-b'), {}, () => new Promise(() => {}));
