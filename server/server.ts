@@ -148,7 +148,7 @@ export class TabSocketServer<
       heartbeat: this.#heartbeat,
       sessions: this.#sessions,
       authenticated: authenticate !== undefined,
-      takesMessages: () => this.#state === 'open' || this.#drainReason !== undefined,
+      takesMessages: () => this.#serving(),
       emitMessage: (client, data, text) => this.emit('message', client, data, text),
       reportError: this.#reportStoreError,
     });
@@ -185,7 +185,7 @@ export class TabSocketServer<
         clock,
       },
       {
-        takesStreams: () => this.#state === 'open' || this.#drainReason !== undefined,
+        takesStreams: () => this.#serving(),
         authenticate: (request) => authenticate && runAuthenticate(authenticate, request),
         reportError: (error, request) => this.emit('authenticateError', error, request),
         accept: (socket, userId) => this.#openStream(socket, userId),
@@ -279,6 +279,11 @@ export class TabSocketServer<
   close(drain?: DrainOptions): Promise<void> {
     this.#closed ??= this.#shutDown(drain);
     return this.#closed;
+  }
+
+  /** Open, or draining: its sockets and streams still go on until they move. */
+  #serving(): boolean {
+    return this.#state === 'open' || this.#drainReason !== undefined;
   }
 
   async #shutDown(drain: DrainOptions | undefined): Promise<void> {

@@ -316,8 +316,9 @@ export class SessionRegistry {
    * A message of `session` that says it was written before as message `was.id` of session
    * `was.session` (see `MessageFrame`): records it there, and answers whether that session
    * had passed it on. Only a session this registry holds, of the same user, and not
-   * `session` itself, is asked: anything else answers undefined, and nothing is recorded (a
-   * client naming made-up sessions would grow the store).
+   * `session` itself, or one a shared store keeps under this login's key (`seenIfKept`), is
+   * asked: anything else answers undefined, and nothing is recorded (a client naming made-up
+   * sessions would grow the store).
    */
   seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean | undefined> {
     const key = this.#storeKeyOf(session, was);
