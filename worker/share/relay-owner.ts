@@ -399,11 +399,13 @@ export class RelayOwner {
     // Each login of a hub numbers its sends from 1: its waits are its own (review 12).
     const holder = holderOf(from, login);
     // Told with where it was written before, as the owner's own tabs are (review 18d).
+    const tell = ({ session, id: wire, before }: WireId, awaits?: true) =>
+      this.#post({ kind: 'numbered', to: from, id, wire, session, awaits, login, before });
     const numbered = (wire: number, before?: WireId[], awaits?: true) => {
       const { session } = this.socket.cursor;
-      if (origin !== undefined)
-        this.#written.record(origin, from, id, wireOf(session, wire, before));
-      this.#post({ kind: 'numbered', to: from, id, wire, session, awaits, login, before });
+      const written = wireOf(session, wire, before);
+      if (origin !== undefined) this.#written.record(origin, from, id, written);
+      tell(written, awaits);
       return { session, id: wire };
     };
     const numbering: Numbering = confirms
@@ -426,8 +428,7 @@ export class RelayOwner {
       // once: written already, it may have reached the app, whatever comes of it now (review
       // 18g: a logout answered it "closed").
       Object.assign(numbering, numberingUnder(written, current));
-      const { session: was, id: wire, before: told } = written;
-      this.#post({ kind: 'numbered', to: from, id, wire, session: was, login, before: told });
+      tell(written);
     }
     // Nothing is told a peer that is gone: the hub that joins under its id anew (the same
     // hub, a tab of it back) numbers its sends from 1 again.
