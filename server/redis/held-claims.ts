@@ -32,6 +32,8 @@ export class HeldClaims {
   readonly #refused = new Map<string, Refused>();
   readonly #waits = new Set<() => void>();
   #retry: unknown;
+  /** Closes so far: a PASSED refused after a close, made before it, is not made again. */
+  #closes = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -58,8 +60,17 @@ export class HeldClaims {
     return claim;
   }
 
-  /** Redis refused the PASSED of `key`: `letGo` is made again until it answers. */
-  refused(key: string, letGo: () => Promise<unknown>): void {
+  /** How many times the store closed: what `refused` is told a PASSED began under. */
+  get closes(): number {
+    return this.#closes;
+  }
+
+  /**
+   * Redis refused the PASSED of `key`, made when the store had closed `closes` times: `letGo`
+   * is made again until it answers, unless the store closed since (review 18i).
+   */
+  refused(key: string, letGo: () => Promise<unknown>, closes: number): void {
+    if (closes !== this.#closes) return;
     this.#refused.set(key, { since: this.clock.now(), letGo });
     this.#retry ??= this.clock.setTimeout(() => this.#retryRefused(), RETRY_EVERY);
   }
@@ -80,6 +91,7 @@ export class HeldClaims {
   }
 
   close(): void {
+    this.#closes += 1;
     this.#kept.clear();
     this.#failed.clear();
     this.clock.clearTimeout(this.#retry);

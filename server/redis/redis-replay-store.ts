@@ -37,6 +37,8 @@ const ATTEMPTS = 3;
 const CLAIM_HELD_FOR = 10_000;
 /** How often a message id another claim holds is asked for again. */
 const HELD_POLL = 100;
+/** Sessions marked for a resync on their next read (`#unkept`) at most. */
+const MAX_UNKEPT = 1_024;
 
 /** Deletes a session ended by a logout and numbers its end among the fan-outs (END_SESSION). */
 type EndSession = (keys: string[], end: SessionEnd) => Promise<number>;
@@ -167,6 +169,12 @@ export class RedisReplayStore implements ReplayStore {
     const held = this.#sessions.get(key);
     if (!held) {
       this.#unkept.add(key);
+      // At most this many, oldest let go: a session that moved away is not read here again,
+      // and the registry forgets it without a word to the store (review 18i).
+      for (const oldest of this.#unkept) {
+        if (this.#unkept.size <= MAX_UNKEPT) break;
+        this.#unkept.delete(oldest);
+      }
       return Promise.resolve(undefined);
     }
     if (held.phase === 'reading' || held.phase === 'failed') {
@@ -378,10 +386,11 @@ export class RedisReplayStore implements ReplayStore {
     if (claim === undefined) return;
     const [hash] = this.keys(session);
     const letGo = () => this.#eval(PASSED, [hash], [String(id), claim]);
+    const { closes } = this.#held;
     try {
       await attempts(letGo);
     } catch (error) {
-      this.#held.refused(key, letGo);
+      this.#held.refused(key, letGo, closes);
       throw error;
     }
   }

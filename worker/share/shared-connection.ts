@@ -1,4 +1,5 @@
 import type { ResolvedConnectionOptions, Transport } from '../../protocol/connection-options';
+import { OutboxFullError, UnconfirmedSendError } from '../../protocol/errors';
 import { hubLockName, ownerLockName, relayChannelName } from '../../protocol/locks';
 import {
   isOwnerMessage,
@@ -286,7 +287,12 @@ export class SharedConnection {
     // of a dead worker are at most a limit's worth: a second one bounds them (review 18h).
     const repost = numbering?.id !== undefined || numbering?.was !== undefined;
     const { outboxLimit = Number.POSITIVE_INFINITY } = this.options;
-    const refusal = refuseSend(state, this.queued, repost ? 2 * outboxLimit : outboxLimit);
+    const full = refuseSend(state, this.queued, repost ? 2 * outboxLimit : outboxLimit);
+    // Past it, a re-post may have reached the app all the same: "unconfirmed" (review 18i).
+    const refusal =
+      repost && full instanceof OutboxFullError
+        ? new UnconfirmedSendError(`${full.message}; the server may have it`)
+        : full;
     if (role.kind === 'relay' && !refusal) return role.peer.send(data, numbering);
     if (role.kind === 'owner' && !refusal) return role.socket.connection.send(data, numbering);
     return Promise.reject(refusal);
