@@ -33,7 +33,7 @@ async function receive(
   id: number,
   was: MessageOrigin[],
 ): Promise<boolean> {
-  const seen = await passedOnBefore(recordsOf(store, own), {} as Session, id, was, () => {});
+  const seen = await passedOnBefore(recordsOf(store, own), {} as Session, id, was, () => {}, []);
   if (!seen) {
     await store.passed(own, id);
     for (const origin of was) await store.passed(origin.session, origin.id);

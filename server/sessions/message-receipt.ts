@@ -2,10 +2,16 @@ import type { MessageOrigin } from '../../protocol/wire';
 import { isPromise, type MaybePromise } from '../stores/maybe-promise';
 import type { Session } from './session';
 
+/** A message id a record took in the store under `key` (see `ReplayStore.passed`). */
+export interface TakenId {
+  readonly key: string;
+  readonly id: number;
+}
+
 /** What `passedOnBefore` asks of the registry. */
 export interface ReceiptRecords {
   seen(session: Session, id: number): MaybePromise<boolean>;
-  seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean | undefined>;
+  seenIn(session: Session, was: MessageOrigin, taken: TakenId[]): MaybePromise<boolean | undefined>;
   /**
    * Whether the store holds an id its record took for this process until `passed` (see
    * `ReplayStore.passed`): a record that failed after it ran leaves the id held, not seen.
@@ -23,7 +29,9 @@ export interface ReceiptRecords {
  * copy drop itself there while this one is dropped elsewhere, and the send would be lost
  * (review 18b: two copies taking two sessions in opposite orders). Its own session records
  * it once decided, for a resend of it once the others are gone; the answer waits for that
- * record, so that the caller's `passed` lets go of all it took (see `ReplayStore.passed`).
+ * record, so that the caller's `passed` lets go of all it took: the ids of other sessions
+ * go in `taken`, under the keys asked, as the session may have left the registry since
+ * (review 18i; see `ReplayStore.passed`).
  *
  * A check of another session that fails is reported. On a store that holds what it took
  * until `passed`, the next session decides, as for one it cannot check: what the check may
@@ -39,6 +47,7 @@ export function passedOnBefore(
   id: number,
   was: readonly MessageOrigin[],
   reportError: (error: unknown) => void,
+  taken: TakenId[],
 ): MaybePromise<boolean> {
   // Waited for: what it took is let go of once the app has the message (`passed`).
   const recordHere = (seen: boolean): MaybePromise<boolean> => {
@@ -63,7 +72,7 @@ export function passedOnBefore(
     if (!origin) return records.seen(session, id);
     const next = (seen: boolean | undefined) =>
       seen === undefined ? decide(index + 1) : recordHere(seen);
-    const there = records.seenIn(session, origin);
+    const there = records.seenIn(session, origin, taken);
     if (!isPromise(there)) return next(there);
     return there.then(next, (error: unknown) => {
       reportError(error);

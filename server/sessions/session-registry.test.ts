@@ -133,14 +133,14 @@ describe('SessionRegistry', () => {
       const next = resume('ann', 's2').session;
       const bobs = resume('bob', 's3').session;
       const seen = vi.spyOn(store, 'seen');
-      expect(registry.seenIn(next, { session: 'nowhere', id: 1 })).toBeUndefined();
-      expect(registry.seenIn(next, { session: 's3', id: 1 })).toBeUndefined();
-      expect(registry.seenIn(next, { session: 's2', id: 1 })).toBeUndefined();
+      expect(registry.seenIn(next, { session: 'nowhere', id: 1 }, [])).toBeUndefined();
+      expect(registry.seenIn(next, { session: 's3', id: 1 }, [])).toBeUndefined();
+      expect(registry.seenIn(next, { session: 's2', id: 1 }, [])).toBeUndefined();
       // Nothing recorded for a session not held here, another user's, or its own.
       expect(seen).not.toHaveBeenCalled();
       expect(registry.seen(bobs, 1)).toBe(false);
-      expect(registry.seenIn(next, { session: 's1', id: 4 })).toBe(false);
-      expect(registry.seenIn(next, { session: 's1', id: 4 })).toBe(true);
+      expect(registry.seenIn(next, { session: 's1', id: 4 }, [])).toBe(false);
+      expect(registry.seenIn(next, { session: 's1', id: 4 }, [])).toBe(true);
       expect(registry.seen(old, 4)).toBe(true);
     });
 
@@ -149,7 +149,7 @@ describe('SessionRegistry', () => {
       const old = resume('socket-1', 'a-session-id-of-16').session;
       const next = resume('socket-2', 'another-session-id').session;
       expect(registry.seen(old, 2)).toBe(false);
-      expect(registry.seenIn(next, { session: 'a-session-id-of-16', id: 2 })).toBe(true);
+      expect(registry.seenIn(next, { session: 'a-session-id-of-16', id: 2 }, [])).toBe(true);
     });
   });
 

@@ -5,6 +5,7 @@ import { isPromise, type MaybePromise, unawaited } from '../stores/maybe-promise
 import type { PushPayload } from '../stores/push-payload';
 import type { ReplayRead, ReplayStore } from '../stores/replay-store';
 import { SerialQueue } from './serial-queue';
+import type { TakenId } from './message-receipt';
 import type { SendBudget } from './session';
 import {
   type Fanout,
@@ -318,11 +319,16 @@ export class SessionRegistry {
    * had passed it on. Only a session this registry holds, of the same user, and not
    * `session` itself, or one a shared store keeps under this login's key (`seenIfKept`), is
    * asked: anything else answers undefined, and nothing is recorded (a client naming made-up
-   * sessions would grow the store).
+   * sessions would grow the store). What it asks goes in `taken`, for `passed`.
    */
-  seenIn(session: Session, was: MessageOrigin): MaybePromise<boolean | undefined> {
+  seenIn(
+    session: Session,
+    was: MessageOrigin,
+    taken: TakenId[],
+  ): MaybePromise<boolean | undefined> {
     const key = this.#storeKeyOf(session, was);
     if (key === undefined) return undefined;
+    taken.push({ key, id: was.id });
     const window = this.options.dedupeWindow;
     // A shared store checks no owner of it: another process may have resumed a session this
     // one still holds detached (review 18g).
@@ -335,13 +341,14 @@ export class SessionRegistry {
   }
 
   /**
-   * Message `id` of `session`, written before as `was`, was passed on (or found passed): the
-   * store lets go of what `seen` and `seenIn` took of it here (see `ReplayStore.passed`).
+   * Message `id` of `session` was passed on (or found passed): the store lets go of what
+   * `seen` took of it here, and of what `seenIn` took (`taken`) under the keys it asked: a
+   * session it asked may have left this registry since (see `ReplayStore.passed`).
    */
   passed(
     session: Session,
     id: number,
-    was: readonly MessageOrigin[],
+    taken: readonly TakenId[],
     reportError: (error: unknown) => void,
   ): void {
     const { store } = this;
@@ -349,10 +356,7 @@ export class SessionRegistry {
     const letGo = (key: string, of: number) =>
       unawaited(() => store.passed?.(key, of), reportError);
     letGo(session.key, id);
-    for (const origin of was) {
-      const key = this.#storeKeyOf(session, origin);
-      if (key !== undefined) letGo(key, origin.id);
-    }
+    for (const { key, id: of } of taken) letGo(key, of);
   }
 
   /**

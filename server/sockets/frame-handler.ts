@@ -1,6 +1,6 @@
 import type { RawData } from 'ws';
 import { parseJson } from '../../protocol/heartbeat-frame';
-import { passedOnBefore } from '../sessions/message-receipt';
+import { passedOnBefore, type TakenId } from '../sessions/message-receipt';
 import type { Session, SessionRegistry } from '../sessions/session-registry';
 import { isPromise, type MaybePromise } from '../stores/maybe-promise';
 import {
@@ -141,6 +141,8 @@ export class FrameHandler {
         const { id, data, text: message, was = [] } = frame;
         const { sessions } = this.#context;
         const reportError = (error: unknown) => this.#context.reportError(error);
+        // The ids the checks of `was` took, under the keys they asked, for `passed`.
+        const taken: TakenId[] = [];
         const deliver = (seen: boolean) => {
           // Neither passed on nor let go: what the store took stays held for the resend.
           if (!this.#context.takesMessages()) return;
@@ -149,7 +151,7 @@ export class FrameHandler {
           } finally {
             // Only now: a shared store holds the id for this process until the app has it
             // (an app whose handler throws had it too).
-            sessions.passed(session, id, was, reportError);
+            sessions.passed(session, id, taken, reportError);
           }
           client.sendText(encodeControlFrame({ $ts: 'ack', id }));
         };
@@ -159,7 +161,7 @@ export class FrameHandler {
           reportError(error);
           client.shut(CLOSE_TRY_AGAIN_LATER, 'The message could not be recorded');
         };
-        const seen = passedOnBefore(sessions, session, id, was, reportError);
+        const seen = passedOnBefore(sessions, session, id, was, reportError, taken);
         if (!isPromise(seen)) return deliver(seen);
         return seen.then(deliver, failed);
       }
