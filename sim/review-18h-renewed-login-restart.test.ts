@@ -40,7 +40,9 @@ const RENEWED_THEN_RESTART: Plan = {
 // Suggested fix: the in-memory store answers `seenIfKept` for the sessions it keeps (its
 // records survive the restart with it), or the registry checks a `was` in the store by
 // the user's other logins' keys (`#ofOtherLogin` asks the store, not only the registry).
-it.fails('holds every invariant across a renewed login and a restart that keeps sessions', async () => {
+// Fixed: the store names a login's session by user and id too (`keyOfLogin`), and the
+// restarted registry checks the `was` S1 there under S1's own login's key.
+it('holds every invariant across a renewed login and a restart that keeps sessions', async () => {
   const { violations } = await runPlan(RENEWED_THEN_RESTART);
   expect(violations).toEqual([]);
 });

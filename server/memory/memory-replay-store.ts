@@ -1,5 +1,11 @@
 import { type Clock, systemClock } from '../../protocol/clock';
-import { isPushNumber, type PushPayload, type ReplayRead, type ReplayStore } from '../stores';
+import {
+  isPushNumber,
+  type PushPayload,
+  type ReplayRead,
+  type ReplayStore,
+  type SessionHolder,
+} from '../stores';
 import { DedupeWindow } from './dedupe-window';
 import { type ReplayLimits, ReplayLog } from './replay-log';
 
@@ -13,6 +19,10 @@ const GONE: ReplayRead = { head: 0, entries: undefined, fresh: true };
 export class MemoryReplayStore implements ReplayStore {
   readonly #logs = new Map<string, ReplayLog>();
   readonly #received = new Map<string, DedupeWindow>();
+  /** A login's sessions by user and id (`keyOfLogin`): each names a key in `#logs`. */
+  readonly #ofLogins = new Map<string, string>();
+  /** The other way: at most one name a key. */
+  readonly #loginNames = new Map<string, string>();
 
   constructor(
     private readonly limits: ReplayLimits,
@@ -34,10 +44,23 @@ export class MemoryReplayStore implements ReplayStore {
    * Redis's does, that no server read it since it began or dropped it, not that it has no
    * push.
    */
-  read(session: string, last: number | undefined): ReplayRead {
+  read(session: string, last: number | undefined, holder?: SessionHolder): ReplayRead {
     const lastId = this.#received.get(session)?.highest;
     const stream = this.#stream(session, last);
+    if (holder?.login !== undefined && holder.id !== undefined) {
+      const name = loginName(holder.userId, holder.id);
+      const named = this.#ofLogins.get(name);
+      if (!stream.fresh || named === undefined || !this.#logs.has(named)) {
+        this.#ofLogins.set(name, session);
+        this.#loginNames.set(session, name);
+      }
+    }
     return lastId ? { ...stream, lastId } : stream;
+  }
+
+  keyOfLogin(user: string, id: string): string | undefined {
+    const key = this.#ofLogins.get(loginName(user, id));
+    return key !== undefined && this.#logs.has(key) ? key : undefined;
   }
 
   #stream(session: string, last: number | undefined): ReplayRead {
@@ -70,5 +93,14 @@ export class MemoryReplayStore implements ReplayStore {
   drop(session: string): void {
     this.#logs.delete(session);
     this.#received.delete(session);
+    // A name is kept while its session is: there are never more of them than sessions.
+    const name = this.#loginNames.get(session);
+    this.#loginNames.delete(session);
+    if (name !== undefined && this.#ofLogins.get(name) === session) this.#ofLogins.delete(name);
   }
+}
+
+/** A session's name for `keyOfLogin` (JSON: no user and id can share it). */
+function loginName(user: string, id: string): string {
+  return JSON.stringify([user, id]);
 }

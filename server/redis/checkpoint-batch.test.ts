@@ -8,7 +8,7 @@ describe('CheckpointBatch', () => {
       {
         sendCommand: async (args) => {
           sent.push([...args]);
-          const sessions = Number(args[2]) / 3;
+          const sessions = Number(args[2]) / 4;
           return Array.from({ length: sessions }, (_, index) => (index % 2 === 0 ? 1 : 0));
         },
       },
@@ -16,13 +16,13 @@ describe('CheckpointBatch', () => {
       '1000',
     );
     const answers = Array.from({ length: 300 }, (_, index) =>
-      batch.write([`h${index}`, `l${index}`, `d${index}`], ['1', '2', '3', '4', '']),
+      batch.write([`h${index}`, `l${index}`, `d${index}`, `n${index}`], ['1', '2', '3', '4', '']),
     );
     expect(sent).toHaveLength(0);
     const held = await Promise.all(answers);
-    expect(sent.map((command) => command[2])).toEqual(['768', '132']);
-    expect(sent[1]?.slice(3, 6)).toEqual(['h256', 'l256', 'd256']);
-    expect(sent[1]?.slice(3 + 132, 3 + 134)).toEqual(['owner-1', '1000']);
+    expect(sent.map((command) => command[2])).toEqual(['1024', '176']);
+    expect(sent[1]?.slice(3, 7)).toEqual(['h256', 'l256', 'd256', 'n256']);
+    expect(sent[1]?.slice(3 + 176, 3 + 178)).toEqual(['owner-1', '1000']);
     expect(held.slice(0, 3)).toEqual([true, false, true]);
     expect(held[256]).toBe(true);
   });
@@ -37,12 +37,16 @@ describe('CheckpointBatch', () => {
       'owner-1',
       '1000',
     );
-    await expect(throwing.write(['h', 'l', 'd'], ['', '', '', '', ''])).rejects.toThrow('closed');
+    await expect(throwing.write(['h', 'l', 'd', 'n'], ['', '', '', '', ''])).rejects.toThrow(
+      'closed',
+    );
     const failing = new CheckpointBatch(
       { sendCommand: () => Promise.reject(new Error('READONLY')) },
       'owner-1',
       '1000',
     );
-    await expect(failing.write(['h', 'l', 'd'], ['', '', '', '', ''])).rejects.toThrow('READONLY');
+    await expect(failing.write(['h', 'l', 'd', 'n'], ['', '', '', '', ''])).rejects.toThrow(
+      'READONLY',
+    );
   });
 });

@@ -34,7 +34,7 @@ export class CheckpointBatch {
 
   /**
    * Writes `args` (ch, cm, ph, pm, interests; '' keeps) to the session of `keys` (hash,
-   * stream, bits) and renews it; answers whether this store holds it.
+   * stream, bits, name) and renews it; answers whether this store holds it.
    */
   write(keys: readonly string[], args: readonly string[]): Promise<boolean> {
     return new Promise((resolve, reject) => {
@@ -48,7 +48,7 @@ export class CheckpointBatch {
     this.#pending = [];
     for (let start = 0; start < pending.length; start += BATCH) {
       const batch = pending.slice(start, start + BATCH);
-      const command = ['EVAL', CHECKPOINT, String(batch.length * 3)];
+      const command = ['EVAL', CHECKPOINT, String(batch.length * 4)];
       for (const item of batch) command.push(...item.keys);
       command.push(this.#owner, this.#ttl);
       for (const item of batch) command.push(...item.args);

@@ -34,6 +34,8 @@ export class HeldSession {
   readAt = 0;
   /** The last end of it heard while a resume reads it; 0 for none. */
   endedAt = 0;
+  /** Its name by user and id in Redis, a login's session's (see `ReplayStore.keyOfLogin`). */
+  name: string | undefined;
   /** A change of interest on its way to Redis: the session's pushes are written after it. */
   persisting: Promise<boolean> | undefined;
   /** Changes of interest while not live: the read that makes it live counts by them. */

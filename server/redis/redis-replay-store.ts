@@ -209,18 +209,23 @@ export class RedisReplayStore implements ReplayStore {
     const log = this.#log;
     const user = holder?.userId ?? '';
     const created: Interest = { since: log?.made ?? 0, user, topics: [...(holder?.topics ?? [])] };
+    held.name =
+      holder?.login !== undefined && holder.id !== undefined
+        ? this.#nameOf(holder.userId, holder.id)
+        : undefined;
     let record: SessionRecord;
     try {
       const [hash, stream, bits] = this.keys(session);
       const reply = await this.#eval(
         READ,
-        [hash, stream, bits, `${this.#prefix}fanout:n`],
+        [hash, stream, bits, `${this.#prefix}fanout:n`, ...(held.name ? [held.name] : [])],
         [
           this.#owner,
           this.#ttl,
           String(created.since),
           JSON.stringify([created]),
           String(isPushNumber(last) ? last : Number.MAX_SAFE_INTEGER),
+          session,
         ],
       );
       record = readReply(reply);
@@ -407,7 +412,7 @@ export class RedisReplayStore implements ReplayStore {
       return false;
     }
     const reads = held?.reads;
-    const still = await this.#checkpoints.write(this.keys(session), ['', '', '', '', '']);
+    const still = await this.#checkpoints.write(this.#renewed(session), ['', '', '', '', '']);
     if (still || !held) return still;
     // A resume that began reading it since the question holds it again: it stays, socket too.
     if (held.reads !== reads) return true;
@@ -460,6 +465,22 @@ export class RedisReplayStore implements ReplayStore {
     return [`${base}:h`, `${base}:l`, `${base}:d`];
   }
 
+  /** What CHECKPOINT renews of a session: its keys and its name (its hash for none). */
+  #renewed(session: string): string[] {
+    const keys = this.keys(session);
+    return [...keys, this.#sessions.get(session)?.name ?? keys[0]];
+  }
+
+  /** The name of a login's session `id` of `user`, kept in a hash (see READ). */
+  #nameOf(user: string, id: string): string {
+    return `${this.#prefix}{${Buffer.from(JSON.stringify([user, id])).toString('base64url')}}:n`;
+  }
+
+  async keyOfLogin(user: string, id: string): Promise<string | undefined> {
+    const key = await this.#client.sendCommand(['HGET', this.#nameOf(user, id), 'k']);
+    return typeof key === 'string' ? key : undefined;
+  }
+
   #heldSession(key: string): HeldSession {
     let held = this.#sessions.get(key);
     if (!held) {
@@ -484,7 +505,7 @@ export class RedisReplayStore implements ReplayStore {
   #writeAnchors(key: string, held: HeldSession, withInterests: boolean): Promise<boolean> {
     const { reads } = held;
     return this.#checkpoints
-      .write(this.keys(key), held.checkpointArgs(withInterests))
+      .write(this.#renewed(key), held.checkpointArgs(withInterests))
       .then((still) => {
         if (!still) this.#forget(key, held, reads);
         return still;

@@ -21,9 +21,12 @@ const notHeld = (ownerArg: number, answer: number) =>
 if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
 
 /**
- * KEYS: hash, stream, bits, the fan-out counter. ARGV: owner, ttl ms, the fan-out mark and
- * the interests (JSON) of a session created now, the worker's last push (a large number for
- * none). The store of `owner` holds the session from then on. Answers {the last fan-out
+ * KEYS: hash, stream, bits, the fan-out counter, and for a login's session its name by user
+ * and id (a hash: `h` the session's hash, `k` its key; see `ReplayStore.keyOfLogin`). ARGV:
+ * owner, ttl ms, the fan-out mark and the interests (JSON) of a session created now, the
+ * worker's last push (a large number for none), the session's key. The store of `owner`
+ * holds the session from then on. A session created now under a name that names another
+ * one Redis keeps leaves the name to that one. Answers {the last fan-out
  * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, 1 when the
  * session was created now (Redis did not know it) else 0, the highest message id seen
  * (`top`), then the direct
@@ -37,6 +40,13 @@ if not redis.call('HGET', KEYS[1], 'ch') then
 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+if KEYS[5] then
+  local named = redis.call('HGET', KEYS[5], 'h')
+  if fresh == '0' or not named or named == KEYS[1] or redis.call('EXISTS', named) == 0 then
+    redis.call('HSET', KEYS[5], 'h', KEYS[1], 'k', ARGV[6])
+    redis.call('PEXPIRE', KEYS[5], ARGV[2])
+  end
+end
 local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor', 'top')
 local last = tonumber(ARGV[5])
 local from = math.min(tonumber(known[1]), tonumber(known[3]), last)
@@ -66,20 +76,23 @@ end
 return out`;
 
 /**
- * KEYS: hash, stream, bits of each session, in threes. ARGV: owner, ttl ms, then five a
- * session: ch, cm, ph, pm ('' keeps the anchors) and interests ('' keeps them). Renews the
- * sessions the store of `owner` holds; answers 1 for each of those, 0 for the others.
+ * KEYS: hash, stream, bits and name (see READ; the hash for a session without one) of each
+ * session, in fours. ARGV: owner, ttl ms, then five a session: ch, cm, ph, pm ('' keeps the
+ * anchors) and interests ('' keeps them). Renews the sessions the store of `owner` holds,
+ * and their names while those name them; answers 1 for each of those, 0 for the others.
  */
 export const CHECKPOINT = `local out = {}
-for i = 0, #KEYS / 3 - 1 do
-  local hash = KEYS[i * 3 + 1]
+for i = 0, #KEYS / 4 - 1 do
+  local hash = KEYS[i * 4 + 1]
   local a = 3 + i * 5
   if redis.call('HGET', hash, 'owner') == ARGV[1] then
     if ARGV[a] ~= '' then
       redis.call('HSET', hash, 'ch', ARGV[a], 'cm', ARGV[a + 1], 'ph', ARGV[a + 2], 'pm', ARGV[a + 3])
     end
     if ARGV[a + 4] ~= '' then redis.call('HSET', hash, 'interests', ARGV[a + 4]) end
-    for j = 1, 3 do redis.call('PEXPIRE', KEYS[i * 3 + j], ARGV[2]) end
+    for j = 1, 3 do redis.call('PEXPIRE', KEYS[i * 4 + j], ARGV[2]) end
+    local name = KEYS[i * 4 + 4]
+    if redis.call('HGET', name, 'h') == hash then redis.call('PEXPIRE', name, ARGV[2]) end
     out[#out + 1] = 1
   else
     out[#out + 1] = 0

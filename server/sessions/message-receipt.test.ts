@@ -181,7 +181,14 @@ describe('passedOnBefore', () => {
       seenIn: () => Promise.reject(failure),
     };
     const session = { id: 's3' } as Session;
-    const seen = await passedOnBefore(records, session, 1, S3.was, (error) => reported.push(error), []);
+    const seen = await passedOnBefore(
+      records,
+      session,
+      1,
+      S3.was,
+      (error) => reported.push(error),
+      [],
+    );
     // The check may have recorded it in s1: decided elsewhere, a resend of it would be dropped
     // there as seen, were its own record to fail too and the socket to end (review 18c).
     expect(seen).toBe(false);
@@ -242,7 +249,14 @@ describe('passedOnBefore', () => {
         return was.session === 's1' ? Promise.reject(failure) : Promise.resolve(undefined);
       },
     };
-    const seen = await passedOnBefore(records, { id: 's3' } as Session, 1, S3.was, (error) => reported.push(error), []);
+    const seen = await passedOnBefore(
+      records,
+      { id: 's3' } as Session,
+      1,
+      S3.was,
+      (error) => reported.push(error),
+      [],
+    );
     expect({ seen, asked, reported }).toEqual({
       seen: true,
       asked: ['seenIn s1:3', 'seenIn s2:1', 'seen s3:1'],

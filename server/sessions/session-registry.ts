@@ -4,8 +4,8 @@ import type { MessageOrigin } from '../../protocol/wire';
 import { isPromise, type MaybePromise, unawaited } from '../stores/maybe-promise';
 import type { PushPayload } from '../stores/push-payload';
 import type { ReplayRead, ReplayStore } from '../stores/replay-store';
-import { SerialQueue } from './serial-queue';
 import type { TakenId } from './message-receipt';
+import { SerialQueue } from './serial-queue';
 import type { SendBudget } from './session';
 import {
   type Fanout,
@@ -327,13 +327,22 @@ export class SessionRegistry {
     taken: TakenId[],
   ): MaybePromise<boolean | undefined> {
     const key = this.#storeKeyOf(session, was);
+    if (isPromise(key)) return key.then((found) => this.#seenAt(found, was.id, taken));
+    return this.#seenAt(key, was.id, taken);
+  }
+
+  #seenAt(
+    key: string | undefined,
+    id: number,
+    taken: TakenId[],
+  ): MaybePromise<boolean | undefined> {
     if (key === undefined) return undefined;
-    taken.push({ key, id: was.id });
+    taken.push({ key, id });
     const window = this.options.dedupeWindow;
     // A shared store checks no owner of it: another process may have resumed a session this
     // one still holds detached (review 18g).
-    if (this.store.seenIfKept) return this.store.seenIfKept(key, was.id, window);
-    return this.store.seen(key, was.id, window);
+    if (this.store.seenIfKept) return this.store.seenIfKept(key, id, window);
+    return this.store.seen(key, id, window);
   }
 
   get holdsUntilPassed(): boolean {
@@ -362,17 +371,32 @@ export class SessionRegistry {
   /**
    * The store's key of session `was.session`, as `session` may name it in a message's `was`.
    * Another server of a shared store may hold a session of this login this one does not
-   * (the key names this login's sessions only).
+   * (the key names this login's sessions only), and the store may keep one of another login
+   * that no server here holds (another process's, or this one's before a restart): it names
+   * those by user and id (`keyOfLogin`).
    */
-  #storeKeyOf(session: Session, was: MessageOrigin): string | undefined {
+  #storeKeyOf(session: Session, was: MessageOrigin): MaybePromise<string | undefined> {
     const key = this.#keyOf(session, was.session);
     const other = this.#sessions.get(key) ?? this.#ofOtherLogin(session, was.session);
-    // Anonymous sessions are their id alone (each socket is its own user): knowing the id is
-    // what a resume of it needs too, so one another process holds is asked as well.
-    if (!other && this.store.seenIfKept) return key;
-    const ofUser = this.options.anonymous || other?.userId === session.userId;
-    if (!other || other === session || !ofUser) return undefined;
+    if (!other && session.login !== undefined && this.store.keyOfLogin) {
+      const kept = this.store.keyOfLogin(session.userId, was.session);
+      const orOwn = (found: string | undefined) =>
+        found === session.key ? undefined : (found ?? this.#keptKey(key));
+      return isPromise(kept) ? kept.then(orOwn) : orOwn(kept);
+    }
+    if (!other) return this.#keptKey(key);
+    const ofUser = this.options.anonymous || other.userId === session.userId;
+    if (other === session || !ofUser) return undefined;
     return other.key;
+  }
+
+  /**
+   * A key no session here has, asked of a shared store alone. Anonymous sessions are their
+   * id alone (each socket is its own user): knowing the id is what a resume of it needs too,
+   * so one another process holds is asked as well.
+   */
+  #keptKey(key: string): string | undefined {
+    return this.store.seenIfKept ? key : undefined;
   }
 
   /**

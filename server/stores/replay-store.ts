@@ -9,6 +9,9 @@ import type { PushPayload } from './push-payload';
 export interface SessionHolder {
   readonly userId: string;
   readonly topics: ReadonlySet<string>;
+  /** The id its worker names it by, and the login that began it (see `keyOfLogin`). */
+  readonly id?: string;
+  readonly login?: string | undefined;
 }
 
 /** Whether `last` can be a push number: a safe integer, 0 or above. */
@@ -115,6 +118,15 @@ export interface ReplayStore {
    * it on and could not say so in time). Absent from a store of one process.
    */
   passed?(session: string, id: number): MaybePromise<void>;
+  /**
+   * Optional: the key of the session `id` of `user`, of any login, that the store keeps, as
+   * a `read` with a `SessionHolder.login` named it; undefined for none. A worker whose login
+   * changed with no logout names its session of the earlier login in the `was` of its sends
+   * (see `MessageFrame`), which a server that does not hold that session (another process,
+   * or one restarted since) checks by it (review 18c). A read of the id under another login
+   * that the store did not know leaves it naming the earlier one while that one is kept.
+   */
+  keyOfLogin?(user: string, id: string): MaybePromise<string | undefined>;
   /** Optional: the server closed; the store stops its own timers (its work in flight fails). */
   close?(): void;
   /**

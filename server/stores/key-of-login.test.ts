@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryReplayStore } from '../memory/memory-replay-store';
+import { RedisReplayStore } from '../redis';
+import { redisForTheFile } from '../test-support/redis-server';
+import type { ReplayStore, SessionHolder } from './replay-store';
+
+const shared = redisForTheFile();
+let prefixes = 0;
+
+const stores: Array<[string, () => ReplayStore]> = [
+  [
+    'MemoryReplayStore',
+    () => new MemoryReplayStore({ maxCount: 10, maxAge: 60_000, maxBytes: 100_000 }),
+  ],
+  [
+    'RedisReplayStore',
+    () => new RedisReplayStore(shared.client, { prefix: `key-of-login${++prefixes}:` }),
+  ],
+];
+
+/** The registry's key and holder of session `id` of `user` and `login`. */
+function sessionOf(user: string, login: string | undefined, id: string) {
+  const key = JSON.stringify(login === undefined ? [user, id] : [user, login, id]);
+  const holder: SessionHolder = { userId: user, topics: new Set(), id, login };
+  return { key, holder };
+}
+
+describe.each(stores)('%s.keyOfLogin()', (_name, make) => {
+  it("names a login's session by its user and id, and no other user's", async () => {
+    const store = make();
+    const s1 = sessionOf('ann', 'l1', 's1');
+    await store.read(s1.key, 0, s1.holder);
+    expect(await store.keyOfLogin?.('ann', 's1')).toBe(s1.key);
+    expect(await store.keyOfLogin?.('bob', 's1')).toBeUndefined();
+    expect(await store.keyOfLogin?.('ann', 's2')).toBeUndefined();
+  });
+
+  it('names no session read without a login', async () => {
+    const store = make();
+    const plain = sessionOf('ann', undefined, 's1');
+    await store.read(plain.key, 0, plain.holder);
+    expect(await store.keyOfLogin?.('ann', 's1')).toBeUndefined();
+  });
+
+  it('keeps naming the earlier login while it is kept, then the next one', async () => {
+    const store = make();
+    const first = sessionOf('ann', 'l1', 's1');
+    const next = sessionOf('ann', 'l2', 's1');
+    await store.read(first.key, 0, first.holder);
+    // The next login's worker names the id of its earlier login: created now, not named.
+    expect((await store.read(next.key, 5, next.holder)).fresh).toBe(true);
+    expect(await store.keyOfLogin?.('ann', 's1')).toBe(first.key);
+    // The earlier one is gone: a read of the next one takes the name.
+    await store.drop(first.key);
+    await store.read(next.key, 0, next.holder);
+    expect(await store.keyOfLogin?.('ann', 's1')).toBe(next.key);
+  });
+});
+
+describe('MemoryReplayStore.keyOfLogin()', () => {
+  it('forgets the name with its session', () => {
+    const store = new MemoryReplayStore({ maxCount: 10, maxAge: 60_000, maxBytes: 100_000 });
+    const s1 = sessionOf('ann', 'l1', 's1');
+    store.read(s1.key, 0, s1.holder);
+    store.drop(s1.key);
+    expect(store.keyOfLogin('ann', 's1')).toBeUndefined();
+  });
+});
+
+describe('RedisReplayStore.keyOfLogin()', () => {
+  it('renews the name with the session it names, for as long as the session', async () => {
+    const prefix = `key-of-login-ttl${++prefixes}:`;
+    const store = new RedisReplayStore(shared.client, { prefix, ttl: 600_000 });
+    const s1 = sessionOf('ann', 'l1', 's1');
+    await store.read(s1.key, 0, s1.holder);
+    const names = (await shared.client.sendCommand(['KEYS', `${prefix}*:n`])) as string[];
+    expect(names).toHaveLength(1);
+    const name = names[0] as string;
+    await shared.client.sendCommand(['PEXPIRE', name, '5000']);
+    expect(await store.touch(s1.key)).toBe(true);
+    expect(Number(await shared.client.sendCommand(['PTTL', name]))).toBeGreaterThan(500_000);
+  });
+});
