@@ -1,7 +1,7 @@
 /**
  * `passedOnBefore` against a real Redis: the copies of one send read by two processes, each
  * with its own `RedisReplayStore` on the same keys, as `SessionRegistry` asks them. Both
- * tests are review 18h's, left open (sim/README.md, "Still open").
+ * tests are review 18h's; the second is left open (sim/README.md, "Still open").
  */
 import { expect, it } from 'vitest';
 import type { MessageOrigin } from '../../protocol/wire';
@@ -33,7 +33,14 @@ async function receive(
   id: number,
   was: MessageOrigin[],
 ): Promise<boolean> {
-  const seen = await passedOnBefore(recordsOf(store, own), {} as Session, id, was, () => {}, []);
+  const seen = await passedOnBefore(
+    recordsOf(store, own),
+    { id: own } as Session,
+    id,
+    was,
+    () => {},
+    [],
+  );
   if (!seen) {
     await store.passed(own, id);
     for (const origin of was) await store.passed(origin.session, origin.id);
@@ -69,7 +76,10 @@ async function receive(
 // session's named id in its place), or the server sorts a copy's sessions by a key all
 // copies share (the first `was`); or a copy whose own session holds its id under another
 // copy's claim waits without taking over while that claim's copy is itself waiting.
-it.fails('passes a send written S, T, S on once when its T and second S copies are read at once', async () => {
+// Fixed: the second S copy names its first in its place (`was` S3, `also` [T1]: the worker's
+// `numberingUnder`), and the server decides it there (`passedOnBefore`): both copies take S
+// first.
+it('passes a send written S, T, S on once when its T and second S copies are read at once', async () => {
   const prefix = `r18h-orders${Math.random()}:`;
   const clock = new FakeClock(1_000);
   const p1 = new RedisReplayStore(shared.client, { prefix }, clock);
@@ -77,7 +87,10 @@ it.fails('passes a send written S, T, S on once when its T and second S copies a
   await p1.read('S', 0);
   await p2.read('T', 0);
   const answers: boolean[] = [];
-  const a = receive(p1, 'S', 3, [{ session: 'T', id: 1 }]).then((seen) => answers.push(seen));
+  const a = receive(p1, 'S', 3, [
+    { session: 'S', id: 3 },
+    { session: 'T', id: 1 },
+  ]).then((seen) => answers.push(seen));
   const b = receive(p2, 'T', 1, [{ session: 'S', id: 3 }]).then((seen) => answers.push(seen));
   for (let poll = 0; poll < 500 && answers.length < 2; poll++) {
     await waitUntil(() => clock.pending > 0 || answers.length === 2, 'the next poll');

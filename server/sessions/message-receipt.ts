@@ -69,7 +69,12 @@ export function passedOnBefore(
   };
   const decide = (index: number): MaybePromise<boolean> => {
     const origin = was[index];
-    if (!origin) return records.seen(session, id);
+    // Its own copy, named in its place among the others (written there first, then
+    // elsewhere, then there again): decided there, so that every copy takes the sessions in
+    // one order (review 18h).
+    if (!origin || (origin.session === session.id && origin.id === id)) {
+      return records.seen(session, id);
+    }
     const next = (seen: boolean | undefined) =>
       seen === undefined ? decide(index + 1) : recordHere(seen);
     const there = records.seenIn(session, origin, taken);

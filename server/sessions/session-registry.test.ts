@@ -127,7 +127,7 @@ describe('SessionRegistry', () => {
   });
 
   describe('#seenIn()', () => {
-    it("records the id in a held session of the same user only, and answers that session's dedupe", () => {
+    it("records the id in a held session of the same user only, its own too, and answers that session's dedupe", () => {
       const { registry, store, resume } = setup();
       const old = resume('ann', 's1').session;
       const next = resume('ann', 's2').session;
@@ -135,9 +135,11 @@ describe('SessionRegistry', () => {
       const seen = vi.spyOn(store, 'seen');
       expect(registry.seenIn(next, { session: 'nowhere', id: 1 }, [])).toBeUndefined();
       expect(registry.seenIn(next, { session: 's3', id: 1 }, [])).toBeUndefined();
-      expect(registry.seenIn(next, { session: 's2', id: 1 }, [])).toBeUndefined();
-      // Nothing recorded for a session not held here, another user's, or its own.
+      // Nothing recorded for a session not held here, or another user's.
       expect(seen).not.toHaveBeenCalled();
+      // Its own, under another id (a message written there before): in its place.
+      expect(registry.seenIn(next, { session: 's2', id: 7 }, [])).toBe(false);
+      expect(registry.seen(next, 7)).toBe(true);
       expect(registry.seen(bobs, 1)).toBe(false);
       expect(registry.seenIn(next, { session: 's1', id: 4 }, [])).toBe(false);
       expect(registry.seenIn(next, { session: 's1', id: 4 }, [])).toBe(true);

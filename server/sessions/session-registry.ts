@@ -316,9 +316,9 @@ export class SessionRegistry {
   /**
    * A message of `session` that says it was written before as message `was.id` of session
    * `was.session` (see `MessageFrame`): records it there, and answers whether that session
-   * had passed it on. Only a session this registry holds, of the same user, and not
-   * `session` itself, or one a shared store keeps under this login's key (`seenIfKept`), is
-   * asked: anything else answers undefined, and nothing is recorded (a client naming made-up
+   * had passed it on. Only a session this registry holds, of the same user (`session`
+   * itself too: a message written there before under another id), or one a shared store
+   * keeps of the user (`seenIfKept`, `keyOfLogin`), is asked: anything else answers undefined, and nothing is recorded (a client naming made-up
    * sessions would grow the store). What it asks goes in `taken`, for `passed`.
    */
   seenIn(
@@ -380,14 +380,12 @@ export class SessionRegistry {
     const other = this.#sessions.get(key) ?? this.#ofOtherLogin(session, was.session);
     if (!other && session.login !== undefined && this.store.keyOfLogin) {
       const kept = this.store.keyOfLogin(session.userId, was.session);
-      const orOwn = (found: string | undefined) =>
-        found === session.key ? undefined : (found ?? this.#keptKey(key));
-      return isPromise(kept) ? kept.then(orOwn) : orOwn(kept);
+      const orThisLogins = (found: string | undefined) => found ?? this.#keptKey(key);
+      return isPromise(kept) ? kept.then(orThisLogins) : orThisLogins(kept);
     }
     if (!other) return this.#keptKey(key);
     const ofUser = this.options.anonymous || other.userId === session.userId;
-    if (other === session || !ofUser) return undefined;
-    return other.key;
+    return ofUser ? other.key : undefined;
   }
 
   /**

@@ -180,21 +180,28 @@ export function numberingOf(
  * How a message told `wire` is written on `session`: under its id while on that session, or
  * on one it was written in before (the last time: a fresh hub that resumed an older cursor,
  * review 18d), naming the other sessions it was written in, as its hub did (review 18b).
- * Another session's ids mean nothing to this one: the message takes its next id, and names
- * them all, for a server that holds them still.
+ * Written there before others, it names that copy too, in its place: the server takes the
+ * sessions named in order, so every copy takes them in one order (review 18h: a copy of S
+ * naming T alone, and one of T naming S, took them in opposite orders). Another session's
+ * ids mean nothing to this one: the message takes its next id, and names them all, for a
+ * server that holds them still.
  */
 export function numberingUnder(
   wire: WireId | undefined,
   session: string | undefined,
 ): Pick<Numbering, 'id' | 'session' | 'was' | 'also'> {
   if (!wire) return {};
-  const written = [...(wire.before ?? []), { session: wire.session, id: wire.id }];
+  // A copy named in its place is told back among those before it: named once, first.
+  const written = [...(wire.before ?? []), { session: wire.session, id: wire.id }].filter(
+    (copy, at, all) =>
+      all.findIndex((other) => other.session === copy.session && other.id === copy.id) === at,
+  );
   let here = written.length - 1;
   while (here >= 0 && written[here]?.session !== session) here--;
   const kept = written[here];
   if (!kept) return namingOf(written);
-  const others = namingOf(written.filter((_, at) => at !== here));
-  return { id: kept.id, session: kept.session, ...others };
+  const named = namingOf(here === written.length - 1 ? written.slice(0, here) : written);
+  return { id: kept.id, session: kept.session, ...named };
 }
 
 /** The sessions a message was written in, oldest first, as its frame names them: `was`, `also`. */
