@@ -144,15 +144,8 @@ describe('passedOnBefore', () => {
 
   it('passes one copy of a send written in s1, then s2, then s1 again on, read at once, in every order', async () => {
     // The second s1 copy names its own first copy in its place (review 18h): both copies
-    // take s1 first, whatever session they are read in.
-    const again = {
-      session: 's1',
-      id: 3,
-      was: [
-        { session: 's1', id: 3 },
-        { session: 's2', id: 1 },
-      ],
-    };
+    // take s1 first, whatever session they are read in. It names s3's sessions.
+    const again = { ...S3, session: 's1', id: 3 };
     const counts = await everyOrder([S2, again], new Set(['s1', 's2']));
     expect(counts.length).toBeGreaterThan(2);
     expect(new Set(counts)).toEqual(new Set([1]));
