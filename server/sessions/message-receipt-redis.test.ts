@@ -1,7 +1,7 @@
 /**
  * `passedOnBefore` against a real Redis: the copies of one send read by two processes, each
  * with its own `RedisReplayStore` on the same keys, as `SessionRegistry` asks them. Both
- * tests are review 18h's; the second is left open (sim/README.md, "Still open").
+ * tests are review 18h's.
  */
 import { expect, it } from 'vitest';
 import type { MessageOrigin } from '../../protocol/wire';
@@ -121,11 +121,14 @@ it('passes a send written S, T, S on once when its T and second S copies are rea
 // Suggested fix: keep "at worst twice" in the docs for a check that fails (delivery-
 // limitations.md, server.md), or reject the copy (the socket ends, the worker resends) when
 // a `was` check fails, so that no copy is decided past a session it could not check.
-it.fails('passes a send on once when a check of its was session failed without running', async () => {
+// Fixed: the copy is rejected (its socket ends); the worker's resend, read after the S1
+// copy, finds it passed on there.
+it('passes a send on once when a check of its was session failed without running', async () => {
   const prefix = `r18h-failed${Math.random()}:`;
+  let refused = true;
   const refusing = {
     sendCommand(args: ReadonlyArray<string>): Promise<unknown> {
-      if (args[0] === 'EVAL' && args[1] === SEEN_IF_KEPT) {
+      if (args[0] === 'EVAL' && args[1] === SEEN_IF_KEPT && refused) {
         return Promise.reject(new Error('simulated refusal (never ran)'));
       }
       return shared.client.sendCommand(args);
@@ -135,7 +138,10 @@ it.fails('passes a send on once when a check of its was session failed without r
   const p2 = new RedisReplayStore(refusing, { prefix }, new FakeClock(1_000));
   await p1.read('S1', 0);
   await p2.read('S3', 0);
-  const x = await receive(p2, 'S3', 1, [{ session: 'S1', id: 5 }]);
+  const x = [{ session: 'S1', id: 5 }];
+  await expect(receive(p2, 'S3', 1, x)).rejects.toThrow('simulated refusal');
+  refused = false;
   const y = await receive(p1, 'S1', 5, []);
-  expect([x, y].filter((seen) => !seen)).toHaveLength(1);
+  const resent = await receive(p2, 'S3', 1, x);
+  expect([y, resent].filter((seen) => !seen)).toHaveLength(1);
 });

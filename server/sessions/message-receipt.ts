@@ -34,12 +34,13 @@ export interface ReceiptRecords {
  * (review 18i; see `ReplayStore.passed`).
  *
  * A check of another session that fails is reported. On a store that holds what it took
- * until `passed`, the next session decides, as for one it cannot check: what the check may
- * have taken is held, not seen, and a resend waits for it, then passes it on. On one that
- * records at once, the copy is passed on (at worst twice, never lost): the check may have
- * recorded it there, and a resend of it, were its own session's record to fail too, would
- * be dropped as seen there (review 18c). Rejects only when its own session decides and
- * cannot record it: the socket ends then, and the worker sends it again on its next one.
+ * until `passed`, it rejects, as when its own session cannot record it: the socket ends
+ * then, and the worker sends it again on its next one, whose check finds what this one may
+ * have taken held, not seen (this process's claim, or another's it waits for). Decided past
+ * a session it could not check, a copy read there after it would be passed on too (review
+ * 18h). On a store that records at once, the copy is passed on (at worst twice, never
+ * lost): the check may have recorded it there, and a resend of it would be dropped as seen
+ * there (review 18c).
  */
 export function passedOnBefore(
   records: ReceiptRecords,
@@ -80,8 +81,9 @@ export function passedOnBefore(
     const there = records.seenIn(session, origin, taken);
     if (!isPromise(there)) return next(there);
     return there.then(next, (error: unknown) => {
+      if (records.holdsUntilPassed) throw error;
       reportError(error);
-      return records.holdsUntilPassed ? decide(index + 1) : recordHere(false);
+      return recordHere(false);
     });
   };
   return decide(0);
