@@ -82,6 +82,23 @@ const FOUND_ON_REDIS: Array<{ bug: string; plan: Plan }> = [
       choices: [1, 0, 0, 0, 0, 2, 0, 2],
     },
   },
+  {
+    // The model's (seed 803 of round 19; older): every sweep failed until the healing, and
+    // the last pushes went to the session Redis had lost meanwhile, before a sweep found it.
+    bug: 'the sweeps that would find a session Redis lost all failed',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: false }],
+      steps: [
+        { wait: 33, aim: false, step: { kind: 'redis-write-failure', count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'redis-write-failure', count: 2 } },
+        { wait: 0, aim: false, step: { kind: 'redis-restart' } },
+        { wait: 0, aim: false, step: { kind: 'redis-write-failure', count: 1 } },
+      ],
+      choices: [],
+      logins: false,
+    },
+  },
 ];
 
 describe('plans the simulation found on Redis', () => {

@@ -3,6 +3,7 @@
  * period (no faults, the server up) and a last push per user and topic that every live
  * handle must hear; then the checker reads the history.
  */
+import { sessionSweepPeriod } from '../server/sessions/session';
 import type { Browser, SimHandle, Tab } from './browser';
 import { type CheckOptions, check, DEFAULT_CHECK } from './checker';
 import { INTERESTS, type Plan, type Step, type TimedStep, TOPICS, USERS } from './faults';
@@ -23,6 +24,8 @@ export interface RunResult {
 /** After the last step: long enough for every backoff (≤ 4 s) and handover to settle. */
 const HEAL_MS = 20_000;
 const FINAL_MS = 8_000;
+/** After the sweep on a healed Redis: time for the sockets it ended to resume. */
+const SETTLE_MS = 3_000;
 
 export async function runPlan(
   plan: Plan,
@@ -42,8 +45,13 @@ export async function runPlan(
     const end = scheduleSteps(world, driver, plan.steps);
     await world.sim.runUntil(end + HEAL_MS);
     // Writes a step said would fail and none made yet (sweeps 5 s apart take one each) would
-    // fail the last pushes themselves: they are made healed.
-    world.healRedis();
+    // fail the last pushes themselves: they are made healed. A sweep on the healed Redis
+    // then finds the sessions it lost while every sweep failed (their sockets end and
+    // resume), as a real server's next sweep does: until then, a push to one is lost,
+    // with a `resync` (seed 803 of round 19, older).
+    if (world.healRedis()) {
+      await world.sim.runUntil(world.sim.now + sessionSweepPeriod(SIM_REPLAY.maxAge) + SETTLE_MS);
+    }
     driver.finalPushes();
     await world.sim.runUntil(world.sim.now + FINAL_MS);
     driver.probeMemory();

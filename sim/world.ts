@@ -196,9 +196,14 @@ export class World implements Realm {
     redis.host.hold(redis.restart());
   }
 
-  /** No write to Redis fails from now on: what a `redis-write-failure` step drew is over. */
-  healRedis(): void {
-    if (this.#redis) this.#redis.host.failWrites = 0;
+  /**
+   * No write to Redis fails from now on: what a `redis-write-failure` step drew is over.
+   * Answers whether there is a Redis.
+   */
+  healRedis(): boolean {
+    if (!this.#redis) return false;
+    this.#redis.host.failWrites = 0;
+    return true;
   }
 
   /** The next `count` writes to Redis fail (with Redis only). */
