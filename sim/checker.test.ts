@@ -166,7 +166,7 @@ describe('the checker', () => {
   it('allows a send twice only when the server lost its sessions between the two receipts', () => {
     const history = historyWith(0);
     // Received at 3, the sessions lost at 4, received again (the resend) at 9.
-    history.stateLosses.push({ at: 4, cause: 'server restart' });
+    history.stateLosses.push({ at: 4, task: 4, cause: 'server restart' });
     sendTo(history, 1, true, receipts([3], [9]));
     expect(invariants(history)).toEqual([]);
     // Both receipts after the loss: the server had the dedupe the second time.
@@ -177,7 +177,7 @@ describe('the checker', () => {
     sendTo(history, 3, true, receipts([3], [5, 9]));
     expect(invariants(history)).toEqual(['send written twice']);
     history.sends.delete(3);
-    history.stateLosses.push({ at: 6, cause: 'redis restart' });
+    history.stateLosses.push({ at: 6, task: 6, cause: 'redis restart' });
     sendTo(history, 4, true, receipts([3], [5], [9]));
     expect(invariants(history)).toEqual([]);
   });

@@ -37,7 +37,10 @@ export interface HandleRecord {
   endedAt?: number;
 }
 
-/** The server's app got a send; `stateLosses`: how many there had been by then. */
+/**
+ * The server's app got a send; `stateLosses`: how many there had been by the record that let
+ * it through (on Redis, the command it answered, a round trip before).
+ */
 export interface Receipt {
   at: number;
   stateLosses: number;
@@ -59,6 +62,11 @@ export interface SendRecord {
  */
 export interface StateLoss {
   at: number;
+  /**
+   * The scheduler's task it happened in (`Scheduler.tasksRun`): what orders it among the
+   * store's records, several of which may run in its ms.
+   */
+  task: number;
   cause: 'server restart' | 'redis restart';
 }
 

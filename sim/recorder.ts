@@ -8,6 +8,12 @@ import type { NetworkObserver, Side, SocketPair } from './network';
 import type { Scheduler } from './scheduler';
 import type { ServerObserver } from './server-process';
 
+/** What the recorder asks of a store that answers later than it records (Redis). */
+export interface StoreAnswers {
+  /** The task that sent the command whose answer task `task` delivers, if it delivers one. */
+  sentInTaskOf(task: number): number | undefined;
+}
+
 export class Recorder implements NetworkObserver, ServerObserver {
   /** The session each socket's `resume` named: the one its `end` ends. */
   readonly #resumedOn = new WeakMap<SocketPair, string>();
@@ -18,10 +24,10 @@ export class Recorder implements NetworkObserver, ServerObserver {
     private readonly sim: Scheduler,
     private readonly history: History,
     /**
-     * Ms between a store's record of a message and its answer (Redis, redis-gate.ts: 1): a
-     * loss of the sessions within it may come after the record the app's receipt follows.
+     * A store whose answers come a round trip after its records (Redis, redis-gate.ts): a
+     * loss of the sessions in between came after the record the app's receipt follows.
      */
-    private readonly storeLatency = 0,
+    private readonly store?: StoreAnswers,
   ) {}
 
   socketOpened(pair: SocketPair, side: Side): void {
@@ -128,12 +134,11 @@ export class Recorder implements NetworkObserver, ServerObserver {
     }
     const record = typeof id === 'number' ? this.history.sends.get(id) : undefined;
     if (!record) return;
-    // The losses before the record that let it through: on Redis, made a round trip ago.
-    const recordedAt = this.sim.now - this.storeLatency;
-    const before =
-      this.storeLatency === 0
-        ? this.history.stateLosses.length
-        : this.history.stateLosses.filter(({ at }) => at < recordedAt).length;
+    // The losses before the record that let it through: on Redis, the command whose answer
+    // this task delivers, sent a round trip ago (ordered by task: a restart of Redis in its
+    // ms may come before or after it). Else the record ran in this task.
+    const recordedIn = this.store?.sentInTaskOf(this.sim.tasksRun) ?? this.sim.tasksRun;
+    const before = this.history.stateLosses.filter(({ task }) => task <= recordedIn).length;
     record.received.push({ at: this.sim.now, stateLosses: before });
     this.history.line(this.sim.now, `server got s${id}`);
   }

@@ -15,7 +15,7 @@ import { installGlobals, type Realm } from './globals';
 import { type HandleRecord, History, pushOfFrame, type Receipt } from './history';
 import { CHANNEL_LAG_MAX } from './ports';
 import { Recorder } from './recorder';
-import { REDIS_LATENCY, SimRedis } from './redis-gate';
+import { SimRedis } from './redis-gate';
 import { Context, Scheduler } from './scheduler';
 import {
   contextClock,
@@ -72,12 +72,12 @@ export class World implements Realm {
   constructor(options: WorldOptions) {
     this.sim = new Scheduler(options.seed, options.choices, { trace: options.trace ?? false });
     this.tokens = new TokenIssuer(options.logins ?? false);
-    this.#recorder = new Recorder(this.sim, this.history, options.redis ? REDIS_LATENCY : 0);
     if (options.redis) {
       const host = new SimRedis(this.sim, options.redis.client);
       this.#redis = { ...options.redis, host };
       this.sim.external = () => host.pending();
     }
+    this.#recorder = new Recorder(this.sim, this.history, this.#redis?.host);
     this.store = this.#memoryStore();
     this.browsers = options.browsers.map((plan, index) => {
       const id = `b${index + 1}`;
@@ -182,7 +182,11 @@ export class World implements Realm {
     if (!keepSessions) {
       this.#storeGeneration += 1;
       if (!this.#redis) this.store = this.#memoryStore();
-      this.history.stateLosses.push({ at: this.sim.now, cause: 'server restart' });
+      this.history.stateLosses.push({
+        at: this.sim.now,
+        task: this.sim.tasksRun,
+        cause: 'server restart',
+      });
     }
     this.sim.setTimer(this.sim.root, downFor, () => this.startServer(), 'server start');
   }
@@ -192,7 +196,11 @@ export class World implements Realm {
     const redis = this.#redis;
     if (!redis) return;
     this.history.line(this.sim.now, 'redis restarts, empty');
-    this.history.stateLosses.push({ at: this.sim.now, cause: 'redis restart' });
+    this.history.stateLosses.push({
+      at: this.sim.now,
+      task: this.sim.tasksRun,
+      cause: 'redis restart',
+    });
     redis.host.hold(redis.restart());
   }
 
