@@ -15,8 +15,8 @@ export interface StoreAnswers {
 }
 
 export class Recorder implements NetworkObserver, ServerObserver {
-  /** The session each socket's `resume` named: the one its `end` ends. */
-  readonly #resumedOn = new WeakMap<SocketPair, string>();
+  /** The session each socket's `resume` named (the one its `end` ends), and when. */
+  readonly #resumedOn = new WeakMap<SocketPair, { session: string; at: number }>();
   /** The login whose socket first named each session (see `loginOf`). */
   readonly #sessionLogin = new Map<string, string | undefined>();
 
@@ -57,7 +57,7 @@ export class Recorder implements NetworkObserver, ServerObserver {
 
   browserSent(pair: SocketPair, text: string): void {
     if (text === '{"$ts":"end"}') {
-      const ended = this.#resumedOn.get(pair);
+      const ended = this.#resumedOn.get(pair)?.session;
       if (ended === undefined) return;
       this.history.endedSessions.add(ended);
       this.history.line(this.sim.now, `${pair.browser} end ${this.history.sessionLabel(ended)}`);
@@ -67,7 +67,7 @@ export class Recorder implements NetworkObserver, ServerObserver {
     const { session: id } = JSON.parse(text) as { session?: string };
     if (typeof id !== 'string') return;
     const session = sessionName(id, loginOf(pair.url));
-    this.#resumedOn.set(pair, session);
+    this.#resumedOn.set(pair, { session, at: this.sim.now });
     if (!this.history.sessionBrowser.has(session)) {
       this.history.sessionBrowser.set(session, pair.browser);
       this.history.sessionFirstSeen.set(session, this.sim.now);
@@ -90,13 +90,16 @@ export class Recorder implements NetworkObserver, ServerObserver {
     const { session: id } = JSON.parse(text) as { session?: string };
     const session = typeof id === 'string' ? sessionName(id, loginOf(pair.url)) : undefined;
     if (session !== undefined && !this.history.sessionBrowser.has(session)) {
-      // A session a logout ended (the server forgot it), or one of another login (a server
-      // that names logins keeps each login's sessions its own), goes on from nothing: a new
-      // login's.
+      // A session a logout ended (the server forgot it), one of another login (a server
+      // that names logins keeps each login's sessions its own), or one the browser logged
+      // out of before this socket resumed it (its url was the next login's: the cookie's
+      // while logged out refuses; review 18c) goes on from nothing: a new login's.
       const resumed = this.history.currentSession.get(pair.browser);
+      const resumedAt = this.#resumedOn.get(pair)?.at ?? this.sim.now;
       const since =
         resumed === undefined ||
         this.history.endedSessions.has(resumed) ||
+        this.#loggedOutOf(pair.browser, resumed, resumedAt) ||
         this.#sessionLogin.get(resumed) !== loginOf(pair.url)
           ? undefined
           : this.history.sessionFirstSeen.get(resumed);
@@ -111,6 +114,14 @@ export class Recorder implements NetworkObserver, ServerObserver {
     list.push(this.sim.now);
     this.history.serverResyncs.set(pair.browser, list);
     this.history.line(this.sim.now, `${pair.browser} told resync`);
+  }
+
+  /** Whether `browser` logged out after it first named `session`, and before `at`. */
+  #loggedOutOf(browser: string, session: string, at: number): boolean {
+    const seen = this.history.sessionFirstSeen.get(session) ?? 0;
+    return this.history.logouts.some(
+      (logout) => logout.browser === browser && logout.at >= seen && logout.at < at,
+    );
   }
 
   appended(key: string, seq: number, body: string): void {
