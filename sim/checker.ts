@@ -271,6 +271,23 @@ export function checkLogouts(history: History): Violation[] {
 }
 
 /**
+ * Whether `browser` logged in again since its logout of cookie login `login` (close()
+ * resolved `at`): a handle of a later login, opened by now, or any opened after `at` (the
+ * app's, to log out again). Then its sockets may be that login's, which a logout resolved
+ * late on a lagging channel, after the next login began, does not count (review 18g).
+ */
+export function loggedInSince(
+  history: History,
+  logout: { browser: string; at: number; login: number },
+): boolean {
+  return [...history.handles.values()].some(
+    (handle) =>
+      handle.browser === logout.browser &&
+      (handle.login > logout.login || handle.openedAt >= logout.at),
+  );
+}
+
+/**
  * A hub decides on a fresh session (and tells its tabs) before its socket's `resume` shows
  * it on the wire: within one connect attempt (the pages connect with `connectTimeout` 3 s).
  */

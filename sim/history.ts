@@ -28,6 +28,8 @@ export interface HandleRecord {
   lineage: string;
   browser: string;
   user: string;
+  /** The cookie's login it was opened in (`Browser.login`): a higher one is a later login. */
+  login: number;
   interest: string;
   openedAt: number;
   events: HandleEvent[];

@@ -38,6 +38,7 @@ function loggedOut(lagging: boolean): History {
     lineage: 'h1',
     browser: 'b1',
     user: 'alice',
+    login: 1,
     interest: 'all',
     openedAt: 0,
     events: [

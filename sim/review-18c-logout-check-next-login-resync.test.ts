@@ -97,6 +97,7 @@ function historyOf(story: {
     lineage: 'h1',
     browser: 'b1',
     user: 'alice',
+    login: 2,
     interest: 'all',
     openedAt: 12,
     events: [{ at: 21, kind: 'frame', push: 1, session }],

@@ -10,6 +10,7 @@ import { RedisReplayStore } from '../server/redis/redis-replay-store';
 import type { RedisCommandClient } from '../server/redis/store-options';
 import { FINAL_ACKS_WITHIN } from '../worker/socket/final-acks';
 import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from './browser';
+import { loggedInSince } from './checker';
 import type { BrowserPlan } from './faults';
 import { installGlobals, type Realm } from './globals';
 import { type HandleRecord, History, pushOfFrame, type Receipt } from './history';
@@ -287,6 +288,7 @@ export class World implements Realm {
       lineage,
       browser: tab.browser.id,
       user,
+      login: browser.login,
       interest: spec.interest,
       openedAt: this.sim.now,
       events: [],
@@ -358,10 +360,11 @@ export class World implements Realm {
         this.history.logouts.push({ browser: browser.id, user: handle.user, at });
         this.history.line(at, `h${handle.id} logged out`);
         const before = this.sim.nextTimerId;
+        const login = this.history.handles.get(handle.id)?.login ?? browser.login;
         this.sim.setTimer(
           this.sim.root,
           LOGOUT_SETTLE_MS,
-          () => this.#probeLogout(browser, at, before),
+          () => this.#probeLogout(browser, at, login, before),
           'probe',
         );
         return true;
@@ -373,12 +376,12 @@ export class World implements Realm {
     );
   }
 
-  /** Nothing of the connection is left in a browser that logged out and has not logged in since. */
-  #probeLogout(browser: Browser, at: number, before: number): void {
-    const loggedInSince = [...this.history.handles.values()].some(
-      (handle) => handle.browser === browser.id && handle.openedAt >= at,
-    );
-    if (loggedInSince) return;
+  /**
+   * Nothing of the connection is left in a browser that logged out of `login` at `at` and
+   * has not logged in since (`loggedInSince`).
+   */
+  #probeLogout(browser: Browser, at: number, login: number, before: number): void {
+    if (loggedInSince(this.history, { browser: browser.id, at, login })) return;
     const sockets = this.history.browserSockets.of(browser.id);
     // Timers the logout left running; a page that leaves later may start its own.
     const timers = this.timersIn(browser, before);
