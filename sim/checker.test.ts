@@ -105,7 +105,7 @@ describe('the checker', () => {
       history.sessionFirstSeen.set('S2', 28);
       const third = history.pushes.get(3);
       if (third) third.streams = new Map([['S2', 1]]);
-      history.logouts.push({ browser: 'b1', user: 'alice', at: 25 });
+      history.logouts.push({ browser: 'b1', user: 'alice', login: 1, at: 25 });
       return history;
     };
     const heardThird: HandleEvent = { at: 31, kind: 'frame', push: 3, session: 'S2' };
@@ -195,7 +195,7 @@ describe('the checker', () => {
     expect(invariants(sockets)).toEqual(['two sockets']);
     const logout = historyWith(2);
     handle(logout, [frame(1), frame(2)]);
-    logout.logouts.push({ browser: 'b1', user: 'alice', at: 15 });
+    logout.logouts.push({ browser: 'b1', user: 'alice', login: 1, at: 15 });
     expect(invariants(logout)).toEqual(['push after logout']);
   });
 });

@@ -75,6 +75,8 @@ export interface StateLoss {
 export interface LogoutRecord {
   browser: string;
   user: string;
+  /** The cookie's login it ended (`Browser.login`; see `HandleRecord.login`). */
+  login: number;
   /** When close() resolved. */
   at: number;
 }

@@ -72,7 +72,7 @@ function historyOf(story: {
   const recorder = new Recorder(sim, history);
   sim.now = 1;
   recorder.browserSent(pair(1), JSON.stringify({ $ts: 'resume', nonce: 'n', session: 'S1' }));
-  history.logouts.push({ browser: 'b1', user: 'alice', at: 10 });
+  history.logouts.push({ browser: 'b1', user: 'alice', login: 1, at: 10 });
   sim.now = story.resumeAt;
   const next = pair(2);
   recorder.browserSent(next, JSON.stringify({ $ts: 'resume', nonce: 'm', session: 'S1' }));

@@ -13,7 +13,13 @@ import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from '.
 import { loggedInSince } from './checker';
 import type { BrowserPlan } from './faults';
 import { installGlobals, type Realm } from './globals';
-import { type HandleRecord, History, pushOfFrame, type Receipt } from './history';
+import {
+  type HandleRecord,
+  History,
+  type LogoutRecord,
+  pushOfFrame,
+  type Receipt,
+} from './history';
 import { CHANNEL_LAG_MAX } from './ports';
 import { Recorder } from './recorder';
 import { SimRedis } from './redis-gate';
@@ -357,14 +363,15 @@ export class World implements Realm {
     return handle.socket.close().then(
       () => {
         const at = this.sim.now;
-        this.history.logouts.push({ browser: browser.id, user: handle.user, at });
+        const login = this.history.handles.get(handle.id)?.login ?? browser.login;
+        const logout = { browser: browser.id, user: handle.user, login, at };
+        this.history.logouts.push(logout);
         this.history.line(at, `h${handle.id} logged out`);
         const before = this.sim.nextTimerId;
-        const login = this.history.handles.get(handle.id)?.login ?? browser.login;
         this.sim.setTimer(
           this.sim.root,
           LOGOUT_SETTLE_MS,
-          () => this.#probeLogout(browser, at, login, before),
+          () => this.#probeLogout(browser, logout, before),
           'probe',
         );
         return true;
@@ -376,12 +383,9 @@ export class World implements Realm {
     );
   }
 
-  /**
-   * Nothing of the connection is left in a browser that logged out of `login` at `at` and
-   * has not logged in since (`loggedInSince`).
-   */
-  #probeLogout(browser: Browser, at: number, login: number, before: number): void {
-    if (loggedInSince(this.history, { browser: browser.id, at, login })) return;
+  /** Nothing of the connection is left in a browser that logged out and has not logged in since. */
+  #probeLogout(browser: Browser, logout: LogoutRecord, before: number): void {
+    if (loggedInSince(this.history, logout)) return;
     const sockets = this.history.browserSockets.of(browser.id);
     // Timers the logout left running; a page that leaves later may start its own.
     const timers = this.timersIn(browser, before);
@@ -392,7 +396,7 @@ export class World implements Realm {
     if (sockets > 0 || timers > 0) {
       this.history.live.push({
         invariant: 'left after logout',
-        detail: `${browser.id} logged out at ${at}; ${LOGOUT_SETTLE_MS} ms later ${sockets} sockets and ${timers} timers remain`,
+        detail: `${browser.id} logged out at ${logout.at}; ${LOGOUT_SETTLE_MS} ms later ${sockets} sockets and ${timers} timers remain`,
       });
     }
   }
