@@ -279,7 +279,7 @@ export function checkLogouts(history: History): Violation[] {
 }
 
 /**
- * When the login `logout` ended was over: its first logout's close() resolved. Another
+ * When the login that `logout` ended was over: the first of its logouts to resolve. Another
  * tab's close() of it may resolve later (on a lagging channel, after the next login began:
  * review 19); a session begun in between is not of the login that ended.
  */
