@@ -31,6 +31,7 @@ function handle(history: History, events: HandleEvent[], interest: string): void
     lineage: 'h1',
     browser: 'b1',
     user: 'alice',
+    login: 1,
     interest,
     openedAt: 0,
     events,

@@ -31,6 +31,7 @@ function handle(history: History, events: HandleEvent[], interest = 'all'): void
     lineage: 'h1',
     browser: 'b1',
     user: 'alice',
+    login: 1,
     interest,
     openedAt: 0,
     events,
@@ -104,7 +105,7 @@ describe('the checker', () => {
       history.sessionFirstSeen.set('S2', 28);
       const third = history.pushes.get(3);
       if (third) third.streams = new Map([['S2', 1]]);
-      history.logouts.push({ browser: 'b1', user: 'alice', at: 25 });
+      history.logouts.push({ browser: 'b1', user: 'alice', login: 1, at: 25 });
       return history;
     };
     const heardThird: HandleEvent = { at: 31, kind: 'frame', push: 3, session: 'S2' };
@@ -166,7 +167,7 @@ describe('the checker', () => {
   it('allows a send twice only when the server lost its sessions between the two receipts', () => {
     const history = historyWith(0);
     // Received at 3, the sessions lost at 4, received again (the resend) at 9.
-    history.stateLosses.push({ at: 4, cause: 'server restart' });
+    history.stateLosses.push({ at: 4, task: 4, cause: 'server restart' });
     sendTo(history, 1, true, receipts([3], [9]));
     expect(invariants(history)).toEqual([]);
     // Both receipts after the loss: the server had the dedupe the second time.
@@ -177,7 +178,7 @@ describe('the checker', () => {
     sendTo(history, 3, true, receipts([3], [5, 9]));
     expect(invariants(history)).toEqual(['send written twice']);
     history.sends.delete(3);
-    history.stateLosses.push({ at: 6, cause: 'redis restart' });
+    history.stateLosses.push({ at: 6, task: 6, cause: 'redis restart' });
     sendTo(history, 4, true, receipts([3], [5], [9]));
     expect(invariants(history)).toEqual([]);
   });
@@ -194,7 +195,7 @@ describe('the checker', () => {
     expect(invariants(sockets)).toEqual(['two sockets']);
     const logout = historyWith(2);
     handle(logout, [frame(1), frame(2)]);
-    logout.logouts.push({ browser: 'b1', user: 'alice', at: 15 });
+    logout.logouts.push({ browser: 'b1', user: 'alice', login: 1, at: 15 });
     expect(invariants(logout)).toEqual(['push after logout']);
   });
 });

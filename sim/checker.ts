@@ -2,7 +2,14 @@
  * Reads a run's whole history against the invariants of "Delivery guarantees" (docs/design.md). Each
  * function answers the violations of one invariant; `check` all of them.
  */
-import type { HandleEvent, HandleRecord, History, PushRecord, Violation } from './history';
+import type {
+  HandleEvent,
+  HandleRecord,
+  History,
+  LogoutRecord,
+  PushRecord,
+  Violation,
+} from './history';
 
 export interface CheckOptions {
   /**
@@ -243,6 +250,7 @@ export function checkLogouts(history: History): Violation[] {
   const violations: Violation[] = [];
   for (const logout of history.logouts) {
     const inFlight = history.channelLag.get(logout.browser) ?? 0;
+    const ended = loginEnded(history, logout);
     for (const handle of history.handles.values()) {
       if (handle.browser !== logout.browser) continue;
       for (const event of handle.events) {
@@ -252,11 +260,11 @@ export function checkLogouts(history: History): Violation[] {
         // Relayed before the logout, and heard within the lag of that post.
         const posts = history.relayedAt.get(logout.browser)?.get(push.id) ?? [];
         if (posts.some((at) => at <= logout.at && event.at - at <= inFlight)) continue;
-        // Heard through a session this browser started after the logout: a new login.
+        // Heard through a session this browser started after the login ended: a new login's.
         const fresh = [...push.streams.keys()].some(
           (session) =>
             history.sessionBrowser.get(session) === logout.browser &&
-            (history.sessionFirstSeen.get(session) ?? 0) > logout.at,
+            (history.sessionFirstSeen.get(session) ?? 0) > ended,
         );
         if (!fresh) {
           violations.push({
@@ -268,6 +276,34 @@ export function checkLogouts(history: History): Violation[] {
     }
   }
   return violations;
+}
+
+/**
+ * When the login that `logout` ended was over: the first of its logouts to resolve. Another
+ * tab's close() of it may resolve later (on a lagging channel, after the next login began:
+ * review 19); a session begun in between is not of the login that ended.
+ */
+function loginEnded(history: History, logout: LogoutRecord): number {
+  let ended = logout.at;
+  for (const other of history.logouts) {
+    if (other.browser === logout.browser && other.login === logout.login)
+      ended = Math.min(ended, other.at);
+  }
+  return ended;
+}
+
+/**
+ * Whether the browser of `logout` logged in again since: a handle of a later login, opened
+ * by now, or any opened after close() resolved (the app's, to log out again). Then its
+ * sockets may be that login's, which a logout resolved late on a lagging channel, after the
+ * next login began, does not count (review 18g's search).
+ */
+export function loggedInSince(history: History, logout: LogoutRecord): boolean {
+  return [...history.handles.values()].some(
+    (handle) =>
+      handle.browser === logout.browser &&
+      (handle.login > logout.login || handle.openedAt >= logout.at),
+  );
 }
 
 /**

@@ -28,6 +28,8 @@ export interface HandleRecord {
   lineage: string;
   browser: string;
   user: string;
+  /** The cookie's login it was opened in (`Browser.login`): a higher one is a later login. */
+  login: number;
   interest: string;
   openedAt: number;
   events: HandleEvent[];
@@ -37,7 +39,10 @@ export interface HandleRecord {
   endedAt?: number;
 }
 
-/** The server's app got a send; `stateLosses`: how many there had been by then. */
+/**
+ * The server's app got a send; `stateLosses`: how many there had been by the record that let
+ * it through (on Redis, the command it answered, a round trip before).
+ */
 export interface Receipt {
   at: number;
   stateLosses: number;
@@ -59,12 +64,19 @@ export interface SendRecord {
  */
 export interface StateLoss {
   at: number;
+  /**
+   * The scheduler's task it happened in (`Scheduler.tasksRun`): what orders it among the
+   * store's records, several of which may run in its ms.
+   */
+  task: number;
   cause: 'server restart' | 'redis restart';
 }
 
 export interface LogoutRecord {
   browser: string;
   user: string;
+  /** The cookie's login it ended (`Browser.login`; see `HandleRecord.login`). */
+  login: number;
   /** When close() resolved. */
   at: number;
 }

@@ -28,7 +28,7 @@ function loggedOut(lagging: boolean): History {
       appendedAt: new Map([['b1', at]]),
     });
   }
-  history.logouts.push({ browser: 'b1', user: 'alice', at: 15 });
+  history.logouts.push({ browser: 'b1', user: 'alice', login: 1, at: 15 });
   // A tab of b1 opened before the logout hears p2 of S 25 ms after it resolved: as the
   // tab of the owning hub would, through its own socket (no channel on the way), when
   // that hub resumes the ended session S after the logout and the server replays p2 (the
@@ -38,6 +38,7 @@ function loggedOut(lagging: boolean): History {
     lineage: 'h1',
     browser: 'b1',
     user: 'alice',
+    login: 1,
     interest: 'all',
     openedAt: 0,
     events: [

@@ -8,9 +8,15 @@ import type { NetworkObserver, Side, SocketPair } from './network';
 import type { Scheduler } from './scheduler';
 import type { ServerObserver } from './server-process';
 
+/** What the recorder asks of a store that answers later than it records (Redis). */
+export interface StoreAnswers {
+  /** The task that sent the command whose answer task `task` delivers, if it delivers one. */
+  sentInTaskOf(task: number): number | undefined;
+}
+
 export class Recorder implements NetworkObserver, ServerObserver {
-  /** The session each socket's `resume` named: the one its `end` ends. */
-  readonly #resumedOn = new WeakMap<SocketPair, string>();
+  /** The session each socket's `resume` named (the one its `end` ends), and when. */
+  readonly #resumedOn = new WeakMap<SocketPair, { session: string; at: number }>();
   /** The login whose socket first named each session (see `loginOf`). */
   readonly #sessionLogin = new Map<string, string | undefined>();
 
@@ -18,10 +24,10 @@ export class Recorder implements NetworkObserver, ServerObserver {
     private readonly sim: Scheduler,
     private readonly history: History,
     /**
-     * Ms between a store's record of a message and its answer (Redis, redis-gate.ts: 1): a
-     * loss of the sessions within it may come after the record the app's receipt follows.
+     * A store whose answers come a round trip after its records (Redis, redis-gate.ts): a
+     * loss of the sessions in between came after the record the app's receipt follows.
      */
-    private readonly storeLatency = 0,
+    private readonly store?: StoreAnswers,
   ) {}
 
   socketOpened(pair: SocketPair, side: Side): void {
@@ -51,7 +57,7 @@ export class Recorder implements NetworkObserver, ServerObserver {
 
   browserSent(pair: SocketPair, text: string): void {
     if (text === '{"$ts":"end"}') {
-      const ended = this.#resumedOn.get(pair);
+      const ended = this.#resumedOn.get(pair)?.session;
       if (ended === undefined) return;
       this.history.endedSessions.add(ended);
       this.history.line(this.sim.now, `${pair.browser} end ${this.history.sessionLabel(ended)}`);
@@ -61,7 +67,7 @@ export class Recorder implements NetworkObserver, ServerObserver {
     const { session: id } = JSON.parse(text) as { session?: string };
     if (typeof id !== 'string') return;
     const session = sessionName(id, loginOf(pair.url));
-    this.#resumedOn.set(pair, session);
+    this.#resumedOn.set(pair, { session, at: this.sim.now });
     if (!this.history.sessionBrowser.has(session)) {
       this.history.sessionBrowser.set(session, pair.browser);
       this.history.sessionFirstSeen.set(session, this.sim.now);
@@ -84,13 +90,16 @@ export class Recorder implements NetworkObserver, ServerObserver {
     const { session: id } = JSON.parse(text) as { session?: string };
     const session = typeof id === 'string' ? sessionName(id, loginOf(pair.url)) : undefined;
     if (session !== undefined && !this.history.sessionBrowser.has(session)) {
-      // A session a logout ended (the server forgot it), or one of another login (a server
-      // that names logins keeps each login's sessions its own), goes on from nothing: a new
-      // login's.
+      // A session a logout ended (the server forgot it), one of another login (a server
+      // that names logins keeps each login's sessions its own), or one the browser logged
+      // out of before this socket resumed it (its url was the next login's: the cookie's
+      // while logged out refuses; review 18c) goes on from nothing: a new login's.
       const resumed = this.history.currentSession.get(pair.browser);
+      const resumedAt = this.#resumedOn.get(pair)?.at ?? this.sim.now;
       const since =
         resumed === undefined ||
         this.history.endedSessions.has(resumed) ||
+        this.#loggedOutOf(pair.browser, resumed, resumedAt) ||
         this.#sessionLogin.get(resumed) !== loginOf(pair.url)
           ? undefined
           : this.history.sessionFirstSeen.get(resumed);
@@ -105,6 +114,14 @@ export class Recorder implements NetworkObserver, ServerObserver {
     list.push(this.sim.now);
     this.history.serverResyncs.set(pair.browser, list);
     this.history.line(this.sim.now, `${pair.browser} told resync`);
+  }
+
+  /** Whether `browser` logged out after it first named `session`, and before `at`. */
+  #loggedOutOf(browser: string, session: string, at: number): boolean {
+    const seen = this.history.sessionFirstSeen.get(session) ?? 0;
+    return this.history.logouts.some(
+      (logout) => logout.browser === browser && logout.at >= seen && logout.at < at,
+    );
   }
 
   appended(key: string, seq: number, body: string): void {
@@ -128,12 +145,11 @@ export class Recorder implements NetworkObserver, ServerObserver {
     }
     const record = typeof id === 'number' ? this.history.sends.get(id) : undefined;
     if (!record) return;
-    // The losses before the record that let it through: on Redis, made a round trip ago.
-    const recordedAt = this.sim.now - this.storeLatency;
-    const before =
-      this.storeLatency === 0
-        ? this.history.stateLosses.length
-        : this.history.stateLosses.filter(({ at }) => at < recordedAt).length;
+    // The losses before the record that let it through: on Redis, the command whose answer
+    // this task delivers, sent a round trip ago (ordered by task: a restart of Redis in its
+    // ms may come before or after it). Else the record ran in this task.
+    const recordedIn = this.store?.sentInTaskOf(this.sim.tasksRun) ?? this.sim.tasksRun;
+    const before = this.history.stateLosses.filter(({ task }) => task <= recordedIn).length;
     record.received.push({ at: this.sim.now, stateLosses: before });
     this.history.line(this.sim.now, `server got s${id}`);
   }

@@ -9,7 +9,7 @@ import type { RedisCommandClient } from '../server/redis/store-options';
 import type { Context, Lane, Scheduler } from './scheduler';
 
 /** Ms from a command to its answer: Redis runs it at once, its process hears it this late. */
-export const REDIS_LATENCY = 1;
+const REDIS_LATENCY = 1;
 
 /** Commands that only read; a "failed write" fault spares them. */
 const READS = new Set([
@@ -34,6 +34,8 @@ export class SimRedis {
   readonly #connections = new Set<RedisGate>();
   /** Real work the scheduler waits for (a restart of Redis), besides commands. */
   #busy: Promise<void> | undefined;
+  /** The task delivering an answer now, and the task that sent its command. */
+  #answering: { task: number; sentIn: number } | undefined;
 
   constructor(
     private readonly sim: Scheduler,
@@ -48,6 +50,21 @@ export class SimRedis {
     const gate = new RedisGate(this.sim, this.client, process, this);
     this.#connections.add(gate);
     return gate;
+  }
+
+  /**
+   * The task (`Scheduler.tasksRun`) that sent the command whose answer task `task` delivers,
+   * if it delivers one: Redis ran that command before every task after the sender's (the
+   * scheduler waits for the answers in flight), so this orders it among the run's events,
+   * a restart of Redis in its ms included.
+   */
+  sentInTaskOf(task: number): number | undefined {
+    return this.#answering?.task === task ? this.#answering.sentIn : undefined;
+  }
+
+  /** Called by a gate as its answer task runs. */
+  answering(sentIn: number): void {
+    this.#answering = { task: this.sim.tasksRun, sentIn };
   }
 
   /** Runs `work` (real time) before the scheduler picks another task. */
@@ -84,7 +101,7 @@ export class RedisGate implements RedisCommandClient {
     private readonly sim: Scheduler,
     private readonly client: RedisCommandClient,
     readonly process: Context,
-    private readonly faults: { failWrites: number },
+    private readonly host: Pick<SimRedis, 'failWrites' | 'answering'>,
   ) {
     this.#lane = sim.lane(`redis of ${process.id}`, () => process);
   }
@@ -92,8 +109,8 @@ export class RedisGate implements RedisCommandClient {
   sendCommand(args: ReadonlyArray<string>): Promise<unknown> {
     const command = String(args[0]).toUpperCase();
     const write = !READS.has(command);
-    if (write && this.faults.failWrites > 0) {
-      this.faults.failWrites -= 1;
+    if (write && this.host.failWrites > 0) {
+      this.host.failWrites -= 1;
       return this.#answer(Promise.reject(new Error(`simulated failure of ${command}`)));
     }
     return this.#answer(this.client.sendCommand(args));
@@ -101,6 +118,7 @@ export class RedisGate implements RedisCommandClient {
 
   #answer(real: Promise<unknown>): Promise<unknown> {
     const sentAt = this.sim.now;
+    const sentIn = this.sim.tasksRun;
     const outcome = real.then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({ ok: false as const, error }),
@@ -116,7 +134,11 @@ export class RedisGate implements RedisCommandClient {
         this.sim.post(
           this.#lane,
           'redis answer',
-          () => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)),
+          () => {
+            this.host.answering(sentIn);
+            if (outcome.ok) resolve(outcome.value);
+            else reject(outcome.error);
+          },
           delay,
         );
       });

@@ -10,12 +10,19 @@ import { RedisReplayStore } from '../server/redis/redis-replay-store';
 import type { RedisCommandClient } from '../server/redis/store-options';
 import { FINAL_ACKS_WITHIN } from '../worker/socket/final-acks';
 import { Browser, type HandleSpec, SimHandle, type Tab, WorkerInstance } from './browser';
+import { loggedInSince } from './checker';
 import type { BrowserPlan } from './faults';
 import { installGlobals, type Realm } from './globals';
-import { type HandleRecord, History, pushOfFrame, type Receipt } from './history';
+import {
+  type HandleRecord,
+  History,
+  type LogoutRecord,
+  pushOfFrame,
+  type Receipt,
+} from './history';
 import { CHANNEL_LAG_MAX } from './ports';
 import { Recorder } from './recorder';
-import { REDIS_LATENCY, SimRedis } from './redis-gate';
+import { SimRedis } from './redis-gate';
 import { Context, Scheduler } from './scheduler';
 import {
   contextClock,
@@ -72,12 +79,12 @@ export class World implements Realm {
   constructor(options: WorldOptions) {
     this.sim = new Scheduler(options.seed, options.choices, { trace: options.trace ?? false });
     this.tokens = new TokenIssuer(options.logins ?? false);
-    this.#recorder = new Recorder(this.sim, this.history, options.redis ? REDIS_LATENCY : 0);
     if (options.redis) {
       const host = new SimRedis(this.sim, options.redis.client);
       this.#redis = { ...options.redis, host };
       this.sim.external = () => host.pending();
     }
+    this.#recorder = new Recorder(this.sim, this.history, this.#redis?.host);
     this.store = this.#memoryStore();
     this.browsers = options.browsers.map((plan, index) => {
       const id = `b${index + 1}`;
@@ -182,7 +189,11 @@ export class World implements Realm {
     if (!keepSessions) {
       this.#storeGeneration += 1;
       if (!this.#redis) this.store = this.#memoryStore();
-      this.history.stateLosses.push({ at: this.sim.now, cause: 'server restart' });
+      this.history.stateLosses.push({
+        at: this.sim.now,
+        task: this.sim.tasksRun,
+        cause: 'server restart',
+      });
     }
     this.sim.setTimer(this.sim.root, downFor, () => this.startServer(), 'server start');
   }
@@ -192,7 +203,11 @@ export class World implements Realm {
     const redis = this.#redis;
     if (!redis) return;
     this.history.line(this.sim.now, 'redis restarts, empty');
-    this.history.stateLosses.push({ at: this.sim.now, cause: 'redis restart' });
+    this.history.stateLosses.push({
+      at: this.sim.now,
+      task: this.sim.tasksRun,
+      cause: 'redis restart',
+    });
     redis.host.hold(redis.restart());
   }
 
@@ -284,6 +299,7 @@ export class World implements Realm {
       lineage,
       browser: tab.browser.id,
       user,
+      login: browser.login,
       interest: spec.interest,
       openedAt: this.sim.now,
       events: [],
@@ -352,13 +368,15 @@ export class World implements Realm {
     return handle.socket.close().then(
       () => {
         const at = this.sim.now;
-        this.history.logouts.push({ browser: browser.id, user: handle.user, at });
+        const login = this.history.handles.get(handle.id)?.login ?? browser.login;
+        const logout = { browser: browser.id, user: handle.user, login, at };
+        this.history.logouts.push(logout);
         this.history.line(at, `h${handle.id} logged out`);
         const before = this.sim.nextTimerId;
         this.sim.setTimer(
           this.sim.root,
           LOGOUT_SETTLE_MS,
-          () => this.#probeLogout(browser, at, before),
+          () => this.#probeLogout(browser, logout, before),
           'probe',
         );
         return true;
@@ -371,11 +389,8 @@ export class World implements Realm {
   }
 
   /** Nothing of the connection is left in a browser that logged out and has not logged in since. */
-  #probeLogout(browser: Browser, at: number, before: number): void {
-    const loggedInSince = [...this.history.handles.values()].some(
-      (handle) => handle.browser === browser.id && handle.openedAt >= at,
-    );
-    if (loggedInSince) return;
+  #probeLogout(browser: Browser, logout: LogoutRecord, before: number): void {
+    if (loggedInSince(this.history, logout)) return;
     const sockets = this.history.browserSockets.of(browser.id);
     // Timers the logout left running; a page that leaves later may start its own.
     const timers = this.timersIn(browser, before);
@@ -386,7 +401,7 @@ export class World implements Realm {
     if (sockets > 0 || timers > 0) {
       this.history.live.push({
         invariant: 'left after logout',
-        detail: `${browser.id} logged out at ${at}; ${LOGOUT_SETTLE_MS} ms later ${sockets} sockets and ${timers} timers remain`,
+        detail: `${browser.id} logged out at ${logout.at}; ${LOGOUT_SETTLE_MS} ms later ${sockets} sockets and ${timers} timers remain`,
       });
     }
   }
