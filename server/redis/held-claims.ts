@@ -52,6 +52,17 @@ export class HeldClaims {
     }
   }
 
+  /**
+   * The claim of a call for `key` that failed, no longer kept: the next call for the id here
+   * is made under it, as the failed one may have taken the id (its message's socket ended:
+   * the resend would otherwise wait on this process's own claim).
+   */
+  retake(key: string): string | undefined {
+    const claim = this.#failed.get(key);
+    this.#failed.delete(key);
+    return claim;
+  }
+
   /** The claim kept for `key`, no longer kept. */
   take(key: string): string | undefined {
     const claim = this.#kept.get(key) ?? this.#failed.get(key);

@@ -334,6 +334,7 @@ export class RedisReplayStore implements ReplayStore {
    * process, and takes the id over once this one is taken for dead. Made again, under the
    * same claim, when Redis does not answer: it may have run, and taken the id. Rejects when
    * this server no longer holds the session (see SEEN): it ends there, and its worker resumes.
+   * A call that failed leaves its claim to the next call for the id here (`HeldClaims.retake`).
    */
   async seen(session: string, id: number, window: number): Promise<boolean> {
     const answer = await this.#seen(SEEN, session, id, window, this.#owner);
@@ -356,8 +357,7 @@ export class RedisReplayStore implements ReplayStore {
     owner: string,
   ): Promise<number> {
     const [hash, , bits] = this.keys(session);
-    this.#claims += 1;
-    const claim = `${this.#owner}:${this.#claims}`;
+    const claim = this.#held.retake(`${session} ${id}`) ?? `${this.#owner}:${++this.#claims}`;
     let holder: { claim: string; since: number } | undefined;
     for (;;) {
       const waited = holder && this.#clock.now() - holder.since >= CLAIM_HELD_FOR;

@@ -67,7 +67,9 @@ const at = (session: string, id: number): MessageOrigin => ({ session, id });
 // NEW in its claim (703867c: one order for every copy), OLDER in kind (the cap of `also`).
 // Suggested fix: see worker/share/tab-send-review-19b-order.test.ts: the frame names the
 // sessions up to its own first copy (the server stops there), so the cap never cuts it.
-it.fails('passes a send written in six sessions on once when its B and second S copies are read at once', async () => {
+// Fixed: the worker's frame drops the newest copies, after its own, to fit (`numberingUnder`):
+// the S copy is now {S, 3, was A1, also [S3, B1, C1, D1]}, and stops at S3.
+it('passes a send written in six sessions on once when its B and second S copies are read at once', async () => {
   const prefix = `r19b-six${Math.random()}:`;
   const clock = new FakeClock(1_000);
   const p1 = new RedisReplayStore(shared.client, { prefix }, clock);
@@ -75,7 +77,7 @@ it.fails('passes a send written in six sessions on once when its B and second S 
   await p1.read('S', 0);
   await p2.read('B', 0);
   const answers: boolean[] = [];
-  const secondS = receive(p1, 'S', 3, [at('A', 1), at('B', 1), at('C', 1), at('D', 1), at('E', 1)]);
+  const secondS = receive(p1, 'S', 3, [at('A', 1), at('S', 3), at('B', 1), at('C', 1), at('D', 1)]);
   const b = receive(p2, 'B', 1, [at('A', 1), at('S', 3)]);
   for (const copy of [secondS, b]) void copy.then((seen) => answers.push(seen));
   for (let poll = 0; poll < 500 && answers.length < 2; poll++) {
@@ -103,7 +105,10 @@ it.fails('passes a send written in six sessions on once when its B and second S 
 // NEW with 703867c (the twice-named copy).
 // Suggested fix: the worker names a copy once (see the send queue's test); the server could
 // also skip an origin it checked already for this copy.
-it.fails('does not wait on its own claim when a copy names one session twice and the first check failed after it ran', async () => {
+// Fixed: the send queue names a copy once; and a failed check now rejects the copy (1594a4d):
+// it never reaches the second S3, and its resend on this process takes S3 under the claim
+// kept for it (`HeldClaims`), at once.
+it('does not wait on its own claim when a copy names one session twice and the first check failed after it ran', async () => {
   const prefix = `r19b-twice${Math.random()}:`;
   let lost = 0;
   const losing = {
@@ -122,7 +127,9 @@ it.fails('does not wait on its own claim when a copy names one session twice and
   await p1.read('S', 0);
   await p2.read('V', 0);
   const answers: boolean[] = [];
-  const copy = receive(p2, 'V', 1, [at('T', 1), at('S', 3), at('U', 1), at('S', 3)]);
+  const named = [at('T', 1), at('S', 3), at('U', 1), at('S', 3)];
+  await expect(receive(p2, 'V', 1, named)).rejects.toThrow('simulated lost answer');
+  const copy = receive(p2, 'V', 1, named);
   void copy.then((seen) => answers.push(seen));
   for (let poll = 0; poll < 500 && answers.length < 1; poll++) {
     await waitUntil(() => clock.pending > 0 || answers.length === 1, 'the next poll');

@@ -200,7 +200,10 @@ export function numberingUnder(
   while (here >= 0 && written[here]?.session !== session) here--;
   const kept = written[here];
   if (!kept) return namingOf(written);
-  const named = namingOf(here === written.length - 1 ? written.slice(0, here) : written);
+  // Past its own copy the server asks no further: the newest copies go first to fit.
+  const named = namingOf(
+    here === written.length - 1 ? written.slice(0, here) : written.slice(0, MAX_ALSO + 1),
+  );
   return { id: kept.id, session: kept.session, ...named };
 }
 

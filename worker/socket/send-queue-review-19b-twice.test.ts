@@ -34,7 +34,9 @@ function writer(): SendWriter & { frames: () => Record<string, unknown>[] } {
 // NEW with 703867c: before it the S copy named [T1, U1] only, and leaving S added S3 once.
 // Suggested fix: `requeueUnacked` adds the session left only when neither `was` nor `also`
 // names that copy (session and id) already.
-it.fails('names a copy once when a message that names its own first copy leaves the session', () => {
+// Fixed: the send queue appends the session it leaves only when `also` does not name that
+// copy already (`namesCopy`).
+it('names a copy once when a message that names its own first copy leaves the session', () => {
   const queue = new SendQueue();
   queue
     .add('m', {
@@ -87,7 +89,9 @@ it.fails('names a copy once when a message that names its own first copy leaves 
 // does not hold here yet, though its naming now makes the fix below enough.
 // Suggested fix: as above (S3 named already, nothing appended), so the X copy names [A1,
 // S3, B1, C1, D1]: S before B, as every copy.
-it.fails('keeps the first place of its own first copy when it leaves that session', () => {
+// Fixed: the send queue appends the session it leaves only when `also` does not name that
+// copy already (`namesCopy`).
+it('keeps the first place of its own first copy when it leaves that session', () => {
   const queue = new SendQueue();
   const at = (session: string, id: number) => ({ session, id });
   queue

@@ -111,6 +111,14 @@ function writtenBefore(
   return named === 'was' ? [was] : [was, ...(also ?? [])];
 }
 
+/**
+ * Whether `also` names the copy of session `session` under `id` already: a copy named in its
+ * place keeps it (named again last, it would be taken after the copies written after it).
+ */
+function namesCopy(also: WireId[] | undefined, session: string, id: number): boolean {
+  return also?.some((copy) => copy.session === session && copy.id === id) === true;
+}
+
 /** A numbered message as it goes on the wire: `JSON.stringify` of its `MessageFrame`, built around its quoted text. */
 function messageFrame(id: number, quoted: string, was?: WireId, also?: WireId[]): string {
   const origin = (wire: WireId) => JSON.stringify({ session: wire.session, id: wire.id });
@@ -414,7 +422,7 @@ export class SendQueue {
         (writtenThere.has(message) || message.carried)
       ) {
         if (!message.was) message.was = { session: from, id };
-        else if (message.was.session !== from) {
+        else if (message.was.session !== from && !namesCopy(message.also, from, id)) {
           message.also = [...(message.also ?? []), { session: from, id }].slice(-MAX_ALSO);
         }
       }
