@@ -76,7 +76,9 @@ describe("a `was` of the copy's own login, when the name names another login's s
   // same-id path of review 18, a page reloaded with a `fresh` cursor as the login changes;
   // then the send re-posted under another session of the new login, on another process: a
   // second build's worker taking over, a relay, a restart that keeps the sessions).
-  // Story: s1 of l1 on C; the renewed login l2 resumes s1 (last 0, no held) on B, which
+  // Story: s1 of l1 on C; the next login l2 (a renewed cookie, or a login after a logout the
+  // server did not hear) resumes s1 from a cursor that says `fresh` (last 0, no held) on B,
+  // which
   // begins ["ann","l2","s1"] (READ leaves the name [ann,s1] to l1's s1, still kept); B passes
   // message 3 of l2's s1 on; its ack is lost; the worker goes on under s2 of l2 on A and
   // re-posts it as s2:1 with `was` s1:3.
@@ -131,8 +133,10 @@ describe("a `was` of the copy's own login, when the name names another login's s
   // lives out its TTL) and still names the ended session.
   // What I saw: A gets the ended key from `keyOfLogin`, SEEN_IF_KEPT answers NOT_KEPT, and
   // the copy's own session decides: passed on twice. ["ann","l2","s1"] is never asked.
-  // NEW with 11b3c1a (passes with aa56695's session-registry.ts). Suggested fix: as the first (fall back to this login's key when the
-  // named one is not kept), and delete the name with the session it names.
+  // NEW with 11b3c1a (passes with aa56695's session-registry.ts).
+  // Suggested fix: as the first (fall back to this login's key when the named one is not
+  // kept), and delete the name with the session it names
+  // (server/redis/review-19a-name-outlives-session.test.ts).
   it.fails('is passed on once after the other login logged out', async () => {
     const app: unknown[] = [];
     const { processA, old, next } = await twoSessionsUnderOneId(app);
