@@ -79,8 +79,8 @@ describe("a `was` of the copy's own login, when the name names another login's s
   // Story: s1 of l1 on C; the next login l2 (a renewed cookie, or a login after a logout the
   // server did not hear) resumes s1 from a cursor that says `fresh` (last 0, no held) on B,
   // which begins ["ann","l2","s1"] (READ leaves the name [ann,s1] to l1's s1, still kept);
-  // B passes message 3 of l2's s1 on; its ack is lost; the worker goes on under s2 of l2 on A and
-  // re-posts it as s2:1 with `was` s1:3.
+  // B passes message 3 of l2's s1 on; its ack is lost; the worker goes on under s2 of l2
+  // on A and re-posts it as s2:1 with `was` s1:3.
   // What I saw: A holds no session s1 of l2, asks `keyOfLogin("ann","s1")`, gets l1's key and
   // checks id 3 there (SEEN_IF_KEPT: new, and recorded in the other login's session), never
   // under ["ann","l2","s1"] where B recorded it: the app gets "pay once" twice.
