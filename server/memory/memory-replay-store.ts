@@ -85,6 +85,11 @@ export class MemoryReplayStore implements ReplayStore {
     return received.seen(id);
   }
 
+  /** A session of a server restarted with this store is kept, and held by no session there. */
+  seenIfKept(session: string, id: number, window: number): boolean | undefined {
+    return this.#logs.has(session) ? this.seen(session, id, window) : undefined;
+  }
+
   /** The session's last push number; 0 for a session without any. */
   head(session: string): number {
     return this.#logs.get(session)?.head ?? 0;

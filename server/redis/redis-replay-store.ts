@@ -16,7 +16,17 @@ import { HeldClaims } from './held-claims';
 import { HeldSession } from './held-session';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';
-import { DIRECT, DROP, NOT_KEPT, NOT_OWNED, PASSED, READ, SEEN, SEEN_IF_KEPT } from './scripts';
+import {
+  DIRECT,
+  DROP,
+  FORGET_NAME,
+  NOT_KEPT,
+  NOT_OWNED,
+  PASSED,
+  READ,
+  SEEN,
+  SEEN_IF_KEPT,
+} from './scripts';
 import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
 
@@ -421,11 +431,13 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   async drop(session: string): Promise<void> {
+    const held = this.#sessions.get(session);
     // A direct push still waiting for a read that will not come is not kept.
-    this.#sessions.get(session)?.fail();
+    held?.fail();
     this.#sessions.delete(session);
     this.#unkept.delete(session);
-    await this.#eval(DROP, this.keys(session), [this.#owner]);
+    const keys = this.keys(session);
+    if (Number(await this.#eval(DROP, keys, [this.#owner])) === 1) this.#forgetName(held, keys);
   }
 
   /**
@@ -436,13 +448,24 @@ export class RedisReplayStore implements ReplayStore {
    * the same token, does nothing more); throws when no attempt was answered.
    */
   async end(session: string): Promise<void> {
-    this.#sessions.get(session)?.fail();
+    const held = this.#sessions.get(session);
+    held?.fail();
     this.#sessions.delete(session);
     this.#unkept.delete(session);
     const keys = this.keys(session);
     const endSession = this.#endSession;
     if (endSession) await endSession(keys, { k: 'e', s: session });
     else await attempts(() => this.#client.sendCommand(['DEL', ...keys]));
+    this.#forgetName(held, keys);
+  }
+
+  /**
+   * The session is gone: its name, known where it was held, goes with it (review 19a: a name
+   * left for its TTL answered `keyOfLogin` with a session gone). Elsewhere, or when Redis
+   * does not answer, it expires.
+   */
+  #forgetName(held: HeldSession | undefined, [hash]: readonly [string, ...string[]]): void {
+    if (held?.name) this.#eval(FORGET_NAME, [held.name], [hash]).catch(this.#onError);
   }
 
   /**
@@ -477,7 +500,8 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   async keyOfLogin(user: string, id: string): Promise<string | undefined> {
-    const key = await this.#client.sendCommand(['HGET', this.#nameOf(user, id), 'k']);
+    const name = this.#nameOf(user, id);
+    const key = await attempts(() => this.#client.sendCommand(['HGET', name, 'k']));
     return typeof key === 'string' ? key : undefined;
   }
 

@@ -41,7 +41,8 @@ describe('RedisReplayStore: the name of a session that is gone', () => {
   // Suggested fix: DROP and END_SESSION (and the DEL of `end`) delete the name when it names
   // the session they delete (`HGET name h == hash`): the store knows it (`HeldSession.name`,
   // or from the key: the session's user and id are in it).
-  it.fails('deletes the name with the session it names', async () => {
+  // Fixed: DROP and `end` delete the name too, while it names the session (`FORGET_NAME`).
+  it('deletes the name with the session it names', async () => {
     const prefix = `r19a-names${Math.random()}:`;
     const store = new RedisReplayStore(shared.client, { prefix });
     for (const id of ['s1', 's2', 's3', 's4']) {

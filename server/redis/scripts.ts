@@ -238,6 +238,10 @@ export const END_SESSION = `${RAN_ALREADY}
 redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
 ${NUMBER_AND_PUBLISH}`;
 
+/** KEYS: a session's name (see READ). ARGV: the session's hash. Deletes it while it names it. */
+export const FORGET_NAME = `if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0`;
+
 /** ARGV: owner. Deletes the session if the store of owner holds it. */
 export const DROP = `${notHeld(1, 0)}
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])

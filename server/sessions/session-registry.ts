@@ -316,27 +316,46 @@ export class SessionRegistry {
   /**
    * A message of `session` that says it was written before as message `was.id` of session
    * `was.session` (see `MessageFrame`): records it there, and answers whether that session
-   * had passed it on. Only a session this registry holds, of the same user (`session`
-   * itself too: a message written there before under another id), or one a shared store
-   * keeps of the user (`seenIfKept`, `keyOfLogin`), is asked: anything else answers undefined, and nothing is recorded (a client naming made-up
-   * sessions would grow the store). What it asks goes in `taken`, for `passed`.
+   * had passed it on. Asked, the first that is there: a session of this login this registry
+   * holds (`session` itself too: a message written there before under another id); one the
+   * store keeps under this login's key (`seenIfKept`: another process's, or this one's
+   * before a restart; without `authenticate`, by the id alone, which is what a resume of it
+   * needs too); one of another login of the user this registry holds, or the store names by
+   * user and id (`keyOfLogin`: a renewed login). This login's first: an id may be a session
+   * of two logins (review 19a). Anything else answers undefined, and nothing is recorded (a
+   * client naming made-up sessions would grow the store). What it asks goes in `taken`, for
+   * `passed`.
    */
   seenIn(
     session: Session,
     was: MessageOrigin,
     taken: TakenId[],
   ): MaybePromise<boolean | undefined> {
-    const key = this.#storeKeyOf(session, was);
-    if (isPromise(key)) return key.then((found) => this.#seenAt(found, was.id, taken));
-    return this.#seenAt(key, was.id, taken);
+    const key = this.#keyOf(session, was.session);
+    if (this.#sessions.has(key)) return this.#seenAt(key, was.id, taken);
+    const thisLogins = this.store.seenIfKept ? this.#seenAt(key, was.id, taken) : undefined;
+    const orOtherLogin = (seen: boolean | undefined) =>
+      seen === undefined ? this.#seenInOtherLogin(session, was, key, taken) : seen;
+    return isPromise(thisLogins) ? thisLogins.then(orOtherLogin) : orOtherLogin(thisLogins);
   }
 
-  #seenAt(
-    key: string | undefined,
-    id: number,
+  /** `seenIn` for the sessions of the user's other logins: held here, else kept by the store. */
+  #seenInOtherLogin(
+    session: Session,
+    was: MessageOrigin,
+    key: string,
     taken: TakenId[],
   ): MaybePromise<boolean | undefined> {
-    if (key === undefined) return undefined;
+    const held = this.#ofOtherLogin(session, was.session);
+    if (held) return this.#seenAt(held.key, was.id, taken);
+    if (session.login === undefined || !this.store.keyOfLogin) return undefined;
+    const named = this.store.keyOfLogin(session.userId, was.session);
+    const ask = (found: string | undefined) =>
+      found === undefined || found === key ? undefined : this.#seenAt(found, was.id, taken);
+    return isPromise(named) ? named.then(ask) : ask(named);
+  }
+
+  #seenAt(key: string, id: number, taken: TakenId[]): MaybePromise<boolean | undefined> {
     taken.push({ key, id });
     const window = this.options.dedupeWindow;
     // A shared store checks no owner of it: another process may have resumed a session this
@@ -366,35 +385,6 @@ export class SessionRegistry {
       unawaited(() => store.passed?.(key, of), reportError);
     letGo(session.key, id);
     for (const { key, id: of } of taken) letGo(key, of);
-  }
-
-  /**
-   * The store's key of session `was.session`, as `session` may name it in a message's `was`.
-   * Another server of a shared store may hold a session of this login this one does not
-   * (the key names this login's sessions only), and the store may keep one of another login
-   * that no server here holds (another process's, or this one's before a restart): it names
-   * those by user and id (`keyOfLogin`).
-   */
-  #storeKeyOf(session: Session, was: MessageOrigin): MaybePromise<string | undefined> {
-    const key = this.#keyOf(session, was.session);
-    const other = this.#sessions.get(key) ?? this.#ofOtherLogin(session, was.session);
-    if (!other && session.login !== undefined && this.store.keyOfLogin) {
-      const kept = this.store.keyOfLogin(session.userId, was.session);
-      const orThisLogins = (found: string | undefined) => found ?? this.#keptKey(key);
-      return isPromise(kept) ? kept.then(orThisLogins) : orThisLogins(kept);
-    }
-    if (!other) return this.#keptKey(key);
-    const ofUser = this.options.anonymous || other.userId === session.userId;
-    return ofUser ? other.key : undefined;
-  }
-
-  /**
-   * A key no session here has, asked of a shared store alone. Anonymous sessions are their
-   * id alone (each socket is its own user): knowing the id is what a resume of it needs too,
-   * so one another process holds is asked as well.
-   */
-  #keptKey(key: string): string | undefined {
-    return this.store.seenIfKept ? key : undefined;
   }
 
   /**

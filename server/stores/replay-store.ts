@@ -103,12 +103,13 @@ export interface ReplayStore {
    */
   seen(session: string, id: number, window: number): MaybePromise<boolean>;
   /**
-   * As `seen`, for a session another server of a shared store may hold (a message's `was`):
-   * answers undefined, and records nothing, when the store does not keep the session (a
-   * store of an earlier build answers false: the message may then reach the app twice).
-   * Absent from a store of one process, which holds every session it keeps.
+   * As `seen`, for a session no session of this server holds (a message's `was`): another
+   * server of a shared store may hold it, or this one did before a restart. Answers
+   * undefined, and records nothing, when the store does not keep the session (a store of an
+   * earlier build answers false: the message may then reach the app twice). Without it, only
+   * the sessions this server holds are asked.
    */
-  seenIfKept?(session: string, id: number, window: number): Promise<boolean | undefined>;
+  seenIfKept?(session: string, id: number, window: number): MaybePromise<boolean | undefined>;
   /**
    * Optional: message `id`, which `seen` or `seenIfKept` answered false for here, was passed
    * on (or found passed elsewhere). A store shared by processes holds such an id for the
