@@ -158,6 +158,12 @@ export class SessionRegistry {
         target.resuming -= 1;
         if (!socket.isOpen) {
           this.#awaitWorker(target);
+          // What the socket got before its session had it goes in now: its worker resumes
+          // later on another socket, behind the pushes made to the session meanwhile, and
+          // that socket's own (review 19a: handed over then, one was numbered after them).
+          for (const frame of socket.handOver?.() ?? []) {
+            if (!frame.fanout || !logged(frame.fanout)) this.takeOver(target, frame);
+          }
           return answer({ kind: 'failed', reason: 'closed' });
         }
         // Gone: a session the worker holds pushes of, or one a server attached before (its
