@@ -23,9 +23,9 @@ export interface ReceiptRecords {
  * Whether message `id` of `session` reached the app before, recorded so that of all the
  * copies of one send (written under other sessions of the login before: `was`, oldest
  * first) one alone is passed on. Every copy names the sessions it was written in before in
- * the order written, and takes them in that order, its own last: the first of them that can
- * record (held here, or kept by a shared store) decides for every copy at once, as its
- * record is one step. A copy that recorded somewhere before it decided could make another
+ * the order written, and takes them in that order, its own last (or in its place, when it
+ * was written there before the others): the first of them that can record (held here, or
+ * kept by a shared store) decides for every copy at once, as its record is one step. A copy that recorded somewhere before it decided could make another
  * copy drop itself there while this one is dropped elsewhere, and the send would be lost
  * (review 18b: two copies taking two sessions in opposite orders). Its own session records
  * it once decided, for a resend of it once the others are gone; the answer waits for that
@@ -33,14 +33,14 @@ export interface ReceiptRecords {
  * go in `taken`, under the keys asked, as the session may have left the registry since
  * (review 18i; see `ReplayStore.passed`).
  *
- * A check of another session that fails is reported. On a store that holds what it took
- * until `passed`, it rejects, as when its own session cannot record it: the socket ends
- * then, and the worker sends it again on its next one, whose check finds what this one may
- * have taken held, not seen (this process's claim, or another's it waits for). Decided past
+ * A check of another session that fails: on a store that holds what it took until
+ * `passed`, it rejects, as when its own session cannot record it: the socket ends then, and
+ * the worker sends it again on its next one, whose check finds what this one may have taken
+ * held, not seen (this process's claim, retaken, or another's it waits for). Decided past
  * a session it could not check, a copy read there after it would be passed on too (review
- * 18h). On a store that records at once, the copy is passed on (at worst twice, never
- * lost): the check may have recorded it there, and a resend of it would be dropped as seen
- * there (review 18c).
+ * 18h). On a store that records at once, it is reported and the copy passed on (at worst
+ * twice, never lost): the check may have recorded it there, and a resend of it would be
+ * dropped as seen there (review 18c).
  */
 export function passedOnBefore(
   records: ReceiptRecords,
