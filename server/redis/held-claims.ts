@@ -55,10 +55,12 @@ export class HeldClaims {
   /**
    * The claim of a call for `key` that failed, no longer kept: the next call for the id here
    * is made under it, as the failed one may have taken the id (its message's socket ended:
-   * the resend would otherwise wait on this process's own claim).
+   * the resend would otherwise wait on this process's own claim). `only`: that claim alone,
+   * met as the id's holder by a call that began before the other failed (review 19c).
    */
-  retake(key: string): string | undefined {
+  retake(key: string, only?: string): string | undefined {
     const claim = this.#failed.get(key);
+    if (only !== undefined && claim !== only) return undefined;
     this.#failed.delete(key);
     return claim;
   }

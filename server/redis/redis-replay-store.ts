@@ -367,7 +367,8 @@ export class RedisReplayStore implements ReplayStore {
     owner: string,
   ): Promise<number> {
     const [hash, , bits] = this.keys(session);
-    const claim = this.#held.retake(`${session} ${id}`) ?? `${this.#owner}:${++this.#claims}`;
+    const key = `${session} ${id}`;
+    let claim = this.#held.retake(key) ?? `${this.#owner}:${++this.#claims}`;
     let holder: { claim: string; since: number } | undefined;
     for (;;) {
       const waited = holder && this.#clock.now() - holder.since >= CLAIM_HELD_FOR;
@@ -378,12 +379,17 @@ export class RedisReplayStore implements ReplayStore {
         answer = await attempts(() => this.#eval(script, [hash, bits], args));
       } catch (error) {
         // It may have run, and taken the id: `passed` lets go of it all the same.
-        this.#held.keep(`${session} ${id}`, claim, true);
+        this.#held.keep(key, claim, true);
         throw error;
       }
       if (typeof answer !== 'string') {
-        if (Number(answer) === 0) this.#held.keep(`${session} ${id}`, claim);
+        if (Number(answer) === 0) this.#held.keep(key, claim);
         return Number(answer);
+      }
+      // This process's own, of a call that failed since: made again under it.
+      if (this.#held.retake(key, answer) !== undefined) {
+        claim = answer;
+        continue;
       }
       // Held by another claim: its process passes the message on now, or died doing so.
       if (holder?.claim !== answer) holder = { claim: answer, since: this.#clock.now() };

@@ -47,7 +47,8 @@ function socketOf(frames: RememberedFrame[] = []) {
 // Suggested fix: in the closed branch of `attach`, set `caughtUp = read.caughtUp === true`
 // before filtering the frames by `logged` (as the attached path does), or filter with the
 // read's caughtUp directly.
-it.fails('hands over no fan-out the read caught the session up on, when the resume is answered closed', async () => {
+// Fixed: the closed branch sets `caughtUp` from the read before it hands the frames over.
+it('hands over no fan-out the read caught the session up on, when the resume is answered closed', async () => {
   const prefix = `r19c-closed${Math.random()}:`;
   const log = new FanoutLog(100);
   const elsewhere = new RedisReplayStore(shared.client, { prefix });

@@ -52,7 +52,9 @@ function socketOf(written: string[] = [], frames: RememberedFrame[] = []) {
 // does) rather than keep it; its frames are then dropped with it, or the worker's next
 // socket hands its own over to the new session, as `#startAnew` does. The simplest: test
 // `read.fresh` before `socket.isOpen`, evicting in both cases.
-it.fails('answers the next resume with a resync when Redis lost the session and the resume before it was answered closed', async () => {
+// Fixed: a closed resume whose read found the session gone (`fresh`, with `last` or `held`)
+// evicts it, as an open one does before it starts anew: the next resume resyncs.
+it('answers the next resume with a resync when Redis lost the session and the resume before it was answered closed', async () => {
   const prefix = `r19c-lost${Math.random()}:`;
   const registry = new SessionRegistry(
     new RedisReplayStore(shared.client, { prefix }),
@@ -96,7 +98,9 @@ it.fails('answers the next resume with a resync when Redis lost the session and 
 // three pushes made to S between the closed resume and the next one (a fan-out to ann, the
 // session detached): numbered 1, 2, 3 under S, the next resume at last 2 replays push 3
 // alone, and the first two are lost in silence. Same suggested fix.
-it.fails('answers the next resume with a resync when Redis lost the session, its closed resume read, and pushes came', async () => {
+// Fixed: a closed resume whose read found the session gone (`fresh`, with `last` or `held`)
+// evicts it, as an open one does before it starts anew: the next resume resyncs.
+it('answers the next resume with a resync when Redis lost the session, its closed resume read, and pushes came', async () => {
   const prefix = `r19c-lost-pushes${Math.random()}:`;
   const registry = new SessionRegistry(
     new RedisReplayStore(shared.client, { prefix }),

@@ -156,8 +156,19 @@ export class SessionRegistry {
       const attach = (read: ReplayRead) => {
         if (this.#sessions.get(key) !== target) return evicted();
         target.resuming -= 1;
+        // Gone: a session the worker holds pushes of, or one a server attached before (its
+        // pushes may have been made and lost on the way), goes on under a new id. This
+        // registry may hold it still: the store lost it (Redis restarted empty) unseen here.
+        const gone = read.fresh === true && (last !== 0 || held);
         if (!socket.isOpen) {
+          // Not kept under its id either: the worker's next resume of it finds it gone then,
+          // and resyncs (review 19c).
+          if (gone) {
+            this.#evict(target);
+            return answer({ kind: 'failed', reason: 'closed' });
+          }
           this.#awaitWorker(target);
+          caughtUp = read.caughtUp === true;
           // What the socket got before its session had it goes in now: its worker resumes
           // later on another socket, behind the pushes made to the session meanwhile, and
           // that socket's own (review 19a: handed over then, one was numbered after them).
@@ -166,10 +177,7 @@ export class SessionRegistry {
           }
           return answer({ kind: 'failed', reason: 'closed' });
         }
-        // Gone: a session the worker holds pushes of, or one a server attached before (its
-        // pushes may have been made and lost on the way), goes on under a new id. This
-        // registry may hold it still: the store lost it (Redis restarted empty) unseen here.
-        if (read.fresh === true && (last !== 0 || held)) {
+        if (gone) {
           this.#evict(target);
           return this.#startAnew(socket, respond);
         }
