@@ -168,6 +168,8 @@ export class SessionRegistry {
             return answer({ kind: 'failed', reason: 'closed' });
           }
           this.#awaitWorker(target);
+          // Routed by the topics it had, as an attached one is (review 19d).
+          if (read.topics) target.topics = new Set(read.topics);
           caughtUp = read.caughtUp === true;
           // What the socket got before its session had it goes in now: its worker resumes
           // later on another socket, behind the pushes made to the session meanwhile, and
