@@ -3,11 +3,11 @@
  * Redis, as review-19c-retake-in-flight-redis.
  */
 import { expect, it } from 'vitest';
-import { RedisReplayStore } from './redis-replay-store';
-import { SEEN_IF_KEPT } from './scripts';
 import { FakeClock } from '../test-support/fake-clock';
 import { waitUntil } from '../test-support/harness';
 import { redisForTheFile } from '../test-support/redis-server';
+import { RedisReplayStore } from './redis-replay-store';
+import { SEEN_IF_KEPT } from './scripts';
 
 const shared = redisForTheFile();
 const WINDOW = 64;
