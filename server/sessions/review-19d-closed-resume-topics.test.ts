@@ -62,7 +62,8 @@ function resumeOf(registry: SessionRegistry, socket: ReturnType<typeof socketOf>
 // `#awaitWorker` alone); e6d5847 and f033ad3 did not touch it.
 // Suggested fix: in the `closed` branch, take the read's topics as the attached branch does
 // (`if (read.topics) target.topics = new Set(read.topics)`) before `#awaitWorker`.
-it.fails('routes a publish to a session its closed resume read, by the topics Redis kept', async () => {
+// Fixed: the closed branch takes `read.topics`, as the attached one does.
+it('routes a publish to a session its closed resume read, by the topics Redis kept', async () => {
   const prefix = `r19d-topics${Math.random()}:`;
   const before = registryOn(prefix);
   const written: string[] = [];
