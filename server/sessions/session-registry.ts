@@ -160,10 +160,13 @@ export class SessionRegistry {
         // pushes may have been made and lost on the way), goes on under a new id. This
         // registry may hold it still: the store lost it (Redis restarted empty) unseen here.
         const gone = read.fresh === true && (last !== 0 || held);
+        // A push it got plainly may be one the store did not keep: which, it cannot tell.
+        const replay = target.unkept === unkept ? read.entries : undefined;
         if (!socket.isOpen) {
-          // Not kept under its id either: the worker's next resume of it finds it gone then,
-          // and resyncs (review 19c).
-          if (gone) {
+          // Not kept under its id either, or with no replay (a store marks a push it did not
+          // keep for one read alone): the worker's next resume of it finds it gone then, and
+          // resyncs (reviews 19c, 19d).
+          if (gone || replay === undefined) {
             this.#evict(target);
             return answer({ kind: 'failed', reason: 'closed' });
           }
@@ -193,8 +196,7 @@ export class SessionRegistry {
           created,
           head: read.head,
           lastId: read.lastId ?? 0,
-          // A push it got plainly may be one the store did not keep: which, it cannot tell.
-          replay: target.unkept === unkept ? read.entries : undefined,
+          replay,
           logged,
         });
       };
