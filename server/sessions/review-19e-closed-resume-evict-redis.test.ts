@@ -41,7 +41,8 @@ function socketOf(written: string[] = []) {
 // NEW (09b15db).
 // Suggested fix: keep S for a read with no replay (the store still has it), and mark it so
 // its next resume answers with no replay (a resync under S, its ids kept).
-it.fails('keeps the message ids on Redis of a session whose closed resume read no replay', async () => {
+// Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`).
+it('keeps the message ids on Redis of a session whose closed resume read no replay', async () => {
   const prefix = `r19e-ids${Math.random()}:`;
   const registry = new SessionRegistry(
     new RedisReplayStore(shared.client, { prefix, replay: { maxCount: 2 } }),

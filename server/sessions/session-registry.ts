@@ -111,6 +111,7 @@ export class SessionRegistry {
         written: 0,
         resuming: 0,
         unkept: 0,
+        owesResync: false,
         takenOver: new WeakSet(),
       };
       this.#sessions.set(key, session);
@@ -161,15 +162,18 @@ export class SessionRegistry {
         // registry may hold it still: the store lost it (Redis restarted empty) unseen here.
         const gone = read.fresh === true && (last !== 0 || held);
         // A push it got plainly may be one the store did not keep: which, it cannot tell.
-        const replay = target.unkept === unkept ? read.entries : undefined;
+        const replay = target.unkept === unkept && !target.owesResync ? read.entries : undefined;
         if (!socket.isOpen) {
-          // Not kept under its id either, or with no replay (a store marks a push it did not
-          // keep for one read alone): the worker's next resume of it finds it gone then, and
-          // resyncs (reviews 19c, 19d).
-          if (gone || replay === undefined) {
+          // Not kept under its id either: the worker's next resume of it finds it gone then,
+          // and resyncs (review 19c).
+          if (gone) {
             this.#evict(target);
             return answer({ kind: 'failed', reason: 'closed' });
           }
+          // No replay (a store marks a push it did not keep for one read alone): the next
+          // resume resyncs too, on the session, which keeps its message ids (reviews 19d,
+          // 19e: evicted, a resend was passed on again).
+          if (replay === undefined) target.owesResync = true;
           this.#awaitWorker(target);
           // Routed by the topics it had, as an attached one is (review 19d).
           if (read.topics) target.topics = new Set(read.topics);
@@ -187,6 +191,7 @@ export class SessionRegistry {
           return this.#startAnew(socket, respond);
         }
         this.#attach(target, socket);
+        target.owesResync = false;
         target.written = read.head;
         if (read.topics) target.topics = new Set(read.topics);
         caughtUp = read.caughtUp === true;
