@@ -86,7 +86,8 @@ function isResync(outcome: ResumeOutcome): boolean {
 // 09b15db the closed branch evicted S (`store.drop`), B's read found it fresh (gone), and
 // B answered resync under a new id: this test passes on 09b15db's registry.
 // NEW (93f9c03): the debt moved from the store (dropped there, every server saw it) into
-// one process's memory. (Before 09b15db it failed too: review 19d's lead.)
+// one process's memory. (Before 09b15db it failed too: review 19d's lead.) [Note of the
+// round: 09b15db never landed; against the landed code (caca030, as f033ad3) this is OLDER.]
 // Suggested fix: keep the debt where every server reads it: have the store keep the mark
 // until a read that attaches takes it (e.g. `read(..., {forClosed: true})` does not consume
 // it, or the closed branch asks the store to re-mark: a `ReplayStore.owesResync(key)`), or
@@ -123,7 +124,8 @@ it.fails('tells resync to the next resume on another server after a closed one r
 // What I saw: D is answered with a replay (`resumed`). On 09b15db's registry (S evicted and
 // dropped from the store) C resynced onto a new id, and D, naming S, found it gone:
 // resync again (this test passes there).
-// NEW (93f9c03) by way of the flag (passes on 09b15db, fails before it); the same hole is
+// NEW (93f9c03) by way of the flag (passes on 09b15db, fails before it) [OLDER against the
+// landed code: 09b15db never landed]; the same hole is
 // OLDER without a closed resume (the store's own mark is taken by a read whose resync
 // answer is then lost: the next test, failing on f033ad3, 09b15db and 93f9c03 alike).
 // Suggested fix: let the debt go only once the worker shows it got the resync: keep, with
@@ -194,7 +196,8 @@ it.fails('tells resync again when the store marked resync was written to a socke
 // first and is answered) owes that socket nothing: set the flag only when `target.socket`
 // is undefined (or record, with the flag, the `last` of the resume that owes, and owe only
 // resumes from at most that `last`).
-it.fails('owes no resync to a healthy worker for a stale closed resume behind it', async () => {
+// Fixed: the flag is set only on a session no socket holds.
+it('owes no resync to a healthy worker for a stale closed resume behind it', async () => {
   const registry = registryOn(memoryStore(2));
   const first = socketOf();
   const attached = await resumeOf(registry, first, 0);

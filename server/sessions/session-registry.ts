@@ -172,8 +172,9 @@ export class SessionRegistry {
           }
           // No replay (a store marks a push it did not keep for one read alone): the next
           // resume resyncs too, on the session, which keeps its message ids (reviews 19d,
-          // 19e: evicted, a resend was passed on again).
-          if (replay === undefined) target.owesResync = true;
+          // 19e: evicted, a resend was passed on again). Not a session another socket holds:
+          // a stale resume would make its healthy worker resync (review 19f).
+          if (replay === undefined && !target.socket) target.owesResync = true;
           this.#awaitWorker(target);
           // Routed by the topics it had, as an attached one is (review 19d).
           if (read.topics) target.topics = new Set(read.topics);
