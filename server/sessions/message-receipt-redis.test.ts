@@ -4,49 +4,14 @@
  * tests are review 18h's.
  */
 import { expect, it } from 'vitest';
-import type { MessageOrigin } from '../../protocol/wire';
 import { RedisReplayStore } from '../redis';
 import { SEEN_IF_KEPT } from '../redis/scripts';
 import { FakeClock } from '../test-support/fake-clock';
 import { waitUntil } from '../test-support/harness';
+import { receive } from '../test-support/receipt-on-redis';
 import { redisForTheFile } from '../test-support/redis-server';
-import { passedOnBefore, type ReceiptRecords } from './message-receipt';
-import type { Session } from './session';
 
 const shared = redisForTheFile();
-const WINDOW = 64;
-
-/** A process's receipt of a copy read on its own session `own`, as SessionRegistry asks it. */
-function recordsOf(store: RedisReplayStore, own: string): ReceiptRecords {
-  return {
-    holdsUntilPassed: true,
-    seen: (_session, id) => store.seen(own, id, WINDOW),
-    // A `was` session: asked with no owner check (`seenIn` on a shared store, 3383776).
-    seenIn: (_session, was) => store.seenIfKept(was.session, was.id, WINDOW),
-  };
-}
-
-/** The copy's answer; once false (passed on), `passed` for all it took, as the server does. */
-async function receive(
-  store: RedisReplayStore,
-  own: string,
-  id: number,
-  was: MessageOrigin[],
-): Promise<boolean> {
-  const seen = await passedOnBefore(
-    recordsOf(store, own),
-    { id: own } as Session,
-    id,
-    was,
-    () => {},
-    [],
-  );
-  if (!seen) {
-    await store.passed(own, id);
-    for (const origin of was) await store.passed(origin.session, origin.id);
-  }
-  return seen;
-}
 
 // Review 18h, of fe9fe59 (a fresh hub on a session a send was written in before keeps that
 // copy's id there, naming the others in `was`/`also`) with review 18b's rule.

@@ -9,43 +9,10 @@ import { RedisReplayStore } from '../redis';
 import { NOT_KEPT, SEEN_IF_KEPT } from '../redis/scripts';
 import { FakeClock } from '../test-support/fake-clock';
 import { waitUntil } from '../test-support/harness';
+import { receive } from '../test-support/receipt-on-redis';
 import { redisForTheFile } from '../test-support/redis-server';
-import { passedOnBefore, type ReceiptRecords } from './message-receipt';
-import type { Session } from './session';
 
 const shared = redisForTheFile();
-const WINDOW = 64;
-
-/** A process's receipt of a copy read on its own session `own`, as SessionRegistry asks it. */
-function recordsOf(store: RedisReplayStore, own: string): ReceiptRecords {
-  return {
-    holdsUntilPassed: true,
-    seen: (_session, id) => store.seen(own, id, WINDOW),
-    seenIn: (_session, was) => store.seenIfKept(was.session, was.id, WINDOW),
-  };
-}
-
-/** The copy's answer; once false (passed on), `passed` for all it took, as the server does. */
-async function receive(
-  store: RedisReplayStore,
-  own: string,
-  id: number,
-  was: MessageOrigin[],
-): Promise<boolean> {
-  const seen = await passedOnBefore(
-    recordsOf(store, own),
-    { id: own } as Session,
-    id,
-    was,
-    () => {},
-    [],
-  );
-  if (!seen) {
-    await store.passed(own, id);
-    for (const origin of was) await store.passed(origin.session, origin.id);
-  }
-  return seen;
-}
 
 const at = (session: string, id: number): MessageOrigin => ({ session, id });
 

@@ -3,47 +3,14 @@
  * takes the failed call's claim): against a real Redis, as message-receipt-review-19b-redis.
  */
 import { expect, it } from 'vitest';
-import type { MessageOrigin } from '../../protocol/wire';
 import { RedisReplayStore } from '../redis';
 import { SEEN_IF_KEPT } from '../redis/scripts';
 import { FakeClock } from '../test-support/fake-clock';
 import { waitUntil } from '../test-support/harness';
+import { receive } from '../test-support/receipt-on-redis';
 import { redisForTheFile } from '../test-support/redis-server';
-import { passedOnBefore, type ReceiptRecords } from './message-receipt';
-import type { Session } from './session';
 
 const shared = redisForTheFile();
-const WINDOW = 64;
-
-function recordsOf(store: RedisReplayStore, own: string): ReceiptRecords {
-  return {
-    holdsUntilPassed: true,
-    seen: (_session, id) => store.seen(own, id, WINDOW),
-    seenIn: (_session, was) => store.seenIfKept(was.session, was.id, WINDOW),
-  };
-}
-
-/** The copy's answer; once false (passed on), `passed` for all it took, as the server does. */
-async function receive(
-  store: RedisReplayStore,
-  own: string,
-  id: number,
-  was: MessageOrigin[],
-): Promise<boolean> {
-  const seen = await passedOnBefore(
-    recordsOf(store, own),
-    { id: own } as Session,
-    id,
-    was,
-    () => {},
-    [],
-  );
-  if (!seen) {
-    await store.passed(own, id);
-    for (const origin of was) await store.passed(origin.session, origin.id);
-  }
-  return seen;
-}
 
 // Invariant: no 10 s stall of a message on its own process's claim (the aim of ea39334's
 // `retake`: "a resend on the same process does not wait 10 s on its own claim").
