@@ -8,21 +8,8 @@ import { MemoryReplayStore } from '../memory/memory-replay-store';
 import type { ReplayStore } from '../stores';
 import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
-import { type ResumeOutcome, SessionRegistry } from './session-registry';
-
-function socketOf(written: string[] = [], isOpen = true) {
-  return {
-    userId: 'ann',
-    isOpen,
-    topics: new Set<string>(),
-    sendText: (text: string) => {
-      written.push(text);
-      return true;
-    },
-    terminate() {},
-    handOver: () => [],
-  };
-}
+import { type ResumeSocket, resumeOf, resumeSocket } from '../test-support/resume-socket';
+import { SessionRegistry } from './session-registry';
 
 it('tells the next resume resync when the closed one read no replay', async () => {
   const memory = new MemoryReplayStore({ maxCount: 10, maxAge: 60_000, maxBytes: 100_000 });
@@ -44,12 +31,9 @@ it('tells the next resume resync when the closed one read no replay', async () =
     { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
     new FakeClock(),
   );
-  const resume = (socket: ReturnType<typeof socketOf>, last: number) =>
-    new Promise<ResumeOutcome>((resolve) => {
-      void registry.resume(socket, 'S', last, resolve);
-    });
+  const resume = (socket: ResumeSocket, last: number) => resumeOf(registry, socket, last);
   const written: string[] = [];
-  const first = socketOf(written);
+  const first = resumeSocket({ written });
   const attached = await resume(first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   registry.push(attached.session, pushPayload('"data":1'));
@@ -58,9 +42,12 @@ it('tells the next resume resync when the closed one read no replay', async () =
   registry.detach(attached.session, first);
 
   notKeptOnce = true;
-  expect(await resume(socketOf([], false), 2)).toEqual({ kind: 'failed', reason: 'closed' });
+  expect(await resume(resumeSocket({ isOpen: false }), 2)).toEqual({
+    kind: 'failed',
+    reason: 'closed',
+  });
 
-  const next = await resume(socketOf(), 2);
+  const next = await resume(resumeSocket(), 2);
   if (next.kind !== 'attached') throw new Error(`not attached: ${next.kind}`);
   // A resync: under a new id, or with no replay.
   expect(next.newId !== undefined || next.replay === undefined).toBe(true);

@@ -9,22 +9,12 @@ import type { FanoutMessage } from '../stores';
 import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
 import { redisForTheFile } from '../test-support/redis-server';
+import { type ResumeSocket, resumeOf, resumeSocket } from '../test-support/resume-socket';
 import type { RememberedFrame } from './session';
-import { type ResumeOutcome, SessionRegistry } from './session-registry';
+import { SessionRegistry } from './session-registry';
 
 const shared = redisForTheFile();
 const bodyOf = (message: FanoutMessage) => `"data":${JSON.stringify(message.d)}`;
-
-function socketOf(frames: RememberedFrame[] = []) {
-  return {
-    userId: 'ann',
-    isOpen: true,
-    topics: new Set<string>(),
-    sendText: () => true,
-    terminate() {},
-    handOver: () => frames.splice(0),
-  };
-}
 
 // Invariant: each push reaches every handle that wants it exactly once, in order, or a
 // `resync` comes before the first gap (docs/design.md, "Delivery guarantees").
@@ -73,16 +63,13 @@ it('hands over no fan-out the read caught the session up on, when the resume is 
     registry.pushAll(registry.ofUser('ann'), pushPayload(bodyOf(message)));
   });
 
-  const resume = (socket: ReturnType<typeof socketOf>) =>
-    new Promise<ResumeOutcome>((resolve) => {
-      void registry.resume(socket, 'S', 0, resolve);
-    });
-  const closing = socketOf(remembered);
+  const resume = (socket: ResumeSocket) => resumeOf(registry, socket, 0);
+  const closing = resumeSocket({ frames: remembered });
   const first = resume(closing);
   closing.isOpen = false;
   expect(await first).toEqual({ kind: 'failed', reason: 'closed' });
 
-  const next = await resume(socketOf());
+  const next = await resume(resumeSocket());
   expect(next.kind).toBe('attached');
   if (next.kind !== 'attached') return;
   expect(next.replay?.map((entry) => entry.payload.body)).toEqual(['"data":1']);

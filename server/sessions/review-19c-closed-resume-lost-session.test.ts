@@ -8,24 +8,10 @@ import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
 import { waitUntil } from '../test-support/harness';
 import { redisForTheFile } from '../test-support/redis-server';
-import type { RememberedFrame } from './session';
-import { type ResumeOutcome, SessionRegistry } from './session-registry';
+import { type ResumeSocket, resumeOf, resumeSocket } from '../test-support/resume-socket';
+import { SessionRegistry } from './session-registry';
 
 const shared = redisForTheFile();
-
-function socketOf(written: string[] = [], frames: RememberedFrame[] = []) {
-  return {
-    userId: 'ann',
-    isOpen: true,
-    topics: new Set<string>(),
-    sendText: (text: string) => {
-      written.push(text);
-      return true;
-    },
-    terminate() {},
-    handOver: () => frames.splice(0),
-  };
-}
 
 // Invariant: each push reaches every handle that wants it exactly once, in order, or a
 // `resync` comes before the first gap; a session's numbers never go backwards under one id
@@ -61,12 +47,9 @@ it('answers the next resume with a resync when Redis lost the session and the re
     { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
     new FakeClock(),
   );
-  const resume = (socket: ReturnType<typeof socketOf>, last: number) =>
-    new Promise<ResumeOutcome>((resolve) => {
-      void registry.resume(socket, 'S', last, resolve);
-    });
+  const resume = (socket: ResumeSocket, last: number) => resumeOf(registry, socket, last);
   const written: string[] = [];
-  const first = socketOf(written);
+  const first = resumeSocket({ written });
   const attached = await resume(first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   registry.push(attached.session, pushPayload('"data":1'));
@@ -79,12 +62,12 @@ it('answers the next resume with a resync when Redis lost the session and the re
     payload: pushPayload(`"data":"plain ${n}"`),
     fanout: undefined,
   }));
-  const closing = socketOf([], frames);
+  const closing = resumeSocket({ frames });
   const closed = resume(closing, 2);
   closing.isOpen = false;
   expect(await closed).toEqual({ kind: 'failed', reason: 'closed' });
 
-  const next = await resume(socketOf(), 2);
+  const next = await resume(resumeSocket(), 2);
   expect(next.kind).toBe('attached');
   if (next.kind !== 'attached') return;
   // A resync: under a new id, or the replay undefined.
@@ -107,12 +90,9 @@ it('answers the next resume with a resync when Redis lost the session, its close
     { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
     new FakeClock(),
   );
-  const resume = (socket: ReturnType<typeof socketOf>, last: number) =>
-    new Promise<ResumeOutcome>((resolve) => {
-      void registry.resume(socket, 'S', last, resolve);
-    });
+  const resume = (socket: ResumeSocket, last: number) => resumeOf(registry, socket, last);
   const written: string[] = [];
-  const first = socketOf(written);
+  const first = resumeSocket({ written });
   const attached = await resume(first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   const { session } = attached;
@@ -122,13 +102,13 @@ it('answers the next resume with a resync when Redis lost the session, its close
   registry.detach(session, first);
   await shared.client.flushDb();
 
-  const closing = socketOf();
+  const closing = resumeSocket();
   const closed = resume(closing, 2);
   closing.isOpen = false;
   expect(await closed).toEqual({ kind: 'failed', reason: 'closed' });
   for (const n of [3, 4, 5]) registry.push(session, pushPayload(`"data":${n}`));
 
-  const next = await resume(socketOf(), 2);
+  const next = await resume(resumeSocket(), 2);
   expect(next.kind).toBe('attached');
   if (next.kind !== 'attached') return;
   expect({ newId: next.newId !== undefined, replayed: next.replay === undefined }).not.toEqual({

@@ -10,24 +10,10 @@ import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
 import { waitUntil } from '../test-support/harness';
 import { redisForTheFile } from '../test-support/redis-server';
-import { type ResumeOutcome, SessionRegistry } from './session-registry';
+import { resumeOf, resumeSocket } from '../test-support/resume-socket';
+import { SessionRegistry } from './session-registry';
 
 const shared = redisForTheFile();
-
-function socketOf(written: string[] = []) {
-  return {
-    userId: 'ann',
-    isOpen: true,
-    // A socket that has not resumed has no topics (`ConnectedClient.topics`).
-    topics: new Set<string>(),
-    sendText: (text: string) => {
-      written.push(text);
-      return true;
-    },
-    terminate() {},
-    handOver: () => [],
-  };
-}
 
 function registryOn(prefix: string): SessionRegistry {
   return new SessionRegistry(
@@ -35,12 +21,6 @@ function registryOn(prefix: string): SessionRegistry {
     { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
     new FakeClock(),
   );
-}
-
-function resumeOf(registry: SessionRegistry, socket: ReturnType<typeof socketOf>, last: number) {
-  return new Promise<ResumeOutcome>((resolve) => {
-    void registry.resume(socket, 'S', last, resolve);
-  });
 }
 
 // Invariant: each push reaches every handle that wants it exactly once, in order, or a
@@ -67,7 +47,7 @@ it('routes a publish to a session its closed resume read, by the topics Redis ke
   const prefix = `r19d-topics${Math.random()}:`;
   const before = registryOn(prefix);
   const written: string[] = [];
-  const first = socketOf(written);
+  const first = resumeSocket({ written });
   const attached = await resumeOf(before, first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   before.subscribe(attached.session, new Set(['T']));
@@ -79,14 +59,14 @@ it('routes a publish to a session its closed resume read, by the topics Redis ke
 
   const sessions = registryOn(prefix);
   const router = new PushRouter(new ClientRegistry(), sessions, 'topic', undefined);
-  const closing = socketOf();
+  const closing = resumeSocket();
   const closed = resumeOf(sessions, closing, 1);
   closing.isOpen = false;
   expect(await closed).toEqual({ kind: 'failed', reason: 'closed' });
 
   router.publish('T', 'while S waits');
 
-  const next = await resumeOf(sessions, socketOf(), 1);
+  const next = await resumeOf(sessions, resumeSocket(), 1);
   if (next.kind !== 'attached') throw new Error('not attached');
   // The publish replayed (push 2), or a resync.
   const replayed = next.replay?.map((entry) => entry.seq);

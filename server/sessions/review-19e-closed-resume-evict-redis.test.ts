@@ -7,23 +7,10 @@ import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
 import { waitUntil } from '../test-support/harness';
 import { redisForTheFile } from '../test-support/redis-server';
-import { type ResumeOutcome, SessionRegistry } from './session-registry';
+import { type ResumeSocket, resumeOf, resumeSocket } from '../test-support/resume-socket';
+import { SessionRegistry } from './session-registry';
 
 const shared = redisForTheFile();
-
-function socketOf(written: string[] = []) {
-  return {
-    userId: 'ann',
-    isOpen: true,
-    topics: new Set<string>(),
-    sendText: (text: string) => {
-      written.push(text);
-      return true;
-    },
-    terminate() {},
-    handOver: () => [],
-  };
-}
 
 // Invariant: sends settle once ("the server passes each number on once"; a send written
 // again under a new id says `was`, dropped while the store keeps that session).
@@ -49,12 +36,9 @@ it('keeps the message ids on Redis of a session whose closed resume read no repl
     { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
     new FakeClock(),
   );
-  const resume = (socket: ReturnType<typeof socketOf>, last: number) =>
-    new Promise<ResumeOutcome>((resolve) => {
-      void registry.resume(socket, 'S', last, resolve);
-    });
+  const resume = (socket: ResumeSocket, last: number) => resumeOf(registry, socket, last);
   const written: string[] = [];
-  const first = socketOf(written);
+  const first = resumeSocket({ written });
   const attached = await resume(first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   expect(await registry.seen(attached.session, 1)).toBe(false);
@@ -66,12 +50,12 @@ it('keeps the message ids on Redis of a session whose closed resume read no repl
   await waitUntil(() => written.length === 5, 'pushes written');
   registry.detach(attached.session, first);
 
-  const closing = socketOf();
+  const closing = resumeSocket();
   const closed = resume(closing, 1);
   closing.isOpen = false;
   expect(await closed).toEqual({ kind: 'failed', reason: 'closed' });
 
-  const next = await resume(socketOf(), 1);
+  const next = await resume(resumeSocket(), 1);
   if (next.kind !== 'attached') throw new Error(`not attached: ${next.kind}`);
   const passedBefore =
     next.newId === undefined

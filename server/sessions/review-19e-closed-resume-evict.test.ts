@@ -8,23 +8,8 @@ import { MemoryReplayStore } from '../memory/memory-replay-store';
 import type { ReplayRead, ReplayStore } from '../stores';
 import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
-import { type ResumeOutcome, SessionRegistry } from './session-registry';
-
-function socketOf(isOpen = true) {
-  return {
-    userId: 'ann',
-    isOpen,
-    topics: new Set<string>(),
-    terminated: false,
-    sendText: (_text: string) => true,
-    terminate() {
-      this.terminated = true;
-    },
-    handOver: () => [],
-  };
-}
-
-type TestSocket = ReturnType<typeof socketOf>;
+import { resumeOf, resumeSocket } from '../test-support/resume-socket';
+import { SessionRegistry } from './session-registry';
 
 function registryOn(store: ReplayStore): SessionRegistry {
   return new SessionRegistry(
@@ -32,12 +17,6 @@ function registryOn(store: ReplayStore): SessionRegistry {
     { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
     new FakeClock(),
   );
-}
-
-function resumeOf(registry: SessionRegistry, socket: TestSocket, last: number) {
-  return new Promise<ResumeOutcome>((resolve) => {
-    void registry.resume(socket, 'S', last, resolve);
-  });
 }
 
 /** A store that keeps 2 pushes per session: a worker 3 behind reads no replay. */
@@ -72,7 +51,7 @@ function trimmingStore(): MemoryReplayStore {
 // Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`).
 it('keeps the message ids of a session whose closed resume read no replay', async () => {
   const registry = registryOn(trimmingStore());
-  const first = socketOf();
+  const first = resumeSocket();
   const attached = await resumeOf(registry, first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   // Message 1 passed on to the app; its ack is lost with the socket.
@@ -81,12 +60,12 @@ it('keeps the message ids of a session whose closed resume read no replay', asyn
   registry.detach(attached.session, first);
 
   // The worker got push 1 only; its socket closes while the resume reads (trimmed: no replay).
-  expect(await resumeOf(registry, socketOf(false), 1)).toEqual({
+  expect(await resumeOf(registry, resumeSocket({ isOpen: false }), 1)).toEqual({
     kind: 'failed',
     reason: 'closed',
   });
 
-  const next = await resumeOf(registry, socketOf(), 1);
+  const next = await resumeOf(registry, resumeSocket(), 1);
   if (next.kind !== 'attached') throw new Error(`not attached: ${next.kind}`);
   // A resync: under a new id, or with no replay.
   expect(next.newId !== undefined || next.replay === undefined).toBe(true);
@@ -140,7 +119,7 @@ it('attaches a resume queued behind a closed one that read no replay', async () 
   const memory = trimmingStore();
   const { store, answerNext } = deferredStore(memory);
   const registry = registryOn(store);
-  const first = socketOf();
+  const first = resumeSocket();
   const firstAnswer = resumeOf(registry, first, 0);
   await answerNext();
   const attached = await firstAnswer;
@@ -148,9 +127,9 @@ it('attaches a resume queued behind a closed one that read no replay', async () 
   for (let n = 1; n <= 5; n += 1) registry.push(attached.session, pushPayload(`"data":${n}`));
   registry.detach(attached.session, first);
 
-  const b = socketOf();
+  const b = resumeSocket();
   const bAnswer = resumeOf(registry, b, 1);
-  const c = socketOf();
+  const c = resumeSocket();
   const cAnswer = resumeOf(registry, c, 1);
   b.isOpen = false;
   await answerNext();

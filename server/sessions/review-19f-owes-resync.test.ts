@@ -8,20 +8,8 @@ import { MemoryReplayStore } from '../memory/memory-replay-store';
 import type { ReplayStore } from '../stores';
 import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
+import { resumeOf, resumeSocket } from '../test-support/resume-socket';
 import { type ResumeOutcome, SessionRegistry } from './session-registry';
-
-function socketOf(isOpen = true) {
-  return {
-    userId: 'ann',
-    isOpen,
-    topics: new Set<string>(),
-    sendText: (_text: string) => true,
-    terminate() {},
-    handOver: () => [],
-  };
-}
-
-type TestSocket = ReturnType<typeof socketOf>;
 
 function memoryStore(maxCount = 10): MemoryReplayStore {
   return new MemoryReplayStore({ maxCount, maxAge: 60_000, maxBytes: 100_000 });
@@ -58,12 +46,6 @@ function registryOn(store: ReplayStore): SessionRegistry {
   );
 }
 
-function resumeOf(registry: SessionRegistry, socket: TestSocket, last: number) {
-  return new Promise<ResumeOutcome>((resolve) => {
-    void registry.resume(socket, 'S', last, resolve);
-  });
-}
-
 /** A resync: under a new id, or with no replay. */
 function isResync(outcome: ResumeOutcome): boolean {
   if (outcome.kind !== 'attached') throw new Error(`not attached: ${outcome.kind}`);
@@ -98,7 +80,7 @@ it.fails('tells resync to the next resume on another server after a closed one r
   const { store, state } = markingStore(memory);
   const a = registryOn(store);
   const b = registryOn(markingStore(memory).store);
-  const first = socketOf();
+  const first = resumeSocket();
   const attached = await resumeOf(a, first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   a.push(attached.session, pushPayload('"data":1'));
@@ -106,9 +88,12 @@ it.fails('tells resync to the next resume on another server after a closed one r
   a.detach(attached.session, first);
 
   state.marked = true;
-  expect(await resumeOf(a, socketOf(false), 2)).toEqual({ kind: 'failed', reason: 'closed' });
+  expect(await resumeOf(a, resumeSocket({ isOpen: false }), 2)).toEqual({
+    kind: 'failed',
+    reason: 'closed',
+  });
 
-  expect(isResync(await resumeOf(b, socketOf(), 2))).toBe(true);
+  expect(isResync(await resumeOf(b, resumeSocket(), 2))).toBe(true);
 });
 
 // Invariant: a resync comes before the first gap, as above: a resync the worker never got
@@ -135,7 +120,7 @@ it.fails('tells resync to the next resume on another server after a closed one r
 it.fails('tells resync again when the resync owed was written to a socket that died', async () => {
   const { store, state } = markingStore();
   const registry = registryOn(store);
-  const first = socketOf();
+  const first = resumeSocket();
   const attached = await resumeOf(registry, first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   registry.push(attached.session, pushPayload('"data":1'));
@@ -143,24 +128,24 @@ it.fails('tells resync again when the resync owed was written to a socket that d
   registry.detach(attached.session, first);
 
   state.marked = true;
-  expect(await resumeOf(registry, socketOf(false), 2)).toEqual({
+  expect(await resumeOf(registry, resumeSocket({ isOpen: false }), 2)).toEqual({
     kind: 'failed',
     reason: 'closed',
   });
-  const c = socketOf();
+  const c = resumeSocket();
   const toC = await resumeOf(registry, c, 2);
   expect(isResync(toC)).toBe(true);
   // The answer was written; C dies before the worker reads it.
   if (toC.kind === 'attached') registry.detach(toC.session, c);
 
-  expect(isResync(await resumeOf(registry, socketOf(), 2))).toBe(true);
+  expect(isResync(await resumeOf(registry, resumeSocket(), 2))).toBe(true);
 });
 
 // The same, OLDER: no closed resume; the store's mark is taken by C's read itself.
 it.fails('tells resync again when the store marked resync was written to a socket that died', async () => {
   const { store, state } = markingStore();
   const registry = registryOn(store);
-  const first = socketOf();
+  const first = resumeSocket();
   const attached = await resumeOf(registry, first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   registry.push(attached.session, pushPayload('"data":1'));
@@ -168,12 +153,12 @@ it.fails('tells resync again when the store marked resync was written to a socke
   registry.detach(attached.session, first);
 
   state.marked = true;
-  const c = socketOf();
+  const c = resumeSocket();
   const toC = await resumeOf(registry, c, 2);
   expect(isResync(toC)).toBe(true);
   if (toC.kind === 'attached') registry.detach(toC.session, c);
 
-  expect(isResync(await resumeOf(registry, socketOf(), 2))).toBe(true);
+  expect(isResync(await resumeOf(registry, resumeSocket(), 2))).toBe(true);
 });
 
 // Invariant: no resync for nothing; "no flag left set on a session that is attached" (a
@@ -199,20 +184,20 @@ it.fails('tells resync again when the store marked resync was written to a socke
 // Fixed: the flag is set only on a session no socket holds.
 it('owes no resync to a healthy worker for a stale closed resume behind it', async () => {
   const registry = registryOn(memoryStore(2));
-  const first = socketOf();
+  const first = resumeSocket();
   const attached = await resumeOf(registry, first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   for (let n = 1; n <= 5; n += 1) registry.push(attached.session, pushPayload(`"data":${n}`));
   registry.detach(attached.session, first);
 
-  const w2 = socketOf();
+  const w2 = resumeSocket();
   const toW2 = await resumeOf(registry, w2, 5);
   expect(isResync(toW2)).toBe(false);
-  expect(await resumeOf(registry, socketOf(false), 1)).toEqual({
+  expect(await resumeOf(registry, resumeSocket({ isOpen: false }), 1)).toEqual({
     kind: 'failed',
     reason: 'closed',
   });
   if (toW2.kind === 'attached') registry.detach(toW2.session, w2);
 
-  expect(isResync(await resumeOf(registry, socketOf(), 5))).toBe(false);
+  expect(isResync(await resumeOf(registry, resumeSocket(), 5))).toBe(false);
 });
