@@ -7,7 +7,7 @@
  * (`passedOnBefore`: the next session decides).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, type TestClient, waitUntil } from '../test-support/harness';
+import { Harness, userAndLogin, waitUntil } from '../test-support/harness';
 import { redisForTheFile } from '../test-support/redis-server';
 import { RedisReplayStore } from './redis-replay-store';
 import { SEEN_IF_KEPT } from './scripts';
@@ -37,33 +37,11 @@ function droppingOnce(fails: (args: ReadonlyArray<string>) => boolean): RedisCom
 async function processOf(received: unknown[], prefix: string, client: RedisCommandClient) {
   const started = await harness.start({
     replayStore: new RedisReplayStore(client, { prefix, onError: () => {} }),
-    authenticate: (request) => {
-      const params = new URL(request.url ?? '/', 'http://x').searchParams;
-      const user = params.get('user');
-      const login = params.get('login');
-      if (!user) return null;
-      return login ? { user, login } : user;
-    },
+    authenticate: userAndLogin,
   });
   started.server.on('message', (_client, data) => received.push(data));
   started.server.on('storeError', () => {});
   return started.url;
-}
-
-async function resumed(url: string, session: string) {
-  const client = await harness.connect(url);
-  const nonce = await client.nonce();
-  client.send({ $ts: 'resume', nonce, session, last: 0 });
-  await client.waitForMessage(
-    (text) => text.includes(`"nonce":"${nonce}"`) && !text.includes('"hello"'),
-    'the answer to resume',
-  );
-  return client;
-}
-
-async function sendAcked(client: TestClient, frame: { id: number } & Record<string, unknown>) {
-  client.send({ $ts: 'msg', ...frame });
-  await client.waitForMessage((text) => text === `{"$ts":"ack","id":${frame.id}}`, 'the ack');
 }
 
 /**
@@ -76,13 +54,13 @@ async function appGets(dropsOnB: (args: ReadonlyArray<string>) => boolean): Prom
   const prefix = `r19a-one-attempt${Math.random()}:`;
   const processA = await processOf(app, prefix, shared.client);
   const processB = await processOf(app, prefix, droppingOnce(dropsOnB));
-  const first = await resumed(`${processA}/?user=ann&login=l1`, 's1');
+  const first = (await harness.resumed(`${processA}/?user=ann&login=l1`, 's1')).client;
   first.send({ $ts: 'msg', id: 3, text: '"pay once"' });
   await waitUntil(() => app.length === 1, 'the app got message 3');
   first.socket.terminate();
   await first.closed;
-  const next = await resumed(`${processB}/?user=ann&login=l1`, 's2');
-  await sendAcked(next, { id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
+  const next = (await harness.resumed(`${processB}/?user=ann&login=l1`, 's2')).client;
+  await next.sendAcked({ id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
   return app;
 }
 

@@ -4,7 +4,7 @@
  * brought across the logout (sim/README.md, "push after logout").
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, type TestClient, waitUntil } from '../test-support/harness';
+import { Harness, type TestClient, userAndLogin, waitUntil } from '../test-support/harness';
 
 const harness = new Harness();
 afterEach(() => harness.dispose());
@@ -12,29 +12,11 @@ afterEach(() => harness.dispose());
 /** `?user=ann&login=l1` is ann in login l1; without `login`, the user id alone. */
 async function start() {
   const { server, url } = await harness.start({
-    authenticate: (request) => {
-      const params = new URL(request.url ?? '/', 'http://x').searchParams;
-      const user = params.get('user');
-      const login = params.get('login');
-      if (!user) return null;
-      return login ? { user, login } : user;
-    },
+    authenticate: userAndLogin,
   });
   const received: Array<[string | undefined, unknown]> = [];
   server.on('message', (client, data) => received.push([client.login, data]));
   return { server, url, received };
-}
-
-/** A worker's socket that resumed `session`; `held`: a resume of it was written before. */
-async function resumed(url: string, session: string, last: number, held = last > 0) {
-  const client = await harness.connect(url);
-  const nonce = await client.nonce();
-  client.send({ $ts: 'resume', nonce, session, last, ...(held ? { held } : {}) });
-  const answer = await client.waitForMessage(
-    (text) => text.includes(`"nonce":"${nonce}"`) && !text.includes('"hello"'),
-    'the answer to resume',
-  );
-  return { client, answer: JSON.parse(answer) as Record<string, unknown> };
 }
 
 function pushesOf(client: TestClient): unknown[] {
@@ -44,21 +26,16 @@ function pushesOf(client: TestClient): unknown[] {
     .map((frame) => (frame as { data?: unknown }).data);
 }
 
-async function sendAcked(client: TestClient, frame: Record<string, unknown>): Promise<void> {
-  client.send({ $ts: 'msg', ...frame });
-  await client.waitForMessage((text) => text === `{"$ts":"ack","id":${frame.id}}`, 'the ack');
-}
-
 describe('a login’s sessions', () => {
   it('are resumed by a socket of the same login (a refreshed token), pushes kept included', async () => {
     const { server, url } = await start();
-    const first = await resumed(`${url}/?user=ann&login=l1`, 's1', 0);
+    const first = await harness.resumed(`${url}/?user=ann&login=l1`, 's1', 0);
     server.push('ann', { n: 1 });
     await waitUntil(() => pushesOf(first.client).length === 1, 'the first push');
     first.client.socket.terminate();
     await first.client.closed;
     server.push('ann', { n: 2 });
-    const again = await resumed(`${url}/?user=ann&login=l1`, 's1', 1);
+    const again = await harness.resumed(`${url}/?user=ann&login=l1`, 's1', 1, true);
     expect(again.answer).toMatchObject({ $ts: 'resumed', seq: 2 });
     await waitUntil(() => pushesOf(again.client).length === 1, 'the push kept');
     expect(pushesOf(again.client)).toEqual([{ n: 2 }]);
@@ -66,14 +43,14 @@ describe('a login’s sessions', () => {
 
   it('are never resumed by another login of the same user: it starts anew, and hears only its own', async () => {
     const { server, url } = await start();
-    const before = await resumed(`${url}/?user=ann&login=l1`, 's1', 0);
+    const before = await harness.resumed(`${url}/?user=ann&login=l1`, 's1', 0);
     server.push('ann', { n: 1 });
     await waitUntil(() => pushesOf(before.client).length === 1, 'the first push');
     before.client.socket.terminate();
     await before.client.closed;
     // Made after the logout: kept for s1, which no later login may hear.
     server.push('ann', { n: 2 });
-    const next = await resumed(`${url}/?user=ann&login=l2`, 's1', 1);
+    const next = await harness.resumed(`${url}/?user=ann&login=l2`, 's1', 1, true);
     expect(next.answer).toMatchObject({ $ts: 'resync', seq: 0 });
     expect(next.answer.session).toEqual(expect.any(String));
     expect(next.answer.session).not.toBe('s1');
@@ -86,8 +63,8 @@ describe('a login’s sessions', () => {
 
   it('are not a user-keyed session of the same id, nor it one of theirs', async () => {
     const { server, url } = await start();
-    const plain = await resumed(`${url}/?user=ann`, 's1', 0);
-    const ofLogin = await resumed(`${url}/?user=ann&login=l1`, 's1', 0);
+    const plain = await harness.resumed(`${url}/?user=ann`, 's1', 0);
+    const ofLogin = await harness.resumed(`${url}/?user=ann&login=l1`, 's1', 0);
     // Each a new session of its own: a takeover of one by the other would have closed it.
     expect(plain.answer).toMatchObject({ $ts: 'resumed' });
     expect(ofLogin.answer).toMatchObject({ $ts: 'resumed' });
@@ -100,11 +77,11 @@ describe('a login’s sessions', () => {
   // again under the new one, naming the old (`was`): the server finds it in the other login.
   it('check a send’s `was` in another login’s session of the user too', async () => {
     const { url, received } = await start();
-    const old = await resumed(`${url}/?user=ann&login=l1`, 's1', 0);
-    await sendAcked(old.client, { id: 3, text: '"once"' });
-    const next = await resumed(`${url}/?user=ann&login=l2`, 's2', 0);
-    await sendAcked(next.client, { id: 1, text: '"once"', was: { session: 's1', id: 3 } });
-    await sendAcked(next.client, { id: 2, text: '"next"' });
+    const old = await harness.resumed(`${url}/?user=ann&login=l1`, 's1', 0);
+    await old.client.sendAcked({ id: 3, text: '"once"' });
+    const next = await harness.resumed(`${url}/?user=ann&login=l2`, 's2', 0);
+    await next.client.sendAcked({ id: 1, text: '"once"', was: { session: 's1', id: 3 } });
+    await next.client.sendAcked({ id: 2, text: '"next"' });
     await waitUntil(() => received.length === 2, 'two messages');
     expect(received).toEqual([
       ['l1', 'once'],
@@ -114,10 +91,10 @@ describe('a login’s sessions', () => {
 
   it('never check a `was` in another user’s session', async () => {
     const { url, received } = await start();
-    const bobs = await resumed(`${url}/?user=bob&login=l1`, 's1', 0);
-    await sendAcked(bobs.client, { id: 3, text: '"bob"' });
-    const ann = await resumed(`${url}/?user=ann&login=l2`, 's2', 0);
-    await sendAcked(ann.client, { id: 1, text: '"ann"', was: { session: 's1', id: 3 } });
+    const bobs = await harness.resumed(`${url}/?user=bob&login=l1`, 's1', 0);
+    await bobs.client.sendAcked({ id: 3, text: '"bob"' });
+    const ann = await harness.resumed(`${url}/?user=ann&login=l2`, 's2', 0);
+    await ann.client.sendAcked({ id: 1, text: '"ann"', was: { session: 's1', id: 3 } });
     await waitUntil(() => received.length === 2, 'two messages');
     expect(received).toEqual([
       ['l1', 'bob'],
@@ -128,7 +105,7 @@ describe('a login’s sessions', () => {
 
 /** Message 3 of s1 passed on, its socket gone before the ack: the worker holds it unacknowledged. */
 async function passedOnUnacked(url: string, received: unknown[]) {
-  const first = await resumed(url, 's1', 0);
+  const first = await harness.resumed(url, 's1', 0);
   first.client.send({ $ts: 'msg', id: 3, text: '"pay once"' });
   await waitUntil(() => received.length === 1, 'the app got message 3');
   first.client.socket.terminate();
@@ -139,9 +116,9 @@ describe('a send pending across a change of login with no logout (review 18)', (
   it('is passed on once when the next socket is of the same login (control)', async () => {
     const { url, received } = await start();
     await passedOnUnacked(`${url}/?user=ann&login=l1`, received);
-    const next = await resumed(`${url}/?user=ann&login=l1`, 's1', 0, true);
+    const next = await harness.resumed(`${url}/?user=ann&login=l1`, 's1', 0, true);
     expect(next.answer).toMatchObject({ $ts: 'resumed' });
-    await sendAcked(next.client, { id: 3, text: '"pay once"' });
+    await next.client.sendAcked({ id: 3, text: '"pay once"' });
     expect(received).toEqual([['l1', 'pay once']]);
   });
 
@@ -154,9 +131,9 @@ describe('a send pending across a change of login with no logout (review 18)', (
   it('is passed on once when the next socket is of another login of the same user', async () => {
     const { url, received } = await start();
     await passedOnUnacked(`${url}/?user=ann&login=l1`, received);
-    const next = await resumed(`${url}/?user=ann&login=l2`, 's1', 0, true);
+    const next = await harness.resumed(`${url}/?user=ann&login=l2`, 's1', 0, true);
     expect(next.answer).toMatchObject({ $ts: 'resync' });
-    await sendAcked(next.client, { id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
+    await next.client.sendAcked({ id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
     expect(received).toEqual([['l1', 'pay once']]);
   });
 });

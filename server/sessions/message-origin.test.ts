@@ -27,20 +27,14 @@ async function start() {
   return { received, worker };
 }
 
-/** Sends `frame` and waits for its ack. */
-async function sendAcked(client: TestClient, frame: { id: number } & Record<string, unknown>) {
-  client.send({ $ts: 'msg', ...frame });
-  await client.waitForMessage((text) => text === `{"$ts":"ack","id":${frame.id}}`);
-}
-
 describe('a message written before under another session (was)', () => {
   it('is acked and not passed on when the session it names passed it on', async () => {
     const { received, worker } = await start();
     const old = await worker('ann', 's1');
-    await sendAcked(old, { id: 3, text: '"once"' });
+    await old.sendAcked({ id: 3, text: '"once"' });
     const next = await worker('ann', 's2');
-    await sendAcked(next, { id: 1, text: '"once"', was: { session: 's1', id: 3 } });
-    await sendAcked(next, { id: 2, text: '"next"' });
+    await next.sendAcked({ id: 1, text: '"once"', was: { session: 's1', id: 3 } });
+    await next.sendAcked({ id: 2, text: '"next"' });
     expect(received).toEqual(['once', 'next']);
   });
 
@@ -48,21 +42,21 @@ describe('a message written before under another session (was)', () => {
     const { received, worker } = await start();
     const old = await worker('ann', 's1');
     const next = await worker('ann', 's2');
-    await sendAcked(next, { id: 1, text: '"once"', was: { session: 's1', id: 3 } });
-    await sendAcked(old, { id: 3, text: '"once"' });
-    await sendAcked(old, { id: 4, text: '"next"' });
+    await next.sendAcked({ id: 1, text: '"once"', was: { session: 's1', id: 3 } });
+    await old.sendAcked({ id: 3, text: '"once"' });
+    await old.sendAcked({ id: 4, text: '"next"' });
     expect(received).toEqual(['once', 'next']);
   });
 
   it('is passed on when the session it names is unknown, or of another user', async () => {
     const { received, worker } = await start();
     const bobs = await worker('bob', 's1');
-    await sendAcked(bobs, { id: 3, text: '"bob"' });
+    await bobs.sendAcked({ id: 3, text: '"bob"' });
     const ann = await worker('ann', 's2');
-    await sendAcked(ann, { id: 1, text: '"ann"', was: { session: 's1', id: 3 } });
-    await sendAcked(ann, { id: 2, text: '"made up"', was: { session: 'nowhere', id: 1 } });
+    await ann.sendAcked({ id: 1, text: '"ann"', was: { session: 's1', id: 3 } });
+    await ann.sendAcked({ id: 2, text: '"made up"', was: { session: 'nowhere', id: 1 } });
     // Nothing was recorded in bob's session: his own id 4, and so on, go on as before.
-    await sendAcked(bobs, { id: 4, text: '"bob again"' });
+    await bobs.sendAcked({ id: 4, text: '"bob again"' });
     await waitUntil(() => received.length === 4, 'four messages');
     expect(received).toEqual(['bob', 'ann', 'made up', 'bob again']);
   });
@@ -72,8 +66,8 @@ describe('a message written before under another session (was)', () => {
     await worker('ann', 's1');
     const next = await worker('ann', 's2');
     const frame = { id: 1, text: '"once"', was: { session: 's1', id: 3 } };
-    await sendAcked(next, frame);
-    await sendAcked(next, frame);
+    await next.sendAcked(frame);
+    await next.sendAcked(frame);
     expect(received).toEqual(['once']);
   });
 });
@@ -114,8 +108,8 @@ describe('a message with was, the check of the other session failing', () => {
     await next.resume('s2', 0);
     store.failing = JSON.stringify(['ann', 's1']);
     const frame = { id: 1, text: '"kept"', was: { session: 's1', id: 3 } };
-    await sendAcked(next, frame);
-    await sendAcked(next, frame);
+    await next.sendAcked(frame);
+    await next.sendAcked(frame);
     expect(received).toEqual(['kept']);
     expect(errors).toHaveLength(1);
   });

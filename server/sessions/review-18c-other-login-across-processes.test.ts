@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisReplayStore } from '../redis';
-import { Harness, type TestClient, waitUntil } from '../test-support/harness';
+import { Harness, userAndLogin, waitUntil } from '../test-support/harness';
 import { redisForTheFile } from '../test-support/redis-server';
 
 const shared = redisForTheFile();
@@ -18,33 +18,10 @@ afterEach(() => harness.dispose());
 async function processOf(received: unknown[], prefix: string) {
   const started = await harness.start({
     replayStore: new RedisReplayStore(shared.client, { prefix }),
-    authenticate: (request) => {
-      const params = new URL(request.url ?? '/', 'http://x').searchParams;
-      const user = params.get('user');
-      const login = params.get('login');
-      if (!user) return null;
-      return login ? { user, login } : user;
-    },
+    authenticate: userAndLogin,
   });
   started.server.on('message', (_client, data) => received.push(data));
   return started.url;
-}
-
-/** A worker's socket resuming `session`; `held`: it was on it before. */
-async function resumed(url: string, session: string, held: boolean) {
-  const client = await harness.connect(url);
-  const nonce = await client.nonce();
-  client.send({ $ts: 'resume', nonce, session, last: 0, ...(held ? { held } : {}) });
-  const answer = await client.waitForMessage(
-    (text) => text.includes(`"nonce":"${nonce}"`) && !text.includes('"hello"'),
-    'the answer to resume',
-  );
-  return { client, answer: JSON.parse(answer) as Record<string, unknown> };
-}
-
-async function sendAcked(client: TestClient, frame: { id: number } & Record<string, unknown>) {
-  client.send({ $ts: 'msg', ...frame });
-  await client.waitForMessage((text) => text === `{"$ts":"ack","id":${frame.id}}`, 'the ack');
 }
 
 describe('a send pending across a change of login, the next socket on another process', () => {
@@ -66,14 +43,14 @@ describe('a send pending across a change of login, the next socket on another pr
     const prefix = `r18c-login${Math.random()}:`;
     const processA = await processOf(app, prefix);
     const processB = await processOf(app, prefix);
-    const first = await resumed(`${processA}/?user=ann&login=l1`, 's1', false);
+    const first = await harness.resumed(`${processA}/?user=ann&login=l1`, 's1');
     first.client.send({ $ts: 'msg', id: 3, text: '"pay once"' });
     await waitUntil(() => app.length === 1, 'the app got message 3');
     first.client.socket.terminate();
     await first.client.closed;
-    const next = await resumed(`${processB}/?user=ann&login=l2`, 's1', true);
+    const next = await harness.resumed(`${processB}/?user=ann&login=l2`, 's1', 0, true);
     expect(next.answer).toMatchObject({ $ts: 'resync' });
-    await sendAcked(next.client, { id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
+    await next.client.sendAcked({ id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
     expect(app).toEqual(['pay once']);
   });
 });

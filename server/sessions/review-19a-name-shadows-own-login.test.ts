@@ -13,7 +13,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisReplayStore } from '../redis';
-import { Harness, type TestClient, waitUntil } from '../test-support/harness';
+import { Harness, userAndLogin, waitUntil } from '../test-support/harness';
 import { redisForTheFile } from '../test-support/redis-server';
 
 const shared = redisForTheFile();
@@ -23,33 +23,10 @@ afterEach(() => harness.dispose());
 async function processOf(received: unknown[], prefix: string) {
   const started = await harness.start({
     replayStore: new RedisReplayStore(shared.client, { prefix }),
-    authenticate: (request) => {
-      const params = new URL(request.url ?? '/', 'http://x').searchParams;
-      const user = params.get('user');
-      const login = params.get('login');
-      if (!user) return null;
-      return login ? { user, login } : user;
-    },
+    authenticate: userAndLogin,
   });
   started.server.on('message', (_client, data) => received.push(data));
   return started.url;
-}
-
-/** A worker's socket resuming `session` at `last` 0; `held`: a resume of it was written before. */
-async function resumed(url: string, session: string, held: boolean) {
-  const client = await harness.connect(url);
-  const nonce = await client.nonce();
-  client.send({ $ts: 'resume', nonce, session, last: 0, ...(held ? { held } : {}) });
-  const answer = await client.waitForMessage(
-    (text) => text.includes(`"nonce":"${nonce}"`) && !text.includes('"hello"'),
-    'the answer to resume',
-  );
-  return { client, answer: JSON.parse(answer) as Record<string, unknown> };
-}
-
-async function sendAcked(client: TestClient, frame: { id: number } & Record<string, unknown>) {
-  client.send({ $ts: 'msg', ...frame });
-  await client.waitForMessage((text) => text === `{"$ts":"ack","id":${frame.id}}`, 'the ack');
 }
 
 /**
@@ -62,9 +39,9 @@ async function twoSessionsUnderOneId(app: unknown[], oldOnA = false) {
   const processA = await processOf(app, prefix);
   const processB = await processOf(app, prefix);
   const processC = oldOnA ? processA : await processOf(app, prefix);
-  const old = await resumed(`${processC}/?user=ann&login=l1`, 's1', false);
+  const old = await harness.resumed(`${processC}/?user=ann&login=l1`, 's1');
   expect(old.answer).toMatchObject({ $ts: 'resumed' });
-  const next = await resumed(`${processB}/?user=ann&login=l2`, 's1', false);
+  const next = await harness.resumed(`${processB}/?user=ann&login=l2`, 's1');
   expect(next.answer).toMatchObject({ $ts: 'resumed' });
   return { processA, processB, old, next };
 }
@@ -101,8 +78,8 @@ describe("a `was` of the copy's own login, when the name names another login's s
     await waitUntil(() => app.length === 1, 'the app got message 3');
     next.client.socket.terminate();
     await next.client.closed;
-    const moved = await resumed(`${processA}/?user=ann&login=l2`, 's2', false);
-    await sendAcked(moved.client, { id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
+    const moved = await harness.resumed(`${processA}/?user=ann&login=l2`, 's2');
+    await moved.client.sendAcked({ id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
     expect(app).toEqual(['pay once']);
   });
 
@@ -123,11 +100,11 @@ describe("a `was` of the copy's own login, when the name names another login's s
   it('is not dropped as seen in the other login’s session of that id', async () => {
     const app: unknown[] = [];
     const { processA, old, next } = await twoSessionsUnderOneId(app);
-    await sendAcked(old.client, { id: 3, text: '"the old login’s own message 3"' });
+    await old.client.sendAcked({ id: 3, text: '"the old login’s own message 3"' });
     next.client.socket.terminate();
     await next.client.closed;
-    const moved = await resumed(`${processA}/?user=ann&login=l2`, 's2', false);
-    await sendAcked(moved.client, { id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
+    const moved = await harness.resumed(`${processA}/?user=ann&login=l2`, 's2');
+    await moved.client.sendAcked({ id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
     expect(app).toEqual(['the old login’s own message 3', 'pay once']);
   });
 
@@ -154,8 +131,8 @@ describe("a `was` of the copy's own login, when the name names another login's s
     await next.client.closed;
     old.client.send({ $ts: 'end' });
     await old.client.closed;
-    const moved = await resumed(`${processA}/?user=ann&login=l2`, 's2', false);
-    await sendAcked(moved.client, { id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
+    const moved = await harness.resumed(`${processA}/?user=ann&login=l2`, 's2');
+    await moved.client.sendAcked({ id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
     expect(app).toEqual(['pay once']);
   });
 
@@ -179,8 +156,8 @@ describe("a `was` of the copy's own login, when the name names another login's s
     await waitUntil(() => app.length === 1, 'the app got message 3');
     next.client.socket.terminate();
     await next.client.closed;
-    const moved = await resumed(`${processA}/?user=ann&login=l2`, 's2', false);
-    await sendAcked(moved.client, { id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
+    const moved = await harness.resumed(`${processA}/?user=ann&login=l2`, 's2');
+    await moved.client.sendAcked({ id: 1, text: '"pay once"', was: { session: 's1', id: 3 } });
     expect(app).toEqual(['pay once']);
   });
 });

@@ -26,11 +26,6 @@ async function processOf(received: unknown[]) {
   };
 }
 
-async function sendAcked(client: TestClient, frame: { id: number } & Record<string, unknown>) {
-  client.send({ $ts: 'msg', ...frame });
-  await client.waitForMessage((text) => text === `{"$ts":"ack","id":${frame.id}}`);
-}
-
 describe('a message with was, its two sessions held by two processes sharing Redis', () => {
   // Invariant: each send settles once (resolved = the server's app got it exactly once).
   // Severity: medium (the app gets a send twice, in the deployment Redis is for, whenever
@@ -47,10 +42,10 @@ describe('a message with was, its two sessions held by two processes sharing Red
     const processA = await processOf(app);
     const processB = await processOf(app);
     const old = await processA('ann', 's1');
-    await sendAcked(old, { id: 3, text: '"once"' });
+    await old.sendAcked({ id: 3, text: '"once"' });
     const next = await processB('ann', 's2');
-    await sendAcked(next, { id: 1, text: '"once"', was: { session: 's1', id: 3 } });
-    await sendAcked(next, { id: 2, text: '"next"' });
+    await next.sendAcked({ id: 1, text: '"once"', was: { session: 's1', id: 3 } });
+    await next.sendAcked({ id: 2, text: '"next"' });
     expect(app).toEqual(['once', 'next']);
   });
 });

@@ -27,11 +27,6 @@ async function start() {
   return { app, worker };
 }
 
-async function sendAcked(client: TestClient, frame: { id: number } & Record<string, unknown>) {
-  client.send({ $ts: 'msg', ...frame });
-  await client.waitForMessage((text) => text === `{"$ts":"ack","id":${frame.id}}`);
-}
-
 describe('a send switched twice, its first session lost by the server', () => {
   // Invariant: each send settles once (resolved = the server's app got it exactly once).
   // Severity: low-medium (the app gets a send twice; needs two worker-side switches before
@@ -52,20 +47,20 @@ describe('a send switched twice, its first session lost by the server', () => {
     const { app, worker } = await start();
     // s1 is a session this server never held (lost in a restart): its copy is not here.
     const second = await worker('s2');
-    await sendAcked(second, { id: 1, text: '"once"', was: { session: 's1', id: 3 } });
+    await second.sendAcked({ id: 1, text: '"once"', was: { session: 's1', id: 3 } });
     const third = await worker('s3');
     const was = { session: 's1', id: 3 };
-    await sendAcked(third, { id: 1, text: '"once"', was, also: [{ session: 's2', id: 1 }] });
+    await third.sendAcked({ id: 1, text: '"once"', was, also: [{ session: 's2', id: 1 }] });
     expect(app).toEqual(['once']);
   });
 
   it('passes it on once when the first session it names is held and the second is not', async () => {
     const { app, worker } = await start();
     const first = await worker('s1');
-    await sendAcked(first, { id: 3, text: '"once"' });
+    await first.sendAcked({ id: 3, text: '"once"' });
     const third = await worker('s3');
     const was = { session: 's1', id: 3 };
-    await sendAcked(third, { id: 1, text: '"once"', was, also: [{ session: 's2', id: 1 }] });
+    await third.sendAcked({ id: 1, text: '"once"', was, also: [{ session: 's2', id: 1 }] });
     expect(app).toEqual(['once']);
   });
 
@@ -74,9 +69,9 @@ describe('a send switched twice, its first session lost by the server', () => {
   it('passes it on once when the third copy names the session it was written in last', async () => {
     const { app, worker } = await start();
     const second = await worker('s2');
-    await sendAcked(second, { id: 1, text: '"once"', was: { session: 's1', id: 3 } });
+    await second.sendAcked({ id: 1, text: '"once"', was: { session: 's1', id: 3 } });
     const third = await worker('s3');
-    await sendAcked(third, { id: 1, text: '"once"', was: { session: 's2', id: 1 } });
+    await third.sendAcked({ id: 1, text: '"once"', was: { session: 's2', id: 1 } });
     expect(app).toEqual(['once']);
   });
 });

@@ -50,17 +50,28 @@ export class TestClient {
   }
 
   /**
-   * Answers hello as a worker does: resume `session` after push `last`; answers once the
-   * server has (`resumed`, `resync` or an error with the nonce), with that answer.
+   * Answers hello as a worker does: resume `session` after push `last` (`held`: a resume of
+   * it was written before); answers once the server has (`resumed`, `resync` or an error with
+   * the nonce), with that answer.
    */
-  async resume(session: unknown, last: unknown = 0): Promise<Record<string, unknown>> {
+  async resume(
+    session: unknown,
+    last: unknown = 0,
+    held = false,
+  ): Promise<Record<string, unknown>> {
     const nonce = await this.nonce();
-    this.send({ $ts: 'resume', nonce, session, last });
+    this.send({ $ts: 'resume', nonce, session, last, ...(held ? { held } : {}) });
     const answer = await this.waitForMessage(
       (text) => text.includes(`"nonce":"${nonce}"`) && !isHello(text),
       'the answer to resume',
     );
     return JSON.parse(answer) as Record<string, unknown>;
+  }
+
+  /** Sends message `frame.id` and waits for the server's ack of it. */
+  async sendAcked(frame: { id: number } & Record<string, unknown>): Promise<void> {
+    this.send({ $ts: 'msg', ...frame });
+    await this.waitForMessage((text) => text === `{"$ts":"ack","id":${frame.id}}`, 'the ack');
   }
 
   /** The parsed JSON frames received so far. */
@@ -131,6 +142,13 @@ export class Harness {
     return client;
   }
 
+  /** A client on `url` that resumed `session` from `last` (see `TestClient.resume`), and the answer. */
+  async resumed(url: string, session: string, last = 0, held = false) {
+    const client = await this.connect(url);
+    const answer = await client.resume(session, last, held);
+    return { client, answer };
+  }
+
   /** A client whose upgrade is expected to fail: answers the HTTP status the server gave. */
   async refusedStatus(url: string): Promise<number> {
     const socket = new WebSocket(url);
@@ -177,6 +195,15 @@ export class Harness {
     this.#rawSockets.length = 0;
     this.#servers.length = 0;
   }
+}
+
+/** Reads `?user=` and, when given, `?login=`: a server that names logins (`{ user, login }`). */
+export function userAndLogin(request: { url?: string | undefined }) {
+  const params = new URL(request.url ?? '/', 'http://localhost').searchParams;
+  const user = params.get('user');
+  const login = params.get('login');
+  if (!user) return null;
+  return login ? { user, login } : user;
 }
 
 /** Reads the user id from `?token=`, as an app would read a session token. */
