@@ -9,8 +9,8 @@
  * the ack has to come in the round trip of the next login's `numbered` and `holds`.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { handshake } from '../test-support/connection-harness';
-import { hubWorld, relayOptions } from '../test-support/hub-world';
+import { hubWorld } from '../test-support/hub-world';
+import { ownerAndRelayingHub, writtenId } from '../test-support/relaying-login';
 
 let world = hubWorld();
 afterEach(() => {
@@ -37,20 +37,9 @@ describe('the ack of a hub’s earlier login’s send 1, while its next login’
   // Fixed: an owner's waits for `holds` are per login of the peer hub (`holderOf`).
   it('the owner goes on writing: the next login’s send and its own tabs’', async () => {
     const name = 'ack-of-earlier-login-ends-hold-wait';
-    const options = relayOptions(name, { gracePeriod: 0 });
-    const a = world.startHub('build-a');
-    const b = world.startHub('build-b');
-    const tabA = await world.attachTab(a.hub, 'tab-a');
-    const tabB = await world.attachTab(b.hub, 'tab-b');
-    const tabB2 = await world.attachTab(b.hub, 'tab-b2');
-    await tabA.api.open('tab-a', options);
-    const { socket } = handshake(world.latest());
-    await tabB.api.open('tab-b', options);
-    await vi.waitFor(() => expect(tabB.states().at(-1)).toMatch(/^open:/));
+    const { options, tabA, tabB, tabB2, socket } = await ownerAndRelayingHub(world, name);
     void tabB.api.send('tab-b', name, 'one', { id: 1, confirms: true });
-    await vi.waitFor(() => expect(socket.sent.join()).toContain('"one"'));
-    const one = socket.sent.find((frame) => String(frame).includes('"one"'));
-    const oneId = (JSON.parse(String(one)) as { id: number }).id;
+    const oneId = await writtenId(socket, 'one');
     let firstLogin: number | undefined;
     let leaveSent = false;
     let heldByNext = false;

@@ -9,8 +9,8 @@
  * login's join that `leave` is stale and ignored.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { handshake } from '../test-support/connection-harness';
-import { hubWorld, relayOptions } from '../test-support/hub-world';
+import { hubWorld } from '../test-support/hub-world';
+import { ownerAndRelayingHub } from '../test-support/relaying-login';
 
 let world = hubWorld();
 afterEach(() => {
@@ -39,16 +39,7 @@ describe('a hub’s next login’s send 1, asked about while its earlier login�
   // Fixed: an owner's waits for `holds` are per login of the peer hub (`holderOf`).
   it('the owner goes on writing: the next login’s send and its own tabs’', async () => {
     const name = 'hold-wait-of-earlier-login';
-    const options = relayOptions(name, { gracePeriod: 0 });
-    const a = world.startHub('build-a');
-    const b = world.startHub('build-b');
-    const tabA = await world.attachTab(a.hub, 'tab-a');
-    const tabB = await world.attachTab(b.hub, 'tab-b');
-    const tabB2 = await world.attachTab(b.hub, 'tab-b2');
-    await tabA.api.open('tab-a', options);
-    const { socket } = handshake(world.latest());
-    await tabB.api.open('tab-b', options);
-    await vi.waitFor(() => expect(tabB.states().at(-1)).toMatch(/^open:/));
+    const { options, tabA, tabB, tabB2, socket } = await ownerAndRelayingHub(world, name);
     // b's first login's answers and its leave reach a late: after all that follows.
     let firstLogin: number | undefined;
     let nextLoginSent = false;

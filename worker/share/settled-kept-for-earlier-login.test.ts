@@ -10,8 +10,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { relayChannelName } from '../../protocol/locks';
-import { handshake } from '../test-support/connection-harness';
-import { hubWorld, relayOptions } from '../test-support/hub-world';
+import { hubWorld } from '../test-support/hub-world';
+import { ownerAndRelayingHub, writtenId } from '../test-support/relaying-login';
 
 let world = hubWorld();
 afterEach(() => {
@@ -41,22 +41,9 @@ describe('a settlement of a hub’s earlier login, kept for its next login', () 
   // Fixed: an owner keeps how a send settled for the login that posted it only.
   it('the next login’s send is not settled on the earlier login’s ack', async () => {
     const name = 'settled-kept-for-earlier-login';
-    const options = relayOptions(name, { gracePeriod: 0 });
-    const a = world.startHub('build-a');
-    const b = world.startHub('build-b');
-    const tabA = await world.attachTab(a.hub, 'tab-a');
-    const tabB = await world.attachTab(b.hub, 'tab-b');
-    const tabB2 = await world.attachTab(b.hub, 'tab-b2');
-    await tabA.api.open('tab-a', options);
-    const { socket } = handshake(world.latest());
-    await tabB.api.open('tab-b', options);
-    await vi.waitFor(() => expect(tabB.states().at(-1)).toMatch(/^open:/));
+    const { options, tabB, tabB2, socket } = await ownerAndRelayingHub(world, name);
     void tabB.api.send('tab-b', name, 'one', { id: 1, confirms: true });
-    await vi.waitFor(() => expect(socket.sent.join()).toContain('"one"'));
-    const idOf = (text: string) => {
-      const frame = socket.sent.find((one) => String(one).includes(`"${text}"`));
-      return (JSON.parse(String(frame)) as { id: number }).id;
-    };
+    const oneId = await writtenId(socket, 'one');
     // b's first login's `leave` reaches a late: after all that follows.
     let leaveSent = false;
     world.hooks.relayReceived = (build, message) => {
@@ -75,7 +62,7 @@ describe('a settlement of a hub’s earlier login, kept for its next login', () 
     );
     await vi.waitFor(() => expect(socket.sent.join()).toContain('"two"'));
     // The server acknowledges "one" (b's login 1, send 1), not "two".
-    socket.receive(JSON.stringify({ $ts: 'ack', id: idOf('one') }));
+    socket.receive(JSON.stringify({ $ts: 'ack', id: oneId }));
     await sleep(50);
     const beforeDetour = outcome;
     // A stale announcement of an owner gone (late on a lagging channel): b follows it a
