@@ -13,6 +13,8 @@ interface Message {
   id?: number;
   /** `id` came with it (`Numbering.id`): another hub may have written it under that id. */
   carried?: true;
+  /** The session a carried `id` is an id of (`Numbering.session`). */
+  session?: string;
   /** Where it was written before, under another session (`Numbering.was`). */
   was?: WireId;
   /** The sessions it was written in after `was` (`Numbering.also`; this hub's switches add to it), the latest `MAX_ALSO`. */
@@ -101,14 +103,18 @@ type Written = Message & { id: number; frame: string; named: Named };
 
 /**
  * Where a message was written before, oldest first: its `was`, then its `also`; as far as a
- * frame that names `named` of them says.
+ * frame that names `named` of them says, or all of them when that frame names every copy
+ * before its own: the server asks no further (`passedOnBefore`), and a fresh hub on another
+ * session keeps its id there (review 19b: a cut past its own copy lost it).
  */
-function writtenBefore(
-  { was, also }: Pick<Message, 'was' | 'also'>,
-  named: Named = 'all',
-): WireId[] | undefined {
-  if (!was || named === 'none') return undefined;
-  return named === 'was' ? [was] : [was, ...(also ?? [])];
+function writtenBefore(message: Message, named: Named = 'all'): WireId[] | undefined {
+  const { was, also, carried, session, id } = message;
+  if (!was) return undefined;
+  const all = [was, ...(also ?? [])];
+  const count = named === 'all' ? all.length : named === 'was' ? 1 : 0;
+  const own = carried ? all.findIndex((copy) => copy.session === session && copy.id === id) : -1;
+  if (own >= 0 && own <= count) return all;
+  return count > 0 ? all.slice(0, count) : undefined;
 }
 
 /**
