@@ -107,21 +107,24 @@ type Written = Message & { id: number; frame: string; named: Named };
  * before its own: the server asks no further (`passedOnBefore`), and a fresh hub on another
  * session keeps its id there (review 19b: a cut past its own copy lost it).
  */
-function writtenBefore(message: Message, named: Named = 'all'): WireId[] | undefined {
-  const { was, also, carried, session, id } = message;
+function writtenBefore(
+  { was, also, carried, session, id }: Message,
+  named: Named = 'all',
+): WireId[] | undefined {
   if (!was) return undefined;
   const all = [was, ...(also ?? [])];
-  const count = named === 'all' ? all.length : named === 'was' ? 1 : 0;
-  const own = carried ? all.findIndex((copy) => copy.session === session && copy.id === id) : -1;
-  if (own >= 0 && own <= count) return all;
-  return count > 0 ? all.slice(0, count) : undefined;
+  // Its own copy among those the frame named, or the first it left out: the server asks
+  // none past it.
+  const upToOwn = all.slice(0, named === 'was' ? 2 : 1);
+  if (named === 'all' || (carried && namesCopy(upToOwn, session, id))) return all;
+  return named === 'was' ? [was] : undefined;
 }
 
 /**
  * Whether `also` names the copy of session `session` under `id` already: a copy named in its
  * place keeps it (named again last, it would be taken after the copies written after it).
  */
-function namesCopy(also: WireId[] | undefined, session: string, id: number): boolean {
+function namesCopy(also: WireId[] | undefined, session?: string, id?: number): boolean {
   return also?.some((copy) => copy.session === session && copy.id === id) === true;
 }
 
