@@ -1,8 +1,8 @@
 import type { Clock } from '../../protocol/clock';
 
 /**
- * Claims of calls that failed kept at most, oldest dropped first: their messages may never be
- * passed on (the socket ends), and those that are release them at `passed`.
+ * Claims of calls that failed kept at most, the oldest ids' dropped first: their messages may
+ * never be passed on (the socket ends), and those that are release them at `passed`.
  */
 const MAX_FAILED = 4_096;
 /** How often a PASSED that Redis refused is made again. */
@@ -28,7 +28,12 @@ interface Refused {
  */
 export class HeldClaims {
   readonly #kept = new Map<string, string>();
-  readonly #failed = new Map<string, string>();
+  /**
+   * Every failed call's claim, by id, in order: any of them may hold the id (review 19d: one
+   * kept per id, a second failed call's put out the first's, which held it).
+   */
+  readonly #failed = new Map<string, string[]>();
+  #failedCount = 0;
   readonly #refused = new Map<string, Refused>();
   readonly #waits = new Set<() => void>();
   #retry: unknown;
@@ -43,33 +48,49 @@ export class HeldClaims {
 
   /** `claim` took the id of `key`; `failed`: its call failed, and may have taken it. */
   keep(key: string, claim: string, failed = false): void {
-    const claims = failed ? this.#failed : this.#kept;
-    claims.delete(key);
-    claims.set(key, claim);
-    for (const oldest of this.#failed.keys()) {
-      if (this.#failed.size <= MAX_FAILED) break;
+    if (!failed) {
+      this.#kept.delete(key);
+      this.#kept.set(key, claim);
+      return;
+    }
+    const claims = this.#failed.get(key) ?? [];
+    this.#failed.delete(key);
+    this.#failed.set(key, [...claims, claim]);
+    this.#failedCount += 1;
+    for (const [oldest, dropped] of this.#failed) {
+      if (this.#failedCount <= MAX_FAILED) break;
       this.#failed.delete(oldest);
+      this.#failedCount -= dropped.length;
     }
   }
 
   /**
-   * The claim of a call for `key` that failed, no longer kept: the next call for the id here
-   * is made under it, as the failed one may have taken the id (its message's socket ended:
-   * the resend would otherwise wait on this process's own claim). `only`: that claim alone,
-   * met as the id's holder by a call that began before the other failed (review 19c).
+   * A claim of a call for `key` that failed, no longer kept: the next call for the id here is
+   * made under it, as the failed one may have taken the id (its message's socket ended: the
+   * resend would otherwise wait on this process's own claim); the newest, and, should another
+   * of them be met as the holder, that one then. `only`: that claim alone, met as the id's
+   * holder by a call that began before the other failed (review 19c).
    */
   retake(key: string, only?: string): string | undefined {
-    const claim = this.#failed.get(key);
-    if (only !== undefined && claim !== only) return undefined;
-    this.#failed.delete(key);
+    const claims = this.#failed.get(key) ?? [];
+    const at = only === undefined ? claims.length - 1 : claims.indexOf(only);
+    if (at < 0) return undefined;
+    const [claim] = claims.splice(at, 1);
+    this.#failedCount -= 1;
+    if (claims.length === 0) this.#failed.delete(key);
     return claim;
   }
 
-  /** The claim kept for `key`, no longer kept. */
+  /**
+   * The claim kept for `key`, no longer kept, with every failed one: a call that succeeded
+   * after them met none of theirs holding the id, or took it under that one.
+   */
   take(key: string): string | undefined {
-    const claim = this.#kept.get(key) ?? this.#failed.get(key);
+    const failed = this.#failed.get(key);
+    const claim = this.#kept.get(key) ?? failed?.at(-1);
     this.#kept.delete(key);
     this.#failed.delete(key);
+    this.#failedCount -= failed?.length ?? 0;
     return claim;
   }
 
@@ -107,6 +128,7 @@ export class HeldClaims {
     this.#closes += 1;
     this.#kept.clear();
     this.#failed.clear();
+    this.#failedCount = 0;
     this.clock.clearTimeout(this.#retry);
     this.#retry = undefined;
     this.#refused.clear();

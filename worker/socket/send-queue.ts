@@ -13,6 +13,8 @@ interface Message {
   id?: number;
   /** `id` came with it (`Numbering.id`): another hub may have written it under that id. */
   carried?: true;
+  /** The session a carried `id` is an id of (`Numbering.session`). */
+  session?: string;
   /** Where it was written before, under another session (`Numbering.was`). */
   was?: WireId;
   /** The sessions it was written in after `was` (`Numbering.also`; this hub's switches add to it), the latest `MAX_ALSO`. */
@@ -101,21 +103,28 @@ type Written = Message & { id: number; frame: string; named: Named };
 
 /**
  * Where a message was written before, oldest first: its `was`, then its `also`; as far as a
- * frame that names `named` of them says.
+ * frame that names `named` of them says, or all of them when that frame names every copy
+ * before its own: the server asks no further (`passedOnBefore`), and a fresh hub on another
+ * session keeps its id there (review 19b: a cut past its own copy lost it).
  */
 function writtenBefore(
-  { was, also }: Pick<Message, 'was' | 'also'>,
+  { was, also, carried, session, id }: Message,
   named: Named = 'all',
 ): WireId[] | undefined {
-  if (!was || named === 'none') return undefined;
-  return named === 'was' ? [was] : [was, ...(also ?? [])];
+  if (!was) return undefined;
+  const all = [was, ...(also ?? [])];
+  // Its own copy among those the frame named, or the first it left out: the server asks
+  // none past it.
+  const upToOwn = all.slice(0, named === 'was' ? 2 : 1);
+  if (named === 'all' || (carried && namesCopy(upToOwn, session, id))) return all;
+  return named === 'was' ? [was] : undefined;
 }
 
 /**
  * Whether `also` names the copy of session `session` under `id` already: a copy named in its
  * place keeps it (named again last, it would be taken after the copies written after it).
  */
-function namesCopy(also: WireId[] | undefined, session: string, id: number): boolean {
+function namesCopy(also: WireId[] | undefined, session?: string, id?: number): boolean {
   return also?.some((copy) => copy.session === session && copy.id === id) === true;
 }
 
