@@ -491,7 +491,8 @@ export class SharedConnection {
       else if (role.kind === 'keeper') {
         if (message.kind === 'owner') role.live.add(message.cursor.session);
         // An announcement of the logged-out owner, late on the channel: its word follows it.
-        if (isLogout(message)) role.live.delete(message.session ?? '');
+        // (Owners of earlier releases name no session: nothing to delete then.)
+        if (isLogout(message)) role.live.delete(message.session as string);
       }
       return;
     }
@@ -646,26 +647,23 @@ export class SharedConnection {
     const loggedOut = this.#ends.letGo();
     if (role.kind === 'idle') return;
     if (role.kind === 'relay' || role.kind === 'keeper') {
-      if (role.kind === 'keeper' && (ended !== undefined || loggedOut)) {
+      if (role.kind === 'keeper') {
         // A keeper is ahead in the lock's queue of every login that began after its logout:
         // a cursor such a login's tabs alone brought is of the login that ended, also when
         // this hub's own next login lets go first (review 16); unless of a session an owner
         // ahead of it, which the logged-out owner never heard, announced since (review 17).
-        const { hubId } = this.env;
-        const endedLogin = loggedOut
-          ? {
-              logins: [],
-              sessions: this.#ends.sessions.list(),
-              // Not a session of the login that ended: a late announcement of its owner.
-              live: [...role.live].filter((session) => !this.#ends.sessions.has(session)),
-            }
-          : undefined;
+        // A keeper kept its place since its logout: it always says `loggedOut`.
         role.channel.postMessage({
           v: RELAY_VERSION,
-          from: hubId,
+          from: this.env.hubId,
           kind: 'leaving',
           ended,
-          loggedOut: endedLogin,
+          loggedOut: {
+            logins: [],
+            sessions: this.#ends.sessions.list(),
+            // Not a session of the login that ended: a late announcement of its owner.
+            live: [...role.live].filter((session) => !this.#ends.sessions.has(session)),
+          },
         });
       }
       role.stop.abort();
