@@ -48,9 +48,11 @@ export class LoginEnds {
    * Whether this hub's login began after a logout in this browser: its own (it kept the
    * lock, or its place, since), or one whose owner left the lock with `loggedOut` not
    * naming this login. No session began since, but this login's (`OwnerMessage` owner's
-   * `afterLogout`).
+   * `afterLogout`). `logout`: this hub's login ended by a logout, and no login of its own
+   * began since: the next one began after it, also when this hub let go of the lock (or its
+   * place) for another's join first (review 17).
    */
-  #began: 'after-logout' | 'unknown' = 'unknown';
+  #began: 'after-logout' | 'logout' | 'unknown' = 'unknown';
 
   constructor(clock: Clock, waitFor: number) {
     this.sessions = new EndedSessions(clock);
@@ -65,6 +67,7 @@ export class LoginEnds {
   /** This hub keeps the lock (or its place) for the login `logout` ended. */
   keep(logout: Logout): void {
     this.#logout = logout;
+    this.#began = 'logout';
   }
 
   /** This hub lets go of the lock: answers whether it kept it for a logout. */
@@ -74,9 +77,9 @@ export class LoginEnds {
     return kept;
   }
 
-  /** A new login starts here: after a logout if this hub kept the lock for one. */
+  /** A new login starts here: after a logout if this hub's last login ended by one. */
   startLogin(): void {
-    this.#began = this.#logout ? 'after-logout' : 'unknown';
+    this.#began = this.#began === 'logout' ? 'after-logout' : 'unknown';
   }
 
   get afterLogout(): boolean {
@@ -101,8 +104,9 @@ export class LoginEnds {
     );
     if (loggedOut && !joinedEnded && here) this.#began = 'after-logout';
     const after = loggedOut && !joinedEnded ? [here?.cursor?.session, ...loggedOut.sessions] : [];
+    // Not a session the keeper heard an owner ahead of it in the lock's queue on since.
     const sessions = [ended, ...after].filter(
-      (session): session is string => session !== undefined,
+      (session): session is string => session !== undefined && !loggedOut?.live?.includes(session),
     );
     for (const session of sessions) this.sessions.add(session, false);
     return sessions;

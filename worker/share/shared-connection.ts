@@ -42,6 +42,13 @@ interface Keeper {
   channel: RelayChannelPort;
   stop: AbortController;
   granted: (() => void) | undefined;
+  /**
+   * The sessions owners announced since the logout, and no logout word ended: a hub ahead
+   * of this one in the lock's queue, whose join the logged-out owner never read (lost, or
+   * late), took the lock after the logout and is on them. This hub's `leaving` ends none
+   * of them (review 17).
+   */
+  live: Set<string>;
 }
 
 type Role = { kind: 'idle' } | Relaying | Keeper | Owner;
@@ -481,6 +488,12 @@ export class SharedConnection {
     }
     if (role.kind === 'owner' || role.kind === 'keeper') {
       if (message.kind === 'join') this.#answerEnded(role.channel, message);
+      else if (role.kind === 'keeper') {
+        if (message.kind === 'owner') role.live.add(message.cursor.session);
+        // An announcement of the logged-out owner, late on the channel: its word follows it.
+        // (Owners of earlier releases name no session: nothing to delete then.)
+        if (isLogout(message)) role.live.delete(message.session as string);
+      }
       return;
     }
     if (role.kind !== 'relay') return;
@@ -609,7 +622,7 @@ export class SharedConnection {
     const { peer, channel, stop, granted } = relaying;
     peer.rejectClosed('logout', 'here');
     this.#final = { ...peer.status, state: 'closed' };
-    this.#role = { kind: 'keeper', channel, stop, granted };
+    this.#role = { kind: 'keeper', channel, stop, granted, live: new Set() };
     this.#known.settle();
     // With the lock here already, no hub owns the socket: there is nothing to wait for.
     if (!granted) this.#ends.waits.start(peer.cursor?.session);
@@ -634,20 +647,23 @@ export class SharedConnection {
     const loggedOut = this.#ends.letGo();
     if (role.kind === 'idle') return;
     if (role.kind === 'relay' || role.kind === 'keeper') {
-      if (role.kind === 'keeper' && (ended !== undefined || loggedOut)) {
+      if (role.kind === 'keeper') {
         // A keeper is ahead in the lock's queue of every login that began after its logout:
         // a cursor such a login's tabs alone brought is of the login that ended, also when
-        // this hub's own next login lets go first (review 16).
-        const { hubId } = this.env;
-        const endedLogin = loggedOut
-          ? { logins: [], sessions: this.#ends.sessions.list() }
-          : undefined;
+        // this hub's own next login lets go first (review 16); unless of a session an owner
+        // ahead of it, which the logged-out owner never heard, announced since (review 17).
+        // A keeper kept its place since its logout: it always says `loggedOut`.
         role.channel.postMessage({
           v: RELAY_VERSION,
-          from: hubId,
+          from: this.env.hubId,
           kind: 'leaving',
           ended,
-          loggedOut: endedLogin,
+          loggedOut: {
+            logins: [],
+            sessions: this.#ends.sessions.list(),
+            // Not a session of the login that ended: a late announcement of its owner.
+            live: [...role.live].filter((session) => !this.#ends.sessions.has(session)),
+          },
         });
       }
       role.stop.abort();
