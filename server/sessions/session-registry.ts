@@ -111,7 +111,6 @@ export class SessionRegistry {
         written: 0,
         resuming: 0,
         unkept: 0,
-        owesResync: false,
         takenOver: new WeakSet(),
       };
       this.#sessions.set(key, session);
@@ -162,7 +161,7 @@ export class SessionRegistry {
         // registry may hold it still: the store lost it (Redis restarted empty) unseen here.
         const gone = read.fresh === true && (last !== 0 || held);
         // A push it got plainly may be one the store did not keep: which, it cannot tell.
-        const replay = target.unkept === unkept && !target.owesResync ? read.entries : undefined;
+        const replay = target.unkept === unkept ? read.entries : undefined;
         if (!socket.isOpen) {
           // Not kept under its id either: the worker's next resume of it finds it gone then,
           // and resyncs (review 19c).
@@ -170,11 +169,9 @@ export class SessionRegistry {
             this.#evict(target);
             return answer({ kind: 'failed', reason: 'closed' });
           }
-          // No replay (a store marks a push it did not keep for one read alone): the next
-          // resume resyncs too, on the session, which keeps its message ids (reviews 19d,
-          // 19e: evicted, a resend was passed on again). Not a session another socket holds:
-          // a stale resume would make its healthy worker resync (review 19f).
-          if (replay === undefined && !target.socket) target.owesResync = true;
+          // Kept with no replay, it keeps its message ids (reviews 19d, 19e: evicted, a resend
+          // was passed on again): the store answers the next resume resync as well, wherever
+          // it reads (see `ReplayStore.read`).
           this.#awaitWorker(target);
           // Routed by the topics it had, as an attached one is (review 19d).
           if (read.topics) target.topics = new Set(read.topics);
@@ -192,7 +189,6 @@ export class SessionRegistry {
           return this.#startAnew(socket, respond);
         }
         this.#attach(target, socket);
-        target.owesResync = false;
         target.written = read.head;
         if (read.topics) target.topics = new Set(read.topics);
         caughtUp = read.caughtUp === true;
