@@ -55,7 +55,7 @@ it('keeps the message ids of a session whose closed resume read no replay', asyn
   const attached = await resumeOf(registry, first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   // Message 1 passed on to the app; its ack is lost with the socket.
-  expect(await registry.seen(attached.session, 1)).toBe(false);
+  expect(await registry.receipts.seen(attached.session, 1)).toBe(false);
   for (let n = 1; n <= 5; n += 1) registry.push(attached.session, pushPayload(`"data":${n}`));
   registry.detach(attached.session, first);
 
@@ -73,8 +73,8 @@ it('keeps the message ids of a session whose closed resume read no replay', asyn
   // with `was` naming S. Either way it must be known as passed on.
   const passedBefore =
     next.newId === undefined
-      ? await registry.seen(next.session, 1)
-      : await registry.seenIn(next.session, { session: 'S', id: 1 }, []);
+      ? await registry.receipts.seen(next.session, 1)
+      : await registry.receipts.seenIn(next.session, { session: 'S', id: 1 }, []);
   expect(passedBefore).toBe(true);
 });
 
