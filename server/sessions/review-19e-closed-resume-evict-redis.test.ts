@@ -28,7 +28,8 @@ const shared = redisForTheFile();
 // NEW (09b15db).
 // Suggested fix: keep S for a read with no replay (the store still has it), and mark it so
 // its next resume answers with no replay (a resync under S, its ids kept).
-// Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`).
+// Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`; since
+// review 19f the store owes it, see `ReplayStore.read`).
 it('keeps the message ids on Redis of a session whose closed resume read no replay', async () => {
   const prefix = `r19e-ids${Math.random()}:`;
   const registry = new SessionRegistry(

@@ -48,7 +48,8 @@ function trimmingStore(): MemoryReplayStore {
 // (e.g. a `resyncNext` state consumed by the next `attach`, or bump a counter the next
 // resume compares as it compares `unkept`), so the next resume resyncs under the same id
 // and keeps its message ids.
-// Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`).
+// Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`; since
+// review 19f the store owes it, see `ReplayStore.read`).
 it('keeps the message ids of a session whose closed resume read no replay', async () => {
   const registry = registryOn(trimmingStore());
   const first = resumeSocket();
@@ -114,7 +115,8 @@ function deferredStore(memory: MemoryReplayStore) {
 // queued resume is refused the same way.
 // Suggested fix: as above (keep S, mark it to resync); for the gone case, a resume queued
 // behind an eviction could start anew (`#startAnew`) instead of answering `evicted`.
-// Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`).
+// Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`; since
+// review 19f the store owes it, see `ReplayStore.read`).
 it('attaches a resume queued behind a closed one that read no replay', async () => {
   const memory = trimmingStore();
   const { store, answerNext } = deferredStore(memory);
