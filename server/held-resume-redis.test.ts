@@ -101,7 +101,7 @@ describe('a session Redis lost and recorded a message id in since, resumed again
     // Redis comes back empty; a message of s1 is refused there (SEEN made the hash again
     // before reviews 18 and 18b's fix; either way the resumes below must answer a new id).
     await shared.client.flushDb();
-    await expect(registry.seen(first.session, 7)).rejects.toThrow(/no longer holds/);
+    await expect(registry.receipts.seen(first.session, 7)).rejects.toThrow(/no longer holds/);
     registry.detach(first.session, halfOpen);
     // The worker got push 1 only (push 2 went into the dead socket).
     const again = await resume(socketOf([]), 1);
@@ -135,7 +135,7 @@ describe('a session Redis lost and recorded a message id in since, resumed again
     if (first.kind !== 'attached') throw new Error('not attached');
     registry.push(first.session, pushPayload('"data":1'));
     await shared.client.flushDb();
-    await expect(registry.seen(first.session, 7)).rejects.toThrow(/no longer holds/);
+    await expect(registry.receipts.seen(first.session, 7)).rejects.toThrow(/no longer holds/);
     const again = await resume(1, true);
     expect(again).toMatchObject({ kind: 'attached', newId: expect.any(String) });
     expect([...registry.all()].map((session) => session.id)).not.toContain('s1');

@@ -12,7 +12,7 @@ export interface PushRecord {
   user: string;
   topic: string;
   at: number;
-  /** The session streams it was appended to, with its number in each. */
+  /** The session streams it was appended to, with its number in each (0: not kept). */
   streams: Map<string, number>;
   /** When it went into a stream of each browser (the first time). */
   appendedAt: Map<string, number>;

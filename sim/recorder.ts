@@ -136,6 +136,20 @@ export class Recorder implements NetworkObserver, ServerObserver {
     this.history.line(this.sim.now, `append p${push} ${this.history.sessionLabel(session)}#${seq}`);
   }
 
+  /**
+   * A push meant for the session that the store did not keep: it went into its stream as far
+   * as the checker goes (numbered 0, no number), so a handle of it that hears pushes on
+   * either side of it with no resync between has a gap.
+   */
+  notKept(key: string, body: string): void {
+    const session = sessionOf(key);
+    const push = pushIdOf(body);
+    const record = push === undefined ? undefined : this.history.pushes.get(push);
+    if (!record || record.streams.has(session)) return;
+    record.streams.set(session, 0);
+    this.history.line(this.sim.now, `not kept p${push} ${this.history.sessionLabel(session)}`);
+  }
+
   received(text: string): void {
     let id: unknown;
     try {

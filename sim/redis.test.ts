@@ -99,6 +99,25 @@ const FOUND_ON_REDIS: Array<{ bug: string; plan: Plan }> = [
       logins: false,
     },
   },
+  {
+    // The model's, once it counts a push the store did not keep as one of the session's
+    // (seed 31002 of this round, run 213, faults redis-write,socket,blackhole,worker-death,
+    // server-restart; OLDER): a push whose DIRECT Redis refused while the worker's socket was
+    // down marked nothing, and its resume replayed p1 over it (gap without resync).
+    bug: 'a push Redis refused while the worker was away',
+    plan: {
+      seed: 0,
+      browsers: [{ sharedWorkers: true }],
+      steps: [
+        { wait: 30, aim: false, step: { kind: 'drop-socket', pick: 0 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+        { wait: 0, aim: true, step: { kind: 'send', pick: 0, count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'redis-write-failure', count: 1 } },
+        { wait: 0, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
+      ],
+      choices: [],
+    },
+  },
 ];
 
 describe('plans the simulation found on Redis', () => {

@@ -30,6 +30,8 @@ export const SIM_SESSIONS = { maxPerUser: 8, maxTotal: 64 };
 /** What the server side reports to the world's history. */
 export interface ServerObserver {
   appended(session: string, seq: number, body: string): void;
+  /** The store did not keep a push for the session: its worker is owed a resync. */
+  notKept(session: string, body: string): void;
   received(text: string, userId: string): void;
   storeError(error: unknown): void;
 }
@@ -56,6 +58,7 @@ export class RecordingStore {
     const report = (session: string, seq: number | undefined, body: string) => {
       sessions.add(session);
       if (seq !== undefined) observer.appended(session, seq, body);
+      else observer.notKept(session, body);
     };
     this.store = new Proxy(inner, {
       get(target, key) {
@@ -63,10 +66,16 @@ export class RecordingStore {
         if (typeof value !== 'function') return value;
         const method = (value as (...args: unknown[]) => unknown).bind(target);
         if (key === 'append') {
-          return (session: string, payload: PushPayload) =>
-            after(method(session, payload), (seq) =>
+          return (session: string, payload: PushPayload) => {
+            const seq = after(method(session, payload), (seq) =>
               report(session, seq as number | undefined, payload.body),
             );
+            // Refused (a write Redis failed): not kept either.
+            if (seq instanceof Promise) {
+              seq.catch(() => report(session, undefined, payload.body));
+            }
+            return seq;
+          };
         }
         if (key === 'appendMany') {
           return (list: string[], payload: PushPayload) =>

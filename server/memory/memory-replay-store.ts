@@ -70,7 +70,9 @@ export class MemoryReplayStore implements ReplayStore {
       return last === 0 ? EMPTY : GONE;
     }
     if (isPushNumber(last) && last > log.head) {
-      log.skipTo(last);
+      // One past `last`: a number no push gets, so that a later resume from `last` (the
+      // worker never heard this resync: its socket died with the answer) resyncs too.
+      log.skipTo(last + 1);
       return { head: log.head, entries: undefined };
     }
     return { head: log.head, entries: last === undefined ? undefined : log.since(last) };

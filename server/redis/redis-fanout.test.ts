@@ -291,10 +291,11 @@ describe('RedisFanout', () => {
     // The socket dies with the ack in flight: the worker holds push 1 and message 1 unacked.
     onA.socket.terminate();
     const onB = await harness.connect(`${b.url}/?user=ann`);
+    // One past the worker's last: a resume from 1 again (this answer lost) resyncs too.
     expect(await onB.resume('s1', 1)).toEqual({
       $ts: 'resync',
       nonce: expect.any(String),
-      seq: 1,
+      seq: 2,
       lastId: 1,
     });
     onB.send({ $ts: 'msg', id: 1, text: '"hello"' });
@@ -303,10 +304,10 @@ describe('RedisFanout', () => {
     // Numbers go on from the worker's last, as any server counts them.
     await a.server.push('ann', 'next');
     await waitUntil(() => pushes(onB).length === 1, 'the next push on B');
-    expect(pushes(onB)).toEqual([{ $ts: 'push', seq: 2, text: 'next' }]);
+    expect(pushes(onB)).toEqual([{ $ts: 'push', seq: 3, text: 'next' }]);
     onB.socket.terminate();
     const onA2 = await harness.connect(`${a.url}/?user=ann`);
-    expect(await onA2.resume('s1', 2)).toMatchObject({ $ts: 'resumed', seq: 2 });
+    expect(await onA2.resume('s1', 3)).toMatchObject({ $ts: 'resumed', seq: 3 });
   }, 10_000);
 
   it('numbers a publish made while the worker was away by the topics its session had', async () => {

@@ -81,8 +81,9 @@ export class RedisReplayStore implements ReplayStore {
   readonly #held: HeldClaims;
   /**
    * Sessions a push could not be kept for, as this store no longer held them (Redis lost
-   * them, or a write failed): their next read says so (`entries` undefined: a resync), were
-   * a resume of them already on its way (review 18h).
+   * them, another server resumed them, or a write failed): their next read here says so
+   * (`entries` undefined: a resync), were a resume of them already on its way (review 18h),
+   * and leaves a hole in Redis for a resume elsewhere or later (see `#resume`).
    */
   readonly #unkept = new Set<string>();
   readonly #clock: Clock;
@@ -178,19 +179,14 @@ export class RedisReplayStore implements ReplayStore {
     // (review 18g: a session made here with no read waited for one for good).
     const held = this.#sessions.get(key);
     if (!held) {
-      this.#unkept.add(key);
-      // At most this many, oldest let go: a session that moved away is not read here again,
-      // and the registry forgets it without a word to the store (review 18i).
-      for (const oldest of this.#unkept) {
-        if (this.#unkept.size <= MAX_UNKEPT) break;
-        this.#unkept.delete(oldest);
-      }
+      this.#owe(key);
       return Promise.resolve(undefined);
     }
     if (held.phase === 'reading' || held.phase === 'failed') {
       return held.ready.then((live) => {
-        if (!live) throw new Error('The session could not be read: the push was not kept');
-        return this.#appendDirect(key, payload);
+        if (live) return this.#appendDirect(key, payload);
+        this.#owe(key);
+        throw new Error('The session could not be read: the push was not kept');
       });
     }
     held.head += 1;
@@ -202,11 +198,32 @@ export class RedisReplayStore implements ReplayStore {
     args.push(String(this.#maxCount));
     const { reads, phase } = held;
     // A lost session is let go once Redis answered: the pushes made until then are kept too.
-    return this.#eval(DIRECT, [hash, stream], args).then((kept) => {
-      if (Number(kept) === 1 && phase === 'live') return seq;
-      this.#forget(key, held, reads);
-      return undefined;
-    });
+    return this.#eval(DIRECT, [hash, stream], args).then(
+      (kept) => {
+        if (Number(kept) === 1 && phase === 'live') return seq;
+        this.#forget(key, held, reads);
+        if (Number(kept) !== 1) this.#owe(key);
+        return undefined;
+      },
+      (error: unknown) => {
+        this.#owe(key);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * A push of the session was not kept: the next read of it here answers resync, and leaves
+   * a hole in its numbering (see `ReplayStore.read`). At most `MAX_UNKEPT` marks, the oldest
+   * let go: a session that moved away is not read here again, and the registry forgets it
+   * without a word to the store (review 18i).
+   */
+  #owe(key: string): void {
+    this.#unkept.add(key);
+    for (const oldest of this.#unkept) {
+      if (this.#unkept.size <= MAX_UNKEPT) break;
+      this.#unkept.delete(oldest);
+    }
   }
 
   async read(
@@ -281,22 +298,34 @@ export class RedisReplayStore implements ReplayStore {
       isPushNumber(last) ? last : undefined,
       context,
     ) ?? { head: headAbove(record, made, held.head), entries: undefined, from: undefined };
-    // The worker got more than this server counts (it missed a fan-out): numbered on from its
-    // last, past every fan-out Redis had numbered, as any server counts from that anchor.
-    const ahead = !record.fresh && isPushNumber(last) && counted.head < last ? last : undefined;
+    // A resync no later read would answer again: a push was not kept here, or the worker got
+    // more than this server counts (it missed a fan-out). Numbered on from one past its last
+    // and the head, a number no push gets (see `ReplayStore.read`), past every fan-out Redis
+    // had numbered, as any server counts from that anchor.
+    const owed = this.#unkept.delete(key);
+    const hole =
+      !record.fresh && isPushNumber(last) && (owed || counted.head < last)
+        ? Math.max(counted.head, last) + 1
+        : undefined;
     const { head, entries, from } =
-      ahead === undefined ? counted : { head: ahead, entries: undefined, from: undefined };
-    const mark = ahead === undefined ? made : Math.max(made, record.counter);
+      hole === undefined ? counted : { head: hole, entries: undefined, from: undefined };
+    const mark = hole === undefined ? made : Math.max(made, record.counter);
     held.goLive(head, mark, from, interests, record.counter);
-    if (interests !== record.interests) this.#persist(key, held);
+    if (interests !== record.interests || hole !== undefined) this.#persist(key, held);
     else this.#writeAnchors(key, held, true).catch(this.#onError);
+    // Not in Redis, the hole is owed by this store's next read of the session still.
+    if (hole !== undefined) {
+      void held.persisting?.then((still) => {
+        if (!still) this.#owe(key);
+      });
+    }
     const now = (interests.at(-1) ?? reader).topics;
     // A session created now counts the fan-outs from the read on: those made here before
     // it are not in its stream (the server pushes them to it, see `SessionRegistry`).
     const { fresh, lastId } = record;
     return {
       head,
-      entries: this.#unkept.delete(key) ? undefined : entries,
+      entries: owed ? undefined : entries,
       caughtUp: this.#log !== undefined && !fresh,
       fresh,
       topics: now,

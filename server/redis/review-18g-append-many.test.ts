@@ -106,8 +106,33 @@ describe('a push to a session this store let go of, as a resume of it is on its 
     // A's sweep learns B holds it: A lets it go; then a push to it comes on A.
     expect(await a.touch('S1')).toBe(false);
     expect(await a.append('S1', { body: '"p1"', bytes: 40 })).toBeUndefined();
-    expect(await a.read('S1', 0)).toMatchObject({ fresh: false, entries: undefined });
-    // Said once: the read after it replays as usual.
-    expect(await a.read('S1', 0)).toMatchObject({ entries: [] });
+    const resync = await a.read('S1', 0);
+    expect(resync).toMatchObject({ fresh: false, entries: undefined });
+    // The read after it, from the head it told, replays as usual.
+    expect(await a.read('S1', resync.head)).toMatchObject({ entries: [] });
+  });
+
+  // Review 19f: the mark was said to one read alone; that read's answer lost with its socket
+  // (or not written: the socket closed as it read), the next resume, here or on another
+  // server, went on over the push not kept.
+  // Fixed: the read that takes the mark moves the head one past the worker's last, a number
+  // no push gets, kept in Redis (see `ReplayStore.read`).
+  it('answers resync again to a resume from below the head it told, on any server', async () => {
+    const prefix = `r19f-unkept${Math.random()}:`;
+    const a = new RedisReplayStore(shared.client, { prefix }, new FakeClock(1_000));
+    const b = new RedisReplayStore(shared.client, { prefix }, new FakeClock(1_000));
+    await a.read('S1', 0);
+    expect(await a.append('S1', { body: '"p1"', bytes: 40 })).toBe(1);
+    await b.read('S1', 1);
+    expect(await a.touch('S1')).toBe(false);
+    expect(await a.append('S1', { body: '"p2"', bytes: 40 })).toBeUndefined();
+    const lost = await a.read('S1', 1);
+    expect(lost).toMatchObject({ entries: undefined });
+    expect(await a.read('S1', 1)).toMatchObject({ entries: undefined });
+    expect(await b.read('S1', 1)).toMatchObject({ entries: undefined });
+    expect(await a.read('S1', lost.head)).toMatchObject({ head: lost.head, entries: [] });
+    expect(await b.read('S1', lost.head)).toMatchObject({ head: lost.head, entries: [] });
+    expect(await b.append('S1', { body: '"p3"', bytes: 40 })).toBe(lost.head + 1);
+    expect(await a.read('S1', 1)).toMatchObject({ entries: undefined });
   });
 });

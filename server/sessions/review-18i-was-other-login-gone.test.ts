@@ -77,8 +77,8 @@ it('lets go of the id a `was` check took, though its session left meanwhile', as
   expect(w.key).toBe(wKey);
   // S's copy of the send checks W's id 1 first: new, taken under W's key.
   const taken: TakenId[] = [];
-  expect(await registry.seenIn(s, { session: 'W', id: 1 }, taken)).toBe(false);
-  expect(await registry.seen(s, 1)).toBe(false);
+  expect(await registry.receipts.seenIn(s, { session: 'W', id: 1 }, taken)).toBe(false);
+  expect(await registry.receipts.seen(s, 1)).toBe(false);
   // W moves to server B; the sweep learns it: W leaves this registry.
   await other.read(wKey, 0);
   registry.sweep();
@@ -87,7 +87,7 @@ it('lets go of the id a `was` check took, though its session left meanwhile', as
   }
   expect([...registry.ofUser('u')]).not.toContain(w);
   // The app got it: what the checks took is let go.
-  registry.passed(s, 1, taken, () => {});
+  registry.receipts.passed(s, 1, taken, () => {});
   for (let turn = 0; turn < 20; turn++) await new Promise((go) => setImmediate(go));
   const fields = (await shared.client.sendCommand(['HKEYS', store.keys(wKey)[0]])) as string[];
   expect(fields.filter((field) => /^p\d+$/.test(field))).toEqual([]);

@@ -48,14 +48,15 @@ function trimmingStore(): MemoryReplayStore {
 // (e.g. a `resyncNext` state consumed by the next `attach`, or bump a counter the next
 // resume compares as it compares `unkept`), so the next resume resyncs under the same id
 // and keeps its message ids.
-// Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`).
+// Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`; since
+// review 19f the store owes it, see `ReplayStore.read`).
 it('keeps the message ids of a session whose closed resume read no replay', async () => {
   const registry = registryOn(trimmingStore());
   const first = resumeSocket();
   const attached = await resumeOf(registry, first, 0);
   if (attached.kind !== 'attached') throw new Error('not attached');
   // Message 1 passed on to the app; its ack is lost with the socket.
-  expect(await registry.seen(attached.session, 1)).toBe(false);
+  expect(await registry.receipts.seen(attached.session, 1)).toBe(false);
   for (let n = 1; n <= 5; n += 1) registry.push(attached.session, pushPayload(`"data":${n}`));
   registry.detach(attached.session, first);
 
@@ -73,8 +74,8 @@ it('keeps the message ids of a session whose closed resume read no replay', asyn
   // with `was` naming S. Either way it must be known as passed on.
   const passedBefore =
     next.newId === undefined
-      ? await registry.seen(next.session, 1)
-      : await registry.seenIn(next.session, { session: 'S', id: 1 }, []);
+      ? await registry.receipts.seen(next.session, 1)
+      : await registry.receipts.seenIn(next.session, { session: 'S', id: 1 }, []);
   expect(passedBefore).toBe(true);
 });
 
@@ -114,7 +115,8 @@ function deferredStore(memory: MemoryReplayStore) {
 // queued resume is refused the same way.
 // Suggested fix: as above (keep S, mark it to resync); for the gone case, a resume queued
 // behind an eviction could start anew (`#startAnew`) instead of answering `evicted`.
-// Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`).
+// Fixed: the session is kept, and owes its next resume a resync (`Session.owesResync`; since
+// review 19f the store owes it, see `ReplayStore.read`).
 it('attaches a resume queued behind a closed one that read no replay', async () => {
   const memory = trimmingStore();
   const { store, answerNext } = deferredStore(memory);

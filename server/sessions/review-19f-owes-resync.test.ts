@@ -2,40 +2,25 @@
  * Review 19f of 93f9c03: a resume answered `closed` whose read had no replay keeps the
  * session and sets `Session.owesResync`; the next resume that attaches answers resync and
  * clears it.
+ *
+ * The first three are played on Redis, with a push it refused (a real push the store did not
+ * keep) in place of the one-shot mark the review faked: the store owes the resync now, and
+ * leaves a hole in the session's numbering (see `ReplayStore.read`).
  */
 import { expect, it } from 'vitest';
 import { MemoryReplayStore } from '../memory/memory-replay-store';
 import type { ReplayStore } from '../stores';
 import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
+import { refusingRedisStore, withPushNotKept } from '../test-support/push-not-kept';
+import { redisForTheFile } from '../test-support/redis-server';
 import { resumeOf, resumeSocket } from '../test-support/resume-socket';
 import { type ResumeOutcome, SessionRegistry } from './session-registry';
 
+const shared = redisForTheFile();
+
 function memoryStore(maxCount = 10): MemoryReplayStore {
   return new MemoryReplayStore({ maxCount, maxAge: 60_000, maxBytes: 100_000 });
-}
-
-/**
- * `memory`, as one process's store sees it: it marks a push it did not keep for its next
- * read alone (as RedisReplayStore's `#unkept` does, in the process's memory, and as
- * closed-resume-replay.test.ts fakes it): that read has no entries. Two of them on one
- * `memory` are two servers on one Redis.
- */
-function markingStore(memory = memoryStore()) {
-  const state = { marked: false };
-  const store: ReplayStore = {
-    append: (session, payload) => memory.append(session, payload),
-    read: (session, last, holder) => {
-      const read = memory.read(session, last, holder);
-      if (!state.marked) return read;
-      state.marked = false;
-      return { ...read, entries: undefined };
-    },
-    seen: (session, id, window) => memory.seen(session, id, window),
-    seenIfKept: (session, id, window) => memory.seenIfKept(session, id, window),
-    drop: (session) => memory.drop(session),
-  };
-  return { store, state };
 }
 
 function registryOn(store: ReplayStore): SessionRegistry {
@@ -75,19 +60,16 @@ function isResync(outcome: ResumeOutcome): boolean {
 // it, or the closed branch asks the store to re-mark: a `ReplayStore.owesResync(key)`), or
 // with a shared store fall back to 09b15db's eviction, whose cost (message ids dropped) the
 // `was` path pays only when the worker also had an unacked send.
-it.fails('tells resync to the next resume on another server after a closed one read no replay', async () => {
-  const memory = memoryStore();
-  const { store, state } = markingStore(memory);
+// Fixed: the read that takes the store's mark (a push not kept) moves the head one past the
+// worker's last, a number no push gets, kept in Redis: every later resume from below it
+// resyncs, on any server (`ReplayStore.read`); `Session.owesResync` is gone.
+it('tells resync to the next resume on another server after a closed one read no replay', async () => {
+  const prefix = `r19f-other${Math.random()}:`;
+  const { store, state } = refusingRedisStore(shared.client, prefix);
   const a = registryOn(store);
-  const b = registryOn(markingStore(memory).store);
-  const first = resumeSocket();
-  const attached = await resumeOf(a, first, 0);
-  if (attached.kind !== 'attached') throw new Error('not attached');
-  a.push(attached.session, pushPayload('"data":1'));
-  a.push(attached.session, pushPayload('"data":2'));
-  a.detach(attached.session, first);
+  const b = registryOn(refusingRedisStore(shared.client, prefix).store);
+  await withPushNotKept(a, state);
 
-  state.marked = true;
   expect(await resumeOf(a, resumeSocket({ isOpen: false }), 2)).toEqual({
     kind: 'failed',
     reason: 'closed',
@@ -117,17 +99,12 @@ it.fails('tells resync to the next resume on another server after a closed one r
 // the flag, the head the resync told (`owesResyncBelow = head`) and answer resync to any
 // resume whose `last` is below it (a worker that got the resync resumes from that head or
 // beyond); the store's mark likewise (or record it in the session's hash on Redis).
-it.fails('tells resync again when the resync owed was written to a socket that died', async () => {
-  const { store, state } = markingStore();
+// Fixed: as above; the hole answers every resume from below it, not the first alone.
+it('tells resync again when the resync owed was written to a socket that died', async () => {
+  const { store, state } = refusingRedisStore(shared.client, `r19f-died${Math.random()}:`);
   const registry = registryOn(store);
-  const first = resumeSocket();
-  const attached = await resumeOf(registry, first, 0);
-  if (attached.kind !== 'attached') throw new Error('not attached');
-  registry.push(attached.session, pushPayload('"data":1'));
-  registry.push(attached.session, pushPayload('"data":2'));
-  registry.detach(attached.session, first);
+  await withPushNotKept(registry, state);
 
-  state.marked = true;
   expect(await resumeOf(registry, resumeSocket({ isOpen: false }), 2)).toEqual({
     kind: 'failed',
     reason: 'closed',
@@ -142,23 +119,22 @@ it.fails('tells resync again when the resync owed was written to a socket that d
 });
 
 // The same, OLDER: no closed resume; the store's mark is taken by C's read itself.
-it.fails('tells resync again when the store marked resync was written to a socket that died', async () => {
-  const { store, state } = markingStore();
+// Fixed: as above.
+it('tells resync again when the store marked resync was written to a socket that died', async () => {
+  const { store, state } = refusingRedisStore(shared.client, `r19f-marked${Math.random()}:`);
   const registry = registryOn(store);
-  const first = resumeSocket();
-  const attached = await resumeOf(registry, first, 0);
-  if (attached.kind !== 'attached') throw new Error('not attached');
-  registry.push(attached.session, pushPayload('"data":1'));
-  registry.push(attached.session, pushPayload('"data":2'));
-  registry.detach(attached.session, first);
+  await withPushNotKept(registry, state);
 
-  state.marked = true;
   const c = resumeSocket();
   const toC = await resumeOf(registry, c, 2);
   expect(isResync(toC)).toBe(true);
   if (toC.kind === 'attached') registry.detach(toC.session, c);
 
-  expect(isResync(await resumeOf(registry, resumeSocket(), 2))).toBe(true);
+  const toD = await resumeOf(registry, resumeSocket(), 2);
+  expect(isResync(toD)).toBe(true);
+  // The worker that heard the resync resumes from the head it told: a replay.
+  if (toD.kind !== 'attached') throw new Error('not attached');
+  expect(isResync(await resumeOf(registry, resumeSocket(), toD.head))).toBe(false);
 });
 
 // Invariant: no resync for nothing; "no flag left set on a session that is attached" (a

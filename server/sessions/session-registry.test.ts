@@ -133,25 +133,27 @@ describe('SessionRegistry', () => {
       const next = resume('ann', 's2').session;
       const bobs = resume('bob', 's3').session;
       const seen = vi.spyOn(store, 'seen');
-      expect(registry.seenIn(next, { session: 'nowhere', id: 1 }, [])).toBeUndefined();
-      expect(registry.seenIn(next, { session: 's3', id: 1 }, [])).toBeUndefined();
+      expect(registry.receipts.seenIn(next, { session: 'nowhere', id: 1 }, [])).toBeUndefined();
+      expect(registry.receipts.seenIn(next, { session: 's3', id: 1 }, [])).toBeUndefined();
       // Nothing recorded for a session not held here, or another user's.
       expect(seen).not.toHaveBeenCalled();
       // Its own, under another id (a message written there before): in its place.
-      expect(registry.seenIn(next, { session: 's2', id: 7 }, [])).toBe(false);
-      expect(registry.seen(next, 7)).toBe(true);
-      expect(registry.seen(bobs, 1)).toBe(false);
-      expect(registry.seenIn(next, { session: 's1', id: 4 }, [])).toBe(false);
-      expect(registry.seenIn(next, { session: 's1', id: 4 }, [])).toBe(true);
-      expect(registry.seen(old, 4)).toBe(true);
+      expect(registry.receipts.seenIn(next, { session: 's2', id: 7 }, [])).toBe(false);
+      expect(registry.receipts.seen(next, 7)).toBe(true);
+      expect(registry.receipts.seen(bobs, 1)).toBe(false);
+      expect(registry.receipts.seenIn(next, { session: 's1', id: 4 }, [])).toBe(false);
+      expect(registry.receipts.seenIn(next, { session: 's1', id: 4 }, [])).toBe(true);
+      expect(registry.receipts.seen(old, 4)).toBe(true);
     });
 
     it('takes an anonymous session by its id alone, as a resume does', () => {
       const { registry, resume } = setup({ anonymous: true });
       const old = resume('socket-1', 'a-session-id-of-16').session;
       const next = resume('socket-2', 'another-session-id').session;
-      expect(registry.seen(old, 2)).toBe(false);
-      expect(registry.seenIn(next, { session: 'a-session-id-of-16', id: 2 }, [])).toBe(true);
+      expect(registry.receipts.seen(old, 2)).toBe(false);
+      expect(registry.receipts.seenIn(next, { session: 'a-session-id-of-16', id: 2 }, [])).toBe(
+        true,
+      );
     });
   });
 

@@ -1,10 +1,8 @@
 import type { Clock } from '../../protocol/clock';
 import { randomId } from '../../protocol/random-id';
-import type { MessageOrigin } from '../../protocol/wire';
-import { isPromise, type MaybePromise, unawaited } from '../stores/maybe-promise';
+import { isPromise, type MaybePromise } from '../stores/maybe-promise';
 import type { PushPayload } from '../stores/push-payload';
 import type { ReplayRead, ReplayStore } from '../stores/replay-store';
-import type { TakenId } from './message-receipt';
 import { SerialQueue } from './serial-queue';
 import type { SendBudget } from './session';
 import {
@@ -17,6 +15,7 @@ import {
   type SessionSocket,
 } from './session';
 import { SessionPushes } from './session-pushes';
+import { SessionReceipts } from './session-receipts';
 import { StoreEnds } from './store-ends';
 import { UserIndex } from './user-index';
 
@@ -43,6 +42,8 @@ export class SessionRegistry {
   #fanouts = 0;
   readonly #pushes: SessionPushes;
   readonly #ends: StoreEnds;
+  /** The message ids its sessions passed on (see `passedOnBefore`). */
+  readonly receipts: SessionReceipts;
 
   constructor(
     private readonly store: ReplayStore,
@@ -58,6 +59,11 @@ export class SessionRegistry {
       (session) => this.#sessions.get(session.key) === session,
     );
     this.#ends = new StoreEnds(store, onStoreError, options.maxTotal);
+    this.receipts = new SessionReceipts(store, options, {
+      holds: (key) => this.#sessions.has(key),
+      keyOf: (owner, id) => this.#keyOf(owner, id),
+      ofUser: (userId) => this.#byUser.of(userId),
+    });
   }
 
   get size(): number {
@@ -111,7 +117,6 @@ export class SessionRegistry {
         written: 0,
         resuming: 0,
         unkept: 0,
-        owesResync: false,
         takenOver: new WeakSet(),
       };
       this.#sessions.set(key, session);
@@ -162,7 +167,7 @@ export class SessionRegistry {
         // registry may hold it still: the store lost it (Redis restarted empty) unseen here.
         const gone = read.fresh === true && (last !== 0 || held);
         // A push it got plainly may be one the store did not keep: which, it cannot tell.
-        const replay = target.unkept === unkept && !target.owesResync ? read.entries : undefined;
+        const replay = target.unkept === unkept ? read.entries : undefined;
         if (!socket.isOpen) {
           // Not kept under its id either: the worker's next resume of it finds it gone then,
           // and resyncs (review 19c).
@@ -170,11 +175,9 @@ export class SessionRegistry {
             this.#evict(target);
             return answer({ kind: 'failed', reason: 'closed' });
           }
-          // No replay (a store marks a push it did not keep for one read alone): the next
-          // resume resyncs too, on the session, which keeps its message ids (reviews 19d,
-          // 19e: evicted, a resend was passed on again). Not a session another socket holds:
-          // a stale resume would make its healthy worker resync (review 19f).
-          if (replay === undefined && !target.socket) target.owesResync = true;
+          // Kept with no replay, it keeps its message ids (reviews 19d, 19e: evicted, a resend
+          // was passed on again): the store answers the next resume resync as well, wherever
+          // it reads (see `ReplayStore.read`).
           this.#awaitWorker(target);
           // Routed by the topics it had, as an attached one is (review 19d).
           if (read.topics) target.topics = new Set(read.topics);
@@ -192,7 +195,6 @@ export class SessionRegistry {
           return this.#startAnew(socket, respond);
         }
         this.#attach(target, socket);
-        target.owesResync = false;
         target.written = read.head;
         if (read.topics) target.topics = new Set(read.topics);
         caughtUp = read.caughtUp === true;
@@ -327,101 +329,6 @@ export class SessionRegistry {
   /** `push` to each of `sessions` (a fan-out); answers how many were written. */
   pushAll(sessions: Iterable<Session>, payload: PushPayload): number {
     return this.#pushes.pushAll(sessions, payload);
-  }
-
-  /**
-   * Records that the session passed message `id` on; answers whether it had before (a
-   * resend whose ack was lost). Synchronous with the in-memory store.
-   */
-  seen(session: Session, id: number): MaybePromise<boolean> {
-    return this.store.seen(session.key, id, this.options.dedupeWindow);
-  }
-
-  /**
-   * A message of `session` that says it was written before as message `was.id` of session
-   * `was.session` (see `MessageFrame`): records it there, and answers whether that session
-   * had passed it on. Asked, the first that is there: a session of this login this registry
-   * holds (`session` itself too: a message written there before under another id); one the
-   * store keeps under this login's key (`seenIfKept`: another process's, or this one's
-   * before a restart; without `authenticate`, by the id alone, which is what a resume of it
-   * needs too); one of another login of the user this registry holds, or the store names by
-   * user and id (`keyOfLogin`: a renewed login). This login's first: an id may be a session
-   * of two logins (review 19a). Anything else answers undefined, and nothing is recorded (a
-   * client naming made-up sessions would grow the store). What it asks goes in `taken`, for
-   * `passed`.
-   */
-  seenIn(
-    session: Session,
-    was: MessageOrigin,
-    taken: TakenId[],
-  ): MaybePromise<boolean | undefined> {
-    const key = this.#keyOf(session, was.session);
-    if (this.#sessions.has(key)) return this.#seenAt(key, was.id, taken);
-    const thisLogins = this.store.seenIfKept ? this.#seenAt(key, was.id, taken) : undefined;
-    const orOtherLogin = (seen: boolean | undefined) =>
-      seen === undefined ? this.#seenInOtherLogin(session, was, key, taken) : seen;
-    return isPromise(thisLogins) ? thisLogins.then(orOtherLogin) : orOtherLogin(thisLogins);
-  }
-
-  /** `seenIn` for the sessions of the user's other logins: held here, else kept by the store. */
-  #seenInOtherLogin(
-    session: Session,
-    was: MessageOrigin,
-    key: string,
-    taken: TakenId[],
-  ): MaybePromise<boolean | undefined> {
-    const held = this.#ofOtherLogin(session, was.session);
-    if (held) return this.#seenAt(held.key, was.id, taken);
-    if (session.login === undefined || !this.store.keyOfLogin) return undefined;
-    const named = this.store.keyOfLogin(session.userId, was.session);
-    const ask = (found: string | undefined) =>
-      found === undefined || found === key ? undefined : this.#seenAt(found, was.id, taken);
-    return isPromise(named) ? named.then(ask) : ask(named);
-  }
-
-  #seenAt(key: string, id: number, taken: TakenId[]): MaybePromise<boolean | undefined> {
-    taken.push({ key, id });
-    const window = this.options.dedupeWindow;
-    // A shared store checks no owner of it: another process may have resumed a session this
-    // one still holds detached (review 18g).
-    if (this.store.seenIfKept) return this.store.seenIfKept(key, id, window);
-    return this.store.seen(key, id, window);
-  }
-
-  get holdsUntilPassed(): boolean {
-    return this.store.passed !== undefined;
-  }
-
-  /**
-   * Message `id` of `session` was passed on (or found passed): the store lets go of what
-   * `seen` took of it here, and of what `seenIn` took (`taken`) under the keys it asked: a
-   * session it asked may have left this registry since (see `ReplayStore.passed`).
-   */
-  passed(
-    session: Session,
-    id: number,
-    taken: readonly TakenId[],
-    reportError: (error: unknown) => void,
-  ): void {
-    const { store } = this;
-    if (!store.passed) return;
-    const letGo = (key: string, of: number) =>
-      unawaited(() => store.passed?.(key, of), reportError);
-    letGo(session.key, id);
-    for (const { key, id: of } of taken) letGo(key, of);
-  }
-
-  /**
-   * The session `id` of another login of `session`'s user that this registry holds: a
-   * worker whose login changed with no logout (a session cookie renewed under a new id) was
-   * answered `resync` for it, and names it in the `was` of the sends it had written there.
-   */
-  #ofOtherLogin(session: Session, id: string): Session | undefined {
-    if (this.options.anonymous) return undefined;
-    for (const other of this.#byUser.of(session.userId)) {
-      if (other.id === id && other.login !== session.login) return other;
-    }
-    return undefined;
   }
 
   /** The server closed: the store stops its own timers (`ReplayStore.close`). */

@@ -68,11 +68,6 @@ export interface Session {
   /** Pushes the store did not keep while a resume was pending (see `SessionRegistry`). */
   unkept: number;
   /**
-   * A resume answered "closed" had no replay for the worker (its read was the one a store
-   * marks a push it did not keep for): the next resume that attaches answers resync.
-   */
-  owesResync: boolean;
-  /**
    * The fan-outs it took from sockets that got them before resuming it: another socket
    * that got one too (a dying worker's and its successor's) does not hand it over again.
    * Weak: a fan-out no socket remembers any more cannot come again.

@@ -151,7 +151,7 @@ export class FrameHandler {
           } finally {
             // Only now: a shared store holds the id for this process until the app has it
             // (an app whose handler throws had it too).
-            sessions.passed(session, id, taken, reportError);
+            sessions.receipts.passed(session, id, taken, reportError);
           }
           client.sendText(encodeControlFrame({ $ts: 'ack', id }));
         };
@@ -161,7 +161,7 @@ export class FrameHandler {
           reportError(error);
           client.shut(CLOSE_TRY_AGAIN_LATER, 'The message could not be recorded');
         };
-        const seen = passedOnBefore(sessions, session, id, was, reportError, taken);
+        const seen = passedOnBefore(sessions.receipts, session, id, was, reportError, taken);
         if (!isPromise(seen)) return deliver(seen);
         return seen.then(deliver, failed);
       }

@@ -78,7 +78,9 @@ export interface ReplayRead {
 export interface ReplayStore {
   /**
    * Appends the session's next push (numbered 1, 2, 3…); answers its number, or undefined,
-   * logging nothing, when this server does not hold the session (any more).
+   * logging nothing, when this server does not hold the session (any more). A push it did
+   * not keep (undefined, or a failure) is owed: its next read of the session here answers
+   * resync, as `read` says.
    */
   append(session: string, payload: PushPayload): MaybePromise<number | undefined>;
   /**
@@ -92,9 +94,13 @@ export interface ReplayStore {
    * `last` undefined reads the head alone (the worker resyncs). This server holds the
    * session from then on. `holder`: whom the session's pushes are for now.
    *
-   * A `last` beyond the head of a session the store has (it counts fewer pushes than the
-   * worker got) moves the head up to `last`, entries undefined: numbers never go backwards
-   * under one id, the worker resyncs, and the session keeps its message ids.
+   * A resync that a later read would not answer again (entries undefined for a push number
+   * `last` beyond the head of a session the store has, as it counts fewer pushes than the
+   * worker got, or after a push it did not keep) moves the head one past `last` and the
+   * head: a number no push is given, so that any later resume from below it, on any server,
+   * resyncs too (the worker never heard this answer: its socket died with it), while the
+   * worker that heard it resumes from its head on. Numbers never go backwards under one id,
+   * and the session keeps its message ids.
    */
   read(session: string, last: number | undefined, holder?: SessionHolder): MaybePromise<ReplayRead>;
   /**
