@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, systemClock } from '../../protocol/clock';
+import { systemClock } from '../../protocol/clock';
 import {
   type FanoutMessage,
   isPromise,
@@ -10,43 +10,19 @@ import {
   type ReplayStore,
   type SessionHolder,
 } from '../stores';
+import { attempts } from './attempts';
 import { CheckpointBatch } from './checkpoint-batch';
 import type { FanoutLog, SessionEnd } from './fanout-log';
-import { HeldClaims } from './held-claims';
 import { HeldSession } from './held-session';
+import { MessageIds } from './message-ids';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';
-import {
-  DIRECT,
-  DROP,
-  FORGET_NAME,
-  NOT_KEPT,
-  NOT_OWNED,
-  PASSED,
-  READ,
-  SEEN,
-  SEEN_IF_KEPT,
-} from './scripts';
+import { DIRECT, DROP, FORGET_NAME, READ } from './scripts';
 import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
 
 /** How long a resume waits for the fan-outs Redis numbered before it to reach this server. */
 const REACH_WITHIN = 1_000;
-/**
- * Times a `seen` or an `end` is made before it fails: node-redis sends a command made while
- * it reconnects once it is back, so a second attempt waits for Redis rather than a timer.
- */
-const ATTEMPTS = 3;
-/**
- * How long a resend waits for the claim that holds its id (see SEEN) before it takes the id
- * over and passes the message on: the claim's process is taken for dead then. Timed by the
- * waiting process alone, from the moment it first met that claim. Far above a round trip to
- * Redis and an app's handler: a message is passed twice only when the process that passed it
- * on could not tell Redis (PASSED) for this long.
- */
-const CLAIM_HELD_FOR = 10_000;
-/** How often a message id another claim holds is asked for again. */
-const HELD_POLL = 100;
 /** Sessions marked for a resync on their next read (`#unkept`) at most. */
 const MAX_UNKEPT = 1_024;
 
@@ -76,9 +52,7 @@ export class RedisReplayStore implements ReplayStore {
   readonly #owner = randomUUID();
   readonly #checkpoints: CheckpointBatch;
   readonly #sessions = new Map<string, HeldSession>();
-  /** `seen` calls made: each one's claim in Redis. */
-  #claims = 0;
-  readonly #held: HeldClaims;
+  readonly #ids: MessageIds;
   /**
    * Sessions a push could not be kept for, as this store no longer held them (Redis lost
    * them, another server resumed them, or a write failed): their next read here says so
@@ -86,7 +60,6 @@ export class RedisReplayStore implements ReplayStore {
    * and leaves a hole in Redis for a resume elsewhere or later (see `#resume`).
    */
   readonly #unkept = new Set<string>();
-  readonly #clock: Clock;
   #log: FanoutLog | undefined;
   #bodyOf: (message: FanoutMessage) => string = () => '';
   #endSession: EndSession | undefined;
@@ -94,8 +67,6 @@ export class RedisReplayStore implements ReplayStore {
   /** @param clock internal: the simulation passes its own. */
   constructor(client: RedisCommandClient, options: RedisStoreOptions = {}, clock = systemClock) {
     const settings = storeSettings(options);
-    this.#clock = clock;
-    this.#held = new HeldClaims(clock, CLAIM_HELD_FOR);
     this.#client = client;
     this.#prefix = settings.prefix;
     this.#maxCount = settings.maxCount;
@@ -103,6 +74,13 @@ export class RedisReplayStore implements ReplayStore {
     this.#ttl = String(settings.ttl);
     this.#onError = options.onError ?? warn;
     this.#checkpoints = new CheckpointBatch(client, this.#owner, this.#ttl);
+    this.#ids = new MessageIds(
+      clock,
+      this.#owner,
+      this.#ttl,
+      (session) => this.keys(session),
+      (script, keys, args) => this.#eval(script, keys, args),
+    );
   }
 
   /**
@@ -367,87 +345,21 @@ export class RedisReplayStore implements ReplayStore {
     return this.#log?.making !== undefined;
   }
 
-  /**
-   * Takes message `id` of the session for this process (see SEEN): answers whether it was
-   * passed on before; false until `passed`, a resend on another server waits for this
-   * process, and takes the id over once this one is taken for dead. Made again, under the
-   * same claim, when Redis does not answer: it may have run, and taken the id. Rejects when
-   * this server no longer holds the session (see SEEN): it ends there, and its worker resumes.
-   * A call that failed leaves its claim to the next call for the id here (`HeldClaims.retake`).
-   */
-  async seen(session: string, id: number, window: number): Promise<boolean> {
-    const answer = await this.#seen(SEEN, session, id, window, this.#owner);
-    // The message's socket ends on it; the session itself may be resumed here again by now.
-    if (answer === NOT_OWNED)
-      throw new Error(`Redis no longer holds session ${session} for this server`);
-    return answer === 1;
+  seen(session: string, id: number, window: number): Promise<boolean> {
+    return this.#ids.seen(session, id, window);
   }
 
-  async seenIfKept(session: string, id: number, window: number): Promise<boolean | undefined> {
-    const answer = await this.#seen(SEEN_IF_KEPT, session, id, window, '');
-    return answer === NOT_KEPT ? undefined : answer === 1;
+  seenIfKept(session: string, id: number, window: number): Promise<boolean | undefined> {
+    return this.#ids.seenIfKept(session, id, window);
   }
 
-  async #seen(
-    script: string,
-    session: string,
-    id: number,
-    window: number,
-    owner: string,
-  ): Promise<number> {
-    const [hash, , bits] = this.keys(session);
-    const key = `${session} ${id}`;
-    let claim = this.#held.retake(key) ?? `${this.#owner}:${++this.#claims}`;
-    let holder: { claim: string; since: number } | undefined;
-    for (;;) {
-      const waited = holder && this.#clock.now() - holder.since >= CLAIM_HELD_FOR;
-      const takeOver = waited ? holder?.claim : undefined;
-      const args = [String(id), String(window), this.#ttl, claim, takeOver ?? '', owner];
-      let answer: unknown;
-      try {
-        answer = await attempts(() => this.#eval(script, [hash, bits], args));
-      } catch (error) {
-        // It may have run, and taken the id: `passed` lets go of it all the same.
-        this.#held.keep(key, claim, true);
-        throw error;
-      }
-      if (typeof answer !== 'string') {
-        if (Number(answer) === 0) this.#held.keep(key, claim);
-        return Number(answer);
-      }
-      // This process's own, of a call that failed since: made again under it.
-      if (this.#held.retake(key, answer) !== undefined) {
-        claim = answer;
-        continue;
-      }
-      // Held by another claim: its process passes the message on now, or died doing so.
-      if (holder?.claim !== answer) holder = { claim: answer, since: this.#clock.now() };
-      await this.#held.wait(HELD_POLL);
-    }
-  }
-
-  /**
-   * Made again, as `seen` is, when Redis does not answer, and then every second while a
-   * resend may wait for it (`HeldClaims`): past that, the resend is passed on again.
-   */
-  async passed(session: string, id: number): Promise<void> {
-    const key = `${session} ${id}`;
-    const claim = this.#held.take(key);
-    if (claim === undefined) return;
-    const [hash] = this.keys(session);
-    const letGo = () => this.#eval(PASSED, [hash], [String(id), claim]);
-    const { closes } = this.#held;
-    try {
-      await attempts(letGo);
-    } catch (error) {
-      this.#held.refused(key, letGo, closes);
-      throw error;
-    }
+  passed(session: string, id: number): Promise<void> {
+    return this.#ids.passed(session, id);
   }
 
   /** The server closed: the waits for held ids end (refused), and no PASSED is made again. */
   close(): void {
-    this.#held.close();
+    this.#ids.close();
   }
 
   async touch(session: string): Promise<boolean> {
@@ -586,17 +498,6 @@ export class RedisReplayStore implements ReplayStore {
 }
 
 export type { RedisCommandClient, RedisStoreOptions };
-
-/** `call`, made again when it fails, up to `ATTEMPTS` times in all. */
-async function attempts<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (attempt === ATTEMPTS) throw error;
-    }
-  }
-}
 
 function warn(error: unknown): void {
   process.emitWarning(
