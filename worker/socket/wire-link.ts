@@ -489,6 +489,10 @@ export class WireLink {
       this.#session.skipTo(seq);
     }
     this.events.resync(reach);
+    // After the resync (a new session's cursor went before it too, and is told again): the
+    // tabs' cursors go on from `seq`, or a page that reloads before the next push would
+    // resume from behind the gap and be told it again.
+    this.events.cursor(this.cursor);
     this.#resumed(lastId);
   }
 
