@@ -473,7 +473,8 @@ export class WireLink {
    */
   #resynced(seq: number, session: string | undefined, lastId: number): void {
     let reach: ResyncReach | undefined;
-    if (session !== undefined && session !== this.#session.id) {
+    const renamed = session !== undefined && session !== this.#session.id;
+    if (renamed) {
       if (seq === 0 && this.#resumeHeard === 'nothing') reach = 'past';
       // The server may hold the session left still (of another login, as it sees this
       // socket: review 18): a message written there names it.
@@ -489,10 +490,10 @@ export class WireLink {
       this.#session.skipTo(seq);
     }
     this.events.resync(reach);
-    // After the resync (a new session's cursor went before it too, and is told again): the
-    // tabs' cursors go on from `seq`, or a page that reloads before the next push would
-    // resume from behind the gap and be told it again.
-    this.events.cursor(this.cursor);
+    // Within the session, the tabs' cursors go on from `seq` too, or a page that reloads
+    // before the next push resumes from behind the gap and is told it again; after the
+    // resync, or one that reloads in between would never hear of the gap.
+    if (!renamed) this.events.cursor(this.cursor);
     this.#resumed(lastId);
   }
 
