@@ -56,7 +56,9 @@ describe('the next login’s resync of a reloaded page’s cursor, on lagging ch
   // relaying hub passing on no `resync` told before the owner answered its join (adb3218);
   // it lost a resync after a rejoin (review 18c,
   // worker/share/review-18c-resync-before-last-join.test.ts), and is reverted.
-  it.fails('holds every invariant with a server that names logins', async () => {
+  // Fixed: a resync a relaying hub tells every tab reaches the tabs owed a verdict too, which
+  // then owe none (`HeardStream.resync`).
+  it('holds every invariant with a server that names logins', async () => {
     const { violations } = await runPlan(RESYNC_OF_NEXT_LOGIN);
     expect(violations).toEqual([]);
   }, 60_000);

@@ -182,7 +182,12 @@ export class HeardStream implements ConnectionEvents {
       for (const tab of owing) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
       // Told once: the owner answers every join this hub posted, each with the verdict.
       owing.clear();
-    } else this.#post({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
+    } else {
+      // Heard by every tab, those owed a verdict too (opened: `owe` comes after): what they
+      // were owed is in it.
+      owing?.clear();
+      this.#post({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
+    }
     this.#peers?.resync(reach);
   }
 
