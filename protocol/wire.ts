@@ -106,6 +106,12 @@ export interface ResyncFrame {
   seq: number;
   session?: string;
   lastId?: number;
+  /**
+   * With `session` (and `seq` 0): the new session has every push made since this socket
+   * opened, as none overflowed what the socket remembered while it resumed; only what came
+   * before is lost. Without it the worker cannot tell, once it heard frames meanwhile.
+   */
+  whole?: true;
 }
 
 /** Server → worker: push number `seq` of the session's stream. */

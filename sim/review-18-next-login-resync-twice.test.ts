@@ -56,7 +56,9 @@ describe('the next login’s resync of a reloaded page’s cursor, on lagging ch
   // relaying hub passing on no `resync` told before the owner answered its join (adb3218);
   // it lost a resync after a rejoin (review 18c,
   // worker/share/review-18c-resync-before-last-join.test.ts), and is reverted.
-  it.fails('holds every invariant with a server that names logins', async () => {
+  // Fixed: a resync a relaying hub tells every tab reaches the tabs owed a verdict too, which
+  // then owe none (`HeardStream.resync`).
+  it('holds every invariant with a server that names logins', async () => {
     const { violations } = await runPlan(RESYNC_OF_NEXT_LOGIN);
     expect(violations).toEqual([]);
   }, 60_000);
@@ -67,7 +69,9 @@ describe('the next login’s resync of a reloaded page’s cursor, on lagging ch
   // server said none to b1 since 90". Without logins the plan fails on 8 "push after logout"
   // and on a spurious resync of h6 at 90 (the server told none there): the double telling on
   // lagging channels may be older; the server's resync to the next login is what shows it here.
-  it.fails('holds every invariant with a server that names logins (two reloads)', async () => {
+  // Fixed: the server says when a new session has every push it wrote since the socket
+  // opened (`whole` on `resync`), and the worker then tells the resync as `past`.
+  it('holds every invariant with a server that names logins (two reloads)', async () => {
     const { violations } = await runPlan(TWO_RELOADS);
     expect(violations).toEqual([]);
   }, 60_000);

@@ -93,7 +93,13 @@ describe('sessions', () => {
     server.on('connection', (client) => client.send({ welcome: true }));
     const client = await resumed(`${url}/?user=ann`, 'forgotten', 42);
     const answer = answerOf(client) as { session: string };
-    expect(answer).toEqual({ $ts: 'resync', seq: 0, session: expect.stringMatching(/^\w{32}$/) });
+    // `whole`: the welcome, written before the resume, is in the new stream too.
+    expect(answer).toEqual({
+      $ts: 'resync',
+      seq: 0,
+      session: expect.stringMatching(/^\w{32}$/),
+      whole: true,
+    });
     server.push('ann', { n: 1 });
     await waitUntil(() => pushesOf(client).length === 2, 'the new stream');
     // The welcome went out plainly too, before the resume: the worker drops that copy.
@@ -258,6 +264,7 @@ describe('sessions', () => {
       $ts: 'resync',
       seq: 0,
       session: expect.any(String),
+      whole: true,
     });
   });
 
@@ -555,6 +562,8 @@ describe('frames sent before the resume', () => {
 
     const answer = await client.resume('s1');
     expect(answer).toMatchObject({ $ts: 'resync', seq: 0 });
+    // Not `whole`: pushes made since the socket opened were lost, and the worker is told so.
+    expect(answer).not.toHaveProperty('whole');
     server.push('ann', { live: true });
     await waitUntil(() => pushesOf(client).length === 1, 'the next push');
     expect(pushesOf(client)).toEqual([{ $ts: 'push', seq: 1, data: { live: true } }]);

@@ -61,9 +61,13 @@ function respond(
   const replay = remembered.overflowed ? undefined : outcome.replay;
   // Written whatever is waiting: the replay limits bound all of it.
   if (newId !== undefined) {
-    // The worker's stream is gone: the new one's pushes so far follow, from its first.
-    const seq = replay ? 0 : head;
-    client.sendText(encodeControlFrame({ $ts: 'resync', nonce, seq, session: newId }), 'resume');
+    // The worker's stream is gone: the new one's pushes so far follow, from its first, and
+    // with them every push made since the socket opened (`whole`).
+    const from = replay ? ({ seq: 0, whole: true } as const) : { seq: head };
+    client.sendText(
+      encodeControlFrame({ $ts: 'resync', nonce, session: newId, ...from }),
+      'resume',
+    );
   } else {
     const kind = replay ? 'resumed' : 'resync';
     // The worker numbers its messages above `lastId`: its cursor may lag the session's ids.

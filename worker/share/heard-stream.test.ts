@@ -100,3 +100,26 @@ it('tells an owed resync once to the tabs owed it till the socket leaves open or
   heard.resync('owed');
   expect(told).toEqual(['reloaded', 'every tab', 'every tab']);
 });
+
+// Review 18 (sim/review-18-next-login-resync-twice.test.ts): the owner's resync to every tab
+// reached a tab owed the verdict on its cursor, and then the verdict: one loss, two resyncs.
+it('tells no owed resync to a tab that heard a resync to every tab since it was owed', () => {
+  const told: string[] = [];
+  const heard = new HeardStream('default', {
+    post: (_name, event) => {
+      if (event.kind === 'resync') told.push('every tab');
+    },
+    postTo: (tabId, event) => {
+      if (event.kind === 'resync') told.push(tabId);
+    },
+    deliver: () => {},
+  });
+  heard.owe('reloaded');
+  heard.state(
+    { state: 'open', generation: 1, failedAttempts: 0 },
+    { from: 'idle', reason: 'attached' },
+  );
+  heard.resync('past');
+  heard.resync('owed');
+  expect(told).toEqual(['every tab']);
+});

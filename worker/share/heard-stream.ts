@@ -45,8 +45,9 @@ export class HeardStream implements ConnectionEvents {
   readonly #unanswered = new Map<string, () => void>();
   /**
    * The tabs owed the owner's verdicts on this hub's joins (`owe`); none: a verdict is on
-   * the stream every tab here heard. Emptied by the tabs that leave, it stays till the hub's
-   * stream is its own: the open it mirrors from the owner's answer comes before the verdicts.
+   * the stream every tab here heard. Emptied by the tabs that leave and by a resync told
+   * every tab (they heard that one), it stays till the hub's stream is its own: the open it
+   * mirrors from the owner's answer comes before the verdicts.
    */
   #owing: Set<string> | undefined;
   /**
@@ -180,9 +181,11 @@ export class HeardStream implements ConnectionEvents {
     const owing = this.#owing;
     if (reach === 'owed' && owing) {
       for (const tab of owing) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
-      // Told once: the owner answers every join this hub posted, each with the verdict.
-      owing.clear();
     } else this.#post({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
+    // Told once: the owner answers every join this hub posted, each with the verdict. A
+    // resync to every tab reached those owed one too (opened already: `owe` comes after),
+    // and what they were owed is in it.
+    owing?.clear();
     this.#peers?.resync(reach);
   }
 

@@ -2,7 +2,8 @@
  * The server answers the resume of a session it lost with a new session from its first
  * push: what it wrote to the socket since it opened is that session's, so the tabs hear a
  * `resync` of the past only (`past`), which a handle that joined the open socket ignores.
- * Anything else the server may have lost keeps it whole.
+ * Anything else the server may have lost keeps it whole, unless the server says the new
+ * session has every push it wrote since the socket opened (`whole`).
  */
 import { afterEach, expect, it, vi } from 'vitest';
 import { HELLO, resyncOnto } from '../test-support/connection-harness';
@@ -49,6 +50,14 @@ it('a frame while the resume was in flight (the server may have kept fewer than 
     resyncOnto(NEW_SESSION),
   );
   expect(resyncs).toEqual([{ kind: 'resync', name: 'heard' }]);
+});
+
+// Review 18d (sim/review-18d-relay-tab-resync-before-open.test.ts): the server says so.
+it('a frame while the resume was in flight, the server saying the new session has all it wrote since the socket opened (`whole`): a resync of the past', async () => {
+  const push = JSON.stringify({ n: 1 });
+  const whole = JSON.stringify({ ...JSON.parse(resyncOnto(NEW_SESSION)), whole: true });
+  const resyncs = await resumeAnswered('whole', (socket) => socket.receive(push), whole);
+  expect(resyncs).toEqual([{ kind: 'resync', name: 'whole', past: true }]);
 });
 
 it('a new session past its first push: a whole resync', async () => {

@@ -42,7 +42,8 @@ describe('a fresh session superseded by the cursor the hub took the socket on', 
     const { ask, answers, move } = supersededStream();
     move('closed');
     move('open');
-    ask({ session: 'F', seq: 0, nextId: 65, fresh: true });
+    // One that passed a push: a fresh cursor that passed none missed nothing, whatever F is.
+    ask({ session: 'F', seq: 1, nextId: 65, fresh: true });
     expect(answers).toEqual(['resync']);
   });
 });

@@ -48,7 +48,7 @@ export type ServerFrameVerdict =
   /** `lastId`: the highest message id the session passed on (0: none, or not told). */
   | { kind: 'resumed'; lastId: number }
   /** With `session`: the server no longer had ours, the stream goes on under that id. */
-  | { kind: 'resync'; seq: number; session?: string; lastId: number }
+  | { kind: 'resync'; seq: number; session?: string; lastId: number; whole?: boolean }
   /** The server cannot take the session (`invalid-session`): start a fresh one. */
   | { kind: 'resume-refused' }
   | { kind: 'push'; frame: PushFrame }
@@ -127,7 +127,13 @@ function readResumeAnswer(frame: KindedObject): ServerFrameVerdict {
       if (frame.session === undefined) return { kind: 'resync', seq: frame.seq, lastId };
       // A new session's ids start from 1: no id of the old one counts there.
       return isSessionId(frame.session)
-        ? { kind: 'resync', seq: frame.seq, session: frame.session, lastId: 0 }
+        ? {
+            kind: 'resync',
+            seq: frame.seq,
+            session: frame.session,
+            lastId: 0,
+            whole: frame.whole === true,
+          }
         : DROP;
     }
     case 'error':

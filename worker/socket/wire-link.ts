@@ -364,7 +364,7 @@ export class WireLink {
         this.#resumed(verdict.lastId);
         return;
       case 'resync':
-        this.#resynced(verdict.seq, verdict.session, verdict.lastId);
+        this.#resynced(verdict.seq, verdict.session, verdict.lastId, verdict.whole);
         return;
       case 'resume-refused':
         this.#resumeRefused();
@@ -471,10 +471,11 @@ export class WireLink {
    * since the socket opened (the server wrote them to the socket and the session took them
    * over): only what was made before is lost (`past`).
    */
-  #resynced(seq: number, session: string | undefined, lastId: number): void {
+  #resynced(seq: number, session: string | undefined, lastId: number, whole?: boolean): void {
     let reach: ResyncReach | undefined;
-    if (session !== undefined && session !== this.#session.id) {
-      if (seq === 0 && this.#resumeHeard === 'nothing') reach = 'past';
+    const renamed = session !== undefined && session !== this.#session.id;
+    if (renamed) {
+      if (seq === 0 && (whole || this.#resumeHeard === 'nothing')) reach = 'past';
       // The server may hold the session left still (of another login, as it sees this
       // socket: review 18): a message written there names it.
       const from = this.#session.id;
@@ -489,6 +490,10 @@ export class WireLink {
       this.#session.skipTo(seq);
     }
     this.events.resync(reach);
+    // Within the session, the tabs' cursors go on from `seq` too, or a page that reloads
+    // before the next push resumes from behind the gap and is told it again; after the
+    // resync, or one that reloads in between would never hear of the gap.
+    if (!renamed) this.events.cursor(this.cursor);
     this.#resumed(lastId);
   }
 
