@@ -39,7 +39,10 @@ describe("a reloaded page's cursor across a renewed login", () => {
   // "gap without resync: h1 heard p1 then p3 (at 20312) without p2 and no resync", "not
   // delivered after healing: h4 (h1), open, never heard p2". With `logins: false` the same
   // plan holds: the server resumes S1 itself and replays p1 ("85 h2 got p1").
-  it.fails('holds every invariant', async () => {
+  // Fixed: an owner learns a joining hub's cursor of its own session whatever the join's
+  // intent: numbered, its resume says `held`, and the renewed login's server starts a new
+  // session (a new id) with `resync` ("81 b1 told resync", "104 h4 resync").
+  it('holds every invariant', async () => {
     const { violations } = await runPlan(PLAN);
     expect(violations).toEqual([]);
   }, 60_000);

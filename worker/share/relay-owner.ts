@@ -188,8 +188,16 @@ export class RelayOwner {
       case 'join':
         // Learnt before the answer, which tells the session this owner goes on with. Only a
         // rejoin's (tabs whose worker died, in a live login): a new login's may be a
-        // reloaded page's of a login that ended since, which no hub may resume.
-        if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
+        // reloaded page's of a login that ended since, which no hub may resume. Of this
+        // owner's session, any: one that was numbered is `held` (a server may have it),
+        // else a renewed login's server would start it anew under its id, and the joining
+        // hub take its pushes for seen.
+        if (
+          message.cursor &&
+          (message.intent === 'rejoin' || message.cursor.session === this.socket.cursor.session)
+        ) {
+          this.host.learn(message.cursor);
+        }
         if (message.ended) this.host.ended(message.ended);
         this.#join(message);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
