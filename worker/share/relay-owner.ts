@@ -188,8 +188,14 @@ export class RelayOwner {
       case 'join':
         // Learnt before the answer, which tells the session this owner goes on with. Only a
         // rejoin's (tabs whose worker died, in a live login): a new login's may be a
-        // reloaded page's of a login that ended since, which no hub may resume.
+        // reloaded page's of a login that ended since, which no hub may resume. Of this
+        // owner's session, any, for whether it is `held` (numbered: a server may have it;
+        // else a renewed login's server starts it anew under its id, and the joining hub
+        // takes its pushes for seen); not its ids, which a resume's answer bounds (`lastId`).
         if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
+        else if (message.cursor?.session === this.socket.cursor.session) {
+          this.host.learn({ ...message.cursor, nextId: 0 });
+        }
         if (message.ended) this.host.ended(message.ended);
         this.#join(message);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
