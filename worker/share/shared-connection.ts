@@ -656,7 +656,7 @@ export class SharedConnection {
   #letGo(ended?: string): void {
     const role = this.#role;
     this.#known.settle();
-    const loggedOut = this.#ends.letGo();
+    const loggedOut = this.#ends.letGo(ended);
     if (role.kind === 'idle') return;
     if (role.kind === 'relay' || role.kind === 'keeper') {
       if (role.kind === 'keeper') {
