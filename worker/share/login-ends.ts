@@ -48,13 +48,20 @@ export class LoginEnds {
    * Whether this hub's login began after a logout in this browser: its own (it kept the
    * lock, or its place, since), or one whose owner left the lock with `loggedOut` not
    * naming this login. No session began since, but this login's (`OwnerMessage` owner's
-   * `afterLogout`). `logout`: this hub's login ended by a logout, and no login of its own
-   * began since: the next one began after it, also when this hub let go of the lock (or its
-   * place) for another's join first (review 17).
+   * `afterLogout`).
    */
-  #began: 'after-logout' | 'logout' | 'unknown' = 'unknown';
+  #began: 'after-logout' | 'unknown' = 'unknown';
+  /**
+   * Until when a login of this hub that starts begins after this hub's own logout: for good
+   * while it keeps the lock (or its place) for it; `waitFor` ms once it let go for a reloaded
+   * page's join; else no longer (`letGo`).
+   */
+  #claimUntil = 0;
 
-  constructor(clock: Clock, waitFor: number) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly waitFor: number,
+  ) {
     this.sessions = new EndedSessions(clock);
     this.waits = new LogoutWaits(clock, waitFor);
   }
@@ -67,19 +74,27 @@ export class LoginEnds {
   /** This hub keeps the lock (or its place) for the login `logout` ended. */
   keep(logout: Logout): void {
     this.#logout = logout;
-    this.#began = 'logout';
+    this.#claimUntil = Number.POSITIVE_INFINITY;
   }
 
-  /** This hub lets go of the lock: answers whether it kept it for a logout. */
-  letGo(): boolean {
+  /**
+   * This hub lets go of the lock (or its place): answers whether it kept it for a logout.
+   * For a join whose cursor (`ended`) the logout ended, a page's reloaded in its instant,
+   * which the next owner leaves, this hub's login that starts within `waitFor` ms still
+   * begins after the logout (review 17). Not for any other join: that login may take the
+   * lock and begin a session first (review 20b); nor once this hub's tabs closed.
+   */
+  letGo(ended?: string): boolean {
     const kept = this.#logout !== undefined;
     this.#logout = undefined;
+    const reloaded = kept && ended !== undefined && this.sessions.has(ended);
+    this.#claimUntil = reloaded ? this.clock.now() + this.waitFor : 0;
     return kept;
   }
 
-  /** A new login starts here: after a logout if this hub's last login ended by one. */
+  /** A new login starts here: after this hub's logout while `#claimUntil` says so. */
   startLogin(): void {
-    this.#began = this.#began === 'logout' ? 'after-logout' : 'unknown';
+    this.#began = this.clock.now() <= this.#claimUntil ? 'after-logout' : 'unknown';
   }
 
   get afterLogout(): boolean {

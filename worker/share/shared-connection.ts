@@ -49,6 +49,12 @@ interface Keeper {
    * of them (review 17).
    */
   live: Set<string>;
+  /**
+   * Owners of the login that ended: the one this hub followed, and any that answered its
+   * join. Each reads this hub's logout after its join, unless it dies first: then nothing
+   * ends the session it announces, which is the logged-out one all the same (review 20b).
+   */
+  loggedOut: Set<string | undefined>;
 }
 
 type Role = { kind: 'idle' } | Relaying | Keeper | Owner;
@@ -489,7 +495,12 @@ export class SharedConnection {
     if (role.kind === 'owner' || role.kind === 'keeper') {
       if (message.kind === 'join') this.#answerEnded(role.channel, message);
       else if (role.kind === 'keeper') {
-        if (message.kind === 'owner') role.live.add(message.cursor.session);
+        if (message.kind === 'owner') {
+          if (message.joined === this.env.hubId) role.loggedOut.add(message.from);
+          const { session } = message.cursor;
+          if (role.loggedOut.has(message.from)) role.live.delete(session);
+          else role.live.add(session);
+        }
         // An announcement of the logged-out owner, late on the channel: its word follows it.
         // (Owners of earlier releases name no session: nothing to delete then.)
         if (isLogout(message)) role.live.delete(message.session as string);
@@ -622,7 +633,8 @@ export class SharedConnection {
     const { peer, channel, stop, granted } = relaying;
     peer.rejectClosed('logout', 'here');
     this.#final = { ...peer.status, state: 'closed' };
-    this.#role = { kind: 'keeper', channel, stop, granted, live: new Set() };
+    const loggedOut = new Set([peer.owner]);
+    this.#role = { kind: 'keeper', channel, stop, granted, live: new Set(), loggedOut };
     this.#known.settle();
     // With the lock here already, no hub owns the socket: there is nothing to wait for.
     if (!granted) this.#ends.waits.start(peer.cursor?.session);
@@ -644,7 +656,7 @@ export class SharedConnection {
   #letGo(ended?: string): void {
     const role = this.#role;
     this.#known.settle();
-    const loggedOut = this.#ends.letGo();
+    const loggedOut = this.#ends.letGo(ended);
     if (role.kind === 'idle') return;
     if (role.kind === 'relay' || role.kind === 'keeper') {
       if (role.kind === 'keeper') {
