@@ -1,7 +1,7 @@
 /**
  * Review 20e (found mutating sim/handover-owner-dies-after-logout.test.ts's RELOAD_AT_LOGOUT:
  * its `login` split into `logout`, a wait and `login`, and a `close-tab` in the instant of the
- * login; 1 of 3,000 mutations without lag, seed 7 of /tmp/r20e/mutate.mts). A hub that took
+ * login; 1 of 3,000 mutations without lag, this review's mutation script, not kept, its seed 7). A hub that took
  * the lock on a handover logs out before its socket opens (the server never hears the logout:
  * S1 stays resumable), logs in again later, and its page closes in the same ms: what it knew
  * of the logout dies with it, and a page reloaded in the instant of the logout resumes S1.
