@@ -36,12 +36,6 @@ export interface LoginOfHub {
 export interface EndedLogin {
   logins: LoginOfHub[];
   sessions: string[];
-  /**
-   * From a keeper: sessions an owner ahead of it in the lock's queue announced since its
-   * logout (a hub whose join the logged-out owner never read): live, whoever's cursor names
-   * them. Keepers of earlier releases leave it out.
-   */
-  live?: string[];
 }
 
 interface Envelope {

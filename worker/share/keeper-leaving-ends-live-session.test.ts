@@ -94,9 +94,11 @@ describe('a keeper’s leaving heard by the reloaded page of a hub queued ahead 
   // (its events: opened, cursor F, state, builds, cursor fresh, state open, cursor).
   // OLDER: fails the same on c5eb258, where the keeper names the join's cursor alone
   // (`ended`); the next test is the form 7fd51cf adds.
-  // Fixed: a keeper remembers the sessions owners announced since its logout (no logout word
-  // ending them), and its `leaving` names them `live`: no hub that hears it ends them.
-  it('resumes the live session when the page’s join wakes the keeper', async () => {
+  // Round 20 fixed it with a keeper's `live` (the sessions owners announced since its
+  // logout) and withdrew that: the logged-out login's own owners announce too, and one that
+  // dies before its logout word is told from no other (reviews 20b and 20e, pushes after
+  // logout). Open again, as before the round.
+  it.fails('resumes the live session when the page’s join wakes the keeper', async () => {
     const name = 'keeper-leaving-ends-live-session-join';
     const { live, c } = await liveSessionBehindKeeper(name);
     const before = world.sockets.length;
@@ -111,8 +113,8 @@ describe('a keeper’s leaving heard by the reloaded page of a hub queued ahead 
   // takes F's cursor for the logged-out login's and writes a resume of a new session. NEW
   // with 7fd51cf: on c5eb258 a keeper that lets go for its own login posts nothing, and the
   // page's hub resumes F (this test holds there).
-  // Fixed: the same `live` in the `leaving` of a keeper that lets go for its own login.
-  it('resumes the live session when the keeper lets go for its own next login', async () => {
+  // Open again, as the first test (round 20's `live` withdrawn).
+  it.fails('resumes the live session when the keeper lets go for its own next login', async () => {
     const name = 'keeper-leaving-ends-live-session-own-login';
     const { live, c, tabB, loseFromNowOn } = await liveSessionBehindKeeper(name);
     let joinLost = false;

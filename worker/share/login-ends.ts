@@ -119,9 +119,8 @@ export class LoginEnds {
     );
     if (loggedOut && !joinedEnded && here) this.#began = 'after-logout';
     const after = loggedOut && !joinedEnded ? [here?.cursor?.session, ...loggedOut.sessions] : [];
-    // Not a session the keeper heard an owner ahead of it in the lock's queue on since.
     const sessions = [ended, ...after].filter(
-      (session): session is string => session !== undefined && !loggedOut?.live?.includes(session),
+      (session): session is string => session !== undefined,
     );
     for (const session of sessions) this.sessions.add(session, false);
     return sessions;

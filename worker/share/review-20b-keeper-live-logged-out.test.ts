@@ -101,8 +101,8 @@ async function reloadAfterOwnerDies(
 }
 
 describe('a keeper that hears the logged-out owner’s announcement, and no word after it', () => {
-  // Fixed: a keeper counts no announcement of an owner of the login that ended (the one it
-  // followed, or one that answered its join) as live (`Keeper.loggedOut`).
+  // Fixed: the keeper's `live` is withdrawn (review 20e met the same through the owner that
+  // took over); a keeper's `leaving` names the joining page's cursor ended, as on 29e7b91.
   it('ends the logged-out session for a page that reloaded in the logout', async () => {
     const { S, resumed } = await reloadAfterOwnerDies('review-20b-keeper-live-own', (closeB) => {
       let logOut: () => void = () => {};
@@ -127,7 +127,7 @@ describe('a keeper that hears the logged-out owner’s announcement, and no word
 
   // The same with a's answers to b lagging behind b's logout on the channel
   // (`channel-lag`): b's tab logged out after a answered, before b heard it.
-  // Fixed: the same (`Keeper.loggedOut`).
+  // Fixed: the same (the keeper's `live` withdrawn).
   it('ends it also when the announcement lagged behind the keeper’s logout', async () => {
     const { S, resumed } = await reloadAfterOwnerDies(
       'review-20b-keeper-live-lagged',

@@ -42,19 +42,6 @@ interface Keeper {
   channel: RelayChannelPort;
   stop: AbortController;
   granted: (() => void) | undefined;
-  /**
-   * The sessions owners announced since the logout, and no logout word ended: a hub ahead
-   * of this one in the lock's queue, whose join the logged-out owner never read (lost, or
-   * late), took the lock after the logout and is on them. This hub's `leaving` ends none
-   * of them (review 17).
-   */
-  live: Set<string>;
-  /**
-   * Owners of the login that ended: the one this hub followed, and any that answered its
-   * join. Each reads this hub's logout after its join, unless it dies first: then nothing
-   * ends the session it announces, which is the logged-out one all the same (review 20b).
-   */
-  loggedOut: Set<string | undefined>;
 }
 
 type Role = { kind: 'idle' } | Relaying | Keeper | Owner;
@@ -494,17 +481,6 @@ export class SharedConnection {
     }
     if (role.kind === 'owner' || role.kind === 'keeper') {
       if (message.kind === 'join') this.#answerEnded(role.channel, message);
-      else if (role.kind === 'keeper') {
-        if (message.kind === 'owner') {
-          if (message.joined === this.env.hubId) role.loggedOut.add(message.from);
-          const { session } = message.cursor;
-          if (role.loggedOut.has(message.from)) role.live.delete(session);
-          else role.live.add(session);
-        }
-        // An announcement of the logged-out owner, late on the channel: its word follows it.
-        // (Owners of earlier releases name no session: nothing to delete then.)
-        if (isLogout(message)) role.live.delete(message.session as string);
-      }
       return;
     }
     if (role.kind !== 'relay') return;
@@ -633,8 +609,7 @@ export class SharedConnection {
     const { peer, channel, stop, granted } = relaying;
     peer.rejectClosed('logout', 'here');
     this.#final = { ...peer.status, state: 'closed' };
-    const loggedOut = new Set([peer.owner]);
-    this.#role = { kind: 'keeper', channel, stop, granted, live: new Set(), loggedOut };
+    this.#role = { kind: 'keeper', channel, stop, granted };
     this.#known.settle();
     // With the lock here already, no hub owns the socket: there is nothing to wait for.
     if (!granted) this.#ends.waits.start(peer.cursor?.session);
@@ -662,20 +637,17 @@ export class SharedConnection {
       if (role.kind === 'keeper') {
         // A keeper is ahead in the lock's queue of every login that began after its logout:
         // a cursor such a login's tabs alone brought is of the login that ended, also when
-        // this hub's own next login lets go first (review 16); unless of a session an owner
-        // ahead of it, which the logged-out owner never heard, announced since (review 17).
-        // A keeper kept its place since its logout: it always says `loggedOut`.
+        // this hub's own next login lets go first (review 16). A keeper kept its place since
+        // its logout: it always says `loggedOut`. (Not: the sessions owners announced since,
+        // of a hub ahead of it whose join the logged-out owner never read, review 17: the
+        // logged-out login's own owners announce too, and one that dies before its logout
+        // word is told from no other, reviews 20b and 20e.)
         role.channel.postMessage({
           v: RELAY_VERSION,
           from: this.env.hubId,
           kind: 'leaving',
           ended,
-          loggedOut: {
-            logins: [],
-            sessions: this.#ends.sessions.list(),
-            // Not a session of the login that ended: a late announcement of its owner.
-            live: [...role.live].filter((session) => !this.#ends.sessions.has(session)),
-          },
+          loggedOut: { logins: [], sessions: this.#ends.sessions.list() },
         });
       }
       role.stop.abort();
