@@ -37,9 +37,10 @@ describe('a relaying hub that joins the owner with a fresh cursor of another ses
   // reloaded page's hub (build-a#14) resumes S1 ("47 b1 resume S1"); tab 2's fresh worker
   // (build-b#24) relays it, and mirrors its `open` to h3 before the owner answered its
   // join ("53 h3 open attached"). p6 and p7 are pushed at 65 (S1#5, #6): the owner's tab
-  // hears them at 68, and their frames reach build-b#24 on the channel before the owner's
-  // answer to its join, which a relaying hub drops, leaving them to the catch-up. That
-  // catch-up is the owner's verdict on the join's cursor, F's at 0, fresh: with
+  // hears them at 68; the trace shows their broadcast reaching build-b#24 with nothing
+  // posted to tab 2, likely ahead of the owner's answer to its join (a relaying hub drops
+  // a push relayed before that answer, relay-peer.ts: "in the catch-up after the answer").
+  // That catch-up is the owner's verdict on the join's cursor, F's at 0, fresh: with
   // `RecentFrames.missedBy` as bc81584 leaves it, nothing, where it was `resync` before.
   // h3, open since 53, never hears p6 nor p7, and hears p8 and p9 at 20624 with no resync:
   // "h3 never heard p6, and no resync". NEW with fix B (`RecentFrames.missedBy`'s fresh
