@@ -64,9 +64,7 @@ describe('a reloaded page with two handles that never heard a push, owed the ver
   // to b1 since 46". NEW with 6e1c831: its second open forgot what the tab was owed before
   // (the review 14 silent gap that commit fixes); the verdict itself, a resync for a fresh
   // cursor that lost nothing, is the older item of sim/reload-never-open-handle-resync.test.ts.
-  // Fixed: a fresh cursor of another session that passed no push missed nothing
-  // (`RecentFrames.missedBy`): no resume of its session went out, so nothing is in it.
-  it('holds every invariant', async () => {
+  it.fails('holds every invariant', async () => {
     const { violations } = await runPlan(PLAN);
     expect(violations).toEqual([]);
   }, 60_000);
@@ -79,9 +77,7 @@ describe('a reloaded page with two handles that never heard a push, owed the ver
   // (resuming S1) answers `resync('owed')`: "55 h5 resync", "spurious resync: h5 (all)
   // got resync at 55: it missed nothing, and the server said none to b1 since 34". NEW with
   // 6e1c831 (holds with its `if (!again)` undone, and on 35d5b46).
-  // Fixed: a fresh cursor of another session that passed no push missed nothing
-  // (`RecentFrames.missedBy`): no resume of its session went out, so nothing is in it.
-  it('holds every invariant (a topic change as the worker dies, no lag)', async () => {
+  it.fails('holds every invariant (a topic change as the worker dies, no lag)', async () => {
     const { violations } = await runPlan(TOPICS_AS_WORKER_DIES);
     expect(violations).toEqual([]);
   }, 60_000);

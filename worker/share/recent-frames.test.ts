@@ -40,16 +40,6 @@ describe('RecentFrames', () => {
     expect(recent.missedBy(other(0), at(1))).toBe('resync');
   });
 
-  it('answers nothing to a fresh cursor of another session that passed no push: no resume of it went out, nothing is in it', () => {
-    const recent = new RecentFrames(4);
-    recent.follow('s');
-    recent.add({ data: 1, seq: 1 });
-    const fresh = (seq: number) => ({ ...at(seq), session: 'other', fresh: true as const });
-    expect(recent.missedBy(fresh(0), at(1))).toBeUndefined();
-    // One that passed a push followed a stream (another session's numbers, replayed to it).
-    expect(recent.missedBy(fresh(1), at(1))).toBe('resync');
-  });
-
   it('keeps a frame replayed again (a resume that went back for a cursor behind) once', () => {
     const recent = new RecentFrames(8);
     recent.follow('s');

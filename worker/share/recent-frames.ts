@@ -58,11 +58,7 @@ export class RecentFrames {
   missedBy(cursor: SessionCursor, current: SessionCursor | undefined): Missed {
     if (!current) return undefined;
     if (current.session !== cursor.session) {
-      // A fresh cursor that passed no push followed no stream yet: no resume of its session
-      // went out, so nothing is in it, and the stream it joins now starts here.
-      return cursor.seq > 0 || cursor.numbered || (current.seq > 0 && !cursor.fresh)
-        ? 'resync'
-        : undefined;
+      return cursor.seq > 0 || cursor.numbered || current.seq > 0 ? 'resync' : undefined;
     }
     if (cursor.seq >= current.seq) return undefined;
     // Oldest first: the ring from `#next` (before it wrapped, `#next` is its length).

@@ -42,8 +42,7 @@ describe('a fresh session superseded by the cursor the hub took the socket on', 
     const { ask, answers, move } = supersededStream();
     move('closed');
     move('open');
-    // One that passed a push: a fresh cursor that passed none missed nothing, whatever F is.
-    ask({ session: 'F', seq: 1, nextId: 65, fresh: true });
+    ask({ session: 'F', seq: 0, nextId: 65, fresh: true });
     expect(answers).toEqual(['resync']);
   });
 });
