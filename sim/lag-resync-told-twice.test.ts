@@ -2,7 +2,9 @@
  * Round 20's searches (seed 33003, `--faults worker-death,early-worker-death,reload,socket,
  * second-build,no-shared-worker,tabs,second-handle,channel-lag,token,logout`, run 993, 81
  * shrinks) stopped on a resync told twice on lagging channels; the same fingerprint
- * (3d642b7a3dcaab13) on 29e7b91, before the round's changes.
+ * (3d642b7a3dcaab13) on 29e7b91, before the round's changes; and seed 38001 (`--faults
+ * logout,second-build,no-shared-worker,tabs,reload,channel-lag,worker-death,token`, run 44)
+ * on a renewed login (fingerprint 247de86f2f08b931, the same on 29e7b91).
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan } from './faults';
@@ -23,6 +25,25 @@ const TOLD_TWICE: Plan = {
   logins: false,
 };
 
+/** Seed 38001's: an expired token, a renewed login, a reload and a worker death. */
+const RENEWED_LOGIN_RELOAD: Plan = {
+  seed: 625261157,
+  browsers: [{ sharedWorkers: false, channelLag: true }],
+  steps: [
+    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+    { wait: 6, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 5 } },
+    { wait: 27, aim: false, step: { kind: 'expire-token', user: 0 } },
+    { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
+    { wait: 0, aim: false, step: { kind: 'push', user: 1, topic: 0, count: 1 } },
+    { wait: 36, aim: false, step: { kind: 'renew-login', browser: 0 } },
+    { wait: 0, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+    { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 0 } },
+  ],
+  choices: [0, 0],
+  logins: false,
+};
+
 describe('a relaying hub that takes the socket on a handover as its owner page reloads', () => {
   // Invariant: one loss asks for one `resync`, and none for a handle that missed nothing
   // (sim/checker.ts `checkResyncs`). Severity: low (the app refetches once more, for
@@ -34,6 +55,13 @@ describe('a relaying hub that takes the socket on a handover as its owner page r
   // likely its join’s verdict, on a lagging channel, for the loss the first told. OLDER.
   it.fails('holds every invariant', async () => {
     const { violations } = await runPlan(TOLD_TWICE);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  // Same invariant and severity: "spurious resync: h3 (all) got resync at 106: it missed
+  // nothing, and the server said none to b1 since 33". OLDER; not traced.
+  it.fails('holds every invariant (seed 38001, a renewed login)', async () => {
+    const { violations } = await runPlan(RENEWED_LOGIN_RELOAD);
     expect(violations).toEqual([]);
   }, 60_000);
 });

@@ -64,6 +64,10 @@ describe('a reloaded page with two handles that never heard a push, owed the ver
   // to b1 since 46". NEW with 6e1c831: its second open forgot what the tab was owed before
   // (the review 14 silent gap that commit fixes); the verdict itself, a resync for a fresh
   // cursor that lost nothing, is the older item of sim/reload-never-open-handle-resync.test.ts.
+  // Round 20 fixed it by taking a fresh cursor at 0 of another session for one that missed
+  // nothing (`RecentFrames.missedBy`), and reverted that: a relaying hub that told its tab
+  // `open` before the owner's answer drops the pushes before it, which only that `resync`
+  // covered (review 20c, sim/review-20c-relay-peer-fresh-cursor-loss.test.ts).
   it.fails('holds every invariant', async () => {
     const { violations } = await runPlan(PLAN);
     expect(violations).toEqual([]);

@@ -31,6 +31,10 @@ const plan: Plan = {
 // brings a cursor of S1 (seq 0, its handle never heard a push) that the hub rewinds to, or
 // takes as owed a catch-up, where 749fe9b's "a handle never open lost nothing with its
 // worker" covers the handle of a dead worker but not a reloaded page's.
+// Round 20 fixed it by taking a fresh cursor at 0 of another session for one that missed
+// nothing (`RecentFrames.missedBy`), and reverted that: a relaying hub that told its tab
+// `open` before the owner's answer drops the pushes before it, which only that `resync`
+// covered (review 20c, sim/review-20c-relay-peer-fresh-cursor-loss.test.ts).
 it.fails('a page reloaded as its worker dies, its handle never open, gets no resync', async () => {
   const { violations } = await runPlan(plan);
   expect(violations).toEqual([]);

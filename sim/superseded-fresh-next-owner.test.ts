@@ -34,6 +34,10 @@ describe('a fresh session superseded by a hub that then went', () => {
   // 749fe9b: the same plan holds on 74c5421 (every hub took F, so no cursor of it was of
   // another session). A fresh cursor of any other session missed nothing (no resume of it
   // went out), whichever hub declined it.
+  // Round 20 fixed it by taking a fresh cursor at 0 of another session for one that missed
+  // nothing (`RecentFrames.missedBy`), and reverted that: a relaying hub that told its tab
+  // `open` before the owner's answer drops the pushes before it, which only that `resync`
+  // covered (review 20c, sim/review-20c-relay-peer-fresh-cursor-loss.test.ts).
   it.fails('holds every invariant', async () => {
     const { violations } = await runPlan(PLAN);
     expect(violations).toEqual([]);
