@@ -173,7 +173,8 @@ it.fails('keeps the mark of a session it holds past 1,024 others not kept', asyn
 // Suggested fix: a count whose head stays below the newest anchor's head (`record.cur.head`)
 // passed under a hole: no replay (resync), the head from the anchor on; or a hole written
 // as its own field (`hole` in the hash) that `countResume` refuses to replay across.
-it.fails('resyncs the resume from below the hole when a direct push follows its last', async () => {
+// Fixed: a count ending below the newest anchor's head resyncs, counted from that anchor on.
+it('resyncs the resume from below the hole when a direct push follows its last', async () => {
   const prefix = `r20a-under${Math.random()}:`;
   const { client, refuse } = failing();
   const store = new RedisReplayStore(client, { prefix, ...quiet });
