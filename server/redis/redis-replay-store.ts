@@ -57,9 +57,11 @@ export class RedisReplayStore implements ReplayStore {
    * Sessions a push could not be kept for, as this store no longer held them (Redis lost
    * them, another server resumed them, or a write failed): their next read here says so
    * (`entries` undefined: a resync), were a resume of them already on its way (review 18h),
-   * and leaves a hole in Redis for a resume elsewhere or later (see `#resume`).
+   * and leaves a hole in Redis for a resume elsewhere or later (see `#resume`). Each maps to
+   * the number a worker's `last` must reach to be owed nothing: a hole whose write failed
+   * (its worker heard it), or no bound for a push not kept.
    */
-  readonly #unkept = new Set<string>();
+  readonly #unkept = new Map<string, number>();
   #log: FanoutLog | undefined;
   #bodyOf: (message: FanoutMessage) => string = () => '';
   #endSession: EndSession | undefined;
@@ -191,14 +193,15 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   /**
-   * A push of the session was not kept: the next read of it here answers resync, and leaves
-   * a hole in its numbering (see `ReplayStore.read`). At most `MAX_UNKEPT` marks, the oldest
+   * A push of the session was not kept (or the hole numbered `below` not written): the next
+   * read of it here from below that answers resync, and leaves a hole in its numbering (see
+   * `ReplayStore.read`). At most `MAX_UNKEPT` marks, the oldest
    * let go: a session that moved away is not read here again, and the registry forgets it
    * without a word to the store (review 18i).
    */
-  #owe(key: string): void {
-    this.#unkept.add(key);
-    for (const oldest of this.#unkept) {
+  #owe(key: string, below = Number.POSITIVE_INFINITY): void {
+    this.#unkept.set(key, Math.max(this.#unkept.get(key) ?? 0, below));
+    for (const oldest of this.#unkept.keys()) {
       if (this.#unkept.size <= MAX_UNKEPT) break;
       this.#unkept.delete(oldest);
     }
@@ -280,7 +283,9 @@ export class RedisReplayStore implements ReplayStore {
     // more than this server counts (it missed a fan-out). Numbered on from one past its last
     // and the head, a number no push gets (see `ReplayStore.read`), past every fan-out Redis
     // had numbered, as any server counts from that anchor.
-    const owed = this.#unkept.delete(key);
+    const below = this.#unkept.get(key) ?? 0;
+    this.#unkept.delete(key);
+    const owed = below > 0 && !(isPushNumber(last) && last >= below);
     const hole =
       !record.fresh && isPushNumber(last) && (owed || counted.head < last)
         ? Math.max(counted.head, last) + 1
@@ -294,7 +299,7 @@ export class RedisReplayStore implements ReplayStore {
     // Not in Redis, the hole is owed by this store's next read of the session still.
     if (hole !== undefined) {
       void held.persisting?.then((still) => {
-        if (!still) this.#owe(key);
+        if (!still) this.#owe(key, hole);
       });
     }
     const now = (interests.at(-1) ?? reader).topics;

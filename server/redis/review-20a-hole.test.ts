@@ -58,7 +58,8 @@ async function settle(): Promise<void> {
 // Suggested fix: owe the hole rather than a flag: `#unkept` maps the key to the hole's
 // number, and a read owes resync only to a `last` below it (a mark from a push not kept
 // has no number: below infinity, as now).
-it.fails('owes no second resync to the worker that heard the hole whose write failed', async () => {
+// Fixed: a failed hole write owes resync only to a `last` below the hole's number.
+it('owes no second resync to the worker that heard the hole whose write failed', async () => {
   const prefix = `r20a-refail${Math.random()}:`;
   const { client, refuse } = failing();
   const store = new RedisReplayStore(client, { prefix, ...quiet });
