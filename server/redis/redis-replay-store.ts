@@ -136,7 +136,7 @@ export class RedisReplayStore implements ReplayStore {
     const held = this.#sessions.get(key);
     if (held?.phase === 'lost') {
       // Let go on this answer: the server forgets the session, and ends its socket.
-      this.#sessions.delete(key);
+      this.#letGo(key, held);
       return undefined;
     }
     // Not read yet, or being read: the read counts this fan-out (0 writes nothing). One at
@@ -195,11 +195,17 @@ export class RedisReplayStore implements ReplayStore {
   /**
    * A push of the session was not kept (or the hole numbered `below` not written): the next
    * read of it here from below that answers resync, and leaves a hole in its numbering (see
-   * `ReplayStore.read`). At most `MAX_UNKEPT` marks, the oldest
-   * let go: a session that moved away is not read here again, and the registry forgets it
-   * without a word to the store (review 18i).
+   * `ReplayStore.read`). A session held here keeps its mark (review 20a: the bound let a held
+   * one's go); of those not held, at most `MAX_UNKEPT` marks, the oldest let go: a session
+   * that moved away is not read here again, and the registry forgets it without a word to the
+   * store (review 18i).
    */
   #owe(key: string, below = Number.POSITIVE_INFINITY): void {
+    const held = this.#sessions.get(key);
+    if (held) {
+      held.owedBelow = Math.max(held.owedBelow, below);
+      return;
+    }
     this.#unkept.set(key, Math.max(this.#unkept.get(key) ?? 0, below));
     for (const oldest of this.#unkept.keys()) {
       if (this.#unkept.size <= MAX_UNKEPT) break;
@@ -283,7 +289,8 @@ export class RedisReplayStore implements ReplayStore {
     // more than this server counts (it missed a fan-out). Numbered on from one past its last
     // and the head, a number no push gets (see `ReplayStore.read`), past every fan-out Redis
     // had numbered, as any server counts from that anchor.
-    const below = this.#unkept.get(key) ?? 0;
+    const below = Math.max(held.owedBelow, this.#unkept.get(key) ?? 0);
+    held.owedBelow = 0;
     this.#unkept.delete(key);
     const owed = below > 0 && !(isPushNumber(last) && last >= below);
     const hole =
@@ -370,7 +377,7 @@ export class RedisReplayStore implements ReplayStore {
   async touch(session: string): Promise<boolean> {
     const held = this.#sessions.get(session);
     if (held?.phase === 'lost') {
-      this.#sessions.delete(session);
+      this.#letGo(session, held);
       return false;
     }
     const reads = held?.reads;
@@ -494,7 +501,13 @@ export class RedisReplayStore implements ReplayStore {
    * server its owner again, and counts from the session it reads.
    */
   #forget(key: string, held: HeldSession, reads: number | undefined): void {
-    if (this.#sessions.get(key) === held && held.reads === reads) this.#sessions.delete(key);
+    if (this.#sessions.get(key) === held && held.reads === reads) this.#letGo(key, held);
+  }
+
+  /** The session is held here no more: a resync it is owed joins the marks of those not held. */
+  #letGo(key: string, held: HeldSession): void {
+    this.#sessions.delete(key);
+    if (held.owedBelow > 0) this.#owe(key, held.owedBelow);
   }
 
   #eval(script: string, keys: string[], args: string[]): Promise<unknown> {
