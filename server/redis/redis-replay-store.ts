@@ -227,6 +227,8 @@ export class RedisReplayStore implements ReplayStore {
       holder?.login !== undefined && holder.id !== undefined
         ? this.#nameOf(holder.userId, holder.id)
         : undefined;
+    // Owed, READ leaves the hole itself (see `#resume`).
+    const owes = isPushNumber(last) && this.#owedBelow(session, held) > last;
     let record: SessionRecord;
     try {
       const [hash, stream, bits] = this.keys(session);
@@ -240,6 +242,7 @@ export class RedisReplayStore implements ReplayStore {
           JSON.stringify([created]),
           String(isPushNumber(last) ? last : Number.MAX_SAFE_INTEGER),
           session,
+          owes ? '1' : '0',
         ],
       );
       record = readReply(reply);
@@ -289,13 +292,14 @@ export class RedisReplayStore implements ReplayStore {
     // more than this server counts (it missed a fan-out). Numbered on from one past its last
     // and the head, a number no push gets (see `ReplayStore.read`), past every fan-out Redis
     // had numbered, as any server counts from that anchor.
-    const below = Math.max(held.owedBelow, this.#unkept.get(key) ?? 0);
+    const below = this.#owedBelow(key, held);
     held.owedBelow = 0;
     this.#unkept.delete(key);
     const owed = below > 0 && !(isPushNumber(last) && last >= below);
+    // At or past the hole READ left, if it left one: Redis's anchors are there already.
     const hole =
-      !record.fresh && isPushNumber(last) && (owed || counted.head < last)
-        ? Math.max(counted.head, last) + 1
+      !record.fresh && isPushNumber(last) && (owed || counted.head < last || record.hole > 0)
+        ? Math.max(counted.head + 1, last + 1, record.hole)
         : undefined;
     const { head, entries, from } =
       hole === undefined ? counted : { head: hole, entries: undefined, from: undefined };
@@ -335,6 +339,11 @@ export class RedisReplayStore implements ReplayStore {
     if (held?.phase === 'live') {
       if (held.changeInterest(change)) this.#persist(session, held);
     } else if (held?.phase === 'reading' || held?.phase === 'failed') held.noteChange(change);
+  }
+
+  /** A `last` below this is owed a resync by the session's next read here; 0 for none. */
+  #owedBelow(key: string, held: HeldSession): number {
+    return Math.max(held.owedBelow, this.#unkept.get(key) ?? 0);
   }
 
   /** Writes the session's interests: its pushes are written once Redis has them. */

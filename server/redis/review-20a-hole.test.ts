@@ -104,7 +104,8 @@ it('owes no second resync to the worker that heard the hole whose write failed',
 // anchors in the same script when owed), or have a read on A that owes hold the mark in
 // Redis before its READ answers (a HSET of a `hole` field with the DIRECT failure's next
 // successful command), so that whichever READ comes second sees it.
-it.fails('resyncs a resume on another server whose read lands before the hole is written', async () => {
+// Fixed: an owed READ leaves the hole in Redis itself (both anchors past any head the session had).
+it('resyncs a resume on another server whose read lands before the hole is written', async () => {
   const prefix = `r20a-race${Math.random()}:`;
   const { client, refuse } = failing();
   const a = new RedisReplayStore(client, { prefix, ...quiet });
