@@ -28,8 +28,8 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
  * the worker a resync (a push not kept). The store of `owner` holds the session from then on.
  * Owed, a session Redis knew gets its hole now (both anchors one past any head it can have
  * had at the last fan-out numbered, and past last), so that a read elsewhere before the
- * store writes its own resyncs too (review 20a). A session created now under a name that names another
- * one Redis keeps leaves the name to that one. Answers {the last fan-out
+ * store writes its own resyncs too (review 20a). A session created now under a name that
+ * names another one Redis keeps leaves the name to that one. Answers {the last fan-out
  * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, 1 when the
  * session was created now (Redis did not know it) else 0, the highest message id seen
  * (`top`), the hole's head (0 for none), then the direct
