@@ -45,7 +45,8 @@ async function settle(): Promise<void> {
 // made this server its owner again, which it was), or the registry ends the socket of a
 // session whose push the store did not keep (`#notKept` on a rejection too), so that W
 // resumes and is answered resync.
-// Fixed: a push the store rejected ends the session's socket, as one not kept does.
+// Fixed: a resume whose read failed ends the socket still attached to its session (none other
+// pending), so that the worker resumes and is answered resync.
 it('keeps pushing to the healthy socket after a stale resume of its session failed to read', async () => {
   const prefix = `r20a-starve${Math.random()}:`;
   const refuse = { read: false };

@@ -16,7 +16,7 @@ export class SessionPushes {
   constructor(
     private readonly store: ReplayStore,
     private readonly onStoreError: (error: unknown) => void,
-    /** The store did not keep a push of the session (another server holds it, or it failed). */
+    /** The store says another server holds the session now. */
     private readonly moved: (session: Session) => void,
     /** Whether the registry still holds the session (not evicted, expired or moved). */
     private readonly holds: (session: Session) => boolean,
@@ -56,13 +56,6 @@ export class SessionPushes {
     // A throw of the write itself must not become an unhandled rejection (Node exits on one).
     void session.outbound.run(() =>
       Promise.resolve(seq)
-        .catch((error: unknown) => {
-          // Not kept, as for a session another server holds: its socket ends, so that the
-          // worker resumes, and is answered resync (review 20a: a socket kept after a failed
-          // read heard no push, for good).
-          this.onStoreError(error);
-          return undefined;
-        })
         .then((number) => {
           this.#write(session, number, payload, budget);
         })

@@ -409,8 +409,7 @@ export class SessionRegistry {
   }
 
   /**
-   * The store did not keep a push of the session (another server holds it, or the store
-   * failed: it owes the worker a resync, which its resume hears). With a resume
+   * The store did not keep a push of the session (another server holds it). With a resume
    * pending, whose read makes this server hold it again, the session stays, and that resume
    * answers resync: its socket may have got the push plainly, and taken it for logged.
    */
