@@ -36,6 +36,11 @@ export class HeldSession {
   endedAt = 0;
   /** Its name by user and id in Redis, a login's session's (see `ReplayStore.keyOfLogin`). */
   name: string | undefined;
+  /**
+   * A `last` below this is owed a resync by the next read here: a push not kept (no bound),
+   * or the hole whose write failed; 0 for none (see `RedisReplayStore.#owe`).
+   */
+  owedBelow = 0;
   /** A change of interest on its way to Redis: the session's pushes are written after it. */
   persisting: Promise<boolean> | undefined;
   /** Changes of interest while not live: the read that makes it live counts by them. */

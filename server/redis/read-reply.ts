@@ -15,11 +15,13 @@ export interface SessionRecord {
   readonly fresh: boolean;
   /** The highest message id the session passed on; 0 for none. */
   readonly lastId: number;
+  /** The head of the hole READ left for a resync owed (see READ); 0 for none. */
+  readonly hole: number;
   /** The direct pushes after the older anchor's head, oldest first. */
   readonly directs: DirectPush[];
 }
 
-const FIELDS = 10;
+const FIELDS = 11;
 
 export function readReply(reply: unknown): SessionRecord {
   const values = (reply as unknown[]).map(String);
@@ -43,6 +45,7 @@ export function readReply(reply: unknown): SessionRecord {
     dhead: number(7),
     fresh: values[8] === '1',
     lastId: number(9),
+    hole: number(10),
     directs,
   };
 }

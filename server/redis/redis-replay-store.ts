@@ -57,9 +57,11 @@ export class RedisReplayStore implements ReplayStore {
    * Sessions a push could not be kept for, as this store no longer held them (Redis lost
    * them, another server resumed them, or a write failed): their next read here says so
    * (`entries` undefined: a resync), were a resume of them already on its way (review 18h),
-   * and leaves a hole in Redis for a resume elsewhere or later (see `#resume`).
+   * and leaves a hole in Redis for a resume elsewhere or later (see `#resume`). Each maps to
+   * the number a worker's `last` must reach to be owed nothing: a hole whose write failed
+   * (its worker heard it), or no bound for a push not kept.
    */
-  readonly #unkept = new Set<string>();
+  readonly #unkept = new Map<string, number>();
   #log: FanoutLog | undefined;
   #bodyOf: (message: FanoutMessage) => string = () => '';
   #endSession: EndSession | undefined;
@@ -134,7 +136,7 @@ export class RedisReplayStore implements ReplayStore {
     const held = this.#sessions.get(key);
     if (held?.phase === 'lost') {
       // Let go on this answer: the server forgets the session, and ends its socket.
-      this.#sessions.delete(key);
+      this.#letGo(key, held);
       return undefined;
     }
     // Not read yet, or being read: the read counts this fan-out (0 writes nothing). One at
@@ -191,14 +193,21 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   /**
-   * A push of the session was not kept: the next read of it here answers resync, and leaves
-   * a hole in its numbering (see `ReplayStore.read`). At most `MAX_UNKEPT` marks, the oldest
-   * let go: a session that moved away is not read here again, and the registry forgets it
-   * without a word to the store (review 18i).
+   * A push of the session was not kept (or the hole numbered `below` not written): the next
+   * read of it here from below that answers resync, and leaves a hole in its numbering (see
+   * `ReplayStore.read`). A session held here keeps its mark (review 20a: the bound let a held
+   * one's go); of those not held, at most `MAX_UNKEPT` marks, the oldest let go: a session
+   * that moved away is not read here again, and the registry forgets it without a word to the
+   * store (review 18i).
    */
-  #owe(key: string): void {
-    this.#unkept.add(key);
-    for (const oldest of this.#unkept) {
+  #owe(key: string, below = Number.POSITIVE_INFINITY): void {
+    const held = this.#sessions.get(key);
+    if (held) {
+      held.owedBelow = Math.max(held.owedBelow, below);
+      return;
+    }
+    this.#unkept.set(key, Math.max(this.#unkept.get(key) ?? 0, below));
+    for (const oldest of this.#unkept.keys()) {
       if (this.#unkept.size <= MAX_UNKEPT) break;
       this.#unkept.delete(oldest);
     }
@@ -218,6 +227,8 @@ export class RedisReplayStore implements ReplayStore {
       holder?.login !== undefined && holder.id !== undefined
         ? this.#nameOf(holder.userId, holder.id)
         : undefined;
+    // Owed, READ leaves the hole itself (see `#resume`).
+    const owes = isPushNumber(last) && this.#owedBelow(session, held) > last;
     let record: SessionRecord;
     try {
       const [hash, stream, bits] = this.keys(session);
@@ -231,6 +242,7 @@ export class RedisReplayStore implements ReplayStore {
           JSON.stringify([created]),
           String(isPushNumber(last) ? last : Number.MAX_SAFE_INTEGER),
           session,
+          owes ? '1' : '0',
         ],
       );
       record = readReply(reply);
@@ -280,10 +292,14 @@ export class RedisReplayStore implements ReplayStore {
     // more than this server counts (it missed a fan-out). Numbered on from one past its last
     // and the head, a number no push gets (see `ReplayStore.read`), past every fan-out Redis
     // had numbered, as any server counts from that anchor.
-    const owed = this.#unkept.delete(key);
+    const below = this.#owedBelow(key, held);
+    held.owedBelow = 0;
+    this.#unkept.delete(key);
+    const owed = below > 0 && !(isPushNumber(last) && last >= below);
+    // At or past the hole READ left, if it left one: Redis's anchors are there already.
     const hole =
-      !record.fresh && isPushNumber(last) && (owed || counted.head < last)
-        ? Math.max(counted.head, last) + 1
+      !record.fresh && isPushNumber(last) && (owed || counted.head < last || record.hole > 0)
+        ? Math.max(counted.head + 1, last + 1, record.hole)
         : undefined;
     const { head, entries, from } =
       hole === undefined ? counted : { head: hole, entries: undefined, from: undefined };
@@ -294,7 +310,7 @@ export class RedisReplayStore implements ReplayStore {
     // Not in Redis, the hole is owed by this store's next read of the session still.
     if (hole !== undefined) {
       void held.persisting?.then((still) => {
-        if (!still) this.#owe(key);
+        if (!still) this.#owe(key, hole);
       });
     }
     const now = (interests.at(-1) ?? reader).topics;
@@ -323,6 +339,11 @@ export class RedisReplayStore implements ReplayStore {
     if (held?.phase === 'live') {
       if (held.changeInterest(change)) this.#persist(session, held);
     } else if (held?.phase === 'reading' || held?.phase === 'failed') held.noteChange(change);
+  }
+
+  /** A `last` below this is owed a resync by the session's next read here; 0 for none. */
+  #owedBelow(key: string, held: HeldSession): number {
+    return Math.max(held.owedBelow, this.#unkept.get(key) ?? 0);
   }
 
   /** Writes the session's interests: its pushes are written once Redis has them. */
@@ -365,7 +386,7 @@ export class RedisReplayStore implements ReplayStore {
   async touch(session: string): Promise<boolean> {
     const held = this.#sessions.get(session);
     if (held?.phase === 'lost') {
-      this.#sessions.delete(session);
+      this.#letGo(session, held);
       return false;
     }
     const reads = held?.reads;
@@ -489,7 +510,13 @@ export class RedisReplayStore implements ReplayStore {
    * server its owner again, and counts from the session it reads.
    */
   #forget(key: string, held: HeldSession, reads: number | undefined): void {
-    if (this.#sessions.get(key) === held && held.reads === reads) this.#sessions.delete(key);
+    if (this.#sessions.get(key) === held && held.reads === reads) this.#letGo(key, held);
+  }
+
+  /** The session is held here no more: a resync it is owed joins the marks of those not held. */
+  #letGo(key: string, held: HeldSession): void {
+    this.#sessions.delete(key);
+    if (held.owedBelow > 0) this.#owe(key, held.owedBelow);
   }
 
   #eval(script: string, keys: string[], args: string[]): Promise<unknown> {

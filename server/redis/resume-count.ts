@@ -24,7 +24,8 @@ export interface CountContext {
 /**
  * Counts a session read for a resume up to the last fan-out made here, from the newest of
  * its anchors that reaches back to `last`; undefined when none can be counted from (the
- * fan-outs since are not all remembered here, or a direct push is gone).
+ * fan-outs since are not all remembered here, a direct push is gone, or the count ends below
+ * the newest anchor).
  */
 export function countResume(
   record: SessionRecord,
@@ -40,6 +41,11 @@ export function countResume(
     const counted = numberFrom(anchor, record.interests, record.directs, fanouts, context.bodyOf);
     if (!counted) continue;
     const { head, pushes } = counted;
+    // Below the newest anchor Redis has: a number between was never kept (a hole, or a push
+    // Redis refused), so no replay passes it; the head is counted from that anchor on.
+    if (head < record.cur.head) {
+      return last === undefined ? undefined : countResume(record, undefined, context);
+    }
     if (last === undefined || last > head || head - last > context.maxCount) {
       return { head, entries: undefined, from: undefined };
     }

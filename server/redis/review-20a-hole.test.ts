@@ -58,7 +58,8 @@ async function settle(): Promise<void> {
 // Suggested fix: owe the hole rather than a flag: `#unkept` maps the key to the hole's
 // number, and a read owes resync only to a `last` below it (a mark from a push not kept
 // has no number: below infinity, as now).
-it.fails('owes no second resync to the worker that heard the hole whose write failed', async () => {
+// Fixed: a failed hole write owes resync only to a `last` below the hole's number.
+it('owes no second resync to the worker that heard the hole whose write failed', async () => {
   const prefix = `r20a-refail${Math.random()}:`;
   const { client, refuse } = failing();
   const store = new RedisReplayStore(client, { prefix, ...quiet });
@@ -103,7 +104,8 @@ it.fails('owes no second resync to the worker that heard the hole whose write fa
 // anchors in the same script when owed), or have a read on A that owes hold the mark in
 // Redis before its READ answers (a HSET of a `hole` field with the DIRECT failure's next
 // successful command), so that whichever READ comes second sees it.
-it.fails('resyncs a resume on another server whose read lands before the hole is written', async () => {
+// Fixed: an owed READ leaves the hole in Redis itself (both anchors past any head the session had).
+it('resyncs a resume on another server whose read lands before the hole is written', async () => {
   const prefix = `r20a-race${Math.random()}:`;
   const { client, refuse } = failing();
   const a = new RedisReplayStore(client, { prefix, ...quiet });
@@ -139,7 +141,8 @@ it.fails('resyncs a resume on another server whose read lands before the hole is
 // reachable since cd3a412 marks every refused DIRECT, which before marked nothing at all.
 // Suggested fix: keep the mark of a session this store holds on its `HeldSession` (bounded
 // by the sessions held), and bound only the marks of sessions it does not hold.
-it.fails('keeps the mark of a session it holds past 1,024 others not kept', async () => {
+// Fixed: a held session's mark is kept on its `HeldSession`; only marks of sessions not held are capped.
+it('keeps the mark of a session it holds past 1,024 others not kept', async () => {
   const prefix = `r20a-evict${Math.random()}:`;
   const { client, refuse } = failing();
   const store = new RedisReplayStore(client, { prefix, ...quiet });
@@ -173,7 +176,8 @@ it.fails('keeps the mark of a session it holds past 1,024 others not kept', asyn
 // Suggested fix: a count whose head stays below the newest anchor's head (`record.cur.head`)
 // passed under a hole: no replay (resync), the head from the anchor on; or a hole written
 // as its own field (`hole` in the hash) that `countResume` refuses to replay across.
-it.fails('resyncs the resume from below the hole when a direct push follows its last', async () => {
+// Fixed: a count ending below the newest anchor's head resyncs, counted from that anchor on.
+it('resyncs the resume from below the hole when a direct push follows its last', async () => {
   const prefix = `r20a-under${Math.random()}:`;
   const { client, refuse } = failing();
   const store = new RedisReplayStore(client, { prefix, ...quiet });

@@ -24,12 +24,15 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
  * KEYS: hash, stream, bits, the fan-out counter, and for a login's session its name by user
  * and id (a hash: `h` the session's hash, `k` its key; see `ReplayStore.keyOfLogin`). ARGV:
  * owner, ttl ms, the fan-out mark and the interests (JSON) of a session created now, the
- * worker's last push (a large number for none), the session's key. The store of `owner`
- * holds the session from then on. A session created now under a name that names another
- * one Redis keeps leaves the name to that one. Answers {the last fan-out
+ * worker's last push (a large number for none), the session's key, '1' when the store owes
+ * the worker a resync (a push not kept). The store of `owner` holds the session from then on.
+ * Owed, a session Redis knew gets its hole now (both anchors one past any head it can have
+ * had at the last fan-out numbered, and past last), so that a read elsewhere before the
+ * store writes its own resyncs too (review 20a). A session created now under a name that
+ * names another one Redis keeps leaves the name to that one. Answers {the last fan-out
  * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, 1 when the
  * session was created now (Redis did not know it) else 0, the highest message id seen
- * (`top`), then the direct
+ * (`top`), the hole's head (0 for none), then the direct
  * pushes after the lowest of the anchors' heads and last (after last, when the one after it
  * is a direct push), oldest first: stream id, s, m, b...}.
  */
@@ -50,7 +53,7 @@ end
 local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor', 'top')
 local last = tonumber(ARGV[5])
 local from = math.min(tonumber(known[1]), tonumber(known[3]), last)
-local out = {redis.call('GET', KEYS[4]) or '0', known[1], known[2], known[3], known[4], known[5], known[6] or '0', '0', fresh, known[7] or '0'}
+local out = {redis.call('GET', KEYS[4]) or '0', known[1], known[2], known[3], known[4], known[5], known[6] or '0', '0', fresh, known[7] or '0', '0'}
 local found = {}
 local top = '+'
 repeat
@@ -66,6 +69,16 @@ repeat
   end
   if #chunk > 0 then top = '(' .. chunk[#chunk][1] end
 until done
+if ARGV[7] == '1' and fresh == '0' then
+  local counter = tonumber(out[1])
+  local head = math.max(last, tonumber(out[8]))
+  for i = 1, 3, 2 do
+    head = math.max(head, tonumber(known[i]) + math.max(0, counter - tonumber(known[i + 1])))
+  end
+  local mark = string.format('%.0f', math.max(counter, tonumber(known[2])))
+  out[11] = string.format('%.0f', head + 1)
+  redis.call('HSET', KEYS[1], 'ch', out[11], 'cm', mark, 'ph', out[11], 'pm', mark)
+end
 for i = #found, 1, -1 do
   local entry = found[i]
   out[#out + 1] = entry[1]

@@ -3,9 +3,11 @@
  * and leaves a hole), on Redis through a server's registry: a read that failed.
  */
 import { expect, it } from 'vitest';
+import { FanoutLog } from '../redis/fanout-log';
 import { RedisReplayStore } from '../redis/redis-replay-store';
 import { READ } from '../redis/scripts';
 import type { RedisCommandClient } from '../redis/store-options';
+import type { FanoutMessage } from '../stores';
 import { pushPayload } from '../stores/push-payload';
 import { FakeClock } from '../test-support/fake-clock';
 import { waitUntil } from '../test-support/harness';
@@ -43,7 +45,9 @@ async function settle(): Promise<void> {
 // made this server its owner again, which it was), or the registry ends the socket of a
 // session whose push the store did not keep (`#notKept` on a rejection too), so that W
 // resumes and is answered resync.
-it.fails('keeps pushing to the healthy socket after a stale resume of its session failed to read', async () => {
+// Fixed: a resume whose read failed ends the socket still attached to its session (none other
+// pending), so that the worker resumes and is answered resync.
+it('keeps pushing to the healthy socket after a stale resume of its session failed to read', async () => {
   const prefix = `r20a-starve${Math.random()}:`;
   const refuse = { read: false };
   const client: RedisCommandClient = {
@@ -74,6 +78,59 @@ it.fails('keeps pushing to the healthy socket after a stale resume of its sessio
     reason: 'store',
   });
   registry.push(attached.session, pushPayload('"data":2'));
+  await settle();
+  registry.sweep();
+  await settle();
+
+  expect(written.length === 2 || healthy.terminated).toBe(true);
+});
+
+// The same story with a fan-out (found while fixing the one above): a fan-out to a session
+// whose read failed is answered 0 ("the read counts it"), which no read does while the
+// healthy socket lives: it is neither written nor does anything end the socket.
+// Fixed: a resume whose read failed ends the socket still attached to its session (none other
+// pending), so that the worker resumes and that read counts the fan-out.
+it('keeps pushing fan-outs to the healthy socket after a stale resume of its session failed to read', async () => {
+  const prefix = `r20a-starve-fanout${Math.random()}:`;
+  const refuse = { read: false };
+  const client: RedisCommandClient = {
+    sendCommand: (args) => {
+      if (refuse.read && args[1] === READ) {
+        refuse.read = false;
+        return Promise.reject(new Error('refused READ'));
+      }
+      return shared.client.sendCommand(args);
+    },
+  };
+  const log = new FanoutLog(100);
+  const bodyOf = (message: FanoutMessage) => `"data":${JSON.stringify(message.d)}`;
+  const store = new RedisReplayStore(client, { prefix, onError: () => {} });
+  store.followFanout(log, bodyOf);
+  const registry = new SessionRegistry(
+    store,
+    { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
+    new FakeClock(),
+    () => {},
+  );
+  const fanout = (n: number) => {
+    const message: FanoutMessage = { k: 'u', u: 'ann', d: n };
+    log.make(n, message, () => {
+      registry.pushAll(registry.ofUser('ann'), pushPayload(bodyOf(message)));
+    });
+  };
+  const written: string[] = [];
+  const healthy = resumeSocket({ written });
+  const attached = await resumeOf(registry, healthy, 0);
+  if (attached.kind !== 'attached') throw new Error('not attached');
+  fanout(1);
+  await waitUntil(() => written.length === 1, 'fan-out 1 written');
+
+  refuse.read = true;
+  expect(await resumeOf(registry, resumeSocket({ isOpen: false }), 0)).toEqual({
+    kind: 'failed',
+    reason: 'store',
+  });
+  fanout(2);
   await settle();
   registry.sweep();
   await settle();

@@ -210,6 +210,14 @@ export class SessionRegistry {
       };
       const fail = (error: unknown) => {
         target.resuming -= 1;
+        // A socket still attached (a stale resume's read failed) hears no fan-out: the store
+        // counts them in the next read, which its worker makes once the socket ends (review
+        // 20a). Another resume on its way reads it, and takes the socket's place.
+        const { socket: attached } = target;
+        if (attached && target.resuming === 0) {
+          this.detach(target, attached);
+          attached.terminate();
+        }
         this.#awaitWorker(target);
         this.onStoreError(error);
         answer({ kind: 'failed', reason: 'store' });
