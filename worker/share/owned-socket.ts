@@ -89,6 +89,7 @@ export class OwnedSocket {
           learn: (cursor) => {
             if (!start.loggedOut.has(cursor.session)) connection.learn(cursor, true);
           },
+          numberedElsewhere: (cursor) => connection.numberedElsewhere(cursor),
           ended: (sessions) => connection.leave(sessions),
           afterLogout: start.afterLogout,
         },

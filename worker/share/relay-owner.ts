@@ -37,6 +37,8 @@ export interface OwnerHost {
   close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void;
   /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
   learn(cursor: SessionCursor): void;
+  /** A new login's hub's cursor: whether it says the session held (`Connection.numberedElsewhere`). */
+  numberedElsewhere(cursor: SessionCursor): void;
   /** A joining hub's logouts ended these sessions (`Connection.leave`). */
   ended(sessions: readonly string[]): void;
   /** Whether this hub's login began after a logout (see `OwnerMessage` owner's). */
@@ -189,13 +191,9 @@ export class RelayOwner {
         // Learnt before the answer, which tells the session this owner goes on with. Only a
         // rejoin's (tabs whose worker died, in a live login): a new login's may be a
         // reloaded page's of a login that ended since, which no hub may resume. Of this
-        // owner's session, any, for whether it is `held` (numbered: a server may have it;
-        // else a renewed login's server starts it anew under its id, and the joining hub
-        // takes its pushes for seen); not its ids, which a resume's answer bounds (`lastId`).
+        // owner's session, any, for whether its resume says `held` alone.
         if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
-        else if (message.cursor?.session === this.socket.cursor.session) {
-          this.host.learn({ ...message.cursor, nextId: 0 });
-        }
+        else if (message.cursor) this.host.numberedElsewhere(message.cursor);
         if (message.ended) this.host.ended(message.ended);
         this.#join(message);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
