@@ -89,7 +89,6 @@ export class OwnedSocket {
           learn: (cursor) => {
             if (!start.loggedOut.has(cursor.session)) connection.learn(cursor, true);
           },
-          numberedElsewhere: (cursor) => connection.numberedElsewhere(cursor),
           ended: (sessions) => connection.leave(sessions),
           afterLogout: start.afterLogout,
         },

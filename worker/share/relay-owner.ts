@@ -25,6 +25,8 @@ export interface ServedConnection {
   readonly status: OwnerStatus;
   readonly cursor: SessionCursor;
   send(data: PeerSend['data'], numbering: Numbering): Promise<void>;
+  /** A new login's hub's cursor: whether it says the session held (`WireLink.numberedElsewhere`). */
+  numberedElsewhere(cursor: SessionCursor): void;
 }
 
 type PeerSend = Extract<PeerMessage, { kind: 'send' }>;
@@ -37,8 +39,6 @@ export interface OwnerHost {
   close(code: number, closeReason: string, reason: 'logout' | 'replaced'): void;
   /** A rejoining hub's cursor: what it says of the session (`Connection.learn`). */
   learn(cursor: SessionCursor): void;
-  /** A new login's hub's cursor: whether it says the session held (`Connection.numberedElsewhere`). */
-  numberedElsewhere(cursor: SessionCursor): void;
   /** A joining hub's logouts ended these sessions (`Connection.leave`). */
   ended(sessions: readonly string[]): void;
   /** Whether this hub's login began after a logout (see `OwnerMessage` owner's). */
@@ -193,7 +193,7 @@ export class RelayOwner {
         // reloaded page's of a login that ended since, which no hub may resume. Of this
         // owner's session, any, for whether its resume says `held` alone.
         if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
-        else if (message.cursor) this.host.numberedElsewhere(message.cursor);
+        else if (message.cursor) this.socket.numberedElsewhere(message.cursor);
         if (message.ended) this.host.ended(message.ended);
         this.#join(message);
         if (message.cursor) this.#catchUp(message.from, message.cursor);
