@@ -156,7 +156,8 @@ export class WireLink {
    * worker died): the login's sends the dead worker wrote under that session's ids would
    * otherwise go again under this one's. (A new login's cursor may be a reloaded page's of
    * a login that ended in the same instant: never resumed.) A cursor of this session that
-   * is not fresh says another hub offered it: a server may have it.
+   * is not fresh says another hub offered it: a server may have it; a new login's says
+   * only that (`numberedElsewhere`).
    */
   learn(cursor: SessionCursor, rejoin = false): void {
     if (cursor.session !== this.#session.id) {
@@ -167,7 +168,8 @@ export class WireLink {
       if (unsent && live) this.#takeSession(cursor);
       return;
     }
-    if (!cursor.fresh) this.#session.offered();
+    if (!rejoin) this.numberedElsewhere(cursor);
+    else if (!cursor.fresh) this.#session.offered();
     this.#skipIdsBelow(cursor.nextId);
   }
 
