@@ -25,6 +25,8 @@ export interface ServedConnection {
   readonly status: OwnerStatus;
   readonly cursor: SessionCursor;
   send(data: PeerSend['data'], numbering: Numbering): Promise<void>;
+  /** A new login's hub's cursor: whether it says the session held (`WireLink.numberedElsewhere`). */
+  numberedElsewhere(cursor: SessionCursor): void;
 }
 
 type PeerSend = Extract<PeerMessage, { kind: 'send' }>;
@@ -189,13 +191,9 @@ export class RelayOwner {
         // Learnt before the answer, which tells the session this owner goes on with. Only a
         // rejoin's (tabs whose worker died, in a live login): a new login's may be a
         // reloaded page's of a login that ended since, which no hub may resume. Of this
-        // owner's session, any, for whether it is `held` (numbered: a server may have it;
-        // else a renewed login's server starts it anew under its id, and the joining hub
-        // takes its pushes for seen); not its ids, which a resume's answer bounds (`lastId`).
+        // owner's session, any, for whether its resume says `held` alone.
         if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
-        else if (message.cursor?.session === this.socket.cursor.session) {
-          this.host.learn({ ...message.cursor, nextId: 0 });
-        }
+        else if (message.cursor) this.socket.numberedElsewhere(message.cursor);
         if (message.ended) this.host.ended(message.ended);
         this.#join(message);
         if (message.cursor) this.#catchUp(message.from, message.cursor);

@@ -40,7 +40,9 @@ describe("a peer's kept cursor over an owner's session another hub says is numbe
   // X (deferred until its socket opens) dies with O. J takes the lock and resumes S (`held`,
   // `resumed`): P joins J with S:0, and its tab, whose stream was X past 3, hears no `resync`
   // (on the change reverted: "resync" after J's socket opened). NEW with 984399f.
-  it.fails('the peer whose tab brought X hears resync once S goes on without its owner', async () => {
+  // Fixed: a new login's join of the owner's session marks it numbered for its resume alone
+  // (`WireSession.numberedElsewhere`); the owner's cursor stays fresh until it writes one.
+  it('the peer whose tab brought X hears resync once S goes on without its owner', async () => {
     const name = 'review-20d-kept-x';
     const o = await tabWith('build-o', 'tab-o', name, {
       session: 'S',

@@ -172,6 +172,11 @@ export class Connection {
     this.#link.learn(cursor, rejoin);
   }
 
+  /** A new login's hub joined with `cursor`: see `WireLink.numberedElsewhere`. */
+  numberedElsewhere(cursor: SessionCursor): void {
+    this.#link.numberedElsewhere(cursor);
+  }
+
   /** A tab or hub behind the session, its pushes kept no longer: see `WireLink.rewind`. */
   rewind(cursor: SessionCursor): void {
     this.#link.rewind(cursor);

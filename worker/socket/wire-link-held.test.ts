@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionCursor } from '../../protocol/tab-hub';
-import { HELLO, resumeFrameOf, setup } from '../test-support/connection-harness';
+import { HELLO, NONCE, resumeFrameOf, setup } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
 import { HELLO_WINDOW } from './wire-link';
 
@@ -60,6 +60,36 @@ it('says held for a fresh session once a cursor of it says another hub wrote a r
     connection.learn({ session: fresh.session, seq: 0, nextId: 65 });
   });
   expect(resume).toMatchObject({ session: fresh.session, held: true });
+});
+
+// A new login's hub joined with the session numbered (`RelayOwner`, review 20d): its resume
+// says held, but the cursor stays fresh until this hub writes one (a peer keeps its tabs'
+// cursor of another session over it), and the tabs hear numbered before that resume, also
+// on a later socket of the login (a new session after a refusal), where a held session's
+// resume tells them nothing.
+it('says held for a session another hub said was numbered, its cursor fresh until the resume', () => {
+  const { connection, cursors, latest, lastState } = setup();
+  connection.start();
+  latest().accept();
+  latest().receive(HELLO);
+  latest().receive(
+    JSON.stringify({ $ts: 'error', code: 'invalid-session', message: 'no', nonce: NONCE }),
+  );
+  const { session } = connection.cursor;
+  connection.numberedElsewhere({ session, seq: 0, nextId: 65, numbered: true });
+  expect(connection.cursor).toMatchObject({ session, fresh: true });
+  vi.advanceTimersByTime(lastState()?.detail.delay ?? 0);
+  const socket = latest();
+  socket.accept();
+  let toldFirst = false;
+  const write = socket.send.bind(socket);
+  socket.send = (data) => {
+    toldFirst ||= cursors.at(-1)?.numbered === true;
+    write(data);
+  };
+  socket.receive(HELLO);
+  expect(toldFirst).toBe(true);
+  expect(resumeFrameOf(socket)).toMatchObject({ session, held: true });
 });
 
 it('says numbered once a resume went to a server that said hello; not for a plain one', () => {

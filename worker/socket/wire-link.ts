@@ -129,7 +129,7 @@ export class WireLink {
       nextId: this.#reservedId,
     };
     if (this.#epoch > 0) cursor.epoch = this.#epoch;
-    if (!this.#session.held) cursor.fresh = true;
+    if (this.#session.standing === 'new') cursor.fresh = true;
     else if (this.#serverKind === 'tabsocket') cursor.numbered = true;
     return cursor;
   }
@@ -156,7 +156,8 @@ export class WireLink {
    * worker died): the login's sends the dead worker wrote under that session's ids would
    * otherwise go again under this one's. (A new login's cursor may be a reloaded page's of
    * a login that ended in the same instant: never resumed.) A cursor of this session that
-   * is not fresh says another hub offered it: a server may have it.
+   * is not fresh says another hub offered it: a server may have it; a new login's says
+   * only that (`numberedElsewhere`).
    */
   learn(cursor: SessionCursor, rejoin = false): void {
     if (cursor.session !== this.#session.id) {
@@ -167,8 +168,21 @@ export class WireLink {
       if (unsent && live) this.#takeSession(cursor);
       return;
     }
-    if (!cursor.fresh) this.#session.offered();
+    if (!rejoin) this.numberedElsewhere(cursor);
+    else if (!cursor.fresh) this.#session.offered();
     this.#skipIdsBelow(cursor.nextId);
+  }
+
+  /**
+   * A new login's hub joined with `cursor` (`RelayOwner`): of this session and numbered, a
+   * server may have it (a renewed login's would start it anew under its id, and that hub
+   * take its pushes for seen), so its resume says `held`. Not its ids, which the resume's
+   * answer bounds (`lastId`), nor this hub's cursor: that stays `fresh` until this hub
+   * writes a resume, so that a peer whose tabs hold another session's cursor keeps it over
+   * this one, should this hub die before its socket opens (`RelayPeer.#merged`, review 20d).
+   */
+  numberedElsewhere(cursor: SessionCursor): void {
+    if (cursor.session === this.#session.id && !cursor.fresh) this.#session.numberedElsewhere();
   }
 
   /**
@@ -428,8 +442,9 @@ export class WireLink {
 
   #startResume(nonce: string): void {
     // Whether the tabs' cursors may say `numbered` already: a held session taken from a
-    // cursor (another hub's, a pagehide's) on this login's first hello did not.
-    const told = this.#session.held && this.#serverKind === 'tabsocket';
+    // cursor (another hub's, a pagehide's) on this login's first hello did not, nor a new
+    // one another hub said was numbered (`numberedElsewhere`).
+    const told = this.#session.standing !== 'new' && this.#serverKind === 'tabsocket';
     this.#serverKind = 'tabsocket';
     this.#phase = 'resuming';
     this.#nonce = nonce;

@@ -28,6 +28,11 @@ export class WireSession {
    * its ids may have reached the app, so it is never left for another (`WireLink.leave`).
    */
   #here: 'unwritten' | 'written' = 'unwritten';
+  /**
+   * A new login's hub came with it numbered (`WireLink.numberedElsewhere`): a server may
+   * have it, though its standing (what this hub's cursor tells) stays as it was.
+   */
+  #numbered = false;
 
   /**
    * A new session, or, with the id and last push of one another hub held or a server named,
@@ -50,7 +55,12 @@ export class WireSession {
    * it made included), and must not take it for a new one.
    */
   get held(): boolean {
-    return this.#standing !== 'new';
+    return this.#standing !== 'new' || this.#numbered;
+  }
+
+  /** Another hub's cursor says a server numbered it: its resume says `held` (see `#numbered`). */
+  numberedElsewhere(): void {
+    this.#numbered = true;
   }
 
   /** A resume of it is being written: from now on a server may have it. */
