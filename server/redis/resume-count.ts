@@ -69,10 +69,13 @@ export function countResume(
  * since an anchor adds one at most, and direct pushes carry their numbers.
  */
 export function headAbove(record: SessionRecord, made: number, known: number): number {
+  // The newest direct push is an anchor too (review 20f): the fan-outs after its mark follow it.
+  const newest = record.directs.at(-1);
+  const anchors = newest ? [{ head: newest.seq, mark: newest.mark }] : [];
   return Math.max(
     record.dhead,
     known,
-    ...[record.cur, record.prev].map((at) => at.head + Math.max(0, made - at.mark)),
+    ...[record.cur, record.prev, ...anchors].map((at) => at.head + Math.max(0, made - at.mark)),
   );
 }
 

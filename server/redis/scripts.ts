@@ -27,7 +27,8 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
  * worker's last push (a large number for none), the session's key, '1' when the store owes
  * the worker a resync (a push not kept). The store of `owner` holds the session from then on.
  * Owed, a session Redis knew gets its hole now (both anchors one past any head it can have
- * had at the last fan-out numbered, and past last), so that a read elsewhere before the
+ * had at the last fan-out numbered, counted from each anchor and the newest direct push, and
+ * past last), so that a read elsewhere before the
  * store writes its own resyncs too (review 20a). A session created now under a name that
  * names another one Redis keeps leaves the name to that one. Answers {the last fan-out
  * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, 1 when the
@@ -56,9 +57,13 @@ local from = math.min(tonumber(known[1]), tonumber(known[3]), last)
 local out = {redis.call('GET', KEYS[4]) or '0', known[1], known[2], known[3], known[4], known[5], known[6] or '0', '0', fresh, known[7] or '0', '0'}
 local found = {}
 local top = '+'
+local dmark = 0
 repeat
   local chunk = redis.call('XREVRANGE', KEYS[2], top, '-', 'COUNT', 64)
-  if top == '+' and #chunk > 0 then out[8] = chunk[1][2][2] end
+  if top == '+' and #chunk > 0 then
+    out[8] = chunk[1][2][2]
+    dmark = tonumber(chunk[1][2][4])
+  end
   local done = #chunk < 64
   for _, entry in ipairs(chunk) do
     local seq = tonumber(entry[2][2])
@@ -71,7 +76,8 @@ repeat
 until done
 if ARGV[7] == '1' and fresh == '0' then
   local counter = tonumber(out[1])
-  local head = math.max(last, tonumber(out[8]))
+  -- The newest direct push is an anchor too: the fan-outs after its mark follow it.
+  local head = math.max(last, tonumber(out[8]) + math.max(0, counter - dmark))
   for i = 1, 3, 2 do
     head = math.max(head, tonumber(known[i]) + math.max(0, counter - tonumber(known[i + 1])))
   end
