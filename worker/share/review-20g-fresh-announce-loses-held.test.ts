@@ -108,7 +108,8 @@ describe("a peer that took the owner's session fresh after a numbered join", () 
     world.deliver(name, late, 'build-p');
     // A renewed login's server knows no S of this login: not held, it starts S under its id.
     if (!resume.held) socket.receive(resumed(0));
-    else socket.receive(JSON.stringify({ $ts: 'resync', nonce: resume.nonce, session: 'S2', seq: 0 }));
+    else
+      socket.receive(JSON.stringify({ $ts: 'resync', nonce: resume.nonce, session: 'S2', seq: 0 }));
     await vi.waitFor(() => expect(p.tab.states().at(-1)).toMatch(/^open:/));
     await vi.waitFor(() => expect(j2.tab.states().at(-1)).toMatch(/^open:/));
     socket.receive(push(1));
