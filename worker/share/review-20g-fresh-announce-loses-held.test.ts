@@ -108,7 +108,7 @@ describe("a peer that took the owner's session fresh after a numbered join", () 
     socket.receive(HELLO);
     const resume = resumeFrameOf(socket) as ReturnType<typeof resumeFrameOf> & { held?: true };
     expect(late).toHaveLength(1);
-    world.hooks.relayReceived = undefined;
+    delete world.hooks.relayReceived;
     world.deliver(name, late, 'build-p');
     // A renewed login's server knows no S of this login: not held, it starts S under its id.
     if (!resume.held) socket.receive(resumed(0));
