@@ -42,7 +42,8 @@ describe('a login that starts at clock time 0', () => {
   // Invariant: none directly (the model's fidelity: a hub claims `afterLogout` only after a
   // logout in its browser). Severity: medium for the searches (every plan whose first tab
   // opens at 0), none in a browser.
-  it.fails('claims no after-logout with no logout before it', () => {
+  // Fixed: a login claims it only before `#claimUntil`, not at it (0 is "none").
+  it('claims no after-logout with no logout before it', () => {
     const ends = new LoginEnds(AT_ZERO, 1000);
     ends.startLogin();
     expect(ends.afterLogout).toBe(false);
@@ -56,7 +57,8 @@ describe('a login that starts at clock time 0', () => {
   // socket opens) dies with it (tab 1 crashes at 40). The next owner begins another session;
   // h5's hub joins it with the dead owner's fresh cursor, which missed nothing: "gap without
   // resync: h1 heard p1 then p3 (at 20483) without p2 and no resync".
-  it.fails('holds every invariant', async () => {
+  // Fixed: the same.
+  it('holds every invariant', async () => {
     const { violations } = await runPlan(PLAN);
     expect(violations).toEqual([]);
   }, 60_000);

@@ -94,7 +94,7 @@ export class LoginEnds {
 
   /** A new login starts here: after this hub's logout while `#claimUntil` says so. */
   startLogin(): void {
-    this.#began = this.clock.now() <= this.#claimUntil ? 'after-logout' : 'unknown';
+    this.#began = this.clock.now() < this.#claimUntil ? 'after-logout' : 'unknown';
   }
 
   get afterLogout(): boolean {
