@@ -57,7 +57,7 @@ local from = math.min(tonumber(known[1]), tonumber(known[3]), last)
 local out = {redis.call('GET', KEYS[4]) or '0', known[1], known[2], known[3], known[4], known[5], known[6] or '0', '0', fresh, known[7] or '0', '0'}
 local found = {}
 local top = '+'
-local dmark = 0
+local dmark
 repeat
   local chunk = redis.call('XREVRANGE', KEYS[2], top, '-', 'COUNT', 64)
   if top == '+' and #chunk > 0 then
@@ -77,7 +77,8 @@ until done
 if ARGV[7] == '1' and fresh == '0' then
   local counter = tonumber(out[1])
   -- The newest direct push is an anchor too: the fan-outs after its mark follow it.
-  local head = math.max(last, tonumber(out[8]) + math.max(0, counter - dmark))
+  local head = last
+  if dmark then head = math.max(head, tonumber(out[8]) + math.max(0, counter - dmark)) end
   for i = 1, 3, 2 do
     head = math.max(head, tonumber(known[i]) + math.max(0, counter - tonumber(known[i + 1])))
   end
