@@ -6,31 +6,11 @@
  */
 import { expect, it } from 'vitest';
 import { pushPayload } from '../stores/push-payload';
+import { refusingClient } from '../test-support/push-not-kept';
 import { redisForTheFile } from '../test-support/redis-server';
 import { RedisReplayStore } from './redis-replay-store';
-import { CHECKPOINT, DIRECT } from './scripts';
-import type { RedisCommandClient } from './store-options';
 
 const shared = redisForTheFile();
-
-/** A client on the shared Redis whose next command of a script fails when asked. */
-function failing() {
-  const refuse = { direct: false, checkpoint: false };
-  const client: RedisCommandClient = {
-    sendCommand: (args) => {
-      if (refuse.direct && args[1] === DIRECT) {
-        refuse.direct = false;
-        return Promise.reject(new Error('refused DIRECT'));
-      }
-      if (refuse.checkpoint && args[1] === CHECKPOINT) {
-        refuse.checkpoint = false;
-        return Promise.reject(new Error('refused CHECKPOINT'));
-      }
-      return shared.client.sendCommand(args);
-    },
-  };
-  return { client, refuse };
-}
 
 const quiet = { onError: () => {} };
 
@@ -61,7 +41,7 @@ async function settle(): Promise<void> {
 // Fixed: a failed hole write owes resync only to a `last` below the hole's number.
 it('owes no second resync to the worker that heard the hole whose write failed', async () => {
   const prefix = `r20a-refail${Math.random()}:`;
-  const { client, refuse } = failing();
+  const { client, refuse } = refusingClient(shared.client);
   const store = new RedisReplayStore(client, { prefix, ...quiet });
   await store.read('s', 0);
   expect(await store.append('s', pushPayload('"data":1'))).toBe(1);
@@ -107,7 +87,7 @@ it('owes no second resync to the worker that heard the hole whose write failed',
 // Fixed: an owed READ leaves the hole in Redis itself (both anchors past any head the session had).
 it('resyncs a resume on another server whose read lands before the hole is written', async () => {
   const prefix = `r20a-race${Math.random()}:`;
-  const { client, refuse } = failing();
+  const { client, refuse } = refusingClient(shared.client);
   const a = new RedisReplayStore(client, { prefix, ...quiet });
   const b = new RedisReplayStore(shared.client, { prefix, ...quiet });
   await a.read('s', 0);
@@ -144,7 +124,7 @@ it('resyncs a resume on another server whose read lands before the hole is writt
 // Fixed: a held session's mark is kept on its `HeldSession`; only marks of sessions not held are capped.
 it('keeps the mark of a session it holds past 1,024 others not kept', async () => {
   const prefix = `r20a-evict${Math.random()}:`;
-  const { client, refuse } = failing();
+  const { client, refuse } = refusingClient(shared.client);
   const store = new RedisReplayStore(client, { prefix, ...quiet });
   await store.read('s', 0);
   expect(await store.append('s', pushPayload('"data":1'))).toBe(1);
@@ -179,7 +159,7 @@ it('keeps the mark of a session it holds past 1,024 others not kept', async () =
 // Fixed: a count ending below the newest anchor's head resyncs, counted from that anchor on.
 it('resyncs the resume from below the hole when a direct push follows its last', async () => {
   const prefix = `r20a-under${Math.random()}:`;
-  const { client, refuse } = failing();
+  const { client, refuse } = refusingClient(shared.client);
   const store = new RedisReplayStore(client, { prefix, ...quiet });
   await store.read('s', 0);
   expect(await store.append('s', pushPayload('"data":1'))).toBe(1);
@@ -219,7 +199,7 @@ it('resyncs the resume from below the hole when a direct push follows its last',
 // `last` is past it; and the mark keeps that number, owing resync only to a `last` below it.
 it.fails('owes no resync to a worker whose last is past the push not kept', async () => {
   const prefix = `r20a-past${Math.random()}:`;
-  const { client, refuse } = failing();
+  const { client, refuse } = refusingClient(shared.client);
   const store = new RedisReplayStore(client, { prefix, ...quiet });
   await store.read('s', 0);
   expect(await store.append('s', pushPayload('"data":1'))).toBe(1);

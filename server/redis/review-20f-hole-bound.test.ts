@@ -5,10 +5,10 @@
 import { expect, it } from 'vitest';
 import type { FanoutMessage } from '../stores';
 import { pushPayload } from '../stores/push-payload';
+import { refusingClient } from '../test-support/push-not-kept';
 import { redisForTheFile } from '../test-support/redis-server';
 import { FanoutLog } from './fanout-log';
 import { RedisReplayStore } from './redis-replay-store';
-import { CHECKPOINT, DIRECT } from './scripts';
 import type { RedisCommandClient } from './store-options';
 
 const shared = redisForTheFile();
@@ -16,30 +16,11 @@ const shared = redisForTheFile();
 const bodyOf = (message: FanoutMessage) => `"data":${JSON.stringify(message.d)}`;
 const ann = { userId: 'ann', topics: new Set<string>() };
 
-/** A client on the shared Redis whose next command of a script fails when asked. */
-function failing() {
-  const refuse = { direct: false, checkpoint: false };
-  const client: RedisCommandClient = {
-    sendCommand: (args) => {
-      if (refuse.direct && args[1] === DIRECT) {
-        refuse.direct = false;
-        return Promise.reject(new Error('refused DIRECT'));
-      }
-      if (refuse.checkpoint && args[1] === CHECKPOINT) {
-        refuse.checkpoint = false;
-        return Promise.reject(new Error('refused CHECKPOINT'));
-      }
-      return shared.client.sendCommand(args);
-    },
-  };
-  return { client, refuse };
-}
-
 /** Two servers on one Redis, remembering the same fan-outs; A's client refuses on demand. */
 function servers() {
   const prefix = `r20f-bound${Math.random()}:`;
   const log = new FanoutLog(100);
-  const { client, refuse } = failing();
+  const { client, refuse } = refusingClient(shared.client);
   const store = (on: RedisCommandClient) => {
     const made = new RedisReplayStore(on, { prefix, onError: () => {} });
     made.followFanout(log, bodyOf);

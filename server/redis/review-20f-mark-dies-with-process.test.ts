@@ -5,10 +5,9 @@
  */
 import { expect, it } from 'vitest';
 import { pushPayload } from '../stores/push-payload';
+import { refusingClient } from '../test-support/push-not-kept';
 import { redisForTheFile } from '../test-support/redis-server';
 import { RedisReplayStore } from './redis-replay-store';
-import { DIRECT } from './scripts';
-import type { RedisCommandClient } from './store-options';
 
 const shared = redisForTheFile();
 
@@ -40,16 +39,7 @@ const shared = redisForTheFile();
 // same ms; beyond that it is the documented loss of a push a dead process made.
 it.fails('resyncs the resume on a restarted process after a push Redis refused', async () => {
   const prefix = `r20f-restart${Math.random()}:`;
-  const refuse = { direct: false };
-  const client: RedisCommandClient = {
-    sendCommand: (args) => {
-      if (refuse.direct && args[1] === DIRECT) {
-        refuse.direct = false;
-        return Promise.reject(new Error('refused DIRECT'));
-      }
-      return shared.client.sendCommand(args);
-    },
-  };
+  const { client, refuse } = refusingClient(shared.client);
   const before = new RedisReplayStore(client, { prefix, onError: () => {} });
   await before.read('s', 0);
   expect(await before.append('s', pushPayload('"data":1'))).toBe(1);

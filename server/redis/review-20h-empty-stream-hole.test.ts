@@ -5,11 +5,10 @@
 import { expect, it } from 'vitest';
 import type { FanoutMessage } from '../stores';
 import { pushPayload } from '../stores/push-payload';
+import { refusingClient } from '../test-support/push-not-kept';
 import { redisForTheFile } from '../test-support/redis-server';
 import { FanoutLog } from './fanout-log';
 import { RedisReplayStore } from './redis-replay-store';
-import { DIRECT } from './scripts';
-import type { RedisCommandClient } from './store-options';
 
 const shared = redisForTheFile();
 
@@ -22,16 +21,7 @@ const COUNTER_START = 1_765_000_000_000_000;
 /** A store on the shared Redis whose next DIRECT fails when asked, following one fan-out log. */
 function server() {
   const prefix = `r20h-empty${Math.random()}:`;
-  const refuse = { direct: false };
-  const client: RedisCommandClient = {
-    sendCommand: (args) => {
-      if (refuse.direct && args[1] === DIRECT) {
-        refuse.direct = false;
-        return Promise.reject(new Error('refused DIRECT'));
-      }
-      return shared.client.sendCommand(args);
-    },
-  };
+  const { client, refuse } = refusingClient(shared.client);
   const log = new FanoutLog(100);
   const store = new RedisReplayStore(client, { prefix, onError: () => {} });
   store.followFanout(log, bodyOf);

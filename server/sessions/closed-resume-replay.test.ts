@@ -14,13 +14,13 @@ import { SessionRegistry } from './session-registry';
 const shared = redisForTheFile();
 
 it('tells the next resume resync when the closed one read no replay', async () => {
-  const { store, state } = refusingRedisStore(shared.client, `closed-replay${Math.random()}:`);
+  const { store, refuse } = refusingRedisStore(shared.client, `closed-replay${Math.random()}:`);
   const registry = new SessionRegistry(
     store,
     { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
     new FakeClock(),
   );
-  await withPushNotKept(registry, state);
+  await withPushNotKept(registry, refuse);
 
   expect(await resumeOf(registry, resumeSocket({ isOpen: false }), 2)).toEqual({
     kind: 'failed',

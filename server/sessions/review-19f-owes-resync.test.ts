@@ -65,10 +65,10 @@ function isResync(outcome: ResumeOutcome): boolean {
 // resyncs, on any server (`ReplayStore.read`); `Session.owesResync` is gone.
 it('tells resync to the next resume on another server after a closed one read no replay', async () => {
   const prefix = `r19f-other${Math.random()}:`;
-  const { store, state } = refusingRedisStore(shared.client, prefix);
+  const { store, refuse } = refusingRedisStore(shared.client, prefix);
   const a = registryOn(store);
   const b = registryOn(refusingRedisStore(shared.client, prefix).store);
-  await withPushNotKept(a, state);
+  await withPushNotKept(a, refuse);
 
   expect(await resumeOf(a, resumeSocket({ isOpen: false }), 2)).toEqual({
     kind: 'failed',
@@ -101,9 +101,9 @@ it('tells resync to the next resume on another server after a closed one read no
 // beyond); the store's mark likewise (or record it in the session's hash on Redis).
 // Fixed: as above; the hole answers every resume from below it, not the first alone.
 it('tells resync again when the resync owed was written to a socket that died', async () => {
-  const { store, state } = refusingRedisStore(shared.client, `r19f-died${Math.random()}:`);
+  const { store, refuse } = refusingRedisStore(shared.client, `r19f-died${Math.random()}:`);
   const registry = registryOn(store);
-  await withPushNotKept(registry, state);
+  await withPushNotKept(registry, refuse);
 
   expect(await resumeOf(registry, resumeSocket({ isOpen: false }), 2)).toEqual({
     kind: 'failed',
@@ -121,9 +121,9 @@ it('tells resync again when the resync owed was written to a socket that died', 
 // The same, OLDER: no closed resume; the store's mark is taken by C's read itself.
 // Fixed: as above.
 it('tells resync again when the store marked resync was written to a socket that died', async () => {
-  const { store, state } = refusingRedisStore(shared.client, `r19f-marked${Math.random()}:`);
+  const { store, refuse } = refusingRedisStore(shared.client, `r19f-marked${Math.random()}:`);
   const registry = registryOn(store);
-  await withPushNotKept(registry, state);
+  await withPushNotKept(registry, refuse);
 
   const c = resumeSocket();
   const toC = await resumeOf(registry, c, 2);

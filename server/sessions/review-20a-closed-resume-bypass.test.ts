@@ -36,7 +36,7 @@ const shared = redisForTheFile();
 // Fixed: a count ending below the newest anchor's head resyncs, counted from that anchor on.
 it('resyncs the resume after a closed one left a hole, a missed push kept after its last', async () => {
   const prefix = `r20a-bypass${Math.random()}:`;
-  const { store, state } = refusingRedisStore(shared.client, prefix);
+  const { store, refuse } = refusingRedisStore(shared.client, prefix);
   const registry = new SessionRegistry(
     store,
     { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
@@ -51,9 +51,9 @@ it('resyncs the resume after a closed one left a hole, a missed push kept after 
   registry.detach(attached.session, first);
   registry.push(attached.session, pushPayload('"data":2'));
   await waitUntil(() => attached.session.outbound.idle, 'push 2 kept');
-  state.refuseNextPush = true;
+  refuse.direct = true;
   registry.push(attached.session, pushPayload('"data":3'));
-  await waitUntil(() => !state.refuseNextPush, 'push 3 refused');
+  await waitUntil(() => !refuse.direct, 'push 3 refused');
 
   expect(await resumeOf(registry, resumeSocket({ isOpen: false }), 1)).toEqual({
     kind: 'failed',

@@ -1,27 +1,37 @@
 import { RedisReplayStore } from '../redis/redis-replay-store';
-import { DIRECT } from '../redis/scripts';
+import { CHECKPOINT, DIRECT } from '../redis/scripts';
 import type { RedisCommandClient } from '../redis/store-options';
 import type { SessionRegistry } from '../sessions/session-registry';
 import { pushPayload } from '../stores/push-payload';
 import { waitUntil } from './harness';
 import { resumeOf, resumeSocket } from './resume-socket';
 
-/**
- * A server's store on `client`'s Redis under `prefix` (two of them: two servers on one
- * Redis); `refuseNextPush` makes Redis refuse its next direct push (a failed write).
- */
-export function refusingRedisStore(client: RedisCommandClient, prefix: string) {
-  const state = { refuseNextPush: false };
+/** A client on `client`'s Redis whose next DIRECT (a push) or CHECKPOINT fails when `refuse` says. */
+export function refusingClient(client: RedisCommandClient) {
+  const refuse = { direct: false, checkpoint: false };
   const refusing: RedisCommandClient = {
     sendCommand: (args) => {
-      if (state.refuseNextPush && args[1] === DIRECT) {
-        state.refuseNextPush = false;
-        return Promise.reject(new Error('refused'));
+      if (refuse.direct && args[1] === DIRECT) {
+        refuse.direct = false;
+        return Promise.reject(new Error('refused DIRECT'));
+      }
+      if (refuse.checkpoint && args[1] === CHECKPOINT) {
+        refuse.checkpoint = false;
+        return Promise.reject(new Error('refused CHECKPOINT'));
       }
       return client.sendCommand(args);
     },
   };
-  return { store: new RedisReplayStore(refusing, { prefix }), state };
+  return { client: refusing, refuse };
+}
+
+/**
+ * A server's store on `client`'s Redis under `prefix` (two of them: two servers on one
+ * Redis); `refuse.direct` makes Redis refuse its next direct push (a failed write).
+ */
+export function refusingRedisStore(client: RedisCommandClient, prefix: string) {
+  const { client: refusing, refuse } = refusingClient(client);
+  return { store: new RedisReplayStore(refusing, { prefix }), refuse };
 }
 
 /**
@@ -30,7 +40,7 @@ export function refusingRedisStore(client: RedisCommandClient, prefix: string) {
  */
 export async function withPushNotKept(
   registry: SessionRegistry,
-  state: { refuseNextPush: boolean },
+  refuse: { direct: boolean },
 ): Promise<void> {
   const written: string[] = [];
   const first = resumeSocket({ written });
@@ -40,7 +50,7 @@ export async function withPushNotKept(
   registry.push(attached.session, pushPayload('"data":2'));
   await waitUntil(() => written.length === 2, 'pushes written');
   registry.detach(attached.session, first);
-  state.refuseNextPush = true;
+  refuse.direct = true;
   registry.push(attached.session, pushPayload('"data":3'));
-  await waitUntil(() => !state.refuseNextPush, 'the push refused');
+  await waitUntil(() => !refuse.direct, 'the push refused');
 }
