@@ -3,17 +3,11 @@
  * and leaves a hole), on Redis through a server's registry: a read that failed.
  */
 import { expect, it } from 'vitest';
-import { FanoutLog } from '../redis/fanout-log';
-import { RedisReplayStore } from '../redis/redis-replay-store';
-import { READ } from '../redis/scripts';
-import type { RedisCommandClient } from '../redis/store-options';
-import type { FanoutMessage } from '../stores';
 import { pushPayload } from '../stores/push-payload';
-import { FakeClock } from '../test-support/fake-clock';
 import { waitUntil } from '../test-support/harness';
+import { registryOnRefusingRedis, registryWithFanouts } from '../test-support/push-not-kept';
 import { redisForTheFile } from '../test-support/redis-server';
 import { resumeOf, resumeSocket } from '../test-support/resume-socket';
-import { SessionRegistry } from './session-registry';
 
 const shared = redisForTheFile();
 
@@ -49,22 +43,7 @@ async function settle(): Promise<void> {
 // pending), so that the worker resumes and is answered resync.
 it('keeps pushing to the healthy socket after a stale resume of its session failed to read', async () => {
   const prefix = `r20a-starve${Math.random()}:`;
-  const refuse = { read: false };
-  const client: RedisCommandClient = {
-    sendCommand: (args) => {
-      if (refuse.read && args[1] === READ) {
-        refuse.read = false;
-        return Promise.reject(new Error('refused READ'));
-      }
-      return shared.client.sendCommand(args);
-    },
-  };
-  const registry = new SessionRegistry(
-    new RedisReplayStore(client, { prefix, onError: () => {} }),
-    { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
-    new FakeClock(),
-    () => {},
-  );
+  const { registry, refuse } = registryOnRefusingRedis(shared.client, prefix);
   const written: string[] = [];
   const healthy = resumeSocket({ written });
   const attached = await resumeOf(registry, healthy, 0);
@@ -92,32 +71,7 @@ it('keeps pushing to the healthy socket after a stale resume of its session fail
 // pending), so that the worker resumes and that read counts the fan-out.
 it('keeps pushing fan-outs to the healthy socket after a stale resume of its session failed to read', async () => {
   const prefix = `r20a-starve-fanout${Math.random()}:`;
-  const refuse = { read: false };
-  const client: RedisCommandClient = {
-    sendCommand: (args) => {
-      if (refuse.read && args[1] === READ) {
-        refuse.read = false;
-        return Promise.reject(new Error('refused READ'));
-      }
-      return shared.client.sendCommand(args);
-    },
-  };
-  const log = new FanoutLog(100);
-  const bodyOf = (message: FanoutMessage) => `"data":${JSON.stringify(message.d)}`;
-  const store = new RedisReplayStore(client, { prefix, onError: () => {} });
-  store.followFanout(log, bodyOf);
-  const registry = new SessionRegistry(
-    store,
-    { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
-    new FakeClock(),
-    () => {},
-  );
-  const fanout = (n: number) => {
-    const message: FanoutMessage = { k: 'u', u: 'ann', d: n };
-    log.make(n, message, () => {
-      registry.pushAll(registry.ofUser('ann'), pushPayload(bodyOf(message)));
-    });
-  };
+  const { registry, refuse, fanout } = registryWithFanouts(shared.client, prefix);
   const written: string[] = [];
   const healthy = resumeSocket({ written });
   const attached = await resumeOf(registry, healthy, 0);

@@ -4,17 +4,10 @@
  * Redis through a server's registry.
  */
 import { expect, it } from 'vitest';
-import { FanoutLog } from '../redis/fanout-log';
-import { RedisReplayStore } from '../redis/redis-replay-store';
-import { READ } from '../redis/scripts';
-import type { RedisCommandClient } from '../redis/store-options';
-import type { FanoutMessage } from '../stores';
-import { pushPayload } from '../stores/push-payload';
-import { FakeClock } from '../test-support/fake-clock';
 import { waitUntil } from '../test-support/harness';
+import { registryWithFanouts } from '../test-support/push-not-kept';
 import { redisForTheFile } from '../test-support/redis-server';
 import { resumeOf, resumeSocket } from '../test-support/resume-socket';
-import { SessionRegistry } from './session-registry';
 
 const shared = redisForTheFile();
 
@@ -46,32 +39,7 @@ async function settle(): Promise<void> {
 // ends the attached socket.
 it.fails('ends or feeds the healthy socket when a second stale resume was pending at the failed read', async () => {
   const prefix = `r20f-two-stale${Math.random()}:`;
-  const refuse = { read: false };
-  const client: RedisCommandClient = {
-    sendCommand: (args) => {
-      if (refuse.read && args[1] === READ) {
-        refuse.read = false;
-        return Promise.reject(new Error('refused READ'));
-      }
-      return shared.client.sendCommand(args);
-    },
-  };
-  const log = new FanoutLog(100);
-  const bodyOf = (message: FanoutMessage) => `"data":${JSON.stringify(message.d)}`;
-  const store = new RedisReplayStore(client, { prefix, onError: () => {} });
-  store.followFanout(log, bodyOf);
-  const registry = new SessionRegistry(
-    store,
-    { maxAge: 60_000, dedupeWindow: 8, maxPerUser: 16, maxTotal: 100, anonymous: false },
-    new FakeClock(),
-    () => {},
-  );
-  const fanout = (n: number) => {
-    const message: FanoutMessage = { k: 'u', u: 'ann', d: n };
-    log.make(n, message, () => {
-      registry.pushAll(registry.ofUser('ann'), pushPayload(bodyOf(message)));
-    });
-  };
+  const { registry, refuse, fanout } = registryWithFanouts(shared.client, prefix);
   const written: string[] = [];
   const healthy = resumeSocket({ written });
   const attached = await resumeOf(registry, healthy, 0);
