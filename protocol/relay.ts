@@ -75,6 +75,11 @@ export type OwnerMessage = Envelope &
          * cursor of another session that a hub's tabs alone brought is of a login that ended.
          */
         afterLogout?: true | undefined;
+        /**
+         * The `since` of the join this answers: the catch-up that follows holds the pushes
+         * the owner heard since then, and `cursor` stands before the first of them.
+         */
+        since?: number;
       }
     | {
         kind: 'state';
@@ -167,6 +172,13 @@ export type PeerMessage = Envelope & {
          * on under a session of its own. Peers of earlier releases leave it out.
          */
         ended?: string[];
+        /**
+         * Of a join without a cursor: when (`Date.now()`, one clock for the whole browser)
+         * this hub began the login, its tabs open since. The owner's catch-up then holds
+         * the pushes it heard since, and its answer says so. Peers of earlier releases
+         * leave it out: their stream starts at the answer.
+         */
+        since?: number;
       }
     | { kind: 'topics'; topics: string[] }
     /**

@@ -27,7 +27,10 @@ const plan: Plan = {
 // worker with seq 0 behind h1's 1: "30 h2 resync" ("spurious resync: h2 (a) got resync at
 // 30: it missed nothing"). The fresh worker cannot tell that push 1 was of another topic
 // (the class of docs/delivery-limitations.md, "A `resync` a handle did not need").
-it.fails('a narrow handle whose worker dies as a push of another topic reaches its page gets no resync', async () => {
+// Fixed (round 21): a hub that joins without a cursor says when its tabs opened (`since`),
+// and its stream starts there, with the pushes the owner heard since: h2's cursor is no
+// longer behind it.
+it('a narrow handle whose worker dies as a push of another topic reaches its page gets no resync', async () => {
   const { violations } = await runPlan(plan);
   expect(violations).toEqual([]);
 }, 60_000);

@@ -48,9 +48,9 @@ function heardFromLoggedOut(history: History): string[] {
 }
 
 describe('a push of the logged-out session heard by a next login that came later', () => {
-  // Round 21: h4's hub, relaying, passes the pushes it heard before the owner answered its
-  // join (worker/share/unanswered-frames.ts), so h4 hears p1 of the S1 this login resumed
-  // as h5 does; before, it dropped it, lost in silence had S1 been the login's own.
+  // Round 21: h4's hub joins without a cursor and is caught up from when its tabs opened
+  // (the join's `since`), so h4 hears p1 of the S1 this login resumed, as h5 does; before,
+  // its stream began after p1, which was lost in silence had S1 been the login's own.
   it('is heard without logins (S1 resumed by the reloaded page’s cursor)', async () => {
     const { world } = await runPlan(LOGOUT_THEN_LOGIN);
     expect(heardFromLoggedOut(world.history)).toEqual(['h4 heard p1', 'h5 heard p1']);

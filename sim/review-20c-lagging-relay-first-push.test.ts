@@ -33,8 +33,8 @@ const FIRST_PUSH_ON_LAGGING_CHANNELS: Plan = {
 // with no cursor, or one at the owner's stream as it read the join, holds nothing of p1;
 // the hub had mirrored the owner's `open` to h3 before. OLDER: the same on f2641a1 (and
 // on bc81584); holds without the lag.
-// Fixed (round 21): as traced; the hub keeps what it hears from the owner it follows before
-// the answer, and passes it on a join that gets no catch-up (worker/share/unanswered-frames.ts).
+// Fixed (round 21): h3's hub joins without a cursor, and says when its tabs opened (`since`);
+// the owner's catch-up holds every push it heard since then (worker/share/relay-join-since.test.ts).
 it('tells h3, open on a relaying hub, the first push after it opened, or resync', async () => {
   const { violations, world } = await runPlan(FIRST_PUSH_ON_LAGGING_CHANNELS);
   expect(violations).toEqual([]);

@@ -61,8 +61,8 @@ describe('a relaying hub that joins the owner with a fresh cursor of another ses
   // no resync: "h2 never heard p6, and no resync". OLDER: the same on f2641a1. Not traced
   // further; likely the same drop of frames ahead of the join's verdict, the cursor of
   // tab 1 (none, or one the verdict passes) bringing no catch-up.
-  // Fixed (round 21): the hub passes what it heard from the owner before the answer to a
-  // join that gets no catch-up of it (worker/share/unanswered-frames.ts).
+  // Fixed (round 21): tab 1's fresh hub joins without a cursor, with its `since`, and the
+  // owner's catch-up holds every push it heard since then.
   it('tells h2, open on a hub that then takes the socket over, every push made after it opened, or resync', async () => {
     expect(await lostBy(2)).toEqual([]);
   }, 60_000);

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../../protocol/clock';
 import { serializeError, type TabSocketError } from '../../protocol/errors';
 import type { OwnerStatus } from '../../protocol/relay';
 import type { ConnectionState, StateDetail } from '../../protocol/state';
@@ -59,6 +60,7 @@ export class HeardStream implements ConnectionEvents {
   constructor(
     private readonly name: string,
     private tabs: HeardTabs,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /**
@@ -115,6 +117,11 @@ export class HeardStream implements ConnectionEvents {
     }
   }
 
+  /** What a hub whose tabs opened at `at` without a cursor of the session missed (`RecentFrames.heardSince`). */
+  heardSince(at: number, current: SessionCursor | undefined): Missed {
+    return this.#recent.heardSince(at, current);
+  }
+
   /**
    * This hub took the socket on its tabs' cursor `by` over the owner's fresh session
    * (`RelayPeer.declinedFresh`): no resume of that one went out, so nothing is in it, and a
@@ -163,7 +170,7 @@ export class HeardStream implements ConnectionEvents {
 
   frame(frame: TabFrame, session?: string): void {
     if (session !== undefined) this.#recent.follow(session);
-    this.#recent.add(frame);
+    this.#recent.add(frame, this.clock.now());
     this.tabs.deliver(this.name, frame);
     this.#peers?.frame(frame);
   }

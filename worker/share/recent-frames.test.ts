@@ -49,4 +49,21 @@ describe('RecentFrames', () => {
       { data: 5, seq: 5 },
     ]);
   });
+
+  it('gives a hub whose tabs opened at a time the frames it heard since, or resync once one was dropped', () => {
+    const recent = new RecentFrames(4);
+    recent.follow('s');
+    for (let seq = 1; seq <= 4; seq++) recent.add({ data: seq, seq }, seq * 10);
+    expect(recent.heardSince(25, at(4))).toEqual([
+      { data: 3, seq: 3 },
+      { data: 4, seq: 4 },
+    ]);
+    expect(recent.heardSince(41, at(4))).toEqual([]);
+    // Push 1, heard at 10, gives way to push 5: a hub whose tabs opened at 10 missed it.
+    recent.add({ data: 5, seq: 5 }, 50);
+    expect(recent.heardSince(11, at(5))).toEqual([2, 3, 4, 5].map((seq) => ({ data: seq, seq })));
+    expect(recent.heardSince(10, at(5))).toBe('resync');
+    // Of another session than the one it keeps: nothing to tell.
+    expect(recent.heardSince(0, { ...at(5), session: 't' })).toBeUndefined();
+  });
 });

@@ -15,7 +15,11 @@ export const RECENT_FRAMES = 256;
 export class RecentFrames {
   /** A ring: the oldest frame is at `#next`, where the next one goes, once full (at 0 before). */
   readonly #frames: TabFrame[] = [];
+  /** When each kept frame was heard (`add`'s `at`), in the same places. */
+  readonly #heardAt: number[] = [];
   #next = 0;
+  /** When the newest frame no longer kept was heard. */
+  #droppedAt = Number.NEGATIVE_INFINITY;
   /** The number of the last frame kept (0: none). */
   #newest = 0;
   /** The session the kept frames belong to. */
@@ -28,21 +32,43 @@ export class RecentFrames {
     if (session === this.#session) return;
     this.#session = session;
     this.#frames.length = 0;
+    this.#heardAt.length = 0;
     this.#next = 0;
     this.#newest = 0;
+    this.#droppedAt = Number.NEGATIVE_INFINITY;
   }
 
   /**
    * Keeps a numbered frame, in place of the oldest once full: no copying on the push path.
    * One kept already (the server replays it to a resume that went back, `WireLink.rewind`) is not kept again.
+   * `at`: when this hub heard it (see `heardSince`).
    */
-  add(frame: TabFrame): void {
+  add(frame: TabFrame, at = 0): void {
     if (frame.seq === undefined) return;
     if (frame.seq <= this.#newest) return;
     this.#newest = frame.seq;
-    if (this.#frames.length < this.limit) this.#frames.push(frame);
-    else this.#frames[this.#next] = frame;
+    if (this.#frames.length < this.limit) {
+      this.#frames.push(frame);
+      this.#heardAt.push(at);
+    } else {
+      this.#droppedAt = this.#heardAt[this.#next] ?? at;
+      this.#frames[this.#next] = frame;
+      this.#heardAt[this.#next] = at;
+    }
     this.#next = (this.#next + 1) % this.limit;
+  }
+
+  /**
+   * The frames of `current`'s session this hub heard at `at` or later, oldest first, for a
+   * hub that joins without a cursor of it (its tabs opened then: `PeerMessage` join's
+   * `since`); `'resync'` when one of them is no longer kept.
+   */
+  heardSince(at: number, current: SessionCursor | undefined): Missed {
+    if (current?.session !== this.#session) return undefined;
+    if (this.#droppedAt >= at) return 'resync';
+    const frames = this.#oldestFirst();
+    const start = this.#start;
+    return frames.filter((_, i) => (this.#heardAt[(start + i) % frames.length] ?? at) >= at);
   }
 
   /**
@@ -61,12 +87,21 @@ export class RecentFrames {
       return cursor.seq > 0 || cursor.numbered || current.seq > 0 ? 'resync' : undefined;
     }
     if (cursor.seq >= current.seq) return undefined;
-    // Oldest first: the ring from `#next` (before it wrapped, `#next` is its length).
-    const frames = [...this.#frames.slice(this.#next), ...this.#frames.slice(0, this.#next)];
+    const frames = this.#oldestFirst();
     const first = frames[0]?.seq;
     if (this.#session !== cursor.session || first === undefined || first > cursor.seq + 1) {
       return 'resync';
     }
     return frames.filter((frame) => (frame.seq ?? 0) > cursor.seq);
+  }
+
+  /** Where the oldest kept frame is: `#next` once the ring wrapped, 0 before. */
+  get #start(): number {
+    return this.#frames.length < this.limit ? 0 : this.#next;
+  }
+
+  #oldestFirst(): TabFrame[] {
+    const start = this.#start;
+    return [...this.#frames.slice(start), ...this.#frames.slice(0, start)];
   }
 }

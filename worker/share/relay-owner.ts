@@ -54,6 +54,8 @@ export interface OwnerStream {
     current: () => SessionCursor,
     answer: (missed: Missed) => void,
   ): void;
+  /** What a hub whose tabs opened at `at` missed (see `HeardStream.heardSince`). */
+  heardSince(at: number, current: SessionCursor): Missed;
   /** The builds of every hub on the connection, for this hub's tabs. */
   builds(builds: string[]): void;
 }
@@ -86,6 +88,12 @@ const JOINED_SESSIONS_KEPT = 16;
 const SETTLED_KEPT = 64;
 
 type Join = Extract<PeerMessage, { kind: 'join' }>;
+
+/** A cursorless join's `since`, and the number before the first push heard since then. */
+interface Since {
+  since: number;
+  startsAfter: number | undefined;
+}
 
 /**
  * The owner's side of the relay: it hears its peers (joins, topics, sends, logouts) and
@@ -195,8 +203,10 @@ export class RelayOwner {
         if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
         else if (message.cursor) this.socket.numberedElsewhere(message.cursor);
         if (message.ended) this.host.ended(message.ended);
-        this.#join(message);
-        if (message.cursor) this.#catchUp(message.from, message.cursor);
+        if (message.cursor) {
+          this.#join(message);
+          this.#catchUp(message.from, message.cursor);
+        } else this.#joinSince(message);
         return;
       case 'topics': {
         const peer = this.#peers.get(message.from);
@@ -292,7 +302,27 @@ export class RelayOwner {
     );
   }
 
-  #join({ from: hubId, build, topics, ask, intent, ended = [], login, cursor }: Join): void {
+  /**
+   * A join without a cursor: its tabs opened at its `since` and heard nothing yet, so this
+   * owner's stream starts for them with the pushes it heard since then, before its answer
+   * (a relaying hub's tabs hear what it posted only from that answer on).
+   */
+  #joinSince(message: Join): void {
+    const { since } = message;
+    if (since === undefined) {
+      this.#join(message);
+      return;
+    }
+    const missed = this.heard.heardSince(since, this.socket.cursor);
+    const first = Array.isArray(missed) ? missed[0]?.seq : undefined;
+    this.#join(message, { since, startsAfter: first === undefined ? undefined : first - 1 });
+    this.#tellMissed(message.from, missed);
+  }
+
+  #join(
+    { from: hubId, build, topics, ask, intent, ended = [], login, cursor }: Join,
+    since?: Since,
+  ): void {
     const joined = { rejoin: intent === 'rejoin', ended };
     if (cursor && cursor.session !== this.socket.cursor.session) {
       this.#joinedSessions.delete(cursor.session);
@@ -306,7 +336,7 @@ export class RelayOwner {
     // only what follows the answer (and the catch-up after it), so no push may wait in
     // the batcher to be posted after the answer.
     this.#batcher.flush();
-    this.#announce(hubId, ask);
+    this.#announce(hubId, ask, since);
     const known = this.#peers.get(hubId);
     if (known) {
       known.topics = topics;
@@ -349,19 +379,21 @@ export class RelayOwner {
       hubId,
       cursor,
       () => this.socket.cursor,
-      (missed) => {
-        if (!missed) return;
-        // Told as the socket opened (a verdict kept for it) or since.
-        if (missed === 'resync' && this.socket.status.state === 'open') {
-          this.#resyncedSinceOpen.add(hubId);
-        }
-        const event: TabEvent =
-          missed === 'resync'
-            ? { kind: 'resync', name: this.name }
-            : { kind: 'frames', name: this.name, frames: missed };
-        this.#post({ kind: 'event', to: hubId, event });
-      },
+      (missed) => this.#tellMissed(hubId, missed),
     );
+  }
+
+  #tellMissed(hubId: string, missed: Missed): void {
+    if (missed === undefined || (missed !== 'resync' && missed.length === 0)) return;
+    // Told as the socket opened (a verdict kept for it) or since.
+    if (missed === 'resync' && this.socket.status.state === 'open') {
+      this.#resyncedSinceOpen.add(hubId);
+    }
+    const event: TabEvent =
+      missed === 'resync'
+        ? { kind: 'resync', name: this.name }
+        : { kind: 'frames', name: this.name, frames: missed };
+    this.#post({ kind: 'event', to: hubId, event });
   }
 
   #drop(hubId: string): void {
@@ -472,9 +504,13 @@ export class RelayOwner {
   }
 
   /** Tells every peer it owns the socket; `joined`: the hub whose join (`ask`) this answers. */
-  #announce(joined: string, ask?: number): void {
-    const { status, cursor } = this.socket;
+  /** `since`: of a join without a cursor, its stream's start (`OwnerMessage` owner's `since`). */
+  #announce(joined: string, ask?: number, since?: Since): void {
+    const { status } = this.socket;
     const { build, url } = this;
+    const { startsAfter } = since ?? {};
+    const cursor =
+      startsAfter === undefined ? this.socket.cursor : { ...this.socket.cursor, seq: startsAfter };
     this.#post({
       kind: 'owner',
       build,
@@ -483,6 +519,7 @@ export class RelayOwner {
       cursor,
       joined,
       asked: ask,
+      ...(since ? { since: since.since } : {}),
       ...(this.host.afterLogout() ? { afterLogout: true } : {}),
     });
   }

@@ -18,7 +18,6 @@ import type {
   SessionCursor,
   SocketData,
   TabEvent,
-  TabFrame,
   WireId,
 } from '../../protocol/tab-hub';
 import { isWrittenBefore } from '../../protocol/wire-checks';
@@ -27,7 +26,6 @@ import type { ConnectionEvents } from '../socket/connection-events';
 import type { Numbering } from '../socket/send-queue';
 import { unconfirmed } from '../socket/wire-link';
 import { wireOf } from './tab-send';
-import { type Heard, UnansweredFrames } from './unanswered-frames';
 
 /** A send handed to the owner and not settled yet. */
 export interface RelayedSend {
@@ -49,9 +47,10 @@ export interface RelayedSend {
 
 /**
  * The owner this hub follows. `joining` until the owner answers this hub's join: the
- * pushes it relays meanwhile are in the catch-up that comes after the answer (or, for a
- * hub that joins without a cursor of the session, before where its stream starts), so
- * they are not taken: one taken then would make that catch-up look seen.
+ * pushes it relays meanwhile are in the catch-up that comes after the answer (for a hub
+ * that joins without a cursor, those it heard since the join's `since`; for one with a
+ * cursor of another session, the verdict's `resync`), so they are not taken: one taken
+ * then would make that catch-up look seen.
  */
 interface OwnerLink {
   id: string;
@@ -85,10 +84,6 @@ export class RelayPeer {
   #heard: number[] = [];
   /** The `ask` of this hub's last join: only the answer to it starts this hub's stream. */
   #asks = 0;
-  /** The session of the cursor this hub's last join told: a catch-up comes only within it. */
-  #joinedIn: string | undefined;
-  /** The pushes heard before the owner answered, for a join that gets no catch-up of them. */
-  readonly #unanswered = new UnansweredFrames();
   /**
    * Whether the owner's last answer to this hub was to an earlier join than its last: the
    * catch-up that follows it is that join's, and the last join gets its own.
@@ -116,6 +111,8 @@ export class RelayPeer {
     private readonly ended: readonly string[] = [],
     /** This hub's login number, told with every message (see `PeerMessage`). */
     readonly login?: number,
+    /** When this hub began the login (its `Clock`): its tabs are open since (`PeerMessage` join's). */
+    private readonly since?: number,
   ) {
     this.#cursor = resumeFrom;
     this.join();
@@ -257,10 +254,6 @@ export class RelayPeer {
   }
 
   receive(message: OwnerMessage): void {
-    // Kept whoever relays it: the owner that answers may be one this hub follows only then.
-    if (message.kind === 'event' && !message.to && this.#owner?.phase !== 'following') {
-      this.#unanswered.hear(message.from, message.event, message.spares?.includes(this.hubId));
-    }
     if (message.kind === 'owner') {
       this.#adopt(message);
       return;
@@ -347,43 +340,28 @@ export class RelayPeer {
     }
     const owner = this.#owner;
     this.answered ||= answersThisHub;
-    const heard = answersThisHub && owner?.phase === 'joining' && this.#follow(owner, message);
+    if (answersThisHub && owner?.phase === 'joining') this.#follow(owner, message);
     this.#mirror(message.status, {
       from: this.#status.state,
       reason: isNew && hadOwner ? 'handover' : 'attached',
     });
-    if (!heard) return;
-    // Some were dropped: the tabs missed what came before those kept.
-    if (heard.cut) this.events.resync();
-    this.#frames(heard.frames);
   }
 
   /**
    * The owner answered this hub's join: what it relays from now on is this hub's stream.
    * Within the session the cursor stays this hub's own (the catch-up that follows moves
    * it); a session this hub did not know (a new one, or none known yet) is taken, and told,
-   * so that its tabs do not take its pushes for those of the old one. Returns the pushes
-   * this hub heard before the answer that its tabs get from no catch-up.
+   * so that its tabs do not take its pushes for those of the old one.
    */
-  #follow(owner: OwnerLink, answer: Announcement): Heard | undefined {
+  #follow(owner: OwnerLink, answer: Announcement): void {
     owner.phase = 'following';
-    const heard = this.#unanswered.take(owner.id, answer.cursor.seq);
     // A logged-out owner keeps the lock only so that no hub reopens that login: its session
     // is over, and a hub that takes the lock for a new login must not resume it.
-    if (answer.status.state === 'closed') return undefined;
+    if (answer.status.state === 'closed') return;
     const taken = this.#merged(answer.cursor, answer.afterLogout);
     const told = taken.session !== this.#cursor?.session;
-    const start = heard.frames[0]?.seq;
-    // A join of another session (or none) gets no catch-up of the owner's: its tabs, open
-    // since the first announcement this hub heard, get the pushes it heard meanwhile.
-    const unanswered =
-      told &&
-      start !== undefined &&
-      taken.session === answer.cursor.session &&
-      this.#joinedIn !== taken.session;
-    this.#cursor = unanswered ? { ...taken, seq: start - 1 } : taken;
-    if (told) this.events.cursor(this.#cursor);
-    return unanswered ? heard : undefined;
+    this.#cursor = taken;
+    if (told) this.events.cursor(taken);
   }
 
   /**
@@ -433,9 +411,24 @@ export class RelayPeer {
 
   #event(event: TabEvent, owed?: true): void {
     switch (event.kind) {
-      case 'frames':
-        this.#frames(event.frames);
+      case 'frames': {
+        const following = this.#owner?.phase === 'following';
+        for (const frame of event.frames) {
+          const cursor = this.#cursor;
+          if (frame.seq !== undefined) {
+            // A push relayed before the owner answered this hub's join is in the catch-up
+            // after the answer. (A plain server numbers nothing: no catch-up, no wait.)
+            if (!following) continue;
+            if (cursor) {
+              // A push this hub had (a catch-up overlapping the stream) is not passed twice.
+              if (frame.seq <= cursor.seq) continue;
+              this.#cursor = { ...cursor, seq: frame.seq };
+            }
+          }
+          this.events.frame(frame, this.#cursor?.session);
+        }
         return;
+      }
       case 'cursor':
         this.#cursor = this.#merged(event.cursor);
         this.events.cursor(this.#cursor);
@@ -454,29 +447,9 @@ export class RelayPeer {
     }
   }
 
-  #frames(frames: readonly TabFrame[]): void {
-    const following = this.#owner?.phase === 'following';
-    for (const frame of frames) {
-      const cursor = this.#cursor;
-      if (frame.seq !== undefined) {
-        // A push relayed before the owner answered this hub's join is in the catch-up
-        // after the answer, or kept for it (`#unanswered`). (A plain server numbers
-        // nothing: no catch-up, no wait.)
-        if (!following) continue;
-        if (cursor) {
-          // A push this hub had (a catch-up overlapping the stream) is not passed twice.
-          if (frame.seq <= cursor.seq) continue;
-          this.#cursor = { ...cursor, seq: frame.seq };
-        }
-      }
-      this.events.frame(frame, this.#cursor?.session);
-    }
-  }
-
   /** Joins (again): the owner answers, and hands over what this hub missed since its cursor. */
   join(): void {
     const cursor = this.#cursor;
-    this.#joinedIn = cursor?.session;
     this.answered = false;
     this.#toldState = false;
     this.#post({
@@ -488,6 +461,7 @@ export class RelayPeer {
       ask: ++this.#asks,
       intent: this.intent,
       ended: [...this.ended],
+      ...(cursor === undefined && this.since !== undefined ? { since: this.since } : {}),
     });
   }
 

@@ -99,7 +99,7 @@ export class SharedConnection {
   ) {
     this.#known = new AnswerWait(env.clock);
     this.#ends = new LoginEnds(env.clock, KNOWN_WITHIN);
-    this.#heard = new HeardStream(options.name, tabs);
+    this.#heard = new HeardStream(options.name, tabs, env.clock);
   }
 
   get role(): 'owner' | 'relay' {
@@ -241,6 +241,7 @@ export class SharedConnection {
       intent,
       this.#ends.sessions.list(),
       this.env.nextLogin(),
+      this.env.clock.now(),
     );
     const relaying: Relaying = {
       kind: 'relay',
