@@ -66,9 +66,9 @@ export class RecentFrames {
   heardSince(at: number, current: SessionCursor | undefined): Missed {
     if (current?.session !== this.#session) return undefined;
     if (this.#droppedAt >= at) return 'resync';
-    const frames = this.#oldestFirst();
-    const start = this.#start;
-    return frames.filter((_, i) => (this.#heardAt[(start + i) % frames.length] ?? at) >= at);
+    // Heard in the order kept: those since `at` are the newest.
+    const since = this.#heardAt.filter((heard) => heard >= at).length;
+    return this.#oldestFirst().slice(this.#frames.length - since);
   }
 
   /**
@@ -95,13 +95,8 @@ export class RecentFrames {
     return frames.filter((frame) => (frame.seq ?? 0) > cursor.seq);
   }
 
-  /** Where the oldest kept frame is: `#next` once the ring wrapped, 0 before. */
-  get #start(): number {
-    return this.#frames.length < this.limit ? 0 : this.#next;
-  }
-
+  /** The ring from `#next` (before it wrapped, `#next` is its length). */
   #oldestFirst(): TabFrame[] {
-    const start = this.#start;
-    return [...this.#frames.slice(start), ...this.#frames.slice(0, start)];
+    return [...this.#frames.slice(this.#next), ...this.#frames.slice(0, this.#next)];
   }
 }

@@ -89,12 +89,6 @@ const SETTLED_KEPT = 64;
 
 type Join = Extract<PeerMessage, { kind: 'join' }>;
 
-/** A cursorless join's `since`, and the number before the first push heard since then. */
-interface Since {
-  since: number;
-  startsAfter: number | undefined;
-}
-
 /**
  * The owner's side of the relay: it hears its peers (joins, topics, sends, logouts) and
  * tells them what it tells its own tabs. Nothing goes on the channel while no peer has
@@ -314,14 +308,16 @@ export class RelayOwner {
       return;
     }
     const missed = this.heard.heardSince(since, this.socket.cursor);
-    const first = Array.isArray(missed) ? missed[0]?.seq : undefined;
-    this.#join(message, { since, startsAfter: first === undefined ? undefined : first - 1 });
+    const first = missed === 'resync' ? undefined : missed?.[0]?.seq;
+    this.#join(message, since, first === undefined ? undefined : first - 1);
     this.#tellMissed(message.from, missed);
   }
 
+  /** `since`, `startsAfter`: of a join without a cursor (`#announce`). */
   #join(
     { from: hubId, build, topics, ask, intent, ended = [], login, cursor }: Join,
-    since?: Since,
+    since?: number,
+    startsAfter?: number,
   ): void {
     const joined = { rejoin: intent === 'rejoin', ended };
     if (cursor && cursor.session !== this.socket.cursor.session) {
@@ -336,7 +332,7 @@ export class RelayOwner {
     // only what follows the answer (and the catch-up after it), so no push may wait in
     // the batcher to be posted after the answer.
     this.#batcher.flush();
-    this.#announce(hubId, ask, since);
+    this.#announce(hubId, ask, since, startsAfter);
     const known = this.#peers.get(hubId);
     if (known) {
       known.topics = topics;
@@ -384,7 +380,8 @@ export class RelayOwner {
   }
 
   #tellMissed(hubId: string, missed: Missed): void {
-    if (missed === undefined || (missed !== 'resync' && missed.length === 0)) return;
+    // Nothing, or no frame: nothing to tell.
+    if (!missed?.length) return;
     // Told as the socket opened (a verdict kept for it) or since.
     if (missed === 'resync' && this.socket.status.state === 'open') {
       this.#resyncedSinceOpen.add(hubId);
@@ -504,11 +501,14 @@ export class RelayOwner {
   }
 
   /** Tells every peer it owns the socket; `joined`: the hub whose join (`ask`) this answers. */
-  /** `since`: of a join without a cursor, its stream's start (`OwnerMessage` owner's `since`). */
-  #announce(joined: string, ask?: number, since?: Since): void {
+  /**
+   * `since`: the join's, whose catch-up holds what this owner heard since (`OwnerMessage`
+   * owner's); `startsAfter`: the number before the first of those pushes, where the
+   * joining hub's stream starts.
+   */
+  #announce(joined: string, ask?: number, since?: number, startsAfter?: number): void {
     const { status } = this.socket;
     const { build, url } = this;
-    const { startsAfter } = since ?? {};
     const cursor =
       startsAfter === undefined ? this.socket.cursor : { ...this.socket.cursor, seq: startsAfter };
     this.#post({
@@ -519,7 +519,7 @@ export class RelayOwner {
       cursor,
       joined,
       asked: ask,
-      ...(since ? { since: since.since } : {}),
+      ...(since === undefined ? {} : { since }),
       ...(this.host.afterLogout() ? { afterLogout: true } : {}),
     });
   }
