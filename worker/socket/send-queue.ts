@@ -490,16 +490,16 @@ export class SendQueue {
    * session's login ended (a logout): its messages are that login's, never the next one's.
    */
   rejectWrittenUnder(ended: (session: string) => boolean, error: TabSocketError): void {
-    const picked = (message: Message) =>
-      writtenUnder(message, message.carried === true).some(ended);
-    const rejected = this.#waiting.filter(picked);
-    if (rejected.length === 0) return;
-    const asked = this.#waiting.slice(0, this.#askedCount).filter((message) => !picked(message));
-    this.#waiting = this.#waiting.filter((message) => !picked(message));
-    this.#askedCount = asked.length;
-    for (const message of rejected) message.reject(error);
+    const waiting = this.#waiting;
+    const asked = this.#askedCount;
+    this.#waiting = waiting.filter((message, at) => {
+      if (!writtenUnder(message, !!message.carried).some(ended)) return true;
+      if (at < asked) this.#askedCount -= 1;
+      message.reject(error);
+      return false;
+    });
     // A message that waited behind one of them for its tab's answer may go now.
-    this.confirmed();
+    if (this.#waiting.length < waiting.length) this.confirmed();
   }
 
   /**

@@ -86,7 +86,7 @@ export class WireLink {
   #resumeHeard: 'nothing' | 'frames' = 'nothing';
   #session = new WireSession();
   /** The sessions other hubs' logouts ended (`leave`), the latest `LOGGED_OUT_KEPT`. */
-  readonly #loggedOut = new Set<string>();
+  #loggedOut: string[] = [];
   readonly #queue: SendQueue;
   /** Ids below this may be taken: the cursor's `nextId`. */
   #reservedId = 1;
@@ -220,24 +220,16 @@ export class WireLink {
     // never goes in this one, under a fresh session the server would take it anew in (a dead
     // worker's send its tab re-posted as the app switched users: it reached the app twice,
     // and resolved). Rejected as a logout's unacknowledged messages are.
-    for (const session of sessions) this.#loggedOut.add(session);
-    while (this.#loggedOut.size > LOGGED_OUT_KEPT) {
-      const [oldest] = this.#loggedOut;
-      this.#loggedOut.delete(oldest as string);
-    }
-    this.#queue.rejectWrittenUnder(
-      (session) => this.#endedElsewhere(session),
-      unconfirmed('logout'),
-    );
+    this.#loggedOut = [...this.#loggedOut, ...sessions].slice(-LOGGED_OUT_KEPT);
+    this.#queue.rejectWrittenUnder(this.#endedElsewhere, unconfirmed('logout'));
   }
 
   /**
    * A session a logout ended, other than the one this login is on: one it resumed already
    * goes on as it is (see `leave`).
    */
-  #endedElsewhere(session: string): boolean {
-    return session !== this.#session.id && this.#loggedOut.has(session);
-  }
+  readonly #endedElsewhere = (session: string): boolean =>
+    session !== this.#session.id && this.#loggedOut.includes(session);
 
   /**
    * Ids below `nextId` may have been used by another hub: new messages go above them. The
@@ -296,8 +288,10 @@ export class WireLink {
   send(data: SocketData, numbering?: Numbering): Promise<void> {
     // Written before under a session a logout ended (a re-post reaching the hub after its
     // `leave`): of that login, as in `leave`.
-    const under = numbering && writtenUnder(numbering, numbering.id !== undefined);
-    if (under?.some((session) => this.#endedElsewhere(session))) {
+    if (
+      numbering &&
+      writtenUnder(numbering, numbering.id !== undefined).some(this.#endedElsewhere)
+    ) {
       return Promise.reject(unconfirmed('logout'));
     }
     // Measured as it will most likely be written: numbered, unless the server is plain.
