@@ -128,6 +128,19 @@ function namesCopy(also: WireId[] | undefined, session?: string, id?: number): b
   return also?.some((copy) => copy.session === session && copy.id === id) === true;
 }
 
+/**
+ * The sessions a message was (or may have been) written in: `was`, `also`, and the session of
+ * the id it came with, while `carried` (another hub wrote it under that id).
+ */
+export function writtenUnder(
+  { session, was, also }: Pick<Numbering, 'session' | 'was' | 'also'>,
+  carried: boolean,
+): string[] {
+  const sessions = [was, ...(also ?? [])].map((copy) => copy?.session);
+  if (carried) sessions.push(session);
+  return sessions.filter((named): named is string => named !== undefined);
+}
+
 /** A numbered message as it goes on the wire: `JSON.stringify` of its `MessageFrame`, built around its quoted text. */
 function messageFrame(id: number, quoted: string, was?: WireId, also?: WireId[]): string {
   const origin = (wire: WireId) => JSON.stringify({ session: wire.session, id: wire.id });
@@ -469,6 +482,24 @@ export class SendQueue {
     }
     message.reject(new ConnectionClosedError('tabsocket: the message was withdrawn'));
     return true;
+  }
+
+  /**
+   * Rejects, with `error`, the waiting messages written (or perhaps written) under a session
+   * `ended` picks: its id carried from there, or that session named (`was`, `also`). Such a
+   * session's login ended (a logout): its messages are that login's, never the next one's.
+   */
+  rejectWrittenUnder(ended: (session: string) => boolean, error: TabSocketError): void {
+    const waiting = this.#waiting;
+    const asked = this.#askedCount;
+    this.#waiting = waiting.filter((message, at) => {
+      if (!writtenUnder(message, !!message.carried).some(ended)) return true;
+      if (at < asked) this.#askedCount -= 1;
+      message.reject(error);
+      return false;
+    });
+    // A message that waited behind one of them for its tab's answer may go now.
+    if (this.#waiting.length < waiting.length) this.confirmed();
   }
 
   /**

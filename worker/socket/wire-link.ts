@@ -20,7 +20,7 @@ import {
   type ServerFrameVerdict,
   type WirePhase,
 } from './inbound-frame';
-import { type Numbering, SendQueue } from './send-queue';
+import { type Numbering, SendQueue, writtenUnder } from './send-queue';
 import { fitsPayload, type Limits, limitsFromHello, topicsWithin } from './wire-limits';
 import { type SessionStanding, WireSession } from './wire-session';
 
@@ -48,6 +48,9 @@ export interface LinkHost {
   /** Whether a frame is the answer to our heartbeat ping. */
   isPong(text: string, parsed: unknown): boolean;
 }
+
+/** How many sessions a logout ended a link remembers (`leave`), as a hub names them (`ENDED_KEPT_MAX`). */
+const LOGGED_OUT_KEPT = 16;
 
 /** `down` while no socket is open; then the phase of the open one (see `WirePhase`). */
 type LinkPhase = 'down' | WirePhase;
@@ -82,6 +85,8 @@ export class WireLink {
    */
   #resumeHeard: 'nothing' | 'frames' = 'nothing';
   #session = new WireSession();
+  /** The sessions other hubs' logouts ended (`leave`), the latest `LOGGED_OUT_KEPT`. */
+  #loggedOut: string[] = [];
   readonly #queue: SendQueue;
   /** Ids below this may be taken: the cursor's `nextId`. */
   #reservedId = 1;
@@ -211,7 +216,20 @@ export class WireLink {
    */
   leave(sessions: readonly string[]): void {
     if (!this.#session.written && sessions.includes(this.#session.id)) this.#takeSession(undefined);
+    // A message written (or perhaps written) under one of them is of the login that ended: it
+    // never goes in this one, under a fresh session the server would take it anew in (a dead
+    // worker's send its tab re-posted as the app switched users: it reached the app twice,
+    // and resolved). Rejected as a logout's unacknowledged messages are.
+    this.#loggedOut = [...this.#loggedOut, ...sessions].slice(-LOGGED_OUT_KEPT);
+    this.#queue.rejectWrittenUnder(this.#endedElsewhere, unconfirmed('logout'));
   }
+
+  /**
+   * A session a logout ended, other than the one this login is on: one it resumed already
+   * goes on as it is (see `leave`).
+   */
+  readonly #endedElsewhere = (session: string): boolean =>
+    session !== this.#session.id && this.#loggedOut.includes(session);
 
   /**
    * Ids below `nextId` may have been used by another hub: new messages go above them. The
@@ -268,6 +286,14 @@ export class WireLink {
 
   /** Writes now when the link carries traffic, else waits in order for the next socket. */
   send(data: SocketData, numbering?: Numbering): Promise<void> {
+    // Written before under a session a logout ended (a re-post reaching the hub after its
+    // `leave`): of that login, as in `leave`.
+    if (
+      numbering &&
+      writtenUnder(numbering, numbering.id !== undefined).some(this.#endedElsewhere)
+    ) {
+      return Promise.reject(unconfirmed('logout'));
+    }
     // Measured as it will most likely be written: numbered, unless the server is plain.
     const sent = this.#queue.add(data, numbering, this.#serverKind !== 'plain');
     if (this.#phase === 'tabsocket' || this.#phase === 'plain') this.#flush();
