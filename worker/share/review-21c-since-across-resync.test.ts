@@ -78,12 +78,13 @@ async function joinReadAfter(name: string, answer: string, next: number) {
 
 /** The seqs the tab heard, with `resync` where it was told one. */
 function heard(tab: { events: Array<{ kind: string; frames?: Array<{ seq?: number }> }> }) {
-  return tab.events.flatMap((event): Array<number | undefined | 'resync'> =>
-    event.kind === 'frames'
-      ? (event.frames ?? []).map((frame) => frame.seq)
-      : event.kind === 'resync'
-        ? ['resync']
-        : [],
+  return tab.events.flatMap(
+    (event): Array<number | undefined | 'resync'> =>
+      event.kind === 'frames'
+        ? (event.frames ?? []).map((frame) => frame.seq)
+        : event.kind === 'resync'
+          ? ['resync']
+          : [],
   );
 }
 
