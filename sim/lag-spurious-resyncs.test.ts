@@ -69,7 +69,9 @@ describe('a relaying hub that takes the socket on a handover as its owner page r
   // told resync" (tab 1's, S3). h3, on tab 2's relaying hub, hears "125 h3 resync" with h4
   // and then "149 h3 resync" again, though the server said none since 125: the second is,
   // likely its join’s verdict, on a lagging channel, for the loss the first told. OLDER.
-  it.fails('holds every invariant', async () => {
+  // Fixed (round 21): a relaying hub that told its tabs the owner's resync since its last
+  // join drops the verdict on that join: told once (`RelayPeer`, `#toldResync`).
+  it('holds every invariant', async () => {
     const { violations } = await runPlan(TOLD_TWICE);
     expect(violations).toEqual([]);
   }, 60_000);

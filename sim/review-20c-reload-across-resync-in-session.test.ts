@@ -43,7 +43,9 @@ const RELOAD_ACROSS_RESYNC: Plan = {
 // one it no longer has (`missedBy` only checks that its oldest frame is not past the
 // cursor). OLDER: the same on f2641a1; fix A tells the cursor after the resync only to a
 // page that is there to read it.
-it.fails('tells a page reloaded as its worker takes a resync within the session the resync', async () => {
+// Fixed (round 21): as traced; a resync (not one join's verdict) tells the kept frames
+// they are before a gap (`RecentFrames.gap`), so a cursor among them gets `resync`.
+it('tells a page reloaded as its worker takes a resync within the session the resync', async () => {
   const { violations } = await runPlan(RELOAD_ACROSS_RESYNC);
   expect(violations).toEqual([]);
 }, 60_000);

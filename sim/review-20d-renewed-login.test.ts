@@ -61,7 +61,9 @@ describe("a renewed login's server resync of a reloaded page's session (review 2
   // reachable from every renewed login whose reloaded page joins before the resume. 16 of
   // 1,000 mutants of the renewed-login plan (none with the change reverted; 7 more fail the
   // same on both).
-  it.fails('tells each handle the resync once', async () => {
+  // Fixed (round 21): a relaying hub that told its tabs the owner's resync since its last
+  // join drops the verdict on that join: told once (`RelayPeer`, `#toldResync`).
+  it('tells each handle the resync once', async () => {
     const { violations } = await runPlan(RESYNC_TWICE);
     expect(violations).toEqual([]);
   }, 60_000);

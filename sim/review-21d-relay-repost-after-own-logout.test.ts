@@ -42,7 +42,9 @@ const PLAN: Plan = {
 // docs/delivery-limitations.md lists since 5a4ed56 (the dead worker wrote s1, and no resume of
 // S1 went out from the fresh owner). A fix: the link hears of the sessions its hub's own
 // logouts ended (`OwnedSocket` passes `start.loggedOut`, as `learn` already reads it).
-it.fails('holds every invariant', async () => {
+// Fixed (round 21): an owner's link is told every session its hub's logouts ended
+// (`OwnedSocket`: `connection.leave(start.loggedOut.list())`), so the peer's re-post rejects.
+it('holds every invariant', async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations).toEqual([]);
 }, 60_000);

@@ -185,6 +185,8 @@ export class HeardStream implements ConnectionEvents {
    * `past`: told to every tab and peer as such; a handle that joined the open socket drops it.
    */
   resync(reach?: ResyncReach): void {
+    // A verdict on one join is no gap in the stream.
+    if (reach !== 'owed') this.#recent.gap(this.clock.now());
     const owing = this.#owing;
     if (reach === 'owed' && owing) {
       for (const tab of owing) this.tabs.postTo(tab, { kind: 'resync', name: this.name });

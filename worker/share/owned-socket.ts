@@ -45,7 +45,7 @@ export class OwnedSocket {
       topics: readonly string[];
       online: boolean;
       /** The sessions a logout ended: a rejoin's cursor of one is not of this login. */
-      loggedOut: { has(session: string): boolean };
+      loggedOut: { has(session: string): boolean; list(): string[] };
       /** Whether this hub's login began after a logout (`OwnerMessage` owner's `afterLogout`). */
       afterLogout: () => boolean;
     },
@@ -59,9 +59,8 @@ export class OwnedSocket {
     connection.setOnline(start.online);
     connection.start(start.cursor, start.cursor ? 'handover' : 'start');
     // The last owner's logout ended it (`leaving` named it): a new session, not its resume.
-    if (start.cursor && start.loggedOut.has(start.cursor.session)) {
-      connection.leave([start.cursor.session]);
-    }
+    // And a send of such a session is that login's, as a peer's re-post (review 21d).
+    connection.leave(start.loggedOut.list());
     for (const { data, wire, tell, resolve, reject } of start.sends) {
       // Admitted at this hub's entry while it relayed: only a socket that failed at once
       // (no transport) refuses them.

@@ -66,4 +66,17 @@ describe('RecentFrames', () => {
     // Of another session than the one it keeps: nothing to tell.
     expect(recent.heardSince(0, { ...at(5), session: 't' })).toBeUndefined();
   });
+
+  it('answers resync to a cursor among the frames kept before a gap, and to tabs opened before it', () => {
+    const recent = new RecentFrames(4);
+    recent.follow('s');
+    for (let seq = 1; seq <= 3; seq++) recent.add({ data: seq, seq }, seq);
+    recent.gap(10);
+    recent.add({ data: 49, seq: 49 }, 11);
+    expect(recent.missedBy(at(3), at(49))).toBe('resync');
+    // One told the resync stands past the gap (`WireLink` tells the cursor after it).
+    expect(recent.missedBy(at(48), at(49))).toEqual([{ data: 49, seq: 49 }]);
+    expect(recent.heardSince(5, at(49))).toBe('resync');
+    expect(recent.heardSince(11, at(49))).toEqual([{ data: 49, seq: 49 }]);
+  });
 });

@@ -31,11 +31,19 @@ export class RecentFrames {
   follow(session: string): void {
     if (session === this.#session) return;
     this.#session = session;
+    this.#newest = 0;
+    this.gap(Number.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * The stream went on past a gap at `at` (a `resync` within the session): the frames kept
+   * are before it, and a cursor among them missed it.
+   */
+  gap(at: number): void {
     this.#frames.length = 0;
     this.#heardAt.length = 0;
     this.#next = 0;
-    this.#newest = 0;
-    this.#droppedAt = Number.NEGATIVE_INFINITY;
+    this.#droppedAt = at;
   }
 
   /**

@@ -96,6 +96,8 @@ export class RelayPeer {
   answered = false;
   /** Whether the owner told this hub a state since its last join (see `known`). */
   #toldState = false;
+  /** Whether this hub told its tabs a `resync` of the owner's since its last join. */
+  #toldResync = false;
   #topics: string[] = [];
 
   constructor(
@@ -437,6 +439,10 @@ export class RelayPeer {
         this.events.error(deserializeError(event.error));
         return;
       case 'resync':
+        // The verdict on a join is in a resync its tabs heard since: told once, not twice
+        // (a tab that opened without a cursor owes none of its own: `HeardStream.owe`).
+        if (owed && this.#toldResync) return;
+        this.#toldResync ||= !owed;
         this.events.resync(owed ? 'owed' : event.past && 'past');
         return;
       case 'builds':
@@ -452,6 +458,7 @@ export class RelayPeer {
     const cursor = this.#cursor;
     this.answered = false;
     this.#toldState = false;
+    this.#toldResync = false;
     this.#post({
       kind: 'join',
       build: this.build,

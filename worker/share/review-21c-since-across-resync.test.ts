@@ -97,7 +97,10 @@ function heard(tab: { events: Array<{ kind: string; frames?: Array<{ seq?: numbe
 // owner's answer, 1–5 lost in silence, `lostInSilence` only), so no push past a gap; that
 // silent loss is OLDER, and the tab should be told `resync` (the second test's fix, a
 // server `resync` counted as a drop in the ring, gives it here too).
-it.fails('tells a tab that joined across an in-session resync of its owner `resync` before the push past the gap', async () => {
+// Fixed (round 21): a resync the owner heard (not one join's verdict) counts as a gap in
+// what it kept (`RecentFrames.gap`): a join whose `since` is before it is answered `resync`,
+// and a hub that told its tabs the owner's resync since its join drops that verdict.
+it('tells a tab that joined across an in-session resync of its owner `resync` before the push past the gap', async () => {
   const peer = await joinReadAfter('review-21c-in-session', resync(4), 5);
   const seqs = heard(peer);
   const firstResync = seqs.indexOf('resync');
@@ -115,7 +118,9 @@ it.fails('tells a tab that joined across an in-session resync of its owner `resy
 // of one stream; `lostInSilence` needs a later push of the lost one's session). OLDER in
 // effect: on 33fdbaf the tab lost push 1 the same way (no catch-up at all); the new
 // `since` catch-up, which is to cover exactly these pushes, does not.
-it.fails('tells a tab that joined across its owner`s move to a new session `resync`', async () => {
+// Fixed (round 21): as the first; the new session's cursor empties the ring, and the resync
+// after it marks the gap.
+it('tells a tab that joined across its owner`s move to a new session `resync`', async () => {
   const peer = await joinReadAfter('review-21c-new-session', resyncOnto('session-two-0123456'), 1);
   expect(heard(peer)).toContain('resync');
 });

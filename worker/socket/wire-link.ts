@@ -215,12 +215,19 @@ export class WireLink {
    * (docs/delivery-limitations.md).
    */
   leave(sessions: readonly string[]): void {
-    if (!this.#session.written && sessions.includes(this.#session.id)) this.#takeSession(undefined);
     // A message written (or perhaps written) under one of them is of the login that ended: it
     // never goes in this one, under a fresh session the server would take it anew in (a dead
     // worker's send its tab re-posted as the app switched users: it reached the app twice,
-    // and resolved). Rejected as a logout's unacknowledged messages are.
-    this.#loggedOut = [...this.#loggedOut, ...sessions].slice(-LOGGED_OUT_KEPT);
+    // and resolved). Rejected as a logout's unacknowledged messages are: all of `sessions`,
+    // the bound is on those kept (review 21d).
+    this.#loggedOut = [...this.#loggedOut, ...sessions];
+    if (!this.#session.written && sessions.includes(this.#session.id)) this.#takeSession(undefined);
+    else this.#rejectLoggedOut();
+    this.#loggedOut = this.#loggedOut.slice(-LOGGED_OUT_KEPT);
+  }
+
+  /** Rejects the waiting messages of sessions a logout ended (see `leave`). */
+  #rejectLoggedOut(): void {
     this.#queue.rejectWrittenUnder(this.#endedElsewhere, unconfirmed('logout'));
   }
 
@@ -251,6 +258,7 @@ export class WireLink {
       : new WireSession();
     this.#epoch = resumeFrom?.epoch ?? 0;
     this.#queue.requeueUnacked({ renumber: true, from });
+    this.#rejectLoggedOut();
     if (resumeFrom) this.#queue.continueFrom(resumeFrom.nextId);
     this.#reserveIds();
   }
@@ -523,6 +531,8 @@ export class WireLink {
       this.#session = new WireSession(session, seq);
       this.#epoch += 1;
       this.#queue.requeueUnacked({ renumber: true, from });
+      // Off a session a logout ended, its messages stay that login's (review 21d).
+      this.#rejectLoggedOut();
       this.#reserveIds();
     } else if (seq < this.#session.lastSeq) {
       this.#resumeRefused();
@@ -548,6 +558,7 @@ export class WireLink {
     this.#session = new WireSession();
     this.#epoch += 1;
     this.#queue.requeueUnacked({ renumber: true });
+    this.#rejectLoggedOut();
     this.#reserveIds();
     this.events.resync();
     this.host.fail('resume-refused');
