@@ -20,7 +20,10 @@ export function lostInSilence(history: History): string[] {
     for (const push of history.pushes.values()) {
       if (heard.has(push.id) || push.user !== handle.user) continue;
       if (handle.interest !== 'all' && handle.interest !== push.topic) continue;
-      if (push.at < handle.openedAt) continue;
+      // Made before the handle opened, or after it ended (released, logged out, its page gone).
+      if (push.at < handle.openedAt || push.at > (handle.endedAt ?? Number.POSITIVE_INFINITY)) {
+        continue;
+      }
       const later = handle.events.find(
         (event) =>
           event.kind === 'frame' &&
