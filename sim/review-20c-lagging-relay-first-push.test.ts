@@ -5,20 +5,11 @@
  * by deleting steps to three tabs and one push.
  */
 import { expect, it } from 'vitest';
-import type { Plan } from './faults';
+import { firstPushOnLaggingChannels } from './first-push-plan';
 import { lostInSilence } from './lost-in-silence';
 import { runPlan } from './run';
 
-const FIRST_PUSH_ON_LAGGING_CHANNELS: Plan = {
-  seed: 736854971,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 2, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 33, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-  ],
-  choices: [],
-};
+const FIRST_PUSH_ON_LAGGING_CHANNELS = firstPushOnLaggingChannels(736854971);
 
 // Invariant: every push reaches every handle that wants it, or a `resync` comes before the
 // first gap (sim/README.md "Invariants"). Severity: high (a loss in silence; lagging

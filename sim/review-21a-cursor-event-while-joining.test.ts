@@ -5,20 +5,11 @@
  * still finds a loss with 49 of them (68 on 8977807^).
  */
 import { expect, it } from 'vitest';
-import type { Plan } from './faults';
+import { firstPushOnLaggingChannels } from './first-push-plan';
 import { lostInSilence } from './lost-in-silence';
 import { runPlan } from './run';
 
-const FIRST_PUSH_OTHER_SEED: Plan = {
-  seed: 1012150368,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 2, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 33, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-  ],
-  choices: [],
-};
+const FIRST_PUSH_OTHER_SEED = firstPushOnLaggingChannels(1012150368);
 
 // Invariant: every push reaches every handle that wants it, or a `resync` comes before the
 // first gap (sim/README.md "Invariants"; `lostInSilence`). Severity: high (a loss in

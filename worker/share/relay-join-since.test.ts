@@ -6,9 +6,8 @@
  * channel delivers it.
  */
 import { afterEach, expect, it, vi } from 'vitest';
-import type { RelayMessage } from '../../protocol/relay';
-import { HELLO, resumed } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
+import { ownerWithLateJoin } from '../test-support/late-join';
 
 const ALL = { all: true, topics: [] };
 const push = (seq: number) => JSON.stringify({ $ts: 'push', seq, data: { n: seq } });
@@ -29,25 +28,11 @@ async function tabOf(build: string, tabId: string, name: string) {
 
 it('tells a tab that opened without a cursor the pushes its owner heard before reading its join', async () => {
   const name = 'relay-join-since';
-  const owner = await tabOf('build-o', 'tab-o', name);
-  const socket = world.latest();
-  socket.accept();
-  socket.receive(HELLO);
-  socket.receive(resumed(0));
-  await vi.waitFor(() => expect(owner.states().at(-1)).toMatch(/^open:/));
-  const joins: RelayMessage[] = [];
-  world.hooks.relayReceived = (build, message) => {
-    if (build !== 'build-o' || message.kind !== 'join') return undefined;
-    joins.push(message);
-    return 'lost';
-  };
-  const peer = await tabOf('build-p', 'tab-p', name);
-  await vi.waitFor(() => expect(joins).toHaveLength(1));
+  const { owner, socket, peer, deliver } = await ownerWithLateJoin(world, name, tabOf);
   socket.receive(push(1));
   socket.receive(push(2));
   await vi.waitFor(() => expect(owner.frames()).toHaveLength(2));
-  delete world.hooks.relayReceived;
-  world.deliver(name, joins, 'build-o');
+  deliver();
   await vi.waitFor(() => expect(peer.states().at(-1)).toMatch(/^open:/));
   socket.receive(push(3));
   await vi.waitFor(() => expect(peer.frames()).toHaveLength(3));

@@ -11,9 +11,9 @@
  * wants it, or a `resync` comes before the first gap.
  */
 import { afterEach, expect, it, vi } from 'vitest';
-import type { RelayMessage } from '../../protocol/relay';
-import { HELLO, resumed, resync, resyncOnto } from '../test-support/connection-harness';
+import { HELLO, resync, resyncOnto } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
+import { ownerWithLateJoin } from '../test-support/late-join';
 
 const ALL = { all: true, topics: [] };
 const push = (seq: number) => JSON.stringify({ $ts: 'push', seq, data: { n: seq } });
@@ -42,20 +42,7 @@ async function tabOf(build: string, tabId: string, name: string) {
  * then push `next` comes. Returns the relaying tab, once its hub follows.
  */
 async function joinReadAfter(name: string, answer: string, next: number) {
-  const owner = await tabOf('build-o', 'tab-o', name);
-  const socket = world.latest();
-  socket.accept();
-  socket.receive(HELLO);
-  socket.receive(resumed(0));
-  await vi.waitFor(() => expect(owner.states().at(-1)).toMatch(/^open:/));
-  const joins: RelayMessage[] = [];
-  world.hooks.relayReceived = (build, message) => {
-    if (build !== 'build-o' || message.kind !== 'join') return undefined;
-    joins.push(message);
-    return 'lost';
-  };
-  const peer = await tabOf('build-p', 'tab-p', name);
-  await vi.waitFor(() => expect(joins).toHaveLength(1));
+  const { owner, socket, peer, deliver } = await ownerWithLateJoin(world, name, tabOf);
   socket.receive(push(1));
   await vi.waitFor(() => expect(owner.frames()).toHaveLength(1));
   socket.drop();
@@ -68,8 +55,7 @@ async function joinReadAfter(name: string, answer: string, next: number) {
   await vi.waitFor(() => expect(owner.frames()).toHaveLength(2));
   // The owner's own tab was told: it heard push 1, a resync, push `next`.
   expect(owner.events.some((event) => event.kind === 'resync')).toBe(true);
-  delete world.hooks.relayReceived;
-  world.deliver(name, joins, 'build-o');
+  deliver();
   await vi.waitFor(() => expect(peer.states().at(-1)).toMatch(/^open:/));
   again.receive(push(next + 1));
   await vi.waitFor(() => expect(peer.frames().map((frame) => frame.seq)).toContain(next + 1));
