@@ -58,7 +58,9 @@ const WORKER_DEATH: Plan = {
 // or `RecentFrames` keeps the `seq` the stream went on from after the gap and answers a
 // cursor among the frames before it... which it cannot tell from one that did not hear the
 // resync (review 20c): so the former.
-it.fails('does not tell a reloaded page of a peer hub a resync it heard already', async () => {
+// Fixed (round 21): a following hub takes the owner's cursor of its session past a resync
+// (`RelayPeer`, the `cursor` event), as the owner's tabs do.
+it('does not tell a reloaded page of a peer hub a resync it heard already', async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations).toEqual([]);
 }, 60_000);
@@ -69,7 +71,8 @@ it.fails('does not tell a reloaded page of a peer hub a resync it heard already'
 // with the tab's cursor S1@3: "1595 h2 open attached", "1595 h2 resync" — "spurious resync:
 // h2 (all) got resync at 1595: it missed nothing, and the server said none to b1 since 301".
 // NEW: none on 446db8c^ (fingerprint 132552666d0a3880).
-it.fails('does not tell the tabs of a peer hub whose worker died a resync they heard already', async () => {
+// Fixed (round 21): as the first.
+it('does not tell the tabs of a peer hub whose worker died a resync they heard already', async () => {
   const { violations } = await runPlan(WORKER_DEATH);
   expect(violations).toEqual([]);
 }, 60_000);

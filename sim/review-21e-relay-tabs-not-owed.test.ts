@@ -36,7 +36,9 @@ const PLAN: Plan = {
 // (fingerprint 423bcf43a6c9c400) on 446db8c^. A fix: a tab whose catch-up a relaying hub
 // answered from its own stream before its owner answered its join is owed that verdict
 // too (`owe` it as well, or `missedBy` keeps it for the answer as for another session).
-it.fails('tells every tab that came back with a cursor the verdict on its relaying hub`s join', async () => {
+// Fixed (round 21): every tab that comes with a cursor to a relaying hub not answered yet
+// is owed the verdict (`Hub.open`, `SharedConnection.owe`).
+it('tells every tab that came back with a cursor the verdict on its relaying hub`s join', async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations).toEqual([]);
 }, 60_000);

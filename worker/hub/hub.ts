@@ -193,7 +193,10 @@ export class Hub {
           );
         };
         if (!answered?.then(catchUp)) catchUp();
-      } else if (cursor && entry.connection.role === 'relay') entry.connection.owe(tabId);
+      }
+      // Its catch-up from this hub's stream is not all: the owner's verdict on the hub's
+      // join, while it joins, is this tab's too (review 21e).
+      if (cursor) entry.connection.owe(tabId);
       // A session no push of which was heard (this hub's own, new) left no tab behind.
       const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
       if (switched && entry.connection.cursor?.session === cursor.session) {

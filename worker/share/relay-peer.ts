@@ -96,8 +96,13 @@ export class RelayPeer {
   answered = false;
   /** Whether the owner told this hub a state since its last join (see `known`). */
   #toldState = false;
-  /** Whether this hub told its tabs a `resync` of the owner's since its last join. */
+  /**
+   * Whether this hub told its tabs a `resync` of the owner's since its last join, and held
+   * back no push since (one held back is in the verdict on the join, and theirs).
+   */
   #toldResync = false;
+  /** Whether it held back a push after such a resync since its last join: see `#event`. */
+  #heldBack = false;
   #topics: string[] = [];
 
   constructor(
@@ -420,7 +425,12 @@ export class RelayPeer {
           if (frame.seq !== undefined) {
             // A push relayed before the owner answered this hub's join is in the catch-up
             // after the answer. (A plain server numbers nothing: no catch-up, no wait.)
-            if (!following) continue;
+            if (!following) {
+              // Held back after a resync every tab heard: the verdict is theirs again.
+              this.#heldBack ||= this.#toldResync;
+              this.#toldResync = false;
+              continue;
+            }
             if (cursor) {
               // A push this hub had (a catch-up overlapping the stream) is not passed twice.
               if (frame.seq <= cursor.seq) continue;
@@ -431,10 +441,20 @@ export class RelayPeer {
         }
         return;
       }
-      case 'cursor':
-        this.#cursor = this.#merged(event.cursor);
+      case 'cursor': {
+        const merged = this.#merged(event.cursor);
+        // Past a resync within the session the owner's tabs go on from its cursor
+        // (`WireLink.#resynced`), and so do this hub's: following, it had every push the
+        // owner posted before (review 21e: else a page of theirs that came back was told
+        // the resync again).
+        const past =
+          this.#owner?.phase === 'following' &&
+          merged.session === event.cursor.session &&
+          event.cursor.seq > merged.seq;
+        this.#cursor = past ? { ...merged, seq: event.cursor.seq } : merged;
         this.events.cursor(this.#cursor);
         return;
+      }
       case 'error':
         this.events.error(deserializeError(event.error));
         return;
@@ -442,8 +462,9 @@ export class RelayPeer {
         // The verdict on a join is in a resync its tabs heard since: told once, not twice
         // (a tab that opened without a cursor owes none of its own: `HeardStream.owe`).
         if (owed && this.#toldResync) return;
-        this.#toldResync ||= !owed;
-        this.events.resync(owed ? 'owed' : event.past && 'past');
+        // One after a push held back since a resync all tabs heard is every tab's (review 21e).
+        this.events.resync(owed && !this.#heldBack ? 'owed' : event.past && 'past');
+        if (!owed) this.#toldResync = true;
         return;
       case 'builds':
         this.events.builds(event.builds);
@@ -459,6 +480,7 @@ export class RelayPeer {
     this.answered = false;
     this.#toldState = false;
     this.#toldResync = false;
+    this.#heldBack = false;
     this.#post({
       kind: 'join',
       build: this.build,

@@ -147,9 +147,13 @@ export class SharedConnection {
     this.#heard.missedBy(by, cursor, () => this.cursor, answer);
   }
 
-  /** A tab opened with a cursor while this hub relays: see `HeardStream.owe`. */
+  /**
+   * A tab opened with a cursor while this hub relays: see `HeardStream.owe`. Once the owner
+   * answered this hub's join, the tab's catch-up is this hub's own to give.
+   */
   owe(tabId: string): void {
-    this.#heard.owe(tabId);
+    const role = this.#role;
+    if (role.kind === 'relay' && !role.peer.answered) this.#heard.owe(tabId);
   }
 
   /** Drops the catch-up kept for `by`, and what it is owed: its open was released or superseded. */
