@@ -12,6 +12,7 @@
  */
 import { expect, it } from 'vitest';
 import type { Plan, TimedStep } from './faults';
+import { lostInSilence } from './lost-in-silence';
 import { runPlan } from './run';
 
 const push = (wait: number, count: number): TimedStep => ({
@@ -59,7 +60,17 @@ const PLAN: Plan = {
 // only as the hub follows; or, once a joining hub told its tabs a resync of its owner's, pass
 // the pushes relayed after it (its stream from there) and take of the catch-up only what is
 // past them.
-it.fails('tells a joining hub`s tabs the pushes after a resync it relayed, across a second handle', async () => {
+// Fixed (round 21), the loss: the flags last across a join while the hub still joins, till
+// it passes its owner's next push as its own. Left (low): h4, opened at 146 after the resync
+// its tab heard, is told the verdict every tab gets (`spurious resync: h4 (all) got resync at
+// 182: it missed nothing`), the second test.
+it('tells a joining hub`s tabs the pushes after a resync it relayed, across a second handle', async () => {
+  const { violations, world } = await runPlan(PLAN);
+  expect(violations.filter((violation) => violation.invariant !== 'spurious resync')).toEqual([]);
+  expect(lostInSilence(world.history)).toEqual([]);
+}, 60_000);
+
+it.fails('tells the second handle no resync for nothing', async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations).toEqual([]);
 }, 60_000);

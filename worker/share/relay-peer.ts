@@ -97,11 +97,13 @@ export class RelayPeer {
   /** Whether the owner told this hub a state since its last join (see `known`). */
   #toldState = false;
   /**
-   * Whether this hub told its tabs a `resync` of the owner's since its last join, and held
-   * back no push since (one held back is in the verdict on the join, and theirs).
+   * Whether this hub told its tabs a `resync` of its owner's while it joined, and held back
+   * no push since (one held back is in the verdict on the join, and theirs). Both last till
+   * the hub passes the owner's next push as its own: a join again while it joins (a tab's,
+   * review 21f) keeps them.
    */
   #toldResync = false;
-  /** Whether it held back a push after such a resync since its last join: see `#event`. */
+  /** Whether it held back a push after such a resync: see `#event`. */
   #heldBack = false;
   #topics: string[] = [];
 
@@ -149,6 +151,11 @@ export class RelayPeer {
   /** The cursor, when it is of a session no owner told this login: its tabs brought it. */
   get tabsCursor(): SessionCursor | undefined {
     return this.#cursorFrom === 'tabs' ? this.#cursor : undefined;
+  }
+
+  /** Whether the owner answered one of this hub's joins, and it takes the owner's pushes as its own. */
+  get following(): boolean {
+    return this.#owner?.phase === 'following';
   }
 
   /** The hub whose announcement this hub heard last, until it said it is leaving. */
@@ -340,6 +347,8 @@ export class RelayPeer {
     if (isNew) {
       const to = message.from;
       this.#owner = { id: to, phase: 'joining' };
+      // Another owner's verdict is on what that one heard, which no resync told covered.
+      this.#toldResync = false;
       // Joining tells where this hub's stream stands, for the pushes it missed; a join
       // posted before this owner held the lock went to no one.
       if (message.joined !== this.hubId) this.join();
@@ -431,6 +440,8 @@ export class RelayPeer {
               this.#toldResync = false;
               continue;
             }
+            this.#toldResync = false;
+            this.#heldBack = false;
             if (cursor) {
               // A push this hub had (a catch-up overlapping the stream) is not passed twice.
               if (frame.seq <= cursor.seq) continue;
@@ -479,8 +490,6 @@ export class RelayPeer {
     const cursor = this.#cursor;
     this.answered = false;
     this.#toldState = false;
-    this.#toldResync = false;
-    this.#heldBack = false;
     this.#post({
       kind: 'join',
       build: this.build,

@@ -148,12 +148,13 @@ export class SharedConnection {
   }
 
   /**
-   * A tab opened with a cursor while this hub relays: see `HeardStream.owe`. Once the owner
-   * answered this hub's join, the tab's catch-up is this hub's own to give.
+   * A tab opened with a cursor while this hub relays: see `HeardStream.owe`. Once the hub
+   * follows its owner, the tab's catch-up is this hub's own to give (a join again for a
+   * tab's new login, `sync`, does not change that: review 21f).
    */
   owe(tabId: string): void {
     const role = this.#role;
-    if (role.kind === 'relay' && !role.peer.answered) this.#heard.owe(tabId);
+    if (role.kind === 'relay' && !role.peer.following) this.#heard.owe(tabId);
   }
 
   /** Drops the catch-up kept for `by`, and what it is owed: its open was released or superseded. */
