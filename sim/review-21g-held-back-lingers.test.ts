@@ -55,7 +55,9 @@ const PLAN: Plan = {
 // `resync` on the join that was pending when the push was held back), or when the hub
 // follows and joins again; or move a following hub's cursor past the gap its verdict told
 // (review 21f's joined-after-resync), so that the later join is answered with nothing.
-it.fails('does not tell a second handle`s join verdict to every tab again', async () => {
+// Fixed (round 21): the owner's verdict on the last join ends what the flags were for
+// (`RelayPeer`: `#heldBack` and `#toldResync` cleared once it is told).
+it('does not tell a second handle`s join verdict to every tab again', async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations).toEqual([]);
 }, 60_000);

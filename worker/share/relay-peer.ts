@@ -472,10 +472,13 @@ export class RelayPeer {
       case 'resync':
         // The verdict on a join is in a resync its tabs heard since: told once, not twice
         // (a tab that opened without a cursor owes none of its own: `HeardStream.owe`).
-        if (owed && this.#toldResync) return;
-        // One after a push held back since a resync all tabs heard is every tab's (review 21e).
-        this.events.resync(owed && !this.#heldBack ? 'owed' : event.past && 'past');
-        if (!owed) this.#toldResync = true;
+        // One after a push held back since a resync all tabs heard is every tab's (review
+        // 21e). Either way the verdict of the last join ends what they were for (review 21g).
+        if (!(owed && this.#toldResync)) {
+          this.events.resync(owed && !this.#heldBack ? 'owed' : event.past && 'past');
+        }
+        this.#toldResync = !owed;
+        if (owed) this.#heldBack = false;
         return;
       case 'builds':
         this.events.builds(event.builds);
