@@ -7,29 +7,10 @@
  * whose successor's resume is answered `resync`, pushes every 2 ms), the seed searched.
  */
 import { expect, it } from 'vitest';
-import type { Plan, TimedStep } from './faults';
+import { resyncAtWorkerDeath, trickle } from './resync-at-worker-death-plan';
 import { runPlan } from './run';
 
-const push = (wait: number, count: number): TimedStep => ({
-  wait,
-  aim: false,
-  step: { kind: 'push', user: 0, topic: 0, count },
-});
-
-const PLAN: Plan = {
-  seed: 132,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 20, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    push(40, 3),
-    { wait: 40, aim: false, step: { kind: 'kill-worker', pick: 0 } },
-    // More than the log keeps (`SIM_REPLAY.maxCount`, 40): the next resume is answered `resync`.
-    push(0, 48),
-    ...Array.from({ length: 40 }, () => push(2, 1)),
-  ],
-  choices: [],
-};
+const PLAN = resyncAtWorkerDeath(132, [...trickle(40)]);
 
 // Invariant: delivery, after a `resync` every push made after it (`gap after resync`,
 // sim/README.md "Invariants"; `lostInSilence` too: "h1 never heard p73, and no resync").

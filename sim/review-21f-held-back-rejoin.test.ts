@@ -11,33 +11,16 @@
  * (sim/review-21e-told-resync-drops-catch-up.test.ts): a second handle in tab1 at 146 ms.
  */
 import { expect, it } from 'vitest';
-import type { Plan, TimedStep } from './faults';
 import { lostInSilence } from './lost-in-silence';
+import { resyncAtWorkerDeath, trickle } from './resync-at-worker-death-plan';
 import { runPlan } from './run';
 
-const push = (wait: number, count: number): TimedStep => ({
-  wait,
-  aim: false,
-  step: { kind: 'push', user: 0, topic: 0, count },
-});
-
-const PLAN: Plan = {
-  seed: 132,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 20, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    push(40, 3),
-    { wait: 40, aim: false, step: { kind: 'kill-worker', pick: 0 } },
-    // More than the log keeps (`SIM_REPLAY.maxCount`, 40): the next resume is answered `resync`.
-    push(0, 48),
-    ...Array.from({ length: 23 }, () => push(2, 1)),
-    // tab1 (its fresh hub joining, the owner's resync told its tabs at 143) opens a second handle.
-    { wait: 0, aim: false, step: { kind: 'second-handle', pick: 1, interest: 0 } },
-    ...Array.from({ length: 17 }, () => push(2, 1)),
-  ],
-  choices: [],
-};
+const PLAN = resyncAtWorkerDeath(132, [
+  ...trickle(23),
+  // tab1 (its fresh hub joining, the owner's resync told its tabs at 143) opens a second handle.
+  { wait: 0, aim: false, step: { kind: 'second-handle', pick: 1, interest: 0 } },
+  ...trickle(17),
+]);
 
 // Invariant: delivery, after a `resync` every push made after it (`gap after resync`,
 // sim/README.md "Invariants"; `lostInSilence` too: "h1 never heard p73, and no resync").

@@ -10,33 +10,16 @@
  * after 22 (p73 the last, held back), a second handle in tab1 60 ms later, two pushes after.
  */
 import { expect, it } from 'vitest';
-import type { Plan, TimedStep } from './faults';
+import { pushes, resyncAtWorkerDeath, trickle } from './resync-at-worker-death-plan';
 import { runPlan } from './run';
 
-const push = (wait: number, count: number): TimedStep => ({
-  wait,
-  aim: false,
-  step: { kind: 'push', user: 0, topic: 0, count },
-});
-
-const PLAN: Plan = {
-  seed: 132,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 20, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    push(40, 3),
-    { wait: 40, aim: false, step: { kind: 'kill-worker', pick: 0 } },
-    // More than the log keeps (`SIM_REPLAY.maxCount`, 40): the next resume is answered `resync`.
-    push(0, 48),
-    ...Array.from({ length: 22 }, () => push(2, 1)),
-    // tab1's hub follows by now, with `#heldBack` set and no push passed since its verdict.
-    { wait: 60, aim: false, step: { kind: 'second-handle', pick: 1, interest: 0 } },
-    push(300, 1),
-    push(300, 1),
-  ],
-  choices: [],
-};
+const PLAN = resyncAtWorkerDeath(132, [
+  ...trickle(22),
+  // tab1's hub follows by now, with `#heldBack` set and no push passed since its verdict.
+  { wait: 60, aim: false, step: { kind: 'second-handle', pick: 1, interest: 0 } },
+  pushes(300, 1),
+  pushes(300, 1),
+]);
 
 // Invariant: no spurious resync (sim/README.md "Invariants"). Severity: low (the app
 // refetches for nothing; nothing lost or doubled: the pushes after are heard).

@@ -7,31 +7,15 @@
  * the pushes made 300 and 600 ms later never reach h1.
  */
 import { expect, it } from 'vitest';
-import type { Plan, TimedStep } from './faults';
+import { pushes, resyncAtWorkerDeath, trickle } from './resync-at-worker-death-plan';
 import { runPlan } from './run';
 
-const push = (wait: number, count: number): TimedStep => ({
-  wait,
-  aim: false,
-  step: { kind: 'push', user: 0, topic: 0, count },
-});
-
-const PLAN: Plan = {
-  seed: 132,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 20, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    push(40, 3),
-    { wait: 40, aim: false, step: { kind: 'kill-worker', pick: 0 } },
-    push(0, 48),
-    ...Array.from({ length: 20 }, () => push(2, 1)),
-    { wait: 20, aim: false, step: { kind: 'reload-tab', pick: 0 } },
-    push(300, 1),
-    push(300, 1),
-  ],
-  choices: [],
-};
+const PLAN = resyncAtWorkerDeath(132, [
+  ...trickle(20),
+  { wait: 20, aim: false, step: { kind: 'reload-tab', pick: 0 } },
+  pushes(300, 1),
+  pushes(300, 1),
+]);
 
 // Invariant: delivery after healing (`not delivered after healing`, sim/README.md
 // "Invariants"): an open handle hears every push made once the faults are over.

@@ -174,7 +174,7 @@ export class RelayPeer {
       this.#takeIds(cursor.nextId);
       return;
     }
-    if (this.#owner?.phase === 'following') return;
+    if (this.following) return;
     if (!known || (cursor.epoch ?? 0) > (known.epoch ?? 0)) {
       this.#cursor = cursor;
       this.#cursorFrom = 'tabs';
@@ -210,7 +210,7 @@ export class RelayPeer {
    */
   resumeFrom(cursor: SessionCursor): void {
     const known = this.#cursor;
-    if (this.#owner?.phase === 'following') return;
+    if (this.following) return;
     if (known && (known.session !== cursor.session || known.seq <= cursor.seq)) return;
     this.#cursor = { ...cursor, nextId: Math.max(cursor.nextId, known?.nextId ?? 0) };
     // Tabs that opened without a cursor count from this one.
@@ -428,7 +428,7 @@ export class RelayPeer {
   #event(event: TabEvent, owed?: true): void {
     switch (event.kind) {
       case 'frames': {
-        const following = this.#owner?.phase === 'following';
+        const { following } = this;
         for (const frame of event.frames) {
           const cursor = this.#cursor;
           if (frame.seq !== undefined) {
@@ -459,7 +459,7 @@ export class RelayPeer {
         // owner posted before (review 21e: else a page of theirs that came back was told
         // the resync again).
         const past =
-          this.#owner?.phase === 'following' &&
+          this.following &&
           merged.session === event.cursor.session &&
           event.cursor.seq > merged.seq;
         this.#cursor = past ? { ...merged, seq: event.cursor.seq } : merged;
