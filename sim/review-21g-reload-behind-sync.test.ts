@@ -53,7 +53,11 @@ const PLAN: Plan = {
 // "to every tab" empties what h4 was owed (`HeardStream.resync`: `owing.clear()`) while
 // the hub's catch-up for h4 (S1@3 against a hub cursor not moved past the gap while
 // joining) is nothing.
-it.fails('tells a reloaded page that waits for its hub`s sync the resync it missed', async () => {
+// Fixed: the hub's registry marks a tab whose open waits for the owner's answer when a
+// resync is posted on the name meanwhile (its page drops events before `opened`), and the
+// tab's catch-up tells it that resync first (`TabRegistry.hear`, `Hub.open`;
+// worker/share/relay-opening-resync.test.ts).
+it('tells a reloaded page that waits for its hub`s sync the resync it missed', async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations).toEqual([]);
 }, 60_000);

@@ -162,8 +162,9 @@ export class Hub {
     // before are of a login the tab's app may have seen end: `SharedConnection.sync`).
     // Meanwhile the tab hears no pushes: a cursor's catch-up gives them after `opened`.
     const answered = known?.connection.sync();
+    let resyncUnheard = false;
     const taken = () => {
-      this.#registry.hear(tabId, name);
+      resyncUnheard = this.#registry.hear(tabId, name);
       this.#registry.postTo(tabId, { kind: 'opened', name });
     };
     if (!answered?.then(taken)) taken();
@@ -188,9 +189,15 @@ export class Hub {
       if (known && cursor) {
         const catchUp = () => {
           if (!this.#registry.isOn(tabId, name)) return;
-          known.connection.missedBy(tabId, cursor, (missed) =>
-            this.#catchUp(tabId, known, cursor, missed),
-          );
+          known.connection.missedBy(tabId, cursor, (missed) => {
+            // A resync of the stream while this open waited for the owner was told every
+            // other tab, and the hub's cursor may not have moved past it (review 21g): the
+            // tab, whose cursor is from before it, is told it too.
+            if (resyncUnheard && missed !== 'resync') {
+              this.#registry.postTo(tabId, { kind: 'resync', name });
+            }
+            this.#catchUp(tabId, known, cursor, missed);
+          });
         };
         if (!answered?.then(catchUp)) catchUp();
       }

@@ -21,6 +21,8 @@ interface Wants {
   topics: Set<string>;
   /** The tab's `opened` is not posted yet: it hears no pushes (`hear`). */
   opening?: true | undefined;
+  /** A resync was posted on the connection while the tab was opening: its page dropped it. */
+  resyncUnheard?: true | undefined;
 }
 
 interface Tab {
@@ -96,10 +98,17 @@ export class TabRegistry {
     this.#count(name, topics, 1);
   }
 
-  /** The tab's open of `name` was taken: it hears the pushes from now on. */
-  hear(tabId: string, name: string): void {
+  /**
+   * The tab's open of `name` was taken: it hears the pushes from now on. Answers whether a
+   * resync was posted on `name` meanwhile: the tab's page drops the events before `opened`.
+   */
+  hear(tabId: string, name: string): boolean {
     const wants = this.#tabs.get(tabId)?.joined.get(name);
-    if (wants) delete wants.opening;
+    if (!wants) return false;
+    const unheard = wants.resyncUnheard === true;
+    delete wants.opening;
+    delete wants.resyncUnheard;
+    return unheard;
   }
 
   /** The tab leaves one connection; answers whether it had joined it. */
@@ -192,7 +201,10 @@ export class TabRegistry {
   post(name: string, event: TabEvent): void {
     this.#batcher.flush();
     for (const tab of this.#tabs.values()) {
-      if (tab.joined.has(name)) tellTab(tab.port, event);
+      const wants = tab.joined.get(name);
+      if (!wants) continue;
+      tellTab(tab.port, event);
+      if (wants.opening && event.kind === 'resync') wants.resyncUnheard = true;
     }
   }
 
