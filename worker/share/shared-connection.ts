@@ -527,6 +527,12 @@ export class SharedConnection {
       }
       return;
     }
+    // With the lock here, no other hub owns the socket: another hub's announcement heard now
+    // was posted before the lock came, late on a lagging channel (an owner that died before
+    // the one this hub follows took over). Followed, it would stall this hub, which waits for
+    // the word or death of the owner it followed as the lock came (`#take`), and the hubs of
+    // the next login queued behind it (review 20c).
+    if (role.granted && message.kind === 'owner' && message.from !== role.peer.owner) return;
     role.peer.receive(message);
     if (hasEnded(role.peer.status.state)) {
       // The owner closed it for every hub: this one stops queueing for the socket. It leaves
