@@ -24,17 +24,20 @@ export function lostInSilence(history: History): string[] {
       if (push.at < handle.openedAt || push.at > (handle.endedAt ?? Number.POSITIVE_INFINITY)) {
         continue;
       }
-      const later = handle.events.find(
-        (event) =>
-          event.kind === 'frame' &&
-          event.at > push.at &&
-          event.session !== undefined &&
-          push.streams.has(event.session),
-      );
-      if (!later) continue;
-      const resynced = handle.events.some(
-        (event) => event.kind === 'resync' && event.at >= push.at && event.at <= later.at,
-      );
+      // The first push the handle heard after this one in a stream both went into: by
+      // number, as a lagging channel hands a handle earlier pushes late (review 21h); by
+      // time where the push has no number there (not kept).
+      const later = handle.events.findIndex((event) => {
+        if (event.kind !== 'frame' || event.session === undefined) return false;
+        const seq = push.streams.get(event.session);
+        if (seq === undefined) return false;
+        const heardSeq = history.pushes.get(event.push)?.streams.get(event.session) ?? 0;
+        return seq > 0 && heardSeq > 0 ? heardSeq > seq : event.at > push.at;
+      });
+      if (later < 0) continue;
+      const resynced = handle.events
+        .slice(0, later)
+        .some((event) => event.kind === 'resync' && event.at >= push.at);
       if (!resynced) lost.push(`h${handle.id} never heard p${push.id}, and no resync`);
     }
   }
