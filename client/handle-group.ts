@@ -24,6 +24,8 @@ export interface HandleGroup<Handle> {
    * handle of this one.
    */
   phase: { kind: 'opening'; open?: number } | { kind: 'joined' };
+  /** When the group's first handle connected (`Date.now()`): told with an open without a cursor. */
+  openedAt: number;
 }
 
 /** A connect() under a known name is a new login when the url changed or the old one ended. */

@@ -130,6 +130,7 @@ export class HubClient implements HandleHost {
         urlProvider,
         interest: new TabInterest(),
         phase: { kind: 'opening' },
+        openedAt: Date.now(),
       });
       login = 'new';
       if (entry) {
@@ -434,7 +435,15 @@ export class HubClient implements HandleHost {
       // Joining the group (also while its first open waits to be answered: review 15).
       this.#joining.set(opener, opens.posted);
     }
-    const outcome = await hub.open(this.tabId, options, resumeFrom, asked?.urlProvider, intent);
+    const since = resumeFrom ? undefined : asked?.openedAt;
+    const outcome = await hub.open(
+      this.tabId,
+      options,
+      resumeFrom,
+      asked?.urlProvider,
+      intent,
+      since,
+    );
     if (opener) this.#joining.delete(opener);
     // Refused before it was taken: no `opened` comes for it, and the next open's is the next.
     if (!outcome.ok) opens.taken += 1;

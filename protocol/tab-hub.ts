@@ -215,7 +215,10 @@ export interface HubApi {
    * call starts resume that session rather than begin a new one. `urlProvider`, with
    * `options.url` `URL_PROVIDED`, is the tab's url function (a comlink proxy): the worker
    * calls it before connect attempts, while the tab stays on the connection. A `rejoin` to
-   * a connection closed meanwhile (a logout in another tab) joins it closed.
+   * a connection closed meanwhile (a logout in another tab) joins it closed. `since`, with
+   * no cursor: when the tab's handles of the connection opened (`Date.now()`, one clock for
+   * every context of the browser): a hub that relays asks its owner for the pushes heard
+   * since, as its tabs want them (a fresh worker after a death starts later than they).
    */
   open(
     tabId: string,
@@ -223,6 +226,7 @@ export interface HubApi {
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
     intent?: OpenIntent,
+    since?: number,
   ): Outcome<OpenAnswer> | Promise<Outcome<OpenAnswer>>;
   setInterest(tabId: string, name: string, interest: InterestUpdate): Outcome<void>;
   /** `tag` names the send for `written` events; without it (an older tab) none is told. */

@@ -20,6 +20,8 @@ export interface Realm {
   window(): EventTarget;
   storage(): Storage;
   hasSharedWorker(): boolean;
+  /** Whether a page or a worker of a browser runs now (not a server process, nor the test). */
+  inBrowser(): boolean;
 }
 
 let active: Realm | undefined;
@@ -70,6 +72,7 @@ export function installGlobals(world: Realm): Restore {
   const { sim } = world;
   const host = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
   const hostRegister = FinalizationRegistry.prototype.register;
+  const hostNow = Date.now;
   const timer = (callback: () => void, ms = 0) =>
     sim.current === sim.outside
       ? host.setTimeout(callback, ms)
@@ -100,6 +103,13 @@ export function installGlobals(world: Realm): Restore {
     replace(globalThis, 'setTimeout', { value: timer, writable: true }),
     replace(globalThis, 'clearTimeout', { value: clear, writable: true }),
     replace(Math, 'random', { value: sim.random, writable: true }),
+    // One clock for every context of a browser, as `Date.now()` is there (a tab's open time
+    // goes to its hub: `HubApi.open`'s `since`), and the hubs' `Clock` here. A server
+    // process keeps the host's: Redis numbers its streams by the real time.
+    replace(Date, 'now', {
+      value: () => (active?.inBrowser() ? sim.now : hostNow()),
+      writable: true,
+    }),
     replace(FinalizationRegistry.prototype, 'register', {
       value: function register(
         this: FinalizationRegistry<unknown>,

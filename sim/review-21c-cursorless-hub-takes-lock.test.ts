@@ -71,7 +71,11 @@ const WORKER_DIES_BEFORE_ANSWER: Plan = {
 // no resync". The README allows a `resync` after a worker death when the handle heard no
 // push; none comes. OLDER: the same on 33fdbaf. The tab could bring its own open time to
 // its fresh hub (`since` of the earliest tab without a cursor, not of the hub's start).
-it.fails('tells a tab whose worker died before its hub followed the pushes made since it opened, or resync', async () => {
+// Fixed: a tab without a cursor brings the time its handles opened (`Date.now()`) to its
+// hub's open (`HubApi.open`'s `since`), and a hub that relays joins from the earliest of its
+// tabs' times, not its own start (`RelayPeer.openedSince`; worker/share/relay-join-since.test.ts).
+// The simulation's pages read the simulated clock, one for every context of a browser.
+it('tells a tab whose worker died before its hub followed the pushes made since it opened, or resync', async () => {
   const { violations, world } = await runPlan(WORKER_DIES_BEFORE_ANSWER);
   expect(violations).toEqual([]);
   expect(lostInSilence(world.history)).toEqual([]);

@@ -122,6 +122,10 @@ export class World implements Realm {
     return tab.browser.sharedWorkers ? tab.browser.sharedWorkerFor(tab) : undefined;
   }
 
+  inBrowser(): boolean {
+    return this.#roleOf(this.sim.current) !== undefined;
+  }
+
   hasSharedWorker(): boolean {
     const found = this.#roleOf(this.sim.current);
     return found?.browser.sharedWorkers ?? true;

@@ -124,11 +124,14 @@ export class Hub {
     resumeFrom?: SessionCursor,
     urlProvider?: TabUrlProvider,
     intent?: OpenIntent,
+    since?: number,
   ): Outcome<OpenAnswer> | Promise<Outcome<OpenAnswer>> {
     if (!this.#registry.has(tabId)) return notAttached(tabId);
     // A cursor that is not one (a tab of another build, a page's script) is not resumed:
     // the connection starts a session of its own, as it would without one.
     const cursor = isSessionCursor(resumeFrom) ? resumeFrom : undefined;
+    // Not a time (an older tab's, a page's script): the hub's own start stands for it.
+    const openedAt = cursor || !Number.isFinite(since) ? undefined : (since as number);
     let options: ResolvedConnectionOptions;
     try {
       // Resolved options are valid options: the same checks, and they come back unchanged.
@@ -161,7 +164,7 @@ export class Hub {
     // joins; joining the login an owner relays, once the owner answered (its frames and word
     // before are of a login the tab's app may have seen end: `SharedConnection.sync`).
     // Meanwhile the tab hears no pushes: a cursor's catch-up gives them after `opened`.
-    const answered = known?.connection.sync();
+    const answered = known?.connection.sync(openedAt);
     let resyncUnheard = false;
     const taken = () => {
       resyncUnheard = this.#registry.hear(tabId, name);
@@ -185,7 +188,9 @@ export class Hub {
     if (!endedMeanwhile) {
       const resuming =
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
-      if (entry.connection.start(cursor, intent) === 'started') entry.login = ++this.#logins;
+      if (entry.connection.start(cursor, intent, openedAt) === 'started') {
+        entry.login = ++this.#logins;
+      }
       if (known && cursor) {
         const catchUp = () => {
           if (!this.#registry.isOn(tabId, name)) return;

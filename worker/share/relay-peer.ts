@@ -120,11 +120,24 @@ export class RelayPeer {
     private readonly ended: readonly string[] = [],
     /** This hub's login number, told with every message (see `PeerMessage`). */
     readonly login?: number,
-    /** When this hub began the login (its `Clock`): its tabs are open since (`PeerMessage` join's). */
-    private readonly since?: number,
+    /**
+     * When this hub's tabs opened, or it began the login (its `Clock`, one for the whole
+     * browser): the pushes its owner heard since are theirs (`PeerMessage` join's).
+     */
+    private since?: number,
   ) {
     this.#cursor = resumeFrom;
     this.join();
+  }
+
+  /**
+   * A tab without a cursor opened at `at` (`HubApi.open`'s `since`): while the hub still
+   * joins without a cursor, the pushes its owner heard since then are the tab's too, also
+   * those heard before this hub began (a fresh worker after a death: review 21c). The next
+   * join says so.
+   */
+  openedSince(at: number): void {
+    if (!this.following && !this.#cursor && at < (this.since ?? at)) this.since = at;
   }
 
   /** The owner's state as last heard, for this hub's tabs. */

@@ -168,9 +168,11 @@ export class SharedConnection {
    * relays starts there: the owner's frames and word still on their way when the tab's
    * app learnt of a logout (a user switch) are the ended login's, never the new one's.
    */
-  sync(): Promise<void> | undefined {
+  sync(since?: number): Promise<void> | undefined {
     const role = this.#role;
     if (role.kind !== 'relay') return undefined;
+    // A tab without a cursor that opened before the hub's `since` (`HubApi.open`).
+    if (since !== undefined) role.peer.openedSince(since);
     role.peer.join();
     if (!this.#known.promise) this.#known.start(KNOWN_WITHIN);
     return this.#known.promise;
@@ -210,9 +212,10 @@ export class SharedConnection {
    * Joins the queue for the socket (or takes it, where there is no relay): a new login for
    * this hub's tabs (`started`). Live: nothing (`joined`), but the hub learns what
    * `resumeFrom` says of the session (`WireLink.learn`), and a hub still joining joins
-   * again from a tab's cursor further back.
+   * again from a tab's cursor further back. `since`: when the tab opened, with no cursor
+   * (`HubApi.open`), for the relay this starts.
    */
-  start(cursor?: SessionCursor, intent?: OpenIntent): 'started' | 'joined' {
+  start(cursor?: SessionCursor, intent?: OpenIntent, since?: number): 'started' | 'joined' {
     // A cursor of a session this hub's logout ended (a reloaded page's) is of no login now.
     const resumeFrom = cursor && !this.#ends.sessions.has(cursor.session) ? cursor : undefined;
     const role = this.#role;
@@ -246,7 +249,7 @@ export class SharedConnection {
       intent,
       this.#ends.sessions.list(),
       this.env.nextLogin(),
-      this.env.clock.now(),
+      Math.min(this.env.clock.now(), since ?? Number.POSITIVE_INFINITY),
     );
     const relaying: Relaying = {
       kind: 'relay',
