@@ -197,8 +197,10 @@ export class Hub {
           known.connection.missedBy(tabId, cursor, (missed) => {
             // A resync of the stream while this open waited for the owner was told every
             // other tab, and the hub's cursor may not have moved past it (review 21g): the
-            // tab, whose cursor is from before it, is told it too.
-            if (resyncUnheard && missed !== 'resync') {
+            // tab is told it too, unless it heard the stream past that gap (a page that
+            // heard it on another hub: review 22d).
+            const past = known.connection.heardPastGap(cursor);
+            if (resyncUnheard && !past && missed !== 'resync') {
               this.#registry.postTo(tabId, { kind: 'resync', name });
             }
             this.#catchUp(tabId, known, cursor, missed);

@@ -117,6 +117,11 @@ export class HeardStream implements ConnectionEvents {
     }
   }
 
+  /** Whether a tab at `cursor` heard the stream past its last gap (`RecentFrames.heardPastGap`). */
+  heardPastGap(cursor: SessionCursor): boolean {
+    return this.#recent.heardPastGap(cursor);
+  }
+
   /** What a hub whose tabs opened at `at` without a cursor of the session missed (`RecentFrames.heardSince`). */
   heardSince(at: number, current: SessionCursor | undefined): Missed {
     return this.#recent.heardSince(at, current);

@@ -79,4 +79,17 @@ describe('RecentFrames', () => {
     expect(recent.heardSince(5, at(49))).toBe('resync');
     expect(recent.heardSince(11, at(49))).toEqual([{ data: 49, seq: 49 }]);
   });
+
+  it('tells a cursor that heard the stream past the last gap from one before it', () => {
+    const recent = new RecentFrames(4);
+    recent.follow('s');
+    for (let seq = 1; seq <= 3; seq++) recent.add({ data: seq, seq }, seq);
+    recent.gap(10);
+    // Nothing heard past the gap yet: no cursor is known to be past it.
+    expect(recent.heardPastGap(at(3))).toBe(false);
+    recent.add({ data: 49, seq: 49 }, 11);
+    expect(recent.heardPastGap(at(3))).toBe(false);
+    expect(recent.heardPastGap(at(49))).toBe(true);
+    expect(recent.heardPastGap({ ...at(49), session: 't' })).toBe(false);
+  });
 });

@@ -103,6 +103,15 @@ export class RecentFrames {
     return frames.filter((frame) => (frame.seq ?? 0) > cursor.seq);
   }
 
+  /**
+   * Whether `cursor` stands at or past the oldest frame kept, which came after the last gap
+   * (`gap` empties the ring): a tab or hub at it heard the stream past that gap.
+   */
+  heardPastGap(cursor: SessionCursor): boolean {
+    const oldest = this.#oldestFirst()[0]?.seq;
+    return cursor.session === this.#session && oldest !== undefined && cursor.seq >= oldest;
+  }
+
   /** The ring from `#next` (before it wrapped, `#next` is its length). */
   #oldestFirst(): TabFrame[] {
     return [...this.#frames.slice(this.#next), ...this.#frames.slice(0, this.#next)];

@@ -147,6 +147,11 @@ export class SharedConnection {
     this.#heard.missedBy(by, cursor, () => this.cursor, answer);
   }
 
+  /** Whether a tab at `cursor` heard the stream past its last gap (`RecentFrames.heardPastGap`). */
+  heardPastGap(cursor: SessionCursor): boolean {
+    return this.#heard.heardPastGap(cursor);
+  }
+
   /**
    * A tab opened with a cursor while this hub relays: see `HeardStream.owe`. Once the hub
    * follows its owner, the tab's catch-up is this hub's own to give (a join again for a
