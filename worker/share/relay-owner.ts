@@ -391,6 +391,13 @@ export class RelayOwner {
         ? { kind: 'resync', name: this.name }
         : { kind: 'frames', name: this.name, frames: missed };
     this.#post({ kind: 'event', to: hubId, event });
+    // Where the stream goes on past that gap: the peer's tabs that heard the verdict go on
+    // from there, and one that comes back behind it (a page reloaded before the verdict
+    // reached it) is told it by the peer's own catch-up (review 22d).
+    if (missed === 'resync') {
+      const cursor = { kind: 'cursor', name: this.name, cursor: this.socket.cursor } as const;
+      this.#post({ kind: 'event', to: hubId, event: cursor });
+    }
   }
 
   #drop(hubId: string): void {
