@@ -355,6 +355,13 @@ export class RelayPeer {
         (message.asked === undefined || message.asked === this.#asks)) ||
       message.joined === undefined;
     if (message.joined === this.hubId) {
+      // Another hub's answer to an earlier join of this hub's, as it follows an owner: a hub
+      // reads another's joins in order, so one that holds the lock answers the last join
+      // too, and is taken then. One that holds it no more posted this before the owner this
+      // hub follows took over, late behind that one's words on lagging channels (one hub's
+      // messages keep their order, two hubs' do not): taken, this hub followed a dead owner,
+      // waiting for an answer that never came, and dropped the live one's (review 21g).
+      if (isNew && this.#owner && !answersThisHub) return;
       this.#answering = answersThisHub ? 'last-join' : 'earlier-join';
     }
     if (isNew) {
