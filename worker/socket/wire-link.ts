@@ -85,6 +85,12 @@ export class WireLink {
    */
   #resumeHeard: 'nothing' | 'frames' = 'nothing';
   #session = new WireSession();
+  /**
+   * The last session other than this one a joining hub said was numbered (`numberedElsewhere`):
+   * taken up from a cursor that says it fresh (a rejoin's, `learn`), its resume says `held`,
+   * or a renewed login's server starts it anew and that hub's tabs drop its pushes as seen.
+   */
+  #numberedOther = '';
   /** The sessions other hubs' logouts ended (`leave`), the latest `LOGGED_OUT_KEPT`. */
   #loggedOut: string[] = [];
   readonly #queue: SendQueue;
@@ -189,13 +195,17 @@ export class WireLink {
    * hold another session's cursor keeps it over this one, should this hub die before its
    * socket opens (`RelayPeer.#merged`, review 20d; a rejoin's cursor too, review 20g). The
    * cursor says `numbered` from now on, told at once: a hub that takes the session from it
-   * (a peer that joined before) resumes it `held` too (`#takeSession`).
+   * (a peer that joined before) resumes it `held` too (`#takeSession`). Of another session,
+   * it is remembered, should this hub take that one up (see `#numberedOther`).
    */
   numberedElsewhere(cursor: SessionCursor): void {
     const session = this.#session;
-    if (cursor.session !== session.id || (cursor.fresh && !cursor.numbered) || session.held) return;
-    session.numberedElsewhere();
-    this.events.cursor(this.cursor);
+    if (cursor.fresh && !cursor.numbered) return;
+    if (cursor.session !== session.id) this.#numberedOther = cursor.session;
+    else if (!session.held) {
+      session.numberedElsewhere();
+      this.events.cursor(this.cursor);
+    }
   }
 
   /**
@@ -264,8 +274,10 @@ export class WireLink {
     this.#session = resumeFrom
       ? new WireSession(resumeFrom.session, resumeFrom.seq, standingOf(resumeFrom))
       : new WireSession();
-    // Fresh and numbered: another hub heard it was numbered elsewhere (see `cursor`).
-    if (resumeFrom?.numbered) this.#session.numberedElsewhere();
+    // Fresh and numbered (another hub heard it was numbered elsewhere: see `cursor`), or a
+    // session a join said was numbered before this hub took it up (`#numberedOther`).
+    const numbered = resumeFrom?.numbered || resumeFrom?.session === this.#numberedOther;
+    if (numbered) this.#session.numberedElsewhere();
     this.#epoch = resumeFrom?.epoch ?? 0;
     this.#queue.requeueUnacked({ renumber: true, from });
     this.#rejectLoggedOut();
