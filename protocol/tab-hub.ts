@@ -59,7 +59,7 @@ export interface SessionCursor {
    * for new. Absent, a server may have attached it (pushed into it too), so one that does
    * not know it lost it and answers `resync`. Cursors of older builds never say it: at
    * worst a resync for nothing, never a push lost in silence. Once a cursor of a session
-   * lacks it, that session is never fresh again.
+   * lacks it, that session is never fresh again. With `numbered` too, see there.
    */
   fresh?: true;
   /**
@@ -68,6 +68,10 @@ export interface SessionCursor {
    * `resync`, so a tab that heard no push yet has lost nothing. Absent (a plain server, no
    * resume written yet, an older build): the tab cannot tell, and resyncs after a death
    * unless it heard a push. Once a cursor of a session says it, that session keeps it.
+   * With `fresh`: the hub never wrote a resume of it, but a hub or tab came to it with the
+   * session numbered (a page of a login before a renewed one), so a hub that takes the
+   * session from this cursor resumes it `held`, while a cursor of another session a peer's
+   * tabs brought stays the one that peer resumes (see `fresh`).
    */
   numbered?: true;
 }

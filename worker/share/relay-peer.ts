@@ -178,13 +178,21 @@ export class RelayPeer {
 
   /**
    * A cursor one of this hub's tabs holds (see `WireLink.learn`): of the session, its ids
-   * are taken; until an owner answered, a newer session's (higher `epoch`) is the one this
-   * hub resumes should it own the socket. An owner's session prevails once it answered.
+   * are taken, and whether a server numbered it; until an owner answered, a newer session's
+   * (higher `epoch`) is the one this hub resumes should it own the socket. An owner's
+   * session prevails once it answered.
    */
   learn(cursor: SessionCursor): void {
     const known = this.#cursor;
     if (known?.session === cursor.session) {
+      // The owner's fresh session, numbered elsewhere (a page of an earlier owner's, reloaded
+      // onto this hub): the owner hears it with a join again, or its resume would not say
+      // `held` and a renewed login's server start it anew, its pushes dropped here as seen
+      // (review 20g). This hub's join, as the tab opened, went before its cursor was known.
+      const numbered = cursor.numbered && !known.numbered;
+      if (numbered) this.#cursor = { ...known, numbered: true };
       this.#takeIds(cursor.nextId);
+      if (numbered) this.join();
       return;
     }
     if (this.following) return;
@@ -297,7 +305,7 @@ export class RelayPeer {
     }
     switch (message.kind) {
       case 'state':
-        this.#mirror(message.status, message.detail);
+        this.#mirror(message.status, message.detail, message.session);
         return;
       case 'event':
         if (message.spares?.includes(this.hubId)) return;
@@ -377,10 +385,11 @@ export class RelayPeer {
     const owner = this.#owner;
     this.answered ||= answersThisHub;
     if (answersThisHub && owner?.phase === 'joining') this.#follow(owner, message);
-    this.#mirror(message.status, {
-      from: this.#status.state,
-      reason: isNew && hadOwner ? 'handover' : 'attached',
-    });
+    this.#mirror(
+      message.status,
+      { from: this.#status.state, reason: isNew && hadOwner ? 'handover' : 'attached' },
+      message.cursor.session,
+    );
   }
 
   /**
@@ -428,8 +437,21 @@ export class RelayPeer {
     return merged;
   }
 
-  /** Shows the owner's state to this hub's tabs; `from` is what they saw last. */
-  #mirror(status: OwnerStatus, detail: StateDetail): void {
+  /**
+   * Shows the owner's state to this hub's tabs; `from` is what they saw last. `session`:
+   * the owner's. Its socket open, it writes a resume of it as the server says hello, and
+   * tells its cursor after: a lagging channel may bring the owner lock here first (the
+   * owner dead), and this hub's fresh cursor of it, resumed as new, would have a renewed
+   * login's server start it anew under its id, the pushes of a page that heard it numbered
+   * dropped as seen (review 20g). It is held from now on: at worst the server, which never
+   * had it, answers `resync`.
+   */
+  #mirror(status: OwnerStatus, detail: StateDetail, session?: string): void {
+    const cursor = this.#cursor;
+    if (status.state === 'open' && cursor?.fresh && cursor.session === session) {
+      const { fresh, ...held } = cursor;
+      this.#cursor = held;
+    }
     const from = this.#status.state;
     this.#status = status;
     if (status.state !== from || detail.reason !== 'attached') {

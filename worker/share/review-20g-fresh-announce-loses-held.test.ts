@@ -52,7 +52,11 @@ describe("a peer that took the owner's session fresh after a numbered join", () 
   // back, for a peer that joins after the numbered join, what 984399f had closed). A server
   // that lost S (a restart without its sessions) answers the same way as the renewed
   // login's, whichever it names.
-  it.fails("the numbered hub's tab hears push 1 or a resync", async () => {
+  // Fixed: an owner's cursor says `numbered` beside `fresh` once a hub or tab told it the
+  // session is numbered elsewhere (`WireLink.cursor`, told at once), and a hub that takes a
+  // session from such a cursor resumes it `held` (`WireLink.#takeSession`): P's resume says
+  // `held`, and the server moves to a new id with `resync`.
+  it("the numbered hub's tab hears push 1 or a resync", async () => {
     const name = 'review-20g-fresh-announce';
     const o = await tabWith('build-o', 'tab-o', name, {
       session: 'S',

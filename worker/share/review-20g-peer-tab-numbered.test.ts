@@ -47,7 +47,10 @@ describe("a relaying hub's tab with a numbered cursor of the owner's fresh sessi
   // (`frames` seq 1, after `cursor S:0`), but the tab's `StreamCursors` keeps the higher seq
   // of one session (S:1) and drops it as seen; the tab heard no `resync`.
   // OLDER: the same on 8ab6de1 (gap2 did not touch `RelayPeer`).
-  it.fails('the tab whose cursor was S:1 hears resync before the new S#1', async () => {
+  // Fixed: a relaying hub whose tab brings a numbered cursor of the owner's fresh session
+  // takes `numbered` into its cursor and joins again (`RelayPeer.learn`), so the owner marks
+  // it numbered elsewhere and its resume says `held`: the server moves to S2 with `resync`.
+  it('the tab whose cursor was S:1 hears resync before the new S#1', async () => {
     const name = 'review-20g-peer-tab-numbered';
     const o = world.startHub('build-o');
     await tabWith(o.hub, 'tab-o', name, { session: 'S', seq: 0, nextId: 1, fresh: true });

@@ -43,7 +43,11 @@ describe("a peer's kept cursor over an owner's session a rejoining hub says is n
   // join with S not fresh; P takes S and drops X; O dies; J takes the lock and resumes S
   // (`held`, `resumed`); P's tab, whose stream was X past 3, hears no `resync`.
   // OLDER: fails the same on 8ab6de1 (gap2 changed only the new login's path).
-  it.fails('the peer whose tab brought X hears resync once S goes on without its owner (J rejoins)', async () => {
+  // Fixed: a rejoin's numbered cursor of the owner's session marks it numbered elsewhere,
+  // as a new login's does (`WireLink.learn` → `numberedElsewhere`), not `offered`: O keeps
+  // announcing S `fresh` (and `numbered`), P keeps X, and J's resume of S is answered while
+  // P's join with X gets the verdict `resync`.
+  it('the peer whose tab brought X hears resync once S goes on without its owner (J rejoins)', async () => {
     const name = 'review-20g-rejoin-kept-x';
     const o = await tabWith('build-o', 'tab-o', name, {
       session: 'S',

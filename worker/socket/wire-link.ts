@@ -85,6 +85,12 @@ export class WireLink {
    */
   #resumeHeard: 'nothing' | 'frames' = 'nothing';
   #session = new WireSession();
+  /**
+   * The last session other than this one a joining hub said was numbered (`numberedElsewhere`):
+   * taken up from a cursor that says it fresh (a rejoin's, `learn`), its resume says `held`,
+   * or a renewed login's server starts it anew and that hub's tabs drop its pushes as seen.
+   */
+  #numberedOther = '';
   /** The sessions other hubs' logouts ended (`leave`), the latest `LOGGED_OUT_KEPT`. */
   #loggedOut: string[] = [];
   readonly #queue: SendQueue;
@@ -134,8 +140,12 @@ export class WireLink {
       nextId: this.#reservedId,
     };
     if (this.#epoch > 0) cursor.epoch = this.#epoch;
-    if (this.#session.standing === 'new') cursor.fresh = true;
-    else if (this.#serverKind === 'tabsocket') cursor.numbered = true;
+    const { standing, held } = this.#session;
+    if (standing === 'new') cursor.fresh = true;
+    // Fresh, and numbered elsewhere (`numberedElsewhere`): a hub that takes the session from
+    // this cursor resumes it `held` too (`#takeSession`), while a peer whose tabs hold another
+    // session's cursor still keeps that one over it (`RelayPeer.#merged`, review 20g).
+    if (standing === 'new' ? held : this.#serverKind === 'tabsocket') cursor.numbered = true;
     return cursor;
   }
 
@@ -161,8 +171,7 @@ export class WireLink {
    * worker died): the login's sends the dead worker wrote under that session's ids would
    * otherwise go again under this one's. (A new login's cursor may be a reloaded page's of
    * a login that ended in the same instant: never resumed.) A cursor of this session that
-   * is not fresh says another hub offered it: a server may have it; a new login's says
-   * only that (`numberedElsewhere`).
+   * is numbered says only that, whoever brings it (`numberedElsewhere`).
    */
   learn(cursor: SessionCursor, rejoin = false): void {
     if (cursor.session !== this.#session.id) {
@@ -173,21 +182,30 @@ export class WireLink {
       if (unsent && live) this.#takeSession(cursor);
       return;
     }
-    if (!rejoin) this.numberedElsewhere(cursor);
-    else if (!cursor.fresh) this.#session.offered();
+    this.numberedElsewhere(cursor);
     this.#skipIdsBelow(cursor.nextId);
   }
 
   /**
-   * A new login's hub joined with `cursor` (`RelayOwner`): of this session and numbered, a
-   * server may have it (a renewed login's would start it anew under its id, and that hub
-   * take its pushes for seen), so its resume says `held`. Not its ids, which the resume's
-   * answer bounds (`lastId`), nor this hub's cursor: that stays `fresh` until this hub
-   * writes a resume, so that a peer whose tabs hold another session's cursor keeps it over
-   * this one, should this hub die before its socket opens (`RelayPeer.#merged`, review 20d).
+   * A hub or tab came with `cursor` (`RelayOwner`'s join, `learn`): of this session and
+   * numbered (not fresh, or fresh and numbered elsewhere), a server may have it (a renewed
+   * login's would start it anew under its id, and that hub take its pushes for seen), so its
+   * resume says `held`. Not its ids, which the resume's answer bounds (`lastId`); and this
+   * hub's cursor stays `fresh` until this hub writes a resume, so that a peer whose tabs
+   * hold another session's cursor keeps it over this one, should this hub die before its
+   * socket opens (`RelayPeer.#merged`, review 20d; a rejoin's cursor too, review 20g). The
+   * cursor says `numbered` from now on, told at once: a hub that takes the session from it
+   * (a peer that joined before) resumes it `held` too (`#takeSession`). Of another session,
+   * it is remembered, should this hub take that one up (see `#numberedOther`).
    */
   numberedElsewhere(cursor: SessionCursor): void {
-    if (cursor.session === this.#session.id && !cursor.fresh) this.#session.numberedElsewhere();
+    const session = this.#session;
+    if (cursor.fresh && !cursor.numbered) return;
+    if (cursor.session !== session.id) this.#numberedOther = cursor.session;
+    else if (!session.held) {
+      session.numberedElsewhere();
+      this.events.cursor(this.cursor);
+    }
   }
 
   /**
@@ -256,6 +274,10 @@ export class WireLink {
     this.#session = resumeFrom
       ? new WireSession(resumeFrom.session, resumeFrom.seq, standingOf(resumeFrom))
       : new WireSession();
+    // Fresh and numbered (another hub heard it was numbered elsewhere: see `cursor`), or a
+    // session a join said was numbered before this hub took it up (`#numberedOther`).
+    const numbered = resumeFrom?.numbered || resumeFrom?.session === this.#numberedOther;
+    if (numbered) this.#session.numberedElsewhere();
     this.#epoch = resumeFrom?.epoch ?? 0;
     this.#queue.requeueUnacked({ renumber: true, from });
     this.#rejectLoggedOut();

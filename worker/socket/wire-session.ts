@@ -29,8 +29,8 @@ export class WireSession {
    */
   #here: 'unwritten' | 'written' = 'unwritten';
   /**
-   * A new login's hub came with it numbered (`WireLink.numberedElsewhere`): a server may
-   * have it, though its standing (what this hub's cursor tells) stays as it was.
+   * Another hub or tab came with it numbered (`WireLink.numberedElsewhere`): a server may
+   * have it, though its standing (whether this hub's cursor says `fresh`) stays as it was.
    */
   #numbered = false;
 
