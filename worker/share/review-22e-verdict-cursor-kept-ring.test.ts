@@ -5,33 +5,34 @@
  * Invariant: each push reaches every handle that wants it once, in order, or a `resync`
  * comes before the first gap (`gap without resync`, sim/README.md "Invariants").
  * Severity: high where it happens (the gap's pushes lost in silence for a reloaded page);
- * needs a takeover whose announcement reaches a relaying hub after the new owner's
- * in-session `resync`, and a page of that hub that left before the verdict reached it.
+ * needs a takeover during a busy second (more pushes than the new owner's ring keeps, 256,
+ * while the relaying hub's join lags) and a page of that hub that left before the verdict.
  *
  * What happens: b's hub follows a's and keeps p1–p3 in its ring (`RecentFrames`). a dies;
- * c's hub takes the socket, and the server answers `resync` at 50 (a gap in the session):
- * c's ring starts after it, and b, whose copy of c's announcement is late, hears nothing of
- * that resync. b then joins c with S@3; c's verdict is `resync` (to b's tabs: `owed`, which
- * marks no gap in b's ring) and, since 5485983, its cursor S@50, which b takes (`past`).
- * A page that left b before the verdict (its pagehide saved S@3) comes back: b follows, so
- * its `sync` join names S@50 (c's verdict on it: nothing), and b's own catch-up,
- * `RecentFrames.missedBy(S@3, S@50)`, finds p1–p3 kept, none past 3: an empty catch-up.
- * The page hears `opened, frames:[], frames:[51]`, no resync: p4–p50 lost in silence.
- * b's own tab heard `resync, cursor:50, frames:51`.
+ * c's hub (first in the lock's queue) resumes S@3; b adopts it on its takeover and joins
+ * with S@3, but c reads that join only after p4–p303, which b holds back (joining): c's
+ * ring keeps p48–p303, and its verdict on S@3 is `resync`, then (since 5485983) its cursor
+ * S@303. b tells its tab the resync (an owed verdict: `HeardStream.resync('owed')` marks no
+ * gap in b's ring) and takes the cursor (`RelayPeer.#event` 'cursor', `past`). A page that
+ * left b before the verdict reached it (its pagehide saved S@3) comes back: b follows, so
+ * its `sync` join names S@303 (c's verdict on it: nothing), and b's own catch-up,
+ * `RecentFrames.missedBy(S@3, S@303)`, finds p1–p3 kept and none past 3: an empty
+ * catch-up. The page hears `opened, frames:[], frames:[304]`, no resync: p4–p303 lost in
+ * silence. b's first tab heard `resync, cursor:303, frames:304`.
  *
- * NEW with 5485983: on cfa95b3 (and 5072181) b's cursor stays S@3, its `sync` join names
- * it, c's verdict on that is `resync` again, owed to the page: it hears `opened, resync,
- * frames:[51]` and the test passes (b's first tab hears the resync twice there: review
- * 21f's joined-after-resync, which 5485983 fixed). The fix's premise, "a tab that comes
- * back from before the gap is told `resync` by the hub's own catch-up", holds only for a
- * hub whose ring is empty (a fresh worker, review 22d's plan). A fix: an owed verdict of
- * `resync` that moves the hub's cursor (`past`) marks a gap in its ring
- * (`RecentFrames.gap`), as a live resync does, so a cursor before it is `resync`.
+ * NEW with 5485983: on cfa95b3 and on 5072181 b's cursor stays S@3, its `sync` join names
+ * it, c's verdict on that is `resync` again, owed to the page, which hears `opened,
+ * resync, frames:[304]` (the test passes there; b's first tab hears the resync twice:
+ * review 21f's joined-after-resync, which 5485983 fixed). The fix's premise, "a tab that
+ * comes back from before the gap is told `resync` by the hub's own catch-up", holds only
+ * for a hub whose ring is empty (a fresh worker: review 22d's plan). A fix: a `resync`
+ * verdict that moves the hub's cursor past its own (`past`) marks a gap in its ring
+ * (`RecentFrames.gap`), as a live resync does, so a cursor before it is answered `resync`.
  */
 import { afterEach, expect, it, vi } from 'vitest';
 import type { RelayMessage } from '../../protocol/relay';
 import type { SessionCursor } from '../../protocol/tab-hub';
-import { HELLO, resumed, resumeFrameOf, resync } from '../test-support/connection-harness';
+import { HELLO, resumed, resumeFrameOf } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
 
 const ALL = { all: true, topics: [] };
@@ -69,12 +70,13 @@ it.fails('tells a page reloaded before the verdict reached its hub the resync, w
   await vi.waitFor(() => expect(b.tab.frames().map((frame) => frame.seq)).toEqual([1, 2, 3]));
   await vi.waitFor(() => expect(c.tab.frames()).toHaveLength(3));
   const { session } = resumeFrameOf(socket);
-  // c's takeover announcement reaches b late (lagging channels): b hears nothing of c till then.
-  const late: RelayMessage[] = [];
-  let holding = true;
+  // b's join to its next owner lags (lagging channels): c reads it after a busy second.
+  const joins: RelayMessage[] = [];
   world.hooks.relayReceived = (build, message) => {
-    if (build !== 'build-b' || !holding || message.kind !== 'owner') return undefined;
-    late.push(message);
+    if (build !== 'build-c' || message.kind !== 'join' || message.build !== 'build-b') {
+      return undefined;
+    }
+    joins.push(message);
     return 'lost';
   };
   a.kill();
@@ -82,16 +84,16 @@ it.fails('tells a page reloaded before the verdict reached its hub the resync, w
   const next = world.latest();
   next.accept();
   next.receive(HELLO);
-  // The server kept too little: the session goes on at 50, past a gap. c's tabs hear the
-  // resync; b, which does not follow c yet, does not.
-  next.receive(resync(50));
-  await vi.waitFor(() => expect(c.tab.events.map((event) => event.kind)).toContain('resync'));
-  await vi.waitFor(() => expect(late.length).toBeGreaterThan(0));
-  holding = false;
+  next.receive(resumed(3));
+  // b adopted c on its takeover and joins it with S@3; meanwhile c hears and relays
+  // p4–p303, more than its ring keeps (256), which b, joining, holds back.
+  await vi.waitFor(() => expect(joins.length).toBeGreaterThan(0));
+  for (let seq = 4; seq <= 303; seq += 1) next.receive(push(seq));
+  await vi.waitFor(() => expect(c.tab.frames()).toHaveLength(303));
   delete world.hooks.relayReceived;
-  world.deliver(name, late, 'build-b');
-  // b joins c with its cursor S@3: c's verdict is `resync` (its ring starts after the gap),
-  // told b's tab; since 5485983, c's cursor S@50 follows it.
+  world.deliver(name, joins, 'build-c');
+  // c's verdict on S@3 is `resync` (its ring starts at p48), told b's tab; since 5485983,
+  // c's cursor S@303 follows it.
   await vi.waitFor(() => expect(b.tab.events.map((event) => event.kind)).toContain('resync'));
   await new Promise((resolve) => setTimeout(resolve, 20));
   // A page of b's that left before the verdict reached it (its pagehide saved S@3) comes back.
@@ -99,8 +101,8 @@ it.fails('tells a page reloaded before the verdict reached its hub the resync, w
   const reloaded = await world.attachTab(b.hub, 'tab-reloaded');
   await reloaded.api.open('tab-reloaded', relayOptions(name), cursor, undefined, 'login');
   reloaded.api.setInterest('tab-reloaded', name, ALL);
-  next.receive(push(51));
-  await vi.waitFor(() => expect(reloaded.frames().map((frame) => frame.seq)).toContain(51));
+  next.receive(push(304));
+  await vi.waitFor(() => expect(reloaded.frames().map((frame) => frame.seq)).toContain(304));
   await new Promise((resolve) => setTimeout(resolve, 20));
   const kinds = reloaded.events.map((event) =>
     event.kind === 'frames' ? `frames:${event.frames.map((frame) => frame.seq)}` : event.kind,
