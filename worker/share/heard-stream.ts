@@ -203,8 +203,11 @@ export class HeardStream implements ConnectionEvents {
     this.#peers?.resync(reach);
   }
 
-  cursor(cursor: SessionCursor): void {
+  cursor(cursor: SessionCursor, past?: true): void {
     this.#recent.follow(cursor.session);
+    // Past the gap of an owner's `resync` verdict on this hub's join, which marked none (a
+    // tab at a kept push before it missed it: review 22e).
+    if (past) this.#recent.gap(this.clock.now());
     this.#post({ kind: 'cursor', name: this.name, cursor });
     this.#peers?.cursor(cursor);
   }

@@ -505,7 +505,7 @@ export class RelayPeer {
           merged.session === event.cursor.session &&
           event.cursor.seq > merged.seq;
         this.#cursor = past ? { ...merged, seq: event.cursor.seq } : merged;
-        this.events.cursor(this.#cursor);
+        this.events.cursor(this.#cursor, past || undefined);
         return;
       }
       case 'error':

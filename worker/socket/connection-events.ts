@@ -26,9 +26,10 @@ export interface ConnectionEvents {
   /**
    * The cursor moved otherwise than by a push (whose frame carries its number): a new
    * session, message ids taken, or a resume of the session written (it is no longer
-   * `fresh`). A new session is told before any of its pushes.
+   * `fresh`). A new session is told before any of its pushes. `past`: the stream went on
+   * past a gap to it (a `resync` before): the pushes kept are from before that gap.
    */
-  cursor(cursor: SessionCursor): void;
+  cursor(cursor: SessionCursor, past?: true): void;
   /** The builds of the hubs on the connection, as the owner counts them. */
   builds(builds: string[]): void;
 }
