@@ -97,7 +97,18 @@ export type OwnerMessage = Envelope &
      * `resync` of what the session lost before the socket opened (`past`) is not for the
      * peers it `spares`: the owner told them `resync` for their join since that socket opened.
      */
-    | { kind: 'event'; event: TabEvent; to?: string; spares?: string[] }
+    | {
+        kind: 'event';
+        event: TabEvent;
+        to?: string;
+        spares?: string[];
+        /**
+         * Of a `resync` catch-up: when the owner last heard the stream go on, a push or a
+         * gap (its `Clock`, one for the browser). A tab of the peer that opened without a
+         * cursor after that missed nothing the verdict covers.
+         */
+        heardTo?: number;
+      }
     /**
      * Peer `to`'s send `id` is written under message id `wire` of `session`: kept for a
      * handover. (Owners of earlier releases name no session: it is the one they told last.)

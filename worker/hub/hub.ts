@@ -209,8 +209,10 @@ export class Hub {
         if (!answered?.then(catchUp)) catchUp();
       }
       // Its catch-up from this hub's stream is not all: the owner's verdict on the hub's
-      // join, while it joins, is this tab's too (review 21e).
-      if (cursor) entry.connection.owe(tabId);
+      // join, while it joins, is this tab's too (review 21e); one without a cursor is open
+      // since its `since`, and the verdict covers the pushes after another tab's cursor
+      // (review 22e).
+      entry.connection.owe(tabId, cursor ? undefined : (openedAt ?? this.env.clock.now()));
       // A session no push of which was heard (this hub's own, new) left no tab behind.
       const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
       if (switched && entry.connection.cursor?.session === cursor.session) {

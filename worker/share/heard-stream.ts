@@ -50,7 +50,7 @@ export class HeardStream implements ConnectionEvents {
    * every tab (they heard that one), it stays till the hub's stream is its own: the open it
    * mirrors from the owner's answer comes before the verdicts.
    */
-  #owing: Set<string> | undefined;
+  #owing: Map<string, number | undefined> | undefined;
   /**
    * A fresh session this hub's socket superseded, and the cursor it resumed instead (see
    * `supersede`).
@@ -138,12 +138,19 @@ export class HeardStream implements ConnectionEvents {
   }
 
   /**
-   * The tab opened with a cursor while this hub relays: the owner's verdict on this hub's
-   * join (`resync('owed')`) is its, not that of a tab that joined the stream since.
+   * The tab opened while this hub relays and joins: the owner's verdict on this hub's join
+   * (`resync('owed')`) is its, not that of a tab that joined the stream since. `openedAt`:
+   * it came without a cursor, open since then; a `resync` is its only where the owner heard
+   * a push it covers since (review 22e).
    */
-  owe(tabId: string): void {
-    this.#owing ??= new Set();
-    this.#owing.add(tabId);
+  owe(tabId: string, openedAt?: number): void {
+    this.#owing ??= new Map();
+    this.#owing.set(tabId, openedAt);
+  }
+
+  /** When this hub last heard the stream go on (`RecentFrames.heardTo`). */
+  get heardTo(): number {
+    return this.#recent.heardTo;
   }
 
   /** Drops the verdict kept for `by` (`missedBy`), and what it is owed: the open it was for is gone. */
@@ -189,12 +196,17 @@ export class HeardStream implements ConnectionEvents {
    * `owed`: the owner's catch-up of this hub's join, for the tabs that brought a cursor.
    * `past`: told to every tab and peer as such; a handle that joined the open socket drops it.
    */
-  resync(reach?: ResyncReach): void {
+  resync(reach?: ResyncReach, heardTo?: number): void {
     // A verdict on one join is no gap in the stream.
     if (reach !== 'owed') this.#recent.gap(this.clock.now());
     const owing = this.#owing;
     if (reach === 'owed' && owing) {
-      for (const tab of owing) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
+      for (const [tab, openedAt] of owing) {
+        // A tab without a cursor, open since `openedAt`, missed only what was heard since.
+        if (openedAt === undefined || (heardTo ?? Number.NEGATIVE_INFINITY) >= openedAt) {
+          this.tabs.postTo(tab, { kind: 'resync', name: this.name });
+        }
+      }
     } else this.#post({ kind: 'resync', name: this.name, past: reach === 'past' || undefined });
     // Told once: the owner answers every join this hub posted, each with the verdict. A
     // resync to every tab reached those owed one too (opened already: `owe` comes after),

@@ -92,4 +92,17 @@ describe('RecentFrames', () => {
     expect(recent.heardPastGap(at(49))).toBe(true);
     expect(recent.heardPastGap({ ...at(49), session: 't' })).toBe(false);
   });
+
+  it('says when it last heard the stream go on: its newest push, or a gap after it', () => {
+    const recent = new RecentFrames(4);
+    recent.follow('s');
+    expect(recent.heardTo).toBe(Number.NEGATIVE_INFINITY);
+    recent.add({ data: 1, seq: 1 }, 10);
+    expect(recent.heardTo).toBe(10);
+    // A resync heard at 30 lost pushes made before it, after 10: a tab open since 20 missed them.
+    recent.gap(30);
+    expect(recent.heardTo).toBe(30);
+    recent.add({ data: 9, seq: 9 }, 40);
+    expect(recent.heardTo).toBe(40);
+  });
 });

@@ -20,6 +20,8 @@ export class RecentFrames {
   #next = 0;
   /** When the newest frame no longer kept was heard. */
   #droppedAt = Number.NEGATIVE_INFINITY;
+  /** When the newest frame was heard (`add`'s `at`). */
+  #lastHeardAt = Number.NEGATIVE_INFINITY;
   /** The number of the last frame kept (0: none). */
   #newest = 0;
   /** The session the kept frames belong to. */
@@ -55,6 +57,7 @@ export class RecentFrames {
     if (frame.seq === undefined) return;
     if (frame.seq <= this.#newest) return;
     this.#newest = frame.seq;
+    this.#lastHeardAt = at;
     if (this.#frames.length < this.limit) {
       this.#frames.push(frame);
       this.#heardAt.push(at);
@@ -64,6 +67,14 @@ export class RecentFrames {
       this.#heardAt[this.#next] = at;
     }
     this.#next = (this.#next + 1) % this.limit;
+  }
+
+  /**
+   * When this hub last heard the stream go on: its newest push, or a gap since (a resync is
+   * dated when heard, after the pushes it lost).
+   */
+  get heardTo(): number {
+    return Math.max(this.#lastHeardAt, this.#droppedAt);
   }
 
   /**

@@ -56,6 +56,8 @@ export interface OwnerStream {
   ): void;
   /** What a hub whose tabs opened at `at` missed (see `HeardStream.heardSince`). */
   heardSince(at: number, current: SessionCursor): Missed;
+  /** When this hub last heard the stream go on: a push or a gap (see `HeardStream.heardTo`). */
+  readonly heardTo: number;
   /** The builds of every hub on the connection, for this hub's tabs. */
   builds(builds: string[]): void;
 }
@@ -390,7 +392,8 @@ export class RelayOwner {
       missed === 'resync'
         ? { kind: 'resync', name: this.name }
         : { kind: 'frames', name: this.name, frames: missed };
-    this.#post({ kind: 'event', to: hubId, event });
+    const heardTo = missed === 'resync' ? { heardTo: this.heard.heardTo } : {};
+    this.#post({ kind: 'event', to: hubId, event, ...heardTo });
     // Where the stream goes on past that gap: the peer's tabs that heard the verdict go on
     // from there, and one that comes back behind it (a page reloaded before the verdict
     // reached it) is told it by the peer's own catch-up (review 22d).

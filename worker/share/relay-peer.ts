@@ -314,7 +314,7 @@ export class RelayPeer {
         if (message.to === this.hubId && this.#answering === 'earlier-join') return;
         // Only a catch-up names this hub (`RelayOwner.#catchUp`).
         if (message.to === undefined || message.to === this.hubId) {
-          this.#event(message.event, message.to ? true : undefined);
+          this.#event(message.event, message.to ? true : undefined, message.heardTo);
         }
         return;
       case 'numbered': {
@@ -467,7 +467,7 @@ export class RelayPeer {
     }
   }
 
-  #event(event: TabEvent, owed?: true): void {
+  #event(event: TabEvent, owed?: true, heardTo?: number): void {
     switch (event.kind) {
       case 'frames': {
         const { following } = this;
@@ -517,7 +517,8 @@ export class RelayPeer {
         // One after a push held back since a resync all tabs heard is every tab's (review
         // 21e). Either way the verdict of the last join ends what they were for (review 21g).
         if (!(owed && this.#toldResync)) {
-          this.events.resync(owed && !this.#heldBack ? 'owed' : event.past && 'past');
+          if (owed && !this.#heldBack) this.events.resync('owed', heardTo);
+          else this.events.resync(event.past && 'past');
         }
         this.#toldResync = !owed;
         if (owed) this.#heldBack = false;

@@ -41,7 +41,10 @@ afterEach(() => {
   world = hubWorld();
 });
 
-it.fails('tells a tab that opened without a cursor while its hub joined the pushes since, or resync', async () => {
+// Fixed: a tab without a cursor that opens while its hub joins is owed the owner's verdict
+// with its open time (`HeardStream.owe`); the owner says when it heard the newest push its
+// `resync` covers (`heardTo`), and the tab is told it when that is after its open.
+it('tells a tab that opened without a cursor while its hub joined the pushes since, or resync', async () => {
   const name = 'unowed-tab-verdict';
   const options = relayOptions(name);
   const a = world.startHub('build-a');

@@ -157,9 +157,9 @@ export class SharedConnection {
    * follows its owner, the tab's catch-up is this hub's own to give (a join again for a
    * tab's new login, `sync`, does not change that: review 21f).
    */
-  owe(tabId: string): void {
+  owe(tabId: string, openedAt?: number): void {
     const role = this.#role;
-    if (role.kind === 'relay' && !role.peer.following) this.#heard.owe(tabId);
+    if (role.kind === 'relay' && !role.peer.following) this.#heard.owe(tabId, openedAt);
   }
 
   /** Drops the catch-up kept for `by`, and what it is owed: its open was released or superseded. */

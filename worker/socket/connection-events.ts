@@ -21,8 +21,9 @@ export interface ConnectionEvents {
    * Pushes were lost beyond recovery: the tabs should fetch the state afresh. `owed`: the
    * owner's catch-up of this hub's join, for the tabs that brought a cursor (`HeardStream.owe`);
    * `past`: only pushes made before the socket opened (a tab's `resync` event says so).
+   * `heardTo`, of an `owed` one: when the owner last heard the stream go on (`RelayOwner`).
    */
-  resync(reach?: ResyncReach): void;
+  resync(reach?: ResyncReach, heardTo?: number): void;
   /**
    * The cursor moved otherwise than by a push (whose frame carries its number): a new
    * session, message ids taken, or a resume of the session written (it is no longer
