@@ -31,3 +31,28 @@ export function resyncAtWorkerDeath(seed: number, after: TimedStep[]): Plan {
     choices: [],
   };
 }
+
+/**
+ * Review 21g's plan (sim/review-21g-reload-behind-sync.test.ts): a browser with SharedWorkers
+ * and lagging channels; tab0 (build a) owns the socket, tab1 and tab2 (build b) relay
+ * through their worker. They hear 3 pushes; the socket drops and 48 are made meanwhile, more
+ * than the log keeps, so the owner's resume is answered `resync`. Build b's worker is killed
+ * `kill` ms after them, tab2 reloads `reload` ms after the kill, and `after` follows.
+ */
+export function reloadAtWorkerDeath(kill: number, reload: number, after: TimedStep[]): Plan {
+  return {
+    seed: 3,
+    browsers: [{ sharedWorkers: true, channelLag: true }],
+    steps: [
+      { wait: 20, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+      { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
+      pushes(40, 3),
+      { wait: 30, aim: false, step: { kind: 'drop-socket', pick: 0 } },
+      pushes(5, 48),
+      { wait: kill, aim: false, step: { kind: 'kill-worker', pick: 1 } },
+      { wait: reload, aim: false, step: { kind: 'reload-tab', pick: 2 } },
+      ...after,
+    ],
+    choices: [],
+  };
+}

@@ -9,32 +9,10 @@
  * two tabs of build b, the kill earlier, a reload of the second 20 ms after it.
  */
 import { expect, it } from 'vitest';
-import type { Plan, TimedStep } from './faults';
+import { pushes, reloadAtWorkerDeath } from './resync-at-worker-death-plan';
 import { runPlan } from './run';
 
-const push = (wait: number, count: number): TimedStep => ({
-  wait,
-  aim: false,
-  step: { kind: 'push', user: 0, topic: 0, count },
-});
-
-const PLAN: Plan = {
-  seed: 3,
-  browsers: [{ sharedWorkers: true, channelLag: true }],
-  steps: [
-    // tab0 (build a) owns the socket; tab1 and tab2 (build b) relay through their worker.
-    { wait: 20, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    push(40, 3),
-    { wait: 30, aim: false, step: { kind: 'drop-socket', pick: 0 } },
-    // More than the log keeps (`SIM_REPLAY.maxCount`, 40): the resume is answered `resync`.
-    push(5, 48),
-    { wait: 170, aim: false, step: { kind: 'kill-worker', pick: 1 } },
-    { wait: 20, aim: false, step: { kind: 'reload-tab', pick: 2 } },
-    push(600, 1),
-  ],
-  choices: [],
-};
+const PLAN = reloadAtWorkerDeath(170, 20, [pushes(600, 1)]);
 
 // Invariant: every push once, in order, or a `resync` before the first gap (`gap without
 // resync`, sim/README.md "Invariants"). Severity: high (48 pushes lost in silence).

@@ -30,30 +30,10 @@
  * as the tabs that opened before the answer are.
  */
 import { expect, it } from 'vitest';
-import type { Plan, TimedStep } from './faults';
+import { pushes, reloadAtWorkerDeath } from './resync-at-worker-death-plan';
 import { runPlan } from './run';
 
-const push = (wait: number, count: number): TimedStep => ({
-  wait,
-  aim: false,
-  step: { kind: 'push', user: 0, topic: 0, count },
-});
-
-const PLAN: Plan = {
-  seed: 3,
-  browsers: [{ sharedWorkers: true, channelLag: true }],
-  steps: [
-    { wait: 20, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    push(40, 3),
-    { wait: 30, aim: false, step: { kind: 'drop-socket', pick: 0 } },
-    push(5, 48),
-    { wait: 180, aim: false, step: { kind: 'kill-worker', pick: 1 } },
-    { wait: 45, aim: false, step: { kind: 'reload-tab', pick: 2 } },
-    push(600, 1),
-  ],
-  choices: [],
-};
+const PLAN = reloadAtWorkerDeath(180, 45, [pushes(600, 1)]);
 
 // Fixed: an owner that tells a peer `resync` as its verdict tells it its cursor next
 // (`RelayOwner.#tellMissed`): the following hub goes on from there, so the reloaded page's

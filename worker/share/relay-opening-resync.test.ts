@@ -9,11 +9,9 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import type { RelayMessage } from '../../protocol/relay';
 import type { SessionCursor } from '../../protocol/tab-hub';
-import { HELLO, resumed, resumeFrameOf, resync } from '../test-support/connection-harness';
+import { HELLO, resumeFrameOf, resync } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
-
-const ALL = { all: true, topics: [] };
-const push = (seq: number) => JSON.stringify({ $ts: 'push', seq, data: { n: seq } });
+import { ALL, ownerOnOpenSocket, push } from '../test-support/relay-tabs';
 
 let world = hubWorld();
 afterEach(() => {
@@ -25,14 +23,7 @@ afterEach(() => {
 it('tells a tab whose open waited for the owner the resync its hub posted meanwhile', async () => {
   const name = 'opening-resync';
   const options = relayOptions(name, { reconnect: { minDelay: 5, maxDelay: 5, jitter: 0 } });
-  const a = world.startHub('build-a');
-  const tabA = await world.attachTab(a.hub, 'tab-a');
-  await tabA.api.open('tab-a', options);
-  tabA.api.setInterest('tab-a', name, ALL);
-  const socket = world.latest();
-  socket.accept();
-  socket.receive(HELLO);
-  socket.receive(resumed(0));
+  const { socket } = await ownerOnOpenSocket(world, options);
   // A hub the owner serves: it relays the stream on the channel, where b's hub hears it.
   const c = world.startHub('build-c');
   const tabC = await world.attachTab(c.hub, 'tab-c');

@@ -17,11 +17,9 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import type { RelayMessage } from '../../protocol/relay';
 import type { SessionCursor } from '../../protocol/tab-hub';
-import { HELLO, resumed, resumeFrameOf, resync } from '../test-support/connection-harness';
+import { HELLO, resumeFrameOf, resync } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
-
-const ALL = { all: true, topics: [] };
-const push = (seq: number) => JSON.stringify({ $ts: 'push', seq, data: { n: seq } });
+import { ALL, ownerOnOpenSocket, push } from '../test-support/relay-tabs';
 
 let world = hubWorld();
 afterEach(() => {
@@ -35,14 +33,7 @@ afterEach(() => {
 it('tells a tab whose cursor is past the resync posted while it opened no resync more', async () => {
   const name = 'cursor-past-resync';
   const options = relayOptions(name, { reconnect: { minDelay: 5, maxDelay: 5, jitter: 0 } });
-  const a = world.startHub('build-a');
-  const tabA = await world.attachTab(a.hub, 'tab-a');
-  await tabA.api.open('tab-a', options);
-  tabA.api.setInterest('tab-a', name, ALL);
-  const socket = world.latest();
-  socket.accept();
-  socket.receive(HELLO);
-  socket.receive(resumed(0));
+  const { socket } = await ownerOnOpenSocket(world, options);
   // Two hubs of other builds follow the owner: c's and b's.
   const c = world.startHub('build-c');
   const tabC = await world.attachTab(c.hub, 'tab-c');

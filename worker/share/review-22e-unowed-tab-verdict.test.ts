@@ -28,11 +28,9 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import type { RelayMessage } from '../../protocol/relay';
 import type { SessionCursor } from '../../protocol/tab-hub';
-import { HELLO, resumed, resumeFrameOf } from '../test-support/connection-harness';
+import { resumeFrameOf } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
-
-const ALL = { all: true, topics: [] };
-const push = (seq: number) => JSON.stringify({ $ts: 'push', seq, data: { n: seq } });
+import { ALL, ownerOnOpenSocket, push } from '../test-support/relay-tabs';
 
 let world = hubWorld();
 afterEach(() => {
@@ -47,14 +45,7 @@ afterEach(() => {
 it('tells a tab that opened without a cursor while its hub joined the pushes since, or resync', async () => {
   const name = 'unowed-tab-verdict';
   const options = relayOptions(name);
-  const a = world.startHub('build-a');
-  const tabA = await world.attachTab(a.hub, 'tab-a');
-  await tabA.api.open('tab-a', options);
-  tabA.api.setInterest('tab-a', name, ALL);
-  const socket = world.latest();
-  socket.accept();
-  socket.receive(HELLO);
-  socket.receive(resumed(0));
+  const { tab: tabA, socket } = await ownerOnOpenSocket(world, options);
   await vi.waitFor(() => expect(tabA.states().at(-1)).toMatch(/^open:/));
   socket.receive(push(1));
   await vi.waitFor(() => expect(tabA.frames()).toHaveLength(1));
