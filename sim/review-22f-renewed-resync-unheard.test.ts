@@ -17,8 +17,16 @@
  * fresh worker rejoins with the new session's cursor (`{seq: 0, epoch: 1, numbered}`, so
  * its tabs had taken the owner's cursor of it), which the owner finds behind nothing; p52
  * at 960: "gap without resync: h2 heard p3 then p52 (at 960) without p4, …, p51 and no
- * resync", the same for h3. The build-b hub's `RelayPeer` never handled the owner's resync
- * event (not root-caused: the relayed resync was filtered before `#event`, or not posted).
+ * resync", the same for h3.
+ *
+ * Why (instrumented): `WireLink.#resynced` onto a new id reserves ids first (`#reserveIds`
+ * tells the new session's cursor) and tells `resync` after; the owner relays them as two
+ * channel messages. On a lagging channel build b's hub read the cursor, told its tabs (their
+ * cursors now the new session @0), and its worker died before the resync reached it; its
+ * tabs' rejoin names the new session, and nothing of it was missed. A worker's own tabs
+ * cannot fall between the two (one port, one task); a relaying hub can. A fix: tell
+ * `resync` before the new session's cursor, or have a relaying hub's tabs (or a rejoin)
+ * count a cursor of a newer `epoch` that came without its resync as owing one.
  *
  * Without the `kill-new-worker` step (which kills nothing here) it fails the same way
  * (fingerprint a0f70adf58d317cb): the renewed login is what this mutant adds.
