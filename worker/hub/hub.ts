@@ -199,8 +199,8 @@ export class Hub {
             // other tab, and the hub's cursor may not have moved past it (review 21g): the
             // tab is told it too, unless it heard the stream past that gap (a page that
             // heard it on another hub: review 22d).
-            const past = known.connection.heardPastGap(cursor);
-            if (resyncUnheard && !past && missed !== 'resync') {
+            const { connection } = known;
+            if (resyncUnheard && missed !== 'resync' && !connection.heardPastGap(cursor)) {
               this.#registry.postTo(tabId, { kind: 'resync', name });
             }
             this.#catchUp(tabId, known, cursor, missed);

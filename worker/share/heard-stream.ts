@@ -193,7 +193,7 @@ export class HeardStream implements ConnectionEvents {
   }
 
   /**
-   * `owed`: the owner's catch-up of this hub's join, for the tabs that brought a cursor.
+   * `owed`: the owner's catch-up of this hub's join, for the tabs it owes it (`owe`).
    * `past`: told to every tab and peer as such; a handle that joined the open socket drops it.
    */
   resync(reach?: ResyncReach, heardTo?: number): void {

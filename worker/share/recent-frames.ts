@@ -119,7 +119,8 @@ export class RecentFrames {
    * (`gap` empties the ring): a tab or hub at it heard the stream past that gap.
    */
   heardPastGap(cursor: SessionCursor): boolean {
-    const oldest = this.#oldestFirst()[0]?.seq;
+    // The oldest is at `#next` once the ring is full, at 0 before.
+    const oldest = (this.#frames[this.#next] ?? this.#frames[0])?.seq;
     return cursor.session === this.#session && oldest !== undefined && cursor.seq >= oldest;
   }
 

@@ -384,23 +384,23 @@ export class RelayOwner {
   #tellMissed(hubId: string, missed: Missed): void {
     // Nothing, or no frame: nothing to tell.
     if (!missed?.length) return;
-    // Told as the socket opened (a verdict kept for it) or since.
-    if (missed === 'resync' && this.socket.status.state === 'open') {
-      this.#resyncedSinceOpen.add(hubId);
+    if (missed !== 'resync') {
+      this.#post({
+        kind: 'event',
+        to: hubId,
+        event: { kind: 'frames', name: this.name, frames: missed },
+      });
+      return;
     }
-    const event: TabEvent =
-      missed === 'resync'
-        ? { kind: 'resync', name: this.name }
-        : { kind: 'frames', name: this.name, frames: missed };
-    const heardTo = missed === 'resync' ? { heardTo: this.heard.heardTo } : {};
-    this.#post({ kind: 'event', to: hubId, event, ...heardTo });
+    // Told as the socket opened (a verdict kept for it) or since.
+    if (this.socket.status.state === 'open') this.#resyncedSinceOpen.add(hubId);
+    const { heardTo } = this.heard;
+    this.#post({ kind: 'event', to: hubId, event: { kind: 'resync', name: this.name }, heardTo });
     // Where the stream goes on past that gap: the peer's tabs that heard the verdict go on
     // from there, and one that comes back behind it (a page reloaded before the verdict
     // reached it) is told it by the peer's own catch-up (review 22d).
-    if (missed === 'resync') {
-      const cursor = { kind: 'cursor', name: this.name, cursor: this.socket.cursor } as const;
-      this.#post({ kind: 'event', to: hubId, event: cursor });
-    }
+    const cursor = this.socket.cursor;
+    this.#post({ kind: 'event', to: hubId, event: { kind: 'cursor', name: this.name, cursor } });
   }
 
   #drop(hubId: string): void {

@@ -153,9 +153,9 @@ export class SharedConnection {
   }
 
   /**
-   * A tab opened with a cursor while this hub relays: see `HeardStream.owe`. Once the hub
-   * follows its owner, the tab's catch-up is this hub's own to give (a join again for a
-   * tab's new login, `sync`, does not change that: review 21f).
+   * A tab opened while this hub relays (`openedAt`: with no cursor, since then): see
+   * `HeardStream.owe`. Once the hub follows its owner, the tab's catch-up is this hub's own
+   * to give (a join again for a tab's new login, `sync`, does not change that: review 21f).
    */
   owe(tabId: string, openedAt?: number): void {
     const role = this.#role;

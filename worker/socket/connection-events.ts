@@ -19,7 +19,7 @@ export interface ConnectionEvents {
   error(error: TabSocketError): void;
   /**
    * Pushes were lost beyond recovery: the tabs should fetch the state afresh. `owed`: the
-   * owner's catch-up of this hub's join, for the tabs that brought a cursor (`HeardStream.owe`);
+   * owner's catch-up of this hub's join, for the tabs that opened while it joined (`HeardStream.owe`);
    * `past`: only pushes made before the socket opened (a tab's `resync` event says so).
    * `heardTo`, of an `owed` one: when the owner last heard the stream go on (`RelayOwner`).
    */
