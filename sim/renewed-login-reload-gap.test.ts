@@ -3,23 +3,14 @@
  * lagging channels, a server that names logins), shrunk. OLDER: it fails the same on 29e7b91.
  */
 import { describe, expect, it } from 'vitest';
-import type { Plan } from './faults';
+import { renewedLoginPlan } from './renewed-login-plan';
 import { runPlan } from './run';
 
 /** Tab 0 hears p1; tab 1 opens and the login is renewed at 22; tab 0 reloads at 38. */
-const PLAN: Plan = {
-  seed: 1409943144,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 22, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
-    { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
-  ],
-  choices: [0, 0, 2, 0, 0, 0, 0, 1],
-  logins: true,
-};
+const PLAN = renewedLoginPlan([
+  { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
+  { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
+]);
 
 describe("a reloaded page's cursor across a renewed login", () => {
   // Invariant: between two pushes heard with no `resync` between, every push of the

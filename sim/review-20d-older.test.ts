@@ -8,24 +8,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan } from './faults';
+import { renewedLoginPlan } from './renewed-login-plan';
 import { runPlan } from './run';
 
 /** Renewed-login-reload-gap's first steps, then two sends of tab 2, a logout at 46 and tab 0's reload. */
-const LOGOUT_RELAYING_TAB: Plan = {
-  seed: 1409943144,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 22, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
-    { wait: 14, aim: false, step: { kind: 'send', pick: 2, count: 2 } },
-    { wait: 10, aim: false, step: { kind: 'logout', pick: 7 } },
-    { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
-  ],
-  choices: [0, 0, 2, 0, 0, 0, 0, 1],
-  logins: true,
-};
+const LOGOUT_RELAYING_TAB = renewedLoginPlan([
+  { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
+  { wait: 14, aim: false, step: { kind: 'send', pick: 2, count: 2 } },
+  { wait: 10, aim: false, step: { kind: 'logout', pick: 7 } },
+  { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
+]);
 
 /** A worker killed at 23, a renewed login, a send, tab 0's reload; a server that names the user alone. */
 const TWO_SESSIONS_DUPLICATE: Plan = {

@@ -5,40 +5,22 @@
  * 9552352017824040, 63ecc9d3ee529334) on 8ab6de1 and on 984399f^.
  */
 import { describe, expect, it } from 'vitest';
-import type { Plan } from './faults';
+import { renewedLoginPlan } from './renewed-login-plan';
 import { runPlan } from './run';
 
 /** The renewed-login plan with tab 2 crashed at 38. */
-const CRASHED: Plan = {
-  seed: 1409943144,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 22, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
-    { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
-    { wait: 0, aim: true, step: { kind: 'crash-tab', pick: 2 } },
-  ],
-  choices: [0, 0, 2, 0, 0, 0, 0, 1],
-  logins: true,
-};
+const CRASHED = renewedLoginPlan([
+  { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
+  { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
+  { wait: 0, aim: true, step: { kind: 'crash-tab', pick: 2 } },
+]);
 
 /** The renewed-login plan with a send at 32 and the login renewed after it. */
-const SENT: Plan = {
-  seed: 1409943144,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 22, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 10, aim: false, step: { kind: 'send', pick: 7, count: 1 } },
-    { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
-    { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
-  ],
-  choices: [0, 0, 2, 0, 0, 0, 0, 1],
-  logins: true,
-};
+const SENT = renewedLoginPlan([
+  { wait: 10, aim: false, step: { kind: 'send', pick: 7, count: 1 } },
+  { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
+  { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
+]);
 
 describe("a reloaded page's numbered cursor across a renewed login, its join late", () => {
   // Invariant: every push once in order, or `resync` before the first gap (`gap without

@@ -4,23 +4,14 @@
  * session `held`, a tab whose worker died hears two resyncs where it missed one push.
  */
 import { describe, expect, it } from 'vitest';
-import type { Plan } from './faults';
+import { renewedLoginPlan } from './renewed-login-plan';
 import { runPlan } from './run';
 
-const PLAN: Plan = {
-  seed: 1409943144,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 22, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
-    { wait: 14, aim: false, step: { kind: 'kill-worker', pick: 1 } },
-    { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
-  ],
-  choices: [0, 0, 2, 0, 0, 0, 0, 1],
-  logins: true,
-};
+const PLAN = renewedLoginPlan([
+  { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
+  { wait: 14, aim: false, step: { kind: 'kill-worker', pick: 1 } },
+  { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
+]);
 
 describe("a tab whose worker died, across the renewed login's held resume", () => {
   // Invariant: no spurious resync (one loss asks for one `resync`). Severity: low (the app

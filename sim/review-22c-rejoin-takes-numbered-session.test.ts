@@ -5,23 +5,14 @@
  * session up from a rejoin's fresh cursor, resumed it without `held`.
  */
 import { describe, expect, it } from 'vitest';
-import type { Plan } from './faults';
+import { renewedLoginPlan } from './renewed-login-plan';
 import { runPlan } from './run';
 
-const PLAN: Plan = {
-  seed: 1409943144,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 22, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
-    { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
-    { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 4 } },
-  ],
-  choices: [0, 0, 2, 0, 0, 0, 0, 1],
-  logins: true,
-};
+const PLAN = renewedLoginPlan([
+  { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
+  { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
+  { wait: 0, aim: false, step: { kind: 'kill-worker', pick: 4 } },
+]);
 
 describe("a session a join said numbered, taken up later from a rejoin's fresh cursor", () => {
   // Invariant: every push once in order, or `resync` before the first gap (`gap without
