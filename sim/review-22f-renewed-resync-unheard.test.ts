@@ -63,7 +63,11 @@ const PLAN: Plan = {
   logins: true,
 };
 
-it.fails("tells the relaying hub's tabs the renewed login's resync", async () => {
+// Fixed: a relaying hub takes its owner's cursor of a newer session (a higher `epoch`) only
+// with the owner's next word, its resync (`RelayPeer.#moved`): build b's worker dies with its
+// tabs still on S1 @3, and their rejoin is told `resync` (unit form:
+// worker/share/renewed-resync-worker-death.test.ts).
+it("tells the relaying hub's tabs the renewed login's resync", async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations).toEqual([]);
 }, 60_000);

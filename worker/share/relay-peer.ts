@@ -105,6 +105,14 @@ export class RelayPeer {
   #toldResync = false;
   /** Whether it held back a push after such a resync: see `#event`. */
   #heldBack = false;
+  /**
+   * The owner's cursor of a newer session (a higher `epoch`), taken with its next word: a
+   * server's `resync` onto a new id comes as that cursor, then the resync, two messages
+   * (`WireLink.#resynced`); a hub that died between them left its tabs on the new session
+   * without the resync, and their rejoin missed nothing of it (review 22f). Taken at once,
+   * a new owner that follows would find this hub's stream on it.
+   */
+  #moved: TabEvent | undefined;
   #topics: string[] = [];
 
   constructor(
@@ -289,6 +297,7 @@ export class RelayPeer {
   }
 
   receive(message: OwnerMessage): void {
+    if (this.#moved && message.from === this.#owner?.id) this.#event(this.#moved);
     if (message.kind === 'owner') {
       this.#adopt(message);
       return;
@@ -375,6 +384,9 @@ export class RelayPeer {
     if (isNew) {
       const to = message.from;
       this.#owner = { id: to, phase: 'joining' };
+      // The last owner's word after it never came: this hub's tabs are told where its stream
+      // stands, and the new owner's verdict on the join covers the move.
+      this.#moved = undefined;
       // Another owner's verdict is on what that one heard, which no resync told covered.
       this.#toldResync = false;
       // Joining tells where this hub's stream stands, for the pushes it missed; a join
@@ -495,6 +507,12 @@ export class RelayPeer {
         return;
       }
       case 'cursor': {
+        // Of a newer session: taken with the owner's next word (see `#moved`).
+        if (this.#moved !== event && (event.cursor.epoch ?? 0) > (this.#cursor?.epoch ?? 0)) {
+          this.#moved = event;
+          return;
+        }
+        this.#moved = undefined;
         const merged = this.#merged(event.cursor);
         // Past a resync within the session the owner's tabs go on from its cursor
         // (`WireLink.#resynced`), and so do this hub's: following, it had every push the

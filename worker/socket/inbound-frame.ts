@@ -45,8 +45,8 @@ export type ServerFrameVerdict =
   | { kind: 'hello'; nonce: string; limits: unknown }
   /** A hello after the socket settled as plain: never delivered (see `WireLink`). */
   | { kind: 'late-hello'; nonce: string; limits: unknown }
-  /** `lastId`: the highest message id the session passed on (0: none, or not told). */
-  | { kind: 'resumed'; lastId: number }
+  /** `lastId`: the highest message id the session passed on (0: none, or not told); `seq`: its last push. */
+  | { kind: 'resumed'; lastId: number; seq: number }
   /** With `session`: the server no longer had ours, the stream goes on under that id. */
   | { kind: 'resync'; seq: number; session?: string; lastId: number; whole?: boolean }
   /** The server cannot take the session (`invalid-session`): start a fresh one. */
@@ -119,7 +119,9 @@ function readResumeAnswer(frame: KindedObject): ServerFrameVerdict {
   switch (frame.$ts) {
     case 'resumed': {
       const lastId = lastIdOf(frame);
-      return isWireNumber(frame.seq) && lastId !== undefined ? { kind: 'resumed', lastId } : DROP;
+      return isWireNumber(frame.seq) && lastId !== undefined
+        ? { kind: 'resumed', lastId, seq: frame.seq }
+        : DROP;
     }
     case 'resync': {
       const lastId = lastIdOf(frame);

@@ -421,7 +421,7 @@ export class SendQueue {
    * once; one that had a `was` keeps it (the first session it may have been written in) and
    * names this one in `also`: the server may have lost either by the next copy.
    */
-  requeueUnacked({ renumber, from }: { renumber: boolean; from?: string }): void {
+  requeueUnacked({ renumber, from }: { renumber: boolean; from?: string | undefined }): void {
     const unacked: Message[] = this.#withoutWithdrawn([...this.#unacked.values()]);
     for (const message of unacked) message.written = true;
     this.#unacked.clear();

@@ -205,7 +205,23 @@ export class WireLink {
     else if (!session.held) {
       session.numberedElsewhere();
       this.events.cursor(this.cursor);
+    } else if (cursor.seq > session.lastSeq) {
+      session.named = Math.max(session.named, cursor.seq);
+      this.#ambiguous();
     }
+  }
+
+  /**
+   * A resume of this session went out unheld, and a cursor of it numbered elsewhere named a
+   * push past the server's last as it answered (`WireSession.unheld`): the server's session
+   * under this id is another one (a renewed login's server started it anew), whose pushes
+   * the tabs at that cursor would drop as seen. The login goes on under a session of its
+   * own, as on a refused resume, and every tab resyncs (review 22c).
+   */
+  #ambiguous(): boolean {
+    const { id, named, unheld = named } = this.#session;
+    if (named > unheld) this.#resumeRefused(id);
+    return named > unheld;
   }
 
   /**
@@ -431,7 +447,8 @@ export class WireLink {
         this.#serverKind = 'tabsocket';
         return;
       case 'resumed':
-        this.#resumed(verdict.lastId);
+        this.#session.answered(verdict.seq);
+        if (!this.#ambiguous()) this.#resumed(verdict.lastId);
         return;
       case 'resync':
         this.#resynced(verdict.seq, verdict.session, verdict.lastId, verdict.whole);
@@ -576,10 +593,10 @@ export class WireLink {
    * socket, with the unacknowledged messages renumbered (the server lost track of them, so
    * one it had passed on may reach the app twice; none is lost), and the tabs refetch.
    */
-  #resumeRefused(): void {
+  #resumeRefused(from?: string): void {
     this.#session = new WireSession();
     this.#epoch += 1;
-    this.#queue.requeueUnacked({ renumber: true });
+    this.#queue.requeueUnacked({ renumber: true, from });
     this.#rejectLoggedOut();
     this.#reserveIds();
     this.events.resync();

@@ -33,6 +33,14 @@ export class WireSession {
    * have it, though its standing (whether this hub's cursor says `fresh`) stays as it was.
    */
   #numbered = false;
+  /**
+   * Written unheld (no hub knew a server had it): the server's last push as it answered that
+   * resume, `Infinity` until then. A server of a renewed login starts such a session anew
+   * under its id (`WireLink.#ambiguous`).
+   */
+  unheld: number | undefined;
+  /** The highest push a cursor of it numbered elsewhere named past this hub's last. */
+  named = 0;
 
   /**
    * A new session, or, with the id and last push of one another hub held or a server named,
@@ -74,6 +82,11 @@ export class WireSession {
     this.#here = 'written';
   }
 
+  /** A server answered a resume of it, its last push at `seq`: see `unheld`. */
+  answered(seq: number): void {
+    this.unheld &&= Math.min(this.unheld, seq);
+  }
+
   /** Whether a resume of it went out from this hub (see `#here`). */
   get written(): boolean {
     return this.#here === 'written';
@@ -88,6 +101,7 @@ export class WireSession {
     this.#here = 'written';
     const frame: ResumeFrame = { $ts: 'resume', nonce, session: this.id, last: this.#lastSeq };
     if (this.held) frame.held = true;
+    else this.unheld = Number.POSITIVE_INFINITY;
     return JSON.stringify(frame);
   }
 
