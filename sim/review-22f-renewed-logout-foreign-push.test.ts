@@ -19,6 +19,19 @@
  *
  * OLDER: the same fingerprint (14bc3535b1755b4e) on 1c4a18a. 1 of 800 mutants of the
  * renewed-login plans.
+ *
+ * Root cause (helper 23c, instrumented): not the renewed-login class. The plan fails the same
+ * without its `renew-login` step, and with `logins: false`. h2's hub (tab1#4) owns
+ * S1; tab2#10's hub (h4, then bob's h6) relays to it. h2's hub posts its `state` open (48),
+ * the cursor, p1 (60) and its logout's `closed` (60); on the lagging channel they reach tab2's
+ * hub only at 72. At 67 the app logs bob in on tab2: the hub, which has not heard the
+ * logout, takes the open onto its relay and waits for the owner's answer to a join posted
+ * now (`SharedConnection.sync`: what the owner posted before it read that join is of the
+ * ended login). The owner's page reloads at 67 and never answers; the late `state` open (posted
+ * before the join) sets `RelayPeer.#toldState`, so `known` holds and the open is taken
+ * (`opened`), and the late p1 behind it reaches bob's handle; the late `closed` then closes it.
+ * A fix: while a `sync` join waits, `known` needs the answer to it, not a state told since
+ * (`leaving`, which no answer follows, may still count).
  */
 import { expect, it } from 'vitest';
 import type { Plan } from './faults';
