@@ -83,7 +83,7 @@ it.fails('tells the late joiner’s tabs every push after its resync when the ow
   const { session } = resumeFrameOf(third);
   // The renewed login's server: its S1 is the stream a began at 0; S3 has nothing yet.
   const pushed = session === s1 ? [2, 3, 4, 5, 6] : [1, 2, 3, 4, 5];
-  third.receive(resumed(pushed[0] - 1));
+  third.receive(resumed(session === s1 ? 1 : 0));
   for (const seq of pushed) third.receive(push(seq));
   await new Promise((resolve) => setTimeout(resolve, 100));
 
