@@ -112,7 +112,7 @@ export class RelayPeer {
    * without the resync, and their rejoin missed nothing of it (review 22f). Taken at once,
    * a new owner that follows would find this hub's stream on it.
    */
-  #moved: TabEvent | undefined;
+  #moved: SessionCursor | undefined;
   #topics: string[] = [];
 
   constructor(
@@ -297,7 +297,15 @@ export class RelayPeer {
   }
 
   receive(message: OwnerMessage): void {
-    if (this.#moved && message.from === this.#owner?.id) this.#event(this.#moved);
+    const moved = this.#moved;
+    if (moved && message.from === this.#owner?.id) {
+      // A fresh session the owner left this hub's for, with a resync every tab hears
+      // (`WireLink.#resumeRefused`): the session left is not this hub's to resume, should the
+      // owner go before its first push (review 23d: a renewed login's server has its id).
+      const left = message.kind === 'event' && message.event.kind === 'resync' && !message.to;
+      this.#moved = undefined;
+      this.#takeCursor(moved, left || undefined);
+    }
     if (message.kind === 'owner') {
       this.#adopt(message);
       return;
@@ -423,16 +431,18 @@ export class RelayPeer {
 
   /**
    * The owner's cursor as this hub's: its pushes count only once this hub passed them.
-   * `afterLogout`: the owner's login began after a logout (`OwnerMessage` owner's).
+   * `over`: the owner's session replaces any other this hub's tabs brought: its login began
+   * after a logout (`OwnerMessage` owner's `afterLogout`), or it left theirs with a resync.
    */
-  #merged(owners: SessionCursor, afterLogout?: true): SessionCursor {
+  #merged(owners: SessionCursor, over?: true): SessionCursor {
     const known = this.#cursor;
     if (known?.session !== owners.session) {
       // No resume of a fresh session went out: nothing is in it yet. A cursor of another
       // session this hub's tabs brought stays the one to resume, should the owner go before
       // it writes one; its verdict on them would go with it (seed 4601). Not over a login
-      // that began after a logout: that cursor is of the login that ended (review 14).
-      if (owners.fresh && known && !known.fresh && !afterLogout) {
+      // that began after a logout: that cursor is of the login that ended (review 14); nor
+      // over a session the owner left for this one, with a resync (review 23d).
+      if (owners.fresh && known && !known.fresh && !over) {
         this.#declined = owners.session;
         return known;
       }
@@ -479,6 +489,19 @@ export class RelayPeer {
     }
   }
 
+  /** The owner's cursor; `over`: it replaces any other session's this hub's tabs brought (see `#merged`). */
+  #takeCursor(cursor: SessionCursor, over?: true): void {
+    this.#moved = undefined;
+    const merged = this.#merged(cursor, over);
+    // Past a resync within the session the owner's tabs go on from its cursor
+    // (`WireLink.#resynced`), and so do this hub's: following, it had every push the owner
+    // posted before (review 21e: else a page of theirs that came back was told the resync
+    // again).
+    const past = this.following && merged.session === cursor.session && cursor.seq > merged.seq;
+    this.#cursor = past ? { ...merged, seq: cursor.seq } : merged;
+    this.events.cursor(this.#cursor, past || undefined);
+  }
+
   #event(event: TabEvent, owed?: true, heardTo?: number): void {
     switch (event.kind) {
       case 'frames': {
@@ -506,26 +529,11 @@ export class RelayPeer {
         }
         return;
       }
-      case 'cursor': {
+      case 'cursor':
         // Of a newer session: taken with the owner's next word (see `#moved`).
-        if (this.#moved !== event && (event.cursor.epoch ?? 0) > (this.#cursor?.epoch ?? 0)) {
-          this.#moved = event;
-          return;
-        }
-        this.#moved = undefined;
-        const merged = this.#merged(event.cursor);
-        // Past a resync within the session the owner's tabs go on from its cursor
-        // (`WireLink.#resynced`), and so do this hub's: following, it had every push the
-        // owner posted before (review 21e: else a page of theirs that came back was told
-        // the resync again).
-        const past =
-          this.following &&
-          merged.session === event.cursor.session &&
-          event.cursor.seq > merged.seq;
-        this.#cursor = past ? { ...merged, seq: event.cursor.seq } : merged;
-        this.events.cursor(this.#cursor, past || undefined);
+        if ((event.cursor.epoch ?? 0) > (this.#cursor?.epoch ?? 0)) this.#moved = event.cursor;
+        else this.#takeCursor(event.cursor);
         return;
-      }
       case 'error':
         this.events.error(deserializeError(event.error));
         return;

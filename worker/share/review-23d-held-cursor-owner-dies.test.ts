@@ -42,7 +42,10 @@ afterEach(() => {
   world = hubWorld();
 });
 
-it.fails('tells the late joiner’s tabs every push after its resync when the owner dies before S3’s first', async () => {
+// Fixed: a relaying hub takes the fresh session its owner left its tabs' session for, when
+// the owner's resync follows its cursor (`RelayPeer.#takeCursor` with `over`): the next owner
+// resumes that session, never the id left.
+it('tells the late joiner’s tabs every push after its resync when the owner dies before S3’s first', async () => {
   const name = 'r23d-held-cursor-owner-dies';
   const options = relayOptions(name, { reconnect: { minDelay: 5, maxDelay: 5, jitter: 0 } });
   const a = world.startHub('build-a');

@@ -219,9 +219,9 @@ export class WireLink {
    * own, as on a refused resume, and every tab resyncs (review 22c).
    */
   #ambiguous(): boolean {
-    const { id, named, unheld = named } = this.#session;
-    if (named > unheld) this.#resumeRefused(id);
-    return named > unheld;
+    const { ambiguous, id } = this.#session;
+    if (ambiguous) this.#resumeRefused(id);
+    return ambiguous;
   }
 
   /**
