@@ -94,7 +94,8 @@ type Join = Extract<PeerMessage, { kind: 'join' }>;
 /**
  * The owner's side of the relay: it hears its peers (joins, topics, sends, logouts) and
  * tells them what it tells its own tabs. Nothing goes on the channel while no peer has
- * joined, so a hub alone (the usual case) pays nothing for the relay. A peer is dropped
+ * joined but its announcement and a logout's word, so a hub alone (the usual case) pays
+ * nothing for the relay. A peer is dropped
  * when it leaves, or when its hub dies: every hub holds `hubLockName(id)` for its whole
  * life, and the owner queues for it.
  */
@@ -231,7 +232,11 @@ export class RelayOwner {
 
   state(status: OwnerStatus, detail: StateDetail): void {
     if (status.state !== 'open') this.#resyncedSinceOpen.clear();
-    if (this.hasPeers) {
+    // A logout's word goes out with no peer too: the peers of an owner that died follow the
+    // hub that took its socket before their joins reach it, and that hub's next login would
+    // leave the lock to one of them, which resumes the logged-out session (review 22e).
+    const logout = status.state === 'closed' && detail.reason === 'logout';
+    if (this.hasPeers || logout) {
       this.#batcher.flush();
       this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
     }
