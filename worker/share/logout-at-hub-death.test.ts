@@ -5,18 +5,20 @@
  *   (`HubClient.close`), which holds no login of the name: it answered at once, whether or not
  *   the owner had heard the logout (`sim/logout-dead-relay-resolves-early.test.ts`). Now it
  *   tells the owner over the relay, and answers once an owner said it closed a login (or
- *   within a second), as a relaying hub's logout does (`logOutElsewhere`).
+ *   within a second), as a relaying hub's logout does (`logOutElsewhere`). An owner asked on
+ *   the channel answers with its word, also when no hub joined it any more.
  * - An owner with no peer yet told no hub its logout: a hub that took the socket as its
  *   owner died, and logged out before any hub joined it, left the hubs that had followed the
  *   dead owner to resume the logged-out session once its next login let go of the lock
- *   (`sim/review-22e-logout-kill-same-ms.test.ts`). Now an owner's logout word goes out
- *   whether or not a peer joined (`RelayOwner.state`).
+ *   (`sim/review-22e-logout-kill-same-ms.test.ts`). Now an owner that took the socket with a
+ *   cursor posts its logout word whether or not a peer joined (`RelayOwner.state`).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import { HELLO, handshake } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
+import { isLogout } from './login-ends';
 
 let world = hubWorld();
 afterEach(() => {
@@ -75,6 +77,22 @@ describe('a logout whose relaying hub dies in its instant', () => {
     await expect(answered).resolves.toEqual({ ok: true, value: undefined });
     expect(ownerClosed()).toBe(true);
     expect(tabA.states().at(-1)).toBe('closed:logout');
+  });
+
+  it('hears the word of an owner no hub joined any more, which answers the hub that asked', async () => {
+    // The dead hub was the owner's one peer: the owner posted nothing on the channel, and the
+    // fresh hub waited its second out.
+    const name = 'word-to-asker';
+    const { answered, deliver } = await logoutOnFreshHub(name, { heardByDeadHub: false });
+    const words: RelayMessage[] = [];
+    const listener = new BroadcastChannel(relayChannelName(name));
+    listener.onmessage = (event) => {
+      if (isLogout(event.data as RelayMessage)) words.push(event.data as RelayMessage);
+    };
+    deliver();
+    await vi.waitFor(() => expect(words).toHaveLength(1));
+    listener.close();
+    await expect(answered).resolves.toEqual({ ok: true, value: undefined });
   });
 
   it('is not answered while the dead hub’s close is still on its way to the owner', async () => {

@@ -94,8 +94,8 @@ type Join = Extract<PeerMessage, { kind: 'join' }>;
 /**
  * The owner's side of the relay: it hears its peers (joins, topics, sends, logouts) and
  * tells them what it tells its own tabs. Nothing goes on the channel while no peer has
- * joined but its announcement and a logout's word, so a hub alone (the usual case) pays
- * nothing for the relay. A peer is dropped
+ * joined but its announcement (and the word of a logout, after a takeover), so a hub alone
+ * (the usual case) pays nothing for the relay. A peer is dropped
  * when it leaves, or when its hub dies: every hub holds `hubLockName(id)` for its whole
  * life, and the owner queues for it.
  */
@@ -116,6 +116,8 @@ export class RelayOwner {
   /** Gathers a burst's pushes as the tabs' batcher does: one relay message per task. */
   readonly #batcher: FrameBatcher<RelayChannel>;
   #muted = false;
+  /** Whether a hub asked on the channel to close the login (see `state`). */
+  #asked = false;
   /**
    * The peers told `resync` for their join since the socket opened (or as it opened): a
    * `resync` of what its session lost before it opened is theirs already (seed 4001).
@@ -142,6 +144,12 @@ export class RelayOwner {
     private readonly heard: OwnerStream,
     schedule: ScheduleTask,
     clock: Clock,
+    /**
+     * Whether this owner took the socket with a cursor (its owner's, as that one died, or its
+     * tabs'): other hubs may hold a cursor of the session, and follow no owner that knows of
+     * its logout (see `state`).
+     */
+    private readonly tookOver = false,
   ) {
     this.#batcher = new FrameBatcher(schedule, (_channel, event) =>
       this.#post({ kind: 'event', event }),
@@ -222,6 +230,9 @@ export class RelayOwner {
         }
         return;
       case 'close':
+        // A hub that asked is told the word, also one that never joined (a tab's logout
+        // posted again to its fresh hub after its hub died, `logOutElsewhere`).
+        this.#asked = true;
         this.host.close(message.code, message.closeReason, message.reason);
         return;
       case 'leave':
@@ -232,11 +243,13 @@ export class RelayOwner {
 
   state(status: OwnerStatus, detail: StateDetail): void {
     if (status.state !== 'open') this.#resyncedSinceOpen.clear();
-    // A logout's word goes out with no peer too: the peers of an owner that died follow the
-    // hub that took its socket before their joins reach it, and that hub's next login would
-    // leave the lock to one of them, which resumes the logged-out session (review 22e).
+    // The word of a logout goes out with no peer too when this owner took the socket with a
+    // cursor: the hubs that followed the owner that died may not have joined this one yet,
+    // and its next login would leave the lock to one of them, which resumes the logged-out
+    // session (review 22e). (Not always: on lagging channels one more word of a hub delays
+    // its `leaving` behind it, which a reloaded page's hub must hear before its resume.)
     const logout = status.state === 'closed' && detail.reason === 'logout';
-    if (this.hasPeers || logout) {
+    if (this.hasPeers || (logout && (this.tookOver || this.#asked))) {
       this.#batcher.flush();
       this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
     }
