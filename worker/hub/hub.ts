@@ -293,10 +293,9 @@ export class Hub {
     connection?.close(code, closeReason, 'logout');
     // No login of the name here: the tab's logout, posted again after the hub it went to died
     // (`HubClient.close`). The owner, another hub, may not have heard it yet.
-    const { openChannel, clock } = this.env;
     const done = connection
       ? connection.loggingOut
-      : logOutElsewhere({ openChannel, clock, hubId: this.#hubId }, name, code, closeReason);
+      : logOutElsewhere(this.env, this.#hubId, name, code, closeReason);
     return done?.then(() => DONE) ?? DONE;
   }
 

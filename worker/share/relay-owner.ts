@@ -116,8 +116,6 @@ export class RelayOwner {
   /** Gathers a burst's pushes as the tabs' batcher does: one relay message per task. */
   readonly #batcher: FrameBatcher<RelayChannel>;
   #muted = false;
-  /** Whether a hub asked on the channel to close the login (see `state`). */
-  #asked = false;
   /**
    * The peers told `resync` for their join since the socket opened (or as it opened): a
    * `resync` of what its session lost before it opened is theirs already (seed 4001).
@@ -145,11 +143,11 @@ export class RelayOwner {
     schedule: ScheduleTask,
     clock: Clock,
     /**
-     * Whether this owner took the socket with a cursor (its owner's, as that one died, or its
-     * tabs'): other hubs may hold a cursor of the session, and follow no owner that knows of
-     * its logout (see `state`).
+     * Whether the word of this owner's logout goes out with no peer (see `state`): it took the
+     * socket with a cursor (its owner's, as that one died, or its tabs'), or a hub asked on
+     * the channel to close the login.
      */
-    private readonly tookOver = false,
+    private tellsLogout = false,
   ) {
     this.#batcher = new FrameBatcher(schedule, (_channel, event) =>
       this.#post({ kind: 'event', event }),
@@ -232,7 +230,7 @@ export class RelayOwner {
       case 'close':
         // A hub that asked is told the word, also one that never joined (a tab's logout
         // posted again to its fresh hub after its hub died, `logOutElsewhere`).
-        this.#asked = true;
+        this.tellsLogout = true;
         this.host.close(message.code, message.closeReason, message.reason);
         return;
       case 'leave':
@@ -246,10 +244,11 @@ export class RelayOwner {
     // The word of a logout goes out with no peer too when this owner took the socket with a
     // cursor: the hubs that followed the owner that died may not have joined this one yet,
     // and its next login would leave the lock to one of them, which resumes the logged-out
-    // session (review 22e). (Not always: on lagging channels one more word of a hub delays
-    // its `leaving` behind it, which a reloaded page's hub must hear before its resume.)
+    // session (review 22e). And to a hub that asked, which waits for it. Not always: on
+    // lagging channels one more word of a hub delays its `leaving` behind it, which a
+    // reloaded page's hub must hear before its resume (seed 4102's lagging form).
     const logout = status.state === 'closed' && detail.reason === 'logout';
-    if (this.hasPeers || (logout && (this.tookOver || this.#asked))) {
+    if (this.hasPeers || (logout && this.tellsLogout)) {
       this.#batcher.flush();
       this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
     }

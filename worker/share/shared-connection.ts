@@ -692,20 +692,27 @@ export class SharedConnection {
  * pass the login's pushes to other hubs' tabs. Undefined where there is no relay.
  */
 export function logOutElsewhere(
-  env: Pick<RelayEnvironment, 'openChannel' | 'clock' | 'hubId'>,
+  { openChannel, clock }: Pick<RelayEnvironment, 'openChannel' | 'clock'>,
+  from: string,
   name: string,
   code: number,
   closeReason: string,
 ): Promise<void> | undefined {
-  const channel = env.openChannel?.(relayChannelName(name));
+  const channel = openChannel?.(relayChannelName(name));
   if (!channel) return undefined;
-  const word = new AnswerWait(env.clock);
+  const word = new AnswerWait(clock);
   word.start(KNOWN_WITHIN);
   channel.onmessage = ({ data }) => {
     if (data?.v === RELAY_VERSION && isLogout(data)) word.settle();
   };
-  const close = { code, closeReason, reason: 'logout' } as const;
-  channel.postMessage({ v: RELAY_VERSION, from: env.hubId, kind: 'close', ...close });
+  channel.postMessage({
+    v: RELAY_VERSION,
+    from,
+    kind: 'close',
+    code,
+    closeReason,
+    reason: 'logout',
+  });
   return word.promise?.then(() => channel.close());
 }
 
