@@ -173,7 +173,9 @@ export class HubClient implements HandleHost {
         return;
       } catch (error) {
         // The worker died before it answered: the fresh one reopens the login from the
-        // tabs' cursors, so the logout goes to it too, or it would stand undone. Not once
+        // tabs' cursors, so the logout goes to it too, or it would stand undone; one that
+        // holds no login of the name tells the owner, another hub, over the relay and waits
+        // for its word, as the dead one may not have told it (`logOutElsewhere`). Not once
         // the tab logged in again under the name: the fresh worker opens that new login
         // (its cursor is none of the old session's), which the logout would end.
         if (!asked.dead || this.#current === asked || this.#handles.get(name) !== login) {

@@ -31,7 +31,7 @@ import {
 } from '../../protocol/tab-hub-checks';
 import type { Environment, LockWaiter, RelayChannelPort, ScheduleTask } from '../platform';
 import type { Missed } from '../share/recent-frames';
-import { SharedConnection } from '../share/shared-connection';
+import { logOutElsewhere, SharedConnection } from '../share/shared-connection';
 import { HeardWrites, numberingOf } from '../share/tab-send';
 import { fitInterest } from '../socket/wire-limits';
 import { type HubLifetime, holdHubLifetime } from './hub-lifetime';
@@ -288,11 +288,15 @@ export class Hub {
   ): Outcome<void> | Promise<Outcome<void>> {
     const refusal = checkClose(code, closeReason);
     if (refusal) return failure(refusal);
-    const connection = this.#registry.has(tabId)
-      ? this.#connections.get(name)?.connection
-      : undefined;
+    if (!this.#registry.has(tabId)) return DONE;
+    const connection = this.#connections.get(name)?.connection;
     connection?.close(code, closeReason, 'logout');
-    return connection?.loggingOut?.then(() => DONE) ?? DONE;
+    // No login of the name here: the tab's logout, posted again after the hub it went to died
+    // (`HubClient.close`). The owner, another hub, may not have heard it yet.
+    const done = connection
+      ? connection.loggingOut
+      : logOutElsewhere(this.env, this.#hubId, name, code, closeReason);
+    return done?.then(() => DONE) ?? DONE;
   }
 
   release(tabId: string, name: string): void {

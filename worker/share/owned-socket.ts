@@ -94,6 +94,7 @@ export class OwnedSocket {
         heard,
         env.schedule,
         env.clock,
+        start.cursor !== undefined,
       );
       heard.serve(this.#relay);
     }

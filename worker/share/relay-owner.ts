@@ -94,7 +94,8 @@ type Join = Extract<PeerMessage, { kind: 'join' }>;
 /**
  * The owner's side of the relay: it hears its peers (joins, topics, sends, logouts) and
  * tells them what it tells its own tabs. Nothing goes on the channel while no peer has
- * joined, so a hub alone (the usual case) pays nothing for the relay. A peer is dropped
+ * joined but its announcement (and the word of a logout, after a takeover), so a hub alone
+ * (the usual case) pays nothing for the relay. A peer is dropped
  * when it leaves, or when its hub dies: every hub holds `hubLockName(id)` for its whole
  * life, and the owner queues for it.
  */
@@ -141,6 +142,12 @@ export class RelayOwner {
     private readonly heard: OwnerStream,
     schedule: ScheduleTask,
     clock: Clock,
+    /**
+     * Whether the word of this owner's logout goes out with no peer (see `state`): it took the
+     * socket with a cursor (its owner's, as that one died, or its tabs'), or a hub asked on
+     * the channel to close the login.
+     */
+    private tellsLogout = false,
   ) {
     this.#batcher = new FrameBatcher(schedule, (_channel, event) =>
       this.#post({ kind: 'event', event }),
@@ -221,6 +228,9 @@ export class RelayOwner {
         }
         return;
       case 'close':
+        // A hub that asked is told the word, also one that never joined (a tab's logout
+        // posted again to its fresh hub after its hub died, `logOutElsewhere`).
+        this.tellsLogout = true;
         this.host.close(message.code, message.closeReason, message.reason);
         return;
       case 'leave':
@@ -231,7 +241,14 @@ export class RelayOwner {
 
   state(status: OwnerStatus, detail: StateDetail): void {
     if (status.state !== 'open') this.#resyncedSinceOpen.clear();
-    if (this.hasPeers) {
+    // The word of a logout goes out with no peer too when this owner took the socket with a
+    // cursor: the hubs that followed the owner that died may not have joined this one yet,
+    // and its next login would leave the lock to one of them, which resumes the logged-out
+    // session (review 22e). And to a hub that asked, which waits for it. Not always: on
+    // lagging channels one more word of a hub delays its `leaving` behind it, which a
+    // reloaded page's hub must hear before its resume (seed 4102's lagging form).
+    const logout = status.state === 'closed' && detail.reason === 'logout';
+    if (this.hasPeers || (logout && this.tellsLogout)) {
       this.#batcher.flush();
       this.#post({ kind: 'state', status, detail, session: this.socket.cursor.session });
     }

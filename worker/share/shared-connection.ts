@@ -683,6 +683,39 @@ export class SharedConnection {
   }
 }
 
+/**
+ * A tab's logout that reached a hub with no login of its name: the hub it went to died as it
+ * logged out, and the tab posted it again to its fresh one (`HubClient.close`). The dead hub
+ * may or may not have told the owner: this one tells it, and every hub that relays, again;
+ * and answers, as a relaying hub's logout does (`SharedConnection.loggingOut`), once an
+ * owner said it closed a login, or after `KNOWN_WITHIN` ms. Until then an owner may still
+ * pass the login's pushes to other hubs' tabs. Undefined where there is no relay.
+ */
+export function logOutElsewhere(
+  { openChannel, clock }: Pick<RelayEnvironment, 'openChannel' | 'clock'>,
+  from: string,
+  name: string,
+  code: number,
+  closeReason: string,
+): Promise<void> | undefined {
+  const channel = openChannel?.(relayChannelName(name));
+  if (!channel) return undefined;
+  const word = new AnswerWait(clock);
+  word.start(KNOWN_WITHIN);
+  channel.onmessage = ({ data }) => {
+    if (data?.v === RELAY_VERSION && isLogout(data)) word.settle();
+  };
+  channel.postMessage({
+    v: RELAY_VERSION,
+    from,
+    kind: 'close',
+    code,
+    closeReason,
+    reason: 'logout',
+  });
+  return word.promise?.then(() => channel.close());
+}
+
 /** Whether a login in `state` ended: closed or failed. */
 function hasEnded(state: ConnectionState): boolean {
   return state === 'closed' || state === 'failed';
