@@ -148,6 +148,22 @@ export class HeardStream implements ConnectionEvents {
     this.#owing.set(tabId, openedAt);
   }
 
+  /**
+   * The socket this hub owns took up `cursor`'s session from a tab's or another hub's cursor
+   * (`WireLink.learn`) while the tabs it owes a verdict still wait for it: it took the lock
+   * before the owner answered a join without a cursor (review 21c), and no verdict comes
+   * now. Those that came without one never had a cursor of that session, and its pushes up
+   * to `cursor` may be after they opened: `resync`.
+   */
+  tookUp(cursor: SessionCursor): void {
+    const owing = this.#owing;
+    if (!owing || cursor.seq === 0) return;
+    for (const [tab, openedAt] of owing) {
+      if (openedAt !== undefined) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
+    }
+    this.#owing = undefined;
+  }
+
   /** When this hub last heard the stream go on (`RecentFrames.heardTo`). */
   get heardTo(): number {
     return this.#recent.heardTo;

@@ -86,7 +86,7 @@ export class OwnedSocket {
           topicsChanged: () => this.#sendTopics(),
           close: (code, closeReason, reason) => connection.close(code, closeReason, reason),
           learn: (cursor) => {
-            if (!start.loggedOut.has(cursor.session)) connection.learn(cursor, true);
+            if (!start.loggedOut.has(cursor.session)) this.learn(cursor, true);
           },
           ended: (sessions) => connection.leave(sessions),
           afterLogout: start.afterLogout,
@@ -98,6 +98,16 @@ export class OwnedSocket {
       heard.serve(this.#relay);
     }
     this.#sendTopics();
+  }
+
+  /**
+   * A cursor a tab of this hub or a rejoining hub brought (`Connection.learn`): a session
+   * taken up from it is one the tabs this hub owes a verdict never had (`HeardStream.tookUp`).
+   */
+  learn(cursor: SessionCursor, rejoin: boolean): void {
+    const { session } = this.connection.cursor;
+    this.connection.learn(cursor, rejoin);
+    if (this.connection.cursor.session !== session) this.heard.tookUp(cursor);
   }
 
   /** The builds of this hub and its peers. */

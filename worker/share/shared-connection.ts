@@ -147,6 +147,11 @@ export class SharedConnection {
     this.#heard.missedBy(by, cursor, () => this.cursor, answer);
   }
 
+  /** What a tab without a cursor, open since `at`, missed of this hub's stream (`RecentFrames.heardSince`). */
+  heardSince(at: number): Missed {
+    return this.#heard.heardSince(at, this.cursor);
+  }
+
   /** Whether a tab at `cursor` heard the stream past its last gap (`RecentFrames.heardPastGap`). */
   heardPastGap(cursor: SessionCursor): boolean {
     return this.#heard.heardPastGap(cursor);
@@ -233,7 +238,7 @@ export class SharedConnection {
       return 'joined';
     }
     if (role.kind === 'owner' && !role.socket.dormant) {
-      if (resumeFrom) role.socket.connection.learn(resumeFrom, intent === 'rejoin');
+      if (resumeFrom) role.socket.learn(resumeFrom, intent === 'rejoin');
       return 'joined';
     }
     this.#ends.startLogin();
