@@ -42,12 +42,15 @@ const HUB_TAKES_LOCK_BEFORE_ANSWER: Plan = {
 // on 33fdbaf. A hub that takes the lock without an answer to a cursorless join could tell
 // its tabs `resync` when it resumes a session another hub's cursor brought (its tabs never
 // had a cursor of it), or ask its own ring since its `since`.
-// Fixed: a hub that owns the socket and takes up a session from a rejoining hub's or a
-// tab's cursor (`OwnedSocket.learn`) while it still owes its tabs the verdict on a join
-// without a cursor (it took the lock before the answer) tells those tabs `resync` when the
-// cursor is past a push (`HeardStream.tookUp`): "91 h3 resync";
-// worker/share/review-23b-lock-before-cursorless-answer.test.ts. A tab that opened after
-// that session's pushes is told it for nothing (low): this hub cannot know when they were made.
+// Fixed: a hub that owns the socket, still owing its tabs the verdict on a join without a
+// cursor (it took the lock before the answer), hears that answer late (`HeardStream.answeredLate`;
+// at 87 with relay messages logged: cursor S1 at 0, since 39) and takes up S1 at 2 from the rejoin's cursor (`OwnedSocket.learn`,
+// `HeardStream.tookUp`): the pushes past the answer's cursor were heard after the tabs
+// opened, and those tabs are told `resync` ("91 h3 resync"), in either order of the two
+// words; worker/share/review-23b-lock-before-cursorless-answer.test.ts. Without the late
+// answer (an owner that died before reading the join) nothing is told: a first version that
+// told `resync` on the cursor alone told one for nothing to a tab that opened after the
+// pushes (the all-faults test of sim/sim.test.ts, run 855; `--plan` in the Round 23 notes).
 it('tells a tab whose hub took the lock before the answer to its cursorless join the pushes made since it opened, or resync', async () => {
   const { violations, world } = await runPlan(HUB_TAKES_LOCK_BEFORE_ANSWER);
   expect(violations).toEqual([]);

@@ -51,6 +51,8 @@ export class HeardStream implements ConnectionEvents {
    * mirrors from the owner's answer comes before the verdicts.
    */
   #owing: Map<string, number | undefined> | undefined;
+  /** What `#tellLate` weighs: the cursor this hub's socket took up, and a late answer's. */
+  #late: { tookUp?: SessionCursor; answer?: SessionCursor } | undefined;
   /**
    * A fresh session this hub's socket superseded, and the cursor it resumed instead (see
    * `supersede`).
@@ -150,14 +152,37 @@ export class HeardStream implements ConnectionEvents {
 
   /**
    * The socket this hub owns took up `cursor`'s session from a tab's or another hub's cursor
-   * (`WireLink.learn`) while the tabs it owes a verdict still wait for it: it took the lock
-   * before the owner answered a join without a cursor (review 21c), and no verdict comes
-   * now. Those that came without one never had a cursor of that session, and its pushes up
-   * to `cursor` may be after they opened: `resync`.
+   * (`WireLink.learn`). See `#late`.
    */
   tookUp(cursor: SessionCursor): void {
+    this.#late = { ...this.#late, tookUp: cursor };
+    this.#tellLate();
+  }
+
+  /**
+   * An owner's answer to a join of this hub without a cursor, heard once this hub owns the
+   * socket (the owner died before it came): its `cursor` stands before the pushes it heard
+   * since the join's `since`. See `#late`.
+   */
+  answeredLate(cursor: SessionCursor): void {
+    this.#late = { ...this.#late, answer: cursor };
+    this.#tellLate();
+  }
+
+  /**
+   * A hub that took the lock before the owner answered its join without a cursor owes its
+   * tabs a verdict that never comes (review 21c). When it takes up the session that owner
+   * answered on, from a cursor past the pushes the owner heard before the join's `since`,
+   * the pushes after them, which the owner heard after those tabs opened and posted to a hub
+   * that no longer follows, are lost to them: `resync`. Without the late answer it cannot
+   * tell them from pushes made before the tabs opened: nothing (a resync for nothing there).
+   */
+  #tellLate(): void {
     const owing = this.#owing;
-    if (!owing || cursor.seq === 0) return;
+    const { tookUp, answer } = this.#late ?? {};
+    if (!owing || !tookUp || tookUp.session !== answer?.session || tookUp.seq <= answer.seq) {
+      return;
+    }
     for (const [tab, openedAt] of owing) {
       if (openedAt !== undefined) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
     }

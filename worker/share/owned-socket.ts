@@ -102,7 +102,8 @@ export class OwnedSocket {
 
   /**
    * A cursor a tab of this hub or a rejoining hub brought (`Connection.learn`): a session
-   * taken up from it is one the tabs this hub owes a verdict never had (`HeardStream.tookUp`).
+   * taken up from it is one the tabs this hub owes a verdict never had a cursor of
+   * (`HeardStream.tookUp`).
    */
   learn(cursor: SessionCursor, rejoin: boolean): void {
     const { session } = this.connection.cursor;

@@ -455,6 +455,10 @@ export class SharedConnection {
     if (isLogout(message)) this.#ends.waits.heard(message.session);
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
+      // The answer to this hub's join without a cursor, from an owner that died before the
+      // lock came here (`HeardStream.answeredLate`).
+      const answer = message.kind === 'owner' && message.joined === this.env.hubId;
+      if (answer && message.since !== undefined) this.#heard.answeredLate(message.cursor);
       if (!isOwnerMessage(message)) {
         role.socket.receive(message);
         if (message.kind === 'close' && role.socket.dormant) {
