@@ -44,13 +44,14 @@ const HUB_TAKES_LOCK_BEFORE_ANSWER: Plan = {
 // had a cursor of it), or ask its own ring since its `since`.
 // Fixed: a hub that owns the socket, still owing its tabs the verdict on a join without a
 // cursor (it took the lock before the answer), hears that answer late (`HeardStream.answeredLate`;
-// at 87 with relay messages logged: cursor S1 at 0, since 39) and takes up S1 at 2 from the rejoin's cursor (`OwnedSocket.learn`,
-// `HeardStream.tookUp`): the pushes past the answer's cursor were heard after the tabs
-// opened, and those tabs are told `resync` ("91 h3 resync"), in either order of the two
-// words; worker/share/review-23b-lock-before-cursorless-answer.test.ts. Without the late
-// answer (an owner that died before reading the join) nothing is told: a first version that
-// told `resync` on the cursor alone told one for nothing to a tab that opened after the
-// pushes (the all-faults test of sim/sim.test.ts, run 855; `--plan` in the Round 23 notes).
+// at 87 with relay messages logged: cursor S1 at 0, since 39) and then the rejoin's cursor
+// S1 at 2: it resumes S1 from the answer's cursor instead (`HeardStream.lateFrom`,
+// `OwnedSocket.learn`), and the server hands p2 and p3 over again ("123 h3 got p2"); the
+// rejoining hub's tabs drop them as seen. With the answer heard after the rejoin's cursor
+// was told, the tabs are told `resync` (`HeardStream.tookUp`); without an answer (an owner
+// that died before reading the join) nothing is told. worker/share/review-23b-lock-before-cursorless-answer.test.ts.
+// A first version that told `resync` on the rejoin's cursor alone told one for nothing to a
+// tab that opened after the pushes (sim/sim.test.ts's all-faults test, run 855).
 it('tells a tab whose hub took the lock before the answer to its cursorless join the pushes made since it opened, or resync', async () => {
   const { violations, world } = await runPlan(HUB_TAKES_LOCK_BEFORE_ANSWER);
   expect(violations).toEqual([]);

@@ -151,6 +151,17 @@ export class HeardStream implements ConnectionEvents {
   }
 
   /**
+   * Where to take up `cursor`'s session from: from a late answer's cursor of it, if behind
+   * (see `#late`), so that the server hands the pushes after it over again, to the tabs
+   * that never heard them (those that did drop them); else from `cursor`.
+   */
+  lateFrom(cursor: SessionCursor): SessionCursor {
+    const answer = this.#late?.answer;
+    const behind = this.#owing && answer?.session === cursor.session && answer.seq < cursor.seq;
+    return behind ? { ...cursor, seq: answer.seq } : cursor;
+  }
+
+  /**
    * The socket this hub owns took up `cursor`'s session from a tab's or another hub's cursor
    * (`WireLink.learn`). See `#late`.
    */
@@ -174,8 +185,10 @@ export class HeardStream implements ConnectionEvents {
    * tabs a verdict that never comes (review 21c). When it takes up the session that owner
    * answered on, from a cursor past the pushes the owner heard before the join's `since`,
    * the pushes after them, which the owner heard after those tabs opened and posted to a hub
-   * that no longer follows, are lost to them: `resync`. Without the late answer it cannot
-   * tell them from pushes made before the tabs opened: nothing (a resync for nothing there).
+   * that no longer follows, are lost to them: it resumes from the answer's cursor instead
+   * (`lateFrom`), or, with the answer heard only after that cursor was told, tells them
+   * `resync`. Without the late answer it cannot tell those pushes from pushes made before
+   * the tabs opened: nothing (a resync for nothing there).
    */
   #tellLate(): void {
     const owing = this.#owing;

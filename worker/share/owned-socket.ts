@@ -107,8 +107,9 @@ export class OwnedSocket {
    */
   learn(cursor: SessionCursor, rejoin: boolean): void {
     const { session } = this.connection.cursor;
-    this.connection.learn(cursor, rejoin);
-    if (this.connection.cursor.session !== session) this.heard.tookUp(cursor);
+    const from = this.heard.lateFrom(cursor);
+    this.connection.learn(from, rejoin);
+    if (this.connection.cursor.session !== session) this.heard.tookUp(from);
   }
 
   /** The builds of this hub and its peers. */

@@ -7,13 +7,13 @@
  * resumes instead (`WireLink.learn`): the tab, told that cursor, never heard pushes 1 and 2,
  * made after it opened (sim/README.md "Invariants", what `lostInSilence` catches). Before
  * the fix it was told no `resync`. The owner's late answer says the pushes after 0 are the
- * tab's (`HeardStream.answeredLate`).
+ * tab's (`HeardStream.answeredLate`). Both tests fail without the fix.
  */
 import { afterEach, expect, it, vi } from 'vitest';
 import { relayChannelName } from '../../protocol/locks';
 import type { RelayMessage } from '../../protocol/relay';
 import type { SessionCursor } from '../../protocol/tab-hub';
-import { resumeFrameOf } from '../test-support/connection-harness';
+import { handshake, resumeFrameOf } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
 import { ALL, ownerOnOpenSocket, push } from '../test-support/relay-tabs';
 
@@ -79,15 +79,29 @@ async function lockBeforeAnswer(name: string, order: 'answer-first' | 'rejoin-fi
       tab.events.some((event) => event.kind === 'cursor' && event.cursor.session === session),
     ).toBe(true),
   );
-  // Both words read.
+  // Both words read; then the server takes hub b's resume and replays what follows it.
   await new Promise((resolve) => setTimeout(resolve, 20));
-  return tab;
+  const { resume } = handshake(world.latest());
+  for (let seq = resume.last + 1; seq <= 2; seq++) world.latest().receive(push(seq));
+  world.latest().receive(push(3));
+  await vi.waitFor(() => expect(tab.frames().map((frame) => frame.seq)).toContain(3));
+  const kinds = tab.events.map((event) => event.kind);
+  return { resume, told: kinds.slice(kinds.lastIndexOf('opened')).includes('resync'), tab };
 }
 
-for (const order of ['answer-first', 'rejoin-first'] as const) {
-  it(`tells a tab without a cursor \`resync\` when its hub took the lock before the answer and resumes a session another hub brought (${order})`, async () => {
-    const tab = await lockBeforeAnswer(`lock-before-cursorless-answer-${order}`, order);
-    const kinds = tab.events.map((event) => event.kind);
-    expect(kinds.slice(kinds.lastIndexOf('opened'))).toContain('resync');
-  });
-}
+// Fixed: the late answer's cursor (at 0) says the pushes past it are the tab's: heard first,
+// hub b resumes the session from there, and the server hands them over again (`lateFrom`).
+it('hands a tab without a cursor the pushes past the late answer when its hub took the lock before it and resumes a session another hub brought', async () => {
+  const { resume, told, tab } = await lockBeforeAnswer('lock-before-answer-first', 'answer-first');
+  expect(resume.last).toBe(0);
+  expect(told).toBe(false);
+  expect(tab.frames().map((frame) => frame.seq)).toEqual([1, 2, 3]);
+});
+
+// Fixed: heard after the rejoin's cursor was told the tab, the late answer can only say
+// `resync` (`HeardStream.tookUp`, `answeredLate`).
+it('tells it `resync` when the late answer comes after the cursor it resumes from', async () => {
+  const { resume, told } = await lockBeforeAnswer('lock-before-rejoin-first', 'rejoin-first');
+  expect(resume.last).toBe(2);
+  expect(told).toBe(true);
+});
