@@ -22,9 +22,10 @@ const DETACHED: HeardTabs = { post() {}, postTo() {}, deliver() {} };
 /** The peers an owner serves: they hear what its tabs hear, but count the builds themselves. */
 export type ServedPeers = Omit<ConnectionEvents, 'builds'>;
 
-/** The socket this hub owns, as a catch-up asks it to go back for a cursor behind (`Connection.rewind`). */
+/** The socket this hub owns, as a catch-up asks it to go back for a cursor behind (`Connection.rewind`), and where it stands. */
 export interface RewindableSocket {
   rewind(cursor: SessionCursor): void;
+  readonly cursor: SessionCursor;
 }
 
 /**
@@ -51,8 +52,10 @@ export class HeardStream implements ConnectionEvents {
    * mirrors from the owner's answer comes before the verdicts.
    */
   #owing: Map<string, number | undefined> | undefined;
-  /** What `#tellLate` weighs: the cursor this hub's socket took up, and a late answer's. */
-  #late: { tookUp?: SessionCursor; answer?: SessionCursor } | undefined;
+  /** The cursor of the owner's late answer to this hub's join without a cursor (`answeredLate`). */
+  #lateAnswer: SessionCursor | undefined;
+  /** The last cursor this hub's socket learnt, as `lateFrom` answered it. */
+  #learnt: SessionCursor | undefined;
   /**
    * A fresh session this hub's socket superseded, and the cursor it resumed instead (see
    * `supersede`).
@@ -151,51 +154,35 @@ export class HeardStream implements ConnectionEvents {
   }
 
   /**
-   * Where to take up `cursor`'s session from: from a late answer's cursor of it, if behind
-   * (see `#late`), so that the server hands the pushes after it over again, to the tabs
-   * that never heard them (those that did drop them); else from `cursor`.
+   * Where to take up `cursor`'s session from (`OwnedSocket.learn`): from the late answer's
+   * cursor of it, if behind (see `answeredLate`), so that the server hands the pushes after
+   * it over again, to the tabs that never heard them (those that did drop them).
    */
   lateFrom(cursor: SessionCursor): SessionCursor {
-    const answer = this.#late?.answer;
+    const answer = this.#lateAnswer;
     const behind = this.#owing && answer?.session === cursor.session && answer.seq < cursor.seq;
-    return behind ? { ...cursor, seq: answer.seq } : cursor;
-  }
-
-  /**
-   * The socket this hub owns took up `cursor`'s session from a tab's or another hub's cursor
-   * (`WireLink.learn`). See `#late`.
-   */
-  tookUp(cursor: SessionCursor): void {
-    this.#late = { ...this.#late, tookUp: cursor };
-    this.#tellLate();
+    this.#learnt = behind ? { ...cursor, seq: answer.seq } : cursor;
+    return this.#learnt;
   }
 
   /**
    * An owner's answer to a join of this hub without a cursor, heard once this hub owns the
-   * socket (the owner died before it came): its `cursor` stands before the pushes it heard
-   * since the join's `since`. See `#late`.
+   * socket (the owner died before it came): its tabs are owed a verdict that never comes
+   * (review 21c). The pushes past the answer's `cursor` the owner heard after they opened
+   * and posted to a hub that no longer follows: should this hub take up that session from a
+   * cursor past them (a rejoining hub's), it resumes from the answer's (`lateFrom`); one it
+   * took up already, told the tabs, they are told `resync`. Without the answer it cannot
+   * tell those pushes from pushes made before the tabs opened: nothing (else a resync for
+   * nothing there).
    */
-  answeredLate(cursor: SessionCursor): void {
-    this.#late = { ...this.#late, answer: cursor };
-    this.#tellLate();
-  }
-
-  /**
-   * A hub that took the lock before the owner answered its join without a cursor owes its
-   * tabs a verdict that never comes (review 21c). When it takes up the session that owner
-   * answered on, from a cursor past the pushes the owner heard before the join's `since`,
-   * the pushes after them, which the owner heard after those tabs opened and posted to a hub
-   * that no longer follows, are lost to them: it resumes from the answer's cursor instead
-   * (`lateFrom`), or, with the answer heard only after that cursor was told, tells them
-   * `resync`. Without the late answer it cannot tell those pushes from pushes made before
-   * the tabs opened: nothing (a resync for nothing there).
-   */
-  #tellLate(): void {
+  answeredLate(answer: SessionCursor): void {
+    this.#lateAnswer = answer;
     const owing = this.#owing;
-    const { tookUp, answer } = this.#late ?? {};
-    if (!owing || !tookUp || tookUp.session !== answer?.session || tookUp.seq <= answer.seq) {
-      return;
-    }
+    // Taken up from a cursor past it: not the pushes the server has handed over since.
+    const { session } = this.#socket?.cursor ?? {};
+    const learnt = this.#learnt;
+    if (!owing || session !== answer.session || learnt?.session !== session) return;
+    if (learnt.seq <= answer.seq) return;
     for (const [tab, openedAt] of owing) {
       if (openedAt !== undefined) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
     }

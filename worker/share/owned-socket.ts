@@ -101,15 +101,11 @@ export class OwnedSocket {
   }
 
   /**
-   * A cursor a tab of this hub or a rejoining hub brought (`Connection.learn`): a session
-   * taken up from it is one the tabs this hub owes a verdict never had a cursor of
-   * (`HeardStream.tookUp`).
+   * A cursor a tab of this hub or a rejoining hub brought (`Connection.learn`); a session
+   * taken up from it is resumed from where this hub's tabs missed it (`HeardStream.lateFrom`).
    */
   learn(cursor: SessionCursor, rejoin: boolean): void {
-    const { session } = this.connection.cursor;
-    const from = this.heard.lateFrom(cursor);
-    this.connection.learn(from, rejoin);
-    if (this.connection.cursor.session !== session) this.heard.tookUp(from);
+    this.connection.learn(this.heard.lateFrom(cursor), rejoin);
   }
 
   /** The builds of this hub and its peers. */
