@@ -160,7 +160,8 @@ export class HeardStream implements ConnectionEvents {
    */
   lateFrom(cursor: SessionCursor): SessionCursor {
     const answer = this.#lateAnswer;
-    const behind = this.#owing && answer?.session === cursor.session && answer.seq < cursor.seq;
+    const owed = this.#owing?.size;
+    const behind = owed && answer?.session === cursor.session && answer.seq < cursor.seq;
     this.#learnt = behind ? { ...cursor, seq: answer.seq } : cursor;
     return this.#learnt;
   }
