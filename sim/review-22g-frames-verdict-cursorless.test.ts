@@ -45,7 +45,14 @@ const FRAMES_VERDICT: Plan = {
   choices: [],
 };
 
-it.fails('tells a tab that opened without a cursor while its hub joined with a cursor the pushes of a frames verdict heard after it opened', async () => {
+// Fixed: the hub followed its owner all along (its joins at 152 and 170 are the `sync` of
+// each open, with its own cursor), so p2..p4 reached it live while h3 and h4 waited for the
+// answer to the last join (opening: `TabRegistry.deliver` skips them); h3's cursor brought
+// them back from the hub's ring, h4 had none. Now a tab without a cursor whose open waited
+// gets, after `opened`, the pushes the hub heard since the tab opened (`SharedConnection.heardSince`,
+// the ring's dates), or `resync` when the ring lost some (`Hub.open`;
+// worker/share/review-23b-cursorless-opening-catch-up.test.ts).
+it('tells a tab that opened without a cursor while its hub joined with a cursor the pushes of a frames verdict heard after it opened', async () => {
   const { violations, world } = await runPlan(FRAMES_VERDICT);
   expect(violations).toEqual([]);
   expect(lostInSilence(world.history)).toEqual([]);

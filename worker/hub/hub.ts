@@ -165,6 +165,8 @@ export class Hub {
     // before are of a login the tab's app may have seen end: `SharedConnection.sync`).
     // Meanwhile the tab hears no pushes: a cursor's catch-up gives them after `opened`.
     const answered = known?.connection.sync(openedAt);
+    // Without a cursor, the tab is open since then (its page's time, or this hub's now).
+    const openSince = cursor ? undefined : (openedAt ?? this.env.clock.now());
     let resyncUnheard = false;
     const taken = () => {
       resyncUnheard = this.#registry.hear(tabId, name);
@@ -176,7 +178,12 @@ export class Hub {
     const again = this.#registry.isOn(tabId, name);
     // A tab coming back with a cursor must miss nothing before its interest arrives: it
     // drops what it does not want itself.
-    this.#registry.join(tabId, name, cursor ? EVERYTHING : undefined, answered && true);
+    const joined = this.#registry.join(
+      tabId,
+      name,
+      cursor ? EVERYTHING : undefined,
+      answered && true,
+    );
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();
     // A catch-up kept for this tab's earlier open (released, or of a login that ended) is
@@ -207,12 +214,21 @@ export class Hub {
           });
         };
         if (!answered?.then(catchUp)) catchUp();
+      } else if (known && answered && openSince !== undefined) {
+        // Without a cursor: the pushes this hub passed on while the open waited went to its
+        // other tabs, not to this one (opening), and the owner's catch-up starts past them.
+        // Those heard since it opened follow `opened`, or `resync` (review 22g); for the
+        // tab's last open only (a second handle's, `again`, joined nothing: the tab heard them).
+        answered.then(() => {
+          if (!joined || !this.#registry.isJoinedAs(tabId, name, joined)) return;
+          this.#catchUp(tabId, known, undefined, known.connection.heardSince(openSince));
+        });
       }
       // Its catch-up from this hub's stream is not all: the owner's verdict on the hub's
       // join, while it joins, is this tab's too (review 21e); one without a cursor is open
       // since its `since`, and the verdict covers the pushes after another tab's cursor
       // (review 22e).
-      entry.connection.owe(tabId, cursor ? undefined : (openedAt ?? this.env.clock.now()));
+      entry.connection.owe(tabId, openSince);
       // A session no push of which was heard (this hub's own, new) left no tab behind.
       const switched = cursor && resuming?.seq && resuming.session !== cursor.session;
       if (switched && entry.connection.cursor?.session === cursor.session) {
@@ -364,8 +380,14 @@ export class Hub {
    * gets `resync`, then the new session's cursor from its start and the pushes of it still
    * kept: the tab compares numbers within a session only, and would take pushes 1, 2… of the
    * new one for pushes of the old one it had.
+   * `cursor`: the tab's; none for a tab that came without one (`heardSince`).
    */
-  #catchUp(tabId: string, { connection }: Entry, cursor: SessionCursor, missed: Missed): void {
+  #catchUp(
+    tabId: string,
+    { connection }: Entry,
+    cursor: SessionCursor | undefined,
+    missed: Missed,
+  ): void {
     const { name } = connection.options;
     if (!missed) return;
     if (missed !== 'resync') {
@@ -374,7 +396,7 @@ export class Hub {
     }
     this.#registry.postTo(tabId, { kind: 'resync', name });
     const current = connection.cursor;
-    if (!current || current.session === cursor.session) return;
+    if (!cursor || !current || current.session === cursor.session) return;
     const start = { ...current, seq: 0 };
     connection.missedBy(tabId, start, (stream) => {
       if (!Array.isArray(stream)) return;

@@ -89,13 +89,23 @@ export class TabRegistry {
     return [...tab.joined.keys()];
   }
 
-  /** `interest` until the tab says what it wants: nothing, or, for a tab coming back, everything. */
-  join(tabId: string, name: string, interest = NO_INTEREST, opening?: true): void {
+  /**
+   * `interest` until the tab says what it wants: nothing, or, for a tab coming back, everything.
+   * Answers what the tab joined as, for `isJoinedAs`; none when it had joined already.
+   */
+  join(tabId: string, name: string, interest = NO_INTEREST, opening?: true): object | undefined {
     const tab = this.#tabs.get(tabId);
-    if (!tab || tab.joined.has(name)) return;
+    if (!tab || tab.joined.has(name)) return undefined;
     const topics = new Set(interest.topics);
-    tab.joined.set(name, { all: interest.all, topics, opening });
+    const wants: Wants = { all: interest.all, topics, opening };
+    tab.joined.set(name, wants);
     this.#count(name, topics, 1);
+    return wants;
+  }
+
+  /** Whether the tab is on `name` still as `join` answered `joined`: not released and joined again since. */
+  isJoinedAs(tabId: string, name: string, joined: object): boolean {
+    return this.#tabs.get(tabId)?.joined.get(name) === joined;
   }
 
   /**

@@ -22,9 +22,10 @@ const DETACHED: HeardTabs = { post() {}, postTo() {}, deliver() {} };
 /** The peers an owner serves: they hear what its tabs hear, but count the builds themselves. */
 export type ServedPeers = Omit<ConnectionEvents, 'builds'>;
 
-/** The socket this hub owns, as a catch-up asks it to go back for a cursor behind (`Connection.rewind`). */
+/** The socket this hub owns, as a catch-up asks it to go back for a cursor behind (`Connection.rewind`), and where it stands. */
 export interface RewindableSocket {
   rewind(cursor: SessionCursor): void;
+  readonly cursor: SessionCursor;
 }
 
 /**
@@ -51,6 +52,10 @@ export class HeardStream implements ConnectionEvents {
    * mirrors from the owner's answer comes before the verdicts.
    */
   #owing: Map<string, number | undefined> | undefined;
+  /** The cursor of the owner's late answer to this hub's join without a cursor (`answeredLate`). */
+  #lateAnswer: SessionCursor | undefined;
+  /** The last cursor this hub's socket learnt, as `lateFrom` answered it. */
+  #learnt: SessionCursor | undefined;
   /**
    * A fresh session this hub's socket superseded, and the cursor it resumed instead (see
    * `supersede`).
@@ -146,6 +151,43 @@ export class HeardStream implements ConnectionEvents {
   owe(tabId: string, openedAt?: number): void {
     this.#owing ??= new Map();
     this.#owing.set(tabId, openedAt);
+  }
+
+  /**
+   * Where to take up `cursor`'s session from (`OwnedSocket.learn`): from the late answer's
+   * cursor of it, if behind (see `answeredLate`), so that the server hands the pushes after
+   * it over again, to the tabs that never heard them (those that did drop them).
+   */
+  lateFrom(cursor: SessionCursor): SessionCursor {
+    const answer = this.#lateAnswer;
+    const owed = this.#owing?.size;
+    const behind = owed && answer?.session === cursor.session && answer.seq < cursor.seq;
+    this.#learnt = behind ? { ...cursor, seq: answer.seq } : cursor;
+    return this.#learnt;
+  }
+
+  /**
+   * An owner's answer to a join of this hub without a cursor, heard once this hub owns the
+   * socket (the owner died before it came): its tabs are owed a verdict that never comes
+   * (review 21c). The pushes past the answer's `cursor` the owner heard after they opened
+   * and posted to a hub that no longer follows: should this hub take up that session from a
+   * cursor past them (a rejoining hub's), it resumes from the answer's (`lateFrom`); one it
+   * took up already, told the tabs, they are told `resync`. Without the answer it cannot
+   * tell those pushes from pushes made before the tabs opened: nothing (else a resync for
+   * nothing there).
+   */
+  answeredLate(answer: SessionCursor): void {
+    this.#lateAnswer = answer;
+    const owing = this.#owing;
+    // Taken up from a cursor past it: not the pushes the server has handed over since.
+    const { session } = this.#socket?.cursor ?? {};
+    const learnt = this.#learnt;
+    if (!owing || session !== answer.session || learnt?.session !== session) return;
+    if (learnt.seq <= answer.seq) return;
+    for (const [tab, openedAt] of owing) {
+      if (openedAt !== undefined) this.tabs.postTo(tab, { kind: 'resync', name: this.name });
+    }
+    this.#owing = undefined;
   }
 
   /** When this hub last heard the stream go on (`RecentFrames.heardTo`). */

@@ -86,7 +86,7 @@ export class OwnedSocket {
           topicsChanged: () => this.#sendTopics(),
           close: (code, closeReason, reason) => connection.close(code, closeReason, reason),
           learn: (cursor) => {
-            if (!start.loggedOut.has(cursor.session)) connection.learn(cursor, true);
+            if (!start.loggedOut.has(cursor.session)) this.learn(cursor, true);
           },
           ended: (sessions) => connection.leave(sessions),
           afterLogout: start.afterLogout,
@@ -99,6 +99,14 @@ export class OwnedSocket {
       heard.serve(this.#relay);
     }
     this.#sendTopics();
+  }
+
+  /**
+   * A cursor a tab of this hub or a rejoining hub brought (`Connection.learn`); a session
+   * taken up from it is resumed from where this hub's tabs missed it (`HeardStream.lateFrom`).
+   */
+  learn(cursor: SessionCursor, rejoin: boolean): void {
+    this.connection.learn(this.heard.lateFrom(cursor), rejoin);
   }
 
   /** The builds of this hub and its peers. */

@@ -147,6 +147,11 @@ export class SharedConnection {
     this.#heard.missedBy(by, cursor, () => this.cursor, answer);
   }
 
+  /** What a tab without a cursor, open since `at`, missed of this hub's stream (`RecentFrames.heardSince`). */
+  heardSince(at: number): Missed {
+    return this.#heard.heardSince(at, this.cursor);
+  }
+
   /** Whether a tab at `cursor` heard the stream past its last gap (`RecentFrames.heardPastGap`). */
   heardPastGap(cursor: SessionCursor): boolean {
     return this.#heard.heardPastGap(cursor);
@@ -233,7 +238,7 @@ export class SharedConnection {
       return 'joined';
     }
     if (role.kind === 'owner' && !role.socket.dormant) {
-      if (resumeFrom) role.socket.connection.learn(resumeFrom, intent === 'rejoin');
+      if (resumeFrom) role.socket.learn(resumeFrom, intent === 'rejoin');
       return 'joined';
     }
     this.#ends.startLogin();
@@ -450,6 +455,10 @@ export class SharedConnection {
     if (isLogout(message)) this.#ends.waits.heard(message.session);
     const role = this.#role;
     if (role.kind === 'owner' && !role.socket.dormant) {
+      // The answer to this hub's join without a cursor, from an owner that died before the
+      // lock came here (`HeardStream.answeredLate`).
+      const answer = message.kind === 'owner' && message.joined === this.env.hubId;
+      if (answer && message.since !== undefined) this.#heard.answeredLate(message.cursor);
       if (!isOwnerMessage(message)) {
         role.socket.receive(message);
         if (message.kind === 'close' && role.socket.dormant) {
