@@ -44,7 +44,7 @@ describe('a logout that reaches the fresh SharedWorker before another tab’s re
     tabA.api.setInterest('tab-a', name, ALL);
     const { resume } = handshake(world.latest());
     await tabB.api.open('tab-b', relayOptions(name));
-    const cursor: SessionCursor = { session: resume.session, seq: 0, nextId: 1 };
+    const cursor = { session: resume.session, seq: 0, nextId: 1 };
     // The worker dies before tab-b's close reaches it: tab-b posts it to the fresh one first.
     a.kill();
     const c = world.startHub('build-a');
