@@ -1,7 +1,8 @@
 /**
  * Review 23f of fix-23a (906c25c..14efe68), a mutant of sim/lag-reload-logout-push.test.ts's
  * lagging plan: the reloaded owner page's worker is killed 1 ms after the next tab's logout
- * and login. The owner that logged out had taken the socket with no cursor and had no peer,
+ * and login. The owner that logged out had (as its history reads; not traced) taken the socket
+ * with no cursor and had no peer,
  * so it posted no logout word (`RelayOwner.state`: fix-23a posts it with no peer only after
  * a takeover with a cursor, or when a hub asked); the reloaded page's fresh hub rejoins with
  * its pagehide cursor of the logged-out session, takes the lock, and resumes it.
