@@ -202,12 +202,14 @@ export class RelayOwner {
         // Learnt before the answer, which tells the session this owner goes on with. Only a
         // rejoin's (tabs whose worker died, in a live login): a new login's may be a
         // reloaded page's of a login that ended since, which no hub may resume. Of this
-        // owner's session, any, for whether its resume says `held` alone.
+        // owner's session, any, for whether its resume says `held` alone: told once the hub
+        // is a peer, which hears the new session and the resync should the cursor make this
+        // owner leave its own (`WireLink.#ambiguous`, review 23e).
         if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
-        else if (message.cursor) this.socket.numberedElsewhere(message.cursor);
         if (message.ended) this.host.ended(message.ended);
         if (message.cursor) {
           this.#join(message);
+          if (message.intent !== 'rejoin') this.socket.numberedElsewhere(message.cursor);
           this.#catchUp(message.from, message.cursor);
         } else this.#joinSince(message);
         return;

@@ -43,9 +43,12 @@ afterEach(() => {
   world = hubWorld();
 });
 
-// Fixed: the session remembers the highest push it heard across a rewind
-// (`WireSession.ambiguous`): a cursor within it names no push the server never made.
-it('keeps a session resumed unheld when a cursor ahead of a rewound one comes', async () => {
+// Not fixed, the trade-off of review 23e: a session that remembered the highest push it heard
+// across a rewind kept S1 for a page of the old stream whose seq was within it, and that
+// page's tabs lost the new stream's pushes in silence
+// (worker/share/review-23e-old-stream-cursor-within-heard.test.ts). The two cursors look the
+// same to the session; a resync for nothing is the lesser fault.
+it.fails('keeps a session resumed unheld when a cursor ahead of a rewound one comes', async () => {
   const name = 'r23d-rewound';
   const options = relayOptions(name, { reconnect: { minDelay: 5000, maxDelay: 5000, jitter: 0 } });
   const a = world.startHub('build-a');

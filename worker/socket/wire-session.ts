@@ -41,8 +41,6 @@ export class WireSession {
   unheld: number | undefined;
   /** The highest push a cursor of it numbered elsewhere named past this hub's last. */
   named = 0;
-  /** The highest push this hub heard of it: a rewind does not make the server's fewer. */
-  #heardTo = 0;
 
   /**
    * A new session, or, with the id and last push of one another hub held or a server named,
@@ -95,7 +93,7 @@ export class WireSession {
    */
   get ambiguous(): boolean {
     const { named, unheld = named } = this;
-    return named > Math.max(unheld, this.#heardTo, this.#lastSeq);
+    return named > Math.max(unheld, this.#lastSeq);
   }
 
   /** Whether a resume of it went out from this hub (see `#here`). */
@@ -130,7 +128,6 @@ export class WireSession {
 
   /** The next resume asks the server for the pushes after `seq`, if it is lower: see `WireLink.rewind`. */
   rewind(seq: number): void {
-    this.#heardTo = Math.max(this.#heardTo, this.#lastSeq);
     this.#lastSeq = Math.min(this.#lastSeq, seq);
   }
 
