@@ -21,8 +21,12 @@
  * sim/review-23b-late-answer-resync-for-nothing.test.ts, no hub heard these pushes after
  * the handle came: dating pushes by when the owner heard them would not fix this one.
  *
+ * A second handle (`second-handle` for `topics`, h3 kept: SECOND_HANDLE) meets it too: "124
+ * h3 resync" is h3's due (it opened before p1 and p2), "124 h4 resync" is not.
+ *
  * NEW with fix-23b: f4acb22 tells no resync here (no violation; h3, which would have lost
- * p1 and p2 in silence there, never opened). A fix: tell that resync as one of the past
+ * p1 and p2 in silence there, never opened); with the second handle f4acb22 loses p1 and p2
+ * for h3 in silence (`lostInSilence`, OLDER, fixed by 23b) and tells h4 nothing. A fix: tell that resync as one of the past
  * for handles that joined the waiting group later (the client's `#joined`, as `past` does
  * for a socket's open), or date it (`openedAt` of the owed open) for the client to weigh
  * against each handle's own start.
@@ -46,8 +50,22 @@ const LATE_ANSWER_GROUP_JOINER: Plan = {
   logins: false,
 };
 
+const SECOND_HANDLE: Plan = {
+  ...LATE_ANSWER_GROUP_JOINER,
+  steps: [
+    ...LATE_ANSWER_GROUP_JOINER.steps.slice(0, -1),
+    { wait: 8, aim: false, step: { kind: 'second-handle', pick: 1, interest: 1 } },
+  ],
+};
+
 it.fails('tells no resync to a handle that joined its tab’s waiting open after the pushes the late answer covers', async () => {
   const { violations, world } = await runPlan(LATE_ANSWER_GROUP_JOINER);
+  expect(violations).toEqual([]);
+  expect(lostInSilence(world.history)).toEqual([]);
+}, 60_000);
+
+it.fails('tells the late answer’s resync to the handle that waited, not to a second handle made after the pushes', async () => {
+  const { violations, world } = await runPlan(SECOND_HANDLE);
   expect(violations).toEqual([]);
   expect(lostInSilence(world.history)).toEqual([]);
 }, 60_000);
