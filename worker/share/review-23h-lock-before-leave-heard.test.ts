@@ -92,7 +92,7 @@ it.fails('never resumes the id left when the late joiner takes the lock before t
   // The renewed login's server: its S1 is the stream a began at 0; any other is new.
   const pushed = session === s1 ? [2, 3, 4, 5, 6] : [1, 2, 3, 4, 5];
   // a's words, posted before it died, reach c now.
-  world.hooks.relayReceived = undefined;
+  delete world.hooks.relayReceived;
   world.deliver(name, lagging, 'build-c');
   await new Promise((resolve) => setTimeout(resolve, 50));
   next.receive(resumed(session === s1 ? 1 : 0));
