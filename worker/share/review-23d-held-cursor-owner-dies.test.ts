@@ -30,11 +30,9 @@
  * session its owner told it), or make a session left by `#ambiguous` unresumable (`leave`).
  */
 import { afterEach, expect, it, vi } from 'vitest';
-import { HELLO, handshake, resumed, resumeFrameOf } from '../test-support/connection-harness';
+import { HELLO, resumed, resumeFrameOf } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
-
-const ALL = { all: true, topics: [] };
-const push = (seq: number) => JSON.stringify({ $ts: 'push', seq, data: { n: seq } });
+import { lateJoiner, renewedServerPushes, unheldOwner } from '../test-support/left-id';
 
 let world = hubWorld();
 afterEach(() => {
@@ -48,25 +46,10 @@ afterEach(() => {
 it('tells the late joiner’s tabs every push after its resync when the owner dies before S3’s first', async () => {
   const name = 'r23d-held-cursor-owner-dies';
   const options = relayOptions(name, { reconnect: { minDelay: 5, maxDelay: 5, jitter: 0 } });
-  const a = world.startHub('build-a');
-  const tabA = await world.attachTab(a.hub, 'tab-a');
-  await tabA.api.open('tab-a', options);
-  tabA.api.setInterest('tab-a', name, ALL);
-  const b = world.startHub('build-b');
-  const tabB = await world.attachTab(b.hub, 'tab-b');
-  await tabB.api.open('tab-b', options);
-  tabB.api.setInterest('tab-b', name, ALL);
-  const { socket, resume } = handshake(world.latest());
-  expect(resume).not.toHaveProperty('held');
-  const s1 = resume.session as string;
-  socket.receive(push(1));
-  await vi.waitFor(() => expect(tabB.frames()).toHaveLength(1));
+  const { a, s1 } = await unheldOwner(world, options, { withPeer: true });
 
   // A page of an earlier owner's S1 stream comes back: a leaves S1 for S3.
-  const c = world.startHub('build-c');
-  const tabC = await world.attachTab(c.hub, 'tab-c');
-  await tabC.api.open('tab-c', options, { session: s1, seq: 5, nextId: 65, numbered: true });
-  tabC.api.setInterest('tab-c', name, ALL);
+  const { tab: tabC } = await lateJoiner(world, options, s1);
   await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
   const second = world.latest();
   second.accept();
@@ -80,16 +63,8 @@ it('tells the late joiner’s tabs every push after its resync when the owner di
   // a dies before S3's first push; b takes the lock.
   a.kill();
   await vi.waitFor(() => expect(world.sockets).toHaveLength(3));
-  const third = world.latest();
-  third.accept();
-  third.receive(HELLO);
-  const { session } = resumeFrameOf(third);
-  // The renewed login's server: its S1 is the stream a began at 0; S3 has nothing yet.
-  const pushed = session === s1 ? [2, 3, 4, 5, 6] : [1, 2, 3, 4, 5];
-  third.receive(resumed(session === s1 ? 1 : 0));
-  for (const seq of pushed) third.receive(push(seq));
+  const pushed = renewedServerPushes(world.latest(), s1);
   await new Promise((resolve) => setTimeout(resolve, 100));
-
   // tab-c hears every push made after its resync, or another resync.
   const after = tabC.events.slice(told);
   const heard = after.flatMap((event) =>

@@ -33,11 +33,8 @@
  * owner yet keeps the owner's cursor and resync it heard for the owner it adopts.
  */
 import { afterEach, expect, it, vi } from 'vitest';
-import { HELLO, handshake, resumed, resumeFrameOf } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
-
-const ALL = { all: true, topics: [] };
-const push = (seq: number) => JSON.stringify({ $ts: 'push', seq, data: { n: seq } });
+import { lateJoiner, renewedServerPushes, unheldOwner } from '../test-support/left-id';
 
 let world = hubWorld();
 afterEach(() => {
@@ -52,39 +49,19 @@ it('never resumes the id left when the late joiner that caused the leave takes t
   const options = relayOptions(name, {
     reconnect: { minDelay: 60_000, maxDelay: 60_000, jitter: 0 },
   });
-  const a = world.startHub('build-a');
-  const tabA = await world.attachTab(a.hub, 'tab-a');
-  await tabA.api.open('tab-a', options);
-  tabA.api.setInterest('tab-a', name, ALL);
-  const { socket, resume } = handshake(world.latest());
-  expect(resume).not.toHaveProperty('held');
-  const s1 = resume.session as string;
-  socket.receive(push(1));
-  await vi.waitFor(() => expect(tabA.frames()).toHaveLength(1));
+  const { a, s1 } = await unheldOwner(world, options, { withPeer: false });
 
   // A page of an earlier owner's S1 stream comes back on another build: a leaves S1 for S3.
-  const c = world.startHub('build-c');
-  const tabC = await world.attachTab(c.hub, 'tab-c');
-  await tabC.api.open('tab-c', options, { session: s1, seq: 5, nextId: 65, numbered: true });
-  tabC.api.setInterest('tab-c', name, ALL);
-  await vi.waitFor(() => expect(tabA.events.some((event) => event.kind === 'resync')).toBe(true));
+  const { tab: tabC } = await lateJoiner(world, options, s1);
+  await vi.waitFor(() => expect(a.tab.events.some((event) => event.kind === 'resync')).toBe(true));
   await new Promise((resolve) => setTimeout(resolve, 50));
   expect(tabC.frames()).toEqual([]);
 
   // a dies before its next socket; c takes the lock.
   a.kill();
   await vi.waitFor(() => expect(world.sockets).toHaveLength(2));
-  const next = world.latest();
-  next.accept();
-  next.receive(HELLO);
-  const frame = resumeFrameOf(next);
-  const { session } = frame;
-  // The renewed login's server: its S1 is the stream a began at 0; any other is new.
-  const pushed = session === s1 ? [2, 3, 4, 5, 6] : [1, 2, 3, 4, 5];
-  next.receive(resumed(session === s1 ? 1 : 0));
-  for (const seq of pushed) next.receive(push(seq));
+  const pushed = renewedServerPushes(world.latest(), s1);
   await new Promise((resolve) => setTimeout(resolve, 100));
-
   // tab-c hears every push made since it opened, or a resync.
   const heard = tabC.frames().map((f) => f.seq);
   if (!tabC.events.some((event) => event.kind === 'resync')) expect(heard).toEqual(pushed);
