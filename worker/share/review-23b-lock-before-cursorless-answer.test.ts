@@ -79,9 +79,10 @@ async function lockBeforeAnswer(name: string, order: 'answer-first' | 'rejoin-fi
       tab.events.some((event) => event.kind === 'cursor' && event.cursor.session === session),
     ).toBe(true),
   );
-  // Both words read; then the server takes hub b's resume and replays what follows it.
+  // Both words read; then the server takes hub b's resume (its stream's last push is 2) and
+  // replays what follows it.
   await new Promise((resolve) => setTimeout(resolve, 20));
-  const { resume } = handshake(world.latest());
+  const { resume } = handshake(world.latest(), 2);
   for (let seq = resume.last + 1; seq <= 2; seq++) world.latest().receive(push(seq));
   world.latest().receive(push(3));
   await vi.waitFor(() => expect(tab.frames().map((frame) => frame.seq)).toContain(3));

@@ -35,14 +35,14 @@ async function freshOwner(name: string, build = 'build-a') {
   return { owner, options };
 }
 
-/** The socket opens; the server replays from the resume's `last`. */
+/** The socket opens; the server, its stream's last push the last of `pushes`, replays from the resume's `last`. */
 async function serverReplays(pushes: number[]) {
   await vi.waitFor(() => expect(world.sockets).toHaveLength(1));
   const socket = world.latest();
   socket.accept();
   socket.receive(HELLO);
   const { last } = resumeFrameOf(socket);
-  socket.receive(resumed(last));
+  socket.receive(resumed(Math.max(last, ...pushes)));
   for (const seq of pushes.filter((seq) => seq > last)) socket.receive(push(seq));
   return last;
 }

@@ -56,3 +56,33 @@ it('keeps an id resumed unheld whose server had the numbered cursor’s pushes',
   expect(resyncs).toHaveLength(0);
   expect(connection.cursor.session).toBe(session);
 });
+
+// Review 23h: a hub took a session from a tab's numbered cursor, a rejoin behind it rewound
+// the resume, and a renewed login's server, which began the id anew, resumed it below the push
+// the tab had: its tabs would drop that server's first pushes as seen. It leaves the id.
+it('leaves an id a server resumed below a push this hub had of it, a rewind notwithstanding', () => {
+  const { connection, latest, resyncs } = setup({ heartbeat: false });
+  const session = 'taken-from-a-tab';
+  connection.start({ session, seq: 5, nextId: 65, numbered: true });
+  connection.rewind({ session, seq: 0, nextId: 65, numbered: true });
+  const socket = latest();
+  socket.accept();
+  socket.receive(HELLO);
+  expect(resumeFrameOf(socket)).toMatchObject({ session, last: 0, held: true });
+  socket.receive(resumedAt(1));
+  expect(resyncs).toHaveLength(1);
+  expect(connection.cursor.session).not.toBe(session);
+});
+
+it('keeps an id a server resumed at or past every push this hub had of it', () => {
+  const { connection, latest, resyncs } = setup({ heartbeat: false });
+  const session = 'taken-from-a-tab';
+  connection.start({ session, seq: 5, nextId: 65, numbered: true });
+  connection.rewind({ session, seq: 0, nextId: 65, numbered: true });
+  const socket = latest();
+  socket.accept();
+  socket.receive(HELLO);
+  socket.receive(resumedAt(5));
+  expect(resyncs).toHaveLength(0);
+  expect(connection.cursor.session).toBe(session);
+});

@@ -41,6 +41,10 @@ export class WireSession {
   unheld: number | undefined;
   /** The highest push a cursor of it numbered elsewhere named past this hub's last. */
   named = 0;
+  /** The highest push this hub had of it, a rewind notwithstanding. */
+  #heardTo = 0;
+  /** A server resumed it below `#heardTo`: its session under this id is another one. */
+  #answeredBelow = false;
 
   /**
    * A new session, or, with the id and last push of one another hub held or a server named,
@@ -85,15 +89,18 @@ export class WireSession {
   /** A server answered a resume of it, its last push at `seq`: see `unheld`. */
   answered(seq: number): void {
     this.unheld &&= Math.min(this.unheld, seq);
+    this.#answeredBelow ||= seq < Math.max(this.#heardTo, this.#lastSeq);
   }
 
   /**
-   * Written unheld, and a cursor numbered elsewhere named a push the server's session under
-   * its id never made, as far as this hub heard: it is another session (`WireLink.#ambiguous`).
+   * The server's session under its id is another one (`WireLink.#ambiguous`): written unheld,
+   * a cursor numbered elsewhere named a push that session never made as far as this hub heard;
+   * or a server resumed it below a push this hub had of it (review 23h: a renewed login's
+   * server began it anew, and this hub had taken it from a tab's numbered cursor).
    */
   get ambiguous(): boolean {
     const { named, unheld = named } = this;
-    return named > Math.max(unheld, this.#lastSeq);
+    return named > Math.max(unheld, this.#lastSeq) || this.#answeredBelow;
   }
 
   /** Whether a resume of it went out from this hub (see `#here`). */
@@ -128,6 +135,7 @@ export class WireSession {
 
   /** The next resume asks the server for the pushes after `seq`, if it is lower: see `WireLink.rewind`. */
   rewind(seq: number): void {
+    this.#heardTo = Math.max(this.#heardTo, this.#lastSeq);
     this.#lastSeq = Math.min(this.#lastSeq, seq);
   }
 
