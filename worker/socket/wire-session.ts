@@ -41,9 +41,13 @@ export class WireSession {
   unheld: number | undefined;
   /** The highest push a cursor of it numbered elsewhere named past this hub's last. */
   named = 0;
-  /** The highest push this hub had of it, a rewind notwithstanding. */
-  #heardTo = 0;
-  /** A server resumed it below `#heardTo`: its session under this id is another one. */
+  /**
+   * The push it was taken at (a tab's or hub's cursor, a server's resync onto it): a server
+   * that has it resumes it at or past that push, a rewind notwithstanding. (Not the pushes
+   * this hub heard since: a server process whose store lags them may answer below them.)
+   */
+  readonly #takenAt: number;
+  /** A server resumed it below `#takenAt`: its session under this id is another one. */
   #answeredBelow = false;
 
   /**
@@ -53,6 +57,7 @@ export class WireSession {
   constructor(id?: string, lastSeq = 0, standing: SessionStanding = id ? 'attached' : 'new') {
     this.id = id ?? randomId();
     this.#lastSeq = lastSeq;
+    this.#takenAt = lastSeq;
     this.#standing = standing;
   }
 
@@ -89,13 +94,13 @@ export class WireSession {
   /** A server answered a resume of it, its last push at `seq`: see `unheld`. */
   answered(seq: number): void {
     this.unheld &&= Math.min(this.unheld, seq);
-    this.#answeredBelow ||= seq < Math.max(this.#heardTo, this.#lastSeq);
+    this.#answeredBelow ||= seq < Math.max(this.#takenAt, this.#lastSeq);
   }
 
   /**
    * The server's session under its id is another one (`WireLink.#ambiguous`): written unheld,
    * a cursor numbered elsewhere named a push that session never made as far as this hub heard;
-   * or a server resumed it below a push this hub had of it (review 23h: a renewed login's
+   * or a server resumed it below the push it was taken at (review 23h: a renewed login's
    * server began it anew, and this hub had taken it from a tab's numbered cursor).
    */
   get ambiguous(): boolean {
@@ -135,7 +140,6 @@ export class WireSession {
 
   /** The next resume asks the server for the pushes after `seq`, if it is lower: see `WireLink.rewind`. */
   rewind(seq: number): void {
-    this.#heardTo = Math.max(this.#heardTo, this.#lastSeq);
     this.#lastSeq = Math.min(this.#lastSeq, seq);
   }
 
