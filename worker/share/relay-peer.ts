@@ -97,6 +97,12 @@ export class RelayPeer {
   /** Whether the owner told this hub a state since its last join (see `known`). */
   #toldState = false;
   /**
+   * Whether a join of this hub's for a tab's new login (`sync`) waits for its answer: a state
+   * the owner posted before it read that join, late on a lagging channel, is of a login the
+   * tab's app may have seen end, and tells nothing (review 22f).
+   */
+  #syncing = false;
+  /**
    * Whether this hub told its tabs a `resync` of its owner's while it joined, and held back
    * no push since (one held back is in the verdict on the join, and theirs). Both last till
    * the hub passes the owner's next push as its own: a join again while it joins (a tab's,
@@ -291,9 +297,18 @@ export class RelayPeer {
     this.rejectAll(closed, written, by === 'owner' ? closed : written);
   }
 
-  /** Whether this hub knows the login's state: the owner told one, or answered its last join. */
+  /**
+   * Whether this hub knows the login's state: the owner told one, or answered its last join;
+   * after a `sync`, only that answer (or an owner's leaving, or another's takeover) tells it.
+   */
   get known(): boolean {
-    return this.answered || this.#toldState;
+    return this.answered || (this.#toldState && !this.#syncing);
+  }
+
+  /** Joins again for a tab's new login: see `#syncing`. */
+  sync(): void {
+    this.#syncing = true;
+    this.join();
   }
 
   receive(message: OwnerMessage): void {
@@ -359,6 +374,8 @@ export class RelayPeer {
         return;
       case 'leaving':
         this.#owner = undefined;
+        // No answer follows: the next owner's (or the lock) tells the state.
+        this.#syncing = false;
         this.#mirror(
           { ...this.#status, state: 'connecting' },
           { from: this.#status.state, reason: 'handover' },
@@ -404,6 +421,7 @@ export class RelayPeer {
     }
     const owner = this.#owner;
     this.answered ||= answersThisHub;
+    if (isNew || answersThisHub) this.#syncing = false;
     if (answersThisHub && owner?.phase === 'joining') this.#follow(owner, message);
     this.#mirror(
       message.status,

@@ -183,7 +183,7 @@ export class SharedConnection {
     if (role.kind !== 'relay') return undefined;
     // A tab without a cursor that opened before the hub's `since` (`HubApi.open`).
     if (since !== undefined) role.peer.openedSince(since);
-    role.peer.join();
+    role.peer.sync();
     if (!this.#known.promise) this.#known.start(KNOWN_WITHIN);
     return this.#known.promise;
   }
