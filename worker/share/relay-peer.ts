@@ -119,6 +119,8 @@ export class RelayPeer {
    * a new owner that follows would find this hub's stream on it.
    */
   #moved: SessionCursor | undefined;
+  /** The owner's session taken from its answer, told the tabs with its verdict (see `#follow`). */
+  #untold = false;
   #topics: string[] = [];
 
   constructor(
@@ -441,10 +443,16 @@ export class RelayPeer {
     // A logged-out owner keeps the lock only so that no hub reopens that login: its session
     // is over, and a hub that takes the lock for a new login must not resume it.
     if (answer.status.state === 'closed') return;
+    const known = this.#cursor;
     const taken = this.#merged(answer.cursor, answer.afterLogout);
-    const told = taken.session !== this.#cursor?.session;
     this.#cursor = taken;
-    if (told) this.events.cursor(taken);
+    if (taken.session === known?.session) return;
+    // From a cursor of another session with pushes in it, the owner's verdict on the join is
+    // a `resync` (`RecentFrames.missedBy`): the session is told with it, in one task. Told
+    // now, a page reloaded before the verdict reached this hub came back on the new session
+    // and was owed nothing (review 23c).
+    this.#untold = known !== undefined && (known.seq > 0 || known.numbered || taken.seq > 0);
+    if (!this.#untold) this.events.cursor(taken);
   }
 
   /**
@@ -510,6 +518,7 @@ export class RelayPeer {
   /** The owner's cursor; `over`: it replaces any other session's this hub's tabs brought (see `#merged`). */
   #takeCursor(cursor: SessionCursor, over?: true): void {
     this.#moved = undefined;
+    this.#untold = false;
     const merged = this.#merged(cursor, over);
     // Past a resync within the session the owner's tabs go on from its cursor
     // (`WireLink.#resynced`), and so do this hub's: following, it had every push the owner
@@ -556,6 +565,7 @@ export class RelayPeer {
         this.events.error(deserializeError(event.error));
         return;
       case 'resync':
+        if (owed && this.#untold && this.#cursor) this.#takeCursor(this.#cursor);
         // The verdict on a join is in a resync its tabs heard since: told once, not twice
         // (a tab that opened without a cursor owes none of its own: `HeardStream.owe`).
         // One after a push held back since a resync all tabs heard is every tab's (review
