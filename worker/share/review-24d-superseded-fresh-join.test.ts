@@ -16,6 +16,12 @@
  *
  * OLDER: fails on main (62e711a): the peer's tabs hear nothing at all (`told` is empty):
  * neither S1 nor pushes 4–5.
+ *
+ * Fixed: one rule. The owner's answer says whether its verdict is a `resync` (`OwnerMessage`
+ * owner's `resyncs`, by `missesOther`, the rule `RecentFrames.missedBy` uses, on the cursor as
+ * the owner maps it: `HeardStream.asOwn`); the hub tells its tabs the session at once unless
+ * it says so. A superseded fresh cursor's answer stands at the cursor the owner took
+ * (`startsAfter`), so the verdict's frames pass.
  */
 import { expect, it } from 'vitest';
 import type { OwnerMessage, OwnerStatus, PeerMessage } from '../../protocol/relay';
@@ -26,7 +32,7 @@ import { RelayPeer } from './relay-peer';
 
 const OPEN: OwnerStatus = { state: 'open', generation: 1, failedAttempts: 0 };
 
-it.fails("tells a hub that joins with a superseded fresh cursor the owner's session, and its pushes", () => {
+it("tells a hub that joins with a superseded fresh cursor the owner's session, and its pushes", () => {
   const noop = () => {};
   const tabs = { post: noop, postTo: noop, deliver: noop };
   const clock = { now: () => 100, setTimeout: noop, clearTimeout: noop };
