@@ -133,8 +133,7 @@ export class RecentFrames {
  * Whether a tab or hub at `cursor`, of another session than `current`'s, missed pushes: no
  * push numbered on either side, and no server that numbers them had `cursor`'s session, is
  * all that spares it the `resync` (`RecentFrames.missedBy`). An owner's answer to a join says
- * so (`OwnerMessage` owner's `resyncs`), and a hub that took up another session tells its
- * tabs on this one (`OwnedSocket`).
+ * so (`OwnerMessage` owner's `resyncs`).
  */
 export function missesOther(cursor: SessionCursor, current: SessionCursor): boolean {
   return cursor.seq > 0 || !!cursor.numbered || current.seq > 0;

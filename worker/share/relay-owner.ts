@@ -215,11 +215,12 @@ export class RelayOwner {
           const was = this.socket.cursor;
           this.host.learn(message.cursor);
           const now = this.socket.cursor;
-          // It took up the rejoin's session (the one that went on, `WireLink.learn`) over the
-          // one its tabs brought: they, and the peers that joined it, missed its pushes, as a
-          // tab's cursor that does so tells the others (`Hub.open`); not the hub that brought
-          // it (review 23l).
-          if (now.session !== was.session && missesOther(was, now)) {
+          // It took up the rejoin's session (the one that went on, `WireLink.learn`) over one
+          // its tabs heard pushes of: they, and the peers that joined it, missed the pushes
+          // of the one taken up, as `Hub.open` tells the other tabs when a tab's cursor does
+          // so; not the hub that brought it (review 23l). A fresh session of its own, no push
+          // in it, left no tab behind (its tabs opened without a cursor).
+          if (now.session !== was.session && was.seq > 0) {
             this.#sparing = message.from;
             this.heard.resync();
             this.#sparing = undefined;
