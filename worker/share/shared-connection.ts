@@ -420,6 +420,7 @@ export class SharedConnection {
     // The socket is this hub's: no other hub passes a logged-out login's pushes on now.
     this.#ends.waits.settleAll();
     const sends = relaying?.peer.takeSends() ?? [];
+    relaying?.peer.tellUntold();
     relaying?.stop.abort();
     const socket = new OwnedSocket(
       this.options,
