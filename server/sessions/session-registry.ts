@@ -179,6 +179,8 @@ export class SessionRegistry {
           // Kept with no replay, it keeps its message ids (reviews 19d, 19e: evicted, a resend
           // was passed on again): the store answers the next resume resync as well, wherever
           // it reads (see `ReplayStore.read`).
+          // A read that counted nothing past what the socket was written: it missed nothing (review 24e).
+          if (read.head <= target.written) target.starved = false;
           this.#endStarved(target);
           this.#awaitWorker(target);
           // Routed by the topics it had, as an attached one is (review 19d).
