@@ -88,10 +88,10 @@ export class Hub {
   readonly #writes: HeardWrites;
   /**
    * Logouts that reached this hub with no login of their name (`close`): the login of a hub
-   * that died, whose tabs rejoin here. By name, until an open makes the connection: it starts
-   * closed, the tab's session ended (`SharedConnection.close`).
+   * that died, whose tabs rejoin here. By name, the session the tab logged out of (undefined
+   * from an older tab), until an open makes the connection (`SharedConnection.endedElsewhere`).
    */
-  readonly #loggedOut = new Map<string, (connection: SharedConnection) => void>();
+  readonly #loggedOut = new Map<string, string | undefined>();
 
   constructor(private readonly env: HubEnvironment) {
     this.#urls = new UrlSources(env.clock);
@@ -166,8 +166,13 @@ export class Hub {
     if (!entry) {
       entry = this.#createEntry(options);
       this.#connections.set(name, entry);
-      this.#loggedOut.get(name)?.(entry.connection);
-      this.#loggedOut.delete(name);
+      if (this.#loggedOut.has(name)) {
+        const ended = this.#loggedOut.get(name);
+        // Only a rejoin of the login logged out of: not a login made since (review 24e).
+        const ofIt = intent === 'rejoin' && (ended === undefined || cursor?.session === ended);
+        entry.connection.endedElsewhere(ended, ofIt);
+        this.#loggedOut.delete(name);
+      }
     }
     // After the events of the login this open ends or leaves, before those of the one it
     // joins; joining the login an owner relays, once the owner answered (its frames and word
@@ -202,7 +207,11 @@ export class Hub {
     // (the page's own logout it does not rejoin). Resuming would bring that session back.
     // Or here, before any open of its name: another tab's logout posted again (`close`).
     const endedMeanwhile = intent === 'rejoin' && (known ?? entry).connection.state === 'closed';
-    if (!endedMeanwhile) {
+    if (endedMeanwhile) {
+      // Its cursor is of the login that ended: a reloaded page's cursor of it resumes
+      // nothing either (review 24e: an older tab's close names no session).
+      if (cursor) entry.connection.endedElsewhere(cursor.session, false);
+    } else {
       const resuming =
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
       if (entry.connection.start(cursor, intent, openedAt) === 'started') {
@@ -323,9 +332,7 @@ export class Hub {
     // open of the name finds the login ended (`#loggedOut`).
     // A session that is not one (an older tab's: none; a page's script) names nothing.
     const named = typeof session === 'string' ? session : undefined;
-    if (!connection) {
-      this.#loggedOut.set(name, (ended) => ended.close(code, closeReason, 'logout', named));
-    }
+    if (!connection) this.#loggedOut.set(name, named);
     const done = connection
       ? connection.loggingOut
       : logOutElsewhere(this.env, this.#hubId, name, code, closeReason);

@@ -36,7 +36,9 @@ afterEach(() => {
   world = hubWorld();
 });
 
-it.fails('keeps a reloaded page’s new login from the session an older tab logged out of', async () => {
+// Fixed: a rejoin that joins closed ends its cursor's session at the hub (`Hub.open`,
+// `SharedConnection.endedElsewhere`): the reloaded page's new login starts fresh.
+it('keeps a reloaded page’s new login from the session an older tab logged out of', async () => {
   const name = 'review-24e-older-tab-close-reloaded-page';
   const a = world.startHub('build-a');
   const tabA = await world.attachTab(a.hub, 'tab-a');

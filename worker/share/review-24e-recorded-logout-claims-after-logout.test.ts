@@ -42,7 +42,9 @@ afterEach(() => {
   world = hubWorld();
 });
 
-it.fails('keeps a re-posted logout’s next login from claiming it began after it, once F began', async () => {
+// Fixed: the recorded logout ends its session at the hub (`SharedConnection.endedElsewhere`)
+// without `LoginEnds.keep`: this hub never held the lock for that login, and claims nothing.
+it('keeps a re-posted logout’s next login from claiming it began after it, once F began', async () => {
   const name = 'review-24e-recorded-logout-claim';
   let oLogsInAgain = false;
   world.hooks.relayReceived = (build, message) => {

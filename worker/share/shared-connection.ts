@@ -318,21 +318,27 @@ export class SharedConnection {
   }
 
   /**
-   * Closes for every hub (logout, a new url), or, `released`, for this hub's tabs only: an
-   * owner with peers then hands the socket over instead of closing the session. `named`:
-   * before this hub's first open of the name, the session a tab logged out of (a hub that
-   * died held its login, `Hub.close`): the connection starts closed, that session ended.
+   * Before this hub's first open of the name, a tab logged out of `session` through a hub
+   * that died (`Hub.close`): no login here resumes it, and a rejoin of that login (`closes`)
+   * finds it closed. Not this hub's own logout: it never held the lock for that login, so
+   * its next login claims no start after it (review 24e).
    */
-  close(code: number, closeReason: string, reason: TransitionReason, named?: string): void {
+  endedElsewhere(session: string | undefined, closes: boolean): void {
+    if (session !== undefined) this.#ends.sessions.add(session, true);
+    if (closes) this.#final = { ...this.#final, state: 'closed' };
+  }
+
+  /**
+   * Closes for every hub (logout, a new url), or, `released`, for this hub's tabs only: an
+   * owner with peers then hands the socket over instead of closing the session.
+   */
+  close(code: number, closeReason: string, reason: TransitionReason): void {
     const role = this.#role;
     if (reason === 'logout') {
       this.#ends.keep({ code, closeReason });
-      const session = this.cursor?.session ?? named;
+      const session = this.cursor?.session;
       if (session !== undefined) this.#ends.sessions.add(session, true);
       if (role.kind === 'owner') this.#endSessionsOf(role);
-      if (role.kind === 'idle' && !hasEnded(this.state)) {
-        this.#final = { ...this.#final, state: 'closed' };
-      }
     }
     if (role.kind === 'owner') {
       role.socket.close(code, closeReason, reason);
