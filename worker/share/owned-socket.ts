@@ -48,6 +48,11 @@ export class OwnedSocket {
       loggedOut: { has(session: string): boolean; list(): string[] };
       /** Whether this hub's login began after a logout (`OwnerMessage` owner's `afterLogout`). */
       afterLogout: () => boolean;
+      /**
+       * This hub kept the lock from its logout into this login: no hub owned the socket since,
+       * so a rejoin's cursor of another session than this one's is of the login that ended.
+       */
+      keptSinceLogout?: boolean;
     },
   ) {
     this.#localTopics = start.topics;
@@ -86,7 +91,9 @@ export class OwnedSocket {
           topicsChanged: () => this.#sendTopics(),
           close: (code, closeReason, reason) => connection.close(code, closeReason, reason),
           learn: (cursor) => {
-            if (!start.loggedOut.has(cursor.session)) this.learn(cursor, true);
+            if (start.loggedOut.has(cursor.session)) return;
+            if (start.keptSinceLogout && cursor.session !== connection.cursor.session) return;
+            this.learn(cursor, true);
           },
           ended: (sessions) => connection.leave(sessions),
           afterLogout: start.afterLogout,
@@ -182,9 +189,7 @@ export class OwnedSocket {
    */
   dispose(ended?: string, loggedOut = false): void {
     const login = loggedOut ? (this.#relay?.ended ?? { logins: [], sessions: [] }) : undefined;
-    this.#relay?.dispose();
-    this.#stopServing();
-    this.connection.dispose();
+    this.#stop();
     const leaving: OwnerMessage = {
       v: RELAY_VERSION,
       from: this.#hubId,
@@ -198,6 +203,26 @@ export class OwnedSocket {
       this.channel.onmessage = null;
       this.channel.close();
     }
+  }
+
+  /**
+   * A dormant socket whose hub's own next login takes the socket on: the lock stays held, and
+   * nothing goes on the channel (the next login's announcement follows on its own). Answers
+   * the lock's release, for that login's socket.
+   */
+  keepLock(): () => void {
+    this.#stop();
+    if (this.channel) {
+      this.channel.onmessage = null;
+      this.channel.close();
+    }
+    return this.release;
+  }
+
+  #stop(): void {
+    this.#relay?.dispose();
+    this.#stopServing();
+    this.connection.dispose();
   }
 
   #sendTopics(): void {
