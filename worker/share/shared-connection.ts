@@ -253,8 +253,7 @@ export class SharedConnection {
       // (`OwnedSocket`'s `keptSinceLogout`); and the hubs queued follow this login, whose
       // announcement says `afterLogout`.
       this.#ends.letGo();
-      this.#known.settle();
-      const release = role.socket.keepLock();
+      const release = role.socket.dispose(undefined, false, true);
       const channel = openChannel(relayChannelName(this.options.name));
       channel.onmessage = (event) => this.#receive(event.data as RelayMessage);
       this.#own(undefined, undefined, release, { channel, login: this.env.nextLogin() });
@@ -434,27 +433,21 @@ export class SharedConnection {
     // The socket is this hub's: no other hub passes a logged-out login's pushes on now.
     this.#ends.waits.settleAll();
     const sends = relaying?.peer.takeSends() ?? [];
+    const channel = relaying?.channel ?? kept?.channel;
     relaying?.stop.abort();
-    const socket = new OwnedSocket(
-      this.options,
-      this.env,
-      this.#heard,
-      relaying?.channel ?? kept?.channel,
-      release,
-      {
-        cursor,
-        sends,
-        topics: this.#topics,
-        online: this.#online,
-        loggedOut: this.#ends.sessions,
-        afterLogout: () => this.#ends.afterLogout,
-        keptSinceLogout: kept !== undefined,
-      },
-    );
+    const socket = new OwnedSocket(this.options, this.env, this.#heard, channel, release, {
+      cursor,
+      sends,
+      topics: this.#topics,
+      online: this.#online,
+      loggedOut: this.#ends.sessions,
+      afterLogout: () => this.#ends.afterLogout,
+      keptSinceLogout: kept !== undefined,
+    });
     this.#role = {
       kind: 'owner',
       socket,
-      channel: relaying?.channel ?? kept?.channel,
+      channel,
       predecessor: relaying?.peer.owner,
       tookOn: cursor?.session,
       tookTabsCursor: relaying ? relaying.peer.tabsCursor : cursor,
