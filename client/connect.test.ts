@@ -1369,6 +1369,21 @@ describe('a dead worker', () => {
     expect(sockets.filter((socket) => socket.readyState <= 1)).toHaveLength(0);
   });
 
+  it('names the session of its cursor in the close() it posts again to the fresh worker (review 23f)', async () => {
+    const tab = restartableTab();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const { resume } = handshake(latest());
+    await vi.waitFor(() => expect(tab.state).toBe('open'));
+    portsOf.get(hub)?.[0]?.close();
+    const closed = tab.close();
+    killWorker();
+    // The fresh worker holds no login of the name when the close comes first: it records the
+    // session as ended, so that another tab's rejoin of it joins the login closed.
+    const close = vi.spyOn(hub, 'close');
+    await closed;
+    expect(close).toHaveBeenCalledWith(expect.any(String), 'default', 1000, '', resume.session);
+  });
+
   it('retires the old handle on close() then connect(same url) in the tick after an unnoticed death: each push once', async () => {
     const tab = restartablePage();
     const old = tab();

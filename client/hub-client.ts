@@ -168,7 +168,9 @@ export class HubClient implements HandleHost {
       const asked = this.#current;
       try {
         unwrap(
-          await this.#ask<Outcome<void>>((hub) => hub.close(this.tabId, name, code, closeReason)),
+          await this.#ask<Outcome<void>>((hub) =>
+            hub.close(this.tabId, name, code, closeReason, this.#cursors.get(name)?.session),
+          ),
         );
         return;
       } catch (error) {

@@ -20,6 +20,14 @@ interface Saved {
  */
 export class StreamCursors {
   readonly #cursors = new Map<string, SessionCursor>();
+  /**
+   * A newer session's cursor (a higher `epoch`), taken with the hub's next word: a server's
+   * `resync` onto a new id comes as that cursor, then the resync (`WireLink.#resynced`), two
+   * messages; a page that left between them kept the new session's cursor without the
+   * resync, and its next hub owed it nothing (review 23l). Kept back, that page's cursor is
+   * the old session's, which its next hub tells the resync.
+   */
+  readonly #moved = new Map<string, SessionCursor>();
 
   get(name: string): SessionCursor | undefined {
     return this.#cursors.get(name);
@@ -48,8 +56,14 @@ export class StreamCursors {
    * tab has not been given yet go on.
    */
   pass(event: TabEvent): TabEvent | undefined {
+    const { name } = event;
+    this.tell(name, this.#moved.get(name));
+    this.#moved.delete(name);
     if (event.kind === 'cursor') {
-      this.tell(event.name, event.cursor);
+      const { cursor } = event;
+      const known = this.#cursors.get(name);
+      if (known && (cursor.epoch ?? 0) > (known.epoch ?? 0)) this.#moved.set(name, cursor);
+      else this.tell(name, cursor);
       return undefined;
     }
     if (event.kind !== 'frames') return event;
@@ -78,6 +92,7 @@ export class StreamCursors {
 
   forget(name: string): void {
     this.#cursors.delete(name);
+    this.#moved.delete(name);
   }
 
   /** Keeps the cursors of the connections (name → their options) for the page that follows. */

@@ -80,6 +80,14 @@ export type OwnerMessage = Envelope &
          * the owner heard since then, and `cursor` stands before the first of them.
          */
         since?: number;
+        /**
+         * The join this answers named a cursor of another session, and the catch-up that
+         * follows is a `resync` (`missesOther`): the peer tells its tabs `cursor`'s session
+         * with it, in one task (a page reloaded between the two keeps its cursor, and is
+         * owed the resync). Absent, it tells them at once. Owners of earlier releases leave
+         * it out.
+         */
+        resyncs?: true;
       }
     | {
         kind: 'state';

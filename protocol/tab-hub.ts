@@ -240,13 +240,19 @@ export interface HubApi {
   /**
    * Logout: closes the connection for every tab; it stays closed until a tab opens it again.
    * A hub that relays answers once the owner said it closed (or within a second): until
-   * then, the owner may still pass the login's pushes to other hubs' tabs.
+   * then, the owner may still pass the login's pushes to other hubs' tabs. `session`: the
+   * session of the tab's cursor of the login (`SessionCursor.session`), when it has one. A
+   * hub that holds no login of the name (its worker died before it answered, and the tab
+   * posts the logout again to the fresh one) records it as ended: a rejoin of the name from
+   * another tab whose worker died joins the login closed, and a later login never resumes
+   * that session. Absent (an older tab): the rejoin still joins closed.
    */
   close(
     tabId: string,
     name: string,
     code: number,
     closeReason: string,
+    session?: string,
   ): Outcome<void> | Promise<Outcome<void>>;
   /** This tab leaves one connection. */
   release(tabId: string, name: string): void;

@@ -4,23 +4,10 @@
  * open, and the reloaded page's numbered join reaches it only after its own resume.
  */
 import { describe, expect, it } from 'vitest';
-import type { Plan } from './faults';
+import { renewedReloadPlan } from './renewed-reload-plan';
 import { runPlan } from './run';
 
-const PLAN: Plan = {
-  seed: 425547348,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 22, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-    { wait: 0, aim: true, step: { kind: 'send', pick: 5, count: 1 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
-    { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
-  ],
-  choices: [2, 1, 0, 0],
-  logins: true,
-};
+const PLAN = renewedReloadPlan();
 
 describe("a renewed login's next owner that heard nothing of its predecessor's open", () => {
   // Invariant: every push once in order, or `resync` before the first gap (`gap without

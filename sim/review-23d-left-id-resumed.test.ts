@@ -32,26 +32,14 @@
  * d6d1806 (its two changes together). 1 of 500 such mutants (135 fail on f4acb22, 12 here).
  */
 import { expect, it } from 'vitest';
-import type { Plan } from './faults';
+import { renewedReloadPlan } from './renewed-reload-plan';
 import { runPlan } from './run';
 
-const PLAN: Plan = {
-  seed: 425547348,
-  browsers: [{ sharedWorkers: false, channelLag: true }],
-  steps: [
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 0, interest: 0 } },
-    { wait: 22, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 1 } },
-    { wait: 0, aim: true, step: { kind: 'send', pick: 5, count: 1 } },
-    { wait: 0, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
-    { wait: 0, aim: true, step: { kind: 'reload-tab', pick: 0 } },
-    { wait: 319, aim: true, step: { kind: 'kill-worker', pick: 7 } },
-    { wait: 13, aim: true, step: { kind: 'kill-worker', pick: 6 } },
-    { wait: 665, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 2 } },
-  ],
-  choices: [2, 1, 0, 0],
-  logins: true,
-};
+const PLAN = renewedReloadPlan([
+  { wait: 319, aim: true, step: { kind: 'kill-worker', pick: 7 } },
+  { wait: 13, aim: true, step: { kind: 'kill-worker', pick: 6 } },
+  { wait: 665, aim: false, step: { kind: 'push', user: 0, topic: 0, count: 2 } },
+]);
 
 // Fixed: a relaying hub takes the fresh session its owner left the id for, with a resync
 // (`RelayPeer.#takeCursor` with `over`): no hub resumes the id left.

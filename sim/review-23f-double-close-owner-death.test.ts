@@ -32,6 +32,22 @@
  * change does not reach them. Mutant counts (25 world seeds each, 96 mutants of the two
  * plans: login/logout/reload/kill-worker/open-tab steps appended at waits 0–25, with and
  * without SharedWorker): 13 failing on main, 20 on f4acb22; none failing on main only.
+ *
+ * Traced (helper 24c, instrumented): neither plan is helped by a re-posted close naming its
+ * session (both are without SharedWorker, and no close is re-posted: the closing tab's worker
+ * lives). Both are review 23a's class (sim/review-23a-logout-takeover-without-cursor.test.ts):
+ * the closing tab's hub took the lock with no cursor as the owner died (22e's: tab0's hub had
+ * the owner's announcement of S1 only, its join unanswered; the dead relay's: tab1's hub, open
+ * in that ms, never heard the owner), began a fresh session, and logged out of that one alone,
+ * with no peer and so no word; its next login's `leaving` names only that fresh session. The
+ * hub that takes the lock next (tab3's with the dead owner's cursor of S1; tab0's fresh hub
+ * with its tabs' cursor of S1, granted at once as it never heard an owner) resumes S1: in the
+ * dead relay's plan the `leaving` (`loggedOut`, which would end the tabs' cursor) reaches it at
+ * 51, after its resume went out at 50, on the lagging channel; with one close the socket's
+ * backoff let it arrive first (39 before 3184). In 22e's plan with one close, the logout
+ * reached tab0's hub while it still waited for the dead owner's lifetime lock: it became a
+ * keeper, and its `close` ended S1 at tab3's hub. The second close changes only the order of
+ * the tasks in that ms, hence "without the second close, none".
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan } from './faults';

@@ -37,7 +37,10 @@ async function settle(): Promise<void> {
 // that socket when the read counted a push it was not written (its head past the session's
 // `written`); or `fail` marks the session so that the next read's answer, whoever's it is,
 // ends the attached socket.
-it.fails('ends or feeds the healthy socket when a second stale resume was pending at the failed read', async () => {
+// Fixed: a read that fails with the socket attached marks the session `starved`; the next
+// answered read ends that socket unless its own resume takes the socket's place (an open
+// one), so the worker resumes and the store's read replays what it counted.
+it('ends or feeds the healthy socket when a second stale resume was pending at the failed read', async () => {
   const prefix = `r20f-two-stale${Math.random()}:`;
   const { registry, refuse, fanout } = registryWithFanouts(shared.client, prefix);
   const written: string[] = [];

@@ -118,6 +118,7 @@ export class SessionRegistry {
         resuming: 0,
         unkept: 0,
         takenOver: new WeakSet(),
+        starved: false,
       };
       this.#sessions.set(key, session);
       this.#byUser.add(session);
@@ -178,6 +179,7 @@ export class SessionRegistry {
           // Kept with no replay, it keeps its message ids (reviews 19d, 19e: evicted, a resend
           // was passed on again): the store answers the next resume resync as well, wherever
           // it reads (see `ReplayStore.read`).
+          this.#endStarved(target);
           this.#awaitWorker(target);
           // Routed by the topics it had, as an attached one is (review 19d).
           if (read.topics) target.topics = new Set(read.topics);
@@ -194,6 +196,7 @@ export class SessionRegistry {
           this.#evict(target);
           return this.#startAnew(socket, respond);
         }
+        target.starved = false;
         this.#attach(target, socket);
         target.written = read.head;
         if (read.topics) target.topics = new Set(read.topics);
@@ -212,12 +215,10 @@ export class SessionRegistry {
         target.resuming -= 1;
         // A socket still attached (a stale resume's read failed) hears no fan-out: the store
         // counts them in the next read, which its worker makes once the socket ends (review
-        // 20a). Another resume on its way reads it, and takes the socket's place.
-        const { socket: attached } = target;
-        if (attached && target.resuming === 0) {
-          this.detach(target, attached);
-          attached.terminate();
-        }
+        // 20a). Another resume on its way reads it, and takes the socket's place, or ends
+        // it when its own socket closed meanwhile (review 20f).
+        if (target.socket) target.starved = true;
+        this.#endStarved(target);
         this.#awaitWorker(target);
         this.onStoreError(error);
         answer({ kind: 'failed', reason: 'store' });
@@ -231,6 +232,15 @@ export class SessionRegistry {
       if (!isPromise(read)) return attach(read);
       return read.then(attach, fail);
     });
+  }
+
+  /** Ends the socket a failed read left unfed (`Session.starved`), once no resume is pending. */
+  #endStarved(session: Session): void {
+    const { socket } = session;
+    if (!session.starved || session.resuming > 0 || !socket) return;
+    session.starved = false;
+    this.detach(session, socket);
+    socket.terminate();
   }
 
   /** Resumes a new session, with a fresh id, for a worker whose stream is gone. */

@@ -68,6 +68,12 @@ export interface Session {
   /** Pushes the store did not keep while a resume was pending (see `SessionRegistry`). */
   unkept: number;
   /**
+   * A read failed while `socket` was attached and another resume was pending: the store
+   * counts the fan-outs made since in a read, not as frames to the socket, so the next
+   * answered read ends the socket unless it takes its place (review 20f).
+   */
+  starved: boolean;
+  /**
    * The fan-outs it took from sockets that got them before resuming it: another socket
    * that got one too (a dying worker's and its successor's) does not hand it over again.
    * Weak: a fan-out no socket remembers any more cannot come again.

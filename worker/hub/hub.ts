@@ -86,6 +86,12 @@ export class Hub {
   #relayLogins = 0;
   /** The sends written once their tabs heard their ids (`TabSend.confirms`). */
   readonly #writes: HeardWrites;
+  /**
+   * Logouts that reached this hub with no login of their name (`close`): the login of a hub
+   * that died, whose tabs rejoin here. By name, until an open makes the connection: it starts
+   * closed, the tab's session ended (`SharedConnection.close`).
+   */
+  readonly #loggedOut = new Map<string, (connection: SharedConnection) => void>();
 
   constructor(private readonly env: HubEnvironment) {
     this.#urls = new UrlSources(env.clock);
@@ -110,7 +116,8 @@ export class Hub {
       setInterest: (tabId, name, interest) => this.setInterest(tabId, name, interest),
       send: (tabId, name, data, tag) => this.send(tabId, name, data, tag),
       heard: (tabId, _name, id, wire) => this.#writes.heard(tabId, id, wire),
-      close: (tabId, name, code, closeReason) => this.close(tabId, name, code, closeReason),
+      close: (tabId, name, code, closeReason, session) =>
+        this.close(tabId, name, code, closeReason, session),
       release: (tabId, name) => this.release(tabId, name),
       leave: (tabId) => this.leave(tabId),
       network: (online) => this.network(online),
@@ -159,6 +166,8 @@ export class Hub {
     if (!entry) {
       entry = this.#createEntry(options);
       this.#connections.set(name, entry);
+      this.#loggedOut.get(name)?.(entry.connection);
+      this.#loggedOut.delete(name);
     }
     // After the events of the login this open ends or leaves, before those of the one it
     // joins; joining the login an owner relays, once the owner answered (its frames and word
@@ -191,7 +200,8 @@ export class Hub {
     if (!again) this.#forgetCatchUp(tabId, name);
     // Closed while the page was in the back/forward cache: a logout made in another tab
     // (the page's own logout it does not rejoin). Resuming would bring that session back.
-    const endedMeanwhile = intent === 'rejoin' && known?.connection.state === 'closed';
+    // Or here, before any open of its name: another tab's logout posted again (`close`).
+    const endedMeanwhile = intent === 'rejoin' && (known ?? entry).connection.state === 'closed';
     if (!endedMeanwhile) {
       const resuming =
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
@@ -301,6 +311,7 @@ export class Hub {
     name: string,
     code: number,
     closeReason: string,
+    session?: string,
   ): Outcome<void> | Promise<Outcome<void>> {
     const refusal = checkClose(code, closeReason);
     if (refusal) return failure(refusal);
@@ -308,7 +319,13 @@ export class Hub {
     const connection = this.#connections.get(name)?.connection;
     connection?.close(code, closeReason, 'logout');
     // No login of the name here: the tab's logout, posted again after the hub it went to died
-    // (`HubClient.close`). The owner, another hub, may not have heard it yet.
+    // (`HubClient.close`). The owner, another hub, may not have heard it yet; this hub's next
+    // open of the name finds the login ended (`#loggedOut`).
+    // A session that is not one (an older tab's: none; a page's script) names nothing.
+    const named = typeof session === 'string' ? session : undefined;
+    if (!connection) {
+      this.#loggedOut.set(name, (ended) => ended.close(code, closeReason, 'logout', named));
+    }
     const done = connection
       ? connection.loggingOut
       : logOutElsewhere(this.env, this.#hubId, name, code, closeReason);

@@ -103,9 +103,12 @@ describe('the claim of a hub’s next login that it began after the hub’s logo
     expect(ok, JSON.stringify(next)).toBe(true);
   });
 
-  // Still open: within `KNOWN_WITHIN` the claim holds, though x began F before o's login.
-  // Severity: medium, as 20b's (it takes o's next login within 1 s, and two deaths).
-  it.fails('holds for a reloaded page’s join within the wait, though F began', async () => {
+  // Within `KNOWN_WITHIN` the claim holds, though x began F before o's login. Severity:
+  // medium, as 20b's (it takes o's next login within 1 s, and two deaths).
+  // Fixed (review 24d): the claim still holds, but nothing is lost. o's answer to x2's join
+  // says its verdict is a `resync` (`OwnerMessage` owner's `resyncs`); o dies before it, and
+  // x2, taking the lock, tells its tabs N and the resync itself (`RelayPeer.tellUntold`).
+  it('holds for a reloaded page’s join within the wait, though F began', async () => {
     const { ok, next } = await claimAfterLogout(
       'after-logout-claim-soon',
       () => {},

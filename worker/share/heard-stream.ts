@@ -108,10 +108,7 @@ export class HeardStream implements ConnectionEvents {
     current: () => SessionCursor | undefined,
     answer: (missed: Missed) => void,
   ): void {
-    const superseded = this.#superseded;
-    if (cursor.fresh && cursor.session === superseded?.fresh) {
-      cursor = { ...cursor, session: superseded.by.session, seq: superseded.by.seq };
-    }
+    cursor = this.asOwn(cursor);
     const verdict = () => answer(this.#recent.missedBy(cursor, current()));
     const other = current()?.session;
     if (this.#state === 'open' || other === undefined) verdict();
@@ -120,6 +117,17 @@ export class HeardStream implements ConnectionEvents {
       if (this.#recent.missedBy(cursor, current()) === 'resync') this.#socket?.rewind(cursor);
       verdict();
     }
+  }
+
+  /**
+   * `cursor`, or, a fresh one of the session this hub's socket superseded, as one of the
+   * session it resumed instead, at the cursor it took (see `supersede`).
+   */
+  asOwn(cursor: SessionCursor): SessionCursor {
+    const superseded = this.#superseded;
+    return cursor.fresh && cursor.session === superseded?.fresh
+      ? { ...cursor, session: superseded.by.session, seq: superseded.by.seq }
+      : cursor;
   }
 
   /** Whether a tab at `cursor` heard the stream past its last gap (`RecentFrames.heardPastGap`). */

@@ -102,9 +102,8 @@ export class RecentFrames {
    */
   missedBy(cursor: SessionCursor, current: SessionCursor | undefined): Missed {
     if (!current) return undefined;
-    if (current.session !== cursor.session) {
-      return cursor.seq > 0 || cursor.numbered || current.seq > 0 ? 'resync' : undefined;
-    }
+    if (current.session !== cursor.session)
+      return missesOther(cursor, current) ? 'resync' : undefined;
     if (cursor.seq >= current.seq) return undefined;
     const frames = this.#oldestFirst();
     const first = frames[0]?.seq;
@@ -128,4 +127,14 @@ export class RecentFrames {
   #oldestFirst(): TabFrame[] {
     return [...this.#frames.slice(this.#next), ...this.#frames.slice(0, this.#next)];
   }
+}
+
+/**
+ * Whether a tab or hub at `cursor`, of another session than `current`'s, missed pushes: no
+ * push numbered on either side, and no server that numbers them had `cursor`'s session, is
+ * all that spares it the `resync` (`RecentFrames.missedBy`). An owner's answer to a join says
+ * so (`OwnerMessage` owner's `resyncs`).
+ */
+export function missesOther(cursor: SessionCursor, current: SessionCursor): boolean {
+  return cursor.seq > 0 || !!cursor.numbered || current.seq > 0;
 }

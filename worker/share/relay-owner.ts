@@ -16,7 +16,7 @@ import type { LockWaiter, RelayChannel, ScheduleTask } from '../platform';
 import type { ResyncReach } from '../socket/connection-events';
 import type { Numbering } from '../socket/send-queue';
 import { FrameBatcher } from './frame-batcher';
-import type { Missed } from './recent-frames';
+import { type Missed, missesOther } from './recent-frames';
 import { WrittenSends } from './relay-written';
 import { HeardWrites, numberingUnder, wireOf } from './tab-send';
 
@@ -54,6 +54,10 @@ export interface OwnerStream {
     current: () => SessionCursor,
     answer: (missed: Missed) => void,
   ): void;
+  /** A superseded fresh session's cursor as one of this stream (see `HeardStream.asOwn`). */
+  asOwn(cursor: SessionCursor): SessionCursor;
+  /** A gap: every tab and peer hears `resync` (see `HeardStream.resync`). */
+  resync(): void;
   /** What a hub whose tabs opened at `at` missed (see `HeardStream.heardSince`). */
   heardSince(at: number, current: SessionCursor): Missed;
   /** When this hub last heard the stream go on: a push or a gap (see `HeardStream.heardTo`). */
@@ -129,6 +133,8 @@ export class RelayOwner {
    * owner's fresh session, and whose worker may bring it back: review 14).
    */
   readonly #joinedSessions = new Set<string>();
+  /** The hub whose rejoin this owner's `resync` is for nothing to (see `receive`). */
+  #sparing: string | undefined;
 
   constructor(
     private readonly channel: RelayChannel,
@@ -205,12 +211,33 @@ export class RelayOwner {
         // owner's session, any, for whether its resume says `held` alone: told once the hub
         // is a peer, which hears the new session and the resync should the cursor make this
         // owner leave its own (`WireLink.#ambiguous`, review 23e).
-        if (message.cursor && message.intent === 'rejoin') this.host.learn(message.cursor);
+        if (message.cursor && message.intent === 'rejoin') {
+          const was = this.socket.cursor;
+          this.host.learn(message.cursor);
+          const now = this.socket.cursor;
+          // It took up the rejoin's session (the one that went on, `WireLink.learn`) over one
+          // its tabs heard pushes of: they, and the peers that joined it, missed the pushes
+          // of the one taken up, as `Hub.open` tells the other tabs when a tab's cursor does
+          // so; not the hub that brought it (review 23l). A fresh session of its own, no push
+          // in it, left no tab behind (its tabs opened without a cursor).
+          if (now.session !== was.session && was.seq > 0) {
+            this.#sparing = message.from;
+            this.heard.resync();
+            this.#sparing = undefined;
+          }
+        }
         if (message.ended) this.host.ended(message.ended);
         if (message.cursor) {
-          this.#join(message);
+          const cursor = this.heard.asOwn(message.cursor);
+          const current = this.socket.cursor;
+          // Of another session, the verdict is a `resync` or nothing: the answer says which
+          // (the hub tells its tabs the session with it). A superseded fresh session's is of
+          // this one: the hub's stream starts at it, before the verdict's frames.
+          const other = cursor.session !== current.session;
+          const startsAfter = other || cursor === message.cursor ? undefined : cursor.seq;
+          this.#join(message, undefined, startsAfter, other && missesOther(cursor, current));
           if (message.intent !== 'rejoin') this.socket.numberedElsewhere(message.cursor);
-          this.#catchUp(message.from, message.cursor);
+          this.#catchUp(message.from, cursor);
         } else this.#joinSince(message);
         return;
       case 'topics': {
@@ -274,6 +301,7 @@ export class RelayOwner {
     // `owed` is this hub's, not its peers'.
     const past = reach === 'past' || undefined;
     const spares = past && this.#resyncedSinceOpen.size > 0 ? [...this.#resyncedSinceOpen] : [];
+    if (this.#sparing) spares.push(this.#sparing);
     this.#event({ kind: 'resync', name: this.name, past }, spares);
   }
 
@@ -334,11 +362,12 @@ export class RelayOwner {
     this.#tellMissed(message.from, missed);
   }
 
-  /** `since`, `startsAfter`: of a join without a cursor (`#announce`). */
+  /** `since`, `startsAfter`, `resyncs`: see `#announce`. */
   #join(
     { from: hubId, build, topics, ask, intent, ended = [], login, cursor }: Join,
     since?: number,
     startsAfter?: number,
+    resyncs?: boolean,
   ): void {
     const joined = { rejoin: intent === 'rejoin', ended };
     if (cursor && cursor.session !== this.socket.cursor.session) {
@@ -353,7 +382,7 @@ export class RelayOwner {
     // only what follows the answer (and the catch-up after it), so no push may wait in
     // the batcher to be posted after the answer.
     this.#batcher.flush();
-    this.#announce(hubId, ask, since, startsAfter);
+    this.#announce(hubId, ask, since, startsAfter, resyncs);
     const known = this.#peers.get(hubId);
     if (known) {
       known.topics = topics;
@@ -529,13 +558,19 @@ export class RelayOwner {
     this.#event({ kind: 'builds', name: this.name, builds });
   }
 
-  /** Tells every peer it owns the socket; `joined`: the hub whose join (`ask`) this answers. */
   /**
+   * Tells every peer it owns the socket; `joined`: the hub whose join (`ask`) this answers.
    * `since`: the join's, whose catch-up holds what this owner heard since (`OwnerMessage`
-   * owner's); `startsAfter`: the number before the first of those pushes, where the
-   * joining hub's stream starts.
+   * owner's); `startsAfter`: the number before the first pushes of the catch-up, where the
+   * joining hub's stream starts; `resyncs`: the catch-up is a `resync`.
    */
-  #announce(joined: string, ask?: number, since?: number, startsAfter?: number): void {
+  #announce(
+    joined: string,
+    ask?: number,
+    since?: number,
+    startsAfter?: number,
+    resyncs?: boolean,
+  ): void {
     const { status } = this.socket;
     const { build, url } = this;
     const cursor =
@@ -549,6 +584,7 @@ export class RelayOwner {
       joined,
       asked: ask,
       ...(since === undefined ? {} : { since }),
+      ...(resyncs ? { resyncs: true } : {}),
       ...(this.host.afterLogout() ? { afterLogout: true } : {}),
     });
   }

@@ -119,8 +119,12 @@ export class RelayPeer {
    * a new owner that follows would find this hub's stream on it.
    */
   #moved: SessionCursor | undefined;
-  /** The owner's session taken from its answer, told the tabs with its verdict (see `#follow`). */
-  #untold = false;
+  /**
+   * The cursor this hub's tabs were told last, while the owner's session, taken from its
+   * answer, waits to be told them with its `resync` verdict (see `#follow`): what this hub
+   * joins with again, and, should the owner go first, what it is owed on.
+   */
+  #untold: SessionCursor | undefined;
   #topics: string[] = [];
 
   constructor(
@@ -446,16 +450,28 @@ export class RelayPeer {
     // A logged-out owner keeps the lock only so that no hub reopens that login: its session
     // is over, and a hub that takes the lock for a new login must not resume it.
     if (answer.status.state === 'closed') return;
+    // The join this answers went with the cursor the tabs were told (see `join`).
+    if (this.#untold) this.#cursor = this.#untold;
     const known = this.#cursor;
     const taken = this.#merged(answer.cursor, answer.afterLogout);
     this.#cursor = taken;
+    this.#untold = undefined;
     if (taken.session === known?.session) return;
-    // From a cursor of another session with pushes in it, the owner's verdict on the join is
-    // a `resync` (`RecentFrames.missedBy`): the session is told with it, in one task. Told
-    // now, a page reloaded before the verdict reached this hub came back on the new session
-    // and was owed nothing (review 23c).
-    this.#untold = known !== undefined && (known.seq > 0 || known.numbered || taken.seq > 0);
-    if (!this.#untold) this.events.cursor(taken);
+    // When the owner's verdict on the join is a `resync` (its answer says so), the session
+    // is told with it, in one task. Told now, a page reloaded before the verdict reached
+    // this hub came back on the new session and was owed nothing (review 23c).
+    if (answer.resyncs) this.#untold = known;
+    else this.events.cursor(taken);
+  }
+
+  /**
+   * This hub takes the socket before its owner's `resync` verdict came (the owner died): its
+   * tabs are told the session it takes up, and the resync, now (review 23l).
+   */
+  tellUntold(): void {
+    if (!this.#untold || !this.#cursor) return;
+    this.#takeCursor(this.#cursor);
+    this.events.resync();
   }
 
   /**
@@ -521,7 +537,7 @@ export class RelayPeer {
   /** The owner's cursor; `over`: it replaces any other session's this hub's tabs brought (see `#merged`). */
   #takeCursor(cursor: SessionCursor, over?: true): void {
     this.#moved = undefined;
-    this.#untold = false;
+    this.#untold = undefined;
     const merged = this.#merged(cursor, over);
     // Past a resync within the session the owner's tabs go on from its cursor
     // (`WireLink.#resynced`), and so do this hub's: following, it had every push the owner
@@ -590,7 +606,7 @@ export class RelayPeer {
 
   /** Joins (again): the owner answers, and hands over what this hub missed since its cursor. */
   join(): void {
-    const cursor = this.#cursor;
+    const cursor = this.#untold ?? this.#cursor;
     this.answered = false;
     this.#toldState = false;
     this.#post({

@@ -35,7 +35,12 @@ afterEach(() => {
 });
 
 describe('a logout that reaches the fresh SharedWorker before another tab’s rejoin', () => {
-  it.fails('keeps the rejoin from resuming the logged-out session', async () => {
+  // Fixed: the tab's close names the session of its cursor (`HubApi.close`'s `session`), and
+  // a hub that holds no login of the name records the logout (`Hub.#loggedOut`): the next
+  // open of the name makes the connection closed, that session ended here
+  // (`SharedConnection.close`'s `named`). A rejoin then joins it closed, as a rejoin does a
+  // login another tab logged out of through a live hub; a later login never resumes it.
+  it('keeps the rejoin from resuming the logged-out session', async () => {
     const name = 'review-23f-logout-before-rejoin';
     const a = world.startHub('build-a');
     const tabA = await world.attachTab(a.hub, 'tab-a');
@@ -50,19 +55,48 @@ describe('a logout that reaches the fresh SharedWorker before another tab’s re
     const c = world.startHub('build-a');
     const againB = await world.attachTab(c.hub, 'tab-b', { back: true });
     const started = Date.now();
-    await expect(Promise.resolve(againB.api.close('tab-b', name, 1000, ''))).resolves.toEqual({
-      ok: true,
-      value: undefined,
-    });
+    await expect(
+      Promise.resolve(againB.api.close('tab-b', name, 1000, '', resume.session)),
+    ).resolves.toEqual({ ok: true, value: undefined });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     // Then tab-a rejoins with the session's cursor.
     const againA = await world.attachTab(c.hub, 'tab-a', { back: true });
-    await againA.api.open('tab-a', relayOptions(name), cursor, undefined, 'rejoin');
+    const sockets = world.sockets.length;
+    const answer = await againA.api.open('tab-a', relayOptions(name), cursor, undefined, 'rejoin');
     againA.api.setInterest('tab-a', name, ALL);
+    // It joins the login closed: no socket resumes the session (none opens at all).
+    expect(answer).toMatchObject({ ok: true, value: { state: 'closed' } });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(world.sockets.length).toBe(sockets);
+    // A later login (a page reloaded in the logout's instant brings the session's cursor)
+    // begins a session of its own.
+    await againB.api.open('tab-b', relayOptions(name), cursor);
+    await vi.waitFor(() => expect(world.sockets.length).toBe(sockets + 1));
     const next = world.latest();
     next.accept();
     next.receive(HELLO);
     await vi.waitFor(() => expect(next.sent.length).toBeGreaterThan(0));
     expect(next.sent.map(String).join()).not.toContain(resume.session);
+  });
+
+  it('joins a rejoin closed also after an older tab’s logout, which names no session', async () => {
+    const name = 'review-23f-logout-before-rejoin-older-tab';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    const tabB = await world.attachTab(a.hub, 'tab-b');
+    await tabA.api.open('tab-a', relayOptions(name));
+    const { resume } = handshake(world.latest());
+    await tabB.api.open('tab-b', relayOptions(name));
+    a.kill();
+    const c = world.startHub('build-a');
+    const againB = await world.attachTab(c.hub, 'tab-b', { back: true });
+    await againB.api.close('tab-b', name, 1000, '');
+    const againA = await world.attachTab(c.hub, 'tab-a', { back: true });
+    const sockets = world.sockets.length;
+    const cursor = { session: resume.session, seq: 0, nextId: 1 };
+    const answer = await againA.api.open('tab-a', relayOptions(name), cursor, undefined, 'rejoin');
+    expect(answer).toMatchObject({ ok: true, value: { state: 'closed' } });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(world.sockets.length).toBe(sockets);
   });
 });

@@ -335,15 +335,20 @@ export class SharedConnection {
 
   /**
    * Closes for every hub (logout, a new url), or, `released`, for this hub's tabs only: an
-   * owner with peers then hands the socket over instead of closing the session.
+   * owner with peers then hands the socket over instead of closing the session. `named`:
+   * before this hub's first open of the name, the session a tab logged out of (a hub that
+   * died held its login, `Hub.close`): the connection starts closed, that session ended.
    */
-  close(code: number, closeReason: string, reason: TransitionReason): void {
+  close(code: number, closeReason: string, reason: TransitionReason, named?: string): void {
     const role = this.#role;
     if (reason === 'logout') {
       this.#ends.keep({ code, closeReason });
-      const session = this.cursor?.session;
+      const session = this.cursor?.session ?? named;
       if (session !== undefined) this.#ends.sessions.add(session, true);
       if (role.kind === 'owner') this.#endSessionsOf(role);
+      if (role.kind === 'idle' && !hasEnded(this.state)) {
+        this.#final = { ...this.#final, state: 'closed' };
+      }
     }
     if (role.kind === 'owner') {
       role.socket.close(code, closeReason, reason);
@@ -434,6 +439,7 @@ export class SharedConnection {
     this.#ends.waits.settleAll();
     const sends = relaying?.peer.takeSends() ?? [];
     const channel = relaying?.channel ?? kept?.channel;
+    relaying?.peer.tellUntold();
     relaying?.stop.abort();
     const socket = new OwnedSocket(this.options, this.env, this.#heard, channel, release, {
       cursor,
