@@ -34,8 +34,14 @@ import type { Plan } from './faults';
 import { lostInSilence } from './lost-in-silence';
 import { runPlan } from './run';
 
+// Round 24 (helper 24b): with world seed 1111206722 (the plan as found) this no longer fails
+// since the logged-out owner's own next login keeps the lock (`SharedConnection.start`), which
+// moves the schedule away from the catch-up; 21 of 300 world seeds failed before that change, 1
+// after: world seed 242, the same fingerprint (320d88c32f8bb60a) before and after, the same
+// story ("122 h5 got p1" from the hub that took the lock at the kill, "foreign push: h5 (user
+// bob, all) heard p1 for alice/a at 122").
 const USER_SWITCH_OWNER_CATCH_UP: Plan = {
-  seed: 1111206722,
+  seed: 242,
   browsers: [{ sharedWorkers: false, channelLag: true }],
   steps: [
     { wait: 9, aim: false, step: { kind: 'reload-tab', pick: 1 } },

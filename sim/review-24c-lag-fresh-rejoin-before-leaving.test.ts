@@ -51,7 +51,13 @@ const PLAN: Plan = {
   logins: false,
 };
 
-it.fails('keeps the logged-out session from a fresh worker’s rejoin that took the lock before the leaving', async () => {
+// Fixed (round 24, helper 24b): tab0's next login (h4) no longer wakes its dormant owner to let
+// go: a logged-out owner's own next login takes the socket on with the lock its logout kept
+// (`SharedConnection.start`). tab2's fresh hub stays queued and joins that login, and its
+// rejoin's cursor of S1 is not taken up: no hub owned the socket since the logout, so another
+// session than the login's own is the ended login's (`OwnedSocket`'s `keptSinceLogout`): "1054
+// b1 resume S3". No hub waits longer than before (no wait for a `leaving` was added).
+it('keeps the logged-out session from a fresh worker’s rejoin that took the lock before the leaving', async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations).toEqual([]);
 }, 60_000);

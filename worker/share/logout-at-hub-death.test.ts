@@ -137,7 +137,8 @@ describe('the logout of an owner no hub joined yet', () => {
     await vi.waitFor(() => expect(world.sockets.length).toBe(sockets + 1));
     await tabB.api.close('tab-b', name, 1000, '');
     await vi.waitFor(() => expect(tabC.states().at(-1)).toBe('closed:logout'));
-    // b's tab logs in again: b lets go, and no hub resumes the logged-out session.
+    // b's tab logs in again: b's next login takes the socket on (round 24: the lock kept),
+    // and no hub resumes the logged-out session.
     delete world.hooks.relayReceived;
     await tabB.api.open('tab-b', relayOptions(name));
     const next = world.latest();

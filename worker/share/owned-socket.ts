@@ -48,6 +48,11 @@ export class OwnedSocket {
       loggedOut: { has(session: string): boolean; list(): string[] };
       /** Whether this hub's login began after a logout (`OwnerMessage` owner's `afterLogout`). */
       afterLogout: () => boolean;
+      /**
+       * This hub kept the lock from its logout into this login: no hub owned the socket since,
+       * so a rejoin's cursor of another session than this one's is of the login that ended.
+       */
+      keptSinceLogout?: boolean;
     },
   ) {
     this.#localTopics = start.topics;
@@ -86,7 +91,10 @@ export class OwnedSocket {
           topicsChanged: () => this.#sendTopics(),
           close: (code, closeReason, reason) => connection.close(code, closeReason, reason),
           learn: (cursor) => {
-            if (!start.loggedOut.has(cursor.session)) this.learn(cursor, true);
+            const { session } = cursor;
+            // Kept since the logout: another session than this login's is the ended login's.
+            const ended = start.keptSinceLogout && session !== connection.cursor.session;
+            if (!ended && !start.loggedOut.has(session)) this.learn(cursor, true);
           },
           ended: (sessions) => connection.leave(sessions),
           afterLogout: start.afterLogout,
@@ -178,26 +186,31 @@ export class OwnedSocket {
    * before it resumes the session only on hearing it (or on this hub's death), so that it
    * hears first whether the login ended (`SharedConnection`). It names `ended`, a session
    * the next owner must not resume, and, `loggedOut`, who was on the login it kept the lock
-   * for since its logout (`leaving`).
+   * for since its logout (`leaving`). `keep`: this hub's own next login takes the socket on
+   * with the lock (`SharedConnection.start`): nothing goes on the channel (that login's
+   * announcement follows), and it answers the lock's release, that login's now.
    */
-  dispose(ended?: string, loggedOut = false): void {
+  dispose(ended?: string, loggedOut = false, keep = false): () => void {
     const login = loggedOut ? (this.#relay?.ended ?? { logins: [], sessions: [] }) : undefined;
     this.#relay?.dispose();
     this.#stopServing();
     this.connection.dispose();
-    const leaving: OwnerMessage = {
-      v: RELAY_VERSION,
-      from: this.#hubId,
-      kind: 'leaving',
-      ended,
-      loggedOut: login,
-    };
-    this.channel?.postMessage(leaving);
-    this.release();
+    if (!keep) {
+      const leaving: OwnerMessage = {
+        v: RELAY_VERSION,
+        from: this.#hubId,
+        kind: 'leaving',
+        ended,
+        loggedOut: login,
+      };
+      this.channel?.postMessage(leaving);
+      this.release();
+    }
     if (this.channel) {
       this.channel.onmessage = null;
       this.channel.close();
     }
+    return this.release;
   }
 
   #sendTopics(): void {

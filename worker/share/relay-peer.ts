@@ -395,7 +395,10 @@ export class RelayPeer {
    * this hub's stream follows it from its answer to this hub's join.
    */
   #adopt(message: Announcement): void {
-    const isNew = message.from !== this.#owner?.id;
+    // An owner that takes the lock says so (`joined: ''`): the one this hub heard may take it
+    // again for its next login without letting go (`SharedConnection.start`), on a channel
+    // that never heard this hub's join to its last login.
+    const isNew = message.from !== this.#owner?.id || message.joined === '';
     const hadOwner = this.#owner !== undefined || this.#status.state !== 'idle';
     // An owner of an earlier build names no hub (nor join): it is followed from its first word.
     const answersThisHub =

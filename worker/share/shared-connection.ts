@@ -242,8 +242,24 @@ export class SharedConnection {
       return 'joined';
     }
     this.#ends.startLogin();
-    this.#letGo();
     const { locks, openChannel } = this.env;
+    if (role.kind === 'owner' && this.#ends.logout && locks && openChannel) {
+      // A logged-out owner's own next login takes the socket on, the lock kept: let go, the
+      // lock went to a hub queued with a cursor of the login that ended (a page reloaded in
+      // its instant, a hub that took over with no cursor), which, having heard no owner,
+      // resumed it (search 44503), or to a hub that learnt it from a rejoin (reviews 23a,
+      // 23f). Kept, no hub owned the socket since the logout: a cursor of another session
+      // than this login's, a tab's now or a rejoin's later, is of the login that ended
+      // (`OwnedSocket`'s `keptSinceLogout`); and the hubs queued follow this login, whose
+      // announcement says `afterLogout`.
+      this.#ends.letGo();
+      const release = role.socket.dispose(undefined, false, true);
+      const channel = openChannel(relayChannelName(this.options.name));
+      channel.onmessage = (event) => this.#receive(event.data as RelayMessage);
+      this.#own(undefined, undefined, release, { channel, login: this.env.nextLogin() });
+      return 'started';
+    }
+    this.#letGo();
     if (!locks || !openChannel) {
       this.#own(undefined, resumeFrom, () => {});
       return 'started';
@@ -422,35 +438,32 @@ export class SharedConnection {
     relaying: Relaying | undefined,
     cursor: SessionCursor | undefined,
     release: () => void,
+    /** Of a login that took the socket on with the lock its logout kept (see `start`). */
+    kept?: { channel: RelayChannelPort; login: number },
   ): void {
     // The socket is this hub's: no other hub passes a logged-out login's pushes on now.
     this.#ends.waits.settleAll();
     const sends = relaying?.peer.takeSends() ?? [];
+    const channel = relaying?.channel ?? kept?.channel;
     relaying?.peer.tellUntold();
     relaying?.stop.abort();
-    const socket = new OwnedSocket(
-      this.options,
-      this.env,
-      this.#heard,
-      relaying?.channel,
-      release,
-      {
-        cursor,
-        sends,
-        topics: this.#topics,
-        online: this.#online,
-        loggedOut: this.#ends.sessions,
-        afterLogout: () => this.#ends.afterLogout,
-      },
-    );
+    const socket = new OwnedSocket(this.options, this.env, this.#heard, channel, release, {
+      cursor,
+      sends,
+      topics: this.#topics,
+      online: this.#online,
+      loggedOut: this.#ends.sessions,
+      afterLogout: () => this.#ends.afterLogout,
+      keptSinceLogout: kept !== undefined,
+    });
     this.#role = {
       kind: 'owner',
       socket,
-      channel: relaying?.channel,
+      channel,
       predecessor: relaying?.peer.owner,
       tookOn: cursor?.session,
       tookTabsCursor: relaying ? relaying.peer.tabsCursor : cursor,
-      login: relaying?.peer.login,
+      login: relaying?.peer.login ?? kept?.login,
     };
     const declined = relaying?.peer.declinedFresh;
     if (declined !== undefined && cursor) this.#heard.supersede(declined, cursor);
