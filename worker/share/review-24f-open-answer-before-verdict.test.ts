@@ -20,6 +20,9 @@
  * while its events hold no cursor of it; the client, as `HubClient.#opened` does, takes it:
  * `cursors.get(name).session` is the owner's before the held verdict is delivered.
  *
+ * Sim form: sim/review-24f-open-answer-before-verdict.test.ts (a mutant of review 23l's
+ * owner-page-reload plan, 48 pushes lost).
+ *
  * OLDER: fails the same on 906be4b (fix 23j's `#untold` had the same snapshot). A fix: while
  * `#untold` is set, `RelayPeer.cursor` for the snapshot (`SharedConnection.cursor` when
  * relaying) is the told cursor (`#untold`), or the hub answers the open without a cursor.
