@@ -84,10 +84,11 @@ export type OwnerMessage = Envelope &
          * The join this answers named a cursor of another session, and the catch-up that
          * follows is a `resync` (`missesOther`): the peer tells its tabs `cursor`'s session
          * with it, in one task (a page reloaded between the two keeps its cursor, and is
-         * owed the resync). Absent, it tells them at once. Owners of earlier releases leave
-         * it out.
+         * owed the resync); `false`: it tells them at once. Said in every answer to a join
+         * with a cursor; owners of earlier releases leave it out, and the peer judges by
+         * the same rule itself.
          */
-        resyncs?: true;
+        resyncs?: boolean | undefined;
       }
     | {
         kind: 'state';

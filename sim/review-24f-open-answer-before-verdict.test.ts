@@ -61,7 +61,8 @@ const PLAN: Plan = {
   logins: true,
 };
 
-it.fails("tells a page reloaded after its open's answer and before its hub's verdict the resync", async () => {
+// Fixed: the open's answer carries the cursor the tabs were told (`RelayPeer.told`).
+it("tells a page reloaded after its open's answer and before its hub's verdict the resync", async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations.map((violation) => violation.invariant)).toEqual([]);
 }, 60_000);

@@ -457,7 +457,8 @@ export class Hub {
       ...(connection.transport ? { transport: connection.transport } : {}),
       builds: connection.builds,
       limits: connection.limits,
-      ...(connection.cursor ? { cursor: connection.cursor } : {}),
+      // Not a session the tabs are yet to be told with a `resync` (review 24f).
+      ...(connection.toldCursor ? { cursor: connection.toldCursor } : {}),
     };
   }
 }

@@ -57,7 +57,10 @@ describe('a relayed deferred catch-up', () => {
     await new Promise((later) => setTimeout(later, 50));
     const fresh = await world.attachTab(b.hub, 'tab-fresh');
     const opened = await fresh.api.open('tab-fresh', options);
-    expect(opened).toMatchObject({ ok: true, value: { cursor: { session, seq: 2 } } });
+    // The cursor its hub's tabs were told: the lost session's, until the owner's verdict
+    // tells them S with its `resync` (review 24f: a page that saved S before that was owed
+    // nothing and lost what the resync stood for).
+    expect(opened).toMatchObject({ ok: true, value: { cursor: lostCursor } });
     fresh.api.setInterest('tab-fresh', name, ALL);
     const before = fresh.events.length;
 
@@ -71,5 +74,9 @@ describe('a relayed deferred catch-up', () => {
     expect(reloaded.events.some((event) => event.kind === 'resync')).toBe(true);
     // …the new page, which missed nothing, is not.
     expect(fresh.events.slice(before).filter((event) => event.kind === 'resync')).toEqual([]);
+    // …and is told S with the verdict.
+    expect(
+      fresh.events.some((event) => event.kind === 'cursor' && event.cursor.session === session),
+    ).toBe(true);
   });
 });

@@ -55,7 +55,10 @@ describe('the owed resync of a relaying hub', () => {
     await new Promise((later) => setTimeout(later, 50));
     const fresh = await world.attachTab(b.hub, 'tab-fresh');
     const opened = await fresh.api.open('tab-fresh', options);
-    expect(opened).toMatchObject({ ok: true, value: { cursor: { session, seq: 2 } } });
+    // The cursor its hub's tabs were told: the lost session's, until the owner's verdict
+    // tells them S with its `resync` (review 24f: a page that saved S before that was owed
+    // nothing and lost what the resync stood for).
+    expect(opened).toMatchObject({ ok: true, value: { cursor: lostCursor } });
     fresh.api.setInterest('tab-fresh', name, ALL);
     // The reloaded page navigates away: its open, and what it was owed, are gone.
     reloaded.api.release('tab-reloaded', name);
@@ -68,6 +71,10 @@ describe('the owed resync of a relaying hub', () => {
     next.receive(push(3));
     await vi.waitFor(() => expect(fresh.frames().map((frame) => frame.seq)).toContain(3));
     expect(fresh.events.slice(before).filter((event) => event.kind === 'resync')).toEqual([]);
+    // …and is told S with the verdict.
+    expect(
+      fresh.events.some((event) => event.kind === 'cursor' && event.cursor.session === session),
+    ).toBe(true);
   });
 
   // Review4 finding 3 (invariant: no resync where nothing was lost), fixed: the owed set

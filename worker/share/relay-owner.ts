@@ -584,7 +584,7 @@ export class RelayOwner {
       joined,
       asked: ask,
       ...(since === undefined ? {} : { since }),
-      ...(resyncs ? { resyncs: true } : {}),
+      resyncs,
       ...(this.host.afterLogout() ? { afterLogout: true } : {}),
     });
   }

@@ -25,6 +25,7 @@ import type { RelayChannel } from '../platform';
 import type { ConnectionEvents } from '../socket/connection-events';
 import type { Numbering } from '../socket/send-queue';
 import { unconfirmed } from '../socket/wire-link';
+import { missesOther } from './recent-frames';
 import { wireOf } from './tab-send';
 
 /** A send handed to the owner and not settled yet. */
@@ -171,6 +172,11 @@ export class RelayPeer {
 
   get cursor(): SessionCursor | undefined {
     return this.#cursor;
+  }
+
+  /** The cursor its tabs were told: while a `resync` verdict waits, the one before it. */
+  get told(): SessionCursor | undefined {
+    return this.#untold ?? this.#cursor;
   }
 
   /**
@@ -459,8 +465,9 @@ export class RelayPeer {
     if (taken.session === known?.session) return;
     // When the owner's verdict on the join is a `resync` (its answer says so), the session
     // is told with it, in one task. Told now, a page reloaded before the verdict reached
-    // this hub came back on the new session and was owed nothing (review 23c).
-    if (answer.resyncs) this.#untold = known;
+    // this hub came back on the new session and was owed nothing (review 23c). An owner of
+    // an earlier build does not say: the rule it judges by tells (review 24f).
+    if (answer.resyncs ?? (known && missesOther(known, taken))) this.#untold = known;
     else this.events.cursor(taken);
   }
 
@@ -606,7 +613,7 @@ export class RelayPeer {
 
   /** Joins (again): the owner answers, and hands over what this hub missed since its cursor. */
   join(): void {
-    const cursor = this.#untold ?? this.#cursor;
+    const cursor = this.told;
     this.answered = false;
     this.#toldState = false;
     this.#post({

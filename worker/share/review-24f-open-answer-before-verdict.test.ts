@@ -40,7 +40,9 @@ afterEach(() => {
   world = hubWorld();
 });
 
-it.fails("answers a tab's open before the owner's verdict without the owner's other session", async () => {
+// Fixed: an open's answer carries the cursor the tabs were told (`RelayPeer.told`: while a
+// `resync` verdict waits, the one before it), not the owner's session taken from its answer.
+it("answers a tab's open before the owner's verdict without the owner's other session", async () => {
   const options = relayOptions('review-24f-open-answer');
   const { socket, tab: tabA } = await ownerOnOpenSocket(world, options);
   socket.receive(push(1));

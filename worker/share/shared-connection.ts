@@ -206,6 +206,12 @@ export class SharedConnection {
     return role.kind === 'owner' ? role.socket.connection.cursor : undefined;
   }
 
+  /** The cursor this hub's tabs were told (`RelayPeer.told`): an open's answer carries it. */
+  get toldCursor(): SessionCursor | undefined {
+    const role = this.#role;
+    return role.kind === 'relay' ? role.peer.told : this.cursor;
+  }
+
   /** What the server takes: as the socket learnt it, or the `limits` option while relaying. */
   get limits(): Limits {
     const role = this.#role;
