@@ -246,6 +246,10 @@ describe("a relaying hub's ended sessions", () => {
     }
     // Far past any server's keeping of those sessions.
     await vi.advanceTimersByTimeAsync(60 * 60_000);
+    // Hub b keeps the lock since its last logout, and its own next login would take the
+    // socket on with it (round 24): tab-a's new login takes the lock, so that b joins it.
+    await tabA.api.open('tab-a', relayOptions(name));
+    await vi.waitFor(() => expect(world.sockets).toHaveLength(logins + 1));
     const joins: string[][] = [];
     const listener = new BroadcastChannel(relayChannelName(name));
     listener.onmessage = (event) => {
