@@ -46,9 +46,8 @@ const PLAN: Plan = {
 // (`TabFrame.at`, set by that hub's `HeardStream`), kept as relays and catch-ups pass it on.
 // A ring dates its frames by it (`heardSince` answers by when the socket heard a push, not
 // when a lagging channel brought it here), and a hub passes a tab whose open came without a
-// cursor no frame heard before that open or in its ms (`TabRegistry.deliver`, by the tab's
-// `since`, which a later open of the tab raises: a new login's group, its release of the old
-// one skipped).
+// cursor no frame heard before that open (`TabRegistry.deliver`, by the tab's `since`, which
+// a later open of the tab raises: a new login's group, its release of the old one skipped).
 // Here the catch-up of tab 0's hub's join since 34 (h4's, alice's) still holds p1, heard at 47;
 // that hub passes it over for h6 (bob's), whose open was made at 67: h6's page connected anew
 // in the task it released h4, so that tab's `since` is raised from 34 to 67.

@@ -245,10 +245,10 @@ export class TabRegistry {
   /**
    * Sends a frame once to each tab on `name` that wants everything or the frame's topic;
    * the other tabs on `name` are told a push's number (see `FrameBatcher.add`), and so is a
-   * tab whose open without a cursor was made after the socket heard it, or in that ms
-   * (`TabFrame.at`, as `RecentFrames.heardSince` counts): it came late, on a lagging channel
-   * or in the catch-up of a join for this hub's earlier tabs, and may be of a login a logout
-   * ended before this tab's app opened it (review 23l).
+   * tab whose open without a cursor was made after the socket heard it (`TabFrame.at`, as
+   * `RecentFrames.heardSince` counts): it came late, on a lagging channel or in the catch-up
+   * of a join for this hub's earlier tabs, and may be of a login a logout ended before this
+   * tab's app opened it (review 23l).
    */
   deliver(name: string, frame: TabFrame): void {
     const ports: TabPort[] = [];
@@ -258,7 +258,7 @@ export class TabRegistry {
       if (!interest || interest.opening) continue;
       // A frame or a tab not dated (of an earlier build) compares false: wanted as before.
       const wanted =
-        !((frame.at as number) <= (interest.since as number)) &&
+        !((frame.at as number) < (interest.since as number)) &&
         (interest.all || (frame.topic !== undefined && interest.topics.has(frame.topic)));
       if (wanted) ports.push(tab.port);
       else if (frame.seq !== undefined) {

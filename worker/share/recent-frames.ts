@@ -78,17 +78,16 @@ export class RecentFrames {
   }
 
   /**
-   * The frames of `current`'s session heard after `at` (`TabFrame.at`: when the socket heard
-   * them), oldest first, for a hub that joins without a cursor of it (its tabs opened then:
-   * `PeerMessage` join's `since`); `'resync'` when one of them is no longer kept. Not one heard
-   * in the ms of `at`: it came before, as far as a ms tells, and a logout's last push is heard
-   * in the ms the next user's tabs open (review 24a).
+   * The frames of `current`'s session heard at `at` or later (`TabFrame.at`: when the socket
+   * heard them, not when a lagging channel brought them here), oldest first, for a hub that
+   * joins without a cursor of it (its tabs opened then: `PeerMessage` join's `since`);
+   * `'resync'` when one of them is no longer kept.
    */
   heardSince(at: number, current: SessionCursor | undefined): Missed {
     if (current?.session !== this.#session) return undefined;
     if (this.#droppedAt >= at) return 'resync';
     // Heard in the order kept: those since `at` are the newest.
-    const since = this.#heardAt.filter((heard) => heard > at).length;
+    const since = this.#heardAt.filter((heard) => heard >= at).length;
     return this.#oldestFirst().slice(this.#frames.length - since);
   }
 
