@@ -110,6 +110,12 @@ export interface TabFrame {
   data: unknown;
   topic?: string;
   seq?: number;
+  /**
+   * When the hub that owned the socket heard it (`Date.now()`, one clock for the whole
+   * browser), kept as relays and catch-ups pass it on: a lagging channel carries a push past
+   * a tab's open, and a logged-out login's past the next user's (review 23g).
+   */
+  at?: number;
 }
 
 /** The worker's view of one connection, for `inspect()`, the demo and tests. */

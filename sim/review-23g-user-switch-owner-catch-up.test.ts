@@ -54,7 +54,15 @@ const USER_SWITCH_OWNER_CATCH_UP: Plan = {
   logins: true,
 };
 
-it.fails('gives a next user’s cursorless open no push of the login the switch ended', async () => {
+// Fixed (helper 24a): a frame carries when the hub that owned the socket heard it
+// (`TabFrame.at`, set by that hub's `HeardStream`), kept as relays and catch-ups pass it on.
+// A ring dates its frames by it (`heardSince` answers by when the socket heard a push, not
+// when a lagging channel brought it here), and a hub passes a tab whose open came without a
+// cursor no frame heard before that open (`TabRegistry.deliver`, by the tab's `since`, which
+// a later open of the tab raises: a new login's group, its release of the old one skipped).
+// Here tab 1's hub dates p1 and p2 at 70 (when tab 0's hub heard them), not 87: its answer to
+// the fresh worker's join since 87 holds neither (and h5, open since 87, would be passed over).
+it('gives a next user’s cursorless open no push of the login the switch ended', async () => {
   const { violations, world } = await runPlan(USER_SWITCH_OWNER_CATCH_UP);
   expect(violations).toEqual([]);
   expect(lostInSilence(world.history)).toEqual([]);

@@ -42,7 +42,16 @@ const PLAN: Plan = {
   logins: true,
 };
 
-it.fails("passes no push of alice's to bob's handle (review 22f's plan, another world seed)", async () => {
+// Fixed (helper 24a): a frame carries when the hub that owned the socket heard it
+// (`TabFrame.at`, set by that hub's `HeardStream`), kept as relays and catch-ups pass it on.
+// A ring dates its frames by it (`heardSince` answers by when the socket heard a push, not
+// when a lagging channel brought it here), and a hub passes a tab whose open came without a
+// cursor no frame heard before that open (`TabRegistry.deliver`, by the tab's `since`, which
+// a later open of the tab raises: a new login's group, its release of the old one skipped).
+// Here the catch-up of tab 0's hub's join since 34 (h4's, alice's) still holds p1, heard at 47;
+// that hub passes it over for h6 (bob's), whose open was made at 67: h6's page connected anew
+// in the task it released h4, so that tab's `since` is raised from 34 to 67.
+it("passes no push of alice's to bob's handle (review 22f's plan, another world seed)", async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations).toEqual([]);
 }, 60_000);

@@ -48,7 +48,15 @@ const PLAN: Plan = {
   logins: true,
 };
 
-it.fails("passes no push of alice's to bob's handle in a takeover owner's answer to a sync join", async () => {
+// Fixed (helper 24a): a frame carries when the hub that owned the socket heard it
+// (`TabFrame.at`, set by that hub's `HeardStream`), kept as relays and catch-ups pass it on.
+// A ring dates its frames by it (`heardSince` answers by when the socket heard a push, not
+// when a lagging channel brought it here), and a hub passes a tab whose open came without a
+// cursor no frame heard before that open (`TabRegistry.deliver`, by the tab's `since`, which
+// a later open of the tab raises: a new login's group, its release of the old one skipped).
+// Here the hub that takes over dates p1 at 38 (when the logged-out owner heard it): its
+// catch-up for the join since 77 holds nothing, and h10, open since 100, would be passed over.
+it("passes no push of alice's to bob's handle in a takeover owner's answer to a sync join", async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations).toEqual([]);
 }, 60_000);

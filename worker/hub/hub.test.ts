@@ -67,11 +67,14 @@ function setup() {
   };
   const eventsOf = (tabId: string, kind?: TabEvent['kind']) =>
     (events.get(tabId) ?? []).filter((event) => kind === undefined || event.kind === kind);
-  /** The frames a tab received, once the batches gathered so far were posted. */
+  /**
+   * The frames a tab received, once the batches gathered so far were posted; without the date
+   * the socket heard each (`TabFrame.at`), as the app sees them.
+   */
   const framesOf = (tabId: string) => {
     while (tasks.length > 0) tasks.shift()?.();
     return eventsOf(tabId, 'frames').flatMap((event) =>
-      event.kind === 'frames' ? event.frames : [],
+      event.kind === 'frames' ? event.frames.map(({ at, ...frame }) => frame) : [],
     );
   };
   return { hub, attach, eventsOf, framesOf, tasks, ...fake, ...lockControl };

@@ -197,6 +197,8 @@ export class Hub {
       name,
       cursor ? EVERYTHING : undefined,
       answered && true,
+      openedAt,
+      openSince ?? this.env.clock.now(),
     );
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();

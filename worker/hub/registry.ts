@@ -23,6 +23,10 @@ interface Wants {
   opening?: true | undefined;
   /** A resync was posted on the connection while the tab was opening: its page dropped it. */
   resyncUnheard?: true | undefined;
+  /** Its open came without a cursor, made then (its `since`): a push heard before is not its own. */
+  since?: number | undefined;
+  /** When its last open was made: its `since`, or when a cursor's reached this hub. */
+  at: number;
 }
 
 interface Tab {
@@ -92,12 +96,25 @@ export class TabRegistry {
   /**
    * `interest` until the tab says what it wants: nothing, or, for a tab coming back, everything.
    * Answers what the tab joined as, for `isJoinedAs`; none when it had joined already.
+   * `since`: the open's, made without a cursor then; `at`: when the open was made.
    */
-  join(tabId: string, name: string, interest = NO_INTEREST, opening?: true): object | undefined {
+  join(
+    tabId: string,
+    name: string,
+    interest = NO_INTEREST,
+    opening?: true,
+    since?: number,
+    at = since ?? 0,
+  ): object | undefined {
     const tab = this.#tabs.get(tabId);
-    if (!tab || tab.joined.has(name)) return undefined;
+    const known = tab?.joined.get(name);
+    // Made after the tab's last open: the page connected anew (a new login, its release of
+    // the old one skipped as it came in the same task), not a handle joining its group.
+    // (No `since`, no later open: `undefined` compares false.)
+    if (known && (since as number) > known.at) known.since = known.at = since as number;
+    if (!tab || known) return undefined;
     const topics = new Set(interest.topics);
-    const wants: Wants = { all: interest.all, topics, opening };
+    const wants: Wants = { all: interest.all, topics, opening, since, at };
     tab.joined.set(name, wants);
     this.#count(name, topics, 1);
     return wants;
@@ -227,7 +244,11 @@ export class TabRegistry {
 
   /**
    * Sends a frame once to each tab on `name` that wants everything or the frame's topic;
-   * the other tabs on `name` are told a push's number (see `FrameBatcher.add`).
+   * the other tabs on `name` are told a push's number (see `FrameBatcher.add`), and so is a
+   * tab whose open without a cursor was made after the socket heard it (`TabFrame.at`, as
+   * `RecentFrames.heardSince` counts): it came late, on a lagging channel or in the catch-up
+   * of a join for this hub's earlier tabs, and may be of a login a logout ended before this
+   * tab's app opened it (review 23l).
    */
   deliver(name: string, frame: TabFrame): void {
     const ports: TabPort[] = [];
@@ -235,8 +256,10 @@ export class TabRegistry {
     for (const tab of this.#tabs.values()) {
       const interest = tab.joined.get(name);
       if (!interest || interest.opening) continue;
+      // A frame or a tab not dated (of an earlier build) compares false: wanted as before.
       const wanted =
-        interest.all || (frame.topic !== undefined && interest.topics.has(frame.topic));
+        !((frame.at as number) < (interest.since as number)) &&
+        (interest.all || (frame.topic !== undefined && interest.topics.has(frame.topic)));
       if (wanted) ports.push(tab.port);
       else if (frame.seq !== undefined) {
         passedOver ??= [];

@@ -232,7 +232,10 @@ export class HeardStream implements ConnectionEvents {
 
   frame(frame: TabFrame, session?: string): void {
     if (session !== undefined) this.#recent.follow(session);
-    this.#recent.add(frame, this.clock.now());
+    // Dated where the socket heard it: a hub that read it late off a lagging channel (or in a
+    // catch-up) keeps that date, for `heardSince` and its tabs' `since` (`TabRegistry.deliver`).
+    frame.at ??= this.clock.now();
+    this.#recent.add(frame, frame.at);
     this.tabs.deliver(this.name, frame);
     this.#peers?.frame(frame);
   }

@@ -78,9 +78,10 @@ export class RecentFrames {
   }
 
   /**
-   * The frames of `current`'s session this hub heard at `at` or later, oldest first, for a
-   * hub that joins without a cursor of it (its tabs opened then: `PeerMessage` join's
-   * `since`); `'resync'` when one of them is no longer kept.
+   * The frames of `current`'s session heard at `at` or later (`TabFrame.at`: when the socket
+   * heard them, not when a lagging channel brought them here), oldest first, for a hub that
+   * joins without a cursor of it (its tabs opened then: `PeerMessage` join's `since`);
+   * `'resync'` when one of them is no longer kept.
    */
   heardSince(at: number, current: SessionCursor | undefined): Missed {
     if (current?.session !== this.#session) return undefined;

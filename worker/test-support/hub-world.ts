@@ -97,8 +97,13 @@ export function hubWorld() {
       postMessage: (message: TabEventMessage) => events.push(message.tabsocket),
     });
     await api.attach(tabId, true);
+    // Without the date the socket heard each (`TabFrame.at`): as the app sees them.
     const frames = () =>
-      events.flatMap((event) => (event.kind === 'frames' ? event.frames : ([] as TabFrame[])));
+      events.flatMap((event) =>
+        event.kind === 'frames'
+          ? event.frames.map(({ at, ...frame }) => frame)
+          : ([] as TabFrame[]),
+      );
     const states = () =>
       events.flatMap((event) =>
         event.kind === 'state' ? [`${event.state}:${event.detail.reason}`] : [],

@@ -1,0 +1,77 @@
+/**
+ * Fix 24a (reviews 23g and 23l, a foreign push): a tab whose open came without a cursor
+ * hears no push the socket heard before that open (`TabFrame.at`), however late a lagging
+ * channel or a catch-up of its hub's earlier tabs brings it; it is told its number only.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TabEvent, TabEventMessage, TabFrame } from '../../protocol/tab-hub';
+import { TabRegistry } from './registry';
+
+function setup() {
+  const registry = new TabRegistry(
+    undefined,
+    () => {},
+    () => {},
+  );
+  const events = new Map<string, TabEvent[]>();
+  const attach = (tabId: string) => {
+    const heard: TabEvent[] = [];
+    events.set(tabId, heard);
+    registry.add(tabId, {
+      postMessage: (message: TabEventMessage) => heard.push(message.tabsocket),
+    });
+  };
+  const heardBy = (tabId: string) =>
+    (events.get(tabId) ?? []).flatMap((event) =>
+      event.kind === 'frames' ? [event.frames.map((frame) => frame.seq), event.seq ?? null] : [],
+    );
+  /** One frame, posted alone (the batch of its task). */
+  const deliver = (frame: TabFrame) => {
+    registry.deliver('n', frame);
+    registry.flush();
+  };
+  return { registry, attach, heardBy, deliver };
+}
+
+const ALL = { all: true, topics: [] };
+
+describe('a tab open without a cursor since a time', () => {
+  it('is passed over for a push the socket heard before it opened, and hears the rest', () => {
+    const { registry, attach, heardBy, deliver } = setup();
+    attach('new');
+    attach('cursor');
+    registry.join('new', 'n', ALL, undefined, 100);
+    // With a cursor: everything after it is its own, however early the socket heard it.
+    registry.join('cursor', 'n', ALL, undefined, undefined, 100);
+    deliver({ data: 1, seq: 1, at: 90 });
+    // In the ms of the open: as the owner's catch-up counts (`RecentFrames.heardSince`).
+    deliver({ data: 2, seq: 2, at: 100 });
+    deliver({ data: 3, seq: 3, at: 101 });
+    // An owner of an earlier build dates nothing: as before.
+    deliver({ data: 4, seq: 4 });
+    expect(heardBy('new')).toEqual([[], 1, [2], null, [3], null, [4], null]);
+    expect(heardBy('cursor')).toEqual([[1], null, [2], null, [3], null, [4], null]);
+  });
+
+  it('counts from a later open of the tab (a new login), not from a handle joining its group', () => {
+    const { registry, attach, heardBy, deliver } = setup();
+    attach('a');
+    attach('b');
+    registry.join('a', 'n', ALL, undefined, 100);
+    registry.join('b', 'n', ALL, undefined, undefined, 100);
+    // A second handle of each tab: its group's time, or a time before the cursor's open.
+    registry.join('a', 'n', ALL, undefined, 100);
+    registry.join('b', 'n', ALL, undefined, 100);
+    deliver({ data: 1, seq: 1, at: 101 });
+    deliver({ data: 2, seq: 2, at: 95 });
+    expect(heardBy('a')).toEqual([[1], null, [], 2]);
+    expect(heardBy('b')).toEqual([[1], null, [2], null]);
+    // The page connected anew (its release of the old login came after, and was skipped).
+    registry.join('a', 'n', ALL, undefined, 150);
+    registry.join('b', 'n', ALL, undefined, 150);
+    deliver({ data: 3, seq: 3, at: 120 });
+    deliver({ data: 4, seq: 4, at: 150 });
+    expect(heardBy('a').slice(4)).toEqual([[], 3, [4], null]);
+    expect(heardBy('b').slice(4)).toEqual([[], 3, [4], null]);
+  });
+});

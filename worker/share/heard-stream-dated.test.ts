@@ -1,0 +1,31 @@
+/**
+ * Fix 24a (review 23g, a foreign push): a hub dates a push when the hub that owned the socket
+ * heard it (`TabFrame.at`), not when a lagging channel brought it here: a hub that takes the
+ * lock answers a join without a cursor (`heardSince`) with no push made before its tabs opened,
+ * such as a logged-out user's that the channel carried past the next user's open.
+ */
+import { expect, it } from 'vitest';
+import type { TabFrame } from '../../protocol/tab-hub';
+import { HeardStream } from './heard-stream';
+
+it('dates a relayed push when its owner heard it, and a push of its own socket now', () => {
+  let now = 87;
+  const clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
+  const delivered: TabFrame[] = [];
+  const heard = new HeardStream(
+    'default',
+    { post: () => {}, postTo: () => {}, deliver: (_name, frame) => delivered.push(frame) },
+    clock,
+  );
+  const cursor = { session: 'S1', seq: 2, nextId: 1 };
+  // Heard by the owner at 70, read here at 87 off a lagging channel.
+  heard.frame({ data: 'p1', seq: 1, at: 70 }, 'S1');
+  heard.frame({ data: 'p2', seq: 2, at: 70 }, 'S1');
+  expect(heard.heardSince(87, cursor)).toEqual([]);
+  expect(heard.heardSince(70, cursor)).toHaveLength(2);
+  // This hub's socket heard it: dated now, and passed on so dated.
+  now = 90;
+  heard.frame({ data: 'p3', seq: 3 }, 'S1');
+  expect(delivered.map((frame) => frame.at)).toEqual([70, 70, 90]);
+  expect(heard.heardSince(87, { ...cursor, seq: 3 })).toEqual([{ data: 'p3', seq: 3, at: 90 }]);
+});
