@@ -167,10 +167,10 @@ export class Hub {
       entry = this.#createEntry(options);
       this.#connections.set(name, entry);
       if (this.#loggedOut.has(name)) {
-        const ended = this.#loggedOut.get(name);
-        // Only a rejoin of the login logged out of: not a login made since (review 24e).
-        const ofIt = intent === 'rejoin' && (ended === undefined || cursor?.session === ended);
-        entry.connection.endedElsewhere(ended, ofIt);
+        // Any rejoin: its cursor may name another session of the login logged out of (a
+        // `resync` onto a new id one tab had not heard, review 24g), or of a login made
+        // since in the dead hub (review 24e, which then ends too). A new login goes on.
+        entry.connection.endedElsewhere(this.#loggedOut.get(name), intent === 'rejoin');
         this.#loggedOut.delete(name);
       }
     }

@@ -69,10 +69,11 @@ async function loginAfterLogout(name: string) {
 }
 
 describe('a logout posted again to the fresh worker, and a login made after the logout', () => {
-  // Fixed: the record closes only a rejoin whose cursor names the session the close named
-  // (any rejoin, from an older tab's close that names none); another open drops it, with
-  // the named session ended there (`Hub.open`).
-  it('leaves the later login to the rejoin that comes after the re-posted close', async () => {
+  // Open again: closing only a rejoin whose cursor names the session the close named let a
+  // rejoin of the logged-out login on another of its sessions resume it (review 24g, push
+  // after logout); the record closes every rejoin, and this login with it (medium, the
+  // accepted "a close() logs out the name's current login").
+  it.fails('leaves the later login to the rejoin that comes after the re-posted close', async () => {
     const name = 'review-24e-recorded-logout-next-login';
     const { first, second } = await loginAfterLogout(name);
     const c = world.startHub('build-a');

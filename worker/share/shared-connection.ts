@@ -567,6 +567,18 @@ export class SharedConnection {
       this.#closeHere(role, message.detail.code ?? 1000, 'logout');
       return;
     }
+    if (
+      message.kind === 'owner' &&
+      message.joined === '' &&
+      message.afterLogout &&
+      message.from === role.peer.owner
+    ) {
+      // The owner this hub follows took the socket on for its next login, after a logout:
+      // the login followed ended, though the word of it may come later on its own lagging
+      // channel (review 24g). Followed, the next user's pushes would reach its tabs.
+      this.#closeHere(role, 1000, 'logout');
+      return;
+    }
     if (message.kind === 'owner' && message.url !== this.options.url) {
       // Another login owns the socket: this hub's tabs logged in anew, so it makes way.
       if (!this.#replaced.has(message.from)) {
