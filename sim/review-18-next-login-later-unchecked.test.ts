@@ -7,7 +7,9 @@
  * login. Found by replacing the `login` of sim/seed-4102-other-schedules.test.ts's lagging
  * plan with a `logout`, a push while logged out and a `login` (world seeds 0..149 with
  * waits of 5 to 35 ms: the next login heard a push made while logged out at 2 of 150
- * without logins, none reported; at none with logins).
+ * without logins, none reported; at none with logins). World seed 8 until round 24, whose
+ * kept lock (a logged-out owner's own next login keeps the socket's lock) closed it there;
+ * 140 is the first of world seeds 0..399 that still shows it without logins.
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan } from './faults';
@@ -15,7 +17,7 @@ import type { History } from './history';
 import { runPlan } from './run';
 
 const LOGOUT_THEN_LOGIN: Plan = {
-  seed: 8,
+  seed: 140,
   browsers: [{ sharedWorkers: false, channelLag: true }],
   steps: [
     { wait: 15, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
