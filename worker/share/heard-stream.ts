@@ -36,6 +36,8 @@ export interface RewindableSocket {
  */
 export class HeardStream implements ConnectionEvents {
   readonly #recent = new RecentFrames();
+  /** The latest date given a frame: a wall clock stepped back dates none before it (review 24h). */
+  #lastAt = 0;
   #builds: string[] = [];
   #peers: ServedPeers | undefined;
   #socket: RewindableSocket | undefined;
@@ -234,7 +236,9 @@ export class HeardStream implements ConnectionEvents {
     if (session !== undefined) this.#recent.follow(session);
     // Dated where the socket heard it: a hub that read it late off a lagging channel (or in a
     // catch-up) keeps that date, for `heardSince` and its tabs' `since` (`TabRegistry.deliver`).
-    frame.at ??= this.clock.now();
+    // Never before the last: after a step back of the wall clock, pushes would be dated
+    // before the opens of the tabs already open, which would pass them over (review 24h).
+    frame.at ??= this.#lastAt = Math.max(this.#lastAt, this.clock.now());
     this.#recent.add(frame, frame.at);
     this.tabs.deliver(this.name, frame);
     this.#peers?.frame(frame);

@@ -45,7 +45,10 @@ afterEach(() => {
   world = hubWorld();
 });
 
-it.fails('delivers to a tab opened without a cursor the pushes heard after the wall clock stepped back', async () => {
+// Fixed: the owning hub dates a frame never before the last it dated (`HeardStream.frame`):
+// after a step back its dates stand still until the clock catches up, and no tab already
+// open is passed over. Left: the contexts' clocks jittered apart (above), not checked.
+it('delivers to a tab opened without a cursor the pushes heard after the wall clock stepped back', async () => {
   const name = 'review-24h-clock-back';
   const { hub } = world.startHub('build-a');
   const tab = await world.attachTab(hub, 'cursorless');
