@@ -25,35 +25,15 @@
  * verdict again, or a held-back one, `#heldBack`) I did not pin down in the time.
  */
 import { expect, it } from 'vitest';
-import type { Plan, TimedStep } from './faults';
+import { renewedBurstPlan } from './renewed-burst-plan';
 import { runPlan } from './run';
 
-const push = (wait: number, count: number): TimedStep => ({
-  wait,
-  aim: false,
-  step: { kind: 'push', user: 0, topic: 0, count },
-});
-
-const PLAN: Plan = {
-  seed: 932723712,
-  browsers: [{ sharedWorkers: true, channelLag: true }],
-  steps: [
-    { wait: 31, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 5, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    push(31, 3),
-    { wait: 32, aim: false, step: { kind: 'drop-socket', pick: 0 } },
-    push(0, 48),
-    { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
-    { wait: 8, aim: true, step: { kind: 'kill-new-worker', pick: 1 } },
-    { wait: 17, aim: true, step: { kind: 'reload-tab', pick: 2 } },
-    { wait: 161, aim: false, step: { kind: 'kill-worker', pick: 1 } },
-    { wait: 29, aim: false, step: { kind: 'reload-tab', pick: 2 } },
-    push(597, 1),
-    push(443, 1),
-  ],
-  choices: [],
-  logins: true,
-};
+const PLAN = renewedBurstPlan([
+  { wait: 8, aim: true, step: { kind: 'kill-new-worker', pick: 1 } },
+  { wait: 17, aim: true, step: { kind: 'reload-tab', pick: 2 } },
+  { wait: 161, aim: false, step: { kind: 'kill-worker', pick: 1 } },
+  { wait: 29, aim: false, step: { kind: 'reload-tab', pick: 2 } },
+]);
 
 it.fails('tells a page reloaded onto a rejoining relay hub one resync, not two', async () => {
   const { violations } = await runPlan(PLAN);

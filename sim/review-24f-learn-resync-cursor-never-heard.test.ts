@@ -30,37 +30,20 @@
  * number), or the owner keeps a newer-epoch cursor held as `#moved` when it takes the lock.
  */
 import { expect, it } from 'vitest';
-import type { Plan, TimedStep } from './faults';
+import { renewedBurstPlan } from './renewed-burst-plan';
 import { runPlan } from './run';
 
-const push = (wait: number, count: number): TimedStep => ({
-  wait,
-  aim: false,
-  step: { kind: 'push', user: 0, topic: 0, count },
-});
-
-const PLAN: Plan = {
-  seed: 933241599,
-  browsers: [{ sharedWorkers: true, channelLag: true }],
-  steps: [
-    { wait: 31, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    { wait: 5, aim: false, step: { kind: 'open-tab', browser: 0, build: 1, interest: 0 } },
-    push(31, 3),
-    { wait: 32, aim: false, step: { kind: 'drop-socket', pick: 0 } },
-    push(0, 48),
-    { wait: 0, aim: false, step: { kind: 'renew-login', browser: 0 } },
+const PLAN = renewedBurstPlan(
+  [
     { wait: 161, aim: false, step: { kind: 'kill-worker', pick: 1 } },
     { wait: 26, aim: false, step: { kind: 'second-handle', pick: 4, interest: 0 } },
     { wait: 15, aim: true, step: { kind: 'reload-tab', pick: 4 } },
     { wait: 9, aim: false, step: { kind: 'kill-worker', pick: 0 } },
     { wait: 29, aim: false, step: { kind: 'reload-tab', pick: 2 } },
     { wait: 21, aim: true, step: { kind: 'kill-worker', pick: 0 } },
-    push(597, 1),
-    push(443, 1),
   ],
-  choices: [],
-  logins: true,
-};
+  { seed: 933241599 },
+);
 
 it.fails("tells no resync on taking up a rejoin's session to tabs that heard no push of the one left", async () => {
   const { violations } = await runPlan(PLAN);

@@ -30,14 +30,9 @@
  * stay (another path, older).
  */
 import { expect, it } from 'vitest';
-import type { Plan, TimedStep } from './faults';
+import type { Plan } from './faults';
+import { push } from './renewed-burst-plan';
 import { runPlan } from './run';
-
-const push = (wait: number, count: number): TimedStep => ({
-  wait,
-  aim: false,
-  step: { kind: 'push', user: 0, topic: 0, count },
-});
 
 const PLAN: Plan = {
   seed: 932723712,
