@@ -238,7 +238,9 @@ export class HeardStream implements ConnectionEvents {
     // catch-up) keeps that date, for `heardSince` and its tabs' `since` (`TabRegistry.deliver`).
     // Never before the last: after a step back of the wall clock, pushes would be dated
     // before the opens of the tabs already open, which would pass them over (review 24h).
-    frame.at ??= this.#lastAt = Math.max(this.#lastAt, this.clock.now());
+    // Nor before a date it relayed: it may take the socket over after the step (review 24j).
+    frame.at ??= Math.max(this.#lastAt, this.clock.now());
+    this.#lastAt = Math.max(this.#lastAt, frame.at);
     this.#recent.add(frame, frame.at);
     this.tabs.deliver(this.name, frame);
     this.#peers?.frame(frame);
