@@ -43,7 +43,10 @@ const PLAN: Plan = {
   logins: true,
 };
 
-it.fails('tells no resync to a new login`s handle whose kept-lock owner dies (23g`s plan, world seed 2002666101)', async () => {
+// Holds since d17ba2f (a relaying hub ends its login when the owner it follows announces it
+// took the socket on after a logout): found on the code before it; the same world seed now
+// gives no resync for nothing (not traced further).
+it('tells no resync to a new login`s handle whose kept-lock owner dies (23g`s plan, world seed 2002666101)', async () => {
   const { violations } = await runPlan(PLAN);
   expect(violations).toEqual([]);
 }, 60_000);
