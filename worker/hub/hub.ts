@@ -179,8 +179,10 @@ export class Hub {
     // before are of a login the tab's app may have seen end: `SharedConnection.sync`).
     // Meanwhile the tab hears no pushes: a cursor's catch-up gives them after `opened`.
     const answered = known?.connection.sync(openedAt);
-    // Without a cursor, the tab is open since then (its page's time, or this hub's now).
-    const openSince = cursor ? undefined : (openedAt ?? this.env.clock.now());
+    // When the open was made: its page's time, or this hub's now. Without a cursor, the tab
+    // is open since then.
+    const openAt = openedAt ?? this.env.clock.now();
+    const openSince = cursor ? undefined : openAt;
     let resyncUnheard = false;
     const taken = () => {
       resyncUnheard = this.#registry.hear(tabId, name);
@@ -198,7 +200,7 @@ export class Hub {
       cursor ? EVERYTHING : undefined,
       answered && true,
       openedAt,
-      openSince ?? this.env.clock.now(),
+      openAt,
     );
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();

@@ -260,8 +260,7 @@ export class SharedConnection {
       // announcement says `afterLogout`.
       this.#ends.letGo();
       const release = role.socket.dispose(undefined, false, true);
-      const channel = openChannel(relayChannelName(this.options.name));
-      channel.onmessage = (event) => this.#receive(event.data as RelayMessage);
+      const channel = this.#openChannel(openChannel);
       this.#own(undefined, undefined, release, { channel, login: this.env.nextLogin() });
       return 'started';
     }
@@ -270,7 +269,7 @@ export class SharedConnection {
       this.#own(undefined, resumeFrom, () => {});
       return 'started';
     }
-    const channel = openChannel(relayChannelName(this.options.name));
+    const channel = this.#openChannel(openChannel);
     const peer = new RelayPeer(
       channel,
       this.env.hubId,
@@ -292,7 +291,6 @@ export class SharedConnection {
     };
     this.#role = relaying;
     this.#known.start(KNOWN_WITHIN);
-    channel.onmessage = (event) => this.#receive(event.data as RelayMessage);
     peer.setTopics(this.#topics);
     let release = (): void => {};
     const held = new Promise<void>((resolve) => {
@@ -337,6 +335,13 @@ export class SharedConnection {
     if (role.kind === 'relay' && !refusal) return role.peer.send(data, numbering);
     if (role.kind === 'owner' && !refusal) return role.socket.connection.send(data, numbering);
     return Promise.reject(refusal);
+  }
+
+  /** A relay channel of this login's own, its messages heard by `#receive`. */
+  #openChannel(open: (name: string) => RelayChannelPort): RelayChannelPort {
+    const channel = open(relayChannelName(this.options.name));
+    channel.onmessage = (event) => this.#receive(event.data as RelayMessage);
+    return channel;
   }
 
   /**
