@@ -75,3 +75,28 @@ describe('a tab open without a cursor since a time', () => {
     expect(heardBy('b').slice(4)).toEqual([[], 3, [4], null]);
   });
 });
+
+describe('dates as read at the hub’s clock (25b, review 24j)', () => {
+  it('takes a date past its clock for one read before the clock stepped back, within a slack for clocks that read apart', () => {
+    const { registry, attach, heardBy } = setup();
+    const deliver = (frame: TabFrame, now: number) => {
+      registry.deliver('n', frame, now);
+      registry.flush();
+    };
+    attach('before');
+    attach('after');
+    // Opened at 5,000 (before the clock stepped back to 1,000), and at 1,005 after it.
+    registry.join('before', 'n', ALL, undefined, 5_000);
+    registry.join('after', 'n', ALL, undefined, 1_005);
+    // Heard at 4,000 before the step (before 'before' opened), read here at 1,010.
+    deliver({ data: 1, seq: 1, at: 4_000 }, 1_010);
+    // Heard at 1,002 after the step: after 'before' opened, before 'after' did.
+    deliver({ data: 2, seq: 2, at: 1_002 }, 1_010);
+    // Heard at 1,060 by a context whose clock reads 50 ms ahead of this one's: as read.
+    deliver({ data: 3, seq: 3, at: 1_060 }, 1_010);
+    // Heard at 6,000 before the step (the clock ran ahead): before 'after' opened.
+    deliver({ data: 4, seq: 4, at: 6_000 }, 1_020);
+    expect(heardBy('before')).toEqual([[], 1, [2], null, [3], null, [4], null]);
+    expect(heardBy('after')).toEqual([[], 1, [], 2, [3], null, [], 4]);
+  });
+});

@@ -2,6 +2,7 @@ import { tabLockName } from '../../protocol/locks';
 import type { Interest, InterestUpdate, TabEvent, TabEventMessage } from '../../protocol/tab-hub';
 import type { LockWaiter, ScheduleTask } from '../platform';
 import { FrameBatcher } from '../share/frame-batcher';
+import { asRead } from '../share/recent-frames';
 import type { TabFrame } from '../socket/inbound-frame';
 import type { UnionView } from '../socket/wire-limits';
 
@@ -248,9 +249,9 @@ export class TabRegistry {
    * tab whose open without a cursor was made after the socket heard it (`TabFrame.at`, as
    * `RecentFrames.heardSince` counts): it came late, on a lagging channel or in the catch-up
    * of a join for this hub's earlier tabs, and may be of a login a logout ended before this
-   * tab's app opened it (review 23l).
+   * tab's app opened it (review 23l). Both dates as read at `now` (`asRead`).
    */
-  deliver(name: string, frame: TabFrame): void {
+  deliver(name: string, frame: TabFrame, now?: number): void {
     const ports: TabPort[] = [];
     let passedOver: TabPort[] | undefined;
     for (const tab of this.#tabs.values()) {
@@ -258,7 +259,7 @@ export class TabRegistry {
       if (!interest || interest.opening) continue;
       // A frame or a tab not dated (of an earlier build) compares false: wanted as before.
       const wanted =
-        !((frame.at as number) < (interest.since as number)) &&
+        !(asRead(frame.at as number, now) < asRead(interest.since as number, now)) &&
         (interest.all || (frame.topic !== undefined && interest.topics.has(frame.topic)));
       if (wanted) ports.push(tab.port);
       else if (frame.seq !== undefined) {

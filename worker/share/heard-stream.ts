@@ -4,7 +4,7 @@ import type { OwnerStatus } from '../../protocol/relay';
 import type { ConnectionState, StateDetail } from '../../protocol/state';
 import type { SessionCursor, TabEvent, TabFrame } from '../../protocol/tab-hub';
 import type { ConnectionEvents, ResyncReach } from '../socket/connection-events';
-import { type Missed, RecentFrames } from './recent-frames';
+import { asRead, type Missed, RecentFrames } from './recent-frames';
 
 /** The tabs of this hub on a connection, as the stream reaches them (`TabRegistry`). */
 export interface HeardTabs {
@@ -13,7 +13,7 @@ export interface HeardTabs {
   /** An event to one tab. */
   postTo(tabId: string, event: TabEvent): void;
   /** A frame to the tabs on `name` that want it. */
-  deliver(name: string, frame: TabFrame): void;
+  deliver(name: string, frame: TabFrame, now?: number): void;
 }
 
 /** Where a detached stream's events go: nowhere. */
@@ -36,8 +36,6 @@ export interface RewindableSocket {
  */
 export class HeardStream implements ConnectionEvents {
   readonly #recent = new RecentFrames();
-  /** The latest date given a frame: a wall clock stepped back dates none before it (review 24h). */
-  #lastAt = 0;
   #builds: string[] = [];
   #peers: ServedPeers | undefined;
   #socket: RewindableSocket | undefined;
@@ -139,7 +137,7 @@ export class HeardStream implements ConnectionEvents {
 
   /** What a hub whose tabs opened at `at` without a cursor of the session missed (`RecentFrames.heardSince`). */
   heardSince(at: number, current: SessionCursor | undefined): Missed {
-    return this.#recent.heardSince(at, current);
+    return this.#recent.heardSince(at, current, this.clock.now());
   }
 
   /**
@@ -235,14 +233,14 @@ export class HeardStream implements ConnectionEvents {
   frame(frame: TabFrame, session?: string): void {
     if (session !== undefined) this.#recent.follow(session);
     // Dated where the socket heard it: a hub that read it late off a lagging channel (or in a
-    // catch-up) keeps that date, for `heardSince` and its tabs' `since` (`TabRegistry.deliver`).
-    // Never before the last: after a step back of the wall clock, pushes would be dated
-    // before the opens of the tabs already open, which would pass them over (review 24h).
-    // Nor before a date it relayed: it may take the socket over after the step (review 24j).
-    frame.at ??= Math.max(this.#lastAt, this.clock.now());
-    this.#lastAt = Math.max(this.#lastAt, frame.at);
+    // catch-up) keeps that date, for `heardSince` and its tabs' `since` (`TabRegistry.deliver`),
+    // which read it as their clock stands (`asRead`): after a step back of the wall clock, an
+    // open made before it is before every push heard since (review 24h), and a push dated
+    // before it is before every open made since (review 24j).
+    const now = this.clock.now();
+    frame.at ??= now;
     this.#recent.add(frame, frame.at);
-    this.tabs.deliver(this.name, frame);
+    this.tabs.deliver(this.name, frame, now);
     this.#peers?.frame(frame);
   }
 
@@ -261,8 +259,10 @@ export class HeardStream implements ConnectionEvents {
     const owing = this.#owing;
     if (reach === 'owed' && owing) {
       for (const [tab, openedAt] of owing) {
-        // A tab without a cursor, open since `openedAt`, missed only what was heard since.
-        if (openedAt === undefined || (heardTo ?? Number.NEGATIVE_INFINITY) >= openedAt) {
+        // A tab without a cursor, open since `openedAt`, missed only what was heard since (no
+        // `heardTo`, an owner of an earlier build: nothing).
+        const now = this.clock.now();
+        if (openedAt === undefined || asRead(heardTo as number, now) >= asRead(openedAt, now)) {
           this.tabs.postTo(tab, { kind: 'resync', name: this.name });
         }
       }

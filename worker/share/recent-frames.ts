@@ -7,6 +7,15 @@ export type Missed = TabFrame[] | 'resync' | undefined;
 export const RECENT_FRAMES = 256;
 
 /**
+ * A wall-clock date (`TabFrame.at`, an open's `since`) as read at `now`, the reader's clock:
+ * one past it (beyond what two contexts' clocks may read apart at one instant) was read before
+ * the clock stepped back, or while it ran ahead, and so comes before every date read since
+ * (review 24j); dates of one side of a step compare as read. No `now` (`NaN` past it): as read.
+ */
+export const asRead = (at: number, now?: number): number =>
+  at > (now as number) + 100 ? at - 1e13 : at;
+
+/**
  * The last numbered frames of a connection, for a tab that comes back with a cursor: a
  * page reloaded while the worker kept the socket (Chromium) missed what arrived in
  * between, and gets it from here rather than not at all. Bounded by count: a tab whose
@@ -81,13 +90,14 @@ export class RecentFrames {
    * The frames of `current`'s session heard at `at` or later (`TabFrame.at`: when the socket
    * heard them, not when a lagging channel brought them here), oldest first, for a hub that
    * joins without a cursor of it (its tabs opened then: `PeerMessage` join's `since`);
-   * `'resync'` when one of them is no longer kept.
+   * `'resync'` when one of them is no longer kept. Dates as read at `now` (`asRead`).
    */
-  heardSince(at: number, current: SessionCursor | undefined): Missed {
+  heardSince(at: number, current: SessionCursor | undefined, now?: number): Missed {
     if (current?.session !== this.#session) return undefined;
-    if (this.#droppedAt >= at) return 'resync';
+    at = asRead(at, now);
+    if (asRead(this.#droppedAt, now) >= at) return 'resync';
     // Heard in the order kept: those since `at` are the newest.
-    const since = this.#heardAt.filter((heard) => heard >= at).length;
+    const since = this.#heardAt.filter((heard) => asRead(heard, now) >= at).length;
     return this.#oldestFirst().slice(this.#frames.length - since);
   }
 

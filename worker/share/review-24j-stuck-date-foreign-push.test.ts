@@ -77,7 +77,10 @@ function ownerA(clock: ReturnType<typeof browser>['clock']) {
   return { heard, channel };
 }
 
-it.fails("passes over, for the next user's cursorless tab, a push the owner heard before it opened, after the clock ran ahead and came back", () => {
+// Fixed (25b): dates are the clock's readings again (no `max(#lastAt, now)`), and a reader takes
+// them as its clock stands (`asRead`): a date past its `now` was read before the clock stepped
+// back (or while it ran ahead) and comes before every date read since, an open's `since` alike.
+it("passes over, for the next user's cursorless tab, a push the owner heard before it opened, after the clock ran ahead and came back", () => {
   const { clock, set } = browser();
   const a = ownerA(clock);
   // The clock runs an hour ahead: alice's p1, dated then.
@@ -102,7 +105,8 @@ it.fails("passes over, for the next user's cursorless tab, a push the owner hear
   expect(b.heardBy('bob')).toEqual([[], 2]);
 });
 
-it.fails("answers a join since the next user's open with no push heard before it, after the clock ran ahead and came back", () => {
+// Fixed (25b): `heardSince` reads the ring's dates so (p2 at T + 1, before the open).
+it("answers a join since the next user's open with no push heard before it, after the clock ran ahead and came back", () => {
   const { clock, set } = browser();
   const a = ownerA(clock);
   // The clock runs an hour ahead: a push not numbered (not kept in the ring), dated then.

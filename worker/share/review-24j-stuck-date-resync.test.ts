@@ -21,7 +21,8 @@ import { RECENT_FRAMES } from './recent-frames';
 const T = 1_700_000_000_000;
 const HOUR = 3_600_000;
 
-it.fails('answers a join since an open after the pushes were heard with nothing, not a resync, after the clock ran ahead and came back', () => {
+// Fixed (25b): the pushes are dated T + 1 again (no stuck date), before the open: `[]`.
+it('answers a join since an open after the pushes were heard with nothing, not a resync, after the clock ran ahead and came back', () => {
   let now = T + HOUR;
   const clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
   const owner = new HeardStream('n', { post() {}, postTo() {}, deliver() {} }, clock);
