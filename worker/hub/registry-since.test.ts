@@ -90,13 +90,33 @@ describe('dates as read at the hub’s clock (25b, review 24j)', () => {
     registry.join('after', 'n', ALL, undefined, 1_005);
     // Heard at 4,000 before the step (before 'before' opened), read here at 1,010.
     deliver({ data: 1, seq: 1, at: 4_000 }, 1_010);
+    // Heard at 6,000 before the step (the clock ran ahead): after 'before' opened, before
+    // 'after' did.
+    deliver({ data: 2, seq: 2, at: 6_000 }, 1_010);
     // Heard at 1,002 after the step: after 'before' opened, before 'after' did.
-    deliver({ data: 2, seq: 2, at: 1_002 }, 1_010);
+    deliver({ data: 3, seq: 3, at: 1_002 }, 1_010);
     // Heard at 1,060 by a context whose clock reads 50 ms ahead of this one's: as read.
-    deliver({ data: 3, seq: 3, at: 1_060 }, 1_010);
-    // Heard at 6,000 before the step (the clock ran ahead): before 'after' opened.
-    deliver({ data: 4, seq: 4, at: 6_000 }, 1_020);
+    deliver({ data: 4, seq: 4, at: 1_060 }, 1_020);
     expect(heardBy('before')).toEqual([[], 1, [2], null, [3], null, [4], null]);
-    expect(heardBy('after')).toEqual([[], 1, [], 2, [3], null, [], 4]);
+    expect(heardBy('after')).toEqual([[], 1, [], 2, [], 3, [4], null]);
   });
+});
+
+it('keeps delivering to a tab opened before a step back once the clock reaches its open again (25b)', () => {
+  const { registry, attach, heardBy } = setup();
+  const deliver = (frame: TabFrame, now: number) => {
+    registry.deliver('n', frame, now);
+    registry.flush();
+  };
+  attach('tab');
+  registry.join('tab', 'n', ALL, undefined, 5_000);
+  // The clock stepped back to 4,000 after the open: the pushes heard since are the tab's.
+  deliver({ data: 1, seq: 1, at: 4_000 }, 4_000);
+  // It reaches the open's reading again: pushes heard in the slack before it, and after it.
+  deliver({ data: 2, seq: 2, at: 4_950 }, 4_950);
+  deliver({ data: 3, seq: 3, at: 4_999 }, 5_001);
+  deliver({ data: 4, seq: 4, at: 5_010 }, 5_010);
+  // A push a lagging channel brings, heard before the tab opened (before the step): passed over.
+  deliver({ data: 0, seq: 0, at: 4_990 - 1_000 - 100 }, 5_020);
+  expect(heardBy('tab')).toEqual([[1], null, [2], null, [3], null, [4], null, [], 0]);
 });

@@ -2,7 +2,7 @@ import { tabLockName } from '../../protocol/locks';
 import type { Interest, InterestUpdate, TabEvent, TabEventMessage } from '../../protocol/tab-hub';
 import type { LockWaiter, ScheduleTask } from '../platform';
 import { FrameBatcher } from '../share/frame-batcher';
-import { asRead } from '../share/recent-frames';
+import { before } from '../share/recent-frames';
 import type { TabFrame } from '../socket/inbound-frame';
 import type { UnionView } from '../socket/wire-limits';
 
@@ -249,7 +249,7 @@ export class TabRegistry {
    * tab whose open without a cursor was made after the socket heard it (`TabFrame.at`, as
    * `RecentFrames.heardSince` counts): it came late, on a lagging channel or in the catch-up
    * of a join for this hub's earlier tabs, and may be of a login a logout ended before this
-   * tab's app opened it (review 23l). Both dates as read at `now` (`asRead`).
+   * tab's app opened it (review 23l). Both dates as read at `now` (`before`).
    */
   deliver(name: string, frame: TabFrame, now?: number): void {
     const ports: TabPort[] = [];
@@ -258,11 +258,16 @@ export class TabRegistry {
       const interest = tab.joined.get(name);
       if (!interest || interest.opening) continue;
       // A frame or a tab not dated (of an earlier build) compares false: wanted as before.
-      const wanted =
-        !(asRead(frame.at as number, now) < asRead(interest.since as number, now)) &&
-        (interest.all || (frame.topic !== undefined && interest.topics.has(frame.topic)));
-      if (wanted) ports.push(tab.port);
-      else if (frame.seq !== undefined) {
+      if (!before(frame.at as number, interest.since as number, now)) {
+        // Heard after the open only as the clock stepped back between them: it stands for
+        // the open from now on, as the clock comes back to the open's reading (25b).
+        if ((frame.at as number) < (interest.since as number)) interest.since = frame.at;
+        if (interest.all || (frame.topic !== undefined && interest.topics.has(frame.topic))) {
+          ports.push(tab.port);
+          continue;
+        }
+      }
+      if (frame.seq !== undefined) {
         passedOver ??= [];
         passedOver.push(tab.port);
       }

@@ -29,3 +29,27 @@ it('dates a relayed push when its owner heard it, and a push of its own socket n
   expect(delivered.map((frame) => frame.at)).toEqual([70, 70, 90]);
   expect(heard.heardSince(87, { ...cursor, seq: 3 })).toEqual([{ data: 'p3', seq: 3, at: 90 }]);
 });
+
+it("reads the owner's heardTo and a tab's open as its clock stands, for the verdict on its join (25b, review 24j)", () => {
+  let now = 1_010;
+  const clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
+  const told: string[] = [];
+  const heard = new HeardStream(
+    'n',
+    { post: () => {}, postTo: (tab) => told.push(tab), deliver: () => {} },
+    clock,
+  );
+  // 'before' opened at 5,000, before the clock stepped back to 1,000; 'after' at 1,005.
+  heard.owe('before', 5_000);
+  heard.owe('after', 1_005);
+  // The owner heard the stream go on at 1,002, after the step: after 'before' opened.
+  heard.resync('owed', 1_002);
+  expect(told).toEqual(['before']);
+  told.length = 0;
+  heard.owe('before', 5_000);
+  heard.owe('after', 1_005);
+  // At 6,000, before the step (the clock ran ahead): before 'after' opened, after 'before'.
+  now = 1_020;
+  heard.resync('owed', 6_000);
+  expect(told).toEqual(['before']);
+});

@@ -4,7 +4,7 @@ import type { OwnerStatus } from '../../protocol/relay';
 import type { ConnectionState, StateDetail } from '../../protocol/state';
 import type { SessionCursor, TabEvent, TabFrame } from '../../protocol/tab-hub';
 import type { ConnectionEvents, ResyncReach } from '../socket/connection-events';
-import { asRead, type Missed, RecentFrames } from './recent-frames';
+import { before, type Missed, RecentFrames } from './recent-frames';
 
 /** The tabs of this hub on a connection, as the stream reaches them (`TabRegistry`). */
 export interface HeardTabs {
@@ -234,7 +234,7 @@ export class HeardStream implements ConnectionEvents {
     if (session !== undefined) this.#recent.follow(session);
     // Dated where the socket heard it: a hub that read it late off a lagging channel (or in a
     // catch-up) keeps that date, for `heardSince` and its tabs' `since` (`TabRegistry.deliver`),
-    // which read it as their clock stands (`asRead`): after a step back of the wall clock, an
+    // which read it as their clock stands (`before`): after a step back of the wall clock, an
     // open made before it is before every push heard since (review 24h), and a push dated
     // before it is before every open made since (review 24j).
     const now = this.clock.now();
@@ -260,9 +260,9 @@ export class HeardStream implements ConnectionEvents {
     if (reach === 'owed' && owing) {
       for (const [tab, openedAt] of owing) {
         // A tab without a cursor, open since `openedAt`, missed only what was heard since (no
-        // `heardTo`, an owner of an earlier build: nothing).
-        const now = this.clock.now();
-        if (openedAt === undefined || asRead(heardTo as number, now) >= asRead(openedAt, now)) {
+        // `heardTo`, an owner of an earlier build: nothing); one with a cursor (no `openedAt`,
+        // which `before` compares false), what the verdict says.
+        if (!before(heardTo ?? -1e99, openedAt as number, this.clock.now())) {
           this.tabs.postTo(tab, { kind: 'resync', name: this.name });
         }
       }

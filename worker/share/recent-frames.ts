@@ -7,13 +7,16 @@ export type Missed = TabFrame[] | 'resync' | undefined;
 export const RECENT_FRAMES = 256;
 
 /**
- * A wall-clock date (`TabFrame.at`, an open's `since`) as read at `now`, the reader's clock:
- * one past it (beyond what two contexts' clocks may read apart at one instant) was read before
- * the clock stepped back, or while it ran ahead, and so comes before every date read since
- * (review 24j); dates of one side of a step compare as read. No `now` (`NaN` past it): as read.
+ * Whether wall-clock date `a` (`TabFrame.at`, an open's `since`) comes before `b`, both read
+ * as at `now`, the reader's clock: a date past it (beyond what two contexts' clocks may read
+ * apart at one instant) was read before the clock stepped back, or while it ran ahead, and so
+ * comes before every date read since (review 24j); dates of one side of a step compare as
+ * read. No `now` (`NaN` past it): as read. A date not given (`undefined`) compares false.
  */
-export const asRead = (at: number, now?: number): number =>
-  at > (now as number) + 100 ? at - 1e13 : at;
+export function before(a: number, b: number, now?: number): boolean {
+  const read = (at: number) => (at > (now as number) + 100 ? at - 1e13 : at);
+  return read(a) < read(b);
+}
 
 /**
  * The last numbered frames of a connection, for a tab that comes back with a cursor: a
@@ -90,14 +93,13 @@ export class RecentFrames {
    * The frames of `current`'s session heard at `at` or later (`TabFrame.at`: when the socket
    * heard them, not when a lagging channel brought them here), oldest first, for a hub that
    * joins without a cursor of it (its tabs opened then: `PeerMessage` join's `since`);
-   * `'resync'` when one of them is no longer kept. Dates as read at `now` (`asRead`).
+   * `'resync'` when one of them is no longer kept. Dates as read at `now` (`before`).
    */
   heardSince(at: number, current: SessionCursor | undefined, now?: number): Missed {
     if (current?.session !== this.#session) return undefined;
-    at = asRead(at, now);
-    if (asRead(this.#droppedAt, now) >= at) return 'resync';
+    if (!before(this.#droppedAt, at, now)) return 'resync';
     // Heard in the order kept: those since `at` are the newest.
-    const since = this.#heardAt.filter((heard) => asRead(heard, now) >= at).length;
+    const since = this.#heardAt.filter((heard) => !before(heard, at, now)).length;
     return this.#oldestFirst().slice(this.#frames.length - since);
   }
 

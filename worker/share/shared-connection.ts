@@ -280,7 +280,9 @@ export class SharedConnection {
       intent,
       this.#ends.sessions.list(),
       this.env.nextLogin(),
-      Math.min(this.env.clock.now(), since ?? Number.POSITIVE_INFINITY),
+      // A tab's open past this hub's clock was made before the clock stepped back: as read
+      // (`before`), it is before the hub began.
+      since ?? this.env.clock.now(),
     );
     const relaying: Relaying = {
       kind: 'relay',
