@@ -193,11 +193,13 @@ export class Hub {
     // owed is still the group's (review 14).
     const again = this.#registry.isOn(tabId, name);
     // A tab coming back with a cursor must miss nothing before its interest arrives: it
-    // drops what it does not want itself.
+    // drops what it does not want itself. Nor one whose open waits for the owner: its
+    // catch-up is every push heard since it opened, and its interest may come after the
+    // pushes that follow it (search 45103: passed over, a gap).
     const joined = this.#registry.join(
       tabId,
       name,
-      cursor ? EVERYTHING : undefined,
+      cursor || answered ? EVERYTHING : undefined,
       answered && true,
       openedAt,
       openAt,

@@ -95,7 +95,8 @@ export class TabRegistry {
   }
 
   /**
-   * `interest` until the tab says what it wants: nothing, or, for a tab coming back, everything.
+   * `interest` until the tab says what it wants: nothing, or, for a tab coming back (or one
+   * whose open waits, caught up with everything), everything.
    * Answers what the tab joined as, for `isJoinedAs`; none when it had joined already.
    * `since`: the open's, made without a cursor then; `at`: when the open was made.
    */
