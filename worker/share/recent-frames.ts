@@ -98,9 +98,10 @@ export class RecentFrames {
   heardSince(at: number, current: SessionCursor | undefined, now?: number): Missed {
     if (current?.session !== this.#session) return undefined;
     if (!before(this.#droppedAt, at, now)) return 'resync';
-    // Heard in the order kept: those since `at` are the newest.
-    const since = this.#heardAt.filter((heard) => !before(heard, at, now)).length;
-    return this.#oldestFirst().slice(this.#frames.length - since);
+    // Heard in the order kept: those before `at` are the oldest.
+    return this.#oldestFirst().slice(
+      this.#heardAt.filter((heard) => before(heard, at, now)).length,
+    );
   }
 
   /**
