@@ -46,14 +46,14 @@ export class MemoryReplayStore implements ReplayStore {
    */
   read(session: string, last: number | undefined, holder?: SessionHolder): ReplayRead {
     const lastId = this.#received.get(session)?.highest;
-    const stream = this.#stream(session, last);
+    let stream = this.#stream(session, last);
     if (holder?.login !== undefined && holder.id !== undefined) {
       const name = loginName(holder.userId, holder.id);
       const named = this.#ofLogins.get(name);
       if (!stream.fresh || named === undefined || !this.#logs.has(named)) {
         this.#ofLogins.set(name, session);
         this.#loginNames.set(session, name);
-      }
+      } else if (named !== session) stream = { ...stream, otherLogin: true };
     }
     return lastId ? { ...stream, lastId } : stream;
   }

@@ -13,6 +13,8 @@ export interface SessionRecord {
   readonly dhead: number;
   /** Redis did not know the session: the read created it. */
   readonly fresh: boolean;
+  /** Fresh, and its name by user and id names another login's session Redis keeps. */
+  readonly otherLogin: boolean;
   /** The highest message id the session passed on; 0 for none. */
   readonly lastId: number;
   /** The head of the hole READ left for a resync owed (see READ); 0 for none. */
@@ -43,7 +45,8 @@ export function readReply(reply: unknown): SessionRecord {
     interests: parseInterests(values[5] ?? '[]'),
     dfloor: number(6),
     dhead: number(7),
-    fresh: values[8] === '1',
+    fresh: values[8] === '1' || values[8] === '2',
+    otherLogin: values[8] === '2',
     lastId: number(9),
     hole: number(10),
     directs,

@@ -316,12 +316,13 @@ export class RedisReplayStore implements ReplayStore {
     const now = (interests.at(-1) ?? reader).topics;
     // A session created now counts the fan-outs from the read on: those made here before
     // it are not in its stream (the server pushes them to it, see `SessionRegistry`).
-    const { fresh, lastId } = record;
+    const { fresh, otherLogin, lastId } = record;
     return {
       head,
       entries: owed ? undefined : entries,
       caughtUp: this.#log !== undefined && !fresh,
       fresh,
+      ...(otherLogin && { otherLogin }),
       topics: now,
       lastId,
     };

@@ -32,7 +32,8 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
  * store writes its own resyncs too (review 20a). A session created now under a name that
  * names another one Redis keeps leaves the name to that one. Answers {the last fan-out
  * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, 1 when the
- * session was created now (Redis did not know it) else 0, the highest message id seen
+ * session was created now (Redis did not know it), 2 when created now under a name of
+ * another session Redis keeps (`ReplayRead.otherLogin`), else 0, the highest message id seen
  * (`top`), the hole's head (0 for none), then the direct
  * pushes after the lowest of the anchors' heads and last (after last, when the one after it
  * is a direct push), oldest first: stream id, s, m, b...}.
@@ -49,6 +50,8 @@ if KEYS[5] then
   if fresh == '0' or not named or named == KEYS[1] or redis.call('EXISTS', named) == 0 then
     redis.call('HSET', KEYS[5], 'h', KEYS[1], 'k', ARGV[6])
     redis.call('PEXPIRE', KEYS[5], ARGV[2])
+  else
+    fresh = '2'
   end
 end
 local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor', 'top')

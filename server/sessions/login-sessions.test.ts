@@ -61,6 +61,24 @@ describe('a login’s sessions', () => {
     expect(server.stats().sessions).toBe(2);
   });
 
+  // Review 23k (sim/review-23k-renewed-session-pushed-before-joiner.test.ts): a hub of the
+  // renewed login whose cursor of s1 still said `fresh` (the channel lagged) resumes it
+  // unheld; begun under s1's id, the next login's session numbers like s1, and a hub whose
+  // tabs heard s1's push 1 takes the new session's push 1 for it. It starts anew instead.
+  it('never begin one under an id another login of the user has, however the resume says it', async () => {
+    const { server, url } = await start();
+    const before = await harness.resumed(`${url}/?user=ann&login=l1`, 's1', 0);
+    server.push('ann', { n: 1 });
+    await waitUntil(() => pushesOf(before.client).length === 1, 'the first push');
+    const stale = await harness.resumed(`${url}/?user=ann&login=l2`, 's1', 0);
+    expect(stale.answer).toMatchObject({ $ts: 'resync', seq: 0 });
+    expect(stale.answer.session).toEqual(expect.any(String));
+    expect(stale.answer.session).not.toBe('s1');
+    // Another id of the next login is its own, as before.
+    const own = await harness.resumed(`${url}/?user=ann&login=l2`, 's2', 0);
+    expect(own.answer).toMatchObject({ $ts: 'resumed', seq: 0 });
+  });
+
   it('are not a user-keyed session of the same id, nor it one of theirs', async () => {
     const { server, url } = await start();
     const plain = await harness.resumed(`${url}/?user=ann`, 's1', 0);

@@ -33,16 +33,31 @@ async function processOf(received: unknown[], prefix: string) {
  * Login l1's session s1 on process C; then login l2's socket names s1 with `last` 0 and no
  * `held` on process B, which begins ["ann","l2","s1"] (no resync: the same id goes on). The
  * re-post comes to process A: with `oldOnA`, A is C (it holds l1's s1).
+ *
+ * Since review 23k a server begins no session under an id the store names for another login
+ * of the user (`ReplayRead.otherLogin`): l2's resume is told `resync` while the name [ann,s1]
+ * names l1's s1. Two sessions under one id still come about where that name is missing: a
+ * rolling deploy, l1's s1 read by a process of a build before the names (11b3c1a), which
+ * wrote none. So the name is deleted after l1's read, l2's s1 begins and takes it, and l1's
+ * worker resumes s1 again on C (held), which gives it back to l1's s1, as READ does for a
+ * session it knew: the state these tests were written for.
  */
 async function twoSessionsUnderOneId(app: unknown[], oldOnA = false) {
   const prefix = `r19a-shadow${Math.random()}:`;
   const processA = await processOf(app, prefix);
   const processB = await processOf(app, prefix);
   const processC = oldOnA ? processA : await processOf(app, prefix);
-  const old = await harness.resumed(`${processC}/?user=ann&login=l1`, 's1');
-  expect(old.answer).toMatchObject({ $ts: 'resumed' });
+  const first = await harness.resumed(`${processC}/?user=ann&login=l1`, 's1');
+  expect(first.answer).toMatchObject({ $ts: 'resumed' });
+  const names = (await shared.client.sendCommand(['KEYS', `${prefix}*:n`])) as string[];
+  expect(names).toHaveLength(1);
+  await shared.client.sendCommand(['DEL', ...names]);
   const next = await harness.resumed(`${processB}/?user=ann&login=l2`, 's1');
   expect(next.answer).toMatchObject({ $ts: 'resumed' });
+  const old = await harness.resumed(`${processC}/?user=ann&login=l1`, 's1', 0, true);
+  expect(old.answer).toMatchObject({ $ts: 'resumed' });
+  const named = await shared.client.sendCommand(['HGET', names[0] as string, 'k']);
+  expect(named).toBe(JSON.stringify(['ann', 'l1', 's1']));
   return { processA, processB, old, next };
 }
 

@@ -166,7 +166,9 @@ export class SessionRegistry {
         // Gone: a session the worker holds pushes of, or one a server attached before (its
         // pushes may have been made and lost on the way), goes on under a new id. This
         // registry may hold it still: the store lost it (Redis restarted empty) unseen here.
-        const gone = read.fresh === true && (last !== 0 || held);
+        // So does one whose id another login of the user has (`otherLogin`), whatever the
+        // resume says: the worker's cursor said `fresh` too late (review 23k).
+        const gone = read.fresh === true && (last !== 0 || held || read.otherLogin === true);
         // A push it got plainly may be one the store did not keep: which, it cannot tell.
         const replay = target.unkept === unkept ? read.entries : undefined;
         if (!socket.isOpen) {

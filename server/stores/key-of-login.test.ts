@@ -35,6 +35,26 @@ describe.each(stores)('%s.keyOfLogin()', (_name, make) => {
     expect(await store.keyOfLogin?.('ann', 's2')).toBeUndefined();
   });
 
+  // Review 23k: a renewed login's server told the id of its earlier login's session from a
+  // stale `fresh` cursor (last 0, unheld) must not begin a session of its own under it.
+  it('says a fresh read is of an id another login of the user has kept, and only then', async () => {
+    const store = make();
+    const first = sessionOf('ann', 'l1', 's1');
+    await store.read(first.key, 0, first.holder);
+    const next = sessionOf('ann', 'l2', 's1');
+    expect(await store.read(next.key, 0, next.holder)).toMatchObject({ otherLogin: true });
+    const bobs = sessionOf('bob', 'l2', 's1');
+    expect((await store.read(bobs.key, 0, bobs.holder)).otherLogin).toBeUndefined();
+    const other = sessionOf('ann', 'l2', 's2');
+    expect((await store.read(other.key, 0, other.holder)).otherLogin).toBeUndefined();
+    // Read again, the first login's own session is no other login's.
+    expect((await store.read(first.key, 0, first.holder)).otherLogin).toBeUndefined();
+    // Once the earlier one is gone, nothing says so.
+    await store.drop(first.key);
+    await store.drop(next.key);
+    expect((await store.read(next.key, 0, next.holder)).otherLogin).toBeUndefined();
+  });
+
   it('names no session read without a login', async () => {
     const store = make();
     const plain = sessionOf('ann', undefined, 's1');
@@ -48,7 +68,8 @@ describe.each(stores)('%s.keyOfLogin()', (_name, make) => {
     const next = sessionOf('ann', 'l2', 's1');
     await store.read(first.key, 0, first.holder);
     // The next login's worker names the id of its earlier login: created now, not named.
-    expect((await store.read(next.key, 5, next.holder)).fresh).toBe(true);
+    const read = await store.read(next.key, 5, next.holder);
+    expect(read).toMatchObject({ fresh: true, otherLogin: true });
     expect(await store.keyOfLogin?.('ann', 's1')).toBe(first.key);
     // The earlier one is gone: a read of the next one takes the name.
     await store.drop(first.key);

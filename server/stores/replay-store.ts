@@ -47,6 +47,13 @@ export interface ReplayRead {
    */
   readonly fresh?: boolean;
   /**
+   * Fresh, and the user's id names a session of another login that the store keeps (see
+   * `keyOfLogin`): a resume of the id was written before, under that login, whatever the
+   * worker's cursor says (a stale `fresh` one). Begun under the id, the two sessions would
+   * number alike, and a cursor of the other taken for one of this (review 23k).
+   */
+  readonly otherLogin?: boolean;
+  /**
    * The session's topics as a shared store keeps them: the server routes publishes by them
    * until the worker's next `sub`, so that every server numbers the session's pushes alike.
    */
