@@ -256,8 +256,9 @@ export class SharedConnection {
       // resumed it (search 44503), or to a hub that learnt it from a rejoin (reviews 23a,
       // 23f). Kept, no hub owned the socket since the logout: a cursor of another session
       // than this login's, a tab's now or a rejoin's later, is of the login that ended
-      // (`OwnedSocket`'s `keptSinceLogout`); and the hubs queued follow this login, whose
-      // announcement says `afterLogout`.
+      // (`OwnedSocket`'s learn, as this login began after the logout); and the hubs queued
+      // follow this login, whose announcement says `afterLogout` (and so do theirs, should
+      // they take the lock: they too leave such a cursor).
       this.#ends.letGo();
       const release = role.socket.dispose(undefined, false, true);
       const channel = this.#openChannel(openChannel);
@@ -465,7 +466,6 @@ export class SharedConnection {
       online: this.#online,
       loggedOut: this.#ends.sessions,
       afterLogout: () => this.#ends.afterLogout,
-      keptSinceLogout: kept !== undefined,
     });
     this.#role = {
       kind: 'owner',
@@ -599,6 +599,10 @@ export class SharedConnection {
     // the next login queued behind it (review 20c).
     if (role.granted && message.kind === 'owner' && message.from !== role.peer.owner) return;
     role.peer.receive(message);
+    // Following an owner whose login began after a logout, this login did too.
+    if (message.kind === 'owner' && message.afterLogout && role.peer.following) {
+      this.#ends.followsAfterLogout();
+    }
     if (hasEnded(role.peer.status.state)) {
       // The owner closed it for every hub: this one stops queueing for the socket. It leaves
       // the owner too: the sends it posted that the owner did not number are told `closed`
