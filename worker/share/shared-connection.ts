@@ -249,7 +249,8 @@ export class SharedConnection {
     }
     this.#ends.startLogin();
     const { locks, openChannel } = this.env;
-    if (role.kind === 'owner' && this.#ends.logout && locks && openChannel) {
+    const keeps = role.kind === 'owner' || (role.kind === 'keeper' && role.granted);
+    if (keeps && this.#ends.logout && locks && openChannel) {
       // A logged-out owner's own next login takes the socket on, the lock kept: let go, the
       // lock went to a hub queued with a cursor of the login that ended (a page reloaded in
       // its instant, a hub that took over with no cursor), which, having heard no owner,
@@ -259,8 +260,16 @@ export class SharedConnection {
       // (`OwnedSocket`'s learn, as this login began after the logout); and the hubs queued
       // follow this login, whose announcement says `afterLogout` (and so do theirs, should
       // they take the lock: they too leave such a cursor).
+      // So does a keeper's that holds the lock (review 25d): the hub queued next may be
+      // such a page's, which hears neither this hub's join nor its `leaving` in time.
       this.#ends.letGo();
-      const release = role.socket.dispose(undefined, false, true);
+      let release: () => void;
+      if (role.kind === 'owner') release = role.socket.dispose(undefined, false, true);
+      else {
+        release = role.granted as () => void;
+        role.channel.onmessage = null;
+        role.channel.close();
+      }
       const channel = this.#openChannel(openChannel);
       this.#own(undefined, undefined, release, { channel, login: this.env.nextLogin() });
       return 'started';
