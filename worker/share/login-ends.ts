@@ -97,6 +97,15 @@ export class LoginEnds {
     this.#began = this.clock.now() < this.#claimUntil ? 'after-logout' : 'unknown';
   }
 
+  /**
+   * This login follows an owner whose login began after a logout (its answer says
+   * `afterLogout`): so did this one, which goes on with that owner's session should it take
+   * the lock; a rejoin's cursor of another session is of the login that ended.
+   */
+  followsAfterLogout(): void {
+    this.#began = 'after-logout';
+  }
+
   get afterLogout(): boolean {
     return this.#began === 'after-logout';
   }

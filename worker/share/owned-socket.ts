@@ -48,11 +48,6 @@ export class OwnedSocket {
       loggedOut: { has(session: string): boolean; list(): string[] };
       /** Whether this hub's login began after a logout (`OwnerMessage` owner's `afterLogout`). */
       afterLogout: () => boolean;
-      /**
-       * This hub kept the lock from its logout into this login: no hub owned the socket since,
-       * so a rejoin's cursor of another session than this one's is of the login that ended.
-       */
-      keptSinceLogout?: boolean;
     },
   ) {
     this.#localTopics = start.topics;
@@ -92,8 +87,10 @@ export class OwnedSocket {
           close: (code, closeReason, reason) => connection.close(code, closeReason, reason),
           learn: (cursor) => {
             const { session } = cursor;
-            // Kept since the logout: another session than this login's is the ended login's.
-            const ended = start.keptSinceLogout && session !== connection.cursor.session;
+            // Begun after a logout (this hub kept the lock from it, or followed an owner whose
+            // login did): no session began since but this login's, and another is the ended
+            // login's.
+            const ended = start.afterLogout() && session !== connection.cursor.session;
             if (!ended && !start.loggedOut.has(session)) this.learn(cursor, true);
           },
           ended: (sessions) => connection.leave(sessions),

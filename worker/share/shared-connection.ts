@@ -249,17 +249,27 @@ export class SharedConnection {
     }
     this.#ends.startLogin();
     const { locks, openChannel } = this.env;
-    if (role.kind === 'owner' && this.#ends.logout && locks && openChannel) {
+    const keeps = role.kind === 'owner' || (role.kind === 'keeper' && role.granted);
+    if (keeps && this.#ends.logout && locks && openChannel) {
       // A logged-out owner's own next login takes the socket on, the lock kept: let go, the
       // lock went to a hub queued with a cursor of the login that ended (a page reloaded in
       // its instant, a hub that took over with no cursor), which, having heard no owner,
       // resumed it (search 44503), or to a hub that learnt it from a rejoin (reviews 23a,
       // 23f). Kept, no hub owned the socket since the logout: a cursor of another session
       // than this login's, a tab's now or a rejoin's later, is of the login that ended
-      // (`OwnedSocket`'s `keptSinceLogout`); and the hubs queued follow this login, whose
-      // announcement says `afterLogout`.
+      // (`OwnedSocket`'s learn, as this login began after the logout); and the hubs queued
+      // follow this login, whose announcement says `afterLogout` (and so do theirs, should
+      // they take the lock: they too leave such a cursor).
+      // So does a keeper's that holds the lock (review 25d): the hub queued next may be
+      // such a page's, which hears neither this hub's join nor its `leaving` in time.
       this.#ends.letGo();
-      const release = role.socket.dispose(undefined, false, true);
+      let release: () => void;
+      if (role.kind === 'owner') release = role.socket.dispose(undefined, false, true);
+      else {
+        release = role.granted as () => void;
+        role.channel.onmessage = null;
+        role.channel.close();
+      }
       const channel = this.#openChannel(openChannel);
       this.#own(undefined, undefined, release, { channel, login: this.env.nextLogin() });
       return 'started';
@@ -467,7 +477,6 @@ export class SharedConnection {
       online: this.#online,
       loggedOut: this.#ends.sessions,
       afterLogout: () => this.#ends.afterLogout,
-      keptSinceLogout: kept !== undefined,
     });
     this.#role = {
       kind: 'owner',
@@ -601,6 +610,10 @@ export class SharedConnection {
     // the next login queued behind it (review 20c).
     if (role.granted && message.kind === 'owner' && message.from !== role.peer.owner) return;
     role.peer.receive(message);
+    // Following an owner whose login began after a logout, this login did too.
+    if (message.kind === 'owner' && message.afterLogout && role.peer.following) {
+      this.#ends.followsAfterLogout();
+    }
     if (hasEnded(role.peer.status.state)) {
       // The owner closed it for every hub: this one stops queueing for the socket. It leaves
       // the owner too: the sends it posted that the owner did not number are told `closed`

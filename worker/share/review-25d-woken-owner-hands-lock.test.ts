@@ -1,0 +1,51 @@
+/**
+ * Round 25 (helper 25d), sim/README "Still open", "not covered by the kept lock" (helper
+ * 24b), its second half: a logged-out owner keeps the lock, and its own next login takes
+ * the socket on with it (round 24); but another hub's new login that wakes it (its join,
+ * `SharedConnection.#answerEnded`) still makes it let go, and the lock goes to the queue. A
+ * page reloaded in the instant of the logout, with its pagehide cursor of the ended session
+ * S1, opens as a new login on a hub of its own: its join wakes the owner, which lets go with
+ * a `leaving` naming S1 (`ended`); on a lagging channel the lock reaches that hub before the
+ * `leaving` does, and, having heard no owner, it takes the socket at once and resumes S1:
+ * the logged-out login's pushes reach the next login. Invariant: Logout (no push of the old
+ * login after it). Severity: high where it happens (narrow: a page reloaded in the logout's
+ * instant, and a lagging channel). OLDER: fails the same on 801b648^ (before round 24).
+ * A fix would keep the lock there too: the woken owner takes the socket on for the waking
+ * login (same url), which follows it (its announcement says `afterLogout`, so the hub drops
+ * S1's cursor), and lets go only on its tabs' release; not tried (the worker bundle has 7 B
+ * left of its limit).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HELLO, handshake, resumeFrameOf } from '../test-support/connection-harness';
+import { hubWorld, relayOptions } from '../test-support/hub-world';
+
+let world = hubWorld();
+afterEach(() => {
+  world.dispose();
+  world = hubWorld();
+});
+
+describe("a logged-out owner woken by another hub's new login", () => {
+  it.fails('hands no hub that brought a cursor of the ended login the socket', async () => {
+    const name = 'woken-owner';
+    const a = world.startHub('build-a');
+    const tabA = await world.attachTab(a.hub, 'tab-a');
+    await tabA.api.open('tab-a', relayOptions(name));
+    const { resume } = handshake(world.latest());
+    const session = resume.session;
+    await tabA.api.close('tab-a', name, 1000, '');
+    await vi.waitFor(() => expect(tabA.states().at(-1)).toBe('closed:logout'));
+    // A page reloaded in the logout's instant opens as the next login with S1's cursor; its
+    // channel lags: it hears nothing of a's (the `leaving` naming S1) before its resume.
+    world.hooks.relayReceived = (build) => (build === 'build-c' ? 'lost' : undefined);
+    const sockets = world.sockets.length;
+    const c = world.startHub('build-c');
+    const tabC = await world.attachTab(c.hub, 'tab-c');
+    void tabC.api.open('tab-c', relayOptions(name), { session, seq: 0, nextId: 1 });
+    await vi.waitFor(() => expect(world.sockets.length).toBe(sockets + 1));
+    const next = world.latest();
+    next.accept();
+    next.receive(HELLO);
+    expect(resumeFrameOf(next).session).not.toBe(session);
+  });
+});
