@@ -230,8 +230,20 @@ export type PeerMessage = Envelope & {
       }
     /** For owner `to`: this peer holds the id `numbered` gave its send `id` (`awaits`). */
     | { kind: 'holds'; to: string; id: number; wire: number; session: string }
-    /** Logout (or a new login, `replaced`) from one of the peer's tabs. */
-    | { kind: 'close'; code: number; closeReason: string; reason: 'logout' | 'replaced' }
+    /**
+     * Logout (or a new login, `replaced`) from one of the peer's tabs. A tab's logout posted
+     * again by a hub that holds no login of the name (`logOutElsewhere`) names the session of
+     * the tab's cursor and when the tab made it (`HubApi.close`): a login made after it on
+     * another session goes on.
+     */
+    | {
+        kind: 'close';
+        code: number;
+        closeReason: string;
+        reason: 'logout' | 'replaced';
+        session?: string | undefined;
+        at?: number | undefined;
+      }
     /** The peer has no tab on the connection any more. */
     | { kind: 'leave' }
   );

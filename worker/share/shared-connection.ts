@@ -91,6 +91,8 @@ export class SharedConnection {
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
   readonly #known: AnswerWait;
+  /** When the tab that started this hub's login made it (`Hub.open`): a logout made before it ends another login. */
+  began = 0;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -315,6 +317,16 @@ export class SharedConnection {
     return 'started';
   }
 
+  /**
+   * Whether this login was made after a logout made `at`, posted again by a hub that died
+   * (`Hub.close`, `logOutElsewhere`), and is on another session than the one it ended: that
+   * logout ended another login (review 24e). Never for a logout that says no time or no
+   * session.
+   */
+  isAfter(at: number | undefined, session: string | undefined): boolean {
+    return (at as number) < this.began && session !== undefined && session !== this.cursor?.session;
+  }
+
   /** Where a tab's send enters, whatever the role: past `refuseSend`, nothing refuses it for the limit. */
   send(data: SocketData, numbering?: Numbering): Promise<void> {
     const role = this.#role;
@@ -485,6 +497,7 @@ export class SharedConnection {
 
   #receive(message: RelayMessage): void {
     if (message?.v !== RELAY_VERSION) return;
+    if (message.kind === 'close' && this.isAfter(message.at, message.session)) return;
     if (message.kind === 'leaving') this.#heardLeaving(message);
     // The owner closed the login this hub's tab logged out of: heard by this hub in any
     // role, as its next login's channel hears it too.
@@ -754,6 +767,8 @@ export function logOutElsewhere(
   name: string,
   code: number,
   closeReason: string,
+  session: string | undefined,
+  at: number | undefined,
 ): Promise<void> | undefined {
   const channel = openChannel?.(relayChannelName(name));
   if (!channel) return undefined;
@@ -769,6 +784,8 @@ export function logOutElsewhere(
     code,
     closeReason,
     reason: 'logout',
+    session,
+    at,
   });
   return word.promise?.then(() => channel.close());
 }
