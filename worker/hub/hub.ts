@@ -157,20 +157,17 @@ export class Hub {
     // server moved that login onto, which the tab that logged out had not heard: review 24i),
     // resumes nothing.
     const late =
-      record &&
       intent === 'rejoin' &&
-      (!((since as number) > record.at) || record.ended.includes(cursor?.session as string));
-    if (record && cursor && (late || record.ended.includes(cursor.session) || cursor.epoch)) {
-      record.ended.push(cursor.session);
-      entry?.connection.endedElsewhere(cursor.session, false);
+      record &&
+      (!((since as number) > (record.at as number)) || record.ended.has(cursor?.session as string));
+    if (record && cursor && (late || record.ended.has(cursor.session) || cursor.epoch)) {
+      record.ended.add(cursor.session);
+      entry?.connection.endedElsewhere(cursor.session);
     }
-    if (late && entry && !hasEnded(entry.connection.state)) {
-      // The live login is one made since: the tab joins none, and hears nothing of it.
+    if (late) {
+      // It joins no login: the logged-out one is closed, a live one here was made since.
       this.#registry.postTo(tabId, { kind: 'opened', name });
-      const value: OpenAnswer = { ...this.#snapshot(name, entry), state: 'closed', options };
-      // Not the live login's cursor: the tab would take that session for its own.
-      delete value.cursor;
-      return { ok: true, value };
+      return { ok: true, value: { ...CLOSED, name, url: options.url, options } };
     }
     // A login that ended, started again with other options, runs with those (a connection
     // keeps the options it was made with): a new one takes the ended one's place.
@@ -190,10 +187,8 @@ export class Hub {
     if (!entry) {
       entry = this.#createEntry(options);
       this.#connections.set(name, entry);
-      for (const session of record?.ended ?? []) entry.connection.endedElsewhere(session, false);
-      // A late rejoin finds the login closed; a new login, or a rejoin of one made since the
-      // logout (review 24e), goes on.
-      if (late) entry.connection.endedElsewhere(undefined, true);
+      // A new login, or a rejoin of one made since the logout (review 24e), goes on.
+      for (const session of record?.ended ?? []) entry.connection.endedElsewhere(session);
     }
     // After the events of the login this open ends or leaves, before those of the one it
     // joins; joining the login an owner relays, once the owner answered (its frames and word
@@ -230,12 +225,10 @@ export class Hub {
     if (!again) this.#forgetCatchUp(tabId, name);
     // Closed while the page was in the back/forward cache: a logout made in another tab
     // (the page's own logout it does not rejoin). Resuming would bring that session back.
-    // Or here, before any open of its name: another tab's logout posted again (`close`).
-    const endedMeanwhile = intent === 'rejoin' && (known ?? entry).connection.state === 'closed';
-    if (endedMeanwhile) {
+    if (intent === 'rejoin' && known?.connection.state === 'closed') {
       // Its cursor is of the login that ended: a reloaded page's cursor of it resumes
-      // nothing either (review 24e: an older tab's close names no session).
-      if (cursor) entry.connection.endedElsewhere(cursor.session, false);
+      // nothing either.
+      if (cursor) entry.connection.endedElsewhere(cursor.session);
     } else {
       const resuming =
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
@@ -243,11 +236,7 @@ export class Hub {
         entry.login = ++this.#logins;
         // When the login was made: a rejoin's, in the hub that died (an older tab's: before
         // any logout); else its page's, or now.
-        entry.connection.began = Number.isFinite(since)
-          ? (since as number)
-          : intent === 'rejoin'
-            ? 0
-            : openAt;
+        entry.connection.began = intent === 'rejoin' ? +(since as number) || 0 : openAt;
       }
       if (known && cursor) {
         const catchUp = () => {
@@ -370,8 +359,7 @@ export class Hub {
     // The owner, another hub, may not have heard it yet; this hub's next opens of the name
     // find the login ended (`#loggedOut`).
     if (!connection) {
-      const ended = named === undefined ? [] : [named];
-      this.#loggedOut.set(name, { ended, at: Number.isFinite(at) ? (at as number) : Infinity });
+      this.#loggedOut.set(name, { ended: new Set(named === undefined ? [] : [named]), at });
     }
     const done = connection
       ? connection.loggingOut
@@ -505,11 +493,25 @@ export class Hub {
 
 const DONE: Outcome<void> = { ok: true, value: undefined };
 
-/** A logout recorded by a hub with no login of its name (`Hub.close`). */
+/**
+ * A logout recorded by a hub with no login of its name (`Hub.close`): the sessions it ended,
+ * and when the tab made it (none from an older tab: every rejoin is of a login before it).
+ */
 interface LoggedOut {
-  ended: string[];
-  at: number;
+  ended: Set<string>;
+  at: number | undefined;
 }
+
+/** The answer to a rejoin a recorded logout closed, with its name, url and options. */
+const CLOSED = {
+  state: 'closed',
+  generation: 0,
+  failedAttempts: 0,
+  queued: 0,
+  tabs: [],
+  role: 'owner',
+  builds: [],
+} as const satisfies Partial<ConnectionSnapshot>;
 
 /** Whether a login in `state` ended (its next start is a new login). */
 function hasEnded(state: ConnectionState): boolean {

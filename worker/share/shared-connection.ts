@@ -357,14 +357,12 @@ export class SharedConnection {
   }
 
   /**
-   * Before this hub's first open of the name, a tab logged out of `session` through a hub
-   * that died (`Hub.close`): no login here resumes it, and a rejoin of that login (`closes`)
-   * finds it closed. Not this hub's own logout: it never held the lock for that login, so
-   * its next login claims no start after it (review 24e).
+   * A tab logged out of `session` through a hub that died (`Hub.close`): no login here
+   * resumes it. Not this hub's own logout: it never held the lock for that login, so its next
+   * login claims no start after it (review 24e).
    */
-  endedElsewhere(session: string | undefined, closes: boolean): void {
-    if (session !== undefined) this.#ends.sessions.add(session, true);
-    if (closes) this.#final = { ...this.#final, state: 'closed' };
+  endedElsewhere(session: string): void {
+    this.#ends.sessions.add(session, true);
   }
 
   /**
