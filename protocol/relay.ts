@@ -73,8 +73,10 @@ export type OwnerMessage = Envelope &
          * Its login began after a logout in this browser (its hub's own, or one whose owner
          * left the lock to it): no session began since but its own or its successors'. A
          * cursor of another session that a hub's tabs alone brought is of a login that ended.
+         * A time (`Date.now()`): when that logout was made, where it was its hub's own: a hub
+         * that heard no owner yet and whose login began before it is of a login that ended.
          */
-        afterLogout?: true | undefined;
+        afterLogout?: true | number | undefined;
         /**
          * The `since` of the join this answers: the catch-up that follows holds the pushes
          * the owner heard since then, and `cursor` stands before the first of them.

@@ -585,13 +585,15 @@ export class SharedConnection {
     }
     if (
       message.kind === 'owner' &&
-      message.joined === '' &&
       message.afterLogout &&
-      message.from === role.peer.owner
+      ((message.joined === '' && message.from === role.peer.owner) ||
+        (role.peer.owner === undefined && this.began < (message.afterLogout as number)))
     ) {
       // The owner this hub follows took the socket on for its next login, after a logout:
       // the login followed ended, though the word of it may come later on its own lagging
-      // channel (review 24g). Followed, the next user's pushes would reach its tabs.
+      // channel (review 24g). Followed, the next user's pushes would reach its tabs. So for
+      // a hub that follows none yet (its join lost, or read by no owner), whose login began
+      // before that logout (review 24i): it is of the login that ended.
       this.#closeHere(role, 1000, 'logout');
       return;
     }
