@@ -48,10 +48,10 @@ export class LoginEnds {
    * Whether this hub's login began after a logout in this browser: its own (it kept the
    * lock, or its place, since), or one whose owner left the lock with `loggedOut` not
    * naming this login. No session began since, but this login's (`OwnerMessage` owner's
-   * `afterLogout`): when that logout was made, if it was this hub's, else `true`; undefined:
+   * `afterLogout`): when that logout was made, if it was this hub's, else `true`; `false`:
    * not known to begin after one.
    */
-  #began: number | true | undefined;
+  #began: number | boolean = false;
   /** When the logout this hub kept the lock (or its place) for last was made. */
   #at = 0;
   /**
@@ -98,10 +98,10 @@ export class LoginEnds {
 
   /** A new login starts here: after this hub's logout while `#claimUntil` says so. */
   startLogin(): void {
-    this.#began = this.clock.now() < this.#claimUntil ? this.#at || true : undefined;
+    this.#began = this.clock.now() < this.#claimUntil && (this.#at || true);
   }
 
-  get afterLogout(): number | true | undefined {
+  get afterLogout(): number | boolean {
     return this.#began;
   }
 

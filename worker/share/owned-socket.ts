@@ -47,7 +47,7 @@ export class OwnedSocket {
       /** The sessions a logout ended: a rejoin's cursor of one is not of this login. */
       loggedOut: { has(session: string): boolean; list(): string[] };
       /** Whether this hub's login began after a logout (`OwnerMessage` owner's `afterLogout`). */
-      afterLogout: () => number | true | undefined;
+      afterLogout: () => number | boolean;
       /**
        * This hub kept the lock from its logout into this login: no hub owned the socket since,
        * so a rejoin's cursor of another session than this one's is of the login that ended.

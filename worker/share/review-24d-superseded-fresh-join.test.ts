@@ -62,7 +62,7 @@ it("tells a hub that joins with a superseded fresh cursor the owner's session, a
       close: noop,
       learn: noop,
       ended: noop,
-      afterLogout: () => undefined,
+      afterLogout: () => false,
     },
     heard,
     (task) => task(),
