@@ -1378,10 +1378,20 @@ describe('a dead worker', () => {
     const closed = tab.close();
     killWorker();
     // The fresh worker holds no login of the name when the close comes first: it records the
-    // session as ended, so that another tab's rejoin of it joins the login closed.
+    // session as ended, so that another tab's rejoin of it joins the login closed; and when
+    // the tab made the close, so that a login made after it goes on (review 24e).
     const close = vi.spyOn(hub, 'close');
+    const before = Date.now();
     await closed;
-    expect(close).toHaveBeenCalledWith(expect.any(String), 'default', 1000, '', resume.session);
+    expect(close).toHaveBeenCalledWith(
+      expect.any(String),
+      'default',
+      1000,
+      '',
+      resume.session,
+      expect.any(Number),
+    );
+    expect(close.mock.calls[0]?.[5]).toBeLessThanOrEqual(before);
   });
 
   it('retires the old handle on close() then connect(same url) in the tick after an unnoticed death: each push once', async () => {

@@ -164,12 +164,14 @@ export class HubClient implements HandleHost {
   async close(name: string, code: number, closeReason: string): Promise<void> {
     const login = this.#handles.get(name);
     if (login && !checkClose(code, closeReason)) this.#loggingOut.add(login);
+    // When it was made: posted again to a fresh worker, it ends no login made after it.
+    const at = Date.now();
     for (;;) {
       const asked = this.#current;
       try {
         unwrap(
           await this.#ask<Outcome<void>>((hub) =>
-            hub.close(this.tabId, name, code, closeReason, this.#cursors.get(name)?.session),
+            hub.close(this.tabId, name, code, closeReason, this.#cursors.get(name)?.session, at),
           ),
         );
         return;
@@ -439,14 +441,14 @@ export class HubClient implements HandleHost {
       // Joining the group (also while its first open waits to be answered: review 15).
       this.#joining.set(opener, opens.posted);
     }
-    const since = resumeFrom ? undefined : asked?.openedAt;
+    // With a cursor too: a hub that recorded a logout tells a login made after it by this.
     const outcome = await hub.open(
       this.tabId,
       options,
       resumeFrom,
       asked?.urlProvider,
       intent,
-      since,
+      asked?.openedAt,
     );
     if (opener) this.#joining.delete(opener);
     // Refused before it was taken: no `opened` comes for it, and the next open's is the next.

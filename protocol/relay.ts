@@ -73,8 +73,10 @@ export type OwnerMessage = Envelope &
          * Its login began after a logout in this browser (its hub's own, or one whose owner
          * left the lock to it): no session began since but its own or its successors'. A
          * cursor of another session that a hub's tabs alone brought is of a login that ended.
+         * A time (`Date.now()`): when that logout was made, where it was its hub's own: a hub
+         * that heard no owner yet and whose login began before it is of a login that ended.
          */
-        afterLogout?: true | undefined;
+        afterLogout?: true | number | undefined;
         /**
          * The `since` of the join this answers: the catch-up that follows holds the pushes
          * the owner heard since then, and `cursor` stands before the first of them.
@@ -230,8 +232,20 @@ export type PeerMessage = Envelope & {
       }
     /** For owner `to`: this peer holds the id `numbered` gave its send `id` (`awaits`). */
     | { kind: 'holds'; to: string; id: number; wire: number; session: string }
-    /** Logout (or a new login, `replaced`) from one of the peer's tabs. */
-    | { kind: 'close'; code: number; closeReason: string; reason: 'logout' | 'replaced' }
+    /**
+     * Logout (or a new login, `replaced`) from one of the peer's tabs. A tab's logout posted
+     * again by a hub that holds no login of the name (`logOutElsewhere`) names the session of
+     * the tab's cursor and when the tab made it (`HubApi.close`): a login made after it on
+     * another session goes on.
+     */
+    | {
+        kind: 'close';
+        code: number;
+        closeReason: string;
+        reason: 'logout' | 'replaced';
+        session?: string | undefined;
+        at?: number | undefined;
+      }
     /** The peer has no tab on the connection any more. */
     | { kind: 'leave' }
   );

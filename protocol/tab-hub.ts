@@ -225,10 +225,12 @@ export interface HubApi {
    * call starts resume that session rather than begin a new one. `urlProvider`, with
    * `options.url` `URL_PROVIDED`, is the tab's url function (a comlink proxy): the worker
    * calls it before connect attempts, while the tab stays on the connection. A `rejoin` to
-   * a connection closed meanwhile (a logout in another tab) joins it closed. `since`, with
-   * no cursor: when the tab's handles of the connection opened (`Date.now()`, one clock for
-   * every context of the browser): a hub that relays asks its owner for the pushes heard
-   * since, as its tabs want them (a fresh worker after a death starts later than they).
+   * a connection closed meanwhile (a logout in another tab) joins it closed. `since`: when
+   * the tab's handles of the connection opened, its login here (`Date.now()`, one clock for
+   * every context of the browser). With no cursor, a hub that relays asks its owner for the
+   * pushes heard since, as its tabs want them (a fresh worker after a death starts later
+   * than they); a rejoin's tells a hub that recorded a logout (`close`) whether its login was
+   * made after it. Absent (an older tab): a rejoin counts as made before.
    */
   open(
     tabId: string,
@@ -251,7 +253,9 @@ export interface HubApi {
    * hub that holds no login of the name (its worker died before it answered, and the tab
    * posts the logout again to the fresh one) records it as ended: a rejoin of the name from
    * another tab whose worker died joins the login closed, and a later login never resumes
-   * that session. Absent (an older tab): the rejoin still joins closed.
+   * that session. Absent (an older tab): the rejoin still joins closed. `at`: when the tab
+   * made the logout (`Date.now()`): a rejoin of a login made after it (its `since`), and a
+   * login of another session made after it, are not ended by it. Absent: every rejoin is.
    */
   close(
     tabId: string,
@@ -259,6 +263,7 @@ export interface HubApi {
     code: number,
     closeReason: string,
     session?: string,
+    at?: number,
   ): Outcome<void> | Promise<Outcome<void>>;
   /** This tab leaves one connection. */
   release(tabId: string, name: string): void;

@@ -62,6 +62,13 @@ describe("a dormant owner's leaving names its peers' sessions but not its own", 
   // than its own, as the kept login does (`OwnedSocket`, whose `keptSinceLogout` this
   // replaces), and says `afterLogout` in turn. 0 of the 288 mutants fail;
   // worker/share/kept-lock-successor-rejoin.test.ts.
+  // Closed a second way (helper 25a, alone on its branch): the kept lock's next login says when the logout was made
+  // (`afterLogout`, `LoginEnds.keep`), and a fresh hub that follows no owner yet and whose
+  // login began before it (the rejoins of h5's and h4's, made at 18) ends there
+  // (`SharedConnection.#receive`): "25 b1 resume S2", a session of the next login, and no
+  // push after logout. h8, tab 0's new login made at 19 after its rejoin was posted, is told
+  // the rejoin's `closed` answer, then its own (`connecting`): the client applies an answer to
+  // the tab's group of the name when it comes, not the one that asked.
   it('holds every invariant', async () => {
     const { violations } = await runPlan(PLAN);
     expect(violations).toEqual([]);

@@ -88,10 +88,12 @@ export class Hub {
   readonly #writes: HeardWrites;
   /**
    * Logouts that reached this hub with no login of their name (`close`): the login of a hub
-   * that died, whose tabs rejoin here. By name, the session the tab logged out of (undefined
-   * from an older tab), until an open makes the connection (`SharedConnection.endedElsewhere`).
+   * that died, whose tabs rejoin here. By name: the sessions it ended (the one the tab logged
+   * out of, none from an older tab; those of the rejoins it closed), and when the tab made it
+   * (`at`; an older tab's: never past). Kept: a rejoin of that login that comes late, after a
+   * login made since, still joins closed.
    */
-  readonly #loggedOut = new Map<string, string | undefined>();
+  readonly #loggedOut = new Map<string, LoggedOut>();
 
   constructor(private readonly env: HubEnvironment) {
     this.#urls = new UrlSources(env.clock);
@@ -116,8 +118,8 @@ export class Hub {
       setInterest: (tabId, name, interest) => this.setInterest(tabId, name, interest),
       send: (tabId, name, data, tag) => this.send(tabId, name, data, tag),
       heard: (tabId, _name, id, wire) => this.#writes.heard(tabId, id, wire),
-      close: (tabId, name, code, closeReason, session) =>
-        this.close(tabId, name, code, closeReason, session),
+      close: (tabId, name, code, closeReason, session, at) =>
+        this.close(tabId, name, code, closeReason, session, at),
       release: (tabId, name) => this.release(tabId, name),
       leave: (tabId) => this.leave(tabId),
       network: (online) => this.network(online),
@@ -148,6 +150,25 @@ export class Hub {
     }
     const { name } = options;
     let entry = this.#connections.get(name);
+    const record = this.#loggedOut.get(name);
+    // A rejoin of a login made before a logout recorded here (its `since`), or of a session it
+    // ended, is of the login that logout ended, whatever login is live (review 24g). A new
+    // login's cursor of a session it ended, or of another epoch than the first (a session the
+    // server moved that login onto, which the tab that logged out had not heard: review 24i),
+    // resumes nothing.
+    const late =
+      intent === 'rejoin' &&
+      record &&
+      (!((since as number) > (record.at as number)) || record.ended.has(cursor?.session as string));
+    if (record && cursor && (late || record.ended.has(cursor.session) || cursor.epoch)) {
+      record.ended.add(cursor.session);
+      entry?.connection.endedElsewhere(cursor.session);
+    }
+    if (late) {
+      // It joins no login: the logged-out one is closed, a live one here was made since.
+      this.#registry.postTo(tabId, { kind: 'opened', name });
+      return { ok: true, value: { ...CLOSED, name, url: options.url, options } };
+    }
     // A login that ended, started again with other options, runs with those (a connection
     // keeps the options it was made with): a new one takes the ended one's place.
     const otherLogin =
@@ -166,13 +187,8 @@ export class Hub {
     if (!entry) {
       entry = this.#createEntry(options);
       this.#connections.set(name, entry);
-      if (this.#loggedOut.has(name)) {
-        // Any rejoin: its cursor may name another session of the login logged out of (a
-        // `resync` onto a new id one tab had not heard, review 24g), or of a login made
-        // since in the dead hub (review 24e, which then ends too). A new login goes on.
-        entry.connection.endedElsewhere(this.#loggedOut.get(name), intent === 'rejoin');
-        this.#loggedOut.delete(name);
-      }
+      // A new login, or a rejoin of one made since the logout (review 24e), goes on.
+      for (const session of record?.ended ?? []) entry.connection.endedElsewhere(session);
     }
     // After the events of the login this open ends or leaves, before those of the one it
     // joins; joining the login an owner relays, once the owner answered (its frames and word
@@ -211,17 +227,18 @@ export class Hub {
     if (!again) this.#forgetCatchUp(tabId, name);
     // Closed while the page was in the back/forward cache: a logout made in another tab
     // (the page's own logout it does not rejoin). Resuming would bring that session back.
-    // Or here, before any open of its name: another tab's logout posted again (`close`).
-    const endedMeanwhile = intent === 'rejoin' && (known ?? entry).connection.state === 'closed';
-    if (endedMeanwhile) {
+    if (intent === 'rejoin' && known?.connection.state === 'closed') {
       // Its cursor is of the login that ended: a reloaded page's cursor of it resumes
-      // nothing either (review 24e: an older tab's close names no session).
-      if (cursor) entry.connection.endedElsewhere(cursor.session, false);
+      // nothing either.
+      if (cursor) entry.connection.endedElsewhere(cursor.session);
     } else {
       const resuming =
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
       if (entry.connection.start(cursor, intent, openedAt) === 'started') {
         entry.login = ++this.#logins;
+        // When the login was made: a rejoin's, in the hub that died (an older tab's: before
+        // any logout); else its page's, or now.
+        entry.connection.began = intent === 'rejoin' ? +(since as number) || 0 : openAt;
       }
       if (known && cursor) {
         const catchUp = () => {
@@ -327,21 +344,28 @@ export class Hub {
     code: number,
     closeReason: string,
     session?: string,
+    at?: number,
   ): Outcome<void> | Promise<Outcome<void>> {
     const refusal = checkClose(code, closeReason);
     if (refusal) return failure(refusal);
     if (!this.#registry.has(tabId)) return DONE;
-    const connection = this.#connections.get(name)?.connection;
-    connection?.close(code, closeReason, 'logout');
-    // No login of the name here: the tab's logout, posted again after the hub it went to died
-    // (`HubClient.close`). The owner, another hub, may not have heard it yet; this hub's next
-    // open of the name finds the login ended (`#loggedOut`).
     // A session that is not one (an older tab's: none; a page's script) names nothing.
     const named = typeof session === 'string' ? session : undefined;
-    if (!connection) this.#loggedOut.set(name, named);
+    let connection = this.#connections.get(name)?.connection;
+    // A tab not on the name logs out of a login a hub that died held (`HubClient.close`): a
+    // login here made after it, on another session, is not that one (review 24e: a rejoin
+    // of it came first).
+    if (!this.#registry.isOn(tabId, name) && connection?.isAfter(at, named)) connection = undefined;
+    connection?.close(code, closeReason, 'logout');
+    // No login of the name here: the tab's logout, posted again after the hub it went to died.
+    // The owner, another hub, may not have heard it yet; this hub's next opens of the name
+    // find the login ended (`#loggedOut`).
+    if (!connection) {
+      this.#loggedOut.set(name, { ended: new Set(named === undefined ? [] : [named]), at });
+    }
     const done = connection
       ? connection.loggingOut
-      : logOutElsewhere(this.env, this.#hubId, name, code, closeReason);
+      : logOutElsewhere(this.env, this.#hubId, name, code, closeReason, named, at);
     return done?.then(() => DONE) ?? DONE;
   }
 
@@ -470,6 +494,26 @@ export class Hub {
 }
 
 const DONE: Outcome<void> = { ok: true, value: undefined };
+
+/**
+ * A logout recorded by a hub with no login of its name (`Hub.close`): the sessions it ended,
+ * and when the tab made it (none from an older tab: every rejoin is of a login before it).
+ */
+interface LoggedOut {
+  ended: Set<string>;
+  at: number | undefined;
+}
+
+/** The answer to a rejoin a recorded logout closed, with its name, url and options. */
+const CLOSED = {
+  state: 'closed',
+  generation: 0,
+  failedAttempts: 0,
+  queued: 0,
+  tabs: [],
+  role: 'owner',
+  builds: [],
+} as const satisfies Partial<ConnectionSnapshot>;
 
 /** Whether a login in `state` ended (its next start is a new login). */
 function hasEnded(state: ConnectionState): boolean {

@@ -48,9 +48,12 @@ export class LoginEnds {
    * Whether this hub's login began after a logout in this browser: its own (it kept the
    * lock, or its place, since), or one whose owner left the lock with `loggedOut` not
    * naming this login. No session began since, but this login's (`OwnerMessage` owner's
-   * `afterLogout`).
+   * `afterLogout`): when that logout was made, if it was this hub's, else `true`; `false`:
+   * not known to begin after one.
    */
-  #began: 'after-logout' | 'unknown' = 'unknown';
+  #began: number | boolean = false;
+  /** When the logout this hub kept the lock (or its place) for last was made. */
+  #at = 0;
   /**
    * Until when a login of this hub that starts begins after this hub's own logout: for good
    * while it keeps the lock (or its place) for it; `waitFor` ms once it let go for a reloaded
@@ -74,6 +77,7 @@ export class LoginEnds {
   /** This hub keeps the lock (or its place) for the login `logout` ended. */
   keep(logout: Logout): void {
     this.#logout = logout;
+    this.#at = this.clock.now();
     this.#claimUntil = Number.POSITIVE_INFINITY;
   }
 
@@ -94,20 +98,21 @@ export class LoginEnds {
 
   /** A new login starts here: after this hub's logout while `#claimUntil` says so. */
   startLogin(): void {
-    this.#began = this.clock.now() < this.#claimUntil ? 'after-logout' : 'unknown';
+    this.#began = this.clock.now() < this.#claimUntil && (this.#at || true);
   }
 
   /**
    * This login follows an owner whose login began after a logout (its answer says
-   * `afterLogout`): so did this one, which goes on with that owner's session should it take
-   * the lock; a rejoin's cursor of another session is of the login that ended.
+   * `afterLogout`, when that logout was made or `true`): so did this one, which goes on with
+   * that owner's session should it take the lock; a rejoin's cursor of another session is of
+   * the login that ended.
    */
-  followsAfterLogout(): void {
-    this.#began = 'after-logout';
+  followsAfterLogout(at: number | true): void {
+    this.#began = at;
   }
 
-  get afterLogout(): boolean {
-    return this.#began === 'after-logout';
+  get afterLogout(): number | boolean {
+    return this.#began;
   }
 
   /**
@@ -126,7 +131,7 @@ export class LoginEnds {
     const joinedEnded = loggedOut?.logins.some(
       ({ hub, login }) => hub === hubId && login === here?.login,
     );
-    if (loggedOut && !joinedEnded && here) this.#began = 'after-logout';
+    if (loggedOut && !joinedEnded && here) this.#began = true;
     const after = loggedOut && !joinedEnded ? [here?.cursor?.session, ...loggedOut.sessions] : [];
     const sessions = [ended, ...after].filter(
       (session): session is string => session !== undefined,

@@ -47,7 +47,7 @@ export class OwnedSocket {
       /** The sessions a logout ended: a rejoin's cursor of one is not of this login. */
       loggedOut: { has(session: string): boolean; list(): string[] };
       /** Whether this hub's login began after a logout (`OwnerMessage` owner's `afterLogout`). */
-      afterLogout: () => boolean;
+      afterLogout: () => number | boolean;
     },
   ) {
     this.#localTopics = start.topics;

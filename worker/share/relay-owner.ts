@@ -42,7 +42,7 @@ export interface OwnerHost {
   /** A joining hub's logouts ended these sessions (`Connection.leave`). */
   ended(sessions: readonly string[]): void;
   /** Whether this hub's login began after a logout (see `OwnerMessage` owner's). */
-  afterLogout(): boolean;
+  afterLogout(): number | boolean;
 }
 
 /** What the owner's tabs heard (`HeardStream`): the pushes kept, and the builds they know. */
@@ -585,7 +585,7 @@ export class RelayOwner {
       asked: ask,
       ...(since === undefined ? {} : { since }),
       resyncs,
-      ...(this.host.afterLogout() ? { afterLogout: true } : {}),
+      afterLogout: this.host.afterLogout() || undefined,
     });
   }
 

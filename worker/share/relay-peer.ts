@@ -486,7 +486,7 @@ export class RelayPeer {
    * `over`: the owner's session replaces any other this hub's tabs brought: its login began
    * after a logout (`OwnerMessage` owner's `afterLogout`), or it left theirs with a resync.
    */
-  #merged(owners: SessionCursor, over?: true): SessionCursor {
+  #merged(owners: SessionCursor, over?: unknown): SessionCursor {
     const known = this.#cursor;
     if (known?.session !== owners.session) {
       // No resume of a fresh session went out: nothing is in it yet. A cursor of another

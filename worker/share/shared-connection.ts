@@ -91,6 +91,8 @@ export class SharedConnection {
   readonly #replaced = new Set<string>();
   /** Until this hub knows the state: bounded, as an owner of another relay version never answers. */
   readonly #known: AnswerWait;
+  /** When the tab that started this hub's login made it (`Hub.open`): a logout made before it ends another login. */
+  began = 0;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -327,6 +329,16 @@ export class SharedConnection {
     return 'started';
   }
 
+  /**
+   * Whether this login was made after a logout made `at`, posted again by a hub that died
+   * (`Hub.close`, `logOutElsewhere`), and is on another session than the one it ended: that
+   * logout ended another login (review 24e). Never for a logout that says no time or no
+   * session.
+   */
+  isAfter(at: number | undefined, session: string | undefined): boolean {
+    return (at as number) < this.began && session !== undefined && session !== this.cursor?.session;
+  }
+
   /** Where a tab's send enters, whatever the role: past `refuseSend`, nothing refuses it for the limit. */
   send(data: SocketData, numbering?: Numbering): Promise<void> {
     const role = this.#role;
@@ -357,14 +369,12 @@ export class SharedConnection {
   }
 
   /**
-   * Before this hub's first open of the name, a tab logged out of `session` through a hub
-   * that died (`Hub.close`): no login here resumes it, and a rejoin of that login (`closes`)
-   * finds it closed. Not this hub's own logout: it never held the lock for that login, so
-   * its next login claims no start after it (review 24e).
+   * A tab logged out of `session` through a hub that died (`Hub.close`): no login here
+   * resumes it. Not this hub's own logout: it never held the lock for that login, so its next
+   * login claims no start after it (review 24e).
    */
-  endedElsewhere(session: string | undefined, closes: boolean): void {
-    if (session !== undefined) this.#ends.sessions.add(session, true);
-    if (closes) this.#final = { ...this.#final, state: 'closed' };
+  endedElsewhere(session: string): void {
+    this.#ends.sessions.add(session, true);
   }
 
   /**
@@ -496,6 +506,7 @@ export class SharedConnection {
 
   #receive(message: RelayMessage): void {
     if (message?.v !== RELAY_VERSION) return;
+    if (message.kind === 'close' && this.isAfter(message.at, message.session)) return;
     if (message.kind === 'leaving') this.#heardLeaving(message);
     // The owner closed the login this hub's tab logged out of: heard by this hub in any
     // role, as its next login's channel hears it too.
@@ -585,13 +596,15 @@ export class SharedConnection {
     }
     if (
       message.kind === 'owner' &&
-      message.joined === '' &&
       message.afterLogout &&
-      message.from === role.peer.owner
+      ((message.joined === '' && message.from === role.peer.owner) ||
+        (role.peer.owner === undefined && this.began < (message.afterLogout as number)))
     ) {
       // The owner this hub follows took the socket on for its next login, after a logout:
       // the login followed ended, though the word of it may come later on its own lagging
-      // channel (review 24g). Followed, the next user's pushes would reach its tabs.
+      // channel (review 24g). Followed, the next user's pushes would reach its tabs. So for
+      // a hub that follows none yet (its join lost, or read by no owner), whose login began
+      // before that logout (review 24i): it is of the login that ended.
       this.#closeHere(role, 1000, 'logout');
       return;
     }
@@ -612,7 +625,7 @@ export class SharedConnection {
     role.peer.receive(message);
     // Following an owner whose login began after a logout, this login did too.
     if (message.kind === 'owner' && message.afterLogout && role.peer.following) {
-      this.#ends.followsAfterLogout();
+      this.#ends.followsAfterLogout(message.afterLogout);
     }
     if (hasEnded(role.peer.status.state)) {
       // The owner closed it for every hub: this one stops queueing for the socket. It leaves
@@ -769,6 +782,8 @@ export function logOutElsewhere(
   name: string,
   code: number,
   closeReason: string,
+  session: string | undefined,
+  at: number | undefined,
 ): Promise<void> | undefined {
   const channel = openChannel?.(relayChannelName(name));
   if (!channel) return undefined;
@@ -784,6 +799,8 @@ export function logOutElsewhere(
     code,
     closeReason,
     reason: 'logout',
+    session,
+    at,
   });
   return word.promise?.then(() => channel.close());
 }
