@@ -112,8 +112,9 @@ export class TabRegistry {
     const known = tab?.joined.get(name);
     // Made after the tab's last open: the page connected anew (a new login, its release of
     // the old one skipped as it came in the same task), not a handle joining its group.
-    // (No `since`, no later open: `undefined` compares false.)
-    if (known && (since as number) > known.at) known.since = known.at = since as number;
+    // (No `since`, no later open: `undefined` compares false.) Read as the new open's clock
+    // stood: one past it was made before a step back (review 25g).
+    if (known && before(known.at, since as number, since)) known.since = known.at = since as number;
     if (!tab || known) return undefined;
     const topics = new Set(interest.topics);
     const wants: Wants = { all: interest.all, topics, opening, since, at };

@@ -25,7 +25,7 @@ import type { RelayChannel } from '../platform';
 import type { ConnectionEvents } from '../socket/connection-events';
 import type { Numbering } from '../socket/send-queue';
 import { unconfirmed } from '../socket/wire-link';
-import { missesOther } from './recent-frames';
+import { before, missesOther } from './recent-frames';
 import { wireOf } from './tab-send';
 
 /** A send handed to the owner and not settled yet. */
@@ -158,7 +158,8 @@ export class RelayPeer {
    * join says so.
    */
   openedSince(at: number): void {
-    if (!this.following && !this.#cursor && at < (this.since ?? at)) this.since = at;
+    // The earlier as read when this tab opened: one past it came before a step back (review 25g).
+    if (!this.following && !this.#cursor && before(at, this.since ?? at, at)) this.since = at;
   }
 
   /** The owner's state as last heard, for this hub's tabs. */
