@@ -35,8 +35,8 @@ import { afterEach, expect, it, vi } from 'vitest';
 import {
   HELLO,
   handshake,
-  resumeFrameOf,
   resumed,
+  resumeFrameOf,
   resyncOnto,
 } from '../test-support/connection-harness';
 import { hubWorld, relayOptions } from '../test-support/hub-world';
