@@ -24,8 +24,10 @@
  * the app got it", read as review 21d/24g read it: alice's message reaches the app as bob's
  * (second test; the checker does not compare the user). Severity: high in effect, narrow (a
  * logout through a relaying tab, the logged-out owner's death and the next login within one
- * channel lag, <= 30 ms in the sim; the sim's app reopens the other pages only at the login,
- * so it could reach it, but none of my searches or plan mutations did).
+ * channel lag, <= 30 ms in the sim). The sim cannot reach it: its app logs out through any
+ * live handle of the old login left in the browser before it logs the next user in
+ * (`run.ts` `#loginNow`), so tab-p's handle logs out first; a real app's other pages learn
+ * of the switch later (as review 24g's test argues).
  * The foreign push is OLDER: it fails the same on 8a4024d (before the change), by another
  * path: k's next login let go (its `leaving` lagging to p too), p took the lock for alice's
  * login, which never ended there, and bob's login (k) followed it. The send on bob's session
