@@ -51,7 +51,7 @@ afterEach(() => {
 // Since 25b (review 24j: those stuck dates let a push of a logged-out login past the next
 // user's open): dates are the clock's readings again, and the registry reads the tab's
 // `since`, past its clock after the step, as read before it, so before every push heard since
-// (`asRead`, a slack of 100 ms for contexts whose clocks read apart).
+// (`before`, a slack of 100 ms for contexts whose clocks read apart).
 it('delivers to a tab opened without a cursor the pushes heard after the wall clock stepped back', async () => {
   const name = 'review-24h-clock-back';
   const { hub } = world.startHub('build-a');

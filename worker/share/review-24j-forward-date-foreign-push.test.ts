@@ -25,7 +25,7 @@ const ALL = { all: true, topics: [] };
 const T = 1_700_000_000_000;
 const HOUR = 3_600_000;
 
-// Fixed (25b): hub B reads p1's date at T + 10 (`asRead`): past its clock, so read before the
+// Fixed (25b): hub B reads p1's date at T + 10 (`before`): past its clock, so read before the
 // clock came back, before bob's open made since (`TabRegistry.deliver`).
 it("passes over, for the next user's cursorless tab, a push heard before its open while the clock ran ahead", () => {
   let now = T;

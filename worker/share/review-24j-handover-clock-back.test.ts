@@ -30,7 +30,7 @@ const T = 1_700_000_000_000;
 
 // Fixed: a hub's own dates never go before a date it relayed either (`HeardStream.frame`).
 // Since 25b: dates are the clock's readings, and the tab's `since` (T + 5), past hub B's clock
-// after the step, was read before it, so before p2 (`asRead` in `TabRegistry.deliver`).
+// after the step, was read before it, so before p2 (`before`, in `TabRegistry.deliver`).
 it('delivers to its cursorless tab the pushes a hub that relayed hears once it takes the socket after the clock stepped back', () => {
   let now = T + 5;
   const clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };

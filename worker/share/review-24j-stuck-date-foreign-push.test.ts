@@ -31,40 +31,12 @@
  * in the future to `now` at the reader: `at > now` is undated), or date by order, not time.
  */
 import { expect, it } from 'vitest';
-import type { TabEvent, TabEventMessage, TabFrame } from '../../protocol/tab-hub';
-import { TabRegistry } from '../hub/registry';
+import type { TabFrame } from '../../protocol/tab-hub';
+import { browser, T, tabsOf } from '../test-support/stepped-clock';
 import { HeardStream } from './heard-stream';
 
 const ALL = { all: true, topics: [] };
-const T = 1_700_000_000_000;
 const HOUR = 3_600_000;
-
-/** One wall clock for every context of the browser, as a step moves them all. */
-function browser() {
-  let now = T;
-  const clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
-  return { clock, set: (at: number) => (now = at) };
-}
-
-/** Hub B's tabs, as `TabRegistry` reaches them. */
-function tabsOf() {
-  const registry = new TabRegistry(
-    undefined,
-    () => {},
-    () => {},
-  );
-  const events = new Map<string, TabEvent[]>();
-  const attach = (tabId: string) => {
-    const heard: TabEvent[] = [];
-    events.set(tabId, heard);
-    registry.add(tabId, { postMessage: (m: TabEventMessage) => heard.push(m.tabsocket) });
-  };
-  const heardBy = (tabId: string) =>
-    (events.get(tabId) ?? []).flatMap((event) =>
-      event.kind === 'frames' ? [event.frames.map((frame) => frame.seq), event.seq ?? null] : [],
-    );
-  return { registry, attach, heardBy };
-}
 
 /** Owner A: its socket hears alice's pushes; what it relays goes onto the channel. */
 function ownerA(clock: ReturnType<typeof browser>['clock']) {
@@ -78,7 +50,7 @@ function ownerA(clock: ReturnType<typeof browser>['clock']) {
 }
 
 // Fixed (25b): dates are the clock's readings again (no `max(#lastAt, now)`), and a reader takes
-// them as its clock stands (`asRead`): a date past its `now` was read before the clock stepped
+// them as its clock stands (`before`): a date past its `now` was read before the clock stepped
 // back (or while it ran ahead) and comes before every date read since, an open's `since` alike.
 it("passes over, for the next user's cursorless tab, a push the owner heard before it opened, after the clock ran ahead and came back", () => {
   const { clock, set } = browser();

@@ -31,39 +31,11 @@
  * until the clock comes back, review 24h's loss; on 89430bc only the window's.)
  */
 import { expect, it } from 'vitest';
-import type { TabEvent, TabEventMessage, TabFrame } from '../../protocol/tab-hub';
-import { TabRegistry } from '../hub/registry';
+import type { TabFrame } from '../../protocol/tab-hub';
+import { browser, T, tabsOf } from '../test-support/stepped-clock';
 import { HeardStream } from './heard-stream';
 
 const ALL = { all: true, topics: [] };
-const T = 1_700_000_000_000;
-
-/** One wall clock for every context of the browser, as a step moves them all. */
-function browser() {
-  let now = T;
-  const clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
-  return { clock, set: (at: number) => (now = at) };
-}
-
-/** A hub's tabs, as `TabRegistry` reaches them. */
-function tabsOf() {
-  const registry = new TabRegistry(
-    undefined,
-    () => {},
-    () => {},
-  );
-  const events = new Map<string, TabEvent[]>();
-  const attach = (tabId: string) => {
-    const heard: TabEvent[] = [];
-    events.set(tabId, heard);
-    registry.add(tabId, { postMessage: (m: TabEventMessage) => heard.push(m.tabsocket) });
-  };
-  const heardBy = (tabId: string) =>
-    (events.get(tabId) ?? []).flatMap((event) =>
-      event.kind === 'frames' ? [event.frames.map((frame) => frame.seq), event.seq ?? null] : [],
-    );
-  return { registry, attach, heardBy };
-}
 
 it.fails('delivers to a tab opened before a 150 ms step back the push heard 50 ms after it (the owner itself)', () => {
   const { clock, set } = browser();
