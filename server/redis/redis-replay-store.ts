@@ -82,6 +82,7 @@ export class RedisReplayStore implements ReplayStore {
       this.#ttl,
       (session) => this.keys(session),
       (script, keys, args) => this.#eval(script, keys, args),
+      (session) => this.#sessions.get(session)?.name,
     );
   }
 
@@ -178,7 +179,8 @@ export class RedisReplayStore implements ReplayStore {
     args.push(String(this.#maxCount));
     const { reads, phase } = held;
     // A lost session is let go once Redis answered: the pushes made until then are kept too.
-    return this.#eval(DIRECT, [hash, stream], args).then(
+    const named = held.name ? [held.name] : [];
+    return this.#eval(DIRECT, [hash, stream, ...named], args).then(
       (kept) => {
         if (Number(kept) === 1 && phase === 'live') return seq;
         this.#forget(key, held, reads);

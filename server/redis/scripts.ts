@@ -124,9 +124,11 @@ end
 return out`;
 
 /**
- * KEYS: hash, stream. ARGV: owner, ttl ms, number, fan-out mark, body, maxCount. Keeps a
- * direct push if the store of `owner` holds the session (answers 1, else 0), and at most
- * maxCount of them: `dfloor` says the newest it let go.
+ * KEYS: hash, stream, and the session's name (see READ) for a login's session. ARGV: owner,
+ * ttl ms, number, fan-out mark, body, maxCount. Keeps a direct push if the store of `owner`
+ * holds the session (answers 1, else 0), and at most maxCount of them: `dfloor` says the
+ * newest it let go. Renews the session, and its name while that names it: a name that
+ * expired before its session would let another login begin one under its id (review 25h).
  */
 export const DIRECT = `${notHeld(1, 0)}
 redis.call('XADD', KEYS[2], '*', 's', ARGV[3], 'm', ARGV[4], 'b', ARGV[5])
@@ -138,6 +140,7 @@ if excess > 0 then
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
+if KEYS[3] and redis.call('HGET', KEYS[3], 'h') == KEYS[1] then redis.call('PEXPIRE', KEYS[3], ARGV[2]) end
 return 1`;
 
 /** What SEEN_IF_KEPT answers for a session Redis does not keep. */
@@ -147,7 +150,8 @@ export const NOT_KEPT = -1;
 export const NOT_OWNED = 3;
 
 /**
- * ARGV: id, window, ttl ms, the claim (a token of this call, the same when it is made again),
+ * KEYS: hash, bits, and the session's name (see READ) when this store knows it: renewed with
+ * the session while it names it (see DIRECT). ARGV: id, window, ttl ms, the claim (a token of this call, the same when it is made again),
  * a claim to take the id over from ('' for none), the owner ('' for a session another server
  * may hold: SEEN_IF_KEPT). Takes message `id` of the session for the claim: answers 0 when it
  * is new, 1 when it was seen before, and the claim that holds it when another does. The
@@ -209,6 +213,7 @@ if seen == 0 then
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
+if KEYS[3] and redis.call('HGET', KEYS[3], 'h') == KEYS[1] then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
 return seen`;
 
 /** ARGV: id, claim. The claim's process passed message `id` on: a resend of it is seen. */
