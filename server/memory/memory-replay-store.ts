@@ -46,14 +46,22 @@ export class MemoryReplayStore implements ReplayStore {
    */
   read(session: string, last: number | undefined, holder?: SessionHolder): ReplayRead {
     const lastId = this.#received.get(session)?.highest;
-    let stream = this.#stream(session, last);
-    if (holder?.login !== undefined && holder.id !== undefined) {
-      const name = loginName(holder.userId, holder.id);
+    const name =
+      holder?.login !== undefined && holder.id !== undefined
+        ? loginName(holder.userId, holder.id)
+        : undefined;
+    if (name !== undefined && !this.#logs.has(session)) {
+      // Unknown, under a name of another session kept: another login's id. Nothing is
+      // created (review 25h: a second stale resume would find it known), as on Redis.
       const named = this.#ofLogins.get(name);
-      if (!stream.fresh || named === undefined || !this.#logs.has(named)) {
-        this.#ofLogins.set(name, session);
-        this.#loginNames.set(session, name);
-      } else if (named !== session) stream = { ...stream, otherLogin: true };
+      if (named !== undefined && named !== session && this.#logs.has(named)) {
+        return { ...(last === 0 ? EMPTY : GONE), otherLogin: true };
+      }
+    }
+    const stream = this.#stream(session, last);
+    if (name !== undefined) {
+      this.#ofLogins.set(name, session);
+      this.#loginNames.set(session, name);
     }
     return lastId ? { ...stream, lastId } : stream;
   }

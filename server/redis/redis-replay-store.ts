@@ -254,6 +254,13 @@ export class RedisReplayStore implements ReplayStore {
       held.fail();
       throw error;
     }
+    if (record.otherLogin) {
+      // Another login's id: READ created nothing, so nothing is held here either (review
+      // 25h); a direct push waiting for the read is not kept.
+      held.fail();
+      this.#forget(session, held, held.reads);
+      return { head: 0, entries: last === 0 ? [] : undefined, fresh: true, otherLogin: true };
+    }
     // Read before a logout ended it (the end was heard meanwhile): read again, after the end.
     if (held.endedAt > record.counter) return this.read(session, last, holder);
     return this.#resume(session, held, record, last, created);
@@ -318,13 +325,12 @@ export class RedisReplayStore implements ReplayStore {
     const now = (interests.at(-1) ?? reader).topics;
     // A session created now counts the fan-outs from the read on: those made here before
     // it are not in its stream (the server pushes them to it, see `SessionRegistry`).
-    const { fresh, otherLogin, lastId } = record;
+    const { fresh, lastId } = record;
     return {
       head,
       entries: owed ? undefined : entries,
       caughtUp: this.#log !== undefined && !fresh,
       fresh,
-      ...(otherLogin && { otherLogin }),
       topics: now,
       lastId,
     };

@@ -29,11 +29,12 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
  * Owed, a session Redis knew gets its hole now (both anchors one past any head it can have
  * had at the last fan-out numbered, counted from each anchor and the newest direct push, and
  * past last), so that a read elsewhere before the
- * store writes its own resyncs too (review 20a). A session created now under a name that
- * names another one Redis keeps leaves the name to that one. Answers {the last fan-out
+ * store writes its own resyncs too (review 20a). A session unknown to Redis under a name that
+ * names another one Redis keeps is not created (answered '2', nothing written: review 25h, a
+ * second stale resume would find it known), and leaves the name to that one. Answers {the last fan-out
  * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, 1 when the
- * session was created now (Redis did not know it), 2 when created now under a name of
- * another session Redis keeps (`ReplayRead.otherLogin`), else 0, the highest message id seen
+ * session was created now (Redis did not know it), 2 when it did not know it and a name of
+ * another session Redis keeps refused it (`ReplayRead.otherLogin`: created nothing), else 0, the highest message id seen
  * (`top`), the hole's head (0 for none), then the direct
  * pushes after the lowest of the anchors' heads and last (after last, when the one after it
  * is a direct push), oldest first: stream id, s, m, b...}.
@@ -41,18 +42,19 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
 export const READ = `local fresh = '0'
 if not redis.call('HGET', KEYS[1], 'ch') then
   fresh = '1'
+  if KEYS[5] then
+    local named = redis.call('HGET', KEYS[5], 'h')
+    if named and named ~= KEYS[1] and redis.call('EXISTS', named) == 1 then
+      return {redis.call('GET', KEYS[4]) or '0', '0', ARGV[3], '0', ARGV[3], ARGV[4], '0', '0', '2', '0', '0'}
+    end
+  end
   redis.call('HSET', KEYS[1], 'ch', 0, 'cm', ARGV[3], 'ph', 0, 'pm', ARGV[3], 'interests', ARGV[4])
 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 if KEYS[5] then
-  local named = redis.call('HGET', KEYS[5], 'h')
-  if fresh == '0' or not named or named == KEYS[1] or redis.call('EXISTS', named) == 0 then
-    redis.call('HSET', KEYS[5], 'h', KEYS[1], 'k', ARGV[6])
-    redis.call('PEXPIRE', KEYS[5], ARGV[2])
-  else
-    fresh = '2'
-  end
+  redis.call('HSET', KEYS[5], 'h', KEYS[1], 'k', ARGV[6])
+  redis.call('PEXPIRE', KEYS[5], ARGV[2])
 end
 local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor', 'top')
 local last = tonumber(ARGV[5])

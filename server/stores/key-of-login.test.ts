@@ -55,6 +55,25 @@ describe.each(stores)('%s.keyOfLogin()', (_name, make) => {
     expect((await store.read(next.key, 0, next.holder)).otherLogin).toBeUndefined();
   });
 
+  // Review 25h: a read refused as another login's creates nothing, so a second stale resume
+  // of the id (another process, before the registry's drop of the first) is refused too,
+  // and the name stays the earlier login's.
+  it('creates nothing on a fresh read it says is of another login', async () => {
+    const store = make();
+    const first = sessionOf('ann', 'l1', 's1');
+    await store.read(first.key, 0, first.holder);
+    const next = sessionOf('ann', 'l2', 's1');
+    expect(await store.read(next.key, 0, next.holder)).toMatchObject({
+      fresh: true,
+      otherLogin: true,
+    });
+    expect(await store.read(next.key, 0, next.holder)).toMatchObject({
+      fresh: true,
+      otherLogin: true,
+    });
+    expect(await store.keyOfLogin?.('ann', 's1')).toBe(first.key);
+  });
+
   it('names no session read without a login', async () => {
     const store = make();
     const plain = sessionOf('ann', undefined, 's1');
