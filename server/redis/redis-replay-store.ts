@@ -17,7 +17,7 @@ import { HeldSession } from './held-session';
 import { MessageIds } from './message-ids';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';
-import { DIRECT, DROP, FORGET_NAME, READ } from './scripts';
+import { DIRECT, DROP, END_NAME, FORGET_NAME, READ } from './scripts';
 import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
 
@@ -424,7 +424,7 @@ export class RedisReplayStore implements ReplayStore {
    * Made again when Redis does not answer (deleting twice, or the end numbered again under
    * the same token, does nothing more); throws when no attempt was answered.
    */
-  async end(session: string): Promise<void> {
+  async end(session: string, holder?: SessionHolder): Promise<void> {
     const held = this.#sessions.get(session);
     held?.fail();
     this.#sessions.delete(session);
@@ -433,13 +433,20 @@ export class RedisReplayStore implements ReplayStore {
     const endSession = this.#endSession;
     if (endSession) await endSession(keys, { k: 'e', s: session });
     else await attempts(() => this.#client.sendCommand(['DEL', ...keys]));
-    this.#forgetName(held, keys);
+    // Its name stays, marked ended (review 25h; see `ReplayStore.end`): known where it was
+    // held, or from the holder the registry names.
+    const name =
+      held?.name ??
+      (holder?.login !== undefined && holder.id !== undefined
+        ? this.#nameOf(holder.userId, holder.id)
+        : undefined);
+    if (name) this.#eval(END_NAME, [name], [keys[0], this.#ttl]).catch(this.#onError);
   }
 
   /**
-   * The session is gone: its name, known where it was held, goes with it (review 19a: a name
-   * left for its TTL answered `keyOfLogin` with a session gone). Elsewhere, or when Redis
-   * does not answer, it expires.
+   * The session was dropped: its name, known where it was held, goes with it (review 19a: a
+   * name left for its TTL answered `keyOfLogin` with a session gone). Elsewhere, or when
+   * Redis does not answer, it expires. A logout's `end` leaves it marked instead (END_NAME).
    */
   #forgetName(held: HeldSession | undefined, [hash]: readonly [string, ...string[]]): void {
     if (held?.name) this.#eval(FORGET_NAME, [held.name], [hash]).catch(this.#onError);
@@ -478,8 +485,10 @@ export class RedisReplayStore implements ReplayStore {
 
   async keyOfLogin(user: string, id: string): Promise<string | undefined> {
     const name = this.#nameOf(user, id);
-    const key = await attempts(() => this.#client.sendCommand(['HGET', name, 'k']));
-    return typeof key === 'string' ? key : undefined;
+    const reply = await attempts(() => this.#client.sendCommand(['HMGET', name, 'k', 'e']));
+    const [key, ended] = Array.isArray(reply) ? reply : [];
+    // A name a logout's end left (END_NAME) names no session kept.
+    return typeof key === 'string' && (ended === null || ended === undefined) ? key : undefined;
   }
 
   #heldSession(key: string): HeldSession {

@@ -22,7 +22,8 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
 
 /**
  * KEYS: hash, stream, bits, the fan-out counter, and for a login's session its name by user
- * and id (a hash: `h` the session's hash, `k` its key; see `ReplayStore.keyOfLogin`). ARGV:
+ * and id (a hash: `h` the session's hash, `k` its key, `e` set once a logout ended that
+ * session, see END_NAME; see `ReplayStore.keyOfLogin`). ARGV:
  * owner, ttl ms, the fan-out mark and the interests (JSON) of a session created now, the
  * worker's last push (a large number for none), the session's key, '1' when the store owes
  * the worker a resync (a push not kept). The store of `owner` holds the session from then on.
@@ -30,7 +31,7 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
  * had at the last fan-out numbered, counted from each anchor and the newest direct push, and
  * past last), so that a read elsewhere before the
  * store writes its own resyncs too (review 20a). A session unknown to Redis under a name that
- * names another one Redis keeps is not created (answered '2', nothing written: review 25h, a
+ * names another one Redis keeps, or one a logout ended (`e`), is not created (answered '2', nothing written: review 25h, a
  * second stale resume would find it known), and leaves the name to that one. Answers {the last fan-out
  * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, 1 when the
  * session was created now (Redis did not know it), 2 when it did not know it and a name of
@@ -44,7 +45,7 @@ if not redis.call('HGET', KEYS[1], 'ch') then
   fresh = '1'
   if KEYS[5] then
     local named = redis.call('HGET', KEYS[5], 'h')
-    if named and named ~= KEYS[1] and redis.call('EXISTS', named) == 1 then
+    if named and named ~= KEYS[1] and (redis.call('EXISTS', named) == 1 or redis.call('HEXISTS', KEYS[5], 'e') == 1) then
       return {redis.call('GET', KEYS[4]) or '0', '0', ARGV[3], '0', ARGV[3], ARGV[4], '0', '0', '2', '0', '0'}
     end
   end
@@ -54,6 +55,7 @@ redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 if KEYS[5] then
   redis.call('HSET', KEYS[5], 'h', KEYS[1], 'k', ARGV[6])
+  redis.call('HDEL', KEYS[5], 'e')
   redis.call('PEXPIRE', KEYS[5], ARGV[2])
 end
 local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor', 'top')
@@ -270,6 +272,18 @@ ${NUMBER_AND_PUBLISH}`;
 
 /** KEYS: a session's name (see READ). ARGV: the session's hash. Deletes it while it names it. */
 export const FORGET_NAME = `if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * KEYS: a session's name (see READ). ARGV: the session's hash, ttl ms. A logout ended the
+ * session: while the name names it, it stays for the TTL, marked ended (`e`), so that a
+ * fresh READ of the id by another login is refused still (review 25h), and `keyOfLogin`
+ * answers none.
+ */
+export const END_NAME = `if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'e', '1')
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
 return 0`;
 
 /** ARGV: owner. Deletes the session if the store of owner holds it. */
