@@ -86,7 +86,7 @@ export class MemoryReplayStore implements ReplayStore {
   #pruneEnded(): void {
     const expired = this.clock.now() - this.limits.maxAge;
     for (const [name, at] of this.#ended) {
-      if (at > expired && this.#ended.size <= MAX_ENDED_NAMES) break;
+      if (at >= expired && this.#ended.size <= MAX_ENDED_NAMES) break;
       this.#ended.delete(name);
       const key = this.#ofLogins.get(name);
       if (key !== undefined && !this.#logs.has(key)) this.#ofLogins.delete(name);

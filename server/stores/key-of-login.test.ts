@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../protocol/clock';
 import { MemoryReplayStore } from '../memory/memory-replay-store';
 import { RedisReplayStore } from '../redis';
 import { redisForTheFile } from '../test-support/redis-server';
@@ -140,5 +141,22 @@ describe('RedisReplayStore.keyOfLogin()', () => {
     await shared.client.sendCommand(['PEXPIRE', name, '5000']);
     expect(await store.touch(s1.key)).toBe(true);
     expect(Number(await shared.client.sendCommand(['PTTL', name]))).toBeGreaterThan(500_000);
+  });
+});
+
+describe('MemoryReplayStore: the name a logout leaves', () => {
+  it('refuses another login under it for maxAge, then lets it go', () => {
+    let now = 0;
+    const clock = { ...systemClock, now: () => now };
+    const store = new MemoryReplayStore({ maxCount: 10, maxAge: 1_000, maxBytes: 100_000 }, clock);
+    const first = sessionOf('ann', 'l1', 's1');
+    store.read(first.key, 0, first.holder);
+    store.end(first.key);
+    const next = sessionOf('ann', 'l2', 's1');
+    now = 1_000;
+    expect(store.read(next.key, 0, next.holder).otherLogin).toBe(true);
+    now = 1_001;
+    expect(store.read(next.key, 0, next.holder).otherLogin).toBeUndefined();
+    expect(store.keyOfLogin('ann', 's1')).toBe(next.key);
   });
 });
