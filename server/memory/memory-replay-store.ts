@@ -10,6 +10,8 @@ import { DedupeWindow } from './dedupe-window';
 import { type ReplayLimits, ReplayLog } from './replay-log';
 
 const EMPTY: ReplayRead = { head: 0, entries: [], fresh: true };
+/** Names left by sessions a logout ended (`end`) at most: past it, the oldest goes. */
+const MAX_ENDED_NAMES = 10_000;
 const GONE: ReplayRead = { head: 0, entries: undefined, fresh: true };
 
 /**
@@ -23,6 +25,12 @@ export class MemoryReplayStore implements ReplayStore {
   readonly #ofLogins = new Map<string, string>();
   /** The other way: at most one name a key. */
   readonly #loginNames = new Map<string, string>();
+  /**
+   * Names whose session a logout ended (`end`), and when, oldest first: each names the ended
+   * key in `#ofLogins` still, for `maxAge` (review 25h), so that another login's fresh read
+   * of the id says `otherLogin`. `keyOfLogin` answers none of them.
+   */
+  readonly #ended = new Map<string, number>();
 
   constructor(
     private readonly limits: ReplayLimits,
@@ -46,16 +54,43 @@ export class MemoryReplayStore implements ReplayStore {
    */
   read(session: string, last: number | undefined, holder?: SessionHolder): ReplayRead {
     const lastId = this.#received.get(session)?.highest;
-    let stream = this.#stream(session, last);
-    if (holder?.login !== undefined && holder.id !== undefined) {
-      const name = loginName(holder.userId, holder.id);
+    const name =
+      holder?.login !== undefined && holder.id !== undefined
+        ? loginName(holder.userId, holder.id)
+        : undefined;
+    if (name !== undefined && !this.#logs.has(session)) {
+      // Unknown, under a name of another session kept: another login's id. Nothing is
+      // created (review 25h: a second stale resume would find it known), as on Redis.
       const named = this.#ofLogins.get(name);
-      if (!stream.fresh || named === undefined || !this.#logs.has(named)) {
-        this.#ofLogins.set(name, session);
-        this.#loginNames.set(session, name);
-      } else if (named !== session) stream = { ...stream, otherLogin: true };
+      if (named !== undefined && named !== session && this.#names(name, named)) {
+        return { ...(last === 0 ? EMPTY : GONE), otherLogin: true };
+      }
+    }
+    const stream = this.#stream(session, last);
+    if (name !== undefined) {
+      this.#ofLogins.set(name, session);
+      this.#loginNames.set(session, name);
+      this.#ended.delete(name);
     }
     return lastId ? { ...stream, lastId } : stream;
+  }
+
+  /** Whether `name` names `key` still: a session kept, or one a logout ended lately. */
+  #names(name: string, key: string): boolean {
+    if (this.#logs.has(key)) return true;
+    this.#pruneEnded();
+    return this.#ended.has(name);
+  }
+
+  /** Lets go of the names of ended sessions older than `maxAge`, or past the most kept. */
+  #pruneEnded(): void {
+    const expired = this.clock.now() - this.limits.maxAge;
+    for (const [name, at] of this.#ended) {
+      if (at >= expired && this.#ended.size <= MAX_ENDED_NAMES) break;
+      this.#ended.delete(name);
+      const key = this.#ofLogins.get(name);
+      if (key !== undefined && !this.#logs.has(key)) this.#ofLogins.delete(name);
+    }
   }
 
   keyOfLogin(user: string, id: string): string | undefined {
@@ -95,6 +130,21 @@ export class MemoryReplayStore implements ReplayStore {
   /** The session's last push number; 0 for a session without any. */
   head(session: string): number {
     return this.#logs.get(session)?.head ?? 0;
+  }
+
+  /**
+   * A logout ended the session: dropped, its name (if it has one) left behind for `maxAge`
+   * (see `ReplayStore.end`).
+   */
+  end(session: string): void {
+    const name = this.#loginNames.get(session);
+    const named = name !== undefined && this.#ofLogins.get(name) === session;
+    this.drop(session);
+    if (!named) return;
+    this.#ofLogins.set(name, session);
+    this.#ended.delete(name);
+    this.#ended.set(name, this.clock.now());
+    this.#pruneEnded();
   }
 
   drop(session: string): void {

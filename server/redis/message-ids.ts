@@ -32,6 +32,8 @@ export class MessageIds {
     private readonly ttl: string,
     private readonly keys: (session: string) => [hash: string, stream: string, bits: string],
     private readonly run: (script: string, keys: string[], args: string[]) => Promise<unknown>,
+    /** The session's name by user and id, where this store knows it (renewed with it: SEEN). */
+    private readonly nameOf: (session: string) => string | undefined = () => undefined,
   ) {
     this.#held = new HeldClaims(clock, CLAIM_HELD_FOR);
   }
@@ -65,6 +67,8 @@ export class MessageIds {
     owner: string,
   ): Promise<number> {
     const [hash, , bits] = this.keys(session);
+    const name = this.nameOf(session);
+    const keys = name ? [hash, bits, name] : [hash, bits];
     const key = `${session} ${id}`;
     let claim = this.#held.retake(key) ?? `${this.owner}:${++this.#claims}`;
     let holder: { claim: string; since: number } | undefined;
@@ -74,7 +78,7 @@ export class MessageIds {
       const args = [String(id), String(window), this.ttl, claim, takeOver ?? '', owner];
       let answer: unknown;
       try {
-        answer = await attempts(() => this.run(script, [hash, bits], args));
+        answer = await attempts(() => this.run(script, keys, args));
       } catch (error) {
         // It may have run, and taken the id: `passed` lets go of it all the same.
         this.#held.keep(key, claim, true);

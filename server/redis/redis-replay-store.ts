@@ -17,7 +17,7 @@ import { HeldSession } from './held-session';
 import { MessageIds } from './message-ids';
 import { readReply, type SessionRecord } from './read-reply';
 import { countResume, headAbove } from './resume-count';
-import { DIRECT, DROP, FORGET_NAME, READ } from './scripts';
+import { DIRECT, DROP, END_NAME, FORGET_NAME, READ } from './scripts';
 import { type Interest, withInterest } from './session-numbering';
 import { type RedisCommandClient, type RedisStoreOptions, storeSettings } from './store-options';
 
@@ -82,6 +82,7 @@ export class RedisReplayStore implements ReplayStore {
       this.#ttl,
       (session) => this.keys(session),
       (script, keys, args) => this.#eval(script, keys, args),
+      (session) => this.#sessions.get(session)?.name,
     );
   }
 
@@ -178,7 +179,8 @@ export class RedisReplayStore implements ReplayStore {
     args.push(String(this.#maxCount));
     const { reads, phase } = held;
     // A lost session is let go once Redis answered: the pushes made until then are kept too.
-    return this.#eval(DIRECT, [hash, stream], args).then(
+    const named = held.name ? [held.name] : [];
+    return this.#eval(DIRECT, [hash, stream, ...named], args).then(
       (kept) => {
         if (Number(kept) === 1 && phase === 'live') return seq;
         this.#forget(key, held, reads);
@@ -252,6 +254,13 @@ export class RedisReplayStore implements ReplayStore {
       held.fail();
       throw error;
     }
+    if (record.otherLogin) {
+      // Another login's id: READ created nothing, so nothing is held here either (review
+      // 25h); a direct push waiting for the read is not kept.
+      held.fail();
+      this.#forget(session, held, held.reads);
+      return { head: 0, entries: last === 0 ? [] : undefined, fresh: true, otherLogin: true };
+    }
     // Read before a logout ended it (the end was heard meanwhile): read again, after the end.
     if (held.endedAt > record.counter) return this.read(session, last, holder);
     return this.#resume(session, held, record, last, created);
@@ -316,13 +325,12 @@ export class RedisReplayStore implements ReplayStore {
     const now = (interests.at(-1) ?? reader).topics;
     // A session created now counts the fan-outs from the read on: those made here before
     // it are not in its stream (the server pushes them to it, see `SessionRegistry`).
-    const { fresh, otherLogin, lastId } = record;
+    const { fresh, lastId } = record;
     return {
       head,
       entries: owed ? undefined : entries,
       caughtUp: this.#log !== undefined && !fresh,
       fresh,
-      ...(otherLogin && { otherLogin }),
       topics: now,
       lastId,
     };
@@ -416,7 +424,7 @@ export class RedisReplayStore implements ReplayStore {
    * Made again when Redis does not answer (deleting twice, or the end numbered again under
    * the same token, does nothing more); throws when no attempt was answered.
    */
-  async end(session: string): Promise<void> {
+  async end(session: string, holder?: SessionHolder): Promise<void> {
     const held = this.#sessions.get(session);
     held?.fail();
     this.#sessions.delete(session);
@@ -425,13 +433,20 @@ export class RedisReplayStore implements ReplayStore {
     const endSession = this.#endSession;
     if (endSession) await endSession(keys, { k: 'e', s: session });
     else await attempts(() => this.#client.sendCommand(['DEL', ...keys]));
-    this.#forgetName(held, keys);
+    // Its name stays, marked ended (review 25h; see `ReplayStore.end`): known where it was
+    // held, or from the holder the registry names.
+    const name =
+      held?.name ??
+      (holder?.login !== undefined && holder.id !== undefined
+        ? this.#nameOf(holder.userId, holder.id)
+        : undefined);
+    if (name) this.#eval(END_NAME, [name], [keys[0], this.#ttl]).catch(this.#onError);
   }
 
   /**
-   * The session is gone: its name, known where it was held, goes with it (review 19a: a name
-   * left for its TTL answered `keyOfLogin` with a session gone). Elsewhere, or when Redis
-   * does not answer, it expires.
+   * The session was dropped: its name, known where it was held, goes with it (review 19a: a
+   * name left for its TTL answered `keyOfLogin` with a session gone). Elsewhere, or when
+   * Redis does not answer, it expires. A logout's `end` leaves it marked instead (END_NAME).
    */
   #forgetName(held: HeldSession | undefined, [hash]: readonly [string, ...string[]]): void {
     if (held?.name) this.#eval(FORGET_NAME, [held.name], [hash]).catch(this.#onError);
@@ -470,8 +485,10 @@ export class RedisReplayStore implements ReplayStore {
 
   async keyOfLogin(user: string, id: string): Promise<string | undefined> {
     const name = this.#nameOf(user, id);
-    const key = await attempts(() => this.#client.sendCommand(['HGET', name, 'k']));
-    return typeof key === 'string' ? key : undefined;
+    const reply = await attempts(() => this.#client.sendCommand(['HMGET', name, 'k', 'e']));
+    const [key, ended] = Array.isArray(reply) ? reply : [];
+    // A name a logout's end left (END_NAME) names no session kept.
+    return typeof key === 'string' && (ended === null || ended === undefined) ? key : undefined;
   }
 
   #heldSession(key: string): HeldSession {

@@ -37,7 +37,9 @@ function sessionOf(user: string, login: string, id: string) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-it.fails('names a kept login session for as long as Redis keeps it, direct pushes included', async () => {
+// Fixed: DIRECT renews the session's name with its hash and stream (the name is passed as
+// its third key while it names the session), as READ and CHECKPOINT do.
+it('names a kept login session for as long as Redis keeps it, direct pushes included', async () => {
   const store = new RedisReplayStore(shared.client, {
     prefix: `r25h-ttl${Math.random()}:`,
     ttl: 400,
@@ -52,6 +54,25 @@ it.fails('names a kept login session for as long as Redis keeps it, direct pushe
   const named = await store.keyOfLogin('ann', 's1');
   const next = sessionOf('ann', 'l2', 's1');
   const read = await store.read(next.key, 0, next.holder);
-  // Fails here: named is undefined, and the stale fresh read has no otherLogin.
+  // Failed here before the fix: named was undefined, and the stale fresh read had no otherLogin.
+  expect({ named, otherLogin: read.otherLogin }).toEqual({ named: first.key, otherLogin: true });
+});
+
+// The same for a message received (SEEN renews the session's hash too): its name goes on
+// with it (helper 25l, with the fix above).
+it('names a kept login session for as long as Redis keeps it, messages received included', async () => {
+  const store = new RedisReplayStore(shared.client, {
+    prefix: `r25h-ttl-seen${Math.random()}:`,
+    ttl: 400,
+  });
+  const first = sessionOf('ann', 'l1', 's1');
+  await store.read(first.key, 0, first.holder);
+  await sleep(250);
+  expect(await store.seen(first.key, 1, 64)).toBe(false);
+  await sleep(250);
+  expect(await shared.client.sendCommand(['EXISTS', store.keys(first.key)[0]])).toBe(1);
+  const named = await store.keyOfLogin('ann', 's1');
+  const next = sessionOf('ann', 'l2', 's1');
+  const read = await store.read(next.key, 0, next.holder);
   expect({ named, otherLogin: read.otherLogin }).toEqual({ named: first.key, otherLogin: true });
 });

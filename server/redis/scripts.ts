@@ -22,18 +22,20 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
 
 /**
  * KEYS: hash, stream, bits, the fan-out counter, and for a login's session its name by user
- * and id (a hash: `h` the session's hash, `k` its key; see `ReplayStore.keyOfLogin`). ARGV:
+ * and id (a hash: `h` the session's hash, `k` its key, `e` set once a logout ended that
+ * session, see END_NAME; see `ReplayStore.keyOfLogin`). ARGV:
  * owner, ttl ms, the fan-out mark and the interests (JSON) of a session created now, the
  * worker's last push (a large number for none), the session's key, '1' when the store owes
  * the worker a resync (a push not kept). The store of `owner` holds the session from then on.
  * Owed, a session Redis knew gets its hole now (both anchors one past any head it can have
  * had at the last fan-out numbered, counted from each anchor and the newest direct push, and
  * past last), so that a read elsewhere before the
- * store writes its own resyncs too (review 20a). A session created now under a name that
- * names another one Redis keeps leaves the name to that one. Answers {the last fan-out
+ * store writes its own resyncs too (review 20a). A session unknown to Redis under a name that
+ * names another one Redis keeps, or one a logout ended (`e`), is not created (answered '2', nothing written: review 25h, a
+ * second stale resume would find it known), and leaves the name to that one. Answers {the last fan-out
  * numbered, ch, cm, ph, pm, interests, dfloor, newest direct push's number, 1 when the
- * session was created now (Redis did not know it), 2 when created now under a name of
- * another session Redis keeps (`ReplayRead.otherLogin`), else 0, the highest message id seen
+ * session was created now (Redis did not know it), 2 when it did not know it and a name of
+ * another session Redis keeps refused it (`ReplayRead.otherLogin`: created nothing), else 0, the highest message id seen
  * (`top`), the hole's head (0 for none), then the direct
  * pushes after the lowest of the anchors' heads and last (after last, when the one after it
  * is a direct push), oldest first: stream id, s, m, b...}.
@@ -41,18 +43,20 @@ if owner ~= ARGV[${ownerArg}] then return ${answer} end`;
 export const READ = `local fresh = '0'
 if not redis.call('HGET', KEYS[1], 'ch') then
   fresh = '1'
+  if KEYS[5] then
+    local named = redis.call('HGET', KEYS[5], 'h')
+    if named and named ~= KEYS[1] and (redis.call('EXISTS', named) == 1 or redis.call('HEXISTS', KEYS[5], 'e') == 1) then
+      return {redis.call('GET', KEYS[4]) or '0', '0', ARGV[3], '0', ARGV[3], ARGV[4], '0', '0', '2', '0', '0'}
+    end
+  end
   redis.call('HSET', KEYS[1], 'ch', 0, 'cm', ARGV[3], 'ph', 0, 'pm', ARGV[3], 'interests', ARGV[4])
 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 if KEYS[5] then
-  local named = redis.call('HGET', KEYS[5], 'h')
-  if fresh == '0' or not named or named == KEYS[1] or redis.call('EXISTS', named) == 0 then
-    redis.call('HSET', KEYS[5], 'h', KEYS[1], 'k', ARGV[6])
-    redis.call('PEXPIRE', KEYS[5], ARGV[2])
-  else
-    fresh = '2'
-  end
+  redis.call('HSET', KEYS[5], 'h', KEYS[1], 'k', ARGV[6])
+  redis.call('HDEL', KEYS[5], 'e')
+  redis.call('PEXPIRE', KEYS[5], ARGV[2])
 end
 local known = redis.call('HMGET', KEYS[1], 'ch', 'cm', 'ph', 'pm', 'interests', 'dfloor', 'top')
 local last = tonumber(ARGV[5])
@@ -124,9 +128,11 @@ end
 return out`;
 
 /**
- * KEYS: hash, stream. ARGV: owner, ttl ms, number, fan-out mark, body, maxCount. Keeps a
- * direct push if the store of `owner` holds the session (answers 1, else 0), and at most
- * maxCount of them: `dfloor` says the newest it let go.
+ * KEYS: hash, stream, and the session's name (see READ) for a login's session. ARGV: owner,
+ * ttl ms, number, fan-out mark, body, maxCount. Keeps a direct push if the store of `owner`
+ * holds the session (answers 1, else 0), and at most maxCount of them: `dfloor` says the
+ * newest it let go. Renews the session, and its name while that names it: a name that
+ * expired before its session would let another login begin one under its id (review 25h).
  */
 export const DIRECT = `${notHeld(1, 0)}
 redis.call('XADD', KEYS[2], '*', 's', ARGV[3], 'm', ARGV[4], 'b', ARGV[5])
@@ -138,6 +144,7 @@ if excess > 0 then
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
+if KEYS[3] and redis.call('HGET', KEYS[3], 'h') == KEYS[1] then redis.call('PEXPIRE', KEYS[3], ARGV[2]) end
 return 1`;
 
 /** What SEEN_IF_KEPT answers for a session Redis does not keep. */
@@ -147,7 +154,8 @@ export const NOT_KEPT = -1;
 export const NOT_OWNED = 3;
 
 /**
- * ARGV: id, window, ttl ms, the claim (a token of this call, the same when it is made again),
+ * KEYS: hash, bits, and the session's name (see READ) when this store knows it: renewed with
+ * the session while it names it (see DIRECT). ARGV: id, window, ttl ms, the claim (a token of this call, the same when it is made again),
  * a claim to take the id over from ('' for none), the owner ('' for a session another server
  * may hold: SEEN_IF_KEPT). Takes message `id` of the session for the claim: answers 0 when it
  * is new, 1 when it was seen before, and the claim that holds it when another does. The
@@ -209,6 +217,7 @@ if seen == 0 then
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
+if KEYS[3] and redis.call('HGET', KEYS[3], 'h') == KEYS[1] then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
 return seen`;
 
 /** ARGV: id, claim. The claim's process passed message `id` on: a resend of it is seen. */
@@ -263,6 +272,18 @@ ${NUMBER_AND_PUBLISH}`;
 
 /** KEYS: a session's name (see READ). ARGV: the session's hash. Deletes it while it names it. */
 export const FORGET_NAME = `if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * KEYS: a session's name (see READ). ARGV: the session's hash, ttl ms. A logout ended the
+ * session: while the name names it, it stays for the TTL, marked ended (`e`), so that a
+ * fresh READ of the id by another login is refused still (review 25h), and `keyOfLogin`
+ * answers none.
+ */
+export const END_NAME = `if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'e', '1')
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
 return 0`;
 
 /** ARGV: owner. Deletes the session if the store of owner holds it. */

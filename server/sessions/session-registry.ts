@@ -304,7 +304,7 @@ export class SessionRegistry {
       session.socket = undefined;
       this.#unlist(session);
     }
-    this.#ends.end(session.key);
+    this.#ends.end(session.key, session);
     if (socket && socket !== by) socket.terminate();
   }
 

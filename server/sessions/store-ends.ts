@@ -1,8 +1,8 @@
 import { isPromise } from '../stores/maybe-promise';
-import type { ReplayStore } from '../stores/replay-store';
+import type { ReplayStore, SessionHolder } from '../stores/replay-store';
 
 /** An end on its way to the store, or one the store failed (made again at the next sweep). */
-type EndState = 'sent' | 'failed';
+type EndState = { state: 'sent' | 'failed'; holder: SessionHolder | undefined };
 
 /**
  * The sessions logouts ended here that the store has not forgotten yet. Until it has, a
@@ -25,21 +25,24 @@ export class StoreEnds {
     return this.#ends.has(key);
   }
 
-  /** Ends the session in the store (`end`, or `drop` for a store without it). */
-  end(key: string): void {
-    this.#ends.set(key, 'sent');
+  /**
+   * Ends the session in the store (`end`, or `drop` for a store without it); `holder` names
+   * a login's session by user and id (see `ReplayStore.end`).
+   */
+  end(key: string, holder?: SessionHolder): void {
+    this.#ends.set(key, { state: 'sent', holder });
     const oldest = this.#ends.keys().next().value;
     if (this.#ends.size > this.limit && oldest !== undefined) this.#ends.delete(oldest);
     const failed = (error: unknown) => {
       this.onStoreError(error);
-      if (this.#ends.get(key) === 'sent') this.#ends.set(key, 'failed');
+      if (this.#ends.get(key)?.state === 'sent') this.#ends.set(key, { state: 'failed', holder });
     };
     const forgotten = () => {
       this.#ends.delete(key);
     };
     const { store } = this;
     try {
-      const done = store.end ? store.end(key) : store.drop(key);
+      const done = store.end ? store.end(key, holder) : store.drop(key);
       if (isPromise(done)) done.then(forgotten, failed);
       else forgotten();
     } catch (error) {
@@ -49,8 +52,8 @@ export class StoreEnds {
 
   /** Ends again those the store failed. */
   retry(): void {
-    for (const [key, state] of this.#ends) {
-      if (state === 'failed') this.end(key);
+    for (const [key, { state, holder }] of this.#ends) {
+      if (state === 'failed') this.end(key, holder);
     }
   }
 }

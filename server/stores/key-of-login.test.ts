@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../protocol/clock';
 import { MemoryReplayStore } from '../memory/memory-replay-store';
 import { RedisReplayStore } from '../redis';
 import { redisForTheFile } from '../test-support/redis-server';
@@ -55,6 +56,46 @@ describe.each(stores)('%s.keyOfLogin()', (_name, make) => {
     expect((await store.read(next.key, 0, next.holder)).otherLogin).toBeUndefined();
   });
 
+  // Review 25h: a read refused as another login's creates nothing, so a second stale resume
+  // of the id (another process, before the registry's drop of the first) is refused too,
+  // and the name stays the earlier login's.
+  it('creates nothing on a fresh read it says is of another login', async () => {
+    const store = make();
+    const first = sessionOf('ann', 'l1', 's1');
+    await store.read(first.key, 0, first.holder);
+    const next = sessionOf('ann', 'l2', 's1');
+    expect(await store.read(next.key, 0, next.holder)).toMatchObject({
+      fresh: true,
+      otherLogin: true,
+    });
+    expect(await store.read(next.key, 0, next.holder)).toMatchObject({
+      fresh: true,
+      otherLogin: true,
+    });
+    expect(await store.keyOfLogin?.('ann', 's1')).toBe(first.key);
+  });
+
+  // Review 25h: a logout's end leaves the name, so that a stale fresh resume of the id by
+  // the next login of the user is still refused; it names no session kept any more.
+  it("says a fresh read is of another login's id after a logout ended that session", async () => {
+    const store = make();
+    const first = sessionOf('ann', 'l1', 's1');
+    await store.read(first.key, 0, first.holder);
+    await (store.end ? store.end(first.key, first.holder) : store.drop(first.key));
+    // END_NAME is not waited for by `end`: a read after it on the same connection sees it.
+    expect(await store.keyOfLogin?.('ann', 's1')).toBeUndefined();
+    const next = sessionOf('ann', 'l2', 's1');
+    expect(await store.read(next.key, 0, next.holder)).toMatchObject({
+      fresh: true,
+      otherLogin: true,
+    });
+    // Another user's, and another id of the next login, are their own.
+    const bobs = sessionOf('bob', 'l2', 's1');
+    expect((await store.read(bobs.key, 0, bobs.holder)).otherLogin).toBeUndefined();
+    const other = sessionOf('ann', 'l2', 's2');
+    expect((await store.read(other.key, 0, other.holder)).otherLogin).toBeUndefined();
+  });
+
   it('names no session read without a login', async () => {
     const store = make();
     const plain = sessionOf('ann', undefined, 's1');
@@ -100,5 +141,22 @@ describe('RedisReplayStore.keyOfLogin()', () => {
     await shared.client.sendCommand(['PEXPIRE', name, '5000']);
     expect(await store.touch(s1.key)).toBe(true);
     expect(Number(await shared.client.sendCommand(['PTTL', name]))).toBeGreaterThan(500_000);
+  });
+});
+
+describe('MemoryReplayStore: the name a logout leaves', () => {
+  it('refuses another login under it for maxAge, then lets it go', () => {
+    let now = 0;
+    const clock = { ...systemClock, now: () => now };
+    const store = new MemoryReplayStore({ maxCount: 10, maxAge: 1_000, maxBytes: 100_000 }, clock);
+    const first = sessionOf('ann', 'l1', 's1');
+    store.read(first.key, 0, first.holder);
+    store.end(first.key);
+    const next = sessionOf('ann', 'l2', 's1');
+    now = 1_000;
+    expect(store.read(next.key, 0, next.holder).otherLogin).toBe(true);
+    now = 1_001;
+    expect(store.read(next.key, 0, next.holder).otherLogin).toBeUndefined();
+    expect(store.keyOfLogin('ann', 's1')).toBe(next.key);
   });
 });

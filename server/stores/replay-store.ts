@@ -158,9 +158,13 @@ export interface ReplayStore {
    * Optional: the session ended for good (its worker's logout): forget it wherever it is
    * held, so that a later `read` of it is `fresh`. A shared store drops it even when another
    * server holds it now (that one's next `append` or `touch` learns it moved). Without it,
-   * `drop`.
+   * `drop`. A login's session (`holder`, as `read` had it) leaves its name by user and id
+   * behind for about the session's own lifetime: a fresh read of the id by another login of
+   * the user says `otherLogin` still (review 25h: a stale `fresh` cursor of the next login
+   * would begin a session under the ended id, numbered like it), though `keyOfLogin` names it
+   * no more.
    */
-  end?(session: string): MaybePromise<void>;
+  end?(session: string, holder?: SessionHolder): MaybePromise<void>;
   /** Whether the push being made now comes from the store's own fan-out across servers. */
   makingFanout?(): boolean;
   /**
