@@ -197,7 +197,8 @@ export class Hub {
     const answered = known?.connection.sync(openedAt);
     // When the open was made: its page's time, or this hub's now. Without a cursor, the tab
     // is open since then.
-    const openAt = openedAt ?? this.env.clock.now();
+    const now = this.env.clock.now();
+    const openAt = openedAt ?? now;
     const openSince = cursor ? undefined : openAt;
     let resyncUnheard = false;
     const taken = () => {
@@ -219,6 +220,7 @@ export class Hub {
       answered && true,
       openedAt,
       openAt,
+      now,
     );
     this.#urls.set(name, tabId, urlProvider);
     entry.graceTimer.clear();

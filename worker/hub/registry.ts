@@ -98,7 +98,8 @@ export class TabRegistry {
    * `interest` until the tab says what it wants: nothing, or, for a tab coming back (or one
    * whose open waits, caught up with everything), everything.
    * Answers what the tab joined as, for `isJoinedAs`; none when it had joined already.
-   * `since`: the open's, made without a cursor then; `at`: when the open was made.
+   * `since`: the open's, made without a cursor then; `at`: when the open was made; `now`: the
+   * hub's clock, which dates are read as (`before`).
    */
   join(
     tabId: string,
@@ -107,14 +108,15 @@ export class TabRegistry {
     opening?: true,
     since?: number,
     at = since ?? 0,
+    now?: number,
   ): object | undefined {
     const tab = this.#tabs.get(tabId);
     const known = tab?.joined.get(name);
     // Made after the tab's last open: the page connected anew (a new login, its release of
     // the old one skipped as it came in the same task), not a handle joining its group.
-    // (No `since`, no later open: `undefined` compares false.) Read as the new open's clock
-    // stood: one past it was made before a step back (review 25g).
-    if (known && before(known.at, since as number, since)) known.since = known.at = since as number;
+    // (No `since`, no later open: `undefined` compares false.) An open past the clock was made
+    // before a step back (review 25g).
+    if (known && before(known.at, since as number, now)) known.since = known.at = since as number;
     if (!tab || known) return undefined;
     const topics = new Set(interest.topics);
     const wants: Wants = { all: interest.all, topics, opening, since, at };

@@ -152,14 +152,14 @@ export class RelayPeer {
   }
 
   /**
-   * A tab without a cursor opened at `at` (`HubApi.open`'s `since`): while the hub still
-   * joins without a cursor, the pushes its owner heard since then are the tab's too, also
-   * those heard before this hub began (a fresh worker after a death: review 21c). The next
-   * join says so.
+   * A tab without a cursor opened at `at` (`HubApi.open`'s `since`; `now`: this hub's clock):
+   * while the hub still joins without a cursor, the pushes its owner heard since then are the
+   * tab's too, also those heard before this hub began (a fresh worker after a death: review
+   * 21c). The next join says so.
    */
-  openedSince(at: number): void {
-    // The earlier as read when this tab opened: one past it came before a step back (review 25g).
-    if (!this.following && !this.#cursor && before(at, this.since ?? at, at)) this.since = at;
+  openedSince(at: number, now: number): void {
+    // The earlier as read at `now`: one past it came before a step back (review 25g).
+    if (!this.following && !this.#cursor && before(at, this.since ?? at, now)) this.since = at;
   }
 
   /** The owner's state as last heard, for this hub's tabs. */

@@ -17,7 +17,7 @@
  * NEW with 89430bc: on 3f7d0c3 p1 is dated `max(#lastAt, now)`; A heard nothing since the open
  * (`#lastAt` before T), so p1 is dated T - 985 < T and passed over (the test passes there).
  * A fix: raise by `before(known.at, since, now)` (the join knows no `now`: the hub's clock).
- * Fixed: it raises by `before(known.at, since, since)`, read as the new open's clock stood.
+ * Fixed: it raises by `before(known.at, since, now)`, `now` the hub's clock (`Hub.open` passes it).
  */
 import { expect, it } from 'vitest';
 import type { TabEvent, TabEventMessage, TabFrame } from '../../protocol/tab-hub';
@@ -50,7 +50,7 @@ it("passes over, for a tab's new login opened after a step back, a push of its o
   a.frame({ data: 'alice-1', seq: 1 }, 'S-alice');
   // Alice logs out; the page opens bob's login at T - 980, in the task of the release.
   now = T - 980;
-  registry.join('tab', 'n', ALL, undefined, T - 980);
+  registry.join('tab', 'n', ALL, undefined, T - 980, T - 980, now);
   // Hub B reads p1 off its lagging channel at T - 970.
   now = T - 970;
   new HeardStream('n', registry, clock).frame(channel[0] as TabFrame, 'S-alice');

@@ -21,7 +21,7 @@
  * NEW with 89430bc: on 3f7d0c3 the owner dates p2 `max(#lastAt, now)` = T + 5, the join's
  * since is the same T - 980, and the catch-up has p1 and p2 (the test passes there).
  * A fix: `openedSince` keeps the earlier by `before(at, this.since, now)`.
- * Fixed: it does, read as the new tab's open stood (`before(at, since, at)`).
+ * Fixed: it does, read at the hub's clock (`before(at, since, now)`).
  */
 import { afterEach, expect, it, vi } from 'vitest';
 import type { RelayMessage } from '../../protocol/relay';

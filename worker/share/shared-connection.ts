@@ -184,7 +184,7 @@ export class SharedConnection {
     const role = this.#role;
     if (role.kind !== 'relay') return undefined;
     // A tab without a cursor that opened before the hub's `since` (`HubApi.open`).
-    if (since !== undefined) role.peer.openedSince(since);
+    if (since !== undefined) role.peer.openedSince(since, this.env.clock.now());
     role.peer.sync();
     if (!this.#known.promise) this.#known.start(KNOWN_WITHIN);
     return this.#known.promise;
