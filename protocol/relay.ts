@@ -78,6 +78,14 @@ export type OwnerMessage = Envelope &
          */
         afterLogout?: true | number | undefined;
         /**
+         * With `afterLogout`: the sessions its hub knows logouts ended (`LoginEnds.sessions`).
+         * A hub that hears it, answered or not, resumes none of them; one whose login is still
+         * on one (the logout's word lagging, or never posted: the logged-out login's own next
+         * one took the socket on) ends that login, as on the word. Owners of earlier releases
+         * leave it out; hubs of earlier releases ignore it.
+         */
+        ended?: string[] | undefined;
+        /**
          * The `since` of the join this answers: the catch-up that follows holds the pushes
          * the owner heard since then, and `cursor` stands before the first of them.
          */

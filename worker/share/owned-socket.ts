@@ -95,6 +95,7 @@ export class OwnedSocket {
           },
           ended: (sessions) => connection.leave(sessions),
           afterLogout: start.afterLogout,
+          loggedOut: () => start.loggedOut.list(),
         },
         heard,
         env.schedule,

@@ -43,6 +43,8 @@ export interface OwnerHost {
   ended(sessions: readonly string[]): void;
   /** Whether this hub's login began after a logout (see `OwnerMessage` owner's). */
   afterLogout(): number | boolean;
+  /** The sessions this hub knows logouts ended (`LoginEnds.sessions`). */
+  loggedOut(): string[];
 }
 
 /** What the owner's tabs heard (`HeardStream`): the pushes kept, and the builds they know. */
@@ -573,6 +575,7 @@ export class RelayOwner {
   ): void {
     const { status } = this.socket;
     const { build, url } = this;
+    const afterLogout = this.host.afterLogout() || undefined;
     const cursor =
       startsAfter === undefined ? this.socket.cursor : { ...this.socket.cursor, seq: startsAfter };
     this.#post({
@@ -585,7 +588,8 @@ export class RelayOwner {
       asked: ask,
       ...(since === undefined ? {} : { since }),
       resyncs,
-      afterLogout: this.host.afterLogout() || undefined,
+      afterLogout,
+      ended: afterLogout ? this.host.loggedOut() : undefined,
     });
   }
 

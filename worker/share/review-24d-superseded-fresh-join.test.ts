@@ -63,6 +63,7 @@ it("tells a hub that joins with a superseded fresh cursor the owner's session, a
       learn: noop,
       ended: noop,
       afterLogout: () => false,
+      loggedOut: () => [],
     },
     heard,
     (task) => task(),

@@ -105,14 +105,17 @@ async function scenario(via: 'keeper' | 'owner') {
   return { resumed, session, dStates: tabD.states() };
 }
 
-it.fails("a granted keeper's next login leaves no hub that never followed it to resume the ended session", async () => {
+// Fixed: the kept login's announcement (`afterLogout`) names the sessions its hub knows
+// ended (`owner` `ended`, `RelayOwner.#announce`); every hub that hears it records them
+// (`SharedConnection.#receive`), followed or not: d, owner later, leaves c's S1.
+it("a granted keeper's next login leaves no hub that never followed it to resume the ended session", async () => {
   const { resumed, session, dStates } = await scenario('keeper');
   expect(dStates).toContain('connecting:start');
   // Fails here (NEW: passes on 8a4024d): d resumes S1.
   expect(resumed).not.toContain(session);
 });
 
-it.fails("a logged-out owner's kept next login leaves no hub that never followed it to resume the ended session", async () => {
+it("a logged-out owner's kept next login leaves no hub that never followed it to resume the ended session", async () => {
   const { resumed, session, dStates } = await scenario('owner');
   expect(dStates).toContain('connecting:start');
   // Fails here (OLDER: on 8a4024d too, since round 24's kept lock): d resumes S1.

@@ -508,6 +508,11 @@ export class SharedConnection {
     if (message?.v !== RELAY_VERSION) return;
     if (message.kind === 'close' && this.isAfter(message.at, message.session)) return;
     if (message.kind === 'leaving') this.#heardLeaving(message);
+    // A login that began after a logout names the sessions that logout ended: no login here
+    // resumes one, though this hub never follows that owner (its join lost, or the owner's
+    // hub died before it read it, review 25i), nor heard the logout (its word lagging).
+    const ended = (message.kind === 'owner' && message.ended) || [];
+    for (const session of ended) this.#ends.sessions.add(session, false);
     // The owner closed the login this hub's tab logged out of: heard by this hub in any
     // role, as its next login's channel hears it too.
     if (isLogout(message)) this.#ends.waits.heard(message.session);
@@ -517,6 +522,8 @@ export class SharedConnection {
       // lock came here (`HeardStream.answeredLate`).
       const answer = message.kind === 'owner' && message.joined === this.env.hubId;
       if (answer && message.since !== undefined) this.#heard.answeredLate(message.cursor);
+      // Taken the lock before it: while no resume went out, a session of its own instead.
+      if (ended.length) role.socket.connection.leave(ended);
       if (!isOwnerMessage(message)) {
         role.socket.receive(message);
         if (message.kind === 'close' && role.socket.dormant) {
@@ -594,17 +601,23 @@ export class SharedConnection {
       this.#closeHere(role, message.detail.code ?? 1000, 'logout');
       return;
     }
+    const on = role.peer.cursor?.session;
     if (
       message.kind === 'owner' &&
       message.afterLogout &&
       ((message.joined === '' && message.from === role.peer.owner) ||
+        (on !== undefined &&
+          ended.includes(on) &&
+          (role.peer.status.state !== 'idle' || role.peer.intent === 'rejoin')) ||
         (role.peer.owner === undefined && this.began < (message.afterLogout as number)))
     ) {
       // The owner this hub follows took the socket on for its next login, after a logout:
       // the login followed ended, though the word of it may come later on its own lagging
       // channel (review 24g). Followed, the next user's pushes would reach its tabs. So for
       // a hub that follows none yet (its join lost, or read by no owner), whose login began
-      // before that logout (review 24i): it is of the login that ended.
+      // before that logout (review 24i): it is of the login that ended. So for a login still
+      // on a session the announcement names ended (review 25i: the logged-out login's own
+      // next one, or a keeper's, took the socket on, and the word lags or never comes).
       this.#closeHere(role, 1000, 'logout');
       return;
     }
