@@ -25,7 +25,11 @@ afterEach(() => {
 });
 
 describe("a queued keeper's own next login", () => {
-  it.fails('leaves no hub queued behind it with a cursor of the ended login the socket', async () => {
+  // Fixed: a queued keeper's own next login keeps its place in the lock's queue: its lock
+  // request passes to that login's relay (`SharedConnection.start`, `#letGo`'s `place`), its
+  // `leaving` still posted; the lock comes to it ahead of the reloaded page's hub, and it
+  // takes the socket on a session of its own (its login began after the logout).
+  it('leaves no hub queued behind it with a cursor of the ended login the socket', async () => {
     const name = 'queued-keeper';
     const a = world.startHub('build-a');
     const tabA = await world.attachTab(a.hub, 'tab-a');
@@ -56,5 +60,7 @@ describe("a queued keeper's own next login", () => {
     next.accept();
     next.receive(HELLO);
     expect(resumeFrameOf(next).session).not.toBe(session);
+    // The lock came to b's next login, from the place b kept.
+    expect(b.hub.inspect(name)?.role).toBe('owner');
   });
 });

@@ -276,7 +276,12 @@ export class SharedConnection {
       this.#own(undefined, undefined, release, { channel, login: this.env.nextLogin() });
       return 'started';
     }
-    this.#letGo();
+    // A keeper still queued keeps its place for this login's relay (review 25d): at the back
+    // of the queue, the lock could go to a hub queued since with a cursor of the login that
+    // ended (a page reloaded in its instant), which, hearing neither the owner's `leaving`
+    // nor this hub's on lagging channels, would resume it. Its `leaving` still goes out.
+    const place = role.kind === 'keeper' ? role.stop : undefined;
+    this.#letGo(undefined, place);
     if (!locks || !openChannel) {
       this.#own(undefined, resumeFrom, () => {});
       return 'started';
@@ -296,25 +301,22 @@ export class SharedConnection {
       // (`before`), it is before the hub began.
       since ?? this.env.clock.now(),
     );
-    const relaying: Relaying = {
-      kind: 'relay',
-      peer,
-      channel,
-      stop: new AbortController(),
-      granted: undefined,
-    };
+    const stop = place ?? new AbortController();
+    const relaying: Relaying = { kind: 'relay', peer, channel, stop, granted: undefined };
     this.#role = relaying;
     this.#known.start(KNOWN_WITHIN);
     peer.setTopics(this.#topics);
+    if (place) return 'started';
     let release = (): void => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
     locks
-      .request(ownerLockName(this.options.name), { signal: relaying.stop.signal }, () => {
+      .request(ownerLockName(this.options.name), { signal: stop.signal }, () => {
+        // The relay or keeper that holds this place now: this login's, or the next one's.
         const role = this.#role;
-        if (role === relaying) this.#take(relaying, release);
-        else if (role.kind === 'keeper' && role.stop === relaying.stop) {
+        if (role.kind === 'relay' && role.stop === stop) this.#take(role, release);
+        else if (role.kind === 'keeper' && role.stop === stop) {
           role.granted = release;
           // No hub owns the socket while this one holds the lock: nothing of the login is
           // passed on any more, whether or not the owner's word comes.
@@ -744,9 +746,10 @@ export class SharedConnection {
 
   /**
    * Leaves the lock (or its queue) and the channel; the status stays what it was. An owner's
-   * `leaving` names `ended`, a session the next owner must not resume.
+   * `leaving` names `ended`, a session the next owner must not resume. `place`: a keeper's
+   * place in the queue, kept for this hub's next login (`start`).
    */
-  #letGo(ended?: string): void {
+  #letGo(ended?: string, place?: AbortController): void {
     const role = this.#role;
     this.#known.settle();
     const loggedOut = this.#ends.letGo(ended);
@@ -768,7 +771,7 @@ export class SharedConnection {
           loggedOut: { logins: [], sessions: this.#ends.sessions.list() },
         });
       }
-      role.stop.abort();
+      if (role.stop !== place) role.stop.abort();
       role.granted?.();
       role.channel.onmessage = null;
       role.channel.close();
