@@ -430,17 +430,19 @@ export class RedisReplayStore implements ReplayStore {
     this.#sessions.delete(session);
     this.#unkept.delete(session);
     const keys = this.keys(session);
-    const endSession = this.#endSession;
-    if (endSession) await endSession(keys, { k: 'e', s: session });
-    else await attempts(() => this.#client.sendCommand(['DEL', ...keys]));
     // Its name stays, marked ended (review 25h; see `ReplayStore.end`): known where it was
-    // held, or from the holder the registry names.
+    // held, or from the holder the registry names. Marked before the session goes, and made
+    // again as the end is: a READ of the id between the two, or a mark never made, would
+    // let the next login begin a session under it (review 25o).
     const name =
       held?.name ??
       (holder?.login !== undefined && holder.id !== undefined
         ? this.#nameOf(holder.userId, holder.id)
         : undefined);
-    if (name) this.#eval(END_NAME, [name], [keys[0], this.#ttl]).catch(this.#onError);
+    if (name) await attempts(() => this.#eval(END_NAME, [name], [keys[0], this.#ttl]));
+    const endSession = this.#endSession;
+    if (endSession) await endSession(keys, { k: 'e', s: session });
+    else await attempts(() => this.#client.sendCommand(['DEL', ...keys]));
   }
 
   /**

@@ -275,10 +275,10 @@ export const FORGET_NAME = `if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then 
 return 0`;
 
 /**
- * KEYS: a session's name (see READ). ARGV: the session's hash, ttl ms. A logout ended the
+ * KEYS: a session's name (see READ). ARGV: the session's hash, ttl ms. A logout ends the
  * session: while the name names it, it stays for the TTL, marked ended (`e`), so that a
  * fresh READ of the id by another login is refused still (review 25h), and `keyOfLogin`
- * answers none.
+ * answers none. Run before the session is deleted (review 25o).
  */
 export const END_NAME = `if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then
   redis.call('HSET', KEYS[1], 'e', '1')
