@@ -344,9 +344,13 @@ export class SharedConnection {
     return (
       before(at as number, this.began, this.env.clock.now()) &&
       session !== undefined &&
-      session !== this.#from &&
-      session !== this.cursor?.session
+      !this.owns(session)
     );
+  }
+
+  /** Whether `session` is this login's: the one it is on, or the one it started from. */
+  owns(session: string | undefined): boolean {
+    return session === this.#from || session === this.cursor?.session;
   }
 
   /** Where a tab's send enters, whatever the role: past `refuseSend`, nothing refuses it for the limit. */
