@@ -156,7 +156,7 @@ export class Hub {
     // login's cursor of a session it ended, or of another epoch than the first (a session the
     // server moved that login onto, which the tab that logged out had not heard: review 24i),
     // resumes nothing.
-    // Dates of two pages, read as this hub's clock stands (`before`). A rejoin of a live login
+    // Dates of two pages, read as this hub's clock stands (`before`). A rejoin of the login
     // here (its cursor's session that login's), judged not the logged-out one when it began,
     // is of that login whatever the dates say (review 25j: a clock step back). The epoch rule
     // holds until a login starts here after the record: the next user's moved sessions are
@@ -166,7 +166,7 @@ export class Hub {
       record &&
       (record.ended.has(cursor?.session as string) ||
         (!before(record.at, since as number, this.env.clock.now()) &&
-          !(entry && !hasEnded(entry.connection.state) && entry.connection.owns(cursor?.session))));
+          !(cursor && entry?.connection.owns(cursor.session))));
     if (
       record &&
       cursor &&
@@ -376,7 +376,7 @@ export class Hub {
       // An older tab's close says no time: it was made before it reached this hub.
       this.#loggedOut.set(name, {
         ended: new Set(named === undefined ? [] : [named]),
-        at: Number.isFinite(at) ? (at as number) : this.env.clock.now(),
+        at: +(at as number) || this.env.clock.now(),
       });
     }
     const done = connection

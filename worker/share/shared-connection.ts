@@ -341,16 +341,15 @@ export class SharedConnection {
    * back comes first).
    */
   isAfter(at: number | undefined, session: string | undefined): boolean {
-    return (
-      before(at as number, this.began, this.env.clock.now()) &&
-      session !== undefined &&
-      !this.owns(session)
-    );
+    return before(at as number, this.began, this.env.clock.now()) && !this.owns(session);
   }
 
-  /** Whether `session` is this login's: the one it is on, or the one it started from. */
+  /**
+   * Whether `session` is this login's: the one it is on, or the one it started from. None
+   * (an older tab's close) names no other login's.
+   */
   owns(session: string | undefined): boolean {
-    return session === this.#from || session === this.cursor?.session;
+    return session === undefined || session === this.#from || session === this.cursor?.session;
   }
 
   /** Where a tab's send enters, whatever the role: past `refuseSend`, nothing refuses it for the limit. */
