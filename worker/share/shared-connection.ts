@@ -252,6 +252,8 @@ export class SharedConnection {
       return 'joined';
     }
     this.#ends.startLogin();
+    // Not from a cursor where the lock is kept (below): that one is of the login that ended.
+    this.#from = resumeFrom?.session;
     const { locks, openChannel } = this.env;
     const keeps = role.kind === 'owner' || (role.kind === 'keeper' && role.granted);
     if (keeps && this.#ends.logout && locks && openChannel) {
@@ -267,6 +269,7 @@ export class SharedConnection {
       // So does a keeper's that holds the lock (review 25d): the hub queued next may be
       // such a page's, which hears neither this hub's join nor its `leaving` in time.
       this.#ends.letGo();
+      this.#from = undefined;
       let release: () => void;
       if (role.kind === 'owner') release = role.socket.dispose(undefined, false, true);
       else {
@@ -278,7 +281,6 @@ export class SharedConnection {
       this.#own(undefined, undefined, release, { channel, login: this.env.nextLogin() });
       return 'started';
     }
-    this.#from = resumeFrom?.session;
     this.#letGo();
     if (!locks || !openChannel) {
       this.#own(undefined, resumeFrom, () => {});
