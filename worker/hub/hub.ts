@@ -30,7 +30,7 @@ import {
   isSessionCursor,
 } from '../../protocol/tab-hub-checks';
 import type { Environment, LockWaiter, RelayChannelPort, ScheduleTask } from '../platform';
-import type { Missed } from '../share/recent-frames';
+import { before, type Missed } from '../share/recent-frames';
 import { logOutElsewhere, SharedConnection } from '../share/shared-connection';
 import { HeardWrites, numberingOf } from '../share/tab-send';
 import { fitInterest } from '../socket/wire-limits';
@@ -90,7 +90,7 @@ export class Hub {
    * Logouts that reached this hub with no login of their name (`close`): the login of a hub
    * that died, whose tabs rejoin here. By name: the sessions it ended (the one the tab logged
    * out of, none from an older tab; those of the rejoins it closed), and when the tab made it
-   * (`at`; an older tab's: never past). Kept: a rejoin of that login that comes late, after a
+   * (`at`; an older tab's: when it reached this hub). Kept: a rejoin of that login that comes late, after a
    * login made since, still joins closed.
    */
   readonly #loggedOut = new Map<string, LoggedOut>();
@@ -156,11 +156,22 @@ export class Hub {
     // login's cursor of a session it ended, or of another epoch than the first (a session the
     // server moved that login onto, which the tab that logged out had not heard: review 24i),
     // resumes nothing.
+    // Dates of two pages, read as this hub's clock stands (`before`). A rejoin of the login
+    // here (its cursor's session that login's), judged not the logged-out one when it began,
+    // is of that login whatever the dates say (review 25j: a clock step back). The epoch rule
+    // holds until a login starts here after the record: the next user's moved sessions are
+    // its own (review 25j).
     const late =
       intent === 'rejoin' &&
       record &&
-      (!((since as number) > (record.at as number)) || record.ended.has(cursor?.session as string));
-    if (record && cursor && (late || record.ended.has(cursor.session) || cursor.epoch)) {
+      (record.ended.has(cursor?.session as string) ||
+        (!before(record.at, since as number, this.env.clock.now()) &&
+          !(cursor && entry?.connection.owns(cursor.session))));
+    if (
+      record &&
+      cursor &&
+      (late || record.ended.has(cursor.session) || (cursor.epoch && !record.next))
+    ) {
       record.ended.add(cursor.session);
       entry?.connection.endedElsewhere(cursor.session);
     }
@@ -238,6 +249,7 @@ export class Hub {
         known && !hasEnded(known.connection.state) ? known.connection.cursor : undefined;
       if (entry.connection.start(cursor, intent, openedAt) === 'started') {
         entry.login = ++this.#logins;
+        if (record) record.next = true;
         // When the login was made: a rejoin's, in the hub that died (an older tab's: before
         // any logout); else its page's, or now.
         entry.connection.began = intent === 'rejoin' ? +(since as number) || 0 : openAt;
@@ -363,7 +375,11 @@ export class Hub {
     // The owner, another hub, may not have heard it yet; this hub's next opens of the name
     // find the login ended (`#loggedOut`).
     if (!connection) {
-      this.#loggedOut.set(name, { ended: new Set(named === undefined ? [] : [named]), at });
+      // An older tab's close says no time: it was made before it reached this hub.
+      this.#loggedOut.set(name, {
+        ended: new Set(named === undefined ? [] : [named]),
+        at: +(at as number) || this.env.clock.now(),
+      });
     }
     const done = connection
       ? connection.loggingOut
@@ -499,11 +515,13 @@ const DONE: Outcome<void> = { ok: true, value: undefined };
 
 /**
  * A logout recorded by a hub with no login of its name (`Hub.close`): the sessions it ended,
- * and when the tab made it (none from an older tab: every rejoin is of a login before it).
+ * and when the tab made it (an older tab's, which says not: when it reached this hub).
  */
 interface LoggedOut {
   ended: Set<string>;
-  at: number | undefined;
+  at: number;
+  /** A login started here since (`Hub.open`'s epoch rule no longer holds). */
+  next?: true;
 }
 
 /** The answer to a rejoin a recorded logout closed, with its name, url and options. */

@@ -81,19 +81,24 @@ async function bobAfterRecordedLogout(name: string, at: number | undefined, bobA
   return { answer, bob };
 }
 
+// Fixed: a rejoin whose cursor names the session of the live login here (or the one it started
+// from: `SharedConnection.owns`) is of that login, which was judged not the logged-out one when it
+// began, whatever the dates say (`Hub.open`'s `late`); the dates are read with `before` as the
+// hub's clock stands, and an older tab's close, which says no time, is dated when it reached the
+// hub (`Hub.close`), no longer "before every rejoin".
 describe('a recorded logout kept for the worker’s life, and a rejoin of the next login', () => {
-  it.fails('leaves bob’s restored page on bob’s live login when the logout came from an older tab', async () => {
+  it('leaves bob’s restored page on bob’s live login when the logout came from an older tab', async () => {
     const now = Date.now();
     const { answer } = await bobAfterRecordedLogout(
       'review-25j-record-older-tab',
       undefined,
       now + 10,
     );
-    // Fails here: `{ state: 'closed' }`: an older tab's record closes every later rejoin.
+    // Failed here: `{ state: 'closed' }`: an older tab's record closed every later rejoin.
     expect(answer).toMatchObject({ ok: true, value: { state: 'open' } });
   });
 
-  it.fails('leaves bob’s restored page on bob’s live login after a clock step back', async () => {
+  it('leaves bob’s restored page on bob’s live login after a clock step back', async () => {
     const now = Date.now();
     // alice's close read the clock before it was set back a minute; bob's login after it.
     const { answer } = await bobAfterRecordedLogout(
@@ -101,7 +106,39 @@ describe('a recorded logout kept for the worker’s life, and a rejoin of the ne
       now,
       now - 60_000,
     );
-    // Fails here: `{ state: 'closed' }`.
+    // Failed here: `{ state: 'closed' }`.
     expect(answer).toMatchObject({ ok: true, value: { state: 'open' } });
   });
+});
+
+// Fixed with the above: with no live login to own the cursor (bob's only page was in the cache
+// past the grace period), the older tab's close is dated when it reached c, and bob's login,
+// made after that, rejoins.
+it('lets bob’s released login rejoin after an older tab’s close, dated when it reached the hub', async () => {
+  const name = 'review-25j-record-older-tab-released';
+  const options = relayOptions(name, { gracePeriod: 0 });
+  const a = world.startHub('build-a');
+  const tabA = await world.attachTab(a.hub, 'tab-a');
+  await tabA.api.open('tab-a', options);
+  tabA.api.setInterest('tab-a', name, ALL);
+  const first = handshake(world.latest());
+  a.kill();
+  const c = world.startHub('build-a');
+  const againA = await world.attachTab(c.hub, 'tab-a', { back: true });
+  await againA.api.close('tab-a', name, 1000, '', first.resume.session);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const tabB = await world.attachTab(c.hub, 'tab-b');
+  const sockets = world.sockets.length;
+  const bobAt = Date.now();
+  await tabB.api.open('tab-b', options, undefined, undefined, 'login', bobAt);
+  tabB.api.setInterest('tab-b', name, ALL);
+  await vi.waitFor(() => expect(world.sockets.length).toBe(sockets + 1));
+  const bob = handshake(world.latest());
+  c.hub.api({ postMessage: () => {} }).leave('tab-b');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await tabB.api.attach('tab-b', true);
+  const cursor = { session: bob.resume.session, seq: 0, nextId: 1 };
+  const answer = await tabB.api.open('tab-b', options, cursor, undefined, 'rejoin', bobAt);
+  // Before: `{ state: 'closed' }` (an older tab's record closed every later rejoin).
+  expect(answer.ok && answer.value.state).not.toBe('closed');
 });

@@ -53,7 +53,12 @@ afterEach(() => {
   world = hubWorld();
 });
 
-it.fails('resumes the next user’s moved session for its restored page', async () => {
+// Fixed: the epoch rule (a new login's cursor of another epoch resumes nothing while a logout is
+// recorded, review 24i) holds only until a login starts on this hub after the record
+// (`LoggedOut.next`): the sessions the server moves a login made since onto are its own. Left:
+// a page of the logged-out login reloaded only after such a login started (it joins it while
+// live) and was released, its cursor of a session the record does not name, resumes it.
+it('resumes the next user’s moved session for its restored page', async () => {
   const name = 'review-25j-record-next-login-epoch';
   const options = relayOptions(name, { gracePeriod: 0 });
   const a = world.startHub('build-a');
@@ -108,7 +113,7 @@ it.fails('resumes the next user’s moved session for its restored page', async 
   again.receive(resumed(2));
   await new Promise((resolve) => setTimeout(resolve, 20));
   const told = tabB.events.slice(heard).filter((event) => event.kind === 'resync').length;
-  // Fails here: the resume names a fresh session, not S4 (so 3 and 4 cannot be replayed),
+  // Failed here: the resume named a fresh session, not S4 (so 3 and 4 cannot be replayed),
   // and no `resync` is told.
   expect({ session: resume.session, told }).toEqual({ session: S4, told: 0 });
 });

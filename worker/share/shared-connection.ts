@@ -16,7 +16,7 @@ import { AnswerWait } from './answer-wait';
 import { HeardStream, type HeardTabs } from './heard-stream';
 import { isLogout, LoginEnds } from './login-ends';
 import { OwnedSocket } from './owned-socket';
-import type { Missed } from './recent-frames';
+import { before, type Missed } from './recent-frames';
 import { RelayPeer } from './relay-peer';
 import { refuseSend } from './send-gate';
 
@@ -93,6 +93,8 @@ export class SharedConnection {
   readonly #known: AnswerWait;
   /** When the tab that started this hub's login made it (`Hub.open`): a logout made before it ends another login. */
   began = 0;
+  /** The session of the cursor this hub's login started from: this login's too, though it moved on. */
+  #from: string | undefined;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -250,6 +252,8 @@ export class SharedConnection {
       return 'joined';
     }
     this.#ends.startLogin();
+    // Not from a cursor where the lock is kept (below): that one is of the login that ended.
+    this.#from = resumeFrom?.session;
     const { locks, openChannel } = this.env;
     const keeps = role.kind === 'owner' || (role.kind === 'keeper' && role.granted);
     if (keeps && this.#ends.logout && locks && openChannel) {
@@ -265,6 +269,7 @@ export class SharedConnection {
       // So does a keeper's that holds the lock (review 25d): the hub queued next may be
       // such a page's, which hears neither this hub's join nor its `leaving` in time.
       this.#ends.letGo();
+      this.#from = undefined;
       let release: () => void;
       if (role.kind === 'owner') release = role.socket.dispose(undefined, false, true);
       else {
@@ -333,12 +338,22 @@ export class SharedConnection {
 
   /**
    * Whether this login was made after a logout made `at`, posted again by a hub that died
-   * (`Hub.close`, `logOutElsewhere`), and is on another session than the one it ended: that
-   * logout ended another login (review 24e). Never for a logout that says no time or no
-   * session.
+   * (`Hub.close`, `logOutElsewhere`), and is on another session than the one it ended (nor
+   * the one it started from, review 25j: the server may have moved it on here): that logout
+   * ended another login (review 24e). Never for a logout that says no time or no session.
+   * Dates of two pages, read as this hub's clock stands (`before`: one read before a step
+   * back comes first).
    */
   isAfter(at: number | undefined, session: string | undefined): boolean {
-    return (at as number) < this.began && session !== undefined && session !== this.cursor?.session;
+    return before(at as number, this.began, this.env.clock.now()) && !this.owns(session);
+  }
+
+  /**
+   * Whether `session` is this login's: the one it is on, or the one it started from. None
+   * (an older tab's close) names no other login's.
+   */
+  owns(session: string | undefined): boolean {
+    return session === undefined || session === this.#from || session === this.cursor?.session;
   }
 
   /** Where a tab's send enters, whatever the role: past `refuseSend`, nothing refuses it for the limit. */
