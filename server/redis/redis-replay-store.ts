@@ -439,10 +439,17 @@ export class RedisReplayStore implements ReplayStore {
       (holder?.login !== undefined && holder.id !== undefined
         ? this.#nameOf(holder.userId, holder.id)
         : undefined);
-    if (name) await attempts(() => this.#eval(END_NAME, [name], [keys[0], this.#ttl]));
+    const unmarked =
+      name &&
+      (await attempts(() => this.#eval(END_NAME, [name], [keys[0], this.#ttl])).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      ));
+    // Gone all the same, should the mark fail: the end, made again, marks it (review 25q).
     const endSession = this.#endSession;
     if (endSession) await endSession(keys, { k: 'e', s: session });
     else await attempts(() => this.#client.sendCommand(['DEL', ...keys]));
+    if (unmarked) throw unmarked.error;
   }
 
   /**

@@ -156,9 +156,11 @@ export class Hub {
     // login's cursor of a session it ended, or of another epoch than the first (a session the
     // server moved that login onto, which the tab that logged out had not heard: review 24i),
     // resumes nothing.
-    // Dates of two pages, read as this hub's clock stands (`before`). A rejoin of the login
-    // here (its cursor's session that login's), judged not the logged-out one when it began,
-    // is of that login whatever the dates say (review 25j: a clock step back). The epoch rule
+    // Dates of two pages, read as this hub's clock stands (`before`). A rejoin of a login that
+    // started here after the record (its cursor's session that login's), judged not the
+    // logged-out one when it began, is of that login whatever the dates say (review 25j: a
+    // clock step back); not of one that started before the record came, which may be the
+    // logged-out one (review 25q: a reloaded page's open that beat the close). The epoch rule
     // holds until a login starts here after the record: the next user's moved sessions are
     // its own (review 25j).
     const late =
@@ -166,7 +168,7 @@ export class Hub {
       record &&
       (record.ended.has(cursor?.session as string) ||
         (!before(record.at, since as number, this.env.clock.now()) &&
-          !(cursor && entry?.connection.owns(cursor.session))));
+          !(record.next && cursor && entry?.connection.owns(cursor.session))));
     if (
       record &&
       cursor &&

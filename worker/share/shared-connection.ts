@@ -93,8 +93,8 @@ export class SharedConnection {
   readonly #known: AnswerWait;
   /** When the tab that started this hub's login made it (`Hub.open`): a logout made before it ends another login. */
   began = 0;
-  /** The session of the cursor this hub's login started from: this login's too, though it moved on. */
-  #from: string | undefined;
+  /** The cursor this hub's login started from: its session this login's too, though it moved on. */
+  #from: SessionCursor | undefined;
 
   constructor(
     readonly options: ResolvedConnectionOptions,
@@ -253,7 +253,7 @@ export class SharedConnection {
     }
     this.#ends.startLogin();
     // Not from a cursor where the lock is kept (below): that one is of the login that ended.
-    this.#from = resumeFrom?.session;
+    this.#from = resumeFrom;
     const { locks, openChannel } = this.env;
     const keeps = role.kind === 'owner' || (role.kind === 'keeper' && role.granted);
     if (keeps && this.#ends.logout && locks && openChannel) {
@@ -342,10 +342,16 @@ export class SharedConnection {
    * the one it started from, review 25j: the server may have moved it on here): that logout
    * ended another login (review 24e). Never for a logout that says no time or no session.
    * Dates of two pages, read as this hub's clock stands (`before`: one read before a step
-   * back comes first).
+   * back comes first). Nor for a login that started from a session the server moved a login
+   * onto (`epoch`): the tab that logged out may not have heard of it (review 25q: a page
+   * reloaded in the logout's instant, whose open beat the close).
    */
   isAfter(at: number | undefined, session: string | undefined): boolean {
-    return before(at as number, this.began, this.env.clock.now()) && !this.owns(session);
+    return (
+      before(at as number, this.began, this.env.clock.now()) &&
+      !this.#from?.epoch &&
+      !this.owns(session)
+    );
   }
 
   /**
@@ -353,7 +359,9 @@ export class SharedConnection {
    * (an older tab's close) names no other login's.
    */
   owns(session: string | undefined): boolean {
-    return session === undefined || session === this.#from || session === this.cursor?.session;
+    return (
+      session === undefined || session === this.#from?.session || session === this.cursor?.session
+    );
   }
 
   /** Where a tab's send enters, whatever the role: past `refuseSend`, nothing refuses it for the limit. */
