@@ -367,7 +367,8 @@ export class Hub {
     if (!this.#registry.has(tabId)) return DONE;
     // A session that is not one (an older tab's: none; a page's script) names nothing.
     const named = typeof session === 'string' ? session : undefined;
-    let connection = this.#connections.get(name)?.connection;
+    const live = this.#connections.get(name)?.connection;
+    let connection = live;
     // A tab not on the name logs out of a login a hub that died held (`HubClient.close`): a
     // login here made after it, on another session, is not that one (review 24e: a rejoin
     // of it came first).
@@ -377,10 +378,13 @@ export class Hub {
     // The owner, another hub, may not have heard it yet; this hub's next opens of the name
     // find the login ended (`#loggedOut`).
     if (!connection) {
-      // An older tab's close says no time: it was made before it reached this hub.
+      // An older tab's close says no time: it was made before it reached this hub. A login
+      // it spared started after it, as one that starts here later would (`next`: its moved
+      // sessions are its own, review 25r).
       this.#loggedOut.set(name, {
         ended: new Set(named === undefined ? [] : [named]),
         at: +(at as number) || this.env.clock.now(),
+        ...(live && !hasEnded(live.state) && { next: true }),
       });
     }
     const done = connection
