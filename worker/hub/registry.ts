@@ -114,9 +114,12 @@ export class TabRegistry {
     const known = tab?.joined.get(name);
     // Made after the tab's last open: the page connected anew (a new login, its release of
     // the old one skipped as it came in the same task), not a handle joining its group.
-    // (No `since`, no later open: `undefined` compares false.) An open past the clock was made
-    // before a step back (review 25g).
-    if (known && before(known.at, since as number, now)) known.since = known.at = since as number;
+    // (No `since`, no later open: `undefined` compares false.) Read as the clock stood at the
+    // later of the hub's now and the new open: an open past both was made before a step back
+    // (review 25g), and the new one, read just before a step, is no older for it (review 25s).
+    const readAt = Math.max(now as number, since as number);
+    if (known && before(known.at, since as number, readAt))
+      known.since = known.at = since as number;
     if (!tab || known) return undefined;
     const topics = new Set(interest.topics);
     const wants: Wants = { all: interest.all, topics, opening, since, at };

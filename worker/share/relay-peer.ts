@@ -158,8 +158,10 @@ export class RelayPeer {
    * 21c). The next join says so.
    */
   openedSince(at: number, now: number): void {
-    // The earlier as read at `now`: one past it came before a step back (review 25g).
-    if (!this.following && !this.#cursor && before(at, this.since ?? at, now)) this.since = at;
+    // The earlier as read at the later of `now` and this open: one past both came before a
+    // step back (review 25g), and this open, read just before a step, is no older (review 25s).
+    const readAt = Math.max(now, at);
+    if (!this.following && !this.#cursor && before(at, this.since ?? at, readAt)) this.since = at;
   }
 
   /** The owner's state as last heard, for this hub's tabs. */
